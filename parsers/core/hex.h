@@ -1,0 +1,40 @@
+// Hex encoding and decoding (lowercase output), and small span helpers.
+// Thread-safe: pure functions.
+#ifndef CCV_PARSERS_CORE_HEX_H_
+#define CCV_PARSERS_CORE_HEX_H_
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parsers/core/result.h"
+
+namespace ccv {
+
+// Lowercase hex of `data`.
+std::string ToHex(std::span<const uint8_t> data);
+// Appends lowercase hex of `data` to `out`.
+void AppendHex(std::span<const uint8_t> data, std::string* out);
+
+// Decodes hex (either case). Errors: kBadLength for an odd length, kBadValue
+// naming the offset of the first non-hex character.
+Result<std::vector<uint8_t>> FromHex(std::string_view hex);
+// Decodes exactly out.size() bytes from hex into `out` (fast path, no
+// allocation). Returns false on bad length or a non-hex character.
+bool DecodeHexInto(std::string_view hex, std::span<uint8_t> out);
+
+// True if every byte equals `value`.
+bool AllBytesEqual(std::span<const uint8_t> data, uint8_t value);
+
+inline std::span<const uint8_t> AsBytes(std::string_view s) {
+  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+}
+inline std::string_view AsChars(std::span<const uint8_t> b) {
+  return {reinterpret_cast<const char*>(b.data()), b.size()};
+}
+
+}  // namespace ccv
+
+#endif  // CCV_PARSERS_CORE_HEX_H_

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages ccverify needs to build and test, skipping
+# those already present. Run as root (or with sudo available).
+set -euo pipefail
+
+packages=(
+  cmake g++ make pkg-config
+  libssl-dev libboost-program-options-dev libyaml-cpp-dev rapidjson-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libipsec-mb-dev
+)
+# Optional peers used by tests and benchmarks when present.
+if [[ "${CCV_WITH_PEERS:-1}" == 1 ]]; then
+  packages+=(tpm2-tools ima-evm-utils)
+fi
+if [[ "${CCV_WITH_CLANG:-0}" == 1 ]]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+echo "installing: ${missing[*]}" >&2
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

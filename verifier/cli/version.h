@@ -1,0 +1,14 @@
+// Version and build information printed by `ccverify --version`.
+#ifndef CCV_VERIFIER_CLI_VERSION_H_
+#define CCV_VERIFIER_CLI_VERSION_H_
+
+#include <string>
+
+namespace ccv::cli {
+
+// "ccverify 0.1.0 (OpenSSL 3.0.x; hash backends: ...)".
+std::string VersionString();
+
+}  // namespace ccv::cli
+
+#endif  // CCV_VERIFIER_CLI_VERSION_H_

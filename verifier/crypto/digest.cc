@@ -1,0 +1,113 @@
+#include "verifier/crypto/digest.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+
+namespace ccv::crypto {
+namespace {
+
+const char* OpenSslName(HashAlg alg) {
+  switch (alg) {
+    case HashAlg::kSha1: return "SHA1";
+    case HashAlg::kSha256: return "SHA256";
+    case HashAlg::kSha384: return "SHA384";
+    case HashAlg::kSha512: return "SHA512";
+    case HashAlg::kSm3_256: return "SM3";
+  }
+  return "";
+}
+
+struct MdDeleter {
+  void operator()(EVP_MD* md) const { EVP_MD_free(md); }
+};
+
+// Fetched once per process; EVP_MD objects are immutable and shareable.
+const EVP_MD* FetchedMd(HashAlg alg) {
+  static const std::array<std::unique_ptr<EVP_MD, MdDeleter>, 5> mds = [] {
+    std::array<std::unique_ptr<EVP_MD, MdDeleter>, 5> out;
+    for (HashAlg a : kAllHashAlgs) {
+      out[static_cast<size_t>(a)].reset(EVP_MD_fetch(nullptr, OpenSslName(a), nullptr));
+    }
+    return out;
+  }();
+  return mds[static_cast<size_t>(alg)].get();
+}
+
+[[noreturn]] void Die(const char* what) {
+  std::fprintf(stderr, "ccverify: internal error: OpenSSL %s failed\n", what);
+  std::abort();
+}
+
+}  // namespace
+
+struct Hasher::Impl {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  HashAlg alg = HashAlg::kSha256;
+  ~Impl() { EVP_MD_CTX_free(ctx); }
+};
+
+Hasher::Hasher() : impl_(std::make_unique<Impl>()) {
+  if (impl_->ctx == nullptr) Die("EVP_MD_CTX_new");
+}
+Hasher::~Hasher() = default;
+
+void Hasher::Init(HashAlg alg) {
+  const EVP_MD* md = FetchedMd(alg);
+  if (md == nullptr) Die("fetch of a digest (unsupported algorithm)");
+  impl_->alg = alg;
+  if (EVP_DigestInit_ex2(impl_->ctx, md, nullptr) != 1) Die("EVP_DigestInit_ex2");
+}
+
+void Hasher::Update(std::span<const uint8_t> data) {
+  if (EVP_DigestUpdate(impl_->ctx, data.data(), data.size()) != 1) Die("EVP_DigestUpdate");
+}
+
+Digest Hasher::Final() {
+  Digest d = Digest::Zero(impl_->alg);
+  unsigned int len = 0;
+  if (EVP_DigestFinal_ex(impl_->ctx, d.bytes.data(), &len) != 1) Die("EVP_DigestFinal_ex");
+  if (len != d.len) Die("digest length");
+  return d;
+}
+
+Digest Hasher::Hash(HashAlg alg, std::span<const uint8_t> data) {
+  Init(alg);
+  Update(data);
+  return Final();
+}
+
+Digest Hasher::Hash2(HashAlg alg, std::span<const uint8_t> a, std::span<const uint8_t> b) {
+  Init(alg);
+  Update(a);
+  Update(b);
+  return Final();
+}
+
+void Hasher::Extend(Digest* reg, std::span<const uint8_t> digest) {
+  *reg = Hash2(reg->alg, reg->span(), digest);
+}
+
+namespace {
+Hasher& ThreadHasher() {
+  thread_local Hasher hasher;
+  return hasher;
+}
+}  // namespace
+
+Digest Hash(HashAlg alg, std::span<const uint8_t> data) {
+  return ThreadHasher().Hash(alg, data);
+}
+
+void Extend(Digest* reg, std::span<const uint8_t> digest) {
+  ThreadHasher().Extend(reg, digest);
+}
+
+bool HashAlgAvailable(HashAlg alg) { return FetchedMd(alg) != nullptr; }
+
+const char* OpenSslVersion() { return OpenSSL_version(OPENSSL_VERSION); }
+
+}  // namespace ccv::crypto
