@@ -104,6 +104,10 @@ void DecodeVariable(uint32_t type, Bytes data, uint64_t off, EventDetail* d) {
   AddNum(d, "variable_data_length", v->variable_data_length);
   Add(d, "unicode_name", v->unicode_name);
   Add(d, "variable_data", ToHex(v->variable_data));
+  if (!v->trailing.empty()) {
+    AddNum(d, "trailing_bytes", v->trailing.size());
+    Add(d, "note", "bytes after VariableData (outside UEFI_VARIABLE_DATA; seen from shim)");
+  }
   const std::string& n = v->unicode_name;
   bool global = v->variable_name.ToString() == "8be4df61-93ca-11d2-aa0d-00e098032b8c";
   if ((type == kEvEfiVariableBoot || type == kEvEfiVariableBoot2) && global) {
@@ -388,7 +392,7 @@ Result<UefiVariableData> ParseUefiVariableData(Bytes data, uint64_t offset) {
   }
   v.variable_data_offset = r.Offset();
   CCV_ASSIGN_OR_RETURN(v.variable_data, r.ReadBytes(size_t(v.variable_data_length), "variable_data"));
-  CCV_RETURN_IF_ERROR(r.ExpectEmpty("uefi_variable_data"));
+  v.trailing = r.Rest();
   return v;
 }
 
