@@ -98,7 +98,7 @@ int DumpTcg(const DumpInput& in) {
   bool ccel = in.format == parsers::LogFormat::kCcel;
   replay::RegisterSpace space = ccel ? replay::RegisterSpace::kCcMr : replay::RegisterSpace::kTpmPcr;
   parsers::TcgEventReader reader(in.source, parsers::TcgReadOptions{.ccel = ccel});
-  crypto::Hasher hasher;
+  replay::BankHashers hasher;
   Status error;
   uint64_t records = 0;
 

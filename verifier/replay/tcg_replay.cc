@@ -82,10 +82,10 @@ Result<DigestCheck> TcgReplay::Feed(const parsers::TcgEvent& e) {
       ++counts_.unhashable_digests;
       continue;
     }
-    hasher_.Extend(&Reg(size_t(slot), *alg), e.digests[i].digest);
+    hashers_.For(*alg).Extend(&Reg(size_t(slot), *alg), e.digests[i].digest);
   }
   ++counts_.extended;
-  DigestCheck c = options_.check_digests ? CheckEventDigest(hasher_, e)
+  DigestCheck c = options_.check_digests ? CheckEventDigest(hashers_, e)
                                          : DigestCheck::kNotCheckable;
   checks_.Add(c);
   return c;
@@ -101,7 +101,7 @@ Status TcgReplay::Extend(uint32_t index, HashAlg alg, Bytes digest) {
     return Status(ErrorCode::kInvalidArgument, "digest of " + std::to_string(digest.size()) +
                                                    " bytes for " + std::string(HashAlgName(alg)));
   }
-  hasher_.Extend(&Reg(size_t(slot), alg), digest);
+  hashers_.For(alg).Extend(&Reg(size_t(slot), alg), digest);
   return Status::Ok();
 }
 

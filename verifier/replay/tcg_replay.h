@@ -79,7 +79,7 @@ class TcgReplay {
 
   RegisterSpace space_;
   ReplayOptions options_;
-  crypto::Hasher hasher_;
+  BankHashers hashers_;
   std::array<std::array<Digest, kNumBanks>, kNumRegs> regs_{};
   std::array<uint8_t, kNumRegs> touched_{};  // bit per bank
   uint8_t startup_locality_ = 0;
