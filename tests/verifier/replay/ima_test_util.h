@@ -48,7 +48,7 @@ inline TField U16(uint16_t v) {
   return {std::string{char(v & 0xff), char(v >> 8)}, std::to_string(v)};
 }
 
-inline std::vector<uint8_t> Bytes(std::string_view s) { return {s.begin(), s.end()}; }
+inline std::vector<uint8_t> Vec(std::string_view s) { return {s.begin(), s.end()}; }
 
 inline std::string LeU32(uint32_t v) {
   std::string r(4, '\0');
@@ -95,7 +95,8 @@ struct TEntry {
     std::string out = u32(pcr) + Listed(alg) + u32(uint32_t(name.size())) + name;
     if (name == "ima") {
       out += fields[0].raw;
-      std::string n = fields[1].raw;
+      std::string n = fields[1].raw;  // written without its NUL (strlen)
+      if (!n.empty() && n.back() == '\0') n.pop_back();
       out += u32(uint32_t(n.size())) + n;
       return out;
     }
