@@ -37,10 +37,8 @@ std::string OidText(const ASN1_TYPE* t) {
 
 bool ReadInteger(const ASN1_TYPE* t, int type, int64_t* out) {
   if (t == nullptr || t->type != type) return false;
-  const ASN1_INTEGER* v = type == V_ASN1_ENUMERATED
-                              ? reinterpret_cast<const ASN1_INTEGER*>(t->value.enumerated)
-                              : t->value.integer;
-  return ASN1_INTEGER_get_int64(out, v) == 1;
+  if (type == V_ASN1_ENUMERATED) return ASN1_ENUMERATED_get_int64(out, t->value.enumerated) == 1;
+  return ASN1_INTEGER_get_int64(out, t->value.integer) == 1;
 }
 
 template <size_t N>
