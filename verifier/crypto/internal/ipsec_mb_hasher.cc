@@ -148,7 +148,7 @@ class IpsecMbHasher final : public BatchHasher {
       job->auth_tag_output = d->bytes.data();
       job->auth_tag_output_len_in_bytes = len;
       job->user_data = d;
-      job = IMB_SUBMIT_JOB(m);
+      job = IMB_SUBMIT_JOB_NOCHECK(m);
       while (job != nullptr) {
         Retire(m, job);
         job = IMB_GET_COMPLETED_JOB(m);
