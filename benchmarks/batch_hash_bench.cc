@@ -82,7 +82,40 @@ void BM_HashMany(benchmark::State& state, std::optional<HashBackend> backend, Ha
       double(kBatch), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
+// A serial extend chain of kBatch steps: ExtendChain (low-level) against
+// Hasher::Extend (EVP, reused context). Both must end at the same value.
+void BM_ExtendChain(benchmark::State& state, HashAlg alg, bool evp) {
+  std::vector<Digest> digests(kBatch, Digest::Zero(alg));
+  for (size_t i = 0; i < kBatch; ++i) digests[i].bytes[i % digests[i].len] = uint8_t(i);
+  Digest a = Digest::Zero(alg), b = Digest::Zero(alg);
+  ccv::crypto::ExtendChain(&a, digests);
+  ccv::crypto::Hasher hasher;
+  for (const Digest& d : digests) hasher.Extend(&b, d.span());
+  if (!(a == b)) {
+    state.SkipWithError("ExtendChain differs from Hasher::Extend");
+    return;
+  }
+  Digest reg = Digest::Zero(alg);
+  for (auto _ : state) {
+    if (evp) {
+      for (const Digest& d : digests) hasher.Extend(&reg, d.span());
+    } else {
+      ccv::crypto::ExtendChain(&reg, digests);
+    }
+    benchmark::DoNotOptimize(reg);
+  }
+  state.counters["per_extend"] = benchmark::Counter(
+      double(kBatch), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+
 void RegisterAll() {
+  for (HashAlg alg : {HashAlg::kSha1, HashAlg::kSha256, HashAlg::kSha384, HashAlg::kSha512}) {
+    for (bool evp : {false, true}) {
+      std::string bm = std::string("BM_ExtendChain/") + (evp ? "evp" : "lowlevel") + "/" +
+                       std::string(ccv::HashAlgName(alg));
+      benchmark::RegisterBenchmark(bm.c_str(), BM_ExtendChain, alg, evp);
+    }
+  }
   const HashAlg algs[] = {HashAlg::kSha1, HashAlg::kSha256, HashAlg::kSha384, HashAlg::kSha512};
   std::vector<std::pair<std::string, std::optional<HashBackend>>> backends = {
       {"default", std::nullopt}};

@@ -75,6 +75,59 @@ void OpenSslHashOne(HashAlg alg, ByteSpan msg, Digest* out) {
 
 namespace {
 
+template <typename GetBytes, typename T>
+void ExtendChainImpl(Digest* reg, std::span<const T> digests, GetBytes bytes_of) {
+  uint8_t* md = reg->bytes.data();
+  const size_t len = reg->len;
+  switch (reg->alg) {
+    case HashAlg::kSha1:
+      for (const T& d : digests) {
+        ByteSpan b = bytes_of(d);
+        SHA_CTX c;
+        SHA1_Init(&c);
+        SHA1_Update(&c, md, len);
+        SHA1_Update(&c, b.data(), b.size());
+        SHA1_Final(md, &c);
+      }
+      return;
+    case HashAlg::kSha256:
+      for (const T& d : digests) {
+        ByteSpan b = bytes_of(d);
+        SHA256_CTX c;
+        SHA256_Init(&c);
+        SHA256_Update(&c, md, len);
+        SHA256_Update(&c, b.data(), b.size());
+        SHA256_Final(md, &c);
+      }
+      return;
+    case HashAlg::kSha384:
+      for (const T& d : digests) {
+        ByteSpan b = bytes_of(d);
+        SHA512_CTX c;
+        SHA384_Init(&c);
+        SHA384_Update(&c, md, len);
+        SHA384_Update(&c, b.data(), b.size());
+        SHA384_Final(md, &c);
+      }
+      return;
+    case HashAlg::kSha512:
+      for (const T& d : digests) {
+        ByteSpan b = bytes_of(d);
+        SHA512_CTX c;
+        SHA512_Init(&c);
+        SHA512_Update(&c, md, len);
+        SHA512_Update(&c, b.data(), b.size());
+        SHA512_Final(md, &c);
+      }
+      return;
+    case HashAlg::kSm3_256: {
+      Hasher h;
+      for (const T& d : digests) h.Extend(reg, bytes_of(d));
+      return;
+    }
+  }
+}
+
 class OpenSslBatchHasher final : public BatchHasher {
  public:
   HashBackend backend() const override { return HashBackend::kOpenSsl; }
@@ -137,6 +190,14 @@ BatchHasher& DefaultBatchHasher() {
     return std::move(h).value().release();  // lives for the whole process
   }();
   return *hasher;
+}
+
+void ExtendChain(Digest* reg, std::span<const Digest> digests) {
+  ExtendChainImpl(reg, digests, [](const Digest& d) { return d.span(); });
+}
+
+void ExtendChain(Digest* reg, std::span<const ByteSpan> digests) {
+  ExtendChainImpl(reg, digests, [](ByteSpan d) { return d; });
 }
 
 std::string BackendDescription() {

@@ -77,6 +77,14 @@ Result<std::unique_ptr<BatchHasher>> CreateBatchHasher(HashBackend backend);
 // gets the reason when it would not.
 bool HashBackendSupported(HashBackend backend, std::string* why_not = nullptr);
 
+// A serial extend chain: for each d in `digests`, in order,
+// *reg = H(*reg || d) with H = reg->alg. Same results as Hasher::Extend, with
+// less overhead per step (OpenSSL low-level digests, no EVP dispatch): for
+// replaying long logs, where the chain is the part no core count shortens.
+// Thread-safe (no shared state).
+void ExtendChain(Digest* reg, std::span<const Digest> digests);
+void ExtendChain(Digest* reg, std::span<const ByteSpan> digests);
+
 // One line for --version and benchmark output, e.g.
 // "ipsec-mb-avx512 (libipsec-mb 1.3.0)" or "openssl (built without libipsec-mb)".
 std::string BackendDescription();

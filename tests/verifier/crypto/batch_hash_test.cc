@@ -283,5 +283,56 @@ TEST(BatchHashTest, DefaultHasherMatchesReference) {
   }
 }
 
+// ExtendChain against step-by-step Hasher::Extend (EVP), every bank.
+TEST(ExtendChainTest, MatchesStepwiseExtendInEveryBank) {
+  std::mt19937_64 rng(99);
+  for (HashAlg alg : kAllHashAlgs) {
+    if (!HashAlgAvailable(alg)) continue;
+    std::vector<Digest> digests;
+    for (int i = 0; i < 300; ++i) {
+      Digest d = Digest::Zero(alg);
+      for (size_t j = 0; j < d.len; ++j) d.bytes[j] = uint8_t(rng());
+      digests.push_back(d);
+    }
+    Digest start = Digest::Filled(alg, 0x03);  // e.g. PCR0 after StartupLocality
+    Digest want = start;
+    Hasher h;
+    for (const Digest& d : digests) h.Extend(&want, d.span());
+    Digest got = start;
+    ExtendChain(&got, digests);
+    EXPECT_EQ(got, want) << HashAlgName(alg);
+    std::vector<ByteSpan> spans;
+    for (const Digest& d : digests) spans.push_back(d.span());
+    Digest got2 = start;
+    ExtendChain(&got2, spans);
+    EXPECT_EQ(got2, want) << HashAlgName(alg);
+  }
+}
+
+TEST(ExtendChainTest, EmptyChainLeavesTheRegister) {
+  Digest reg = Digest::Filled(HashAlg::kSha384, 0x11);
+  ExtendChain(&reg, std::span<const Digest>());
+  EXPECT_EQ(reg, Digest::Filled(HashAlg::kSha384, 0x11));
+}
+
+TEST(ExtendChainTest, DigestOfAnotherSizeIsHashedAsGiven) {
+  // A SHA-1 digest extended into a SHA-256 bank: H(reg || 20 bytes).
+  Digest reg = Digest::Zero(HashAlg::kSha256);
+  Digest sha1 = Hash(HashAlg::kSha1, AsBytes("x"));
+  Digest want = reg;
+  Hasher().Extend(&want, sha1.span());
+  ExtendChain(&reg, std::span<const Digest>(&sha1, 1));
+  EXPECT_EQ(reg, want);
+  EXPECT_EQ(reg.len, 32);
+}
+
+TEST(ExtendChainTest, KnownAnswerForOneSha256Extend) {
+  // H(32 zero bytes || SHA-256("abc")) computed independently (Python hashlib).
+  Digest reg = Digest::Zero(HashAlg::kSha256);
+  Digest abc = Hash(HashAlg::kSha256, AsBytes("abc"));
+  ExtendChain(&reg, std::span<const Digest>(&abc, 1));
+  EXPECT_EQ(ToHex(reg.span()), "589f9ffed4c477966bfb8d41f37895b08c69047df8f911d6f3b57fbe08faee8d");
+}
+
 }  // namespace
 }  // namespace ccv::crypto
