@@ -275,6 +275,11 @@ class Evaluator {
     for (const EventFact& e : f_.events) {
       if (EventMatches(er, e)) matched.push_back(&e);
     }
+    if (matched.empty() && er.optional && !(er.count && *er.count == 0)) {
+      r.actual = "(no matching event)";
+      Set(r, Verdict::kSkipped, "no event matches; the rule is optional");
+      return;
+    }
     if (er.count) {
       if (matched.size() != *er.count) {
         r.actual = "count " + std::to_string(matched.size());

@@ -286,12 +286,14 @@ TEST(EvaluatorTest, EventSeverityWarnAndOptional) {
                        "  - {id: o, match: {type: EV_S_CRTM_VERSION}, expect: {count: 1}, optional: true}\n"
                        "  - {id: absent, match: {type: EV_S_CRTM_VERSION}, expect: {text: {eq: x}}, optional: true}\n"
                        "  - {id: none, match: {register: pcr7}, expect: {count: 0}}\n"
+                       "  - {id: two-not-one, match: {type: EV_IPL}, expect: {count: 1}, optional: true}\n"
                        "  - {id: nth-out-of-range, match: {type: EV_IPL, nth: 2}, expect: {count: 2}}\n");
   Evaluation ev = Evaluate(&p, GoodFacts(), {kNow});
   EXPECT_EQ(Rule(ev, "events.w").status, Verdict::kWarn);
-  EXPECT_EQ(Rule(ev, "events.o").status, Verdict::kFail);  // count mismatch is not absence
+  EXPECT_EQ(Rule(ev, "events.o").status, Verdict::kSkipped);  // absent, optional
   EXPECT_EQ(Rule(ev, "events.absent").status, Verdict::kSkipped);
   EXPECT_EQ(Rule(ev, "events.none").status, Verdict::kPass);
+  EXPECT_EQ(Rule(ev, "events.two-not-one").status, Verdict::kFail);  // present, wrong count
   EXPECT_EQ(Rule(ev, "events.nth-out-of-range").status, Verdict::kFail);
   EXPECT_FALSE(ev.Passed());
 }
