@@ -7,6 +7,8 @@
 #include "parsers/core/hash_alg.h"
 #include "parsers/core/hex.h"
 #include "parsers/event_types.h"
+#include "parsers/td_report.h"
+#include "parsers/tdx_quote.h"
 #include "parsers/tcg_event_log.h"
 #include "parsers/tcg_event_log_format.h"
 
@@ -75,8 +77,10 @@ LogFormat DetectTcgFormat(Bytes head, uint64_t total_len) {
 }
 
 LogFormat DetectFormat(Bytes head, uint64_t total_len) {
-  // Other formats (IMA, CEL, quotes, TD reports) register their detectors
-  // here, before the TCG one where a format could be mistaken for it.
+  // Other formats register their detectors here, before the TCG one where a
+  // format could be mistaken for it. (IMA and CEL lists: TODO(ima, cel).)
+  if (total_len == head.size() && LooksLikeTdReport(head)) return LogFormat::kTdReport;
+  if (LooksLikeQuote(head)) return LogFormat::kTdxQuote;
   return DetectTcgFormat(head, total_len);
 }
 

@@ -24,6 +24,7 @@
 #include "parsers/log_detect.h"
 #include "parsers/tcg_event_log.h"
 #include "parsers/uefi_event.h"
+#include "verifier/cli/cmd_quote.h"
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
 #include "verifier/cli/file_source.h"
@@ -43,7 +44,6 @@ struct DumpInput {
   bool json;
 };
 
-using JsonWriter = rapidjson::Writer<rapidjson::FileWriteStream>;
 
 // Buffered stdout for the text form.
 class Out {
@@ -102,9 +102,8 @@ int DumpTcg(const DumpInput& in) {
   Status error;
   uint64_t records = 0;
 
-  char jbuf[65536];
-  rapidjson::FileWriteStream os(stdout, jbuf, sizeof(jbuf));
-  JsonWriter w(os);
+  report::JsonFileStream os(stdout);
+  report::FastJsonWriter w(os);
   Out out;
   std::string text;
   if (in.json) {
@@ -270,6 +269,13 @@ int DumpCcelTable(const DumpInput& in) {
   return kExitTrusted;
 }
 
+// Quotes and TD reports are small: read whole, rendered by cmd_quote.
+int DumpQuote(const DumpInput& in) {
+  Result<std::vector<uint8_t>> data = ReadFileBytes(in.path, uint64_t{16} << 20);
+  if (!data.ok()) return ReportError(data.status());
+  return DumpQuoteBytes(*data, in.path, in.json);
+}
+
 struct Dumper {
   parsers::LogFormat format;
   int (*dump)(const DumpInput&);
@@ -281,6 +287,8 @@ constexpr Dumper kDumpers[] = {
     {parsers::LogFormat::kTcgSha1Legacy, DumpTcg},
     {parsers::LogFormat::kCcel, DumpTcg},
     {parsers::LogFormat::kCcelAcpiTable, DumpCcelTable},
+    {parsers::LogFormat::kTdxQuote, DumpQuote},
+    {parsers::LogFormat::kTdReport, DumpQuote},
 };
 
 void Usage(FILE* out, const po::options_description& desc) {
@@ -296,7 +304,7 @@ int RunDump(const Args& args) {
   po::options_description desc("options");
   desc.add_options()("help,h", "show this help")("json", "print one JSON document")(
       "format", po::value<std::string>(),
-      "skip detection: tcg2, tcg-sha1-legacy, ccel, ccel-acpi-table");
+      "skip detection: tcg2, tcg-sha1-legacy, ccel, ccel-acpi-table, tdx-quote, td-report");
   po::options_description hidden;
   hidden.add_options()("file", po::value<std::string>());
   po::options_description all;
