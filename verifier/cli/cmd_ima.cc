@@ -306,13 +306,14 @@ Result<replay::RegisterSet> QuoteRegisters(const std::string& path) {
 
 Result<ImaStep> ReplayImaStep(const std::string& path, const std::string& register_opt,
                               const replay::RegisterSet& before,
-                              const replay::RegisterSet& quoted) {
+                              const replay::RegisterSet& quoted, bool big_endian) {
   ImaStep step;
   step.file = path;
   CCV_ASSIGN_OR_RETURN(ima::LogFormat format, DetectImaFile(path));
   step.format = ImaFormatName(format);
   ima::ReadOptions ro;
   ro.format = format;
+  if (big_endian) ro.endian = ima::Endian::kBig;
   if (!register_opt.empty()) {
     CCV_ASSIGN_OR_RETURN(step.kind, ParseImaRegister(register_opt));
   } else {
@@ -327,6 +328,7 @@ Result<ImaStep> ReplayImaStep(const std::string& path, const std::string& regist
   }
   replay::ImaReplayOptions opt;
   opt.register_kind = step.kind;
+  opt.endian = ro.endian;
   opt.initial = before;
   replay::RegisterSet boot = before;
   for (const auto& [name, banks] : quoted.registers()) {

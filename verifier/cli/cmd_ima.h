@@ -43,9 +43,11 @@ struct ImaStep {
 // index field is below 4, else pcr). `before`: registers replayed from the
 // boot logs (initial values and boot_aggregate inputs); `quoted`: registers
 // from a quote ("mrtd", "rtmr0".."rtmr3"), may be empty.
+// `big_endian`: a binary list written by a big-endian kernel without
+// ima_canonical_fmt.
 Result<ImaStep> ReplayImaStep(const std::string& path, const std::string& register_opt,
                               const replay::RegisterSet& before,
-                              const replay::RegisterSet& quoted);
+                              const replay::RegisterSet& quoted, bool big_endian = false);
 
 struct CelStep {
   std::string file;

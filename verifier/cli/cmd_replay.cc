@@ -226,6 +226,7 @@ int RunReplay(const Args& args) {
       "IMA list (ascii or binary_runtime_measurements), replayed after the boot logs")(
       "ima-register", po::value<std::string>(),
       "register IMA extends: pcr10 (TPM) or rtmr2 (cc-api TDX); default from the list")(
+      "ima-big-endian", "the IMA list comes from a big-endian kernel (no ima_canonical_fmt)")(
       "cel", po::value<std::string>(), "TCG Canonical Event Log (TLV or JSON)")(
       "quote", po::value<std::string>(),
       "TDX quote: compare RTMRs, MRTD for boot_aggregate, IMA entries added after it")(
@@ -293,7 +294,7 @@ int RunReplay(const Args& args) {
     Result<ImaStep> s = ReplayImaStep(
         vm["ima"].as<std::string>(),
         vm.count("ima-register") ? vm["ima-register"].as<std::string>() : std::string(), regs,
-        later.quoted.value_or(replay::RegisterSet()));
+        later.quoted.value_or(replay::RegisterSet()), vm.count("ima-big-endian") != 0);
     if (!s.ok()) return ReportError(s.status());
     const replay::ImaReplayResult& r = s->result;
     Merge(r.registers, &regs);
