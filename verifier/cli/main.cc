@@ -30,6 +30,8 @@ struct Command {
 // Registered subcommands, in the order `ccverify --help` lists them.
 constexpr Command kCommands[] = {
     {"", nullptr, ""},  // placeholder so the table is never empty
+    {"replay", RunReplay, "replay event logs into registers (--ccel, --tpm-log)"},
+    {"dump", RunDump, "print every record of a log, quote or TD report"},
     {"quote verify", RunQuoteVerify, "verify a DCAP quote against collateral (TCB status)"},
 };
 

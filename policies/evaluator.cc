@@ -1,0 +1,525 @@
+#include "policies/evaluator.h"
+
+#include <algorithm>
+#include <set>
+#include <span>
+
+#include "parsers/core/hex.h"
+#include "policies/time_util.h"
+
+namespace ccv::policy {
+namespace {
+
+constexpr size_t kMaxPointers = 100;  // evidence_all cap
+constexpr size_t kMaxListed = 10;     // items spelled out in `actual`
+
+std::string Hex(std::span<const uint8_t> b) { return ToHex(b); }
+
+std::string Describe(const BytesMatcher& m) {
+  if (m.zero) return "zero";
+  if (m.any_of.size() == 1) return Hex(m.any_of[0]);
+  std::string s = "any of [";
+  for (size_t i = 0; i < m.any_of.size(); ++i) s += (i ? ", " : "") + Hex(m.any_of[i]);
+  return s + "]";
+}
+
+std::string JoinList(const std::vector<std::string>& v) {
+  std::string s = "[";
+  for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
+  return s + "]";
+}
+
+bool Contains(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+class Evaluator {
+ public:
+  Evaluator(const Policy& p, const Facts& f, const EvalOptions& o) : p_(p), f_(f), o_(o) {}
+
+  std::vector<RuleResult> Run() {
+    PolicyExpiry();
+    Platform();
+    Td();
+    Replay();
+    for (const EventRule& r : p_.events) Event(r);
+    Ima();
+    return std::move(out_);
+  }
+
+ private:
+  RuleResult& Add(std::string id, uint64_t line) {
+    RuleResult r;
+    r.id = std::move(id);
+    r.area = AreaOf(r.id);
+    r.policy_line = line;
+    out_.push_back(std::move(r));
+    return out_.back();
+  }
+
+  static void Set(RuleResult& r, Verdict v, std::string why) {
+    r.status = v;
+    r.why = std::move(why);
+  }
+
+  void PolicyExpiry() {
+    if (!p_.expires) return;
+    RuleResult& r = Add("policy.expires", 0);
+    r.expected = "now < " + p_.expires_text;
+    r.actual = FormatRfc3339(o_.now);
+    r.evidence = "policy.metadata.expires";
+    if (o_.now < *p_.expires) {
+      Set(r, Verdict::kPass, "the policy is still valid");
+    } else {
+      Set(r, Verdict::kFail, "the policy expired on " + p_.expires_text + ": renew it");
+    }
+  }
+
+  // True if the quote is present; else fails `r`.
+  bool NeedQuote(RuleResult& r) {
+    if (f_.quote.present) return true;
+    Set(r, Verdict::kFail, "the evidence has no TD quote, so this value cannot be checked");
+    r.actual = "(no quote)";
+    return false;
+  }
+
+  // Collateral-based facts are present; else fail or skip `r`.
+  bool NeedTcb(RuleResult& r) {
+    if (f_.collateral.present && f_.collateral.tcb_status) return true;
+    r.actual = "(unknown)";
+    if (!f_.collateral.present && p_.platform.collateral_optional) {
+      Set(r, Verdict::kSkipped,
+          "no collateral was supplied and the policy sets platform.collateral: optional");
+    } else if (!f_.collateral.present) {
+      Set(r, Verdict::kFail,
+          "no collateral was supplied, so the TCB status is unknown (supply --collateral, "
+          "or set platform.collateral: optional)");
+    } else {
+      Set(r, Verdict::kFail,
+          "TCB evaluation did not complete (see the quote checks), so the TCB status is unknown");
+    }
+    return false;
+  }
+
+  void Platform() {
+    const PlatformPolicy& pp = p_.platform;
+    if (pp.tcb_status_set) {
+      RuleResult& r = Add("platform.tcb_status", pp.tcb_pos.line);
+      r.expected = "one of " + JoinList(pp.tcb_allow);
+      if (!pp.tcb_warn.empty()) r.expected += " (warn on " + JoinList(pp.tcb_warn) + ")";
+      r.evidence = "collateral.tcb_status";
+      if (NeedTcb(r)) {
+        const std::string& s = *f_.collateral.tcb_status;
+        r.actual = s;
+        if (Contains(pp.tcb_allow, s)) Set(r, Verdict::kPass, "TCB status is allowed");
+        else if (Contains(pp.tcb_warn, s)) Set(r, Verdict::kWarn, "TCB status " + s + " is accepted with a warning");
+        else Set(r, Verdict::kFail, "TCB status " + s + " is not allowed");
+      }
+    }
+    if (pp.advisories_set) {
+      RuleResult& r = Add("platform.advisories", pp.advisories_pos.line);
+      r.evidence = "collateral.advisory_ids";
+      r.expected = "none of " + JoinList(pp.advisories_deny);
+      if (pp.advisories_allow) r.expected += "; only " + JoinList(*pp.advisories_allow);
+      if (NeedTcb(r)) {
+        const auto& ids = f_.collateral.advisory_ids;
+        r.actual = JoinList(ids);
+        std::vector<std::string> bad;
+        for (const std::string& id : ids) {
+          if (Contains(pp.advisories_deny, id) ||
+              (pp.advisories_allow && !Contains(*pp.advisories_allow, id))) {
+            bad.push_back(id);
+          }
+        }
+        if (bad.empty()) Set(r, Verdict::kPass, "no denied advisory applies");
+        else Set(r, Verdict::kFail, "advisories not allowed: " + JoinList(bad));
+      }
+    }
+    if (pp.min_tee_tcb_svn) {
+      RuleResult& r = Add("platform.min_tee_tcb_svn", pp.min_tee_tcb_svn_pos.line);
+      r.expected = ">= " + Hex(*pp.min_tee_tcb_svn) + " (each byte)";
+      r.evidence = "quote.td.tee_tcb_svn";
+      if (NeedQuote(r)) {
+        const auto& svn = f_.quote.tee_tcb_svn;
+        r.actual = Hex(svn);
+        std::string low;
+        for (size_t i = 0; i < svn.size(); ++i) {
+          if (svn[i] < (*pp.min_tee_tcb_svn)[i]) {
+            low += (low.empty() ? "" : ", ") + std::string("byte ") + std::to_string(i) + ": " +
+                   std::to_string(svn[i]) + " < " + std::to_string((*pp.min_tee_tcb_svn)[i]);
+          }
+        }
+        if (low.empty()) Set(r, Verdict::kPass, "every TEE_TCB_SVN component is at least the minimum");
+        else Set(r, Verdict::kFail, "TEE_TCB_SVN components below the minimum: " + low);
+      }
+    }
+    if (pp.mr_seam) Bytes_("platform.mr_seam", *pp.mr_seam, f_.quote.mr_seam, "quote.td.mr_seam", "MRSEAM");
+  }
+
+  template <size_t N>
+  void Bytes_(const std::string& id, const BytesMatcher& m, const std::array<uint8_t, N>& actual,
+              const std::string& pointer, const std::string& label) {
+    RuleResult& r = Add(id, m.pos.line);
+    r.expected = Describe(m);
+    r.evidence = pointer;
+    if (!NeedQuote(r)) return;
+    r.actual = Hex(actual);
+    if (m.Matches(actual.data(), N)) Set(r, Verdict::kPass, label + " matches the reference value");
+    else Set(r, Verdict::kFail, label + " differs from every reference value");
+  }
+
+  void Td() {
+    const TdPolicy& t = p_.td;
+    if (!t.attribute_bits.empty() || t.attributes_mask) {
+      RuleResult& r = Add("td.attributes", t.attributes_pos.line);
+      r.evidence = "quote.td.td_attributes";
+      std::string exp;
+      for (const auto& [name, on] : t.attribute_bits) exp += (exp.empty() ? "" : ", ") + name + "=" + (on ? "true" : "false");
+      if (t.attributes_mask) {
+        exp += (exp.empty() ? "" : ", ") + std::string("attributes & ") + Hex(*t.attributes_mask) +
+               " == " + Hex(*t.attributes_value);
+      }
+      r.expected = exp;
+      if (NeedQuote(r)) {
+        const auto& a = f_.quote.td_attributes;
+        std::string act, bad;
+        for (const AttributeBit& b : kTdAttributeBits) {
+          bool on = (a[b.bit / 8] >> (b.bit % 8)) & 1;
+          act += (act.empty() ? "" : ", ") + std::string(b.name) + "=" + (on ? "true" : "false");
+          auto it = t.attribute_bits.find(b.name);
+          if (it != t.attribute_bits.end() && it->second != on) {
+            bad += (bad.empty() ? "" : ", ") + std::string(b.name) + " is " + (on ? "set" : "clear");
+          }
+        }
+        r.actual = Hex(a) + " (" + act + ")";
+        if (t.attributes_mask) {
+          for (size_t i = 0; i < 8; ++i) {
+            if ((a[i] & (*t.attributes_mask)[i]) != (*t.attributes_value)[i]) {
+              bad += (bad.empty() ? "" : ", ") + std::string("masked value differs at byte ") + std::to_string(i);
+              break;
+            }
+          }
+        }
+        if (bad.empty()) Set(r, Verdict::kPass, "TD attributes are as required");
+        else Set(r, Verdict::kFail, "TD attributes differ: " + bad);
+      }
+    }
+    if (t.xfam) Bytes_("td.xfam", *t.xfam, f_.quote.xfam, "quote.td.xfam", "XFAM");
+    if (t.mr_td) Bytes_("td.mr_td", *t.mr_td, f_.quote.mr_td, "quote.td.mr_td", "MRTD");
+    if (t.mr_config_id) Bytes_("td.mr_config_id", *t.mr_config_id, f_.quote.mr_config_id, "quote.td.mr_config_id", "MRCONFIGID");
+    if (t.mr_owner) Bytes_("td.mr_owner", *t.mr_owner, f_.quote.mr_owner, "quote.td.mr_owner", "MROWNER");
+    if (t.mr_owner_config) Bytes_("td.mr_owner_config", *t.mr_owner_config, f_.quote.mr_owner_config, "quote.td.mr_owner_config", "MROWNERCONFIG");
+    for (int i = 0; i < 4; ++i) {
+      if (t.rtmr[i]) {
+        std::string n = "rtmr" + std::to_string(i);
+        Bytes_("td." + n, *t.rtmr[i], f_.quote.rtmr[i], "quote.td." + n, "RTMR" + std::to_string(i));
+      }
+    }
+  }
+
+  void Replay() {
+    const ReplayPolicy& rp = p_.replay;
+    for (size_t i = 0; i < rp.must_match_quote.size(); ++i) {
+      const std::string& reg = rp.must_match_quote[i];
+      RuleResult& r = Add("replay.must_match_quote." + reg, rp.must_match_pos[i].line);
+      r.expected = "replayed " + reg + " == quote " + reg;
+      r.evidence = "quote.td." + reg;
+      if (!NeedQuote(r)) continue;
+      const RegisterComparison* c = nullptr;
+      for (const auto& x : f_.comparisons) {
+        if (x.reg == reg) c = &x;
+      }
+      if (c == nullptr) {
+        r.actual = "(not replayed)";
+        Set(r, Verdict::kFail, f_.event_log_present || f_.ima_present
+                                   ? "no replayed value of " + reg + " was compared with the quote"
+                                   : "the evidence has no event log, so " + reg + " cannot be replayed");
+        continue;
+      }
+      r.actual = "replayed " + (c->replayed.empty() ? std::string("(none)") : c->replayed) +
+                 ", quote " + c->quoted;
+      if (c->matches) Set(r, Verdict::kPass, c->detail.empty() ? "replay reproduces the quoted value" : c->detail);
+      else Set(r, Verdict::kFail, c->detail.empty() ? "replay does not reproduce the quoted value" : c->detail);
+    }
+  }
+
+  bool EventMatches(const EventRule& r, const EventFact& e) const {
+    if (r.log && e.log != *r.log) return false;
+    if (r.reg && e.reg != *r.reg) return false;
+    if (r.type_name && e.type_name != *r.type_name) return false;
+    if (r.type && e.type != *r.type) return false;
+    if (r.index && e.index != *r.index) return false;
+    if (r.text_prefix && e.text.rfind(*r.text_prefix, 0) != 0) return false;
+    if (r.text_contains && e.text.find(*r.text_contains) == std::string::npos) return false;
+    if (r.text_regex && !std::regex_search(e.text, *r.text_regex)) return false;
+    return true;
+  }
+
+  void Event(const EventRule& er) {
+    RuleResult& r = Add("events." + er.id, er.pos.line);
+    std::string exp;
+    if (er.count) exp += "count " + std::to_string(*er.count);
+    if (er.digest) exp += (exp.empty() ? "" : "; ") + std::string("digest ") + Describe(*er.digest);
+    if (er.text_eq) exp += (exp.empty() ? "" : "; ") + std::string("text == \"") + *er.text_eq + "\"";
+    if (!er.text_require.empty()) exp += (exp.empty() ? "" : "; ") + std::string("text contains ") + JoinList(er.text_require);
+    if (!er.text_forbid.empty()) exp += (exp.empty() ? "" : "; ") + std::string("text lacks ") + JoinList(er.text_forbid);
+    r.expected = exp;
+    Verdict fail = er.warn_only ? Verdict::kWarn : Verdict::kFail;
+    if (!f_.event_log_present) {
+      r.actual = "(no event log)";
+      if (er.optional) Set(r, Verdict::kSkipped, "the evidence has no event log; the rule is optional");
+      else Set(r, fail, "the evidence has no event log, so the rule cannot be checked");
+      return;
+    }
+    std::vector<const EventFact*> matched;
+    for (const EventFact& e : f_.events) {
+      if (EventMatches(er, e)) matched.push_back(&e);
+    }
+    if (matched.empty() && er.optional && !(er.count && *er.count == 0)) {
+      r.actual = "(no matching event)";
+      Set(r, Verdict::kSkipped, "no event matches; the rule is optional");
+      return;
+    }
+    if (er.count) {
+      if (matched.size() != *er.count) {
+        r.actual = "count " + std::to_string(matched.size());
+        for (const EventFact* e : matched) {
+          if (r.evidence_all.size() < kMaxPointers) r.evidence_all.push_back(e->Pointer());
+        }
+        if (!r.evidence_all.empty()) r.evidence = r.evidence_all[0];
+        Set(r, fail, std::to_string(matched.size()) + " events match, expected " + std::to_string(*er.count));
+        return;
+      }
+    }
+    if (er.nth) {
+      if (*er.nth < matched.size()) matched = {matched[*er.nth]};
+      else matched.clear();
+    }
+    if (matched.empty()) {
+      r.actual = "(no matching event)";
+      if (er.count && *er.count == 0) Set(r, Verdict::kPass, "no event matches, as expected");
+      else if (er.optional) Set(r, Verdict::kSkipped, "no event matches; the rule is optional");
+      else Set(r, fail, "no event in the log matches the rule");
+      return;
+    }
+    std::string problems;
+    std::string actual;
+    size_t bad = 0;
+    for (const EventFact* e : matched) {
+      std::string why;
+      if (er.digest) {
+        bool ok = false;
+        for (const Digest& d : e->digests) {
+          if (er.digest->Matches(d.bytes.data(), d.len)) ok = true;
+        }
+        if (!ok) why += "digest differs";
+      }
+      if (er.text_eq && e->text != *er.text_eq) why += std::string(why.empty() ? "" : ", ") + "text differs";
+      for (const std::string& s : er.text_require) {
+        if (e->text.find(s) == std::string::npos) why += std::string(why.empty() ? "" : ", ") + "lacks \"" + s + "\"";
+      }
+      for (const std::string& s : er.text_forbid) {
+        if (e->text.find(s) != std::string::npos) why += std::string(why.empty() ? "" : ", ") + "contains forbidden \"" + s + "\"";
+      }
+      if (why.empty()) continue;
+      ++bad;
+      if (r.evidence_all.size() < kMaxPointers) r.evidence_all.push_back(e->Pointer());
+      if (bad <= kMaxListed) {
+        problems += (problems.empty() ? "" : "; ") + e->Pointer() + ": " + why;
+        std::string a = e->Pointer() + " ";
+        if (er.digest && !e->digests.empty()) {
+          std::string ds;
+          for (const Digest& d : e->digests) ds += (ds.empty() ? "" : "/") + ToHex(d.span());
+          a += "digest " + ds;
+        }
+        if (er.text_eq || !er.text_require.empty() || !er.text_forbid.empty()) {
+          a += (er.digest ? ", " : "") + std::string("text \"") + e->text + "\"";
+        }
+        actual += (actual.empty() ? "" : "; ") + a;
+      }
+    }
+    if (bad == 0) {
+      r.evidence = matched[0]->Pointer();
+      for (const EventFact* e : matched) {
+        if (r.evidence_all.size() < kMaxPointers) r.evidence_all.push_back(e->Pointer());
+      }
+      r.actual = std::to_string(matched.size()) + " matching event(s) as expected";
+      if (matched.size() == 1) {
+        const EventFact* e = matched[0];
+        if (er.digest && !e->digests.empty()) r.actual = "digest " + ToHex(e->digests[0].span());
+        else if (!e->text.empty()) r.actual = "text \"" + e->text + "\"";
+      }
+      Set(r, Verdict::kPass, "every matching event meets the expectation");
+      return;
+    }
+    r.evidence = r.evidence_all[0];
+    if (bad > kMaxListed) actual += "; ... (" + std::to_string(bad) + " in all)";
+    r.actual = actual;
+    Set(r, fail, problems);
+  }
+
+  bool Excluded(const std::string& path) const {
+    for (const std::regex& re : p_.ima.exclude) {
+      if (std::regex_search(path, re)) return true;
+    }
+    return false;
+  }
+
+  void Ima() {
+    const ImaPolicy& ip = p_.ima;
+    if (!ip.present) return;
+    if (!f_.ima_present) {
+      RuleResult& r = Add("ima.list", ip.pos.line);
+      r.expected = "an IMA measurement list";
+      r.actual = "(none)";
+      r.evidence = "ima";
+      Set(r, Verdict::kFail, "the policy has an ima section but the evidence has no IMA list");
+      return;
+    }
+    RuleResult& allow = Add("ima.allow", ip.pos.line);
+    allow.expected = "each listed file has an allowed digest (" + std::to_string(ip.allow.size()) + " paths)";
+    std::vector<const ImaEntryFact*> mismatched, unknown;
+    size_t checked = 0, excluded = 0;
+    for (const ImaEntryFact& e : f_.ima) {
+      if (Excluded(e.path)) {
+        ++excluded;
+        continue;
+      }
+      auto it = ip.allow.find(e.path);
+      if (it == ip.allow.end()) {
+        unknown.push_back(&e);
+        continue;
+      }
+      ++checked;
+      std::string d = e.file_alg + ":" + ToHex(e.file_digest);
+      if (!Contains(it->second, d)) mismatched.push_back(&e);
+    }
+    auto list = [&](RuleResult& r, const std::vector<const ImaEntryFact*>& v) {
+      std::string a;
+      for (size_t i = 0; i < v.size(); ++i) {
+        if (r.evidence_all.size() < kMaxPointers) r.evidence_all.push_back(v[i]->Pointer());
+        if (i < kMaxListed) {
+          a += (a.empty() ? "" : "; ") + v[i]->Pointer() + " " + v[i]->path + " " + v[i]->file_alg +
+               ":" + ToHex(v[i]->file_digest);
+        }
+      }
+      if (v.size() > kMaxListed) a += "; ... (" + std::to_string(v.size()) + " in all)";
+      if (!v.empty()) r.evidence = v[0]->Pointer();
+      r.actual = a;
+    };
+    if (mismatched.empty()) {
+      allow.actual = std::to_string(checked) + " listed file(s) match, " + std::to_string(excluded) + " excluded";
+      allow.evidence = "ima";
+      Set(allow, Verdict::kPass, "every measured file on the allow list has an allowed digest");
+    } else {
+      list(allow, mismatched);
+      Set(allow, Verdict::kFail, std::to_string(mismatched.size()) +
+                                     " measured file(s) have a digest the allow list does not hold");
+    }
+    RuleResult& unk = Add("ima.unknown", ip.pos.line);
+    unk.expected = ip.unknown == UnknownFiles::kFail ? "no file outside the allow list"
+                   : ip.unknown == UnknownFiles::kWarn ? "no file outside the allow list (warn)"
+                                                       : "files outside the allow list are ignored";
+    if (unknown.empty()) {
+      unk.actual = "0 unknown file(s)";
+      unk.evidence = "ima";
+      Set(unk, Verdict::kPass, "every measured file is on the allow list or excluded");
+    } else {
+      list(unk, unknown);
+      std::string why = std::to_string(unknown.size()) + " measured file(s) are not on the allow list";
+      if (ip.unknown == UnknownFiles::kIgnore) Set(unk, Verdict::kPass, why + " (ima.unknown: ignore)");
+      else Set(unk, ip.unknown == UnknownFiles::kWarn ? Verdict::kWarn : Verdict::kFail, why);
+    }
+  }
+
+  const Policy& p_;
+  const Facts& f_;
+  const EvalOptions& o_;
+  std::vector<RuleResult> out_;
+};
+
+// Applies the first waiver that covers `id` to a failing or warning status.
+void ApplyWaivers(const Policy& p, const EvalOptions& o, const std::string& id, Verdict* status,
+                  std::string* waiver, std::string* why) {
+  if (*status != Verdict::kFail && *status != Verdict::kWarn) return;
+  for (const Waiver& w : p.waivers) {
+    if (!w.Covers(id)) continue;
+    if (o.now < w.until) {
+      *status = Verdict::kWaived;
+      *waiver = w.reason;
+      *why += (why->empty() ? "" : "; ") + std::string("waived until ") + w.until_text + ": " + w.reason;
+      return;
+    }
+    *why += (why->empty() ? "" : "; ") + std::string("waiver expired ") + w.until_text;
+  }
+}
+
+}  // namespace
+
+const char* VerdictName(Verdict v) {
+  switch (v) {
+    case Verdict::kPass: return "pass";
+    case Verdict::kFail: return "fail";
+    case Verdict::kWarn: return "warn";
+    case Verdict::kWaived: return "waived";
+    case Verdict::kSkipped: return "skipped";
+  }
+  return "fail";
+}
+
+bool BytesMatcher::Matches(const uint8_t* data, size_t len) const {
+  if (zero) return std::all_of(data, data + len, [](uint8_t b) { return b == 0; });
+  for (const Bytes& b : any_of) {
+    if (b.size() == len && std::equal(b.begin(), b.end(), data)) return true;
+  }
+  return false;
+}
+
+bool Waiver::Covers(const std::string& id) const {
+  if (rule.size() > 2 && rule.ends_with(".*")) {
+    std::string prefix = rule.substr(0, rule.size() - 1);  // keeps the '.'
+    return id.rfind(prefix, 0) == 0;
+  }
+  return id == rule;
+}
+
+std::string AreaOf(const std::string& id) {
+  size_t dot = id.find('.');
+  return dot == std::string::npos ? id : id.substr(0, dot);
+}
+
+bool Evaluation::Passed() const {
+  return CountRules(Verdict::kFail) == 0 && CountChecks(Verdict::kFail) == 0;
+}
+
+size_t Evaluation::CountRules(Verdict v) const {
+  return size_t(std::count_if(rules.begin(), rules.end(), [v](const RuleResult& r) { return r.status == v; }));
+}
+
+size_t Evaluation::CountChecks(Verdict v) const {
+  return size_t(std::count_if(checks.begin(), checks.end(), [v](const Check& c) { return c.status == v; }));
+}
+
+Evaluation Evaluate(const Policy* policy, const Facts& facts, const EvalOptions& options) {
+  Evaluation ev;
+  ev.checks = facts.checks;
+  if (policy == nullptr) return ev;
+  ev.has_policy = true;
+  ev.name = policy->name;
+  ev.version = policy->version;
+  for (Check& c : ev.checks) {
+    if (c.id == "quote.collateral" && c.status == Verdict::kFail && !facts.collateral.present &&
+        policy->platform.collateral_optional) {
+      c.status = Verdict::kSkipped;
+      c.detail += (c.detail.empty() ? "" : "; ") + std::string("allowed by platform.collateral: optional");
+    }
+    ApplyWaivers(*policy, options, c.id, &c.status, &c.waiver, &c.detail);
+  }
+  ev.rules = Evaluator(*policy, facts, options).Run();
+  for (RuleResult& r : ev.rules) {
+    ApplyWaivers(*policy, options, r.id, &r.status, &r.waiver, &r.why);
+  }
+  return ev;
+}
+
+}  // namespace ccv::policy

@@ -1,0 +1,80 @@
+#include "policies/lint.h"
+
+#include "policies/time_util.h"
+
+namespace ccv::policy {
+
+bool IsCatchAllRegex(const std::regex& re) {
+  static const char* kSamples[] = {"/usr/bin/bash", "boot_aggregate", "/etc/ld.so.cache",
+                                   "x", "/var/lib/containerd/a/b", "C:\\Windows"};
+  for (const char* s : kSamples) {
+    if (!std::regex_search(s, re)) return false;
+  }
+  return true;
+}
+
+std::vector<LintFinding> LintPolicy(const Policy& p, const std::vector<UnknownKey>& unknown_keys,
+                                    UnixTime now) {
+  std::vector<LintFinding> out;
+  auto add = [&](LintSeverity s, std::string code, SourcePos pos, std::string msg) {
+    out.push_back({s, std::move(code), pos, std::move(msg)});
+  };
+  for (const UnknownKey& k : unknown_keys) {
+    add(LintSeverity::kError, "unknown-key", k.pos, "unknown key '" + k.path + "' is ignored by nothing: remove or fix it");
+  }
+  if (!p.expires) {
+    add(LintSeverity::kWarning, "no-expiry", {}, "metadata.expires is not set: reference values never lapse");
+  } else if (now >= *p.expires) {
+    add(LintSeverity::kError, "policy-expired", {}, "the policy expired on " + p.expires_text);
+  }
+  if (!p.td.mr_td) {
+    add(LintSeverity::kWarning, "unpinned-register", {}, "td.mr_td is not pinned: any initial TD image is accepted");
+  }
+  for (int i = 0; i < 4; ++i) {
+    std::string reg = "rtmr" + std::to_string(i);
+    bool matched = false;
+    for (const auto& r : p.replay.must_match_quote) matched |= r == reg;
+    if (!p.td.rtmr[i] && !matched) {
+      add(LintSeverity::kWarning, "unpinned-register", {},
+          reg + " is neither pinned (td." + reg + ") nor required to match replay "
+                "(replay.must_match_quote): anything may be measured into it");
+    }
+  }
+  auto debug = p.td.attribute_bits.find("debug");
+  bool debug_pinned = (debug != p.td.attribute_bits.end() && !debug->second) ||
+                      (p.td.attributes_mask && ((*p.td.attributes_mask)[0] & 1) &&
+                       !((*p.td.attributes_value)[0] & 1));
+  if (!debug_pinned) {
+    add(LintSeverity::kWarning, "debug-allowed", p.td.attributes_pos,
+        "td.attributes does not require debug: false: a debuggable TD would pass");
+  }
+  if (!p.platform.tcb_status_set) {
+    add(LintSeverity::kWarning, "no-tcb-status", {}, "platform.tcb_status is not set: any TCB status passes");
+  }
+  if (p.platform.collateral_optional) {
+    add(LintSeverity::kWarning, "collateral-optional", {},
+        "platform.collateral: optional: evidence without collateral skips the TCB checks");
+  }
+  for (size_t i = 0; i < p.ima.exclude.size(); ++i) {
+    if (IsCatchAllRegex(p.ima.exclude[i])) {
+      add(LintSeverity::kError, "catch-all-exclude", p.ima.exclude_pos[i],
+          "ima.exclude '" + p.ima.exclude_src[i] + "' matches every path: the allow list checks nothing");
+    }
+  }
+  if (p.ima.present && p.ima.unknown == UnknownFiles::kIgnore) {
+    add(LintSeverity::kWarning, "ima-unknown-ignored", p.ima.pos,
+        "ima.unknown: ignore accepts any file outside the allow list");
+  }
+  if (p.ima.present && p.ima.allow.empty()) {
+    add(LintSeverity::kWarning, "ima-empty-allow", p.ima.pos, "the ima section allows no file");
+  }
+  for (const Waiver& w : p.waivers) {
+    if (now >= w.until) {
+      add(LintSeverity::kError, "expired-waiver", w.pos,
+          "waiver for '" + w.rule + "' expired on " + w.until_text + ": remove it");
+    }
+  }
+  return out;
+}
+
+}  // namespace ccv::policy

@@ -1,0 +1,143 @@
+// Policy: the reference values of DESIGN §6 (`apiVersion: ccverify/v1`), as
+// read from YAML by policy_parser.h. Every rule keeps the line of the YAML
+// node it came from, so verdicts and lint findings can point back into the
+// policy file. Hex values are already decoded and length-checked.
+//
+// Thread safety: a value type. std::regex members are only read.
+#ifndef CCV_POLICIES_POLICY_H_
+#define CCV_POLICIES_POLICY_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <regex>
+#include <string>
+#include <vector>
+
+namespace ccv::policy {
+
+using Bytes = std::vector<uint8_t>;
+
+// Seconds since 1970-01-01T00:00:00Z.
+using UnixTime = int64_t;
+
+// Where a policy item was written (1-based; 0 = not from a file).
+struct SourcePos {
+  uint64_t line = 0;
+  uint64_t column = 0;
+};
+
+// `{any_of: [hex, ...]}` or `{eq: hex}` or `{eq: zero}` (all zero bytes).
+struct BytesMatcher {
+  std::vector<Bytes> any_of;  // eq is stored as a one-element any_of
+  bool zero = false;          // `eq: zero`
+  SourcePos pos;
+  bool Matches(const uint8_t* data, size_t len) const;
+};
+
+struct PlatformPolicy {
+  bool tcb_status_set = false;
+  std::vector<std::string> tcb_allow, tcb_warn;
+  SourcePos tcb_pos;
+  bool advisories_set = false;
+  std::vector<std::string> advisories_deny;
+  std::optional<std::vector<std::string>> advisories_allow;  // only these
+  SourcePos advisories_pos;
+  std::optional<Bytes> min_tee_tcb_svn;  // 16 bytes
+  SourcePos min_tee_tcb_svn_pos;
+  std::optional<BytesMatcher> mr_seam;  // 48 bytes
+  // `collateral: optional`: a bundle without collateral skips the
+  // collateral-dependent check and the tcb_status/advisory rules instead of
+  // failing them. Default: required (fail closed).
+  bool collateral_optional = false;
+};
+
+// Named TD ATTRIBUTES bits (Intel TDX Module ABI, TDINFO_STRUCT.ATTRIBUTES).
+struct AttributeBit {
+  const char* name;
+  int bit;
+};
+inline constexpr AttributeBit kTdAttributeBits[] = {
+    {"debug", 0},        {"sept_ve_disable", 28}, {"migratable", 29},
+    {"pks", 30},         {"kl", 31},              {"perfmon", 63},
+};
+
+struct TdPolicy {
+  std::map<std::string, bool> attribute_bits;  // name -> required value
+  std::optional<Bytes> attributes_mask, attributes_value;  // 8 bytes each
+  SourcePos attributes_pos;
+  std::optional<BytesMatcher> xfam;             // 8 bytes
+  std::optional<BytesMatcher> mr_td, mr_config_id, mr_owner, mr_owner_config;
+  std::optional<BytesMatcher> rtmr[4];          // 48 bytes each
+};
+
+struct ReplayPolicy {
+  std::vector<std::string> must_match_quote;  // register names
+  std::vector<SourcePos> must_match_pos;
+};
+
+struct EventRule {
+  std::string id;
+  SourcePos pos;
+  // match
+  std::optional<std::string> log;       // "ccel", "tpm", "cel"
+  std::optional<std::string> reg;       // "rtmr2", "pcr4"
+  std::optional<std::string> type_name; // "EV_IPL"
+  std::optional<uint32_t> type;         // numeric type
+  std::optional<uint64_t> nth;          // n-th match (0-based)
+  std::optional<uint64_t> index;        // record number in its log
+  std::optional<std::string> text_prefix, text_contains;
+  std::optional<std::regex> text_regex;
+  std::string text_regex_src;
+  // expect
+  std::optional<BytesMatcher> digest;
+  std::optional<std::string> text_eq;
+  std::vector<std::string> text_require, text_forbid;
+  std::optional<uint64_t> count;        // number of matching events
+  bool warn_only = false;               // severity: warn
+  bool optional = false;                // no match -> skipped, not fail
+};
+
+enum class UnknownFiles { kFail, kWarn, kIgnore };
+
+struct ImaPolicy {
+  bool present = false;
+  SourcePos pos;
+  // path -> allowed "alg:hex" digests (alg lowercase, hex lowercase)
+  std::map<std::string, std::vector<std::string>> allow;
+  std::string allow_file;  // as written (resolved against the policy dir)
+  std::vector<std::regex> exclude;
+  std::vector<std::string> exclude_src;
+  std::vector<SourcePos> exclude_pos;
+  UnknownFiles unknown = UnknownFiles::kFail;
+};
+
+struct Waiver {
+  std::string rule;    // rule or check id; a trailing ".*" matches a prefix
+  UnixTime until = 0;  // waiver applies while now < until
+  std::string until_text;
+  std::string reason;
+  SourcePos pos;
+  bool Covers(const std::string& id) const;
+};
+
+struct Policy {
+  std::string api_version;
+  std::string name, version;
+  std::optional<UnixTime> expires;
+  std::string expires_text;
+  PlatformPolicy platform;
+  TdPolicy td;
+  ReplayPolicy replay;
+  std::vector<EventRule> events;
+  ImaPolicy ima;
+  std::vector<Waiver> waivers;
+  std::string source;  // file name, for messages
+};
+
+// Known TCB status names (Intel PCS TCB info v3 + "NotSupported").
+bool IsKnownTcbStatus(const std::string& s);
+
+}  // namespace ccv::policy
+
+#endif  // CCV_POLICIES_POLICY_H_

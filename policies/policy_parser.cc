@@ -1,0 +1,714 @@
+#include "policies/policy_parser.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <initializer_list>
+#include <set>
+#include <utility>
+
+#include <yaml-cpp/yaml.h>
+
+#include "parsers/core/file_io.h"
+#include "parsers/core/hash_alg.h"
+#include "parsers/core/hex.h"
+#include "policies/time_util.h"
+
+namespace ccv::policy {
+namespace {
+
+constexpr size_t kMaxListLen = 1u << 20;  // entries in any list
+
+SourcePos PosOf(const YAML::Node& n, SourcePos fallback = {}) {
+  YAML::Mark m = n.Mark();
+  if (m.is_null() || m.line < 0) return fallback;
+  return {uint64_t(m.line) + 1, uint64_t(m.column) + 1};
+}
+
+// Walks the YAML tree with the dotted path of the current node.
+class Walker {
+ public:
+  explicit Walker(const ParseOptions& o) : opts_(o) {}
+
+  Status Err(ErrorCode code, SourcePos pos, const std::string& path,
+             const std::string& msg) const {
+    Status s(code, msg);
+    s = s.WithFile(opts_.source).WithField(path);
+    if (pos.line != 0) s = s.WithLine(pos.line, pos.column);
+    return s;
+  }
+
+  // Checks `n` is a map whose keys are scalars among `allowed`, without
+  // duplicates. Unknown keys fail or are collected (lint). `pos` of the
+  // parent is used for an empty node.
+  Status ExpectMap(const YAML::Node& n, const std::string& path,
+                   std::initializer_list<std::string_view> allowed) {
+    if (!n.IsMap()) return Err(ErrorCode::kBadValue, PosOf(n), path, "expected a mapping");
+    std::set<std::string> seen;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      const YAML::Node& k = it->first;
+      if (!k.IsScalar()) return Err(ErrorCode::kBadValue, PosOf(k), path, "keys must be scalars");
+      const std::string& key = k.Scalar();
+      std::string sub = Join(path, key);
+      if (!seen.insert(key).second) {
+        return Err(ErrorCode::kBadValue, PosOf(k), sub, "duplicate key '" + key + "'");
+      }
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+        if (opts_.out_unknown_keys != nullptr) {
+          opts_.out_unknown_keys->push_back({sub, PosOf(k)});
+          continue;
+        }
+        std::string known;
+        for (auto a : allowed) known += (known.empty() ? "" : ", ") + std::string(a);
+        return Err(ErrorCode::kUnsupported, PosOf(k), sub,
+                   "unknown key '" + key + "' (expected one of: " + known + ")");
+      }
+    }
+    return Status::Ok();
+  }
+
+  static std::string Join(const std::string& path, std::string_view key) {
+    return path.empty() ? std::string(key) : path + "." + std::string(key);
+  }
+
+  Result<std::string> String(const YAML::Node& n, const std::string& path) {
+    if (!n.IsScalar()) return Err(ErrorCode::kBadValue, PosOf(n), path, "expected a string");
+    return n.Scalar();
+  }
+
+  Result<std::string> NonEmptyString(const YAML::Node& n, const std::string& path) {
+    CCV_ASSIGN_OR_RETURN(std::string s, String(n, path));
+    if (s.empty()) return Err(ErrorCode::kBadValue, PosOf(n), path, "expected a non-empty string");
+    return s;
+  }
+
+  Result<bool> Bool(const YAML::Node& n, const std::string& path) {
+    if (n.IsScalar()) {
+      if (n.Scalar() == "true") return true;
+      if (n.Scalar() == "false") return false;
+    }
+    return Err(ErrorCode::kBadValue, PosOf(n), path, "expected true or false");
+  }
+
+  Result<uint64_t> Uint(const YAML::Node& n, const std::string& path, uint64_t max) {
+    if (n.IsScalar() && !n.Scalar().empty() && n.Scalar().size() <= 19 &&
+        std::all_of(n.Scalar().begin(), n.Scalar().end(),
+                    [](char c) { return c >= '0' && c <= '9'; })) {
+      uint64_t v = std::stoull(n.Scalar());
+      if (v <= max) return v;
+    }
+    return Err(ErrorCode::kBadValue, PosOf(n), path,
+               "expected an unsigned integer <= " + std::to_string(max));
+  }
+
+  // Hex of exactly `len` bytes (0 = any non-empty length up to 64).
+  Result<Bytes> Hex(const YAML::Node& n, const std::string& path, size_t len) {
+    CCV_ASSIGN_OR_RETURN(std::string s, String(n, path));
+    SourcePos pos = PosOf(n);
+    for (size_t i = 0; i < s.size(); ++i) {
+      char c = s[i];
+      bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+      if (!ok) {
+        return Err(ErrorCode::kBadValue, pos, path,
+                   "bad hex digit '" + std::string(1, c) + "' at character " +
+                       std::to_string(i));
+      }
+    }
+    if (s.size() % 2 != 0 || s.empty() || (len != 0 && s.size() != 2 * len) ||
+        (len == 0 && s.size() > 2 * kMaxDigestLen)) {
+      return Err(ErrorCode::kBadLength, pos, path,
+                 "expected " + (len ? std::to_string(len) : std::string("1-64")) +
+                     " bytes of hex, got " + std::to_string(s.size()) + " hex digits");
+    }
+    auto r = FromHex(s);
+    if (!r.ok()) return Err(ErrorCode::kBadValue, pos, path, r.status().message());
+    return std::move(r).value();
+  }
+
+  Result<std::vector<std::string>> StringList(const YAML::Node& n, const std::string& path,
+                                              std::vector<SourcePos>* out_pos = nullptr) {
+    if (!n.IsSequence()) return Err(ErrorCode::kBadValue, PosOf(n), path, "expected a list");
+    if (n.size() > kMaxListLen) return Err(ErrorCode::kLimitExceeded, PosOf(n), path, "list too long");
+    std::vector<std::string> out;
+    for (size_t i = 0; i < n.size(); ++i) {
+      CCV_ASSIGN_OR_RETURN(std::string s,
+                           NonEmptyString(n[i], path + "[" + std::to_string(i) + "]"));
+      out.push_back(std::move(s));
+      if (out_pos) out_pos->push_back(PosOf(n[i]));
+    }
+    return out;
+  }
+
+  // `{any_of: [hex...]}` | `{eq: hex}` | `{eq: zero}`.
+  Result<BytesMatcher> Matcher(const YAML::Node& n, const std::string& path, size_t len) {
+    CCV_RETURN_IF_ERROR(ExpectMap(n, path, {"any_of", "eq"}));
+    BytesMatcher m;
+    m.pos = PosOf(n);
+    bool has_any = bool(n["any_of"]), has_eq = bool(n["eq"]);
+    if (has_any == has_eq) {
+      return Err(has_any ? ErrorCode::kBadValue : ErrorCode::kNotFound, m.pos, path,
+                 "expected exactly one of 'any_of' or 'eq'");
+    }
+    if (has_eq) {
+      YAML::Node eq = n["eq"];
+      if (eq.IsScalar() && eq.Scalar() == "zero") {
+        m.zero = true;
+      } else {
+        CCV_ASSIGN_OR_RETURN(Bytes b, Hex(eq, path + ".eq", len));
+        m.any_of.push_back(std::move(b));
+      }
+      return m;
+    }
+    YAML::Node any = n["any_of"];
+    std::string apath = path + ".any_of";
+    if (!any.IsSequence()) return Err(ErrorCode::kBadValue, PosOf(any), apath, "expected a list");
+    if (any.size() == 0) return Err(ErrorCode::kBadValue, PosOf(any, m.pos), apath, "empty list");
+    if (any.size() > kMaxListLen) return Err(ErrorCode::kLimitExceeded, PosOf(any), apath, "list too long");
+    for (size_t i = 0; i < any.size(); ++i) {
+      CCV_ASSIGN_OR_RETURN(Bytes b, Hex(any[i], apath + "[" + std::to_string(i) + "]", len));
+      m.any_of.push_back(std::move(b));
+    }
+    return m;
+  }
+
+  Result<std::regex> Regex(const YAML::Node& n, const std::string& path, std::string* out_src) {
+    CCV_ASSIGN_OR_RETURN(std::string s, NonEmptyString(n, path));
+    try {
+      std::regex re(s, std::regex::ECMAScript);
+      if (out_src) *out_src = s;
+      return re;
+    } catch (const std::regex_error& e) {
+      return Err(ErrorCode::kBadValue, PosOf(n), path,
+                 std::string("regular expression does not compile: ") + e.what());
+    }
+  }
+
+  Result<UnixTime> Time(const YAML::Node& n, const std::string& path, bool end_of_day,
+                        std::string* out_text) {
+    CCV_ASSIGN_OR_RETURN(std::string s, NonEmptyString(n, path));
+    auto t = ParseRfc3339(s, end_of_day);
+    if (!t.ok()) {
+      return Err(ErrorCode::kBadValue, PosOf(n), path,
+                 "expected an RFC 3339 time or date: " + t.status().message());
+    }
+    if (out_text) *out_text = s;
+    return *t;
+  }
+
+  const ParseOptions& opts() const { return opts_; }
+
+ private:
+  const ParseOptions& opts_;
+};
+
+bool IsRegisterName(const std::string& r) {
+  auto num = [&](size_t prefix, int max) {
+    if (r.size() <= prefix || r.size() > prefix + 2) return false;
+    if (r.size() == prefix + 2 && r[prefix] == '0') return false;
+    int v = 0;
+    for (size_t i = prefix; i < r.size(); ++i) {
+      if (r[i] < '0' || r[i] > '9') return false;
+      v = v * 10 + (r[i] - '0');
+    }
+    return v <= max;
+  };
+  if (r.rfind("rtmr", 0) == 0) return num(4, 3);
+  if (r.rfind("pcr", 0) == 0) return num(3, 23);
+  return false;
+}
+
+Status ParsePlatform(Walker& w, const YAML::Node& n, PlatformPolicy* out) {
+  const std::string p = "platform";
+  CCV_RETURN_IF_ERROR(w.ExpectMap(
+      n, p, {"tcb_status", "advisories", "min_tee_tcb_svn", "mr_seam", "collateral"}));
+  if (YAML::Node t = n["tcb_status"]) {
+    CCV_RETURN_IF_ERROR(w.ExpectMap(t, p + ".tcb_status", {"allow", "warn"}));
+    out->tcb_status_set = true;
+    out->tcb_pos = PosOf(t);
+    for (const char* key : {"allow", "warn"}) {
+      YAML::Node l = t[key];
+      if (!l) continue;
+      std::string lp = p + ".tcb_status." + key;
+      std::vector<SourcePos> pos;
+      CCV_ASSIGN_OR_RETURN(auto names, w.StringList(l, lp, &pos));
+      for (size_t i = 0; i < names.size(); ++i) {
+        if (!IsKnownTcbStatus(names[i])) {
+          return w.Err(ErrorCode::kBadValue, pos[i], lp + "[" + std::to_string(i) + "]",
+                       "unknown TCB status '" + names[i] + "'");
+        }
+      }
+      (std::string(key) == "allow" ? out->tcb_allow : out->tcb_warn) = names;
+    }
+    if (!t["allow"]) {
+      return w.Err(ErrorCode::kNotFound, out->tcb_pos, p + ".tcb_status.allow",
+                   "missing required key 'allow'");
+    }
+  }
+  if (YAML::Node a = n["advisories"]) {
+    CCV_RETURN_IF_ERROR(w.ExpectMap(a, p + ".advisories", {"deny", "allow"}));
+    out->advisories_set = true;
+    out->advisories_pos = PosOf(a);
+    if (a["deny"]) {
+      CCV_ASSIGN_OR_RETURN(out->advisories_deny, w.StringList(a["deny"], p + ".advisories.deny"));
+    }
+    if (a["allow"]) {
+      CCV_ASSIGN_OR_RETURN(auto allow, w.StringList(a["allow"], p + ".advisories.allow"));
+      out->advisories_allow = std::move(allow);
+    }
+  }
+  if (YAML::Node s = n["min_tee_tcb_svn"]) {
+    CCV_ASSIGN_OR_RETURN(Bytes b, w.Hex(s, p + ".min_tee_tcb_svn", 16));
+    out->min_tee_tcb_svn = std::move(b);
+    out->min_tee_tcb_svn_pos = PosOf(s);
+  }
+  if (YAML::Node s = n["mr_seam"]) {
+    CCV_ASSIGN_OR_RETURN(BytesMatcher m, w.Matcher(s, p + ".mr_seam", 48));
+    out->mr_seam = std::move(m);
+  }
+  if (YAML::Node c = n["collateral"]) {
+    CCV_ASSIGN_OR_RETURN(std::string v, w.String(c, p + ".collateral"));
+    if (v != "required" && v != "optional") {
+      return w.Err(ErrorCode::kBadValue, PosOf(c), p + ".collateral",
+                   "expected 'required' or 'optional'");
+    }
+    out->collateral_optional = v == "optional";
+  }
+  return Status::Ok();
+}
+
+Status ParseTd(Walker& w, const YAML::Node& n, TdPolicy* out) {
+  const std::string p = "td";
+  CCV_RETURN_IF_ERROR(w.ExpectMap(n, p,
+                                  {"attributes", "xfam", "mr_td", "mr_config_id", "mr_owner",
+                                   "mr_owner_config", "rtmr0", "rtmr1", "rtmr2", "rtmr3"}));
+  if (YAML::Node a = n["attributes"]) {
+    const std::string ap = p + ".attributes";
+    out->attributes_pos = PosOf(a);
+    // Keys: the named bits plus mask/value.
+    CCV_RETURN_IF_ERROR(w.ExpectMap(a, ap,
+                                    {"debug", "sept_ve_disable", "migratable", "pks", "kl",
+                                     "perfmon", "mask", "value"}));
+    for (const AttributeBit& b : kTdAttributeBits) {
+      if (YAML::Node v = a[b.name]) {
+        CCV_ASSIGN_OR_RETURN(bool on, w.Bool(v, ap + "." + b.name));
+        out->attribute_bits[b.name] = on;
+      }
+    }
+    if (bool(a["mask"]) != bool(a["value"])) {
+      return w.Err(ErrorCode::kNotFound, out->attributes_pos, ap,
+                   "'mask' and 'value' must be given together");
+    }
+    if (a["mask"]) {
+      CCV_ASSIGN_OR_RETURN(Bytes m, w.Hex(a["mask"], ap + ".mask", 8));
+      CCV_ASSIGN_OR_RETURN(Bytes v, w.Hex(a["value"], ap + ".value", 8));
+      for (size_t i = 0; i < 8; ++i) {
+        if ((v[i] & ~m[i]) != 0) {
+          return w.Err(ErrorCode::kBadValue, PosOf(a["value"]), ap + ".value",
+                       "value has bits outside the mask (byte " + std::to_string(i) + ")");
+        }
+      }
+      out->attributes_mask = std::move(m);
+      out->attributes_value = std::move(v);
+    }
+  }
+  struct Field {
+    const char* key;
+    std::optional<BytesMatcher>* dst;
+    size_t len;
+  };
+  Field fields[] = {{"xfam", &out->xfam, 8},
+                    {"mr_td", &out->mr_td, 48},
+                    {"mr_config_id", &out->mr_config_id, 48},
+                    {"mr_owner", &out->mr_owner, 48},
+                    {"mr_owner_config", &out->mr_owner_config, 48},
+                    {"rtmr0", &out->rtmr[0], 48},
+                    {"rtmr1", &out->rtmr[1], 48},
+                    {"rtmr2", &out->rtmr[2], 48},
+                    {"rtmr3", &out->rtmr[3], 48}};
+  for (const Field& f : fields) {
+    if (YAML::Node v = n[f.key]) {
+      CCV_ASSIGN_OR_RETURN(BytesMatcher m, w.Matcher(v, p + "." + f.key, f.len));
+      *f.dst = std::move(m);
+    }
+  }
+  return Status::Ok();
+}
+
+Status ParseReplay(Walker& w, const YAML::Node& n, ReplayPolicy* out) {
+  CCV_RETURN_IF_ERROR(w.ExpectMap(n, "replay", {"must_match_quote"}));
+  if (YAML::Node l = n["must_match_quote"]) {
+    const std::string lp = "replay.must_match_quote";
+    CCV_ASSIGN_OR_RETURN(out->must_match_quote, w.StringList(l, lp, &out->must_match_pos));
+    std::set<std::string> seen;
+    for (size_t i = 0; i < out->must_match_quote.size(); ++i) {
+      const std::string& r = out->must_match_quote[i];
+      std::string ip = lp + "[" + std::to_string(i) + "]";
+      if (r.rfind("rtmr", 0) != 0 || !IsRegisterName(r)) {
+        return w.Err(ErrorCode::kBadValue, out->must_match_pos[i], ip,
+                     "expected a quoted register rtmr0..rtmr3, got '" + r + "'");
+      }
+      if (!seen.insert(r).second) {
+        return w.Err(ErrorCode::kBadValue, out->must_match_pos[i], ip, "duplicate register " + r);
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+bool IsRuleId(const std::string& id) {
+  if (id.empty() || id.size() > 128) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '_' || c == '.';
+  });
+}
+
+Status ParseEvents(Walker& w, const YAML::Node& n, std::vector<EventRule>* out) {
+  if (!n.IsSequence()) return w.Err(ErrorCode::kBadValue, PosOf(n), "events", "expected a list");
+  if (n.size() > kMaxListLen) return w.Err(ErrorCode::kLimitExceeded, PosOf(n), "events", "too many rules");
+  std::set<std::string> ids;
+  for (size_t i = 0; i < n.size(); ++i) {
+    const YAML::Node r = n[i];
+    const std::string p = "events[" + std::to_string(i) + "]";
+    CCV_RETURN_IF_ERROR(w.ExpectMap(r, p, {"id", "match", "expect", "severity", "optional"}));
+    EventRule rule;
+    rule.pos = PosOf(r);
+    if (!r["id"]) return w.Err(ErrorCode::kNotFound, rule.pos, p + ".id", "missing required key 'id'");
+    CCV_ASSIGN_OR_RETURN(rule.id, w.NonEmptyString(r["id"], p + ".id"));
+    if (!IsRuleId(rule.id)) {
+      return w.Err(ErrorCode::kBadValue, PosOf(r["id"]), p + ".id",
+                   "rule ids use letters, digits, '-', '_' and '.'");
+    }
+    if (!ids.insert(rule.id).second) {
+      return w.Err(ErrorCode::kBadValue, PosOf(r["id"]), p + ".id", "duplicate rule id '" + rule.id + "'");
+    }
+    if (!r["match"]) return w.Err(ErrorCode::kNotFound, rule.pos, p + ".match", "missing required key 'match'");
+    const YAML::Node m = r["match"];
+    const std::string mp = p + ".match";
+    CCV_RETURN_IF_ERROR(w.ExpectMap(m, mp,
+                                    {"log", "register", "type", "nth", "index", "text_prefix",
+                                     "text_contains", "text_regex"}));
+    if (m.size() == 0) return w.Err(ErrorCode::kBadValue, PosOf(m), mp, "empty match");
+    if (YAML::Node v = m["log"]) {
+      CCV_ASSIGN_OR_RETURN(std::string log, w.String(v, mp + ".log"));
+      if (log != "ccel" && log != "tpm" && log != "cel") {
+        return w.Err(ErrorCode::kBadValue, PosOf(v), mp + ".log", "expected ccel, tpm or cel");
+      }
+      rule.log = log;
+    }
+    if (YAML::Node v = m["register"]) {
+      CCV_ASSIGN_OR_RETURN(std::string reg, w.String(v, mp + ".register"));
+      if (!IsRegisterName(reg)) {
+        return w.Err(ErrorCode::kBadValue, PosOf(v), mp + ".register",
+                     "expected rtmr0..rtmr3 or pcr0..pcr23, got '" + reg + "'");
+      }
+      rule.reg = reg;
+    }
+    if (YAML::Node v = m["type"]) {
+      CCV_ASSIGN_OR_RETURN(std::string t, w.NonEmptyString(v, mp + ".type"));
+      if (t.rfind("EV_", 0) == 0) {
+        rule.type_name = t;
+      } else {
+        CCV_ASSIGN_OR_RETURN(uint64_t num, w.Uint(v, mp + ".type", 0xFFFFFFFFu));
+        rule.type = uint32_t(num);
+      }
+    }
+    if (YAML::Node v = m["nth"]) {
+      CCV_ASSIGN_OR_RETURN(uint64_t x, w.Uint(v, mp + ".nth", 1u << 30));
+      rule.nth = x;
+    }
+    if (YAML::Node v = m["index"]) {
+      CCV_ASSIGN_OR_RETURN(uint64_t x, w.Uint(v, mp + ".index", 1u << 30));
+      rule.index = x;
+    }
+    if (YAML::Node v = m["text_prefix"]) {
+      CCV_ASSIGN_OR_RETURN(std::string s, w.NonEmptyString(v, mp + ".text_prefix"));
+      rule.text_prefix = s;
+    }
+    if (YAML::Node v = m["text_contains"]) {
+      CCV_ASSIGN_OR_RETURN(std::string s, w.NonEmptyString(v, mp + ".text_contains"));
+      rule.text_contains = s;
+    }
+    if (YAML::Node v = m["text_regex"]) {
+      CCV_ASSIGN_OR_RETURN(std::regex re, w.Regex(v, mp + ".text_regex", &rule.text_regex_src));
+      rule.text_regex = std::move(re);
+    }
+    if (!r["expect"]) return w.Err(ErrorCode::kNotFound, rule.pos, p + ".expect", "missing required key 'expect'");
+    const YAML::Node e = r["expect"];
+    const std::string ep = p + ".expect";
+    CCV_RETURN_IF_ERROR(w.ExpectMap(e, ep, {"digest", "text", "count"}));
+    if (e.size() == 0) return w.Err(ErrorCode::kBadValue, PosOf(e), ep, "empty expect");
+    if (YAML::Node d = e["digest"]) {
+      CCV_ASSIGN_OR_RETURN(BytesMatcher dm, w.Matcher(d, ep + ".digest", 0));
+      rule.digest = std::move(dm);
+    }
+    if (YAML::Node t = e["text"]) {
+      CCV_RETURN_IF_ERROR(w.ExpectMap(t, ep + ".text", {"eq", "require", "forbid"}));
+      if (t.size() == 0) return w.Err(ErrorCode::kBadValue, PosOf(t), ep + ".text", "empty text expectation");
+      if (t["eq"]) {
+        CCV_ASSIGN_OR_RETURN(std::string s, w.String(t["eq"], ep + ".text.eq"));
+        rule.text_eq = s;
+      }
+      if (t["require"]) {
+        CCV_ASSIGN_OR_RETURN(rule.text_require, w.StringList(t["require"], ep + ".text.require"));
+      }
+      if (t["forbid"]) {
+        CCV_ASSIGN_OR_RETURN(rule.text_forbid, w.StringList(t["forbid"], ep + ".text.forbid"));
+      }
+    }
+    if (YAML::Node c = e["count"]) {
+      CCV_ASSIGN_OR_RETURN(uint64_t x, w.Uint(c, ep + ".count", 1u << 30));
+      rule.count = x;
+    }
+    if (YAML::Node s = r["severity"]) {
+      CCV_ASSIGN_OR_RETURN(std::string sev, w.String(s, p + ".severity"));
+      if (sev != "fail" && sev != "warn") {
+        return w.Err(ErrorCode::kBadValue, PosOf(s), p + ".severity", "expected 'fail' or 'warn'");
+      }
+      rule.warn_only = sev == "warn";
+    }
+    if (YAML::Node o = r["optional"]) {
+      CCV_ASSIGN_OR_RETURN(rule.optional, w.Bool(o, p + ".optional"));
+    }
+    out->push_back(std::move(rule));
+  }
+  return Status::Ok();
+}
+
+// "sha384:<hex>" -> normalised "sha384:<lowercase hex>"; a bare hex digest
+// takes its algorithm from its length (20 sha1, 32 sha256, 48 sha384,
+// 64 sha512).
+std::optional<std::string> NormaliseImaDigest(const std::string& s) {
+  std::string alg, hex;
+  size_t colon = s.find(':');
+  if (colon == std::string::npos) {
+    hex = s;
+  } else {
+    alg = s.substr(0, colon);
+    hex = s.substr(colon + 1);
+  }
+  auto bytes = FromHex(hex);
+  if (!bytes.ok() || bytes->empty()) return std::nullopt;
+  if (alg.empty()) {
+    switch (bytes->size()) {
+      case 20: alg = "sha1"; break;
+      case 32: alg = "sha256"; break;
+      case 48: alg = "sha384"; break;
+      case 64: alg = "sha512"; break;
+      default: return std::nullopt;
+    }
+  } else {
+    std::transform(alg.begin(), alg.end(), alg.begin(), [](char c) { return char(std::tolower(c)); });
+    auto a = HashAlgFromName(alg);
+    if (!a || DigestLen(*a) != bytes->size()) return std::nullopt;
+    alg = std::string(HashAlgName(*a));
+  }
+  return alg + ":" + ToHex(*bytes);
+}
+
+Status ParseIma(Walker& w, const YAML::Node& n, ImaPolicy* out) {
+  const std::string p = "ima";
+  CCV_RETURN_IF_ERROR(w.ExpectMap(n, p, {"allow", "exclude", "unknown"}));
+  out->present = true;
+  out->pos = PosOf(n);
+  if (YAML::Node a = n["allow"]) {
+    const std::string ap = p + ".allow";
+    CCV_RETURN_IF_ERROR(w.ExpectMap(a, ap, {"file", "digests"}));
+    if (YAML::Node f = a["file"]) {
+      CCV_ASSIGN_OR_RETURN(out->allow_file, w.NonEmptyString(f, ap + ".file"));
+      std::filesystem::path fp(out->allow_file);
+      if (fp.is_relative()) fp = std::filesystem::path(w.opts().base_dir) / fp;
+      auto text = ReadFileText(fp.string(), uint64_t{1} << 30);
+      if (!text.ok()) {
+        return w.Err(ErrorCode::kIo, PosOf(f), ap + ".file",
+                     "cannot read allow list: " + text.status().ToString());
+      }
+      CCV_RETURN_IF_ERROR(ParseImaAllowList(*text, fp.string(), &out->allow));
+    }
+    if (YAML::Node d = a["digests"]) {
+      const std::string dp = ap + ".digests";
+      if (!d.IsMap()) return w.Err(ErrorCode::kBadValue, PosOf(d), dp, "expected a mapping path -> list");
+      std::set<std::string> seen;
+      for (auto it = d.begin(); it != d.end(); ++it) {
+        CCV_ASSIGN_OR_RETURN(std::string path, w.NonEmptyString(it->first, dp));
+        if (!seen.insert(path).second) {
+          return w.Err(ErrorCode::kBadValue, PosOf(it->first), dp + "." + path, "duplicate path");
+        }
+        std::string ip = dp + "." + path;
+        const YAML::Node l = it->second;
+        if (!l.IsSequence()) return w.Err(ErrorCode::kBadValue, PosOf(l, PosOf(it->first)), ip, "expected a list of digests");
+        for (size_t i = 0; i < l.size(); ++i) {
+          std::string ep = ip + "[" + std::to_string(i) + "]";
+          CCV_ASSIGN_OR_RETURN(std::string s, w.NonEmptyString(l[i], ep));
+          auto norm = NormaliseImaDigest(s);
+          if (!norm) {
+            return w.Err(ErrorCode::kBadValue, PosOf(l[i]), ep,
+                         "expected '<alg>:<hex>' with a digest of the algorithm's size");
+          }
+          out->allow[path].push_back(*norm);
+        }
+      }
+    }
+  }
+  if (YAML::Node e = n["exclude"]) {
+    const std::string ep = p + ".exclude";
+    if (!e.IsSequence()) return w.Err(ErrorCode::kBadValue, PosOf(e), ep, "expected a list");
+    for (size_t i = 0; i < e.size(); ++i) {
+      std::string src;
+      CCV_ASSIGN_OR_RETURN(std::regex re, w.Regex(e[i], ep + "[" + std::to_string(i) + "]", &src));
+      out->exclude.push_back(std::move(re));
+      out->exclude_src.push_back(src);
+      out->exclude_pos.push_back(PosOf(e[i]));
+    }
+  }
+  if (YAML::Node u = n["unknown"]) {
+    CCV_ASSIGN_OR_RETURN(std::string v, w.String(u, p + ".unknown"));
+    if (v == "fail") out->unknown = UnknownFiles::kFail;
+    else if (v == "warn") out->unknown = UnknownFiles::kWarn;
+    else if (v == "ignore") out->unknown = UnknownFiles::kIgnore;
+    else return w.Err(ErrorCode::kBadValue, PosOf(u), p + ".unknown", "expected fail, warn or ignore");
+  }
+  return Status::Ok();
+}
+
+Status ParseWaivers(Walker& w, const YAML::Node& n, std::vector<Waiver>* out) {
+  if (!n.IsSequence()) return w.Err(ErrorCode::kBadValue, PosOf(n), "waivers", "expected a list");
+  for (size_t i = 0; i < n.size(); ++i) {
+    const YAML::Node x = n[i];
+    const std::string p = "waivers[" + std::to_string(i) + "]";
+    CCV_RETURN_IF_ERROR(w.ExpectMap(x, p, {"rule", "until", "reason"}));
+    Waiver wv;
+    wv.pos = PosOf(x);
+    for (const char* key : {"rule", "until", "reason"}) {
+      if (!x[key]) {
+        return w.Err(ErrorCode::kNotFound, wv.pos, p + "." + key,
+                     std::string("missing required key '") + key + "'");
+      }
+    }
+    CCV_ASSIGN_OR_RETURN(wv.rule, w.NonEmptyString(x["rule"], p + ".rule"));
+    std::string base = wv.rule.size() > 2 && wv.rule.ends_with(".*")
+                           ? wv.rule.substr(0, wv.rule.size() - 2) : wv.rule;
+    if (!IsRuleId(base)) {
+      return w.Err(ErrorCode::kBadValue, PosOf(x["rule"]), p + ".rule",
+                   "expected a rule or check id (optionally ending in '.*')");
+    }
+    CCV_ASSIGN_OR_RETURN(wv.until, w.Time(x["until"], p + ".until", true, &wv.until_text));
+    CCV_ASSIGN_OR_RETURN(wv.reason, w.NonEmptyString(x["reason"], p + ".reason"));
+    out->push_back(std::move(wv));
+  }
+  return Status::Ok();
+}
+
+Status ParseRoot(Walker& w, const YAML::Node& root, Policy* out) {
+  if (!root.IsMap()) {
+    return w.Err(ErrorCode::kBadValue, PosOf(root, {1, 1}), "", "a policy is a YAML mapping");
+  }
+  CCV_RETURN_IF_ERROR(w.ExpectMap(root, "",
+                                  {"apiVersion", "metadata", "platform", "td", "replay", "events",
+                                   "ima", "waivers"}));
+  if (!root["apiVersion"]) {
+    return w.Err(ErrorCode::kNotFound, PosOf(root, {1, 1}), "apiVersion",
+                 "missing required key 'apiVersion' (ccverify/v1)");
+  }
+  CCV_ASSIGN_OR_RETURN(out->api_version, w.String(root["apiVersion"], "apiVersion"));
+  if (out->api_version != "ccverify/v1") {
+    return w.Err(ErrorCode::kUnsupported, PosOf(root["apiVersion"]), "apiVersion",
+                 "unsupported apiVersion '" + out->api_version + "' (expected ccverify/v1)");
+  }
+  if (YAML::Node m = root["metadata"]) {
+    CCV_RETURN_IF_ERROR(w.ExpectMap(m, "metadata", {"name", "version", "expires"}));
+    if (m["name"]) { CCV_ASSIGN_OR_RETURN(out->name, w.NonEmptyString(m["name"], "metadata.name")); }
+    if (m["version"]) { CCV_ASSIGN_OR_RETURN(out->version, w.NonEmptyString(m["version"], "metadata.version")); }
+    if (m["expires"]) {
+      CCV_ASSIGN_OR_RETURN(UnixTime t, w.Time(m["expires"], "metadata.expires", true, &out->expires_text));
+      out->expires = t;
+    }
+  }
+  if (YAML::Node n = root["platform"]) CCV_RETURN_IF_ERROR(ParsePlatform(w, n, &out->platform));
+  if (YAML::Node n = root["td"]) CCV_RETURN_IF_ERROR(ParseTd(w, n, &out->td));
+  if (YAML::Node n = root["replay"]) CCV_RETURN_IF_ERROR(ParseReplay(w, n, &out->replay));
+  if (YAML::Node n = root["events"]) CCV_RETURN_IF_ERROR(ParseEvents(w, n, &out->events));
+  if (YAML::Node n = root["ima"]) CCV_RETURN_IF_ERROR(ParseIma(w, n, &out->ima));
+  if (YAML::Node n = root["waivers"]) CCV_RETURN_IF_ERROR(ParseWaivers(w, n, &out->waivers));
+  return Status::Ok();
+}
+
+}  // namespace
+
+bool IsKnownTcbStatus(const std::string& s) {
+  static const char* kNames[] = {"UpToDate",
+                                 "SWHardeningNeeded",
+                                 "ConfigurationNeeded",
+                                 "ConfigurationAndSWHardeningNeeded",
+                                 "OutOfDate",
+                                 "OutOfDateConfigurationNeeded",
+                                 "Revoked",
+                                 "NotSupported"};
+  for (const char* n : kNames) {
+    if (s == n) return true;
+  }
+  return false;
+}
+
+Result<Policy> ParsePolicy(std::string_view yaml, const ParseOptions& options) {
+  Walker w(options);
+  Policy policy;
+  policy.source = options.source;
+  // yaml-cpp throws; every exception stops here (STYLE §2).
+  try {
+    YAML::Node root = YAML::Load(std::string(yaml));
+    if (!root || root.IsNull()) {
+      return w.Err(ErrorCode::kNotFound, {1, 1}, "", "empty policy");
+    }
+    CCV_RETURN_IF_ERROR(ParseRoot(w, root, &policy));
+  } catch (const YAML::Exception& e) {
+    SourcePos pos{1, 1};
+    if (!e.mark.is_null()) pos = {uint64_t(e.mark.line) + 1, uint64_t(e.mark.column) + 1};
+    return w.Err(ErrorCode::kBadValue, pos, "", "YAML: " + e.msg);
+  }
+  return policy;
+}
+
+Result<Policy> LoadPolicyFile(const std::string& path, std::vector<UnknownKey>* out_unknown_keys) {
+  auto text = ReadFileText(path, uint64_t{64} << 20);
+  if (!text.ok()) return text.status();
+  ParseOptions o;
+  o.source = path;
+  std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  o.base_dir = dir.empty() ? "." : dir.string();
+  o.out_unknown_keys = out_unknown_keys;
+  return ParsePolicy(*text, o);
+}
+
+Status ParseImaAllowList(std::string_view text, const std::string& source,
+                         std::map<std::string, std::vector<std::string>>* out) {
+  uint64_t line_no = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    size_t first = line.find_first_not_of(" \t");
+    if (first == std::string_view::npos || line[first] == '#') continue;
+    size_t sp = line.find_first_of(" \t", first);
+    auto bad = [&](uint64_t col, const std::string& msg) {
+      return Status(ErrorCode::kBadValue, msg).WithFile(source).WithLine(line_no, col);
+    };
+    if (sp == std::string_view::npos) return bad(first + 1, "expected '<digest> <path>'");
+    std::string digest(line.substr(first, sp - first));
+    size_t path_start = line.find_first_not_of(" \t", sp);
+    if (path_start == std::string_view::npos) return bad(sp + 1, "missing path");
+    // sha*sum marks binary mode with '*' before the path.
+    if (line[path_start] == '*') ++path_start;
+    std::string path(line.substr(path_start));
+    if (path.empty()) return bad(path_start + 1, "missing path");
+    auto norm = NormaliseImaDigest(digest);
+    if (!norm) return bad(first + 1, "expected '<alg>:<hex>' or a sha1/256/384/512 hex digest");
+    (*out)[path].push_back(*norm);
+  }
+  return Status::Ok();
+}
+
+}  // namespace ccv::policy

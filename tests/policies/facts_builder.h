@@ -1,0 +1,91 @@
+// Test-only builder of policy Facts: a consistent, known-good TD (values of
+// the gcp-cos113 evidence) whose fields tests then corrupt one at a time.
+#ifndef CCV_TESTS_POLICIES_FACTS_BUILDER_H_
+#define CCV_TESTS_POLICIES_FACTS_BUILDER_H_
+
+#include <string>
+
+#include "parsers/core/hex.h"
+#include "policies/facts.h"
+
+namespace ccv::policy::testing {
+
+template <size_t N>
+std::array<uint8_t, N> HexArray(const std::string& hex) {
+  std::array<uint8_t, N> out{};
+  if (!DecodeHexInto(hex, out)) std::abort();
+  return out;
+}
+
+inline Digest Sha384(const std::string& hex) {
+  Digest d = Digest::Zero(HashAlg::kSha384);
+  if (!DecodeHexInto(hex, d.mutable_span())) std::abort();
+  return d;
+}
+
+inline Facts GoodFacts() {
+  Facts f;
+  QuoteFacts& q = f.quote;
+  q.present = true;
+  q.version = 4;
+  q.tee_tcb_svn = HexArray<16>("04010700000000000000000000000000");
+  q.mr_seam = HexArray<48>("ffc97a88587660fb04e1f7c851300c96ae0b5a463ac46d035d16c2d9f36d0ed1d23775bcbd27deb219e3a3cc28023895");
+  q.td_attributes = HexArray<8>("0000001000000000");
+  q.xfam = HexArray<8>("e700060000000000");
+  q.mr_td = HexArray<48>("dae67181d3d65e073ad8f95b7907d5e927bfe9761c9ff3e9b89734a45d8954dba41394c7717cb2735396c1d04231f94a");
+  q.rtmr[0] = HexArray<48>("3fa2f61f395b7f5feefb4ec2df61297f109ad8abcd6410c1b7df60f21f37b19297fc35e544039c7e1edece752afd17f6");
+  q.rtmr[1] = HexArray<48>("f62dbc072bd5d3f3438b7b35c39a727f5aea2ffc2473f43723953f530daf62504f0a7944aa62c41a86e8a878c2b122c1");
+  q.rtmr[2] = HexArray<48>("4969684dc87381fc3b3134176c8d8806eaf0a901859f5f70cfae8d17714b46c10a8de219048c9fc09f11f381a6fbe7c1");
+  q.fmspc = "00806f050000";
+  f.collateral.present = true;
+  f.collateral.tcb_status = "UpToDate";
+  for (int i = 0; i < 4; ++i) {
+    RegisterComparison c;
+    c.reg = "rtmr" + std::to_string(i);
+    c.matches = true;
+    c.replayed = c.quoted = ToHex(q.rtmr[i]);
+    f.comparisons.push_back(c);
+    f.replayed.Set(c.reg, Sha384(c.replayed));
+  }
+  f.event_log_present = true;
+  auto ev = [&](uint64_t index, const char* reg, uint32_t type, const char* name, char fill,
+                const std::string& text) {
+    EventFact e;
+    e.log = "ccel";
+    e.index = index;
+    e.reg = reg;
+    e.type = type;
+    e.type_name = name;
+    e.digests.push_back(Sha384(std::string(96, fill)));
+    e.text = text;
+    f.events.push_back(e);
+  };
+  ev(0, "", 3, "EV_NO_ACTION", '0', "Spec ID Event03");
+  ev(1, "rtmr0", 0x80000008, "EV_EFI_PLATFORM_FIRMWARE_BLOB2", '1', "");
+  ev(2, "rtmr1", 0x80000007, "EV_EFI_ACTION", '2', "Calling EFI Application from Boot Option");
+  ev(3, "rtmr1", 0x80000003, "EV_EFI_BOOT_SERVICES_APPLICATION", '3', "");
+  ev(4, "rtmr1", 0x80000003, "EV_EFI_BOOT_SERVICES_APPLICATION", '4', "");
+  ev(5, "rtmr2", 0xD, "EV_IPL", '5', "kernel_cmdline: /vmlinuz root=/dev/sda1 module.sig_enforce=1");
+  ev(6, "rtmr2", 0xD, "EV_IPL", '6', "grub_cmd: linux /vmlinuz");
+  f.ima_present = true;
+  auto ima = [&](uint64_t index, const char* path, char fill) {
+    ImaEntryFact e;
+    e.index = index;
+    e.template_name = "ima-ng";
+    e.path = path;
+    e.file_alg = "sha384";
+    e.file_digest.assign(48, uint8_t(fill));
+    f.ima.push_back(e);
+  };
+  ima(0, "boot_aggregate", 1);
+  ima(1, "/usr/bin/bash", 2);
+  ima(2, "/tmp/x", 3);
+  ima(3, "/usr/lib/libc.so.6", 4);
+  f.checks.push_back({"quote.signature", Verdict::kPass, "ok", ""});
+  f.checks.push_back({"quote.collateral", Verdict::kPass, "ok", ""});
+  return f;
+}
+
+}  // namespace ccv::policy::testing
+
+#endif  // CCV_TESTS_POLICIES_FACTS_BUILDER_H_

@@ -1,0 +1,46 @@
+// Reports of `ccverify verify`: JSON (the DESIGN §5 `verify` contract),
+// text for people (grouped by area, failures first, ANSI colour only when
+// asked for, i.e. on a terminal) and JUnit XML (one testcase per check and
+// per policy rule) for CI systems.
+//
+// JSON shape: {"verdict": "pass"|"fail", "quote": {...}|null,
+// "collateral": {...}, "replay": {"registers", "matches_quote", "comparisons"},
+// "checks": [{"id", "status", "detail"}], "policy": {"name", "version",
+// "rules": [{"id", "status", "expected", "actual", "evidence", "why"}]}|null,
+// "summary": {...}}. Fields are snake_case; fields may be added, never renamed.
+//
+// Thread safety: pure functions.
+#ifndef CCV_VERIFIER_REPORT_VERIFY_REPORT_H_
+#define CCV_VERIFIER_REPORT_VERIFY_REPORT_H_
+
+#include <string>
+
+#include "policies/evaluator.h"
+#include "policies/facts.h"
+
+namespace ccv::report {
+
+struct VerifyReportContext {
+  std::string bundle;       // evidence location as given
+  std::string at;           // verification time, RFC 3339
+  std::string policy_path;  // "" without a policy
+};
+
+std::string VerifyReportJson(const policy::Facts& facts, const policy::Evaluation& eval,
+                             const VerifyReportContext& ctx);
+
+// `color`: wrap statuses in ANSI colour codes (callers pass isatty()).
+std::string VerifyReportText(const policy::Facts& facts, const policy::Evaluation& eval,
+                             const VerifyReportContext& ctx, bool color);
+
+std::string VerifyReportJUnit(const policy::Facts& facts, const policy::Evaluation& eval,
+                              const VerifyReportContext& ctx);
+
+// "pass" or "fail".
+inline const char* VerdictWord(const policy::Evaluation& eval) {
+  return eval.Passed() ? "pass" : "fail";
+}
+
+}  // namespace ccv::report
+
+#endif  // CCV_VERIFIER_REPORT_VERIFY_REPORT_H_
