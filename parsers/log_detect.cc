@@ -9,6 +9,8 @@
 #include "parsers/event_types.h"
 #include "parsers/tcg_event_log.h"
 #include "parsers/tcg_event_log_format.h"
+#include "parsers/tdx_quote.h"
+#include "parsers/tdx_quote_format.h"
 
 namespace ccv::parsers {
 namespace {
@@ -77,6 +79,11 @@ LogFormat DetectTcgFormat(Bytes head, uint64_t total_len) {
 LogFormat DetectFormat(Bytes head, uint64_t total_len) {
   // Other formats (IMA, CEL, quotes, TD reports) register their detectors
   // here, before the TCG one where a format could be mistaken for it.
+  if (LooksLikeQuote(head)) return LogFormat::kTdxQuote;
+  if (total_len == quote_format::kTdReportLen && !head.empty() &&
+      head[0] == quote_format::kReportTypeTdx) {
+    return LogFormat::kTdReport;
+  }
   return DetectTcgFormat(head, total_len);
 }
 

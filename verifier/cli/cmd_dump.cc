@@ -24,6 +24,7 @@
 #include "parsers/log_detect.h"
 #include "parsers/tcg_event_log.h"
 #include "parsers/uefi_event.h"
+#include "verifier/cli/cmd_quote.h"
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
 #include "verifier/cli/file_source.h"
@@ -276,7 +277,13 @@ struct Dumper {
 };
 
 // One entry per supported format; other formats add theirs.
+int DumpQuoteOrTdReport(const DumpInput& in) {
+  return DumpQuoteFile(in.path, in.json);
+}
+
 constexpr Dumper kDumpers[] = {
+    {parsers::LogFormat::kTdxQuote, DumpQuoteOrTdReport},
+    {parsers::LogFormat::kTdReport, DumpQuoteOrTdReport},
     {parsers::LogFormat::kTcg2, DumpTcg},
     {parsers::LogFormat::kTcgSha1Legacy, DumpTcg},
     {parsers::LogFormat::kCcel, DumpTcg},

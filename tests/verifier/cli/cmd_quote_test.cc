@@ -150,3 +150,64 @@ TEST(QuoteCliCorpusTest, TcbNotSupportedIsReportedAsNotSupported) {
 
 }  // namespace
 }  // namespace ccv::cli
+
+namespace ccv::cli {
+namespace {
+
+TEST(QuoteDumpTest, DumpDetectsQuotesAndPrintsEveryFieldAsJson) {
+  CCV_REQUIRE_CORPUS(corpus);
+  RunResult r = RunCcverify("dump --json " + (corpus / "quotes/dcap-qvl-tdx-v5-outdated.bin").string());
+  EXPECT_EQ(r.exit_code, 0);
+  rapidjson::Document d;
+  d.Parse(r.out.c_str());
+  ASSERT_FALSE(d.HasParseError()) << r.out;
+  EXPECT_STREQ(d["format"].GetString(), "tdx-quote");
+  const auto& q = d["quote"];
+  EXPECT_EQ(q["version"].GetInt(), 5);
+  EXPECT_STREQ(q["body_type"].GetString(), "TD report 1.5");
+  EXPECT_STREQ(q["tee_tcb_svn2"].GetString(), "0d010300000000000000000000000000");
+  EXPECT_STREQ(q["mrtd"].GetString(),
+               "273828c46252fcbdd8ad2dd907130222b03466d52a2911d70c1a5950895d6bd1ae451d382d5a9b1b4c0e"
+               "d0e5ae9a3dbd");
+  EXPECT_EQ(q["qe_report"]["isv_svn"].GetInt(), 7);
+}
+
+TEST(QuoteDumpTest, DumpOfSgxQuoteAndTrailingBytes) {
+  CCV_REQUIRE_CORPUS(corpus);
+  RunResult r = RunCcverify("dump " + (corpus / "evidence/gcp-cos113/quote.bin").string());
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("trailing_bytes_after_auth: 3065"), std::string::npos) << r.out;
+  r = RunCcverify("dump " + (corpus / "quotes/dcap-qvl-sgx-v3.bin").string());
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("mr_enclave: 33d8736db756ed4997e04ba358d27833188f1932ff7b1d156904d3f560452fbb"),
+            std::string::npos);
+}
+
+TEST(QuoteDumpTest, DumpDetectsTdReport) {
+  fs::path p = fs::temp_directory_path() / ("ccv_tdreport_" + std::to_string(getpid()));
+  std::vector<uint8_t> b(1024, 0);
+  b[0] = 0x81;
+  b[512 + 16] = 0xab;  // mr_td[0]
+  ASSERT_TRUE(WriteFileBytes(p.string(), b.data(), b.size()).ok());
+  RunResult r = RunCcverify("dump --json " + p.string());
+  fs::remove(p);
+  EXPECT_EQ(r.exit_code, 0);
+  rapidjson::Document d;
+  d.Parse(r.out.c_str());
+  ASSERT_FALSE(d.HasParseError()) << r.out;
+  EXPECT_STREQ(d["format"].GetString(), "td-report");
+  EXPECT_EQ(std::string(d["td_report"]["mrtd"].GetString()).substr(0, 2), "ab");
+}
+
+TEST(QuoteDumpTest, TruncatedQuoteIsAnInputError) {
+  CCV_REQUIRE_CORPUS(corpus);
+  auto q = ReadFileBytes((corpus / "quotes/dcap-qvl-tdx-v4.bin").string());
+  fs::path p = fs::temp_directory_path() / ("ccv_cut_quote_" + std::to_string(getpid()));
+  ASSERT_TRUE(WriteFileBytes(p.string(), q->data(), 700).ok());
+  RunResult r = RunCcverify("dump " + p.string());
+  fs::remove(p);
+  EXPECT_EQ(r.exit_code, 3);
+}
+
+}  // namespace
+}  // namespace ccv::cli
