@@ -8,11 +8,12 @@
 #include "parsers/core/hash_alg.h"
 #include "parsers/core/hex.h"
 #include "parsers/event_types.h"
-#include "parsers/td_report.h"
-#include "parsers/tdx_quote.h"
 #include "parsers/ima_log.h"
 #include "parsers/tcg_event_log.h"
 #include "parsers/tcg_event_log_format.h"
+#include "parsers/td_report.h"
+#include "parsers/tdx_quote.h"
+#include "parsers/tdx_quote_format.h"
 
 namespace ccv::parsers {
 namespace {

@@ -287,7 +287,13 @@ struct Dumper {
 };
 
 // One entry per supported format; other formats add theirs.
+int DumpQuoteOrTdReport(const DumpInput& in) {
+  return DumpQuoteFile(in.path, in.json);
+}
+
 constexpr Dumper kDumpers[] = {
+    {parsers::LogFormat::kTdxQuote, DumpQuoteOrTdReport},
+    {parsers::LogFormat::kTdReport, DumpQuoteOrTdReport},
     {parsers::LogFormat::kTcg2, DumpTcg},
     {parsers::LogFormat::kTcgSha1Legacy, DumpTcg},
     {parsers::LogFormat::kCcel, DumpTcg},
