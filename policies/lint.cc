@@ -55,6 +55,10 @@ std::vector<LintFinding> LintPolicy(const Policy& p, const std::vector<UnknownKe
     add(LintSeverity::kWarning, "collateral-optional", {},
         "platform.collateral: optional: evidence without collateral skips the TCB checks");
   }
+  if (p.binding.nonce_optional) {
+    add(LintSeverity::kWarning, "nonce-optional", p.binding.pos,
+        "binding.nonce: optional: evidence without a nonce is accepted without a freshness check");
+  }
   for (size_t i = 0; i < p.ima.exclude.size(); ++i) {
     if (IsCatchAllRegex(p.ima.exclude[i])) {
       add(LintSeverity::kError, "catch-all-exclude", p.ima.exclude_pos[i],

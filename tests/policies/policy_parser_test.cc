@@ -251,6 +251,8 @@ std::vector<BadCase> BadCases() {
       {"waiver_bad_rule", h + "waivers:\n  - {rule: \"td mr\", until: 2027-01-01, reason: r}\n", ErrorCode::kBadValue, 3, 12},
       {"expires_bad_time", h + "metadata:\n  expires: 2027-06-30T25:00:00Z\n", ErrorCode::kBadValue, 3, 12},
       {"expires_no_zone", h + "metadata:\n  expires: 2027-06-30T10:00:00\n", ErrorCode::kBadValue, 3, 12},
+      {"binding_bad_value", h + "binding: {nonce: maybe}\n", ErrorCode::kBadValue, 2, 18},
+      {"binding_unknown_key", h + "binding: {user_data: required}\n", ErrorCode::kUnsupported, 2, 11},
       {"version_empty", h + "metadata:\n  version: \"\"\n", ErrorCode::kBadValue, 3, 12},
   };
 }
