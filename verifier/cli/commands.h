@@ -14,6 +14,11 @@ using Args = std::vector<std::string>;
 // Prints "ccverify: <message>" to stderr and returns the exit code of `s`.
 int ReportError(const class ::ccv::Status& s);
 
+// ccverify dump FILE [--json]  (cmd_dump.cc)
+int RunDump(const Args& args);
+// ccverify replay [--ccel F] [--tpm-log F] ... [--json]  (cmd_replay.cc)
+int RunReplay(const Args& args);
+
 }  // namespace ccv::cli
 
 #endif  // CCV_VERIFIER_CLI_COMMANDS_H_

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "parsers/core/status.h"
+#include "verifier/cli/cmd_quote.h"
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
 #include "verifier/cli/version.h"
@@ -29,6 +30,9 @@ struct Command {
 // Registered subcommands, in the order `ccverify --help` lists them.
 constexpr Command kCommands[] = {
     {"", nullptr, ""},  // placeholder so the table is never empty
+    {"replay", RunReplay, "replay event logs into registers (--ccel, --tpm-log)"},
+    {"dump", RunDump, "print every record of a log, quote or TD report"},
+    {"quote verify", RunQuoteVerify, "verify a DCAP quote against collateral (TCB status)"},
 };
 
 void PrintUsage(FILE* out) {

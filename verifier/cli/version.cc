@@ -1,5 +1,6 @@
 #include "verifier/cli/version.h"
 
+#include "verifier/crypto/batch_hash.h"
 #include "verifier/crypto/digest.h"
 
 namespace ccv::cli {
@@ -7,6 +8,8 @@ namespace ccv::cli {
 std::string VersionString() {
   std::string out = "ccverify " CCV_VERSION " (";
   out += crypto::OpenSslVersion();
+  out += "; batch hash backend: ";
+  out += crypto::BackendDescription();
   out += ")";
   return out;
 }

@@ -6,7 +6,8 @@
 
 namespace ccv::cli {
 
-// "ccverify 0.1.0 (OpenSSL 3.0.x; hash backends: ...)".
+// "ccverify 0.1.0 (OpenSSL 3.0.x ...; batch hash backend: ipsec-mb-avx512
+// (libipsec-mb 1.3.0))".
 std::string VersionString();
 
 }  // namespace ccv::cli

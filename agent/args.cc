@@ -1,0 +1,88 @@
+#include "agent/args.h"
+
+#include <optional>
+#include <string_view>
+
+#include "parsers/core/hex.h"
+
+namespace ccv::agent {
+
+const char kAgentUsage[] =
+    "usage: ccverify-agent collect --out DIR [--root PATH] [--nonce HEX] [--user-data HEX]\n"
+    "       ccverify-agent --help | --version\n"
+    "\n"
+    "Collects the evidence of this TDX guest (CCEL, IMA lists, TPM log, a quote\n"
+    "through configfs-tsm or the TDREPORT) into the bundle directory DIR, written\n"
+    "atomically. REPORTDATA = SHA-512(nonce || user_data). --root prefixes every\n"
+    "guest path (a fake guest tree).\n";
+
+namespace {
+
+constexpr size_t kMaxHexArgBytes = 1 << 20;
+
+Status Usage(std::string message) {
+  return Status(ErrorCode::kInvalidArgument, std::move(message));
+}
+
+Result<ByteVec> DecodeHexArg(std::string_view name, const std::string& value) {
+  if (value.size() / 2 > kMaxHexArgBytes) return Usage(std::string(name) + ": value too long");
+  Result<std::vector<uint8_t>> b = FromHex(value);
+  if (!b.ok()) {
+    return Usage(std::string(name) + ": expected hex digits (" + b.status().message() + ")");
+  }
+  return std::move(b).value();
+}
+
+}  // namespace
+
+Result<CollectArgs> ParseCollectArgs(const std::vector<std::string>& args) {
+  CollectArgs out;
+  std::optional<std::string> out_dir, root, nonce, user_data;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string name = args[i], value;
+    bool inline_value = false;
+    if (size_t eq = name.find('='); name.rfind("--", 0) == 0 && eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      inline_value = true;
+    }
+    std::optional<std::string>* slot = name == "--out"         ? &out_dir
+                                       : name == "--root"      ? &root
+                                       : name == "--nonce"     ? &nonce
+                                       : name == "--user-data" ? &user_data
+                                                               : nullptr;
+    if (slot == nullptr) return Usage("unknown argument '" + args[i] + "'");
+    if (slot->has_value()) return Usage(name + " given twice");
+    if (!inline_value) {
+      if (i + 1 >= args.size()) return Usage(name + " needs a value");
+      value = args[++i];
+    }
+    *slot = std::move(value);
+  }
+  if (!out_dir || out_dir->empty()) return Usage("--out DIR is required");
+  out.out_dir = *out_dir;
+  if (root) {
+    if (root->empty()) return Usage("--root: empty path");
+    out.options.root = *root;
+  }
+  if (nonce) {
+    CCV_ASSIGN_OR_RETURN(ByteVec n, DecodeHexArg("--nonce", *nonce));
+    out.options.nonce = std::move(n);
+  }
+  if (user_data) {
+    CCV_ASSIGN_OR_RETURN(ByteVec d, DecodeHexArg("--user-data", *user_data));
+    out.options.user_data = std::move(d);
+  }
+  return out;
+}
+
+int AgentExitCodeFor(const Status& s) {
+  if (s.ok()) return kAgentExitOk;
+  switch (s.code()) {
+    case ErrorCode::kInternal: return kAgentExitInternal;
+    case ErrorCode::kInvalidArgument: return kAgentExitUsage;
+    default: return kAgentExitInput;
+  }
+}
+
+}  // namespace ccv::agent

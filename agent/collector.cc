@@ -1,0 +1,258 @@
+#include "agent/collector.h"
+
+#include <ctime>
+#include <utility>
+
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
+#include "agent/bundle_writer.h"
+#include "agent/configfs_tsm.h"
+#include "agent/internal/fs_util.h"
+#include "agent/tdx_guest.h"
+#include "parsers/core/file_io.h"
+#include "parsers/core/hex.h"
+#include "verifier/crypto/digest.h"
+
+namespace ccv::agent {
+namespace {
+
+// Caps on what we read: a CCEL log area is at most a few MiB, IMA lists can
+// grow large on long-running hosts.
+constexpr uint64_t kMaxTableLen = 4096;
+constexpr uint64_t kMaxCcelLen = uint64_t{64} << 20;
+constexpr uint64_t kMaxImaLen = uint64_t{2} << 30;
+constexpr uint64_t kMaxTpmLogLen = uint64_t{64} << 20;
+
+// Bundle file names (DESIGN §3).
+constexpr char kQuoteFile[] = "quote.bin";
+constexpr char kTdReportFile[] = "tdreport.bin";
+constexpr char kCcelTableFile[] = "CCEL";
+constexpr char kCcelDataFile[] = "CCEL.data";
+constexpr char kImaAsciiFile[] = "ascii_runtime_measurements";
+constexpr char kImaBinaryFile[] = "binary_runtime_measurements";
+constexpr char kTpmLogFile[] = "binary_bios_measurements";
+constexpr char kEvidenceFile[] = "evidence.json";
+
+// Reads `path` if it exists. Absent: nullopt; present but unreadable: error.
+Result<std::optional<ByteVec>> ReadOptional(const std::string& path, uint64_t max_len) {
+  if (!internal::Exists(path)) return std::optional<ByteVec>();
+  CCV_ASSIGN_OR_RETURN(ByteVec bytes, ReadFileBytes(path, max_len));
+  return std::optional<ByteVec>(std::move(bytes));
+}
+
+// The register the IMA list extends: the first record's PCR field (ascii:
+// first token; binary: first u32le). 2 on a TDX guest names RTMR2.
+std::string ImaRegister(const Evidence& e) {
+  std::optional<uint32_t> pcr;
+  if (e.ima_ascii && !e.ima_ascii->empty()) {
+    std::string_view text = AsChars(*e.ima_ascii);
+    size_t i = text.find_first_not_of(' ');
+    uint32_t v = 0;
+    size_t digits = 0;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9' && digits < 9; ++i, ++digits) {
+      v = v * 10 + uint32_t(text[i] - '0');
+    }
+    if (digits > 0) pcr = v;
+  } else if (e.ima_binary && e.ima_binary->size() >= 4) {
+    const ByteVec& b = *e.ima_binary;
+    pcr = uint32_t(b[0]) | uint32_t(b[1]) << 8 | uint32_t(b[2]) << 16 | uint32_t(b[3]) << 24;
+  }
+  if (!pcr) return "";
+  // A TDX guest has no PCRs: the CC-API kernel writes the RTMR index.
+  if (!e.ccel_table.empty() && *pcr < 4) return "rtmr" + std::to_string(*pcr);
+  return "pcr" + std::to_string(*pcr);
+}
+
+}  // namespace
+
+std::array<uint8_t, 64> ReportDataFor(std::span<const uint8_t> nonce,
+                                      std::span<const uint8_t> user_data) {
+  crypto::Hasher h;
+  h.Init(HashAlg::kSha512);
+  h.Update(nonce);
+  h.Update(user_data);
+  Digest d = h.Final();
+  std::array<uint8_t, 64> out{};
+  std::copy(d.bytes.begin(), d.bytes.begin() + 64, out.begin());
+  return out;
+}
+
+Status CollectCcel(const GuestPaths& paths, Evidence* out) {
+  std::string table = paths.Resolve(kCcelTablePath);
+  std::string data = paths.Resolve(kCcelDataPath);
+  bool has_table = internal::Exists(table), has_data = internal::Exists(data);
+  if (!has_table || !has_data) {
+    std::string what = !has_table && !has_data ? "the CCEL ACPI table and its log"
+                       : !has_table             ? "the CCEL ACPI table"
+                                                : "the CCEL log area";
+    return Status(ErrorCode::kNotFound,
+                  "missing " + what + " (not a TDX guest, or a kernel without ACPI CCEL)")
+        .WithFile(!has_table ? table : data);
+  }
+  CCV_ASSIGN_OR_RETURN(out->ccel_table, ReadFileBytes(table, kMaxTableLen));
+  CCV_ASSIGN_OR_RETURN(out->ccel_data, ReadFileBytes(data, kMaxCcelLen));
+  if (out->ccel_data.empty()) {
+    return Status(ErrorCode::kBadLength, "the CCEL log area is empty").WithFile(data);
+  }
+  return Status::Ok();
+}
+
+Status CollectIma(const GuestPaths& paths, Evidence* out) {
+  std::string dir = paths.Resolve(kImaDir);
+  if (!internal::Exists(dir)) dir = paths.Resolve(kImaLegacyDir);
+  std::string ascii = dir + "/" + std::string(kImaAsciiName);
+  std::string binary = dir + "/" + std::string(kImaBinaryName);
+  CCV_ASSIGN_OR_RETURN(out->ima_ascii, ReadOptional(ascii, kMaxImaLen));
+  CCV_ASSIGN_OR_RETURN(out->ima_binary, ReadOptional(binary, kMaxImaLen));
+  out->ima_register = ImaRegister(*out);
+  return Status::Ok();
+}
+
+Status CollectTpmLog(const GuestPaths& paths, Evidence* out) {
+  CCV_ASSIGN_OR_RETURN(out->tpm_log, ReadOptional(paths.Resolve(kTpmLogPath), kMaxTpmLogLen));
+  return Status::Ok();
+}
+
+Status CollectReport(const GuestPaths& paths, Evidence* out) {
+  Result<TsmReport> tsm = GetTsmReport(paths.Resolve(kTsmReportDir), out->report_data);
+  if (tsm.ok()) {
+    out->quote = std::move(tsm->outblob);
+    out->quote_provider = std::move(tsm->provider);
+    return Status::Ok();
+  }
+  // A changed generation means someone else wrote our entry: report it, a
+  // TDREPORT would hide the problem.
+  if (tsm.status().code() == ErrorCode::kBadValue) return tsm.status();
+  Result<ByteVec> td = GetTdReport(paths.Resolve(kTdxGuestDevice), out->report_data,
+                                   paths.is_fake());
+  if (td.ok()) {
+    out->td_report = std::move(td).value();
+    out->quote_unavailable = tsm.status().ToString();
+    return Status::Ok();
+  }
+  if (td.status().code() != ErrorCode::kNotFound) return td.status();
+  return Status(ErrorCode::kNotFound,
+                "no quote and no TDREPORT: " + tsm.status().ToString() + "; " +
+                    td.status().ToString());
+}
+
+Result<Evidence> CollectEvidence(const CollectOptions& options) {
+  GuestPaths paths(options.root);
+  Evidence e;
+  e.nonce = options.nonce;
+  e.user_data = options.user_data;
+  e.collected_at = options.collected_at.empty() ? NowRfc3339() : options.collected_at;
+  e.report_data = ReportDataFor(options.nonce ? *options.nonce : ByteVec(),
+                                options.user_data ? *options.user_data : ByteVec());
+  CCV_RETURN_IF_ERROR(CollectCcel(paths, &e));
+  CCV_RETURN_IF_ERROR(CollectReport(paths, &e));
+  CCV_RETURN_IF_ERROR(CollectIma(paths, &e));
+  CCV_RETURN_IF_ERROR(CollectTpmLog(paths, &e));
+  return e;
+}
+
+Status CheckEvidence(const Evidence& e) {
+  if (e.ccel_table.empty() || e.ccel_data.empty()) {
+    return Status(ErrorCode::kNotFound, "no CCEL table or log collected");
+  }
+  if (!e.quote && !e.td_report) {
+    return Status(ErrorCode::kNotFound, "no quote or TDREPORT collected");
+  }
+  if (e.td_report && e.td_report->size() != kTdReportLen) {
+    return Status(ErrorCode::kBadLength, "TDREPORT is not 1024 bytes").WithFile(kTdReportFile);
+  }
+  return Status::Ok();
+}
+
+std::string EvidenceJson(const Evidence& e) {
+  rapidjson::StringBuffer buf;
+  rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buf);
+  w.SetIndent(' ', 2);
+  w.StartObject();
+  w.Key("version");
+  w.Int(1);
+  w.Key("tee");
+  w.String("tdx");
+  if (e.quote) {
+    w.Key("quote");
+    w.String(kQuoteFile);
+    if (!e.quote_provider.empty()) {
+      w.Key("quote_provider");
+      w.String(e.quote_provider.c_str());
+    }
+  }
+  if (e.td_report) {
+    w.Key("td_report");
+    w.String(kTdReportFile);
+    w.Key("quote_unavailable");
+    w.String(e.quote_unavailable.c_str());
+  }
+  w.Key("ccel");
+  w.StartObject();
+  w.Key("table");
+  w.String(kCcelTableFile);
+  w.Key("data");
+  w.String(kCcelDataFile);
+  w.EndObject();
+  if (e.ima_ascii || e.ima_binary) {
+    w.Key("ima");
+    w.StartObject();
+    w.Key("path");
+    w.String(e.ima_ascii ? kImaAsciiFile : kImaBinaryFile);
+    if (e.ima_ascii && e.ima_binary) {
+      w.Key("binary");
+      w.String(kImaBinaryFile);
+    }
+    if (!e.ima_register.empty()) {
+      w.Key("register");
+      w.String(e.ima_register.c_str());
+    }
+    w.EndObject();
+  }
+  if (e.tpm_log) {
+    w.Key("tpm_eventlog");
+    w.String(kTpmLogFile);
+  }
+  if (e.nonce) {
+    w.Key("nonce");
+    w.String(ToHex(*e.nonce).c_str());
+  }
+  if (e.user_data) {
+    w.Key("user_data");
+    w.String(ToHex(*e.user_data).c_str());
+  }
+  w.Key("report_data");
+  w.String(ToHex(e.report_data).c_str());
+  w.Key("collected_at");
+  w.String(e.collected_at.c_str());
+  w.EndObject();
+  std::string json(buf.GetString(), buf.GetSize());
+  json += '\n';
+  return json;
+}
+
+Status WriteEvidenceBundle(const Evidence& e, const std::string& out_dir) {
+  std::string json = EvidenceJson(e);
+  std::vector<BundleFile> files;
+  files.push_back({kEvidenceFile, AsBytes(json)});
+  if (e.quote) files.push_back({kQuoteFile, *e.quote});
+  if (e.td_report) files.push_back({kTdReportFile, *e.td_report});
+  files.push_back({kCcelTableFile, e.ccel_table});
+  files.push_back({kCcelDataFile, e.ccel_data});
+  if (e.ima_ascii) files.push_back({kImaAsciiFile, *e.ima_ascii});
+  if (e.ima_binary) files.push_back({kImaBinaryFile, *e.ima_binary});
+  if (e.tpm_log) files.push_back({kTpmLogFile, *e.tpm_log});
+  return WriteBundleAtomically(out_dir, files);
+}
+
+std::string NowRfc3339() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace ccv::agent

@@ -1,0 +1,87 @@
+// Evidence collection on a TDX guest (`ccverify-agent collect`): reads the
+// CCEL ACPI table and log, the IMA lists and TPM log where present, and a
+// quote through configfs-tsm (or the TDREPORT through /dev/tdx_guest where
+// no quote service answers), checks that what it read parses, and writes the
+// evidence bundle of DESIGN §3.
+//
+// Order: the quote is taken before the IMA list is read, so the list covers at
+// least every measurement in the quote's RTMR2 (it may hold later ones too;
+// replay stops where the quote's value is reached).
+// Thread safety: stateless free functions.
+#ifndef CCV_AGENT_COLLECTOR_H_
+#define CCV_AGENT_COLLECTOR_H_
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "agent/guest_paths.h"
+#include "parsers/core/result.h"
+
+namespace ccv::agent {
+
+using ByteVec = std::vector<uint8_t>;
+
+struct CollectOptions {
+  std::string root = "/";            // see guest_paths.h
+  std::optional<ByteVec> nonce;      // --nonce
+  std::optional<ByteVec> user_data;  // --user-data
+  std::string collected_at;          // RFC 3339; empty = now
+};
+
+// What the agent read, verbatim. Optional members are absent on this guest.
+struct Evidence {
+  ByteVec ccel_table;  // 56-byte ACPI CCEL table
+  ByteVec ccel_data;   // the log area it describes
+  std::optional<ByteVec> ima_ascii;
+  std::optional<ByteVec> ima_binary;
+  std::string ima_register;  // "rtmr2" (TDX CC-API kernel) or "pcr10"; "" without IMA
+  std::optional<ByteVec> tpm_log;
+  std::optional<ByteVec> quote;      // configfs-tsm outblob
+  std::string quote_provider;        // configfs-tsm provider, e.g. "tdx_guest"
+  std::optional<ByteVec> td_report;  // only when no quote could be had
+  std::string quote_unavailable;     // why there is no quote (with td_report)
+  std::optional<ByteVec> nonce;
+  std::optional<ByteVec> user_data;
+  std::array<uint8_t, 64> report_data{};
+  std::string collected_at;
+};
+
+// REPORTDATA = SHA-512(nonce || user_data), an absent part contributing
+// nothing (CC-API get_cc_report; DESIGN §3).
+std::array<uint8_t, 64> ReportDataFor(std::span<const uint8_t> nonce,
+                                      std::span<const uint8_t> user_data);
+
+// Reads one piece each; errors name the file and what is missing.
+// kNotFound: a required file is absent; kIo: present but unreadable.
+Status CollectCcel(const GuestPaths& paths, Evidence* out);
+Status CollectIma(const GuestPaths& paths, Evidence* out);
+Status CollectTpmLog(const GuestPaths& paths, Evidence* out);
+// Quote through configfs-tsm; TDREPORT when the TSM interface is absent or
+// no quote service answers. kNotFound when neither is available; a changed
+// configfs-tsm generation is an error (no fallback).
+Status CollectReport(const GuestPaths& paths, Evidence* out);
+
+// Everything above, in the documented order.
+Result<Evidence> CollectEvidence(const CollectOptions& options);
+
+// Checks that every collected item parses (with the verifier's parsers) and
+// that the pieces agree (IMA register, REPORTDATA of the quote or TDREPORT).
+Status CheckEvidence(const Evidence& evidence);
+
+// evidence.json of DESIGN §3 for `evidence` (file names as WriteEvidenceBundle
+// writes them).
+std::string EvidenceJson(const Evidence& evidence);
+
+// Writes the bundle atomically (bundle_writer.h).
+Status WriteEvidenceBundle(const Evidence& evidence, const std::string& out_dir);
+
+// Current UTC time as "YYYY-MM-DDTHH:MM:SSZ".
+std::string NowRfc3339();
+
+}  // namespace ccv::agent
+
+#endif  // CCV_AGENT_COLLECTOR_H_

@@ -1,0 +1,77 @@
+// ccverify-agent: collects the evidence of a TDX guest into a bundle
+// directory for `ccverify verify` (DESIGN §3, §5).
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "agent/args.h"
+#include "agent/collector.h"
+
+#ifndef CCV_VERSION
+#define CCV_VERSION "unknown"
+#endif
+
+namespace ccv::agent {
+namespace {
+
+int Fail(const Status& s) {
+  std::fprintf(stderr, "ccverify-agent: %s\n", s.ToString().c_str());
+  return AgentExitCodeFor(s);
+}
+
+int RunCollect(const std::vector<std::string>& args) {
+  Result<CollectArgs> parsed = ParseCollectArgs(args);
+  if (!parsed.ok()) {
+    std::fprintf(stderr, "ccverify-agent: %s\n%s", parsed.status().message().c_str(),
+                 kAgentUsage);
+    return kAgentExitUsage;
+  }
+  Result<Evidence> evidence = CollectEvidence(parsed->options);
+  if (!evidence.ok()) return Fail(evidence.status());
+  if (Status s = CheckEvidence(*evidence); !s.ok()) {
+    return Fail(s.WithContext("collected evidence does not parse"));
+  }
+  if (Status s = WriteEvidenceBundle(*evidence, parsed->out_dir); !s.ok()) return Fail(s);
+  if (evidence->td_report) {
+    std::fprintf(stderr, "ccverify-agent: warning: no quote (%s); bundled the TDREPORT\n",
+                 evidence->quote_unavailable.c_str());
+  }
+  std::printf("%s\n", parsed->out_dir.c_str());
+  return kAgentExitOk;
+}
+
+int Main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::fputs(kAgentUsage, stderr);
+    return kAgentExitUsage;
+  }
+  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::fputs(kAgentUsage, stdout);
+    return kAgentExitOk;
+  }
+  if (args[0] == "--version" || args[0] == "version") {
+    std::printf("ccverify-agent %s\n", CCV_VERSION);
+    return kAgentExitOk;
+  }
+  if (args[0] == "collect") return RunCollect({args.begin() + 1, args.end()});
+  std::fprintf(stderr, "ccverify-agent: unknown command '%s'\n%s", args[0].c_str(),
+               kAgentUsage);
+  return kAgentExitUsage;
+}
+
+}  // namespace
+}  // namespace ccv::agent
+
+int main(int argc, char** argv) {
+  try {
+    return ccv::agent::Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ccverify-agent: internal error: %s\n", e.what());
+    return ccv::agent::kAgentExitInternal;
+  } catch (...) {
+    std::fprintf(stderr, "ccverify-agent: internal error: unknown exception\n");
+    return ccv::agent::kAgentExitInternal;
+  }
+}

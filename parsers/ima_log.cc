@@ -1,0 +1,357 @@
+#include "parsers/ima_log.h"
+
+#include <cstring>
+#include <limits>
+#include <string>
+
+#include "parsers/core/hex.h"
+#include "parsers/ima_format.h"
+
+namespace ccv::ima {
+namespace {
+
+// Largest entry (binary) or line (ascii) the reader buffers.
+constexpr size_t kMaxBufferLen = 2 * kMaxTemplateDataLen + (size_t{1} << 16);
+constexpr size_t kNoArena = std::numeric_limits<size_t>::max();
+
+bool Printable(std::string_view s) {
+  for (char c : s) {
+    if (c <= 0x20 || c >= 0x7f) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+ChunkSource SpanSource(Bytes data) {
+  size_t pos = 0;
+  return [data, pos](std::span<uint8_t> out) mutable -> Result<size_t> {
+    size_t n = std::min(out.size(), data.size() - pos);
+    if (n > 0) std::memcpy(out.data(), data.data() + pos, n);
+    pos += n;
+    return n;
+  };
+}
+
+std::optional<HashAlg> HashAlgFromHexLen(size_t hex_len) {
+  switch (hex_len) {
+    case 40: return HashAlg::kSha1;
+    case 64: return HashAlg::kSha256;
+    case 96: return HashAlg::kSha384;
+    case 128: return HashAlg::kSha512;
+    default: return std::nullopt;
+  }
+}
+
+LogFormat DetectLogFormat(Bytes head) {
+  size_t i = 0;
+  while (i < head.size() && head[i] == ' ') ++i;
+  size_t digits = 0;
+  while (i < head.size() && head[i] >= '0' && head[i] <= '9') ++i, ++digits;
+  if (digits > 0 && digits <= 10 && i < head.size() && head[i] == ' ') return LogFormat::kAscii;
+  return LogFormat::kBinary;
+}
+
+LogReader::LogReader(ChunkSource source, ReadOptions options)
+    : source_(std::move(source)), options_(options) {
+  if (options_.max_batch == 0) options_.max_batch = 1;
+  listed_alg_ = options_.listed_hash_alg;
+}
+
+Status LogReader::Fill() {
+  while (!eof_ && end_ < buf_.size()) {
+    CCV_ASSIGN_OR_RETURN(size_t n, source_(std::span<uint8_t>(buf_.data() + end_,
+                                                                 buf_.size() - end_)));
+    if (n == 0) {
+      eof_ = true;
+      break;
+    }
+    if (n > buf_.size() - end_) return Status(ErrorCode::kInternal, "source overran its buffer");
+    end_ += n;
+  }
+  return Status::Ok();
+}
+
+Status LogReader::NextBatch(std::vector<Entry>* out) {
+  out->clear();
+  arena_.clear();
+  arena_pos_.clear();
+  if (!failed_.ok()) return failed_;
+  if (begin_ > 0) {
+    std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+    buf_file_offset_ += begin_;
+    end_ -= begin_;
+    begin_ = 0;
+  }
+  if (buf_.empty()) buf_.resize(kReadChunkLen);
+  for (;;) {
+    Status s = Fill();
+    if (!s.ok()) return failed_ = s;
+    while (out->size() < options_.max_batch && begin_ < end_) {
+      Entry e;
+      bool need_more = false;
+      size_t arena_before = arena_.size();
+      s = options_.format == LogFormat::kBinary ? ParseBinary(&e, &need_more)
+                                                : ParseAscii(&e, &need_more);
+      if (!s.ok()) {
+        out->clear();
+        return failed_ = s;
+      }
+      if (need_more) break;
+      arena_pos_.push_back(arena_.size() != arena_before || e.template_data.data() == nullptr
+                               ? arena_before
+                               : kNoArena);
+      e.index = next_index_++;
+      out->push_back(e);
+    }
+    if (!out->empty() || (begin_ == end_ && eof_)) break;
+    // No complete entry in the buffer: grow it (the entry starts at 0).
+    if (buf_.size() >= kMaxBufferLen) {
+      Status st = options_.format == LogFormat::kBinary
+                      ? ParseError(ErrorCode::kLimitExceeded, buf_file_offset_, "entry",
+                                   "entry larger than " + std::to_string(kMaxBufferLen) + " bytes")
+                      : Status(ErrorCode::kLimitExceeded, "line longer than " +
+                                                              std::to_string(kMaxBufferLen) +
+                                                              " bytes")
+                            .WithLine(next_line_);
+      return failed_ = st;
+    }
+    buf_.resize(std::min(buf_.size() * 2, kMaxBufferLen));
+  }
+  // Rebuilt template data lives in arena_, which may have moved while growing.
+  for (size_t i = 0; i < out->size(); ++i) {
+    if (arena_pos_[i] == kNoArena) continue;
+    size_t len = (*out)[i].template_data.size();
+    (*out)[i].template_data = Bytes(arena_.data() + arena_pos_[i], len);
+  }
+  return Status::Ok();
+}
+
+Status LogReader::DetectBinaryHashLen() {
+  const uint8_t* p = buf_.data() + begin_;
+  size_t avail = end_ - begin_;
+  int best_score = 0;
+  HashAlg best = HashAlg::kSha1;
+  for (HashAlg alg : {HashAlg::kSha1, HashAlg::kSha256, HashAlg::kSha384, HashAlg::kSha512}) {
+    size_t l = DigestLen(alg);
+    if (avail < 4 + l + 4) continue;
+    uint32_t name_len = LoadU32(p + 4 + l, options_.endian);
+    if (name_len == 0 || name_len > kMaxTemplateNameLen || avail - (4 + l + 4) < name_len) continue;
+    std::string_view name(reinterpret_cast<const char*>(p + 8 + l), name_len);
+    if (!Printable(name)) continue;
+    int score = FindTemplate(name) != nullptr ? 2 : 1;
+    if (score > best_score) {
+      best_score = score;
+      best = alg;
+    }
+  }
+  if (best_score == 0) {
+    return ParseError(ErrorCode::kBadValue, buf_file_offset_ + begin_ + 4, "template_hash",
+                      "no template hash length (20, 32, 48 or 64 bytes) gives a template name");
+  }
+  listed_alg_ = best;
+  return Status::Ok();
+}
+
+Status LogReader::ParseBinary(Entry* e, bool* need_more) {
+  const Endian en = options_.endian;
+  ByteReader r(Bytes(buf_.data() + begin_, end_ - begin_), buf_file_offset_ + begin_);
+  // A short read is an error only at the end of the input.
+  auto want = [&](size_t n, std::string_view field) -> Status {
+    if (r.Remaining() >= n) return Status::Ok();
+    if (!eof_) {
+      *need_more = true;
+      return Status::Ok();
+    }
+    return r.Truncated(n, field);
+  };
+#define CCV_IMA_WANT(n, field)                 \
+  do {                                         \
+    CCV_RETURN_IF_ERROR(want((n), (field)));   \
+    if (*need_more) return Status::Ok();       \
+  } while (0)
+
+  e->offset = r.Offset();
+  CCV_IMA_WANT(4, "pcr");
+  if (!listed_alg_) CCV_RETURN_IF_ERROR(DetectBinaryHashLen());
+  const size_t hash_len = DigestLen(*listed_alg_);
+  e->pcr = LoadU32(r.Rest().data(), en);
+  (void)r.Skip(4, "pcr");
+  CCV_IMA_WANT(hash_len, "template_hash");
+  e->listed_hash = Digest::Zero(*listed_alg_);
+  std::memcpy(e->listed_hash.bytes.data(), r.Rest().data(), hash_len);
+  (void)r.Skip(hash_len, "template_hash");
+  CCV_IMA_WANT(4, "template_name_len");
+  uint32_t name_len = LoadU32(r.Rest().data(), en);
+  if (name_len == 0 || name_len > kMaxTemplateNameLen) {
+    return r.Error(ErrorCode::kBadLength, "template_name_len",
+                   "template name length " + std::to_string(name_len) + ", expected 1.." +
+                       std::to_string(kMaxTemplateNameLen));
+  }
+  (void)r.Skip(4, "template_name_len");
+  CCV_IMA_WANT(name_len, "template_name");
+  e->template_name = AsChars(r.Rest().first(name_len));
+  if (!Printable(e->template_name)) {
+    return r.Error(ErrorCode::kBadValue, "template_name", "template name is not printable ASCII");
+  }
+  (void)r.Skip(name_len, "template_name");
+  e->desc = FindTemplate(e->template_name);
+
+  if (e->desc != nullptr && e->desc->legacy_ima()) {
+    // "ima": 20-byte digest, u32 name length, name without NUL (ima_fs.c
+    // IMA_SHOW_BINARY_NO_FIELD_LEN / IMA_SHOW_BINARY_OLD_STRING_FMT).
+    CCV_IMA_WANT(kLegacyDigestLen + 4, "template_data");
+    e->template_data_offset = r.Offset();
+    Bytes digest = r.Rest().first(kLegacyDigestLen);
+    (void)r.Skip(kLegacyDigestLen, "d");
+    uint32_t len = LoadU32(r.Rest().data(), en);
+    if (len > kLegacyNameMaxLen) {
+      return r.Error(ErrorCode::kBadLength, "n",
+                     "legacy name length " + std::to_string(len) + ", at most 255");
+    }
+    (void)r.Skip(4, "n");
+    CCV_IMA_WANT(len, "n");
+    Bytes name = r.Rest().first(len);
+    if (std::memchr(name.data(), 0, name.size()) != nullptr) {
+      return r.Error(ErrorCode::kBadValue, "n", "NUL inside legacy name");
+    }
+    (void)r.Skip(len, "n");
+    size_t at = arena_.size();
+    arena_.resize(at + kLegacyHashInputLen, 0);
+    std::memcpy(arena_.data() + at, digest.data(), digest.size());
+    if (len > 0) std::memcpy(arena_.data() + at + kLegacyDigestLen, name.data(), len);
+    e->template_data = Bytes(arena_.data() + at, kLegacyHashInputLen);
+  } else {
+    CCV_IMA_WANT(4, "template_data_len");
+    uint32_t len = LoadU32(r.Rest().data(), en);
+    if (len > kMaxTemplateDataLen) {
+      return r.Error(ErrorCode::kBadLength, "template_data_len",
+                     "template data length " + std::to_string(len) + " exceeds " +
+                         std::to_string(kMaxTemplateDataLen));
+    }
+    (void)r.Skip(4, "template_data_len");
+    CCV_IMA_WANT(len, "template_data");
+    e->template_data_offset = r.Offset();
+    e->template_data = r.Rest().first(len);
+    (void)r.Skip(len, "template_data");
+    CCV_RETURN_IF_ERROR(DecodeTemplateDataInto(e->template_name, e->template_data,
+                                               e->template_data_offset, en, &fields_));
+  }
+#undef CCV_IMA_WANT
+  begin_ += r.Position();
+  return Status::Ok();
+}
+
+Status LogReader::ParseAscii(Entry* e, bool* need_more) {
+  const char* s = reinterpret_cast<const char*>(buf_.data() + begin_);
+  size_t avail = end_ - begin_;
+  const char* nl = static_cast<const char*>(std::memchr(s, '\n', avail));
+  size_t n;
+  size_t consumed;
+  if (nl == nullptr) {
+    if (!eof_) {
+      *need_more = true;
+      return Status::Ok();
+    }
+    n = avail;  // last line without a newline
+    consumed = avail;
+  } else {
+    n = size_t(nl - s);
+    consumed = n + 1;
+  }
+  std::string_view line(s, n);
+  const uint64_t line_no = next_line_;
+  auto err = [&](ErrorCode code, size_t col, std::string_view field, std::string msg) {
+    return Status(code, std::move(msg)).WithLine(line_no, col + 1).WithField(std::string(field));
+  };
+  e->line = line_no;
+  e->offset = buf_file_offset_ + begin_;
+
+  size_t i = 0;
+  while (i < n && line[i] == ' ') ++i;
+  size_t digits_at = i;
+  uint64_t pcr = 0;
+  while (i < n && line[i] >= '0' && line[i] <= '9') {
+    pcr = pcr * 10 + uint64_t(line[i] - '0');
+    if (pcr > std::numeric_limits<uint32_t>::max()) {
+      return err(ErrorCode::kBadValue, digits_at, "pcr", "register index exceeds 32 bits");
+    }
+    ++i;
+  }
+  if (i == digits_at) {
+    return err(ErrorCode::kBadValue, i, "pcr", "expected a decimal register index");
+  }
+  if (i >= n || line[i] != ' ') {
+    return err(i >= n ? ErrorCode::kTruncated : ErrorCode::kBadValue, i, "pcr",
+               "expected a space after the register index");
+  }
+  e->pcr = uint32_t(pcr);
+  ++i;
+  size_t j = line.find(' ', i);
+  if (j == std::string_view::npos) {
+    return err(ErrorCode::kTruncated, n, "template_hash",
+               "line ends before the template name");
+  }
+  std::string_view hex = line.substr(i, j - i);
+  std::optional<HashAlg> alg = options_.listed_hash_alg;
+  if (!alg) alg = HashAlgFromHexLen(hex.size());
+  if (!alg || hex.size() != 2 * DigestLen(*alg)) {
+    return err(ErrorCode::kBadLength, i, "template_hash",
+               "template hash of " + std::to_string(hex.size()) + " hex digits");
+  }
+  if (listed_alg_ && *listed_alg_ != *alg) {
+    return err(ErrorCode::kBadValue, i, "template_hash",
+               "template hash length differs from the earlier entries");
+  }
+  listed_alg_ = alg;
+  e->listed_hash = Digest::Zero(*alg);
+  if (!DecodeHexInto(hex, e->listed_hash.mutable_span())) {
+    return err(ErrorCode::kBadValue, i, "template_hash", "template hash is not hex");
+  }
+  i = j + 1;
+  size_t k = line.find(' ', i);
+  e->template_name = line.substr(i, k == std::string_view::npos ? n - i : k - i);
+  if (e->template_name.empty() || e->template_name.size() > kMaxTemplateNameLen) {
+    return err(ErrorCode::kBadLength, i, "template_name", "template name length " +
+                                                              std::to_string(e->template_name.size()));
+  }
+  e->desc = FindTemplate(e->template_name);
+  if (e->desc == nullptr) {
+    return err(ErrorCode::kUnsupported, i, "template_name",
+               "template '" + std::string(e->template_name) +
+                   "' is unknown: its data cannot be rebuilt from the ascii list");
+  }
+  tokens_.clear();
+  for (size_t p = k; p != std::string_view::npos && p < n;) {
+    size_t q = line.find(' ', p + 1);
+    size_t end = q == std::string_view::npos ? n : q;
+    if (tokens_.size() > kMaxTemplateFields) break;
+    tokens_.push_back(line.substr(p + 1, end - p - 1));
+    p = q;
+  }
+  size_t at = arena_.size();
+  size_t bad = 0;
+  Status st = RebuildTemplateData(*e->desc, tokens_, options_.endian, &arena_, &bad);
+  if (!st.ok()) {
+    size_t col = bad < tokens_.size() ? size_t(tokens_[bad].data() - s) : n;
+    std::string_view field = bad < e->desc->fields.size()
+                                 ? GetFieldInfo(e->desc->fields[bad]).name
+                                 : std::string_view("template_data");
+    return err(st.code(), col, field, st.message());
+  }
+  e->template_data = Bytes(arena_.data() + at, arena_.size() - at);
+  st = DecodeTemplateDataInto(e->template_name, e->template_data, 0, options_.endian, &fields_);
+  if (!st.ok()) {
+    // Point at the token of the field that failed.
+    size_t col = tokens_.empty() ? n : size_t(tokens_[0].data() - s);
+    for (size_t f = 0; f < fields_.size() && f < tokens_.size(); ++f) {
+      if (st.offset() && fields_[f].offset <= *st.offset()) col = size_t(tokens_[f].data() - s);
+    }
+    return err(st.code(), col, st.field(), st.message());
+  }
+  begin_ += consumed;
+  ++next_line_;
+  return Status::Ok();
+}
+
+}  // namespace ccv::ima

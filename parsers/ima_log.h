@@ -1,0 +1,125 @@
+// Streaming readers for the two forms of the Linux IMA runtime measurement
+// list: ascii_runtime_measurements and binary_runtime_measurements
+// (security/integrity/ima/ima_fs.c). Entries come out in batches that alias
+// the reader's buffers, so a list of millions of entries is read in bounded
+// memory with no allocation per entry.
+//
+// Fields are "untrusted": listed_hash is what the list claims; the replay in
+// verifier/replay/ima_replay.h recomputes it.
+//
+// Thread safety: an ImaLogReader is not thread-safe; the entries of a batch
+// may be read from several threads until the next NextBatch() call.
+#ifndef CCV_PARSERS_IMA_LOG_H_
+#define CCV_PARSERS_IMA_LOG_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "parsers/core/byte_reader.h"
+#include "parsers/core/hash_alg.h"
+#include "parsers/core/result.h"
+#include "parsers/ima_template.h"
+
+namespace ccv::ima {
+
+enum class LogFormat : uint8_t { kAscii, kBinary };
+
+// Fills `out` with up to out.size() bytes and returns how many were written;
+// 0 means end of input. Parsers do no I/O: the caller supplies the bytes.
+using ChunkSource = std::function<Result<size_t>(std::span<uint8_t> out)>;
+
+// A source over bytes in memory. `data` must outlive the source.
+ChunkSource SpanSource(Bytes data);
+
+struct ReadOptions {
+  LogFormat format = LogFormat::kAscii;
+  // Algorithm of the listed template hash. Binary lists do not say it: unset,
+  // the reader tries 20, 32, 48 and 64 bytes on the first entry and keeps the
+  // one that gives a plausible template name. Ascii lists: unset, taken from
+  // the hex length (40 sha1, 64 sha256, 96 sha384, 128 sha512).
+  std::optional<HashAlg> listed_hash_alg;
+  // Byte order of the u32 fields (binary lists and template data) of the
+  // kernel that wrote the list: little-endian on x86 or with ima_canonical_fmt.
+  Endian endian = Endian::kLittle;
+  // Most entries per batch.
+  size_t max_batch = 4096;
+};
+
+// One list entry. Views alias the reader's buffers until the next batch.
+struct Entry {
+  uint64_t index = 0;   // from 0, in list order
+  uint64_t offset = 0;  // byte offset of the entry (ascii: of its line)
+  uint64_t line = 0;    // 1-based line of an ascii list, 0 for binary
+  uint32_t pcr = 0;     // register index field (PCR, or RTMR index on cc-api TDX)
+  Digest listed_hash;   // template hash as listed (untrusted)
+  std::string_view template_name;
+  // The bytes whose hash is the template hash: per field u32 len || bytes, or
+  // for the legacy "ima" template the 20-byte digest || name padded to 256.
+  Bytes template_data;
+  uint64_t template_data_offset = 0;  // binary: offset of the data in the file
+  const TemplateDesc* desc = nullptr;  // nullptr: a template we do not know
+  bool violation() const { return AllZero(listed_hash.span()); }
+
+ private:
+  static bool AllZero(std::span<const uint8_t> b) {
+    for (uint8_t x : b) if (x != 0) return false;
+    return true;
+  }
+};
+
+class LogReader {
+ public:
+  LogReader(ChunkSource source, ReadOptions options);
+  LogReader(const LogReader&) = delete;
+  LogReader& operator=(const LogReader&) = delete;
+
+  // Replaces *out with the next entries (at most max_batch). An empty batch
+  // with OK status means the end of the list. Errors: binary lists give the
+  // byte offset and field (kTruncated, kBadLength, kBadValue); ascii lists
+  // give line and column. After an error the reader stays failed.
+  Status NextBatch(std::vector<Entry>* out);
+
+  uint64_t entries_read() const { return next_index_; }
+  // Listed template hash algorithm (known after the first entry).
+  std::optional<HashAlg> listed_hash_alg() const { return listed_alg_; }
+
+ private:
+  Status Fill();
+  // Parses one entry from buf_[begin_, end_). Returns OK and sets *need_more
+  // when the entry is incomplete and more input may follow.
+  Status ParseBinary(Entry* e, bool* need_more);
+  Status ParseAscii(Entry* e, bool* need_more);
+  Status DetectBinaryHashLen();
+
+  ChunkSource source_;
+  ReadOptions options_;
+  std::vector<uint8_t> buf_;
+  size_t begin_ = 0;
+  size_t end_ = 0;
+  uint64_t buf_file_offset_ = 0;  // file offset of buf_[0]
+  bool eof_ = false;
+  Status failed_;
+  uint64_t next_index_ = 0;
+  uint64_t next_line_ = 1;
+  std::optional<HashAlg> listed_alg_;
+  // Rebuilt template data (ascii lists, legacy "ima" entries) of the batch.
+  std::vector<uint8_t> arena_;
+  std::vector<size_t> arena_pos_;  // per entry: offset in arena_, or SIZE_MAX
+  std::vector<std::string_view> tokens_;
+  std::vector<DecodedField> fields_;
+};
+
+// Guesses the form from the first bytes: an ascii list starts with optional
+// spaces, decimal digits and a space; anything else is read as binary.
+LogFormat DetectLogFormat(Bytes head);
+
+// The listed-hash algorithm of a hex length (40, 64, 96, 128), if any.
+std::optional<HashAlg> HashAlgFromHexLen(size_t hex_len);
+
+}  // namespace ccv::ima
+
+#endif  // CCV_PARSERS_IMA_LOG_H_

@@ -1,0 +1,403 @@
+#include "parsers/ima_template.h"
+
+#include <array>
+#include <charconv>
+#include <cstring>
+#include <string>
+
+#include "parsers/core/hex.h"
+#include "parsers/ima_format.h"
+
+namespace ccv::ima {
+namespace {
+
+using F = FieldId;
+using Fmt = FieldFormat;
+
+// ima_template.c supported_fields[] (and the cc-api patches' dep, cg-path).
+constexpr std::array<FieldInfo, 19> kFields = {{
+    {F::kD, "d", Fmt::kDigest, 0},
+    {F::kN, "n", Fmt::kString, 0},
+    {F::kDNg, "d-ng", Fmt::kDigestWithAlgo, 0},
+    {F::kDNgV2, "d-ngv2", Fmt::kDigestWithTypeAndAlgo, 0},
+    {F::kNNg, "n-ng", Fmt::kString, 0},
+    {F::kSig, "sig", Fmt::kHex, 0},
+    {F::kBuf, "buf", Fmt::kHex, 0},
+    {F::kDModsig, "d-modsig", Fmt::kDigestWithAlgo, 0},
+    {F::kModsig, "modsig", Fmt::kHex, 0},
+    {F::kEvmsig, "evmsig", Fmt::kHex, 0},
+    {F::kIuid, "iuid", Fmt::kUint, 4},
+    {F::kIgid, "igid", Fmt::kUint, 4},
+    {F::kImode, "imode", Fmt::kUint, 2},
+    {F::kXattrNames, "xattrnames", Fmt::kString, 0},
+    {F::kXattrLengths, "xattrlengths", Fmt::kHex, 0},
+    {F::kXattrValues, "xattrvalues", Fmt::kHex, 0},
+    {F::kDep, "dep", Fmt::kString, 0},
+    {F::kCgPath, "cg-path", Fmt::kString, 0},
+    {F::kUnknown, "unknown", Fmt::kHex, 0},
+}};
+
+constexpr FieldId kIma[] = {F::kD, F::kN};
+constexpr FieldId kImaNg[] = {F::kDNg, F::kNNg};
+constexpr FieldId kImaNgV2[] = {F::kDNgV2, F::kNNg};
+constexpr FieldId kImaSig[] = {F::kDNg, F::kNNg, F::kSig};
+constexpr FieldId kImaSigV2[] = {F::kDNgV2, F::kNNg, F::kSig};
+constexpr FieldId kImaBuf[] = {F::kDNg, F::kNNg, F::kBuf};
+constexpr FieldId kImaModsig[] = {F::kDNg, F::kNNg, F::kSig, F::kDModsig, F::kModsig};
+constexpr FieldId kEvmSig[] = {F::kDNg, F::kNNg, F::kEvmsig, F::kXattrNames, F::kXattrLengths,
+                               F::kXattrValues, F::kIuid, F::kIgid, F::kImode};
+constexpr FieldId kImaCgpath[] = {F::kDep, F::kCgPath, F::kDNg, F::kNNg};
+
+// ima_template.c supported_templates[], plus ima-cgpath (cc-api P0009).
+const std::array<TemplateDesc, 9> kTemplates = {{
+    {"ima", kIma},
+    {"ima-ng", kImaNg},
+    {"ima-ngv2", kImaNgV2},
+    {"ima-sig", kImaSig},
+    {"ima-sigv2", kImaSigV2},
+    {"ima-buf", kImaBuf},
+    {"ima-modsig", kImaModsig},
+    {"evm-sig", kEvmSig},
+    {"ima-cgpath", kImaCgpath},
+}};
+
+struct KernelAlg {
+  std::string_view name;
+  size_t len;
+};
+// crypto/hash_info.c hash_algo_name[] / hash_digest_size[].
+constexpr KernelAlg kKernelAlgs[] = {
+    {"md4", 16},      {"md5", 16},       {"sha1", 20},      {"rmd160", 20},
+    {"sha256", 32},   {"sha384", 48},    {"sha512", 64},    {"sha224", 28},
+    {"rmd128", 16},   {"rmd256", 32},    {"rmd320", 40},    {"wp256", 32},
+    {"wp384", 48},    {"wp512", 64},     {"tgr128", 16},    {"tgr160", 20},
+    {"tgr192", 24},   {"sm3", 32},       {"streebog256", 32}, {"streebog512", 64},
+    {"sha3-256", 32}, {"sha3-384", 48},  {"sha3-512", 64},
+};
+
+Status FieldError(ErrorCode code, const DecodedField& f, uint64_t at, std::string message) {
+  return ParseError(code, at, GetFieldInfo(f.id).name, std::move(message));
+}
+
+// Decodes "<alg>:" NUL digest (or "<type>:<alg>:" NUL digest).
+Status DecodeDigestWithAlgo(DecodedField* f, bool with_type, bool allow_empty) {
+  std::string_view s = AsChars(f->raw);
+  if (s.empty()) {
+    if (allow_empty) return Status::Ok();
+    return FieldError(ErrorCode::kBadLength, *f, f->offset, "empty digest field");
+  }
+  size_t nul = s.find('\0');
+  if (nul == std::string_view::npos || nul == 0 || s[nul - 1] != ':') {
+    return FieldError(ErrorCode::kBadValue, *f, f->offset,
+                      "expected '<algorithm>:' and NUL before the digest");
+  }
+  std::string_view prefix = s.substr(0, nul - 1);  // without the final ':'
+  if (with_type) {
+    size_t colon = prefix.find(':');
+    if (colon == std::string_view::npos) {
+      return FieldError(ErrorCode::kBadValue, *f, f->offset,
+                        "expected '<type>:<algorithm>:' before the digest");
+    }
+    f->digest_type = prefix.substr(0, colon);
+    prefix = prefix.substr(colon + 1);
+    if (f->digest_type != "ima" && f->digest_type != "verity") {
+      return FieldError(ErrorCode::kBadValue, *f, f->offset,
+                        "unknown digest type '" + std::string(f->digest_type) + "'");
+    }
+  }
+  f->algo = prefix;
+  size_t want = KernelHashAlgDigestLen(prefix);
+  if (want == 0) {
+    return FieldError(ErrorCode::kBadValue, *f, f->offset,
+                      "unknown hash algorithm '" + std::string(prefix) + "'");
+  }
+  f->digest = f->raw.subspan(nul + 1);
+  if (f->digest.size() != want) {
+    return FieldError(ErrorCode::kBadLength, *f, f->offset + nul + 1,
+                      std::string(prefix) + " digest of " + std::to_string(f->digest.size()) +
+                          " bytes, expected " + std::to_string(want));
+  }
+  return Status::Ok();
+}
+
+Status DecodeField(DecodedField* f, Endian endian) {
+  const FieldInfo& info = GetFieldInfo(f->id);
+  switch (info.format) {
+    case Fmt::kDigest:
+      f->algo = "sha1";
+      f->digest = f->raw;
+      if (f->raw.size() != kLegacyDigestLen) {
+        return FieldError(ErrorCode::kBadLength, *f, f->offset, "legacy digest is not 20 bytes");
+      }
+      return Status::Ok();
+    case Fmt::kDigestWithAlgo:
+      return DecodeDigestWithAlgo(f, false, f->id == F::kDModsig);
+    case Fmt::kDigestWithTypeAndAlgo:
+      return DecodeDigestWithAlgo(f, true, false);
+    case Fmt::kString: {
+      if (f->raw.empty()) return Status::Ok();
+      std::string_view s = AsChars(f->raw);
+      if (s.back() != '\0') {
+        return FieldError(ErrorCode::kBadValue, *f, f->offset + s.size() - 1,
+                          "string field not NUL-terminated");
+      }
+      s.remove_suffix(1);
+      if (s.find('\0') != std::string_view::npos) {
+        return FieldError(ErrorCode::kBadValue, *f, f->offset + s.find('\0'),
+                          "NUL inside string field");
+      }
+      f->text = s;
+      return Status::Ok();
+    }
+    case Fmt::kHex:
+      return Status::Ok();
+    case Fmt::kUint: {
+      size_t n = f->raw.size();
+      const uint8_t* p = f->raw.data();
+      if (n == 0) return Status::Ok();
+      if (n != 1 && n != 2 && n != 4 && n != 8) {
+        return FieldError(ErrorCode::kBadLength, *f, f->offset,
+                          "integer field of " + std::to_string(n) + " bytes");
+      }
+      uint64_t v = 0;
+      for (size_t i = 0; i < n; ++i) {
+        size_t k = endian == Endian::kLittle ? n - 1 - i : i;
+        v = (v << 8) | p[k];
+      }
+      f->uint_value = v;
+      return Status::Ok();
+    }
+  }
+  return Status::Ok();
+}
+
+void AppendBytes(std::span<const uint8_t> b, std::vector<uint8_t>* out) {
+  out->insert(out->end(), b.begin(), b.end());
+}
+
+// Appends the hex `token` decoded; false on bad hex.
+bool AppendHexToken(std::string_view token, std::vector<uint8_t>* out) {
+  if (token.size() % 2 != 0) return false;
+  size_t at = out->size();
+  out->resize(at + token.size() / 2);
+  if (!DecodeHexInto(token, std::span<uint8_t>(out->data() + at, token.size() / 2))) {
+    out->resize(at);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+const FieldInfo& GetFieldInfo(FieldId id) { return kFields[static_cast<size_t>(id)]; }
+
+const TemplateDesc* FindTemplate(std::string_view name) {
+  for (const TemplateDesc& t : kTemplates) {
+    if (t.name == name) return &t;
+  }
+  return nullptr;
+}
+
+std::span<const TemplateDesc> KnownTemplates() { return kTemplates; }
+
+size_t KernelHashAlgDigestLen(std::string_view name) {
+  for (const KernelAlg& a : kKernelAlgs) {
+    if (a.name == name) return a.len;
+  }
+  return 0;
+}
+
+void StoreU32(uint8_t* b, uint32_t v, Endian endian) {
+  if (endian == Endian::kLittle) {
+    StoreU32Le(b, v);
+  } else {
+    b[0] = uint8_t(v >> 24); b[1] = uint8_t(v >> 16); b[2] = uint8_t(v >> 8); b[3] = uint8_t(v);
+  }
+}
+
+uint32_t LoadU32(const uint8_t* p, Endian e) {
+  if (e == Endian::kLittle) return LoadU32Le(p);
+  return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | p[3];
+}
+
+void AppendU32(uint32_t v, Endian endian, std::vector<uint8_t>* out) {
+  uint8_t b[4];
+  StoreU32(b, v, endian);
+  out->insert(out->end(), b, b + 4);
+}
+
+Status WalkFields(Bytes template_data, uint64_t base_offset, Endian endian,
+                  size_t expected_count, std::vector<DecodedField>* out) {
+  out->clear();
+  size_t pos = 0;
+  const size_t n = template_data.size();
+  while (pos < n) {
+    if (out->size() >= kMaxTemplateFields) {
+      return ParseError(ErrorCode::kLimitExceeded, base_offset + pos, "template_data",
+                        "more than " + std::to_string(kMaxTemplateFields) + " fields");
+    }
+    if (n - pos < 4) {
+      return ParseError(ErrorCode::kTruncated, base_offset + pos, "field_len",
+                        "expected 4 bytes, " + std::to_string(n - pos) + " left");
+    }
+    uint32_t len = LoadU32(template_data.data() + pos, endian);
+    if (len > n - pos - 4) {
+      return ParseError(ErrorCode::kTruncated, base_offset + pos, "field_len",
+                        "field of " + std::to_string(len) + " bytes, " +
+                            std::to_string(n - pos - 4) + " left in template data");
+    }
+    DecodedField f;
+    f.raw = template_data.subspan(pos + 4, len);
+    f.offset = base_offset + pos + 4;
+    out->push_back(f);
+    pos += 4 + size_t{len};
+  }
+  if (expected_count != 0 && out->size() != expected_count) {
+    return ParseError(ErrorCode::kBadLength, base_offset + n, "template_data",
+                      std::to_string(out->size()) + " fields, template has " +
+                          std::to_string(expected_count));
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<DecodedField>> DecodeTemplateData(std::string_view template_name,
+                                                     Bytes template_data,
+                                                     uint64_t base_offset, Endian endian) {
+  std::vector<DecodedField> fields;
+  CCV_RETURN_IF_ERROR(
+      DecodeTemplateDataInto(template_name, template_data, base_offset, endian, &fields));
+  return fields;
+}
+
+Status DecodeTemplateDataInto(std::string_view template_name, Bytes template_data,
+                              uint64_t base_offset, Endian endian,
+                              std::vector<DecodedField>* out) {
+  const TemplateDesc* desc = FindTemplate(template_name);
+  std::vector<DecodedField>& fields = *out;
+  fields.clear();
+  if (desc != nullptr && desc->legacy_ima()) {
+    if (template_data.size() != kLegacyHashInputLen) {
+      return ParseError(ErrorCode::kBadLength, base_offset, "template_data",
+                        "legacy ima template data of " + std::to_string(template_data.size()) +
+                            " bytes, expected 276");
+    }
+    DecodedField d;
+    d.id = F::kD;
+    d.raw = template_data.first(kLegacyDigestLen);
+    d.offset = base_offset;
+    d.algo = "sha1";
+    d.digest = d.raw;
+    DecodedField nf;
+    nf.id = F::kN;
+    nf.raw = template_data.subspan(kLegacyDigestLen);
+    nf.offset = base_offset + kLegacyDigestLen;
+    std::string_view s = AsChars(nf.raw);
+    nf.text = s.substr(0, s.find('\0'));
+    fields.push_back(d);
+    fields.push_back(nf);
+    return Status::Ok();
+  }
+  CCV_RETURN_IF_ERROR(WalkFields(template_data, base_offset, endian,
+                                 desc != nullptr ? desc->fields.size() : 0, &fields));
+  if (desc == nullptr) return Status::Ok();
+  for (size_t i = 0; i < fields.size(); ++i) {
+    fields[i].id = desc->fields[i];
+    CCV_RETURN_IF_ERROR(DecodeField(&fields[i], endian));
+  }
+  return Status::Ok();
+}
+
+Status RebuildTemplateData(const TemplateDesc& desc, std::span<const std::string_view> tokens,
+                           Endian endian, std::vector<uint8_t>* out, size_t* bad_token) {
+  *bad_token = 0;
+  if (tokens.size() != desc.fields.size()) {
+    *bad_token = tokens.size() < desc.fields.size() ? tokens.size() : desc.fields.size();
+    return Status(ErrorCode::kBadLength, std::to_string(tokens.size()) + " fields, template " +
+                                             std::string(desc.name) + " has " +
+                                             std::to_string(desc.fields.size()));
+  }
+  if (desc.legacy_ima()) {
+    std::string_view name = tokens[1];
+    if (tokens[0].size() != 2 * kLegacyDigestLen || !AppendHexToken(tokens[0], out)) {
+      return Status(ErrorCode::kBadValue, "legacy digest is not 40 hex digits");
+    }
+    if (name.size() > kLegacyNameMaxLen) {
+      *bad_token = 1;
+      return Status(ErrorCode::kBadLength, "legacy ima name longer than 255 bytes");
+    }
+    AppendBytes(AsBytes(name), out);
+    out->resize(out->size() + kLegacyNameFieldLen - name.size(), 0);
+    return Status::Ok();
+  }
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    *bad_token = i;
+    std::string_view t = tokens[i];
+    const FieldInfo& info = GetFieldInfo(desc.fields[i]);
+    size_t len_at = out->size();
+    AppendU32(0, endian, out);
+    switch (info.format) {
+      case Fmt::kDigest:
+        if (!AppendHexToken(t, out)) return Status(ErrorCode::kBadValue, "digest is not hex");
+        break;
+      case Fmt::kDigestWithAlgo:
+      case Fmt::kDigestWithTypeAndAlgo: {
+        if (t.empty() && info.id == F::kDModsig) break;
+        size_t colon = t.rfind(':');
+        if (colon == std::string_view::npos) {
+          return Status(ErrorCode::kBadValue, "expected '<algorithm>:<hex digest>'");
+        }
+        std::string_view prefix = t.substr(0, colon);
+        std::string_view alg = prefix;
+        if (info.format == Fmt::kDigestWithTypeAndAlgo) {
+          size_t c2 = prefix.find(':');
+          if (c2 == std::string_view::npos) {
+            return Status(ErrorCode::kBadValue, "expected '<type>:<algorithm>:<hex digest>'");
+          }
+          alg = prefix.substr(c2 + 1);
+        }
+        size_t want = KernelHashAlgDigestLen(alg);
+        if (want == 0) {
+          return Status(ErrorCode::kBadValue, "unknown hash algorithm '" + std::string(alg) + "'");
+        }
+        std::string_view hex = t.substr(colon + 1);
+        if (hex.size() != 2 * want) {
+          return Status(ErrorCode::kBadLength, std::string(alg) + " digest of " +
+                                                   std::to_string(hex.size()) +
+                                                   " hex digits, expected " +
+                                                   std::to_string(2 * want));
+        }
+        AppendBytes(AsBytes(t.substr(0, colon + 1)), out);
+        out->push_back(0);
+        if (!AppendHexToken(hex, out)) return Status(ErrorCode::kBadValue, "digest is not hex");
+        break;
+      }
+      case Fmt::kString:
+        if (t.empty() && info.id == F::kXattrNames) break;
+        AppendBytes(AsBytes(t), out);
+        out->push_back(0);
+        break;
+      case Fmt::kHex:
+        if (!AppendHexToken(t, out)) return Status(ErrorCode::kBadValue, "field is not hex");
+        break;
+      case Fmt::kUint: {
+        if (t.empty()) break;
+        uint64_t v = 0;
+        auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+        if (ec != std::errc() || p != t.data() + t.size() ||
+            (info.uint_len < 8 && v >> (8 * info.uint_len) != 0)) {
+          return Status(ErrorCode::kBadValue, "not a " + std::to_string(8 * info.uint_len) +
+                                                  "-bit decimal integer");
+        }
+        for (size_t k = 0; k < info.uint_len; ++k) {
+          size_t shift = endian == Endian::kLittle ? k : info.uint_len - 1 - k;
+          out->push_back(uint8_t(v >> (8 * shift)));
+        }
+        break;
+      }
+    }
+    StoreU32(out->data() + len_at, uint32_t(out->size() - len_at - 4), endian);
+  }
+  return Status::Ok();
+}
+
+}  // namespace ccv::ima

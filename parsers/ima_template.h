@@ -1,0 +1,118 @@
+// IMA template descriptors and template fields: which fields each template the
+// kernel ships has, how a field is encoded in the template data, and decoding
+// of field values (digest with algorithm, path, signature, buffer, cgroup
+// path, ...). References: linux security/integrity/ima/ima_template.c
+// (supported_templates[], supported_fields[]), ima_template_lib.c (field
+// init/show), and the cc-api kernel patch adding ima-cgpath (dep|cg-path|d-ng|n-ng).
+//
+// Template data of every template but the legacy "ima" one is, for each
+// field in order, u32 length (kernel byte order) || field bytes. For "ima" the
+// hashed template data is the 20-byte digest || the path NUL-padded to 256
+// bytes (no lengths).
+//
+// Thread safety: the tables are constants; functions are pure.
+#ifndef CCV_PARSERS_IMA_TEMPLATE_H_
+#define CCV_PARSERS_IMA_TEMPLATE_H_
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parsers/core/byte_reader.h"
+#include "parsers/core/result.h"
+
+namespace ccv::ima {
+
+enum class Endian : uint8_t { kLittle, kBig };
+
+enum class FieldId : uint8_t {
+  kD, kN, kDNg, kDNgV2, kNNg, kSig, kBuf, kDModsig, kModsig, kEvmsig,
+  kIuid, kIgid, kImode, kXattrNames, kXattrLengths, kXattrValues,
+  kDep, kCgPath, kUnknown,
+};
+
+// How a field's bytes are encoded and printed in the ascii list.
+enum class FieldFormat : uint8_t {
+  kDigest,                 // raw digest bytes, printed as hex ("d")
+  kDigestWithAlgo,         // "<alg>:" NUL digest, printed "<alg>:<hex>"
+  kDigestWithTypeAndAlgo,  // "<type>:<alg>:" NUL digest, printed "<type>:<alg>:<hex>"
+  kString,                 // bytes + NUL (spaces as '_'), printed up to the NUL
+  kHex,                    // opaque bytes printed as hex
+  kUint,                   // 1/2/4/8-byte integer printed in decimal
+};
+
+struct FieldInfo {
+  FieldId id;
+  std::string_view name;  // kernel field id, e.g. "d-ng"
+  FieldFormat format;
+  uint8_t uint_len;       // kUint: width the kernel writes (uid_t 4, umode_t 2)
+};
+
+struct TemplateDesc {
+  std::string_view name;  // e.g. "ima-ng"
+  std::span<const FieldId> fields;
+  bool legacy_ima() const { return name == "ima"; }
+};
+
+const FieldInfo& GetFieldInfo(FieldId id);
+// The kernel's template of that name (and "ima-cgpath"), or nullptr.
+const TemplateDesc* FindTemplate(std::string_view name);
+// Every known template, in the kernel's order.
+std::span<const TemplateDesc> KnownTemplates();
+
+// Digest size of a kernel hash algorithm name as d-ng prints it
+// (crypto/hash_info.c hash_algo_name[]), or 0 if the name is unknown.
+size_t KernelHashAlgDigestLen(std::string_view name);
+
+// One decoded field. Views alias the template data passed to the decoder.
+struct DecodedField {
+  FieldId id = FieldId::kUnknown;
+  Bytes raw;                      // field bytes as in the template data
+  uint64_t offset = 0;            // absolute offset of `raw`
+  std::string_view digest_type;   // d-ngv2: "ima" or "verity"
+  std::string_view algo;          // digest fields: "sha256", ...; "d": "sha1"
+  Bytes digest;                   // digest fields
+  std::string_view text;          // string fields, without the NUL
+  uint64_t uint_value = 0;        // kUint fields with a value
+};
+
+// Walks the length-prefixed fields of non-legacy template data. Checks each
+// length against the bytes left and, when expected_count > 0, the number of
+// fields. Errors: kTruncated (a length or field runs past the end, offset of
+// that length), kBadLength (field count differs, offset of the end),
+// kLimitExceeded (more than kMaxTemplateFields).
+Status WalkFields(Bytes template_data, uint64_t base_offset, Endian endian,
+                  size_t expected_count, std::vector<DecodedField>* out);
+
+// Splits and decodes every field of one entry's template data. For a known
+// template the field count and each field's encoding are checked (digest
+// algorithm known and digest length right, strings NUL-terminated, ...); an
+// unknown template yields kUnknown fields with `raw` only. `template_data` is
+// the hashed form (for "ima": 276 bytes). Errors carry absolute offsets
+// (base_offset + position) and the field name.
+Result<std::vector<DecodedField>> DecodeTemplateData(std::string_view template_name,
+                                                     Bytes template_data,
+                                                     uint64_t base_offset, Endian endian);
+
+// As DecodeTemplateData, reusing *out (no allocation once it has capacity).
+Status DecodeTemplateDataInto(std::string_view template_name, Bytes template_data,
+                              uint64_t base_offset, Endian endian,
+                              std::vector<DecodedField>* out);
+
+// Rebuilds the template data of a known template from the ascii fields
+// (tokens in order), appending it to *out. The legacy "ima" form is 276 bytes.
+// On error, *bad_token is the index of the offending token; the Status has no
+// location (the caller adds line and column).
+Status RebuildTemplateData(const TemplateDesc& desc, std::span<const std::string_view> tokens,
+                           Endian endian, std::vector<uint8_t>* out, size_t* bad_token);
+
+// u32 in `endian` byte order: append, store, load (no bounds checks).
+void AppendU32(uint32_t v, Endian endian, std::vector<uint8_t>* out);
+void StoreU32(uint8_t* p, uint32_t v, Endian endian);
+uint32_t LoadU32(const uint8_t* p, Endian endian);
+
+}  // namespace ccv::ima
+
+#endif  // CCV_PARSERS_IMA_TEMPLATE_H_

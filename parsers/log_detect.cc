@@ -1,0 +1,83 @@
+#include "parsers/log_detect.h"
+
+#include <array>
+#include <utility>
+
+#include "parsers/ccel_format.h"
+#include "parsers/core/hash_alg.h"
+#include "parsers/core/hex.h"
+#include "parsers/event_types.h"
+#include "parsers/tcg_event_log.h"
+#include "parsers/tcg_event_log_format.h"
+
+namespace ccv::parsers {
+namespace {
+
+constexpr std::pair<LogFormat, std::string_view> kFormatNames[] = {
+    {LogFormat::kUnknown, "unknown"},
+    {LogFormat::kTcg2, "tcg2"},
+    {LogFormat::kTcgSha1Legacy, "tcg-sha1-legacy"},
+    {LogFormat::kCcel, "ccel"},
+    {LogFormat::kCcelAcpiTable, "ccel-acpi-table"},
+    {LogFormat::kImaAscii, "ima-ascii"},
+    {LogFormat::kImaBinary, "ima-binary"},
+    {LogFormat::kCelTlv, "cel-tlv"},
+    {LogFormat::kCelJson, "cel-json"},
+    {LogFormat::kTdxQuote, "tdx-quote"},
+    {LogFormat::kTdReport, "td-report"},
+};
+
+}  // namespace
+
+std::string_view LogFormatName(LogFormat format) {
+  for (const auto& [f, name] : kFormatNames) {
+    if (f == format) return name;
+  }
+  return "unknown";
+}
+
+std::optional<LogFormat> LogFormatFromName(std::string_view name) {
+  for (const auto& [f, n] : kFormatNames) {
+    if (n == name) return f;
+  }
+  return std::nullopt;
+}
+
+LogFormat DetectTcgFormat(Bytes head, uint64_t total_len) {
+  namespace tf = tcg_format;
+  if (total_len == ccel_format::kTableLen && head.size() >= 4 &&
+      AsChars(head.first(4)) == ccel_format::kSignature) {
+    return LogFormat::kCcelAcpiTable;
+  }
+  if (head.size() < tf::kPcrEventHeaderLen) return LogFormat::kUnknown;
+  uint32_t pcr = LoadU32Le(head.data());
+  uint32_t type = LoadU32Le(head.data() + 4);
+  uint32_t size = LoadU32Le(head.data() + 28);
+  if (uint64_t(size) + tf::kPcrEventHeaderLen > total_len) return LogFormat::kUnknown;
+  Bytes data = head.subspan(tf::kPcrEventHeaderLen);
+  if (data.size() > size) data = data.first(size);
+  if (type == kEvNoAction && data.size() >= tf::kSpecIdSignatureLen &&
+      AsChars(data.first(tf::kSpecIdSignatureLen)) == tf::kSpecIdSignature03) {
+    if (pcr == 1) return LogFormat::kCcel;
+    Result<SpecIdEvent> s =
+        ParseSpecIdEvent(data, tf::kPcrEventHeaderLen);
+    if (s.ok() && s->algorithms.size() == 1 && s->algorithms[0].algorithm_id == kTpmAlgSha384) {
+      return LogFormat::kCcel;
+    }
+    return LogFormat::kTcg2;
+  }
+  // A SHA1-format first record: a plausible PCR index and event type.
+  bool known_type = !EventTypeName(type).empty();
+  if ((pcr <= tf::kMaxPcrIndex || pcr == tf::kVirtualPcrIndex) && known_type) {
+    return LogFormat::kTcgSha1Legacy;
+  }
+  return LogFormat::kUnknown;
+}
+
+LogFormat DetectFormat(Bytes head, uint64_t total_len) {
+  // Other formats (IMA, CEL, quotes, TD reports) register their detectors
+  // here, before the TCG one where a format could be mistaken for it.
+  return DetectTcgFormat(head, total_len);
+}
+
+}  // namespace ccv::parsers

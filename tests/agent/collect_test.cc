@@ -1,0 +1,313 @@
+// ccverify-agent collect against fake guest trees: the binary is run as a
+// subprocess with --root, the fake configfs-tsm served by a thread here.
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include <rapidjson/document.h>
+
+#include "agent/collector.h"
+#include "gtest/gtest.h"
+#include "parsers/core/hex.h"
+#include "tests/agent/fake_guest.h"
+#include "tests/testing/corpus.h"
+
+namespace ccv::agent {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace ::ccv::testing;  // NOLINT: test helpers
+
+fs::path AgentBinary() { return BinaryDir() / "ccverify-agent"; }
+
+// A fake TDX guest built from evidence/ccapi-td: its CCEL log with an ACPI
+// table we make for it (the corpus set has none), its IMA list, and its quote
+// as the configfs-tsm outblob.
+class CollectTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto corpus = CorpusDir();
+    if (!corpus) GTEST_SKIP() << "shared corpus not found";
+    ev_ = *corpus / "evidence" / "ccapi-td";
+    work_ = MakeTempDir("collect");
+    root_ = work_ / "guest";
+    out_parent_ = work_ / "out";
+    fs::create_directories(out_parent_);
+    ccel_ = ReadAll(ev_ / "ccel_data.bin");
+    quote_ = ReadAll(ev_ / "quote.bin");
+    ima_ = ReadAll(ev_ / "ascii_runtime_measurements");
+    WriteAll(root_ / kFakeCcelTable, MakeCcelTable(ccel_.size(), 0x7fbf0000));
+    WriteAll(root_ / kFakeCcelData, ccel_);
+    WriteAll(root_ / kFakeImaAscii, ima_);
+    fs::create_directories(root_ / kFakeTsmReport);
+  }
+  void TearDown() override {
+    tsm_.reset();
+    if (!work_.empty()) fs::remove_all(work_);
+  }
+  void StartTsm(std::vector<uint8_t> outblob, uint64_t bump = 1) {
+    tsm_ = std::make_unique<FakeTsm>(root_ / kFakeTsmReport, std::move(outblob), bump);
+  }
+  RunResult Collect(std::vector<std::string> extra = {}) {
+    std::vector<std::string> argv = {AgentBinary().string(), "collect", "--root",
+                                     root_.string(), "--out", out().string()};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    RunResult r = RunCommand(argv);
+    if (tsm_) tsm_->Stop();
+    return r;
+  }
+  fs::path out() const { return out_parent_ / "bundle"; }
+  // Nothing at all in the output's parent: no bundle, no temporary.
+  void ExpectNoBundle() {
+    EXPECT_TRUE(ListNames(out_parent_).empty()) << ListNames(out_parent_).size();
+  }
+  void ExpectNoTsmEntryLeft() {
+    std::vector<std::string> names = ListNames(root_ / kFakeTsmReport);
+    std::erase(names, ".template");
+    EXPECT_TRUE(names.empty());
+  }
+  rapidjson::Document EvidenceJsonOf(const fs::path& bundle) {
+    auto bytes = ReadAll(bundle / "evidence.json");
+    rapidjson::Document d;
+    d.Parse(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    EXPECT_FALSE(d.HasParseError());
+    return d;
+  }
+
+  fs::path ev_, work_, root_, out_parent_;
+  std::vector<uint8_t> ccel_, quote_, ima_;
+  std::unique_ptr<FakeTsm> tsm_;
+};
+
+TEST_F(CollectTest, CcapiTdTreeGivesACompleteBundle) {
+  StartTsm(quote_);
+  RunResult r = Collect({"--nonce", "00112233", "--user-data", "cafe"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ListNames(out_parent_), std::vector<std::string>{"bundle"});
+  EXPECT_EQ(ListNames(out()),
+            (std::vector<std::string>{"CCEL", "CCEL.data", "ascii_runtime_measurements",
+                                      "evidence.json", "quote.bin"}));
+  EXPECT_EQ(ReadAll(out() / "quote.bin"), quote_);
+  EXPECT_EQ(ReadAll(out() / "CCEL.data"), ccel_);
+  EXPECT_EQ(ReadAll(out() / "ascii_runtime_measurements"), ima_);
+  EXPECT_EQ(ReadAll(out() / "CCEL"), MakeCcelTable(ccel_.size(), 0x7fbf0000));
+
+  rapidjson::Document d = EvidenceJsonOf(out());
+  EXPECT_EQ(d["version"].GetInt(), 1);
+  EXPECT_STREQ(d["tee"].GetString(), "tdx");
+  EXPECT_STREQ(d["quote"].GetString(), "quote.bin");
+  EXPECT_STREQ(d["quote_provider"].GetString(), "tdx_guest");
+  EXPECT_STREQ(d["ccel"]["table"].GetString(), "CCEL");
+  EXPECT_STREQ(d["ccel"]["data"].GetString(), "CCEL.data");
+  EXPECT_STREQ(d["ima"]["path"].GetString(), "ascii_runtime_measurements");
+  EXPECT_STREQ(d["ima"]["register"].GetString(), "rtmr2");
+  EXPECT_FALSE(d.HasMember("tpm_eventlog"));
+  EXPECT_STREQ(d["nonce"].GetString(), "00112233");
+  EXPECT_STREQ(d["user_data"].GetString(), "cafe");
+  EXPECT_EQ(std::string(d["collected_at"].GetString()).size(), 20u);
+
+  // The inblob is SHA-512(nonce || user_data): SHA-512 of 00112233cafe,
+  // computed independently with `printf '\x00\x11\x22\x33\xca\xfe' | sha512sum`.
+  ASSERT_EQ(tsm_->inblobs().size(), 1u);
+  EXPECT_EQ(ToHex(tsm_->inblobs()[0]),
+            "3749c23501e43201740801d0c5345a5bce341b8479e9483ff7b885de220562ce"
+            "a3af13a7e79909d085d711a75b82dd4827dd323133a6e648f7d582c900642ba7");
+  EXPECT_STREQ(d["report_data"].GetString(), ToHex(tsm_->inblobs()[0]).c_str());
+  ExpectNoTsmEntryLeft();
+}
+
+TEST_F(CollectTest, TpmLogAndBinaryImaAreBundledWherePresent) {
+  WriteAll(root_ / kFakeTpmLog, {1, 2, 3});
+  WriteAll(root_ / kFakeImaBinary, {2, 0, 0, 0});
+  StartTsm(quote_);
+  RunResult r = Collect();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ReadAll(out() / "binary_bios_measurements"), (std::vector<uint8_t>{1, 2, 3}));
+  EXPECT_EQ(ReadAll(out() / "binary_runtime_measurements"),
+            (std::vector<uint8_t>{2, 0, 0, 0}));
+  rapidjson::Document d = EvidenceJsonOf(out());
+  EXPECT_STREQ(d["tpm_eventlog"].GetString(), "binary_bios_measurements");
+  EXPECT_STREQ(d["ima"]["binary"].GetString(), "binary_runtime_measurements");
+  EXPECT_FALSE(d.HasMember("nonce"));
+  EXPECT_FALSE(d.HasMember("user_data"));
+}
+
+TEST_F(CollectTest, LegacyImaDirectoryIsUsedWhenIntegrityDirIsAbsent) {
+  fs::remove_all(root_ / "sys/kernel/security/integrity");
+  WriteAll(root_ / "sys/kernel/security/ima/ascii_runtime_measurements", ima_);
+  StartTsm(quote_);
+  RunResult r = Collect();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ReadAll(out() / "ascii_runtime_measurements"), ima_);
+}
+
+TEST_F(CollectTest, NoImaGivesABundleWithoutIma) {
+  fs::remove_all(root_ / "sys/kernel/security");
+  StartTsm(quote_);
+  RunResult r = Collect();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(EvidenceJsonOf(out()).HasMember("ima"));
+}
+
+TEST_F(CollectTest, MissingCcelTableIsAnInputErrorNamingIt) {
+  fs::remove(root_ / kFakeCcelTable);
+  StartTsm(quote_);
+  RunResult r = Collect();
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find((root_ / kFakeCcelTable).string()), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("CCEL ACPI table"), std::string::npos) << r.err;
+  ExpectNoBundle();
+}
+
+TEST_F(CollectTest, MissingCcelLogIsAnInputErrorNamingIt) {
+  fs::remove(root_ / kFakeCcelData);
+  StartTsm(quote_);
+  RunResult r = Collect();
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find((root_ / kFakeCcelData).string()), std::string::npos) << r.err;
+  ExpectNoBundle();
+}
+
+TEST_F(CollectTest, EmptyCcelLogIsAnInputError) {
+  WriteAll(root_ / kFakeCcelData, {});
+  StartTsm(quote_);
+  RunResult r = Collect();
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("empty"), std::string::npos) << r.err;
+  ExpectNoBundle();
+}
+
+TEST_F(CollectTest, UnreadableImaListIsAnInputError) {
+  fs::remove(root_ / kFakeImaAscii);
+  fs::create_directories(root_ / kFakeImaAscii);  // present, but not readable as a file
+  StartTsm(quote_);
+  RunResult r = Collect();
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("ascii_runtime_measurements"), std::string::npos) << r.err;
+  ExpectNoBundle();
+}
+
+TEST_F(CollectTest, ChangedGenerationIsAnErrorAndLeavesNoBundle) {
+  StartTsm(quote_, /*bump=*/2);
+  RunResult r = Collect();
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("generation"), std::string::npos) << r.err;
+  ExpectNoBundle();
+  ExpectNoTsmEntryLeft();
+}
+
+TEST_F(CollectTest, NoQuoteServiceFallsBackToTheTdReport) {
+  std::vector<uint8_t> td_report(1024, 0x5a);
+  WriteAll(root_ / kFakeTdxGuest, td_report);
+  StartTsm({});  // the outblob stays empty
+  RunResult r = Collect();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: no quote"), std::string::npos) << r.err;
+  EXPECT_EQ(ReadAll(out() / "tdreport.bin"), td_report);
+  EXPECT_FALSE(fs::exists(out() / "quote.bin"));
+  rapidjson::Document d = EvidenceJsonOf(out());
+  EXPECT_STREQ(d["td_report"].GetString(), "tdreport.bin");
+  EXPECT_FALSE(d.HasMember("quote"));
+  ExpectNoTsmEntryLeft();
+}
+
+TEST_F(CollectTest, NoTsmInterfaceFallsBackToTheTdReport) {
+  fs::remove_all(root_ / "sys/kernel/config");
+  WriteAll(root_ / kFakeTdxGuest, std::vector<uint8_t>(1024, 1));
+  RunResult r = Collect();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(out() / "tdreport.bin"));
+}
+
+TEST_F(CollectTest, ShortTdReportIsAnInputError) {
+  fs::remove_all(root_ / "sys/kernel/config");
+  WriteAll(root_ / kFakeTdxGuest, std::vector<uint8_t>(1000, 1));
+  RunResult r = Collect();
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("1024"), std::string::npos) << r.err;
+  ExpectNoBundle();
+}
+
+TEST_F(CollectTest, NeitherQuoteNorTdReportNamesBoth) {
+  fs::remove_all(root_ / "sys/kernel/config");
+  RunResult r = Collect();
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("tsm/report"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("dev/tdx_guest"), std::string::npos) << r.err;
+  ExpectNoBundle();
+}
+
+TEST_F(CollectTest, UnwritableOutputDirectoryIsAnInputErrorAndLeavesNoBundle) {
+  StartTsm(quote_);
+  RunResult r = RunCommand({AgentBinary().string(), "collect", "--root", root_.string(),
+                            "--out", "/proc/ccverify-bundle"});
+  tsm_->Stop();
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("/proc"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists("/proc/ccverify-bundle"));
+  ExpectNoTsmEntryLeft();
+}
+
+TEST_F(CollectTest, OutputParentIsAFileIsAnInputError) {
+  WriteAll(out_parent_ / "file", {1});
+  StartTsm(quote_);
+  RunResult r = RunCommand({AgentBinary().string(), "collect", "--root", root_.string(),
+                            "--out", (out_parent_ / "file" / "bundle").string()});
+  tsm_->Stop();
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(ListNames(out_parent_), std::vector<std::string>{"file"});
+}
+
+TEST_F(CollectTest, NonEmptyOutputDirectoryIsRefused) {
+  WriteAll(out() / "keep", {1});
+  StartTsm(quote_);
+  RunResult r = Collect();
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(ListNames(out()), std::vector<std::string>{"keep"});
+}
+
+TEST_F(CollectTest, EqualsFormOfOptionsWorks) {
+  StartTsm(quote_);
+  RunResult r = RunCommand({AgentBinary().string(), "collect", "--root=" + root_.string(),
+                            "--out=" + out().string(), "--nonce=ab"});
+  tsm_->Stop();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_STREQ(EvidenceJsonOf(out())["nonce"].GetString(), "ab");
+}
+
+TEST(AgentCliTest, UsageErrorsExitWithTwoAndWriteNothing) {
+  fs::path work = MakeTempDir("usage");
+  std::vector<std::vector<std::string>> cases = {
+      {"collect"},
+      {"collect", "--out"},
+      {"collect", "--out", (work / "x").string(), "--nonce", "abc"},
+      {"collect", "--out", (work / "x").string(), "--nonce", "zz"},
+      {"collect", "--out", (work / "x").string(), "--bogus"},
+      {"collect", "--out", (work / "x").string(), "--out", (work / "y").string()},
+      {"collect", "--out", (work / "x").string(), "--root="},
+      {"frobnicate"},
+      {}};
+  for (auto args : cases) {
+    args.insert(args.begin(), AgentBinary().string());
+    RunResult r = RunCommand(args);
+    EXPECT_EQ(r.exit_code, 2) << args.size() << " " << r.err;
+    EXPECT_NE(r.err.find("usage:"), std::string::npos) << r.err;
+  }
+  EXPECT_TRUE(ListNames(work).empty());
+  fs::remove_all(work);
+}
+
+TEST(ReportDataTest, IsSha512OfNonceThenUserData) {
+  // Independent value: SHA-512 of the empty string (FIPS 180-2 test vector).
+  EXPECT_EQ(ToHex(ReportDataFor({}, {})),
+            "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce"
+            "47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e");
+  // SHA-512("abc") = ddaf35a1...a54ca49f, split between nonce and user data.
+  std::vector<uint8_t> a = {'a'}, bc = {'b', 'c'};
+  EXPECT_EQ(ToHex(ReportDataFor(a, bc)).substr(0, 16), "ddaf35a193617aba");
+}
+
+}  // namespace
+}  // namespace ccv::agent

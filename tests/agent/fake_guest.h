@@ -1,0 +1,208 @@
+// Test-only fake TDX guest tree for ccverify-agent: a temporary directory laid
+// out like a guest's /sys and /dev (used with --root), plus a fake configfs-tsm
+// "kernel" that serves report entries through FIFOs (see agent/configfs_tsm.h).
+#ifndef CCV_TESTS_AGENT_FAKE_GUEST_H_
+#define CCV_TESTS_AGENT_FAKE_GUEST_H_
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace ccv::testing {
+
+namespace fs = std::filesystem;
+
+inline fs::path MakeTempDir(const std::string& tag) {
+  std::string tmpl = (fs::temp_directory_path() / ("ccv-" + tag + "-XXXXXX")).string();
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  if (::mkdtemp(buf.data()) == nullptr) std::abort();
+  return fs::path(buf.data());
+}
+
+inline std::vector<uint8_t> ReadAll(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)),
+                              std::istreambuf_iterator<char>());
+}
+
+inline void WriteAll(const fs::path& p, const std::vector<uint8_t>& bytes) {
+  fs::create_directories(p.parent_path());
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+}
+
+inline void WriteText(const fs::path& p, const std::string& text) {
+  WriteAll(p, std::vector<uint8_t>(text.begin(), text.end()));
+}
+
+// A 56-byte ACPI CCEL table (TDX, CC type 2) describing a log area of
+// `laml` bytes at `lasa`, with a correct checksum. Layout: ACPI header (36)
+// + CC type (1) + CC subtype (1) + reserved (2) + LAML u64 + LASA u64.
+inline std::vector<uint8_t> MakeCcelTable(uint64_t laml, uint64_t lasa) {
+  std::vector<uint8_t> t(56, 0);
+  const char sig[] = "CCEL";
+  for (int i = 0; i < 4; ++i) t[i] = uint8_t(sig[i]);
+  t[4] = 56;  // length u32le
+  t[8] = 1;   // revision
+  const char oem[] = "INTEL EDK2    ";
+  for (int i = 0; i < 6; ++i) t[10 + i] = uint8_t(oem[i]);
+  for (int i = 0; i < 8; ++i) t[16 + i] = uint8_t(oem[6 + i]);
+  t[24] = 2;  // OEM revision
+  t[36] = 2;  // CC type: TDX
+  for (int i = 0; i < 8; ++i) t[40 + i] = uint8_t(laml >> (8 * i));
+  for (int i = 0; i < 8; ++i) t[48 + i] = uint8_t(lasa >> (8 * i));
+  uint8_t sum = 0;
+  for (uint8_t b : t) sum = uint8_t(sum + b);
+  t[9] = uint8_t(0 - sum);
+  return t;
+}
+
+// Serves configfs-tsm entries of a fake tree: `.template` holds `provider`,
+// `generation` (a file) and FIFOs `inblob` and `outblob`. Per request it reads
+// the inblob to EOF, adds `bump` to the generation, and writes `outblob`
+// (nothing when `outblob` is empty: a quote service that does not answer).
+class FakeTsm {
+ public:
+  FakeTsm(const fs::path& report_dir, std::vector<uint8_t> outblob, uint64_t bump = 1,
+          uint64_t start_generation = 7)
+      : tmpl_(report_dir / ".template"), outblob_(std::move(outblob)), bump_(bump) {
+    ::signal(SIGPIPE, SIG_IGN);
+    fs::create_directories(tmpl_);
+    WriteText(tmpl_ / "provider", "tdx_guest\n");
+    generation_ = start_generation;
+    WriteText(tmpl_ / "generation", std::to_string(generation_) + "\n");
+    if (::mkfifo((tmpl_ / "inblob").c_str(), 0600) != 0 ||
+        ::mkfifo((tmpl_ / "outblob").c_str(), 0600) != 0) {
+      std::abort();
+    }
+    thread_ = std::thread([this] { Serve(); });
+  }
+  FakeTsm(const FakeTsm&) = delete;
+  FakeTsm& operator=(const FakeTsm&) = delete;
+  ~FakeTsm() { Stop(); }
+
+  void Stop() {
+    if (!thread_.joinable()) return;
+    stop_ = true;
+    // Unblock an open() waiting for a peer on either FIFO.
+    for (int i = 0; i < 50 && !done_; ++i) {
+      int w = ::open((tmpl_ / "inblob").c_str(), O_WRONLY | O_NONBLOCK);
+      if (w >= 0) ::close(w);
+      int r = ::open((tmpl_ / "outblob").c_str(), O_RDONLY | O_NONBLOCK);
+      if (r >= 0) ::close(r);
+      ::usleep(2000);
+    }
+    thread_.join();
+  }
+
+  std::vector<std::vector<uint8_t>> inblobs() {
+    std::lock_guard<std::mutex> l(mu_);
+    return inblobs_;
+  }
+
+ private:
+  void Serve() {
+    while (!stop_) {
+      int in = ::open((tmpl_ / "inblob").c_str(), O_RDONLY);
+      if (in < 0) break;
+      std::vector<uint8_t> got;
+      uint8_t buf[256];
+      ssize_t n;
+      while ((n = ::read(in, buf, sizeof(buf))) > 0) got.insert(got.end(), buf, buf + n);
+      ::close(in);
+      if (stop_) break;
+      {
+        std::lock_guard<std::mutex> l(mu_);
+        inblobs_.push_back(got);
+      }
+      generation_ += bump_;
+      WriteText(tmpl_ / "generation.tmp", std::to_string(generation_) + "\n");
+      fs::rename(tmpl_ / "generation.tmp", tmpl_ / "generation");
+      int out = ::open((tmpl_ / "outblob").c_str(), O_WRONLY);
+      if (out < 0) break;
+      size_t off = 0;
+      while (off < outblob_.size()) {
+        ssize_t w = ::write(out, outblob_.data() + off, outblob_.size() - off);
+        if (w <= 0) break;
+        off += size_t(w);
+      }
+      ::close(out);
+    }
+    done_ = true;
+  }
+
+  fs::path tmpl_;
+  std::vector<uint8_t> outblob_;
+  uint64_t bump_;
+  uint64_t generation_ = 0;
+  std::atomic<bool> stop_{false};
+  std::atomic<bool> done_{false};
+  std::mutex mu_;
+  std::vector<std::vector<uint8_t>> inblobs_;
+  std::thread thread_;
+};
+
+// Relative guest paths (agent/guest_paths.h spells them for the agent).
+inline const char kFakeCcelTable[] = "sys/firmware/acpi/tables/CCEL";
+inline const char kFakeCcelData[] = "sys/firmware/acpi/tables/data/CCEL";
+inline const char kFakeImaAscii[] =
+    "sys/kernel/security/integrity/ima/ascii_runtime_measurements";
+inline const char kFakeImaBinary[] =
+    "sys/kernel/security/integrity/ima/binary_runtime_measurements";
+inline const char kFakeTpmLog[] = "sys/kernel/security/tpm0/binary_bios_measurements";
+inline const char kFakeTsmReport[] = "sys/kernel/config/tsm/report";
+inline const char kFakeTdxGuest[] = "dev/tdx_guest";
+
+// Result of running a program: exit code and captured stdout/stderr.
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+inline RunResult RunCommand(const std::vector<std::string>& argv) {
+  fs::path dir = MakeTempDir("run");
+  std::string cmd;
+  for (const std::string& a : argv) {
+    std::string q = "'";
+    for (char c : a) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    cmd += q + "' ";
+  }
+  cmd += "> '" + (dir / "out").string() + "' 2> '" + (dir / "err").string() + "'";
+  int rc = std::system(cmd.c_str());
+  RunResult r;
+  r.exit_code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  auto o = ReadAll(dir / "out"), e = ReadAll(dir / "err");
+  r.out.assign(o.begin(), o.end());
+  r.err.assign(e.begin(), e.end());
+  fs::remove_all(dir);
+  return r;
+}
+
+// Names in `dir` (non-recursive).
+inline std::vector<std::string> ListNames(const fs::path& dir) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) out.push_back(e.path().filename());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace ccv::testing
+
+#endif  // CCV_TESTS_AGENT_FAKE_GUEST_H_

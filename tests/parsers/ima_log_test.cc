@@ -1,0 +1,419 @@
+// Streaming IMA list readers: both forms, every template, corrupted entries
+// (error code plus byte offset or line and column), chunk boundaries.
+#include "parsers/ima_log.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/verifier/replay/ima_test_util.h"
+
+namespace ccv::ima {
+namespace {
+
+using namespace ::ccv::testing;  // NOLINT: test helpers
+
+std::vector<uint8_t> D(size_t n, uint8_t v) { return std::vector<uint8_t>(n, v); }
+
+// Entries copied out of the reader's buffers.
+struct Got {
+  uint32_t pcr;
+  std::string listed;
+  std::string name;
+  std::string data;
+  uint64_t offset, line;
+};
+
+// A source returning at most `step` bytes per call (chunk boundaries
+// everywhere).
+ChunkSource Trickle(const std::string& s, size_t step) {
+  size_t pos = 0;
+  return [&s, pos, step](std::span<uint8_t> out) mutable -> Result<size_t> {
+    size_t n = std::min({out.size(), step, s.size() - pos});
+    std::memcpy(out.data(), s.data() + pos, n);
+    pos += n;
+    return n;
+  };
+}
+
+Result<std::vector<Got>> ReadAll(const std::string& log, ReadOptions opt, size_t step = 0) {
+  LogReader r(step ? Trickle(log, step) : SpanSource(AsBytes(log)), opt);
+  std::vector<Got> all;
+  std::vector<Entry> batch;
+  for (;;) {
+    CCV_RETURN_IF_ERROR(r.NextBatch(&batch));
+    if (batch.empty()) break;
+    for (const Entry& e : batch) {
+      all.push_back({e.pcr, std::string(AsChars(e.listed_hash.span())),
+                     std::string(e.template_name), std::string(AsChars(e.template_data)),
+                     e.offset, e.line});
+    }
+  }
+  return all;
+}
+
+ReadOptions Bin(std::optional<HashAlg> alg = std::nullopt) {
+  ReadOptions o;
+  o.format = LogFormat::kBinary;
+  o.listed_hash_alg = alg;
+  return o;
+}
+
+std::vector<TEntry> EveryTemplate() {
+  std::vector<TEntry> v;
+  auto add = [&](std::string name, std::vector<TField> f) {
+    TEntry e;
+    e.name = std::move(name);
+    e.fields = std::move(f);
+    v.push_back(e);
+  };
+  add("ima", {HexField(D(20, 1)), Str("/legacy")});
+  add("ima-ng", {DNg("sha256", D(32, 2)), Str("/usr/bin/ng")});
+  add("ima-ngv2", {DNgV2("ima", "sha256", D(32, 3)), Str("/ngv2")});
+  add("ima-sig", {DNg("sha256", D(32, 4)), Str("/sig"), HexField(Vec("\x03\x02sig"))});
+  add("ima-sig", {DNg("sha256", D(32, 4)), Str("/nosig"), Empty()});
+  add("ima-sigv2", {DNgV2("verity", "sha256", D(32, 4)), Str("/v"), Empty()});
+  add("ima-buf", {DNg("sha256", D(32, 5)), Str("kexec-cmdline"), HexField(Vec("console=ttyS0"))});
+  add("ima-modsig", {DNg("sha256", D(32, 6)), Str("/m.ko"), Empty(), DNg("sha256", D(32, 7)),
+                     HexField(D(9, 8))});
+  add("evm-sig", {DNg("sha256", D(32, 9)), Str("/etc/e"), HexField(D(3, 1)),
+                  Str("security.ima|security.evm"), HexField(D(8, 2)), HexField(D(5, 3)),
+                  U32(0), U32(1000), U16(0100644)});
+  add("ima-cgpath", {Str("runc:/usr/bin/containerd-shim:swapper/0"),
+                     Str("/kubepods.slice/kubepods-podx.slice/cri-containerd-y.scope"),
+                     DNg("sha384", D(48, 10)), Str("/pause")});
+  TEntry viol = NgEntry("/violation");
+  viol.violation = true;
+  viol.fields[0] = DNg("sha256", D(32, 0));
+  v.push_back(viol);
+  return v;
+}
+
+TEST(ImaLogTest, DetectsFormat) {
+  EXPECT_EQ(DetectLogFormat(AsBytes(std::string_view("10 abc"))), LogFormat::kAscii);
+  EXPECT_EQ(DetectLogFormat(AsBytes(std::string_view(" 2 abc"))), LogFormat::kAscii);
+  EXPECT_EQ(DetectLogFormat(AsBytes(std::string_view("\x0a\0\0\0", 4))), LogFormat::kBinary);
+  EXPECT_EQ(DetectLogFormat({}), LogFormat::kBinary);
+}
+
+TEST(ImaLogTest, AsciiAndBinaryGiveTheKernelTemplateDataForEveryTemplate) {
+  std::string ascii, bin;
+  auto entries = EveryTemplate();
+  for (const TEntry& e : entries) {
+    ascii += e.Ascii();
+    bin += e.Binary();
+  }
+  auto a = ReadAll(ascii, {});
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  auto b = ReadAll(bin, Bin());
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  ASSERT_EQ(a->size(), entries.size());
+  ASSERT_EQ(b->size(), entries.size());
+  uint64_t off = 0;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    SCOPED_TRACE(entries[i].name);
+    EXPECT_EQ((*a)[i].data, entries[i].TemplateData());
+    EXPECT_EQ((*b)[i].data, entries[i].TemplateData());
+    EXPECT_EQ((*a)[i].listed, entries[i].Listed(HashAlg::kSha1));
+    EXPECT_EQ((*b)[i].listed, entries[i].Listed(HashAlg::kSha1));
+    EXPECT_EQ((*a)[i].name, entries[i].name);
+    EXPECT_EQ((*a)[i].pcr, 10u);
+    EXPECT_EQ((*a)[i].line, i + 1);
+    EXPECT_EQ((*b)[i].offset, off);
+    off += entries[i].Binary().size();
+  }
+}
+
+TEST(ImaLogTest, ChunkBoundariesAndBatchSizesDoNotChangeEntries) {
+  std::string ascii, bin;
+  for (int i = 0; i < 50; ++i) {
+    for (const TEntry& e : EveryTemplate()) {
+      ascii += e.Ascii();
+      bin += e.Binary();
+    }
+  }
+  auto a1 = ReadAll(ascii, {});
+  auto b1 = ReadAll(bin, Bin());
+  ASSERT_TRUE(a1.ok() && b1.ok());
+  for (size_t step : {1u, 3u, 7u, 64u, 1000u}) {
+    ReadOptions o;
+    o.max_batch = step % 5 + 1;
+    auto a = ReadAll(ascii, o, step);
+    ASSERT_TRUE(a.ok()) << step << " " << a.status().ToString();
+    ReadOptions ob = Bin();
+    ob.max_batch = 13;
+    auto b = ReadAll(bin, ob, step);
+    ASSERT_TRUE(b.ok()) << step << " " << b.status().ToString();
+    ASSERT_EQ(a->size(), a1->size());
+    ASSERT_EQ(b->size(), b1->size());
+    for (size_t i = 0; i < a->size(); ++i) {
+      EXPECT_EQ((*a)[i].data, (*a1)[i].data);
+      EXPECT_EQ((*b)[i].data, (*b1)[i].data);
+      EXPECT_EQ((*b)[i].data, (*a)[i].data);
+    }
+  }
+}
+
+TEST(ImaLogTest, EntryLargerThanTheReadBufferGrowsIt) {
+  TEntry e;
+  e.name = "ima-buf";
+  e.fields = {DNg("sha256", D(32, 1)), Str("big"), HexField(D(3 << 20, 0x5a))};
+  auto b = ReadAll(e.Binary() + NgEntry("/after").Binary(), Bin());
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  ASSERT_EQ(b->size(), 2u);
+  EXPECT_EQ((*b)[0].data.size(), e.TemplateData().size());
+  auto a = ReadAll(e.Ascii() + NgEntry("/after").Ascii(), {});
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  EXPECT_EQ((*a)[0].data, e.TemplateData());
+}
+
+TEST(ImaLogTest, BinaryListedHashLengthIsDetected) {
+  for (HashAlg alg : {HashAlg::kSha1, HashAlg::kSha256, HashAlg::kSha384, HashAlg::kSha512}) {
+    std::string bin = NgEntry("/a").Binary(alg) + NgEntry("/b").Binary(alg);
+    LogReader r(SpanSource(AsBytes(bin)), Bin());
+    std::vector<Entry> batch;
+    ASSERT_TRUE(r.NextBatch(&batch).ok());
+    ASSERT_EQ(batch.size(), 2u) << HashAlgName(alg);
+    EXPECT_EQ(r.listed_hash_alg(), alg);
+    EXPECT_EQ(batch[1].listed_hash.alg, alg);
+  }
+}
+
+TEST(ImaLogTest, AsciiListedHashAlgorithmFollowsHexLength) {
+  std::string a = NgEntry("/a").Ascii(HashAlg::kSha384);
+  LogReader r(SpanSource(AsBytes(a)), {});
+  std::vector<Entry> batch;
+  ASSERT_TRUE(r.NextBatch(&batch).ok());
+  ASSERT_EQ(batch.size(), 1u);
+  EXPECT_EQ(batch[0].listed_hash.alg, HashAlg::kSha384);
+}
+
+TEST(ImaLogTest, BigEndianBinaryList) {
+  std::string bin;
+  std::vector<TEntry> es;
+  for (TEntry e : EveryTemplate()) {
+    if (e.name == "evm-sig") continue;  // integer fields are written little-endian by the helper
+    e.big_endian = true;
+    e.pcr = 11;
+    bin += e.Binary();
+    es.push_back(e);
+  }
+  ReadOptions o = Bin(HashAlg::kSha1);
+  o.endian = Endian::kBig;
+  auto b = ReadAll(bin, o);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  ASSERT_EQ(b->size(), es.size());
+  for (size_t i = 0; i < es.size(); ++i) {
+    EXPECT_EQ((*b)[i].pcr, 11u);
+    EXPECT_EQ((*b)[i].data, es[i].TemplateData());
+  }
+  // Read as little-endian, the same bytes fail at the first entry.
+  auto le = ReadAll(bin, Bin(HashAlg::kSha1));
+  EXPECT_FALSE(le.ok());
+}
+
+TEST(ImaLogTest, UnknownTemplateInBinaryIsReadFieldByField) {
+  TEntry e;
+  e.name = "my-own";
+  e.fields = {Str("a"), HexField(D(7, 1)), Empty()};
+  auto b = ReadAll(e.Binary() + NgEntry("/n").Binary(), Bin());
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  ASSERT_EQ(b->size(), 2u);
+  EXPECT_EQ((*b)[0].name, "my-own");
+  EXPECT_EQ((*b)[0].data, e.TemplateData());
+}
+
+TEST(ImaLogTest, NonUtf8PathsAreKeptByteExact) {
+  TEntry e = NgEntry(std::string("/tmp/\xc3\x28\xff"));
+  auto a = ReadAll(e.Ascii(), {});
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ((*a)[0].data, e.TemplateData());
+  auto b = ReadAll(e.Binary(), Bin());
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ((*b)[0].data, e.TemplateData());
+}
+
+TEST(ImaLogTest, LastLineWithoutNewlineIsRead) {
+  std::string a = NgEntry("/a").Ascii() + NgEntry("/b").Ascii();
+  a.pop_back();
+  auto r = ReadAll(a, {});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->size(), 2u);
+}
+
+TEST(ImaLogTest, EmptyInputHasNoEntries) {
+  auto r = ReadAll("", {});
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->empty());
+  auto b = ReadAll("", Bin());
+  ASSERT_TRUE(b.ok());
+  EXPECT_TRUE(b->empty());
+}
+
+// --- corrupted binary entries: code and byte offset ---
+
+struct BadBin {
+  const char* name;
+  std::string log;
+  ErrorCode code;
+  uint64_t offset;
+};
+
+TEST(ImaLogTest, CorruptedBinaryEntriesFailWithCodeAndOffset) {
+  const std::string good = NgEntry("/good").Binary();
+  const std::string e = NgEntry("/x").Binary();  // pcr 0..3, hash 4..23, len 24..27, name 28..33
+  const size_t data_len_at = 4 + 20 + 4 + 6;
+  const size_t data_at = data_len_at + 4;
+  auto with = [&](size_t at, std::string bytes) {
+    std::string s = e;
+    s.replace(at, bytes.size(), bytes);
+    return good + s;
+  };
+  const uint64_t g = good.size();
+  TEntry legacy;
+  legacy.name = "ima";
+  legacy.fields = {HexField(D(20, 1)), Str("/l")};
+  std::string leg = legacy.Binary();  // ... name "ima" at 28..30, digest 31..50, len 51..54
+  std::string leg_long = leg;
+  leg_long.replace(51, 4, LeU32(300));
+  std::string leg_nul = leg;
+  leg_nul[55] = '\0';
+  TEntry unk_alg = NgEntry("/u");
+  unk_alg.fields[0] = {"sha999:" + std::string(1, '\0') + Raw(D(32, 1)), ""};
+  TEntry short_dig = NgEntry("/s");
+  short_dig.fields[0] = {"sha256:" + std::string(1, '\0') + Raw(D(20, 1)), ""};
+  TEntry three = NgEntry("/t");
+  three.fields.push_back(Str("extra"));
+  TEntry nonul = NgEntry("/z");
+  nonul.fields[1] = {"/z", ""};
+  std::vector<BadBin> cases = {
+      {"truncated pcr", good + e.substr(0, 2), ErrorCode::kTruncated, g},
+      {"truncated template hash", good + e.substr(0, 10), ErrorCode::kTruncated, g + 4},
+      {"truncated name length", good + e.substr(0, 26), ErrorCode::kTruncated, g + 24},
+      {"zero name length", with(24, LeU32(0)), ErrorCode::kBadLength, g + 24},
+      {"name length 256", with(24, LeU32(256)), ErrorCode::kBadLength, g + 24},
+      {"name length past end", with(24, LeU32(200)), ErrorCode::kTruncated, g + 28},
+      {"non-printable name", with(28, std::string("im\x01", 3)), ErrorCode::kBadValue, g + 28},
+      {"truncated data length", good + e.substr(0, data_len_at + 2), ErrorCode::kTruncated,
+       g + data_len_at},
+      {"data length past end", with(data_len_at, LeU32(5000)), ErrorCode::kTruncated,
+       g + data_at},
+      {"data length above limit", with(data_len_at, LeU32(0x7fffffff)), ErrorCode::kBadLength,
+       g + data_len_at},
+      {"field length past data", with(data_at, LeU32(1000)), ErrorCode::kTruncated, g + data_at},
+      {"truncated last entry", good + e.substr(0, e.size() - 1), ErrorCode::kTruncated,
+       g + data_at},
+      {"unknown algorithm prefix", good + unk_alg.Binary(), ErrorCode::kBadValue, g + data_at + 4},
+      {"digest too short for sha256", good + short_dig.Binary(), ErrorCode::kBadLength,
+       g + data_at + 4 + 8},
+      {"three fields in ima-ng", good + three.Binary(), ErrorCode::kBadLength,
+       g + data_at + three.TemplateData().size()},
+      {"path not NUL-terminated", good + nonul.Binary(), ErrorCode::kBadValue,
+       g + data_at + 4 + 40 + 4 + 1},
+      {"legacy name longer than 255", good + leg_long, ErrorCode::kBadLength, g + 51},
+      {"legacy name truncated", good + leg.substr(0, leg.size() - 1), ErrorCode::kTruncated,
+       g + 55},
+      {"legacy name with NUL", good + leg_nul, ErrorCode::kBadValue, g + 55},
+  };
+  for (const BadBin& c : cases) {
+    auto r = ReadAll(c.log, Bin(HashAlg::kSha1));
+    ASSERT_FALSE(r.ok()) << c.name;
+    EXPECT_EQ(r.status().code(), c.code) << c.name << ": " << r.status().ToString();
+    ASSERT_TRUE(r.status().offset().has_value()) << c.name << ": " << r.status().ToString();
+    EXPECT_EQ(*r.status().offset(), c.offset) << c.name << ": " << r.status().ToString();
+    // The same through one-byte chunks.
+    auto t = ReadAll(c.log, Bin(HashAlg::kSha1), 1);
+    ASSERT_FALSE(t.ok()) << c.name;
+    EXPECT_EQ(t.status().code(), c.code) << c.name;
+    EXPECT_EQ(t.status().offset(), r.status().offset()) << c.name;
+  }
+}
+
+TEST(ImaLogTest, BinaryWithoutAnyPlausibleHashLengthFails) {
+  std::string junk(100, '\x01');
+  auto r = ReadAll(junk, Bin());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kBadValue);
+  EXPECT_EQ(r.status().offset(), 4u);
+}
+
+TEST(ImaLogTest, ReaderStaysFailedAfterAnError) {
+  std::string bin = NgEntry("/a").Binary().substr(0, 10);
+  LogReader r(SpanSource(AsBytes(bin)), Bin(HashAlg::kSha1));
+  std::vector<Entry> batch;
+  EXPECT_EQ(r.NextBatch(&batch).code(), ErrorCode::kTruncated);
+  EXPECT_EQ(r.NextBatch(&batch).code(), ErrorCode::kTruncated);
+  EXPECT_TRUE(batch.empty());
+}
+
+// --- corrupted ascii lines: code, line and column ---
+
+struct BadLine {
+  const char* name;
+  std::string line;
+  ErrorCode code;
+  uint64_t column;
+};
+
+TEST(ImaLogTest, CorruptedAsciiLinesFailWithCodeLineAndColumn) {
+  const std::string h = std::string(40, 'a');
+  const std::string d = "sha256:" + std::string(64, 'b');
+  const std::string pre = "10 " + h + " ima-ng ";
+  const size_t f0 = pre.size() + 1;  // column of the first field
+  std::vector<BadLine> cases = {
+      {"no register index", "x " + h + " ima-ng " + d + " /a", ErrorCode::kBadValue, 1},
+      {"index over 32 bits", "99999999999 " + h + " ima-ng " + d + " /a", ErrorCode::kBadValue, 1},
+      {"only an index", "10", ErrorCode::kTruncated, 3},
+      {"tab after index", "10\t" + h, ErrorCode::kBadValue, 3},
+      {"no template name", "10 " + h, ErrorCode::kTruncated, 44},
+      {"hash of 39 digits", "10 " + h.substr(1) + " ima-ng " + d + " /a", ErrorCode::kBadLength, 4},
+      {"hash not hex", "10 " + std::string(40, 'z') + " ima-ng " + d + " /a",
+       ErrorCode::kBadValue, 4},
+      {"unknown template", "10 " + h + " ima-xyz " + d + " /a", ErrorCode::kUnsupported, 45},
+      {"empty template name", "10 " + h + "  " + d, ErrorCode::kBadLength, 45},
+      {"missing path", pre + d, ErrorCode::kBadLength, pre.size() + d.size() + 1},
+      {"extra field", pre + d + " /a /b", ErrorCode::kBadLength, pre.size() + d.size() + 5},
+      {"unknown algorithm prefix", pre + "sha999:" + std::string(64, 'b') + " /a",
+       ErrorCode::kBadValue, f0},
+      {"digest length", pre + "sha256:" + std::string(62, 'b') + " /a", ErrorCode::kBadLength, f0},
+      {"digest not hex", pre + "sha256:" + std::string(64, 'q') + " /a", ErrorCode::kBadValue, f0},
+      {"digest without algorithm", pre + std::string(64, 'b') + " /a", ErrorCode::kBadValue, f0},
+      {"sig not hex", "10 " + h + " ima-sig " + d + " /a xyz", ErrorCode::kBadValue,
+       4 + 40 + 9 + d.size() + 4},
+      {"imode not decimal", "10 " + h + " evm-sig " + d + " /a" + std::string(7, ' ') + "x",
+       ErrorCode::kBadValue, 3 + 40 + 9 + d.size() + 3 + 7 + 1},
+      {"legacy digest short", "10 " + h + " ima " + std::string(38, 'c') + " /a",
+       ErrorCode::kBadValue, 4 + 40 + 5},
+      {"legacy name too long", "10 " + h + " ima " + std::string(40, 'c') + " " +
+                                   std::string(256, 'n'),
+       ErrorCode::kBadLength, 4 + 40 + 5 + 41},
+      {"empty line", "", ErrorCode::kBadValue, 1},
+  };
+  const std::string good = NgEntry("/ok").Ascii();
+  for (const BadLine& c : cases) {
+    std::string log = good + good + c.line + "\n" + good;
+    auto r = ReadAll(log, {});
+    ASSERT_FALSE(r.ok()) << c.name;
+    EXPECT_EQ(r.status().code(), c.code) << c.name << ": " << r.status().ToString();
+    EXPECT_EQ(r.status().line(), 3u) << c.name << ": " << r.status().ToString();
+    EXPECT_EQ(r.status().column(), c.column) << c.name << ": " << r.status().ToString();
+  }
+}
+
+TEST(ImaLogTest, AsciiHashLengthMayNotChangeWithinAList) {
+  std::string log = NgEntry("/a").Ascii(HashAlg::kSha1) + NgEntry("/b").Ascii(HashAlg::kSha256);
+  auto r = ReadAll(log, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kBadValue);
+  EXPECT_EQ(r.status().line(), 2u);
+}
+
+TEST(ImaLogTest, AsciiListedAlgorithmOptionIsEnforced) {
+  ReadOptions o;
+  o.listed_hash_alg = HashAlg::kSha256;
+  auto r = ReadAll(NgEntry("/a").Ascii(HashAlg::kSha1), o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kBadLength);
+  EXPECT_EQ(r.status().line(), 1u);
+}
+
+}  // namespace
+}  // namespace ccv::ima

@@ -1,0 +1,315 @@
+// Template descriptors and field decoding for every template the kernel ships.
+#include "parsers/ima_template.h"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+
+#include "tests/verifier/replay/ima_test_util.h"
+
+namespace ccv::ima {
+namespace {
+
+using namespace ::ccv::testing;  // NOLINT: test helpers
+
+std::vector<uint8_t> D(size_t n, uint8_t v) { return std::vector<uint8_t>(n, v); }
+
+std::string Data(const std::vector<TField>& fields) {
+  TEntry e;
+  e.name = "x";
+  e.fields = fields;
+  return e.TemplateData();
+}
+
+// Decoded fields alias the data: keep every input alive for the whole test run.
+Result<std::vector<DecodedField>> Decode(std::string_view name, const std::string& data,
+                                         uint64_t base = 1000) {
+  static std::deque<std::string> keep;
+  keep.push_back(data);
+  return DecodeTemplateData(name, AsBytes(keep.back()), base, Endian::kLittle);
+}
+
+TEST(ImaTemplateTest, KnowsEveryKernelTemplateAndImaCgpath) {
+  struct Want { const char* name; std::vector<const char*> fields; };
+  std::vector<Want> want = {
+      {"ima", {"d", "n"}},
+      {"ima-ng", {"d-ng", "n-ng"}},
+      {"ima-ngv2", {"d-ngv2", "n-ng"}},
+      {"ima-sig", {"d-ng", "n-ng", "sig"}},
+      {"ima-sigv2", {"d-ngv2", "n-ng", "sig"}},
+      {"ima-buf", {"d-ng", "n-ng", "buf"}},
+      {"ima-modsig", {"d-ng", "n-ng", "sig", "d-modsig", "modsig"}},
+      {"evm-sig", {"d-ng", "n-ng", "evmsig", "xattrnames", "xattrlengths", "xattrvalues", "iuid",
+                   "igid", "imode"}},
+      {"ima-cgpath", {"dep", "cg-path", "d-ng", "n-ng"}},
+  };
+  for (const Want& w : want) {
+    const TemplateDesc* d = FindTemplate(w.name);
+    ASSERT_NE(d, nullptr) << w.name;
+    ASSERT_EQ(d->fields.size(), w.fields.size()) << w.name;
+    for (size_t i = 0; i < w.fields.size(); ++i) {
+      EXPECT_EQ(GetFieldInfo(d->fields[i]).name, w.fields[i]) << w.name << " field " << i;
+    }
+  }
+  EXPECT_EQ(FindTemplate("ima-foo"), nullptr);
+  EXPECT_EQ(KnownTemplates().size(), want.size());
+}
+
+TEST(ImaTemplateTest, KernelAlgorithmSizes) {
+  EXPECT_EQ(KernelHashAlgDigestLen("sha1"), 20u);
+  EXPECT_EQ(KernelHashAlgDigestLen("sha384"), 48u);
+  EXPECT_EQ(KernelHashAlgDigestLen("sm3"), 32u);
+  EXPECT_EQ(KernelHashAlgDigestLen("md5"), 16u);
+  EXPECT_EQ(KernelHashAlgDigestLen("sha3-512"), 64u);
+  EXPECT_EQ(KernelHashAlgDigestLen("sha999"), 0u);
+}
+
+TEST(ImaTemplateTest, DecodesImaNg) {
+  auto dig = D(32, 0xab);
+  auto f = Decode("ima-ng", Data({DNg("sha256", dig), Str("/usr/bin/ls")}));
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  ASSERT_EQ(f->size(), 2u);
+  EXPECT_EQ((*f)[0].id, FieldId::kDNg);
+  EXPECT_EQ((*f)[0].algo, "sha256");
+  EXPECT_EQ(ToHex((*f)[0].digest), ToHex(dig));
+  EXPECT_EQ((*f)[0].offset, 1004u);
+  EXPECT_EQ((*f)[1].text, "/usr/bin/ls");
+}
+
+TEST(ImaTemplateTest, DecodesImaNgV2WithDigestType) {
+  auto dig = D(48, 1);
+  auto f = Decode("ima-ngv2", Data({DNgV2("verity", "sha384", dig), Str("/a")}));
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ((*f)[0].digest_type, "verity");
+  EXPECT_EQ((*f)[0].algo, "sha384");
+  EXPECT_EQ((*f)[0].digest.size(), 48u);
+}
+
+TEST(ImaTemplateTest, DecodesImaSigWithAndWithoutSignature) {
+  auto sig = Vec("\x03\x02\x04sigbytes");
+  auto f = Decode("ima-sig", Data({DNg("sha1", D(20, 2)), Str("/b"), HexField(sig)}));
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(ToHex((*f)[2].raw), ToHex(sig));
+  auto g = Decode("ima-sig", Data({DNg("sha1", D(20, 2)), Str("/b"), Empty()}));
+  ASSERT_TRUE(g.ok());
+  EXPECT_TRUE((*g)[2].raw.empty());
+}
+
+TEST(ImaTemplateTest, DecodesImaBuf) {
+  auto f = Decode("ima-buf", Data({DNg("sha256", D(32, 3)), Str("kexec-cmdline"),
+                                   HexField(Vec("root=/dev/vda ro"))}));
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ((*f)[1].text, "kexec-cmdline");
+  EXPECT_EQ(std::string(AsChars((*f)[2].raw)), "root=/dev/vda ro");
+}
+
+TEST(ImaTemplateTest, DecodesImaModsigWithEmptyModsigFields) {
+  auto f = Decode("ima-modsig", Data({DNg("sha256", D(32, 3)), Str("/m.ko"), Empty(),
+                                      DNg("sha256", D(32, 4)), HexField(Vec("PKCS7"))}));
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ((*f)[3].algo, "sha256");
+  auto g = Decode("ima-modsig",
+                  Data({DNg("sha256", D(32, 3)), Str("/m.ko"), Empty(), Empty(), Empty()}));
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  EXPECT_TRUE((*g)[3].digest.empty());
+}
+
+TEST(ImaTemplateTest, DecodesEvmSigIntegers) {
+  auto f = Decode("evm-sig", Data({DNg("sha256", D(32, 5)), Str("/etc/x"), HexField(Vec("s")),
+                                   Str("security.ima|security.evm"), HexField(D(8, 0)),
+                                   HexField(D(3, 7)), U32(1000), U32(100), U16(0100644)}));
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ((*f)[3].text, "security.ima|security.evm");
+  EXPECT_EQ((*f)[6].uint_value, 1000u);
+  EXPECT_EQ((*f)[7].uint_value, 100u);
+  EXPECT_EQ((*f)[8].uint_value, 0100644u);
+}
+
+TEST(ImaTemplateTest, DecodesImaCgpath) {
+  auto f = Decode("ima-cgpath", Data({Str("runc:/usr/bin/containerd:swapper/0"),
+                                      Str("/kubepods.slice/x.scope"), DNg("sha384", D(48, 9)),
+                                      Str("/pause")}));
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ((*f)[0].id, FieldId::kDep);
+  EXPECT_EQ((*f)[0].text, "runc:/usr/bin/containerd:swapper/0");
+  EXPECT_EQ((*f)[1].text, "/kubepods.slice/x.scope");
+  EXPECT_EQ((*f)[2].algo, "sha384");
+  EXPECT_EQ((*f)[3].text, "/pause");
+}
+
+TEST(ImaTemplateTest, DecodesLegacyImaPaddedForm) {
+  std::string data = Raw(D(20, 0x11)) + "/init";
+  data.resize(276, '\0');
+  auto f = Decode("ima", data);
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ((*f)[0].algo, "sha1");
+  EXPECT_EQ((*f)[1].text, "/init");
+}
+
+TEST(ImaTemplateTest, UnknownTemplateIsSplitFieldByField) {
+  auto f = Decode("my-tmpl", Data({Str("a"), HexField(D(5, 1)), Empty()}));
+  ASSERT_TRUE(f.ok());
+  ASSERT_EQ(f->size(), 3u);
+  EXPECT_EQ((*f)[0].id, FieldId::kUnknown);
+  EXPECT_EQ((*f)[1].raw.size(), 5u);
+}
+
+TEST(ImaTemplateTest, KeepsNonUtf8PathBytes) {
+  std::string path = "/tmp/\xff\xfe\x80name";
+  auto f = Decode("ima-ng", Data({DNg("sha256", D(32, 1)), Str(path)}));
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ((*f)[1].text, path);
+}
+
+// --- corrupted template data: code and absolute offset ---
+
+struct Bad {
+  const char* name;
+  std::string tmpl;
+  std::string data;
+  ErrorCode code;
+  uint64_t offset;  // relative to the template data
+};
+
+TEST(ImaTemplateTest, RejectsCorruptedFieldsWithCodeAndOffset) {
+  auto ok_d = DNg("sha256", D(32, 1));
+  std::string ng_ok = Data({ok_d, Str("/p")});
+  std::vector<Bad> cases = {
+      {"length runs past end", "ima-ng", ng_ok.substr(0, ng_ok.size() - 1), ErrorCode::kTruncated,
+       4 + ok_d.raw.size()},
+      {"partial length", "ima-ng", ng_ok + "\x01\x00", ErrorCode::kTruncated, ng_ok.size()},
+      {"three fields for ima-ng", "ima-ng", Data({ok_d, Str("/p"), Str("x")}),
+       ErrorCode::kBadLength, Data({ok_d, Str("/p"), Str("x")}).size()},
+      {"one field for ima-ng", "ima-ng", Data({ok_d}), ErrorCode::kBadLength, Data({ok_d}).size()},
+      {"unknown algorithm prefix", "ima-ng", Data({DNg("sha999", D(32, 1)), Str("/p")}),
+       ErrorCode::kBadValue, 4},
+      {"digest length wrong", "ima-ng", Data({DNg("sha256", D(31, 1)), Str("/p")}),
+       ErrorCode::kBadLength, 4 + 8},
+      {"no NUL after algorithm", "ima-ng", Data({{"sha256:" + Raw(D(32, 1)), ""}, Str("/p")}),
+       ErrorCode::kBadValue, 4},
+      {"no colon before NUL", "ima-ng",
+       Data({{"sha256" + std::string(1, '\0') + Raw(D(32, 1)), ""}, Str("/p")}),
+       ErrorCode::kBadValue, 4},
+      {"empty d-ng", "ima-ng", Data({Empty(), Str("/p")}), ErrorCode::kBadLength, 4},
+      {"path without NUL", "ima-ng", Data({ok_d, {"/p", ""}}), ErrorCode::kBadValue,
+       4 + ok_d.raw.size() + 4 + 1},
+      {"NUL inside path", "ima-ng", Data({ok_d, {std::string("/a\0b\0", 5), ""}}),
+       ErrorCode::kBadValue, 4 + ok_d.raw.size() + 4 + 2},
+      {"unknown digest type", "ima-ngv2", Data({DNgV2("foo", "sha256", D(32, 1)), Str("/p")}),
+       ErrorCode::kBadValue, 4},
+      {"d-ngv2 without type", "ima-ngv2", Data({DNg("sha256", D(32, 1)), Str("/p")}),
+       ErrorCode::kBadValue, 4},
+      {"3-byte imode", "evm-sig",
+       Data({ok_d, Str("/p"), Empty(), Empty(), Empty(), Empty(), U32(0), U32(0),
+             {"abc", ""}}),
+       ErrorCode::kBadLength,
+       Data({ok_d, Str("/p"), Empty(), Empty(), Empty(), Empty(), U32(0), U32(0)}).size() + 4},
+      {"legacy ima of 275 bytes", "ima", std::string(275, 'a'), ErrorCode::kBadLength, 0},
+      {"cgpath dep without NUL", "ima-cgpath", Data({{"runc", ""}, Str("-"), ok_d, Str("/p")}),
+       ErrorCode::kBadValue, 4 + 3},
+  };
+  for (const Bad& c : cases) {
+    auto r = Decode(c.tmpl, c.data, 1000);
+    ASSERT_FALSE(r.ok()) << c.name;
+    EXPECT_EQ(r.status().code(), c.code) << c.name << ": " << r.status().ToString();
+    ASSERT_TRUE(r.status().offset().has_value()) << c.name;
+    EXPECT_EQ(*r.status().offset(), 1000 + c.offset) << c.name << ": " << r.status().ToString();
+  }
+}
+
+TEST(ImaTemplateTest, WalkFieldsCapsFieldCount) {
+  std::string data;
+  for (int i = 0; i < 100; ++i) data += LeU32(0);
+  std::vector<DecodedField> out;
+  Status s = WalkFields(AsBytes(data), 0, Endian::kLittle, 0, &out);
+  EXPECT_EQ(s.code(), ErrorCode::kLimitExceeded);
+  EXPECT_EQ(s.offset(), 64u * 4);
+}
+
+TEST(ImaTemplateTest, BigEndianLengths) {
+  TEntry e = NgEntry("/be");
+  e.big_endian = true;
+  std::string data = e.TemplateData();
+  auto le = DecodeTemplateData("ima-ng", AsBytes(data), 0, Endian::kLittle);
+  EXPECT_FALSE(le.ok());
+  auto be = DecodeTemplateData("ima-ng", AsBytes(data), 0, Endian::kBig);
+  ASSERT_TRUE(be.ok()) << be.status().ToString();
+  EXPECT_EQ((*be)[1].text, "/be");
+}
+
+// --- rebuild from ascii tokens equals the kernel's template data ---
+
+TEST(ImaTemplateTest, RebuildMatchesKernelLayoutForEveryTemplate) {
+  std::vector<std::pair<std::string, std::vector<TField>>> cases = {
+      {"ima-ng", {DNg("sha256", D(32, 1)), Str("/a")}},
+      {"ima-ngv2", {DNgV2("ima", "sha256", D(32, 1)), Str("/a")}},
+      {"ima-sig", {DNg("sha1", D(20, 1)), Str("/a"), HexField(D(10, 0xee))}},
+      {"ima-sig", {DNg("sha1", D(20, 1)), Str("/a"), Empty()}},
+      {"ima-sigv2", {DNgV2("verity", "sha256", D(32, 1)), Str("/a"), Empty()}},
+      {"ima-buf", {DNg("sha256", D(32, 1)), Str("kexec-cmdline"), HexField(Vec("x y"))}},
+      {"ima-modsig", {DNg("sha256", D(32, 1)), Str("/m"), Empty(), Empty(), Empty()}},
+      {"ima-modsig",
+       {DNg("sha256", D(32, 1)), Str("/m"), HexField(D(4, 1)), DNg("sha512", D(64, 2)),
+        HexField(D(7, 3))}},
+      {"evm-sig",
+       {DNg("sha256", D(32, 1)), Str("/e"), HexField(D(5, 1)), Str("security.ima"),
+        HexField(D(4, 0)), HexField(D(6, 9)), U32(0), U32(4294967295u), U16(0100755)}},
+      {"evm-sig",
+       {DNg("sha256", D(32, 1)), Str("/e"), Empty(), Empty(), Empty(), Empty(), Empty(), Empty(),
+        Empty()}},
+      {"ima-cgpath", {Str("a:b"), Str("-"), DNg("sha384", D(48, 1)), Str("/c")}},
+  };
+  for (const auto& [name, fields] : cases) {
+    TEntry e;
+    e.name = name;
+    e.fields = fields;
+    std::vector<std::string_view> tokens;
+    for (const TField& f : fields) tokens.push_back(f.ascii);
+    std::vector<uint8_t> out;
+    size_t bad = 99;
+    Status s = RebuildTemplateData(*FindTemplate(name), tokens, Endian::kLittle, &out, &bad);
+    ASSERT_TRUE(s.ok()) << name << ": " << s.ToString();
+    EXPECT_EQ(std::string(AsChars(out)), e.TemplateData()) << name;
+  }
+}
+
+TEST(ImaTemplateTest, RebuildLegacyImaPadsNameTo256) {
+  std::string hex = ToHex(D(20, 7));
+  std::vector<std::string_view> tokens = {hex, "/init"};
+  std::vector<uint8_t> out;
+  size_t bad = 0;
+  ASSERT_TRUE(RebuildTemplateData(*FindTemplate("ima"), tokens, Endian::kLittle, &out, &bad).ok());
+  ASSERT_EQ(out.size(), 276u);
+  EXPECT_EQ(std::string(AsChars(out).substr(20, 6)), std::string("/init\0", 6));
+  EXPECT_EQ(out[275], 0);
+}
+
+TEST(ImaTemplateTest, RebuildRejectsBadTokensNamingTheToken) {
+  struct R { const char* tmpl; std::vector<std::string> tokens; ErrorCode code; size_t bad; };
+  std::string d256 = "sha256:" + ToHex(D(32, 1));
+  std::vector<R> cases = {
+      {"ima-ng", {d256}, ErrorCode::kBadLength, 1},
+      {"ima-ng", {d256, "/a", "extra"}, ErrorCode::kBadLength, 2},
+      {"ima-ng", {"sha999:" + ToHex(D(32, 1)), "/a"}, ErrorCode::kBadValue, 0},
+      {"ima-ng", {"sha256:" + ToHex(D(31, 1)), "/a"}, ErrorCode::kBadLength, 0},
+      {"ima-ng", {"sha256:" + std::string(64, 'g'), "/a"}, ErrorCode::kBadValue, 0},
+      {"ima-ng", {ToHex(D(32, 1)), "/a"}, ErrorCode::kBadValue, 0},
+      {"ima-sig", {d256, "/a", "abc"}, ErrorCode::kBadValue, 2},
+      {"ima-ngv2", {d256, "/a"}, ErrorCode::kBadValue, 0},
+      {"evm-sig", {d256, "/a", "", "", "", "", "x", "", ""}, ErrorCode::kBadValue, 6},
+      {"evm-sig", {d256, "/a", "", "", "", "", "", "", "65536"}, ErrorCode::kBadValue, 8},
+      {"ima", {ToHex(D(19, 1)), "/a"}, ErrorCode::kBadValue, 0},
+      {"ima", {ToHex(D(20, 1)), std::string(256, 'a')}, ErrorCode::kBadLength, 1},
+  };
+  for (const R& c : cases) {
+    std::vector<std::string_view> tokens(c.tokens.begin(), c.tokens.end());
+    std::vector<uint8_t> out;
+    size_t bad = 99;
+    Status s = RebuildTemplateData(*FindTemplate(c.tmpl), tokens, Endian::kLittle, &out, &bad);
+    EXPECT_EQ(s.code(), c.code) << c.tmpl << " " << s.ToString();
+    EXPECT_EQ(bad, c.bad) << c.tmpl << " " << s.ToString();
+  }
+}
+
+}  // namespace
+}  // namespace ccv::ima

@@ -1,0 +1,376 @@
+// TCG event log parser: a catalogue of malformed logs (each asserting the
+// error code and byte offset) and a few well-formed ones.
+#include "parsers/tcg_event_log.h"
+
+#include <optional>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "parsers/ccel.h"
+#include "parsers/chunked_source.h"
+#include "parsers/core/hash_alg.h"
+#include "parsers/event_types.h"
+#include "parsers/log_detect.h"
+#include "tests/parsers/tcg_log_builder.h"
+
+namespace ccv::parsers {
+namespace {
+
+using ccv::testing::Filled;
+using ccv::testing::TcgLogBuilder;
+using Alg = TcgLogBuilder::Alg;
+
+const std::vector<Alg> kSha1Sha256 = {{kTpmAlgSha1, 20}, {kTpmAlgSha256, 32}};
+// Layout of a log built by Agile(): record 0 (Spec ID, 2 banks) is 69 bytes;
+// record 1 starts at 69: pcr 69, type 73, count 77, alg 81, sha1 83, alg 103,
+// sha256 105, event_size 137, data 141.
+constexpr uint64_t kRec1 = 69, kRec1Count = 77, kRec1Alg0 = 81, kRec1Digest0 = 83,
+                   kRec1Alg1 = 103, kRec1Size = 137, kRec1Data = 141;
+
+TcgLogBuilder Agile() {
+  TcgLogBuilder b;
+  b.SpecIdHeader(kSha1Sha256);
+  return b;
+}
+std::vector<std::pair<uint16_t, std::vector<uint8_t>>> TwoDigests() {
+  return {{kTpmAlgSha1, Filled(20, 0x11)}, {kTpmAlgSha256, Filled(32, 0x22)}};
+}
+const std::vector<uint8_t> kData = {1, 2, 3, 4};
+
+// Parses in memory and again streamed without a size hint in 5-byte reads;
+// both must agree on the status.
+class TinySource : public ByteSource {
+ public:
+  explicit TinySource(Bytes d, bool size_hint = true) : d_(d), hint_(size_hint) {}
+  std::optional<uint64_t> SizeHint() const override {
+    return hint_ ? std::optional<uint64_t>(d_.size()) : std::nullopt;
+  }
+  Result<size_t> Read(uint8_t* buf, size_t len) override {
+    size_t n = std::min<size_t>({len, 5, d_.size() - pos_});
+    std::copy_n(d_.data() + pos_, n, buf);
+    pos_ += n;
+    return n;
+  }
+
+ private:
+  Bytes d_;
+  bool hint_;
+  size_t pos_ = 0;
+};
+
+Status ParseStatus(Bytes data, TcgReadOptions opts = {}) {
+  Result<TcgLog> mem = ParseTcgLog(data, opts);
+  TinySource tiny(data);
+  ChunkedSource src(&tiny, 4096);
+  TcgEventReader reader(&src, opts);
+  Status streamed;
+  while (true) {
+    Result<const TcgEvent*> e = reader.Next();
+    if (!e.ok()) {
+      streamed = e.status();
+      break;
+    }
+    if (*e == nullptr) break;
+  }
+  EXPECT_EQ(mem.status().code(), streamed.code()) << streamed.ToString();
+  EXPECT_EQ(mem.status().offset(), streamed.offset()) << streamed.ToString();
+  return mem.status();
+}
+
+void ExpectError(Bytes data, ErrorCode code, uint64_t offset, TcgReadOptions opts = {}) {
+  Status s = ParseStatus(data, opts);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), code) << s.ToString();
+  ASSERT_TRUE(s.offset().has_value()) << s.ToString();
+  EXPECT_EQ(*s.offset(), offset) << s.ToString();
+}
+
+// --- record 0 / Spec ID header ---
+
+TEST(TcgEventLogTest, EmptyInputIsTruncatedAtOffsetZero) {
+  ExpectError({}, ErrorCode::kTruncated, 0);
+}
+
+TEST(TcgEventLogTest, Record0ShorterThanItsHeaderIsTruncated) {
+  TcgLogBuilder b;
+  b.U32(0).U32(3).Fill(12, 0xAB);  // 20 of 32 header bytes
+  ExpectError(b.span(), ErrorCode::kTruncated, 0);
+}
+
+TEST(TcgEventLogTest, Record0EventSizeBeyondTheDataIsTruncatedAtTheSizeField) {
+  TcgLogBuilder b;
+  b.Event1(0, 3, {}, kData, /*event_size=*/0x7265680a);
+  ExpectError(b.span(), ErrorCode::kTruncated, 28);
+}
+
+TEST(TcgEventLogTest, SpecIdAlgorithmCountBeyondTheDataIsBadLength) {
+  TcgLogBuilder d;
+  d.Str(std::string_view("Spec ID Event03\0", 16)).U32(0).U8(0).U8(2).U8(0).U8(2).U32(1000);
+  d.U16(kTpmAlgSha256).U16(32).U8(0);
+  TcgLogBuilder b;
+  b.Event1(0, kEvNoAction, {}, d.span());
+  ExpectError(b.span(), ErrorCode::kBadLength, 32 + 24);
+}
+
+TEST(TcgEventLogTest, SpecIdWithMoreAlgorithmsThanSupportedIsLimitExceeded) {
+  std::vector<Alg> algs;
+  for (uint16_t i = 0; i < 17; ++i) algs.push_back({uint16_t(0x100 + i), 32});
+  TcgLogBuilder b;
+  b.Event1(0, kEvNoAction, {}, TcgLogBuilder::SpecIdData(algs));
+  ExpectError(b.span(), ErrorCode::kLimitExceeded, 32 + 24);
+}
+
+TEST(TcgEventLogTest, SpecIdWithZeroAlgorithmsIsBadValue) {
+  TcgLogBuilder b;
+  b.Event1(0, kEvNoAction, {}, TcgLogBuilder::SpecIdData({}));
+  ExpectError(b.span(), ErrorCode::kBadValue, 32 + 24);
+}
+
+TEST(TcgEventLogTest, SpecIdKnownAlgorithmWithWrongSizeIsBadValue) {
+  TcgLogBuilder b;
+  b.Event1(0, kEvNoAction, {}, TcgLogBuilder::SpecIdData({{kTpmAlgSha1, 20}, {kTpmAlgSha256, 20}}));
+  ExpectError(b.span(), ErrorCode::kBadValue, 32 + 28 + 4 + 2);
+}
+
+TEST(TcgEventLogTest, SpecIdDigestSizeZeroIsBadValue) {
+  TcgLogBuilder b;
+  b.Event1(0, kEvNoAction, {}, TcgLogBuilder::SpecIdData({{0x0027, 0}}));
+  ExpectError(b.span(), ErrorCode::kBadValue, 32 + 28 + 2);
+}
+
+TEST(TcgEventLogTest, SpecIdHugeDigestSizeIsBadValue) {
+  TcgLogBuilder b;
+  b.Event1(0, kEvNoAction, {}, TcgLogBuilder::SpecIdData({{0x0027, 0xFFFF}}));
+  ExpectError(b.span(), ErrorCode::kBadValue, 32 + 28 + 2);
+}
+
+TEST(TcgEventLogTest, SpecIdDuplicateAlgorithmIsBadValue) {
+  TcgLogBuilder b;
+  b.Event1(0, kEvNoAction, {}, TcgLogBuilder::SpecIdData({{kTpmAlgSha1, 20}, {kTpmAlgSha1, 20}}));
+  ExpectError(b.span(), ErrorCode::kBadValue, 32 + 28 + 4);
+}
+
+TEST(TcgEventLogTest, SpecIdBytesAfterVendorInfoAreBadLength) {
+  std::vector<uint8_t> d = TcgLogBuilder::SpecIdData(kSha1Sha256, {0xAA});
+  d.push_back(0xBB);
+  TcgLogBuilder b;
+  b.Event1(0, kEvNoAction, {}, d);
+  ExpectError(b.span(), ErrorCode::kBadLength, 32 + d.size() - 1);
+}
+
+TEST(TcgEventLogTest, SpecIdCutInsideTheFixedFieldsIsTruncated) {
+  std::vector<uint8_t> d = TcgLogBuilder::SpecIdData(kSha1Sha256);
+  d.resize(22);  // signature + platform class + 2 of 4 version bytes
+  TcgLogBuilder b;
+  b.Event1(0, kEvNoAction, {}, d);
+  ExpectError(b.span(), ErrorCode::kTruncated, 32 + 22);
+}
+
+// --- TCG_PCR_EVENT2 records ---
+
+TEST(TcgEventLogTest, DigestCutShortIsTruncatedAtTheDigest) {
+  TcgLogBuilder b = Agile();
+  b.U32(0).U32(kEvIpl).U32(2).U16(kTpmAlgSha1).Fill(10, 0x11);
+  ExpectError(b.span(), ErrorCode::kTruncated, kRec1Digest0);
+}
+
+TEST(TcgEventLogTest, HashAlgCutShortIsTruncatedAtTheAlgorithm) {
+  TcgLogBuilder b = Agile();
+  b.U32(0).U32(kEvIpl).U32(2).U16(kTpmAlgSha1).Fill(20, 0x11).U8(0x0b);
+  ExpectError(b.span(), ErrorCode::kTruncated, kRec1Alg1);
+}
+
+TEST(TcgEventLogTest, HugeDigestCountIsLimitExceeded) {
+  TcgLogBuilder b = Agile();
+  b.Event2(0, kEvIpl, TwoDigests(), kData, /*count=*/0xFFFFFFFF);
+  ExpectError(b.span(), ErrorCode::kLimitExceeded, kRec1Count);
+}
+
+TEST(TcgEventLogTest, DigestCountAboveTheHeaderBanksIsBadValue) {
+  TcgLogBuilder b = Agile();
+  b.Event2(0, kEvIpl, TwoDigests(), kData, /*count=*/3);
+  ExpectError(b.span(), ErrorCode::kBadValue, kRec1Count);
+}
+
+TEST(TcgEventLogTest, DigestCountBeyondTheDataIsTruncated) {
+  TcgLogBuilder b = Agile();
+  b.U32(0).U32(kEvIpl).U32(2).U16(kTpmAlgSha1).Fill(20, 0x11);
+  b.U16(kTpmAlgSha256).U16(0);  // 2 of the 32 bytes of the second digest
+  ExpectError(b.span(), ErrorCode::kTruncated, kRec1Alg1 + 2);
+}
+
+TEST(TcgEventLogTest, AlgorithmNotInTheSpecIdHeaderIsBadValue) {
+  TcgLogBuilder b = Agile();
+  b.Event2(0, kEvIpl, {{0x0099, Filled(20, 1)}, {kTpmAlgSha256, Filled(32, 2)}}, kData);
+  ExpectError(b.span(), ErrorCode::kBadValue, kRec1Alg0);
+}
+
+TEST(TcgEventLogTest, SameAlgorithmTwiceInOneRecordIsBadValue) {
+  TcgLogBuilder b = Agile();
+  b.Event2(0, kEvIpl, {{kTpmAlgSha1, Filled(20, 1)}, {kTpmAlgSha1, Filled(20, 2)}}, kData);
+  ExpectError(b.span(), ErrorCode::kBadValue, kRec1Alg1);
+}
+
+TEST(TcgEventLogTest, HugeEventSizeIsTruncatedAtTheSizeField) {
+  TcgLogBuilder b = Agile();
+  b.Event2(0, kEvIpl, TwoDigests(), kData, -1, /*event_size=*/0xFFFFFFFF);
+  ExpectError(b.span(), ErrorCode::kTruncated, kRec1Size);
+}
+
+TEST(TcgEventLogTest, EventSizeOneByteBeyondTheDataIsTruncated) {
+  TcgLogBuilder b = Agile();
+  b.Event2(0, kEvIpl, TwoDigests(), kData, -1, /*event_size=*/5);
+  ExpectError(b.span(), ErrorCode::kTruncated, kRec1Size);
+}
+
+TEST(TcgEventLogTest, EventSizeFieldCutShortIsTruncated) {
+  TcgLogBuilder b = Agile();
+  b.U32(0).U32(kEvIpl).U32(2).U16(kTpmAlgSha1).Fill(20, 0x11).U16(kTpmAlgSha256).Fill(32, 0x22);
+  b.U16(4);
+  ExpectError(b.span(), ErrorCode::kTruncated, kRec1Size);
+}
+
+TEST(TcgEventLogTest, SecondRecordErrorOffsetsCountFromTheFileStart) {
+  TcgLogBuilder b = Agile();
+  b.Event2(0, kEvIpl, TwoDigests(), kData);
+  uint64_t rec2 = b.size();
+  b.Event2(0, kEvIpl, TwoDigests(), kData, /*count=*/7);
+  ExpectError(b.span(), ErrorCode::kBadValue, rec2 + 8);
+}
+
+TEST(TcgEventLogTest, Sha1LogRecordWithEventSizeBeyondTheDataIsTruncated) {
+  TcgLogBuilder b;
+  b.Event1(0, kEvSeparator, Filled(20, 1), kData);
+  uint64_t rec1 = b.size();
+  b.Event1(1, kEvSeparator, Filled(20, 1), kData, /*event_size=*/100);
+  ExpectError(b.span(), ErrorCode::kTruncated, rec1 + 28);
+}
+
+TEST(TcgEventLogTest, CcelLogInSha1FormatIsBadMagic) {
+  TcgLogBuilder b;
+  b.Event1(1, kEvSeparator, Filled(20, 1), kData);
+  ExpectError(b.span(), ErrorCode::kBadMagic, 0, TcgReadOptions{.ccel = true});
+}
+
+TEST(TcgEventLogTest, CcelSpecIdHeaderAtMrIndexTwoIsBadValue) {
+  TcgLogBuilder b;
+  b.SpecIdHeader({{kTpmAlgSha384, 48}}, /*pcr=*/2);
+  ExpectError(b.span(), ErrorCode::kBadValue, 0, TcgReadOptions{.ccel = true});
+}
+
+TEST(TcgEventLogTest, StreamedEventAboveTheStreamingLimitIsLimitExceeded) {
+  TcgLogBuilder b = Agile();
+  b.Event2(0, kEvIpl, TwoDigests(), kData, -1, /*event_size=*/200u << 20);
+  b.Fill(64, 0);
+  TinySource tiny(b.span(), /*size_hint=*/false);  // cannot know the input is short
+  ChunkedSource src(&tiny, 4096);
+  TcgEventReader reader(&src);
+  ASSERT_TRUE(reader.Next().ok());
+  Result<const TcgEvent*> e = reader.Next();
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.status().code(), ErrorCode::kLimitExceeded);
+  EXPECT_EQ(e.status().offset(), std::optional<uint64_t>(kRec1Size));
+}
+
+// --- well-formed logs ---
+
+TEST(TcgEventLogTest, CryptoAgileRecordsExposeOffsetsDigestsAndData) {
+  TcgLogBuilder b = Agile();
+  b.Event2(7, kEvEfiAction, TwoDigests(), kData);
+  b.Event2(0xFFFFFFFF, kEvNoAction, TwoDigests(), {});  // zero-length event data
+  Result<TcgLog> log = ParseTcgLog(b.span());
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  EXPECT_EQ(log->format, TcgLogFormat::kCryptoAgile);
+  ASSERT_TRUE(log->spec_id.has_value());
+  EXPECT_EQ(log->spec_id->algorithms.size(), 2u);
+  ASSERT_EQ(log->events.size(), 3u);
+  const TcgEventRecord& e = log->events[1];
+  EXPECT_EQ(e.record, 1u);
+  EXPECT_EQ(e.offset, kRec1);
+  EXPECT_EQ(e.untrusted_pcr_index, 7u);
+  EXPECT_EQ(e.untrusted_type, kEvEfiAction);
+  ASSERT_EQ(e.digests.size(), 2u);
+  EXPECT_EQ(e.digests[1].algorithm_id, kTpmAlgSha256);
+  EXPECT_EQ(e.digests[1].digest, Filled(32, 0x22));
+  EXPECT_EQ(e.data, kData);
+  EXPECT_EQ(e.data_offset, kRec1Data);
+  EXPECT_TRUE(log->events[2].data.empty());
+  EXPECT_EQ(log->events[2].untrusted_pcr_index, 0xFFFFFFFFu);
+  EXPECT_EQ(log->end, TcgLogEnd::kEndOfData);
+}
+
+TEST(TcgEventLogTest, UnknownAlgorithmDeclaredInTheHeaderIsKeptWithItsSize) {
+  TcgLogBuilder b;
+  b.SpecIdHeader({{kTpmAlgSha256, 32}, {0x0027, 40}});
+  b.Event2(0, kEvIpl, {{kTpmAlgSha256, Filled(32, 1)}, {0x0027, Filled(40, 2)}}, kData);
+  Result<TcgLog> log = ParseTcgLog(b.span());
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  ASSERT_EQ(log->events.size(), 2u);
+  EXPECT_EQ(log->events[1].digests[1].algorithm_id, 0x0027);
+  EXPECT_EQ(log->events[1].digests[1].digest.size(), 40u);
+  EXPECT_EQ(log->events[1].data, kData);
+}
+
+TEST(TcgEventLogTest, FFPaddingEndsTheLog) {
+  TcgLogBuilder b = Agile();
+  b.Event2(0, kEvIpl, TwoDigests(), kData);
+  uint64_t end = b.size();
+  b.Fill(1000, 0xFF);
+  Result<TcgLog> log = ParseTcgLog(b.span());
+  ASSERT_TRUE(log.ok());
+  EXPECT_EQ(log->events.size(), 2u);
+  EXPECT_EQ(log->end, TcgLogEnd::kPaddingFF);
+  EXPECT_EQ(log->end_offset, end);
+}
+
+TEST(TcgEventLogTest, ZeroPaddingEndsTheLog) {
+  TcgLogBuilder b = Agile();
+  b.Event2(0, kEvIpl, TwoDigests(), kData);
+  uint64_t end = b.size();
+  b.Fill(100, 0);
+  Result<TcgLog> log = ParseTcgLog(b.span());
+  ASSERT_TRUE(log.ok());
+  EXPECT_EQ(log->end, TcgLogEnd::kPaddingZero);
+  EXPECT_EQ(log->end_offset, end);
+}
+
+TEST(TcgEventLogTest, TailShorterThanARecordHeaderIsReportedAsTrailingBytes) {
+  TcgLogBuilder b = Agile();
+  b.U32(0xdeadbeef);
+  Result<TcgLog> log = ParseTcgLog(b.span());
+  ASSERT_TRUE(log.ok());
+  EXPECT_EQ(log->end, TcgLogEnd::kTrailingBytes);
+  EXPECT_EQ(log->end_offset, kRec1);
+  EXPECT_EQ(log->trailing_len, 4u);
+}
+
+TEST(TcgEventLogTest, LogWithoutSpecIdHeaderIsSha1Format) {
+  TcgLogBuilder b;
+  b.Event1(0, kEvSCrtmVersion, Filled(20, 3), kData);
+  b.Event1(4, kEvSeparator, Filled(20, 4), kData);
+  Result<TcgLog> log = ParseTcgLog(b.span());
+  ASSERT_TRUE(log.ok());
+  EXPECT_EQ(log->format, TcgLogFormat::kSha1);
+  ASSERT_EQ(log->events.size(), 2u);
+  EXPECT_EQ(log->events[1].offset, 36u);
+  EXPECT_EQ(log->events[1].digests[0].algorithm_id, kTpmAlgSha1);
+  EXPECT_EQ(DetectTcgFormat(b.span(), b.size()), LogFormat::kTcgSha1Legacy);
+}
+
+TEST(TcgEventLogTest, DetectionTellsCcelFromTpmLogs) {
+  TcgLogBuilder tpm = Agile();
+  EXPECT_EQ(DetectTcgFormat(tpm.span(), tpm.size()), LogFormat::kTcg2);
+  TcgLogBuilder ccel;
+  ccel.SpecIdHeader({{kTpmAlgSha384, 48}}, 1);
+  EXPECT_EQ(DetectTcgFormat(ccel.span(), ccel.size()), LogFormat::kCcel);
+  TcgLogBuilder shim;  // td-shim: header at MR index 0, SHA-384 only
+  shim.SpecIdHeader({{kTpmAlgSha384, 48}}, 0);
+  EXPECT_EQ(DetectTcgFormat(shim.span(), shim.size()), LogFormat::kCcel);
+  TcgLogBuilder text;
+  text.Str("10 0000000000000000000000000000000000000000 ima-ng sha1:00 boot_aggregate\n");
+  EXPECT_EQ(DetectTcgFormat(text.span(), text.size()), LogFormat::kUnknown);
+}
+
+}  // namespace
+}  // namespace ccv::parsers

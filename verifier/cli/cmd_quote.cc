@@ -1,0 +1,167 @@
+#include "verifier/cli/cmd_quote.h"
+
+#include <cstdio>
+#include <ctime>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "parsers/core/file_io.h"
+#include "parsers/td_report.h"
+#include "parsers/tdx_quote.h"
+#include "verifier/cli/exit_codes.h"
+#include "verifier/crypto/x509.h"
+#include "verifier/quote/collateral.h"
+#include "verifier/quote/quote_verifier.h"
+#include "verifier/report/quote_json.h"
+
+namespace ccv::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr const char* kQuoteVerifyUsage =
+    "usage: ccverify quote verify QUOTE --collateral F [--at T] [--root-ca PEM]\n"
+    "                             [--accept-tcb S,...] [--json]\n"
+    "  --collateral F   collateral JSON (QuoteCollateralV3 layout)\n"
+    "  --at T           verification time, RFC 3339 (default: now)\n"
+    "  --root-ca PEM    trust anchor replacing the embedded Intel SGX Root CA\n"
+    "  --accept-tcb S   comma-separated TCB statuses that pass (default: UpToDate)\n"
+    "  --json           print the result as JSON\n";
+
+int Usage(const std::string& message) {
+  if (!message.empty()) std::fprintf(stderr, "ccverify quote verify: %s\n", message.c_str());
+  std::fputs(kQuoteVerifyUsage, stderr);
+  return kExitUsage;
+}
+
+void Print(const std::string& s) { std::fwrite(s.data(), 1, s.size(), stdout); }
+
+}  // namespace
+
+int RunQuoteVerify(const Args& args) {
+  po::options_description opts;
+  opts.add_options()("help,h", "")("quote", po::value<std::string>(), "")(
+      "collateral", po::value<std::string>(), "")("at", po::value<std::string>(), "")(
+      "root-ca", po::value<std::string>(), "")("accept-tcb", po::value<std::string>(), "")(
+      "json", po::bool_switch(), "");
+  po::positional_options_description pos;
+  pos.add("quote", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(opts).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return Usage(e.what());
+  }
+  if (vm.count("help")) {
+    std::fputs(kQuoteVerifyUsage, stdout);
+    return kExitTrusted;
+  }
+  if (!vm.count("quote")) return Usage("missing QUOTE");
+  if (!vm.count("collateral")) return Usage("missing --collateral");
+  int64_t at = int64_t(std::time(nullptr));
+  if (vm.count("at")) {
+    auto t = crypto::ParseRfc3339(vm["at"].as<std::string>());
+    if (!t.ok()) return Usage("--at: " + t.status().message());
+    at = *t;
+  }
+  quote::VerifyOptions options;
+  if (vm.count("accept-tcb")) {
+    options.accept_tcb.clear();
+    std::string list = vm["accept-tcb"].as<std::string>();
+    size_t start = 0;
+    while (start <= list.size()) {
+      size_t end = list.find(',', start);
+      if (end == std::string::npos) end = list.size();
+      std::string name = list.substr(start, end - start);
+      auto s = quote::TcbStatusFromName(name);
+      if (!s) return Usage("--accept-tcb: unknown TCB status '" + name + "'");
+      options.accept_tcb.push_back(*s);
+      start = end + 1;
+    }
+  }
+  bool json = vm["json"].as<bool>();
+
+  const std::string quote_path = vm["quote"].as<std::string>();
+  auto quote_bytes = ReadFileBytes(quote_path, 1 << 20);
+  if (!quote_bytes.ok()) return ReportError(quote_bytes.status());
+  const std::string coll_path = vm["collateral"].as<std::string>();
+  auto coll_text = ReadFileText(coll_path, 16 << 20);
+  if (!coll_text.ok()) return ReportError(coll_text.status());
+  auto collateral = quote::ParseCollateralJson(*coll_text);
+  if (!collateral.ok()) return ReportError(collateral.status().WithFile(coll_path));
+  std::optional<std::string> root_pem;
+  if (vm.count("root-ca")) {
+    auto pem = ReadFileText(vm["root-ca"].as<std::string>(), 1 << 20);
+    if (!pem.ok()) return ReportError(pem.status());
+    root_pem = std::move(*pem);
+  }
+  auto anchor = root_pem ? quote::LoadTrustAnchor(*root_pem) : quote::LoadTrustAnchor();
+  if (!anchor.ok()) return ReportError(anchor.status());
+  auto prepared = quote::PrepareCollateral(*collateral, std::move(*anchor), at);
+  if (!prepared.ok()) return ReportError(prepared.status().WithFile(coll_path));
+  auto v = quote::VerifyQuote(*quote_bytes, *prepared, options);
+  if (!v.ok()) return ReportError(v.status().WithFile(quote_path));
+  Print(json ? report::QuoteVerificationToJson(*v) : report::QuoteVerificationToText(*v));
+  return v->pass ? kExitTrusted : kExitUntrusted;
+}
+
+bool LooksLikeQuoteOrTdReport(Bytes data) {
+  return parsers::LooksLikeQuote(data) || parsers::LooksLikeTdReport(data);
+}
+
+int DumpQuoteBytes(Bytes data, const std::string& name, bool json) {
+  if (parsers::LooksLikeTdReport(data) && !parsers::LooksLikeQuote(data)) {
+    auto t = parsers::ParseTdReport(data);
+    if (!t.ok()) return ReportError(t.status().WithFile(name));
+    Print(json ? report::TdReportToJson(*t) : report::TdReportToText(*t));
+    return kExitTrusted;
+  }
+  auto anchor = quote::LoadTrustAnchor();
+  if (!anchor.ok()) return ReportError(anchor.status());
+  auto v = quote::VerifyQuoteWithoutCollateral(data, *anchor, int64_t(std::time(nullptr)));
+  if (!v.ok()) return ReportError(v.status().WithFile(name));
+  if (json) {
+    rapidjson::StringBuffer buf;
+    report::JsonWriter w(buf);
+    w.StartObject();
+    w.Key("format");
+    w.String("dcap-quote");
+    w.Key("quote");
+    report::WriteQuoteJson(v->quote, &w);
+    w.Key("checks");
+    w.StartArray();
+    for (const quote::Check& c : v->checks) {
+      w.StartObject();
+      w.Key("id");
+      w.String(c.id.c_str());
+      w.Key("status");
+      w.String(std::string(quote::CheckStatusName(c.status)).c_str());
+      w.Key("detail");
+      w.String(c.detail.c_str());
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+    Print(std::string(buf.GetString(), buf.GetSize()) + "\n");
+  } else {
+    std::string out = "format: dcap-quote\n" + report::QuoteToText(v->quote) + "checks:\n";
+    for (const quote::Check& c : v->checks) {
+      out += "  [" + std::string(quote::CheckStatusName(c.status)) + "] " + c.id + ": " +
+             c.detail + "\n";
+    }
+    Print(out);
+  }
+  return kExitTrusted;
+}
+
+int DumpQuoteFile(const std::string& path, bool json) {
+  auto data = ReadFileBytes(path, 1 << 20);
+  if (!data.ok()) return ReportError(data.status());
+  return DumpQuoteBytes(*data, path, json);
+}
+
+}  // namespace ccv::cli

@@ -1,0 +1,94 @@
+// Batched hashing: many independent messages in, one digest per message out
+// (DESIGN §7). This is the path for work that does not depend on a previous
+// result, such as event-digest checks and IMA template hashes; a serial extend
+// chain stays on Hasher (digest.h), which is faster for one message at a time.
+//
+// Backends: OpenSSL (the reference) and, when built with libipsec-mb, its
+// multi-buffer managers for SSE, AVX2 and AVX-512, which hash 4 to 16
+// messages side by side. DefaultBatchHasher() picks one once per process from
+// the CPU's features (CCV_HASH_BACKEND in the environment overrides it);
+// CreateBatchHasher() builds any one, so tests can force each.
+//
+// Thread safety: BatchHasher objects hold no per-call state (each backend
+// keeps its working state per thread), so one object may be used from many
+// threads at once.
+#ifndef CCV_VERIFIER_CRYPTO_BATCH_HASH_H_
+#define CCV_VERIFIER_CRYPTO_BATCH_HASH_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "parsers/core/hash_alg.h"
+#include "parsers/core/result.h"
+
+namespace ccv::crypto {
+
+enum class HashBackend : uint8_t {
+  kOpenSsl,         // OpenSSL 3 low-level digests, one message at a time.
+  kIpsecMbSse,      // libipsec-mb SSE manager (uses SHA-NI for SHA-1/256 if present).
+  kIpsecMbAvx2,     // libipsec-mb AVX2 manager (8 lanes SHA-1/256, 4 lanes SHA-384/512).
+  kIpsecMbAvx512,   // libipsec-mb AVX-512 manager (16 lanes SHA-1/256, 8 lanes SHA-384/512).
+};
+
+inline constexpr HashBackend kAllHashBackends[] = {
+    HashBackend::kOpenSsl, HashBackend::kIpsecMbSse, HashBackend::kIpsecMbAvx2,
+    HashBackend::kIpsecMbAvx512};
+
+// "openssl", "ipsec-mb-sse", "ipsec-mb-avx2", "ipsec-mb-avx512".
+std::string_view HashBackendName(HashBackend backend);
+std::optional<HashBackend> HashBackendFromName(std::string_view name);
+
+using ByteSpan = std::span<const uint8_t>;
+
+class BatchHasher {
+ public:
+  BatchHasher() = default;
+  BatchHasher(const BatchHasher&) = delete;
+  BatchHasher& operator=(const BatchHasher&) = delete;
+  virtual ~BatchHasher() = default;
+
+  virtual HashBackend backend() const = 0;
+
+  // out[i] = alg(msgs[i]) for every i. Messages may have any length and may
+  // alias each other; results do not depend on the order or grouping of the
+  // batch. Algorithms or lengths a backend cannot take (SM3, messages over
+  // 65534 bytes for libipsec-mb) go to OpenSSL. Aborts only on an internal
+  // library failure (a bug), as Hasher does.
+  // REQUIRES: `out` points to msgs.size() writable digests.
+  virtual void HashMany(HashAlg alg, std::span<const ByteSpan> msgs, Digest* out) = 0;
+};
+
+// The backend chosen for this process: the CCV_HASH_BACKEND environment
+// variable if it names a supported backend, else the fastest the CPU
+// supports. Selected on first use and never changed afterwards.
+BatchHasher& DefaultBatchHasher();
+
+// A hasher of exactly `backend`. kUnsupported if the build lacks libipsec-mb
+// or this CPU lacks the instructions the backend needs; the message says
+// which.
+Result<std::unique_ptr<BatchHasher>> CreateBatchHasher(HashBackend backend);
+
+// Whether CreateBatchHasher(backend) would succeed; `why_not` (if non-null)
+// gets the reason when it would not.
+bool HashBackendSupported(HashBackend backend, std::string* why_not = nullptr);
+
+// A serial extend chain: for each d in `digests`, in order,
+// *reg = H(*reg || d) with H = reg->alg. Same results as Hasher::Extend, with
+// less overhead per step (OpenSSL low-level digests, no EVP dispatch): for
+// replaying long logs, where the chain is the part no core count shortens.
+// Thread-safe (no shared state).
+void ExtendChain(Digest* reg, std::span<const Digest> digests);
+void ExtendChain(Digest* reg, std::span<const ByteSpan> digests);
+
+// One line for --version and benchmark output, e.g.
+// "ipsec-mb-avx512 (libipsec-mb 1.3.0)" or "openssl (built without libipsec-mb)".
+std::string BackendDescription();
+
+}  // namespace ccv::crypto
+
+#endif  // CCV_VERIFIER_CRYPTO_BATCH_HASH_H_

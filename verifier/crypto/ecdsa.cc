@@ -1,0 +1,222 @@
+#include "verifier/crypto/ecdsa.h"
+
+#include <cstring>
+#include <memory>
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/ecdsa.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <openssl/x509.h>
+
+namespace ccv::crypto {
+
+namespace {
+
+struct MdCtxDeleter {
+  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+};
+struct BnDeleter {
+  void operator()(BIGNUM* b) const { BN_free(b); }
+};
+struct SigDeleter {
+  void operator()(ECDSA_SIG* s) const { ECDSA_SIG_free(s); }
+};
+struct PkeyCtxDeleter {
+  void operator()(EVP_PKEY_CTX* c) const { EVP_PKEY_CTX_free(c); }
+};
+
+const EVP_MD* Sha256Md() {
+  static const EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
+
+// Thread-local digest-verify context, reused across calls.
+EVP_MD_CTX* ThreadCtx() {
+  thread_local std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+  EVP_MD_CTX_reset(ctx.get());
+  return ctx.get();
+}
+
+Result<EVP_PKEY*> BuildP256(std::span<const uint8_t> pub_xy, const BIGNUM* priv) {
+  uint8_t point[65];
+  point[0] = 0x04;
+  std::memcpy(point + 1, pub_xy.data(), 64);
+  OSSL_PARAM_BLD* bld = OSSL_PARAM_BLD_new();
+  if (bld == nullptr) return Status(ErrorCode::kInternal, "OSSL_PARAM_BLD_new");
+  OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0);
+  OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point, sizeof(point));
+  if (priv != nullptr) OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, priv);
+  OSSL_PARAM* params = OSSL_PARAM_BLD_to_param(bld);
+  OSSL_PARAM_BLD_free(bld);
+  static EVP_PKEY_CTX* const kCtx = EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr);
+  // EVP_PKEY_fromdata on a shared ctx is not thread-safe: use a local one.
+  std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter> ctx(EVP_PKEY_CTX_dup(kCtx));
+  EVP_PKEY* pkey = nullptr;
+  bool ok = params != nullptr && ctx && EVP_PKEY_fromdata_init(ctx.get()) == 1 &&
+            EVP_PKEY_fromdata(ctx.get(), &pkey,
+                              priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, params) == 1;
+  OSSL_PARAM_free(params);
+  if (!ok) {
+    EVP_PKEY_free(pkey);
+    return Status(ErrorCode::kBadSignature, "not a valid P-256 public key");
+  }
+  return pkey;
+}
+
+}  // namespace
+
+PublicKey::~PublicKey() { EVP_PKEY_free(pkey_); }
+
+PublicKey& PublicKey::operator=(PublicKey&& other) noexcept {
+  if (this != &other) {
+    EVP_PKEY_free(pkey_);
+    pkey_ = other.pkey_;
+    other.pkey_ = nullptr;
+  }
+  return *this;
+}
+
+Result<PublicKey> PublicKey::FromRawP256(std::span<const uint8_t> xy) {
+  if (xy.size() != 64) return Status(ErrorCode::kBadLength, "P-256 public key must be 64 bytes");
+  CCV_ASSIGN_OR_RETURN(EVP_PKEY * pkey, BuildP256(xy, nullptr));
+  // fromdata does not check that the point is on the curve.
+  std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter> check(EVP_PKEY_CTX_new(pkey, nullptr));
+  if (!check || EVP_PKEY_public_check(check.get()) != 1) {
+    EVP_PKEY_free(pkey);
+    return Status(ErrorCode::kBadSignature, "point is not on P-256");
+  }
+  return PublicKey(pkey);
+}
+
+Result<PublicKey> PublicKey::FromSpkiDer(std::span<const uint8_t> der) {
+  const unsigned char* p = der.data();
+  EVP_PKEY* pkey = d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size()));
+  if (pkey == nullptr) return Status(ErrorCode::kBadValue, "bad SubjectPublicKeyInfo");
+  return PublicKey(pkey);
+}
+
+static Result<RawP256Key> RawFromPkey(EVP_PKEY* pkey) {
+  uint8_t buf[65];
+  size_t len = 0;
+  if (pkey == nullptr ||
+      EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, buf,
+                                      sizeof(buf), &len) != 1 ||
+      len != 65 || buf[0] != 0x04) {
+    return Status(ErrorCode::kUnsupported, "not an uncompressed P-256 key");
+  }
+  RawP256Key out;
+  std::memcpy(out.data(), buf + 1, 64);
+  return out;
+}
+
+Result<RawP256Key> PublicKey::RawP256() const { return RawFromPkey(pkey_); }
+
+bool PublicKey::VerifyDer(std::span<const uint8_t> message, std::span<const uint8_t> der_sig,
+                          const char* digest) const {
+  if (pkey_ == nullptr) return false;
+  EVP_MD_CTX* ctx = ThreadCtx();
+  const EVP_MD* md = Sha256Md();
+  EVP_MD* fetched = nullptr;
+  if (std::strcmp(digest, "SHA256") != 0) {
+    fetched = EVP_MD_fetch(nullptr, digest, nullptr);
+    md = fetched;
+  }
+  bool ok = md != nullptr && EVP_DigestVerifyInit(ctx, nullptr, md, nullptr, pkey_) == 1 &&
+            EVP_DigestVerify(ctx, der_sig.data(), der_sig.size(), message.data(),
+                             message.size()) == 1;
+  EVP_MD_free(fetched);
+  return ok;
+}
+
+bool PublicKey::VerifyP256Sha256(std::span<const uint8_t> message,
+                                 std::span<const uint8_t> raw_sig) const {
+  auto der = RawSignatureToDer(raw_sig);
+  if (!der.ok()) return false;
+  return VerifyDer(message, std::span<const uint8_t>(
+                                reinterpret_cast<const uint8_t*>(der->data()), der->size()));
+}
+
+Result<RawP256Signature> DerSignatureToRaw(std::span<const uint8_t> der) {
+  const unsigned char* p = der.data();
+  std::unique_ptr<ECDSA_SIG, SigDeleter> sig(d2i_ECDSA_SIG(nullptr, &p, long(der.size())));
+  if (!sig) return Status(ErrorCode::kBadSignature, "bad DER ECDSA signature");
+  RawP256Signature out{};
+  const BIGNUM* r = ECDSA_SIG_get0_r(sig.get());
+  const BIGNUM* s = ECDSA_SIG_get0_s(sig.get());
+  if (BN_bn2binpad(r, out.data(), 32) != 32 || BN_bn2binpad(s, out.data() + 32, 32) != 32) {
+    return Status(ErrorCode::kBadSignature, "ECDSA signature component too large");
+  }
+  return out;
+}
+
+Result<std::string> RawSignatureToDer(std::span<const uint8_t> raw) {
+  if (raw.size() != 64) return Status(ErrorCode::kBadLength, "raw P-256 signature must be 64 bytes");
+  std::unique_ptr<ECDSA_SIG, SigDeleter> sig(ECDSA_SIG_new());
+  BIGNUM* r = BN_bin2bn(raw.data(), 32, nullptr);
+  BIGNUM* s = BN_bin2bn(raw.data() + 32, 32, nullptr);
+  if (!sig || r == nullptr || s == nullptr || ECDSA_SIG_set0(sig.get(), r, s) != 1) {
+    BN_free(r);
+    BN_free(s);
+    return Status(ErrorCode::kInternal, "ECDSA_SIG_set0");
+  }
+  unsigned char buf[80];
+  unsigned char* p = buf;
+  int len = i2d_ECDSA_SIG(sig.get(), nullptr);
+  if (len <= 0 || len > int(sizeof(buf))) return Status(ErrorCode::kInternal, "i2d_ECDSA_SIG");
+  i2d_ECDSA_SIG(sig.get(), &p);
+  return std::string(reinterpret_cast<char*>(buf), size_t(len));
+}
+
+PrivateKey::~PrivateKey() { EVP_PKEY_free(pkey_); }
+
+PrivateKey& PrivateKey::operator=(PrivateKey&& other) noexcept {
+  if (this != &other) {
+    EVP_PKEY_free(pkey_);
+    pkey_ = other.pkey_;
+    other.pkey_ = nullptr;
+  }
+  return *this;
+}
+
+Result<PrivateKey> PrivateKey::GenerateP256() {
+  EVP_PKEY* pkey = EVP_EC_gen("P-256");
+  if (pkey == nullptr) return Status(ErrorCode::kInternal, "EVP_EC_gen failed");
+  return PrivateKey(pkey);
+}
+
+Result<PrivateKey> PrivateKey::FromP256Scalar(std::span<const uint8_t> d) {
+  if (d.size() != 32) return Status(ErrorCode::kBadLength, "P-256 scalar must be 32 bytes");
+  std::unique_ptr<BIGNUM, BnDeleter> priv(BN_bin2bn(d.data(), 32, nullptr));
+  EC_GROUP* group = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
+  EC_POINT* pub = EC_POINT_new(group);
+  uint8_t point[65];
+  bool ok = priv && group && pub && !BN_is_zero(priv.get()) &&
+            EC_POINT_mul(group, pub, priv.get(), nullptr, nullptr, nullptr) == 1 &&
+            EC_POINT_point2oct(group, pub, POINT_CONVERSION_UNCOMPRESSED, point, 65, nullptr) ==
+                65;
+  EC_POINT_free(pub);
+  EC_GROUP_free(group);
+  if (!ok) return Status(ErrorCode::kInvalidArgument, "bad P-256 scalar");
+  CCV_ASSIGN_OR_RETURN(EVP_PKEY * pkey, BuildP256(std::span<const uint8_t>(point + 1, 64),
+                                                  priv.get()));
+  return PrivateKey(pkey);
+}
+
+Result<RawP256Key> PrivateKey::PublicRaw() const { return RawFromPkey(pkey_); }
+
+Result<RawP256Signature> PrivateKey::SignP256Sha256(std::span<const uint8_t> message) const {
+  std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+  size_t len = 0;
+  unsigned char der[80];
+  len = sizeof(der);
+  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, Sha256Md(), nullptr, pkey_) != 1 ||
+      EVP_DigestSign(ctx.get(), der, &len, message.data(), message.size()) != 1) {
+    return Status(ErrorCode::kInternal, "ECDSA signing failed");
+  }
+  return DerSignatureToRaw(std::span<const uint8_t>(der, len));
+}
+
+}  // namespace ccv::crypto

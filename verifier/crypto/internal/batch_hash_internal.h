@@ -1,0 +1,34 @@
+// Module-private pieces of batched hashing, shared by batch_hash.cc, the
+// libipsec-mb backend and the tests. Not for use outside verifier/crypto and
+// its tests.
+#ifndef CCV_VERIFIER_CRYPTO_INTERNAL_BATCH_HASH_INTERNAL_H_
+#define CCV_VERIFIER_CRYPTO_INTERNAL_BATCH_HASH_INTERNAL_H_
+
+#include <memory>
+#include <string>
+
+#include "parsers/core/hash_alg.h"
+#include "verifier/crypto/batch_hash.h"
+
+namespace ccv::crypto::internal {
+
+// *out = alg(msg) through OpenSSL (low-level SHA functions; EVP for SM3).
+// Thread-safe.
+void OpenSslHashOne(HashAlg alg, ByteSpan msg, Digest* out);
+
+// The backend DefaultBatchHasher() uses when CCV_HASH_BACKEND holds
+// `env_value` (nullptr when unset): that backend if it is supported here,
+// else the best supported one.
+HashBackend ChooseDefaultBackend(const char* env_value);
+
+// libipsec-mb backend (internal/ipsec_mb_hasher.cc). Without libipsec-mb in
+// the build, the first returns false with a reason and the second nullptr.
+// REQUIRES: backend is one of the kIpsecMb* values.
+bool IpsecMbSupported(HashBackend backend, std::string* why_not);
+std::unique_ptr<BatchHasher> NewIpsecMbHasher(HashBackend backend);
+// "libipsec-mb 1.3.0", or "" without libipsec-mb in the build.
+std::string IpsecMbVersion();
+
+}  // namespace ccv::crypto::internal
+
+#endif  // CCV_VERIFIER_CRYPTO_INTERNAL_BATCH_HASH_INTERNAL_H_

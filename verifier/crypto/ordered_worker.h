@@ -1,0 +1,58 @@
+// OrderedWorker runs tasks one at a time, in the order they were submitted,
+// on one background thread, so that a serial computation (an extend chain)
+// overlaps with the submitting thread's work (parsing, batched hashing). Made
+// with `threaded == false` it runs each task inline inside Submit(), which
+// gives the same results in the same order: replay uses this to be
+// bit-identical with 1 and 2 threads.
+//
+// Submit() blocks while `max_pending` tasks wait, which bounds the memory the
+// queued tasks hold. Tasks must not throw. Thread safety: Submit() and Wait()
+// are called from one producer thread; the tasks run on the worker thread.
+#ifndef CCV_VERIFIER_CRYPTO_ORDERED_WORKER_H_
+#define CCV_VERIFIER_CRYPTO_ORDERED_WORKER_H_
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+namespace ccv::crypto {
+
+class OrderedWorker {
+ public:
+  explicit OrderedWorker(bool threaded, size_t max_pending = 4);
+  // Waits for every submitted task, then stops the thread.
+  ~OrderedWorker();
+  OrderedWorker(const OrderedWorker&) = delete;
+  OrderedWorker& operator=(const OrderedWorker&) = delete;
+
+  bool threaded() const { return threaded_; }
+
+  // Queues `task` (or runs it now when not threaded).
+  void Submit(std::function<void()> task);
+  // Returns once every task submitted so far has finished.
+  void Wait();
+
+ private:
+  void Run();
+
+  const bool threaded_;
+  const size_t max_pending_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> queue_;  // guarded by mu_
+  bool running_task_ = false;                // guarded by mu_
+  bool stop_ = false;                        // guarded by mu_
+  std::thread thread_;
+};
+
+// Threads replay should use: CCV_THREADS from the environment if it holds a
+// number from 1 to 64, else the hardware concurrency capped at 2 (the two
+// stages of a replay: hashing and extending), at least 1.
+int DefaultThreadCount();
+
+}  // namespace ccv::crypto
+
+#endif  // CCV_VERIFIER_CRYPTO_ORDERED_WORKER_H_

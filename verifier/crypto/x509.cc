@@ -1,0 +1,312 @@
+#include "verifier/crypto/x509.h"
+
+#include <climits>
+#include <cstring>
+#include <ctime>
+#include <memory>
+
+#include <openssl/asn1.h>
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+namespace ccv::crypto {
+
+namespace {
+
+struct BioDeleter {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+using BioPtr = std::unique_ptr<BIO, BioDeleter>;
+
+std::string CommonName(const X509_NAME* name) {
+  if (name == nullptr) return "";
+  int idx = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
+  if (idx < 0) return "";
+  const ASN1_STRING* s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, idx));
+  unsigned char* utf8 = nullptr;
+  int len = ASN1_STRING_to_UTF8(&utf8, s);
+  if (len < 0) return "";
+  std::string out(reinterpret_cast<char*>(utf8), size_t(len));
+  OPENSSL_free(utf8);
+  return out;
+}
+
+std::string NameDer(const X509_NAME* name) {
+  const unsigned char* der = nullptr;
+  size_t len = 0;
+  if (name == nullptr || X509_NAME_get0_der(const_cast<X509_NAME*>(name), &der, &len) != 1) {
+    return "";
+  }
+  return std::string(reinterpret_cast<const char*>(der), len);
+}
+
+int64_t AsnTimeToUnix(const ASN1_TIME* t, int64_t fallback) {
+  struct tm tm {};
+  if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return fallback;
+  return int64_t(timegm(&tm));
+}
+
+template <typename T, int (*I2d)(const T*, unsigned char**)>
+std::string ToDer(const T* obj) {
+  int len = I2d(obj, nullptr);
+  if (len <= 0) return "";
+  std::string out(size_t(len), '\0');
+  unsigned char* p = reinterpret_cast<unsigned char*>(out.data());
+  I2d(obj, &p);
+  return out;
+}
+
+int I2dX509(const X509* x, unsigned char** p) { return i2d_X509(x, p); }
+int I2dCrl(const X509_CRL* c, unsigned char** p) { return i2d_X509_CRL(const_cast<X509_CRL*>(c), p); }
+
+}  // namespace
+
+// --- Certificate ---
+
+Certificate::~Certificate() { X509_free(x_); }
+
+Certificate& Certificate::operator=(Certificate&& o) noexcept {
+  if (this != &o) {
+    X509_free(x_);
+    x_ = o.x_;
+    o.x_ = nullptr;
+  }
+  return *this;
+}
+
+Certificate Certificate::Clone() const {
+  if (x_ != nullptr) X509_up_ref(x_);
+  return Certificate(x_);
+}
+
+Result<Certificate> Certificate::FromDer(std::span<const uint8_t> der) {
+  const unsigned char* p = der.data();
+  X509* x = d2i_X509(nullptr, &p, long(der.size()));
+  if (x == nullptr) return Status(ErrorCode::kBadValue, "certificate DER does not parse");
+  if (p != der.data() + der.size()) {
+    X509_free(x);
+    return Status(ErrorCode::kBadLength, "bytes after the certificate DER");
+  }
+  return Certificate(x);
+}
+
+Result<std::vector<Certificate>> Certificate::ParsePemChain(std::string_view pem) {
+  std::vector<Certificate> out;
+  static constexpr std::string_view kBegin = "-----BEGIN CERTIFICATE-----";
+  static constexpr std::string_view kEnd = "-----END CERTIFICATE-----";
+  size_t pos = 0;
+  while (true) {
+    size_t b = pem.find(kBegin, pos);
+    if (b == std::string_view::npos) break;
+    size_t e = pem.find(kEnd, b);
+    if (e == std::string_view::npos) {
+      return Status(ErrorCode::kTruncated, "certificate " + std::to_string(out.size()) +
+                                               " of the PEM chain has no END line");
+    }
+    e += kEnd.size();
+    BioPtr bio(BIO_new_mem_buf(pem.data() + b, int(e - b)));
+    X509* x = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr);
+    if (x == nullptr) {
+      return Status(ErrorCode::kBadValue,
+                    "certificate " + std::to_string(out.size()) + " of the PEM chain does not parse");
+    }
+    out.emplace_back(x);
+    if (out.size() > 16) return Status(ErrorCode::kLimitExceeded, "more than 16 certificates");
+    pos = e;
+  }
+  if (out.empty()) return Status(ErrorCode::kNotFound, "no PEM certificate found");
+  return out;
+}
+
+std::string Certificate::SubjectCommonName() const {
+  return CommonName(X509_get_subject_name(x_));
+}
+std::string Certificate::IssuerCommonName() const { return CommonName(X509_get_issuer_name(x_)); }
+std::string Certificate::SubjectOneLine() const {
+  char buf[512];
+  X509_NAME_oneline(X509_get_subject_name(x_), buf, sizeof(buf));
+  return buf;
+}
+std::string Certificate::SubjectDer() const { return NameDer(X509_get_subject_name(x_)); }
+std::string Certificate::IssuerDer() const { return NameDer(X509_get_issuer_name(x_)); }
+bool Certificate::IsSelfIssued() const { return SubjectDer() == IssuerDer(); }
+int64_t Certificate::NotBefore() const { return AsnTimeToUnix(X509_get0_notBefore(x_), INT64_MAX); }
+int64_t Certificate::NotAfter() const { return AsnTimeToUnix(X509_get0_notAfter(x_), INT64_MIN); }
+
+std::string Certificate::SerialHex() const {
+  const ASN1_INTEGER* serial = X509_get0_serialNumber(x_);
+  BIGNUM* bn = ASN1_INTEGER_to_BN(serial, nullptr);
+  char* hex = bn ? BN_bn2hex(bn) : nullptr;
+  std::string out = hex ? hex : "";
+  OPENSSL_free(hex);
+  BN_free(bn);
+  return out;
+}
+
+bool Certificate::IsCa() const { return X509_check_ca(x_) > 0; }
+
+std::array<uint8_t, 32> Certificate::Sha256Fingerprint() const {
+  std::array<uint8_t, 32> out{};
+  unsigned int len = 0;
+  X509_digest(x_, EVP_sha256(), out.data(), &len);
+  return out;
+}
+
+std::string Certificate::Der() const { return ToDer<X509, I2dX509>(x_); }
+
+std::string Certificate::Pem() const {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  PEM_write_bio_X509(bio.get(), x_);
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, size_t(len));
+}
+
+bool Certificate::SignatureVerifiesWith(const Certificate& issuer) const {
+  EVP_PKEY* key = X509_get0_pubkey(issuer.x_);
+  return key != nullptr && X509_verify(x_, key) == 1;
+}
+
+Result<PublicKey> Certificate::GetPublicKey() const {
+  EVP_PKEY* key = X509_get_pubkey(x_);
+  if (key == nullptr) return Status(ErrorCode::kBadValue, "certificate has no usable public key");
+  return PublicKey(key);
+}
+
+Result<std::string> Certificate::ExtensionValue(const char* oid) const {
+  ASN1_OBJECT* obj = OBJ_txt2obj(oid, 1);
+  if (obj == nullptr) return Status(ErrorCode::kInternal, "bad OID");
+  int idx = X509_get_ext_by_OBJ(x_, obj, -1);
+  ASN1_OBJECT_free(obj);
+  if (idx < 0) return Status(ErrorCode::kNotFound, std::string("no extension ") + oid);
+  const ASN1_OCTET_STRING* v = X509_EXTENSION_get_data(X509_get_ext(x_, idx));
+  return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(v)),
+                     size_t(ASN1_STRING_length(v)));
+}
+
+// --- Crl ---
+
+Crl::~Crl() { X509_CRL_free(c_); }
+
+Crl& Crl::operator=(Crl&& o) noexcept {
+  if (this != &o) {
+    X509_CRL_free(c_);
+    c_ = o.c_;
+    o.c_ = nullptr;
+  }
+  return *this;
+}
+
+Result<Crl> Crl::FromDer(std::span<const uint8_t> der) {
+  const unsigned char* p = der.data();
+  X509_CRL* c = d2i_X509_CRL(nullptr, &p, long(der.size()));
+  if (c == nullptr) return Status(ErrorCode::kBadValue, "CRL DER does not parse");
+  return Crl(c);
+}
+
+Result<Crl> Crl::FromBytes(std::span<const uint8_t> data) {
+  std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
+  if (text.find("-----BEGIN X509 CRL-----") != std::string_view::npos) {
+    BioPtr bio(BIO_new_mem_buf(data.data(), int(data.size())));
+    X509_CRL* c = PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr);
+    if (c == nullptr) return Status(ErrorCode::kBadValue, "PEM CRL does not parse");
+    return Crl(c);
+  }
+  return FromDer(data);
+}
+
+std::string Crl::IssuerCommonName() const { return CommonName(X509_CRL_get_issuer(c_)); }
+std::string Crl::IssuerDer() const { return NameDer(X509_CRL_get_issuer(c_)); }
+int64_t Crl::ThisUpdate() const { return AsnTimeToUnix(X509_CRL_get0_lastUpdate(c_), INT64_MAX); }
+int64_t Crl::NextUpdate() const {
+  const ASN1_TIME* t = X509_CRL_get0_nextUpdate(c_);
+  return t == nullptr ? INT64_MAX : AsnTimeToUnix(t, INT64_MIN);
+}
+
+bool Crl::SignatureVerifiesWith(const Certificate& issuer) const {
+  EVP_PKEY* key = X509_get0_pubkey(issuer.get());
+  return key != nullptr && X509_CRL_verify(c_, key) == 1;
+}
+
+bool Crl::Revokes(const Certificate& cert) const {
+  X509_REVOKED* rev = nullptr;
+  return X509_CRL_get0_by_serial(c_, &rev,
+                                 const_cast<ASN1_INTEGER*>(X509_get0_serialNumber(cert.get()))) ==
+         1;
+}
+
+size_t Crl::NumRevoked() const {
+  STACK_OF(X509_REVOKED)* revs = X509_CRL_get_REVOKED(c_);
+  return revs == nullptr ? 0 : size_t(sk_X509_REVOKED_num(revs));
+}
+
+std::string Crl::Der() const { return ToDer<X509_CRL, I2dCrl>(c_); }
+
+// --- time ---
+
+Result<int64_t> ParseRfc3339(std::string_view text) {
+  auto bad = [&] {
+    return Status(ErrorCode::kBadValue,
+                  "'" + std::string(text) + "' is not an RFC 3339 time (YYYY-MM-DDTHH:MM:SSZ)");
+  };
+  if (text.size() < 20) return bad();
+  auto num = [&](size_t pos, size_t n, int* out) {
+    int v = 0;
+    for (size_t i = pos; i < pos + n; ++i) {
+      if (text[i] < '0' || text[i] > '9') return false;
+      v = v * 10 + (text[i] - '0');
+    }
+    *out = v;
+    return true;
+  };
+  struct tm tm {};
+  int year, mon, day, hour, min, sec;
+  if (!num(0, 4, &year) || text[4] != '-' || !num(5, 2, &mon) || text[7] != '-' ||
+      !num(8, 2, &day) || (text[10] != 'T' && text[10] != 't' && text[10] != ' ') ||
+      !num(11, 2, &hour) || text[13] != ':' || !num(14, 2, &min) || text[16] != ':' ||
+      !num(17, 2, &sec)) {
+    return bad();
+  }
+  if (mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60) {
+    return bad();
+  }
+  size_t pos = 19;
+  if (pos < text.size() && text[pos] == '.') {
+    ++pos;
+    size_t start = pos;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
+    if (pos == start) return bad();
+  }
+  int64_t offset = 0;
+  if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z') && pos + 1 == text.size()) {
+  } else if (pos + 6 == text.size() && (text[pos] == '+' || text[pos] == '-') &&
+             text[pos + 3] == ':') {
+    int oh, om;
+    if (!num(pos + 1, 2, &oh) || !num(pos + 4, 2, &om)) return bad();
+    offset = (oh * 3600 + om * 60) * (text[pos] == '+' ? 1 : -1);
+  } else {
+    return bad();
+  }
+  tm.tm_year = year - 1900;
+  tm.tm_mon = mon - 1;
+  tm.tm_mday = day;
+  tm.tm_hour = hour;
+  tm.tm_min = min;
+  tm.tm_sec = sec;
+  return int64_t(timegm(&tm)) - offset;
+}
+
+std::string FormatRfc3339(int64_t t) {
+  time_t tt = time_t(t);
+  struct tm tm {};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace ccv::crypto

@@ -1,0 +1,553 @@
+#include "verifier/quote/quote_verifier.h"
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
+#include "parsers/core/hex.h"
+#include "verifier/crypto/digest.h"
+#include "verifier/crypto/ecdsa.h"
+#include "verifier/crypto/sgx_extensions.h"
+#include "verifier/quote/intel_root_ca.h"
+
+namespace ccv::quote {
+
+namespace {
+
+using crypto::Certificate;
+using crypto::Crl;
+using crypto::FormatRfc3339;
+
+Check Pass(std::string id, std::string detail) {
+  return {std::move(id), CheckStatus::kPass, std::move(detail)};
+}
+Check Fail(std::string id, std::string detail) {
+  return {std::move(id), CheckStatus::kFail, std::move(detail)};
+}
+Check Skip(std::string id, std::string detail) {
+  return {std::move(id), CheckStatus::kSkip, std::move(detail)};
+}
+
+std::string UpperHex(std::span<const uint8_t> b) {
+  std::string s = ToHex(b);
+  for (char& c : s) c = char(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool Contains(const std::string& s, std::string_view phrase) {
+  return s.find(phrase) != std::string::npos;
+}
+
+std::string ValidityText(const Certificate& c) {
+  return FormatRfc3339(c.NotBefore()) + ".." + FormatRfc3339(c.NotAfter());
+}
+
+// Verifies `chain` (leaf first) up to `anchor` at time `at`: each certificate
+// signed by the next, issuer names matching, the last one equal to the anchor,
+// every certificate valid at `at` and, with `root_crl`, no intermediate
+// revoked. `leaf_phrase` must appear in the leaf's subject CN. Returns "" on
+// success, else what failed.
+std::string VerifyChain(const std::vector<Certificate>& chain, const Certificate& anchor,
+                        int64_t at, std::string_view leaf_phrase, size_t want_len,
+                        const Crl* root_crl) {
+  if (chain.size() != want_len) {
+    return "chain has " + std::to_string(chain.size()) + " certificates, expected " +
+           std::to_string(want_len) + " (leaf ... root)";
+  }
+  if (!Contains(chain[0].SubjectCommonName(), leaf_phrase)) {
+    return "leaf subject CN '" + chain[0].SubjectCommonName() + "' does not contain '" +
+           std::string(leaf_phrase) + "'";
+  }
+  const Certificate& root = chain.back();
+  if (root.Der() != anchor.Der()) {
+    return "chain root '" + root.SubjectCommonName() + "' (SHA-256 " +
+           UpperHex(root.Sha256Fingerprint()) + ") is not the trust anchor (SHA-256 " +
+           UpperHex(anchor.Sha256Fingerprint()) + ")";
+  }
+  for (size_t i = 0; i + 1 < chain.size(); ++i) {
+    const Certificate& c = chain[i];
+    const Certificate& issuer = chain[i + 1];
+    if (c.IssuerDer() != issuer.SubjectDer()) {
+      return "certificate " + std::to_string(i) + " ('" + c.SubjectCommonName() +
+             "') is issued by '" + c.IssuerCommonName() + "', not by '" +
+             issuer.SubjectCommonName() + "'";
+    }
+    if (i + 1 < chain.size() - 1 && !issuer.IsCa()) {
+      return "certificate " + std::to_string(i + 1) + " is not a CA";
+    }
+    if (!c.SignatureVerifiesWith(issuer)) {
+      return "signature of certificate " + std::to_string(i) + " ('" + c.SubjectCommonName() +
+             "') does not verify with '" + issuer.SubjectCommonName() + "'";
+    }
+  }
+  if (!root.SignatureVerifiesWith(root)) return "root self-signature does not verify";
+  for (size_t i = 0; i < chain.size(); ++i) {
+    if (!chain[i].ValidAt(at)) {
+      return "certificate " + std::to_string(i) + " ('" + chain[i].SubjectCommonName() +
+             "') is not valid at " + FormatRfc3339(at) + " (" + ValidityText(chain[i]) + ")";
+    }
+  }
+  if (root_crl != nullptr) {
+    for (size_t i = 0; i + 1 < chain.size(); ++i) {
+      if (root_crl->Revokes(chain[i]) && chain[i].IssuerDer() == root.SubjectDer()) {
+        return "certificate " + std::to_string(i) + " ('" + chain[i].SubjectCommonName() +
+               "', serial " + chain[i].SerialHex() + ") is revoked by the Root CA CRL";
+      }
+    }
+  }
+  return "";
+}
+
+Check CrlCheck(const char* id, const Crl& crl, const Certificate& issuer, int64_t at) {
+  if (crl.IssuerDer() != issuer.SubjectDer()) {
+    return Fail(id, "CRL issuer '" + crl.IssuerCommonName() + "' is not '" +
+                        issuer.SubjectCommonName() + "'");
+  }
+  if (!crl.SignatureVerifiesWith(issuer)) {
+    return Fail(id, "CRL signature does not verify with '" + issuer.SubjectCommonName() + "'");
+  }
+  if (!crl.ValidAt(at)) {
+    return Fail(id, "CRL is not valid at " + FormatRfc3339(at) + " (thisUpdate " +
+                        FormatRfc3339(crl.ThisUpdate()) + ", nextUpdate " +
+                        FormatRfc3339(crl.NextUpdate()) + ")");
+  }
+  return Pass(id, "issued by '" + crl.IssuerCommonName() + "', " +
+                      std::to_string(crl.NumRevoked()) + " revoked serials, valid " +
+                      FormatRfc3339(crl.ThisUpdate()) + ".." + FormatRfc3339(crl.NextUpdate()));
+}
+
+void SignedDocChecks(const char* name, const std::string& body,
+                     const std::vector<uint8_t>& signature, const std::vector<Certificate>& chain,
+                     const std::string& chain_error, int64_t issue, int64_t next, int64_t at,
+                     std::vector<Check>* out) {
+  std::string s(name);
+  if (chain_error.empty()) {
+    out->push_back(Pass(s + "_chain", "'" + chain[0].SubjectCommonName() + "' -> trust anchor"));
+  } else {
+    out->push_back(Fail(s + "_chain", chain_error));
+  }
+  bool sig_ok = false;
+  if (!chain.empty() && signature.size() == 64) {
+    auto key = chain[0].GetPublicKey();
+    sig_ok = key.ok() && key->VerifyP256Sha256(AsBytes(body), signature);
+  }
+  if (chain.empty()) {
+    out->push_back(Fail(s + "_signature", "no signing certificate"));
+  } else if (signature.size() != 64) {
+    out->push_back(Fail(s + "_signature", "signature is " + std::to_string(signature.size()) +
+                                              " bytes, expected 64 (r || s)"));
+  } else if (sig_ok) {
+    out->push_back(Pass(s + "_signature", "ECDSA-P256-SHA256 over the " +
+                                              std::to_string(body.size()) + " signed bytes by '" +
+                                              chain[0].SubjectCommonName() + "'"));
+  } else {
+    out->push_back(Fail(s + "_signature", "signature over the " + std::to_string(body.size()) +
+                                              " signed bytes does not verify with '" +
+                                              chain[0].SubjectCommonName() + "'"));
+  }
+  std::string window = "issueDate " + FormatRfc3339(issue) + ", nextUpdate " +
+                       FormatRfc3339(next) + ", at " + FormatRfc3339(at);
+  if (issue <= at && at <= next) {
+    out->push_back(Pass(s + "_validity", window));
+  } else {
+    out->push_back(Fail(s + "_validity", (at < issue ? "not yet valid: " : "expired: ") + window));
+  }
+}
+
+Result<std::vector<Certificate>> ParseChainOrEmpty(const std::string& pem, std::string* error) {
+  auto chain = Certificate::ParsePemChain(pem);
+  if (!chain.ok()) {
+    *error = chain.status().message();
+    return std::vector<Certificate>{};
+  }
+  return std::move(*chain);
+}
+
+bool MaskedEqual(std::span<const uint8_t> value, std::span<const uint8_t> mask,
+                 std::span<const uint8_t> expected) {
+  for (size_t i = 0; i < value.size(); ++i) {
+    if ((value[i] & mask[i]) != expected[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string_view CheckStatusName(CheckStatus s) {
+  switch (s) {
+    case CheckStatus::kPass: return "pass";
+    case CheckStatus::kFail: return "fail";
+    case CheckStatus::kSkip: return "skip";
+  }
+  return "skip";
+}
+
+const Check* QuoteVerification::FindCheck(std::string_view id) const {
+  for (const Check& c : checks) {
+    if (c.id == id) return &c;
+  }
+  return nullptr;
+}
+
+Result<Certificate> LoadTrustAnchor(std::optional<std::string_view> pem) {
+  auto chain = Certificate::ParsePemChain(pem.value_or(kIntelSgxRootCaPem));
+  if (!chain.ok()) return chain.status().WithContext("trust anchor");
+  if (chain->size() != 1) {
+    return Status(ErrorCode::kBadValue, "trust anchor PEM must hold exactly one certificate");
+  }
+  return std::move(chain->front());
+}
+
+Result<PreparedCollateral> PrepareCollateral(const QuoteCollateral& c, Certificate anchor,
+                                             int64_t at) {
+  PreparedCollateral p;
+  p.anchor = std::move(anchor);
+  p.at = at;
+  p.raw = c;
+  auto root_crl = Crl::FromBytes(c.root_ca_crl);
+  if (!root_crl.ok()) return root_crl.status().WithField("root_ca_crl");
+  p.root_ca_crl = std::move(*root_crl);
+  auto pck_crl = Crl::FromBytes(c.pck_crl);
+  if (!pck_crl.ok()) return pck_crl.status().WithField("pck_crl");
+  p.pck_crl = std::move(*pck_crl);
+  CCV_ASSIGN_OR_RETURN(p.tcb_info, ParseTcbInfo(c.tcb_info));
+  CCV_ASSIGN_OR_RETURN(p.qe_identity, ParseEnclaveIdentity(c.qe_identity));
+
+  // Root CA CRL: signed by the anchor.
+  p.checks.push_back(CrlCheck("root_ca_crl", p.root_ca_crl, p.anchor, at));
+
+  // PCK CRL and its issuer chain (Platform or Processor CA, root).
+  std::string err;
+  CCV_ASSIGN_OR_RETURN(p.pck_crl_chain, ParseChainOrEmpty(c.pck_crl_issuer_chain, &err));
+  if (err.empty()) {
+    err = VerifyChain(p.pck_crl_chain, p.anchor, at, "SGX PCK", 2, &p.root_ca_crl);
+  }
+  if (!err.empty()) {
+    p.checks.push_back(Fail("pck_crl", "PCK CRL issuer chain: " + err));
+  } else {
+    p.checks.push_back(CrlCheck("pck_crl", p.pck_crl, p.pck_crl_chain[0], at));
+  }
+
+  // TCB info.
+  err.clear();
+  CCV_ASSIGN_OR_RETURN(p.tcb_info_chain, ParseChainOrEmpty(c.tcb_info_issuer_chain, &err));
+  if (err.empty()) {
+    err = VerifyChain(p.tcb_info_chain, p.anchor, at, "SGX TCB Signing", 2, &p.root_ca_crl);
+  }
+  SignedDocChecks("tcb_info", c.tcb_info, c.tcb_info_signature, p.tcb_info_chain, err,
+                  p.tcb_info.issue_date, p.tcb_info.next_update, at, &p.checks);
+  // QE identity.
+  err.clear();
+  CCV_ASSIGN_OR_RETURN(p.qe_identity_chain, ParseChainOrEmpty(c.qe_identity_issuer_chain, &err));
+  if (err.empty()) {
+    err = VerifyChain(p.qe_identity_chain, p.anchor, at, "SGX TCB Signing", 2, &p.root_ca_crl);
+  }
+  SignedDocChecks("qe_identity", c.qe_identity, c.qe_identity_signature, p.qe_identity_chain, err,
+                  p.qe_identity.issue_date, p.qe_identity.next_update, at, &p.checks);
+  return p;
+}
+
+namespace {
+
+struct QuoteSide {
+  std::vector<Certificate> chain;
+  std::optional<crypto::SgxExtensions> ext;
+};
+
+// Checks that need the quote only (and the anchor).
+void QuoteOnlyChecks(Bytes raw, const Certificate& anchor, int64_t at, QuoteVerification* v,
+                     QuoteSide* side) {
+  const parsers::Quote& q = v->quote;
+  const parsers::QuoteSignatureData& s = q.signature_data;
+  // 1. Attestation-key signature over header || body.
+  auto ak = crypto::PublicKey::FromRawP256(s.attestation_key);
+  if (!ak.ok()) {
+    v->checks.push_back(Fail("quote_signature", "attestation key is not a P-256 point"));
+  } else if (ak->VerifyP256Sha256(q.SignedBytes(raw), s.signature)) {
+    v->checks.push_back(Pass("quote_signature",
+                             "ECDSA-P256-SHA256 by the attestation key over header and body (" +
+                                 std::to_string(q.signed_len) + " bytes)"));
+  } else {
+    v->checks.push_back(Fail("quote_signature",
+                             "signature over header and body does not verify with the "
+                             "attestation key"));
+  }
+
+  // PCK chain from the certification data.
+  std::string pem(reinterpret_cast<const char*>(s.cert_data.data()), s.cert_data.size());
+  auto chain = Certificate::ParsePemChain(pem);
+  if (chain.ok()) side->chain = std::move(*chain);
+
+  // 2. QE report signed by the PCK leaf key.
+  if (side->chain.empty()) {
+    v->checks.push_back(Fail("qe_report_signature", "no PCK certificate in the quote: " +
+                                                        chain.status().message()));
+  } else {
+    auto key = side->chain[0].GetPublicKey();
+    if (key.ok() && key->VerifyP256Sha256(s.qe_report.raw, s.qe_report_signature)) {
+      v->checks.push_back(Pass("qe_report_signature", "QE report signed by the PCK key"));
+    } else {
+      v->checks.push_back(
+          Fail("qe_report_signature", "QE report signature does not verify with the PCK key"));
+    }
+  }
+
+  // QE report data = SHA-256(attestation key || QE auth data) || 32 zero bytes.
+  crypto::Hasher h;
+  h.Init(HashAlg::kSha256);
+  h.Update(s.attestation_key);
+  h.Update(s.qe_auth_data);
+  Digest d = h.Final();
+  bool hash_ok = std::memcmp(d.bytes.data(), s.qe_report.report_data.data(), 32) == 0;
+  bool zero_ok = AllBytesEqual(std::span<const uint8_t>(s.qe_report.report_data).subspan(32), 0);
+  if (hash_ok && zero_ok) {
+    v->checks.push_back(Pass("qe_report_data",
+                             "SHA-256(attestation key || QE authentication data) || 32 zero bytes"));
+  } else if (!hash_ok) {
+    v->checks.push_back(Fail("qe_report_data",
+                             "QE report data[0..32] is not SHA-256(attestation key || QE "
+                             "authentication data)"));
+  } else {
+    v->checks.push_back(Fail("qe_report_data", "QE report data[32..64] is not zero"));
+  }
+
+  // 3. PCK chain to the anchor.
+  if (side->chain.empty()) {
+    v->checks.push_back(Fail("pck_chain", "PCK certificate chain: " + chain.status().message()));
+    return;
+  }
+  PckInfo info;
+  for (const Certificate& c : side->chain) info.chain_subjects.push_back(c.SubjectCommonName());
+  info.pck_issuer = side->chain[0].IssuerCommonName();
+  info.not_before = side->chain[0].NotBefore();
+  info.not_after = side->chain[0].NotAfter();
+  info.root_sha256 = UpperHex(side->chain.back().Sha256Fingerprint());
+  info.root_is_intel_sgx_root_ca = info.root_sha256 == kIntelSgxRootCaSha256;
+  std::string err = VerifyChain(side->chain, anchor, at, "SGX PCK Certificate", 3, nullptr);
+  if (err.empty() && !Contains(side->chain[1].SubjectCommonName(), "SGX PCK Platform CA") &&
+      !Contains(side->chain[1].SubjectCommonName(), "SGX PCK Processor CA")) {
+    err = "intermediate '" + side->chain[1].SubjectCommonName() +
+          "' is not an SGX PCK Platform or Processor CA";
+  }
+  if (err.empty()) {
+    v->checks.push_back(Pass("pck_chain", "'" + info.chain_subjects[0] + "' <- '" +
+                                              info.chain_subjects[1] + "' <- trust anchor, valid at " +
+                                              FormatRfc3339(at)));
+  } else {
+    v->checks.push_back(Fail("pck_chain", err));
+  }
+  auto ext = crypto::ParseSgxExtensions(side->chain[0]);
+  if (ext.ok()) {
+    info.has_sgx_extensions = true;
+    info.fmspc = ext->fmspc;
+    info.pce_id = ext->pce_id;
+    info.cpu_svn_components = ext->cpu_svn_components;
+    info.pce_svn = ext->pce_svn;
+    info.sgx_type = ext->sgx_type;
+    side->ext = *ext;
+  }
+  v->pck = std::move(info);
+}
+
+void CollateralChecks(const PreparedCollateral& c, const VerifyOptions& opts, QuoteSide& side,
+                      QuoteVerification* v) {
+  const parsers::Quote& q = v->quote;
+  for (const Check& ch : c.checks) v->checks.push_back(ch);
+
+  // Revocation: PCK leaf by the PCK CRL (of the same CA), intermediate by the
+  // Root CA CRL.
+  if (side.chain.size() < 2) {
+    v->checks.push_back(Fail("pck_revocation", "no PCK chain to check"));
+  } else if (c.pck_crl.IssuerDer() != side.chain[0].IssuerDer()) {
+    v->checks.push_back(Fail("pck_revocation", "PCK CRL is issued by '" +
+                                                   c.pck_crl.IssuerCommonName() +
+                                                   "', the PCK certificate by '" +
+                                                   side.chain[0].IssuerCommonName() + "'"));
+  } else if (c.pck_crl.Revokes(side.chain[0])) {
+    v->checks.push_back(Fail("pck_revocation", "PCK certificate (serial " +
+                                                   side.chain[0].SerialHex() +
+                                                   ") is revoked by the PCK CRL"));
+  } else if (c.root_ca_crl.Revokes(side.chain[1])) {
+    v->checks.push_back(Fail("pck_revocation", "'" + side.chain[1].SubjectCommonName() +
+                                                   "' is revoked by the Root CA CRL"));
+  } else {
+    v->checks.push_back(Pass("pck_revocation", "PCK certificate serial " +
+                                                   side.chain[0].SerialHex() +
+                                                   " not revoked; intermediate not revoked"));
+  }
+
+  const TcbInfo& ti = c.tcb_info;
+  const EnclaveIdentity& qi = c.qe_identity;
+  bool tdx = q.IsTdx();
+  // TCB info and QE identity versions for this TEE.
+  if (tdx && !(ti.version == 3 && ti.id == "TDX" && ti.has_tdx_module)) {
+    v->checks.push_back(Fail("tcb_info_version", "TDX quote needs TCB info v3 with id TDX, got v" +
+                                                     std::to_string(ti.version) + " id " + ti.id));
+  } else if (!tdx && ti.id != "SGX") {
+    v->checks.push_back(Fail("tcb_info_version", "SGX quote needs SGX TCB info, got id " + ti.id));
+  } else {
+    v->checks.push_back(Pass("tcb_info_version",
+                             "v" + std::to_string(ti.version) + " id " + ti.id + ", " +
+                                 std::to_string(ti.tdx_module_identities.size()) +
+                                 " TDX module identities, tcbEvaluationDataNumber " +
+                                 std::to_string(ti.tcb_evaluation_data_number)));
+  }
+  std::string want_qe = tdx ? "TD_QE" : "QE";
+  if (qi.id != want_qe) {
+    v->checks.push_back(Fail("qe_identity_version",
+                             "quote needs a " + want_qe + " identity, got " + qi.id));
+  } else {
+    v->checks.push_back(Pass("qe_identity_version", "v" + std::to_string(qi.version) + " id " +
+                                                        qi.id));
+  }
+
+  // 5. FMSPC and PCEID.
+  if (!side.ext) {
+    v->checks.push_back(Fail("fmspc_match", "PCK certificate has no readable SGX extension"));
+    v->checks.push_back(Fail("pceid_match", "PCK certificate has no readable SGX extension"));
+  } else {
+    std::string pf = UpperHex(side.ext->fmspc), tf = UpperHex(ti.fmspc);
+    v->checks.push_back(side.ext->fmspc == ti.fmspc
+                            ? Pass("fmspc_match", "FMSPC " + pf)
+                            : Fail("fmspc_match", "PCK FMSPC " + pf + " != TCB info FMSPC " + tf));
+    std::string pp = UpperHex(side.ext->pce_id), tp = UpperHex(ti.pce_id);
+    v->checks.push_back(side.ext->pce_id == ti.pce_id
+                            ? Pass("pceid_match", "PCEID " + pp)
+                            : Fail("pceid_match", "PCK PCEID " + pp + " != TCB info PCEID " + tp));
+  }
+
+  // 6. QE identity.
+  const parsers::SgxReportBody& qe = q.signature_data.qe_report;
+  uint8_t misc[4];
+  StoreU32Le(misc, qe.misc_select);
+  if (!MaskedEqual(misc, qi.miscselect_mask, qi.miscselect)) {
+    v->checks.push_back(Fail("qe_identity", "MISCSELECT " + ToHex(misc) + " & mask " +
+                                                ToHex(qi.miscselect_mask) + " != " +
+                                                ToHex(qi.miscselect)));
+  } else if (!MaskedEqual(qe.attributes, qi.attributes_mask, qi.attributes)) {
+    v->checks.push_back(Fail("qe_identity", "ATTRIBUTES " + ToHex(qe.attributes) + " & mask " +
+                                                ToHex(qi.attributes_mask) + " != " +
+                                                ToHex(qi.attributes)));
+  } else if (qe.mr_signer != qi.mr_signer) {
+    v->checks.push_back(Fail("qe_identity", "MRSIGNER " + ToHex(qe.mr_signer) + " != " +
+                                                ToHex(qi.mr_signer)));
+  } else if (qe.isv_prod_id != qi.isv_prod_id) {
+    v->checks.push_back(Fail("qe_identity", "ISVPRODID " + std::to_string(qe.isv_prod_id) +
+                                                " != " + std::to_string(qi.isv_prod_id)));
+  } else {
+    v->checks.push_back(Pass("qe_identity", "MRSIGNER, ISVPRODID " +
+                                                std::to_string(qe.isv_prod_id) +
+                                                ", MISCSELECT and ATTRIBUTES match; ISVSVN " +
+                                                std::to_string(qe.isv_svn)));
+  }
+
+  // TDX module identity: MRSIGNERSEAM and SEAMATTRIBUTES (4.1.2.4.11).
+  if (!tdx || !ti.has_tdx_module) {
+    v->checks.push_back(Skip("tdx_module", tdx ? "no TDX TCB info" : "SGX quote"));
+  } else {
+    const parsers::TdReportBody& b = *q.td_body;
+    const TdxModuleIdentity* expected = &ti.tdx_module;
+    std::string which = "tdxModule";
+    bool ok = true;
+    if (q.header.version > 3 && b.tee_tcb_svn[1] > 0) {
+      expected = FindTdxModuleIdentity(ti, b.tee_tcb_svn[1]);
+      char id[8];
+      std::snprintf(id, sizeof(id), "TDX_%02X", b.tee_tcb_svn[1]);
+      which = id;
+      if (expected == nullptr) {
+        v->checks.push_back(Fail("tdx_module", std::string("TCB info has no module identity ") +
+                                                   id + " for TEE_TCB_SVN[1] = " +
+                                                   std::to_string(b.tee_tcb_svn[1])));
+        ok = false;
+      }
+    }
+    if (ok) {
+      if (b.mr_signer_seam != expected->mr_signer) {
+        v->checks.push_back(Fail("tdx_module", "MRSIGNERSEAM " + ToHex(b.mr_signer_seam) +
+                                                   " != " + which + " mrsigner " +
+                                                   ToHex(expected->mr_signer)));
+      } else if (!AllBytesEqual(b.seam_attributes, 0) ||
+                 b.seam_attributes != expected->attributes) {
+        v->checks.push_back(Fail("tdx_module", "SEAMATTRIBUTES " + ToHex(b.seam_attributes) +
+                                                   " not zero or != " + which + " attributes " +
+                                                   ToHex(expected->attributes)));
+      } else {
+        v->checks.push_back(Pass("tdx_module", "MRSIGNERSEAM and SEAMATTRIBUTES match " + which));
+      }
+    }
+  }
+
+  // 7. TCB status.
+  if (!side.ext) {
+    v->checks.push_back(Fail("tcb_status", "no PCK SGX extension: TCB status not evaluated"));
+    return;
+  }
+  TcbEvalInput in;
+  in.tdx = tdx;
+  in.quote_version = q.header.version;
+  in.pck_components = side.ext->cpu_svn_components;
+  in.pck_pce_svn = side.ext->pce_svn;
+  if (tdx) {
+    in.tee_tcb_svn = q.td_body->tee_tcb_svn;
+    if (q.td_body->is_v15) in.tee_tcb_svn2 = q.td_body->tee_tcb_svn2;
+  }
+  in.qe_isv_svn = qe.isv_svn;
+  v->tcb = EvaluateTcb(ti, &qi, in);
+  v->tcb_status = v->tcb.status;
+  bool accepted = std::find(opts.accept_tcb.begin(), opts.accept_tcb.end(), v->tcb.status) !=
+                  opts.accept_tcb.end();
+  std::string detail = std::string(TcbStatusName(v->tcb.status));
+  if (v->tcb.platform_level) {
+    detail += " (platform level " + v->tcb.platform_status + " " + v->tcb.tcb_date;
+    if (v->tcb.module_level) {
+      detail += "; module " + v->tcb.module_identity_id.value_or("") + " " +
+                v->tcb.module_level->tcb_status;
+    }
+    if (v->tcb.qe_level) detail += "; QE " + v->tcb.qe_level->tcb_status;
+    detail += ")";
+  }
+  detail += accepted ? ": accepted" : ": not accepted";
+  v->checks.push_back(accepted ? Pass("tcb_status", detail) : Fail("tcb_status", detail));
+}
+
+void Finish(QuoteVerification* v) {
+  v->authentic = true;
+  bool tcb_ok = false;
+  for (const Check& c : v->checks) {
+    if (c.id == "tcb_status") {
+      tcb_ok = c.status == CheckStatus::kPass;
+    } else if (c.status == CheckStatus::kFail) {
+      v->authentic = false;
+    }
+  }
+  v->pass = v->authentic && tcb_ok;
+}
+
+}  // namespace
+
+Result<QuoteVerification> VerifyQuote(Bytes raw, const PreparedCollateral& c,
+                                      const VerifyOptions& opts) {
+  QuoteVerification v;
+  CCV_ASSIGN_OR_RETURN(v.quote, parsers::ParseQuote(raw));
+  v.at = c.at;
+  QuoteSide side;
+  QuoteOnlyChecks(raw, c.anchor, c.at, &v, &side);
+  CollateralChecks(c, opts, side, &v);
+  Finish(&v);
+  return v;
+}
+
+Result<QuoteVerification> VerifyQuoteWithoutCollateral(Bytes raw, const Certificate& anchor,
+                                                       int64_t at) {
+  QuoteVerification v;
+  CCV_ASSIGN_OR_RETURN(v.quote, parsers::ParseQuote(raw));
+  v.at = at;
+  QuoteSide side;
+  QuoteOnlyChecks(raw, anchor, at, &v, &side);
+  v.checks.push_back(Skip("tcb_status", "no collateral"));
+  Finish(&v);
+  v.pass = false;
+  return v;
+}
+
+}  // namespace ccv::quote

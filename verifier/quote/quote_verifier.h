@@ -1,0 +1,112 @@
+// Offline DCAP verification of SGX and TDX quotes against collateral, with
+// Intel's TCB evaluation (tcb_eval.h). Every step is a named check in the
+// result; a failed check is a finding, not an error. A non-OK Status means
+// the inputs could not be read at all (malformed quote, collateral JSON or
+// trust anchor).
+//
+// Checks (ids): quote_signature, qe_report_signature, qe_report_data,
+// pck_chain, pck_crl, root_ca_crl, pck_revocation, tcb_info_chain,
+// tcb_info_signature, tcb_info_validity, tcb_info_version, qe_identity_chain,
+// qe_identity_signature, qe_identity_validity, qe_identity_version,
+// fmspc_match, pceid_match, qe_identity, tdx_module, tcb_status.
+//
+// Batch use: PrepareCollateral once (it verifies the collateral's chains,
+// CRLs and signatures), then VerifyQuote for each quote. A PreparedCollateral
+// is immutable; VerifyQuote may be called on it from several threads.
+#ifndef CCV_VERIFIER_QUOTE_QUOTE_VERIFIER_H_
+#define CCV_VERIFIER_QUOTE_QUOTE_VERIFIER_H_
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parsers/core/byte_reader.h"
+#include "parsers/core/result.h"
+#include "parsers/tdx_quote.h"
+#include "verifier/crypto/x509.h"
+#include "verifier/quote/collateral.h"
+#include "verifier/quote/tcb_eval.h"
+
+namespace ccv::quote {
+
+enum class CheckStatus { kPass, kFail, kSkip };
+std::string_view CheckStatusName(CheckStatus s);  // "pass", "fail", "skip"
+
+struct Check {
+  std::string id;
+  CheckStatus status = CheckStatus::kSkip;
+  std::string detail;
+};
+
+// The trust anchor: the embedded Intel SGX Root CA, or a PEM given by the
+// user (--root-ca). Errors: kBadValue if the PEM does not parse.
+Result<crypto::Certificate> LoadTrustAnchor(std::optional<std::string_view> pem = std::nullopt);
+
+struct PreparedCollateral {
+  crypto::Certificate anchor;
+  int64_t at = 0;
+  QuoteCollateral raw;
+  crypto::Crl root_ca_crl;
+  crypto::Crl pck_crl;
+  std::vector<crypto::Certificate> pck_crl_chain;
+  std::vector<crypto::Certificate> tcb_info_chain;
+  std::vector<crypto::Certificate> qe_identity_chain;
+  TcbInfo tcb_info;
+  EnclaveIdentity qe_identity;
+  std::vector<Check> checks;  // collateral-only checks, in order
+};
+
+// Parses and verifies the collateral at time `at` (Unix seconds) against
+// `anchor`. Errors (kBadValue ...) only for unreadable collateral.
+Result<PreparedCollateral> PrepareCollateral(const QuoteCollateral& collateral,
+                                             crypto::Certificate anchor, int64_t at);
+
+struct PckInfo {
+  std::vector<std::string> chain_subjects;
+  std::string pck_issuer;
+  int64_t not_before = 0;
+  int64_t not_after = 0;
+  std::string root_sha256;  // uppercase hex
+  bool root_is_intel_sgx_root_ca = false;
+  bool has_sgx_extensions = false;
+  std::array<uint8_t, 6> fmspc{};
+  std::array<uint8_t, 2> pce_id{};
+  std::array<uint8_t, 16> cpu_svn_components{};
+  uint16_t pce_svn = 0;
+  int sgx_type = -1;
+};
+
+struct VerifyOptions {
+  std::vector<TcbStatus> accept_tcb = {TcbStatus::kUpToDate};
+};
+
+struct QuoteVerification {
+  parsers::Quote quote;
+  std::vector<Check> checks;
+  std::optional<PckInfo> pck;
+  std::optional<TcbStatus> tcb_status;  // absent if it could not be evaluated
+  TcbEvalResult tcb;
+  int64_t at = 0;
+  bool authentic = false;  // every check but tcb_status passed
+  bool pass = false;       // authentic and tcb_status accepted
+
+  const Check* FindCheck(std::string_view id) const;
+};
+
+// Verifies `quote_bytes` (parsed here). Errors: the parser's, for a quote
+// that does not parse.
+Result<QuoteVerification> VerifyQuote(Bytes quote_bytes, const PreparedCollateral& collateral,
+                                      const VerifyOptions& options = {});
+
+// Verification of the quote alone (signature, QE report, chain parse) with no
+// collateral, for dump: collateral checks are skipped and no TCB status.
+Result<QuoteVerification> VerifyQuoteWithoutCollateral(Bytes quote_bytes,
+                                                       const crypto::Certificate& anchor,
+                                                       int64_t at);
+
+}  // namespace ccv::quote
+
+#endif  // CCV_VERIFIER_QUOTE_QUOTE_VERIFIER_H_

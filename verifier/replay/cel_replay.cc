@@ -1,0 +1,102 @@
+#include "verifier/replay/cel_replay.h"
+
+#include "parsers/cel_format.h"
+#include "parsers/core/file_io.h"
+#include "parsers/core/hex.h"
+#include "verifier/crypto/digest.h"
+
+namespace ccv::replay {
+
+Result<CelReplayResult> ReplayCel(const std::vector<cel::Record>& records) {
+  CelReplayResult res;
+  crypto::Hasher h;
+  for (const cel::Record& r : records) {
+    ++res.records;
+    std::string name;
+    if (r.index_type == cel::IndexType::kPcr) {
+      name = PcrName(r.index);
+    } else if (r.index_type == cel::IndexType::kCcmr && r.index >= 1 && r.index <= 4) {
+      name = RtmrName(r.index - 1);
+    } else {
+      ++res.not_extended;
+      continue;
+    }
+    bool mismatch = false;
+    for (const Digest& d : r.digests) {
+      if (!crypto::HashAlgAvailable(d.alg)) {
+        return Status(ErrorCode::kUnsupported,
+                      "hash algorithm " + std::string(HashAlgName(d.alg)) + " is not available");
+      }
+      std::optional<Digest> cur = res.registers.Get(name, d.alg);
+      Digest v = cur ? *cur : Digest::Zero(d.alg);
+      h.Extend(&v, d.span());
+      res.registers.Set(name, v);
+      if (r.content_type == cel::kContentImaTemplate && !AllBytesEqual(d.span(), 0xFF)) {
+        if (!(h.Hash(d.alg, r.template_data) == d)) mismatch = true;
+      }
+    }
+    if (r.content_type == cel::kContentImaTemplate) {
+      if (mismatch) {
+        ++res.template_hashes_mismatched;
+        if (res.mismatched_recnums.size() < 100) res.mismatched_recnums.push_back(r.recnum);
+      } else {
+        ++res.template_hashes_verified;
+      }
+    }
+  }
+  return res;
+}
+
+Result<std::vector<cel::Record>> ReadCelFile(const std::string& path) {
+  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> data, ReadFileBytes(path));
+  std::optional<cel::Encoding> enc = cel::DetectEncoding(data);
+  if (!enc) {
+    return Status(ErrorCode::kBadValue, "neither CEL-TLV nor CEL-JSON").WithFile(path).WithOffset(0);
+  }
+  Result<std::vector<cel::Record>> r =
+      *enc == cel::Encoding::kTlv ? cel::ParseTlv(data) : cel::ParseJson(AsChars(data));
+  if (!r.ok()) return r.status().WithFile(path);
+  return r;
+}
+
+Result<std::vector<cel::Record>> ImaToCel(ima::LogReader* reader, ImaRegisterKind kind,
+                                          std::vector<HashAlg> banks) {
+  if (banks.empty()) {
+    banks = kind == ImaRegisterKind::kRtmr ? std::vector<HashAlg>{HashAlg::kSha384}
+                                           : std::vector<HashAlg>{HashAlg::kSha1, HashAlg::kSha256};
+  }
+  crypto::Hasher h;
+  std::vector<cel::Record> out;
+  std::vector<ima::Entry> batch;
+  for (;;) {
+    CCV_RETURN_IF_ERROR(reader->NextBatch(&batch));
+    if (batch.empty()) break;
+    for (const ima::Entry& e : batch) {
+      cel::Record r;
+      r.recnum = e.index;
+      r.offset = e.offset;
+      if (kind == ImaRegisterKind::kRtmr) {
+        r.index_type = cel::IndexType::kCcmr;
+        r.index = e.pcr + 1;
+      } else {
+        r.index = e.pcr;
+      }
+      for (HashAlg b : banks) {
+        if (e.violation()) {
+          r.digests.push_back(Digest::Filled(b, 0xFF));
+        } else if (b == e.listed_hash.alg) {
+          r.digests.push_back(e.listed_hash);
+        } else {
+          r.digests.push_back(h.Hash(b, e.template_data));
+        }
+      }
+      r.content_type = cel::kContentImaTemplate;
+      r.template_name = std::string(e.template_name);
+      r.template_data.assign(e.template_data.begin(), e.template_data.end());
+      out.push_back(std::move(r));
+    }
+  }
+  return out;
+}
+
+}  // namespace ccv::replay

@@ -1,0 +1,148 @@
+// Replay of an IMA runtime measurement list (DESIGN §2): template-hash
+// verification of every entry, register replay from given initial values,
+// violations, the boot_aggregate check and the search for the prefix of the
+// list that a quoted register covers (the log-after-quote race).
+//
+// Work is split as DESIGN §7 asks: template hashes of a batch are computed by
+// a TemplateHasher (independent messages, replaceable by a batched/SIMD
+// backend) and then the serial extend chains run over the batch.
+//
+// Thread safety: an ImaReplayer is not thread-safe. The TemplateHasher is
+// used from the thread that calls AddBatch.
+#ifndef CCV_VERIFIER_REPLAY_IMA_REPLAY_H_
+#define CCV_VERIFIER_REPLAY_IMA_REPLAY_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "parsers/core/hash_alg.h"
+#include "parsers/core/result.h"
+#include "parsers/ima_log.h"
+#include "verifier/replay/register_set.h"
+
+namespace ccv::replay {
+
+// Computes out[i] = H_alg(data[i]) for independent messages.
+class TemplateHasher {
+ public:
+  virtual ~TemplateHasher() = default;
+  // REQUIRES: out.size() == data.size().
+  virtual void HashBatch(HashAlg alg, std::span<const Bytes> data, std::span<Digest> out) = 0;
+};
+// The reference backend: OpenSSL, one message after another.
+std::unique_ptr<TemplateHasher> MakeOpenSslTemplateHasher();
+
+// Which register an entry's index field names.
+enum class ImaRegisterKind : uint8_t {
+  kPcr,   // TPM hosts: "pcr<N>" (PCR10), banks sha1 + sha256 by default
+  kRtmr,  // cc-api TDX kernel: "rtmr<N>" (RTMR2), bank sha384
+};
+
+struct ImaReplayOptions {
+  ImaRegisterKind register_kind = ImaRegisterKind::kPcr;
+  // Banks to replay; empty: {sha1, sha256} for kPcr, {sha384} for kRtmr.
+  std::vector<HashAlg> banks;
+  // Register values before the first entry (absent: zero), e.g. RTMR2 at the
+  // end of the CCEL replay.
+  RegisterSet initial;
+  // Quoted register values: for each, the replay finds the first N entries
+  // whose replay equals it (entries added after the quote are the rest).
+  RegisterSet quoted;
+  // Boot-time registers for the boot_aggregate check: "mrtd", "rtmr0".."rtmr2"
+  // (kRtmr; rtmr2 before any IMA extend) or "pcr0".."pcr9" (kPcr; absent
+  // PCRs count as zero). Unset: the check is not made.
+  std::optional<RegisterSet> boot_registers;
+  // Byte order of the template data (ReadOptions::endian of the list).
+  ima::Endian endian = ima::Endian::kLittle;
+  // Most per-entry findings kept (counts are always complete).
+  size_t max_findings = 100;
+};
+
+struct ImaFinding {
+  uint64_t index = 0;
+  uint64_t line = 0;    // ascii lists
+  uint64_t offset = 0;
+  std::string kind;     // "template_hash_mismatch", "boot_aggregate_mismatch"
+  std::string detail;
+};
+
+enum class CheckStatus : uint8_t { kNotChecked, kMatch, kMismatch };
+std::string_view CheckStatusName(CheckStatus s);  // "not_checked", "match", "mismatch"
+
+struct BootAggregateCheck {
+  CheckStatus status = CheckStatus::kNotChecked;
+  bool present = false;       // the list has a boot_aggregate entry
+  uint64_t index = 0;         // of the first one
+  std::string algo;           // digest algorithm of the entry, e.g. "sha384"
+  std::string listed;         // hex digest in the entry
+  std::string expected;       // hex of the form that matched, else the first form tried
+  std::string form;           // "sha384(mrtd||rtmr0||rtmr1||rtmr2)", "pcr0-9", "pcr0-7"
+  std::string why;            // when not checked
+  uint64_t entries = 0;       // boot_aggregate entries in the list
+  uint64_t mismatches = 0;
+};
+
+struct PrefixMatch {
+  std::string reg;            // e.g. "rtmr2"
+  HashAlg alg = HashAlg::kSha384;
+  bool found = false;
+  uint64_t matched_entries = 0;  // the first N entries give the quoted value
+  uint64_t added_after = 0;      // entries beyond N
+  // "first N entries match, M entries were added after the quote" or why not.
+  std::string Describe() const;
+};
+
+struct ImaReplayResult {
+  RegisterSet registers;
+  uint64_t entries = 0;
+  uint64_t violations = 0;
+  uint64_t hashes_verified = 0;
+  uint64_t hashes_mismatched = 0;
+  std::optional<HashAlg> listed_alg;
+  std::map<std::string, uint64_t> templates;  // entries per template name
+  std::vector<ImaFinding> findings;           // first max_findings
+  BootAggregateCheck boot_aggregate;
+  std::vector<PrefixMatch> prefix;            // one per quoted register/bank
+};
+
+class ImaReplayer {
+ public:
+  explicit ImaReplayer(ImaReplayOptions options,
+                       std::unique_ptr<TemplateHasher> hasher = nullptr);
+  ~ImaReplayer();
+  ImaReplayer(const ImaReplayer&) = delete;
+  ImaReplayer& operator=(const ImaReplayer&) = delete;
+
+  // Verifies and extends one batch of entries in list order.
+  // Errors: kUnsupported for a bank this build cannot hash.
+  Status AddBatch(std::span<const ima::Entry> entries);
+  // The result so far (registers, counts, checks, prefix matches).
+  ImaReplayResult Finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Reads every batch from `reader` and replays it.
+Result<ImaReplayResult> ReplayIma(ima::LogReader* reader, const ImaReplayOptions& options);
+// Same over bytes in memory.
+Result<ImaReplayResult> ReplayImaBytes(Bytes data, const ima::ReadOptions& read,
+                                       const ImaReplayOptions& options);
+// Same over a file read in 1 MiB chunks; the format (ascii or binary) is
+// detected from its first bytes unless `detect_format` is false. Errors name
+// the file.
+Result<ImaReplayResult> ReplayImaFile(const std::string& path, ima::ReadOptions read,
+                                      const ImaReplayOptions& options, bool detect_format = true);
+
+// A chunk source reading a file with read(2). Errors: kIo naming the file.
+Result<ima::ChunkSource> FileChunkSource(const std::string& path);
+
+}  // namespace ccv::replay
+
+#endif  // CCV_VERIFIER_REPLAY_IMA_REPLAY_H_

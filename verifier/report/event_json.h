@@ -1,0 +1,211 @@
+// RapidJSON writers for replayed registers and parsed log records, shared by
+// `ccverify replay`, `dump` and `verify`. Every function takes any RapidJSON
+// writer (Writer or PrettyWriter over any output stream) and writes one JSON
+// value. Digests are lowercase hex (DESIGN §2). Thread safety: as the writer.
+#ifndef CCV_VERIFIER_REPORT_EVENT_JSON_H_
+#define CCV_VERIFIER_REPORT_EVENT_JSON_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <cstdio>
+#include <optional>
+#include <variant>
+#include <vector>
+
+#include <rapidjson/rapidjson.h>
+
+#include "parsers/core/hash_alg.h"
+#include "parsers/core/hex.h"
+#include "parsers/event_types.h"
+#include "parsers/tcg_event_log.h"
+#include "parsers/uefi_event.h"
+#include "verifier/replay/digest_check.h"
+#include "verifier/replay/register_set.h"
+#include "verifier/replay/tcg_replay.h"
+
+namespace ccv::report {
+
+// {"rtmr0": {"sha384": "<hex>"}, "pcr0": {"sha1": ..., "sha256": ...}, ...}
+template <typename W>
+void WriteRegistersJson(const replay::RegisterSet& registers, W& w);
+
+// {"verified": n, "mismatched": n, "not_checkable": n}
+template <typename W>
+void WriteDigestCheckCountsJson(const replay::DigestCheckCounts& c, W& w);
+
+// {"records": n, "extended": n, "no_action": n, "not_replayed": n}
+template <typename W>
+void WriteReplayCountsJson(const replay::ReplayCounts& c, W& w);
+
+// The decoded fields of an event: {"kind": ..., <fields>..., "error": ...}.
+template <typename W>
+void WriteEventDetailJson(const parsers::EventDetail& d, W& w);
+
+// The register name a record's index denotes ("pcr7", "rtmr1", "mrtd"), or
+// "" if none (virtual PCR, out of range).
+std::string EventRegisterName(replay::RegisterSpace space, uint32_t index);
+
+// One record: {"record", "offset", "register", "pcr_index", "event_type",
+// "event_type_name", "digests": [{"alg", "alg_id", "digest"}], "event_size",
+// "digest_check", "detail": {...}, "data_hex"}.
+template <typename W>
+void WriteTcgEventJson(const parsers::TcgEvent& e, replay::RegisterSpace space,
+                       std::optional<replay::DigestCheck> check,
+                       const parsers::EventDetail& detail, W& w);
+
+// Implementation details follow.
+
+inline std::string AlgIdName(uint16_t alg_id) {
+  if (auto a = HashAlgFromTpmAlgId(alg_id)) return std::string(HashAlgName(*a));
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), "0x%04x", alg_id);
+  return buf;
+}
+
+template <typename W>
+void WriteHex(Bytes b, W& w) {
+  std::string s = ToHex(b);
+  w.String(s.data(), rapidjson::SizeType(s.size()));
+}
+
+template <typename W>
+void WriteKey(std::string_view k, W& w) {
+  w.Key(k.data(), rapidjson::SizeType(k.size()));
+}
+
+template <typename W>
+void WriteStr(std::string_view s, W& w) {
+  w.String(s.data(), rapidjson::SizeType(s.size()));
+}
+
+template <typename W>
+void WriteRegistersJson(const replay::RegisterSet& registers, W& w) {
+  w.StartObject();
+  for (const auto& [name, banks] : registers.registers()) {
+    WriteKey(name, w);
+    w.StartObject();
+    for (const auto& [alg, digest] : banks) {
+      WriteKey(HashAlgName(alg), w);
+      WriteHex(digest.span(), w);
+    }
+    w.EndObject();
+  }
+  w.EndObject();
+}
+
+template <typename W>
+void WriteDigestCheckCountsJson(const replay::DigestCheckCounts& c, W& w) {
+  w.StartObject();
+  w.Key("verified");
+  w.Uint64(c.verified);
+  w.Key("mismatched");
+  w.Uint64(c.mismatched);
+  w.Key("not_checkable");
+  w.Uint64(c.not_checkable);
+  w.EndObject();
+}
+
+template <typename W>
+void WriteReplayCountsJson(const replay::ReplayCounts& c, W& w) {
+  w.StartObject();
+  w.Key("records");
+  w.Uint64(c.records);
+  w.Key("extended");
+  w.Uint64(c.extended);
+  w.Key("no_action");
+  w.Uint64(c.no_action);
+  w.Key("not_replayed");
+  w.Uint64(c.not_replayed);
+  if (c.unhashable_digests != 0) {
+    w.Key("unhashable_digests");
+    w.Uint64(c.unhashable_digests);
+  }
+  w.EndObject();
+}
+
+template <typename W>
+void WriteEventDetailJson(const parsers::EventDetail& d, W& w) {
+  w.StartObject();
+  w.Key("kind");
+  WriteStr(d.kind, w);
+  for (const parsers::EventField& f : d.fields) {
+    WriteKey(f.key, w);
+    if (const auto* s = std::get_if<std::string>(&f.value)) {
+      WriteStr(*s, w);
+    } else if (const auto* n = std::get_if<uint64_t>(&f.value)) {
+      w.Uint64(*n);
+    } else {
+      w.StartArray();
+      for (const std::string& item : std::get<std::vector<std::string>>(f.value)) {
+        WriteStr(item, w);
+      }
+      w.EndArray();
+    }
+  }
+  if (!d.error.empty()) {
+    w.Key("error");
+    WriteStr(d.error, w);
+  }
+  w.EndObject();
+}
+
+template <typename W>
+void WriteTcgEventJson(const parsers::TcgEvent& e, replay::RegisterSpace space,
+                       std::optional<replay::DigestCheck> check,
+                       const parsers::EventDetail& detail, W& w) {
+  w.StartObject();
+  w.Key("record");
+  w.Uint64(e.record);
+  w.Key("offset");
+  w.Uint64(e.offset);
+  w.Key("register");
+  std::string reg = EventRegisterName(space, e.untrusted_pcr_index);
+  if (reg.empty()) {
+    w.Null();
+  } else {
+    WriteStr(reg, w);
+  }
+  w.Key(space == replay::RegisterSpace::kCcMr ? "mr_index" : "pcr_index");
+  w.Uint(e.untrusted_pcr_index);
+  w.Key("event_type");
+  w.Uint(e.untrusted_type);
+  w.Key("event_type_name");
+  char buf[32];
+  WriteStr(parsers::EventTypeLabel(e.untrusted_type, buf), w);
+  w.Key("digests");
+  w.StartArray();
+  for (uint32_t i = 0; i < e.num_digests; ++i) {
+    w.StartObject();
+    w.Key("alg");
+    WriteStr(AlgIdName(e.digests[i].algorithm_id), w);
+    w.Key("digest");
+    WriteHex(e.digests[i].digest, w);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("event_size");
+  w.Uint64(e.data.size());
+  if (check) {
+    w.Key("digest_check");
+    WriteStr(replay::DigestCheckName(*check), w);
+  }
+  w.Key("detail");
+  WriteEventDetailJson(detail, w);
+  w.Key("data_hex");
+  WriteHex(e.data, w);
+  w.EndObject();
+}
+
+inline std::string EventRegisterName(replay::RegisterSpace space, uint32_t index) {
+  if (space == replay::RegisterSpace::kCcMr) {
+    if (index == 0) return "mrtd";
+    if (index >= 1 && index <= 4) return replay::RtmrName(index - 1);
+    return "";
+  }
+  return index <= 23 ? replay::PcrName(index) : "";
+}
+
+}  // namespace ccv::report
+
+#endif  // CCV_VERIFIER_REPORT_EVENT_JSON_H_

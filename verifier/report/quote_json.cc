@@ -1,0 +1,348 @@
+#include "verifier/report/quote_json.h"
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "parsers/core/hex.h"
+#include "verifier/crypto/x509.h"
+
+namespace ccv::report {
+
+namespace {
+
+namespace qf = parsers::quote_format;
+
+// One description of each structure, rendered as JSON members or as text
+// lines ("group.name: value").
+class Emitter {
+ public:
+  virtual ~Emitter() = default;
+  virtual void Str(std::string_view name, std::string_view value) = 0;
+  virtual void Uint(std::string_view name, uint64_t value) = 0;
+  virtual void Bool(std::string_view name, bool value) = 0;
+  virtual void Begin(std::string_view name) = 0;
+  virtual void End() = 0;
+  void Hex(std::string_view name, std::span<const uint8_t> b) { Str(name, ToHex(b)); }
+};
+
+class JsonEmitter : public Emitter {
+ public:
+  explicit JsonEmitter(JsonWriter* w) : w_(w) {}
+  void Key(std::string_view name) { w_->Key(name.data(), rapidjson::SizeType(name.size())); }
+  void Str(std::string_view name, std::string_view v) override {
+    Key(name);
+    w_->String(v.data(), rapidjson::SizeType(v.size()));
+  }
+  void Uint(std::string_view name, uint64_t v) override {
+    Key(name);
+    w_->Uint64(v);
+  }
+  void Bool(std::string_view name, bool v) override {
+    Key(name);
+    w_->Bool(v);
+  }
+  void Begin(std::string_view name) override {
+    Key(name);
+    w_->StartObject();
+  }
+  void End() override { w_->EndObject(); }
+
+ private:
+  JsonWriter* w_;
+};
+
+class TextEmitter : public Emitter {
+ public:
+  explicit TextEmitter(std::string* out) : out_(out) {}
+  void Line(std::string_view name, std::string_view v) {
+    *out_ += std::string(2 * prefix_.size(), ' ');
+    *out_ += name;
+    *out_ += ": ";
+    *out_ += v;
+    *out_ += '\n';
+  }
+  void Str(std::string_view name, std::string_view v) override { Line(name, v); }
+  void Uint(std::string_view name, uint64_t v) override { Line(name, std::to_string(v)); }
+  void Bool(std::string_view name, bool v) override { Line(name, v ? "true" : "false"); }
+  void Begin(std::string_view name) override {
+    *out_ += std::string(2 * prefix_.size(), ' ');
+    *out_ += name;
+    *out_ += ":\n";
+    prefix_.emplace_back(name);
+  }
+  void End() override { prefix_.pop_back(); }
+
+ private:
+  std::string* out_;
+  std::vector<std::string> prefix_;
+};
+
+void EmitSgxReport(const parsers::SgxReportBody& b, Emitter* e) {
+  e->Hex("cpu_svn", b.cpu_svn);
+  uint8_t ms[4];
+  StoreU32Le(ms, b.misc_select);
+  e->Hex("misc_select", ms);
+  e->Hex("attributes", b.attributes);
+  e->Hex("mr_enclave", b.mr_enclave);
+  e->Hex("mr_signer", b.mr_signer);
+  e->Uint("isv_prod_id", b.isv_prod_id);
+  e->Uint("isv_svn", b.isv_svn);
+  e->Hex("report_data", b.report_data);
+}
+
+void EmitTdAttributes(std::span<const uint8_t, 8> attr, Emitter* e) {
+  uint64_t a = LoadU64Le(attr.data());
+  e->Begin("td_attributes_flags");
+  e->Bool("debug", (a & qf::kTdAttrDebug) != 0);
+  e->Bool("sept_ve_disable", (a & qf::kTdAttrSeptVeDisable) != 0);
+  e->Bool("pks", (a & qf::kTdAttrPks) != 0);
+  e->Bool("kl", (a & qf::kTdAttrKl) != 0);
+  e->Bool("perfmon", (a & qf::kTdAttrPerfmon) != 0);
+  e->End();
+}
+
+void EmitQuote(const parsers::Quote& q, Emitter* e) {
+  const parsers::QuoteHeader& h = q.header;
+  e->Uint("version", h.version);
+  e->Uint("att_key_type", h.att_key_type);
+  e->Str("tee_type", parsers::TeeTypeName(h.tee_type));
+  e->Uint("tee_type_raw", h.tee_type);
+  if (h.version == qf::kQuoteVersion3) {
+    e->Uint("qe_svn", h.qe_svn);
+    e->Uint("pce_svn", h.pce_svn);
+  }
+  e->Hex("qe_vendor_id", h.qe_vendor_id);
+  e->Hex("user_data", h.user_data);
+  e->Str("body_type", parsers::BodyTypeName(q.body_type));
+  e->Uint("body_type_raw", q.body_type);
+  e->Uint("body_offset", q.body_offset);
+  e->Uint("body_size", q.body_size);
+  if (q.sgx_body) {
+    EmitSgxReport(*q.sgx_body, e);
+    e->Bool("sgx_debug_enclave", (q.sgx_body->attributes[0] & qf::kSgxAttrDebug) != 0);
+  }
+  if (q.td_body) {
+    const parsers::TdReportBody& b = *q.td_body;
+    e->Hex("tee_tcb_svn", b.tee_tcb_svn);
+    e->Hex("mr_seam", b.mr_seam);
+    e->Hex("mr_signer_seam", b.mr_signer_seam);
+    e->Hex("seam_attributes", b.seam_attributes);
+    e->Hex("td_attributes", b.td_attributes);
+    e->Hex("xfam", b.xfam);
+    e->Hex("mrtd", b.mr_td);
+    e->Hex("mr_config_id", b.mr_config_id);
+    e->Hex("mr_owner", b.mr_owner);
+    e->Hex("mr_owner_config", b.mr_owner_config);
+    for (size_t i = 0; i < 4; ++i) e->Hex("rtmr" + std::to_string(i), b.rtmr[i]);
+    e->Hex("report_data", b.report_data);
+    if (b.is_v15) {
+      e->Hex("tee_tcb_svn2", b.tee_tcb_svn2);
+      e->Hex("mr_servicetd", b.mr_servicetd);
+      e->Bool("mr_servicetd_nonzero", !AllBytesEqual(b.mr_servicetd, 0));
+    }
+    EmitTdAttributes(b.td_attributes, e);
+  }
+  const parsers::QuoteSignatureData& s = q.signature_data;
+  e->Uint("signature_data_len", q.signature_data_len);
+  e->Hex("signature", s.signature);
+  e->Hex("attestation_key", s.attestation_key);
+  if (s.outer_cert_data_type) {
+    e->Uint("outer_cert_data_type", *s.outer_cert_data_type);
+    e->Uint("outer_cert_data_size", s.outer_cert_data_len);
+  }
+  e->Begin("qe_report");
+  EmitSgxReport(s.qe_report, e);
+  e->End();
+  e->Hex("qe_report_signature", s.qe_report_signature);
+  e->Hex("qe_auth_data", s.qe_auth_data);
+  e->Uint("cert_data_type", s.cert_data_type);
+  e->Uint("cert_data_size", s.cert_data.size());
+  e->Uint("qe_isvsvn", s.qe_report.isv_svn);
+  e->Uint("trailing_bytes_after_auth", q.trailing_len);
+  e->Uint("quote_size", q.quote_size);
+}
+
+void EmitTdReport(const parsers::TdReport& t, Emitter* e) {
+  e->Uint("report_type", t.report_type);
+  e->Uint("report_subtype", t.report_subtype);
+  e->Uint("report_version", t.report_version);
+  e->Hex("cpu_svn", t.cpu_svn);
+  e->Hex("tee_tcb_info_hash", t.tee_tcb_info_hash);
+  e->Hex("tee_info_hash", t.tee_info_hash);
+  e->Hex("report_data", t.report_data);
+  e->Hex("mac", t.mac);
+  e->Hex("tee_tcb_info_valid", t.tee_tcb_info_valid);
+  e->Hex("tee_tcb_svn", t.tee_tcb_svn);
+  e->Hex("mr_seam", t.mr_seam);
+  e->Hex("mr_signer_seam", t.mr_signer_seam);
+  e->Hex("seam_attributes", t.seam_attributes);
+  e->Hex("tee_tcb_svn2", t.tee_tcb_svn2);
+  e->Hex("td_attributes", t.td_attributes);
+  e->Hex("xfam", t.xfam);
+  e->Hex("mrtd", t.mr_td);
+  e->Hex("mr_config_id", t.mr_config_id);
+  e->Hex("mr_owner", t.mr_owner);
+  e->Hex("mr_owner_config", t.mr_owner_config);
+  for (size_t i = 0; i < 4; ++i) e->Hex("rtmr" + std::to_string(i), t.rtmr[i]);
+  e->Hex("servtd_hash", t.servtd_hash);
+  EmitTdAttributes(t.td_attributes, e);
+}
+
+std::string Finish(rapidjson::StringBuffer& buf) {
+  return std::string(buf.GetString(), buf.GetSize()) + "\n";
+}
+
+}  // namespace
+
+void WriteQuoteJson(const parsers::Quote& q, JsonWriter* w) {
+  JsonEmitter e(w);
+  w->StartObject();
+  EmitQuote(q, &e);
+  w->EndObject();
+}
+
+void WriteTdReportJson(const parsers::TdReport& t, JsonWriter* w) {
+  JsonEmitter e(w);
+  w->StartObject();
+  EmitTdReport(t, &e);
+  w->EndObject();
+}
+
+void WriteQuoteVerificationMembers(const quote::QuoteVerification& v, JsonWriter* w) {
+  JsonEmitter e(w);
+  e.Str("verdict", v.pass ? "pass" : "fail");
+  w->Key("tcb_status");
+  if (v.tcb_status) {
+    std::string_view s = quote::TcbStatusName(*v.tcb_status);
+    w->String(s.data(), rapidjson::SizeType(s.size()));
+  } else {
+    w->Null();
+  }
+  w->Key("advisory_ids");
+  w->StartArray();
+  for (const std::string& a : v.tcb.advisory_ids) w->String(a.c_str());
+  w->EndArray();
+  e.Str("tcb_date", v.tcb.tcb_date);
+  e.Bool("authentic", v.authentic);
+  e.Str("at", crypto::FormatRfc3339(v.at));
+  if (v.pck && v.pck->has_sgx_extensions) {
+    e.Hex("fmspc", v.pck->fmspc);
+    e.Hex("pce_id", v.pck->pce_id);
+  }
+  e.Begin("tcb");
+  e.Str("platform_status", v.tcb.platform_status);
+  if (v.tcb.module_identity_id) e.Str("tdx_module_identity", *v.tcb.module_identity_id);
+  if (v.tcb.module_level) {
+    e.Str("tdx_module_status", v.tcb.module_level->tcb_status);
+    e.Uint("tdx_module_isvsvn", v.tcb.module_level->isv_svn);
+  }
+  if (v.tcb.qe_level) {
+    e.Str("qe_status", v.tcb.qe_level->tcb_status);
+    e.Uint("qe_level_isvsvn", v.tcb.qe_level->isv_svn);
+    e.Str("qe_tcb_date", v.tcb.qe_level->tcb_date);
+  }
+  e.End();
+  if (v.pck) {
+    const quote::PckInfo& p = *v.pck;
+    e.Begin("pck");
+    w->Key("chain_subjects");
+    w->StartArray();
+    for (const std::string& s : p.chain_subjects) w->String(s.c_str());
+    w->EndArray();
+    e.Str("pck_issuer", p.pck_issuer);
+    e.Str("pck_validity",
+          crypto::FormatRfc3339(p.not_before) + ".." + crypto::FormatRfc3339(p.not_after));
+    e.Str("chain_root_sha256", p.root_sha256);
+    e.Bool("chain_root_is_intel_sgx_root_ca", p.root_is_intel_sgx_root_ca);
+    if (p.has_sgx_extensions) {
+      e.Hex("fmspc", p.fmspc);
+      e.Hex("pce_id", p.pce_id);
+      w->Key("pck_cpusvn_components");
+      w->StartArray();
+      for (uint8_t c : p.cpu_svn_components) w->Uint(c);
+      w->EndArray();
+      e.Uint("pck_pcesvn", p.pce_svn);
+      w->Key("sgx_type");
+      w->Int(p.sgx_type);
+    }
+    e.End();
+  }
+  w->Key("checks");
+  w->StartArray();
+  for (const quote::Check& c : v.checks) {
+    w->StartObject();
+    e.Str("id", c.id);
+    e.Str("status", quote::CheckStatusName(c.status));
+    e.Str("detail", c.detail);
+    w->EndObject();
+  }
+  w->EndArray();
+}
+
+void WriteQuoteVerificationJson(const quote::QuoteVerification& v, JsonWriter* w) {
+  w->StartObject();
+  WriteQuoteVerificationMembers(v, w);
+  w->Key("quote");
+  WriteQuoteJson(v.quote, w);
+  w->EndObject();
+}
+
+std::string QuoteToJson(const parsers::Quote& q) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  WriteQuoteJson(q, &w);
+  return Finish(buf);
+}
+
+std::string TdReportToJson(const parsers::TdReport& t) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  WriteTdReportJson(t, &w);
+  return Finish(buf);
+}
+
+std::string QuoteVerificationToJson(const quote::QuoteVerification& v) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  WriteQuoteVerificationJson(v, &w);
+  return Finish(buf);
+}
+
+std::string QuoteToText(const parsers::Quote& q) {
+  std::string out;
+  TextEmitter e(&out);
+  EmitQuote(q, &e);
+  return out;
+}
+
+std::string TdReportToText(const parsers::TdReport& t) {
+  std::string out;
+  TextEmitter e(&out);
+  EmitTdReport(t, &e);
+  return out;
+}
+
+std::string QuoteVerificationToText(const quote::QuoteVerification& v) {
+  std::string out;
+  out += std::string("verdict: ") + (v.pass ? "pass" : "fail") + "\n";
+  out += "tcb_status: " +
+         std::string(v.tcb_status ? quote::TcbStatusName(*v.tcb_status) : "not evaluated") + "\n";
+  out += "advisory_ids:";
+  for (const std::string& a : v.tcb.advisory_ids) out += " " + a;
+  out += "\n";
+  if (!v.tcb.tcb_date.empty()) out += "tcb_date: " + v.tcb.tcb_date + "\n";
+  if (v.pck && v.pck->has_sgx_extensions) {
+    out += "fmspc: " + ToHex(v.pck->fmspc) + "\n";
+  }
+  out += "at: " + crypto::FormatRfc3339(v.at) + "\n";
+  out += "checks:\n";
+  for (const quote::Check& c : v.checks) {
+    std::string_view s = quote::CheckStatusName(c.status);
+    out += "  [" + std::string(s) + "] " + c.id + ": " + c.detail + "\n";
+  }
+  return out;
+}
+
+}  // namespace ccv::report

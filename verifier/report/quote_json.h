@@ -1,0 +1,45 @@
+// JSON and text renderings of decoded quotes, TD reports and quote
+// verification results (DESIGN §5: `quote verify --json` prints
+// {"verdict", "tcb_status", "advisory_ids", "checks", "quote", ...}).
+// Field names are the spec names in snake_case, as in the corpus's
+// quotes/fields/*.json. Reused by `ccverify verify` and `ccverify dump`.
+// Thread-safe: pure functions.
+#ifndef CCV_VERIFIER_REPORT_QUOTE_JSON_H_
+#define CCV_VERIFIER_REPORT_QUOTE_JSON_H_
+
+#include <string>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "parsers/td_report.h"
+#include "parsers/tdx_quote.h"
+#include "verifier/quote/quote_verifier.h"
+
+namespace ccv::report {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+// {"version": 4, "tee_type": "TDX", ..., "mrtd": "...", "rtmr0": ..., "qe_report": {...}}
+void WriteQuoteJson(const parsers::Quote& q, JsonWriter* w);
+// The 1024-byte TDREPORT's fields.
+void WriteTdReportJson(const parsers::TdReport& t, JsonWriter* w);
+// {"verdict", "tcb_status", "advisory_ids", "tcb_date", "fmspc", "pce_id",
+//  "at", "tcb": {...}, "pck": {...}, "checks": [...], "quote": {...}}
+void WriteQuoteVerificationJson(const quote::QuoteVerification& v, JsonWriter* w);
+// Only the verification members, without "quote" (for embedding).
+void WriteQuoteVerificationMembers(const quote::QuoteVerification& v, JsonWriter* w);
+
+// Convenience: whole documents as strings (with a trailing newline).
+std::string QuoteToJson(const parsers::Quote& q);
+std::string TdReportToJson(const parsers::TdReport& t);
+std::string QuoteVerificationToJson(const quote::QuoteVerification& v);
+
+// Human-readable renderings, one "name: value" line per field.
+std::string QuoteToText(const parsers::Quote& q);
+std::string TdReportToText(const parsers::TdReport& t);
+std::string QuoteVerificationToText(const quote::QuoteVerification& v);
+
+}  // namespace ccv::report
+
+#endif  // CCV_VERIFIER_REPORT_QUOTE_JSON_H_
