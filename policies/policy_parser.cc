@@ -653,7 +653,11 @@ bool IsKnownTcbStatus(const std::string& s) {
                                  "OutOfDate",
                                  "OutOfDateConfigurationNeeded",
                                  "Revoked",
-                                 "NotSupported"};
+                                 "TDRelaunchAdvised",
+                                 "TDRelaunchAdvisedConfigurationNeeded",
+                                 "NotSupported",
+                                 "TdxModuleMismatch",
+                                 "UnrecognizedStatus"};
   for (const char* n : kNames) {
     if (s == n) return true;
   }
