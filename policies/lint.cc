@@ -20,7 +20,7 @@ std::vector<LintFinding> LintPolicy(const Policy& p, const std::vector<UnknownKe
     out.push_back({s, std::move(code), pos, std::move(msg)});
   };
   for (const UnknownKey& k : unknown_keys) {
-    add(LintSeverity::kError, "unknown-key", k.pos, "unknown key '" + k.path + "' is ignored by nothing: remove or fix it");
+    add(LintSeverity::kError, "unknown-key", k.pos, "unknown key '" + k.path + "': verify rejects this policy; remove or fix it");
   }
   if (!p.expires) {
     add(LintSeverity::kWarning, "no-expiry", {}, "metadata.expires is not set: reference values never lapse");
