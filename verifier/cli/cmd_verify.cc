@@ -41,7 +41,8 @@ void AddEvidenceOptions(po::options_description* desc) {
       ("ccel-table", po::value<std::string>(), "ACPI CCEL table (overrides the bundle's)")
       ("ima", po::value<std::string>(), "IMA measurement list, ascii or binary")
       ("ima-register", po::value<std::string>(), "register IMA extends: rtmr2 or pcr10")
-      ("tpm-log", po::value<std::string>(), "TPM event log (binary_bios_measurements)");
+      ("tpm-log", po::value<std::string>(), "TPM event log (binary_bios_measurements)")
+      ("cel", po::value<std::string>(), "Canonical Event Log, TLV or JSON");
 }
 
 Result<EvidenceRequest> EvidenceFromOptions(const po::variables_map& vm) {
@@ -64,6 +65,7 @@ Result<EvidenceRequest> EvidenceFromOptions(const po::variables_map& vm) {
   file("ccel-table", &e.ccel_table);
   file("ima", &e.ima);
   file("tpm-log", &e.tpm_eventlog);
+  file("cel", &e.cel);
   file("collateral", &e.collateral);
   if (vm.count("ima-register")) {
     e.ima_register = vm["ima-register"].as<std::string>();
@@ -110,10 +112,14 @@ Result<EvidenceRequest> EvidenceFromOptions(const po::variables_map& vm) {
     req.options.root_ca_pem = std::move(pem);
   }
   if (req.source.empty()) {
-    if (!e.quote && !e.ccel_data && !e.ima && !e.tpm_eventlog) {
+    if (!e.quote && !e.ccel_data && !e.ima && !e.tpm_eventlog && !e.cel) {
       return Status(ErrorCode::kInvalidArgument, "no evidence: give BUNDLE_DIR or file flags");
     }
-    req.source = e.quote ? *e.quote : e.ccel_data ? *e.ccel_data : e.ima ? *e.ima : *e.tpm_eventlog;
+    req.source = e.quote       ? *e.quote
+                 : e.ccel_data ? *e.ccel_data
+                 : e.ima       ? *e.ima
+                 : e.cel       ? *e.cel
+                               : *e.tpm_eventlog;
   }
   return req;
 }
@@ -124,7 +130,8 @@ constexpr char kVerifyUsage[] =
     "usage: ccverify verify BUNDLE_DIR [--policy P.yaml] [--collateral F] [--at T] [--root-ca PEM]\n"
     "                [--nonce HEX [--user-data HEX] | --report-data HEX]\n"
     "                [--format text|json|junit] [--output F]\n"
-    "                [--quote F] [--ccel F] [--ccel-table F] [--ima F] [--ima-register R] [--tpm-log F]\n";
+    "                [--quote F] [--ccel F] [--ccel-table F] [--ima F] [--ima-register R] [--tpm-log F]\n"
+    "                [--cel F]\n";
 
 int Usage(const std::string& why, const po::options_description& desc) {
   std::ostringstream os;

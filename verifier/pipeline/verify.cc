@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "parsers/ccel.h"
+#include "parsers/cel.h"
 #include "parsers/chunked_source.h"
 #include "parsers/core/file_io.h"
 #include "parsers/core/hex.h"
@@ -15,6 +16,7 @@
 #include "verifier/bundle/report_data.h"
 #include "verifier/quote/collateral.h"
 #include "verifier/quote/quote_verifier.h"
+#include "verifier/replay/cel_replay.h"
 #include "verifier/replay/digest_check.h"
 #include "verifier/replay/ima_replay.h"
 #include "verifier/replay/tcg_replay.h"
@@ -210,6 +212,51 @@ Status CcelTableCheck(const bundle::Evidence& e, Facts* f) {
   return Status::Ok();
 }
 
+// --- CEL ---------------------------------------------------------------------
+
+Result<replay::RegisterSet> CelFacts(const std::string& path, Facts* f) {
+  CCV_ASSIGN_OR_RETURN(std::vector<cel::Record> records, replay::ReadCelFile(path));
+  auto r = replay::ReplayCel(records);
+  if (!r.ok()) return InFile(r.status(), path);
+  for (const cel::Record& rec : records) {
+    policy::EventFact fact;
+    fact.log = "cel";
+    fact.index = rec.recnum;
+    if (rec.index_type == cel::IndexType::kPcr && rec.index <= 23) {
+      fact.reg = "pcr" + std::to_string(rec.index);
+    } else if (rec.index_type == cel::IndexType::kCcmr && rec.index >= 1 && rec.index <= 4) {
+      fact.reg = "rtmr" + std::to_string(rec.index - 1);
+    }
+    fact.digests = rec.digests;
+    if (!rec.template_name.empty()) {
+      fact.type_name = rec.template_name;
+    } else {
+      fact.type = rec.event_type;
+      fact.type_name = std::string(parsers::EventTypeName(rec.event_type));
+      fact.text = parsers::EventText(rec.event_data);
+    }
+    f->events.push_back(std::move(fact));
+  }
+  f->event_log_present = true;
+  if (r->template_hashes_mismatched == 0) {
+    f->checks.push_back(MakeCheck("cel.template_hashes", Verdict::kPass,
+                                  std::to_string(r->template_hashes_verified) + " IMA template hash(es) verified"));
+  } else {
+    std::string list;
+    for (uint64_t n : r->mismatched_recnums) {
+      if (list.size() > 200) break;
+      list += (list.empty() ? "" : ", ") + std::string("cel#") + std::to_string(n);
+    }
+    f->checks.push_back(MakeCheck("cel.template_hashes", Verdict::kFail,
+                                  std::to_string(r->template_hashes_mismatched) +
+                                      " IMA record(s) whose digest is not the hash of their template data: " + list));
+  }
+  for (const auto& [name, banks] : r->registers.registers()) {
+    for (const auto& [alg, d] : banks) f->replayed.Set(name, d);
+  }
+  return r->registers;
+}
+
 // --- IMA -----------------------------------------------------------------------
 
 Status ImaFacts(const bundle::Evidence& e, const replay::RegisterSet& ccel_regs, bool have_ccel,
@@ -349,6 +396,16 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o) {
     CCV_ASSIGN_OR_RETURN(TcgLogOutcome out, ReplayLog(*e.tpm_eventlog, "tpm", replay::RegisterSpace::kTpmPcr, &f));
     tpm_regs = out.registers;
   }
+  if (e.cel) {
+    CCV_ASSIGN_OR_RETURN(replay::RegisterSet cel_regs, CelFacts(*e.cel, &f));
+    bool has_rtmr = false;
+    for (const auto& [name, banks] : cel_regs.registers()) has_rtmr |= name.rfind("rtmr", 0) == 0;
+    if (!have_ccel && has_rtmr) {
+      // A CEL of the CC measurement registers stands in for the CCEL.
+      ccel_regs = cel_regs;
+      have_ccel = true;
+    }
+  }
   std::optional<policy::RegisterComparison> rtmr2;
   if (e.ima) {
     CCV_RETURN_IF_ERROR(ImaFacts(e, have_ccel ? ccel_regs : tpm_regs, have_ccel, &f, &rtmr2));
@@ -369,10 +426,10 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o) {
         c.replayed = ToHex(d.span());
         c.quoted = ToHex(f.quote.rtmr[i]);
         c.matches = c.replayed == c.quoted;
-        c.detail = c.matches ? (v ? "the CCEL replay reproduces the quoted value"
-                                  : "no CCEL event extends it; the quote holds zero")
-                             : (v ? "the CCEL replay differs from the quoted value"
-                                  : "no CCEL event extends it, but the quote holds a non-zero value");
+        c.detail = c.matches ? (v ? "the event log replay reproduces the quoted value"
+                                  : "no logged event extends it; the quote holds zero")
+                             : (v ? "the event log replay differs from the quoted value"
+                                  : "no logged event extends it, but the quote holds a non-zero value");
         if (!v) f.replayed.Set(reg, d);
       }
       f.comparisons.push_back(c);

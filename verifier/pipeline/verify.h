@@ -8,6 +8,7 @@
 // Check ids: quote.present, quote.tee, quote.collateral, quote.<verifier
 // check> (quote_signature, pck_chain, tcb_status, ... see quote_verifier.h),
 // report_data.binding, ccel.table, ccel.event_digests, tpm.event_digests,
+// cel.template_hashes,
 // replay.rtmr0..3, ima.template_hashes, ima.boot_aggregate.
 //
 // Errors (non-OK Status) mean the evidence could not be read: a missing or

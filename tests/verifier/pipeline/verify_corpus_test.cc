@@ -362,5 +362,24 @@ TEST(VerifyPipelineTest, MissingAndMalformedFilesAreInputErrors) {
   EXPECT_FALSE(policy::Evaluate(nullptr, *f, {0}).Passed());
 }
 
+TEST(VerifyPipelineTest, CelEventsAndRegistersAreFacts) {
+  CCV_REQUIRE_CORPUS(corpus);
+  auto expected = ::ccv::testing::ReadJson(corpus / "expected/cel/confidential-space-tdx.cel.json");
+  ASSERT_TRUE(expected.IsObject());
+  bundle::Evidence e;
+  e.cel = (corpus / "cel/confidential-space-tdx.cel").string();
+  auto f = CollectFacts(e, {0, std::nullopt, false});
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_TRUE(f->event_log_present);
+  EXPECT_EQ(f->events.size(), expected["records"].GetUint64());
+  auto v = f->replayed.Get("rtmr3", HashAlg::kSha384);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(ToHex(v->span()), Str(expected["registers"]["rtmr3"]["sha384"]));
+  EXPECT_EQ(f->events[0].Pointer(), "cel#" + std::to_string(f->events[0].index));
+  EXPECT_EQ(f->events[0].reg, "rtmr3");
+  // Without a quote nothing is authenticated.
+  EXPECT_EQ(FailingChecks(f->checks), (std::set<std::string>{"quote.present"}));
+}
+
 }  // namespace
 }  // namespace ccv::pipeline
