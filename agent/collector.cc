@@ -276,8 +276,6 @@ std::string EvidenceJson(const Evidence& e) {
     w.Key("user_data");
     w.String(ToHex(*e.user_data).c_str());
   }
-  w.Key("report_data");
-  w.String(ToHex(e.report_data).c_str());
   w.Key("collected_at");
   w.String(e.collected_at.c_str());
   w.EndObject();
