@@ -33,6 +33,7 @@ constexpr Command kCommands[] = {
     {"replay", RunReplay, "replay event logs into registers (--ccel, --tpm-log)"},
     {"dump", RunDump, "print every record of a log, quote or TD report"},
     {"quote verify", RunQuoteVerify, "verify a DCAP quote against collateral (TCB status)"},
+    {"containers", RunContainers, "per-pod and per-container view of an ima-cgpath list"},
 };
 
 void PrintUsage(FILE* out) {
