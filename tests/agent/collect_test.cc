@@ -399,6 +399,26 @@ TEST(AgentCliTest, UsageErrorsExitWithTwoAndWriteNothing) {
   fs::remove_all(work);
 }
 
+TEST(AgentCliTest, BinaryNeedsLibcryptoAndTheCRuntimeOnly) {
+  RunResult r = RunCommand({"readelf", "-d", AgentBinary().string()});
+  if (r.exit_code == 127) GTEST_SKIP() << "readelf not installed";
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<std::string> allowed = {"libcrypto.so", "libstdc++.so", "libm.so",
+                                            "libgcc_s.so", "libc.so", "ld-linux"};
+  size_t needed = 0;
+  for (size_t pos = r.out.find("(NEEDED)"); pos != std::string::npos;
+       pos = r.out.find("(NEEDED)", pos + 1)) {
+    size_t open = r.out.find('[', pos), close = r.out.find(']', open);
+    std::string lib = r.out.substr(open + 1, close - open - 1);
+    bool ok = false;
+    for (const std::string& a : allowed) ok = ok || lib.rfind(a, 0) == 0;
+    EXPECT_TRUE(ok) << "ccverify-agent needs " << lib;
+    ++needed;
+  }
+  // A static build (CCV_AGENT_STATIC) needs nothing at all.
+  EXPECT_LE(needed, allowed.size());
+}
+
 TEST(ReportDataTest, IsSha512OfNonceThenUserData) {
   // Independent value: SHA-512 of the empty string (FIPS 180-2 test vector).
   EXPECT_EQ(ToHex(ReportDataFor({}, {})),
