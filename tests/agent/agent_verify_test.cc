@@ -6,6 +6,9 @@
 //   * The real ccapi-td quote: verify evaluates the bundle (exit 1, not an
 //     input error) and finds the replayed RTMRs equal to the quote's; the
 //     quote itself is not trusted (its chain does not end at Intel's root).
+//   * The real gcp-cos113 TD (its own ACPI table, CCEL and Intel-signed quote
+//     with collateral): verify passes against the Intel root, and the CC-API
+//     over the bundle replays to the quote's RTMRs.
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -18,6 +21,7 @@
 #include "tests/agent/fake_guest.h"
 #include "tests/testing/corpus.h"
 #include "tests/testing/quote_pki.h"
+#include "verifier/ccapi/bundle_cc_api.h"
 #include "verifier/quote/collateral.h"
 
 namespace ccv::agent {
@@ -158,6 +162,55 @@ TEST_F(AgentVerifyTest, CcapiTdBundleIsEvaluatedAndItsReplayMatchesTheQuote) {
   ASSERT_FALSE(report.HasParseError()) << v.out << v.err;
   EXPECT_STREQ(report["verdict"].GetString(), "fail");
   ExpectReplayMatchesQuote(report);
+}
+
+TEST_F(AgentVerifyTest, GcpCos113GuestGivesATrustedBundle) {
+  fs::path gcp = ev_.parent_path() / "gcp-cos113";
+  fs::path root = work_ / "gcp-guest";
+  WriteAll(root / kFakeCcelTable, ReadAll(gcp / "ccel.table.bin"));
+  WriteAll(root / kFakeCcelData, ReadAll(gcp / "ccel.bin"));
+  fs::create_directories(root / kFakeTsmReport);
+  RunResult c;
+  {
+    FakeTsm tsm(root / kFakeTsmReport, ReadAll(gcp / "quote.bin"));
+    c = RunCommand({(BinaryDir() / "ccverify-agent").string(), "collect", "--root",
+                    root.string(), "--out", bundle().string()});
+  }
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_EQ(ReadAll(bundle() / "CCEL"), ReadAll(gcp / "ccel.table.bin"));
+
+  // This platform puts the 64-byte nonce itself into REPORTDATA (nonce.bin).
+  std::vector<uint8_t> nonce = ReadAll(gcp / "nonce.bin");
+  ASSERT_EQ(nonce.size(), 64u);
+  RunResult v = Verify({"--collateral", (gcp / "collateral.json").string(), "--at",
+                        "2025-10-20T00:00:00Z", "--report-data", ToHex(nonce)});
+  rapidjson::Document report = ParseJson(v.out);
+  ASSERT_FALSE(report.HasParseError()) << v.out << v.err;
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  EXPECT_STREQ(report["verdict"].GetString(), "pass");
+  for (const char* reg : {"rtmr0", "rtmr1", "rtmr2"}) {
+    EXPECT_TRUE(report["replay"]["matches_quote"][reg].GetBool()) << reg;
+  }
+
+  // The CC-API over the same bundle.
+  auto api = verifier::BundleCcApi::Open(bundle().string());
+  ASSERT_TRUE(api.ok()) << api.status().ToString();
+  auto events = (*api)->GetCcEventlog();
+  ASSERT_TRUE(events.ok());
+  auto replay = (*api)->ReplayCcEventlog(*events);
+  ASSERT_TRUE(replay.ok());
+  auto bytes = ReadAll(gcp / "expected.json");
+  rapidjson::Document want;
+  want.Parse(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  for (uint32_t i = 0; i < 3; ++i) {
+    std::string reg = "rtmr" + std::to_string(i);
+    EXPECT_EQ(ToHex(replay->at(i).at(HashAlg::kSha384).span()),
+              want["quote"][reg.c_str()].GetString())
+        << reg;
+    EXPECT_EQ(ToHex((*api)->GetCcMeasurement(i, HashAlg::kSha384)->span()),
+              want["quote"][reg.c_str()].GetString())
+        << reg;
+  }
 }
 
 }  // namespace
