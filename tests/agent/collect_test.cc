@@ -1,6 +1,10 @@
 // ccverify-agent collect against fake guest trees: the binary is run as a
 // subprocess with --root, the fake configfs-tsm served by a thread here.
+#include <signal.h>
+#include <spawn.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <memory>
@@ -295,6 +299,33 @@ TEST_F(CollectTest, ChangedGenerationIsAnErrorAndLeavesNoBundle) {
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.err.find("generation"), std::string::npos) << r.err;
   ExpectNoBundle();
+  ExpectNoTsmEntryLeft();
+}
+
+TEST_F(CollectTest, TerminationDuringTheQuoteWaitsForACompleteBundle) {
+  StartTsm(quote_);
+  tsm_->Hold();
+  std::string agent = AgentBinary().string(), root = root_.string(), out_dir = out().string();
+  std::vector<char*> argv = {agent.data(), const_cast<char*>("collect"),
+                             const_cast<char*>("--root"), root.data(),
+                             const_cast<char*>("--out"), out_dir.data(), nullptr};
+  pid_t pid = -1;
+  ASSERT_EQ(::posix_spawn(&pid, agent.c_str(), nullptr, nullptr, argv.data(), environ), 0);
+  // Wait until the agent has written its inblob and waits for the outblob.
+  for (int i = 0; i < 5000 && tsm_->inblobs().empty(); ++i) ::usleep(1000);
+  ASSERT_EQ(tsm_->inblobs().size(), 1u);
+  ASSERT_EQ(::kill(pid, SIGTERM), 0);
+  ::usleep(20000);
+  tsm_->Release();
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  tsm_->Stop();
+  // The agent finished the bundle, then honoured the request.
+  ASSERT_TRUE(WIFSIGNALED(status)) << status;
+  EXPECT_EQ(WTERMSIG(status), SIGTERM);
+  EXPECT_EQ(ListNames(out_parent_), std::vector<std::string>{"bundle"});
+  EXPECT_EQ(ReadAll(out() / "quote.bin"), quote_);
+  EXPECT_TRUE(fs::exists(out() / "evidence.json"));
   ExpectNoTsmEntryLeft();
 }
 
