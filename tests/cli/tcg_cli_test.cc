@@ -157,6 +157,47 @@ TEST(TcgCliTest, AcpiTableDumpMatchesTheExpectedFields) {
   }
 }
 
+// The IMA list continues from the firmware log: RTMR2 after the CCEL (cc-api
+// TDX), PCR10 with boot_aggregate from the TPM log's PCRs; CEL alone.
+TEST(TcgCliTest, ReplayChainsImaAfterTheFirmwareLogAndReadsCel) {
+  CCV_REQUIRE_CORPUS(corpus);
+  struct Case {
+    std::string args, expected;
+  } cases[] = {
+      {"--ccel " + (corpus / "evidence/ccapi-td/ccel_data.bin").string() + " --ima " +
+           (corpus / "evidence/ccapi-td/ascii_runtime_measurements").string(),
+       "expected/evidence/ccapi-td/ascii_runtime_measurements.json"},
+      {"--tpm-log " + (corpus / "tcg/ima-evm-utils-test-bios.bin").string() + " --ima " +
+           (corpus / "ima/ima-evm-utils-test.ascii").string(),
+       "expected/ima/ima-evm-utils-test.ascii.json"},
+      {"--ima " + (corpus / "ima/raspberrypi-ima-ng.bin").string(),
+       "expected/ima/raspberrypi-ima-ng.bin.json"},
+      {"--cel " + (corpus / "cel/confidential-space-tdx.cel").string(),
+       "expected/cel/confidential-space-tdx.cel.json"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.args);
+    RunResult r = RunCcverify("replay " + c.args + " --json");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    rapidjson::Document got = Json(r.out);
+    rapidjson::Document want = JsonFile(corpus / c.expected);
+    for (auto it = want["registers"].MemberBegin(); it != want["registers"].MemberEnd(); ++it) {
+      ASSERT_TRUE(got["registers"].HasMember(it->name)) << it->name.GetString();
+      EXPECT_TRUE(got["registers"][it->name] == it->value) << it->name.GetString();
+    }
+    const auto& last = got["logs"][got["logs"].Size() - 1];
+    EXPECT_EQ(last["template_hashes_mismatched"].GetUint64(), 0u);
+    if (std::string(last["option"].GetString()) == "ima") {
+      EXPECT_GT(last["template_hashes_verified"].GetUint64(), 0u);
+    }
+  }
+  RunResult boot = RunCcverify("replay " + cases[1].args + " --json");
+  rapidjson::Document b = Json(boot.out);
+  const auto& logs = b["logs"];
+  EXPECT_EQ(std::string(logs[logs.Size() - 1]["boot_aggregate"].GetString()), "match");
+  EXPECT_EQ(RunCcverify("replay --ima x --ima-register rtmr9").exit_code, 2);
+}
+
 TEST(TcgCliTest, UsageErrorsExitTwo) {
   EXPECT_EQ(RunCcverify("replay").exit_code, 2);
   EXPECT_EQ(RunCcverify("replay --no-such-flag").exit_code, 2);
