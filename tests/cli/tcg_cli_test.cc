@@ -136,6 +136,10 @@ TEST(TcgCliTest, InvalidCorpusFilesExitThreeNamingTheOffset) {
       EXPECT_NE(r.err.find(f), std::string::npos) << r.err;
     }
   }
+  RunResult table =
+      RunCcverify("replay --ccel " + (corpus / "evidence/gcp-cos113/ccel.table.bin").string());
+  EXPECT_EQ(table.exit_code, 3);
+  EXPECT_NE(table.err.find("offset 0"), std::string::npos) << table.err;
   RunResult bogus = RunCcverify("replay --tpm-log " + (corpus / "tcg/invalid/keylime-bogus.bin").string());
   EXPECT_NE(bogus.err.find("offset 28"), std::string::npos) << bogus.err;
 }
