@@ -1,18 +1,16 @@
 // ccverify replay [--ccel F] [--tpm-log F] [--ima F] [--ima-register rtmr2|pcr10]
-//                 [--cel F] [--json]   (DESIGN §5)
+//                 [--cel F] [--quote Q] [--json]   (DESIGN §5)
 //
 // Replays each given log from its file (streamed in 1 MiB chunks) and prints
-// the registers, the record counts and the event-digest check counts. The IMA
-// list continues from the firmware logs' registers: RTMR2 after the CCEL
-// (cc-api TDX kernels) or PCR10 (TPM hosts, whose PCR0-9 from --tpm-log feed
-// the boot_aggregate check). IMA template hashes and CEL IMA_TEMPLATE digests
-// count as digest checks. Exit
+// the registers, the record counts and the event-digest check counts. Exit
 // codes: 0 replayed, 2 usage, 3 input error (the message names the file, the
 // offset and what was expected). Replay reports; it does not judge: digest
 // mismatches are counted, the verdict is `verify`'s.
 #include <cstdio>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <boost/program_options.hpp>
@@ -23,11 +21,10 @@
 #include "parsers/core/hex.h"
 #include "parsers/log_detect.h"
 #include "parsers/tcg_event_log.h"
+#include "verifier/cli/cmd_ima.h"
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
 #include "verifier/cli/file_source.h"
-#include "verifier/replay/cel_replay.h"
-#include "verifier/replay/ima_replay.h"
 #include "verifier/replay/tcg_replay.h"
 #include "verifier/report/event_json.h"
 
@@ -36,22 +33,11 @@ namespace {
 
 namespace po = boost::program_options;
 
-// One replayed TCG-family input.
+// One replayed input. Other log kinds (IMA, CEL) add their own step kinds.
 struct LogReplay {
   std::string option;  // "ccel", "tpm_log"
   std::string file;
   replay::TcgReplayResult result;
-};
-
-// Everything the command prints, summed over the inputs.
-struct Totals {
-  replay::RegisterSet registers;
-  replay::ReplayCounts counts;
-  replay::DigestCheckCounts checks;
-  std::optional<replay::ImaReplayResult> ima;
-  std::string ima_file, ima_register;
-  std::optional<replay::CelReplayResult> cel;
-  std::string cel_file;
 };
 
 Result<LogReplay> ReplayFile(const std::string& option, const std::string& path,
@@ -96,10 +82,31 @@ std::string EndText(const replay::TcgReplayResult& r) {
   return "";
 }
 
-void PrintText(const std::vector<LogReplay>& logs, const Totals& t) {
-  const replay::RegisterSet& regs = t.registers;
-  const replay::ReplayCounts& counts = t.counts;
-  const replay::DigestCheckCounts& checks = t.checks;
+// Steps after the boot logs: the IMA list, a CEL file, and the quote the
+// registers are compared with.
+struct LaterSteps {
+  std::optional<ImaStep> ima;
+  std::optional<CelStep> cel;
+  std::optional<replay::RegisterSet> quoted;
+};
+
+// Quoted RTMR -> whether the replay gives it (an unextended register is zero).
+std::vector<std::pair<std::string, bool>> QuoteMatches(const replay::RegisterSet& regs,
+                                                       const replay::RegisterSet& quoted) {
+  std::vector<std::pair<std::string, bool>> out;
+  for (const auto& [name, banks] : quoted.registers()) {
+    if (name == "mrtd") continue;
+    for (const auto& [alg, d] : banks) {
+      std::optional<Digest> got = regs.Get(name, alg);
+      out.emplace_back(name, (got ? *got : Digest::Zero(alg)) == d);
+    }
+  }
+  return out;
+}
+
+void PrintText(const std::vector<LogReplay>& logs, const replay::RegisterSet& regs,
+               const replay::ReplayCounts& counts, const replay::DigestCheckCounts& checks,
+               const LaterSteps& later) {
   for (const LogReplay& l : logs) {
     std::string banks;
     if (l.result.spec_id) {
@@ -118,24 +125,8 @@ void PrintText(const std::vector<LogReplay>& logs, const Totals& t) {
                 static_cast<unsigned long long>(l.result.counts.records),
                 EndText(l.result).c_str());
   }
-  if (t.ima) {
-    std::printf("--ima %s: %llu entries into %s, %llu violations, template hashes %llu "
-                "verified / %llu mismatched",
-                t.ima_file.c_str(), static_cast<unsigned long long>(t.ima->entries),
-                t.ima_register.c_str(), static_cast<unsigned long long>(t.ima->violations),
-                static_cast<unsigned long long>(t.ima->hashes_verified),
-                static_cast<unsigned long long>(t.ima->hashes_mismatched));
-    if (t.ima->boot_aggregate.status != replay::CheckStatus::kNotChecked) {
-      std::printf(", boot_aggregate %s",
-                  std::string(replay::CheckStatusName(t.ima->boot_aggregate.status)).c_str());
-    }
-    std::printf("\n");
-  }
-  if (t.cel) {
-    std::printf("--cel %s: %llu records, %llu not extended\n", t.cel_file.c_str(),
-                static_cast<unsigned long long>(t.cel->records),
-                static_cast<unsigned long long>(t.cel->not_extended));
-  }
+  if (later.ima) PrintImaStepText(*later.ima);
+  if (later.cel) PrintCelStepText(*later.cel);
   std::printf("\nregisters:\n");
   if (regs.empty()) std::printf("  (none extended)\n");
   for (const auto& [name, b] : regs.registers()) {
@@ -157,12 +148,18 @@ void PrintText(const std::vector<LogReplay>& logs, const Totals& t) {
               static_cast<unsigned long long>(checks.verified),
               static_cast<unsigned long long>(checks.mismatched),
               static_cast<unsigned long long>(checks.not_checkable));
+  if (later.quoted) {
+    std::printf("quote:");
+    for (const auto& [name, ok] : QuoteMatches(regs, *later.quoted)) {
+      std::printf(" %s %s", name.c_str(), ok ? "matches" : "DIFFERS");
+    }
+    std::printf("\n");
+  }
 }
 
-void PrintJson(const std::vector<LogReplay>& logs, const Totals& t) {
-  const replay::RegisterSet& regs = t.registers;
-  const replay::ReplayCounts& counts = t.counts;
-  const replay::DigestCheckCounts& checks = t.checks;
+void PrintJson(const std::vector<LogReplay>& logs, const replay::RegisterSet& regs,
+               const replay::ReplayCounts& counts, const replay::DigestCheckCounts& checks,
+               const LaterSteps& later) {
   char buf[65536];
   rapidjson::FileWriteStream os(stdout, buf, sizeof(buf));
   rapidjson::PrettyWriter<rapidjson::FileWriteStream> w(os);
@@ -201,43 +198,18 @@ void PrintJson(const std::vector<LogReplay>& logs, const Totals& t) {
     report::WriteDigestCheckCountsJson(l.result.digest_checks, w);
     w.EndObject();
   }
-  if (t.ima) {
-    w.StartObject();
-    w.Key("option");
-    w.String("ima");
-    w.Key("file");
-    report::WriteStr(t.ima_file, w);
-    w.Key("register");
-    report::WriteStr(t.ima_register, w);
-    w.Key("entries");
-    w.Uint64(t.ima->entries);
-    w.Key("violations");
-    w.Uint64(t.ima->violations);
-    w.Key("template_hashes_verified");
-    w.Uint64(t.ima->hashes_verified);
-    w.Key("template_hashes_mismatched");
-    w.Uint64(t.ima->hashes_mismatched);
-    w.Key("boot_aggregate");
-    report::WriteStr(replay::CheckStatusName(t.ima->boot_aggregate.status), w);
-    w.EndObject();
-  }
-  if (t.cel) {
-    w.StartObject();
-    w.Key("option");
-    w.String("cel");
-    w.Key("file");
-    report::WriteStr(t.cel_file, w);
-    w.Key("records");
-    w.Uint64(t.cel->records);
-    w.Key("not_extended");
-    w.Uint64(t.cel->not_extended);
-    w.Key("template_hashes_verified");
-    w.Uint64(t.cel->template_hashes_verified);
-    w.Key("template_hashes_mismatched");
-    w.Uint64(t.cel->template_hashes_mismatched);
-    w.EndObject();
-  }
+  if (later.ima) WriteImaStepJson(*later.ima, w);
+  if (later.cel) WriteCelStepJson(*later.cel, w);
   w.EndArray();
+  if (later.quoted) {
+    w.Key("matches_quote");
+    w.StartObject();
+    for (const auto& [name, ok] : QuoteMatches(regs, *later.quoted)) {
+      report::WriteKey(name, w);
+      w.Bool(ok);
+    }
+    w.EndObject();
+  }
   w.EndObject();
   os.Put('\n');
   os.Flush();
@@ -246,7 +218,7 @@ void PrintJson(const std::vector<LogReplay>& logs, const Totals& t) {
 void Usage(FILE* out, const po::options_description& desc) {
   std::fprintf(out,
                "usage: ccverify replay [--ccel F] [--tpm-log F] [--ima F] "
-               "[--ima-register rtmr2|pcr10] [--cel F] [--json]\n");
+               "[--ima-register rtmr2|pcr10] [--cel F] [--quote Q] [--json]\n");
   std::ostringstream s;
   s << desc;
   std::fputs(s.str().c_str(), out);
@@ -259,10 +231,14 @@ int RunReplay(const Args& args) {
   desc.add_options()("help,h", "show this help")(
       "ccel", po::value<std::string>(), "TDX CCEL log area (MR index 1..4 = RTMR0..3)")(
       "tpm-log", po::value<std::string>(), "TPM event log (binary_bios_measurements)")(
-      "ima", po::value<std::string>(), "IMA measurement list (ascii or binary)")(
+      "ima", po::value<std::string>(),
+      "IMA list (ascii or binary_runtime_measurements), replayed after the boot logs")(
       "ima-register", po::value<std::string>(),
-      "register the IMA list extends: rtmr2 (default with --ccel) or pcr10")(
-      "cel", po::value<std::string>(), "Canonical Event Log (TLV or JSON)")(
+      "register IMA extends: pcr10 (TPM) or rtmr2 (cc-api TDX); default from the list")(
+      "ima-big-endian", "the IMA list comes from a big-endian kernel (no ima_canonical_fmt)")(
+      "cel", po::value<std::string>(), "TCG Canonical Event Log (TLV or JSON)")(
+      "quote", po::value<std::string>(),
+      "TDX quote: compare RTMRs, MRTD for boot_aggregate, IMA entries added after it")(
       "json", "print JSON (DESIGN §5)");
   po::variables_map vm;
   try {
@@ -296,78 +272,61 @@ int RunReplay(const Args& args) {
     if (!r.ok()) return ReportError(r.status());
     logs.push_back(std::move(r).value());
   }
-  Totals t;
+  replay::RegisterSet regs;
+  replay::ReplayCounts counts;
+  replay::DigestCheckCounts checks;
   for (const LogReplay& l : logs) {
-    Merge(l.result.registers, &t.registers);
-    t.counts.records += l.result.counts.records;
-    t.counts.extended += l.result.counts.extended;
-    t.counts.no_action += l.result.counts.no_action;
-    t.counts.not_replayed += l.result.counts.not_replayed;
-    t.counts.unhashable_digests += l.result.counts.unhashable_digests;
-    t.checks.verified += l.result.digest_checks.verified;
-    t.checks.mismatched += l.result.digest_checks.mismatched;
-    t.checks.not_checkable += l.result.digest_checks.not_checkable;
+    Merge(l.result.registers, &regs);
+    counts.records += l.result.counts.records;
+    counts.extended += l.result.counts.extended;
+    counts.no_action += l.result.counts.no_action;
+    counts.not_replayed += l.result.counts.not_replayed;
+    counts.unhashable_digests += l.result.counts.unhashable_digests;
+    checks.verified += l.result.digest_checks.verified;
+    checks.mismatched += l.result.digest_checks.mismatched;
+    checks.not_checkable += l.result.digest_checks.not_checkable;
   }
-  if (vm.count("ima")) {
-    std::string reg = vm.count("ima-register") ? vm["ima-register"].as<std::string>()
-                      : vm.count("ccel")       ? "rtmr2"
-                                               : "pcr10";
-    replay::ImaReplayOptions o;
-    if (reg == "rtmr2") {
-      o.register_kind = replay::ImaRegisterKind::kRtmr;
-    } else if (reg == "pcr10") {
-      o.register_kind = replay::ImaRegisterKind::kPcr;
-      // TPM hosts: PCR0-9 of the firmware log give boot_aggregate.
-      if (vm.count("tpm-log")) o.boot_registers = t.registers;
-    } else {
-      std::fprintf(stderr, "ccverify replay: --ima-register must be rtmr2 or pcr10\n");
+  LaterSteps later;
+  if (vm.count("ima-register")) {
+    Result<replay::ImaRegisterKind> k = ParseImaRegister(vm["ima-register"].as<std::string>());
+    if (!k.ok()) {
+      std::fprintf(stderr, "ccverify replay: %s\n", k.status().message().c_str());
       return kExitUsage;
     }
-    // The list continues from the firmware log's value of its register.
-    for (const auto& [name, banks] : t.registers.registers()) {
-      if (name != reg) continue;
-      for (const auto& [alg, d] : banks) o.initial.Set(name, d);
-    }
-    Result<replay::ImaReplayResult> r =
-        replay::ReplayImaFile(vm["ima"].as<std::string>(), ima::ReadOptions{}, o);
-    if (!r.ok()) {
-      Status st = r.status();
-      return ReportError(st.file().empty() ? st.WithFile(vm["ima"].as<std::string>()) : st);
-    }
-    Merge(r->registers, &t.registers);
-    t.counts.records += r->entries;
-    t.counts.extended += r->entries;
-    t.checks.verified += r->hashes_verified;
-    t.checks.mismatched += r->hashes_mismatched;
-    t.checks.not_checkable += r->entries - r->hashes_verified - r->hashes_mismatched;
-    t.ima = std::move(r).value();
-    t.ima_file = vm["ima"].as<std::string>();
-    t.ima_register = reg;
+  }
+  if (vm.count("quote")) {
+    Result<replay::RegisterSet> q = QuoteRegisters(vm["quote"].as<std::string>());
+    if (!q.ok()) return ReportError(q.status());
+    later.quoted = std::move(q).value();
+  }
+  if (vm.count("ima")) {
+    Result<ImaStep> s = ReplayImaStep(
+        vm["ima"].as<std::string>(),
+        vm.count("ima-register") ? vm["ima-register"].as<std::string>() : std::string(), regs,
+        later.quoted.value_or(replay::RegisterSet()), vm.count("ima-big-endian") != 0);
+    if (!s.ok()) return ReportError(s.status());
+    const replay::ImaReplayResult& r = s->result;
+    Merge(r.registers, &regs);
+    counts.records += r.entries;
+    counts.extended += r.entries;
+    checks.verified += r.hashes_verified;
+    checks.mismatched += r.hashes_mismatched;
+    later.ima = std::move(s).value();
   }
   if (vm.count("cel")) {
-    const std::string& path = vm["cel"].as<std::string>();
-    Result<std::vector<cel::Record>> records = replay::ReadCelFile(path);
-    if (!records.ok()) {
-      Status st = records.status();
-      return ReportError(st.file().empty() ? st.WithFile(path) : st);
-    }
-    Result<replay::CelReplayResult> r = replay::ReplayCel(*records);
-    if (!r.ok()) return ReportError(r.status().WithFile(path));
-    Merge(r->registers, &t.registers);
-    t.counts.records += r->records;
-    t.counts.extended += r->records - r->not_extended;
-    t.counts.not_replayed += r->not_extended;
-    t.checks.verified += r->template_hashes_verified;
-    t.checks.mismatched += r->template_hashes_mismatched;
-    t.checks.not_checkable +=
-        r->records - r->template_hashes_verified - r->template_hashes_mismatched;
-    t.cel = std::move(r).value();
-    t.cel_file = path;
+    Result<CelStep> s = ReplayCelStep(vm["cel"].as<std::string>());
+    if (!s.ok()) return ReportError(s.status());
+    Merge(s->result.registers, &regs);
+    counts.records += s->result.records;
+    counts.extended += s->result.records - s->result.not_extended;
+    checks.verified += s->result.template_hashes_verified;
+    checks.mismatched += s->result.template_hashes_mismatched;
+    later.cel = std::move(s).value();
   }
   if (vm.count("json")) {
-    PrintJson(logs, t);
+    PrintJson(logs, regs, counts, checks, later);
   } else {
-    PrintText(logs, t);
+    PrintText(logs, regs, counts, checks, later);
   }
   return kExitTrusted;
 }
