@@ -252,3 +252,41 @@ TEST(CelTest, DetectEncodingRejectsOtherBytes) {
 
 }  // namespace
 }  // namespace ccv::cel
+
+namespace ccv::cel {
+namespace {
+
+TEST(CelMutationTest, RandomlyDamagedTlvAndJsonFailCleanly) {
+  std::vector<uint8_t> tlv = WriteTlv(Sample());
+  std::string json = WriteJson(Sample());
+  uint64_t state = 99;
+  auto rnd = [&]() {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return state >> 33;
+  };
+  int errors = 0;
+  for (int iter = 0; iter < 3000; ++iter) {
+    std::vector<uint8_t> t = tlv;
+    std::string j = json;
+    size_t a = rnd() % t.size(), b = rnd() % j.size();
+    if (rnd() % 2) {
+      t[a] = uint8_t(rnd());
+      j[b] = char(rnd());
+    } else {
+      t.resize(a);
+      j.resize(b);
+    }
+    auto rt = ParseTlv(t);
+    if (!rt.ok()) {
+      ++errors;
+      ASSERT_TRUE(rt.status().offset().has_value()) << rt.status().ToString();
+      EXPECT_LE(*rt.status().offset(), t.size());
+    }
+    auto rj = ParseJson(j);
+    if (!rj.ok()) ++errors;
+  }
+  EXPECT_GT(errors, 2000);
+}
+
+}  // namespace
+}  // namespace ccv::cel
