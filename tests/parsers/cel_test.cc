@@ -16,7 +16,7 @@ std::string Tlv(uint8_t type, const std::string& v) {
 }
 std::string Be(uint64_t v, size_t n) {
   std::string s(n, '\0');
-  for (size_t i = 0; i < n; ++i) s[n - 1 - i] = char(v >> (8 * i));
+  for (size_t i = 0; i < n && i < 8; ++i) s[n - 1 - i] = char(v >> (8 * i));
   return s;
 }
 std::string Sha256Digest(uint8_t fill) { return Tlv(0x0b, std::string(32, char(fill))); }
