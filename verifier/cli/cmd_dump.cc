@@ -24,6 +24,7 @@
 #include "parsers/log_detect.h"
 #include "parsers/tcg_event_log.h"
 #include "parsers/uefi_event.h"
+#include "verifier/cli/cmd_quote.h"
 #include "verifier/cli/cmd_ima.h"
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
@@ -45,7 +46,6 @@ struct DumpInput {
   std::string to;  // "", "cel-json" or "cel-tlv": convert instead of printing
 };
 
-using JsonWriter = rapidjson::Writer<rapidjson::FileWriteStream>;
 
 // Buffered stdout for the text form.
 class Out {
@@ -101,13 +101,12 @@ int DumpTcg(const DumpInput& in) {
   if (!in.to.empty()) return DumpTcgAsCel(in.path, ccel, in.to);
   replay::RegisterSpace space = ccel ? replay::RegisterSpace::kCcMr : replay::RegisterSpace::kTpmPcr;
   parsers::TcgEventReader reader(in.source, parsers::TcgReadOptions{.ccel = ccel});
-  crypto::Hasher hasher;
+  replay::BankHashers hasher;
   Status error;
   uint64_t records = 0;
 
-  char jbuf[65536];
-  rapidjson::FileWriteStream os(stdout, jbuf, sizeof(jbuf));
-  JsonWriter w(os);
+  report::JsonFileStream os(stdout);
+  report::FastJsonWriter w(os);
   Out out;
   std::string text;
   if (in.json) {
@@ -273,6 +272,12 @@ int DumpCcelTable(const DumpInput& in) {
   return kExitTrusted;
 }
 
+// Quotes and TD reports are small: read whole, rendered by cmd_quote.
+int DumpQuote(const DumpInput& in) {
+  Result<std::vector<uint8_t>> data = ReadFileBytes(in.path, uint64_t{16} << 20);
+  if (!data.ok()) return ReportError(data.status());
+  return DumpQuoteBytes(*data, in.path, in.json);
+}
 int DumpIma(const DumpInput& in) { return DumpImaFile(in.path, in.json, in.to); }
 int DumpCel(const DumpInput& in) { return DumpCelFile(in.path, in.json, in.to); }
 
@@ -282,11 +287,19 @@ struct Dumper {
 };
 
 // One entry per supported format; other formats add theirs.
+int DumpQuoteOrTdReport(const DumpInput& in) {
+  return DumpQuoteFile(in.path, in.json);
+}
+
 constexpr Dumper kDumpers[] = {
+    {parsers::LogFormat::kTdxQuote, DumpQuoteOrTdReport},
+    {parsers::LogFormat::kTdReport, DumpQuoteOrTdReport},
     {parsers::LogFormat::kTcg2, DumpTcg},
     {parsers::LogFormat::kTcgSha1Legacy, DumpTcg},
     {parsers::LogFormat::kCcel, DumpTcg},
     {parsers::LogFormat::kCcelAcpiTable, DumpCcelTable},
+    {parsers::LogFormat::kTdxQuote, DumpQuote},
+    {parsers::LogFormat::kTdReport, DumpQuote},
     {parsers::LogFormat::kImaAscii, DumpIma},
     {parsers::LogFormat::kImaBinary, DumpIma},
     {parsers::LogFormat::kCelTlv, DumpCel},
@@ -307,7 +320,7 @@ int RunDump(const Args& args) {
   desc.add_options()("help,h", "show this help")("json", "print one JSON document")(
       "format", po::value<std::string>(),
       "skip detection: tcg2, tcg-sha1-legacy, ccel, ccel-acpi-table, ima-ascii, ima-binary, "
-      "cel-tlv, cel-json")(
+      "cel-tlv, cel-json, tdx-quote, td-report")(
       "to", po::value<std::string>(), "write the log as CEL to stdout: cel-json or cel-tlv");
   po::options_description hidden;
   hidden.add_options()("file", po::value<std::string>());
