@@ -1,11 +1,13 @@
 // Generates the synthetic demo bundle in corpus/demo: a TDX CCEL, a cc-api
 // style IMA list extending RTMR2, a TDX quote v4 whose RTMRs and REPORTDATA
 // match them, signed by the ccverify test PKI, its collateral and the test
-// root. Every value is ours (no real platform's). Usage: make_demo DIR
+// root. Every value is ours (no real platform's).
+// Usage: make_demo DIR [EXTRA_IMA_ENTRIES]  (extra entries: for scale tests)
 //
 // The collateral and CRLs are valid from 2025-12-22 to 2034-03-20 so that
 // `ccverify verify` works at the current time without --at.
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -43,7 +45,7 @@ void AppendU32(Bytes8* out, uint32_t v) {
   for (int i = 0; i < 4; ++i) out->push_back(uint8_t(v >> (8 * i)));
 }
 
-int Run(const std::string& dir) {
+int Run(const std::string& dir, uint64_t extra_ima) {
   // --- CCEL: Spec ID header, then firmware, boot loader and kernel events.
   testing::TcgLogBuilder log;
   log.Event1(1, parsers::kEvNoAction, {},
@@ -91,6 +93,10 @@ int Run(const std::string& dir) {
   for (const char* p : {"/usr/lib/systemd/systemd", "/usr/lib/x86_64-linux-gnu/libc.so.6",
                         "/usr/bin/bash", "/etc/ld.so.cache", "/usr/bin/containerd"}) {
     ima_entry(p, Sha384(Text(std::string("demo content of ") + p)));
+  }
+  for (uint64_t i = 0; i < extra_ima; ++i) {
+    std::string p = "/opt/demo/lib" + std::to_string(i % 5000) + "/file" + std::to_string(i) + ".so";
+    ima_entry(p, Sha384(Text(p)));
   }
 
   // --- Quote: test PKI, long validity windows, RTMRs and REPORTDATA bound.
@@ -160,9 +166,10 @@ int Run(const std::string& dir) {
 }  // namespace ccv::demo
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: make_demo DIR\n");
+  if (argc != 2 && argc != 3) {
+    std::fprintf(stderr, "usage: make_demo DIR [EXTRA_IMA_ENTRIES]\n");
     return 2;
   }
-  return ccv::demo::Run(argv[1]);
+  uint64_t extra = argc == 3 ? std::strtoull(argv[2], nullptr, 10) : 0;
+  return ccv::demo::Run(argv[1], extra);
 }

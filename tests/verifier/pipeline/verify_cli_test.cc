@@ -193,6 +193,41 @@ TEST(PolicyCliTest, GenerateThenVerifyAndLint) {
   EXPECT_NE(l.err.find("line 2, column 18"), std::string::npos) << l.err;
 }
 
+TEST(PolicyCliTest, LargeImaListsGoToAnAllowFile) {
+  TempDir tmp("cli");
+  TempDir big("bigdemo");
+  std::string gen = (::ccv::testing::BinaryDir() / "tests/make_demo").string();
+  ASSERT_EQ(std::system((Q(gen) + " " + Q(big.path().string()) + " 300").c_str()), 0);
+  auto out = big.path() / "policy.yaml";
+  std::string root = " --root-ca " + Q((big.path() / "root_ca.pem").string());
+  Proc g = Ccverify("policy generate " + Q(big.path().string()) + root + " --output " + Q(out.string()), tmp);
+  ASSERT_EQ(g.code, 0) << g.err;
+  auto allow = ReadFileText((big.path() / "policy.ima-allow").string());
+  ASSERT_TRUE(allow.ok());
+  EXPECT_NE(allow->find(" /opt/demo/lib299/file299.so\n"), std::string::npos);
+  EXPECT_NE(ReadFileText(out.string())->find("file: \"policy.ima-allow\""), std::string::npos);
+  Proc v = Ccverify("verify " + Q(big.path().string()) + root + " --policy " + Q(out.string()), tmp);
+  EXPECT_EQ(v.code, 0) << v.out;
+  // One changed digest in the allow list: ima.allow fails and names the entry.
+  std::string changed = *allow;
+  size_t at = changed.find(" /usr/bin/bash\n");
+  ASSERT_NE(at, std::string::npos);
+  changed[at - 1] = changed[at - 1] == '0' ? '1' : '0';
+  std::ofstream(big.path() / "policy.ima-allow") << changed;
+  v = Ccverify("verify " + Q(big.path().string()) + root + " --policy " + Q(out.string()) + " --format json", tmp);
+  EXPECT_EQ(v.code, 1);
+  rapidjson::Document d;
+  d.Parse(v.out.c_str());
+  ASSERT_FALSE(d.HasParseError());
+  for (const auto& r : d["policy"]["rules"].GetArray()) {
+    std::string id = r["id"].GetString();
+    EXPECT_EQ(std::string(r["status"].GetString()), id == "ima.allow" ? "fail" : "pass") << id;
+    if (id == "ima.allow") {
+      EXPECT_STREQ(r["evidence"].GetString(), "ima#3");
+    }
+  }
+}
+
 TEST(VerifyCliTest, CorpusBundlesByFileFlags) {
   CCV_REQUIRE_CORPUS(corpus);
   TempDir tmp("cli");
