@@ -142,7 +142,7 @@ Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir
   if (d.HasMember("report_data")) {
     CCV_ASSIGN_OR_RETURN(auto b, HexMember(d["report_data"], source, "report_data", 64));
     if (b.size() != 64) return Bad(ErrorCode::kBadLength, source, "report_data", "expected 64 bytes");
-    e.report_data = std::move(b);
+    e.claimed_report_data = std::move(b);
   }
   return e;
 }

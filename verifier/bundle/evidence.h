@@ -6,6 +6,11 @@
 //    "tpm_eventlog": "binary_bios_measurements", "cel": "log.cel",
 //    "collateral": "collateral.json", "nonce": "<hex>", "user_data": "<hex>",
 //    "report_data": "<hex of 64 bytes>", "collected_at": "<RFC 3339>"}
+// The bundle's own "report_data" is what the collector claims; it is kept as
+// `claimed_report_data` and never used as the expected value (a bundle could
+// otherwise vouch for itself). An exact REPORTDATA comes only from the
+// verifier (`--report-data`). The bundle's nonce binds the quote to that
+// nonce; freshness needs the verifier to know the nonce is the one it issued.
 // File names are relative to the bundle directory and may not leave it
 // (no absolute paths, no ".." component). Unknown members are ignored
 // (newer agents may add some).
@@ -34,7 +39,10 @@ struct Evidence {
   // Paths as usable by the caller (already joined with `dir`).
   std::optional<std::string> quote, ccel_data, ccel_table, ima, tpm_eventlog, cel, collateral;
   std::string ima_register;  // "rtmr2", "pcr10" or "" (decide from the log)
-  std::optional<std::vector<uint8_t>> nonce, user_data, report_data;
+  std::optional<std::vector<uint8_t>> nonce, user_data;
+  std::optional<std::vector<uint8_t>> report_data;          // verifier's exact value
+  std::optional<std::vector<uint8_t>> claimed_report_data;  // the bundle's, informational
+  bool binding_from_verifier = false;  // nonce/user data/report data given as flags
   std::string collected_at;
 };
 

@@ -99,6 +99,7 @@ Result<EvidenceRequest> EvidenceFromOptions(const po::variables_map& vm) {
     e.nonce = nonce;
     e.user_data = user_data;
     e.report_data = report_data;
+    e.binding_from_verifier = true;
   }
   req.options.at = policy::NowUtc();
   if (vm.count("at")) {

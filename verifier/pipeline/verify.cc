@@ -116,7 +116,8 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, Facts* f) {
     f->collateral.tcb_status = std::string(quote::TcbStatusName(*v->tcb_status));
     f->collateral.advisory_ids = v->tcb.advisory_ids;
   }
-  f->checks.push_back(bundle::CheckReportData(q.report_data, e.nonce, e.user_data, e.report_data));
+  f->checks.push_back(bundle::CheckReportData(q.report_data, e.nonce, e.user_data, e.report_data,
+                                              e.binding_from_verifier));
   return Status::Ok();
 }
 

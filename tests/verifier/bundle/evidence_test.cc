@@ -34,6 +34,7 @@ TEST(EvidenceJsonTest, ParsesTheDesignExample) {
   EXPECT_EQ(e->collected_at, "2026-11-28T00:00:00Z");
   EXPECT_FALSE(e->cel);
   EXPECT_FALSE(e->report_data);
+  EXPECT_FALSE(e->claimed_report_data);
 }
 
 TEST(EvidenceJsonTest, OnlyVersionIsRequiredAndShortFormsWork) {
@@ -47,7 +48,9 @@ TEST(EvidenceJsonTest, OnlyVersionIsRequiredAndShortFormsWork) {
   EXPECT_FALSE(e->ccel_table);
   EXPECT_EQ(*e->ima, "d/ima.txt");
   EXPECT_EQ(e->ima_register, "");
-  EXPECT_EQ(e->report_data->size(), 64u);
+  // The bundle's REPORTDATA is only a claim, never the expected value.
+  EXPECT_FALSE(e->report_data);
+  EXPECT_EQ(e->claimed_report_data->size(), 64u);
 }
 
 struct Bad {
