@@ -38,7 +38,7 @@ struct Evidence {
   std::string tee;  // "tdx" or ""
   // Paths as usable by the caller (already joined with `dir`).
   std::optional<std::string> quote, ccel_data, ccel_table, ima, tpm_eventlog, cel, collateral;
-  std::string ima_register;  // "rtmr2", "pcr10" or "" (decide from the log)
+  std::string ima_register;  // "rtmr2", "pcr10" (any rtmrN / pcrN) or "" (decide)
   std::optional<std::vector<uint8_t>> nonce, user_data;
   std::optional<std::vector<uint8_t>> report_data;          // verifier's exact value
   std::optional<std::vector<uint8_t>> claimed_report_data;  // the bundle's, informational
@@ -53,6 +53,9 @@ struct Evidence {
 // not 64 bytes).
 Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir,
                                    const std::string& source = kEvidenceFileName);
+
+// True for "rtmr0".."rtmr3" and "pcr0".."pcr23".
+bool IsImaRegister(const std::string& name);
 
 // Reads DIR/evidence.json. Errors: kIo naming the file, else as above.
 Result<Evidence> LoadEvidenceDir(const std::string& dir);

@@ -265,7 +265,7 @@ Status ImaFacts(const bundle::Evidence& e, const replay::RegisterSet& ccel_regs,
   CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> data, ReadFileBytes(*e.ima, kMaxLogLen));
   ima::ReadOptions read;
   read.format = ima::DetectLogFormat(Bytes(data).first(std::min<size_t>(data.size(), 64)));
-  bool rtmr = e.ima_register == "rtmr2" ||
+  bool rtmr = e.ima_register.rfind("rtmr", 0) == 0 ||
               (e.ima_register.empty() && (f->quote.present || have_ccel));
   replay::ImaReplayOptions ro;
   ro.register_kind = rtmr ? replay::ImaRegisterKind::kRtmr : replay::ImaRegisterKind::kPcr;

@@ -135,7 +135,7 @@ TEST(VerifyCliTest, UsageAndInputErrors) {
   EXPECT_EQ(Ccverify("verify " + Q(Demo()) + " --nonce 00 --report-data 00", tmp).code, 2);
   EXPECT_EQ(Ccverify("verify " + Q(Demo()) + " --report-data 00", tmp).code, 2);
   EXPECT_EQ(Ccverify("verify " + Q(Demo()) + " --at yesterday", tmp).code, 2);
-  EXPECT_EQ(Ccverify("verify " + Q(Demo()) + " --ima-register pcr11", tmp).code, 2);
+  EXPECT_EQ(Ccverify("verify " + Q(Demo()) + " --ima-register pcr24", tmp).code, 2);
   Proc r = Ccverify("verify /nonexistent/bundle", tmp);
   EXPECT_EQ(r.code, 3);
   EXPECT_NE(r.err.find("/nonexistent/bundle"), std::string::npos);
