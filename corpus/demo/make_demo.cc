@@ -70,6 +70,27 @@ int Run(const std::string& dir, uint64_t extra_ima) {
   Bytes8 ccel = log.bytes();
   ccel.resize(ccel.size() + 4096, 0xff);  // log area padding
 
+  // ACPI CCEL table (ACPI 6.5 section 5.2.34) locating that log area.
+  Bytes8 table;
+  for (char c : std::string("CCEL")) table.push_back(uint8_t(c));
+  AppendU32(&table, 56);
+  table.push_back(1);  // revision
+  table.push_back(0);  // checksum, set below
+  for (char c : std::string("CCVDEM")) table.push_back(uint8_t(c));      // OEM ID
+  for (char c : std::string("CCVDEMO ")) table.push_back(uint8_t(c));    // OEM table ID
+  AppendU32(&table, 1);                                                  // OEM revision
+  for (char c : std::string("CCVD")) table.push_back(uint8_t(c));        // creator ID
+  AppendU32(&table, 1);                                                  // creator revision
+  table.push_back(2);  // CC type: TDX
+  table.push_back(0);  // CC subtype
+  table.push_back(0);
+  table.push_back(0);
+  for (int i = 0; i < 8; ++i) table.push_back(uint8_t(uint64_t(ccel.size()) >> (8 * i)));  // LAML
+  for (int i = 0; i < 8; ++i) table.push_back(uint8_t(uint64_t(0x7f000000) >> (8 * i)));   // LASA
+  uint8_t sum = 0;
+  for (uint8_t b : table) sum = uint8_t(sum + b);
+  table[9] = uint8_t(0x100 - sum);
+
   // --- IMA list (cc-api TDX kernel: RTMR2, SHA-384 template hashes).
   std::array<uint8_t, 48> mr_td{};
   for (size_t i = 0; i < 48; ++i) mr_td[i] = uint8_t(0xa0 + i % 16);  // DefaultTdxQuote's MRTD
@@ -136,7 +157,7 @@ int Run(const std::string& dir, uint64_t extra_ima) {
       "  \"version\": 1,\n"
       "  \"tee\": \"tdx\",\n"
       "  \"quote\": \"quote.bin\",\n"
-      "  \"ccel\": {\"data\": \"CCEL.data\"},\n"
+      "  \"ccel\": {\"table\": \"CCEL\", \"data\": \"CCEL.data\"},\n"
       "  \"ima\": {\"path\": \"ascii_runtime_measurements\", \"register\": \"rtmr2\"},\n"
       "  \"collateral\": \"collateral.json\",\n"
       "  \"nonce\": \"" + ToHex(nonce) + "\",\n"
@@ -147,7 +168,8 @@ int Run(const std::string& dir, uint64_t extra_ima) {
     const char* name;
     const void* data;
     size_t len;
-  } outs[] = {{"CCEL.data", ccel.data(), ccel.size()},
+  } outs[] = {{"CCEL", table.data(), table.size()},
+              {"CCEL.data", ccel.data(), ccel.size()},
               {"ascii_runtime_measurements", ima.data(), ima.size()},
               {"quote.bin", quote.data(), quote.size()},
               {"collateral.json", coll.data(), coll.size()},
