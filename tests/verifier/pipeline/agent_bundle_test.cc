@@ -44,7 +44,6 @@ TEST(AgentBundleTest, AgentWrittenBundleVerifies) {
   ASSERT_TRUE(agent::CheckEvidence(e).ok());
   std::string out = (tmp.path() / "bundle").string();
   ASSERT_TRUE(agent::WriteEvidenceBundle(e, out).ok());
-  std::system(("cp -r '" + out + "' /tmp/agentbundle_dbg").c_str());
   std::string demo = (testing::SourceDir() / "corpus/demo").string();
   std::string common = "'" + out + "' --policy '" + demo + "/policy.yaml' --root-ca '" + demo + "/root_ca.pem'";
   // The agent collects no collateral: without it the verdict fails closed.
