@@ -31,12 +31,13 @@ struct Command {
 // Registered subcommands, in the order `ccverify --help` lists them.
 constexpr Command kCommands[] = {
     {"", nullptr, ""},  // placeholder so the table is never empty
-    {"replay", RunReplay, "replay event logs into registers (--ccel, --tpm-log)"},
-    {"dump", RunDump, "print every record of a log, quote or TD report"},
     {"verify", RunVerify, "verify an evidence bundle (quote, logs, replay) against a policy"},
+    {"replay", RunReplay, "replay event logs into registers (--ccel, --tpm-log, --ima, --cel)"},
+    {"dump", RunDump, "print every record of a log, quote or TD report"},
     {"quote verify", RunQuoteVerify, "verify a DCAP quote against collateral (TCB status)"},
     {"policy generate", RunPolicyGenerate, "write a policy pinning what a known-good bundle shows"},
     {"policy lint", RunPolicyLint, "flag weaknesses of a policy"},
+    {"containers", RunContainers, "per-pod and per-container view of an ima-cgpath list"},
 };
 
 void PrintUsage(FILE* out) {
