@@ -41,7 +41,9 @@ TEST(AgentBundleTest, AgentWrittenBundleVerifies) {
   e.user_data = *FromHex(ev["user_data"].GetString());
   e.report_data = agent::ReportDataFor(*e.nonce, *e.user_data);
   e.collected_at = "2026-01-01T00:00:00Z";
-  ASSERT_TRUE(agent::CheckEvidence(e).ok());
+  std::vector<std::string> warnings;
+  ASSERT_TRUE(agent::CheckEvidence(e, &warnings).ok());
+  EXPECT_TRUE(warnings.empty());
   std::string out = (tmp.path() / "bundle").string();
   ASSERT_TRUE(agent::WriteEvidenceBundle(e, out).ok());
   std::string demo = (testing::SourceDir() / "corpus/demo").string();
