@@ -154,6 +154,46 @@ TEST(VerifyCliTest, UsageAndInputErrors) {
   EXPECT_NE(r.err.find("missing.bin"), std::string::npos) << r.err;
 }
 
+// A copy of the demo bundle (symlinks) with one file replaced.
+void DemoBundleWith(const TempDir& dir, const std::string& name, const std::string& content) {
+  std::map<std::string, std::filesystem::path> links;
+  for (const char* f : {"CCEL", "CCEL.data", "ascii_runtime_measurements", "quote.bin", "collateral.json",
+                        "evidence.json"}) {
+    if (name != f) links[f] = std::filesystem::path(Demo()) / f;
+  }
+  for (const auto& [n, t] : links) std::filesystem::create_symlink(t, dir.path() / n);
+  std::ofstream(dir.path() / name, std::ios::binary) << content;
+}
+
+TEST(VerifyCliTest, MalformedEvidenceFilesAreExit3NamingTheFile) {
+  TempDir tmp("cli");
+  std::string root = " --root-ca " + Q(Demo() + "/root_ca.pem");
+  auto quote = ReadFileText(Demo() + "/quote.bin").value();
+  auto ima = ReadFileText(Demo() + "/ascii_runtime_measurements").value();
+  auto ccel = ReadFileText(Demo() + "/CCEL.data").value();
+  struct Case {
+    const char* file;
+    std::string content;
+    const char* expect_in_message;
+  } cases[] = {
+      {"quote.bin", quote.substr(0, 700), "quote.bin"},
+      {"quote.bin", "", "quote.bin"},
+      {"collateral.json", "{\"tcb_info\": 1", "collateral.json"},
+      {"ascii_runtime_measurements", ima + "10 zz ima-ng sha384:00 /x\n", "line 7"},
+      {"CCEL.data", ccel.substr(0, 200), "CCEL.data"},
+      {"CCEL", "CCEL", "CCEL"},
+      {"evidence.json", "{\"version\": 1, \"quote\": \"../quote.bin\"}", "evidence.json"},
+  };
+  for (const Case& c : cases) {
+    TempDir b("malformed");
+    DemoBundleWith(b, c.file, c.content);
+    Proc r = Ccverify("verify " + Q(b.path().string()) + root, tmp);
+    EXPECT_EQ(r.code, 3) << c.file << ": " << r.err << r.out;
+    EXPECT_NE(r.err.find(c.expect_in_message), std::string::npos) << c.file << ": " << r.err;
+    EXPECT_TRUE(r.out.empty()) << c.file;
+  }
+}
+
 TEST(PolicyCliTest, GenerateThenVerifyAndLint) {
   TempDir tmp("cli");
   auto out = tmp.path() / "gen.yaml";
