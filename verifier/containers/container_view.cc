@@ -54,7 +54,12 @@ const ContainerUnit* ContainerView::Find(std::string_view id, size_t* out_contai
   if (out_container != nullptr) *out_container = SIZE_MAX;
   std::string cg_form = PodUidToCgroupForm(id);
   for (const ContainerUnit& u : units) {
-    if (u.id == id || u.id == cg_form || (!u.pod_uid.empty() && u.pod_uid == PodUidFromCgroupForm(id))) {
+    if (u.id == id || u.id == cg_form ||
+        (!u.pod_uid.empty() && u.pod_uid == PodUidFromCgroupForm(id))) {
+      // A Docker unit is its own container.
+      for (size_t i = 0; i < u.containers.size() && out_container != nullptr; ++i) {
+        if (u.containers[i].id == id) *out_container = i;
+      }
       return &u;
     }
   }
