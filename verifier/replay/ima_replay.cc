@@ -10,6 +10,7 @@
 #include "parsers/core/hex.h"
 #include "parsers/ima_format.h"
 #include "parsers/ima_template.h"
+#include "verifier/crypto/batch_hash.h"
 #include "verifier/crypto/digest.h"
 
 namespace ccv::replay {
@@ -23,6 +24,13 @@ class OpenSslTemplateHasher final : public TemplateHasher {
 
  private:
   crypto::Hasher hasher_;
+};
+
+class BatchTemplateHasher final : public TemplateHasher {
+ public:
+  void HashBatch(HashAlg alg, std::span<const Bytes> data, std::span<Digest> out) override {
+    crypto::DefaultBatchHasher().HashMany(alg, data, out.data());
+  }
 };
 
 constexpr std::string_view kBootAggregate = "boot_aggregate";
@@ -44,6 +52,10 @@ bool Contains(Bytes hay, std::string_view needle) {
 
 std::unique_ptr<TemplateHasher> MakeOpenSslTemplateHasher() {
   return std::make_unique<OpenSslTemplateHasher>();
+}
+
+std::unique_ptr<TemplateHasher> MakeBatchTemplateHasher() {
+  return std::make_unique<BatchTemplateHasher>();
 }
 
 std::string_view CheckStatusName(CheckStatus s) {
@@ -143,7 +155,7 @@ ImaReplayer::ImaReplayer(ImaReplayOptions options, std::unique_ptr<TemplateHashe
     : impl_(std::make_unique<Impl>()) {
   Impl& m = *impl_;
   m.opt = std::move(options);
-  m.hasher = hasher ? std::move(hasher) : MakeOpenSslTemplateHasher();
+  m.hasher = hasher ? std::move(hasher) : MakeBatchTemplateHasher();
   m.prefix = m.opt.register_kind == ImaRegisterKind::kRtmr ? "rtmr" : "pcr";
   m.banks = m.opt.banks;
   if (m.banks.empty()) {
@@ -353,8 +365,14 @@ ImaReplayResult ImaReplayer::Finish() {
   for (const auto& [index, values] : m.regs) {
     for (const Digest& d : values) r.registers.Set(m.RegName(index), d);
   }
-  for (PrefixMatch& pm : r.prefix) {
+  // Only registers the list extends: a quoted register it never touches says
+  // nothing about the list.
+  r.prefix.clear();
+  for (const Impl::Target& t : m.targets) {
+    if (m.regs.count(t.index) == 0) continue;
+    PrefixMatch pm = m.res.prefix[t.result];
     if (pm.found) pm.added_after = r.entries - pm.matched_entries;
+    r.prefix.push_back(pm);
   }
   return r;
 }
