@@ -2,6 +2,8 @@
 // per-container view of an ima-cgpath list with each unit's CIMA virtual
 // IMR 3 (DESIGN §5).
 #include <cstdio>
+#include <ctime>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -16,6 +18,12 @@
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
 #include "parsers/tdx_quote.h"
+#include "policies/container_rules.h"
+#include "policies/container_rules_eval.h"
+#include "policies/evaluator.h"
+#include "policies/policy_parser.h"
+#include "policies/time_util.h"
+#include "verifier/report/verify_report.h"
 #include "verifier/containers/binding.h"
 #include "verifier/containers/container_view.h"
 
@@ -298,6 +306,53 @@ Status ReadBindingRequest(const po::variables_map& vm, BindingRequest* req) {
   return Status();
 }
 
+// Evaluates the container rules of `pol` (with its metadata, expiry and
+// waivers; no platform or TD rules: this evidence is an IMA list only) and
+// prints the grouped report. Returns the exit code.
+int RunContainerPolicy(const policy::Policy& pol, const std::string& policy_path,
+                       const std::string& ima_path, ContainerView view, const std::string& format,
+                       int64_t at) {
+  policy::Policy only;
+  only.api_version = pol.api_version;
+  only.name = pol.name;
+  only.version = pol.version;
+  only.expires = pol.expires;
+  only.expires_text = pol.expires_text;
+  only.waivers = pol.waivers;
+  only.containers = pol.containers;
+  only.source = pol.source;
+  policy::Facts facts;
+  facts.ima_present = true;
+  policy::Check hashes;
+  hashes.id = "ima.template_hashes";
+  hashes.status = view.hashes_mismatched == 0 ? policy::Verdict::kPass : policy::Verdict::kFail;
+  hashes.detail = std::to_string(view.hashes_verified) + " verified, " +
+                  std::to_string(view.hashes_mismatched) + " mismatched, " +
+                  std::to_string(view.violations) + " violations";
+  for (const containers::ContainerFinding& f : view.findings) {
+    if (f.kind == "template_hash_mismatch") hashes.detail += "; ima#" + std::to_string(f.index);
+  }
+  facts.checks.push_back(hashes);
+  if (view.unattributed_records != 0) {
+    facts.checks.push_back({"ima.container_attribution", policy::Verdict::kFail,
+                            std::to_string(view.unattributed_records) +
+                                " container record(s) name no pod UID or container ID",
+                            ""});
+  }
+  facts.containers = std::make_shared<const ContainerView>(std::move(view));
+  policy::Evaluation ev = policy::Evaluate(&only, facts, {at});
+  report::VerifyReportContext ctx;
+  ctx.bundle = ima_path;
+  ctx.at = policy::FormatRfc3339(at);
+  ctx.policy_path = policy_path;
+  std::string out;
+  if (format == "json") out = report::VerifyReportJson(facts, ev, ctx);
+  else if (format == "junit") out = report::VerifyReportJUnit(facts, ev, ctx);
+  else out = report::VerifyReportText(facts, ev, ctx, false);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return ev.Passed() ? kExitTrusted : kExitUntrusted;
+}
+
 void Usage(FILE* out, const po::options_description& desc) {
   std::fprintf(out,
                "usage: ccverify containers --ima F [--system-events F] [--json]\n"
@@ -308,7 +363,44 @@ void Usage(FILE* out, const po::options_description& desc) {
   std::fputs(s.str().c_str(), out);
 }
 
+Result<std::vector<std::vector<uint8_t>>> ReadSystemEvents(const std::string& path) {
+  CCV_ASSIGN_OR_RETURN(std::string text, ReadFileText(path));
+  Result<std::vector<std::vector<uint8_t>>> events = containers::ParseSystemEventsJson(text);
+  if (!events.ok()) return events.status().WithFile(path);
+  return events;
+}
+
 }  // namespace
+
+Status AttachContainerView(const policy::Policy* pol, const std::optional<std::string>& ima_path,
+                           policy::Facts* facts) {
+  if (pol == nullptr || !pol->containers || !ima_path) return Status();
+  containers::ContainerViewOptions options;
+  options.system_events = pol->containers->system_events;
+  CCV_ASSIGN_OR_RETURN(ContainerView view,
+                       containers::BuildContainerViewFile(*ima_path, ima::ReadOptions{}, options));
+  facts->containers = std::make_shared<const ContainerView>(std::move(view));
+  return Status();
+}
+
+Result<std::string> GenerateContainerBlock(const std::optional<std::string>& ima_path,
+                                           const std::string& id,
+                                           const std::optional<std::string>& system_events_path) {
+  if (!ima_path) {
+    return Status(ErrorCode::kInvalidArgument, "--container needs evidence with an IMA list");
+  }
+  containers::ContainerViewOptions options;
+  if (system_events_path) {
+    CCV_ASSIGN_OR_RETURN(options.system_events, ReadSystemEvents(*system_events_path));
+  }
+  CCV_ASSIGN_OR_RETURN(ContainerView view,
+                       containers::BuildContainerViewFile(*ima_path, ima::ReadOptions{}, options));
+  policy::ContainerGenerateOptions g;
+  g.system_events = options.system_events;
+  Result<std::string> block = policy::GenerateContainerPolicy(view, id, g);
+  if (!block.ok()) return block.status().WithFile(*ima_path);
+  return block;
+}
 
 int RunContainers(const Args& args) {
   po::options_description desc("options");
@@ -321,7 +413,11 @@ int RunContainers(const Args& args) {
       "report-data", po::value<std::string>(), "REPORTDATA (128 hex digits) of the quote")(
       "quote", po::value<std::string>(), "TDX quote whose REPORTDATA to check")(
       "nonce", po::value<std::string>(), "nonce (hex) given to GetCcReport")(
-      "user-data", po::value<std::string>(), "user data (hex) given to GetCcReport");
+      "user-data", po::value<std::string>(), "user data (hex) given to GetCcReport")(
+      "policy", po::value<std::string>(), "evaluate the policy's container rules (containers:)")(
+      "format", po::value<std::string>()->default_value("text"),
+      "report format with --policy: text, json or junit")(
+      "at", po::value<std::string>(), "evaluation time (RFC 3339) for expiry and waivers");
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(args).options(desc).run(), vm);
@@ -343,17 +439,48 @@ int RunContainers(const Args& args) {
   BindingRequest binding;
   if (Status s = ReadBindingRequest(vm, &binding); !s.ok()) return ReportError(s);
   containers::ContainerViewOptions options;
+  std::optional<policy::Policy> pol;
+  if (vm.count("policy")) {
+    std::string fmt = vm["format"].as<std::string>();
+    if (fmt != "text" && fmt != "json" && fmt != "junit") {
+      std::fprintf(stderr, "ccverify containers: --format: expected text, json or junit\n");
+      return kExitUsage;
+    }
+    if (binding.requested) {
+      std::fprintf(stderr, "ccverify containers: --policy and a binding check are separate runs\n");
+      return kExitUsage;
+    }
+    Result<policy::Policy> p = policy::LoadPolicyFile(vm["policy"].as<std::string>());
+    if (!p.ok()) return ReportError(p.status());
+    if (!p->containers) {
+      std::fprintf(stderr, "ccverify containers: the policy has no containers: rules\n");
+      return kExitUsage;
+    }
+    options.system_events = p->containers->system_events;
+    pol = std::move(p).value();
+  }
   if (vm.count("system-events")) {
-    std::string path = vm["system-events"].as<std::string>();
-    Result<std::string> text = ReadFileText(path);
-    if (!text.ok()) return ReportError(text.status());
-    Result<std::vector<std::vector<uint8_t>>> events = containers::ParseSystemEventsJson(*text);
-    if (!events.ok()) return ReportError(events.status().WithFile(path));
+    Result<std::vector<std::vector<uint8_t>>> events =
+        ReadSystemEvents(vm["system-events"].as<std::string>());
+    if (!events.ok()) return ReportError(events.status());
     options.system_events = std::move(events).value();
   }
   Result<ContainerView> view =
       containers::BuildContainerViewFile(vm["ima"].as<std::string>(), ima::ReadOptions{}, options);
   if (!view.ok()) return ReportError(view.status());
+  if (pol) {
+    int64_t at = static_cast<int64_t>(std::time(nullptr));
+    if (vm.count("at")) {
+      Result<policy::UnixTime> t = policy::ParseRfc3339(vm["at"].as<std::string>(), false);
+      if (!t.ok()) {
+        std::fprintf(stderr, "ccverify containers: --at: %s\n", t.status().ToString().c_str());
+        return kExitUsage;
+      }
+      at = *t;
+    }
+    return RunContainerPolicy(*pol, vm["policy"].as<std::string>(), vm["ima"].as<std::string>(),
+                              std::move(view).value(), vm["format"].as<std::string>(), at);
+  }
   BindingOutcome outcome = EvaluateBinding(*view, binding);
   if (vm.count("json")) {
     PrintJson(*view, outcome);

@@ -182,5 +182,53 @@ TEST(ContainersCliTest, QuoteReportDataIsChecked) {
   fs::remove(events);
 }
 
+
+TEST(ContainersCliTest, PolicyReportsPassFailAndFormats) {
+  CCV_REQUIRE_CORPUS(corpus);
+  std::string policy = (::ccv::testing::SourceDir() / "policies/examples/containers.yaml").string();
+  std::string base = "--ima " + (corpus / kList).string() + " --policy " + policy;
+  CliRun text = RunCli(base);
+  EXPECT_EQ(text.exit_code, 0) << text.out;
+  EXPECT_NE(text.out.find("TRUSTED"), std::string::npos);
+  CliRun json = RunCli(base + " --format json");
+  EXPECT_EQ(json.exit_code, 0);
+  rapidjson::Document d;
+  d.Parse(json.out.c_str());
+  ASSERT_FALSE(d.HasParseError()) << json.out;
+  EXPECT_EQ(Str(d["verdict"]), "pass");
+  EXPECT_TRUE(d["policy"]["by_container"].IsObject());
+  CliRun junit = RunCli(base + " --format junit");
+  EXPECT_EQ(junit.exit_code, 0);
+  EXPECT_NE(junit.out.find("ccverify.policy.containers.f52130f4-c5be-423e-8070-daaca055a5ad/"),
+            std::string::npos);
+  // A policy the pod does not satisfy: untrusted, naming container and record.
+  std::string bad = TempPath("ccv_bad_policy") + ".yaml";
+  std::ofstream(bad) << "apiVersion: ccverify/v1\ncontainers:\n  rules:\n"
+                        "    - id: app\n      select: {entrypoint: /bin/busybox}\n"
+                        "      forbid: [\"^/bin/bash$\"]\n";
+  CliRun fail = RunCli("--ima " + (corpus / kList).string() + " --policy " + bad + " --format json");
+  EXPECT_EQ(fail.exit_code, 1) << fail.out;
+  d.Parse(fail.out.c_str());
+  ASSERT_FALSE(d.HasParseError()) << fail.out;
+  bool named = false;
+  for (const auto& r : d["policy"]["rules"].GetArray()) {
+    if (Str(r["id"]) == "containers.app.forbid") {
+      EXPECT_EQ(Str(r["status"]), "fail");
+      EXPECT_EQ(Str(r["container"]),
+                "f52130f4-c5be-423e-8070-daaca055a5ad/"
+                "956a39cd3b6a170854269b4e98521ddc9a506f65e285bcfde3190a4c76482fb9");
+      EXPECT_TRUE(Str(r["evidence"]).starts_with("ima#"));
+      named = true;
+    }
+  }
+  EXPECT_TRUE(named);
+  // A malformed policy is an input error; no containers: key a usage error.
+  std::ofstream(bad) << "apiVersion: ccverify/v1\ncontainers:\n  rules: 7\n";
+  EXPECT_EQ(RunCli("--ima " + (corpus / kList).string() + " --policy " + bad).exit_code, 3);
+  std::ofstream(bad) << "apiVersion: ccverify/v1\n";
+  EXPECT_EQ(RunCli("--ima " + (corpus / kList).string() + " --policy " + bad).exit_code, 2);
+  fs::remove(bad);
+}
+
 }  // namespace
 }  // namespace ccv::containers
