@@ -459,6 +459,8 @@ int RunContainers(const Args& args) {
     options.system_events = p->containers->system_events;
     pol = std::move(p).value();
   }
+  // Records are kept only for policy evaluation (bounded memory otherwise).
+  options.keep_records = pol.has_value();
   if (vm.count("system-events")) {
     Result<std::vector<std::vector<uint8_t>>> events =
         ReadSystemEvents(vm["system-events"].as<std::string>());

@@ -230,5 +230,88 @@ TEST(ContainersCliTest, PolicyReportsPassFailAndFormats) {
   fs::remove(bad);
 }
 
+
+CliRun RunCcverify(const std::string& args) {
+  fs::path out = TempPath("ccv_cli_out");
+  std::string cmd = (::ccv::testing::BinaryDir() / "ccverify").string() + " " + args + " > " +
+                    out.string() + " 2>/dev/null";
+  int rc = std::system(cmd.c_str());
+  CliRun r;
+  r.exit_code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  Result<std::string> text = ReadFileText(out.string());
+  if (text.ok()) r.out = *text;
+  fs::remove(out);
+  return r;
+}
+
+// policy generate --container on a bundle with the sample list, then verify:
+// every container rule passes (the bundle has no quote, so the overall verdict
+// fails closed on quote.present); a changed entrypoint digest fails the
+// container's rule, named by container.
+TEST(ContainersCliTest, GenerateContainerThenVerifyBundle) {
+  CCV_REQUIRE_CORPUS(corpus);
+  fs::path bundle = TempPath("ccv_bundle");
+  fs::create_directories(bundle);
+  fs::copy_file(corpus / kList, bundle / "ima.ascii", fs::copy_options::overwrite_existing);
+  std::ofstream(bundle / "evidence.json")
+      << R"({"version": 1, "ima": {"path": "ima.ascii", "register": "rtmr2"}})";
+  std::string events = WriteSampleEvents(corpus);
+  std::string policy = TempPath("ccv_gen_policy") + ".yaml";
+  CliRun gen = RunCcverify("policy generate " + bundle.string() + " --container " + kPod +
+                           " --system-events " + events + " --output " + policy);
+  ASSERT_EQ(gen.exit_code, 0);
+  Result<std::string> yaml = ReadFileText(policy);
+  ASSERT_TRUE(yaml.ok());
+  EXPECT_NE(yaml->find("virtual_imr3: {eq: \"c2d7928f553a7681"), std::string::npos) << *yaml;
+
+  CliRun ok = RunCcverify("verify " + bundle.string() + " --policy " + policy + " --format json");
+  rapidjson::Document d;
+  d.Parse(ok.out.c_str());
+  ASSERT_FALSE(d.HasParseError()) << ok.out;
+  size_t container_rules = 0;
+  for (const auto& r : d["policy"]["rules"].GetArray()) {
+    if (Str(r["area"]) != "containers") continue;
+    ++container_rules;
+    EXPECT_EQ(Str(r["status"]), "pass") << Str(r["id"]);
+  }
+  EXPECT_EQ(container_rules, 11u);
+  EXPECT_EQ(d["policy"]["by_container"].MemberCount(), 3u);
+
+  // Another busybox: the app container's entrypoint rule fails.
+  std::string tampered = *yaml;
+  size_t at = tampered.find("sha384:db283a64", tampered.find("\ncontainers:"));
+  ASSERT_NE(at, std::string::npos);
+  tampered[at + 7] = '0';
+  std::ofstream(policy) << tampered;
+  CliRun bad = RunCcverify("verify " + bundle.string() + " --policy " + policy + " --format json");
+  EXPECT_EQ(bad.exit_code, 1);
+  d.Parse(bad.out.c_str());
+  ASSERT_FALSE(d.HasParseError());
+  bool named = false;
+  for (const auto& r : d["policy"]["rules"].GetArray()) {
+    if (Str(r["area"]) == "containers" && Str(r["status"]) == "fail") {
+      EXPECT_TRUE(Str(r["id"]).ends_with(".entrypoint") || Str(r["id"]).ends_with(".allow"))
+          << Str(r["id"]);
+      EXPECT_EQ(Str(r["container"]),
+                "f52130f4-c5be-423e-8070-daaca055a5ad/"
+                "956a39cd3b6a170854269b4e98521ddc9a506f65e285bcfde3190a4c76482fb9");
+      EXPECT_EQ(Str(r["evidence"]), "ima#2");
+      named = true;
+    }
+  }
+  EXPECT_TRUE(named);
+  EXPECT_EQ(Str(d["policy"]["by_container"]
+                    ["f52130f4-c5be-423e-8070-daaca055a5ad/"
+                     "956a39cd3b6a170854269b4e98521ddc9a506f65e285bcfde3190a4c76482fb9"]["verdict"]),
+            "fail");
+  // An unknown container is an input error of generate.
+  EXPECT_EQ(RunCcverify("policy generate " + bundle.string() + " --container 0123456789abcdef")
+                .exit_code,
+            3);
+  fs::remove_all(bundle);
+  fs::remove(policy);
+  fs::remove(events);
+}
+
 }  // namespace
 }  // namespace ccv::containers
