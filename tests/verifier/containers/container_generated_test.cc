@@ -163,5 +163,41 @@ TEST(ContainerGeneratedTest, MalformedCgpathRecordFailsWithLine) {
   EXPECT_EQ(v.status().line(), std::optional<uint64_t>(g->side["entries"].GetUint64() + 1));
 }
 
+
+TEST(ContainerGeneratedTest, BinaryListGivesTheSameUnitsAsAscii) {
+  std::string bin = (std::filesystem::temp_directory_path() /
+                     ("ccv_gen_bin_" + std::to_string(::getpid()))).string();
+  CCV_GENERATE(g, "--seed 12 --pods 4 --docker 2 --violations 3 --binary " + bin);
+  Result<std::string> side = ReadFileText(g->json.string());
+  ASSERT_TRUE(side.ok());
+  auto events = ParseSystemEventsJson(*side);
+  ASSERT_TRUE(events.ok());
+  ContainerViewOptions opt;
+  opt.system_events = *events;
+  auto v = BuildContainerViewFile(bin, {}, opt);
+  std::filesystem::remove(bin);
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(v->alg, HashAlg::kSha384);
+  ExpectMatchesSidecar(*v, g->side);
+  ASSERT_FALSE(v->records.empty());
+  EXPECT_EQ(v->records[0].line, 0u);  // binary lists have no lines
+}
+
+TEST(ContainerGeneratedTest, TruncatedBinaryListFailsWithOffset) {
+  std::string bin = (std::filesystem::temp_directory_path() /
+                     ("ccv_gen_bin_t_" + std::to_string(::getpid()))).string();
+  CCV_GENERATE(g, "--seed 13 --pods 1 --docker 0 --host-records 2 --binary " + bin);
+  Result<std::vector<uint8_t>> data = ReadFileBytes(bin);
+  std::filesystem::remove(bin);
+  ASSERT_TRUE(data.ok());
+  std::vector<uint8_t> cut(data->begin(), data->end() - 10);
+  ima::ReadOptions read;
+  read.format = ima::LogFormat::kBinary;
+  auto v = BuildContainerViewBytes(cut, read, {});
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.status().code(), ErrorCode::kTruncated);
+  EXPECT_TRUE(v.status().offset().has_value());
+}
+
 }  // namespace
 }  // namespace ccv::containers
