@@ -420,4 +420,42 @@ Result<std::string> GenerateContainerPolicy(const ContainerView& view, std::stri
   return y.str();
 }
 
+void LintContainerPolicy(const ContainerPolicy& policy, std::vector<LintFinding>* out) {
+  auto add = [&](std::string code, SourcePos pos, std::string msg) {
+    out->push_back({LintSeverity::kWarning, std::move(code), pos, std::move(msg)});
+  };
+  if (!policy.unlisted_set || policy.unlisted == UnknownFiles::kIgnore) {
+    add("container-unlisted-ignored", policy.unlisted_set ? policy.unlisted_pos : policy.pos,
+        "containers.unlisted is not fail or warn: a container no rule selects runs unchecked");
+  }
+  for (const ContainerRule& r : policy.rules) {
+    std::string where = "containers rule '" + r.id + "'";
+    if (r.entrypoint && r.entrypoint->digests.empty()) {
+      add("container-no-digest", r.entrypoint->pos,
+          where + ": the entrypoint has no digest: any binary at that path passes");
+    }
+    for (const RequiredFile& f : r.measured) {
+      if (f.digests.empty()) {
+        add("container-no-digest", f.pos,
+            where + ": required file " + f.path + " has no digest: any content passes");
+      }
+    }
+    if (r.allow_set && r.unknown_set && r.unknown == UnknownFiles::kIgnore) {
+      add("container-unknown-ignored", r.allow_pos,
+          where + ": unknown: ignore makes the allow list judge only the files it names");
+    }
+    for (size_t i = 0; i < r.exclude.size(); ++i) {
+      if (IsCatchAllRegex(r.exclude[i])) {
+        add("catch-all-exclude", r.pos,
+            where + ": exclude '" + r.exclude_src[i] + "' matches every path");
+      }
+    }
+    if (r.virtual_imr3 && policy.system_events.empty()) {
+      add("container-imr3-no-system-events", r.virtual_imr3->pos,
+          where + ": virtual_imr3 is pinned but containers.system_events is empty: the CIMA "
+                  "register starts from its system-process measurements");
+    }
+  }
+}
+
 }  // namespace ccv::policy

@@ -27,6 +27,7 @@
 #include "policies/container_rules.h"
 #include "policies/evaluator.h"
 #include "policies/facts.h"
+#include "policies/lint.h"
 #include "verifier/containers/container_view.h"
 
 namespace ccv::policy {
@@ -55,6 +56,14 @@ struct ContainerGenerateOptions {
 Result<std::string> GenerateContainerPolicy(const containers::ContainerView& view,
                                             std::string_view id,
                                             const ContainerGenerateOptions& options);
+
+// Lint findings of the `containers:` block (policy lint): entrypoint or
+// required files without a digest (container-no-digest), an allow list with
+// unknown: ignore (container-unknown-ignored), catch-all excludes
+// (catch-all-exclude), a pinned virtual IMR3 without system events
+// (container-imr3-no-system-events) and containers left unchecked
+// (container-unlisted-ignored).
+void LintContainerPolicy(const ContainerPolicy& policy, std::vector<LintFinding>* out);
 
 }  // namespace ccv::policy
 

@@ -2,11 +2,13 @@
 // dotted field and the YAML line/column of the offending node.
 #include "policies/container_rules.h"
 
+#include <map>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "parsers/core/hex.h"
+#include "policies/lint.h"
 #include "policies/policy_parser.h"
 #include "tests/testing/corpus.h"
 
@@ -196,6 +198,42 @@ TEST(ContainerRulesTest, NormaliseFileDigest) {
   EXPECT_FALSE(NormaliseFileDigest("sha1:" + std::string(38, 'f')).has_value());
   EXPECT_FALSE(NormaliseFileDigest("sha1:" + std::string(39, 'f') + "g").has_value());
   EXPECT_FALSE(NormaliseFileDigest("whirlpool:00").has_value());
+}
+
+
+TEST(ContainerRulesTest, LintFlagsWeakContainerRules) {
+  auto p = Parse(
+      "  rules:\n"
+      "    - id: a\n"
+      "      select: {container: 956a39cd3b6a}\n"
+      "      virtual_imr3: {eq: \"" + std::string(96, '0') + "\"}\n"
+      "      entrypoint: /bin/busybox\n"
+      "      measured: [/usr/bin/python3]\n"
+      "      allow: {digests: {}}\n"
+      "      unknown: ignore\n"
+      "      exclude: [\".*\"]\n");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  std::vector<LintFinding> f = LintPolicy(*p, {}, 0);
+  std::map<std::string, int> codes;
+  for (const LintFinding& x : f) ++codes[x.code];
+  EXPECT_EQ(codes["container-unlisted-ignored"], 1);
+  EXPECT_EQ(codes["container-no-digest"], 2);
+  EXPECT_EQ(codes["container-unknown-ignored"], 1);
+  EXPECT_EQ(codes["catch-all-exclude"], 1);
+  EXPECT_EQ(codes["container-imr3-no-system-events"], 1);
+  for (const LintFinding& x : f) {
+    if (x.code == "container-no-digest") {
+      EXPECT_GE(x.pos.line, 7u);
+    }
+  }
+}
+
+TEST(ContainerRulesTest, LintIsQuietOnTheExample) {
+  auto p = LoadPolicyFile((::ccv::testing::SourceDir() / "policies/examples/containers.yaml").string());
+  ASSERT_TRUE(p.ok());
+  for (const LintFinding& x : LintPolicy(*p, {}, 0)) {
+    EXPECT_FALSE(x.code.starts_with("container")) << x.code << ": " << x.message;
+  }
 }
 
 }  // namespace
