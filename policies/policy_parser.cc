@@ -11,6 +11,7 @@
 #include "parsers/core/file_io.h"
 #include "parsers/core/hash_alg.h"
 #include "parsers/core/hex.h"
+#include "policies/container_rules.h"
 #include "policies/time_util.h"
 
 namespace ccv::policy {
@@ -604,7 +605,7 @@ Status ParseRoot(Walker& w, const YAML::Node& root, Policy* out) {
   }
   CCV_RETURN_IF_ERROR(w.ExpectMap(root, "",
                                   {"apiVersion", "metadata", "platform", "td", "replay", "events",
-                                   "ima", "binding", "waivers"}));
+                                   "ima", "binding", "waivers", "containers"}));
   if (!root["apiVersion"]) {
     return w.Err(ErrorCode::kNotFound, PosOf(root, {1, 1}), "apiVersion",
                  "missing required key 'apiVersion' (ccverify/v1)");
@@ -640,6 +641,9 @@ Status ParseRoot(Walker& w, const YAML::Node& root, Policy* out) {
     }
   }
   if (YAML::Node n = root["waivers"]) CCV_RETURN_IF_ERROR(ParseWaivers(w, n, &out->waivers));
+  if (YAML::Node n = root["containers"]) {
+    CCV_ASSIGN_OR_RETURN(out->containers, ParseContainerPolicy(n, w.opts()));
+  }
   return Status::Ok();
 }
 
