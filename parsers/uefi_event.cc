@@ -608,6 +608,12 @@ EventDetail DecodeEventData(uint32_t type, Bytes data, uint64_t off) {
       Result<ByteReader> body = id.ok() ? r.ReadU32LengthPrefixed("tagged_event_data")
                                         : Result<ByteReader>(id.status());
       if (!body.ok()) {
+        // Older TDVF builds log the bare string without the tagged header.
+        if (!EventText(data).empty()) {
+          d = EventDetail();
+          DecodeString(data, &d);
+          break;
+        }
         d.error = body.status().ToString();
         break;
       }

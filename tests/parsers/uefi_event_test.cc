@@ -238,6 +238,14 @@ TEST(DecodeEventDataTest, EventTagLengthBeyondTheDataIsAnError) {
   EXPECT_FALSE(d.error.empty());
 }
 
+TEST(DecodeEventDataTest, UntaggedEventTagTextIsReadAsAString) {
+  std::string data = std::string("LOADED_IMAGE::LoadOptions") + '\0';
+  EventDetail d = DecodeEventData(kEvEventTag, AsBytes(data), 0);
+  EXPECT_EQ(d.kind, "string");
+  EXPECT_EQ(Text(d, "string"), "LOADED_IMAGE::LoadOptions");
+  EXPECT_TRUE(d.error.empty());
+}
+
 TEST(DecodeEventDataTest, FirmwareBlobWithTrailingBytesIsAnError) {
   TcgLogBuilder b;
   b.U64(0xffc00000).U64(0x84000).U8(0);
