@@ -650,6 +650,7 @@ EventDetail DecodeEventData(uint32_t type, Bytes data, uint64_t off) {
       break;
     case kEvPostCode:
     case kEvPostCode2:
+    case kEvSCrtmContents:
       // A UEFI_PLATFORM_FIRMWARE_BLOB (16 bytes) or a string such as "ACPI DATA".
       if (data.size() == 16 && !IsPrintableText(data)) {
         DecodeBlob(false, data, off, &d);
@@ -701,7 +702,7 @@ EventDetail DecodeEventData(uint32_t type, Bytes data, uint64_t off) {
     case kEvIpl:
     case kEvEfiAction:
     case kEvAction:
-    case kEvSCrtmContents:
+    case kEvEfiHcrtmEvent:
     case kEvCompactHash:
     case kEvOmitBootDeviceEvents:
     case kEvNonhostInfo:
