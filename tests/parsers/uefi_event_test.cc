@@ -238,6 +238,14 @@ TEST(DecodeEventDataTest, EventTagLengthBeyondTheDataIsAnError) {
   EXPECT_FALSE(d.error.empty());
 }
 
+TEST(DecodeEventDataTest, UntaggedEventTagTextIsReadAsAString) {
+  std::string data = std::string("LOADED_IMAGE::LoadOptions") + '\0';
+  EventDetail d = DecodeEventData(kEvEventTag, AsBytes(data), 0);
+  EXPECT_EQ(d.kind, "string");
+  EXPECT_EQ(Text(d, "string"), "LOADED_IMAGE::LoadOptions");
+  EXPECT_TRUE(d.error.empty());
+}
+
 TEST(DecodeEventDataTest, FirmwareBlobWithTrailingBytesIsAnError) {
   TcgLogBuilder b;
   b.U64(0xffc00000).U64(0x84000).U8(0);
@@ -266,6 +274,54 @@ TEST(DecodeEventDataTest, SeparatorAndStringsAndBootOrder) {
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(std::get<std::vector<std::string>>(f->value),
             (std::vector<std::string>{"Boot0001", "Boot0010"}));
+}
+
+// EFI_SIGNATURE_LIST with `count` SHA-256 entries; `list_size` overrides.
+std::vector<uint8_t> Sha256List(uint32_t count, int64_t list_size = -1) {
+  constexpr uint8_t kSha256Guid[16] = {0x26, 0x16, 0xc4, 0xc1, 0x4c, 0x50, 0x92, 0x40,
+                                       0xac, 0xa9, 0x41, 0xf9, 0x36, 0x93, 0x43, 0x28};
+  TcgLogBuilder b;
+  b.Raw(kSha256Guid).U32(uint32_t(list_size < 0 ? 28 + count * 48 : list_size)).U32(0).U32(48);
+  for (uint32_t i = 0; i < count; ++i) b.Raw(kGlobalGuid).Fill(32, uint8_t(i));
+  return b.bytes();
+}
+
+TEST(DecodeEventDataTest, DbxSignatureListsAreCounted) {
+  std::vector<uint8_t> lists = Sha256List(3);
+  std::vector<uint8_t> two = Sha256List(2);
+  lists.insert(lists.end(), two.begin(), two.end());
+  TcgLogBuilder v = Variable("dbx", lists);
+  EventDetail d = DecodeEventData(kEvEfiVariableDriverConfig, v.span(), 0);
+  const EventField* f = Field(d, "signature_lists");
+  ASSERT_NE(f, nullptr);
+  const auto& items = std::get<std::vector<std::string>>(f->value);
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].rfind("EFI_CERT_SHA256: 3 entries of 32 bytes", 0), 0u) << items[0];
+  EXPECT_EQ(items[1].rfind("EFI_CERT_SHA256: 2 entries", 0), 0u) << items[1];
+  EXPECT_EQ(Field(d, "signature_lists_error"), nullptr);
+}
+
+TEST(DecodeEventDataTest, SignatureListSizeBeyondTheDataIsNoted) {
+  TcgLogBuilder v = Variable("db", Sha256List(1, /*list_size=*/5000));
+  EventDetail d = DecodeEventData(kEvEfiVariableDriverConfig, v.span(), 0);
+  EXPECT_EQ(Text(d, "signature_lists_error"), "inconsistent list sizes at +0");
+}
+
+TEST(DecodeEventDataTest, SignatureListEntriesNotDividingTheListAreNoted) {
+  TcgLogBuilder v = Variable("KEK", Sha256List(1, /*list_size=*/28 + 47));
+  std::vector<uint8_t> data = v.bytes();
+  EventDetail d = DecodeEventData(kEvEfiVariableDriverConfig, data, 0);
+  EXPECT_NE(Field(d, "signature_lists_error"), nullptr);
+}
+
+TEST(DecodeEventDataTest, VariableAuthorityShowsTheSignatureOwner) {
+  std::vector<uint8_t> sig(kGlobalGuid, kGlobalGuid + 16);
+  sig.resize(16 + 100, 0x30);
+  TcgLogBuilder v = Variable("db", sig);
+  EventDetail d = DecodeEventData(kEvEfiVariableAuthority, v.span(), 0);
+  EXPECT_EQ(Text(d, "signature_owner"),
+            "8be4df61-93ca-11d2-aa0d-00e098032b8c (EFI_GLOBAL_VARIABLE)");
+  EXPECT_EQ(Text(d, "signature_data_length"), "100");
 }
 
 TEST(DecodeEventDataTest, UnknownTypesStayRaw) {
