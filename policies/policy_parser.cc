@@ -46,7 +46,7 @@ class Walker {
     if (!n.IsMap()) return Err(ErrorCode::kBadValue, PosOf(n), path, "expected a mapping");
     std::set<std::string> seen;
     for (auto it = n.begin(); it != n.end(); ++it) {
-      const YAML::Node& k = it->first;
+      const YAML::Node k = it->first;  // a copy: `it->first` lives in a temporary proxy
       if (!k.IsScalar()) return Err(ErrorCode::kBadValue, PosOf(k), path, "keys must be scalars");
       const std::string& key = k.Scalar();
       std::string sub = Join(path, key);

@@ -36,16 +36,7 @@ class BatchTemplateHasher final : public TemplateHasher {
 constexpr std::string_view kBootAggregate = "boot_aggregate";
 
 bool Contains(Bytes hay, std::string_view needle) {
-  if (hay.size() < needle.size()) return false;
-  const uint8_t* p = hay.data();
-  const uint8_t* end = p + hay.size() - needle.size() + 1;
-  while (p < end) {
-    p = static_cast<const uint8_t*>(std::memchr(p, needle[0], size_t(end - p)));
-    if (p == nullptr) return false;
-    if (std::memcmp(p, needle.data(), needle.size()) == 0) return true;
-    ++p;
-  }
-  return false;
+  return ::memmem(hay.data(), hay.size(), needle.data(), needle.size()) != nullptr;
 }
 
 }  // namespace
@@ -325,7 +316,7 @@ Status ImaReplayer::AddBatch(std::span<const ima::Entry> entries) {
       ++m.res.violations;
       for (size_t b = 0; b < nbanks; ++b) {
         Digest ff = Digest::Filled(m.banks[b], 0xFF);
-        m.ext.Extend(&(*reg)[b], ff.span());
+        crypto::ExtendChain(&(*reg)[b], std::span<const Digest>(&ff, 1));
       }
     } else {
       const Digest& c = m.computed[m.listed_slot][i];
@@ -339,7 +330,7 @@ Status ImaReplayer::AddBatch(std::span<const ima::Entry> entries) {
       }
       for (size_t b = 0; b < nbanks; ++b) {
         const Digest& v = b == m.listed_slot ? e.listed_hash : m.computed[b][i];
-        m.ext.Extend(&(*reg)[b], v.span());
+        crypto::ExtendChain(&(*reg)[b], std::span<const Digest>(&v, 1));
       }
     }
     for (const Impl::Target& t : m.targets) {
