@@ -39,7 +39,7 @@ TEST(ContainerMutationTest, ByteMutationsGiveViewOrLineError) {
           t = t.substr(0, at) + ins + t.substr(at);
         }
       }
-      if (t.empty()) t = " ";
+      if (t.empty()) t.assign(1, ' ');
     }
     ContainerViewOptions opt;
     opt.max_findings = 5;
