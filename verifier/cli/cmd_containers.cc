@@ -411,7 +411,10 @@ Status AttachContainerView(const policy::Policy* pol, const bundle::Evidence& ev
           c.status = policy::Verdict::kPass;
           c.missing.clear();
           c.detail = "bound through the virtual IMR3 of " + unit->id +
-                     " (REPORTDATA = SHA-512(IMR3 || nonce || user_data))";
+                     " (REPORTDATA = SHA-512(IMR3 || nonce || user_data)); " +
+                     (evidence.binding_from_verifier
+                          ? "nonce given by the verifier"
+                          : "nonce taken from the bundle, not the verifier's");
         }
       }
     }
