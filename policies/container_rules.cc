@@ -344,7 +344,7 @@ class Reader {
 
   Result<std::shared_ptr<const ContainerPolicy>> Policy(const YAML::Node& n) {
     const std::string p = "containers";
-    CCV_RETURN_IF_ERROR(ExpectMap(n, p, {"system_events", "unlisted", "rules"}));
+    CCV_RETURN_IF_ERROR(ExpectMap(n, p, {"system_events", "unlisted", "binding", "rules"}));
     auto out = std::make_shared<ContainerPolicy>();
     out->pos = PosOf(n);
     if (YAML::Node s = n["system_events"]) {
@@ -364,6 +364,15 @@ class Reader {
       CCV_ASSIGN_OR_RETURN(out->unlisted, Mode(u, p + ".unlisted"));
       out->unlisted_set = true;
       out->unlisted_pos = PosOf(u);
+    }
+    if (YAML::Node b = n["binding"]) {
+      std::string bp = p + ".binding";
+      CCV_RETURN_IF_ERROR(ExpectMap(b, bp, {"container"}));
+      if (!b["container"]) {
+        return Err(ErrorCode::kNotFound, PosOf(b), bp + ".container", "missing required key 'container'");
+      }
+      CCV_ASSIGN_OR_RETURN(out->binding, Str(b["container"], bp + ".container"));
+      out->binding_pos = PosOf(b);
     }
     if (YAML::Node r = n["rules"]) {
       std::string rp = p + ".rules";

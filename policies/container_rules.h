@@ -10,6 +10,7 @@
 //   containers:
 //     system_events: [{data_hex: "2f7573722f62696e2f636f6e7461696e65726400"}]
 //     unlisted: warn                 # containers no rule selects
+//     binding: {container: f52130f4-...}  # the quote is this container's
 //     rules:
 //       - id: web
 //         select: {pod: "f52130f4-...", container: "956a39cd3b6a", cgroup: "cri-containerd-",
@@ -93,6 +94,11 @@ struct ContainerPolicy {
   bool unlisted_set = false;
   UnknownFiles unlisted = UnknownFiles::kIgnore;
   SourcePos unlisted_pos;
+  // `binding: {container: ID}`: the quote belongs to this pod or container,
+  // REPORTDATA = SHA-512(its virtual IMR3 || nonce || user_data) (CIMA
+  // GetCcReport with container isolation). "" = not asked.
+  std::string binding;
+  SourcePos binding_pos;
   std::vector<ContainerRule> rules;
 };
 

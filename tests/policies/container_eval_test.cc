@@ -205,6 +205,54 @@ TEST(ContainerEvalTest, WaiverCoversAContainerRule) {
   EXPECT_TRUE(ev.Passed());
 }
 
+
+TEST(ContainerEvalTest, AllowListFileNextToThePolicyJudgesTheContainer) {
+  CCV_REQUIRE_CORPUS(corpus);
+  auto view = SampleView(corpus);
+  size_t ci = SIZE_MAX;
+  const containers::ContainerUnit* u = view->Find(kApp, &ci);
+  ASSERT_NE(u, nullptr);
+  // sha384sum format: "<hex>  <path>", one line per measured file, written
+  // from the list's own d-ng fields; the last file left out.
+  std::string list, left_out;
+  std::set<std::string> seen;
+  for (size_t ref : u->containers[ci].record_refs) {
+    const auto& r = view->records[ref];
+    if (!seen.insert(r.path + ToHex(r.file_digest)).second) continue;
+    list += ToHex(r.file_digest) + "  " + r.path + "\n";
+    left_out = r.path;
+  }
+  std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                              ("ccv_allow_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::string policy = "apiVersion: ccverify/v1\ncontainers:\n  rules:\n"
+                       "    - id: app\n      select: {container: 956a39cd3b6a}\n"
+                       "      allow: {file: allow.sha384}\n      unknown: fail\n";
+  ASSERT_TRUE(WriteFileBytes((dir / "p.yaml").string(), policy.data(), policy.size()).ok());
+  ASSERT_TRUE(WriteFileBytes((dir / "allow.sha384").string(), list.data(), list.size()).ok());
+  auto full = LoadPolicyFile((dir / "p.yaml").string());
+  ASSERT_TRUE(full.ok()) << full.status().ToString();
+  Facts f;
+  f.containers = view;
+  Evaluation ok = Evaluate(&*full, f, {});
+  EXPECT_EQ(Find(ok, "containers.app.unknown", AppName())->status, Verdict::kPass);
+  EXPECT_EQ(Find(ok, "containers.app.allow", AppName())->status, Verdict::kPass);
+  // Without the last file's line: that file is unknown, named by its records.
+  std::string shorter = list.substr(0, list.rfind('\n', list.size() - 2) + 1);
+  ASSERT_TRUE(WriteFileBytes((dir / "allow.sha384").string(), shorter.data(), shorter.size()).ok());
+  auto part = LoadPolicyFile((dir / "p.yaml").string());
+  ASSERT_TRUE(part.ok());
+  Evaluation bad = Evaluate(&*part, f, {});
+  const RuleResult* r = Find(bad, "containers.app.unknown", AppName());
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->status, Verdict::kFail);
+  EXPECT_NE(r->actual.find(left_out), std::string::npos) << r->actual;
+  for (const std::string& e : r->evidence_all) {
+    EXPECT_EQ(view->records[std::stoull(e.substr(4))].path, left_out) << e;
+  }
+  std::filesystem::remove_all(dir);
+}
+
 // --- generated lists and policy generation ---
 
 Result<ContainerView> GeneratedView(const ::ccv::testing::GeneratedList& g) {

@@ -63,6 +63,13 @@ TEST(ContainerRulesTest, PodUidInCgroupFormAndUppercaseContainerAreNormalised) {
   EXPECT_EQ(r.allow.at("/bin/x")[0], "sha256:" + std::string(64, 'a'));
 }
 
+TEST(ContainerRulesTest, BindingNamesAContainer) {
+  auto p = Parse("  binding: {container: f52130f4_c5be_423e_8070_daaca055a5ad}\n");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->containers->binding, "f52130f4_c5be_423e_8070_daaca055a5ad");
+  EXPECT_EQ(p->containers->binding_pos.line, 3u);
+}
+
 TEST(ContainerRulesTest, NoContainersKeyLeavesItNull) {
   auto p = ParsePolicy("apiVersion: ccverify/v1\n");
   ASSERT_TRUE(p.ok());
@@ -181,6 +188,10 @@ INSTANTIATE_TEST_SUITE_P(
                 "containers.unlisted"},
         BadCase{"SystemEventOddHex", "  system_events: [{data_hex: abc}]\n", ErrorCode::kBadLength,
                 3, 30, "containers.system_events[0].data_hex"},
+        BadCase{"BindingWithoutContainer", "  binding: {}\n", ErrorCode::kNotFound, 3, 12,
+                "containers.binding.container"},
+        BadCase{"BindingUnknownKey", "  binding: {pod: x}\n", ErrorCode::kUnsupported, 3, 13,
+                "containers.binding.pod"},
         BadCase{"SystemEventMissingData", "  system_events: [{}]\n", ErrorCode::kNotFound, 3, 19,
                 "containers.system_events[0].data_hex"}));
 #undef POD

@@ -24,6 +24,7 @@
 #include "policies/policy_parser.h"
 #include "policies/time_util.h"
 #include "verifier/report/verify_report.h"
+#include "verifier/bundle/evidence.h"
 #include "verifier/containers/binding.h"
 #include "verifier/containers/container_view.h"
 
@@ -372,14 +373,53 @@ Result<std::vector<std::vector<uint8_t>>> ReadSystemEvents(const std::string& pa
 
 }  // namespace
 
-Status AttachContainerView(const policy::Policy* pol, const std::optional<std::string>& ima_path,
+Status AttachContainerView(const policy::Policy* pol, const bundle::Evidence& evidence,
                            policy::Facts* facts) {
-  if (pol == nullptr || !pol->containers || !ima_path) return Status();
-  containers::ContainerViewOptions options;
-  options.system_events = pol->containers->system_events;
-  CCV_ASSIGN_OR_RETURN(ContainerView view,
-                       containers::BuildContainerViewFile(*ima_path, ima::ReadOptions{}, options));
-  facts->containers = std::make_shared<const ContainerView>(std::move(view));
+  if (pol == nullptr || !pol->containers) return Status();
+  const policy::ContainerPolicy& cp = *pol->containers;
+  if (evidence.ima) {
+    containers::ContainerViewOptions options;
+    options.system_events = cp.system_events;
+    CCV_ASSIGN_OR_RETURN(ContainerView view, containers::BuildContainerViewFile(
+                                                 *evidence.ima, ima::ReadOptions{}, options));
+    facts->containers = std::make_shared<const ContainerView>(std::move(view));
+  }
+  if (cp.binding.empty()) return Status();
+  policy::Check check;
+  check.id = "containers.binding";
+  const containers::ContainerUnit* unit =
+      facts->containers ? facts->containers->Find(cp.binding) : nullptr;
+  if (!facts->quote.present) {
+    check.detail = "no quote: the container binding cannot be checked";
+  } else if (!facts->containers) {
+    check.detail = "no ima-cgpath list: the container register cannot be computed";
+  } else if (unit == nullptr) {
+    check.detail = "no pod or container '" + cp.binding + "' in the IMA list";
+  } else {
+    containers::ReportData rd = facts->quote.report_data;
+    containers::BindingCheck b = containers::CheckContainerBinding(
+        rd, unit->virtual_imr3, evidence.nonce,
+        evidence.user_data ? *evidence.user_data : std::vector<uint8_t>{});
+    check.status = b.ok() ? policy::Verdict::kPass : policy::Verdict::kFail;
+    check.detail = unit->id + ": " + b.detail;
+    if (!b.ok() && b.status == containers::BindingStatus::kNoNonce) check.missing = "nonce";
+    if (b.ok() && !evidence.report_data) {
+      // The generic check expects SHA-512(nonce || user_data); a container's
+      // quote carries the register in front.
+      for (policy::Check& c : facts->checks) {
+        if (c.id == "report_data.binding" && c.status == policy::Verdict::kFail) {
+          c.status = policy::Verdict::kPass;
+          c.missing.clear();
+          c.detail = "bound through the virtual IMR3 of " + unit->id +
+                     " (REPORTDATA = SHA-512(IMR3 || nonce || user_data)); " +
+                     (evidence.binding_from_verifier
+                          ? "nonce given by the verifier"
+                          : "nonce taken from the bundle, not the verifier's");
+        }
+      }
+    }
+  }
+  facts->checks.push_back(std::move(check));
   return Status();
 }
 

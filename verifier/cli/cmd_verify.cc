@@ -184,7 +184,7 @@ int RunVerify(const Args& args) {
   req->options.tcb_decided_by_policy = pol && pol->platform.tcb_status_set;
   auto facts = pipeline::CollectFacts(req->evidence, req->options);
   if (!facts.ok()) return ReportError(facts.status());
-  if (Status s = AttachContainerView(pol ? &*pol : nullptr, req->evidence.ima, &*facts); !s.ok()) {
+  if (Status s = AttachContainerView(pol ? &*pol : nullptr, req->evidence, &*facts); !s.ok()) {
     return ReportError(s);
   }
   policy::Evaluation ev = policy::Evaluate(pol ? &*pol : nullptr, *facts, {req->options.at});

@@ -14,6 +14,9 @@ namespace ccv::policy {
 struct Policy;
 struct Facts;
 }  // namespace ccv::policy
+namespace ccv::bundle {
+struct Evidence;
+}  // namespace ccv::bundle
 
 namespace ccv::cli {
 
@@ -29,8 +32,11 @@ int RunReplay(const Args& args);
 // ccverify containers --ima F [--system-events F] [--json]  (cmd_containers.cc)
 int RunContainers(const Args& args);
 // For verify: when `pol` has container rules and the evidence an IMA list,
-// sets facts->containers to the list's per-container view.
-Status AttachContainerView(const policy::Policy* pol, const std::optional<std::string>& ima_path,
+// sets facts->containers to the list's per-container view; with
+// containers.binding adds the check "containers.binding" (REPORTDATA =
+// SHA-512(virtual IMR3 || nonce || user_data)) and, when it holds, marks
+// report_data.binding as passed through it.
+Status AttachContainerView(const policy::Policy* pol, const bundle::Evidence& evidence,
                            policy::Facts* facts);
 // For policy generate --container ID: the `containers:` block pinning that
 // pod or container of the IMA list (system events from a JSON file or none).

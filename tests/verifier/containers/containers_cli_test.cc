@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -311,6 +312,60 @@ TEST(ContainersCliTest, GenerateContainerThenVerifyBundle) {
   fs::remove_all(bundle);
   fs::remove(policy);
   fs::remove(events);
+}
+
+
+// A container's quote in a bundle: with containers.binding the quote's
+// REPORTDATA = SHA-512(pod IMR3 || nonce || user_data) is accepted as the
+// nonce binding; without it the generic binding check fails.
+TEST(ContainersCliTest, VerifyAcceptsContainerBoundQuoteOnlyWhenAsked) {
+  CCV_REQUIRE_CORPUS(corpus);
+  fs::path bundle = TempPath("ccv_cbundle");
+  fs::create_directories(bundle);
+  fs::copy_file(corpus / kList, bundle / "ima.ascii", fs::copy_options::overwrite_existing);
+  ::ccv::testing::QuoteBuilder qb;
+  std::vector<uint8_t> body(584, 0);
+  ReportData rd{};
+  ASSERT_TRUE(DecodeHexInto(kBound, rd));
+  std::copy(rd.begin(), rd.end(), body.begin() + 520);
+  qb.body = body;
+  std::vector<uint8_t> q = qb.Build();
+  ASSERT_TRUE(WriteFileBytes((bundle / "quote.bin").string(), q.data(), q.size()).ok());
+  std::ofstream(bundle / "evidence.json")
+      << R"({"version": 1, "tee": "tdx", "quote": "quote.bin",)"
+      << R"( "ima": {"path": "ima.ascii", "register": "rtmr2"},)"
+      << R"( "nonce": ")" << kNonce << R"(", "user_data": ")" << kUserData << R"("})";
+  std::string policy = TempPath("ccv_bind_policy") + ".yaml";
+  auto write_policy = [&](const std::string& binding) {
+    std::ofstream(policy) << "apiVersion: ccverify/v1\ncontainers:\n"
+                             "  system_events: [{data_hex: 2f7573722f62696e2f636f6e7461696e65726400}]\n"
+                          << binding
+                          << "  rules:\n    - {id: app, select: {entrypoint: /bin/busybox}, "
+                             "unknown: ignore}\n";
+  };
+  auto checks = [&]() {
+    CliRun r = RunCcverify("verify " + bundle.string() + " --policy " + policy + " --format json");
+    rapidjson::Document d;
+    d.Parse(r.out.c_str());
+    std::map<std::string, std::string> out;
+    if (d.HasParseError() || !d.HasMember("checks")) return out;
+    for (const auto& c : d["checks"].GetArray()) out[Str(c["id"])] = Str(c["status"]);
+    return out;
+  };
+  write_policy(std::string("  binding: {container: ") + kPod + "}\n");
+  auto bound = checks();
+  EXPECT_EQ(bound["containers.binding"], "pass");
+  EXPECT_EQ(bound["report_data.binding"], "pass");
+  write_policy("");
+  auto plain = checks();
+  EXPECT_EQ(plain.count("containers.binding"), 0u);
+  EXPECT_EQ(plain["report_data.binding"], "fail");
+  write_policy("  binding: {container: 0123456789abcdef}\n");
+  auto other = checks();
+  EXPECT_EQ(other["containers.binding"], "fail");
+  EXPECT_EQ(other["report_data.binding"], "fail");
+  fs::remove_all(bundle);
+  fs::remove(policy);
 }
 
 }  // namespace
