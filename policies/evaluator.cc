@@ -13,6 +13,16 @@ namespace {
 
 constexpr size_t kMaxPointers = 100;  // evidence_all cap
 constexpr size_t kMaxListed = 10;     // items spelled out in `actual`
+// std::regex matches recursively: its stack use grows with the input, and
+// evidence text is untrusted. Regexes see at most this many bytes.
+constexpr size_t kMaxRegexInput = 4096;
+
+bool RegexSearch(const std::string& text, const std::regex& re) {
+  if (text.size() <= kMaxRegexInput) return std::regex_search(text, re);
+  // The cut is not the end of the text: '$' must not match there.
+  return std::regex_search(text.begin(), text.begin() + kMaxRegexInput, re,
+                           std::regex_constants::match_not_eol);
+}
 
 std::string Hex(std::span<const uint8_t> b) { return ToHex(b); }
 
@@ -252,7 +262,7 @@ class Evaluator {
     if (r.index && e.index != *r.index) return false;
     if (r.text_prefix && e.text.rfind(*r.text_prefix, 0) != 0) return false;
     if (r.text_contains && e.text.find(*r.text_contains) == std::string::npos) return false;
-    if (r.text_regex && !std::regex_search(e.text, *r.text_regex)) return false;
+    if (r.text_regex && !RegexSearch(e.text, *r.text_regex)) return false;
     return true;
   }
 
@@ -361,7 +371,7 @@ class Evaluator {
 
   bool Excluded(const std::string& path) const {
     for (const std::regex& re : p_.ima.exclude) {
-      if (std::regex_search(path, re)) return true;
+      if (RegexSearch(path, re)) return true;
     }
     return false;
   }

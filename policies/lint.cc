@@ -5,6 +5,34 @@
 
 namespace ccv::policy {
 
+namespace {
+
+// Rule ids the policy yields, and the prefixes of verification check ids.
+bool WaiverCanMatch(const Policy& p, const Waiver& w) {
+  static const char* kCheckAreas[] = {"quote.", "report_data.", "ccel.", "tpm.", "cel.", "replay.", "ima."};
+  std::vector<std::string> ids = {"policy.expires",          "platform.tcb_status", "platform.advisories",
+                                  "platform.min_tee_tcb_svn", "platform.mr_seam",    "td.attributes",
+                                  "td.xfam",                  "td.mr_td",            "td.mr_config_id",
+                                  "td.mr_owner",              "td.mr_owner_config",  "ima.list",
+                                  "ima.allow",                "ima.unknown"};
+  for (int i = 0; i < 4; ++i) {
+    ids.push_back("td.rtmr" + std::to_string(i));
+    ids.push_back("replay.must_match_quote.rtmr" + std::to_string(i));
+  }
+  for (const EventRule& e : p.events) ids.push_back("events." + e.id);
+  for (const std::string& id : ids) {
+    if (w.Covers(id)) return true;
+  }
+  for (const char* area : kCheckAreas) {
+    if (w.rule.rfind(area, 0) == 0 || std::string(area).rfind(w.rule.substr(0, w.rule.size() - 1), 0) == 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 bool IsCatchAllRegex(const std::regex& re) {
   static const char* kSamples[] = {"/usr/bin/bash", "boot_aggregate", "/etc/ld.so.cache",
                                    "x", "/var/lib/containerd/a/b", "C:\\Windows"};
@@ -74,6 +102,10 @@ std::vector<LintFinding> LintPolicy(const Policy& p, const std::vector<UnknownKe
     add(LintSeverity::kWarning, "ima-empty-allow", p.ima.pos, "the ima section allows no file");
   }
   for (const Waiver& w : p.waivers) {
+    if (!WaiverCanMatch(p, w)) {
+      add(LintSeverity::kWarning, "unused-waiver", w.pos,
+          "waiver for '" + w.rule + "' matches no rule of this policy and no verification check");
+    }
     if (now >= w.until) {
       add(LintSeverity::kError, "expired-waiver", w.pos,
           "waiver for '" + w.rule + "' expired on " + w.until_text + ": remove it");

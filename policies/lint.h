@@ -1,8 +1,8 @@
 // `ccverify policy lint`: weaknesses of a policy that parses. Flags unknown
 // keys, unpinned registers (MRTD and each RTMR neither pinned in `td` nor
 // required to match replay), catch-all IMA excludes, expired or missing
-// policy expiry, expired waivers, a debuggable TD, `ima.unknown: ignore` and
-// `platform.collateral: optional`.
+// policy expiry, expired waivers, waivers that match nothing, a debuggable TD,
+// `ima.unknown: ignore` and `platform.collateral: optional`.
 //
 // Thread safety: pure function.
 #ifndef CCV_POLICIES_LINT_H_

@@ -347,6 +347,19 @@ TEST(EvaluatorTest, ManyUnknownFilesAreCappedInActual) {
   EXPECT_NE(r.actual.find("(304 in all)"), std::string::npos);
 }
 
+TEST(EvaluatorTest, RegexOnHugeUntrustedTextDoesNotExhaustTheStack) {
+  Facts f = GoodFacts();
+  f.events[5].text = "kernel_cmdline: " + std::string(1 << 20, 'a');
+  f.ima[2].path = "/" + std::string(1 << 20, 'a');
+  Policy p = MustParse(std::string(kMinimal) +
+                       "events:\n  - {id: r, match: {text_regex: \"^kernel_cmdline: (a|b)*$\"}, expect: {count: 1}}\n"
+                       "ima: {exclude: [\"^/(a|b)*c\"], unknown: warn}\n");
+  Evaluation ev = Evaluate(&p, f, {kNow});
+  // Only the first 4096 bytes are searched: "$" does not match there.
+  EXPECT_EQ(Rule(ev, "events.r").status, Verdict::kFail);
+  EXPECT_EQ(Rule(ev, "ima.unknown").status, Verdict::kWarn);
+}
+
 TEST(EvaluatorTest, AreaIsTheFirstComponent) {
   EXPECT_EQ(AreaOf("td.rtmr1"), "td");
   EXPECT_EQ(AreaOf("events.kernel-cmdline"), "events");

@@ -165,17 +165,24 @@ TEST(LintTest, FlagsEveryWeakness) {
                        "replay: {must_match_quote: [rtmr1]}\n"
                        "ima:\n  exclude: [\"^/tmp/\", \".*\"]\n  unknown: ignore\n"
                        "waivers:\n  - {rule: td.mr_td, until: 2026-12-31, reason: r}\n"
-                       "  - {rule: td.rtmr0, until: 2027-12-31, reason: r}\n",
+                       "  - {rule: td.rtmr0, until: 2027-12-31, reason: r}\n"
+                       "  - {rule: events.nosuch, until: 2027-12-31, reason: r}\n"
+                       "  - {rule: quote.pck_chain, until: 2027-12-31, reason: r}\n"
+                       "  - {rule: quote.*, until: 2027-12-31, reason: r}\n",
                        o);
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   auto findings = LintPolicy(*p, unknown, kNow);
   EXPECT_EQ(Codes(findings),
             (std::set<std::string>{"unknown-key", "policy-expired", "unpinned-register", "debug-allowed",
                                    "no-tcb-status", "collateral-optional", "catch-all-exclude",
-                                   "ima-unknown-ignored", "ima-empty-allow", "expired-waiver"}));
+                                   "ima-unknown-ignored", "ima-empty-allow", "expired-waiver",
+                                   "unused-waiver"}));
   size_t unpinned = 0, expired_waivers = 0;
   for (const auto& l : findings) {
     if (l.code == "unpinned-register") ++unpinned;
+    if (l.code == "unused-waiver") {
+      EXPECT_EQ(l.pos.line, 12u);  // events.nosuch only
+    }
     if (l.code == "expired-waiver") {
       ++expired_waivers;
       EXPECT_EQ(l.pos.line, 10u);

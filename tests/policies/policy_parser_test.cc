@@ -181,6 +181,47 @@ TEST_P(BadPolicyTest, FailsWithCodeLineAndColumn) {
 INSTANTIATE_TEST_SUITE_P(Table, BadPolicyTest, ::testing::ValuesIn(BadCases()),
                          [](const auto& info) { return std::string(info.param.name); });
 
+TEST(PolicyParserTest, DeepNestingAndRandomDamageNeverCrash) {
+  auto deep = ParsePolicy(std::string(kHead) + "td: " + std::string(100000, '[') + "\n");
+  ASSERT_FALSE(deep.ok());
+  EXPECT_TRUE(deep.status().line().has_value());
+  auto deep_maps = ParsePolicy(std::string(kHead) + "td: " + std::string(100000, '{') + "\n");
+  ASSERT_FALSE(deep_maps.ok());
+  std::string good = std::string(kHead) +
+                     "metadata: {name: x, version: \"1\", expires: 2027-06-30T00:00:00Z}\n"
+                     "platform: {tcb_status: {allow: [UpToDate]}, min_tee_tcb_svn: \"04010700000000000000000000000000\"}\n"
+                     "td:\n  attributes: {debug: false}\n  mr_config_id: {eq: zero}\n"
+                     "replay: {must_match_quote: [rtmr0]}\n"
+                     "events:\n  - {id: a, match: {type: EV_IPL, text_regex: \"^k\"}, expect: {count: 1}}\n"
+                     "ima: {exclude: [\"^/tmp/\"], unknown: warn}\n"
+                     "waivers:\n  - {rule: td.mr_td, until: 2027-01-01, reason: r}\n";
+  ASSERT_TRUE(ParsePolicy(good).ok());
+  uint32_t x = 777;
+  auto rnd = [&] { return x = x * 1103515245u + 12345u, (x >> 8); };
+  size_t failures = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string m = good;
+    int edits = 1 + rnd() % 3;
+    for (int k = 0; k < edits; ++k) {
+      size_t at = rnd() % m.size();
+      switch (rnd() % 3) {
+        case 0: m[at] = "{}[]:,-\"' \n\tazZ09*&!|>#"[rnd() % 24]; break;
+        case 1: m.erase(at, 1 + rnd() % 6); break;
+        default: m.insert(at, 1, "{}[]:,-\"' \n"[rnd() % 12]);
+      }
+      if (m.empty()) m = "x";
+    }
+    auto r = ParsePolicy(m);
+    if (!r.ok()) {
+      ++failures;
+      // Every error is located.
+      EXPECT_TRUE(r.status().line().has_value()) << r.status().ToString() << "\n" << m;
+      EXPECT_NE(r.status().code(), ErrorCode::kInternal);
+    }
+  }
+  EXPECT_GT(failures, 1000u);
+}
+
 TEST(PolicyParserTest, UnknownKeysAreCollectedInLintMode) {
   std::vector<UnknownKey> unknown;
   ParseOptions o;

@@ -69,7 +69,8 @@ bool IsImaRegister(const std::string& r) {
 Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir,
                                    const std::string& source) {
   rapidjson::Document d;
-  d.Parse(json.data(), json.size());
+  // Iterative parsing: nesting depth cannot exhaust the stack.
+  d.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (d.HasParseError()) {
     return Status(ErrorCode::kBadValue,
                   std::string("JSON: ") + rapidjson::GetParseError_En(d.GetParseError()))

@@ -104,6 +104,35 @@ TEST(EvidenceJsonTest, MalformedBundlesNameTheMember) {
   }
 }
 
+TEST(EvidenceJsonTest, DeepNestingAndRandomDamageNeverCrash) {
+  std::string deep(200000, '[');
+  auto e = ParseEvidenceJson(deep, "d");
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.status().code(), ErrorCode::kBadValue);
+  std::string good = R"({"version": 1, "tee": "tdx", "quote": "q", "ccel": {"table": "t", "data": "d"},
+    "ima": {"path": "i", "register": "rtmr2"}, "nonce": "00ff", "user_data": "ab"})";
+  uint32_t x = 12345;
+  auto rnd = [&] { return x = x * 1103515245u + 12345u, (x >> 8); };
+  for (int i = 0; i < 3000; ++i) {
+    std::string m = good;
+    int edits = 1 + rnd() % 4;
+    for (int k = 0; k < edits; ++k) {
+      size_t at = rnd() % m.size();
+      switch (rnd() % 3) {
+        case 0: m[at] = char(rnd() % 256); break;
+        case 1: m.erase(at, 1 + rnd() % 8); break;
+        default: m.insert(at, 1, "{}[]\":,0a"[rnd() % 9]);
+      }
+      if (m.empty()) m = "x";
+    }
+    auto r = ParseEvidenceJson(m, "d");
+    if (!r.ok()) {
+      EXPECT_NE(r.status().code(), ErrorCode::kOk);
+      EXPECT_NE(r.status().code(), ErrorCode::kInternal);
+    }
+  }
+}
+
 TEST(EvidenceDirTest, LoadsFromDirectoryAndReportsMissingFile) {
   auto dir = std::filesystem::temp_directory_path() / "ccv_bundle_test";
   std::filesystem::create_directories(dir);
