@@ -15,12 +15,17 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "parsers/core/hash_alg.h"
 #include "verifier/replay/register_set.h"
+
+namespace ccv::containers {
+struct ContainerView;  // verifier/containers/container_view.h
+}
 
 namespace ccv::policy {
 
@@ -35,6 +40,9 @@ struct Check {
   Verdict status = Verdict::kFail;
   std::string detail;
   std::string waiver;  // set by the evaluator when a waiver applied
+  // The input whose absence made this check fail ("collateral", "nonce"),
+  // so that a policy can explicitly accept its absence; "" otherwise.
+  std::string missing = {};
 };
 
 // Decoded TD quote body fields (Intel TDX DCAP Quoting Library API, TD
@@ -107,6 +115,8 @@ struct Facts {
   bool ima_present = false;
   std::vector<ImaEntryFact> ima;
   std::vector<Check> checks;                  // verification findings
+  // Per-container view of an ima-cgpath list (container policies), or null.
+  std::shared_ptr<const containers::ContainerView> containers;
 };
 
 }  // namespace ccv::policy

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <regex>
 #include <string>
@@ -121,6 +122,15 @@ struct Waiver {
   bool Covers(const std::string& id) const;
 };
 
+// `binding: {nonce: required|optional}`: whether evidence without a nonce
+// (so without a REPORTDATA freshness check) fails (default) or skips it.
+struct BindingPolicy {
+  bool nonce_optional = false;
+  SourcePos pos;
+};
+
+struct ContainerPolicy;  // policies/container_rules.h
+
 struct Policy {
   std::string api_version;
   std::string name, version;
@@ -131,7 +141,9 @@ struct Policy {
   ReplayPolicy replay;
   std::vector<EventRule> events;
   ImaPolicy ima;
+  BindingPolicy binding;
   std::vector<Waiver> waivers;
+  std::shared_ptr<const ContainerPolicy> containers;  // `containers:`, or null
   std::string source;  // file name, for messages
 };
 

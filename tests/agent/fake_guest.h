@@ -72,6 +72,19 @@ inline std::vector<uint8_t> MakeCcelTable(uint64_t laml, uint64_t lasa) {
   return t;
 }
 
+// A 1024-byte TDREPORT_STRUCT (TDX Module ABI): REPORTTYPE.TYPE 0x81 at 0,
+// REPORTDATA at 128, RTMR0..3 at 720 + 48 i; every other byte zero.
+inline std::vector<uint8_t> MakeTdReport(const std::vector<uint8_t>& report_data,
+                                         const std::vector<std::vector<uint8_t>>& rtmrs = {}) {
+  std::vector<uint8_t> t(1024, 0);
+  t[0] = 0x81;
+  for (size_t i = 0; i < report_data.size() && i < 64; ++i) t[128 + i] = report_data[i];
+  for (size_t r = 0; r < rtmrs.size() && r < 4; ++r) {
+    for (size_t i = 0; i < rtmrs[r].size() && i < 48; ++i) t[720 + 48 * r + i] = rtmrs[r][i];
+  }
+  return t;
+}
+
 // Serves configfs-tsm entries of a fake tree: `.template` holds `provider`,
 // `generation` (a file) and FIFOs `inblob` and `outblob`. Per request it reads
 // the inblob to EOF, adds `bump` to the generation, and writes `outblob`
@@ -110,6 +123,11 @@ class FakeTsm {
     thread_.join();
   }
 
+  // Holds each answer after the inblob was read until Release() (a slow quote
+  // service). Call before the request.
+  void Hold() { hold_ = true; }
+  void Release() { hold_ = false; }
+
   std::vector<std::vector<uint8_t>> inblobs() {
     std::lock_guard<std::mutex> l(mu_);
     return inblobs_;
@@ -130,6 +148,7 @@ class FakeTsm {
         std::lock_guard<std::mutex> l(mu_);
         inblobs_.push_back(got);
       }
+      while (hold_ && !stop_) ::usleep(1000);
       generation_ += bump_;
       WriteText(tmpl_ / "generation.tmp", std::to_string(generation_) + "\n");
       fs::rename(tmpl_ / "generation.tmp", tmpl_ / "generation");
@@ -152,6 +171,7 @@ class FakeTsm {
   uint64_t generation_ = 0;
   std::atomic<bool> stop_{false};
   std::atomic<bool> done_{false};
+  std::atomic<bool> hold_{false};
   std::mutex mu_;
   std::vector<std::vector<uint8_t>> inblobs_;
   std::thread thread_;

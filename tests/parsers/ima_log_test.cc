@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "tests/verifier/replay/ima_test_util.h"
 
 namespace ccv::ima {
@@ -413,6 +415,138 @@ TEST(ImaLogTest, AsciiListedAlgorithmOptionIsEnforced) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), ErrorCode::kBadLength);
   EXPECT_EQ(r.status().line(), 1u);
+}
+
+}  // namespace
+}  // namespace ccv::ima
+
+namespace ccv::ima {
+namespace {
+
+using namespace ::ccv::testing;  // NOLINT: test helpers
+
+// Every template, systematically: each truncation of a binary entry fails at
+// an offset inside it; each field length made too large fails at that field's
+// length; dropping an ascii field fails on that line.
+TEST(ImaLogCorruptionTest, EveryTemplateEveryTruncationFailsInsideTheEntry) {
+  const std::string good = NgEntry("/first").Binary();
+  for (const TEntry& e : EveryTemplate()) {
+    const std::string bin = e.Binary();
+    for (size_t cut = 1; cut < bin.size(); ++cut) {
+      auto r = ReadAll(good + bin.substr(0, cut), Bin(HashAlg::kSha1));
+      ASSERT_FALSE(r.ok()) << e.name << " cut " << cut;
+      EXPECT_EQ(r.status().code(), ErrorCode::kTruncated) << e.name << " cut " << cut;
+      ASSERT_TRUE(r.status().offset().has_value());
+      EXPECT_GE(*r.status().offset(), good.size()) << e.name << " cut " << cut;
+      EXPECT_LE(*r.status().offset(), good.size() + cut) << e.name << " cut " << cut;
+    }
+  }
+}
+
+TEST(ImaLogCorruptionTest, EveryFieldLengthTooLargeFailsAtThatLength) {
+  for (const TEntry& e : EveryTemplate()) {
+    if (e.name == "ima") continue;  // no per-field lengths
+    const std::string bin = e.Binary();
+    const size_t data_at = 4 + 20 + 4 + e.name.size() + 4;
+    size_t at = data_at;
+    for (size_t f = 0; f < e.fields.size(); ++f) {
+      std::string bad = bin;
+      bad.replace(at, 4, LeU32(uint32_t(bin.size())));  // past the template data
+      auto r = ReadAll(bad, Bin(HashAlg::kSha1));
+      ASSERT_FALSE(r.ok()) << e.name << " field " << f;
+      EXPECT_EQ(r.status().code(), ErrorCode::kTruncated) << e.name << " field " << f;
+      EXPECT_EQ(r.status().offset(), at) << e.name << " field " << f;
+      at += 4 + e.fields[f].raw.size();
+    }
+  }
+}
+
+TEST(ImaLogCorruptionTest, EveryTemplateWithAFieldDroppedFailsOnItsLine) {
+  const std::string good = NgEntry("/first").Ascii();
+  for (TEntry e : EveryTemplate()) {
+    e.fields.pop_back();
+    auto r = ReadAll(good + e.Ascii(), {});
+    ASSERT_FALSE(r.ok()) << e.name;
+    EXPECT_EQ(r.status().code(), ErrorCode::kBadLength) << e.name;
+    EXPECT_EQ(r.status().line(), 2u) << e.name;
+  }
+}
+
+TEST(ImaLogCorruptionTest, EveryTemplateWithAFlippedByteIsReadButItsHashNoLongerMatches) {
+  crypto::Hasher h;
+  for (TEntry e : EveryTemplate()) {
+    if (e.violation) continue;
+    std::string listed = e.Listed(HashAlg::kSha1);
+    // Change the last byte of the last non-empty field (a path, signature or
+    // buffer): still well formed.
+    for (size_t f = e.fields.size(); f-- > 0;) {
+      if (e.fields[f].raw.size() < 2) continue;
+      std::string& raw = e.fields[f].raw;
+      size_t k = raw.back() == '\0' ? raw.size() - 2 : raw.size() - 1;
+      raw[k] = raw[k] == 'Z' ? 'Y' : 'Z';
+      break;
+    }
+    e.listed = listed;
+    auto r = ReadAll(e.Binary(), Bin(HashAlg::kSha1));
+    ASSERT_TRUE(r.ok()) << e.name << ": " << r.status().ToString();
+    ASSERT_EQ(r->size(), 1u);
+    EXPECT_NE(Raw(h.Hash(HashAlg::kSha1, AsBytes((*r)[0].data)).span()), listed) << e.name;
+  }
+}
+
+}  // namespace
+}  // namespace ccv::ima
+
+namespace ccv::ima {
+namespace {
+
+using namespace ::ccv::testing;  // NOLINT: test helpers
+
+// Random byte changes and truncations of valid lists: every outcome is a
+// clean read or an error located inside the input; never a crash or hang.
+TEST(ImaLogMutationTest, RandomlyDamagedListsFailCleanly) {
+  std::string ascii, bin;
+  for (int i = 0; i < 3; ++i) {
+    for (const TEntry& e : EveryTemplate()) {
+      ascii += e.Ascii();
+      bin += e.Binary();
+    }
+  }
+  uint64_t state = 12345;
+  auto rnd = [&]() {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return state >> 33;
+  };
+  int errors = 0, oks = 0;
+  for (int iter = 0; iter < 3000; ++iter) {
+    bool binary = iter % 2 == 1;
+    std::string s = binary ? bin : ascii;
+    int edits = 1 + int(rnd() % 4);
+    for (int k = 0; k < edits; ++k) {
+      size_t at = rnd() % s.size();
+      switch (rnd() % 3) {
+        case 0: s[at] = char(rnd()); break;
+        case 1: s[at] ^= char(1 << (rnd() % 8)); break;
+        case 2: s.resize(at); break;
+      }
+      if (s.empty()) s.push_back('x');
+    }
+    auto r = ReadAll(s, binary ? Bin() : ReadOptions{});
+    if (r.ok()) {
+      ++oks;
+      continue;
+    }
+    ++errors;
+    if (binary) {
+      ASSERT_TRUE(r.status().offset().has_value()) << r.status().ToString();
+      EXPECT_LE(*r.status().offset(), s.size()) << r.status().ToString();
+    } else {
+      ASSERT_TRUE(r.status().line().has_value()) << r.status().ToString();
+      EXPECT_LE(*r.status().line(), size_t(std::count(s.begin(), s.end(), '\n')) + 1);
+    }
+  }
+  EXPECT_GT(errors, 1000);
+  EXPECT_GT(oks, 10);  // some edits hit digests or paths and stay well formed
 }
 
 }  // namespace

@@ -4,7 +4,7 @@
 
 #include "parsers/core/hash_alg.h"
 #include "parsers/event_types.h"
-#include "parsers/uefi_event.h"
+#include "parsers/core/byte_reader.h"
 
 namespace ccv::replay {
 
@@ -29,19 +29,28 @@ std::optional<Bytes> DigestedBytes(uint32_t type, Bytes data, bool* out_malforme
     case parsers::kEvEfiVariableBoot2:
       return data;
     case parsers::kEvEfiVariableBoot: {
-      Result<parsers::UefiVariableData> v = parsers::ParseUefiVariableData(data, 0);
-      if (!v.ok()) {
+      // UEFI_VARIABLE_DATA (PFP 10.4.2): GUID, u64 name length (CHAR16s),
+      // u64 data length, name, data. Only the data span is needed here.
+      constexpr size_t kFixed = 16 + 8 + 8;
+      if (data.size() < kFixed) {
         *out_malformed = true;
         return std::nullopt;
       }
-      return v->variable_data;
+      uint64_t name_len = LoadU64Le(data.data() + 16);
+      uint64_t data_len = LoadU64Le(data.data() + 24);
+      size_t rest = data.size() - kFixed;
+      if (name_len > rest / 2 || data_len > rest - name_len * 2) {
+        *out_malformed = true;
+        return std::nullopt;
+      }
+      return data.subspan(kFixed + size_t(name_len) * 2, size_t(data_len));
     }
     default:
       return std::nullopt;
   }
 }
 
-DigestCheck CheckEventDigest(crypto::Hasher& hasher, const parsers::TcgEvent& e) {
+DigestCheck CheckEventDigest(BankHashers& hashers, const parsers::TcgEvent& e) {
   if (e.untrusted_type == parsers::kEvNoAction) return DigestCheck::kNotCheckable;
   bool malformed = false;
   std::optional<Bytes> msg = DigestedBytes(e.untrusted_type, e.data, &malformed);
@@ -51,7 +60,7 @@ DigestCheck CheckEventDigest(crypto::Hasher& hasher, const parsers::TcgEvent& e)
   for (uint32_t i = 0; i < e.num_digests; ++i) {
     std::optional<HashAlg> alg = HashAlgFromTpmAlgId(e.digests[i].algorithm_id);
     if (!alg || !crypto::HashAlgAvailable(*alg)) continue;
-    Digest d = hasher.Hash(*alg, *msg);
+    Digest d = hashers.For(*alg).Hash(*alg, *msg);
     Bytes want = e.digests[i].digest;
     if (want.size() != d.len || !std::equal(want.begin(), want.end(), d.bytes.begin())) {
       return DigestCheck::kMismatched;

@@ -10,6 +10,7 @@
 #include "parsers/core/hex.h"
 #include "parsers/ima_format.h"
 #include "parsers/ima_template.h"
+#include "verifier/crypto/batch_hash.h"
 #include "verifier/crypto/digest.h"
 
 namespace ccv::replay {
@@ -25,25 +26,27 @@ class OpenSslTemplateHasher final : public TemplateHasher {
   crypto::Hasher hasher_;
 };
 
+class BatchTemplateHasher final : public TemplateHasher {
+ public:
+  void HashBatch(HashAlg alg, std::span<const Bytes> data, std::span<Digest> out) override {
+    crypto::DefaultBatchHasher().HashMany(alg, data, out.data());
+  }
+};
+
 constexpr std::string_view kBootAggregate = "boot_aggregate";
 
 bool Contains(Bytes hay, std::string_view needle) {
-  if (hay.size() < needle.size()) return false;
-  const uint8_t* p = hay.data();
-  const uint8_t* end = p + hay.size() - needle.size() + 1;
-  while (p < end) {
-    p = static_cast<const uint8_t*>(std::memchr(p, needle[0], size_t(end - p)));
-    if (p == nullptr) return false;
-    if (std::memcmp(p, needle.data(), needle.size()) == 0) return true;
-    ++p;
-  }
-  return false;
+  return ::memmem(hay.data(), hay.size(), needle.data(), needle.size()) != nullptr;
 }
 
 }  // namespace
 
 std::unique_ptr<TemplateHasher> MakeOpenSslTemplateHasher() {
   return std::make_unique<OpenSslTemplateHasher>();
+}
+
+std::unique_ptr<TemplateHasher> MakeBatchTemplateHasher() {
+  return std::make_unique<BatchTemplateHasher>();
 }
 
 std::string_view CheckStatusName(CheckStatus s) {
@@ -143,7 +146,7 @@ ImaReplayer::ImaReplayer(ImaReplayOptions options, std::unique_ptr<TemplateHashe
     : impl_(std::make_unique<Impl>()) {
   Impl& m = *impl_;
   m.opt = std::move(options);
-  m.hasher = hasher ? std::move(hasher) : MakeOpenSslTemplateHasher();
+  m.hasher = hasher ? std::move(hasher) : MakeBatchTemplateHasher();
   m.prefix = m.opt.register_kind == ImaRegisterKind::kRtmr ? "rtmr" : "pcr";
   m.banks = m.opt.banks;
   if (m.banks.empty()) {
@@ -313,7 +316,7 @@ Status ImaReplayer::AddBatch(std::span<const ima::Entry> entries) {
       ++m.res.violations;
       for (size_t b = 0; b < nbanks; ++b) {
         Digest ff = Digest::Filled(m.banks[b], 0xFF);
-        m.ext.Extend(&(*reg)[b], ff.span());
+        crypto::ExtendChain(&(*reg)[b], std::span<const Digest>(&ff, 1));
       }
     } else {
       const Digest& c = m.computed[m.listed_slot][i];
@@ -327,7 +330,7 @@ Status ImaReplayer::AddBatch(std::span<const ima::Entry> entries) {
       }
       for (size_t b = 0; b < nbanks; ++b) {
         const Digest& v = b == m.listed_slot ? e.listed_hash : m.computed[b][i];
-        m.ext.Extend(&(*reg)[b], v.span());
+        crypto::ExtendChain(&(*reg)[b], std::span<const Digest>(&v, 1));
       }
     }
     for (const Impl::Target& t : m.targets) {
@@ -353,8 +356,14 @@ ImaReplayResult ImaReplayer::Finish() {
   for (const auto& [index, values] : m.regs) {
     for (const Digest& d : values) r.registers.Set(m.RegName(index), d);
   }
-  for (PrefixMatch& pm : r.prefix) {
+  // Only registers the list extends: a quoted register it never touches says
+  // nothing about the list.
+  r.prefix.clear();
+  for (const Impl::Target& t : m.targets) {
+    if (m.regs.count(t.index) == 0) continue;
+    PrefixMatch pm = m.res.prefix[t.result];
     if (pm.found) pm.added_after = r.entries - pm.matched_entries;
+    r.prefix.push_back(pm);
   }
   return r;
 }

@@ -36,6 +36,9 @@ class TemplateHasher {
 };
 // The reference backend: OpenSSL, one message after another.
 std::unique_ptr<TemplateHasher> MakeOpenSslTemplateHasher();
+// The default: crypto::DefaultBatchHasher() (multi-buffer SIMD where the CPU
+// has it, chosen once per process; verifier/crypto/batch_hash.h).
+std::unique_ptr<TemplateHasher> MakeBatchTemplateHasher();
 
 // Which register an entry's index field names.
 enum class ImaRegisterKind : uint8_t {
@@ -107,11 +110,12 @@ struct ImaReplayResult {
   std::map<std::string, uint64_t> templates;  // entries per template name
   std::vector<ImaFinding> findings;           // first max_findings
   BootAggregateCheck boot_aggregate;
-  std::vector<PrefixMatch> prefix;            // one per quoted register/bank
+  std::vector<PrefixMatch> prefix;            // one per quoted register/bank the list extends
 };
 
 class ImaReplayer {
  public:
+  // `hasher` null: MakeBatchTemplateHasher().
   explicit ImaReplayer(ImaReplayOptions options,
                        std::unique_ptr<TemplateHasher> hasher = nullptr);
   ~ImaReplayer();
