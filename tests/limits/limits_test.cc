@@ -25,6 +25,7 @@
 #include "policies/policy_parser.h"
 #include "tests/parsers/tcg_log_builder.h"
 #include "tests/testing/quote_builder.h"
+#include "verifier/bundle/evidence.h"
 #include "verifier/quote/collateral.h"
 #include "verifier/replay/ima_replay.h"
 #include "verifier/replay/tcg_replay.h"
@@ -295,6 +296,19 @@ TEST(LimitsTest, CollateralJsonMillionDeepNestingIsAnErrorNotAStackOverflow) {
   EXPECT_FALSE(quote::ParseCollateralJson(arrays).ok());
   EXPECT_FALSE(quote::ParseTcbInfo(arrays).ok());
   EXPECT_FALSE(quote::ParseEnclaveIdentity(arrays).ok());
+}
+
+// Found by these limits: evidence.json went through the same recursive
+// RapidJSON reader.
+TEST(LimitsTest, EvidenceJsonMillionDeepNestingIsAnErrorNotAStackOverflow) {
+  const std::string deep(1000000, '[');
+  auto r = bundle::ParseEvidenceJson(deep, "/bundle");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kBadValue);
+  const std::string closed = deep + std::string(1000000, ']');
+  auto c = bundle::ParseEvidenceJson(closed, "/bundle");
+  ASSERT_FALSE(c.ok());  // well-formed JSON, but not an object
+  EXPECT_EQ(c.status().code(), ErrorCode::kBadValue);
 }
 
 // ---- quotes ------------------------------------------------------------------

@@ -69,7 +69,9 @@ bool IsImaRegister(const std::string& r) {
 Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir,
                                    const std::string& source) {
   rapidjson::Document d;
-  d.Parse(json.data(), json.size());
+  // Iterative: nesting depth costs heap, not stack (a deep "[[[[..." would
+  // overflow the recursive parser).
+  d.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (d.HasParseError()) {
     return Status(ErrorCode::kBadValue,
                   std::string("JSON: ") + rapidjson::GetParseError_En(d.GetParseError()))
