@@ -253,7 +253,9 @@ Result<std::vector<Record>> ParseTlv(Bytes data) {
 
 Result<std::vector<Record>> ParseJson(std::string_view text) {
   rapidjson::Document doc;
-  doc.Parse(text.data(), text.size());
+  // Iterative: nesting depth costs heap, not stack (a deep "[[[[..." would
+  // overflow the recursive parser).
+  doc.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
   if (doc.HasParseError()) {
     return ParseError(ErrorCode::kBadValue, doc.GetErrorOffset(), "json",
                       rapidjson::GetParseError_En(doc.GetParseError()));
