@@ -621,10 +621,23 @@ EventDetail DecodeEventData(uint32_t type, Bytes data, uint64_t off) {
       d.kind = "string";
       Add(&d, "string", EventText(data).empty() ? ToHex(data) : EventText(data));
       break;
+    case kEvPlatformConfigFlags:
+      // td-shim's TD_SHIM_PLATFORM_CONFIG_INFO: descriptor[16] (NUL padded),
+      // info_length u32, info[info_length]; else a string.
+      if (data.size() >= 20 && data[0] != 0 && IsPrintableText(TrimNuls(data.first(16))) &&
+          LoadU32Le(data.data() + 16) == data.size() - 20) {
+        d.kind = "platform_config";
+        Add(&d, "descriptor", std::string(AsChars(TrimNuls(data.first(16)))));
+        Bytes info = data.subspan(20);
+        std::string text = EventText(info);
+        Add(&d, "info", text.empty() ? ToHex(info) : text);
+        break;
+      }
+      DecodeString(data, &d);
+      break;
     case kEvIpl:
     case kEvEfiAction:
     case kEvAction:
-    case kEvPlatformConfigFlags:
     case kEvSCrtmContents:
     case kEvCompactHash:
     case kEvOmitBootDeviceEvents:

@@ -19,6 +19,7 @@
 
 #include "parsers/chunked_source.h"
 #include "parsers/core/hex.h"
+#include "parsers/log_detect.h"
 #include "parsers/tcg_event_log.h"
 #include "verifier/cli/cmd_ima.h"
 #include "verifier/cli/commands.h"
@@ -44,6 +45,14 @@ Result<LogReplay> ReplayFile(const std::string& option, const std::string& path,
   FileSource storage;
   CCV_ASSIGN_OR_RETURN(FileSource * file, FileSource::Open(path, &storage));
   parsers::ChunkedSource src(file);
+  CCV_ASSIGN_OR_RETURN(Bytes head, src.Peek(parsers::kDetectPrefixLen));
+  if (parsers::DetectTcgFormat(head, file->SizeHint().value_or(head.size())) ==
+      parsers::LogFormat::kCcelAcpiTable) {
+    return ParseError(ErrorCode::kBadValue, 0, "signature",
+                      "this is the 56-byte ACPI CCEL table; expected the log area it "
+                      "describes (LAML bytes at LASA)")
+        .WithFile(path);
+  }
   Result<replay::TcgReplayResult> r = replay::ReplayTcgLog(&src, space);
   if (!r.ok()) {
     Status s = r.status();

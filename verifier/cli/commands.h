@@ -4,8 +4,16 @@
 #ifndef CCV_VERIFIER_CLI_COMMANDS_H_
 #define CCV_VERIFIER_CLI_COMMANDS_H_
 
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "parsers/core/result.h"
+
+namespace ccv::policy {
+struct Policy;
+struct Facts;
+}  // namespace ccv::policy
 
 namespace ccv::cli {
 
@@ -20,6 +28,15 @@ int RunDump(const Args& args);
 int RunReplay(const Args& args);
 // ccverify containers --ima F [--system-events F] [--json]  (cmd_containers.cc)
 int RunContainers(const Args& args);
+// For verify: when `pol` has container rules and the evidence an IMA list,
+// sets facts->containers to the list's per-container view.
+Status AttachContainerView(const policy::Policy* pol, const std::optional<std::string>& ima_path,
+                           policy::Facts* facts);
+// For policy generate --container ID: the `containers:` block pinning that
+// pod or container of the IMA list (system events from a JSON file or none).
+Result<std::string> GenerateContainerBlock(const std::optional<std::string>& ima_path,
+                                           const std::string& id,
+                                           const std::optional<std::string>& system_events_path);
 
 }  // namespace ccv::cli
 
