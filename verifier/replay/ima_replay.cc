@@ -10,7 +10,9 @@
 #include "parsers/core/hex.h"
 #include "parsers/ima_format.h"
 #include "parsers/ima_template.h"
+#include "verifier/crypto/batch_hash.h"
 #include "verifier/crypto/digest.h"
+#include "verifier/crypto/ordered_worker.h"
 
 namespace ccv::replay {
 namespace {
@@ -25,25 +27,32 @@ class OpenSslTemplateHasher final : public TemplateHasher {
   crypto::Hasher hasher_;
 };
 
+class BatchTemplateHasher final : public TemplateHasher {
+ public:
+  explicit BatchTemplateHasher(crypto::BatchHasher* hasher) : hasher_(hasher) {}
+  void HashBatch(HashAlg alg, std::span<const Bytes> data, std::span<Digest> out) override {
+    hasher_->HashMany(alg, data, out.data());
+  }
+
+ private:
+  crypto::BatchHasher* hasher_;
+};
+
 constexpr std::string_view kBootAggregate = "boot_aggregate";
 
 bool Contains(Bytes hay, std::string_view needle) {
-  if (hay.size() < needle.size()) return false;
-  const uint8_t* p = hay.data();
-  const uint8_t* end = p + hay.size() - needle.size() + 1;
-  while (p < end) {
-    p = static_cast<const uint8_t*>(std::memchr(p, needle[0], size_t(end - p)));
-    if (p == nullptr) return false;
-    if (std::memcmp(p, needle.data(), needle.size()) == 0) return true;
-    ++p;
-  }
-  return false;
+  return ::memmem(hay.data(), hay.size(), needle.data(), needle.size()) != nullptr;
 }
 
 }  // namespace
 
 std::unique_ptr<TemplateHasher> MakeOpenSslTemplateHasher() {
   return std::make_unique<OpenSslTemplateHasher>();
+}
+
+std::unique_ptr<TemplateHasher> MakeBatchTemplateHasher(crypto::BatchHasher* hasher) {
+  return std::make_unique<BatchTemplateHasher>(hasher != nullptr ? hasher
+                                                                 : &crypto::DefaultBatchHasher());
 }
 
 std::string_view CheckStatusName(CheckStatus s) {
@@ -75,24 +84,49 @@ struct ImaReplayer::Impl {
     size_t result; // index in res.prefix
   };
 
+  // What the extend stage needs of a batch: the register index and, per
+  // bank, the value to extend of every entry (copied, so the reader may
+  // reuse its buffers while the batch is extended).
+  struct ExtendBatch {
+    std::vector<uint32_t> pcr;
+    std::vector<std::vector<Digest>> values;  // [bank][entry]
+  };
+
+  // A batch of entries whose template names and data point into `storage`.
+  struct HashJob {
+    std::vector<ima::Entry> entries;
+    std::vector<uint8_t> storage;
+  };
+
   ImaReplayOptions opt;
   std::unique_ptr<TemplateHasher> hasher;
-  crypto::Hasher ext;
   std::vector<HashAlg> banks;
-  std::map<uint32_t, std::vector<Digest>> regs;
-  std::vector<Target> targets;
-  ImaReplayResult res;
   std::string prefix;  // "pcr" or "rtmr"
-  // Batch scratch.
-  std::vector<Bytes> datas;
-  std::vector<std::vector<Digest>> computed;  // per hash slot
-  std::vector<HashAlg> hash_algs;             // banks + listed alg if not a bank
-  size_t listed_slot = 0;
+  // Calling thread (AddBatch): counts that do not need hashes, and the
+  // template-name tally without a map lookup per entry.
   bool algs_ready = false;
-  // Template name counting without a map lookup per entry.
+  std::vector<HashAlg> hash_algs;  // banks + listed alg if not a bank
+  size_t listed_slot = 0;
   std::string last_template;
   uint64_t last_template_count = 0;
+  ImaReplayResult res;  // entries, violations, templates here; hash counts,
+                        // findings, boot_aggregate in the hash stage
+  // Hash stage scratch.
+  crypto::Hasher ext;
+  std::vector<Bytes> datas;
+  std::vector<std::vector<Digest>> computed;  // per hash slot
   std::vector<ima::DecodedField> fields;
+  // Extend stage: registers and prefix matches.
+  std::map<uint32_t, std::vector<Digest>> regs;
+  std::vector<Target> targets;
+  std::vector<PrefixMatch> prefix_state;
+  uint64_t extended_entries = 0;
+  // The stages after parsing, each in list order: template hashes and checks,
+  // then the extend chains. Threaded, they overlap with parsing and with
+  // each other; each touches only its own fields above, and Finish() reads
+  // them after both are drained. Declared last, so destroyed first.
+  std::unique_ptr<crypto::OrderedWorker> hash_stage;
+  std::unique_ptr<crypto::OrderedWorker> extender;
 
   std::string RegName(uint32_t index) const { return prefix + std::to_string(index); }
 
@@ -137,14 +171,51 @@ struct ImaReplayer::Impl {
   }
 
   void CheckBootAggregate(const ima::Entry& e);
+  void HashStage(HashJob& job);
+  void ExtendAll(const ExtendBatch& b);
 };
+
+void ImaReplayer::Impl::ExtendAll(const ExtendBatch& b) {
+  const size_t n = b.pcr.size();
+  const size_t nbanks = banks.size();
+  size_t i = 0;
+  while (i < n) {
+    std::vector<Digest>& reg = Reg(b.pcr[i]);
+    if (targets.empty()) {
+      // A run of entries on one register: one chain call per bank.
+      size_t j = i + 1;
+      while (j < n && b.pcr[j] == b.pcr[i]) ++j;
+      for (size_t k = 0; k < nbanks; ++k) {
+        crypto::ExtendChain(&reg[k], std::span<const Digest>(b.values[k]).subspan(i, j - i));
+      }
+      extended_entries += j - i;
+      i = j;
+      continue;
+    }
+    for (size_t k = 0; k < nbanks; ++k) {
+      crypto::ExtendChain(&reg[k], std::span<const Digest>(&b.values[k][i], 1));
+    }
+    ++extended_entries;
+    for (const Target& t : targets) {
+      PrefixMatch& pm = prefix_state[t.result];
+      if (!pm.found && t.index == b.pcr[i] && reg[t.slot] == t.value) {
+        pm.found = true;
+        pm.matched_entries = extended_entries;
+      }
+    }
+    ++i;
+  }
+}
 
 ImaReplayer::ImaReplayer(ImaReplayOptions options, std::unique_ptr<TemplateHasher> hasher)
     : impl_(std::make_unique<Impl>()) {
   Impl& m = *impl_;
   m.opt = std::move(options);
-  m.hasher = hasher ? std::move(hasher) : MakeOpenSslTemplateHasher();
+  m.hasher = hasher ? std::move(hasher) : MakeBatchTemplateHasher();
   m.prefix = m.opt.register_kind == ImaRegisterKind::kRtmr ? "rtmr" : "pcr";
+  const int threads = m.opt.num_threads > 0 ? m.opt.num_threads : crypto::DefaultThreadCount();
+  m.hash_stage = std::make_unique<crypto::OrderedWorker>(threads > 1);
+  m.extender = std::make_unique<crypto::OrderedWorker>(threads > 1);
   m.banks = m.opt.banks;
   if (m.banks.empty()) {
     if (m.opt.register_kind == ImaRegisterKind::kRtmr) {
@@ -177,9 +248,13 @@ ImaReplayer::ImaReplayer(ImaReplayOptions options, std::unique_ptr<TemplateHashe
       m.res.prefix.push_back(pm);
     }
   }
+  m.prefix_state = m.res.prefix;
 }
 
-ImaReplayer::~ImaReplayer() = default;
+ImaReplayer::~ImaReplayer() {
+  if (impl_ && impl_->hash_stage) impl_->hash_stage->Wait();
+  if (impl_ && impl_->extender) impl_->extender->Wait();
+}
 
 void ImaReplayer::Impl::CheckBootAggregate(const ima::Entry& e) {
   Status st = ima::DecodeTemplateDataInto(e.template_name, e.template_data,
@@ -275,77 +350,95 @@ void ImaReplayer::Impl::CheckBootAggregate(const ima::Entry& e) {
   return finish(CheckStatus::kMismatch);
 }
 
+void ImaReplayer::Impl::HashStage(HashJob& job) {
+  const std::vector<ima::Entry>& entries = job.entries;
+  // 1. Independent work: every template hash of the batch, per algorithm.
+  datas.resize(entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) datas[i] = entries[i].template_data;
+  for (size_t s = 0; s < hash_algs.size(); ++s) {
+    computed[s].resize(entries.size());
+    hasher->HashBatch(hash_algs[s], datas, computed[s]);
+  }
+  // 2. Checks in list order; the values to extend go to the extend stage.
+  const size_t nbanks = banks.size();
+  auto batch = std::make_shared<ExtendBatch>();
+  batch->pcr.resize(entries.size());
+  batch->values.resize(nbanks);
+  for (size_t b = 0; b < nbanks; ++b) {
+    if (b == listed_slot) {
+      batch->values[b].resize(entries.size());
+    } else {
+      batch->values[b].swap(computed[b]);  // a bank's own hash is what it extends
+    }
+  }
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const ima::Entry& e = entries[i];
+    batch->pcr[i] = e.pcr;
+    if (e.violation()) {
+      for (size_t b = 0; b < nbanks; ++b) batch->values[b][i] = Digest::Filled(banks[b], 0xFF);
+    } else {
+      const Digest& c = computed[listed_slot][i];  // never handed to the batch
+      if (c == e.listed_hash) {
+        ++res.hashes_verified;
+      } else {
+        ++res.hashes_mismatched;
+        Finding(e, "template_hash_mismatch",
+                "listed " + ToHex(e.listed_hash.span()) + ", template data hashes to " +
+                    ToHex(c.span()));
+      }
+      if (listed_slot < nbanks) batch->values[listed_slot][i] = e.listed_hash;
+    }
+    if (Contains(e.template_data, kBootAggregate)) CheckBootAggregate(e);
+  }
+  extender->Submit([this, batch] { ExtendAll(*batch); });
+}
+
 Status ImaReplayer::AddBatch(std::span<const ima::Entry> entries) {
   Impl& m = *impl_;
   if (entries.empty()) return Status::Ok();
   if (!m.algs_ready) CCV_RETURN_IF_ERROR(m.PrepareAlgs(entries[0].listed_hash.alg));
   const HashAlg listed = m.hash_algs[m.listed_slot];
-  // 1. Independent work: every template hash of the batch, per algorithm.
-  m.datas.resize(entries.size());
-  for (size_t i = 0; i < entries.size(); ++i) {
-    if (entries[i].listed_hash.alg != listed) {
-      return ParseError(ErrorCode::kBadValue, entries[i].offset, "template_hash",
+  // Counts here; the entries, with their template names and data copied (the
+  // reader reuses its buffers for the next batch), go to the hash stage.
+  size_t copy_len = 0;
+  for (const ima::Entry& e : entries) {
+    if (e.listed_hash.alg != listed) {
+      return ParseError(ErrorCode::kBadValue, e.offset, "template_hash",
                         "listed template hash algorithm changes within the list");
     }
-    m.datas[i] = entries[i].template_data;
+    copy_len += e.template_name.size() + e.template_data.size();
   }
-  for (size_t s = 0; s < m.hash_algs.size(); ++s) {
-    m.computed[s].resize(entries.size());
-    m.hasher->HashBatch(m.hash_algs[s], m.datas, m.computed[s]);
-  }
-  // 2. Serial extend chains.
-  uint32_t cached_index = 0;
-  std::vector<Digest>* reg = nullptr;
-  const size_t nbanks = m.banks.size();
-  for (size_t i = 0; i < entries.size(); ++i) {
-    const ima::Entry& e = entries[i];
-    if (reg == nullptr || e.pcr != cached_index) {
-      reg = &m.Reg(e.pcr);
-      cached_index = e.pcr;
-    }
+  auto job = std::make_shared<Impl::HashJob>();
+  job->storage.resize(copy_len);
+  job->entries.assign(entries.begin(), entries.end());
+  uint8_t* at = job->storage.data();
+  for (ima::Entry& e : job->entries) {
     if (e.template_name != m.last_template) {
       m.FlushTemplateCount();
       m.last_template.assign(e.template_name);
     }
     ++m.last_template_count;
     ++m.res.entries;
-    if (e.violation()) {
-      ++m.res.violations;
-      for (size_t b = 0; b < nbanks; ++b) {
-        Digest ff = Digest::Filled(m.banks[b], 0xFF);
-        m.ext.Extend(&(*reg)[b], ff.span());
-      }
-    } else {
-      const Digest& c = m.computed[m.listed_slot][i];
-      if (c == e.listed_hash) {
-        ++m.res.hashes_verified;
-      } else {
-        ++m.res.hashes_mismatched;
-        m.Finding(e, "template_hash_mismatch",
-                  "listed " + ToHex(e.listed_hash.span()) + ", template data hashes to " +
-                      ToHex(c.span()));
-      }
-      for (size_t b = 0; b < nbanks; ++b) {
-        const Digest& v = b == m.listed_slot ? e.listed_hash : m.computed[b][i];
-        m.ext.Extend(&(*reg)[b], v.span());
-      }
-    }
-    for (const Impl::Target& t : m.targets) {
-      PrefixMatch& pm = m.res.prefix[t.result];
-      if (!pm.found && t.index == e.pcr && (*reg)[t.slot] == t.value) {
-        pm.found = true;
-        pm.matched_entries = m.res.entries;
-      }
-    }
-    if (Contains(e.template_data, kBootAggregate)) m.CheckBootAggregate(e);
+    if (e.violation()) ++m.res.violations;
+    const size_t name_len = e.template_name.size(), data_len = e.template_data.size();
+    if (name_len > 0) std::memcpy(at, e.template_name.data(), name_len);
+    e.template_name = std::string_view(reinterpret_cast<const char*>(at), name_len);
+    at += name_len;
+    if (data_len > 0) std::memcpy(at, e.template_data.data(), data_len);
+    e.template_data = Bytes(at, data_len);
+    at += data_len;
   }
+  m.hash_stage->Submit([&m, job] { m.HashStage(*job); });
   return Status::Ok();
 }
 
 ImaReplayResult ImaReplayer::Finish() {
   Impl& m = *impl_;
+  m.hash_stage->Wait();  // it submits to the extend stage: drain it first
+  m.extender->Wait();
   m.FlushTemplateCount();
   ImaReplayResult r = m.res;
+  r.prefix = m.prefix_state;
   for (const auto& [name, banks] : m.opt.initial.registers()) {
     if (name.rfind(m.prefix, 0) != 0) continue;
     for (const auto& [alg, v] : banks) r.registers.Set(name, v);
