@@ -41,6 +41,18 @@ Result<CcReplayResult> ReplayCcEvents(std::span<const CcEvent> events) {
   return out;
 }
 
+std::array<uint8_t, 64> ReportDataFor(std::span<const uint8_t> nonce,
+                                      std::span<const uint8_t> data) {
+  crypto::Hasher h;
+  h.Init(HashAlg::kSha512);
+  h.Update(nonce);
+  h.Update(data);
+  Digest d = h.Final();
+  std::array<uint8_t, 64> out{};
+  std::copy(d.bytes.begin(), d.bytes.begin() + 64, out.begin());
+  return out;
+}
+
 Result<std::vector<CcEvent>> SliceCcEvents(const std::vector<CcEvent>& all, size_t start,
                                            std::optional<size_t> count) {
   if (start > all.size()) {

@@ -103,6 +103,11 @@ class CcApi {
 // kUnsupported for a bank this build cannot hash.
 Result<CcReplayResult> ReplayCcEvents(std::span<const CcEvent> events);
 
+// REPORTDATA = SHA-512(nonce || data), an absent part contributing nothing
+// (CC-API get_cc_report; DESIGN §3).
+std::array<uint8_t, 64> ReportDataFor(std::span<const uint8_t> nonce,
+                                      std::span<const uint8_t> data);
+
 // Selects [start, start + count) of `all` with the GetCcEventlog rules.
 Result<std::vector<CcEvent>> SliceCcEvents(const std::vector<CcEvent>& all, size_t start,
                                            std::optional<size_t> count);

@@ -10,9 +10,13 @@
 #include "agent/configfs_tsm.h"
 #include "agent/internal/fs_util.h"
 #include "agent/tdx_guest.h"
+#include "parsers/ccel.h"
 #include "parsers/core/file_io.h"
 #include "parsers/core/hex.h"
-#include "verifier/crypto/digest.h"
+#include "parsers/ima_log.h"
+#include "parsers/td_report.h"
+#include "parsers/tcg_event_log.h"
+#include "parsers/tdx_quote.h"
 
 namespace ccv::agent {
 namespace {
@@ -66,18 +70,6 @@ std::string ImaRegister(const Evidence& e) {
 
 }  // namespace
 
-std::array<uint8_t, 64> ReportDataFor(std::span<const uint8_t> nonce,
-                                      std::span<const uint8_t> user_data) {
-  crypto::Hasher h;
-  h.Init(HashAlg::kSha512);
-  h.Update(nonce);
-  h.Update(user_data);
-  Digest d = h.Final();
-  std::array<uint8_t, 64> out{};
-  std::copy(d.bytes.begin(), d.bytes.begin() + 64, out.begin());
-  return out;
-}
-
 Status CollectCcel(const GuestPaths& paths, Evidence* out) {
   std::string table = paths.Resolve(kCcelTablePath);
   std::string data = paths.Resolve(kCcelDataPath);
@@ -90,6 +82,8 @@ Status CollectCcel(const GuestPaths& paths, Evidence* out) {
                   "missing " + what + " (not a TDX guest, or a kernel without ACPI CCEL)")
         .WithFile(!has_table ? table : data);
   }
+  out->ccel_table_path = table;
+  out->ccel_data_path = data;
   CCV_ASSIGN_OR_RETURN(out->ccel_table, ReadFileBytes(table, kMaxTableLen));
   CCV_ASSIGN_OR_RETURN(out->ccel_data, ReadFileBytes(data, kMaxCcelLen));
   if (out->ccel_data.empty()) {
@@ -103,6 +97,8 @@ Status CollectIma(const GuestPaths& paths, Evidence* out) {
   if (!internal::Exists(dir)) dir = paths.Resolve(kImaLegacyDir);
   std::string ascii = dir + "/" + std::string(kImaAsciiName);
   std::string binary = dir + "/" + std::string(kImaBinaryName);
+  out->ima_ascii_path = ascii;
+  out->ima_binary_path = binary;
   CCV_ASSIGN_OR_RETURN(out->ima_ascii, ReadOptional(ascii, kMaxImaLen));
   CCV_ASSIGN_OR_RETURN(out->ima_binary, ReadOptional(binary, kMaxImaLen));
   out->ima_register = ImaRegister(*out);
@@ -110,13 +106,16 @@ Status CollectIma(const GuestPaths& paths, Evidence* out) {
 }
 
 Status CollectTpmLog(const GuestPaths& paths, Evidence* out) {
-  CCV_ASSIGN_OR_RETURN(out->tpm_log, ReadOptional(paths.Resolve(kTpmLogPath), kMaxTpmLogLen));
+  out->tpm_log_path = paths.Resolve(kTpmLogPath);
+  CCV_ASSIGN_OR_RETURN(out->tpm_log, ReadOptional(out->tpm_log_path, kMaxTpmLogLen));
   return Status::Ok();
 }
 
 Status CollectReport(const GuestPaths& paths, Evidence* out) {
   Result<TsmReport> tsm = GetTsmReport(paths.Resolve(kTsmReportDir), out->report_data);
+  out->fake_tree = paths.is_fake();
   if (tsm.ok()) {
+    out->report_path = paths.Resolve(kTsmReportDir) + " (outblob)";
     out->quote = std::move(tsm->outblob);
     out->quote_provider = std::move(tsm->provider);
     return Status::Ok();
@@ -127,6 +126,7 @@ Status CollectReport(const GuestPaths& paths, Evidence* out) {
   Result<ByteVec> td = GetTdReport(paths.Resolve(kTdxGuestDevice), out->report_data,
                                    paths.is_fake());
   if (td.ok()) {
+    out->report_path = paths.Resolve(kTdxGuestDevice);
     out->td_report = std::move(td).value();
     out->quote_unavailable = tsm.status().ToString();
     return Status::Ok();
@@ -152,15 +152,69 @@ Result<Evidence> CollectEvidence(const CollectOptions& options) {
   return e;
 }
 
-Status CheckEvidence(const Evidence& e) {
-  if (e.ccel_table.empty() || e.ccel_data.empty()) {
-    return Status(ErrorCode::kNotFound, "no CCEL table or log collected");
+Status CheckEvidence(const Evidence& e, std::vector<std::string>* warnings) {
+  auto in = [](const std::string& path) {
+    return [path](const Status& s) { return s.file().empty() ? s.WithFile(path) : s; };
+  };
+  // ACPI CCEL table and its log area.
+  Result<parsers::CcelAcpiTable> table = parsers::ParseCcelAcpiTable(e.ccel_table);
+  if (!table.ok()) return in(e.ccel_table_path)(table.status());
+  if (table->cc_type != 2) {
+    return in(e.ccel_table_path)(ParseError(
+        ErrorCode::kBadValue, 36, "cc_type",
+        "CC type " + std::to_string(table->cc_type) + " (" +
+            std::string(parsers::CcTypeName(table->cc_type)) + "), expected 2 (TDX)"));
   }
-  if (!e.quote && !e.td_report) {
+  if (table->laml != e.ccel_data.size()) {
+    return in(e.ccel_data_path)(Status(
+        ErrorCode::kBadLength, "the log area is " + std::to_string(e.ccel_data.size()) +
+                                   " bytes, the CCEL table's LAML says " +
+                                   std::to_string(table->laml)));
+  }
+  Result<parsers::TcgLog> ccel = parsers::ParseCcelLog(e.ccel_data);
+  if (!ccel.ok()) return in(e.ccel_data_path)(ccel.status());
+  if (ccel->end == parsers::TcgLogEnd::kTrailingBytes) {
+    warnings->push_back(e.ccel_data_path + ": " + std::to_string(ccel->trailing_len) +
+                        " bytes after the last record are neither a record nor padding");
+  }
+  // IMA lists: every entry must parse.
+  auto check_ima = [&](const ByteVec& list, const std::string& path) -> Status {
+    ima::ReadOptions opts;
+    opts.format = ima::DetectLogFormat(Bytes(list).first(std::min<size_t>(list.size(), 64)));
+    ima::LogReader reader(ima::SpanSource(list), opts);
+    std::vector<ima::Entry> batch;
+    do {
+      if (Status s = reader.NextBatch(&batch); !s.ok()) return in(path)(s);
+    } while (!batch.empty());
+    return Status::Ok();
+  };
+  if (e.ima_ascii) CCV_RETURN_IF_ERROR(check_ima(*e.ima_ascii, e.ima_ascii_path));
+  if (e.ima_binary) CCV_RETURN_IF_ERROR(check_ima(*e.ima_binary, e.ima_binary_path));
+  if (e.tpm_log) {
+    Result<parsers::TcgLog> tpm = parsers::ParseTcgLog(*e.tpm_log);
+    if (!tpm.ok()) return in(e.tpm_log_path)(tpm.status());
+  }
+  // The report and its REPORTDATA.
+  std::array<uint8_t, 64> got{};
+  if (e.quote) {
+    Result<parsers::Quote> q = parsers::ParseQuote(*e.quote);
+    if (!q.ok()) return in(e.report_path)(q.status());
+    if (!q->td_body) {
+      return in(e.report_path)(Status(ErrorCode::kBadValue, "not a TDX quote (no TD report body)"));
+    }
+    got = q->td_body->report_data;
+  } else if (e.td_report) {
+    Result<parsers::TdReport> td = parsers::ParseTdReport(*e.td_report);
+    if (!td.ok()) return in(e.report_path)(td.status());
+    got = td->report_data;
+  } else {
     return Status(ErrorCode::kNotFound, "no quote or TDREPORT collected");
   }
-  if (e.td_report && e.td_report->size() != kTdReportLen) {
-    return Status(ErrorCode::kBadLength, "TDREPORT is not 1024 bytes").WithFile(kTdReportFile);
+  if (got != e.report_data) {
+    std::string what = "REPORTDATA " + ToHex(got) + " is not SHA-512(nonce || user_data) = " +
+                       ToHex(e.report_data) + ": the report does not answer this request";
+    if (!e.fake_tree) return in(e.report_path)(Status(ErrorCode::kBadValue, what));
+    warnings->push_back(e.report_path + ": " + what + " (fake guest tree)");
   }
   return Status::Ok();
 }
@@ -222,8 +276,6 @@ std::string EvidenceJson(const Evidence& e) {
     w.Key("user_data");
     w.String(ToHex(*e.user_data).c_str());
   }
-  w.Key("report_data");
-  w.String(ToHex(e.report_data).c_str());
   w.Key("collected_at");
   w.String(e.collected_at.c_str());
   w.EndObject();

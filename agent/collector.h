@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "agent/cc_api.h"
 #include "agent/guest_paths.h"
 #include "parsers/core/result.h"
 
@@ -48,12 +49,12 @@ struct Evidence {
   std::optional<ByteVec> user_data;
   std::array<uint8_t, 64> report_data{};
   std::string collected_at;
+  // Where each piece came from (for error messages), and whether the root was
+  // a fake tree (a fake outblob does not answer our inblob: see CheckEvidence).
+  std::string ccel_table_path, ccel_data_path, ima_ascii_path, ima_binary_path, tpm_log_path;
+  std::string report_path;
+  bool fake_tree = false;
 };
-
-// REPORTDATA = SHA-512(nonce || user_data), an absent part contributing
-// nothing (CC-API get_cc_report; DESIGN §3).
-std::array<uint8_t, 64> ReportDataFor(std::span<const uint8_t> nonce,
-                                      std::span<const uint8_t> user_data);
 
 // Reads one piece each; errors name the file and what is missing.
 // kNotFound: a required file is absent; kIo: present but unreadable.
@@ -68,9 +69,14 @@ Status CollectReport(const GuestPaths& paths, Evidence* out);
 // Everything above, in the documented order.
 Result<Evidence> CollectEvidence(const CollectOptions& options);
 
-// Checks that every collected item parses (with the verifier's parsers) and
-// that the pieces agree (IMA register, REPORTDATA of the quote or TDREPORT).
-Status CheckEvidence(const Evidence& evidence);
+// Checks that every collected item parses, with the verifier's parsers, and
+// that the pieces agree: the CCEL table is a TDX table whose LAML is the log
+// area's size, the log area and the TPM log parse, every IMA entry parses,
+// the quote is a TDX quote (or the TDREPORT a TDX report) whose REPORTDATA is
+// `report_data`. Errors name the guest file and the parser's offset or line.
+// On a fake tree a REPORTDATA mismatch is a warning (the test supplies the
+// outblob), appended to `warnings`, as are log areas with trailing bytes.
+Status CheckEvidence(const Evidence& evidence, std::vector<std::string>* warnings);
 
 // evidence.json of DESIGN §3 for `evidence` (file names as WriteEvidenceBundle
 // writes them).

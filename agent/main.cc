@@ -29,8 +29,12 @@ int RunCollect(const std::vector<std::string>& args) {
   }
   Result<Evidence> evidence = CollectEvidence(parsed->options);
   if (!evidence.ok()) return Fail(evidence.status());
-  if (Status s = CheckEvidence(*evidence); !s.ok()) {
-    return Fail(s.WithContext("collected evidence does not parse"));
+  std::vector<std::string> warnings;
+  if (Status s = CheckEvidence(*evidence, &warnings); !s.ok()) {
+    return Fail(s.WithContext("collected evidence failed its checks"));
+  }
+  for (const std::string& w : warnings) {
+    std::fprintf(stderr, "ccverify-agent: warning: %s\n", w.c_str());
   }
   if (Status s = WriteEvidenceBundle(*evidence, parsed->out_dir); !s.ok()) return Fail(s);
   if (evidence->td_report) {

@@ -376,11 +376,27 @@ std::optional<Encoding> DetectEncoding(Bytes head) {
     ++i;
   }
   if (i < head.size() && (head[i] == '[' || head[i] == '{')) return Encoding::kJson;
-  if (head.size() >= kTlvHeaderLen && head[0] == kTypeRecnum && head[1] == 0 && head[2] == 0 &&
-      head[3] == 0 && head[4] >= 1 && head[4] <= 8) {
-    return Encoding::kTlv;
+  // TLV: RECNUM (1..8 bytes), then an index (PCR, NV index or CCMR, 1..4
+  // bytes), then DIGESTS. A TCG log starting with PCR 0 and an event type
+  // below 9 looks like a RECNUM header, hence the second and third checks.
+  auto header = [&](size_t at, uint8_t* type, uint32_t* len) {
+    if (head.size() < at + kTlvHeaderLen) return false;
+    *type = head[at];
+    *len = (uint32_t(head[at + 1]) << 24) | (uint32_t(head[at + 2]) << 16) |
+           (uint32_t(head[at + 3]) << 8) | head[at + 4];
+    return true;
+  };
+  uint8_t t = 0;
+  uint32_t len = 0;
+  if (!header(0, &t, &len) || t != kTypeRecnum || len < 1 || len > 8) return std::nullopt;
+  size_t at = kTlvHeaderLen + len;
+  if (!header(at, &t, &len) || (t != kTypePcr && t != kTypeNvIndex && t != kTypeCcmr) ||
+      len < 1 || len > 4) {
+    return std::nullopt;
   }
-  return std::nullopt;
+  at += kTlvHeaderLen + len;
+  if (!header(at, &t, &len) || t != kTypeDigests) return std::nullopt;
+  return Encoding::kTlv;
 }
 
 std::vector<uint8_t> WriteTlv(const std::vector<Record>& records) {

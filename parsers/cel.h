@@ -51,8 +51,9 @@ Result<std::vector<Record>> ParseTlv(Bytes data);
 Result<std::vector<Record>> ParseJson(std::string_view text);
 
 enum class Encoding : uint8_t { kTlv, kJson };
-// TLV if the input starts with a RECNUM TLV of 1..8 bytes; JSON if it starts
-// ('[' or '{' after white space); nullopt otherwise.
+// TLV if the input starts with a RECNUM TLV of 1..8 bytes, an index TLV and a
+// DIGESTS header; JSON if it starts with '[' or '{' after white space;
+// nullopt otherwise.
 std::optional<Encoding> DetectEncoding(Bytes head);
 
 // Encodes records. TLV: RECNUM as 8 bytes, PCR/CCMR index as 1 byte (4 if

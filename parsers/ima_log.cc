@@ -1,5 +1,6 @@
 #include "parsers/ima_log.h"
 
+#include <cctype>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -50,6 +51,35 @@ LogFormat DetectLogFormat(Bytes head) {
   while (i < head.size() && head[i] >= '0' && head[i] <= '9') ++i, ++digits;
   if (digits > 0 && digits <= 10 && i < head.size() && head[i] == ' ') return LogFormat::kAscii;
   return LogFormat::kBinary;
+}
+
+bool LooksLikeAsciiList(Bytes head) {
+  std::string_view s = AsChars(head);
+  size_t i = 0;
+  while (i < s.size() && s[i] == ' ') ++i;
+  size_t d = i;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+  if (i == d || i - d > 10 || i >= s.size() || s[i] != ' ') return false;
+  size_t h = ++i;
+  while (i < s.size() && std::isxdigit(static_cast<unsigned char>(s[i]))) ++i;
+  if (!HashAlgFromHexLen(i - h) || i >= s.size() || s[i] != ' ') return false;
+  size_t n = ++i;
+  while (i < s.size() && s[i] > ' ' && s[i] < 0x7f) ++i;
+  return i > n && (i == s.size() || s[i] == ' ' || s[i] == '\n');
+}
+
+bool LooksLikeBinaryList(Bytes head) {
+  if (head.size() < 8) return false;
+  if (LoadU32Le(head.data()) > 1023) return false;
+  for (size_t l : {20u, 32u, 48u, 64u}) {
+    if (head.size() < 4 + l + 4) continue;
+    uint32_t name_len = LoadU32Le(head.data() + 4 + l);
+    if (name_len == 0 || name_len > kMaxTemplateNameLen || head.size() - (8 + l) < name_len) {
+      continue;
+    }
+    if (FindTemplate(AsChars(head.subspan(8 + l, name_len))) != nullptr) return true;
+  }
+  return false;
 }
 
 LogReader::LogReader(ChunkSource source, ReadOptions options)

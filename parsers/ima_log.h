@@ -117,6 +117,13 @@ class LogReader {
 // spaces, decimal digits and a space; anything else is read as binary.
 LogFormat DetectLogFormat(Bytes head);
 
+// Stricter checks for format auto-detection (parsers/log_detect.h): an ascii
+// list's first line starts "<index> <40/64/96/128 hex digits> <name>"; a
+// binary list's first entry has a known template name after a 20, 32, 48 or
+// 64-byte template hash (little-endian).
+bool LooksLikeAsciiList(Bytes head);
+bool LooksLikeBinaryList(Bytes head);
+
 // The listed-hash algorithm of a hex length (40, 64, 96, 128), if any.
 std::optional<HashAlg> HashAlgFromHexLen(size_t hex_len);
 

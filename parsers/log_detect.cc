@@ -4,11 +4,16 @@
 #include <utility>
 
 #include "parsers/ccel_format.h"
+#include "parsers/cel.h"
 #include "parsers/core/hash_alg.h"
 #include "parsers/core/hex.h"
 #include "parsers/event_types.h"
+#include "parsers/ima_log.h"
 #include "parsers/tcg_event_log.h"
 #include "parsers/tcg_event_log_format.h"
+#include "parsers/td_report.h"
+#include "parsers/tdx_quote.h"
+#include "parsers/tdx_quote_format.h"
 
 namespace ccv::parsers {
 namespace {
@@ -75,8 +80,15 @@ LogFormat DetectTcgFormat(Bytes head, uint64_t total_len) {
 }
 
 LogFormat DetectFormat(Bytes head, uint64_t total_len) {
-  // Other formats (IMA, CEL, quotes, TD reports) register their detectors
-  // here, before the TCG one where a format could be mistaken for it.
+  // Every other format is recognised before the TCG one, where a format
+  // could be mistaken for it.
+  if (total_len == head.size() && LooksLikeTdReport(head)) return LogFormat::kTdReport;
+  if (LooksLikeQuote(head)) return LogFormat::kTdxQuote;
+  if (ima::LooksLikeAsciiList(head)) return LogFormat::kImaAscii;
+  if (ima::LooksLikeBinaryList(head)) return LogFormat::kImaBinary;
+  if (auto cel_enc = cel::DetectEncoding(head)) {
+    return *cel_enc == cel::Encoding::kTlv ? LogFormat::kCelTlv : LogFormat::kCelJson;
+  }
   return DetectTcgFormat(head, total_len);
 }
 

@@ -20,7 +20,17 @@ std::string Fmt(const char* f, uint64_t a) {
   std::snprintf(buf, sizeof(buf), f, static_cast<unsigned long long>(a));
   return buf;
 }
-std::string HexNum(uint64_t v) { return Fmt("0x%llx", v); }
+std::string HexNum(uint64_t v) {
+  char buf[20];
+  char* p = buf + sizeof(buf);
+  do {
+    *--p = "0123456789abcdef"[v & 15];
+    v >>= 4;
+  } while (v != 0);
+  *--p = 'x';
+  *--p = '0';
+  return std::string(p, size_t(buf + sizeof(buf) - p));
+}
 
 struct KnownGuid {
   const char* text;
@@ -104,6 +114,10 @@ void DecodeVariable(uint32_t type, Bytes data, uint64_t off, EventDetail* d) {
   AddNum(d, "variable_data_length", v->variable_data_length);
   Add(d, "unicode_name", v->unicode_name);
   Add(d, "variable_data", ToHex(v->variable_data));
+  if (!v->trailing.empty()) {
+    AddNum(d, "trailing_bytes", v->trailing.size());
+    Add(d, "note", "bytes after VariableData (outside UEFI_VARIABLE_DATA; seen from shim)");
+  }
   const std::string& n = v->unicode_name;
   bool global = v->variable_name.ToString() == "8be4df61-93ca-11d2-aa0d-00e098032b8c";
   if ((type == kEvEfiVariableBoot || type == kEvEfiVariableBoot2) && global) {
@@ -314,13 +328,18 @@ void DecodeNoAction(Bytes data, uint64_t off, EventDetail* d) {
 }  // namespace
 
 std::string Guid::ToString() const {
-  const uint8_t* b = bytes.data();
-  char buf[40];
-  std::snprintf(buf, sizeof(buf),
-                "%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x", LoadU32Le(b),
-                LoadU16Le(b + 4), LoadU16Le(b + 6), b[8], b[9], b[10], b[11], b[12], b[13],
-                b[14], b[15]);
-  return buf;
+  // Data1-3 are little-endian, Data4 is a byte array (UEFI 2.10 Appendix A).
+  static constexpr int kOrder[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
+  static const char* kHex = "0123456789abcdef";
+  std::string s;
+  s.reserve(36);
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) s.push_back('-');
+    uint8_t b = bytes[size_t(kOrder[i])];
+    s.push_back(kHex[b >> 4]);
+    s.push_back(kHex[b & 15]);
+  }
+  return s;
 }
 
 std::string_view GuidName(const Guid& guid) {
@@ -388,7 +407,7 @@ Result<UefiVariableData> ParseUefiVariableData(Bytes data, uint64_t offset) {
   }
   v.variable_data_offset = r.Offset();
   CCV_ASSIGN_OR_RETURN(v.variable_data, r.ReadBytes(size_t(v.variable_data_length), "variable_data"));
-  CCV_RETURN_IF_ERROR(r.ExpectEmpty("uefi_variable_data"));
+  v.trailing = r.Rest();
   return v;
 }
 

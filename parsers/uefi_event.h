@@ -42,9 +42,11 @@ struct UefiVariableData {
   std::string unicode_name;            // UTF-8
   Bytes variable_data;
   uint64_t variable_data_offset = 0;
+  // Bytes after VariableData. The spec has none, but shim writes
+  // EV_EFI_VARIABLE_AUTHORITY events with a few extra bytes; callers decide.
+  Bytes trailing;
 };
-// Errors: kTruncated / kBadLength naming the field; trailing bytes after the
-// variable data are kBadLength.
+// Errors: kTruncated / kBadLength naming the field.
 Result<UefiVariableData> ParseUefiVariableData(Bytes data, uint64_t offset);
 
 // UEFI_IMAGE_LOAD_EVENT (PFP 10.4.3, Table 18).

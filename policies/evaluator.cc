@@ -508,10 +508,13 @@ Evaluation Evaluate(const Policy* policy, const Facts& facts, const EvalOptions&
   ev.name = policy->name;
   ev.version = policy->version;
   for (Check& c : ev.checks) {
-    if (c.id == "quote.collateral" && c.status == Verdict::kFail && !facts.collateral.present &&
-        policy->platform.collateral_optional) {
+    if (c.status == Verdict::kFail && c.missing == "collateral" && policy->platform.collateral_optional) {
       c.status = Verdict::kSkipped;
       c.detail += (c.detail.empty() ? "" : "; ") + std::string("allowed by platform.collateral: optional");
+    }
+    if (c.status == Verdict::kFail && c.missing == "nonce" && policy->binding.nonce_optional) {
+      c.status = Verdict::kSkipped;
+      c.detail += (c.detail.empty() ? "" : "; ") + std::string("allowed by binding.nonce: optional");
     }
     ApplyWaivers(*policy, options, c.id, &c.status, &c.waiver, &c.detail);
   }

@@ -35,6 +35,9 @@ struct Check {
   Verdict status = Verdict::kFail;
   std::string detail;
   std::string waiver;  // set by the evaluator when a waiver applied
+  // The input whose absence made this check fail ("collateral", "nonce"),
+  // so that a policy can explicitly accept its absence; "" otherwise.
+  std::string missing = {};
 };
 
 // Decoded TD quote body fields (Intel TDX DCAP Quoting Library API, TD

@@ -118,6 +118,13 @@ std::string GeneratePolicy(const Facts& f, const GenerateOptions& o) {
   } else {
     y += "  # The evidence had no TD quote: no TD fields are pinned.\n";
   }
+  bool nonce_missing = false;
+  for (const Check& c : f.checks) nonce_missing |= c.missing == "nonce";
+  if (nonce_missing) {
+    y += "binding:\n";
+    y += "  # The evidence had no nonce: REPORTDATA freshness is not required.\n";
+    y += "  nonce: optional\n";
+  }
   std::vector<std::string> regs;
   for (const RegisterComparison& c : f.comparisons) {
     if (c.matches) regs.push_back(c.reg);

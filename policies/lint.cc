@@ -20,7 +20,7 @@ std::vector<LintFinding> LintPolicy(const Policy& p, const std::vector<UnknownKe
     out.push_back({s, std::move(code), pos, std::move(msg)});
   };
   for (const UnknownKey& k : unknown_keys) {
-    add(LintSeverity::kError, "unknown-key", k.pos, "unknown key '" + k.path + "' is ignored by nothing: remove or fix it");
+    add(LintSeverity::kError, "unknown-key", k.pos, "unknown key '" + k.path + "': verify rejects this policy; remove or fix it");
   }
   if (!p.expires) {
     add(LintSeverity::kWarning, "no-expiry", {}, "metadata.expires is not set: reference values never lapse");
@@ -54,6 +54,10 @@ std::vector<LintFinding> LintPolicy(const Policy& p, const std::vector<UnknownKe
   if (p.platform.collateral_optional) {
     add(LintSeverity::kWarning, "collateral-optional", {},
         "platform.collateral: optional: evidence without collateral skips the TCB checks");
+  }
+  if (p.binding.nonce_optional) {
+    add(LintSeverity::kWarning, "nonce-optional", p.binding.pos,
+        "binding.nonce: optional: evidence without a nonce is accepted without a freshness check");
   }
   for (size_t i = 0; i < p.ima.exclude.size(); ++i) {
     if (IsCatchAllRegex(p.ima.exclude[i])) {

@@ -121,6 +121,13 @@ struct Waiver {
   bool Covers(const std::string& id) const;
 };
 
+// `binding: {nonce: required|optional}`: whether evidence without a nonce
+// (so without a REPORTDATA freshness check) fails (default) or skips it.
+struct BindingPolicy {
+  bool nonce_optional = false;
+  SourcePos pos;
+};
+
 struct Policy {
   std::string api_version;
   std::string name, version;
@@ -131,6 +138,7 @@ struct Policy {
   ReplayPolicy replay;
   std::vector<EventRule> events;
   ImaPolicy ima;
+  BindingPolicy binding;
   std::vector<Waiver> waivers;
   std::string source;  // file name, for messages
 };

@@ -604,7 +604,7 @@ Status ParseRoot(Walker& w, const YAML::Node& root, Policy* out) {
   }
   CCV_RETURN_IF_ERROR(w.ExpectMap(root, "",
                                   {"apiVersion", "metadata", "platform", "td", "replay", "events",
-                                   "ima", "waivers"}));
+                                   "ima", "binding", "waivers"}));
   if (!root["apiVersion"]) {
     return w.Err(ErrorCode::kNotFound, PosOf(root, {1, 1}), "apiVersion",
                  "missing required key 'apiVersion' (ccverify/v1)");
@@ -628,6 +628,17 @@ Status ParseRoot(Walker& w, const YAML::Node& root, Policy* out) {
   if (YAML::Node n = root["replay"]) CCV_RETURN_IF_ERROR(ParseReplay(w, n, &out->replay));
   if (YAML::Node n = root["events"]) CCV_RETURN_IF_ERROR(ParseEvents(w, n, &out->events));
   if (YAML::Node n = root["ima"]) CCV_RETURN_IF_ERROR(ParseIma(w, n, &out->ima));
+  if (YAML::Node n = root["binding"]) {
+    CCV_RETURN_IF_ERROR(w.ExpectMap(n, "binding", {"nonce"}));
+    out->binding.pos = PosOf(n);
+    if (YAML::Node v = n["nonce"]) {
+      CCV_ASSIGN_OR_RETURN(std::string s, w.String(v, "binding.nonce"));
+      if (s != "required" && s != "optional") {
+        return w.Err(ErrorCode::kBadValue, PosOf(v), "binding.nonce", "expected 'required' or 'optional'");
+      }
+      out->binding.nonce_optional = s == "optional";
+    }
+  }
   if (YAML::Node n = root["waivers"]) CCV_RETURN_IF_ERROR(ParseWaivers(w, n, &out->waivers));
   return Status::Ok();
 }
@@ -642,7 +653,11 @@ bool IsKnownTcbStatus(const std::string& s) {
                                  "OutOfDate",
                                  "OutOfDateConfigurationNeeded",
                                  "Revoked",
-                                 "NotSupported"};
+                                 "TDRelaunchAdvised",
+                                 "TDRelaunchAdvisedConfigurationNeeded",
+                                 "NotSupported",
+                                 "TdxModuleMismatch",
+                                 "UnrecognizedStatus"};
   for (const char* n : kNames) {
     if (s == n) return true;
   }

@@ -22,6 +22,47 @@ using namespace ::ccv::testing;  // NOLINT: test helpers
 
 fs::path AgentBinary() { return BinaryDir() / "ccverify-agent"; }
 
+// The binary form of a one-entry ima-ng ascii list whose template hash is
+// SHA-384 (the cc-api kernel's binary list): pcr u32le, 48-byte hash, name
+// length + name, template data length + data (d-ng and n-ng fields).
+std::vector<uint8_t> BinaryImaOf(const std::vector<uint8_t>& ascii) {
+  std::string line(ascii.begin(), ascii.end());
+  line = line.substr(line.find_first_not_of(' '));
+  line = line.substr(0, line.find('\n'));
+  std::vector<std::string> f;
+  for (size_t p = 0;;) {
+    size_t q = line.find(' ', p);
+    f.push_back(line.substr(p, q - p));
+    if (q == std::string::npos) break;
+    p = q + 1;
+  }
+  auto u32 = [](std::vector<uint8_t>* out, uint32_t v) {
+    for (int i = 0; i < 4; ++i) out->push_back(uint8_t(v >> (8 * i)));
+  };
+  std::vector<uint8_t> out;
+  u32(&out, uint32_t(std::stoul(f[0])));
+  auto hash = FromHex(f[1]);
+  out.insert(out.end(), hash->begin(), hash->end());
+  u32(&out, uint32_t(f[2].size()));
+  out.insert(out.end(), f[2].begin(), f[2].end());
+  std::string alg = f[3].substr(0, f[3].find(':'));
+  auto digest = FromHex(f[3].substr(f[3].find(':') + 1));
+  std::vector<uint8_t> dng(alg.begin(), alg.end());
+  dng.push_back(':');
+  dng.push_back(0);
+  dng.insert(dng.end(), digest->begin(), digest->end());
+  std::vector<uint8_t> nng(f[4].begin(), f[4].end());
+  nng.push_back(0);
+  std::vector<uint8_t> data;
+  u32(&data, uint32_t(dng.size()));
+  data.insert(data.end(), dng.begin(), dng.end());
+  u32(&data, uint32_t(nng.size()));
+  data.insert(data.end(), nng.begin(), nng.end());
+  u32(&out, uint32_t(data.size()));
+  out.insert(out.end(), data.begin(), data.end());
+  return out;
+}
+
 // A fake TDX guest built from evidence/ccapi-td: its CCEL log with an ACPI
 // table we make for it (the corpus set has none), its IMA list, and its quote
 // as the configfs-tsm outblob.
@@ -38,6 +79,7 @@ class CollectTest : public ::testing::Test {
     ccel_ = ReadAll(ev_ / "ccel_data.bin");
     quote_ = ReadAll(ev_ / "quote.bin");
     ima_ = ReadAll(ev_ / "ascii_runtime_measurements");
+    binary_ima_ = BinaryImaOf(ima_);
     WriteAll(root_ / kFakeCcelTable, MakeCcelTable(ccel_.size(), 0x7fbf0000));
     WriteAll(root_ / kFakeCcelData, ccel_);
     WriteAll(root_ / kFakeImaAscii, ima_);
@@ -77,7 +119,7 @@ class CollectTest : public ::testing::Test {
   }
 
   fs::path ev_, work_, root_, out_parent_;
-  std::vector<uint8_t> ccel_, quote_, ima_;
+  std::vector<uint8_t> ccel_, quote_, ima_, binary_ima_;
   std::unique_ptr<FakeTsm> tsm_;
 };
 
@@ -114,19 +156,23 @@ TEST_F(CollectTest, CcapiTdTreeGivesACompleteBundle) {
   EXPECT_EQ(ToHex(tsm_->inblobs()[0]),
             "3749c23501e43201740801d0c5345a5bce341b8479e9483ff7b885de220562ce"
             "a3af13a7e79909d085d711a75b82dd4827dd323133a6e648f7d582c900642ba7");
-  EXPECT_STREQ(d["report_data"].GetString(), ToHex(tsm_->inblobs()[0]).c_str());
+  // The verifier derives REPORTDATA from nonce and user_data; an explicit
+  // report_data member would mean a platform that puts another value there.
+  EXPECT_FALSE(d.HasMember("report_data"));
   ExpectNoTsmEntryLeft();
 }
 
 TEST_F(CollectTest, TpmLogAndBinaryImaAreBundledWherePresent) {
-  WriteAll(root_ / kFakeTpmLog, {1, 2, 3});
-  WriteAll(root_ / kFakeImaBinary, {2, 0, 0, 0});
+  auto corpus = CorpusDir();
+  std::vector<uint8_t> tpm = ReadAll(*corpus / "tcg" / "tpm2-tools-tiny-event.bin");
+  ASSERT_FALSE(tpm.empty());
+  WriteAll(root_ / kFakeTpmLog, tpm);
+  WriteAll(root_ / kFakeImaBinary, binary_ima_);
   StartTsm(quote_);
   RunResult r = Collect();
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(ReadAll(out() / "binary_bios_measurements"), (std::vector<uint8_t>{1, 2, 3}));
-  EXPECT_EQ(ReadAll(out() / "binary_runtime_measurements"),
-            (std::vector<uint8_t>{2, 0, 0, 0}));
+  EXPECT_EQ(ReadAll(out() / "binary_bios_measurements"), tpm);
+  EXPECT_EQ(ReadAll(out() / "binary_runtime_measurements"), binary_ima_);
   rapidjson::Document d = EvidenceJsonOf(out());
   EXPECT_STREQ(d["tpm_eventlog"].GetString(), "binary_bios_measurements");
   EXPECT_STREQ(d["ima"]["binary"].GetString(), "binary_runtime_measurements");
@@ -189,6 +235,60 @@ TEST_F(CollectTest, UnreadableImaListIsAnInputError) {
   ExpectNoBundle();
 }
 
+TEST_F(CollectTest, CorruptCcelTableIsAnInputErrorAndLeavesNoBundle) {
+  std::vector<uint8_t> table = MakeCcelTable(ccel_.size(), 0x7fbf0000);
+  table[9] ^= 0x01;  // checksum
+  WriteAll(root_ / kFakeCcelTable, table);
+  StartTsm(quote_);
+  RunResult r = Collect();
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find((root_ / kFakeCcelTable).string()), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("BadChecksum"), std::string::npos) << r.err;
+  ExpectNoBundle();
+}
+
+TEST_F(CollectTest, TruncatedCcelLogIsAnInputErrorAndLeavesNoBundle) {
+  // Cut inside the record after the Spec ID header; LAML follows the cut.
+  std::vector<uint8_t> cut(ccel_.begin(), ccel_.begin() + 100);
+  WriteAll(root_ / kFakeCcelData, cut);
+  WriteAll(root_ / kFakeCcelTable, MakeCcelTable(cut.size(), 0x7fbf0000));
+  StartTsm(quote_);
+  RunResult r = Collect();
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find((root_ / kFakeCcelData).string()), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Truncated"), std::string::npos) << r.err;
+  ExpectNoBundle();
+}
+
+TEST_F(CollectTest, CorruptImaListIsAnInputErrorAndLeavesNoBundle) {
+  std::vector<uint8_t> ima = ima_;
+  ima[5] = 'x';  // inside the template hash
+  WriteAll(root_ / kFakeImaAscii, ima);
+  StartTsm(quote_);
+  RunResult r = Collect();
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find((root_ / kFakeImaAscii).string()), std::string::npos) << r.err;
+  ExpectNoBundle();
+}
+
+TEST_F(CollectTest, CorruptTpmLogIsAnInputErrorAndLeavesNoBundle) {
+  WriteAll(root_ / kFakeTpmLog, {1, 2, 3});
+  StartTsm(quote_);
+  RunResult r = Collect();
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find((root_ / kFakeTpmLog).string()), std::string::npos) << r.err;
+  ExpectNoBundle();
+}
+
+TEST_F(CollectTest, CorruptQuoteIsAnInputErrorAndLeavesNoBundle) {
+  StartTsm(std::vector<uint8_t>(quote_.begin(), quote_.begin() + 300));
+  RunResult r = Collect();
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("outblob"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Truncated"), std::string::npos) << r.err;
+  ExpectNoBundle();
+}
+
 TEST_F(CollectTest, ChangedGenerationIsAnErrorAndLeavesNoBundle) {
   StartTsm(quote_, /*bump=*/2);
   RunResult r = Collect();
@@ -199,7 +299,7 @@ TEST_F(CollectTest, ChangedGenerationIsAnErrorAndLeavesNoBundle) {
 }
 
 TEST_F(CollectTest, NoQuoteServiceFallsBackToTheTdReport) {
-  std::vector<uint8_t> td_report(1024, 0x5a);
+  std::vector<uint8_t> td_report = MakeTdReport(std::vector<uint8_t>(64, 0x5a));
   WriteAll(root_ / kFakeTdxGuest, td_report);
   StartTsm({});  // the outblob stays empty
   RunResult r = Collect();
@@ -215,7 +315,7 @@ TEST_F(CollectTest, NoQuoteServiceFallsBackToTheTdReport) {
 
 TEST_F(CollectTest, NoTsmInterfaceFallsBackToTheTdReport) {
   fs::remove_all(root_ / "sys/kernel/config");
-  WriteAll(root_ / kFakeTdxGuest, std::vector<uint8_t>(1024, 1));
+  WriteAll(root_ / kFakeTdxGuest, MakeTdReport({}));
   RunResult r = Collect();
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(fs::exists(out() / "tdreport.bin"));

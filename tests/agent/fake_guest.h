@@ -72,6 +72,19 @@ inline std::vector<uint8_t> MakeCcelTable(uint64_t laml, uint64_t lasa) {
   return t;
 }
 
+// A 1024-byte TDREPORT_STRUCT (TDX Module ABI): REPORTTYPE.TYPE 0x81 at 0,
+// REPORTDATA at 128, RTMR0..3 at 720 + 48 i; every other byte zero.
+inline std::vector<uint8_t> MakeTdReport(const std::vector<uint8_t>& report_data,
+                                         const std::vector<std::vector<uint8_t>>& rtmrs = {}) {
+  std::vector<uint8_t> t(1024, 0);
+  t[0] = 0x81;
+  for (size_t i = 0; i < report_data.size() && i < 64; ++i) t[128 + i] = report_data[i];
+  for (size_t r = 0; r < rtmrs.size() && r < 4; ++r) {
+    for (size_t i = 0; i < rtmrs[r].size() && i < 48; ++i) t[720 + 48 * r + i] = rtmrs[r][i];
+  }
+  return t;
+}
+
 // Serves configfs-tsm entries of a fake tree: `.template` holds `provider`,
 // `generation` (a file) and FIFOs `inblob` and `outblob`. Per request it reads
 // the inblob to EOF, adds `bump` to the generation, and writes `outblob`

@@ -417,3 +417,80 @@ TEST(ImaLogTest, AsciiListedAlgorithmOptionIsEnforced) {
 
 }  // namespace
 }  // namespace ccv::ima
+
+namespace ccv::ima {
+namespace {
+
+using namespace ::ccv::testing;  // NOLINT: test helpers
+
+// Every template, systematically: each truncation of a binary entry fails at
+// an offset inside it; each field length made too large fails at that field's
+// length; dropping an ascii field fails on that line.
+TEST(ImaLogCorruptionTest, EveryTemplateEveryTruncationFailsInsideTheEntry) {
+  const std::string good = NgEntry("/first").Binary();
+  for (const TEntry& e : EveryTemplate()) {
+    const std::string bin = e.Binary();
+    for (size_t cut = 1; cut < bin.size(); ++cut) {
+      auto r = ReadAll(good + bin.substr(0, cut), Bin(HashAlg::kSha1));
+      ASSERT_FALSE(r.ok()) << e.name << " cut " << cut;
+      EXPECT_EQ(r.status().code(), ErrorCode::kTruncated) << e.name << " cut " << cut;
+      ASSERT_TRUE(r.status().offset().has_value());
+      EXPECT_GE(*r.status().offset(), good.size()) << e.name << " cut " << cut;
+      EXPECT_LE(*r.status().offset(), good.size() + cut) << e.name << " cut " << cut;
+    }
+  }
+}
+
+TEST(ImaLogCorruptionTest, EveryFieldLengthTooLargeFailsAtThatLength) {
+  for (const TEntry& e : EveryTemplate()) {
+    if (e.name == "ima") continue;  // no per-field lengths
+    const std::string bin = e.Binary();
+    const size_t data_at = 4 + 20 + 4 + e.name.size() + 4;
+    size_t at = data_at;
+    for (size_t f = 0; f < e.fields.size(); ++f) {
+      std::string bad = bin;
+      bad.replace(at, 4, LeU32(uint32_t(bin.size())));  // past the template data
+      auto r = ReadAll(bad, Bin(HashAlg::kSha1));
+      ASSERT_FALSE(r.ok()) << e.name << " field " << f;
+      EXPECT_EQ(r.status().code(), ErrorCode::kTruncated) << e.name << " field " << f;
+      EXPECT_EQ(r.status().offset(), at) << e.name << " field " << f;
+      at += 4 + e.fields[f].raw.size();
+    }
+  }
+}
+
+TEST(ImaLogCorruptionTest, EveryTemplateWithAFieldDroppedFailsOnItsLine) {
+  const std::string good = NgEntry("/first").Ascii();
+  for (TEntry e : EveryTemplate()) {
+    e.fields.pop_back();
+    auto r = ReadAll(good + e.Ascii(), {});
+    ASSERT_FALSE(r.ok()) << e.name;
+    EXPECT_EQ(r.status().code(), ErrorCode::kBadLength) << e.name;
+    EXPECT_EQ(r.status().line(), 2u) << e.name;
+  }
+}
+
+TEST(ImaLogCorruptionTest, EveryTemplateWithAFlippedByteIsReadButItsHashNoLongerMatches) {
+  crypto::Hasher h;
+  for (TEntry e : EveryTemplate()) {
+    if (e.violation) continue;
+    std::string listed = e.Listed(HashAlg::kSha1);
+    // Change the last byte of the last non-empty field (a path, signature or
+    // buffer): still well formed.
+    for (size_t f = e.fields.size(); f-- > 0;) {
+      if (e.fields[f].raw.size() < 2) continue;
+      std::string& raw = e.fields[f].raw;
+      size_t k = raw.back() == '\0' ? raw.size() - 2 : raw.size() - 1;
+      raw[k] = raw[k] == 'Z' ? 'Y' : 'Z';
+      break;
+    }
+    e.listed = listed;
+    auto r = ReadAll(e.Binary(), Bin(HashAlg::kSha1));
+    ASSERT_TRUE(r.ok()) << e.name << ": " << r.status().ToString();
+    ASSERT_EQ(r->size(), 1u);
+    EXPECT_NE(Raw(h.Hash(HashAlg::kSha1, AsBytes((*r)[0].data)).span()), listed) << e.name;
+  }
+}
+
+}  // namespace
+}  // namespace ccv::ima

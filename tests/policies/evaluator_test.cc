@@ -225,7 +225,7 @@ const char kMinimal[] = "apiVersion: ccverify/v1\n";
 TEST(EvaluatorTest, MissingCollateralFailsUnlessOptional) {
   Facts f = GoodFacts();
   f.collateral = {};
-  f.checks[1] = {"quote.collateral", Verdict::kFail, "no collateral supplied", ""};
+  f.checks[1] = {"quote.collateral", Verdict::kFail, "no collateral supplied", "", "collateral"};
   Policy strict = MustParse(std::string(kMinimal) + "platform: {tcb_status: {allow: [UpToDate]}}\n");
   Evaluation e1 = Evaluate(&strict, f, {kNow});
   EXPECT_FALSE(e1.Passed());
@@ -242,6 +242,24 @@ TEST(EvaluatorTest, MissingCollateralFailsUnlessOptional) {
   Facts g = GoodFacts();
   g.collateral.tcb_status.reset();
   EXPECT_EQ(Rule(Evaluate(&lenient, g, {kNow}), "platform.tcb_status").status, Verdict::kFail);
+}
+
+TEST(EvaluatorTest, MissingNonceFailsUnlessBindingNonceOptional) {
+  Facts f = GoodFacts();
+  f.checks.push_back({"report_data.binding", Verdict::kFail, "no nonce given", "", "nonce"});
+  Policy strict = MustParse(kMinimal);
+  EXPECT_FALSE(Evaluate(&strict, f, {kNow}).Passed());
+  Policy lenient = MustParse(std::string(kMinimal) + "binding: {nonce: optional}\n");
+  Evaluation ev = Evaluate(&lenient, f, {kNow});
+  EXPECT_TRUE(ev.Passed());
+  EXPECT_EQ(ev.checks.back().status, Verdict::kSkipped);
+  // The option does not excuse a REPORTDATA that does not match a nonce.
+  f.checks.back().missing.clear();
+  EXPECT_FALSE(Evaluate(&lenient, f, {kNow}).Passed());
+  // Nor does collateral: optional excuse a missing nonce.
+  Policy other = MustParse(std::string(kMinimal) + "platform: {collateral: optional}\n");
+  f.checks.back().missing = "nonce";
+  EXPECT_FALSE(Evaluate(&other, f, {kNow}).Passed());
 }
 
 TEST(EvaluatorTest, WaiverAppliesUntilItsEndDay) {

@@ -1,4 +1,4 @@
-// ccverify dump FILE [--json]   (DESIGN §5)
+// ccverify dump FILE [--json] [--to cel-json|cel-tlv]   (DESIGN §5)
 //
 // Detects the format of FILE (parsers/log_detect.h) and prints every record:
 // index, offset, register, event type, digests, decoded data and a hex dump
@@ -24,6 +24,8 @@
 #include "parsers/log_detect.h"
 #include "parsers/tcg_event_log.h"
 #include "parsers/uefi_event.h"
+#include "verifier/cli/cmd_quote.h"
+#include "verifier/cli/cmd_ima.h"
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
 #include "verifier/cli/file_source.h"
@@ -41,9 +43,9 @@ struct DumpInput {
   parsers::LogFormat format;
   parsers::ChunkedSource* source;  // positioned at offset 0
   bool json;
+  std::string to;  // "", "cel-json" or "cel-tlv": convert instead of printing
 };
 
-using JsonWriter = rapidjson::Writer<rapidjson::FileWriteStream>;
 
 // Buffered stdout for the text form.
 class Out {
@@ -96,15 +98,15 @@ void DetailText(const parsers::EventDetail& d, std::string* out) {
 
 int DumpTcg(const DumpInput& in) {
   bool ccel = in.format == parsers::LogFormat::kCcel;
+  if (!in.to.empty()) return DumpTcgAsCel(in.path, ccel, in.to);
   replay::RegisterSpace space = ccel ? replay::RegisterSpace::kCcMr : replay::RegisterSpace::kTpmPcr;
   parsers::TcgEventReader reader(in.source, parsers::TcgReadOptions{.ccel = ccel});
-  crypto::Hasher hasher;
+  replay::BankHashers hasher;
   Status error;
   uint64_t records = 0;
 
-  char jbuf[65536];
-  rapidjson::FileWriteStream os(stdout, jbuf, sizeof(jbuf));
-  JsonWriter w(os);
+  report::JsonFileStream os(stdout);
+  report::FastJsonWriter w(os);
   Out out;
   std::string text;
   if (in.json) {
@@ -270,21 +272,42 @@ int DumpCcelTable(const DumpInput& in) {
   return kExitTrusted;
 }
 
+// Quotes and TD reports are small: read whole, rendered by cmd_quote.
+int DumpQuote(const DumpInput& in) {
+  Result<std::vector<uint8_t>> data = ReadFileBytes(in.path, uint64_t{16} << 20);
+  if (!data.ok()) return ReportError(data.status());
+  return DumpQuoteBytes(*data, in.path, in.json);
+}
+int DumpIma(const DumpInput& in) { return DumpImaFile(in.path, in.json, in.to); }
+int DumpCel(const DumpInput& in) { return DumpCelFile(in.path, in.json, in.to); }
+
 struct Dumper {
   parsers::LogFormat format;
   int (*dump)(const DumpInput&);
 };
 
 // One entry per supported format; other formats add theirs.
+int DumpQuoteOrTdReport(const DumpInput& in) {
+  return DumpQuoteFile(in.path, in.json);
+}
+
 constexpr Dumper kDumpers[] = {
+    {parsers::LogFormat::kTdxQuote, DumpQuoteOrTdReport},
+    {parsers::LogFormat::kTdReport, DumpQuoteOrTdReport},
     {parsers::LogFormat::kTcg2, DumpTcg},
     {parsers::LogFormat::kTcgSha1Legacy, DumpTcg},
     {parsers::LogFormat::kCcel, DumpTcg},
     {parsers::LogFormat::kCcelAcpiTable, DumpCcelTable},
+    {parsers::LogFormat::kTdxQuote, DumpQuote},
+    {parsers::LogFormat::kTdReport, DumpQuote},
+    {parsers::LogFormat::kImaAscii, DumpIma},
+    {parsers::LogFormat::kImaBinary, DumpIma},
+    {parsers::LogFormat::kCelTlv, DumpCel},
+    {parsers::LogFormat::kCelJson, DumpCel},
 };
 
 void Usage(FILE* out, const po::options_description& desc) {
-  std::fprintf(out, "usage: ccverify dump FILE [--json]\n");
+  std::fprintf(out, "usage: ccverify dump FILE [--json] [--to cel-json|cel-tlv]\n");
   std::ostringstream s;
   s << desc;
   std::fputs(s.str().c_str(), out);
@@ -296,7 +319,9 @@ int RunDump(const Args& args) {
   po::options_description desc("options");
   desc.add_options()("help,h", "show this help")("json", "print one JSON document")(
       "format", po::value<std::string>(),
-      "skip detection: tcg2, tcg-sha1-legacy, ccel, ccel-acpi-table");
+      "skip detection: tcg2, tcg-sha1-legacy, ccel, ccel-acpi-table, ima-ascii, ima-binary, "
+      "cel-tlv, cel-json, tdx-quote, td-report")(
+      "to", po::value<std::string>(), "write the log as CEL to stdout: cel-json or cel-tlv");
   po::options_description hidden;
   hidden.add_options()("file", po::value<std::string>());
   po::options_description all;
@@ -338,8 +363,19 @@ int RunDump(const Args& args) {
     }
     format = *f;
   }
+  std::string to = vm.count("to") ? vm["to"].as<std::string>() : std::string();
+  if (!to.empty() && !ValidCelTarget(to)) {
+    std::fprintf(stderr, "ccverify dump: --to must be cel-json or cel-tlv\n");
+    return kExitUsage;
+  }
+  if (!to.empty() && format == parsers::LogFormat::kCcelAcpiTable) {
+    std::fprintf(stderr, "ccverify dump: --to converts logs, not a CCEL ACPI table\n");
+    return kExitUsage;
+  }
   for (const Dumper& d : kDumpers) {
-    if (d.format == format) return d.dump(DumpInput{path, format, &src, vm.count("json") != 0});
+    if (d.format == format) {
+      return d.dump(DumpInput{path, format, &src, vm.count("json") != 0, to});
+    }
   }
   if (format == parsers::LogFormat::kUnknown) {
     // Say why the TCG reading fails, at its offset, when the data is not

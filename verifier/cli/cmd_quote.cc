@@ -117,7 +117,19 @@ int DumpQuoteBytes(Bytes data, const std::string& name, bool json) {
   if (parsers::LooksLikeTdReport(data) && !parsers::LooksLikeQuote(data)) {
     auto t = parsers::ParseTdReport(data);
     if (!t.ok()) return ReportError(t.status().WithFile(name));
-    Print(json ? report::TdReportToJson(*t) : report::TdReportToText(*t));
+    if (json) {
+      rapidjson::StringBuffer buf;
+      report::JsonWriter w(buf);
+      w.StartObject();
+      w.Key("format");
+      w.String("td-report");
+      w.Key("td_report");
+      report::WriteTdReportJson(*t, &w);
+      w.EndObject();
+      Print(std::string(buf.GetString(), buf.GetSize()) + "\n");
+    } else {
+      Print("format: td-report\n" + report::TdReportToText(*t));
+    }
     return kExitTrusted;
   }
   auto anchor = quote::LoadTrustAnchor();
@@ -129,7 +141,7 @@ int DumpQuoteBytes(Bytes data, const std::string& name, bool json) {
     report::JsonWriter w(buf);
     w.StartObject();
     w.Key("format");
-    w.String("dcap-quote");
+    w.String("tdx-quote");
     w.Key("quote");
     report::WriteQuoteJson(v->quote, &w);
     w.Key("checks");
@@ -148,7 +160,7 @@ int DumpQuoteBytes(Bytes data, const std::string& name, bool json) {
     w.EndObject();
     Print(std::string(buf.GetString(), buf.GetSize()) + "\n");
   } else {
-    std::string out = "format: dcap-quote\n" + report::QuoteToText(v->quote) + "checks:\n";
+    std::string out = "format: tdx-quote\n" + report::QuoteToText(v->quote) + "checks:\n";
     for (const quote::Check& c : v->checks) {
       out += "  [" + std::string(quote::CheckStatusName(c.status)) + "] " + c.id + ": " +
              c.detail + "\n";

@@ -1,4 +1,5 @@
-// ccverify replay [--ccel F] [--tpm-log F] [--json]   (DESIGN §5)
+// ccverify replay [--ccel F] [--tpm-log F] [--ima F] [--ima-register rtmr2|pcr10]
+//                 [--cel F] [--quote Q] [--json]   (DESIGN §5)
 //
 // Replays each given log from its file (streamed in 1 MiB chunks) and prints
 // the registers, the record counts and the event-digest check counts. Exit
@@ -6,8 +7,10 @@
 // offset and what was expected). Replay reports; it does not judge: digest
 // mismatches are counted, the verdict is `verify`'s.
 #include <cstdio>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <boost/program_options.hpp>
@@ -17,6 +20,7 @@
 #include "parsers/chunked_source.h"
 #include "parsers/core/hex.h"
 #include "parsers/tcg_event_log.h"
+#include "verifier/cli/cmd_ima.h"
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
 #include "verifier/cli/file_source.h"
@@ -69,8 +73,31 @@ std::string EndText(const replay::TcgReplayResult& r) {
   return "";
 }
 
+// Steps after the boot logs: the IMA list, a CEL file, and the quote the
+// registers are compared with.
+struct LaterSteps {
+  std::optional<ImaStep> ima;
+  std::optional<CelStep> cel;
+  std::optional<replay::RegisterSet> quoted;
+};
+
+// Quoted RTMR -> whether the replay gives it (an unextended register is zero).
+std::vector<std::pair<std::string, bool>> QuoteMatches(const replay::RegisterSet& regs,
+                                                       const replay::RegisterSet& quoted) {
+  std::vector<std::pair<std::string, bool>> out;
+  for (const auto& [name, banks] : quoted.registers()) {
+    if (name == "mrtd") continue;
+    for (const auto& [alg, d] : banks) {
+      std::optional<Digest> got = regs.Get(name, alg);
+      out.emplace_back(name, (got ? *got : Digest::Zero(alg)) == d);
+    }
+  }
+  return out;
+}
+
 void PrintText(const std::vector<LogReplay>& logs, const replay::RegisterSet& regs,
-               const replay::ReplayCounts& counts, const replay::DigestCheckCounts& checks) {
+               const replay::ReplayCounts& counts, const replay::DigestCheckCounts& checks,
+               const LaterSteps& later) {
   for (const LogReplay& l : logs) {
     std::string banks;
     if (l.result.spec_id) {
@@ -89,6 +116,8 @@ void PrintText(const std::vector<LogReplay>& logs, const replay::RegisterSet& re
                 static_cast<unsigned long long>(l.result.counts.records),
                 EndText(l.result).c_str());
   }
+  if (later.ima) PrintImaStepText(*later.ima);
+  if (later.cel) PrintCelStepText(*later.cel);
   std::printf("\nregisters:\n");
   if (regs.empty()) std::printf("  (none extended)\n");
   for (const auto& [name, b] : regs.registers()) {
@@ -110,10 +139,18 @@ void PrintText(const std::vector<LogReplay>& logs, const replay::RegisterSet& re
               static_cast<unsigned long long>(checks.verified),
               static_cast<unsigned long long>(checks.mismatched),
               static_cast<unsigned long long>(checks.not_checkable));
+  if (later.quoted) {
+    std::printf("quote:");
+    for (const auto& [name, ok] : QuoteMatches(regs, *later.quoted)) {
+      std::printf(" %s %s", name.c_str(), ok ? "matches" : "DIFFERS");
+    }
+    std::printf("\n");
+  }
 }
 
 void PrintJson(const std::vector<LogReplay>& logs, const replay::RegisterSet& regs,
-               const replay::ReplayCounts& counts, const replay::DigestCheckCounts& checks) {
+               const replay::ReplayCounts& counts, const replay::DigestCheckCounts& checks,
+               const LaterSteps& later) {
   char buf[65536];
   rapidjson::FileWriteStream os(stdout, buf, sizeof(buf));
   rapidjson::PrettyWriter<rapidjson::FileWriteStream> w(os);
@@ -152,14 +189,27 @@ void PrintJson(const std::vector<LogReplay>& logs, const replay::RegisterSet& re
     report::WriteDigestCheckCountsJson(l.result.digest_checks, w);
     w.EndObject();
   }
+  if (later.ima) WriteImaStepJson(*later.ima, w);
+  if (later.cel) WriteCelStepJson(*later.cel, w);
   w.EndArray();
+  if (later.quoted) {
+    w.Key("matches_quote");
+    w.StartObject();
+    for (const auto& [name, ok] : QuoteMatches(regs, *later.quoted)) {
+      report::WriteKey(name, w);
+      w.Bool(ok);
+    }
+    w.EndObject();
+  }
   w.EndObject();
   os.Put('\n');
   os.Flush();
 }
 
 void Usage(FILE* out, const po::options_description& desc) {
-  std::fprintf(out, "usage: ccverify replay [--ccel F] [--tpm-log F] [--json]\n");
+  std::fprintf(out,
+               "usage: ccverify replay [--ccel F] [--tpm-log F] [--ima F] "
+               "[--ima-register rtmr2|pcr10] [--cel F] [--quote Q] [--json]\n");
   std::ostringstream s;
   s << desc;
   std::fputs(s.str().c_str(), out);
@@ -172,6 +222,14 @@ int RunReplay(const Args& args) {
   desc.add_options()("help,h", "show this help")(
       "ccel", po::value<std::string>(), "TDX CCEL log area (MR index 1..4 = RTMR0..3)")(
       "tpm-log", po::value<std::string>(), "TPM event log (binary_bios_measurements)")(
+      "ima", po::value<std::string>(),
+      "IMA list (ascii or binary_runtime_measurements), replayed after the boot logs")(
+      "ima-register", po::value<std::string>(),
+      "register IMA extends: pcr10 (TPM) or rtmr2 (cc-api TDX); default from the list")(
+      "ima-big-endian", "the IMA list comes from a big-endian kernel (no ima_canonical_fmt)")(
+      "cel", po::value<std::string>(), "TCG Canonical Event Log (TLV or JSON)")(
+      "quote", po::value<std::string>(),
+      "TDX quote: compare RTMRs, MRTD for boot_aggregate, IMA entries added after it")(
       "json", "print JSON (DESIGN §5)");
   po::variables_map vm;
   try {
@@ -186,8 +244,9 @@ int RunReplay(const Args& args) {
     Usage(stdout, desc);
     return kExitTrusted;
   }
-  if (!vm.count("ccel") && !vm.count("tpm-log")) {
-    std::fprintf(stderr, "ccverify replay: give at least one log (--ccel or --tpm-log)\n");
+  if (!vm.count("ccel") && !vm.count("tpm-log") && !vm.count("ima") && !vm.count("cel")) {
+    std::fprintf(stderr,
+                 "ccverify replay: give at least one log (--ccel, --tpm-log, --ima or --cel)\n");
     Usage(stderr, desc);
     return kExitUsage;
   }
@@ -218,10 +277,47 @@ int RunReplay(const Args& args) {
     checks.mismatched += l.result.digest_checks.mismatched;
     checks.not_checkable += l.result.digest_checks.not_checkable;
   }
+  LaterSteps later;
+  if (vm.count("ima-register")) {
+    Result<replay::ImaRegisterKind> k = ParseImaRegister(vm["ima-register"].as<std::string>());
+    if (!k.ok()) {
+      std::fprintf(stderr, "ccverify replay: %s\n", k.status().message().c_str());
+      return kExitUsage;
+    }
+  }
+  if (vm.count("quote")) {
+    Result<replay::RegisterSet> q = QuoteRegisters(vm["quote"].as<std::string>());
+    if (!q.ok()) return ReportError(q.status());
+    later.quoted = std::move(q).value();
+  }
+  if (vm.count("ima")) {
+    Result<ImaStep> s = ReplayImaStep(
+        vm["ima"].as<std::string>(),
+        vm.count("ima-register") ? vm["ima-register"].as<std::string>() : std::string(), regs,
+        later.quoted.value_or(replay::RegisterSet()), vm.count("ima-big-endian") != 0);
+    if (!s.ok()) return ReportError(s.status());
+    const replay::ImaReplayResult& r = s->result;
+    Merge(r.registers, &regs);
+    counts.records += r.entries;
+    counts.extended += r.entries;
+    checks.verified += r.hashes_verified;
+    checks.mismatched += r.hashes_mismatched;
+    later.ima = std::move(s).value();
+  }
+  if (vm.count("cel")) {
+    Result<CelStep> s = ReplayCelStep(vm["cel"].as<std::string>());
+    if (!s.ok()) return ReportError(s.status());
+    Merge(s->result.registers, &regs);
+    counts.records += s->result.records;
+    counts.extended += s->result.records - s->result.not_extended;
+    checks.verified += s->result.template_hashes_verified;
+    checks.mismatched += s->result.template_hashes_mismatched;
+    later.cel = std::move(s).value();
+  }
   if (vm.count("json")) {
-    PrintJson(logs, regs, counts, checks);
+    PrintJson(logs, regs, counts, checks, later);
   } else {
-    PrintText(logs, regs, counts, checks);
+    PrintText(logs, regs, counts, checks, later);
   }
   return kExitTrusted;
 }

@@ -18,6 +18,8 @@ int ReportError(const class ::ccv::Status& s);
 int RunDump(const Args& args);
 // ccverify replay [--ccel F] [--tpm-log F] ... [--json]  (cmd_replay.cc)
 int RunReplay(const Args& args);
+// ccverify containers --ima F [--system-events F] [--json]  (cmd_containers.cc)
+int RunContainers(const Args& args);
 
 }  // namespace ccv::cli
 

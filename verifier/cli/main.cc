@@ -8,6 +8,7 @@
 
 #include "parsers/core/status.h"
 #include "verifier/cli/cmd_quote.h"
+#include "verifier/cli/cmd_verify.h"
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
 #include "verifier/cli/version.h"
@@ -30,9 +31,13 @@ struct Command {
 // Registered subcommands, in the order `ccverify --help` lists them.
 constexpr Command kCommands[] = {
     {"", nullptr, ""},  // placeholder so the table is never empty
-    {"replay", RunReplay, "replay event logs into registers (--ccel, --tpm-log)"},
+    {"verify", RunVerify, "verify an evidence bundle (quote, logs, replay) against a policy"},
+    {"replay", RunReplay, "replay event logs into registers (--ccel, --tpm-log, --ima, --cel)"},
     {"dump", RunDump, "print every record of a log, quote or TD report"},
     {"quote verify", RunQuoteVerify, "verify a DCAP quote against collateral (TCB status)"},
+    {"policy generate", RunPolicyGenerate, "write a policy pinning what a known-good bundle shows"},
+    {"policy lint", RunPolicyLint, "flag weaknesses of a policy"},
+    {"containers", RunContainers, "per-pod and per-container view of an ima-cgpath list"},
 };
 
 void PrintUsage(FILE* out) {

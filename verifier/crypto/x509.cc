@@ -122,6 +122,42 @@ Result<std::vector<Certificate>> Certificate::ParsePemChain(std::string_view pem
   return out;
 }
 
+Result<std::vector<std::string>> Certificate::PemChainToDer(std::string_view pem) {
+  std::vector<std::string> out;
+  static constexpr std::string_view kBegin = "-----BEGIN CERTIFICATE-----";
+  static constexpr std::string_view kEnd = "-----END CERTIFICATE-----";
+  size_t pos = 0;
+  while (true) {
+    size_t b = pem.find(kBegin, pos);
+    if (b == std::string_view::npos) break;
+    b += kBegin.size();
+    size_t e = pem.find(kEnd, b);
+    if (e == std::string_view::npos) {
+      return Status(ErrorCode::kTruncated, "certificate " + std::to_string(out.size()) +
+                                               " of the PEM chain has no END line");
+    }
+    std::string der((e - b) / 4 * 3 + 3, '\0');
+    EVP_ENCODE_CTX* ctx = EVP_ENCODE_CTX_new();
+    EVP_DecodeInit(ctx);
+    int len = 0, fin = 0;
+    int rc = EVP_DecodeUpdate(ctx, reinterpret_cast<unsigned char*>(der.data()), &len,
+                              reinterpret_cast<const unsigned char*>(pem.data() + b), int(e - b));
+    bool ok = rc >= 0 &&
+              EVP_DecodeFinal(ctx, reinterpret_cast<unsigned char*>(der.data()) + len, &fin) == 1;
+    EVP_ENCODE_CTX_free(ctx);
+    if (!ok) {
+      return Status(ErrorCode::kBadValue, "certificate " + std::to_string(out.size()) +
+                                              " of the PEM chain is not valid base64");
+    }
+    der.resize(size_t(len + fin));
+    out.push_back(std::move(der));
+    if (out.size() > 16) return Status(ErrorCode::kLimitExceeded, "more than 16 certificates");
+    pos = e + kEnd.size();
+  }
+  if (out.empty()) return Status(ErrorCode::kNotFound, "no PEM certificate found");
+  return out;
+}
+
 std::string Certificate::SubjectCommonName() const {
   return CommonName(X509_get_subject_name(x_));
 }
@@ -250,8 +286,10 @@ std::string Crl::Der() const { return ToDer<X509_CRL, I2dCrl>(c_); }
 
 Result<int64_t> ParseRfc3339(std::string_view text) {
   auto bad = [&] {
-    return Status(ErrorCode::kBadValue,
-                  "'" + std::string(text) + "' is not an RFC 3339 time (YYYY-MM-DDTHH:MM:SSZ)");
+    std::string msg = "'";
+    msg.append(text.data(), text.size());
+    msg.append("' is not an RFC 3339 time (YYYY-MM-DDTHH:MM:SSZ)");
+    return Status(ErrorCode::kBadValue, std::move(msg));
   };
   if (text.size() < 20) return bad();
   auto num = [&](size_t pos, size_t n, int* out) {

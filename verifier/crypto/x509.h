@@ -38,6 +38,9 @@ class Certificate {
   // (NUL padding in quotes) is ignored. Errors: kBadValue naming the index of
   // a certificate that does not parse, kNotFound if there is none.
   static Result<std::vector<Certificate>> ParsePemChain(std::string_view pem);
+  // The DER of every certificate of a PEM text, without parsing it (cheap:
+  // lets callers reuse certificates they already hold).
+  static Result<std::vector<std::string>> PemChainToDer(std::string_view pem);
 
   X509* get() const { return x_; }
   std::string SubjectCommonName() const;

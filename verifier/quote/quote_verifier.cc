@@ -47,9 +47,12 @@ std::string ValidityText(const Certificate& c) {
 // every certificate valid at `at` and, with `root_crl`, no intermediate
 // revoked. `leaf_phrase` must appear in the leaf's subject CN. Returns "" on
 // success, else what failed.
+// `trusted[i]` (optional) marks certificates already known to chain to the
+// anchor: their own signatures are not verified again.
 std::string VerifyChain(const std::vector<Certificate>& chain, const Certificate& anchor,
                         int64_t at, std::string_view leaf_phrase, size_t want_len,
-                        const Crl* root_crl) {
+                        const Crl* root_crl, const std::vector<bool>* trusted = nullptr,
+                        const std::string* anchor_der = nullptr) {
   if (chain.size() != want_len) {
     return "chain has " + std::to_string(chain.size()) + " certificates, expected " +
            std::to_string(want_len) + " (leaf ... root)";
@@ -59,7 +62,7 @@ std::string VerifyChain(const std::vector<Certificate>& chain, const Certificate
            std::string(leaf_phrase) + "'";
   }
   const Certificate& root = chain.back();
-  if (root.Der() != anchor.Der()) {
+  if (root.Der() != (anchor_der != nullptr ? *anchor_der : anchor.Der())) {
     return "chain root '" + root.SubjectCommonName() + "' (SHA-256 " +
            UpperHex(root.Sha256Fingerprint()) + ") is not the trust anchor (SHA-256 " +
            UpperHex(anchor.Sha256Fingerprint()) + ")";
@@ -75,12 +78,13 @@ std::string VerifyChain(const std::vector<Certificate>& chain, const Certificate
     if (i + 1 < chain.size() - 1 && !issuer.IsCa()) {
       return "certificate " + std::to_string(i + 1) + " is not a CA";
     }
-    if (!c.SignatureVerifiesWith(issuer)) {
+    bool known = trusted != nullptr && (*trusted)[i];
+    if (!known && !c.SignatureVerifiesWith(issuer)) {
       return "signature of certificate " + std::to_string(i) + " ('" + c.SubjectCommonName() +
              "') does not verify with '" + issuer.SubjectCommonName() + "'";
     }
   }
-  if (!root.SignatureVerifiesWith(root)) return "root self-signature does not verify";
+  // The root is the anchor itself (checked above): trusted as configured.
   for (size_t i = 0; i < chain.size(); ++i) {
     if (!chain[i].ValidAt(at)) {
       return "certificate " + std::to_string(i) + " ('" + chain[i].SubjectCommonName() +
@@ -202,6 +206,7 @@ Result<PreparedCollateral> PrepareCollateral(const QuoteCollateral& c, Certifica
                                              int64_t at) {
   PreparedCollateral p;
   p.anchor = std::move(anchor);
+  p.anchor_der = p.anchor.Der();
   p.at = at;
   p.raw = c;
   auto root_crl = Crl::FromBytes(c.root_ca_crl);
@@ -226,6 +231,8 @@ Result<PreparedCollateral> PrepareCollateral(const QuoteCollateral& c, Certifica
     p.checks.push_back(Fail("pck_crl", "PCK CRL issuer chain: " + err));
   } else {
     p.checks.push_back(CrlCheck("pck_crl", p.pck_crl, p.pck_crl_chain[0], at));
+    p.verified_ca_der.push_back(p.pck_crl_chain[0].Der());
+    p.verified_ca.push_back(p.pck_crl_chain[0].Clone());
   }
 
   // TCB info.
@@ -255,7 +262,8 @@ struct QuoteSide {
 };
 
 // Checks that need the quote only (and the anchor).
-void QuoteOnlyChecks(Bytes raw, const Certificate& anchor, int64_t at, QuoteVerification* v,
+void QuoteOnlyChecks(Bytes raw, const Certificate& anchor, const std::string& anchor_der,
+                     const PreparedCollateral* prepared, int64_t at, QuoteVerification* v,
                      QuoteSide* side) {
   const parsers::Quote& q = v->quote;
   const parsers::QuoteSignatureData& s = q.signature_data;
@@ -274,14 +282,48 @@ void QuoteOnlyChecks(Bytes raw, const Certificate& anchor, int64_t at, QuoteVeri
   }
 
   // PCK chain from the certification data.
-  std::string pem(reinterpret_cast<const char*>(s.cert_data.data()), s.cert_data.size());
-  auto chain = Certificate::ParsePemChain(pem);
-  if (chain.ok()) side->chain = std::move(*chain);
+  std::string_view pem(reinterpret_cast<const char*>(s.cert_data.data()), s.cert_data.size());
+  std::vector<bool> trusted;
+  Status chain_status;
+  auto ders = Certificate::PemChainToDer(pem);
+  if (!ders.ok()) {
+    chain_status = ders.status();
+  } else {
+    for (size_t i = 0; i < ders->size() && chain_status.ok(); ++i) {
+      const std::string& der = (*ders)[i];
+      if (der == anchor_der) {
+        side->chain.push_back(anchor.Clone());
+        trusted.push_back(true);
+        continue;
+      }
+      bool reused = false;
+      if (prepared != nullptr) {
+        for (size_t k = 0; k < prepared->verified_ca_der.size(); ++k) {
+          if (der == prepared->verified_ca_der[k]) {
+            side->chain.push_back(prepared->verified_ca[k].Clone());
+            reused = true;
+            break;
+          }
+        }
+      }
+      if (!reused) {
+        auto cert = Certificate::FromDer(AsBytes(der));
+        if (!cert.ok()) {
+          chain_status = Status(ErrorCode::kBadValue, "certificate " + std::to_string(i) +
+                                                          " of the PEM chain does not parse");
+          break;
+        }
+        side->chain.push_back(std::move(*cert));
+      }
+      trusted.push_back(reused);
+    }
+    if (!chain_status.ok()) side->chain.clear();
+  }
 
   // 2. QE report signed by the PCK leaf key.
   if (side->chain.empty()) {
     v->checks.push_back(Fail("qe_report_signature", "no PCK certificate in the quote: " +
-                                                        chain.status().message()));
+                                                        chain_status.message()));
   } else {
     auto key = side->chain[0].GetPublicKey();
     if (key.ok() && key->VerifyP256Sha256(s.qe_report.raw, s.qe_report_signature)) {
@@ -313,7 +355,7 @@ void QuoteOnlyChecks(Bytes raw, const Certificate& anchor, int64_t at, QuoteVeri
 
   // 3. PCK chain to the anchor.
   if (side->chain.empty()) {
-    v->checks.push_back(Fail("pck_chain", "PCK certificate chain: " + chain.status().message()));
+    v->checks.push_back(Fail("pck_chain", "PCK certificate chain: " + chain_status.message()));
     return;
   }
   PckInfo info;
@@ -323,7 +365,8 @@ void QuoteOnlyChecks(Bytes raw, const Certificate& anchor, int64_t at, QuoteVeri
   info.not_after = side->chain[0].NotAfter();
   info.root_sha256 = UpperHex(side->chain.back().Sha256Fingerprint());
   info.root_is_intel_sgx_root_ca = info.root_sha256 == kIntelSgxRootCaSha256;
-  std::string err = VerifyChain(side->chain, anchor, at, "SGX PCK Certificate", 3, nullptr);
+  std::string err = VerifyChain(side->chain, anchor, at, "SGX PCK Certificate", 3, nullptr,
+                                &trusted, &anchor_der);
   if (err.empty() && !Contains(side->chain[1].SubjectCommonName(), "SGX PCK Platform CA") &&
       !Contains(side->chain[1].SubjectCommonName(), "SGX PCK Processor CA")) {
     err = "intermediate '" + side->chain[1].SubjectCommonName() +
@@ -531,7 +574,7 @@ Result<QuoteVerification> VerifyQuote(Bytes raw, const PreparedCollateral& c,
   CCV_ASSIGN_OR_RETURN(v.quote, parsers::ParseQuote(raw));
   v.at = c.at;
   QuoteSide side;
-  QuoteOnlyChecks(raw, c.anchor, c.at, &v, &side);
+  QuoteOnlyChecks(raw, c.anchor, c.anchor_der, &c, c.at, &v, &side);
   CollateralChecks(c, opts, side, &v);
   Finish(&v);
   return v;
@@ -543,7 +586,7 @@ Result<QuoteVerification> VerifyQuoteWithoutCollateral(Bytes raw, const Certific
   CCV_ASSIGN_OR_RETURN(v.quote, parsers::ParseQuote(raw));
   v.at = at;
   QuoteSide side;
-  QuoteOnlyChecks(raw, anchor, at, &v, &side);
+  QuoteOnlyChecks(raw, anchor, anchor.Der(), nullptr, at, &v, &side);
   v.checks.push_back(Skip("tcb_status", "no collateral"));
   Finish(&v);
   v.pass = false;

@@ -54,6 +54,12 @@ struct PreparedCollateral {
   std::vector<crypto::Certificate> pck_crl_chain;
   std::vector<crypto::Certificate> tcb_info_chain;
   std::vector<crypto::Certificate> qe_identity_chain;
+  // DER of the anchor and of CA certificates whose chain to the anchor was
+  // verified here (the PCK CRL issuer): quotes whose PCK chain holds them
+  // byte for byte reuse them instead of parsing and verifying them again.
+  std::string anchor_der;
+  std::vector<std::string> verified_ca_der;
+  std::vector<crypto::Certificate> verified_ca;
   TcbInfo tcb_info;
   EnclaveIdentity qe_identity;
   std::vector<Check> checks;  // collateral-only checks, in order

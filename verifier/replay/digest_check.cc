@@ -41,7 +41,7 @@ std::optional<Bytes> DigestedBytes(uint32_t type, Bytes data, bool* out_malforme
   }
 }
 
-DigestCheck CheckEventDigest(crypto::Hasher& hasher, const parsers::TcgEvent& e) {
+DigestCheck CheckEventDigest(BankHashers& hashers, const parsers::TcgEvent& e) {
   if (e.untrusted_type == parsers::kEvNoAction) return DigestCheck::kNotCheckable;
   bool malformed = false;
   std::optional<Bytes> msg = DigestedBytes(e.untrusted_type, e.data, &malformed);
@@ -51,7 +51,7 @@ DigestCheck CheckEventDigest(crypto::Hasher& hasher, const parsers::TcgEvent& e)
   for (uint32_t i = 0; i < e.num_digests; ++i) {
     std::optional<HashAlg> alg = HashAlgFromTpmAlgId(e.digests[i].algorithm_id);
     if (!alg || !crypto::HashAlgAvailable(*alg)) continue;
-    Digest d = hasher.Hash(*alg, *msg);
+    Digest d = hashers.For(*alg).Hash(*alg, *msg);
     Bytes want = e.digests[i].digest;
     if (want.size() != d.len || !std::equal(want.begin(), want.end(), d.bytes.begin())) {
       return DigestCheck::kMismatched;

@@ -5,7 +5,9 @@
 #ifndef CCV_VERIFIER_REPLAY_DIGEST_CHECK_H_
 #define CCV_VERIFIER_REPLAY_DIGEST_CHECK_H_
 
+#include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string_view>
 
@@ -38,10 +40,24 @@ struct DigestCheckCounts {
 // its data does not parse (EV_EFI_VARIABLE_BOOT): the check then fails.
 std::optional<Bytes> DigestedBytes(uint32_t type, Bytes data, bool* out_malformed);
 
+// One Hasher per bank, made on first use: alternating algorithms on one
+// EVP_MD_CTX makes OpenSSL reallocate its state on every switch.
+class BankHashers {
+ public:
+  crypto::Hasher& For(HashAlg alg) {
+    auto& h = hashers_[size_t(alg)];
+    if (!h) h = std::make_unique<crypto::Hasher>();
+    return *h;
+  }
+
+ private:
+  std::array<std::unique_ptr<crypto::Hasher>, kAllHashAlgs.size()> hashers_;
+};
+
 // Verified if every digest of a bank we can hash equals the recomputed one,
 // mismatched if any differs (or the data is malformed), else not checkable.
 // EV_NO_ACTION records are never checkable.
-DigestCheck CheckEventDigest(crypto::Hasher& hasher, const parsers::TcgEvent& event);
+DigestCheck CheckEventDigest(BankHashers& hashers, const parsers::TcgEvent& event);
 
 }  // namespace ccv::replay
 

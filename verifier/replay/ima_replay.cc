@@ -438,7 +438,6 @@ ImaReplayResult ImaReplayer::Finish() {
   m.extender->Wait();
   m.FlushTemplateCount();
   ImaReplayResult r = m.res;
-  r.prefix = m.prefix_state;
   for (const auto& [name, banks] : m.opt.initial.registers()) {
     if (name.rfind(m.prefix, 0) != 0) continue;
     for (const auto& [alg, v] : banks) r.registers.Set(name, v);
@@ -446,8 +445,14 @@ ImaReplayResult ImaReplayer::Finish() {
   for (const auto& [index, values] : m.regs) {
     for (const Digest& d : values) r.registers.Set(m.RegName(index), d);
   }
-  for (PrefixMatch& pm : r.prefix) {
+  // Only registers the list extends: a quoted register it never touches says
+  // nothing about the list.
+  r.prefix.clear();
+  for (const Impl::Target& t : m.targets) {
+    if (m.regs.count(t.index) == 0) continue;
+    PrefixMatch pm = m.prefix_state[t.result];  // the extend stage's
     if (pm.found) pm.added_after = r.entries - pm.matched_entries;
+    r.prefix.push_back(pm);
   }
   return r;
 }

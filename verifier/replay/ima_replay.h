@@ -118,11 +118,12 @@ struct ImaReplayResult {
   std::map<std::string, uint64_t> templates;  // entries per template name
   std::vector<ImaFinding> findings;           // first max_findings
   BootAggregateCheck boot_aggregate;
-  std::vector<PrefixMatch> prefix;            // one per quoted register/bank
+  std::vector<PrefixMatch> prefix;            // one per quoted register/bank the list extends
 };
 
 class ImaReplayer {
  public:
+  // `hasher` null: MakeBatchTemplateHasher().
   explicit ImaReplayer(ImaReplayOptions options,
                        std::unique_ptr<TemplateHasher> hasher = nullptr);
   ~ImaReplayer();

@@ -1,6 +1,11 @@
 #include "verifier/replay/tcg_replay.h"
 
 #include <cstring>
+#include <memory>
+#include <vector>
+
+#include "verifier/crypto/batch_hash.h"
+#include "verifier/crypto/ordered_worker.h"
 
 #include "parsers/ccel_format.h"
 #include "parsers/event_types.h"
@@ -40,24 +45,25 @@ Digest TcgReplay::Initial(size_t slot, HashAlg alg) const {
 
 Digest& TcgReplay::Reg(size_t slot, HashAlg alg) {
   size_t b = size_t(alg);
-  if (!(touched_[slot] & (1u << b))) {
+  if (!touched_[slot][b]) {
     regs_[slot][b] = Initial(slot, alg);
-    touched_[slot] |= uint8_t(1u << b);
+    touched_[slot][b] = true;
   }
   return regs_[slot][b];
 }
 
-Result<DigestCheck> TcgReplay::Feed(const parsers::TcgEvent& e) {
+Result<int> TcgReplay::Classify(const parsers::TcgEvent& e) {
   ++counts_.records;
   if (e.untrusted_type == parsers::kEvNoAction) {
     ++counts_.no_action;
-    checks_.Add(DigestCheck::kNotCheckable);
     // StartupLocality (PFP 10.4.5.3) sets PCR0's initial value.
     if (space_ == RegisterSpace::kTpmPcr && e.untrusted_pcr_index == 0 &&
         e.data.size() == tf::kStartupLocalityLen &&
         std::memcmp(e.data.data(), tf::kStartupLocalitySignature.data(), 16) == 0) {
       uint8_t locality = e.data[16];
-      if (touched_[0] != 0) {
+      bool pcr0_extended = false;
+      for (bool t : touched_[0]) pcr0_extended |= t;
+      if (pcr0_extended) {
         return ParseError(ErrorCode::kBadValue, e.offset, "startup_locality",
                           "StartupLocality record after PCR0 was extended");
       }
@@ -68,11 +74,20 @@ Result<DigestCheck> TcgReplay::Feed(const parsers::TcgEvent& e) {
       startup_locality_ = locality;
       has_startup_locality_ = true;
     }
-    return DigestCheck::kNotCheckable;
+    return -1;
   }
   int slot = Slot(e.untrusted_pcr_index);
   if (slot < 0) {
     ++counts_.not_replayed;
+    return -1;
+  }
+  ++counts_.extended;
+  return slot;
+}
+
+Result<DigestCheck> TcgReplay::Feed(const parsers::TcgEvent& e) {
+  CCV_ASSIGN_OR_RETURN(int slot, Classify(e));
+  if (slot < 0) {
     checks_.Add(DigestCheck::kNotCheckable);
     return DigestCheck::kNotCheckable;
   }
@@ -82,10 +97,10 @@ Result<DigestCheck> TcgReplay::Feed(const parsers::TcgEvent& e) {
       ++counts_.unhashable_digests;
       continue;
     }
-    hasher_.Extend(&Reg(size_t(slot), *alg), e.digests[i].digest);
+    crypto::ByteSpan d = e.digests[i].digest;
+    crypto::ExtendChain(&Reg(size_t(slot), *alg), std::span<const crypto::ByteSpan>(&d, 1));
   }
-  ++counts_.extended;
-  DigestCheck c = options_.check_digests ? CheckEventDigest(hasher_, e)
+  DigestCheck c = options_.check_digests ? CheckEventDigest(hashers_, e)
                                          : DigestCheck::kNotCheckable;
   checks_.Add(c);
   return c;
@@ -101,14 +116,15 @@ Status TcgReplay::Extend(uint32_t index, HashAlg alg, Bytes digest) {
     return Status(ErrorCode::kInvalidArgument, "digest of " + std::to_string(digest.size()) +
                                                    " bytes for " + std::string(HashAlgName(alg)));
   }
-  hasher_.Extend(&Reg(size_t(slot), alg), digest);
+  crypto::ByteSpan d = digest;
+  crypto::ExtendChain(&Reg(size_t(slot), alg), std::span<const crypto::ByteSpan>(&d, 1));
   return Status::Ok();
 }
 
 std::optional<Digest> TcgReplay::Value(uint32_t index, HashAlg alg) const {
   int slot = Slot(index);
   if (slot < 0) return std::nullopt;
-  if (touched_[size_t(slot)] & (1u << size_t(alg))) return regs_[size_t(slot)][size_t(alg)];
+  if (touched_[size_t(slot)][size_t(alg)]) return regs_[size_t(slot)][size_t(alg)];
   return Initial(size_t(slot), alg);
 }
 
@@ -116,15 +132,151 @@ RegisterSet TcgReplay::Registers() const {
   RegisterSet set;
   size_t n = space_ == RegisterSpace::kTpmPcr ? kNumRegs : cf::kNumRtmrs;
   for (size_t slot = 0; slot < n; ++slot) {
-    if (touched_[slot] == 0) continue;
+    bool any = false;
+    for (bool t : touched_[slot]) any |= t;
+    if (!any) continue;
     std::string name = space_ == RegisterSpace::kTpmPcr ? PcrName(uint32_t(slot))
                                                         : RtmrName(uint32_t(slot));
     for (HashAlg alg : kAllHashAlgs) {
-      if (touched_[slot] & (1u << size_t(alg))) set.Set(name, regs_[slot][size_t(alg)]);
+      if (touched_[slot][size_t(alg)]) set.Set(name, regs_[slot][size_t(alg)]);
     }
   }
   return set;
 }
+
+// Batched replay of a whole log: this thread parses, copies each batch of
+// records, and checks event digests with the batch hasher (multi-buffer where
+// available); an OrderedWorker extends the registers batch by batch, in
+// record order, on a second thread (or inline with one thread). The
+// classification (counts, StartupLocality, initial values) happens here, in
+// record order, before a batch is handed over, so the worker only extends.
+class TcgBatchReplay {
+ public:
+  static constexpr size_t kMaxBatchRecords = 8192;
+  static constexpr size_t kMaxBatchBytes = size_t{4} << 20;
+
+  TcgBatchReplay(TcgReplay* replay, bool threaded)
+      : replay_(replay), worker_(threaded, /*max_pending=*/3), batcher_(&crypto::DefaultBatchHasher()) {
+    NewBatch();
+  }
+
+  Status Add(const parsers::TcgEvent& e) {
+    CCV_ASSIGN_OR_RETURN(int slot, replay_->Classify(e));
+    if (slot < 0) {
+      replay_->checks_.Add(DigestCheck::kNotCheckable);
+      return Status::Ok();
+    }
+    Batch& b = *batch_;
+    // Digest-check message, if this type has one.
+    bool malformed = false;
+    std::optional<Bytes> msg;
+    if (replay_->options_.check_digests) msg = DigestedBytes(e.untrusted_type, e.data, &malformed);
+    uint32_t check_index = kNoCheck;
+    if (malformed) {
+      replay_->checks_.Add(DigestCheck::kMismatched);
+    } else if (msg) {
+      check_index = uint32_t(b.outcomes.size());
+      b.outcomes.push_back(0);
+      b.msg_offsets.push_back({b.arena.size(), msg->size()});
+      b.arena.insert(b.arena.end(), msg->begin(), msg->end());
+    } else {
+      replay_->checks_.Add(DigestCheck::kNotCheckable);
+    }
+    for (uint32_t i = 0; i < e.num_digests; ++i) {
+      std::optional<HashAlg> alg = HashAlgFromTpmAlgId(e.digests[i].algorithm_id);
+      if (!alg || !replay_->available_[size_t(*alg)]) {
+        ++replay_->counts_.unhashable_digests;
+        continue;
+      }
+      // Set the initial value before the worker can see this register.
+      replay_->Reg(size_t(slot), *alg);
+      Bytes d = e.digests[i].digest;
+      b.extends.push_back({uint16_t(slot * TcgReplay::kNumBanks + size_t(*alg)), b.arena.size()});
+      b.arena.insert(b.arena.end(), d.begin(), d.end());
+      if (check_index != kNoCheck) {
+        b.checks[size_t(*alg)].push_back({check_index, b.extends.back().offset});
+      }
+    }
+    if (++b.records >= kMaxBatchRecords || b.arena.size() >= kMaxBatchBytes) Flush();
+    return Status::Ok();
+  }
+
+  // Hands the last batch over and waits for every extend.
+  void Finish() {
+    Flush();
+    worker_.Wait();
+  }
+
+ private:
+  static constexpr uint32_t kNoCheck = 0xFFFFFFFF;
+  struct Extend {
+    uint16_t key;   // slot * kNumBanks + bank
+    size_t offset;  // digest bytes in the arena
+  };
+  struct Check {
+    uint32_t outcome;  // index into outcomes
+    size_t digest;     // logged digest offset in the arena
+  };
+  struct Batch {
+    std::vector<uint8_t> arena;
+    std::vector<Extend> extends;
+    std::vector<std::pair<size_t, size_t>> msg_offsets;  // per checked record
+    std::vector<uint8_t> outcomes;  // per checked record: bit 0 checked, bit 1 mismatch
+    std::array<std::vector<Check>, TcgReplay::kNumBanks> checks;
+    size_t records = 0;
+  };
+
+  void NewBatch() {
+    batch_ = std::make_shared<Batch>();
+    batch_->arena.reserve(kMaxBatchBytes / 4);
+  }
+
+  void Flush() {
+    Batch& b = *batch_;
+    if (b.records == 0) return;
+    // Digest checks: one HashMany per bank over this batch's messages.
+    std::vector<crypto::ByteSpan> msgs;
+    std::vector<Digest> out;
+    for (HashAlg alg : kAllHashAlgs) {
+      const std::vector<Check>& cs = b.checks[size_t(alg)];
+      if (cs.empty()) continue;
+      msgs.clear();
+      for (const Check& c : cs) {
+        auto [off, len] = b.msg_offsets[c.outcome];
+        msgs.push_back(crypto::ByteSpan(b.arena.data() + off, len));
+      }
+      out.resize(cs.size());
+      batcher_->HashMany(alg, msgs, out.data());
+      size_t dlen = DigestLen(alg);
+      for (size_t i = 0; i < cs.size(); ++i) {
+        bool same = std::memcmp(out[i].bytes.data(), b.arena.data() + cs[i].digest, dlen) == 0;
+        b.outcomes[cs[i].outcome] |= uint8_t(same ? 1 : 3);
+      }
+    }
+    for (uint8_t o : b.outcomes) {
+      replay_->checks_.Add(o & 2 ? DigestCheck::kMismatched
+                         : o & 1 ? DigestCheck::kVerified
+                                 : DigestCheck::kNotCheckable);
+    }
+    // Extends, in record order, on the worker.
+    std::shared_ptr<Batch> batch = std::move(batch_);
+    TcgReplay* replay = replay_;
+    worker_.Submit([batch, replay] {
+      for (const Extend& x : batch->extends) {
+        size_t slot = x.key / TcgReplay::kNumBanks, bank = x.key % TcgReplay::kNumBanks;
+        Digest* reg = &replay->regs_[slot][bank];
+        crypto::ByteSpan d(batch->arena.data() + x.offset, reg->len);
+        crypto::ExtendChain(reg, std::span<const crypto::ByteSpan>(&d, 1));
+      }
+    });
+    NewBatch();
+  }
+
+  TcgReplay* replay_;
+  crypto::OrderedWorker worker_;
+  crypto::BatchHasher* batcher_;
+  std::shared_ptr<Batch> batch_;
+};
 
 Result<TcgReplayResult> ReplayTcgLog(parsers::ChunkedSource* source, RegisterSpace space,
                                      ReplayOptions options) {
@@ -132,11 +284,23 @@ Result<TcgReplayResult> ReplayTcgLog(parsers::ChunkedSource* source, RegisterSpa
                                  parsers::TcgReadOptions{.ccel = space == RegisterSpace::kCcMr});
   CCV_RETURN_IF_ERROR(reader.Start());
   TcgReplay replay(space, options);
-  while (true) {
-    CCV_ASSIGN_OR_RETURN(const parsers::TcgEvent* e, reader.Next());
-    if (e == nullptr) break;
-    CCV_RETURN_IF_ERROR(replay.Feed(*e).status());
+  int threads = options.threads > 0 ? options.threads : crypto::DefaultThreadCount();
+  Status error;
+  {
+    TcgBatchReplay batch(&replay, threads > 1);
+    while (true) {
+      Result<const parsers::TcgEvent*> e = reader.Next();
+      if (!e.ok()) {
+        error = e.status();
+        break;
+      }
+      if (*e == nullptr) break;
+      error = batch.Add(**e);
+      if (!error.ok()) break;
+    }
+    batch.Finish();
   }
+  CCV_RETURN_IF_ERROR(error);
   TcgReplayResult r;
   r.format = reader.format();
   r.spec_id = reader.spec_id();

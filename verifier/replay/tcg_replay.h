@@ -42,6 +42,10 @@ struct ReplayCounts {
 
 struct ReplayOptions {
   bool check_digests = true;  // run the event-digest checks
+  // ReplayTcgLog only: threads to use (0 = crypto::DefaultThreadCount()).
+  // With 2, extend chains run on a background thread while this one parses
+  // and batch-hashes the digest checks; results are identical for any value.
+  int threads = 0;
 };
 
 class TcgReplay {
@@ -72,16 +76,22 @@ class TcgReplay {
  private:
   static constexpr size_t kNumRegs = 24;
   static constexpr size_t kNumBanks = 5;
+  friend class TcgBatchReplay;
   // Maps a record's index to a slot, or -1 if it is not replayed.
   int Slot(uint32_t index) const;
   Digest Initial(size_t slot, HashAlg alg) const;
   Digest& Reg(size_t slot, HashAlg alg);
+  // The non-extending part of Feed(): counts, StartupLocality. Returns the
+  // slot to extend, -1 if none. Errors as Feed().
+  Result<int> Classify(const parsers::TcgEvent& event);
 
   RegisterSpace space_;
   ReplayOptions options_;
-  crypto::Hasher hasher_;
+  BankHashers hashers_;
   std::array<std::array<Digest, kNumBanks>, kNumRegs> regs_{};
-  std::array<uint8_t, kNumRegs> touched_{};  // bit per bank
+  // Separate bytes per (register, bank): the batch path's worker thread
+  // extends while the parsing thread marks new registers.
+  std::array<std::array<bool, kNumBanks>, kNumRegs> touched_{};
   uint8_t startup_locality_ = 0;
   bool has_startup_locality_ = false;
   std::array<bool, kNumBanks> available_{};

@@ -14,6 +14,8 @@
 #include <vector>
 
 #include <rapidjson/rapidjson.h>
+#include <rapidjson/document.h>
+#include <rapidjson/writer.h>
 
 #include "parsers/core/hash_alg.h"
 #include "parsers/core/hex.h"
@@ -54,6 +56,58 @@ void WriteTcgEventJson(const parsers::TcgEvent& e, replay::RegisterSpace space,
                        std::optional<replay::DigestCheck> check,
                        const parsers::EventDetail& detail, W& w);
 
+// A buffered FILE* output stream for RapidJSON writers that can also append
+// hex directly into its buffer (no per-character escape scan), and a Writer
+// that uses it for digests and raw data. For dumping logs of millions of
+// records; WriteHex() below picks HexString() when the writer has it.
+class JsonFileStream {
+ public:
+  using Ch = char;
+  explicit JsonFileStream(FILE* f) : f_(f) {}
+  ~JsonFileStream() { Flush(); }
+  JsonFileStream(const JsonFileStream&) = delete;
+  JsonFileStream& operator=(const JsonFileStream&) = delete;
+  void Put(char c) {
+    if (len_ == sizeof(buf_)) Flush();
+    buf_[len_++] = c;
+  }
+  void Flush() {
+    if (len_ != 0) std::fwrite(buf_, 1, len_, f_);
+    len_ = 0;
+  }
+  void AppendHex(Bytes b) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    for (uint8_t c : b) {
+      if (len_ + 2 > sizeof(buf_)) Flush();
+      buf_[len_] = kHex[c >> 4];
+      buf_[len_ + 1] = kHex[c & 15];
+      len_ += 2;
+    }
+  }
+  // Unused by Writer, required by the stream concept.
+  char Peek() const { return 0; }
+  char Take() { return 0; }
+  size_t Tell() const { return 0; }
+  char* PutBegin() { return nullptr; }
+  size_t PutEnd(char*) { return 0; }
+
+ private:
+  FILE* f_;
+  char buf_[1 << 16];
+  size_t len_ = 0;
+};
+
+class FastJsonWriter : public rapidjson::Writer<JsonFileStream> {
+ public:
+  explicit FastJsonWriter(JsonFileStream& os) : rapidjson::Writer<JsonFileStream>(os) {}
+  void HexString(Bytes b) {
+    Prefix(rapidjson::kStringType);
+    os_->Put('"');
+    os_->AppendHex(b);
+    os_->Put('"');
+  }
+};
+
 // Implementation details follow.
 
 inline std::string AlgIdName(uint16_t alg_id) {
@@ -63,10 +117,19 @@ inline std::string AlgIdName(uint16_t alg_id) {
   return buf;
 }
 
+// Hex needs no JSON escaping: written raw (quotes included), which skips the
+// writer's per-character escape scan.
 template <typename W>
 void WriteHex(Bytes b, W& w) {
-  std::string s = ToHex(b);
-  w.String(s.data(), rapidjson::SizeType(s.size()));
+  if constexpr (requires { w.HexString(b); }) {
+    w.HexString(b);
+    return;
+  }
+  thread_local std::string s;
+  s.assign(1, '"');
+  AppendHex(b, &s);
+  s.push_back('"');
+  w.RawValue(s.data(), s.size(), rapidjson::kStringType);
 }
 
 template <typename W>

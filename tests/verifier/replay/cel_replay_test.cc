@@ -5,6 +5,7 @@
 
 #include "parsers/cel_format.h"
 #include "parsers/core/file_io.h"
+#include "parsers/log_detect.h"
 #include "tests/testing/corpus.h"
 #include "tests/verifier/replay/ima_test_util.h"
 
@@ -162,6 +163,38 @@ TEST(CelReplayTest, ReadCelFileRejectsOtherFormats) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), ErrorCode::kBadValue);
   EXPECT_EQ(r.status().offset(), 0u);
+}
+
+}  // namespace
+}  // namespace ccv::replay
+
+namespace ccv::replay {
+namespace {
+
+// Format detection (parsers/log_detect.h) names every IMA and CEL file of the
+// corpus as its expected JSON does, and no TCG or CCEL file as IMA or CEL.
+TEST(ImaCelDetectTest, CorpusFormatsAreDetected) {
+  CCV_REQUIRE_CORPUS(corpus);
+  int n = 0;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(corpus / "expected")) {
+    if (e.path().extension() != ".json") continue;
+    auto exp = LoadJson(e.path());
+    if (!exp.IsObject() || !exp.HasMember("format") || !exp.HasMember("file")) continue;
+    std::string format = exp["format"].GetString();
+    auto data = ReadFileBytes((corpus / exp["file"].GetString()).string());
+    ASSERT_TRUE(data.ok());
+    Bytes head(data->data(), std::min(data->size(), parsers::kDetectPrefixLen));
+    std::string got(parsers::LogFormatName(parsers::DetectFormat(head, data->size())));
+    bool ours = format.rfind("ima-", 0) == 0 || format.rfind("cel-", 0) == 0;
+    if (ours) {
+      EXPECT_EQ(got, format) << exp["file"].GetString();
+    } else {
+      EXPECT_TRUE(got.rfind("ima-", 0) != 0 && got.rfind("cel-", 0) != 0)
+          << exp["file"].GetString() << " detected as " << got;
+    }
+    ++n;
+  }
+  EXPECT_GT(n, 40);
 }
 
 }  // namespace

@@ -1,0 +1,157 @@
+// ccverify replay / dump with IMA and CEL inputs, run as a process: exit
+// codes, JSON members, CEL conversion round trips.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+#include <rapidjson/document.h>
+
+#include "parsers/cel.h"
+#include "parsers/core/file_io.h"
+#include "tests/testing/corpus.h"
+
+namespace ccv::cli {
+namespace {
+
+struct CliRun {
+  int code = -1;
+  std::string out;
+};
+
+CliRun Ccverify(const std::string& args) {
+  std::string cmd = (::ccv::testing::BinaryDir() / "ccverify").string() + " " + args + " 2>/dev/null";
+  CliRun r;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return r;
+  char buf[65536];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  int st = pclose(p);
+  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+std::string Q(const std::filesystem::path& p) {
+  std::string s(1, '\'');
+  s.append(p.string());
+  s.push_back('\'');
+  return s;
+}
+
+TEST(ImaCliTest, CcApiTdReplaysCcelPlusImaToTheQuote) {
+  CCV_REQUIRE_CORPUS(corpus);
+  auto ev = corpus / "evidence/ccapi-td";
+  CliRun r = Ccverify("replay --ccel " + Q(ev / "ccel_data.bin") + " --ima " +
+                   Q(ev / "ascii_runtime_measurements") + " --quote " + Q(ev / "quote.bin") +
+                   " --json");
+  ASSERT_EQ(r.code, 0) << r.out;
+  rapidjson::Document d;
+  d.Parse(r.out.c_str());
+  ASSERT_FALSE(d.HasParseError()) << r.out;
+  auto exp = [&] {
+    auto t = ReadFileText((ev / "expected.json").string());
+    rapidjson::Document e;
+    e.Parse(t->c_str());
+    return e;
+  }();
+  for (const char* reg : {"rtmr0", "rtmr1", "rtmr2"}) {
+    EXPECT_STREQ(d["registers"][reg]["sha384"].GetString(), exp["quote"][reg].GetString()) << reg;
+    EXPECT_TRUE(d["matches_quote"][reg].GetBool()) << reg;
+  }
+  const auto& ima = d["logs"][1];
+  EXPECT_STREQ(ima["option"].GetString(), "ima");
+  EXPECT_STREQ(ima["register_kind"].GetString(), "rtmr");
+  EXPECT_STREQ(ima["boot_aggregate"]["status"].GetString(), "match");
+  EXPECT_STREQ(ima["boot_aggregate"]["listed"].GetString(),
+               exp["ima"]["boot_aggregate"].GetString());
+  EXPECT_EQ(ima["quote_prefix"][0]["added_after"].GetUint(), 0u);
+}
+
+TEST(ImaCliTest, TpmLogPlusImaChecksBootAggregate) {
+  CCV_REQUIRE_CORPUS(corpus);
+  CliRun r = Ccverify("replay --tpm-log " + Q(corpus / "tcg/ima-evm-utils-test-bios.bin") +
+                   " --ima " + Q(corpus / "ima/ima-evm-utils-test.ascii") + " --json");
+  ASSERT_EQ(r.code, 0);
+  rapidjson::Document d;
+  d.Parse(r.out.c_str());
+  ASSERT_FALSE(d.HasParseError());
+  EXPECT_STREQ(d["logs"][1]["boot_aggregate"]["status"].GetString(), "match");
+  EXPECT_STREQ(d["logs"][1]["boot_aggregate"]["form"].GetString(), "pcr0-7");
+  EXPECT_STREQ(d["registers"]["pcr10"]["sha1"].GetString(),
+               "84dd8a72820429a0be3d28adffe99fe9bc2580b4");
+}
+
+TEST(ImaCliTest, ImaRegisterOptionIsChecked) {
+  CCV_REQUIRE_CORPUS(corpus);
+  CliRun r = Ccverify("replay --ima " + Q(corpus / "ima/ima-evm-utils-test.ascii") +
+                   " --ima-register r2");
+  EXPECT_EQ(r.code, 2);
+  CliRun ok = Ccverify("replay --ima " + Q(corpus / "ima/ima-evm-utils-test.ascii") +
+                    " --ima-register pcr10 --json");
+  EXPECT_EQ(ok.code, 0);
+}
+
+TEST(ImaCliTest, MalformedImaIsAnInputError) {
+  CliRun r = Ccverify("replay --ima " + Q(::ccv::testing::SourceDir() /
+                                        "corpus/ima/invalid/unknown-algorithm.ascii"));
+  EXPECT_EQ(r.code, 3);
+  CliRun m = Ccverify("replay --ima /nonexistent/list");
+  EXPECT_EQ(m.code, 3);
+}
+
+TEST(ImaCliTest, DumpToCelRoundTripsForImaTcgAndCcel) {
+  CCV_REQUIRE_CORPUS(corpus);
+  struct C { std::string file, reg, bank, want; };
+  std::vector<C> cases = {
+      {"ima/raspberrypi-ima-ng.bin", "pcr10", "sha256",
+       "0d204f41041c48fe0d2e1ef0a6c308412c27304a68519d3ce3568a692d3fea83"},
+      {"tcg/arch-linux-workstation.bin", "pcr0", "sha1", "a0487b0d95387d4a30560edf5f041307bf4a1dcc"},
+      {"evidence/ccapi-td/ccel_data.bin", "rtmr1", "sha384",
+       "61e958c6f954ce23031fb3cae87bf4da209d697bc15a4aefcdcc92070f7b2df34720b2bb57de89c9d03c7c9aa1136569"},
+  };
+  auto tmp = std::filesystem::temp_directory_path();
+  for (const C& c : cases) {
+    for (const char* to : {"cel-tlv", "cel-json"}) {
+      SCOPED_TRACE(c.file + " " + to);
+      CliRun d = Ccverify("dump " + Q(corpus / c.file) + " --to " + to);
+      ASSERT_EQ(d.code, 0);
+      auto out = tmp / ("ccv-cli-cel-" + std::to_string(::getpid()));
+      ASSERT_TRUE(WriteFileBytes(out.string(), d.out.data(), d.out.size()).ok());
+      CliRun r = Ccverify("replay --cel " + Q(out) + " --json");
+      std::filesystem::remove(out);
+      ASSERT_EQ(r.code, 0);
+      rapidjson::Document j;
+      j.Parse(r.out.c_str());
+      ASSERT_FALSE(j.HasParseError());
+      EXPECT_STREQ(j["registers"][c.reg.c_str()][c.bank.c_str()].GetString(), c.want.c_str());
+    }
+  }
+}
+
+TEST(ImaCliTest, DumpImaJsonListsDecodedFields) {
+  CCV_REQUIRE_CORPUS(corpus);
+  CliRun r = Ccverify("dump " + Q(corpus / "ima/cima-container-pod.ima-cgpath.derived.ascii") + " --json");
+  ASSERT_EQ(r.code, 0);
+  rapidjson::Document d;
+  d.Parse(r.out.c_str());
+  ASSERT_FALSE(d.HasParseError());
+  EXPECT_STREQ(d["format"].GetString(), "ima-ascii");
+  EXPECT_EQ(d["records"].GetUint(), 77u);
+  const auto& e0 = d["entries"][0];
+  EXPECT_STREQ(e0["template"].GetString(), "ima-cgpath");
+  EXPECT_STREQ(e0["template_hash_check"].GetString(), "verified");
+  EXPECT_STREQ(e0["fields"]["n-ng"].GetString(), "/pause");
+  EXPECT_EQ(std::string(e0["fields"]["cg-path"].GetString()).rfind("/kubepods.slice/", 0), 0u);
+}
+
+TEST(ImaCliTest, DumpRejectsUnknownTarget) {
+  CCV_REQUIRE_CORPUS(corpus);
+  EXPECT_EQ(Ccverify("dump " + Q(corpus / "ima/ima-evm-utils-test.ascii") + " --to yaml").code, 2);
+}
+
+}  // namespace
+}  // namespace ccv::cli

@@ -1,0 +1,72 @@
+// Test helpers: evidence bundles in temporary directories made of symlinks
+// to the shared corpus (never copies) or of altered copies of single files.
+#ifndef CCV_TESTS_VERIFIER_PIPELINE_BUNDLE_FIXTURE_H_
+#define CCV_TESTS_VERIFIER_PIPELINE_BUNDLE_FIXTURE_H_
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <rapidjson/document.h>
+
+#include "parsers/core/file_io.h"
+
+namespace ccv::testing {
+
+class TempDir {
+ public:
+  explicit TempDir(const std::string& tag) {
+    static int n = 0;
+    path_ = std::filesystem::temp_directory_path() /
+            ("ccv_" + tag + "_" + std::to_string(::getpid()) + "_" + std::to_string(n++));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// A bundle dir: `links` maps a bundle file name to a corpus file it links
+// to; `evidence_json` is written as evidence.json.
+inline void MakeBundle(const std::filesystem::path& dir,
+                       const std::map<std::string, std::filesystem::path>& links,
+                       const std::string& evidence_json) {
+  for (const auto& [name, target] : links) {
+    std::filesystem::create_symlink(target, dir / name);
+  }
+  std::ofstream(dir / "evidence.json") << evidence_json;
+}
+
+// Replaces a symlinked file of a bundle by a copy with `mutate` applied.
+template <typename F>
+void AlterFile(const std::filesystem::path& file, F mutate) {
+  auto target = std::filesystem::read_symlink(file);
+  auto bytes = ReadFileBytes(target.string());
+  if (!bytes.ok()) std::abort();
+  mutate(&*bytes);
+  std::filesystem::remove(file);
+  if (!WriteFileBytes(file.string(), bytes->data(), bytes->size()).ok()) std::abort();
+}
+
+inline rapidjson::Document ReadJson(const std::filesystem::path& p) {
+  rapidjson::Document d;
+  auto text = ReadFileText(p.string());
+  if (text.ok()) d.Parse(text->c_str());
+  return d;
+}
+
+}  // namespace ccv::testing
+
+#endif  // CCV_TESTS_VERIFIER_PIPELINE_BUNDLE_FIXTURE_H_

@@ -1,0 +1,222 @@
+// `ccverify verify`, `policy generate` and `policy lint` as processes: exit
+// codes 0/1/2/3, report formats, the demo bundle and the corpus bundles.
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include "parsers/core/file_io.h"
+#include "parsers/core/hex.h"
+#include "tests/policies/bad_policies.h"
+#include "tests/testing/corpus.h"
+#include "tests/verifier/pipeline/bundle_fixture.h"
+
+namespace ccv::cli {
+namespace {
+
+using ::ccv::testing::TempDir;
+
+struct Proc {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string Q(const std::string& s) { return "'" + s + "'"; }
+
+Proc Ccverify(const std::string& args, const TempDir& tmp) {
+  std::string bin = (::ccv::testing::BinaryDir() / "ccverify").string();
+  auto out = tmp.path() / "stdout", err = tmp.path() / "stderr";
+  std::string cmd = Q(bin) + " " + args + " >" + Q(out.string()) + " 2>" + Q(err.string());
+  int st = std::system(cmd.c_str());
+  Proc r;
+  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  r.out = ReadFileText(out.string()).value();
+  r.err = ReadFileText(err.string()).value();
+  return r;
+}
+
+std::string Demo() { return (::ccv::testing::SourceDir() / "corpus/demo").string(); }
+std::string DemoArgs() {
+  return Q(Demo()) + " --policy " + Q(Demo() + "/policy.yaml") + " --root-ca " + Q(Demo() + "/root_ca.pem");
+}
+
+TEST(VerifyCliTest, DemoIsTrustedInEveryFormat) {
+  TempDir tmp("cli");
+  Proc text = Ccverify("verify " + DemoArgs(), tmp);
+  EXPECT_EQ(text.code, 0) << text.out << text.err;
+  EXPECT_EQ(text.out.rfind("ccverify verify: TRUSTED", 0), 0u);
+  EXPECT_EQ(text.out.find("\x1b["), std::string::npos);  // not a terminal: no colour
+  Proc json = Ccverify("verify " + DemoArgs() + " --format json", tmp);
+  EXPECT_EQ(json.code, 0);
+  rapidjson::Document d;
+  d.Parse(json.out.c_str());
+  ASSERT_FALSE(d.HasParseError());
+  EXPECT_STREQ(d["verdict"].GetString(), "pass");
+  EXPECT_STREQ(d["policy"]["name"].GetString(), "ccverify-demo");
+  EXPECT_TRUE(d["replay"]["matches_quote"]["rtmr2"].GetBool());
+  EXPECT_STREQ(d["collateral"]["tcb_status"].GetString(), "UpToDate");
+  auto xml = tmp.path() / "report.xml";
+  Proc junit = Ccverify("verify " + DemoArgs() + " --format junit --output " + Q(xml.string()), tmp);
+  EXPECT_EQ(junit.code, 0);
+  EXPECT_TRUE(junit.out.empty());
+  auto x = ReadFileText(xml.string());
+  ASSERT_TRUE(x.ok());
+  EXPECT_NE(x->find("<testsuites name=\"ccverify\""), std::string::npos);
+  EXPECT_NE(x->find("failures=\"0\""), std::string::npos);
+  if (std::system("command -v xmllint >/dev/null 2>&1") == 0) {
+    auto xsd = ::ccv::testing::SourceDir() / "tests/verifier/report/verify_junit.xsd";
+    std::string cmd = "xmllint --noout --schema " + Q(xsd.string()) + " " + Q(xml.string()) + " >/dev/null 2>&1";
+    EXPECT_EQ(std::system(cmd.c_str()), 0);
+  }
+}
+
+TEST(VerifyCliTest, DemoFailsClosed) {
+  TempDir tmp("cli");
+  // Without the test root the chain is not anchored: untrusted.
+  Proc r = Ccverify("verify " + Q(Demo()) + " --policy " + Q(Demo() + "/policy.yaml"), tmp);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("FAIL    quote.pck_chain"), std::string::npos) << r.out;
+  // A wrong nonce: the REPORTDATA binding fails.
+  r = Ccverify("verify " + DemoArgs() + " --nonce 00", tmp);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("FAIL    report_data.binding"), std::string::npos);
+  // The policy pins other values: every failing rule is reported.
+  auto pol = ReadFileText(Demo() + "/policy.yaml").value();
+  size_t at = pol.find("rtmr1: {eq: \"");
+  ASSERT_NE(at, std::string::npos);
+  pol[at + 13] = pol[at + 13] == '0' ? '1' : '0';
+  at = pol.find("mr_td: {any_of: [\"");
+  ASSERT_NE(at, std::string::npos);
+  pol[at + 18] = pol[at + 18] == '0' ? '1' : '0';
+  auto p2 = tmp.path() / "p2.yaml";
+  std::ofstream(p2) << pol;
+  r = Ccverify("verify " + Q(Demo()) + " --root-ca " + Q(Demo() + "/root_ca.pem") + " --policy " +
+                   Q(p2.string()) + " --format json",
+               tmp);
+  EXPECT_EQ(r.code, 1);
+  rapidjson::Document d;
+  d.Parse(r.out.c_str());
+  ASSERT_FALSE(d.HasParseError());
+  std::set<std::string> failing;
+  for (const auto& rule : d["policy"]["rules"].GetArray()) {
+    if (std::string(rule["status"].GetString()) == "fail") failing.insert(rule["id"].GetString());
+  }
+  EXPECT_EQ(failing, (std::set<std::string>{"td.rtmr1", "td.mr_td"}));
+}
+
+TEST(VerifyCliTest, EveryMalformedPolicyIsExit3WithLineAndColumn) {
+  TempDir tmp("cli");
+  for (const auto& c : policy::testing::BadCases()) {
+    auto p = tmp.path() / (std::string(c.name) + ".yaml");
+    std::ofstream(p) << c.yaml;
+    Proc r = Ccverify("verify " + DemoArgs().substr(0, DemoArgs().find(" --policy")) + " --policy " +
+                         Q(p.string()),
+                     tmp);
+    EXPECT_EQ(r.code, 3) << c.name << ": " << r.err;
+    std::string where = "line " + std::to_string(c.line) + ", column " + std::to_string(c.column);
+    EXPECT_NE(r.err.find(where), std::string::npos) << c.name << ": " << r.err;
+    EXPECT_NE(r.err.find(p.filename().string()), std::string::npos) << c.name;
+    EXPECT_TRUE(r.out.empty()) << c.name;
+  }
+}
+
+TEST(VerifyCliTest, UsageAndInputErrors) {
+  TempDir tmp("cli");
+  EXPECT_EQ(Ccverify("verify", tmp).code, 2);
+  EXPECT_EQ(Ccverify("verify " + Q(Demo()) + " --bogus", tmp).code, 2);
+  EXPECT_EQ(Ccverify("verify " + Q(Demo()) + " --format xml", tmp).code, 2);
+  EXPECT_EQ(Ccverify("verify " + Q(Demo()) + " --nonce zz", tmp).code, 2);
+  EXPECT_EQ(Ccverify("verify " + Q(Demo()) + " --nonce 00 --report-data 00", tmp).code, 2);
+  EXPECT_EQ(Ccverify("verify " + Q(Demo()) + " --report-data 00", tmp).code, 2);
+  EXPECT_EQ(Ccverify("verify " + Q(Demo()) + " --at yesterday", tmp).code, 2);
+  EXPECT_EQ(Ccverify("verify " + Q(Demo()) + " --ima-register pcr11", tmp).code, 2);
+  Proc r = Ccverify("verify /nonexistent/bundle", tmp);
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find("/nonexistent/bundle"), std::string::npos);
+  EXPECT_EQ(Ccverify("verify " + Q(Demo()) + " --policy /nonexistent.yaml", tmp).code, 3);
+  // A bundle whose evidence.json is malformed names the member.
+  TempDir b("badbundle");
+  std::ofstream(b.path() / "evidence.json") << R"({"version": 1, "quote": 7})";
+  r = Ccverify("verify " + Q(b.path().string()), tmp);
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find("'quote'"), std::string::npos) << r.err;
+  // A bundle naming a file that is not there.
+  std::ofstream(b.path() / "evidence.json") << R"({"version": 1, "quote": "missing.bin"})";
+  r = Ccverify("verify " + Q(b.path().string()), tmp);
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find("missing.bin"), std::string::npos) << r.err;
+}
+
+TEST(PolicyCliTest, GenerateThenVerifyAndLint) {
+  TempDir tmp("cli");
+  auto out = tmp.path() / "gen.yaml";
+  Proc g = Ccverify("policy generate " + Q(Demo()) + " --root-ca " + Q(Demo() + "/root_ca.pem") +
+                       " --name again --output " + Q(out.string()),
+                   tmp);
+  ASSERT_EQ(g.code, 0) << g.err;
+  Proc v = Ccverify("verify " + Q(Demo()) + " --root-ca " + Q(Demo() + "/root_ca.pem") + " --policy " +
+                       Q(out.string()),
+                   tmp);
+  EXPECT_EQ(v.code, 0) << v.out;
+  Proc l = Ccverify("policy lint " + Q(out.string()), tmp);
+  EXPECT_EQ(l.code, 0) << l.out;
+  EXPECT_NE(l.out.find("0 error(s), 0 warning(s)"), std::string::npos) << l.out;
+
+  auto weak = tmp.path() / "weak.yaml";
+  std::ofstream(weak) << "apiVersion: ccverify/v1\n"
+                         "metadata: {name: weak, expires: 2099-01-01T00:00:00Z}\n"
+                         "td: {mr_td: {eq: zero}, atributes: {debug: false}}\n"
+                         "ima: {exclude: [\".*\"]}\n"
+                         "waivers:\n  - {rule: td.mr_td, until: 2020-01-01, reason: old}\n";
+  l = Ccverify("policy lint " + Q(weak.string()), tmp);
+  EXPECT_EQ(l.code, 1);
+  EXPECT_NE(l.out.find("weak.yaml:3:25: error: unknown-key"), std::string::npos) << l.out;
+  EXPECT_NE(l.out.find(": error: catch-all-exclude"), std::string::npos) << l.out;
+  EXPECT_NE(l.out.find("weak.yaml:6:5: error: expired-waiver"), std::string::npos) << l.out;
+  EXPECT_NE(l.out.find("warning: unpinned-register: rtmr0"), std::string::npos) << l.out;
+  // Warnings alone pass unless --strict.
+  auto warn = tmp.path() / "warn.yaml";
+  std::ofstream(warn) << "apiVersion: ccverify/v1\nmetadata: {expires: 2099-01-01T00:00:00Z}\n";
+  EXPECT_EQ(Ccverify("policy lint " + Q(warn.string()), tmp).code, 0);
+  EXPECT_EQ(Ccverify("policy lint " + Q(warn.string()) + " --strict", tmp).code, 1);
+  EXPECT_EQ(Ccverify("policy lint", tmp).code, 2);
+  auto bad = tmp.path() / "bad.yaml";
+  std::ofstream(bad) << "apiVersion: ccverify/v1\ntd: {mr_td: {eq: \"xx\"}}\n";
+  l = Ccverify("policy lint " + Q(bad.string()), tmp);
+  EXPECT_EQ(l.code, 3);
+  EXPECT_NE(l.err.find("line 2, column 18"), std::string::npos) << l.err;
+}
+
+TEST(VerifyCliTest, CorpusBundlesByFileFlags) {
+  CCV_REQUIRE_CORPUS(corpus);
+  TempDir tmp("cli");
+  auto g = corpus / "evidence/gcp-cos113";
+  auto nonce = ReadFileBytes((g / "nonce.bin").string());
+  ASSERT_TRUE(nonce.ok());
+  Proc r = Ccverify("verify --quote " + Q((g / "quote.bin").string()) + " --ccel " + Q((g / "ccel.bin").string()) +
+                       " --ccel-table " + Q((g / "ccel.table.bin").string()) + " --collateral " +
+                       Q((g / "collateral.json").string()) + " --at 2025-10-20T00:00:00Z --report-data " +
+                       ToHex(*nonce) + " --policy " +
+                       Q((::ccv::testing::SourceDir() / "policies/examples/gcp-cos113.yaml").string()),
+                   tmp);
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  auto c = corpus / "evidence/ccapi-td";
+  r = Ccverify("verify --quote " + Q((c / "quote.bin").string()) + " --ccel " + Q((c / "ccel_data.bin").string()) +
+                   " --ima " + Q((c / "ascii_runtime_measurements").string()) + " --format json",
+               tmp);
+  EXPECT_EQ(r.code, 1);
+  rapidjson::Document d;
+  d.Parse(r.out.c_str());
+  ASSERT_FALSE(d.HasParseError());
+  EXPECT_STREQ(d["verdict"].GetString(), "fail");
+  EXPECT_TRUE(d["replay"]["matches_quote"]["rtmr2"].GetBool());
+}
+
+}  // namespace
+}  // namespace ccv::cli

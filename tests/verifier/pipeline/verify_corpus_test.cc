@@ -1,0 +1,385 @@
+// The shared corpus's evidence sets verify as their expected.json says, and
+// a policy generated from a bundle passes on it and fails, with the right
+// rule ids, when one measured value, event or quote field is altered.
+#include <set>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "parsers/ccel.h"
+#include "parsers/core/file_io.h"
+#include "parsers/core/hex.h"
+#include "policies/evaluator.h"
+#include "policies/generate.h"
+#include "policies/policy_parser.h"
+#include "policies/time_util.h"
+#include "tests/testing/corpus.h"
+#include "tests/verifier/pipeline/bundle_fixture.h"
+#include "verifier/bundle/evidence.h"
+#include "verifier/pipeline/verify.h"
+
+namespace ccv::pipeline {
+namespace {
+
+using policy::Evaluation;
+using policy::Facts;
+using policy::Verdict;
+using ::ccv::testing::TempDir;
+
+std::string Str(const rapidjson::Value& v) { return std::string(v.GetString(), v.GetStringLength()); }
+
+const policy::Check* FindCheck(const std::vector<policy::Check>& checks, const std::string& id) {
+  for (const auto& c : checks) {
+    if (c.id == id) return &c;
+  }
+  return nullptr;
+}
+
+std::set<std::string> FailingChecks(const std::vector<policy::Check>& checks) {
+  std::set<std::string> out;
+  for (const auto& c : checks) {
+    if (c.status == Verdict::kFail) out.insert(c.id);
+  }
+  return out;
+}
+
+std::set<std::string> FailingRules(const Evaluation& ev) {
+  std::set<std::string> out;
+  for (const auto& r : ev.rules) {
+    if (r.status == Verdict::kFail) out.insert(r.id);
+  }
+  return out;
+}
+
+// gcp-cos113 as a bundle: the nonce file holds the exact REPORTDATA.
+struct GcpBundle {
+  TempDir dir{"gcp"};
+  int64_t at = 0;
+  explicit GcpBundle(const std::filesystem::path& corpus) {
+    auto c = corpus / "evidence/gcp-cos113";
+    auto nonce = ReadFileBytes((c / "nonce.bin").string());
+    ::ccv::testing::MakeBundle(
+        dir.path(),
+        {{"quote.bin", c / "quote.bin"}, {"CCEL", c / "ccel.table.bin"}, {"CCEL.data", c / "ccel.bin"},
+         {"collateral.json", c / "collateral.json"}},
+        R"({"version": 1, "tee": "tdx", "quote": "quote.bin",
+            "ccel": {"table": "CCEL", "data": "CCEL.data"}, "collateral": "collateral.json",
+            "report_data": ")" + ToHex(*nonce) + "\"}");
+    at = *policy::ParseRfc3339("2025-10-20T00:00:00Z");
+  }
+  Result<Facts> Collect(bool tcb_by_policy = false) const {
+    CCV_ASSIGN_OR_RETURN(bundle::Evidence e, bundle::LoadEvidenceDir(dir.path().string()));
+    return CollectFacts(e, {at, std::nullopt, tcb_by_policy});
+  }
+};
+
+struct CcapiBundle {
+  TempDir dir{"ccapi"};
+  int64_t at = 0;
+  explicit CcapiBundle(const std::filesystem::path& corpus) {
+    auto c = corpus / "evidence/ccapi-td";
+    ::ccv::testing::MakeBundle(
+        dir.path(),
+        {{"quote.bin", c / "quote.bin"}, {"ccel.bin", c / "ccel_data.bin"},
+         {"ima.txt", c / "ascii_runtime_measurements"}},
+        R"({"version": 1, "tee": "tdx", "quote": "quote.bin", "ccel": "ccel.bin",
+            "ima": {"path": "ima.txt", "register": "rtmr2"}})");
+    at = *policy::ParseRfc3339("2025-10-20T00:00:00Z");
+  }
+  Result<Facts> Collect() const {
+    CCV_ASSIGN_OR_RETURN(bundle::Evidence e, bundle::LoadEvidenceDir(dir.path().string()));
+    return CollectFacts(e, {at, std::nullopt, true});
+  }
+};
+
+void ExpectQuoteFieldsEqual(const rapidjson::Value& q, const policy::QuoteFacts& f) {
+  EXPECT_EQ(f.version, q["version"].GetUint());
+  EXPECT_EQ(ToHex(f.tee_tcb_svn), Str(q["tee_tcb_svn"]));
+  EXPECT_EQ(ToHex(f.mr_td), Str(q["mrtd"]));
+  EXPECT_EQ(ToHex(f.td_attributes), Str(q["td_attributes"]));
+  EXPECT_EQ(ToHex(f.xfam), Str(q["xfam"]));
+  EXPECT_EQ(ToHex(f.report_data), Str(q["report_data"]));
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(ToHex(f.rtmr[i]), Str(q[("rtmr" + std::to_string(i)).c_str()])) << i;
+  }
+  if (q.HasMember("mr_seam")) {
+    EXPECT_EQ(ToHex(f.mr_seam), Str(q["mr_seam"]));
+  }
+  if (q.HasMember("mr_config_id")) {
+    EXPECT_EQ(ToHex(f.mr_config_id), Str(q["mr_config_id"]));
+  }
+  if (q.HasMember("mr_owner")) {
+    EXPECT_EQ(ToHex(f.mr_owner), Str(q["mr_owner"]));
+  }
+  if (q.HasMember("mr_owner_config")) {
+    EXPECT_EQ(ToHex(f.mr_owner_config), Str(q["mr_owner_config"]));
+  }
+  // FMSPC as printed in expected.json is uppercase.
+  std::string fmspc = Str(q["fmspc"]);
+  for (auto& ch : fmspc) ch = char(std::tolower(static_cast<unsigned char>(ch)));
+  EXPECT_EQ(f.fmspc, fmspc);
+}
+
+TEST(VerifyCorpusTest, GcpCos113IsTrustedAsExpected) {
+  CCV_REQUIRE_CORPUS(corpus);
+  auto expected = ::ccv::testing::ReadJson(corpus / "evidence/gcp-cos113/expected.json");
+  ASSERT_TRUE(expected.IsObject());
+  GcpBundle b(corpus);
+  auto f = b.Collect();
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  Evaluation ev = policy::Evaluate(nullptr, *f, {b.at});
+  EXPECT_TRUE(ev.Passed()) << ::testing::PrintToString(FailingChecks(f->checks));
+  EXPECT_TRUE(FailingChecks(f->checks).empty());
+  ExpectQuoteFieldsEqual(expected["quote"], f->quote);
+  // TCB status and advisories as expected.json's "tcb" (Intel's algorithm).
+  ASSERT_TRUE(f->collateral.tcb_status);
+  EXPECT_EQ(*f->collateral.tcb_status, Str(expected["tcb"]["status"]));
+  EXPECT_EQ(f->collateral.advisory_ids.size(), expected["tcb"]["advisory_ids"].Size());
+  // Replay equals the expected registers and the quote.
+  for (const char* reg : {"rtmr0", "rtmr1", "rtmr2", "rtmr3"}) {
+    auto v = f->replayed.Get(reg, HashAlg::kSha384);
+    ASSERT_TRUE(v) << reg;
+    EXPECT_EQ(ToHex(v->span()), Str(expected["replay"][reg])) << reg;
+    const policy::Check* c = FindCheck(f->checks, std::string("replay.") + reg);
+    ASSERT_NE(c, nullptr) << reg;
+    EXPECT_EQ(c->status == Verdict::kPass, expected["replay_equals_quote"][reg].GetBool()) << reg;
+  }
+  EXPECT_EQ(FindCheck(f->checks, "report_data.binding")->status, Verdict::kPass);
+  EXPECT_EQ(FindCheck(f->checks, "ccel.table")->status, Verdict::kPass);
+  EXPECT_EQ(f->events.size(), 44u);  // records of the CCEL, as expected/…/ccel.bin.json
+  EXPECT_EQ(ev.Passed(), expected["tcb"]["status"].IsString() && Str(expected["tcb"]["status"]) == "UpToDate");
+}
+
+TEST(VerifyCorpusTest, GcpCos113FailsWithoutCollateralOrWithWrongNonce) {
+  CCV_REQUIRE_CORPUS(corpus);
+  GcpBundle b(corpus);
+  auto e = bundle::LoadEvidenceDir(b.dir.path().string());
+  ASSERT_TRUE(e.ok());
+  bundle::Evidence no_coll = *e;
+  no_coll.collateral.reset();
+  auto f = CollectFacts(no_coll, {b.at, std::nullopt, false});
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_EQ(FailingChecks(f->checks), (std::set<std::string>{"quote.collateral"}));
+  EXPECT_FALSE(f->collateral.tcb_status);
+  bundle::Evidence wrong_nonce = *e;
+  wrong_nonce.report_data.reset();
+  wrong_nonce.nonce = std::vector<uint8_t>(64, 0);  // SHA-512 of it is not REPORTDATA
+  f = CollectFacts(wrong_nonce, {b.at, std::nullopt, false});
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(FailingChecks(f->checks), (std::set<std::string>{"report_data.binding"}));
+  // Collateral outside its validity window.
+  f = CollectFacts(*e, {*policy::ParseRfc3339("2026-06-01T00:00:00Z"), std::nullopt, false});
+  ASSERT_TRUE(f.ok());
+  EXPECT_TRUE(FailingChecks(f->checks).count("quote.tcb_info_validity"));
+}
+
+TEST(VerifyCorpusTest, CcapiTdIsUntrustedBecauseOfItsRootButReplayMatches) {
+  CCV_REQUIRE_CORPUS(corpus);
+  auto expected = ::ccv::testing::ReadJson(corpus / "evidence/ccapi-td/expected.json");
+  ASSERT_TRUE(expected.IsObject());
+  CcapiBundle b(corpus);
+  auto f = b.Collect();
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_FALSE(expected["verdict"]["trusted"].GetBool());
+  Evaluation ev = policy::Evaluate(nullptr, *f, {b.at});
+  EXPECT_EQ(ev.Passed(), expected["verdict"]["trusted"].GetBool());
+  // The chain ends at a self-signed root that is not Intel's; no collateral;
+  // no nonce to bind.
+  EXPECT_EQ(FailingChecks(f->checks),
+            (std::set<std::string>{"quote.pck_chain", "quote.collateral", "report_data.binding"}));
+  EXPECT_EQ(FindCheck(f->checks, "quote.quote_signature")->status, Verdict::kPass);
+  ExpectQuoteFieldsEqual(expected["quote"], f->quote);
+  EXPECT_FALSE(f->collateral.tcb_status);  // expected.json: tcb.status null
+  for (const char* reg : {"rtmr0", "rtmr1", "rtmr2", "rtmr3"}) {
+    auto v = f->replayed.Get(reg, HashAlg::kSha384);
+    ASSERT_TRUE(v) << reg;
+    EXPECT_EQ(ToHex(v->span()), Str(expected["replay"][reg])) << reg;
+    EXPECT_EQ(FindCheck(f->checks, std::string("replay.") + reg)->status == Verdict::kPass,
+              expected["replay_equals_quote"][reg].GetBool())
+        << reg;
+  }
+  EXPECT_EQ(FindCheck(f->checks, "ima.boot_aggregate")->status, Verdict::kPass);
+  ASSERT_EQ(f->ima.size(), 1u);
+  EXPECT_EQ(f->ima[0].path, "boot_aggregate");
+  EXPECT_EQ(ToHex(f->ima[0].file_digest), Str(expected["ima"]["boot_aggregate"]));
+}
+
+Result<policy::Policy> GenerateFor(const Facts& f, int64_t at) {
+  policy::GenerateOptions o;
+  o.now = at;
+  return policy::ParsePolicy(policy::GeneratePolicy(f, o));
+}
+
+TEST(GeneratedPolicyCorpusTest, GcpPolicyPassesAndCatchesEachAlteration) {
+  CCV_REQUIRE_CORPUS(corpus);
+  GcpBundle b(corpus);
+  auto f = b.Collect(true);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  auto p = GenerateFor(*f, b.at);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  Evaluation ev = policy::Evaluate(&*p, *f, {b.at});
+  EXPECT_TRUE(ev.Passed()) << ::testing::PrintToString(FailingRules(ev));
+  EXPECT_EQ(ev.CountRules(Verdict::kPass), ev.rules.size());
+  EXPECT_GT(ev.rules.size(), 50u);
+
+  // Facts-level alterations: exactly the pinning rule fails.
+  struct Alt {
+    const char* name;
+    void (*alter)(Facts*);
+    std::set<std::string> failing;
+  } alts[] = {
+      {"mr_td", [](Facts* x) { x->quote.mr_td[0] ^= 1; }, {"td.mr_td"}},
+      {"mr_seam", [](Facts* x) { x->quote.mr_seam[0] ^= 1; }, {"platform.mr_seam"}},
+      {"xfam", [](Facts* x) { x->quote.xfam[1] ^= 0x18; }, {"td.xfam"}},
+      {"debug", [](Facts* x) { x->quote.td_attributes[0] |= 1; }, {"td.attributes"}},
+      {"mr_config_id", [](Facts* x) { x->quote.mr_config_id[9] = 7; }, {"td.mr_config_id"}},
+      {"mr_owner", [](Facts* x) { x->quote.mr_owner[0] = 1; }, {"td.mr_owner"}},
+      {"mr_owner_config", [](Facts* x) { x->quote.mr_owner_config[0] = 1; }, {"td.mr_owner_config"}},
+      {"svn", [](Facts* x) { x->quote.tee_tcb_svn[2] = 6; }, {"platform.min_tee_tcb_svn"}},
+      {"tcb", [](Facts* x) { x->collateral.tcb_status = "OutOfDate"; }, {"platform.tcb_status"}},
+      {"advisory", [](Facts* x) { x->collateral.advisory_ids = {"INTEL-SA-00960"}; }, {"platform.advisories"}},
+      {"rtmr1_quote", [](Facts* x) { x->quote.rtmr[1][5] ^= 1; }, {"td.rtmr1"}},
+      {"rtmr3_quote", [](Facts* x) { x->quote.rtmr[3][0] = 1; }, {"td.rtmr3"}},
+      {"replay_rtmr0", [](Facts* x) { x->comparisons[0].matches = false; }, {"replay.must_match_quote.rtmr0"}},
+  };
+  for (const Alt& a : alts) {
+    Facts g = *f;
+    a.alter(&g);
+    EXPECT_EQ(FailingRules(policy::Evaluate(&*p, g, {b.at})), a.failing) << a.name;
+  }
+  // Every pinned event: altering its digest fails exactly its rule.
+  size_t pinned = 0;
+  for (size_t i = 0; i < f->events.size(); ++i) {
+    if (f->events[i].reg.empty()) continue;
+    Facts g = *f;
+    g.events[i].digests[0].bytes[0] ^= 1;
+    auto failing = FailingRules(policy::Evaluate(&*p, g, {b.at}));
+    ASSERT_EQ(failing.size(), 1u) << f->events[i].Pointer();
+    EXPECT_EQ(failing.begin()->rfind("events.ccel-" + f->events[i].reg + "-", 0), 0u) << *failing.begin();
+    ++pinned;
+  }
+  EXPECT_EQ(pinned, 43u);  // every extended record (44 records, 1 EV_NO_ACTION)
+}
+
+TEST(GeneratedPolicyCorpusTest, AlteredEvidenceBytesFailChecksAndRules) {
+  CCV_REQUIRE_CORPUS(corpus);
+  GcpBundle good(corpus);
+  auto f = good.Collect(true);
+  ASSERT_TRUE(f.ok());
+  auto p = GenerateFor(*f, good.at);
+  ASSERT_TRUE(p.ok());
+
+  // A quote field: MRCONFIGID (TD report body offset 184, after the 48-byte
+  // header; Intel TDX DCAP Quote Generation Library, Table "TD Report Body").
+  {
+    GcpBundle b(corpus);
+    ::ccv::testing::AlterFile(b.dir.path() / "quote.bin", [](std::vector<uint8_t>* q) { (*q)[48 + 184] ^= 1; });
+    auto g = b.Collect(true);
+    ASSERT_TRUE(g.ok()) << g.status().ToString();
+    EXPECT_EQ(FailingChecks(g->checks), (std::set<std::string>{"quote.quote_signature"}));
+    Evaluation ev = policy::Evaluate(&*p, *g, {b.at});
+    EXPECT_EQ(FailingRules(ev), (std::set<std::string>{"td.mr_config_id"}));
+    EXPECT_FALSE(ev.Passed());
+  }
+  // A CCEL event digest (record 2, an RTMR0 event): the replay no longer
+  // reproduces RTMR0, and the rule pinning that event fails.
+  {
+    GcpBundle b(corpus);
+    auto log = parsers::ParseCcelLog(*ReadFileBytes((corpus / "evidence/gcp-cos113/ccel.bin").string()));
+    ASSERT_TRUE(log.ok());
+    const auto& rec = log->events[2];
+    ASSERT_EQ(rec.untrusted_pcr_index, 1u);
+    // Record layout: pcr u32, type u32, count u32, alg u16, digest.
+    uint64_t digest_off = rec.offset + 14;
+    ::ccv::testing::AlterFile(b.dir.path() / "CCEL.data",
+                              [&](std::vector<uint8_t>* d) { (*d)[digest_off] ^= 1; });
+    auto g = b.Collect(true);
+    ASSERT_TRUE(g.ok()) << g.status().ToString();
+    auto failing = FailingChecks(g->checks);
+    EXPECT_TRUE(failing.count("replay.rtmr0"));
+    Evaluation ev = policy::Evaluate(&*p, *g, {b.at});
+    auto rules = FailingRules(ev);
+    EXPECT_TRUE(rules.count("replay.must_match_quote.rtmr0"));
+    size_t event_rules = 0;
+    for (const auto& id : rules) event_rules += id.rfind("events.ccel-rtmr0-", 0) == 0;
+    EXPECT_EQ(event_rules, 1u) << ::testing::PrintToString(rules);
+    EXPECT_EQ(rules.size(), 2u) << ::testing::PrintToString(rules);
+  }
+}
+
+TEST(GeneratedPolicyCorpusTest, CcapiPolicyPassesAndCatchesAnImaChange) {
+  CCV_REQUIRE_CORPUS(corpus);
+  CcapiBundle b(corpus);
+  auto f = b.Collect();
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  auto p = GenerateFor(*f, b.at);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_TRUE(p->platform.collateral_optional);
+  EXPECT_TRUE(p->binding.nonce_optional);
+  Evaluation ev = policy::Evaluate(&*p, *f, {b.at});
+  EXPECT_TRUE(FailingRules(ev).empty()) << ::testing::PrintToString(FailingRules(ev));
+  // The verdict still fails: the quote's chain is not anchored at Intel.
+  EXPECT_EQ(FailingChecks(ev.checks), (std::set<std::string>{"quote.pck_chain"}));
+  EXPECT_FALSE(ev.Passed());
+
+  // Alter the file digest of the IMA entry: its template hash no longer
+  // matches and the allow-list rule sees an unknown digest.
+  CcapiBundle c(corpus);
+  ::ccv::testing::AlterFile(c.dir.path() / "ima.txt", [](std::vector<uint8_t>* t) {
+    std::string s(t->begin(), t->end());
+    size_t at = s.find("sha384:");
+    ASSERT_NE(at, std::string::npos);
+    uint8_t& ch = (*t)[at + 7];
+    ch = ch == '0' ? '1' : '0';
+  });
+  auto g = c.Collect();
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  EXPECT_TRUE(FailingChecks(g->checks).count("ima.template_hashes"));
+  Evaluation ev2 = policy::Evaluate(&*p, *g, {c.at});
+  EXPECT_EQ(FailingRules(ev2), (std::set<std::string>{"ima.allow"}));
+}
+
+TEST(VerifyPipelineTest, MissingAndMalformedFilesAreInputErrors) {
+  CCV_REQUIRE_CORPUS(corpus);
+  bundle::Evidence e;
+  e.quote = "/nonexistent/quote.bin";
+  auto f = CollectFacts(e, {0, std::nullopt, false});
+  ASSERT_FALSE(f.ok());
+  EXPECT_EQ(f.status().code(), ErrorCode::kIo);
+  // A TPM log given as the CCEL: a parse error naming the file.
+  e = {};
+  e.ccel_data = (corpus / "tcg/invalid/keylime-bogus.bin").string();
+  f = CollectFacts(e, {0, std::nullopt, false});
+  ASSERT_FALSE(f.ok());
+  EXPECT_EQ(f.status().file(), *e.ccel_data);
+  // No quote at all: fail closed.
+  e = {};
+  e.ccel_data = (corpus / "evidence/gcp-cos113/ccel.bin").string();
+  f = CollectFacts(e, {0, std::nullopt, false});
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(FailingChecks(f->checks), (std::set<std::string>{"quote.present"}));
+  EXPECT_TRUE(f->comparisons.empty());
+  EXPECT_FALSE(policy::Evaluate(nullptr, *f, {0}).Passed());
+}
+
+TEST(VerifyPipelineTest, CelEventsAndRegistersAreFacts) {
+  CCV_REQUIRE_CORPUS(corpus);
+  auto expected = ::ccv::testing::ReadJson(corpus / "expected/cel/confidential-space-tdx.cel.json");
+  ASSERT_TRUE(expected.IsObject());
+  bundle::Evidence e;
+  e.cel = (corpus / "cel/confidential-space-tdx.cel").string();
+  auto f = CollectFacts(e, {0, std::nullopt, false});
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_TRUE(f->event_log_present);
+  EXPECT_EQ(f->events.size(), expected["records"].GetUint64());
+  auto v = f->replayed.Get("rtmr3", HashAlg::kSha384);
+  ASSERT_TRUE(v);
+  EXPECT_EQ(ToHex(v->span()), Str(expected["registers"]["rtmr3"]["sha384"]));
+  EXPECT_EQ(f->events[0].Pointer(), "cel#" + std::to_string(f->events[0].index));
+  EXPECT_EQ(f->events[0].reg, "rtmr3");
+  // Without a quote nothing is authenticated.
+  EXPECT_EQ(FailingChecks(f->checks), (std::set<std::string>{"quote.present"}));
+}
+
+}  // namespace
+}  // namespace ccv::pipeline

@@ -1,0 +1,232 @@
+// Replay rules of DESIGN §2 on synthetic records; expected register values
+// are computed here with plain hashing, not with the replay code.
+#include "verifier/replay/tcg_replay.h"
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "parsers/core/hex.h"
+#include "parsers/event_types.h"
+#include "parsers/tcg_event_log.h"
+#include "tests/parsers/tcg_log_builder.h"
+#include "verifier/crypto/digest.h"
+
+namespace ccv::replay {
+namespace {
+
+using ccv::testing::TcgLogBuilder;
+using parsers::TcgEvent;
+
+// Holds the bytes a TcgEvent aliases.
+struct Ev {
+  std::vector<std::vector<uint8_t>> digests;
+  std::vector<uint8_t> data;
+  TcgEvent event;
+};
+
+Ev MakeEvent(uint32_t pcr, uint32_t type, std::vector<uint8_t> data,
+             std::vector<std::pair<uint16_t, std::vector<uint8_t>>> digests) {
+  Ev ev;
+  ev.data = std::move(data);
+  for (auto& [id, d] : digests) ev.digests.push_back(d);
+  ev.event.untrusted_pcr_index = pcr;
+  ev.event.untrusted_type = type;
+  ev.event.num_digests = uint32_t(digests.size());
+  for (size_t i = 0; i < digests.size(); ++i) {
+    ev.event.digests[i] = {digests[i].first, ev.digests[i]};
+  }
+  ev.event.data = ev.data;
+  return ev;
+}
+
+std::vector<uint8_t> H(HashAlg alg, Bytes b) {
+  Digest d = crypto::Hash(alg, b);
+  return std::vector<uint8_t>(d.span().begin(), d.span().end());
+}
+std::vector<uint8_t> ExtendOf(HashAlg alg, std::vector<uint8_t> reg, Bytes digest) {
+  reg.insert(reg.end(), digest.begin(), digest.end());
+  return H(alg, reg);
+}
+std::string Reg(const TcgReplay& r, const std::string& name, HashAlg alg) {
+  std::optional<Digest> d = r.Registers().Get(name, alg);
+  return d ? ToHex(d->span()) : "absent";
+}
+
+const std::vector<uint8_t> kSep = {0, 0, 0, 0};
+
+TEST(TcgReplayTest, ExtendIsHashOfRegisterAndDigestPerBank) {
+  TcgReplay r(RegisterSpace::kTpmPcr);
+  std::vector<uint8_t> d1 = H(HashAlg::kSha1, kSep), d256 = H(HashAlg::kSha256, kSep);
+  Ev e = MakeEvent(4, parsers::kEvSeparator, kSep, {{kTpmAlgSha1, d1}, {kTpmAlgSha256, d256}});
+  ASSERT_TRUE(r.Feed(e.event).ok());
+  EXPECT_EQ(Reg(r, "pcr4", HashAlg::kSha1), ToHex(ExtendOf(HashAlg::kSha1, std::vector<uint8_t>(20), d1)));
+  EXPECT_EQ(Reg(r, "pcr4", HashAlg::kSha256),
+            ToHex(ExtendOf(HashAlg::kSha256, std::vector<uint8_t>(32), d256)));
+  EXPECT_EQ(r.digest_checks().verified, 1u);
+}
+
+TEST(TcgReplayTest, StartupLocalitySetsTheLastByteOfPcr0) {
+  TcgReplay r(RegisterSpace::kTpmPcr);
+  std::vector<uint8_t> loc(16);
+  std::memcpy(loc.data(), "StartupLocality", 15);
+  loc.push_back(3);
+  Ev sl = MakeEvent(0, parsers::kEvNoAction, loc, {{kTpmAlgSha256, std::vector<uint8_t>(32)}});
+  std::vector<uint8_t> d(32, 0x5a);
+  Ev e = MakeEvent(0, parsers::kEvSCrtmVersion, {1}, {{kTpmAlgSha256, d}});
+  ASSERT_TRUE(r.Feed(sl.event).ok());
+  ASSERT_TRUE(r.Feed(e.event).ok());
+  std::vector<uint8_t> init(32);
+  init[31] = 3;
+  EXPECT_EQ(Reg(r, "pcr0", HashAlg::kSha256), ToHex(ExtendOf(HashAlg::kSha256, init, d)));
+  EXPECT_EQ(r.counts().no_action, 1u);
+}
+
+TEST(TcgReplayTest, StartupLocalityAfterPcr0WasExtendedIsAnError) {
+  TcgReplay r(RegisterSpace::kTpmPcr);
+  Ev e = MakeEvent(0, parsers::kEvSCrtmVersion, {1}, {{kTpmAlgSha256, std::vector<uint8_t>(32)}});
+  std::vector<uint8_t> loc(16);
+  std::memcpy(loc.data(), "StartupLocality", 15);
+  loc.push_back(3);
+  Ev sl = MakeEvent(0, parsers::kEvNoAction, loc, {{kTpmAlgSha256, std::vector<uint8_t>(32)}});
+  sl.event.offset = 1234;
+  ASSERT_TRUE(r.Feed(e.event).ok());
+  Result<DigestCheck> c = r.Feed(sl.event);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), ErrorCode::kBadValue);
+  EXPECT_EQ(c.status().offset(), std::optional<uint64_t>(1234));
+}
+
+TEST(TcgReplayTest, StartupLocalityAboveFourIsAnError) {
+  TcgReplay r(RegisterSpace::kTpmPcr);
+  std::vector<uint8_t> loc(16);
+  std::memcpy(loc.data(), "StartupLocality", 15);
+  loc.push_back(9);
+  Ev sl = MakeEvent(0, parsers::kEvNoAction, loc, {{kTpmAlgSha256, std::vector<uint8_t>(32)}});
+  sl.event.data_offset = 100;
+  Result<DigestCheck> c = r.Feed(sl.event);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), ErrorCode::kBadValue);
+  EXPECT_EQ(c.status().offset(), std::optional<uint64_t>(116));
+}
+
+TEST(TcgReplayTest, Pcr17StartsAtAllFF) {
+  TcgReplay r(RegisterSpace::kTpmPcr);
+  std::vector<uint8_t> d(32, 1);
+  Ev e = MakeEvent(17, parsers::kEvIpl, {}, {{kTpmAlgSha256, d}});
+  ASSERT_TRUE(r.Feed(e.event).ok());
+  EXPECT_EQ(Reg(r, "pcr17", HashAlg::kSha256),
+            ToHex(ExtendOf(HashAlg::kSha256, std::vector<uint8_t>(32, 0xFF), d)));
+  EXPECT_EQ(r.Value(22, HashAlg::kSha256)->bytes[0], 0xFF);
+  EXPECT_EQ(r.Value(23, HashAlg::kSha256)->bytes[0], 0x00);
+}
+
+TEST(TcgReplayTest, NoActionRecordsAreNeverExtended) {
+  TcgReplay r(RegisterSpace::kTpmPcr);
+  Ev e = MakeEvent(5, parsers::kEvNoAction, {1, 2}, {{kTpmAlgSha256, std::vector<uint8_t>(32, 7)}});
+  ASSERT_TRUE(r.Feed(e.event).ok());
+  EXPECT_TRUE(r.Registers().empty());
+  EXPECT_EQ(r.counts().no_action, 1u);
+  EXPECT_EQ(r.digest_checks().not_checkable, 1u);
+}
+
+TEST(TcgReplayTest, VirtualAndOutOfRangePcrsAreNotReplayed) {
+  TcgReplay r(RegisterSpace::kTpmPcr);
+  Ev v = MakeEvent(0xFFFFFFFF, parsers::kEvIpl, {}, {{kTpmAlgSha256, std::vector<uint8_t>(32)}});
+  Ev o = MakeEvent(24, parsers::kEvIpl, {}, {{kTpmAlgSha256, std::vector<uint8_t>(32)}});
+  ASSERT_TRUE(r.Feed(v.event).ok());
+  ASSERT_TRUE(r.Feed(o.event).ok());
+  EXPECT_TRUE(r.Registers().empty());
+  EXPECT_EQ(r.counts().not_replayed, 2u);
+}
+
+TEST(TcgReplayTest, CcelMrIndicesMapToRtmrsAndMrtdIsNotReplayed) {
+  TcgReplay r(RegisterSpace::kCcMr);
+  std::vector<uint8_t> d(48, 9);
+  for (uint32_t mr : {0u, 1u, 4u, 5u}) {
+    Ev e = MakeEvent(mr, parsers::kEvIpl, {}, {{kTpmAlgSha384, d}});
+    ASSERT_TRUE(r.Feed(e.event).ok());
+  }
+  RegisterSet regs = r.Registers();
+  EXPECT_TRUE(regs.Has("rtmr0"));
+  EXPECT_TRUE(regs.Has("rtmr3"));
+  EXPECT_FALSE(regs.Has("mrtd"));
+  EXPECT_EQ(regs.registers().size(), 2u);
+  EXPECT_EQ(r.counts().not_replayed, 2u);
+  EXPECT_EQ(Reg(r, "rtmr3", HashAlg::kSha384),
+            ToHex(ExtendOf(HashAlg::kSha384, std::vector<uint8_t>(48), d)));
+}
+
+TEST(TcgReplayTest, ExtendContinuesFromTheReplayedRegisters) {
+  TcgReplay r(RegisterSpace::kCcMr);
+  std::vector<uint8_t> d(48, 1), ima(48, 2);
+  Ev e = MakeEvent(3, parsers::kEvIpl, {}, {{kTpmAlgSha384, d}});
+  ASSERT_TRUE(r.Feed(e.event).ok());
+  std::vector<uint8_t> after_log = ExtendOf(HashAlg::kSha384, std::vector<uint8_t>(48), d);
+  EXPECT_EQ(ToHex(r.Value(3, HashAlg::kSha384)->span()), ToHex(after_log));
+  ASSERT_TRUE(r.Extend(3, HashAlg::kSha384, ima).ok());
+  EXPECT_EQ(Reg(r, "rtmr2", HashAlg::kSha384), ToHex(ExtendOf(HashAlg::kSha384, after_log, ima)));
+  EXPECT_EQ(r.Extend(0, HashAlg::kSha384, ima).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(r.Extend(3, HashAlg::kSha384, d = std::vector<uint8_t>(20)).code(),
+            ErrorCode::kInvalidArgument);
+}
+
+TEST(TcgReplayTest, WrongSeparatorDigestIsMismatchedButStillExtended) {
+  TcgReplay r(RegisterSpace::kTpmPcr);
+  std::vector<uint8_t> bad(32, 0xEE);
+  Ev e = MakeEvent(7, parsers::kEvSeparator, kSep, {{kTpmAlgSha256, bad}});
+  Result<DigestCheck> c = r.Feed(e.event);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(*c, DigestCheck::kMismatched);
+  EXPECT_EQ(Reg(r, "pcr7", HashAlg::kSha256),
+            ToHex(ExtendOf(HashAlg::kSha256, std::vector<uint8_t>(32), bad)));
+}
+
+TEST(TcgReplayTest, IplEventsAreNotCheckable) {
+  TcgReplay r(RegisterSpace::kTpmPcr);
+  Ev e = MakeEvent(8, parsers::kEvIpl, {'x'}, {{kTpmAlgSha256, std::vector<uint8_t>(32)}});
+  EXPECT_EQ(*r.Feed(e.event), DigestCheck::kNotCheckable);
+}
+
+// UEFI_VARIABLE_DATA for Boot0001 with `value`.
+std::vector<uint8_t> BootVariable(std::vector<uint8_t> value) {
+  TcgLogBuilder b;
+  b.Fill(16, 0x61).U64(8).U64(value.size());
+  for (char c : std::string("Boot0001")) b.U16(uint16_t(c));
+  b.Raw(value);
+  return b.bytes();
+}
+
+TEST(TcgReplayTest, VariableBootDigestCoversTheVariableDataOnly) {
+  TcgReplay r(RegisterSpace::kTpmPcr);
+  std::vector<uint8_t> value = {1, 2, 3};
+  Ev good = MakeEvent(1, parsers::kEvEfiVariableBoot, BootVariable(value),
+                      {{kTpmAlgSha256, H(HashAlg::kSha256, value)}});
+  EXPECT_EQ(*r.Feed(good.event), DigestCheck::kVerified);
+  std::vector<uint8_t> whole = BootVariable(value);
+  Ev whole_hash = MakeEvent(1, parsers::kEvEfiVariableBoot, whole,
+                            {{kTpmAlgSha256, H(HashAlg::kSha256, whole)}});
+  EXPECT_EQ(*r.Feed(whole_hash.event), DigestCheck::kMismatched);
+}
+
+TEST(TcgReplayTest, MalformedVariableBootDataIsMismatched) {
+  TcgReplay r(RegisterSpace::kTpmPcr);
+  std::vector<uint8_t> data = BootVariable({1});
+  data.resize(30);
+  Ev e = MakeEvent(1, parsers::kEvEfiVariableBoot, data, {{kTpmAlgSha256, std::vector<uint8_t>(32)}});
+  EXPECT_EQ(*r.Feed(e.event), DigestCheck::kMismatched);
+}
+
+TEST(TcgReplayTest, UnknownAlgorithmDigestsAreCountedAndSkipped) {
+  TcgReplay r(RegisterSpace::kTpmPcr);
+  Ev e = MakeEvent(2, parsers::kEvIpl, {}, {{0x0027, std::vector<uint8_t>(40)},
+                                            {kTpmAlgSha256, std::vector<uint8_t>(32)}});
+  ASSERT_TRUE(r.Feed(e.event).ok());
+  EXPECT_EQ(r.counts().unhashable_digests, 1u);
+  EXPECT_EQ(r.Registers().registers().at("pcr2").size(), 1u);
+}
+
+}  // namespace
+}  // namespace ccv::replay

@@ -1,0 +1,409 @@
+#include "verifier/cli/cmd_ima.h"
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <rapidjson/filewritestream.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "parsers/cel.h"
+#include "parsers/cel_format.h"
+#include "parsers/chunked_source.h"
+#include "parsers/core/file_io.h"
+#include "parsers/core/hex.h"
+#include "parsers/event_types.h"
+#include "parsers/ima_log.h"
+#include "parsers/ima_template.h"
+#include "parsers/tcg_event_log.h"
+#include "parsers/tcg_event_log_format.h"
+#include "parsers/tdx_quote.h"
+#include "verifier/cli/commands.h"
+#include "verifier/cli/exit_codes.h"
+#include "verifier/cli/file_source.h"
+#include "verifier/crypto/digest.h"
+
+namespace ccv::cli {
+namespace {
+
+using JsonWriter = rapidjson::Writer<rapidjson::FileWriteStream>;
+
+Result<ima::LogFormat> DetectImaFile(const std::string& path) {
+  CCV_ASSIGN_OR_RETURN(ima::ChunkSource probe, replay::FileChunkSource(path));
+  uint8_t head[64];
+  CCV_ASSIGN_OR_RETURN(size_t n, probe(head));
+  return ima::DetectLogFormat(Bytes(head, n));
+}
+
+const char* ImaFormatName(ima::LogFormat f) {
+  return f == ima::LogFormat::kAscii ? "ima-ascii" : "ima-binary";
+}
+
+// Writes CEL records to stdout in the `to` encoding.
+int WriteCel(const std::vector<cel::Record>& records, std::string_view to) {
+  if (to == "cel-tlv") {
+    std::vector<uint8_t> b = cel::WriteTlv(records);
+    std::fwrite(b.data(), 1, b.size(), stdout);
+  } else {
+    std::string j = cel::WriteJson(records);
+    std::fwrite(j.data(), 1, j.size(), stdout);
+  }
+  return std::fflush(stdout) == 0 ? kExitTrusted
+                                   : ReportError(Status(ErrorCode::kIo, "cannot write stdout"));
+}
+
+void WriteError(const Status& s, const std::string& path, JsonWriter& w) {
+  w.Key("error");
+  w.StartObject();
+  w.Key("code");
+  std::string_view code = ErrorCodeName(s.code());
+  w.String(code.data(), rapidjson::SizeType(code.size()));
+  if (s.offset()) {
+    w.Key("offset");
+    w.Uint64(*s.offset());
+  }
+  if (s.line()) {
+    w.Key("line");
+    w.Uint64(*s.line());
+  }
+  w.Key("message");
+  std::string m = (s.file().empty() ? s.WithFile(path) : s).ToString();
+  w.String(m.c_str(), rapidjson::SizeType(m.size()));
+  w.EndObject();
+}
+
+// "verified", "mismatched" or "violation".
+const char* HashCheck(crypto::Hasher& h, const ima::Entry& e) {
+  if (e.violation()) return "violation";
+  return h.Hash(e.listed_hash.alg, e.template_data) == e.listed_hash ? "verified" : "mismatched";
+}
+
+}  // namespace
+
+bool ValidCelTarget(std::string_view to) { return to == "cel-json" || to == "cel-tlv"; }
+
+Result<replay::ImaRegisterKind> ParseImaRegister(std::string_view v) {
+  auto digits = [](std::string_view s) {
+    return !s.empty() && s.size() <= 2 && s.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  if (v.rfind("rtmr", 0) == 0 && digits(v.substr(4))) return replay::ImaRegisterKind::kRtmr;
+  if (v.rfind("pcr", 0) == 0 && digits(v.substr(3))) return replay::ImaRegisterKind::kPcr;
+  return Status(ErrorCode::kInvalidArgument,
+                "--ima-register must name a register such as rtmr2 or pcr10, not '" +
+                    std::string(v) + "'");
+}
+
+int DumpImaFile(const std::string& path, bool json, std::string_view to) {
+  Result<ima::LogFormat> format = DetectImaFile(path);
+  if (!format.ok()) return ReportError(format.status());
+  Result<ima::ChunkSource> src = replay::FileChunkSource(path);
+  if (!src.ok()) return ReportError(src.status());
+  ima::ReadOptions ro;
+  ro.format = *format;
+  ima::LogReader reader(std::move(src).value(), ro);
+  if (!to.empty()) {
+    // The register kind follows the list: SHA-384 template hashes on index 2
+    // are the cc-api TDX form (RTMR2, CCMR 3).
+    ima::LogReader probe_reader(replay::FileChunkSource(path).value(), ro);
+    std::vector<ima::Entry> first;
+    replay::ImaRegisterKind kind = replay::ImaRegisterKind::kPcr;
+    if (probe_reader.NextBatch(&first).ok() && !first.empty() &&
+        first[0].listed_hash.alg == HashAlg::kSha384 && first[0].pcr < 4) {
+      kind = replay::ImaRegisterKind::kRtmr;
+    }
+    Result<std::vector<cel::Record>> recs = replay::ImaToCel(&reader, kind);
+    if (!recs.ok()) return ReportError(recs.status().WithFile(path));
+    return WriteCel(*recs, to);
+  }
+  crypto::Hasher hasher;
+  std::vector<ima::Entry> batch;
+  std::vector<ima::DecodedField> fields;
+  Status error;
+  uint64_t records = 0;
+  char jbuf[65536];
+  rapidjson::FileWriteStream os(stdout, jbuf, sizeof(jbuf));
+  JsonWriter w(os);
+  std::string text;
+  if (json) {
+    w.StartObject();
+    w.Key("file");
+    w.String(path.c_str(), rapidjson::SizeType(path.size()));
+    w.Key("format");
+    w.String(ImaFormatName(*format));
+    w.Key("entries");
+    w.StartArray();
+  } else {
+    std::printf("%s: %s\n", path.c_str(), ImaFormatName(*format));
+  }
+  for (;;) {
+    error = reader.NextBatch(&batch);
+    if (!error.ok() || batch.empty()) break;
+    for (const ima::Entry& e : batch) {
+      ++records;
+      Status ds = ima::DecodeTemplateDataInto(e.template_name, e.template_data,
+                                              e.template_data_offset, ro.endian, &fields);
+      if (!ds.ok()) fields.clear();
+      const char* check = HashCheck(hasher, e);
+      if (json) {
+        w.StartObject();
+        w.Key("index");
+        w.Uint64(e.index);
+        if (e.line != 0) {
+          w.Key("line");
+          w.Uint64(e.line);
+        }
+        w.Key("offset");
+        w.Uint64(e.offset);
+        w.Key("pcr");
+        w.Uint(e.pcr);
+        w.Key("template_hash");
+        std::string th = ToHex(e.listed_hash.span());
+        w.String(th.c_str(), rapidjson::SizeType(th.size()));
+        w.Key("template_hash_check");
+        w.String(check);
+        w.Key("template");
+        w.String(e.template_name.data(), rapidjson::SizeType(e.template_name.size()));
+        w.Key("fields");
+        report::WriteImaFieldsJson(fields, w);
+        w.EndObject();
+        continue;
+      }
+      char head[96];
+      std::snprintf(head, sizeof(head), "\n#%llu  %s %llu  index %u  ",
+                    static_cast<unsigned long long>(e.index), e.line ? "line" : "offset",
+                    static_cast<unsigned long long>(e.line ? e.line : e.offset), e.pcr);
+      text = head;
+      text += std::string(e.template_name) + "  " +
+              std::string(HashAlgName(e.listed_hash.alg)) + ":" + ToHex(e.listed_hash.span()) +
+              "  (" + check + ")\n";
+      for (size_t i = 0; i < fields.size(); ++i) {
+        const ima::DecodedField& f = fields[i];
+        std::string name = f.id == ima::FieldId::kUnknown
+                               ? "field" + std::to_string(i)
+                               : std::string(ima::GetFieldInfo(f.id).name);
+        text += "  " + name + ": " +
+                (f.id == ima::FieldId::kUnknown ? ToHex(f.raw) : report::ImaFieldText(f)) + "\n";
+      }
+      std::fwrite(text.data(), 1, text.size(), stdout);
+    }
+  }
+  if (json) {
+    w.EndArray();
+    w.Key("records");
+    w.Uint64(records);
+    if (!error.ok()) WriteError(error, path, w);
+    w.EndObject();
+    os.Put('\n');
+    os.Flush();
+  } else if (error.ok()) {
+    std::printf("\n%llu entries\n", static_cast<unsigned long long>(records));
+  }
+  std::fflush(stdout);
+  if (!error.ok()) return ReportError(error.file().empty() ? error.WithFile(path) : error);
+  return kExitTrusted;
+}
+
+int DumpCelFile(const std::string& path, bool json, std::string_view to) {
+  Result<std::vector<cel::Record>> recs = replay::ReadCelFile(path);
+  if (!recs.ok()) return ReportError(recs.status());
+  if (!to.empty()) return WriteCel(*recs, to);
+  if (json) {
+    // {"file", "format", "records": [CEL-JSON records]}.
+    uint8_t head[64];
+    size_t n = 0;
+    if (Result<ima::ChunkSource> probe = replay::FileChunkSource(path); probe.ok()) {
+      Result<size_t> got = (*probe)(head);
+      if (got.ok()) n = *got;
+    }
+    bool tlv = cel::DetectEncoding(Bytes(head, n)) == cel::Encoding::kTlv;
+    rapidjson::StringBuffer sb;
+    rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+    w.String(path.c_str(), rapidjson::SizeType(path.size()));
+    std::string j = cel::WriteJson(*recs);
+    std::printf("{\"file\":%s,\"format\":\"%s\",\"records\":%s}\n", sb.GetString(),
+                tlv ? "cel-tlv" : "cel-json", j.substr(0, j.size() - 1).c_str());
+    std::fflush(stdout);
+    return kExitTrusted;
+  }
+  std::printf("%s: CEL, %zu records\n", path.c_str(), recs->size());
+  for (const cel::Record& r : *recs) {
+    const char* kind = r.index_type == cel::IndexType::kPcr       ? "pcr"
+                       : r.index_type == cel::IndexType::kNvIndex ? "nv_index"
+                                                                  : "ccmr";
+    std::printf("\n#%llu  %s %u", static_cast<unsigned long long>(r.recnum), kind, r.index);
+    if (r.content_type != 0) {
+      std::string_view n = cel::ContentTypeName(r.content_type);
+      if (n.empty()) {
+        std::printf("  content type %u (%zu bytes)", r.content_type, r.content.size());
+      } else {
+        std::printf("  %.*s", int(n.size()), n.data());
+      }
+    }
+    std::printf("\n");
+    for (const Digest& d : r.digests) {
+      std::printf("  %-8s %s\n", std::string(HashAlgName(d.alg)).c_str(), ToHex(d.span()).c_str());
+    }
+    if (r.content_type == cel::kContentPcClientStd) {
+      std::printf("  event_type: 0x%08x, event_data: %zu bytes\n", r.event_type, r.event_data.size());
+    } else if (r.content_type == cel::kContentImaTemplate) {
+      std::printf("  template: %s, template_data: %zu bytes\n", r.template_name.c_str(),
+                  r.template_data.size());
+    }
+  }
+  return kExitTrusted;
+}
+
+int DumpTcgAsCel(const std::string& path, bool ccel, std::string_view to) {
+  FileSource storage;
+  Result<FileSource*> file = FileSource::Open(path, &storage);
+  if (!file.ok()) return ReportError(file.status());
+  parsers::ChunkedSource src(*file);
+  parsers::TcgEventReader reader(&src, parsers::TcgReadOptions{.ccel = ccel});
+  std::vector<cel::Record> out;
+  for (;;) {
+    Result<const parsers::TcgEvent*> next = reader.Next();
+    if (!next.ok()) return ReportError(next.status().WithFile(path));
+    const parsers::TcgEvent* e = *next;
+    if (e == nullptr) break;
+    if (e->untrusted_type == parsers::kEvNoAction) continue;
+    if (!ccel && e->untrusted_pcr_index > parsers::tcg_format::kMaxPcrIndex) continue;
+    cel::Record r;
+    r.recnum = out.size();
+    r.index_type = ccel ? cel::IndexType::kCcmr : cel::IndexType::kPcr;
+    r.index = e->untrusted_pcr_index;
+    for (uint32_t i = 0; i < e->num_digests; ++i) {
+      std::optional<HashAlg> alg = HashAlgFromTpmAlgId(e->digests[i].algorithm_id);
+      if (!alg || e->digests[i].digest.size() != DigestLen(*alg)) continue;
+      Digest d = Digest::Zero(*alg);
+      std::copy(e->digests[i].digest.begin(), e->digests[i].digest.end(), d.bytes.begin());
+      r.digests.push_back(d);
+    }
+    if (r.digests.empty()) continue;
+    r.content_type = cel::kContentPcClientStd;
+    r.event_type = e->untrusted_type;
+    r.event_data.assign(e->data.begin(), e->data.end());
+    out.push_back(std::move(r));
+  }
+  return WriteCel(out, to);
+}
+
+Result<replay::RegisterSet> QuoteRegisters(const std::string& path) {
+  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> data, ReadFileBytes(path));
+  Result<parsers::Quote> q = parsers::ParseQuote(data);
+  if (!q.ok()) return q.status().WithFile(path);
+  if (!q->IsTdx()) return Status(ErrorCode::kBadValue, "not a TDX quote").WithFile(path);
+  replay::RegisterSet rs;
+  auto set = [&](const char* name, const parsers::Measurement& m) {
+    Digest d = Digest::Zero(HashAlg::kSha384);
+    std::copy(m.begin(), m.end(), d.bytes.begin());
+    rs.Set(name, d);
+  };
+  set("mrtd", q->td_body->mr_td);
+  for (size_t i = 0; i < 4; ++i) set(("rtmr" + std::to_string(i)).c_str(), q->td_body->rtmr[i]);
+  return rs;
+}
+
+Result<ImaStep> ReplayImaStep(const std::string& path, const std::string& register_opt,
+                              const replay::RegisterSet& before,
+                              const replay::RegisterSet& quoted, bool big_endian) {
+  ImaStep step;
+  step.file = path;
+  CCV_ASSIGN_OR_RETURN(ima::LogFormat format, DetectImaFile(path));
+  step.format = ImaFormatName(format);
+  ima::ReadOptions ro;
+  ro.format = format;
+  if (big_endian) ro.endian = ima::Endian::kBig;
+  if (!register_opt.empty()) {
+    CCV_ASSIGN_OR_RETURN(step.kind, ParseImaRegister(register_opt));
+  } else {
+    CCV_ASSIGN_OR_RETURN(ima::ChunkSource probe, replay::FileChunkSource(path));
+    ima::LogReader r(std::move(probe), ro);
+    std::vector<ima::Entry> first;
+    Status s = r.NextBatch(&first);
+    if (!s.ok()) return s.file().empty() ? s.WithFile(path) : s;
+    if (!first.empty() && first[0].listed_hash.alg == HashAlg::kSha384 && first[0].pcr < 4) {
+      step.kind = replay::ImaRegisterKind::kRtmr;
+    }
+  }
+  replay::ImaReplayOptions opt;
+  opt.register_kind = step.kind;
+  opt.endian = ro.endian;
+  opt.initial = before;
+  replay::RegisterSet boot = before;
+  for (const auto& [name, banks] : quoted.registers()) {
+    if (name == "mrtd") {
+      for (const auto& [alg, d] : banks) boot.Set(name, d);
+    }
+  }
+  if (!boot.empty()) opt.boot_registers = boot;
+  opt.quoted = quoted;
+  Result<replay::ImaReplayResult> r = replay::ReplayImaFile(path, ro, opt, false);
+  if (!r.ok()) return r.status();
+  step.result = std::move(r).value();
+  return step;
+}
+
+Result<CelStep> ReplayCelStep(const std::string& path) {
+  CelStep step;
+  step.file = path;
+  uint8_t head[64];
+  CCV_ASSIGN_OR_RETURN(ima::ChunkSource probe, replay::FileChunkSource(path));
+  CCV_ASSIGN_OR_RETURN(size_t n, probe(head));
+  std::optional<cel::Encoding> enc = cel::DetectEncoding(Bytes(head, n));
+  step.format = enc == cel::Encoding::kJson ? "cel-json" : "cel-tlv";
+  CCV_ASSIGN_OR_RETURN(std::vector<cel::Record> recs, replay::ReadCelFile(path));
+  CCV_ASSIGN_OR_RETURN(step.result, replay::ReplayCel(recs));
+  return step;
+}
+
+void PrintImaStepText(const ImaStep& s) {
+  const replay::ImaReplayResult& r = s.result;
+  std::string templates;
+  for (const auto& [name, n] : r.templates) {
+    templates += (templates.empty() ? "" : ", ") + name + " " + std::to_string(n);
+  }
+  std::printf("--ima %s: %s, %llu entries (%s), template hashes %s, register kind %s\n",
+              s.file.c_str(), s.format.c_str(), static_cast<unsigned long long>(r.entries),
+              templates.c_str(),
+              r.listed_alg ? std::string(HashAlgName(*r.listed_alg)).c_str() : "-",
+              s.kind == replay::ImaRegisterKind::kRtmr ? "rtmr" : "pcr");
+  std::printf("  template hashes: %llu verified, %llu mismatched; %llu violations\n",
+              static_cast<unsigned long long>(r.hashes_verified),
+              static_cast<unsigned long long>(r.hashes_mismatched),
+              static_cast<unsigned long long>(r.violations));
+  const replay::BootAggregateCheck& b = r.boot_aggregate;
+  if (b.present) {
+    std::printf("  boot_aggregate (entry %llu, %s): %s%s%s\n",
+                static_cast<unsigned long long>(b.index), b.algo.c_str(),
+                std::string(replay::CheckStatusName(b.status)).c_str(),
+                b.form.empty() ? "" : (" (" + b.form + ")").c_str(),
+                b.why.empty() ? "" : (": " + b.why).c_str());
+    if (b.status == replay::CheckStatus::kMismatch) {
+      std::printf("    listed   %s\n    expected %s\n", b.listed.c_str(), b.expected.c_str());
+    }
+  }
+  for (const replay::PrefixMatch& p : r.prefix) {
+    std::printf("  quote %s\n", p.Describe().c_str());
+  }
+  for (const replay::ImaFinding& f : r.findings) {
+    std::printf("  entry %llu (%s %llu): %s: %s\n", static_cast<unsigned long long>(f.index),
+                f.line ? "line" : "offset",
+                static_cast<unsigned long long>(f.line ? f.line : f.offset), f.kind.c_str(),
+                f.detail.c_str());
+  }
+}
+
+void PrintCelStepText(const CelStep& s) {
+  std::printf("--cel %s: %s, %llu records (%llu not extended)", s.file.c_str(), s.format.c_str(),
+              static_cast<unsigned long long>(s.result.records),
+              static_cast<unsigned long long>(s.result.not_extended));
+  if (s.result.template_hashes_verified + s.result.template_hashes_mismatched != 0) {
+    std::printf(", IMA template hashes %llu verified, %llu mismatched",
+                static_cast<unsigned long long>(s.result.template_hashes_verified),
+                static_cast<unsigned long long>(s.result.template_hashes_mismatched));
+  }
+  std::printf("\n");
+}
+
+}  // namespace ccv::cli

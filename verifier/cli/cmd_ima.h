@@ -1,0 +1,106 @@
+// IMA and CEL parts of the ccverify CLI: `ccverify dump` of IMA lists and
+// CEL files, conversion of any log to CEL (`dump FILE --to cel-json|cel-tlv`),
+// and the --ima / --cel steps of `ccverify replay`.
+#ifndef CCV_VERIFIER_CLI_CMD_IMA_H_
+#define CCV_VERIFIER_CLI_CMD_IMA_H_
+
+#include <string>
+#include <string_view>
+
+#include "parsers/core/result.h"
+#include "verifier/replay/cel_replay.h"
+#include "verifier/replay/ima_replay.h"
+#include "verifier/replay/register_set.h"
+#include "verifier/report/ima_json.h"
+
+namespace ccv::cli {
+
+// "cel-json" or "cel-tlv".
+bool ValidCelTarget(std::string_view to);
+
+// Print every entry (text or JSON) or, with `to` set, write the list as CEL
+// to stdout. Return an exit code (0 printed, 3 input error).
+int DumpImaFile(const std::string& path, bool json, std::string_view to);
+int DumpCelFile(const std::string& path, bool json, std::string_view to);
+// A TCG2, SHA1-legacy or CCEL log as CEL (PCCLIENT_STD content; CCEL MR
+// indices as CCMR records). EV_NO_ACTION records and records on PCR indices
+// above 23 are left out: they are never extended.
+int DumpTcgAsCel(const std::string& path, bool ccel, std::string_view to);
+
+// The register kind of --ima-register: "pcr<N>" or "rtmr<N>" (DESIGN §5:
+// pcr10, rtmr2). Errors: kInvalidArgument.
+Result<replay::ImaRegisterKind> ParseImaRegister(std::string_view value);
+
+struct ImaStep {
+  std::string file;
+  std::string format;  // "ima-ascii" or "ima-binary"
+  replay::ImaRegisterKind kind = replay::ImaRegisterKind::kPcr;
+  replay::ImaReplayResult result;
+};
+
+// Replays the IMA list at `path`. `register_opt`: as ParseImaRegister, or ""
+// to choose from the list (rtmr when its template hashes are SHA-384 and the
+// index field is below 4, else pcr). `before`: registers replayed from the
+// boot logs (initial values and boot_aggregate inputs); `quoted`: registers
+// from a quote ("mrtd", "rtmr0".."rtmr3"), may be empty.
+// `big_endian`: a binary list written by a big-endian kernel without
+// ima_canonical_fmt.
+Result<ImaStep> ReplayImaStep(const std::string& path, const std::string& register_opt,
+                              const replay::RegisterSet& before,
+                              const replay::RegisterSet& quoted, bool big_endian = false);
+
+struct CelStep {
+  std::string file;
+  std::string format;  // "cel-tlv" or "cel-json"
+  replay::CelReplayResult result;
+};
+Result<CelStep> ReplayCelStep(const std::string& path);
+
+// MRTD and RTMR0-3 (sha384) of a TDX quote file. Errors: the quote parser's,
+// kBadValue for a quote that is not TDX.
+Result<replay::RegisterSet> QuoteRegisters(const std::string& path);
+
+void PrintImaStepText(const ImaStep& step);
+void PrintCelStepText(const CelStep& step);
+
+template <typename W>
+void WriteImaStepJson(const ImaStep& s, W& w) {
+  w.StartObject();
+  w.Key("option");
+  w.String("ima");
+  w.Key("file");
+  w.String(s.file.c_str(), rapidjson::SizeType(s.file.size()));
+  w.Key("format");
+  w.String(s.format.c_str());
+  w.Key("register_kind");
+  w.String(s.kind == replay::ImaRegisterKind::kRtmr ? "rtmr" : "pcr");
+  report::WriteImaReplayJson(s.result, w);
+  w.EndObject();
+}
+
+template <typename W>
+void WriteCelStepJson(const CelStep& s, W& w) {
+  w.StartObject();
+  w.Key("option");
+  w.String("cel");
+  w.Key("file");
+  w.String(s.file.c_str(), rapidjson::SizeType(s.file.size()));
+  w.Key("format");
+  w.String(s.format.c_str());
+  w.Key("records");
+  w.Uint64(s.result.records);
+  w.Key("not_extended");
+  w.Uint64(s.result.not_extended);
+  w.Key("template_hashes");
+  w.StartObject();
+  w.Key("verified");
+  w.Uint64(s.result.template_hashes_verified);
+  w.Key("mismatched");
+  w.Uint64(s.result.template_hashes_mismatched);
+  w.EndObject();
+  w.EndObject();
+}
+
+}  // namespace ccv::cli
+
+#endif  // CCV_VERIFIER_CLI_CMD_IMA_H_

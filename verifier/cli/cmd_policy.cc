@@ -1,0 +1,151 @@
+// ccverify policy generate BUNDLE_DIR [--output P.yaml]: pins what a
+// known-good bundle shows. ccverify policy lint P.yaml: flags weaknesses.
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+#include <string>
+
+#include <boost/program_options.hpp>
+
+#include "parsers/core/file_io.h"
+#include "policies/generate.h"
+#include "policies/lint.h"
+#include "policies/policy_parser.h"
+#include "policies/time_util.h"
+#include "verifier/cli/cmd_verify.h"
+#include "verifier/cli/exit_codes.h"
+#include "verifier/cli/verify_options.h"
+#include "verifier/pipeline/verify.h"
+
+namespace ccv::cli {
+namespace {
+
+namespace po = boost::program_options;
+
+int Usage(const char* cmd, const std::string& why, const char* usage,
+          const po::options_description& desc) {
+  std::ostringstream os;
+  os << desc;
+  std::fprintf(stderr, "ccverify %s: %s\n%s%s", cmd, why.c_str(), usage, os.str().c_str());
+  return kExitUsage;
+}
+
+constexpr char kGenerateUsage[] =
+    "usage: ccverify policy generate BUNDLE_DIR [--output P.yaml] [--name N] [--version V]\n"
+    "                [--valid-days D] [--no-events] [--no-ima] [evidence flags as for verify]\n";
+constexpr char kLintUsage[] = "usage: ccverify policy lint P.yaml [--at T] [--strict]\n";
+
+}  // namespace
+
+int RunPolicyGenerate(const Args& args) {
+  po::options_description desc("options");
+  desc.add_options()("help,h", "show this help")(
+      "output", po::value<std::string>(), "write the policy to F instead of stdout")(
+      "name", po::value<std::string>(), "metadata.name (default: the bundle directory name)")(
+      "version", po::value<std::string>()->default_value("1"), "metadata.version")(
+      "valid-days", po::value<int>()->default_value(180), "metadata.expires = now + D days")(
+      "no-events", po::bool_switch(), "do not pin individual log events")(
+      "no-ima", po::bool_switch(), "do not pin IMA file digests");
+  AddEvidenceOptions(&desc);
+  po::positional_options_description pos;
+  pos.add("bundle", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return Usage("policy generate", e.what(), kGenerateUsage, desc);
+  }
+  if (vm.count("help")) {
+    std::fputs(kGenerateUsage, stdout);
+    return kExitTrusted;
+  }
+  int days = vm["valid-days"].as<int>();
+  if (days < 1 || days > 3650) return Usage("policy generate", "--valid-days: 1..3650", kGenerateUsage, desc);
+  auto req = EvidenceFromOptions(vm);
+  if (!req.ok()) {
+    if (req.status().code() == ErrorCode::kInvalidArgument) {
+      return Usage("policy generate", req.status().message(), kGenerateUsage, desc);
+    }
+    return ReportError(req.status());
+  }
+  // Generation pins what the evidence shows, whatever the TCB status.
+  req->options.tcb_decided_by_policy = true;
+  auto facts = pipeline::CollectFacts(req->evidence, req->options);
+  if (!facts.ok()) return ReportError(facts.status());
+  for (const policy::Check& c : facts->checks) {
+    if (c.status == policy::Verdict::kFail) {
+      std::fprintf(stderr, "ccverify policy generate: warning: check %s fails: %s\n", c.id.c_str(),
+                   c.detail.c_str());
+    }
+  }
+  policy::GenerateOptions o;
+  o.name = vm.count("name")     ? vm["name"].as<std::string>()
+           : vm.count("bundle") ? std::filesystem::path(req->source).filename().string()
+                                : std::string();
+  if (o.name.empty() && vm.count("bundle")) {
+    // "dir/" has an empty file name: use the directory's own name.
+    o.name = std::filesystem::path(req->source).parent_path().filename().string();
+  }
+  if (o.name.empty()) o.name = "generated";
+  o.version = vm["version"].as<std::string>();
+  o.source = req->source;
+  o.now = req->options.at;
+  o.valid_days = days;
+  o.pin_events = !vm["no-events"].as<bool>();
+  o.pin_ima = !vm["no-ima"].as<bool>();
+  std::string yaml = policy::GeneratePolicy(*facts, o);
+  if (vm.count("output")) {
+    Status s = WriteFileBytes(vm["output"].as<std::string>(), yaml.data(), yaml.size());
+    if (!s.ok()) return ReportError(s);
+  } else {
+    std::fwrite(yaml.data(), 1, yaml.size(), stdout);
+  }
+  return kExitTrusted;
+}
+
+int RunPolicyLint(const Args& args) {
+  po::options_description desc("options");
+  desc.add_options()("help,h", "show this help")("policy", po::value<std::string>(), "policy file")(
+      "at", po::value<std::string>(), "time for expiry checks, RFC 3339 (default: now)")(
+      "strict", po::bool_switch(), "warnings fail too (exit 1)");
+  po::positional_options_description pos;
+  pos.add("policy", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return Usage("policy lint", e.what(), kLintUsage, desc);
+  }
+  if (vm.count("help")) {
+    std::fputs(kLintUsage, stdout);
+    return kExitTrusted;
+  }
+  if (!vm.count("policy")) return Usage("policy lint", "missing P.yaml", kLintUsage, desc);
+  policy::UnixTime now = policy::NowUtc();
+  if (vm.count("at")) {
+    auto t = policy::ParseRfc3339(vm["at"].as<std::string>());
+    if (!t.ok()) return Usage("policy lint", "--at: " + t.status().message(), kLintUsage, desc);
+    now = *t;
+  }
+  const std::string path = vm["policy"].as<std::string>();
+  std::vector<policy::UnknownKey> unknown;
+  auto p = policy::LoadPolicyFile(path, &unknown);
+  if (!p.ok()) return ReportError(p.status());
+  auto findings = policy::LintPolicy(*p, unknown, now);
+  size_t errors = 0, warnings = 0;
+  for (const auto& f : findings) {
+    bool err = f.severity == policy::LintSeverity::kError;
+    (err ? errors : warnings)++;
+    std::string where = path;
+    if (f.pos.line) where += ":" + std::to_string(f.pos.line) + ":" + std::to_string(f.pos.column);
+    std::printf("%s: %s: %s: %s\n", where.c_str(), err ? "error" : "warning", f.code.c_str(),
+                f.message.c_str());
+  }
+  std::printf("%s: %zu error(s), %zu warning(s)\n", path.c_str(), errors, warnings);
+  bool fail = errors > 0 || (vm["strict"].as<bool>() && warnings > 0);
+  return fail ? kExitUntrusted : kExitTrusted;
+}
+
+}  // namespace ccv::cli

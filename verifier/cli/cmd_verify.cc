@@ -1,0 +1,210 @@
+// ccverify verify: parse every log, replay, compare with the quote, verify
+// the quote against its collateral, check the REPORTDATA binding, evaluate
+// the policy and write one report (text, JSON or JUnit XML).
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+#include <string>
+
+#include <boost/program_options.hpp>
+
+#include "parsers/core/file_io.h"
+#include "parsers/core/hex.h"
+#include "policies/evaluator.h"
+#include "policies/policy_parser.h"
+#include "policies/time_util.h"
+#include "verifier/bundle/evidence.h"
+#include "verifier/cli/cmd_verify.h"
+#include "verifier/cli/exit_codes.h"
+#include "verifier/cli/verify_options.h"
+#include "verifier/pipeline/verify.h"
+#include "verifier/report/verify_report.h"
+
+namespace ccv::cli {
+
+namespace po = boost::program_options;
+
+void AddEvidenceOptions(po::options_description* desc) {
+  desc->add_options()
+      ("bundle", po::value<std::string>(), "evidence bundle directory (holds evidence.json)")
+      ("collateral", po::value<std::string>(), "collateral JSON (QuoteCollateralV3 layout)")
+      ("at", po::value<std::string>(), "verification time, RFC 3339 (default: now)")
+      ("root-ca", po::value<std::string>(), "PEM trust anchor replacing the Intel SGX Root CA")
+      ("nonce", po::value<std::string>(), "hex nonce: REPORTDATA must be SHA-512(nonce || user data)")
+      ("user-data", po::value<std::string>(), "hex user data bound with the nonce")
+      ("report-data", po::value<std::string>(), "hex of the exact 64-byte REPORTDATA expected")
+      ("quote", po::value<std::string>(), "TDX quote (overrides the bundle's)")
+      ("ccel", po::value<std::string>(), "CCEL log area (overrides the bundle's)")
+      ("ccel-table", po::value<std::string>(), "ACPI CCEL table (overrides the bundle's)")
+      ("ima", po::value<std::string>(), "IMA measurement list, ascii or binary")
+      ("ima-register", po::value<std::string>(), "register IMA extends: rtmr2 or pcr10")
+      ("tpm-log", po::value<std::string>(), "TPM event log (binary_bios_measurements)")
+      ("cel", po::value<std::string>(), "Canonical Event Log, TLV or JSON");
+}
+
+Result<EvidenceRequest> EvidenceFromOptions(const po::variables_map& vm) {
+  EvidenceRequest req;
+  bundle::Evidence& e = req.evidence;
+  if (vm.count("bundle")) {
+    std::string dir = vm["bundle"].as<std::string>();
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) {
+      return Status(ErrorCode::kIo, "not a directory (expected an evidence bundle)").WithFile(dir);
+    }
+    CCV_ASSIGN_OR_RETURN(e, bundle::LoadEvidenceDir(dir));
+    req.source = dir;
+  }
+  auto file = [&](const char* opt, std::optional<std::string>* dst) {
+    if (vm.count(opt)) *dst = vm[opt].as<std::string>();
+  };
+  file("quote", &e.quote);
+  file("ccel", &e.ccel_data);
+  file("ccel-table", &e.ccel_table);
+  file("ima", &e.ima);
+  file("tpm-log", &e.tpm_eventlog);
+  file("cel", &e.cel);
+  file("collateral", &e.collateral);
+  if (vm.count("ima-register")) {
+    e.ima_register = vm["ima-register"].as<std::string>();
+    if (e.ima_register != "rtmr2" && e.ima_register != "pcr10") {
+      return Status(ErrorCode::kInvalidArgument, "--ima-register: expected rtmr2 or pcr10");
+    }
+  }
+  auto hex = [&](const char* opt, size_t max_len) -> Result<std::optional<std::vector<uint8_t>>> {
+    if (!vm.count(opt)) return std::optional<std::vector<uint8_t>>();
+    auto b = FromHex(vm[opt].as<std::string>());
+    if (!b.ok()) {
+      return Status(ErrorCode::kInvalidArgument, std::string("--") + opt + ": " + b.status().message());
+    }
+    if (b->size() > max_len) {
+      return Status(ErrorCode::kInvalidArgument, std::string("--") + opt + ": longer than " +
+                                                     std::to_string(max_len) + " bytes");
+    }
+    return std::optional<std::vector<uint8_t>>(std::move(*b));
+  };
+  if (vm.count("report-data") && (vm.count("nonce") || vm.count("user-data"))) {
+    return Status(ErrorCode::kInvalidArgument, "--report-data excludes --nonce and --user-data");
+  }
+  CCV_ASSIGN_OR_RETURN(auto nonce, hex("nonce", bundle::kMaxNonceLen));
+  CCV_ASSIGN_OR_RETURN(auto user_data, hex("user-data", bundle::kMaxNonceLen));
+  CCV_ASSIGN_OR_RETURN(auto report_data, hex("report-data", 64));
+  if (report_data && report_data->size() != 64) {
+    return Status(ErrorCode::kInvalidArgument, "--report-data: expected 64 bytes (128 hex digits)");
+  }
+  // Flags replace what the bundle says about the binding.
+  if (nonce || user_data || report_data) {
+    e.nonce = nonce;
+    e.user_data = user_data;
+    e.report_data = report_data;
+  }
+  req.options.at = policy::NowUtc();
+  if (vm.count("at")) {
+    auto t = policy::ParseRfc3339(vm["at"].as<std::string>());
+    if (!t.ok()) return Status(ErrorCode::kInvalidArgument, "--at: " + t.status().message());
+    req.options.at = *t;
+  }
+  req.at_text = policy::FormatRfc3339(req.options.at);
+  if (vm.count("root-ca")) {
+    CCV_ASSIGN_OR_RETURN(std::string pem, ReadFileText(vm["root-ca"].as<std::string>(), 1 << 20));
+    req.options.root_ca_pem = std::move(pem);
+  }
+  if (req.source.empty()) {
+    if (!e.quote && !e.ccel_data && !e.ima && !e.tpm_eventlog && !e.cel) {
+      return Status(ErrorCode::kInvalidArgument, "no evidence: give BUNDLE_DIR or file flags");
+    }
+    req.source = e.quote       ? *e.quote
+                 : e.ccel_data ? *e.ccel_data
+                 : e.ima       ? *e.ima
+                 : e.cel       ? *e.cel
+                               : *e.tpm_eventlog;
+  }
+  return req;
+}
+
+namespace {
+
+constexpr char kVerifyUsage[] =
+    "usage: ccverify verify BUNDLE_DIR [--policy P.yaml] [--collateral F] [--at T] [--root-ca PEM]\n"
+    "                [--nonce HEX [--user-data HEX] | --report-data HEX]\n"
+    "                [--format text|json|junit] [--output F]\n"
+    "                [--quote F] [--ccel F] [--ccel-table F] [--ima F] [--ima-register R] [--tpm-log F]\n"
+    "                [--cel F]\n";
+
+int Usage(const std::string& why, const po::options_description& desc) {
+  std::ostringstream os;
+  os << desc;
+  std::fprintf(stderr, "ccverify verify: %s\n%s%s", why.c_str(), kVerifyUsage, os.str().c_str());
+  return kExitUsage;
+}
+
+}  // namespace
+
+int RunVerify(const Args& args) {
+  po::options_description desc("options");
+  desc.add_options()("help,h", "show this help")(
+      "policy", po::value<std::string>(), "YAML reference-value policy")(
+      "format", po::value<std::string>()->default_value("text"), "text, json or junit")(
+      "output", po::value<std::string>(), "write the report to F instead of stdout");
+  AddEvidenceOptions(&desc);
+  po::positional_options_description pos;
+  pos.add("bundle", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return Usage(e.what(), desc);
+  }
+  if (vm.count("help")) {
+    std::fputs(kVerifyUsage, stdout);
+    return kExitTrusted;
+  }
+  const std::string format = vm["format"].as<std::string>();
+  if (format != "text" && format != "json" && format != "junit") {
+    return Usage("--format: expected text, json or junit", desc);
+  }
+  // The policy first: a malformed policy is an input error before any work.
+  std::optional<policy::Policy> pol;
+  std::string policy_path;
+  if (vm.count("policy")) {
+    policy_path = vm["policy"].as<std::string>();
+    auto p = policy::LoadPolicyFile(policy_path);
+    if (!p.ok()) return ReportError(p.status());
+    pol = std::move(*p);
+  }
+  auto req = EvidenceFromOptions(vm);
+  if (!req.ok()) {
+    if (req.status().code() == ErrorCode::kInvalidArgument) return Usage(req.status().message(), desc);
+    return ReportError(req.status());
+  }
+  req->options.tcb_decided_by_policy = pol && pol->platform.tcb_status_set;
+  auto facts = pipeline::CollectFacts(req->evidence, req->options);
+  if (!facts.ok()) return ReportError(facts.status());
+  policy::Evaluation ev = policy::Evaluate(pol ? &*pol : nullptr, *facts, {req->options.at});
+
+  report::VerifyReportContext ctx{req->source, req->at_text, policy_path};
+  bool to_file = vm.count("output") != 0;
+  std::string out;
+  if (format == "json") {
+    out = report::VerifyReportJson(*facts, ev, ctx);
+  } else if (format == "junit") {
+    out = report::VerifyReportJUnit(*facts, ev, ctx);
+  } else {
+    const char* no_color = std::getenv("NO_COLOR");
+    bool color = !to_file && ::isatty(STDOUT_FILENO) && (no_color == nullptr || *no_color == '\0');
+    out = report::VerifyReportText(*facts, ev, ctx, color);
+  }
+  if (to_file) {
+    Status s = WriteFileBytes(vm["output"].as<std::string>(), out.data(), out.size());
+    if (!s.ok()) return ReportError(s);
+  } else {
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    std::fflush(stdout);
+  }
+  return ev.Passed() ? kExitTrusted : kExitUntrusted;
+}
+
+}  // namespace ccv::cli
