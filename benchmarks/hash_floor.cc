@@ -243,7 +243,7 @@ int RunIma(const std::string& path, bool rtmr, int runs) {
       for (const auto& [index, d] : per_reg) registers[prefix + std::to_string(index)][bank] = d;
     }
   }
-  std::string split = "hashes | chains";
+  std::string split = "thread 1: hashes; thread 2: chains";
   PrintResult(rtmr ? "ima-rtmr" : "ima-pcr", path, w.listed.size(), t_hash, t_ext, t_two, split,
               RegistersJson(registers));
   return 0;
@@ -380,7 +380,7 @@ int RunTcg(const std::string& path, int runs) {
     }
     split.clear();
     for (int l = 0; l < 2; ++l) {
-      if (l == 1) split += " | ";
+      split += l == 0 ? "thread 1: " : "; thread 2: ";
       for (size_t i = 0; i < lanes[l].size(); ++i) {
         split += std::string(i ? " + " : "") + (lanes[l][i].chain ? "chain " : "checks ") +
                  std::string(ccv::HashAlgName(lanes[l][i].alg));

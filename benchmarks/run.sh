@@ -124,18 +124,23 @@ print(f"{cpu}, {os.cpu_count()} cores, Linux {platform.release()}; load average 
       f"{open('/proc/loadavg').read().split()[:3]}; CCV_THREADS={os.environ.get('CCV_THREADS', 'default')}  ")
 print(f"IMA lists: {entries:,} ima-ng entries; TCG log: {events:,} events, sha1+sha256+sha384. "
       "Whole process, wall time, median of the runs shown; peak RSS is the largest of the runs.\n")
-print("| case | ours s | peak RSS MB | peer | peer s | peer / ours | floor 2 threads s | ours / floor |")
-print("|---|---:|---:|---|---:|---:|---:|---:|")
+print("| case | ours s | ours CPU s | peak RSS MB | peer | peer s | peer CPU s | peer / ours (wall) | peer / ours (CPU) | floor, 2 threads s | ours / floor |")
+print("|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|")
 def row(case, ours, peer, fl):
     o = res[ours]
     p = res.get(peer) if peer else None
     f = floor[fl]["floor_2t_s"]
-    peer_name = {"evmctl ima_measurement": "evmctl ima_measurement (binary, sha1+sha256)",
+    peer_name = {"evmctl ima_measurement": "evmctl ima_measurement (binary SHA-1 list, sha1+sha256)",
                  "tpm2_eventlog": "tpm2_eventlog"}.get(peer, "-")
-    print(f"| {case} | {o['median_s']:.3f} | {o['rss_mb']:.1f} | {peer_name} | "
-          f"{p['median_s']:.2f} | {p['median_s'] / o['median_s']:.1f}x | {f:.3f} | {o['median_s'] / f:.2f}x |"
-          if p else
-          f"| {case} | {o['median_s']:.3f} | {o['rss_mb']:.1f} | - | - | - | {f:.3f} | {o['median_s'] / f:.2f}x |")
+    cells = [case, f"{o['median_s']:.3f}", f"{o['cpu_s']:.2f}", f"{o['rss_mb']:.1f}"]
+    if p:
+        cells += [peer_name, f"{p['median_s']:.2f}", f"{p['cpu_s']:.2f}",
+                  f"{p['median_s'] / o['median_s']:.1f}x",
+                  f"{p['cpu_s'] / o['cpu_s']:.1f}x" if o['cpu_s'] > 0 else "-"]
+    else:
+        cells += ["-"] * 5
+    cells += [f"{f:.3f}", f"{o['median_s'] / f:.2f}x"]
+    print("| " + " | ".join(cells) + " |")
 row("IMA ascii, SHA-384 into RTMR2", "ours ima rtmr2 ascii", "evmctl ima_measurement", "ima-rtmr")
 row("IMA binary, SHA-384 into RTMR2", "ours ima rtmr2 binary", "evmctl ima_measurement", "ima-rtmr")
 row("IMA ascii, SHA-1 list into PCR10 sha1+sha256", "ours ima pcr10 ascii", "evmctl ima_measurement", "ima-pcr")
