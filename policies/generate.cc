@@ -64,7 +64,41 @@ std::string Slug(std::string s) {
   return out;
 }
 
+std::map<std::string, std::vector<std::string>> AllowMap(const Facts& f) {
+  std::map<std::string, std::vector<std::string>> allow;
+  for (const ImaEntryFact& e : f.ima) {
+    std::string d = e.file_alg + ":" + ToHex(e.file_digest);
+    auto& v = allow[e.path];
+    if (std::find(v.begin(), v.end(), d) == v.end()) v.push_back(d);
+  }
+  return allow;
+}
+
 }  // namespace
+
+bool ImaPathsFitAllowList(const Facts& f) {
+  for (const ImaEntryFact& e : f.ima) {
+    if (e.path.empty() || e.path.find_first_of("\r\n") != std::string::npos || e.path[0] == ' ' ||
+        e.path[0] == '\t' || e.path[0] == '*') {
+      return false;
+    }
+  }
+  return true;
+}
+
+size_t CountImaPaths(const Facts& f) {
+  std::set<std::string> paths;
+  for (const ImaEntryFact& e : f.ima) paths.insert(e.path);
+  return paths.size();
+}
+
+std::string GenerateImaAllowList(const Facts& f) {
+  std::string out = "# IMA allow list: <alg>:<hex digest> <path>\n";
+  for (const auto& [path, ds] : AllowMap(f)) {
+    for (const std::string& d : ds) out += d + " " + path + "\n";
+  }
+  return out;
+}
 
 std::string GeneratedEventId(const EventFact& e, uint64_t nth) {
   std::string type = e.type_name.empty() ? "type-" + std::to_string(e.type) : Slug(e.type_name);
@@ -157,13 +191,11 @@ std::string GeneratePolicy(const Facts& f, const GenerateOptions& o) {
     }
     if (!ev.empty()) y += "events:\n" + ev;
   }
-  if (o.pin_ima && f.ima_present) {
-    std::map<std::string, std::vector<std::string>> allow;
-    for (const ImaEntryFact& e : f.ima) {
-      std::string d = e.file_alg + ":" + ToHex(e.file_digest);
-      auto& v = allow[e.path];
-      if (std::find(v.begin(), v.end(), d) == v.end()) v.push_back(d);
-    }
+  if (o.pin_ima && f.ima_present && !o.ima_allow_file.empty()) {
+    y += "ima:\n  allow:\n    file: " + Quote(o.ima_allow_file) + "   # " +
+         std::to_string(CountImaPaths(f)) + " paths\n  unknown: fail\n";
+  } else if (o.pin_ima && f.ima_present) {
+    auto allow = AllowMap(f);
     y += "ima:\n  allow:\n    digests:\n";
     for (const auto& [path, ds] : allow) {
       y += "      " + Quote(path) + ": [";

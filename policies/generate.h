@@ -23,10 +23,25 @@ struct GenerateOptions {
   int64_t valid_days = 180;    // metadata.expires = now + valid_days
   bool pin_events = true;      // one events rule per extended log event
   bool pin_ima = true;         // ima.allow with every measured file
+  // If set, ima.allow names this file (relative to the policy) instead of
+  // listing the digests inline; write GenerateImaAllowList() to it. Large
+  // lists load far faster from a file than from YAML.
+  std::string ima_allow_file;
 };
 
 // Returns the policy as commented YAML (apiVersion ccverify/v1).
 std::string GeneratePolicy(const Facts& facts, const GenerateOptions& options);
+
+// The IMA allow list of `facts` in the file format ParseImaAllowList reads
+// ("<alg>:<hex> <path>" per line, sorted by path).
+std::string GenerateImaAllowList(const Facts& facts);
+
+// True if every measured path can be written to an allow-list file (no line
+// breaks, no leading blank or '*').
+bool ImaPathsFitAllowList(const Facts& facts);
+
+// Number of distinct measured IMA paths.
+size_t CountImaPaths(const Facts& facts);
 
 // Stable rule id of a generated event rule, e.g. "ccel-rtmr1-ev-efi-action-0".
 std::string GeneratedEventId(const EventFact& e, uint64_t nth);

@@ -1,11 +1,13 @@
 // Generates the synthetic demo bundle in corpus/demo: a TDX CCEL, a cc-api
 // style IMA list extending RTMR2, a TDX quote v4 whose RTMRs and REPORTDATA
 // match them, signed by the ccverify test PKI, its collateral and the test
-// root. Every value is ours (no real platform's). Usage: make_demo DIR
+// root. Every value is ours (no real platform's).
+// Usage: make_demo DIR [EXTRA_IMA_ENTRIES]  (extra entries: for scale tests)
 //
 // The collateral and CRLs are valid from 2025-12-22 to 2034-03-20 so that
 // `ccverify verify` works at the current time without --at.
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -43,7 +45,7 @@ void AppendU32(Bytes8* out, uint32_t v) {
   for (int i = 0; i < 4; ++i) out->push_back(uint8_t(v >> (8 * i)));
 }
 
-int Run(const std::string& dir) {
+int Run(const std::string& dir, uint64_t extra_ima) {
   // --- CCEL: Spec ID header, then firmware, boot loader and kernel events.
   testing::TcgLogBuilder log;
   log.Event1(1, parsers::kEvNoAction, {},
@@ -68,6 +70,27 @@ int Run(const std::string& dir) {
   Bytes8 ccel = log.bytes();
   ccel.resize(ccel.size() + 4096, 0xff);  // log area padding
 
+  // ACPI CCEL table (ACPI 6.5 section 5.2.34) locating that log area.
+  Bytes8 table;
+  for (char c : std::string("CCEL")) table.push_back(uint8_t(c));
+  AppendU32(&table, 56);
+  table.push_back(1);  // revision
+  table.push_back(0);  // checksum, set below
+  for (char c : std::string("CCVDEM")) table.push_back(uint8_t(c));      // OEM ID
+  for (char c : std::string("CCVDEMO ")) table.push_back(uint8_t(c));    // OEM table ID
+  AppendU32(&table, 1);                                                  // OEM revision
+  for (char c : std::string("CCVD")) table.push_back(uint8_t(c));        // creator ID
+  AppendU32(&table, 1);                                                  // creator revision
+  table.push_back(2);  // CC type: TDX
+  table.push_back(0);  // CC subtype
+  table.push_back(0);
+  table.push_back(0);
+  for (int i = 0; i < 8; ++i) table.push_back(uint8_t(uint64_t(ccel.size()) >> (8 * i)));  // LAML
+  for (int i = 0; i < 8; ++i) table.push_back(uint8_t(uint64_t(0x7f000000) >> (8 * i)));   // LASA
+  uint8_t sum = 0;
+  for (uint8_t b : table) sum = uint8_t(sum + b);
+  table[9] = uint8_t(0x100 - sum);
+
   // --- IMA list (cc-api TDX kernel: RTMR2, SHA-384 template hashes).
   std::array<uint8_t, 48> mr_td{};
   for (size_t i = 0; i < 48; ++i) mr_td[i] = uint8_t(0xa0 + i % 16);  // DefaultTdxQuote's MRTD
@@ -91,6 +114,10 @@ int Run(const std::string& dir) {
   for (const char* p : {"/usr/lib/systemd/systemd", "/usr/lib/x86_64-linux-gnu/libc.so.6",
                         "/usr/bin/bash", "/etc/ld.so.cache", "/usr/bin/containerd"}) {
     ima_entry(p, Sha384(Text(std::string("demo content of ") + p)));
+  }
+  for (uint64_t i = 0; i < extra_ima; ++i) {
+    std::string p = "/opt/demo/lib" + std::to_string(i % 5000) + "/file" + std::to_string(i) + ".so";
+    ima_entry(p, Sha384(Text(p)));
   }
 
   // --- Quote: test PKI, long validity windows, RTMRs and REPORTDATA bound.
@@ -130,7 +157,7 @@ int Run(const std::string& dir) {
       "  \"version\": 1,\n"
       "  \"tee\": \"tdx\",\n"
       "  \"quote\": \"quote.bin\",\n"
-      "  \"ccel\": {\"data\": \"CCEL.data\"},\n"
+      "  \"ccel\": {\"table\": \"CCEL\", \"data\": \"CCEL.data\"},\n"
       "  \"ima\": {\"path\": \"ascii_runtime_measurements\", \"register\": \"rtmr2\"},\n"
       "  \"collateral\": \"collateral.json\",\n"
       "  \"nonce\": \"" + ToHex(nonce) + "\",\n"
@@ -141,7 +168,8 @@ int Run(const std::string& dir) {
     const char* name;
     const void* data;
     size_t len;
-  } outs[] = {{"CCEL.data", ccel.data(), ccel.size()},
+  } outs[] = {{"CCEL", table.data(), table.size()},
+              {"CCEL.data", ccel.data(), ccel.size()},
               {"ascii_runtime_measurements", ima.data(), ima.size()},
               {"quote.bin", quote.data(), quote.size()},
               {"collateral.json", coll.data(), coll.size()},
@@ -160,9 +188,10 @@ int Run(const std::string& dir) {
 }  // namespace ccv::demo
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: make_demo DIR\n");
+  if (argc != 2 && argc != 3) {
+    std::fprintf(stderr, "usage: make_demo DIR [EXTRA_IMA_ENTRIES]\n");
     return 2;
   }
-  return ccv::demo::Run(argv[1]);
+  uint64_t extra = argc == 3 ? std::strtoull(argv[2], nullptr, 10) : 0;
+  return ccv::demo::Run(argv[1], extra);
 }

@@ -16,7 +16,7 @@ std::string Tlv(uint8_t type, const std::string& v) {
 }
 std::string Be(uint64_t v, size_t n) {
   std::string s(n, '\0');
-  for (size_t i = 0; i < n; ++i) s[n - 1 - i] = char(v >> (8 * i));
+  for (size_t i = 0; i < n && i < 8; ++i) s[n - 1 - i] = char(v >> (8 * i));
   return s;
 }
 std::string Sha256Digest(uint8_t fill) { return Tlv(0x0b, std::string(32, char(fill))); }
@@ -248,6 +248,44 @@ TEST(CelTest, DetectEncodingRejectsOtherBytes) {
   std::string tcg = std::string(4, '\0') + std::string("\x03\0\0\0", 4) + std::string(24, '\0');
   EXPECT_FALSE(DetectEncoding(AsBytes(tcg)));
   EXPECT_EQ(DetectEncoding(WriteTlv(Sample())), Encoding::kTlv);
+}
+
+}  // namespace
+}  // namespace ccv::cel
+
+namespace ccv::cel {
+namespace {
+
+TEST(CelMutationTest, RandomlyDamagedTlvAndJsonFailCleanly) {
+  std::vector<uint8_t> tlv = WriteTlv(Sample());
+  std::string json = WriteJson(Sample());
+  uint64_t state = 99;
+  auto rnd = [&]() {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return state >> 33;
+  };
+  int errors = 0;
+  for (int iter = 0; iter < 3000; ++iter) {
+    std::vector<uint8_t> t = tlv;
+    std::string j = json;
+    size_t a = rnd() % t.size(), b = rnd() % j.size();
+    if (rnd() % 2) {
+      t[a] = uint8_t(rnd());
+      j[b] = char(rnd());
+    } else {
+      t.resize(a);
+      j.resize(b);
+    }
+    auto rt = ParseTlv(t);
+    if (!rt.ok()) {
+      ++errors;
+      ASSERT_TRUE(rt.status().offset().has_value()) << rt.status().ToString();
+      EXPECT_LE(*rt.status().offset(), t.size());
+    }
+    auto rj = ParseJson(j);
+    if (!rj.ok()) ++errors;
+  }
+  EXPECT_GT(errors, 2000);
 }
 
 }  // namespace

@@ -124,6 +124,30 @@ TEST(GenerateTest, OddTextsAndPathsRoundTrip) {
   EXPECT_TRUE(Evaluate(&p, f, {kNow}).Passed());
 }
 
+TEST(GenerateTest, ImaAllowListFileRoundTrips) {
+  Facts f = GoodFacts();
+  f.ima.push_back(f.ima[1]);
+  f.ima.back().file_digest[0] ^= 1;  // a second digest for /usr/bin/bash
+  f.ima[2].path = "/path with spaces/x";
+  EXPECT_TRUE(ImaPathsFitAllowList(f));
+  EXPECT_EQ(CountImaPaths(f), 4u);
+  std::map<std::string, std::vector<std::string>> allow;
+  ASSERT_TRUE(ParseImaAllowList(GenerateImaAllowList(f), "allow", &allow).ok());
+  EXPECT_EQ(allow.size(), 4u);
+  EXPECT_EQ(allow.at("/usr/bin/bash").size(), 2u);
+  EXPECT_EQ(allow.count("/path with spaces/x"), 1u);
+  GenerateOptions o;
+  o.now = kNow;
+  o.ima_allow_file = "p.ima-allow";
+  std::string y = GeneratePolicy(f, o);
+  EXPECT_NE(y.find("file: \"p.ima-allow\""), std::string::npos);
+  EXPECT_EQ(y.find("digests:"), std::string::npos);
+  f.ima[2].path = "bad\npath";
+  EXPECT_FALSE(ImaPathsFitAllowList(f));
+  f.ima[2].path = "*star";
+  EXPECT_FALSE(ImaPathsFitAllowList(f));
+}
+
 std::set<std::string> Codes(const std::vector<LintFinding>& v) {
   std::set<std::string> out;
   for (const auto& l : v) out.insert(l.code);

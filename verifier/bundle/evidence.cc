@@ -51,6 +51,21 @@ Result<std::vector<uint8_t>> HexMember(const rapidjson::Value& v, const std::str
 
 }  // namespace
 
+bool IsImaRegister(const std::string& r) {
+  auto num = [&](size_t prefix, unsigned max) {
+    if (r.size() <= prefix || r.size() > prefix + 2 || (r.size() == prefix + 2 && r[prefix] == '0')) {
+      return false;
+    }
+    unsigned v = 0;
+    for (size_t i = prefix; i < r.size(); ++i) {
+      if (r[i] < '0' || r[i] > '9') return false;
+      v = v * 10 + unsigned(r[i] - '0');
+    }
+    return v <= max;
+  };
+  return (r.rfind("rtmr", 0) == 0 && num(4, 3)) || (r.rfind("pcr", 0) == 0 && num(3, 23));
+}
+
 Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir,
                                    const std::string& source) {
   rapidjson::Document d;
@@ -123,8 +138,9 @@ Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir
       if (m.HasMember("register")) {
         if (!m["register"].IsString()) return Bad(ErrorCode::kBadValue, source, "ima.register", "expected a string");
         e.ima_register = m["register"].GetString();
-        if (e.ima_register != "rtmr2" && e.ima_register != "pcr10") {
-          return Bad(ErrorCode::kBadValue, source, "ima.register", "expected rtmr2 or pcr10");
+        if (!IsImaRegister(e.ima_register)) {
+          return Bad(ErrorCode::kBadValue, source, "ima.register",
+                     "expected rtmr0..rtmr3 or pcr0..pcr23 (usually rtmr2 or pcr10)");
         }
       }
     } else {
@@ -142,7 +158,7 @@ Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir
   if (d.HasMember("report_data")) {
     CCV_ASSIGN_OR_RETURN(auto b, HexMember(d["report_data"], source, "report_data", 64));
     if (b.size() != 64) return Bad(ErrorCode::kBadLength, source, "report_data", "expected 64 bytes");
-    e.report_data = std::move(b);
+    e.claimed_report_data = std::move(b);
   }
   return e;
 }

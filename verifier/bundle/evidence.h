@@ -6,6 +6,11 @@
 //    "tpm_eventlog": "binary_bios_measurements", "cel": "log.cel",
 //    "collateral": "collateral.json", "nonce": "<hex>", "user_data": "<hex>",
 //    "report_data": "<hex of 64 bytes>", "collected_at": "<RFC 3339>"}
+// The bundle's own "report_data" is what the collector claims; it is kept as
+// `claimed_report_data` and never used as the expected value (a bundle could
+// otherwise vouch for itself). An exact REPORTDATA comes only from the
+// verifier (`--report-data`). The bundle's nonce binds the quote to that
+// nonce; freshness needs the verifier to know the nonce is the one it issued.
 // File names are relative to the bundle directory and may not leave it
 // (no absolute paths, no ".." component). Unknown members are ignored
 // (newer agents may add some).
@@ -33,8 +38,11 @@ struct Evidence {
   std::string tee;  // "tdx" or ""
   // Paths as usable by the caller (already joined with `dir`).
   std::optional<std::string> quote, ccel_data, ccel_table, ima, tpm_eventlog, cel, collateral;
-  std::string ima_register;  // "rtmr2", "pcr10" or "" (decide from the log)
-  std::optional<std::vector<uint8_t>> nonce, user_data, report_data;
+  std::string ima_register;  // "rtmr2", "pcr10" (any rtmrN / pcrN) or "" (decide)
+  std::optional<std::vector<uint8_t>> nonce, user_data;
+  std::optional<std::vector<uint8_t>> report_data;          // verifier's exact value
+  std::optional<std::vector<uint8_t>> claimed_report_data;  // the bundle's, informational
+  bool binding_from_verifier = false;  // nonce/user data/report data given as flags
   std::string collected_at;
 };
 
@@ -45,6 +53,9 @@ struct Evidence {
 // not 64 bytes).
 Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir,
                                    const std::string& source = kEvidenceFileName);
+
+// True for "rtmr0".."rtmr3" and "pcr0".."pcr23".
+bool IsImaRegister(const std::string& name);
 
 // Reads DIR/evidence.json. Errors: kIo naming the file, else as above.
 Result<Evidence> LoadEvidenceDir(const std::string& dir);

@@ -22,7 +22,8 @@ std::array<uint8_t, 64> ExpectedReportData(std::span<const uint8_t> nonce,
 policy::Check CheckReportData(const std::array<uint8_t, 64>& quoted,
                               const std::optional<std::vector<uint8_t>>& nonce,
                               const std::optional<std::vector<uint8_t>>& user_data,
-                              const std::optional<std::vector<uint8_t>>& exact) {
+                              const std::optional<std::vector<uint8_t>>& exact,
+                              bool from_verifier) {
   policy::Check c;
   c.id = kReportDataCheckId;
   if (exact) {
@@ -45,6 +46,10 @@ policy::Check CheckReportData(const std::array<uint8_t, 64>& quoted,
   c.status = ok ? policy::Verdict::kPass : policy::Verdict::kFail;
   c.detail = ok ? "REPORTDATA = SHA-512(nonce || user_data)"
                 : "REPORTDATA " + ToHex(quoted) + " is not SHA-512(nonce || user_data) = " + ToHex(want);
+  if (!from_verifier) {
+    c.detail += " (nonce " + (nonce ? ToHex(*nonce) : std::string("(none)")) +
+                " from the bundle: fresh only if it is the one you issued; pass --nonce to check that)";
+  }
   return c;
 }
 

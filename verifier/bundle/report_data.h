@@ -25,10 +25,13 @@ std::array<uint8_t, 64> ExpectedReportData(std::span<const uint8_t> nonce,
 // The verification check "report_data.binding": pass when `quoted` equals
 // `exact` (if given) or SHA-512(nonce || user_data) (if either is given);
 // otherwise fail with missing = "nonce" (freshness not established).
+// `from_verifier`: the nonce came from the verifier, not from the bundle
+// (the detail says which).
 policy::Check CheckReportData(const std::array<uint8_t, 64>& quoted,
                               const std::optional<std::vector<uint8_t>>& nonce,
                               const std::optional<std::vector<uint8_t>>& user_data,
-                              const std::optional<std::vector<uint8_t>>& exact);
+                              const std::optional<std::vector<uint8_t>>& exact,
+                              bool from_verifier = true);
 
 }  // namespace ccv::bundle
 

@@ -30,6 +30,9 @@ int Usage(const char* cmd, const std::string& why, const char* usage,
   return kExitUsage;
 }
 
+// Above this many IMA paths, `--output P.yaml` writes them to P.ima-allow.
+constexpr size_t kInlineImaPaths = 256;
+
 constexpr char kGenerateUsage[] =
     "usage: ccverify policy generate BUNDLE_DIR [--output P.yaml] [--name N] [--version V]\n"
     "                [--valid-days D] [--no-events] [--no-ima] [evidence flags as for verify]\n";
@@ -45,7 +48,9 @@ int RunPolicyGenerate(const Args& args) {
       "version", po::value<std::string>()->default_value("1"), "metadata.version")(
       "valid-days", po::value<int>()->default_value(180), "metadata.expires = now + D days")(
       "no-events", po::bool_switch(), "do not pin individual log events")(
-      "no-ima", po::bool_switch(), "do not pin IMA file digests");
+      "no-ima", po::bool_switch(), "do not pin IMA file digests")(
+      "container", po::value<std::string>(), "also pin this pod or container of the IMA list")(
+      "system-events", po::value<std::string>(), "with --container: CIMA system events JSON");
   AddEvidenceOptions(&desc);
   po::positional_options_description pos;
   pos.add("bundle", 1);
@@ -94,7 +99,30 @@ int RunPolicyGenerate(const Args& args) {
   o.valid_days = days;
   o.pin_events = !vm["no-events"].as<bool>();
   o.pin_ima = !vm["no-ima"].as<bool>();
+  // Large IMA allow lists go to a file next to the policy (YAML is slow to
+  // read at that size).
+  std::string allow_path;
+  if (vm.count("output") && o.pin_ima && facts->ima_present &&
+      policy::CountImaPaths(*facts) > kInlineImaPaths && policy::ImaPathsFitAllowList(*facts)) {
+    std::filesystem::path out(vm["output"].as<std::string>());
+    std::filesystem::path allow = out;
+    allow.replace_extension(".ima-allow");
+    o.ima_allow_file = allow.filename().string();
+    allow_path = allow.string();
+  }
   std::string yaml = policy::GeneratePolicy(*facts, o);
+  if (!allow_path.empty()) {
+    std::string list = policy::GenerateImaAllowList(*facts);
+    Status s = WriteFileBytes(allow_path, list.data(), list.size());
+    if (!s.ok()) return ReportError(s);
+  }
+  if (vm.count("container")) {
+    std::optional<std::string> events;
+    if (vm.count("system-events")) events = vm["system-events"].as<std::string>();
+    auto block = GenerateContainerBlock(req->evidence.ima, vm["container"].as<std::string>(), events);
+    if (!block.ok()) return ReportError(block.status());
+    yaml += *block;
+  }
   if (vm.count("output")) {
     Status s = WriteFileBytes(vm["output"].as<std::string>(), yaml.data(), yaml.size());
     if (!s.ok()) return ReportError(s);

@@ -69,7 +69,7 @@ Result<EvidenceRequest> EvidenceFromOptions(const po::variables_map& vm) {
   file("collateral", &e.collateral);
   if (vm.count("ima-register")) {
     e.ima_register = vm["ima-register"].as<std::string>();
-    if (e.ima_register != "rtmr2" && e.ima_register != "pcr10") {
+    if (!bundle::IsImaRegister(e.ima_register)) {
       return Status(ErrorCode::kInvalidArgument, "--ima-register: expected rtmr2 or pcr10");
     }
   }
@@ -99,6 +99,7 @@ Result<EvidenceRequest> EvidenceFromOptions(const po::variables_map& vm) {
     e.nonce = nonce;
     e.user_data = user_data;
     e.report_data = report_data;
+    e.binding_from_verifier = true;
   }
   req.options.at = policy::NowUtc();
   if (vm.count("at")) {
@@ -183,6 +184,9 @@ int RunVerify(const Args& args) {
   req->options.tcb_decided_by_policy = pol && pol->platform.tcb_status_set;
   auto facts = pipeline::CollectFacts(req->evidence, req->options);
   if (!facts.ok()) return ReportError(facts.status());
+  if (Status s = AttachContainerView(pol ? &*pol : nullptr, req->evidence, &*facts); !s.ok()) {
+    return ReportError(s);
+  }
   policy::Evaluation ev = policy::Evaluate(pol ? &*pol : nullptr, *facts, {req->options.at});
 
   report::VerifyReportContext ctx{req->source, req->at_text, policy_path};

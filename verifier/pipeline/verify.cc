@@ -116,7 +116,8 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, Facts* f) {
     f->collateral.tcb_status = std::string(quote::TcbStatusName(*v->tcb_status));
     f->collateral.advisory_ids = v->tcb.advisory_ids;
   }
-  f->checks.push_back(bundle::CheckReportData(q.report_data, e.nonce, e.user_data, e.report_data));
+  f->checks.push_back(bundle::CheckReportData(q.report_data, e.nonce, e.user_data, e.report_data,
+                                              e.binding_from_verifier));
   return Status::Ok();
 }
 
@@ -264,7 +265,7 @@ Status ImaFacts(const bundle::Evidence& e, const replay::RegisterSet& ccel_regs,
   CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> data, ReadFileBytes(*e.ima, kMaxLogLen));
   ima::ReadOptions read;
   read.format = ima::DetectLogFormat(Bytes(data).first(std::min<size_t>(data.size(), 64)));
-  bool rtmr = e.ima_register == "rtmr2" ||
+  bool rtmr = e.ima_register.rfind("rtmr", 0) == 0 ||
               (e.ima_register.empty() && (f->quote.present || have_ccel));
   replay::ImaReplayOptions ro;
   ro.register_kind = rtmr ? replay::ImaRegisterKind::kRtmr : replay::ImaRegisterKind::kPcr;

@@ -34,6 +34,7 @@ TEST(EvidenceJsonTest, ParsesTheDesignExample) {
   EXPECT_EQ(e->collected_at, "2026-11-28T00:00:00Z");
   EXPECT_FALSE(e->cel);
   EXPECT_FALSE(e->report_data);
+  EXPECT_FALSE(e->claimed_report_data);
 }
 
 TEST(EvidenceJsonTest, OnlyVersionIsRequiredAndShortFormsWork) {
@@ -47,7 +48,9 @@ TEST(EvidenceJsonTest, OnlyVersionIsRequiredAndShortFormsWork) {
   EXPECT_FALSE(e->ccel_table);
   EXPECT_EQ(*e->ima, "d/ima.txt");
   EXPECT_EQ(e->ima_register, "");
-  EXPECT_EQ(e->report_data->size(), 64u);
+  // The bundle's REPORTDATA is only a claim, never the expected value.
+  EXPECT_FALSE(e->report_data);
+  EXPECT_EQ(e->claimed_report_data->size(), 64u);
 }
 
 struct Bad {
@@ -76,7 +79,9 @@ TEST(EvidenceJsonTest, MalformedBundlesNameTheMember) {
       {"ccel_no_data", R"({"version": 1, "ccel": {"table": "t"}})", ErrorCode::kNotFound, "ccel.data"},
       {"ccel_table_number", R"({"version": 1, "ccel": {"data": "d", "table": 1}})", ErrorCode::kBadValue, "ccel.table"},
       {"ima_no_path", R"({"version": 1, "ima": {"register": "rtmr2"}})", ErrorCode::kNotFound, "ima.path"},
-      {"ima_bad_register", R"({"version": 1, "ima": {"path": "p", "register": "rtmr3"}})", ErrorCode::kBadValue, "ima.register"},
+      {"ima_bad_register", R"({"version": 1, "ima": {"path": "p", "register": "rtmr4"}})", ErrorCode::kBadValue, "ima.register"},
+      {"ima_bad_register_pcr", R"({"version": 1, "ima": {"path": "p", "register": "pcr010"}})", ErrorCode::kBadValue, "ima.register"},
+      {"ima_register_number", R"({"version": 1, "ima": {"path": "p", "register": 2}})", ErrorCode::kBadValue, "ima.register"},
       {"collateral_dotdot", R"({"version": 1, "collateral": "../c.json"})", ErrorCode::kBadValue, "collateral"},
       {"nonce_odd", R"({"version": 1, "nonce": "abc"})", ErrorCode::kBadLength, "nonce"},
       {"nonce_not_hex", R"({"version": 1, "nonce": "zz"})", ErrorCode::kBadValue, "nonce"},

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
@@ -135,7 +136,7 @@ TEST(VerifyCliTest, UsageAndInputErrors) {
   EXPECT_EQ(Ccverify("verify " + Q(Demo()) + " --nonce 00 --report-data 00", tmp).code, 2);
   EXPECT_EQ(Ccverify("verify " + Q(Demo()) + " --report-data 00", tmp).code, 2);
   EXPECT_EQ(Ccverify("verify " + Q(Demo()) + " --at yesterday", tmp).code, 2);
-  EXPECT_EQ(Ccverify("verify " + Q(Demo()) + " --ima-register pcr11", tmp).code, 2);
+  EXPECT_EQ(Ccverify("verify " + Q(Demo()) + " --ima-register pcr24", tmp).code, 2);
   Proc r = Ccverify("verify /nonexistent/bundle", tmp);
   EXPECT_EQ(r.code, 3);
   EXPECT_NE(r.err.find("/nonexistent/bundle"), std::string::npos);
@@ -151,6 +152,46 @@ TEST(VerifyCliTest, UsageAndInputErrors) {
   r = Ccverify("verify " + Q(b.path().string()), tmp);
   EXPECT_EQ(r.code, 3);
   EXPECT_NE(r.err.find("missing.bin"), std::string::npos) << r.err;
+}
+
+// A copy of the demo bundle (symlinks) with one file replaced.
+void DemoBundleWith(const TempDir& dir, const std::string& name, const std::string& content) {
+  std::map<std::string, std::filesystem::path> links;
+  for (const char* f : {"CCEL", "CCEL.data", "ascii_runtime_measurements", "quote.bin", "collateral.json",
+                        "evidence.json"}) {
+    if (name != f) links[f] = std::filesystem::path(Demo()) / f;
+  }
+  for (const auto& [n, t] : links) std::filesystem::create_symlink(t, dir.path() / n);
+  std::ofstream(dir.path() / name, std::ios::binary) << content;
+}
+
+TEST(VerifyCliTest, MalformedEvidenceFilesAreExit3NamingTheFile) {
+  TempDir tmp("cli");
+  std::string root = " --root-ca " + Q(Demo() + "/root_ca.pem");
+  auto quote = ReadFileText(Demo() + "/quote.bin").value();
+  auto ima = ReadFileText(Demo() + "/ascii_runtime_measurements").value();
+  auto ccel = ReadFileText(Demo() + "/CCEL.data").value();
+  struct Case {
+    const char* file;
+    std::string content;
+    const char* expect_in_message;
+  } cases[] = {
+      {"quote.bin", quote.substr(0, 700), "quote.bin"},
+      {"quote.bin", "", "quote.bin"},
+      {"collateral.json", "{\"tcb_info\": 1", "collateral.json"},
+      {"ascii_runtime_measurements", ima + "10 zz ima-ng sha384:00 /x\n", "line 7"},
+      {"CCEL.data", ccel.substr(0, 200), "CCEL.data"},
+      {"CCEL", "CCEL", "CCEL"},
+      {"evidence.json", "{\"version\": 1, \"quote\": \"../quote.bin\"}", "evidence.json"},
+  };
+  for (const Case& c : cases) {
+    TempDir b("malformed");
+    DemoBundleWith(b, c.file, c.content);
+    Proc r = Ccverify("verify " + Q(b.path().string()) + root, tmp);
+    EXPECT_EQ(r.code, 3) << c.file << ": " << r.err << r.out;
+    EXPECT_NE(r.err.find(c.expect_in_message), std::string::npos) << c.file << ": " << r.err;
+    EXPECT_TRUE(r.out.empty()) << c.file;
+  }
 }
 
 TEST(PolicyCliTest, GenerateThenVerifyAndLint) {
@@ -193,6 +234,41 @@ TEST(PolicyCliTest, GenerateThenVerifyAndLint) {
   EXPECT_NE(l.err.find("line 2, column 18"), std::string::npos) << l.err;
 }
 
+TEST(PolicyCliTest, LargeImaListsGoToAnAllowFile) {
+  TempDir tmp("cli");
+  TempDir big("bigdemo");
+  std::string gen = (::ccv::testing::BinaryDir() / "tests/make_demo").string();
+  ASSERT_EQ(std::system((Q(gen) + " " + Q(big.path().string()) + " 300").c_str()), 0);
+  auto out = big.path() / "policy.yaml";
+  std::string root = " --root-ca " + Q((big.path() / "root_ca.pem").string());
+  Proc g = Ccverify("policy generate " + Q(big.path().string()) + root + " --output " + Q(out.string()), tmp);
+  ASSERT_EQ(g.code, 0) << g.err;
+  auto allow = ReadFileText((big.path() / "policy.ima-allow").string());
+  ASSERT_TRUE(allow.ok());
+  EXPECT_NE(allow->find(" /opt/demo/lib299/file299.so\n"), std::string::npos);
+  EXPECT_NE(ReadFileText(out.string())->find("file: \"policy.ima-allow\""), std::string::npos);
+  Proc v = Ccverify("verify " + Q(big.path().string()) + root + " --policy " + Q(out.string()), tmp);
+  EXPECT_EQ(v.code, 0) << v.out;
+  // One changed digest in the allow list: ima.allow fails and names the entry.
+  std::string changed = *allow;
+  size_t at = changed.find(" /usr/bin/bash\n");
+  ASSERT_NE(at, std::string::npos);
+  changed[at - 1] = changed[at - 1] == '0' ? '1' : '0';
+  std::ofstream(big.path() / "policy.ima-allow") << changed;
+  v = Ccverify("verify " + Q(big.path().string()) + root + " --policy " + Q(out.string()) + " --format json", tmp);
+  EXPECT_EQ(v.code, 1);
+  rapidjson::Document d;
+  d.Parse(v.out.c_str());
+  ASSERT_FALSE(d.HasParseError());
+  for (const auto& r : d["policy"]["rules"].GetArray()) {
+    std::string id = r["id"].GetString();
+    EXPECT_EQ(std::string(r["status"].GetString()), id == "ima.allow" ? "fail" : "pass") << id;
+    if (id == "ima.allow") {
+      EXPECT_STREQ(r["evidence"].GetString(), "ima#3");
+    }
+  }
+}
+
 TEST(VerifyCliTest, CorpusBundlesByFileFlags) {
   CCV_REQUIRE_CORPUS(corpus);
   TempDir tmp("cli");
@@ -216,6 +292,28 @@ TEST(VerifyCliTest, CorpusBundlesByFileFlags) {
   ASSERT_FALSE(d.HasParseError());
   EXPECT_STREQ(d["verdict"].GetString(), "fail");
   EXPECT_TRUE(d["replay"]["matches_quote"]["rtmr2"].GetBool());
+  // The lab example policy states what it accepts: the pre-production chain
+  // is waived, collateral and nonce are optional; everything else is pinned.
+  std::string lab = (::ccv::testing::SourceDir() / "policies/examples/ccapi-td-lab.yaml").string();
+  r = Ccverify("verify --quote " + Q((c / "quote.bin").string()) + " --ccel " + Q((c / "ccel_data.bin").string()) +
+                   " --ima " + Q((c / "ascii_runtime_measurements").string()) +
+                   " --at 2025-10-20T00:00:00Z --format json --policy " + Q(lab),
+               tmp);
+  EXPECT_EQ(r.code, 0) << r.out;
+  d.Parse(r.out.c_str());
+  ASSERT_FALSE(d.HasParseError());
+  std::map<std::string, std::string> checks;
+  for (const auto& x : d["checks"].GetArray()) checks[x["id"].GetString()] = x["status"].GetString();
+  EXPECT_EQ(checks["quote.pck_chain"], "waived");
+  EXPECT_EQ(checks["quote.collateral"], "skipped");
+  EXPECT_EQ(checks["report_data.binding"], "skipped");
+  // After the waiver's day the same evidence fails.
+  r = Ccverify("verify --quote " + Q((c / "quote.bin").string()) + " --ccel " + Q((c / "ccel_data.bin").string()) +
+                   " --ima " + Q((c / "ascii_runtime_measurements").string()) +
+                   " --at 2027-04-01T00:00:00Z --policy " + Q(lab),
+               tmp);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("waiver expired 2027-03-31"), std::string::npos) << r.out;
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The shared corpus's evidence sets verify as their expected.json says, and
 // a policy generated from a bundle passes on it and fails, with the right
 // rule ids, when one measured value, event or quote field is altered.
+#include <fstream>
 #include <set>
 #include <string>
 
@@ -55,6 +56,7 @@ std::set<std::string> FailingRules(const Evaluation& ev) {
 struct GcpBundle {
   TempDir dir{"gcp"};
   int64_t at = 0;
+  std::vector<uint8_t> report_data;  // the verifier's --report-data (nonce.bin)
   explicit GcpBundle(const std::filesystem::path& corpus) {
     auto c = corpus / "evidence/gcp-cos113";
     auto nonce = ReadFileBytes((c / "nonce.bin").string());
@@ -63,12 +65,14 @@ struct GcpBundle {
         {{"quote.bin", c / "quote.bin"}, {"CCEL", c / "ccel.table.bin"}, {"CCEL.data", c / "ccel.bin"},
          {"collateral.json", c / "collateral.json"}},
         R"({"version": 1, "tee": "tdx", "quote": "quote.bin",
-            "ccel": {"table": "CCEL", "data": "CCEL.data"}, "collateral": "collateral.json",
-            "report_data": ")" + ToHex(*nonce) + "\"}");
+            "ccel": {"table": "CCEL", "data": "CCEL.data"}, "collateral": "collateral.json"})");
+    report_data = *nonce;
     at = *policy::ParseRfc3339("2025-10-20T00:00:00Z");
   }
   Result<Facts> Collect(bool tcb_by_policy = false) const {
     CCV_ASSIGN_OR_RETURN(bundle::Evidence e, bundle::LoadEvidenceDir(dir.path().string()));
+    e.report_data = report_data;
+    e.binding_from_verifier = true;
     return CollectFacts(e, {at, std::nullopt, tcb_by_policy});
   }
 };
@@ -155,6 +159,7 @@ TEST(VerifyCorpusTest, GcpCos113FailsWithoutCollateralOrWithWrongNonce) {
   GcpBundle b(corpus);
   auto e = bundle::LoadEvidenceDir(b.dir.path().string());
   ASSERT_TRUE(e.ok());
+  e->report_data = b.report_data;
   bundle::Evidence no_coll = *e;
   no_coll.collateral.reset();
   auto f = CollectFacts(no_coll, {b.at, std::nullopt, false});
@@ -171,6 +176,24 @@ TEST(VerifyCorpusTest, GcpCos113FailsWithoutCollateralOrWithWrongNonce) {
   f = CollectFacts(*e, {*policy::ParseRfc3339("2026-06-01T00:00:00Z"), std::nullopt, false});
   ASSERT_TRUE(f.ok());
   EXPECT_TRUE(FailingChecks(f->checks).count("quote.tcb_info_validity"));
+}
+
+TEST(VerifyCorpusTest, BundleClaimedReportDataIsNotTrusted) {
+  CCV_REQUIRE_CORPUS(corpus);
+  // A bundle that vouches for itself: its report_data equals the quote's,
+  // but with no nonce from anyone the binding is not established.
+  GcpBundle b(corpus);
+  std::ofstream(b.dir.path() / "evidence.json")
+      << R"({"version": 1, "quote": "quote.bin", "ccel": {"data": "CCEL.data"},
+            "collateral": "collateral.json", "report_data": ")" + ToHex(b.report_data) + "\"}";
+  auto e = bundle::LoadEvidenceDir(b.dir.path().string());
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  auto f = CollectFacts(*e, {b.at, std::nullopt, false});
+  ASSERT_TRUE(f.ok());
+  const policy::Check* c = FindCheck(f->checks, "report_data.binding");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->status, Verdict::kFail);
+  EXPECT_EQ(c->missing, "nonce");
 }
 
 TEST(VerifyCorpusTest, CcapiTdIsUntrustedBecauseOfItsRootButReplayMatches) {
