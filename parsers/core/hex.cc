@@ -2,6 +2,10 @@
 
 #include <array>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace ccv {
 namespace {
 
@@ -59,11 +63,48 @@ Result<std::vector<uint8_t>> FromHex(std::string_view hex) {
   return out;
 }
 
+namespace {
+
+#if defined(__SSE2__)
+// Values of 16 hex characters (either case), or false if any is not hex.
+// SSE2 is part of x86-64, so this needs no run-time dispatch.
+inline bool HexValues16(const uint8_t* p, __m128i* out) {
+  const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i lower = _mm_or_si128(c, _mm_set1_epi8(0x20));
+  // Signed compares: bytes >= 0x80 are negative and fall in neither range.
+  const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(c, _mm_set1_epi8('0' - 1)),
+                                      _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), c));
+  const __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
+                                      _mm_cmpgt_epi8(_mm_set1_epi8('f' + 1), lower));
+  if (_mm_movemask_epi8(_mm_or_si128(digit, alpha)) != 0xFFFF) return false;
+  *out = _mm_or_si128(_mm_and_si128(digit, _mm_sub_epi8(c, _mm_set1_epi8('0'))),
+                      _mm_and_si128(alpha, _mm_sub_epi8(lower, _mm_set1_epi8('a' - 10))));
+  return true;
+}
+
+// 8 bytes from 16 nibble values (high nibble first in memory), in 16-bit lanes.
+inline __m128i PackNibbles(__m128i v) {
+  return _mm_or_si128(_mm_slli_epi16(_mm_and_si128(v, _mm_set1_epi16(0x00FF)), 4),
+                      _mm_srli_epi16(v, 8));
+}
+#endif
+
+}  // namespace
+
 bool DecodeHexInto(std::string_view hex, std::span<uint8_t> out) {
   if (hex.size() != 2 * out.size()) return false;
   const auto* p = reinterpret_cast<const uint8_t*>(hex.data());
+  size_t i = 0;
+#if defined(__SSE2__)
+  for (; i + 16 <= out.size(); i += 16) {
+    __m128i a, b;
+    if (!HexValues16(p + 2 * i, &a) || !HexValues16(p + 2 * i + 16, &b)) return false;
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out.data() + i),
+                     _mm_packus_epi16(PackNibbles(a), PackNibbles(b)));
+  }
+#endif
   int bad = 0;
-  for (size_t i = 0; i < out.size(); ++i) {
+  for (; i < out.size(); ++i) {
     int8_t hi = kTable[p[2 * i]];
     int8_t lo = kTable[p[2 * i + 1]];
     bad |= hi | lo;

@@ -27,64 +27,79 @@ std::string_view ErrorCodeName(ErrorCode code) {
   return "Unknown";
 }
 
-Status::Status(ErrorCode code, std::string message)
-    : code_(code), message_(std::move(message)) {}
+Status::Status(ErrorCode code, std::string message) : code_(code) {
+  if (!message.empty()) {
+    rep_ = std::make_unique<Rep>();
+    rep_->message = std::move(message);
+  }
+}
+
+const std::string& Status::EmptyString() {
+  static const std::string* const empty = new std::string();
+  return *empty;
+}
+
+Status Status::WithRep() const {
+  Status s = *this;
+  if (!s.rep_) s.rep_ = std::make_unique<Rep>();
+  return s;
+}
 
 Status Status::WithFile(std::string file) const {
-  Status s = *this;
-  s.file_ = std::move(file);
+  Status s = WithRep();
+  s.rep_->file = std::move(file);
   return s;
 }
 
 Status Status::WithField(std::string field) const {
-  Status s = *this;
-  s.field_ = std::move(field);
+  Status s = WithRep();
+  s.rep_->field = std::move(field);
   return s;
 }
 
 Status Status::WithOffset(uint64_t offset) const {
-  Status s = *this;
-  s.offset_ = offset;
+  Status s = WithRep();
+  s.rep_->offset = offset;
   return s;
 }
 
 Status Status::WithLine(uint64_t line, std::optional<uint64_t> column) const {
-  Status s = *this;
-  s.line_ = line;
-  s.column_ = column;
+  Status s = WithRep();
+  s.rep_->line = line;
+  s.rep_->column = column;
   return s;
 }
 
 Status Status::ShiftOffset(uint64_t base) const {
   Status s = *this;
-  if (s.offset_) *s.offset_ += base;
+  if (s.rep_ && s.rep_->offset) *s.rep_->offset += base;
   return s;
 }
 
 Status Status::WithContext(std::string_view context) const {
-  Status s = *this;
-  s.message_ = std::string(context) + ": " + s.message_;
+  Status s = WithRep();
+  s.rep_->message = std::string(context) + ": " + s.rep_->message;
   return s;
 }
 
 std::string Status::ToString() const {
   if (ok()) return "OK";
   std::string out;
-  if (!file_.empty()) out += file_ + ": ";
-  if (offset_) {
+  if (!file().empty()) out += file() + ": ";
+  if (offset()) {
     char buf[64];
     std::snprintf(buf, sizeof(buf), "offset %" PRIu64 " (0x%" PRIx64 "): ",
-                  *offset_, *offset_);
+                  *offset(), *offset());
     out += buf;
   }
-  if (line_) {
-    out += "line " + std::to_string(*line_);
-    if (column_) out += ", column " + std::to_string(*column_);
+  if (line()) {
+    out += "line " + std::to_string(*line());
+    if (column()) out += ", column " + std::to_string(*column());
     out += ": ";
   }
-  if (!field_.empty()) out += "field '" + field_ + "': ";
+  if (!field().empty()) out += "field '" + field() + "': ";
   out += ErrorCodeName(code_);
-  if (!message_.empty()) out += ": " + message_;
+  if (!message().empty()) out += ": " + message();
   return out;
 }
 

@@ -6,12 +6,17 @@
 // verification (a bad signature, a register mismatch) are not Statuses; they
 // are recorded in the verifier's results.
 //
+// An OK Status is one enum and a null pointer: parsers create and drop one
+// for every field they read, so that path costs nothing to build or destroy;
+// the details of an error live in one heap block.
+//
 // Thread safety: a Status is a value type; const methods may be called
 // concurrently.
 #ifndef CCV_PARSERS_CORE_STATUS_H_
 #define CCV_PARSERS_CORE_STATUS_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,17 +48,29 @@ class [[nodiscard]] Status {
  public:
   Status() = default;  // OK
   Status(ErrorCode code, std::string message);
+  Status(const Status& other)
+      : code_(other.code_), rep_(other.rep_ ? std::make_unique<Rep>(*other.rep_) : nullptr) {}
+  Status& operator=(const Status& other) {
+    if (this != &other) {
+      code_ = other.code_;
+      rep_ = other.rep_ ? std::make_unique<Rep>(*other.rep_) : nullptr;
+    }
+    return *this;
+  }
+  Status(Status&&) noexcept = default;
+  Status& operator=(Status&&) noexcept = default;
+  ~Status() = default;
 
   static Status Ok() { return Status(); }
 
   bool ok() const { return code_ == ErrorCode::kOk; }
   ErrorCode code() const { return code_; }
-  const std::string& message() const { return message_; }
-  const std::string& file() const { return file_; }
-  const std::string& field() const { return field_; }
-  std::optional<uint64_t> offset() const { return offset_; }
-  std::optional<uint64_t> line() const { return line_; }
-  std::optional<uint64_t> column() const { return column_; }
+  const std::string& message() const { return rep_ ? rep_->message : EmptyString(); }
+  const std::string& file() const { return rep_ ? rep_->file : EmptyString(); }
+  const std::string& field() const { return rep_ ? rep_->field : EmptyString(); }
+  std::optional<uint64_t> offset() const { return rep_ ? rep_->offset : std::nullopt; }
+  std::optional<uint64_t> line() const { return rep_ ? rep_->line : std::nullopt; }
+  std::optional<uint64_t> column() const { return rep_ ? rep_->column : std::nullopt; }
 
   // Builders; each returns a copy with one more piece of location.
   Status WithFile(std::string file) const;
@@ -69,13 +86,20 @@ class [[nodiscard]] Status {
   std::string ToString() const;
 
  private:
+  struct Rep {
+    std::string message;
+    std::string file;
+    std::string field;
+    std::optional<uint64_t> offset;
+    std::optional<uint64_t> line;
+    std::optional<uint64_t> column;
+  };
+  static const std::string& EmptyString();
+  // A copy of *this whose Rep exists, for the builders.
+  Status WithRep() const;
+
   ErrorCode code_ = ErrorCode::kOk;
-  std::string message_;
-  std::string file_;
-  std::string field_;
-  std::optional<uint64_t> offset_;
-  std::optional<uint64_t> line_;
-  std::optional<uint64_t> column_;
+  std::unique_ptr<Rep> rep_;  // null: no message and no location
 };
 
 // Shorthand for a parse error at a byte offset.

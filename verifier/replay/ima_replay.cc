@@ -29,9 +29,13 @@ class OpenSslTemplateHasher final : public TemplateHasher {
 
 class BatchTemplateHasher final : public TemplateHasher {
  public:
+  explicit BatchTemplateHasher(crypto::BatchHasher* hasher) : hasher_(hasher) {}
   void HashBatch(HashAlg alg, std::span<const Bytes> data, std::span<Digest> out) override {
-    crypto::DefaultBatchHasher().HashMany(alg, data, out.data());
+    hasher_->HashMany(alg, data, out.data());
   }
+
+ private:
+  crypto::BatchHasher* hasher_;
 };
 
 constexpr std::string_view kBootAggregate = "boot_aggregate";
@@ -46,8 +50,9 @@ std::unique_ptr<TemplateHasher> MakeOpenSslTemplateHasher() {
   return std::make_unique<OpenSslTemplateHasher>();
 }
 
-std::unique_ptr<TemplateHasher> MakeBatchTemplateHasher() {
-  return std::make_unique<BatchTemplateHasher>();
+std::unique_ptr<TemplateHasher> MakeBatchTemplateHasher(crypto::BatchHasher* hasher) {
+  return std::make_unique<BatchTemplateHasher>(hasher != nullptr ? hasher
+                                                                 : &crypto::DefaultBatchHasher());
 }
 
 std::string_view CheckStatusName(CheckStatus s) {
@@ -79,37 +84,49 @@ struct ImaReplayer::Impl {
     size_t result; // index in res.prefix
   };
 
+  // What the extend stage needs of a batch: the register index and, per
+  // bank, the value to extend of every entry (copied, so the reader may
+  // reuse its buffers while the batch is extended).
+  struct ExtendBatch {
+    std::vector<uint32_t> pcr;
+    std::vector<std::vector<Digest>> values;  // [bank][entry]
+  };
+
+  // A batch of entries whose template names and data point into `storage`.
+  struct HashJob {
+    std::vector<ima::Entry> entries;
+    std::vector<uint8_t> storage;
+  };
+
   ImaReplayOptions opt;
   std::unique_ptr<TemplateHasher> hasher;
-  crypto::Hasher ext;
   std::vector<HashAlg> banks;
-  std::map<uint32_t, std::vector<Digest>> regs;
-  std::vector<Target> targets;
-  ImaReplayResult res;
   std::string prefix;  // "pcr" or "rtmr"
-  // Batch scratch.
-  std::vector<Bytes> datas;
-  std::vector<std::vector<Digest>> computed;  // per hash slot
-  std::vector<HashAlg> hash_algs;             // banks + listed alg if not a bank
-  size_t listed_slot = 0;
+  // Calling thread (AddBatch): counts that do not need hashes, and the
+  // template-name tally without a map lookup per entry.
   bool algs_ready = false;
-  // Template name counting without a map lookup per entry.
+  std::vector<HashAlg> hash_algs;  // banks + listed alg if not a bank
+  size_t listed_slot = 0;
   std::string last_template;
   uint64_t last_template_count = 0;
+  ImaReplayResult res;  // entries, violations, templates here; hash counts,
+                        // findings, boot_aggregate in the hash stage
+  // Hash stage scratch.
+  crypto::Hasher ext;
+  std::vector<Bytes> datas;
+  std::vector<std::vector<Digest>> computed;  // per hash slot
   std::vector<ima::DecodedField> fields;
-  std::vector<Digest> ff;  // per bank: all 0xFF (violations)
-
-  // Extend stage state (the worker's while tasks run).
-  struct ExtendBatch {
-    uint64_t first_entry = 0;
-    std::vector<uint32_t> pcr;
-    std::vector<Digest> values;  // bank-major
-  };
-  std::vector<bool> prefix_found;         // per target
-  std::vector<uint64_t> prefix_matched;   // per target
-  void Extend(const ExtendBatch& batch);
-  // Declared last: destroyed first, after its queued tasks ran.
-  std::unique_ptr<crypto::OrderedWorker> worker;
+  // Extend stage: registers and prefix matches.
+  std::map<uint32_t, std::vector<Digest>> regs;
+  std::vector<Target> targets;
+  std::vector<PrefixMatch> prefix_state;
+  uint64_t extended_entries = 0;
+  // The stages after parsing, each in list order: template hashes and checks,
+  // then the extend chains. Threaded, they overlap with parsing and with
+  // each other; each touches only its own fields above, and Finish() reads
+  // them after both are drained. Declared last, so destroyed first.
+  std::unique_ptr<crypto::OrderedWorker> hash_stage;
+  std::unique_ptr<crypto::OrderedWorker> extender;
 
   std::string RegName(uint32_t index) const { return prefix + std::to_string(index); }
 
@@ -154,7 +171,41 @@ struct ImaReplayer::Impl {
   }
 
   void CheckBootAggregate(const ima::Entry& e);
+  void HashStage(HashJob& job);
+  void ExtendAll(const ExtendBatch& b);
 };
+
+void ImaReplayer::Impl::ExtendAll(const ExtendBatch& b) {
+  const size_t n = b.pcr.size();
+  const size_t nbanks = banks.size();
+  size_t i = 0;
+  while (i < n) {
+    std::vector<Digest>& reg = Reg(b.pcr[i]);
+    if (targets.empty()) {
+      // A run of entries on one register: one chain call per bank.
+      size_t j = i + 1;
+      while (j < n && b.pcr[j] == b.pcr[i]) ++j;
+      for (size_t k = 0; k < nbanks; ++k) {
+        crypto::ExtendChain(&reg[k], std::span<const Digest>(b.values[k]).subspan(i, j - i));
+      }
+      extended_entries += j - i;
+      i = j;
+      continue;
+    }
+    for (size_t k = 0; k < nbanks; ++k) {
+      crypto::ExtendChain(&reg[k], std::span<const Digest>(&b.values[k][i], 1));
+    }
+    ++extended_entries;
+    for (const Target& t : targets) {
+      PrefixMatch& pm = prefix_state[t.result];
+      if (!pm.found && t.index == b.pcr[i] && reg[t.slot] == t.value) {
+        pm.found = true;
+        pm.matched_entries = extended_entries;
+      }
+    }
+    ++i;
+  }
+}
 
 ImaReplayer::ImaReplayer(ImaReplayOptions options, std::unique_ptr<TemplateHasher> hasher)
     : impl_(std::make_unique<Impl>()) {
@@ -162,6 +213,9 @@ ImaReplayer::ImaReplayer(ImaReplayOptions options, std::unique_ptr<TemplateHashe
   m.opt = std::move(options);
   m.hasher = hasher ? std::move(hasher) : MakeBatchTemplateHasher();
   m.prefix = m.opt.register_kind == ImaRegisterKind::kRtmr ? "rtmr" : "pcr";
+  const int threads = m.opt.num_threads > 0 ? m.opt.num_threads : crypto::DefaultThreadCount();
+  m.hash_stage = std::make_unique<crypto::OrderedWorker>(threads > 1);
+  m.extender = std::make_unique<crypto::OrderedWorker>(threads > 1);
   m.banks = m.opt.banks;
   if (m.banks.empty()) {
     if (m.opt.register_kind == ImaRegisterKind::kRtmr) {
@@ -194,14 +248,13 @@ ImaReplayer::ImaReplayer(ImaReplayOptions options, std::unique_ptr<TemplateHashe
       m.res.prefix.push_back(pm);
     }
   }
-  m.prefix_found.assign(m.targets.size(), false);
-  m.prefix_matched.assign(m.targets.size(), 0);
-  for (HashAlg b : m.banks) m.ff.push_back(Digest::Filled(b, 0xFF));
-  int threads = m.opt.threads > 0 ? m.opt.threads : crypto::DefaultThreadCount();
-  m.worker = std::make_unique<crypto::OrderedWorker>(threads >= 2);
+  m.prefix_state = m.res.prefix;
 }
 
-ImaReplayer::~ImaReplayer() = default;
+ImaReplayer::~ImaReplayer() {
+  if (impl_ && impl_->hash_stage) impl_->hash_stage->Wait();
+  if (impl_ && impl_->extender) impl_->extender->Wait();
+}
 
 void ImaReplayer::Impl::CheckBootAggregate(const ima::Entry& e) {
   Status st = ima::DecodeTemplateDataInto(e.template_name, e.template_data,
@@ -297,101 +350,92 @@ void ImaReplayer::Impl::CheckBootAggregate(const ima::Entry& e) {
   return finish(CheckStatus::kMismatch);
 }
 
+void ImaReplayer::Impl::HashStage(HashJob& job) {
+  const std::vector<ima::Entry>& entries = job.entries;
+  // 1. Independent work: every template hash of the batch, per algorithm.
+  datas.resize(entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) datas[i] = entries[i].template_data;
+  for (size_t s = 0; s < hash_algs.size(); ++s) {
+    computed[s].resize(entries.size());
+    hasher->HashBatch(hash_algs[s], datas, computed[s]);
+  }
+  // 2. Checks in list order; the values to extend go to the extend stage.
+  const size_t nbanks = banks.size();
+  auto batch = std::make_shared<ExtendBatch>();
+  batch->pcr.resize(entries.size());
+  batch->values.resize(nbanks);
+  for (size_t b = 0; b < nbanks; ++b) {
+    if (b == listed_slot) {
+      batch->values[b].resize(entries.size());
+    } else {
+      batch->values[b].swap(computed[b]);  // a bank's own hash is what it extends
+    }
+  }
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const ima::Entry& e = entries[i];
+    batch->pcr[i] = e.pcr;
+    if (e.violation()) {
+      for (size_t b = 0; b < nbanks; ++b) batch->values[b][i] = Digest::Filled(banks[b], 0xFF);
+    } else {
+      const Digest& c = computed[listed_slot][i];  // never handed to the batch
+      if (c == e.listed_hash) {
+        ++res.hashes_verified;
+      } else {
+        ++res.hashes_mismatched;
+        Finding(e, "template_hash_mismatch",
+                "listed " + ToHex(e.listed_hash.span()) + ", template data hashes to " +
+                    ToHex(c.span()));
+      }
+      if (listed_slot < nbanks) batch->values[listed_slot][i] = e.listed_hash;
+    }
+    if (Contains(e.template_data, kBootAggregate)) CheckBootAggregate(e);
+  }
+  extender->Submit([this, batch] { ExtendAll(*batch); });
+}
+
 Status ImaReplayer::AddBatch(std::span<const ima::Entry> entries) {
   Impl& m = *impl_;
   if (entries.empty()) return Status::Ok();
   if (!m.algs_ready) CCV_RETURN_IF_ERROR(m.PrepareAlgs(entries[0].listed_hash.alg));
   const HashAlg listed = m.hash_algs[m.listed_slot];
-  const size_t n = entries.size();
-  // 1. Independent work: every template hash of the batch, per algorithm.
-  m.datas.resize(n);
-  for (size_t i = 0; i < n; ++i) {
-    if (entries[i].listed_hash.alg != listed) {
-      return ParseError(ErrorCode::kBadValue, entries[i].offset, "template_hash",
+  // Counts here; the entries, with their template names and data copied (the
+  // reader reuses its buffers for the next batch), go to the hash stage.
+  size_t copy_len = 0;
+  for (const ima::Entry& e : entries) {
+    if (e.listed_hash.alg != listed) {
+      return ParseError(ErrorCode::kBadValue, e.offset, "template_hash",
                         "listed template hash algorithm changes within the list");
     }
-    m.datas[i] = entries[i].template_data;
+    copy_len += e.template_name.size() + e.template_data.size();
   }
-  for (size_t s = 0; s < m.hash_algs.size(); ++s) {
-    m.computed[s].resize(n);
-    m.hasher->HashBatch(m.hash_algs[s], m.datas, m.computed[s]);
-  }
-  // 2. Per entry: hash checks, counts and boot_aggregate here; the value each
-  // bank is extended with goes to the extend stage (entries alias the
-  // reader's buffer, so the stage gets its own copy).
-  const size_t nbanks = m.banks.size();
-  auto batch = std::make_shared<Impl::ExtendBatch>();
-  batch->first_entry = m.res.entries;
-  batch->pcr.resize(n);
-  batch->values.resize(n * nbanks);  // bank-major: values[b * n + i]
-  for (size_t i = 0; i < n; ++i) {
-    const ima::Entry& e = entries[i];
-    batch->pcr[i] = e.pcr;
+  auto job = std::make_shared<Impl::HashJob>();
+  job->storage.resize(copy_len);
+  job->entries.assign(entries.begin(), entries.end());
+  uint8_t* at = job->storage.data();
+  for (ima::Entry& e : job->entries) {
     if (e.template_name != m.last_template) {
       m.FlushTemplateCount();
       m.last_template.assign(e.template_name);
     }
     ++m.last_template_count;
     ++m.res.entries;
-    if (e.violation()) {
-      ++m.res.violations;
-      for (size_t b = 0; b < nbanks; ++b) batch->values[b * n + i] = m.ff[b];
-    } else {
-      const Digest& c = m.computed[m.listed_slot][i];
-      if (c == e.listed_hash) {
-        ++m.res.hashes_verified;
-      } else {
-        ++m.res.hashes_mismatched;
-        m.Finding(e, "template_hash_mismatch",
-                  "listed " + ToHex(e.listed_hash.span()) + ", template data hashes to " +
-                      ToHex(c.span()));
-      }
-      for (size_t b = 0; b < nbanks; ++b) {
-        batch->values[b * n + i] = b == m.listed_slot ? e.listed_hash : m.computed[b][i];
-      }
-    }
-    if (Contains(e.template_data, kBootAggregate)) m.CheckBootAggregate(e);
+    if (e.violation()) ++m.res.violations;
+    const size_t name_len = e.template_name.size(), data_len = e.template_data.size();
+    if (name_len > 0) std::memcpy(at, e.template_name.data(), name_len);
+    e.template_name = std::string_view(reinterpret_cast<const char*>(at), name_len);
+    at += name_len;
+    if (data_len > 0) std::memcpy(at, e.template_data.data(), data_len);
+    e.template_data = Bytes(at, data_len);
+    at += data_len;
   }
-  // 3. The serial extend chains, on the worker thread when there is one.
-  Impl* impl = &m;
-  m.worker->Submit([impl, batch] { impl->Extend(*batch); });
+  m.hash_stage->Submit([&m, job] { m.HashStage(*job); });
   return Status::Ok();
-}
-
-void ImaReplayer::Impl::Extend(const ExtendBatch& batch) {
-  const size_t n = batch.pcr.size();
-  const size_t nbanks = banks.size();
-  size_t i = 0;
-  while (i < n) {
-    // A run of entries on one register.
-    size_t j = i + 1;
-    while (j < n && batch.pcr[j] == batch.pcr[i]) ++j;
-    std::vector<Digest>& reg = Reg(batch.pcr[i]);
-    if (targets.empty()) {
-      for (size_t b = 0; b < nbanks; ++b) {
-        crypto::ExtendChain(&reg[b], std::span<const Digest>(&batch.values[b * n + i], j - i));
-      }
-    } else {
-      for (size_t k = i; k < j; ++k) {
-        for (size_t b = 0; b < nbanks; ++b) {
-          crypto::ExtendChain(&reg[b], std::span<const Digest>(&batch.values[b * n + k], 1));
-        }
-        for (size_t t = 0; t < targets.size(); ++t) {
-          const Target& tg = targets[t];
-          if (!prefix_found[t] && tg.index == batch.pcr[k] && reg[tg.slot] == tg.value) {
-            prefix_found[t] = true;
-            prefix_matched[t] = batch.first_entry + k + 1;
-          }
-        }
-      }
-    }
-    i = j;
-  }
 }
 
 ImaReplayResult ImaReplayer::Finish() {
   Impl& m = *impl_;
-  m.worker->Wait();
+  m.hash_stage->Wait();  // it submits to the extend stage: drain it first
+  m.extender->Wait();
   m.FlushTemplateCount();
   ImaReplayResult r = m.res;
   for (const auto& [name, banks] : m.opt.initial.registers()) {
@@ -406,11 +450,7 @@ ImaReplayResult ImaReplayer::Finish() {
   r.prefix.clear();
   for (const Impl::Target& t : m.targets) {
     if (m.regs.count(t.index) == 0) continue;
-    PrefixMatch pm = m.res.prefix[t.result];
-    if (!pm.found && m.prefix_found[t.result]) {
-      pm.found = true;
-      pm.matched_entries = m.prefix_matched[t.result];
-    }
+    PrefixMatch pm = m.prefix_state[t.result];  // the extend stage's
     if (pm.found) pm.added_after = r.entries - pm.matched_entries;
     r.prefix.push_back(pm);
   }

@@ -3,12 +3,15 @@
 // violations, the boot_aggregate check and the search for the prefix of the
 // list that a quoted register covers (the log-after-quote race).
 //
-// Work is split as DESIGN §7 asks: template hashes of a batch are computed by
-// a TemplateHasher (independent messages, replaceable by a batched/SIMD
-// backend) and then the serial extend chains run over the batch.
+// Work is split as DESIGN §7 asks: AddBatch counts a batch and copies what
+// the later stages need; a hash stage computes its template hashes with a
+// TemplateHasher (batched, multi-buffer by default) and makes the checks in
+// list order; an extend stage runs the serial extend chains. With
+// num_threads > 1 the stages run on their own threads, overlapping with the
+// caller's parsing of the next batch; results are the same bit for bit.
 //
 // Thread safety: an ImaReplayer is not thread-safe. The TemplateHasher is
-// used from the thread that calls AddBatch.
+// used from one thread at a time (the hash stage's).
 #ifndef CCV_VERIFIER_REPLAY_IMA_REPLAY_H_
 #define CCV_VERIFIER_REPLAY_IMA_REPLAY_H_
 
@@ -23,6 +26,7 @@
 #include "parsers/core/hash_alg.h"
 #include "parsers/core/result.h"
 #include "parsers/ima_log.h"
+#include "verifier/crypto/batch_hash.h"
 #include "verifier/replay/register_set.h"
 
 namespace ccv::replay {
@@ -36,9 +40,9 @@ class TemplateHasher {
 };
 // The reference backend: OpenSSL, one message after another.
 std::unique_ptr<TemplateHasher> MakeOpenSslTemplateHasher();
-// The default: crypto::DefaultBatchHasher() (multi-buffer SIMD where the CPU
-// has it, chosen once per process; verifier/crypto/batch_hash.h).
-std::unique_ptr<TemplateHasher> MakeBatchTemplateHasher();
+// Batched hashing through `hasher` (not owned; nullptr: the process default,
+// crypto::DefaultBatchHasher()). The default of ImaReplayer.
+std::unique_ptr<TemplateHasher> MakeBatchTemplateHasher(crypto::BatchHasher* hasher = nullptr);
 
 // Which register an entry's index field names.
 enum class ImaRegisterKind : uint8_t {
@@ -64,10 +68,10 @@ struct ImaReplayOptions {
   ima::Endian endian = ima::Endian::kLittle;
   // Most per-entry findings kept (counts are always complete).
   size_t max_findings = 100;
-  // 1: everything on the calling thread; 2 or more: the extend chains run on
-  // a second thread while the caller parses and hashes the next batch (same
-  // results). 0: crypto::DefaultThreadCount() (CCV_THREADS).
-  int threads = 0;
+  // Threads: 1 extends on the calling thread; 2 or more extend on a second
+  // thread while the caller parses and hashes the next batch. 0: the process
+  // default (crypto::DefaultThreadCount()). Results do not depend on it.
+  int num_threads = 0;
 };
 
 struct ImaFinding {

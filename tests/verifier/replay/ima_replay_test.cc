@@ -382,7 +382,7 @@ TEST(ImaReplayThreadsTest, OneAndTwoThreadsAgree) {
     std::vector<ImaReplayResult> results;
     for (int threads : {1, 2}) {
       ImaReplayOptions opt;
-      opt.threads = threads;
+      opt.num_threads = threads;
       if (with_targets) opt.quoted.Set("pcr10", RefReplay(first, HashAlg::kSha256, 10));
       ima::ReadOptions ro;
       ro.format = ima::LogFormat::kBinary;
