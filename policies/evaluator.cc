@@ -256,7 +256,6 @@ class Evaluator {
   bool EventMatches(const EventRule& r, const EventFact& e) const {
     if (r.log && e.log != *r.log) return false;
     if (r.reg && e.reg != *r.reg) return false;
-    if (r.type_name && e.type_name != *r.type_name) return false;
     if (r.type && e.type != *r.type) return false;
     if (r.index && e.index != *r.index) return false;
     if (r.text_prefix && e.text.rfind(*r.text_prefix, 0) != 0) return false;

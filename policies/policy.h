@@ -82,8 +82,8 @@ struct EventRule {
   // match
   std::optional<std::string> log;       // "ccel", "tpm", "cel"
   std::optional<std::string> reg;       // "rtmr2", "pcr4"
-  std::optional<std::string> type_name; // "EV_IPL"
-  std::optional<uint32_t> type;         // numeric type
+  std::optional<std::string> type_name; // "EV_IPL", as written
+  std::optional<uint32_t> type;         // its number, or the number written
   std::optional<uint64_t> nth;          // n-th match (0-based)
   std::optional<uint64_t> index;        // record number in its log
   std::optional<std::string> text_prefix, text_contains;
