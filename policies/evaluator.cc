@@ -14,7 +14,7 @@ constexpr size_t kMaxPointers = 100;  // evidence_all cap
 constexpr size_t kMaxListed = 10;     // items spelled out in `actual`
 // std::regex matches recursively: its stack use grows with the input, and
 // evidence text is untrusted. Regexes see at most this many bytes.
-constexpr size_t kMaxRegexInput = 4096;
+constexpr size_t kMaxRegexInput = 2048;
 
 bool RegexSearch(const std::string& text, const std::regex& re) {
   if (text.size() <= kMaxRegexInput) return std::regex_search(text, re);

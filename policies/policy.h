@@ -87,7 +87,7 @@ struct EventRule {
   std::optional<uint64_t> nth;          // n-th match (0-based)
   std::optional<uint64_t> index;        // record number in its log
   std::optional<std::string> text_prefix, text_contains;
-  std::optional<std::regex> text_regex;  // sees the first 4096 bytes of the text
+  std::optional<std::regex> text_regex;  // sees the first 2048 bytes of the text
   std::string text_regex_src;
   // expect
   std::optional<BytesMatcher> digest;
