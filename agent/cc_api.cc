@@ -1,7 +1,9 @@
 #include "agent/cc_api.h"
 
+#include <cstdlib>
+
+#include "agent/internal/digest.h"
 #include "parsers/core/hex.h"
-#include "verifier/crypto/digest.h"
 
 namespace ccv::agent {
 
@@ -11,16 +13,10 @@ Result<CcReplayResult> CcApi::ReplayCcEventlog(std::span<const CcEvent> events) 
 
 Result<CcReplayResult> ReplayCcEvents(std::span<const CcEvent> events) {
   CcReplayResult out;
-  crypto::Hasher hasher;
   for (size_t i = 0; i < events.size(); ++i) {
     const CcEvent& e = events[i];
     if (e.event_type == kEvNoAction || e.imr_index == kImrMrtd) continue;
     for (const Digest& d : e.digests) {
-      if (!crypto::HashAlgAvailable(d.alg)) {
-        return Status(ErrorCode::kUnsupported, "event " + std::to_string(i) + ": no " +
-                                                   std::string(HashAlgName(d.alg)) +
-                                                   " in this build");
-      }
       if (d.len != DigestLen(d.alg)) {
         return Status(ErrorCode::kBadLength,
                       "event " + std::to_string(i) + ": " + std::string(HashAlgName(d.alg)) +
@@ -30,12 +26,12 @@ Result<CcReplayResult> ReplayCcEvents(std::span<const CcEvent> events) {
       auto it = banks.find(d.alg);
       if (it == banks.end()) it = banks.emplace(d.alg, Digest::Zero(d.alg)).first;
       // An IMA violation (all-zero template hash) is extended as all 0xFF.
-      if (e.source == CcEventSource::kIma && AllBytesEqual(d.span(), 0)) {
-        Digest ff = Digest::Filled(d.alg, 0xFF);
-        hasher.Extend(&it->second, ff.span());
-      } else {
-        hasher.Extend(&it->second, d.span());
-      }
+      Digest ff = Digest::Filled(d.alg, 0xFF);
+      bool violation = e.source == CcEventSource::kIma && AllBytesEqual(d.span(), 0);
+      Result<Digest> next =
+          internal::HashParts(d.alg, {it->second.span(), violation ? ff.span() : d.span()});
+      if (!next.ok()) return next.status().WithContext("event " + std::to_string(i));
+      it->second = *next;
     }
   }
   return out;
@@ -43,13 +39,11 @@ Result<CcReplayResult> ReplayCcEvents(std::span<const CcEvent> events) {
 
 std::array<uint8_t, 64> ReportDataFor(std::span<const uint8_t> nonce,
                                       std::span<const uint8_t> data) {
-  crypto::Hasher h;
-  h.Init(HashAlg::kSha512);
-  h.Update(nonce);
-  h.Update(data);
-  Digest d = h.Final();
+  // SHA-512 is in every libcrypto; a failure here is a broken library.
+  Result<Digest> d = internal::HashParts(HashAlg::kSha512, {nonce, data});
+  if (!d.ok()) std::abort();
   std::array<uint8_t, 64> out{};
-  std::copy(d.bytes.begin(), d.bytes.begin() + 64, out.begin());
+  std::copy(d->bytes.begin(), d->bytes.begin() + 64, out.begin());
   return out;
 }
 

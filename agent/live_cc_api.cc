@@ -4,6 +4,7 @@
 
 #include "agent/cc_eventlog.h"
 #include "agent/collector.h"
+#include "agent/configfs_tsm.h"
 #include "agent/internal/fs_util.h"
 #include "agent/tdx_guest.h"
 #include "parsers/core/file_io.h"
@@ -43,14 +44,24 @@ Result<Digest> LiveCcApi::GetCcMeasurement(uint32_t index, HashAlg alg) {
     std::copy(v.begin(), v.end(), d.bytes.begin());
     return d;
   }
-  // 2. and 3.: a TDREPORT, or the TD report body of a quote.
-  Result<CcReport> report = GetCcReport({}, {});
-  if (!report.ok()) return report.status();
-  if (report->kind == CcReport::Kind::kTdReport) {
-    CCV_ASSIGN_OR_RETURN(parsers::TdReport td, parsers::ParseTdReport(report->bytes));
-    return FromMeasurement(td.rtmr[index]);
+  // 2. The TDREPORT: local, no quote service involved.
+  Result<std::vector<uint8_t>> td =
+      GetTdReport(paths_.Resolve(kTdxGuestDevice), {}, paths_.is_fake());
+  if (td.ok()) {
+    CCV_ASSIGN_OR_RETURN(parsers::TdReport report, parsers::ParseTdReport(*td));
+    return FromMeasurement(report.rtmr[index]);
   }
-  CCV_ASSIGN_OR_RETURN(parsers::Quote q, parsers::ParseQuote(report->bytes));
+  if (td.status().code() != ErrorCode::kNotFound) return td.status();
+  // 3. The TD report body of a fresh quote.
+  Evidence e;
+  e.report_data = ReportDataFor({}, {});
+  Result<TsmReport> tsm = GetTsmReport(paths_.Resolve(kTsmReportDir), e.report_data);
+  if (!tsm.ok()) {
+    return Status(ErrorCode::kNotFound, "no RTMR source: no measurement registers in sysfs, " +
+                                            td.status().ToString() + "; " +
+                                            tsm.status().ToString());
+  }
+  CCV_ASSIGN_OR_RETURN(parsers::Quote q, parsers::ParseQuote(tsm->outblob));
   if (!q.td_body) return Status(ErrorCode::kBadValue, "the quote is not a TDX quote");
   return FromMeasurement(q.td_body->rtmr[index]);
 }

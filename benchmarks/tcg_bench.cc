@@ -15,6 +15,7 @@
 #include "parsers/event_types.h"
 #include "parsers/tcg_event_log.h"
 #include "parsers/uefi_event.h"
+#include "verifier/crypto/batch_hash.h"
 #include "verifier/crypto/digest.h"
 #include "verifier/replay/tcg_replay.h"
 
@@ -128,11 +129,14 @@ void BM_DecodeEventData(benchmark::State& state, std::vector<HashAlg> banks) {
   state.SetItemsProcessed(int64_t(state.iterations()) * state.range(0));
 }
 
+// Arg 1: threads (1: everything on this thread; 2: extends on a worker, so
+// the CPU column shows this thread's share only).
 void BM_ReplayTcg2(benchmark::State& state, std::vector<HashAlg> banks, bool check_digests) {
   Log log = MakeLog(size_t(state.range(0)), banks);
   {
     ccv::parsers::ChunkedSource src(log.bytes);
-    auto r = ccv::replay::ReplayTcgLog(&src, ccv::replay::RegisterSpace::kTpmPcr);
+    auto r = ccv::replay::ReplayTcgLog(&src, ccv::replay::RegisterSpace::kTpmPcr,
+                                       ccv::replay::ReplayOptions{.threads = int(state.range(1))});
     if (!r.ok() || !Matches(log, r->registers)) {
       state.SkipWithError("replay disagrees with the reference extend loop");
       return;
@@ -140,8 +144,9 @@ void BM_ReplayTcg2(benchmark::State& state, std::vector<HashAlg> banks, bool che
   }
   for (auto _ : state) {
     ccv::parsers::ChunkedSource src(log.bytes);
-    auto r = ccv::replay::ReplayTcgLog(&src, ccv::replay::RegisterSpace::kTpmPcr,
-                                       ccv::replay::ReplayOptions{.check_digests = check_digests});
+    auto r = ccv::replay::ReplayTcgLog(
+        &src, ccv::replay::RegisterSpace::kTpmPcr,
+        ccv::replay::ReplayOptions{.check_digests = check_digests, .threads = int(state.range(1))});
     benchmark::DoNotOptimize(r.ok());
   }
   state.SetItemsProcessed(int64_t(state.iterations()) * state.range(0));
@@ -151,11 +156,21 @@ void BM_ReplayTcg2(benchmark::State& state, std::vector<HashAlg> banks, bool che
 BENCHMARK_CAPTURE(BM_ParseTcg2, sha256, kSha256)->Arg(100000)->ArgName("events");
 BENCHMARK_CAPTURE(BM_ParseTcg2, sha1_sha256_sha384, kThreeBanks)->Arg(100000)->ArgName("events");
 BENCHMARK_CAPTURE(BM_DecodeEventData, sha1_sha256_sha384, kThreeBanks)->Arg(100000)->ArgName("events");
-BENCHMARK_CAPTURE(BM_ReplayTcg2, sha256_checked, kSha256, true)->Arg(100000)->ArgName("events");
-BENCHMARK_CAPTURE(BM_ReplayTcg2, sha384_checked, kSha384, true)->Arg(100000)->ArgName("events");
-BENCHMARK_CAPTURE(BM_ReplayTcg2, three_banks_unchecked, kThreeBanks, false)->Arg(100000)->ArgName("events");
-BENCHMARK_CAPTURE(BM_ReplayTcg2, three_banks_checked, kThreeBanks, true)->Arg(100000)->ArgName("events");
+BENCHMARK_CAPTURE(BM_ReplayTcg2, sha256_checked, kSha256, true)
+    ->ArgsProduct({{100000}, {1, 2}})->ArgNames({"events", "threads"})->UseRealTime();
+BENCHMARK_CAPTURE(BM_ReplayTcg2, sha384_checked, kSha384, true)
+    ->ArgsProduct({{100000}, {1, 2}})->ArgNames({"events", "threads"})->UseRealTime();
+BENCHMARK_CAPTURE(BM_ReplayTcg2, three_banks_unchecked, kThreeBanks, false)
+    ->ArgsProduct({{100000}, {1, 2}})->ArgNames({"events", "threads"})->UseRealTime();
+BENCHMARK_CAPTURE(BM_ReplayTcg2, three_banks_checked, kThreeBanks, true)
+    ->ArgsProduct({{100000}, {1, 2}})->ArgNames({"events", "threads"})->UseRealTime();
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  benchmark::AddCustomContext("batch_hash_backend", ccv::crypto::BackendDescription());
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,6 +1,7 @@
 #include "parsers/cel.h"
 
 #include <array>
+#include <cctype>
 #include <string>
 
 #include <rapidjson/document.h>
@@ -125,10 +126,16 @@ Status JsonError(size_t i, const std::string& member, std::string msg) {
       .WithField("records[" + std::to_string(i) + "]" + (member.empty() ? "" : "." + member));
 }
 
+// Hex (as libcel writes it), else base64.
 Result<std::vector<uint8_t>> JsonBytes(const rapidjson::Value& v, size_t i, const char* member) {
-  if (!v.IsString()) return JsonError(i, member, "expected a base64 string");
-  auto b = Base64Decode(std::string_view(v.GetString(), v.GetStringLength()));
-  if (!b) return JsonError(i, member, "not base64");
+  if (!v.IsString()) return JsonError(i, member, "expected a hex string");
+  std::string_view s(v.GetString(), v.GetStringLength());
+  if (s.size() % 2 == 0) {
+    std::vector<uint8_t> out(s.size() / 2);
+    if (DecodeHexInto(s, out)) return out;
+  }
+  auto b = Base64Decode(s);
+  if (!b) return JsonError(i, member, "neither hex nor base64");
   return *b;
 }
 
@@ -251,9 +258,11 @@ Result<std::vector<Record>> ParseTlv(Bytes data) {
   return out;
 }
 
-Result<std::vector<Record>> ParseJson(std::string_view text) {
+Result<std::vector<Record>> ParseJson(std::string_view text, const JsonOptions& options) {
   rapidjson::Document doc;
-  doc.Parse(text.data(), text.size());
+  // Iterative: nesting depth costs heap, not stack (a deep "[[[[..." would
+  // overflow the recursive parser).
+  doc.Parse<rapidjson::kParseIterativeFlag>(text.data(), text.size());
   if (doc.HasParseError()) {
     return ParseError(ErrorCode::kBadValue, doc.GetErrorOffset(), "json",
                       rapidjson::GetParseError_En(doc.GetParseError()));
@@ -304,10 +313,15 @@ Result<std::vector<Record>> ParseJson(std::string_view text) {
       const rapidjson::Value& d = dit->value[k];
       std::string m = "digests[" + std::to_string(k) + "]";
       if (!d.IsObject() || !d.HasMember("hashAlg") || !d.HasMember("digest") ||
-          !d["hashAlg"].IsString() || !d["digest"].IsString()) {
+          !(d["hashAlg"].IsString() || d["hashAlg"].IsUint()) || !d["digest"].IsString()) {
         return JsonError(i, m, "expected {\"hashAlg\", \"digest\"}");
       }
-      std::optional<HashAlg> alg = HashAlgFromName(d["hashAlg"].GetString());
+      std::optional<HashAlg> alg =
+          d["hashAlg"].IsUint()
+              ? (d["hashAlg"].GetUint() <= 0xFFFF
+                     ? HashAlgFromTpmAlgId(uint16_t(d["hashAlg"].GetUint()))
+                     : std::nullopt)
+              : HashAlgFromName(d["hashAlg"].GetString());
       if (!alg) return JsonError(i, m + ".hashAlg", "unknown hash algorithm");
       Digest dg = Digest::Zero(*alg);
       std::string_view hex(d["digest"].GetString(), d["digest"].GetStringLength());
@@ -343,10 +357,24 @@ Result<std::vector<Record>> ParseJson(std::string_view text) {
         }
         const rapidjson::Value& c = content->value;
         if (rec.content_type == kContentPcClientStd) {
-          if (!c.HasMember("event_type") || !c["event_type"].IsUint()) {
+          if (!c.HasMember("event_type")) {
+            return JsonError(i, "content.event_type", "missing");
+          }
+          const rapidjson::Value& et = c["event_type"];
+          if (et.IsUint()) {
+            rec.event_type = et.GetUint();
+          } else if (et.IsString() && options.event_type_from_name) {
+            std::string name(et.GetString(), et.GetStringLength());
+            std::optional<uint32_t> t = options.event_type_from_name(name);
+            if (!t) {
+              for (char& ch : name) ch = char(std::toupper(static_cast<unsigned char>(ch)));
+              t = options.event_type_from_name(name);
+            }
+            if (!t) return JsonError(i, "content.event_type", "unknown event type name");
+            rec.event_type = *t;
+          } else {
             return JsonError(i, "content.event_type", "expected an unsigned integer");
           }
-          rec.event_type = c["event_type"].GetUint();
           if (!c.HasMember("event_data")) return JsonError(i, "content.event_data", "missing");
           CCV_ASSIGN_OR_RETURN(rec.event_data, JsonBytes(c["event_data"], i, "content.event_data"));
         } else {
@@ -460,17 +488,17 @@ std::string WriteJson(const std::vector<Record>& records) {
         w.Key("event_type");
         w.Uint(r.event_type);
         w.Key("event_data");
-        w.String(Base64Encode(r.event_data).c_str());
+        w.String(ToHex(r.event_data).c_str());
         w.EndObject();
       } else if (r.content_type == kContentImaTemplate) {
         w.StartObject();
         w.Key("template_name");
         w.String(r.template_name.c_str(), rapidjson::SizeType(r.template_name.size()));
         w.Key("template_data");
-        w.String(Base64Encode(r.template_data).c_str());
+        w.String(ToHex(r.template_data).c_str());
         w.EndObject();
       } else {
-        w.String(Base64Encode(r.content).c_str());
+        w.String(ToHex(r.content).c_str());
       }
     }
     w.EndObject();

@@ -4,13 +4,16 @@
 //   {"recnum": N, "pcr": N | "nv_index": N | "ccmr": N,
 //    "digests": [{"hashAlg": "sha256", "digest": "<hex>"}],
 //    "content_type": "pcclient_std" | "ima_template" | N,
-//    "content": {"event_type": N, "event_data": "<base64>"} |
-//               {"template_name": "...", "template_data": "<base64>"} | "<base64 raw>"}
+//    "content": {"event_type": N, "event_data": "<hex>"} |
+//               {"template_name": "...", "template_data": "<hex>"} | "<hex raw>"}
+// as libcel (whooo/libcel) writes it: data in hex, hashAlg and event_type as
+// names or numbers. Reading also takes base64 data where it is not hex.
 // Records own their bytes. Thread safety: value types and pure functions.
 #ifndef CCV_PARSERS_CEL_H_
 #define CCV_PARSERS_CEL_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,8 +50,13 @@ struct Record {
 // kBadValue (a record without RECNUM first, without an index or digests, an
 // unknown digest algorithm or a digest of the wrong size), kLimitExceeded.
 Result<std::vector<Record>> ParseTlv(Bytes data);
+struct JsonOptions {
+  // Resolves an event_type given as a name ("EV_NO_ACTION", also lowercase);
+  // unset: only numbers are accepted.
+  std::function<std::optional<uint32_t>(std::string_view)> event_type_from_name;
+};
 // Parses CEL-JSON. Errors: kBadValue naming the record index and member.
-Result<std::vector<Record>> ParseJson(std::string_view text);
+Result<std::vector<Record>> ParseJson(std::string_view text, const JsonOptions& options = {});
 
 enum class Encoding : uint8_t { kTlv, kJson };
 // TLV if the input starts with a RECNUM TLV of 1..8 bytes, an index TLV and a

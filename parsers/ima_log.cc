@@ -185,67 +185,73 @@ Status LogReader::DetectBinaryHashLen() {
 
 Status LogReader::ParseBinary(Entry* e, bool* need_more) {
   const Endian en = options_.endian;
+  // All bytes buffered from the entry on; `pos` advances over it only after
+  // each length check (a Status is built only on failure).
   ByteReader r(Bytes(buf_.data() + begin_, end_ - begin_), buf_file_offset_ + begin_);
+  const Bytes in = r.Rest();
+  const uint64_t base = r.Offset();
+  size_t pos = 0;
   // A short read is an error only at the end of the input.
-  auto want = [&](size_t n, std::string_view field) -> Status {
-    if (r.Remaining() >= n) return Status::Ok();
+  auto short_read = [&](size_t n, std::string_view field) -> Status {
     if (!eof_) {
       *need_more = true;
       return Status::Ok();
     }
-    return r.Truncated(n, field);
+    return ParseError(ErrorCode::kTruncated, base + pos, field,
+                      "expected " + std::to_string(n) + " bytes, " +
+                          std::to_string(in.size() - pos) + " left");
   };
-#define CCV_IMA_WANT(n, field)                 \
-  do {                                         \
-    CCV_RETURN_IF_ERROR(want((n), (field)));   \
-    if (*need_more) return Status::Ok();       \
+#define CCV_IMA_WANT(n, field)                                 \
+  do {                                                         \
+    if (in.size() - pos < (n)) return short_read((n), (field)); \
   } while (0)
 
-  e->offset = r.Offset();
+  e->offset = base;
   CCV_IMA_WANT(4, "pcr");
   if (!listed_alg_) CCV_RETURN_IF_ERROR(DetectBinaryHashLen());
   const size_t hash_len = DigestLen(*listed_alg_);
-  e->pcr = LoadU32(r.Rest().data(), en);
-  (void)r.Skip(4, "pcr");
+  e->pcr = LoadU32(in.data(), en);
+  pos += 4;
   CCV_IMA_WANT(hash_len, "template_hash");
   e->listed_hash = Digest::Zero(*listed_alg_);
-  std::memcpy(e->listed_hash.bytes.data(), r.Rest().data(), hash_len);
-  (void)r.Skip(hash_len, "template_hash");
+  std::memcpy(e->listed_hash.bytes.data(), in.data() + pos, hash_len);
+  pos += hash_len;
   CCV_IMA_WANT(4, "template_name_len");
-  uint32_t name_len = LoadU32(r.Rest().data(), en);
+  uint32_t name_len = LoadU32(in.data() + pos, en);
   if (name_len == 0 || name_len > kMaxTemplateNameLen) {
-    return r.Error(ErrorCode::kBadLength, "template_name_len",
-                   "template name length " + std::to_string(name_len) + ", expected 1.." +
-                       std::to_string(kMaxTemplateNameLen));
+    return ParseError(ErrorCode::kBadLength, base + pos, "template_name_len",
+                      "template name length " + std::to_string(name_len) + ", expected 1.." +
+                          std::to_string(kMaxTemplateNameLen));
   }
-  (void)r.Skip(4, "template_name_len");
+  pos += 4;
   CCV_IMA_WANT(name_len, "template_name");
-  e->template_name = AsChars(r.Rest().first(name_len));
+  e->template_name = AsChars(in.subspan(pos, name_len));
   if (!Printable(e->template_name)) {
-    return r.Error(ErrorCode::kBadValue, "template_name", "template name is not printable ASCII");
+    return ParseError(ErrorCode::kBadValue, base + pos, "template_name",
+                      "template name is not printable ASCII");
   }
-  (void)r.Skip(name_len, "template_name");
+  pos += name_len;
   e->desc = FindTemplate(e->template_name);
 
   if (e->desc != nullptr && e->desc->legacy_ima()) {
     // "ima": 20-byte digest, u32 name length, name without NUL (ima_fs.c
     // IMA_SHOW_BINARY_NO_FIELD_LEN / IMA_SHOW_BINARY_OLD_STRING_FMT).
     CCV_IMA_WANT(kLegacyDigestLen + 4, "template_data");
-    e->template_data_offset = r.Offset();
-    Bytes digest = r.Rest().first(kLegacyDigestLen);
-    (void)r.Skip(kLegacyDigestLen, "d");
-    uint32_t len = LoadU32(r.Rest().data(), en);
+    e->template_data_offset = base + pos;
+    Bytes digest = in.subspan(pos, kLegacyDigestLen);
+    pos += kLegacyDigestLen;
+    uint32_t len = LoadU32(in.data() + pos, en);
     if (len > kLegacyNameMaxLen) {
-      return r.Error(ErrorCode::kBadLength, "n",
-                     "legacy name length " + std::to_string(len) + ", at most 255");
+      return ParseError(ErrorCode::kBadLength, base + pos, "n",
+                        "legacy name length " + std::to_string(len) + ", at most 255");
     }
-    (void)r.Skip(4, "n");
+    pos += 4;
     CCV_IMA_WANT(len, "n");
-    Bytes name = r.Rest().first(len);
+    Bytes name = in.subspan(pos, len);
     if (std::memchr(name.data(), 0, name.size()) != nullptr) {
-      return r.Error(ErrorCode::kBadValue, "n", "NUL inside legacy name");
+      return ParseError(ErrorCode::kBadValue, base + pos, "n", "NUL inside legacy name");
     }
-    (void)r.Skip(len, "n");
+    pos += len;
     size_t at = arena_.size();
     arena_.resize(at + kLegacyHashInputLen, 0);
     std::memcpy(arena_.data() + at, digest.data(), digest.size());
@@ -253,22 +259,23 @@ Status LogReader::ParseBinary(Entry* e, bool* need_more) {
     e->template_data = Bytes(arena_.data() + at, kLegacyHashInputLen);
   } else {
     CCV_IMA_WANT(4, "template_data_len");
-    uint32_t len = LoadU32(r.Rest().data(), en);
+    uint32_t len = LoadU32(in.data() + pos, en);
     if (len > kMaxTemplateDataLen) {
-      return r.Error(ErrorCode::kBadLength, "template_data_len",
-                     "template data length " + std::to_string(len) + " exceeds " +
-                         std::to_string(kMaxTemplateDataLen));
+      return ParseError(ErrorCode::kBadLength, base + pos, "template_data_len",
+                        "template data length " + std::to_string(len) + " exceeds " +
+                            std::to_string(kMaxTemplateDataLen));
     }
-    (void)r.Skip(4, "template_data_len");
+    pos += 4;
     CCV_IMA_WANT(len, "template_data");
-    e->template_data_offset = r.Offset();
-    e->template_data = r.Rest().first(len);
-    (void)r.Skip(len, "template_data");
+    e->template_data_offset = base + pos;
+    e->template_data = in.subspan(pos, len);
+    pos += len;
     CCV_RETURN_IF_ERROR(DecodeTemplateDataInto(e->template_name, e->template_data,
                                                e->template_data_offset, en, &fields_));
   }
 #undef CCV_IMA_WANT
-  begin_ += r.Position();
+  CCV_RETURN_IF_ERROR(r.Skip(pos, "entry"));
+  begin_ += pos;
   return Status::Ok();
 }
 

@@ -21,6 +21,7 @@
 
 #include "parsers/core/byte_reader.h"
 #include "parsers/core/hash_alg.h"
+#include "parsers/core/hex.h"
 #include "parsers/core/result.h"
 #include "parsers/ima_template.h"
 
@@ -62,13 +63,8 @@ struct Entry {
   Bytes template_data;
   uint64_t template_data_offset = 0;  // binary: offset of the data in the file
   const TemplateDesc* desc = nullptr;  // nullptr: a template we do not know
-  bool violation() const { return AllZero(listed_hash.span()); }
-
- private:
-  static bool AllZero(std::span<const uint8_t> b) {
-    for (uint8_t x : b) if (x != 0) return false;
-    return true;
-  }
+  // An all-zero listed template hash marks a violation (DESIGN §2).
+  bool violation() const { return AllBytesEqual(listed_hash.span(), 0); }
 };
 
 class LogReader {

@@ -180,12 +180,14 @@ Status TcgEventReader::ReadEvent1() {
   uint32_t size = LoadU32Le(w.data() + 28);
   uint64_t total = fmt::kPcrEventHeaderLen + uint64_t(size);
   if (w.size() < total) {
+    // With the input size known, a short input is reported as such before
+    // the streaming limit applies, so memory and streamed reads agree.
     std::optional<uint64_t> all = src_->TotalSize();
-    uint64_t have = (all ? *all - at : w.size()) - fmt::kPcrEventHeaderLen;
     if (all && *all - at < total) {
       return ParseError(ErrorCode::kTruncated, at + 28, "event_size",
                         "event size " + std::to_string(size) + " exceeds the " +
-                            std::to_string(have) + " bytes left");
+                            std::to_string(*all - at - fmt::kPcrEventHeaderLen) +
+                            " bytes left");
     }
     if (total > fmt::kMaxStreamedRecordLen) {
       return ParseError(ErrorCode::kLimitExceeded, at + 28, "event_size",

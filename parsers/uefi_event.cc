@@ -49,6 +49,12 @@ constexpr KnownGuid kKnownGuids[] = {
     {"4a67b082-0a4c-41cf-b6c7-440b29bb8c4f", "LOADER_INTERFACE (systemd-boot)"},
     {"1428f772-b64a-441e-b8c3-9ebdd7f893c7", "QEMU_KERNEL_LOADER_FS_MEDIA"},
     {"77fa9abd-0359-4d32-bd60-28f4e78f784b", "MICROSOFT_VENDOR"},
+    {"3c5766e8-269c-4e34-aa14-ed776e85b3b6", "EFI_CERT_RSA2048"},
+    {"826ca512-cf10-4ac9-b187-be01496631bd", "EFI_CERT_SHA1"},
+    {"0b6e5233-a65c-44c9-9407-d9ab83bfc8bd", "EFI_CERT_SHA224"},
+    {"ff3e5307-9fd0-48c9-85f1-8ad56c701e01", "EFI_CERT_SHA384"},
+    {"093e0fae-a6c4-4f50-9f1b-d41e2b89c19a", "EFI_CERT_SHA512"},
+    {"3bd2a492-96c0-4079-b420-fcf98ef103ed", "EFI_CERT_X509_SHA256"},
 };
 
 Guid ReadGuid(const uint8_t* p) {
@@ -102,6 +108,45 @@ void DecodeLoadOption(Bytes v, EventDetail* d) {
   if (v.size() - pos > fpl) Add(d, "load_option.optional_data", ToHex(v.subspan(pos + fpl)));
 }
 
+// EFI_SIGNATURE_LIST sequence (UEFI 2.10 section 32.4.1), as PK, KEK, db and
+// dbx hold: per list its type, entry count and entry size. A list that does
+// not fit ends the walk with a note.
+void DecodeSignatureLists(Bytes v, EventDetail* d) {
+  std::vector<std::string> lists;
+  size_t pos = 0;
+  while (pos < v.size()) {
+    if (v.size() - pos < 28) {
+      Add(d, "signature_lists_error", "list header cut short at +" + std::to_string(pos));
+      break;
+    }
+    Guid type = ReadGuid(v.data() + pos);
+    uint32_t list_size = LoadU32Le(v.data() + pos + 16);
+    uint32_t header_size = LoadU32Le(v.data() + pos + 20);
+    uint32_t sig_size = LoadU32Le(v.data() + pos + 24);
+    if (list_size < 28 || list_size > v.size() - pos || header_size > list_size - 28 ||
+        sig_size < 16 || (list_size - 28 - header_size) % sig_size != 0) {
+      Add(d, "signature_lists_error", "inconsistent list sizes at +" + std::to_string(pos));
+      break;
+    }
+    uint32_t count = (list_size - 28 - header_size) / sig_size;
+    std::string name(GuidName(type));
+    std::string item = (name.empty() ? type.ToString() : name) + ": " + std::to_string(count) +
+                       (count == 1 ? " entry" : " entries") + " of " +
+                       std::to_string(sig_size - 16) + " bytes";
+    if (count >= 1) {
+      item += ", first owner " + ReadGuid(v.data() + pos + 28 + header_size).ToString();
+    }
+    lists.push_back(std::move(item));
+    pos += list_size;
+  }
+  d->fields.push_back({"signature_lists", std::move(lists)});
+}
+
+bool HoldsSignatureLists(const std::string& name) {
+  return name == "PK" || name == "KEK" || name == "db" || name == "dbx" || name == "dbt" ||
+         name == "dbr" || name.rfind("MokList", 0) == 0;
+}
+
 void DecodeVariable(uint32_t type, Bytes data, uint64_t off, EventDetail* d) {
   d->kind = "uefi_variable";
   Result<UefiVariableData> v = ParseUefiVariableData(data, off);
@@ -129,6 +174,18 @@ void DecodeVariable(uint32_t type, Bytes data, uint64_t off, EventDetail* d) {
       d->fields.push_back({"boot_order", std::move(order)});
     } else if (n.size() == 8 && n.rfind("Boot", 0) == 0) {
       DecodeLoadOption(v->variable_data, d);
+    }
+  }
+  if (!v->variable_data.empty()) {
+    if (type == kEvEfiVariableAuthority) {
+      // One EFI_SIGNATURE_DATA: the owner GUID and the certificate (or hash)
+      // that authorised the image (PFP 10.4.2, Table 17 note; shim, EDK2).
+      if (v->variable_data.size() >= 16) {
+        Add(d, "signature_owner", GuidText(ReadGuid(v->variable_data.data())));
+        AddNum(d, "signature_data_length", v->variable_data.size() - 16);
+      }
+    } else if (HoldsSignatureLists(n)) {
+      DecodeSignatureLists(v->variable_data, d);
     }
   }
   if ((n == "SecureBoot" || n == "DeployedMode" || n == "AuditMode" || n == "SetupMode") &&
@@ -593,6 +650,7 @@ EventDetail DecodeEventData(uint32_t type, Bytes data, uint64_t off) {
       break;
     case kEvPostCode:
     case kEvPostCode2:
+    case kEvSCrtmContents:
       // A UEFI_PLATFORM_FIRMWARE_BLOB (16 bytes) or a string such as "ACPI DATA".
       if (data.size() == 16 && !IsPrintableText(data)) {
         DecodeBlob(false, data, off, &d);
@@ -608,6 +666,12 @@ EventDetail DecodeEventData(uint32_t type, Bytes data, uint64_t off) {
       Result<ByteReader> body = id.ok() ? r.ReadU32LengthPrefixed("tagged_event_data")
                                         : Result<ByteReader>(id.status());
       if (!body.ok()) {
+        // Older TDVF builds log the bare string without the tagged header.
+        if (!EventText(data).empty()) {
+          d = EventDetail();
+          DecodeString(data, &d);
+          break;
+        }
         d.error = body.status().ToString();
         break;
       }
@@ -621,11 +685,24 @@ EventDetail DecodeEventData(uint32_t type, Bytes data, uint64_t off) {
       d.kind = "string";
       Add(&d, "string", EventText(data).empty() ? ToHex(data) : EventText(data));
       break;
+    case kEvPlatformConfigFlags:
+      // td-shim's TD_SHIM_PLATFORM_CONFIG_INFO: descriptor[16] (NUL padded),
+      // info_length u32, info[info_length]; else a string.
+      if (data.size() >= 20 && data[0] != 0 && IsPrintableText(TrimNuls(data.first(16))) &&
+          LoadU32Le(data.data() + 16) == data.size() - 20) {
+        d.kind = "platform_config";
+        Add(&d, "descriptor", std::string(AsChars(TrimNuls(data.first(16)))));
+        Bytes info = data.subspan(20);
+        std::string text = EventText(info);
+        Add(&d, "info", text.empty() ? ToHex(info) : text);
+        break;
+      }
+      DecodeString(data, &d);
+      break;
     case kEvIpl:
     case kEvEfiAction:
     case kEvAction:
-    case kEvPlatformConfigFlags:
-    case kEvSCrtmContents:
+    case kEvEfiHcrtmEvent:
     case kEvCompactHash:
     case kEvOmitBootDeviceEvents:
     case kEvNonhostInfo:

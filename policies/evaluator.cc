@@ -5,6 +5,7 @@
 #include <span>
 
 #include "parsers/core/hex.h"
+#include "policies/container_rules_eval.h"
 #include "policies/time_util.h"
 
 namespace ccv::policy {
@@ -528,6 +529,9 @@ Evaluation Evaluate(const Policy* policy, const Facts& facts, const EvalOptions&
     ApplyWaivers(*policy, options, c.id, &c.status, &c.waiver, &c.detail);
   }
   ev.rules = Evaluator(*policy, facts, options).Run();
+  if (policy->containers) {
+    EvaluateContainerRules(*policy->containers, facts.containers.get(), &ev.rules);
+  }
   for (RuleResult& r : ev.rules) {
     ApplyWaivers(*policy, options, r.id, &r.status, &r.waiver, &r.why);
   }

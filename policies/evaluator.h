@@ -36,6 +36,7 @@ struct RuleResult {
   std::vector<std::string> evidence_all;  // every pointer involved (capped)
   std::string why;
   std::string waiver;                     // waiver reason if waived
+  std::string container;                  // pod/container a container rule judged
   uint64_t policy_line = 0;               // where the rule is written
 };
 

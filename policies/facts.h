@@ -15,12 +15,17 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "parsers/core/hash_alg.h"
 #include "verifier/replay/register_set.h"
+
+namespace ccv::containers {
+struct ContainerView;  // verifier/containers/container_view.h
+}
 
 namespace ccv::policy {
 
@@ -110,6 +115,8 @@ struct Facts {
   bool ima_present = false;
   std::vector<ImaEntryFact> ima;
   std::vector<Check> checks;                  // verification findings
+  // Per-container view of an ima-cgpath list (container policies), or null.
+  std::shared_ptr<const containers::ContainerView> containers;
 };
 
 }  // namespace ccv::policy

@@ -1,5 +1,6 @@
 #include "policies/lint.h"
 
+#include "policies/container_rules_eval.h"
 #include "policies/time_util.h"
 
 namespace ccv::policy {
@@ -110,6 +111,7 @@ std::vector<LintFinding> LintPolicy(const Policy& p, const std::vector<UnknownKe
           "waiver for '" + w.rule + "' expired on " + w.until_text + ": remove it");
     }
   }
+  if (p.containers) LintContainerPolicy(*p.containers, &out);
   return out;
 }
 

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <regex>
 #include <string>
@@ -128,6 +129,8 @@ struct BindingPolicy {
   SourcePos pos;
 };
 
+struct ContainerPolicy;  // policies/container_rules.h
+
 struct Policy {
   std::string api_version;
   std::string name, version;
@@ -140,6 +143,7 @@ struct Policy {
   ImaPolicy ima;
   BindingPolicy binding;
   std::vector<Waiver> waivers;
+  std::shared_ptr<const ContainerPolicy> containers;  // `containers:`, or null
   std::string source;  // file name, for messages
 };
 

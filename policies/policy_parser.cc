@@ -12,6 +12,7 @@
 #include "parsers/core/hash_alg.h"
 #include "parsers/core/hex.h"
 #include "parsers/event_types.h"
+#include "policies/container_rules.h"
 #include "policies/time_util.h"
 
 namespace ccv::policy {
@@ -46,7 +47,7 @@ class Walker {
     if (!n.IsMap()) return Err(ErrorCode::kBadValue, PosOf(n), path, "expected a mapping");
     std::set<std::string> seen;
     for (auto it = n.begin(); it != n.end(); ++it) {
-      const YAML::Node k = it->first;  // a copy: it-> yields a temporary
+      const YAML::Node k = it->first;  // a copy: `it->first` lives in a temporary proxy
       if (!k.IsScalar()) return Err(ErrorCode::kBadValue, PosOf(k), path, "keys must be scalars");
       const std::string& key = k.Scalar();
       std::string sub = Join(path, key);
@@ -611,7 +612,7 @@ Status ParseRoot(Walker& w, const YAML::Node& root, Policy* out) {
   }
   CCV_RETURN_IF_ERROR(w.ExpectMap(root, "",
                                   {"apiVersion", "metadata", "platform", "td", "replay", "events",
-                                   "ima", "binding", "waivers"}));
+                                   "ima", "binding", "waivers", "containers"}));
   if (!root["apiVersion"]) {
     return w.Err(ErrorCode::kNotFound, PosOf(root, {1, 1}), "apiVersion",
                  "missing required key 'apiVersion' (ccverify/v1)");
@@ -647,6 +648,9 @@ Status ParseRoot(Walker& w, const YAML::Node& root, Policy* out) {
     }
   }
   if (YAML::Node n = root["waivers"]) CCV_RETURN_IF_ERROR(ParseWaivers(w, n, &out->waivers));
+  if (YAML::Node n = root["containers"]) {
+    CCV_ASSIGN_OR_RETURN(out->containers, ParseContainerPolicy(n, w.opts()));
+  }
   return Status::Ok();
 }
 

@@ -1,6 +1,10 @@
 // ccverify-agent collect against fake guest trees: the binary is run as a
 // subprocess with --root, the fake configfs-tsm served by a thread here.
+#include <signal.h>
+#include <spawn.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <memory>
@@ -298,6 +302,33 @@ TEST_F(CollectTest, ChangedGenerationIsAnErrorAndLeavesNoBundle) {
   ExpectNoTsmEntryLeft();
 }
 
+TEST_F(CollectTest, TerminationDuringTheQuoteWaitsForACompleteBundle) {
+  StartTsm(quote_);
+  tsm_->Hold();
+  std::string agent = AgentBinary().string(), root = root_.string(), out_dir = out().string();
+  std::vector<char*> argv = {agent.data(), const_cast<char*>("collect"),
+                             const_cast<char*>("--root"), root.data(),
+                             const_cast<char*>("--out"), out_dir.data(), nullptr};
+  pid_t pid = -1;
+  ASSERT_EQ(::posix_spawn(&pid, agent.c_str(), nullptr, nullptr, argv.data(), environ), 0);
+  // Wait until the agent has written its inblob and waits for the outblob.
+  for (int i = 0; i < 5000 && tsm_->inblobs().empty(); ++i) ::usleep(1000);
+  ASSERT_EQ(tsm_->inblobs().size(), 1u);
+  ASSERT_EQ(::kill(pid, SIGTERM), 0);
+  ::usleep(20000);
+  tsm_->Release();
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  tsm_->Stop();
+  // The agent finished the bundle, then honoured the request.
+  ASSERT_TRUE(WIFSIGNALED(status)) << status;
+  EXPECT_EQ(WTERMSIG(status), SIGTERM);
+  EXPECT_EQ(ListNames(out_parent_), std::vector<std::string>{"bundle"});
+  EXPECT_EQ(ReadAll(out() / "quote.bin"), quote_);
+  EXPECT_TRUE(fs::exists(out() / "evidence.json"));
+  ExpectNoTsmEntryLeft();
+}
+
 TEST_F(CollectTest, NoQuoteServiceFallsBackToTheTdReport) {
   std::vector<uint8_t> td_report = MakeTdReport(std::vector<uint8_t>(64, 0x5a));
   WriteAll(root_ / kFakeTdxGuest, td_report);
@@ -397,6 +428,24 @@ TEST(AgentCliTest, UsageErrorsExitWithTwoAndWriteNothing) {
   }
   EXPECT_TRUE(ListNames(work).empty());
   fs::remove_all(work);
+}
+
+TEST(AgentCliTest, BinaryNeedsLibcryptoAndTheCRuntimeOnly) {
+  RunResult r = RunCommand({"readelf", "-d", AgentBinary().string()});
+  if (r.exit_code == 127) GTEST_SKIP() << "readelf not installed";
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // (Sanitizer builds add their runtimes.) A static build needs nothing.
+  const std::vector<std::string> allowed = {"libcrypto.so", "libstdc++.so", "libm.so",
+                                            "libgcc_s.so", "libc.so",     "ld-linux",
+                                            "libasan.so",   "libubsan.so"};
+  for (size_t pos = r.out.find("(NEEDED)"); pos != std::string::npos;
+       pos = r.out.find("(NEEDED)", pos + 1)) {
+    size_t open = r.out.find('[', pos), close = r.out.find(']', open);
+    std::string lib = r.out.substr(open + 1, close - open - 1);
+    bool ok = false;
+    for (const std::string& a : allowed) ok = ok || lib.rfind(a, 0) == 0;
+    EXPECT_TRUE(ok) << "ccverify-agent needs " << lib;
+  }
 }
 
 TEST(ReportDataTest, IsSha512OfNonceThenUserData) {

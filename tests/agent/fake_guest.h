@@ -123,6 +123,11 @@ class FakeTsm {
     thread_.join();
   }
 
+  // Holds each answer after the inblob was read until Release() (a slow quote
+  // service). Call before the request.
+  void Hold() { hold_ = true; }
+  void Release() { hold_ = false; }
+
   std::vector<std::vector<uint8_t>> inblobs() {
     std::lock_guard<std::mutex> l(mu_);
     return inblobs_;
@@ -143,6 +148,7 @@ class FakeTsm {
         std::lock_guard<std::mutex> l(mu_);
         inblobs_.push_back(got);
       }
+      while (hold_ && !stop_) ::usleep(1000);
       generation_ += bump_;
       WriteText(tmpl_ / "generation.tmp", std::to_string(generation_) + "\n");
       fs::rename(tmpl_ / "generation.tmp", tmpl_ / "generation");
@@ -165,6 +171,7 @@ class FakeTsm {
   uint64_t generation_ = 0;
   std::atomic<bool> stop_{false};
   std::atomic<bool> done_{false};
+  std::atomic<bool> hold_{false};
   std::mutex mu_;
   std::vector<std::vector<uint8_t>> inblobs_;
   std::thread thread_;

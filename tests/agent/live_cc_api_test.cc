@@ -98,6 +98,29 @@ TEST_F(LiveCcApiTest, MeasurementsFallBackToTheTdReport) {
   EXPECT_EQ(ToHex(m->span()), ToHex(r1));
 }
 
+TEST_F(LiveCcApiTest, TdReportIsPreferredToAQuote) {
+  tsm_ = std::make_unique<FakeTsm>(root_ / kFakeTsmReport, quote_);
+  std::vector<uint8_t> r0(48, 0x70);
+  WriteAll(root_ / kFakeTdxGuest, MakeTdReport({}, {r0}));
+  Result<Digest> m = api_->GetCcMeasurement(0, HashAlg::kSha384);
+  tsm_->Stop();
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(ToHex(m->span()), ToHex(r0));
+  EXPECT_TRUE(tsm_->inblobs().empty());
+}
+
+TEST_F(LiveCcApiTest, NoMeasurementSourceIsNotFound) {
+  fs::remove_all(root_ / "sys/kernel/config");
+  Result<Digest> m = api_->GetCcMeasurement(0, HashAlg::kSha384);
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.status().code(), ErrorCode::kNotFound);
+}
+
+TEST_F(LiveCcApiTest, CorruptTdReportIsReportedNotSkipped) {
+  WriteAll(root_ / kFakeTdxGuest, std::vector<uint8_t>(1024, 0));
+  EXPECT_EQ(api_->GetCcMeasurement(0, HashAlg::kSha384).status().code(), ErrorCode::kBadMagic);
+}
+
 TEST_F(LiveCcApiTest, MeasurementArgumentsAreChecked) {
   EXPECT_EQ(api_->GetCcMeasurement(4, HashAlg::kSha384).status().code(),
             ErrorCode::kInvalidArgument);

@@ -3,6 +3,7 @@
 // outputs (tpm2-tools YAML, trustee JSON), and the exit codes of DESIGN §5.
 #include <sys/wait.h>
 
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -135,6 +136,10 @@ TEST(TcgCliTest, InvalidCorpusFilesExitThreeNamingTheOffset) {
       EXPECT_NE(r.err.find(f), std::string::npos) << r.err;
     }
   }
+  RunResult table =
+      RunCcverify("replay --ccel " + (corpus / "evidence/gcp-cos113/ccel.table.bin").string());
+  EXPECT_EQ(table.exit_code, 3);
+  EXPECT_NE(table.err.find("offset 0"), std::string::npos) << table.err;
   RunResult bogus = RunCcverify("replay --tpm-log " + (corpus / "tcg/invalid/keylime-bogus.bin").string());
   EXPECT_NE(bogus.err.find("offset 28"), std::string::npos) << bogus.err;
 }
@@ -152,6 +157,37 @@ TEST(TcgCliTest, AcpiTableDumpMatchesTheExpectedFields) {
                           "lasa"}) {
       ASSERT_TRUE(got.HasMember(k)) << k;
       EXPECT_TRUE(got[k] == want[k]) << k;
+    }
+  }
+}
+
+// The IMA list continues from the firmware log's registers (RTMR2 after the
+// CCEL on cc-api TDX); every register of the expected JSONs comes out.
+TEST(TcgCliTest, ReplayChainsImaAfterTheFirmwareLogAndReadsCel) {
+  CCV_REQUIRE_CORPUS(corpus);
+  struct Case {
+    std::string args, expected;
+  } cases[] = {
+      {"--ccel " + (corpus / "evidence/ccapi-td/ccel_data.bin").string() + " --ima " +
+           (corpus / "evidence/ccapi-td/ascii_runtime_measurements").string(),
+       "expected/evidence/ccapi-td/ascii_runtime_measurements.json"},
+      {"--tpm-log " + (corpus / "tcg/ima-evm-utils-test-bios.bin").string() + " --ima " +
+           (corpus / "ima/ima-evm-utils-test.ascii").string(),
+       "expected/ima/ima-evm-utils-test.ascii.json"},
+      {"--ima " + (corpus / "ima/raspberrypi-ima-ng.bin").string(),
+       "expected/ima/raspberrypi-ima-ng.bin.json"},
+      {"--cel " + (corpus / "cel/confidential-space-tdx.cel").string(),
+       "expected/cel/confidential-space-tdx.cel.json"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.args);
+    RunResult r = RunCcverify("replay " + c.args + " --json");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    rapidjson::Document got = Json(r.out);
+    rapidjson::Document want = JsonFile(corpus / c.expected);
+    for (auto it = want["registers"].MemberBegin(); it != want["registers"].MemberEnd(); ++it) {
+      ASSERT_TRUE(got["registers"].HasMember(it->name)) << it->name.GetString();
+      EXPECT_TRUE(got["registers"][it->name] == it->value) << it->name.GetString();
     }
   }
 }
@@ -230,7 +266,7 @@ TEST(TcgCliTest, DumpAgreesWithTpm2ToolsYamlRecordByRecord) {
 // two agree wherever both define a check over the whole data.
 TEST(TcgCliTest, DumpAgreesWithTrusteeEventsAndDigestMatches) {
   CCV_REQUIRE_CORPUS(corpus);
-  int checked = 0;
+  int checked = 0, decoded = 0;
   for (const char* name : {"ovmf-direct-boot.bin", "ovmf-grub-secureboot.bin",
                            "td-shim-zero-padded.bin"}) {
     SCOPED_TRACE(name);
@@ -250,6 +286,40 @@ TEST(TcgCliTest, DumpAgreesWithTrusteeEventsAndDigestMatches) {
       EXPECT_EQ(g["mr_index"].GetUint(), t["index"].GetUint()) << i;
       EXPECT_EQ(std::string(g["digests"][0]["digest"].GetString()),
                 t["digests"][0]["digest"].GetString()) << i;
+      // Decoded data: strings, descriptions, variable names, disk partitions.
+      const auto& td = t["details"];
+      const auto& gd = g["detail"];
+      auto lower = [](std::string x) {
+        for (char& c : x) c = char(std::tolower(static_cast<unsigned char>(c)));
+        return x;
+      };
+      if (td.HasMember("string") && std::string(td["string"].GetString()) != "") {
+        std::string want_s = td["string"].GetString();
+        std::string got_s = gd.HasMember("string")              ? gd["string"].GetString()
+                            : gd.HasMember("blob_description")  ? gd["blob_description"].GetString()
+                            : gd.HasMember("table_description") ? gd["table_description"].GetString()
+                                                                : "";
+        if (gd.HasMember("descriptor")) {  // td-shim platform config: trustee joins the parts
+          got_s = std::string(gd["descriptor"].GetString()) + " " + gd["info"].GetString();
+        }
+        EXPECT_EQ(got_s, want_s) << i << " " << type;
+        ++decoded;
+      }
+      if (td.HasMember("unicode_name")) {
+        EXPECT_EQ(std::string(gd["unicode_name"].GetString()), td["unicode_name"].GetString()) << i;
+        EXPECT_EQ(gd["variable_data_length"].GetUint64(), td["variable_data_length"].GetUint64()) << i;
+        ++decoded;
+      }
+      if (td.HasMember("device_paths")) {
+        std::string ours = lower(gd["device_path"].GetString());
+        for (const auto& node : td["device_paths"].GetArray()) {
+          std::string n = node.GetString();
+          if (n.rfind("HD(", 0) == 0) {
+            EXPECT_NE(ours.find(lower(n)), std::string::npos) << i << " " << n << " in " << ours;
+            ++decoded;
+          }
+        }
+      }
       bool whole_data = type == "EV_SEPARATOR" || type == "EV_EFI_ACTION" ||
                         type == "EV_EFI_VARIABLE_DRIVER_CONFIG" ||
                         type == "EV_EFI_VARIABLE_AUTHORITY" || type == "EV_EFI_GPT_EVENT";
@@ -261,6 +331,7 @@ TEST(TcgCliTest, DumpAgreesWithTrusteeEventsAndDigestMatches) {
     }
   }
   EXPECT_GE(checked, 20);
+  EXPECT_GE(decoded, 40);
 }
 
 // tpm2_eventlog (Debian's tpm2-tools 5.4) replays our synthetic crypto-agile

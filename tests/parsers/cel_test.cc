@@ -16,7 +16,7 @@ std::string Tlv(uint8_t type, const std::string& v) {
 }
 std::string Be(uint64_t v, size_t n) {
   std::string s(n, '\0');
-  for (size_t i = 0; i < n; ++i) s[n - 1 - i] = char(v >> (8 * i));
+  for (size_t i = 0; i < n && i < 8; ++i) s[n - 1 - i] = char(v >> (8 * i));
   return s;
 }
 std::string Sha256Digest(uint8_t fill) { return Tlv(0x0b, std::string(32, char(fill))); }
@@ -127,6 +127,37 @@ TEST(CelTest, ParsesSystemdPcrlockJsonShape) {
   EXPECT_EQ((*r)[0].content_type, 0);
 }
 
+// The record shapes of libcel's test data (whooo/libcel test/data/*.json):
+// hex data, event types and hash algorithms as names or numbers.
+TEST(CelTest, ReadsLibcelStyleJson) {
+  const std::string d = "\"digests\":[{\"hashAlg\":11,\"digest\":\"" + std::string(64, 'c') + "\"}]";
+  std::string j = "[{\"recnum\":12,\"pcr\":9," + d +
+                  ",\"content_type\":\"pcclient_std\",\"content\":{\"event_type\":\"ev_no_action\","
+                  "\"event_data\":\"aabbccdd\"}},"
+                  "{\"recnum\":9,\"pcr\":12," + d +
+                  ",\"content_type\":7,\"content\":{\"template_name\":\"name\","
+                  "\"template_data\":\"aabbccdd\"}}]";
+  JsonOptions o;
+  o.event_type_from_name = [](std::string_view n) -> std::optional<uint32_t> {
+    if (n == "EV_NO_ACTION") return 3;
+    return std::nullopt;
+  };
+  auto r = ParseJson(j, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ((*r)[0].event_type, 3u);
+  EXPECT_EQ(ToHex((*r)[0].event_data), "aabbccdd");
+  EXPECT_EQ((*r)[0].digests[0].alg, HashAlg::kSha256);
+  EXPECT_EQ((*r)[1].template_name, "name");
+  EXPECT_EQ(ToHex((*r)[1].template_data), "aabbccdd");
+  // Data that is not hex is read as base64.
+  std::string b64 = "[{\"pcr\":1," + d +
+                    ",\"content_type\":\"pcclient_std\",\"content\":{\"event_type\":1,\"event_data\":\"Zm9v\"}}]";
+  auto rb = ParseJson(b64);
+  ASSERT_TRUE(rb.ok()) << rb.status().ToString();
+  EXPECT_EQ(std::string(AsChars((*rb)[0].event_data)), "foo");
+}
+
 TEST(CelTest, Base64) {
   for (std::string s : {"", "f", "fo", "foo", "foob", "fooba", "foobar"}) {
     auto e = Base64Encode(AsBytes(s));
@@ -221,6 +252,10 @@ TEST(CelTest, CorruptedJsonFailsWithCodeAndField) {
        "[{\"pcr\":1,\"digests\":[" + d +
            "],\"content_type\":\"pcclient_std\",\"content\":{\"event_type\":1,\"event_data\":\"*\"}}]",
        ErrorCode::kBadValue, "records[0].content.event_data"},
+      {"event_type name without a resolver",
+       "[{\"pcr\":1,\"digests\":[" + d +
+           "],\"content_type\":\"pcclient_std\",\"content\":{\"event_type\":\"ev_action\",\"event_data\":\"00\"}}]",
+       ErrorCode::kBadValue, "records[0].content.event_type"},
       {"ima content without data",
        "[{\"pcr\":1,\"digests\":[" + d +
            "],\"content_type\":\"ima_template\",\"content\":{\"template_name\":\"ima-ng\"}}]",
@@ -248,6 +283,44 @@ TEST(CelTest, DetectEncodingRejectsOtherBytes) {
   std::string tcg = std::string(4, '\0') + std::string("\x03\0\0\0", 4) + std::string(24, '\0');
   EXPECT_FALSE(DetectEncoding(AsBytes(tcg)));
   EXPECT_EQ(DetectEncoding(WriteTlv(Sample())), Encoding::kTlv);
+}
+
+}  // namespace
+}  // namespace ccv::cel
+
+namespace ccv::cel {
+namespace {
+
+TEST(CelMutationTest, RandomlyDamagedTlvAndJsonFailCleanly) {
+  std::vector<uint8_t> tlv = WriteTlv(Sample());
+  std::string json = WriteJson(Sample());
+  uint64_t state = 99;
+  auto rnd = [&]() {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return state >> 33;
+  };
+  int errors = 0;
+  for (int iter = 0; iter < 3000; ++iter) {
+    std::vector<uint8_t> t = tlv;
+    std::string j = json;
+    size_t a = rnd() % t.size(), b = rnd() % j.size();
+    if (rnd() % 2) {
+      t[a] = uint8_t(rnd());
+      j[b] = char(rnd());
+    } else {
+      t.resize(a);
+      j.resize(b);
+    }
+    auto rt = ParseTlv(t);
+    if (!rt.ok()) {
+      ++errors;
+      ASSERT_TRUE(rt.status().offset().has_value()) << rt.status().ToString();
+      EXPECT_LE(*rt.status().offset(), t.size());
+    }
+    auto rj = ParseJson(j);
+    if (!rj.ok()) ++errors;
+  }
+  EXPECT_GT(errors, 2000);
 }
 
 }  // namespace

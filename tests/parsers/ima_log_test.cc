@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "tests/verifier/replay/ima_test_util.h"
 
 namespace ccv::ima {
@@ -490,6 +492,61 @@ TEST(ImaLogCorruptionTest, EveryTemplateWithAFlippedByteIsReadButItsHashNoLonger
     ASSERT_EQ(r->size(), 1u);
     EXPECT_NE(Raw(h.Hash(HashAlg::kSha1, AsBytes((*r)[0].data)).span()), listed) << e.name;
   }
+}
+
+}  // namespace
+}  // namespace ccv::ima
+
+namespace ccv::ima {
+namespace {
+
+using namespace ::ccv::testing;  // NOLINT: test helpers
+
+// Random byte changes and truncations of valid lists: every outcome is a
+// clean read or an error located inside the input; never a crash or hang.
+TEST(ImaLogMutationTest, RandomlyDamagedListsFailCleanly) {
+  std::string ascii, bin;
+  for (int i = 0; i < 3; ++i) {
+    for (const TEntry& e : EveryTemplate()) {
+      ascii += e.Ascii();
+      bin += e.Binary();
+    }
+  }
+  uint64_t state = 12345;
+  auto rnd = [&]() {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return state >> 33;
+  };
+  int errors = 0, oks = 0;
+  for (int iter = 0; iter < 3000; ++iter) {
+    bool binary = iter % 2 == 1;
+    std::string s = binary ? bin : ascii;
+    int edits = 1 + int(rnd() % 4);
+    for (int k = 0; k < edits; ++k) {
+      size_t at = rnd() % s.size();
+      switch (rnd() % 3) {
+        case 0: s[at] = char(rnd()); break;
+        case 1: s[at] ^= char(1 << (rnd() % 8)); break;
+        case 2: s.resize(at); break;
+      }
+      if (s.empty()) s.push_back('x');
+    }
+    auto r = ReadAll(s, binary ? Bin() : ReadOptions{});
+    if (r.ok()) {
+      ++oks;
+      continue;
+    }
+    ++errors;
+    if (binary) {
+      ASSERT_TRUE(r.status().offset().has_value()) << r.status().ToString();
+      EXPECT_LE(*r.status().offset(), s.size()) << r.status().ToString();
+    } else {
+      ASSERT_TRUE(r.status().line().has_value()) << r.status().ToString();
+      EXPECT_LE(*r.status().line(), size_t(std::count(s.begin(), s.end(), '\n')) + 1);
+    }
+  }
+  EXPECT_GT(errors, 1000);
+  EXPECT_GT(oks, 10);  // some edits hit digests or paths and stay well formed
 }
 
 }  // namespace

@@ -39,7 +39,7 @@ class TcgLogBuilder {
     return *this;
   }
   TcgLogBuilder& Raw(std::span<const uint8_t> v) {
-    b_.insert(b_.end(), v.begin(), v.end());
+    for (uint8_t c : v) b_.push_back(c);
     return *this;
   }
   TcgLogBuilder& Str(std::string_view s) {

@@ -386,3 +386,71 @@ TEST(TdReportBodyTest, TruncatedBodyNamesField) {
 
 }  // namespace
 }  // namespace ccv::parsers
+
+namespace ccv::parsers {
+namespace {
+
+// Every prefix of every real quote: shorter than the signature data it is
+// rejected (truncated or inconsistent length) at an offset inside the
+// prefix; from the end of the signature data on it parses, with the rest
+// counted as trailing bytes.
+TEST(TdxQuoteCorpusTest, EveryPrefixIsRejectedOrParsesWithTrailingCount) {
+  CCV_REQUIRE_CORPUS(corpus);
+  for (const char* file :
+       {"quotes/dcap-qvl-sgx-v3.bin", "quotes/dcap-qvl-tdx-v4.bin", "quotes/go-tdx-guest-v5.bin",
+        "evidence/gcp-cos113/quote.bin"}) {
+    SCOPED_TRACE(file);
+    auto bytes = ReadFileBytes((corpus / file).string());
+    ASSERT_TRUE(bytes.ok());
+    auto full = ParseQuote(*bytes);
+    ASSERT_TRUE(full.ok());
+    size_t end = full->signature_data_offset + 4 + full->signature_data_len;
+    for (size_t n = 0; n < bytes->size(); ++n) {
+      auto q = ParseQuote(std::span<const uint8_t>(bytes->data(), n));
+      if (n < end) {
+        ASSERT_FALSE(q.ok()) << n;
+        EXPECT_TRUE(q.status().code() == ErrorCode::kTruncated ||
+                    q.status().code() == ErrorCode::kBadLength)
+            << n << ": " << q.status().ToString();
+        ASSERT_TRUE(q.status().offset().has_value()) << n;
+        EXPECT_LE(*q.status().offset(), n) << n;
+      } else {
+        ASSERT_TRUE(q.ok()) << n;
+        EXPECT_EQ(q->trailing_len, n - end);
+      }
+    }
+  }
+}
+
+// Random corruptions of real quotes never crash and, when they parse, stay
+// within bounds (sizes consistent with the input).
+TEST(TdxQuoteCorpusTest, RandomCorruptionsAreHandled) {
+  CCV_REQUIRE_CORPUS(corpus);
+  auto bytes = ReadFileBytes((corpus / "quotes/go-tdx-guest-v5.bin").string());
+  ASSERT_TRUE(bytes.ok());
+  uint64_t state = 0x9e3779b97f4a7c15ull;
+  auto next = [&] {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return state;
+  };
+  int parsed = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::vector<uint8_t> t = *bytes;
+    int flips = 1 + int(next() % 4);
+    for (int f = 0; f < flips; ++f) t[next() % t.size()] = uint8_t(next());
+    auto q = ParseQuote(t);
+    if (q.ok()) {
+      ++parsed;
+      EXPECT_LE(q->signature_data_offset + 4 + q->signature_data_len + q->trailing_len, t.size());
+      EXPECT_LE(q->signature_data.cert_data.size(), t.size());
+    } else {
+      EXPECT_NE(q.status().code(), ErrorCode::kInternal);
+    }
+  }
+  EXPECT_GT(parsed, 0);
+}
+
+}  // namespace
+}  // namespace ccv::parsers

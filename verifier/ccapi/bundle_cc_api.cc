@@ -102,36 +102,39 @@ Result<std::unique_ptr<BundleCcApi>> BundleCcApi::Open(const std::string& dir) {
         .WithFile(json_path);
   }
 
-  // The event log: CCEL log area, then the IMA list.
-  auto ccel = doc.FindMember("ccel");
-  if (ccel == doc.MemberEnd()) {
-    return Status(ErrorCode::kNotFound, "the bundle has no CCEL log").WithFile(json_path).WithField(
-        "ccel");
-  }
-  if (!ccel->value.IsObject()) {
-    return Status(ErrorCode::kBadValue, "expected an object").WithFile(json_path).WithField("ccel");
-  }
-  CCV_ASSIGN_OR_RETURN(std::optional<std::string> ccel_name,
-                       StringMember(ccel->value, "data", json_path));
+  // The event log: CCEL log area, then the IMA list. Each member is a file
+  // name or an object naming it ({"data": ...} / {"path": ...}), as the
+  // verifier's bundle loader accepts (verifier/bundle/evidence.h).
+  auto file_of = [&](const char* key, const char* sub,
+                     const std::string& field) -> Result<std::optional<std::string>> {
+    auto it = doc.FindMember(key);
+    if (it == doc.MemberEnd()) return std::optional<std::string>();
+    if (it->value.IsString()) return std::optional<std::string>(it->value.GetString());
+    if (!it->value.IsObject()) {
+      return Status(ErrorCode::kBadValue, "expected a file name or an object")
+          .WithFile(json_path)
+          .WithField(key);
+    }
+    CCV_ASSIGN_OR_RETURN(std::optional<std::string> name,
+                         StringMember(it->value, sub, json_path));
+    if (!name) {
+      return Status(ErrorCode::kNotFound, "missing member").WithFile(json_path).WithField(field);
+    }
+    return name;
+  };
+  CCV_ASSIGN_OR_RETURN(std::optional<std::string> ccel_name, file_of("ccel", "data", "ccel.data"));
   if (!ccel_name) {
     return Status(ErrorCode::kNotFound, "the bundle has no CCEL log")
         .WithFile(json_path)
-        .WithField("ccel.data");
+        .WithField("ccel");
   }
   CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> ccel_data, ReadMember(dir, *ccel_name, "ccel.data"));
+  CCV_ASSIGN_OR_RETURN(std::optional<std::string> ima_name, file_of("ima", "path", "ima.path"));
   std::vector<uint8_t> ima;
   std::string ima_file;
-  if (auto it = doc.FindMember("ima"); it != doc.MemberEnd()) {
-    if (!it->value.IsObject()) {
-      return Status(ErrorCode::kBadValue, "expected an object").WithFile(json_path).WithField(
-          "ima");
-    }
-    CCV_ASSIGN_OR_RETURN(std::optional<std::string> ima_name,
-                         StringMember(it->value, "path", json_path));
-    if (ima_name) {
-      CCV_ASSIGN_OR_RETURN(ima, ReadMember(dir, *ima_name, "ima.path"));
-      ima_file = dir + "/" + *ima_name;
-    }
+  if (ima_name) {
+    CCV_ASSIGN_OR_RETURN(ima, ReadMember(dir, *ima_name, "ima.path"));
+    ima_file = dir + "/" + *ima_name;
   }
   std::optional<Bytes> ima_bytes;
   if (!ima_file.empty()) ima_bytes = Bytes(ima);

@@ -2,6 +2,9 @@
 // per-container view of an ima-cgpath list with each unit's CIMA virtual
 // IMR 3 (DESIGN §5).
 #include <cstdio>
+#include <ctime>
+#include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -14,6 +17,15 @@
 #include "parsers/core/hex.h"
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
+#include "parsers/tdx_quote.h"
+#include "policies/container_rules.h"
+#include "policies/container_rules_eval.h"
+#include "policies/evaluator.h"
+#include "policies/policy_parser.h"
+#include "policies/time_util.h"
+#include "verifier/report/verify_report.h"
+#include "verifier/bundle/evidence.h"
+#include "verifier/containers/binding.h"
 #include "verifier/containers/container_view.h"
 
 namespace ccv::cli {
@@ -60,7 +72,58 @@ void WriteContainer(const ContainerInfo& c, JsonWriter& w) {
   w.EndObject();
 }
 
-void PrintJson(const ContainerView& v) {
+// The quote binding asked for on the command line.
+struct BindingRequest {
+  bool requested = false;
+  std::string container;  // "" = find the bound unit(s)
+  containers::ReportData report_data{};
+  std::optional<std::vector<uint8_t>> nonce;
+  std::vector<uint8_t> user_data;
+};
+
+struct BindingOutcome {
+  bool requested = false;
+  std::string unit_id;  // the unit checked, or "" if none was found
+  containers::BindingCheck check;
+  std::vector<std::string> bound_units;  // units that REPORTDATA binds
+  bool ok = false;
+};
+
+BindingOutcome EvaluateBinding(const ContainerView& v, const BindingRequest& req) {
+  BindingOutcome out;
+  out.requested = req.requested;
+  if (!req.requested) return out;
+  static const std::vector<uint8_t> kNoBytes;
+  const std::vector<uint8_t>& nonce = req.nonce ? *req.nonce : kNoBytes;
+  for (const ContainerUnit* u :
+       containers::FindBoundUnits(v, req.report_data, nonce, req.user_data)) {
+    out.bound_units.push_back(u->id);
+  }
+  const ContainerUnit* unit = nullptr;
+  if (!req.container.empty()) {
+    unit = v.Find(req.container);
+    if (unit == nullptr) {
+      out.check.actual = ToHex(req.report_data);
+      out.check.detail = "no container or pod '" + req.container + "' in the list";
+      return out;
+    }
+  } else if (out.bound_units.size() == 1) {
+    unit = v.Find(out.bound_units[0]);
+  } else {
+    out.check.actual = ToHex(req.report_data);
+    out.check.detail = out.bound_units.empty()
+                           ? "REPORTDATA binds no container of the list"
+                           : "REPORTDATA binds more than one container";
+    return out;
+  }
+  out.unit_id = unit->id;
+  out.check = containers::CheckContainerBinding(req.report_data, unit->virtual_imr3, req.nonce,
+                                                req.user_data);
+  out.ok = out.check.ok();
+  return out;
+}
+
+void PrintJson(const ContainerView& v, const BindingOutcome& b) {
   char buf[65536];
   rapidjson::FileWriteStream os(stdout, buf, sizeof(buf));
   JsonWriter w(os);
@@ -133,12 +196,29 @@ void PrintJson(const ContainerView& v) {
     w.EndObject();
   }
   w.EndArray();
+  if (b.requested) {
+    w.Key("binding");
+    w.StartObject();
+    w.Key("container");
+    w.String(b.unit_id.c_str());
+    w.Key("status");
+    w.String(b.unit_id.empty() ? "mismatch" : containers::BindingStatusName(b.check.status));
+    w.Key("expected");
+    w.String(b.check.expected.c_str());
+    w.Key("actual");
+    w.String(b.check.actual.c_str());
+    w.Key("detail");
+    w.String(b.check.detail.c_str());
+    w.Key("bound_units");
+    WriteStrings(b.bound_units, w);
+    w.EndObject();
+  }
   w.EndObject();
   os.Put('\n');
   os.Flush();
 }
 
-void PrintText(const ContainerView& v) {
+void PrintText(const ContainerView& v, const BindingOutcome& b) {
   std::string alg(HashAlgName(v.alg));
   for (const ContainerUnit& u : v.units) {
     std::printf("%s %s", u.kind.c_str(), u.kind == "pod" ? u.pod_uid.c_str() : u.id.c_str());
@@ -176,16 +256,191 @@ void PrintText(const ContainerView& v) {
     std::printf("  ima#%llu: %s: %s\n", static_cast<unsigned long long>(f.index), f.kind.c_str(),
                 f.detail.c_str());
   }
+  if (b.requested) {
+    std::printf("binding: %s%s%s: %s\n",
+                b.unit_id.empty() ? "mismatch" : containers::BindingStatusName(b.check.status),
+                b.unit_id.empty() ? "" : " for ", b.unit_id.c_str(), b.check.detail.c_str());
+    if (!b.check.expected.empty()) std::printf("  expected %s\n", b.check.expected.c_str());
+    std::printf("  actual   %s\n", b.check.actual.c_str());
+  }
+}
+
+// Fills the binding request from --container/--report-data/--quote/--nonce/--user-data.
+Status ReadBindingRequest(const po::variables_map& vm, BindingRequest* req) {
+  bool has_rd = vm.count("report-data") != 0, has_quote = vm.count("quote") != 0;
+  if (!has_rd && !has_quote) {
+    if (vm.count("nonce") || vm.count("user-data")) {
+      return Status(ErrorCode::kInvalidArgument,
+                    "--nonce/--user-data need --report-data or --quote");
+    }
+    return Status();
+  }
+  if (has_rd && has_quote) {
+    return Status(ErrorCode::kInvalidArgument, "give --report-data or --quote, not both");
+  }
+  req->requested = true;
+  if (vm.count("container")) req->container = vm["container"].as<std::string>();
+  if (has_rd) {
+    if (!DecodeHexInto(vm["report-data"].as<std::string>(), req->report_data)) {
+      return Status(ErrorCode::kInvalidArgument, "--report-data: expected 128 hex digits");
+    }
+  } else {
+    std::string path = vm["quote"].as<std::string>();
+    CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> raw, ReadFileBytes(path));
+    Result<parsers::Quote> q = parsers::ParseQuote(raw);
+    if (!q.ok()) return q.status().WithFile(path);
+    if (!q->td_body.has_value()) {
+      return Status(ErrorCode::kBadValue, "not a TDX quote").WithFile(path);
+    }
+    req->report_data = q->td_body->report_data;
+  }
+  if (vm.count("nonce")) {
+    Result<std::vector<uint8_t>> n = FromHex(vm["nonce"].as<std::string>());
+    if (!n.ok()) return Status(ErrorCode::kInvalidArgument, "--nonce: expected hex");
+    req->nonce = std::move(n).value();
+  }
+  if (vm.count("user-data")) {
+    Result<std::vector<uint8_t>> u = FromHex(vm["user-data"].as<std::string>());
+    if (!u.ok()) return Status(ErrorCode::kInvalidArgument, "--user-data: expected hex");
+    req->user_data = std::move(u).value();
+  }
+  return Status();
+}
+
+// Evaluates the container rules of `pol` (with its metadata, expiry and
+// waivers; no platform or TD rules: this evidence is an IMA list only) and
+// prints the grouped report. Returns the exit code.
+int RunContainerPolicy(const policy::Policy& pol, const std::string& policy_path,
+                       const std::string& ima_path, ContainerView view, const std::string& format,
+                       int64_t at) {
+  policy::Policy only;
+  only.api_version = pol.api_version;
+  only.name = pol.name;
+  only.version = pol.version;
+  only.expires = pol.expires;
+  only.expires_text = pol.expires_text;
+  only.waivers = pol.waivers;
+  only.containers = pol.containers;
+  only.source = pol.source;
+  policy::Facts facts;
+  facts.ima_present = true;
+  policy::Check hashes;
+  hashes.id = "ima.template_hashes";
+  hashes.status = view.hashes_mismatched == 0 ? policy::Verdict::kPass : policy::Verdict::kFail;
+  hashes.detail = std::to_string(view.hashes_verified) + " verified, " +
+                  std::to_string(view.hashes_mismatched) + " mismatched, " +
+                  std::to_string(view.violations) + " violations";
+  for (const containers::ContainerFinding& f : view.findings) {
+    if (f.kind == "template_hash_mismatch") hashes.detail += "; ima#" + std::to_string(f.index);
+  }
+  facts.checks.push_back(hashes);
+  if (view.unattributed_records != 0) {
+    facts.checks.push_back({"ima.container_attribution", policy::Verdict::kFail,
+                            std::to_string(view.unattributed_records) +
+                                " container record(s) name no pod UID or container ID",
+                            ""});
+  }
+  facts.containers = std::make_shared<const ContainerView>(std::move(view));
+  policy::Evaluation ev = policy::Evaluate(&only, facts, {at});
+  report::VerifyReportContext ctx;
+  ctx.bundle = ima_path;
+  ctx.at = policy::FormatRfc3339(at);
+  ctx.policy_path = policy_path;
+  std::string out;
+  if (format == "json") out = report::VerifyReportJson(facts, ev, ctx);
+  else if (format == "junit") out = report::VerifyReportJUnit(facts, ev, ctx);
+  else out = report::VerifyReportText(facts, ev, ctx, false);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return ev.Passed() ? kExitTrusted : kExitUntrusted;
 }
 
 void Usage(FILE* out, const po::options_description& desc) {
-  std::fprintf(out, "usage: ccverify containers --ima F [--system-events F] [--json]\n");
+  std::fprintf(out,
+               "usage: ccverify containers --ima F [--system-events F] [--json]\n"
+               "           [--container ID] [--report-data HEX | --quote F] [--nonce HEX]"
+               " [--user-data HEX]\n");
   std::ostringstream s;
   s << desc;
   std::fputs(s.str().c_str(), out);
 }
 
+Result<std::vector<std::vector<uint8_t>>> ReadSystemEvents(const std::string& path) {
+  CCV_ASSIGN_OR_RETURN(std::string text, ReadFileText(path));
+  Result<std::vector<std::vector<uint8_t>>> events = containers::ParseSystemEventsJson(text);
+  if (!events.ok()) return events.status().WithFile(path);
+  return events;
+}
+
 }  // namespace
+
+Status AttachContainerView(const policy::Policy* pol, const bundle::Evidence& evidence,
+                           policy::Facts* facts) {
+  if (pol == nullptr || !pol->containers) return Status();
+  const policy::ContainerPolicy& cp = *pol->containers;
+  if (evidence.ima) {
+    containers::ContainerViewOptions options;
+    options.system_events = cp.system_events;
+    CCV_ASSIGN_OR_RETURN(ContainerView view, containers::BuildContainerViewFile(
+                                                 *evidence.ima, ima::ReadOptions{}, options));
+    facts->containers = std::make_shared<const ContainerView>(std::move(view));
+  }
+  if (cp.binding.empty()) return Status();
+  policy::Check check;
+  check.id = "containers.binding";
+  const containers::ContainerUnit* unit =
+      facts->containers ? facts->containers->Find(cp.binding) : nullptr;
+  if (!facts->quote.present) {
+    check.detail = "no quote: the container binding cannot be checked";
+  } else if (!facts->containers) {
+    check.detail = "no ima-cgpath list: the container register cannot be computed";
+  } else if (unit == nullptr) {
+    check.detail = "no pod or container '" + cp.binding + "' in the IMA list";
+  } else {
+    containers::ReportData rd = facts->quote.report_data;
+    containers::BindingCheck b = containers::CheckContainerBinding(
+        rd, unit->virtual_imr3, evidence.nonce,
+        evidence.user_data ? *evidence.user_data : std::vector<uint8_t>{});
+    check.status = b.ok() ? policy::Verdict::kPass : policy::Verdict::kFail;
+    check.detail = unit->id + ": " + b.detail;
+    if (!b.ok() && b.status == containers::BindingStatus::kNoNonce) check.missing = "nonce";
+    if (b.ok() && !evidence.report_data) {
+      // The generic check expects SHA-512(nonce || user_data); a container's
+      // quote carries the register in front.
+      for (policy::Check& c : facts->checks) {
+        if (c.id == "report_data.binding" && c.status == policy::Verdict::kFail) {
+          c.status = policy::Verdict::kPass;
+          c.missing.clear();
+          c.detail = "bound through the virtual IMR3 of " + unit->id +
+                     " (REPORTDATA = SHA-512(IMR3 || nonce || user_data)); " +
+                     (evidence.binding_from_verifier
+                          ? "nonce given by the verifier"
+                          : "nonce taken from the bundle, not the verifier's");
+        }
+      }
+    }
+  }
+  facts->checks.push_back(std::move(check));
+  return Status();
+}
+
+Result<std::string> GenerateContainerBlock(const std::optional<std::string>& ima_path,
+                                           const std::string& id,
+                                           const std::optional<std::string>& system_events_path) {
+  if (!ima_path) {
+    return Status(ErrorCode::kInvalidArgument, "--container needs evidence with an IMA list");
+  }
+  containers::ContainerViewOptions options;
+  if (system_events_path) {
+    CCV_ASSIGN_OR_RETURN(options.system_events, ReadSystemEvents(*system_events_path));
+  }
+  CCV_ASSIGN_OR_RETURN(ContainerView view,
+                       containers::BuildContainerViewFile(*ima_path, ima::ReadOptions{}, options));
+  policy::ContainerGenerateOptions g;
+  g.system_events = options.system_events;
+  Result<std::string> block = policy::GenerateContainerPolicy(view, id, g);
+  if (!block.ok()) return block.status().WithFile(*ima_path);
+  return block;
+}
 
 int RunContainers(const Args& args) {
   po::options_description desc("options");
@@ -193,7 +448,16 @@ int RunContainers(const Args& args) {
       "ima", po::value<std::string>(), "IMA list with ima-cgpath records (ascii or binary)")(
       "system-events", po::value<std::string>(),
       "JSON array of {\"data_hex\"}: the system-process command lines CIMA measured")(
-      "json", "print JSON (DESIGN §5)");
+      "json", "print JSON (DESIGN §5)")(
+      "container", po::value<std::string>(), "pod UID or container ID whose binding to check")(
+      "report-data", po::value<std::string>(), "REPORTDATA (128 hex digits) of the quote")(
+      "quote", po::value<std::string>(), "TDX quote whose REPORTDATA to check")(
+      "nonce", po::value<std::string>(), "nonce (hex) given to GetCcReport")(
+      "user-data", po::value<std::string>(), "user data (hex) given to GetCcReport")(
+      "policy", po::value<std::string>(), "evaluate the policy's container rules (containers:)")(
+      "format", po::value<std::string>()->default_value("text"),
+      "report format with --policy: text, json or junit")(
+      "at", po::value<std::string>(), "evaluation time (RFC 3339) for expiry and waivers");
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(args).options(desc).run(), vm);
@@ -212,24 +476,61 @@ int RunContainers(const Args& args) {
     Usage(stderr, desc);
     return kExitUsage;
   }
+  BindingRequest binding;
+  if (Status s = ReadBindingRequest(vm, &binding); !s.ok()) return ReportError(s);
   containers::ContainerViewOptions options;
+  std::optional<policy::Policy> pol;
+  if (vm.count("policy")) {
+    std::string fmt = vm["format"].as<std::string>();
+    if (fmt != "text" && fmt != "json" && fmt != "junit") {
+      std::fprintf(stderr, "ccverify containers: --format: expected text, json or junit\n");
+      return kExitUsage;
+    }
+    if (binding.requested) {
+      std::fprintf(stderr, "ccverify containers: --policy and a binding check are separate runs\n");
+      return kExitUsage;
+    }
+    Result<policy::Policy> p = policy::LoadPolicyFile(vm["policy"].as<std::string>());
+    if (!p.ok()) return ReportError(p.status());
+    if (!p->containers) {
+      std::fprintf(stderr, "ccverify containers: the policy has no containers: rules\n");
+      return kExitUsage;
+    }
+    options.system_events = p->containers->system_events;
+    pol = std::move(p).value();
+  }
+  // Records are kept only for policy evaluation (bounded memory otherwise).
+  options.keep_records = pol.has_value();
   if (vm.count("system-events")) {
-    std::string path = vm["system-events"].as<std::string>();
-    Result<std::string> text = ReadFileText(path);
-    if (!text.ok()) return ReportError(text.status());
-    Result<std::vector<std::vector<uint8_t>>> events = containers::ParseSystemEventsJson(*text);
-    if (!events.ok()) return ReportError(events.status().WithFile(path));
+    Result<std::vector<std::vector<uint8_t>>> events =
+        ReadSystemEvents(vm["system-events"].as<std::string>());
+    if (!events.ok()) return ReportError(events.status());
     options.system_events = std::move(events).value();
   }
   Result<ContainerView> view =
       containers::BuildContainerViewFile(vm["ima"].as<std::string>(), ima::ReadOptions{}, options);
   if (!view.ok()) return ReportError(view.status());
-  if (vm.count("json")) {
-    PrintJson(*view);
-  } else {
-    PrintText(*view);
+  if (pol) {
+    int64_t at = static_cast<int64_t>(std::time(nullptr));
+    if (vm.count("at")) {
+      Result<policy::UnixTime> t = policy::ParseRfc3339(vm["at"].as<std::string>(), false);
+      if (!t.ok()) {
+        std::fprintf(stderr, "ccverify containers: --at: %s\n", t.status().ToString().c_str());
+        return kExitUsage;
+      }
+      at = *t;
+    }
+    return RunContainerPolicy(*pol, vm["policy"].as<std::string>(), vm["ima"].as<std::string>(),
+                              std::move(view).value(), vm["format"].as<std::string>(), at);
   }
-  bool clean = view->hashes_mismatched == 0 && view->unattributed_records == 0;
+  BindingOutcome outcome = EvaluateBinding(*view, binding);
+  if (vm.count("json")) {
+    PrintJson(*view, outcome);
+  } else {
+    PrintText(*view, outcome);
+  }
+  bool clean = view->hashes_mismatched == 0 && view->unattributed_records == 0 &&
+               (!outcome.requested || outcome.ok);
   return clean ? kExitTrusted : kExitUntrusted;
 }
 

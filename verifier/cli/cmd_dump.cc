@@ -272,12 +272,6 @@ int DumpCcelTable(const DumpInput& in) {
   return kExitTrusted;
 }
 
-// Quotes and TD reports are small: read whole, rendered by cmd_quote.
-int DumpQuote(const DumpInput& in) {
-  Result<std::vector<uint8_t>> data = ReadFileBytes(in.path, uint64_t{16} << 20);
-  if (!data.ok()) return ReportError(data.status());
-  return DumpQuoteBytes(*data, in.path, in.json);
-}
 int DumpIma(const DumpInput& in) { return DumpImaFile(in.path, in.json, in.to); }
 int DumpCel(const DumpInput& in) { return DumpCelFile(in.path, in.json, in.to); }
 
@@ -298,8 +292,6 @@ constexpr Dumper kDumpers[] = {
     {parsers::LogFormat::kTcgSha1Legacy, DumpTcg},
     {parsers::LogFormat::kCcel, DumpTcg},
     {parsers::LogFormat::kCcelAcpiTable, DumpCcelTable},
-    {parsers::LogFormat::kTdxQuote, DumpQuote},
-    {parsers::LogFormat::kTdReport, DumpQuote},
     {parsers::LogFormat::kImaAscii, DumpIma},
     {parsers::LogFormat::kImaBinary, DumpIma},
     {parsers::LogFormat::kCelTlv, DumpCel},

@@ -1,5 +1,6 @@
 #include "verifier/cli/cmd_ima.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -304,9 +305,31 @@ Result<replay::RegisterSet> QuoteRegisters(const std::string& path) {
   return rs;
 }
 
-Result<ImaStep> ReplayImaStep(const std::string& path, const std::string& register_opt,
+Result<std::vector<HashAlg>> ParseBanks(std::string_view list) {
+  std::vector<HashAlg> out;
+  size_t pos = 0;
+  while (pos <= list.size()) {
+    size_t comma = list.find(',', pos);
+    std::string_view name =
+        list.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+    std::optional<HashAlg> alg = HashAlgFromName(name);
+    if (!alg) {
+      return Status(ErrorCode::kInvalidArgument,
+                    "--banks: unknown bank '" + std::string(name) +
+                        "' (sha1, sha256, sha384, sha512, sm3_256)");
+    }
+    if (std::find(out.begin(), out.end(), *alg) == out.end()) out.push_back(*alg);
+    if (comma == std::string_view::npos) break;
+    pos = comma + 1;
+  }
+  return out;
+}
+
+Result<ImaStep> ReplayImaStep(const std::string& path, const ImaStepOptions& options,
                               const replay::RegisterSet& before,
-                              const replay::RegisterSet& quoted, bool big_endian) {
+                              const replay::RegisterSet& quoted) {
+  const std::string& register_opt = options.register_opt;
+  const bool big_endian = options.big_endian;
   ImaStep step;
   step.file = path;
   CCV_ASSIGN_OR_RETURN(ima::LogFormat format, DetectImaFile(path));
@@ -329,6 +352,7 @@ Result<ImaStep> ReplayImaStep(const std::string& path, const std::string& regist
   replay::ImaReplayOptions opt;
   opt.register_kind = step.kind;
   opt.endian = ro.endian;
+  opt.banks = options.banks;
   opt.initial = before;
   replay::RegisterSet boot = before;
   for (const auto& [name, banks] : quoted.registers()) {

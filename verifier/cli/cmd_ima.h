@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "parsers/core/result.h"
 #include "verifier/replay/cel_replay.h"
@@ -43,11 +44,17 @@ struct ImaStep {
 // index field is below 4, else pcr). `before`: registers replayed from the
 // boot logs (initial values and boot_aggregate inputs); `quoted`: registers
 // from a quote ("mrtd", "rtmr0".."rtmr3"), may be empty.
-// `big_endian`: a binary list written by a big-endian kernel without
-// ima_canonical_fmt.
-Result<ImaStep> ReplayImaStep(const std::string& path, const std::string& register_opt,
+struct ImaStepOptions {
+  std::string register_opt;     // --ima-register; "" to choose from the list
+  bool big_endian = false;      // list from a big-endian kernel without ima_canonical_fmt
+  std::vector<HashAlg> banks;   // --banks; empty: sha1+sha256 (pcr) or sha384 (rtmr)
+};
+Result<ImaStep> ReplayImaStep(const std::string& path, const ImaStepOptions& options,
                               const replay::RegisterSet& before,
-                              const replay::RegisterSet& quoted, bool big_endian = false);
+                              const replay::RegisterSet& quoted);
+
+// "sha1,sha256" -> banks. Errors: kInvalidArgument naming the bad name.
+Result<std::vector<HashAlg>> ParseBanks(std::string_view list);
 
 struct CelStep {
   std::string file;

@@ -48,7 +48,9 @@ int RunPolicyGenerate(const Args& args) {
       "version", po::value<std::string>()->default_value("1"), "metadata.version")(
       "valid-days", po::value<int>()->default_value(180), "metadata.expires = now + D days")(
       "no-events", po::bool_switch(), "do not pin individual log events")(
-      "no-ima", po::bool_switch(), "do not pin IMA file digests");
+      "no-ima", po::bool_switch(), "do not pin IMA file digests")(
+      "container", po::value<std::string>(), "also pin this pod or container of the IMA list")(
+      "system-events", po::value<std::string>(), "with --container: CIMA system events JSON");
   AddEvidenceOptions(&desc);
   po::positional_options_description pos;
   pos.add("bundle", 1);
@@ -113,6 +115,13 @@ int RunPolicyGenerate(const Args& args) {
     std::string list = policy::GenerateImaAllowList(*facts);
     Status s = WriteFileBytes(allow_path, list.data(), list.size());
     if (!s.ok()) return ReportError(s);
+  }
+  if (vm.count("container")) {
+    std::optional<std::string> events;
+    if (vm.count("system-events")) events = vm["system-events"].as<std::string>();
+    auto block = GenerateContainerBlock(req->evidence.ima, vm["container"].as<std::string>(), events);
+    if (!block.ok()) return ReportError(block.status());
+    yaml += *block;
   }
   if (vm.count("output")) {
     Status s = WriteFileBytes(vm["output"].as<std::string>(), yaml.data(), yaml.size());

@@ -19,6 +19,7 @@
 
 #include "parsers/chunked_source.h"
 #include "parsers/core/hex.h"
+#include "parsers/log_detect.h"
 #include "parsers/tcg_event_log.h"
 #include "verifier/cli/cmd_ima.h"
 #include "verifier/cli/commands.h"
@@ -44,6 +45,14 @@ Result<LogReplay> ReplayFile(const std::string& option, const std::string& path,
   FileSource storage;
   CCV_ASSIGN_OR_RETURN(FileSource * file, FileSource::Open(path, &storage));
   parsers::ChunkedSource src(file);
+  CCV_ASSIGN_OR_RETURN(Bytes head, src.Peek(parsers::kDetectPrefixLen));
+  if (parsers::DetectTcgFormat(head, file->SizeHint().value_or(head.size())) ==
+      parsers::LogFormat::kCcelAcpiTable) {
+    return ParseError(ErrorCode::kBadValue, 0, "signature",
+                      "this is the 56-byte ACPI CCEL table; expected the log area it "
+                      "describes (LAML bytes at LASA)")
+        .WithFile(path);
+  }
   Result<replay::TcgReplayResult> r = replay::ReplayTcgLog(&src, space);
   if (!r.ok()) {
     Status s = r.status();
@@ -209,7 +218,7 @@ void PrintJson(const std::vector<LogReplay>& logs, const replay::RegisterSet& re
 void Usage(FILE* out, const po::options_description& desc) {
   std::fprintf(out,
                "usage: ccverify replay [--ccel F] [--tpm-log F] [--ima F] "
-               "[--ima-register rtmr2|pcr10] [--cel F] [--quote Q] [--json]\n");
+               "[--ima-register rtmr2|pcr10] [--banks B,...] [--cel F] [--quote Q] [--json]\n");
   std::ostringstream s;
   s << desc;
   std::fputs(s.str().c_str(), out);
@@ -227,6 +236,8 @@ int RunReplay(const Args& args) {
       "ima-register", po::value<std::string>(),
       "register IMA extends: pcr10 (TPM) or rtmr2 (cc-api TDX); default from the list")(
       "ima-big-endian", "the IMA list comes from a big-endian kernel (no ima_canonical_fmt)")(
+      "banks", po::value<std::string>(),
+      "IMA banks to replay, e.g. sha1,sha256,sha384 (default sha1,sha256; rtmr: sha384)")(
       "cel", po::value<std::string>(), "TCG Canonical Event Log (TLV or JSON)")(
       "quote", po::value<std::string>(),
       "TDX quote: compare RTMRs, MRTD for boot_aggregate, IMA entries added after it")(
@@ -278,23 +289,32 @@ int RunReplay(const Args& args) {
     checks.not_checkable += l.result.digest_checks.not_checkable;
   }
   LaterSteps later;
+  ImaStepOptions ima_opt;
   if (vm.count("ima-register")) {
-    Result<replay::ImaRegisterKind> k = ParseImaRegister(vm["ima-register"].as<std::string>());
+    ima_opt.register_opt = vm["ima-register"].as<std::string>();
+    Result<replay::ImaRegisterKind> k = ParseImaRegister(ima_opt.register_opt);
     if (!k.ok()) {
       std::fprintf(stderr, "ccverify replay: %s\n", k.status().message().c_str());
       return kExitUsage;
     }
   }
+  if (vm.count("banks")) {
+    Result<std::vector<HashAlg>> b = ParseBanks(vm["banks"].as<std::string>());
+    if (!b.ok()) {
+      std::fprintf(stderr, "ccverify replay: %s\n", b.status().message().c_str());
+      return kExitUsage;
+    }
+    ima_opt.banks = *b;
+  }
+  ima_opt.big_endian = vm.count("ima-big-endian") != 0;
   if (vm.count("quote")) {
     Result<replay::RegisterSet> q = QuoteRegisters(vm["quote"].as<std::string>());
     if (!q.ok()) return ReportError(q.status());
     later.quoted = std::move(q).value();
   }
   if (vm.count("ima")) {
-    Result<ImaStep> s = ReplayImaStep(
-        vm["ima"].as<std::string>(),
-        vm.count("ima-register") ? vm["ima-register"].as<std::string>() : std::string(), regs,
-        later.quoted.value_or(replay::RegisterSet()), vm.count("ima-big-endian") != 0);
+    Result<ImaStep> s = ReplayImaStep(vm["ima"].as<std::string>(), ima_opt, regs,
+                                      later.quoted.value_or(replay::RegisterSet()));
     if (!s.ok()) return ReportError(s.status());
     const replay::ImaReplayResult& r = s->result;
     Merge(r.registers, &regs);

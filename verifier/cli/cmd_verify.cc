@@ -184,6 +184,9 @@ int RunVerify(const Args& args) {
   req->options.tcb_decided_by_policy = pol && pol->platform.tcb_status_set;
   auto facts = pipeline::CollectFacts(req->evidence, req->options);
   if (!facts.ok()) return ReportError(facts.status());
+  if (Status s = AttachContainerView(pol ? &*pol : nullptr, req->evidence, &*facts); !s.ok()) {
+    return ReportError(s);
+  }
   policy::Evaluation ev = policy::Evaluate(pol ? &*pol : nullptr, *facts, {req->options.at});
 
   report::VerifyReportContext ctx{req->source, req->at_text, policy_path};

@@ -4,8 +4,19 @@
 #ifndef CCV_VERIFIER_CLI_COMMANDS_H_
 #define CCV_VERIFIER_CLI_COMMANDS_H_
 
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "parsers/core/result.h"
+
+namespace ccv::policy {
+struct Policy;
+struct Facts;
+}  // namespace ccv::policy
+namespace ccv::bundle {
+struct Evidence;
+}  // namespace ccv::bundle
 
 namespace ccv::cli {
 
@@ -20,6 +31,18 @@ int RunDump(const Args& args);
 int RunReplay(const Args& args);
 // ccverify containers --ima F [--system-events F] [--json]  (cmd_containers.cc)
 int RunContainers(const Args& args);
+// For verify: when `pol` has container rules and the evidence an IMA list,
+// sets facts->containers to the list's per-container view; with
+// containers.binding adds the check "containers.binding" (REPORTDATA =
+// SHA-512(virtual IMR3 || nonce || user_data)) and, when it holds, marks
+// report_data.binding as passed through it.
+Status AttachContainerView(const policy::Policy* pol, const bundle::Evidence& evidence,
+                           policy::Facts* facts);
+// For policy generate --container ID: the `containers:` block pinning that
+// pod or container of the IMA list (system events from a JSON file or none).
+Result<std::string> GenerateContainerBlock(const std::optional<std::string>& ima_path,
+                                           const std::string& id,
+                                           const std::optional<std::string>& system_events_path);
 
 }  // namespace ccv::cli
 

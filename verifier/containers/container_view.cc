@@ -4,6 +4,7 @@
 #include <cstring>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <utility>
 
 #include <rapidjson/document.h>
@@ -12,6 +13,7 @@
 #include "parsers/core/hex.h"
 #include "parsers/core/status.h"
 #include "verifier/containers/cgroup_identity.h"
+#include "verifier/crypto/batch_hash.h"
 #include "verifier/crypto/digest.h"
 #include "verifier/replay/ima_replay.h"
 
@@ -21,6 +23,7 @@ namespace {
 // Bounds on what a hostile list can make us hold.
 constexpr size_t kMaxUnits = 1'000'000;
 constexpr size_t kMaxPathsPerUnit = 4096;
+constexpr size_t kMaxCachedPaths = 1 << 16;  // cgroup paths whose identity is cached
 
 void AddUnique(std::vector<std::string>* v, std::string_view s) {
   if (v->size() >= kMaxPathsPerUnit) return;
@@ -54,7 +57,12 @@ const ContainerUnit* ContainerView::Find(std::string_view id, size_t* out_contai
   if (out_container != nullptr) *out_container = SIZE_MAX;
   std::string cg_form = PodUidToCgroupForm(id);
   for (const ContainerUnit& u : units) {
-    if (u.id == id || u.id == cg_form || (!u.pod_uid.empty() && u.pod_uid == PodUidFromCgroupForm(id))) {
+    if (u.id == id || u.id == cg_form ||
+        (!u.pod_uid.empty() && u.pod_uid == PodUidFromCgroupForm(id))) {
+      // A Docker unit is its own container.
+      for (size_t i = 0; i < u.containers.size() && out_container != nullptr; ++i) {
+        if (u.containers[i].id == id) *out_container = i;
+      }
       return &u;
     }
   }
@@ -77,13 +85,26 @@ struct ContainerViewBuilder::Impl {
   crypto::Hasher hasher;
   std::map<std::string, size_t, std::less<>> unit_by_id;
   std::vector<ima::DecodedField> fields;
+  // Template hashes of the current batch (DESIGN §7: independent hashes
+  // batched, then the serial chains).
+  std::vector<crypto::ByteSpan> msgs;
+  std::vector<Digest> computed;
+  // A list repeats few cgroup paths many times.
+  std::unordered_map<std::string, CgroupIdentity> ident_cache;
+
+  const CgroupIdentity& Identify(std::string_view cg) {
+    auto it = ident_cache.find(std::string(cg));
+    if (it != ident_cache.end()) return it->second;
+    if (ident_cache.size() >= kMaxCachedPaths) ident_cache.clear();
+    return ident_cache.emplace(std::string(cg), IdentifyCgroupPath(cg)).first->second;
+  }
 
   void Finding(const ima::Entry& e, std::string kind, std::string detail) {
     if (view.findings.size() >= options.max_findings) return;
     view.findings.push_back({e.index, e.line, std::move(kind), std::move(detail)});
   }
 
-  Status Add(const ima::Entry& e) {
+  Status Add(const ima::Entry& e, const Digest& computed_hash) {
     ++view.entries;
     if (!alg_known) {
       view.alg = e.listed_hash.alg;
@@ -98,7 +119,7 @@ struct ContainerViewBuilder::Impl {
     if (violation) {
       ++view.violations;
     } else {
-      Digest computed = hasher.Hash(view.alg, e.template_data);
+      const Digest& computed = computed_hash;
       hash_ok = computed == e.listed_hash;
       if (hash_ok) {
         ++view.hashes_verified;
@@ -131,7 +152,7 @@ struct ContainerViewBuilder::Impl {
         default: break;
       }
     }
-    CgroupIdentity ident = IdentifyCgroupPath(cg);
+    const CgroupIdentity& ident = Identify(cg);
     if (!ident.container) {
       ++view.host_records;
       return Status();
@@ -230,7 +251,16 @@ ContainerViewBuilder::ContainerViewBuilder(ContainerViewOptions options)
 ContainerViewBuilder::~ContainerViewBuilder() = default;
 
 Status ContainerViewBuilder::AddBatch(std::span<const ima::Entry> entries) {
-  for (const ima::Entry& e : entries) CCV_RETURN_IF_ERROR(impl_->Add(e));
+  if (entries.empty()) return Status();
+  Impl& m = *impl_;
+  // Hash every template in one batch with the first entry's algorithm; an
+  // entry of another algorithm is rejected by Add.
+  HashAlg alg = m.alg_known ? m.view.alg : entries[0].listed_hash.alg;
+  m.msgs.resize(entries.size());
+  m.computed.resize(entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) m.msgs[i] = entries[i].template_data;
+  crypto::DefaultBatchHasher().HashMany(alg, m.msgs, m.computed.data());
+  for (size_t i = 0; i < entries.size(); ++i) CCV_RETURN_IF_ERROR(m.Add(entries[i], m.computed[i]));
   return Status();
 }
 

@@ -20,7 +20,9 @@ Status Bad(std::string_view doc, const std::string& path, const std::string& wha
 
 Result<rapidjson::Document> ParseDoc(std::string_view json, std::string_view doc) {
   rapidjson::Document d;
-  d.Parse(json.data(), json.size());
+  // Iterative: nesting depth costs heap, not stack (a deep "[[[[..." would
+  // overflow the recursive parser).
+  d.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (d.HasParseError()) {
     // Report line and column of the error offset.
     size_t off = d.GetErrorOffset();

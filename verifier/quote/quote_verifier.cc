@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <deque>
+#include <mutex>
 #include <utility>
 
 #include "parsers/core/hex.h"
@@ -11,6 +13,32 @@
 #include "verifier/quote/intel_root_ca.h"
 
 namespace ccv::quote {
+
+struct PckLeafCache {
+  struct Entry {
+    std::string der;
+    crypto::Certificate cert;
+    size_t verified_by = 0;  // index into PreparedCollateral::verified_ca
+    std::optional<crypto::SgxExtensions> ext;
+  };
+  static constexpr size_t kMaxEntries = 256;
+
+  std::shared_ptr<const Entry> Find(const std::string& der) {
+    std::lock_guard<std::mutex> lock(mu);
+    for (const auto& e : entries) {
+      if (e->der == der) return e;
+    }
+    return nullptr;
+  }
+  void Insert(std::shared_ptr<const Entry> e) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (entries.size() >= kMaxEntries) entries.pop_front();
+    entries.push_back(std::move(e));
+  }
+
+  std::mutex mu;
+  std::deque<std::shared_ptr<const Entry>> entries;
+};
 
 namespace {
 
@@ -207,6 +235,7 @@ Result<PreparedCollateral> PrepareCollateral(const QuoteCollateral& c, Certifica
   PreparedCollateral p;
   p.anchor = std::move(anchor);
   p.anchor_der = p.anchor.Der();
+  p.leaf_cache = std::make_shared<PckLeafCache>();
   p.at = at;
   p.raw = c;
   auto root_crl = Crl::FromBytes(c.root_ca_crl);
@@ -263,8 +292,8 @@ struct QuoteSide {
 
 // Checks that need the quote only (and the anchor).
 void QuoteOnlyChecks(Bytes raw, const Certificate& anchor, const std::string& anchor_der,
-                     const PreparedCollateral* prepared, int64_t at, QuoteVerification* v,
-                     QuoteSide* side) {
+                     const PreparedCollateral* prepared, bool use_leaf_cache, int64_t at,
+                     QuoteVerification* v, QuoteSide* side) {
   const parsers::Quote& q = v->quote;
   const parsers::QuoteSignatureData& s = q.signature_data;
   // 1. Attestation-key signature over header || body.
@@ -285,6 +314,7 @@ void QuoteOnlyChecks(Bytes raw, const Certificate& anchor, const std::string& an
   std::string_view pem(reinterpret_cast<const char*>(s.cert_data.data()), s.cert_data.size());
   std::vector<bool> trusted;
   Status chain_status;
+  std::shared_ptr<const PckLeafCache::Entry> cached_leaf;
   auto ders = Certificate::PemChainToDer(pem);
   if (!ders.ok()) {
     chain_status = ders.status();
@@ -306,6 +336,14 @@ void QuoteOnlyChecks(Bytes raw, const Certificate& anchor, const std::string& an
           }
         }
       }
+      if (!reused && i == 0 && use_leaf_cache && prepared != nullptr && prepared->leaf_cache) {
+        cached_leaf = prepared->leaf_cache->Find(der);
+        if (cached_leaf) {
+          side->chain.push_back(cached_leaf->cert.Clone());
+          trusted.push_back(false);  // set below once its issuer is known
+          continue;
+        }
+      }
       if (!reused) {
         auto cert = Certificate::FromDer(AsBytes(der));
         if (!cert.ok()) {
@@ -318,6 +356,11 @@ void QuoteOnlyChecks(Bytes raw, const Certificate& anchor, const std::string& an
       trusted.push_back(reused);
     }
     if (!chain_status.ok()) side->chain.clear();
+    // A cached leaf was verified with one CA: trusted only under that CA.
+    if (cached_leaf && side->chain.size() >= 2 &&
+        (*ders)[1] == prepared->verified_ca_der[cached_leaf->verified_by]) {
+      trusted[0] = true;
+    }
   }
 
   // 2. QE report signed by the PCK leaf key.
@@ -379,7 +422,27 @@ void QuoteOnlyChecks(Bytes raw, const Certificate& anchor, const std::string& an
   } else {
     v->checks.push_back(Fail("pck_chain", err));
   }
-  auto ext = crypto::ParseSgxExtensions(side->chain[0]);
+  Result<crypto::SgxExtensions> ext = Status(ErrorCode::kNotFound, "no SGX extension");
+  if (cached_leaf && cached_leaf->ext) {
+    ext = *cached_leaf->ext;
+  } else {
+    ext = crypto::ParseSgxExtensions(side->chain[0]);
+  }
+  // Remember a leaf that chains to a collateral-verified CA.
+  if (!cached_leaf && use_leaf_cache && err.empty() && prepared != nullptr && prepared->leaf_cache &&
+      side->chain.size() == 3) {
+    std::string ca_der = side->chain[1].Der();
+    for (size_t k = 0; k < prepared->verified_ca_der.size(); ++k) {
+      if (ca_der != prepared->verified_ca_der[k]) continue;
+      auto e = std::make_shared<PckLeafCache::Entry>();
+      e->der = side->chain[0].Der();
+      e->cert = side->chain[0].Clone();
+      e->verified_by = k;
+      if (ext.ok()) e->ext = *ext;
+      prepared->leaf_cache->Insert(std::move(e));
+      break;
+    }
+  }
   if (ext.ok()) {
     info.has_sgx_extensions = true;
     info.fmspc = ext->fmspc;
@@ -574,7 +637,7 @@ Result<QuoteVerification> VerifyQuote(Bytes raw, const PreparedCollateral& c,
   CCV_ASSIGN_OR_RETURN(v.quote, parsers::ParseQuote(raw));
   v.at = c.at;
   QuoteSide side;
-  QuoteOnlyChecks(raw, c.anchor, c.anchor_der, &c, c.at, &v, &side);
+  QuoteOnlyChecks(raw, c.anchor, c.anchor_der, &c, opts.use_leaf_cache, c.at, &v, &side);
   CollateralChecks(c, opts, side, &v);
   Finish(&v);
   return v;
@@ -586,7 +649,7 @@ Result<QuoteVerification> VerifyQuoteWithoutCollateral(Bytes raw, const Certific
   CCV_ASSIGN_OR_RETURN(v.quote, parsers::ParseQuote(raw));
   v.at = at;
   QuoteSide side;
-  QuoteOnlyChecks(raw, anchor, anchor.Der(), nullptr, at, &v, &side);
+  QuoteOnlyChecks(raw, anchor, anchor.Der(), nullptr, false, at, &v, &side);
   v.checks.push_back(Skip("tcb_status", "no collateral"));
   Finish(&v);
   v.pass = false;

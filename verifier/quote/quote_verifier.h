@@ -18,6 +18,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,6 +46,8 @@ struct Check {
 // user (--root-ca). Errors: kBadValue if the PEM does not parse.
 Result<crypto::Certificate> LoadTrustAnchor(std::optional<std::string_view> pem = std::nullopt);
 
+struct PckLeafCache;  // quote_verifier.cc
+
 struct PreparedCollateral {
   crypto::Certificate anchor;
   int64_t at = 0;
@@ -60,6 +63,11 @@ struct PreparedCollateral {
   std::string anchor_der;
   std::vector<std::string> verified_ca_der;
   std::vector<crypto::Certificate> verified_ca;
+  // PCK leaf certificates of earlier quotes (parsed, signature verified by
+  // one of verified_ca, SGX extensions read), so a platform's later quotes
+  // skip that work; validity and revocation are still checked per quote.
+  // Bounded; internally locked.
+  std::shared_ptr<PckLeafCache> leaf_cache;
   TcbInfo tcb_info;
   EnclaveIdentity qe_identity;
   std::vector<Check> checks;  // collateral-only checks, in order
@@ -87,6 +95,8 @@ struct PckInfo {
 
 struct VerifyOptions {
   std::vector<TcbStatus> accept_tcb = {TcbStatus::kUpToDate};
+  // Reuse (and fill) PreparedCollateral::leaf_cache.
+  bool use_leaf_cache = true;
 };
 
 struct QuoteVerification {

@@ -3,6 +3,7 @@
 #include "parsers/cel_format.h"
 #include "parsers/core/file_io.h"
 #include "parsers/core/hex.h"
+#include "parsers/event_types.h"
 #include "verifier/crypto/digest.h"
 
 namespace ccv::replay {
@@ -54,7 +55,9 @@ Result<std::vector<cel::Record>> ReadCelFile(const std::string& path) {
     return Status(ErrorCode::kBadValue, "neither CEL-TLV nor CEL-JSON").WithFile(path).WithOffset(0);
   }
   Result<std::vector<cel::Record>> r =
-      *enc == cel::Encoding::kTlv ? cel::ParseTlv(data) : cel::ParseJson(AsChars(data));
+      *enc == cel::Encoding::kTlv
+          ? cel::ParseTlv(data)
+          : cel::ParseJson(AsChars(data), cel::JsonOptions{parsers::EventTypeFromName});
   if (!r.ok()) return r.status().WithFile(path);
   return r;
 }

@@ -4,7 +4,7 @@
 
 #include "parsers/core/hash_alg.h"
 #include "parsers/event_types.h"
-#include "parsers/uefi_event.h"
+#include "parsers/core/byte_reader.h"
 
 namespace ccv::replay {
 
@@ -29,12 +29,21 @@ std::optional<Bytes> DigestedBytes(uint32_t type, Bytes data, bool* out_malforme
     case parsers::kEvEfiVariableBoot2:
       return data;
     case parsers::kEvEfiVariableBoot: {
-      Result<parsers::UefiVariableData> v = parsers::ParseUefiVariableData(data, 0);
-      if (!v.ok()) {
+      // UEFI_VARIABLE_DATA (PFP 10.4.2): GUID, u64 name length (CHAR16s),
+      // u64 data length, name, data. Only the data span is needed here.
+      constexpr size_t kFixed = 16 + 8 + 8;
+      if (data.size() < kFixed) {
         *out_malformed = true;
         return std::nullopt;
       }
-      return v->variable_data;
+      uint64_t name_len = LoadU64Le(data.data() + 16);
+      uint64_t data_len = LoadU64Le(data.data() + 24);
+      size_t rest = data.size() - kFixed;
+      if (name_len > rest / 2 || data_len > rest - name_len * 2) {
+        *out_malformed = true;
+        return std::nullopt;
+      }
+      return data.subspan(kFixed + size_t(name_len) * 2, size_t(data_len));
     }
     default:
       return std::nullopt;

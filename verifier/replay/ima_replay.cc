@@ -12,6 +12,7 @@
 #include "parsers/ima_template.h"
 #include "verifier/crypto/batch_hash.h"
 #include "verifier/crypto/digest.h"
+#include "verifier/crypto/ordered_worker.h"
 
 namespace ccv::replay {
 namespace {
@@ -36,16 +37,7 @@ class BatchTemplateHasher final : public TemplateHasher {
 constexpr std::string_view kBootAggregate = "boot_aggregate";
 
 bool Contains(Bytes hay, std::string_view needle) {
-  if (hay.size() < needle.size()) return false;
-  const uint8_t* p = hay.data();
-  const uint8_t* end = p + hay.size() - needle.size() + 1;
-  while (p < end) {
-    p = static_cast<const uint8_t*>(std::memchr(p, needle[0], size_t(end - p)));
-    if (p == nullptr) return false;
-    if (std::memcmp(p, needle.data(), needle.size()) == 0) return true;
-    ++p;
-  }
-  return false;
+  return ::memmem(hay.data(), hay.size(), needle.data(), needle.size()) != nullptr;
 }
 
 }  // namespace
@@ -105,6 +97,19 @@ struct ImaReplayer::Impl {
   std::string last_template;
   uint64_t last_template_count = 0;
   std::vector<ima::DecodedField> fields;
+  std::vector<Digest> ff;  // per bank: all 0xFF (violations)
+
+  // Extend stage state (the worker's while tasks run).
+  struct ExtendBatch {
+    uint64_t first_entry = 0;
+    std::vector<uint32_t> pcr;
+    std::vector<Digest> values;  // bank-major
+  };
+  std::vector<bool> prefix_found;         // per target
+  std::vector<uint64_t> prefix_matched;   // per target
+  void Extend(const ExtendBatch& batch);
+  // Declared last: destroyed first, after its queued tasks ran.
+  std::unique_ptr<crypto::OrderedWorker> worker;
 
   std::string RegName(uint32_t index) const { return prefix + std::to_string(index); }
 
@@ -189,6 +194,11 @@ ImaReplayer::ImaReplayer(ImaReplayOptions options, std::unique_ptr<TemplateHashe
       m.res.prefix.push_back(pm);
     }
   }
+  m.prefix_found.assign(m.targets.size(), false);
+  m.prefix_matched.assign(m.targets.size(), 0);
+  for (HashAlg b : m.banks) m.ff.push_back(Digest::Filled(b, 0xFF));
+  int threads = m.opt.threads > 0 ? m.opt.threads : crypto::DefaultThreadCount();
+  m.worker = std::make_unique<crypto::OrderedWorker>(threads >= 2);
 }
 
 ImaReplayer::~ImaReplayer() = default;
@@ -292,9 +302,10 @@ Status ImaReplayer::AddBatch(std::span<const ima::Entry> entries) {
   if (entries.empty()) return Status::Ok();
   if (!m.algs_ready) CCV_RETURN_IF_ERROR(m.PrepareAlgs(entries[0].listed_hash.alg));
   const HashAlg listed = m.hash_algs[m.listed_slot];
+  const size_t n = entries.size();
   // 1. Independent work: every template hash of the batch, per algorithm.
-  m.datas.resize(entries.size());
-  for (size_t i = 0; i < entries.size(); ++i) {
+  m.datas.resize(n);
+  for (size_t i = 0; i < n; ++i) {
     if (entries[i].listed_hash.alg != listed) {
       return ParseError(ErrorCode::kBadValue, entries[i].offset, "template_hash",
                         "listed template hash algorithm changes within the list");
@@ -302,19 +313,20 @@ Status ImaReplayer::AddBatch(std::span<const ima::Entry> entries) {
     m.datas[i] = entries[i].template_data;
   }
   for (size_t s = 0; s < m.hash_algs.size(); ++s) {
-    m.computed[s].resize(entries.size());
+    m.computed[s].resize(n);
     m.hasher->HashBatch(m.hash_algs[s], m.datas, m.computed[s]);
   }
-  // 2. Serial extend chains.
-  uint32_t cached_index = 0;
-  std::vector<Digest>* reg = nullptr;
+  // 2. Per entry: hash checks, counts and boot_aggregate here; the value each
+  // bank is extended with goes to the extend stage (entries alias the
+  // reader's buffer, so the stage gets its own copy).
   const size_t nbanks = m.banks.size();
-  for (size_t i = 0; i < entries.size(); ++i) {
+  auto batch = std::make_shared<Impl::ExtendBatch>();
+  batch->first_entry = m.res.entries;
+  batch->pcr.resize(n);
+  batch->values.resize(n * nbanks);  // bank-major: values[b * n + i]
+  for (size_t i = 0; i < n; ++i) {
     const ima::Entry& e = entries[i];
-    if (reg == nullptr || e.pcr != cached_index) {
-      reg = &m.Reg(e.pcr);
-      cached_index = e.pcr;
-    }
+    batch->pcr[i] = e.pcr;
     if (e.template_name != m.last_template) {
       m.FlushTemplateCount();
       m.last_template.assign(e.template_name);
@@ -323,10 +335,7 @@ Status ImaReplayer::AddBatch(std::span<const ima::Entry> entries) {
     ++m.res.entries;
     if (e.violation()) {
       ++m.res.violations;
-      for (size_t b = 0; b < nbanks; ++b) {
-        Digest ff = Digest::Filled(m.banks[b], 0xFF);
-        m.ext.Extend(&(*reg)[b], ff.span());
-      }
+      for (size_t b = 0; b < nbanks; ++b) batch->values[b * n + i] = m.ff[b];
     } else {
       const Digest& c = m.computed[m.listed_slot][i];
       if (c == e.listed_hash) {
@@ -338,24 +347,51 @@ Status ImaReplayer::AddBatch(std::span<const ima::Entry> entries) {
                       ToHex(c.span()));
       }
       for (size_t b = 0; b < nbanks; ++b) {
-        const Digest& v = b == m.listed_slot ? e.listed_hash : m.computed[b][i];
-        m.ext.Extend(&(*reg)[b], v.span());
-      }
-    }
-    for (const Impl::Target& t : m.targets) {
-      PrefixMatch& pm = m.res.prefix[t.result];
-      if (!pm.found && t.index == e.pcr && (*reg)[t.slot] == t.value) {
-        pm.found = true;
-        pm.matched_entries = m.res.entries;
+        batch->values[b * n + i] = b == m.listed_slot ? e.listed_hash : m.computed[b][i];
       }
     }
     if (Contains(e.template_data, kBootAggregate)) m.CheckBootAggregate(e);
   }
+  // 3. The serial extend chains, on the worker thread when there is one.
+  Impl* impl = &m;
+  m.worker->Submit([impl, batch] { impl->Extend(*batch); });
   return Status::Ok();
+}
+
+void ImaReplayer::Impl::Extend(const ExtendBatch& batch) {
+  const size_t n = batch.pcr.size();
+  const size_t nbanks = banks.size();
+  size_t i = 0;
+  while (i < n) {
+    // A run of entries on one register.
+    size_t j = i + 1;
+    while (j < n && batch.pcr[j] == batch.pcr[i]) ++j;
+    std::vector<Digest>& reg = Reg(batch.pcr[i]);
+    if (targets.empty()) {
+      for (size_t b = 0; b < nbanks; ++b) {
+        crypto::ExtendChain(&reg[b], std::span<const Digest>(&batch.values[b * n + i], j - i));
+      }
+    } else {
+      for (size_t k = i; k < j; ++k) {
+        for (size_t b = 0; b < nbanks; ++b) {
+          crypto::ExtendChain(&reg[b], std::span<const Digest>(&batch.values[b * n + k], 1));
+        }
+        for (size_t t = 0; t < targets.size(); ++t) {
+          const Target& tg = targets[t];
+          if (!prefix_found[t] && tg.index == batch.pcr[k] && reg[tg.slot] == tg.value) {
+            prefix_found[t] = true;
+            prefix_matched[t] = batch.first_entry + k + 1;
+          }
+        }
+      }
+    }
+    i = j;
+  }
 }
 
 ImaReplayResult ImaReplayer::Finish() {
   Impl& m = *impl_;
+  m.worker->Wait();
   m.FlushTemplateCount();
   ImaReplayResult r = m.res;
   for (const auto& [name, banks] : m.opt.initial.registers()) {
@@ -371,6 +407,10 @@ ImaReplayResult ImaReplayer::Finish() {
   for (const Impl::Target& t : m.targets) {
     if (m.regs.count(t.index) == 0) continue;
     PrefixMatch pm = m.res.prefix[t.result];
+    if (!pm.found && m.prefix_found[t.result]) {
+      pm.found = true;
+      pm.matched_entries = m.prefix_matched[t.result];
+    }
     if (pm.found) pm.added_after = r.entries - pm.matched_entries;
     r.prefix.push_back(pm);
   }

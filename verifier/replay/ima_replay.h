@@ -64,6 +64,10 @@ struct ImaReplayOptions {
   ima::Endian endian = ima::Endian::kLittle;
   // Most per-entry findings kept (counts are always complete).
   size_t max_findings = 100;
+  // 1: everything on the calling thread; 2 or more: the extend chains run on
+  // a second thread while the caller parses and hashes the next batch (same
+  // results). 0: crypto::DefaultThreadCount() (CCV_THREADS).
+  int threads = 0;
 };
 
 struct ImaFinding {

@@ -1,5 +1,6 @@
 #include "verifier/replay/tcg_replay.h"
 
+#include <atomic>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -226,17 +227,33 @@ class TcgBatchReplay {
     size_t records = 0;
   };
 
+  // Reuses a batch the worker has finished with (its buffers keep their
+  // capacity: no fresh pages, no page faults per batch), else makes one.
   void NewBatch() {
-    batch_ = std::make_shared<Batch>();
-    batch_->arena.reserve(kMaxBatchBytes / 4);
+    for (std::shared_ptr<Batch>& b : pool_) {
+      if (b.use_count() == 1) {
+        std::atomic_thread_fence(std::memory_order_acquire);
+        b->arena.clear();
+        b->extends.clear();
+        b->msg_offsets.clear();
+        b->outcomes.clear();
+        for (auto& c : b->checks) c.clear();
+        b->records = 0;
+        batch_ = b;
+        return;
+      }
+    }
+    pool_.push_back(std::make_shared<Batch>());
+    pool_.back()->arena.reserve(kMaxBatchBytes / 4);
+    batch_ = pool_.back();
   }
 
   void Flush() {
     Batch& b = *batch_;
     if (b.records == 0) return;
     // Digest checks: one HashMany per bank over this batch's messages.
-    std::vector<crypto::ByteSpan> msgs;
-    std::vector<Digest> out;
+    std::vector<crypto::ByteSpan>& msgs = msgs_;
+    std::vector<Digest>& out = out_;
     for (HashAlg alg : kAllHashAlgs) {
       const std::vector<Check>& cs = b.checks[size_t(alg)];
       if (cs.empty()) continue;
@@ -260,6 +277,7 @@ class TcgBatchReplay {
     }
     // Extends, in record order, on the worker.
     std::shared_ptr<Batch> batch = std::move(batch_);
+    batch_.reset();
     TcgReplay* replay = replay_;
     worker_.Submit([batch, replay] {
       for (const Extend& x : batch->extends) {
@@ -276,6 +294,9 @@ class TcgBatchReplay {
   crypto::OrderedWorker worker_;
   crypto::BatchHasher* batcher_;
   std::shared_ptr<Batch> batch_;
+  std::vector<std::shared_ptr<Batch>> pool_;
+  std::vector<crypto::ByteSpan> msgs_;
+  std::vector<Digest> out_;
 };
 
 Result<TcgReplayResult> ReplayTcgLog(parsers::ChunkedSource* source, RegisterSpace space,

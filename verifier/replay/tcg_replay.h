@@ -111,8 +111,11 @@ struct TcgReplayResult {
   uint64_t trailing_len = 0;
 };
 
-// Streams a log from `source` through a TcgReplay (holds no per-event state).
-// `space` kCcMr reads the input as a CCEL log area. Errors: the parser's.
+// Streams a log from `source` through a TcgReplay, holding no per-event state
+// beyond one batch: this thread parses and batch-hashes the digest checks
+// (crypto::BatchHasher), a crypto::OrderedWorker runs the extend chains
+// (options.threads). `space` kCcMr reads the input as a CCEL log area.
+// Errors: the parser's, and Feed()'s.
 Result<TcgReplayResult> ReplayTcgLog(parsers::ChunkedSource* source, RegisterSpace space,
                                      ReplayOptions options = {});
 

@@ -88,6 +88,36 @@ void WriteCounts(Writer& w, const Evaluation& ev, bool rules) {
 
 }  // namespace
 
+namespace {
+
+// Container rules grouped by the pod or container they judged:
+// "by_container": {"<name>": {"verdict", "rules": [ids]}}.
+void WriteContainerGroups(Writer& w, const Evaluation& ev) {
+  std::map<std::string, std::vector<const RuleResult*>> groups;
+  for (const RuleResult& r : ev.rules) {
+    if (!r.container.empty()) groups[r.container].push_back(&r);
+  }
+  if (groups.empty()) return;
+  Key(w, "by_container");
+  w.StartObject();
+  for (const auto& [name, rules] : groups) {
+    std::string key = Utf8(name);
+    Key(w, key.c_str());
+    w.StartObject();
+    bool failed = false;
+    for (const RuleResult* r : rules) failed = failed || r->status == Verdict::kFail;
+    KV(w, "verdict", failed ? "fail" : "pass");
+    Key(w, "rules");
+    w.StartArray();
+    for (const RuleResult* r : rules) Str(w, Utf8(r->id));
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndObject();
+}
+
+}  // namespace
+
 std::string VerifyReportJson(const Facts& f, const Evaluation& ev, const VerifyReportContext& ctx) {
   rapidjson::StringBuffer sb;
   Writer w(sb);
@@ -181,6 +211,7 @@ std::string VerifyReportJson(const Facts& f, const Evaluation& ev, const VerifyR
       KV(w, "evidence", Utf8(r.evidence));
       KV(w, "why", Utf8(r.why));
       KV(w, "area", r.area);
+      if (!r.container.empty()) KV(w, "container", Utf8(r.container));
       if (r.evidence_all.size() > 1) {
         Key(w, "evidence_all");
         w.StartArray();
@@ -195,6 +226,7 @@ std::string VerifyReportJson(const Facts& f, const Evaluation& ev, const VerifyR
       w.EndObject();
     }
     w.EndArray();
+    WriteContainerGroups(w, ev);
     w.EndObject();
   }
   Key(w, "summary");
@@ -274,7 +306,8 @@ std::string VerifyReportText(const Facts& f, const Evaluation& ev, const VerifyR
     items.push_back(std::move(it));
   }
   for (const RuleResult& r : ev.rules) {
-    Item it{"policy: " + r.area, r.id, r.status, {}};
+    Item it{"policy: " + r.area + (r.container.empty() ? "" : " " + r.container), r.id, r.status,
+            {}};
     if (r.status != Verdict::kPass) {
       if (!r.expected.empty()) it.details.push_back({"expected", r.expected});
       if (!r.actual.empty()) it.details.push_back({"actual", r.actual});
@@ -373,7 +406,7 @@ std::string VerifyReportJUnit(const Facts& /*facts*/, const Evaluation& ev, cons
     JUnitSuite rules{"ccverify.policy" + (ev.name.empty() ? std::string() : "." + ev.name), ctx.at, {}};
     for (const RuleResult& r : ev.rules) {
       JUnitCase jc;
-      jc.classname = "ccverify.policy." + r.area;
+      jc.classname = "ccverify.policy." + r.area + (r.container.empty() ? "" : "." + r.container);
       jc.name = r.id;
       jc.outcome = outcome(r.status);
       jc.message = r.status == Verdict::kWaived ? "waived: " + r.waiver : r.why;

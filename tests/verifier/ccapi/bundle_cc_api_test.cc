@@ -242,6 +242,27 @@ TEST_F(BundleFilesTest, TdReportBundleGivesItsReportAndRtmrs) {
   EXPECT_EQ((*api)->GetCcEventlog()->size(), 99u);
 }
 
+TEST_F(BundleFilesTest, FileNameFormsOfCcelAndImaAreAccepted) {
+  WriteText(dir_ / "ima.txt", " 2 " + std::string(96, 'a') + " ima-ng sha384:" +
+                                  std::string(96, 'b') + " /bin/x\n");
+  Json(R"({"version": 1, "td_report": "tdreport.bin", "ccel": "CCEL.data", "ima": "ima.txt"})");
+  auto api = BundleCcApi::Open(dir_.string());
+  ASSERT_TRUE(api.ok()) << api.status().ToString();
+  auto events = (*api)->GetCcEventlog();
+  ASSERT_EQ(events->size(), 100u);
+  EXPECT_EQ(std::string(events->back().event.begin(), events->back().event.end()),
+            "sha384:" + std::string(96, 'b') + " /bin/x");
+}
+
+TEST_F(BundleFilesTest, CcelObjectWithoutDataIsNotFound) {
+  Json(R"({"version": 1, "td_report": "tdreport.bin", "ccel": {"table": "CCEL"}})");
+  Status s = OpenStatus();
+  EXPECT_EQ(s.code(), ErrorCode::kNotFound);
+  EXPECT_EQ(s.field(), "ccel.data");
+  Json(R"({"version": 1, "td_report": "tdreport.bin", "ccel": 7})");
+  EXPECT_EQ(OpenStatus().field(), "ccel");
+}
+
 TEST_F(BundleFilesTest, MissingEvidenceJsonIsAnIoError) {
   EXPECT_EQ(OpenStatus().code(), ErrorCode::kIo);
 }

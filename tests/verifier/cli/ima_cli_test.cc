@@ -95,6 +95,23 @@ TEST(ImaCliTest, ImaRegisterOptionIsChecked) {
   EXPECT_EQ(ok.code, 0);
 }
 
+TEST(ImaCliTest, BanksOptionAddsSha384AndRejectsUnknownNames) {
+  CCV_REQUIRE_CORPUS(corpus);
+  CliRun r = Ccverify("replay --ima " + Q(corpus / "ima/raspberrypi-ima-ng.bin") +
+                      " --banks sha256,sha384 --json");
+  ASSERT_EQ(r.code, 0);
+  rapidjson::Document d;
+  d.Parse(r.out.c_str());
+  ASSERT_FALSE(d.HasParseError());
+  EXPECT_STREQ(d["registers"]["pcr10"]["sha256"].GetString(),
+               "0d204f41041c48fe0d2e1ef0a6c308412c27304a68519d3ce3568a692d3fea83");
+  EXPECT_TRUE(d["registers"]["pcr10"].HasMember("sha384"));
+  EXPECT_FALSE(d["registers"]["pcr10"].HasMember("sha1"));
+  EXPECT_EQ(Ccverify("replay --ima " + Q(corpus / "ima/raspberrypi-ima-ng.bin") +
+                     " --banks sha256,md5").code,
+            2);
+}
+
 TEST(ImaCliTest, MalformedImaIsAnInputError) {
   CliRun r = Ccverify("replay --ima " + Q(::ccv::testing::SourceDir() /
                                         "corpus/ima/invalid/unknown-algorithm.ascii"));

@@ -204,59 +204,5 @@ INSTANTIATE_TEST_SUITE_P(
                       BadJson{R"([{"data_hex": "zz"}])", ErrorCode::kBadValue},
                       BadJson{R"([{"data_hex": "00", "sha256": 7}])", ErrorCode::kBadValue}));
 
-// --- the CLI (DESIGN §5 JSON) ---
-
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-};
-
-CliRun RunCli(const std::string& args) {
-  fs::path out = fs::temp_directory_path() / ("ccv_containers_cli_" + std::to_string(::getpid()));
-  std::string cmd = (::ccv::testing::BinaryDir() / "ccverify").string() + " containers " + args +
-                    " > " + out.string() + " 2>/dev/null";
-  int rc = std::system(cmd.c_str());
-  CliRun r;
-  r.exit_code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  Result<std::string> text = ReadFileText(out.string());
-  if (text.ok()) r.out = *text;
-  fs::remove(out);
-  return r;
-}
-
-TEST(ContainersCliTest, JsonHasPublishedImr3AndBothContainers) {
-  CCV_REQUIRE_CORPUS(corpus);
-  Sample s = LoadSample(corpus);
-  fs::path events = fs::temp_directory_path() / ("ccv_sysev_" + std::to_string(::getpid()));
-  std::ofstream(events) << s.events_json;
-  CliRun r = RunCli("--ima " + (corpus / kList).string() + " --system-events " + events.string() +
-                    " --json");
-  fs::remove(events);
-  ASSERT_EQ(r.exit_code, 0) << r.out;
-  rapidjson::Document d;
-  d.Parse(r.out.c_str());
-  ASSERT_FALSE(d.HasParseError()) << r.out;
-  const rapidjson::Value& list = d["containers"];
-  ASSERT_EQ(list.Size(), 1u);
-  const rapidjson::Value& pod = list[0];
-  EXPECT_EQ(Str(pod["id"]), "f52130f4_c5be_423e_8070_daaca055a5ad");
-  EXPECT_EQ(Str(pod["kind"]), "pod");
-  EXPECT_EQ(pod["records"].GetUint64(), 77u);
-  EXPECT_EQ(pod["first_record"].GetUint64(), 0u);
-  EXPECT_EQ(pod["last_record"].GetUint64(), 76u);
-  EXPECT_EQ(pod["cgroup_paths"].Size(), 2u);
-  EXPECT_EQ(Str(pod["virtual_imr3"]["sha384"]),
-            Str(s.expected["virtual_registers"]["cima_container_imr3"]["sha384"]));
-  ASSERT_EQ(pod["containers"].Size(), 2u);
-  EXPECT_EQ(Str(pod["containers"][1]["kind"]), "container");
-  EXPECT_EQ(d["template_hashes"]["verified"].GetUint64(), 77u);
-}
-
-TEST(ContainersCliTest, UsageAndInputErrorsHaveTheirExitCodes) {
-  EXPECT_EQ(RunCli("").exit_code, 2);
-  EXPECT_EQ(RunCli("--bogus").exit_code, 2);
-  EXPECT_EQ(RunCli("--ima /nonexistent/list").exit_code, 3);
-}
-
 }  // namespace
 }  // namespace ccv::containers

@@ -21,7 +21,9 @@ std::vector<uint8_t> Demo(const std::string& name) {
 }
 
 int Verify(const std::string& args) {
-  std::string cmd = "'" + (testing::BinaryDir() / "ccverify").string() + "' verify " + args + " >/dev/null 2>&1";
+  std::string cmd = "'";
+  cmd += (testing::BinaryDir() / "ccverify").string();
+  cmd += "' verify " + args + " >/dev/null 2>&1";
   int st = std::system(cmd.c_str());
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }

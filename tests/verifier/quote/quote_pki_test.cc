@@ -4,7 +4,9 @@
 // TCB status and its convergence with the TDX module and QE statuses,
 // unknown module identities, QE identity mismatches under each mask, TD
 // relaunch advice, and tampered quotes.
+#include <atomic>
 #include <functional>
+#include <thread>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -647,6 +649,77 @@ TEST(QuotePkiTest, CollateralJsonRoundTrips) {
   auto syntax = ParseCollateralJson("{\n\"a\": }");
   EXPECT_FALSE(syntax.ok());
   EXPECT_EQ(syntax.status().line(), 2u);
+}
+
+}  // namespace
+}  // namespace ccv::quote
+
+namespace ccv::quote {
+namespace {
+
+struct Prepared {
+  std::vector<uint8_t> quote;
+  PreparedCollateral collateral;
+};
+
+Prepared PrepareDefault(std::function<void(QuoteBuilder*)> tamper = nullptr) {
+  auto pki = TestPki::Create();
+  QuoteBuilder b = DefaultTdxQuote(*pki);
+  EXPECT_TRUE(testing::SignQuote(*pki, testing::TestAttestationKey(), &b).ok());
+  if (tamper) tamper(&b);
+  QuoteCollateral c = testing::MakeCollateral(*pki, DefaultTdxTcbInfo(), DefaultQeIdentity());
+  auto p = PrepareCollateral(c, pki->root().Clone(), kPkiNow);
+  return {b.Build(), std::move(*p)};
+}
+
+TEST(QuoteLeafCacheTest, RepeatedVerificationGivesTheSameChecks) {
+  Prepared p = PrepareDefault();
+  auto first = VerifyQuote(p.quote, p.collateral);
+  auto second = VerifyQuote(p.quote, p.collateral);
+  VerifyOptions no_cache;
+  no_cache.use_leaf_cache = false;
+  auto third = VerifyQuote(p.quote, p.collateral, no_cache);
+  ASSERT_TRUE(first.ok() && second.ok() && third.ok());
+  ASSERT_EQ(first->checks.size(), second->checks.size());
+  for (size_t i = 0; i < first->checks.size(); ++i) {
+    EXPECT_EQ(first->checks[i].status, second->checks[i].status) << first->checks[i].id;
+    EXPECT_EQ(first->checks[i].detail, second->checks[i].detail) << first->checks[i].id;
+    EXPECT_EQ(first->checks[i].status, third->checks[i].status) << first->checks[i].id;
+  }
+  EXPECT_TRUE(second->pass);
+  EXPECT_EQ(second->pck->fmspc, first->pck->fmspc);
+}
+
+TEST(QuoteLeafCacheTest, CachedLeafUnderAnotherIssuerIsVerifiedAgain) {
+  Prepared p = PrepareDefault();
+  ASSERT_TRUE(VerifyQuote(p.quote, p.collateral)->pass);  // leaf now cached
+  // Same leaf, but the root stands in for the PCK CA: the leaf signature
+  // must be checked against it (and fail), not taken from the cache.
+  auto pki = TestPki::Create();
+  Prepared q = PrepareDefault([&](QuoteBuilder* b) {
+    b->pck_chain_pem = pki->pck_leaf().Pem() + pki->root().Pem() + pki->root().Pem();
+  });
+  // Reuse the first collateral (and its cache) for the second quote.
+  auto v = VerifyQuote(q.quote, p.collateral);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->FindCheck("pck_chain")->status, CheckStatus::kFail);
+  EXPECT_FALSE(v->pass);
+}
+
+TEST(QuoteLeafCacheTest, ConcurrentVerificationOnSharedCollateral) {
+  Prepared p = PrepareDefault();
+  std::vector<std::thread> threads;
+  std::atomic<int> passes{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 20; ++i) {
+        auto v = VerifyQuote(p.quote, p.collateral);
+        if (v.ok() && v->pass) ++passes;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(passes.load(), 80);
 }
 
 }  // namespace

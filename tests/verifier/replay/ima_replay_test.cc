@@ -359,3 +359,53 @@ TEST(ImaReplayTest, ParseErrorsPropagateFromTheFile) {
 
 }  // namespace
 }  // namespace ccv::replay
+
+namespace ccv::replay {
+namespace {
+
+using namespace ::ccv::testing;  // NOLINT: test helpers
+
+// The extend stage on a second thread gives the results of one thread, with
+// small batches (many hand-offs), quoted targets and several PCRs.
+TEST(ImaReplayThreadsTest, OneAndTwoThreadsAgree) {
+  std::vector<TEntry> es;
+  for (int i = 0; i < 500; ++i) {
+    TEntry e = NgEntry("/p" + std::to_string(i), std::to_string(i));
+    e.pcr = i % 50 == 7 ? 11 : 10;
+    e.violation = i % 37 == 5;
+    es.push_back(e);
+  }
+  std::vector<TEntry> first(es.begin(), es.begin() + 321);
+  std::string log;
+  for (const TEntry& e : es) log += e.Binary();
+  for (bool with_targets : {false, true}) {
+    std::vector<ImaReplayResult> results;
+    for (int threads : {1, 2}) {
+      ImaReplayOptions opt;
+      opt.threads = threads;
+      if (with_targets) opt.quoted.Set("pcr10", RefReplay(first, HashAlg::kSha256, 10));
+      ima::ReadOptions ro;
+      ro.format = ima::LogFormat::kBinary;
+      ro.max_batch = 7;
+      auto r = ReplayImaBytes(AsBytes(log), ro, opt);
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      results.push_back(*r);
+    }
+    for (const ImaReplayResult& r : results) {
+      EXPECT_EQ(HexOf(r.registers, "pcr10", HashAlg::kSha256),
+                ToHex(RefReplay(es, HashAlg::kSha256, 10).span()));
+      EXPECT_EQ(HexOf(r.registers, "pcr11", HashAlg::kSha1),
+                ToHex(RefReplay(es, HashAlg::kSha1, 11).span()));
+      EXPECT_EQ(r.violations, results[0].violations);
+      if (with_targets) {
+        ASSERT_EQ(r.prefix.size(), 1u);
+        EXPECT_TRUE(r.prefix[0].found);
+        EXPECT_EQ(r.prefix[0].matched_entries, 321u);
+        EXPECT_EQ(r.prefix[0].added_after, 179u);
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ccv::replay

@@ -230,3 +230,93 @@ TEST(TcgReplayTest, UnknownAlgorithmDigestsAreCountedAndSkipped) {
 
 }  // namespace
 }  // namespace ccv::replay
+
+namespace ccv::replay {
+namespace {
+
+// A log of `n` records over several batches: separators with right and
+// wrong digests, IPL strings, StartupLocality first, a virtual-PCR record.
+std::vector<uint8_t> ManyRecords(size_t n) {
+  TcgLogBuilder b;
+  b.SpecIdHeader({{kTpmAlgSha1, 20}, {kTpmAlgSha256, 32}, {kTpmAlgSha384, 48}});
+  std::vector<uint8_t> loc(16);
+  std::memcpy(loc.data(), "StartupLocality", 15);
+  loc.push_back(3);
+  b.Event2(0, parsers::kEvNoAction,
+           {{kTpmAlgSha1, std::vector<uint8_t>(20)}, {kTpmAlgSha256, std::vector<uint8_t>(32)},
+            {kTpmAlgSha384, std::vector<uint8_t>(48)}},
+           loc);
+  for (size_t i = 0; i < n; ++i) {
+    std::vector<uint8_t> data = kSep;
+    uint32_t type = parsers::kEvSeparator;
+    if (i % 3 == 1) {
+      std::string s = "kernel_cmdline: console=ttyS" + std::to_string(i);
+      data.assign(s.begin(), s.end());
+      type = parsers::kEvIpl;
+    }
+    std::vector<std::pair<uint16_t, std::vector<uint8_t>>> digests;
+    for (HashAlg a : {HashAlg::kSha1, HashAlg::kSha256, HashAlg::kSha384}) {
+      std::vector<uint8_t> d = H(a, data);
+      if (i % 97 == 5) d[0] ^= 1;  // some wrong separator digests
+      digests.push_back({TpmAlgId(a), d});
+    }
+    uint32_t pcr = i % 1000 == 999 ? 0xFFFFFFFF : uint32_t(i % 24);
+    b.Event2(pcr, type, digests, data);
+  }
+  return b.bytes();
+}
+
+TEST(TcgReplayTest, BatchedReplayWithOneOrTwoThreadsEqualsRecordByRecordReplay) {
+  std::vector<uint8_t> log = ManyRecords(30000);  // several batches of 8192
+  // Reference: the incremental API, one record at a time.
+  parsers::ChunkedSource src(log);
+  parsers::TcgEventReader reader(&src);
+  TcgReplay ref(RegisterSpace::kTpmPcr);
+  while (true) {
+    Result<const parsers::TcgEvent*> e = reader.Next();
+    ASSERT_TRUE(e.ok());
+    if (*e == nullptr) break;
+    ASSERT_TRUE(ref.Feed(**e).ok());
+  }
+  EXPECT_GT(ref.digest_checks().mismatched, 0u);
+  EXPECT_GT(ref.digest_checks().verified, 0u);
+  for (int threads : {1, 2}) {
+    SCOPED_TRACE(threads);
+    parsers::ChunkedSource s(log);
+    Result<TcgReplayResult> r =
+        ReplayTcgLog(&s, RegisterSpace::kTpmPcr, ReplayOptions{.threads = threads});
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->registers.registers(), ref.Registers().registers());
+    EXPECT_EQ(r->counts.records, ref.counts().records);
+    EXPECT_EQ(r->counts.extended, ref.counts().extended);
+    EXPECT_EQ(r->counts.not_replayed, ref.counts().not_replayed);
+    EXPECT_EQ(r->digest_checks.verified, ref.digest_checks().verified);
+    EXPECT_EQ(r->digest_checks.mismatched, ref.digest_checks().mismatched);
+    EXPECT_EQ(r->digest_checks.not_checkable, ref.digest_checks().not_checkable);
+  }
+  // PCR0 started from locality 3.
+  std::optional<Digest> pcr0 = ref.Value(0, HashAlg::kSha256);
+  ASSERT_TRUE(pcr0.has_value());
+}
+
+TEST(TcgReplayTest, BatchedReplayStopsAtAStartupLocalityErrorWithItsOffset) {
+  TcgLogBuilder b;
+  b.SpecIdHeader({{kTpmAlgSha256, 32}});
+  b.Event2(0, parsers::kEvSCrtmVersion, {{kTpmAlgSha256, std::vector<uint8_t>(32, 1)}}, kSep);
+  uint64_t bad = b.size();
+  std::vector<uint8_t> loc(16);
+  std::memcpy(loc.data(), "StartupLocality", 15);
+  loc.push_back(3);
+  b.Event2(0, parsers::kEvNoAction, {{kTpmAlgSha256, std::vector<uint8_t>(32)}}, loc);
+  for (int threads : {1, 2}) {
+    parsers::ChunkedSource s(b.span());
+    Result<TcgReplayResult> r =
+        ReplayTcgLog(&s, RegisterSpace::kTpmPcr, ReplayOptions{.threads = threads});
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), ErrorCode::kBadValue);
+    EXPECT_EQ(r.status().offset(), std::optional<uint64_t>(bad));
+  }
+}
+
+}  // namespace
+}  // namespace ccv::replay
