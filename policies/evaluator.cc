@@ -15,7 +15,7 @@ constexpr size_t kMaxPointers = 100;  // evidence_all cap
 constexpr size_t kMaxListed = 10;     // items spelled out in `actual`
 // std::regex matches recursively: its stack use grows with the input, and
 // evidence text is untrusted. Regexes see at most this many bytes.
-constexpr size_t kMaxRegexInput = 4096;
+constexpr size_t kMaxRegexInput = 2048;
 
 bool RegexSearch(const std::string& text, const std::regex& re) {
   if (text.size() <= kMaxRegexInput) return std::regex_search(text, re);
@@ -257,7 +257,6 @@ class Evaluator {
   bool EventMatches(const EventRule& r, const EventFact& e) const {
     if (r.log && e.log != *r.log) return false;
     if (r.reg && e.reg != *r.reg) return false;
-    if (r.type_name && e.type_name != *r.type_name) return false;
     if (r.type && e.type != *r.type) return false;
     if (r.index && e.index != *r.index) return false;
     if (r.text_prefix && e.text.rfind(*r.text_prefix, 0) != 0) return false;

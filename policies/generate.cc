@@ -181,7 +181,7 @@ std::string GeneratePolicy(const Facts& f, const GenerateOptions& o) {
       if (!e.text.empty()) ev += " " + CommentText(e.text);
       ev += "\n";
       ev += "    match: {log: " + e.log + ", register: " + e.reg + ", type: " +
-            (e.type_name.empty() ? std::to_string(e.type) : e.type_name) +
+            (e.type_name.rfind("EV_", 0) == 0 ? e.type_name : std::to_string(e.type)) +
             ", nth: " + std::to_string(nth) + "}\n";
       ev += "    expect: {digest: {any_of: [";
       for (size_t i = 0; i < e.digests.size(); ++i) {

@@ -83,12 +83,12 @@ struct EventRule {
   // match
   std::optional<std::string> log;       // "ccel", "tpm", "cel"
   std::optional<std::string> reg;       // "rtmr2", "pcr4"
-  std::optional<std::string> type_name; // "EV_IPL"
-  std::optional<uint32_t> type;         // numeric type
+  std::optional<std::string> type_name; // "EV_IPL", as written
+  std::optional<uint32_t> type;         // its number, or the number written
   std::optional<uint64_t> nth;          // n-th match (0-based)
   std::optional<uint64_t> index;        // record number in its log
   std::optional<std::string> text_prefix, text_contains;
-  std::optional<std::regex> text_regex;  // sees the first 4096 bytes of the text
+  std::optional<std::regex> text_regex;  // sees the first 2048 bytes of the text
   std::string text_regex_src;
   // expect
   std::optional<BytesMatcher> digest;

@@ -11,6 +11,7 @@
 #include "parsers/core/file_io.h"
 #include "parsers/core/hash_alg.h"
 #include "parsers/core/hex.h"
+#include "parsers/event_types.h"
 #include "policies/container_rules.h"
 #include "policies/time_util.h"
 
@@ -407,7 +408,13 @@ Status ParseEvents(Walker& w, const YAML::Node& n, std::vector<EventRule>* out) 
     if (YAML::Node v = m["type"]) {
       CCV_ASSIGN_OR_RETURN(std::string t, w.NonEmptyString(v, mp + ".type"));
       if (t.rfind("EV_", 0) == 0) {
+        // TCG PC Client PFP event type names; resolved to the number.
+        auto num = parsers::EventTypeFromName(t);
+        if (!num) {
+          return w.Err(ErrorCode::kBadValue, PosOf(v), mp + ".type", "unknown event type '" + t + "'");
+        }
         rule.type_name = t;
+        rule.type = *num;
       } else {
         CCV_ASSIGN_OR_RETURN(uint64_t num, w.Uint(v, mp + ".type", 0xFFFFFFFFu));
         rule.type = uint32_t(num);

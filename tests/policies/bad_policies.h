@@ -80,6 +80,7 @@ inline std::vector<BadCase> BadCases() {
       {"event_bad_register", h + "events:\n  - id: a\n    match: {register: rtmr9}\n    expect: {count: 1}\n", ErrorCode::kBadValue, 4, 23},
       {"event_bad_pcr", h + "events:\n  - id: a\n    match: {register: pcr24}\n    expect: {count: 1}\n", ErrorCode::kBadValue, 4, 23},
       {"event_bad_type", h + "events:\n  - id: a\n    match: {type: ipl}\n    expect: {count: 1}\n", ErrorCode::kBadValue, 4, 19},
+      {"event_type_unknown_name", h + "events:\n  - id: a\n    match: {type: EV_IPLL}\n    expect: {count: 1}\n", ErrorCode::kBadValue, 4, 19},
       {"event_type_too_big", h + "events:\n  - id: a\n    match: {type: 4294967296}\n    expect: {count: 1}\n", ErrorCode::kBadValue, 4, 19},
       {"event_negative_nth", h + "events:\n  - id: a\n    match: {type: EV_IPL, nth: -1}\n    expect: {count: 1}\n", ErrorCode::kBadValue, 4, 32},
       {"event_bad_log", h + "events:\n  - id: a\n    match: {log: uefi}\n    expect: {count: 1}\n", ErrorCode::kBadValue, 4, 18},

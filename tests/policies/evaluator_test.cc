@@ -355,7 +355,7 @@ TEST(EvaluatorTest, RegexOnHugeUntrustedTextDoesNotExhaustTheStack) {
                        "events:\n  - {id: r, match: {text_regex: \"^kernel_cmdline: (a|b)*$\"}, expect: {count: 1}}\n"
                        "ima: {exclude: [\"^/(a|b)*c\"], unknown: warn}\n");
   Evaluation ev = Evaluate(&p, f, {kNow});
-  // Only the first 4096 bytes are searched: "$" does not match there.
+  // Only the first 2048 bytes are searched: "$" does not match there.
   EXPECT_EQ(Rule(ev, "events.r").status, Verdict::kFail);
   EXPECT_EQ(Rule(ev, "ima.unknown").status, Verdict::kWarn);
 }

@@ -61,7 +61,7 @@ inline Facts GoodFacts() {
     f.events.push_back(e);
   };
   ev(0, "", 3, "EV_NO_ACTION", '0', "Spec ID Event03");
-  ev(1, "rtmr0", 0x80000008, "EV_EFI_PLATFORM_FIRMWARE_BLOB2", '1', "");
+  ev(1, "rtmr0", 0x8000000A, "EV_EFI_PLATFORM_FIRMWARE_BLOB2", '1', "");
   ev(2, "rtmr1", 0x80000007, "EV_EFI_ACTION", '2', "Calling EFI Application from Boot Option");
   ev(3, "rtmr1", 0x80000003, "EV_EFI_BOOT_SERVICES_APPLICATION", '3', "");
   ev(4, "rtmr1", 0x80000003, "EV_EFI_BOOT_SERVICES_APPLICATION", '4', "");

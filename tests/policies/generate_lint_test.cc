@@ -83,7 +83,7 @@ TEST(GenerateTest, AlteringAnyPinnedFactFailsTheRuleThatPinsIt) {
       {"event_digest", [](Facts* f) { f->events[4].digests[0].bytes[9] ^= 1; },
        {"events.ccel-rtmr1-ev-efi-boot-services-application-1"}},
       {"event_removed", [](Facts* f) { f->events.erase(f->events.begin() + 6); }, {"events.ccel-rtmr2-ev-ipl-1"}},
-      {"event_type", [](Facts* f) { f->events[2].type_name = "EV_EFI_HANDOFF_TABLES"; }, {"events.ccel-rtmr1-ev-efi-action-0"}},
+      {"event_type", [](Facts* f) { f->events[2].type = 0x80000009; f->events[2].type_name = "EV_EFI_HANDOFF_TABLES"; }, {"events.ccel-rtmr1-ev-efi-action-0"}},
       {"ima_digest", [](Facts* f) { f->ima[3].file_digest[47] ^= 1; }, {"ima.allow"}},
       {"ima_new_file", [](Facts* f) { f->ima.push_back(f->ima[1]); f->ima.back().path = "/bin/sh"; }, {"ima.unknown"}},
   };
