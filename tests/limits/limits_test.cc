@@ -373,9 +373,11 @@ TEST(LimitsTest, PolicyAliasExpansionBombIsRefusedQuickly) {
   std::string y = kPolicyHead;
   y += "x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
   for (int i = 1; i < 9; ++i) {
-    std::string a = "*a" + std::to_string(i - 1);
-    y += "x" + std::to_string(i) + ": &a" + std::to_string(i) + " [" + a + ", " + a + ", " + a +
-         ", " + a + ", " + a + ", " + a + ", " + a + ", " + a + ", " + a + ", " + a + "]\n";
+    const std::string n = std::to_string(i);
+    const std::string prev = std::to_string(i - 1);
+    y.append("x").append(n).append(": &a").append(n).append(" [");
+    for (int k = 0; k < 10; ++k) y.append(k ? ", *a" : "*a").append(prev);
+    y.append("]\n");
   }
   // And inside a key the parser reads: a list of aliased lists.
   std::string in_rule = std::string(kPolicyHead) + "a: &a [x, x, x, x, x, x, x, x]\n" +
