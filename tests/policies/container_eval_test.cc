@@ -113,9 +113,10 @@ TEST(ContainerEvalTest, ForbiddenPathFailsWithEveryRecord) {
   EXPECT_EQ(r->status, Verdict::kFail);
   ASSERT_FALSE(r->evidence_all.empty());
   // Every cited record is a measurement of /bin/bash in the app container.
+  std::shared_ptr<const ContainerView> view = SampleView(corpus);
+  const auto& recs = view->records;
   for (const std::string& e : r->evidence_all) {
     uint64_t idx = std::stoull(e.substr(4));
-    const auto& recs = SampleView(corpus)->records;
     ASSERT_LT(idx, recs.size());
     EXPECT_EQ(recs[idx].path, "/bin/bash") << e;
   }
