@@ -322,31 +322,34 @@ TEST(LimitsTest, EvidenceJsonMillionDeepNestingIsAnErrorNotAStackOverflow) {
 
 // ---- quotes ------------------------------------------------------------------
 
-TEST(LimitsTest, QuoteCertDataLengthBeyondInputIsAnError) {
-  testing::QuoteBuilder b;
-  b.cert_len_override = 0xFFFFFFF0;
-  auto q = parsers::ParseQuote(b.Build());
-  ASSERT_FALSE(q.ok());
-  EXPECT_NE(q.status().code(), ErrorCode::kInternal);
-  EXPECT_TRUE(q.status().offset().has_value());
-}
-
-TEST(LimitsTest, QuoteSignatureDataLengthBeyondInputIsAnError) {
-  testing::QuoteBuilder b;
-  b.signature_len_override = 0xFFFFFFFF;
-  auto q = parsers::ParseQuote(b.Build());
-  ASSERT_FALSE(q.ok());
-  EXPECT_NE(q.status().code(), ErrorCode::kInternal);
-  EXPECT_TRUE(q.status().offset().has_value());
-}
-
-TEST(LimitsTest, QuoteQeAuthDataLengthBeyondInputIsAnError) {
-  testing::QuoteBuilder b;
-  b.qe_auth_len_override = 0xFFFF;
-  auto q = parsers::ParseQuote(b.Build());
-  ASSERT_FALSE(q.ok());
-  EXPECT_NE(q.status().code(), ErrorCode::kInternal);
-  EXPECT_TRUE(q.status().offset().has_value());
+// Each declared length of the signature data beyond the input is refused at an
+// offset inside the quote: the outer lengths as inconsistent, the QE
+// authentication data by its size cap.
+TEST(LimitsTest, QuoteLengthsBeyondInputAreErrors) {
+  struct Case {
+    const char* name;
+    void (*corrupt)(testing::QuoteBuilder*);
+    ErrorCode code;
+  };
+  const Case cases[] = {
+      {"certification_data.size", [](testing::QuoteBuilder* b) { b->cert_len_override = 0xFFFFFFF0; },
+       ErrorCode::kBadLength},
+      {"signature_data_len", [](testing::QuoteBuilder* b) { b->signature_len_override = 0xFFFFFFFF; },
+       ErrorCode::kBadLength},
+      {"qe_auth_data", [](testing::QuoteBuilder* b) { b->qe_auth_len_override = 0xFFFF; },
+       ErrorCode::kLimitExceeded},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    testing::QuoteBuilder b;
+    c.corrupt(&b);
+    std::vector<uint8_t> bytes = b.Build();
+    auto q = parsers::ParseQuote(bytes);
+    ASSERT_FALSE(q.ok());
+    EXPECT_EQ(q.status().code(), c.code) << q.status().ToString();
+    ASSERT_TRUE(q.status().offset().has_value());
+    EXPECT_LT(*q.status().offset(), bytes.size());
+  }
 }
 
 // ---- YAML policies -------------------------------------------------------------
