@@ -1,5 +1,6 @@
 #include "parsers/ima_log.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstring>
 #include <limits>
@@ -113,7 +114,7 @@ Status LogReader::NextBatch(std::vector<Entry>* out) {
     end_ -= begin_;
     begin_ = 0;
   }
-  if (buf_.empty()) buf_.resize(kReadChunkLen);
+  if (buf_.empty()) buf_.resize(std::clamp<size_t>(options_.initial_buffer, 64, kMaxBufferLen));
   for (;;) {
     Status s = Fill();
     if (!s.ok()) return failed_ = s;

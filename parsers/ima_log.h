@@ -48,6 +48,9 @@ struct ReadOptions {
   Endian endian = Endian::kLittle;
   // Most entries per batch.
   size_t max_batch = 4096;
+  // Bytes of the first read buffer (it doubles, up to the entry limit, when
+  // an entry does not fit). Small values suit short lists held in memory.
+  size_t initial_buffer = size_t{1} << 20;
 };
 
 // One list entry. Views alias the reader's buffers until the next batch.

@@ -138,10 +138,12 @@ TEST(ImaLogTest, ChunkBoundariesAndBatchSizesDoNotChangeEntries) {
   for (size_t step : {1u, 3u, 7u, 64u, 1000u}) {
     ReadOptions o;
     o.max_batch = step % 5 + 1;
+    o.initial_buffer = step * 16;  // grows from below one entry's size
     auto a = ReadAll(ascii, o, step);
     ASSERT_TRUE(a.ok()) << step << " " << a.status().ToString();
     ReadOptions ob = Bin();
     ob.max_batch = 13;
+    ob.initial_buffer = step * 16;
     auto b = ReadAll(bin, ob, step);
     ASSERT_TRUE(b.ok()) << step << " " << b.status().ToString();
     ASSERT_EQ(a->size(), a1->size());
