@@ -1,5 +1,6 @@
 #include "tests/tamper/tamper.h"
 
+#include <algorithm>
 #include <cstring>
 #include <optional>
 #include <string_view>
@@ -347,12 +348,20 @@ struct ImaOutcome {
   uint64_t violations = 0;
 };
 
+// One replay per mutation, as the verifier replays a list file, except for
+// two costs that do not change the outcome (ImaReplayOptions: "results do
+// not depend on" the thread count): the extends run on the calling thread
+// (a second thread per replay cost more than a short list's extends), and
+// the read buffer is the list's size rather than 1 MiB, so that the whole
+// list is one buffer as in a file read with the default buffer.
 ImaOutcome ReplayImaList(Bytes list, ima::LogFormat format, replay::ImaRegisterKind kind) {
   replay::ImaReplayOptions options;
   options.register_kind = kind;
   options.max_findings = 0;
+  options.num_threads = 1;
   ima::ReadOptions read;
   read.format = format;
+  read.initial_buffer = std::min(read.initial_buffer, list.size() + 1);
   auto r = replay::ReplayImaBytes(list, read, options);
   if (!r.ok()) return {};
   return {true, r->registers, r->hashes_mismatched, r->violations};
