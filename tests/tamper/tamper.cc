@@ -58,7 +58,7 @@ void Counts::Add(const Counts& o) {
 }
 
 Result<Counts> TamperQuote(Bytes quote_bytes, const quote::PreparedCollateral& collateral,
-                           size_t stride) {
+                           size_t stride, Shard shard) {
   if (stride == 0) stride = 1;
   CCV_ASSIGN_OR_RETURN(parsers::Quote q, parsers::ParseQuote(quote_bytes));
   if (!CheckQuote(quote_bytes, collateral).authentic) {
@@ -90,8 +90,10 @@ Result<Counts> TamperQuote(Bytes quote_bytes, const quote::PreparedCollateral& c
   };
   Counts c;
   std::vector<uint8_t> m(quote_bytes.begin(), quote_bytes.end());
+  size_t n = 0;  // mutations selected by the stride, for the shard
   for (const auto& [r, name] : covered) {
     for (size_t i = r.begin; i < r.end; i += stride) {
+      if (!shard.Mine(n++)) continue;
       m[i] ^= 0xFF;
       QuoteOutcome o = CheckQuote(m, collateral);
       m[i] ^= 0xFF;
@@ -105,6 +107,7 @@ Result<Counts> TamperQuote(Bytes quote_bytes, const quote::PreparedCollateral& c
     }
   }
   for (size_t i = cert; i < cert + sd.cert_data.size(); i += stride) {
+    if (!shard.Mine(n++)) continue;
     m[i] ^= 0xFF;
     QuoteOutcome o = CheckQuote(m, collateral);
     m[i] ^= 0xFF;
@@ -209,16 +212,19 @@ CollateralOutcome CheckCollateral(Bytes quote_bytes, const quote::QuoteCollatera
 }  // namespace
 
 Result<Counts> TamperCollateral(Bytes quote_bytes, const quote::QuoteCollateral& collateral,
-                                const std::string& root_pem, int64_t at, size_t stride) {
+                                const std::string& root_pem, int64_t at, size_t stride,
+                                Shard shard) {
   if (stride == 0) stride = 1;
   if (CheckCollateral(quote_bytes, collateral, root_pem, at).detected) {
     return Status(ErrorCode::kInvalidArgument, "the unmodified collateral does not verify the quote");
   }
   Counts c;
+  size_t n = 0;  // mutations selected by the stride, for the shard
   for (int doc = 0; doc < 2; ++doc) {
     const std::string& text = doc == 0 ? collateral.tcb_info : collateral.qe_identity;
     std::vector<Range> values = JsonValueTokens(text);
     for (size_t k = 0; k < values.size(); k += stride) {
+      if (!shard.Mine(n++)) continue;
       quote::QuoteCollateral m = collateral;
       (doc == 0 ? m.tcb_info : m.qe_identity) = EditValue(text, values[k]);
       CollateralOutcome o = CheckCollateral(quote_bytes, m, root_pem, at);
@@ -267,7 +273,8 @@ TcgOutcome ReplayTcg(Bytes log, replay::RegisterSpace space) {
 
 }  // namespace
 
-Result<Counts> TamperTcgLog(Bytes log, replay::RegisterSpace space, size_t stride) {
+Result<Counts> TamperTcgLog(Bytes log, replay::RegisterSpace space, size_t stride,
+                            Shard shard) {
   if (stride == 0) stride = 1;
   TcgOutcome base = ReplayTcg(log, space);
   if (!base.ok) return Status(ErrorCode::kInvalidArgument, "the unmodified log does not replay");
@@ -312,8 +319,10 @@ Result<Counts> TamperTcgLog(Bytes log, replay::RegisterSpace space, size_t strid
 
   Counts c;
   std::vector<uint8_t> m(log.begin(), log.end());
+  size_t n = 0;  // mutations selected by the stride, for the shard
   for (size_t i = 0; i < m.size(); i += stride) {
     if (record_of[i] == SIZE_MAX) continue;  // headers, padding: not tried
+    if (!shard.Mine(n++)) continue;
     m[i] ^= 0xFF;
     TcgOutcome o = ReplayTcg(m, space);
     m[i] ^= 0xFF;
@@ -369,7 +378,8 @@ ImaOutcome ReplayImaList(Bytes list, ima::LogFormat format, replay::ImaRegisterK
 
 }  // namespace
 
-Result<Counts> TamperImaLog(Bytes list, ima::LogFormat format, size_t stride) {
+Result<Counts> TamperImaLog(Bytes list, ima::LogFormat format, size_t stride,
+                            Shard shard) {
   if (stride == 0) stride = 1;
   // The register convention follows the listed hash (SHA-384: cc-api RTMR).
   ima::ReadOptions read;
@@ -413,12 +423,15 @@ Result<Counts> TamperImaLog(Bytes list, ima::LogFormat format, size_t stride) {
 
   Counts c;
   std::vector<uint8_t> m(list.begin(), list.end());
+  size_t n = 0;  // mutations selected by the stride, for the shard
   for (size_t i = 0; i < m.size(); i += stride) {
     uint8_t orig = m[i];
+    // Ascii line ends: the line structure, not a value (not tried).
+    if (format == ima::LogFormat::kAscii && cls[i] != 1 && orig == '\n') continue;
+    if (!shard.Mine(n++)) continue;
     if (format == ima::LogFormat::kAscii && cls[i] == 1) {
       m[i] = orig == '0' ? '1' : '0';  // another hex digit
     } else if (format == ima::LogFormat::kAscii) {
-      if (orig == '\n') continue;  // line structure: not a value
       m[i] = orig ^ 0x01;
     } else {
       m[i] = orig ^ 0xFF;

@@ -1,4 +1,5 @@
-// ccv_tamper --corpus DIR --suite quote|collateral|tcg|ccel|ima [--stride N] [-v]
+// ccv_tamper --corpus DIR --suite quote|collateral|tcg|ccel|ima [--stride N]
+//            [--shard K/N] [-v]
 //
 // Runs one tamper suite (tests/tamper/tamper.h) over the real evidence of
 // the shared corpus (and, for quotes and collateral, a synthetic quote signed
@@ -6,8 +7,10 @@
 //   SUITE tried=N detected=N undetected=N rejected=N uncovered_tried=N
 //         uncovered_detected=N files=N skipped=N
 // Exit status 0 if every covered mutation was detected, 1 otherwise, 2 on a
-// usage or input error. tests/tamper/tamper_run.sh runs every suite in its
-// own process and counts crashes.
+// usage or input error. --shard K/N tries the K-th (from 0) of every N
+// mutations: the summary lines of shards 0..N-1 add up to the whole suite's.
+// tests/tamper/tamper_run.sh runs every suite in its own processes (shards)
+// and counts crashes.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -104,15 +107,24 @@ std::vector<QuoteCase> LoadQuoteCases(const fs::path& corpus) {
 int main(int argc, char** argv) {
   std::string corpus_dir, suite;
   size_t stride = 1;
+  ccv::tamper::Shard shard;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--corpus" && i + 1 < argc) corpus_dir = argv[++i];
     else if (a == "--suite" && i + 1 < argc) suite = argv[++i];
     else if (a == "--stride" && i + 1 < argc) stride = std::strtoull(argv[++i], nullptr, 10);
-    else if (a == "-v") verbose = true;
+    else if (a == "--shard" && i + 1 < argc) {
+      char* end = nullptr;
+      shard.index = std::strtoull(argv[++i], &end, 10);
+      shard.count = *end == '/' ? std::strtoull(end + 1, nullptr, 10) : 0;
+      if (shard.count == 0 || shard.index >= shard.count) {
+        std::fprintf(stderr, "--shard K/N with 0 <= K < N\n");
+        return 2;
+      }
+    } else if (a == "-v") verbose = true;
     else {
       std::fprintf(stderr, "usage: ccv_tamper --corpus DIR --suite "
-                           "quote|collateral|tcg|ccel|ima [--stride N] [-v]\n");
+                           "quote|collateral|tcg|ccel|ima [--stride N] [--shard K/N] [-v]\n");
       return 2;
     }
   }
@@ -132,8 +144,8 @@ int main(int argc, char** argv) {
           Report(qc.name, prepared.status(), &total, &files, &skipped);
           continue;
         }
-        Report(qc.name, ccv::tamper::TamperQuote(qc.quote, *prepared, stride), &total, &files,
-               &skipped);
+        Report(qc.name, ccv::tamper::TamperQuote(qc.quote, *prepared, stride, shard), &total,
+               &files, &skipped);
       } else {
         std::string pem = qc.root_pem;
         if (pem.empty()) {
@@ -141,7 +153,8 @@ int main(int argc, char** argv) {
           if (!p.ok()) return 2;
           pem = *p;
         }
-        Report(qc.name, ccv::tamper::TamperCollateral(qc.quote, qc.collateral, pem, qc.at, stride),
+        Report(qc.name, ccv::tamper::TamperCollateral(qc.quote, qc.collateral, pem, qc.at, stride,
+                                                     shard),
                &total, &files, &skipped);
       }
     }
@@ -162,7 +175,7 @@ int main(int argc, char** argv) {
     for (const auto& p : logs) {
       auto data = ccv::ReadFileBytes(p.string(), 1 << 26);
       if (!data.ok()) return 2;
-      Report(p.filename().string(), ccv::tamper::TamperTcgLog(*data, space, stride), &total,
+      Report(p.filename().string(), ccv::tamper::TamperTcgLog(*data, space, stride, shard), &total,
              &files, &skipped);
     }
   } else if (suite == "ima") {
@@ -174,7 +187,7 @@ int main(int argc, char** argv) {
     for (const auto& [p, format] : lists) {
       auto data = ccv::ReadFileBytes(p.string(), 1 << 26);
       if (!data.ok()) return 2;
-      Report(p.filename().string(), ccv::tamper::TamperImaLog(*data, format, stride), &total,
+      Report(p.filename().string(), ccv::tamper::TamperImaLog(*data, format, stride, shard), &total,
              &files, &skipped);
     }
   } else {

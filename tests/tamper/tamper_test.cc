@@ -106,6 +106,42 @@ TEST(TamperTest, ImaTemplateHashAndDataFlipsAreDetected) {
   EXPECT_EQ(a->detected, a->tried) << Missed(*a);
 }
 
+// Shards k of n together try each mutation once: their counts add up to
+// the unsharded run's, and no shard is empty.
+TEST(TamperTest, ShardsPartitionTheMutations) {
+  CCV_REQUIRE_CORPUS(corpus);
+  auto ascii = ReadFileBytes((corpus / "ima/ima-evm-utils-test.ascii").string());
+  ASSERT_TRUE(ascii.ok());
+  auto whole = TamperImaLog(*ascii, ima::LogFormat::kAscii, /*stride=*/1);
+  ASSERT_TRUE(whole.ok()) << whole.status().ToString();
+  Counts sum;
+  for (size_t k = 0; k < 3; ++k) {
+    auto part = TamperImaLog(*ascii, ima::LogFormat::kAscii, 1, Shard{k, 3});
+    ASSERT_TRUE(part.ok()) << part.status().ToString();
+    EXPECT_GT(part->tried, 0u);
+    EXPECT_LT(part->tried, whole->tried);
+    sum.Add(*part);
+  }
+  EXPECT_EQ(sum.tried, whole->tried);
+  EXPECT_EQ(sum.detected, whole->detected);
+  EXPECT_EQ(sum.rejected, whole->rejected);
+  EXPECT_EQ(sum.uncovered_tried, whole->uncovered_tried);
+  EXPECT_EQ(sum.uncovered_detected, whole->uncovered_detected);
+
+  auto tcg = ReadFileBytes((corpus / "ccel/intel-tdvf-sample.bin").string());
+  ASSERT_TRUE(tcg.ok());
+  auto w = TamperTcgLog(*tcg, replay::RegisterSpace::kCcMr, /*stride=*/11);
+  ASSERT_TRUE(w.ok());
+  auto p0 = TamperTcgLog(*tcg, replay::RegisterSpace::kCcMr, 11, Shard{0, 2});
+  auto p1 = TamperTcgLog(*tcg, replay::RegisterSpace::kCcMr, 11, Shard{1, 2});
+  ASSERT_TRUE(p0.ok() && p1.ok());
+  EXPECT_GT(p0->tried, 0u);
+  EXPECT_GT(p1->tried, 0u);
+  EXPECT_EQ(p0->tried + p1->tried, w->tried);
+  EXPECT_EQ(p0->uncovered_tried + p1->uncovered_tried, w->uncovered_tried);
+  EXPECT_EQ(p0->detected + p1->detected, w->detected);
+}
+
 TEST(TamperTest, UnreplayableLogIsAnErrorNotACount) {
   std::vector<uint8_t> junk(16, 0xAB);
   auto c = TamperTcgLog(junk, replay::RegisterSpace::kTpmPcr, 1);
