@@ -357,12 +357,14 @@ struct ImaOutcome {
   uint64_t violations = 0;
 };
 
-// One replay per mutation, as the verifier replays a list file, except for
-// two costs that do not change the outcome (ImaReplayOptions: "results do
-// not depend on" the thread count): the extends run on the calling thread
-// (a second thread per replay cost more than a short list's extends), and
-// the read buffer is the list's size rather than 1 MiB, so that the whole
-// list is one buffer as in a file read with the default buffer.
+// One full replay per mutation, as the verifier replays a list file, except
+// for costs that do not change the outcome (the replay's result depends on
+// neither the thread count nor how the reader batches and buffers the list):
+// the extends run on the calling thread (a second thread per replay cost
+// more than a short list's extends), and the read buffer (at most 64 KiB, not
+// 1 MiB) and the batches (256 entries, not 4096) stay below the size that
+// ASan's allocator serves with a fresh mmap, which is zero-filled and
+// unmapped again on every replay.
 ImaOutcome ReplayImaList(Bytes list, ima::LogFormat format, replay::ImaRegisterKind kind) {
   replay::ImaReplayOptions options;
   options.register_kind = kind;
@@ -370,7 +372,8 @@ ImaOutcome ReplayImaList(Bytes list, ima::LogFormat format, replay::ImaRegisterK
   options.num_threads = 1;
   ima::ReadOptions read;
   read.format = format;
-  read.initial_buffer = std::min(read.initial_buffer, list.size() + 1);
+  read.initial_buffer = std::min<size_t>(size_t{64} << 10, list.size() + 1);
+  read.max_batch = 256;
   auto r = replay::ReplayImaBytes(list, read, options);
   if (!r.ok()) return {};
   return {true, r->registers, r->hashes_mismatched, r->violations};
