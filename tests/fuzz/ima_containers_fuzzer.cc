@@ -130,7 +130,9 @@ void CheckBinding(const ContainerView& view, Bytes in) {
     CCV_FUZZ_CHECK(no_nonce.status == containers::BindingStatus::kNoNonce && !no_nonce.ok());
     auto bound = containers::FindBoundUnits(view, rd, nonce, user);
     CCV_FUZZ_CHECK(std::find(bound.begin(), bound.end(), &u) != bound.end());
-    for (const containers::ContainerUnit* b : bound) CCV_FUZZ_CHECK(b->virtual_imr3 == u.virtual_imr3);
+    for (const containers::ContainerUnit* b : bound) {
+      CCV_FUZZ_CHECK(b->virtual_imr3 == u.virtual_imr3);
+    }
 
     auto other = containers::CheckContainerBinding(raw, u.virtual_imr3, nonce, user);
     if (other.ok()) CCV_FUZZ_CHECK(raw == rd);
@@ -161,7 +163,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // One system event for some inputs (by the last byte), so that the unit
   // registers start from a non-zero value.
   if (size > 0 && data[size - 1] % 4 == 0) {
-    options.system_events.push_back(std::vector<uint8_t>(in.end() - std::min<size_t>(size, 24), in.end()));
+    options.system_events.emplace_back(in.end() - std::min<size_t>(size, 24), in.end());
   }
   auto view = containers::BuildContainerViewBytes(in, read, options);
   if (!view.ok()) {
@@ -169,7 +171,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   if (view->entries > 0) {
-    CCV_FUZZ_CHECK(view->initial == containers::SystemMeasurement(view->alg, options.system_events));
+    CCV_FUZZ_CHECK(view->initial ==
+                   containers::SystemMeasurement(view->alg, options.system_events));
   }
   CCV_FUZZ_CHECK(view->findings.size() <= options.max_findings);
   fuzz::CheckView(*view);
