@@ -3,7 +3,12 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
 #include <cstring>
 #include <string_view>
 
@@ -33,6 +38,7 @@ class BatchTemplateHasher final : public TemplateHasher {
   void HashBatch(HashAlg alg, std::span<const Bytes> data, std::span<Digest> out) override {
     hasher_->HashMany(alg, data, out.data());
   }
+  bool thread_safe() const override { return true; }  // BatchHasher is
 
  private:
   crypto::BatchHasher* hasher_;
@@ -40,9 +46,57 @@ class BatchTemplateHasher final : public TemplateHasher {
 
 constexpr std::string_view kBootAggregate = "boot_aggregate";
 
-bool Contains(Bytes hay, std::string_view needle) {
-  return ::memmem(hay.data(), hay.size(), needle.data(), needle.size()) != nullptr;
+// Whether `data` holds "boot_aggregate" anywhere: the cheap filter before the
+// template is decoded and its name compared. Horspool skips up to the
+// needle's length per step, which beats memmem on short template data.
+bool MayBeBootAggregate(Bytes data) {
+  static const std::boyer_moore_horspool_searcher searcher(kBootAggregate.begin(),
+                                                           kBootAggregate.end());
+  const char* begin = reinterpret_cast<const char*>(data.data());
+  const char* end = begin + data.size();
+  return std::search(begin, end, searcher) != end;
 }
+
+// Entries hashed per grab of the shared cursor: enough for the multi-buffer
+// lanes, small enough for the two threads to finish a batch together.
+constexpr size_t kHashChunk = 256;
+
+// The template hashes of one batch, hashed in chunks by whichever thread
+// takes the next one. A thread touches the batch's data only for a chunk it
+// took, and the caller waits for every chunk taken, so the data (owned by
+// the caller) outlives every use even if a late helper finds nothing left.
+struct HashShare {
+  std::span<const Bytes> datas;
+  std::vector<HashAlg> algs;
+  std::vector<std::span<Digest>> outs;  // per algorithm
+  size_t chunk = kHashChunk;
+  size_t chunks = 0;
+  std::atomic<size_t> next{0};
+  std::atomic<size_t> done{0};
+  std::mutex mu;
+  std::condition_variable cv;
+
+  void Run(TemplateHasher* hasher) {
+    for (;;) {
+      size_t c = next.fetch_add(1, std::memory_order_relaxed);
+      if (c >= chunks) return;
+      size_t begin = c * chunk;
+      size_t len = std::min(chunk, datas.size() - begin);
+      for (size_t s = 0; s < algs.size(); ++s) {
+        hasher->HashBatch(algs[s], datas.subspan(begin, len), outs[s].subspan(begin, len));
+      }
+      if (done.fetch_add(1, std::memory_order_acq_rel) + 1 == chunks) {
+        std::lock_guard<std::mutex> lock(mu);
+        cv.notify_all();
+      }
+    }
+  }
+  void WaitAll() {
+    if (done.load(std::memory_order_acquire) == chunks) return;
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return done.load(std::memory_order_acquire) == chunks; });
+  }
+};
 
 }  // namespace
 
@@ -92,12 +146,6 @@ struct ImaReplayer::Impl {
     std::vector<std::vector<Digest>> values;  // [bank][entry]
   };
 
-  // A batch of entries whose template names and data point into `storage`.
-  struct HashJob {
-    std::vector<ima::Entry> entries;
-    std::vector<uint8_t> storage;
-  };
-
   ImaReplayOptions opt;
   std::unique_ptr<TemplateHasher> hasher;
   std::vector<HashAlg> banks;
@@ -111,21 +159,24 @@ struct ImaReplayer::Impl {
   uint64_t last_template_count = 0;
   ImaReplayResult res;  // entries, violations, templates here; hash counts,
                         // findings, boot_aggregate in the hash stage
-  // Hash stage scratch.
+  // Hashing scratch (calling thread; the extend thread writes into
+  // `computed` only inside a HashShare the caller waits for).
   crypto::Hasher ext;
   std::vector<Bytes> datas;
   std::vector<std::vector<Digest>> computed;  // per hash slot
   std::vector<ima::DecodedField> fields;
+  // Extend batches handed back by the extend stage, reused so that their
+  // memory is not allocated (and faulted in) again for every batch.
+  std::mutex pool_mu;
+  std::vector<std::shared_ptr<ExtendBatch>> pool;
   // Extend stage: registers and prefix matches.
   std::map<uint32_t, std::vector<Digest>> regs;
   std::vector<Target> targets;
   std::vector<PrefixMatch> prefix_state;
   uint64_t extended_entries = 0;
-  // The stages after parsing, each in list order: template hashes and checks,
-  // then the extend chains. Threaded, they overlap with parsing and with
-  // each other; each touches only its own fields above, and Finish() reads
-  // them after both are drained. Declared last, so destroyed first.
-  std::unique_ptr<crypto::OrderedWorker> hash_stage;
+  // The extend stage, in list order (and the helper that hashes beside the
+  // caller). It touches only the extend fields above; Finish() reads them
+  // after it is drained. Declared last, so destroyed first.
   std::unique_ptr<crypto::OrderedWorker> extender;
 
   std::string RegName(uint32_t index) const { return prefix + std::to_string(index); }
@@ -170,8 +221,19 @@ struct ImaReplayer::Impl {
     return Status::Ok();
   }
 
+  std::shared_ptr<ExtendBatch> TakeBatch() {
+    std::lock_guard<std::mutex> lock(pool_mu);
+    if (pool.empty()) return std::make_shared<ExtendBatch>();
+    std::shared_ptr<ExtendBatch> b = std::move(pool.back());
+    pool.pop_back();
+    return b;
+  }
+  void GiveBack(std::shared_ptr<ExtendBatch> b) {
+    std::lock_guard<std::mutex> lock(pool_mu);
+    pool.push_back(std::move(b));
+  }
+
   void CheckBootAggregate(const ima::Entry& e);
-  void HashStage(HashJob& job);
   void ExtendAll(const ExtendBatch& b);
 };
 
@@ -214,7 +276,6 @@ ImaReplayer::ImaReplayer(ImaReplayOptions options, std::unique_ptr<TemplateHashe
   m.hasher = hasher ? std::move(hasher) : MakeBatchTemplateHasher();
   m.prefix = m.opt.register_kind == ImaRegisterKind::kRtmr ? "rtmr" : "pcr";
   const int threads = m.opt.num_threads > 0 ? m.opt.num_threads : crypto::DefaultThreadCount();
-  m.hash_stage = std::make_unique<crypto::OrderedWorker>(threads > 1);
   m.extender = std::make_unique<crypto::OrderedWorker>(threads > 1);
   m.banks = m.opt.banks;
   if (m.banks.empty()) {
@@ -252,7 +313,6 @@ ImaReplayer::ImaReplayer(ImaReplayOptions options, std::unique_ptr<TemplateHashe
 }
 
 ImaReplayer::~ImaReplayer() {
-  if (impl_ && impl_->hash_stage) impl_->hash_stage->Wait();
   if (impl_ && impl_->extender) impl_->extender->Wait();
 }
 
@@ -350,91 +410,88 @@ void ImaReplayer::Impl::CheckBootAggregate(const ima::Entry& e) {
   return finish(CheckStatus::kMismatch);
 }
 
-void ImaReplayer::Impl::HashStage(HashJob& job) {
-  const std::vector<ima::Entry>& entries = job.entries;
-  // 1. Independent work: every template hash of the batch, per algorithm.
-  datas.resize(entries.size());
-  for (size_t i = 0; i < entries.size(); ++i) datas[i] = entries[i].template_data;
-  for (size_t s = 0; s < hash_algs.size(); ++s) {
-    computed[s].resize(entries.size());
-    hasher->HashBatch(hash_algs[s], datas, computed[s]);
-  }
-  // 2. Checks in list order; the values to extend go to the extend stage.
-  const size_t nbanks = banks.size();
-  auto batch = std::make_shared<ExtendBatch>();
-  batch->pcr.resize(entries.size());
-  batch->values.resize(nbanks);
-  for (size_t b = 0; b < nbanks; ++b) {
-    if (b == listed_slot) {
-      batch->values[b].resize(entries.size());
-    } else {
-      batch->values[b].swap(computed[b]);  // a bank's own hash is what it extends
-    }
-  }
-  for (size_t i = 0; i < entries.size(); ++i) {
-    const ima::Entry& e = entries[i];
-    batch->pcr[i] = e.pcr;
-    if (e.violation()) {
-      for (size_t b = 0; b < nbanks; ++b) batch->values[b][i] = Digest::Filled(banks[b], 0xFF);
-    } else {
-      const Digest& c = computed[listed_slot][i];  // never handed to the batch
-      if (c == e.listed_hash) {
-        ++res.hashes_verified;
-      } else {
-        ++res.hashes_mismatched;
-        Finding(e, "template_hash_mismatch",
-                "listed " + ToHex(e.listed_hash.span()) + ", template data hashes to " +
-                    ToHex(c.span()));
-      }
-      if (listed_slot < nbanks) batch->values[listed_slot][i] = e.listed_hash;
-    }
-    if (Contains(e.template_data, kBootAggregate)) CheckBootAggregate(e);
-  }
-  extender->Submit([this, batch] { ExtendAll(*batch); });
-}
-
 Status ImaReplayer::AddBatch(std::span<const ima::Entry> entries) {
   Impl& m = *impl_;
   if (entries.empty()) return Status::Ok();
   if (!m.algs_ready) CCV_RETURN_IF_ERROR(m.PrepareAlgs(entries[0].listed_hash.alg));
   const HashAlg listed = m.hash_algs[m.listed_slot];
-  // Counts here; the entries, with their template names and data copied (the
-  // reader reuses its buffers for the next batch), go to the hash stage.
-  size_t copy_len = 0;
+  const size_t n = entries.size();
   for (const ima::Entry& e : entries) {
     if (e.listed_hash.alg != listed) {
       return ParseError(ErrorCode::kBadValue, e.offset, "template_hash",
                         "listed template hash algorithm changes within the list");
     }
-    copy_len += e.template_name.size() + e.template_data.size();
   }
-  auto job = std::make_shared<Impl::HashJob>();
-  job->storage.resize(copy_len);
-  job->entries.assign(entries.begin(), entries.end());
-  uint8_t* at = job->storage.data();
-  for (ima::Entry& e : job->entries) {
+  // 1. Independent work: every template hash of the batch, per algorithm,
+  // in chunks shared with the extend thread when it is idle.
+  m.datas.resize(n);
+  for (size_t i = 0; i < n; ++i) m.datas[i] = entries[i].template_data;
+  auto share = std::make_shared<HashShare>();
+  share->datas = m.datas;
+  share->algs = m.hash_algs;
+  for (size_t s = 0; s < m.hash_algs.size(); ++s) {
+    m.computed[s].resize(n);
+    share->outs.push_back(m.computed[s]);
+  }
+  const bool shared = m.extender->threaded() && m.hasher->thread_safe() && n > kHashChunk;
+  share->chunk = shared ? kHashChunk : n;
+  share->chunks = (n + share->chunk - 1) / share->chunk;
+  if (shared) {
+    TemplateHasher* hasher = m.hasher.get();
+    m.extender->Submit([share, hasher] { share->Run(hasher); });
+  }
+  share->Run(m.hasher.get());
+  share->WaitAll();
+
+  // 2. Checks and counts in list order; the values to extend go to the
+  // extend stage.
+  const size_t nbanks = m.banks.size();
+  std::shared_ptr<Impl::ExtendBatch> batch = m.TakeBatch();
+  batch->pcr.resize(n);
+  batch->values.resize(nbanks);
+  for (size_t b = 0; b < nbanks; ++b) {
+    if (b == m.listed_slot) {
+      batch->values[b].resize(n);
+    } else {
+      batch->values[b].swap(m.computed[b]);  // a bank's own hash is what it extends
+    }
+  }
+  const std::vector<Digest>& listed_computed = m.computed[m.listed_slot];
+  for (size_t i = 0; i < n; ++i) {
+    const ima::Entry& e = entries[i];
     if (e.template_name != m.last_template) {
       m.FlushTemplateCount();
       m.last_template.assign(e.template_name);
     }
     ++m.last_template_count;
     ++m.res.entries;
-    if (e.violation()) ++m.res.violations;
-    const size_t name_len = e.template_name.size(), data_len = e.template_data.size();
-    if (name_len > 0) std::memcpy(at, e.template_name.data(), name_len);
-    e.template_name = std::string_view(reinterpret_cast<const char*>(at), name_len);
-    at += name_len;
-    if (data_len > 0) std::memcpy(at, e.template_data.data(), data_len);
-    e.template_data = Bytes(at, data_len);
-    at += data_len;
+    batch->pcr[i] = e.pcr;
+    if (e.violation()) {
+      ++m.res.violations;
+      for (size_t b = 0; b < nbanks; ++b) batch->values[b][i] = Digest::Filled(m.banks[b], 0xFF);
+    } else {
+      const Digest& c = listed_computed[i];
+      if (c == e.listed_hash) {
+        ++m.res.hashes_verified;
+      } else {
+        ++m.res.hashes_mismatched;
+        m.Finding(e, "template_hash_mismatch",
+                  "listed " + ToHex(e.listed_hash.span()) + ", template data hashes to " +
+                      ToHex(c.span()));
+      }
+      if (m.listed_slot < nbanks) batch->values[m.listed_slot][i] = e.listed_hash;
+    }
+    if (MayBeBootAggregate(e.template_data)) m.CheckBootAggregate(e);
   }
-  m.hash_stage->Submit([&m, job] { m.HashStage(*job); });
+  m.extender->Submit([&m, batch]() mutable {
+    m.ExtendAll(*batch);
+    m.GiveBack(std::move(batch));
+  });
   return Status::Ok();
 }
 
 ImaReplayResult ImaReplayer::Finish() {
   Impl& m = *impl_;
-  m.hash_stage->Wait();  // it submits to the extend stage: drain it first
   m.extender->Wait();
   m.FlushTemplateCount();
   ImaReplayResult r = m.res;
