@@ -12,11 +12,27 @@
 
 namespace ccv::fuzz {
 
+// First read buffer of the batch reader: small, so that inputs of more than
+// a few entries take the buffer-growth and refill paths (and an input does
+// not cost a 1 MiB allocation).
+inline constexpr size_t kFuzzImaBuffer = 4096;
+
+// Replay threads for an input: 1 (extends on the calling thread) for most
+// inputs; 2 (a second thread extends while the caller parses the next batch)
+// for one input in 16, chosen by the last byte so that a reproducer replays
+// the same way. Starting a thread per input would cost more than the replay
+// of a short input; 1 in 16 keeps the threaded hand-off fuzzed at a small
+// fraction of that cost.
+inline int FuzzImaThreads(const uint8_t* data, size_t size) {
+  return size > 0 && data[size - 1] % 16 == 0 ? 2 : 1;
+}
+
 inline void FuzzImaLog(const uint8_t* data, size_t size, ima::LogFormat format) {
   Bytes in = AsInput(data, size);
   ima::ReadOptions read;
   read.format = format;
   read.max_batch = 3;
+  read.initial_buffer = kFuzzImaBuffer;
   ima::LogReader reader(ima::SpanSource(in), read);
   std::vector<ima::Entry> batch;
   uint64_t entries = 0;
@@ -35,14 +51,17 @@ inline void FuzzImaLog(const uint8_t* data, size_t size, ima::LogFormat format) 
   }
   if (!status.ok()) CheckParseStatus(status);
 
-  // Replay, on one register convention or the other (each reader costs a
-  // 1 MiB buffer: one replay per input keeps the harness fast).
+  // Replay, on one register convention or the other, with the default batch
+  // size and a first buffer of 64 B .. 4 KiB (by the input size), so that
+  // entries straddle buffer ends at varied places.
   {
     replay::ImaReplayOptions options;
     options.register_kind =
         size % 2 ? replay::ImaRegisterKind::kRtmr : replay::ImaRegisterKind::kPcr;
+    options.num_threads = FuzzImaThreads(data, size);
     ima::ReadOptions plain;
     plain.format = format;
+    plain.initial_buffer = size_t{64} << ((size / 2) % 7);
     auto r = replay::ReplayImaBytes(in, plain, options);
     if (!r.ok()) {
       CheckParseStatus(r.status());

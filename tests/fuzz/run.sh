@@ -89,6 +89,7 @@ seed_tree() {
   seed ccel_table "${tables[@]}"
   seed ima_ascii "$c"/ima/*.ascii "$c"/evidence/*/ascii_runtime_measurements
   seed ima_binary "$c"/ima/*.bin "$c"/evidence/*/binary_runtime_measurements
+  seed ima_containers "$c"/ima/*cgpath* "$c"/ima/valid/*ccapi*.ascii
   seed cel_tlv "$c"/cel/*.cel "$c"/cel/*.tlv
   seed cel_json "$c"/cel/*.pcrlock "$c"/cel/*.json
   seed tdx_quote "$c"/quotes/*.bin "$c"/evidence/*/quote.bin
@@ -100,6 +101,20 @@ seed_tree() {
 seed_tree "$ROOT/corpus"
 seed_tree "$SHARED"
 seed policy_yaml "$ROOT"/policies/examples/*.yaml
+# Synthetic ima-cgpath lists (pods, Docker containers, host records,
+# violations), made here: ascii and binary, a few shapes.
+if command -v python3 >/dev/null; then
+  mkdir -p "$SEEDS/ima_containers"
+  for shape in "1 1 0 4 3 0 none" "2 2 1 3 5 1 mixed" "3 1 2 2 2 2 mixed"; do
+    read -r pods cpp docker records host viol qos <<<"$shape"
+    out=$SEEDS/ima_containers/gen-$pods-$cpp-$docker
+    python3 "$ROOT/benchmarks/gen/ccv-gen-containers" --list "$out.ascii" --json "$out.json" \
+      --binary "$out.bin" --pods "$pods" --containers-per-pod "$cpp" --docker "$docker" \
+      --records "$records" --host-records "$host" --violations "$viol" --qos "$qos" \
+      --seed "$pods" >/dev/null
+    rm -f "$out.json"
+  done
+fi
 mkdir -p "$SEEDS/evidence_json"
 cat >"$SEEDS/evidence_json/full.json" <<'EOF'
 {"version": 1, "tee": "tdx", "quote": "quote.bin",
@@ -116,7 +131,7 @@ EOF
 # Logs are long: mutate prefixes of at most 64 KiB (whole files still seed).
 max_len() {
   case $1 in
-    tcg2_log | tcg_sha1_log | ccel_log | ima_ascii | ima_binary) echo 65536 ;;
+    tcg2_log | tcg_sha1_log | ccel_log | ima_ascii | ima_binary | ima_containers) echo 65536 ;;
     *) echo 0 ;;
   esac
 }
