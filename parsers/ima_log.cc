@@ -378,7 +378,9 @@ Status LogReader::ParseAscii(Entry* e, bool* need_more) {
     return err(st.code(), col, field, st.message());
   }
   e->template_data = Bytes(arena_.data() + at, arena_.size() - at);
-  st = DecodeTemplateDataInto(e->template_name, e->template_data, 0, options_.endian, &fields_);
+  if (!RebuiltDataDecodes(*e->desc, tokens_)) {
+    st = DecodeTemplateDataInto(e->template_name, e->template_data, 0, options_.endian, &fields_);
+  }
   if (!st.ok()) {
     // Point at the token of the field that failed.
     size_t col = tokens_.empty() ? n : size_t(tokens_[0].data() - s);

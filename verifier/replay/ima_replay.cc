@@ -61,14 +61,24 @@ bool MayBeBootAggregate(Bytes data) {
 // lanes, small enough for the two threads to finish a batch together.
 constexpr size_t kHashChunk = 256;
 
-// The template hashes of one batch, hashed in chunks by whichever thread
-// takes the next one. A thread touches the batch's data only for a chunk it
-// took, and the caller waits for every chunk taken, so the data (owned by
-// the caller) outlives every use even if a late helper finds nothing left.
+// The per-entry work of one batch that does not depend on list order:
+// template hashes, their comparison with the listed hash, the values to
+// extend, the boot_aggregate filter. Done in chunks by whichever thread
+// takes the next one. A thread touches the batch (owned by the caller) only
+// for a chunk it took, and the caller waits for every chunk taken, so the
+// batch outlives every use even if a late helper finds nothing left.
 struct HashShare {
+  // Per-entry outcome bits.
+  static constexpr uint8_t kViolation = 1, kMismatch = 2, kBootAggregate = 4;
+
+  std::span<const ima::Entry> entries;
   std::span<const Bytes> datas;
-  std::vector<HashAlg> algs;
+  std::vector<HashAlg> algs;            // banks, then the listed alg if not a bank
   std::vector<std::span<Digest>> outs;  // per algorithm
+  size_t listed_slot = 0;
+  size_t nbanks = 0;
+  std::span<uint32_t> pcr;
+  std::span<uint8_t> flags;
   size_t chunk = kHashChunk;
   size_t chunks = 0;
   std::atomic<size_t> next{0};
@@ -84,6 +94,21 @@ struct HashShare {
       size_t len = std::min(chunk, datas.size() - begin);
       for (size_t s = 0; s < algs.size(); ++s) {
         hasher->HashBatch(algs[s], datas.subspan(begin, len), outs[s].subspan(begin, len));
+      }
+      for (size_t i = begin; i < begin + len; ++i) {
+        const ima::Entry& e = entries[i];
+        pcr[i] = e.pcr;
+        uint8_t f = 0;
+        if (e.violation()) {
+          f |= kViolation;  // every bank extends all-ones
+          for (size_t b = 0; b < nbanks; ++b) outs[b][i] = Digest::Filled(algs[b], 0xFF);
+        } else {
+          if (!(outs[listed_slot][i] == e.listed_hash)) f |= kMismatch;
+          // The listed bank extends the hash as listed.
+          if (listed_slot < nbanks) outs[listed_slot][i] = e.listed_hash;
+        }
+        if (MayBeBootAggregate(e.template_data)) f |= kBootAggregate;
+        flags[i] = f;
       }
       if (done.fetch_add(1, std::memory_order_acq_rel) + 1 == chunks) {
         std::lock_guard<std::mutex> lock(mu);
@@ -163,7 +188,8 @@ struct ImaReplayer::Impl {
   // `computed` only inside a HashShare the caller waits for).
   crypto::Hasher ext;
   std::vector<Bytes> datas;
-  std::vector<std::vector<Digest>> computed;  // per hash slot
+  std::vector<std::vector<Digest>> computed;  // per hash slot (scratch: the listed alg if not a bank)
+  std::vector<uint8_t> flags;                 // per entry of the batch (HashShare bits)
   std::vector<ima::DecodedField> fields;
   // Extend batches handed back by the extend stage, reused so that their
   // memory is not allocated (and faulted in) again for every batch.
@@ -422,16 +448,29 @@ Status ImaReplayer::AddBatch(std::span<const ima::Entry> entries) {
                         "listed template hash algorithm changes within the list");
     }
   }
-  // 1. Independent work: every template hash of the batch, per algorithm,
-  // in chunks shared with the extend thread when it is idle.
+  // 1. Independent per-entry work, in chunks shared with the extend thread
+  // when it is idle. A mismatched listed hash is known only after hashing, so
+  // the listed bank's value is the computed one (the scratch `computed`
+  // slot) until the chunk copies the listed hash over it.
+  const size_t nbanks = m.banks.size();
+  std::shared_ptr<Impl::ExtendBatch> batch = m.TakeBatch();
+  batch->pcr.resize(n);
+  batch->values.resize(nbanks);
   m.datas.resize(n);
   for (size_t i = 0; i < n; ++i) m.datas[i] = entries[i].template_data;
+  m.flags.resize(n);
   auto share = std::make_shared<HashShare>();
+  share->entries = entries;
   share->datas = m.datas;
   share->algs = m.hash_algs;
+  share->listed_slot = m.listed_slot;
+  share->nbanks = nbanks;
+  share->pcr = batch->pcr;
+  share->flags = m.flags;
   for (size_t s = 0; s < m.hash_algs.size(); ++s) {
-    m.computed[s].resize(n);
-    share->outs.push_back(m.computed[s]);
+    std::vector<Digest>& out = s < nbanks ? batch->values[s] : m.computed[s];
+    out.resize(n);
+    share->outs.push_back(out);
   }
   const bool shared = m.extender->threaded() && m.hasher->thread_safe() && n > kHashChunk;
   share->chunk = shared ? kHashChunk : n;
@@ -443,20 +482,7 @@ Status ImaReplayer::AddBatch(std::span<const ima::Entry> entries) {
   share->Run(m.hasher.get());
   share->WaitAll();
 
-  // 2. Checks and counts in list order; the values to extend go to the
-  // extend stage.
-  const size_t nbanks = m.banks.size();
-  std::shared_ptr<Impl::ExtendBatch> batch = m.TakeBatch();
-  batch->pcr.resize(n);
-  batch->values.resize(nbanks);
-  for (size_t b = 0; b < nbanks; ++b) {
-    if (b == m.listed_slot) {
-      batch->values[b].resize(n);
-    } else {
-      batch->values[b].swap(m.computed[b]);  // a bank's own hash is what it extends
-    }
-  }
-  const std::vector<Digest>& listed_computed = m.computed[m.listed_slot];
+  // 2. Counts, findings and the boot_aggregate check, in list order.
   for (size_t i = 0; i < n; ++i) {
     const ima::Entry& e = entries[i];
     if (e.template_name != m.last_template) {
@@ -465,23 +491,22 @@ Status ImaReplayer::AddBatch(std::span<const ima::Entry> entries) {
     }
     ++m.last_template_count;
     ++m.res.entries;
-    batch->pcr[i] = e.pcr;
-    if (e.violation()) {
+    const uint8_t f = m.flags[i];
+    if (f & HashShare::kViolation) {
       ++m.res.violations;
-      for (size_t b = 0; b < nbanks; ++b) batch->values[b][i] = Digest::Filled(m.banks[b], 0xFF);
-    } else {
-      const Digest& c = listed_computed[i];
-      if (c == e.listed_hash) {
-        ++m.res.hashes_verified;
-      } else {
-        ++m.res.hashes_mismatched;
+    } else if (f & HashShare::kMismatch) {
+      ++m.res.hashes_mismatched;
+      if (m.res.findings.size() < m.opt.max_findings) {
+        // Recomputed: the listed bank's slot now holds the listed hash.
+        Digest c = m.ext.Hash(listed, e.template_data);
         m.Finding(e, "template_hash_mismatch",
                   "listed " + ToHex(e.listed_hash.span()) + ", template data hashes to " +
                       ToHex(c.span()));
       }
-      if (m.listed_slot < nbanks) batch->values[m.listed_slot][i] = e.listed_hash;
+    } else {
+      ++m.res.hashes_verified;
     }
-    if (MayBeBootAggregate(e.template_data)) m.CheckBootAggregate(e);
+    if (f & HashShare::kBootAggregate) m.CheckBootAggregate(e);
   }
   m.extender->Submit([&m, batch]() mutable {
     m.ExtendAll(*batch);
