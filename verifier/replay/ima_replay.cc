@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <cstring>
@@ -116,6 +117,8 @@ struct HashShare {
       }
     }
   }
+  // Every chunk has been taken (perhaps not finished).
+  bool Taken() const { return next.load(std::memory_order_relaxed) >= chunks; }
   void WaitAll() {
     if (done.load(std::memory_order_acquire) == chunks) return;
     std::unique_lock<std::mutex> lock(mu);
@@ -163,12 +166,20 @@ struct ImaReplayer::Impl {
     size_t result; // index in res.prefix
   };
 
-  // What the extend stage needs of a batch: the register index and, per
-  // bank, the value to extend of every entry (copied, so the reader may
-  // reuse its buffers while the batch is extended).
-  struct ExtendBatch {
+  // One batch on its way through the extend thread: the entries, with their
+  // template names and data copied into `storage` (the reader reuses its
+  // buffers for the next batch), the per-entry outcomes, and what the extend
+  // chains need: the register index and, per bank, the value to extend.
+  // Jobs are recycled, so their memory is not allocated (and faulted in)
+  // again for every batch.
+  struct Job {
+    std::vector<ima::Entry> entries;
+    std::vector<uint8_t> storage;
+    std::vector<Bytes> datas;
+    std::vector<uint8_t> flags;                 // HashShare bits per entry
+    std::vector<Digest> listed_computed;        // the listed alg when it is not a bank
     std::vector<uint32_t> pcr;
-    std::vector<std::vector<Digest>> values;  // [bank][entry]
+    std::vector<std::vector<Digest>> values;    // [bank][entry]
   };
 
   ImaReplayOptions opt;
@@ -182,27 +193,24 @@ struct ImaReplayer::Impl {
   size_t listed_slot = 0;
   std::string last_template;
   uint64_t last_template_count = 0;
-  ImaReplayResult res;  // entries, violations, templates here; hash counts,
-                        // findings, boot_aggregate in the hash stage
-  // Hashing scratch (calling thread; the extend thread writes into
-  // `computed` only inside a HashShare the caller waits for).
+  ImaReplayResult res;  // entries, violations, templates: the caller; hash
+                        // counts, findings, boot_aggregate: the extend thread
+  // Extend thread: scratch of the ordered checks.
   crypto::Hasher ext;
-  std::vector<Bytes> datas;
-  std::vector<std::vector<Digest>> computed;  // per hash slot (scratch: the listed alg if not a bank)
-  std::vector<uint8_t> flags;                 // per entry of the batch (HashShare bits)
   std::vector<ima::DecodedField> fields;
-  // Extend batches handed back by the extend stage, reused so that their
-  // memory is not allocated (and faulted in) again for every batch.
+  // Jobs handed back by the extend thread; the shares of the jobs still
+  // queued, which the caller helps with when the extend thread is behind.
   std::mutex pool_mu;
-  std::vector<std::shared_ptr<ExtendBatch>> pool;
+  std::vector<std::shared_ptr<Job>> pool;
+  std::deque<std::shared_ptr<HashShare>> pending_shares;
   // Extend stage: registers and prefix matches.
   std::map<uint32_t, std::vector<Digest>> regs;
   std::vector<Target> targets;
   std::vector<PrefixMatch> prefix_state;
   uint64_t extended_entries = 0;
-  // The extend stage, in list order (and the helper that hashes beside the
-  // caller). It touches only the extend fields above; Finish() reads them
-  // after it is drained. Declared last, so destroyed first.
+  // The extend thread: jobs in list order. It touches only its fields above;
+  // Finish() reads them after it is drained. Declared last, so destroyed
+  // first.
   std::unique_ptr<crypto::OrderedWorker> extender;
 
   std::string RegName(uint32_t index) const { return prefix + std::to_string(index); }
@@ -241,29 +249,30 @@ struct ImaReplayer::Impl {
                       "hash algorithm " + std::string(HashAlgName(a)) + " is not available");
       }
     }
-    computed.assign(hash_algs.size(), {});
     res.listed_alg = listed;
     algs_ready = true;
     return Status::Ok();
   }
 
-  std::shared_ptr<ExtendBatch> TakeBatch() {
+  std::shared_ptr<Job> TakeJob() {
     std::lock_guard<std::mutex> lock(pool_mu);
-    if (pool.empty()) return std::make_shared<ExtendBatch>();
-    std::shared_ptr<ExtendBatch> b = std::move(pool.back());
+    if (pool.empty()) return std::make_shared<Job>();
+    std::shared_ptr<Job> j = std::move(pool.back());
     pool.pop_back();
-    return b;
+    return j;
   }
-  void GiveBack(std::shared_ptr<ExtendBatch> b) {
+  void GiveBack(std::shared_ptr<Job> j) {
     std::lock_guard<std::mutex> lock(pool_mu);
-    pool.push_back(std::move(b));
+    pool.push_back(std::move(j));
   }
 
   void CheckBootAggregate(const ima::Entry& e);
-  void ExtendAll(const ExtendBatch& b);
+  // The extend thread's part of a job, in list order.
+  void Process(Job& job, HashShare& share);
+  void ExtendAll(const Job& b);
 };
 
-void ImaReplayer::Impl::ExtendAll(const ExtendBatch& b) {
+void ImaReplayer::Impl::ExtendAll(const Job& b) {
   const size_t n = b.pcr.size();
   const size_t nbanks = banks.size();
   size_t i = 0;
@@ -436,81 +445,108 @@ void ImaReplayer::Impl::CheckBootAggregate(const ima::Entry& e) {
   return finish(CheckStatus::kMismatch);
 }
 
+void ImaReplayer::Impl::Process(Job& job, HashShare& share) {
+  share.Run(hasher.get());
+  share.WaitAll();  // for chunks the caller took
+  // Hash counts, findings and the boot_aggregate check, in list order.
+  const HashAlg listed = hash_algs[listed_slot];
+  for (size_t i = 0; i < job.entries.size(); ++i) {
+    const ima::Entry& e = job.entries[i];
+    const uint8_t f = job.flags[i];
+    if (f & HashShare::kViolation) {
+      // counted by the caller
+    } else if (f & HashShare::kMismatch) {
+      ++res.hashes_mismatched;
+      if (res.findings.size() < opt.max_findings) {
+        // Recomputed: the listed bank's slot now holds the listed hash.
+        Digest c = ext.Hash(listed, e.template_data);
+        Finding(e, "template_hash_mismatch",
+                "listed " + ToHex(e.listed_hash.span()) + ", template data hashes to " +
+                    ToHex(c.span()));
+      }
+    } else {
+      ++res.hashes_verified;
+    }
+    if (f & HashShare::kBootAggregate) CheckBootAggregate(e);
+  }
+  ExtendAll(job);
+}
+
 Status ImaReplayer::AddBatch(std::span<const ima::Entry> entries) {
   Impl& m = *impl_;
   if (entries.empty()) return Status::Ok();
   if (!m.algs_ready) CCV_RETURN_IF_ERROR(m.PrepareAlgs(entries[0].listed_hash.alg));
   const HashAlg listed = m.hash_algs[m.listed_slot];
   const size_t n = entries.size();
+  size_t copy_len = 0;
   for (const ima::Entry& e : entries) {
     if (e.listed_hash.alg != listed) {
       return ParseError(ErrorCode::kBadValue, e.offset, "template_hash",
                         "listed template hash algorithm changes within the list");
     }
+    copy_len += e.template_name.size() + e.template_data.size();
   }
-  // 1. Independent per-entry work, in chunks shared with the extend thread
-  // when it is idle. A mismatched listed hash is known only after hashing, so
-  // the listed bank's value is the computed one (the scratch `computed`
-  // slot) until the chunk copies the listed hash over it.
-  const size_t nbanks = m.banks.size();
-  std::shared_ptr<Impl::ExtendBatch> batch = m.TakeBatch();
-  batch->pcr.resize(n);
-  batch->values.resize(nbanks);
-  m.datas.resize(n);
-  for (size_t i = 0; i < n; ++i) m.datas[i] = entries[i].template_data;
-  m.flags.resize(n);
-  auto share = std::make_shared<HashShare>();
-  share->entries = entries;
-  share->datas = m.datas;
-  share->algs = m.hash_algs;
-  share->listed_slot = m.listed_slot;
-  share->nbanks = nbanks;
-  share->pcr = batch->pcr;
-  share->flags = m.flags;
-  for (size_t s = 0; s < m.hash_algs.size(); ++s) {
-    std::vector<Digest>& out = s < nbanks ? batch->values[s] : m.computed[s];
-    out.resize(n);
-    share->outs.push_back(out);
+  const bool shareable = m.extender->threaded() && m.hasher->thread_safe();
+  // The extend thread is behind if earlier jobs still have chunks nobody has
+  // taken: take them here first (a no-op when it is keeping up).
+  if (shareable) {
+    for (const std::shared_ptr<HashShare>& p : m.pending_shares) p->Run(m.hasher.get());
+    while (!m.pending_shares.empty() && m.pending_shares.front()->Taken()) {
+      m.pending_shares.pop_front();
+    }
   }
-  const bool shared = m.extender->threaded() && m.hasher->thread_safe() && n > kHashChunk;
-  share->chunk = shared ? kHashChunk : n;
-  share->chunks = (n + share->chunk - 1) / share->chunk;
-  if (shared) {
-    TemplateHasher* hasher = m.hasher.get();
-    m.extender->Submit([share, hasher] { share->Run(hasher); });
-  }
-  share->Run(m.hasher.get());
-  share->WaitAll();
 
-  // 2. Counts, findings and the boot_aggregate check, in list order.
+  // Counts that need the template names, then the copy for the extend thread.
+  std::shared_ptr<Impl::Job> job = m.TakeJob();
+  job->entries.assign(entries.begin(), entries.end());
+  job->storage.resize(copy_len);
+  job->datas.resize(n);
+  uint8_t* at = job->storage.data();
   for (size_t i = 0; i < n; ++i) {
-    const ima::Entry& e = entries[i];
+    ima::Entry& e = job->entries[i];
     if (e.template_name != m.last_template) {
       m.FlushTemplateCount();
       m.last_template.assign(e.template_name);
     }
     ++m.last_template_count;
     ++m.res.entries;
-    const uint8_t f = m.flags[i];
-    if (f & HashShare::kViolation) {
-      ++m.res.violations;
-    } else if (f & HashShare::kMismatch) {
-      ++m.res.hashes_mismatched;
-      if (m.res.findings.size() < m.opt.max_findings) {
-        // Recomputed: the listed bank's slot now holds the listed hash.
-        Digest c = m.ext.Hash(listed, e.template_data);
-        m.Finding(e, "template_hash_mismatch",
-                  "listed " + ToHex(e.listed_hash.span()) + ", template data hashes to " +
-                      ToHex(c.span()));
-      }
-    } else {
-      ++m.res.hashes_verified;
-    }
-    if (f & HashShare::kBootAggregate) m.CheckBootAggregate(e);
+    if (e.violation()) ++m.res.violations;
+    const size_t name_len = e.template_name.size(), data_len = e.template_data.size();
+    if (name_len > 0) std::memcpy(at, e.template_name.data(), name_len);
+    e.template_name = std::string_view(reinterpret_cast<const char*>(at), name_len);
+    at += name_len;
+    if (data_len > 0) std::memcpy(at, e.template_data.data(), data_len);
+    e.template_data = Bytes(at, data_len);
+    job->datas[i] = e.template_data;
+    at += data_len;
   }
-  m.extender->Submit([&m, batch]() mutable {
-    m.ExtendAll(*batch);
-    m.GiveBack(std::move(batch));
+
+  // The per-entry work, in chunks; the ordered rest and the chains on the
+  // extend thread.
+  const size_t nbanks = m.banks.size();
+  job->flags.resize(n);
+  job->pcr.resize(n);
+  job->values.resize(nbanks);
+  auto share = std::make_shared<HashShare>();
+  share->entries = job->entries;
+  share->datas = job->datas;
+  share->algs = m.hash_algs;
+  share->listed_slot = m.listed_slot;
+  share->nbanks = nbanks;
+  share->pcr = job->pcr;
+  share->flags = job->flags;
+  for (size_t s = 0; s < m.hash_algs.size(); ++s) {
+    std::vector<Digest>& out = s < nbanks ? job->values[s] : job->listed_computed;
+    out.resize(n);
+    share->outs.push_back(out);
+  }
+  share->chunk = shareable ? kHashChunk : n;
+  share->chunks = (n + share->chunk - 1) / share->chunk;
+  if (shareable) m.pending_shares.push_back(share);
+  m.extender->Submit([&m, job, share]() mutable {
+    m.Process(*job, *share);
+    share.reset();
+    m.GiveBack(std::move(job));
   });
   return Status::Ok();
 }
