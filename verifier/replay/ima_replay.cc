@@ -266,6 +266,13 @@ struct ImaReplayer::Impl {
     pool.push_back(std::move(j));
   }
 
+  bool Shareable() const { return extender->threaded() && hasher->thread_safe(); }
+  // AddBatch's checks and counts on the calling thread; *copy_len: bytes of
+  // template names and data.
+  Status Prepare(std::span<const ima::Entry> entries, size_t* copy_len);
+  // Hands a job to the extend thread.
+  void SubmitJob(std::shared_ptr<Job> job);
+
   void CheckBootAggregate(const ima::Entry& e);
   // The extend thread's part of a job, in list order.
   void Process(Job& job, HashShare& share);
@@ -472,82 +479,110 @@ void ImaReplayer::Impl::Process(Job& job, HashShare& share) {
   ExtendAll(job);
 }
 
-Status ImaReplayer::AddBatch(std::span<const ima::Entry> entries) {
-  Impl& m = *impl_;
-  if (entries.empty()) return Status::Ok();
-  if (!m.algs_ready) CCV_RETURN_IF_ERROR(m.PrepareAlgs(entries[0].listed_hash.alg));
-  const HashAlg listed = m.hash_algs[m.listed_slot];
-  const size_t n = entries.size();
-  size_t copy_len = 0;
+Status ImaReplayer::Impl::Prepare(std::span<const ima::Entry> entries, size_t* copy_len) {
+  if (!algs_ready) CCV_RETURN_IF_ERROR(PrepareAlgs(entries[0].listed_hash.alg));
+  const HashAlg listed = hash_algs[listed_slot];
+  *copy_len = 0;
   for (const ima::Entry& e : entries) {
     if (e.listed_hash.alg != listed) {
       return ParseError(ErrorCode::kBadValue, e.offset, "template_hash",
                         "listed template hash algorithm changes within the list");
     }
-    copy_len += e.template_name.size() + e.template_data.size();
+    *copy_len += e.template_name.size() + e.template_data.size();
   }
-  const bool shareable = m.extender->threaded() && m.hasher->thread_safe();
   // The extend thread is behind if earlier jobs still have chunks nobody has
   // taken: take them here first (a no-op when it is keeping up).
-  if (shareable) {
-    for (const std::shared_ptr<HashShare>& p : m.pending_shares) p->Run(m.hasher.get());
-    while (!m.pending_shares.empty() && m.pending_shares.front()->Taken()) {
-      m.pending_shares.pop_front();
+  if (Shareable()) {
+    for (const std::shared_ptr<HashShare>& p : pending_shares) p->Run(hasher.get());
+    while (!pending_shares.empty() && pending_shares.front()->Taken()) {
+      pending_shares.pop_front();
     }
   }
-
-  // Counts that need the template names, then the copy for the extend thread.
-  std::shared_ptr<Impl::Job> job = m.TakeJob();
-  job->entries.assign(entries.begin(), entries.end());
-  job->storage.resize(copy_len);
-  job->datas.resize(n);
-  uint8_t* at = job->storage.data();
-  for (size_t i = 0; i < n; ++i) {
-    ima::Entry& e = job->entries[i];
-    if (e.template_name != m.last_template) {
-      m.FlushTemplateCount();
-      m.last_template.assign(e.template_name);
+  // Counts that need the template names.
+  for (const ima::Entry& e : entries) {
+    if (e.template_name != last_template) {
+      FlushTemplateCount();
+      last_template.assign(e.template_name);
     }
-    ++m.last_template_count;
-    ++m.res.entries;
-    if (e.violation()) ++m.res.violations;
-    const size_t name_len = e.template_name.size(), data_len = e.template_data.size();
-    if (name_len > 0) std::memcpy(at, e.template_name.data(), name_len);
-    e.template_name = std::string_view(reinterpret_cast<const char*>(at), name_len);
-    at += name_len;
-    if (data_len > 0) std::memcpy(at, e.template_data.data(), data_len);
-    e.template_data = Bytes(at, data_len);
-    job->datas[i] = e.template_data;
-    at += data_len;
+    ++last_template_count;
+    ++res.entries;
+    if (e.violation()) ++res.violations;
   }
+  return Status::Ok();
+}
 
+void ImaReplayer::Impl::SubmitJob(std::shared_ptr<Job> job) {
   // The per-entry work, in chunks; the ordered rest and the chains on the
   // extend thread.
-  const size_t nbanks = m.banks.size();
+  const size_t n = job->entries.size();
+  const size_t nbanks = banks.size();
+  job->datas.resize(n);
+  for (size_t i = 0; i < n; ++i) job->datas[i] = job->entries[i].template_data;
   job->flags.resize(n);
   job->pcr.resize(n);
   job->values.resize(nbanks);
   auto share = std::make_shared<HashShare>();
   share->entries = job->entries;
   share->datas = job->datas;
-  share->algs = m.hash_algs;
-  share->listed_slot = m.listed_slot;
+  share->algs = hash_algs;
+  share->listed_slot = listed_slot;
   share->nbanks = nbanks;
   share->pcr = job->pcr;
   share->flags = job->flags;
-  for (size_t s = 0; s < m.hash_algs.size(); ++s) {
+  for (size_t s = 0; s < hash_algs.size(); ++s) {
     std::vector<Digest>& out = s < nbanks ? job->values[s] : job->listed_computed;
     out.resize(n);
     share->outs.push_back(out);
   }
+  const bool shareable = Shareable();
   share->chunk = shareable ? kHashChunk : n;
   share->chunks = (n + share->chunk - 1) / share->chunk;
-  if (shareable) m.pending_shares.push_back(share);
-  m.extender->Submit([&m, job, share]() mutable {
-    m.Process(*job, *share);
+  if (shareable) pending_shares.push_back(share);
+  extender->Submit([this, job, share]() mutable {
+    Process(*job, *share);
     share.reset();
-    m.GiveBack(std::move(job));
+    GiveBack(std::move(job));
   });
+}
+
+Status ImaReplayer::AddBatch(std::span<const ima::Entry> entries) {
+  Impl& m = *impl_;
+  if (entries.empty()) return Status::Ok();
+  size_t copy_len = 0;
+  CCV_RETURN_IF_ERROR(m.Prepare(entries, &copy_len));
+  // The copy for the extend thread.
+  std::shared_ptr<Impl::Job> job = m.TakeJob();
+  job->entries.assign(entries.begin(), entries.end());
+  job->storage.resize(copy_len);
+  uint8_t* at = job->storage.data();
+  for (ima::Entry& e : job->entries) {
+    const size_t name_len = e.template_name.size(), data_len = e.template_data.size();
+    if (name_len > 0) std::memcpy(at, e.template_name.data(), name_len);
+    e.template_name = std::string_view(reinterpret_cast<const char*>(at), name_len);
+    at += name_len;
+    if (data_len > 0) std::memcpy(at, e.template_data.data(), data_len);
+    e.template_data = Bytes(at, data_len);
+    at += data_len;
+  }
+  m.SubmitJob(std::move(job));
+  return Status::Ok();
+}
+
+Status ImaReplayer::AddBatchTaking(std::vector<ima::Entry>* entries,
+                                   std::vector<uint8_t>* storage) {
+  Impl& m = *impl_;
+  if (entries->empty()) return Status::Ok();
+  for (const ima::Entry& e : *entries) {
+    // Names of unknown templates have no storage of their own: copy all.
+    if (e.desc == nullptr) return AddBatch(*entries);
+  }
+  size_t copy_len = 0;
+  CCV_RETURN_IF_ERROR(m.Prepare(*entries, &copy_len));
+  std::shared_ptr<Impl::Job> job = m.TakeJob();
+  job->entries.swap(*entries);
+  job->storage.swap(*storage);
+  for (ima::Entry& e : job->entries) e.template_name = e.desc->name;  // static storage
+  m.SubmitJob(std::move(job));
   return Status::Ok();
 }
 
@@ -578,10 +613,16 @@ ImaReplayResult ImaReplayer::Finish() {
 Result<ImaReplayResult> ReplayIma(ima::LogReader* reader, const ImaReplayOptions& options) {
   ImaReplayer replayer(options);
   std::vector<ima::Entry> batch;
+  std::vector<uint8_t> storage;
   for (;;) {
     CCV_RETURN_IF_ERROR(reader->NextBatch(&batch));
     if (batch.empty()) break;
-    CCV_RETURN_IF_ERROR(replayer.AddBatch(batch));
+    if (reader->TakeTemplateStorage(&storage)) {
+      // Ascii: the rebuilt data changes hands instead of being copied.
+      CCV_RETURN_IF_ERROR(replayer.AddBatchTaking(&batch, &storage));
+    } else {
+      CCV_RETURN_IF_ERROR(replayer.AddBatch(batch));
+    }
   }
   return replayer.Finish();
 }

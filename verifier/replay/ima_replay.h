@@ -141,6 +141,12 @@ class ImaReplayer {
   // Verifies and extends one batch of entries in list order.
   // Errors: kUnsupported for a bank this build cannot hash.
   Status AddBatch(std::span<const ima::Entry> entries);
+  // As AddBatch, but takes the entries and the storage of their template
+  // data instead of copying them: *entries and *storage are swapped with
+  // recycled vectors (their contents on return are unspecified). `storage`
+  // must hold every entry's template data (LogReader::TakeTemplateStorage);
+  // template names are read only during the call.
+  Status AddBatchTaking(std::vector<ima::Entry>* entries, std::vector<uint8_t>* storage);
   // The result so far (registers, counts, checks, prefix matches).
   ImaReplayResult Finish();
 
