@@ -119,7 +119,7 @@ Status LogReader::NextBatch(std::vector<Entry>* out) {
     Status s = Fill();
     if (!s.ok()) return failed_ = s;
     while (out->size() < options_.max_batch && begin_ < end_) {
-      Entry e;
+      Entry& e = out->emplace_back();  // parsed in place
       bool need_more = false;
       size_t arena_before = arena_.size();
       s = options_.format == LogFormat::kBinary ? ParseBinary(&e, &need_more)
@@ -128,12 +128,14 @@ Status LogReader::NextBatch(std::vector<Entry>* out) {
         out->clear();
         return failed_ = s;
       }
-      if (need_more) break;
+      if (need_more) {
+        out->pop_back();
+        break;
+      }
       arena_pos_.push_back(arena_.size() != arena_before || e.template_data.data() == nullptr
                                ? arena_before
                                : kNoArena);
       e.index = next_index_++;
-      out->push_back(e);
     }
     if (!out->empty() || (begin_ == end_ && eof_)) break;
     // No complete entry in the buffer: grow it (the entry starts at 0).
@@ -156,6 +158,13 @@ Status LogReader::NextBatch(std::vector<Entry>* out) {
     (*out)[i].template_data = Bytes(arena_.data() + arena_pos_[i], len);
   }
   return Status::Ok();
+}
+
+bool LogReader::TakeTemplateStorage(std::vector<uint8_t>* storage) {
+  if (options_.format != LogFormat::kAscii || !failed_.ok()) return false;
+  arena_.swap(*storage);
+  arena_.clear();
+  return true;
 }
 
 Status LogReader::DetectBinaryHashLen() {
@@ -342,7 +351,8 @@ Status LogReader::ParseAscii(Entry* e, bool* need_more) {
                "template hash length differs from the earlier entries");
   }
   listed_alg_ = alg;
-  e->listed_hash = Digest::Zero(*alg);
+  e->listed_hash.alg = *alg;  // bytes beyond the length stay zero (a fresh entry)
+  e->listed_hash.len = uint8_t(DigestLen(*alg));
   if (!DecodeHexInto(hex, e->listed_hash.mutable_span())) {
     return err(ErrorCode::kBadValue, i, "template_hash", "template hash is not hex");
   }
@@ -378,7 +388,9 @@ Status LogReader::ParseAscii(Entry* e, bool* need_more) {
     return err(st.code(), col, field, st.message());
   }
   e->template_data = Bytes(arena_.data() + at, arena_.size() - at);
-  st = DecodeTemplateDataInto(e->template_name, e->template_data, 0, options_.endian, &fields_);
+  if (!RebuiltDataDecodes(*e->desc, tokens_)) {
+    st = DecodeTemplateDataInto(e->template_name, e->template_data, 0, options_.endian, &fields_);
+  }
   if (!st.ok()) {
     // Point at the token of the field that failed.
     size_t col = tokens_.empty() ? n : size_t(tokens_[0].data() - s);

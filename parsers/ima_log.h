@@ -82,6 +82,14 @@ class LogReader {
   // give line and column. After an error the reader stays failed.
   Status NextBatch(std::vector<Entry>* out);
 
+  // After a successful NextBatch of an ascii list, every entry's template
+  // data lives in the reader's own arena: swaps that arena with *storage
+  // (whose contents the reader then reuses), so the data, now the caller's,
+  // stays valid after the next NextBatch. The entries' template names still
+  // point into the read buffer. Returns false, swapping nothing, for binary
+  // lists, whose data points into the read buffer.
+  bool TakeTemplateStorage(std::vector<uint8_t>* storage);
+
   uint64_t entries_read() const { return next_index_; }
   // Listed template hash algorithm (known after the first entry).
   std::optional<HashAlg> listed_hash_alg() const { return listed_alg_; }

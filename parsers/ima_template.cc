@@ -307,6 +307,33 @@ Status DecodeTemplateDataInto(std::string_view template_name, Bytes template_dat
   return Status::Ok();
 }
 
+bool RebuiltDataDecodes(const TemplateDesc& desc, std::span<const std::string_view> tokens) {
+  if (desc.legacy_ima()) return true;  // the rebuild makes exactly 20 + 256 bytes
+  if (tokens.size() != desc.fields.size()) return false;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    std::string_view t = tokens[i];
+    switch (GetFieldInfo(desc.fields[i]).format) {
+      case Fmt::kDigestWithAlgo:  // algorithm known, digest of its length
+      case Fmt::kHex:
+        break;
+      case Fmt::kDigestWithTypeAndAlgo: {
+        std::string_view type = t.substr(0, t.find(':'));
+        if (type != "ima" && type != "verity") return false;
+        break;
+      }
+      case Fmt::kString:
+        if (std::memchr(t.data(), '\0', t.size()) != nullptr) return false;
+        break;
+      case Fmt::kDigest:
+        if (t.size() != 2 * kLegacyDigestLen) return false;
+        break;
+      case Fmt::kUint:
+        return false;
+    }
+  }
+  return true;
+}
+
 Status RebuildTemplateData(const TemplateDesc& desc, std::span<const std::string_view> tokens,
                            Endian endian, std::vector<uint8_t>* out, size_t* bad_token) {
   *bad_token = 0;

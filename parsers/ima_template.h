@@ -108,6 +108,14 @@ Status DecodeTemplateDataInto(std::string_view template_name, Bytes template_dat
 Status RebuildTemplateData(const TemplateDesc& desc, std::span<const std::string_view> tokens,
                            Endian endian, std::vector<uint8_t>* out, size_t* bad_token);
 
+// True if DecodeTemplateDataInto is sure to accept the data that
+// RebuildTemplateData has just built (successfully) from `tokens` for `desc`:
+// a sufficient test, much cheaper than the decode. The rebuild already checks
+// digest algorithms and lengths; this adds what only the decode checks (no
+// NUL inside a string, a known d-ngv2 type, a 20-byte legacy digest). False
+// means "decode to find out", not "invalid".
+bool RebuiltDataDecodes(const TemplateDesc& desc, std::span<const std::string_view> tokens);
+
 // u32 in `endian` byte order: append, store, load (no bounds checks).
 void AppendU32(uint32_t v, Endian endian, std::vector<uint8_t>* out);
 void StoreU32(uint8_t* p, uint32_t v, Endian endian);

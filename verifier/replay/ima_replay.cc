@@ -3,7 +3,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
 #include <cstring>
 #include <string_view>
 
@@ -33,6 +39,7 @@ class BatchTemplateHasher final : public TemplateHasher {
   void HashBatch(HashAlg alg, std::span<const Bytes> data, std::span<Digest> out) override {
     hasher_->HashMany(alg, data, out.data());
   }
+  bool thread_safe() const override { return true; }  // BatchHasher is
 
  private:
   crypto::BatchHasher* hasher_;
@@ -40,9 +47,84 @@ class BatchTemplateHasher final : public TemplateHasher {
 
 constexpr std::string_view kBootAggregate = "boot_aggregate";
 
-bool Contains(Bytes hay, std::string_view needle) {
-  return ::memmem(hay.data(), hay.size(), needle.data(), needle.size()) != nullptr;
+// Whether `data` holds "boot_aggregate" anywhere: the cheap filter before the
+// template is decoded and its name compared. Horspool skips up to the
+// needle's length per step, which beats memmem on short template data.
+bool MayBeBootAggregate(Bytes data) {
+  static const std::boyer_moore_horspool_searcher searcher(kBootAggregate.begin(),
+                                                           kBootAggregate.end());
+  const char* begin = reinterpret_cast<const char*>(data.data());
+  const char* end = begin + data.size();
+  return std::search(begin, end, searcher) != end;
 }
+
+// Entries hashed per grab of the shared cursor: enough for the multi-buffer
+// lanes, small enough for the two threads to finish a batch together.
+constexpr size_t kHashChunk = 256;
+
+// The per-entry work of one batch that does not depend on list order:
+// template hashes, their comparison with the listed hash, the values to
+// extend, the boot_aggregate filter. Done in chunks by whichever thread
+// takes the next one. A thread touches the batch (owned by the caller) only
+// for a chunk it took, and the caller waits for every chunk taken, so the
+// batch outlives every use even if a late helper finds nothing left.
+struct HashShare {
+  // Per-entry outcome bits.
+  static constexpr uint8_t kViolation = 1, kMismatch = 2, kBootAggregate = 4;
+
+  std::span<const ima::Entry> entries;
+  std::span<const Bytes> datas;
+  std::vector<HashAlg> algs;            // banks, then the listed alg if not a bank
+  std::vector<std::span<Digest>> outs;  // per algorithm
+  size_t listed_slot = 0;
+  size_t nbanks = 0;
+  std::span<uint32_t> pcr;
+  std::span<uint8_t> flags;
+  size_t chunk = kHashChunk;
+  size_t chunks = 0;
+  std::atomic<size_t> next{0};
+  std::atomic<size_t> done{0};
+  std::mutex mu;
+  std::condition_variable cv;
+
+  void Run(TemplateHasher* hasher) {
+    for (;;) {
+      size_t c = next.fetch_add(1, std::memory_order_relaxed);
+      if (c >= chunks) return;
+      size_t begin = c * chunk;
+      size_t len = std::min(chunk, datas.size() - begin);
+      for (size_t s = 0; s < algs.size(); ++s) {
+        hasher->HashBatch(algs[s], datas.subspan(begin, len), outs[s].subspan(begin, len));
+      }
+      for (size_t i = begin; i < begin + len; ++i) {
+        const ima::Entry& e = entries[i];
+        pcr[i] = e.pcr;
+        uint8_t f = 0;
+        if (e.violation()) {
+          f |= kViolation;  // every bank extends all-ones
+          for (size_t b = 0; b < nbanks; ++b) outs[b][i] = Digest::Filled(algs[b], 0xFF);
+        } else {
+          if (!(outs[listed_slot][i] == e.listed_hash)) f |= kMismatch;
+          // The listed bank extends the hash as listed.
+          if (listed_slot < nbanks) outs[listed_slot][i] = e.listed_hash;
+        }
+        if (MayBeBootAggregate(e.template_data)) f |= kBootAggregate;
+        flags[i] = f;
+      }
+      if (done.fetch_add(1, std::memory_order_acq_rel) + 1 == chunks) {
+        std::lock_guard<std::mutex> lock(mu);
+        cv.notify_all();
+      }
+    }
+  }
+  // Every chunk has been taken (perhaps not finished).
+  bool Taken() const { return next.load(std::memory_order_relaxed) >= chunks; }
+  void WaitAll() {
+    if (done.load(std::memory_order_acquire) == chunks) return;
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return done.load(std::memory_order_acquire) == chunks; });
+  }
+};
 
 }  // namespace
 
@@ -84,18 +166,20 @@ struct ImaReplayer::Impl {
     size_t result; // index in res.prefix
   };
 
-  // What the extend stage needs of a batch: the register index and, per
-  // bank, the value to extend of every entry (copied, so the reader may
-  // reuse its buffers while the batch is extended).
-  struct ExtendBatch {
-    std::vector<uint32_t> pcr;
-    std::vector<std::vector<Digest>> values;  // [bank][entry]
-  };
-
-  // A batch of entries whose template names and data point into `storage`.
-  struct HashJob {
+  // One batch on its way through the extend thread: the entries, with their
+  // template names and data copied into `storage` (the reader reuses its
+  // buffers for the next batch), the per-entry outcomes, and what the extend
+  // chains need: the register index and, per bank, the value to extend.
+  // Jobs are recycled, so their memory is not allocated (and faulted in)
+  // again for every batch.
+  struct Job {
     std::vector<ima::Entry> entries;
     std::vector<uint8_t> storage;
+    std::vector<Bytes> datas;
+    std::vector<uint8_t> flags;                 // HashShare bits per entry
+    std::vector<Digest> listed_computed;        // the listed alg when it is not a bank
+    std::vector<uint32_t> pcr;
+    std::vector<std::vector<Digest>> values;    // [bank][entry]
   };
 
   ImaReplayOptions opt;
@@ -109,23 +193,24 @@ struct ImaReplayer::Impl {
   size_t listed_slot = 0;
   std::string last_template;
   uint64_t last_template_count = 0;
-  ImaReplayResult res;  // entries, violations, templates here; hash counts,
-                        // findings, boot_aggregate in the hash stage
-  // Hash stage scratch.
+  ImaReplayResult res;  // entries, violations, templates: the caller; hash
+                        // counts, findings, boot_aggregate: the extend thread
+  // Extend thread: scratch of the ordered checks.
   crypto::Hasher ext;
-  std::vector<Bytes> datas;
-  std::vector<std::vector<Digest>> computed;  // per hash slot
   std::vector<ima::DecodedField> fields;
+  // Jobs handed back by the extend thread; the shares of the jobs still
+  // queued, which the caller helps with when the extend thread is behind.
+  std::mutex pool_mu;
+  std::vector<std::shared_ptr<Job>> pool;
+  std::deque<std::shared_ptr<HashShare>> pending_shares;
   // Extend stage: registers and prefix matches.
   std::map<uint32_t, std::vector<Digest>> regs;
   std::vector<Target> targets;
   std::vector<PrefixMatch> prefix_state;
   uint64_t extended_entries = 0;
-  // The stages after parsing, each in list order: template hashes and checks,
-  // then the extend chains. Threaded, they overlap with parsing and with
-  // each other; each touches only its own fields above, and Finish() reads
-  // them after both are drained. Declared last, so destroyed first.
-  std::unique_ptr<crypto::OrderedWorker> hash_stage;
+  // The extend thread: jobs in list order. It touches only its fields above;
+  // Finish() reads them after it is drained. Declared last, so destroyed
+  // first.
   std::unique_ptr<crypto::OrderedWorker> extender;
 
   std::string RegName(uint32_t index) const { return prefix + std::to_string(index); }
@@ -164,18 +249,37 @@ struct ImaReplayer::Impl {
                       "hash algorithm " + std::string(HashAlgName(a)) + " is not available");
       }
     }
-    computed.assign(hash_algs.size(), {});
     res.listed_alg = listed;
     algs_ready = true;
     return Status::Ok();
   }
 
+  std::shared_ptr<Job> TakeJob() {
+    std::lock_guard<std::mutex> lock(pool_mu);
+    if (pool.empty()) return std::make_shared<Job>();
+    std::shared_ptr<Job> j = std::move(pool.back());
+    pool.pop_back();
+    return j;
+  }
+  void GiveBack(std::shared_ptr<Job> j) {
+    std::lock_guard<std::mutex> lock(pool_mu);
+    pool.push_back(std::move(j));
+  }
+
+  bool Shareable() const { return extender->threaded() && hasher->thread_safe(); }
+  // AddBatch's checks and counts on the calling thread; *copy_len: bytes of
+  // template names and data.
+  Status Prepare(std::span<const ima::Entry> entries, size_t* copy_len);
+  // Hands a job to the extend thread.
+  void SubmitJob(std::shared_ptr<Job> job);
+
   void CheckBootAggregate(const ima::Entry& e);
-  void HashStage(HashJob& job);
-  void ExtendAll(const ExtendBatch& b);
+  // The extend thread's part of a job, in list order.
+  void Process(Job& job, HashShare& share);
+  void ExtendAll(const Job& b);
 };
 
-void ImaReplayer::Impl::ExtendAll(const ExtendBatch& b) {
+void ImaReplayer::Impl::ExtendAll(const Job& b) {
   const size_t n = b.pcr.size();
   const size_t nbanks = banks.size();
   size_t i = 0;
@@ -214,7 +318,6 @@ ImaReplayer::ImaReplayer(ImaReplayOptions options, std::unique_ptr<TemplateHashe
   m.hasher = hasher ? std::move(hasher) : MakeBatchTemplateHasher();
   m.prefix = m.opt.register_kind == ImaRegisterKind::kRtmr ? "rtmr" : "pcr";
   const int threads = m.opt.num_threads > 0 ? m.opt.num_threads : crypto::DefaultThreadCount();
-  m.hash_stage = std::make_unique<crypto::OrderedWorker>(threads > 1);
   m.extender = std::make_unique<crypto::OrderedWorker>(threads > 1);
   m.banks = m.opt.banks;
   if (m.banks.empty()) {
@@ -252,7 +355,6 @@ ImaReplayer::ImaReplayer(ImaReplayOptions options, std::unique_ptr<TemplateHashe
 }
 
 ImaReplayer::~ImaReplayer() {
-  if (impl_ && impl_->hash_stage) impl_->hash_stage->Wait();
   if (impl_ && impl_->extender) impl_->extender->Wait();
 }
 
@@ -350,76 +452,110 @@ void ImaReplayer::Impl::CheckBootAggregate(const ima::Entry& e) {
   return finish(CheckStatus::kMismatch);
 }
 
-void ImaReplayer::Impl::HashStage(HashJob& job) {
-  const std::vector<ima::Entry>& entries = job.entries;
-  // 1. Independent work: every template hash of the batch, per algorithm.
-  datas.resize(entries.size());
-  for (size_t i = 0; i < entries.size(); ++i) datas[i] = entries[i].template_data;
-  for (size_t s = 0; s < hash_algs.size(); ++s) {
-    computed[s].resize(entries.size());
-    hasher->HashBatch(hash_algs[s], datas, computed[s]);
-  }
-  // 2. Checks in list order; the values to extend go to the extend stage.
-  const size_t nbanks = banks.size();
-  auto batch = std::make_shared<ExtendBatch>();
-  batch->pcr.resize(entries.size());
-  batch->values.resize(nbanks);
-  for (size_t b = 0; b < nbanks; ++b) {
-    if (b == listed_slot) {
-      batch->values[b].resize(entries.size());
-    } else {
-      batch->values[b].swap(computed[b]);  // a bank's own hash is what it extends
-    }
-  }
-  for (size_t i = 0; i < entries.size(); ++i) {
-    const ima::Entry& e = entries[i];
-    batch->pcr[i] = e.pcr;
-    if (e.violation()) {
-      for (size_t b = 0; b < nbanks; ++b) batch->values[b][i] = Digest::Filled(banks[b], 0xFF);
-    } else {
-      const Digest& c = computed[listed_slot][i];  // never handed to the batch
-      if (c == e.listed_hash) {
-        ++res.hashes_verified;
-      } else {
-        ++res.hashes_mismatched;
+void ImaReplayer::Impl::Process(Job& job, HashShare& share) {
+  share.Run(hasher.get());
+  share.WaitAll();  // for chunks the caller took
+  // Hash counts, findings and the boot_aggregate check, in list order.
+  const HashAlg listed = hash_algs[listed_slot];
+  for (size_t i = 0; i < job.entries.size(); ++i) {
+    const ima::Entry& e = job.entries[i];
+    const uint8_t f = job.flags[i];
+    if (f & HashShare::kViolation) {
+      // counted by the caller
+    } else if (f & HashShare::kMismatch) {
+      ++res.hashes_mismatched;
+      if (res.findings.size() < opt.max_findings) {
+        // Recomputed: the listed bank's slot now holds the listed hash.
+        Digest c = ext.Hash(listed, e.template_data);
         Finding(e, "template_hash_mismatch",
                 "listed " + ToHex(e.listed_hash.span()) + ", template data hashes to " +
                     ToHex(c.span()));
       }
-      if (listed_slot < nbanks) batch->values[listed_slot][i] = e.listed_hash;
+    } else {
+      ++res.hashes_verified;
     }
-    if (Contains(e.template_data, kBootAggregate)) CheckBootAggregate(e);
+    if (f & HashShare::kBootAggregate) CheckBootAggregate(e);
   }
-  extender->Submit([this, batch] { ExtendAll(*batch); });
+  ExtendAll(job);
 }
 
-Status ImaReplayer::AddBatch(std::span<const ima::Entry> entries) {
-  Impl& m = *impl_;
-  if (entries.empty()) return Status::Ok();
-  if (!m.algs_ready) CCV_RETURN_IF_ERROR(m.PrepareAlgs(entries[0].listed_hash.alg));
-  const HashAlg listed = m.hash_algs[m.listed_slot];
-  // Counts here; the entries, with their template names and data copied (the
-  // reader reuses its buffers for the next batch), go to the hash stage.
-  size_t copy_len = 0;
+Status ImaReplayer::Impl::Prepare(std::span<const ima::Entry> entries, size_t* copy_len) {
+  if (!algs_ready) CCV_RETURN_IF_ERROR(PrepareAlgs(entries[0].listed_hash.alg));
+  const HashAlg listed = hash_algs[listed_slot];
+  *copy_len = 0;
   for (const ima::Entry& e : entries) {
     if (e.listed_hash.alg != listed) {
       return ParseError(ErrorCode::kBadValue, e.offset, "template_hash",
                         "listed template hash algorithm changes within the list");
     }
-    copy_len += e.template_name.size() + e.template_data.size();
+    *copy_len += e.template_name.size() + e.template_data.size();
   }
-  auto job = std::make_shared<Impl::HashJob>();
-  job->storage.resize(copy_len);
+  // The extend thread is behind if earlier jobs still have chunks nobody has
+  // taken: take them here first (a no-op when it is keeping up).
+  if (Shareable()) {
+    for (const std::shared_ptr<HashShare>& p : pending_shares) p->Run(hasher.get());
+    while (!pending_shares.empty() && pending_shares.front()->Taken()) {
+      pending_shares.pop_front();
+    }
+  }
+  // Counts that need the template names.
+  for (const ima::Entry& e : entries) {
+    if (e.template_name != last_template) {
+      FlushTemplateCount();
+      last_template.assign(e.template_name);
+    }
+    ++last_template_count;
+    ++res.entries;
+    if (e.violation()) ++res.violations;
+  }
+  return Status::Ok();
+}
+
+void ImaReplayer::Impl::SubmitJob(std::shared_ptr<Job> job) {
+  // The per-entry work, in chunks; the ordered rest and the chains on the
+  // extend thread.
+  const size_t n = job->entries.size();
+  const size_t nbanks = banks.size();
+  job->datas.resize(n);
+  for (size_t i = 0; i < n; ++i) job->datas[i] = job->entries[i].template_data;
+  job->flags.resize(n);
+  job->pcr.resize(n);
+  job->values.resize(nbanks);
+  auto share = std::make_shared<HashShare>();
+  share->entries = job->entries;
+  share->datas = job->datas;
+  share->algs = hash_algs;
+  share->listed_slot = listed_slot;
+  share->nbanks = nbanks;
+  share->pcr = job->pcr;
+  share->flags = job->flags;
+  for (size_t s = 0; s < hash_algs.size(); ++s) {
+    std::vector<Digest>& out = s < nbanks ? job->values[s] : job->listed_computed;
+    out.resize(n);
+    share->outs.push_back(out);
+  }
+  const bool shareable = Shareable();
+  share->chunk = shareable ? kHashChunk : n;
+  share->chunks = (n + share->chunk - 1) / share->chunk;
+  if (shareable) pending_shares.push_back(share);
+  extender->Submit([this, job, share]() mutable {
+    Process(*job, *share);
+    share.reset();
+    GiveBack(std::move(job));
+  });
+}
+
+Status ImaReplayer::AddBatch(std::span<const ima::Entry> entries) {
+  Impl& m = *impl_;
+  if (entries.empty()) return Status::Ok();
+  size_t copy_len = 0;
+  CCV_RETURN_IF_ERROR(m.Prepare(entries, &copy_len));
+  // The copy for the extend thread.
+  std::shared_ptr<Impl::Job> job = m.TakeJob();
   job->entries.assign(entries.begin(), entries.end());
+  job->storage.resize(copy_len);
   uint8_t* at = job->storage.data();
   for (ima::Entry& e : job->entries) {
-    if (e.template_name != m.last_template) {
-      m.FlushTemplateCount();
-      m.last_template.assign(e.template_name);
-    }
-    ++m.last_template_count;
-    ++m.res.entries;
-    if (e.violation()) ++m.res.violations;
     const size_t name_len = e.template_name.size(), data_len = e.template_data.size();
     if (name_len > 0) std::memcpy(at, e.template_name.data(), name_len);
     e.template_name = std::string_view(reinterpret_cast<const char*>(at), name_len);
@@ -428,13 +564,30 @@ Status ImaReplayer::AddBatch(std::span<const ima::Entry> entries) {
     e.template_data = Bytes(at, data_len);
     at += data_len;
   }
-  m.hash_stage->Submit([&m, job] { m.HashStage(*job); });
+  m.SubmitJob(std::move(job));
+  return Status::Ok();
+}
+
+Status ImaReplayer::AddBatchTaking(std::vector<ima::Entry>* entries,
+                                   std::vector<uint8_t>* storage) {
+  Impl& m = *impl_;
+  if (entries->empty()) return Status::Ok();
+  for (const ima::Entry& e : *entries) {
+    // Names of unknown templates have no storage of their own: copy all.
+    if (e.desc == nullptr) return AddBatch(*entries);
+  }
+  size_t copy_len = 0;
+  CCV_RETURN_IF_ERROR(m.Prepare(*entries, &copy_len));
+  std::shared_ptr<Impl::Job> job = m.TakeJob();
+  job->entries.swap(*entries);
+  job->storage.swap(*storage);
+  for (ima::Entry& e : job->entries) e.template_name = e.desc->name;  // static storage
+  m.SubmitJob(std::move(job));
   return Status::Ok();
 }
 
 ImaReplayResult ImaReplayer::Finish() {
   Impl& m = *impl_;
-  m.hash_stage->Wait();  // it submits to the extend stage: drain it first
   m.extender->Wait();
   m.FlushTemplateCount();
   ImaReplayResult r = m.res;
@@ -460,10 +613,16 @@ ImaReplayResult ImaReplayer::Finish() {
 Result<ImaReplayResult> ReplayIma(ima::LogReader* reader, const ImaReplayOptions& options) {
   ImaReplayer replayer(options);
   std::vector<ima::Entry> batch;
+  std::vector<uint8_t> storage;
   for (;;) {
     CCV_RETURN_IF_ERROR(reader->NextBatch(&batch));
     if (batch.empty()) break;
-    CCV_RETURN_IF_ERROR(replayer.AddBatch(batch));
+    if (reader->TakeTemplateStorage(&storage)) {
+      // Ascii: the rebuilt data changes hands instead of being copied.
+      CCV_RETURN_IF_ERROR(replayer.AddBatchTaking(&batch, &storage));
+    } else {
+      CCV_RETURN_IF_ERROR(replayer.AddBatch(batch));
+    }
   }
   return replayer.Finish();
 }

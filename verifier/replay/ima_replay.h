@@ -3,15 +3,19 @@
 // violations, the boot_aggregate check and the search for the prefix of the
 // list that a quoted register covers (the log-after-quote race).
 //
-// Work is split as DESIGN §7 asks: AddBatch counts a batch and copies what
-// the later stages need; a hash stage computes its template hashes with a
-// TemplateHasher (batched, multi-buffer by default) and makes the checks in
-// list order; an extend stage runs the serial extend chains. With
-// num_threads > 1 the stages run on their own threads, overlapping with the
-// caller's parsing of the next batch; results are the same bit for bit.
+// Work is split as DESIGN §7 asks: AddBatch computes the batch's template
+// hashes with a TemplateHasher (batched, multi-buffer by default), makes the
+// checks in list order and hands the values to extend to an extend stage,
+// which runs the serial extend chains. With num_threads > 1 the extend stage
+// has its own thread, overlapping with the caller's parsing of the next
+// batch, and in the time its chains leave it idle it hashes chunks of the
+// current batch beside the caller (a shared cursor; no data is copied). Two
+// threads thus share all the work whatever its mix: parsing-heavy ascii lists
+// and hashing-heavy binary ones alike. Results are the same bit for bit with
+// any thread count.
 //
 // Thread safety: an ImaReplayer is not thread-safe. The TemplateHasher is
-// used from one thread at a time (the hash stage's).
+// used from two threads at once only if it says it is thread_safe().
 #ifndef CCV_VERIFIER_REPLAY_IMA_REPLAY_H_
 #define CCV_VERIFIER_REPLAY_IMA_REPLAY_H_
 
@@ -37,6 +41,10 @@ class TemplateHasher {
   virtual ~TemplateHasher() = default;
   // REQUIRES: out.size() == data.size().
   virtual void HashBatch(HashAlg alg, std::span<const Bytes> data, std::span<Digest> out) = 0;
+  // Whether HashBatch may run on several threads at once (on disjoint
+  // outputs). When it may, the replay's extend thread hashes part of each
+  // batch in its idle time.
+  virtual bool thread_safe() const { return false; }
 };
 // The reference backend: OpenSSL, one message after another.
 std::unique_ptr<TemplateHasher> MakeOpenSslTemplateHasher();
@@ -68,9 +76,9 @@ struct ImaReplayOptions {
   ima::Endian endian = ima::Endian::kLittle;
   // Most per-entry findings kept (counts are always complete).
   size_t max_findings = 100;
-  // Threads: 1 extends on the calling thread; 2 or more extend on a second
-  // thread while the caller parses and hashes the next batch. 0: the process
-  // default (crypto::DefaultThreadCount()). Results do not depend on it.
+  // Threads: 1 does everything on the calling thread; 2 or more add the
+  // extend thread (which also hashes). 0: the process default
+  // (crypto::DefaultThreadCount()). Results do not depend on it.
   int num_threads = 0;
 };
 
@@ -133,6 +141,12 @@ class ImaReplayer {
   // Verifies and extends one batch of entries in list order.
   // Errors: kUnsupported for a bank this build cannot hash.
   Status AddBatch(std::span<const ima::Entry> entries);
+  // As AddBatch, but takes the entries and the storage of their template
+  // data instead of copying them: *entries and *storage are swapped with
+  // recycled vectors (their contents on return are unspecified). `storage`
+  // must hold every entry's template data (LogReader::TakeTemplateStorage);
+  // template names are read only during the call.
+  Status AddBatchTaking(std::vector<ima::Entry>* entries, std::vector<uint8_t>* storage);
   // The result so far (registers, counts, checks, prefix matches).
   ImaReplayResult Finish();
 

@@ -280,11 +280,27 @@ class TcgBatchReplay {
     batch_.reset();
     TcgReplay* replay = replay_;
     worker_.Submit([batch, replay] {
+      // Chains of different registers and banks are independent: group the
+      // batch's extends by chain (a stable counting sort keeps each chain's
+      // order) and run each chain in one call, which lays out its blocks once.
+      constexpr size_t kKeys = TcgReplay::kNumRegs * TcgReplay::kNumBanks;
+      thread_local std::vector<crypto::ByteSpan> sorted;
+      std::array<size_t, kKeys + 1> start{};
+      for (const Extend& x : batch->extends) ++start[x.key + 1];
+      for (size_t k = 0; k < kKeys; ++k) start[k + 1] += start[k];
+      std::array<size_t, kKeys> at;
+      std::copy(start.begin(), start.end() - 1, at.begin());
+      sorted.resize(batch->extends.size());
       for (const Extend& x : batch->extends) {
-        size_t slot = x.key / TcgReplay::kNumBanks, bank = x.key % TcgReplay::kNumBanks;
-        Digest* reg = &replay->regs_[slot][bank];
-        crypto::ByteSpan d(batch->arena.data() + x.offset, reg->len);
-        crypto::ExtendChain(reg, std::span<const crypto::ByteSpan>(&d, 1));
+        size_t bank = x.key % TcgReplay::kNumBanks;
+        sorted[at[x.key]++] = crypto::ByteSpan(batch->arena.data() + x.offset,
+                                               DigestLen(HashAlg(bank)));
+      }
+      for (size_t k = 0; k < kKeys; ++k) {
+        if (start[k] == start[k + 1]) continue;
+        Digest* reg = &replay->regs_[k / TcgReplay::kNumBanks][k % TcgReplay::kNumBanks];
+        crypto::ExtendChain(reg, std::span<const crypto::ByteSpan>(sorted).subspan(
+                                     start[k], start[k + 1] - start[k]));
       }
     });
     NewBatch();

@@ -115,11 +115,13 @@ struct Config {
   std::optional<crypto::HashBackend> backend;  // nullopt: the OpenSSL template hasher
   size_t max_batch;
   ima::LogFormat format;
+  bool taking = false;  // ascii: AddBatchTaking (storage handed over), else AddBatch (copied)
   std::string Name() const {
     return std::to_string(threads) + " threads, " +
            (backend ? std::string(crypto::HashBackendName(*backend)) : "openssl-evp") +
            ", batch " + std::to_string(max_batch) +
-           (format == ima::LogFormat::kAscii ? ", ascii" : ", binary");
+           (format == ima::LogFormat::kAscii ? ", ascii" : ", binary") +
+           (taking ? ", taking" : "");
   }
 };
 
@@ -138,10 +140,18 @@ Result<ImaReplayResult> Replay(const List& l, const Config& c, crypto::BatchHash
   ImaReplayer replayer(opt, hasher != nullptr ? MakeBatchTemplateHasher(hasher)
                                               : MakeOpenSslTemplateHasher());
   std::vector<ima::Entry> batch;
+  std::vector<uint8_t> storage;
   for (;;) {
     CCV_RETURN_IF_ERROR(reader.NextBatch(&batch));
     if (batch.empty()) break;
-    CCV_RETURN_IF_ERROR(replayer.AddBatch(batch));
+    if (c.taking) {
+      if (!reader.TakeTemplateStorage(&storage)) {
+        return Status(ErrorCode::kInternal, "ascii reader kept its storage");
+      }
+      CCV_RETURN_IF_ERROR(replayer.AddBatchTaking(&batch, &storage));
+    } else {
+      CCV_RETURN_IF_ERROR(replayer.AddBatch(batch));
+    }
   }
   return replayer.Finish();
 }
@@ -154,6 +164,10 @@ std::vector<Config> AllConfigs() {
         out.push_back({threads, std::nullopt, max_batch, f});
         for (crypto::HashBackend b : crypto::kAllHashBackends) {
           if (crypto::HashBackendSupported(b)) out.push_back({threads, b, max_batch, f});
+        }
+        if (f == ima::LogFormat::kAscii) {
+          out.push_back({threads, std::nullopt, max_batch, f, true});
+          out.push_back({threads, crypto::HashBackend::kOpenSsl, max_batch, f, true});
         }
       }
     }
