@@ -312,12 +312,13 @@ Result<std::vector<std::vector<uint8_t>>> ParseSystemEventsJson(std::string_view
   }
   const rapidjson::Value* arr = &doc;
   if (doc.IsObject()) {
-    auto m = doc.FindMember("system_events");
-    if (m == doc.MemberEnd()) {
+    // HasMember, not FindMember() == MemberEnd(): that comparison is
+    // ambiguous under C++20's reversed operators (clang warns).
+    if (!doc.HasMember("system_events")) {
       return Status(ErrorCode::kNotFound, "expected a JSON array or an object with \"system_events\"")
           .WithField("system_events");
     }
-    arr = &m->value;
+    arr = &doc["system_events"];
   }
   if (!arr->IsArray()) {
     return Status(ErrorCode::kBadValue, "expected a JSON array of {\"data_hex\"}")
