@@ -363,7 +363,12 @@ Status LogReader::ParseAscii(Entry* e, bool* need_more) {
     return err(ErrorCode::kBadLength, i, "template_name", "template name length " +
                                                               std::to_string(e->template_name.size()));
   }
-  e->desc = FindTemplate(e->template_name);
+  // Lines of one template usually follow each other: compare with the last
+  // one before searching the table.
+  e->desc = last_desc_ != nullptr && last_desc_->name == e->template_name
+                ? last_desc_
+                : FindTemplate(e->template_name);
+  if (e->desc != nullptr) last_desc_ = e->desc;
   if (e->desc == nullptr) {
     return err(ErrorCode::kUnsupported, i, "template_name",
                "template '" + std::string(e->template_name) +

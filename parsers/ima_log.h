@@ -104,6 +104,7 @@ class LogReader {
 
   ChunkSource source_;
   ReadOptions options_;
+  const TemplateDesc* last_desc_ = nullptr;  // ascii: the previous line's template
   std::vector<uint8_t> buf_;
   size_t begin_ = 0;
   size_t end_ = 0;

@@ -103,9 +103,10 @@ struct HashShare {
         if (e.violation()) {
           f |= kViolation;  // every bank extends all-ones
           for (size_t b = 0; b < nbanks; ++b) outs[b][i] = Digest::Filled(algs[b], 0xFF);
-        } else {
-          if (!(outs[listed_slot][i] == e.listed_hash)) f |= kMismatch;
-          // The listed bank extends the hash as listed.
+        } else if (!(outs[listed_slot][i] == e.listed_hash)) {
+          f |= kMismatch;
+          // The listed bank extends the hash as listed (when it matches, the
+          // computed one already is).
           if (listed_slot < nbanks) outs[listed_slot][i] = e.listed_hash;
         }
         if (MayBeBootAggregate(e.template_data)) f |= kBootAggregate;
@@ -588,6 +589,11 @@ Status ImaReplayer::AddBatchTaking(std::vector<ima::Entry>* entries,
 
 ImaReplayResult ImaReplayer::Finish() {
   Impl& m = *impl_;
+  // Take the chunks the extend thread has not reached, then wait for it.
+  if (m.Shareable()) {
+    for (const std::shared_ptr<HashShare>& p : m.pending_shares) p->Run(m.hasher.get());
+    m.pending_shares.clear();
+  }
   m.extender->Wait();
   m.FlushTemplateCount();
   ImaReplayResult r = m.res;
