@@ -83,91 +83,82 @@ void StoreBe64(uint64_t v, uint8_t* out) {
   for (int i = 0; i < 8; ++i) out[i] = uint8_t(v >> (56 - 8 * i));
 }
 
-// The common extend, a digest of the register's own size: the message
-// H(reg || d) has a fixed length, so its padded blocks (FIPS 180-4 §5.1) are
-// laid out once and each step is one or two calls of OpenSSL's compression
-// function (SHA*_Transform), without Update/Final's buffering per step.
-// Message lengths: SHA-1 40 B (one block), SHA-256 64 B (two: the second is
-// all padding), SHA-384 96 B (one), SHA-512 128 B (two). Results equal
-// Hasher::Extend bit for bit (batch_hash_test). Returns false for other
-// algorithms.
+// The compression function of one SHA family member, as OpenSSL exposes it,
+// and its state words written big-endian (the first len / word bytes).
+struct Sha1Fn {
+  using Ctx = SHA_CTX;
+  static constexpr size_t kBlock = 64, kLenField = 8;
+  static void Init(Ctx* c) { SHA1_Init(c); }
+  static void Transform(Ctx* c, const uint8_t* b) { SHA1_Transform(c, b); }
+  static void Store(const Ctx& c, uint8_t* out, size_t len) {
+    const uint32_t h[5] = {c.h0, c.h1, c.h2, c.h3, c.h4};
+    for (size_t w = 0; w < len / 4; ++w) StoreBe32(h[w], out + 4 * w);
+  }
+};
+template <int (*kInit)(SHA256_CTX*)>
+struct Sha256Fn {
+  using Ctx = SHA256_CTX;
+  static constexpr size_t kBlock = 64, kLenField = 8;
+  static void Init(Ctx* c) { kInit(c); }
+  static void Transform(Ctx* c, const uint8_t* b) { SHA256_Transform(c, b); }
+  static void Store(const Ctx& c, uint8_t* out, size_t len) {
+    for (size_t w = 0; w < len / 4; ++w) StoreBe32(c.h[w], out + 4 * w);
+  }
+};
+template <int (*kInit)(SHA512_CTX*)>
+struct Sha512Fn {
+  using Ctx = SHA512_CTX;
+  static constexpr size_t kBlock = 128, kLenField = 16;
+  static void Init(Ctx* c) { kInit(c); }
+  static void Transform(Ctx* c, const uint8_t* b) { SHA512_Transform(c, b); }
+  static void Store(const Ctx& c, uint8_t* out, size_t len) {
+    for (size_t w = 0; w < len / 8; ++w) StoreBe64(c.h[w], out + 8 * w);
+  }
+};
+// The common extend, a digest of the register's own size `len` bytes: the message
+// H(reg || d) has the fixed length 2 * len, so its padded blocks (FIPS 180-4
+// §5.1: 0x80, zeros, the bit length big-endian at the end) are laid out once
+// and each step is one or two calls of OpenSSL's compression function
+// (SHA*_Transform), without Update/Final's buffering per step. SHA-1 (40 B)
+// and SHA-384 (96 B) fit one block; SHA-256 (64 B) and SHA-512 (128 B) take a
+// second, all-padding block. Results equal Hasher::Extend bit for bit
+// (batch_hash_test).
+template <typename Fn, size_t len, typename GetBytes, typename T>
+void FixedExtendChain(Digest* reg, std::span<const T> digests, GetBytes bytes_of) {
+  constexpr size_t msg_len = 2 * len;
+  constexpr size_t blocks = msg_len + 1 + Fn::kLenField <= Fn::kBlock ? 1 : 2;
+  alignas(8) uint8_t buf[2 * Fn::kBlock] = {};
+  buf[msg_len] = 0x80;
+  const uint64_t bits = uint64_t(msg_len) * 8;
+  for (size_t i = 0; i < 8; ++i) buf[blocks * Fn::kBlock - 1 - i] = uint8_t(bits >> (8 * i));
+  std::memcpy(buf, reg->bytes.data(), len);
+  typename Fn::Ctx init;
+  Fn::Init(&init);
+  for (const T& d : digests) {
+    std::memcpy(buf + len, bytes_of(d).data(), len);
+    typename Fn::Ctx c = init;
+    for (size_t b = 0; b < blocks; ++b) Fn::Transform(&c, buf + b * Fn::kBlock);
+    Fn::Store(c, buf, len);
+  }
+  std::memcpy(reg->bytes.data(), buf, len);
+}
+
+// FixedExtendChain for reg's algorithm; false for one without it (SM3).
 template <typename GetBytes, typename T>
 bool ExtendChainSameSize(Digest* reg, std::span<const T> digests, GetBytes bytes_of) {
-  uint8_t* md = reg->bytes.data();
   switch (reg->alg) {
-    case HashAlg::kSha1: {
-      alignas(8) uint8_t block[64] = {};
-      block[40] = 0x80;
-      block[62] = 0x01;  // 320 bits
-      block[63] = 0x40;
-      std::memcpy(block, md, 20);
-      SHA_CTX init;
-      SHA1_Init(&init);
-      for (const T& d : digests) {
-        std::memcpy(block + 20, bytes_of(d).data(), 20);
-        SHA_CTX c = init;
-        SHA1_Transform(&c, block);
-        StoreBe32(c.h0, block);
-        StoreBe32(c.h1, block + 4);
-        StoreBe32(c.h2, block + 8);
-        StoreBe32(c.h3, block + 12);
-        StoreBe32(c.h4, block + 16);
-      }
-      std::memcpy(md, block, 20);
+    case HashAlg::kSha1:
+      FixedExtendChain<Sha1Fn, 20>(reg, digests, bytes_of);
       return true;
-    }
-    case HashAlg::kSha256: {
-      alignas(8) uint8_t block[64];
-      alignas(8) uint8_t pad[64] = {};
-      pad[0] = 0x80;
-      pad[62] = 0x02;  // 512 bits
-      std::memcpy(block, md, 32);
-      SHA256_CTX init;
-      SHA256_Init(&init);
-      for (const T& d : digests) {
-        std::memcpy(block + 32, bytes_of(d).data(), 32);
-        SHA256_CTX c = init;
-        SHA256_Transform(&c, block);
-        SHA256_Transform(&c, pad);
-        for (int i = 0; i < 8; ++i) StoreBe32(c.h[i], block + 4 * i);
-      }
-      std::memcpy(md, block, 32);
+    case HashAlg::kSha256:
+      FixedExtendChain<Sha256Fn<SHA256_Init>, 32>(reg, digests, bytes_of);
       return true;
-    }
-    case HashAlg::kSha384: {
-      alignas(8) uint8_t block[128] = {};
-      block[96] = 0x80;
-      block[126] = 0x03;  // 768 bits
-      std::memcpy(block, md, 48);
-      SHA512_CTX init;
-      SHA384_Init(&init);
-      for (const T& d : digests) {
-        std::memcpy(block + 48, bytes_of(d).data(), 48);
-        SHA512_CTX c = init;
-        SHA512_Transform(&c, block);
-        for (int i = 0; i < 6; ++i) StoreBe64(c.h[i], block + 8 * i);
-      }
-      std::memcpy(md, block, 48);
+    case HashAlg::kSha384:
+      FixedExtendChain<Sha512Fn<SHA384_Init>, 48>(reg, digests, bytes_of);
       return true;
-    }
-    case HashAlg::kSha512: {
-      alignas(8) uint8_t block[128];
-      alignas(8) uint8_t pad[128] = {};
-      pad[0] = 0x80;
-      pad[126] = 0x04;  // 1024 bits
-      std::memcpy(block, md, 64);
-      SHA512_CTX init;
-      SHA512_Init(&init);
-      for (const T& d : digests) {
-        std::memcpy(block + 64, bytes_of(d).data(), 64);
-        SHA512_CTX c = init;
-        SHA512_Transform(&c, block);
-        SHA512_Transform(&c, pad);
-        for (int i = 0; i < 8; ++i) StoreBe64(c.h[i], block + 8 * i);
-      }
-      std::memcpy(md, block, 64);
+    case HashAlg::kSha512:
+      FixedExtendChain<Sha512Fn<SHA512_Init>, 64>(reg, digests, bytes_of);
       return true;
-    }
     case HashAlg::kSm3_256:
       return false;
   }
