@@ -65,9 +65,10 @@ constexpr size_t kHashChunk = 256;
 // The per-entry work of one batch that does not depend on list order:
 // template hashes, their comparison with the listed hash, the values to
 // extend, the boot_aggregate filter. Done in chunks by whichever thread
-// takes the next one. A thread touches the batch (owned by the caller) only
-// for a chunk it took, and the caller waits for every chunk taken, so the
-// batch outlives every use even if a late helper finds nothing left.
+// takes the next one. A thread touches the batch (its job) only for a chunk
+// it took, and the extend thread waits for every chunk taken before it
+// finishes the job and hands it back for reuse, so the job outlives every use
+// even if the caller, late, finds nothing left.
 struct HashShare {
   // Per-entry outcome bits.
   static constexpr uint8_t kViolation = 1, kMismatch = 2, kBootAggregate = 4;
@@ -461,18 +462,18 @@ void ImaReplayer::Impl::Process(Job& job, HashShare& share) {
   for (size_t i = 0; i < job.entries.size(); ++i) {
     const ima::Entry& e = job.entries[i];
     const uint8_t f = job.flags[i];
-    if (f & HashShare::kViolation) {
-      // counted by the caller
-    } else if (f & HashShare::kMismatch) {
+    // Violations are counted by the caller and never marked mismatched.
+    if (f & HashShare::kMismatch) {
       ++res.hashes_mismatched;
       if (res.findings.size() < opt.max_findings) {
-        // Recomputed: the listed bank's slot now holds the listed hash.
+        // Recomputed (at most max_findings times): the listed bank's slot
+        // now holds the listed hash.
         Digest c = ext.Hash(listed, e.template_data);
         Finding(e, "template_hash_mismatch",
                 "listed " + ToHex(e.listed_hash.span()) + ", template data hashes to " +
                     ToHex(c.span()));
       }
-    } else {
+    } else if (!(f & HashShare::kViolation)) {
       ++res.hashes_verified;
     }
     if (f & HashShare::kBootAggregate) CheckBootAggregate(e);

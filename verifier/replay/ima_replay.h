@@ -3,16 +3,16 @@
 // violations, the boot_aggregate check and the search for the prefix of the
 // list that a quoted register covers (the log-after-quote race).
 //
-// Work is split as DESIGN §7 asks: AddBatch computes the batch's template
-// hashes with a TemplateHasher (batched, multi-buffer by default), makes the
-// checks in list order and hands the values to extend to an extend stage,
-// which runs the serial extend chains. With num_threads > 1 the extend stage
-// has its own thread, overlapping with the caller's parsing of the next
-// batch, and in the time its chains leave it idle it hashes chunks of the
-// current batch beside the caller (a shared cursor; no data is copied). Two
-// threads thus share all the work whatever its mix: parsing-heavy ascii lists
-// and hashing-heavy binary ones alike. Results are the same bit for bit with
-// any thread count.
+// Work is split as DESIGN §7 asks: AddBatch counts a batch and hands it
+// (copied, or taken by swap with AddBatchTaking) to an extend stage, which
+// computes the template hashes with a TemplateHasher (batched, multi-buffer
+// by default) in chunks, makes the checks in list order and runs the serial
+// extend chains. With num_threads > 1 the extend stage has its own thread,
+// overlapping with the caller's parsing of the next batch; when it falls
+// behind, the caller hashes the chunks nobody has started (a shared cursor)
+// before handing over the next batch. Two threads thus share the work
+// whatever its mix: parsing-heavy ascii lists and hashing-heavy binary ones
+// alike. Results are the same bit for bit with any thread count.
 //
 // Thread safety: an ImaReplayer is not thread-safe. The TemplateHasher is
 // used from two threads at once only if it says it is thread_safe().
@@ -42,8 +42,8 @@ class TemplateHasher {
   // REQUIRES: out.size() == data.size().
   virtual void HashBatch(HashAlg alg, std::span<const Bytes> data, std::span<Digest> out) = 0;
   // Whether HashBatch may run on several threads at once (on disjoint
-  // outputs). When it may, the replay's extend thread hashes part of each
-  // batch in its idle time.
+  // outputs). When it may, the caller hashes chunks of a batch the extend
+  // thread has not reached.
   virtual bool thread_safe() const { return false; }
 };
 // The reference backend: OpenSSL, one message after another.
