@@ -169,6 +169,44 @@ TEST(ImaLogTest, EntryLargerThanTheReadBufferGrowsIt) {
   EXPECT_EQ((*a)[0].data, e.TemplateData());
 }
 
+// TakeTemplateStorage: an ascii batch's rebuilt data, handed over, outlives
+// the next batch; binary lists keep their data in the read buffer and refuse.
+TEST(ImaLogTest, TakenAsciiTemplateDataOutlivesTheNextBatch) {
+  std::string ascii, bin;
+  for (int i = 0; i < 20; ++i) {
+    ascii += NgEntry("/f" + std::to_string(i)).Ascii();
+    bin += NgEntry("/f" + std::to_string(i)).Binary();
+  }
+  ReadOptions o;
+  o.max_batch = 4;
+  o.initial_buffer = 64;  // refills and moves the read buffer between batches
+  LogReader r(SpanSource(AsBytes(ascii)), o);
+  std::vector<Entry> first, next;
+  std::vector<uint8_t> storage;
+  ASSERT_TRUE(r.NextBatch(&first).ok());
+  ASSERT_FALSE(first.empty());
+  ASSERT_TRUE(r.TakeTemplateStorage(&storage));
+  for (const Entry& e : first) {
+    EXPECT_GE(e.template_data.data(), storage.data());
+    EXPECT_LE(e.template_data.data() + e.template_data.size(), storage.data() + storage.size());
+  }
+  // Several more batches: the reader refills, moves and reuses its buffers.
+  for (int k = 0; k < 3; ++k) {
+    ASSERT_TRUE(r.NextBatch(&next).ok());
+    ASSERT_FALSE(next.empty());
+  }
+  for (const Entry& e : first) {
+    EXPECT_EQ(std::string(AsChars(e.template_data)),
+              NgEntry("/f" + std::to_string(e.index)).TemplateData());
+  }
+  ReadOptions ob = Bin();
+  LogReader rb(SpanSource(AsBytes(bin)), ob);
+  ASSERT_TRUE(rb.NextBatch(&first).ok());
+  std::vector<uint8_t> untouched = {1, 2, 3};
+  EXPECT_FALSE(rb.TakeTemplateStorage(&untouched));
+  EXPECT_EQ(untouched, (std::vector<uint8_t>{1, 2, 3}));
+}
+
 TEST(ImaLogTest, BinaryListedHashLengthIsDetected) {
   for (HashAlg alg : {HashAlg::kSha1, HashAlg::kSha256, HashAlg::kSha384, HashAlg::kSha512}) {
     std::string bin = NgEntry("/a").Binary(alg) + NgEntry("/b").Binary(alg);
