@@ -1,8 +1,6 @@
 #include "policies/container_rules.h"
 
 #include <algorithm>
-#include <initializer_list>
-#include <set>
 #include <string_view>
 #include <utility>
 
@@ -12,56 +10,21 @@
 #include "parsers/core/hash_alg.h"
 #include "parsers/core/hex.h"
 #include "policies/policy_parser.h"
+#include "policies/yaml_walker.h"
 
 namespace ccv::policy {
 namespace {
 
-constexpr size_t kMaxItems = 1u << 20;
-
-SourcePos PosOf(const YAML::Node& n, SourcePos fallback = {}) {
-  YAML::Mark m = n.Mark();
-  if (m.is_null() || m.line < 0) return fallback;
-  return {uint64_t(m.line) + 1, uint64_t(m.column) + 1};
-}
+using internal::kMaxListLen;
+using internal::PosOf;
 
 std::string Idx(const std::string& path, size_t i) { return path + "[" + std::to_string(i) + "]"; }
 
-class Reader {
+// The container rules' reader: the policy parser's YAML walk plus the rule
+// kinds of `containers:`.
+class Reader : public internal::Walker {
  public:
-  explicit Reader(const ParseOptions& o) : o_(o) {}
-
-  Status Err(ErrorCode code, SourcePos pos, const std::string& path, const std::string& msg) const {
-    Status s = Status(code, msg).WithFile(o_.source).WithField(path);
-    if (pos.line != 0) s = s.WithLine(pos.line, pos.column);
-    return s;
-  }
-
-  Status ExpectMap(const YAML::Node& n, const std::string& path,
-                   std::initializer_list<std::string_view> allowed) {
-    if (!n.IsMap()) return Err(ErrorCode::kBadValue, PosOf(n), path, "expected a mapping");
-    std::set<std::string> seen;
-    for (auto it = n.begin(); it != n.end(); ++it) {
-      if (!it->first.IsScalar()) {
-        return Err(ErrorCode::kBadValue, PosOf(it->first), path, "keys must be scalars");
-      }
-      const std::string& key = it->first.Scalar();
-      std::string sub = path + "." + key;
-      if (!seen.insert(key).second) {
-        return Err(ErrorCode::kBadValue, PosOf(it->first), sub, "duplicate key '" + key + "'");
-      }
-      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        if (o_.out_unknown_keys != nullptr) {
-          o_.out_unknown_keys->push_back({sub, PosOf(it->first)});
-          continue;
-        }
-        std::string known;
-        for (auto a : allowed) known += (known.empty() ? "" : ", ") + std::string(a);
-        return Err(ErrorCode::kUnsupported, PosOf(it->first), sub,
-                   "unknown key '" + key + "' (expected one of: " + known + ")");
-      }
-    }
-    return Status::Ok();
-  }
+  using Walker::Walker;
 
   Result<std::string> Str(const YAML::Node& n, const std::string& path) {
     if (!n.IsScalar() || n.Scalar().empty()) {
@@ -70,26 +33,10 @@ class Reader {
     return n.Scalar();
   }
 
-  Result<bool> Bool(const YAML::Node& n, const std::string& path) {
-    if (n.IsScalar() && n.Scalar() == "true") return true;
-    if (n.IsScalar() && n.Scalar() == "false") return false;
-    return Err(ErrorCode::kBadValue, PosOf(n), path, "expected true or false");
-  }
-
-  Result<std::regex> Regex(const YAML::Node& n, const std::string& path, std::string* src) {
-    CCV_ASSIGN_OR_RETURN(*src, Str(n, path));
-    try {
-      return std::regex(*src, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
-      return Err(ErrorCode::kBadValue, PosOf(n), path,
-                 std::string("regular expression does not compile: ") + e.what());
-    }
-  }
-
   Status RegexList(const YAML::Node& n, const std::string& path, std::vector<std::regex>* out,
                    std::vector<std::string>* out_src) {
     if (!n.IsSequence()) return Err(ErrorCode::kBadValue, PosOf(n), path, "expected a list");
-    if (n.size() > kMaxItems) return Err(ErrorCode::kLimitExceeded, PosOf(n), path, "list too long");
+    if (n.size() > kMaxListLen) return Err(ErrorCode::kLimitExceeded, PosOf(n), path, "list too long");
     for (size_t i = 0; i < n.size(); ++i) {
       std::string src;
       CCV_ASSIGN_OR_RETURN(std::regex re, Regex(n[i], Idx(path, i), &src));
@@ -109,7 +56,9 @@ class Reader {
     return *norm;
   }
 
-  Result<Bytes> Hex(const YAML::Node& n, const std::string& path, size_t len) {
+  // Hex of exactly `len` bytes, or of any length when `len` is 0 (system
+  // event data); unlike Walker::Hex, no 64-byte cap.
+  Result<Bytes> HexBytes(const YAML::Node& n, const std::string& path, size_t len) {
     CCV_ASSIGN_OR_RETURN(std::string s, Str(n, path));
     if (len != 0 && s.size() != 2 * len) {
       return Err(ErrorCode::kBadLength, PosOf(n), path,
@@ -121,7 +70,8 @@ class Reader {
     return Bytes(r->begin(), r->end());
   }
 
-  Result<BytesMatcher> Matcher(const YAML::Node& n, const std::string& path, size_t len) {
+  // Walker::Matcher without its `eq: zero` form.
+  Result<BytesMatcher> MatcherNoZero(const YAML::Node& n, const std::string& path, size_t len) {
     CCV_RETURN_IF_ERROR(ExpectMap(n, path, {"any_of", "eq"}));
     BytesMatcher m;
     m.pos = PosOf(n);
@@ -131,7 +81,7 @@ class Reader {
                  "expected exactly one of 'any_of' or 'eq'");
     }
     if (has_eq) {
-      CCV_ASSIGN_OR_RETURN(Bytes b, Hex(n["eq"], path + ".eq", len));
+      CCV_ASSIGN_OR_RETURN(Bytes b, HexBytes(n["eq"], path + ".eq", len));
       m.any_of.push_back(std::move(b));
       return m;
     }
@@ -140,9 +90,9 @@ class Reader {
     if (!any.IsSequence() || any.size() == 0) {
       return Err(ErrorCode::kBadValue, PosOf(any, m.pos), ap, "expected a non-empty list");
     }
-    if (any.size() > kMaxItems) return Err(ErrorCode::kLimitExceeded, PosOf(any), ap, "list too long");
+    if (any.size() > kMaxListLen) return Err(ErrorCode::kLimitExceeded, PosOf(any), ap, "list too long");
     for (size_t i = 0; i < any.size(); ++i) {
-      CCV_ASSIGN_OR_RETURN(Bytes b, Hex(any[i], Idx(ap, i), len));
+      CCV_ASSIGN_OR_RETURN(Bytes b, HexBytes(any[i], Idx(ap, i), len));
       m.any_of.push_back(std::move(b));
     }
     return m;
@@ -178,7 +128,7 @@ class Reader {
       if (!d.IsSequence() || d.size() == 0) {
         return Err(ErrorCode::kBadValue, PosOf(d), path + ".digests", "expected a non-empty list");
       }
-      for (size_t i = 0; i < d.size() && i < kMaxItems; ++i) {
+      for (size_t i = 0; i < d.size() && i < kMaxListLen; ++i) {
         CCV_ASSIGN_OR_RETURN(std::string s, FileDigest(d[i], Idx(path + ".digests", i)));
         f.digests.push_back(std::move(s));
       }
@@ -253,7 +203,7 @@ class Reader {
     }
     CCV_RETURN_IF_ERROR(Select(n["select"], path + ".select", &r.select));
     if (YAML::Node v = n["virtual_imr3"]) {
-      CCV_ASSIGN_OR_RETURN(BytesMatcher m, Matcher(v, path + ".virtual_imr3", 48));
+      CCV_ASSIGN_OR_RETURN(BytesMatcher m, MatcherNoZero(v, path + ".virtual_imr3", 48));
       r.virtual_imr3 = std::move(m);
     }
     if (YAML::Node e = n["entrypoint"]) {
@@ -263,7 +213,7 @@ class Reader {
     if (YAML::Node m = n["measured"]) {
       std::string mp = path + ".measured";
       if (!m.IsSequence()) return Err(ErrorCode::kBadValue, PosOf(m), mp, "expected a list");
-      if (m.size() > kMaxItems) return Err(ErrorCode::kLimitExceeded, PosOf(m), mp, "list too long");
+      if (m.size() > kMaxListLen) return Err(ErrorCode::kLimitExceeded, PosOf(m), mp, "list too long");
       for (size_t i = 0; i < m.size(); ++i) {
         CCV_ASSIGN_OR_RETURN(RequiredFile f, Required(m[i], Idx(mp, i)));
         r.measured.push_back(std::move(f));
@@ -276,7 +226,7 @@ class Reader {
       r.allow_pos = PosOf(a);
       if (YAML::Node f = a["file"]) {
         CCV_ASSIGN_OR_RETURN(std::string file, Str(f, ap + ".file"));
-        std::string full = file.starts_with("/") ? file : o_.base_dir + "/" + file;
+        std::string full = file.starts_with("/") ? file : opts().base_dir + "/" + file;
         auto text = ReadFileText(full, uint64_t{1} << 30);
         if (!text.ok()) {
           return Err(ErrorCode::kIo, PosOf(f), ap + ".file",
@@ -296,7 +246,7 @@ class Reader {
             return Err(ErrorCode::kBadValue, PosOf(l, PosOf(it->first)), ip, "expected a list of digests");
           }
           std::vector<std::string>& dst = r.allow[file];
-          for (size_t i = 0; i < l.size() && i < kMaxItems; ++i) {
+          for (size_t i = 0; i < l.size() && i < kMaxListLen; ++i) {
             CCV_ASSIGN_OR_RETURN(std::string s, FileDigest(l[i], Idx(ip, i)));
             dst.push_back(std::move(s));
           }
@@ -319,7 +269,7 @@ class Reader {
       if (!x.IsSequence()) return Err(ErrorCode::kBadValue, PosOf(x), xp, "expected a list");
       r.executables_pos = PosOf(x);
       std::vector<std::string> list;
-      for (size_t i = 0; i < x.size() && i < kMaxItems; ++i) {
+      for (size_t i = 0; i < x.size() && i < kMaxListLen; ++i) {
         CCV_ASSIGN_OR_RETURN(std::string s, Str(x[i], Idx(xp, i)));
         list.push_back(std::move(s));
       }
@@ -350,13 +300,13 @@ class Reader {
     if (YAML::Node s = n["system_events"]) {
       std::string sp = p + ".system_events";
       if (!s.IsSequence()) return Err(ErrorCode::kBadValue, PosOf(s), sp, "expected a list");
-      for (size_t i = 0; i < s.size() && i < kMaxItems; ++i) {
+      for (size_t i = 0; i < s.size() && i < kMaxListLen; ++i) {
         std::string ip = Idx(sp, i);
         CCV_RETURN_IF_ERROR(ExpectMap(s[i], ip, {"data_hex"}));
         if (!s[i]["data_hex"]) {
           return Err(ErrorCode::kNotFound, PosOf(s[i]), ip + ".data_hex", "missing required key 'data_hex'");
         }
-        CCV_ASSIGN_OR_RETURN(Bytes b, Hex(s[i]["data_hex"], ip + ".data_hex", 0));
+        CCV_ASSIGN_OR_RETURN(Bytes b, HexBytes(s[i]["data_hex"], ip + ".data_hex", 0));
         out->system_events.push_back(std::move(b));
       }
     }
@@ -377,7 +327,7 @@ class Reader {
     if (YAML::Node r = n["rules"]) {
       std::string rp = p + ".rules";
       if (!r.IsSequence()) return Err(ErrorCode::kBadValue, PosOf(r), rp, "expected a list");
-      if (r.size() > kMaxItems) return Err(ErrorCode::kLimitExceeded, PosOf(r), rp, "too many rules");
+      if (r.size() > kMaxListLen) return Err(ErrorCode::kLimitExceeded, PosOf(r), rp, "too many rules");
       std::set<std::string> ids;
       for (size_t i = 0; i < r.size(); ++i) {
         CCV_ASSIGN_OR_RETURN(ContainerRule rule, Rule(r[i], Idx(rp, i)));
@@ -390,9 +340,6 @@ class Reader {
     }
     return std::shared_ptr<const ContainerPolicy>(std::move(out));
   }
-
- private:
-  const ParseOptions& o_;
 };
 
 }  // namespace
