@@ -1,4 +1,5 @@
 #include "policies/container_rules_eval.h"
+#include "verifier/result/facts.h"
 
 #include <algorithm>
 #include <map>
@@ -9,6 +10,7 @@
 #include "parsers/core/hex.h"
 
 namespace ccv::policy {
+using result::Verdict;
 namespace {
 
 using containers::ContainerInfo;

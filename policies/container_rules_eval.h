@@ -26,7 +26,7 @@
 #include "parsers/core/result.h"
 #include "policies/container_rules.h"
 #include "policies/evaluator.h"
-#include "policies/facts.h"
+#include "verifier/result/facts.h"
 #include "policies/lint.h"
 #include "verifier/containers/container_view.h"
 

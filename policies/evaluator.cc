@@ -1,4 +1,5 @@
 #include "policies/evaluator.h"
+#include "verifier/result/facts.h"
 
 #include <algorithm>
 #include <set>
@@ -9,6 +10,13 @@
 #include "policies/time_util.h"
 
 namespace ccv::policy {
+using result::Facts;
+using result::EventFact;
+using result::ImaEntryFact;
+using result::RegisterComparison;
+using result::Verdict;
+using result::Check;
+using result::VerdictName;
 namespace {
 
 constexpr size_t kMaxPointers = 100;  // evidence_all cap
@@ -465,17 +473,6 @@ void ApplyWaivers(const Policy& p, const EvalOptions& o, const std::string& id, 
 }
 
 }  // namespace
-
-const char* VerdictName(Verdict v) {
-  switch (v) {
-    case Verdict::kPass: return "pass";
-    case Verdict::kFail: return "fail";
-    case Verdict::kWarn: return "warn";
-    case Verdict::kWaived: return "waived";
-    case Verdict::kSkipped: return "skipped";
-  }
-  return "fail";
-}
 
 bool BytesMatcher::Matches(const uint8_t* data, size_t len) const {
   if (zero) return std::all_of(data, data + len, [](uint8_t b) { return b == 0; });

@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "policies/facts.h"
+#include "verifier/result/facts.h"
 #include "policies/policy.h"
 
 namespace ccv::policy {
@@ -29,7 +29,7 @@ namespace ccv::policy {
 struct RuleResult {
   std::string id;
   std::string area;  // "platform", "td", "replay", "events", "ima", "policy"
-  Verdict status = Verdict::kFail;
+  result::Verdict status = result::Verdict::kFail;
   std::string expected;
   std::string actual;
   std::string evidence;                   // first pointer
@@ -43,13 +43,13 @@ struct RuleResult {
 struct Evaluation {
   bool has_policy = false;
   std::string name, version;
-  std::vector<Check> checks;
+  std::vector<result::Check> checks;
   std::vector<RuleResult> rules;
 
   // True when no check and no rule has status kFail.
   bool Passed() const;
-  size_t CountRules(Verdict v) const;
-  size_t CountChecks(Verdict v) const;
+  size_t CountRules(result::Verdict v) const;
+  size_t CountChecks(result::Verdict v) const;
 };
 
 struct EvalOptions {
@@ -57,7 +57,7 @@ struct EvalOptions {
 };
 
 // `policy` may be null: then only the verification checks decide.
-Evaluation Evaluate(const Policy* policy, const Facts& facts, const EvalOptions& options);
+Evaluation Evaluate(const Policy* policy, const result::Facts& facts, const EvalOptions& options);
 
 // The area of a rule or check id: its first dotted component.
 std::string AreaOf(const std::string& id);

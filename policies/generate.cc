@@ -1,4 +1,5 @@
 #include "policies/generate.h"
+#include "verifier/result/facts.h"
 
 #include <algorithm>
 #include <cctype>
@@ -10,6 +11,12 @@
 #include "policies/time_util.h"
 
 namespace ccv::policy {
+using result::Facts;
+using result::EventFact;
+using result::ImaEntryFact;
+using result::QuoteFacts;
+using result::RegisterComparison;
+using result::Check;
 namespace {
 
 // A YAML double-quoted scalar (YAML 1.2 §7.3.1 escapes).

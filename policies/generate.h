@@ -10,7 +10,7 @@
 
 #include <string>
 
-#include "policies/facts.h"
+#include "verifier/result/facts.h"
 #include "policies/policy.h"
 
 namespace ccv::policy {
@@ -30,21 +30,21 @@ struct GenerateOptions {
 };
 
 // Returns the policy as commented YAML (apiVersion ccverify/v1).
-std::string GeneratePolicy(const Facts& facts, const GenerateOptions& options);
+std::string GeneratePolicy(const result::Facts& facts, const GenerateOptions& options);
 
 // The IMA allow list of `facts` in the file format ParseImaAllowList reads
 // ("<alg>:<hex> <path>" per line, sorted by path).
-std::string GenerateImaAllowList(const Facts& facts);
+std::string GenerateImaAllowList(const result::Facts& facts);
 
 // True if every measured path can be written to an allow-list file (no line
 // breaks, no leading blank or '*').
-bool ImaPathsFitAllowList(const Facts& facts);
+bool ImaPathsFitAllowList(const result::Facts& facts);
 
 // Number of distinct measured IMA paths.
-size_t CountImaPaths(const Facts& facts);
+size_t CountImaPaths(const result::Facts& facts);
 
 // Stable rule id of a generated event rule, e.g. "ccel-rtmr1-ev-efi-action-0".
-std::string GeneratedEventId(const EventFact& e, uint64_t nth);
+std::string GeneratedEventId(const result::EventFact& e, uint64_t nth);
 
 }  // namespace ccv::policy
 

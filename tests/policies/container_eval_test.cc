@@ -2,6 +2,7 @@
 // multi-pod lists: rules pass and fail as designed, each result naming the
 // container and the IMA records; reports group them by container.
 #include "policies/container_rules_eval.h"
+#include "verifier/result/facts.h"
 
 #include <memory>
 #include <set>
@@ -20,6 +21,8 @@
 #include "verifier/report/verify_report.h"
 
 namespace ccv::policy {
+using result::Facts;
+using result::Verdict;
 namespace {
 
 using containers::ContainerView;

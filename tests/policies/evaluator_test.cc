@@ -1,4 +1,5 @@
 #include "policies/evaluator.h"
+#include "verifier/result/facts.h"
 
 #include <functional>
 #include <set>
@@ -11,6 +12,9 @@
 #include "tests/policies/facts_builder.h"
 
 namespace ccv::policy {
+using result::Facts;
+using result::ImaEntryFact;
+using result::Verdict;
 namespace {
 
 using testing::GoodFacts;

@@ -6,9 +6,15 @@
 #include <string>
 
 #include "parsers/core/hex.h"
-#include "policies/facts.h"
+#include "verifier/result/facts.h"
 
 namespace ccv::policy::testing {
+using result::Facts;
+using result::EventFact;
+using result::ImaEntryFact;
+using result::QuoteFacts;
+using result::RegisterComparison;
+using result::Verdict;
 
 template <size_t N>
 std::array<uint8_t, N> HexArray(const std::string& hex) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "policies/evaluator.h"
+#include "verifier/result/facts.h"
 #include "policies/generate.h"
 #include "policies/lint.h"
 #include "policies/policy_parser.h"
@@ -11,6 +12,8 @@
 #include "tests/policies/facts_builder.h"
 
 namespace ccv::policy {
+using result::Facts;
+using result::Verdict;
 namespace {
 
 using testing::GoodFacts;

@@ -19,22 +19,22 @@ std::array<uint8_t, 64> ExpectedReportData(std::span<const uint8_t> nonce,
   return out;
 }
 
-policy::Check CheckReportData(const std::array<uint8_t, 64>& quoted,
+result::Check CheckReportData(const std::array<uint8_t, 64>& quoted,
                               const std::optional<std::vector<uint8_t>>& nonce,
                               const std::optional<std::vector<uint8_t>>& user_data,
                               const std::optional<std::vector<uint8_t>>& exact,
                               bool from_verifier) {
-  policy::Check c;
+  result::Check c;
   c.id = kReportDataCheckId;
   if (exact) {
     bool ok = exact->size() == 64 && std::equal(exact->begin(), exact->end(), quoted.begin());
-    c.status = ok ? policy::Verdict::kPass : policy::Verdict::kFail;
+    c.status = ok ? result::Verdict::kPass : result::Verdict::kFail;
     c.detail = ok ? "REPORTDATA equals the given --report-data"
                   : "REPORTDATA " + ToHex(quoted) + " differs from the given " + ToHex(*exact);
     return c;
   }
   if (!nonce && !user_data) {
-    c.status = policy::Verdict::kFail;
+    c.status = result::Verdict::kFail;
     c.missing = "nonce";
     c.detail = "no nonce given, so the quote's freshness is not established (pass --nonce, "
                "or set binding.nonce: optional in the policy)";
@@ -43,7 +43,7 @@ policy::Check CheckReportData(const std::array<uint8_t, 64>& quoted,
   static const std::vector<uint8_t> kEmpty;
   auto want = ExpectedReportData(nonce ? *nonce : kEmpty, user_data ? *user_data : kEmpty);
   bool ok = want == quoted;
-  c.status = ok ? policy::Verdict::kPass : policy::Verdict::kFail;
+  c.status = ok ? result::Verdict::kPass : result::Verdict::kFail;
   c.detail = ok ? "REPORTDATA = SHA-512(nonce || user_data)"
                 : "REPORTDATA " + ToHex(quoted) + " is not SHA-512(nonce || user_data) = " + ToHex(want);
   if (!from_verifier) {

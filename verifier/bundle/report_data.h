@@ -12,7 +12,7 @@
 #include <span>
 #include <vector>
 
-#include "policies/facts.h"
+#include "verifier/result/facts.h"
 
 namespace ccv::bundle {
 
@@ -27,7 +27,7 @@ std::array<uint8_t, 64> ExpectedReportData(std::span<const uint8_t> nonce,
 // otherwise fail with missing = "nonce" (freshness not established).
 // `from_verifier`: the nonce came from the verifier, not from the bundle
 // (the detail says which).
-policy::Check CheckReportData(const std::array<uint8_t, 64>& quoted,
+result::Check CheckReportData(const std::array<uint8_t, 64>& quoted,
                               const std::optional<std::vector<uint8_t>>& nonce,
                               const std::optional<std::vector<uint8_t>>& user_data,
                               const std::optional<std::vector<uint8_t>>& exact,

@@ -322,11 +322,11 @@ int RunContainerPolicy(const policy::Policy& pol, const std::string& policy_path
   only.waivers = pol.waivers;
   only.containers = pol.containers;
   only.source = pol.source;
-  policy::Facts facts;
+  result::Facts facts;
   facts.ima_present = true;
-  policy::Check hashes;
+  result::Check hashes;
   hashes.id = "ima.template_hashes";
-  hashes.status = view.hashes_mismatched == 0 ? policy::Verdict::kPass : policy::Verdict::kFail;
+  hashes.status = view.hashes_mismatched == 0 ? result::Verdict::kPass : result::Verdict::kFail;
   hashes.detail = std::to_string(view.hashes_verified) + " verified, " +
                   std::to_string(view.hashes_mismatched) + " mismatched, " +
                   std::to_string(view.violations) + " violations";
@@ -335,7 +335,7 @@ int RunContainerPolicy(const policy::Policy& pol, const std::string& policy_path
   }
   facts.checks.push_back(hashes);
   if (view.unattributed_records != 0) {
-    facts.checks.push_back({"ima.container_attribution", policy::Verdict::kFail,
+    facts.checks.push_back({"ima.container_attribution", result::Verdict::kFail,
                             std::to_string(view.unattributed_records) +
                                 " container record(s) name no pod UID or container ID",
                             ""});
@@ -374,7 +374,7 @@ Result<std::vector<std::vector<uint8_t>>> ReadSystemEvents(const std::string& pa
 }  // namespace
 
 Status AttachContainerView(const policy::Policy* pol, const bundle::Evidence& evidence,
-                           policy::Facts* facts) {
+                           result::Facts* facts) {
   if (pol == nullptr || !pol->containers) return Status();
   const policy::ContainerPolicy& cp = *pol->containers;
   if (evidence.ima) {
@@ -385,7 +385,7 @@ Status AttachContainerView(const policy::Policy* pol, const bundle::Evidence& ev
     facts->containers = std::make_shared<const ContainerView>(std::move(view));
   }
   if (cp.binding.empty()) return Status();
-  policy::Check check;
+  result::Check check;
   check.id = "containers.binding";
   const containers::ContainerUnit* unit =
       facts->containers ? facts->containers->Find(cp.binding) : nullptr;
@@ -400,15 +400,15 @@ Status AttachContainerView(const policy::Policy* pol, const bundle::Evidence& ev
     containers::BindingCheck b = containers::CheckContainerBinding(
         rd, unit->virtual_imr3, evidence.nonce,
         evidence.user_data ? *evidence.user_data : std::vector<uint8_t>{});
-    check.status = b.ok() ? policy::Verdict::kPass : policy::Verdict::kFail;
+    check.status = b.ok() ? result::Verdict::kPass : result::Verdict::kFail;
     check.detail = unit->id + ": " + b.detail;
     if (!b.ok() && b.status == containers::BindingStatus::kNoNonce) check.missing = "nonce";
     if (b.ok() && !evidence.report_data) {
       // The generic check expects SHA-512(nonce || user_data); a container's
       // quote carries the register in front.
-      for (policy::Check& c : facts->checks) {
-        if (c.id == "report_data.binding" && c.status == policy::Verdict::kFail) {
-          c.status = policy::Verdict::kPass;
+      for (result::Check& c : facts->checks) {
+        if (c.id == "report_data.binding" && c.status == result::Verdict::kFail) {
+          c.status = result::Verdict::kPass;
           c.missing.clear();
           c.detail = "bound through the virtual IMR3 of " + unit->id +
                      " (REPORTDATA = SHA-512(IMR3 || nonce || user_data)); " +

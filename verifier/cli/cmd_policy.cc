@@ -78,8 +78,8 @@ int RunPolicyGenerate(const Args& args) {
   req->options.tcb_decided_by_policy = true;
   auto facts = pipeline::CollectFacts(req->evidence, req->options);
   if (!facts.ok()) return ReportError(facts.status());
-  for (const policy::Check& c : facts->checks) {
-    if (c.status == policy::Verdict::kFail) {
+  for (const result::Check& c : facts->checks) {
+    if (c.status == result::Verdict::kFail) {
       std::fprintf(stderr, "ccverify policy generate: warning: check %s fails: %s\n", c.id.c_str(),
                    c.detail.c_str());
     }

@@ -12,8 +12,10 @@
 
 namespace ccv::policy {
 struct Policy;
-struct Facts;
 }  // namespace ccv::policy
+namespace ccv::result {
+struct Facts;
+}  // namespace ccv::result
 namespace ccv::bundle {
 struct Evidence;
 }  // namespace ccv::bundle
@@ -37,7 +39,7 @@ int RunContainers(const Args& args);
 // SHA-512(virtual IMR3 || nonce || user_data)) and, when it holds, marks
 // report_data.binding as passed through it.
 Status AttachContainerView(const policy::Policy* pol, const bundle::Evidence& evidence,
-                           policy::Facts* facts);
+                           result::Facts* facts);
 // For policy generate --container ID: the `containers:` block pinning that
 // pod or container of the IMA list (system events from a JSON file or none).
 Result<std::string> GenerateContainerBlock(const std::optional<std::string>& ima_path,

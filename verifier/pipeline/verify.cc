@@ -24,9 +24,9 @@
 namespace ccv::pipeline {
 namespace {
 
-using policy::Check;
-using policy::Facts;
-using policy::Verdict;
+using result::Check;
+using result::Facts;
+using result::Verdict;
 
 constexpr uint64_t kMaxQuoteLen = 1 << 20;
 constexpr uint64_t kMaxCollateralLen = 16 << 20;
@@ -96,7 +96,7 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, Facts* f) {
     return Status::Ok();
   }
   const parsers::TdReportBody& b = *v->quote.td_body;
-  policy::QuoteFacts& q = f->quote;
+  result::QuoteFacts& q = f->quote;
   q.present = true;
   q.version = v->quote.header.version;
   q.tee_tcb_svn = b.tee_tcb_svn;
@@ -144,7 +144,7 @@ Result<TcgLogOutcome> ReplayLog(const std::string& path, const std::string& log,
     if (ev == nullptr) break;
     auto check = rp.Feed(*ev);
     if (!check.ok()) return InFile(check.status().WithOffset(ev->offset), path);
-    policy::EventFact fact;
+    result::EventFact fact;
     fact.log = log;
     fact.index = ev->record;
     fact.type = ev->untrusted_type;
@@ -220,7 +220,7 @@ Result<replay::RegisterSet> CelFacts(const std::string& path, Facts* f) {
   auto r = replay::ReplayCel(records);
   if (!r.ok()) return InFile(r.status(), path);
   for (const cel::Record& rec : records) {
-    policy::EventFact fact;
+    result::EventFact fact;
     fact.log = "cel";
     fact.index = rec.recnum;
     if (rec.index_type == cel::IndexType::kPcr && rec.index <= 23) {
@@ -261,7 +261,7 @@ Result<replay::RegisterSet> CelFacts(const std::string& path, Facts* f) {
 // --- IMA -----------------------------------------------------------------------
 
 Status ImaFacts(const bundle::Evidence& e, const replay::RegisterSet& ccel_regs, bool have_ccel,
-                Facts* f, std::optional<policy::RegisterComparison>* out_rtmr2) {
+                Facts* f, std::optional<result::RegisterComparison>* out_rtmr2) {
   CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> data, ReadFileBytes(*e.ima, kMaxLogLen));
   ima::ReadOptions read;
   read.format = ima::DetectLogFormat(Bytes(data).first(std::min<size_t>(data.size(), 64)));
@@ -327,7 +327,7 @@ Status ImaFacts(const bundle::Evidence& e, const replay::RegisterSet& ccel_regs,
   uint64_t covered = r->entries;
   for (const replay::PrefixMatch& p : r->prefix) {
     if (p.reg != "rtmr2") continue;
-    policy::RegisterComparison c;
+    result::RegisterComparison c;
     c.reg = "rtmr2";
     c.quoted = ToHex(f->quote.rtmr[2]);
     c.matches = p.found;
@@ -359,7 +359,7 @@ Status ImaFacts(const bundle::Evidence& e, const replay::RegisterSet& ccel_regs,
     if (batch.empty()) break;
     for (const ima::Entry& en : batch) {
       if (en.index >= covered) break;
-      policy::ImaEntryFact fact;
+      result::ImaEntryFact fact;
       fact.index = en.index;
       fact.template_name = std::string(en.template_name);
       if (en.desc != nullptr &&
@@ -407,7 +407,7 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o) {
       have_ccel = true;
     }
   }
-  std::optional<policy::RegisterComparison> rtmr2;
+  std::optional<result::RegisterComparison> rtmr2;
   if (e.ima) {
     CCV_RETURN_IF_ERROR(ImaFacts(e, have_ccel ? ccel_regs : tpm_regs, have_ccel, &f, &rtmr2));
   }
@@ -415,7 +415,7 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o) {
   if (f.quote.present && (have_ccel || e.ima)) {
     for (int i = 0; i < 4; ++i) {
       std::string reg = "rtmr" + std::to_string(i);
-      policy::RegisterComparison c;
+      result::RegisterComparison c;
       if (i == 2 && rtmr2) {
         c = *rtmr2;
       } else if (!have_ccel) {

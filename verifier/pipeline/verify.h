@@ -1,7 +1,7 @@
 // The verify pipeline: reads every file of an evidence bundle, parses and
 // replays each log, compares every replayed RTMR with the quote (RTMR2
 // through the IMA prefix match), verifies the quote against its collateral
-// and checks the REPORTDATA binding. The result is a policy::Facts: the
+// and checks the REPORTDATA binding. The result is a result::Facts: the
 // verification findings as `checks` (authentic + consistent) and the facts a
 // policy evaluates. Policy evaluation and reporting are the caller's.
 //
@@ -22,7 +22,7 @@
 #include <string>
 
 #include "parsers/core/result.h"
-#include "policies/facts.h"
+#include "verifier/result/facts.h"
 #include "verifier/bundle/evidence.h"
 
 namespace ccv::pipeline {
@@ -35,7 +35,7 @@ struct VerifyOptions {
   bool tcb_decided_by_policy = false;
 };
 
-Result<policy::Facts> CollectFacts(const bundle::Evidence& evidence, const VerifyOptions& options);
+Result<result::Facts> CollectFacts(const bundle::Evidence& evidence, const VerifyOptions& options);
 
 }  // namespace ccv::pipeline
 

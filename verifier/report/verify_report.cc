@@ -15,12 +15,12 @@
 namespace ccv::report {
 namespace {
 
-using policy::Check;
+using result::Check;
 using policy::Evaluation;
-using policy::Facts;
+using result::Facts;
 using policy::RuleResult;
-using policy::Verdict;
-using policy::VerdictName;
+using result::Verdict;
+using result::VerdictName;
 using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 
 void Str(Writer& w, const std::string& s) { w.String(s.data(), rapidjson::SizeType(s.size())); }
@@ -53,7 +53,7 @@ std::string Utf8(const std::string& s) {
 }
 
 void WriteQuote(Writer& w, const Facts& f) {
-  const policy::QuoteFacts& q = f.quote;
+  const result::QuoteFacts& q = f.quote;
   if (!q.present) {
     w.Null();
     return;

@@ -16,7 +16,7 @@
 #include <string>
 
 #include "policies/evaluator.h"
-#include "policies/facts.h"
+#include "verifier/result/facts.h"
 
 namespace ccv::report {
 
@@ -26,14 +26,14 @@ struct VerifyReportContext {
   std::string policy_path;  // "" without a policy
 };
 
-std::string VerifyReportJson(const policy::Facts& facts, const policy::Evaluation& eval,
+std::string VerifyReportJson(const result::Facts& facts, const policy::Evaluation& eval,
                              const VerifyReportContext& ctx);
 
 // `color`: wrap statuses in ANSI colour codes (callers pass isatty()).
-std::string VerifyReportText(const policy::Facts& facts, const policy::Evaluation& eval,
+std::string VerifyReportText(const result::Facts& facts, const policy::Evaluation& eval,
                              const VerifyReportContext& ctx, bool color);
 
-std::string VerifyReportJUnit(const policy::Facts& facts, const policy::Evaluation& eval,
+std::string VerifyReportJUnit(const result::Facts& facts, const policy::Evaluation& eval,
                               const VerifyReportContext& ctx);
 
 // "pass" or "fail".

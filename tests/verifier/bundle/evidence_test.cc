@@ -163,12 +163,12 @@ TEST(ReportDataTest, IsSha512OfNonceThenUserData) {
   EXPECT_EQ(ToHex(ExpectedReportData(a, bc)), kSha512Abc);
   EXPECT_EQ(ToHex(ExpectedReportData(abc, {})), kSha512Abc);
   auto quoted = Arr(kSha512Abc);
-  EXPECT_EQ(CheckReportData(quoted, a, bc, {}).status, policy::Verdict::kPass);
-  EXPECT_EQ(CheckReportData(quoted, abc, {}, {}).status, policy::Verdict::kPass);
-  EXPECT_EQ(CheckReportData(quoted, {}, abc, {}).status, policy::Verdict::kPass);  // user data only
-  EXPECT_EQ(CheckReportData(quoted, bc, a, {}).status, policy::Verdict::kFail);    // order matters
+  EXPECT_EQ(CheckReportData(quoted, a, bc, {}).status, result::Verdict::kPass);
+  EXPECT_EQ(CheckReportData(quoted, abc, {}, {}).status, result::Verdict::kPass);
+  EXPECT_EQ(CheckReportData(quoted, {}, abc, {}).status, result::Verdict::kPass);  // user data only
+  EXPECT_EQ(CheckReportData(quoted, bc, a, {}).status, result::Verdict::kFail);    // order matters
   auto c = CheckReportData(quoted, std::vector<uint8_t>{'x'}, {}, {});
-  EXPECT_EQ(c.status, policy::Verdict::kFail);
+  EXPECT_EQ(c.status, result::Verdict::kFail);
   EXPECT_EQ(c.id, "report_data.binding");
   EXPECT_TRUE(c.missing.empty());
 }
@@ -176,14 +176,14 @@ TEST(ReportDataTest, IsSha512OfNonceThenUserData) {
 TEST(ReportDataTest, ExactValueAndMissingNonce) {
   std::array<uint8_t, 64> zero{};
   std::vector<uint8_t> exact(64, 0);
-  EXPECT_EQ(CheckReportData(zero, {}, {}, exact).status, policy::Verdict::kPass);
+  EXPECT_EQ(CheckReportData(zero, {}, {}, exact).status, result::Verdict::kPass);
   exact[63] = 1;
-  EXPECT_EQ(CheckReportData(zero, {}, {}, exact).status, policy::Verdict::kFail);
+  EXPECT_EQ(CheckReportData(zero, {}, {}, exact).status, result::Verdict::kFail);
   // The exact value wins over a nonce.
   EXPECT_EQ(CheckReportData(zero, std::vector<uint8_t>{1}, {}, std::vector<uint8_t>(64, 0)).status,
-            policy::Verdict::kPass);
+            result::Verdict::kPass);
   auto none = CheckReportData(zero, {}, {}, {});
-  EXPECT_EQ(none.status, policy::Verdict::kFail);
+  EXPECT_EQ(none.status, result::Verdict::kFail);
   EXPECT_EQ(none.missing, "nonce");
 }
 

@@ -23,20 +23,20 @@ namespace ccv::pipeline {
 namespace {
 
 using policy::Evaluation;
-using policy::Facts;
-using policy::Verdict;
+using result::Facts;
+using result::Verdict;
 using ::ccv::testing::TempDir;
 
 std::string Str(const rapidjson::Value& v) { return std::string(v.GetString(), v.GetStringLength()); }
 
-const policy::Check* FindCheck(const std::vector<policy::Check>& checks, const std::string& id) {
+const result::Check* FindCheck(const std::vector<result::Check>& checks, const std::string& id) {
   for (const auto& c : checks) {
     if (c.id == id) return &c;
   }
   return nullptr;
 }
 
-std::set<std::string> FailingChecks(const std::vector<policy::Check>& checks) {
+std::set<std::string> FailingChecks(const std::vector<result::Check>& checks) {
   std::set<std::string> out;
   for (const auto& c : checks) {
     if (c.status == Verdict::kFail) out.insert(c.id);
@@ -96,7 +96,7 @@ struct CcapiBundle {
   }
 };
 
-void ExpectQuoteFieldsEqual(const rapidjson::Value& q, const policy::QuoteFacts& f) {
+void ExpectQuoteFieldsEqual(const rapidjson::Value& q, const result::QuoteFacts& f) {
   EXPECT_EQ(f.version, q["version"].GetUint());
   EXPECT_EQ(ToHex(f.tee_tcb_svn), Str(q["tee_tcb_svn"]));
   EXPECT_EQ(ToHex(f.mr_td), Str(q["mrtd"]));
@@ -144,7 +144,7 @@ TEST(VerifyCorpusTest, GcpCos113IsTrustedAsExpected) {
     auto v = f->replayed.Get(reg, HashAlg::kSha384);
     ASSERT_TRUE(v) << reg;
     EXPECT_EQ(ToHex(v->span()), Str(expected["replay"][reg])) << reg;
-    const policy::Check* c = FindCheck(f->checks, std::string("replay.") + reg);
+    const result::Check* c = FindCheck(f->checks, std::string("replay.") + reg);
     ASSERT_NE(c, nullptr) << reg;
     EXPECT_EQ(c->status == Verdict::kPass, expected["replay_equals_quote"][reg].GetBool()) << reg;
   }
@@ -190,7 +190,7 @@ TEST(VerifyCorpusTest, BundleClaimedReportDataIsNotTrusted) {
   ASSERT_TRUE(e.ok()) << e.status().ToString();
   auto f = CollectFacts(*e, {b.at, std::nullopt, false});
   ASSERT_TRUE(f.ok());
-  const policy::Check* c = FindCheck(f->checks, "report_data.binding");
+  const result::Check* c = FindCheck(f->checks, "report_data.binding");
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->status, Verdict::kFail);
   EXPECT_EQ(c->missing, "nonce");

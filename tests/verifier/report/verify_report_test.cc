@@ -18,8 +18,8 @@ namespace ccv::report {
 namespace {
 
 using policy::Evaluation;
-using policy::Facts;
-using policy::Verdict;
+using result::Facts;
+using result::Verdict;
 using policy::testing::GoodFacts;
 
 const policy::UnixTime kNow = 1798761600;

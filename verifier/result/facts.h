@@ -9,8 +9,8 @@
 // reference values.
 //
 // Thread safety: a value type.
-#ifndef CCV_POLICIES_FACTS_H_
-#define CCV_POLICIES_FACTS_H_
+#ifndef CCV_VERIFIER_RESULT_FACTS_H_
+#define CCV_VERIFIER_RESULT_FACTS_H_
 
 #include <array>
 #include <cstdint>
@@ -27,7 +27,7 @@ namespace ccv::containers {
 struct ContainerView;  // verifier/containers/container_view.h
 }
 
-namespace ccv::policy {
+namespace ccv::result {
 
 // Outcome of a verification check or a policy rule.
 enum class Verdict { kPass, kFail, kWarn, kWaived, kSkipped };
@@ -119,6 +119,6 @@ struct Facts {
   std::shared_ptr<const containers::ContainerView> containers;
 };
 
-}  // namespace ccv::policy
+}  // namespace ccv::result
 
-#endif  // CCV_POLICIES_FACTS_H_
+#endif  // CCV_VERIFIER_RESULT_FACTS_H_
