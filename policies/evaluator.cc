@@ -16,7 +16,8 @@ using result::ImaEntryFact;
 using result::RegisterComparison;
 using result::Verdict;
 using result::Check;
-using result::VerdictName;
+using result::DataStatus;
+using result::LogFact;
 namespace {
 
 constexpr size_t kMaxPointers = 100;  // evidence_all cap
@@ -228,6 +229,7 @@ class Evaluator {
     if (t.mr_config_id) Bytes_("td.mr_config_id", *t.mr_config_id, f_.quote.mr_config_id, "quote.td.mr_config_id", "MRCONFIGID");
     if (t.mr_owner) Bytes_("td.mr_owner", *t.mr_owner, f_.quote.mr_owner, "quote.td.mr_owner", "MROWNER");
     if (t.mr_owner_config) Bytes_("td.mr_owner_config", *t.mr_owner_config, f_.quote.mr_owner_config, "quote.td.mr_owner_config", "MROWNERCONFIG");
+    if (t.mr_servicetd) Bytes_("td.mr_servicetd", *t.mr_servicetd, f_.quote.mr_servicetd, "quote.td.mr_servicetd", "MRSERVICETD");
     for (int i = 0; i < 4; ++i) {
       if (t.rtmr[i]) {
         std::string n = "rtmr" + std::to_string(i);
@@ -262,11 +264,26 @@ class Evaluator {
     }
   }
 
-  bool EventMatches(const EventRule& r, const EventFact& e) const {
+  static bool MatchesText(const EventRule& r) {
+    return r.text_prefix || r.text_contains || r.text_regex;
+  }
+  static bool ExpectsText(const EventRule& r) {
+    return r.text_eq || !r.text_require.empty() || !r.text_forbid.empty();
+  }
+
+  // The criteria of `r` that do not read the event's text.
+  static bool EventMatchesWithoutText(const EventRule& r, const EventFact& e) {
     if (r.log && e.log != *r.log) return false;
     if (r.reg && e.reg != *r.reg) return false;
     if (r.type && e.type != *r.type) return false;
     if (r.index && e.index != *r.index) return false;
+    return true;
+  }
+
+  // Every criterion, text included: callers pass events whose data is
+  // verified when the rule reads text.
+  bool EventMatches(const EventRule& r, const EventFact& e) const {
+    if (!EventMatchesWithoutText(r, e)) return false;
     if (r.text_prefix && e.text.rfind(*r.text_prefix, 0) != 0) return false;
     if (r.text_contains && e.text.find(*r.text_contains) == std::string::npos) return false;
     if (r.text_regex && !RegexSearch(e.text, *r.text_regex)) return false;
@@ -289,13 +306,60 @@ class Evaluator {
       else Set(r, fail, "the evidence has no event log, so the rule cannot be checked");
       return;
     }
+    // Only bound events are judged, and text only where the data is
+    // verified; what was left out is counted so the reason can say so.
     std::vector<const EventFact*> matched;
+    size_t unbound = 0, unverified_text = 0;
+    bool reads_text = MatchesText(er) || ExpectsText(er);
     for (const EventFact& e : f_.events) {
+      if (!EventMatchesWithoutText(er, e)) continue;
+      if (!e.bound) {
+        ++unbound;
+        continue;
+      }
+      if (reads_text && e.data != DataStatus::kVerified) {
+        ++unverified_text;
+        if (r.evidence_all.size() < kMaxPointers) r.evidence_all.push_back(e.Pointer());
+        continue;
+      }
       if (EventMatches(er, e)) matched.push_back(&e);
+    }
+    std::string left_out;
+    if (unbound != 0) {
+      left_out += std::to_string(unbound) + " candidate event(s) not bound to the quote were not judged";
+    }
+    if (unverified_text != 0) {
+      left_out += (left_out.empty() ? "" : "; ") + std::to_string(unverified_text) +
+                  " candidate event(s) have data their digest does not cover, so their text is not evidence";
+    }
+    std::string type_note = er.type ? " (the event type is as logged: no digest covers it)" : "";
+    if (er.count && *er.count == 0 && er.type) {
+      // A relabelled type could hide an event from a count-0 rule; only
+      // when every candidate register's events have verified data does the
+      // absence mean something.
+      for (const EventFact& e : f_.events) {
+        if (!e.bound || e.reg.empty() || (er.reg && e.reg != *er.reg) || (er.log && e.log != *er.log)) continue;
+        if (e.data != DataStatus::kVerified) {
+          r.actual = e.Pointer() + " (" + e.type_name + ") has unverified data";
+          r.evidence = e.Pointer();
+          Set(r, fail, "a count-0 rule on an event type needs the data of every event in " +
+                           (er.reg ? *er.reg : std::string("every register")) +
+                           " verified: the type is not authenticated, and " + e.Pointer() +
+                           " could be a relabelled event");
+          return;
+        }
+      }
+    }
+    if (unverified_text != 0 && matched.empty() && !(er.count && *er.count == 0)) {
+      r.actual = "(no event with verified data matches)";
+      r.evidence = r.evidence_all.empty() ? "" : r.evidence_all[0];
+      Set(r, fail, "the rule needs the text of events whose data is not verified: " + left_out);
+      return;
     }
     if (matched.empty() && er.optional && !(er.count && *er.count == 0)) {
       r.actual = "(no matching event)";
-      Set(r, Verdict::kSkipped, "no event matches; the rule is optional");
+      Set(r, Verdict::kSkipped, "no bound event matches; the rule is optional" +
+                                    (left_out.empty() ? "" : " (" + left_out + ")"));
       return;
     }
     if (er.count) {
@@ -315,9 +379,10 @@ class Evaluator {
     }
     if (matched.empty()) {
       r.actual = "(no matching event)";
-      if (er.count && *er.count == 0) Set(r, Verdict::kPass, "no event matches, as expected");
-      else if (er.optional) Set(r, Verdict::kSkipped, "no event matches; the rule is optional");
-      else Set(r, fail, "no event in the log matches the rule");
+      std::string more = left_out.empty() ? "" : " (" + left_out + ")";
+      if (er.count && *er.count == 0) Set(r, Verdict::kPass, "no bound event matches, as expected" + type_note + more);
+      else if (er.optional) Set(r, Verdict::kSkipped, "no bound event matches; the rule is optional" + more);
+      else Set(r, fail, "no bound event in the logs matches the rule" + more);
       return;
     }
     std::string problems;
@@ -367,13 +432,14 @@ class Evaluator {
         if (er.digest && !e->digests.empty()) r.actual = "digest " + ToHex(e->digests[0].span());
         else if (!e->text.empty()) r.actual = "text \"" + e->text + "\"";
       }
-      Set(r, Verdict::kPass, "every matching event meets the expectation");
+      Set(r, Verdict::kPass, "every matching event meets the expectation" + type_note +
+                                 (left_out.empty() ? "" : "; " + left_out));
       return;
     }
     r.evidence = r.evidence_all[0];
     if (bad > kMaxListed) actual += "; ... (" + std::to_string(bad) + " in all)";
     r.actual = actual;
-    Set(r, fail, problems);
+    Set(r, fail, problems + (left_out.empty() ? "" : "; " + left_out));
   }
 
   bool Excluded(const std::string& path) const {
@@ -394,11 +460,32 @@ class Evaluator {
       Set(r, Verdict::kFail, "the policy has an ima section but the evidence has no IMA list");
       return;
     }
+    size_t bound = 0;
+    for (const ImaEntryFact& e : f_.ima) bound += e.bound ? 1 : 0;
+    if (bound == 0) {
+      // Nothing the quote covers: an unbound list proves nothing about the TD.
+      RuleResult& r = Add("ima.list", ip.pos.line);
+      r.expected = "an IMA measurement list bound to the quote";
+      r.actual = std::to_string(f_.ima.size()) + " entries, none bound";
+      r.evidence = "ima";
+      std::string why = "no entry of the IMA list is covered by a quoted register value";
+      for (const LogFact& l : f_.logs) {
+        if (l.name == "ima" && !l.why.empty()) why += ": " + l.why;
+      }
+      Set(r, Verdict::kFail, why + ", so ima.allow and ima.unknown cannot be judged");
+      return;
+    }
+    std::string unbound_note =
+        bound == f_.ima.size()
+            ? ""
+            : "; " + std::to_string(f_.ima.size() - bound) +
+                  " entries after the quoted value are not bound and were not judged";
     RuleResult& allow = Add("ima.allow", ip.pos.line);
     allow.expected = "each listed file has an allowed digest (" + std::to_string(ip.allow.size()) + " paths)";
     std::vector<const ImaEntryFact*> mismatched, unknown;
     size_t checked = 0, excluded = 0;
     for (const ImaEntryFact& e : f_.ima) {
+      if (!e.bound) continue;
       if (Excluded(e.path)) {
         ++excluded;
         continue;
@@ -428,7 +515,7 @@ class Evaluator {
     if (mismatched.empty()) {
       allow.actual = std::to_string(checked) + " listed file(s) match, " + std::to_string(excluded) + " excluded";
       allow.evidence = "ima";
-      Set(allow, Verdict::kPass, "every measured file on the allow list has an allowed digest");
+      Set(allow, Verdict::kPass, "every measured file on the allow list has an allowed digest" + unbound_note);
     } else {
       list(allow, mismatched);
       Set(allow, Verdict::kFail, std::to_string(mismatched.size()) +
@@ -441,7 +528,7 @@ class Evaluator {
     if (unknown.empty()) {
       unk.actual = "0 unknown file(s)";
       unk.evidence = "ima";
-      Set(unk, Verdict::kPass, "every measured file is on the allow list or excluded");
+      Set(unk, Verdict::kPass, "every measured file is on the allow list or excluded" + unbound_note);
     } else {
       list(unk, unknown);
       std::string why = std::to_string(unknown.size()) + " measured file(s) are not on the allow list";
@@ -497,6 +584,11 @@ std::string AreaOf(const std::string& id) {
 
 bool Evaluation::Passed() const {
   return CountRules(Verdict::kFail) == 0 && CountChecks(Verdict::kFail) == 0;
+}
+
+result::Outcome Evaluation::Outcome() const {
+  if (!Passed()) return result::Outcome::kUntrusted;
+  return has_policy ? result::Outcome::kTrusted : result::Outcome::kVerified;
 }
 
 size_t Evaluation::CountRules(Verdict v) const {

@@ -48,6 +48,9 @@ struct Evaluation {
 
   // True when no check and no rule has status kFail.
   bool Passed() const;
+  // The verdict: kUntrusted unless Passed(); then kTrusted with a policy,
+  // kVerified without one (no reference value was compared).
+  result::Outcome Outcome() const;
   size_t CountRules(result::Verdict v) const;
   size_t CountChecks(result::Verdict v) const;
 };

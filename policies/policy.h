@@ -69,6 +69,9 @@ struct TdPolicy {
   SourcePos attributes_pos;
   std::optional<BytesMatcher> xfam;             // 8 bytes
   std::optional<BytesMatcher> mr_td, mr_config_id, mr_owner, mr_owner_config;
+  // MRSERVICETD (TD report 1.5). A non-zero value fails the baseline unless
+  // it is pinned here.
+  std::optional<BytesMatcher> mr_servicetd;
   std::optional<BytesMatcher> rtmr[4];          // 48 bytes each
 };
 
@@ -129,6 +132,24 @@ struct BindingPolicy {
   SourcePos pos;
 };
 
+// `logs:` how the logs of the evidence are treated.
+//   informational: [tpm, cel]   reported, never judged, and not required to
+//                               be bound to a quote
+//   unexplained_digests: fail | warn
+//                               events whose digest should hash their data
+//                               but matches no known convention (default fail)
+struct LogsPolicy {
+  std::vector<std::string> informational;  // "ccel", "tpm", "cel", "ima"
+  bool unexplained_digests_warn = false;
+  SourcePos pos;
+  bool IsInformational(const std::string& log) const {
+    for (const std::string& l : informational) {
+      if (l == log) return true;
+    }
+    return false;
+  }
+};
+
 struct ContainerPolicy;  // policies/container_rules.h
 
 struct Policy {
@@ -142,6 +163,7 @@ struct Policy {
   std::vector<EventRule> events;
   ImaPolicy ima;
   BindingPolicy binding;
+  LogsPolicy logs;
   std::vector<Waiver> waivers;
   std::shared_ptr<const ContainerPolicy> containers;  // `containers:`, or null
   std::string source;  // file name, for messages

@@ -15,6 +15,7 @@
 #include "policies/container_rules.h"
 #include "policies/time_util.h"
 #include "policies/yaml_walker.h"
+#include "verifier/result/facts.h"
 
 namespace ccv::policy {
 namespace {
@@ -102,7 +103,7 @@ Status ParseTd(Walker& w, const YAML::Node& n, TdPolicy* out) {
   const std::string p = "td";
   CCV_RETURN_IF_ERROR(w.ExpectMap(n, p,
                                   {"attributes", "xfam", "mr_td", "mr_config_id", "mr_owner",
-                                   "mr_owner_config", "rtmr0", "rtmr1", "rtmr2", "rtmr3"}));
+                                   "mr_owner_config", "mr_servicetd", "rtmr0", "rtmr1", "rtmr2", "rtmr3"}));
   if (YAML::Node a = n["attributes"]) {
     const std::string ap = p + ".attributes";
     out->attributes_pos = PosOf(a);
@@ -143,6 +144,7 @@ Status ParseTd(Walker& w, const YAML::Node& n, TdPolicy* out) {
                     {"mr_config_id", &out->mr_config_id, 48},
                     {"mr_owner", &out->mr_owner, 48},
                     {"mr_owner_config", &out->mr_owner_config, 48},
+                    {"mr_servicetd", &out->mr_servicetd, 48},
                     {"rtmr0", &out->rtmr[0], 48},
                     {"rtmr1", &out->rtmr[1], 48},
                     {"rtmr2", &out->rtmr[2], 48},
@@ -298,6 +300,16 @@ Status ParseEvents(Walker& w, const YAML::Node& n, std::vector<EventRule>* out) 
     if (YAML::Node o = r["optional"]) {
       CCV_ASSIGN_OR_RETURN(rule.optional, w.Bool(o, p + ".optional"));
     }
+    // No digest covers an event's type: a rule may select by type only
+    // together with something bound (a digest, or text of verified data).
+    // `count: 0` on a type is judged against the evidence instead.
+    bool has_text = rule.text_prefix || rule.text_contains || rule.text_regex || rule.text_eq ||
+                    !rule.text_require.empty() || !rule.text_forbid.empty();
+    if (rule.type && !rule.digest && !has_text && !(rule.count && *rule.count == 0)) {
+      return w.Err(ErrorCode::kBadValue, PosOf(r["match"]), p + ".match.type",
+                   "an event's type is not authenticated (no digest covers it): a rule that selects "
+                   "by type must also expect a digest or test the text of verified data");
+    }
     out->push_back(std::move(rule));
   }
   return Status::Ok();
@@ -399,6 +411,28 @@ Status ParseIma(Walker& w, const YAML::Node& n, ImaPolicy* out) {
   return Status::Ok();
 }
 
+Status ParseLogs(Walker& w, const YAML::Node& n, LogsPolicy* out) {
+  CCV_RETURN_IF_ERROR(w.ExpectMap(n, "logs", {"informational", "unexplained_digests"}));
+  out->pos = PosOf(n);
+  if (YAML::Node v = n["informational"]) {
+    CCV_ASSIGN_OR_RETURN(out->informational, w.StringList(v, "logs.informational"));
+    for (const std::string& l : out->informational) {
+      if (l != "ccel" && l != "tpm" && l != "cel" && l != "ima") {
+        return w.Err(ErrorCode::kBadValue, PosOf(v), "logs.informational",
+                     "unknown log '" + l + "' (expected ccel, tpm, cel or ima)");
+      }
+    }
+  }
+  if (YAML::Node v = n["unexplained_digests"]) {
+    CCV_ASSIGN_OR_RETURN(std::string s, w.String(v, "logs.unexplained_digests"));
+    if (s != "fail" && s != "warn") {
+      return w.Err(ErrorCode::kBadValue, PosOf(v), "logs.unexplained_digests", "expected 'fail' or 'warn'");
+    }
+    out->unexplained_digests_warn = s == "warn";
+  }
+  return Status::Ok();
+}
+
 Status ParseWaivers(Walker& w, const YAML::Node& n, std::vector<Waiver>* out) {
   if (!n.IsSequence()) return w.Err(ErrorCode::kBadValue, PosOf(n), "waivers", "expected a list");
   for (size_t i = 0; i < n.size(); ++i) {
@@ -420,6 +454,17 @@ Status ParseWaivers(Walker& w, const YAML::Node& n, std::vector<Waiver>* out) {
       return w.Err(ErrorCode::kBadValue, PosOf(x["rule"]), p + ".rule",
                    "expected a rule or check id (optionally ending in '.*')");
     }
+    // Authenticity is not negotiable: a quote from any root, a replay that
+    // does not reproduce the quote or a forged IMA entry must never pass.
+    bool covers = wv.rule.size() > 2 && wv.rule.ends_with(".*")
+                      ? result::PrefixCoversAuthenticity(wv.rule.substr(0, wv.rule.size() - 1))
+                      : result::IsAuthenticityCheck(wv.rule);
+    if (covers) {
+      return w.Err(ErrorCode::kBadValue, PosOf(x["rule"]), p + ".rule",
+                   "'" + wv.rule + "' covers an authenticity check (quote signature, chain, CRLs, "
+                   "collateral, REPORTDATA binding, replay, template hashes or log binding): "
+                   "waivers may cover policy rules and quote.tcb_status only");
+    }
     CCV_ASSIGN_OR_RETURN(wv.until, w.Time(x["until"], p + ".until", true, &wv.until_text));
     CCV_ASSIGN_OR_RETURN(wv.reason, w.NonEmptyString(x["reason"], p + ".reason"));
     out->push_back(std::move(wv));
@@ -433,7 +478,7 @@ Status ParseRoot(Walker& w, const YAML::Node& root, Policy* out) {
   }
   CCV_RETURN_IF_ERROR(w.ExpectMap(root, "",
                                   {"apiVersion", "metadata", "platform", "td", "replay", "events",
-                                   "ima", "binding", "waivers", "containers"}));
+                                   "ima", "binding", "logs", "waivers", "containers"}));
   if (!root["apiVersion"]) {
     return w.Err(ErrorCode::kNotFound, PosOf(root, {1, 1}), "apiVersion",
                  "missing required key 'apiVersion' (ccverify/v1)");
@@ -468,6 +513,7 @@ Status ParseRoot(Walker& w, const YAML::Node& root, Policy* out) {
       out->binding.nonce_optional = s == "optional";
     }
   }
+  if (YAML::Node n = root["logs"]) CCV_RETURN_IF_ERROR(ParseLogs(w, n, &out->logs));
   if (YAML::Node n = root["waivers"]) CCV_RETURN_IF_ERROR(ParseWaivers(w, n, &out->waivers));
   if (YAML::Node n = root["containers"]) {
     CCV_ASSIGN_OR_RETURN(out->containers, ParseContainerPolicy(n, w.opts()));

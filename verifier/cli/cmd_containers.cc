@@ -27,6 +27,7 @@
 #include "verifier/bundle/evidence.h"
 #include "verifier/containers/binding.h"
 #include "verifier/containers/container_view.h"
+#include "verifier/pipeline/verify.h"
 
 namespace ccv::cli {
 namespace {
@@ -308,11 +309,12 @@ Status ReadBindingRequest(const po::variables_map& vm, BindingRequest* req) {
 }
 
 // Evaluates the container rules of `pol` (with its metadata, expiry and
-// waivers; no platform or TD rules: this evidence is an IMA list only) and
-// prints the grouped report. Returns the exit code.
+// waivers; no platform or TD rules) through the verify pipeline, so the
+// verdict rests on the same checks as `verify`: without a quote the list is
+// bound to nothing and the run fails closed. Prints the grouped report and
+// returns the exit code.
 int RunContainerPolicy(const policy::Policy& pol, const std::string& policy_path,
-                       const std::string& ima_path, ContainerView view, const std::string& format,
-                       int64_t at) {
+                       const po::variables_map& vm, const std::string& format) {
   policy::Policy only;
   only.api_version = pol.api_version;
   only.name = pol.name;
@@ -321,37 +323,55 @@ int RunContainerPolicy(const policy::Policy& pol, const std::string& policy_path
   only.expires_text = pol.expires_text;
   only.waivers = pol.waivers;
   only.containers = pol.containers;
+  only.logs = pol.logs;
+  only.binding = pol.binding;
+  only.platform.collateral_optional = pol.platform.collateral_optional;
   only.source = pol.source;
-  result::Facts facts;
-  facts.ima_present = true;
-  result::Check hashes;
-  hashes.id = "ima.template_hashes";
-  hashes.status = view.hashes_mismatched == 0 ? result::Verdict::kPass : result::Verdict::kFail;
-  hashes.detail = std::to_string(view.hashes_verified) + " verified, " +
-                  std::to_string(view.hashes_mismatched) + " mismatched, " +
-                  std::to_string(view.violations) + " violations";
-  for (const containers::ContainerFinding& f : view.findings) {
-    if (f.kind == "template_hash_mismatch") hashes.detail += "; ima#" + std::to_string(f.index);
+  bundle::Evidence e;
+  e.ima = vm["ima"].as<std::string>();
+  auto file = [&](const char* opt, std::optional<std::string>* dst) {
+    if (vm.count(opt)) *dst = vm[opt].as<std::string>();
+  };
+  file("quote", &e.quote);
+  file("ccel", &e.ccel_data);
+  file("collateral", &e.collateral);
+  auto hex = [&](const char* opt, std::optional<std::vector<uint8_t>>* dst) -> Status {
+    if (!vm.count(opt)) return Status();
+    Result<std::vector<uint8_t>> b = FromHex(vm[opt].as<std::string>());
+    if (!b.ok()) return Status(ErrorCode::kInvalidArgument, std::string("--") + opt + ": expected hex");
+    *dst = std::move(b).value();
+    e.binding_from_verifier = true;
+    return Status();
+  };
+  if (Status s = hex("nonce", &e.nonce); !s.ok()) return ReportError(s);
+  if (Status s = hex("user-data", &e.user_data); !s.ok()) return ReportError(s);
+  pipeline::VerifyOptions options;
+  options.at = static_cast<int64_t>(std::time(nullptr));
+  if (vm.count("at")) {
+    Result<policy::UnixTime> t = policy::ParseRfc3339(vm["at"].as<std::string>(), false);
+    if (!t.ok()) {
+      std::fprintf(stderr, "ccverify containers: --at: %s\n", t.status().ToString().c_str());
+      return kExitUsage;
+    }
+    options.at = *t;
   }
-  facts.checks.push_back(hashes);
-  if (view.unattributed_records != 0) {
-    facts.checks.push_back({"ima.container_attribution", result::Verdict::kFail,
-                            std::to_string(view.unattributed_records) +
-                                " container record(s) name no pod UID or container ID",
-                            ""});
+  if (vm.count("root-ca")) {
+    Result<std::string> pem = ReadFileText(vm["root-ca"].as<std::string>(), 1 << 20);
+    if (!pem.ok()) return ReportError(pem.status());
+    options.root_ca_pem = std::move(pem).value();
   }
-  facts.containers = std::make_shared<const ContainerView>(std::move(view));
-  policy::Evaluation ev = policy::Evaluate(&only, facts, {at});
+  Result<pipeline::Verification> v = pipeline::Verify(e, options, &only);
+  if (!v.ok()) return ReportError(v.status());
   report::VerifyReportContext ctx;
-  ctx.bundle = ima_path;
-  ctx.at = policy::FormatRfc3339(at);
+  ctx.bundle = *e.ima;
+  ctx.at = policy::FormatRfc3339(options.at);
   ctx.policy_path = policy_path;
   std::string out;
-  if (format == "json") out = report::VerifyReportJson(facts, ev, ctx);
-  else if (format == "junit") out = report::VerifyReportJUnit(facts, ev, ctx);
-  else out = report::VerifyReportText(facts, ev, ctx, false);
+  if (format == "json") out = report::VerifyReportJson(v->facts, v->evaluation, ctx);
+  else if (format == "junit") out = report::VerifyReportJUnit(v->facts, v->evaluation, ctx);
+  else out = report::VerifyReportText(v->facts, v->evaluation, ctx, false);
   std::fwrite(out.data(), 1, out.size(), stdout);
-  return ev.Passed() ? kExitTrusted : kExitUntrusted;
+  return v->outcome == result::Outcome::kUntrusted ? kExitUntrusted : kExitTrusted;
 }
 
 void Usage(FILE* out, const po::options_description& desc) {
@@ -372,56 +392,6 @@ Result<std::vector<std::vector<uint8_t>>> ReadSystemEvents(const std::string& pa
 }
 
 }  // namespace
-
-Status AttachContainerView(const policy::Policy* pol, const bundle::Evidence& evidence,
-                           result::Facts* facts) {
-  if (pol == nullptr || !pol->containers) return Status();
-  const policy::ContainerPolicy& cp = *pol->containers;
-  if (evidence.ima) {
-    containers::ContainerViewOptions options;
-    options.system_events = cp.system_events;
-    CCV_ASSIGN_OR_RETURN(ContainerView view, containers::BuildContainerViewFile(
-                                                 *evidence.ima, ima::ReadOptions{}, options));
-    facts->containers = std::make_shared<const ContainerView>(std::move(view));
-  }
-  if (cp.binding.empty()) return Status();
-  result::Check check;
-  check.id = "containers.binding";
-  const containers::ContainerUnit* unit =
-      facts->containers ? facts->containers->Find(cp.binding) : nullptr;
-  if (!facts->quote.present) {
-    check.detail = "no quote: the container binding cannot be checked";
-  } else if (!facts->containers) {
-    check.detail = "no ima-cgpath list: the container register cannot be computed";
-  } else if (unit == nullptr) {
-    check.detail = "no pod or container '" + cp.binding + "' in the IMA list";
-  } else {
-    containers::ReportData rd = facts->quote.report_data;
-    containers::BindingCheck b = containers::CheckContainerBinding(
-        rd, unit->virtual_imr3, evidence.nonce,
-        evidence.user_data ? *evidence.user_data : std::vector<uint8_t>{});
-    check.status = b.ok() ? result::Verdict::kPass : result::Verdict::kFail;
-    check.detail = unit->id + ": " + b.detail;
-    if (!b.ok() && b.status == containers::BindingStatus::kNoNonce) check.missing = "nonce";
-    if (b.ok() && !evidence.report_data) {
-      // The generic check expects SHA-512(nonce || user_data); a container's
-      // quote carries the register in front.
-      for (result::Check& c : facts->checks) {
-        if (c.id == "report_data.binding" && c.status == result::Verdict::kFail) {
-          c.status = result::Verdict::kPass;
-          c.missing.clear();
-          c.detail = "bound through the virtual IMR3 of " + unit->id +
-                     " (REPORTDATA = SHA-512(IMR3 || nonce || user_data)); " +
-                     (evidence.binding_from_verifier
-                          ? "nonce given by the verifier"
-                          : "nonce taken from the bundle, not the verifier's");
-        }
-      }
-    }
-  }
-  facts->checks.push_back(std::move(check));
-  return Status();
-}
 
 Result<std::string> GenerateContainerBlock(const std::optional<std::string>& ima_path,
                                            const std::string& id,
@@ -457,7 +427,10 @@ int RunContainers(const Args& args) {
       "policy", po::value<std::string>(), "evaluate the policy's container rules (containers:)")(
       "format", po::value<std::string>()->default_value("text"),
       "report format with --policy: text, json or junit")(
-      "at", po::value<std::string>(), "evaluation time (RFC 3339) for expiry and waivers");
+      "at", po::value<std::string>(), "evaluation time (RFC 3339) for expiry and waivers")(
+      "ccel", po::value<std::string>(), "with --policy: the CCEL the IMA list continues")(
+      "collateral", po::value<std::string>(), "with --policy: collateral of --quote")(
+      "root-ca", po::value<std::string>(), "with --policy: PEM trust anchor replacing Intel's");
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(args).options(desc).run(), vm);
@@ -476,18 +449,15 @@ int RunContainers(const Args& args) {
     Usage(stderr, desc);
     return kExitUsage;
   }
-  BindingRequest binding;
-  if (Status s = ReadBindingRequest(vm, &binding); !s.ok()) return ReportError(s);
-  containers::ContainerViewOptions options;
-  std::optional<policy::Policy> pol;
   if (vm.count("policy")) {
     std::string fmt = vm["format"].as<std::string>();
     if (fmt != "text" && fmt != "json" && fmt != "junit") {
       std::fprintf(stderr, "ccverify containers: --format: expected text, json or junit\n");
       return kExitUsage;
     }
-    if (binding.requested) {
-      std::fprintf(stderr, "ccverify containers: --policy and a binding check are separate runs\n");
+    if (vm.count("report-data") || vm.count("container") || vm.count("system-events")) {
+      std::fprintf(stderr, "ccverify containers: with --policy, the binding and system events come "
+                           "from the policy (containers.binding, containers.system_events)\n");
       return kExitUsage;
     }
     Result<policy::Policy> p = policy::LoadPolicyFile(vm["policy"].as<std::string>());
@@ -496,11 +466,17 @@ int RunContainers(const Args& args) {
       std::fprintf(stderr, "ccverify containers: the policy has no containers: rules\n");
       return kExitUsage;
     }
-    options.system_events = p->containers->system_events;
-    pol = std::move(p).value();
+    return RunContainerPolicy(*p, vm["policy"].as<std::string>(), vm, fmt);
   }
+  if (vm.count("ccel") || vm.count("collateral") || vm.count("root-ca") || vm.count("at")) {
+    std::fprintf(stderr, "ccverify containers: --ccel, --collateral, --root-ca and --at go with --policy\n");
+    return kExitUsage;
+  }
+  BindingRequest binding;
+  if (Status s = ReadBindingRequest(vm, &binding); !s.ok()) return ReportError(s);
+  containers::ContainerViewOptions options;
   // Records are kept only for policy evaluation (bounded memory otherwise).
-  options.keep_records = pol.has_value();
+  options.keep_records = false;
   if (vm.count("system-events")) {
     Result<std::vector<std::vector<uint8_t>>> events =
         ReadSystemEvents(vm["system-events"].as<std::string>());
@@ -510,19 +486,6 @@ int RunContainers(const Args& args) {
   Result<ContainerView> view =
       containers::BuildContainerViewFile(vm["ima"].as<std::string>(), ima::ReadOptions{}, options);
   if (!view.ok()) return ReportError(view.status());
-  if (pol) {
-    int64_t at = static_cast<int64_t>(std::time(nullptr));
-    if (vm.count("at")) {
-      Result<policy::UnixTime> t = policy::ParseRfc3339(vm["at"].as<std::string>(), false);
-      if (!t.ok()) {
-        std::fprintf(stderr, "ccverify containers: --at: %s\n", t.status().ToString().c_str());
-        return kExitUsage;
-      }
-      at = *t;
-    }
-    return RunContainerPolicy(*pol, vm["policy"].as<std::string>(), vm["ima"].as<std::string>(),
-                              std::move(view).value(), vm["format"].as<std::string>(), at);
-  }
   BindingOutcome outcome = EvaluateBinding(*view, binding);
   if (vm.count("json")) {
     PrintJson(*view, outcome);

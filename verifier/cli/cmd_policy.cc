@@ -75,8 +75,9 @@ int RunPolicyGenerate(const Args& args) {
     return ReportError(req.status());
   }
   // Generation pins what the evidence shows, whatever the TCB status.
-  req->options.tcb_decided_by_policy = true;
-  auto facts = pipeline::CollectFacts(req->evidence, req->options);
+  policy::Policy judge_tcb_later;
+  judge_tcb_later.platform.tcb_status_set = true;
+  auto facts = pipeline::CollectFacts(req->evidence, req->options, &judge_tcb_later);
   if (!facts.ok()) return ReportError(facts.status());
   for (const result::Check& c : facts->checks) {
     if (c.status == result::Verdict::kFail) {

@@ -181,13 +181,10 @@ int RunVerify(const Args& args) {
     if (req.status().code() == ErrorCode::kInvalidArgument) return Usage(req.status().message(), desc);
     return ReportError(req.status());
   }
-  req->options.tcb_decided_by_policy = pol && pol->platform.tcb_status_set;
-  auto facts = pipeline::CollectFacts(req->evidence, req->options);
-  if (!facts.ok()) return ReportError(facts.status());
-  if (Status s = AttachContainerView(pol ? &*pol : nullptr, req->evidence, &*facts); !s.ok()) {
-    return ReportError(s);
-  }
-  policy::Evaluation ev = policy::Evaluate(pol ? &*pol : nullptr, *facts, {req->options.at});
+  auto v = pipeline::Verify(req->evidence, req->options, pol ? &*pol : nullptr);
+  if (!v.ok()) return ReportError(v.status());
+  const result::Facts* facts = &v->facts;
+  const policy::Evaluation& ev = v->evaluation;
 
   report::VerifyReportContext ctx{req->source, req->at_text, policy_path};
   bool to_file = vm.count("output") != 0;
@@ -208,7 +205,7 @@ int RunVerify(const Args& args) {
     std::fwrite(out.data(), 1, out.size(), stdout);
     std::fflush(stdout);
   }
-  return ev.Passed() ? kExitTrusted : kExitUntrusted;
+  return v->outcome == result::Outcome::kUntrusted ? kExitUntrusted : kExitTrusted;
 }
 
 }  // namespace ccv::cli

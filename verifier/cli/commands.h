@@ -33,13 +33,6 @@ int RunDump(const Args& args);
 int RunReplay(const Args& args);
 // ccverify containers --ima F [--system-events F] [--json]  (cmd_containers.cc)
 int RunContainers(const Args& args);
-// For verify: when `pol` has container rules and the evidence an IMA list,
-// sets facts->containers to the list's per-container view; with
-// containers.binding adds the check "containers.binding" (REPORTDATA =
-// SHA-512(virtual IMR3 || nonce || user_data)) and, when it holds, marks
-// report_data.binding as passed through it.
-Status AttachContainerView(const policy::Policy* pol, const bundle::Evidence& evidence,
-                           result::Facts* facts);
 // For policy generate --container ID: the `containers:` block pinning that
 // pod or container of the IMA list (system events from a JSON file or none).
 Result<std::string> GenerateContainerBlock(const std::optional<std::string>& ima_path,

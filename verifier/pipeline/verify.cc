@@ -14,6 +14,9 @@
 #include "parsers/tcg_event_log.h"
 #include "parsers/uefi_event.h"
 #include "verifier/bundle/report_data.h"
+#include "verifier/containers/binding.h"
+#include "verifier/containers/container_view.h"
+#include "policies/container_rules.h"
 #include "verifier/quote/collateral.h"
 #include "verifier/quote/quote_verifier.h"
 #include "verifier/replay/cel_replay.h"
@@ -25,7 +28,10 @@ namespace ccv::pipeline {
 namespace {
 
 using result::Check;
+using result::DataStatus;
+using result::EventFact;
 using result::Facts;
+using result::LogFact;
 using result::Verdict;
 
 constexpr uint64_t kMaxQuoteLen = 1 << 20;
@@ -54,7 +60,45 @@ Digest Sha384Of(const std::array<uint8_t, 48>& a) {
 
 // --- quote ---------------------------------------------------------------
 
-Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, Facts* f) {
+// The baseline that holds with and without a policy: a debug TD is not a
+// confidential TD, and a service TD bound to this TD (MRSERVICETD) must be
+// one the policy names.
+void BaselineTdChecks(const policy::Policy* pol, Facts* f) {
+  const result::QuoteFacts& q = f->quote;
+  bool debug = (q.td_attributes[0] & 1) != 0;
+  bool debug_allowed = false;
+  if (pol != nullptr) {
+    auto it = pol->td.attribute_bits.find("debug");
+    debug_allowed = it != pol->td.attribute_bits.end() && it->second;
+  }
+  if (!debug) {
+    f->checks.push_back(MakeCheck("td.debug", Verdict::kPass, "TD_ATTRIBUTES.DEBUG is clear"));
+  } else if (debug_allowed) {
+    f->checks.push_back(MakeCheck("td.debug", Verdict::kPass,
+                                  "TD_ATTRIBUTES.DEBUG is set, allowed by the policy (td.attributes.debug: true)"));
+  } else {
+    f->checks.push_back(MakeCheck("td.debug", Verdict::kFail,
+                                  "TD_ATTRIBUTES.DEBUG is set: the host can read and change the TD's "
+                                  "memory (allow it only with td.attributes.debug: true)"));
+  }
+  bool zero = std::all_of(q.mr_servicetd.begin(), q.mr_servicetd.end(), [](uint8_t b) { return b == 0; });
+  if (zero) {
+    f->checks.push_back(MakeCheck("td.mr_servicetd", Verdict::kPass,
+                                  q.td_report_v15 ? "MRSERVICETD is zero (no service TD is bound)"
+                                                  : "TD report 1.0: no MRSERVICETD"));
+  } else if (pol != nullptr && pol->td.mr_servicetd) {
+    f->checks.push_back(MakeCheck("td.mr_servicetd", Verdict::kPass,
+                                  "MRSERVICETD " + ToHex(q.mr_servicetd) +
+                                      " is judged by the policy (rule td.mr_servicetd)"));
+  } else {
+    f->checks.push_back(MakeCheck("td.mr_servicetd", Verdict::kFail,
+                                  "MRSERVICETD " + ToHex(q.mr_servicetd) +
+                                      " is not zero: a service TD is bound to this TD, and no policy "
+                                      "pins it (td.mr_servicetd)"));
+  }
+}
+
+Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const policy::Policy* pol, Facts* f) {
   if (!e.quote) {
     f->checks.push_back(MakeCheck("quote.present", Verdict::kFail,
                                   "the evidence has no TD quote: nothing in it is authenticated"));
@@ -85,7 +129,9 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, Facts* f) {
                                "platform.collateral: optional in the policy)",
                                "collateral"));
   for (const quote::Check& c : v->checks) {
-    if (c.id == "tcb_status" && o.tcb_decided_by_policy) continue;
+    // A policy that judges the TCB status (platform.tcb_status) replaces
+    // the baseline's UpToDate-only check.
+    if (c.id == "tcb_status" && pol != nullptr && pol->platform.tcb_status_set) continue;
     Verdict s = c.status == quote::CheckStatus::kPass   ? Verdict::kPass
                 : c.status == quote::CheckStatus::kFail ? Verdict::kFail
                                                         : Verdict::kSkipped;
@@ -111,6 +157,8 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, Facts* f) {
   q.mr_owner_config = b.mr_owner_config;
   q.rtmr = b.rtmr;
   q.report_data = b.report_data;
+  q.td_report_v15 = b.is_v15;
+  q.mr_servicetd = b.mr_servicetd;
   if (v->pck && v->pck->has_sgx_extensions) q.fmspc = ToHex(v->pck->fmspc);
   if (f->collateral.present && v->tcb_status) {
     f->collateral.tcb_status = std::string(quote::TcbStatusName(*v->tcb_status));
@@ -118,6 +166,10 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, Facts* f) {
   }
   f->checks.push_back(bundle::CheckReportData(q.report_data, e.nonce, e.user_data, e.report_data,
                                               e.binding_from_verifier));
+  f->nonce_source = e.binding_from_verifier ? result::NonceSource::kVerifier
+                    : (e.nonce || e.user_data) ? result::NonceSource::kBundle
+                                               : result::NonceSource::kNone;
+  BaselineTdChecks(pol, f);
   return Status::Ok();
 }
 
@@ -125,10 +177,42 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, Facts* f) {
 
 struct TcgLogOutcome {
   replay::RegisterSet registers;
-  std::vector<std::string> mismatched;  // pointers of digest mismatches
-  uint64_t mismatched_count = 0;
-  uint64_t verified = 0;
 };
+
+DataStatus DataStatusOf(replay::DigestCheck c) {
+  switch (c) {
+    case replay::DigestCheck::kVerified: return DataStatus::kVerified;
+    case replay::DigestCheck::kMismatched: return DataStatus::kMismatched;
+    case replay::DigestCheck::kNotCheckable: return DataStatus::kUnverified;
+  }
+  return DataStatus::kUnverified;
+}
+
+// The <log>.event_digests check over the facts of `log`: events whose type
+// defines their digest as a hash of their data, but whose digest matches no
+// known convention, fail it (or warn, with logs.unexplained_digests: warn).
+void EventDigestsCheck(const std::string& log, const policy::Policy* pol, Facts* f) {
+  uint64_t verified = 0, mismatched = 0;
+  std::string list;
+  for (const EventFact& e : f->events) {
+    if (e.log != log) continue;
+    if (e.data == DataStatus::kVerified) ++verified;
+    if (e.data != DataStatus::kMismatched) continue;
+    if (++mismatched <= kMaxListedPointers) list += (list.empty() ? "" : ", ") + e.Pointer();
+  }
+  std::string detail = std::to_string(verified) + " event(s) with data verified by their digest";
+  if (mismatched == 0) {
+    f->checks.push_back(MakeCheck(log + ".event_digests", Verdict::kPass, detail));
+    return;
+  }
+  bool warn = pol != nullptr && pol->logs.unexplained_digests_warn;
+  f->checks.push_back(MakeCheck(
+      log + ".event_digests", warn ? Verdict::kWarn : Verdict::kFail,
+      std::to_string(mismatched) +
+          " event(s) whose digest matches no known convention for their data (their data is "
+          "unverified" + std::string(warn ? "; accepted by logs.unexplained_digests: warn" : "") +
+          "): " + list + "; " + detail));
+}
 
 Result<TcgLogOutcome> ReplayLog(const std::string& path, const std::string& log,
                                 replay::RegisterSpace space, Facts* f) {
@@ -144,7 +228,7 @@ Result<TcgLogOutcome> ReplayLog(const std::string& path, const std::string& log,
     if (ev == nullptr) break;
     auto check = rp.Feed(*ev);
     if (!check.ok()) return InFile(check.status().WithOffset(ev->offset), path);
-    result::EventFact fact;
+    EventFact fact;
     fact.log = log;
     fact.index = ev->record;
     fact.type = ev->untrusted_type;
@@ -164,31 +248,12 @@ Result<TcgLogOutcome> ReplayLog(const std::string& path, const std::string& log,
       fact.digests.push_back(d);
     }
     fact.text = parsers::EventText(ev->data);
-    if (*check == replay::DigestCheck::kMismatched) {
-      ++out.mismatched_count;
-      if (out.mismatched.size() < kMaxListedPointers) out.mismatched.push_back(fact.Pointer());
-      // The event data is not what was measured: do not offer its text.
-      fact.text.clear();
-    } else if (*check == replay::DigestCheck::kVerified) {
-      ++out.verified;
-    }
+    fact.data = DataStatusOf(*check);
+    if (fact.data == DataStatus::kVerified) fact.convention = "spec";
     f->events.push_back(std::move(fact));
   }
   out.registers = rp.Registers();
   f->event_log_present = true;
-  std::string detail = std::to_string(out.verified) + " event digest(s) verified against their data";
-  if (out.mismatched_count == 0) {
-    f->checks.push_back(MakeCheck(log + ".event_digests", Verdict::kPass, detail));
-  } else {
-    std::string list;
-    for (const auto& p : out.mismatched) list += (list.empty() ? "" : ", ") + p;
-    f->checks.push_back(MakeCheck(log + ".event_digests", Verdict::kFail,
-                                  std::to_string(out.mismatched_count) +
-                                      " event(s) whose digest is not the hash of their data: " + list));
-  }
-  for (const auto& [name, banks] : out.registers.registers()) {
-    for (const auto& [alg, d] : banks) f->replayed.Set(name, d);
-  }
   return out;
 }
 
@@ -215,12 +280,26 @@ Status CcelTableCheck(const bundle::Evidence& e, Facts* f) {
 
 // --- CEL ---------------------------------------------------------------------
 
+// A CEL record of PC Client content gets the event-data checks a TCG log's
+// event gets: a conversion never upgrades trust.
+DataStatus CelDataStatus(replay::BankHashers& hashers, const cel::Record& rec) {
+  parsers::TcgEvent ev;
+  ev.untrusted_type = rec.event_type;
+  ev.data = Bytes(rec.event_data);
+  for (const Digest& d : rec.digests) {
+    if (ev.num_digests == ev.digests.size()) break;
+    ev.digests[ev.num_digests++] = parsers::TcgDigestView{TpmAlgId(d.alg), d.span()};
+  }
+  return DataStatusOf(replay::CheckEventDigest(hashers, ev));
+}
+
 Result<replay::RegisterSet> CelFacts(const std::string& path, Facts* f) {
   CCV_ASSIGN_OR_RETURN(std::vector<cel::Record> records, replay::ReadCelFile(path));
   auto r = replay::ReplayCel(records);
   if (!r.ok()) return InFile(r.status(), path);
+  replay::BankHashers hashers;
   for (const cel::Record& rec : records) {
-    result::EventFact fact;
+    EventFact fact;
     fact.log = "cel";
     fact.index = rec.recnum;
     if (rec.index_type == cel::IndexType::kPcr && rec.index <= 23) {
@@ -230,11 +309,15 @@ Result<replay::RegisterSet> CelFacts(const std::string& path, Facts* f) {
     }
     fact.digests = rec.digests;
     if (!rec.template_name.empty()) {
+      // IMA_TEMPLATE content: cel.template_hashes verifies the digest.
       fact.type_name = rec.template_name;
     } else {
       fact.type = rec.event_type;
       fact.type_name = std::string(parsers::EventTypeName(rec.event_type));
       fact.text = parsers::EventText(rec.event_data);
+      if (rec.event_type == parsers::kEvNoAction) fact.reg.clear();
+      fact.data = CelDataStatus(hashers, rec);
+      if (fact.data == DataStatus::kVerified) fact.convention = "spec";
     }
     f->events.push_back(std::move(fact));
   }
@@ -252,25 +335,36 @@ Result<replay::RegisterSet> CelFacts(const std::string& path, Facts* f) {
                                   std::to_string(r->template_hashes_mismatched) +
                                       " IMA record(s) whose digest is not the hash of their template data: " + list));
   }
-  for (const auto& [name, banks] : r->registers.registers()) {
-    for (const auto& [alg, d] : banks) f->replayed.Set(name, d);
-  }
   return r->registers;
 }
 
 // --- IMA -----------------------------------------------------------------------
 
-Status ImaFacts(const bundle::Evidence& e, const replay::RegisterSet& ccel_regs, bool have_ccel,
-                Facts* f, std::optional<result::RegisterComparison>* out_rtmr2) {
+struct ImaOutcome {
+  std::optional<result::RegisterComparison> rtmr2;  // the prefix match
+  replay::RegisterSet registers;
+  LogFact log;
+};
+
+Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet& boot_regs, bool have_ccel,
+                            Facts* f) {
+  ImaOutcome out;
+  out.log.name = "ima";
+  out.log.path = *e.ima;
+  if (!e.ima_register.empty() && e.ima_register != "rtmr2" && e.ima_register != "pcr10") {
+    return Status(ErrorCode::kBadValue, "IMA register '" + e.ima_register +
+                                            "' is not implemented (expected rtmr2 or pcr10)")
+        .WithField("ima.register");
+  }
   CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> data, ReadFileBytes(*e.ima, kMaxLogLen));
   ima::ReadOptions read;
   read.format = ima::DetectLogFormat(Bytes(data).first(std::min<size_t>(data.size(), 64)));
-  bool rtmr = e.ima_register.rfind("rtmr", 0) == 0 ||
-              (e.ima_register.empty() && (f->quote.present || have_ccel));
+  bool rtmr = e.ima_register == "rtmr2" || (e.ima_register.empty() && (f->quote.present || have_ccel));
   replay::ImaReplayOptions ro;
   ro.register_kind = rtmr ? replay::ImaRegisterKind::kRtmr : replay::ImaRegisterKind::kPcr;
+  ro.register_index = rtmr ? 2 : 10;
   if (rtmr) {
-    auto init = ccel_regs.Get("rtmr2", HashAlg::kSha384);
+    auto init = boot_regs.Get("rtmr2", HashAlg::kSha384);
     ro.initial.Set("rtmr2", init ? *init : Digest::Zero(HashAlg::kSha384));
     if (f->quote.present) {
       ro.quoted.Set("rtmr2", Sha384Of(f->quote.rtmr[2]));
@@ -279,23 +373,21 @@ Status ImaFacts(const bundle::Evidence& e, const replay::RegisterSet& ccel_regs,
         boot.Set("mrtd", Sha384Of(f->quote.mr_td));
         for (int i = 0; i < 3; ++i) {
           std::string r = "rtmr" + std::to_string(i);
-          auto v = ccel_regs.Get(r, HashAlg::kSha384);
+          auto v = boot_regs.Get(r, HashAlg::kSha384);
           boot.Set(r, v ? *v : Digest::Zero(HashAlg::kSha384));
         }
         ro.boot_registers = boot;
       }
     }
-  } else if (have_ccel || !ccel_regs.empty()) {
-    ro.boot_registers = ccel_regs;  // TPM PCRs from the TPM log
+  } else if (!boot_regs.empty()) {
+    ro.boot_registers = boot_regs;  // TPM PCRs from the TPM log
   }
   auto r = replay::ReplayImaBytes(data, read, ro);
   if (!r.ok()) return InFile(r.status(), *e.ima);
   f->ima_present = true;
-  if (!rtmr || !f->quote.present) {
-    for (const auto& [name, banks] : r->registers.registers()) {
-      for (const auto& [alg, d] : banks) f->replayed.Set(name, d);
-    }
-  }
+  out.registers = r->registers;
+  out.log.registers.push_back(rtmr ? "rtmr2" : "pcr10");
+  out.log.events = r->entries;
   // Template hashes.
   if (r->hashes_mismatched == 0) {
     f->checks.push_back(MakeCheck("ima.template_hashes", Verdict::kPass,
@@ -323,8 +415,14 @@ Status ImaFacts(const bundle::Evidence& e, const replay::RegisterSet& ccel_regs,
     f->checks.push_back(MakeCheck("ima.boot_aggregate", Verdict::kSkipped,
                                   ba.why.empty() ? std::string("not checked") : ba.why));
   }
-  // Prefix match against the quoted RTMR2.
-  uint64_t covered = r->entries;
+  // Which entries the quote covers: with RTMR2, the first N entries whose
+  // replay from the boot-time value gives the quoted RTMR2.
+  uint64_t covered = 0;
+  if (!rtmr) {
+    out.log.why = "IMA extends pcr10, which only a TPM quote binds, and the evidence has none";
+  } else if (!f->quote.present) {
+    out.log.why = "no TD quote";
+  }
   for (const replay::PrefixMatch& p : r->prefix) {
     if (p.reg != "rtmr2") continue;
     result::RegisterComparison c;
@@ -339,17 +437,23 @@ Status ImaFacts(const bundle::Evidence& e, const replay::RegisterSet& ccel_regs,
     if (c.matches) {
       c.replayed = c.quoted;
       covered = p.matched_entries;
+      out.log.why = "the first " + std::to_string(covered) + " entries replay to the quoted RTMR2" +
+                    (covered < r->entries ? "; " + std::to_string(r->entries - covered) +
+                                                " entries were added after the quote and are not bound"
+                                          : "");
     } else {
       auto v = r->registers.Get("rtmr2", HashAlg::kSha384);
       c.replayed = v ? ToHex(v->span()) : "";
+      out.log.why = "the list does not replay to the quoted RTMR2: " + c.detail;
     }
     auto full = r->registers.Get("rtmr2", HashAlg::kSha384);
-    if (c.matches) f->replayed.Set("rtmr2", Sha384Of(f->quote.rtmr[2]));
-    else if (full) f->replayed.Set("rtmr2", *full);
-    *out_rtmr2 = c;
+    if (c.matches) out.registers.Set("rtmr2", Sha384Of(f->quote.rtmr[2]));
+    else if (full) out.registers.Set("rtmr2", *full);
+    out.rtmr2 = c;
   }
-  // The entries (path and file digest) the policy judges: only those the
-  // quote covers when the prefix matched.
+  out.log.bound = covered > 0 || (out.rtmr2 && out.rtmr2->matches);
+  out.log.bound_events = covered;
+  // The entries (path and file digest) the policy may judge: bound ones only.
   ima::LogReader reader(ima::SpanSource(data), read);
   std::vector<ima::Entry> batch;
   std::vector<ima::DecodedField> fields;
@@ -358,9 +462,9 @@ Status ImaFacts(const bundle::Evidence& e, const replay::RegisterSet& ccel_regs,
     if (!s.ok()) return InFile(s, *e.ima);
     if (batch.empty()) break;
     for (const ima::Entry& en : batch) {
-      if (en.index >= covered) break;
       result::ImaEntryFact fact;
       fact.index = en.index;
+      fact.bound = en.index < covered;
       fact.template_name = std::string(en.template_name);
       if (en.desc != nullptr &&
           ima::DecodeTemplateDataInto(en.template_name, en.template_data, en.template_data_offset,
@@ -376,60 +480,195 @@ Status ImaFacts(const bundle::Evidence& e, const replay::RegisterSet& ccel_regs,
       f->ima.push_back(std::move(fact));
     }
   }
-  return Status::Ok();
+  return out;
+}
+
+// --- binding -------------------------------------------------------------------
+
+// The registers a log's facts extend, in order of first use.
+std::vector<std::string> RegistersOf(const Facts& f, const std::string& log) {
+  std::vector<std::string> regs;
+  for (const EventFact& e : f.events) {
+    if (e.log == log && !e.reg.empty() && std::find(regs.begin(), regs.end(), e.reg) == regs.end()) {
+      regs.push_back(e.reg);
+    }
+  }
+  std::sort(regs.begin(), regs.end(), replay::RegisterNameLess());
+  return regs;
+}
+
+// Marks the events of `log` bound where `bound_reg(reg)` holds and returns
+// the log's binding.
+template <typename BoundReg>
+LogFact BindEvents(const std::string& log, const std::string& path, Facts* f, BoundReg bound_reg) {
+  LogFact l;
+  l.name = log;
+  l.path = path;
+  l.registers = RegistersOf(*f, log);
+  std::string unbound;
+  for (const std::string& reg : l.registers) {
+    std::string why;
+    if (!bound_reg(reg, &why)) unbound += (unbound.empty() ? "" : "; ") + reg + ": " + why;
+  }
+  for (EventFact& e : f->events) {
+    if (e.log != log) continue;
+    ++l.events;
+    std::string ignored;
+    e.bound = !e.reg.empty() && bound_reg(e.reg, &ignored);
+    l.bound_events += e.bound ? 1 : 0;
+  }
+  l.bound = unbound.empty() && !l.registers.empty();
+  l.why = l.bound ? "every register it extends (" + std::to_string(l.registers.size()) +
+                        ") replays to the value the TD quote carries"
+          : l.registers.empty() ? "it extends no register"
+                                : "not bound: " + unbound;
+  return l;
+}
+
+// The <log>.bound checks, and informational logs taken out of judgement.
+void BoundChecks(const policy::Policy* pol, Facts* f) {
+  for (LogFact& l : f->logs) {
+    bool informational = pol != nullptr && pol->logs.IsInformational(l.name);
+    if (informational) {
+      for (EventFact& e : f->events) {
+        if (e.log == l.name) e.bound = false;
+      }
+      if (l.name == "ima") {
+        for (result::ImaEntryFact& e : f->ima) e.bound = false;
+      }
+      f->checks.push_back(MakeCheck(l.name + ".bound", Verdict::kSkipped,
+                                    "informational (logs.informational): reported, never judged; " + l.why));
+      continue;
+    }
+    f->checks.push_back(MakeCheck(
+        l.name + ".bound", l.bound ? Verdict::kPass : Verdict::kFail,
+        l.bound ? l.why
+                : l.why + " (a log nothing binds cannot be trusted: remove it, or name it in "
+                          "logs.informational to have it reported only)"));
+  }
+}
+
+// --- containers ---------------------------------------------------------------
+
+// The per-container view of an ima-cgpath list and the container binding,
+// for a policy with `containers:` rules.
+Status ContainerFacts(const policy::Policy* pol, const bundle::Evidence& evidence, Facts* facts) {
+  if (pol == nullptr || !pol->containers) return Status();
+  const policy::ContainerPolicy& cp = *pol->containers;
+  if (evidence.ima) {
+    containers::ContainerViewOptions options;
+    options.system_events = cp.system_events;
+    CCV_ASSIGN_OR_RETURN(containers::ContainerView view, containers::BuildContainerViewFile(
+                                                             *evidence.ima, ima::ReadOptions{}, options));
+    if (view.unattributed_records != 0) {
+      facts->checks.push_back(MakeCheck("ima.container_attribution", Verdict::kFail,
+                                        std::to_string(view.unattributed_records) +
+                                            " container record(s) name no pod UID or container ID"));
+    }
+    facts->containers = std::make_shared<const containers::ContainerView>(std::move(view));
+  }
+  if (cp.binding.empty()) return Status();
+  Check check;
+  check.id = "containers.binding";
+  const containers::ContainerUnit* unit =
+      facts->containers ? facts->containers->Find(cp.binding) : nullptr;
+  if (!facts->quote.present) {
+    check.detail = "no quote: the container binding cannot be checked";
+  } else if (!facts->containers) {
+    check.detail = "no ima-cgpath list: the container register cannot be computed";
+  } else if (unit == nullptr) {
+    check.detail = "no pod or container '" + cp.binding + "' in the IMA list";
+  } else {
+    containers::ReportData rd = facts->quote.report_data;
+    containers::BindingCheck b = containers::CheckContainerBinding(
+        rd, unit->virtual_imr3, evidence.nonce,
+        evidence.user_data ? *evidence.user_data : std::vector<uint8_t>{});
+    check.status = b.ok() ? Verdict::kPass : Verdict::kFail;
+    check.detail = unit->id + ": " + b.detail;
+    if (!b.ok() && b.status == containers::BindingStatus::kNoNonce) check.missing = "nonce";
+    if (b.ok() && !evidence.report_data) {
+      // The generic check expects SHA-512(nonce || user_data); a container's
+      // quote carries the register in front.
+      for (Check& c : facts->checks) {
+        if (c.id == "report_data.binding" && c.status == Verdict::kFail) {
+          c.status = Verdict::kPass;
+          c.missing.clear();
+          c.detail = "bound through the virtual IMR3 of " + unit->id +
+                     " (REPORTDATA = SHA-512(IMR3 || nonce || user_data)); " +
+                     (evidence.binding_from_verifier
+                          ? "nonce given by the verifier"
+                          : "nonce taken from the bundle, not the verifier's");
+        }
+      }
+    }
+  }
+  facts->checks.push_back(std::move(check));
+  return Status();
+}
+
+void AddReplayed(const replay::RegisterSet& regs, Facts* f) {
+  for (const auto& [name, banks] : regs.registers()) {
+    for (const auto& [alg, d] : banks) f->replayed.Set(name, d);
+  }
 }
 
 }  // namespace
 
-Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o) {
+Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o, const policy::Policy* pol) {
   Facts f;
-  CCV_RETURN_IF_ERROR(QuoteFacts(e, o, &f));
-  replay::RegisterSet ccel_regs;
-  bool have_ccel = false;
+  CCV_RETURN_IF_ERROR(QuoteFacts(e, o, pol, &f));
+  // The boot-time RTMRs: the CCEL's replay, or that of a CEL standing in.
+  replay::RegisterSet boot_regs;
+  std::string boot_log;  // "ccel", "cel" or ""
   if (e.ccel_data) {
     CCV_RETURN_IF_ERROR(CcelTableCheck(e, &f));
     CCV_ASSIGN_OR_RETURN(TcgLogOutcome out, ReplayLog(*e.ccel_data, "ccel", replay::RegisterSpace::kCcMr, &f));
-    ccel_regs = out.registers;
-    have_ccel = true;
+    boot_regs = out.registers;
+    boot_log = "ccel";
+    EventDigestsCheck("ccel", pol, &f);
   }
   replay::RegisterSet tpm_regs;
   if (e.tpm_eventlog) {
     CCV_ASSIGN_OR_RETURN(TcgLogOutcome out, ReplayLog(*e.tpm_eventlog, "tpm", replay::RegisterSpace::kTpmPcr, &f));
     tpm_regs = out.registers;
+    EventDigestsCheck("tpm", pol, &f);
   }
+  replay::RegisterSet cel_regs;
   if (e.cel) {
-    CCV_ASSIGN_OR_RETURN(replay::RegisterSet cel_regs, CelFacts(*e.cel, &f));
+    CCV_ASSIGN_OR_RETURN(cel_regs, CelFacts(*e.cel, &f));
+    EventDigestsCheck("cel", pol, &f);
     bool has_rtmr = false;
     for (const auto& [name, banks] : cel_regs.registers()) has_rtmr |= name.rfind("rtmr", 0) == 0;
-    if (!have_ccel && has_rtmr) {
+    if (boot_log.empty() && has_rtmr) {
       // A CEL of the CC measurement registers stands in for the CCEL.
-      ccel_regs = cel_regs;
-      have_ccel = true;
+      boot_regs = cel_regs;
+      boot_log = "cel";
     }
   }
-  std::optional<result::RegisterComparison> rtmr2;
+  const bool have_boot = !boot_log.empty();
+  std::optional<ImaOutcome> ima;
   if (e.ima) {
-    CCV_RETURN_IF_ERROR(ImaFacts(e, have_ccel ? ccel_regs : tpm_regs, have_ccel, &f, &rtmr2));
+    CCV_ASSIGN_OR_RETURN(ImaOutcome out, ImaFacts(e, have_boot ? boot_regs : tpm_regs, have_boot, &f));
+    ima = std::move(out);
   }
-  // Replayed RTMRs against the quote.
-  if (f.quote.present && (have_ccel || e.ima)) {
+  // All four RTMRs against the quote: a register no log extends replays as
+  // zero, so a quote whose logs were removed does not pass.
+  if (f.quote.present) {
     for (int i = 0; i < 4; ++i) {
       std::string reg = "rtmr" + std::to_string(i);
       result::RegisterComparison c;
-      if (i == 2 && rtmr2) {
-        c = *rtmr2;
-      } else if (!have_ccel) {
-        continue;
+      if (i == 2 && ima && ima->rtmr2) {
+        c = *ima->rtmr2;
       } else {
-        auto v = ccel_regs.Get(reg, HashAlg::kSha384);
+        auto v = boot_regs.Get(reg, HashAlg::kSha384);
         Digest d = v ? *v : Digest::Zero(HashAlg::kSha384);
         c.reg = reg;
         c.replayed = ToHex(d.span());
         c.quoted = ToHex(f.quote.rtmr[i]);
         c.matches = c.replayed == c.quoted;
-        c.detail = c.matches ? (v ? "the event log replay reproduces the quoted value"
+        c.detail = c.matches ? (v ? "the " + boot_log + " replay reproduces the quoted value"
                                   : "no logged event extends it; the quote holds zero")
-                             : (v ? "the event log replay differs from the quoted value"
+                             : (v ? "the " + boot_log + " replay differs from the quoted value"
                                   : "no logged event extends it, but the quote holds a non-zero value");
         if (!v) f.replayed.Set(reg, d);
       }
@@ -438,7 +677,66 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o) {
                                    c.detail + (c.matches ? "" : " (replayed " + c.replayed + ", quoted " + c.quoted + ")")));
     }
   }
+  // Provenance: a fact is bound when its register replays to the quote.
+  auto quoted_match = [&](const std::string& reg, std::string* why) {
+    if (!f.quote.present) {
+      *why = "no TD quote";
+      return false;
+    }
+    if (reg.rfind("rtmr", 0) != 0) {
+      *why = "only a TPM quote binds PCRs, and the evidence has none";
+      return false;
+    }
+    for (const result::RegisterComparison& c : f.comparisons) {
+      if (c.reg == reg) {
+        if (!c.matches) *why = "its replay differs from the quoted value";
+        return c.matches;
+      }
+    }
+    *why = "not compared with the quote";
+    return false;
+  };
+  if (e.ccel_data) f.logs.push_back(BindEvents("ccel", *e.ccel_data, &f, quoted_match));
+  if (e.tpm_eventlog) f.logs.push_back(BindEvents("tpm", *e.tpm_eventlog, &f, quoted_match));
+  if (e.cel) {
+    if (boot_log == "cel") {
+      f.logs.push_back(BindEvents("cel", *e.cel, &f, quoted_match));
+    } else {
+      // Beside a CCEL: bound where its replay equals the quoted value, or
+      // the CCEL's replay of a register that is itself bound.
+      auto cel_bound = [&](const std::string& reg, std::string* why) {
+        auto mine = cel_regs.Get(reg, HashAlg::kSha384);
+        if (!mine || reg.rfind("rtmr", 0) != 0 || !f.quote.present) {
+          return quoted_match(reg, why);
+        }
+        size_t i = size_t(reg[4] - '0');
+        if (std::equal(f.quote.rtmr[i].begin(), f.quote.rtmr[i].end(), mine->bytes.begin())) return true;
+        auto boot = boot_regs.Get(reg, HashAlg::kSha384);
+        std::string ignored;
+        if (boot && *boot == *mine && quoted_match(reg, &ignored)) return true;
+        *why = "its replay is neither the quoted value nor the bound CCEL replay";
+        return false;
+      };
+      f.logs.push_back(BindEvents("cel", *e.cel, &f, cel_bound));
+    }
+  }
+  if (ima) f.logs.push_back(ima->log);
+  BoundChecks(pol, &f);
+  AddReplayed(boot_regs, &f);
+  AddReplayed(tpm_regs, &f);
+  AddReplayed(cel_regs, &f);
+  if (ima) AddReplayed(ima->registers, &f);
+  CCV_RETURN_IF_ERROR(ContainerFacts(pol, e, &f));
   return f;
+}
+
+Result<Verification> Verify(const bundle::Evidence& evidence, const VerifyOptions& options,
+                            const policy::Policy* policy) {
+  Verification v;
+  CCV_ASSIGN_OR_RETURN(v.facts, CollectFacts(evidence, options, policy));
+  v.evaluation = policy::Evaluate(policy, v.facts, {options.at});
+  v.outcome = v.evaluation.Outcome();
+  return v;
 }
 
 }  // namespace ccv::pipeline

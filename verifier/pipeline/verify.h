@@ -1,15 +1,19 @@
-// The verify pipeline: reads every file of an evidence bundle, parses and
-// replays each log, compares every replayed RTMR with the quote (RTMR2
-// through the IMA prefix match), verifies the quote against its collateral
-// and checks the REPORTDATA binding. The result is a result::Facts: the
-// verification findings as `checks` (authentic + consistent) and the facts a
-// policy evaluates. Policy evaluation and reporting are the caller's.
+// The verify pipeline: the one place a verdict is decided (DESIGN §8).
+//
+// It reads every file of an evidence bundle, parses and replays each log,
+// compares all four replayed RTMRs with the quote (RTMR2 through the IMA
+// prefix match; a register no log extends replays as zero), verifies the
+// quote against its collateral, checks the REPORTDATA binding, marks every
+// fact bound or unbound and its event data verified or not, applies the
+// baseline (debug TD, MRSERVICETD, TCB UpToDate, every log bound) and, with
+// a policy, evaluates it. The CLI parses flags and renders the result.
 //
 // Check ids: quote.present, quote.tee, quote.collateral, quote.<verifier
 // check> (quote_signature, pck_chain, tcb_status, ... see quote_verifier.h),
-// report_data.binding, ccel.table, ccel.event_digests, tpm.event_digests,
-// cel.template_hashes,
-// replay.rtmr0..3, ima.template_hashes, ima.boot_aggregate.
+// report_data.binding, td.debug, td.mr_servicetd, ccel.table,
+// ccel|tpm|cel.event_digests, cel.template_hashes, replay.rtmr0..3,
+// ima.template_hashes, ima.boot_aggregate, ccel|tpm|cel|ima.bound,
+// containers.binding, ima.container_attribution.
 //
 // Errors (non-OK Status) mean the evidence could not be read: a missing or
 // malformed file, named with its offset or line. Thread safety: pure
@@ -22,20 +26,38 @@
 #include <string>
 
 #include "parsers/core/result.h"
-#include "verifier/result/facts.h"
+#include "policies/evaluator.h"
+#include "policies/policy.h"
 #include "verifier/bundle/evidence.h"
+#include "verifier/result/facts.h"
 
 namespace ccv::pipeline {
 
 struct VerifyOptions {
   int64_t at = 0;                          // verification time (Unix seconds)
   std::optional<std::string> root_ca_pem;  // replaces the Intel SGX Root CA
-  // When a policy rule judges the TCB status (platform.tcb_status), the
-  // quote verifier's own tcb_status check (UpToDate only) is left out.
-  bool tcb_decided_by_policy = false;
 };
 
-Result<result::Facts> CollectFacts(const bundle::Evidence& evidence, const VerifyOptions& options);
+// The whole decision: the facts verification established, the policy's
+// rule verdicts (and the checks after policy options and waivers), and the
+// outcome.
+struct Verification {
+  result::Facts facts;
+  policy::Evaluation evaluation;
+  result::Outcome outcome = result::Outcome::kUntrusted;
+};
+
+// Verifies `evidence` and judges it by `policy` (null: the baseline only,
+// and the outcome is at best kVerified).
+Result<Verification> Verify(const bundle::Evidence& evidence, const VerifyOptions& options,
+                            const policy::Policy* policy);
+
+// The facts alone (Verify's first half). `policy` only selects what is
+// collected and how the baseline treats it: TCB status left to
+// platform.tcb_status, informational logs, a pinned MRSERVICETD, an allowed
+// debug TD, the container view of `containers:` rules.
+Result<result::Facts> CollectFacts(const bundle::Evidence& evidence, const VerifyOptions& options,
+                                   const policy::Policy* policy = nullptr);
 
 }  // namespace ccv::pipeline
 

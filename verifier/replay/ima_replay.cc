@@ -490,6 +490,11 @@ Status ImaReplayer::Impl::Prepare(std::span<const ima::Entry> entries, size_t* c
       return ParseError(ErrorCode::kBadValue, e.offset, "template_hash",
                         "listed template hash algorithm changes within the list");
     }
+    if (opt.register_index && e.pcr != *opt.register_index) {
+      return ParseError(ErrorCode::kBadValue, e.offset, "pcr",
+                        "entry extends register index " + std::to_string(e.pcr) + ", expected " +
+                            prefix + std::to_string(*opt.register_index) + " only");
+    }
     *copy_len += e.template_name.size() + e.template_data.size();
   }
   // The extend thread is behind if earlier jobs still have chunks nobody has

@@ -60,6 +60,10 @@ enum class ImaRegisterKind : uint8_t {
 
 struct ImaReplayOptions {
   ImaRegisterKind register_kind = ImaRegisterKind::kPcr;
+  // The register index every entry must name in its PCR field (2 for the
+  // RTMR2 of a cc-api TDX kernel, 10 for a TPM host's PCR10); an entry that
+  // names another is an input error. Unset: any index, replayed as written.
+  std::optional<uint32_t> register_index;
   // Banks to replay; empty: {sha1, sha256} for kPcr, {sha384} for kRtmr.
   std::vector<HashAlg> banks;
   // Register values before the first entry (absent: zero), e.g. RTMR2 at the

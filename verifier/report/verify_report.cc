@@ -72,6 +72,9 @@ void WriteQuote(Writer& w, const Facts& f) {
   KHex(w, "mr_config_id", q.mr_config_id);
   KHex(w, "mr_owner", q.mr_owner);
   KHex(w, "mr_owner_config", q.mr_owner_config);
+  KHex(w, "mr_servicetd", q.mr_servicetd);
+  Key(w, "td_report_v15");
+  w.Bool(q.td_report_v15);
   for (int i = 0; i < 4; ++i) KHex(w, ("rtmr" + std::to_string(i)).c_str(), q.rtmr[i]);
   KHex(w, "report_data", q.report_data);
   w.EndObject();
@@ -124,8 +127,35 @@ std::string VerifyReportJson(const Facts& f, const Evaluation& ev, const VerifyR
   w.SetIndent(' ', 2);
   w.StartObject();
   KV(w, "verdict", VerdictWord(ev));
+  KV(w, "outcome", result::OutcomeName(ev.Outcome()));
   if (!ctx.bundle.empty()) KV(w, "bundle", Utf8(ctx.bundle));
   if (!ctx.at.empty()) KV(w, "at", ctx.at);
+  Key(w, "freshness");
+  w.StartObject();
+  KV(w, "nonce_source", result::NonceSourceName(f.nonce_source));
+  Key(w, "fresh");
+  w.Bool(f.nonce_source == result::NonceSource::kVerifier);
+  w.EndObject();
+  Key(w, "logs");
+  w.StartArray();
+  for (const result::LogFact& l : f.logs) {
+    w.StartObject();
+    KV(w, "name", l.name);
+    KV(w, "path", Utf8(l.path));
+    Key(w, "bound");
+    w.Bool(l.bound);
+    KV(w, "why", Utf8(l.why));
+    Key(w, "registers");
+    w.StartArray();
+    for (const std::string& r : l.registers) Str(w, r);
+    w.EndArray();
+    Key(w, "events");
+    w.Uint64(l.events);
+    Key(w, "bound_events");
+    w.Uint64(l.bound_events);
+    w.EndObject();
+  }
+  w.EndArray();
   Key(w, "quote");
   WriteQuote(w, f);
   Key(w, "collateral");
@@ -336,12 +366,27 @@ std::string VerifyReportText(const Facts& f, const Evaluation& ev, const VerifyR
   });
 
   std::string out;
-  bool passed = ev.Passed();
-  std::string head = passed ? "TRUSTED" : "UNTRUSTED";
+  result::Outcome outcome = ev.Outcome();
+  bool passed = outcome != result::Outcome::kUntrusted;
+  std::string head = outcome == result::Outcome::kTrusted    ? "TRUSTED"
+                     : outcome == result::Outcome::kVerified ? "VERIFIED (no policy: no reference values compared)"
+                                                             : "UNTRUSTED";
   if (color) head = std::string(passed ? "\x1b[1;32m" : "\x1b[1;31m") + head + "\x1b[0m";
   out += "ccverify verify: " + head + "\n";
   if (!ctx.bundle.empty()) out += "  evidence: " + Printable(ctx.bundle) + "\n";
   if (!ctx.at.empty()) out += "  time:     " + ctx.at + "\n";
+  if (f.quote.present) {
+    out += std::string("  nonce:    ") +
+           (f.nonce_source == result::NonceSource::kVerifier
+                ? "given by the verifier: the quote is fresh"
+            : f.nonce_source == result::NonceSource::kBundle
+                ? "taken from the bundle: proves consistency, not freshness (pass --nonce)"
+                : "none: freshness unknown") +
+           "\n";
+  }
+  for (const result::LogFact& l : f.logs) {
+    out += "  log " + l.name + ": " + (l.bound ? "bound" : "NOT BOUND") + " (" + Printable(l.why) + ")\n";
+  }
   if (ev.has_policy) {
     out += "  policy:   " + Printable(ev.name.empty() ? "(unnamed)" : ev.name);
     if (!ev.version.empty()) out += " " + Printable(ev.version);
@@ -351,8 +396,10 @@ std::string VerifyReportText(const Facts& f, const Evaluation& ev, const VerifyR
     out += "  policy:   none (verification only: measurements are not compared with reference values)\n";
   }
   if (f.collateral.tcb_status) out += "  tcb:      " + Printable(*f.collateral.tcb_status) + "\n";
-  out += "  checks:   " + std::to_string(ev.CountChecks(Verdict::kFail)) + " failed of " +
-         std::to_string(ev.checks.size());
+  out += "  checks:   " + std::to_string(ev.CountChecks(Verdict::kFail)) + " failed";
+  if (size_t n = ev.CountChecks(Verdict::kWarn)) out += ", " + std::to_string(n) + " warned";
+  if (size_t n = ev.CountChecks(Verdict::kWaived)) out += ", " + std::to_string(n) + " waived";
+  out += " of " + std::to_string(ev.checks.size());
   if (ev.has_policy) {
     out += "; rules: " + std::to_string(ev.CountRules(Verdict::kFail)) + " failed, " +
            std::to_string(ev.CountRules(Verdict::kWarn)) + " warned, " +

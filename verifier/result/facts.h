@@ -8,6 +8,14 @@
 // closed). Everything else is a fact that policy rules compare with
 // reference values.
 //
+// Provenance (DESIGN §8): every event, IMA entry and log carries how it is
+// bound. A fact is *bound* when the chain that holds it replays to a
+// register value the TD quote carries; *unbound* otherwise (a log no quote
+// covers, IMA entries after the quoted value, a CEL or TPM log nothing
+// quotes). Event data is *verified* when the event's digest is the hash of
+// that data by a known convention. Policy rules judge bound facts only, and
+// text only where the data is verified.
+//
 // Thread safety: a value type.
 #ifndef CCV_VERIFIER_RESULT_FACTS_H_
 #define CCV_VERIFIER_RESULT_FACTS_H_
@@ -18,6 +26,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "parsers/core/hash_alg.h"
@@ -33,6 +42,22 @@ namespace ccv::result {
 enum class Verdict { kPass, kFail, kWarn, kWaived, kSkipped };
 // "pass", "fail", "warn", "waived", "skipped".
 const char* VerdictName(Verdict v);
+
+// The outcome of a whole verification: TRUSTED (every check and every rule
+// of a policy passed), VERIFIED (every check passed but no policy was given,
+// so no reference value was compared) or UNTRUSTED.
+enum class Outcome { kTrusted, kVerified, kUntrusted };
+// "trusted", "verified", "untrusted".
+const char* OutcomeName(Outcome o);
+
+// True for the ids of checks that establish authenticity or consistency
+// (quote signature and chain, CRLs, collateral signatures and validity,
+// REPORTDATA binding, replay, template hashes, log binding): no waiver may
+// cover them. quote.tcb_status is a platform fact, not authenticity.
+bool IsAuthenticityCheck(std::string_view id);
+// True if some authenticity check id starts with `prefix` (a waiver
+// "quote.*" has the prefix "quote.").
+bool PrefixCoversAuthenticity(std::string_view prefix);
 
 // One verification finding, e.g. {"quote.signature", kPass, "..."}.
 struct Check {
@@ -62,6 +87,8 @@ struct QuoteFacts {
   std::array<uint8_t, 48> mr_owner_config{};
   std::array<std::array<uint8_t, 48>, 4> rtmr{};
   std::array<uint8_t, 64> report_data{};
+  bool td_report_v15 = false;            // TD report 1.5 (quote v5 body 3)
+  std::array<uint8_t, 48> mr_servicetd{};  // zero unless td_report_v15
   std::string fmspc;  // hex, from the PCK certificate ("" if unknown)
 };
 
@@ -83,33 +110,70 @@ struct RegisterComparison {
   std::string detail;       // e.g. "matched after ima#1233 (prefix of 2000)"
 };
 
+// Whether an event's data is what its digest covers.
+enum class DataStatus {
+  kVerified,    // the digest is the hash of the data by `convention`
+  kUnverified,  // the digest is not a hash of the data (an image, a file)
+  kMismatched,  // the type's digest should hash its data, but no known
+                // convention reproduces it
+};
+// "verified", "unverified", "mismatched".
+const char* DataStatusName(DataStatus s);
+
 // One event of a firmware/boot log (CCEL, TPM log or CEL), after replay.
 struct EventFact {
   std::string log;          // "ccel", "tpm", "cel": evidence pointer prefix
   uint64_t index = 0;       // record number in that log (0 = first record)
   std::string reg;          // "rtmr1", "pcr4"; "" if never extended
-  uint32_t type = 0;
+  uint32_t type = 0;        // as logged: no digest covers the type
   std::string type_name;    // "EV_IPL"; "" if unknown
   std::vector<Digest> digests;
-  std::string text;         // printable rendering of the event data, or ""
+  // Printable rendering of the event data ("" if none). It is evidence only
+  // when data == kVerified (then it is the text the digest authenticates).
+  std::string text;
+  DataStatus data = DataStatus::kUnverified;
+  std::string convention;   // how the data was verified ("" otherwise)
+  bool bound = false;       // its register's replay equals the quoted value
   std::string Pointer() const { return log + "#" + std::to_string(index); }
 };
 
-// One IMA measurement-list entry.
+// One IMA measurement-list entry. Its template hash is verified (a
+// mismatch fails ima.template_hashes), so path and digest are what the
+// register holds; `bound` says whether the quoted value covers the entry.
 struct ImaEntryFact {
   uint64_t index = 0;       // entry number (0 = first line)
   std::string template_name;
   std::string path;
   std::string file_alg;     // "sha256" as printed in d-ng ("" for template ima)
   std::vector<uint8_t> file_digest;
+  bool bound = false;
   std::string Pointer() const { return "ima#" + std::to_string(index); }
 };
+
+// One log of the evidence and how it is bound.
+struct LogFact {
+  std::string name;         // "ccel", "tpm", "cel", "ima"
+  std::string path;         // the file read
+  bool bound = false;       // every register it extends replays to the quote
+  std::string why;          // how it is bound, or why not
+  std::vector<std::string> registers;  // registers it extends
+  uint64_t events = 0;        // records (IMA: entries)
+  uint64_t bound_events = 0;  // of which bound (IMA: before the quoted value)
+};
+
+// Where the REPORTDATA nonce came from: the verifier (fresh), only the
+// bundle (consistency, not freshness) or nowhere.
+enum class NonceSource { kNone, kBundle, kVerifier };
+// "none", "bundle", "verifier".
+const char* NonceSourceName(NonceSource s);
 
 struct Facts {
   QuoteFacts quote;
   CollateralFacts collateral;
+  NonceSource nonce_source = NonceSource::kNone;
   replay::RegisterSet replayed;               // every replayed register
   std::vector<RegisterComparison> comparisons;  // replayed vs quote
+  std::vector<LogFact> logs;                  // every log read, in order
   bool event_log_present = false;
   std::vector<EventFact> events;
   bool ima_present = false;

@@ -73,7 +73,9 @@ struct GcpBundle {
     CCV_ASSIGN_OR_RETURN(bundle::Evidence e, bundle::LoadEvidenceDir(dir.path().string()));
     e.report_data = report_data;
     e.binding_from_verifier = true;
-    return CollectFacts(e, {at, std::nullopt, tcb_by_policy});
+    policy::Policy tcb_policy;
+    tcb_policy.platform.tcb_status_set = true;
+    return CollectFacts(e, {at, std::nullopt}, tcb_by_policy ? &tcb_policy : nullptr);
   }
 };
 
@@ -92,7 +94,9 @@ struct CcapiBundle {
   }
   Result<Facts> Collect() const {
     CCV_ASSIGN_OR_RETURN(bundle::Evidence e, bundle::LoadEvidenceDir(dir.path().string()));
-    return CollectFacts(e, {at, std::nullopt, true});
+    policy::Policy tcb_policy;
+    tcb_policy.platform.tcb_status_set = true;
+    return CollectFacts(e, {at, std::nullopt}, &tcb_policy);
   }
 };
 
@@ -162,18 +166,18 @@ TEST(VerifyCorpusTest, GcpCos113FailsWithoutCollateralOrWithWrongNonce) {
   e->report_data = b.report_data;
   bundle::Evidence no_coll = *e;
   no_coll.collateral.reset();
-  auto f = CollectFacts(no_coll, {b.at, std::nullopt, false});
+  auto f = CollectFacts(no_coll, {b.at, std::nullopt});
   ASSERT_TRUE(f.ok()) << f.status().ToString();
   EXPECT_EQ(FailingChecks(f->checks), (std::set<std::string>{"quote.collateral"}));
   EXPECT_FALSE(f->collateral.tcb_status);
   bundle::Evidence wrong_nonce = *e;
   wrong_nonce.report_data.reset();
   wrong_nonce.nonce = std::vector<uint8_t>(64, 0);  // SHA-512 of it is not REPORTDATA
-  f = CollectFacts(wrong_nonce, {b.at, std::nullopt, false});
+  f = CollectFacts(wrong_nonce, {b.at, std::nullopt});
   ASSERT_TRUE(f.ok());
   EXPECT_EQ(FailingChecks(f->checks), (std::set<std::string>{"report_data.binding"}));
   // Collateral outside its validity window.
-  f = CollectFacts(*e, {*policy::ParseRfc3339("2026-06-01T00:00:00Z"), std::nullopt, false});
+  f = CollectFacts(*e, {*policy::ParseRfc3339("2026-06-01T00:00:00Z"), std::nullopt});
   ASSERT_TRUE(f.ok());
   EXPECT_TRUE(FailingChecks(f->checks).count("quote.tcb_info_validity"));
 }
@@ -188,7 +192,7 @@ TEST(VerifyCorpusTest, BundleClaimedReportDataIsNotTrusted) {
             "collateral": "collateral.json", "report_data": ")" + ToHex(b.report_data) + "\"}";
   auto e = bundle::LoadEvidenceDir(b.dir.path().string());
   ASSERT_TRUE(e.ok()) << e.status().ToString();
-  auto f = CollectFacts(*e, {b.at, std::nullopt, false});
+  auto f = CollectFacts(*e, {b.at, std::nullopt});
   ASSERT_TRUE(f.ok());
   const result::Check* c = FindCheck(f->checks, "report_data.binding");
   ASSERT_NE(c, nullptr);
@@ -366,19 +370,19 @@ TEST(VerifyPipelineTest, MissingAndMalformedFilesAreInputErrors) {
   CCV_REQUIRE_CORPUS(corpus);
   bundle::Evidence e;
   e.quote = "/nonexistent/quote.bin";
-  auto f = CollectFacts(e, {0, std::nullopt, false});
+  auto f = CollectFacts(e, {0, std::nullopt});
   ASSERT_FALSE(f.ok());
   EXPECT_EQ(f.status().code(), ErrorCode::kIo);
   // A TPM log given as the CCEL: a parse error naming the file.
   e = {};
   e.ccel_data = (corpus / "tcg/invalid/keylime-bogus.bin").string();
-  f = CollectFacts(e, {0, std::nullopt, false});
+  f = CollectFacts(e, {0, std::nullopt});
   ASSERT_FALSE(f.ok());
   EXPECT_EQ(f.status().file(), *e.ccel_data);
   // No quote at all: fail closed.
   e = {};
   e.ccel_data = (corpus / "evidence/gcp-cos113/ccel.bin").string();
-  f = CollectFacts(e, {0, std::nullopt, false});
+  f = CollectFacts(e, {0, std::nullopt});
   ASSERT_TRUE(f.ok());
   EXPECT_EQ(FailingChecks(f->checks), (std::set<std::string>{"quote.present"}));
   EXPECT_TRUE(f->comparisons.empty());
@@ -391,7 +395,7 @@ TEST(VerifyPipelineTest, CelEventsAndRegistersAreFacts) {
   ASSERT_TRUE(expected.IsObject());
   bundle::Evidence e;
   e.cel = (corpus / "cel/confidential-space-tdx.cel").string();
-  auto f = CollectFacts(e, {0, std::nullopt, false});
+  auto f = CollectFacts(e, {0, std::nullopt});
   ASSERT_TRUE(f.ok()) << f.status().ToString();
   EXPECT_TRUE(f->event_log_present);
   EXPECT_EQ(f->events.size(), expected["records"].GetUint64());
