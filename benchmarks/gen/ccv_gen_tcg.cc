@@ -284,7 +284,7 @@ int main(int argc, char** argv) {
 
   uint64_t remaining = o.events;
   if (sha1_log && remaining > 0) {  // record 0 of a SHA1 log: S-CRTM version
-    write_record({0, 8, Utf16("1.0", true), true, false, {}}, false);
+    write_record({0, 8, Utf16("1.0", true), true, true, {}}, false);  // PFP: H(data)
     --remaining;
   }
   if (o.startup_locality >= 0 && !ccel && remaining > 0) {
@@ -312,8 +312,11 @@ int main(int argc, char** argv) {
                                 : "kernel_cmdline: /boot/vmlinuz " + std::string(kernel_args[rng() % 4]);
       PutStr(&d, s);
       d.push_back(0);
-      Bytes hashed(d.begin(), d.end() - 1);  // grub hashes the string without its NUL
-      r = {reg(8, 3), 0x0D, d, false, false, hashed};
+      // GRUB hashes the text after the "grub_cmd: " / "kernel_cmdline: " prefix,
+      // without its NUL (grub-core/commands/tpm.c).
+      size_t prefix = s.find(": ") + 2;
+      Bytes hashed(d.begin() + long(prefix), d.end() - 1);
+      r = {reg(8, 3), 0x0D, d, false, true, hashed};
     } else if (kind < 60) {
       static const char* names[] = {"SecureBoot", "PK", "KEK", "db", "dbx"};
       Bytes value(rng() % 3 == 0 ? 0 : 1 + rng() % 40);

@@ -130,10 +130,10 @@ int DumpTcg(const DumpInput& in) {
     if (e == nullptr) break;
     ++records;
     parsers::EventDetail detail = parsers::DecodeEventData(e->untrusted_type, e->data, e->data_offset);
-    std::optional<replay::DigestCheck> check;
-    if (e->untrusted_type != parsers::kEvNoAction) check = replay::CheckEventDigest(hasher, *e);
+    std::optional<replay::EventDataCheck> check;
+    if (e->untrusted_type != parsers::kEvNoAction) check = replay::CheckEventData(hasher, *e);
     if (in.json) {
-      report::WriteTcgEventJson(*e, space, check, detail, w);
+      report::WriteTcgEventJson(*e, space, check ? &*check : nullptr, detail, w);
       continue;
     }
     char label[32];
@@ -156,8 +156,13 @@ int DumpTcg(const DumpInput& in) {
       AppendHex(e->digests[i].digest, &text);
       text += "\n";
     }
-    if (check && *check != replay::DigestCheck::kNotCheckable) {
-      text += "  digest check: " + std::string(replay::DigestCheckName(*check)) + "\n";
+    if (check && check->status != replay::DigestCheck::kNotCheckable) {
+      text += "  digest check: " + std::string(replay::DigestCheckName(check->status));
+      if (check->status == replay::DigestCheck::kVerified) {
+        text += " (" + std::string(replay::DigestConventionName(check->convention)) + ")";
+      }
+      text += "\n";
+      if (!check->verified_text.empty()) text += "  verified text: " + check->verified_text + "\n";
     }
     DetailText(detail, &text);
     if (!e->data.empty()) {

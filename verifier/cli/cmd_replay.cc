@@ -287,6 +287,9 @@ int RunReplay(const Args& args) {
     checks.verified += l.result.digest_checks.verified;
     checks.mismatched += l.result.digest_checks.mismatched;
     checks.not_checkable += l.result.digest_checks.not_checkable;
+    for (size_t i = 0; i < checks.by_convention.size(); ++i) {
+      checks.by_convention[i] += l.result.digest_checks.by_convention[i];
+    }
   }
   LaterSteps later;
   ImaStepOptions ima_opt;

@@ -97,10 +97,19 @@ Result<int> TcgReplay::Classify(const parsers::TcgEvent& e) {
 }
 
 Result<DigestCheck> TcgReplay::Feed(const parsers::TcgEvent& e) {
+  CCV_ASSIGN_OR_RETURN(EventDataCheck c, FeedImpl(e, /*want_text=*/false));
+  return c.status;
+}
+
+Result<EventDataCheck> TcgReplay::FeedAndCheck(const parsers::TcgEvent& e) {
+  return FeedImpl(e, /*want_text=*/true);
+}
+
+Result<EventDataCheck> TcgReplay::FeedImpl(const parsers::TcgEvent& e, bool want_text) {
   CCV_ASSIGN_OR_RETURN(int slot, Classify(e));
   if (slot < 0) {
     checks_.Add(DigestCheck::kNotCheckable);
-    return DigestCheck::kNotCheckable;
+    return EventDataCheck{};
   }
   for (uint32_t i = 0; i < e.num_digests; ++i) {
     std::optional<HashAlg> alg = HashAlgFromTpmAlgId(e.digests[i].algorithm_id);
@@ -111,9 +120,9 @@ Result<DigestCheck> TcgReplay::Feed(const parsers::TcgEvent& e) {
     crypto::ByteSpan d = e.digests[i].digest;
     crypto::ExtendChain(&Reg(size_t(slot), *alg), std::span<const crypto::ByteSpan>(&d, 1));
   }
-  DigestCheck c = options_.check_digests ? CheckEventDigest(hashers_, e)
-                                         : DigestCheck::kNotCheckable;
-  checks_.Add(c);
+  EventDataCheck c;
+  if (options_.check_digests) c = CheckEventData(hashers_, e, want_text);
+  checks_.Add(c.status, c.convention);
   return c;
 }
 
@@ -178,18 +187,29 @@ class TcgBatchReplay {
       return Status::Ok();
     }
     Batch& b = *batch_;
-    // Digest-check message, if this type has one.
-    bool malformed = false;
-    std::optional<Bytes> msg;
-    if (replay_->options_.check_digests) msg = DigestedBytes(e.untrusted_type, e.data, &malformed);
+    // The first digest convention's message, if this type has one.
+    std::optional<PrimaryDigestMessage> msg;
+    if (replay_->options_.check_digests) msg = PrimaryMessage(e.untrusted_type, e.data);
     uint32_t check_index = kNoCheck;
-    if (malformed) {
-      replay_->checks_.Add(DigestCheck::kMismatched);
-    } else if (msg) {
+    if (msg) {
       check_index = uint32_t(b.outcomes.size());
       b.outcomes.push_back(0);
-      b.msg_offsets.push_back({b.arena.size(), msg->size()});
-      b.arena.insert(b.arena.end(), msg->begin(), msg->end());
+      Checked c;
+      c.type = e.untrusted_type;
+      c.convention = msg->convention;
+      c.required = msg->required;
+      c.alternatives = msg->alternatives;
+      size_t msg_in_data = size_t(msg->message.data() - e.data.data());
+      if (msg->alternatives) {
+        // The whole event data, so that Flush() can try the other conventions.
+        c.data = {b.arena.size(), e.data.size()};
+        b.msg_offsets.push_back({b.arena.size() + msg_in_data, msg->message.size()});
+        b.arena.insert(b.arena.end(), e.data.begin(), e.data.end());
+      } else {
+        b.msg_offsets.push_back({b.arena.size(), msg->message.size()});
+        b.arena.insert(b.arena.end(), msg->message.begin(), msg->message.end());
+      }
+      b.checked.push_back(c);
     } else {
       replay_->checks_.Add(DigestCheck::kNotCheckable);
     }
@@ -206,6 +226,10 @@ class TcgBatchReplay {
       b.arena.insert(b.arena.end(), d.begin(), d.end());
       if (check_index != kNoCheck) {
         b.checks[size_t(*alg)].push_back({check_index, b.extends.back().offset});
+        Checked& c = b.checked.back();
+        if (d.size() == DigestLen(*alg) && c.num_banks < c.banks.size()) {
+          c.banks[c.num_banks++] = {*alg, b.extends.back().offset};
+        }
       }
     }
     if (++b.records >= kMaxBatchRecords || b.arena.size() >= kMaxBatchBytes) Flush();
@@ -228,8 +252,19 @@ class TcgBatchReplay {
     uint32_t outcome;  // index into outcomes
     size_t digest;     // logged digest offset in the arena
   };
+  // A record with a digest check: what a re-check with every convention needs.
+  struct Checked {
+    uint32_t type = 0;
+    DigestConvention convention = DigestConvention::kNone;  // of the batched message
+    bool required = false;
+    bool alternatives = false;
+    std::pair<size_t, size_t> data{0, 0};  // whole event data in the arena (alternatives)
+    std::array<std::pair<HashAlg, size_t>, TcgReplay::kNumBanks> banks{};  // logged digests
+    uint8_t num_banks = 0;
+  };
   struct Batch {
     std::vector<uint8_t> arena;
+    std::vector<Checked> checked;  // per checked record
     std::vector<Extend> extends;
     std::vector<std::pair<size_t, size_t>> msg_offsets;  // per checked record
     std::vector<uint8_t> outcomes;  // per checked record: bit 0 checked, bit 1 mismatch
@@ -247,6 +282,7 @@ class TcgBatchReplay {
         b->extends.clear();
         b->msg_offsets.clear();
         b->outcomes.clear();
+        b->checked.clear();
         for (auto& c : b->checks) c.clear();
         b->records = 0;
         batch_ = b;
@@ -280,10 +316,30 @@ class TcgBatchReplay {
         b.outcomes[cs[i].outcome] |= uint8_t(same ? 1 : 3);
       }
     }
-    for (uint8_t o : b.outcomes) {
-      replay_->checks_.Add(o & 2 ? DigestCheck::kMismatched
-                         : o & 1 ? DigestCheck::kVerified
-                                 : DigestCheck::kNotCheckable);
+    for (size_t i = 0; i < b.outcomes.size(); ++i) {
+      uint8_t o = b.outcomes[i];
+      const Checked& c = b.checked[i];
+      if (o & 2) {
+        if (c.alternatives) {
+          // The first convention failed: try them all on this record.
+          std::array<Digest, TcgReplay::kNumBanks> ds;
+          for (size_t k = 0; k < c.num_banks; ++k) {
+            auto [alg, off] = c.banks[k];
+            ds[k] = Digest::Zero(alg);
+            std::memcpy(ds[k].bytes.data(), b.arena.data() + off, ds[k].len);
+          }
+          EventDataCheck r = CheckEventData(
+              replay_->hashers_, c.type, Bytes(b.arena.data() + c.data.first, c.data.second),
+              std::span<const Digest>(ds.data(), c.num_banks), /*want_text=*/false);
+          replay_->checks_.Add(r.status, r.convention);
+        } else {
+          replay_->checks_.Add(c.required ? DigestCheck::kMismatched : DigestCheck::kNotCheckable);
+        }
+      } else if (o & 1) {
+        replay_->checks_.Add(DigestCheck::kVerified, c.convention);
+      } else {
+        replay_->checks_.Add(DigestCheck::kNotCheckable);
+      }
     }
     // Extends, in record order, on the worker.
     std::shared_ptr<Batch> batch = std::move(batch_);

@@ -58,6 +58,9 @@ class TcgReplay {
   // for a StartupLocality record after PCR0 was extended or one with a
   // locality above 4.
   Result<DigestCheck> Feed(const parsers::TcgEvent& event);
+  // Feed() that also returns the convention that verified the digest and the
+  // text it authenticates (CheckEventData()).
+  Result<EventDataCheck> FeedAndCheck(const parsers::TcgEvent& event);
 
   // Extends register `index` (in this replay's space: PCR number or CC MR
   // index) in bank `alg` with `digest`. Errors: kInvalidArgument for an index
@@ -84,6 +87,7 @@ class TcgReplay {
   // The non-extending part of Feed(): counts, StartupLocality. Returns the
   // slot to extend, -1 if none. Errors as Feed().
   Result<int> Classify(const parsers::TcgEvent& event);
+  Result<EventDataCheck> FeedImpl(const parsers::TcgEvent& event, bool want_text);
 
   RegisterSpace space_;
   ReplayOptions options_;

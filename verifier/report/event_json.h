@@ -32,7 +32,9 @@ namespace ccv::report {
 template <typename W>
 void WriteRegistersJson(const replay::RegisterSet& registers, W& w);
 
-// {"verified": n, "mismatched": n, "not_checkable": n}
+// {"verified": n, "mismatched": n, "not_checkable": n,
+//  "conventions": {"<convention>": n, ...}}  (verified events per convention,
+//  non-zero counts only; the member is omitted when there are none)
 template <typename W>
 void WriteDigestCheckCountsJson(const replay::DigestCheckCounts& c, W& w);
 
@@ -50,10 +52,13 @@ std::string EventRegisterName(replay::RegisterSpace space, uint32_t index);
 
 // One record: {"record", "offset", "register", "pcr_index", "event_type",
 // "event_type_name", "digests": [{"alg", "alg_id", "digest"}], "event_size",
-// "digest_check", "detail": {...}, "data_hex"}.
+// "digest_check", "digest_convention", "verified_text", "detail": {...},
+// "data_hex"}. "digest_check" and "digest_convention" (the convention that
+// verified the digest, else null) are written when `check` is not null;
+// "verified_text" only when the check authenticated printable text.
 template <typename W>
 void WriteTcgEventJson(const parsers::TcgEvent& e, replay::RegisterSpace space,
-                       std::optional<replay::DigestCheck> check,
+                       const replay::EventDataCheck* check,
                        const parsers::EventDetail& detail, W& w);
 
 // A buffered FILE* output stream for RapidJSON writers that can also append
@@ -166,6 +171,18 @@ void WriteDigestCheckCountsJson(const replay::DigestCheckCounts& c, W& w) {
   w.Uint64(c.mismatched);
   w.Key("not_checkable");
   w.Uint64(c.not_checkable);
+  bool any = false;
+  for (size_t i = 0; i < c.by_convention.size(); ++i) {
+    if (c.by_convention[i] == 0) continue;
+    if (!any) {
+      w.Key("conventions");
+      w.StartObject();
+      any = true;
+    }
+    WriteKey(replay::DigestConventionName(replay::DigestConvention(i)), w);
+    w.Uint64(c.by_convention[i]);
+  }
+  if (any) w.EndObject();
   w.EndObject();
 }
 
@@ -215,7 +232,7 @@ void WriteEventDetailJson(const parsers::EventDetail& d, W& w) {
 
 template <typename W>
 void WriteTcgEventJson(const parsers::TcgEvent& e, replay::RegisterSpace space,
-                       std::optional<replay::DigestCheck> check,
+                       const replay::EventDataCheck* check,
                        const parsers::EventDetail& detail, W& w) {
   w.StartObject();
   w.Key("record");
@@ -249,9 +266,19 @@ void WriteTcgEventJson(const parsers::TcgEvent& e, replay::RegisterSpace space,
   w.EndArray();
   w.Key("event_size");
   w.Uint64(e.data.size());
-  if (check) {
+  if (check != nullptr) {
     w.Key("digest_check");
-    WriteStr(replay::DigestCheckName(*check), w);
+    WriteStr(replay::DigestCheckName(check->status), w);
+    w.Key("digest_convention");
+    if (check->status == replay::DigestCheck::kVerified) {
+      WriteStr(replay::DigestConventionName(check->convention), w);
+    } else {
+      w.Null();
+    }
+    if (!check->verified_text.empty()) {
+      w.Key("verified_text");
+      WriteStr(check->verified_text, w);
+    }
   }
   w.Key("detail");
   WriteEventDetailJson(detail, w);

@@ -199,7 +199,7 @@ std::vector<uint8_t> BootVariable(std::vector<uint8_t> value) {
   return b.bytes();
 }
 
-TEST(TcgReplayTest, VariableBootDigestCoversTheVariableDataOnly) {
+TEST(TcgReplayTest, VariableBootDigestCoversTheWholeStructureOrTheVariableDataOnly) {
   TcgReplay r(RegisterSpace::kTpmPcr);
   std::vector<uint8_t> value = {1, 2, 3};
   Ev good = MakeEvent(1, parsers::kEvEfiVariableBoot, BootVariable(value),
@@ -208,7 +208,11 @@ TEST(TcgReplayTest, VariableBootDigestCoversTheVariableDataOnly) {
   std::vector<uint8_t> whole = BootVariable(value);
   Ev whole_hash = MakeEvent(1, parsers::kEvEfiVariableBoot, whole,
                             {{kTpmAlgSha256, H(HashAlg::kSha256, whole)}});
-  EXPECT_EQ(*r.Feed(whole_hash.event), DigestCheck::kMismatched);
+  EXPECT_EQ(*r.Feed(whole_hash.event), DigestCheck::kVerified);
+  std::vector<uint8_t> name_only(whole.begin(), whole.end() - 3);
+  Ev other = MakeEvent(1, parsers::kEvEfiVariableBoot, whole,
+                       {{kTpmAlgSha256, H(HashAlg::kSha256, name_only)}});
+  EXPECT_EQ(*r.Feed(other.event), DigestCheck::kMismatched);
 }
 
 TEST(TcgReplayTest, MalformedVariableBootDataIsMismatched) {
