@@ -33,13 +33,13 @@ class Reader : public internal::Walker {
     return n.Scalar();
   }
 
-  Status RegexList(const YAML::Node& n, const std::string& path, std::vector<std::regex>* out,
+  Status RegexList(const YAML::Node& n, const std::string& path, std::vector<Regex>* out,
                    std::vector<std::string>* out_src) {
     if (!n.IsSequence()) return Err(ErrorCode::kBadValue, PosOf(n), path, "expected a list");
     if (n.size() > kMaxListLen) return Err(ErrorCode::kLimitExceeded, PosOf(n), path, "list too long");
     for (size_t i = 0; i < n.size(); ++i) {
       std::string src;
-      CCV_ASSIGN_OR_RETURN(std::regex re, Regex(n[i], Idx(path, i), &src));
+      CCV_ASSIGN_OR_RETURN(Regex re, CompileRegex(n[i], Idx(path, i), &src));
       out->push_back(std::move(re));
       out_src->push_back(std::move(src));
     }
@@ -167,7 +167,7 @@ class Reader : public internal::Walker {
       out->container = id;
     }
     if (YAML::Node c = n["cgroup"]) {
-      CCV_ASSIGN_OR_RETURN(std::regex re, Regex(c, path + ".cgroup", &out->cgroup_src));
+      CCV_ASSIGN_OR_RETURN(Regex re, CompileRegex(c, path + ".cgroup", &out->cgroup_src));
       out->cgroup = std::move(re);
     }
     if (YAML::Node e = n["entrypoint"]) {

@@ -26,7 +26,8 @@
 //         optional: false              # no match: skipped instead of failed
 //         severity: warn
 //
-// Thread safety: value types; std::regex members are only read.
+// Thread safety: value types; their regexes (bounded_regex.h) are safe to
+// search from many threads.
 #ifndef CCV_POLICIES_CONTAINER_RULES_H_
 #define CCV_POLICIES_CONTAINER_RULES_H_
 
@@ -34,11 +35,11 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
 
 #include "parsers/core/result.h"
+#include "policies/bounded_regex.h"
 #include "policies/policy.h"
 
 namespace YAML {
@@ -52,7 +53,7 @@ struct ParseOptions;
 struct ContainerSelect {
   std::string pod;         // canonical pod UID ('-', lowercase); "" = any
   std::string container;   // container ID or prefix of >= 12 hex digits; "" = any
-  std::optional<std::regex> cgroup;  // searched in each cgroup path
+  std::optional<Regex> cgroup;  // searched in each cgroup path
   std::string cgroup_src;
   std::string entrypoint;  // measured file of the container's first record
   SourcePos pos;
@@ -77,11 +78,11 @@ struct ContainerRule {
   bool allow_set = false;
   SourcePos allow_pos;
   std::map<std::string, std::vector<std::string>> allow;  // path -> "alg:hex"
-  std::vector<std::regex> exclude;
+  std::vector<Regex> exclude;
   std::vector<std::string> exclude_src;
   UnknownFiles unknown = UnknownFiles::kFail;
   bool unknown_set = false;
-  std::vector<std::regex> forbid;
+  std::vector<Regex> forbid;
   std::vector<std::string> forbid_src;
   SourcePos forbid_pos;
   std::optional<std::vector<std::string>> executables;

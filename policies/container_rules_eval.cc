@@ -34,7 +34,7 @@ bool Selects(const ContainerSelect& s, const ContainerUnit& u, const ContainerIn
   if (s.cgroup) {
     bool any = false;
     for (const std::string& p : c.cgroup_paths) {
-      if (std::regex_search(p, *s.cgroup)) {
+      if (s.cgroup->Search(p)) {
         any = true;
         break;
       }
@@ -180,8 +180,8 @@ class RuleRunner {
       RuleResult& r = Add("forbid", name);
       std::vector<const ContainerRecord*> hits;
       for (const ContainerRecord* rec : recs) {
-        for (const std::regex& re : rule_.forbid) {
-          if (std::regex_search(rec->path, re)) {
+        for (const Regex& re : rule_.forbid) {
+          if (re.Search(rec->path)) {
             hits.push_back(rec);
             break;
           }
@@ -247,8 +247,8 @@ class RuleRunner {
   }
 
   bool Excluded(const std::string& path) const {
-    for (const std::regex& re : rule_.exclude) {
-      if (std::regex_search(path, re)) return true;
+    for (const Regex& re : rule_.exclude) {
+      if (re.Search(path)) return true;
     }
     return false;
   }

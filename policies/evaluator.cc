@@ -22,16 +22,9 @@ namespace {
 
 constexpr size_t kMaxPointers = 100;  // evidence_all cap
 constexpr size_t kMaxListed = 10;     // items spelled out in `actual`
-// std::regex matches recursively: its stack use grows with the input, and
-// evidence text is untrusted. Regexes see at most this many bytes.
-constexpr size_t kMaxRegexInput = 2048;
-
-bool RegexSearch(const std::string& text, const std::regex& re) {
-  if (text.size() <= kMaxRegexInput) return std::regex_search(text, re);
-  // The cut is not the end of the text: '$' must not match there.
-  return std::regex_search(text.begin(), text.begin() + kMaxRegexInput, re,
-                           std::regex_constants::match_not_eol);
-}
+// Evidence text is untrusted: policy regexes are RE2 (bounded_regex.h), in
+// time linear in the text and bounded memory, so they see the whole text.
+bool RegexSearch(const std::string& text, const Regex& re) { return re.Search(text); }
 
 std::string Hex(std::span<const uint8_t> b) { return ToHex(b); }
 
@@ -443,7 +436,7 @@ class Evaluator {
   }
 
   bool Excluded(const std::string& path) const {
-    for (const std::regex& re : p_.ima.exclude) {
+    for (const Regex& re : p_.ima.exclude) {
       if (RegexSearch(path, re)) return true;
     }
     return false;

@@ -8,6 +8,7 @@
 #ifndef CCV_POLICIES_LINT_H_
 #define CCV_POLICIES_LINT_H_
 
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,10 @@ struct LintFinding {
 std::vector<LintFinding> LintPolicy(const Policy& policy,
                                     const std::vector<UnknownKey>& unknown_keys, UnixTime now);
 
-// True if `re` matches every one of a set of unrelated sample paths.
+// True if `re` matches every one of a set of unrelated sample paths
+// (catch_all_regex.cc).
+bool IsCatchAllRegex(const Regex& re);
+// The same test for a std::regex, which policies no longer hold.
 bool IsCatchAllRegex(const std::regex& re);
 
 }  // namespace ccv::policy

@@ -3,7 +3,8 @@
 // node it came from, so verdicts and lint findings can point back into the
 // policy file. Hex values are already decoded and length-checked.
 //
-// Thread safety: a value type. std::regex members are only read.
+// Thread safety: a value type; its regexes (bounded_regex.h) are safe to
+// search from many threads.
 #ifndef CCV_POLICIES_POLICY_H_
 #define CCV_POLICIES_POLICY_H_
 
@@ -11,9 +12,10 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <vector>
+
+#include "policies/bounded_regex.h"
 
 namespace ccv::policy {
 
@@ -91,7 +93,7 @@ struct EventRule {
   std::optional<uint64_t> nth;          // n-th match (0-based)
   std::optional<uint64_t> index;        // record number in its log
   std::optional<std::string> text_prefix, text_contains;
-  std::optional<std::regex> text_regex;  // sees the first 2048 bytes of the text
+  std::optional<Regex> text_regex;  // searched in the whole text
   std::string text_regex_src;
   // expect
   std::optional<BytesMatcher> digest;
@@ -110,7 +112,7 @@ struct ImaPolicy {
   // path -> allowed "alg:hex" digests (alg lowercase, hex lowercase)
   std::map<std::string, std::vector<std::string>> allow;
   std::string allow_file;  // as written (resolved against the policy dir)
-  std::vector<std::regex> exclude;
+  std::vector<Regex> exclude;
   std::vector<std::string> exclude_src;
   std::vector<SourcePos> exclude_pos;
   UnknownFiles unknown = UnknownFiles::kFail;

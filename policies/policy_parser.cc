@@ -260,7 +260,7 @@ Status ParseEvents(Walker& w, const YAML::Node& n, std::vector<EventRule>* out) 
       rule.text_contains = s;
     }
     if (YAML::Node v = m["text_regex"]) {
-      CCV_ASSIGN_OR_RETURN(std::regex re, w.Regex(v, mp + ".text_regex", &rule.text_regex_src));
+      CCV_ASSIGN_OR_RETURN(Regex re, w.CompileRegex(v, mp + ".text_regex", &rule.text_regex_src));
       rule.text_regex = std::move(re);
     }
     if (!r["expect"]) return w.Err(ErrorCode::kNotFound, rule.pos, p + ".expect", "missing required key 'expect'");
@@ -393,9 +393,10 @@ Status ParseIma(Walker& w, const YAML::Node& n, ImaPolicy* out) {
   if (YAML::Node e = n["exclude"]) {
     const std::string ep = p + ".exclude";
     if (!e.IsSequence()) return w.Err(ErrorCode::kBadValue, PosOf(e), ep, "expected a list");
+    if (e.size() > kMaxListLen) return w.Err(ErrorCode::kLimitExceeded, PosOf(e), ep, "list too long");
     for (size_t i = 0; i < e.size(); ++i) {
       std::string src;
-      CCV_ASSIGN_OR_RETURN(std::regex re, w.Regex(e[i], ep + "[" + std::to_string(i) + "]", &src));
+      CCV_ASSIGN_OR_RETURN(Regex re, w.CompileRegex(e[i], ep + "[" + std::to_string(i) + "]", &src));
       out->exclude.push_back(std::move(re));
       out->exclude_src.push_back(src);
       out->exclude_pos.push_back(PosOf(e[i]));

@@ -5,9 +5,11 @@
 // its dotted field path ("td.mr_td.any_of[1]").
 //
 // Error codes: kBadValue (YAML syntax, wrong type, bad hex digit, bad enum,
-// bad time, bad regex, duplicate key), kBadLength (hex of the wrong size),
-// kUnsupported (unknown key or apiVersion), kNotFound (a required key is
-// missing), kIo (policy or allow-list file unreadable).
+// bad time, a regex RE2 does not accept, duplicate key), kBadLength (hex of
+// the wrong size), kUnsupported (unknown key or apiVersion), kNotFound (a
+// required key is missing), kLimitExceeded (a list too long, a regex whose
+// program exceeds bounded_regex.h's bounds), kIo (policy or allow-list file
+// unreadable).
 //
 // Thread safety: pure functions.
 #ifndef CCV_POLICIES_POLICY_PARSER_H_

@@ -1,7 +1,7 @@
 // The YAML walk shared by the policy parser and the container rules: errors
 // with file, line, column and the dotted field path; strict maps (unknown
 // keys fail, or are collected for lint); scalars, lists, hex, matchers,
-// regular expressions and times. Internal to policies/.
+// regular expressions (RE2, bounded_regex.h) and times. Internal to policies/.
 //
 // Thread safety: a Walker is used by one parse at a time.
 #ifndef CCV_POLICIES_YAML_WALKER_H_
@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <initializer_list>
-#include <regex>
 #include <set>
 #include <string>
 #include <string_view>
@@ -181,16 +180,15 @@ class Walker {
     return m;
   }
 
-  Result<std::regex> Regex(const YAML::Node& n, const std::string& path, std::string* out_src) {
+  // A regular expression in RE2 syntax (bounded_regex.h). Errors as
+  // Regex::Compile (kBadValue, kLimitExceeded) with file, line and path.
+  Result<policy::Regex> CompileRegex(const YAML::Node& n, const std::string& path,
+                                     std::string* out_src) {
     CCV_ASSIGN_OR_RETURN(std::string s, NonEmptyString(n, path));
-    try {
-      std::regex re(s, std::regex::ECMAScript);
-      if (out_src) *out_src = s;
-      return re;
-    } catch (const std::regex_error& e) {
-      return Err(ErrorCode::kBadValue, PosOf(n), path,
-                 std::string("regular expression does not compile: ") + e.what());
-    }
+    Result<policy::Regex> re = policy::Regex::Compile(s);
+    if (!re.ok()) return Err(re.status().code(), PosOf(n), path, re.status().message());
+    if (out_src) *out_src = s;
+    return re;
   }
 
   Result<UnixTime> Time(const YAML::Node& n, const std::string& path, bool end_of_day,

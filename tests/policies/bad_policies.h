@@ -93,6 +93,16 @@ inline std::vector<BadCase> BadCases() {
       {"event_optional_not_bool", h + "events:\n  - id: a\n    match: {type: EV_IPL}\n    expect: {count: 1}\n    optional: 1\n", ErrorCode::kBadValue, 6, 15},
       {"ima_bad_exclude_regex", h + "ima:\n  exclude: [\"^/tmp/\", \"*\"]\n", ErrorCode::kBadValue, 3, 23},
       {"ima_exclude_not_list", h + "ima:\n  exclude: \"^/tmp/\"\n", ErrorCode::kBadValue, 3, 12},
+      // Constructs RE2 refuses (they need backtracking), and a program too large.
+      {"ima_exclude_lookahead", h + "ima:\n  exclude: [\"^/tmp/\", \"^(?!/usr/)\"]\n", ErrorCode::kBadValue, 3, 23},
+      {"ima_exclude_lookbehind", h + "ima:\n  exclude: [\"(?<=/tmp)/x\"]\n", ErrorCode::kBadValue, 3, 13},
+      {"ima_exclude_possessive", h + "ima:\n  exclude: [\"^/tmp/.*+\"]\n", ErrorCode::kBadValue, 3, 13},
+      {"event_regex_backreference", h + "events:\n  - id: a\n    match: {text_regex: \"(a)\\\\1\"}\n    expect: {count: 1}\n", ErrorCode::kBadValue, 4, 25},
+      {"ima_exclude_program_too_large", h + "ima:\n  exclude: [\"" + [] {
+         std::string big;
+         for (int i = 0; i < 11; ++i) big += "[a-q]{1000}";
+         return big;
+       }() + "\"]\n", ErrorCode::kLimitExceeded, 3, 13},
       {"ima_bad_unknown", h + "ima:\n  unknown: allow\n", ErrorCode::kBadValue, 3, 12},
       {"ima_bad_digest", h + "ima:\n  allow:\n    digests:\n      /usr/bin/bash: [\"sha384:abcd\"]\n", ErrorCode::kBadValue, 5, 23},
       {"ima_bad_digest_alg", h + "ima:\n  allow:\n    digests:\n      /a: [\"md5:00112233445566778899aabbccddeeff\"]\n", ErrorCode::kBadValue, 5, 12},

@@ -359,9 +359,25 @@ TEST(EvaluatorTest, RegexOnHugeUntrustedTextDoesNotExhaustTheStack) {
                        "events:\n  - {id: r, match: {text_regex: \"^kernel_cmdline: (a|b)*$\"}, expect: {count: 1}}\n"
                        "ima: {exclude: [\"^/(a|b)*c\"], unknown: warn}\n");
   Evaluation ev = Evaluate(&p, f, {kNow});
-  // Only the first 2048 bytes are searched: "$" does not match there.
-  EXPECT_EQ(Rule(ev, "events.r").status, Verdict::kFail);
+  // The whole text is searched: "$" matches at its real end, and the
+  // exclude (no 'c') does not match, so /aaa... stays unknown.
+  EXPECT_EQ(Rule(ev, "events.r").status, Verdict::kPass);
   EXPECT_EQ(Rule(ev, "ima.unknown").status, Verdict::kWarn);
+}
+
+TEST(EvaluatorTest, RegexSeesTextBeyondTheFormer2048ByteCut) {
+  Facts f = GoodFacts();
+  f.events[5].text = "kernel_cmdline: " + std::string(4096, 'a') + " init=/bin/sh";
+  f.ima[2].path = "/tmp/" + std::string(4096, 'a');
+  Policy p = MustParse(std::string(kMinimal) +
+                       "events:\n  - {id: r, match: {text_regex: \"init=/bin/sh$\"}, expect: {count: 1}}\n"
+                       "ima: {exclude: [\"^/tmp/a+$\"], unknown: fail}\n");
+  Evaluation ev = Evaluate(&p, f, {kNow});
+  EXPECT_EQ(Rule(ev, "events.r").status, Verdict::kPass);
+  // /tmp/aaa... is excluded; the other files are unknown.
+  const RuleResult& u = Rule(ev, "ima.unknown");
+  EXPECT_EQ(u.actual.find("/tmp/"), std::string::npos) << u.actual;
+  EXPECT_NE(Rule(ev, "ima.allow").actual.find("1 excluded"), std::string::npos);
 }
 
 TEST(EvaluatorTest, AreaIsTheFirstComponent) {

@@ -204,13 +204,15 @@ TEST(LintTest, FlagsEveryWeakness) {
 }
 
 TEST(LintTest, CatchAllDetection) {
-  EXPECT_TRUE(IsCatchAllRegex(std::regex(".*")));
-  EXPECT_TRUE(IsCatchAllRegex(std::regex("")));
-  EXPECT_TRUE(IsCatchAllRegex(std::regex("^")));
-  EXPECT_TRUE(IsCatchAllRegex(std::regex(".")));
-  EXPECT_FALSE(IsCatchAllRegex(std::regex("^/")));
-  EXPECT_FALSE(IsCatchAllRegex(std::regex("^/tmp/")));
-  EXPECT_FALSE(IsCatchAllRegex(std::regex("^/var/lib/containerd/")));
+  auto re = [](const char* pattern) { return Regex::Compile(pattern).value(); };
+  EXPECT_TRUE(IsCatchAllRegex(re(".*")));
+  EXPECT_TRUE(IsCatchAllRegex(re("")));
+  EXPECT_TRUE(IsCatchAllRegex(re("^")));
+  EXPECT_TRUE(IsCatchAllRegex(re(".")));
+  EXPECT_TRUE(IsCatchAllRegex(re("(?s).")));
+  EXPECT_FALSE(IsCatchAllRegex(re("^/")));
+  EXPECT_FALSE(IsCatchAllRegex(re("^/tmp/")));
+  EXPECT_FALSE(IsCatchAllRegex(re("^/var/lib/containerd/")));
 }
 
 TEST(LintTest, NoExpiryIsAWarning) {
