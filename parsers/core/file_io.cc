@@ -289,13 +289,21 @@ Result<Container> ReadRest(InputFile* f, uint64_t max_len) {
                                                  " bytes, limit " + std::to_string(max_len))
         .WithFile(f->path());
   }
-  Container out;
-  out.reserve(static_cast<size_t>(f->size()));
+  // Straight into the result up to the size seen at open, then in chunks
+  // (the file may have grown since).
+  Container out(static_cast<size_t>(f->size()), 0);
+  size_t got = 0;
+  while (got < out.size()) {
+    CCV_ASSIGN_OR_RETURN(size_t n, f->Read(reinterpret_cast<uint8_t*>(out.data()) + got,
+                                           std::min(out.size() - got, size_t{1} << 20)));
+    if (n == 0) break;
+    got += n;
+  }
+  out.resize(got);
   uint8_t buf[kReadChunk];
   for (;;) {
     CCV_ASSIGN_OR_RETURN(size_t n, f->Read(buf, sizeof(buf)));
     if (n == 0) break;
-    // The file may have grown since it was opened.
     if (out.size() + n > max_len) {
       return Status(ErrorCode::kLimitExceeded,
                     "file exceeds the limit of " + std::to_string(max_len) + " bytes")
