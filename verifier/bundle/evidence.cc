@@ -1,6 +1,8 @@
 #include "verifier/bundle/evidence.h"
 
 #include <filesystem>
+#include <initializer_list>
+#include <unordered_set>
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
@@ -11,8 +13,64 @@
 namespace ccv::bundle {
 namespace {
 
+constexpr char kModeSha512[] = "sha512(nonce||user_data)";
+constexpr char kModeNonce[] = "nonce";
+constexpr size_t kMaxEchoedName = 64;
+
 Status Bad(ErrorCode code, const std::string& source, const std::string& field, const std::string& msg) {
   return Status(code, msg).WithFile(source).WithField(field);
+}
+
+// A member name as messages show it: printable ASCII (others as \xNN), cut
+// at kMaxEchoedName characters.
+std::string Printable(std::string_view s) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (i == kMaxEchoedName) {
+      out += "...";
+      break;
+    }
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x7f && c != '\\' && c != '\'') {
+      out += static_cast<char>(c);
+    } else {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+// Refuses a member name given twice and any name outside `known`. `prefix`
+// ("" or "ccel.") makes the field path.
+Status CheckMembers(const rapidjson::Value& obj, std::initializer_list<std::string_view> known,
+                    const std::string& source, const std::string& prefix) {
+  std::unordered_set<std::string_view> seen;
+  seen.reserve(obj.MemberCount());
+  for (auto it = obj.MemberBegin(); it != obj.MemberEnd(); ++it) {
+    std::string_view name(it->name.GetString(), it->name.GetStringLength());
+    if (!seen.insert(name).second) {
+      return Bad(ErrorCode::kBadValue, source, prefix + Printable(name),
+                 "member '" + prefix + Printable(name) +
+                     "' appears more than once (JSON readers disagree on which one counts)");
+    }
+  }
+  for (auto it = obj.MemberBegin(); it != obj.MemberEnd(); ++it) {
+    std::string_view name(it->name.GetString(), it->name.GetStringLength());
+    bool found = false;
+    for (std::string_view k : known) found |= k == name;
+    if (found) continue;
+    std::string list;
+    for (std::string_view k : known) {
+      if (!list.empty()) list += ", ";
+      list += k;
+    }
+    return Bad(ErrorCode::kBadValue, source, prefix + Printable(name),
+               "unknown member '" + prefix + Printable(name) + "' (known: " + list + ")");
+  }
+  return Status::Ok();
 }
 
 // A bundle-relative file name that stays inside the bundle.
@@ -26,11 +84,12 @@ Result<std::string> FileMember(const rapidjson::Value& v, const std::string& dir
   std::filesystem::path p(name);
   if (p.is_absolute()) {
     return Bad(ErrorCode::kBadValue, source, field,
-               "file '" + name + "' must be relative to the bundle directory");
+               "file '" + Printable(name) + "' must be relative to the bundle directory");
   }
   for (const auto& part : p) {
     if (part == "..") {
-      return Bad(ErrorCode::kBadValue, source, field, "file '" + name + "' leaves the bundle directory");
+      return Bad(ErrorCode::kBadValue, source, field,
+                 "file '" + Printable(name) + "' leaves the bundle directory");
     }
   }
   return dir.empty() ? name : (std::filesystem::path(dir) / p).string();
@@ -49,21 +108,67 @@ Result<std::vector<uint8_t>> HexMember(const rapidjson::Value& v, const std::str
   return std::move(b).value();
 }
 
+Result<std::vector<uint8_t>> ReportData64(const rapidjson::Value& v, const std::string& source,
+                                          const std::string& field) {
+  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> b, HexMember(v, source, field, 64));
+  if (b.size() != 64) {
+    return Bad(ErrorCode::kBadLength, source, field,
+               "expected 64 bytes (128 hex digits), got " + std::to_string(b.size()));
+  }
+  return b;
+}
+
+// "report_data": a mode name, {"exact": HEX}, or (older form) 64 hex bytes.
+Status ReportDataMember(const rapidjson::Value& v, const std::string& source, Evidence* e) {
+  const char* kExpected =
+      "expected \"sha512(nonce||user_data)\", \"nonce\" or {\"exact\": \"<128 hex digits>\"}";
+  if (v.IsObject()) {
+    CCV_RETURN_IF_ERROR(CheckMembers(v, {"exact"}, source, "report_data."));
+    if (!v.HasMember("exact")) {
+      return Bad(ErrorCode::kNotFound, source, "report_data.exact", "missing member 'exact'");
+    }
+    CCV_ASSIGN_OR_RETURN(auto b, ReportData64(v["exact"], source, "report_data.exact"));
+    e->report_data_mode = ReportDataMode::kExact;
+    e->claimed_report_data = std::move(b);
+    return Status::Ok();
+  }
+  if (!v.IsString()) return Bad(ErrorCode::kBadValue, source, "report_data", kExpected);
+  std::string_view s(v.GetString(), v.GetStringLength());
+  if (s == kModeSha512) {
+    e->report_data_mode = ReportDataMode::kSha512NonceUserData;
+    return Status::Ok();
+  }
+  if (s == kModeNonce) {
+    e->report_data_mode = ReportDataMode::kNonce;
+    return Status::Ok();
+  }
+  if (!s.empty() && s.find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos) {
+    // The older form: the collector's REPORTDATA, kept as its claim.
+    CCV_ASSIGN_OR_RETURN(auto b, ReportData64(v, source, "report_data"));
+    e->claimed_report_data = std::move(b);
+    return Status::Ok();
+  }
+  return Bad(ErrorCode::kBadValue, source, "report_data", kExpected);
+}
+
 }  // namespace
 
-bool IsImaRegister(const std::string& r) {
-  auto num = [&](size_t prefix, unsigned max) {
-    if (r.size() <= prefix || r.size() > prefix + 2 || (r.size() == prefix + 2 && r[prefix] == '0')) {
-      return false;
-    }
-    unsigned v = 0;
-    for (size_t i = prefix; i < r.size(); ++i) {
-      if (r[i] < '0' || r[i] > '9') return false;
-      v = v * 10 + unsigned(r[i] - '0');
-    }
-    return v <= max;
-  };
-  return (r.rfind("rtmr", 0) == 0 && num(4, 3)) || (r.rfind("pcr", 0) == 0 && num(3, 23));
+std::string_view ReportDataModeName(ReportDataMode mode) {
+  switch (mode) {
+    case ReportDataMode::kSha512NonceUserData: return kModeSha512;
+    case ReportDataMode::kNonce: return kModeNonce;
+    case ReportDataMode::kExact: return "exact";
+  }
+  return "?";
+}
+
+bool IsImaRegister(std::string_view name) { return name == "rtmr2" || name == "pcr10"; }
+
+Status CheckImaRegisterOption(std::string_view value) {
+  if (IsImaRegister(value)) return Status::Ok();
+  return Status(ErrorCode::kInvalidArgument,
+                "--ima-register: '" + Printable(value) +
+                    "' is not supported: the verifier replays IMA into rtmr2 (TDX) or pcr10 (TPM)");
 }
 
 Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir,
@@ -78,6 +183,14 @@ Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir
         .WithOffset(d.GetErrorOffset());
   }
   if (!d.IsObject()) return Bad(ErrorCode::kBadValue, source, "", "expected a JSON object");
+  // Each member's value is a string, a number or one of the objects checked
+  // below, so these checks cover every level the manifest may have.
+  CCV_RETURN_IF_ERROR(CheckMembers(d,
+                                   {"version", "tee", "quote", "quote_provider", "td_report",
+                                    "quote_unavailable", "ccel", "ima", "tpm_eventlog", "cel",
+                                    "collateral", "nonce", "user_data", "report_data",
+                                    "collected_at"},
+                                   source, ""));
   Evidence e;
   e.dir = dir;
   if (!d.HasMember("version")) {
@@ -97,9 +210,12 @@ Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir
   };
   CCV_RETURN_IF_ERROR(str("tee", &e.tee));
   if (!e.tee.empty() && e.tee != "tdx") {
-    return Bad(ErrorCode::kUnsupported, source, "tee", "unsupported TEE '" + e.tee + "' (expected tdx)");
+    return Bad(ErrorCode::kUnsupported, source, "tee",
+               "unsupported TEE '" + Printable(e.tee) + "' (expected tdx)");
   }
   CCV_RETURN_IF_ERROR(str("collected_at", &e.collected_at));
+  CCV_RETURN_IF_ERROR(str("quote_provider", &e.quote_provider));
+  CCV_RETURN_IF_ERROR(str("quote_unavailable", &e.quote_unavailable));
   auto file = [&](const char* key, std::optional<std::string>* out) -> Status {
     if (!d.HasMember(key)) return Status::Ok();
     CCV_ASSIGN_OR_RETURN(std::string p, FileMember(d[key], dir, source, key));
@@ -107,6 +223,7 @@ Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir
     return Status::Ok();
   };
   CCV_RETURN_IF_ERROR(file("quote", &e.quote));
+  CCV_RETURN_IF_ERROR(file("td_report", &e.td_report));
   CCV_RETURN_IF_ERROR(file("tpm_eventlog", &e.tpm_eventlog));
   CCV_RETURN_IF_ERROR(file("cel", &e.cel));
   CCV_RETURN_IF_ERROR(file("collateral", &e.collateral));
@@ -116,6 +233,7 @@ Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir
       CCV_ASSIGN_OR_RETURN(std::string p, FileMember(c, dir, source, "ccel"));
       e.ccel_data = std::move(p);
     } else if (c.IsObject()) {
+      CCV_RETURN_IF_ERROR(CheckMembers(c, {"table", "data"}, source, "ccel."));
       if (!c.HasMember("data")) return Bad(ErrorCode::kNotFound, source, "ccel.data", "missing member 'data'");
       CCV_ASSIGN_OR_RETURN(std::string p, FileMember(c["data"], dir, source, "ccel.data"));
       e.ccel_data = std::move(p);
@@ -133,16 +251,24 @@ Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir
       CCV_ASSIGN_OR_RETURN(std::string p, FileMember(m, dir, source, "ima"));
       e.ima = std::move(p);
     } else if (m.IsObject()) {
+      CCV_RETURN_IF_ERROR(CheckMembers(m, {"path", "binary", "register"}, source, "ima."));
       if (!m.HasMember("path")) return Bad(ErrorCode::kNotFound, source, "ima.path", "missing member 'path'");
       CCV_ASSIGN_OR_RETURN(std::string p, FileMember(m["path"], dir, source, "ima.path"));
       e.ima = std::move(p);
+      if (m.HasMember("binary")) {
+        CCV_ASSIGN_OR_RETURN(std::string b, FileMember(m["binary"], dir, source, "ima.binary"));
+        e.ima_binary = std::move(b);
+      }
       if (m.HasMember("register")) {
-        if (!m["register"].IsString()) return Bad(ErrorCode::kBadValue, source, "ima.register", "expected a string");
-        e.ima_register = m["register"].GetString();
-        if (!IsImaRegister(e.ima_register)) {
+        const auto& r = m["register"];
+        if (!r.IsString()) return Bad(ErrorCode::kBadValue, source, "ima.register", "expected a string");
+        std::string_view name(r.GetString(), r.GetStringLength());
+        if (!IsImaRegister(name)) {
           return Bad(ErrorCode::kBadValue, source, "ima.register",
-                     "expected rtmr0..rtmr3 or pcr0..pcr23 (usually rtmr2 or pcr10)");
+                     "register '" + Printable(name) +
+                         "' is not supported: the verifier replays IMA into rtmr2 (TDX) or pcr10 (TPM)");
         }
+        e.ima_register = std::string(name);
       }
     } else {
       return Bad(ErrorCode::kBadValue, source, "ima", "expected a file name or {\"path\", \"register\"}");
@@ -156,19 +282,25 @@ Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir
     CCV_ASSIGN_OR_RETURN(auto b, HexMember(d["user_data"], source, "user_data", kMaxNonceLen));
     e.user_data = std::move(b);
   }
-  if (d.HasMember("report_data")) {
-    CCV_ASSIGN_OR_RETURN(auto b, HexMember(d["report_data"], source, "report_data", 64));
-    if (b.size() != 64) return Bad(ErrorCode::kBadLength, source, "report_data", "expected 64 bytes");
-    e.claimed_report_data = std::move(b);
+  if (d.HasMember("report_data")) CCV_RETURN_IF_ERROR(ReportDataMember(d["report_data"], source, &e));
+  if (e.report_data_mode == ReportDataMode::kNonce) {
+    if (e.nonce && e.nonce->size() > 64) {
+      return Bad(ErrorCode::kBadLength, source, "nonce",
+                 "a nonce of " + std::to_string(e.nonce->size()) +
+                     " bytes cannot be REPORTDATA (64 bytes) as report_data \"nonce\" says");
+    }
+    if (e.user_data) {
+      return Bad(ErrorCode::kBadValue, source, "user_data",
+                 "report_data \"nonce\" puts only the nonce in REPORTDATA: user_data has no place");
+    }
   }
   return e;
 }
 
 Result<Evidence> LoadEvidenceDir(const std::string& dir) {
-  std::string path = (std::filesystem::path(dir) / kEvidenceFileName).string();
-  auto text = ReadFileText(path, uint64_t{1} << 20);
-  if (!text.ok()) return text.status();
-  return ParseEvidenceJson(*text, dir, path);
+  CCV_ASSIGN_OR_RETURN(InputFile f, InputFile::OpenBeneath(dir, kEvidenceFileName));
+  CCV_ASSIGN_OR_RETURN(std::string text, f.ReadAllText(kMaxManifestLen));
+  return ParseEvidenceJson(text, dir, f.path());
 }
 
 }  // namespace ccv::bundle

@@ -1,21 +1,30 @@
-// Evidence bundles (DESIGN §3): a directory holding `evidence.json` and the
-// files it names. Every member but `version` is optional:
+// Evidence bundles (DESIGN §3, §5): a directory holding `evidence.json` and
+// the files it names. Every member but `version` is optional:
 //   {"version": 1, "tee": "tdx", "quote": "quote.bin",
+//    "quote_provider": "...", "td_report": "td_report.bin", "quote_unavailable": "...",
 //    "ccel": {"table": "CCEL", "data": "CCEL.data"} | "CCEL.data",
-//    "ima": {"path": "ascii_runtime_measurements", "register": "rtmr2"} | "path",
+//    "ima": {"path": "ascii_runtime_measurements", "binary": "binary_runtime_measurements",
+//            "register": "rtmr2" | "pcr10"} | "path",
 //    "tpm_eventlog": "binary_bios_measurements", "cel": "log.cel",
 //    "collateral": "collateral.json", "nonce": "<hex>", "user_data": "<hex>",
-//    "report_data": "<hex of 64 bytes>", "collected_at": "<RFC 3339>"}
-// The bundle's own "report_data" is what the collector claims; it is kept as
-// `claimed_report_data` and never used as the expected value (a bundle could
-// otherwise vouch for itself). An exact REPORTDATA comes only from the
-// verifier (`--report-data`). The bundle's nonce binds the quote to that
-// nonce; freshness needs the verifier to know the nonce is the one it issued.
-// File names are relative to the bundle directory and may not leave it
-// (no absolute paths, no ".." component). Unknown members are ignored
-// (newer agents may add some).
+//    "report_data": "sha512(nonce||user_data)" | "nonce" | {"exact": "<hex of 64 bytes>"},
+//    "collected_at": "<RFC 3339>"}
+// The manifest is strict: an unknown member or a member given twice (at any
+// level) is an input error; JSON tools disagree on which of two equal keys
+// counts, so none does.
 //
-// Thread safety: pure functions (Load reads the file system).
+// `report_data` says how the platform formed REPORTDATA: SHA-512(nonce ||
+// user_data) (CC-API, the default), the nonce itself zero padded to 64 bytes
+// (GCE), or an exact value. The older form, a string of 64 hex bytes, is
+// still read as the collector's claim (`claimed_report_data`). Whatever the
+// bundle says proves only that the quote and the bundle agree: freshness
+// needs the nonce or report data to come from the verifier
+// (`binding_from_verifier`, set by --nonce / --report-data).
+// File names are relative to the bundle directory and may not leave it
+// (no absolute paths, no ".." component); evidence_file.h opens them so that
+// no link leads out either.
+//
+// Thread safety: pure functions (LoadEvidenceDir reads the file system).
 #ifndef CCV_VERIFIER_BUNDLE_EVIDENCE_H_
 #define CCV_VERIFIER_BUNDLE_EVIDENCE_H_
 
@@ -31,6 +40,16 @@ namespace ccv::bundle {
 
 inline constexpr char kEvidenceFileName[] = "evidence.json";
 inline constexpr size_t kMaxNonceLen = 4096;  // nonce and user_data, bytes
+inline constexpr uint64_t kMaxManifestLen = uint64_t{1} << 20;
+
+// How REPORTDATA is formed from the binding inputs (DESIGN §5 `report_data`).
+enum class ReportDataMode {
+  kSha512NonceUserData,  // "sha512(nonce||user_data)": SHA-512(nonce || user_data)
+  kNonce,                // "nonce": the nonce, zero padded to 64 bytes
+  kExact,                // {"exact": HEX}: the given 64 bytes
+};
+// The manifest spelling of `mode`: "sha512(nonce||user_data)", "nonce", "exact".
+std::string_view ReportDataModeName(ReportDataMode mode);
 
 struct Evidence {
   std::string dir;  // bundle directory ("" when built from flags only)
@@ -38,26 +57,40 @@ struct Evidence {
   std::string tee;  // "tdx" or ""
   // Paths as usable by the caller (already joined with `dir`).
   std::optional<std::string> quote, ccel_data, ccel_table, ima, tpm_eventlog, cel, collateral;
-  std::string ima_register;  // "rtmr2", "pcr10" (any rtmrN / pcrN) or "" (decide)
+  std::optional<std::string> td_report;   // the agent's TDREPORT when it got no quote
+  std::optional<std::string> ima_binary;  // the binary list beside an ascii `ima`
+  std::string quote_provider;             // informational, as the agent wrote it
+  std::string quote_unavailable;          // informational: why the agent has no quote
+  std::string ima_register;  // "rtmr2", "pcr10" or "" (decide from the evidence)
   std::optional<std::vector<uint8_t>> nonce, user_data;
+  ReportDataMode report_data_mode = ReportDataMode::kSha512NonceUserData;
   std::optional<std::vector<uint8_t>> report_data;          // verifier's exact value
-  std::optional<std::vector<uint8_t>> claimed_report_data;  // the bundle's, informational
+  // The bundle's REPORTDATA ({"exact"} or the older 64-byte hex string): a
+  // claim, checked for consistency only in kExact mode, never for freshness.
+  std::optional<std::vector<uint8_t>> claimed_report_data;
   bool binding_from_verifier = false;  // nonce/user data/report data given as flags
   std::string collected_at;
 };
 
 // Parses evidence.json text. `dir` is joined to every file name; `source`
-// names the file in errors. Errors: kBadValue (syntax, with the byte
-// offset; or a member of the wrong type or bad hex, naming the member as
-// the field), kUnsupportedVersion, kBadLength (nonce too long, report_data
-// not 64 bytes).
+// names the file in errors. Errors: kBadValue (syntax, with the byte offset;
+// a member given twice, unknown, of the wrong type or with bad hex, naming
+// the member as the field), kNotFound (no version), kUnsupportedVersion,
+// kUnsupported (tee), kBadLength (nonce too long, report data not 64 bytes).
 Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir,
                                    const std::string& source = kEvidenceFileName);
 
-// True for "rtmr0".."rtmr3" and "pcr0".."pcr23".
-bool IsImaRegister(const std::string& name);
+// True for the registers the verifier replays an IMA list into: "rtmr2"
+// (TDX, CC-API kernel) and "pcr10" (TPM). The rule for `ima.register` and
+// for --ima-register.
+bool IsImaRegister(std::string_view name);
+// OK when IsImaRegister(value); else kInvalidArgument "--ima-register: ..."
+// saying what is supported (for the CLI: a usage error).
+Status CheckImaRegisterOption(std::string_view value);
 
-// Reads DIR/evidence.json. Errors: kIo naming the file, else as above.
+// Reads DIR/evidence.json (a regular file inside DIR, at most
+// kMaxManifestLen bytes). Errors: kIo / kBadValue naming the file, else as
+// ParseEvidenceJson.
 Result<Evidence> LoadEvidenceDir(const std::string& dir);
 
 }  // namespace ccv::bundle

@@ -1,11 +1,26 @@
 #include "verifier/bundle/report_data.h"
 
 #include <algorithm>
+#include <string>
 
 #include "parsers/core/hex.h"
 #include "verifier/crypto/digest.h"
 
 namespace ccv::bundle {
+namespace {
+
+constexpr char kFromVerifier[] = "nonce from the verifier (--nonce): fresh";
+constexpr char kFromBundle[] =
+    "nonce from the bundle: proves consistency, not freshness (pass --nonce or --report-data "
+    "to check that the quote answers your request)";
+
+// What the mode computes, for details.
+std::string Formula(ReportDataMode mode) {
+  return mode == ReportDataMode::kNonce ? "the nonce zero padded to 64 bytes"
+                                        : "SHA-512(nonce || user_data)";
+}
+
+}  // namespace
 
 std::array<uint8_t, 64> ExpectedReportData(std::span<const uint8_t> nonce,
                                            std::span<const uint8_t> user_data) {
@@ -19,38 +34,117 @@ std::array<uint8_t, 64> ExpectedReportData(std::span<const uint8_t> nonce,
   return out;
 }
 
+std::optional<std::array<uint8_t, 64>> ExpectedReportDataFor(ReportDataMode mode,
+                                                             std::span<const uint8_t> nonce,
+                                                             std::span<const uint8_t> user_data) {
+  switch (mode) {
+    case ReportDataMode::kSha512NonceUserData:
+      return ExpectedReportData(nonce, user_data);
+    case ReportDataMode::kNonce: {
+      if (nonce.size() > 64 || !user_data.empty()) return std::nullopt;
+      std::array<uint8_t, 64> out{};
+      std::copy(nonce.begin(), nonce.end(), out.begin());
+      return out;
+    }
+    case ReportDataMode::kExact:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::string_view NonceSourceName(NonceSource source) {
+  switch (source) {
+    case NonceSource::kNone: return "none";
+    case NonceSource::kVerifier: return "verifier";
+    case NonceSource::kBundle: return "bundle";
+  }
+  return "none";
+}
+
+ReportDataBinding CheckReportDataBinding(const std::array<uint8_t, 64>& quoted, const Evidence& e) {
+  ReportDataBinding b;
+  b.mode = e.report_data_mode;
+  result::Check& c = b.check;
+  c.id = kReportDataCheckId;
+  c.status = result::Verdict::kFail;
+  auto equal = [&](const std::vector<uint8_t>& want) {
+    return want.size() == 64 && std::equal(want.begin(), want.end(), quoted.begin());
+  };
+  if (e.report_data) {
+    b.nonce_source = NonceSource::kVerifier;
+    b.mode = ReportDataMode::kExact;
+    bool ok = equal(*e.report_data);
+    c.status = ok ? result::Verdict::kPass : result::Verdict::kFail;
+    c.detail = ok ? "REPORTDATA equals the verifier's --report-data: fresh"
+                  : "REPORTDATA " + ToHex(quoted) + " differs from the verifier's --report-data " +
+                        ToHex(*e.report_data);
+    b.fresh = ok;
+    return b;
+  }
+  static const std::vector<uint8_t> kEmpty;
+  const std::vector<uint8_t>& nonce = e.nonce ? *e.nonce : kEmpty;
+  const std::vector<uint8_t>& user_data = e.user_data ? *e.user_data : kEmpty;
+  if (e.binding_from_verifier && (e.nonce || e.user_data)) {
+    b.nonce_source = NonceSource::kVerifier;
+    if (b.mode == ReportDataMode::kExact) b.mode = ReportDataMode::kSha512NonceUserData;
+    std::optional<std::array<uint8_t, 64>> want = ExpectedReportDataFor(b.mode, nonce, user_data);
+    if (!want) {
+      c.detail = "the bundle's report_data \"nonce\" cannot hold the verifier's nonce of " +
+                 std::to_string(nonce.size()) + " bytes" +
+                 (user_data.empty() ? std::string() : " and user data") +
+                 " (REPORTDATA is 64 bytes, the nonce alone)";
+      return b;
+    }
+    bool ok = *want == quoted;
+    c.status = ok ? result::Verdict::kPass : result::Verdict::kFail;
+    c.detail = ok ? "REPORTDATA = " + Formula(b.mode) + "; " + kFromVerifier
+                  : "REPORTDATA " + ToHex(quoted) + " is not " + Formula(b.mode) + " = " +
+                        ToHex(*want) + " (nonce from the verifier (--nonce))";
+    b.fresh = ok;
+    return b;
+  }
+  if (b.mode == ReportDataMode::kExact && e.claimed_report_data) {
+    b.nonce_source = NonceSource::kBundle;
+    bool ok = equal(*e.claimed_report_data);
+    c.status = ok ? result::Verdict::kPass : result::Verdict::kFail;
+    c.detail = ok ? std::string("REPORTDATA equals the bundle's report_data.exact; ") + kFromBundle
+                  : "REPORTDATA " + ToHex(quoted) + " differs from the bundle's report_data.exact " +
+                        ToHex(*e.claimed_report_data);
+    return b;
+  }
+  if (b.mode != ReportDataMode::kExact && (e.nonce || e.user_data)) {
+    b.nonce_source = NonceSource::kBundle;
+    std::optional<std::array<uint8_t, 64>> want = ExpectedReportDataFor(b.mode, nonce, user_data);
+    if (!want) {
+      c.detail = "the bundle's nonce does not fit REPORTDATA as report_data \"nonce\" says";
+      return b;
+    }
+    bool ok = *want == quoted;
+    c.status = ok ? result::Verdict::kPass : result::Verdict::kFail;
+    c.detail = ok ? "REPORTDATA = " + Formula(b.mode) + " with nonce " + ToHex(nonce) + "; " +
+                        kFromBundle
+                  : "REPORTDATA " + ToHex(quoted) + " is not " + Formula(b.mode) + " = " +
+                        ToHex(*want) + " (nonce from the bundle)";
+    return b;
+  }
+  b.nonce_source = NonceSource::kNone;
+  c.missing = "nonce";
+  c.detail = "no nonce given, so the quote's freshness is not established (pass --nonce, "
+             "or set binding.nonce: optional in the policy)";
+  return b;
+}
+
 result::Check CheckReportData(const std::array<uint8_t, 64>& quoted,
                               const std::optional<std::vector<uint8_t>>& nonce,
                               const std::optional<std::vector<uint8_t>>& user_data,
                               const std::optional<std::vector<uint8_t>>& exact,
                               bool from_verifier) {
-  result::Check c;
-  c.id = kReportDataCheckId;
-  if (exact) {
-    bool ok = exact->size() == 64 && std::equal(exact->begin(), exact->end(), quoted.begin());
-    c.status = ok ? result::Verdict::kPass : result::Verdict::kFail;
-    c.detail = ok ? "REPORTDATA equals the given --report-data"
-                  : "REPORTDATA " + ToHex(quoted) + " differs from the given " + ToHex(*exact);
-    return c;
-  }
-  if (!nonce && !user_data) {
-    c.status = result::Verdict::kFail;
-    c.missing = "nonce";
-    c.detail = "no nonce given, so the quote's freshness is not established (pass --nonce, "
-               "or set binding.nonce: optional in the policy)";
-    return c;
-  }
-  static const std::vector<uint8_t> kEmpty;
-  auto want = ExpectedReportData(nonce ? *nonce : kEmpty, user_data ? *user_data : kEmpty);
-  bool ok = want == quoted;
-  c.status = ok ? result::Verdict::kPass : result::Verdict::kFail;
-  c.detail = ok ? "REPORTDATA = SHA-512(nonce || user_data)"
-                : "REPORTDATA " + ToHex(quoted) + " is not SHA-512(nonce || user_data) = " + ToHex(want);
-  if (!from_verifier) {
-    c.detail += " (nonce " + (nonce ? ToHex(*nonce) : std::string("(none)")) +
-                " from the bundle: fresh only if it is the one you issued; pass --nonce to check that)";
-  }
-  return c;
+  Evidence e;
+  e.nonce = nonce;
+  e.user_data = user_data;
+  e.report_data = exact;
+  e.binding_from_verifier = from_verifier;
+  return CheckReportDataBinding(quoted, e).check;
 }
 
 }  // namespace ccv::bundle

@@ -24,11 +24,11 @@
 #include "parsers/log_detect.h"
 #include "parsers/tcg_event_log.h"
 #include "parsers/uefi_event.h"
+#include "verifier/bundle/evidence_file.h"
 #include "verifier/cli/cmd_quote.h"
 #include "verifier/cli/cmd_ima.h"
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
-#include "verifier/cli/file_source.h"
 #include "verifier/replay/digest_check.h"
 #include "verifier/replay/tcg_replay.h"
 #include "verifier/report/event_json.h"
@@ -343,10 +343,10 @@ int RunDump(const Args& args) {
     return kExitUsage;
   }
   std::string path = vm["file"].as<std::string>();
-  FileSource storage;
-  Result<FileSource*> file = FileSource::Open(path, &storage);
+  // A regular file only: a FIFO or device would block or never end.
+  Result<std::unique_ptr<bundle::FileSource>> file = bundle::OpenFileSource(path);
   if (!file.ok()) return ReportError(file.status());
-  parsers::ChunkedSource src(*file);
+  parsers::ChunkedSource src(file->get());
   Result<Bytes> head = src.Peek(parsers::kDetectPrefixLen);
   if (!head.ok()) return ReportError(head.status());
   Bytes h = head->first(std::min(head->size(), parsers::kDetectPrefixLen));

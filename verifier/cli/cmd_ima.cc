@@ -20,9 +20,9 @@
 #include "parsers/tcg_event_log.h"
 #include "parsers/tcg_event_log_format.h"
 #include "parsers/tdx_quote.h"
+#include "verifier/bundle/evidence_file.h"
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
-#include "verifier/cli/file_source.h"
 #include "verifier/crypto/digest.h"
 
 namespace ccv::cli {
@@ -256,10 +256,9 @@ int DumpCelFile(const std::string& path, bool json, std::string_view to) {
 }
 
 int DumpTcgAsCel(const std::string& path, bool ccel, std::string_view to) {
-  FileSource storage;
-  Result<FileSource*> file = FileSource::Open(path, &storage);
+  Result<std::unique_ptr<bundle::FileSource>> file = bundle::OpenFileSource(path);
   if (!file.ok()) return ReportError(file.status());
-  parsers::ChunkedSource src(*file);
+  parsers::ChunkedSource src(file->get());
   parsers::TcgEventReader reader(&src, parsers::TcgReadOptions{.ccel = ccel});
   std::vector<cel::Record> out;
   for (;;) {

@@ -21,10 +21,10 @@
 #include "parsers/core/hex.h"
 #include "parsers/log_detect.h"
 #include "parsers/tcg_event_log.h"
+#include "verifier/bundle/evidence_file.h"
 #include "verifier/cli/cmd_ima.h"
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
-#include "verifier/cli/file_source.h"
 #include "verifier/replay/tcg_replay.h"
 #include "verifier/report/event_json.h"
 
@@ -42,9 +42,8 @@ struct LogReplay {
 
 Result<LogReplay> ReplayFile(const std::string& option, const std::string& path,
                              replay::RegisterSpace space) {
-  FileSource storage;
-  CCV_ASSIGN_OR_RETURN(FileSource * file, FileSource::Open(path, &storage));
-  parsers::ChunkedSource src(file);
+  CCV_ASSIGN_OR_RETURN(std::unique_ptr<bundle::FileSource> file, bundle::OpenFileSource(path));
+  parsers::ChunkedSource src(file.get());
   CCV_ASSIGN_OR_RETURN(Bytes head, src.Peek(parsers::kDetectPrefixLen));
   if (parsers::DetectTcgFormat(head, file->SizeHint().value_or(head.size())) ==
       parsers::LogFormat::kCcelAcpiTable) {

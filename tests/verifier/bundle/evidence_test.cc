@@ -19,7 +19,7 @@ TEST(EvidenceJsonTest, ParsesTheDesignExample) {
     "tpm_eventlog": "binary_bios_measurements",
     "collateral": "collateral.json",
     "nonce": "00ff", "user_data": "AB",
-    "collected_at": "2026-11-28T00:00:00Z", "future_member": [1, 2] })", "/b");
+    "collected_at": "2026-11-28T00:00:00Z" })", "/b");
   ASSERT_TRUE(e.ok()) << e.status().ToString();
   EXPECT_EQ(e->tee, "tdx");
   EXPECT_EQ(*e->quote, "/b/quote.bin");
@@ -35,6 +35,132 @@ TEST(EvidenceJsonTest, ParsesTheDesignExample) {
   EXPECT_FALSE(e->cel);
   EXPECT_FALSE(e->report_data);
   EXPECT_FALSE(e->claimed_report_data);
+  EXPECT_EQ(e->report_data_mode, ReportDataMode::kSha512NonceUserData);
+}
+
+TEST(EvidenceJsonTest, ReadsWhatTheAgentWrites) {
+  auto e = ParseEvidenceJson(R"({"version": 1, "tee": "tdx", "quote": "quote.bin",
+    "quote_provider": "tdx_guest", "td_report": "td_report.bin", "quote_unavailable": "no QGS",
+    "ccel": {"table": "CCEL", "data": "CCEL.data"},
+    "ima": {"path": "ascii_runtime_measurements", "binary": "binary_runtime_measurements",
+            "register": "pcr10"},
+    "tpm_eventlog": "binary_bios_measurements", "nonce": "01", "user_data": "02",
+    "collected_at": "2026-11-28T00:00:00Z"})", "/b");
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EXPECT_EQ(e->quote_provider, "tdx_guest");
+  EXPECT_EQ(*e->td_report, "/b/td_report.bin");
+  EXPECT_EQ(e->quote_unavailable, "no QGS");
+  EXPECT_EQ(*e->ima_binary, "/b/binary_runtime_measurements");
+  EXPECT_EQ(e->ima_register, "pcr10");
+}
+
+TEST(EvidenceJsonTest, ReportDataForms) {
+  auto e = ParseEvidenceJson(R"j({"version": 1, "report_data": "sha512(nonce||user_data)"})j", "d");
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EXPECT_EQ(e->report_data_mode, ReportDataMode::kSha512NonceUserData);
+  EXPECT_FALSE(e->claimed_report_data);
+
+  e = ParseEvidenceJson(R"({"version": 1, "nonce": "0102", "report_data": "nonce"})", "d");
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EXPECT_EQ(e->report_data_mode, ReportDataMode::kNonce);
+  EXPECT_FALSE(e->claimed_report_data);
+
+  std::string hex(126, 'a');
+  hex += "0b";
+  e = ParseEvidenceJson(R"({"version": 1, "report_data": {"exact": ")" + hex + "\"}}", "d");
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EXPECT_EQ(e->report_data_mode, ReportDataMode::kExact);
+  ASSERT_TRUE(e->claimed_report_data);
+  EXPECT_EQ(e->claimed_report_data->size(), 64u);
+  EXPECT_EQ(e->claimed_report_data->back(), 0x0b);
+  EXPECT_FALSE(e->report_data);  // never the verifier's value
+
+  // The older form: 64 hex bytes, the collector's claim; the mode stays the default.
+  e = ParseEvidenceJson(R"({"version": 1, "report_data": ")" + hex + "\"}", "d");
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EXPECT_EQ(e->report_data_mode, ReportDataMode::kSha512NonceUserData);
+  ASSERT_TRUE(e->claimed_report_data);
+  EXPECT_FALSE(e->report_data);
+}
+
+TEST(EvidenceJsonTest, ImaRegisterIsRtmr2OrPcr10Only) {
+  for (const char* ok : {"rtmr2", "pcr10"}) {
+    EXPECT_TRUE(IsImaRegister(ok)) << ok;
+    EXPECT_TRUE(CheckImaRegisterOption(ok).ok()) << ok;
+    auto e = ParseEvidenceJson(std::string(R"({"version": 1, "ima": {"path": "p", "register": ")") + ok +
+                                   "\"}}",
+                               "d");
+    ASSERT_TRUE(e.ok()) << ok << ": " << e.status().ToString();
+    EXPECT_EQ(e->ima_register, ok);
+  }
+  // Registers that exist but that the verifier does not replay IMA into.
+  for (const char* bad : {"rtmr0", "rtmr3", "pcr0", "pcr11", "pcr23", "RTMR2", "rtmr02", "pcr010", "",
+                          "rtmr2 ", "pcr1O"}) {
+    EXPECT_FALSE(IsImaRegister(bad)) << bad;
+    Status s = CheckImaRegisterOption(bad);
+    EXPECT_EQ(s.code(), ErrorCode::kInvalidArgument) << bad;
+    EXPECT_NE(s.message().find("rtmr2"), std::string::npos) << s.message();
+    auto e = ParseEvidenceJson(std::string(R"({"version": 1, "ima": {"path": "p", "register": ")") + bad +
+                                   "\"}}",
+                               "d", "d/evidence.json");
+    ASSERT_FALSE(e.ok()) << bad;
+    EXPECT_EQ(e.status().code(), ErrorCode::kBadValue) << bad;
+    EXPECT_EQ(e.status().field(), "ima.register") << bad;
+    EXPECT_NE(e.status().message().find("pcr10"), std::string::npos) << e.status().message();
+  }
+}
+
+TEST(EvidenceJsonTest, DuplicateMembersAreRefusedAtEveryLevel) {
+  struct Dup {
+    std::string json;
+    std::string field;
+  };
+  const Dup cases[] = {
+      {R"({"version": 1, "quote": "a.bin", "quote": "b.bin"})", "quote"},
+      {R"({"version": 1, "version": 1})", "version"},
+      {R"({"version": 1, "nonce": "00", "tee": "tdx", "nonce": "01"})", "nonce"},
+      {R"({"version": 1, "ccel": {"data": "a", "data": "b"}})", "ccel.data"},
+      {R"({"version": 1, "ccel": {"table": "t", "data": "d", "table": "u"}})", "ccel.table"},
+      {R"({"version": 1, "ima": {"path": "p", "register": "pcr10", "register": "rtmr2"}})", "ima.register"},
+      {R"({"version": 1, "report_data": {"exact": "00", "exact": "01"}})", "report_data.exact"},
+  };
+  for (const Dup& c : cases) {
+    auto e = ParseEvidenceJson(c.json, "d", "d/evidence.json");
+    ASSERT_FALSE(e.ok()) << c.json;
+    EXPECT_EQ(e.status().code(), ErrorCode::kBadValue) << c.json;
+    EXPECT_EQ(e.status().field(), c.field) << c.json;
+    EXPECT_EQ(e.status().file(), "d/evidence.json");
+    EXPECT_NE(e.status().message().find("more than once"), std::string::npos) << e.status().message();
+  }
+}
+
+TEST(EvidenceJsonTest, UnknownMembersAreRefusedListingTheKnownOnes) {
+  struct Unknown {
+    std::string json;
+    std::string field;
+    std::string known;  // one name the message must list
+  };
+  const Unknown cases[] = {
+      {R"({"version": 1, "future_member": [1, 2]})", "future_member", "collected_at"},
+      {R"({"version": 1, "Quote": "q"})", "Quote", "quote"},
+      {R"({"version": 1, "ccel": {"data": "d", "tabel": "t"}})", "ccel.tabel", "table"},
+      {R"({"version": 1, "ima": {"path": "p", "pcr": 10}})", "ima.pcr", "register"},
+      {R"({"version": 1, "report_data": {"exact": "00", "mode": "x"}})", "report_data.mode", "exact"},
+  };
+  for (const Unknown& c : cases) {
+    auto e = ParseEvidenceJson(c.json, "d", "d/evidence.json");
+    ASSERT_FALSE(e.ok()) << c.json;
+    EXPECT_EQ(e.status().code(), ErrorCode::kBadValue) << c.json;
+    EXPECT_EQ(e.status().field(), c.field) << c.json;
+    EXPECT_NE(e.status().message().find("unknown member"), std::string::npos) << e.status().message();
+    EXPECT_NE(e.status().message().find(c.known), std::string::npos) << e.status().message();
+  }
+  // A hostile member name is shown escaped and cut short.
+  std::string name = "\\u0001" + std::string(500, 'x');
+  auto e = ParseEvidenceJson(R"({"version": 1, ")" + name + R"(": 1})", "d");
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.status().field().rfind("\\x01xxx", 0), 0u) << e.status().field();
+  EXPECT_LT(e.status().message().size(), 400u);
 }
 
 TEST(EvidenceJsonTest, OnlyVersionIsRequiredAndShortFormsWork) {
@@ -89,6 +215,13 @@ TEST(EvidenceJsonTest, MalformedBundlesNameTheMember) {
       {"nonce_too_long", R"({"version": 1, "nonce": ")" + std::string(8194, 'a') + "\"}", ErrorCode::kBadLength, "nonce"},
       {"user_data_not_hex", R"({"version": 1, "user_data": "0g"})", ErrorCode::kBadValue, "user_data"},
       {"report_data_short", R"({"version": 1, "report_data": "00"})", ErrorCode::kBadLength, "report_data"},
+      {"report_data_mode_unknown", R"j({"version": 1, "report_data": "sha256(nonce)"})j", ErrorCode::kBadValue, "report_data"},
+      {"report_data_number", R"({"version": 1, "report_data": 64})", ErrorCode::kBadValue, "report_data"},
+      {"report_data_exact_short", R"({"version": 1, "report_data": {"exact": "00"}})", ErrorCode::kBadLength, "report_data.exact"},
+      {"report_data_exact_not_hex", R"({"version": 1, "report_data": {"exact": "zz"}})", ErrorCode::kBadValue, "report_data.exact"},
+      {"report_data_exact_missing", R"({"version": 1, "report_data": {}})", ErrorCode::kNotFound, "report_data.exact"},
+      {"report_data_nonce_too_long", R"({"version": 1, "report_data": "nonce", "nonce": ")" + std::string(130, 'a') + "\"}", ErrorCode::kBadLength, "nonce"},
+      {"report_data_nonce_with_user_data", R"({"version": 1, "report_data": "nonce", "nonce": "01", "user_data": "02"})", ErrorCode::kBadValue, "user_data"},
       {"collected_at_number", R"({"version": 1, "collected_at": 3})", ErrorCode::kBadValue, "collected_at"},
   };
   for (const Bad& c : cases) {

@@ -1,5 +1,6 @@
-// Test helpers: evidence bundles in temporary directories made of symlinks
-// to the shared corpus (never copies) or of altered copies of single files.
+// Test helpers: evidence bundles in temporary directories holding copies of
+// shared corpus files, made at test time (the repository never holds them).
+// Copies, not links: a bundle file that links out of the bundle is refused.
 #ifndef CCV_TESTS_VERIFIER_PIPELINE_BUNDLE_FIXTURE_H_
 #define CCV_TESTS_VERIFIER_PIPELINE_BUNDLE_FIXTURE_H_
 
@@ -38,22 +39,22 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-// A bundle dir: `links` maps a bundle file name to a corpus file it links
-// to; `evidence_json` is written as evidence.json.
+// A bundle dir: `links` maps a bundle file name to a corpus file copied
+// there; `evidence_json` is written as evidence.json.
 inline void MakeBundle(const std::filesystem::path& dir,
                        const std::map<std::string, std::filesystem::path>& links,
                        const std::string& evidence_json) {
-  for (const auto& [name, target] : links) {
-    std::filesystem::create_symlink(target, dir / name);
+  for (const auto& [name, source] : links) {
+    std::filesystem::create_directories((dir / name).parent_path());
+    std::filesystem::copy_file(source, dir / name, std::filesystem::copy_options::overwrite_existing);
   }
   std::ofstream(dir / "evidence.json") << evidence_json;
 }
 
-// Replaces a symlinked file of a bundle by a copy with `mutate` applied.
+// Rewrites a file of a bundle with `mutate` applied to its bytes.
 template <typename F>
 void AlterFile(const std::filesystem::path& file, F mutate) {
-  auto target = std::filesystem::read_symlink(file);
-  auto bytes = ReadFileBytes(target.string());
+  auto bytes = ReadFileBytes(file.string());
   if (!bytes.ok()) std::abort();
   mutate(&*bytes);
   std::filesystem::remove(file);

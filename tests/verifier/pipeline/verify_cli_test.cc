@@ -154,14 +154,15 @@ TEST(VerifyCliTest, UsageAndInputErrors) {
   EXPECT_NE(r.err.find("missing.bin"), std::string::npos) << r.err;
 }
 
-// A copy of the demo bundle (symlinks) with one file replaced.
+// A copy of the demo bundle with one file replaced (copies: links out of a
+// bundle are refused).
 void DemoBundleWith(const TempDir& dir, const std::string& name, const std::string& content) {
   std::map<std::string, std::filesystem::path> links;
   for (const char* f : {"CCEL", "CCEL.data", "ascii_runtime_measurements", "quote.bin", "collateral.json",
                         "evidence.json"}) {
     if (name != f) links[f] = std::filesystem::path(Demo()) / f;
   }
-  for (const auto& [n, t] : links) std::filesystem::create_symlink(t, dir.path() / n);
+  for (const auto& [n, t] : links) std::filesystem::copy_file(t, dir.path() / n);
   std::ofstream(dir.path() / name, std::ios::binary) << content;
 }
 
