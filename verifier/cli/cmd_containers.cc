@@ -312,7 +312,7 @@ Status ReadBindingRequest(const po::variables_map& vm, BindingRequest* req) {
 // prints the grouped report. Returns the exit code.
 int RunContainerPolicy(const policy::Policy& pol, const std::string& policy_path,
                        const std::string& ima_path, ContainerView view, const std::string& format,
-                       int64_t at) {
+                       Time at) {
   policy::Policy only;
   only.api_version = pol.api_version;
   only.name = pol.name;
@@ -341,10 +341,10 @@ int RunContainerPolicy(const policy::Policy& pol, const std::string& policy_path
                             ""});
   }
   facts.containers = std::make_shared<const ContainerView>(std::move(view));
-  policy::Evaluation ev = policy::Evaluate(&only, facts, {at});
+  policy::Evaluation ev = policy::Evaluate(&only, facts, {at.seconds});
   report::VerifyReportContext ctx;
   ctx.bundle = ima_path;
-  ctx.at = policy::FormatRfc3339(at);
+  ctx.at = FormatRfc3339Time(at);
   ctx.policy_path = policy_path;
   std::string out;
   if (format == "json") out = report::VerifyReportJson(facts, ev, ctx);
@@ -511,9 +511,9 @@ int RunContainers(const Args& args) {
       containers::BuildContainerViewFile(vm["ima"].as<std::string>(), ima::ReadOptions{}, options);
   if (!view.ok()) return ReportError(view.status());
   if (pol) {
-    int64_t at = static_cast<int64_t>(std::time(nullptr));
+    Time at = TimeNow();
     if (vm.count("at")) {
-      Result<policy::UnixTime> t = policy::ParseRfc3339(vm["at"].as<std::string>(), false);
+      Result<Time> t = ParseRfc3339Time(vm["at"].as<std::string>());
       if (!t.ok()) {
         std::fprintf(stderr, "ccverify containers: --at: %s\n", t.status().ToString().c_str());
         return kExitUsage;

@@ -22,13 +22,17 @@
 #include <string>
 
 #include "parsers/core/result.h"
+#include "parsers/core/time.h"
 #include "verifier/result/facts.h"
 #include "verifier/bundle/evidence.h"
 
 namespace ccv::pipeline {
 
 struct VerifyOptions {
-  int64_t at = 0;                          // verification time (Unix seconds)
+  // Verification time, to the nanosecond: every certificate, CRL, TCB info
+  // and QE identity must be valid then. Policy expiry and waivers take its
+  // whole seconds (`at.seconds`).
+  Time at;
   std::optional<std::string> root_ca_pem;  // replaces the Intel SGX Root CA
   // When a policy rule judges the TCB status (platform.tcb_status), the
   // quote verifier's own tcb_status check (UpToDate only) is left out.
