@@ -346,9 +346,9 @@ int RunContainerPolicy(const policy::Policy& pol, const std::string& policy_path
   if (Status s = hex("nonce", &e.nonce); !s.ok()) return ReportError(s);
   if (Status s = hex("user-data", &e.user_data); !s.ok()) return ReportError(s);
   pipeline::VerifyOptions options;
-  options.at = static_cast<int64_t>(std::time(nullptr));
+  options.at = TimeNow();
   if (vm.count("at")) {
-    Result<policy::UnixTime> t = policy::ParseRfc3339(vm["at"].as<std::string>(), false);
+    Result<Time> t = ParseRfc3339Time(vm["at"].as<std::string>());
     if (!t.ok()) {
       std::fprintf(stderr, "ccverify containers: --at: %s\n", t.status().ToString().c_str());
       return kExitUsage;
@@ -364,7 +364,7 @@ int RunContainerPolicy(const policy::Policy& pol, const std::string& policy_path
   if (!v.ok()) return ReportError(v.status());
   report::VerifyReportContext ctx;
   ctx.bundle = *e.ima;
-  ctx.at = policy::FormatRfc3339(options.at);
+  ctx.at = FormatRfc3339Time(options.at);
   ctx.policy_path = policy_path;
   std::string out;
   if (format == "json") out = report::VerifyReportJson(v->facts, v->evaluation, ctx);

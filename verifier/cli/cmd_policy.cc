@@ -96,7 +96,7 @@ int RunPolicyGenerate(const Args& args) {
   if (o.name.empty()) o.name = "generated";
   o.version = vm["version"].as<std::string>();
   o.source = req->source;
-  o.now = req->options.at;
+  o.now = req->options.at.seconds;
   o.valid_days = days;
   o.pin_events = !vm["no-events"].as<bool>();
   o.pin_ima = !vm["no-ima"].as<bool>();

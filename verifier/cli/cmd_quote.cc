@@ -8,6 +8,7 @@
 #include <boost/program_options.hpp>
 
 #include "parsers/core/file_io.h"
+#include "parsers/core/time.h"
 #include "parsers/td_report.h"
 #include "parsers/tdx_quote.h"
 #include "verifier/cli/exit_codes.h"
@@ -62,9 +63,9 @@ int RunQuoteVerify(const Args& args) {
   }
   if (!vm.count("quote")) return Usage("missing QUOTE");
   if (!vm.count("collateral")) return Usage("missing --collateral");
-  int64_t at = int64_t(std::time(nullptr));
+  Time at = TimeNow();
   if (vm.count("at")) {
-    auto t = crypto::ParseRfc3339(vm["at"].as<std::string>());
+    auto t = ParseRfc3339Time(vm["at"].as<std::string>());
     if (!t.ok()) return Usage("--at: " + t.status().message());
     at = *t;
   }

@@ -101,13 +101,13 @@ Result<EvidenceRequest> EvidenceFromOptions(const po::variables_map& vm) {
     e.report_data = report_data;
     e.binding_from_verifier = true;
   }
-  req.options.at = policy::NowUtc();
+  req.options.at = TimeNow();
   if (vm.count("at")) {
-    auto t = policy::ParseRfc3339(vm["at"].as<std::string>());
+    auto t = ParseRfc3339Time(vm["at"].as<std::string>());
     if (!t.ok()) return Status(ErrorCode::kInvalidArgument, "--at: " + t.status().message());
     req.options.at = *t;
   }
-  req.at_text = policy::FormatRfc3339(req.options.at);
+  req.at_text = FormatRfc3339Time(req.options.at);
   if (vm.count("root-ca")) {
     CCV_ASSIGN_OR_RETURN(std::string pem, ReadFileText(vm["root-ca"].as<std::string>(), 1 << 20));
     req.options.root_ca_pem = std::move(pem);

@@ -17,7 +17,7 @@ struct EvidenceRequest {
   bundle::Evidence evidence;
   pipeline::VerifyOptions options;
   std::string source;   // bundle dir or the first file, for reports
-  std::string at_text;  // RFC 3339 of options.at
+  std::string at_text;  // RFC 3339 of options.at, with its fraction if any
 };
 
 // Adds --bundle (positional), --collateral, --at, --root-ca, --nonce,

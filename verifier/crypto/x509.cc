@@ -285,66 +285,18 @@ std::string Crl::Der() const { return ToDer<X509_CRL, I2dCrl>(c_); }
 // --- time ---
 
 Result<int64_t> ParseRfc3339(std::string_view text) {
-  auto bad = [&] {
+  // A date alone is a policy convenience; collateral carries full times.
+  Result<Time> t = Status(ErrorCode::kBadValue, "expected a time of day");
+  if (text.size() > 10) t = ParseRfc3339Time(text);
+  if (!t.ok()) {
     std::string msg = "'";
     msg.append(text.data(), text.size());
     msg.append("' is not an RFC 3339 time (YYYY-MM-DDTHH:MM:SSZ)");
     return Status(ErrorCode::kBadValue, std::move(msg));
-  };
-  if (text.size() < 20) return bad();
-  auto num = [&](size_t pos, size_t n, int* out) {
-    int v = 0;
-    for (size_t i = pos; i < pos + n; ++i) {
-      if (text[i] < '0' || text[i] > '9') return false;
-      v = v * 10 + (text[i] - '0');
-    }
-    *out = v;
-    return true;
-  };
-  struct tm tm {};
-  int year, mon, day, hour, min, sec;
-  if (!num(0, 4, &year) || text[4] != '-' || !num(5, 2, &mon) || text[7] != '-' ||
-      !num(8, 2, &day) || (text[10] != 'T' && text[10] != 't' && text[10] != ' ') ||
-      !num(11, 2, &hour) || text[13] != ':' || !num(14, 2, &min) || text[16] != ':' ||
-      !num(17, 2, &sec)) {
-    return bad();
   }
-  if (mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60) {
-    return bad();
-  }
-  size_t pos = 19;
-  if (pos < text.size() && text[pos] == '.') {
-    ++pos;
-    size_t start = pos;
-    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
-    if (pos == start) return bad();
-  }
-  int64_t offset = 0;
-  if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z') && pos + 1 == text.size()) {
-  } else if (pos + 6 == text.size() && (text[pos] == '+' || text[pos] == '-') &&
-             text[pos + 3] == ':') {
-    int oh, om;
-    if (!num(pos + 1, 2, &oh) || !num(pos + 4, 2, &om)) return bad();
-    offset = (oh * 3600 + om * 60) * (text[pos] == '+' ? 1 : -1);
-  } else {
-    return bad();
-  }
-  tm.tm_year = year - 1900;
-  tm.tm_mon = mon - 1;
-  tm.tm_mday = day;
-  tm.tm_hour = hour;
-  tm.tm_min = min;
-  tm.tm_sec = sec;
-  return int64_t(timegm(&tm)) - offset;
+  return t->seconds;
 }
 
-std::string FormatRfc3339(int64_t t) {
-  time_t tt = time_t(t);
-  struct tm tm {};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string FormatRfc3339(Time t) { return FormatRfc3339Time(t); }
 
 }  // namespace ccv::crypto

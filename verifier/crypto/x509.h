@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "parsers/core/result.h"
+#include "parsers/core/time.h"
 #include "verifier/crypto/ecdsa.h"
 
 typedef struct x509_st X509;
@@ -53,7 +54,8 @@ class Certificate {
   // notBefore / notAfter as Unix seconds.
   int64_t NotBefore() const;
   int64_t NotAfter() const;
-  bool ValidAt(int64_t t) const { return NotBefore() <= t && t <= NotAfter(); }
+  // notBefore <= t <= notAfter: a fraction of a second outside is outside.
+  bool ValidAt(Time t) const { return WithinWindow(t, NotBefore(), NotAfter()); }
   std::string SerialHex() const;
   bool IsCa() const;
   std::array<uint8_t, 32> Sha256Fingerprint() const;
@@ -89,7 +91,8 @@ class Crl {
   int64_t ThisUpdate() const;
   // INT64_MAX when absent.
   int64_t NextUpdate() const;
-  bool ValidAt(int64_t t) const { return ThisUpdate() <= t && t <= NextUpdate(); }
+  // thisUpdate <= t <= nextUpdate: a fraction of a second outside is outside.
+  bool ValidAt(Time t) const { return WithinWindow(t, ThisUpdate(), NextUpdate()); }
   bool SignatureVerifiesWith(const Certificate& issuer) const;
   // True if `cert`'s serial number is listed.
   bool Revokes(const Certificate& cert) const;
@@ -100,11 +103,13 @@ class Crl {
   X509_CRL* c_ = nullptr;
 };
 
-// "2025-07-19T10:01:17Z" (RFC 3339; fractional seconds and numeric offsets
-// accepted) -> Unix seconds. Errors: kBadValue.
+// "2025-07-19T10:01:17Z" (RFC 3339 date and time, ParseRfc3339Time's
+// grammar without a date alone) -> Unix seconds, the fraction dropped (the
+// floor). Errors: kBadValue.
 Result<int64_t> ParseRfc3339(std::string_view text);
-// Unix seconds -> "2025-07-19T10:01:17Z".
-std::string FormatRfc3339(int64_t t);
+// "2025-07-19T10:01:17Z", with the fraction when `t` has one
+// ("2025-07-19T10:01:17.5Z").
+std::string FormatRfc3339(Time t);
 
 }  // namespace ccv::crypto
 

@@ -734,7 +734,7 @@ Result<Verification> Verify(const bundle::Evidence& evidence, const VerifyOption
                             const policy::Policy* policy) {
   Verification v;
   CCV_ASSIGN_OR_RETURN(v.facts, CollectFacts(evidence, options, policy));
-  v.evaluation = policy::Evaluate(policy, v.facts, {options.at});
+  v.evaluation = policy::Evaluate(policy, v.facts, {options.at.seconds});
   v.outcome = v.evaluation.Outcome();
   return v;
 }

@@ -26,6 +26,7 @@
 #include <string>
 
 #include "parsers/core/result.h"
+#include "parsers/core/time.h"
 #include "policies/evaluator.h"
 #include "policies/policy.h"
 #include "verifier/bundle/evidence.h"
@@ -34,7 +35,10 @@
 namespace ccv::pipeline {
 
 struct VerifyOptions {
-  int64_t at = 0;                          // verification time (Unix seconds)
+  // Verification time, to the nanosecond: every certificate, CRL, TCB info
+  // and QE identity must be valid then. Policy expiry and waivers take its
+  // whole seconds (`at.seconds`).
+  Time at;
   std::optional<std::string> root_ca_pem;  // replaces the Intel SGX Root CA
 };
 

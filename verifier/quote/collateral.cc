@@ -6,6 +6,7 @@
 #include <rapidjson/writer.h>
 
 #include "parsers/core/hex.h"
+#include "parsers/core/time.h"
 #include "verifier/crypto/x509.h"
 
 namespace ccv::quote {
@@ -67,11 +68,17 @@ struct Reader {
     }
     return v->GetInt64();
   }
-  Result<int64_t> Date(const Value& obj, const char* name, const std::string& path) const {
+  // Validity bounds are kept in whole seconds, rounded inwards should a
+  // document carry a fraction (Intel's do not): a lower bound (`is_start`)
+  // up, an upper bound down, so the window is never wider than signed.
+  Result<int64_t> Date(const Value& obj, const char* name, const std::string& path,
+                       bool is_start) const {
     CCV_ASSIGN_OR_RETURN(std::string s, String(obj, name, path));
-    auto t = crypto::ParseRfc3339(s);
-    if (!t.ok()) return Bad(doc, path + "." + name, "not an RFC 3339 date");
-    return *t;
+    auto seconds = crypto::ParseRfc3339(s);
+    if (!seconds.ok()) return Bad(doc, path + "." + name, "not an RFC 3339 date");
+    auto t = ParseRfc3339Time(s);
+    if (is_start && t.ok() && t->nanos != 0) return *seconds + 1;
+    return *seconds;
   }
   template <size_t N>
   Status Hex(const Value& obj, const char* name, const std::string& path,
@@ -216,8 +223,8 @@ Result<TcbInfo> ParseTcbInfo(std::string_view json) {
   } else {
     t.id = "SGX";
   }
-  CCV_ASSIGN_OR_RETURN(t.issue_date, r.Date(d, "issueDate", p));
-  CCV_ASSIGN_OR_RETURN(t.next_update, r.Date(d, "nextUpdate", p));
+  CCV_ASSIGN_OR_RETURN(t.issue_date, r.Date(d, "issueDate", p, true));
+  CCV_ASSIGN_OR_RETURN(t.next_update, r.Date(d, "nextUpdate", p, false));
   CCV_RETURN_IF_ERROR(r.Hex(d, "fmspc", p, &t.fmspc));
   CCV_RETURN_IF_ERROR(r.Hex(d, "pceId", p, &t.pce_id));
   CCV_ASSIGN_OR_RETURN(int64_t tcb_type, r.Int(d, "tcbType", p, 0, 1000));
@@ -288,8 +295,8 @@ Result<EnclaveIdentity> ParseEnclaveIdentity(std::string_view json) {
         .WithField("enclaveIdentity.version");
   }
   CCV_ASSIGN_OR_RETURN(e.id, r.String(d, "id", p));
-  CCV_ASSIGN_OR_RETURN(e.issue_date, r.Date(d, "issueDate", p));
-  CCV_ASSIGN_OR_RETURN(e.next_update, r.Date(d, "nextUpdate", p));
+  CCV_ASSIGN_OR_RETURN(e.issue_date, r.Date(d, "issueDate", p, true));
+  CCV_ASSIGN_OR_RETURN(e.next_update, r.Date(d, "nextUpdate", p, false));
   CCV_ASSIGN_OR_RETURN(int64_t eval, r.Int(d, "tcbEvaluationDataNumber", p, 0, INT32_MAX));
   e.tcb_evaluation_data_number = int(eval);
   CCV_RETURN_IF_ERROR(r.Hex(d, "miscselect", p, &e.miscselect));

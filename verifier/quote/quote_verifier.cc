@@ -78,7 +78,7 @@ std::string ValidityText(const Certificate& c) {
 // `trusted[i]` (optional) marks certificates already known to chain to the
 // anchor: their own signatures are not verified again.
 std::string VerifyChain(const std::vector<Certificate>& chain, const Certificate& anchor,
-                        int64_t at, std::string_view leaf_phrase, size_t want_len,
+                        Time at, std::string_view leaf_phrase, size_t want_len,
                         const Crl* root_crl, const std::vector<bool>* trusted = nullptr,
                         const std::string* anchor_der = nullptr) {
   if (chain.size() != want_len) {
@@ -130,7 +130,7 @@ std::string VerifyChain(const std::vector<Certificate>& chain, const Certificate
   return "";
 }
 
-Check CrlCheck(const char* id, const Crl& crl, const Certificate& issuer, int64_t at) {
+Check CrlCheck(const char* id, const Crl& crl, const Certificate& issuer, Time at) {
   if (crl.IssuerDer() != issuer.SubjectDer()) {
     return Fail(id, "CRL issuer '" + crl.IssuerCommonName() + "' is not '" +
                         issuer.SubjectCommonName() + "'");
@@ -150,7 +150,7 @@ Check CrlCheck(const char* id, const Crl& crl, const Certificate& issuer, int64_
 
 void SignedDocChecks(const char* name, const std::string& body,
                      const std::vector<uint8_t>& signature, const std::vector<Certificate>& chain,
-                     const std::string& chain_error, int64_t issue, int64_t next, int64_t at,
+                     const std::string& chain_error, int64_t issue, int64_t next, Time at,
                      std::vector<Check>* out) {
   std::string s(name);
   if (chain_error.empty()) {
@@ -179,10 +179,10 @@ void SignedDocChecks(const char* name, const std::string& body,
   }
   std::string window = "issueDate " + FormatRfc3339(issue) + ", nextUpdate " +
                        FormatRfc3339(next) + ", at " + FormatRfc3339(at);
-  if (issue <= at && at <= next) {
+  if (WithinWindow(at, issue, next)) {
     out->push_back(Pass(s + "_validity", window));
   } else {
-    out->push_back(Fail(s + "_validity", (at < issue ? "not yet valid: " : "expired: ") + window));
+    out->push_back(Fail(s + "_validity", (at < Time(issue) ? "not yet valid: " : "expired: ") + window));
   }
 }
 
@@ -231,7 +231,7 @@ Result<Certificate> LoadTrustAnchor(std::optional<std::string_view> pem) {
 }
 
 Result<PreparedCollateral> PrepareCollateral(const QuoteCollateral& c, Certificate anchor,
-                                             int64_t at) {
+                                             Time at) {
   PreparedCollateral p;
   p.anchor = std::move(anchor);
   p.anchor_der = p.anchor.Der();
@@ -292,7 +292,7 @@ struct QuoteSide {
 
 // Checks that need the quote only (and the anchor).
 void QuoteOnlyChecks(Bytes raw, const Certificate& anchor, const std::string& anchor_der,
-                     const PreparedCollateral* prepared, bool use_leaf_cache, int64_t at,
+                     const PreparedCollateral* prepared, bool use_leaf_cache, Time at,
                      QuoteVerification* v, QuoteSide* side) {
   const parsers::Quote& q = v->quote;
   const parsers::QuoteSignatureData& s = q.signature_data;
@@ -644,7 +644,7 @@ Result<QuoteVerification> VerifyQuote(Bytes raw, const PreparedCollateral& c,
 }
 
 Result<QuoteVerification> VerifyQuoteWithoutCollateral(Bytes raw, const Certificate& anchor,
-                                                       int64_t at) {
+                                                       Time at) {
   QuoteVerification v;
   CCV_ASSIGN_OR_RETURN(v.quote, parsers::ParseQuote(raw));
   v.at = at;

@@ -26,6 +26,7 @@
 
 #include "parsers/core/byte_reader.h"
 #include "parsers/core/result.h"
+#include "parsers/core/time.h"
 #include "parsers/tdx_quote.h"
 #include "verifier/crypto/x509.h"
 #include "verifier/quote/collateral.h"
@@ -50,7 +51,7 @@ struct PckLeafCache;  // quote_verifier.cc
 
 struct PreparedCollateral {
   crypto::Certificate anchor;
-  int64_t at = 0;
+  Time at;
   QuoteCollateral raw;
   crypto::Crl root_ca_crl;
   crypto::Crl pck_crl;
@@ -73,10 +74,12 @@ struct PreparedCollateral {
   std::vector<Check> checks;  // collateral-only checks, in order
 };
 
-// Parses and verifies the collateral at time `at` (Unix seconds) against
-// `anchor`. Errors (kBadValue ...) only for unreadable collateral.
+// Parses and verifies the collateral at time `at` against `anchor`: every
+// certificate, CRL, TCB info and QE identity must be valid then, to the
+// nanosecond (a time any fraction of a second after a whole-second
+// nextUpdate or notAfter is after it). Errors (kBadValue ...) only for unreadable collateral.
 Result<PreparedCollateral> PrepareCollateral(const QuoteCollateral& collateral,
-                                             crypto::Certificate anchor, int64_t at);
+                                             crypto::Certificate anchor, Time at);
 
 struct PckInfo {
   std::vector<std::string> chain_subjects;
@@ -105,7 +108,7 @@ struct QuoteVerification {
   std::optional<PckInfo> pck;
   std::optional<TcbStatus> tcb_status;  // absent if it could not be evaluated
   TcbEvalResult tcb;
-  int64_t at = 0;
+  Time at;
   bool authentic = false;  // every check but tcb_status passed
   bool pass = false;       // authentic and tcb_status accepted
 
@@ -121,7 +124,7 @@ Result<QuoteVerification> VerifyQuote(Bytes quote_bytes, const PreparedCollatera
 // collateral, for dump: collateral checks are skipped and no TCB status.
 Result<QuoteVerification> VerifyQuoteWithoutCollateral(Bytes quote_bytes,
                                                        const crypto::Certificate& anchor,
-                                                       int64_t at);
+                                                       Time at);
 
 }  // namespace ccv::quote
 

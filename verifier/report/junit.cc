@@ -1,5 +1,7 @@
 #include "verifier/report/junit.h"
 
+#include <utility>
+
 namespace ccv::report {
 
 std::string XmlEscape(std::string_view s) {
@@ -45,7 +47,76 @@ std::string ValidUtf8(std::string_view s) {
 
 std::string Esc(std::string_view s) { return XmlEscape(ValidUtf8(s)); }
 
+// "waived until T: reason", the last entry the evaluator appended to `why`.
+std::string WaiverMessage(std::string_view why, std::string_view waiver) {
+  const std::string tail = ": " + std::string(waiver);
+  constexpr std::string_view kPrefix = "waived until ";
+  if (why.size() >= tail.size() && why.substr(why.size() - tail.size()) == tail) {
+    size_t p = why.substr(0, why.size() - tail.size()).rfind(kPrefix);
+    if (p != std::string_view::npos) return std::string(why.substr(p));
+  }
+  return "waived: " + std::string(waiver);
+}
+
+void Children(const JUnitCase& c, std::string* x) {
+  if (!c.properties.empty()) {
+    *x += "      <properties>\n";
+    for (const auto& [k, v] : c.properties) {
+      *x += "        <property name=\"" + Esc(k) + "\" value=\"" + Esc(v) + "\"/>\n";
+    }
+    *x += "      </properties>\n";
+  }
+  switch (c.outcome) {
+    case JUnitCase::Outcome::kPass:
+      break;
+    case JUnitCase::Outcome::kFailure:
+    case JUnitCase::Outcome::kError: {
+      const char* tag = c.outcome == JUnitCase::Outcome::kFailure ? "failure" : "error";
+      *x += "      <" + std::string(tag) + " message=\"" + Esc(c.message) + "\" type=\"" + tag +
+            "\">" + Esc(c.body) + "</" + tag + ">\n";
+      break;
+    }
+    case JUnitCase::Outcome::kSkipped:
+      *x += "      <skipped message=\"" + Esc(c.message) + "\"/>\n";
+      break;
+  }
+  bool body_is_out = c.outcome != JUnitCase::Outcome::kFailure &&
+                     c.outcome != JUnitCase::Outcome::kError;
+  if (body_is_out && !c.body.empty()) *x += "      <system-out>" + Esc(c.body) + "</system-out>\n";
+  if (!c.system_err.empty()) *x += "      <system-err>" + Esc(c.system_err) + "</system-err>\n";
+}
+
 }  // namespace
+
+JUnitCase VerdictCase(std::string classname, std::string name, result::Verdict status,
+                      std::string_view why, std::string_view waiver, std::string body) {
+  JUnitCase jc;
+  jc.classname = std::move(classname);
+  jc.name = std::move(name);
+  jc.body = std::move(body);
+  switch (status) {
+    case result::Verdict::kPass:
+      jc.outcome = JUnitCase::Outcome::kPass;
+      return jc;
+    case result::Verdict::kFail:
+      jc.outcome = JUnitCase::Outcome::kFailure;
+      jc.message = std::string(why);
+      return jc;
+    case result::Verdict::kWarn:
+      jc.message = "warn: " + std::string(why);
+      break;
+    case result::Verdict::kWaived:
+      jc.message = WaiverMessage(why, waiver);
+      break;
+    case result::Verdict::kSkipped:
+      jc.message = std::string(why);
+      break;
+  }
+  jc.outcome = JUnitCase::Outcome::kSkipped;
+  jc.properties.emplace_back("status", result::VerdictName(status));
+  if (status != result::Verdict::kSkipped) jc.system_err = jc.name + ": " + jc.message + "\n";
+  return jc;
+}
 
 std::string WriteJUnit(std::string_view name, const std::vector<JUnitSuite>& suites) {
   size_t tests = 0, failures = 0, errors = 0, skipped = 0;
@@ -75,26 +146,12 @@ std::string WriteJUnit(std::string_view name, const std::vector<JUnitSuite>& sui
     x += ">\n";
     for (const auto& c : s.cases) {
       x += "    <testcase classname=\"" + Esc(c.classname) + "\" name=\"" + Esc(c.name) + "\"";
-      switch (c.outcome) {
-        case JUnitCase::Outcome::kPass:
-          if (c.body.empty()) {
-            x += "/>\n";
-          } else {
-            x += ">\n      <system-out>" + Esc(c.body) + "</system-out>\n    </testcase>\n";
-          }
-          break;
-        case JUnitCase::Outcome::kFailure:
-        case JUnitCase::Outcome::kError: {
-          const char* tag = c.outcome == JUnitCase::Outcome::kFailure ? "failure" : "error";
-          x += ">\n      <" + std::string(tag) + " message=\"" + Esc(c.message) + "\" type=\"" + tag +
-               "\">" + Esc(c.body) + "</" + tag + ">\n    </testcase>\n";
-          break;
-        }
-        case JUnitCase::Outcome::kSkipped:
-          x += ">\n      <skipped message=\"" + Esc(c.message) + "\"/>\n";
-          if (!c.body.empty()) x += "      <system-out>" + Esc(c.body) + "</system-out>\n";
-          x += "    </testcase>\n";
-          break;
+      std::string children;
+      Children(c, &children);
+      if (children.empty()) {
+        x += "/>\n";
+      } else {
+        x += ">\n" + children + "    </testcase>\n";
       }
     }
     x += "  </testsuite>\n";

@@ -429,38 +429,25 @@ std::string VerifyReportText(const Facts& f, const Evaluation& ev, const VerifyR
 }
 
 std::string VerifyReportJUnit(const Facts& /*facts*/, const Evaluation& ev, const VerifyReportContext& ctx) {
-  auto outcome = [](Verdict v) {
-    switch (v) {
-      case Verdict::kFail: return JUnitCase::Outcome::kFailure;
-      case Verdict::kWaived:
-      case Verdict::kSkipped: return JUnitCase::Outcome::kSkipped;
-      default: return JUnitCase::Outcome::kPass;
-    }
-  };
+  // Verdict -> JUnit mapping: VerdictCase (junit.h).
   std::vector<JUnitSuite> suites;
   JUnitSuite checks{"ccverify.verification", ctx.at, {}};
   for (const Check& c : ev.checks) {
-    JUnitCase jc;
-    jc.classname = "ccverify.verification." + policy::AreaOf(c.id);
-    jc.name = c.id;
-    jc.outcome = outcome(c.status);
-    jc.message = c.status == Verdict::kWaived ? "waived: " + c.waiver : c.detail;
-    jc.body = c.detail;
-    checks.cases.push_back(std::move(jc));
+    checks.cases.push_back(VerdictCase("ccverify.verification." + policy::AreaOf(c.id), c.id,
+                                       c.status, c.detail, c.waiver, c.detail));
   }
   suites.push_back(std::move(checks));
   if (ev.has_policy) {
     JUnitSuite rules{"ccverify.policy" + (ev.name.empty() ? std::string() : "." + ev.name), ctx.at, {}};
     for (const RuleResult& r : ev.rules) {
-      JUnitCase jc;
-      jc.classname = "ccverify.policy." + r.area + (r.container.empty() ? "" : "." + r.container);
-      jc.name = r.id;
-      jc.outcome = outcome(r.status);
-      jc.message = r.status == Verdict::kWaived ? "waived: " + r.waiver : r.why;
-      jc.body = "status: " + std::string(VerdictName(r.status)) + "\nexpected: " + r.expected +
-                "\nactual: " + r.actual + "\nevidence: " + r.evidence + "\nwhy: " + r.why + "\n";
-      if (r.status == Verdict::kPass) jc.body.clear();
-      rules.cases.push_back(std::move(jc));
+      std::string body;
+      if (r.status != Verdict::kPass) {
+        body = "status: " + std::string(VerdictName(r.status)) + "\nexpected: " + r.expected +
+               "\nactual: " + r.actual + "\nevidence: " + r.evidence + "\nwhy: " + r.why + "\n";
+      }
+      rules.cases.push_back(VerdictCase(
+          "ccverify.policy." + r.area + (r.container.empty() ? "" : "." + r.container), r.id,
+          r.status, r.why, r.waiver, std::move(body)));
     }
     suites.push_back(std::move(rules));
   }

@@ -151,12 +151,93 @@ TEST(JUnitTest, OneTestcasePerCheckAndRuleWithCounts) {
   };
   EXPECT_EQ(count("<testcase "), fx.ev.checks.size() + fx.ev.rules.size());
   EXPECT_EQ(count("<failure "), 3u);  // 1 check + 2 rules
-  EXPECT_EQ(count("<skipped "), 2u);  // waived + skipped
-  EXPECT_NE(x.find("<testsuites name=\"ccverify\" tests=\"8\" failures=\"3\" errors=\"0\" skipped=\"2\">"),
+  EXPECT_EQ(count("<skipped "), 3u);  // warn + waived + skipped
+  EXPECT_NE(x.find("<testsuites name=\"ccverify\" tests=\"8\" failures=\"3\" errors=\"0\" skipped=\"3\">"),
             std::string::npos) << x;
   EXPECT_NE(x.find("name=\"td.rtmr3\""), std::string::npos);
   EXPECT_NE(x.find("&lt;&amp;&gt;"), std::string::npos);
   EXPECT_EQ(x.find('\x01'), std::string::npos);
+}
+
+// The <testcase> element named `name` (empty if there is none).
+std::string TestcaseNamed(const std::string& x, const std::string& name) {
+  size_t p = x.find("name=\"" + name + "\"");
+  if (p == std::string::npos) return "";
+  size_t start = x.rfind("<testcase ", p);
+  size_t open_end = x.find('>', p);
+  if (start == std::string::npos || open_end == std::string::npos) return "";
+  if (x[open_end - 1] == '/') return x.substr(start, open_end + 1 - start);
+  size_t end = x.find("</testcase>", open_end);
+  return end == std::string::npos ? "" : x.substr(start, end + 11 - start);
+}
+
+TEST(JUnitTest, WarnRendersAsSkippedWithStatusPropertyAndSystemErr) {
+  Fixture fx;
+  std::string x = VerifyReportJUnit(fx.facts, fx.ev, fx.ctx);
+  std::string warn = TestcaseNamed(x, "platform.tcb_status");
+  ASSERT_FALSE(warn.empty()) << x;
+  EXPECT_NE(warn.find("<properties>\n        <property name=\"status\" value=\"warn\"/>\n      </properties>"),
+            std::string::npos) << warn;
+  EXPECT_NE(warn.find("<skipped message=\"warn: "), std::string::npos) << warn;
+  EXPECT_NE(warn.find("SWHardeningNeeded"), std::string::npos) << warn;
+  EXPECT_NE(warn.find("<system-err>platform.tcb_status: warn: "), std::string::npos) << warn;
+  EXPECT_EQ(warn.find("<failure"), std::string::npos) << warn;
+  // properties first, skipped before system-out, system-err last.
+  EXPECT_LT(warn.find("<properties>"), warn.find("<skipped "));
+  EXPECT_LT(warn.find("<skipped "), warn.find("<system-out>"));
+  EXPECT_LT(warn.find("<system-out>"), warn.find("<system-err>"));
+}
+
+TEST(JUnitTest, WaivedRendersAsSkippedWithUntilAndReason) {
+  Fixture fx;
+  std::string x = VerifyReportJUnit(fx.facts, fx.ev, fx.ctx);
+  std::string waived = TestcaseNamed(x, "td.mr_owner");
+  ASSERT_FALSE(waived.empty()) << x;
+  EXPECT_NE(waived.find("<property name=\"status\" value=\"waived\"/>"), std::string::npos) << waived;
+  EXPECT_NE(waived.find("<skipped message=\"waived until 2099-01-01: owner rollout\"/>"),
+            std::string::npos) << waived;
+  EXPECT_NE(waived.find("<system-err>td.mr_owner: waived until 2099-01-01: owner rollout"),
+            std::string::npos) << waived;
+}
+
+TEST(JUnitTest, PassFailAndSkippedRenderAsBefore) {
+  Fixture fx;
+  std::string x = VerifyReportJUnit(fx.facts, fx.ev, fx.ctx);
+  std::string pass = TestcaseNamed(x, "td.mr_config_id");
+  EXPECT_EQ(pass, "<testcase classname=\"ccverify.policy.td\" name=\"td.mr_config_id\"/>") << x;
+  std::string fail = TestcaseNamed(x, "events.cmd");
+  ASSERT_FALSE(fail.empty()) << x;
+  EXPECT_NE(fail.find("<failure message=\""), std::string::npos) << fail;
+  EXPECT_NE(fail.find("type=\"failure\">status: fail&#10;expected: "), std::string::npos) << fail;
+  EXPECT_NE(fail.find("&lt;&amp;&gt;"), std::string::npos) << fail;
+  EXPECT_EQ(fail.find("<properties>"), std::string::npos) << fail;
+  EXPECT_EQ(fail.find("<skipped"), std::string::npos) << fail;
+  EXPECT_EQ(fail.find("<system-err>"), std::string::npos) << fail;
+  std::string check = TestcaseNamed(x, "quote.signature");
+  EXPECT_NE(check.find("<failure message=\"signature does not verify\" type=\"failure\">"
+                       "signature does not verify</failure>"),
+            std::string::npos) << check;
+  // A skipped rule stays skipped, with its status but no system-err line.
+  std::string skipped = TestcaseNamed(x, "events.opt");
+  EXPECT_NE(skipped.find("<property name=\"status\" value=\"skipped\"/>"), std::string::npos) << skipped;
+  EXPECT_NE(skipped.find("<skipped message=\""), std::string::npos) << skipped;
+  EXPECT_EQ(skipped.find("<system-err>"), std::string::npos) << skipped;
+}
+
+TEST(JUnitTest, VerdictCaseEscapesAndFallsBackWithoutUntil) {
+  JUnitCase w = VerdictCase("c", "r", Verdict::kWaived, "no until here", "a<b", "");
+  EXPECT_EQ(w.outcome, JUnitCase::Outcome::kSkipped);
+  EXPECT_EQ(w.message, "waived: a<b");
+  std::string x = WriteJUnit("n", {{"s", "", {w}}});
+  EXPECT_NE(x.find("<skipped message=\"waived: a&lt;b\"/>"), std::string::npos) << x;
+  EXPECT_NE(x.find("<system-err>r: waived: a&lt;b&#10;</system-err>"), std::string::npos) << x;
+  // A reason that itself says "waived until" is not mistaken for the date.
+  JUnitCase u = VerdictCase("c", "r", Verdict::kWaived,
+                            "x; waived until 2027-01-15: see waived until 1999", "see waived until 1999", "");
+  EXPECT_EQ(u.message, "waived until 2027-01-15: see waived until 1999");
+  JUnitCase p = VerdictCase("c", "r", Verdict::kPass, "", "", "");
+  EXPECT_NE(WriteJUnit("n", {{"s", "", {p}}}).find("<testcase classname=\"c\" name=\"r\"/>"),
+            std::string::npos);
 }
 
 TEST(JUnitTest, ValidatesAgainstTheJUnitSchema) {
