@@ -61,6 +61,12 @@ class TsmEntry {
     attr_path_ = report_dir + "/" + dir;
     int fd = ::openat(report_fd, dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
+      if (errno == ELOOP || errno == ENOTDIR) {
+        return Status(ErrorCode::kIo, "refusing a symbolic link or another file type where a "
+                                      "directory is expected")
+            .WithFile(attr_path_)
+            .WithField(internal::kFileTypeField);
+      }
       if (!configfs_) {
         return Status(ErrorCode::kIo,
                       "not a configfs mount and no .template directory (links are not "
