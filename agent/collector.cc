@@ -38,10 +38,12 @@ constexpr char kImaBinaryFile[] = "binary_runtime_measurements";
 constexpr char kTpmLogFile[] = "binary_bios_measurements";
 constexpr char kEvidenceFile[] = "evidence.json";
 
-// Reads `path` if it exists. Absent: nullopt; present but unreadable: error.
-Result<std::optional<ByteVec>> ReadOptional(const std::string& path, uint64_t max_len) {
-  if (!internal::Exists(path)) return std::optional<ByteVec>();
-  CCV_ASSIGN_OR_RETURN(ByteVec bytes, ReadFileBytes(path, max_len));
+// Reads `relative` under `root` if it exists (links are not followed).
+// Absent: nullopt; present but unreadable, a link or not a regular file: error.
+Result<std::optional<ByteVec>> ReadOptional(const std::string& root, std::string_view relative,
+                                            uint64_t max_len) {
+  if (!internal::ExistsBeneath(root, relative)) return std::optional<ByteVec>();
+  CCV_ASSIGN_OR_RETURN(ByteVec bytes, internal::ReadBeneath(root, relative, max_len));
   return std::optional<ByteVec>(std::move(bytes));
 }
 
@@ -73,7 +75,8 @@ std::string ImaRegister(const Evidence& e) {
 Status CollectCcel(const GuestPaths& paths, Evidence* out) {
   std::string table = paths.Resolve(kCcelTablePath);
   std::string data = paths.Resolve(kCcelDataPath);
-  bool has_table = internal::Exists(table), has_data = internal::Exists(data);
+  bool has_table = internal::ExistsBeneath(paths.root(), kCcelTablePath),
+       has_data = internal::ExistsBeneath(paths.root(), kCcelDataPath);
   if (!has_table || !has_data) {
     std::string what = !has_table && !has_data ? "the CCEL ACPI table and its log"
                        : !has_table             ? "the CCEL ACPI table"
@@ -84,8 +87,10 @@ Status CollectCcel(const GuestPaths& paths, Evidence* out) {
   }
   out->ccel_table_path = table;
   out->ccel_data_path = data;
-  CCV_ASSIGN_OR_RETURN(out->ccel_table, ReadFileBytes(table, kMaxTableLen));
-  CCV_ASSIGN_OR_RETURN(out->ccel_data, ReadFileBytes(data, kMaxCcelLen));
+  CCV_ASSIGN_OR_RETURN(out->ccel_table,
+                       internal::ReadBeneath(paths.root(), kCcelTablePath, kMaxTableLen));
+  CCV_ASSIGN_OR_RETURN(out->ccel_data,
+                       internal::ReadBeneath(paths.root(), kCcelDataPath, kMaxCcelLen));
   if (out->ccel_data.empty()) {
     return Status(ErrorCode::kBadLength, "the CCEL log area is empty").WithFile(data);
   }
@@ -93,37 +98,53 @@ Status CollectCcel(const GuestPaths& paths, Evidence* out) {
 }
 
 Status CollectIma(const GuestPaths& paths, Evidence* out) {
-  std::string dir = paths.Resolve(kImaDir);
-  if (!internal::Exists(dir)) dir = paths.Resolve(kImaLegacyDir);
-  std::string ascii = dir + "/" + std::string(kImaAsciiName);
-  std::string binary = dir + "/" + std::string(kImaBinaryName);
-  out->ima_ascii_path = ascii;
-  out->ima_binary_path = binary;
-  CCV_ASSIGN_OR_RETURN(out->ima_ascii, ReadOptional(ascii, kMaxImaLen));
-  CCV_ASSIGN_OR_RETURN(out->ima_binary, ReadOptional(binary, kMaxImaLen));
+  std::string rel(kImaDir);
+  if (!internal::ExistsBeneath(paths.root(), rel)) rel = std::string(kImaLegacyDir);
+  std::string ascii = rel + "/" + std::string(kImaAsciiName);
+  std::string binary = rel + "/" + std::string(kImaBinaryName);
+  out->ima_ascii_path = paths.Resolve(ascii);
+  out->ima_binary_path = paths.Resolve(binary);
+  CCV_ASSIGN_OR_RETURN(out->ima_ascii, ReadOptional(paths.root(), ascii, kMaxImaLen));
+  CCV_ASSIGN_OR_RETURN(out->ima_binary, ReadOptional(paths.root(), binary, kMaxImaLen));
   out->ima_register = ImaRegister(*out);
   return Status::Ok();
 }
 
 Status CollectTpmLog(const GuestPaths& paths, Evidence* out) {
   out->tpm_log_path = paths.Resolve(kTpmLogPath);
-  CCV_ASSIGN_OR_RETURN(out->tpm_log, ReadOptional(out->tpm_log_path, kMaxTpmLogLen));
+  CCV_ASSIGN_OR_RETURN(out->tpm_log, ReadOptional(paths.root(), kTpmLogPath, kMaxTpmLogLen));
   return Status::Ok();
 }
 
 Status CollectReport(const GuestPaths& paths, Evidence* out) {
-  Result<TsmReport> tsm = GetTsmReport(paths.Resolve(kTsmReportDir), out->report_data);
   out->fake_tree = paths.is_fake();
+  const std::string report_dir = paths.Resolve(kTsmReportDir);
+  Result<TsmReport> tsm = Status(ErrorCode::kInternal, "unset");
+  if (Result<int> dir = internal::OpenDirBeneath(paths.root(), kTsmReportDir); dir.ok()) {
+    internal::ScopedFd fd(*dir);
+    tsm = GetTsmReportAt(fd.get(), report_dir, out->report_data);
+  } else if (dir.status().code() == ErrorCode::kNotFound) {
+    tsm = Status(ErrorCode::kNotFound,
+                 "no configfs-tsm report directory (kernel without "
+                 "CONFIG_TSM_REPORTS, or configfs not mounted)")
+              .WithFile(report_dir);
+  } else {
+    tsm = dir.status();
+  }
   if (tsm.ok()) {
-    out->report_path = paths.Resolve(kTsmReportDir) + " (outblob)";
+    out->report_path = report_dir + " (outblob)";
     out->quote = std::move(tsm->outblob);
     out->quote_provider = std::move(tsm->provider);
     return Status::Ok();
   }
-  // A changed generation means someone else wrote our entry: report it, a
-  // TDREPORT would hide the problem.
-  if (tsm.status().code() == ErrorCode::kBadValue) return tsm.status();
-  Result<ByteVec> td = GetTdReport(paths.Resolve(kTdxGuestDevice), out->report_data,
+  // A changed generation means someone else wrote our entry, and a link or
+  // wrong file type means a tree we will not use: report them, a TDREPORT
+  // would hide the problem.
+  if (tsm.status().code() == ErrorCode::kBadValue ||
+      tsm.status().field() == internal::kFileTypeField) {
+    return tsm.status();
+  }
+  Result<ByteVec> td = GetTdReport(paths.root(), kTdxGuestDevice, out->report_data,
                                    paths.is_fake());
   if (td.ok()) {
     out->report_path = paths.Resolve(kTdxGuestDevice);

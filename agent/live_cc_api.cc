@@ -46,7 +46,7 @@ Result<Digest> LiveCcApi::GetCcMeasurement(uint32_t index, HashAlg alg) {
   }
   // 2. The TDREPORT: local, no quote service involved.
   Result<std::vector<uint8_t>> td =
-      GetTdReport(paths_.Resolve(kTdxGuestDevice), {}, paths_.is_fake());
+      GetTdReport(paths_.root(), kTdxGuestDevice, {}, paths_.is_fake());
   if (td.ok()) {
     CCV_ASSIGN_OR_RETURN(parsers::TdReport report, parsers::ParseTdReport(*td));
     return FromMeasurement(report.rtmr[index]);

@@ -12,6 +12,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "parsers/core/result.h"
@@ -21,11 +22,15 @@ namespace ccv::agent {
 inline constexpr size_t kTdReportDataLen = 64;
 inline constexpr size_t kTdReportLen = 1024;
 
-// Errors: kNotFound (no such device), kIo (the ioctl or read failed),
-// kBadLength (a fake file that is not 1024 bytes).
+// `device` is relative to `root` (guest_paths.h); no link below the root is
+// followed, and the device must be a character device (or, with
+// `allow_fake_file`, a regular file).
+// Errors: kNotFound (no such device), kIo (the ioctl or read failed, or a
+// link or wrong file type, field internal::kFileTypeField), kBadLength (a
+// fake file that is not 1024 bytes).
 Result<std::vector<uint8_t>> GetTdReport(
-    const std::string& device, const std::array<uint8_t, kTdReportDataLen>& report_data,
-    bool allow_fake_file);
+    const std::string& root, std::string_view device,
+    const std::array<uint8_t, kTdReportDataLen>& report_data, bool allow_fake_file);
 
 }  // namespace ccv::agent
 

@@ -32,6 +32,7 @@ const char* BindingStatusName(BindingStatus s) {
     case BindingStatus::kNoNonce: return "no_nonce";
     case BindingStatus::kNotIsolated: return "not_isolated";
     case BindingStatus::kMismatch: return "mismatch";
+    case BindingStatus::kNoUnit: return "no_unit";
   }
   return "mismatch";
 }
@@ -68,12 +69,34 @@ BindingCheck CheckContainerBinding(const ReportData& report_data, const Digest& 
   return c;
 }
 
+BindingCheck CheckContainerBindingFor(const ContainerView& view, std::string_view id,
+                                      const ReportData& report_data,
+                                      const std::optional<std::vector<uint8_t>>& nonce,
+                                      const std::vector<uint8_t>& user_data,
+                                      const ContainerUnit** out_unit) {
+  if (out_unit != nullptr) *out_unit = nullptr;
+  std::string why;
+  const ContainerUnit* unit = view.Find(id, nullptr, &why);
+  if (unit == nullptr) {
+    BindingCheck c;
+    c.status = BindingStatus::kNoUnit;
+    c.actual = ToHex(report_data);
+    c.detail = why;
+    return c;
+  }
+  if (out_unit != nullptr) *out_unit = unit;
+  return CheckContainerBinding(report_data, unit->virtual_imr3, nonce, user_data);
+}
+
 std::vector<const ContainerUnit*> FindBoundUnits(const ContainerView& view,
                                                  const ReportData& report_data,
                                                  std::span<const uint8_t> nonce,
                                                  std::span<const uint8_t> user_data) {
   std::vector<const ContainerUnit*> out;
   for (const ContainerUnit& u : view.units) {
+    // A unit whose own ID also names another unit is no answer: the ID
+    // would not tell a reader which register was bound.
+    if (view.Find(u.id) != &u) continue;
     if (ContainerReportData(u.virtual_imr3.span(), nonce, user_data) == report_data) {
       out.push_back(&u);
     }

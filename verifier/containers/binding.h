@@ -23,6 +23,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "parsers/core/hash_alg.h"
@@ -41,8 +42,9 @@ enum class BindingStatus : uint8_t {
   kNoNonce,      // no nonce given: the agent does not bind the register
   kNotIsolated,  // REPORTDATA = SHA-512(nonce || user_data): register left out
   kMismatch,     // none of the forms
+  kNoUnit,       // the ID names no unit, or more than one (ContainerView::Find)
 };
-// "bound", "no_nonce", "not_isolated", "mismatch".
+// "bound", "no_nonce", "not_isolated", "mismatch", "no_unit".
 const char* BindingStatusName(BindingStatus s);
 
 struct BindingCheck {
@@ -59,8 +61,19 @@ BindingCheck CheckContainerBinding(const ReportData& report_data, const Digest& 
                                    const std::optional<std::vector<uint8_t>>& nonce,
                                    const std::vector<uint8_t>& user_data);
 
+// Looks `id` up with ContainerView::Find and checks `report_data` against
+// that unit's register. An ID that names no unit, or more than one (two
+// units claiming one pod UID or container ID), gives kNoUnit with Find's
+// reason. *out_unit (if given) is the unit checked, or null.
+BindingCheck CheckContainerBindingFor(const ContainerView& view, std::string_view id,
+                                      const ReportData& report_data,
+                                      const std::optional<std::vector<uint8_t>>& nonce,
+                                      const std::vector<uint8_t>& user_data,
+                                      const ContainerUnit** out_unit = nullptr);
+
 // The units of `view` whose register REPORTDATA binds with this nonce and
-// user data (normally zero or one).
+// user data (normally zero or one). A unit whose ID names more than one unit
+// (ContainerView::Find fails for it) is never returned.
 std::vector<const ContainerUnit*> FindBoundUnits(const ContainerView& view,
                                                  const ReportData& report_data,
                                                  std::span<const uint8_t> nonce,

@@ -2,6 +2,9 @@
 
 #include <cctype>
 #include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace ccv::containers {
@@ -39,28 +42,56 @@ void ReplaceAll(std::string* s, std::string_view what) {
   while ((pos = s->find(what, pos)) != std::string::npos) s->erase(pos, what.size());
 }
 
-// CIMA's search; *out_scope tells whether the 64-hex ".scope" alternative matched.
-std::string CimaSearch(std::string_view cg_path, bool* out_scope) {
-  *out_scope = false;
-  size_t from = cg_path.find("kubepods.slice");
-  if (from == std::string_view::npos) from = cg_path.find("system.slice");
-  if (from == std::string_view::npos) return "";
-  std::string_view s = cg_path.substr(from);
+// CIMA's three alternatives, in the order the regex tries them.
+enum class CimaAlt : uint8_t { kNone, kUid36, kHex32, kScope64 };
+
+size_t MatchOne(std::string_view s, size_t i, CimaAlt alt) {
+  switch (alt) {
+    case CimaAlt::kUid36: return MatchAlt(s, i, 36, true, "slice");
+    case CimaAlt::kHex32: return MatchAlt(s, i, 32, false, "slice");
+    case CimaAlt::kScope64: return MatchAlt(s, i, 64, false, "scope");
+    case CimaAlt::kNone: break;
+  }
+  return 0;
+}
+
+struct CimaMatch {
+  size_t pos = std::string_view::npos;  // in the searched string
+  size_t len = 0;
+  CimaAlt alt = CimaAlt::kNone;
+};
+
+// Leftmost-first match of CIMA's pattern in `s`.
+CimaMatch FirstCimaMatch(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
-    size_t len = MatchAlt(s, i, 36, true, "slice");
-    if (len == 0) len = MatchAlt(s, i, 32, false, "slice");
-    if (len == 0) {
-      len = MatchAlt(s, i, 64, false, "scope");
-      if (len != 0) *out_scope = true;
-    }
-    if (len != 0) {
-      std::string id(s.substr(i, len));
-      ReplaceAll(&id, ".slice");
-      ReplaceAll(&id, ".scope");
-      return id;
+    for (CimaAlt alt : {CimaAlt::kUid36, CimaAlt::kHex32, CimaAlt::kScope64}) {
+      if (size_t len = MatchOne(s, i, alt); len != 0) return {i, len, alt};
     }
   }
-  return "";
+  return {};
+}
+
+// Position of the first match of one alternative in `s`, or npos.
+size_t FindAlt(std::string_view s, CimaAlt alt) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (MatchOne(s, i, alt) != 0) return i;
+  }
+  return std::string_view::npos;
+}
+
+// Where CIMA starts its search: at "kubepods.slice", else "system.slice".
+size_t CimaSearchStart(std::string_view cg_path) {
+  size_t from = cg_path.find("kubepods.slice");
+  if (from == std::string_view::npos) from = cg_path.find("system.slice");
+  return from;
+}
+
+// CIMA's key for match `m` in `s` (".slice"/".scope" removed, as container.rs does).
+std::string CimaKey(std::string_view s, const CimaMatch& m) {
+  std::string id(s.substr(m.pos, m.len));
+  ReplaceAll(&id, ".slice");
+  ReplaceAll(&id, ".scope");
+  return id;
 }
 
 std::string Lower(std::string_view s) {
@@ -74,20 +105,31 @@ bool AllHex(std::string_view s) {
   return true;
 }
 
-std::vector<std::string_view> SplitPath(std::string_view p) {
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  while (start <= p.size()) {
+// One component of a cgroup path and its offset in the path.
+struct Component {
+  std::string_view text;
+  size_t offset = 0;
+};
+
+// Components of `p`, split at '/', keeping empty ones (from "//" or a
+// trailing '/'); the root's leading '/' opens no component.
+std::vector<Component> SplitPath(std::string_view p) {
+  std::vector<Component> parts;
+  size_t start = !p.empty() && p.front() == '/' ? 1 : 0;
+  if (start == p.size()) return parts;  // "" or "/"
+  for (;;) {
     size_t slash = p.find('/', start);
-    if (slash == std::string_view::npos) slash = p.size();
-    if (slash > start) parts.push_back(p.substr(start, slash - start));
+    if (slash == std::string_view::npos) {
+      parts.push_back({p.substr(start), start});
+      return parts;
+    }
+    parts.push_back({p.substr(start, slash - start), start});
     start = slash + 1;
   }
-  return parts;
 }
 
-// A UID as a kubepods slice or cgroupfs directory carries it: 36 characters
-// of hex and '_'/'-' or 32 hex digits.
+// A UID as a cgroupfs pod directory carries it: 36 characters of hex and
+// '_'/'-', or 32 hex digits.
 bool LooksLikeUid(std::string_view u) {
   if (u.size() != 36 && u.size() != 32) return false;
   for (char c : u) {
@@ -96,11 +138,49 @@ bool LooksLikeUid(std::string_view u) {
   return true;
 }
 
+// The component holds a pod UID: CIMA's UID alternatives match inside it, or
+// it is a cgroupfs pod directory.
+bool IsPodComponent(std::string_view c) {
+  return FindAlt(c, CimaAlt::kUid36) != std::string_view::npos ||
+         FindAlt(c, CimaAlt::kHex32) != std::string_view::npos ||
+         (c.starts_with("pod") && LooksLikeUid(c.substr(3)));
+}
+
+// The component holds a container ID: CIMA's scope alternative matches
+// inside it, or it is a bare 64-hex cgroupfs directory.
+bool IsContainerComponent(std::string_view c) {
+  return FindAlt(c, CimaAlt::kScope64) != std::string_view::npos ||
+         (c.size() == 64 && AllHex(c));
+}
+
+// Container ID (lowercase) and runtime prefix of a container component.
+void ContainerOf(std::string_view c, CgroupIdentity* id) {
+  size_t at = FindAlt(c, CimaAlt::kScope64);
+  if (at == std::string_view::npos) {  // bare 64 hex
+    id->container_id = Lower(c);
+    return;
+  }
+  id->container_id = Lower(c.substr(at, 64));
+  std::string_view runtime = c.substr(0, at);
+  if (runtime.ends_with('-')) runtime.remove_suffix(1);
+  id->runtime = std::string(runtime);
+}
+
+CgroupIdentity Ambiguous(std::string why) {
+  CgroupIdentity id;
+  id.container = true;
+  id.ambiguity = std::move(why);
+  return id;
+}
+
 }  // namespace
 
 std::string CimaContainerId(std::string_view cg_path) {
-  bool scope = false;
-  return CimaSearch(cg_path, &scope);
+  size_t from = CimaSearchStart(cg_path);
+  if (from == std::string_view::npos) return "";
+  std::string_view s = cg_path.substr(from);
+  CimaMatch m = FirstCimaMatch(s);
+  return m.alt == CimaAlt::kNone ? "" : CimaKey(s, m);
 }
 
 std::string PodUidFromCgroupForm(std::string_view uid) {
@@ -119,39 +199,61 @@ CgroupIdentity IdentifyCgroupPath(std::string_view cg_path) {
   CgroupIdentity id;
   id.container = cg_path.find("kubepods.slice") != std::string_view::npos ||
                  cg_path.find("system.slice/docker-") != std::string_view::npos;
-  if (id.container) {
-    bool scope = false;
-    id.cima_id = CimaSearch(cg_path, &scope);
-    if (!id.cima_id.empty()) id.kind = scope ? "container" : "pod";
+  if (!id.container) return id;  // the host's
+
+  std::vector<Component> parts = SplitPath(cg_path);
+  std::vector<size_t> pods, ctrs;  // indices into parts
+  for (size_t i = 0; i < parts.size(); ++i) {
+    std::string_view c = parts[i].text;
+    if (c.empty() || c == "." || c == "..") {
+      return Ambiguous("an empty, '.' or '..' component (not a kernel cgroup path)");
+    }
+    if (IsPodComponent(c)) pods.push_back(i);
+    if (IsContainerComponent(c)) ctrs.push_back(i);
   }
-  bool in_kubepods = cg_path.find("kubepods") != std::string_view::npos;
-  for (std::string_view part : SplitPath(cg_path)) {
-    // systemd driver: kubepods[-<qos>]-pod<uid>.slice
-    if (part.starts_with("kubepods") && part.ends_with(".slice")) {
-      size_t pod = part.rfind("-pod");
-      if (pod != std::string_view::npos) {
-        std::string_view uid = part.substr(pod + 4, part.size() - 6 - (pod + 4));
-        if (LooksLikeUid(uid)) id.pod_uid = PodUidFromCgroupForm(uid);
-      }
-      continue;
-    }
-    // cgroupfs driver: /kubepods/<qos>/pod<uid>/<64 hex>
-    if (in_kubepods && part.starts_with("pod") && LooksLikeUid(part.substr(3))) {
-      id.pod_uid = PodUidFromCgroupForm(part.substr(3));
-      continue;
-    }
-    if (part.ends_with(".scope")) {
-      std::string_view stem = part.substr(0, part.size() - 6);
-      size_t dash = stem.rfind('-');
-      if (dash != std::string_view::npos && stem.size() - dash - 1 == 64 &&
-          AllHex(stem.substr(dash + 1))) {
-        id.runtime = std::string(stem.substr(0, dash));
-        id.container_id = Lower(stem.substr(dash + 1));
-      }
-      continue;
-    }
-    if (part.size() == 64 && AllHex(part)) id.container_id = Lower(part);
+  if (pods.size() > 1) {
+    return Ambiguous("names two pods ('" + std::string(parts[pods[0]].text) + "' and '" +
+                     std::string(parts[pods[1]].text) + "')");
   }
+  if (ctrs.size() > 1) {
+    return Ambiguous("names two containers ('" + std::string(parts[ctrs[0]].text) + "' and '" +
+                     std::string(parts[ctrs[1]].text) + "')");
+  }
+
+  size_t from = CimaSearchStart(cg_path);
+  std::string_view s = cg_path.substr(from);
+  CimaMatch m = FirstCimaMatch(s);
+  if (m.alt == CimaAlt::kNone) return id;  // no key: CIMA rejects the record
+  if (s.substr(m.pos, m.len).find('/') != std::string_view::npos) {
+    return Ambiguous("CIMA's ID match '" + std::string(s.substr(m.pos, m.len)) +
+                     "' spans two components");
+  }
+  // The component that holds CIMA's match: the one identity component.
+  size_t at = from + m.pos, k = 0;
+  while (k + 1 < parts.size() && parts[k + 1].offset <= at) ++k;
+
+  if (m.alt == CimaAlt::kScope64) {
+    // A Docker (or other runtime) scope is its own unit.
+    if (!pods.empty()) {
+      return Ambiguous("names a pod ('" + std::string(parts[pods[0]].text) +
+                       "') and a container that is not inside it");
+    }
+    id.cima_id = CimaKey(s, m);
+    id.kind = "container";
+    ContainerOf(parts[k].text, &id);
+    return id;
+  }
+  // A pod: its UID from the slice CIMA keys on, its container from the
+  // scope directly below that slice.
+  if (!ctrs.empty() && ctrs[0] != k + 1) {
+    return Ambiguous("the container '" + std::string(parts[ctrs[0]].text) +
+                     "' is not directly inside the pod slice '" + std::string(parts[k].text) +
+                     "'");
+  }
+  id.cima_id = CimaKey(s, m);
+  id.kind = "pod";
+  id.pod_uid = PodUidFromCgroupForm(id.cima_id);
+  if (!ctrs.empty()) ContainerOf(parts[ctrs[0]].text, &id);
   return id;
 }
 

@@ -10,9 +10,22 @@
 //    with ".slice"/".scope" removed. For Kubernetes this is the pod UID with
 //    '_' for '-' (all containers of a pod share one register), for Docker the
 //    64-hex container ID.
-//  * The systemd/cgroupfs names: the pod UID (kubepods[-<qos>]-pod<uid>.slice
-//    or cgroupfs .../pod<uid>/) and the container scope
-//    (<runtime>-<64 hex>.scope: cri-containerd, docker, crio, ...).
+//  * The names: pod UID and container ID are read from ONE component of the
+//    path, the one holding CIMA's key (the pod slice
+//    kubepods[-<qos>]-pod<uid>.slice, or a Docker scope docker-<64 hex>.scope),
+//    and, for a pod, the container scope (<runtime>-<64 hex>.scope:
+//    cri-containerd, docker, crio, ...) directly below it.
+//
+// A container path is ambiguous, and names no unit at all, when it has an
+// empty, "." or ".." component (the kernel's cgroup_path() never writes one),
+// when CIMA's match spans a '/', when it names two pods (two components that
+// hold a pod UID: a CIMA UID match `...{36}.slice`/`...{32}.slice`, or a
+// cgroupfs `pod<uid>`) or two containers (two `<64 hex>.scope` or bare 64-hex
+// components), when a pod component follows a container component, or when
+// the container scope of a pod is not directly below the pod's slice. A
+// process that can create nested cgroups (a pod naming one after another
+// pod) can otherwise make CIMA, or a reader of the last component, file its
+// records under the other pod.
 //
 // Thread safety: pure functions.
 #ifndef CCV_VERIFIER_CONTAINERS_CGROUP_IDENTITY_H_
@@ -38,6 +51,9 @@ struct CgroupIdentity {
   // "pod" (Kubernetes) or "container" (Docker and other scopes): the kind of
   // the unit that cima_id names. Empty for the host.
   std::string kind;
+  // Why the path's identity is ambiguous (see above); then cima_id, pod_uid,
+  // container_id, runtime and kind are empty. Empty otherwise.
+  std::string ambiguity;
 };
 
 // Never fails: any string yields an identity (the host's when nothing

@@ -1,11 +1,13 @@
 #include "verifier/containers/container_view.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <string>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
@@ -53,29 +55,55 @@ Digest SystemMeasurement(HashAlg alg, std::span<const std::vector<uint8_t>> even
   return v;
 }
 
-const ContainerUnit* ContainerView::Find(std::string_view id, size_t* out_container) const {
+const ContainerUnit* ContainerView::Find(std::string_view id, size_t* out_container,
+                                         std::string* out_reason) const {
   if (out_container != nullptr) *out_container = SIZE_MAX;
+  auto fail = [&](std::string why) -> const ContainerUnit* {
+    if (out_reason != nullptr) *out_reason = std::move(why);
+    return nullptr;
+  };
   std::string cg_form = PodUidToCgroupForm(id);
-  for (const ContainerUnit& u : units) {
-    if (u.id == id || u.id == cg_form ||
-        (!u.pod_uid.empty() && u.pod_uid == PodUidFromCgroupForm(id))) {
-      // A Docker unit is its own container.
-      for (size_t i = 0; i < u.containers.size() && out_container != nullptr; ++i) {
-        if (u.containers[i].id == id) *out_container = i;
-      }
-      return &u;
-    }
-  }
-  for (const ContainerUnit& u : units) {
+  std::string canonical = PodUidFromCgroupForm(id);
+  // Every unit the ID names, by the unit's own ID or pod UID or by one of its
+  // containers; and the containers it names.
+  std::vector<size_t> named;
+  const ContainerUnit* unit_match = nullptr;
+  size_t container = SIZE_MAX, containers_named = 0;
+  for (size_t ui = 0; ui < units.size(); ++ui) {
+    const ContainerUnit& u = units[ui];
+    bool hit = u.id == id || u.id == cg_form || (!u.pod_uid.empty() && u.pod_uid == canonical);
+    if (hit) unit_match = &u;
     for (size_t i = 0; i < u.containers.size(); ++i) {
       const ContainerInfo& c = u.containers[i];
       if (c.id == id || IsHexPrefixOf(id, c.id)) {
-        if (out_container != nullptr) *out_container = i;
-        return &u;
+        hit = true;
+        container = i;
+        ++containers_named;
       }
     }
+    if (hit) named.push_back(ui);
   }
-  return nullptr;
+  if (named.empty()) return fail("no pod or container '" + std::string(id) + "' in the list");
+  if (named.size() > 1) {
+    std::string which;
+    for (size_t ui : named) which += (which.empty() ? "" : ", ") + units[ui].id;
+    return fail("'" + std::string(id) + "' names " + std::to_string(named.size()) +
+                " units (" + which + "): two units claim one ID, so it names none");
+  }
+  const ContainerUnit& u = units[named[0]];
+  if (unit_match == nullptr && containers_named > 1) {
+    return fail("'" + std::string(id) + "' is a prefix of " + std::to_string(containers_named) +
+                " container IDs of " + u.id);
+  }
+  // A unit named by its own ID: a Docker unit is its own container.
+  if (unit_match != nullptr) {
+    container = SIZE_MAX;
+    for (size_t i = 0; i < u.containers.size(); ++i) {
+      if (u.containers[i].id == id) container = i;
+    }
+  }
+  if (out_container != nullptr) *out_container = container;
+  return &u;
 }
 
 struct ContainerViewBuilder::Impl {
@@ -84,6 +112,7 @@ struct ContainerViewBuilder::Impl {
   bool alg_known = false;
   crypto::Hasher hasher;
   std::map<std::string, size_t, std::less<>> unit_by_id;
+  std::map<std::string, size_t, std::less<>> unit_by_pod_uid;  // first unit of each
   std::vector<ima::DecodedField> fields;
   // Template hashes of the current batch (DESIGN §7: independent hashes
   // batched, then the serial chains).
@@ -157,6 +186,13 @@ struct ContainerViewBuilder::Impl {
       ++view.host_records;
       return Status();
     }
+    if (!ident.ambiguity.empty()) {
+      ++view.unattributed_records;
+      Finding(e, "ambiguous_cgroup_path",
+              "cgroup path '" + std::string(cg) + "' " + ident.ambiguity +
+                  ": the record belongs to no pod or container");
+      return Status();
+    }
     if (ident.cima_id.empty()) {
       ++view.unattributed_records;
       Finding(e, "unattributed_container_record",
@@ -173,11 +209,18 @@ struct ContainerViewBuilder::Impl {
       }
       ui = view.units.size();
       unit_by_id.emplace(ident.cima_id, ui);
+      if (ident.kind == "pod") {
+        auto [other, fresh] = unit_by_pod_uid.emplace(ident.pod_uid, ui);
+        if (!fresh) {
+          Finding(e, "duplicate_pod_uid",
+                  "units " + view.units[other->second].id + " and " + ident.cima_id +
+                      " claim pod UID " + ident.pod_uid + ": neither can be looked up by it");
+        }
+      }
       ContainerUnit u;
       u.id = ident.cima_id;
       u.kind = ident.kind;
       u.pod_uid = ident.kind == "pod" ? ident.pod_uid : "";
-      if (u.kind == "pod" && u.pod_uid.empty()) u.pod_uid = PodUidFromCgroupForm(u.id);
       u.first_record = e.index;
       u.first_line = e.line;
       u.virtual_imr3 = view.initial;

@@ -83,7 +83,10 @@ struct ContainerUnit {
 struct ContainerFinding {
   uint64_t index = 0;
   uint64_t line = 0;
-  std::string kind;  // "template_hash_mismatch", "unattributed_container_record", "bad_cgpath_record"
+  // "template_hash_mismatch", "unattributed_container_record",
+  // "ambiguous_cgroup_path" (the record counts as unattributed),
+  // "duplicate_pod_uid" (two units claim one pod UID), "bad_cgpath_record".
+  std::string kind;
   std::string detail;
 };
 
@@ -108,7 +111,9 @@ struct ContainerView {
   uint64_t entries = 0;
   uint64_t cgpath_entries = 0;      // ima-cgpath records
   uint64_t host_records = 0;        // records of no container
-  uint64_t unattributed_records = 0;  // container rule holds, no ID (CIMA rejects)
+  // Container rule holds but no unit: no ID (CIMA rejects the record), or an
+  // ambiguous cgroup path (cgroup_identity.h).
+  uint64_t unattributed_records = 0;
   uint64_t violations = 0;
   uint64_t hashes_verified = 0;
   uint64_t hashes_mismatched = 0;
@@ -117,7 +122,12 @@ struct ContainerView {
   // The unit with this ID: its CIMA ID, its pod UID (either form), or the
   // ID (or an ID prefix of >= 12 hex digits) of one of its containers.
   // Sets *out_container to that container's index, or SIZE_MAX.
-  const ContainerUnit* Find(std::string_view id, size_t* out_container = nullptr) const;
+  // Returns null when no unit has the ID, or when the ID names more than one
+  // unit (two units claiming one pod UID or container ID) or, as a prefix,
+  // more than one container: the ID then names nothing that a register or
+  // a policy could rest on. *out_reason (if given) then says which.
+  const ContainerUnit* Find(std::string_view id, size_t* out_container = nullptr,
+                            std::string* out_reason = nullptr) const;
 };
 
 // H-chain of the system events from zero: the unit registers' start value.
