@@ -64,9 +64,14 @@ int Run(const std::string& dir, uint64_t extra_ima) {
   Bytes8 shim_digest = Sha384(Text("demo shimx64.efi"));
   event(2, parsers::kEvEfiBootServicesApplication, Text("demo image load event"), &shim_digest);
   event(2, parsers::kEvSeparator, Bytes8(4, 0));
-  event(3, parsers::kEvIpl, Text("grub_cmd: linux /vmlinuz-6.8 root=/dev/vda1", true));
-  event(3, parsers::kEvIpl,
-        Text("kernel_cmdline: /vmlinuz-6.8 root=/dev/vda1 ro ima_hash=sha384 module.sig_enforce=1", true));
+  // GRUB logs "<prefix><command>" with its NUL and measures the command
+  // alone (grub-core/commands/tpm.c).
+  auto grub = [&](const std::string& prefix, const std::string& command) {
+    Bytes8 digest = Sha384(Text(command));
+    event(3, parsers::kEvIpl, Text(prefix + command, true), &digest);
+  };
+  grub("grub_cmd: ", "linux /vmlinuz-6.8 root=/dev/vda1");
+  grub("kernel_cmdline: ", "/vmlinuz-6.8 root=/dev/vda1 ro ima_hash=sha384 module.sig_enforce=1");
   Bytes8 ccel = log.bytes();
   ccel.resize(ccel.size() + 4096, 0xff);  // log area padding
 

@@ -52,15 +52,6 @@ std::optional<std::array<uint8_t, 64>> ExpectedReportDataFor(ReportDataMode mode
   return std::nullopt;
 }
 
-std::string_view NonceSourceName(NonceSource source) {
-  switch (source) {
-    case NonceSource::kNone: return "none";
-    case NonceSource::kVerifier: return "verifier";
-    case NonceSource::kBundle: return "bundle";
-  }
-  return "none";
-}
-
 ReportDataBinding CheckReportDataBinding(const std::array<uint8_t, 64>& quoted, const Evidence& e) {
   ReportDataBinding b;
   b.mode = e.report_data_mode;

@@ -37,9 +37,9 @@ std::optional<std::array<uint8_t, 64>> ExpectedReportDataFor(ReportDataMode mode
                                                              std::span<const uint8_t> nonce,
                                                              std::span<const uint8_t> user_data);
 
-enum class NonceSource { kNone, kVerifier, kBundle };
-// "none", "verifier", "bundle": the report's `nonce_source`.
-std::string_view NonceSourceName(NonceSource source);
+// Where the nonce came from (verifier/result/facts.h).
+using result::NonceSource;
+using result::NonceSourceName;
 
 struct ReportDataBinding {
   result::Check check;  // id kReportDataCheckId

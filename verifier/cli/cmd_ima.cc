@@ -85,14 +85,12 @@ const char* HashCheck(crypto::Hasher& h, const ima::Entry& e) {
 bool ValidCelTarget(std::string_view to) { return to == "cel-json" || to == "cel-tlv"; }
 
 Result<replay::ImaRegisterKind> ParseImaRegister(std::string_view v) {
-  auto digits = [](std::string_view s) {
-    return !s.empty() && s.size() <= 2 && s.find_first_not_of("0123456789") == std::string_view::npos;
-  };
-  if (v.rfind("rtmr", 0) == 0 && digits(v.substr(4))) return replay::ImaRegisterKind::kRtmr;
-  if (v.rfind("pcr", 0) == 0 && digits(v.substr(3))) return replay::ImaRegisterKind::kPcr;
+  // Only what the replay implements: RTMR2 of the cc-api TDX kernel and a
+  // TPM host's PCR10. Another index would be replayed under a wrong name.
+  if (v == "rtmr2") return replay::ImaRegisterKind::kRtmr;
+  if (v == "pcr10") return replay::ImaRegisterKind::kPcr;
   return Status(ErrorCode::kInvalidArgument,
-                "--ima-register must name a register such as rtmr2 or pcr10, not '" +
-                    std::string(v) + "'");
+                "--ima-register must be rtmr2 or pcr10, not '" + std::string(v) + "'");
 }
 
 int DumpImaFile(const std::string& path, bool json, std::string_view to) {
@@ -350,6 +348,7 @@ Result<ImaStep> ReplayImaStep(const std::string& path, const ImaStepOptions& opt
   }
   replay::ImaReplayOptions opt;
   opt.register_kind = step.kind;
+  if (!register_opt.empty()) opt.register_index = step.kind == replay::ImaRegisterKind::kRtmr ? 2 : 10;
   opt.endian = ro.endian;
   opt.banks = options.banks;
   opt.initial = before;

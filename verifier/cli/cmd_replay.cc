@@ -341,6 +341,12 @@ int RunReplay(const Args& args) {
   } else {
     PrintText(logs, regs, counts, checks, later);
   }
+  if (later.quoted) {
+    // A replay that does not reproduce the quote is a finding: exit 1.
+    for (const auto& [name, ok] : QuoteMatches(regs, *later.quoted)) {
+      if (!ok) return kExitUntrusted;
+    }
+  }
   return kExitTrusted;
 }
 

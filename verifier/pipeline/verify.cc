@@ -13,6 +13,7 @@
 #include "parsers/ima_template.h"
 #include "parsers/tcg_event_log.h"
 #include "parsers/uefi_event.h"
+#include "verifier/bundle/evidence_file.h"
 #include "verifier/bundle/report_data.h"
 #include "verifier/containers/binding.h"
 #include "verifier/containers/container_view.h"
@@ -104,12 +105,12 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const polic
                                   "the evidence has no TD quote: nothing in it is authenticated"));
     return Status::Ok();
   }
-  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, ReadFileBytes(*e.quote, kMaxQuoteLen));
+  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, bundle::ReadEvidenceFile(e, *e.quote, kMaxQuoteLen));
   auto anchor = o.root_ca_pem ? quote::LoadTrustAnchor(*o.root_ca_pem) : quote::LoadTrustAnchor();
   if (!anchor.ok()) return anchor.status().WithContext("trust anchor");
   Result<quote::QuoteVerification> v = Status(ErrorCode::kInternal, "unset");
   if (e.collateral) {
-    CCV_ASSIGN_OR_RETURN(std::string text, ReadFileText(*e.collateral, kMaxCollateralLen));
+    CCV_ASSIGN_OR_RETURN(std::string text, bundle::ReadEvidenceText(e, *e.collateral, kMaxCollateralLen));
     auto coll = quote::ParseCollateralJson(text);
     if (!coll.ok()) return InFile(coll.status(), *e.collateral);
     auto prepared = quote::PrepareCollateral(*coll, std::move(*anchor), o.at);
@@ -164,11 +165,9 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const polic
     f->collateral.tcb_status = std::string(quote::TcbStatusName(*v->tcb_status));
     f->collateral.advisory_ids = v->tcb.advisory_ids;
   }
-  f->checks.push_back(bundle::CheckReportData(q.report_data, e.nonce, e.user_data, e.report_data,
-                                              e.binding_from_verifier));
-  f->nonce_source = e.binding_from_verifier ? result::NonceSource::kVerifier
-                    : (e.nonce || e.user_data) ? result::NonceSource::kBundle
-                                               : result::NonceSource::kNone;
+  bundle::ReportDataBinding binding = bundle::CheckReportDataBinding(q.report_data, e);
+  f->checks.push_back(std::move(binding.check));
+  f->nonce_source = binding.nonce_source;
   BaselineTdChecks(pol, f);
   return Status::Ok();
 }
@@ -186,6 +185,18 @@ DataStatus DataStatusOf(replay::DigestCheck c) {
     case replay::DigestCheck::kNotCheckable: return DataStatus::kUnverified;
   }
   return DataStatus::kUnverified;
+}
+
+// An event's data status and text: the text a rule may read is the one the
+// digest authenticates; unverified data keeps a rendering for reports only.
+void SetEventData(const replay::EventDataCheck& check, Bytes data, EventFact* fact) {
+  fact->data = DataStatusOf(check.status);
+  if (fact->data == DataStatus::kVerified) {
+    fact->convention = std::string(replay::DigestConventionName(check.convention));
+    fact->text = check.verified_text.empty() ? parsers::EventText(data) : check.verified_text;
+  } else {
+    fact->text = parsers::EventText(data);
+  }
 }
 
 // The <log>.event_digests check over the facts of `log`: events whose type
@@ -214,10 +225,11 @@ void EventDigestsCheck(const std::string& log, const policy::Policy* pol, Facts*
           "): " + list + "; " + detail));
 }
 
-Result<TcgLogOutcome> ReplayLog(const std::string& path, const std::string& log,
+Result<TcgLogOutcome> ReplayLog(const bundle::Evidence& e, const std::string& path, const std::string& log,
                                 replay::RegisterSpace space, Facts* f) {
-  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> data, ReadFileBytes(path, kMaxLogLen));
-  parsers::ChunkedSource src{Bytes(data)};
+  // Streamed: memory stays bounded whatever the log's size.
+  CCV_ASSIGN_OR_RETURN(std::unique_ptr<bundle::FileSource> file, bundle::OpenEvidenceSource(e, path));
+  parsers::ChunkedSource src(file.get());
   parsers::TcgEventReader reader(&src, parsers::TcgReadOptions{.ccel = space == replay::RegisterSpace::kCcMr});
   replay::TcgReplay rp(space);
   TcgLogOutcome out;
@@ -226,7 +238,7 @@ Result<TcgLogOutcome> ReplayLog(const std::string& path, const std::string& log,
     if (!next.ok()) return InFile(next.status(), path);
     const parsers::TcgEvent* ev = *next;
     if (ev == nullptr) break;
-    auto check = rp.Feed(*ev);
+    auto check = rp.FeedAndCheck(*ev);
     if (!check.ok()) return InFile(check.status().WithOffset(ev->offset), path);
     EventFact fact;
     fact.log = log;
@@ -247,9 +259,7 @@ Result<TcgLogOutcome> ReplayLog(const std::string& path, const std::string& log,
       std::copy(ev->digests[i].digest.begin(), ev->digests[i].digest.end(), d.bytes.begin());
       fact.digests.push_back(d);
     }
-    fact.text = parsers::EventText(ev->data);
-    fact.data = DataStatusOf(*check);
-    if (fact.data == DataStatus::kVerified) fact.convention = "spec";
+    SetEventData(*check, ev->data, &fact);
     f->events.push_back(std::move(fact));
   }
   out.registers = rp.Registers();
@@ -259,15 +269,18 @@ Result<TcgLogOutcome> ReplayLog(const std::string& path, const std::string& log,
 
 Status CcelTableCheck(const bundle::Evidence& e, Facts* f) {
   if (!e.ccel_table) return Status::Ok();
-  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> table, ReadFileBytes(*e.ccel_table, 4096));
+  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> table, bundle::ReadEvidenceFile(e, *e.ccel_table, 4096));
   auto t = parsers::ParseCcelAcpiTable(table);
   if (!t.ok()) return InFile(t.status(), *e.ccel_table);
-  std::error_code ec;
-  uint64_t size = e.ccel_data ? std::filesystem::file_size(*e.ccel_data, ec) : 0;
+  uint64_t size = 0;
+  if (e.ccel_data) {
+    CCV_ASSIGN_OR_RETURN(InputFile data, bundle::OpenEvidenceFile(e, *e.ccel_data));
+    size = data.size();
+  }
   if (t->cc_type != 2) {
     f->checks.push_back(MakeCheck("ccel.table", Verdict::kFail,
                                   "ACPI CCEL table CC type " + std::to_string(t->cc_type) + " is not TDX (2)"));
-  } else if (e.ccel_data && !ec && size > t->laml) {
+  } else if (e.ccel_data && size > t->laml) {
     f->checks.push_back(MakeCheck("ccel.table", Verdict::kFail,
                                   "log area of " + std::to_string(size) + " bytes exceeds LAML " +
                                       std::to_string(t->laml)));
@@ -282,19 +295,9 @@ Status CcelTableCheck(const bundle::Evidence& e, Facts* f) {
 
 // A CEL record of PC Client content gets the event-data checks a TCG log's
 // event gets: a conversion never upgrades trust.
-DataStatus CelDataStatus(replay::BankHashers& hashers, const cel::Record& rec) {
-  parsers::TcgEvent ev;
-  ev.untrusted_type = rec.event_type;
-  ev.data = Bytes(rec.event_data);
-  for (const Digest& d : rec.digests) {
-    if (ev.num_digests == ev.digests.size()) break;
-    ev.digests[ev.num_digests++] = parsers::TcgDigestView{TpmAlgId(d.alg), d.span()};
-  }
-  return DataStatusOf(replay::CheckEventDigest(hashers, ev));
-}
-
-Result<replay::RegisterSet> CelFacts(const std::string& path, Facts* f) {
-  CCV_ASSIGN_OR_RETURN(std::vector<cel::Record> records, replay::ReadCelFile(path));
+Result<replay::RegisterSet> CelFacts(const bundle::Evidence& e, const std::string& path, Facts* f) {
+  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, bundle::ReadEvidenceFile(e, path, kMaxLogLen));
+  CCV_ASSIGN_OR_RETURN(std::vector<cel::Record> records, replay::ParseCel(bytes, path));
   auto r = replay::ReplayCel(records);
   if (!r.ok()) return InFile(r.status(), path);
   replay::BankHashers hashers;
@@ -314,10 +317,9 @@ Result<replay::RegisterSet> CelFacts(const std::string& path, Facts* f) {
     } else {
       fact.type = rec.event_type;
       fact.type_name = std::string(parsers::EventTypeName(rec.event_type));
-      fact.text = parsers::EventText(rec.event_data);
       if (rec.event_type == parsers::kEvNoAction) fact.reg.clear();
-      fact.data = CelDataStatus(hashers, rec);
-      if (fact.data == DataStatus::kVerified) fact.convention = "spec";
+      SetEventData(replay::CheckEventData(hashers, rec.event_type, Bytes(rec.event_data), rec.digests),
+                   Bytes(rec.event_data), &fact);
     }
     f->events.push_back(std::move(fact));
   }
@@ -356,9 +358,14 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
                                             "' is not implemented (expected rtmr2 or pcr10)")
         .WithField("ima.register");
   }
-  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> data, ReadFileBytes(*e.ima, kMaxLogLen));
+  // Streamed twice (replay, then the entries): memory stays bounded.
   ima::ReadOptions read;
-  read.format = ima::DetectLogFormat(Bytes(data).first(std::min<size_t>(data.size(), 64)));
+  {
+    CCV_ASSIGN_OR_RETURN(ima::ChunkSource probe, bundle::OpenEvidenceChunks(e, *e.ima));
+    uint8_t head[64];
+    CCV_ASSIGN_OR_RETURN(size_t n, probe(head));
+    read.format = ima::DetectLogFormat(Bytes(head, n));
+  }
   bool rtmr = e.ima_register == "rtmr2" || (e.ima_register.empty() && (f->quote.present || have_ccel));
   replay::ImaReplayOptions ro;
   ro.register_kind = rtmr ? replay::ImaRegisterKind::kRtmr : replay::ImaRegisterKind::kPcr;
@@ -382,7 +389,9 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
   } else if (!boot_regs.empty()) {
     ro.boot_registers = boot_regs;  // TPM PCRs from the TPM log
   }
-  auto r = replay::ReplayImaBytes(data, read, ro);
+  CCV_ASSIGN_OR_RETURN(ima::ChunkSource replay_source, bundle::OpenEvidenceChunks(e, *e.ima));
+  ima::LogReader replay_reader(std::move(replay_source), read);
+  auto r = replay::ReplayIma(&replay_reader, ro);
   if (!r.ok()) return InFile(r.status(), *e.ima);
   f->ima_present = true;
   out.registers = r->registers;
@@ -454,7 +463,8 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
   out.log.bound = covered > 0 || (out.rtmr2 && out.rtmr2->matches);
   out.log.bound_events = covered;
   // The entries (path and file digest) the policy may judge: bound ones only.
-  ima::LogReader reader(ima::SpanSource(data), read);
+  CCV_ASSIGN_OR_RETURN(ima::ChunkSource entries_source, bundle::OpenEvidenceChunks(e, *e.ima));
+  ima::LogReader reader(std::move(entries_source), read);
   std::vector<ima::Entry> batch;
   std::vector<ima::DecodedField> fields;
   while (true) {
@@ -570,14 +580,16 @@ Status ContainerFacts(const policy::Policy* pol, const bundle::Evidence& evidenc
   if (cp.binding.empty()) return Status();
   Check check;
   check.id = "containers.binding";
+  std::string not_found;
   const containers::ContainerUnit* unit =
-      facts->containers ? facts->containers->Find(cp.binding) : nullptr;
+      facts->containers ? facts->containers->Find(cp.binding, nullptr, &not_found) : nullptr;
   if (!facts->quote.present) {
     check.detail = "no quote: the container binding cannot be checked";
   } else if (!facts->containers) {
     check.detail = "no ima-cgpath list: the container register cannot be computed";
   } else if (unit == nullptr) {
-    check.detail = "no pod or container '" + cp.binding + "' in the IMA list";
+    check.detail = not_found.empty() ? "no pod or container '" + cp.binding + "' in the IMA list"
+                                     : not_found;
   } else {
     containers::ReportData rd = facts->quote.report_data;
     containers::BindingCheck b = containers::CheckContainerBinding(
@@ -622,20 +634,20 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o, co
   std::string boot_log;  // "ccel", "cel" or ""
   if (e.ccel_data) {
     CCV_RETURN_IF_ERROR(CcelTableCheck(e, &f));
-    CCV_ASSIGN_OR_RETURN(TcgLogOutcome out, ReplayLog(*e.ccel_data, "ccel", replay::RegisterSpace::kCcMr, &f));
+    CCV_ASSIGN_OR_RETURN(TcgLogOutcome out, ReplayLog(e, *e.ccel_data, "ccel", replay::RegisterSpace::kCcMr, &f));
     boot_regs = out.registers;
     boot_log = "ccel";
     EventDigestsCheck("ccel", pol, &f);
   }
   replay::RegisterSet tpm_regs;
   if (e.tpm_eventlog) {
-    CCV_ASSIGN_OR_RETURN(TcgLogOutcome out, ReplayLog(*e.tpm_eventlog, "tpm", replay::RegisterSpace::kTpmPcr, &f));
+    CCV_ASSIGN_OR_RETURN(TcgLogOutcome out, ReplayLog(e, *e.tpm_eventlog, "tpm", replay::RegisterSpace::kTpmPcr, &f));
     tpm_regs = out.registers;
     EventDigestsCheck("tpm", pol, &f);
   }
   replay::RegisterSet cel_regs;
   if (e.cel) {
-    CCV_ASSIGN_OR_RETURN(cel_regs, CelFacts(*e.cel, &f));
+    CCV_ASSIGN_OR_RETURN(cel_regs, CelFacts(e, *e.cel, &f));
     EventDigestsCheck("cel", pol, &f);
     bool has_rtmr = false;
     for (const auto& [name, banks] : cel_regs.registers()) has_rtmr |= name.rfind("rtmr", 0) == 0;

@@ -49,7 +49,12 @@ Result<CelReplayResult> ReplayCel(const std::vector<cel::Record>& records) {
 }
 
 Result<std::vector<cel::Record>> ReadCelFile(const std::string& path) {
-  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> data, ReadFileBytes(path));
+  CCV_ASSIGN_OR_RETURN(InputFile f, InputFile::Open(path));
+  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> data, f.ReadAll(uint64_t{1} << 30));
+  return ParseCel(data, path);
+}
+
+Result<std::vector<cel::Record>> ParseCel(Bytes data, const std::string& path) {
   std::optional<cel::Encoding> enc = cel::DetectEncoding(data);
   if (!enc) {
     return Status(ErrorCode::kBadValue, "neither CEL-TLV nor CEL-JSON").WithFile(path).WithOffset(0);

@@ -34,6 +34,8 @@ Result<CelReplayResult> ReplayCel(const std::vector<cel::Record>& records);
 // Reads a CEL file in either encoding. Errors name the file; kBadValue if it
 // is neither TLV nor JSON.
 Result<std::vector<cel::Record>> ReadCelFile(const std::string& path);
+// The same over bytes already read; `path` names them in errors.
+Result<std::vector<cel::Record>> ParseCel(Bytes data, const std::string& path);
 
 // Converts an IMA list to CEL records with IMA_TEMPLATE content: one digest per
 // bank (the listed hash for its own bank, the computed template hash for the

@@ -1,5 +1,7 @@
 #include "verifier/replay/ima_replay.h"
 
+#include "parsers/core/file_io.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -646,23 +648,11 @@ Result<ImaReplayResult> ReplayImaBytes(Bytes data, const ima::ReadOptions& read,
 }
 
 Result<ima::ChunkSource> FileChunkSource(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return Status(ErrorCode::kIo, std::string("cannot open: ") + std::strerror(errno))
-        .WithFile(path);
-  }
-  auto holder = std::shared_ptr<int>(new int(fd), [](int* p) {
-    ::close(*p);
-    delete p;
-  });
-  return ima::ChunkSource([holder, path](std::span<uint8_t> out) -> Result<size_t> {
-    for (;;) {
-      ssize_t n = ::read(*holder, out.data(), out.size());
-      if (n >= 0) return size_t(n);
-      if (errno == EINTR) continue;
-      return Status(ErrorCode::kIo, std::string("read failed: ") + std::strerror(errno))
-          .WithFile(path);
-    }
+  // A regular file only: a FIFO or device would block or never end.
+  CCV_ASSIGN_OR_RETURN(InputFile f, InputFile::Open(path));
+  auto shared = std::make_shared<InputFile>(std::move(f));
+  return ima::ChunkSource([shared](std::span<uint8_t> out) -> Result<size_t> {
+    return shared->Read(out.data(), out.size());
   });
 }
 
