@@ -72,7 +72,7 @@ inline std::vector<BadCase> BadCases() {
       {"events_not_list", h + "events: {id: a}\n", ErrorCode::kBadValue, 2, 9},
       {"event_missing_id", h + "events:\n  - match: {type: EV_IPL}\n    expect: {count: 1}\n", ErrorCode::kNotFound, 3, 5},
       {"event_bad_id", h + "events:\n  - id: \"a b\"\n    match: {type: EV_IPL}\n    expect: {count: 1}\n", ErrorCode::kBadValue, 3, 9},
-      {"event_duplicate_id", h + "events:\n  - {id: a, match: {type: 1}, expect: {count: 1}}\n  - {id: a, match: {type: 2}, expect: {count: 1}}\n",
+      {"event_duplicate_id", h + "events:\n  - {id: a, match: {type: 1}, expect: {count: 0}}\n  - {id: a, match: {type: 2}, expect: {count: 0}}\n",
        ErrorCode::kBadValue, 4, 10},
       {"event_missing_match", h + "events:\n  - id: a\n    expect: {count: 1}\n", ErrorCode::kNotFound, 3, 5},
       {"event_empty_match", h + "events:\n  - id: a\n    match: {}\n    expect: {count: 1}\n", ErrorCode::kBadValue, 4, 12},

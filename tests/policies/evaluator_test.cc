@@ -52,7 +52,8 @@ std::string GoodPolicyYaml() {
                   "    expect: {digest: {any_of: [\"" + std::string(96, '3') + "\"]}}\n"
                   "  - id: two-apps\n"
                   "    match: {log: ccel, type: 2147483651}\n"
-                  "    expect: {count: 2}\n"
+                  "    expect: {count: 2, digest: {any_of: [\"" + std::string(96, '3') + "\", \"" +
+                  std::string(96, '4') + "\"]}}\n"
                   "  - id: efi-action\n"
                   "    match: {index: 2, text_regex: \"^Calling EFI\"}\n"
                   "    expect: {text: {eq: \"Calling EFI Application from Boot Option\"}}\n";
@@ -143,8 +144,8 @@ std::vector<Mutation> Mutations() {
       {"cmdline_forbidden", [](Facts* f) { f->events[5].text += " init=/bin/sh"; }, {"events.kernel-cmdline"}},
       {"cmdline_lacks", [](Facts* f) { f->events[5].text = "kernel_cmdline: /vmlinuz"; }, {"events.kernel-cmdline"}},
       {"cmdline_gone", [](Facts* f) { f->events[5].text = "other"; }, {"events.kernel-cmdline"}},
-      {"shim_digest", [](Facts* f) { f->events[3].digests[0].bytes[0] ^= 1; }, {"events.shim"}},
-      {"second_app_digest_only", [](Facts* f) { f->events[4].digests[0].bytes[0] ^= 1; }, {}},
+      {"shim_digest", [](Facts* f) { f->events[3].digests[0].bytes[0] ^= 1; }, {"events.shim", "events.two-apps"}},
+      {"second_app_digest_only", [](Facts* f) { f->events[4].digests[0].bytes[0] ^= 1; }, {"events.two-apps"}},
       {"third_app", [](Facts* f) { f->events.push_back(f->events[4]); f->events.back().index = 7; }, {"events.two-apps"}},
       {"efi_action_text", [](Facts* f) { f->events[2].text = "Calling EFI Application from Boot Option!"; }, {"events.efi-action"}},
       {"ima_digest", [](Facts* f) { f->ima[1].file_digest[0] = 7; }, {"ima.allow"}},
@@ -201,8 +202,10 @@ TEST(EvaluatorTest, FailingRuleCarriesExpectedActualAndPointer) {
   EXPECT_EQ(Rule(ev, "events.shim").evidence, "ccel#3");
   EXPECT_EQ(Rule(ev, "ima.allow").evidence, "ima#1");
   EXPECT_NE(Rule(ev, "ima.allow").actual.find("/usr/bin/bash"), std::string::npos);
-  // Every failing rule is reported, not only the first.
-  EXPECT_EQ(ev.CountRules(Verdict::kFail), 3u);
+  // Every failing rule is reported, not only the first: td.rtmr1, shim,
+  // two-apps (which pins both applications' digests) and ima.allow.
+  EXPECT_EQ(ev.CountRules(Verdict::kFail), 4u);
+  EXPECT_EQ(Rule(ev, "events.two-apps").status, Verdict::kFail);
 }
 
 TEST(EvaluatorTest, NoPolicyMeansChecksOnly) {
@@ -269,12 +272,14 @@ TEST(EvaluatorTest, MissingNonceFailsUnlessBindingNonceOptional) {
 TEST(EvaluatorTest, WaiverAppliesUntilItsEndDay) {
   Facts f = GoodFacts();
   f.collateral.tcb_status = "OutOfDate";
-  f.checks[0].status = Verdict::kFail;
+  // quote.tcb_status is the one quote check a waiver may cover: it is a
+  // platform fact, not authenticity.
+  f.checks[0] = {"quote.tcb_status", Verdict::kFail, "OutOfDate", ""};
   Policy p = MustParse(std::string(kMinimal) +
                        "platform: {tcb_status: {allow: [UpToDate]}}\n"
                        "waivers:\n"
                        "  - {rule: platform.tcb_status, until: 2027-01-15, reason: \"SEC-1234 rollout\"}\n"
-                       "  - {rule: quote.*, until: 2027-01-15T12:00:00Z, reason: \"test chain\"}\n");
+                       "  - {rule: quote.tcb_status, until: 2027-01-15T12:00:00Z, reason: \"test chain\"}\n");
   UnixTime jan15_noon = 1799971200 + 43200;
   Evaluation ev = Evaluate(&p, f, {jan15_noon - 1});
   EXPECT_EQ(Rule(ev, "platform.tcb_status").status, Verdict::kWaived);
@@ -305,11 +310,11 @@ TEST(EvaluatorTest, EventSeverityWarnAndOptional) {
   Policy p = MustParse(std::string(kMinimal) +
                        "events:\n"
                        "  - {id: w, match: {type: EV_IPL, nth: 0}, expect: {digest: {eq: zero}}, severity: warn}\n"
-                       "  - {id: o, match: {type: EV_S_CRTM_VERSION}, expect: {count: 1}, optional: true}\n"
+                       "  - {id: o, match: {type: EV_S_CRTM_VERSION}, expect: {count: 1, digest: {eq: zero}}, optional: true}\n"
                        "  - {id: absent, match: {type: EV_S_CRTM_VERSION}, expect: {text: {eq: x}}, optional: true}\n"
                        "  - {id: none, match: {register: pcr7}, expect: {count: 0}}\n"
-                       "  - {id: two-not-one, match: {type: EV_IPL}, expect: {count: 1}, optional: true}\n"
-                       "  - {id: nth-out-of-range, match: {type: EV_IPL, nth: 2}, expect: {count: 2}}\n");
+                       "  - {id: two-not-one, match: {type: EV_IPL}, expect: {count: 1, digest: {eq: zero}}, optional: true}\n"
+                       "  - {id: nth-out-of-range, match: {type: EV_IPL, nth: 2}, expect: {count: 2, digest: {eq: zero}}}\n");
   Evaluation ev = Evaluate(&p, GoodFacts(), {kNow});
   EXPECT_EQ(Rule(ev, "events.w").status, Verdict::kWarn);
   EXPECT_EQ(Rule(ev, "events.o").status, Verdict::kSkipped);  // absent, optional

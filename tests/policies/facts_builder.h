@@ -64,6 +64,10 @@ inline Facts GoodFacts() {
     e.type_name = name;
     e.digests.push_back(Sha384(std::string(96, fill)));
     e.text = text;
+    // Bound to the quote (its register replays to it); data verified where
+    // the event carries text, as a GRUB or EFI action string would be.
+    e.bound = !e.reg.empty();
+    e.data = text.empty() ? result::DataStatus::kUnverified : result::DataStatus::kVerified;
     f.events.push_back(e);
   };
   ev(0, "", 3, "EV_NO_ACTION", '0', "Spec ID Event03");
@@ -81,12 +85,15 @@ inline Facts GoodFacts() {
     e.path = path;
     e.file_alg = "sha384";
     e.file_digest.assign(48, uint8_t(fill));
+    e.bound = true;
     f.ima.push_back(e);
   };
   ima(0, "boot_aggregate", 1);
   ima(1, "/usr/bin/bash", 2);
   ima(2, "/tmp/x", 3);
   ima(3, "/usr/lib/libc.so.6", 4);
+  f.logs.push_back({"ccel", "CCEL.data", true, "bound", {"rtmr0", "rtmr1", "rtmr2"}, 7, 6});
+  f.logs.push_back({"ima", "ima", true, "bound", {"rtmr2"}, 4, 4});
   f.checks.push_back({"quote.signature", Verdict::kPass, "ok", ""});
   f.checks.push_back({"quote.collateral", Verdict::kPass, "ok", ""});
   return f;

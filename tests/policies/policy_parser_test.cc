@@ -95,7 +95,7 @@ TEST(PolicyParserTest, HexIsCaseInsensitiveAndNormalised) {
 
 TEST(PolicyParserTest, NumericEventTypeAndImaBareDigest) {
   auto p = ParsePolicy(std::string(kHead) +
-                       "events:\n  - id: a\n    match: {type: 13, index: 4}\n    expect: {count: 1}\n"
+                       "events:\n  - id: a\n    match: {type: 13, index: 4}\n    expect: {count: 1, digest: {eq: zero}}\n"
                        "ima:\n  allow: {digests: {\"/a\": [\"" + std::string(64, 'B') + "\"]}}\n"
                        "  unknown: warn\n");
   ASSERT_TRUE(p.ok()) << p.status().ToString();

@@ -55,11 +55,12 @@ Digest& TcgReplay::Reg(size_t slot, HashAlg alg) {
 
 Result<int> TcgReplay::Classify(const parsers::TcgEvent& e) {
   ++counts_.records;
-  // A CCEL record replays into RTMR0..3 (MR index 1..4) or is an
-  // EV_NO_ACTION record (the Spec ID header sits at MR index 0 in early
-  // td-shim logs). Anything else would be judged while bound to nothing.
+  // A CCEL record replays into RTMR0..3 (MR index 1..4), is an EV_NO_ACTION
+  // record (the Spec ID header sits at MR index 0 in early td-shim logs) or
+  // sits on the virtual index 0xFFFFFFFF (parsed, never replayed: DESIGN §2;
+  // bound to nothing, so never judged). Any other index is an input error.
   if (space_ == RegisterSpace::kCcMr &&
-      (e.untrusted_pcr_index > 4 ||
+      ((e.untrusted_pcr_index > 4 && e.untrusted_pcr_index != 0xFFFFFFFFu) ||
        (e.untrusted_pcr_index == 0 && e.untrusted_type != parsers::kEvNoAction))) {
     return ParseError(ErrorCode::kBadValue, e.offset, "mr_index",
                       "CCEL record at MR index " + std::to_string(e.untrusted_pcr_index) +
