@@ -4,11 +4,19 @@
 // pinned quote field, replayed register, extended event or IMA file digest
 // makes the rule that pins it fail.
 //
+// Only bound facts are pinned (DESIGN section 8): events and IMA entries a
+// quote covers. Logs nothing binds are left out and named in
+// Generated::left_out. A platform whose TCB status is not UpToDate is not
+// known-good: Generate() refuses it unless GenerateOptions::allow_weak.
+//
 // Thread safety: pure function.
 #ifndef CCV_POLICIES_GENERATE_H_
 #define CCV_POLICIES_GENERATE_H_
 
 #include <string>
+#include <vector>
+
+#include "parsers/core/result.h"
 
 #include "verifier/result/facts.h"
 #include "policies/policy.h"
@@ -27,9 +35,34 @@ struct GenerateOptions {
   // listing the digests inline; write GenerateImaAllowList() to it. Large
   // lists load far faster from a file than from YAML.
   std::string ima_allow_file;
+  // Write a policy even when WeakPlatformReasons() is not empty; the YAML
+  // then starts with a warning comment naming the reasons.
+  bool allow_weak = false;
 };
 
-// Returns the policy as commented YAML (apiVersion ccverify/v1).
+struct Generated {
+  std::string yaml;
+  std::vector<std::string> weak;      // WeakPlatformReasons(), if allowed
+  std::vector<std::string> left_out;  // logs not pinned, and why
+};
+
+// Why `facts` are not a known-good platform to pin: a TD quote whose TCB
+// status is not UpToDate, or is unknown (no collateral, TCB evaluation did
+// not complete). Empty if there is no such reason.
+std::vector<std::string> WeakPlatformReasons(const result::Facts& facts);
+
+// The logs of `facts` that nothing binds, each as "<log> (<path>): <why>";
+// their events are not pinned.
+std::vector<std::string> UnboundLogs(const result::Facts& facts);
+
+// The policy for `facts`. Fails with kBadValue when
+// WeakPlatformReasons() is not empty and `options.allow_weak` is false.
+Result<Generated> Generate(const result::Facts& facts, const GenerateOptions& options);
+
+// The policy as commented YAML (apiVersion ccverify/v1), without the
+// platform gate of Generate(): it pins a weak TCB status as it finds it,
+// behind the same warning comment. For tests and library callers that
+// checked WeakPlatformReasons() themselves.
 std::string GeneratePolicy(const result::Facts& facts, const GenerateOptions& options);
 
 // The IMA allow list of `facts` in the file format ParseImaAllowList reads
@@ -43,8 +76,9 @@ bool ImaPathsFitAllowList(const result::Facts& facts);
 // Number of distinct measured IMA paths.
 size_t CountImaPaths(const result::Facts& facts);
 
-// Stable rule id of a generated event rule, e.g. "ccel-rtmr1-ev-efi-action-0".
-std::string GeneratedEventId(const result::EventFact& e, uint64_t nth);
+// Stable rule id of the generated event rule that pins every bound event of
+// `e`'s log, register and type, e.g. "ccel-rtmr1-ev-efi-action".
+std::string GeneratedEventId(const result::EventFact& e);
 
 }  // namespace ccv::policy
 

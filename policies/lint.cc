@@ -13,7 +13,7 @@ bool WaiverCanMatch(const Policy& p, const Waiver& w) {
   std::vector<std::string> ids = {"policy.expires",          "platform.tcb_status", "platform.advisories",
                                   "platform.min_tee_tcb_svn", "platform.mr_seam",    "td.attributes",
                                   "td.xfam",                  "td.mr_td",            "td.mr_config_id",
-                                  "td.mr_owner",              "td.mr_owner_config",  "ima.list",
+                                  "td.mr_owner",              "td.mr_owner_config",  "td.mr_servicetd",  "ima.list",
                                   "ima.allow",                "ima.unknown"};
   for (int i = 0; i < 4; ++i) {
     ids.push_back("td.rtmr" + std::to_string(i));
@@ -31,16 +31,223 @@ bool WaiverCanMatch(const Policy& p, const Waiver& w) {
   return false;
 }
 
-}  // namespace
+// Absolute paths of unrelated shapes: a pattern that matches them all
+// excludes every file IMA measures.
+const std::vector<std::string>& PathProbes() {
+  static const std::vector<std::string> kProbes = [] {
+    std::vector<std::string> v = {"/", "/x", "/usr/bin/bash", "/etc/ld.so.cache", "/tmp/y",
+                                  "/var/lib/containerd/a.log", "/usr/lib/x86_64-linux-gnu/libc.so.6",
+                                  "/root/.ssh/authorized_keys", "/sbin/init", "/a b/C-D_e.F",
+                                  "/0/1/2", "/opt/\xc3\xa9t\xc3\xa9"};
+    std::string long_path;
+    for (int i = 0; i < 24; ++i) long_path += "/dir" + std::to_string(i) + "_abcdefgh";
+    v.push_back(long_path + "/file.so");
+    return v;
+  }();
+  return kProbes;
+}
 
-bool IsCatchAllRegex(const std::regex& re) {
-  static const char* kSamples[] = {"/usr/bin/bash", "boot_aggregate", "/etc/ld.so.cache",
-                                   "x", "/var/lib/containerd/a/b", "C:\\Windows"};
-  for (const char* s : kSamples) {
-    if (!std::regex_search(s, re)) return false;
+const std::vector<std::string>& TextProbes() {
+  static const std::vector<std::string> kProbes = {
+      "", "x", "Calling EFI Application from Boot Option", "kernel_cmdline: /vmlinuz root=/dev/sda1 ro",
+      "grub_cmd: linux /boot/vmlinuz", "\x01\x7f", "  ", std::string(300, 'z')};
+  return kProbes;
+}
+
+// Index just past the escape, character class or character at `i`.
+size_t SkipAtom(const std::string& p, size_t i) {
+  if (p[i] == '\\') return std::min(p.size(), i + 2);
+  if (p[i] != '[') return i + 1;
+  size_t j = i + 1;
+  if (j < p.size() && p[j] == '^') ++j;
+  if (j < p.size() && p[j] == ']') ++j;  // a leading ']' is literal
+  while (j < p.size() && p[j] != ']') j += p[j] == '\\' ? 2 : 1;
+  return std::min(p.size(), j + 1);
+}
+
+// True if an unbounded quantifier starts at `i`: '*', '+', '{n,}' or '{n,m}'.
+bool UnboundedQuantifierAt(const std::string& p, size_t i) {
+  if (i >= p.size()) return false;
+  if (p[i] == '*' || p[i] == '+') return true;
+  if (p[i] != '{') return false;
+  size_t close = p.find('}', i);
+  return close != std::string::npos && p.find(',', i) < close;
+}
+
+// Index just past a group's opening: '(' and any '?:', '?<name>', '?=',
+// '?!', '?<=', '?P<name>' or inline flags.
+size_t SkipGroupOpen(const std::string& p, size_t i) {
+  ++i;
+  if (i < p.size() && p[i] == '?') {
+    ++i;
+    while (i < p.size() && (std::isalnum(static_cast<unsigned char>(p[i])) ||
+                            std::string_view("<>=!-_'").find(p[i]) != std::string_view::npos)) {
+      ++i;
+    }
+    if (i < p.size() && p[i] == ':') ++i;
+  }
+  return i;
+}
+
+// Leading inline flags such as "(?s)" or "(?i)" (RE2 syntax) removed.
+std::string StripLeadingFlags(std::string p) {
+  while (p.size() >= 4 && p[0] == '(' && p[1] == '?') {
+    size_t j = 2;
+    while (j < p.size() && std::isalpha(static_cast<unsigned char>(p[j]))) ++j;
+    if (j == 2 || j >= p.size() || p[j] != ')') break;
+    p.erase(0, j + 1);
+  }
+  return p;
+}
+
+// The top-level alternatives of `p`.
+std::vector<std::string> Branches(const std::string& p) {
+  std::vector<std::string> out;
+  int depth = 0;
+  size_t start = 0;
+  for (size_t i = 0; i < p.size();) {
+    char c = p[i];
+    if (c == '\\' || c == '[') {
+      i = SkipAtom(p, i);
+      continue;
+    }
+    if (c == '(') ++depth;
+    if (c == ')' && depth > 0) --depth;
+    if (c == '|' && depth == 0) {
+      out.push_back(p.substr(start, i - start));
+      start = i + 1;
+    }
+    ++i;
+  }
+  out.push_back(p.substr(start));
+  return out;
+}
+
+// Index of the ')' that closes the '(' at `open`, or npos.
+size_t MatchingParen(const std::string& p, size_t open) {
+  int depth = 0;
+  for (size_t i = open; i < p.size();) {
+    if (p[i] == '\\' || p[i] == '[') {
+      i = SkipAtom(p, i);
+      continue;
+    }
+    if (p[i] == '(') ++depth;
+    if (p[i] == ')' && --depth == 0) return i;
+    ++i;
+  }
+  return std::string::npos;
+}
+
+bool UniversalByText(const std::string& pattern, bool path);
+
+// One alternative matches every path (or every text) by its shape.
+bool BranchUniversal(std::string b, bool path) {
+  while (!b.empty() && b[0] == '^') b.erase(0, 1);
+  if (b.rfind("\\A", 0) == 0) b.erase(0, 2);
+  // A group around the whole branch, optionally repeated: judge its inside.
+  if (!b.empty() && b[0] == '(') {
+    size_t close = MatchingParen(b, 0);
+    if (close != std::string::npos &&
+        (close + 1 == b.size() ||
+         (close + 2 == b.size() && std::string_view("*?+").find(b[close + 1]) != std::string_view::npos))) {
+      size_t inner = SkipGroupOpen(b, 0);
+      bool assertion = b.compare(0, 3, "(?=") == 0 || b.compare(0, 3, "(?!") == 0 ||
+                       b.compare(0, 3, "(?<") == 0;
+      if (!assertion || b.compare(0, 4, "(?<=") != 0) {
+        if (!assertion && UniversalByText(b.substr(inner, close - inner), path)) return true;
+      }
+    }
+  }
+  if (path) {
+    if (b.rfind("\\/", 0) == 0) b.erase(0, 2);
+    else if (b.rfind("[/]", 0) == 0) b.erase(0, 3);
+    else if (!b.empty() && b[0] == '/') b.erase(0, 1);
+    else if (b.empty()) return true;
+  }
+  static const char* kNullable[] = {"", ".*", ".*?", ".?", "[\\s\\S]*", "[\\d\\D]*", "[\\w\\W]*", "[^]*"};
+  static const char* kAnyChar[] = {".", ".+", ".+?", "[\\s\\S]", "[\\s\\S]+", "[^]", "[^]+"};
+  for (const char* n : kNullable) {
+    if (b == n || (*n && (b == std::string(n) + "$" || b == std::string(n) + "\\z"))) return true;
+  }
+  if (path) {  // every path has at least one more character
+    for (const char* n : kAnyChar) {
+      if (b == n || b == std::string(n) + "$" || b == std::string(n) + "\\z") return true;
+    }
+  }
+  return false;
+}
+
+bool UniversalByText(const std::string& pattern, bool path) {
+  for (const std::string& b : Branches(StripLeadingFlags(pattern))) {
+    if (BranchUniversal(b, path)) return true;
+  }
+  return false;
+}
+
+// Every probe matches. Patterns RE2 refuses, or with nested quantifiers,
+// are judged by their text only.
+bool MatchesEveryProbe(const std::string& pattern, const std::vector<std::string>& probes) {
+  std::string p = StripLeadingFlags(pattern);
+  if (HasNestedQuantifier(p)) return false;
+  Result<Regex> re = Regex::Compile(p);
+  if (!re.ok()) return false;
+  for (const std::string& s : probes) {
+    if (!re->Search(s)) return false;
   }
   return true;
 }
+
+}  // namespace
+
+bool IsCatchAllRegex(const Regex& re) {
+  for (const std::string& s : PathProbes()) {
+    if (!re.Search(s)) return false;
+  }
+  return true;
+}
+
+bool IsCatchAllPattern(const std::string& pattern) {
+  return UniversalByText(pattern, true) || MatchesEveryProbe(pattern, PathProbes());
+}
+
+bool IsCatchAllTextPattern(const std::string& pattern) {
+  return UniversalByText(pattern, false) || MatchesEveryProbe(pattern, TextProbes());
+}
+
+bool HasNestedQuantifier(const std::string& p) {
+  std::vector<bool> groups;  // per open group: it holds an unbounded quantifier
+  for (size_t i = 0; i < p.size();) {
+    char c = p[i];
+    if (c == '(') {
+      groups.push_back(false);
+      i = SkipGroupOpen(p, i);
+      continue;
+    }
+    if (c == ')') {
+      bool inner = !groups.empty() && groups.back();
+      if (!groups.empty()) groups.pop_back();
+      ++i;
+      bool repeated = UnboundedQuantifierAt(p, i);
+      if (inner && repeated) return true;
+      if (!groups.empty() && (inner || repeated)) groups.back() = true;
+      continue;
+    }
+    if (c == '{') {  // a quantifier already judged with its atom
+      size_t close = p.find('}', i);
+      i = close == std::string::npos ? p.size() : close + 1;
+      continue;
+    }
+    if (c == '*' || c == '+' || c == '?' || c == '|' || c == '^' || c == '$') {
+      ++i;
+      continue;
+    }
+    i = SkipAtom(p, i);
+    if (UnboundedQuantifierAt(p, i) && !groups.empty()) groups.back() = true;
+  }
+  return false;
+}
+
+
 
 std::vector<LintFinding> LintPolicy(const Policy& p, const std::vector<UnknownKey>& unknown_keys,
                                     UnixTime now) {
@@ -88,8 +295,58 @@ std::vector<LintFinding> LintPolicy(const Policy& p, const std::vector<UnknownKe
     add(LintSeverity::kWarning, "nonce-optional", p.binding.pos,
         "binding.nonce: optional: evidence without a nonce is accepted without a freshness check");
   }
-  for (size_t i = 0; i < p.ima.exclude.size(); ++i) {
-    if (IsCatchAllRegex(p.ima.exclude[i])) {
+  if (p.platform.tcb_status_set) {
+    for (const auto* list : {&p.platform.tcb_allow, &p.platform.tcb_warn}) {
+      const char* key = list == &p.platform.tcb_allow ? "allow" : "warn";
+      for (const std::string& st : *list) {
+        if (st == "Revoked" || st == "NotSupported" || st == "UnrecognizedStatus") {
+          add(LintSeverity::kError, "weak-tcb-status", p.platform.tcb_pos,
+              "platform.tcb_status." + std::string(key) + " accepts " + st +
+                  ": a platform with that status is not trustworthy");
+        } else if (list == &p.platform.tcb_allow && (st == "OutOfDate" || st == "OutOfDateConfigurationNeeded")) {
+          add(LintSeverity::kWarning, "outdated-tcb-status", p.platform.tcb_pos,
+              "platform.tcb_status.allow accepts " + st +
+                  " without a warning: a platform missing security updates passes");
+        }
+      }
+    }
+  }
+  for (const EventRule& e : p.events) {
+    if (e.optional) {
+      add(LintSeverity::kWarning, "optional-event-rule", e.pos,
+          "events." + e.id + " is optional: evidence without the event passes the rule");
+    }
+    if (e.warn_only) {
+      add(LintSeverity::kWarning, "warn-only-event-rule", e.pos,
+          "events." + e.id + " has severity: warn: a mismatch does not fail the verdict");
+    }
+    if (e.text_regex && IsCatchAllTextPattern(e.text_regex_src)) {
+      add(LintSeverity::kWarning, "catch-all-text-regex", e.pos,
+          "events." + e.id + " text_regex '" + e.text_regex_src + "' matches any text: it selects nothing");
+    }
+    if (e.text_regex && HasNestedQuantifier(e.text_regex_src)) {
+      add(LintSeverity::kWarning, "nested-quantifier", e.pos,
+          "events." + e.id + " text_regex '" + e.text_regex_src +
+              "' repeats a repeated group: a backtracking engine takes exponential time on it");
+    }
+  }
+  if (!p.logs.informational.empty()) {
+    std::string names;
+    for (const std::string& l : p.logs.informational) names += (names.empty() ? "" : ", ") + l;
+    add(LintSeverity::kWarning, "informational-log", p.logs.pos,
+        "logs.informational [" + names + "]: these logs are reported but never judged nor required to be bound");
+  }
+  if (p.logs.unexplained_digests_warn) {
+    add(LintSeverity::kWarning, "unexplained-digests-warn", p.logs.pos,
+        "logs.unexplained_digests: warn accepts events whose digest matches none of their data");
+  }
+  for (size_t i = 0; i < p.ima.exclude_src.size(); ++i) {
+    if (HasNestedQuantifier(p.ima.exclude_src[i])) {
+      add(LintSeverity::kWarning, "nested-quantifier", p.ima.exclude_pos[i],
+          "ima.exclude '" + p.ima.exclude_src[i] +
+              "' repeats a repeated group: a backtracking engine takes exponential time on it");
+    }
+    if (IsCatchAllPattern(p.ima.exclude_src[i])) {
       add(LintSeverity::kError, "catch-all-exclude", p.ima.exclude_pos[i],
           "ima.exclude '" + p.ima.exclude_src[i] + "' matches every path: the allow list checks nothing");
     }
@@ -105,6 +362,15 @@ std::vector<LintFinding> LintPolicy(const Policy& p, const std::vector<UnknownKe
     if (!WaiverCanMatch(p, w)) {
       add(LintSeverity::kWarning, "unused-waiver", w.pos,
           "waiver for '" + w.rule + "' matches no rule of this policy and no verification check");
+    }
+    bool wildcard = w.rule.ends_with(".*");
+    if (wildcard) {
+      add(LintSeverity::kWarning, "wildcard-waiver", w.pos,
+          "waiver '" + w.rule + "' covers every rule with that prefix, including rules added later");
+    }
+    if (w.rule.rfind("events.", 0) == 0 || w.rule.rfind("ima.", 0) == 0) {
+      add(LintSeverity::kWarning, "measurement-waiver", w.pos,
+          "waiver '" + w.rule + "' lets a changed measurement pass until " + w.until_text);
     }
     if (now >= w.until) {
       add(LintSeverity::kError, "expired-waiver", w.pos,

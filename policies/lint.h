@@ -1,14 +1,18 @@
-// `ccverify policy lint`: weaknesses of a policy that parses. Flags unknown
-// keys, unpinned registers (MRTD and each RTMR neither pinned in `td` nor
-// required to match replay), catch-all IMA excludes, expired or missing
-// policy expiry, expired waivers, waivers that match nothing, a debuggable TD,
-// `ima.unknown: ignore` and `platform.collateral: optional`.
+// `ccverify policy lint`: weaknesses of a policy that parses. Errors: unknown
+// keys, an expired policy or waiver, catch-all IMA excludes, a tcb_status
+// that accepts Revoked, NotSupported or UnrecognizedStatus. Warnings:
+// unpinned registers (MRTD and each RTMR neither pinned in `td` nor required
+// to match replay), no expiry, waivers that match nothing, waivers of
+// measurement rules (`events.*`, `ima.*`) or by wildcard, a debuggable TD,
+// optional or warn-only event rules, text_regex that matches any text,
+// regexes with nested quantifiers, logs.informational,
+// logs.unexplained_digests: warn, `ima.unknown: ignore` and
+// `platform.collateral: optional`.
 //
 // Thread safety: pure function.
 #ifndef CCV_POLICIES_LINT_H_
 #define CCV_POLICIES_LINT_H_
 
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -29,11 +33,22 @@ struct LintFinding {
 std::vector<LintFinding> LintPolicy(const Policy& policy,
                                     const std::vector<UnknownKey>& unknown_keys, UnixTime now);
 
-// True if `re` matches every one of a set of unrelated sample paths
-// (catch_all_regex.cc).
+// True if `re` matches every one of a set of absolute sample paths (every
+// file IMA measures has one).
 bool IsCatchAllRegex(const Regex& re);
-// The same test for a std::regex, which policies no longer hold.
-bool IsCatchAllRegex(const std::regex& re);
+
+// True if the IMA exclude `pattern` matches every absolute path: by its
+// text (an empty alternative, `^`, `.*`, `^/`, `(?s).`, ...) or, when it
+// compiles and has no nested quantifier, by the sample paths.
+bool IsCatchAllPattern(const std::string& pattern);
+
+// True if a text_regex `pattern` matches any text ("", ".*", "^", ...).
+bool IsCatchAllTextPattern(const std::string& pattern);
+
+// True if `pattern` repeats a group that itself holds a repetition
+// (`(a+)+`, `(.*)*`, `(x|y+)*`): a backtracking engine takes exponential
+// time on it. A syntactic check.
+bool HasNestedQuantifier(const std::string& pattern);
 
 }  // namespace ccv::policy
 

@@ -16,9 +16,21 @@ using result::Facts;
 using result::Verdict;
 namespace {
 
-using testing::GoodFacts;
-
 const UnixTime kNow = 1798761600;  // 2027-01-01T00:00:00Z
+
+// GoodFacts with every event and IMA entry bound to the quote and the data
+// of events with text verified: what a generated policy may pin.
+Facts GoodFacts() {
+  Facts f = testing::GoodFacts();
+  for (result::EventFact& e : f.events) {
+    e.bound = !e.reg.empty();
+    if (!e.text.empty()) e.data = result::DataStatus::kVerified;
+  }
+  for (result::ImaEntryFact& e : f.ima) e.bound = true;
+  f.logs = {{"ccel", "CCEL.data", true, "bound", {"rtmr0", "rtmr1", "rtmr2"}, 7, 7},
+            {"ima", "ima.ascii", true, "bound", {"rtmr2"}, 4, 4}};
+  return f;
+}
 
 Policy Generated(const Facts& f) {
   GenerateOptions o;
@@ -47,10 +59,20 @@ TEST(GenerateTest, GeneratedPolicyPassesOnItsOwnFacts) {
   Evaluation ev = Evaluate(&p, f, {kNow});
   EXPECT_TRUE(ev.Passed());
   for (const RuleResult& r : ev.rules) EXPECT_EQ(r.status, Verdict::kPass) << r.id << " " << r.why;
-  // Every extended event is pinned (6 of 7; the EV_NO_ACTION one is not).
-  EXPECT_EQ(p.events.size(), 6u);
-  EXPECT_EQ(p.events[0].id, "ccel-rtmr0-ev-efi-platform-firmware-blob2-0");
-  EXPECT_EQ(p.events[3].id, "ccel-rtmr1-ev-efi-boot-services-application-1");
+  // One rule per log, register and type of the 6 extended events (the
+  // EV_NO_ACTION one is not extended), each with a count and digests.
+  ASSERT_EQ(p.events.size(), 4u);
+  EXPECT_EQ(p.events[0].id, "ccel-rtmr0-ev-efi-platform-firmware-blob2");
+  EXPECT_EQ(p.events[2].id, "ccel-rtmr1-ev-efi-boot-services-application");
+  EXPECT_EQ(p.events[2].count, 2u);
+  EXPECT_EQ(p.events[2].digest->any_of.size(), 2u);
+  EXPECT_EQ(p.events[3].id, "ccel-rtmr2-ev-ipl");
+  for (const EventRule& r : p.events) {
+    EXPECT_FALSE(r.nth) << r.id;
+    EXPECT_TRUE(r.digest) << r.id;
+    EXPECT_TRUE(r.count) << r.id;
+    EXPECT_TRUE(r.reg) << r.id;
+  }
   EXPECT_EQ(p.replay.must_match_quote.size(), 4u);
   EXPECT_EQ(p.ima.allow.size(), 4u);
   EXPECT_TRUE(p.td.mr_config_id->zero);
@@ -84,9 +106,14 @@ TEST(GenerateTest, AlteringAnyPinnedFactFailsTheRuleThatPinsIt) {
       {"rtmr0", [](Facts* f) { f->quote.rtmr[0][0] ^= 1; f->comparisons[0].matches = false; },
        {"td.rtmr0", "replay.must_match_quote.rtmr0"}},
       {"event_digest", [](Facts* f) { f->events[4].digests[0].bytes[9] ^= 1; },
-       {"events.ccel-rtmr1-ev-efi-boot-services-application-1"}},
-      {"event_removed", [](Facts* f) { f->events.erase(f->events.begin() + 6); }, {"events.ccel-rtmr2-ev-ipl-1"}},
-      {"event_type", [](Facts* f) { f->events[2].type = 0x80000009; f->events[2].type_name = "EV_EFI_HANDOFF_TABLES"; }, {"events.ccel-rtmr1-ev-efi-action-0"}},
+       {"events.ccel-rtmr1-ev-efi-boot-services-application"}},
+      {"event_removed", [](Facts* f) { f->events.erase(f->events.begin() + 6); }, {"events.ccel-rtmr2-ev-ipl"}},
+      {"event_added", [](Facts* f) { f->events.push_back(f->events[6]); f->events.back().index = 7; },
+       {"events.ccel-rtmr2-ev-ipl"}},
+      {"event_unbound", [](Facts* f) { f->events[5].bound = false; }, {"events.ccel-rtmr2-ev-ipl"}},
+      {"event_type", [](Facts* f) { f->events[2].type = 0x80000009; f->events[2].type_name = "EV_EFI_HANDOFF_TABLES"; }, {"events.ccel-rtmr1-ev-efi-action"}},
+      // Rules are not positional: the order of events shows in the RTMRs.
+      {"event_order", [](Facts* f) { std::swap(f->events[3], f->events[4]); }, {}},
       {"ima_digest", [](Facts* f) { f->ima[3].file_digest[47] ^= 1; }, {"ima.allow"}},
       {"ima_new_file", [](Facts* f) { f->ima.push_back(f->ima[1]); f->ima.back().path = "/bin/sh"; }, {"ima.unknown"}},
   };
@@ -99,13 +126,131 @@ TEST(GenerateTest, AlteringAnyPinnedFactFailsTheRuleThatPinsIt) {
   }
 }
 
-TEST(GenerateTest, WithoutCollateralTheTcbIsNotPinnedButCollateralOptional) {
+TEST(GenerateTest, WithoutCollateralGenerateRefusesUnlessAllowWeak) {
   Facts f = GoodFacts();
   f.collateral = {};
+  EXPECT_EQ(WeakPlatformReasons(f).size(), 1u);
+  GenerateOptions o;
+  o.now = kNow;
+  auto g = Generate(f, o);
+  ASSERT_FALSE(g.ok());
+  EXPECT_EQ(g.status().code(), ErrorCode::kBadValue);
+  o.allow_weak = true;
+  g = Generate(f, o);
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  EXPECT_EQ(g->weak.size(), 1u);
+  EXPECT_EQ(g->yaml.rfind("# WARNING:", 0), 0u);
   Policy p = Generated(f);
   EXPECT_FALSE(p.platform.tcb_status_set);
   EXPECT_TRUE(p.platform.collateral_optional);
   EXPECT_TRUE(Evaluate(&p, f, {kNow}).Passed());
+}
+
+TEST(GenerateTest, WeakTcbStatusIsRefusedAndAllowWeakMarksIt) {
+  for (const char* st : {"Revoked", "OutOfDate", "NotSupported", "SWHardeningNeeded", "UnrecognizedStatus"}) {
+    Facts f = GoodFacts();
+    f.collateral.tcb_status = st;
+    GenerateOptions o;
+    o.now = kNow;
+    auto g = Generate(f, o);
+    ASSERT_FALSE(g.ok()) << st;
+    EXPECT_EQ(g.status().code(), ErrorCode::kBadValue) << st;
+    o.allow_weak = true;
+    g = Generate(f, o);
+    ASSERT_TRUE(g.ok()) << st;
+    EXPECT_EQ(g->yaml.rfind("# WARNING:", 0), 0u) << st;
+    EXPECT_NE(g->yaml.find(st), std::string::npos) << st;
+    auto p = ParsePolicy(g->yaml);
+    ASSERT_TRUE(p.ok()) << p.status().ToString();
+    bool weak_error = false;
+    for (const LintFinding& l : LintPolicy(*p, {}, kNow)) {
+      weak_error |= l.code == "weak-tcb-status" && l.severity == LintSeverity::kError;
+    }
+    std::string s = st;
+    EXPECT_EQ(weak_error, s == "Revoked" || s == "NotSupported" || s == "UnrecognizedStatus") << st;
+  }
+  Facts up = GoodFacts();
+  EXPECT_TRUE(WeakPlatformReasons(up).empty());
+  GenerateOptions o;
+  o.now = kNow;
+  auto g = Generate(up, o);
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ(g->yaml.find("WARNING"), std::string::npos);
+}
+
+TEST(GenerateTest, UnboundFactsAreNotPinned) {
+  Facts f = GoodFacts();
+  // A TPM log nothing binds, beside the CCEL.
+  for (uint64_t i = 0; i < 3; ++i) {
+    result::EventFact e = f.events[1];
+    e.log = "tpm";
+    e.index = i;
+    e.reg = "pcr" + std::to_string(i);
+    e.bound = false;
+    f.events.push_back(e);
+  }
+  f.logs.push_back({"tpm", "tpm.bin", false, "only a TPM quote binds PCRs", {"pcr0", "pcr1", "pcr2"}, 3, 0});
+  // IMA entries after the quoted value.
+  f.ima.push_back(f.ima[1]);
+  f.ima.back().path = "/after/quote";
+  f.ima.back().bound = false;
+  GenerateOptions o;
+  o.now = kNow;
+  auto g = Generate(f, o);
+  ASSERT_TRUE(g.ok());
+  ASSERT_EQ(g->left_out.size(), 1u);
+  EXPECT_EQ(g->left_out[0].rfind("tpm (tpm.bin): ", 0), 0u) << g->left_out[0];
+  auto p = ParsePolicy(g->yaml);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  for (const EventRule& r : p->events) {
+    EXPECT_EQ(r.log, "ccel") << r.id;
+    EXPECT_EQ(r.reg->rfind("rtmr", 0), 0u) << r.id;
+  }
+  EXPECT_EQ(p->events.size(), 4u);
+  EXPECT_EQ(p->ima.allow.count("/after/quote"), 0u);
+  EXPECT_EQ(CountImaPaths(f), 4u);
+  EXPECT_TRUE(p->logs.informational.empty());  // the operator decides
+}
+
+TEST(GenerateTest, MrServiceTdIsPinnedForTdReport15) {
+  Facts f = GoodFacts();
+  EXPECT_FALSE(Generated(f).td.mr_servicetd);
+  f.quote.td_report_v15 = true;
+  f.quote.mr_servicetd[5] = 0x42;
+  Policy p = Generated(f);
+  ASSERT_TRUE(p.td.mr_servicetd);
+  EXPECT_TRUE(p.td.mr_servicetd->Matches(f.quote.mr_servicetd.data(), 48));
+  EXPECT_TRUE(Evaluate(&p, f, {kNow}).Passed());
+  Facts g = f;
+  g.quote.mr_servicetd[5] = 0x43;
+  EXPECT_EQ(Failing(Evaluate(&p, g, {kNow})), std::set<std::string>{"td.mr_servicetd"});
+}
+
+TEST(GenerateTest, EventRulesPinTheStrongestBankAndRepeatedDigestsOnce) {
+  Facts f = GoodFacts();
+  // A second bank (SHA-1) on one event, and two identical separators.
+  Digest sha1 = Digest::Zero(HashAlg::kSha1);
+  sha1.bytes[0] = 7;
+  f.events[1].digests.insert(f.events[1].digests.begin(), sha1);
+  for (uint64_t i = 7; i < 9; ++i) {
+    result::EventFact e = f.events[1];
+    e.index = i;
+    e.reg = "rtmr1";
+    e.type = 4;
+    e.type_name = "EV_SEPARATOR";
+    e.digests = {testing::Sha384(std::string(96, 'c'))};
+    f.events.push_back(e);
+  }
+  Policy p = Generated(f);
+  ASSERT_EQ(p.events.size(), 5u);
+  EXPECT_EQ(p.events[0].digest->any_of.size(), 1u);
+  EXPECT_EQ(p.events[0].digest->any_of[0].size(), 48u);
+  EXPECT_EQ(p.events[4].id, "ccel-rtmr1-ev-separator");
+  EXPECT_EQ(p.events[4].count, 2u);
+  EXPECT_EQ(p.events[4].digest->any_of.size(), 1u);
+  EXPECT_TRUE(Evaluate(&p, f, {kNow}).Passed());
+  f.events.pop_back();
+  EXPECT_EQ(Failing(Evaluate(&p, f, {kNow})), std::set<std::string>{"events.ccel-rtmr1-ev-separator"});
 }
 
 TEST(GenerateTest, WithoutQuoteNoTdFieldsArePinned) {
@@ -169,9 +314,7 @@ TEST(LintTest, FlagsEveryWeakness) {
                        "ima:\n  exclude: [\"^/tmp/\", \".*\"]\n  unknown: ignore\n"
                        "waivers:\n  - {rule: td.mr_td, until: 2026-12-31, reason: r}\n"
                        "  - {rule: td.rtmr0, until: 2027-12-31, reason: r}\n"
-                       "  - {rule: events.nosuch, until: 2027-12-31, reason: r}\n"
-                       "  - {rule: quote.pck_chain, until: 2027-12-31, reason: r}\n"
-                       "  - {rule: quote.*, until: 2027-12-31, reason: r}\n",
+                       "  - {rule: events.nosuch, until: 2027-12-31, reason: r}\n",
                        o);
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   auto findings = LintPolicy(*p, unknown, kNow);
@@ -179,7 +322,7 @@ TEST(LintTest, FlagsEveryWeakness) {
             (std::set<std::string>{"unknown-key", "policy-expired", "unpinned-register", "debug-allowed",
                                    "no-tcb-status", "collateral-optional", "catch-all-exclude",
                                    "ima-unknown-ignored", "ima-empty-allow", "expired-waiver",
-                                   "unused-waiver"}));
+                                   "unused-waiver", "measurement-waiver"}));
   size_t unpinned = 0, expired_waivers = 0;
   for (const auto& l : findings) {
     if (l.code == "unpinned-register") ++unpinned;
@@ -204,15 +347,93 @@ TEST(LintTest, FlagsEveryWeakness) {
 }
 
 TEST(LintTest, CatchAllDetection) {
-  auto re = [](const char* pattern) { return Regex::Compile(pattern).value(); };
-  EXPECT_TRUE(IsCatchAllRegex(re(".*")));
-  EXPECT_TRUE(IsCatchAllRegex(re("")));
-  EXPECT_TRUE(IsCatchAllRegex(re("^")));
-  EXPECT_TRUE(IsCatchAllRegex(re(".")));
-  EXPECT_TRUE(IsCatchAllRegex(re("(?s).")));
-  EXPECT_FALSE(IsCatchAllRegex(re("^/")));
-  EXPECT_FALSE(IsCatchAllRegex(re("^/tmp/")));
-  EXPECT_FALSE(IsCatchAllRegex(re("^/var/lib/containerd/")));
+  for (const char* p : {".*", "", "^", ".", "^/", "/", "^/.*", "^/.*$", "(?s).", "(?i)^/", "^(?!x$)",
+                        "^(?:/tmp/)|", "|/tmp/", "/tmp/||x", "(.*)*", "\\/", "^.+$", "[\\s\\S]",
+                        "(/)", "^(?:/.*)?$", "[/]", "\\A/", "^/+", "/|x"}) {
+    EXPECT_TRUE(IsCatchAllPattern(p)) << p;
+  }
+  for (const char* p : {"^/tmp/", "^/var/lib/containerd/", "^/tmp/.*", "\\.log$", "^/(tmp|var)/",
+                        "(?s)^/tmp/", "x|y", "^/usr/", "^/[a-s]", "^$", "(?=/tmp)", "^/tmp|^/var"}) {
+    EXPECT_FALSE(IsCatchAllPattern(p)) << p;
+  }
+  EXPECT_TRUE(IsCatchAllRegex(Regex::Compile(".*").value()));
+  EXPECT_TRUE(IsCatchAllRegex(Regex::Compile("^/").value()));
+  EXPECT_FALSE(IsCatchAllRegex(Regex::Compile("^/tmp/").value()));
+}
+
+TEST(LintTest, CatchAllTextDetection) {
+  for (const char* p : {".*", "", "^", "(?:.*)", "x*", "^.*$", "(?s).*", "a|"}) {
+    EXPECT_TRUE(IsCatchAllTextPattern(p)) << p;
+  }
+  for (const char* p : {"^kernel_cmdline:", "sig_enforce=1", "^grub_cmd: linux ", ".+", "/"}) {
+    EXPECT_FALSE(IsCatchAllTextPattern(p)) << p;
+  }
+}
+
+TEST(LintTest, NestedQuantifierDetection) {
+  for (const char* p : {"(a+)+", "(.*)*", "(x|y+)*", "((ab)*c)+", "(a{1,})*", "(?:\\w+\\s?)+$",
+                        "^(/[a-z]+)*x", "((a)+)+", "(a*){2,}"}) {
+    EXPECT_TRUE(HasNestedQuantifier(p)) << p;
+  }
+  for (const char* p : {"a+b*", "(ab)+", "[(a+)]+", "\\(a+\\)+", "(a+)?", "(a+){2}", "^/tmp/",
+                        "(a|b)*", "[a+]*", ".*"}) {
+    EXPECT_FALSE(HasNestedQuantifier(p)) << p;
+  }
+}
+
+// One weak construct per case, on top of a policy with an expiry.
+TEST(LintTest, EachWeakConstructHasItsCodeAndSeverity) {
+  struct Case {
+    const char* yaml;
+    const char* code;
+    LintSeverity severity;
+  } cases[] = {
+      {"platform: {tcb_status: {allow: [UpToDate, Revoked]}}\n", "weak-tcb-status", LintSeverity::kError},
+      {"platform: {tcb_status: {allow: [NotSupported]}}\n", "weak-tcb-status", LintSeverity::kError},
+      {"platform: {tcb_status: {allow: [UpToDate], warn: [UnrecognizedStatus]}}\n", "weak-tcb-status",
+       LintSeverity::kError},
+      {"platform: {tcb_status: {allow: [UpToDate], warn: [Revoked]}}\n", "weak-tcb-status", LintSeverity::kError},
+      {"platform: {tcb_status: {allow: [UpToDate, OutOfDate]}}\n", "outdated-tcb-status", LintSeverity::kWarning},
+      {"ima: {exclude: [\"^/\"]}\n", "catch-all-exclude", LintSeverity::kError},
+      {"ima: {exclude: [\"^(?!x$)\"]}\n", "catch-all-exclude", LintSeverity::kError},
+      {"ima: {exclude: [\"^/tmp/|\"]}\n", "catch-all-exclude", LintSeverity::kError},
+      {"ima: {exclude: [\"^/.*\"]}\n", "catch-all-exclude", LintSeverity::kError},
+      {"ima: {exclude: [\"^/(a+)+$\"]}\n", "nested-quantifier", LintSeverity::kWarning},
+      {"events:\n  - {id: e, match: {register: rtmr1}, expect: {digest: {eq: zero}}, optional: true}\n",
+       "optional-event-rule", LintSeverity::kWarning},
+      {"events:\n  - {id: e, match: {register: rtmr1}, expect: {digest: {eq: zero}}, severity: warn}\n",
+       "warn-only-event-rule", LintSeverity::kWarning},
+      {"events:\n  - {id: e, match: {register: rtmr1, text_regex: \".*\"}, expect: {digest: {eq: zero}}}\n",
+       "catch-all-text-regex", LintSeverity::kWarning},
+      {"events:\n  - {id: e, match: {register: rtmr1, text_regex: \"^\"}, expect: {digest: {eq: zero}}}\n",
+       "catch-all-text-regex", LintSeverity::kWarning},
+      {"events:\n  - {id: e, match: {register: rtmr1, text_regex: \"(x|y+)*z\"}, expect: {digest: {eq: zero}}}\n",
+       "nested-quantifier", LintSeverity::kWarning},
+      {"waivers:\n  - {rule: events.*, until: 2027-06-01, reason: r}\n", "wildcard-waiver", LintSeverity::kWarning},
+      {"waivers:\n  - {rule: events.*, until: 2027-06-01, reason: r}\n", "measurement-waiver",
+       LintSeverity::kWarning},
+      {"events:\n  - {id: e, match: {register: rtmr1}, expect: {digest: {eq: zero}}}\n"
+       "waivers:\n  - {rule: events.e, until: 2027-06-01, reason: r}\n",
+       "measurement-waiver", LintSeverity::kWarning},
+      {"waivers:\n  - {rule: ima.allow, until: 2027-06-01, reason: r}\n", "measurement-waiver",
+       LintSeverity::kWarning},
+      {"waivers:\n  - {rule: td.*, until: 2027-06-01, reason: r}\n", "wildcard-waiver", LintSeverity::kWarning},
+      {"logs: {informational: [tpm]}\n", "informational-log", LintSeverity::kWarning},
+      {"logs: {unexplained_digests: warn}\n", "unexplained-digests-warn", LintSeverity::kWarning},
+  };
+  for (const Case& c : cases) {
+    auto p = ParsePolicy(std::string("apiVersion: ccverify/v1\nmetadata: {expires: 2027-06-01T00:00:00Z}\n") +
+                         c.yaml);
+    ASSERT_TRUE(p.ok()) << c.yaml << p.status().ToString();
+    bool found = false;
+    for (const LintFinding& l : LintPolicy(*p, {}, kNow)) {
+      if (l.code != c.code) continue;
+      found = true;
+      EXPECT_EQ(l.severity, c.severity) << c.yaml;
+      EXPECT_NE(l.pos.line, 0u) << c.yaml;
+    }
+    EXPECT_TRUE(found) << c.code << " not reported for\n" << c.yaml;
+  }
 }
 
 TEST(LintTest, NoExpiryIsAWarning) {

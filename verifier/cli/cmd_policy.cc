@@ -35,7 +35,8 @@ constexpr size_t kInlineImaPaths = 256;
 
 constexpr char kGenerateUsage[] =
     "usage: ccverify policy generate BUNDLE_DIR [--output P.yaml] [--name N] [--version V]\n"
-    "                [--valid-days D] [--no-events] [--no-ima] [evidence flags as for verify]\n";
+    "                [--valid-days D] [--no-events] [--no-ima] [--allow-weak]\n"
+    "                [evidence flags as for verify]\n";
 constexpr char kLintUsage[] = "usage: ccverify policy lint P.yaml [--at T] [--strict]\n";
 
 }  // namespace
@@ -49,6 +50,9 @@ int RunPolicyGenerate(const Args& args) {
       "valid-days", po::value<int>()->default_value(180), "metadata.expires = now + D days")(
       "no-events", po::bool_switch(), "do not pin individual log events")(
       "no-ima", po::bool_switch(), "do not pin IMA file digests")(
+      "allow-weak", po::bool_switch(),
+      "write a policy even for a platform whose TCB status is not UpToDate (it then accepts that "
+      "platform)")(
       "container", po::value<std::string>(), "also pin this pod or container of the IMA list")(
       "system-events", po::value<std::string>(), "with --container: CIMA system events JSON");
   AddEvidenceOptions(&desc);
@@ -100,6 +104,7 @@ int RunPolicyGenerate(const Args& args) {
   o.valid_days = days;
   o.pin_events = !vm["no-events"].as<bool>();
   o.pin_ima = !vm["no-ima"].as<bool>();
+  o.allow_weak = vm["allow-weak"].as<bool>();
   // Large IMA allow lists go to a file next to the policy (YAML is slow to
   // read at that size).
   std::string allow_path;
@@ -111,7 +116,24 @@ int RunPolicyGenerate(const Args& args) {
     o.ima_allow_file = allow.filename().string();
     allow_path = allow.string();
   }
-  std::string yaml = policy::GeneratePolicy(*facts, o);
+  auto generated = policy::Generate(*facts, o);
+  if (!generated.ok()) {
+    std::fprintf(stderr, "ccverify policy generate: %s\n", generated.status().message().c_str());
+    return kExitUntrusted;
+  }
+  for (const std::string& w : generated->weak) {
+    std::fprintf(stderr,
+                 "ccverify policy generate: WARNING: --allow-weak: %s; the policy written accepts this "
+                 "platform and `policy lint` may flag it\n",
+                 w.c_str());
+  }
+  for (const std::string& l : generated->left_out) {
+    std::fprintf(stderr,
+                 "ccverify policy generate: not pinned: log %s; verify fails while this log is in the "
+                 "evidence unless the policy names it in logs.informational\n",
+                 l.c_str());
+  }
+  std::string yaml = std::move(generated->yaml);
   if (!allow_path.empty()) {
     std::string list = policy::GenerateImaAllowList(*facts);
     Status s = WriteFileBytes(allow_path, list.data(), list.size());
