@@ -293,7 +293,7 @@ Result<Counts> TamperTcgLog(Bytes log, replay::RegisterSpace space, size_t strid
       if (!e.ok() || *e == nullptr) break;
       const parsers::TcgEvent& ev = **e;
       uint64_t extended_before = r.counts().extended;
-      (void)r.Feed(ev);
+      auto chk = r.FeedAndCheck(ev);
       bool extended = r.counts().extended > extended_before;
       for (uint32_t d = 0; d < ev.num_digests; ++d) {
         Bytes dg = ev.digests[d].digest;
@@ -305,13 +305,9 @@ Result<Counts> TamperTcgLog(Bytes log, replay::RegisterSpace space, size_t strid
       }
       size_t data_off = OffsetIn(log, ev.data);
       for (size_t i = 0; i < ev.data.size(); ++i) record_of[data_off + i] = rec;
-      if (base.checks[rec] == replay::DigestCheck::kVerified) {
-        bool malformed = false;
-        auto covered = replay::DigestedBytes(ev.untrusted_type, ev.data, &malformed);
-        if (covered && !covered->empty()) {
-          size_t b = OffsetIn(log, *covered);
-          for (size_t i = 0; i < covered->size(); ++i) cls[b + i] = 2;
-        }
+      if (base.checks[rec] == replay::DigestCheck::kVerified && chk.ok() && chk->covered_len != 0) {
+        // The bytes the verifying convention hashed.
+        for (size_t i = 0; i < chk->covered_len; ++i) cls[data_off + chk->covered_offset + i] = 2;
       }
       ++rec;
     }

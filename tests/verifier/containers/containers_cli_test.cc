@@ -188,18 +188,29 @@ TEST(ContainersCliTest, PolicyReportsPassFailAndFormats) {
   CCV_REQUIRE_CORPUS(corpus);
   std::string policy = (::ccv::testing::SourceDir() / "policies/examples/containers.yaml").string();
   std::string base = "--ima " + (corpus / kList).string() + " --policy " + policy;
+  // No quote binds the list: the container rules are reported, and the
+  // verdict fails closed.
   CliRun text = RunCli(base);
-  EXPECT_EQ(text.exit_code, 0) << text.out;
-  EXPECT_NE(text.out.find("TRUSTED"), std::string::npos);
+  EXPECT_EQ(text.exit_code, 1) << text.out;
+  EXPECT_NE(text.out.find("UNTRUSTED"), std::string::npos);
   CliRun json = RunCli(base + " --format json");
-  EXPECT_EQ(json.exit_code, 0);
+  EXPECT_EQ(json.exit_code, 1);
   rapidjson::Document d;
   d.Parse(json.out.c_str());
   ASSERT_FALSE(d.HasParseError()) << json.out;
-  EXPECT_EQ(Str(d["verdict"]), "pass");
+  EXPECT_EQ(Str(d["verdict"]), "fail");
+  EXPECT_EQ(Str(d["outcome"]), "untrusted");
+  bool no_quote = false;
+  for (const auto& c : d["checks"].GetArray()) {
+    if (Str(c["id"]) == "quote.present") no_quote = Str(c["status"]) == "fail";
+  }
+  EXPECT_TRUE(no_quote);
+  for (const auto& r : d["policy"]["rules"].GetArray()) {
+    if (Str(r["id"]).starts_with("containers.")) EXPECT_EQ(Str(r["status"]), "pass") << Str(r["id"]);
+  }
   EXPECT_TRUE(d["policy"]["by_container"].IsObject());
   CliRun junit = RunCli(base + " --format junit");
-  EXPECT_EQ(junit.exit_code, 0);
+  EXPECT_EQ(junit.exit_code, 1);
   EXPECT_NE(junit.out.find("ccverify.policy.containers.f52130f4-c5be-423e-8070-daaca055a5ad/"),
             std::string::npos);
   // A policy the pod does not satisfy: untrusted, naming container and record.

@@ -145,18 +145,36 @@ TEST(TcgReplayTest, VirtualAndOutOfRangePcrsAreNotReplayed) {
 TEST(TcgReplayTest, CcelMrIndicesMapToRtmrsAndMrtdIsNotReplayed) {
   TcgReplay r(RegisterSpace::kCcMr);
   std::vector<uint8_t> d(48, 9);
-  for (uint32_t mr : {0u, 1u, 4u, 5u}) {
+  for (uint32_t mr : {1u, 4u, 0xFFFFFFFFu}) {
     Ev e = MakeEvent(mr, parsers::kEvIpl, {}, {{kTpmAlgSha384, d}});
-    ASSERT_TRUE(r.Feed(e.event).ok());
+    ASSERT_TRUE(r.Feed(e.event).ok()) << mr;
   }
+  // MR index 0 (MRTD) holds only EV_NO_ACTION records.
+  Ev spec = MakeEvent(0, parsers::kEvNoAction, {}, {{kTpmAlgSha384, d}});
+  ASSERT_TRUE(r.Feed(spec.event).ok());
   RegisterSet regs = r.Registers();
   EXPECT_TRUE(regs.Has("rtmr0"));
   EXPECT_TRUE(regs.Has("rtmr3"));
   EXPECT_FALSE(regs.Has("mrtd"));
   EXPECT_EQ(regs.registers().size(), 2u);
-  EXPECT_EQ(r.counts().not_replayed, 2u);
+  EXPECT_EQ(r.counts().not_replayed, 1u);  // the virtual index
   EXPECT_EQ(Reg(r, "rtmr3", HashAlg::kSha384),
             ToHex(ExtendOf(HashAlg::kSha384, std::vector<uint8_t>(48), d)));
+}
+
+// A CCEL record that would replay into nothing (an extending record at MR 0,
+// or any at 5..0xFFFFFFFE) is an input error naming its offset: otherwise a
+// policy could judge an event no register binds.
+TEST(TcgReplayTest, CcelRecordsOutsideRtmrsAreInputErrors) {
+  std::vector<uint8_t> d(48, 9);
+  for (uint32_t mr : {0u, 5u, 0xFFFFFFFEu}) {
+    TcgReplay r(RegisterSpace::kCcMr);
+    Ev e = MakeEvent(mr, parsers::kEvIpl, {}, {{kTpmAlgSha384, d}});
+    auto fed = r.Feed(e.event);
+    ASSERT_FALSE(fed.ok()) << mr;
+    EXPECT_EQ(fed.status().code(), ErrorCode::kBadValue);
+    EXPECT_EQ(fed.status().field(), "mr_index");
+  }
 }
 
 TEST(TcgReplayTest, ExtendContinuesFromTheReplayedRegisters) {
