@@ -410,8 +410,9 @@ TEST(VerifyPipelineTest, CelEventsAndRegistersAreFacts) {
   EXPECT_EQ(ToHex(v->span()), Str(expected["registers"]["rtmr3"]["sha384"]));
   EXPECT_EQ(f->events[0].Pointer(), "cel#" + std::to_string(f->events[0].index));
   EXPECT_EQ(f->events[0].reg, "rtmr3");
-  // Without a quote nothing is authenticated.
-  EXPECT_EQ(FailingChecks(f->checks), (std::set<std::string>{"quote.present"}));
+  // Without a quote nothing is authenticated, and no CEL event is bound.
+  EXPECT_EQ(FailingChecks(f->checks), (std::set<std::string>{"cel.bound", "quote.present"}));
+  for (const result::EventFact& ev : f->events) EXPECT_FALSE(ev.bound) << ev.Pointer();
 }
 
 }  // namespace
