@@ -45,7 +45,7 @@ void AppendU32(Bytes8* out, uint32_t v) {
   for (int i = 0; i < 4; ++i) out->push_back(uint8_t(v >> (8 * i)));
 }
 
-int Run(const std::string& dir, uint64_t extra_ima) {
+int Run(const std::string& dir, uint64_t extra_ima, bool debug_td) {
   // --- CCEL: Spec ID header, then firmware, boot loader and kernel events.
   testing::TcgLogBuilder log;
   log.Event1(1, parsers::kEvNoAction, {},
@@ -136,6 +136,8 @@ int Run(const std::string& dir, uint64_t extra_ima) {
   }
   testing::QuoteBuilder q = testing::DefaultTdxQuote(*pki);
   for (int i = 0; i < 4; ++i) std::copy(rt.r[i].bytes.begin(), rt.r[i].bytes.begin() + 48, q.body.begin() + 328 + 48 * i);
+  // TD_ATTRIBUTES (TD report body offset 120), bit 0: DEBUG (for attack tests).
+  if (debug_td) q.body[120] |= 1;
   Bytes8 nonce = Sha384(Text("ccverify demo nonce"));
   nonce.resize(32);
   Bytes8 user_data = Text("demo-node-1");
@@ -193,10 +195,10 @@ int Run(const std::string& dir, uint64_t extra_ima) {
 }  // namespace ccv::demo
 
 int main(int argc, char** argv) {
-  if (argc != 2 && argc != 3) {
-    std::fprintf(stderr, "usage: make_demo DIR [EXTRA_IMA_ENTRIES]\n");
+  if (argc < 2 || argc > 4 || (argc == 4 && std::string(argv[3]) != "debug")) {
+    std::fprintf(stderr, "usage: make_demo DIR [EXTRA_IMA_ENTRIES [debug]]\n");
     return 2;
   }
-  uint64_t extra = argc == 3 ? std::strtoull(argv[2], nullptr, 10) : 0;
-  return ccv::demo::Run(argv[1], extra);
+  uint64_t extra = argc >= 3 ? std::strtoull(argv[2], nullptr, 10) : 0;
+  return ccv::demo::Run(argv[1], extra, argc == 4);
 }

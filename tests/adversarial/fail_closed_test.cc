@@ -304,6 +304,25 @@ TEST(FailClosedTest, ReplayCommandFailsOnADifferenceAndRefusesOtherRegisters) {
   EXPECT_EQ(Ccverify("replay --ima " + Q(b.dir() / "ascii_runtime_measurements") + " --ima-register pcr10").code, 3);
 }
 
+// A debug TD (TD_ATTRIBUTES.DEBUG) fails with and without a policy, unless
+// the policy says td.attributes.debug: true. The quote is our own, signed
+// through the test PKI by make_demo.
+TEST(FailClosedTest, DebugTdFailsUnlessThePolicyAllowsIt) {
+  Bundle b;
+  std::string make = (::ccv::testing::BinaryDir() / "tests/make_demo").string() + " " + Q(b.dir()) +
+                     " 0 debug > /dev/null";
+  ASSERT_EQ(std::system(make.c_str()), 0);
+  CliRun none = b.Verify();
+  EXPECT_EQ(none.code, 1) << none.out;
+  EXPECT_EQ(Statuses(none)["td.debug"], "fail");
+  EXPECT_EQ(Statuses(none)["quote.quote_signature"], "pass");
+  CliRun silent = b.VerifyWithPolicy("apiVersion: ccverify/v1\n");
+  EXPECT_EQ(silent.code, 1) << silent.out;
+  CliRun allowed = b.VerifyWithPolicy("apiVersion: ccverify/v1\ntd: {attributes: {debug: true}}\n");
+  EXPECT_EQ(allowed.code, 0) << allowed.out;
+  EXPECT_EQ(Statuses(allowed)["td.debug"], "pass");
+}
+
 // The report states where the nonce came from.
 TEST(FailClosedTest, FreshnessIsStated) {
   Bundle b;
