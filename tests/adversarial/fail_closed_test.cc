@@ -150,26 +150,35 @@ TEST(FailClosedTest, EventTextNoDigestCoversIsNotJudged) {
   EXPECT_EQ(s["events.cmdline"], "fail");
 }
 
-// A CEL standing in for the CCEL gets the same event-data checks: a
-// conversion never launders a forged text.
+// A CEL standing in for the CCEL gets the same event-data checks, and
+// `dump --to cel-*` refuses a log whose text was forged: a conversion never
+// launders it.
 TEST(FailClosedTest, CelInPlaceOfTheCcelIsDigestChecked) {
   Bundle b;
-  b.Patch("CCEL.data", "Calling EFI", "Hacking EFI");
+  const std::string ccverify = (::ccv::testing::BinaryDir() / "ccverify").string();
   for (const char* to : {"cel-json", "cel-tlv"}) {
-    std::string conv = (::ccv::testing::BinaryDir() / "ccverify").string() + " dump " + Q(b.dir() / "CCEL.data") +
-                       " --to " + to + " > " + Q(b.dir() / "log.cel");
+    std::string conv = ccverify + " dump " + Q(b.dir() / "CCEL.data") + " --to " + to + " > " +
+                       Q(b.dir() / "log.cel");
     ASSERT_EQ(std::system(conv.c_str()), 0) << to;
-    std::string m = b.Read("evidence.json");
-    b.Manifest("\"ccel\": {\"table\": \"CCEL\", \"data\": \"CCEL.data\"}", "\"cel\": \"log.cel\"");
-    CliRun r = b.VerifyWithPolicy(
-        "apiVersion: ccverify/v1\nevents:\n  - id: action\n"
-        "    match: {register: rtmr1, text_prefix: \"Hacking\"}\n    expect: {count: 1}\n");
-    EXPECT_EQ(r.code, 1) << to << r.out;
-    auto s = Statuses(r);
-    EXPECT_EQ(s["cel.event_digests"], "fail") << to;
-    EXPECT_EQ(s["events.action"], "fail") << to;
-    b.Write("evidence.json", m);
   }
+  // The forged source is refused.
+  Bundle forged;
+  forged.Patch("CCEL.data", "Calling EFI", "Hacking EFI");
+  std::string refuse = ccverify + " dump " + Q(forged.dir() / "CCEL.data") + " --to cel-tlv > /dev/null 2>&1";
+  int rc = std::system(refuse.c_str());
+  ASSERT_TRUE(WIFEXITED(rc));
+  EXPECT_EQ(WEXITSTATUS(rc), 1);
+  // A CEL forged after the conversion is caught where it stands in.
+  b.Patch("log.cel", "Calling EFI", "Hacking EFI");
+  b.Manifest("\"ccel\": {\"table\": \"CCEL\", \"data\": \"CCEL.data\"}", "\"cel\": \"log.cel\"");
+  CliRun r = b.VerifyWithPolicy(
+      "apiVersion: ccverify/v1\nevents:\n  - id: action\n"
+      "    match: {register: rtmr1, text_prefix: \"Hacking\"}\n    expect: {count: 1}\n");
+  EXPECT_EQ(r.code, 1) << r.out;
+  auto s = Statuses(r);
+  EXPECT_EQ(s["replay.rtmr1"], "pass");
+  EXPECT_EQ(s["cel.event_digests"], "fail");
+  EXPECT_EQ(s["events.action"], "fail");
 }
 
 // Removing the logs does not turn UNTRUSTED into TRUSTED: every RTMR is

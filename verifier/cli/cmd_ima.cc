@@ -1,4 +1,5 @@
 #include "verifier/cli/cmd_ima.h"
+#include "verifier/replay/digest_check.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -259,11 +260,21 @@ int DumpTcgAsCel(const std::string& path, bool ccel, std::string_view to) {
   parsers::ChunkedSource src(file->get());
   parsers::TcgEventReader reader(&src, parsers::TcgReadOptions{.ccel = ccel});
   std::vector<cel::Record> out;
+  // A conversion never upgrades trust: a record whose digest should hash its
+  // data but matches no known convention is refused, not laundered into a
+  // file that looks clean.
+  replay::BankHashers hashers;
+  std::string mismatched;
+  size_t num_mismatched = 0;
   for (;;) {
     Result<const parsers::TcgEvent*> next = reader.Next();
     if (!next.ok()) return ReportError(next.status().WithFile(path));
     const parsers::TcgEvent* e = *next;
     if (e == nullptr) break;
+    if (replay::CheckEventDigest(hashers, *e) == replay::DigestCheck::kMismatched &&
+        ++num_mismatched <= 10) {
+      mismatched += (mismatched.empty() ? "#" : ", #") + std::to_string(e->record);
+    }
     if (e->untrusted_type == parsers::kEvNoAction) continue;
     if (!ccel && e->untrusted_pcr_index > parsers::tcg_format::kMaxPcrIndex) continue;
     cel::Record r;
@@ -282,6 +293,13 @@ int DumpTcgAsCel(const std::string& path, bool ccel, std::string_view to) {
     r.event_type = e->untrusted_type;
     r.event_data.assign(e->data.begin(), e->data.end());
     out.push_back(std::move(r));
+  }
+  if (num_mismatched != 0) {
+    std::fprintf(stderr,
+                 "ccverify dump: %s: %zu record(s) whose digest is not the hash of their data "
+                 "(%s): not converted, a CEL must not hide them\n",
+                 path.c_str(), num_mismatched, mismatched.c_str());
+    return kExitUntrusted;
   }
   return WriteCel(out, to);
 }
