@@ -229,6 +229,54 @@ TEST(EvaluatorTest, FailedCheckFailsTheVerdictEvenWhenRulesPass) {
 
 const char kMinimal[] = "apiVersion: ccverify/v1\n";
 
+TEST(EvaluatorTest, MrServiceTdRuleComparesTheQuotedValue) {
+  Facts f = GoodFacts();
+  f.quote.td_report_v15 = true;
+  f.quote.mr_servicetd.fill(0x5a);
+  Policy p = MustParse(std::string(kMinimal) + "td: {mr_servicetd: {eq: \"" + std::string(96, 'a') + "\"}}\n");
+  EXPECT_EQ(Rule(Evaluate(&p, f, {kNow}), "td.mr_servicetd").status, Verdict::kFail);
+  Policy q = MustParse(std::string(kMinimal) + "td: {mr_servicetd: {eq: \"" + std::string(96, '5') + "\"}}\n");
+  EXPECT_EQ(Rule(Evaluate(&q, f, {kNow}), "td.mr_servicetd").status, Verdict::kFail);
+  Policy r = MustParse(std::string(kMinimal) + "td: {mr_servicetd: {eq: \"" +
+                       [] { std::string h; for (int i = 0; i < 48; ++i) h += "5a"; return h; }() + "\"}}\n");
+  EXPECT_EQ(Rule(Evaluate(&r, f, {kNow}), "td.mr_servicetd").status, Verdict::kPass);
+}
+
+// Unbound facts and unverified text are never judged.
+TEST(EvaluatorTest, OnlyBoundFactsAndVerifiedTextAreJudged) {
+  Policy p = MustParse(std::string(kMinimal) +
+                       "events:\n  - id: cmd\n    match: {register: rtmr2, text_prefix: \"kernel_cmdline:\"}\n"
+                       "    expect: {text: {require: [\"module.sig_enforce=1\"]}}\n"
+                       "ima: {allow: {digests: {}}, unknown: fail}\n");
+  Facts f = GoodFacts();
+  EXPECT_EQ(Rule(Evaluate(&p, f, {kNow}), "events.cmd").status, Verdict::kPass);
+  f.events[5].data = result::DataStatus::kUnverified;
+  const RuleResult& unverified = Rule(Evaluate(&p, f, {kNow}), "events.cmd");
+  EXPECT_EQ(unverified.status, Verdict::kFail);
+  EXPECT_NE(unverified.why.find("not evidence"), std::string::npos) << unverified.why;
+  f = GoodFacts();
+  f.events[5].bound = false;
+  EXPECT_EQ(Rule(Evaluate(&p, f, {kNow}), "events.cmd").status, Verdict::kFail);
+  // IMA: unknown files after the quoted value are not judged; none bound fails.
+  f = GoodFacts();
+  EXPECT_EQ(Rule(Evaluate(&p, f, {kNow}), "ima.unknown").status, Verdict::kFail);
+  for (auto& e : f.ima) e.bound = false;
+  Evaluation none = Evaluate(&p, f, {kNow});
+  EXPECT_EQ(Rule(none, "ima.list").status, Verdict::kFail);
+}
+
+// A count-0 rule on a type means nothing while the register holds events
+// whose data is unverified (one could be relabelled).
+TEST(EvaluatorTest, CountZeroOnATypeNeedsVerifiedData) {
+  Policy p = MustParse(std::string(kMinimal) +
+                       "events:\n  - {id: no-ipl, match: {register: rtmr1, type: EV_IPL}, expect: {count: 0}}\n");
+  Facts f = GoodFacts();
+  // rtmr1 holds two boot applications whose data (a device path) is unverified.
+  EXPECT_EQ(Rule(Evaluate(&p, f, {kNow}), "events.no-ipl").status, Verdict::kFail);
+  for (auto& e : f.events) e.data = result::DataStatus::kVerified;
+  EXPECT_EQ(Rule(Evaluate(&p, f, {kNow}), "events.no-ipl").status, Verdict::kPass);
+}
+
 TEST(EvaluatorTest, MissingCollateralFailsUnlessOptional) {
   Facts f = GoodFacts();
   f.collateral = {};

@@ -79,6 +79,43 @@ TEST(PolicyParserTest, ParsesTheDesignExample) {
   EXPECT_EQ(p->waivers[0].reason, "SEC-1234 rollout");
 }
 
+TEST(PolicyParserTest, LogsAndMrServiceTdKeys) {
+  auto p = ParsePolicy(std::string(kHead) +
+                       "td: {mr_servicetd: {eq: zero}}\n"
+                       "logs: {informational: [tpm, cel], unexplained_digests: warn}\n");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  ASSERT_TRUE(p->td.mr_servicetd);
+  EXPECT_TRUE(p->td.mr_servicetd->zero);
+  EXPECT_TRUE(p->logs.IsInformational("tpm"));
+  EXPECT_TRUE(p->logs.IsInformational("cel"));
+  EXPECT_FALSE(p->logs.IsInformational("ccel"));
+  EXPECT_TRUE(p->logs.unexplained_digests_warn);
+  for (const char* bad : {"logs: {informational: [bios]}\n", "logs: {unexplained_digests: ignore}\n",
+                          "logs: {other: 1}\n", "td: {mr_servicetd: {eq: \"00\"}}\n"}) {
+    auto q = ParsePolicy(std::string(kHead) + bad);
+    ASSERT_FALSE(q.ok()) << bad;
+    EXPECT_EQ(q.status().line(), std::optional<uint64_t>(2)) << bad;
+  }
+}
+
+TEST(PolicyParserTest, WaiversCannotCoverAuthenticity) {
+  for (const char* rule : {"quote.*", "quote.quote_signature", "quote.pck_chain", "quote.collateral",
+                           "replay.*", "replay.rtmr0", "report_data.binding", "containers.binding",
+                           "ima.*", "ima.template_hashes", "ima.boot_aggregate", "ccel.*", "ccel.bound",
+                           "tpm.event_digests", "cel.template_hashes"}) {
+    auto p = ParsePolicy(std::string(kHead) + "waivers:\n  - {rule: " + rule +
+                         ", until: 2099-01-01, reason: r}\n");
+    ASSERT_FALSE(p.ok()) << rule;
+    EXPECT_EQ(p.status().field(), "waivers[0].rule") << rule;
+  }
+  for (const char* rule : {"quote.tcb_status", "platform.*", "td.mr_td", "events.shim", "ima.allow",
+                           "containers.app.forbid", "td.*"}) {
+    auto p = ParsePolicy(std::string(kHead) + "waivers:\n  - {rule: " + rule +
+                         ", until: 2099-01-01, reason: r}\n");
+    EXPECT_TRUE(p.ok()) << rule << ": " << p.status().ToString();
+  }
+}
+
 TEST(PolicyParserTest, MinimalPolicyHasNoRules) {
   auto p = ParsePolicy(kHead);
   ASSERT_TRUE(p.ok()) << p.status().ToString();
