@@ -251,7 +251,8 @@ TEST(EvaluatorTest, OnlyBoundFactsAndVerifiedTextAreJudged) {
   Facts f = GoodFacts();
   EXPECT_EQ(Rule(Evaluate(&p, f, {kNow}), "events.cmd").status, Verdict::kPass);
   f.events[5].data = result::DataStatus::kUnverified;
-  const RuleResult& unverified = Rule(Evaluate(&p, f, {kNow}), "events.cmd");
+  Evaluation unverified_ev = Evaluate(&p, f, {kNow});
+  const RuleResult& unverified = Rule(unverified_ev, "events.cmd");
   EXPECT_EQ(unverified.status, Verdict::kFail);
   EXPECT_NE(unverified.why.find("not evidence"), std::string::npos) << unverified.why;
   f = GoodFacts();

@@ -43,7 +43,7 @@ TEST(ReportDataBindingTest, VerifierNonceIsFresh) {
   EXPECT_EQ(b.check.id, "report_data.binding");
   EXPECT_EQ(b.check.status, Verdict::kPass);
   EXPECT_EQ(b.nonce_source, NonceSource::kVerifier);
-  EXPECT_EQ(NonceSourceName(b.nonce_source), "verifier");
+  EXPECT_EQ(std::string(NonceSourceName(b.nonce_source)), "verifier");
   EXPECT_TRUE(b.fresh);
   EXPECT_NE(b.check.detail.find("nonce from the verifier (--nonce): fresh"), std::string::npos)
       << b.check.detail;
@@ -92,7 +92,7 @@ TEST(ReportDataBindingTest, BundleNonceProvesConsistencyNotFreshness) {
   auto b = CheckReportDataBinding(ExpectedReportData(kNonce, kUser), e);
   EXPECT_EQ(b.check.status, Verdict::kPass);
   EXPECT_EQ(b.nonce_source, NonceSource::kBundle);
-  EXPECT_EQ(NonceSourceName(b.nonce_source), "bundle");
+  EXPECT_EQ(std::string(NonceSourceName(b.nonce_source)), "bundle");
   EXPECT_FALSE(b.fresh);
   EXPECT_NE(b.check.detail.find("nonce from the bundle: proves consistency, not freshness"),
             std::string::npos)
@@ -135,7 +135,7 @@ TEST(ReportDataBindingTest, OlderClaimIsNeverTheExpectedValue) {
   EXPECT_EQ(b.check.status, Verdict::kFail);
   EXPECT_EQ(b.check.missing, "nonce");
   EXPECT_EQ(b.nonce_source, NonceSource::kNone);
-  EXPECT_EQ(NonceSourceName(b.nonce_source), "none");
+  EXPECT_EQ(std::string(NonceSourceName(b.nonce_source)), "none");
 }
 
 TEST(ReportDataBindingTest, NothingToCompareIsMissingNonce) {
