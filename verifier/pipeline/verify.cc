@@ -1,7 +1,6 @@
 #include "verifier/pipeline/verify.h"
 
 #include <algorithm>
-#include <filesystem>
 
 #include "parsers/ccel.h"
 #include "parsers/cel.h"
