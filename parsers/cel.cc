@@ -269,8 +269,9 @@ Result<std::vector<Record>> ParseJson(std::string_view text, const JsonOptions& 
   }
   const rapidjson::Value* arr = &doc;
   if (doc.IsObject()) {
-    auto it = doc.FindMember("records");
-    if (it == doc.MemberEnd()) {
+    const rapidjson::Value& top = doc;  // const iterators: no C++20 reversed-== ambiguity
+    auto it = top.FindMember("records");
+    if (it == top.MemberEnd()) {
       return Status(ErrorCode::kBadValue, "JSON object without \"records\"").WithField("records");
     }
     arr = &it->value;

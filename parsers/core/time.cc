@@ -174,9 +174,14 @@ Result<Time> ParseRfc3339Time(std::string_view s, bool date_is_end_of_day) {
 
 std::string FormatRfc3339Time(Time t) {
   // Floor division: seconds before 1970 belong to the previous day.
+  // Written without days * kSecondsPerDay, which overflows for the extreme
+  // times a certificate or collateral may carry.
   int64_t days = t.seconds / kSecondsPerDay;
-  if (t.seconds % kSecondsPerDay < 0) --days;
-  const int64_t secs = t.seconds - days * kSecondsPerDay;
+  int64_t secs = t.seconds % kSecondsPerDay;
+  if (secs < 0) {
+    --days;
+    secs += kSecondsPerDay;
+  }
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);

@@ -38,7 +38,11 @@ void CheckIdentity(std::string_view cg, const CgroupIdentity& id) {
               cg.find("system.slice/docker-") != std::string_view::npos;
   CCV_FUZZ_CHECK(id.container == rule);
   if (!id.container) {
-    CCV_FUZZ_CHECK(id.cima_id.empty());
+    CCV_FUZZ_CHECK(id.cima_id.empty() && id.ambiguity.empty());
+  } else if (!id.ambiguity.empty()) {
+    // An ambiguous path names no unit, whatever CIMA would key it on.
+    CCV_FUZZ_CHECK(id.cima_id.empty() && id.pod_uid.empty() && id.container_id.empty() &&
+                   id.runtime.empty() && id.kind.empty());
   } else {
     CCV_FUZZ_CHECK(id.cima_id == containers::CimaContainerId(cg));
   }
@@ -77,9 +81,13 @@ void CheckView(const ContainerView& view) {
       container_records += c.records;
     }
     CCV_FUZZ_CHECK(container_records == u.records);
-    // Units are keyed by their CIMA ID: Find gives a unit for it, and no
-    // two units share one.
-    CCV_FUZZ_CHECK(view.Find(u.id) != nullptr);
+    // Units are keyed by their CIMA ID: Find gives this unit for it, or
+    // nothing when another unit claims the same ID as a pod UID or a
+    // container ID (an ID two units claim names neither); no two units
+    // share a CIMA ID.
+    std::string why;
+    const containers::ContainerUnit* found = view.Find(u.id, nullptr, &why);
+    CCV_FUZZ_CHECK(found == &u || (found == nullptr && why.find(" units (") != std::string::npos));
     for (size_t k = 0; k < ui; ++k) CCV_FUZZ_CHECK(view.units[k].id != u.id);
 
     // The virtual IMR 3, recomputed from the unit's records.
@@ -129,7 +137,9 @@ void CheckBinding(const ContainerView& view, Bytes in) {
     auto no_nonce = containers::CheckContainerBinding(rd, u.virtual_imr3, std::nullopt, user);
     CCV_FUZZ_CHECK(no_nonce.status == containers::BindingStatus::kNoNonce && !no_nonce.ok());
     auto bound = containers::FindBoundUnits(view, rd, nonce, user);
-    CCV_FUZZ_CHECK(std::find(bound.begin(), bound.end(), &u) != bound.end());
+    // Found unless its ID also names another unit (then it names none).
+    CCV_FUZZ_CHECK((std::find(bound.begin(), bound.end(), &u) != bound.end()) ==
+                   (view.Find(u.id) == &u));
     for (const containers::ContainerUnit* b : bound) {
       CCV_FUZZ_CHECK(b->virtual_imr3 == u.virtual_imr3);
     }

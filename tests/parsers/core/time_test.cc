@@ -1,5 +1,7 @@
 #include "parsers/core/time.h"
 
+#include <cstdint>
+#include <limits>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -34,6 +36,17 @@ TEST(TimeTest, FormatsTheFractionOnlyWhenThereIsOne) {
   EXPECT_EQ(FormatRfc3339Time(Time(-1, 500000000)), "1969-12-31T23:59:59.5Z");
   auto t = ParseRfc3339Time("2026-01-01T00:00:00.120Z");
   EXPECT_EQ(FormatRfc3339Time(*t), "2026-01-01T00:00:00.12Z");
+}
+
+TEST(TimeTest, FormatsTheExtremesOfItsRangeWithoutOverflow) {
+  // A fuzzed certificate validity reaches these; the calendar values are the
+  // proleptic Gregorian dates other libraries print for +-2^63 seconds.
+  EXPECT_EQ(FormatRfc3339Time(Time(std::numeric_limits<int64_t>::max())),
+            "292277026596-12-04T15:30:07Z");
+  EXPECT_EQ(FormatRfc3339Time(Time(std::numeric_limits<int64_t>::min())),
+            "-292277022657-01-27T08:29:52Z");
+  EXPECT_EQ(FormatRfc3339Time(Time(-86400)), "1969-12-31T00:00:00Z");
+  EXPECT_EQ(FormatRfc3339Time(Time(-86401)), "1969-12-30T23:59:59Z");
 }
 
 TEST(TimeTest, AcceptsRealLeapSecondsAsTheLastNanosecondOfTheDay) {
