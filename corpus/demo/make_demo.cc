@@ -45,7 +45,10 @@ void AppendU32(Bytes8* out, uint32_t v) {
   for (int i = 0; i < 4; ++i) out->push_back(uint8_t(v >> (8 * i)));
 }
 
-int Run(const std::string& dir, uint64_t extra_ima, bool debug_td) {
+// Variants of the quote for attack tests; the published demo is kPlain.
+enum class TdVariant { kPlain, kDebug, kServiceTd };
+
+int Run(const std::string& dir, uint64_t extra_ima, TdVariant variant) {
   // --- CCEL: Spec ID header, then firmware, boot loader and kernel events.
   testing::TcgLogBuilder log;
   log.Event1(1, parsers::kEvNoAction, {},
@@ -137,7 +140,16 @@ int Run(const std::string& dir, uint64_t extra_ima, bool debug_td) {
   testing::QuoteBuilder q = testing::DefaultTdxQuote(*pki);
   for (int i = 0; i < 4; ++i) std::copy(rt.r[i].bytes.begin(), rt.r[i].bytes.begin() + 48, q.body.begin() + 328 + 48 * i);
   // TD_ATTRIBUTES (TD report body offset 120), bit 0: DEBUG (for attack tests).
-  if (debug_td) q.body[120] |= 1;
+  if (variant == TdVariant::kDebug) q.body[120] |= 1;
+  if (variant == TdVariant::kServiceTd) {
+    // Quote v5 with a TD report 1.5 body (body type 3): TEE_TCB_SVN2 at 584
+    // (the module's SVNs again) and a non-zero MRSERVICETD at 600.
+    q.version = 5;
+    q.body_type = 3;
+    q.body.resize(648, 0);
+    std::copy(q.body.begin(), q.body.begin() + 16, q.body.begin() + 584);
+    for (size_t i = 0; i < 48; ++i) q.body[600 + i] = uint8_t(0x51 + i);
+  }
   Bytes8 nonce = Sha384(Text("ccverify demo nonce"));
   nonce.resize(32);
   Bytes8 user_data = Text("demo-node-1");
@@ -195,10 +207,14 @@ int Run(const std::string& dir, uint64_t extra_ima, bool debug_td) {
 }  // namespace ccv::demo
 
 int main(int argc, char** argv) {
-  if (argc < 2 || argc > 4 || (argc == 4 && std::string(argv[3]) != "debug")) {
-    std::fprintf(stderr, "usage: make_demo DIR [EXTRA_IMA_ENTRIES [debug]]\n");
+  using ccv::demo::TdVariant;
+  TdVariant variant = TdVariant::kPlain;
+  if (argc == 4 && std::string(argv[3]) == "debug") variant = TdVariant::kDebug;
+  if (argc == 4 && std::string(argv[3]) == "servicetd") variant = TdVariant::kServiceTd;
+  if (argc < 2 || argc > 4 || (argc == 4 && variant == TdVariant::kPlain)) {
+    std::fprintf(stderr, "usage: make_demo DIR [EXTRA_IMA_ENTRIES [debug|servicetd]]\n");
     return 2;
   }
   uint64_t extra = argc >= 3 ? std::strtoull(argv[2], nullptr, 10) : 0;
-  return ccv::demo::Run(argv[1], extra, argc == 4);
+  return ccv::demo::Run(argv[1], extra, variant);
 }

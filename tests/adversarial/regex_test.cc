@@ -32,6 +32,7 @@
 #include "policies/evaluator.h"
 #include "policies/policy_parser.h"
 #include "tests/policies/facts_builder.h"
+#include "tests/testing/cli.h"
 #include "tests/testing/corpus.h"
 #include "verifier/containers/container_view.h"
 #include "verifier/crypto/digest.h"
@@ -356,25 +357,15 @@ std::string CgpathLine(const std::string& dep, const std::string& cg, uint8_t fi
          " " + path + "\n";
 }
 
-struct CliRun {
-  int exit_code = -1;
-  bool signaled = false;
-  std::string out;
+
+struct ContainersRun {
+  ::ccv::testing::CliRun run;
+  // The shell reports a child killed by signal N as exit status 128 + N.
+  bool signaled() const { return run.code == -1 || run.code > 128; }
 };
 
-CliRun RunContainersCli(const std::string& args) {
-  fs::path out = fs::temp_directory_path() / ("ccv_adv_cli_" + std::to_string(::getpid()));
-  std::string cmd = (::ccv::testing::BinaryDir() / "ccverify").string() + " containers " + args +
-                    " > " + out.string() + " 2>/dev/null";
-  int rc = std::system(cmd.c_str());
-  CliRun r;
-  // The shell reports a child killed by signal N as exit status 128 + N.
-  r.signaled = WIFSIGNALED(rc) || (WIFEXITED(rc) && WEXITSTATUS(rc) > 128);
-  r.exit_code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  Result<std::string> text = ReadFileText(out.string());
-  if (text.ok()) r.out = *text;
-  fs::remove(out);
-  return r;
+ContainersRun RunContainersCli(const std::string& args) {
+  return {::ccv::testing::RunCcverify("containers " + args, ::ccv::testing::Stderr::kDiscard)};
 }
 
 TEST(AdversarialRegexCliTest, ContainersPolicyOn30000CharacterTmpPath) {
@@ -405,18 +396,18 @@ TEST(AdversarialRegexCliTest, ContainersPolicyOn30000CharacterTmpPath) {
       << "\"]}}\n"
          "      exclude: ['^/tmp/(.+/)*[^/]+\\.(log|sh)$']\n"
          "      unknown: fail\n";
-  CliRun r;
+  ContainersRun r;
   double s = Seconds([&] {
     r = RunContainersCli("--ima " + stem + ".ascii --policy " + stem + ".yaml --format json");
   });
   fs::remove(stem + ".ascii");
   fs::remove(stem + ".yaml");
-  EXPECT_FALSE(r.signaled) << "exit " << r.exit_code;
+  EXPECT_FALSE(r.signaled()) << "exit " << r.run.code;
   EXPECT_LT(s, kBoundSeconds);
-  EXPECT_EQ(r.exit_code, 1);  // untrusted: the script was measured
+  EXPECT_EQ(r.run.code, 1);  // untrusted: the script was measured
   rapidjson::Document d;
-  d.Parse(r.out.c_str());
-  ASSERT_FALSE(d.HasParseError()) << r.out.substr(0, 500);
+  d.Parse(r.run.out.c_str());
+  ASSERT_FALSE(d.HasParseError()) << r.run.out.substr(0, 500);
   std::map<std::string, std::string> status, evidence;
   for (const auto& rule : d["policy"]["rules"].GetArray()) {
     std::string id = rule["id"].GetString();

@@ -16,6 +16,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "parsers/core/file_io.h"
+#include "tests/testing/cli.h"
 #include "tests/testing/corpus.h"
 
 namespace ccv {
@@ -23,33 +24,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
 
-RunResult RunCcverify(const std::string& args) {
-  static int n = 0;
-  fs::path err_file = fs::temp_directory_path() /
-                      ("ccv_tcg_cli_" + std::to_string(::getpid()) + "_" + std::to_string(n++));
-  std::string cmd = (ccv::testing::BinaryDir() / "ccverify").string() + " " + args + " 2>" +
-                    err_file.string();
-  RunResult r;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[65536];
-  size_t got;
-  while ((got = std::fread(buf, 1, sizeof(buf), p)) > 0) r.out.append(buf, got);
-  int status = ::pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream e(err_file);
-  std::stringstream ss;
-  ss << e.rdbuf();
-  r.err = ss.str();
-  fs::remove(err_file);
-  return r;
-}
+using RunResult = ::ccv::testing::CliRun;
+
+RunResult RunCcverify(const std::string& args) { return ::ccv::testing::RunCcverify(args); }
 
 rapidjson::Document Json(const std::string& text) {
   rapidjson::Document d;
@@ -96,7 +74,7 @@ TEST(TcgCliTest, ReplayJsonGivesTheExpectedRegistersForEveryCorpusLog) {
     SCOPED_TRACE(c.log.string());
     RunResult r = RunCcverify(std::string(c.format == "ccel" ? "replay --ccel " : "replay --tpm-log ") +
                       c.log.string() + " --json");
-    ASSERT_EQ(r.exit_code, 0) << r.err;
+    ASSERT_EQ(r.code, 0) << r.err;
     rapidjson::Document got = Json(r.out);
     ASSERT_TRUE(got.IsObject());
     EXPECT_TRUE(got["registers"] == c.expected["registers"]) << r.out.substr(0, 400);
@@ -113,14 +91,14 @@ TEST(TcgCliTest, DumpJsonListsEveryRecordOfEveryCorpusLog) {
   for (LogCase& c : Logs(corpus)) {
     SCOPED_TRACE(c.log.string());
     RunResult r = RunCcverify("dump " + c.log.string() + " --json");
-    ASSERT_EQ(r.exit_code, 0) << r.err;
+    ASSERT_EQ(r.code, 0) << r.err;
     rapidjson::Document got = Json(r.out);
     EXPECT_EQ(got["format"].GetString(), c.format);
     EXPECT_EQ(got["events"].Size(), c.expected["records"].GetUint64());
     EXPECT_FALSE(got.HasMember("error"));
     // Text form too: it ends with the record count.
     RunResult t = RunCcverify("dump " + c.log.string());
-    EXPECT_EQ(t.exit_code, 0) << t.err;
+    EXPECT_EQ(t.code, 0) << t.err;
     EXPECT_NE(t.out.find(std::to_string(c.expected["records"].GetUint64()) + " records"),
               std::string::npos);
   }
@@ -131,14 +109,14 @@ TEST(TcgCliTest, InvalidCorpusFilesExitThreeNamingTheOffset) {
   for (const char* f : {"tcg/invalid/empty.bin", "tcg/invalid/keylime-bogus.bin"}) {
     for (const std::string& cmd : {std::string("replay --tpm-log "), std::string("dump ")}) {
       RunResult r = RunCcverify(cmd + (corpus / f).string());
-      EXPECT_EQ(r.exit_code, 3) << f << ": " << r.err;
+      EXPECT_EQ(r.code, 3) << f << ": " << r.err;
       EXPECT_NE(r.err.find("offset"), std::string::npos) << r.err;
       EXPECT_NE(r.err.find(f), std::string::npos) << r.err;
     }
   }
   RunResult table =
       RunCcverify("replay --ccel " + (corpus / "evidence/gcp-cos113/ccel.table.bin").string());
-  EXPECT_EQ(table.exit_code, 3);
+  EXPECT_EQ(table.code, 3);
   EXPECT_NE(table.err.find("offset 0"), std::string::npos) << table.err;
   RunResult bogus = RunCcverify("replay --tpm-log " + (corpus / "tcg/invalid/keylime-bogus.bin").string());
   EXPECT_NE(bogus.err.find("offset 28"), std::string::npos) << bogus.err;
@@ -150,7 +128,7 @@ TEST(TcgCliTest, AcpiTableDumpMatchesTheExpectedFields) {
     SCOPED_TRACE(f);
     rapidjson::Document want = JsonFile(corpus / "expected" / (std::string(f) + ".json"));
     RunResult r = RunCcverify("dump " + (corpus / f).string() + " --json");
-    ASSERT_EQ(r.exit_code, 0) << r.err;
+    ASSERT_EQ(r.code, 0) << r.err;
     rapidjson::Document got = Json(r.out);
     for (const char* k : {"format", "signature", "length", "revision", "checksum_ok", "oem_id",
                           "oem_table_id", "cc_type", "cc_type_name", "cc_subtype", "laml",
@@ -182,7 +160,7 @@ TEST(TcgCliTest, ReplayChainsImaAfterTheFirmwareLogAndReadsCel) {
   for (const Case& c : cases) {
     SCOPED_TRACE(c.args);
     RunResult r = RunCcverify("replay " + c.args + " --json");
-    ASSERT_EQ(r.exit_code, 0) << r.err;
+    ASSERT_EQ(r.code, 0) << r.err;
     rapidjson::Document got = Json(r.out);
     rapidjson::Document want = JsonFile(corpus / c.expected);
     for (auto it = want["registers"].MemberBegin(); it != want["registers"].MemberEnd(); ++it) {
@@ -193,17 +171,17 @@ TEST(TcgCliTest, ReplayChainsImaAfterTheFirmwareLogAndReadsCel) {
 }
 
 TEST(TcgCliTest, UsageErrorsExitTwo) {
-  EXPECT_EQ(RunCcverify("replay").exit_code, 2);
-  EXPECT_EQ(RunCcverify("replay --no-such-flag").exit_code, 2);
-  EXPECT_EQ(RunCcverify("dump").exit_code, 2);
-  EXPECT_EQ(RunCcverify("dump a b").exit_code, 2);
+  EXPECT_EQ(RunCcverify("replay").code, 2);
+  EXPECT_EQ(RunCcverify("replay --no-such-flag").code, 2);
+  EXPECT_EQ(RunCcverify("dump").code, 2);
+  EXPECT_EQ(RunCcverify("dump a b").code, 2);
 }
 
 TEST(TcgCliTest, MissingFileExitsThreeNamingTheFile) {
   RunResult r = RunCcverify("replay --ccel /nonexistent/ccel.bin");
-  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(r.code, 3);
   EXPECT_NE(r.err.find("/nonexistent/ccel.bin"), std::string::npos);
-  EXPECT_EQ(RunCcverify("dump /nonexistent/x.bin").exit_code, 3);
+  EXPECT_EQ(RunCcverify("dump /nonexistent/x.bin").code, 3);
 }
 
 // tpm2-tools' own YAML output (upstream test fixtures): per record the PCR,
@@ -221,7 +199,7 @@ TEST(TcgCliTest, DumpAgreesWithTpm2ToolsYamlRecordByRecord) {
     // The SHA1-legacy fixture prints its events as one map with repeated keys.
     if (!y["events"] || !y["events"].IsSequence()) continue;
     RunResult r = RunCcverify("dump " + log_path.string() + " --json");
-    ASSERT_EQ(r.exit_code, 0);
+    ASSERT_EQ(r.code, 0);
     rapidjson::Document got = Json(r.out);
     const auto& events = got["events"];
     ASSERT_EQ(events.Size(), y["events"].size());
@@ -273,7 +251,7 @@ TEST(TcgCliTest, DumpAgreesWithTrusteeEventsAndDigestMatches) {
     rapidjson::Document want =
         JsonFile(corpus / "upstream/trustee" / (std::string(name) + ".out.json"));
     RunResult r = RunCcverify("dump " + (corpus / "ccel" / name).string() + " --json");
-    ASSERT_EQ(r.exit_code, 0);
+    ASSERT_EQ(r.code, 0);
     rapidjson::Document got = Json(r.out);
     const auto& tl = want["uefi_event_logs"];
     const auto& ge = got["events"];

@@ -2,19 +2,18 @@
 
 #include <algorithm>
 
-#include <rapidjson/document.h>
-
 #include "agent/cc_eventlog.h"
-#include "parsers/core/file_io.h"
 #include "parsers/core/hex.h"
 #include "parsers/td_report.h"
 #include "parsers/tdx_quote.h"
+#include "verifier/bundle/evidence.h"
+#include "verifier/bundle/evidence_file.h"
 
 namespace ccv::verifier {
 namespace {
 
-constexpr uint64_t kMaxEvidenceJsonLen = 1 << 20;
-constexpr uint64_t kMaxMemberFileLen = uint64_t{2} << 30;
+constexpr uint64_t kMaxReportLen = 1 << 20;
+constexpr uint64_t kMaxLogLen = uint64_t{2} << 30;
 
 Digest FromMeasurement(const parsers::Measurement& m) {
   Digest d = Digest::Zero(HashAlg::kSha384);
@@ -22,76 +21,31 @@ Digest FromMeasurement(const parsers::Measurement& m) {
   return d;
 }
 
-// The string member `key` of `obj`, if present. Errors: kBadValue naming it.
-Result<std::optional<std::string>> StringMember(const rapidjson::Value& obj, const char* key,
-                                                const std::string& where) {
-  auto it = obj.FindMember(key);
-  if (it == obj.MemberEnd()) return std::optional<std::string>();
-  if (!it->value.IsString()) {
-    return Status(ErrorCode::kBadValue, "expected a string").WithFile(where).WithField(key);
-  }
-  return std::optional<std::string>(it->value.GetString());
-}
-
-// Reads the bundle file `name` (relative, inside the bundle).
-Result<std::vector<uint8_t>> ReadMember(const std::string& dir, const std::string& name,
-                                        const char* member) {
-  if (name.empty() || name.front() == '/' || name == ".." || name.rfind("../", 0) == 0 ||
-      name.find("/../") != std::string::npos ||
-      (name.size() >= 3 && name.compare(name.size() - 3, 3, "/..") == 0)) {
-    return Status(ErrorCode::kInvalidArgument, "path '" + name + "' leaves the bundle")
-        .WithFile(dir + "/evidence.json")
-        .WithField(member);
-  }
-  return ReadFileBytes(dir + "/" + name, kMaxMemberFileLen);
-}
-
 }  // namespace
 
 Result<std::unique_ptr<BundleCcApi>> BundleCcApi::Open(const std::string& dir) {
-  const std::string json_path = dir + "/evidence.json";
-  CCV_ASSIGN_OR_RETURN(std::string text, ReadFileText(json_path, kMaxEvidenceJsonLen));
-  rapidjson::Document doc;
-  doc.Parse(text.data(), text.size());
-  if (doc.HasParseError() || !doc.IsObject()) {
-    return Status(ErrorCode::kBadValue, "not a JSON object")
-        .WithFile(json_path)
-        .WithOffset(doc.HasParseError() ? doc.GetErrorOffset() : 0);
-  }
-  auto version = doc.FindMember("version");
-  if (version == doc.MemberEnd() || !version->value.IsInt()) {
-    return Status(ErrorCode::kBadValue, "expected an integer").WithFile(json_path).WithField(
-        "version");
-  }
-  if (version->value.GetInt() != 1) {
-    return Status(ErrorCode::kUnsupportedVersion,
-                  "bundle version " + std::to_string(version->value.GetInt()) + ", expected 1")
-        .WithFile(json_path)
-        .WithField("version");
-  }
+  // The verifier's own manifest reader: the same strict evidence.json
+  // (duplicate and unknown keys refused) and the same rule for bundle files
+  // (regular files inside the bundle, links resolved beneath it).
+  CCV_ASSIGN_OR_RETURN(bundle::Evidence e, bundle::LoadEvidenceDir(dir));
+  const std::string json_path = dir + "/" + bundle::kEvidenceFileName;
 
   std::unique_ptr<BundleCcApi> api(new BundleCcApi());
   // The report: a quote, else a TDREPORT.
-  CCV_ASSIGN_OR_RETURN(std::optional<std::string> quote_name,
-                       StringMember(doc, "quote", json_path));
-  CCV_ASSIGN_OR_RETURN(std::optional<std::string> td_name,
-                       StringMember(doc, "td_report", json_path));
-  if (quote_name) {
-    CCV_ASSIGN_OR_RETURN(api->report_.bytes, ReadMember(dir, *quote_name, "quote"));
+  if (e.quote) {
+    CCV_ASSIGN_OR_RETURN(api->report_.bytes, bundle::ReadEvidenceFile(e, *e.quote, kMaxReportLen));
     Result<parsers::Quote> q = parsers::ParseQuote(api->report_.bytes);
-    if (!q.ok()) return q.status().WithFile(dir + "/" + *quote_name);
-    if (!q->td_body) {
-      return Status(ErrorCode::kBadValue, "not a TDX quote").WithFile(dir + "/" + *quote_name);
-    }
+    if (!q.ok()) return q.status().WithFile(*e.quote);
+    if (!q->td_body) return Status(ErrorCode::kBadValue, "not a TDX quote").WithFile(*e.quote);
     api->report_.kind = agent::CcReport::Kind::kQuote;
     api->report_.report_data = q->td_body->report_data;
     for (uint32_t i = 0; i < agent::kTdxImrCount; ++i) {
       api->rtmr_[i] = FromMeasurement(q->td_body->rtmr[i]);
     }
-  } else if (td_name) {
-    CCV_ASSIGN_OR_RETURN(api->report_.bytes, ReadMember(dir, *td_name, "td_report"));
+  } else if (e.td_report) {
+    CCV_ASSIGN_OR_RETURN(api->report_.bytes, bundle::ReadEvidenceFile(e, *e.td_report, kMaxReportLen));
     Result<parsers::TdReport> td = parsers::ParseTdReport(api->report_.bytes);
-    if (!td.ok()) return td.status().WithFile(dir + "/" + *td_name);
+    if (!td.ok()) return td.status().WithFile(*e.td_report);
     api->report_.kind = agent::CcReport::Kind::kTdReport;
     api->report_.report_data = td->report_data;
     for (uint32_t i = 0; i < agent::kTdxImrCount; ++i) {
@@ -102,42 +56,17 @@ Result<std::unique_ptr<BundleCcApi>> BundleCcApi::Open(const std::string& dir) {
         .WithFile(json_path);
   }
 
-  // The event log: CCEL log area, then the IMA list. Each member is a file
-  // name or an object naming it ({"data": ...} / {"path": ...}), as the
-  // verifier's bundle loader accepts (verifier/bundle/evidence.h).
-  auto file_of = [&](const char* key, const char* sub,
-                     const std::string& field) -> Result<std::optional<std::string>> {
-    auto it = doc.FindMember(key);
-    if (it == doc.MemberEnd()) return std::optional<std::string>();
-    if (it->value.IsString()) return std::optional<std::string>(it->value.GetString());
-    if (!it->value.IsObject()) {
-      return Status(ErrorCode::kBadValue, "expected a file name or an object")
-          .WithFile(json_path)
-          .WithField(key);
-    }
-    CCV_ASSIGN_OR_RETURN(std::optional<std::string> name,
-                         StringMember(it->value, sub, json_path));
-    if (!name) {
-      return Status(ErrorCode::kNotFound, "missing member").WithFile(json_path).WithField(field);
-    }
-    return name;
-  };
-  CCV_ASSIGN_OR_RETURN(std::optional<std::string> ccel_name, file_of("ccel", "data", "ccel.data"));
-  if (!ccel_name) {
-    return Status(ErrorCode::kNotFound, "the bundle has no CCEL log")
-        .WithFile(json_path)
-        .WithField("ccel");
+  // The event log: CCEL log area, then the IMA list.
+  if (!e.ccel_data) {
+    return Status(ErrorCode::kNotFound, "the bundle has no CCEL log").WithFile(json_path).WithField("ccel");
   }
-  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> ccel_data, ReadMember(dir, *ccel_name, "ccel.data"));
-  CCV_ASSIGN_OR_RETURN(std::optional<std::string> ima_name, file_of("ima", "path", "ima.path"));
-  std::vector<uint8_t> ima;
-  std::string ima_file;
-  if (ima_name) {
-    CCV_ASSIGN_OR_RETURN(ima, ReadMember(dir, *ima_name, "ima.path"));
-    ima_file = dir + "/" + *ima_name;
+  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> ccel_data, bundle::ReadEvidenceFile(e, *e.ccel_data, kMaxLogLen));
+  std::optional<std::vector<uint8_t>> ima;
+  if (e.ima) {
+    CCV_ASSIGN_OR_RETURN(ima, bundle::ReadEvidenceFile(e, *e.ima, kMaxLogLen));
   }
   std::optional<Bytes> ima_bytes;
-  if (!ima_file.empty()) ima_bytes = Bytes(ima);
+  if (ima) ima_bytes = Bytes(*ima);
   Result<std::vector<agent::CcEvent>> events = agent::BuildCcEventlog(ccel_data, ima_bytes);
   if (!events.ok()) return events.status();
   api->events_ = std::move(events).value();

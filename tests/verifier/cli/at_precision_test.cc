@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include "tests/testing/cli.h"
 #include "tests/testing/corpus.h"
 #include "tests/testing/quote_pki.h"
 
@@ -19,22 +20,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;  // stdout and stderr
-};
+
+using RunResult = ::ccv::testing::CliRun;
 
 RunResult RunCcverify(const std::string& args) {
-  std::string cmd = (ccv::testing::BinaryDir() / "ccverify").string() + " " + args + " 2>&1";
-  RunResult r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) r.out.append(buf, n);
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return ::ccv::testing::RunCcverify(args, ::ccv::testing::Stderr::kMerged);
 }
 
 class AtPrecisionTest : public ::testing::Test {
@@ -62,9 +52,9 @@ constexpr char kCrlNextUpdate[] = "2026-01-21T00:00:00";
 
 TEST_F(AtPrecisionTest, ExactlyAtCrlNextUpdatePassesHalfASecondLaterFails) {
   RunResult at = Quote(std::string(kCrlNextUpdate) + "Z");
-  EXPECT_EQ(at.exit_code, 0) << at.out;
+  EXPECT_EQ(at.code, 0) << at.out;
   RunResult later = Quote(std::string(kCrlNextUpdate) + ".5Z");
-  EXPECT_EQ(later.exit_code, 1) << later.out;
+  EXPECT_EQ(later.code, 1) << later.out;
   rapidjson::Document d;
   d.Parse(later.out.c_str());
   ASSERT_FALSE(d.HasParseError()) << later.out;
@@ -77,15 +67,15 @@ TEST_F(AtPrecisionTest, ExactlyAtCrlNextUpdatePassesHalfASecondLaterFails) {
   }
   EXPECT_TRUE(crl_failed) << later.out;
   // The same instant written with an offset.
-  EXPECT_EQ(Quote("2026-01-21T01:00:00.5+01:00").exit_code, 1);
-  EXPECT_EQ(Quote("2026-01-21T01:00:00+01:00").exit_code, 0);
+  EXPECT_EQ(Quote("2026-01-21T01:00:00.5+01:00").code, 1);
+  EXPECT_EQ(Quote("2026-01-21T01:00:00+01:00").code, 0);
 }
 
 TEST_F(AtPrecisionTest, BadFractionsAndFalseLeapSecondsAreUsageErrors) {
   for (const char* bad : {"2026-01-01T00:00:00.Z", "2026-01-01T00:00:00.1234567890Z",
                           "2026-01-01T23:59:60Z", "2016-12-31T23:59:60+01:00"}) {
     RunResult r = Quote(bad);
-    EXPECT_EQ(r.exit_code, 2) << bad << "\n" << r.out;
+    EXPECT_EQ(r.code, 2) << bad << "\n" << r.out;
     EXPECT_NE(r.out.find("--at: bad RFC 3339 time"), std::string::npos) << r.out;
   }
   EXPECT_NE(Quote("2026-01-01T00:00:00.1234567890Z").out.find("more than 9 fraction digits"),
@@ -96,7 +86,7 @@ TEST_F(AtPrecisionTest, RealLeapSecondIsAccepted) {
   // Long before the synthetic collateral: untrusted (exit 1), not a usage
   // error, and reported as the last nanosecond of the day.
   RunResult r = Quote("2016-12-31T23:59:60Z");
-  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_EQ(r.code, 1) << r.out;
   rapidjson::Document d;
   d.Parse(r.out.c_str());
   ASSERT_FALSE(d.HasParseError()) << r.out;

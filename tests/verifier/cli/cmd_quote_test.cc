@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 
 #include "parsers/core/file_io.h"
+#include "tests/testing/cli.h"
 #include "tests/testing/corpus.h"
 #include "tests/testing/quote_pki.h"
 
@@ -19,22 +20,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-};
+
+using RunResult = ::ccv::testing::CliRun;
 
 RunResult RunCcverify(const std::string& args) {
-  std::string cmd = (ccv::testing::BinaryDir() / "ccverify").string() + " " + args + " 2>/dev/null";
-  RunResult r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) r.out.append(buf, n);
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return ::ccv::testing::RunCcverify(args, ::ccv::testing::Stderr::kDiscard);
 }
 
 class QuoteCliTest : public ::testing::Test {
@@ -59,7 +49,7 @@ fs::path* QuoteCliTest::dir_ = nullptr;
 TEST_F(QuoteCliTest, SyntheticSetPassesWithItsRoot) {
   RunResult r = RunCcverify(Synthetic("--root-ca " + (*dir_ / "root_ca.pem").string() +
                                       " --at 2026-01-01T00:00:00Z --json"));
-  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.code, 0) << r.out;
   rapidjson::Document d;
   d.Parse(r.out.c_str());
   ASSERT_FALSE(d.HasParseError()) << r.out;
@@ -78,7 +68,7 @@ TEST_F(QuoteCliTest, SyntheticSetPassesWithItsRoot) {
 
 TEST_F(QuoteCliTest, SyntheticSetFailsWithEmbeddedIntelRoot) {
   RunResult r = RunCcverify(Synthetic("--at 2026-01-01T00:00:00Z --json"));
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.code, 1);
   rapidjson::Document d;
   d.Parse(r.out.c_str());
   ASSERT_FALSE(d.HasParseError());
@@ -88,31 +78,31 @@ TEST_F(QuoteCliTest, SyntheticSetFailsWithEmbeddedIntelRoot) {
 TEST_F(QuoteCliTest, ExpiredCollateralFailsAtLaterTime) {
   RunResult r = RunCcverify(Synthetic("--root-ca " + (*dir_ / "root_ca.pem").string() +
                                       " --at 2026-03-01T00:00:00Z"));
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.out.find("[fail] tcb_info_validity"), std::string::npos) << r.out;
 }
 
 TEST_F(QuoteCliTest, UsageErrorsExitTwo) {
-  EXPECT_EQ(RunCcverify("quote verify").exit_code, 2);
-  EXPECT_EQ(RunCcverify(Synthetic("--at yesterday")).exit_code, 2);
-  EXPECT_EQ(RunCcverify(Synthetic("--accept-tcb Fine")).exit_code, 2);
-  EXPECT_EQ(RunCcverify(Synthetic("--bogus")).exit_code, 2);
-  EXPECT_EQ(RunCcverify("quote verify " + (*dir_ / "quote.bin").string()).exit_code, 2);
+  EXPECT_EQ(RunCcverify("quote verify").code, 2);
+  EXPECT_EQ(RunCcverify(Synthetic("--at yesterday")).code, 2);
+  EXPECT_EQ(RunCcverify(Synthetic("--accept-tcb Fine")).code, 2);
+  EXPECT_EQ(RunCcverify(Synthetic("--bogus")).code, 2);
+  EXPECT_EQ(RunCcverify("quote verify " + (*dir_ / "quote.bin").string()).code, 2);
 }
 
 TEST_F(QuoteCliTest, InputErrorsExitThree) {
-  EXPECT_EQ(RunCcverify("quote verify /nonexistent --collateral /nonexistent").exit_code, 3);
+  EXPECT_EQ(RunCcverify("quote verify /nonexistent --collateral /nonexistent").code, 3);
   // The collateral given as the quote: not a quote.
   EXPECT_EQ(RunCcverify("quote verify " + (*dir_ / "collateral.json").string() +
                         " --collateral " + (*dir_ / "collateral.json").string())
-                .exit_code,
+                .code,
             3);
   // The quote given as collateral: not JSON.
   EXPECT_EQ(RunCcverify("quote verify " + (*dir_ / "quote.bin").string() + " --collateral " +
                         (*dir_ / "quote.bin").string())
-                .exit_code,
+                .code,
             3);
-  EXPECT_EQ(RunCcverify(Synthetic("--root-ca " + (*dir_ / "quote.bin").string())).exit_code, 3);
+  EXPECT_EQ(RunCcverify(Synthetic("--root-ca " + (*dir_ / "quote.bin").string())).code, 3);
 }
 
 TEST(QuoteCliCorpusTest, AcceptTcbWidensTheVerdict) {
@@ -122,7 +112,7 @@ TEST(QuoteCliCorpusTest, AcceptTcbWidensTheVerdict) {
                      (corpus / "quotes/collateral/00A067110000-2025-07-sgx.json").string() +
                      " --at 2025-07-19T10:01:17Z --json";
   RunResult r = RunCcverify(base);
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.code, 1);
   rapidjson::Document d;
   d.Parse(r.out.c_str());
   ASSERT_FALSE(d.HasParseError());
@@ -131,7 +121,7 @@ TEST(QuoteCliCorpusTest, AcceptTcbWidensTheVerdict) {
   EXPECT_STREQ(d["advisory_ids"][0].GetString(), "INTEL-SA-00289");
   EXPECT_STREQ(d["advisory_ids"][1].GetString(), "INTEL-SA-00615");
   r = RunCcverify(base + " --accept-tcb UpToDate,ConfigurationAndSWHardeningNeeded");
-  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.code, 0) << r.out;
 }
 
 TEST(QuoteCliCorpusTest, TcbNotSupportedIsReportedAsNotSupported) {
@@ -141,7 +131,7 @@ TEST(QuoteCliCorpusTest, TcbNotSupportedIsReportedAsNotSupported) {
                             " --collateral " +
                             (corpus / "quotes/collateral/50806F000000-2023-07.json").string() +
                             " --at 2023-07-01T01:00:00Z --json");
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.code, 1);
   rapidjson::Document d;
   d.Parse(r.out.c_str());
   ASSERT_FALSE(d.HasParseError());
@@ -157,7 +147,7 @@ namespace {
 TEST(QuoteDumpTest, DumpDetectsQuotesAndPrintsEveryFieldAsJson) {
   CCV_REQUIRE_CORPUS(corpus);
   RunResult r = RunCcverify("dump --json " + (corpus / "quotes/dcap-qvl-tdx-v5-outdated.bin").string());
-  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.code, 0);
   rapidjson::Document d;
   d.Parse(r.out.c_str());
   ASSERT_FALSE(d.HasParseError()) << r.out;
@@ -175,10 +165,10 @@ TEST(QuoteDumpTest, DumpDetectsQuotesAndPrintsEveryFieldAsJson) {
 TEST(QuoteDumpTest, DumpOfSgxQuoteAndTrailingBytes) {
   CCV_REQUIRE_CORPUS(corpus);
   RunResult r = RunCcverify("dump " + (corpus / "evidence/gcp-cos113/quote.bin").string());
-  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.code, 0);
   EXPECT_NE(r.out.find("trailing_bytes_after_auth: 3065"), std::string::npos) << r.out;
   r = RunCcverify("dump " + (corpus / "quotes/dcap-qvl-sgx-v3.bin").string());
-  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.code, 0);
   EXPECT_NE(r.out.find("mr_enclave: 33d8736db756ed4997e04ba358d27833188f1932ff7b1d156904d3f560452fbb"),
             std::string::npos);
 }
@@ -191,7 +181,7 @@ TEST(QuoteDumpTest, DumpDetectsTdReport) {
   ASSERT_TRUE(WriteFileBytes(p.string(), b.data(), b.size()).ok());
   RunResult r = RunCcverify("dump --json " + p.string());
   fs::remove(p);
-  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.code, 0);
   rapidjson::Document d;
   d.Parse(r.out.c_str());
   ASSERT_FALSE(d.HasParseError()) << r.out;
@@ -206,7 +196,7 @@ TEST(QuoteDumpTest, TruncatedQuoteIsAnInputError) {
   ASSERT_TRUE(WriteFileBytes(p.string(), q->data(), 700).ok());
   RunResult r = RunCcverify("dump " + p.string());
   fs::remove(p);
-  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(r.code, 3);
 }
 
 }  // namespace

@@ -12,28 +12,16 @@
 
 #include "parsers/cel.h"
 #include "parsers/core/file_io.h"
+#include "tests/testing/cli.h"
 #include "tests/testing/corpus.h"
 
 namespace ccv::cli {
 namespace {
 
-struct CliRun {
-  int code = -1;
-  std::string out;
-};
 
-CliRun Ccverify(const std::string& args) {
-  std::string cmd = (::ccv::testing::BinaryDir() / "ccverify").string() + " " + args + " 2>/dev/null";
-  CliRun r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[65536];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
+using ::ccv::testing::CliRun;
+
+CliRun Ccverify(const std::string& args) { return ::ccv::testing::RunCcverify(args, ::ccv::testing::Stderr::kDiscard); }
 
 std::string Q(const std::filesystem::path& p) {
   std::string s(1, '\'');

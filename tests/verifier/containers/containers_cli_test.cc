@@ -16,6 +16,7 @@
 
 #include "parsers/core/file_io.h"
 #include "parsers/core/hex.h"
+#include "tests/testing/cli.h"
 #include "tests/testing/corpus.h"
 #include "tests/testing/quote_builder.h"
 #include "tests/verifier/containers/generated_lists.h"
@@ -57,22 +58,11 @@ std::string WriteSampleEvents(const fs::path& corpus) {
 
 // --- the CLI (DESIGN §5 JSON) ---
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-};
+
+using ::ccv::testing::CliRun;
 
 CliRun RunCli(const std::string& args) {
-  fs::path out = fs::temp_directory_path() / ("ccv_containers_cli_" + std::to_string(::getpid()));
-  std::string cmd = (::ccv::testing::BinaryDir() / "ccverify").string() + " containers " + args +
-                    " > " + out.string() + " 2>/dev/null";
-  int rc = std::system(cmd.c_str());
-  CliRun r;
-  r.exit_code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  Result<std::string> text = ReadFileText(out.string());
-  if (text.ok()) r.out = *text;
-  fs::remove(out);
-  return r;
+  return ::ccv::testing::RunCcverify("containers " + args, ::ccv::testing::Stderr::kDiscard);
 }
 
 TEST(ContainersCliTest, JsonHasPublishedImr3AndBothContainers) {
@@ -84,7 +74,7 @@ TEST(ContainersCliTest, JsonHasPublishedImr3AndBothContainers) {
   ASSERT_TRUE(exp_text.ok());
   rapidjson::Document expected;
   expected.Parse(exp_text->c_str());
-  ASSERT_EQ(r.exit_code, 0) << r.out;
+  ASSERT_EQ(r.code, 0) << r.out;
   rapidjson::Document d;
   d.Parse(r.out.c_str());
   ASSERT_FALSE(d.HasParseError()) << r.out;
@@ -105,9 +95,9 @@ TEST(ContainersCliTest, JsonHasPublishedImr3AndBothContainers) {
 }
 
 TEST(ContainersCliTest, UsageAndInputErrorsHaveTheirExitCodes) {
-  EXPECT_EQ(RunCli("").exit_code, 2);
-  EXPECT_EQ(RunCli("--bogus").exit_code, 2);
-  EXPECT_EQ(RunCli("--ima /nonexistent/list").exit_code, 3);
+  EXPECT_EQ(RunCli("").code, 2);
+  EXPECT_EQ(RunCli("--bogus").code, 2);
+  EXPECT_EQ(RunCli("--ima /nonexistent/list").code, 3);
 }
 
 
@@ -118,7 +108,7 @@ TEST(ContainersCliTest, ReportDataBindsTheSamplePod) {
   std::string nonce_ud = std::string(" --nonce ") + kNonce + " --user-data " + kUserData;
   CliRun bound = RunCli(base + " --container " + kPod + " --report-data " + kBound + nonce_ud +
                         " --json");
-  EXPECT_EQ(bound.exit_code, 0) << bound.out;
+  EXPECT_EQ(bound.code, 0) << bound.out;
   rapidjson::Document d;
   d.Parse(bound.out.c_str());
   ASSERT_FALSE(d.HasParseError()) << bound.out;
@@ -126,15 +116,15 @@ TEST(ContainersCliTest, ReportDataBindsTheSamplePod) {
   EXPECT_EQ(Str(d["binding"]["container"]), kPod);
   // Without --container the bound unit is found.
   CliRun found = RunCli(base + " --report-data " + kBound + nonce_ud + " --json");
-  EXPECT_EQ(found.exit_code, 0) << found.out;
+  EXPECT_EQ(found.code, 0) << found.out;
   d.Parse(found.out.c_str());
   ASSERT_EQ(d["binding"]["bound_units"].Size(), 1u);
   EXPECT_EQ(Str(d["binding"]["bound_units"][0]), kPod);
   // The pod UID in canonical form and a container ID name the same unit.
   EXPECT_EQ(RunCli(base + " --container f52130f4-c5be-423e-8070-daaca055a5ad --report-data " +
-                   kBound + nonce_ud).exit_code, 0);
+                   kBound + nonce_ud).code, 0);
   EXPECT_EQ(RunCli(base + " --container 956a39cd3b6a170854269b4e98521ddc --report-data " +
-                   kBound + nonce_ud).exit_code, 0);
+                   kBound + nonce_ud).code, 0);
   fs::remove(events);
 }
 
@@ -143,22 +133,22 @@ TEST(ContainersCliTest, WrongNonceMissingNonceOrUnknownContainerIsUntrusted) {
   std::string events = WriteSampleEvents(corpus);
   std::string base = "--ima " + (corpus / kList).string() + " --system-events " + events +
                      " --report-data " + kBound;
-  EXPECT_EQ(RunCli(base + " --container " + kPod + " --nonce 00 --user-data " + kUserData).exit_code,
+  EXPECT_EQ(RunCli(base + " --container " + kPod + " --nonce 00 --user-data " + kUserData).code,
             1);
-  EXPECT_EQ(RunCli(base + " --container " + kPod + " --user-data " + kUserData).exit_code, 1);
-  EXPECT_EQ(RunCli(base + " --container deadbeefdeadbeef --nonce " + kNonce).exit_code, 1);
+  EXPECT_EQ(RunCli(base + " --container " + kPod + " --user-data " + kUserData).code, 1);
+  EXPECT_EQ(RunCli(base + " --container deadbeefdeadbeef --nonce " + kNonce).code, 1);
   // Without the system events the register differs: no unit is bound.
   EXPECT_EQ(RunCli("--ima " + (corpus / kList).string() + " --report-data " + kBound +
-                   " --nonce " + kNonce + " --user-data " + kUserData).exit_code,
+                   " --nonce " + kNonce + " --user-data " + kUserData).code,
             1);
   fs::remove(events);
 }
 
 TEST(ContainersCliTest, BindingArgumentErrorsAreUsageErrors) {
-  EXPECT_EQ(RunCli("--ima x --nonce 00").exit_code, 2);                    // no report data
-  EXPECT_EQ(RunCli("--ima x --report-data 00").exit_code, 2);              // short
-  EXPECT_EQ(RunCli("--ima x --report-data " + std::string(128, 'g')).exit_code, 2);
-  EXPECT_EQ(RunCli("--ima x --quote q --report-data " + std::string(128, '0')).exit_code, 2);
+  EXPECT_EQ(RunCli("--ima x --nonce 00").code, 2);                    // no report data
+  EXPECT_EQ(RunCli("--ima x --report-data 00").code, 2);              // short
+  EXPECT_EQ(RunCli("--ima x --report-data " + std::string(128, 'g')).code, 2);
+  EXPECT_EQ(RunCli("--ima x --quote q --report-data " + std::string(128, '0')).code, 2);
 }
 
 TEST(ContainersCliTest, QuoteReportDataIsChecked) {
@@ -175,10 +165,10 @@ TEST(ContainersCliTest, QuoteReportDataIsChecked) {
   ASSERT_TRUE(WriteFileBytes(quote, q.data(), q.size()).ok());
   std::string base = "--ima " + (corpus / kList).string() + " --system-events " + events +
                      " --container " + kPod + " --quote " + quote;
-  EXPECT_EQ(RunCli(base + " --nonce " + kNonce + " --user-data " + kUserData).exit_code, 0);
-  EXPECT_EQ(RunCli(base + " --nonce " + kNonce).exit_code, 1);
+  EXPECT_EQ(RunCli(base + " --nonce " + kNonce + " --user-data " + kUserData).code, 0);
+  EXPECT_EQ(RunCli(base + " --nonce " + kNonce).code, 1);
   std::ofstream(quote) << "not a quote";
-  EXPECT_EQ(RunCli(base + " --nonce " + kNonce).exit_code, 3);
+  EXPECT_EQ(RunCli(base + " --nonce " + kNonce).code, 3);
   fs::remove(quote);
   fs::remove(events);
 }
@@ -191,10 +181,10 @@ TEST(ContainersCliTest, PolicyReportsPassFailAndFormats) {
   // No quote binds the list: the container rules are reported, and the
   // verdict fails closed.
   CliRun text = RunCli(base);
-  EXPECT_EQ(text.exit_code, 1) << text.out;
+  EXPECT_EQ(text.code, 1) << text.out;
   EXPECT_NE(text.out.find("UNTRUSTED"), std::string::npos);
   CliRun json = RunCli(base + " --format json");
-  EXPECT_EQ(json.exit_code, 1);
+  EXPECT_EQ(json.code, 1);
   rapidjson::Document d;
   d.Parse(json.out.c_str());
   ASSERT_FALSE(d.HasParseError()) << json.out;
@@ -206,11 +196,13 @@ TEST(ContainersCliTest, PolicyReportsPassFailAndFormats) {
   }
   EXPECT_TRUE(no_quote);
   for (const auto& r : d["policy"]["rules"].GetArray()) {
-    if (Str(r["id"]).starts_with("containers.")) EXPECT_EQ(Str(r["status"]), "pass") << Str(r["id"]);
+    if (Str(r["id"]).starts_with("containers.")) {
+      EXPECT_EQ(Str(r["status"]), "pass") << Str(r["id"]);
+    }
   }
   EXPECT_TRUE(d["policy"]["by_container"].IsObject());
   CliRun junit = RunCli(base + " --format junit");
-  EXPECT_EQ(junit.exit_code, 1);
+  EXPECT_EQ(junit.code, 1);
   EXPECT_NE(junit.out.find("ccverify.policy.containers.f52130f4-c5be-423e-8070-daaca055a5ad/"),
             std::string::npos);
   // A policy the pod does not satisfy: untrusted, naming container and record.
@@ -219,7 +211,7 @@ TEST(ContainersCliTest, PolicyReportsPassFailAndFormats) {
                         "    - id: app\n      select: {entrypoint: /bin/busybox}\n"
                         "      forbid: [\"^/bin/bash$\"]\n";
   CliRun fail = RunCli("--ima " + (corpus / kList).string() + " --policy " + bad + " --format json");
-  EXPECT_EQ(fail.exit_code, 1) << fail.out;
+  EXPECT_EQ(fail.code, 1) << fail.out;
   d.Parse(fail.out.c_str());
   ASSERT_FALSE(d.HasParseError()) << fail.out;
   bool named = false;
@@ -236,25 +228,14 @@ TEST(ContainersCliTest, PolicyReportsPassFailAndFormats) {
   EXPECT_TRUE(named);
   // A malformed policy is an input error; no containers: key a usage error.
   std::ofstream(bad) << "apiVersion: ccverify/v1\ncontainers:\n  rules: 7\n";
-  EXPECT_EQ(RunCli("--ima " + (corpus / kList).string() + " --policy " + bad).exit_code, 3);
+  EXPECT_EQ(RunCli("--ima " + (corpus / kList).string() + " --policy " + bad).code, 3);
   std::ofstream(bad) << "apiVersion: ccverify/v1\n";
-  EXPECT_EQ(RunCli("--ima " + (corpus / kList).string() + " --policy " + bad).exit_code, 2);
+  EXPECT_EQ(RunCli("--ima " + (corpus / kList).string() + " --policy " + bad).code, 2);
   fs::remove(bad);
 }
 
 
-CliRun RunCcverify(const std::string& args) {
-  fs::path out = TempPath("ccv_cli_out");
-  std::string cmd = (::ccv::testing::BinaryDir() / "ccverify").string() + " " + args + " > " +
-                    out.string() + " 2>/dev/null";
-  int rc = std::system(cmd.c_str());
-  CliRun r;
-  r.exit_code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  Result<std::string> text = ReadFileText(out.string());
-  if (text.ok()) r.out = *text;
-  fs::remove(out);
-  return r;
-}
+CliRun RunCcverify(const std::string& args) { return ::ccv::testing::RunCcverify(args, ::ccv::testing::Stderr::kDiscard); }
 
 // policy generate --container on a bundle with the sample list, then verify:
 // every container rule passes (the bundle has no quote, so the overall verdict
@@ -271,7 +252,7 @@ TEST(ContainersCliTest, GenerateContainerThenVerifyBundle) {
   std::string policy = TempPath("ccv_gen_policy") + ".yaml";
   CliRun gen = RunCcverify("policy generate " + bundle.string() + " --container " + kPod +
                            " --system-events " + events + " --output " + policy);
-  ASSERT_EQ(gen.exit_code, 0);
+  ASSERT_EQ(gen.code, 0);
   Result<std::string> yaml = ReadFileText(policy);
   ASSERT_TRUE(yaml.ok());
   EXPECT_NE(yaml->find("virtual_imr3: {eq: \"c2d7928f553a7681"), std::string::npos) << *yaml;
@@ -296,7 +277,7 @@ TEST(ContainersCliTest, GenerateContainerThenVerifyBundle) {
   tampered[at + 7] = '0';
   std::ofstream(policy) << tampered;
   CliRun bad = RunCcverify("verify " + bundle.string() + " --policy " + policy + " --format json");
-  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(bad.code, 1);
   d.Parse(bad.out.c_str());
   ASSERT_FALSE(d.HasParseError());
   bool named = false;
@@ -318,7 +299,7 @@ TEST(ContainersCliTest, GenerateContainerThenVerifyBundle) {
             "fail");
   // An unknown container is an input error of generate.
   EXPECT_EQ(RunCcverify("policy generate " + bundle.string() + " --container 0123456789abcdef")
-                .exit_code,
+                .code,
             3);
   fs::remove_all(bundle);
   fs::remove(policy);

@@ -10,6 +10,7 @@
 #include "agent/collector.h"
 #include "parsers/core/file_io.h"
 #include "parsers/core/hex.h"
+#include "tests/testing/cli.h"
 #include "tests/testing/corpus.h"
 #include "tests/verifier/pipeline/bundle_fixture.h"
 
@@ -20,13 +21,7 @@ std::vector<uint8_t> Demo(const std::string& name) {
   return ReadFileBytes((testing::SourceDir() / "corpus/demo" / name).string()).value();
 }
 
-int Verify(const std::string& args) {
-  std::string cmd = "'";
-  cmd += (testing::BinaryDir() / "ccverify").string();
-  cmd += "' verify " + args + " >/dev/null 2>&1";
-  int st = std::system(cmd.c_str());
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
+int Verify(const std::string& args) { return ::ccv::testing::RunCcverify("verify " + args, ::ccv::testing::Stderr::kDiscard).code; }
 
 TEST(AgentBundleTest, AgentWrittenBundleVerifies) {
   testing::TempDir tmp("agentbundle");

@@ -1,23 +1,25 @@
-// The verdict is decided once, in the library: pipeline::Verify and the
-// ccverify binary give the same outcome, exit code and JSON report for the
-// demo bundle and for altered copies of it (accepted, rejected and policy
-// failures alike).
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
+// The verdict is decided once, in the library: for every attack bundle of
+// tests/adversarial (attacks.h) and every evidence set of the shared corpus,
+// pipeline::Verify and the ccverify binary give the same outcome, exit code
+// and JSON report, and an input error the library reports is the error the
+// binary prints (exit 3).
 #include <filesystem>
 #include <fstream>
-#include <functional>
+#include <optional>
 #include <string>
-#include <vector>
+#include <utility>
 
 #include <gtest/gtest.h>
 
 #include "parsers/core/file_io.h"
+#include "parsers/core/hex.h"
 #include "parsers/core/time.h"
 #include "policies/policy_parser.h"
+#include "tests/adversarial/attacks.h"
+#include "tests/testing/cli.h"
 #include "tests/testing/corpus.h"
+#include "tests/testing/demo_bundle.h"
+#include "tests/verifier/pipeline/bundle_fixture.h"
 #include "verifier/bundle/evidence.h"
 #include "verifier/pipeline/verify.h"
 #include "verifier/report/verify_report.h"
@@ -26,76 +28,151 @@ namespace ccv::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
+using ::ccv::testing::BundleCopy;
+using ::ccv::testing::Quote;
 
-constexpr char kAt[] = "2026-01-02T00:00:00Z";
-
-struct Variant {
-  const char* name;
-  bool with_policy;
-  std::function<void(const fs::path&)> alter;
+// One verification as the CLI is asked for it.
+struct Request {
+  Request(fs::path d, std::string t) : dir(std::move(d)), at(std::move(t)) {}
+  fs::path dir;
+  std::string at;
+  std::string policy_path;               // "" for none
+  std::optional<fs::path> root_ca;       // none: Intel's root
+  std::optional<std::string> nonce, user_data, report_data;  // hex
 };
 
-void Replace(const fs::path& file, const std::string& from, const std::string& to) {
-  std::string s = *ReadFileText(file.string());
-  size_t at = s.find(from);
-  ASSERT_NE(at, std::string::npos);
-  s.replace(at, from.size(), to);
-  fs::remove(file);
-  std::ofstream(file, std::ios::binary) << s;
+std::string CliArgs(const Request& q) {
+  std::string a = "verify " + Quote(q.dir) + " --at " + q.at + " --format json";
+  if (q.root_ca) a += " --root-ca " + Quote(*q.root_ca);
+  if (!q.policy_path.empty()) a += " --policy " + Quote(q.policy_path);
+  if (q.nonce) a += " --nonce " + *q.nonce;
+  if (q.user_data) a += " --user-data " + *q.user_data;
+  if (q.report_data) a += " --report-data " + *q.report_data;
+  return a;
 }
 
-TEST(LibraryCliTest, SameVerdictAndJsonThroughTheLibraryAndTheCli) {
-  const fs::path demo = ::ccv::testing::SourceDir() / "corpus/demo";
-  std::vector<Variant> variants = {
-      {"demo", true, [](const fs::path&) {}},
-      {"demo-no-policy", false, [](const fs::path&) {}},
-      {"tampered-cmdline", true,
-       [](const fs::path& d) { Replace(d / "CCEL.data", "sig_enforce=1", "sig_enforce=0"); }},
-      {"no-logs", false,
-       [](const fs::path& d) {
-         Replace(d / "evidence.json", "\"ccel\": {\"table\": \"CCEL\", \"data\": \"CCEL.data\"},", "");
-       }},
-      {"tpm-log", true,
-       [](const fs::path& d) {
-         fs::copy_file(::ccv::testing::SourceDir() / "corpus/tcg/synthetic-sha1-legacy.bin", d / "tpm.bin");
-         Replace(d / "evidence.json", "\"collateral\":", "\"tpm_eventlog\": \"tpm.bin\", \"collateral\":");
-       }},
-  };
-  int n = 0;
-  for (const Variant& v : variants) {
-    fs::path dir = fs::temp_directory_path() /
-                   ("ccv_libcli_" + std::to_string(::getpid()) + "_" + std::to_string(n++));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    for (const auto& f : fs::directory_iterator(demo)) fs::copy_file(f.path(), dir / f.path().filename());
-    v.alter(dir);
-    std::string policy_path = v.with_policy ? (dir / "policy.yaml").string() : "";
+// The library's answer: the JSON report and exit code the CLI must give, or
+// the input error it must print.
+struct LibraryAnswer {
+  Status error;
+  std::string json;
+  int exit_code = 3;
+};
 
-    // Library.
-    auto e = bundle::LoadEvidenceDir(dir.string());
-    ASSERT_TRUE(e.ok()) << v.name << ": " << e.status().ToString();
-    VerifyOptions o;
-    o.at = *ParseRfc3339Time(kAt);
-    o.root_ca_pem = *ReadFileText((dir / "root_ca.pem").string());
-    std::optional<policy::Policy> pol;
-    if (v.with_policy) pol = *policy::LoadPolicyFile(policy_path);
-    auto lib = Verify(*e, o, pol ? &*pol : nullptr);
-    ASSERT_TRUE(lib.ok()) << v.name << ": " << lib.status().ToString();
-    report::VerifyReportContext ctx{dir.string(), FormatRfc3339Time(o.at), policy_path};
-    std::string lib_json = report::VerifyReportJson(lib->facts, lib->evaluation, ctx);
+void WriteText(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
 
-    // CLI.
-    fs::path out = dir / "report.json";
-    std::string cmd = (::ccv::testing::BinaryDir() / "ccverify").string() + " verify '" + dir.string() +
-                      "' --root-ca '" + (dir / "root_ca.pem").string() + "' --at " + kAt +
-                      " --format json --output '" + out.string() + "'" +
-                      (v.with_policy ? " --policy '" + policy_path + "'" : "");
-    int rc = std::system(cmd.c_str());
-    ASSERT_TRUE(WIFEXITED(rc)) << v.name;
-    int want = lib->outcome == result::Outcome::kUntrusted ? 1 : 0;
-    EXPECT_EQ(WEXITSTATUS(rc), want) << v.name;
-    EXPECT_EQ(*ReadFileText(out.string()), lib_json) << v.name;
-    fs::remove_all(dir);
+std::optional<std::vector<uint8_t>> Hex(const std::optional<std::string>& h) {
+  if (!h) return std::nullopt;
+  return *FromHex(*h);
+}
+
+LibraryAnswer Failed(Status s) {
+  LibraryAnswer a;
+  a.error = std::move(s);
+  return a;
+}
+
+LibraryAnswer ThroughTheLibrary(const Request& q) {
+  LibraryAnswer a;
+  std::optional<policy::Policy> pol;
+  if (!q.policy_path.empty()) {
+    auto p = policy::LoadPolicyFile(q.policy_path);
+    if (!p.ok()) return Failed(p.status());
+    pol = std::move(*p);
+  }
+  auto e = bundle::LoadEvidenceDir(q.dir.string());
+  if (!e.ok()) return Failed(e.status());
+  if (q.nonce || q.user_data || q.report_data) {
+    e->nonce = Hex(q.nonce);
+    e->user_data = Hex(q.user_data);
+    e->report_data = Hex(q.report_data);
+    e->binding_from_verifier = true;
+  }
+  VerifyOptions o;
+  o.at = *ParseRfc3339Time(q.at);
+  if (q.root_ca) o.root_ca_pem = *ReadFileText(q.root_ca->string());
+  auto v = Verify(*e, o, pol ? &*pol : nullptr);
+  if (!v.ok()) return Failed(v.status());
+  report::VerifyReportContext ctx{q.dir.string(), FormatRfc3339Time(o.at), q.policy_path};
+  a.json = report::VerifyReportJson(v->facts, v->evaluation, ctx);
+  a.exit_code = v->outcome == result::Outcome::kUntrusted ? 1 : 0;
+  return a;
+}
+
+void ExpectTheSameAnswer(const std::string& name, const Request& q) {
+  SCOPED_TRACE(name);
+  LibraryAnswer lib = ThroughTheLibrary(q);
+  ::ccv::testing::CliRun cli = ::ccv::testing::RunCcverify(CliArgs(q));
+  EXPECT_EQ(cli.code, lib.exit_code) << cli.err;
+  if (lib.error.ok()) {
+    EXPECT_EQ(cli.out, lib.json);
+  } else {
+    EXPECT_EQ(cli.err, "ccverify: " + lib.error.ToString() + "\n");
+  }
+}
+
+TEST(LibraryCliTest, EveryAttackBundleGetsOneAnswer) {
+  int verdicts = 0, errors = 0;
+  for (const adversarial::Attack& attack : adversarial::Attacks()) {
+    BundleCopy b;
+    if (attack.build) attack.build(b);
+    adversarial::VerifyArgs(attack, b);  // writes the policy into the bundle
+    Request q(b.dir(), ::ccv::testing::kDemoAt);
+    q.policy_path = adversarial::PolicyPath(attack, b);
+    q.root_ca = b / "root_ca.pem";
+    q.nonce = attack.nonce;
+    q.user_data = attack.user_data;
+    q.report_data = attack.report_data;
+    ExpectTheSameAnswer(attack.name, q);
+    (attack.exit_code == 3 ? errors : verdicts)++;
+  }
+  // The table holds both kinds: a regression that made every case an input
+  // error (or none) would not pass unnoticed.
+  EXPECT_GE(verdicts, 10);
+  EXPECT_GE(errors, 5);
+}
+
+TEST(LibraryCliTest, EveryCorpusEvidenceSetGetsOneAnswer) {
+  CCV_REQUIRE_CORPUS(corpus);
+  // gcp-cos113: a genuine Intel-signed quote with its CCEL and collateral;
+  // its nonce file holds the REPORTDATA the verifier asked for.
+  {
+    const fs::path c = corpus / "evidence/gcp-cos113";
+    ::ccv::testing::TempDir dir("libcli_gcp");
+    for (const char* f : {"quote.bin", "collateral.json"}) fs::copy_file(c / f, dir.path() / f);
+    fs::copy_file(c / "ccel.table.bin", dir.path() / "CCEL");
+    fs::copy_file(c / "ccel.bin", dir.path() / "CCEL.data");
+    WriteText(dir.path() / "evidence.json",
+                  R"({"version": 1, "tee": "tdx", "quote": "quote.bin",
+                      "ccel": {"table": "CCEL", "data": "CCEL.data"}, "collateral": "collateral.json"})");
+    std::string report_data = ToHex(*ReadFileBytes((c / "nonce.bin").string()));
+    Request q(dir.path(), "2025-10-20T00:00:00Z");
+    ExpectTheSameAnswer("gcp-cos113 without the verifier's REPORTDATA", q);
+    q.report_data = report_data;
+    ExpectTheSameAnswer("gcp-cos113", q);
+    q.at = "2035-01-01T00:00:00Z";
+    ExpectTheSameAnswer("gcp-cos113 after its collateral expired", q);
+    // A generated policy, through both.
+    q.at = "2025-10-20T00:00:00Z";
+    q.policy_path = (dir.path() / "policy.yaml").string();
+    ::ccv::testing::CliRun gen = ::ccv::testing::RunCcverify(
+        "policy generate " + Quote(dir.path()) + " --at " + q.at + " --report-data " + report_data);
+    ASSERT_EQ(gen.code, 0) << gen.err;
+    WriteText(q.policy_path, gen.out);
+    ExpectTheSameAnswer("gcp-cos113 with a generated policy", q);
+  }
+  // ccapi-td: a quote whose chain ends at a root that is not Intel's, its
+  // CCEL and IMA list, no collateral.
+  {
+    const fs::path c = corpus / "evidence/ccapi-td";
+    ::ccv::testing::TempDir dir("libcli_ccapi");
+    for (const char* f : {"quote.bin", "ccel_data.bin", "ascii_runtime_measurements"}) {
+      fs::copy_file(c / f, dir.path() / f);
+    }
+    WriteText(dir.path() / "evidence.json",
+                  R"({"version": 1, "tee": "tdx", "quote": "quote.bin", "ccel": {"data": "ccel_data.bin"},
+                      "ima": {"path": "ascii_runtime_measurements", "register": "rtmr2"}})");
+    ExpectTheSameAnswer("ccapi-td", Request(dir.path(), "2025-10-20T00:00:00Z"));
   }
 }
 

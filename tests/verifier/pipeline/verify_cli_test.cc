@@ -15,6 +15,7 @@
 #include "parsers/core/file_io.h"
 #include "parsers/core/hex.h"
 #include "tests/policies/bad_policies.h"
+#include "tests/testing/cli.h"
 #include "tests/testing/corpus.h"
 #include "tests/verifier/pipeline/bundle_fixture.h"
 
@@ -23,24 +24,12 @@ namespace {
 
 using ::ccv::testing::TempDir;
 
-struct Proc {
-  int code = -1;
-  std::string out, err;
-};
 
 std::string Q(const std::string& s) { return "'" + s + "'"; }
 
-Proc Ccverify(const std::string& args, const TempDir& tmp) {
-  std::string bin = (::ccv::testing::BinaryDir() / "ccverify").string();
-  auto out = tmp.path() / "stdout", err = tmp.path() / "stderr";
-  std::string cmd = Q(bin) + " " + args + " >" + Q(out.string()) + " 2>" + Q(err.string());
-  int st = std::system(cmd.c_str());
-  Proc r;
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  r.out = ReadFileText(out.string()).value();
-  r.err = ReadFileText(err.string()).value();
-  return r;
-}
+using Proc = ::ccv::testing::CliRun;
+
+Proc Ccverify(const std::string& args, const TempDir&) { return ::ccv::testing::RunCcverify(args); }
 
 std::string Demo() { return (::ccv::testing::SourceDir() / "corpus/demo").string(); }
 std::string DemoArgs() {

@@ -1,0 +1,90 @@
+// Test helper: runs the built ccverify (or another program of the build
+// tree) through /bin/sh with its standard input at /dev/null, and captures
+// its exit status and output. One helper for every test that checks the
+// command line as a user or a CI job meets it.
+#ifndef CCV_TESTS_TESTING_CLI_H_
+#define CCV_TESTS_TESTING_CLI_H_
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "tests/testing/corpus.h"
+
+namespace ccv::testing {
+
+struct CliRun {
+  int code = -1;    // exit status; -1 when a signal ended the process
+  std::string out;  // standard output (and standard error with kMerged)
+  std::string err;  // standard error with kSeparate
+};
+
+enum class Stderr {
+  kSeparate,  // into CliRun::err
+  kMerged,    // into CliRun::out, interleaved as written (2>&1)
+  kDiscard,   // to /dev/null
+};
+
+// One shell word: 'text' with every ' written as '\''.
+inline std::string Quote(const std::string& text) {
+  std::string q = "'";
+  for (char c : text) {
+    if (c == '\'') {
+      q += "'\\''";
+    } else {
+      q += c;
+    }
+  }
+  q += '\'';
+  return q;
+}
+inline std::string Quote(const std::filesystem::path& p) { return Quote(p.string()); }
+inline std::string Quote(const char* text) { return Quote(std::string(text)); }
+
+namespace cli_internal {
+
+inline std::string Slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+}  // namespace cli_internal
+
+// Runs `BinaryDir()/program ARGS`; ARGS is shell text (quote paths with
+// Quote()).
+inline CliRun RunProgram(const std::string& program, const std::string& args,
+                         Stderr stderr_mode = Stderr::kSeparate) {
+  static int n = 0;
+  const std::filesystem::path base =
+      std::filesystem::temp_directory_path() /
+      ("ccv_cli_" + std::to_string(::getpid()) + "_" + std::to_string(n++));
+  const std::filesystem::path out = base.string() + ".out", err = base.string() + ".err";
+  std::string cmd = Quote(BinaryDir() / program) + " " + args + " < /dev/null > " + Quote(out);
+  switch (stderr_mode) {
+    case Stderr::kSeparate: cmd += " 2> " + Quote(err); break;
+    case Stderr::kMerged: cmd += " 2>&1"; break;
+    case Stderr::kDiscard: cmd += " 2> /dev/null"; break;
+  }
+  const int status = std::system(cmd.c_str());
+  CliRun r;
+  r.code = status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = cli_internal::Slurp(out);
+  if (stderr_mode == Stderr::kSeparate) r.err = cli_internal::Slurp(err);
+  std::error_code ec;
+  std::filesystem::remove(out, ec);
+  std::filesystem::remove(err, ec);
+  return r;
+}
+
+inline CliRun RunCcverify(const std::string& args, Stderr stderr_mode = Stderr::kSeparate) {
+  return RunProgram("ccverify", args, stderr_mode);
+}
+
+}  // namespace ccv::testing
+
+#endif  // CCV_TESTS_TESTING_CLI_H_
