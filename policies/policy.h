@@ -19,7 +19,8 @@
 
 namespace ccv::policy {
 
-using Bytes = std::vector<uint8_t>;
+// Owned bytes of a policy value (ccv::Bytes is a view).
+using ByteString = std::vector<uint8_t>;
 
 // Seconds since 1970-01-01T00:00:00Z.
 using UnixTime = int64_t;
@@ -32,7 +33,7 @@ struct SourcePos {
 
 // `{any_of: [hex, ...]}` or `{eq: hex}` or `{eq: zero}` (all zero bytes).
 struct BytesMatcher {
-  std::vector<Bytes> any_of;  // eq is stored as a one-element any_of
+  std::vector<ByteString> any_of;  // eq is stored as a one-element any_of
   bool zero = false;          // `eq: zero`
   SourcePos pos;
   bool Matches(const uint8_t* data, size_t len) const;
@@ -46,7 +47,7 @@ struct PlatformPolicy {
   std::vector<std::string> advisories_deny;
   std::optional<std::vector<std::string>> advisories_allow;  // only these
   SourcePos advisories_pos;
-  std::optional<Bytes> min_tee_tcb_svn;  // 16 bytes
+  std::optional<ByteString> min_tee_tcb_svn;  // 16 bytes
   SourcePos min_tee_tcb_svn_pos;
   std::optional<BytesMatcher> mr_seam;  // 48 bytes
   // `collateral: optional`: a bundle without collateral skips the
@@ -67,7 +68,7 @@ inline constexpr AttributeBit kTdAttributeBits[] = {
 
 struct TdPolicy {
   std::map<std::string, bool> attribute_bits;  // name -> required value
-  std::optional<Bytes> attributes_mask, attributes_value;  // 8 bytes each
+  std::optional<ByteString> attributes_mask, attributes_value;  // 8 bytes each
   SourcePos attributes_pos;
   std::optional<BytesMatcher> xfam;             // 8 bytes
   std::optional<BytesMatcher> mr_td, mr_config_id, mr_owner, mr_owner_config;

@@ -70,64 +70,65 @@ std::string ValidityText(const Certificate& c) {
   return FormatRfc3339(c.NotBefore()) + ".." + FormatRfc3339(c.NotAfter());
 }
 
+Status ChainError(std::string what) { return Status(ErrorCode::kChainInvalid, std::move(what)); }
+
 // Verifies `chain` (leaf first) up to `anchor` at time `at`: each certificate
 // signed by the next, issuer names matching, the last one equal to the anchor,
 // every certificate valid at `at` and, with `root_crl`, no intermediate
-// revoked. `leaf_phrase` must appear in the leaf's subject CN. Returns "" on
-// success, else what failed.
+// revoked. `leaf_phrase` must appear in the leaf's subject CN. Errors:
+// kChainInvalid saying what failed.
 // `trusted[i]` (optional) marks certificates already known to chain to the
 // anchor: their own signatures are not verified again.
-std::string VerifyChain(const std::vector<Certificate>& chain, const Certificate& anchor,
-                        Time at, std::string_view leaf_phrase, size_t want_len,
-                        const Crl* root_crl, const std::vector<bool>* trusted = nullptr,
-                        const std::string* anchor_der = nullptr) {
+Status VerifyChain(const std::vector<Certificate>& chain, const Certificate& anchor, Time at,
+                   std::string_view leaf_phrase, size_t want_len, const Crl* root_crl,
+                   const std::vector<bool>* trusted = nullptr, const std::string* anchor_der = nullptr) {
   if (chain.size() != want_len) {
-    return "chain has " + std::to_string(chain.size()) + " certificates, expected " +
-           std::to_string(want_len) + " (leaf ... root)";
+    return ChainError("chain has " + std::to_string(chain.size()) + " certificates, expected " +
+           std::to_string(want_len) + " (leaf ... root)");
   }
   if (!Contains(chain[0].SubjectCommonName(), leaf_phrase)) {
-    return "leaf subject CN '" + chain[0].SubjectCommonName() + "' does not contain '" +
-           std::string(leaf_phrase) + "'";
+    return ChainError("leaf subject CN '" + chain[0].SubjectCommonName() + "' does not contain '" +
+           std::string(leaf_phrase) + "'");
   }
   const Certificate& root = chain.back();
   if (root.Der() != (anchor_der != nullptr ? *anchor_der : anchor.Der())) {
-    return "chain root '" + root.SubjectCommonName() + "' (SHA-256 " +
+    return ChainError("chain root '" + root.SubjectCommonName() + "' (SHA-256 " +
            UpperHex(root.Sha256Fingerprint()) + ") is not the trust anchor (SHA-256 " +
-           UpperHex(anchor.Sha256Fingerprint()) + ")";
+           UpperHex(anchor.Sha256Fingerprint()) + ")");
   }
   for (size_t i = 0; i + 1 < chain.size(); ++i) {
     const Certificate& c = chain[i];
     const Certificate& issuer = chain[i + 1];
     if (c.IssuerDer() != issuer.SubjectDer()) {
-      return "certificate " + std::to_string(i) + " ('" + c.SubjectCommonName() +
+      return ChainError("certificate " + std::to_string(i) + " ('" + c.SubjectCommonName() +
              "') is issued by '" + c.IssuerCommonName() + "', not by '" +
-             issuer.SubjectCommonName() + "'";
+             issuer.SubjectCommonName() + "'");
     }
     if (i + 1 < chain.size() - 1 && !issuer.IsCa()) {
-      return "certificate " + std::to_string(i + 1) + " is not a CA";
+      return ChainError("certificate " + std::to_string(i + 1) + " is not a CA");
     }
     bool known = trusted != nullptr && (*trusted)[i];
     if (!known && !c.SignatureVerifiesWith(issuer)) {
-      return "signature of certificate " + std::to_string(i) + " ('" + c.SubjectCommonName() +
-             "') does not verify with '" + issuer.SubjectCommonName() + "'";
+      return ChainError("signature of certificate " + std::to_string(i) + " ('" + c.SubjectCommonName() +
+             "') does not verify with '" + issuer.SubjectCommonName() + "'");
     }
   }
   // The root is the anchor itself (checked above): trusted as configured.
   for (size_t i = 0; i < chain.size(); ++i) {
     if (!chain[i].ValidAt(at)) {
-      return "certificate " + std::to_string(i) + " ('" + chain[i].SubjectCommonName() +
-             "') is not valid at " + FormatRfc3339(at) + " (" + ValidityText(chain[i]) + ")";
+      return ChainError("certificate " + std::to_string(i) + " ('" + chain[i].SubjectCommonName() +
+             "') is not valid at " + FormatRfc3339(at) + " (" + ValidityText(chain[i]) + ")");
     }
   }
   if (root_crl != nullptr) {
     for (size_t i = 0; i + 1 < chain.size(); ++i) {
       if (root_crl->Revokes(chain[i]) && chain[i].IssuerDer() == root.SubjectDer()) {
-        return "certificate " + std::to_string(i) + " ('" + chain[i].SubjectCommonName() +
-               "', serial " + chain[i].SerialHex() + ") is revoked by the Root CA CRL";
+        return ChainError("certificate " + std::to_string(i) + " ('" + chain[i].SubjectCommonName() +
+               "', serial " + chain[i].SerialHex() + ") is revoked by the Root CA CRL");
       }
     }
   }
-  return "";
+  return Status::Ok();
 }
 
 Check CrlCheck(const char* id, const Crl& crl, const Certificate& issuer, Time at) {
@@ -254,7 +255,7 @@ Result<PreparedCollateral> PrepareCollateral(const QuoteCollateral& c, Certifica
   std::string err;
   CCV_ASSIGN_OR_RETURN(p.pck_crl_chain, ParseChainOrEmpty(c.pck_crl_issuer_chain, &err));
   if (err.empty()) {
-    err = VerifyChain(p.pck_crl_chain, p.anchor, at, "SGX PCK", 2, &p.root_ca_crl);
+    err = VerifyChain(p.pck_crl_chain, p.anchor, at, "SGX PCK", 2, &p.root_ca_crl).message();
   }
   if (!err.empty()) {
     p.checks.push_back(Fail("pck_crl", "PCK CRL issuer chain: " + err));
@@ -268,7 +269,7 @@ Result<PreparedCollateral> PrepareCollateral(const QuoteCollateral& c, Certifica
   err.clear();
   CCV_ASSIGN_OR_RETURN(p.tcb_info_chain, ParseChainOrEmpty(c.tcb_info_issuer_chain, &err));
   if (err.empty()) {
-    err = VerifyChain(p.tcb_info_chain, p.anchor, at, "SGX TCB Signing", 2, &p.root_ca_crl);
+    err = VerifyChain(p.tcb_info_chain, p.anchor, at, "SGX TCB Signing", 2, &p.root_ca_crl).message();
   }
   SignedDocChecks("tcb_info", c.tcb_info, c.tcb_info_signature, p.tcb_info_chain, err,
                   p.tcb_info.issue_date, p.tcb_info.next_update, at, &p.checks);
@@ -276,7 +277,7 @@ Result<PreparedCollateral> PrepareCollateral(const QuoteCollateral& c, Certifica
   err.clear();
   CCV_ASSIGN_OR_RETURN(p.qe_identity_chain, ParseChainOrEmpty(c.qe_identity_issuer_chain, &err));
   if (err.empty()) {
-    err = VerifyChain(p.qe_identity_chain, p.anchor, at, "SGX TCB Signing", 2, &p.root_ca_crl);
+    err = VerifyChain(p.qe_identity_chain, p.anchor, at, "SGX TCB Signing", 2, &p.root_ca_crl).message();
   }
   SignedDocChecks("qe_identity", c.qe_identity, c.qe_identity_signature, p.qe_identity_chain, err,
                   p.qe_identity.issue_date, p.qe_identity.next_update, at, &p.checks);
@@ -408,8 +409,8 @@ void QuoteOnlyChecks(Bytes raw, const Certificate& anchor, const std::string& an
   info.not_after = side->chain[0].NotAfter();
   info.root_sha256 = UpperHex(side->chain.back().Sha256Fingerprint());
   info.root_is_intel_sgx_root_ca = info.root_sha256 == kIntelSgxRootCaSha256;
-  std::string err = VerifyChain(side->chain, anchor, at, "SGX PCK Certificate", 3, nullptr,
-                                &trusted, &anchor_der);
+  std::string err =
+      VerifyChain(side->chain, anchor, at, "SGX PCK Certificate", 3, nullptr, &trusted, &anchor_der).message();
   if (err.empty() && !Contains(side->chain[1].SubjectCommonName(), "SGX PCK Platform CA") &&
       !Contains(side->chain[1].SubjectCommonName(), "SGX PCK Processor CA")) {
     err = "intermediate '" + side->chain[1].SubjectCommonName() +
