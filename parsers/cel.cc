@@ -404,7 +404,25 @@ std::optional<Encoding> DetectEncoding(Bytes head) {
                              head[i] == '\t')) {
     ++i;
   }
-  if (i < head.size() && (head[i] == '[' || head[i] == '{')) return Encoding::kJson;
+  // JSON: an object whose first member is "records" (systemd-pcrlock), or an
+  // array of records; any other JSON (a report, a manifest) is not a CEL.
+  auto skip_ws = [&](size_t at) {
+    while (at < head.size() && (head[at] == ' ' || head[at] == '\n' || head[at] == '\r' || head[at] == '\t')) ++at;
+    return at;
+  };
+  const std::string_view text(reinterpret_cast<const char*>(head.data()), head.size());
+  if (i < head.size() && head[i] == '{') {
+    if (text.substr(skip_ws(i + 1)).starts_with("\"records\"")) return Encoding::kJson;
+    return std::nullopt;
+  }
+  if (i < head.size() && head[i] == '[') {
+    size_t j = skip_ws(i + 1);
+    if (j < head.size() && head[j] == ']') return Encoding::kJson;  // no records
+    if (j < head.size() && head[j] == '{' && text.find("\"digests\"", j) != std::string_view::npos) {
+      return Encoding::kJson;
+    }
+    return std::nullopt;
+  }
   // TLV: RECNUM (1..8 bytes), then an index (PCR, NV index or CCMR, 1..4
   // bytes), then DIGESTS. A TCG log starting with PCR 0 and an event type
   // below 9 looks like a RECNUM header, hence the second and third checks.

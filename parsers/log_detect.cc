@@ -71,8 +71,10 @@ LogFormat DetectTcgFormat(Bytes head, uint64_t total_len) {
     }
     return LogFormat::kTcg2;
   }
-  // A SHA1-format first record: a plausible PCR index and event type.
-  bool known_type = !EventTypeName(type).empty();
+  // A SHA1-format first record: a plausible PCR index and a known event
+  // type other than EV_PREBOOT_CERT (0), which no firmware logs first: zero
+  // bytes (a nonce, padding) are not a log.
+  bool known_type = type != 0 && !EventTypeName(type).empty();
   if ((pcr <= tf::kMaxPcrIndex || pcr == tf::kVirtualPcrIndex) && known_type) {
     return LogFormat::kTcgSha1Legacy;
   }

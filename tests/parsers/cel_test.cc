@@ -278,7 +278,12 @@ TEST(CelTest, CorruptedJsonFailsWithCodeAndField) {
 TEST(CelTest, DetectEncodingRejectsOtherBytes) {
   EXPECT_FALSE(DetectEncoding(AsBytes(std::string_view("10 abc"))));
   EXPECT_FALSE(DetectEncoding(AsBytes(std::string_view("\x00\x00\x00\x00\x09", 5))));
-  EXPECT_EQ(DetectEncoding(AsBytes(std::string_view("  \n{"))), Encoding::kJson);
+  EXPECT_EQ(DetectEncoding(AsBytes(std::string_view("  \n{ \"records\": ["))), Encoding::kJson);
+  EXPECT_EQ(DetectEncoding(AsBytes(std::string_view("[{\"recnum\": 0, \"digests\": ["))), Encoding::kJson);
+  // Other JSON is no CEL: a report, a manifest, an array of something else.
+  EXPECT_FALSE(DetectEncoding(AsBytes(std::string_view("{\"verdict\": {\"records\": 1}}"))));
+  EXPECT_FALSE(DetectEncoding(AsBytes(std::string_view("  \n{"))));
+  EXPECT_FALSE(DetectEncoding(AsBytes(std::string_view("[1, 2, 3]"))));
   // A TCG log: PCR 0, EV_NO_ACTION (3), a zero SHA-1 digest.
   std::string tcg = std::string(4, '\0') + std::string("\x03\0\0\0", 4) + std::string(24, '\0');
   EXPECT_FALSE(DetectEncoding(AsBytes(tcg)));

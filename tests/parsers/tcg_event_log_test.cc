@@ -372,5 +372,15 @@ TEST(TcgEventLogTest, DetectionTellsCcelFromTpmLogs) {
   EXPECT_EQ(DetectTcgFormat(text.span(), text.size()), LogFormat::kUnknown);
 }
 
+// Zero bytes (a 64-byte nonce, padding) parse as an EV_PREBOOT_CERT record
+// at PCR 0; detection does not call them a log.
+TEST(TcgEventLogTest, ZeroBytesAreNotALog) {
+  for (size_t n : {size_t{32}, size_t{64}, size_t{4096}}) {
+    std::vector<uint8_t> zeros(n, 0);
+    EXPECT_EQ(DetectTcgFormat(zeros, zeros.size()), LogFormat::kUnknown) << n;
+    EXPECT_EQ(DetectFormat(zeros, zeros.size()), LogFormat::kUnknown) << n;
+  }
+}
+
 }  // namespace
 }  // namespace ccv::parsers

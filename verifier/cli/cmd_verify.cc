@@ -16,6 +16,7 @@
 #include "policies/evaluator.h"
 #include "policies/policy_parser.h"
 #include "policies/time_util.h"
+#include "verifier/bundle/discover.h"
 #include "verifier/bundle/evidence.h"
 #include "verifier/cli/cmd_verify.h"
 #include "verifier/cli/exit_codes.h"
@@ -54,7 +55,12 @@ Result<EvidenceRequest> EvidenceFromOptions(const po::variables_map& vm) {
     if (!std::filesystem::is_directory(dir, ec)) {
       return Status(ErrorCode::kIo, "not a directory (expected an evidence bundle)").WithFile(dir);
     }
-    CCV_ASSIGN_OR_RETURN(e, bundle::LoadEvidenceDir(dir));
+    CCV_ASSIGN_OR_RETURN(bundle::Discovered d, bundle::LoadOrDiscoverEvidenceDir(dir));
+    e = std::move(d.evidence);
+    // Without a manifest, say what was taken for what.
+    if (!d.from_manifest) {
+      for (const std::string& line : d.taken) std::fprintf(stderr, "ccverify: %s/%s\n", dir.c_str(), line.c_str());
+    }
     req.source = dir;
   }
   auto file = [&](const char* opt, std::optional<std::string>* dst) {

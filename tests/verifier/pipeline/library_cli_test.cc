@@ -20,6 +20,7 @@
 #include "tests/testing/corpus.h"
 #include "tests/testing/demo_bundle.h"
 #include "tests/verifier/pipeline/bundle_fixture.h"
+#include "verifier/bundle/discover.h"
 #include "verifier/bundle/evidence.h"
 #include "verifier/pipeline/verify.h"
 #include "verifier/report/verify_report.h"
@@ -80,8 +81,9 @@ LibraryAnswer ThroughTheLibrary(const Request& q) {
     if (!p.ok()) return Failed(p.status());
     pol = std::move(*p);
   }
-  auto e = bundle::LoadEvidenceDir(q.dir.string());
-  if (!e.ok()) return Failed(e.status());
+  auto d = bundle::LoadOrDiscoverEvidenceDir(q.dir.string());
+  if (!d.ok()) return Failed(d.status());
+  auto e = &d->evidence;
   if (q.nonce || q.user_data || q.report_data) {
     e->nonce = Hex(q.nonce);
     e->user_data = Hex(q.user_data);
@@ -180,6 +182,10 @@ TEST(LibraryCliTest, EveryCorpusEvidenceSetGetsOneAnswer) {
     }
     EXPECT_GE(quotes, 8);
   }
+  // The corpus folders as they are: no manifest, each file taken by content.
+  for (const char* name : {"gcp-cos113", "ccapi-td"}) {
+    ExpectTheSameAnswer(std::string(name) + " as it is", Request(corpus / "evidence" / name, "2025-10-20T00:00:00Z"));
+  }
   // ccapi-td: a quote whose chain ends at a root that is not Intel's, its
   // CCEL and IMA list, no collateral.
   {
@@ -193,6 +199,33 @@ TEST(LibraryCliTest, EveryCorpusEvidenceSetGetsOneAnswer) {
                       "ima": {"path": "ascii_runtime_measurements", "register": "rtmr2"}})");
     ExpectTheSameAnswer("ccapi-td", Request(dir.path(), "2025-10-20T00:00:00Z"));
   }
+}
+
+// The same evidence through file flags instead of a folder gives the same
+// verdict on every register and the same outcome.
+TEST(LibraryCliTest, FilesAsFlagsGiveTheFoldersVerdict) {
+  CCV_REQUIRE_CORPUS(corpus);
+  const fs::path g = corpus / "evidence/gcp-cos113";
+  const std::string at = " --at 2025-10-20T00:00:00Z --format json";
+  ::ccv::testing::CliRun folder = ::ccv::testing::RunCcverify("verify " + Quote(g) + at);
+  ::ccv::testing::CliRun flags = ::ccv::testing::RunCcverify(
+      "verify --quote " + Quote(g / "quote.bin") + " --ccel " + Quote(g / "ccel.bin") + " --ccel-table " +
+      Quote(g / "ccel.table.bin") + " --collateral " + Quote(g / "collateral.json") + " --report-data " +
+      ToHex(*ReadFileBytes((g / "nonce.bin").string())) + at);
+  EXPECT_EQ(folder.code, 0) << folder.err;
+  EXPECT_EQ(flags.code, folder.code) << flags.err;
+  auto a = ::ccv::testing::ReportStatuses(folder.out), b = ::ccv::testing::ReportStatuses(flags.out);
+  for (const char* id : {"replay.rtmr0", "replay.rtmr1", "replay.rtmr2", "replay.rtmr3", "quote.quote_signature",
+                         "quote.pck_chain", "quote.tcb_status", "ccel.bound", "ccel.event_digests",
+                         "report_data.binding"}) {
+    EXPECT_EQ(a[id], "pass") << id;
+    EXPECT_EQ(b[id], a[id]) << id;
+  }
+  // A flag overrides the folder: another quote file is refused by the replay.
+  ::ccv::testing::CliRun other = ::ccv::testing::RunCcverify(
+      "verify " + Quote(g) + " --quote " + Quote(corpus / "evidence/ccapi-td/quote.bin") + at);
+  EXPECT_EQ(other.code, 1);
+  EXPECT_EQ(::ccv::testing::ReportStatuses(other.out)["replay.rtmr0"], "fail");
 }
 
 }  // namespace

@@ -10,12 +10,14 @@
 #include "parsers/ccel.h"
 #include "parsers/core/file_io.h"
 #include "parsers/core/hex.h"
+#include "parsers/core/time.h"
 #include "policies/evaluator.h"
 #include "policies/generate.h"
 #include "policies/policy_parser.h"
 #include "policies/time_util.h"
 #include "tests/testing/corpus.h"
 #include "tests/verifier/pipeline/bundle_fixture.h"
+#include "verifier/bundle/discover.h"
 #include "verifier/bundle/evidence.h"
 #include "verifier/pipeline/verify.h"
 
@@ -229,6 +231,40 @@ TEST(VerifyCorpusTest, CcapiTdIsUntrustedBecauseOfItsRootButReplayMatches) {
   ASSERT_EQ(f->ima.size(), 1u);
   EXPECT_EQ(f->ima[0].path, "boot_aggregate");
   EXPECT_EQ(ToHex(f->ima[0].file_digest), Str(expected["ima"]["boot_aggregate"]));
+}
+
+// Each corpus evidence folder as it is (no manifest written by hand) gives
+// its expected.json: the replayed registers, which of them equal the quote's,
+// the TCB status and the verdict.
+TEST(VerifyCorpusTest, FoldersAsTheyAreGiveTheirExpectedValues) {
+  CCV_REQUIRE_CORPUS(corpus);
+  for (const char* name : {"gcp-cos113", "ccapi-td"}) {
+    SCOPED_TRACE(name);
+    const auto dir = corpus / "evidence" / name;
+    auto expected = ::ccv::testing::ReadJson(dir / "expected.json");
+    ASSERT_TRUE(expected.IsObject());
+    auto d = bundle::LoadOrDiscoverEvidenceDir(dir.string());
+    ASSERT_TRUE(d.ok()) << d.status().ToString();
+    VerifyOptions o;
+    o.at = *ParseRfc3339Time("2025-10-20T00:00:00Z");
+    auto v = Verify(d->evidence, o, nullptr);
+    ASSERT_TRUE(v.ok()) << v.status().ToString();
+    for (const char* reg : {"rtmr0", "rtmr1", "rtmr2", "rtmr3"}) {
+      auto r = v->facts.replayed.Get(reg, HashAlg::kSha384);
+      ASSERT_TRUE(r) << reg;
+      EXPECT_EQ(ToHex(r->span()), Str(expected["replay"][reg])) << reg;
+      EXPECT_EQ(FindCheck(v->facts.checks, std::string("replay.") + reg)->status == Verdict::kPass,
+                expected["replay_equals_quote"][reg].GetBool())
+          << reg;
+    }
+    if (expected["tcb"]["status"].IsString()) {
+      ASSERT_TRUE(v->facts.collateral.tcb_status);
+      EXPECT_EQ(*v->facts.collateral.tcb_status, Str(expected["tcb"]["status"]));
+    }
+    const bool trusted = !expected.HasMember("verdict") || expected["verdict"]["trusted"].GetBool();
+    // Without a policy the best outcome is VERIFIED (no reference values).
+    EXPECT_EQ(v->outcome, trusted ? result::Outcome::kVerified : result::Outcome::kUntrusted);
+  }
 }
 
 Result<policy::Policy> GenerateFor(const Facts& f, int64_t at) {
