@@ -45,6 +45,14 @@ std::optional<HashAlg> HashAlgFromHexLen(size_t hex_len) {
   }
 }
 
+std::optional<HashAlg> ListedHashAlgOfFileName(std::string_view path) {
+  std::string_view name = path.substr(path.find_last_of('/') == std::string_view::npos ? 0 : path.find_last_of('/') + 1);
+  for (std::string_view stem : {"ascii_runtime_measurements_", "binary_runtime_measurements_"}) {
+    if (name.starts_with(stem)) return HashAlgFromName(name.substr(stem.size()));
+  }
+  return std::nullopt;
+}
+
 LogFormat DetectLogFormat(Bytes head) {
   size_t i = 0;
   while (i < head.size() && head[i] == ' ') ++i;

@@ -121,6 +121,13 @@ class LogReader {
   std::vector<DecodedField> fields_;
 };
 
+// The bank of a per-bank list from its file name: the kernel writes
+// ascii_runtime_measurements_<algo> (and binary_...) for each TPM bank, e.g.
+// _sha256 or _sm3, where the template hash column is in that bank. Nullopt
+// for any other name (the hash length then decides). A 32-byte column is
+// SHA-256 unless the name says SM3.
+std::optional<HashAlg> ListedHashAlgOfFileName(std::string_view path);
+
 // Guesses the form from the first bytes: an ascii list starts with optional
 // spaces, decimal digits and a space; anything else is read as binary.
 LogFormat DetectLogFormat(Bytes head);

@@ -1,10 +1,13 @@
 #include "parsers/ima_template.h"
 
+#include <algorithm>
+
 #include <array>
 #include <charconv>
 #include <cstring>
 #include <string>
 
+#include "parsers/core/hash_alg.h"
 #include "parsers/core/hex.h"
 #include "parsers/ima_format.h"
 
@@ -73,7 +76,18 @@ constexpr KernelAlg kKernelAlgs[] = {
     {"wp384", 48},    {"wp512", 64},     {"tgr128", 16},    {"tgr160", 20},
     {"tgr192", 24},   {"sm3", 32},       {"streebog256", 32}, {"streebog512", 64},
     {"sha3-256", 32}, {"sha3-384", 48},  {"sha3-512", 64},
+    // SM3 as older kernels (4.x: "sm3-256") and TPM tools ("sm3_256") name it.
+    {"sm3-256", 32},  {"sm3_256", 32},
 };
+
+// A digest algorithm name as a kernel could print one: 1..32 characters of
+// [a-z0-9_-]. Anything else is not a name but a corrupt field.
+bool PlausibleAlgName(std::string_view name) {
+  if (name.empty() || name.size() > 32) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
 
 Status FieldError(ErrorCode code, const DecodedField& f, uint64_t at, std::string message) {
   return ParseError(code, at, GetFieldInfo(f.id).name, std::move(message));
@@ -107,11 +121,20 @@ Status DecodeDigestWithAlgo(DecodedField* f, bool with_type, bool allow_empty) {
   }
   f->algo = prefix;
   size_t want = KernelHashAlgDigestLen(prefix);
-  if (want == 0) {
-    return FieldError(ErrorCode::kBadValue, *f, f->offset,
-                      "unknown hash algorithm '" + std::string(prefix) + "'");
-  }
   f->digest = f->raw.subspan(nul + 1);
+  if (want == 0) {
+    // An algorithm this table does not know: keep the digest raw.
+    if (!PlausibleAlgName(prefix)) {
+      return FieldError(ErrorCode::kBadValue, *f, f->offset, "expected a hash algorithm name before ':'");
+    }
+    if (f->digest.empty() || f->digest.size() > kMaxDigestLen) {
+      return FieldError(ErrorCode::kBadLength, *f, f->offset + nul + 1,
+                        std::string(prefix) + " digest of " + std::to_string(f->digest.size()) +
+                            " bytes, expected 1 to " + std::to_string(kMaxDigestLen));
+    }
+    f->algo_known = false;
+    return Status::Ok();
+  }
   if (f->digest.size() != want) {
     return FieldError(ErrorCode::kBadLength, *f, f->offset + nul + 1,
                       std::string(prefix) + " digest of " + std::to_string(f->digest.size()) +
@@ -387,10 +410,19 @@ Status RebuildTemplateData(const TemplateDesc& desc, std::span<const std::string
           alg = prefix.substr(c2 + 1);
         }
         size_t want = KernelHashAlgDigestLen(alg);
-        if (want == 0) {
-          return Status(ErrorCode::kBadValue, "unknown hash algorithm '" + std::string(alg) + "'");
-        }
         std::string_view hex = t.substr(colon + 1);
+        if (want == 0) {
+          // An algorithm the kernel tables do not list: any digest length.
+          if (!PlausibleAlgName(alg)) {
+            return Status(ErrorCode::kBadValue, "expected a hash algorithm name before ':'");
+          }
+          if (hex.empty() || hex.size() % 2 != 0 || hex.size() > 2 * kMaxDigestLen) {
+            return Status(ErrorCode::kBadLength, std::string(alg) + " digest of " + std::to_string(hex.size()) +
+                                                     " hex digits, expected an even count up to " +
+                                                     std::to_string(2 * kMaxDigestLen));
+          }
+          want = hex.size() / 2;
+        }
         if (hex.size() != 2 * want) {
           return Status(ErrorCode::kBadLength, std::string(alg) + " digest of " +
                                                    std::to_string(hex.size()) +

@@ -73,6 +73,10 @@ struct DecodedField {
   uint64_t offset = 0;            // absolute offset of `raw`
   std::string_view digest_type;   // d-ngv2: "ima" or "verity"
   std::string_view algo;          // digest fields: "sha256", ...; "d": "sha1"
+  // False when `algo` is a name no kernel table lists: the digest is kept
+  // raw (its length unchecked, 1..kMaxDigestLen bytes) and cannot match a
+  // reference value; the template hash over the field is still checked.
+  bool algo_known = true;
   Bytes digest;                   // digest fields
   std::string_view text;          // string fields, without the NUL
   uint64_t uint_value = 0;        // kUint fields with a value

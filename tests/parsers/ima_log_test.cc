@@ -319,7 +319,7 @@ TEST(ImaLogTest, CorruptedBinaryEntriesFailWithCodeAndOffset) {
   std::string leg_nul = leg;
   leg_nul[55] = '\0';
   TEntry unk_alg = NgEntry("/u");
-  unk_alg.fields[0] = {"sha999:" + std::string(1, '\0') + Raw(D(32, 1)), ""};
+  unk_alg.fields[0] = {"SHA 999:" + std::string(1, '\0') + Raw(D(32, 1)), ""};
   TEntry short_dig = NgEntry("/s");
   short_dig.fields[0] = {"sha256:" + std::string(1, '\0') + Raw(D(20, 1)), ""};
   TEntry three = NgEntry("/t");
@@ -343,7 +343,7 @@ TEST(ImaLogTest, CorruptedBinaryEntriesFailWithCodeAndOffset) {
       {"field length past data", with(data_at, LeU32(1000)), ErrorCode::kTruncated, g + data_at},
       {"truncated last entry", good + e.substr(0, e.size() - 1), ErrorCode::kTruncated,
        g + data_at},
-      {"unknown algorithm prefix", good + unk_alg.Binary(), ErrorCode::kBadValue, g + data_at + 4},
+      {"no algorithm name", good + unk_alg.Binary(), ErrorCode::kBadValue, g + data_at + 4},
       {"digest too short for sha256", good + short_dig.Binary(), ErrorCode::kBadLength,
        g + data_at + 4 + 8},
       {"three fields in ima-ng", good + three.Binary(), ErrorCode::kBadLength,
@@ -413,7 +413,7 @@ TEST(ImaLogTest, CorruptedAsciiLinesFailWithCodeLineAndColumn) {
       {"empty template name", "10 " + h + "  " + d, ErrorCode::kBadLength, 45},
       {"missing path", pre + d, ErrorCode::kBadLength, pre.size() + d.size() + 1},
       {"extra field", pre + d + " /a /b", ErrorCode::kBadLength, pre.size() + d.size() + 5},
-      {"unknown algorithm prefix", pre + "sha999:" + std::string(64, 'b') + " /a",
+      {"no algorithm name", pre + "SHA999:" + std::string(64, 'b') + " /a",
        ErrorCode::kBadValue, f0},
       {"digest length", pre + "sha256:" + std::string(62, 'b') + " /a", ErrorCode::kBadLength, f0},
       {"digest not hex", pre + "sha256:" + std::string(64, 'q') + " /a", ErrorCode::kBadValue, f0},

@@ -171,6 +171,33 @@ struct Bad {
   uint64_t offset;  // relative to the template data
 };
 
+// Every digest algorithm name kernels have printed maps to its length; a
+// name no table lists keeps its digest raw, marked unknown.
+TEST(ImaTemplateTest, KernelAlgorithmNamesAndUnknownOnes) {
+  struct N {
+    const char* name;
+    size_t len;
+  };
+  for (const N& n : {N{"sha1", 20}, N{"sha256", 32}, N{"sha384", 48}, N{"sha512", 64}, N{"sm3", 32},
+                     N{"sm3-256", 32}, N{"sm3_256", 32}, N{"md5", 16}, N{"rmd160", 20}, N{"sha224", 28},
+                     N{"wp512", 64}, N{"tgr192", 24}, N{"streebog256", 32}, N{"streebog512", 64}}) {
+    EXPECT_EQ(KernelHashAlgDigestLen(n.name), n.len) << n.name;
+    auto r = Decode("ima-ng", Data({DNg(n.name, D(n.len, 7)), Str("/p")}), 0);
+    ASSERT_TRUE(r.ok()) << n.name << ": " << r.status().ToString();
+    EXPECT_EQ((*r)[0].algo, n.name);
+    EXPECT_TRUE((*r)[0].algo_known) << n.name;
+    EXPECT_EQ((*r)[0].digest.size(), n.len);
+  }
+  for (size_t len : {size_t{1}, size_t{20}, size_t{64}}) {
+    auto r = Decode("ima-ng", Data({DNg("whirl-9", D(len, 7)), Str("/p")}), 0);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ((*r)[0].algo, "whirl-9");
+    EXPECT_FALSE((*r)[0].algo_known);
+    EXPECT_EQ((*r)[0].digest.size(), len);
+  }
+  EXPECT_FALSE(Decode("ima-ng", Data({DNg("whirl-9", D(65, 7)), Str("/p")}), 0).ok());
+}
+
 TEST(ImaTemplateTest, RejectsCorruptedFieldsWithCodeAndOffset) {
   auto ok_d = DNg("sha256", D(32, 1));
   std::string ng_ok = Data({ok_d, Str("/p")});
@@ -181,8 +208,10 @@ TEST(ImaTemplateTest, RejectsCorruptedFieldsWithCodeAndOffset) {
       {"three fields for ima-ng", "ima-ng", Data({ok_d, Str("/p"), Str("x")}),
        ErrorCode::kBadLength, Data({ok_d, Str("/p"), Str("x")}).size()},
       {"one field for ima-ng", "ima-ng", Data({ok_d}), ErrorCode::kBadLength, Data({ok_d}).size()},
-      {"unknown algorithm prefix", "ima-ng", Data({DNg("sha999", D(32, 1)), Str("/p")}),
+      {"no algorithm name", "ima-ng", Data({DNg("SHA 999", D(32, 1)), Str("/p")}),
        ErrorCode::kBadValue, 4},
+      {"unknown algorithm, empty digest", "ima-ng", Data({DNg("sha999", {}), Str("/p")}),
+       ErrorCode::kBadLength, 4 + 8},
       {"digest length wrong", "ima-ng", Data({DNg("sha256", D(31, 1)), Str("/p")}),
        ErrorCode::kBadLength, 4 + 8},
       {"no NUL after algorithm", "ima-ng", Data({{"sha256:" + Raw(D(32, 1)), ""}, Str("/p")}),
@@ -340,7 +369,8 @@ TEST(ImaTemplateTest, RebuildRejectsBadTokensNamingTheToken) {
   std::vector<R> cases = {
       {"ima-ng", {d256}, ErrorCode::kBadLength, 1},
       {"ima-ng", {d256, "/a", "extra"}, ErrorCode::kBadLength, 2},
-      {"ima-ng", {"sha999:" + ToHex(D(32, 1)), "/a"}, ErrorCode::kBadValue, 0},
+      {"ima-ng", {"Sha/999:" + ToHex(D(32, 1)), "/a"}, ErrorCode::kBadValue, 0},
+      {"ima-ng", {"sha999:" + ToHex(D(32, 1)) + "0", "/a"}, ErrorCode::kBadLength, 0},
       {"ima-ng", {"sha256:" + ToHex(D(31, 1)), "/a"}, ErrorCode::kBadLength, 0},
       {"ima-ng", {"sha256:" + std::string(64, 'g'), "/a"}, ErrorCode::kBadValue, 0},
       {"ima-ng", {ToHex(D(32, 1)), "/a"}, ErrorCode::kBadValue, 0},

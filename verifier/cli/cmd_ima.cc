@@ -101,6 +101,7 @@ int DumpImaFile(const std::string& path, bool json, std::string_view to) {
   if (!src.ok()) return ReportError(src.status());
   ima::ReadOptions ro;
   ro.format = *format;
+  ro.listed_hash_alg = ima::ListedHashAlgOfFileName(path);
   ima::LogReader reader(std::move(src).value(), ro);
   if (!to.empty()) {
     // The register kind follows the list: SHA-384 template hashes on index 2
@@ -351,6 +352,7 @@ Result<ImaStep> ReplayImaStep(const std::string& path, const ImaStepOptions& opt
   step.format = ImaFormatName(format);
   ima::ReadOptions ro;
   ro.format = format;
+  ro.listed_hash_alg = ima::ListedHashAlgOfFileName(path);  // per-bank lists
   if (big_endian) ro.endian = ima::Endian::kBig;
   if (!register_opt.empty()) {
     CCV_ASSIGN_OR_RETURN(step.kind, ParseImaRegister(register_opt));

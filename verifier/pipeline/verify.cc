@@ -1,6 +1,7 @@
 #include "verifier/pipeline/verify.h"
 
 #include <algorithm>
+#include <map>
 
 #include "parsers/ccel.h"
 #include "parsers/cel.h"
@@ -364,6 +365,7 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
     uint8_t head[64];
     CCV_ASSIGN_OR_RETURN(size_t n, probe(head));
     read.format = ima::DetectLogFormat(Bytes(head, n));
+    read.listed_hash_alg = ima::ListedHashAlgOfFileName(*e.ima);  // per-bank lists
   }
   bool rtmr = e.ima_register == "rtmr2" || (e.ima_register.empty() && (f->quote.present || have_ccel));
   replay::ImaReplayOptions ro;
@@ -466,6 +468,7 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
   ima::LogReader reader(std::move(entries_source), read);
   std::vector<ima::Entry> batch;
   std::vector<ima::DecodedField> fields;
+  std::map<std::string, uint64_t> unknown_algs;  // algorithm name -> entries
   while (true) {
     Status s = reader.NextBatch(&batch);
     if (!s.ok()) return InFile(s, *e.ima);
@@ -482,12 +485,23 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
           if (fd.id == ima::FieldId::kNNg || fd.id == ima::FieldId::kN) fact.path = std::string(fd.text);
           if (fd.id == ima::FieldId::kDNg || fd.id == ima::FieldId::kDNgV2 || fd.id == ima::FieldId::kD) {
             fact.file_alg = std::string(fd.algo);
+            fact.file_alg_known = fd.algo_known;
             fact.file_digest.assign(fd.digest.begin(), fd.digest.end());
           }
         }
       }
+      if (!fact.file_alg_known) ++unknown_algs[fact.file_alg];
       f->ima.push_back(std::move(fact));
     }
+  }
+  if (!unknown_algs.empty()) {
+    // Reported, not refused: the template hash over such an entry is still
+    // checked; its file digest matches no reference value of another name.
+    std::string names;
+    for (const auto& [name, n] : unknown_algs) {
+      names += (names.empty() ? "" : ", ") + name + " (" + std::to_string(n) + ")";
+    }
+    out.log.why += "; file digests by algorithms no kernel table lists, kept raw: " + names;
   }
   return out;
 }

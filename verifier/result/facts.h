@@ -146,6 +146,8 @@ struct ImaEntryFact {
   std::string path;
   std::string file_alg;     // "sha256" as printed in d-ng ("" for template ima)
   std::vector<uint8_t> file_digest;
+  // False for an algorithm name no kernel table lists: the digest is raw.
+  bool file_alg_known = true;
   bool bound = false;
   std::string Pointer() const { return "ima#" + std::to_string(index); }
 };

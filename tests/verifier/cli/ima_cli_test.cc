@@ -102,7 +102,7 @@ TEST(ImaCliTest, BanksOptionAddsSha384AndRejectsUnknownNames) {
 
 TEST(ImaCliTest, MalformedImaIsAnInputError) {
   CliRun r = Ccverify("replay --ima " + Q(::ccv::testing::SourceDir() /
-                                        "corpus/ima/invalid/unknown-algorithm.ascii"));
+                                        "corpus/ima/invalid/bad-algorithm-name.ascii"));
   EXPECT_EQ(r.code, 3);
   CliRun m = Ccverify("replay --ima /nonexistent/list");
   EXPECT_EQ(m.code, 3);

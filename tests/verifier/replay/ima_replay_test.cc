@@ -3,6 +3,10 @@
 // computed here by a plain loop over the builder's own template data.
 #include "verifier/replay/ima_replay.h"
 
+#include <openssl/evp.h>
+
+#include <cstdio>
+
 #include <gtest/gtest.h>
 
 #include "tests/verifier/replay/ima_test_util.h"
@@ -405,6 +409,67 @@ TEST(ImaReplayThreadsTest, OneAndTwoThreadsAgree) {
       }
     }
   }
+}
+
+}  // namespace
+}  // namespace ccv::replay
+
+namespace ccv::replay {
+namespace {
+
+// SM3 over `data` straight from OpenSSL: the expected values do not pass
+// through the replay's own hashing code.
+std::string OpenSslSm3(const std::string& data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EXPECT_EQ(EVP_Digest(data.data(), data.size(), out, &len, EVP_sm3(), nullptr), 1);
+  return std::string(reinterpret_cast<const char*>(out), len);
+}
+
+// A per-bank list (ascii_runtime_measurements_sm3: the template hash column
+// in SM3) whose entries name every digest algorithm kernels print, and one
+// no table lists: every template hash checks in the SM3 bank without a
+// --banks choice, and the unknown name's entry is replayed like the rest.
+TEST(ImaReplayTest, PerBankSm3ListWithEveryKernelAlgorithmName) {
+  std::vector<TEntry> es;
+  const std::vector<std::pair<const char*, size_t>> algs = {
+      {"sha1", 20},   {"sha256", 32},  {"sha384", 48}, {"sha512", 64},      {"sm3", 32},
+      {"sm3-256", 32}, {"sm3_256", 32}, {"md5", 16},    {"rmd160", 20},      {"sha224", 28},
+      {"wp512", 64},  {"tgr192", 24},  {"streebog256", 32}, {"streebog512", 64}, {"whirl-9", 40}};
+  for (size_t i = 0; i < algs.size(); ++i) {
+    TEntry e;
+    e.fields = {DNg(algs[i].first, D(algs[i].second, uint8_t(i + 1))), Str("/f" + std::to_string(i))};
+    es.push_back(e);
+  }
+  const std::string path = "/var/tmp/ascii_runtime_measurements_sm3";
+  ASSERT_EQ(ima::ListedHashAlgOfFileName(path), HashAlg::kSm3_256);
+  EXPECT_EQ(ima::ListedHashAlgOfFileName("/x/ascii_runtime_measurements_sha256"), HashAlg::kSha256);
+  EXPECT_EQ(ima::ListedHashAlgOfFileName("/x/ascii_runtime_measurements"), std::nullopt);
+  EXPECT_EQ(ima::ListedHashAlgOfFileName("/x/binary_runtime_measurements_sha384"), HashAlg::kSha384);
+
+  std::string log;
+  std::string expected(32, '\0');
+  for (const TEntry& e : es) {
+    std::string th = OpenSslSm3(e.TemplateData());
+    expected = OpenSslSm3(expected + th);
+    char pcr[8];
+    std::snprintf(pcr, sizeof pcr, "%u", e.pcr);
+    log += std::string(pcr) + " " + ToHex(AsBytes(th)) + " ima-ng " + e.fields[0].ascii + " " + e.fields[1].ascii + "\n";
+  }
+  ima::ReadOptions read;
+  read.listed_hash_alg = ima::ListedHashAlgOfFileName(path);
+  ImaReplayOptions o;
+  o.banks = {HashAlg::kSm3_256};
+  auto r = ReplayImaBytes(AsBytes(log), read, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->listed_alg, HashAlg::kSm3_256);
+  EXPECT_EQ(r->hashes_verified, es.size());
+  EXPECT_EQ(r->hashes_mismatched, 0u);
+  EXPECT_EQ(HexOf(r->registers, "pcr10", HashAlg::kSm3_256), ToHex(AsBytes(expected)));
+  // Read as SHA-256 (no bank in the name), every template hash mismatches.
+  auto wrong = ReplayImaBytes(AsBytes(log), ima::ReadOptions{}, o);
+  ASSERT_TRUE(wrong.ok()) << wrong.status().ToString();
+  EXPECT_EQ(wrong->hashes_mismatched, es.size());
 }
 
 }  // namespace
