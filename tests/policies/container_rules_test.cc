@@ -45,7 +45,7 @@ TEST(ContainerRulesTest, ExamplePolicyParses) {
   EXPECT_EQ(c.rules[1].forbid.size(), 2u);
   ASSERT_TRUE(c.rules[1].executables.has_value());
   EXPECT_EQ(c.rules[1].executables->size(), 4u);
-  EXPECT_EQ(c.rules[1].pos.line, 21u);  // "- id: app"
+  EXPECT_EQ(c.rules[1].pos.line, 23u);  // "- id: app"
 }
 
 TEST(ContainerRulesTest, PodUidInCgroupFormAndUppercaseContainerAreNormalised) {

@@ -239,6 +239,9 @@ CgroupIdentity IdentifyCgroupPath(std::string_view cg_path) {
                        "') and a container that is not inside it");
     }
     id.cima_id = CimaKey(s, m);
+    if (id.cima_id.size() != 64) {
+      return Ambiguous("CIMA's key '" + id.cima_id + "' is no container ID (64 hex digits)");
+    }
     id.kind = "container";
     ContainerOf(parts[k].text, &id);
     return id;
@@ -251,6 +254,11 @@ CgroupIdentity IdentifyCgroupPath(std::string_view cg_path) {
                      "'");
   }
   id.cima_id = CimaKey(s, m);
+  // CIMA's '.' matches any character, so its key can keep a tail such as
+  // "7slice" (".slice" is what it strips): then it names no pod UID.
+  if (id.cima_id.size() != 32 && id.cima_id.size() != 36) {
+    return Ambiguous("CIMA's key '" + id.cima_id + "' is no pod UID (32 or 36 characters)");
+  }
   id.kind = "pod";
   id.pod_uid = PodUidFromCgroupForm(id.cima_id);
   if (!ctrs.empty()) ContainerOf(parts[ctrs[0]].text, &id);
