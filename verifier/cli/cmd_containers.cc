@@ -28,6 +28,7 @@
 #include "verifier/containers/binding.h"
 #include "verifier/containers/container_view.h"
 #include "verifier/pipeline/verify.h"
+#include "verifier/report/schema_version.h"
 
 namespace ccv::cli {
 namespace {
@@ -130,6 +131,7 @@ void PrintJson(const ContainerView& v, const BindingOutcome& b) {
   JsonWriter w(os);
   w.SetIndent(' ', 1);
   w.StartObject();
+  report::WriteSchemaVersion(w);
   w.Key("containers");
   w.StartArray();
   for (const ContainerUnit& u : v.units) {

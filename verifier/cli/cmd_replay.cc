@@ -27,6 +27,7 @@
 #include "verifier/cli/exit_codes.h"
 #include "verifier/replay/tcg_replay.h"
 #include "verifier/report/event_json.h"
+#include "verifier/report/schema_version.h"
 
 namespace ccv::cli {
 namespace {
@@ -164,6 +165,7 @@ void PrintJson(const std::vector<LogReplay>& logs, const replay::RegisterSet& re
   rapidjson::PrettyWriter<rapidjson::FileWriteStream> w(os);
   w.SetIndent(' ', 1);
   w.StartObject();
+  report::WriteSchemaVersion(w);
   w.Key("registers");
   report::WriteRegistersJson(regs, w);
   w.Key("events");

@@ -3,7 +3,8 @@
 // asked for, i.e. on a terminal) and JUnit XML (one testcase per check and
 // per policy rule) for CI systems.
 //
-// JSON shape: {"verdict": "pass"|"fail", "quote": {...}|null,
+// JSON shape: {"schema_version", "verdict": "pass"|"fail", "outcome",
+// "bundle", "at", "freshness", "logs", "quote": {...}|null,
 // "collateral": {...}, "replay": {"registers", "matches_quote", "comparisons"},
 // "checks": [{"id", "status", "detail"}], "policy": {"name", "version",
 // "rules": [{"id", "status", "expected", "actual", "evidence", "why"}]}|null,
