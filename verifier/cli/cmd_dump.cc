@@ -1,4 +1,4 @@
-// ccverify dump FILE [--json] [--to cel-json|cel-tlv]   (DESIGN §5)
+// ccverify dump FILE [--json] [--to cel-json|cel-tlv]   (docs/cli.md)
 //
 // Detects the format of FILE (parsers/log_detect.h) and prints every record:
 // index, offset, register, event type, digests, decoded data and a hex dump

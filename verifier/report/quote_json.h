@@ -1,5 +1,5 @@
 // JSON and text renderings of decoded quotes, TD reports and quote
-// verification results (DESIGN §5: `quote verify --json` prints
+// verification results (docs/json.md: `quote verify --json` prints
 // {"verdict", "tcb_status", "advisory_ids", "checks", "quote", ...}).
 // Field names are the spec names in snake_case, as in the corpus's
 // quotes/fields/*.json. Reused by `ccverify verify` and `ccverify dump`.

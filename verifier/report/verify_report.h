@@ -1,4 +1,4 @@
-// Reports of `ccverify verify`: JSON (the DESIGN §5 `verify` contract),
+// Reports of `ccverify verify`: JSON (docs/json.md, schemas/verify.schema.json),
 // text for people (grouped by area, failures first, ANSI colour only when
 // asked for, i.e. on a terminal) and JUnit XML (one testcase per check and
 // per policy rule) for CI systems.
