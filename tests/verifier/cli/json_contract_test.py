@@ -317,6 +317,15 @@ def synthetic(c, src, work, make_demo, agent):
            "--ccel-table", demo / "CCEL", "--ima", demo / "ascii_runtime_measurements",
            "--tpm-log", src / "corpus/tcg/synthetic-agile-ff-padded.bin", "--root-ca", root,
            "--at", DEMO_AT, "--format", "json"], "verify", codes=(1,))
+    # A folder without a manifest, read by content (no nonce: the binding fails).
+    folder = work / "demo-no-manifest"
+    folder.mkdir()
+    for f in demo.iterdir():
+        if f.suffix in (".bin", ".json", ".data") and f.name != "evidence.json" or f.name in (
+                "CCEL", "ascii_runtime_measurements"):
+            shutil.copy(f, folder / f.name)
+    c.run(["verify", folder, "--root-ca", root, "--at", DEMO_AT, "--format", "json"], "verify",
+          codes=(1,))
     report = work / "report.json"
     c.run(["verify", demo, "--policy", demo / "policy.yaml", "--root-ca", root, "--at", DEMO_AT,
            "--format", "json", "--output", report], "verify", output=report)
@@ -596,6 +605,8 @@ def shared_corpus(c, src, corpus):
               "verify", codes=(0, 1))
     gcp = corpus / "evidence" / "gcp-cos113"
     if gcp.is_dir():
+        c.run(["verify", gcp, "--at", "2025-10-20T00:00:00Z", "--policy", ex / "gcp-cos113.yaml",
+               "--format", "json"], "verify", codes=(0, 1))
         c.run(["verify", "--quote", gcp / "quote.bin", "--ccel", gcp / "ccel.bin", "--ccel-table",
                gcp / "ccel.table.bin", "--collateral", gcp / "collateral.json", "--at",
                "2025-10-20T00:00:00Z", "--report-data", "00" * 64, "--policy",
@@ -605,6 +616,8 @@ def shared_corpus(c, src, corpus):
                "--format", "json"], "verify", codes=(0, 1))
     ccapi = corpus / "evidence" / "ccapi-td"
     if ccapi.is_dir():
+        c.run(["verify", ccapi, "--policy", ex / "ccapi-td-lab.yaml", "--format", "json"],
+              "verify", codes=(0, 1))
         c.run(["verify", "--quote", ccapi / "quote.bin", "--ccel", ccapi / "ccel_data.bin",
                "--ima", ccapi / "ascii_runtime_measurements", "--policy", ex / "ccapi-td-lab.yaml",
                "--format", "json"], "verify", codes=(0, 1))
