@@ -605,8 +605,8 @@ def shared_corpus(c, src, corpus):
               "verify", codes=(0, 1))
     gcp = corpus / "evidence" / "gcp-cos113"
     if gcp.is_dir():
-        c.run(["verify", gcp, "--at", "2025-10-20T00:00:00Z", "--policy", ex / "gcp-cos113.yaml",
-               "--format", "json"], "verify", codes=(0, 1))
+        c.run(["verify", gcp, "--at", "2025-10-20T00:00:00Z", "--report-data", "00" * 64,
+               "--policy", ex / "gcp-cos113.yaml", "--format", "json"], "verify", codes=(0, 1))
         c.run(["verify", "--quote", gcp / "quote.bin", "--ccel", gcp / "ccel.bin", "--ccel-table",
                gcp / "ccel.table.bin", "--collateral", gcp / "collateral.json", "--at",
                "2025-10-20T00:00:00Z", "--report-data", "00" * 64, "--policy",
