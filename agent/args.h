@@ -1,4 +1,4 @@
-// Command line of ccverify-agent (DESIGN §5), parsed by hand: the agent links
+// Command line of ccverify-agent (docs/cli.md), parsed by hand: the agent links
 // no option library.
 //
 //   ccverify-agent collect --out DIR [--root PATH] [--nonce HEX] [--user-data HEX]
@@ -16,7 +16,7 @@
 
 namespace ccv::agent {
 
-// Exit codes, the same classes as ccverify's (DESIGN §5).
+// Exit codes, the same classes as ccverify's (docs/cli.md).
 enum AgentExit : int {
   kAgentExitOk = 0,
   kAgentExitUsage = 2,     // bad command line

@@ -1,4 +1,4 @@
-// Atomic evidence-bundle writing (DESIGN §3): the bundle directory appears
+// Atomic evidence-bundle writing (docs/json.md, evidence.json): the bundle directory appears
 // complete or not at all.
 //
 // The files are written into a fresh temporary directory next to the target

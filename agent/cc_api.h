@@ -104,7 +104,7 @@ class CcApi {
 Result<CcReplayResult> ReplayCcEvents(std::span<const CcEvent> events);
 
 // REPORTDATA = SHA-512(nonce || data), an absent part contributing nothing
-// (CC-API get_cc_report; DESIGN §3).
+// (CC-API get_cc_report; docs/json.md, evidence.json).
 std::array<uint8_t, 64> ReportDataFor(std::span<const uint8_t> nonce,
                                       std::span<const uint8_t> data);
 

@@ -28,7 +28,7 @@ constexpr uint64_t kMaxCcelLen = uint64_t{64} << 20;
 constexpr uint64_t kMaxImaLen = uint64_t{2} << 30;
 constexpr uint64_t kMaxTpmLogLen = uint64_t{64} << 20;
 
-// Bundle file names (DESIGN §3).
+// Bundle file names (docs/json.md, evidence.json).
 constexpr char kQuoteFile[] = "quote.bin";
 constexpr char kTdReportFile[] = "tdreport.bin";
 constexpr char kCcelTableFile[] = "CCEL";

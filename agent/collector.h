@@ -2,7 +2,7 @@
 // CCEL ACPI table and log, the IMA lists and TPM log where present, and a
 // quote through configfs-tsm (or the TDREPORT through /dev/tdx_guest where
 // no quote service answers), checks that what it read parses, and writes the
-// evidence bundle of DESIGN §3.
+// evidence bundle of docs/json.md.
 //
 // Order: the quote is taken before the IMA list is read, so the list covers at
 // least every measurement in the quote's RTMR2 (it may hold later ones too;
@@ -78,7 +78,7 @@ Result<Evidence> CollectEvidence(const CollectOptions& options);
 // outblob), appended to `warnings`, as are log areas with trailing bytes.
 Status CheckEvidence(const Evidence& evidence, std::vector<std::string>* warnings);
 
-// evidence.json of DESIGN §3 for `evidence` (file names as WriteEvidenceBundle
+// evidence.json (docs/json.md) for `evidence` (file names as WriteEvidenceBundle
 // writes them).
 std::string EvidenceJson(const Evidence& evidence);
 

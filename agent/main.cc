@@ -1,5 +1,5 @@
 // ccverify-agent: collects the evidence of a TDX guest into a bundle
-// directory for `ccverify verify` (DESIGN §3, §5).
+// directory for `ccverify verify` (docs/cli.md, docs/json.md).
 #include <signal.h>
 
 #include <cstdio>

@@ -75,7 +75,7 @@ struct EventDetail {
   // What the data was read as: "spec_id", "startup_locality",
   // "sp800_155_event", "no_action", "uefi_variable", "image_load", "string",
   // "separator", "firmware_blob", "handoff_tables", "gpt", "event_tag",
-  // "post_code", "raw".
+  // "post_code", "platform_config", "raw".
   std::string kind = "raw";
   std::vector<EventField> fields;
   // Non-empty if the data did not decode as its type says (fields may then

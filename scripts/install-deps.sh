@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  cmake g++ make pkg-config python3
+  cmake g++ make pkg-config python3 python3-jsonschema
   libssl-dev libboost-program-options-dev libyaml-cpp-dev rapidjson-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libipsec-mb-dev libre2-dev

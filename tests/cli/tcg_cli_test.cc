@@ -1,6 +1,6 @@
 // Runs the built ccverify binary on the real corpus: `replay --json` against
 // corpus/expected, `dump --json` against upstream tools' own event-level
-// outputs (tpm2-tools YAML, trustee JSON), and the exit codes of DESIGN §5.
+// outputs (tpm2-tools YAML, trustee JSON), and the exit codes of docs/cli.md.
 #include <sys/wait.h>
 
 #include <cctype>

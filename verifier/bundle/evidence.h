@@ -1,4 +1,4 @@
-// Evidence bundles (DESIGN §3, §5): a directory holding `evidence.json` and
+// Evidence bundles (docs/json.md, evidence.json): a directory holding `evidence.json` and
 // the files it names. Every member but `version` is optional:
 //   {"version": 1, "tee": "tdx", "quote": "quote.bin",
 //    "quote_provider": "...", "td_report": "td_report.bin", "quote_unavailable": "...",
@@ -42,7 +42,7 @@ inline constexpr char kEvidenceFileName[] = "evidence.json";
 inline constexpr size_t kMaxNonceLen = 4096;  // nonce and user_data, bytes
 inline constexpr uint64_t kMaxManifestLen = uint64_t{1} << 20;
 
-// How REPORTDATA is formed from the binding inputs (DESIGN §5 `report_data`).
+// How REPORTDATA is formed from the binding inputs (`report_data` in docs/json.md).
 enum class ReportDataMode {
   kSha512NonceUserData,  // "sha512(nonce||user_data)": SHA-512(nonce || user_data)
   kNonce,                // "nonce": the nonce, zero padded to 64 bytes

@@ -1,4 +1,4 @@
-// Opening the files of an evidence bundle (DESIGN §3) without letting the
+// Opening the files of an evidence bundle (docs/json.md) without letting the
 // bundle reach outside itself: only regular files (a FIFO would hang the
 // verifier, a device never ends), checked before anything is read, and for
 // the files of a bundle directory only paths that stay inside it once every

@@ -1,7 +1,8 @@
-// REPORTDATA binding (DESIGN §3, §5, §8): a quote answers a request when its
-// REPORTDATA is what the binding mode makes of the request's nonce and user
-// data: SHA-512(nonce || user_data) (CC-API's get_cc_report, the default),
-// the nonce zero padded to 64 bytes (GCE), or an exact 64-byte value.
+// REPORTDATA binding (docs/json.md: report_data, freshness; DESIGN §8): a
+// quote answers a request when its REPORTDATA is what the binding mode makes
+// of the request's nonce and user data: SHA-512(nonce || user_data) (CC-API's
+// get_cc_report, the default), the nonce zero padded to 64 bytes (GCE), or an
+// exact 64-byte value.
 //
 // Only inputs from the verifier (--nonce, --user-data, --report-data) make a
 // quote fresh. A bundle's own nonce or exact value shows that the quote and

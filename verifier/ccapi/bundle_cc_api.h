@@ -1,4 +1,4 @@
-// CC-API over an offline evidence bundle (DESIGN §3), the verifier-side
+// CC-API over an offline evidence bundle (docs/json.md), the verifier-side
 // counterpart of the agent's live implementation (agent/live_cc_api.h):
 //   GetCcMeasurement: RTMR[index] of the bundle's TDX quote (or TDREPORT);
 //   GetCcReport: the bundle's one report, when asked for the REPORTDATA it

@@ -1,6 +1,6 @@
 // ccverify containers --ima F [--system-events F] [--json]: the per-pod and
 // per-container view of an ima-cgpath list with each unit's CIMA virtual
-// IMR 3 (DESIGN §5).
+// IMR 3 (docs/cli.md, docs/json.md).
 #include <cstdio>
 #include <ctime>
 #include <memory>
@@ -28,6 +28,7 @@
 #include "verifier/containers/binding.h"
 #include "verifier/containers/container_view.h"
 #include "verifier/pipeline/verify.h"
+#include "verifier/report/schema_version.h"
 
 namespace ccv::cli {
 namespace {
@@ -130,6 +131,7 @@ void PrintJson(const ContainerView& v, const BindingOutcome& b) {
   JsonWriter w(os);
   w.SetIndent(' ', 1);
   w.StartObject();
+  report::WriteSchemaVersion(w);
   w.Key("containers");
   w.StartArray();
   for (const ContainerUnit& u : v.units) {
@@ -419,7 +421,7 @@ int RunContainers(const Args& args) {
       "ima", po::value<std::string>(), "IMA list with ima-cgpath records (ascii or binary)")(
       "system-events", po::value<std::string>(),
       "JSON array of {\"data_hex\"}: the system-process command lines CIMA measured")(
-      "json", "print JSON (DESIGN §5)")(
+      "json", "print one JSON document (docs/json.md)")(
       "container", po::value<std::string>(), "pod UID or container ID whose binding to check")(
       "report-data", po::value<std::string>(), "REPORTDATA (128 hex digits) of the quote")(
       "quote", po::value<std::string>(), "TDX quote whose REPORTDATA to check")(

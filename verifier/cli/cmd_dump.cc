@@ -1,4 +1,4 @@
-// ccverify dump FILE [--json] [--to cel-json|cel-tlv]   (DESIGN §5)
+// ccverify dump FILE [--json] [--to cel-json|cel-tlv]   (docs/cli.md)
 //
 // Detects the format of FILE (parsers/log_detect.h) and prints every record:
 // index, offset, register, event type, digests, decoded data and a hex dump
@@ -32,6 +32,7 @@
 #include "verifier/replay/digest_check.h"
 #include "verifier/replay/tcg_replay.h"
 #include "verifier/report/event_json.h"
+#include "verifier/report/schema_version.h"
 
 namespace ccv::cli {
 namespace {
@@ -111,6 +112,7 @@ int DumpTcg(const DumpInput& in) {
   std::string text;
   if (in.json) {
     w.StartObject();
+    report::WriteSchemaVersion(w);
     w.Key("file");
     report::WriteStr(in.path, w);
     w.Key("format");
@@ -227,6 +229,7 @@ int DumpCcelTable(const DumpInput& in) {
     rapidjson::PrettyWriter<rapidjson::FileWriteStream> w(os);
     w.SetIndent(' ', 1);
     w.StartObject();
+    report::WriteSchemaVersion(w);
     w.Key("file");
     report::WriteStr(in.path, w);
     w.Key("format");

@@ -25,6 +25,7 @@
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
 #include "verifier/crypto/digest.h"
+#include "verifier/report/schema_version.h"
 
 namespace ccv::cli {
 namespace {
@@ -128,6 +129,7 @@ int DumpImaFile(const std::string& path, bool json, std::string_view to) {
   std::string text;
   if (json) {
     w.StartObject();
+    report::WriteSchemaVersion(w);
     w.Key("file");
     w.String(path.c_str(), rapidjson::SizeType(path.size()));
     w.Key("format");
@@ -210,7 +212,7 @@ int DumpCelFile(const std::string& path, bool json, std::string_view to) {
   if (!recs.ok()) return ReportError(recs.status());
   if (!to.empty()) return WriteCel(*recs, to);
   if (json) {
-    // {"file", "format", "records": [CEL-JSON records]}.
+    // {"schema_version", "file", "format", "records": [CEL-JSON records]}.
     uint8_t head[64];
     size_t n = 0;
     if (Result<ima::ChunkSource> probe = replay::FileChunkSource(path); probe.ok()) {
@@ -222,8 +224,9 @@ int DumpCelFile(const std::string& path, bool json, std::string_view to) {
     rapidjson::Writer<rapidjson::StringBuffer> w(sb);
     w.String(path.c_str(), rapidjson::SizeType(path.size()));
     std::string j = cel::WriteJson(*recs);
-    std::printf("{\"file\":%s,\"format\":\"%s\",\"records\":%s}\n", sb.GetString(),
-                tlv ? "cel-tlv" : "cel-json", j.substr(0, j.size() - 1).c_str());
+    std::printf("{\"schema_version\":\"%s\",\"file\":%s,\"format\":\"%s\",\"records\":%s}\n",
+                report::kJsonSchemaVersion, sb.GetString(), tlv ? "cel-tlv" : "cel-json",
+                j.substr(0, j.size() - 1).c_str());
     std::fflush(stdout);
     return kExitTrusted;
   }

@@ -28,7 +28,7 @@ int DumpCelFile(const std::string& path, bool json, std::string_view to);
 // above 23 are left out: they are never extended.
 int DumpTcgAsCel(const std::string& path, bool ccel, std::string_view to);
 
-// The register kind of --ima-register: "pcr<N>" or "rtmr<N>" (DESIGN §5:
+// The register kind of --ima-register: "pcr<N>" or "rtmr<N>" (docs/cli.md:
 // pcr10, rtmr2). Errors: kInvalidArgument.
 Result<replay::ImaRegisterKind> ParseImaRegister(std::string_view value);
 

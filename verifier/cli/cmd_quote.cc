@@ -16,6 +16,7 @@
 #include "verifier/quote/collateral.h"
 #include "verifier/quote/quote_verifier.h"
 #include "verifier/report/quote_json.h"
+#include "verifier/report/schema_version.h"
 
 namespace ccv::cli {
 
@@ -122,6 +123,7 @@ int DumpQuoteBytes(Bytes data, const std::string& name, bool json) {
       rapidjson::StringBuffer buf;
       report::JsonWriter w(buf);
       w.StartObject();
+      report::WriteSchemaVersion(w);
       w.Key("format");
       w.String("td-report");
       w.Key("td_report");
@@ -141,6 +143,7 @@ int DumpQuoteBytes(Bytes data, const std::string& name, bool json) {
     rapidjson::StringBuffer buf;
     report::JsonWriter w(buf);
     w.StartObject();
+    report::WriteSchemaVersion(w);
     w.Key("format");
     w.String("tdx-quote");
     w.Key("quote");

@@ -1,5 +1,5 @@
 // ccverify replay [--ccel F] [--tpm-log F] [--ima F] [--ima-register rtmr2|pcr10]
-//                 [--cel F] [--quote Q] [--json]   (DESIGN §5)
+//                 [--cel F] [--quote Q] [--json]   (docs/cli.md)
 //
 // Replays each given log from its file (streamed in 1 MiB chunks) and prints
 // the registers, the record counts and the event-digest check counts. Exit
@@ -27,6 +27,7 @@
 #include "verifier/cli/exit_codes.h"
 #include "verifier/replay/tcg_replay.h"
 #include "verifier/report/event_json.h"
+#include "verifier/report/schema_version.h"
 
 namespace ccv::cli {
 namespace {
@@ -164,6 +165,7 @@ void PrintJson(const std::vector<LogReplay>& logs, const replay::RegisterSet& re
   rapidjson::PrettyWriter<rapidjson::FileWriteStream> w(os);
   w.SetIndent(' ', 1);
   w.StartObject();
+  report::WriteSchemaVersion(w);
   w.Key("registers");
   report::WriteRegistersJson(regs, w);
   w.Key("events");
@@ -240,7 +242,7 @@ int RunReplay(const Args& args) {
       "cel", po::value<std::string>(), "TCG Canonical Event Log (TLV or JSON)")(
       "quote", po::value<std::string>(),
       "TDX quote: compare RTMRs, MRTD for boot_aggregate, IMA entries added after it")(
-      "json", "print JSON (DESIGN §5)");
+      "json", "print one JSON document (docs/json.md)");
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(args).options(desc).run(), vm);

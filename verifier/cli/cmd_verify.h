@@ -1,5 +1,5 @@
 // `ccverify verify`, `ccverify policy generate` and `ccverify policy lint`
-// (DESIGN §5). Exit codes: 0 trusted / passed, 1 untrusted (a check or
+// (docs/cli.md). Exit codes: 0 trusted / passed, 1 untrusted (a check or
 // policy rule failed; lint: an error finding), 2 usage, 3 input error,
 // 4 internal error.
 #ifndef CCV_VERIFIER_CLI_CMD_VERIFY_H_

@@ -1,4 +1,4 @@
-// Process exit codes of ccverify (DESIGN §5). Scripts and CI gates rely on
+// Process exit codes of ccverify (docs/cli.md). Scripts and CI gates rely on
 // these values: never renumber.
 #ifndef CCV_VERIFIER_CLI_EXIT_CODES_H_
 #define CCV_VERIFIER_CLI_EXIT_CODES_H_

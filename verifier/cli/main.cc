@@ -1,5 +1,5 @@
 // ccverify: offline verifier and replay engine for confidential-computing
-// evidence. Subcommands and exit codes: DESIGN §5.
+// evidence. Subcommands and exit codes: docs/cli.md.
 #include <cstdio>
 #include <exception>
 #include <string>

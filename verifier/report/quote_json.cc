@@ -7,6 +7,7 @@
 
 #include "parsers/core/hex.h"
 #include "verifier/crypto/x509.h"
+#include "verifier/report/schema_version.h"
 
 namespace ccv::report {
 
@@ -283,6 +284,7 @@ void WriteQuoteVerificationMembers(const quote::QuoteVerification& v, JsonWriter
 
 void WriteQuoteVerificationJson(const quote::QuoteVerification& v, JsonWriter* w) {
   w->StartObject();
+  WriteSchemaVersion(*w);
   WriteQuoteVerificationMembers(v, w);
   w->Key("quote");
   WriteQuoteJson(v.quote, w);

@@ -1,5 +1,5 @@
 // JSON and text renderings of decoded quotes, TD reports and quote
-// verification results (DESIGN §5: `quote verify --json` prints
+// verification results (docs/json.md: `quote verify --json` prints
 // {"verdict", "tcb_status", "advisory_ids", "checks", "quote", ...}).
 // Field names are the spec names in snake_case, as in the corpus's
 // quotes/fields/*.json. Reused by `ccverify verify` and `ccverify dump`.
@@ -24,8 +24,9 @@ using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 void WriteQuoteJson(const parsers::Quote& q, JsonWriter* w);
 // The 1024-byte TDREPORT's fields.
 void WriteTdReportJson(const parsers::TdReport& t, JsonWriter* w);
-// {"verdict", "tcb_status", "advisory_ids", "tcb_date", "fmspc", "pce_id",
-//  "at", "tcb": {...}, "pck": {...}, "checks": [...], "quote": {...}}
+// {"schema_version", "verdict", "tcb_status", "advisory_ids", "tcb_date",
+//  "authentic", "at", "fmspc", "pce_id", "tcb": {...}, "pck": {...},
+//  "checks": [...], "quote": {...}}: a whole document.
 void WriteQuoteVerificationJson(const quote::QuoteVerification& v, JsonWriter* w);
 // Only the verification members, without "quote" (for embedding).
 void WriteQuoteVerificationMembers(const quote::QuoteVerification& v, JsonWriter* w);

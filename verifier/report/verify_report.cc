@@ -11,6 +11,7 @@
 
 #include "parsers/core/hex.h"
 #include "verifier/report/junit.h"
+#include "verifier/report/schema_version.h"
 
 namespace ccv::report {
 namespace {
@@ -126,6 +127,7 @@ std::string VerifyReportJson(const Facts& f, const Evaluation& ev, const VerifyR
   Writer w(sb);
   w.SetIndent(' ', 2);
   w.StartObject();
+  WriteSchemaVersion(w);
   KV(w, "verdict", VerdictWord(ev));
   KV(w, "outcome", result::OutcomeName(ev.Outcome()));
   if (!ctx.bundle.empty()) KV(w, "bundle", Utf8(ctx.bundle));

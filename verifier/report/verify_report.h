@@ -1,9 +1,10 @@
-// Reports of `ccverify verify`: JSON (the DESIGN §5 `verify` contract),
+// Reports of `ccverify verify`: JSON (docs/json.md, schemas/verify.schema.json),
 // text for people (grouped by area, failures first, ANSI colour only when
 // asked for, i.e. on a terminal) and JUnit XML (one testcase per check and
 // per policy rule) for CI systems.
 //
-// JSON shape: {"verdict": "pass"|"fail", "quote": {...}|null,
+// JSON shape: {"schema_version", "verdict": "pass"|"fail", "outcome",
+// "bundle", "at", "freshness", "logs", "quote": {...}|null,
 // "collateral": {...}, "replay": {"registers", "matches_quote", "comparisons"},
 // "checks": [{"id", "status", "detail"}], "policy": {"name", "version",
 // "rules": [{"id", "status", "expected", "actual", "evidence", "why"}]}|null,

@@ -1,4 +1,4 @@
-// Whole-process tests of `ccverify quote verify`: exit codes (DESIGN §5),
+// Whole-process tests of `ccverify quote verify`: exit codes (docs/cli.md),
 // the JSON contract, --at, --root-ca and --accept-tcb, on corpus quotes and
 // on a synthetic set from the test PKI.
 #include <cstdio>

@@ -1,4 +1,4 @@
-// ccverify containers: DESIGN §5 JSON, exit codes, and the quote binding
+// ccverify containers: the JSON of docs/json.md, exit codes, and the quote binding
 // check from --report-data or a TDX quote's REPORTDATA.
 #include <sys/wait.h>
 #include <unistd.h>
@@ -56,7 +56,7 @@ std::string WriteSampleEvents(const fs::path& corpus) {
   return path;
 }
 
-// --- the CLI (DESIGN §5 JSON) ---
+// --- the CLI (docs/json.md) ---
 
 
 using ::ccv::testing::CliRun;

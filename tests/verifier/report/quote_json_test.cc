@@ -1,6 +1,6 @@
 // The decoded-quote JSON (dump, quote verify, verify) against the corpus's
 // quotes/fields/*.json: every member both share has the same value, and the
-// verification JSON follows the DESIGN §5 contract.
+// verification JSON follows the contract of docs/json.md.
 #include <filesystem>
 #include <set>
 #include <string>
@@ -12,6 +12,7 @@
 #include "tests/testing/corpus.h"
 #include "tests/testing/quote_pki.h"
 #include "verifier/report/quote_json.h"
+#include "verifier/report/schema_version.h"
 
 namespace ccv::report {
 namespace {
@@ -68,6 +69,9 @@ TEST(QuoteJsonTest, VerificationJsonFollowsTheContract) {
   std::string json = QuoteVerificationToJson(*v);
   d.Parse(json.c_str());
   ASSERT_FALSE(d.HasParseError());
+  ASSERT_TRUE(d.IsObject() && d.MemberCount() > 0);
+  EXPECT_STREQ(d.MemberBegin()->name.GetString(), "schema_version");
+  EXPECT_STREQ(d.MemberBegin()->value.GetString(), kJsonSchemaVersion);
   EXPECT_STREQ(d["verdict"].GetString(), "pass");
   EXPECT_STREQ(d["tcb_status"].GetString(), "UpToDate");
   EXPECT_TRUE(d["advisory_ids"].IsArray());

@@ -13,6 +13,7 @@
 #include "tests/policies/facts_builder.h"
 #include "tests/testing/corpus.h"
 #include "verifier/report/junit.h"
+#include "verifier/report/schema_version.h"
 
 namespace ccv::report {
 namespace {
@@ -93,6 +94,16 @@ TEST(VerifyReportJsonTest, HasTheDesignShape) {
   EXPECT_EQ(status["events.cmd"], "fail");
   EXPECT_EQ(d["summary"]["rules"]["fail"].GetUint(), 2u);
   EXPECT_EQ(d["summary"]["checks"]["fail"].GetUint(), 1u);
+}
+
+TEST(VerifyReportJsonTest, SchemaVersionIsTheFirstMember) {
+  Fixture fx;
+  rapidjson::Document d;
+  d.Parse(VerifyReportJson(fx.facts, fx.ev, fx.ctx).c_str());
+  ASSERT_FALSE(d.HasParseError());
+  ASSERT_TRUE(d.IsObject() && d.MemberCount() > 0);
+  EXPECT_STREQ(d.MemberBegin()->name.GetString(), "schema_version");
+  EXPECT_STREQ(d.MemberBegin()->value.GetString(), kJsonSchemaVersion);
 }
 
 TEST(VerifyReportJsonTest, NoPolicyIsNullAndPassingVerdict) {
