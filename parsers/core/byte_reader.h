@@ -1,6 +1,10 @@
 // ByteReader: a bounds-checked cursor over untrusted bytes (BoringSSL CBS in
-// spirit). Every getter checks the remaining length first and advances only
-// on success; failures carry the absolute byte offset and the field name.
+// spirit), and the only code that reads them. Every getter checks the
+// remaining length first and advances only on success; a failed read leaves
+// the reader where it was. Failures carry the absolute byte offset of the
+// field that did not fit and the field name given by the caller:
+// kTruncated ("expected N bytes, M left") unless stated otherwise below.
+// Multi-byte integers are little-endian unless the name says Be.
 //
 // A ByteReader aliases the bytes it was given: they must outlive it and every
 // span it returns. Sub-readers keep absolute offsets, so errors inside a
@@ -13,6 +17,7 @@
 #include <cstdint>
 #include <cstring>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "parsers/core/result.h"
@@ -46,13 +51,24 @@ class ByteReader {
   Result<uint16_t> ReadU16Be(std::string_view field);
   Result<uint32_t> ReadU32Be(std::string_view field);
   Result<uint64_t> ReadU64Be(std::string_view field);
-  // Returns a view of the next n bytes.
+  // A view of the next n bytes.
   Result<Bytes> ReadBytes(size_t n, std::string_view field);
+  // A copy of the next N bytes.
   template <size_t N>
   Result<std::array<uint8_t, N>> ReadArray(std::string_view field);
-  // Returns a reader over the next n bytes and skips them.
+  // Copies the next out.size() bytes into `out`, typically a fixed-size
+  // field of a parsed struct (a std::array converts). `out` is left
+  // unchanged on failure.
+  Status ReadInto(std::span<uint8_t> out, std::string_view field);
+  // A reader over the next n bytes, which are skipped.
   Result<ByteReader> ReadSub(size_t n, std::string_view field);
-  // u32le length, then that many bytes as a sub-reader.
+  // A length field of 1, 2 or 4 bytes (little-endian), then that many bytes,
+  // returned as a sub-reader (BoringSSL CBS_get_u8_length_prefixed and
+  // friends). Errors: kTruncated at the length field if the field itself
+  // does not fit; kBadLength at the length field if the declared length
+  // exceeds the bytes after it. Nothing is consumed on failure.
+  Result<ByteReader> ReadU8LengthPrefixed(std::string_view field);
+  Result<ByteReader> ReadU16LengthPrefixed(std::string_view field);
   Result<ByteReader> ReadU32LengthPrefixed(std::string_view field);
   Status Skip(size_t n, std::string_view field);
 
@@ -67,6 +83,9 @@ class ByteReader {
   Status ExpectEmpty(std::string_view what) const;
 
  private:
+  // Shared by the Read*LengthPrefixed getters; `len_width` is 1, 2 or 4.
+  Result<ByteReader> ReadLengthPrefixed(size_t len_width, std::string_view field);
+
   Bytes data_;
   uint64_t base_;
   size_t pos_ = 0;
@@ -76,10 +95,8 @@ class ByteReader {
 
 template <size_t N>
 Result<std::array<uint8_t, N>> ByteReader::ReadArray(std::string_view field) {
-  if (Remaining() < N) return Truncated(N, field);
   std::array<uint8_t, N> out;
-  std::memcpy(out.data(), data_.data() + pos_, N);
-  pos_ += N;
+  CCV_RETURN_IF_ERROR(ReadInto(out, field));
   return out;
 }
 
