@@ -24,32 +24,6 @@ Status ByteReader::ExpectEmpty(std::string_view what) const {
                std::to_string(Remaining()) + " unexpected trailing bytes");
 }
 
-Result<uint8_t> ByteReader::ReadU8(std::string_view field) {
-  if (Remaining() < 1) return Truncated(1, field);
-  return data_[pos_++];
-}
-
-Result<uint16_t> ByteReader::ReadU16Le(std::string_view field) {
-  if (Remaining() < 2) return Truncated(2, field);
-  uint16_t v = internal::LoadU16Le(data_.data() + pos_);
-  pos_ += 2;
-  return v;
-}
-
-Result<uint32_t> ByteReader::ReadU32Le(std::string_view field) {
-  if (Remaining() < 4) return Truncated(4, field);
-  uint32_t v = internal::LoadU32Le(data_.data() + pos_);
-  pos_ += 4;
-  return v;
-}
-
-Result<uint64_t> ByteReader::ReadU64Le(std::string_view field) {
-  if (Remaining() < 8) return Truncated(8, field);
-  uint64_t v = internal::LoadU64Le(data_.data() + pos_);
-  pos_ += 8;
-  return v;
-}
-
 Result<uint16_t> ByteReader::ReadU16Be(std::string_view field) {
   if (Remaining() < 2) return Truncated(2, field);
   uint16_t v = internal::LoadU16Be(data_.data() + pos_);
@@ -69,13 +43,6 @@ Result<uint64_t> ByteReader::ReadU64Be(std::string_view field) {
   uint64_t v = internal::LoadU64Be(data_.data() + pos_);
   pos_ += 8;
   return v;
-}
-
-Result<Bytes> ByteReader::ReadBytes(size_t n, std::string_view field) {
-  if (Remaining() < n) return Truncated(n, field);
-  Bytes out = data_.subspan(pos_, n);
-  pos_ += n;
-  return out;
 }
 
 Status ByteReader::ReadInto(std::span<uint8_t> out, std::string_view field) {
@@ -117,12 +84,6 @@ Result<ByteReader> ByteReader::ReadU16LengthPrefixed(std::string_view field) {
 
 Result<ByteReader> ByteReader::ReadU32LengthPrefixed(std::string_view field) {
   return ReadLengthPrefixed(4, field);
-}
-
-Status ByteReader::Skip(size_t n, std::string_view field) {
-  if (Remaining() < n) return Truncated(n, field);
-  pos_ += n;
-  return Status::Ok();
 }
 
 Result<uint32_t> ByteReader::PeekU32Le(std::string_view field) const {

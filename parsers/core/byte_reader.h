@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 
+#include "parsers/core/internal/unaligned.h"  // for the inline getters below
 #include "parsers/core/result.h"
 #include "parsers/core/status.h"
 
@@ -91,7 +92,47 @@ class ByteReader {
   size_t pos_ = 0;
 };
 
-// Implementation details follow.
+// Implementation details follow. The getters a parser calls per field are
+// inline: a log has millions of records and the failure path stays out of line.
+
+inline Result<uint8_t> ByteReader::ReadU8(std::string_view field) {
+  if (Remaining() < 1) return Truncated(1, field);
+  return data_[pos_++];
+}
+
+inline Result<uint16_t> ByteReader::ReadU16Le(std::string_view field) {
+  if (Remaining() < 2) return Truncated(2, field);
+  uint16_t v = internal::LoadU16Le(data_.data() + pos_);
+  pos_ += 2;
+  return v;
+}
+
+inline Result<uint32_t> ByteReader::ReadU32Le(std::string_view field) {
+  if (Remaining() < 4) return Truncated(4, field);
+  uint32_t v = internal::LoadU32Le(data_.data() + pos_);
+  pos_ += 4;
+  return v;
+}
+
+inline Result<uint64_t> ByteReader::ReadU64Le(std::string_view field) {
+  if (Remaining() < 8) return Truncated(8, field);
+  uint64_t v = internal::LoadU64Le(data_.data() + pos_);
+  pos_ += 8;
+  return v;
+}
+
+inline Result<Bytes> ByteReader::ReadBytes(size_t n, std::string_view field) {
+  if (Remaining() < n) return Truncated(n, field);
+  Bytes out = data_.subspan(pos_, n);
+  pos_ += n;
+  return out;
+}
+
+inline Status ByteReader::Skip(size_t n, std::string_view field) {
+  if (Remaining() < n) return Truncated(n, field);
+  pos_ += n;
+  return Status::Ok();
+}
 
 template <size_t N>
 Result<std::array<uint8_t, N>> ByteReader::ReadArray(std::string_view field) {

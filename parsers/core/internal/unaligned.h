@@ -1,8 +1,8 @@
 // Module-private: loads and stores of fixed-width integers at a raw pointer,
 // with no bounds check. ByteReader reads every untrusted byte through these
-// after it has checked the length; encoders that build bytes to be hashed
-// store through them. Nothing else includes this header: parsers read input
-// through ByteReader (parsers/core/byte_reader.h).
+// after it has checked the length (byte_reader.h includes this header for
+// its inline getters); encoders that build bytes to be hashed store through
+// them. No other code calls them: parsers read input through ByteReader.
 //
 // REQUIRES (every function): `p` points at enough bytes for the width.
 #ifndef CCV_PARSERS_CORE_INTERNAL_UNALIGNED_H_
