@@ -71,14 +71,17 @@ bool LooksLikeAsciiList(Bytes head) {
 
 bool LooksLikeBinaryList(Bytes head) {
   if (head.size() < 8) return false;
-  if (LoadU32Le(head.data()) > 1023) return false;
-  for (size_t l : {20u, 32u, 48u, 64u}) {
-    if (head.size() < 4 + l + 4) continue;
-    uint32_t name_len = LoadU32Le(head.data() + 4 + l);
-    if (name_len == 0 || name_len > kMaxTemplateNameLen || head.size() - (8 + l) < name_len) {
-      continue;
-    }
-    if (FindTemplate(AsChars(head.subspan(8 + l, name_len))) != nullptr) return true;
+  ByteReader r(head);
+  Result<uint32_t> pcr = r.ReadU32Le("pcr");
+  if (!pcr.ok() || *pcr > 1023) return false;
+  // The template name follows the template hash, whose length is unknown.
+  for (size_t hash_len : {20u, 32u, 48u, 64u}) {
+    if (r.Remaining() < hash_len + 4) continue;
+    ByteReader entry = r;
+    if (!entry.Skip(hash_len, "template_hash").ok()) continue;
+    Result<ByteReader> name = entry.ReadU32LengthPrefixed("template_name");
+    if (!name.ok() || name->Empty() || name->Size() > kMaxTemplateNameLen) continue;
+    if (FindTemplate(AsChars(name->Rest())) != nullptr) return true;
   }
   return false;
 }

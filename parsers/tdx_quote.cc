@@ -30,7 +30,7 @@ Result<SgxReportBody> ReadSgxReportBody(ByteReader* r) {
   ByteReader whole = *r;
   CCV_RETURN_IF_ERROR(whole.ReadInto(b.raw, "sgx_report"));
   CCV_RETURN_IF_ERROR(r->ReadInto(b.cpu_svn, "cpu_svn"));
-  CCV_ASSIGN_OR_RETURN(b.misc_select, r->ReadU32Le("misc_select"));
+  CCV_RETURN_IF_ERROR(r->ReadInto(b.misc_select, "misc_select"));
   CCV_RETURN_IF_ERROR(r->Skip(qf::kSgxReserved1Len, "reserved1"));
   CCV_RETURN_IF_ERROR(r->ReadInto(b.attributes, "attributes"));
   CCV_RETURN_IF_ERROR(r->ReadInto(b.mr_enclave, "mr_enclave"));
@@ -137,11 +137,13 @@ Status ReadSignatureData(ByteReader* r, uint16_t version, QuoteSignatureData* s)
 
 bool LooksLikeQuote(Bytes data) {
   if (data.size() < qf::kHeaderLen) return false;
-  uint16_t version = LoadU16Le(data.data());
-  uint16_t key_type = LoadU16Le(data.data() + 2);
-  uint32_t tee = LoadU32Le(data.data() + 4);
-  return version >= 3 && version <= 5 && key_type == qf::kAttKeyTypeEcdsaP256 &&
-         (tee == qf::kTeeTypeSgx || tee == qf::kTeeTypeTdx);
+  ByteReader r(data);
+  Result<uint16_t> version = r.ReadU16Le("version");
+  Result<uint16_t> key_type = r.ReadU16Le("att_key_type");
+  Result<uint32_t> tee = r.ReadU32Le("tee_type");
+  return version.ok() && key_type.ok() && tee.ok() && *version >= qf::kQuoteVersion3 &&
+         *version <= qf::kQuoteVersion5 && *key_type == qf::kAttKeyTypeEcdsaP256 &&
+         (*tee == qf::kTeeTypeSgx || *tee == qf::kTeeTypeTdx);
 }
 
 Result<Quote> ParseQuote(Bytes data) {
