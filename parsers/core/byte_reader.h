@@ -15,7 +15,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
@@ -139,23 +138,6 @@ Result<std::array<uint8_t, N>> ByteReader::ReadArray(std::string_view field) {
   std::array<uint8_t, N> out;
   CCV_RETURN_IF_ERROR(ReadInto(out, field));
   return out;
-}
-
-// Little-endian loads from a buffer known to be long enough (no checks).
-inline uint16_t LoadU16Le(const uint8_t* p) { return uint16_t(p[0] | (p[1] << 8)); }
-inline uint32_t LoadU32Le(const uint8_t* p) {
-  return uint32_t(p[0]) | (uint32_t(p[1]) << 8) | (uint32_t(p[2]) << 16) |
-         (uint32_t(p[3]) << 24);
-}
-inline uint64_t LoadU64Le(const uint8_t* p) {
-  return uint64_t(LoadU32Le(p)) | (uint64_t(LoadU32Le(p + 4)) << 32);
-}
-inline void StoreU16Le(uint8_t* p, uint16_t v) { p[0] = uint8_t(v); p[1] = uint8_t(v >> 8); }
-inline void StoreU32Le(uint8_t* p, uint32_t v) {
-  for (int i = 0; i < 4; ++i) p[i] = uint8_t(v >> (8 * i));
-}
-inline void StoreU64Le(uint8_t* p, uint64_t v) {
-  for (int i = 0; i < 8; ++i) p[i] = uint8_t(v >> (8 * i));
 }
 
 }  // namespace ccv
