@@ -6,22 +6,40 @@ namespace ccv::parsers {
 
 namespace qf = quote_format;
 
+namespace {
+
+// The SEAM module's fields of TEE_TCB_INFO, in the order that both the
+// quote's TD report body and TDREPORT_STRUCT hold them.
+template <typename Report>
+Status ReadSeamFields(ByteReader* r, Report* t) {
+  CCV_RETURN_IF_ERROR(r->ReadInto(t->mr_seam, "mr_seam"));
+  CCV_RETURN_IF_ERROR(r->ReadInto(t->mr_signer_seam, "mr_signer_seam"));
+  return r->ReadInto(t->seam_attributes, "seam_attributes");
+}
+
+// TD_INFO's attributes and measurements, likewise shared.
+template <typename Report>
+Status ReadTdInfoFields(ByteReader* r, Report* t) {
+  CCV_RETURN_IF_ERROR(r->ReadInto(t->td_attributes, "td_attributes"));
+  CCV_RETURN_IF_ERROR(r->ReadInto(t->xfam, "xfam"));
+  CCV_RETURN_IF_ERROR(r->ReadInto(t->mr_td, "mr_td"));
+  CCV_RETURN_IF_ERROR(r->ReadInto(t->mr_config_id, "mr_config_id"));
+  CCV_RETURN_IF_ERROR(r->ReadInto(t->mr_owner, "mr_owner"));
+  CCV_RETURN_IF_ERROR(r->ReadInto(t->mr_owner_config, "mr_owner_config"));
+  for (size_t i = 0; i < qf::kNumRtmrs; ++i) {
+    CCV_RETURN_IF_ERROR(r->ReadInto(t->rtmr[i], "rtmr" + std::to_string(i)));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<TdReportBody> ReadTdReportBody(ByteReader* r, bool is_v15) {
   TdReportBody b;
   b.is_v15 = is_v15;
   CCV_RETURN_IF_ERROR(r->ReadInto(b.tee_tcb_svn, "tee_tcb_svn"));
-  CCV_RETURN_IF_ERROR(r->ReadInto(b.mr_seam, "mr_seam"));
-  CCV_RETURN_IF_ERROR(r->ReadInto(b.mr_signer_seam, "mr_signer_seam"));
-  CCV_RETURN_IF_ERROR(r->ReadInto(b.seam_attributes, "seam_attributes"));
-  CCV_RETURN_IF_ERROR(r->ReadInto(b.td_attributes, "td_attributes"));
-  CCV_RETURN_IF_ERROR(r->ReadInto(b.xfam, "xfam"));
-  CCV_RETURN_IF_ERROR(r->ReadInto(b.mr_td, "mr_td"));
-  CCV_RETURN_IF_ERROR(r->ReadInto(b.mr_config_id, "mr_config_id"));
-  CCV_RETURN_IF_ERROR(r->ReadInto(b.mr_owner, "mr_owner"));
-  CCV_RETURN_IF_ERROR(r->ReadInto(b.mr_owner_config, "mr_owner_config"));
-  for (size_t i = 0; i < qf::kNumRtmrs; ++i) {
-    CCV_RETURN_IF_ERROR(r->ReadInto(b.rtmr[i], "rtmr" + std::to_string(i)));
-  }
+  CCV_RETURN_IF_ERROR(ReadSeamFields(r, &b));
+  CCV_RETURN_IF_ERROR(ReadTdInfoFields(r, &b));
   CCV_RETURN_IF_ERROR(r->ReadInto(b.report_data, "report_data"));
   if (is_v15) {
     CCV_RETURN_IF_ERROR(r->ReadInto(b.tee_tcb_svn2, "tee_tcb_svn2"));
@@ -38,7 +56,10 @@ uint64_t TdAttributesBits(
 }
 
 bool LooksLikeTdReport(Bytes data) {
-  return data.size() == qf::kTdReportLen && data[0] == qf::kReportTypeTdx;
+  if (data.size() != qf::kTdReportLen) return false;
+  ByteReader r(data);
+  Result<uint8_t> type = r.ReadU8("report_type.type");
+  return type.ok() && *type == qf::kReportTypeTdx;
 }
 
 Result<TdReport> ParseTdReport(Bytes data) {
@@ -64,21 +85,11 @@ Result<TdReport> ParseTdReport(Bytes data) {
   CCV_RETURN_IF_ERROR(r.ReadInto(t.mac, "mac"));
   CCV_RETURN_IF_ERROR(r.ReadInto(t.tee_tcb_info_valid, "tee_tcb_info.valid"));
   CCV_RETURN_IF_ERROR(r.ReadInto(t.tee_tcb_svn, "tee_tcb_svn"));
-  CCV_RETURN_IF_ERROR(r.ReadInto(t.mr_seam, "mr_seam"));
-  CCV_RETURN_IF_ERROR(r.ReadInto(t.mr_signer_seam, "mr_signer_seam"));
-  CCV_RETURN_IF_ERROR(r.ReadInto(t.seam_attributes, "seam_attributes"));
+  CCV_RETURN_IF_ERROR(ReadSeamFields(&r, &t));
   CCV_RETURN_IF_ERROR(r.ReadInto(t.tee_tcb_svn2, "tee_tcb_svn2"));
   CCV_RETURN_IF_ERROR(r.Skip(qf::kTeeTcbInfoReservedLen - 16, "tee_tcb_info.reserved"));
   CCV_RETURN_IF_ERROR(r.Skip(qf::kTdReportReservedLen, "reserved"));
-  CCV_RETURN_IF_ERROR(r.ReadInto(t.td_attributes, "td_attributes"));
-  CCV_RETURN_IF_ERROR(r.ReadInto(t.xfam, "xfam"));
-  CCV_RETURN_IF_ERROR(r.ReadInto(t.mr_td, "mr_td"));
-  CCV_RETURN_IF_ERROR(r.ReadInto(t.mr_config_id, "mr_config_id"));
-  CCV_RETURN_IF_ERROR(r.ReadInto(t.mr_owner, "mr_owner"));
-  CCV_RETURN_IF_ERROR(r.ReadInto(t.mr_owner_config, "mr_owner_config"));
-  for (size_t i = 0; i < qf::kNumRtmrs; ++i) {
-    CCV_RETURN_IF_ERROR(r.ReadInto(t.rtmr[i], "rtmr" + std::to_string(i)));
-  }
+  CCV_RETURN_IF_ERROR(ReadTdInfoFields(&r, &t));
   CCV_RETURN_IF_ERROR(r.ReadInto(t.servtd_hash, "servtd_hash"));
   CCV_RETURN_IF_ERROR(r.Skip(qf::kTdInfoReservedLen, "td_info.reserved"));
   CCV_RETURN_IF_ERROR(r.ExpectEmpty("TDREPORT"));
