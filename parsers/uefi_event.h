@@ -35,6 +35,9 @@ struct Guid {
 // A short name for well-known GUIDs ("EFI_GLOBAL_VARIABLE", ...), or "".
 std::string_view GuidName(const Guid& guid);
 
+// Appends code point `cp` to `out` as UTF-8.
+void AppendUtf8(uint32_t cp, std::string* out);
+
 // UTF-16LE (as UEFI stores CHAR16 strings) to UTF-8; stops at a NUL. Bad
 // surrogates become U+FFFD; an odd last byte is ignored.
 std::string Utf16LeToUtf8(Bytes utf16);

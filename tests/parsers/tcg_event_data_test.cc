@@ -11,19 +11,14 @@
 #include "parsers/core/hex.h"
 #include "tests/parsers/tcg_log_builder.h"
 #include "tests/parsers/uefi_event_builder.h"
+#include "tests/testing/parse_error.h"
 
 namespace ccv::parsers {
 namespace {
 
+using ccv::testing::ExpectParseError;
 using ccv::testing::kGlobalGuid;
 using ccv::testing::TcgLogBuilder;
-
-template <typename T>
-void ExpectError(const Result<T>& r, ErrorCode code, uint64_t offset) {
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), code) << r.status().ToString();
-  EXPECT_EQ(r.status().offset(), std::optional<uint64_t>(offset)) << r.status().ToString();
-}
 
 TEST(NoActionSignatureTest, NamesTheFirstSixteenBytesOrNothing) {
   std::string data("StartupLocality\0\3", 17);
@@ -40,13 +35,13 @@ TEST(StartupLocalityTest, ReadsTheLocality) {
 
 TEST(StartupLocalityTest, WrongLengthIsBadLength) {
   std::string data("StartupLocality\0\3\4", 18);
-  ExpectError(ParseStartupLocality(AsBytes(data), 60), ErrorCode::kBadLength, 60);
-  ExpectError(ParseStartupLocality(AsBytes(data).first(16), 60), ErrorCode::kBadLength, 60);
+  ExpectParseError(ParseStartupLocality(AsBytes(data), 60), ErrorCode::kBadLength, 60);
+  ExpectParseError(ParseStartupLocality(AsBytes(data).first(16), 60), ErrorCode::kBadLength, 60);
 }
 
 TEST(StartupLocalityTest, OtherSignatureIsBadMagic) {
   std::string data("StartupLocalitY\0\3", 17);
-  ExpectError(ParseStartupLocality(AsBytes(data), 60), ErrorCode::kBadMagic, 60);
+  ExpectParseError(ParseStartupLocality(AsBytes(data), 60), ErrorCode::kBadMagic, 60);
 }
 
 // TCG_Sp800_155_PlatformId_Event2 (or Event3 with the locators).
@@ -86,20 +81,20 @@ TEST(Sp800155EventTest, ReadsEvent3Locators) {
 TEST(Sp800155EventTest, StringLengthBeyondTheDataIsBadLength) {
   TcgLogBuilder b = Sp800155(false, /*model_len=*/250);
   // signature 16, manufacturer id 4, GUID 16, "ACME" 5: the model's length.
-  ExpectError(ParseSp800155PlatformIdEvent(b.span(), 1000), ErrorCode::kBadLength, 1041);
+  ExpectParseError(ParseSp800155PlatformIdEvent(b.span(), 1000), ErrorCode::kBadLength, 1041);
 }
 
 TEST(Sp800155EventTest, Event3WithoutLocatorsIsTruncated) {
   TcgLogBuilder b = Sp800155(false);
   std::vector<uint8_t> data = b.bytes();
   data[15] = '3';  // "SP800-155 Event3" without the Event3 fields
-  ExpectError(ParseSp800155PlatformIdEvent(data, 0), ErrorCode::kTruncated, data.size());
+  ExpectParseError(ParseSp800155PlatformIdEvent(data, 0), ErrorCode::kTruncated, data.size());
 }
 
 TEST(Sp800155EventTest, OtherSignatureIsBadMagic) {
   TcgLogBuilder b;
   b.Str("SP800-155 EventX").Fill(40, 0);
-  ExpectError(ParseSp800155PlatformIdEvent(b.span(), 8), ErrorCode::kBadMagic, 8);
+  ExpectParseError(ParseSp800155PlatformIdEvent(b.span(), 8), ErrorCode::kBadMagic, 8);
 }
 
 TEST(TaggedEventTest, ReadsIdAndData) {
@@ -114,19 +109,19 @@ TEST(TaggedEventTest, ReadsIdAndData) {
 TEST(TaggedEventTest, SizeBeyondTheDataIsBadLength) {
   TcgLogBuilder b;
   b.U32(0x8f3b22ed).U32(100).Str("short");
-  ExpectError(ParseTcgTaggedEvent(b.span(), 20), ErrorCode::kBadLength, 24);
+  ExpectParseError(ParseTcgTaggedEvent(b.span(), 20), ErrorCode::kBadLength, 24);
 }
 
 TEST(TaggedEventTest, TrailingBytesAreBadLength) {
   TcgLogBuilder b;
   b.U32(1).U32(2).Str("abc");
-  ExpectError(ParseTcgTaggedEvent(b.span(), 0), ErrorCode::kBadLength, 10);
+  ExpectParseError(ParseTcgTaggedEvent(b.span(), 0), ErrorCode::kBadLength, 10);
 }
 
 TEST(TaggedEventTest, IdCutShortIsTruncated) {
   TcgLogBuilder b;
   b.U16(1);
-  ExpectError(ParseTcgTaggedEvent(b.span(), 0), ErrorCode::kTruncated, 0);
+  ExpectParseError(ParseTcgTaggedEvent(b.span(), 0), ErrorCode::kTruncated, 0);
 }
 
 TcgLogBuilder TdShimConfig(std::string descriptor, std::string info, int64_t info_len = -1) {
@@ -147,18 +142,18 @@ TEST(TdShimPlatformConfigInfoTest, ReadsDescriptorAndInfo) {
 
 TEST(TdShimPlatformConfigInfoTest, InfoLengthBeyondTheDataIsBadLength) {
   TcgLogBuilder b = TdShimConfig("td_hob", "info", /*info_len=*/5);
-  ExpectError(ParseTdShimPlatformConfigInfo(b.span(), 0), ErrorCode::kBadLength, 16);
+  ExpectParseError(ParseTdShimPlatformConfigInfo(b.span(), 0), ErrorCode::kBadLength, 16);
 }
 
 TEST(TdShimPlatformConfigInfoTest, InfoLengthShorterThanTheDataIsBadLength) {
   TcgLogBuilder b = TdShimConfig("td_hob", "info", /*info_len=*/3);
-  ExpectError(ParseTdShimPlatformConfigInfo(b.span(), 0), ErrorCode::kBadLength, 23);
+  ExpectParseError(ParseTdShimPlatformConfigInfo(b.span(), 0), ErrorCode::kBadLength, 23);
 }
 
 TEST(TdShimPlatformConfigInfoTest, DescriptorCutShortIsTruncated) {
   TcgLogBuilder b;
   b.Str("td_hob");
-  ExpectError(ParseTdShimPlatformConfigInfo(b.span(), 0), ErrorCode::kTruncated, 0);
+  ExpectParseError(ParseTdShimPlatformConfigInfo(b.span(), 0), ErrorCode::kTruncated, 0);
 }
 
 }  // namespace

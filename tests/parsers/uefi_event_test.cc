@@ -13,23 +13,18 @@
 #include "parsers/event_types.h"
 #include "tests/parsers/tcg_log_builder.h"
 #include "tests/parsers/uefi_event_builder.h"
+#include "tests/testing/parse_error.h"
 
 namespace ccv::parsers {
 namespace {
 
+using ccv::testing::ExpectParseError;
 using ccv::testing::FilePathNode;
 using ccv::testing::ImageLoad;
 using ccv::testing::kGlobalGuid;
 using ccv::testing::Sha256List;
 using ccv::testing::TcgLogBuilder;
 using ccv::testing::Variable;
-
-template <typename T>
-void ExpectError(const Result<T>& r, ErrorCode code, uint64_t offset) {
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), code) << r.status().ToString();
-  EXPECT_EQ(r.status().offset(), std::optional<uint64_t>(offset)) << r.status().ToString();
-}
 
 TEST(UefiVariableDataTest, DecodesGuidNameAndData) {
   TcgLogBuilder b = Variable("SecureBoot", {1});
@@ -46,23 +41,23 @@ TEST(UefiVariableDataTest, DecodesGuidNameAndData) {
 TEST(UefiVariableDataTest, GuidCutShortIsTruncated) {
   TcgLogBuilder b;
   b.Fill(10, 0x61);
-  ExpectError(ParseUefiVariableData(b.span(), 500), ErrorCode::kTruncated, 500);
+  ExpectParseError(ParseUefiVariableData(b.span(), 500), ErrorCode::kTruncated, 500);
 }
 
 TEST(UefiVariableDataTest, HugeNameLengthIsBadLength) {
   TcgLogBuilder b = Variable("PK", {}, /*name_len=*/uint64_t{1} << 62);
-  ExpectError(ParseUefiVariableData(b.span(), 100), ErrorCode::kBadLength, 116);
+  ExpectParseError(ParseUefiVariableData(b.span(), 100), ErrorCode::kBadLength, 116);
 }
 
 TEST(UefiVariableDataTest, DataLengthBeyondTheEventIsBadLength) {
   TcgLogBuilder b = Variable("PK", {1, 2}, -1, /*data_len=*/3);
-  ExpectError(ParseUefiVariableData(b.span(), 0), ErrorCode::kBadLength, 24);
+  ExpectParseError(ParseUefiVariableData(b.span(), 0), ErrorCode::kBadLength, 24);
 }
 
 TEST(UefiVariableDataTest, CountsFieldsCutShortAreTruncated) {
   TcgLogBuilder b;
   b.Raw(kGlobalGuid).U32(2);
-  ExpectError(ParseUefiVariableData(b.span(), 0), ErrorCode::kTruncated, 16);
+  ExpectParseError(ParseUefiVariableData(b.span(), 0), ErrorCode::kTruncated, 16);
 }
 
 TEST(UefiVariableDataTest, BytesAfterTheDataAreKeptAsTrailing) {
@@ -88,13 +83,13 @@ TEST(UefiImageLoadTest, DecodesTheHeaderAndKeepsTheDevicePath) {
 
 TEST(UefiImageLoadTest, DevicePathLengthBeyondTheEventIsBadLength) {
   TcgLogBuilder b = ImageLoad(FilePathNode("x"), /*path_len=*/1000);
-  ExpectError(ParseUefiImageLoadEvent(b.span(), 64), ErrorCode::kBadLength, 64 + 24);
+  ExpectParseError(ParseUefiImageLoadEvent(b.span(), 64), ErrorCode::kBadLength, 64 + 24);
 }
 
 TEST(UefiImageLoadTest, HeaderCutShortIsTruncated) {
   TcgLogBuilder b;
   b.U64(1).U64(2);
-  ExpectError(ParseUefiImageLoadEvent(b.span(), 8), ErrorCode::kTruncated, 24);
+  ExpectParseError(ParseUefiImageLoadEvent(b.span(), 8), ErrorCode::kTruncated, 24);
 }
 
 TEST(DevicePathNodeTest, ReadsNodesInOrderWithTheirOffsets) {
@@ -120,7 +115,7 @@ TEST(DevicePathNodeTest, HeaderCutShortIsTruncated) {
   TcgLogBuilder p;
   p.U8(4).U8(4).U8(8);
   ByteReader r(p.span(), 50);
-  ExpectError(ReadDevicePathNode(&r), ErrorCode::kTruncated, 50);
+  ExpectParseError(ReadDevicePathNode(&r), ErrorCode::kTruncated, 50);
   EXPECT_EQ(r.Offset(), 50u);
 }
 
@@ -130,14 +125,14 @@ TEST(DevicePathNodeTest, LengthBelowTheHeaderIsBadLength) {
   p.U8(4).U8(4).U16(2);
   ByteReader r(p.span(), 0);
   ASSERT_TRUE(ReadDevicePathNode(&r).ok());
-  ExpectError(ReadDevicePathNode(&r), ErrorCode::kBadLength, 8);
+  ExpectParseError(ReadDevicePathNode(&r), ErrorCode::kBadLength, 8);
 }
 
 TEST(DevicePathNodeTest, LengthBeyondThePathIsBadLength) {
   TcgLogBuilder p;
   p.U8(4).U8(4).U16(0xFFFF).U16('a');
   ByteReader r(p.span(), 0);
-  ExpectError(ReadDevicePathNode(&r), ErrorCode::kBadLength, 0);
+  ExpectParseError(ReadDevicePathNode(&r), ErrorCode::kBadLength, 0);
 }
 
 TcgLogBuilder LoadOption(std::string description, std::vector<uint8_t> path,
@@ -166,18 +161,18 @@ TEST(EfiLoadOptionTest, DecodesDescriptionPathAndOptionalData) {
 TEST(EfiLoadOptionTest, DescriptionWithoutTerminatorIsTruncated) {
   TcgLogBuilder b;
   b.U32(1).U16(0).U16('a').U16('b');
-  ExpectError(ParseEfiLoadOption(b.span(), 0), ErrorCode::kTruncated, 10);
+  ExpectParseError(ParseEfiLoadOption(b.span(), 0), ErrorCode::kTruncated, 10);
 }
 
 TEST(EfiLoadOptionTest, FilePathListBeyondTheDataIsTruncated) {
   TcgLogBuilder b = LoadOption("x", FilePathNode("a"), /*path_len=*/500);
-  ExpectError(ParseEfiLoadOption(b.span(), 0), ErrorCode::kTruncated, 10);
+  ExpectParseError(ParseEfiLoadOption(b.span(), 0), ErrorCode::kTruncated, 10);
 }
 
 TEST(EfiLoadOptionTest, HeaderCutShortIsTruncated) {
   TcgLogBuilder b;
   b.U32(1).U8(0);
-  ExpectError(ParseEfiLoadOption(b.span(), 30), ErrorCode::kTruncated, 34);
+  ExpectParseError(ParseEfiLoadOption(b.span(), 30), ErrorCode::kTruncated, 34);
 }
 
 TEST(BootOrderTest, ReadsTheOptionNumbers) {
@@ -189,7 +184,7 @@ TEST(BootOrderTest, ReadsTheOptionNumbers) {
 
 TEST(BootOrderTest, OddLengthIsBadLength) {
   std::vector<uint8_t> data = {1, 0, 2};
-  ExpectError(ParseBootOrder(data, 40), ErrorCode::kBadLength, 40);
+  ExpectParseError(ParseBootOrder(data, 40), ErrorCode::kBadLength, 40);
 }
 
 TEST(EfiSignatureListTest, ReadsListsAndTheirEntries) {
@@ -217,32 +212,32 @@ TEST(EfiSignatureListTest, ReadsListsAndTheirEntries) {
 TEST(EfiSignatureListTest, HeaderCutShortIsTruncated) {
   std::vector<uint8_t> list = Sha256List(1);
   ByteReader r(Bytes(list).first(20), 7);
-  ExpectError(ReadEfiSignatureList(&r), ErrorCode::kTruncated, 7);
+  ExpectParseError(ReadEfiSignatureList(&r), ErrorCode::kTruncated, 7);
 }
 
 TEST(EfiSignatureListTest, ListSizeBeyondTheDataIsBadLength) {
   std::vector<uint8_t> list = Sha256List(1, /*list_size=*/5000);
   ByteReader r(list, 7);
-  ExpectError(ReadEfiSignatureList(&r), ErrorCode::kBadLength, 7);
+  ExpectParseError(ReadEfiSignatureList(&r), ErrorCode::kBadLength, 7);
   EXPECT_EQ(r.Offset(), 7u);
 }
 
 TEST(EfiSignatureListTest, EntriesNotDividingTheListAreBadLength) {
   std::vector<uint8_t> list = Sha256List(1, /*list_size=*/28 + 47);
   ByteReader r(list, 0);
-  ExpectError(ReadEfiSignatureList(&r), ErrorCode::kBadLength, 0);
+  ExpectParseError(ReadEfiSignatureList(&r), ErrorCode::kBadLength, 0);
 }
 
 TEST(EfiSignatureListTest, ListSizeBelowItsHeaderIsBadLength) {
   std::vector<uint8_t> list = Sha256List(1, /*list_size=*/27);
   ByteReader r(list, 0);
-  ExpectError(ReadEfiSignatureList(&r), ErrorCode::kBadLength, 0);
+  ExpectParseError(ReadEfiSignatureList(&r), ErrorCode::kBadLength, 0);
 }
 
 TEST(EfiSignatureDataTest, DataShorterThanTheOwnerIsTruncated) {
   std::vector<uint8_t> data(10, 0);
   ByteReader r(data, 3);
-  ExpectError(ReadEfiSignatureData(&r, r.Remaining()), ErrorCode::kTruncated, 3);
+  ExpectParseError(ReadEfiSignatureData(&r, r.Remaining()), ErrorCode::kTruncated, 3);
 }
 
 TEST(UefiFirmwareBlobTest, ReadsBaseAndLength) {
@@ -258,19 +253,19 @@ TEST(UefiFirmwareBlobTest, ReadsBaseAndLength) {
 TEST(UefiFirmwareBlobTest, TrailingBytesAreBadLength) {
   TcgLogBuilder b;
   b.U64(0xffc00000).U64(0x84000).U8(0);
-  ExpectError(ParseUefiFirmwareBlob(b.span(), 0, false), ErrorCode::kBadLength, 16);
+  ExpectParseError(ParseUefiFirmwareBlob(b.span(), 0, false), ErrorCode::kBadLength, 16);
 }
 
 TEST(UefiFirmwareBlobTest, DescriptionBeyondTheDataIsBadLength) {
   TcgLogBuilder b;
   b.U8(200).Str("Fv");
-  ExpectError(ParseUefiFirmwareBlob(b.span(), 5, true), ErrorCode::kBadLength, 5);
+  ExpectParseError(ParseUefiFirmwareBlob(b.span(), 5, true), ErrorCode::kBadLength, 5);
 }
 
 TEST(UefiFirmwareBlobTest, LengthCutShortIsTruncated) {
   TcgLogBuilder b;
   b.U64(1).U32(2);
-  ExpectError(ParseUefiFirmwareBlob(b.span(), 0, false), ErrorCode::kTruncated, 8);
+  ExpectParseError(ParseUefiFirmwareBlob(b.span(), 0, false), ErrorCode::kTruncated, 8);
 }
 
 TEST(UefiHandoffTablesTest, ReadsTheTables) {
@@ -287,13 +282,13 @@ TEST(UefiHandoffTablesTest, ReadsTheTables) {
 TEST(UefiHandoffTablesTest, CountBeyondTheDataIsBadLengthBeforeAnyAllocation) {
   TcgLogBuilder b;
   b.U64(uint64_t{1} << 60);
-  ExpectError(ParseUefiHandoffTables(b.span(), 9, false), ErrorCode::kBadLength, 9);
+  ExpectParseError(ParseUefiHandoffTables(b.span(), 9, false), ErrorCode::kBadLength, 9);
 }
 
 TEST(UefiHandoffTablesTest, TrailingBytesAreBadLength) {
   TcgLogBuilder b;
   b.U64(1).Raw(kGlobalGuid).U64(0x1000).U8(0);
-  ExpectError(ParseUefiHandoffTables(b.span(), 0, false), ErrorCode::kBadLength, 32);
+  ExpectParseError(ParseUefiHandoffTables(b.span(), 0, false), ErrorCode::kBadLength, 32);
 }
 
 // UEFI_GPT_DATA with `count` declared partitions of `entry_size` bytes and
@@ -333,29 +328,29 @@ TEST(UefiGptDataTest, LargerEntriesAreReadByTheirDeclaredSize) {
 TEST(UefiGptDataTest, WithoutSignatureIsBadMagic) {
   TcgLogBuilder b;
   b.Fill(100, 0);
-  ExpectError(ParseUefiGptData(b.span(), 70), ErrorCode::kBadMagic, 70);
+  ExpectParseError(ParseUefiGptData(b.span(), 70), ErrorCode::kBadMagic, 70);
 }
 
 TEST(UefiGptDataTest, HeaderCutShortIsTruncated) {
   TcgLogBuilder b;
   b.Str("EFI PART").Fill(20, 0);
-  ExpectError(ParseUefiGptData(b.span(), 0), ErrorCode::kTruncated, 0);
+  ExpectParseError(ParseUefiGptData(b.span(), 0), ErrorCode::kTruncated, 0);
 }
 
 TEST(UefiGptDataTest, EntrySizeBelowTheEntryLayoutIsBadValue) {
   TcgLogBuilder b = Gpt(0, 64, 0);
-  ExpectError(ParseUefiGptData(b.span(), 0), ErrorCode::kBadValue, 84);
+  ExpectParseError(ParseUefiGptData(b.span(), 0), ErrorCode::kBadValue, 84);
 }
 
 TEST(UefiGptDataTest, PartitionCountBeyondTheDataIsBadLength) {
   TcgLogBuilder b = Gpt(1000000, 128, 1);
-  ExpectError(ParseUefiGptData(b.span(), 0), ErrorCode::kBadLength, 92);
+  ExpectParseError(ParseUefiGptData(b.span(), 0), ErrorCode::kBadLength, 92);
 }
 
 TEST(UefiGptDataTest, TrailingBytesAreBadLength) {
   TcgLogBuilder b = Gpt(1, 128, 1);
   b.U8(0);
-  ExpectError(ParseUefiGptData(b.span(), 0), ErrorCode::kBadLength, 100 + 128);
+  ExpectParseError(ParseUefiGptData(b.span(), 0), ErrorCode::kBadLength, 100 + 128);
 }
 
 TEST(Utf16Test, SurrogatePairsDecodeAndLoneSurrogatesAreReplaced) {

@@ -49,6 +49,14 @@ std::string GuidText(const p::Guid& g) {
 // `bytes` without trailing NULs, as text.
 std::string_view PaddedText(Bytes bytes) { return AsChars(p::TrimTrailingNuls(bytes)); }
 
+// True (with the error in `d`) if a decoder failed.
+template <typename T>
+bool Failed(const Result<T>& decoded, EventDetail* d) {
+  if (decoded.ok()) return false;
+  d->error = decoded.status().ToString();
+  return true;
+}
+
 void Add(EventDetail* d, std::string key, std::string value) {
   d->fields.push_back({std::move(key), std::move(value)});
 }
@@ -222,10 +230,7 @@ bool HoldsSignatureLists(const std::string& name) {
 void DescribeVariable(uint32_t type, Bytes data, uint64_t offset, EventDetail* d) {
   d->kind = "uefi_variable";
   Result<p::UefiVariableData> v = p::ParseUefiVariableData(data, offset);
-  if (!v.ok()) {
-    d->error = v.status().ToString();
-    return;
-  }
+  if (Failed(v, d)) return;
   Add(d, "variable_name", GuidText(v->variable_name));
   AddNum(d, "unicode_name_length", v->unicode_name_length);
   AddNum(d, "variable_data_length", v->variable_data_length);
@@ -275,10 +280,7 @@ void DescribeVariable(uint32_t type, Bytes data, uint64_t offset, EventDetail* d
 void DescribeImageLoad(Bytes data, uint64_t offset, EventDetail* d) {
   d->kind = "image_load";
   Result<p::UefiImageLoadEvent> e = p::ParseUefiImageLoadEvent(data, offset);
-  if (!e.ok()) {
-    d->error = e.status().ToString();
-    return;
-  }
+  if (Failed(e, d)) return;
   Add(d, "image_location_in_memory", HexNum(e->image_location_in_memory));
   AddNum(d, "image_length_in_memory", e->image_length_in_memory);
   Add(d, "image_link_time_address", HexNum(e->image_link_time_address));
@@ -299,10 +301,7 @@ void DescribeString(Bytes data, EventDetail* d) {
 void DescribeBlob(bool v2, Bytes data, uint64_t offset, EventDetail* d) {
   d->kind = "firmware_blob";
   Result<p::UefiFirmwareBlob> b = p::ParseUefiFirmwareBlob(data, offset, v2);
-  if (!b.ok()) {
-    d->error = b.status().ToString();
-    return;
-  }
+  if (Failed(b, d)) return;
   if (v2) Add(d, "blob_description", p::EventText(b->blob_description));
   Add(d, "blob_base", HexNum(b->blob_base));
   Add(d, "blob_length", HexNum(b->blob_length));
@@ -311,10 +310,7 @@ void DescribeBlob(bool v2, Bytes data, uint64_t offset, EventDetail* d) {
 void DescribeHandoff(bool v2, Bytes data, uint64_t offset, EventDetail* d) {
   d->kind = "handoff_tables";
   Result<p::UefiHandoffTables> h = p::ParseUefiHandoffTables(data, offset, v2);
-  if (!h.ok()) {
-    d->error = h.status().ToString();
-    return;
-  }
+  if (Failed(h, d)) return;
   if (v2) Add(d, "table_description", p::EventText(h->table_description));
   AddNum(d, "number_of_tables", h->tables.size());
   std::vector<std::string> tables;
@@ -327,10 +323,7 @@ void DescribeHandoff(bool v2, Bytes data, uint64_t offset, EventDetail* d) {
 void DescribeGpt(Bytes data, uint64_t offset, EventDetail* d) {
   d->kind = "gpt";
   Result<p::UefiGptData> g = p::ParseUefiGptData(data, offset);
-  if (!g.ok()) {
-    d->error = g.status().ToString();
-    return;
-  }
+  if (Failed(g, d)) return;
   Add(d, "disk_guid", g->disk_guid.ToString());
   AddNum(d, "number_of_partitions", g->partitions.size());
   std::vector<std::string> parts;
@@ -346,10 +339,7 @@ void DescribeGpt(Bytes data, uint64_t offset, EventDetail* d) {
 void DescribeSpecId(Bytes data, uint64_t offset, EventDetail* d) {
   d->kind = "spec_id";
   Result<p::SpecIdEvent> s = p::ParseSpecIdEvent(data, offset);
-  if (!s.ok()) {
-    d->error = s.status().ToString();
-    return;
-  }
+  if (Failed(s, d)) return;
   Add(d, "signature", "Spec ID Event03");
   AddNum(d, "platform_class", s->platform_class);
   Add(d, "spec_version", std::to_string(s->spec_version_major) + "." +
@@ -375,10 +365,7 @@ void DescribeSp800155(std::string_view signature, Bytes data, uint64_t offset,
   d->kind = "sp800_155_event";
   Add(d, "signature", std::string(PaddedText(AsBytes(signature))));
   Result<p::Sp800155PlatformIdEvent> e = p::ParseSp800155PlatformIdEvent(data, offset);
-  if (!e.ok()) {
-    d->error = e.status().ToString();
-    return;
-  }
+  if (Failed(e, d)) return;
   AddNum(d, "platform_manufacturer_id", e->platform_manufacturer_id);
   Add(d, "reference_manifest_guid", e->reference_manifest_guid.ToString());
   Add(d, "platform_manufacturer_str", p::EventText(e->platform_manufacturer_str));
@@ -402,11 +389,7 @@ void DescribeNoAction(Bytes data, uint64_t offset, EventDetail* d) {
   } else if (signature == tf::kStartupLocalitySignature) {
     d->kind = "startup_locality";
     Result<uint8_t> locality = p::ParseStartupLocality(data, offset);
-    if (!locality.ok()) {
-      d->error = locality.status().ToString();
-      return;
-    }
-    AddNum(d, "startup_locality", *locality);
+    if (!Failed(locality, d)) AddNum(d, "startup_locality", *locality);
   } else if (signature == tf::kSp800155Event3Signature || signature == tf::kSp800155Signature) {
     DescribeSp800155(signature, data, offset, d);
   } else if (signature == tf::kNvIndexInstanceSignature ||

@@ -88,25 +88,6 @@ std::optional<p::TdShimPlatformConfigInfo> TdShimConfigInfo(Bytes data,
   return std::nullopt;
 }
 
-// Appends code point `cp` to `out` as UTF-8.
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(char(cp));
-  } else if (cp < 0x800) {
-    out->push_back(char(0xC0 | (cp >> 6)));
-    out->push_back(char(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(char(0xE0 | (cp >> 12)));
-    out->push_back(char(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(char(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(char(0xF0 | (cp >> 18)));
-    out->push_back(char(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(char(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(char(0x80 | (cp & 0x3F)));
-  }
-}
-
 bool PrintableCodePoint(uint32_t cp) {
   if (cp == '\t' || cp == '\n' || cp == '\r') return true;
   if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) return false;
@@ -198,7 +179,7 @@ std::string Utf16Text(Bytes data) {
       u = 0x10000 + ((u - 0xD800) << 10) + (*lo - 0xDC00);
     }
     if (!PrintableCodePoint(u)) return "";
-    AppendUtf8(u, &out);
+    p::AppendUtf8(u, &out);
   }
   if (!AllBytesEqual(r.Rest(), 0)) return "";
   return out;
