@@ -1,5 +1,5 @@
 // ByteReader: a bounds-checked cursor over untrusted bytes (BoringSSL CBS in
-// spirit), and the only code that reads them. Every getter checks the
+// spirit), through which every binary parser reads. Every getter checks the
 // remaining length first and advances only on success; a failed read leaves
 // the reader where it was. Failures carry the absolute byte offset of the
 // field that did not fit and the field name given by the caller:
