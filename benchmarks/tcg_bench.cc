@@ -14,10 +14,10 @@
 #include "parsers/core/hash_alg.h"
 #include "parsers/event_types.h"
 #include "parsers/tcg_event_log.h"
-#include "parsers/uefi_event.h"
 #include "verifier/crypto/batch_hash.h"
 #include "verifier/crypto/digest.h"
 #include "verifier/replay/tcg_replay.h"
+#include "verifier/report/event_detail.h"
 
 namespace {
 
@@ -113,7 +113,7 @@ void BM_ParseTcg2(benchmark::State& state, std::vector<HashAlg> banks) {
   state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(log.bytes.size()));
 }
 
-void BM_DecodeEventData(benchmark::State& state, std::vector<HashAlg> banks) {
+void BM_DescribeEventData(benchmark::State& state, std::vector<HashAlg> banks) {
   Log log = MakeLog(size_t(state.range(0)), banks);
   for (auto _ : state) {
     ccv::parsers::ChunkedSource src(log.bytes);
@@ -122,7 +122,7 @@ void BM_DecodeEventData(benchmark::State& state, std::vector<HashAlg> banks) {
       auto e = reader.Next();
       if (!e.ok()) { state.SkipWithError("parse failed"); return; }
       if (*e == nullptr) break;
-      auto d = ccv::parsers::DecodeEventData((*e)->untrusted_type, (*e)->data, (*e)->data_offset);
+      auto d = ccv::report::DescribeEventData((*e)->untrusted_type, (*e)->data, (*e)->data_offset);
       benchmark::DoNotOptimize(d.fields.data());
     }
   }
@@ -155,7 +155,7 @@ void BM_ReplayTcg2(benchmark::State& state, std::vector<HashAlg> banks, bool che
 
 BENCHMARK_CAPTURE(BM_ParseTcg2, sha256, kSha256)->Arg(100000)->ArgName("events");
 BENCHMARK_CAPTURE(BM_ParseTcg2, sha1_sha256_sha384, kThreeBanks)->Arg(100000)->ArgName("events");
-BENCHMARK_CAPTURE(BM_DecodeEventData, sha1_sha256_sha384, kThreeBanks)->Arg(100000)->ArgName("events");
+BENCHMARK_CAPTURE(BM_DescribeEventData, sha1_sha256_sha384, kThreeBanks)->Arg(100000)->ArgName("events");
 BENCHMARK_CAPTURE(BM_ReplayTcg2, sha256_checked, kSha256, true)
     ->ArgsProduct({{100000}, {1, 2}})->ArgNames({"events", "threads"})->UseRealTime();
 BENCHMARK_CAPTURE(BM_ReplayTcg2, sha384_checked, kSha384, true)

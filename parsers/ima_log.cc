@@ -79,14 +79,17 @@ bool LooksLikeAsciiList(Bytes head) {
 
 bool LooksLikeBinaryList(Bytes head) {
   if (head.size() < 8) return false;
-  if (LoadU32Le(head.data()) > 1023) return false;
-  for (size_t l : {20u, 32u, 48u, 64u}) {
-    if (head.size() < 4 + l + 4) continue;
-    uint32_t name_len = LoadU32Le(head.data() + 4 + l);
-    if (name_len == 0 || name_len > kMaxTemplateNameLen || head.size() - (8 + l) < name_len) {
-      continue;
-    }
-    if (FindTemplate(AsChars(head.subspan(8 + l, name_len))) != nullptr) return true;
+  ByteReader r(head);
+  Result<uint32_t> pcr = r.ReadU32Le("pcr");
+  if (!pcr.ok() || *pcr > 1023) return false;
+  // The template name follows the template hash, whose length is unknown.
+  for (size_t hash_len : {20u, 32u, 48u, 64u}) {
+    if (r.Remaining() < hash_len + 4) continue;
+    ByteReader entry = r;
+    if (!entry.Skip(hash_len, "template_hash").ok()) continue;
+    Result<ByteReader> name = entry.ReadU32LengthPrefixed("template_name");
+    if (!name.ok() || name->Empty() || name->Size() > kMaxTemplateNameLen) continue;
+    if (FindTemplate(AsChars(name->Rest())) != nullptr) return true;
   }
   return false;
 }
@@ -176,16 +179,22 @@ bool LogReader::TakeTemplateStorage(std::vector<uint8_t>* storage) {
 }
 
 Status LogReader::DetectBinaryHashLen() {
-  const uint8_t* p = buf_.data() + begin_;
-  size_t avail = end_ - begin_;
+  const ByteReader buffered(Bytes(buf_.data() + begin_, end_ - begin_));
   int best_score = 0;
   HashAlg best = HashAlg::kSha1;
   for (HashAlg alg : {HashAlg::kSha1, HashAlg::kSha256, HashAlg::kSha384, HashAlg::kSha512}) {
-    size_t l = DigestLen(alg);
-    if (avail < 4 + l + 4) continue;
-    uint32_t name_len = LoadU32(p + 4 + l, options_.endian);
-    if (name_len == 0 || name_len > kMaxTemplateNameLen || avail - (4 + l + 4) < name_len) continue;
-    std::string_view name(reinterpret_cast<const char*>(p + 8 + l), name_len);
+    const size_t l = DigestLen(alg);
+    if (buffered.Remaining() < 4 + l + 4) continue;
+    ByteReader r = buffered;
+    if (!r.Skip(4 + l, "template_hash").ok()) continue;
+    Result<uint32_t> name_len = ReadU32(&r, options_.endian, "template_name_len");
+    if (!name_len.ok() || *name_len == 0 || *name_len > kMaxTemplateNameLen ||
+        r.Remaining() < *name_len) {
+      continue;
+    }
+    Result<Bytes> name_bytes = r.ReadBytes(*name_len, "template_name");
+    if (!name_bytes.ok()) continue;
+    std::string_view name = AsChars(*name_bytes);
     if (!Printable(name)) continue;
     int score = FindTemplate(name) != nullptr ? 2 : 1;
     if (score > best_score) {
@@ -203,73 +212,66 @@ Status LogReader::DetectBinaryHashLen() {
 
 Status LogReader::ParseBinary(Entry* e, bool* need_more) {
   const Endian en = options_.endian;
-  // All bytes buffered from the entry on; `pos` advances over it only after
-  // each length check (a Status is built only on failure).
+  // All bytes buffered from the entry on. A field beyond them is an error
+  // only at the end of the input; before it, the caller reads more and parses
+  // the entry again.
   ByteReader r(Bytes(buf_.data() + begin_, end_ - begin_), buf_file_offset_ + begin_);
-  const Bytes in = r.Rest();
-  const uint64_t base = r.Offset();
-  size_t pos = 0;
-  // A short read is an error only at the end of the input.
   auto short_read = [&](size_t n, std::string_view field) -> Status {
     if (!eof_) {
       *need_more = true;
       return Status::Ok();
     }
-    return ParseError(ErrorCode::kTruncated, base + pos, field,
-                      "expected " + std::to_string(n) + " bytes, " +
-                          std::to_string(in.size() - pos) + " left");
+    return r.Truncated(n, field);
   };
-#define CCV_IMA_WANT(n, field)                                 \
-  do {                                                         \
-    if (in.size() - pos < (n)) return short_read((n), (field)); \
+#define CCV_IMA_WANT(n, field)                                   \
+  do {                                                           \
+    if (r.Remaining() < (n)) return short_read((n), (field));    \
   } while (0)
 
-  e->offset = base;
+  e->offset = r.Offset();
   CCV_IMA_WANT(4, "pcr");
   if (!listed_alg_) CCV_RETURN_IF_ERROR(DetectBinaryHashLen());
   const size_t hash_len = DigestLen(*listed_alg_);
-  e->pcr = LoadU32(in.data(), en);
-  pos += 4;
+  CCV_ASSIGN_OR_RETURN(e->pcr, ReadU32(&r, en, "pcr"));
   CCV_IMA_WANT(hash_len, "template_hash");
   e->listed_hash = Digest::Zero(*listed_alg_);
-  std::memcpy(e->listed_hash.bytes.data(), in.data() + pos, hash_len);
-  pos += hash_len;
+  CCV_RETURN_IF_ERROR(r.ReadInto(e->listed_hash.mutable_span(), "template_hash"));
   CCV_IMA_WANT(4, "template_name_len");
-  uint32_t name_len = LoadU32(in.data() + pos, en);
+  const uint64_t name_len_at = r.Offset();
+  CCV_ASSIGN_OR_RETURN(uint32_t name_len, ReadU32(&r, en, "template_name_len"));
   if (name_len == 0 || name_len > kMaxTemplateNameLen) {
-    return ParseError(ErrorCode::kBadLength, base + pos, "template_name_len",
+    return ParseError(ErrorCode::kBadLength, name_len_at, "template_name_len",
                       "template name length " + std::to_string(name_len) + ", expected 1.." +
                           std::to_string(kMaxTemplateNameLen));
   }
-  pos += 4;
   CCV_IMA_WANT(name_len, "template_name");
-  e->template_name = AsChars(in.subspan(pos, name_len));
+  const uint64_t name_at = r.Offset();
+  CCV_ASSIGN_OR_RETURN(Bytes template_name, r.ReadBytes(name_len, "template_name"));
+  e->template_name = AsChars(template_name);
   if (!Printable(e->template_name)) {
-    return ParseError(ErrorCode::kBadValue, base + pos, "template_name",
+    return ParseError(ErrorCode::kBadValue, name_at, "template_name",
                       "template name is not printable ASCII");
   }
-  pos += name_len;
   e->desc = FindTemplate(e->template_name);
 
   if (e->desc != nullptr && e->desc->legacy_ima()) {
     // "ima": 20-byte digest, u32 name length, name without NUL (ima_fs.c
     // IMA_SHOW_BINARY_NO_FIELD_LEN / IMA_SHOW_BINARY_OLD_STRING_FMT).
     CCV_IMA_WANT(kLegacyDigestLen + 4, "template_data");
-    e->template_data_offset = base + pos;
-    Bytes digest = in.subspan(pos, kLegacyDigestLen);
-    pos += kLegacyDigestLen;
-    uint32_t len = LoadU32(in.data() + pos, en);
+    e->template_data_offset = r.Offset();
+    CCV_ASSIGN_OR_RETURN(Bytes digest, r.ReadBytes(kLegacyDigestLen, "d"));
+    const uint64_t len_at = r.Offset();
+    CCV_ASSIGN_OR_RETURN(uint32_t len, ReadU32(&r, en, "n"));
     if (len > kLegacyNameMaxLen) {
-      return ParseError(ErrorCode::kBadLength, base + pos, "n",
+      return ParseError(ErrorCode::kBadLength, len_at, "n",
                         "legacy name length " + std::to_string(len) + ", at most 255");
     }
-    pos += 4;
     CCV_IMA_WANT(len, "n");
-    Bytes name = in.subspan(pos, len);
+    const uint64_t legacy_name_at = r.Offset();
+    CCV_ASSIGN_OR_RETURN(Bytes name, r.ReadBytes(len, "n"));
     if (std::memchr(name.data(), 0, name.size()) != nullptr) {
-      return ParseError(ErrorCode::kBadValue, base + pos, "n", "NUL inside legacy name");
+      return ParseError(ErrorCode::kBadValue, legacy_name_at, "n", "NUL inside legacy name");
     }
-    pos += len;
     size_t at = arena_.size();
     arena_.resize(at + kLegacyHashInputLen, 0);
     std::memcpy(arena_.data() + at, digest.data(), digest.size());
@@ -277,23 +279,21 @@ Status LogReader::ParseBinary(Entry* e, bool* need_more) {
     e->template_data = Bytes(arena_.data() + at, kLegacyHashInputLen);
   } else {
     CCV_IMA_WANT(4, "template_data_len");
-    uint32_t len = LoadU32(in.data() + pos, en);
+    const uint64_t len_at = r.Offset();
+    CCV_ASSIGN_OR_RETURN(uint32_t len, ReadU32(&r, en, "template_data_len"));
     if (len > kMaxTemplateDataLen) {
-      return ParseError(ErrorCode::kBadLength, base + pos, "template_data_len",
+      return ParseError(ErrorCode::kBadLength, len_at, "template_data_len",
                         "template data length " + std::to_string(len) + " exceeds " +
                             std::to_string(kMaxTemplateDataLen));
     }
-    pos += 4;
     CCV_IMA_WANT(len, "template_data");
-    e->template_data_offset = base + pos;
-    e->template_data = in.subspan(pos, len);
-    pos += len;
+    e->template_data_offset = r.Offset();
+    CCV_ASSIGN_OR_RETURN(e->template_data, r.ReadBytes(len, "template_data"));
     CCV_RETURN_IF_ERROR(DecodeTemplateDataInto(e->template_name, e->template_data,
                                                e->template_data_offset, en, &fields_));
   }
 #undef CCV_IMA_WANT
-  CCV_RETURN_IF_ERROR(r.Skip(pos, "entry"));
-  begin_ += pos;
+  begin_ += r.Position();
   return Status::Ok();
 }
 

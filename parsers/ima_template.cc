@@ -232,16 +232,12 @@ size_t KernelHashAlgDigestLen(std::string_view name) {
 
 void StoreU32(uint8_t* b, uint32_t v, Endian endian) {
   if (endian == Endian::kLittle) {
-    StoreU32Le(b, v);
+    internal::StoreU32Le(b, v);
   } else {
-    b[0] = uint8_t(v >> 24); b[1] = uint8_t(v >> 16); b[2] = uint8_t(v >> 8); b[3] = uint8_t(v);
+    internal::StoreU32Be(b, v);
   }
 }
 
-uint32_t LoadU32(const uint8_t* p, Endian e) {
-  if (e == Endian::kLittle) return LoadU32Le(p);
-  return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | p[3];
-}
 
 void AppendU32(uint32_t v, Endian endian, std::vector<uint8_t>* out) {
   uint8_t b[4];
@@ -252,31 +248,26 @@ void AppendU32(uint32_t v, Endian endian, std::vector<uint8_t>* out) {
 Status WalkFields(Bytes template_data, uint64_t base_offset, Endian endian,
                   size_t expected_count, std::vector<DecodedField>* out) {
   out->clear();
-  size_t pos = 0;
-  const size_t n = template_data.size();
-  while (pos < n) {
+  ByteReader r(template_data, base_offset);
+  while (!r.Empty()) {
     if (out->size() >= kMaxTemplateFields) {
-      return ParseError(ErrorCode::kLimitExceeded, base_offset + pos, "template_data",
-                        "more than " + std::to_string(kMaxTemplateFields) + " fields");
+      return r.Error(ErrorCode::kLimitExceeded, "template_data",
+                     "more than " + std::to_string(kMaxTemplateFields) + " fields");
     }
-    if (n - pos < 4) {
-      return ParseError(ErrorCode::kTruncated, base_offset + pos, "field_len",
-                        "expected 4 bytes, " + std::to_string(n - pos) + " left");
-    }
-    uint32_t len = LoadU32(template_data.data() + pos, endian);
-    if (len > n - pos - 4) {
-      return ParseError(ErrorCode::kTruncated, base_offset + pos, "field_len",
+    const uint64_t len_at = r.Offset();
+    CCV_ASSIGN_OR_RETURN(uint32_t len, ReadU32(&r, endian, "field_len"));
+    if (len > r.Remaining()) {
+      return ParseError(ErrorCode::kTruncated, len_at, "field_len",
                         "field of " + std::to_string(len) + " bytes, " +
-                            std::to_string(n - pos - 4) + " left in template data");
+                            std::to_string(r.Remaining()) + " left in template data");
     }
     DecodedField f;
-    f.raw = template_data.subspan(pos + 4, len);
-    f.offset = base_offset + pos + 4;
+    f.offset = r.Offset();
+    CCV_ASSIGN_OR_RETURN(f.raw, r.ReadBytes(len, "field"));
     out->push_back(f);
-    pos += 4 + size_t{len};
   }
   if (expected_count != 0 && out->size() != expected_count) {
-    return ParseError(ErrorCode::kBadLength, base_offset + n, "template_data",
+    return ParseError(ErrorCode::kBadLength, r.Offset(), "template_data",
                       std::to_string(out->size()) + " fields, template has " +
                           std::to_string(expected_count));
   }

@@ -120,10 +120,14 @@ Status RebuildTemplateData(const TemplateDesc& desc, std::span<const std::string
 // means "decode to find out", not "invalid".
 bool RebuiltDataDecodes(const TemplateDesc& desc, std::span<const std::string_view> tokens);
 
-// u32 in `endian` byte order: append, store, load (no bounds checks).
+// u32 in `endian` byte order. AppendU32 and StoreU32 build template data
+// (StoreU32: REQUIRES 4 bytes at `p`); ReadU32 reads one through `r` with
+// its checks.
 void AppendU32(uint32_t v, Endian endian, std::vector<uint8_t>* out);
 void StoreU32(uint8_t* p, uint32_t v, Endian endian);
-uint32_t LoadU32(const uint8_t* p, Endian endian);
+inline Result<uint32_t> ReadU32(ByteReader* r, Endian endian, std::string_view field) {
+  return endian == Endian::kLittle ? r->ReadU32Le(field) : r->ReadU32Be(field);
+}
 
 }  // namespace ccv::ima
 

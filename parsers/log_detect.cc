@@ -54,12 +54,18 @@ LogFormat DetectTcgFormat(Bytes head, uint64_t total_len) {
       AsChars(head.first(4)) == ccel_format::kSignature) {
     return LogFormat::kCcelAcpiTable;
   }
-  if (head.size() < tf::kPcrEventHeaderLen) return LogFormat::kUnknown;
-  uint32_t pcr = LoadU32Le(head.data());
-  uint32_t type = LoadU32Le(head.data() + 4);
-  uint32_t size = LoadU32Le(head.data() + 28);
+  // The first record of either format is a TCG_PCR_EVENT.
+  ByteReader r(head);
+  Result<uint32_t> pcr_index = r.ReadU32Le("pcr_index");
+  Result<uint32_t> event_type = r.ReadU32Le("event_type");
+  Status digest = r.Skip(tf::kSha1DigestLen, "digest");
+  Result<uint32_t> event_size = r.ReadU32Le("event_size");
+  if (!pcr_index.ok() || !event_type.ok() || !digest.ok() || !event_size.ok()) {
+    return LogFormat::kUnknown;
+  }
+  const uint32_t pcr = *pcr_index, type = *event_type, size = *event_size;
   if (uint64_t(size) + tf::kPcrEventHeaderLen > total_len) return LogFormat::kUnknown;
-  Bytes data = head.subspan(tf::kPcrEventHeaderLen);
+  Bytes data = r.Rest();
   if (data.size() > size) data = data.first(size);
   if (type == kEvNoAction && data.size() >= tf::kSpecIdSignatureLen &&
       AsChars(data.first(tf::kSpecIdSignatureLen)) == tf::kSpecIdSignature03) {

@@ -1,6 +1,6 @@
 #include "parsers/tcg_event_log.h"
 
-#include <cstring>
+#include <algorithm>
 #include <string>
 
 #include "parsers/core/hash_alg.h"
@@ -42,25 +42,26 @@ Result<SpecIdEvent> ParseSpecIdEvent(Bytes data, uint64_t offset) {
                           std::to_string(fmt::kMaxAlgorithms) + " supported)");
   }
   for (uint32_t i = 0; i < num_algs; ++i) {
-    uint64_t at = r.Offset();
+    const uint64_t id_at = r.Offset();
     SpecIdAlgorithm a;
     CCV_ASSIGN_OR_RETURN(a.algorithm_id, r.ReadU16Le("spec_id.algorithm_id"));
+    const uint64_t size_at = r.Offset();
     CCV_ASSIGN_OR_RETURN(a.digest_size, r.ReadU16Le("spec_id.digest_size"));
     if (a.digest_size == 0 || a.digest_size > fmt::kMaxDigestSize) {
-      return ParseError(ErrorCode::kBadValue, at + 2, "spec_id.digest_size",
+      return ParseError(ErrorCode::kBadValue, size_at, "spec_id.digest_size",
                         "digest size " + std::to_string(a.digest_size) +
                             " is not in 1.." + std::to_string(fmt::kMaxDigestSize));
     }
     if (auto known = HashAlgFromTpmAlgId(a.algorithm_id);
         known && DigestLen(*known) != a.digest_size) {
-      return ParseError(ErrorCode::kBadValue, at + 2, "spec_id.digest_size",
+      return ParseError(ErrorCode::kBadValue, size_at, "spec_id.digest_size",
                         std::string(HashAlgName(*known)) + " digests are " +
                             std::to_string(DigestLen(*known)) + " bytes, header says " +
                             std::to_string(a.digest_size));
     }
     for (const SpecIdAlgorithm& prev : s.algorithms) {
       if (prev.algorithm_id == a.algorithm_id) {
-        return ParseError(ErrorCode::kBadValue, at, "spec_id.algorithm_id",
+        return ParseError(ErrorCode::kBadValue, id_at, "spec_id.algorithm_id",
                           "algorithm listed twice");
       }
     }
@@ -68,10 +69,9 @@ Result<SpecIdEvent> ParseSpecIdEvent(Bytes data, uint64_t offset) {
   }
   CCV_ASSIGN_OR_RETURN(s.vendor_info_size, r.ReadU8("spec_id.vendor_info_size"));
   size_t have = std::min<size_t>(s.vendor_info_size, r.Remaining());
-  Bytes vi = r.Rest().first(have);
+  CCV_ASSIGN_OR_RETURN(Bytes vi, r.ReadBytes(have, "spec_id.vendor_info"));
   s.vendor_info.assign(vi.begin(), vi.end());
   s.vendor_info_truncated = have < s.vendor_info_size;
-  CCV_RETURN_IF_ERROR(r.Skip(have, "spec_id.vendor_info"));
   CCV_RETURN_IF_ERROR(r.ExpectEmpty("spec_id"));
   return s;
 }
@@ -89,13 +89,6 @@ std::string_view TcgLogEndName(TcgLogEnd end) {
 TcgEventReader::TcgEventReader(ChunkedSource* source, TcgReadOptions options)
     : src_(source), options_(options) {}
 
-Status TcgEventReader::TruncatedAt(uint64_t offset, std::string_view field, uint64_t need,
-                                   uint64_t have) const {
-  return ParseError(ErrorCode::kTruncated, offset, field,
-                    "expected " + std::to_string(need) + " bytes, " + std::to_string(have) +
-                        " left");
-}
-
 Status TcgEventReader::Start() {
   if (started_) return Status::Ok();
   started_ = true;
@@ -105,7 +98,7 @@ Status TcgEventReader::Start() {
 // Record 0 is always a TCG_PCR_EVENT. A crypto-agile log marks itself with an
 // EV_NO_ACTION record whose data is a TCG_EfiSpecIdEvent (PFP 10.4.5.1).
 Status TcgEventReader::ReadRecord0() {
-  CCV_RETURN_IF_ERROR(ReadEvent1());
+  CCV_RETURN_IF_ERROR(ReadEvent(/*agile=*/false));
   const TcgEvent& e = event_;
   bool spec_id03 = e.untrusted_type == kEvNoAction &&
                    e.data.size() >= fmt::kSpecIdSignatureLen &&
@@ -119,6 +112,12 @@ Status TcgEventReader::ReadRecord0() {
     }
     format_ = TcgLogFormat::kCryptoAgile;
     algs_ = s.algorithms;
+    size_t max_digest_len = 0;
+    for (const SpecIdAlgorithm& a : algs_) {
+      max_digest_len = std::max<size_t>(max_digest_len, a.digest_size);
+    }
+    max_event2_header_len_ =
+        fmt::kPcrEvent2MinLen + algs_.size() * (fmt::kHashAlgLen + max_digest_len);
     spec_id_ = std::move(s);
   } else {
     if (options_.ccel) {
@@ -142,8 +141,10 @@ Result<bool> TcgEventReader::AtEnd() {
     end_ = TcgLogEnd::kEndOfData;
     return true;
   }
-  if (w.size() >= 8) {
-    uint32_t pcr = LoadU32Le(w.data()), type = LoadU32Le(w.data() + 4);
+  if (w.size() >= fmt::kPcrIndexLen + fmt::kEventTypeLen) {
+    ByteReader r(w, end_offset_);
+    CCV_ASSIGN_OR_RETURN(uint32_t pcr, r.ReadU32Le("pcr_index"));
+    CCV_ASSIGN_OR_RETURN(uint32_t type, r.ReadU32Le("event_type"));
     if (pcr == 0xFFFFFFFF && type == 0xFFFFFFFF) {
       end_ = TcgLogEnd::kPaddingFF;
       return true;
@@ -167,152 +168,122 @@ Result<bool> TcgEventReader::AtEnd() {
   return false;
 }
 
-// TCG_PCR_EVENT: pcrIndex, eventType, digest[20], eventSize, event.
-Status TcgEventReader::ReadEvent1() {
-  const uint64_t at = src_->Offset();
-  CCV_ASSIGN_OR_RETURN(Bytes w, src_->Peek(fmt::kPcrEventHeaderLen));
-  if (w.size() < fmt::kPcrEventHeaderLen) {
-    return ParseError(ErrorCode::kTruncated, at, "tcg_pcr_event",
-                      "expected a " + std::to_string(fmt::kPcrEventHeaderLen) +
-                          "-byte TCG_PCR_EVENT header, " + std::to_string(w.size()) +
-                          " bytes left");
+size_t TcgEventReader::DeclaredDigestLen(uint16_t alg) const {
+  for (const SpecIdAlgorithm& a : algs_) {
+    if (a.algorithm_id == alg) return a.digest_size;
   }
-  uint32_t size = LoadU32Le(w.data() + 28);
-  uint64_t total = fmt::kPcrEventHeaderLen + uint64_t(size);
-  if (w.size() < total) {
-    // With the input size known, a short input is reported as such before
-    // the streaming limit applies, so memory and streamed reads agree.
-    std::optional<uint64_t> all = src_->TotalSize();
-    if (all && *all - at < total) {
-      return ParseError(ErrorCode::kTruncated, at + 28, "event_size",
-                        "event size " + std::to_string(size) + " exceeds the " +
-                            std::to_string(*all - at - fmt::kPcrEventHeaderLen) +
-                            " bytes left");
-    }
-    if (total > fmt::kMaxStreamedRecordLen) {
-      return ParseError(ErrorCode::kLimitExceeded, at + 28, "event_size",
-                        "event size " + std::to_string(size) + " exceeds the streaming limit");
-    }
-    CCV_ASSIGN_OR_RETURN(w, src_->Peek(total));
-    if (w.size() < total) {
-      return ParseError(ErrorCode::kTruncated, at + 28, "event_size",
-                        "event size " + std::to_string(size) + " exceeds the " +
-                            std::to_string(w.size() - fmt::kPcrEventHeaderLen) +
-                            " bytes left");
-    }
-  }
-  TcgEvent& e = event_;
-  e.record = next_record_;
-  e.offset = at;
-  e.length = total;
-  e.untrusted_pcr_index = LoadU32Le(w.data());
-  e.untrusted_type = LoadU32Le(w.data() + 4);
-  e.num_digests = 1;
-  e.digests[0] = {kTpmAlgSha1, w.subspan(8, fmt::kSha1DigestLen)};
-  e.data = w.subspan(fmt::kPcrEventHeaderLen, size);
-  e.data_offset = at + fmt::kPcrEventHeaderLen;
-  return Status::Ok();
+  return 0;
 }
 
-// TCG_PCR_EVENT2: pcrIndex, eventType, TPML_DIGEST_VALUES, eventSize, event.
-Status TcgEventReader::ReadEvent2() {
-  const uint64_t at = src_->Offset();
-  CCV_ASSIGN_OR_RETURN(Bytes w, src_->Peek(fmt::kPcrEvent2MinLen));
-  // AtEnd() ensured at least kPcrEvent2MinLen bytes.
-  uint32_t count = LoadU32Le(w.data() + fmt::kPcrEvent2CountOffset);
+// TCG_PCR_EVENT (PFP 10.2.1): pcrIndex, eventType, digest[20], eventSize.
+Result<uint32_t> TcgEventReader::ReadEvent1Header(ByteReader* r) {
+  TcgEvent& e = event_;
+  CCV_ASSIGN_OR_RETURN(e.untrusted_pcr_index, r->ReadU32Le("pcr_index"));
+  CCV_ASSIGN_OR_RETURN(e.untrusted_type, r->ReadU32Le("event_type"));
+  CCV_ASSIGN_OR_RETURN(Bytes digest, r->ReadBytes(fmt::kSha1DigestLen, "digest"));
+  e.num_digests = 1;
+  e.digests[0] = {kTpmAlgSha1, digest};
+  return r->ReadU32Le("event_size");
+}
+
+// TCG_PCR_EVENT2 (PFP 10.2.2): pcrIndex, eventType, TPML_DIGEST_VALUES,
+// eventSize.
+Result<uint32_t> TcgEventReader::ReadEvent2Header(ByteReader* r) {
+  TcgEvent& e = event_;
+  CCV_ASSIGN_OR_RETURN(e.untrusted_pcr_index, r->ReadU32Le("pcr_index"));
+  CCV_ASSIGN_OR_RETURN(e.untrusted_type, r->ReadU32Le("event_type"));
+  const uint64_t count_at = r->Offset();
+  CCV_ASSIGN_OR_RETURN(uint32_t count, r->ReadU32Le("digest_count"));
   if (count > fmt::kMaxAlgorithms) {
-    return ParseError(ErrorCode::kLimitExceeded, at + fmt::kPcrEvent2CountOffset,
-                      "digest_count",
+    return ParseError(ErrorCode::kLimitExceeded, count_at, "digest_count",
                       "digest count " + std::to_string(count) + " (at most " +
                           std::to_string(fmt::kMaxAlgorithms) + ")");
   }
   // A record may carry fewer digests than the header lists (tpm2-tools
   // fixtures do); each must be of a declared algorithm, none twice.
   if (count > algs_.size()) {
-    return ParseError(ErrorCode::kBadValue, at + fmt::kPcrEvent2CountOffset, "digest_count",
+    return ParseError(ErrorCode::kBadValue, count_at, "digest_count",
                       "digest count " + std::to_string(count) + ", the Spec ID header lists " +
                           std::to_string(algs_.size()) + " algorithms");
   }
-  // Walk the digests, pulling more bytes as needed.
-  size_t pos = 12;
-  TcgEvent& e = event_;
   for (uint32_t i = 0; i < count; ++i) {
-    if (w.size() < pos + 2) {
-      CCV_ASSIGN_OR_RETURN(w, src_->Peek(pos + 2));
-      if (w.size() < pos + 2) return TruncatedAt(at + pos, "digests.hash_alg", 2, w.size() - pos);
-    }
-    uint16_t alg = LoadU16Le(w.data() + pos);
-    size_t dlen = 0;
-    for (const SpecIdAlgorithm& a : algs_) {
-      if (a.algorithm_id == alg) dlen = a.digest_size;
-    }
-    if (dlen == 0) {
-      return ParseError(ErrorCode::kBadValue, at + pos, "digests.hash_alg",
+    const uint64_t alg_at = r->Offset();
+    CCV_ASSIGN_OR_RETURN(uint16_t alg, r->ReadU16Le("digests.hash_alg"));
+    size_t digest_len = DeclaredDigestLen(alg);
+    if (digest_len == 0) {
+      return ParseError(ErrorCode::kBadValue, alg_at, "digests.hash_alg",
                         "algorithm 0x" + ToHex(std::array<uint8_t, 2>{uint8_t(alg >> 8),
                                                                       uint8_t(alg)}) +
                             " is not declared in the Spec ID header");
     }
     for (uint32_t j = 0; j < i; ++j) {
       if (e.digests[j].algorithm_id == alg) {
-        return ParseError(ErrorCode::kBadValue, at + pos, "digests.hash_alg",
+        return ParseError(ErrorCode::kBadValue, alg_at, "digests.hash_alg",
                           "algorithm listed twice in one record");
       }
     }
     e.digests[i].algorithm_id = alg;
-    pos += 2;
-    if (w.size() < pos + dlen) {
-      CCV_ASSIGN_OR_RETURN(w, src_->Peek(pos + dlen));
-      if (w.size() < pos + dlen) {
-        return TruncatedAt(at + pos, "digests.digest", dlen, w.size() - pos);
-      }
-    }
-    pos += dlen;
+    CCV_ASSIGN_OR_RETURN(e.digests[i].digest, r->ReadBytes(digest_len, "digests.digest"));
   }
-  if (w.size() < pos + 4) {
-    CCV_ASSIGN_OR_RETURN(w, src_->Peek(pos + 4));
-    if (w.size() < pos + 4) return TruncatedAt(at + pos, "event_size", 4, w.size() - pos);
+  e.num_digests = count;
+  return r->ReadU32Le("event_size");
+}
+
+Result<Bytes> TcgEventReader::PeekRecord(Bytes w, uint64_t at, size_t data_pos, uint32_t size) {
+  const uint64_t total = data_pos + uint64_t(size);
+  if (w.size() >= total) return w;
+  const uint64_t size_at = at + data_pos - fmt::kEventSizeLen;
+  // With the input size known, a short input is reported as such before the
+  // streaming limit applies, so memory and streamed reads agree.
+  std::optional<uint64_t> all = src_->TotalSize();
+  if (all && *all - at < total) {
+    return ParseError(ErrorCode::kTruncated, size_at, "event_size",
+                      "event size " + std::to_string(size) + " exceeds the " +
+                          std::to_string(*all - at - data_pos) + " bytes left");
   }
-  uint32_t size = LoadU32Le(w.data() + pos);
-  const size_t size_pos = pos;
-  pos += 4;
-  uint64_t total = pos + uint64_t(size);
+  if (total > fmt::kMaxStreamedRecordLen) {
+    return ParseError(ErrorCode::kLimitExceeded, size_at, "event_size",
+                      "event size " + std::to_string(size) + " exceeds the streaming limit");
+  }
+  CCV_ASSIGN_OR_RETURN(w, src_->Peek(total));
   if (w.size() < total) {
-    std::optional<uint64_t> all = src_->TotalSize();
-    if (all && *all - at < total) {
-      return ParseError(ErrorCode::kTruncated, at + size_pos, "event_size",
-                        "event size " + std::to_string(size) + " exceeds the " +
-                            std::to_string(*all - at - pos) + " bytes left");
-    }
-    if (total > fmt::kMaxStreamedRecordLen) {
-      return ParseError(ErrorCode::kLimitExceeded, at + size_pos, "event_size",
-                        "event size " + std::to_string(size) + " exceeds the streaming limit");
-    }
-    CCV_ASSIGN_OR_RETURN(w, src_->Peek(total));
-    if (w.size() < total) {
-      return ParseError(ErrorCode::kTruncated, at + size_pos, "event_size",
-                        "event size " + std::to_string(size) + " exceeds the " +
-                            std::to_string(w.size() - pos) + " bytes left");
-    }
+    return ParseError(ErrorCode::kTruncated, size_at, "event_size",
+                      "event size " + std::to_string(size) + " exceeds the " +
+                          std::to_string(w.size() - data_pos) + " bytes left");
   }
-  // Re-take the digest views from the final window (Peek may have moved it).
-  size_t dpos = 12;
-  for (uint32_t i = 0; i < count; ++i) {
-    dpos += 2;
-    size_t dlen = 0;
-    for (const SpecIdAlgorithm& a : algs_) {
-      if (a.algorithm_id == e.digests[i].algorithm_id) dlen = a.digest_size;
-    }
-    e.digests[i].digest = w.subspan(dpos, dlen);
-    dpos += dlen;
+  return w;
+}
+
+Status TcgEventReader::ReadEvent(bool agile) {
+  const uint64_t at = src_->Offset();
+  // Every TCG_PCR_EVENT header and the longest TCG_PCR_EVENT2 header fit in
+  // the first window unless the input ends; the event data may not.
+  CCV_ASSIGN_OR_RETURN(
+      Bytes w, src_->Peek(agile ? max_event2_header_len_ : fmt::kPcrEventHeaderLen));
+  if (!agile && w.size() < fmt::kPcrEventHeaderLen) {
+    return ParseError(ErrorCode::kTruncated, at, "tcg_pcr_event",
+                      "expected a " + std::to_string(fmt::kPcrEventHeaderLen) +
+                          "-byte TCG_PCR_EVENT header, " + std::to_string(w.size()) +
+                          " bytes left");
   }
+  auto read_header = [&](ByteReader* r) {
+    return agile ? ReadEvent2Header(r) : ReadEvent1Header(r);
+  };
+  ByteReader r(w, at);
+  CCV_ASSIGN_OR_RETURN(uint32_t size, read_header(&r));
+  if (r.Remaining() < size) {
+    // A larger window may move the bytes: read the header again from it, so
+    // that the digest views point into the window that stays.
+    CCV_ASSIGN_OR_RETURN(w, PeekRecord(w, at, r.Position(), size));
+    r = ByteReader(w, at);
+    CCV_ASSIGN_OR_RETURN(size, read_header(&r));
+  }
+  TcgEvent& e = event_;
+  e.data_offset = r.Offset();
+  CCV_ASSIGN_OR_RETURN(e.data, r.ReadBytes(size, "event"));
   e.record = next_record_;
   e.offset = at;
-  e.length = total;
-  e.untrusted_pcr_index = LoadU32Le(w.data());
-  e.untrusted_type = LoadU32Le(w.data() + 4);
-  e.num_digests = count;
-  e.data = w.subspan(pos, size);
-  e.data_offset = at + pos;
+  e.length = r.Position();
   return Status::Ok();
 }
 
@@ -329,11 +300,7 @@ Result<const TcgEvent*> TcgEventReader::Next() {
       event_.length = 0;
       return static_cast<const TcgEvent*>(nullptr);
     }
-    if (format_ == TcgLogFormat::kCryptoAgile) {
-      CCV_RETURN_IF_ERROR(ReadEvent2());
-    } else {
-      CCV_RETURN_IF_ERROR(ReadEvent1());
-    }
+    CCV_RETURN_IF_ERROR(ReadEvent(format_ == TcgLogFormat::kCryptoAgile));
   }
   ++next_record_;
   return static_cast<const TcgEvent*>(&event_);

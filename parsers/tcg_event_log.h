@@ -118,10 +118,18 @@ class TcgEventReader {
  private:
   Status ReadRecord0();
   Result<bool> AtEnd();  // checks for the end of the log at a record boundary
-  Status ReadEvent2();
-  Status ReadEvent1();
-  Status TruncatedAt(uint64_t offset, std::string_view field, uint64_t need,
-                     uint64_t have) const;
+  // Reads the record at the current offset into event_: a TCG_PCR_EVENT2 if
+  // `agile`, else a TCG_PCR_EVENT.
+  Status ReadEvent(bool agile);
+  // The fields before the event data, from `r` (positioned at the record);
+  // sets event_'s index, type and digests and returns eventSize.
+  Result<uint32_t> ReadEvent1Header(ByteReader* r);
+  Result<uint32_t> ReadEvent2Header(ByteReader* r);
+  // A window holding the whole record at `at` whose event data of `size`
+  // bytes starts `data_pos` bytes into it. `w` is the current window.
+  Result<Bytes> PeekRecord(Bytes w, uint64_t at, size_t data_pos, uint32_t size);
+  // Digest size the Spec ID header declares for `alg`, 0 if not declared.
+  size_t DeclaredDigestLen(uint16_t alg) const;
 
   ChunkedSource* src_;
   TcgReadOptions options_;
@@ -132,6 +140,8 @@ class TcgEventReader {
   std::optional<SpecIdEvent> spec_id_;
   // Digest size per algorithm id of the Spec ID header (linear scan: few).
   std::vector<SpecIdAlgorithm> algs_;
+  // Longest TCG_PCR_EVENT2 header (up to eventSize) the algorithms allow.
+  size_t max_event2_header_len_ = 0;
   TcgEvent event_;
   uint64_t next_record_ = 0;
   TcgLogEnd end_ = TcgLogEnd::kEndOfData;

@@ -28,8 +28,6 @@ inline constexpr size_t kHashAlgLen = 2;
 inline constexpr size_t kPcrEvent2MinLen =
     kPcrIndexLen + kEventTypeLen + kDigestCountLen + kEventSizeLen;
 static_assert(kPcrEvent2MinLen == 16, "TCG_PCR_EVENT2 with no digest is 16 bytes");
-// Offset of the digest count inside a TCG_PCR_EVENT2.
-inline constexpr size_t kPcrEvent2CountOffset = kPcrIndexLen + kEventTypeLen;
 
 // TCG_EfiSpecIdEvent: signature[16], platformClass u32, specVersionMinor u8,
 // specVersionMajor u8, specErrata u8, uintnSize u8, numberOfAlgorithms u32,

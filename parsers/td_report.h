@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 
 #include "parsers/core/byte_reader.h"
 #include "parsers/core/result.h"
@@ -18,6 +19,10 @@
 namespace ccv::parsers {
 
 using Measurement = std::array<uint8_t, quote_format::kMeasurementLen>;
+
+// TDATTRIBUTES (8 bytes, little-endian) as the bit mask that the
+// quote_format::kTdAttr* constants test.
+uint64_t TdAttributesBits(std::span<const uint8_t, quote_format::kTdAttributesLen> td_attributes);
 
 // TD quote body: TD report 1.0 (584 bytes) or 1.5 (648 bytes).
 // Intel TDX DCAP Quoting Library API, A.3.2 (TD Quote Body) and A.4.2.
@@ -39,7 +44,7 @@ struct TdReportBody {
   std::array<uint8_t, 16> tee_tcb_svn2{};
   Measurement mr_servicetd{};
 
-  uint64_t TdAttributesU64() const { return LoadU64Le(td_attributes.data()); }
+  uint64_t TdAttributesU64() const { return TdAttributesBits(td_attributes); }
 };
 
 // Reads a TD report body of 584 (is_v15 false) or 648 bytes from `r`.

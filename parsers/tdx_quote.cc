@@ -6,13 +6,6 @@ namespace ccv::parsers {
 
 namespace qf = quote_format;
 
-#define CCV_READ_INTO(dst, reader, field)                  \
-  do {                                                     \
-    auto ccv_r_ = (reader)->ReadArray<sizeof(dst)>(field); \
-    if (!ccv_r_.ok()) return ccv_r_.status();              \
-    (dst) = *ccv_r_;                                       \
-  } while (0)
-
 std::string_view BodyTypeName(uint16_t body_type) {
   switch (body_type) {
     case qf::kBodyTypeSgxReport: return "SGX enclave report";
@@ -32,20 +25,22 @@ std::string_view TeeTypeName(uint32_t tee_type) {
 
 Result<SgxReportBody> ReadSgxReportBody(ByteReader* r) {
   SgxReportBody b;
-  if (r->Remaining() < qf::kSgxReportLen) return r->Truncated(qf::kSgxReportLen, "sgx_report");
-  std::memcpy(b.raw.data(), r->Rest().data(), qf::kSgxReportLen);
-  CCV_READ_INTO(b.cpu_svn, r, "cpu_svn");
-  CCV_ASSIGN_OR_RETURN(b.misc_select, r->ReadU32Le("misc_select"));
+  // The signed bytes as a whole (a copy of the reader does not advance it),
+  // then field by field.
+  ByteReader whole = *r;
+  CCV_RETURN_IF_ERROR(whole.ReadInto(b.raw, "sgx_report"));
+  CCV_RETURN_IF_ERROR(r->ReadInto(b.cpu_svn, "cpu_svn"));
+  CCV_RETURN_IF_ERROR(r->ReadInto(b.misc_select, "misc_select"));
   CCV_RETURN_IF_ERROR(r->Skip(qf::kSgxReserved1Len, "reserved1"));
-  CCV_READ_INTO(b.attributes, r, "attributes");
-  CCV_READ_INTO(b.mr_enclave, r, "mr_enclave");
+  CCV_RETURN_IF_ERROR(r->ReadInto(b.attributes, "attributes"));
+  CCV_RETURN_IF_ERROR(r->ReadInto(b.mr_enclave, "mr_enclave"));
   CCV_RETURN_IF_ERROR(r->Skip(qf::kSgxReserved2Len, "reserved2"));
-  CCV_READ_INTO(b.mr_signer, r, "mr_signer");
+  CCV_RETURN_IF_ERROR(r->ReadInto(b.mr_signer, "mr_signer"));
   CCV_RETURN_IF_ERROR(r->Skip(qf::kSgxReserved3Len, "reserved3"));
   CCV_ASSIGN_OR_RETURN(b.isv_prod_id, r->ReadU16Le("isv_prod_id"));
   CCV_ASSIGN_OR_RETURN(b.isv_svn, r->ReadU16Le("isv_svn"));
   CCV_RETURN_IF_ERROR(r->Skip(qf::kSgxReserved4Len, "reserved4"));
-  CCV_READ_INTO(b.report_data, r, "report_data");
+  CCV_RETURN_IF_ERROR(r->ReadInto(b.report_data, "report_data"));
   return b;
 }
 
@@ -73,8 +68,8 @@ Status ReadHeader(ByteReader* r, QuoteHeader* h) {
   }
   CCV_ASSIGN_OR_RETURN(h->qe_svn, r->ReadU16Le("qe_svn"));
   CCV_ASSIGN_OR_RETURN(h->pce_svn, r->ReadU16Le("pce_svn"));
-  CCV_READ_INTO(h->qe_vendor_id, r, "qe_vendor_id");
-  CCV_READ_INTO(h->user_data, r, "user_data");
+  CCV_RETURN_IF_ERROR(r->ReadInto(h->qe_vendor_id, "qe_vendor_id"));
+  CCV_RETURN_IF_ERROR(r->ReadInto(h->user_data, "user_data"));
   return Status::Ok();
 }
 
@@ -83,7 +78,7 @@ Status ReadHeader(ByteReader* r, QuoteHeader* h) {
 // v3 signature data directly.
 Status ReadQeReportPart(ByteReader* r, QuoteSignatureData* s) {
   CCV_ASSIGN_OR_RETURN(s->qe_report, ReadSgxReportBody(r));
-  CCV_READ_INTO(s->qe_report_signature, r, "qe_report_signature");
+  CCV_RETURN_IF_ERROR(r->ReadInto(s->qe_report_signature, "qe_report_signature"));
   uint64_t auth_size_offset = r->Offset();
   CCV_ASSIGN_OR_RETURN(uint16_t auth_len, r->ReadU16Le("qe_auth_data.size"));
   if (auth_len > qf::kMaxQeAuthDataLen) {
@@ -111,8 +106,8 @@ Status ReadQeReportPart(ByteReader* r, QuoteSignatureData* s) {
 }
 
 Status ReadSignatureData(ByteReader* r, uint16_t version, QuoteSignatureData* s) {
-  CCV_READ_INTO(s->signature, r, "quote_signature");
-  CCV_READ_INTO(s->attestation_key, r, "attestation_key");
+  CCV_RETURN_IF_ERROR(r->ReadInto(s->signature, "quote_signature"));
+  CCV_RETURN_IF_ERROR(r->ReadInto(s->attestation_key, "attestation_key"));
   if (version == qf::kQuoteVersion3) {
     s->outer_cert_data_type.reset();
     return ReadQeReportPart(r, s);
@@ -142,11 +137,13 @@ Status ReadSignatureData(ByteReader* r, uint16_t version, QuoteSignatureData* s)
 
 bool LooksLikeQuote(Bytes data) {
   if (data.size() < qf::kHeaderLen) return false;
-  uint16_t version = LoadU16Le(data.data());
-  uint16_t key_type = LoadU16Le(data.data() + 2);
-  uint32_t tee = LoadU32Le(data.data() + 4);
-  return version >= 3 && version <= 5 && key_type == qf::kAttKeyTypeEcdsaP256 &&
-         (tee == qf::kTeeTypeSgx || tee == qf::kTeeTypeTdx);
+  ByteReader r(data);
+  Result<uint16_t> version = r.ReadU16Le("version");
+  Result<uint16_t> key_type = r.ReadU16Le("att_key_type");
+  Result<uint32_t> tee = r.ReadU32Le("tee_type");
+  return version.ok() && key_type.ok() && tee.ok() && *version >= qf::kQuoteVersion3 &&
+         *version <= qf::kQuoteVersion5 && *key_type == qf::kAttKeyTypeEcdsaP256 &&
+         (*tee == qf::kTeeTypeSgx || *tee == qf::kTeeTypeTdx);
 }
 
 Result<Quote> ParseQuote(Bytes data) {

@@ -39,7 +39,7 @@ struct QuoteHeader {
 // sgx_report_body_t (384 bytes): an SGX quote body and the QE report.
 struct SgxReportBody {
   std::array<uint8_t, 16> cpu_svn{};
-  uint32_t misc_select = 0;
+  std::array<uint8_t, 4> misc_select{};  // MISCSELECT bit mask, little-endian
   std::array<uint8_t, 16> attributes{};
   std::array<uint8_t, 32> mr_enclave{};
   std::array<uint8_t, 32> mr_signer{};

@@ -1,10 +1,16 @@
-// Decoding of TCG PC Client / UEFI event data (TCG PC Client PFP rev 1.05
-// section 10.4; UEFI 2.10 chapter 10 for device paths) for display and for
-// the digest checks: UEFI_VARIABLE_DATA, UEFI_IMAGE_LOAD_EVENT, device paths
-// as text, firmware blobs, handoff tables, GPT data, tagged events, EV_IPL
-// strings and the EV_NO_ACTION kinds. Decoding never trusts a length: a
-// malformed structure yields an error (typed parsers) or a detail with
-// `error` set and the raw bytes kept (DecodeEventData). Thread-safe.
+// Decoders of the UEFI structures that TCG PC Client event data carries (TCG
+// PC Client PFP rev 1.05 section 10.4; UEFI 2.10 for the embedded types):
+// bytes in, plain structs out, every read through ByteReader, sizes from
+// uefi_event_format.h. Rendering them as text or JSON is
+// verifier/report/event_detail.h's job. Nothing here was checked against a
+// digest.
+//
+// Each decoder takes the bytes and their absolute offset. Errors name the
+// offset of the field and what was expected: kTruncated (a fixed part runs
+// past the data), kBadLength (a length or count inconsistent with the data,
+// or bytes left over where the structure has none), kBadMagic (a
+// signature). Bytes fields alias the input and live as long as it.
+// Thread-safe: pure functions.
 #ifndef CCV_PARSERS_UEFI_EVENT_H_
 #define CCV_PARSERS_UEFI_EVENT_H_
 
@@ -12,7 +18,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 #include "parsers/core/byte_reader.h"
@@ -30,11 +35,23 @@ struct Guid {
 // A short name for well-known GUIDs ("EFI_GLOBAL_VARIABLE", ...), or "".
 std::string_view GuidName(const Guid& guid);
 
+// Appends code point `cp` to `out` as UTF-8.
+void AppendUtf8(uint32_t cp, std::string* out);
+
 // UTF-16LE (as UEFI stores CHAR16 strings) to UTF-8; stops at a NUL. Bad
-// surrogates become U+FFFD.
+// surrogates become U+FFFD; an odd last byte is ignored.
 std::string Utf16LeToUtf8(Bytes utf16);
 
-// UEFI_VARIABLE_DATA (PFP 10.4.2, Table 17). Views alias `data`.
+// The text of an EV_IPL / EV_EFI_ACTION / EV_ACTION-like event: ASCII (NULs at
+// the end cut) or UTF-16LE when it looks like it; empty if not text.
+// E.g. grub's "grub_cmd: linux ..." and "kernel_cmdline: ...".
+std::string EventText(Bytes data);
+// True if `data` is non-empty printable ASCII (tab, CR and LF allowed).
+bool IsPrintableAscii(Bytes data);
+// `data` without its trailing NUL bytes.
+Bytes TrimTrailingNuls(Bytes data);
+
+// UEFI_VARIABLE_DATA (PFP 10.4.2, Table 17).
 struct UefiVariableData {
   Guid variable_name;
   uint64_t unicode_name_length = 0;   // in CHAR16 units
@@ -46,51 +63,109 @@ struct UefiVariableData {
   // EV_EFI_VARIABLE_AUTHORITY events with a few extra bytes; callers decide.
   Bytes trailing;
 };
-// Errors: kTruncated / kBadLength naming the field.
 Result<UefiVariableData> ParseUefiVariableData(Bytes data, uint64_t offset);
 
-// UEFI_IMAGE_LOAD_EVENT (PFP 10.4.3, Table 18).
+// UEFI_IMAGE_LOAD_EVENT (PFP 10.4.3, Table 18). Bytes after the device path
+// are ignored: some firmware pads the event, and the length is authoritative.
 struct UefiImageLoadEvent {
   uint64_t image_location_in_memory = 0;
   uint64_t image_length_in_memory = 0;
   uint64_t image_link_time_address = 0;
   uint64_t length_of_device_path = 0;
   Bytes device_path;
+  uint64_t device_path_offset = 0;
 };
 Result<UefiImageLoadEvent> ParseUefiImageLoadEvent(Bytes data, uint64_t offset);
 
-// EFI device path (UEFI 2.10 section 10.3) in the text form of section 10.6,
-// e.g. "PciRoot(0x0)/Pci(0x1,0x0)/HD(1,GPT,<guid>,0x800,0x100000)/\EFI\BOOT\BOOTX64.EFI".
-// Unknown nodes print as "Path(type,subtype,hex)"; a malformed node ends the
-// text with "<malformed at +N>".
-std::string DevicePathToText(Bytes device_path);
-
-// A decoded field of an event: text, a number, or a list of text.
-struct EventField {
-  std::string key;
-  std::variant<std::string, uint64_t, std::vector<std::string>> value;
+// One EFI device path node (UEFI 2.10 section 10.3.1). A path is a sequence
+// of them; read it with a ByteReader until an end node or the end of data.
+// Errors: kTruncated (the 4-byte header), kBadLength (a length below 4 or
+// beyond the path), both at the node's offset.
+struct DevicePathNode {
+  uint8_t type = 0;
+  uint8_t subtype = 0;
+  Bytes data;           // after the 4-byte header
+  uint64_t offset = 0;  // of the node header
 };
+Result<DevicePathNode> ReadDevicePathNode(ByteReader* r);
 
-struct EventDetail {
-  // What the data was read as: "spec_id", "startup_locality",
-  // "sp800_155_event", "no_action", "uefi_variable", "image_load", "string",
-  // "separator", "firmware_blob", "handoff_tables", "gpt", "event_tag",
-  // "post_code", "platform_config", "raw".
-  std::string kind = "raw";
-  std::vector<EventField> fields;
-  // Non-empty if the data did not decode as its type says (fields may then
-  // be partial); the raw bytes are still shown by callers.
-  std::string error;
+// EFI_LOAD_OPTION (UEFI 2.10 section 3.1.3), the data of a Boot#### variable.
+struct EfiLoadOption {
+  uint32_t attributes = 0;
+  std::string description;  // UTF-8
+  Bytes file_path_list;     // FilePathListLength bytes of device paths
+  uint64_t file_path_list_offset = 0;
+  Bytes optional_data;
 };
+Result<EfiLoadOption> ParseEfiLoadOption(Bytes data, uint64_t offset);
 
-// Decodes the event data of a record of `type`. Never fails: see
-// EventDetail::error. `data_offset` is the absolute offset of `data`.
-EventDetail DecodeEventData(uint32_t type, Bytes data, uint64_t data_offset);
+// BootOrder (UEFI 2.10 section 3.3): an array of u16 option numbers.
+// Errors: kBadLength for an odd size.
+Result<std::vector<uint16_t>> ParseBootOrder(Bytes data, uint64_t offset);
 
-// The text of an EV_IPL / EV_EFI_ACTION / EV_ACTION-like event: ASCII (NULs at
-// the end cut) or UTF-16LE when it looks like it; empty if not text.
-// E.g. grub's "grub_cmd: linux ..." and "kernel_cmdline: ...".
-std::string EventText(Bytes data);
+// EFI_SIGNATURE_LIST (UEFI 2.10 section 32.4.1), as PK, KEK, db and dbx hold
+// a sequence of them. Errors: kTruncated (the 28-byte header), kBadLength at
+// the list (sizes that do not fit the data or do not divide into entries).
+struct EfiSignatureList {
+  Guid signature_type;
+  uint32_t signature_list_size = 0;
+  uint32_t signature_header_size = 0;
+  uint32_t signature_size = 0;  // of each EFI_SIGNATURE_DATA, owner included
+  uint32_t num_signatures = 0;
+  ByteReader signatures{Bytes{}};  // the EFI_SIGNATURE_DATA entries
+};
+Result<EfiSignatureList> ReadEfiSignatureList(ByteReader* r);
+
+// EFI_SIGNATURE_DATA of `signature_size` bytes: the owner and the data. An
+// EV_EFI_VARIABLE_AUTHORITY event's VariableData is one of them.
+struct EfiSignatureData {
+  Guid signature_owner;
+  Bytes signature_data;
+};
+Result<EfiSignatureData> ReadEfiSignatureData(ByteReader* r, size_t signature_size);
+
+// UEFI_PLATFORM_FIRMWARE_BLOB (PFP 10.4.4); with `with_description`,
+// UEFI_PLATFORM_FIRMWARE_BLOB2. Errors also: kBadLength for trailing bytes.
+struct UefiFirmwareBlob {
+  Bytes blob_description;  // BLOB2 only
+  uint64_t blob_base = 0;
+  uint64_t blob_length = 0;
+};
+Result<UefiFirmwareBlob> ParseUefiFirmwareBlob(Bytes data, uint64_t offset,
+                                               bool with_description);
+
+// UEFI_HANDOFF_TABLE_POINTERS (PFP 10.4.5); with `with_description`,
+// UEFI_HANDOFF_TABLE_POINTERS2. Errors also: kBadLength for a table count
+// beyond the data (checked before anything is allocated) or trailing bytes.
+struct EfiConfigurationTable {
+  Guid vendor_guid;
+  uint64_t vendor_table = 0;  // an address in the firmware's memory
+};
+struct UefiHandoffTables {
+  Bytes table_description;  // POINTERS2 only
+  std::vector<EfiConfigurationTable> tables;
+};
+Result<UefiHandoffTables> ParseUefiHandoffTables(Bytes data, uint64_t offset,
+                                                 bool with_description);
+
+// UEFI_GPT_DATA (PFP 10.4.6): EFI_PARTITION_TABLE_HEADER (UEFI 2.10 section
+// 5.3.2; only the fields shown here are kept), NumberOfPartitions u64 and the
+// entries. Errors also: kBadMagic ("EFI PART"), kBadValue (an entry size
+// below 128), kBadLength (more entries than bytes, trailing bytes).
+struct EfiPartitionEntry {
+  Guid partition_type_guid;
+  Guid unique_partition_guid;
+  uint64_t starting_lba = 0;
+  uint64_t ending_lba = 0;
+  uint64_t attributes = 0;
+  std::string partition_name;  // UTF-8
+};
+struct UefiGptData {
+  Guid disk_guid;
+  uint32_t size_of_partition_entry = 0;
+  std::vector<EfiPartitionEntry> partitions;
+};
+Result<UefiGptData> ParseUefiGptData(Bytes data, uint64_t offset);
 
 }  // namespace ccv::parsers
 

@@ -1,6 +1,9 @@
 #include "parsers/core/byte_reader.h"
 
+#include <algorithm>
 #include <string>
+
+#include "parsers/core/internal/unaligned.h"
 
 namespace ccv {
 
@@ -21,60 +24,32 @@ Status ByteReader::ExpectEmpty(std::string_view what) const {
                std::to_string(Remaining()) + " unexpected trailing bytes");
 }
 
-Result<uint8_t> ByteReader::ReadU8(std::string_view field) {
-  if (Remaining() < 1) return Truncated(1, field);
-  return data_[pos_++];
-}
-
-Result<uint16_t> ByteReader::ReadU16Le(std::string_view field) {
-  if (Remaining() < 2) return Truncated(2, field);
-  uint16_t v = LoadU16Le(data_.data() + pos_);
-  pos_ += 2;
-  return v;
-}
-
-Result<uint32_t> ByteReader::ReadU32Le(std::string_view field) {
-  if (Remaining() < 4) return Truncated(4, field);
-  uint32_t v = LoadU32Le(data_.data() + pos_);
-  pos_ += 4;
-  return v;
-}
-
-Result<uint64_t> ByteReader::ReadU64Le(std::string_view field) {
-  if (Remaining() < 8) return Truncated(8, field);
-  uint64_t v = LoadU64Le(data_.data() + pos_);
-  pos_ += 8;
-  return v;
-}
-
 Result<uint16_t> ByteReader::ReadU16Be(std::string_view field) {
   if (Remaining() < 2) return Truncated(2, field);
-  const uint8_t* p = data_.data() + pos_;
+  uint16_t v = internal::LoadU16Be(data_.data() + pos_);
   pos_ += 2;
-  return uint16_t((p[0] << 8) | p[1]);
+  return v;
 }
 
 Result<uint32_t> ByteReader::ReadU32Be(std::string_view field) {
   if (Remaining() < 4) return Truncated(4, field);
-  const uint8_t* p = data_.data() + pos_;
+  uint32_t v = internal::LoadU32Be(data_.data() + pos_);
   pos_ += 4;
-  return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) |
-         uint32_t(p[3]);
+  return v;
 }
 
 Result<uint64_t> ByteReader::ReadU64Be(std::string_view field) {
   if (Remaining() < 8) return Truncated(8, field);
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v = (v << 8) | data_[pos_ + i];
+  uint64_t v = internal::LoadU64Be(data_.data() + pos_);
   pos_ += 8;
   return v;
 }
 
-Result<Bytes> ByteReader::ReadBytes(size_t n, std::string_view field) {
-  if (Remaining() < n) return Truncated(n, field);
-  Bytes out = data_.subspan(pos_, n);
-  pos_ += n;
-  return out;
+Status ByteReader::ReadInto(std::span<uint8_t> out, std::string_view field) {
+  if (Remaining() < out.size()) return Truncated(out.size(), field);
+  std::copy_n(data_.begin() + ptrdiff_t(pos_), out.size(), out.begin());
+  pos_ += out.size();
+  return Status::Ok();
 }
 
 Result<ByteReader> ByteReader::ReadSub(size_t n, std::string_view field) {
@@ -83,28 +58,37 @@ Result<ByteReader> ByteReader::ReadSub(size_t n, std::string_view field) {
   return ByteReader(b, start);
 }
 
-Result<ByteReader> ByteReader::ReadU32LengthPrefixed(std::string_view field) {
-  ByteReader save = *this;
-  CCV_ASSIGN_OR_RETURN(uint32_t n, ReadU32Le(field));
-  if (Remaining() < n) {
-    Status s = Error(ErrorCode::kBadLength, field,
-                     "declared length " + std::to_string(n) + " exceeds the " +
-                         std::to_string(Remaining()) + " bytes left");
-    *this = save;
-    return s;
+Result<ByteReader> ByteReader::ReadLengthPrefixed(size_t len_width, std::string_view field) {
+  if (Remaining() < len_width) return Truncated(len_width, field);
+  const uint8_t* p = data_.data() + pos_;
+  uint64_t n = len_width == 1   ? p[0]
+               : len_width == 2 ? internal::LoadU16Le(p)
+                                : internal::LoadU32Le(p);
+  size_t after = Remaining() - len_width;
+  if (n > after) {
+    return Error(ErrorCode::kBadLength, field,
+                 "declared length " + std::to_string(n) + " exceeds the " +
+                     std::to_string(after) + " bytes left");
   }
-  return ReadSub(n, field);
+  pos_ += len_width;
+  return ReadSub(size_t(n), field);
 }
 
-Status ByteReader::Skip(size_t n, std::string_view field) {
-  if (Remaining() < n) return Truncated(n, field);
-  pos_ += n;
-  return Status::Ok();
+Result<ByteReader> ByteReader::ReadU8LengthPrefixed(std::string_view field) {
+  return ReadLengthPrefixed(1, field);
+}
+
+Result<ByteReader> ByteReader::ReadU16LengthPrefixed(std::string_view field) {
+  return ReadLengthPrefixed(2, field);
+}
+
+Result<ByteReader> ByteReader::ReadU32LengthPrefixed(std::string_view field) {
+  return ReadLengthPrefixed(4, field);
 }
 
 Result<uint32_t> ByteReader::PeekU32Le(std::string_view field) const {
   if (Remaining() < 4) return Truncated(4, field);
-  return LoadU32Le(data_.data() + pos_);
+  return internal::LoadU32Le(data_.data() + pos_);
 }
 
 }  // namespace ccv

@@ -1,6 +1,10 @@
 // ByteReader: a bounds-checked cursor over untrusted bytes (BoringSSL CBS in
-// spirit). Every getter checks the remaining length first and advances only
-// on success; failures carry the absolute byte offset and the field name.
+// spirit), through which every binary parser reads. Every getter checks the
+// remaining length first and advances only on success; a failed read leaves
+// the reader where it was. Failures carry the absolute byte offset of the
+// field that did not fit and the field name given by the caller:
+// kTruncated ("expected N bytes, M left") unless stated otherwise below.
+// Multi-byte integers are little-endian unless the name says Be.
 //
 // A ByteReader aliases the bytes it was given: they must outlive it and every
 // span it returns. Sub-readers keep absolute offsets, so errors inside a
@@ -11,10 +15,11 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <span>
+#include <string>
 #include <string_view>
 
+#include "parsers/core/internal/unaligned.h"  // for the inline getters below
 #include "parsers/core/result.h"
 #include "parsers/core/status.h"
 
@@ -46,13 +51,24 @@ class ByteReader {
   Result<uint16_t> ReadU16Be(std::string_view field);
   Result<uint32_t> ReadU32Be(std::string_view field);
   Result<uint64_t> ReadU64Be(std::string_view field);
-  // Returns a view of the next n bytes.
+  // A view of the next n bytes.
   Result<Bytes> ReadBytes(size_t n, std::string_view field);
+  // A copy of the next N bytes.
   template <size_t N>
   Result<std::array<uint8_t, N>> ReadArray(std::string_view field);
-  // Returns a reader over the next n bytes and skips them.
+  // Copies the next out.size() bytes into `out`, typically a fixed-size
+  // field of a parsed struct (a std::array converts). `out` is left
+  // unchanged on failure.
+  Status ReadInto(std::span<uint8_t> out, std::string_view field);
+  // A reader over the next n bytes, which are skipped.
   Result<ByteReader> ReadSub(size_t n, std::string_view field);
-  // u32le length, then that many bytes as a sub-reader.
+  // A length field of 1, 2 or 4 bytes (little-endian), then that many bytes,
+  // returned as a sub-reader (BoringSSL CBS_get_u8_length_prefixed and
+  // friends). Errors: kTruncated at the length field if the field itself
+  // does not fit; kBadLength at the length field if the declared length
+  // exceeds the bytes after it. Nothing is consumed on failure.
+  Result<ByteReader> ReadU8LengthPrefixed(std::string_view field);
+  Result<ByteReader> ReadU16LengthPrefixed(std::string_view field);
   Result<ByteReader> ReadU32LengthPrefixed(std::string_view field);
   Status Skip(size_t n, std::string_view field);
 
@@ -67,37 +83,61 @@ class ByteReader {
   Status ExpectEmpty(std::string_view what) const;
 
  private:
+  // Shared by the Read*LengthPrefixed getters; `len_width` is 1, 2 or 4.
+  Result<ByteReader> ReadLengthPrefixed(size_t len_width, std::string_view field);
+
   Bytes data_;
   uint64_t base_;
   size_t pos_ = 0;
 };
 
-// Implementation details follow.
+// Implementation details follow. The getters a parser calls per field are
+// inline: a log has millions of records and the failure path stays out of line.
 
-template <size_t N>
-Result<std::array<uint8_t, N>> ByteReader::ReadArray(std::string_view field) {
-  if (Remaining() < N) return Truncated(N, field);
-  std::array<uint8_t, N> out;
-  std::memcpy(out.data(), data_.data() + pos_, N);
-  pos_ += N;
+inline Result<uint8_t> ByteReader::ReadU8(std::string_view field) {
+  if (Remaining() < 1) return Truncated(1, field);
+  return data_[pos_++];
+}
+
+inline Result<uint16_t> ByteReader::ReadU16Le(std::string_view field) {
+  if (Remaining() < 2) return Truncated(2, field);
+  uint16_t v = internal::LoadU16Le(data_.data() + pos_);
+  pos_ += 2;
+  return v;
+}
+
+inline Result<uint32_t> ByteReader::ReadU32Le(std::string_view field) {
+  if (Remaining() < 4) return Truncated(4, field);
+  uint32_t v = internal::LoadU32Le(data_.data() + pos_);
+  pos_ += 4;
+  return v;
+}
+
+inline Result<uint64_t> ByteReader::ReadU64Le(std::string_view field) {
+  if (Remaining() < 8) return Truncated(8, field);
+  uint64_t v = internal::LoadU64Le(data_.data() + pos_);
+  pos_ += 8;
+  return v;
+}
+
+inline Result<Bytes> ByteReader::ReadBytes(size_t n, std::string_view field) {
+  if (Remaining() < n) return Truncated(n, field);
+  Bytes out = data_.subspan(pos_, n);
+  pos_ += n;
   return out;
 }
 
-// Little-endian loads from a buffer known to be long enough (no checks).
-inline uint16_t LoadU16Le(const uint8_t* p) { return uint16_t(p[0] | (p[1] << 8)); }
-inline uint32_t LoadU32Le(const uint8_t* p) {
-  return uint32_t(p[0]) | (uint32_t(p[1]) << 8) | (uint32_t(p[2]) << 16) |
-         (uint32_t(p[3]) << 24);
+inline Status ByteReader::Skip(size_t n, std::string_view field) {
+  if (Remaining() < n) return Truncated(n, field);
+  pos_ += n;
+  return Status::Ok();
 }
-inline uint64_t LoadU64Le(const uint8_t* p) {
-  return uint64_t(LoadU32Le(p)) | (uint64_t(LoadU32Le(p + 4)) << 32);
-}
-inline void StoreU16Le(uint8_t* p, uint16_t v) { p[0] = uint8_t(v); p[1] = uint8_t(v >> 8); }
-inline void StoreU32Le(uint8_t* p, uint32_t v) {
-  for (int i = 0; i < 4; ++i) p[i] = uint8_t(v >> (8 * i));
-}
-inline void StoreU64Le(uint8_t* p, uint64_t v) {
-  for (int i = 0; i < 8; ++i) p[i] = uint8_t(v >> (8 * i));
+
+template <size_t N>
+Result<std::array<uint8_t, N>> ByteReader::ReadArray(std::string_view field) {
+  std::array<uint8_t, N> out;
+  CCV_RETURN_IF_ERROR(ReadInto(out, field));
+  return out;
 }
 
 }  // namespace ccv

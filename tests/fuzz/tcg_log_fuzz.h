@@ -9,6 +9,7 @@
 #include "parsers/uefi_event.h"
 #include "tests/fuzz/fuzz_util.h"
 #include "verifier/replay/tcg_replay.h"
+#include "verifier/report/event_detail.h"
 
 namespace ccv::fuzz {
 
@@ -21,7 +22,7 @@ inline void FuzzTcgLog(const uint8_t* data, size_t size, bool ccel) {
     for (const auto& e : log->events) {
       CCV_FUZZ_CHECK(e.offset < size);
       CCV_FUZZ_CHECK(e.data_offset + e.data.size() <= size);
-      auto detail = parsers::DecodeEventData(e.untrusted_type, e.data, e.data_offset);
+      auto detail = report::DescribeEventData(e.untrusted_type, e.data, e.data_offset);
       (void)detail;
       (void)parsers::EventText(e.data);
     }

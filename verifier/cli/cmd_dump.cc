@@ -23,7 +23,6 @@
 #include "parsers/event_types.h"
 #include "parsers/log_detect.h"
 #include "parsers/tcg_event_log.h"
-#include "parsers/uefi_event.h"
 #include "verifier/bundle/evidence_file.h"
 #include "verifier/cli/cmd_quote.h"
 #include "verifier/cli/cmd_ima.h"
@@ -31,6 +30,7 @@
 #include "verifier/cli/exit_codes.h"
 #include "verifier/replay/digest_check.h"
 #include "verifier/replay/tcg_replay.h"
+#include "verifier/report/event_detail.h"
 #include "verifier/report/event_json.h"
 #include "verifier/report/schema_version.h"
 
@@ -81,8 +81,8 @@ void HexDump(Bytes data, std::string* out) {
   }
 }
 
-void DetailText(const parsers::EventDetail& d, std::string* out) {
-  for (const parsers::EventField& f : d.fields) {
+void DetailText(const report::EventDetail& d, std::string* out) {
+  for (const report::EventField& f : d.fields) {
     *out += "  " + f.key + ": ";
     if (const auto* s = std::get_if<std::string>(&f.value)) {
       *out += *s + "\n";
@@ -131,7 +131,7 @@ int DumpTcg(const DumpInput& in) {
     const parsers::TcgEvent* e = *next;
     if (e == nullptr) break;
     ++records;
-    parsers::EventDetail detail = parsers::DecodeEventData(e->untrusted_type, e->data, e->data_offset);
+    report::EventDetail detail = report::DescribeEventData(e->untrusted_type, e->data, e->data_offset);
     std::optional<replay::EventDataCheck> check;
     if (e->untrusted_type != parsers::kEvNoAction) check = replay::CheckEventData(hasher, *e);
     if (in.json) {

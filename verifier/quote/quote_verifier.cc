@@ -525,10 +525,8 @@ void CollateralChecks(const PreparedCollateral& c, const VerifyOptions& opts, Qu
 
   // 6. QE identity.
   const parsers::SgxReportBody& qe = q.signature_data.qe_report;
-  uint8_t misc[4];
-  StoreU32Le(misc, qe.misc_select);
-  if (!MaskedEqual(misc, qi.miscselect_mask, qi.miscselect)) {
-    v->checks.push_back(Fail("qe_identity", "MISCSELECT " + ToHex(misc) + " & mask " +
+  if (!MaskedEqual(qe.misc_select, qi.miscselect_mask, qi.miscselect)) {
+    v->checks.push_back(Fail("qe_identity", "MISCSELECT " + ToHex(qe.misc_select) + " & mask " +
                                                 ToHex(qi.miscselect_mask) + " != " +
                                                 ToHex(qi.miscselect)));
   } else if (!MaskedEqual(qe.attributes, qi.attributes_mask, qi.attributes)) {

@@ -21,10 +21,10 @@
 #include "parsers/core/hex.h"
 #include "parsers/event_types.h"
 #include "parsers/tcg_event_log.h"
-#include "parsers/uefi_event.h"
 #include "verifier/replay/digest_check.h"
 #include "verifier/replay/register_set.h"
 #include "verifier/replay/tcg_replay.h"
+#include "verifier/report/event_detail.h"
 
 namespace ccv::report {
 
@@ -44,7 +44,7 @@ void WriteReplayCountsJson(const replay::ReplayCounts& c, W& w);
 
 // The decoded fields of an event: {"kind": ..., <fields>..., "error": ...}.
 template <typename W>
-void WriteEventDetailJson(const parsers::EventDetail& d, W& w);
+void WriteEventDetailJson(const EventDetail& d, W& w);
 
 // The register name a record's index denotes ("pcr7", "rtmr1", "mrtd"), or
 // "" if none (virtual PCR, out of range).
@@ -59,7 +59,7 @@ std::string EventRegisterName(replay::RegisterSpace space, uint32_t index);
 template <typename W>
 void WriteTcgEventJson(const parsers::TcgEvent& e, replay::RegisterSpace space,
                        const replay::EventDataCheck* check,
-                       const parsers::EventDetail& detail, W& w);
+                       const EventDetail& detail, W& w);
 
 // A buffered FILE* output stream for RapidJSON writers that can also append
 // hex directly into its buffer (no per-character escape scan), and a Writer
@@ -205,11 +205,11 @@ void WriteReplayCountsJson(const replay::ReplayCounts& c, W& w) {
 }
 
 template <typename W>
-void WriteEventDetailJson(const parsers::EventDetail& d, W& w) {
+void WriteEventDetailJson(const EventDetail& d, W& w) {
   w.StartObject();
   w.Key("kind");
   WriteStr(d.kind, w);
-  for (const parsers::EventField& f : d.fields) {
+  for (const EventField& f : d.fields) {
     WriteKey(f.key, w);
     if (const auto* s = std::get_if<std::string>(&f.value)) {
       WriteStr(*s, w);
@@ -233,7 +233,7 @@ void WriteEventDetailJson(const parsers::EventDetail& d, W& w) {
 template <typename W>
 void WriteTcgEventJson(const parsers::TcgEvent& e, replay::RegisterSpace space,
                        const replay::EventDataCheck* check,
-                       const parsers::EventDetail& detail, W& w) {
+                       const EventDetail& detail, W& w) {
   w.StartObject();
   w.Key("record");
   w.Uint64(e.record);

@@ -82,9 +82,7 @@ class TextEmitter : public Emitter {
 
 void EmitSgxReport(const parsers::SgxReportBody& b, Emitter* e) {
   e->Hex("cpu_svn", b.cpu_svn);
-  uint8_t ms[4];
-  StoreU32Le(ms, b.misc_select);
-  e->Hex("misc_select", ms);
+  e->Hex("misc_select", b.misc_select);
   e->Hex("attributes", b.attributes);
   e->Hex("mr_enclave", b.mr_enclave);
   e->Hex("mr_signer", b.mr_signer);
@@ -94,7 +92,7 @@ void EmitSgxReport(const parsers::SgxReportBody& b, Emitter* e) {
 }
 
 void EmitTdAttributes(std::span<const uint8_t, 8> attr, Emitter* e) {
-  uint64_t a = LoadU64Le(attr.data());
+  uint64_t a = parsers::TdAttributesBits(attr);
   e->Begin("td_attributes_flags");
   e->Bool("debug", (a & qf::kTdAttrDebug) != 0);
   e->Bool("sept_ve_disable", (a & qf::kTdAttrSeptVeDisable) != 0);

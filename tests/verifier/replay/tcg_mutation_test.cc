@@ -12,9 +12,9 @@
 #include "parsers/chunked_source.h"
 #include "parsers/core/file_io.h"
 #include "parsers/tcg_event_log.h"
-#include "parsers/uefi_event.h"
 #include "tests/testing/corpus.h"
 #include "verifier/replay/tcg_replay.h"
+#include "verifier/report/event_detail.h"
 
 namespace ccv::replay {
 namespace {
@@ -30,7 +30,7 @@ Status Exercise(Bytes data, RegisterSpace space) {
     Result<const parsers::TcgEvent*> e = reader.Next();
     if (!e.ok()) return e.status();
     if (*e == nullptr) break;
-    parsers::EventDetail d = parsers::DecodeEventData((*e)->untrusted_type, (*e)->data,
+    report::EventDetail d = report::DescribeEventData((*e)->untrusted_type, (*e)->data,
                                                       (*e)->data_offset);
     (void)d;
     Result<DigestCheck> c = replay.Feed(**e);

@@ -1,11 +1,15 @@
 #include "verifier/replay/internal/event_conventions.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <optional>
 #include <string_view>
 
+#include "parsers/core/hex.h"
 #include "parsers/event_types.h"
+#include "parsers/tcg_event_data.h"
+#include "parsers/uefi_event.h"
 
 namespace ccv::replay::internal {
 namespace {
@@ -25,25 +29,20 @@ void Add(Candidates* out, DigestConvention conv, Bytes data, size_t offset, size
   c.covered_len = len;
 }
 
-// UEFI_VARIABLE_DATA (PFP 10.4.2): VariableName GUID, u64 UnicodeNameLength
-// (CHAR16s), u64 VariableDataLength, UnicodeName, VariableData.
+// Where VariableData sits in a UEFI_VARIABLE_DATA (PFP 10.4.2).
 struct VariableData {
   size_t data_offset = 0;
   size_t data_len = 0;
   size_t end = 0;  // end of the structure; the event data may hold more
 };
 std::optional<VariableData> ParseVariableData(Bytes data) {
-  constexpr size_t kFixed = 16 + 8 + 8;
-  if (data.size() < kFixed) return std::nullopt;
-  uint64_t name_len = LoadU64Le(data.data() + 16);
-  uint64_t data_len = LoadU64Le(data.data() + 24);
-  size_t rest = data.size() - kFixed;
-  if (name_len > rest / 2 || data_len > rest - name_len * 2) return std::nullopt;
-  VariableData v;
-  v.data_offset = kFixed + size_t(name_len) * 2;
-  v.data_len = size_t(data_len);
-  v.end = v.data_offset + v.data_len;
-  return v;
+  Result<p::UefiVariableData> v = p::ParseUefiVariableData(data, 0);
+  if (!v.ok()) return std::nullopt;
+  VariableData out;
+  out.data_offset = size_t(v->variable_data_offset);
+  out.data_len = v->variable_data.size();
+  out.end = data.size() - v->trailing.size();
+  return out;
 }
 
 // A DER SEQUENCE with a two-byte length that fills `b` exactly (an X.509
@@ -72,39 +71,21 @@ size_t GrubPrefixLen(Bytes data) {
 // td-shim/src/event_log.rs), NUL padded to 16 bytes.
 constexpr std::string_view kTdShimDescriptors[] = {"td_hob", "td_payload_info", "secure_policy_db",
                                                    "secure_authority", "td_payload_svn"};
-constexpr size_t kTdShimHeaderLen = 16 + 4;
-
-bool IsTdShimConfigInfo(Bytes data, std::string_view* out_descriptor) {
-  if (data.size() < kTdShimHeaderLen) return false;
-  if (LoadU32Le(data.data() + 16) != data.size() - kTdShimHeaderLen) return false;
+// A TD_SHIM_PLATFORM_CONFIG_INFO with a known descriptor (named in
+// `out_descriptor`): where its info is.
+std::optional<p::TdShimPlatformConfigInfo> TdShimConfigInfo(Bytes data,
+                                                            std::string_view* out_descriptor) {
+  Result<p::TdShimPlatformConfigInfo> c = p::ParseTdShimPlatformConfigInfo(data, 0);
+  if (!c.ok()) return std::nullopt;
   for (std::string_view d : kTdShimDescriptors) {
-    uint8_t want[16] = {};
-    std::memcpy(want, d.data(), d.size());
-    if (std::memcmp(want, data.data(), 16) == 0) {
+    std::array<uint8_t, 16> want = {};
+    std::memcpy(want.data(), d.data(), d.size());
+    if (want == c->descriptor) {
       *out_descriptor = d;
-      return true;
+      return *c;
     }
   }
-  return false;
-}
-
-// Appends code point `cp` to `out` as UTF-8.
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(char(cp));
-  } else if (cp < 0x800) {
-    out->push_back(char(0xC0 | (cp >> 6)));
-    out->push_back(char(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(char(0xE0 | (cp >> 12)));
-    out->push_back(char(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(char(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(char(0xF0 | (cp >> 18)));
-    out->push_back(char(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(char(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(char(0x80 | (cp & 0x3F)));
-  }
+  return std::nullopt;
 }
 
 bool PrintableCodePoint(uint32_t cp) {
@@ -131,8 +112,10 @@ bool IsTerminatedUtf16Text(Bytes data) {
   if (data.size() < 4 || data.size() % 2 != 0) return false;
   if (data[data.size() - 2] != 0 || data[data.size() - 1] != 0) return false;
   Bytes body = data.first(data.size() - 2);
-  for (size_t i = 0; i < body.size(); i += 2) {
-    if (LoadU16Le(body.data() + i) == 0) return false;
+  ByteReader r(body);
+  while (!r.Empty()) {
+    Result<uint16_t> c = r.ReadU16Le("char16");
+    if (!c.ok() || *c == 0) return false;
   }
   return !Utf16Text(body).empty();
 }
@@ -185,23 +168,20 @@ std::string AsciiText(Bytes data) {
 std::string Utf16Text(Bytes data) {
   if (data.size() % 2 != 0) return "";
   std::string out;
-  size_t i = 0;
-  for (; i < data.size(); i += 2) {
-    uint32_t u = LoadU16Le(data.data() + i);
-    if (u == 0) break;
+  ByteReader r(data);
+  while (!r.Empty()) {
+    Result<uint16_t> unit = r.ReadU16Le("char16");  // the size is even
+    if (!unit.ok() || *unit == 0) break;
+    uint32_t u = *unit;
     if (u >= 0xD800 && u <= 0xDBFF) {
-      if (data.size() - i < 4) return "";
-      uint32_t lo = LoadU16Le(data.data() + i + 2);
-      if (lo < 0xDC00 || lo > 0xDFFF) return "";
-      u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
-      i += 2;
+      Result<uint16_t> lo = r.ReadU16Le("char16");
+      if (!lo.ok() || *lo < 0xDC00 || *lo > 0xDFFF) return "";
+      u = 0x10000 + ((u - 0xD800) << 10) + (*lo - 0xDC00);
     }
     if (!PrintableCodePoint(u)) return "";
-    AppendUtf8(u, &out);
+    p::AppendUtf8(u, &out);
   }
-  for (; i < data.size(); ++i) {
-    if (data[i] != 0) return "";
-  }
+  if (!AllBytesEqual(r.Rest(), 0)) return "";
   return out;
 }
 
@@ -269,16 +249,16 @@ void ListCandidates(uint32_t type, Bytes data, Candidates* out) {
       }
       Add(out, DigestConvention::kEventData, data, 0, n);
       if (n >= 3 && n % 2 == 1 && data[n - 1] == 0 && IsAsciiUtf16(data.first(n - 1)) &&
-          !Utf16Text(data.first(n - 1)).empty() && LoadU16Le(data.data() + n - 3) != 0) {
+          !Utf16Text(data.first(n - 1)).empty() && !AllBytesEqual(data.subspan(n - 3, 2), 0)) {
         Add(out, DigestConvention::kSystemdUtf16ShortNul, data, 0, n, Bytes(kNul, 1));
       }
       return;
     }
     case p::kEvPlatformConfigFlags: {
       std::string_view descriptor;
-      if (IsTdShimConfigInfo(data, &descriptor)) {
+      if (std::optional<p::TdShimPlatformConfigInfo> c = TdShimConfigInfo(data, &descriptor)) {
         out->required = true;
-        Add(out, DigestConvention::kTdShimConfigInfo, data, kTdShimHeaderLen, n - kTdShimHeaderLen);
+        Add(out, DigestConvention::kTdShimConfigInfo, data, size_t(c->info_offset), c->info.size());
       } else {
         Add(out, DigestConvention::kEventData, data, 0, n);
       }
@@ -321,8 +301,9 @@ std::string VerifiedText(DigestConvention c, uint32_t type, Bytes data) {
       return data.size() % 2 == 0 ? "" : Utf16Text(data.first(data.size() - 1));
     case DigestConvention::kTdShimConfigInfo: {
       std::string_view descriptor;
-      if (!IsTdShimConfigInfo(data, &descriptor) || descriptor != "td_payload_info") return "";
-      return AsciiText(data.subspan(kTdShimHeaderLen));
+      std::optional<p::TdShimPlatformConfigInfo> c = TdShimConfigInfo(data, &descriptor);
+      if (!c || descriptor != "td_payload_info") return "";
+      return AsciiText(c->info);
     }
     default:
       return "";
