@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "parsers/core/hex.h"
+#include "parsers/core/register_id.h"
 #include "verifier/crypto/digest.h"
 
 namespace ccv::gen {
@@ -143,8 +144,10 @@ void ImaGenerator::Next(std::string* ascii, std::string* binary) {
 }
 
 std::string ImaGenerator::ExpectedJson() const {
-  std::string reg = (opt_.pcr == 2 && opt_.listed_alg == HashAlg::kSha384 ? "rtmr" : "pcr") +
-                    std::to_string(opt_.pcr);
+  const RegisterId::Kind kind = opt_.pcr == 2 && opt_.listed_alg == HashAlg::kSha384
+                                   ? RegisterId::Kind::kRtmr
+                                   : RegisterId::Kind::kPcr;
+  const std::string reg = RegisterId{kind, opt_.pcr}.Name();
   std::string s = "{\"entries\": " + std::to_string(n_) +
                   ", \"violations\": " + std::to_string(violations_) + ", \"templates\": {";
   bool first = true;

@@ -85,11 +85,11 @@ const char* HashCheck(crypto::Hasher& h, const ima::Entry& e) {
 
 bool ValidCelTarget(std::string_view to) { return to == "cel-json" || to == "cel-tlv"; }
 
-Result<replay::ImaRegisterKind> ParseImaRegister(std::string_view v) {
+Result<RegisterId::Kind> ParseImaRegister(std::string_view v) {
   // Only what the replay implements: RTMR2 of the cc-api TDX kernel and a
   // TPM host's PCR10. Another index would be replayed under a wrong name.
-  if (v == "rtmr2") return replay::ImaRegisterKind::kRtmr;
-  if (v == "pcr10") return replay::ImaRegisterKind::kPcr;
+  if (v == "rtmr2") return RegisterId::Kind::kRtmr;
+  if (v == "pcr10") return RegisterId::Kind::kPcr;
   return Status(ErrorCode::kInvalidArgument,
                 "--ima-register must be rtmr2 or pcr10, not '" + std::string(v) + "'");
 }
@@ -107,10 +107,10 @@ int DumpImaFile(const std::string& path, bool json, std::string_view to) {
     // are the cc-api TDX form (RTMR2, CCMR 3).
     ima::LogReader probe_reader(replay::FileChunkSource(path).value(), ro);
     std::vector<ima::Entry> first;
-    replay::ImaRegisterKind kind = replay::ImaRegisterKind::kPcr;
+    RegisterId::Kind kind = RegisterId::Kind::kPcr;
     if (probe_reader.NextBatch(&first).ok() && !first.empty() &&
         first[0].listed_hash.alg == HashAlg::kSha384 && first[0].pcr < 4) {
-      kind = replay::ImaRegisterKind::kRtmr;
+      kind = RegisterId::Kind::kRtmr;
     }
     Result<std::vector<cel::Record>> recs = replay::ImaToCel(&reader, kind);
     if (!recs.ok()) return ReportError(recs.status().WithFile(path));
@@ -310,13 +310,13 @@ Result<replay::RegisterSet> QuoteRegisters(const std::string& path) {
   if (!q.ok()) return q.status().WithFile(path);
   if (!q->IsTdx()) return Status(ErrorCode::kBadValue, "not a TDX quote").WithFile(path);
   replay::RegisterSet rs;
-  auto set = [&](const char* name, const parsers::Measurement& m) {
+  auto set = [&](RegisterId reg, const parsers::Measurement& m) {
     Digest d = Digest::Zero(HashAlg::kSha384);
     std::copy(m.begin(), m.end(), d.bytes.begin());
-    rs.Set(name, d);
+    rs.Set(reg, d);
   };
-  set("mrtd", q->td_body->mr_td);
-  for (size_t i = 0; i < 4; ++i) set(("rtmr" + std::to_string(i)).c_str(), q->td_body->rtmr[i]);
+  set(RegisterId::Mrtd(), q->td_body->mr_td);
+  for (uint32_t i = 0; i < kNumRtmrs; ++i) set(RegisterId::Rtmr(i), q->td_body->rtmr[i]);
   return rs;
 }
 
@@ -361,20 +361,18 @@ Result<ImaStep> ReplayImaStep(const std::string& path, const ImaStepOptions& opt
     Status s = r.NextBatch(&first);
     if (!s.ok()) return s.file().empty() ? s.WithFile(path) : s;
     if (!first.empty() && first[0].listed_hash.alg == HashAlg::kSha384 && first[0].pcr < 4) {
-      step.kind = replay::ImaRegisterKind::kRtmr;
+      step.kind = RegisterId::Kind::kRtmr;
     }
   }
   replay::ImaReplayOptions opt;
   opt.register_kind = step.kind;
-  if (!register_opt.empty()) opt.register_index = step.kind == replay::ImaRegisterKind::kRtmr ? 2 : 10;
+  if (!register_opt.empty()) opt.register_index = step.kind == RegisterId::Kind::kRtmr ? 2 : 10;
   opt.endian = ro.endian;
   opt.banks = options.banks;
   opt.initial = before;
   replay::RegisterSet boot = before;
-  for (const auto& [name, banks] : quoted.registers()) {
-    if (name == "mrtd") {
-      for (const auto& [alg, d] : banks) boot.Set(name, d);
-    }
+  if (auto mrtd = quoted.registers().find(RegisterId::Mrtd()); mrtd != quoted.registers().end()) {
+    for (const auto& [alg, d] : mrtd->second) boot.Set(RegisterId::Mrtd(), d);
   }
   if (!boot.empty()) opt.boot_registers = boot;
   opt.quoted = quoted;
@@ -407,7 +405,7 @@ void PrintImaStepText(const ImaStep& s) {
               s.file.c_str(), s.format.c_str(), static_cast<unsigned long long>(r.entries),
               templates.c_str(),
               r.listed_alg ? std::string(HashAlgName(*r.listed_alg)).c_str() : "-",
-              s.kind == replay::ImaRegisterKind::kRtmr ? "rtmr" : "pcr");
+              s.kind == RegisterId::Kind::kRtmr ? "rtmr" : "pcr");
   std::printf("  template hashes: %llu verified, %llu mismatched; %llu violations\n",
               static_cast<unsigned long long>(r.hashes_verified),
               static_cast<unsigned long long>(r.hashes_mismatched),

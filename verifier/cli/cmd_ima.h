@@ -30,12 +30,12 @@ int DumpTcgAsCel(const std::string& path, bool ccel, std::string_view to);
 
 // The register kind of --ima-register: "pcr<N>" or "rtmr<N>" (DESIGN §5:
 // pcr10, rtmr2). Errors: kInvalidArgument.
-Result<replay::ImaRegisterKind> ParseImaRegister(std::string_view value);
+Result<RegisterId::Kind> ParseImaRegister(std::string_view value);
 
 struct ImaStep {
   std::string file;
   std::string format;  // "ima-ascii" or "ima-binary"
-  replay::ImaRegisterKind kind = replay::ImaRegisterKind::kPcr;
+  RegisterId::Kind kind = RegisterId::Kind::kPcr;
   replay::ImaReplayResult result;
 };
 
@@ -80,7 +80,7 @@ void WriteImaStepJson(const ImaStep& s, W& w) {
   w.Key("format");
   w.String(s.format.c_str());
   w.Key("register_kind");
-  w.String(s.kind == replay::ImaRegisterKind::kRtmr ? "rtmr" : "pcr");
+  w.String(s.kind == RegisterId::Kind::kRtmr ? "rtmr" : "pcr");
   report::WriteImaReplayJson(s.result, w);
   w.EndObject();
 }

@@ -93,11 +93,11 @@ struct LaterSteps {
 std::vector<std::pair<std::string, bool>> QuoteMatches(const replay::RegisterSet& regs,
                                                        const replay::RegisterSet& quoted) {
   std::vector<std::pair<std::string, bool>> out;
-  for (const auto& [name, banks] : quoted.registers()) {
-    if (name == "mrtd") continue;
+  for (const auto& [reg, banks] : quoted.registers()) {
+    if (reg.kind == RegisterId::Kind::kMrtd) continue;
     for (const auto& [alg, d] : banks) {
-      std::optional<Digest> got = regs.Get(name, alg);
-      out.emplace_back(name, (got ? *got : Digest::Zero(alg)) == d);
+      std::optional<Digest> got = regs.Get(reg, alg);
+      out.emplace_back(reg.Name(), (got ? *got : Digest::Zero(alg)) == d);
     }
   }
   return out;
@@ -128,9 +128,9 @@ void PrintText(const std::vector<LogReplay>& logs, const replay::RegisterSet& re
   if (later.cel) PrintCelStepText(*later.cel);
   std::printf("\nregisters:\n");
   if (regs.empty()) std::printf("  (none extended)\n");
-  for (const auto& [name, b] : regs.registers()) {
+  for (const auto& [reg, b] : regs.registers()) {
     for (const auto& [alg, d] : b) {
-      std::printf("  %-6s %-7s %s\n", name.c_str(), std::string(HashAlgName(alg)).c_str(),
+      std::printf("  %-6s %-7s %s\n", reg.Name().c_str(), std::string(HashAlgName(alg)).c_str(),
                   ToHex(d.span()).c_str());
     }
   }
@@ -294,7 +294,7 @@ int RunReplay(const Args& args) {
   ImaStepOptions ima_opt;
   if (vm.count("ima-register")) {
     ima_opt.register_opt = vm["ima-register"].as<std::string>();
-    Result<replay::ImaRegisterKind> k = ParseImaRegister(ima_opt.register_opt);
+    Result<RegisterId::Kind> k = ParseImaRegister(ima_opt.register_opt);
     if (!k.ok()) {
       std::fprintf(stderr, "ccverify replay: %s\n", k.status().message().c_str());
       return kExitUsage;

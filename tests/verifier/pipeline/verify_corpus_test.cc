@@ -147,7 +147,7 @@ TEST(VerifyCorpusTest, GcpCos113IsTrustedAsExpected) {
   EXPECT_EQ(f->collateral.advisory_ids.size(), expected["tcb"]["advisory_ids"].Size());
   // Replay equals the expected registers and the quote.
   for (const char* reg : {"rtmr0", "rtmr1", "rtmr2", "rtmr3"}) {
-    auto v = f->replayed.Get(reg, HashAlg::kSha384);
+    auto v = f->replayed.Get(*RegisterId::Parse(reg), HashAlg::kSha384);
     ASSERT_TRUE(v) << reg;
     EXPECT_EQ(ToHex(v->span()), Str(expected["replay"][reg])) << reg;
     const result::Check* c = FindCheck(f->checks, std::string("replay.") + reg);
@@ -220,7 +220,7 @@ TEST(VerifyCorpusTest, CcapiTdIsUntrustedBecauseOfItsRootButReplayMatches) {
   ExpectQuoteFieldsEqual(expected["quote"], f->quote);
   EXPECT_FALSE(f->collateral.tcb_status);  // expected.json: tcb.status null
   for (const char* reg : {"rtmr0", "rtmr1", "rtmr2", "rtmr3"}) {
-    auto v = f->replayed.Get(reg, HashAlg::kSha384);
+    auto v = f->replayed.Get(*RegisterId::Parse(reg), HashAlg::kSha384);
     ASSERT_TRUE(v) << reg;
     EXPECT_EQ(ToHex(v->span()), Str(expected["replay"][reg])) << reg;
     EXPECT_EQ(FindCheck(f->checks, std::string("replay.") + reg)->status == Verdict::kPass,
@@ -250,7 +250,7 @@ TEST(VerifyCorpusTest, FoldersAsTheyAreGiveTheirExpectedValues) {
     auto v = Verify(d->evidence, o, nullptr);
     ASSERT_TRUE(v.ok()) << v.status().ToString();
     for (const char* reg : {"rtmr0", "rtmr1", "rtmr2", "rtmr3"}) {
-      auto r = v->facts.replayed.Get(reg, HashAlg::kSha384);
+      auto r = v->facts.replayed.Get(*RegisterId::Parse(reg), HashAlg::kSha384);
       ASSERT_TRUE(r) << reg;
       EXPECT_EQ(ToHex(r->span()), Str(expected["replay"][reg])) << reg;
       EXPECT_EQ(FindCheck(v->facts.checks, std::string("replay.") + reg)->status == Verdict::kPass,
@@ -441,7 +441,7 @@ TEST(VerifyPipelineTest, CelEventsAndRegistersAreFacts) {
   ASSERT_TRUE(f.ok()) << f.status().ToString();
   EXPECT_TRUE(f->event_log_present);
   EXPECT_EQ(f->events.size(), expected["records"].GetUint64());
-  auto v = f->replayed.Get("rtmr3", HashAlg::kSha384);
+  auto v = f->replayed.Get(RegisterId::Rtmr(3), HashAlg::kSha384);
   ASSERT_TRUE(v);
   EXPECT_EQ(ToHex(v->span()), Str(expected["registers"]["rtmr3"]["sha384"]));
   EXPECT_EQ(f->events[0].Pointer(), "cel#" + std::to_string(f->events[0].index));

@@ -19,7 +19,7 @@ void ExpectRegisters(const RegisterSet& got, const rapidjson::Value& expected) {
   ASSERT_FALSE(want.empty());
   for (const auto& [name, banks] : want.registers()) {
     for (const auto& [alg, d] : banks) {
-      EXPECT_EQ(HexOf(got, name, alg), ToHex(d.span())) << name << "." << HashAlgName(alg);
+      EXPECT_EQ(HexOf(got, name, alg), ToHex(d.span())) << name.Name() << "." << HashAlgName(alg);
     }
   }
   EXPECT_EQ(got.registers().size(), want.registers().size());
@@ -90,7 +90,7 @@ TEST(CelReplayTest, ImaListConvertedToCelReplaysToTheSameRegisters) {
   ima::ReadOptions ro;
   ro.format = ima::LogFormat::kBinary;
   ima::LogReader reader(ima::SpanSource(*data), ro);
-  auto recs = ImaToCel(&reader, ImaRegisterKind::kPcr);
+  auto recs = ImaToCel(&reader, RegisterId::Kind::kPcr);
   ASSERT_TRUE(recs.ok()) << recs.status().ToString();
   ASSERT_EQ(recs->size(), 922u);
   EXPECT_EQ((*recs)[0].template_name, "ima-ng");
@@ -111,7 +111,7 @@ TEST(CelReplayTest, CcApiImaConvertsToCcmr3AndContinuesFromNothing) {
   e.pcr = 2;
   std::string log = e.Ascii(HashAlg::kSha384);
   ima::LogReader reader(ima::SpanSource(AsBytes(log)), {});
-  auto recs = ImaToCel(&reader, ImaRegisterKind::kRtmr);
+  auto recs = ImaToCel(&reader, RegisterId::Kind::kRtmr);
   ASSERT_TRUE(recs.ok());
   ASSERT_EQ(recs->size(), 1u);
   EXPECT_EQ((*recs)[0].index_type, cel::IndexType::kCcmr);
@@ -120,7 +120,7 @@ TEST(CelReplayTest, CcApiImaConvertsToCcmr3AndContinuesFromNothing) {
   ASSERT_TRUE(r.ok());
   Digest want = Digest::Zero(HashAlg::kSha384);
   crypto::Extend(&want, crypto::Hash(HashAlg::kSha384, AsBytes(e.TemplateData())).span());
-  EXPECT_EQ(HexOf(r->registers, "rtmr2", HashAlg::kSha384), ToHex(want.span()));
+  EXPECT_EQ(HexOf(r->registers, RegisterId::Rtmr(2), HashAlg::kSha384), ToHex(want.span()));
 }
 
 TEST(CelReplayTest, ViolationsAndTamperedTemplateData) {
@@ -128,7 +128,7 @@ TEST(CelReplayTest, ViolationsAndTamperedTemplateData) {
   v.violation = true;
   std::string log = NgEntry("/a").Ascii() + v.Ascii();
   ima::LogReader reader(ima::SpanSource(AsBytes(log)), {});
-  auto recs = ImaToCel(&reader, ImaRegisterKind::kPcr);
+  auto recs = ImaToCel(&reader, RegisterId::Kind::kPcr);
   ASSERT_TRUE(recs.ok());
   EXPECT_TRUE(AllBytesEqual((*recs)[1].digests[0].span(), 0xFF));
   auto r = ReplayCel(*recs);
