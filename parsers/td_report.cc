@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "parsers/core/register_id.h"
+
 namespace ccv::parsers {
 
 namespace qf = quote_format;
@@ -27,7 +29,7 @@ Result<TdReportBody> ReadTdReportBody(ByteReader* r, bool is_v15) {
   CCV_READ_INTO(b.mr_owner, r, "mr_owner");
   CCV_READ_INTO(b.mr_owner_config, r, "mr_owner_config");
   for (size_t i = 0; i < qf::kNumRtmrs; ++i) {
-    CCV_READ_INTO(b.rtmr[i], r, "rtmr" + std::to_string(i));
+    CCV_READ_INTO(b.rtmr[i], r, RegisterId::Rtmr(uint32_t(i)).Name());
   }
   CCV_READ_INTO(b.report_data, r, "report_data");
   if (is_v15) {
@@ -77,7 +79,7 @@ Result<TdReport> ParseTdReport(Bytes data) {
   CCV_READ_INTO(t.mr_owner, &r, "mr_owner");
   CCV_READ_INTO(t.mr_owner_config, &r, "mr_owner_config");
   for (size_t i = 0; i < qf::kNumRtmrs; ++i) {
-    CCV_READ_INTO(t.rtmr[i], &r, "rtmr" + std::to_string(i));
+    CCV_READ_INTO(t.rtmr[i], &r, RegisterId::Rtmr(uint32_t(i)).Name());
   }
   CCV_READ_INTO(t.servtd_hash, &r, "servtd_hash");
   CCV_RETURN_IF_ERROR(r.Skip(qf::kTdInfoReservedLen, "td_info.reserved"));

@@ -123,6 +123,37 @@ TEST(CelReplayTest, CcApiImaConvertsToCcmr3AndContinuesFromNothing) {
   EXPECT_EQ(HexOf(r->registers, RegisterId::Rtmr(2), HashAlg::kSha384), ToHex(want.span()));
 }
 
+TEST(CelReplayTest, CcApiImaOnAnRtmrBeyondThreeHasNoCcmrIndex) {
+  TEntry first = NgEntry("/a");
+  first.pcr = 2;
+  TEntry beyond = NgEntry("/b");
+  beyond.pcr = 4;
+  std::string log = first.Ascii(HashAlg::kSha384) + beyond.Ascii(HashAlg::kSha384);
+  ima::LogReader reader(ima::SpanSource(AsBytes(log)), {});
+  auto recs = ImaToCel(&reader, RegisterId::Kind::kRtmr);
+  ASSERT_FALSE(recs.ok());
+  EXPECT_EQ(recs.status().code(), ErrorCode::kBadValue);
+  EXPECT_EQ(recs.status().field(), "pcr");
+  EXPECT_EQ(recs.status().offset(), first.Ascii(HashAlg::kSha384).size());
+}
+
+TEST(CelReplayTest, CelIndexesNameTheirRegisters) {
+  cel::Record r;
+  r.index_type = cel::IndexType::kPcr;
+  r.index = 23;
+  EXPECT_EQ(CelRegister(r), RegisterId::Pcr(23));
+  r.index_type = cel::IndexType::kCcmr;
+  r.index = 0;
+  EXPECT_EQ(CelRegister(r), RegisterId::Mrtd());
+  r.index = 4;
+  EXPECT_EQ(CelRegister(r), RegisterId::Rtmr(3));
+  r.index = 5;
+  EXPECT_EQ(CelRegister(r), std::nullopt);
+  r.index_type = cel::IndexType::kNvIndex;
+  r.index = 1;
+  EXPECT_EQ(CelRegister(r), std::nullopt);
+}
+
 TEST(CelReplayTest, ViolationsAndTamperedTemplateData) {
   TEntry v = NgEntry("/v");
   v.violation = true;
