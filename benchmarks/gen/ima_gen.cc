@@ -3,7 +3,7 @@
 #include <cstdio>
 
 #include "parsers/core/hex.h"
-#include "parsers/core/register_id.h"
+#include "parsers/ima_register.h"
 #include "verifier/crypto/digest.h"
 
 namespace ccv::gen {
@@ -144,10 +144,8 @@ void ImaGenerator::Next(std::string* ascii, std::string* binary) {
 }
 
 std::string ImaGenerator::ExpectedJson() const {
-  const RegisterId::Kind kind = opt_.pcr == 2 && opt_.listed_alg == HashAlg::kSha384
-                                   ? RegisterId::Kind::kRtmr
-                                   : RegisterId::Kind::kPcr;
-  const std::string reg = RegisterId{kind, opt_.pcr}.Name();
+  const std::string reg =
+      ima::ImaRegisterOf(std::nullopt, /*tdx=*/false, ima::ImaListHead{opt_.pcr, opt_.listed_alg}).Name();
   std::string s = "{\"entries\": " + std::to_string(n_) +
                   ", \"violations\": " + std::to_string(violations_) + ", \"templates\": {";
   bool first = true;

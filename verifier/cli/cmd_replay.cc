@@ -21,6 +21,7 @@
 #include "parsers/core/hex.h"
 #include "parsers/log_detect.h"
 #include "parsers/tcg_event_log.h"
+#include "verifier/bundle/evidence.h"
 #include "verifier/bundle/evidence_file.h"
 #include "verifier/cli/cmd_ima.h"
 #include "verifier/cli/commands.h"
@@ -293,13 +294,14 @@ int RunReplay(const Args& args) {
   LaterSteps later;
   ImaStepOptions ima_opt;
   if (vm.count("ima-register")) {
-    ima_opt.register_opt = vm["ima-register"].as<std::string>();
-    Result<RegisterId::Kind> k = ParseImaRegister(ima_opt.register_opt);
-    if (!k.ok()) {
-      std::fprintf(stderr, "ccverify replay: %s\n", k.status().message().c_str());
+    Result<RegisterId> reg = bundle::ParseImaRegisterOption(vm["ima-register"].as<std::string>());
+    if (!reg.ok()) {
+      std::fprintf(stderr, "ccverify replay: %s\n", reg.status().message().c_str());
       return kExitUsage;
     }
+    ima_opt.given = *reg;
   }
+  ima_opt.tdx = vm.count("ccel") != 0 || vm.count("quote") != 0;
   if (vm.count("banks")) {
     Result<std::vector<HashAlg>> b = ParseBanks(vm["banks"].as<std::string>());
     if (!b.ok()) {

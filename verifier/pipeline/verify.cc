@@ -12,6 +12,7 @@
 #include "parsers/core/register_id.h"
 #include "parsers/event_types.h"
 #include "parsers/ima_log.h"
+#include "parsers/ima_register.h"
 #include "parsers/ima_template.h"
 #include "parsers/tcg_event_log.h"
 #include "parsers/uefi_event.h"
@@ -350,12 +351,8 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
   ImaOutcome out;
   out.log.name = "ima";
   out.log.path = *e.ima;
-  if (!e.ima_register.empty() && e.ima_register != "rtmr2" && e.ima_register != "pcr10") {
-    return Status(ErrorCode::kBadValue, "IMA register '" + e.ima_register +
-                                            "' is not implemented (expected rtmr2 or pcr10)")
-        .WithField("ima.register");
-  }
-  // Streamed twice (replay, then the entries): memory stays bounded.
+  // Streamed (the first entry, the replay, then the entries): memory stays
+  // bounded.
   ima::ReadOptions read;
   {
     CCV_ASSIGN_OR_RETURN(ima::ChunkSource probe, bundle::OpenEvidenceChunks(e, *e.ima));
@@ -363,10 +360,24 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
     CCV_ASSIGN_OR_RETURN(size_t n, probe(head));
     read.format = ima::DetectLogFormat(Bytes(head, n));
   }
-  bool rtmr = e.ima_register == "rtmr2" || (e.ima_register.empty() && (f->quote.present || have_ccel));
+  std::optional<ima::ImaListHead> head;
+  if (!e.ima_register) {
+    CCV_ASSIGN_OR_RETURN(ima::ChunkSource head_source, bundle::OpenEvidenceChunks(e, *e.ima));
+    Result<std::optional<ima::ImaListHead>> h = ima::ReadImaListHead(std::move(head_source), read);
+    if (!h.ok()) return InFile(h.status(), *e.ima);
+    head = *h;
+  }
+  const RegisterId reg = ima::ImaRegisterOf(e.ima_register, f->quote.present || have_ccel, head);
+  if (!ima::IsImaRegister(reg)) {
+    return InFile(Status(ErrorCode::kBadValue, "the IMA list extends " + reg.Name() +
+                                                   "; the verifier replays IMA into rtmr2 (TDX) or pcr10 (TPM)")
+                      .WithField(e.ima_register ? "ima.register" : "pcr"),
+                  *e.ima);
+  }
+  const bool rtmr = reg.kind == RegisterId::Kind::kRtmr;
   replay::ImaReplayOptions ro;
-  ro.register_kind = rtmr ? RegisterId::Kind::kRtmr : RegisterId::Kind::kPcr;
-  ro.register_index = rtmr ? 2 : 10;
+  ro.register_kind = reg.kind;
+  ro.register_index = reg.index;
   if (rtmr) {
     auto init = boot_regs.Get(kRtmr2, HashAlg::kSha384);
     ro.initial.Set(kRtmr2, init ? *init : Digest::Zero(HashAlg::kSha384));
@@ -391,7 +402,7 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
   if (!r.ok()) return InFile(r.status(), *e.ima);
   f->ima_present = true;
   out.registers = r->registers;
-  out.log.registers.push_back(rtmr ? "rtmr2" : "pcr10");
+  out.log.registers.push_back(reg.Name());
   out.log.events = r->entries;
   // Template hashes.
   if (r->hashes_mismatched == 0) {
@@ -424,7 +435,7 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
   // replay from the boot-time value gives the quoted RTMR2.
   uint64_t covered = 0;
   if (!rtmr) {
-    out.log.why = "IMA extends pcr10, which only a TPM quote binds, and the evidence has none";
+    out.log.why = "IMA extends " + reg.Name() + ", which only a TPM quote binds, and the evidence has none";
   } else if (!f->quote.present) {
     out.log.why = "no TD quote";
   }
