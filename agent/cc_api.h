@@ -32,11 +32,12 @@
 #include <vector>
 
 #include "parsers/core/hash_alg.h"
+#include "parsers/core/register_id.h"
 #include "parsers/core/result.h"
 
 namespace ccv::agent {
 
-inline constexpr uint32_t kTdxImrCount = 4;   // RTMR0..3
+inline constexpr uint32_t kTdxImrCount = kNumRtmrs;  // RTMR0..3
 inline constexpr uint32_t kImrMrtd = 0xFFFFFFFFu;  // CCEL MrIndex 0 (MRTD): never replayed
 inline constexpr uint32_t kEvNoAction = 0x00000003;
 // evidence-api's event type for IMA records (TcgEventType.IMA_MEASUREMENT_EVENT).

@@ -5,6 +5,7 @@
 
 #include "parsers/ccel.h"
 #include "parsers/core/hex.h"
+#include "parsers/core/register_id.h"
 #include "parsers/ima_log.h"
 
 namespace ccv::agent {
@@ -17,15 +18,12 @@ Status AppendCcel(Bytes ccel_data, std::vector<CcEvent>* out) {
     e.source = CcEventSource::kCcel;
     e.rec_num = static_cast<uint32_t>(r.record);
     e.event_type = r.untrusted_type;
-    uint32_t mr = r.untrusted_pcr_index;
-    if (mr == 0) {
-      e.imr_index = kImrMrtd;
-    } else if (mr <= kTdxImrCount) {
-      e.imr_index = mr - 1;
-    } else {
+    std::optional<RegisterId> reg = RegisterId::FromCcMrIndex(r.untrusted_pcr_index);
+    if (!reg) {
       return ParseError(ErrorCode::kBadValue, r.offset, "MrIndex",
-                        "CC MR index " + std::to_string(mr) + ", expected 0..4");
+                        "CC MR index " + std::to_string(r.untrusted_pcr_index) + ", expected 0..4");
     }
+    e.imr_index = reg->kind == RegisterId::Kind::kMrtd ? kImrMrtd : reg->index;
     for (const parsers::TcgDigestValue& d : r.digests) {
       std::optional<HashAlg> alg = HashAlgFromTpmAlgId(d.algorithm_id);
       if (!alg || d.digest.size() != DigestLen(*alg)) {

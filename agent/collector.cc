@@ -14,6 +14,7 @@
 #include "parsers/core/file_io.h"
 #include "parsers/core/hex.h"
 #include "parsers/ima_log.h"
+#include "parsers/ima_register.h"
 #include "parsers/td_report.h"
 #include "parsers/tcg_event_log.h"
 #include "parsers/tdx_quote.h"
@@ -47,27 +48,17 @@ Result<std::optional<ByteVec>> ReadOptional(const std::string& root, std::string
   return std::optional<ByteVec>(std::move(bytes));
 }
 
-// The register the IMA list extends: the first record's PCR field (ascii:
-// first token; binary: first u32le). 2 on a TDX guest names RTMR2.
-std::string ImaRegister(const Evidence& e) {
-  std::optional<uint32_t> pcr;
-  if (e.ima_ascii && !e.ima_ascii->empty()) {
-    std::string_view text = AsChars(*e.ima_ascii);
-    size_t i = text.find_first_not_of(' ');
-    uint32_t v = 0;
-    size_t digits = 0;
-    for (; i < text.size() && text[i] >= '0' && text[i] <= '9' && digits < 9; ++i, ++digits) {
-      v = v * 10 + uint32_t(text[i] - '0');
-    }
-    if (digits > 0) pcr = v;
-  } else if (e.ima_binary && e.ima_binary->size() >= 4) {
-    const ByteVec& b = *e.ima_binary;
-    pcr = uint32_t(b[0]) | uint32_t(b[1]) << 8 | uint32_t(b[2]) << 16 | uint32_t(b[3]) << 24;
-  }
-  if (!pcr) return "";
-  // A TDX guest has no PCRs: the CC-API kernel writes the RTMR index.
-  if (!e.ccel_table.empty() && *pcr < 4) return "rtmr" + std::to_string(*pcr);
-  return "pcr" + std::to_string(*pcr);
+// The register the IMA list extends (ima::ImaRegisterOf, from its first
+// entry; a TDX guest has a CCEL table), or nullopt when the list has no entry
+// or its first entry does not parse (checking the list reports that).
+std::optional<RegisterId> ImaRegister(const Evidence& e) {
+  const std::optional<ByteVec>& list = e.ima_ascii ? e.ima_ascii : e.ima_binary;
+  if (!list) return std::nullopt;
+  ima::ReadOptions options;
+  options.format = e.ima_ascii ? ima::LogFormat::kAscii : ima::LogFormat::kBinary;
+  Result<std::optional<ima::ImaListHead>> head = ima::ReadImaListHead(ima::SpanSource(*list), options);
+  if (!head.ok() || !*head) return std::nullopt;
+  return ima::ImaRegisterOf(std::nullopt, /*tdx=*/!e.ccel_table.empty(), *head);
 }
 
 }  // namespace
@@ -279,9 +270,9 @@ std::string EvidenceJson(const Evidence& e) {
       w.Key("binary");
       w.String(kImaBinaryFile);
     }
-    if (!e.ima_register.empty()) {
+    if (e.ima_register) {
       w.Key("register");
-      w.String(e.ima_register.c_str());
+      w.String(e.ima_register->Name().c_str());
     }
     w.EndObject();
   }

@@ -20,6 +20,7 @@
 
 #include "agent/cc_api.h"
 #include "agent/guest_paths.h"
+#include "parsers/core/register_id.h"
 #include "parsers/core/result.h"
 
 namespace ccv::agent {
@@ -39,7 +40,7 @@ struct Evidence {
   ByteVec ccel_data;   // the log area it describes
   std::optional<ByteVec> ima_ascii;
   std::optional<ByteVec> ima_binary;
-  std::string ima_register;  // "rtmr2" (TDX CC-API kernel) or "pcr10"; "" without IMA
+  std::optional<RegisterId> ima_register;  // ima::ImaRegisterOf; unset without an IMA entry
   std::optional<ByteVec> tpm_log;
   std::optional<ByteVec> quote;      // configfs-tsm outblob
   std::string quote_provider;        // configfs-tsm provider, e.g. "tdx_guest"

@@ -30,6 +30,7 @@
 #include "parsers/chunked_source.h"
 #include "parsers/core/file_io.h"
 #include "parsers/core/hex.h"
+#include "parsers/core/register_id.h"
 #include "parsers/event_types.h"
 #include "parsers/ima_log.h"
 #include "parsers/tcg_event_log.h"
@@ -87,11 +88,11 @@ void HashAll(HashAlg alg, const Messages& msgs, std::vector<Digest>* out,
   }
 }
 
-std::string RegistersJson(const std::map<std::string, std::map<HashAlg, Digest>>& regs) {
+std::string RegistersJson(const std::map<ccv::RegisterId, std::map<HashAlg, Digest>>& regs) {
   std::string s = "{";
-  for (const auto& [name, banks] : regs) {
+  for (const auto& [reg, banks] : regs) {
     if (s.size() > 1) s += ", ";
-    s += "\"" + name + "\": {";
+    s += "\"" + reg.Name() + "\": {";
     bool first = true;
     for (const auto& [alg, d] : banks) {
       s += std::string(first ? "" : ", ") + "\"" + std::string(ccv::HashAlgName(alg)) + "\": \"" +
@@ -193,7 +194,7 @@ void ImaExtend(const ImaWork& w, HashAlg bank, const std::vector<Digest>& comput
 int RunIma(const std::string& path, bool rtmr, int runs) {
   ImaWork w = LoadIma(path, rtmr);
   std::vector<double> t_hash, t_ext, t_two;
-  std::map<std::string, std::map<HashAlg, Digest>> registers;
+  std::map<ccv::RegisterId, std::map<HashAlg, Digest>> registers;
   for (int r = 0; r < runs; ++r) {
     // One thread: every independent hash, then every chain. The outputs are
     // sized (and their pages touched) before the clock starts, as in the
@@ -241,9 +242,9 @@ int RunIma(const std::string& path, bool rtmr, int runs) {
     t_two.push_back(Seconds(t3, t4));
     if (regs2 != regs) Die("two-thread chains differ from one-thread chains");
     registers.clear();
-    const std::string prefix = rtmr ? "rtmr" : "pcr";
+    const ccv::RegisterId::Kind kind = rtmr ? ccv::RegisterId::Kind::kRtmr : ccv::RegisterId::Kind::kPcr;
     for (const auto& [bank, per_reg] : regs) {
-      for (const auto& [index, d] : per_reg) registers[prefix + std::to_string(index)][bank] = d;
+      for (const auto& [index, d] : per_reg) registers[ccv::RegisterId{kind, index}][bank] = d;
     }
   }
   std::string split = "thread 1: hashes; thread 2: chains";
@@ -338,7 +339,7 @@ int RunTcg(const std::string& path, int runs) {
   std::vector<HashAlg> banks;
   for (const auto& [alg, s] : w.chain_slot) banks.push_back(alg);
   std::vector<double> t_hash, t_ext, t_two;
-  std::map<std::string, std::map<HashAlg, Digest>> registers;
+  std::map<ccv::RegisterId, std::map<HashAlg, Digest>> registers;
   std::string split;
   for (int r = 0; r < runs; ++r) {
     // One thread, each part timed alone.
@@ -408,7 +409,7 @@ int RunTcg(const std::string& path, int runs) {
     t_two.push_back(Seconds(t0, t1));
     registers.clear();
     for (const auto& [alg, per_slot] : regs) {
-      for (const auto& [slot, d] : per_slot) registers["pcr" + std::to_string(slot)][alg] = d;
+      for (const auto& [slot, d] : per_slot) registers[ccv::RegisterId::Pcr(uint32_t(slot))][alg] = d;
     }
   }
   PrintResult("tcg", path, w.events, t_hash, t_ext, t_two, split, RegistersJson(registers));

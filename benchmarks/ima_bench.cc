@@ -70,8 +70,8 @@ void BM_ImaReplay(benchmark::State& state, bool cc_api, bool binary) {
   ccv::ima::ReadOptions ro;
   ro.format = binary ? ccv::ima::LogFormat::kBinary : ccv::ima::LogFormat::kAscii;
   ccv::replay::ImaReplayOptions opt;
-  if (cc_api) opt.register_kind = ccv::replay::ImaRegisterKind::kRtmr;
-  std::string reg = cc_api ? "rtmr2" : "pcr10";
+  if (cc_api) opt.register_kind = ccv::RegisterId::Kind::kRtmr;
+  const ccv::RegisterId reg = cc_api ? ccv::RegisterId::Rtmr(2) : ccv::RegisterId::Pcr(10);
   auto check = ccv::replay::ReplayImaBytes(ccv::AsBytes(data), ro, opt);
   if (!check.ok() || !(check->registers.Get(reg, l.expected.alg) == l.expected)) {
     state.SkipWithError("replay disagrees with the generator");

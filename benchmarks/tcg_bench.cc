@@ -12,6 +12,7 @@
 
 #include "parsers/chunked_source.h"
 #include "parsers/core/hash_alg.h"
+#include "parsers/core/register_id.h"
 #include "parsers/event_types.h"
 #include "parsers/tcg_event_log.h"
 #include "verifier/crypto/batch_hash.h"
@@ -25,7 +26,7 @@ using ccv::HashAlg;
 
 struct Log {
   std::vector<uint8_t> bytes;
-  std::map<std::string, std::map<HashAlg, ccv::Digest>> expected;
+  std::map<ccv::RegisterId, std::map<HashAlg, ccv::Digest>> expected;
 };
 
 void Put16(std::vector<uint8_t>* b, uint16_t v) { b->push_back(uint8_t(v)); b->push_back(uint8_t(v >> 8)); }
@@ -70,7 +71,7 @@ Log MakeLog(size_t n, const std::vector<HashAlg>& banks) {
       ccv::Digest d = ccv::crypto::Hash(a, data);
       Put16(&b, ccv::TpmAlgId(a));
       b.insert(b.end(), d.span().begin(), d.span().end());
-      auto& reg = log.expected["pcr" + std::to_string(pcr)];
+      auto& reg = log.expected[ccv::RegisterId::Pcr(pcr)];
       if (!reg.count(a)) reg[a] = ccv::Digest::Zero(a);
       ccv::crypto::Extend(&reg[a], d.span());
     }

@@ -73,12 +73,4 @@ std::string AcpiIdText(std::span<const uint8_t> id) {
   return s;
 }
 
-std::optional<std::string> CcMrRegisterName(uint32_t mr_index) {
-  if (mr_index == fmt::kMrIndexMrtd) return std::string("mrtd");
-  if (mr_index >= fmt::kMrIndexFirstRtmr && mr_index < fmt::kMrIndexFirstRtmr + fmt::kNumRtmrs) {
-    return "rtmr" + std::to_string(mr_index - fmt::kMrIndexFirstRtmr);
-  }
-  return std::nullopt;
-}
-
 }  // namespace ccv::parsers

@@ -8,7 +8,6 @@
 
 #include <array>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -45,10 +44,6 @@ std::string_view CcTypeName(uint8_t cc_type);
 
 // Trimmed printable text of a fixed ACPI id field (trailing NUL/space cut).
 std::string AcpiIdText(std::span<const uint8_t> id);
-
-// The register a CC MR index names: 0 -> "mrtd", 1..4 -> "rtmr0".."rtmr3",
-// nullopt beyond.
-std::optional<std::string> CcMrRegisterName(uint32_t mr_index);
 
 // Parses a CCEL log area held in memory (convenience over TcgEventReader).
 inline Result<TcgLog> ParseCcelLog(Bytes data) {

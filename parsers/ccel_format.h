@@ -42,11 +42,8 @@ inline constexpr uint8_t kCcTypeReserved = 0;
 inline constexpr uint8_t kCcTypeSevSnp = 1;
 inline constexpr uint8_t kCcTypeTdx = 2;
 
-// CC measurement register index (the PCR-index field of a CCEL record):
-// 0 = MRTD, 1..4 = RTMR0..3.
-inline constexpr uint32_t kMrIndexMrtd = 0;
-inline constexpr uint32_t kMrIndexFirstRtmr = 1;
-inline constexpr uint32_t kNumRtmrs = 4;
+// The PCR-index field of a CCEL record is a CC measurement register index:
+// RegisterId::FromCcMrIndex maps it to MRTD or RTMR0..3.
 
 }  // namespace ccv::parsers::ccel_format
 

@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "parsers/core/register_id.h"
+
 namespace ccv::parsers::tcg_format {
 
 // TCG_PCR_EVENT (SHA1 format): pcrIndex u32, eventType u32, digest[20],
@@ -52,7 +54,7 @@ inline constexpr std::string_view kNvIndexDynamicSignature{"NvIndexDynamic\0\0",
 // PCR index of records that no PCR receives (Windows writes EV_NO_ACTION
 // records there).
 inline constexpr uint32_t kVirtualPcrIndex = 0xFFFFFFFF;
-inline constexpr uint32_t kMaxPcrIndex = 23;
+inline constexpr uint32_t kMaxPcrIndex = kNumPcrs - 1;
 
 // Limits of ours. A TPM has at most a handful of banks; digests are at most
 // 64 bytes for every registered hash, so a declared size above 128 is

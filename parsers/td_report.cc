@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "parsers/core/register_id.h"
+
 namespace ccv::parsers {
 
 namespace qf = quote_format;
@@ -27,7 +29,7 @@ Status ReadTdInfoFields(ByteReader* r, Report* t) {
   CCV_RETURN_IF_ERROR(r->ReadInto(t->mr_owner, "mr_owner"));
   CCV_RETURN_IF_ERROR(r->ReadInto(t->mr_owner_config, "mr_owner_config"));
   for (size_t i = 0; i < qf::kNumRtmrs; ++i) {
-    CCV_RETURN_IF_ERROR(r->ReadInto(t->rtmr[i], "rtmr" + std::to_string(i)));
+    CCV_RETURN_IF_ERROR(r->ReadInto(t->rtmr[i], RegisterId::Rtmr(uint32_t(i)).Name()));
   }
   return Status::Ok();
 }

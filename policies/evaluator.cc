@@ -6,6 +6,7 @@
 #include <span>
 
 #include "parsers/core/hex.h"
+#include "parsers/core/register_id.h"
 #include "policies/container_rules_eval.h"
 #include "policies/time_util.h"
 
@@ -223,9 +224,9 @@ class Evaluator {
     if (t.mr_owner) Bytes_("td.mr_owner", *t.mr_owner, f_.quote.mr_owner, "quote.td.mr_owner", "MROWNER");
     if (t.mr_owner_config) Bytes_("td.mr_owner_config", *t.mr_owner_config, f_.quote.mr_owner_config, "quote.td.mr_owner_config", "MROWNERCONFIG");
     if (t.mr_servicetd) Bytes_("td.mr_servicetd", *t.mr_servicetd, f_.quote.mr_servicetd, "quote.td.mr_servicetd", "MRSERVICETD");
-    for (int i = 0; i < 4; ++i) {
+    for (uint32_t i = 0; i < kNumRtmrs; ++i) {
       if (t.rtmr[i]) {
-        std::string n = "rtmr" + std::to_string(i);
+        const std::string n = RegisterId::Rtmr(i).Name();
         Bytes_("td." + n, *t.rtmr[i], f_.quote.rtmr[i], "quote.td." + n, "RTMR" + std::to_string(i));
       }
     }

@@ -1,5 +1,6 @@
 #include "policies/lint.h"
 
+#include "parsers/core/register_id.h"
 #include "policies/container_rules_eval.h"
 #include "policies/time_util.h"
 
@@ -266,8 +267,8 @@ std::vector<LintFinding> LintPolicy(const Policy& p, const std::vector<UnknownKe
   if (!p.td.mr_td) {
     add(LintSeverity::kWarning, "unpinned-register", {}, "td.mr_td is not pinned: any initial TD image is accepted");
   }
-  for (int i = 0; i < 4; ++i) {
-    std::string reg = "rtmr" + std::to_string(i);
+  for (uint32_t i = 0; i < kNumRtmrs; ++i) {
+    const std::string reg = RegisterId::Rtmr(i).Name();
     bool matched = false;
     for (const auto& r : p.replay.must_match_quote) matched |= r == reg;
     if (!p.td.rtmr[i] && !matched) {

@@ -11,6 +11,7 @@
 #include "parsers/core/file_io.h"
 #include "parsers/core/hash_alg.h"
 #include "parsers/core/hex.h"
+#include "parsers/core/register_id.h"
 #include "parsers/event_types.h"
 #include "policies/container_rules.h"
 #include "policies/time_util.h"
@@ -24,20 +25,11 @@ using internal::kMaxListLen;
 using internal::PosOf;
 using internal::Walker;
 
-bool IsRegisterName(const std::string& r) {
-  auto num = [&](size_t prefix, int max) {
-    if (r.size() <= prefix || r.size() > prefix + 2) return false;
-    if (r.size() == prefix + 2 && r[prefix] == '0') return false;
-    int v = 0;
-    for (size_t i = prefix; i < r.size(); ++i) {
-      if (r[i] < '0' || r[i] > '9') return false;
-      v = v * 10 + (r[i] - '0');
-    }
-    return v <= max;
-  };
-  if (r.rfind("rtmr", 0) == 0) return num(4, 3);
-  if (r.rfind("pcr", 0) == 0) return num(3, 23);
-  return false;
+// The register named `r` if it is one of `kind` (RegisterId::Parse: exact
+// lower-case names, no leading zeros, existing registers only).
+bool IsRegisterOf(const std::string& r, std::initializer_list<RegisterId::Kind> kinds) {
+  Result<RegisterId> reg = RegisterId::Parse(r);
+  return reg.ok() && std::find(kinds.begin(), kinds.end(), reg->kind) != kinds.end();
 }
 
 Status ParsePlatform(Walker& w, const YAML::Node& n, PlatformPolicy* out) {
@@ -167,7 +159,7 @@ Status ParseReplay(Walker& w, const YAML::Node& n, ReplayPolicy* out) {
     for (size_t i = 0; i < out->must_match_quote.size(); ++i) {
       const std::string& r = out->must_match_quote[i];
       std::string ip = lp + "[" + std::to_string(i) + "]";
-      if (r.rfind("rtmr", 0) != 0 || !IsRegisterName(r)) {
+      if (!IsRegisterOf(r, {RegisterId::Kind::kRtmr})) {
         return w.Err(ErrorCode::kBadValue, out->must_match_pos[i], ip,
                      "expected a quoted register rtmr0..rtmr3, got '" + r + "'");
       }
@@ -222,7 +214,7 @@ Status ParseEvents(Walker& w, const YAML::Node& n, std::vector<EventRule>* out) 
     }
     if (YAML::Node v = m["register"]) {
       CCV_ASSIGN_OR_RETURN(std::string reg, w.String(v, mp + ".register"));
-      if (!IsRegisterName(reg)) {
+      if (!IsRegisterOf(reg, {RegisterId::Kind::kRtmr, RegisterId::Kind::kPcr})) {
         return w.Err(ErrorCode::kBadValue, PosOf(v), mp + ".register",
                      "expected rtmr0..rtmr3 or pcr0..pcr23, got '" + reg + "'");
       }

@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -26,6 +27,7 @@
 
 #include "parsers/core/hash_alg.h"
 #include "parsers/core/hex.h"
+#include "parsers/core/register_id.h"
 #include "verifier/crypto/digest.h"
 
 namespace {
@@ -137,7 +139,7 @@ struct Record {
 };
 
 struct Expect {
-  std::map<std::string, std::map<HashAlg, Bytes>> regs;
+  std::map<ccv::RegisterId, std::map<HashAlg, Bytes>> regs;
   uint64_t records = 0, verified = 0, mismatched = 0, not_checkable = 0;
 };
 
@@ -195,15 +197,10 @@ int main(int argc, char** argv) {
   ccv::crypto::Hasher hasher;
 
   auto extend = [&](uint32_t index, HashAlg alg, const Bytes& digest) {
-    std::string name;
-    if (ccel) {
-      if (index < 1 || index > 4) return;
-      name = "rtmr" + std::to_string(index - 1);
-    } else {
-      if (index > 23) return;
-      name = "pcr" + std::to_string(index);
-    }
-    auto& banks_of = ex.regs[name];
+    std::optional<ccv::RegisterId> reg =
+        ccel ? ccv::RegisterId::FromCcMrIndex(index) : std::optional(ccv::RegisterId::Pcr(index));
+    if (!reg || !reg->Exists() || reg->kind == ccv::RegisterId::Kind::kMrtd) return;
+    auto& banks_of = ex.regs[*reg];
     auto it = banks_of.find(alg);
     if (it == banks_of.end()) {
       Bytes init(ccv::DigestLen(alg), 0);
@@ -397,17 +394,10 @@ int main(int argc, char** argv) {
     j.Uint64(ex.records);
     j.Key("registers");
     j.StartObject();
-    std::vector<std::string> names;
-    for (auto& [n, b] : ex.regs) names.push_back(n);
-    std::sort(names.begin(), names.end(), [](const std::string& a, const std::string& b) {
-      size_t ia = a.find_first_of("0123456789"), ib = b.find_first_of("0123456789");
-      if (a.substr(0, ia) != b.substr(0, ib)) return a < b;
-      return std::stoul(a.substr(ia)) < std::stoul(b.substr(ib));
-    });
-    for (const std::string& n : names) {
-      j.Key(n.c_str());
+    for (const auto& [reg, banks_of] : ex.regs) {  // in register order
+      j.Key(reg.Name().c_str());
       j.StartObject();
-      for (auto& [alg, v] : ex.regs[n]) {
+      for (const auto& [alg, v] : banks_of) {
         j.Key(std::string(ccv::HashAlgName(alg)).c_str());
         j.String(ccv::ToHex(v).c_str());
       }

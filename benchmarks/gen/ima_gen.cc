@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "parsers/core/hex.h"
+#include "parsers/ima_register.h"
 #include "verifier/crypto/digest.h"
 
 namespace ccv::gen {
@@ -143,8 +144,8 @@ void ImaGenerator::Next(std::string* ascii, std::string* binary) {
 }
 
 std::string ImaGenerator::ExpectedJson() const {
-  std::string reg = (opt_.pcr == 2 && opt_.listed_alg == HashAlg::kSha384 ? "rtmr" : "pcr") +
-                    std::to_string(opt_.pcr);
+  const std::string reg =
+      ima::ImaRegisterOf(std::nullopt, /*tdx=*/false, ima::ImaListHead{opt_.pcr, opt_.listed_alg}).Name();
   std::string s = "{\"entries\": " + std::to_string(n_) +
                   ", \"violations\": " + std::to_string(violations_) + ", \"templates\": {";
   bool first = true;

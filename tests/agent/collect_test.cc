@@ -193,6 +193,29 @@ TEST_F(CollectTest, LegacyImaDirectoryIsUsedWhenIntegrityDirIsAbsent) {
   EXPECT_EQ(ReadAll(out() / "ascii_runtime_measurements"), ima_);
 }
 
+// The register is what the list's first entry names (ima::ImaRegisterOf): a
+// vTPM's PCR10 list on a TD stays pcr10; an empty list names none.
+TEST_F(CollectTest, ImaRegisterFollowsTheListsFirstEntry) {
+  auto corpus = CorpusDir();
+  std::vector<uint8_t> tpm_ima = ReadAll(*corpus / "ima" / "ima-evm-utils-test.ascii");
+  ASSERT_FALSE(tpm_ima.empty());
+  WriteAll(root_ / kFakeImaAscii, tpm_ima);
+  StartTsm(quote_);
+  RunResult r = Collect();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_STREQ(EvidenceJsonOf(out())["ima"]["register"].GetString(), "pcr10");
+}
+
+TEST_F(CollectTest, EmptyImaListNamesNoRegister) {
+  WriteAll(root_ / kFakeImaAscii, {});
+  StartTsm(quote_);
+  RunResult r = Collect();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  rapidjson::Document d = EvidenceJsonOf(out());
+  ASSERT_TRUE(d.HasMember("ima"));
+  EXPECT_FALSE(d["ima"].HasMember("register"));
+}
+
 TEST_F(CollectTest, NoImaGivesABundleWithoutIma) {
   fs::remove_all(root_ / "sys/kernel/security");
   StartTsm(quote_);

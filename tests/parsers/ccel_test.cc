@@ -94,12 +94,5 @@ TEST(CcelTableTest, RevisionZeroIsUnsupported) {
   ExpectError(t, ErrorCode::kUnsupportedVersion, 8);
 }
 
-TEST(CcelTableTest, MrIndicesNameTheTdxRegisters) {
-  EXPECT_EQ(CcMrRegisterName(0), "mrtd");
-  EXPECT_EQ(CcMrRegisterName(1), "rtmr0");
-  EXPECT_EQ(CcMrRegisterName(4), "rtmr3");
-  EXPECT_FALSE(CcMrRegisterName(5).has_value());
-}
-
 }  // namespace
 }  // namespace ccv::parsers

@@ -45,13 +45,13 @@ inline Facts GoodFacts() {
   q.fmspc = "00806f050000";
   f.collateral.present = true;
   f.collateral.tcb_status = "UpToDate";
-  for (int i = 0; i < 4; ++i) {
+  for (uint32_t i = 0; i < kNumRtmrs; ++i) {
     RegisterComparison c;
-    c.reg = "rtmr" + std::to_string(i);
+    c.reg = RegisterId::Rtmr(i).Name();
     c.matches = true;
     c.replayed = c.quoted = ToHex(q.rtmr[i]);
     f.comparisons.push_back(c);
-    f.replayed.Set(c.reg, Sha384(c.replayed));
+    f.replayed.Set(RegisterId::Rtmr(i), Sha384(c.replayed));
   }
   f.event_log_present = true;
   auto ev = [&](uint64_t index, const char* reg, uint32_t type, const char* name, char fill,

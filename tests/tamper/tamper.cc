@@ -361,7 +361,7 @@ struct ImaOutcome {
 // 1 MiB) and the batches (256 entries, not 4096) stay below the size that
 // ASan's allocator serves with a fresh mmap, which is zero-filled and
 // unmapped again on every replay.
-ImaOutcome ReplayImaList(Bytes list, ima::LogFormat format, replay::ImaRegisterKind kind) {
+ImaOutcome ReplayImaList(Bytes list, ima::LogFormat format, RegisterId::Kind kind) {
   replay::ImaReplayOptions options;
   options.register_kind = kind;
   options.max_findings = 0;
@@ -414,9 +414,8 @@ Result<Counts> TamperImaLog(Bytes list, ima::LogFormat format, size_t stride,
     }
   }
   auto alg = reader.listed_hash_alg();
-  replay::ImaRegisterKind kind = alg && *alg == HashAlg::kSha384
-                                     ? replay::ImaRegisterKind::kRtmr
-                                     : replay::ImaRegisterKind::kPcr;
+  RegisterId::Kind kind =
+      alg && *alg == HashAlg::kSha384 ? RegisterId::Kind::kRtmr : RegisterId::Kind::kPcr;
   ImaOutcome base = ReplayImaList(list, format, kind);
   if (!base.ok) return Status(ErrorCode::kInvalidArgument, "the unmodified list does not replay");
 

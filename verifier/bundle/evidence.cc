@@ -9,6 +9,7 @@
 
 #include "parsers/core/file_io.h"
 #include "parsers/core/hex.h"
+#include "parsers/ima_register.h"
 
 namespace ccv::bundle {
 namespace {
@@ -162,13 +163,11 @@ std::string_view ReportDataModeName(ReportDataMode mode) {
   return "?";
 }
 
-bool IsImaRegister(std::string_view name) { return name == "rtmr2" || name == "pcr10"; }
-
-Status CheckImaRegisterOption(std::string_view value) {
-  if (IsImaRegister(value)) return Status::Ok();
+Result<RegisterId> ParseImaRegisterOption(std::string_view value) {
+  Result<RegisterId> reg = ima::ParseImaRegister(value);
+  if (reg.ok()) return reg;
   return Status(ErrorCode::kInvalidArgument,
-                "--ima-register: '" + Printable(value) +
-                    "' is not supported: the verifier replays IMA into rtmr2 (TDX) or pcr10 (TPM)");
+                "--ima-register: '" + Printable(value) + "' is not supported: " + reg.status().message());
 }
 
 Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir,
@@ -263,12 +262,12 @@ Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir
         const auto& r = m["register"];
         if (!r.IsString()) return Bad(ErrorCode::kBadValue, source, "ima.register", "expected a string");
         std::string_view name(r.GetString(), r.GetStringLength());
-        if (!IsImaRegister(name)) {
+        Result<RegisterId> reg = ima::ParseImaRegister(name);
+        if (!reg.ok()) {
           return Bad(ErrorCode::kBadValue, source, "ima.register",
-                     "register '" + Printable(name) +
-                         "' is not supported: the verifier replays IMA into rtmr2 (TDX) or pcr10 (TPM)");
+                     "register '" + Printable(name) + "' is not supported: " + reg.status().message());
         }
-        e.ima_register = std::string(name);
+        e.ima_register = *reg;
       }
     } else {
       return Bad(ErrorCode::kBadValue, source, "ima", "expected a file name or {\"path\", \"register\"}");

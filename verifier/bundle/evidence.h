@@ -34,6 +34,7 @@
 #include <string_view>
 #include <vector>
 
+#include "parsers/core/register_id.h"
 #include "parsers/core/result.h"
 
 namespace ccv::bundle {
@@ -61,7 +62,10 @@ struct Evidence {
   std::optional<std::string> ima_binary;  // the binary list beside an ascii `ima`
   std::string quote_provider;             // informational, as the agent wrote it
   std::string quote_unavailable;          // informational: why the agent has no quote
-  std::string ima_register;  // "rtmr2", "pcr10" or "" (decide from the evidence)
+  // The register the IMA list extends, as the manifest or --ima-register
+  // gives it (ima::ParseImaRegister: RTMR2 or PCR10); unset: decided from
+  // the evidence (ima::ImaRegisterOf).
+  std::optional<RegisterId> ima_register;
   std::optional<std::vector<uint8_t>> nonce, user_data;
   ReportDataMode report_data_mode = ReportDataMode::kSha512NonceUserData;
   std::optional<std::vector<uint8_t>> report_data;          // verifier's exact value
@@ -80,13 +84,10 @@ struct Evidence {
 Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir,
                                    const std::string& source = kEvidenceFileName);
 
-// True for the registers the verifier replays an IMA list into: "rtmr2"
-// (TDX, CC-API kernel) and "pcr10" (TPM). The rule for `ima.register` and
-// for --ima-register.
-bool IsImaRegister(std::string_view name);
-// OK when IsImaRegister(value); else kInvalidArgument "--ima-register: ..."
+// --ima-register's value as ima::ParseImaRegister takes it (as the
+// manifest's ima.register). Errors: kInvalidArgument "--ima-register: ..."
 // saying what is supported (for the CLI: a usage error).
-Status CheckImaRegisterOption(std::string_view value);
+Result<RegisterId> ParseImaRegisterOption(std::string_view value);
 
 // Reads DIR/evidence.json (a regular file inside DIR, at most
 // kMaxManifestLen bytes). Errors: kIo / kBadValue naming the file, else as

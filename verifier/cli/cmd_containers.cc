@@ -331,7 +331,7 @@ int RunContainerPolicy(const policy::Policy& pol, const std::string& policy_path
   only.source = pol.source;
   bundle::Evidence e;
   e.ima = vm["ima"].as<std::string>();
-  e.ima_register = "rtmr2";  // ima-cgpath lists come from the cc-api TDX kernel
+  e.ima_register = RegisterId::Rtmr(2);  // ima-cgpath lists come from the cc-api TDX kernel
   auto file = [&](const char* opt, std::optional<std::string>* dst) {
     if (vm.count(opt)) *dst = vm[opt].as<std::string>();
   };

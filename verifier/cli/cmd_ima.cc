@@ -17,6 +17,7 @@
 #include "parsers/core/hex.h"
 #include "parsers/event_types.h"
 #include "parsers/ima_log.h"
+#include "parsers/ima_register.h"
 #include "parsers/ima_template.h"
 #include "parsers/tcg_event_log.h"
 #include "parsers/tcg_event_log_format.h"
@@ -86,15 +87,6 @@ const char* HashCheck(crypto::Hasher& h, const ima::Entry& e) {
 
 bool ValidCelTarget(std::string_view to) { return to == "cel-json" || to == "cel-tlv"; }
 
-Result<replay::ImaRegisterKind> ParseImaRegister(std::string_view v) {
-  // Only what the replay implements: RTMR2 of the cc-api TDX kernel and a
-  // TPM host's PCR10. Another index would be replayed under a wrong name.
-  if (v == "rtmr2") return replay::ImaRegisterKind::kRtmr;
-  if (v == "pcr10") return replay::ImaRegisterKind::kPcr;
-  return Status(ErrorCode::kInvalidArgument,
-                "--ima-register must be rtmr2 or pcr10, not '" + std::string(v) + "'");
-}
-
 int DumpImaFile(const std::string& path, bool json, std::string_view to) {
   Result<ima::LogFormat> format = DetectImaFile(path);
   if (!format.ok()) return ReportError(format.status());
@@ -105,15 +97,12 @@ int DumpImaFile(const std::string& path, bool json, std::string_view to) {
   ro.listed_hash_alg = ima::ListedHashAlgOfFileName(path);
   ima::LogReader reader(std::move(src).value(), ro);
   if (!to.empty()) {
-    // The register kind follows the list: SHA-384 template hashes on index 2
-    // are the cc-api TDX form (RTMR2, CCMR 3).
-    ima::LogReader probe_reader(replay::FileChunkSource(path).value(), ro);
-    std::vector<ima::Entry> first;
-    replay::ImaRegisterKind kind = replay::ImaRegisterKind::kPcr;
-    if (probe_reader.NextBatch(&first).ok() && !first.empty() &&
-        first[0].listed_hash.alg == HashAlg::kSha384 && first[0].pcr < 4) {
-      kind = replay::ImaRegisterKind::kRtmr;
-    }
+    // The register kind follows the list (the cc-api TDX form becomes CCMR
+    // records); a first entry that does not parse fails the conversion below.
+    Result<std::optional<ima::ImaListHead>> head =
+        ima::ReadImaListHead(replay::FileChunkSource(path).value(), ro);
+    const RegisterId::Kind kind =
+        ima::ImaRegisterOf(std::nullopt, /*tdx=*/false, head.ok() ? *head : std::nullopt).kind;
     Result<std::vector<cel::Record>> recs = replay::ImaToCel(&reader, kind);
     if (!recs.ok()) return ReportError(recs.status().WithFile(path));
     return WriteCel(*recs, to);
@@ -314,13 +303,13 @@ Result<replay::RegisterSet> QuoteRegisters(const std::string& path) {
   if (!q.ok()) return q.status().WithFile(path);
   if (!q->IsTdx()) return Status(ErrorCode::kBadValue, "not a TDX quote").WithFile(path);
   replay::RegisterSet rs;
-  auto set = [&](const char* name, const parsers::Measurement& m) {
+  auto set = [&](RegisterId reg, const parsers::Measurement& m) {
     Digest d = Digest::Zero(HashAlg::kSha384);
     std::copy(m.begin(), m.end(), d.bytes.begin());
-    rs.Set(name, d);
+    rs.Set(reg, d);
   };
-  set("mrtd", q->td_body->mr_td);
-  for (size_t i = 0; i < 4; ++i) set(("rtmr" + std::to_string(i)).c_str(), q->td_body->rtmr[i]);
+  set(RegisterId::Mrtd(), q->td_body->mr_td);
+  for (uint32_t i = 0; i < kNumRtmrs; ++i) set(RegisterId::Rtmr(i), q->td_body->rtmr[i]);
   return rs;
 }
 
@@ -347,7 +336,6 @@ Result<std::vector<HashAlg>> ParseBanks(std::string_view list) {
 Result<ImaStep> ReplayImaStep(const std::string& path, const ImaStepOptions& options,
                               const replay::RegisterSet& before,
                               const replay::RegisterSet& quoted) {
-  const std::string& register_opt = options.register_opt;
   const bool big_endian = options.big_endian;
   ImaStep step;
   step.file = path;
@@ -357,29 +345,24 @@ Result<ImaStep> ReplayImaStep(const std::string& path, const ImaStepOptions& opt
   ro.format = format;
   ro.listed_hash_alg = ima::ListedHashAlgOfFileName(path);  // per-bank lists
   if (big_endian) ro.endian = ima::Endian::kBig;
-  if (!register_opt.empty()) {
-    CCV_ASSIGN_OR_RETURN(step.kind, ParseImaRegister(register_opt));
-  } else {
+  std::optional<ima::ImaListHead> head;
+  if (!options.given) {
     CCV_ASSIGN_OR_RETURN(ima::ChunkSource probe, replay::FileChunkSource(path));
-    ima::LogReader r(std::move(probe), ro);
-    std::vector<ima::Entry> first;
-    Status s = r.NextBatch(&first);
-    if (!s.ok()) return s.file().empty() ? s.WithFile(path) : s;
-    if (!first.empty() && first[0].listed_hash.alg == HashAlg::kSha384 && first[0].pcr < 4) {
-      step.kind = replay::ImaRegisterKind::kRtmr;
-    }
+    Result<std::optional<ima::ImaListHead>> h = ima::ReadImaListHead(std::move(probe), ro);
+    if (!h.ok()) return h.status().file().empty() ? h.status().WithFile(path) : h.status();
+    head = *h;
   }
+  const RegisterId reg = ima::ImaRegisterOf(options.given, options.tdx, head);
+  step.kind = reg.kind;
   replay::ImaReplayOptions opt;
-  opt.register_kind = step.kind;
-  if (!register_opt.empty()) opt.register_index = step.kind == replay::ImaRegisterKind::kRtmr ? 2 : 10;
+  opt.register_kind = reg.kind;
+  if (options.given) opt.register_index = reg.index;
   opt.endian = ro.endian;
   opt.banks = options.banks;
   opt.initial = before;
   replay::RegisterSet boot = before;
-  for (const auto& [name, banks] : quoted.registers()) {
-    if (name == "mrtd") {
-      for (const auto& [alg, d] : banks) boot.Set(name, d);
-    }
+  if (auto mrtd = quoted.registers().find(RegisterId::Mrtd()); mrtd != quoted.registers().end()) {
+    for (const auto& [alg, d] : mrtd->second) boot.Set(RegisterId::Mrtd(), d);
   }
   if (!boot.empty()) opt.boot_registers = boot;
   opt.quoted = quoted;
@@ -412,7 +395,7 @@ void PrintImaStepText(const ImaStep& s) {
               s.file.c_str(), s.format.c_str(), static_cast<unsigned long long>(r.entries),
               templates.c_str(),
               r.listed_alg ? std::string(HashAlgName(*r.listed_alg)).c_str() : "-",
-              s.kind == replay::ImaRegisterKind::kRtmr ? "rtmr" : "pcr");
+              s.kind == RegisterId::Kind::kRtmr ? "rtmr" : "pcr");
   std::printf("  template hashes: %llu verified, %llu mismatched; %llu violations\n",
               static_cast<unsigned long long>(r.hashes_verified),
               static_cast<unsigned long long>(r.hashes_mismatched),

@@ -4,6 +4,7 @@
 #ifndef CCV_VERIFIER_CLI_CMD_IMA_H_
 #define CCV_VERIFIER_CLI_CMD_IMA_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,26 +29,23 @@ int DumpCelFile(const std::string& path, bool json, std::string_view to);
 // above 23 are left out: they are never extended.
 int DumpTcgAsCel(const std::string& path, bool ccel, std::string_view to);
 
-// The register kind of --ima-register: "pcr<N>" or "rtmr<N>" (docs/cli.md:
-// pcr10, rtmr2). Errors: kInvalidArgument.
-Result<replay::ImaRegisterKind> ParseImaRegister(std::string_view value);
-
 struct ImaStep {
   std::string file;
   std::string format;  // "ima-ascii" or "ima-binary"
-  replay::ImaRegisterKind kind = replay::ImaRegisterKind::kPcr;
+  RegisterId::Kind kind = RegisterId::Kind::kPcr;
   replay::ImaReplayResult result;
 };
 
-// Replays the IMA list at `path`. `register_opt`: as ParseImaRegister, or ""
-// to choose from the list (rtmr when its template hashes are SHA-384 and the
-// index field is below 4, else pcr). `before`: registers replayed from the
-// boot logs (initial values and boot_aggregate inputs); `quoted`: registers
-// from a quote ("mrtd", "rtmr0".."rtmr3"), may be empty.
+// Replays the IMA list at `path` on the register ima::ImaRegisterOf names.
+// With `given`, every entry must extend it; without, each entry is replayed
+// on the register of that kind its PCR field names. `before`: registers
+// replayed from the boot logs (initial values and boot_aggregate inputs);
+// `quoted`: registers from a quote (MRTD, RTMR0..3), may be empty.
 struct ImaStepOptions {
-  std::string register_opt;     // --ima-register; "" to choose from the list
-  bool big_endian = false;      // list from a big-endian kernel without ima_canonical_fmt
-  std::vector<HashAlg> banks;   // --banks; empty: sha1+sha256 (pcr) or sha384 (rtmr)
+  std::optional<RegisterId> given;  // --ima-register
+  bool tdx = false;                 // a CCEL or TD quote is replayed beside the list
+  bool big_endian = false;          // list from a big-endian kernel without ima_canonical_fmt
+  std::vector<HashAlg> banks;       // --banks; empty: sha1+sha256 (pcr) or sha384 (rtmr)
 };
 Result<ImaStep> ReplayImaStep(const std::string& path, const ImaStepOptions& options,
                               const replay::RegisterSet& before,
@@ -80,7 +78,7 @@ void WriteImaStepJson(const ImaStep& s, W& w) {
   w.Key("format");
   w.String(s.format.c_str());
   w.Key("register_kind");
-  w.String(s.kind == replay::ImaRegisterKind::kRtmr ? "rtmr" : "pcr");
+  w.String(s.kind == RegisterId::Kind::kRtmr ? "rtmr" : "pcr");
   report::WriteImaReplayJson(s.result, w);
   w.EndObject();
 }

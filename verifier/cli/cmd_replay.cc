@@ -21,6 +21,7 @@
 #include "parsers/core/hex.h"
 #include "parsers/log_detect.h"
 #include "parsers/tcg_event_log.h"
+#include "verifier/bundle/evidence.h"
 #include "verifier/bundle/evidence_file.h"
 #include "verifier/cli/cmd_ima.h"
 #include "verifier/cli/commands.h"
@@ -94,11 +95,11 @@ struct LaterSteps {
 std::vector<std::pair<std::string, bool>> QuoteMatches(const replay::RegisterSet& regs,
                                                        const replay::RegisterSet& quoted) {
   std::vector<std::pair<std::string, bool>> out;
-  for (const auto& [name, banks] : quoted.registers()) {
-    if (name == "mrtd") continue;
+  for (const auto& [reg, banks] : quoted.registers()) {
+    if (reg.kind == RegisterId::Kind::kMrtd) continue;
     for (const auto& [alg, d] : banks) {
-      std::optional<Digest> got = regs.Get(name, alg);
-      out.emplace_back(name, (got ? *got : Digest::Zero(alg)) == d);
+      std::optional<Digest> got = regs.Get(reg, alg);
+      out.emplace_back(reg.Name(), (got ? *got : Digest::Zero(alg)) == d);
     }
   }
   return out;
@@ -129,9 +130,9 @@ void PrintText(const std::vector<LogReplay>& logs, const replay::RegisterSet& re
   if (later.cel) PrintCelStepText(*later.cel);
   std::printf("\nregisters:\n");
   if (regs.empty()) std::printf("  (none extended)\n");
-  for (const auto& [name, b] : regs.registers()) {
+  for (const auto& [reg, b] : regs.registers()) {
     for (const auto& [alg, d] : b) {
-      std::printf("  %-6s %-7s %s\n", name.c_str(), std::string(HashAlgName(alg)).c_str(),
+      std::printf("  %-6s %-7s %s\n", reg.Name().c_str(), std::string(HashAlgName(alg)).c_str(),
                   ToHex(d.span()).c_str());
     }
   }
@@ -295,13 +296,14 @@ int RunReplay(const Args& args) {
   LaterSteps later;
   ImaStepOptions ima_opt;
   if (vm.count("ima-register")) {
-    ima_opt.register_opt = vm["ima-register"].as<std::string>();
-    Result<replay::ImaRegisterKind> k = ParseImaRegister(ima_opt.register_opt);
-    if (!k.ok()) {
-      std::fprintf(stderr, "ccverify replay: %s\n", k.status().message().c_str());
+    Result<RegisterId> reg = bundle::ParseImaRegisterOption(vm["ima-register"].as<std::string>());
+    if (!reg.ok()) {
+      std::fprintf(stderr, "ccverify replay: %s\n", reg.status().message().c_str());
       return kExitUsage;
     }
+    ima_opt.given = *reg;
   }
+  ima_opt.tdx = vm.count("ccel") != 0 || vm.count("quote") != 0;
   if (vm.count("banks")) {
     Result<std::vector<HashAlg>> b = ParseBanks(vm["banks"].as<std::string>());
     if (!b.ok()) {

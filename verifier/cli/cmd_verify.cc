@@ -74,10 +74,7 @@ Result<EvidenceRequest> EvidenceFromOptions(const po::variables_map& vm) {
   file("cel", &e.cel);
   file("collateral", &e.collateral);
   if (vm.count("ima-register")) {
-    e.ima_register = vm["ima-register"].as<std::string>();
-    if (!bundle::IsImaRegister(e.ima_register)) {
-      return Status(ErrorCode::kInvalidArgument, "--ima-register: expected rtmr2 or pcr10");
-    }
+    CCV_ASSIGN_OR_RETURN(e.ima_register, bundle::ParseImaRegisterOption(vm["ima-register"].as<std::string>()));
   }
   auto hex = [&](const char* opt, size_t max_len) -> Result<std::optional<std::vector<uint8_t>>> {
     if (!vm.count(opt)) return std::optional<std::vector<uint8_t>>();

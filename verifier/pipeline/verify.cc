@@ -2,14 +2,17 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "parsers/ccel.h"
 #include "parsers/cel.h"
 #include "parsers/chunked_source.h"
 #include "parsers/core/file_io.h"
 #include "parsers/core/hex.h"
+#include "parsers/core/register_id.h"
 #include "parsers/event_types.h"
 #include "parsers/ima_log.h"
+#include "parsers/ima_register.h"
 #include "parsers/ima_template.h"
 #include "parsers/tcg_event_log.h"
 #include "parsers/uefi_event.h"
@@ -39,6 +42,7 @@ constexpr uint64_t kMaxQuoteLen = 1 << 20;
 constexpr uint64_t kMaxCollateralLen = 16 << 20;
 constexpr uint64_t kMaxLogLen = uint64_t{1} << 30;
 constexpr size_t kMaxListedPointers = 10;
+constexpr RegisterId kRtmr2 = RegisterId::Rtmr(2);  // IMA on the cc-api TDX kernel
 
 Check MakeCheck(std::string id, Verdict v, std::string detail, std::string missing = "") {
   Check c;
@@ -245,12 +249,9 @@ Result<TcgLogOutcome> ReplayLog(const bundle::Evidence& e, const std::string& pa
     fact.index = ev->record;
     fact.type = ev->untrusted_type;
     fact.type_name = std::string(parsers::EventTypeName(ev->untrusted_type));
-    bool extended = ev->untrusted_type != parsers::kEvNoAction;
-    if (space == replay::RegisterSpace::kCcMr) {
-      uint32_t mr = ev->untrusted_pcr_index;
-      if (mr >= 1 && mr <= 4 && extended) fact.reg = "rtmr" + std::to_string(mr - 1);
-    } else if (ev->untrusted_pcr_index <= 23 && extended) {
-      fact.reg = "pcr" + std::to_string(ev->untrusted_pcr_index);
+    std::optional<RegisterId> reg = replay::IndexedRegister(space, ev->untrusted_pcr_index);
+    if (reg && reg->kind != RegisterId::Kind::kMrtd && ev->untrusted_type != parsers::kEvNoAction) {
+      fact.reg = reg->Name();
     }
     for (uint32_t i = 0; i < ev->num_digests; ++i) {
       auto alg = HashAlgFromTpmAlgId(ev->digests[i].algorithm_id);
@@ -305,11 +306,8 @@ Result<replay::RegisterSet> CelFacts(const bundle::Evidence& e, const std::strin
     EventFact fact;
     fact.log = "cel";
     fact.index = rec.recnum;
-    if (rec.index_type == cel::IndexType::kPcr && rec.index <= 23) {
-      fact.reg = "pcr" + std::to_string(rec.index);
-    } else if (rec.index_type == cel::IndexType::kCcmr && rec.index >= 1 && rec.index <= 4) {
-      fact.reg = "rtmr" + std::to_string(rec.index - 1);
-    }
+    std::optional<RegisterId> reg = replay::CelRegister(rec);
+    if (reg && reg->Exists() && reg->kind != RegisterId::Kind::kMrtd) fact.reg = reg->Name();
     fact.digests = rec.digests;
     if (!rec.template_name.empty()) {
       // IMA_TEMPLATE content: cel.template_hashes verifies the digest.
@@ -353,12 +351,8 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
   ImaOutcome out;
   out.log.name = "ima";
   out.log.path = *e.ima;
-  if (!e.ima_register.empty() && e.ima_register != "rtmr2" && e.ima_register != "pcr10") {
-    return Status(ErrorCode::kBadValue, "IMA register '" + e.ima_register +
-                                            "' is not implemented (expected rtmr2 or pcr10)")
-        .WithField("ima.register");
-  }
-  // Streamed twice (replay, then the entries): memory stays bounded.
+  // Streamed (the first entry, the replay, then the entries): memory stays
+  // bounded.
   ima::ReadOptions read;
   {
     CCV_ASSIGN_OR_RETURN(ima::ChunkSource probe, bundle::OpenEvidenceChunks(e, *e.ima));
@@ -367,22 +361,35 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
     read.format = ima::DetectLogFormat(Bytes(head, n));
     read.listed_hash_alg = ima::ListedHashAlgOfFileName(*e.ima);  // per-bank lists
   }
-  bool rtmr = e.ima_register == "rtmr2" || (e.ima_register.empty() && (f->quote.present || have_ccel));
+  std::optional<ima::ImaListHead> head;
+  if (!e.ima_register) {
+    CCV_ASSIGN_OR_RETURN(ima::ChunkSource head_source, bundle::OpenEvidenceChunks(e, *e.ima));
+    Result<std::optional<ima::ImaListHead>> h = ima::ReadImaListHead(std::move(head_source), read);
+    if (!h.ok()) return InFile(h.status(), *e.ima);
+    head = *h;
+  }
+  const RegisterId reg = ima::ImaRegisterOf(e.ima_register, f->quote.present || have_ccel, head);
+  if (!ima::IsImaRegister(reg)) {
+    return InFile(Status(ErrorCode::kBadValue, "the IMA list extends " + reg.Name() +
+                                                   "; the verifier replays IMA into rtmr2 (TDX) or pcr10 (TPM)")
+                      .WithField(e.ima_register ? "ima.register" : "pcr"),
+                  *e.ima);
+  }
+  const bool rtmr = reg.kind == RegisterId::Kind::kRtmr;
   replay::ImaReplayOptions ro;
-  ro.register_kind = rtmr ? replay::ImaRegisterKind::kRtmr : replay::ImaRegisterKind::kPcr;
-  ro.register_index = rtmr ? 2 : 10;
+  ro.register_kind = reg.kind;
+  ro.register_index = reg.index;
   if (rtmr) {
-    auto init = boot_regs.Get("rtmr2", HashAlg::kSha384);
-    ro.initial.Set("rtmr2", init ? *init : Digest::Zero(HashAlg::kSha384));
+    auto init = boot_regs.Get(kRtmr2, HashAlg::kSha384);
+    ro.initial.Set(kRtmr2, init ? *init : Digest::Zero(HashAlg::kSha384));
     if (f->quote.present) {
-      ro.quoted.Set("rtmr2", Sha384Of(f->quote.rtmr[2]));
+      ro.quoted.Set(kRtmr2, Sha384Of(f->quote.rtmr[2]));
       if (have_ccel) {
         replay::RegisterSet boot;
-        boot.Set("mrtd", Sha384Of(f->quote.mr_td));
-        for (int i = 0; i < 3; ++i) {
-          std::string r = "rtmr" + std::to_string(i);
-          auto v = boot_regs.Get(r, HashAlg::kSha384);
-          boot.Set(r, v ? *v : Digest::Zero(HashAlg::kSha384));
+        boot.Set(RegisterId::Mrtd(), Sha384Of(f->quote.mr_td));
+        for (uint32_t i = 0; i < 3; ++i) {
+          auto v = boot_regs.Get(RegisterId::Rtmr(i), HashAlg::kSha384);
+          boot.Set(RegisterId::Rtmr(i), v ? *v : Digest::Zero(HashAlg::kSha384));
         }
         ro.boot_registers = boot;
       }
@@ -396,7 +403,7 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
   if (!r.ok()) return InFile(r.status(), *e.ima);
   f->ima_present = true;
   out.registers = r->registers;
-  out.log.registers.push_back(rtmr ? "rtmr2" : "pcr10");
+  out.log.registers.push_back(reg.Name());
   out.log.events = r->entries;
   // Template hashes.
   if (r->hashes_mismatched == 0) {
@@ -429,14 +436,14 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
   // replay from the boot-time value gives the quoted RTMR2.
   uint64_t covered = 0;
   if (!rtmr) {
-    out.log.why = "IMA extends pcr10, which only a TPM quote binds, and the evidence has none";
+    out.log.why = "IMA extends " + reg.Name() + ", which only a TPM quote binds, and the evidence has none";
   } else if (!f->quote.present) {
     out.log.why = "no TD quote";
   }
   for (const replay::PrefixMatch& p : r->prefix) {
-    if (p.reg != "rtmr2") continue;
+    if (p.reg != kRtmr2) continue;
     result::RegisterComparison c;
-    c.reg = "rtmr2";
+    c.reg = kRtmr2.Name();
     c.quoted = ToHex(f->quote.rtmr[2]);
     c.matches = p.found;
     c.detail = p.Describe();
@@ -452,13 +459,13 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
                                                 " entries were added after the quote and are not bound"
                                           : "");
     } else {
-      auto v = r->registers.Get("rtmr2", HashAlg::kSha384);
+      auto v = r->registers.Get(kRtmr2, HashAlg::kSha384);
       c.replayed = v ? ToHex(v->span()) : "";
       out.log.why = "the list does not replay to the quoted RTMR2: " + c.detail;
     }
-    auto full = r->registers.Get("rtmr2", HashAlg::kSha384);
-    if (c.matches) out.registers.Set("rtmr2", Sha384Of(f->quote.rtmr[2]));
-    else if (full) out.registers.Set("rtmr2", *full);
+    auto full = r->registers.Get(kRtmr2, HashAlg::kSha384);
+    if (c.matches) out.registers.Set(kRtmr2, Sha384Of(f->quote.rtmr[2]));
+    else if (full) out.registers.Set(kRtmr2, *full);
     out.rtmr2 = c;
   }
   out.log.bound = covered > 0 || (out.rtmr2 && out.rtmr2->matches);
@@ -508,36 +515,38 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
 
 // --- binding -------------------------------------------------------------------
 
-// The registers a log's facts extend, in order of first use.
-std::vector<std::string> RegistersOf(const Facts& f, const std::string& log) {
-  std::vector<std::string> regs;
+// The registers a log's facts extend, in register order. Facts name their
+// register by RegisterId::Name().
+std::vector<RegisterId> RegistersOf(const Facts& f, const std::string& log) {
+  std::set<RegisterId> regs;
   for (const EventFact& e : f.events) {
-    if (e.log == log && !e.reg.empty() && std::find(regs.begin(), regs.end(), e.reg) == regs.end()) {
-      regs.push_back(e.reg);
-    }
+    if (e.log != log || e.reg.empty()) continue;
+    if (Result<RegisterId> reg = RegisterId::Parse(e.reg); reg.ok()) regs.insert(*reg);
   }
-  std::sort(regs.begin(), regs.end(), replay::RegisterNameLess());
-  return regs;
+  return std::vector<RegisterId>(regs.begin(), regs.end());
 }
 
-// Marks the events of `log` bound where `bound_reg(reg)` holds and returns
-// the log's binding.
+// Marks the events of `log` bound where `bound_reg(reg, &why)` holds and
+// returns the log's binding.
 template <typename BoundReg>
 LogFact BindEvents(const std::string& log, const std::string& path, Facts* f, BoundReg bound_reg) {
   LogFact l;
   l.name = log;
   l.path = path;
-  l.registers = RegistersOf(*f, log);
+  std::map<std::string, bool> bound;  // by register name
   std::string unbound;
-  for (const std::string& reg : l.registers) {
+  for (RegisterId reg : RegistersOf(*f, log)) {
     std::string why;
-    if (!bound_reg(reg, &why)) unbound += (unbound.empty() ? "" : "; ") + reg + ": " + why;
+    bool b = bound_reg(reg, &why);
+    bound[reg.Name()] = b;
+    l.registers.push_back(reg.Name());
+    if (!b) unbound += (unbound.empty() ? "" : "; ") + reg.Name() + ": " + why;
   }
   for (EventFact& e : f->events) {
     if (e.log != log) continue;
     ++l.events;
-    std::string ignored;
-    e.bound = !e.reg.empty() && bound_reg(e.reg, &ignored);
+    auto it = bound.find(e.reg);
+    e.bound = it != bound.end() && it->second;
     l.bound_events += e.bound ? 1 : 0;
   }
   l.bound = unbound.empty() && !l.registers.empty();
@@ -663,7 +672,7 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o, co
     CCV_ASSIGN_OR_RETURN(cel_regs, CelFacts(e, *e.cel, &f));
     EventDigestsCheck("cel", pol, &f);
     bool has_rtmr = false;
-    for (const auto& [name, banks] : cel_regs.registers()) has_rtmr |= name.rfind("rtmr", 0) == 0;
+    for (const auto& [reg, banks] : cel_regs.registers()) has_rtmr |= reg.kind == RegisterId::Kind::kRtmr;
     if (boot_log.empty() && has_rtmr) {
       // A CEL of the CC measurement registers stands in for the CCEL.
       boot_regs = cel_regs;
@@ -679,15 +688,15 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o, co
   // All four RTMRs against the quote: a register no log extends replays as
   // zero, so a quote whose logs were removed does not pass.
   if (f.quote.present) {
-    for (int i = 0; i < 4; ++i) {
-      std::string reg = "rtmr" + std::to_string(i);
+    for (uint32_t i = 0; i < kNumRtmrs; ++i) {
+      const RegisterId reg = RegisterId::Rtmr(i);
       result::RegisterComparison c;
       if (i == 2 && ima && ima->rtmr2) {
         c = *ima->rtmr2;
       } else {
         auto v = boot_regs.Get(reg, HashAlg::kSha384);
         Digest d = v ? *v : Digest::Zero(HashAlg::kSha384);
-        c.reg = reg;
+        c.reg = reg.Name();
         c.replayed = ToHex(d.span());
         c.quoted = ToHex(f.quote.rtmr[i]);
         c.matches = c.replayed == c.quoted;
@@ -698,22 +707,22 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o, co
         if (!v) f.replayed.Set(reg, d);
       }
       f.comparisons.push_back(c);
-      f.checks.push_back(MakeCheck("replay." + reg, c.matches ? Verdict::kPass : Verdict::kFail,
+      f.checks.push_back(MakeCheck("replay." + reg.Name(), c.matches ? Verdict::kPass : Verdict::kFail,
                                    c.detail + (c.matches ? "" : " (replayed " + c.replayed + ", quoted " + c.quoted + ")")));
     }
   }
   // Provenance: a fact is bound when its register replays to the quote.
-  auto quoted_match = [&](const std::string& reg, std::string* why) {
+  auto quoted_match = [&](RegisterId reg, std::string* why) {
     if (!f.quote.present) {
       *why = "no TD quote";
       return false;
     }
-    if (reg.rfind("rtmr", 0) != 0) {
+    if (reg.kind != RegisterId::Kind::kRtmr) {
       *why = "only a TPM quote binds PCRs, and the evidence has none";
       return false;
     }
     for (const result::RegisterComparison& c : f.comparisons) {
-      if (c.reg == reg) {
+      if (c.reg == reg.Name()) {
         if (!c.matches) *why = "its replay differs from the quoted value";
         return c.matches;
       }
@@ -729,12 +738,12 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o, co
     } else {
       // Beside a CCEL: bound where its replay equals the quoted value, or
       // the CCEL's replay of a register that is itself bound.
-      auto cel_bound = [&](const std::string& reg, std::string* why) {
+      auto cel_bound = [&](RegisterId reg, std::string* why) {
         auto mine = cel_regs.Get(reg, HashAlg::kSha384);
-        if (!mine || reg.rfind("rtmr", 0) != 0 || !f.quote.present) {
+        if (!mine || reg.kind != RegisterId::Kind::kRtmr || !f.quote.present) {
           return quoted_match(reg, why);
         }
-        size_t i = size_t(reg[4] - '0');
+        const size_t i = reg.index;  // < kNumRtmrs: a CC MR index names it
         if (std::equal(f.quote.rtmr[i].begin(), f.quote.rtmr[i].end(), mine->bytes.begin())) return true;
         auto boot = boot_regs.Get(reg, HashAlg::kSha384);
         std::string ignored;

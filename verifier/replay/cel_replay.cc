@@ -8,17 +8,19 @@
 
 namespace ccv::replay {
 
+std::optional<RegisterId> CelRegister(const cel::Record& r) {
+  if (r.index_type == cel::IndexType::kPcr) return RegisterId::Pcr(r.index);
+  if (r.index_type == cel::IndexType::kCcmr) return RegisterId::FromCcMrIndex(r.index);
+  return std::nullopt;
+}
+
 Result<CelReplayResult> ReplayCel(const std::vector<cel::Record>& records) {
   CelReplayResult res;
   crypto::Hasher h;
   for (const cel::Record& r : records) {
     ++res.records;
-    std::string name;
-    if (r.index_type == cel::IndexType::kPcr) {
-      name = PcrName(r.index);
-    } else if (r.index_type == cel::IndexType::kCcmr && r.index >= 1 && r.index <= 4) {
-      name = RtmrName(r.index - 1);
-    } else {
+    std::optional<RegisterId> name = CelRegister(r);
+    if (!name || name->kind == RegisterId::Kind::kMrtd) {
       ++res.not_extended;
       continue;
     }
@@ -28,10 +30,10 @@ Result<CelReplayResult> ReplayCel(const std::vector<cel::Record>& records) {
         return Status(ErrorCode::kUnsupported,
                       "hash algorithm " + std::string(HashAlgName(d.alg)) + " is not available");
       }
-      std::optional<Digest> cur = res.registers.Get(name, d.alg);
+      std::optional<Digest> cur = res.registers.Get(*name, d.alg);
       Digest v = cur ? *cur : Digest::Zero(d.alg);
       h.Extend(&v, d.span());
-      res.registers.Set(name, v);
+      res.registers.Set(*name, v);
       if (r.content_type == cel::kContentImaTemplate && !AllBytesEqual(d.span(), 0xFF)) {
         if (!(h.Hash(d.alg, r.template_data) == d)) mismatch = true;
       }
@@ -67,12 +69,9 @@ Result<std::vector<cel::Record>> ParseCel(Bytes data, const std::string& path) {
   return r;
 }
 
-Result<std::vector<cel::Record>> ImaToCel(ima::LogReader* reader, ImaRegisterKind kind,
+Result<std::vector<cel::Record>> ImaToCel(ima::LogReader* reader, RegisterId::Kind kind,
                                           std::vector<HashAlg> banks) {
-  if (banks.empty()) {
-    banks = kind == ImaRegisterKind::kRtmr ? std::vector<HashAlg>{HashAlg::kSha384}
-                                           : std::vector<HashAlg>{HashAlg::kSha1, HashAlg::kSha256};
-  }
+  if (banks.empty()) banks = DefaultImaBanks(kind);
   crypto::Hasher h;
   std::vector<cel::Record> out;
   std::vector<ima::Entry> batch;
@@ -83,9 +82,14 @@ Result<std::vector<cel::Record>> ImaToCel(ima::LogReader* reader, ImaRegisterKin
       cel::Record r;
       r.recnum = e.index;
       r.offset = e.offset;
-      if (kind == ImaRegisterKind::kRtmr) {
+      if (kind == RegisterId::Kind::kRtmr) {
+        std::optional<uint32_t> mr_index = RegisterId::Rtmr(e.pcr).CcMrIndex();
+        if (!mr_index) {
+          return ParseError(ErrorCode::kBadValue, e.offset, "pcr",
+                            "entry extends rtmr" + std::to_string(e.pcr) + ", which has no CC MR index");
+        }
         r.index_type = cel::IndexType::kCcmr;
-        r.index = e.pcr + 1;
+        r.index = *mr_index;
       } else {
         r.index = e.pcr;
       }

@@ -28,6 +28,11 @@ struct CelReplayResult {
   std::vector<uint64_t> mismatched_recnums;  // first 100
 };
 
+// The register a record's index names: PCR N (any N), or the register of a
+// CC MR index (RegisterId::FromCcMrIndex); nullopt for NV indexes and CC MR
+// indexes beyond 4.
+std::optional<RegisterId> CelRegister(const cel::Record& record);
+
 // Errors: kUnsupported for a bank this build cannot hash.
 Result<CelReplayResult> ReplayCel(const std::vector<cel::Record>& records);
 
@@ -39,9 +44,10 @@ Result<std::vector<cel::Record>> ParseCel(Bytes data, const std::string& path);
 
 // Converts an IMA list to CEL records with IMA_TEMPLATE content: one digest per
 // bank (the listed hash for its own bank, the computed template hash for the
-// others, all 0xFF for violations); index PCR N, or CCMR N+1 for kRtmr.
-// Banks empty: as ImaReplayOptions.
-Result<std::vector<cel::Record>> ImaToCel(ima::LogReader* reader, ImaRegisterKind kind,
+// others, all 0xFF for violations); index PCR N, or for kRtmr the CC MR
+// index of RTMR N (kBadValue at an entry on an RTMR beyond 3).
+// Banks empty: DefaultImaBanks(kind).
+Result<std::vector<cel::Record>> ImaToCel(ima::LogReader* reader, RegisterId::Kind kind,
                                           std::vector<HashAlg> banks = {});
 
 }  // namespace ccv::replay

@@ -141,6 +141,11 @@ std::unique_ptr<TemplateHasher> MakeBatchTemplateHasher(crypto::BatchHasher* has
                                                                  : &crypto::DefaultBatchHasher());
 }
 
+std::vector<HashAlg> DefaultImaBanks(RegisterId::Kind kind) {
+  if (kind == RegisterId::Kind::kRtmr) return {HashAlg::kSha384};
+  return {HashAlg::kSha1, HashAlg::kSha256};
+}
+
 std::string_view CheckStatusName(CheckStatus s) {
   switch (s) {
     case CheckStatus::kNotChecked: return "not_checked";
@@ -151,7 +156,7 @@ std::string_view CheckStatusName(CheckStatus s) {
 }
 
 std::string PrefixMatch::Describe() const {
-  std::string r = reg + "." + std::string(HashAlgName(alg)) + ": ";
+  std::string r = reg.Name() + "." + std::string(HashAlgName(alg)) + ": ";
   if (!found) {
     return r + "no prefix of the list replays to the quoted value";
   }
@@ -189,7 +194,7 @@ struct ImaReplayer::Impl {
   ImaReplayOptions opt;
   std::unique_ptr<TemplateHasher> hasher;
   std::vector<HashAlg> banks;
-  std::string prefix;  // "pcr" or "rtmr"
+  RegisterId::Kind kind = RegisterId::Kind::kPcr;  // of every register the list extends
   // Calling thread (AddBatch): counts that do not need hashes, and the
   // template-name tally without a map lookup per entry.
   bool algs_ready = false;
@@ -217,7 +222,7 @@ struct ImaReplayer::Impl {
   // first.
   std::unique_ptr<crypto::OrderedWorker> extender;
 
-  std::string RegName(uint32_t index) const { return prefix + std::to_string(index); }
+  RegisterId RegName(uint32_t index) const { return RegisterId{kind, index}; }
 
   std::vector<Digest>& Reg(uint32_t index) {
     auto it = regs.find(index);
@@ -320,26 +325,16 @@ ImaReplayer::ImaReplayer(ImaReplayOptions options, std::unique_ptr<TemplateHashe
   Impl& m = *impl_;
   m.opt = std::move(options);
   m.hasher = hasher ? std::move(hasher) : MakeBatchTemplateHasher();
-  m.prefix = m.opt.register_kind == ImaRegisterKind::kRtmr ? "rtmr" : "pcr";
+  m.kind = m.opt.register_kind;
   const int threads = m.opt.num_threads > 0 ? m.opt.num_threads : crypto::DefaultThreadCount();
   m.extender = std::make_unique<crypto::OrderedWorker>(threads > 1);
   m.banks = m.opt.banks;
-  if (m.banks.empty()) {
-    if (m.opt.register_kind == ImaRegisterKind::kRtmr) {
-      m.banks = {HashAlg::kSha384};
-    } else {
-      m.banks = {HashAlg::kSha1, HashAlg::kSha256};
-    }
-  }
+  if (m.banks.empty()) m.banks = DefaultImaBanks(m.kind);
   // Quoted targets for the prefix search; a target already equal to the
   // initial value matches with 0 entries.
   for (const auto& [name, banks] : m.opt.quoted.registers()) {
-    if (name.rfind(m.prefix, 0) != 0) continue;
-    std::string_view num = std::string_view(name).substr(m.prefix.size());
-    if (num.empty() || num.size() > 3 || num.find_first_not_of("0123456789") != std::string_view::npos) {
-      continue;
-    }
-    uint32_t index = uint32_t(std::stoul(std::string(num)));
+    if (name.kind != m.kind) continue;
+    const uint32_t index = name.index;
     for (const auto& [alg, value] : banks) {
       size_t slot = m.banks.size();
       for (size_t i = 0; i < m.banks.size(); ++i) {
@@ -403,13 +398,13 @@ void ImaReplayer::Impl::CheckBootAggregate(const ima::Entry& e) {
     return finish(CheckStatus::kNotChecked);
   }
   const RegisterSet& br = *opt.boot_registers;
-  if (opt.register_kind == ImaRegisterKind::kRtmr) {
+  if (kind == RegisterId::Kind::kRtmr) {
     c.form = "sha384(mrtd||rtmr0||rtmr1||rtmr2)";
     ext.Init(HashAlg::kSha384);
-    for (const char* r : {"mrtd", "rtmr0", "rtmr1", "rtmr2"}) {
+    for (RegisterId r : {RegisterId::Mrtd(), RegisterId::Rtmr(0), RegisterId::Rtmr(1), RegisterId::Rtmr(2)}) {
       std::optional<Digest> v = br.Get(r, HashAlg::kSha384);
       if (!v) {
-        c.why = std::string("boot registers lack ") + r;
+        c.why = "boot registers lack " + r.Name();
         (void)ext.Final();
         return finish(CheckStatus::kNotChecked);
       }
@@ -425,7 +420,7 @@ void ImaReplayer::Impl::CheckBootAggregate(const ima::Entry& e) {
   std::optional<HashAlg> alg = HashAlgFromName(c.algo);
   bool any = false;
   if (alg) {
-    for (uint32_t i = 0; i < 10; ++i) any = any || br.Get(PcrName(i), *alg).has_value();
+    for (uint32_t i = 0; i < 10; ++i) any = any || br.Get(RegisterId::Pcr(i), *alg).has_value();
   }
   if (!alg || !any || !crypto::HashAlgAvailable(*alg)) {
     c.why = "boot registers have no " + c.algo + " bank";
@@ -437,7 +432,7 @@ void ImaReplayer::Impl::CheckBootAggregate(const ima::Entry& e) {
   for (uint32_t n : forms) {
     ext.Init(*alg);
     for (uint32_t i = 0; i < n; ++i) {
-      std::optional<Digest> v = br.Get(PcrName(i), *alg);
+      std::optional<Digest> v = br.Get(RegisterId::Pcr(i), *alg);
       ext.Update((v ? *v : Digest::Zero(*alg)).span());
     }
     Digest d = ext.Final();
@@ -495,7 +490,7 @@ Status ImaReplayer::Impl::Prepare(std::span<const ima::Entry> entries, size_t* c
     if (opt.register_index && e.pcr != *opt.register_index) {
       return ParseError(ErrorCode::kBadValue, e.offset, "pcr",
                         "entry extends register index " + std::to_string(e.pcr) + ", expected " +
-                            prefix + std::to_string(*opt.register_index) + " only");
+                            RegName(*opt.register_index).Name() + " only");
     }
     *copy_len += e.template_name.size() + e.template_data.size();
   }
@@ -606,7 +601,7 @@ ImaReplayResult ImaReplayer::Finish() {
   m.FlushTemplateCount();
   ImaReplayResult r = m.res;
   for (const auto& [name, banks] : m.opt.initial.registers()) {
-    if (name.rfind(m.prefix, 0) != 0) continue;
+    if (name.kind != m.kind) continue;
     for (const auto& [alg, v] : banks) r.registers.Set(name, v);
   }
   for (const auto& [index, values] : m.regs) {

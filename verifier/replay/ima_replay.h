@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "parsers/core/hash_alg.h"
+#include "parsers/core/register_id.h"
 #include "parsers/core/result.h"
 #include "parsers/ima_log.h"
 #include "verifier/crypto/batch_hash.h"
@@ -52,19 +53,19 @@ std::unique_ptr<TemplateHasher> MakeOpenSslTemplateHasher();
 // crypto::DefaultBatchHasher()). The default of ImaReplayer.
 std::unique_ptr<TemplateHasher> MakeBatchTemplateHasher(crypto::BatchHasher* hasher = nullptr);
 
-// Which register an entry's index field names.
-enum class ImaRegisterKind : uint8_t {
-  kPcr,   // TPM hosts: "pcr<N>" (PCR10), banks sha1 + sha256 by default
-  kRtmr,  // cc-api TDX kernel: "rtmr<N>" (RTMR2), bank sha384
-};
+// The banks an IMA list is replayed into by default: sha384 for an RTMR
+// (cc-api TDX kernel), sha1 + sha256 for a PCR (TPM hosts).
+std::vector<HashAlg> DefaultImaBanks(RegisterId::Kind kind);
 
 struct ImaReplayOptions {
-  ImaRegisterKind register_kind = ImaRegisterKind::kPcr;
+  // The kind of register an entry's PCR field names: kPcr (TPM hosts,
+  // "pcr<N>") or kRtmr (cc-api TDX kernel, "rtmr<N>"). REQUIRES: not kMrtd.
+  RegisterId::Kind register_kind = RegisterId::Kind::kPcr;
   // The register index every entry must name in its PCR field (2 for the
   // RTMR2 of a cc-api TDX kernel, 10 for a TPM host's PCR10); an entry that
   // names another is an input error. Unset: any index, replayed as written.
   std::optional<uint32_t> register_index;
-  // Banks to replay; empty: {sha1, sha256} for kPcr, {sha384} for kRtmr.
+  // Banks to replay; empty: DefaultImaBanks(register_kind).
   std::vector<HashAlg> banks;
   // Register values before the first entry (absent: zero), e.g. RTMR2 at the
   // end of the CCEL replay.
@@ -72,9 +73,9 @@ struct ImaReplayOptions {
   // Quoted register values: for each, the replay finds the first N entries
   // whose replay equals it (entries added after the quote are the rest).
   RegisterSet quoted;
-  // Boot-time registers for the boot_aggregate check: "mrtd", "rtmr0".."rtmr2"
-  // (kRtmr; rtmr2 before any IMA extend) or "pcr0".."pcr9" (kPcr; absent
-  // PCRs count as zero). Unset: the check is not made.
+  // Boot-time registers for the boot_aggregate check: MRTD, RTMR0..2
+  // (kRtmr; RTMR2 before any IMA extend) or PCR0..9 (kPcr; absent PCRs count
+  // as zero). Unset: the check is not made.
   std::optional<RegisterSet> boot_registers;
   // Byte order of the template data (ReadOptions::endian of the list).
   ima::Endian endian = ima::Endian::kLittle;
@@ -111,7 +112,7 @@ struct BootAggregateCheck {
 };
 
 struct PrefixMatch {
-  std::string reg;            // e.g. "rtmr2"
+  RegisterId reg;             // e.g. RTMR2
   HashAlg alg = HashAlg::kSha384;
   bool found = false;
   uint64_t matched_entries = 0;  // the first N entries give the quoted value

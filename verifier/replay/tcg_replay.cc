@@ -8,14 +8,18 @@
 #include "verifier/crypto/batch_hash.h"
 #include "verifier/crypto/ordered_worker.h"
 
-#include "parsers/ccel_format.h"
 #include "parsers/event_types.h"
 #include "parsers/tcg_event_log_format.h"
 
 namespace ccv::replay {
 
 namespace tf = parsers::tcg_format;
-namespace cf = parsers::ccel_format;
+
+std::optional<RegisterId> IndexedRegister(RegisterSpace space, uint32_t index) {
+  if (space == RegisterSpace::kCcMr) return RegisterId::FromCcMrIndex(index);
+  if (index <= tf::kMaxPcrIndex) return RegisterId::Pcr(index);
+  return std::nullopt;
+}
 
 TcgReplay::TcgReplay(RegisterSpace space, ReplayOptions options)
     : space_(space), options_(options) {
@@ -23,13 +27,10 @@ TcgReplay::TcgReplay(RegisterSpace space, ReplayOptions options)
 }
 
 int TcgReplay::Slot(uint32_t index) const {
-  if (space_ == RegisterSpace::kTpmPcr) {
-    return index <= tf::kMaxPcrIndex ? int(index) : -1;
-  }
-  if (index >= cf::kMrIndexFirstRtmr && index < cf::kMrIndexFirstRtmr + cf::kNumRtmrs) {
-    return int(index - cf::kMrIndexFirstRtmr);
-  }
-  return -1;
+  // A slot per PCR, or per RTMR (MRTD is never extended).
+  std::optional<RegisterId> reg = IndexedRegister(space_, index);
+  if (!reg || reg->kind == RegisterId::Kind::kMrtd) return -1;
+  return int(reg->index);
 }
 
 Digest TcgReplay::Initial(size_t slot, HashAlg alg) const {
@@ -59,12 +60,13 @@ Result<int> TcgReplay::Classify(const parsers::TcgEvent& e) {
   // record (the Spec ID header sits at MR index 0 in early td-shim logs) or
   // sits on the virtual index 0xFFFFFFFF (parsed, never replayed: DESIGN §2;
   // bound to nothing, so never judged). Any other index is an input error.
-  if (space_ == RegisterSpace::kCcMr &&
-      ((e.untrusted_pcr_index > 4 && e.untrusted_pcr_index != 0xFFFFFFFFu) ||
-       (e.untrusted_pcr_index == 0 && e.untrusted_type != parsers::kEvNoAction))) {
-    return ParseError(ErrorCode::kBadValue, e.offset, "mr_index",
-                      "CCEL record at MR index " + std::to_string(e.untrusted_pcr_index) +
-                          ": expected 1..4 (RTMR0..3); MR index 0 (MRTD) holds only EV_NO_ACTION records");
+  if (space_ == RegisterSpace::kCcMr && e.untrusted_pcr_index != tf::kVirtualPcrIndex) {
+    std::optional<RegisterId> reg = IndexedRegister(space_, e.untrusted_pcr_index);
+    if (!reg || (reg->kind == RegisterId::Kind::kMrtd && e.untrusted_type != parsers::kEvNoAction)) {
+      return ParseError(ErrorCode::kBadValue, e.offset, "mr_index",
+                        "CCEL record at MR index " + std::to_string(e.untrusted_pcr_index) +
+                            ": expected 1..4 (RTMR0..3); MR index 0 (MRTD) holds only EV_NO_ACTION records");
+    }
   }
   if (e.untrusted_type == parsers::kEvNoAction) {
     ++counts_.no_action;
@@ -151,13 +153,13 @@ std::optional<Digest> TcgReplay::Value(uint32_t index, HashAlg alg) const {
 
 RegisterSet TcgReplay::Registers() const {
   RegisterSet set;
-  size_t n = space_ == RegisterSpace::kTpmPcr ? kNumRegs : cf::kNumRtmrs;
+  size_t n = space_ == RegisterSpace::kTpmPcr ? kNumPcrs : kNumRtmrs;
   for (size_t slot = 0; slot < n; ++slot) {
     bool any = false;
     for (bool t : touched_[slot]) any |= t;
     if (!any) continue;
-    std::string name = space_ == RegisterSpace::kTpmPcr ? PcrName(uint32_t(slot))
-                                                        : RtmrName(uint32_t(slot));
+    RegisterId name = space_ == RegisterSpace::kTpmPcr ? RegisterId::Pcr(uint32_t(slot))
+                                                       : RegisterId::Rtmr(uint32_t(slot));
     for (HashAlg alg : kAllHashAlgs) {
       if (touched_[slot][size_t(alg)]) set.Set(name, regs_[slot][size_t(alg)]);
     }

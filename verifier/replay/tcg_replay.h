@@ -18,6 +18,7 @@
 
 #include "parsers/chunked_source.h"
 #include "parsers/core/hash_alg.h"
+#include "parsers/core/register_id.h"
 #include "parsers/core/result.h"
 #include "parsers/tcg_event_log.h"
 #include "verifier/crypto/digest.h"
@@ -31,6 +32,11 @@ enum class RegisterSpace {
   kTpmPcr,  // PCR 0..23 -> "pcr0".."pcr23"
   kCcMr,    // CC MR index 1..4 -> "rtmr0".."rtmr3" (0 = MRTD, not replayed)
 };
+
+// The register a record's PCR-index field names in `space`: PCR0..23, or
+// the register of a CC MR index (RegisterId::FromCcMrIndex: MRTD, RTMR0..3).
+// nullopt for any other index (the virtual PCR 0xFFFFFFFF, out of range).
+std::optional<RegisterId> IndexedRegister(RegisterSpace space, uint32_t index);
 
 struct ReplayCounts {
   uint64_t records = 0;        // every record fed, the Spec ID header included
@@ -77,7 +83,7 @@ class TcgReplay {
   RegisterSpace space() const { return space_; }
 
  private:
-  static constexpr size_t kNumRegs = 24;
+  static constexpr size_t kNumRegs = kNumPcrs;
   static constexpr size_t kNumBanks = 5;
   friend class TcgBatchReplay;
   // Maps a record's index to a slot, or -1 if it is not replayed.

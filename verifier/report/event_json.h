@@ -150,8 +150,8 @@ void WriteStr(std::string_view s, W& w) {
 template <typename W>
 void WriteRegistersJson(const replay::RegisterSet& registers, W& w) {
   w.StartObject();
-  for (const auto& [name, banks] : registers.registers()) {
-    WriteKey(name, w);
+  for (const auto& [reg, banks] : registers.registers()) {
+    WriteKey(reg.Name(), w);
     w.StartObject();
     for (const auto& [alg, digest] : banks) {
       WriteKey(HashAlgName(alg), w);
@@ -288,12 +288,8 @@ void WriteTcgEventJson(const parsers::TcgEvent& e, replay::RegisterSpace space,
 }
 
 inline std::string EventRegisterName(replay::RegisterSpace space, uint32_t index) {
-  if (space == replay::RegisterSpace::kCcMr) {
-    if (index == 0) return "mrtd";
-    if (index >= 1 && index <= 4) return replay::RtmrName(index - 1);
-    return "";
-  }
-  return index <= 23 ? replay::PcrName(index) : "";
+  std::optional<RegisterId> reg = replay::IndexedRegister(space, index);
+  return reg ? reg->Name() : "";
 }
 
 }  // namespace ccv::report

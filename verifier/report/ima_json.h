@@ -150,7 +150,8 @@ void WriteImaReplayJson(const replay::ImaReplayResult& r, W& w) {
   for (const replay::PrefixMatch& p : r.prefix) {
     w.StartObject();
     w.Key("register");
-    w.String(p.reg.c_str());
+    std::string reg = p.reg.Name();
+    w.String(reg.c_str(), rapidjson::SizeType(reg.size()));
     w.Key("bank");
     std::string_view bank = HashAlgName(p.alg);
     w.String(bank.data(), rapidjson::SizeType(bank.size()));

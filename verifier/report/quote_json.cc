@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "parsers/core/hex.h"
+#include "parsers/core/register_id.h"
 #include "verifier/crypto/x509.h"
 #include "verifier/report/schema_version.h"
 
@@ -134,7 +135,7 @@ void EmitQuote(const parsers::Quote& q, Emitter* e) {
     e->Hex("mr_config_id", b.mr_config_id);
     e->Hex("mr_owner", b.mr_owner);
     e->Hex("mr_owner_config", b.mr_owner_config);
-    for (size_t i = 0; i < 4; ++i) e->Hex("rtmr" + std::to_string(i), b.rtmr[i]);
+    for (uint32_t i = 0; i < kNumRtmrs; ++i) e->Hex(RegisterId::Rtmr(i).Name(), b.rtmr[i]);
     e->Hex("report_data", b.report_data);
     if (b.is_v15) {
       e->Hex("tee_tcb_svn2", b.tee_tcb_svn2);
@@ -184,7 +185,7 @@ void EmitTdReport(const parsers::TdReport& t, Emitter* e) {
   e->Hex("mr_config_id", t.mr_config_id);
   e->Hex("mr_owner", t.mr_owner);
   e->Hex("mr_owner_config", t.mr_owner_config);
-  for (size_t i = 0; i < 4; ++i) e->Hex("rtmr" + std::to_string(i), t.rtmr[i]);
+  for (uint32_t i = 0; i < kNumRtmrs; ++i) e->Hex(RegisterId::Rtmr(i).Name(), t.rtmr[i]);
   e->Hex("servtd_hash", t.servtd_hash);
   EmitTdAttributes(t.td_attributes, e);
 }

@@ -10,6 +10,7 @@
 #include <rapidjson/stringbuffer.h>
 
 #include "parsers/core/hex.h"
+#include "parsers/core/register_id.h"
 #include "verifier/report/junit.h"
 #include "verifier/report/schema_version.h"
 
@@ -76,7 +77,7 @@ void WriteQuote(Writer& w, const Facts& f) {
   KHex(w, "mr_servicetd", q.mr_servicetd);
   Key(w, "td_report_v15");
   w.Bool(q.td_report_v15);
-  for (int i = 0; i < 4; ++i) KHex(w, ("rtmr" + std::to_string(i)).c_str(), q.rtmr[i]);
+  for (uint32_t i = 0; i < kNumRtmrs; ++i) KHex(w, RegisterId::Rtmr(i).Name().c_str(), q.rtmr[i]);
   KHex(w, "report_data", q.report_data);
   w.EndObject();
 }
@@ -178,7 +179,7 @@ std::string VerifyReportJson(const Facts& f, const Evaluation& ev, const VerifyR
   Key(w, "registers");
   w.StartObject();
   for (const auto& [reg, banks] : f.replayed.registers()) {
-    Key(w, reg.c_str());
+    Key(w, reg.Name().c_str());
     w.StartObject();
     for (const auto& [alg, d] : banks) {
       KV(w, std::string(HashAlgName(alg)).c_str(), ToHex(d.span()));

@@ -26,7 +26,7 @@ TEST(EvidenceJsonTest, ParsesTheDesignExample) {
   EXPECT_EQ(*e->ccel_data, "/b/CCEL.data");
   EXPECT_EQ(*e->ccel_table, "/b/CCEL");
   EXPECT_EQ(*e->ima, "/b/ascii_runtime_measurements");
-  EXPECT_EQ(e->ima_register, "rtmr2");
+  EXPECT_EQ(e->ima_register, RegisterId::Rtmr(2));
   EXPECT_EQ(*e->tpm_eventlog, "/b/binary_bios_measurements");
   EXPECT_EQ(*e->collateral, "/b/collateral.json");
   EXPECT_EQ(*e->nonce, (std::vector<uint8_t>{0x00, 0xff}));
@@ -51,7 +51,7 @@ TEST(EvidenceJsonTest, ReadsWhatTheAgentWrites) {
   EXPECT_EQ(*e->td_report, "/b/td_report.bin");
   EXPECT_EQ(e->quote_unavailable, "no QGS");
   EXPECT_EQ(*e->ima_binary, "/b/binary_runtime_measurements");
-  EXPECT_EQ(e->ima_register, "pcr10");
+  EXPECT_EQ(e->ima_register, RegisterId::Pcr(10));
 }
 
 TEST(EvidenceJsonTest, ReportDataForms) {
@@ -85,19 +85,20 @@ TEST(EvidenceJsonTest, ReportDataForms) {
 
 TEST(EvidenceJsonTest, ImaRegisterIsRtmr2OrPcr10Only) {
   for (const char* ok : {"rtmr2", "pcr10"}) {
-    EXPECT_TRUE(IsImaRegister(ok)) << ok;
-    EXPECT_TRUE(CheckImaRegisterOption(ok).ok()) << ok;
+    Result<RegisterId> option = ParseImaRegisterOption(ok);
+    ASSERT_TRUE(option.ok()) << ok;
+    EXPECT_EQ(option->Name(), ok);
     auto e = ParseEvidenceJson(std::string(R"({"version": 1, "ima": {"path": "p", "register": ")") + ok +
                                    "\"}}",
                                "d");
     ASSERT_TRUE(e.ok()) << ok << ": " << e.status().ToString();
-    EXPECT_EQ(e->ima_register, ok);
+    ASSERT_TRUE(e->ima_register);
+    EXPECT_EQ(e->ima_register->Name(), ok);
   }
   // Registers that exist but that the verifier does not replay IMA into.
   for (const char* bad : {"rtmr0", "rtmr3", "pcr0", "pcr11", "pcr23", "RTMR2", "rtmr02", "pcr010", "",
                           "rtmr2 ", "pcr1O"}) {
-    EXPECT_FALSE(IsImaRegister(bad)) << bad;
-    Status s = CheckImaRegisterOption(bad);
+    Status s = ParseImaRegisterOption(bad).status();
     EXPECT_EQ(s.code(), ErrorCode::kInvalidArgument) << bad;
     EXPECT_NE(s.message().find("rtmr2"), std::string::npos) << s.message();
     auto e = ParseEvidenceJson(std::string(R"({"version": 1, "ima": {"path": "p", "register": ")") + bad +
@@ -173,7 +174,7 @@ TEST(EvidenceJsonTest, OnlyVersionIsRequiredAndShortFormsWork) {
   EXPECT_EQ(*e->ccel_data, "d/c.bin");
   EXPECT_FALSE(e->ccel_table);
   EXPECT_EQ(*e->ima, "d/ima.txt");
-  EXPECT_EQ(e->ima_register, "");
+  EXPECT_FALSE(e->ima_register);
   // The bundle's REPORTDATA is only a claim, never the expected value.
   EXPECT_FALSE(e->report_data);
   EXPECT_EQ(e->claimed_report_data->size(), 64u);

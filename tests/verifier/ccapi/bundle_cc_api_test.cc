@@ -169,8 +169,8 @@ TEST_F(BundleCcApiTest, ReplayEqualsTheVerifiersReplayEngines) {
   Result<replay::TcgReplayResult> tcg = replay::ReplayTcgLog(&src, replay::RegisterSpace::kCcMr);
   ASSERT_TRUE(tcg.ok()) << tcg.status().ToString();
   replay::ImaReplayOptions opts;
-  opts.register_kind = replay::ImaRegisterKind::kRtmr;
-  opts.initial.Set("rtmr2", *tcg->registers.Get("rtmr2", HashAlg::kSha384));
+  opts.register_kind = RegisterId::Kind::kRtmr;
+  opts.initial.Set(RegisterId::Rtmr(2), *tcg->registers.Get(RegisterId::Rtmr(2), HashAlg::kSha384));
   ima::ReadOptions read;
   Result<replay::ImaReplayResult> ima = replay::ReplayImaBytes(ima_, read, opts);
   ASSERT_TRUE(ima.ok()) << ima.status().ToString();
@@ -183,14 +183,14 @@ TEST_F(BundleCcApiTest, ReplayEqualsTheVerifiersReplayEngines) {
   ASSERT_TRUE(r_boot.ok());
   for (uint32_t i = 0; i < 3; ++i) {
     EXPECT_EQ(Hex(r_boot->at(i).at(HashAlg::kSha384)),
-              Hex(*tcg->registers.Get("rtmr" + std::to_string(i), HashAlg::kSha384)))
+              Hex(*tcg->registers.Get(RegisterId::Rtmr(i), HashAlg::kSha384)))
         << i;
   }
   EXPECT_EQ(Hex(r_boot->at(2).at(HashAlg::kSha384)), Expected("replay", "rtmr2_boot_only"));
   Result<agent::CcReplayResult> r_all = api_->ReplayCcEventlog(*all);
   ASSERT_TRUE(r_all.ok());
   EXPECT_EQ(Hex(r_all->at(2).at(HashAlg::kSha384)),
-            Hex(*ima->registers.Get("rtmr2", HashAlg::kSha384)));
+            Hex(*ima->registers.Get(RegisterId::Rtmr(2), HashAlg::kSha384)));
 }
 
 TEST_F(BundleCcApiTest, ReportIsGivenOnlyForItsOwnReportData) {

@@ -93,7 +93,7 @@ TEST(CimaChainTest, CcelGivesPublishedImr0AndImr1) {
   for (int imr : {0, 1}) {
     auto want = PublishedImr(corpus, imr);
     ASSERT_TRUE(want.has_value());
-    auto got = r->registers.Get("rtmr" + std::to_string(imr), HashAlg::kSha384);
+    auto got = r->registers.Get(RegisterId::Rtmr(uint32_t(imr)), HashAlg::kSha384);
     ASSERT_TRUE(got.has_value());
     EXPECT_EQ(ToHex(got->span()), *want) << "IMR " << imr;
   }

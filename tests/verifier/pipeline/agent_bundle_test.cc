@@ -29,7 +29,7 @@ TEST(AgentBundleTest, AgentWrittenBundleVerifies) {
   e.ccel_table = Demo("CCEL");
   e.ccel_data = Demo("CCEL.data");
   e.ima_ascii = Demo("ascii_runtime_measurements");
-  e.ima_register = "rtmr2";
+  e.ima_register = RegisterId::Rtmr(2);
   e.quote = Demo("quote.bin");
   e.quote_provider = "tdx_guest";
   auto ev = testing::ReadJson(testing::SourceDir() / "corpus/demo/evidence.json");

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -147,7 +148,7 @@ TEST(VerifyCorpusTest, GcpCos113IsTrustedAsExpected) {
   EXPECT_EQ(f->collateral.advisory_ids.size(), expected["tcb"]["advisory_ids"].Size());
   // Replay equals the expected registers and the quote.
   for (const char* reg : {"rtmr0", "rtmr1", "rtmr2", "rtmr3"}) {
-    auto v = f->replayed.Get(reg, HashAlg::kSha384);
+    auto v = f->replayed.Get(*RegisterId::Parse(reg), HashAlg::kSha384);
     ASSERT_TRUE(v) << reg;
     EXPECT_EQ(ToHex(v->span()), Str(expected["replay"][reg])) << reg;
     const result::Check* c = FindCheck(f->checks, std::string("replay.") + reg);
@@ -220,7 +221,7 @@ TEST(VerifyCorpusTest, CcapiTdIsUntrustedBecauseOfItsRootButReplayMatches) {
   ExpectQuoteFieldsEqual(expected["quote"], f->quote);
   EXPECT_FALSE(f->collateral.tcb_status);  // expected.json: tcb.status null
   for (const char* reg : {"rtmr0", "rtmr1", "rtmr2", "rtmr3"}) {
-    auto v = f->replayed.Get(reg, HashAlg::kSha384);
+    auto v = f->replayed.Get(*RegisterId::Parse(reg), HashAlg::kSha384);
     ASSERT_TRUE(v) << reg;
     EXPECT_EQ(ToHex(v->span()), Str(expected["replay"][reg])) << reg;
     EXPECT_EQ(FindCheck(f->checks, std::string("replay.") + reg)->status == Verdict::kPass,
@@ -250,7 +251,7 @@ TEST(VerifyCorpusTest, FoldersAsTheyAreGiveTheirExpectedValues) {
     auto v = Verify(d->evidence, o, nullptr);
     ASSERT_TRUE(v.ok()) << v.status().ToString();
     for (const char* reg : {"rtmr0", "rtmr1", "rtmr2", "rtmr3"}) {
-      auto r = v->facts.replayed.Get(reg, HashAlg::kSha384);
+      auto r = v->facts.replayed.Get(*RegisterId::Parse(reg), HashAlg::kSha384);
       ASSERT_TRUE(r) << reg;
       EXPECT_EQ(ToHex(r->span()), Str(expected["replay"][reg])) << reg;
       EXPECT_EQ(FindCheck(v->facts.checks, std::string("replay.") + reg)->status == Verdict::kPass,
@@ -441,7 +442,7 @@ TEST(VerifyPipelineTest, CelEventsAndRegistersAreFacts) {
   ASSERT_TRUE(f.ok()) << f.status().ToString();
   EXPECT_TRUE(f->event_log_present);
   EXPECT_EQ(f->events.size(), expected["records"].GetUint64());
-  auto v = f->replayed.Get("rtmr3", HashAlg::kSha384);
+  auto v = f->replayed.Get(RegisterId::Rtmr(3), HashAlg::kSha384);
   ASSERT_TRUE(v);
   EXPECT_EQ(ToHex(v->span()), Str(expected["registers"]["rtmr3"]["sha384"]));
   EXPECT_EQ(f->events[0].Pointer(), "cel#" + std::to_string(f->events[0].index));
@@ -449,6 +450,45 @@ TEST(VerifyPipelineTest, CelEventsAndRegistersAreFacts) {
   // Without a quote nothing is authenticated, and no CEL event is bound.
   EXPECT_EQ(FailingChecks(f->checks), (std::set<std::string>{"cel.bound", "quote.present"}));
   for (const result::EventFact& ev : f->events) EXPECT_FALSE(ev.bound) << ev.Pointer();
+}
+
+// Without a register given, the list's first entry decides (ima::ImaRegisterOf):
+// a TPM list beside a TD quote extends pcr10, which no TD quote binds; a list
+// on a PCR the verifier does not replay IMA into is an input error naming it.
+TEST(VerifyPipelineTest, ImaRegisterFollowsTheListWhenNotGiven) {
+  CCV_REQUIRE_CORPUS(corpus);
+  auto c = corpus / "evidence/ccapi-td";
+  bundle::Evidence e;
+  e.quote = (c / "quote.bin").string();
+  e.ccel_data = (c / "ccel_data.bin").string();
+  e.ima = (c / "ascii_runtime_measurements").string();
+  auto ccapi = CollectFacts(e, {0, std::nullopt});
+  ASSERT_TRUE(ccapi.ok()) << ccapi.status().ToString();
+  ASSERT_FALSE(ccapi->logs.empty());
+  EXPECT_EQ(ccapi->logs.back().registers, std::vector<std::string>{"rtmr2"});
+  EXPECT_TRUE(ccapi->logs.back().bound) << ccapi->logs.back().why;
+
+  e.ima = (corpus / "ima/ima-evm-utils-test.ascii").string();
+  auto tpm = CollectFacts(e, {0, std::nullopt});
+  ASSERT_TRUE(tpm.ok()) << tpm.status().ToString();
+  EXPECT_EQ(tpm->logs.back().registers, std::vector<std::string>{"pcr10"});
+  EXPECT_FALSE(tpm->logs.back().bound);
+  EXPECT_TRUE(tpm->replayed.Has(RegisterId::Pcr(10)));
+
+  Result<std::string> text = ReadFileText(*e.ima);
+  ASSERT_TRUE(text.ok());
+  std::string moved = "\n" + *text;
+  for (size_t at = 0; (at = moved.find("\n10 ", at)) != std::string::npos; at += 4) moved[at + 2] = '1';
+  TempDir dir("ima_pcr11");
+  const std::string pcr11 = (dir.path() / "ima.txt").string();
+  ASSERT_TRUE(WriteFileBytes(pcr11, moved.data() + 1, moved.size() - 1).ok());
+  e.ima = pcr11;
+  auto refused = CollectFacts(e, {0, std::nullopt});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), ErrorCode::kBadValue);
+  EXPECT_EQ(refused.status().file(), pcr11);
+  EXPECT_EQ(refused.status().field(), "pcr");
+  EXPECT_NE(refused.status().message().find("pcr11"), std::string::npos) << refused.status().message();
 }
 
 }  // namespace

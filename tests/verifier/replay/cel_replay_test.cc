@@ -19,7 +19,7 @@ void ExpectRegisters(const RegisterSet& got, const rapidjson::Value& expected) {
   ASSERT_FALSE(want.empty());
   for (const auto& [name, banks] : want.registers()) {
     for (const auto& [alg, d] : banks) {
-      EXPECT_EQ(HexOf(got, name, alg), ToHex(d.span())) << name << "." << HashAlgName(alg);
+      EXPECT_EQ(HexOf(got, name, alg), ToHex(d.span())) << name.Name() << "." << HashAlgName(alg);
     }
   }
   EXPECT_EQ(got.registers().size(), want.registers().size());
@@ -90,7 +90,7 @@ TEST(CelReplayTest, ImaListConvertedToCelReplaysToTheSameRegisters) {
   ima::ReadOptions ro;
   ro.format = ima::LogFormat::kBinary;
   ima::LogReader reader(ima::SpanSource(*data), ro);
-  auto recs = ImaToCel(&reader, ImaRegisterKind::kPcr);
+  auto recs = ImaToCel(&reader, RegisterId::Kind::kPcr);
   ASSERT_TRUE(recs.ok()) << recs.status().ToString();
   ASSERT_EQ(recs->size(), 922u);
   EXPECT_EQ((*recs)[0].template_name, "ima-ng");
@@ -111,7 +111,7 @@ TEST(CelReplayTest, CcApiImaConvertsToCcmr3AndContinuesFromNothing) {
   e.pcr = 2;
   std::string log = e.Ascii(HashAlg::kSha384);
   ima::LogReader reader(ima::SpanSource(AsBytes(log)), {});
-  auto recs = ImaToCel(&reader, ImaRegisterKind::kRtmr);
+  auto recs = ImaToCel(&reader, RegisterId::Kind::kRtmr);
   ASSERT_TRUE(recs.ok());
   ASSERT_EQ(recs->size(), 1u);
   EXPECT_EQ((*recs)[0].index_type, cel::IndexType::kCcmr);
@@ -120,7 +120,38 @@ TEST(CelReplayTest, CcApiImaConvertsToCcmr3AndContinuesFromNothing) {
   ASSERT_TRUE(r.ok());
   Digest want = Digest::Zero(HashAlg::kSha384);
   crypto::Extend(&want, crypto::Hash(HashAlg::kSha384, AsBytes(e.TemplateData())).span());
-  EXPECT_EQ(HexOf(r->registers, "rtmr2", HashAlg::kSha384), ToHex(want.span()));
+  EXPECT_EQ(HexOf(r->registers, RegisterId::Rtmr(2), HashAlg::kSha384), ToHex(want.span()));
+}
+
+TEST(CelReplayTest, CcApiImaOnAnRtmrBeyondThreeHasNoCcmrIndex) {
+  TEntry first = NgEntry("/a");
+  first.pcr = 2;
+  TEntry beyond = NgEntry("/b");
+  beyond.pcr = 4;
+  std::string log = first.Ascii(HashAlg::kSha384) + beyond.Ascii(HashAlg::kSha384);
+  ima::LogReader reader(ima::SpanSource(AsBytes(log)), {});
+  auto recs = ImaToCel(&reader, RegisterId::Kind::kRtmr);
+  ASSERT_FALSE(recs.ok());
+  EXPECT_EQ(recs.status().code(), ErrorCode::kBadValue);
+  EXPECT_EQ(recs.status().field(), "pcr");
+  EXPECT_EQ(recs.status().offset(), first.Ascii(HashAlg::kSha384).size());
+}
+
+TEST(CelReplayTest, CelIndexesNameTheirRegisters) {
+  cel::Record r;
+  r.index_type = cel::IndexType::kPcr;
+  r.index = 23;
+  EXPECT_EQ(CelRegister(r), RegisterId::Pcr(23));
+  r.index_type = cel::IndexType::kCcmr;
+  r.index = 0;
+  EXPECT_EQ(CelRegister(r), RegisterId::Mrtd());
+  r.index = 4;
+  EXPECT_EQ(CelRegister(r), RegisterId::Rtmr(3));
+  r.index = 5;
+  EXPECT_EQ(CelRegister(r), std::nullopt);
+  r.index_type = cel::IndexType::kNvIndex;
+  r.index = 1;
+  EXPECT_EQ(CelRegister(r), std::nullopt);
 }
 
 TEST(CelReplayTest, ViolationsAndTamperedTemplateData) {
@@ -128,7 +159,7 @@ TEST(CelReplayTest, ViolationsAndTamperedTemplateData) {
   v.violation = true;
   std::string log = NgEntry("/a").Ascii() + v.Ascii();
   ima::LogReader reader(ima::SpanSource(AsBytes(log)), {});
-  auto recs = ImaToCel(&reader, ImaRegisterKind::kPcr);
+  auto recs = ImaToCel(&reader, RegisterId::Kind::kPcr);
   ASSERT_TRUE(recs.ok());
   EXPECT_TRUE(AllBytesEqual((*recs)[1].digests[0].span(), 0xFF));
   auto r = ReplayCel(*recs);

@@ -27,7 +27,7 @@ void ExpectRegisters(const ImaReplayResult& r, const rapidjson::Value& expected)
   ASSERT_FALSE(want.empty());
   for (const auto& [name, banks] : want.registers()) {
     for (const auto& [alg, d] : banks) {
-      EXPECT_EQ(HexOf(r.registers, name, alg), ToHex(d.span())) << name << "." << HashAlgName(alg);
+      EXPECT_EQ(HexOf(r.registers, name, alg), ToHex(d.span())) << name.Name() << "." << HashAlgName(alg);
     }
   }
 }
@@ -113,7 +113,7 @@ TEST(ImaCorpusTest, CimaPodCgpathListReplaysFromZeroAndFromAgentInitial) {
   CCV_REQUIRE_CORPUS(corpus);
   auto exp = LoadJson(corpus / "expected/ima/cima-container-pod.ima-cgpath.derived.ascii.json");
   ImaReplayOptions opt;
-  opt.register_kind = ImaRegisterKind::kRtmr;
+  opt.register_kind = RegisterId::Kind::kRtmr;
   auto r = ReplayFile(corpus / "ima/cima-container-pod.ima-cgpath.derived.ascii", opt);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->entries, 77u);
@@ -127,10 +127,10 @@ TEST(ImaCorpusTest, CimaPodCgpathListReplaysFromZeroAndFromAgentInitial) {
   auto init = ::ccv::testing::DigestFromHex(HashAlg::kSha384, v["initial"].GetString());
   ASSERT_TRUE(init);
   ImaReplayOptions opt2 = opt;
-  opt2.initial.Set("rtmr2", *init);
+  opt2.initial.Set(RegisterId::Rtmr(2), *init);
   auto r2 = ReplayFile(corpus / "ima/cima-container-pod.ima-cgpath.derived.ascii", opt2);
   ASSERT_TRUE(r2.ok());
-  EXPECT_EQ(HexOf(r2->registers, "rtmr2", HashAlg::kSha384), v["sha384"].GetString());
+  EXPECT_EQ(HexOf(r2->registers, RegisterId::Rtmr(2), HashAlg::kSha384), v["sha384"].GetString());
 }
 
 class CcApiTdTest : public ::testing::Test {
@@ -160,20 +160,20 @@ TEST_F(CcApiTdTest, QuoteOffsetsAgreeWithDecodedQuote) {
 
 TEST_F(CcApiTdTest, ReplayContinuesRtmr2ToTheQuotedValueAndBootAggregateMatches) {
   ImaReplayOptions opt;
-  opt.register_kind = ImaRegisterKind::kRtmr;
+  opt.register_kind = RegisterId::Kind::kRtmr;
   // RTMR2 at the end of the CCEL replay.
   opt.initial = RegistersFromJson(exp_["initial"]);
   RegisterSet boot = RegistersFromJson(ccel_["registers"]);  // rtmr0..2 boot-time
-  boot.Set("mrtd", Q(::ccv::testing::kQuoteMrtd));
+  boot.Set(RegisterId::Mrtd(), Q(::ccv::testing::kQuoteMrtd));
   // The quote agrees with the CCEL replay for RTMR0/1.
-  EXPECT_EQ(HexOf(boot, "rtmr0", HashAlg::kSha384), ToHex(Q(::ccv::testing::QuoteRtmr(0)).span()));
+  EXPECT_EQ(HexOf(boot, RegisterId::Rtmr(0), HashAlg::kSha384), ToHex(Q(::ccv::testing::QuoteRtmr(0)).span()));
   opt.boot_registers = boot;
-  opt.quoted.Set("rtmr2", Q(::ccv::testing::QuoteRtmr(2)));
+  opt.quoted.Set(RegisterId::Rtmr(2), Q(::ccv::testing::QuoteRtmr(2)));
   auto r = ReplayFile(corpus_ / "evidence/ccapi-td/ascii_runtime_measurements", opt);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->entries, 1u);
   EXPECT_EQ(r->hashes_verified, 1u);
-  EXPECT_EQ(HexOf(r->registers, "rtmr2", HashAlg::kSha384),
+  EXPECT_EQ(HexOf(r->registers, RegisterId::Rtmr(2), HashAlg::kSha384),
             ToHex(Q(::ccv::testing::QuoteRtmr(2)).span()));
   ExpectRegisters(*r, exp_["registers"]);
   EXPECT_EQ(r->boot_aggregate.status, CheckStatus::kMatch) << r->boot_aggregate.expected;
@@ -194,9 +194,9 @@ TEST_F(CcApiTdTest, EntriesAppendedAfterTheQuoteAreReportedAsSuch) {
     log += e.Ascii(HashAlg::kSha384);
   }
   ImaReplayOptions opt;
-  opt.register_kind = ImaRegisterKind::kRtmr;
+  opt.register_kind = RegisterId::Kind::kRtmr;
   opt.initial = RegistersFromJson(exp_["initial"]);
-  opt.quoted.Set("rtmr2", Q(::ccv::testing::QuoteRtmr(2)));
+  opt.quoted.Set(RegisterId::Rtmr(2), Q(::ccv::testing::QuoteRtmr(2)));
   auto r = ReplayImaBytes(AsBytes(log), {}, opt);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->entries, 4u);

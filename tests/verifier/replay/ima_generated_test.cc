@@ -28,7 +28,7 @@ struct Generated {
 };
 
 void ExpectMatchesGenerator(const ImaReplayResult& r, const gen::ImaGenerator& g,
-                            const std::string& reg) {
+                            RegisterId reg) {
   EXPECT_EQ(r.entries, g.entries());
   EXPECT_EQ(r.violations, g.violations());
   EXPECT_EQ(r.hashes_verified, g.entries() - g.violations());
@@ -48,12 +48,12 @@ TEST(ImaGeneratedTest, HundredThousandMixedEntriesWithViolationsBothForms) {
   EXPECT_EQ(g.gen.violations(), 100000u / 97);
   auto a = ReplayImaBytes(AsBytes(g.ascii), {}, {});
   ASSERT_TRUE(a.ok()) << a.status().ToString();
-  ExpectMatchesGenerator(*a, g.gen, "pcr10");
+  ExpectMatchesGenerator(*a, g.gen, RegisterId::Pcr(10));
   ima::ReadOptions ro;
   ro.format = ima::LogFormat::kBinary;
   auto b = ReplayImaBytes(AsBytes(g.binary), ro, {});
   ASSERT_TRUE(b.ok()) << b.status().ToString();
-  ExpectMatchesGenerator(*b, g.gen, "pcr10");
+  ExpectMatchesGenerator(*b, g.gen, RegisterId::Pcr(10));
 }
 
 TEST(ImaGeneratedTest, CcApiFormReplaysRtmr2) {
@@ -65,13 +65,13 @@ TEST(ImaGeneratedTest, CcApiFormReplaysRtmr2) {
   o.violation_every = 50;
   Generated g(o, 20000);
   ImaReplayOptions opt;
-  opt.register_kind = ImaRegisterKind::kRtmr;
+  opt.register_kind = RegisterId::Kind::kRtmr;
   for (int form = 0; form < 2; ++form) {
     ima::ReadOptions ro;
     if (form == 1) ro.format = ima::LogFormat::kBinary;
     auto r = ReplayImaBytes(AsBytes(form == 0 ? g.ascii : g.binary), ro, opt);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
-    ExpectMatchesGenerator(*r, g.gen, "rtmr2");
+    ExpectMatchesGenerator(*r, g.gen, RegisterId::Rtmr(2));
     EXPECT_EQ(r->listed_alg, HashAlg::kSha384);
   }
 }
@@ -136,8 +136,8 @@ TEST(ImaGeneratedTest, EvmctlAgreesWithOurPcr10OnAGeneratedBinaryList) {
   ro.format = ima::LogFormat::kBinary;
   auto r = ReplayImaBytes(AsBytes(g.binary), ro, {});
   ASSERT_TRUE(r.ok());
-  std::string s1 = ::ccv::testing::HexOf(r->registers, "pcr10", HashAlg::kSha1);
-  std::string s256 = ::ccv::testing::HexOf(r->registers, "pcr10", HashAlg::kSha256);
+  std::string s1 = ::ccv::testing::HexOf(r->registers, RegisterId::Pcr(10), HashAlg::kSha1);
+  std::string s256 = ::ccv::testing::HexOf(r->registers, RegisterId::Pcr(10), HashAlg::kSha256);
   EXPECT_EQ(RunEvmctl(evmctl, dir, list, s1, s256), 0) << "evmctl disagrees with " << s1;
   // A wrong value must be rejected, or the comparison above proves nothing.
   std::string wrong = s256;

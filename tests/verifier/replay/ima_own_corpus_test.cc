@@ -26,8 +26,9 @@ TEST(ImaOwnCorpusTest, ValidSamplesReplayToTheGeneratorsRegistersInBothForms) {
     std::string prefix = p.substr(0, p.size() - 14);
     auto exp = LoadJson(p);
     ImaReplayOptions opt;
-    std::string reg = exp["register"].GetString();
-    if (reg.rfind("rtmr", 0) == 0) opt.register_kind = ImaRegisterKind::kRtmr;
+    Result<RegisterId> reg = RegisterId::Parse(exp["register"].GetString());
+    ASSERT_TRUE(reg.ok()) << p;
+    opt.register_kind = reg->kind;
     RegisterSet want = RegistersFromJson(exp["registers"]);
     for (const char* ext : {".ascii", ".bin"}) {
       SCOPED_TRACE(prefix + ext);

@@ -79,7 +79,7 @@ TEST(ImaReplayTest, AsciiAndBinaryReplayEqualsReferenceInBothBanks) {
     EXPECT_EQ(r->hashes_verified, es.size() - 3);
     EXPECT_EQ(r->hashes_mismatched, 0u);
     for (HashAlg bank : {HashAlg::kSha1, HashAlg::kSha256}) {
-      EXPECT_EQ(HexOf(r->registers, "pcr10", bank), ToHex(RefReplay(es, bank, 10).span()))
+      EXPECT_EQ(HexOf(r->registers, RegisterId::Pcr(10), bank), ToHex(RefReplay(es, bank, 10).span()))
           << form << " " << HashAlgName(bank);
     }
     EXPECT_EQ(r->templates.at("ima"), 3u);
@@ -95,8 +95,8 @@ TEST(ImaReplayTest, ViolationExtendsAllFfInEveryBank) {
   Digest want1 = crypto::Hash(HashAlg::kSha1, AsBytes(std::string(20, '\0') + std::string(20, '\xff')));
   Digest want256 =
       crypto::Hash(HashAlg::kSha256, AsBytes(std::string(32, '\0') + std::string(32, '\xff')));
-  EXPECT_EQ(HexOf(r->registers, "pcr10", HashAlg::kSha1), ToHex(want1.span()));
-  EXPECT_EQ(HexOf(r->registers, "pcr10", HashAlg::kSha256), ToHex(want256.span()));
+  EXPECT_EQ(HexOf(r->registers, RegisterId::Pcr(10), HashAlg::kSha1), ToHex(want1.span()));
+  EXPECT_EQ(HexOf(r->registers, RegisterId::Pcr(10), HashAlg::kSha256), ToHex(want256.span()));
 }
 
 TEST(ImaReplayTest, TemplateHashMismatchIsAFindingWithIndexAndLine) {
@@ -112,7 +112,7 @@ TEST(ImaReplayTest, TemplateHashMismatchIsAFindingWithIndexAndLine) {
   EXPECT_EQ(r->findings[0].line, 2u);
   // The listed SHA-1 is extended (as the kernel did), so the sha1 bank
   // differs from a replay of the data.
-  EXPECT_NE(HexOf(r->registers, "pcr10", HashAlg::kSha1), ToHex(RefReplay(es, HashAlg::kSha1, 10).span()));
+  EXPECT_NE(HexOf(r->registers, RegisterId::Pcr(10), HashAlg::kSha1), ToHex(RefReplay(es, HashAlg::kSha1, 10).span()));
 }
 
 TEST(ImaReplayTest, BinaryMismatchNamesTheEntryOffset) {
@@ -142,8 +142,8 @@ TEST(ImaReplayTest, EntriesOnOtherPcrsExtendThoseRegisters) {
   es[1].pcr = 11;
   auto r = ReplayImaBytes(AsBytes(Ascii(es)), {}, {});
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(HexOf(r->registers, "pcr10", HashAlg::kSha256), ToHex(RefReplay(es, HashAlg::kSha256, 10).span()));
-  EXPECT_EQ(HexOf(r->registers, "pcr11", HashAlg::kSha256), ToHex(RefReplay(es, HashAlg::kSha256, 11).span()));
+  EXPECT_EQ(HexOf(r->registers, RegisterId::Pcr(10), HashAlg::kSha256), ToHex(RefReplay(es, HashAlg::kSha256, 10).span()));
+  EXPECT_EQ(HexOf(r->registers, RegisterId::Pcr(11), HashAlg::kSha256), ToHex(RefReplay(es, HashAlg::kSha256, 11).span()));
 }
 
 TEST(ImaReplayTest, ExtraBanksAndInitialValues) {
@@ -151,14 +151,14 @@ TEST(ImaReplayTest, ExtraBanksAndInitialValues) {
   ImaReplayOptions opt;
   opt.banks = {HashAlg::kSha384, HashAlg::kSha512};
   Digest init = Digest::Filled(HashAlg::kSha384, 0x5c);
-  opt.initial.Set("pcr10", init);
+  opt.initial.Set(RegisterId::Pcr(10), init);
   auto r = ReplayImaBytes(AsBytes(Binary(es)), BinOpt(), opt);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ(HexOf(r->registers, "pcr10", HashAlg::kSha384),
+  EXPECT_EQ(HexOf(r->registers, RegisterId::Pcr(10), HashAlg::kSha384),
             ToHex(RefReplay(es, HashAlg::kSha384, 10, init).span()));
-  EXPECT_EQ(HexOf(r->registers, "pcr10", HashAlg::kSha512),
+  EXPECT_EQ(HexOf(r->registers, RegisterId::Pcr(10), HashAlg::kSha512),
             ToHex(RefReplay(es, HashAlg::kSha512, 10).span()));
-  EXPECT_FALSE(r->registers.Get("pcr10", HashAlg::kSha1).has_value());
+  EXPECT_FALSE(r->registers.Get(RegisterId::Pcr(10), HashAlg::kSha1).has_value());
   EXPECT_EQ(r->hashes_verified, es.size() - 3);  // the listed sha1 is still checked
 }
 
@@ -166,14 +166,14 @@ TEST(ImaReplayTest, CcApiRtmrListReplaysSha384FromInitial) {
   std::vector<TEntry> es = {NgEntry("boot_aggregate"), NgEntry("/x")};
   for (auto& e : es) e.pcr = 2;
   ImaReplayOptions opt;
-  opt.register_kind = ImaRegisterKind::kRtmr;
+  opt.register_kind = RegisterId::Kind::kRtmr;
   Digest init = Digest::Filled(HashAlg::kSha384, 7);
-  opt.initial.Set("rtmr2", init);
+  opt.initial.Set(RegisterId::Rtmr(2), init);
   auto r = ReplayImaBytes(AsBytes(Ascii(es, HashAlg::kSha384)), {}, opt);
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(HexOf(r->registers, "rtmr2", HashAlg::kSha384),
+  EXPECT_EQ(HexOf(r->registers, RegisterId::Rtmr(2), HashAlg::kSha384),
             ToHex(RefReplay(es, HashAlg::kSha384, 2, init).span()));
-  EXPECT_FALSE(r->registers.Has("pcr2"));
+  EXPECT_FALSE(r->registers.Has(RegisterId::Pcr(2)));
 }
 
 class CountingHasher final : public TemplateHasher {
@@ -208,15 +208,15 @@ TEST(ImaReplayTest, TemplateHashesGoThroughTheBatchHasher) {
   auto r = rep.Finish();
   EXPECT_EQ(batches, 3u * 2);  // 3 batches (8+8+5) x 2 banks
   EXPECT_EQ(messages, es.size() * 2);
-  EXPECT_EQ(HexOf(r.registers, "pcr10", HashAlg::kSha256), ToHex(RefReplay(es, HashAlg::kSha256, 10).span()));
+  EXPECT_EQ(HexOf(r.registers, RegisterId::Pcr(10), HashAlg::kSha256), ToHex(RefReplay(es, HashAlg::kSha256, 10).span()));
 }
 
 TEST(ImaReplayTest, QuotedPrefixFoundInTheMiddle) {
   auto es = Mixed();
   std::vector<TEntry> first(es.begin(), es.begin() + 12);
   ImaReplayOptions opt;
-  opt.quoted.Set("pcr10", RefReplay(first, HashAlg::kSha256, 10));
-  opt.quoted.Set("pcr10", RefReplay(first, HashAlg::kSha1, 10));
+  opt.quoted.Set(RegisterId::Pcr(10), RefReplay(first, HashAlg::kSha256, 10));
+  opt.quoted.Set(RegisterId::Pcr(10), RefReplay(first, HashAlg::kSha1, 10));
   auto r = ReplayImaBytes(AsBytes(Ascii(es)), {}, opt);
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->prefix.size(), 2u);
@@ -231,7 +231,7 @@ TEST(ImaReplayTest, QuotedPrefixFoundInTheMiddle) {
 
 TEST(ImaReplayTest, QuotedValueBeforeAnyEntryMatchesZeroEntries) {
   ImaReplayOptions opt;
-  opt.quoted.Set("pcr10", Digest::Zero(HashAlg::kSha256));
+  opt.quoted.Set(RegisterId::Pcr(10), Digest::Zero(HashAlg::kSha256));
   auto r = ReplayImaBytes(AsBytes(Ascii(Mixed())), {}, opt);
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->prefix.size(), 1u);
@@ -241,7 +241,7 @@ TEST(ImaReplayTest, QuotedValueBeforeAnyEntryMatchesZeroEntries) {
 
 TEST(ImaReplayTest, QuotedValueThatNoPrefixGivesIsReported) {
   ImaReplayOptions opt;
-  opt.quoted.Set("pcr10", Digest::Filled(HashAlg::kSha256, 1));
+  opt.quoted.Set(RegisterId::Pcr(10), Digest::Filled(HashAlg::kSha256, 1));
   auto r = ReplayImaBytes(AsBytes(Ascii(Mixed())), {}, opt);
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->prefix.size(), 1u);
@@ -255,15 +255,15 @@ TEST(ImaReplayTest, QuotedValueThatNoPrefixGivesIsReported) {
 RegisterSet TpmBoot() {
   RegisterSet rs;
   for (uint32_t i = 0; i < 10; ++i) {
-    rs.Set(PcrName(i), Digest::Filled(HashAlg::kSha256, uint8_t(i + 1)));
-    rs.Set(PcrName(i), Digest::Filled(HashAlg::kSha1, uint8_t(i + 1)));
+    rs.Set(RegisterId::Pcr(i), Digest::Filled(HashAlg::kSha256, uint8_t(i + 1)));
+    rs.Set(RegisterId::Pcr(i), Digest::Filled(HashAlg::kSha1, uint8_t(i + 1)));
   }
   return rs;
 }
 
 Digest Aggregate(HashAlg alg, const RegisterSet& rs, uint32_t n) {
   std::string cat;
-  for (uint32_t i = 0; i < n; ++i) cat += Raw(rs.Get(PcrName(i), alg)->span());
+  for (uint32_t i = 0; i < n; ++i) cat += Raw(rs.Get(RegisterId::Pcr(i), alg)->span());
   return crypto::Hash(alg, AsBytes(cat));
 }
 
@@ -318,23 +318,22 @@ TEST(ImaReplayTest, BootAggregateNotCheckedWithoutBootRegisters) {
 }
 
 TEST(ImaReplayTest, TdxBootAggregateNeedsMrtdAndChecksIt) {
+  const RegisterId regs[] = {RegisterId::Mrtd(), RegisterId::Rtmr(0), RegisterId::Rtmr(1), RegisterId::Rtmr(2)};
   RegisterSet boot;
-  for (const char* r : {"mrtd", "rtmr0", "rtmr1", "rtmr2"}) {
-    boot.Set(r, Digest::Filled(HashAlg::kSha384, uint8_t(r[0] + r[4])));
-  }
+  for (size_t i = 0; i < std::size(regs); ++i) boot.Set(regs[i], Digest::Filled(HashAlg::kSha384, uint8_t(0x10 + i)));
   std::string cat;
-  for (const char* r : {"mrtd", "rtmr0", "rtmr1", "rtmr2"}) cat += Raw(boot.Get(r, HashAlg::kSha384)->span());
+  for (RegisterId r : regs) cat += Raw(boot.Get(r, HashAlg::kSha384)->span());
   TEntry b;
   b.pcr = 2;
   b.fields = {DNg("sha384", crypto::Hash(HashAlg::kSha384, AsBytes(cat)).span()), Str("boot_aggregate")};
   ImaReplayOptions opt;
-  opt.register_kind = ImaRegisterKind::kRtmr;
+  opt.register_kind = RegisterId::Kind::kRtmr;
   opt.boot_registers = boot;
   auto r = ReplayImaBytes(AsBytes(b.Ascii(HashAlg::kSha384)), {}, opt);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->boot_aggregate.status, CheckStatus::kMatch);
   RegisterSet no_mrtd;
-  no_mrtd.Set("rtmr0", Digest::Zero(HashAlg::kSha384));
+  no_mrtd.Set(RegisterId::Rtmr(0), Digest::Zero(HashAlg::kSha384));
   opt.boot_registers = no_mrtd;
   auto n = ReplayImaBytes(AsBytes(b.Ascii(HashAlg::kSha384)), {}, opt);
   ASSERT_TRUE(n.ok());
@@ -352,7 +351,7 @@ TEST(ImaReplayTest, BigEndianListReplays) {
   auto r = ReplayImaBytes(AsBytes(Binary(es)), ro, opt);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->hashes_verified, 2u);
-  EXPECT_EQ(HexOf(r->registers, "pcr10", HashAlg::kSha1), ToHex(RefReplay(es, HashAlg::kSha1, 10).span()));
+  EXPECT_EQ(HexOf(r->registers, RegisterId::Pcr(10), HashAlg::kSha1), ToHex(RefReplay(es, HashAlg::kSha1, 10).span()));
 }
 
 TEST(ImaReplayTest, ParseErrorsPropagateFromTheFile) {
@@ -387,7 +386,7 @@ TEST(ImaReplayThreadsTest, OneAndTwoThreadsAgree) {
     for (int threads : {1, 2}) {
       ImaReplayOptions opt;
       opt.num_threads = threads;
-      if (with_targets) opt.quoted.Set("pcr10", RefReplay(first, HashAlg::kSha256, 10));
+      if (with_targets) opt.quoted.Set(RegisterId::Pcr(10), RefReplay(first, HashAlg::kSha256, 10));
       ima::ReadOptions ro;
       ro.format = ima::LogFormat::kBinary;
       ro.max_batch = 7;
@@ -396,9 +395,9 @@ TEST(ImaReplayThreadsTest, OneAndTwoThreadsAgree) {
       results.push_back(*r);
     }
     for (const ImaReplayResult& r : results) {
-      EXPECT_EQ(HexOf(r.registers, "pcr10", HashAlg::kSha256),
+      EXPECT_EQ(HexOf(r.registers, RegisterId::Pcr(10), HashAlg::kSha256),
                 ToHex(RefReplay(es, HashAlg::kSha256, 10).span()));
-      EXPECT_EQ(HexOf(r.registers, "pcr11", HashAlg::kSha1),
+      EXPECT_EQ(HexOf(r.registers, RegisterId::Pcr(11), HashAlg::kSha1),
                 ToHex(RefReplay(es, HashAlg::kSha1, 11).span()));
       EXPECT_EQ(r.violations, results[0].violations);
       if (with_targets) {
@@ -465,7 +464,7 @@ TEST(ImaReplayTest, PerBankSm3ListWithEveryKernelAlgorithmName) {
   EXPECT_EQ(r->listed_alg, HashAlg::kSm3_256);
   EXPECT_EQ(r->hashes_verified, es.size());
   EXPECT_EQ(r->hashes_mismatched, 0u);
-  EXPECT_EQ(HexOf(r->registers, "pcr10", HashAlg::kSm3_256), ToHex(AsBytes(expected)));
+  EXPECT_EQ(HexOf(r->registers, RegisterId::Pcr(10), HashAlg::kSm3_256), ToHex(AsBytes(expected)));
   // Read as SHA-256 (no bank in the name), every template hash mismatches.
   auto wrong = ReplayImaBytes(AsBytes(log), ima::ReadOptions{}, o);
   ASSERT_TRUE(wrong.ok()) << wrong.status().ToString();

@@ -24,12 +24,12 @@ struct List {
   std::string ascii, binary;
   HashAlg listed = HashAlg::kSha1;
   std::vector<HashAlg> banks;
-  ImaRegisterKind kind = ImaRegisterKind::kPcr;
+  RegisterId::Kind kind = RegisterId::Kind::kPcr;
   // Independent expectations.
   RegisterSet registers;
   uint64_t violations = 0, verified = 0, mismatched = 0;
   std::vector<uint64_t> mismatch_indexes;
-  std::string prefix_reg;   // a register value after `prefix_len` entries
+  RegisterId prefix_reg;    // a register value after `prefix_len` entries
   Digest prefix_value;
   uint64_t prefix_len = 0;
 };
@@ -37,14 +37,13 @@ struct List {
 // A list of `n` entries: mostly ima-ng on one register, some on another,
 // violations, corrupted listed hashes, legacy "ima" entries and
 // boot_aggregate records, with path lengths from 1 to 300 bytes.
-List MakeList(size_t n, HashAlg listed, std::vector<HashAlg> banks, ImaRegisterKind kind,
+List MakeList(size_t n, HashAlg listed, std::vector<HashAlg> banks, RegisterId::Kind kind,
               uint32_t main_reg, uint32_t other_reg, uint64_t seed) {
   std::mt19937_64 rng(seed);
   List l;
   l.listed = listed;
   l.banks = banks;
   l.kind = kind;
-  const std::string prefix = kind == ImaRegisterKind::kRtmr ? "rtmr" : "pcr";
   std::map<uint32_t, std::vector<Digest>> regs;
   crypto::Hasher h;
   const size_t prefix_from = n / 2 + 3;
@@ -100,12 +99,12 @@ List MakeList(size_t n, HashAlg listed, std::vector<HashAlg> banks, ImaRegisterK
     // The quoted value: main_reg after the first entry on it from prefix_from.
     if (l.prefix_len == 0 && i + 1 >= prefix_from && e.pcr == main_reg) {
       l.prefix_len = i + 1;
-      l.prefix_reg = prefix + std::to_string(main_reg);
+      l.prefix_reg = RegisterId{kind, main_reg};
       l.prefix_value = regs[main_reg][0];
     }
   }
   for (const auto& [index, values] : regs) {
-    for (const Digest& d : values) l.registers.Set(prefix + std::to_string(index), d);
+    for (const Digest& d : values) l.registers.Set(RegisterId{kind, index}, d);
   }
   return l;
 }
@@ -229,14 +228,14 @@ void ExpectSameEverywhere(const List& l) {
 
 TEST(ImaReplayThreadsTest, Sha1ListWithPcrBanksIsIdenticalInEveryConfiguration) {
   List l = MakeList(9000, HashAlg::kSha1, {HashAlg::kSha1, HashAlg::kSha256},
-                    ImaRegisterKind::kPcr, 10, 11, 1);
+                    RegisterId::Kind::kPcr, 10, 11, 1);
   ASSERT_GT(l.violations, 0u);
   ASSERT_GT(l.mismatched, 25u);
   ExpectSameEverywhere(l);
 }
 
 TEST(ImaReplayThreadsTest, CcApiSha384ListIntoRtmr2IsIdenticalInEveryConfiguration) {
-  List l = MakeList(9000, HashAlg::kSha384, {HashAlg::kSha384}, ImaRegisterKind::kRtmr, 2, 3, 2);
+  List l = MakeList(9000, HashAlg::kSha384, {HashAlg::kSha384}, RegisterId::Kind::kRtmr, 2, 3, 2);
   ExpectSameEverywhere(l);
 }
 
@@ -244,12 +243,12 @@ TEST(ImaReplayThreadsTest, ListedAlgorithmOutsideTheBanksIsStillVerified) {
   // sha256 list replayed into sha1 + sha512 banks: the listed hash is only
   // checked, every bank extends its own hash of the template data.
   List l = MakeList(5000, HashAlg::kSha256, {HashAlg::kSha1, HashAlg::kSha512},
-                    ImaRegisterKind::kPcr, 10, 12, 3);
+                    RegisterId::Kind::kPcr, 10, 12, 3);
   ExpectSameEverywhere(l);
 }
 
 TEST(ImaReplayThreadsTest, ReplayerDestroyedWithoutFinishDrainsItsStages) {
-  List l = MakeList(3000, HashAlg::kSha1, {HashAlg::kSha1}, ImaRegisterKind::kPcr, 10, 11, 4);
+  List l = MakeList(3000, HashAlg::kSha1, {HashAlg::kSha1}, RegisterId::Kind::kPcr, 10, 11, 4);
   ima::ReadOptions read;
   read.max_batch = 100;
   ima::LogReader reader(ima::SpanSource(AsBytes(l.ascii)), read);

@@ -10,11 +10,14 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
 #include "parsers/core/file_io.h"
 #include "parsers/core/hash_alg.h"
 #include "parsers/core/hex.h"
+#include "parsers/core/register_id.h"
+#include "parsers/core/result.h"
 #include "verifier/crypto/digest.h"
 #include "verifier/replay/register_set.h"
 
@@ -132,22 +135,26 @@ inline std::optional<Digest> DigestFromHex(HashAlg alg, std::string_view hex) {
   return d;
 }
 
-// {"pcr10": {"sha1": "..."}} -> RegisterSet.
+// {"pcr10": {"sha1": "..."}} -> RegisterSet. A name that is not a register
+// fails the test.
 inline replay::RegisterSet RegistersFromJson(const rapidjson::Value& v) {
   replay::RegisterSet rs;
   if (!v.IsObject()) return rs;
   for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+    Result<RegisterId> reg = RegisterId::Parse(it->name.GetString());
+    EXPECT_TRUE(reg.ok()) << it->name.GetString();
+    if (!reg.ok()) continue;
     for (auto jt = it->value.MemberBegin(); jt != it->value.MemberEnd(); ++jt) {
       auto alg = HashAlgFromName(jt->name.GetString());
       if (!alg || !jt->value.IsString()) continue;
       auto d = DigestFromHex(*alg, jt->value.GetString());
-      if (d) rs.Set(it->name.GetString(), *d);
+      if (d) rs.Set(*reg, *d);
     }
   }
   return rs;
 }
 
-inline std::string HexOf(const replay::RegisterSet& rs, const std::string& reg, HashAlg alg) {
+inline std::string HexOf(const replay::RegisterSet& rs, RegisterId reg, HashAlg alg) {
   auto d = rs.Get(reg, alg);
   return d ? ToHex(d->span()) : std::string("<absent>");
 }

@@ -70,18 +70,20 @@ void ExpectRegisters(const rapidjson::Value& want, const RegisterSet& got, const
   size_t want_regs = 0;
   for (auto it = want.MemberBegin(); it != want.MemberEnd(); ++it) {
     ++want_regs;
-    std::string reg = it->name.GetString();
+    Result<RegisterId> parsed = RegisterId::Parse(it->name.GetString());
+    ASSERT_TRUE(parsed.ok()) << what << " " << it->name.GetString();
+    const RegisterId reg = *parsed;
     for (auto bt = it->value.MemberBegin(); bt != it->value.MemberEnd(); ++bt) {
       std::optional<HashAlg> alg = HashAlgFromName(bt->name.GetString());
       ASSERT_TRUE(alg.has_value()) << what << " " << bt->name.GetString();
       std::optional<Digest> d = got.Get(reg, *alg);
-      ASSERT_TRUE(d.has_value()) << what << ": missing " << reg << "." << HashAlgName(*alg);
-      EXPECT_EQ(ToHex(d->span()), bt->value.GetString()) << what << ": " << reg << "."
+      ASSERT_TRUE(d.has_value()) << what << ": missing " << reg.Name() << "." << HashAlgName(*alg);
+      EXPECT_EQ(ToHex(d->span()), bt->value.GetString()) << what << ": " << reg.Name() << "."
                                                           << HashAlgName(*alg);
     }
     EXPECT_EQ(got.registers().count(reg) ? got.registers().at(reg).size() : 0,
               it->value.MemberCount())
-        << what << ": banks of " << reg;
+        << what << ": banks of " << reg.Name();
   }
   EXPECT_EQ(got.registers().size(), want_regs) << what << ": register count";
 }

@@ -50,8 +50,8 @@ std::vector<uint8_t> ExtendOf(HashAlg alg, std::vector<uint8_t> reg, Bytes diges
   reg.insert(reg.end(), digest.begin(), digest.end());
   return H(alg, reg);
 }
-std::string Reg(const TcgReplay& r, const std::string& name, HashAlg alg) {
-  std::optional<Digest> d = r.Registers().Get(name, alg);
+std::string Reg(const TcgReplay& r, RegisterId reg, HashAlg alg) {
+  std::optional<Digest> d = r.Registers().Get(reg, alg);
   return d ? ToHex(d->span()) : "absent";
 }
 
@@ -62,8 +62,8 @@ TEST(TcgReplayTest, ExtendIsHashOfRegisterAndDigestPerBank) {
   std::vector<uint8_t> d1 = H(HashAlg::kSha1, kSep), d256 = H(HashAlg::kSha256, kSep);
   Ev e = MakeEvent(4, parsers::kEvSeparator, kSep, {{kTpmAlgSha1, d1}, {kTpmAlgSha256, d256}});
   ASSERT_TRUE(r.Feed(e.event).ok());
-  EXPECT_EQ(Reg(r, "pcr4", HashAlg::kSha1), ToHex(ExtendOf(HashAlg::kSha1, std::vector<uint8_t>(20), d1)));
-  EXPECT_EQ(Reg(r, "pcr4", HashAlg::kSha256),
+  EXPECT_EQ(Reg(r, RegisterId::Pcr(4), HashAlg::kSha1), ToHex(ExtendOf(HashAlg::kSha1, std::vector<uint8_t>(20), d1)));
+  EXPECT_EQ(Reg(r, RegisterId::Pcr(4), HashAlg::kSha256),
             ToHex(ExtendOf(HashAlg::kSha256, std::vector<uint8_t>(32), d256)));
   EXPECT_EQ(r.digest_checks().verified, 1u);
 }
@@ -80,7 +80,7 @@ TEST(TcgReplayTest, StartupLocalitySetsTheLastByteOfPcr0) {
   ASSERT_TRUE(r.Feed(e.event).ok());
   std::vector<uint8_t> init(32);
   init[31] = 3;
-  EXPECT_EQ(Reg(r, "pcr0", HashAlg::kSha256), ToHex(ExtendOf(HashAlg::kSha256, init, d)));
+  EXPECT_EQ(Reg(r, RegisterId::Pcr(0), HashAlg::kSha256), ToHex(ExtendOf(HashAlg::kSha256, init, d)));
   EXPECT_EQ(r.counts().no_action, 1u);
 }
 
@@ -117,7 +117,7 @@ TEST(TcgReplayTest, Pcr17StartsAtAllFF) {
   std::vector<uint8_t> d(32, 1);
   Ev e = MakeEvent(17, parsers::kEvIpl, {}, {{kTpmAlgSha256, d}});
   ASSERT_TRUE(r.Feed(e.event).ok());
-  EXPECT_EQ(Reg(r, "pcr17", HashAlg::kSha256),
+  EXPECT_EQ(Reg(r, RegisterId::Pcr(17), HashAlg::kSha256),
             ToHex(ExtendOf(HashAlg::kSha256, std::vector<uint8_t>(32, 0xFF), d)));
   EXPECT_EQ(r.Value(22, HashAlg::kSha256)->bytes[0], 0xFF);
   EXPECT_EQ(r.Value(23, HashAlg::kSha256)->bytes[0], 0x00);
@@ -153,12 +153,12 @@ TEST(TcgReplayTest, CcelMrIndicesMapToRtmrsAndMrtdIsNotReplayed) {
   Ev spec = MakeEvent(0, parsers::kEvNoAction, {}, {{kTpmAlgSha384, d}});
   ASSERT_TRUE(r.Feed(spec.event).ok());
   RegisterSet regs = r.Registers();
-  EXPECT_TRUE(regs.Has("rtmr0"));
-  EXPECT_TRUE(regs.Has("rtmr3"));
-  EXPECT_FALSE(regs.Has("mrtd"));
+  EXPECT_TRUE(regs.Has(RegisterId::Rtmr(0)));
+  EXPECT_TRUE(regs.Has(RegisterId::Rtmr(3)));
+  EXPECT_FALSE(regs.Has(RegisterId::Mrtd()));
   EXPECT_EQ(regs.registers().size(), 2u);
   EXPECT_EQ(r.counts().not_replayed, 1u);  // the virtual index
-  EXPECT_EQ(Reg(r, "rtmr3", HashAlg::kSha384),
+  EXPECT_EQ(Reg(r, RegisterId::Rtmr(3), HashAlg::kSha384),
             ToHex(ExtendOf(HashAlg::kSha384, std::vector<uint8_t>(48), d)));
 }
 
@@ -185,7 +185,7 @@ TEST(TcgReplayTest, ExtendContinuesFromTheReplayedRegisters) {
   std::vector<uint8_t> after_log = ExtendOf(HashAlg::kSha384, std::vector<uint8_t>(48), d);
   EXPECT_EQ(ToHex(r.Value(3, HashAlg::kSha384)->span()), ToHex(after_log));
   ASSERT_TRUE(r.Extend(3, HashAlg::kSha384, ima).ok());
-  EXPECT_EQ(Reg(r, "rtmr2", HashAlg::kSha384), ToHex(ExtendOf(HashAlg::kSha384, after_log, ima)));
+  EXPECT_EQ(Reg(r, RegisterId::Rtmr(2), HashAlg::kSha384), ToHex(ExtendOf(HashAlg::kSha384, after_log, ima)));
   EXPECT_EQ(r.Extend(0, HashAlg::kSha384, ima).code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(r.Extend(3, HashAlg::kSha384, d = std::vector<uint8_t>(20)).code(),
             ErrorCode::kInvalidArgument);
@@ -198,7 +198,7 @@ TEST(TcgReplayTest, WrongSeparatorDigestIsMismatchedButStillExtended) {
   Result<DigestCheck> c = r.Feed(e.event);
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(*c, DigestCheck::kMismatched);
-  EXPECT_EQ(Reg(r, "pcr7", HashAlg::kSha256),
+  EXPECT_EQ(Reg(r, RegisterId::Pcr(7), HashAlg::kSha256),
             ToHex(ExtendOf(HashAlg::kSha256, std::vector<uint8_t>(32), bad)));
 }
 
@@ -247,7 +247,7 @@ TEST(TcgReplayTest, UnknownAlgorithmDigestsAreCountedAndSkipped) {
                                             {kTpmAlgSha256, std::vector<uint8_t>(32)}});
   ASSERT_TRUE(r.Feed(e.event).ok());
   EXPECT_EQ(r.counts().unhashable_digests, 1u);
-  EXPECT_EQ(r.Registers().registers().at("pcr2").size(), 1u);
+  EXPECT_EQ(r.Registers().registers().at(RegisterId::Pcr(2)).size(), 1u);
 }
 
 }  // namespace
