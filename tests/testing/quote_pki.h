@@ -41,6 +41,9 @@ struct PkiOptions {
   bool revoke_tcb_signer = false;
   // Seeds for deterministic keys (0: random).
   uint8_t key_seed = 1;
+  // When set, the root certificate names this URI as its CRL distribution
+  // point (as the Intel SGX Root CA names its CRL on Intel's server).
+  std::string root_crl_url;
 
   static crypto::SgxExtensions DefaultPckExtensions();
 };
