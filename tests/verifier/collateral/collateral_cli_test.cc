@@ -1,5 +1,6 @@
 // `ccverify collateral fetch` as a user runs it, against a loopback PCCS
-// serving the corpus's real collateral.
+// serving the corpus's real collateral; and the read-only cache of `quote
+// verify` and `verify` (--collateral-cache).
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -173,6 +174,51 @@ TEST_F(CollateralCliTest, CacheServesWithTheServerStopped) {
   auto text = ReadFileText(out.string());
   ASSERT_TRUE(text.ok());
   EXPECT_EQ(*text, quote::CollateralToJson(Load(case_.collateral)));
+}
+
+TEST_F(CollateralCliTest, QuoteVerifyReadsTheCache) {
+  const fs::path cache = dir_ / "cache";
+  ASSERT_EQ(RunCcverify(Fetch(case_, "--cache " + Quote(cache))).code, 0);
+  server_->Stop();
+  testing::CliRun v = RunCcverify("quote verify " + Quote(case_.quote) + " --collateral-cache " +
+                                  Quote(cache) + " --at " + case_.now + " --json");
+  EXPECT_EQ(v.code, 0) << v.out << v.err;
+  rapidjson::Document d;
+  d.Parse(v.out.c_str());
+  ASSERT_TRUE(d.IsObject()) << v.out;
+  EXPECT_STREQ(d["tcb_status"].GetString(), "UpToDate");
+}
+
+TEST_F(CollateralCliTest, QuoteVerifyWithAnEmptyCacheNamesTheMissingEntry) {
+  testing::CliRun v = RunCcverify("quote verify " + Quote(case_.quote) + " --collateral-cache " +
+                                  Quote(dir_) + " --at " + case_.now);
+  EXPECT_EQ(v.code, 3);
+  EXPECT_NE(v.err.find("tdx FMSPC B0C06F000000, PCK platform CA"), std::string::npos) << v.err;
+}
+
+TEST_F(CollateralCliTest, VerifyTakesCollateralFromTheCacheWhenNoneIsGiven) {
+  const fs::path cache = dir_ / "cache";
+  ASSERT_EQ(RunCcverify(Fetch(case_, "--cache " + Quote(cache))).code, 0);
+  server_->Stop();
+  testing::CliRun v = RunCcverify("verify --quote " + Quote(case_.quote) + " --collateral-cache " +
+                                  Quote(cache) + " --at " + case_.now + " --format json");
+  rapidjson::Document d;
+  d.Parse(v.out.c_str());
+  ASSERT_TRUE(d.IsObject()) << v.out << v.err;
+  ASSERT_TRUE(d.HasMember("collateral"));
+  ASSERT_TRUE(d["collateral"]["tcb_status"].IsString()) << v.out;
+  EXPECT_STREQ(d["collateral"]["tcb_status"].GetString(), "UpToDate");
+}
+
+TEST_F(CollateralCliTest, VerifyPrefersTheGivenCollateralToTheCache) {
+  // The cache holds nothing: --collateral alone decides.
+  testing::CliRun v = RunCcverify("verify --quote " + Quote(case_.quote) + " --collateral " +
+                                  Quote(case_.collateral) + " --collateral-cache " + Quote(dir_) +
+                                  " --at " + case_.now + " --format json");
+  rapidjson::Document d;
+  d.Parse(v.out.c_str());
+  ASSERT_TRUE(d.IsObject()) << v.out << v.err;
+  EXPECT_STREQ(d["collateral"]["tcb_status"].GetString(), "UpToDate");
 }
 
 TEST_F(CollateralCliTest, UsageErrorsExit2) {
