@@ -11,8 +11,8 @@ namespace ccv::collateral {
 
 namespace {
 
-// Certification data type 5: PCK certificate chain, PEM (Intel DCAP Quote
-// Library API, Table 9 "Certification Data Type").
+// Certification data type 5: the PCK certificate chain as PEM (Intel SGX
+// ECDSA Quote Library API, QE certification data types).
 constexpr uint16_t kPemPckChain = 5;
 // Quote header TEE type: 0x00000000 SGX, 0x00000081 TDX.
 constexpr uint32_t kTeeTypeSgx = 0x00000000;
@@ -58,8 +58,8 @@ Result<CollateralKey> CollateralKeyFromQuote(Bytes quote) {
   auto ext = crypto::ParseSgxExtensions(leaf);
   if (!ext.ok()) return ext.status().WithContext("PCK certificate");
   key.fmspc = ext->fmspc;
-  // Intel SGX PCK Certificate and CRL Profile, 1.3: the PCK certificate is
-  // issued by "Intel SGX PCK Processor CA" or "Intel SGX PCK Platform CA".
+  // Intel SGX PCK Certificate and CRL Profile: a PCK certificate is issued
+  // by "Intel SGX PCK Processor CA" or "Intel SGX PCK Platform CA".
   const std::string issuer = leaf.IssuerCommonName();
   if (issuer.find("PCK Processor CA") != std::string::npos) {
     key.ca = PckCa::kProcessor;

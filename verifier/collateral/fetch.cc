@@ -13,8 +13,8 @@ Result<HttpResponse> GetOk(HttpClient& client, const std::string& url,
   CCV_ASSIGN_OR_RETURN(HttpResponse r, client.Get(url));
   if (r.status == 200) return r;
   std::string msg = "GET " + url + ": HTTP " + std::to_string(r.status);
-  // Intel PCS explains refusals in these headers (API v4, "Error-Code" and
-  // "Error-Message"); they are printed, never interpreted.
+  // Intel PCS explains refusals in the Error-Code and Error-Message headers:
+  // printed (control characters masked), never interpreted.
   for (const char* h : {"Error-Code", "Error-Message"}) {
     if (const std::string* v = r.headers.Find(h)) {
       std::string shown = v->substr(0, 200);

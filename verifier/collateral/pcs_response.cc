@@ -93,8 +93,9 @@ Result<SignedDocument> ParseSignedDocument(std::string_view response, std::strin
         .WithOffset(d.GetErrorOffset());
   }
   if (!d.IsObject()) return Bad(member, "not a JSON object");
-  auto sig = d.FindMember("signature");
-  if (sig == d.MemberEnd() || !sig->value.IsString()) {
+  const rapidjson::Value& root = d;
+  auto sig = root.FindMember("signature");
+  if (sig == root.MemberEnd() || !sig->value.IsString()) {
     return Bad(member, "no \"signature\" string");
   }
   SignedDocument doc;
