@@ -198,7 +198,10 @@ crypto::SgxExtensions PkiOptions::DefaultPckExtensions() {
   return e;
 }
 
-Result<TestPki> TestPki::Create(const PkiOptions& o) {
+Result<TestPki> TestPki::Create(const PkiOptions& o) { return CreateWithRootCrlUrl(o, ""); }
+
+Result<TestPki> TestPki::CreateWithRootCrlUrl(const PkiOptions& o,
+                                              const std::string& root_crl_url) {
   TestPki p;
   p.root_key_ = SeededKey(o.key_seed, 1);
   p.pck_ca_key_ = SeededKey(o.key_seed, 2);
@@ -208,7 +211,7 @@ Result<TestPki> TestPki::Create(const PkiOptions& o) {
   const std::string ca_cn = o.processor_ca ? "ccverify Test SGX PCK Processor CA"
                                            : "ccverify Test SGX PCK Platform CA";
   p.root_ = MakeCert(root_cn, p.root_key_, root_cn, nullptr, p.root_key_, o.root, 1, true, nullptr,
-                     o.root_crl_url);
+                     root_crl_url);
   p.pck_ca_ = MakeCert(ca_cn, p.pck_ca_key_, root_cn, p.root_.get(), p.root_key_, o.pck_ca, 2,
                        true, nullptr);
   std::string ext = crypto::EncodeSgxExtensions(o.pck_ext);

@@ -101,8 +101,8 @@ class FetchTest : public ::testing::Test {
   }
 
   // The synthetic TDX scenario: key, collateral and trust anchor PEM.
-  void UseTestPki(const testing::PkiOptions& o = {}) {
-    auto pki = testing::TestPki::Create(o);
+  void UseTestPki(const std::string& root_crl_url = "") {
+    auto pki = testing::TestPki::CreateWithRootCrlUrl({}, root_crl_url);
     ASSERT_TRUE(pki.ok());
     pki_.emplace(std::move(*pki));
     root_pem_ = pki_->RootPem();
@@ -456,9 +456,7 @@ TEST_F(FetchTest, TcbInfoOfAnotherFmspcIsRejected) {
 
 TEST_F(FetchTest, PcsTakesTheRootCrlFromTheAnchorsDistributionPoint) {
   Start();
-  testing::PkiOptions o;
-  o.root_crl_url = server_->Url() + "/root.crl";
-  UseTestPki(o);
+  UseTestPki(server_->Url() + "/root.crl");
   auto got = Obtain(SyntheticRequest(ServiceKind::kPcs));
   ASSERT_TRUE(got.ok()) << got.status().ToString();
   EXPECT_EQ(Json(got->collateral), Json(synthetic_));

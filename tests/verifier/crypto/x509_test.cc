@@ -144,9 +144,7 @@ TEST(X509Test, CrlDistributionPointUris) {
   ASSERT_TRUE(intel.ok());
   EXPECT_EQ(*intel, std::vector<std::string>{
                         "https://certificates.trustedservices.intel.com/IntelSGXRootCA.der"});
-  testing::PkiOptions o;
-  o.root_crl_url = "http://127.0.0.1:1/root.crl";
-  auto pki = testing::TestPki::Create(o);
+  auto pki = testing::TestPki::CreateWithRootCrlUrl({}, "http://127.0.0.1:1/root.crl");
   ASSERT_TRUE(pki.ok());
   auto named = pki->root().CrlDistributionPointUris();
   ASSERT_TRUE(named.ok());
