@@ -7,7 +7,7 @@ packages=(
   cmake g++ make pkg-config python3 python3-jsonschema
   libssl-dev libboost-program-options-dev libyaml-cpp-dev rapidjson-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libipsec-mb-dev libre2-dev
+  libipsec-mb-dev libre2-dev libcurl4-openssl-dev
 )
 # Optional peers used by tests and benchmarks when present.
 if [[ "${CCV_WITH_PEERS:-1}" == 1 ]]; then

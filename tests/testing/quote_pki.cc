@@ -55,7 +55,7 @@ void AddExt(X509* cert, X509* issuer, int nid, const char* value) {
 
 Certificate MakeCert(const std::string& cn, const PrivateKey& key, const std::string& issuer_cn,
                      X509* issuer, const PrivateKey& issuer_key, const Validity& v, long serial,
-                     bool ca, const std::string* sgx_ext_der) {
+                     bool ca, const std::string* sgx_ext_der, const std::string& crl_url = "") {
   X509* x = X509_new();
   X509_set_version(x, 2);
   ASN1_INTEGER_set(X509_get_serialNumber(x), serial);
@@ -73,6 +73,9 @@ Certificate MakeCert(const std::string& cn, const PrivateKey& key, const std::st
   AddExt(x, iss, NID_key_usage,
          ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature,nonRepudiation");
   AddExt(x, iss, NID_subject_key_identifier, "hash");
+  if (!crl_url.empty()) {
+    AddExt(x, iss, NID_crl_distribution_points, ("URI:" + crl_url).c_str());
+  }
   if (sgx_ext_der != nullptr) {
     ASN1_OBJECT* obj = OBJ_txt2obj(crypto::kSgxExtensionsOid, 1);
     ASN1_OCTET_STRING* os = ASN1_OCTET_STRING_new();
@@ -195,7 +198,10 @@ crypto::SgxExtensions PkiOptions::DefaultPckExtensions() {
   return e;
 }
 
-Result<TestPki> TestPki::Create(const PkiOptions& o) {
+Result<TestPki> TestPki::Create(const PkiOptions& o) { return CreateWithRootCrlUrl(o, ""); }
+
+Result<TestPki> TestPki::CreateWithRootCrlUrl(const PkiOptions& o,
+                                              const std::string& root_crl_url) {
   TestPki p;
   p.root_key_ = SeededKey(o.key_seed, 1);
   p.pck_ca_key_ = SeededKey(o.key_seed, 2);
@@ -204,7 +210,8 @@ Result<TestPki> TestPki::Create(const PkiOptions& o) {
   const std::string root_cn = "ccverify Test SGX Root CA";
   const std::string ca_cn = o.processor_ca ? "ccverify Test SGX PCK Processor CA"
                                            : "ccverify Test SGX PCK Platform CA";
-  p.root_ = MakeCert(root_cn, p.root_key_, root_cn, nullptr, p.root_key_, o.root, 1, true, nullptr);
+  p.root_ = MakeCert(root_cn, p.root_key_, root_cn, nullptr, p.root_key_, o.root, 1, true, nullptr,
+                     root_crl_url);
   p.pck_ca_ = MakeCert(ca_cn, p.pck_ca_key_, root_cn, p.root_.get(), p.root_key_, o.pck_ca, 2,
                        true, nullptr);
   std::string ext = crypto::EncodeSgxExtensions(o.pck_ext);

@@ -48,6 +48,11 @@ struct PkiOptions {
 class TestPki {
  public:
   static Result<TestPki> Create(const PkiOptions& options = {});
+  // As Create, the root certificate naming `root_crl_url` as its CRL
+  // distribution point (as the Intel SGX Root CA names its CRL on Intel's
+  // server).
+  static Result<TestPki> CreateWithRootCrlUrl(const PkiOptions& options,
+                                              const std::string& root_crl_url);
 
   TestPki(TestPki&&) = default;
   TestPki& operator=(TestPki&&) = default;

@@ -12,6 +12,7 @@
 #include "parsers/td_report.h"
 #include "parsers/tdx_quote.h"
 #include "verifier/cli/exit_codes.h"
+#include "verifier/collateral/cache.h"
 #include "verifier/crypto/x509.h"
 #include "verifier/quote/collateral.h"
 #include "verifier/quote/quote_verifier.h"
@@ -25,9 +26,10 @@ namespace po = boost::program_options;
 namespace {
 
 constexpr const char* kQuoteVerifyUsage =
-    "usage: ccverify quote verify QUOTE --collateral F [--at T] [--root-ca PEM]\n"
-    "                             [--accept-tcb S,...] [--json]\n"
+    "usage: ccverify quote verify QUOTE (--collateral F | --collateral-cache DIR) [--at T]\n"
+    "                             [--root-ca PEM] [--accept-tcb S,...] [--json]\n"
     "  --collateral F   collateral JSON (QuoteCollateralV3 layout)\n"
+    "  --collateral-cache DIR  take the quote's collateral from this cache (collateral fetch)\n"
     "  --at T           verification time, RFC 3339 (default: now)\n"
     "  --root-ca PEM    trust anchor replacing the embedded Intel SGX Root CA\n"
     "  --accept-tcb S   comma-separated TCB statuses that pass (default: UpToDate)\n"
@@ -46,7 +48,8 @@ void Print(const std::string& s) { std::fwrite(s.data(), 1, s.size(), stdout); }
 int RunQuoteVerify(const Args& args) {
   po::options_description opts;
   opts.add_options()("help,h", "")("quote", po::value<std::string>(), "")(
-      "collateral", po::value<std::string>(), "")("at", po::value<std::string>(), "")(
+      "collateral", po::value<std::string>(), "")(
+      "collateral-cache", po::value<std::string>(), "")("at", po::value<std::string>(), "")(
       "root-ca", po::value<std::string>(), "")("accept-tcb", po::value<std::string>(), "")(
       "json", po::bool_switch(), "");
   po::positional_options_description pos;
@@ -63,7 +66,9 @@ int RunQuoteVerify(const Args& args) {
     return kExitTrusted;
   }
   if (!vm.count("quote")) return Usage("missing QUOTE");
-  if (!vm.count("collateral")) return Usage("missing --collateral");
+  if (!vm.count("collateral") && !vm.count("collateral-cache")) {
+    return Usage("missing --collateral (or --collateral-cache)");
+  }
   Time at = TimeNow();
   if (vm.count("at")) {
     auto t = ParseRfc3339Time(vm["at"].as<std::string>());
@@ -90,7 +95,15 @@ int RunQuoteVerify(const Args& args) {
   const std::string quote_path = vm["quote"].as<std::string>();
   auto quote_bytes = ReadFileBytes(quote_path, 1 << 20);
   if (!quote_bytes.ok()) return ReportError(quote_bytes.status());
-  const std::string coll_path = vm["collateral"].as<std::string>();
+  std::string coll_path;
+  if (vm.count("collateral")) {
+    coll_path = vm["collateral"].as<std::string>();
+  } else {
+    auto cached =
+        collateral::CachedCollateralPath(vm["collateral-cache"].as<std::string>(), *quote_bytes);
+    if (!cached.ok()) return ReportError(cached.status());
+    coll_path = std::move(*cached);
+  }
   auto coll_text = ReadFileText(coll_path, 16 << 20);
   if (!coll_text.ok()) return ReportError(coll_text.status());
   auto collateral = quote::ParseCollateralJson(*coll_text);

@@ -9,8 +9,8 @@
 
 namespace ccv::cli {
 
-// ccverify quote verify QUOTE --collateral F [--at T] [--root-ca PEM]
-//                       [--accept-tcb S,...] [--json]
+// ccverify quote verify QUOTE (--collateral F | --collateral-cache DIR)
+//                       [--at T] [--root-ca PEM] [--accept-tcb S,...] [--json]
 int RunQuoteVerify(const Args& args);
 
 // True if `data` is a DCAP quote (v3-v5) or a 1024-byte TDREPORT.

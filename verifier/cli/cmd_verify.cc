@@ -18,9 +18,11 @@
 #include "policies/time_util.h"
 #include "verifier/bundle/discover.h"
 #include "verifier/bundle/evidence.h"
+#include "verifier/bundle/evidence_file.h"
 #include "verifier/cli/cmd_verify.h"
 #include "verifier/cli/exit_codes.h"
 #include "verifier/cli/verify_options.h"
+#include "verifier/collateral/cache.h"
 #include "verifier/pipeline/verify.h"
 #include "verifier/report/verify_report.h"
 
@@ -135,7 +137,7 @@ constexpr char kVerifyUsage[] =
     "                [--nonce HEX [--user-data HEX] | --report-data HEX]\n"
     "                [--format text|json|junit] [--output F]\n"
     "                [--quote F] [--ccel F] [--ccel-table F] [--ima F] [--ima-register R] [--tpm-log F]\n"
-    "                [--cel F]\n";
+    "                [--cel F] [--collateral-cache DIR]\n";
 
 int Usage(const std::string& why, const po::options_description& desc) {
   std::ostringstream os;
@@ -151,7 +153,9 @@ int RunVerify(const Args& args) {
   desc.add_options()("help,h", "show this help")(
       "policy", po::value<std::string>(), "YAML reference-value policy")(
       "format", po::value<std::string>()->default_value("text"), "text, json or junit")(
-      "output", po::value<std::string>(), "write the report to F instead of stdout");
+      "output", po::value<std::string>(), "write the report to F instead of stdout")(
+      "collateral-cache", po::value<std::string>(),
+      "take the quote's collateral from this cache (collateral fetch) when none is given");
   AddEvidenceOptions(&desc);
   po::positional_options_description pos;
   pos.add("bundle", 1);
@@ -183,6 +187,14 @@ int RunVerify(const Args& args) {
   if (!req.ok()) {
     if (req.status().code() == ErrorCode::kInvalidArgument) return Usage(req.status().message(), desc);
     return ReportError(req.status());
+  }
+  // The cache only fills in what neither --collateral nor the bundle names.
+  if (vm.count("collateral-cache") && !req->evidence.collateral && req->evidence.quote) {
+    auto quote = bundle::ReadEvidenceFile(req->evidence, *req->evidence.quote, 1 << 20);
+    if (!quote.ok()) return ReportError(quote.status());
+    auto cached = collateral::CachedCollateralPath(vm["collateral-cache"].as<std::string>(), *quote);
+    if (!cached.ok()) return ReportError(cached.status());
+    req->evidence.collateral = std::move(*cached);
   }
   auto v = pipeline::Verify(req->evidence, req->options, pol ? &*pol : nullptr);
   if (!v.ok()) return ReportError(v.status());

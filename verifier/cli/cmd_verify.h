@@ -13,6 +13,7 @@ namespace ccv::cli {
 //     [--root-ca PEM] [--nonce HEX [--user-data HEX] | --report-data HEX]
 //     [--format text|json|junit] [--output F] [--quote F] [--ccel F]
 //     [--ccel-table F] [--ima F] [--ima-register R] [--tpm-log F]
+//     [--collateral-cache DIR]
 int RunVerify(const Args& args);
 
 // ccverify policy generate BUNDLE_DIR [--output P.yaml] [--name N]

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "parsers/core/status.h"
+#include "verifier/cli/cmd_collateral.h"
 #include "verifier/cli/cmd_quote.h"
 #include "verifier/cli/cmd_verify.h"
 #include "verifier/cli/commands.h"
@@ -35,6 +36,8 @@ constexpr Command kCommands[] = {
     {"replay", RunReplay, "replay event logs into registers (--ccel, --tpm-log, --ima, --cel)"},
     {"dump", RunDump, "print every record of a log, quote or TD report"},
     {"quote verify", RunQuoteVerify, "verify a DCAP quote against collateral (TCB status)"},
+    {"collateral fetch", RunCollateralFetch,
+     "fetch and verify a quote's collateral from Intel PCS or a PCCS (cached)"},
     {"policy generate", RunPolicyGenerate, "write a policy pinning what a known-good bundle shows"},
     {"policy lint", RunPolicyLint, "flag weaknesses of a policy"},
     {"containers", RunContainers, "per-pod and per-container view of an ima-cgpath list"},

@@ -224,6 +224,32 @@ Result<std::string> Certificate::ExtensionValue(const char* oid) const {
                      size_t(ASN1_STRING_length(v)));
 }
 
+Result<std::vector<std::string>> Certificate::CrlDistributionPointUris() const {
+  std::vector<std::string> uris;
+  int crit = 0;
+  auto* dps = static_cast<CRL_DIST_POINTS*>(
+      X509_get_ext_d2i(x_, NID_crl_distribution_points, &crit, nullptr));
+  if (dps == nullptr) {
+    // -1: absent; anything else: present but undecodable (or repeated).
+    if (crit == -1) return uris;
+    return Status(ErrorCode::kBadValue, "CRL distribution points extension does not decode");
+  }
+  for (int i = 0; i < sk_DIST_POINT_num(dps); ++i) {
+    const DIST_POINT* dp = sk_DIST_POINT_value(dps, i);
+    if (dp->distpoint == nullptr || dp->distpoint->type != 0) continue;  // not a fullName
+    const GENERAL_NAMES* names = dp->distpoint->name.fullname;
+    for (int k = 0; k < sk_GENERAL_NAME_num(names); ++k) {
+      const GENERAL_NAME* gn = sk_GENERAL_NAME_value(names, k);
+      if (gn->type != GEN_URI) continue;
+      const ASN1_IA5STRING* uri = gn->d.uniformResourceIdentifier;
+      uris.emplace_back(reinterpret_cast<const char*>(ASN1_STRING_get0_data(uri)),
+                        size_t(ASN1_STRING_length(uri)));
+    }
+  }
+  CRL_DIST_POINTS_free(dps);
+  return uris;
+}
+
 // --- Crl ---
 
 Crl::~Crl() { X509_CRL_free(c_); }

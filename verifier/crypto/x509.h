@@ -66,6 +66,11 @@ class Certificate {
   Result<PublicKey> GetPublicKey() const;
   // The DER content (extnValue) of the extension with this dotted OID.
   Result<std::string> ExtensionValue(const char* oid) const;
+  // The URIs of the CRL distribution points (RFC 5280 4.2.1.13: every
+  // DistributionPoint's fullName entries of type uniformResourceIdentifier),
+  // in order; empty when the extension is absent. Errors: kBadValue when the
+  // extension does not decode.
+  Result<std::vector<std::string>> CrlDistributionPointUris() const;
 
  private:
   X509* x_ = nullptr;

@@ -11,6 +11,7 @@
 #include "verifier/crypto/sgx_extensions.h"
 #include "verifier/crypto/x509.h"
 #include "verifier/quote/intel_root_ca.h"
+#include "verifier/quote/quote_verifier.h"
 
 namespace ccv::crypto {
 namespace {
@@ -134,6 +135,23 @@ TEST(X509Test, ChainSignaturesAndNames) {
   EXPECT_TRUE(pki->pck_ca().IsCa());
   EXPECT_FALSE(pki->pck_leaf().IsCa());
   EXPECT_NE(pki->pck_leaf().SubjectCommonName().find("SGX PCK Certificate"), std::string::npos);
+}
+
+TEST(X509Test, CrlDistributionPointUris) {
+  auto root = quote::LoadTrustAnchor();
+  ASSERT_TRUE(root.ok());
+  auto intel = root->CrlDistributionPointUris();
+  ASSERT_TRUE(intel.ok());
+  EXPECT_EQ(*intel, std::vector<std::string>{
+                        "https://certificates.trustedservices.intel.com/IntelSGXRootCA.der"});
+  auto pki = testing::TestPki::CreateWithRootCrlUrl({}, "http://127.0.0.1:1/root.crl");
+  ASSERT_TRUE(pki.ok());
+  auto named = pki->root().CrlDistributionPointUris();
+  ASSERT_TRUE(named.ok());
+  EXPECT_EQ(*named, std::vector<std::string>{"http://127.0.0.1:1/root.crl"});
+  auto none = pki->pck_leaf().CrlDistributionPointUris();
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
 }
 
 TEST(CrlTest, RevocationAndWindow) {

@@ -1,0 +1,75 @@
+#include "verifier/collateral/collateral_key.h"
+
+#include <cctype>
+
+#include "parsers/core/hex.h"
+#include "parsers/tdx_quote.h"
+#include "verifier/crypto/sgx_extensions.h"
+#include "verifier/crypto/x509.h"
+
+namespace ccv::collateral {
+
+namespace {
+
+// Certification data type 5: the PCK certificate chain as PEM (Intel SGX
+// ECDSA Quote Library API, QE certification data types).
+constexpr uint16_t kPemPckChain = 5;
+// Quote header TEE type: 0x00000000 SGX, 0x00000081 TDX.
+constexpr uint32_t kTeeTypeSgx = 0x00000000;
+
+}  // namespace
+
+std::string_view TeeName(Tee tee) { return tee == Tee::kSgx ? "sgx" : "tdx"; }
+
+std::string_view PckCaName(PckCa ca) { return ca == PckCa::kProcessor ? "processor" : "platform"; }
+
+std::string FmspcHex(const std::array<uint8_t, 6>& fmspc) {
+  std::string s = ToHex(fmspc);
+  for (char& c : s) c = char(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string DescribeKey(const CollateralKey& key) {
+  return std::string(TeeName(key.tee)) + " FMSPC " + FmspcHex(key.fmspc) + ", PCK " +
+         std::string(PckCaName(key.ca)) + " CA";
+}
+
+Result<CollateralKey> CollateralKeyFromQuote(Bytes quote) {
+  CCV_ASSIGN_OR_RETURN(parsers::Quote q, parsers::ParseQuote(quote));
+  CollateralKey key;
+  if (q.IsTdx()) {
+    key.tee = Tee::kTdx;
+  } else if (q.header.tee_type == kTeeTypeSgx) {
+    key.tee = Tee::kSgx;
+  } else {
+    return Status(ErrorCode::kUnsupported,
+                  "quote TEE type " + std::to_string(q.header.tee_type) + " is neither SGX nor TDX");
+  }
+  const parsers::QuoteSignatureData& s = q.signature_data;
+  if (s.cert_data_type != kPemPckChain) {
+    return Status(ErrorCode::kUnsupported,
+                  "certification data type " + std::to_string(s.cert_data_type) +
+                      " holds no PEM PCK certificate chain (type 5)");
+  }
+  std::string_view pem(reinterpret_cast<const char*>(s.cert_data.data()), s.cert_data.size());
+  auto chain = crypto::Certificate::ParsePemChain(pem);
+  if (!chain.ok()) return chain.status().WithContext("PCK certificate chain");
+  const crypto::Certificate& leaf = chain->front();
+  auto ext = crypto::ParseSgxExtensions(leaf);
+  if (!ext.ok()) return ext.status().WithContext("PCK certificate");
+  key.fmspc = ext->fmspc;
+  // Intel SGX PCK Certificate and CRL Profile: a PCK certificate is issued
+  // by "Intel SGX PCK Processor CA" or "Intel SGX PCK Platform CA".
+  const std::string issuer = leaf.IssuerCommonName();
+  if (issuer.find("PCK Processor CA") != std::string::npos) {
+    key.ca = PckCa::kProcessor;
+  } else if (issuer.find("PCK Platform CA") != std::string::npos) {
+    key.ca = PckCa::kPlatform;
+  } else {
+    return Status(ErrorCode::kBadValue, "PCK certificate issuer '" + issuer +
+                                            "' is neither an SGX PCK Processor CA nor a Platform CA");
+  }
+  return key;
+}
+
+}  // namespace ccv::collateral
