@@ -97,6 +97,14 @@ struct Digest {
     d.len = uint8_t(DigestLen(alg));
     return d;
   }
+  // `bytes` as a digest of `alg`; nullopt unless it is exactly DigestLen(alg)
+  // bytes long.
+  static std::optional<Digest> FromBytes(HashAlg alg, std::span<const uint8_t> bytes) {
+    if (bytes.size() != DigestLen(alg)) return std::nullopt;
+    Digest d = Zero(alg);
+    std::copy(bytes.begin(), bytes.end(), d.bytes.begin());
+    return d;
+  }
   static Digest Filled(HashAlg alg, uint8_t value) {
     Digest d = Zero(alg);
     for (size_t i = 0; i < d.len; ++i) d.bytes[i] = value;
