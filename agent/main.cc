@@ -46,6 +46,12 @@ class ScopedTerminationBlock {
 };
 
 int RunCollect(const std::vector<std::string>& args) {
+  for (const std::string& a : args) {
+    if (a == "--help" || a == "-h") {
+      std::fputs(kAgentUsage, stdout);
+      return kAgentExitOk;
+    }
+  }
   Result<CollectArgs> parsed = ParseCollectArgs(args);
   if (!parsed.ok()) {
     std::fprintf(stderr, "ccverify-agent: %s\n%s", parsed.status().message().c_str(),

@@ -393,6 +393,20 @@ TEST_F(CollectTest, NeitherQuoteNorTdReportNamesBoth) {
   ExpectNoBundle();
 }
 
+TEST_F(CollectTest, HelpPrintsTheFullUsageAndCollectsNothing) {
+  for (const char* flag : {"--help", "-h"}) {
+    RunResult r = RunCommand({AgentBinary().string(), "collect", "--out",
+                              (out_parent_ / "bundle").string(), flag});
+    EXPECT_EQ(r.exit_code, 0) << flag << r.err;
+    EXPECT_EQ(r.out.rfind("usage: ccverify-agent collect --out DIR", 0), 0u) << r.out;
+    for (const char* opt : {"--root", "--nonce", "--user-data"}) {
+      EXPECT_NE(r.out.find(opt), std::string::npos) << opt;
+    }
+    EXPECT_TRUE(r.err.empty()) << r.err;
+    EXPECT_FALSE(fs::exists(out_parent_ / "bundle"));
+  }
+}
+
 TEST_F(CollectTest, UnwritableOutputDirectoryIsAnInputErrorAndLeavesNoBundle) {
   StartTsm(quote_);
   RunResult r = RunCommand({AgentBinary().string(), "collect", "--root", root_.string(),

@@ -1,7 +1,9 @@
-// Test helper: runs the built ccverify (or another program of the build
-// tree) through /bin/sh with its standard input at /dev/null, and captures
-// its exit status and output. One helper for every test that checks the
-// command line as a user or a CI job meets it.
+// Test helpers for the command line. RunCcverify calls the ccverify
+// subcommands in this process (ccv::cli::Main, library ccv_cli_testing) with
+// standard input at /dev/null and standard output and error captured;
+// RunProgram runs a program of the build tree through /bin/sh, for the few
+// tests that must exercise a real executable (the ccverify binary itself,
+// ccverify-agent, documentation examples).
 #ifndef CCV_TESTS_TESTING_CLI_H_
 #define CCV_TESTS_TESTING_CLI_H_
 
@@ -13,6 +15,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <vector>
 
 #include "tests/testing/corpus.h"
 
@@ -81,9 +84,16 @@ inline CliRun RunProgram(const std::string& program, const std::string& args,
   return r;
 }
 
-inline CliRun RunCcverify(const std::string& args, Stderr stderr_mode = Stderr::kSeparate) {
-  return RunProgram("ccverify", args, stderr_mode);
-}
+// `ccverify ARGS` run in this process: ARGS is split into words as /bin/sh
+// would (quote paths with Quote()); redirections, pipes and expansions are
+// not supported (std::invalid_argument). Not thread-safe: it redirects this
+// process's file descriptors 0, 1 and 2 for the duration of the call.
+CliRun RunCcverify(const std::string& args, Stderr stderr_mode = Stderr::kSeparate);
+
+// The words of shell text ('single', "double" with \" \\ \$ \` escapes,
+// and backslash escapes); std::invalid_argument for unbalanced quotes or an
+// unquoted | & ; < > ( ) $ `.
+std::vector<std::string> SplitShellWords(const std::string& text);
 
 }  // namespace ccv::testing
 

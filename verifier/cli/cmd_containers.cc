@@ -2,274 +2,35 @@
 // per-container view of an ima-cgpath list with each unit's CIMA virtual
 // IMR 3 (docs/cli.md, docs/json.md).
 #include <cstdio>
-#include <ctime>
-#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include <boost/program_options.hpp>
-#include <rapidjson/filewritestream.h>
-#include <rapidjson/prettywriter.h>
 
 #include "parsers/core/file_io.h"
 #include "parsers/core/hex.h"
-#include "verifier/cli/commands.h"
-#include "verifier/cli/exit_codes.h"
 #include "parsers/tdx_quote.h"
-#include "policies/container_rules.h"
-#include "policies/container_rules_eval.h"
-#include "policies/evaluator.h"
 #include "policies/policy_parser.h"
 #include "policies/time_util.h"
-#include "verifier/report/verify_report.h"
 #include "verifier/bundle/evidence.h"
+#include "verifier/cli/commands.h"
+#include "verifier/cli/exit_codes.h"
 #include "verifier/containers/binding.h"
 #include "verifier/containers/container_view.h"
+#include "verifier/pipeline/containers.h"
 #include "verifier/pipeline/verify.h"
-#include "verifier/report/schema_version.h"
+#include "verifier/report/containers_report.h"
+#include "verifier/report/verify_report.h"
 
 namespace ccv::cli {
 namespace {
 
 namespace po = boost::program_options;
-using containers::ContainerInfo;
-using containers::ContainerUnit;
-using containers::ContainerView;
-using JsonWriter = rapidjson::PrettyWriter<rapidjson::FileWriteStream>;
-
-void WriteDigest(const Digest& d, JsonWriter& w) {
-  w.StartObject();
-  std::string name(HashAlgName(d.alg));
-  w.Key(name.c_str());
-  w.String(ToHex(d.span()).c_str());
-  w.EndObject();
-}
-
-void WriteStrings(const std::vector<std::string>& v, JsonWriter& w) {
-  w.StartArray();
-  for (const std::string& s : v) w.String(s.c_str());
-  w.EndArray();
-}
-
-void WriteContainer(const ContainerInfo& c, JsonWriter& w) {
-  w.StartObject();
-  w.Key("id");
-  w.String(c.id.c_str());
-  w.Key("kind");
-  w.String("container");
-  w.Key("runtime");
-  w.String(c.runtime.c_str());
-  w.Key("cgroup_paths");
-  WriteStrings(c.cgroup_paths, w);
-  w.Key("records");
-  w.Uint64(c.records);
-  w.Key("first_record");
-  w.Uint64(c.first_record);
-  w.Key("last_record");
-  w.Uint64(c.last_record);
-  w.Key("entrypoint");
-  w.String(c.entrypoint.c_str());
-  w.EndObject();
-}
-
-// The quote binding asked for on the command line.
-struct BindingRequest {
-  bool requested = false;
-  std::string container;  // "" = find the bound unit(s)
-  containers::ReportData report_data{};
-  std::optional<std::vector<uint8_t>> nonce;
-  std::vector<uint8_t> user_data;
-};
-
-struct BindingOutcome {
-  bool requested = false;
-  std::string unit_id;  // the unit checked, or "" if none was found
-  containers::BindingCheck check;
-  std::vector<std::string> bound_units;  // units that REPORTDATA binds
-  bool ok = false;
-};
-
-BindingOutcome EvaluateBinding(const ContainerView& v, const BindingRequest& req) {
-  BindingOutcome out;
-  out.requested = req.requested;
-  if (!req.requested) return out;
-  static const std::vector<uint8_t> kNoBytes;
-  const std::vector<uint8_t>& nonce = req.nonce ? *req.nonce : kNoBytes;
-  for (const ContainerUnit* u :
-       containers::FindBoundUnits(v, req.report_data, nonce, req.user_data)) {
-    out.bound_units.push_back(u->id);
-  }
-  const ContainerUnit* unit = nullptr;
-  if (!req.container.empty()) {
-    unit = v.Find(req.container);
-    if (unit == nullptr) {
-      out.check.actual = ToHex(req.report_data);
-      out.check.detail = "no container or pod '" + req.container + "' in the list";
-      return out;
-    }
-  } else if (out.bound_units.size() == 1) {
-    unit = v.Find(out.bound_units[0]);
-  } else {
-    out.check.actual = ToHex(req.report_data);
-    out.check.detail = out.bound_units.empty()
-                           ? "REPORTDATA binds no container of the list"
-                           : "REPORTDATA binds more than one container";
-    return out;
-  }
-  out.unit_id = unit->id;
-  out.check = containers::CheckContainerBinding(req.report_data, unit->virtual_imr3, req.nonce,
-                                                req.user_data);
-  out.ok = out.check.ok();
-  return out;
-}
-
-void PrintJson(const ContainerView& v, const BindingOutcome& b) {
-  char buf[65536];
-  rapidjson::FileWriteStream os(stdout, buf, sizeof(buf));
-  JsonWriter w(os);
-  w.SetIndent(' ', 1);
-  w.StartObject();
-  report::WriteSchemaVersion(w);
-  w.Key("containers");
-  w.StartArray();
-  for (const ContainerUnit& u : v.units) {
-    w.StartObject();
-    w.Key("id");
-    w.String(u.id.c_str());
-    w.Key("kind");
-    w.String(u.kind.c_str());
-    if (!u.pod_uid.empty()) {
-      w.Key("pod_uid");
-      w.String(u.pod_uid.c_str());
-    }
-    w.Key("cgroup_paths");
-    WriteStrings(u.cgroup_paths, w);
-    w.Key("records");
-    w.Uint64(u.records);
-    w.Key("first_record");
-    w.Uint64(u.first_record);
-    w.Key("last_record");
-    w.Uint64(u.last_record);
-    w.Key("violations");
-    w.Uint64(u.violations);
-    w.Key("template_hashes_mismatched");
-    w.Uint64(u.hashes_mismatched);
-    w.Key("virtual_imr3");
-    WriteDigest(u.virtual_imr3, w);
-    w.Key("containers");
-    w.StartArray();
-    for (const ContainerInfo& c : u.containers) WriteContainer(c, w);
-    w.EndArray();
-    w.EndObject();
-  }
-  w.EndArray();
-  w.Key("initial_imr3");
-  WriteDigest(v.initial, w);
-  w.Key("entries");
-  w.Uint64(v.entries);
-  w.Key("host_records");
-  w.Uint64(v.host_records);
-  w.Key("unattributed_records");
-  w.Uint64(v.unattributed_records);
-  w.Key("template_hashes");
-  w.StartObject();
-  w.Key("verified");
-  w.Uint64(v.hashes_verified);
-  w.Key("mismatched");
-  w.Uint64(v.hashes_mismatched);
-  w.Key("violations");
-  w.Uint64(v.violations);
-  w.EndObject();
-  w.Key("findings");
-  w.StartArray();
-  for (const containers::ContainerFinding& f : v.findings) {
-    w.StartObject();
-    w.Key("evidence");
-    w.String(("ima#" + std::to_string(f.index)).c_str());
-    if (f.line != 0) {
-      w.Key("line");
-      w.Uint64(f.line);
-    }
-    w.Key("kind");
-    w.String(f.kind.c_str());
-    w.Key("detail");
-    w.String(f.detail.c_str());
-    w.EndObject();
-  }
-  w.EndArray();
-  if (b.requested) {
-    w.Key("binding");
-    w.StartObject();
-    w.Key("container");
-    w.String(b.unit_id.c_str());
-    w.Key("status");
-    w.String(b.unit_id.empty() ? "mismatch" : containers::BindingStatusName(b.check.status));
-    w.Key("expected");
-    w.String(b.check.expected.c_str());
-    w.Key("actual");
-    w.String(b.check.actual.c_str());
-    w.Key("detail");
-    w.String(b.check.detail.c_str());
-    w.Key("bound_units");
-    WriteStrings(b.bound_units, w);
-    w.EndObject();
-  }
-  w.EndObject();
-  os.Put('\n');
-  os.Flush();
-}
-
-void PrintText(const ContainerView& v, const BindingOutcome& b) {
-  std::string alg(HashAlgName(v.alg));
-  for (const ContainerUnit& u : v.units) {
-    std::printf("%s %s", u.kind.c_str(), u.kind == "pod" ? u.pod_uid.c_str() : u.id.c_str());
-    if (u.kind == "pod") std::printf("  (CIMA id %s)", u.id.c_str());
-    std::printf("\n  records %llu: ima#%llu .. ima#%llu\n",
-                static_cast<unsigned long long>(u.records),
-                static_cast<unsigned long long>(u.first_record),
-                static_cast<unsigned long long>(u.last_record));
-    std::printf("  virtual imr3 %s: %s\n", alg.c_str(), ToHex(u.virtual_imr3.span()).c_str());
-    if (u.violations != 0 || u.hashes_mismatched != 0) {
-      std::printf("  violations %llu, template hash mismatches %llu\n",
-                  static_cast<unsigned long long>(u.violations),
-                  static_cast<unsigned long long>(u.hashes_mismatched));
-    }
-    for (const ContainerInfo& c : u.containers) {
-      std::printf("  container %s%s%s%s\n", c.id.c_str(), c.runtime.empty() ? "" : " (",
-                  c.runtime.c_str(), c.runtime.empty() ? "" : ")");
-      std::printf("    records %llu: ima#%llu .. ima#%llu, entrypoint %s\n",
-                  static_cast<unsigned long long>(c.records),
-                  static_cast<unsigned long long>(c.first_record),
-                  static_cast<unsigned long long>(c.last_record), c.entrypoint.c_str());
-      for (const std::string& p : c.cgroup_paths) std::printf("    cgroup %s\n", p.c_str());
-    }
-  }
-  std::printf("\n%zu units; %llu entries, %llu host records, %llu unattributed\n", v.units.size(),
-              static_cast<unsigned long long>(v.entries),
-              static_cast<unsigned long long>(v.host_records),
-              static_cast<unsigned long long>(v.unattributed_records));
-  std::printf("initial imr3 %s: %s\n", alg.c_str(), ToHex(v.initial.span()).c_str());
-  std::printf("template hashes: %llu verified, %llu mismatched, %llu violations\n",
-              static_cast<unsigned long long>(v.hashes_verified),
-              static_cast<unsigned long long>(v.hashes_mismatched),
-              static_cast<unsigned long long>(v.violations));
-  for (const containers::ContainerFinding& f : v.findings) {
-    std::printf("  ima#%llu: %s: %s\n", static_cast<unsigned long long>(f.index), f.kind.c_str(),
-                f.detail.c_str());
-  }
-  if (b.requested) {
-    std::printf("binding: %s%s%s: %s\n",
-                b.unit_id.empty() ? "mismatch" : containers::BindingStatusName(b.check.status),
-                b.unit_id.empty() ? "" : " for ", b.unit_id.c_str(), b.check.detail.c_str());
-    if (!b.check.expected.empty()) std::printf("  expected %s\n", b.check.expected.c_str());
-    std::printf("  actual   %s\n", b.check.actual.c_str());
-  }
-}
 
 // Fills the binding request from --container/--report-data/--quote/--nonce/--user-data.
-Status ReadBindingRequest(const po::variables_map& vm, BindingRequest* req) {
+Status ReadBindingRequest(const po::variables_map& vm, containers::BindingRequest* req) {
   bool has_rd = vm.count("report-data") != 0, has_quote = vm.count("quote") != 0;
   if (!has_rd && !has_quote) {
     if (vm.count("nonce") || vm.count("user-data")) {
@@ -317,18 +78,7 @@ Status ReadBindingRequest(const po::variables_map& vm, BindingRequest* req) {
 // returns the exit code.
 int RunContainerPolicy(const policy::Policy& pol, const std::string& policy_path,
                        const po::variables_map& vm, const std::string& format) {
-  policy::Policy only;
-  only.api_version = pol.api_version;
-  only.name = pol.name;
-  only.version = pol.version;
-  only.expires = pol.expires;
-  only.expires_text = pol.expires_text;
-  only.waivers = pol.waivers;
-  only.containers = pol.containers;
-  only.logs = pol.logs;
-  only.binding = pol.binding;
-  only.platform.collateral_optional = pol.platform.collateral_optional;
-  only.source = pol.source;
+  const policy::Policy only = pipeline::ContainerRulesOnly(pol);
   bundle::Evidence e;
   e.ima = vm["ima"].as<std::string>();
   e.ima_register = RegisterId::Rtmr(2);  // ima-cgpath lists come from the cc-api TDX kernel
@@ -387,33 +137,7 @@ void Usage(FILE* out, const po::options_description& desc) {
   std::fputs(s.str().c_str(), out);
 }
 
-Result<std::vector<std::vector<uint8_t>>> ReadSystemEvents(const std::string& path) {
-  CCV_ASSIGN_OR_RETURN(std::string text, ReadFileText(path));
-  Result<std::vector<std::vector<uint8_t>>> events = containers::ParseSystemEventsJson(text);
-  if (!events.ok()) return events.status().WithFile(path);
-  return events;
-}
-
 }  // namespace
-
-Result<std::string> GenerateContainerBlock(const std::optional<std::string>& ima_path,
-                                           const std::string& id,
-                                           const std::optional<std::string>& system_events_path) {
-  if (!ima_path) {
-    return Status(ErrorCode::kInvalidArgument, "--container needs evidence with an IMA list");
-  }
-  containers::ContainerViewOptions options;
-  if (system_events_path) {
-    CCV_ASSIGN_OR_RETURN(options.system_events, ReadSystemEvents(*system_events_path));
-  }
-  CCV_ASSIGN_OR_RETURN(ContainerView view,
-                       containers::BuildContainerViewFile(*ima_path, ima::ReadOptions{}, options));
-  policy::ContainerGenerateOptions g;
-  g.system_events = options.system_events;
-  Result<std::string> block = policy::GenerateContainerPolicy(view, id, g);
-  if (!block.ok()) return block.status().WithFile(*ima_path);
-  return block;
-}
 
 int RunContainers(const Args& args) {
   po::options_description desc("options");
@@ -475,26 +199,24 @@ int RunContainers(const Args& args) {
     std::fprintf(stderr, "ccverify containers: --ccel, --collateral, --root-ca and --at go with --policy\n");
     return kExitUsage;
   }
-  BindingRequest binding;
+  containers::BindingRequest binding;
   if (Status s = ReadBindingRequest(vm, &binding); !s.ok()) return ReportError(s);
   containers::ContainerViewOptions options;
   // Records are kept only for policy evaluation (bounded memory otherwise).
   options.keep_records = false;
   if (vm.count("system-events")) {
     Result<std::vector<std::vector<uint8_t>>> events =
-        ReadSystemEvents(vm["system-events"].as<std::string>());
+        pipeline::ReadSystemEventsFile(vm["system-events"].as<std::string>());
     if (!events.ok()) return ReportError(events.status());
     options.system_events = std::move(events).value();
   }
-  Result<ContainerView> view =
+  Result<containers::ContainerView> view =
       containers::BuildContainerViewFile(vm["ima"].as<std::string>(), ima::ReadOptions{}, options);
   if (!view.ok()) return ReportError(view.status());
-  BindingOutcome outcome = EvaluateBinding(*view, binding);
-  if (vm.count("json")) {
-    PrintJson(*view, outcome);
-  } else {
-    PrintText(*view, outcome);
-  }
+  containers::BindingOutcome outcome = containers::EvaluateBinding(*view, binding);
+  const std::string out = vm.count("json") ? report::ContainersReportJson(*view, outcome)
+                                           : report::ContainersReportText(*view, outcome);
+  std::fwrite(out.data(), 1, out.size(), stdout);
   bool clean = view->hashes_mismatched == 0 && view->unattributed_records == 0 &&
                (!outcome.requested || outcome.ok);
   return clean ? kExitTrusted : kExitUntrusted;

@@ -15,6 +15,7 @@
 #include "verifier/cli/cmd_verify.h"
 #include "verifier/cli/exit_codes.h"
 #include "verifier/cli/verify_options.h"
+#include "verifier/pipeline/containers.h"
 #include "verifier/pipeline/verify.h"
 
 namespace ccv::cli {
@@ -28,6 +29,13 @@ int Usage(const char* cmd, const std::string& why, const char* usage,
   os << desc;
   std::fprintf(stderr, "ccverify %s: %s\n%s%s", cmd, why.c_str(), usage, os.str().c_str());
   return kExitUsage;
+}
+
+int Help(const char* usage, const po::options_description& desc) {
+  std::ostringstream os;
+  os << desc;
+  std::fprintf(stdout, "%s%s", usage, os.str().c_str());
+  return kExitTrusted;
 }
 
 // Above this many IMA paths, `--output P.yaml` writes them to P.ima-allow.
@@ -67,10 +75,7 @@ int RunPolicyGenerate(const Args& args) {
   } catch (const po::error& e) {
     return Usage("policy generate", e.what(), kGenerateUsage, desc);
   }
-  if (vm.count("help")) {
-    std::fputs(kGenerateUsage, stdout);
-    return kExitTrusted;
-  }
+  if (vm.count("help")) return Help(kGenerateUsage, desc);
   if (vm.count("expires") && vm.count("valid-days")) {
     return Usage("policy generate", "--expires and --valid-days are the same setting: give one", kGenerateUsage, desc);
   }
@@ -154,7 +159,7 @@ int RunPolicyGenerate(const Args& args) {
   if (vm.count("container")) {
     std::optional<std::string> events;
     if (vm.count("system-events")) events = vm["system-events"].as<std::string>();
-    auto block = GenerateContainerBlock(req->evidence.ima, vm["container"].as<std::string>(), events);
+    auto block = pipeline::GenerateContainerBlock(req->evidence.ima, vm["container"].as<std::string>(), events);
     if (!block.ok()) return ReportError(block.status());
     yaml += *block;
   }
@@ -181,10 +186,7 @@ int RunPolicyLint(const Args& args) {
   } catch (const po::error& e) {
     return Usage("policy lint", e.what(), kLintUsage, desc);
   }
-  if (vm.count("help")) {
-    std::fputs(kLintUsage, stdout);
-    return kExitTrusted;
-  }
+  if (vm.count("help")) return Help(kLintUsage, desc);
   if (!vm.count("policy")) return Usage("policy lint", "missing P.yaml", kLintUsage, desc);
   policy::UnixTime now = policy::NowUtc();
   if (vm.count("at")) {

@@ -167,7 +167,9 @@ int RunVerify(const Args& args) {
     return Usage(e.what(), desc);
   }
   if (vm.count("help")) {
-    std::fputs(kVerifyUsage, stdout);
+    std::ostringstream os;
+    os << desc;
+    std::fprintf(stdout, "%s%s", kVerifyUsage, os.str().c_str());
     return kExitTrusted;
   }
   const std::string format = vm["format"].as<std::string>();

@@ -4,25 +4,20 @@
 #ifndef CCV_VERIFIER_CLI_COMMANDS_H_
 #define CCV_VERIFIER_CLI_COMMANDS_H_
 
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "parsers/core/result.h"
 
-namespace ccv::policy {
-struct Policy;
-}  // namespace ccv::policy
-namespace ccv::result {
-struct Facts;
-}  // namespace ccv::result
-namespace ccv::bundle {
-struct Evidence;
-}  // namespace ccv::bundle
-
 namespace ccv::cli {
 
 using Args = std::vector<std::string>;
+
+// `ccverify ARGS...` (the arguments after the program name): runs the
+// subcommand they name and returns its exit code. Prints the usage for no or
+// an unknown command (exit 2); an exception escaping a subcommand is an
+// internal error (exit 4, message on stderr).
+int Main(const Args& args);
 
 // Prints "ccverify: <message>" to stderr and returns the exit code of `s`.
 int ReportError(const class ::ccv::Status& s);
@@ -33,11 +28,6 @@ int RunDump(const Args& args);
 int RunReplay(const Args& args);
 // ccverify containers --ima F [--system-events F] [--json]  (cmd_containers.cc)
 int RunContainers(const Args& args);
-// For policy generate --container ID: the `containers:` block pinning that
-// pod or container of the IMA list (system events from a JSON file or none).
-Result<std::string> GenerateContainerBlock(const std::optional<std::string>& ima_path,
-                                           const std::string& id,
-                                           const std::optional<std::string>& system_events_path);
 
 }  // namespace ccv::cli
 

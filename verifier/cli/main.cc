@@ -1,96 +1,9 @@
 // ccverify: offline verifier and replay engine for confidential-computing
-// evidence. Subcommands and exit codes: docs/cli.md.
-#include <cstdio>
-#include <exception>
+// evidence. The subcommands are the ccv_cli library (verifier/cli/commands.h).
 #include <string>
-#include <string_view>
-#include <vector>
 
-#include "parsers/core/status.h"
-#include "verifier/cli/cmd_collateral.h"
-#include "verifier/cli/cmd_quote.h"
-#include "verifier/cli/cmd_verify.h"
 #include "verifier/cli/commands.h"
-#include "verifier/cli/exit_codes.h"
-#include "verifier/cli/version.h"
-
-namespace ccv::cli {
-
-int ReportError(const Status& s) {
-  std::fprintf(stderr, "ccverify: %s\n", s.ToString().c_str());
-  return ExitCodeFor(s);
-}
-
-namespace {
-
-struct Command {
-  std::string_view name;  // one or two words
-  int (*run)(const Args&);
-  std::string_view summary;
-};
-
-// Registered subcommands, in the order `ccverify --help` lists them.
-constexpr Command kCommands[] = {
-    {"", nullptr, ""},  // placeholder so the table is never empty
-    {"verify", RunVerify, "verify an evidence bundle (quote, logs, replay) against a policy"},
-    {"replay", RunReplay, "replay event logs into registers (--ccel, --tpm-log, --ima, --cel)"},
-    {"dump", RunDump, "print every record of a log, quote or TD report"},
-    {"quote verify", RunQuoteVerify, "verify a DCAP quote against collateral (TCB status)"},
-    {"collateral fetch", RunCollateralFetch,
-     "fetch and verify a quote's collateral from Intel PCS or a PCCS (cached)"},
-    {"policy generate", RunPolicyGenerate, "write a policy pinning what a known-good bundle shows"},
-    {"policy lint", RunPolicyLint, "flag weaknesses of a policy"},
-    {"containers", RunContainers, "per-pod and per-container view of an ima-cgpath list"},
-};
-
-void PrintUsage(FILE* out) {
-  std::fprintf(out,
-               "usage: ccverify COMMAND [ARGS...]\n"
-               "       ccverify --version\n\ncommands:\n");
-  for (const Command& c : kCommands) {
-    if (c.run == nullptr) continue;
-    std::fprintf(out, "  %-18.*s %.*s\n", int(c.name.size()), c.name.data(),
-                 int(c.summary.size()), c.summary.data());
-  }
-}
-
-int Main(int argc, char** argv) {
-  Args args(argv + 1, argv + argc);
-  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    PrintUsage(args.empty() ? stderr : stdout);
-    return args.empty() ? kExitUsage : kExitTrusted;
-  }
-  if (args[0] == "--version" || args[0] == "version") {
-    std::printf("%s\n", VersionString().c_str());
-    return kExitTrusted;
-  }
-  // Two-word commands first ("quote verify"), then one-word ones.
-  for (const Command& c : kCommands) {
-    if (c.run == nullptr) continue;
-    if (args.size() >= 2 && c.name == args[0] + " " + args[1]) {
-      return c.run(Args(args.begin() + 2, args.end()));
-    }
-  }
-  for (const Command& c : kCommands) {
-    if (c.run == nullptr) continue;
-    if (c.name == args[0]) return c.run(Args(args.begin() + 1, args.end()));
-  }
-  std::fprintf(stderr, "ccverify: unknown command '%s'\n", args[0].c_str());
-  PrintUsage(stderr);
-  return kExitUsage;
-}
-
-}  // namespace
-}  // namespace ccv::cli
 
 int main(int argc, char** argv) {
-  try {
-    return ccv::cli::Main(argc, argv);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "ccverify: internal error: %s\n", e.what());
-    return ccv::cli::kExitInternal;
-  } catch (...) {
-    std::fprintf(stderr, "ccverify: internal error: unknown exception\n");
-    return ccv::cli::kExitInternal;
-  }
+  return ccv::cli::Main(ccv::cli::Args(argv + 1, argv + argc));
 }

@@ -104,4 +104,36 @@ std::vector<const ContainerUnit*> FindBoundUnits(const ContainerView& view,
   return out;
 }
 
+BindingOutcome EvaluateBinding(const ContainerView& view, const BindingRequest& request) {
+  BindingOutcome out;
+  out.requested = request.requested;
+  if (!request.requested) return out;
+  static const std::vector<uint8_t> kNoBytes;
+  const std::vector<uint8_t>& nonce = request.nonce ? *request.nonce : kNoBytes;
+  for (const ContainerUnit* u : FindBoundUnits(view, request.report_data, nonce, request.user_data)) {
+    out.bound_units.push_back(u->id);
+  }
+  const ContainerUnit* unit = nullptr;
+  if (!request.container.empty()) {
+    unit = view.Find(request.container);
+    if (unit == nullptr) {
+      out.check.actual = ToHex(request.report_data);
+      out.check.detail = "no container or pod '" + request.container + "' in the list";
+      return out;
+    }
+  } else if (out.bound_units.size() == 1) {
+    unit = view.Find(out.bound_units[0]);
+  } else {
+    out.check.actual = ToHex(request.report_data);
+    out.check.detail = out.bound_units.empty() ? "REPORTDATA binds no container of the list"
+                                               : "REPORTDATA binds more than one container";
+    return out;
+  }
+  out.unit_id = unit->id;
+  out.check = CheckContainerBinding(request.report_data, unit->virtual_imr3, request.nonce,
+                                    request.user_data);
+  out.ok = out.check.ok();
+  return out;
+}
+
 }  // namespace ccv::containers

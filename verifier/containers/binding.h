@@ -79,6 +79,30 @@ std::vector<const ContainerUnit*> FindBoundUnits(const ContainerView& view,
                                                  std::span<const uint8_t> nonce,
                                                  std::span<const uint8_t> user_data);
 
+// A binding check asked for (ccverify containers --report-data/--quote):
+// the REPORTDATA, the nonce and user data given to GetCcReport, and the unit
+// it should bind ("" = whichever unit REPORTDATA binds).
+struct BindingRequest {
+  bool requested = false;
+  std::string container;
+  ReportData report_data{};
+  std::optional<std::vector<uint8_t>> nonce;
+  std::vector<uint8_t> user_data;
+};
+
+struct BindingOutcome {
+  bool requested = false;
+  std::string unit_id;  // the unit checked, or "" if none was found
+  BindingCheck check;
+  std::vector<std::string> bound_units;  // units that REPORTDATA binds
+  bool ok = false;
+};
+
+// Checks the request against `view`: the named unit, else the one unit
+// REPORTDATA binds. No such unit, or more than one bound: not ok, with the
+// reason in check.detail.
+BindingOutcome EvaluateBinding(const ContainerView& view, const BindingRequest& request);
+
 }  // namespace ccv::containers
 
 #endif  // CCV_VERIFIER_CONTAINERS_BINDING_H_

@@ -104,7 +104,8 @@ LibraryAnswer ThroughTheLibrary(const Request& q) {
 void ExpectTheSameAnswer(const std::string& name, const Request& q) {
   SCOPED_TRACE(name);
   LibraryAnswer lib = ThroughTheLibrary(q);
-  ::ccv::testing::CliRun cli = ::ccv::testing::RunCcverify(CliArgs(q));
+  // The real executable: main() and the flag parsing must give the library's answer.
+  ::ccv::testing::CliRun cli = ::ccv::testing::RunProgram("ccverify", CliArgs(q));
   EXPECT_EQ(cli.code, lib.exit_code) << cli.err;
   if (lib.error.ok()) {
     EXPECT_EQ(cli.out, lib.json);
