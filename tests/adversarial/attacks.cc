@@ -188,6 +188,24 @@ std::vector<Attack> MakeAttacks() {
                     b.Manifest("\"quote\": \"quote.bin\",", "\"quote\": \"quote.bin\", \"quote\": \"other.bin\",");
                   })
                   .Exits(3));
+  // not_found is what the collector says it missed: it never excuses missing
+  // evidence, and it cannot contradict the manifest.
+  a.push_back(Attack("not_found_excuses_a_missing_ccel")
+                  .Build([](const BundleCopy& b) {
+                    b.Manifest("\"ccel\": {\"table\": \"CCEL\", \"data\": \"CCEL.data\"},",
+                               "\"not_found\": [\"ccel\"],");
+                  })
+                  .Policy(demo_policy)
+                  .Exits(1)
+                  .Expect("replay.rtmr0", "fail")
+                  .Expect("replay.rtmr1", "fail")
+                  .NeverSays("\"outcome\": \"trusted\""));
+  a.push_back(Attack("not_found_contradicts_the_quote")
+                  .Build([](const BundleCopy& b) {
+                    b.Manifest("\"quote\": \"quote.bin\",", "\"quote\": \"quote.bin\", \"not_found\": [\"quote\"],");
+                  })
+                  .Exits(3)
+                  .Says("not_found"));
   a.push_back(Attack("ima_register_not_implemented")
                   .Build([](const BundleCopy& b) { b.Manifest("\"register\": \"rtmr2\"", "\"register\": \"rtmr3\""); })
                   .Exits(3));

@@ -64,7 +64,7 @@ OPTIONAL_TOP_LEVEL = {
     "cel": set(),
     "evidence": {"tee", "quote", "quote_provider", "td_report", "quote_unavailable", "ccel",
                  "ima", "tpm_eventlog", "cel", "collateral", "nonce", "user_data",
-                 "report_data", "collected_at"},
+                 "report_data", "collected_at", "not_found"},
 }
 # Every input format `dump --json` must have been seen in the synthetic run.
 DUMP_FORMATS = {"tcg2", "tcg-sha1-legacy", "ccel", "ccel-acpi-table", "ima-ascii", "ima-binary",
@@ -555,6 +555,9 @@ def manifests(c, demo, work):
         ("version 2", dict(good, version=2)),
         ("no version", {k: v for k, v in good.items() if k != "version"}),
         ("an exact REPORTDATA of 63 bytes", dict(good, report_data={"exact": "00" * 63})),
+        ("an unknown not_found item", dict(good, not_found=["rtmr"])),
+        ("a not_found item twice", dict(good, not_found=["tpm_eventlog", "tpm_eventlog"])),
+        ("not_found as a string", dict(good, not_found="ima")),
     ]
     for i, (why, doc) in enumerate(bad):
         if not c.schemas.errors("evidence", doc):
