@@ -74,7 +74,9 @@ Result<CollectArgs> ParseCollectArgs(const std::vector<std::string>& args) {
     out.options.nonce = std::move(n);
   }
   if (require) {
-    if (*require != "tdx") return Usage("--require: '" + *require + "' is not supported (expected tdx)");
+    if (*require != "tdx") {
+      return Usage("--require: '" + *require + "' is not supported (expected tdx)");
+    }
     out.options.require_tdx = true;
   }
   if (user_data) {
