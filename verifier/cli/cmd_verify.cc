@@ -23,6 +23,7 @@
 #include "verifier/cli/exit_codes.h"
 #include "verifier/cli/verify_options.h"
 #include "verifier/collateral/cache.h"
+#include "verifier/quote/pck_chain_source.h"
 #include "verifier/pipeline/verify.h"
 #include "verifier/report/verify_report.h"
 
@@ -34,6 +35,7 @@ void AddEvidenceOptions(po::options_description* desc) {
   desc->add_options()
       ("bundle", po::value<std::string>(), "evidence bundle directory (holds evidence.json)")
       ("collateral", po::value<std::string>(), "collateral JSON (QuoteCollateralV3 layout)")
+      ("pck-chain", po::value<std::string>(), "PEM PCK chain for a quote that carries none (types 1-4)")
       ("at", po::value<std::string>(), "verification time, RFC 3339 (default: now)")
       ("root-ca", po::value<std::string>(), "PEM trust anchor replacing the Intel SGX Root CA")
       ("nonce", po::value<std::string>(), "hex nonce: REPORTDATA must be SHA-512(nonce || user data)")
@@ -75,6 +77,7 @@ Result<EvidenceRequest> EvidenceFromOptions(const po::variables_map& vm) {
   file("tpm-log", &e.tpm_eventlog);
   file("cel", &e.cel);
   file("collateral", &e.collateral);
+  file("pck-chain", &e.pck_chain);
   if (vm.count("ima-register")) {
     CCV_ASSIGN_OR_RETURN(e.ima_register, bundle::ParseImaRegisterOption(vm["ima-register"].as<std::string>()));
   }
@@ -137,7 +140,7 @@ constexpr char kVerifyUsage[] =
     "                [--nonce HEX [--user-data HEX] | --report-data HEX]\n"
     "                [--format text|json|junit] [--output F]\n"
     "                [--quote F] [--ccel F] [--ccel-table F] [--ima F] [--ima-register R] [--tpm-log F]\n"
-    "                [--cel F] [--collateral-cache DIR]\n";
+    "                [--cel F] [--collateral-cache DIR] [--pck-chain F]\n";
 
 int Usage(const std::string& why, const po::options_description& desc) {
   std::ostringstream os;
@@ -192,7 +195,16 @@ int RunVerify(const Args& args) {
   if (vm.count("collateral-cache") && !req->evidence.collateral && req->evidence.quote) {
     auto quote = bundle::ReadEvidenceFile(req->evidence, *req->evidence.quote, 1 << 20);
     if (!quote.ok()) return ReportError(quote.status());
-    auto cached = collateral::CachedCollateralPath(vm["collateral-cache"].as<std::string>(), *quote);
+    std::optional<quote::SuppliedPckChain> chain;
+    if (req->evidence.pck_chain) {
+      auto pem = bundle::ReadEvidenceText(req->evidence, *req->evidence.pck_chain, 1 << 20);
+      if (!pem.ok()) return ReportError(pem.status());
+      auto parsed = quote::ParseSuppliedPckChain(*pem, *req->evidence.pck_chain);
+      if (!parsed.ok()) return ReportError(parsed.status().WithFile(*req->evidence.pck_chain));
+      chain = std::move(*parsed);
+    }
+    auto cached = collateral::CachedCollateralPath(vm["collateral-cache"].as<std::string>(), *quote,
+                                                   chain ? &*chain : nullptr);
     if (!cached.ok()) return ReportError(cached.status());
     req->evidence.collateral = std::move(*cached);
   }
