@@ -616,6 +616,7 @@ void CollateralChecks(const PreparedCollateral& c, const VerifyOptions& opts, Qu
     if (v->tcb.qe_level) detail += "; QE " + v->tcb.qe_level->tcb_status;
     detail += ")";
   }
+  if (!v->tcb.reason.empty()) detail += " (" + v->tcb.reason + ")";
   detail += accepted ? ": accepted" : ": not accepted";
   v->checks.push_back(accepted ? Pass("tcb_status", detail) : Fail("tcb_status", detail));
 }

@@ -242,6 +242,7 @@ void WriteQuoteVerificationMembers(const quote::QuoteVerification& v, JsonWriter
   }
   e.Begin("tcb");
   e.Str("platform_status", v.tcb.platform_status);
+  if (!v.tcb.reason.empty()) e.Str("reason", v.tcb.reason);
   if (v.tcb.module_identity_id) e.Str("tdx_module_identity", *v.tcb.module_identity_id);
   if (v.tcb.module_level) {
     e.Str("tdx_module_status", v.tcb.module_level->tcb_status);
