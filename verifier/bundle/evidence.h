@@ -77,6 +77,9 @@ struct Evidence {
   // claim, checked for consistency only in kExact mode, never for freshness.
   std::optional<std::vector<uint8_t>> claimed_report_data;
   bool binding_from_verifier = false;  // nonce/user data/report data given as flags
+  // With binding_from_verifier: --nonce without --user-data kept the
+  // bundle's user_data, which REPORTDATA is then computed with.
+  bool user_data_from_bundle = false;
   std::string collected_at;
 };
 

@@ -18,6 +18,7 @@
 #include "policies/time_util.h"
 #include "verifier/bundle/discover.h"
 #include "verifier/bundle/evidence.h"
+#include "verifier/bundle/report_data.h"
 #include "verifier/bundle/evidence_file.h"
 #include "verifier/cli/cmd_verify.h"
 #include "verifier/cli/exit_codes.h"
@@ -102,13 +103,9 @@ Result<EvidenceRequest> EvidenceFromOptions(const po::variables_map& vm) {
   if (report_data && report_data->size() != 64) {
     return Status(ErrorCode::kInvalidArgument, "--report-data: expected 64 bytes (128 hex digits)");
   }
-  // Flags replace what the bundle says about the binding.
-  if (nonce || user_data || report_data) {
-    e.nonce = nonce;
-    e.user_data = user_data;
-    e.report_data = report_data;
-    e.binding_from_verifier = true;
-  }
+  // Flags replace what the bundle says about the binding, except that
+  // --nonce alone keeps the bundle's user data (the report says so).
+  bundle::ApplyVerifierBinding(&e, std::move(nonce), std::move(user_data), std::move(report_data));
   req.options.at = TimeNow();
   if (vm.count("at")) {
     auto t = ParseRfc3339Time(vm["at"].as<std::string>());

@@ -182,6 +182,7 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const polic
   bundle::ReportDataBinding binding = bundle::CheckReportDataBinding(q.report_data, e);
   f->checks.push_back(std::move(binding.check));
   f->nonce_source = binding.nonce_source;
+  f->user_data_source = binding.user_data_source;
   BaselineTdChecks(pol, f);
   return Status::Ok();
 }
