@@ -159,6 +159,10 @@ Result<TpmPublic> ParseTpmPublic(Bytes data) {
   CCV_ASSIGN_OR_RETURN(p.name_alg_id, r.ReadU16Be("nameAlg"));
   p.name_alg = HashAlgFromTpmAlgId(p.name_alg_id);
   CCV_ASSIGN_OR_RETURN(p.object_attributes, r.ReadU32Be("objectAttributes"));
+  if (p.object_attributes & fmt::kObjReserved) {
+    return ParseError(ErrorCode::kBadValue, 4, "objectAttributes",
+                      "reserved bits set: " + HexId(p.object_attributes & fmt::kObjReserved));
+  }
   CCV_ASSIGN_OR_RETURN(p.auth_policy, ReadTpm2b(&r, "authPolicy", fmt::kMaxDigestLen));
   // TPMT_SYM_DEF_OBJECT: algorithm, then keyBits and mode unless NULL.
   CCV_ASSIGN_OR_RETURN(p.symmetric_alg, r.ReadU16Be("parameters.symmetric.algorithm"));
@@ -192,6 +196,23 @@ Result<TpmPublic> ParseTpmPublic(Bytes data) {
   CCV_RETURN_IF_ERROR(r.ExpectEmpty("TPMT_PUBLIC"));
   p.raw.assign(data.begin(), data.end());
   return p;
+}
+
+Result<TpmPublic> ParseTpm2bPublic(Bytes data) {
+  ByteReader r(data);
+  CCV_ASSIGN_OR_RETURN(ByteReader inner, [&]() -> Result<ByteReader> {
+    CCV_ASSIGN_OR_RETURN(uint16_t size, r.ReadU16Be("size"));
+    return r.ReadSub(size, "publicArea");
+  }());
+  CCV_RETURN_IF_ERROR(r.ExpectEmpty("TPM2B_PUBLIC"));
+  auto p = ParseTpmPublic(inner.Data());
+  if (!p.ok()) return p.status().ShiftOffset(2);
+  return p;
+}
+
+bool LooksLikeTpm2bPublic(Bytes data) {
+  return data.size() >= 10 && size_t(data[0] << 8 | data[1]) + 2 == data.size() &&
+         LooksLikeTpmPublic(data.subspan(2));
 }
 
 bool LooksLikeTpmPublic(Bytes data) {

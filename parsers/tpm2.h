@@ -100,6 +100,11 @@ struct TpmPublic {
 // kBadLength (trailing bytes).
 Result<TpmPublic> ParseTpmPublic(Bytes data);
 
+// TPM2B_PUBLIC (u16 size, then a TPMT_PUBLIC: what tpm2-tools writes by
+// default). Errors as ParseTpmPublic, offsets into `data`.
+Result<TpmPublic> ParseTpm2bPublic(Bytes data);
+bool LooksLikeTpm2bPublic(Bytes data);
+
 // True if `data` starts like a TPMT_PUBLIC of an RSA or ECC key with a known
 // name algorithm (to tell it from DER and PEM).
 bool LooksLikeTpmPublic(Bytes data);

@@ -54,6 +54,8 @@ constexpr uint32_t kObjSensitiveDataOrigin = 1u << 5;
 constexpr uint32_t kObjRestricted = 1u << 16;
 constexpr uint32_t kObjDecrypt = 1u << 17;
 constexpr uint32_t kObjSign = 1u << 18;
+// Bits 0, 3, 8, 9, 12-15 and 19-31 are reserved and must be clear.
+constexpr uint32_t kObjReserved = 0xfff8f309;
 
 }  // namespace ccv::parsers::tpm2_format
 

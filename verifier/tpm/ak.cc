@@ -17,10 +17,11 @@ constexpr std::string_view kPemCert = "-----BEGIN CERTIFICATE-----";
 constexpr std::string_view kPemKey = "-----BEGIN PUBLIC KEY-----";
 constexpr size_t kMaxChainDepth = 8;
 
-Result<Ak> AkFromTpmPublic(Bytes data) {
-  CCV_ASSIGN_OR_RETURN(parsers::TpmPublic pub, parsers::ParseTpmPublic(data));
+Result<Ak> AkFromTpmPublic(Bytes data, bool tpm2b) {
+  CCV_ASSIGN_OR_RETURN(parsers::TpmPublic pub, tpm2b ? parsers::ParseTpm2bPublic(data)
+                                                     : parsers::ParseTpmPublic(data));
   if (!pub.name_alg || !crypto::HashAlgAvailable(*pub.name_alg)) {
-    return ParseError(ErrorCode::kUnsupported, 2, "nameAlg",
+    return Status(ErrorCode::kUnsupported,
                       "name algorithm " + std::to_string(pub.name_alg_id) +
                           " is not one we can hash");
   }
@@ -88,7 +89,8 @@ Result<Ak> LoadAk(Bytes data) {
     ak.key_description = crypto::DescribeKey(ak.key);
     return ak;
   }
-  if (parsers::LooksLikeTpmPublic(data)) return AkFromTpmPublic(data);
+  if (parsers::LooksLikeTpm2bPublic(data)) return AkFromTpmPublic(data, true);
+  if (parsers::LooksLikeTpmPublic(data)) return AkFromTpmPublic(data, false);
   if (IsDerSequence(data)) {
     auto cert = crypto::Certificate::FromDer(data);
     if (cert.ok() && AsChars(Bytes(data)) == cert->Der()) {

@@ -33,7 +33,8 @@ struct Ak {
   std::string key_description;                   // "rsa-2048", "ec-p256", ...
 };
 
-// Reads an AK from a file's bytes, by content: TPMT_PUBLIC, PEM certificate,
+// Reads an AK from a file's bytes, by content: TPMT_PUBLIC (or TPM2B_PUBLIC,
+// as tpm2-tools writes it), PEM certificate,
 // PEM public key, DER certificate or DER SubjectPublicKeyInfo. Errors:
 // kBadValue (none of these), the TPMT_PUBLIC parser's (with its offset),
 // kUnsupported (an ECC curve other than P-256/P-384, a name algorithm we
