@@ -52,7 +52,9 @@ Result<PcrValues> ParsePcrValuesJson(std::string_view text) {
                   "expected an object {\"sha256\": {\"0\": \"hex\", ...}, ...}");
   }
   PcrValues out;
-  for (const auto& bank : doc.GetObject()) {
+  const rapidjson::Value& root = doc;
+  for (auto bank_it = root.MemberBegin(); bank_it != root.MemberEnd(); ++bank_it) {
+    const auto& bank = *bank_it;
     std::string bank_name(bank.name.GetString(), bank.name.GetStringLength());
     std::optional<HashAlg> alg = HashAlgFromName(bank_name);
     if (!alg) {
@@ -62,7 +64,8 @@ Result<PcrValues> ParsePcrValuesJson(std::string_view text) {
       return Status(ErrorCode::kBadValue, "expected an object of PCR index -> hex")
           .WithField(bank_name);
     }
-    for (const auto& pcr : bank.value.GetObject()) {
+    for (auto pcr_it = bank.value.MemberBegin(); pcr_it != bank.value.MemberEnd(); ++pcr_it) {
+      const auto& pcr = *pcr_it;
       std::string key(pcr.name.GetString(), pcr.name.GetStringLength());
       std::string field = bank_name + "." + key;
       auto index = ParsePcrIndex(key);
@@ -78,6 +81,9 @@ Result<PcrValues> ParsePcrValuesJson(std::string_view text) {
         return Status(ErrorCode::kBadValue, "expected " + std::to_string(d.len) +
                                                 " bytes of hex for " + bank_name)
             .WithField(field);
+      }
+      if (out.Get(*alg, *index)) {
+        return Status(ErrorCode::kBadValue, "PCR given twice").WithField(field);
       }
       out.Set(*index, d);
     }

@@ -29,7 +29,8 @@ class PcrValues {
 // Parses the --pcrs JSON. Bank names as DESIGN §2; PCR indices "0".."23"
 // (an optional "pcr" prefix is accepted); values hex of the bank's digest
 // size. Errors: kBadValue naming the byte offset (malformed JSON) or the
-// member (unknown bank, bad index, wrong digest size), kLimitExceeded.
+// member (unknown bank, bad index, wrong digest size, a PCR given twice),
+// kLimitExceeded.
 Result<PcrValues> ParsePcrValuesJson(std::string_view text);
 
 // The PCRs of a replayed log (registers pcr0..pcr23 only).

@@ -158,6 +158,11 @@ TEST(TpmVerifyTest, PcrsJson) {
   EXPECT_EQ(bad_len.status().field(), "sha256.0");
   EXPECT_FALSE(ParsePcrValuesJson(R"({"md5": {}})").ok());
   EXPECT_FALSE(ParsePcrValuesJson(R"({"sha1": {"24": "00"}})").ok());
+  auto twice = ParsePcrValuesJson(
+      R"({"sha1": {"0": "0000000000000000000000000000000000000000", "pcr0": )"
+      R"("ffffffffffffffffffffffffffffffffffffffff"}})");
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.status().field(), "sha1.pcr0");
   auto malformed = ParsePcrValuesJson("{\"sha1\": ");
   ASSERT_FALSE(malformed.ok());
   EXPECT_TRUE(malformed.status().offset().has_value());
