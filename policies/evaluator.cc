@@ -258,30 +258,60 @@ class Evaluator {
     }
   }
 
-  static bool MatchesText(const EventRule& r) {
-    return r.text_prefix || r.text_contains || r.text_regex;
-  }
-  static bool ExpectsText(const EventRule& r) {
-    return r.text_eq || !r.text_require.empty() || !r.text_forbid.empty();
-  }
-
-  // The criteria of `r` that do not read the event's text.
+  // The criteria of `r` that do not read the event's data (the digest is
+  // the event's own, not its data's).
   static bool EventMatchesWithoutText(const EventRule& r, const EventFact& e) {
     if (r.log && e.log != *r.log) return false;
     if (r.reg && e.reg != *r.reg) return false;
     if (r.type && e.type != *r.type) return false;
     if (r.index && e.index != *r.index) return false;
+    if (r.match_digest) {
+      bool any = false;
+      for (const Digest& d : e.digests) any |= r.match_digest->Matches(d.bytes.data(), d.len);
+      if (!any) return false;
+    }
     return true;
   }
 
-  // Every criterion, text included: callers pass events whose data is
-  // verified when the rule reads text.
+  // Every criterion, data included: callers pass events whose data is
+  // verified when the rule reads it.
   bool EventMatches(const EventRule& r, const EventFact& e) const {
     if (!EventMatchesWithoutText(r, e)) return false;
+    if (r.match_text_eq && e.text != *r.match_text_eq) return false;
+    if (r.variable && e.variable_name != *r.variable) return false;
+    if (r.device_path_contains && e.device_path.find(*r.device_path_contains) == std::string::npos) return false;
     if (r.text_prefix && e.text.rfind(*r.text_prefix, 0) != 0) return false;
     if (r.text_contains && e.text.find(*r.text_contains) == std::string::npos) return false;
     if (r.text_regex && !RegexSearch(e.text, *r.text_regex)) return false;
     return true;
+  }
+
+  // "ccel#7 (rtmr2, EV_IPL, text "...")": an event's position and, when its
+  // data is verified, what the data says; for reasons a person reads.
+  static std::string EventSummary(const EventFact& e) {
+    std::string s = e.Pointer() + " (" + (e.reg.empty() ? std::string("not extended") : e.reg) + ", " +
+                    (e.type_name.empty() ? "type " + std::to_string(e.type) : e.type_name);
+    if (e.data != DataStatus::kVerified) return s + ", data not verified by its digest)";
+    if (!e.variable_name.empty()) s += ", variable \"" + e.variable_name + "\"";
+    if (!e.device_path.empty()) s += ", device path \"" + e.device_path + "\"";
+    if (!e.text.empty()) s += ", text \"" + e.text + "\"";
+    return s + ")";
+  }
+
+  // The bound events a rule that matched nothing was probably meant for:
+  // same log, register and type (what the rule names of them).
+  std::string Candidates(const EventRule& er) const {
+    std::string out;
+    size_t n = 0;
+    for (const EventFact& e : f_.events) {
+      if (!e.bound || (er.log && e.log != *er.log) || (er.reg && e.reg != *er.reg) ||
+          (er.type && e.type != *er.type)) {
+        continue;
+      }
+      if (++n <= kMaxListed) out += (out.empty() ? "" : "; ") + EventSummary(e);
+    }
+    if (n > kMaxListed) out += "; ... (" + std::to_string(n) + " in all)";
+    return out;
   }
 
   void Event(const EventRule& er) {
@@ -290,6 +320,13 @@ class Evaluator {
     if (er.count) exp += "count " + std::to_string(*er.count);
     if (er.digest) exp += (exp.empty() ? "" : "; ") + std::string("digest ") + Describe(*er.digest);
     if (er.text_eq) exp += (exp.empty() ? "" : "; ") + std::string("text == \"") + *er.text_eq + "\"";
+    if (er.match_digest) exp += (exp.empty() ? "" : "; ") + std::string("an event with digest ") + Describe(*er.match_digest);
+    if (er.match_text_eq) exp += (exp.empty() ? "" : "; ") + std::string("an event with text \"") + *er.match_text_eq + "\"";
+    if (er.variable) exp += (exp.empty() ? "" : "; ") + std::string("an event of variable \"") + *er.variable + "\"";
+    if (er.device_path_contains) {
+      exp += (exp.empty() ? "" : "; ") + std::string("an image whose device path contains \"") + *er.device_path_contains + "\"";
+    }
+    if (er.nth) exp += " (match number " + std::to_string(*er.nth) + ", from 0)";
     if (!er.text_require.empty()) exp += (exp.empty() ? "" : "; ") + std::string("text contains ") + JoinList(er.text_require);
     if (!er.text_forbid.empty()) exp += (exp.empty() ? "" : "; ") + std::string("text lacks ") + JoinList(er.text_forbid);
     r.expected = exp;
@@ -303,8 +340,9 @@ class Evaluator {
     // Only bound events are judged, and text only where the data is
     // verified; what was left out is counted so the reason can say so.
     std::vector<const EventFact*> matched;
-    size_t unbound = 0, unverified_text = 0;
-    bool reads_text = MatchesText(er) || ExpectsText(er);
+    size_t unbound = 0, unverified_text = 0, unverified_decoded = 0;
+    std::string first_decoded;  // the first candidate whose decoded field is unbound
+    bool reads_text = er.ReadsData();
     for (const EventFact& e : f_.events) {
       if (!EventMatchesWithoutText(er, e)) continue;
       if (!e.bound) {
@@ -313,6 +351,10 @@ class Evaluator {
       }
       if (reads_text && e.data != DataStatus::kVerified) {
         ++unverified_text;
+        bool decoded = (er.variable && !e.variable_name.empty()) ||
+                       (er.device_path_contains && !e.device_path.empty());
+        bool absence = (er.variable || er.device_path_contains) && er.count && *er.count == 0;
+        if ((decoded || absence) && unverified_decoded++ == 0) first_decoded = e.Pointer();
         if (r.evidence_all.size() < kMaxPointers) r.evidence_all.push_back(e.Pointer());
         continue;
       }
@@ -344,10 +386,21 @@ class Evaluator {
         }
       }
     }
+    // A decoded field read from data no digest binds is attacker-chosen:
+    // such a candidate fails the rule whatever else matched.
+    if (unverified_decoded != 0) {
+      r.actual = "(decoded field of unverified data)";
+      r.evidence = first_decoded;
+      Set(r, fail, "the rule matches on a decoded field, but " + left_out +
+                       " (an image load event's digest is the image's hash, not its device path's): " +
+                       Candidates(er));
+      return;
+    }
     if (unverified_text != 0 && matched.empty() && !(er.count && *er.count == 0)) {
       r.actual = "(no event with verified data matches)";
       r.evidence = r.evidence_all.empty() ? "" : r.evidence_all[0];
-      Set(r, fail, "the rule needs the text of events whose data is not verified: " + left_out);
+      Set(r, fail, "the rule needs the text or decoded fields of events whose data is not verified: " +
+                       left_out + ": " + Candidates(er));
       return;
     }
     if (matched.empty() && er.optional && !(er.count && *er.count == 0)) {
@@ -376,7 +429,11 @@ class Evaluator {
       std::string more = left_out.empty() ? "" : " (" + left_out + ")";
       if (er.count && *er.count == 0) Set(r, Verdict::kPass, "no bound event matches, as expected" + type_note + more);
       else if (er.optional) Set(r, Verdict::kSkipped, "no bound event matches; the rule is optional" + more);
-      else Set(r, fail, "no bound event in the logs matches the rule" + more);
+      else {
+        std::string cands = Candidates(er);
+        Set(r, fail, "no bound event in the logs matches the rule" + more +
+                         (cands.empty() ? "" : "; events of that log, register and type: " + cands));
+      }
       return;
     }
     std::string problems;
@@ -402,7 +459,7 @@ class Evaluator {
       ++bad;
       if (r.evidence_all.size() < kMaxPointers) r.evidence_all.push_back(e->Pointer());
       if (bad <= kMaxListed) {
-        problems += (problems.empty() ? "" : "; ") + e->Pointer() + ": " + why;
+        problems += (problems.empty() ? "" : "; ") + EventSummary(*e) + ": " + why;
         std::string a = e->Pointer() + " ";
         if (er.digest && !e->digests.empty()) {
           std::string ds;

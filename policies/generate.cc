@@ -71,16 +71,42 @@ std::string Slug(std::string s) {
   return out;
 }
 
+// IMA's first entry: a hash of the boot registers, not a file. It changes
+// with the firmware and the boot chain, which the events rules pin, so the
+// allow list excludes it rather than pinning it.
+constexpr char kBootAggregate[] = "boot_aggregate";
+constexpr char kBootAggregateExclude[] = "^boot_aggregate$";
+
+// The registers a bound IMA list extends ("rtmr2", "pcr10").
+std::set<std::string> ImaRegisters(const Facts& f) {
+  std::set<std::string> out;
+  for (const result::LogFact& l : f.logs) {
+    if (l.name == "ima") out.insert(l.registers.begin(), l.registers.end());
+  }
+  return out;
+}
+
 // IMA entries after the quoted value are not bound: never pinned.
 std::map<std::string, std::vector<std::string>> AllowMap(const Facts& f) {
   std::map<std::string, std::vector<std::string>> allow;
   for (const ImaEntryFact& e : f.ima) {
-    if (!e.bound) continue;
+    if (!e.bound || e.path == kBootAggregate) continue;
     std::string d = e.file_alg + ":" + ToHex(e.file_digest);
     auto& v = allow[e.path];
     if (std::find(v.begin(), v.end(), d) == v.end()) v.push_back(d);
   }
   return allow;
+}
+
+// The `exclude:` lines for a list that has a bound boot_aggregate entry.
+std::string BootAggregateExclude(const Facts& f) {
+  for (const ImaEntryFact& e : f.ima) {
+    if (e.bound && e.path == kBootAggregate) {
+      return std::string("  # boot_aggregate hashes the boot registers, which the events rules pin.\n"
+                         "  exclude: [\"") + kBootAggregateExclude + "\"]\n";
+    }
+  }
+  return "";
 }
 
 bool HasBoundIma(const Facts& f) {
@@ -106,6 +132,84 @@ std::string WeakWarning(const std::vector<std::string>& weak) {
   for (const std::string& w : weak) y += "#   - " + CommentText(w) + "\n";
   y += "# Verify with this policy accepts that platform. Do not use it as a golden policy.\n";
   return y;
+}
+
+// What a generated rule matches an event by: its verified text when it
+// has one (a person can read it in the policy and in a failure), else the
+// digest. Both survive inserting or moving other events.
+struct EventContent {
+  std::string text;    // set when the rule matches by text_eq
+  std::string digest;  // else: the pinned digest, lowercase hex
+  bool operator<(const EventContent& o) const { return std::tie(text, digest) < std::tie(o.text, o.digest); }
+};
+
+// Text a rule can quote and a person can read: printable ASCII, tab and
+// line breaks (Quote() escapes those).
+bool ReadableText(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char ch) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    return (c >= 0x20 && c < 0x7f) || c == '\t' || c == '\n' || c == '\r';
+  });
+}
+
+EventContent ContentOf(const EventFact& e) {
+  if (e.data == result::DataStatus::kVerified && ReadableText(e.text)) return {e.text, ""};
+  return {"", ToHex(PinnedDigest(e).span())};
+}
+
+// "kernel-cmdline-vmlinuz-6-8-root-dev-vda1" for a text (its first words,
+// up to 40 characters), the digest's first 12 hex digits otherwise: the
+// part of a rule id that names the content.
+std::string ContentSlug(const EventContent& c) {
+  constexpr size_t kMaxLen = 40;
+  if (c.text.empty()) return c.digest.substr(0, 12);
+  std::string out;
+  for (char ch : Slug(c.text)) {
+    if (ch == '-' && (out.empty() || out.back() == '-')) continue;
+    out += ch;
+  }
+  if (out.size() > kMaxLen) {
+    size_t cut = out[kMaxLen] == '-' ? kMaxLen : out.rfind('-', kMaxLen);
+    out.resize(cut == std::string::npos || cut == 0 ? kMaxLen : cut);
+  }
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  return out.empty() ? "text" : out;
+}
+
+std::string TypeForRule(const EventFact& e) {
+  return e.type_name.rfind("EV_", 0) == 0 ? e.type_name : std::to_string(e.type);
+}
+
+// One rule per bound, extended event, matched by log, register, type and
+// content. Identical repeats (same content) get `nth` 0, 1, ...: nothing
+// else tells them apart, and a missing repeat must still fail one rule.
+std::string EventRules(const Facts& f) {
+  using Key = std::tuple<std::string, std::string, uint32_t, EventContent>;
+  auto pinned = [](const EventFact& e) { return e.bound && !e.reg.empty() && !e.digests.empty(); };
+  std::map<Key, uint64_t> total, seen;
+  for (const EventFact& e : f.events) {
+    if (pinned(e)) ++total[{e.log, e.reg, e.type, ContentOf(e)}];
+  }
+  std::set<std::string> ids;
+  std::string ev;
+  for (const EventFact& e : f.events) {
+    if (!pinned(e)) continue;  // unbound or not extended
+    EventContent c = ContentOf(e);
+    uint64_t nth = seen[{e.log, e.reg, e.type, c}]++;
+    std::string id = GeneratedEventId(e) + "-" + ContentSlug(c);
+    if (nth != 0) id += "-" + std::to_string(nth + 1);
+    for (int n = 2; !ids.insert(id).second; ++n) id = GeneratedEventId(e) + "-" + ContentSlug(c) + "-x" + std::to_string(n);
+    ev += "  - id: " + id + "\n";
+    bool verified = e.data == result::DataStatus::kVerified;
+    ev += "    # " + e.Pointer() + (verified && c.text.empty() && !e.text.empty() ? " " + CommentText(e.text) : "") +
+          "\n";
+    ev += "    match: {log: " + e.log + ", register: " + e.reg + ", type: " + TypeForRule(e);
+    if (!c.text.empty()) ev += ", text_eq: " + Quote(c.text);
+    else ev += ", digest: {eq: \"" + c.digest + "\"}";
+    if (total[{e.log, e.reg, e.type, c}] > 1) ev += ", nth: " + std::to_string(nth);
+    ev += "}\n";
+  }
+  return ev.empty() ? "" : "events:\n" + ev;
 }
 
 }  // namespace
@@ -151,7 +255,7 @@ Result<Generated> Generate(const Facts& f, const GenerateOptions& o) {
 
 bool ImaPathsFitAllowList(const Facts& f) {
   for (const ImaEntryFact& e : f.ima) {
-    if (!e.bound) continue;
+    if (!e.bound || e.path == kBootAggregate) continue;
     if (e.path.empty() || e.path.find_first_of("\r\n") != std::string::npos || e.path[0] == ' ' ||
         e.path[0] == '\t' || e.path[0] == '*') {
       return false;
@@ -163,7 +267,7 @@ bool ImaPathsFitAllowList(const Facts& f) {
 size_t CountImaPaths(const Facts& f) {
   std::set<std::string> paths;
   for (const ImaEntryFact& e : f.ima) {
-    if (e.bound) paths.insert(e.path);
+    if (e.bound && e.path != kBootAggregate) paths.insert(e.path);
   }
   return paths.size();
 }
@@ -194,7 +298,7 @@ std::string GeneratePolicy(const Facts& f, const GenerateOptions& o) {
   y += "metadata:\n";
   y += "  name: " + Quote(o.name) + "\n";
   y += "  version: " + Quote(o.version) + "\n";
-  y += "  expires: " + FormatRfc3339(o.now + o.valid_days * 86400) + "\n";
+  y += "  expires: " + FormatRfc3339(o.expires != 0 ? o.expires : o.now + o.valid_days * 86400) + "\n";
 
   const QuoteFacts& q = f.quote;
   y += "platform:\n";
@@ -226,8 +330,15 @@ std::string GeneratePolicy(const Facts& f, const GenerateOptions& o) {
     y += "  mr_owner: " + Eq(q.mr_owner) + "\n";
     y += "  mr_owner_config: " + Eq(q.mr_owner_config) + "\n";
     if (q.td_report_v15) y += "  mr_servicetd: " + Eq(q.mr_servicetd) + "\n";
+    std::set<std::string> ima_regs = ImaRegisters(f);
     for (int i = 0; i < 4; ++i) {
-      y += "  rtmr" + std::to_string(i) + ": " + Eq(q.rtmr[i]) + "\n";
+      std::string reg = "rtmr" + std::to_string(i);
+      if (ima_regs.count(reg) != 0) {
+        y += "  # " + reg + " is not pinned: IMA extends it, so it changes with every file measured;\n"
+             "  # replay binds it to the quote and the events and ima rules judge what it holds.\n";
+        continue;
+      }
+      y += "  " + reg + ": " + Eq(q.rtmr[i]) + "\n";
     }
   } else {
     y += "  # The evidence had no TD quote: no TD fields are pinned.\n";
@@ -248,61 +359,19 @@ std::string GeneratePolicy(const Facts& f, const GenerateOptions& o) {
     for (size_t i = 0; i < regs.size(); ++i) y += (i ? ", " : "") + regs[i];
     y += "]\n";
   }
-  if (o.pin_events) {
-    // One rule per (log, register, type) of bound events: it pins how many
-    // there are and that each has one of their digests. A rule does not rest
-    // on position (a reordering shows in the pinned RTMRs) nor on the type
-    // alone (no digest covers it): it always expects a digest, and a
-    // relabelled event changes two counts.
-    struct Group {
-      const EventFact* first = nullptr;
-      uint64_t count = 0;
-      std::vector<std::string> digests;  // distinct, in log order
-      std::string comment;
-    };
-    std::vector<Group> groups;
-    std::map<std::tuple<std::string, std::string, uint32_t>, size_t> by_key;
-    for (const EventFact& e : f.events) {
-      if (!e.bound || e.reg.empty() || e.digests.empty()) continue;  // unbound or not extended
-      auto [it, added] = by_key.try_emplace({e.log, e.reg, e.type}, groups.size());
-      if (added) groups.push_back(Group{&e, 0, {}, {}});
-      Group& g = groups[it->second];
-      ++g.count;
-      std::string d = ToHex(PinnedDigest(e).span());
-      if (std::find(g.digests.begin(), g.digests.end(), d) == g.digests.end()) g.digests.push_back(d);
-      g.comment += "    # " + e.Pointer();
-      if (!e.text.empty() && e.data == result::DataStatus::kVerified) g.comment += " " + CommentText(e.text);
-      g.comment += "\n";
-    }
-    std::string ev;
-    for (const Group& g : groups) {
-      const EventFact& e = *g.first;
-      ev += "  - id: " + GeneratedEventId(e) + "\n" + g.comment;
-      ev += "    match: {log: " + e.log + ", register: " + e.reg + ", type: " +
-            (e.type_name.rfind("EV_", 0) == 0 ? e.type_name : std::to_string(e.type)) + "}\n";
-      ev += "    expect: {count: " + std::to_string(g.count) + ", digest: ";
-      if (g.digests.size() == 1) {
-        ev += "{eq: \"" + g.digests[0] + "\"}}\n";
-      } else {
-        ev += "{any_of: [";
-        for (size_t i = 0; i < g.digests.size(); ++i) ev += (i ? ", \"" : "\"") + g.digests[i] + "\"";
-        ev += "]}}\n";
-      }
-    }
-    if (!ev.empty()) y += "events:\n" + ev;
-  }
+  if (o.pin_events) y += EventRules(f);
   if (o.pin_ima && HasBoundIma(f) && !o.ima_allow_file.empty()) {
     y += "ima:\n  allow:\n    file: " + Quote(o.ima_allow_file) + "   # " +
-         std::to_string(CountImaPaths(f)) + " paths\n  unknown: fail\n";
+         std::to_string(CountImaPaths(f)) + " paths\n" + BootAggregateExclude(f) + "  unknown: fail\n";
   } else if (o.pin_ima && HasBoundIma(f)) {
     auto allow = AllowMap(f);
-    y += "ima:\n  allow:\n    digests:\n";
+    y += std::string("ima:\n  allow:\n    digests:") + (allow.empty() ? " {}" : "") + "\n";
     for (const auto& [path, ds] : allow) {
       y += "      " + Quote(path) + ": [";
       for (size_t i = 0; i < ds.size(); ++i) y += (i ? ", " : "") + Quote(ds[i]);
       y += "]\n";
     }
-    y += "  unknown: fail\n";
+    y += BootAggregateExclude(f) + "  unknown: fail\n";
   }
   return y;
 }

@@ -5,7 +5,11 @@
 // makes the rule that pins it fail.
 //
 // Only bound facts are pinned (DESIGN section 8): events and IMA entries a
-// quote covers. Logs nothing binds are left out and named in
+// quote covers. Event rules match by content, not position, so a rebuild
+// that inserts an event fails no event rule. A register an IMA list extends
+// is not pinned by value (every measured file changes it): replay binds it
+// and the events and IMA allow list judge it. IMA's boot_aggregate is
+// excluded, not pinned. Logs nothing binds are left out and named in
 // Generated::left_out. A platform whose TCB status is not UpToDate is not
 // known-good: Generate() refuses it unless GenerateOptions::allow_weak.
 //
@@ -27,9 +31,15 @@ struct GenerateOptions {
   std::string name = "generated";
   std::string version = "1";
   std::string source;          // bundle named in the header comment
-  UnixTime now = 0;            // generation time
-  int64_t valid_days = 180;    // metadata.expires = now + valid_days
-  bool pin_events = true;      // one events rule per extended log event
+  UnixTime now = 0;            // the time the evidence is judged at (--at)
+  // metadata.expires; 0: now + valid_days. Callers compute it from the real
+  // clock: a policy for an old bundle must not be born expired.
+  UnixTime expires = 0;
+  int64_t valid_days = 180;
+  // One events rule per bound, extended event, matched by log, register,
+  // type and content (verified text, else digest); `nth` only for
+  // identical repeats.
+  bool pin_events = true;
   bool pin_ima = true;         // ima.allow with every measured file
   // If set, ima.allow names this file (relative to the policy) instead of
   // listing the digests inline; write GenerateImaAllowList() to it. Large
@@ -76,8 +86,9 @@ bool ImaPathsFitAllowList(const result::Facts& facts);
 // Number of distinct measured IMA paths.
 size_t CountImaPaths(const result::Facts& facts);
 
-// Stable rule id of the generated event rule that pins every bound event of
-// `e`'s log, register and type, e.g. "ccel-rtmr1-ev-efi-action".
+// The stable prefix of the ids of generated event rules for `e`'s log,
+// register and type, e.g. "ccel-rtmr1-ev-efi-action"; the rule id adds the
+// content ("-calling-efi-application-from-boot", or a digest prefix).
 std::string GeneratedEventId(const result::EventFact& e);
 
 }  // namespace ccv::policy

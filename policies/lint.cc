@@ -312,7 +312,22 @@ std::vector<LintFinding> LintPolicy(const Policy& p, const std::vector<UnknownKe
       }
     }
   }
+  // IMA extends RTMR2 (cc-api TDX kernel); its PCR10 on a TPM is never
+  // pinned by value in a policy. Every measured file changes the register.
+  constexpr uint32_t kImaRtmr = 2;
+  if (p.ima.present && p.td.rtmr[kImaRtmr]) {
+    add(LintSeverity::kWarning, "ima-register-pinned", p.td.rtmr[kImaRtmr]->pos,
+        "td.rtmr2 is pinned, but IMA extends rtmr2 and the policy has an ima section: every new "
+        "measured file fails td.rtmr2 as well as ima.unknown; leave rtmr2 to "
+        "replay.must_match_quote, the events rules and the IMA allow list");
+  }
   for (const EventRule& e : p.events) {
+    if ((e.nth || e.index) && !e.MatchesContent()) {
+      add(LintSeverity::kWarning, "positional-event-rule", e.pos,
+          "events." + e.id + " matches by position only (" + (e.index ? "index" : "nth") +
+              "): one event inserted before it makes it judge another event; match by digest, "
+              "text_eq or a decoded field instead");
+    }
     if (e.optional) {
       add(LintSeverity::kWarning, "optional-event-rule", e.pos,
           "events." + e.id + " is optional: evidence without the event passes the rule");

@@ -6,8 +6,10 @@
 // measurement rules (`events.*`, `ima.*`) or by wildcard, a debuggable TD,
 // optional or warn-only event rules, text_regex that matches any text,
 // regexes with nested quantifiers, logs.informational,
-// logs.unexplained_digests: warn, `ima.unknown: ignore` and
-// `platform.collateral: optional`.
+// logs.unexplained_digests: warn, `ima.unknown: ignore`,
+// `platform.collateral: optional`, td.rtmr2 pinned in a policy with an ima
+// section (ima-register-pinned) and event rules that select by `nth` or
+// `index` without a digest, text or decoded field (positional-event-rule).
 //
 // Thread safety: pure function.
 #ifndef CCV_POLICIES_LINT_H_

@@ -93,6 +93,12 @@ struct EventRule {
   std::optional<uint32_t> type;         // its number, or the number written
   std::optional<uint64_t> nth;          // n-th match (0-based)
   std::optional<uint64_t> index;        // record number in its log
+  // Content: what survives a rebuild that inserts or moves other events.
+  std::optional<BytesMatcher> match_digest;  // any bank's digest
+  std::optional<std::string> match_text_eq;  // the whole verified text
+  // Decoded fields of verified data (EventFact::variable_name, device_path).
+  std::optional<std::string> variable;              // equal
+  std::optional<std::string> device_path_contains;  // substring
   std::optional<std::string> text_prefix, text_contains;
   std::optional<Regex> text_regex;  // searched in the whole text
   std::string text_regex_src;
@@ -103,6 +109,18 @@ struct EventRule {
   std::optional<uint64_t> count;        // number of matching events
   bool warn_only = false;               // severity: warn
   bool optional = false;                // no match -> skipped, not fail
+  // True if the rule selects by something the event's data or digest binds
+  // (a digest, verified text or a decoded field), not by position or type.
+  bool MatchesContent() const {
+    return match_digest || match_text_eq || variable || device_path_contains || text_prefix ||
+           text_contains || text_regex;
+  }
+  // True if the rule reads the event's data (text or a decoded field), so
+  // it may judge only events whose data is verified.
+  bool ReadsData() const {
+    return match_text_eq || variable || device_path_contains || text_prefix || text_contains ||
+           text_regex || text_eq || !text_require.empty() || !text_forbid.empty();
+  }
 };
 
 enum class UnknownFiles { kFail, kWarn, kIgnore };

@@ -202,7 +202,8 @@ Status ParseEvents(Walker& w, const YAML::Node& n, std::vector<EventRule>* out) 
     const YAML::Node m = r["match"];
     const std::string mp = p + ".match";
     CCV_RETURN_IF_ERROR(w.ExpectMap(m, mp,
-                                    {"log", "register", "type", "nth", "index", "text_prefix",
+                                    {"log", "register", "type", "nth", "index", "digest", "text_eq",
+                                     "variable", "device_path_contains", "text_prefix",
                                      "text_contains", "text_regex"}));
     if (m.size() == 0) return w.Err(ErrorCode::kBadValue, PosOf(m), mp, "empty match");
     if (YAML::Node v = m["log"]) {
@@ -243,6 +244,22 @@ Status ParseEvents(Walker& w, const YAML::Node& n, std::vector<EventRule>* out) 
       CCV_ASSIGN_OR_RETURN(uint64_t x, w.Uint(v, mp + ".index", 1u << 30));
       rule.index = x;
     }
+    if (YAML::Node v = m["digest"]) {
+      CCV_ASSIGN_OR_RETURN(BytesMatcher dm, w.Matcher(v, mp + ".digest", 0));
+      rule.match_digest = std::move(dm);
+    }
+    if (YAML::Node v = m["text_eq"]) {
+      CCV_ASSIGN_OR_RETURN(std::string s, w.String(v, mp + ".text_eq"));
+      rule.match_text_eq = s;
+    }
+    if (YAML::Node v = m["variable"]) {
+      CCV_ASSIGN_OR_RETURN(std::string s, w.NonEmptyString(v, mp + ".variable"));
+      rule.variable = s;
+    }
+    if (YAML::Node v = m["device_path_contains"]) {
+      CCV_ASSIGN_OR_RETURN(std::string s, w.NonEmptyString(v, mp + ".device_path_contains"));
+      rule.device_path_contains = s;
+    }
     if (YAML::Node v = m["text_prefix"]) {
       CCV_ASSIGN_OR_RETURN(std::string s, w.NonEmptyString(v, mp + ".text_prefix"));
       rule.text_prefix = s;
@@ -255,11 +272,18 @@ Status ParseEvents(Walker& w, const YAML::Node& n, std::vector<EventRule>* out) 
       CCV_ASSIGN_OR_RETURN(Regex re, w.CompileRegex(v, mp + ".text_regex", &rule.text_regex_src));
       rule.text_regex = std::move(re);
     }
-    if (!r["expect"]) return w.Err(ErrorCode::kNotFound, rule.pos, p + ".expect", "missing required key 'expect'");
-    const YAML::Node e = r["expect"];
+    // A rule that matches by digest, whole text or decoded field may leave
+    // out `expect`: a matching bound event must then exist.
+    bool content_match = rule.match_digest || rule.match_text_eq || rule.variable || rule.device_path_contains;
+    if (!r["expect"] && !content_match) {
+      return w.Err(ErrorCode::kNotFound, rule.pos, p + ".expect",
+                   "missing required key 'expect' (it may be left out only when match has digest, "
+                   "text_eq, variable or device_path_contains)");
+    }
+    const YAML::Node e = r["expect"] ? r["expect"] : YAML::Node(YAML::NodeType::Map);
     const std::string ep = p + ".expect";
     CCV_RETURN_IF_ERROR(w.ExpectMap(e, ep, {"digest", "text", "count"}));
-    if (e.size() == 0) return w.Err(ErrorCode::kBadValue, PosOf(e), ep, "empty expect");
+    if (r["expect"] && e.size() == 0) return w.Err(ErrorCode::kBadValue, PosOf(e), ep, "empty expect");
     if (YAML::Node d = e["digest"]) {
       CCV_ASSIGN_OR_RETURN(BytesMatcher dm, w.Matcher(d, ep + ".digest", 0));
       rule.digest = std::move(dm);
@@ -295,9 +319,8 @@ Status ParseEvents(Walker& w, const YAML::Node& n, std::vector<EventRule>* out) 
     // No digest covers an event's type: a rule may select by type only
     // together with something bound (a digest, or text of verified data).
     // `count: 0` on a type is judged against the evidence instead.
-    bool has_text = rule.text_prefix || rule.text_contains || rule.text_regex || rule.text_eq ||
-                    !rule.text_require.empty() || !rule.text_forbid.empty();
-    if (rule.type && !rule.digest && !has_text && !(rule.count && *rule.count == 0)) {
+    if (rule.type && !rule.digest && !rule.match_digest && !rule.ReadsData() &&
+        !(rule.count && *rule.count == 0)) {
       return w.Err(ErrorCode::kBadValue, PosOf(r["match"]), p + ".match.type",
                    "an event's type is not authenticated (no digest covers it): a rule that selects "
                    "by type must also expect a digest or test the text of verified data");

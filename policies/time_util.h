@@ -28,6 +28,12 @@ std::string FormatRfc3339(UnixTime t);
 // The current time.
 UnixTime NowUtc();
 
+// A policy's expiry as `policy generate --expires` takes it: "<N>d" (N days
+// after `now`, 1..3650) or an RFC 3339 date or time ("2027-06-30": the end
+// of that day), which must lie after `now`. Errors: kBadValue saying which
+// form was expected.
+Result<UnixTime> ParseExpiry(std::string_view text, UnixTime now);
+
 }  // namespace ccv::policy
 
 #endif  // CCV_POLICIES_TIME_UTIL_H_

@@ -8,5 +8,5 @@ build_dir=${BUILD_DIR:-build}
 cmake --build "$build_dir" -j2 --target make_demo ccverify >/dev/null
 "$build_dir"/tests/make_demo corpus/demo
 "$build_dir"/ccverify policy generate corpus/demo --root-ca corpus/demo/root_ca.pem \
-  --name ccverify-demo --version 1 --valid-days 3650 --output corpus/demo/policy.yaml
+  --name ccverify-demo --version 1 --expires 3650d --output corpus/demo/policy.yaml
 "$build_dir"/ccverify policy lint corpus/demo/policy.yaml

@@ -2,7 +2,8 @@
 // style IMA list extending RTMR2, a TDX quote v4 whose RTMRs and REPORTDATA
 // match them, signed by the ccverify test PKI, its collateral and the test
 // root. Every value is ours (no real platform's).
-// Usage: make_demo DIR [EXTRA_IMA_ENTRIES]  (extra entries: for scale tests)
+// Usage: make_demo DIR [EXTRA_IMA_ENTRIES [VARIANT]]  (extra entries: for
+// scale tests; variants: for tests, see Variant)
 //
 // The collateral and CRLs are valid from 2025-12-22 to 2034-03-20 so that
 // `ccverify verify` works at the current time without --at.
@@ -45,8 +46,11 @@ void AppendU32(Bytes8* out, uint32_t v) {
   for (int i = 0; i < 4; ++i) out->push_back(uint8_t(v >> (8 * i)));
 }
 
-// Variants of the quote for attack tests; the published demo is kPlain.
-enum class TdVariant { kPlain, kDebug, kServiceTd };
+// Variants for tests; the published demo is kPlain. kDebug and kServiceTd
+// change the quote (attack tests); kInsertEvent and kNewCmdline are the
+// rebuilds a golden policy meets: one more GRUB command measured before the
+// pinned ones, and a changed kernel command line.
+enum class TdVariant { kPlain, kDebug, kServiceTd, kInsertEvent, kNewCmdline };
 
 int Run(const std::string& dir, uint64_t extra_ima, TdVariant variant) {
   // --- CCEL: Spec ID header, then firmware, boot loader and kernel events.
@@ -73,8 +77,11 @@ int Run(const std::string& dir, uint64_t extra_ima, TdVariant variant) {
     Bytes8 digest = Sha384(Text(command));
     event(3, parsers::kEvIpl, Text(prefix + command, true), &digest);
   };
+  if (variant == TdVariant::kInsertEvent) grub("grub_cmd: ", "set timeout=5");
   grub("grub_cmd: ", "linux /vmlinuz-6.8 root=/dev/vda1");
-  grub("kernel_cmdline: ", "/vmlinuz-6.8 root=/dev/vda1 ro ima_hash=sha384 module.sig_enforce=1");
+  grub("kernel_cmdline: ", variant == TdVariant::kNewCmdline
+                               ? "/vmlinuz-6.8 root=/dev/vda1 ro ima_hash=sha384 module.sig_enforce=0"
+                               : "/vmlinuz-6.8 root=/dev/vda1 ro ima_hash=sha384 module.sig_enforce=1");
   Bytes8 ccel = log.bytes();
   ccel.resize(ccel.size() + 4096, 0xff);  // log area padding
 
@@ -211,8 +218,11 @@ int main(int argc, char** argv) {
   TdVariant variant = TdVariant::kPlain;
   if (argc == 4 && std::string(argv[3]) == "debug") variant = TdVariant::kDebug;
   if (argc == 4 && std::string(argv[3]) == "servicetd") variant = TdVariant::kServiceTd;
+  if (argc == 4 && std::string(argv[3]) == "insert-event") variant = TdVariant::kInsertEvent;
+  if (argc == 4 && std::string(argv[3]) == "new-cmdline") variant = TdVariant::kNewCmdline;
   if (argc < 2 || argc > 4 || (argc == 4 && variant == TdVariant::kPlain)) {
-    std::fprintf(stderr, "usage: make_demo DIR [EXTRA_IMA_ENTRIES [debug|servicetd]]\n");
+    std::fprintf(stderr,
+                 "usage: make_demo DIR [EXTRA_IMA_ENTRIES [debug|servicetd|insert-event|new-cmdline]]\n");
     return 2;
   }
   uint64_t extra = argc >= 3 ? std::strtoull(argv[2], nullptr, 10) : 0;

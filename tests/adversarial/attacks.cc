@@ -113,6 +113,34 @@ std::vector<Attack> MakeAttacks() {
   a.push_back(Attack("demo_without_policy").Exits(0).Says("\"outcome\": \"verified\""));
   a.push_back(Attack("demo_cmdline_text_policy").Policy(kCmdlinePolicy).Exits(0).Expect("events.cmdline", "pass"));
 
+  // --- A golden policy across rebuilds: generated event rules match by
+  // content, rtmr2 (extended by IMA) is not pinned by value.
+  a.push_back(Attack("rebuild_inserts_an_event_before_the_pinned_ones")
+                  .Build(Regenerate("insert-event"))
+                  .Policy(demo_policy)
+                  .Exits(0)
+                  .Expect("replay.must_match_quote.rtmr2", "pass")
+                  .FailingRules({}));
+  a.push_back(Attack("rebuild_changes_the_kernel_cmdline")
+                  .Build(Regenerate("new-cmdline"))
+                  .Policy(demo_policy)
+                  .Exits(1)
+                  .FailingRules({"events.ccel-rtmr2-ev-ipl-kernel-cmdline-vmlinuz-6-8-root-dev-vda1"})
+                  // The reason shows the event's verified text and position.
+                  .Says("ccel#7 (rtmr2, EV_IPL, text \\\"kernel_cmdline: /vmlinuz-6.8 root=/dev/vda1 ro "
+                        "ima_hash=sha384 module.sig_enforce=0\\\")"));
+
+  // --- A decoded field of data no digest binds is not judged: an image
+  // load event's digest is the image's hash, so its device path is
+  // whatever the log says.
+  a.push_back(Attack("device_path_of_an_image_load_event")
+                  .Policy("apiVersion: ccverify/v1\nevents:\n  - id: shim\n"
+                          "    match: {register: rtmr1, type: EV_EFI_BOOT_SERVICES_APPLICATION, "
+                          "device_path_contains: \"shimx64\"}\n")
+                  .Exits(1)
+                  .Expect("events.shim", "fail")
+                  .Says("data not verified by its digest"));
+
   // --- Text that no digest covers is not judged.
   a.push_back(Attack("forged_cmdline_text")
                   .Build([](const BundleCopy& b) {
@@ -188,6 +216,24 @@ std::vector<Attack> MakeAttacks() {
                     b.Manifest("\"quote\": \"quote.bin\",", "\"quote\": \"quote.bin\", \"quote\": \"other.bin\",");
                   })
                   .Exits(3));
+  // not_found is what the collector says it missed: it never excuses missing
+  // evidence, and it cannot contradict the manifest.
+  a.push_back(Attack("not_found_excuses_a_missing_ccel")
+                  .Build([](const BundleCopy& b) {
+                    b.Manifest("\"ccel\": {\"table\": \"CCEL\", \"data\": \"CCEL.data\"},",
+                               "\"not_found\": [\"ccel\"],");
+                  })
+                  .Policy(demo_policy)
+                  .Exits(1)
+                  .Expect("replay.rtmr0", "fail")
+                  .Expect("replay.rtmr1", "fail")
+                  .NeverSays("\"outcome\": \"trusted\""));
+  a.push_back(Attack("not_found_contradicts_the_quote")
+                  .Build([](const BundleCopy& b) {
+                    b.Manifest("\"quote\": \"quote.bin\",", "\"quote\": \"quote.bin\", \"not_found\": [\"quote\"],");
+                  })
+                  .Exits(3)
+                  .Says("not_found"));
   a.push_back(Attack("ima_register_not_implemented")
                   .Build([](const BundleCopy& b) { b.Manifest("\"register\": \"rtmr2\"", "\"register\": \"rtmr3\""); })
                   .Exits(3));

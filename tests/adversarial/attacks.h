@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -31,6 +32,7 @@ struct Attack {
   Attack& Expect(const std::string& id, const std::string& status) { statuses[id] = status; return *this; }
   Attack& Says(std::string text) { says = std::move(text); return *this; }
   Attack& NeverSays(std::string text) { never_says = std::move(text); return *this; }
+  Attack& FailingRules(std::set<std::string> ids) { failing_rules = std::move(ids); return *this; }
 
   std::string name;  // a test-name-safe identifier
   // Alters the copy of the demo bundle; may run make_demo or ccverify.
@@ -43,6 +45,8 @@ struct Attack {
   std::map<std::string, std::string> statuses;  // check or rule id -> status in the JSON
   std::string says;        // text the output holds (for exit 3, the error)
   std::string never_says;  // text it must not hold
+  // If set: exactly these policy rules fail (no cascade of other failures).
+  std::optional<std::set<std::string>> failing_rules;
 };
 
 // gtest prints a parameter by its name.

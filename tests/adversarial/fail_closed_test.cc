@@ -5,6 +5,7 @@
 // forged log, and the replay command's own exit codes.
 #include <cstdlib>
 #include <filesystem>
+#include <set>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -49,6 +50,14 @@ TEST_P(FailClosedTest, VerdictIsAsAFailClosedVerifierMustGive) {
     const bool from_verifier = attack.nonce || attack.report_data;
     EXPECT_STREQ(d["freshness"]["nonce_source"].GetString(), from_verifier ? "verifier" : "bundle");
     EXPECT_EQ(d["freshness"]["fresh"].GetBool(), from_verifier);
+    if (attack.failing_rules) {
+      std::set<std::string> failing;
+      ASSERT_TRUE(d.HasMember("policy") && d["policy"].IsObject()) << r.out;
+      for (const auto& x : d["policy"]["rules"].GetArray()) {
+        if (std::string(x["status"].GetString()) == "fail") failing.insert(x["id"].GetString());
+      }
+      EXPECT_EQ(failing, *attack.failing_rules) << all;
+    }
   }
 }
 

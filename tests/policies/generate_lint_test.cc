@@ -42,6 +42,12 @@ Policy Generated(const Facts& f) {
   return std::move(p).value();
 }
 
+std::set<std::string> Codes(const std::vector<LintFinding>& v) {
+  std::set<std::string> out;
+  for (const auto& l : v) out.insert(l.code);
+  return out;
+}
+
 std::set<std::string> Failing(const Evaluation& ev) {
   std::set<std::string> out;
   for (const RuleResult& r : ev.rules) {
@@ -59,29 +65,44 @@ TEST(GenerateTest, GeneratedPolicyPassesOnItsOwnFacts) {
   Evaluation ev = Evaluate(&p, f, {kNow});
   EXPECT_TRUE(ev.Passed());
   for (const RuleResult& r : ev.rules) EXPECT_EQ(r.status, Verdict::kPass) << r.id << " " << r.why;
-  // One rule per log, register and type of the 6 extended events (the
-  // EV_NO_ACTION one is not extended), each with a count and digests.
-  ASSERT_EQ(p.events.size(), 4u);
-  EXPECT_EQ(p.events[0].id, "ccel-rtmr0-ev-efi-platform-firmware-blob2");
-  EXPECT_EQ(p.events[2].id, "ccel-rtmr1-ev-efi-boot-services-application");
-  EXPECT_EQ(p.events[2].count, 2u);
-  EXPECT_EQ(p.events[2].digest->any_of.size(), 2u);
-  EXPECT_EQ(p.events[3].id, "ccel-rtmr2-ev-ipl");
+  // One rule per extended event (the EV_NO_ACTION one is not extended),
+  // matched by content: verified text where the event has it, else the
+  // digest. No rule is positional: none repeats identically.
+  ASSERT_EQ(p.events.size(), 6u);
+  EXPECT_EQ(p.events[0].id, "ccel-rtmr0-ev-efi-platform-firmware-blob2-111111111111");
+  EXPECT_EQ(p.events[1].id, "ccel-rtmr1-ev-efi-action-calling-efi-application-from-boot-option");
+  EXPECT_EQ(p.events[2].id, "ccel-rtmr1-ev-efi-boot-services-application-333333333333");
+  EXPECT_EQ(p.events[3].id, "ccel-rtmr1-ev-efi-boot-services-application-444444444444");
+  EXPECT_EQ(p.events[4].id, "ccel-rtmr2-ev-ipl-kernel-cmdline-vmlinuz-root-dev-sda1");
+  EXPECT_EQ(p.events[5].id, "ccel-rtmr2-ev-ipl-grub-cmd-linux-vmlinuz");
+  EXPECT_EQ(p.events[4].match_text_eq, f.events[5].text);
+  EXPECT_EQ(p.events[2].match_digest->any_of.size(), 1u);
   for (const EventRule& r : p.events) {
     EXPECT_FALSE(r.nth) << r.id;
-    EXPECT_TRUE(r.digest) << r.id;
-    EXPECT_TRUE(r.count) << r.id;
+    EXPECT_FALSE(r.index) << r.id;
+    EXPECT_TRUE(r.MatchesContent()) << r.id;
+    EXPECT_NE(bool(r.match_digest), bool(r.match_text_eq)) << r.id;
     EXPECT_TRUE(r.reg) << r.id;
+    EXPECT_TRUE(r.type) << r.id;
   }
+  // IMA extends rtmr2: not pinned by value; replay still binds it.
+  EXPECT_FALSE(p.td.rtmr[2]);
+  EXPECT_TRUE(p.td.rtmr[1]);
   EXPECT_EQ(p.replay.must_match_quote.size(), 4u);
-  EXPECT_EQ(p.ima.allow.size(), 4u);
+  // boot_aggregate is excluded, not pinned.
+  EXPECT_EQ(p.ima.allow.size(), 3u);
+  EXPECT_EQ(p.ima.allow.count("boot_aggregate"), 0u);
+  ASSERT_EQ(p.ima.exclude_src, std::vector<std::string>{"^boot_aggregate$"});
   EXPECT_TRUE(p.td.mr_config_id->zero);
   EXPECT_TRUE(p.td.rtmr[3]->zero);
   EXPECT_FALSE(p.td.attribute_bits.at("debug"));
   EXPECT_TRUE(p.td.attribute_bits.at("sept_ve_disable"));
-  // A generated policy lints without errors.
+  // A generated policy lints without errors, and without the warnings its
+  // own shape could earn.
   for (const LintFinding& l : LintPolicy(p, {}, kNow)) {
     EXPECT_EQ(l.severity, LintSeverity::kWarning) << l.message;
+    EXPECT_NE(l.code, "ima-register-pinned") << l.message;
+    EXPECT_NE(l.code, "positional-event-rule") << l.message;
   }
 }
 
@@ -106,14 +127,32 @@ TEST(GenerateTest, AlteringAnyPinnedFactFailsTheRuleThatPinsIt) {
       {"rtmr0", [](Facts* f) { f->quote.rtmr[0][0] ^= 1; f->comparisons[0].matches = false; },
        {"td.rtmr0", "replay.must_match_quote.rtmr0"}},
       {"event_digest", [](Facts* f) { f->events[4].digests[0].bytes[9] ^= 1; },
-       {"events.ccel-rtmr1-ev-efi-boot-services-application"}},
-      {"event_removed", [](Facts* f) { f->events.erase(f->events.begin() + 6); }, {"events.ccel-rtmr2-ev-ipl"}},
-      {"event_added", [](Facts* f) { f->events.push_back(f->events[6]); f->events.back().index = 7; },
-       {"events.ccel-rtmr2-ev-ipl"}},
-      {"event_unbound", [](Facts* f) { f->events[5].bound = false; }, {"events.ccel-rtmr2-ev-ipl"}},
-      {"event_type", [](Facts* f) { f->events[2].type = 0x80000009; f->events[2].type_name = "EV_EFI_HANDOFF_TABLES"; }, {"events.ccel-rtmr1-ev-efi-action"}},
-      // Rules are not positional: the order of events shows in the RTMRs.
+       {"events.ccel-rtmr1-ev-efi-boot-services-application-444444444444"}},
+      {"event_removed", [](Facts* f) { f->events.erase(f->events.begin() + 6); },
+       {"events.ccel-rtmr2-ev-ipl-grub-cmd-linux-vmlinuz"}},
+      {"cmdline", [](Facts* f) { f->events[5].text += " init=/bin/sh"; },
+       {"events.ccel-rtmr2-ev-ipl-kernel-cmdline-vmlinuz-root-dev-sda1"}},
+      {"cmdline_unverified", [](Facts* f) { f->events[5].data = result::DataStatus::kMismatched; },
+       {"events.ccel-rtmr2-ev-ipl-kernel-cmdline-vmlinuz-root-dev-sda1"}},
+      {"event_unbound", [](Facts* f) { f->events[5].bound = false; },
+       {"events.ccel-rtmr2-ev-ipl-kernel-cmdline-vmlinuz-root-dev-sda1"}},
+      {"event_type", [](Facts* f) { f->events[2].type = 0x80000009; f->events[2].type_name = "EV_EFI_HANDOFF_TABLES"; },
+       {"events.ccel-rtmr1-ev-efi-action-calling-efi-application-from-boot-option"}},
+      {"event_register", [](Facts* f) { f->events[1].reg = "rtmr1"; },
+       {"events.ccel-rtmr0-ev-efi-platform-firmware-blob2-111111111111"}},
+      // Rules match by content, not position: an event inserted before the
+      // pinned ones, or a change of order, fails no event rule (in a pinned
+      // register the changed value fails td.rtmrN, once).
       {"event_order", [](Facts* f) { std::swap(f->events[3], f->events[4]); }, {}},
+      {"event_inserted",
+       [](Facts* f) {
+         result::EventFact e = f->events[6];
+         e.text = "grub_cmd: set timeout=5";
+         e.digests = {testing::Sha384(std::string(96, '9'))};
+         f->events.insert(f->events.begin() + 1, e);
+         for (size_t i = 0; i < f->events.size(); ++i) f->events[i].index = i;
+       },
+       {}},
       {"ima_digest", [](Facts* f) { f->ima[3].file_digest[47] ^= 1; }, {"ima.allow"}},
       {"ima_new_file", [](Facts* f) { f->ima.push_back(f->ima[1]); f->ima.back().path = "/bin/sh"; }, {"ima.unknown"}},
   };
@@ -206,9 +245,9 @@ TEST(GenerateTest, UnboundFactsAreNotPinned) {
     EXPECT_EQ(r.log, "ccel") << r.id;
     EXPECT_EQ(r.reg->rfind("rtmr", 0), 0u) << r.id;
   }
-  EXPECT_EQ(p->events.size(), 4u);
+  EXPECT_EQ(p->events.size(), 6u);
   EXPECT_EQ(p->ima.allow.count("/after/quote"), 0u);
-  EXPECT_EQ(CountImaPaths(f), 4u);
+  EXPECT_EQ(CountImaPaths(f), 3u);  // boot_aggregate is not a path to allow
   EXPECT_TRUE(p->logs.informational.empty());  // the operator decides
 }
 
@@ -226,7 +265,7 @@ TEST(GenerateTest, MrServiceTdIsPinnedForTdReport15) {
   EXPECT_EQ(Failing(Evaluate(&p, g, {kNow})), std::set<std::string>{"td.mr_servicetd"});
 }
 
-TEST(GenerateTest, EventRulesPinTheStrongestBankAndRepeatedDigestsOnce) {
+TEST(GenerateTest, EventRulesPinTheStrongestBankAndNumberIdenticalRepeats) {
   Facts f = GoodFacts();
   // A second bank (SHA-1) on one event, and two identical separators.
   Digest sha1 = Digest::Zero(HashAlg::kSha1);
@@ -242,15 +281,29 @@ TEST(GenerateTest, EventRulesPinTheStrongestBankAndRepeatedDigestsOnce) {
     f.events.push_back(e);
   }
   Policy p = Generated(f);
-  ASSERT_EQ(p.events.size(), 5u);
-  EXPECT_EQ(p.events[0].digest->any_of.size(), 1u);
-  EXPECT_EQ(p.events[0].digest->any_of[0].size(), 48u);
-  EXPECT_EQ(p.events[4].id, "ccel-rtmr1-ev-separator");
-  EXPECT_EQ(p.events[4].count, 2u);
-  EXPECT_EQ(p.events[4].digest->any_of.size(), 1u);
+  ASSERT_EQ(p.events.size(), 8u);
+  EXPECT_EQ(p.events[0].match_digest->any_of.size(), 1u);
+  EXPECT_EQ(p.events[0].match_digest->any_of[0].size(), 48u);
+  // Only identical repeats carry nth.
+  EXPECT_EQ(p.events[6].id, "ccel-rtmr1-ev-separator-cccccccccccc");
+  EXPECT_EQ(p.events[6].nth, 0u);
+  EXPECT_EQ(p.events[7].id, "ccel-rtmr1-ev-separator-cccccccccccc-2");
+  EXPECT_EQ(p.events[7].nth, 1u);
+  for (size_t i = 0; i < 6; ++i) EXPECT_FALSE(p.events[i].nth) << p.events[i].id;
   EXPECT_TRUE(Evaluate(&p, f, {kNow}).Passed());
+  EXPECT_TRUE(Codes(LintPolicy(p, {}, kNow)).count("positional-event-rule") == 0);
   f.events.pop_back();
-  EXPECT_EQ(Failing(Evaluate(&p, f, {kNow})), std::set<std::string>{"events.ccel-rtmr1-ev-separator"});
+  EXPECT_EQ(Failing(Evaluate(&p, f, {kNow})), std::set<std::string>{"events.ccel-rtmr1-ev-separator-cccccccccccc-2"});
+}
+
+TEST(GenerateTest, ExpiresIsWhatTheCallerComputed) {
+  Facts f = GoodFacts();
+  GenerateOptions o;
+  o.now = 1000;  // an old bundle judged at its own time
+  o.expires = kNow + 90 * 86400;
+  auto p = ParsePolicy(GeneratePolicy(f, o));
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(*p->expires, kNow + 90 * 86400);
 }
 
 TEST(GenerateTest, WithoutQuoteNoTdFieldsArePinned) {
@@ -278,10 +331,10 @@ TEST(GenerateTest, ImaAllowListFileRoundTrips) {
   f.ima.back().file_digest[0] ^= 1;  // a second digest for /usr/bin/bash
   f.ima[2].path = "/path with spaces/x";
   EXPECT_TRUE(ImaPathsFitAllowList(f));
-  EXPECT_EQ(CountImaPaths(f), 4u);
+  EXPECT_EQ(CountImaPaths(f), 3u);
   std::map<std::string, std::vector<std::string>> allow;
   ASSERT_TRUE(ParseImaAllowList(GenerateImaAllowList(f), "allow", &allow).ok());
-  EXPECT_EQ(allow.size(), 4u);
+  EXPECT_EQ(allow.size(), 3u);
   EXPECT_EQ(allow.at("/usr/bin/bash").size(), 2u);
   EXPECT_EQ(allow.count("/path with spaces/x"), 1u);
   GenerateOptions o;
@@ -294,12 +347,6 @@ TEST(GenerateTest, ImaAllowListFileRoundTrips) {
   EXPECT_FALSE(ImaPathsFitAllowList(f));
   f.ima[2].path = "*star";
   EXPECT_FALSE(ImaPathsFitAllowList(f));
-}
-
-std::set<std::string> Codes(const std::vector<LintFinding>& v) {
-  std::set<std::string> out;
-  for (const auto& l : v) out.insert(l.code);
-  return out;
 }
 
 TEST(LintTest, FlagsEveryWeakness) {
@@ -420,6 +467,11 @@ TEST(LintTest, EachWeakConstructHasItsCodeAndSeverity) {
       {"waivers:\n  - {rule: td.*, until: 2027-06-01, reason: r}\n", "wildcard-waiver", LintSeverity::kWarning},
       {"logs: {informational: [tpm]}\n", "informational-log", LintSeverity::kWarning},
       {"logs: {unexplained_digests: warn}\n", "unexplained-digests-warn", LintSeverity::kWarning},
+      {"td: {rtmr2: {eq: zero}}\nima: {exclude: [\"^/tmp/\"]}\n", "ima-register-pinned", LintSeverity::kWarning},
+      {"events:\n  - {id: e, match: {register: rtmr1, type: EV_IPL, nth: 2}, expect: {digest: {eq: zero}}}\n",
+       "positional-event-rule", LintSeverity::kWarning},
+      {"events:\n  - {id: e, match: {log: ccel, index: 7}, expect: {digest: {eq: zero}}}\n",
+       "positional-event-rule", LintSeverity::kWarning},
   };
   for (const Case& c : cases) {
     auto p = ParsePolicy(std::string("apiVersion: ccverify/v1\nmetadata: {expires: 2027-06-01T00:00:00Z}\n") +
@@ -433,6 +485,40 @@ TEST(LintTest, EachWeakConstructHasItsCodeAndSeverity) {
       EXPECT_NE(l.pos.line, 0u) << c.yaml;
     }
     EXPECT_TRUE(found) << c.code << " not reported for\n" << c.yaml;
+  }
+}
+
+// The new warnings stay quiet where there is nothing to warn of.
+TEST(LintTest, ContentRulesAndUnpinnedImaRegisterAreNotFlagged) {
+  auto p = ParsePolicy(
+      "apiVersion: ccverify/v1\nmetadata: {expires: 2027-06-01T00:00:00Z}\n"
+      "td: {rtmr1: {eq: zero}}\nreplay: {must_match_quote: [rtmr2]}\n"
+      "events:\n"
+      "  - {id: a, match: {register: rtmr1, type: EV_SEPARATOR, digest: {eq: zero}, nth: 1}}\n"
+      "  - {id: b, match: {register: rtmr2, type: EV_IPL, text_eq: \"grub_cmd: x\"}}\n"
+      "ima: {exclude: [\"^/tmp/\"]}\n");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  auto codes = Codes(LintPolicy(*p, {}, kNow));
+  EXPECT_EQ(codes.count("positional-event-rule"), 0u);
+  EXPECT_EQ(codes.count("ima-register-pinned"), 0u);
+  // Without an ima section, pinning rtmr2 is not this warning's business.
+  auto q = ParsePolicy("apiVersion: ccverify/v1\ntd: {rtmr2: {eq: zero}}\n");
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(Codes(LintPolicy(*q, {}, kNow)).count("ima-register-pinned"), 0u);
+}
+
+TEST(TimeTest, ExpiryIsDaysFromNowOrAFutureDate) {
+  const UnixTime now = 1795824000;  // 2026-11-28T00:00:00Z
+  EXPECT_EQ(*ParseExpiry("90d", now), now + 90 * 86400);
+  EXPECT_EQ(*ParseExpiry("1d", now), now + 86400);
+  EXPECT_EQ(*ParseExpiry("3650d", now), now + 3650 * 86400);
+  EXPECT_EQ(*ParseExpiry("2027-01-15", now), *ParseRfc3339("2027-01-16T00:00:00Z"));  // end of day
+  EXPECT_EQ(*ParseExpiry("2027-01-15T12:00:00Z", now), *ParseRfc3339("2027-01-15T12:00:00Z"));
+  for (const char* bad : {"0d", "3651d", "d", "-5d", "12345d", "9x", "90", "2026-11-27", "2026-11-28T00:00:00Z",
+                          "2027-13-01", ""}) {
+    auto r = ParseExpiry(bad, now);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.status().code(), ErrorCode::kBadValue) << bad;
   }
 }
 

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "parsers/core/file_io.h"
+#include "parsers/core/time.h"
 #include "tests/testing/cli.h"
 #include "tests/testing/corpus.h"
 #include "tests/testing/quote_pki.h"
@@ -153,6 +154,37 @@ TEST(PolicyGenerateCliTest, GeneratedPolicyVerifiesTheDemoAsTrusted) {
   EXPECT_EQ(l.code, 0) << l.out;
 }
 
+// metadata.expires counts from the real clock, not from --at: a policy
+// generated for an old bundle is not born expired.
+TEST(PolicyGenerateCliTest, ExpiresCountsFromNowNotFromAt) {
+  TempDir tmp("gen");
+  auto out = tmp.path() / "p.yaml";
+  std::string gen = "policy generate " + Q(Demo().string()) + RootArg() + kAt + " --output " + Q(out.string());
+  Proc g = Ccverify(gen + " --expires 30d", tmp);
+  ASSERT_EQ(g.code, 0) << g.err;
+  auto yaml = ReadFileText(out.string());
+  ASSERT_TRUE(yaml.ok());
+  size_t at = yaml->find("  expires: ");
+  ASSERT_NE(at, std::string::npos) << *yaml;
+  auto expires = ParseRfc3339Time(yaml->substr(at + 11, yaml->find('\n', at) - at - 11));
+  ASSERT_TRUE(expires.ok()) << *yaml;
+  int64_t now = TimeNow().seconds;
+  EXPECT_GE(expires->seconds, now + 30 * 86400 - 600);
+  EXPECT_LE(expires->seconds, now + 30 * 86400 + 600);
+  // Lint at the real time: not expired.
+  EXPECT_EQ(Ccverify("policy lint " + Q(out.string()), tmp).code, 0);
+
+  ASSERT_EQ(Ccverify(gen + " --expires 2099-06-30", tmp).code, 0);
+  yaml = ReadFileText(out.string());
+  EXPECT_NE(yaml->find("expires: 2099-07-01T00:00:00Z"), std::string::npos) << *yaml;  // end of the day
+  for (const char* bad : {"0d", "3651d", "90", "2020-01-01", "soon"}) {
+    Proc b = Ccverify(gen + " --expires " + bad, tmp);
+    EXPECT_EQ(b.code, 2) << bad;
+    EXPECT_NE(b.err.find("--expires"), std::string::npos) << b.err;
+  }
+  EXPECT_EQ(Ccverify(gen + " --expires 30d --valid-days 30", tmp).code, 2);
+}
+
 // Each weak construct alone (on top of a policy that lints clean) makes
 // `lint --strict` fail with its code; errors fail plain lint too.
 TEST(PolicyLintCliTest, StrictFailsOnEachWeakConstruct) {
@@ -175,9 +207,13 @@ TEST(PolicyLintCliTest, StrictFailsOnEachWeakConstruct) {
       {"not_supported_warn", "allow: [UpToDate]", "allow: [UpToDate], warn: [NotSupported]",
        "weak-tcb-status", true},
       {"unrecognized", "allow: [UpToDate]", "allow: [UnrecognizedStatus]", "weak-tcb-status", true},
-      {"exclude_root", "  unknown: fail\n", "  exclude: [\"^/\"]\n  unknown: fail\n", "catch-all-exclude", true},
-      {"exclude_any_path", "  unknown: fail\n", "  exclude: [\"^/.*\"]\n  unknown: fail\n",
-       "catch-all-exclude", true},
+      {"exclude_root", "\"^boot_aggregate$\"]", "\"^boot_aggregate$\", \"^/\"]", "catch-all-exclude", true},
+      {"exclude_any_path", "\"^boot_aggregate$\"]", "\"^boot_aggregate$\", \"^/.*\"]", "catch-all-exclude",
+       true},
+      {"ima_register_pinned", "  rtmr3:", "  rtmr2: {eq: zero}\n  rtmr3:", "ima-register-pinned", false},
+      {"positional", "",
+       "events:\n  - {id: e, match: {register: rtmr2, type: EV_IPL, nth: 1}, expect: {digest: {eq: zero}}}\n",
+       "positional-event-rule", false},
       {"optional", "", "events:\n  - {id: e, match: {register: rtmr2}, expect: {digest: {eq: zero}}, optional: true}\n",
        "optional-event-rule", false},
       {"severity_warn", "", "events:\n  - {id: e, match: {register: rtmr2}, expect: {digest: {eq: zero}}, severity: warn}\n",

@@ -8,7 +8,7 @@
 //    "tpm_eventlog": "binary_bios_measurements", "cel": "log.cel",
 //    "collateral": "collateral.json", "nonce": "<hex>", "user_data": "<hex>",
 //    "report_data": "sha512(nonce||user_data)" | "nonce" | {"exact": "<hex of 64 bytes>"},
-//    "collected_at": "<RFC 3339>"}
+//    "not_found": ["ccel", "quote", "ima", "tpm_eventlog"], "collected_at": "<RFC 3339>"}
 // The manifest is strict: an unknown member or a member given twice (at any
 // level) is an input error; JSON tools disagree on which of two equal keys
 // counts, so none does.
@@ -74,6 +74,9 @@ struct Evidence {
   std::optional<std::vector<uint8_t>> claimed_report_data;
   bool binding_from_verifier = false;  // nonce/user data/report data given as flags
   std::string collected_at;
+  // Informational: what the collector looked for and did not find ("ccel",
+  // "quote", "ima", "tpm_eventlog"). Never a reason to accept missing evidence.
+  std::vector<std::string> not_found;
 };
 
 // Parses evidence.json text. `dir` is joined to every file name; `source`

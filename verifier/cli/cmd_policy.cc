@@ -35,7 +35,7 @@ constexpr size_t kInlineImaPaths = 256;
 
 constexpr char kGenerateUsage[] =
     "usage: ccverify policy generate BUNDLE_DIR [--output P.yaml] [--name N] [--version V]\n"
-    "                [--valid-days D] [--no-events] [--no-ima] [--allow-weak]\n"
+    "                [--expires Nd|YYYY-MM-DD] [--no-events] [--no-ima] [--allow-weak]\n"
     "                [evidence flags as for verify]\n";
 constexpr char kLintUsage[] = "usage: ccverify policy lint P.yaml [--at T] [--strict]\n";
 
@@ -47,7 +47,9 @@ int RunPolicyGenerate(const Args& args) {
       "output", po::value<std::string>(), "write the policy to F instead of stdout")(
       "name", po::value<std::string>(), "metadata.name (default: the bundle directory name)")(
       "version", po::value<std::string>()->default_value("1"), "metadata.version")(
-      "valid-days", po::value<int>()->default_value(180), "metadata.expires = now + D days")(
+      "expires", po::value<std::string>(),
+      "metadata.expires: Nd (N days from now, the real clock, not --at) or a date; default 180d")(
+      "valid-days", po::value<int>(), "same as --expires Dd (older spelling)")(
       "no-events", po::bool_switch(), "do not pin individual log events")(
       "no-ima", po::bool_switch(), "do not pin IMA file digests")(
       "allow-weak", po::bool_switch(),
@@ -69,8 +71,18 @@ int RunPolicyGenerate(const Args& args) {
     std::fputs(kGenerateUsage, stdout);
     return kExitTrusted;
   }
-  int days = vm["valid-days"].as<int>();
-  if (days < 1 || days > 3650) return Usage("policy generate", "--valid-days: 1..3650", kGenerateUsage, desc);
+  if (vm.count("expires") && vm.count("valid-days")) {
+    return Usage("policy generate", "--expires and --valid-days are the same setting: give one", kGenerateUsage, desc);
+  }
+  std::string expires_arg = vm.count("expires")      ? vm["expires"].as<std::string>()
+                            : vm.count("valid-days") ? std::to_string(vm["valid-days"].as<int>()) + "d"
+                                                     : std::string("180d");
+  // Relative to the real clock: a policy generated for an old bundle
+  // (--at in the past) must not be expired the moment it is written.
+  auto expires = policy::ParseExpiry(expires_arg, policy::NowUtc());
+  if (!expires.ok()) {
+    return Usage("policy generate", "--expires: " + expires.status().message(), kGenerateUsage, desc);
+  }
   auto req = EvidenceFromOptions(vm);
   if (!req.ok()) {
     if (req.status().code() == ErrorCode::kInvalidArgument) {
@@ -101,7 +113,7 @@ int RunPolicyGenerate(const Args& args) {
   o.version = vm["version"].as<std::string>();
   o.source = req->source;
   o.now = req->options.at.seconds;
-  o.valid_days = days;
+  o.expires = *expires;
   o.pin_events = !vm["no-events"].as<bool>();
   o.pin_ima = !vm["no-ima"].as<bool>();
   o.allow_weak = vm["allow-weak"].as<bool>();

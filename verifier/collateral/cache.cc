@@ -8,7 +8,6 @@
 #include <system_error>
 
 #include "parsers/core/file_io.h"
-#include "verifier/collateral/internal/atomic_file.h"
 
 namespace ccv::collateral {
 
@@ -45,7 +44,7 @@ Status CollateralCache::Store(const CollateralKey& key, const quote::QuoteCollat
   if (ec) {
     return Status(ErrorCode::kIo, "cannot create the cache directory: " + ec.message()).WithFile(dir_);
   }
-  return internal::WriteFileAtomically(PathFor(key), quote::CollateralToJson(c));
+  return WriteFileAtomically(PathFor(key), quote::CollateralToJson(c));
 }
 
 bool IsFresh(int64_t next_update, Time at) { return at <= Time(next_update); }

@@ -27,6 +27,7 @@
 #include "verifier/replay/digest_check.h"
 #include "verifier/replay/ima_replay.h"
 #include "verifier/replay/tcg_replay.h"
+#include "verifier/report/event_detail.h"
 
 namespace ccv::pipeline {
 namespace {
@@ -191,9 +192,34 @@ DataStatus DataStatusOf(replay::DigestCheck c) {
   return DataStatus::kUnverified;
 }
 
+// The decoded fields a policy rule may match (EventFact::variable_name,
+// device_path). A structure that does not decode leaves them empty.
+void DecodeEventFields(Bytes data, EventFact* fact) {
+  switch (fact->type) {
+    case parsers::kEvEfiVariableDriverConfig:
+    case parsers::kEvEfiVariableBoot:
+    case parsers::kEvEfiVariableBoot2:
+    case parsers::kEvEfiVariableAuthority: {
+      auto v = parsers::ParseUefiVariableData(data, 0);
+      if (v.ok()) fact->variable_name = v->unicode_name;
+      break;
+    }
+    case parsers::kEvEfiBootServicesApplication:
+    case parsers::kEvEfiBootServicesDriver:
+    case parsers::kEvEfiRuntimeServicesDriver: {
+      auto im = parsers::ParseUefiImageLoadEvent(data, 0);
+      if (im.ok() && !im->device_path.empty()) fact->device_path = report::DevicePathToText(im->device_path);
+      break;
+    }
+    default:
+      break;
+  }
+}
+
 // An event's data status and text: the text a rule may read is the one the
 // digest authenticates; unverified data keeps a rendering for reports only.
 void SetEventData(const replay::EventDataCheck& check, Bytes data, EventFact* fact) {
+  DecodeEventFields(data, fact);
   fact->data = DataStatusOf(check.status);
   if (fact->data == DataStatus::kVerified) {
     fact->convention = std::string(replay::DigestConventionName(check.convention));

@@ -324,7 +324,8 @@ int AreaOrder(const std::string& a) {
 }  // namespace
 
 std::string VerifyReportText(const Facts& f, const Evaluation& ev, const VerifyReportContext& ctx,
-                             bool color) {
+                             const TextReportOptions& options) {
+  const bool color = options.color;
   auto status = [&](Verdict v) {
     std::string word = VerdictName(v);
     for (auto& c : word) c = char(std::toupper(static_cast<unsigned char>(c)));
@@ -414,6 +415,7 @@ std::string VerifyReportText(const Facts& f, const Evaluation& ev, const VerifyR
   out += "\n";
   std::string area;
   for (const Item& it : items) {
+    if (options.failures_only && it.status != Verdict::kFail) continue;
     if (it.area != area) {
       area = it.area;
       out += "\n" + area + "\n";

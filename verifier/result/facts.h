@@ -133,6 +133,10 @@ struct EventFact {
   std::string text;
   DataStatus data = DataStatus::kUnverified;
   std::string convention;   // how the data was verified ("" otherwise)
+  // Fields decoded from the data ("" if the type has none or it did not
+  // decode). Like `text`, evidence only when data == kVerified.
+  std::string variable_name;  // UEFI_VARIABLE_DATA UnicodeName ("db", "SecureBoot")
+  std::string device_path;    // UEFI_IMAGE_LOAD_EVENT device path, UEFI 2.10 §10.6 text
   bool bound = false;       // its register's replay equals the quoted value
   std::string Pointer() const { return log + "#" + std::to_string(index); }
 };
