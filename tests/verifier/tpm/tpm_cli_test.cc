@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include "verifier/report/schema_version.h"
 #include "tests/testing/cli.h"
 #include "tests/testing/corpus.h"
 #include "tests/verifier/tpm/tpm_test_util.h"
@@ -66,7 +67,7 @@ TEST_F(TpmCliTest, GcePassesAsTextAndJson) {
   rapidjson::Document doc;
   doc.Parse(j.out.c_str());
   ASSERT_FALSE(doc.HasParseError());
-  EXPECT_STREQ(doc["schema_version"].GetString(), "1.0");
+  EXPECT_STREQ(doc["schema_version"].GetString(), report::kJsonSchemaVersion);
   EXPECT_STREQ(doc["verdict"].GetString(), "pass");
   EXPECT_STREQ(doc["ak"]["trust"].GetString(), "chain");
   EXPECT_EQ(doc["quotes"].Size(), 3u);
