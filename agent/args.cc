@@ -9,12 +9,15 @@ namespace ccv::agent {
 
 const char kAgentUsage[] =
     "usage: ccverify-agent collect --out DIR [--root PATH] [--nonce HEX] [--user-data HEX]\n"
+    "                              [--require tdx]\n"
     "       ccverify-agent --help | --version\n"
     "\n"
-    "Collects the evidence of this TDX guest (CCEL, IMA lists, TPM log, a quote\n"
+    "Collects the evidence of this guest (CCEL, IMA lists, TPM log, a quote\n"
     "through configfs-tsm or the TDREPORT) into the bundle directory DIR, written\n"
-    "atomically. REPORTDATA = SHA-512(nonce || user_data). --root prefixes every\n"
-    "guest path (a fake guest tree).\n";
+    "atomically; the manifest's not_found names what the guest lacks. --require tdx\n"
+    "makes the TDX evidence (CCEL and a quote or TDREPORT) mandatory.\n"
+    "REPORTDATA = SHA-512(nonce || user_data). --root prefixes every guest path\n"
+    "(a fake guest tree).\n";
 
 namespace {
 
@@ -37,7 +40,7 @@ Result<ByteVec> DecodeHexArg(std::string_view name, const std::string& value) {
 
 Result<CollectArgs> ParseCollectArgs(const std::vector<std::string>& args) {
   CollectArgs out;
-  std::optional<std::string> out_dir, root, nonce, user_data;
+  std::optional<std::string> out_dir, root, nonce, user_data, require;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string name = args[i], value;
     bool inline_value = false;
@@ -50,6 +53,7 @@ Result<CollectArgs> ParseCollectArgs(const std::vector<std::string>& args) {
                                        : name == "--root"      ? &root
                                        : name == "--nonce"     ? &nonce
                                        : name == "--user-data" ? &user_data
+                                       : name == "--require"   ? &require
                                                                : nullptr;
     if (slot == nullptr) return Usage("unknown argument '" + args[i] + "'");
     if (slot->has_value()) return Usage(name + " given twice");
@@ -68,6 +72,12 @@ Result<CollectArgs> ParseCollectArgs(const std::vector<std::string>& args) {
   if (nonce) {
     CCV_ASSIGN_OR_RETURN(ByteVec n, DecodeHexArg("--nonce", *nonce));
     out.options.nonce = std::move(n);
+  }
+  if (require) {
+    if (*require != "tdx") {
+      return Usage("--require: '" + *require + "' is not supported (expected tdx)");
+    }
+    out.options.require_tdx = true;
   }
   if (user_data) {
     CCV_ASSIGN_OR_RETURN(ByteVec d, DecodeHexArg("--user-data", *user_data));

@@ -2,6 +2,7 @@
 // no option library.
 //
 //   ccverify-agent collect --out DIR [--root PATH] [--nonce HEX] [--user-data HEX]
+//                          [--require tdx]
 //   ccverify-agent --help | --version
 //
 // Options take "--name value" or "--name=value". Thread safety: stateless.

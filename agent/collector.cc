@@ -58,7 +58,14 @@ std::optional<RegisterId> ImaRegister(const Evidence& e) {
   options.format = e.ima_ascii ? ima::LogFormat::kAscii : ima::LogFormat::kBinary;
   Result<std::optional<ima::ImaListHead>> head = ima::ReadImaListHead(ima::SpanSource(*list), options);
   if (!head.ok() || !*head) return std::nullopt;
-  return ima::ImaRegisterOf(std::nullopt, /*tdx=*/!e.ccel_table.empty(), *head);
+  return ima::ImaRegisterOf(std::nullopt, /*tdx=*/e.tdx(), *head);
+}
+
+// What the guest path of each not_found item is, for the error when nothing at all is found.
+std::string Looked(const GuestPaths& paths) {
+  return paths.Resolve(kCcelTablePath) + ", " + paths.Resolve(kTsmReportDir) + ", " +
+         paths.Resolve(kTdxGuestDevice) + ", " + paths.Resolve(kImaDir) + ", " +
+         paths.Resolve(kTpmLogPath);
 }
 
 }  // namespace
@@ -157,18 +164,39 @@ Result<Evidence> CollectEvidence(const CollectOptions& options) {
   e.collected_at = options.collected_at.empty() ? NowRfc3339() : options.collected_at;
   e.report_data = ReportDataFor(options.nonce ? *options.nonce : ByteVec(),
                                 options.user_data ? *options.user_data : ByteVec());
-  CCV_RETURN_IF_ERROR(CollectCcel(paths, &e));
-  CCV_RETURN_IF_ERROR(CollectReport(paths, &e));
+  // Either CCEL file makes a TDX guest (a missing other one is an error); with
+  // neither, TDX evidence is optional unless required.
+  bool tdx = options.require_tdx || internal::ExistsBeneath(paths.root(), kCcelTablePath) ||
+             internal::ExistsBeneath(paths.root(), kCcelDataPath);
+  if (tdx) {
+    CCV_RETURN_IF_ERROR(CollectCcel(paths, &e));
+    CCV_RETURN_IF_ERROR(CollectReport(paths, &e));
+  } else {
+    e.not_found.push_back(kNotFoundCcel);
+    if (Status s = CollectReport(paths, &e); !s.ok()) {
+      if (s.code() != ErrorCode::kNotFound) return s;
+      e.not_found.push_back(kNotFoundQuote);
+    }
+  }
   CCV_RETURN_IF_ERROR(CollectIma(paths, &e));
+  if (!e.ima_ascii && !e.ima_binary) e.not_found.push_back(kNotFoundIma);
   CCV_RETURN_IF_ERROR(CollectTpmLog(paths, &e));
+  if (!e.tpm_log) e.not_found.push_back(kNotFoundTpmLog);
+  if (!e.tdx() && !e.quote && !e.td_report && !e.ima_ascii && !e.ima_binary && !e.tpm_log) {
+    return Status(ErrorCode::kNotFound,
+                  "no evidence on this guest: no CCEL table, quote, TDREPORT, IMA list or "
+                  "TPM event log (looked at " + Looked(paths) + ")");
+  }
   return e;
 }
 
-Status CheckEvidence(const Evidence& e, std::vector<std::string>* warnings) {
+namespace {
+
+// The CCEL table is a TDX table whose LAML is the log area's size, and the log parses.
+Status CheckCcel(const Evidence& e, std::vector<std::string>* warnings) {
   auto in = [](const std::string& path) {
     return [path](const Status& s) { return s.file().empty() ? s.WithFile(path) : s; };
   };
-  // ACPI CCEL table and its log area.
   Result<parsers::CcelAcpiTable> table = parsers::ParseCcelAcpiTable(e.ccel_table);
   if (!table.ok()) return in(e.ccel_table_path)(table.status());
   if (table->cc_type != 2) {
@@ -189,6 +217,16 @@ Status CheckEvidence(const Evidence& e, std::vector<std::string>* warnings) {
     warnings->push_back(e.ccel_data_path + ": " + std::to_string(ccel->trailing_len) +
                         " bytes after the last record are neither a record nor padding");
   }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status CheckEvidence(const Evidence& e, std::vector<std::string>* warnings) {
+  auto in = [](const std::string& path) {
+    return [path](const Status& s) { return s.file().empty() ? s.WithFile(path) : s; };
+  };
+  if (e.tdx()) CCV_RETURN_IF_ERROR(CheckCcel(e, warnings));
   // IMA lists: every entry must parse.
   auto check_ima = [&](const ByteVec& list, const std::string& path) -> Status {
     ima::ReadOptions opts;
@@ -219,8 +257,10 @@ Status CheckEvidence(const Evidence& e, std::vector<std::string>* warnings) {
     Result<parsers::TdReport> td = parsers::ParseTdReport(*e.td_report);
     if (!td.ok()) return in(e.report_path)(td.status());
     got = td->report_data;
-  } else {
+  } else if (e.tdx()) {
     return Status(ErrorCode::kNotFound, "no quote or TDREPORT collected");
+  } else {
+    return Status::Ok();  // not a TDX guest: no report to check
   }
   if (got != e.report_data) {
     std::string what = "REPORTDATA " + ToHex(got) + " is not SHA-512(nonce || user_data) = " +
@@ -238,8 +278,10 @@ std::string EvidenceJson(const Evidence& e) {
   w.StartObject();
   w.Key("version");
   w.Int(1);
-  w.Key("tee");
-  w.String("tdx");
+  if (e.tdx() || e.quote || e.td_report) {
+    w.Key("tee");
+    w.String("tdx");
+  }
   if (e.quote) {
     w.Key("quote");
     w.String(kQuoteFile);
@@ -254,13 +296,15 @@ std::string EvidenceJson(const Evidence& e) {
     w.Key("quote_unavailable");
     w.String(e.quote_unavailable.c_str());
   }
-  w.Key("ccel");
-  w.StartObject();
-  w.Key("table");
-  w.String(kCcelTableFile);
-  w.Key("data");
-  w.String(kCcelDataFile);
-  w.EndObject();
+  if (e.tdx()) {
+    w.Key("ccel");
+    w.StartObject();
+    w.Key("table");
+    w.String(kCcelTableFile);
+    w.Key("data");
+    w.String(kCcelDataFile);
+    w.EndObject();
+  }
   if (e.ima_ascii || e.ima_binary) {
     w.Key("ima");
     w.StartObject();
@@ -288,6 +332,12 @@ std::string EvidenceJson(const Evidence& e) {
     w.Key("user_data");
     w.String(ToHex(*e.user_data).c_str());
   }
+  if (!e.not_found.empty()) {
+    w.Key("not_found");
+    w.StartArray();
+    for (const std::string& item : e.not_found) w.String(item.c_str());
+    w.EndArray();
+  }
   w.Key("collected_at");
   w.String(e.collected_at.c_str());
   w.EndObject();
@@ -302,8 +352,10 @@ Status WriteEvidenceBundle(const Evidence& e, const std::string& out_dir) {
   files.push_back({kEvidenceFile, AsBytes(json)});
   if (e.quote) files.push_back({kQuoteFile, *e.quote});
   if (e.td_report) files.push_back({kTdReportFile, *e.td_report});
-  files.push_back({kCcelTableFile, e.ccel_table});
-  files.push_back({kCcelDataFile, e.ccel_data});
+  if (e.tdx()) {
+    files.push_back({kCcelTableFile, e.ccel_table});
+    files.push_back({kCcelDataFile, e.ccel_data});
+  }
   if (e.ima_ascii) files.push_back({kImaAsciiFile, *e.ima_ascii});
   if (e.ima_binary) files.push_back({kImaBinaryFile, *e.ima_binary});
   if (e.tpm_log) files.push_back({kTpmLogFile, *e.tpm_log});

@@ -1,8 +1,13 @@
-// Evidence collection on a TDX guest (`ccverify-agent collect`): reads the
-// CCEL ACPI table and log, the IMA lists and TPM log where present, and a
-// quote through configfs-tsm (or the TDREPORT through /dev/tdx_guest where
-// no quote service answers), checks that what it read parses, and writes the
-// evidence bundle of docs/json.md.
+// Evidence collection on a guest (`ccverify-agent collect`): reads the CCEL
+// ACPI table and log, the IMA lists and TPM log where present, and a quote
+// through configfs-tsm (or the TDREPORT through /dev/tdx_guest where no quote
+// service answers), checks that what it read parses, and writes the evidence
+// bundle of docs/json.md.
+//
+// A guest with the CCEL table is a TDX guest: its table, log area and a quote
+// (or TDREPORT) are required. A guest with neither CCEL file is collected
+// for what it has (TPM log, IMA lists) unless `require_tdx`; what was looked
+// for and not found is named in the manifest's `not_found`.
 //
 // Order: the quote is taken before the IMA list is read, so the list covers at
 // least every measurement in the quote's RTMR2 (it may hold later ones too;
@@ -32,11 +37,18 @@ struct CollectOptions {
   std::optional<ByteVec> nonce;      // --nonce
   std::optional<ByteVec> user_data;  // --user-data
   std::string collected_at;          // RFC 3339; empty = now
+  bool require_tdx = false;          // --require tdx: no CCEL is an error
 };
+
+// Names of the manifest's `not_found` items (docs/json.md).
+inline constexpr char kNotFoundCcel[] = "ccel";
+inline constexpr char kNotFoundQuote[] = "quote";  // neither a quote nor a TDREPORT
+inline constexpr char kNotFoundIma[] = "ima";
+inline constexpr char kNotFoundTpmLog[] = "tpm_eventlog";
 
 // What the agent read, verbatim. Optional members are absent on this guest.
 struct Evidence {
-  ByteVec ccel_table;  // 56-byte ACPI CCEL table
+  ByteVec ccel_table;  // 56-byte ACPI CCEL table; empty: not a TDX guest
   ByteVec ccel_data;   // the log area it describes
   std::optional<ByteVec> ima_ascii;
   std::optional<ByteVec> ima_binary;
@@ -50,11 +62,15 @@ struct Evidence {
   std::optional<ByteVec> user_data;
   std::array<uint8_t, 64> report_data{};
   std::string collected_at;
+  // What was looked for and not found, in collection order (kNotFound*).
+  std::vector<std::string> not_found;
   // Where each piece came from (for error messages), and whether the root was
   // a fake tree (a fake outblob does not answer our inblob: see CheckEvidence).
   std::string ccel_table_path, ccel_data_path, ima_ascii_path, ima_binary_path, tpm_log_path;
   std::string report_path;
   bool fake_tree = false;
+
+  bool tdx() const { return !ccel_table.empty(); }
 };
 
 // Reads one piece each; errors name the file and what is missing.
@@ -67,14 +83,17 @@ Status CollectTpmLog(const GuestPaths& paths, Evidence* out);
 // configfs-tsm generation is an error (no fallback).
 Status CollectReport(const GuestPaths& paths, Evidence* out);
 
-// Everything above, in the documented order.
+// Everything above, in the documented order. Without the CCEL files (and
+// without `require_tdx`) the quote is optional too. kNotFound when the guest
+// has no evidence at all, naming what was looked for.
 Result<Evidence> CollectEvidence(const CollectOptions& options);
 
 // Checks that every collected item parses, with the verifier's parsers, and
 // that the pieces agree: the CCEL table is a TDX table whose LAML is the log
 // area's size, the log area and the TPM log parse, every IMA entry parses,
 // the quote is a TDX quote (or the TDREPORT a TDX report) whose REPORTDATA is
-// `report_data`. Errors name the guest file and the parser's offset or line.
+// `report_data`. Without a CCEL table (not a TDX guest) only what is present is
+// checked. Errors name the guest file and the parser's offset or line.
 // On a fake tree a REPORTDATA mismatch is a warning (the test supplies the
 // outblob), appended to `warnings`, as are log areas with trailing bytes.
 Status CheckEvidence(const Evidence& evidence, std::vector<std::string>* warnings);

@@ -152,6 +152,42 @@ Status ReportDataMember(const rapidjson::Value& v, const std::string& source, Ev
   return Bad(ErrorCode::kBadValue, source, "report_data", kExpected);
 }
 
+// "not_found": the items the collector looked for and did not find; each known,
+// once, and not also present in the manifest (a bundle cannot both have and lack
+// something).
+Status NotFoundMember(const rapidjson::Value& v, const std::string& source, Evidence* e) {
+  if (!v.IsArray()) return Bad(ErrorCode::kBadValue, source, "not_found", "expected an array of strings");
+  for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
+    std::string field = "not_found[" + std::to_string(i) + "]";
+    if (!v[i].IsString()) return Bad(ErrorCode::kBadValue, source, field, "expected a string");
+    std::string item(v[i].GetString(), v[i].GetStringLength());
+    bool present;
+    if (item == "ccel") {
+      present = e->ccel_data.has_value();
+    } else if (item == "quote") {
+      present = e->quote.has_value() || e->td_report.has_value();
+    } else if (item == "ima") {
+      present = e->ima.has_value();
+    } else if (item == "tpm_eventlog") {
+      present = e->tpm_eventlog.has_value();
+    } else {
+      return Bad(ErrorCode::kBadValue, source, field,
+                 "unknown item '" + Printable(item) + "' (known: ccel, quote, ima, tpm_eventlog)");
+    }
+    for (const std::string& seen : e->not_found) {
+      if (seen == item) {
+        return Bad(ErrorCode::kBadValue, source, field, "'" + item + "' is listed twice");
+      }
+    }
+    if (present) {
+      return Bad(ErrorCode::kBadValue, source, field,
+                 "'" + item + "' is listed as not found but the manifest names it");
+    }
+    e->not_found.push_back(std::move(item));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string_view ReportDataModeName(ReportDataMode mode) {
@@ -187,8 +223,8 @@ Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir
   CCV_RETURN_IF_ERROR(CheckMembers(d,
                                    {"version", "tee", "quote", "quote_provider", "td_report",
                                     "quote_unavailable", "ccel", "ima", "tpm_eventlog", "cel",
-                                    "collateral", "nonce", "user_data", "report_data",
-                                    "collected_at"},
+                                    "collateral", "pck_chain", "nonce", "user_data",
+                                    "report_data", "collected_at", "not_found"},
                                    source, ""));
   Evidence e;
   e.dir = dir;
@@ -226,6 +262,7 @@ Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir
   CCV_RETURN_IF_ERROR(file("tpm_eventlog", &e.tpm_eventlog));
   CCV_RETURN_IF_ERROR(file("cel", &e.cel));
   CCV_RETURN_IF_ERROR(file("collateral", &e.collateral));
+  CCV_RETURN_IF_ERROR(file("pck_chain", &e.pck_chain));
   if (d.HasMember("ccel")) {
     const auto& c = d["ccel"];
     if (c.IsString()) {
@@ -282,6 +319,7 @@ Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir
     e.user_data = std::move(b);
   }
   if (d.HasMember("report_data")) CCV_RETURN_IF_ERROR(ReportDataMember(d["report_data"], source, &e));
+  if (d.HasMember("not_found")) CCV_RETURN_IF_ERROR(NotFoundMember(d["not_found"], source, &e));
   if (e.report_data_mode == ReportDataMode::kNonce) {
     if (e.nonce && e.nonce->size() > 64) {
       return Bad(ErrorCode::kBadLength, source, "nonce",

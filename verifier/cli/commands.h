@@ -28,6 +28,8 @@ int RunDump(const Args& args);
 int RunReplay(const Args& args);
 // ccverify containers --ima F [--system-events F] [--json]  (cmd_containers.cc)
 int RunContainers(const Args& args);
+// ccverify tpm verify --attest A --signature S --ak F ...  (cmd_tpm.cc)
+int RunTpmVerify(const Args& args);
 
 }  // namespace ccv::cli
 

@@ -1,12 +1,15 @@
 // The ccverify command table: finds the subcommand named by the first one or
 // two arguments and runs it. Subcommands and exit codes: docs/cli.md.
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "parsers/core/status.h"
+#include "verifier/crypto/batch_hash.h"
+#include "verifier/crypto/ordered_worker.h"
 #include "verifier/cli/cmd_collateral.h"
 #include "verifier/cli/cmd_quote.h"
 #include "verifier/cli/cmd_verify.h"
@@ -36,12 +39,26 @@ constexpr Command kCommands[] = {
     {"replay", RunReplay, "replay event logs into registers (--ccel, --tpm-log, --ima, --cel)"},
     {"dump", RunDump, "print every record of a log, quote or TD report"},
     {"quote verify", RunQuoteVerify, "verify a DCAP quote against collateral (TCB status)"},
+    {"tpm verify", RunTpmVerify, "verify TPM 2.0 quotes against an AK, a nonce, PCRs and a log"},
     {"collateral fetch", RunCollateralFetch,
      "fetch and verify a quote's collateral from Intel PCS or a PCCS (cached)"},
     {"policy generate", RunPolicyGenerate, "write a policy pinning what a known-good bundle shows"},
     {"policy lint", RunPolicyLint, "flag weaknesses of a policy"},
     {"containers", RunContainers, "per-pod and per-container view of an ima-cgpath list"},
 };
+
+// Every CCV_* variable ccverify reads, checked before any work: a value that
+// would otherwise be ignored is a usage error (docs/cli.md, Environment).
+int CheckEnvironment() {
+  for (const Status& s : {crypto::CheckThreadsEnv(std::getenv("CCV_THREADS")),
+                          crypto::CheckHashBackendEnv(std::getenv("CCV_HASH_BACKEND"))}) {
+    if (!s.ok()) {
+      std::fprintf(stderr, "ccverify: %s\n", s.message().c_str());
+      return kExitUsage;
+    }
+  }
+  return kExitTrusted;
+}
 
 void PrintUsage(FILE* out) {
   std::fprintf(out,
@@ -59,6 +76,7 @@ int Dispatch(const Args& args) {
     PrintUsage(args.empty() ? stderr : stdout);
     return args.empty() ? kExitUsage : kExitTrusted;
   }
+  if (int rc = CheckEnvironment(); rc != kExitTrusted) return rc;
   if (args[0] == "--version" || args[0] == "version") {
     std::printf("%s\n", VersionString().c_str());
     return kExitTrusted;

@@ -54,6 +54,41 @@ TEST(EvidenceJsonTest, ReadsWhatTheAgentWrites) {
   EXPECT_EQ(e->ima_register, RegisterId::Pcr(10));
 }
 
+TEST(EvidenceJsonTest, NotFoundListsWhatTheCollectorMissed) {
+  auto e = ParseEvidenceJson(R"({"version": 1, "tpm_eventlog": "binary_bios_measurements",
+    "ima": {"path": "ascii_runtime_measurements", "register": "pcr10"},
+    "not_found": ["ccel", "quote"]})", "/b");
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EXPECT_EQ(e->not_found, (std::vector<std::string>{"ccel", "quote"}));
+  EXPECT_TRUE(e->tee.empty());
+  EXPECT_FALSE(e->quote);
+  EXPECT_FALSE(e->ccel_data);
+
+  struct Bad {
+    std::string json, field, words;
+  };
+  const Bad cases[] = {
+      {R"({"version": 1, "not_found": "ima"})", "not_found", "array"},
+      {R"({"version": 1, "not_found": [1]})", "not_found[0]", "string"},
+      {R"({"version": 1, "not_found": ["ima", "rtmr"]})", "not_found[1]", "known: ccel"},
+      {R"({"version": 1, "not_found": ["ima", "ima"]})", "not_found[1]", "twice"},
+      // A bundle cannot both lack and have an item.
+      {R"({"version": 1, "quote": "q.bin", "not_found": ["quote"]})", "not_found[0]", "names it"},
+      {R"({"version": 1, "td_report": "t.bin", "not_found": ["quote"]})", "not_found[0]", "names it"},
+      {R"({"version": 1, "ccel": "CCEL.data", "not_found": ["ccel"]})", "not_found[0]", "names it"},
+      {R"({"version": 1, "ima": "a", "not_found": ["ima"]})", "not_found[0]", "names it"},
+      {R"({"version": 1, "tpm_eventlog": "t", "not_found": ["tpm_eventlog"]})", "not_found[0]",
+       "names it"},
+  };
+  for (const Bad& c : cases) {
+    auto bad = ParseEvidenceJson(c.json, "d", "d/evidence.json");
+    ASSERT_FALSE(bad.ok()) << c.json;
+    EXPECT_EQ(bad.status().code(), ErrorCode::kBadValue) << c.json;
+    EXPECT_EQ(bad.status().field(), c.field) << c.json;
+    EXPECT_NE(bad.status().message().find(c.words), std::string::npos) << bad.status().message();
+  }
+}
+
 TEST(EvidenceJsonTest, ReportDataForms) {
   auto e = ParseEvidenceJson(R"j({"version": 1, "report_data": "sha512(nonce||user_data)"})j", "d");
   ASSERT_TRUE(e.ok()) << e.status().ToString();

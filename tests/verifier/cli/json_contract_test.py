@@ -2,13 +2,15 @@
 """The JSON contract of the ccverify CLI (docs/json.md) against its schemas.
 
 Runs every JSON-producing command of ccverify (verify --format json, quote
-verify --json, replay --json, dump --json, dump --to cel-json, containers
+verify --json, tpm verify --json, replay --json, dump --json, dump --to cel-json, containers
 --json, containers --policy --format json) over synthetic evidence: the demo
 bundle in corpus/demo, the synthetic logs in corpus/, a debug-TD bundle from
 make_demo, a generated ima-cgpath list and a bundle that ccverify-agent
-collects from a fake guest tree. Each output must parse as strict JSON (no
-member twice), start with "schema_version" (reports), and validate against
-its schema in docs/schemas/; bundle manifests validate against
+collects from a fake guest tree; the JSON and SARIF reports of verify --report
+and its error reports (exit 3, exit 2 after the report flags), the SARIF ones
+against tests/verifier/cli/sarif-2.1.0-subset.schema.json. Each output must
+parse as strict JSON (no member twice), start with "schema_version"
+(reports), and validate against its schema in docs/schemas/; bundle manifests validate against
 evidence.schema.json, and manifests the schema rejects must also be refused
 by ccverify (exit 3). Where the shared real-evidence corpus is present
 (--corpus, or CCV_CORPUS in the environment), its files are run too.
@@ -51,6 +53,7 @@ OPEN_OBJECTS = {
     "dump": {"/events[]/detail", "/entries[]/fields"},
     "containers": set(),
     "quote-verify": set(),
+    "tpm-verify": set(),
     "cel": set(),
     "evidence": set(),
 }
@@ -61,10 +64,11 @@ OPTIONAL_TOP_LEVEL = {
     "dump": {"end", "end_offset", "trailing_bytes", "error"},
     "containers": {"binding"},
     "quote-verify": {"fmspc", "pce_id", "pck"},
+    "tpm-verify": set(),
     "cel": set(),
     "evidence": {"tee", "quote", "quote_provider", "td_report", "quote_unavailable", "ccel",
                  "ima", "tpm_eventlog", "cel", "collateral", "nonce", "user_data",
-                 "report_data", "collected_at"},
+                 "report_data", "collected_at", "not_found"},
 }
 # Every input format `dump --json` must have been seen in the synthetic run.
 DUMP_FORMATS = {"tcg2", "tcg-sha1-legacy", "ccel", "ccel-acpi-table", "ima-ascii", "ima-binary",
@@ -294,6 +298,62 @@ def read_json(path):
 # --- synthetic evidence --------------------------------------------------------
 
 
+def check_sarif(c, what, path, src):
+    """A SARIF report against the subset of SARIF 2.1.0 ccverify writes, and
+    its own consistency: each result's ruleIndex names its ruleId."""
+    try:
+        doc = strict_loads(pathlib.Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        c.fail(what, "SARIF not readable as strict JSON: %s" % e)
+        return
+    schema = read_json(src / "tests/verifier/cli/sarif-2.1.0-subset.schema.json")
+    errors = sorted(Draft202012Validator(schema).iter_errors(doc), key=lambda e: list(e.path))
+    if errors:
+        c.fail(what, "not SARIF 2.1.0: " + "; ".join(e.message[:200] for e in errors[:5]))
+        return
+    for run in doc["runs"]:
+        rules = run["tool"]["driver"].get("rules", [])
+        for res in run.get("results", []):
+            i = res.get("ruleIndex")
+            if i is None or i >= len(rules) or rules[i]["id"] != res.get("ruleId"):
+                c.fail(what, "result %r: ruleIndex %r does not name it" % (res.get("ruleId"), i))
+
+
+def reports(c, src, demo, root, work):
+    """--report FORMAT=PATH: the JSON report of one multi-format run, and the
+    error report of runs that stop (exit 3, and exit 2 after the report flags)."""
+    out = work / "reports"
+    out.mkdir()
+    base = ["verify", demo, "--policy", demo / "policy.yaml", "--root-ca", root, "--at", DEMO_AT]
+
+    def every(tag):
+        args = ["-q"]
+        for f in ("text", "json", "junit", "sarif", "markdown"):
+            args += ["--report", "%s=%s" % (f, out / ("%s.%s" % (tag, f)))]
+        return args
+    c.run(base + every("trusted"), "verify", output=out / "trusted.json")
+    check_sarif(c, "verify --report sarif (trusted)", out / "trusted.sarif", src)
+    c.run(base + ["--report-data", "00" * 64] + every("untrusted"), "verify", codes=(1,),
+          output=out / "untrusted.json")
+    check_sarif(c, "verify --report sarif (untrusted)", out / "untrusted.sarif", src)
+    broken = work / "broken-bundle"
+    shutil.copytree(demo, broken)
+    quote = (broken / "quote.bin").read_bytes()
+    (broken / "quote.bin").unlink()
+    (broken / "quote.bin").write_bytes(quote[:700])
+    broken_args = ["verify", broken, "--root-ca", root, "--at", DEMO_AT]
+    doc = c.run(broken_args + every("input-error"), "verify", codes=(3,),
+                output=out / "input-error.json")
+    if doc is not None and (doc.get("verdict") != "error" or doc["error"]["file"] is None):
+        c.fail("verify of a cut quote --report json", "no error report naming the file")
+    check_sarif(c, "verify --report sarif (input error)", out / "input-error.sarif", src)
+    c.run(broken_args + ["--format", "json"], "verify", codes=(3,))
+    c.run(["verify", demo, "--policy", demo / "missing.yaml", "--format", "json"], "verify",
+          codes=(3,))
+    c.run(base + ["--nonce", "zz"] + every("usage-error"), "verify", codes=(2,),
+          output=out / "usage-error.json")
+
+
 def synthetic(c, src, work, make_demo, agent):
     demo = src / "corpus" / "demo"
     root = demo / "root_ca.pem"
@@ -329,6 +389,7 @@ def synthetic(c, src, work, make_demo, agent):
     report = work / "report.json"
     c.run(["verify", demo, "--policy", demo / "policy.yaml", "--root-ca", root, "--at", DEMO_AT,
            "--format", "json", "--output", report], "verify", output=report)
+    reports(c, src, demo, root, work)
 
     # quote verify
     c.run(["quote", "verify", demo / "quote.bin", "--collateral", demo / "collateral.json",
@@ -392,6 +453,7 @@ def synthetic(c, src, work, make_demo, agent):
 
     # containers: a generated ima-cgpath list, its binding and its policy
     containers(c, src, work)
+    tpm_quotes(c, work)
 
     # a debug TD from make_demo
     if make_demo:
@@ -427,6 +489,34 @@ def synthetic(c, src, work, make_demo, agent):
         print("json_contract_test: ccverify-agent not built: agent bundle skipped")
 
     manifests(c, demo, work)
+
+
+def tpm_quotes(c, work):
+    """tpm verify over a synthetic quote: an RSA key made by openssl signs
+    (RSASSA-SHA256) a TPMS_ATTEST built here over PCR0-1 of sha256."""
+    import struct
+    key, pub = work / "tpm-ak.key", work / "tpm-ak.pem"
+    subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt",
+                    "rsa_keygen_bits:2048", "-out", key], check=True, capture_output=True)
+    subprocess.run(["openssl", "pkey", "-in", key, "-pubout", "-out", pub], check=True,
+                   capture_output=True)
+    pcr0, pcr1 = hashlib.sha256(b"0").digest(), hashlib.sha256(b"1").digest()
+    digest = hashlib.sha256(pcr0 + pcr1).digest()
+    nonce = bytes.fromhex("c0ffee")
+    attest = (struct.pack(">IH", 0xff544347, 0x8018) + struct.pack(">H", 34) + b"\x5a" * 34 +
+              struct.pack(">H", len(nonce)) + nonce + struct.pack(">QIIB", 1000, 2, 0, 1) +
+              struct.pack(">Q", 0x20160511) + struct.pack(">IHB", 1, 0x000B, 3) +
+              bytes([0x03, 0, 0]) + struct.pack(">H", 32) + digest)
+    (work / "tpm.attest").write_bytes(attest)
+    raw = subprocess.run(["openssl", "dgst", "-sha256", "-sign", key, work / "tpm.attest"],
+                         check=True, capture_output=True).stdout
+    (work / "tpm.sig").write_bytes(struct.pack(">HHH", 0x0014, 0x000B, len(raw)) + raw)
+    (work / "tpm-pcrs.json").write_text(json.dumps(
+        {"sha256": {"0": pcr0.hex(), "1": pcr1.hex()}}))
+    base = ["tpm", "verify", "--attest", work / "tpm.attest", "--signature", work / "tpm.sig",
+            "--ak", pub, "--json"]
+    c.run(base + ["--nonce", "c0ffee", "--pcrs", work / "tpm-pcrs.json"], "tpm-verify")
+    c.run(base + ["--nonce", "c0ffef"], "tpm-verify", codes=(1,))
 
 
 def containers(c, src, work):
@@ -555,6 +645,9 @@ def manifests(c, demo, work):
         ("version 2", dict(good, version=2)),
         ("no version", {k: v for k, v in good.items() if k != "version"}),
         ("an exact REPORTDATA of 63 bytes", dict(good, report_data={"exact": "00" * 63})),
+        ("an unknown not_found item", dict(good, not_found=["rtmr"])),
+        ("a not_found item twice", dict(good, not_found=["tpm_eventlog", "tpm_eventlog"])),
+        ("not_found as a string", dict(good, not_found="ima")),
     ]
     for i, (why, doc) in enumerate(bad):
         if not c.schemas.errors("evidence", doc):
@@ -603,6 +696,22 @@ def shared_corpus(c, src, corpus):
         c.run(["containers", "--ima", pod, "--json"], "containers", codes=(0, 1))
         c.run(["containers", "--ima", pod, "--policy", ex / "containers.yaml", "--format", "json"],
               "verify", codes=(0, 1))
+    gce = corpus / "tpm" / "gce-cos-85"
+    if gce.is_dir():
+        argv = ["tpm", "verify"]
+        for i in range(3):
+            argv += ["--attest", gce / ("quote%d.tpms_attest.bin" % i),
+                     "--signature", gce / ("quote%d.tpmt_signature.bin" % i)]
+        c.run(argv + ["--ak", gce / "ak_cert.der", "--ak-root",
+                      corpus / "tpm/ca/tpm_ek_intermediate_2.crt", "--ak-root",
+                      corpus / "tpm/ca/tpm_ek_root_1.cer", "--nonce", "9009", "--tpm-log",
+                      gce / "event_log.bin", "--at", "2025-01-01T00:00:00Z", "--json"],
+              "tpm-verify", codes=(1,), what="tpm verify gce-cos-85 (log alone: PCR10)")
+    win = corpus / "tpm" / "windows-gce-shielded-vm"
+    if win.is_dir():
+        c.run(["tpm", "verify", "--attest", win / "quote.tpms_attest.bin", "--signature",
+               win / "quote.tpmt_signature.bin", "--ak", win / "ak_public.tpmt_public.bin",
+               "--tpm-log", win / "eventlog.bin", "--json"], "tpm-verify")
     gcp = corpus / "evidence" / "gcp-cos113"
     if gcp.is_dir():
         c.run(["verify", gcp, "--at", "2025-10-20T00:00:00Z", "--report-data", "00" * 64,

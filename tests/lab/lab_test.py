@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""Checks the boot lab's evidence (tests/lab/run.sh OUT) against independent values.
+
+usage: lab_test.py --ccverify BIN OUT
+
+For every OUT/<variant>/ (a bundle from a real measured boot and pcrs.json, the PCRs
+swtpm held after it):
+  - `ccverify replay --tpm-log` gives exactly swtpm's PCRs 0-9 in every bank;
+  - the IMA list replays to PCR10 as the guest read it right after collecting
+    (lab/guest_pcrs.json; later file reads extend PCR10 further), and its boot_aggregate
+    matches the hash over the real PCRs 0-9 (ccverify's check, and an independent
+    recomputation here from pcrs.json);
+  - `evmctl ima_measurement` accepts the binary list against the guest's PCRs, if evmctl
+    is installed;
+  - the bundle reads with `ccverify verify` (exit 0 or 1, not an input error) and
+    `policy generate`-free replay;
+  - one flipped bit in the TPM log or the IMA list changes the replay or is reported.
+Exit 0 all passed, 1 a check failed, 77 no lab output (skipped).
+"""
+import argparse
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        failures.append(what)
+    return cond
+
+
+def run(cmd, **kw):
+    return subprocess.run([str(c) for c in cmd], capture_output=True, text=True, timeout=120, **kw)
+
+
+def replay(ccverify, *args):
+    p = run([ccverify, "replay", "--json", *args])
+    if p.returncode != 0:
+        return None, p
+    return json.loads(p.stdout), p
+
+
+def boot_aggregate(pcrs, bank):
+    """IMA's boot_aggregate: the hash (in `bank`) over PCRs 0-9 of that bank."""
+    h = hashlib.new(bank)
+    for i in range(10):
+        h.update(bytes.fromhex(pcrs[bank][str(i)]))
+    return h.hexdigest()
+
+
+def check_variant(ccverify, d):
+    v = d.name
+    pcrs = json.loads((d / "pcrs.json").read_text())
+    guest = json.loads((d / "lab" / "guest_pcrs.json").read_text())
+    manifest = json.loads((d / "evidence.json").read_text())
+    check(manifest.get("not_found", [])[:2] == ["ccel", "quote"],
+          f"{v}: the manifest names the CCEL and quote as not found")
+    check("tee" not in manifest and "quote" not in manifest, f"{v}: no TDX members")
+    tpm_log = d / manifest["tpm_eventlog"]
+    ima = d / manifest["ima"]["path"]
+    ima_bin = d / manifest["ima"].get("binary", "")
+
+    # The guest's and the host's view of PCRs 0-9 agree (the same swtpm).
+    for bank in ("sha1", "sha256"):
+        check(all(guest[bank][str(i)] == pcrs[bank][str(i)] for i in range(10)),
+              f"{v}: guest and host read the same {bank} PCRs 0-9")
+
+    # 1. TPM log replay == swtpm's PCRs 0-9, every bank.
+    r, p = replay(ccverify, "--tpm-log", tpm_log)
+    if check(r is not None, f"{v}: replay --tpm-log runs ({p.stderr.strip()[:200]})"):
+        regs = r["registers"]
+        for bank in sorted(pcrs):
+            for i in range(10):
+                got = regs.get(f"pcr{i}", {}).get(bank, "0" * len(pcrs[bank][str(i)]))
+                check(got == pcrs[bank][str(i)], f"{v}: replayed {bank} PCR{i} = swtpm's")
+        check(r["digest_checks"]["mismatched"] == 0, f"{v}: no event digest mismatches")
+
+    # 2. IMA: PCR10 and boot_aggregate.
+    for bank_list, label in ((ima, "ascii"), (ima_bin, "binary")):
+        if not bank_list.is_file():
+            continue
+        r, p = replay(ccverify, "--tpm-log", tpm_log, "--ima", bank_list)
+        if not check(r is not None, f"{v}: replay of the {label} IMA list runs ({p.stderr.strip()[:200]})"):
+            continue
+        log = [l for l in r["logs"] if l["option"] == "ima"][0]
+        check(log["template_hashes"]["mismatched"] == 0, f"{v}: {label} template hashes verify")
+        ba = log["boot_aggregate"]
+        check(ba.get("status") == "match", f"{v}: {label} boot_aggregate matches PCRs 0-9 ({ba})")
+        listed_alg = ba.get("algorithm", "")
+        if listed_alg in pcrs:
+            check(ba.get("listed") == boot_aggregate(pcrs, listed_alg),
+                  f"{v}: boot_aggregate is {listed_alg} over swtpm's PCRs 0-9 (recomputed here)")
+        for bank in ("sha1", "sha256"):
+            check(r["registers"]["pcr10"][bank] == guest[bank]["10"],
+                  f"{v}: {label} list replays to the guest's {bank} PCR10")
+
+    # 3. evmctl on the binary list, against the PCRs the guest read.
+    if shutil.which("evmctl") and ima_bin.is_file():
+        with tempfile.TemporaryDirectory() as t:
+            args = []
+            for bank in ("sha1", "sha256"):
+                f = Path(t) / bank
+                f.write_text("".join(f"PCR-{i:02d}: {guest[bank][str(i)]}\n"
+                                     for i in range(24) if str(i) in guest[bank]))
+                args += ["--pcrs", f"{bank},{f}"]
+            p = run(["evmctl", "ima_measurement", *args, ima_bin])
+            out = (p.stdout + p.stderr).strip()
+            check(p.returncode == 0 and "Matched" in out,
+                  f"{v}: evmctl ima_measurement matches the guest's PCR10 in every bank ({out[-200:]})")
+    else:
+        print(f"skip {v}: evmctl not installed")
+
+    # 4. The bundle reads: verify runs to a verdict (no TDX quote: not trusted).
+    p = run([ccverify, "verify", d, "--format", "json"])
+    check(p.returncode in (0, 1), f"{v}: ccverify verify reads the bundle (exit {p.returncode}: {p.stderr.strip()[:200]})")
+    check('"trusted"' not in p.stdout, f"{v}: a bundle without a quote is not trusted")
+
+    # 5. Flipped bits are caught.
+    with tempfile.TemporaryDirectory() as t:
+        log_bytes = bytearray(tpm_log.read_bytes())
+        r0, _ = replay(ccverify, "--tpm-log", tpm_log)
+        # A bit in the last event's data: the digest check or the registers change.
+        log_bytes[-5] ^= 0x01
+        bad = Path(t) / "tpm.bin"
+        bad.write_bytes(log_bytes)
+        r1, p = replay(ccverify, "--tpm-log", bad)
+        caught = r1 is None or r1["digest_checks"]["mismatched"] > 0 or r1["registers"] != r0["registers"]
+        check(caught, f"{v}: a flipped bit in the TPM log is caught")
+        text = ima.read_text()
+        lines = text.splitlines(keepends=True)
+        last = lines[-1]
+        flip = last[:-3] + ("0" if last[-3] != "0" else "1") + last[-2:]
+        bad_ima = Path(t) / "ima.ascii"
+        bad_ima.write_text("".join(lines[:-1]) + flip)
+        r2, p = replay(ccverify, "--tpm-log", tpm_log, "--ima", bad_ima)
+        caught = r2 is None or [l for l in r2["logs"] if l["option"] == "ima"][0]["template_hashes"]["mismatched"] > 0
+        check(caught, f"{v}: a flipped character in the IMA list is caught")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--ccverify", required=True)
+    ap.add_argument("out")
+    a = ap.parse_args()
+    out = Path(a.out)
+    variants = sorted(p for p in out.glob("*") if (p / "pcrs.json").is_file())
+    if not variants:
+        print(f"lab_test: SKIP: no lab output in {out} (run tests/lab/run.sh {out})")
+        return 77
+    for d in variants:
+        check_variant(a.ccverify, d)
+    print(f"lab_test: {len(failures)} failure(s) over {len(variants)} variant(s)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
