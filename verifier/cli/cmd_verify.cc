@@ -15,12 +15,14 @@
 #include "policies/time_util.h"
 #include "verifier/bundle/discover.h"
 #include "verifier/bundle/evidence.h"
+#include "verifier/bundle/report_data.h"
 #include "verifier/bundle/evidence_file.h"
 #include "verifier/cli/cmd_verify.h"
 #include "verifier/cli/exit_codes.h"
 #include "verifier/cli/verify_options.h"
 #include "verifier/cli/verify_reports.h"
 #include "verifier/collateral/cache.h"
+#include "verifier/quote/pck_chain_source.h"
 #include "verifier/pipeline/verify.h"
 #include "verifier/report/verify_report.h"
 
@@ -32,6 +34,7 @@ void AddEvidenceOptions(po::options_description* desc) {
   desc->add_options()
       ("bundle", po::value<std::string>(), "evidence bundle directory (holds evidence.json)")
       ("collateral", po::value<std::string>(), "collateral JSON (QuoteCollateralV3 layout)")
+      ("pck-chain", po::value<std::string>(), "PEM PCK chain for a quote that carries none (types 1-4)")
       ("at", po::value<std::string>(), "verification time, RFC 3339 (default: now)")
       ("root-ca", po::value<std::string>(), "PEM trust anchor replacing the Intel SGX Root CA")
       ("nonce", po::value<std::string>(), "hex nonce: REPORTDATA must be SHA-512(nonce || user data)")
@@ -73,6 +76,7 @@ Result<EvidenceRequest> EvidenceFromOptions(const po::variables_map& vm) {
   file("tpm-log", &e.tpm_eventlog);
   file("cel", &e.cel);
   file("collateral", &e.collateral);
+  file("pck-chain", &e.pck_chain);
   if (vm.count("ima-register")) {
     CCV_ASSIGN_OR_RETURN(e.ima_register, bundle::ParseImaRegisterOption(vm["ima-register"].as<std::string>()));
   }
@@ -97,13 +101,9 @@ Result<EvidenceRequest> EvidenceFromOptions(const po::variables_map& vm) {
   if (report_data && report_data->size() != 64) {
     return Status(ErrorCode::kInvalidArgument, "--report-data: expected 64 bytes (128 hex digits)");
   }
-  // Flags replace what the bundle says about the binding.
-  if (nonce || user_data || report_data) {
-    e.nonce = nonce;
-    e.user_data = user_data;
-    e.report_data = report_data;
-    e.binding_from_verifier = true;
-  }
+  // Flags replace what the bundle says about the binding, except that
+  // --nonce alone keeps the bundle's user data (the report says so).
+  bundle::ApplyVerifierBinding(&e, std::move(nonce), std::move(user_data), std::move(report_data));
   req.options.at = TimeNow();
   if (vm.count("at")) {
     auto t = ParseRfc3339Time(vm["at"].as<std::string>());
@@ -136,7 +136,7 @@ constexpr char kVerifyUsage[] =
     "                [--format text|json|junit|sarif|markdown] [--output F]\n"
     "                [--report FORMAT=PATH]... [--quiet] [--failures-only]\n"
     "                [--quote F] [--ccel F] [--ccel-table F] [--ima F] [--ima-register R] [--tpm-log F]\n"
-    "                [--cel F] [--collateral-cache DIR]\n";
+    "                [--cel F] [--collateral-cache DIR] [--pck-chain F]\n";
 
 int Usage(const std::string& why, const po::options_description& desc) {
   std::ostringstream os;
@@ -203,7 +203,16 @@ int RunVerify(const Args& args) {
   if (vm.count("collateral-cache") && !req->evidence.collateral && req->evidence.quote) {
     auto quote = bundle::ReadEvidenceFile(req->evidence, *req->evidence.quote, 1 << 20);
     if (!quote.ok()) return fail(quote.status());
-    auto cached = collateral::CachedCollateralPath(vm["collateral-cache"].as<std::string>(), *quote);
+    std::optional<quote::SuppliedPckChain> chain;
+    if (req->evidence.pck_chain) {
+      auto pem = bundle::ReadEvidenceText(req->evidence, *req->evidence.pck_chain, 1 << 20);
+      if (!pem.ok()) return fail(pem.status());
+      auto parsed = quote::ParseSuppliedPckChain(*pem, *req->evidence.pck_chain);
+      if (!parsed.ok()) return fail(parsed.status().WithFile(*req->evidence.pck_chain));
+      chain = std::move(*parsed);
+    }
+    auto cached = collateral::CachedCollateralPath(vm["collateral-cache"].as<std::string>(), *quote,
+                                                   chain ? &*chain : nullptr);
     if (!cached.ok()) return fail(cached.status());
     req->evidence.collateral = std::move(*cached);
   }

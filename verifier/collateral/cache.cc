@@ -49,8 +49,9 @@ Status CollateralCache::Store(const CollateralKey& key, const quote::QuoteCollat
 
 bool IsFresh(int64_t next_update, Time at) { return at <= Time(next_update); }
 
-Result<std::string> CachedCollateralPath(const std::string& dir, Bytes quote) {
-  CCV_ASSIGN_OR_RETURN(CollateralKey key, CollateralKeyFromQuote(quote));
+Result<std::string> CachedCollateralPath(const std::string& dir, Bytes quote,
+                                         const quote::SuppliedPckChain* pck_chain) {
+  CCV_ASSIGN_OR_RETURN(CollateralKey key, CollateralKeyFromQuote(quote, pck_chain));
   CollateralCache cache(dir);
   std::string path = cache.PathFor(key);
   std::error_code ec;
