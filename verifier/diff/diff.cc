@@ -361,6 +361,7 @@ Side SideFromPolicy(const policy::Policy& p, const std::string& source) {
     v.any_of = p.platform.tcb_allow;
     v.any_of.insert(v.any_of.end(), p.platform.tcb_warn.begin(), p.platform.tcb_warn.end());
   }
+  if (p.platform.min_tee_tcb_svn) s.min_tee_tcb_svn = ToHex(*p.platform.min_tee_tcb_svn);
   s.has_advisories = p.platform.advisories_set;
   s.advisories_allow = p.platform.advisories_allow;
   s.advisories_deny = p.platform.advisories_deny;
@@ -476,6 +477,19 @@ Diff Compare(const Side& a, const Side& b) {
     }
     if (!quote_a || !quote_b || n == "platform.tcb_status") continue;  // said above
     bool a_missing = ia == a.fields.end();
+    if (n == "platform.tee_tcb_svn" && (a_missing ? a : b).min_tee_tcb_svn) {
+      // A minimum, component-wise (each SVN byte at least the policy's).
+      const std::string& min = *(a_missing ? a : b).min_tee_tcb_svn;
+      const std::string& have = (a_missing ? ib : ia)->second.any_of.front();
+      bool below = have.size() != min.size();
+      for (size_t i = 0; !below && i + 1 < min.size(); i += 2) below = have.substr(i, 2) < min.substr(i, 2);
+      if (below) {
+        FieldChange c{n, have, "at least " + min};
+        if (a_missing) std::swap(c.a, c.b);
+        d.fields.push_back(c);
+      }
+      continue;
+    }
     if (a_missing ? a.is_policy : b.is_policy) {
       d.not_compared.push_back(n + ": the policy does not pin it");
     } else {

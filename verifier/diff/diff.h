@@ -69,6 +69,8 @@ struct Side {
   // Register values ("rtmr0".."rtmr3") the side states (the quote's, or a
   // policy's pinned value).
   std::map<std::string, FieldValue> registers;
+  // Policy: platform.min_tee_tcb_svn (hex, 16 bytes), compared byte by byte.
+  std::optional<std::string> min_tee_tcb_svn;
   bool has_advisories = false;
   std::vector<std::string> advisories;       // bundle: the platform's ids
   std::optional<std::vector<std::string>> advisories_allow;  // policy: only these

@@ -204,6 +204,24 @@ TEST(DiffCliTest, RebuildAgainstPolicyNamesWhatThePolicyRejects) {
   EXPECT_EQ(Size(d, "checks"), 0u) << r.out;
 }
 
+TEST(DiffCliTest, TeeTcbSvnBelowThePolicysMinimumDiffers) {
+  BundleCopy b;
+  std::string policy = b.Read("policy.yaml");
+  const std::string key = "min_tee_tcb_svn: \"";
+  size_t at = policy.find(key);
+  ASSERT_NE(at, std::string::npos);
+  policy.replace(at + key.size(), 32, std::string(32, 'f'));
+  b.Write("strict.yaml", policy);
+  CliRun r = Diff(Quote(b.dir()), Quote(b / "strict.yaml"));
+  ASSERT_EQ(r.code, 1) << r.out << r.err;
+  rapidjson::Document d = Parse(r.out);
+  ASSERT_EQ(Size(d, "fields"), 1u) << r.out;
+  EXPECT_STREQ(d["fields"][0]["name"].GetString(), "platform.tee_tcb_svn");
+  EXPECT_EQ(d["fields"][0]["b"].GetString(), "at least " + std::string(32, 'f'));
+  // The demo's own minimum (its value) passes.
+  EXPECT_EQ(Diff(Quote(b.dir()), Quote(b / "policy.yaml")).code, 0);
+}
+
 TEST(DiffCliTest, UsageAndInputErrors) {
   const std::string demo = Quote(testing::DemoDir()), policy = Quote(testing::DemoDir() / "policy.yaml");
   EXPECT_EQ(testing::RunProgram("ccverify", "diff " + demo).code, 2);
