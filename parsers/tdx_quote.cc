@@ -15,6 +15,18 @@ std::string_view BodyTypeName(uint16_t body_type) {
   }
 }
 
+std::string_view CertDataTypeName(uint16_t type) {
+  switch (type) {
+    case qf::kCertDataPpidCleartext: return "PPID in clear";
+    case qf::kCertDataPpidRsa2048: return "PPID encrypted with RSA-2048";
+    case qf::kCertDataPpidRsa3072: return "PPID encrypted with RSA-3072";
+    case qf::kCertDataPckLeaf: return "PCK leaf certificate";
+    case qf::kCertDataPckCertChain: return "PEM PCK certificate chain";
+    case qf::kCertDataQeReport: return "QE report certification data";
+    default: return "unknown";
+  }
+}
+
 std::string_view TeeTypeName(uint32_t tee_type) {
   switch (tee_type) {
     case qf::kTeeTypeSgx: return "SGX";
@@ -73,8 +85,18 @@ Status ReadHeader(ByteReader* r, QuoteHeader* h) {
   return Status::Ok();
 }
 
+// Size of a type 1-3 payload (PPID, CPUSVN, PCE SVN, PCEID); 0 for others.
+size_t PckIdentifierLen(uint16_t type) {
+  switch (type) {
+    case qf::kCertDataPpidCleartext: return qf::kPpidLen + qf::kPckIdTailLen;
+    case qf::kCertDataPpidRsa2048: return qf::kPpidRsa2048Len + qf::kPckIdTailLen;
+    case qf::kCertDataPpidRsa3072: return qf::kPpidRsa3072Len + qf::kPckIdTailLen;
+    default: return 0;
+  }
+}
+
 // QE report, its signature, QE authentication data and the inner
-// certification data (type 5). Used for the type 6 payload (v4/v5) and for the
+// certification data (types 1-5). Used for the type 6 payload (v4/v5) and for the
 // v3 signature data directly.
 Status ReadQeReportPart(ByteReader* r, QuoteSignatureData* s) {
   CCV_ASSIGN_OR_RETURN(s->qe_report, ReadSgxReportBody(r));
@@ -87,19 +109,30 @@ Status ReadQeReportPart(ByteReader* r, QuoteSignatureData* s) {
   }
   CCV_ASSIGN_OR_RETURN(Bytes auth, r->ReadBytes(auth_len, "qe_auth_data"));
   s->qe_auth_data.assign(auth.begin(), auth.end());
+  uint64_t type_offset = r->Offset();
   CCV_ASSIGN_OR_RETURN(s->cert_data_type, r->ReadU16Le("certification_data.type"));
   uint64_t size_offset = r->Offset();
   CCV_ASSIGN_OR_RETURN(uint32_t cert_len, r->ReadU32Le("certification_data.size"));
-  if (s->cert_data_type != qf::kCertDataPckCertChain) {
-    return ParseError(ErrorCode::kUnsupported, size_offset - 2, "certification_data.type",
+  if (s->cert_data_type < qf::kCertDataPpidCleartext ||
+      s->cert_data_type > qf::kCertDataPckCertChain) {
+    return ParseError(ErrorCode::kUnsupported, type_offset, "certification_data.type",
                       "certification data type " + std::to_string(s->cert_data_type) +
-                          " (only 5 = PEM PCK certificate chain is supported)");
+                          " (expected 1-3 PCK identifier, 4 PCK leaf certificate or 5 PEM PCK "
+                          "certificate chain)");
   }
   if (cert_len > r->Remaining() || cert_len > qf::kMaxCertDataLen) {
     return ParseError(ErrorCode::kBadLength, size_offset, "certification_data.size",
                       "declares " + std::to_string(cert_len) + " bytes, " +
                           std::to_string(r->Remaining()) + " remain");
   }
+  size_t want = PckIdentifierLen(s->cert_data_type);
+  if (want != 0 && cert_len != want) {
+    return ParseError(ErrorCode::kBadLength, size_offset, "certification_data.size",
+                      "type " + std::to_string(s->cert_data_type) + " (" +
+                          std::string(CertDataTypeName(s->cert_data_type)) + ") is " +
+                          std::to_string(want) + " bytes, declares " + std::to_string(cert_len));
+  }
+  s->cert_data_offset = uint32_t(r->Offset());
   CCV_ASSIGN_OR_RETURN(Bytes cert, r->ReadBytes(cert_len, "certification_data"));
   s->cert_data.assign(cert.begin(), cert.end());
   return Status::Ok();
@@ -202,6 +235,22 @@ Result<Quote> ParseQuote(Bytes data) {
   CCV_RETURN_IF_ERROR(sig.ExpectEmpty("signature_data"));
   q.trailing_len = r.Remaining();
   return q;
+}
+
+std::optional<PckIdentifier> ReadPckIdentifier(const QuoteSignatureData& s) {
+  size_t len = PckIdentifierLen(s.cert_data_type);
+  if (len == 0 || s.cert_data.size() != len) return std::nullopt;
+  ByteReader r(Bytes(s.cert_data), s.cert_data_offset);
+  PckIdentifier id;
+  auto ppid = r.ReadBytes(len - qf::kPckIdTailLen, "ppid");
+  if (!ppid.ok() || !r.ReadInto(id.cpu_svn, "cpu_svn").ok()) return std::nullopt;
+  auto pce_svn = r.ReadU16Le("pce_svn");
+  auto pce_id = r.ReadU16Le("pce_id");
+  if (!pce_svn.ok() || !pce_id.ok()) return std::nullopt;
+  id.ppid.assign(ppid->begin(), ppid->end());
+  id.pce_svn = *pce_svn;
+  id.pce_id = *pce_id;
+  return id;
 }
 
 }  // namespace ccv::parsers

@@ -1,8 +1,10 @@
 // Intel DCAP quotes: version 3 (SGX), 4 (SGX or TDX, TD report 1.0) and 5
 // (body type 1 = SGX report, 2 = TD report 1.0, 3 = TD report 1.5), with
 // ECDSA-P256 signature data, certification data type 6 (QE report
-// certification data) holding type 5 (PEM PCK certificate chain), or type 5
-// directly (v3).
+// certification data) holding an inner type 1-5, or the QE report part
+// directly (v3). Inner types: 1-3 a PCK identifier (PPID clear or RSA
+// encrypted, CPUSVN, PCE SVN, PCEID), 4 the PCK leaf certificate alone, 5 the
+// PEM PCK certificate chain.
 //
 // Parsing checks structure only; nothing here is verified (see
 // verifier/quote). Bytes after the signature data are allowed (quotes are
@@ -62,9 +64,21 @@ struct QuoteSignatureData {
   SgxReportBody qe_report;
   std::array<uint8_t, 64> qe_report_signature{};
   std::vector<uint8_t> qe_auth_data;
-  uint16_t cert_data_type = 0;  // 5 = PEM PCK certificate chain
-  std::vector<uint8_t> cert_data;  // the PEM chain (may end with NUL bytes)
+  uint16_t cert_data_type = 0;  // 1-5, see CertDataTypeName
+  uint32_t cert_data_offset = 0;   // of cert_data in the quote
+  std::vector<uint8_t> cert_data;  // type 4/5: PEM (may end with NUL bytes)
 };
+
+// Types 1-3: what identifies the platform's PCK certificate.
+struct PckIdentifier {
+  std::vector<uint8_t> ppid;  // 16 bytes clear, or the RSA-OAEP ciphertext
+  std::array<uint8_t, 16> cpu_svn{};
+  uint16_t pce_svn = 0;
+  uint16_t pce_id = 0;
+};
+
+// Reads a type 1-3 payload (its size was checked by ParseQuote).
+std::optional<PckIdentifier> ReadPckIdentifier(const QuoteSignatureData& s);
 
 struct Quote {
   QuoteHeader header;
@@ -89,8 +103,9 @@ struct Quote {
 // Parses a quote. Errors name the offset and field: kTruncated, kBadLength
 // (a declared size that disagrees with its contents), kUnsupportedVersion
 // (version not 3/4/5), kUnsupported (attestation key type other than
-// ECDSA-P256, unknown body type or certification data type), kBadValue
-// (body type inconsistent with TEE type).
+// ECDSA-P256, unknown body type or certification data type other than
+// 1-5 inside 6), kBadValue (body type inconsistent with TEE type). A type 1-3
+// payload of the wrong size is kBadLength.
 Result<Quote> ParseQuote(Bytes data);
 
 // True if `data` starts like a DCAP quote (version 3..5, key type 2, TEE type
@@ -99,6 +114,8 @@ bool LooksLikeQuote(Bytes data);
 
 std::string_view BodyTypeName(uint16_t body_type);  // "TD report 1.5", ...
 std::string_view TeeTypeName(uint32_t tee_type);    // "TDX", "SGX", "unknown"
+// "PPID encrypted with RSA-3072", "PCK leaf certificate", ...
+std::string_view CertDataTypeName(uint16_t type);
 
 }  // namespace ccv::parsers
 

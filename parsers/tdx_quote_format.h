@@ -82,8 +82,22 @@ static_assert(kTdReport10Len + kTeeTcbSvnLen + kMrServiceTdLen == kTdReport15Len
 constexpr size_t kEcdsaSignatureLen = 64;  // r || s, big-endian
 constexpr size_t kEcdsaPublicKeyLen = 64;  // x || y, big-endian
 constexpr size_t kCertDataHeaderLen = 6;   // u16 type, u32 size
+// Certification data types (Intel SGX ECDSA Quote Library API,
+// sgx_ql_cert_key_type_t). 1-3 identify the platform (PPID) and the TCB the
+// PCK key certified; 4 is the PCK leaf certificate alone; 5 the PEM chain
+// (leaf, intermediate, root); 6 wraps the QE report and an inner type 1-5.
+constexpr uint16_t kCertDataPpidCleartext = 1;
+constexpr uint16_t kCertDataPpidRsa2048 = 2;
+constexpr uint16_t kCertDataPpidRsa3072 = 3;
+constexpr uint16_t kCertDataPckLeaf = 4;
 constexpr uint16_t kCertDataPckCertChain = 5;
 constexpr uint16_t kCertDataQeReport = 6;
+// Types 1-3: PPID (16 bytes clear, 256 or 384 RSA-OAEP encrypted), CPUSVN
+// (16), PCE ISVSVN (u16), PCEID (u16).
+constexpr size_t kPpidLen = 16;
+constexpr size_t kPpidRsa2048Len = 256;
+constexpr size_t kPpidRsa3072Len = 384;
+constexpr size_t kPckIdTailLen = 16 + 2 + 2;
 // Caps on variable-length parts (real values: 32 bytes of QE authentication
 // data, a ~3.7 KB PEM chain).
 constexpr size_t kMaxQeAuthDataLen = 4096;

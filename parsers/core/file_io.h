@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -78,6 +79,12 @@ Result<std::string> ReadFileText(const std::string& path,
 
 // Writes `data` to `path` (truncating). Errors: kIo naming the file.
 Status WriteFileBytes(const std::string& path, const void* data, size_t len);
+
+// Writes `data` to a new temporary file beside `path` (mode 0644), flushes it
+// to disk and renames it over `path`: a reader sees the old file or the whole
+// new one, never a part. On any failure the temporary file is removed and
+// `path` is left as it was. Errors: kIo naming the file and errno text.
+Status WriteFileAtomically(const std::string& path, std::string_view data);
 
 }  // namespace ccv
 

@@ -285,10 +285,25 @@ std::vector<Attack> MakeAttacks() {
                   .Exits(0)
                   .Expect("report_data.binding", "pass")
                   .Says("\"nonce_source\": \"verifier\""));
-  a.push_back(Attack("verifier_nonce_without_user_data")
+  // --nonce alone keeps the bundle's user data: fresh (the nonce is the
+  // verifier's), and the report says whose user data it is.
+  a.push_back(Attack("verifier_nonce_with_the_bundles_user_data")
                   .Nonce(kDemoNonce)
+                  .Exits(0)
+                  .Expect("report_data.binding", "pass")
+                  .Says("\"user_data_source\": \"bundle\""));
+  // The verifier's own (empty) user data replaces the bundle's.
+  a.push_back(Attack("verifier_nonce_with_empty_user_data")
+                  .Nonce(kDemoNonce)
+                  .UserData("")
                   .Exits(1)
                   .Expect("report_data.binding", "fail"));
+  // Another nonce with the bundle's user data does not bind.
+  a.push_back(Attack("verifier_other_nonce_with_the_bundles_user_data")
+                  .Nonce(std::string(64, 'a'))
+                  .Exits(1)
+                  .Expect("report_data.binding", "fail")
+                  .Says("from the bundle (--user-data not given)"));
   a.push_back(Attack("verifier_report_data_differs")
                   .ReportData(std::string(128, '0'))
                   .Exits(1)
@@ -315,7 +330,7 @@ std::string VerifyArgs(const Attack& attack, const testing::BundleCopy& bundle) 
     args += " --policy " + Quote(PolicyPath(attack, bundle));
   }
   if (attack.nonce) args += " --nonce " + *attack.nonce;
-  if (attack.user_data) args += " --user-data " + *attack.user_data;
+  if (attack.user_data) args += " --user-data " + Quote(*attack.user_data);
   if (attack.report_data) args += " --report-data " + *attack.report_data;
   return args;
 }

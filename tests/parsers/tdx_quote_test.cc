@@ -190,6 +190,67 @@ TEST(TdxQuoteTest, ParsesBuilderV3) {
   EXPECT_EQ(q->header.pce_svn, 15);
 }
 
+// Certification data types 1-3 (Intel SGX ECDSA Quote Library API,
+// sgx_ql_ppid_*_cert_info_t): PPID (16 clear, 256 or 384 encrypted), CPUSVN
+// (16), PCE ISVSVN (u16), PCEID (u16).
+std::string PckIdentifierBytes(size_t ppid_len) {
+  std::string s;
+  for (size_t i = 0; i < ppid_len; ++i) s.push_back(char(0xa0 + i % 16));
+  for (int i = 0; i < 16; ++i) s.push_back(char(i + 1));  // CPUSVN 01..10
+  s += std::string("\x0d\x00", 2);                        // PCE SVN 13
+  s += std::string("\x00\x00", 2);                        // PCEID 0000
+  return s;
+}
+
+TEST(TdxQuoteTest, ParsesPckIdentifierCertificationData) {
+  struct Case {
+    uint16_t type;
+    size_t ppid_len;
+  };
+  for (Case c : {Case{1, 16}, Case{2, 256}, Case{3, 384}}) {
+    for (uint16_t version : {uint16_t(3), uint16_t(4)}) {
+      SCOPED_TRACE("type " + std::to_string(c.type) + " v" + std::to_string(version));
+      QuoteBuilder b;
+      b.version = version;
+      if (version == 3) b.tee_type = 0;
+      b.cert_type = c.type;
+      b.pck_chain_pem = PckIdentifierBytes(c.ppid_len);
+      auto q = ParseQuote(b.Build());
+      ASSERT_TRUE(q.ok()) << q.status().ToString();
+      EXPECT_EQ(q->signature_data.cert_data_type, c.type);
+      EXPECT_EQ(q->signature_data.cert_data.size(), c.ppid_len + 20);
+      auto id = ReadPckIdentifier(q->signature_data);
+      ASSERT_TRUE(id.has_value());
+      EXPECT_EQ(id->ppid.size(), c.ppid_len);
+      EXPECT_EQ(id->ppid[1], 0xa1);
+      EXPECT_EQ(id->cpu_svn[0], 1);
+      EXPECT_EQ(id->cpu_svn[15], 16);
+      EXPECT_EQ(id->pce_svn, 13);
+      EXPECT_EQ(id->pce_id, 0);
+      // One byte more or less is a length error at the size field.
+      b.pck_chain_pem.push_back('\0');
+      auto longer = ParseQuote(b.Build());
+      ASSERT_FALSE(longer.ok());
+      EXPECT_EQ(longer.status().code(), ErrorCode::kBadLength);
+      EXPECT_NE(longer.status().message().find("is " + std::to_string(c.ppid_len + 20) + " bytes"),
+                std::string::npos)
+          << longer.status().message();
+    }
+  }
+}
+
+TEST(TdxQuoteTest, ParsesPckLeafCertificationData) {
+  QuoteBuilder b;
+  b.cert_type = 4;
+  b.pck_chain_pem = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+  auto q = ParseQuote(b.Build());
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  EXPECT_EQ(q->signature_data.cert_data_type, 4);
+  EXPECT_EQ(q->signature_data.cert_data_offset, 1258u);
+  EXPECT_FALSE(ReadPckIdentifier(q->signature_data).has_value());
+  EXPECT_EQ(CertDataTypeName(4), "PCK leaf certificate");
+}
+
 TEST(TdxQuoteTest, TrailingBytesAreCountedNotFatal) {
   QuoteBuilder b;
   b.trailing = 3065;
@@ -252,8 +313,14 @@ const BadCase kBadCases[] = {
     {"OuterLenShort",
      [](QuoteBuilder* b, std::vector<uint8_t>*) { b->outer_cert_len_override = 300; },
      ErrorCode::kTruncated, 770},
-    {"InnerType3", [](QuoteBuilder* b, std::vector<uint8_t>*) { b->cert_type = 3; },
+    {"InnerType7", [](QuoteBuilder* b, std::vector<uint8_t>*) { b->cert_type = 7; },
      ErrorCode::kUnsupported, 1252},
+    {"InnerType0", [](QuoteBuilder* b, std::vector<uint8_t>*) { b->cert_type = 0; },
+     ErrorCode::kUnsupported, 1252},
+    // A PCK identifier (type 3: 384-byte encrypted PPID, CPUSVN, PCE SVN,
+    // PCEID = 404 bytes) of any other size.
+    {"InnerType3WrongSize", [](QuoteBuilder* b, std::vector<uint8_t>*) { b->cert_type = 3; },
+     ErrorCode::kBadLength, 1254},
     {"InnerLenTooLarge",
      [](QuoteBuilder* b, std::vector<uint8_t>*) { b->cert_len_override = 5000; },
      ErrorCode::kBadLength, 1254},

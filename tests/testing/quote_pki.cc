@@ -205,7 +205,8 @@ Result<TestPki> TestPki::CreateWithRootCrlUrl(const PkiOptions& o,
   TestPki p;
   p.root_key_ = SeededKey(o.key_seed, 1);
   p.pck_ca_key_ = SeededKey(o.key_seed, 2);
-  p.pck_leaf_key_ = SeededKey(o.key_seed, 3);
+  p.pck_leaf_key_ = o.pck_leaf_key_seed != 0 ? SeededKey(o.pck_leaf_key_seed, 5)
+                                             : SeededKey(o.key_seed, 3);
   p.tcb_signer_key_ = SeededKey(o.key_seed, 4);
   const std::string root_cn = "ccverify Test SGX Root CA";
   const std::string ca_cn = o.processor_ca ? "ccverify Test SGX PCK Processor CA"
@@ -216,7 +217,8 @@ Result<TestPki> TestPki::CreateWithRootCrlUrl(const PkiOptions& o,
                        true, nullptr);
   std::string ext = crypto::EncodeSgxExtensions(o.pck_ext);
   p.pck_leaf_ = MakeCert("ccverify Test SGX PCK Certificate", p.pck_leaf_key_, ca_cn,
-                         p.pck_ca_.get(), p.pck_ca_key_, o.pck_leaf, 0x1234, false, &ext);
+                         p.pck_ca_.get(), p.pck_ca_key_, o.pck_leaf, 0x1234 + o.pck_leaf_key_seed,
+                         false, &ext);
   p.tcb_signer_ = MakeCert("ccverify Test SGX TCB Signing", p.tcb_signer_key_, root_cn,
                            p.root_.get(), p.root_key_, o.tcb_signer, 3, false, nullptr);
   std::vector<const Certificate*> root_revoked, pck_revoked;

@@ -41,6 +41,9 @@ struct PkiOptions {
   bool revoke_tcb_signer = false;
   // Seeds for deterministic keys (0: random).
   uint8_t key_seed = 1;
+  // Non-zero: the PCK leaf key (and serial) from this seed instead, so two
+  // PKIs share root and CA but not the platform (another platform's PCK).
+  uint8_t pck_leaf_key_seed = 0;
 
   static crypto::SgxExtensions DefaultPckExtensions();
 };

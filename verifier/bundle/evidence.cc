@@ -223,8 +223,8 @@ Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir
   CCV_RETURN_IF_ERROR(CheckMembers(d,
                                    {"version", "tee", "quote", "quote_provider", "td_report",
                                     "quote_unavailable", "ccel", "ima", "tpm_eventlog", "cel",
-                                    "collateral", "nonce", "user_data", "report_data",
-                                    "collected_at", "not_found"},
+                                    "collateral", "pck_chain", "nonce", "user_data",
+                                    "report_data", "collected_at", "not_found"},
                                    source, ""));
   Evidence e;
   e.dir = dir;
@@ -262,6 +262,7 @@ Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir
   CCV_RETURN_IF_ERROR(file("tpm_eventlog", &e.tpm_eventlog));
   CCV_RETURN_IF_ERROR(file("cel", &e.cel));
   CCV_RETURN_IF_ERROR(file("collateral", &e.collateral));
+  CCV_RETURN_IF_ERROR(file("pck_chain", &e.pck_chain));
   if (d.HasMember("ccel")) {
     const auto& c = d["ccel"];
     if (c.IsString()) {

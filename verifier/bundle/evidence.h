@@ -6,7 +6,8 @@
 //    "ima": {"path": "ascii_runtime_measurements", "binary": "binary_runtime_measurements",
 //            "register": "rtmr2" | "pcr10"} | "path",
 //    "tpm_eventlog": "binary_bios_measurements", "cel": "log.cel",
-//    "collateral": "collateral.json", "nonce": "<hex>", "user_data": "<hex>",
+//    "collateral": "collateral.json", "pck_chain": "pck_chain.pem",
+//    "nonce": "<hex>", "user_data": "<hex>",
 //    "report_data": "sha512(nonce||user_data)" | "nonce" | {"exact": "<hex of 64 bytes>"},
 //    "not_found": ["ccel", "quote", "ima", "tpm_eventlog"], "collected_at": "<RFC 3339>"}
 // The manifest is strict: an unknown member or a member given twice (at any
@@ -58,6 +59,9 @@ struct Evidence {
   std::string tee;  // "tdx" or ""
   // Paths as usable by the caller (already joined with `dir`).
   std::optional<std::string> quote, ccel_data, ccel_table, ima, tpm_eventlog, cel, collateral;
+  // PEM PCK chain for a quote whose certification data holds none
+  // (verifier/quote/pck_chain_source.h).
+  std::optional<std::string> pck_chain;
   std::optional<std::string> td_report;   // the agent's TDREPORT when it got no quote
   std::optional<std::string> ima_binary;  // the binary list beside an ascii `ima`
   std::string quote_provider;             // informational, as the agent wrote it
@@ -73,6 +77,9 @@ struct Evidence {
   // claim, checked for consistency only in kExact mode, never for freshness.
   std::optional<std::vector<uint8_t>> claimed_report_data;
   bool binding_from_verifier = false;  // nonce/user data/report data given as flags
+  // With binding_from_verifier: --nonce without --user-data kept the
+  // bundle's user_data, which REPORTDATA is then computed with.
+  bool user_data_from_bundle = false;
   std::string collected_at;
   // Informational: what the collector looked for and did not find ("ccel",
   // "quote", "ima", "tpm_eventlog"). Never a reason to accept missing evidence.

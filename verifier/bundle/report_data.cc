@@ -52,6 +52,17 @@ std::optional<std::array<uint8_t, 64>> ExpectedReportDataFor(ReportDataMode mode
   return std::nullopt;
 }
 
+void ApplyVerifierBinding(Evidence* e, std::optional<std::vector<uint8_t>> nonce,
+                          std::optional<std::vector<uint8_t>> user_data,
+                          std::optional<std::vector<uint8_t>> report_data) {
+  if (!nonce && !user_data && !report_data) return;
+  e->user_data_from_bundle = nonce && !user_data && !report_data && e->user_data;
+  if (!e->user_data_from_bundle) e->user_data = std::move(user_data);
+  e->nonce = std::move(nonce);
+  e->report_data = std::move(report_data);
+  e->binding_from_verifier = true;
+}
+
 ReportDataBinding CheckReportDataBinding(const std::array<uint8_t, 64>& quoted, const Evidence& e) {
   ReportDataBinding b;
   b.mode = e.report_data_mode;
@@ -77,20 +88,27 @@ ReportDataBinding CheckReportDataBinding(const std::array<uint8_t, 64>& quoted, 
   const std::vector<uint8_t>& user_data = e.user_data ? *e.user_data : kEmpty;
   if (e.binding_from_verifier && (e.nonce || e.user_data)) {
     b.nonce_source = NonceSource::kVerifier;
+    if (e.user_data) {
+      b.user_data_source = e.user_data_from_bundle ? NonceSource::kBundle : NonceSource::kVerifier;
+    }
+    const std::string ud_note =
+        b.user_data_source == NonceSource::kBundle
+            ? "; user data " + ToHex(user_data) + " from the bundle (--user-data not given)"
+            : std::string();
     if (b.mode == ReportDataMode::kExact) b.mode = ReportDataMode::kSha512NonceUserData;
     std::optional<std::array<uint8_t, 64>> want = ExpectedReportDataFor(b.mode, nonce, user_data);
     if (!want) {
       c.detail = "the bundle's report_data \"nonce\" cannot hold the verifier's nonce of " +
                  std::to_string(nonce.size()) + " bytes" +
                  (user_data.empty() ? std::string() : " and user data") +
-                 " (REPORTDATA is 64 bytes, the nonce alone)";
+                 " (REPORTDATA is 64 bytes, the nonce alone)" + ud_note;
       return b;
     }
     bool ok = *want == quoted;
     c.status = ok ? result::Verdict::kPass : result::Verdict::kFail;
-    c.detail = ok ? "REPORTDATA = " + Formula(b.mode) + "; " + kFromVerifier
+    c.detail = ok ? "REPORTDATA = " + Formula(b.mode) + "; " + kFromVerifier + ud_note
                   : "REPORTDATA " + ToHex(quoted) + " is not " + Formula(b.mode) + " = " +
-                        ToHex(*want) + " (nonce from the verifier (--nonce))";
+                        ToHex(*want) + " (nonce from the verifier (--nonce)" + ud_note + ")";
     b.fresh = ok;
     return b;
   }
@@ -105,6 +123,7 @@ ReportDataBinding CheckReportDataBinding(const std::array<uint8_t, 64>& quoted, 
   }
   if (b.mode != ReportDataMode::kExact && (e.nonce || e.user_data)) {
     b.nonce_source = NonceSource::kBundle;
+    if (e.user_data) b.user_data_source = NonceSource::kBundle;
     std::optional<std::array<uint8_t, 64>> want = ExpectedReportDataFor(b.mode, nonce, user_data);
     if (!want) {
       c.detail = "the bundle's nonce does not fit REPORTDATA as report_data \"nonce\" says";

@@ -45,16 +45,31 @@ using result::NonceSourceName;
 struct ReportDataBinding {
   result::Check check;  // id kReportDataCheckId
   NonceSource nonce_source = NonceSource::kNone;
+  // Where the user data used in the expected REPORTDATA came from (kNone:
+  // none used).
+  NonceSource user_data_source = NonceSource::kNone;
   ReportDataMode mode = ReportDataMode::kSha512NonceUserData;
   // The check passed on a nonce or report data from the verifier.
   bool fresh = false;
 };
+
+// Applies the verifier's binding flags (--nonce, --user-data, --report-data;
+// nullopt: not given) to `e`. Any of them replaces every binding input of the
+// bundle, except that --nonce alone keeps the bundle's user_data
+// (e->user_data_from_bundle), so REPORTDATA is expected to be
+// SHA-512(verifier nonce || bundle user data) and the report says so. No flag
+// given: `e` is unchanged.
+void ApplyVerifierBinding(Evidence* e, std::optional<std::vector<uint8_t>> nonce,
+                          std::optional<std::vector<uint8_t>> user_data,
+                          std::optional<std::vector<uint8_t>> report_data);
 
 // The check "report_data.binding" for `quoted` (the quote's REPORTDATA):
 // - e.report_data (--report-data) set: REPORTDATA must equal it; fresh.
 // - e.binding_from_verifier (--nonce/--user-data): REPORTDATA must be what
 //   e.report_data_mode makes of them (kExact counts as the default here:
 //   the bundle's exact value is no formula for the verifier's nonce); fresh.
+//   The user data is the bundle's when --nonce came without --user-data
+//   (e.user_data_from_bundle): the detail and user_data_source say so.
 // - otherwise the bundle's binding: kExact compares e.claimed_report_data,
 //   the other modes e.nonce/e.user_data; a pass proves consistency only.
 // - nothing to compare: fail with missing = "nonce", source kNone.

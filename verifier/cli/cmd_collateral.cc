@@ -18,6 +18,7 @@
 #include "verifier/collateral/pcs_url.h"
 #include "verifier/crypto/x509.h"
 #include "verifier/quote/collateral.h"
+#include "verifier/quote/pck_chain_source.h"
 
 namespace ccv::cli {
 
@@ -27,9 +28,10 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: ccverify collateral fetch --quote Q [--pccs-url URL | --pcs-url URL] [--out F]\n"
-    "                                 [--cache DIR] [--root-ca PEM] [--at T]\n"
+    "                                 [--cache DIR] [--root-ca PEM] [--at T] [--pck-chain F]\n"
     "                                 [--connect-timeout S] [--timeout S]\n"
     "  --quote Q            DCAP quote whose TEE, FMSPC and PCK CA select the collateral\n"
+    "  --pck-chain F        PEM PCK chain of a quote that carries none (certification data 1-4)\n"
     "  --pccs-url URL       a PCCS (API v4), e.g. https://localhost:8081\n"
     "  --pcs-url URL        Intel PCS (default https://api.trustedservices.intel.com)\n"
     "  --out F              write the collateral JSON to F (default: stdout, unless --cache)\n"
@@ -59,6 +61,7 @@ int RunCollateralFetch(const Args& args) {
       "pccs-url", po::value<std::string>(), "")("pcs-url", po::value<std::string>(), "")(
       "out", po::value<std::string>(), "")("cache", po::value<std::string>(), "")(
       "root-ca", po::value<std::string>(), "")("at", po::value<std::string>(), "")(
+      "pck-chain", po::value<std::string>(), "")(
       "connect-timeout", po::value<double>()->default_value(10), "")(
       "timeout", po::value<double>()->default_value(60), "");
   po::variables_map vm;
@@ -108,7 +111,13 @@ int RunCollateralFetch(const Args& args) {
   const std::string quote_path = vm["quote"].as<std::string>();
   auto quote_bytes = ReadFileBytes(quote_path, 1 << 20);
   if (!quote_bytes.ok()) return ReportError(quote_bytes.status());
-  auto key = collateral::CollateralKeyFromQuote(*quote_bytes);
+  std::optional<quote::SuppliedPckChain> pck_chain;
+  if (vm.count("pck-chain")) {
+    auto chain = quote::ReadSuppliedPckChainFile(vm["pck-chain"].as<std::string>());
+    if (!chain.ok()) return ReportError(chain.status());
+    pck_chain = std::move(*chain);
+  }
+  auto key = collateral::CollateralKeyFromQuote(*quote_bytes, pck_chain ? &*pck_chain : nullptr);
   if (!key.ok()) return ReportError(key.status().WithFile(quote_path));
   req.key = *key;
 

@@ -27,11 +27,13 @@ namespace {
 
 constexpr const char* kQuoteVerifyUsage =
     "usage: ccverify quote verify QUOTE (--collateral F | --collateral-cache DIR) [--at T]\n"
-    "                             [--root-ca PEM] [--accept-tcb S,...] [--json]\n"
+    "                             [--root-ca PEM] [--pck-chain F] [--accept-tcb S,...] [--json]\n"
     "  --collateral F   collateral JSON (QuoteCollateralV3 layout)\n"
     "  --collateral-cache DIR  take the quote's collateral from this cache (collateral fetch)\n"
     "  --at T           verification time, RFC 3339 (default: now)\n"
     "  --root-ca PEM    trust anchor replacing the embedded Intel SGX Root CA\n"
+    "  --pck-chain F    PEM PCK chain (leaf, CA[, root]) for a quote whose certification\n"
+    "                   data holds none (types 1-4); must equal a chain the quote holds\n"
     "  --accept-tcb S   comma-separated TCB statuses that pass (default: UpToDate)\n"
     "  --json           print the result as JSON\n";
 
@@ -50,7 +52,8 @@ int RunQuoteVerify(const Args& args) {
   opts.add_options()("help,h", "")("quote", po::value<std::string>(), "")(
       "collateral", po::value<std::string>(), "")(
       "collateral-cache", po::value<std::string>(), "")("at", po::value<std::string>(), "")(
-      "root-ca", po::value<std::string>(), "")("accept-tcb", po::value<std::string>(), "")(
+      "root-ca", po::value<std::string>(), "")("pck-chain", po::value<std::string>(), "")(
+      "accept-tcb", po::value<std::string>(), "")(
       "json", po::bool_switch(), "");
   po::positional_options_description pos;
   pos.add("quote", 1);
@@ -95,12 +98,18 @@ int RunQuoteVerify(const Args& args) {
   const std::string quote_path = vm["quote"].as<std::string>();
   auto quote_bytes = ReadFileBytes(quote_path, 1 << 20);
   if (!quote_bytes.ok()) return ReportError(quote_bytes.status());
+  if (vm.count("pck-chain")) {
+    auto chain = quote::ReadSuppliedPckChainFile(vm["pck-chain"].as<std::string>());
+    if (!chain.ok()) return ReportError(chain.status());
+    options.pck_chain = std::move(*chain);
+  }
   std::string coll_path;
   if (vm.count("collateral")) {
     coll_path = vm["collateral"].as<std::string>();
   } else {
-    auto cached =
-        collateral::CachedCollateralPath(vm["collateral-cache"].as<std::string>(), *quote_bytes);
+    auto cached = collateral::CachedCollateralPath(
+        vm["collateral-cache"].as<std::string>(), *quote_bytes,
+        options.pck_chain ? &*options.pck_chain : nullptr);
     if (!cached.ok()) return ReportError(cached.status());
     coll_path = std::move(*cached);
   }

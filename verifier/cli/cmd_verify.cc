@@ -1,10 +1,7 @@
 // ccverify verify: parse every log, replay, compare with the quote, verify
 // the quote against its collateral, check the REPORTDATA binding, evaluate
-// the policy and write one report (text, JSON or JUnit XML).
-#include <unistd.h>
-
+// the policy and write the reports asked for (verify_reports.h).
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <sstream>
 #include <string>
@@ -18,11 +15,14 @@
 #include "policies/time_util.h"
 #include "verifier/bundle/discover.h"
 #include "verifier/bundle/evidence.h"
+#include "verifier/bundle/report_data.h"
 #include "verifier/bundle/evidence_file.h"
 #include "verifier/cli/cmd_verify.h"
 #include "verifier/cli/exit_codes.h"
 #include "verifier/cli/verify_options.h"
+#include "verifier/cli/verify_reports.h"
 #include "verifier/collateral/cache.h"
+#include "verifier/quote/pck_chain_source.h"
 #include "verifier/pipeline/verify.h"
 #include "verifier/report/verify_report.h"
 
@@ -34,6 +34,7 @@ void AddEvidenceOptions(po::options_description* desc) {
   desc->add_options()
       ("bundle", po::value<std::string>(), "evidence bundle directory (holds evidence.json)")
       ("collateral", po::value<std::string>(), "collateral JSON (QuoteCollateralV3 layout)")
+      ("pck-chain", po::value<std::string>(), "PEM PCK chain for a quote that carries none (types 1-4)")
       ("at", po::value<std::string>(), "verification time, RFC 3339 (default: now)")
       ("root-ca", po::value<std::string>(), "PEM trust anchor replacing the Intel SGX Root CA")
       ("nonce", po::value<std::string>(), "hex nonce: REPORTDATA must be SHA-512(nonce || user data)")
@@ -75,6 +76,7 @@ Result<EvidenceRequest> EvidenceFromOptions(const po::variables_map& vm) {
   file("tpm-log", &e.tpm_eventlog);
   file("cel", &e.cel);
   file("collateral", &e.collateral);
+  file("pck-chain", &e.pck_chain);
   if (vm.count("ima-register")) {
     CCV_ASSIGN_OR_RETURN(e.ima_register, bundle::ParseImaRegisterOption(vm["ima-register"].as<std::string>()));
   }
@@ -99,13 +101,9 @@ Result<EvidenceRequest> EvidenceFromOptions(const po::variables_map& vm) {
   if (report_data && report_data->size() != 64) {
     return Status(ErrorCode::kInvalidArgument, "--report-data: expected 64 bytes (128 hex digits)");
   }
-  // Flags replace what the bundle says about the binding.
-  if (nonce || user_data || report_data) {
-    e.nonce = nonce;
-    e.user_data = user_data;
-    e.report_data = report_data;
-    e.binding_from_verifier = true;
-  }
+  // Flags replace what the bundle says about the binding, except that
+  // --nonce alone keeps the bundle's user data (the report says so).
+  bundle::ApplyVerifierBinding(&e, std::move(nonce), std::move(user_data), std::move(report_data));
   req.options.at = TimeNow();
   if (vm.count("at")) {
     auto t = ParseRfc3339Time(vm["at"].as<std::string>());
@@ -135,9 +133,10 @@ namespace {
 constexpr char kVerifyUsage[] =
     "usage: ccverify verify BUNDLE_DIR [--policy P.yaml] [--collateral F] [--at T] [--root-ca PEM]\n"
     "                [--nonce HEX [--user-data HEX] | --report-data HEX]\n"
-    "                [--format text|json|junit] [--output F]\n"
+    "                [--format text|json|junit|sarif|markdown] [--output F]\n"
+    "                [--report FORMAT=PATH]... [--quiet] [--failures-only]\n"
     "                [--quote F] [--ccel F] [--ccel-table F] [--ima F] [--ima-register R] [--tpm-log F]\n"
-    "                [--cel F] [--collateral-cache DIR]\n";
+    "                [--cel F] [--collateral-cache DIR] [--pck-chain F]\n";
 
 int Usage(const std::string& why, const po::options_description& desc) {
   std::ostringstream os;
@@ -152,10 +151,9 @@ int RunVerify(const Args& args) {
   po::options_description desc("options");
   desc.add_options()("help,h", "show this help")(
       "policy", po::value<std::string>(), "YAML reference-value policy")(
-      "format", po::value<std::string>()->default_value("text"), "text, json or junit")(
-      "output", po::value<std::string>(), "write the report to F instead of stdout")(
       "collateral-cache", po::value<std::string>(),
       "take the quote's collateral from this cache (collateral fetch) when none is given");
+  AddReportOptions(&desc);
   AddEvidenceOptions(&desc);
   po::positional_options_description pos;
   pos.add("bundle", 1);
@@ -167,59 +165,62 @@ int RunVerify(const Args& args) {
     return Usage(e.what(), desc);
   }
   if (vm.count("help")) {
-    std::fputs(kVerifyUsage, stdout);
+    std::ostringstream os;
+    os << desc;
+    std::fputs((std::string(kVerifyUsage) + os.str()).c_str(), stdout);
     return kExitTrusted;
   }
-  const std::string format = vm["format"].as<std::string>();
-  if (format != "text" && format != "json" && format != "junit") {
-    return Usage("--format: expected text, json or junit", desc);
-  }
+  auto plan = ReportPlanFromOptions(vm);
+  if (!plan.ok()) return Usage(plan.status().message(), desc);
+
+  // From here every requested report is written, carrying the error that
+  // stops the verification if one does: never is an earlier run's left.
+  report::VerifyReportContext ctx;
+  if (vm.count("bundle")) ctx.bundle = vm["bundle"].as<std::string>();
+  auto fail = [&](const Status& s) {
+    (void)WriteErrorReports(*plan, s, ctx);
+    return ReportError(s);
+  };
   // The policy first: a malformed policy is an input error before any work.
   std::optional<policy::Policy> pol;
-  std::string policy_path;
   if (vm.count("policy")) {
-    policy_path = vm["policy"].as<std::string>();
-    auto p = policy::LoadPolicyFile(policy_path);
-    if (!p.ok()) return ReportError(p.status());
+    ctx.policy_path = vm["policy"].as<std::string>();
+    auto p = policy::LoadPolicyFile(ctx.policy_path);
+    if (!p.ok()) return fail(p.status());
     pol = std::move(*p);
   }
   auto req = EvidenceFromOptions(vm);
   if (!req.ok()) {
-    if (req.status().code() == ErrorCode::kInvalidArgument) return Usage(req.status().message(), desc);
-    return ReportError(req.status());
+    if (req.status().code() == ErrorCode::kInvalidArgument) {
+      (void)WriteErrorReports(*plan, req.status(), ctx);
+      return Usage(req.status().message(), desc);
+    }
+    return fail(req.status());
   }
+  ctx.bundle = req->source;
+  ctx.at = req->at_text;
   // The cache only fills in what neither --collateral nor the bundle names.
   if (vm.count("collateral-cache") && !req->evidence.collateral && req->evidence.quote) {
     auto quote = bundle::ReadEvidenceFile(req->evidence, *req->evidence.quote, 1 << 20);
-    if (!quote.ok()) return ReportError(quote.status());
-    auto cached = collateral::CachedCollateralPath(vm["collateral-cache"].as<std::string>(), *quote);
-    if (!cached.ok()) return ReportError(cached.status());
+    if (!quote.ok()) return fail(quote.status());
+    std::optional<quote::SuppliedPckChain> chain;
+    if (req->evidence.pck_chain) {
+      auto pem = bundle::ReadEvidenceText(req->evidence, *req->evidence.pck_chain, 1 << 20);
+      if (!pem.ok()) return fail(pem.status());
+      auto parsed = quote::ParseSuppliedPckChain(*pem, *req->evidence.pck_chain);
+      if (!parsed.ok()) return fail(parsed.status().WithFile(*req->evidence.pck_chain));
+      chain = std::move(*parsed);
+    }
+    auto cached = collateral::CachedCollateralPath(vm["collateral-cache"].as<std::string>(), *quote,
+                                                   chain ? &*chain : nullptr);
+    if (!cached.ok()) return fail(cached.status());
     req->evidence.collateral = std::move(*cached);
   }
   auto v = pipeline::Verify(req->evidence, req->options, pol ? &*pol : nullptr);
-  if (!v.ok()) return ReportError(v.status());
-  const result::Facts* facts = &v->facts;
-  const policy::Evaluation& ev = v->evaluation;
+  if (!v.ok()) return fail(v.status());
 
-  report::VerifyReportContext ctx{req->source, req->at_text, policy_path};
-  bool to_file = vm.count("output") != 0;
-  std::string out;
-  if (format == "json") {
-    out = report::VerifyReportJson(*facts, ev, ctx);
-  } else if (format == "junit") {
-    out = report::VerifyReportJUnit(*facts, ev, ctx);
-  } else {
-    const char* no_color = std::getenv("NO_COLOR");
-    bool color = !to_file && ::isatty(STDOUT_FILENO) && (no_color == nullptr || *no_color == '\0');
-    out = report::VerifyReportText(*facts, ev, ctx, color);
-  }
-  if (to_file) {
-    Status s = WriteFileBytes(vm["output"].as<std::string>(), out.data(), out.size());
-    if (!s.ok()) return ReportError(s);
-  } else {
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    std::fflush(stdout);
-  }
+  Status written = WriteVerifyReports(*plan, v->facts, v->evaluation, ctx);
+  if (!written.ok()) return kExitInput;
   return v->outcome == result::Outcome::kUntrusted ? kExitUntrusted : kExitTrusted;
 }
 

@@ -1,12 +1,15 @@
 // ccverify: offline verifier and replay engine for confidential-computing
 // evidence. Subcommands and exit codes: docs/cli.md.
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "parsers/core/status.h"
+#include "verifier/crypto/batch_hash.h"
+#include "verifier/crypto/ordered_worker.h"
 #include "verifier/cli/cmd_collateral.h"
 #include "verifier/cli/cmd_quote.h"
 #include "verifier/cli/cmd_verify.h"
@@ -43,6 +46,19 @@ constexpr Command kCommands[] = {
     {"containers", RunContainers, "per-pod and per-container view of an ima-cgpath list"},
 };
 
+// Every CCV_* variable ccverify reads, checked before any work: a value that
+// would otherwise be ignored is a usage error (docs/cli.md, Environment).
+int CheckEnvironment() {
+  for (const Status& s : {crypto::CheckThreadsEnv(std::getenv("CCV_THREADS")),
+                          crypto::CheckHashBackendEnv(std::getenv("CCV_HASH_BACKEND"))}) {
+    if (!s.ok()) {
+      std::fprintf(stderr, "ccverify: %s\n", s.message().c_str());
+      return kExitUsage;
+    }
+  }
+  return kExitTrusted;
+}
+
 void PrintUsage(FILE* out) {
   std::fprintf(out,
                "usage: ccverify COMMAND [ARGS...]\n"
@@ -60,6 +76,7 @@ int Main(int argc, char** argv) {
     PrintUsage(args.empty() ? stderr : stdout);
     return args.empty() ? kExitUsage : kExitTrusted;
   }
+  if (int rc = CheckEnvironment(); rc != kExitTrusted) return rc;
   if (args[0] == "--version" || args[0] == "version") {
     std::printf("%s\n", VersionString().c_str());
     return kExitTrusted;

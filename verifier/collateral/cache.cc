@@ -8,7 +8,6 @@
 #include <system_error>
 
 #include "parsers/core/file_io.h"
-#include "verifier/collateral/internal/atomic_file.h"
 
 namespace ccv::collateral {
 
@@ -45,13 +44,14 @@ Status CollateralCache::Store(const CollateralKey& key, const quote::QuoteCollat
   if (ec) {
     return Status(ErrorCode::kIo, "cannot create the cache directory: " + ec.message()).WithFile(dir_);
   }
-  return internal::WriteFileAtomically(PathFor(key), quote::CollateralToJson(c));
+  return WriteFileAtomically(PathFor(key), quote::CollateralToJson(c));
 }
 
 bool IsFresh(int64_t next_update, Time at) { return at <= Time(next_update); }
 
-Result<std::string> CachedCollateralPath(const std::string& dir, Bytes quote) {
-  CCV_ASSIGN_OR_RETURN(CollateralKey key, CollateralKeyFromQuote(quote));
+Result<std::string> CachedCollateralPath(const std::string& dir, Bytes quote,
+                                         const quote::SuppliedPckChain* pck_chain) {
+  CCV_ASSIGN_OR_RETURN(CollateralKey key, CollateralKeyFromQuote(quote, pck_chain));
   CollateralCache cache(dir);
   std::string path = cache.PathFor(key);
   std::error_code ec;

@@ -43,9 +43,11 @@ class CollateralCache {
 bool IsFresh(int64_t next_update, Time at);
 
 // Read-only lookup for verification (never the network): the cache file of
-// `quote`'s key in `dir`. Errors: CollateralKeyFromQuote's; kNotFound
-// naming the key and the file when the cache holds no entry for it.
-Result<std::string> CachedCollateralPath(const std::string& dir, Bytes quote);
+// `quote`'s key in `dir` (`pck_chain` as for CollateralKeyFromQuote).
+// Errors: CollateralKeyFromQuote's; kNotFound naming the key and the file
+// when the cache holds no entry for it.
+Result<std::string> CachedCollateralPath(const std::string& dir, Bytes quote,
+                                         const quote::SuppliedPckChain* pck_chain = nullptr);
 
 }  // namespace ccv::collateral
 

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "parsers/core/hex.h"
+#include "verifier/quote/pck_chain_source.h"
 #include "parsers/tdx_quote.h"
 #include "verifier/crypto/sgx_extensions.h"
 #include "verifier/crypto/x509.h"
@@ -11,9 +12,6 @@ namespace ccv::collateral {
 
 namespace {
 
-// Certification data type 5: the PCK certificate chain as PEM (Intel SGX
-// ECDSA Quote Library API, QE certification data types).
-constexpr uint16_t kPemPckChain = 5;
 // Quote header TEE type: 0x00000000 SGX, 0x00000081 TDX.
 constexpr uint32_t kTeeTypeSgx = 0x00000000;
 
@@ -34,7 +32,8 @@ std::string DescribeKey(const CollateralKey& key) {
          std::string(PckCaName(key.ca)) + " CA";
 }
 
-Result<CollateralKey> CollateralKeyFromQuote(Bytes quote) {
+Result<CollateralKey> CollateralKeyFromQuote(Bytes quote,
+                                             const quote::SuppliedPckChain* pck_chain) {
   CCV_ASSIGN_OR_RETURN(parsers::Quote q, parsers::ParseQuote(quote));
   CollateralKey key;
   if (q.IsTdx()) {
@@ -45,16 +44,12 @@ Result<CollateralKey> CollateralKeyFromQuote(Bytes quote) {
     return Status(ErrorCode::kUnsupported,
                   "quote TEE type " + std::to_string(q.header.tee_type) + " is neither SGX nor TDX");
   }
-  const parsers::QuoteSignatureData& s = q.signature_data;
-  if (s.cert_data_type != kPemPckChain) {
-    return Status(ErrorCode::kUnsupported,
-                  "certification data type " + std::to_string(s.cert_data_type) +
-                      " holds no PEM PCK certificate chain (type 5)");
-  }
-  std::string_view pem(reinterpret_cast<const char*>(s.cert_data.data()), s.cert_data.size());
-  auto chain = crypto::Certificate::ParsePemChain(pem);
-  if (!chain.ok()) return chain.status().WithContext("PCK certificate chain");
-  const crypto::Certificate& leaf = chain->front();
+  CCV_ASSIGN_OR_RETURN(quote::ResolvedPckChain resolved,
+                       quote::ResolvePckChain(q.signature_data, pck_chain));
+  if (!resolved.problem.ok()) return resolved.problem.WithContext("PCK certificate chain");
+  auto first = crypto::Certificate::FromDer(AsBytes(resolved.der.front()));
+  if (!first.ok()) return first.status().WithContext("PCK certificate");
+  const crypto::Certificate& leaf = *first;
   auto ext = crypto::ParseSgxExtensions(leaf);
   if (!ext.ok()) return ext.status().WithContext("PCK certificate");
   key.fmspc = ext->fmspc;

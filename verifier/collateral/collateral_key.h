@@ -17,6 +17,7 @@
 
 #include "parsers/core/byte_reader.h"
 #include "parsers/core/result.h"
+#include "verifier/quote/pck_chain_source.h"
 
 namespace ccv::collateral {
 
@@ -40,12 +41,16 @@ std::string FmspcHex(const std::array<uint8_t, 6>& fmspc);
 // "tdx FMSPC B0C06F000000, PCK platform CA", for messages.
 std::string DescribeKey(const CollateralKey& key);
 
-// The key of a DCAP quote (SGX v3, TDX v4/v5) from its header and the PCK
-// leaf certificate of its certification data. Errors: the quote parser's;
-// kUnsupported for certification data that holds no PEM PCK chain or a TEE
-// type other than SGX and TDX; kNotFound / kBadValue when the leaf has no
-// readable SGX extension or its issuer is neither PCK CA.
-Result<CollateralKey> CollateralKeyFromQuote(Bytes quote);
+// The key of a DCAP quote (SGX v3, TDX v4/v5) from its header and its PCK
+// leaf certificate: from its certification data, or from `pck_chain` when
+// the quote carries a PCK identifier (types 1-3) or the leaf alone (type 4;
+// quote::ResolvePckChain). Errors: the quote parser's; ResolvePckChain's and
+// its problem (kNotFound for a type 1-4 quote without `pck_chain`, the
+// message says to pass --pck-chain); kUnsupported for a TEE type other than
+// SGX and TDX; kNotFound / kBadValue when the leaf has no readable SGX
+// extension or its issuer is neither PCK CA.
+Result<CollateralKey> CollateralKeyFromQuote(Bytes quote,
+                                             const quote::SuppliedPckChain* pck_chain = nullptr);
 
 }  // namespace ccv::collateral
 

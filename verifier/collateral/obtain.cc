@@ -1,9 +1,9 @@
 #include "verifier/collateral/obtain.h"
 
+#include "parsers/core/file_io.h"
 #include "verifier/collateral/cache.h"
 #include "verifier/collateral/check_fetched.h"
 #include "verifier/collateral/fetch.h"
-#include "verifier/collateral/internal/atomic_file.h"
 #include "verifier/crypto/x509.h"
 #include "verifier/quote/quote_verifier.h"
 
@@ -75,7 +75,7 @@ Result<Obtained> ObtainCollateral(HttpClient& client, const ObtainRequest& req) 
 }
 
 Status WriteCollateralFile(const std::string& path, const quote::QuoteCollateral& collateral) {
-  return internal::WriteFileAtomically(path, quote::CollateralToJson(collateral));
+  return WriteFileAtomically(path, quote::CollateralToJson(collateral));
 }
 
 }  // namespace ccv::collateral

@@ -281,6 +281,30 @@ HashBackend ChooseDefaultBackend(const char* env_value) {
 
 }  // namespace internal
 
+Status CheckHashBackendEnv(const char* value) {
+  if (value == nullptr || *value == '\0') return Status::Ok();
+  std::string names, supported;
+  for (HashBackend b : kAllHashBackends) {
+    names += (names.empty() ? "" : ", ") + std::string(HashBackendName(b));
+    if (HashBackendSupported(b)) {
+      supported += (supported.empty() ? "" : ", ") + std::string(HashBackendName(b));
+    }
+  }
+  std::optional<HashBackend> b = HashBackendFromName(value);
+  if (!b) {
+    return Status(ErrorCode::kInvalidArgument, "CCV_HASH_BACKEND='" + std::string(value) +
+                                                   "': expected one of " + names +
+                                                   " (supported here: " + supported + ")");
+  }
+  std::string why;
+  if (!HashBackendSupported(*b, &why)) {
+    return Status(ErrorCode::kInvalidArgument, "CCV_HASH_BACKEND='" + std::string(value) +
+                                                   "' is not usable here (" + why +
+                                                   "); supported here: " + supported);
+  }
+  return Status::Ok();
+}
+
 BatchHasher& DefaultBatchHasher() {
   static BatchHasher* const hasher = [] {
     HashBackend b = internal::ChooseDefaultBackend(std::getenv("CCV_HASH_BACKEND"));

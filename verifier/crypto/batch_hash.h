@@ -68,6 +68,12 @@ class BatchHasher {
 // supports. Selected on first use and never changed afterwards.
 BatchHasher& DefaultBatchHasher();
 
+// kInvalidArgument naming CCV_HASH_BACKEND and the accepted values when
+// `value` (the variable's value, null when unset) is set, not empty, and not
+// the name of a backend this build and CPU support (the message says why
+// a known one is not). The CLI checks it before any work.
+Status CheckHashBackendEnv(const char* value);
+
 // A hasher of exactly `backend`. kUnsupported if the build lacks libipsec-mb
 // or this CPU lacks the instructions the backend needs; the message says
 // which.

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
+#include <string>
 #include <utility>
 
 namespace ccv::crypto {
@@ -61,12 +63,30 @@ void OrderedWorker::Run() {
   }
 }
 
+namespace {
+
+constexpr int kMaxThreads = 64;
+
+std::optional<int> ParseThreadCount(const char* env) {
+  int n = 0;
+  const char* end = env + std::strlen(env);
+  auto [p, ec] = std::from_chars(env, end, n);
+  if (ec == std::errc() && p == end && n >= 1 && n <= kMaxThreads) return n;
+  return std::nullopt;
+}
+
+}  // namespace
+
+Status CheckThreadsEnv(const char* value) {
+  if (value == nullptr || *value == '\0' || ParseThreadCount(value)) return Status::Ok();
+  return Status(ErrorCode::kInvalidArgument,
+                "CCV_THREADS='" + std::string(value) + "': expected an integer from 1 to " +
+                    std::to_string(kMaxThreads) + " (unset or empty: the default)");
+}
+
 int DefaultThreadCount() {
-  if (const char* env = std::getenv("CCV_THREADS"); env != nullptr) {
-    int n = 0;
-    const char* end = env + std::strlen(env);
-    auto [p, ec] = std::from_chars(env, end, n);
-    if (ec == std::errc() && p == end && n >= 1 && n <= 64) return n;
+  if (const char* env = std::getenv("CCV_THREADS"); env != nullptr && *env != '\0') {
+    if (std::optional<int> n = ParseThreadCount(env)) return *n;
   }
   unsigned hw = std::thread::hardware_concurrency();
   return int(std::clamp(hw, 1u, 2u));

@@ -18,6 +18,8 @@
 #include <mutex>
 #include <thread>
 
+#include "parsers/core/status.h"
+
 namespace ccv::crypto {
 
 class OrderedWorker {
@@ -50,8 +52,15 @@ class OrderedWorker {
 
 // Threads replay should use: CCV_THREADS from the environment if it holds a
 // number from 1 to 64, else the hardware concurrency capped at 2 (the two
-// stages of a replay: hashing and extending), at least 1.
+// stages of a replay: hashing and extending), at least 1. An unset or empty
+// CCV_THREADS means the default; CheckThreadsEnv rejects any other value
+// that is not a count (the CLI checks it before any work).
 int DefaultThreadCount();
+
+// kInvalidArgument naming CCV_THREADS and the accepted values when `value`
+// (the variable's value, null when unset) is set, not empty, and not an
+// integer from 1 to 64.
+Status CheckThreadsEnv(const char* value);
 
 }  // namespace ccv::crypto
 

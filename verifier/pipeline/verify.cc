@@ -41,6 +41,7 @@ using result::Verdict;
 
 constexpr uint64_t kMaxQuoteLen = 1 << 20;
 constexpr uint64_t kMaxCollateralLen = 16 << 20;
+constexpr uint64_t kMaxPckChainLen = 1 << 20;
 constexpr uint64_t kMaxLogLen = uint64_t{1} << 30;
 constexpr size_t kMaxListedPointers = 10;
 constexpr RegisterId kRtmr2 = RegisterId::Rtmr(2);  // IMA on the cc-api TDX kernel
@@ -113,6 +114,13 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const polic
   CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, bundle::ReadEvidenceFile(e, *e.quote, kMaxQuoteLen));
   auto anchor = o.root_ca_pem ? quote::LoadTrustAnchor(*o.root_ca_pem) : quote::LoadTrustAnchor();
   if (!anchor.ok()) return anchor.status().WithContext("trust anchor");
+  std::optional<quote::SuppliedPckChain> pck_chain;
+  if (e.pck_chain) {
+    CCV_ASSIGN_OR_RETURN(std::string pem, bundle::ReadEvidenceText(e, *e.pck_chain, kMaxPckChainLen));
+    auto parsed = quote::ParseSuppliedPckChain(pem, *e.pck_chain);
+    if (!parsed.ok()) return InFile(parsed.status(), *e.pck_chain);
+    pck_chain = std::move(*parsed);
+  }
   Result<quote::QuoteVerification> v = Status(ErrorCode::kInternal, "unset");
   if (e.collateral) {
     CCV_ASSIGN_OR_RETURN(std::string text, bundle::ReadEvidenceText(e, *e.collateral, kMaxCollateralLen));
@@ -120,10 +128,12 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const polic
     if (!coll.ok()) return InFile(coll.status(), *e.collateral);
     auto prepared = quote::PrepareCollateral(*coll, std::move(*anchor), o.at);
     if (!prepared.ok()) return InFile(prepared.status(), *e.collateral);
-    v = quote::VerifyQuote(bytes, *prepared);
+    quote::VerifyOptions qo;
+    qo.pck_chain = pck_chain;
+    v = quote::VerifyQuote(bytes, *prepared, qo);
     f->collateral.present = true;
   } else {
-    v = quote::VerifyQuoteWithoutCollateral(bytes, *anchor, o.at);
+    v = quote::VerifyQuoteWithoutCollateral(bytes, *anchor, o.at, pck_chain);
   }
   if (!v.ok()) return InFile(v.status(), *e.quote);
   f->checks.push_back(MakeCheck("quote.present", Verdict::kPass, "TD quote " + *e.quote));
@@ -173,6 +183,7 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const polic
   bundle::ReportDataBinding binding = bundle::CheckReportDataBinding(q.report_data, e);
   f->checks.push_back(std::move(binding.check));
   f->nonce_source = binding.nonce_source;
+  f->user_data_source = binding.user_data_source;
   BaselineTdChecks(pol, f);
   return Status::Ok();
 }

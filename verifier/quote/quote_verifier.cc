@@ -294,7 +294,7 @@ struct QuoteSide {
 // Checks that need the quote only (and the anchor).
 void QuoteOnlyChecks(Bytes raw, const Certificate& anchor, const std::string& anchor_der,
                      const PreparedCollateral* prepared, bool use_leaf_cache, Time at,
-                     QuoteVerification* v, QuoteSide* side) {
+                     ResolvedPckChain pck, QuoteVerification* v, QuoteSide* side) {
   const parsers::Quote& q = v->quote;
   const parsers::QuoteSignatureData& s = q.signature_data;
   // 1. Attestation-key signature over header || body.
@@ -311,15 +311,14 @@ void QuoteOnlyChecks(Bytes raw, const Certificate& anchor, const std::string& an
                              "attestation key"));
   }
 
-  // PCK chain from the certification data.
-  std::string_view pem(reinterpret_cast<const char*>(s.cert_data.data()), s.cert_data.size());
+  // PCK chain from the certification data or supplied beside the quote (a
+  // supplied chain may leave out the root: the anchor stands in for it).
+  if (pck.supplied && pck.der.size() == 2) pck.der.push_back(anchor_der);
   std::vector<bool> trusted;
-  Status chain_status;
+  Status chain_status = pck.problem;
   std::shared_ptr<const PckLeafCache::Entry> cached_leaf;
-  auto ders = Certificate::PemChainToDer(pem);
-  if (!ders.ok()) {
-    chain_status = ders.status();
-  } else {
+  const std::vector<std::string>* ders = &pck.der;
+  if (chain_status.ok()) {
     for (size_t i = 0; i < ders->size() && chain_status.ok(); ++i) {
       const std::string& der = (*ders)[i];
       if (der == anchor_der) {
@@ -366,12 +365,15 @@ void QuoteOnlyChecks(Bytes raw, const Certificate& anchor, const std::string& an
 
   // 2. QE report signed by the PCK leaf key.
   if (side->chain.empty()) {
-    v->checks.push_back(Fail("qe_report_signature", "no PCK certificate in the quote: " +
+    v->checks.push_back(Fail("qe_report_signature", "no PCK certificate: " +
                                                         chain_status.message()));
   } else {
     auto key = side->chain[0].GetPublicKey();
     if (key.ok() && key->VerifyP256Sha256(s.qe_report.raw, s.qe_report_signature)) {
-      v->checks.push_back(Pass("qe_report_signature", "QE report signed by the PCK key"));
+      v->checks.push_back(Pass("qe_report_signature",
+                               pck.supplied ? "QE report signed by the key of the PCK "
+                                              "certificate from " + pck.origin
+                                            : std::string("QE report signed by the PCK key")));
     } else {
       v->checks.push_back(
           Fail("qe_report_signature", "QE report signature does not verify with the PCK key"));
@@ -409,6 +411,8 @@ void QuoteOnlyChecks(Bytes raw, const Certificate& anchor, const std::string& an
   info.not_after = side->chain[0].NotAfter();
   info.root_sha256 = UpperHex(side->chain.back().Sha256Fingerprint());
   info.root_is_intel_sgx_root_ca = info.root_sha256 == kIntelSgxRootCaSha256;
+  info.chain_origin = pck.origin;
+  info.chain_supplied = pck.supplied;
   std::string err =
       VerifyChain(side->chain, anchor, at, "SGX PCK Certificate", 3, nullptr, &trusted, &anchor_der).message();
   if (err.empty() && !Contains(side->chain[1].SubjectCommonName(), "SGX PCK Platform CA") &&
@@ -419,7 +423,8 @@ void QuoteOnlyChecks(Bytes raw, const Certificate& anchor, const std::string& an
   if (err.empty()) {
     v->checks.push_back(Pass("pck_chain", "'" + info.chain_subjects[0] + "' <- '" +
                                               info.chain_subjects[1] + "' <- trust anchor, valid at " +
-                                              FormatRfc3339(at)));
+                                              FormatRfc3339(at) +
+                                              (pck.supplied ? "; from " + pck.origin : "")));
   } else {
     v->checks.push_back(Fail("pck_chain", err));
   }
@@ -611,6 +616,7 @@ void CollateralChecks(const PreparedCollateral& c, const VerifyOptions& opts, Qu
     if (v->tcb.qe_level) detail += "; QE " + v->tcb.qe_level->tcb_status;
     detail += ")";
   }
+  if (!v->tcb.reason.empty()) detail += " (" + v->tcb.reason + ")";
   detail += accepted ? ": accepted" : ": not accepted";
   v->checks.push_back(accepted ? Pass("tcb_status", detail) : Fail("tcb_status", detail));
 }
@@ -635,20 +641,27 @@ Result<QuoteVerification> VerifyQuote(Bytes raw, const PreparedCollateral& c,
   QuoteVerification v;
   CCV_ASSIGN_OR_RETURN(v.quote, parsers::ParseQuote(raw));
   v.at = c.at;
+  CCV_ASSIGN_OR_RETURN(ResolvedPckChain pck,
+                       ResolvePckChain(v.quote.signature_data,
+                                       opts.pck_chain ? &*opts.pck_chain : nullptr));
   QuoteSide side;
-  QuoteOnlyChecks(raw, c.anchor, c.anchor_der, &c, opts.use_leaf_cache, c.at, &v, &side);
+  QuoteOnlyChecks(raw, c.anchor, c.anchor_der, &c, opts.use_leaf_cache, c.at, std::move(pck), &v,
+                  &side);
   CollateralChecks(c, opts, side, &v);
   Finish(&v);
   return v;
 }
 
-Result<QuoteVerification> VerifyQuoteWithoutCollateral(Bytes raw, const Certificate& anchor,
-                                                       Time at) {
+Result<QuoteVerification> VerifyQuoteWithoutCollateral(
+    Bytes raw, const Certificate& anchor, Time at,
+    const std::optional<SuppliedPckChain>& pck_chain) {
   QuoteVerification v;
   CCV_ASSIGN_OR_RETURN(v.quote, parsers::ParseQuote(raw));
   v.at = at;
+  CCV_ASSIGN_OR_RETURN(ResolvedPckChain pck,
+                       ResolvePckChain(v.quote.signature_data, pck_chain ? &*pck_chain : nullptr));
   QuoteSide side;
-  QuoteOnlyChecks(raw, anchor, anchor.Der(), nullptr, false, at, &v, &side);
+  QuoteOnlyChecks(raw, anchor, anchor.Der(), nullptr, false, at, std::move(pck), &v, &side);
   v.checks.push_back(Skip("tcb_status", "no collateral"));
   Finish(&v);
   v.pass = false;

@@ -30,6 +30,7 @@
 #include "parsers/tdx_quote.h"
 #include "verifier/crypto/x509.h"
 #include "verifier/quote/collateral.h"
+#include "verifier/quote/pck_chain_source.h"
 #include "verifier/quote/tcb_eval.h"
 
 namespace ccv::quote {
@@ -87,6 +88,8 @@ struct PckInfo {
   int64_t not_before = 0;
   int64_t not_after = 0;
   std::string root_sha256;  // uppercase hex
+  std::string chain_origin;  // ResolvedPckChain::origin
+  bool chain_supplied = false;
   bool root_is_intel_sgx_root_ca = false;
   bool has_sgx_extensions = false;
   std::array<uint8_t, 6> fmspc{};
@@ -100,6 +103,8 @@ struct VerifyOptions {
   std::vector<TcbStatus> accept_tcb = {TcbStatus::kUpToDate};
   // Reuse (and fill) PreparedCollateral::leaf_cache.
   bool use_leaf_cache = true;
+  // A PCK chain given beside the quote (pck_chain_source.h).
+  std::optional<SuppliedPckChain> pck_chain;
 };
 
 struct QuoteVerification {
@@ -116,15 +121,16 @@ struct QuoteVerification {
 };
 
 // Verifies `quote_bytes` (parsed here). Errors: the parser's, for a quote
-// that does not parse.
+// that does not parse; ResolvePckChain's (a type 4 leaf that differs from
+// the supplied chain's).
 Result<QuoteVerification> VerifyQuote(Bytes quote_bytes, const PreparedCollateral& collateral,
                                       const VerifyOptions& options = {});
 
 // Verification of the quote alone (signature, QE report, chain parse) with no
 // collateral, for dump: collateral checks are skipped and no TCB status.
-Result<QuoteVerification> VerifyQuoteWithoutCollateral(Bytes quote_bytes,
-                                                       const crypto::Certificate& anchor,
-                                                       Time at);
+Result<QuoteVerification> VerifyQuoteWithoutCollateral(
+    Bytes quote_bytes, const crypto::Certificate& anchor, Time at,
+    const std::optional<SuppliedPckChain>& pck_chain = std::nullopt);
 
 }  // namespace ccv::quote
 

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <string>
+
+#include "parsers/core/hex.h"
 
 namespace ccv::quote {
 
@@ -146,6 +149,41 @@ TcbStatus CheckForRelaunch(const std::array<uint8_t, 16>& svn2, const TcbInfo& i
   return tdx;
 }
 
+// Why `l` does not match: the first SGX component or PCESVN below it ("SGX
+// component 3 is 2, ... needs 3"). Components are numbered from 1, as Intel's
+// TCB info lists them.
+std::string SgxShortfall(const TcbEvalInput& in, const TcbLevel& l) {
+  for (size_t i = 0; i < 16; ++i) {
+    if (in.pck_components[i] < l.sgx_components[i]) {
+      return "SGX component " + std::to_string(i + 1) + " is " +
+             std::to_string(in.pck_components[i]) + ", the lowest level (tcbDate " + l.tcb_date +
+             ") needs " + std::to_string(l.sgx_components[i]);
+    }
+  }
+  return "PCESVN is " + std::to_string(in.pck_pce_svn) + ", the lowest level (tcbDate " +
+         l.tcb_date + ") needs " + std::to_string(l.pce_svn);
+}
+
+std::string TdxShortfall(const std::array<uint8_t, 16>& svn, const TcbLevel& l) {
+  for (size_t i = svn[1] > 0 ? 2 : 0; i < 16; ++i) {
+    if (svn[i] < l.tdx_components[i]) {
+      return "TDX component " + std::to_string(i + 1) + " (TEE_TCB_SVN[" + std::to_string(i) +
+             "]) is " + std::to_string(svn[i]) + ", the lowest level whose SGX components match (tcbDate " +
+             l.tcb_date + ") needs " + std::to_string(l.tdx_components[i]);
+    }
+  }
+  return "no TDX component falls short";
+}
+
+std::string QeShortfall(const EnclaveIdentity& id, uint16_t isv_svn) {
+  std::string s = "the QE identity (" + id.id + ") has no TCB level for the QE's ISVSVN " +
+                  std::to_string(isv_svn);
+  if (!id.tcb_levels.empty()) {
+    s += ", the lowest needs " + std::to_string(id.tcb_levels.back().isv_svn);
+  }
+  return s;
+}
+
 }  // namespace
 
 std::string_view TcbStatusName(TcbStatus s) {
@@ -237,6 +275,9 @@ TcbEvalResult EvaluateTcb(const TcbInfo& info, const EnclaveIdentity* qe_identit
   }
   if (sgx_level == nullptr) {
     out.status = TcbStatus::kNotSupported;
+    out.reason = sorted.empty() ? "the TCB info has no TCB levels"
+                                : "no TCB level matches the PCK certificate's SGX TCB: " +
+                                      SgxShortfall(in, sorted.back());
     return out;
   }
   out.sgx_level = *sgx_level;
@@ -247,10 +288,19 @@ TcbEvalResult EvaluateTcb(const TcbInfo& info, const EnclaveIdentity* qe_identit
     out.advisory_ids = sgx_level->advisory_ids;
     out.tcb_date = sgx_level->tcb_date;
     out.status = qe ? ConvergeWithQe(sgx_status, *qe) : sgx_status;
+    if (out.status == TcbStatus::kNotSupported && qe == QeStatus::kNotSupported) {
+      out.reason = QeShortfall(*qe_identity, *in.qe_isv_svn);
+    }
     return out;
   }
   if (tdx_level == nullptr) {
     out.status = TcbStatus::kNotSupported;
+    const TcbLevel* lowest = nullptr;  // the lowest level whose SGX part matched
+    for (const TcbLevel& l : sorted) {
+      if (SgxHigherOrEqual(in.pck_components, l) && in.pck_pce_svn >= l.pce_svn) lowest = &l;
+    }
+    out.reason = "no TDX TCB level matches TEE_TCB_SVN " + ToHex(in.tee_tcb_svn) + ": " +
+                 TdxShortfall(in.tee_tcb_svn, *lowest);
     return out;
   }
   out.platform_level = *tdx_level;
@@ -264,6 +314,10 @@ TcbEvalResult EvaluateTcb(const TcbInfo& info, const EnclaveIdentity* qe_identit
     const TdxModuleIdentity* mi = FindTdxModuleIdentity(info, in.tee_tcb_svn[1]);
     if (mi == nullptr) {
       out.status = TcbStatus::kTdxModuleMismatch;
+      char want[8];
+      std::snprintf(want, sizeof(want), "TDX_%02X", in.tee_tcb_svn[1]);
+      out.reason = std::string("the TCB info has no TDX module identity ") + want +
+                   " for TEE_TCB_SVN[1] = " + std::to_string(in.tee_tcb_svn[1]);
       return out;
     }
     out.module_identity_id = mi->id;
@@ -276,6 +330,11 @@ TcbEvalResult EvaluateTcb(const TcbInfo& info, const EnclaveIdentity* qe_identit
     }
     if (ml == nullptr) {
       out.status = TcbStatus::kNotSupported;
+      out.reason = "TDX module " + mi->id + " has no TCB level for its ISVSVN TEE_TCB_SVN[0] = " +
+                   std::to_string(in.tee_tcb_svn[0]);
+      if (!mi->tcb_levels.empty()) {
+        out.reason += ", the lowest needs " + std::to_string(mi->tcb_levels.back().isv_svn);
+      }
       return out;
     }
     out.module_level = *ml;
@@ -289,8 +348,21 @@ TcbEvalResult EvaluateTcb(const TcbInfo& info, const EnclaveIdentity* qe_identit
   if (in.tee_tcb_svn2.has_value()) {
     tdx_status =
         CheckForRelaunch(*in.tee_tcb_svn2, info, sorted, sgx_status, tdx_status, module_status, qe);
+    if (tdx_status == TcbStatus::kNotSupported || tdx_status == TcbStatus::kTdxModuleMismatch) {
+      char want[8];
+      std::snprintf(want, sizeof(want), "TDX_%02X", (*in.tee_tcb_svn2)[1]);
+      out.reason = tdx_status == TcbStatus::kTdxModuleMismatch
+                       ? std::string("the TCB info has no TDX module identity ") + want +
+                             " for TEE_TCB_SVN2[1] = " + std::to_string((*in.tee_tcb_svn2)[1])
+                       : std::string("TDX module identity ") + want +
+                             " (TEE_TCB_SVN2[1]) has no TCB levels";
+    }
   }
   out.status = qe ? ConvergeWithQe(tdx_status, *qe) : tdx_status;
+  if (out.status == TcbStatus::kNotSupported && out.reason.empty() &&
+      qe == QeStatus::kNotSupported) {
+    out.reason = QeShortfall(*qe_identity, *in.qe_isv_svn);
+  }
   return out;
 }
 

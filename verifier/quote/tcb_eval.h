@@ -68,6 +68,10 @@ struct TcbEvalResult {
   std::optional<ModuleTcbLevel> qe_level;
   std::vector<std::string> advisory_ids;   // of the platform level
   std::string tcb_date;                    // of the platform level
+  // NotSupported and TdxModuleMismatch: which component or level had no
+  // match, e.g. "no TCB level matches the PCK certificate's SGX TCB: SGX
+  // component 3 is 2, the lowest level (tcbDate ...) needs 3".
+  std::string reason;
 };
 
 TcbEvalResult EvaluateTcb(const TcbInfo& tcb_info, const EnclaveIdentity* qe_identity,

@@ -158,7 +158,16 @@ void EmitQuote(const parsers::Quote& q, Emitter* e) {
   e->Hex("qe_report_signature", s.qe_report_signature);
   e->Hex("qe_auth_data", s.qe_auth_data);
   e->Uint("cert_data_type", s.cert_data_type);
+  e->Str("cert_data_type_name", parsers::CertDataTypeName(s.cert_data_type));
   e->Uint("cert_data_size", s.cert_data.size());
+  if (auto id = parsers::ReadPckIdentifier(s)) {
+    e->Begin("pck_identifier");
+    e->Hex("ppid", id->ppid);  // clear or RSA-OAEP encrypted (cert_data_type)
+    e->Hex("cpu_svn", id->cpu_svn);
+    e->Uint("pce_svn", id->pce_svn);
+    e->Uint("pce_id", id->pce_id);
+    e->End();
+  }
   e->Uint("qe_isvsvn", s.qe_report.isv_svn);
   e->Uint("trailing_bytes_after_auth", q.trailing_len);
   e->Uint("quote_size", q.quote_size);
@@ -233,6 +242,7 @@ void WriteQuoteVerificationMembers(const quote::QuoteVerification& v, JsonWriter
   }
   e.Begin("tcb");
   e.Str("platform_status", v.tcb.platform_status);
+  if (!v.tcb.reason.empty()) e.Str("reason", v.tcb.reason);
   if (v.tcb.module_identity_id) e.Str("tdx_module_identity", *v.tcb.module_identity_id);
   if (v.tcb.module_level) {
     e.Str("tdx_module_status", v.tcb.module_level->tcb_status);
@@ -256,6 +266,8 @@ void WriteQuoteVerificationMembers(const quote::QuoteVerification& v, JsonWriter
           crypto::FormatRfc3339(p.not_before) + ".." + crypto::FormatRfc3339(p.not_after));
     e.Str("chain_root_sha256", p.root_sha256);
     e.Bool("chain_root_is_intel_sgx_root_ca", p.root_is_intel_sgx_root_ca);
+    e.Str("chain_source", p.chain_supplied ? "supplied" : "quote");
+    e.Str("chain_origin", p.chain_origin);
     if (p.has_sgx_extensions) {
       e.Hex("fmspc", p.fmspc);
       e.Hex("pce_id", p.pce_id);

@@ -136,6 +136,7 @@ std::string VerifyReportJson(const Facts& f, const Evaluation& ev, const VerifyR
   Key(w, "freshness");
   w.StartObject();
   KV(w, "nonce_source", result::NonceSourceName(f.nonce_source));
+  KV(w, "user_data_source", result::NonceSourceName(f.user_data_source));
   Key(w, "fresh");
   w.Bool(f.nonce_source == result::NonceSource::kVerifier);
   w.EndObject();
@@ -324,7 +325,8 @@ int AreaOrder(const std::string& a) {
 }  // namespace
 
 std::string VerifyReportText(const Facts& f, const Evaluation& ev, const VerifyReportContext& ctx,
-                             bool color) {
+                             const TextReportOptions& options) {
+  const bool color = options.color;
   auto status = [&](Verdict v) {
     std::string word = VerdictName(v);
     for (auto& c : word) c = char(std::toupper(static_cast<unsigned char>(c)));
@@ -386,6 +388,14 @@ std::string VerifyReportText(const Facts& f, const Evaluation& ev, const VerifyR
                 ? "taken from the bundle: proves consistency, not freshness (pass --nonce)"
                 : "none: freshness unknown") +
            "\n";
+    if (f.nonce_source == result::NonceSource::kVerifier) {
+      out += std::string("  user data: ") +
+             (f.user_data_source == result::NonceSource::kBundle
+                  ? "the bundle's, bound with the verifier's nonce (--user-data not given)"
+              : f.user_data_source == result::NonceSource::kVerifier ? "given by the verifier"
+                                                                       : "none") +
+             "\n";
+    }
   }
   for (const result::LogFact& l : f.logs) {
     out += "  log " + l.name + ": " + (l.bound ? "bound" : "NOT BOUND") + " (" + Printable(l.why) + ")\n";
@@ -414,6 +424,7 @@ std::string VerifyReportText(const Facts& f, const Evaluation& ev, const VerifyR
   out += "\n";
   std::string area;
   for (const Item& it : items) {
+    if (options.failures_only && it.status != Verdict::kFail) continue;
     if (it.area != area) {
       area = it.area;
       out += "\n" + area + "\n";

@@ -30,9 +30,17 @@ struct VerifyReportContext {
 std::string VerifyReportJson(const result::Facts& facts, const policy::Evaluation& eval,
                              const VerifyReportContext& ctx);
 
-// `color`: wrap statuses in ANSI colour codes (callers pass isatty()).
+struct TextReportOptions {
+  bool color = false;          // wrap statuses in ANSI colour codes (callers pass isatty())
+  bool failures_only = false;  // list failed checks and rules only; the headline and counts stay
+};
+
 std::string VerifyReportText(const result::Facts& facts, const policy::Evaluation& eval,
-                             const VerifyReportContext& ctx, bool color);
+                             const VerifyReportContext& ctx, const TextReportOptions& options);
+inline std::string VerifyReportText(const result::Facts& facts, const policy::Evaluation& eval,
+                                    const VerifyReportContext& ctx, bool color) {
+  return VerifyReportText(facts, eval, ctx, TextReportOptions{color, false});
+}
 
 std::string VerifyReportJUnit(const result::Facts& facts, const policy::Evaluation& eval,
                               const VerifyReportContext& ctx);

@@ -177,6 +177,9 @@ struct Facts {
   QuoteFacts quote;
   CollateralFacts collateral;
   NonceSource nonce_source = NonceSource::kNone;
+  // Where the user data the expected REPORTDATA was computed with came from;
+  // kNone when none was used (no user data, or an exact REPORTDATA).
+  NonceSource user_data_source = NonceSource::kNone;
   replay::RegisterSet replayed;               // every replayed register
   std::vector<RegisterComparison> comparisons;  // replayed vs quote
   std::vector<LogFact> logs;                  // every log read, in order

@@ -107,6 +107,47 @@ TEST(ReportDataBindingTest, BundleNonceProvesConsistencyNotFreshness) {
   EXPECT_EQ(gce.nonce_source, NonceSource::kBundle);
 }
 
+TEST(ReportDataBindingTest, VerifierNonceAloneKeepsTheBundlesUserDataAndSaysSo) {
+  Evidence e;
+  e.nonce = std::vector<uint8_t>{9, 9};  // the bundle's, replaced
+  e.user_data = kUser;
+  ApplyVerifierBinding(&e, kNonce, std::nullopt, std::nullopt);
+  EXPECT_TRUE(e.binding_from_verifier);
+  EXPECT_TRUE(e.user_data_from_bundle);
+  ASSERT_TRUE(e.user_data.has_value());
+  EXPECT_EQ(*e.user_data, kUser);
+  auto b = CheckReportDataBinding(ExpectedReportData(kNonce, kUser), e);
+  EXPECT_EQ(b.check.status, Verdict::kPass) << b.check.detail;
+  EXPECT_TRUE(b.fresh);
+  EXPECT_EQ(b.nonce_source, NonceSource::kVerifier);
+  EXPECT_EQ(b.user_data_source, NonceSource::kBundle);
+  EXPECT_NE(b.check.detail.find("from the bundle (--user-data not given)"), std::string::npos)
+      << b.check.detail;
+  // SHA-512 of the nonce alone no longer binds: the bundle's user data is used.
+  EXPECT_EQ(CheckReportDataBinding(ExpectedReportData(kNonce, {}), e).check.status, Verdict::kFail);
+}
+
+TEST(ReportDataBindingTest, VerifierUserDataReplacesTheBundles) {
+  Evidence e;
+  e.user_data = kUser;
+  ApplyVerifierBinding(&e, kNonce, std::vector<uint8_t>{}, std::nullopt);
+  EXPECT_FALSE(e.user_data_from_bundle);
+  auto b = CheckReportDataBinding(ExpectedReportData(kNonce, {}), e);
+  EXPECT_EQ(b.check.status, Verdict::kPass) << b.check.detail;
+  EXPECT_EQ(b.user_data_source, NonceSource::kVerifier);
+  // --report-data: no user data is used; a bundle without user data: none.
+  Evidence exact;
+  exact.user_data = kUser;
+  ApplyVerifierBinding(&exact, std::nullopt, std::nullopt, std::vector<uint8_t>(64, 1));
+  EXPECT_FALSE(exact.user_data.has_value());
+  EXPECT_EQ(CheckReportDataBinding(Padded({}), exact).user_data_source, NonceSource::kNone);
+  Evidence plain;
+  ApplyVerifierBinding(&plain, kNonce, std::nullopt, std::nullopt);
+  EXPECT_FALSE(plain.user_data_from_bundle);
+  EXPECT_EQ(CheckReportDataBinding(ExpectedReportData(kNonce, {}), plain).user_data_source,
+            NonceSource::kNone);
+}
+
 TEST(ReportDataBindingTest, BundleExactValueProvesConsistencyNotFreshness) {
   Evidence e;
   e.report_data_mode = ReportDataMode::kExact;

@@ -136,6 +136,11 @@ TEST(QuoteCliCorpusTest, TcbNotSupportedIsReportedAsNotSupported) {
   d.Parse(r.out.c_str());
   ASSERT_FALSE(d.HasParseError());
   EXPECT_STREQ(d["tcb_status"].GetString(), "NotSupported");
+  // The reason names the component that matched no level of the real TCB info.
+  ASSERT_TRUE(d["tcb"].HasMember("reason")) << r.out;
+  EXPECT_NE(std::string(d["tcb"]["reason"].GetString()).find("SGX component 1 is 3"),
+            std::string::npos)
+      << r.out;
 }
 
 }  // namespace

@@ -6,9 +6,11 @@ verify --json, replay --json, dump --json, dump --to cel-json, containers
 --json, containers --policy --format json) over synthetic evidence: the demo
 bundle in corpus/demo, the synthetic logs in corpus/, a debug-TD bundle from
 make_demo, a generated ima-cgpath list and a bundle that ccverify-agent
-collects from a fake guest tree. Each output must parse as strict JSON (no
-member twice), start with "schema_version" (reports), and validate against
-its schema in docs/schemas/; bundle manifests validate against
+collects from a fake guest tree; the JSON and SARIF reports of verify --report
+and its error reports (exit 3, exit 2 after the report flags), the SARIF ones
+against tests/verifier/cli/sarif-2.1.0-subset.schema.json. Each output must
+parse as strict JSON (no member twice), start with "schema_version"
+(reports), and validate against its schema in docs/schemas/; bundle manifests validate against
 evidence.schema.json, and manifests the schema rejects must also be refused
 by ccverify (exit 3). Where the shared real-evidence corpus is present
 (--corpus, or CCV_CORPUS in the environment), its files are run too.
@@ -294,6 +296,62 @@ def read_json(path):
 # --- synthetic evidence --------------------------------------------------------
 
 
+def check_sarif(c, what, path, src):
+    """A SARIF report against the subset of SARIF 2.1.0 ccverify writes, and
+    its own consistency: each result's ruleIndex names its ruleId."""
+    try:
+        doc = strict_loads(pathlib.Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        c.fail(what, "SARIF not readable as strict JSON: %s" % e)
+        return
+    schema = read_json(src / "tests/verifier/cli/sarif-2.1.0-subset.schema.json")
+    errors = sorted(Draft202012Validator(schema).iter_errors(doc), key=lambda e: list(e.path))
+    if errors:
+        c.fail(what, "not SARIF 2.1.0: " + "; ".join(e.message[:200] for e in errors[:5]))
+        return
+    for run in doc["runs"]:
+        rules = run["tool"]["driver"].get("rules", [])
+        for res in run.get("results", []):
+            i = res.get("ruleIndex")
+            if i is None or i >= len(rules) or rules[i]["id"] != res.get("ruleId"):
+                c.fail(what, "result %r: ruleIndex %r does not name it" % (res.get("ruleId"), i))
+
+
+def reports(c, src, demo, root, work):
+    """--report FORMAT=PATH: the JSON report of one multi-format run, and the
+    error report of runs that stop (exit 3, and exit 2 after the report flags)."""
+    out = work / "reports"
+    out.mkdir()
+    base = ["verify", demo, "--policy", demo / "policy.yaml", "--root-ca", root, "--at", DEMO_AT]
+
+    def every(tag):
+        args = ["-q"]
+        for f in ("text", "json", "junit", "sarif", "markdown"):
+            args += ["--report", "%s=%s" % (f, out / ("%s.%s" % (tag, f)))]
+        return args
+    c.run(base + every("trusted"), "verify", output=out / "trusted.json")
+    check_sarif(c, "verify --report sarif (trusted)", out / "trusted.sarif", src)
+    c.run(base + ["--report-data", "00" * 64] + every("untrusted"), "verify", codes=(1,),
+          output=out / "untrusted.json")
+    check_sarif(c, "verify --report sarif (untrusted)", out / "untrusted.sarif", src)
+    broken = work / "broken-bundle"
+    shutil.copytree(demo, broken)
+    quote = (broken / "quote.bin").read_bytes()
+    (broken / "quote.bin").unlink()
+    (broken / "quote.bin").write_bytes(quote[:700])
+    broken_args = ["verify", broken, "--root-ca", root, "--at", DEMO_AT]
+    doc = c.run(broken_args + every("input-error"), "verify", codes=(3,),
+                output=out / "input-error.json")
+    if doc is not None and (doc.get("verdict") != "error" or doc["error"]["file"] is None):
+        c.fail("verify of a cut quote --report json", "no error report naming the file")
+    check_sarif(c, "verify --report sarif (input error)", out / "input-error.sarif", src)
+    c.run(broken_args + ["--format", "json"], "verify", codes=(3,))
+    c.run(["verify", demo, "--policy", demo / "missing.yaml", "--format", "json"], "verify",
+          codes=(3,))
+    c.run(base + ["--nonce", "zz"] + every("usage-error"), "verify", codes=(2,),
+          output=out / "usage-error.json")
+
+
 def synthetic(c, src, work, make_demo, agent):
     demo = src / "corpus" / "demo"
     root = demo / "root_ca.pem"
@@ -329,6 +387,7 @@ def synthetic(c, src, work, make_demo, agent):
     report = work / "report.json"
     c.run(["verify", demo, "--policy", demo / "policy.yaml", "--root-ca", root, "--at", DEMO_AT,
            "--format", "json", "--output", report], "verify", output=report)
+    reports(c, src, demo, root, work)
 
     # quote verify
     c.run(["quote", "verify", demo / "quote.bin", "--collateral", demo / "collateral.json",

@@ -51,15 +51,28 @@ TEST(CollateralKeyFromQuoteTest, TruncatedQuoteIsTheParsersError) {
   EXPECT_EQ(key.status().code(), ErrorCode::kTruncated);
 }
 
-TEST(CollateralKeyFromQuoteTest, CertificationDataWithoutAPemChainIsUnsupported) {
+TEST(CollateralKeyFromQuoteTest, PckIdentifierQuoteNeedsASuppliedChain) {
   auto pki = testing::TestPki::Create();
   ASSERT_TRUE(pki.ok());
   testing::QuoteBuilder b = testing::DefaultTdxQuote(*pki);
-  b.cert_type = 3;  // encrypted PPID: no certificates
+  b.cert_type = 3;  // encrypted PPID, CPUSVN, PCE SVN, PCEID: no certificates
+  b.pck_chain_pem = std::string(384 + 20, '\x01');
   ASSERT_TRUE(testing::SignQuote(*pki, testing::TestAttestationKey(), &b).ok());
-  auto key = CollateralKeyFromQuote(b.Build());
+  std::vector<uint8_t> quote = b.Build();
+  auto key = CollateralKeyFromQuote(quote);
   ASSERT_FALSE(key.ok());
-  EXPECT_EQ(key.status().code(), ErrorCode::kUnsupported);
+  EXPECT_EQ(key.status().code(), ErrorCode::kNotFound);
+  EXPECT_NE(key.status().message().find("certification data type 3"), std::string::npos)
+      << key.status().message();
+  EXPECT_NE(key.status().message().find("--pck-chain"), std::string::npos);
+  // With the platform's chain beside it, the key is the chain's leaf's.
+  auto chain = quote::ParseSuppliedPckChain(pki->pck_leaf().Pem() + pki->pck_ca().Pem(), "p.pem");
+  ASSERT_TRUE(chain.ok());
+  auto with = CollateralKeyFromQuote(quote, &*chain);
+  ASSERT_TRUE(with.ok()) << with.status().ToString();
+  EXPECT_EQ(with->tee, Tee::kTdx);
+  EXPECT_EQ(with->ca, PckCa::kPlatform);
+  EXPECT_EQ(with->fmspc, testing::PkiOptions::DefaultPckExtensions().fmspc);
 }
 
 TEST(CollateralKeyFromQuoteTest, ChainThatDoesNotParseIsRejected) {

@@ -214,6 +214,26 @@ TEST(BatchHashTest, UnknownBackendNameIsRejected) {
   EXPECT_EQ(HashBackendFromName("ipsec-mb-avx512 "), std::nullopt);
 }
 
+TEST(BatchHashTest, EnvironmentCheckNamesTheVariableAndTheAcceptedNames) {
+  EXPECT_TRUE(CheckHashBackendEnv(nullptr).ok());
+  EXPECT_TRUE(CheckHashBackendEnv("").ok());
+  EXPECT_TRUE(CheckHashBackendEnv("openssl").ok());
+  for (const char* bad : {"avx512", "OpenSSL", "openssl "}) {
+    Status s = CheckHashBackendEnv(bad);
+    ASSERT_FALSE(s.ok()) << bad;
+    EXPECT_EQ(s.code(), ErrorCode::kInvalidArgument);
+    EXPECT_NE(s.message().find("CCV_HASH_BACKEND='" + std::string(bad) + "'"), std::string::npos);
+    for (HashBackend b : kAllHashBackends) {
+      EXPECT_NE(s.message().find(HashBackendName(b)), std::string::npos) << s.message();
+    }
+  }
+  // A known backend is accepted exactly when it is usable here.
+  for (HashBackend b : kAllHashBackends) {
+    std::string name(HashBackendName(b));
+    EXPECT_EQ(CheckHashBackendEnv(name.c_str()).ok(), HashBackendSupported(b)) << name;
+  }
+}
+
 TEST(BatchHashTest, OpenSslIsAlwaysSupported) {
   std::string why = "unchanged";
   EXPECT_TRUE(HashBackendSupported(HashBackend::kOpenSsl, &why));

@@ -113,6 +113,19 @@ TEST_F(ThreadCountTest, EnvironmentSetsTheCount) {
   EXPECT_EQ(DefaultThreadCount(), 64);
 }
 
+TEST_F(ThreadCountTest, CheckRejectsEveryValueTheCountWouldIgnore) {
+  EXPECT_TRUE(CheckThreadsEnv(nullptr).ok());
+  EXPECT_TRUE(CheckThreadsEnv("").ok());
+  for (const char* good : {"1", "2", "64"}) EXPECT_TRUE(CheckThreadsEnv(good).ok()) << good;
+  for (const char* bad : {"0", "-1", "65", "2x", " 2", "two", "99999999999999999999"}) {
+    Status s = CheckThreadsEnv(bad);
+    ASSERT_FALSE(s.ok()) << bad;
+    EXPECT_EQ(s.code(), ErrorCode::kInvalidArgument);
+    EXPECT_NE(s.message().find("CCV_THREADS='" + std::string(bad) + "'"), std::string::npos);
+    EXPECT_NE(s.message().find("1 to 64"), std::string::npos) << s.message();
+  }
+}
+
 TEST_F(ThreadCountTest, BadEnvironmentValuesAreIgnored) {
   unsetenv("CCV_THREADS");
   const int fallback = DefaultThreadCount();

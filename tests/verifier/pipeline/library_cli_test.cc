@@ -22,6 +22,7 @@
 #include "tests/verifier/pipeline/bundle_fixture.h"
 #include "verifier/bundle/discover.h"
 #include "verifier/bundle/evidence.h"
+#include "verifier/bundle/report_data.h"
 #include "verifier/pipeline/verify.h"
 #include "verifier/report/verify_report.h"
 
@@ -47,7 +48,7 @@ std::string CliArgs(const Request& q) {
   if (q.root_ca) a += " --root-ca " + Quote(*q.root_ca);
   if (!q.policy_path.empty()) a += " --policy " + Quote(q.policy_path);
   if (q.nonce) a += " --nonce " + *q.nonce;
-  if (q.user_data) a += " --user-data " + *q.user_data;
+  if (q.user_data) a += " --user-data " + Quote(*q.user_data);
   if (q.report_data) a += " --report-data " + *q.report_data;
   return a;
 }
@@ -84,12 +85,7 @@ LibraryAnswer ThroughTheLibrary(const Request& q) {
   auto d = bundle::LoadOrDiscoverEvidenceDir(q.dir.string());
   if (!d.ok()) return Failed(d.status());
   auto e = &d->evidence;
-  if (q.nonce || q.user_data || q.report_data) {
-    e->nonce = Hex(q.nonce);
-    e->user_data = Hex(q.user_data);
-    e->report_data = Hex(q.report_data);
-    e->binding_from_verifier = true;
-  }
+  bundle::ApplyVerifierBinding(e, Hex(q.nonce), Hex(q.user_data), Hex(q.report_data));
   VerifyOptions o;
   o.at = *ParseRfc3339Time(q.at);
   if (q.root_ca) o.root_ca_pem = *ReadFileText(q.root_ca->string());

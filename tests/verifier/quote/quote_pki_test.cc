@@ -366,22 +366,39 @@ TEST(QuotePkiTest, LevelsAreOrderedLikeIntelNotByDocumentOrder) {
   EXPECT_EQ(StatusOf(RunScenario(s)), "UpToDate");
 }
 
+// NotSupported names what had no match, in the result and the check.
+void ExpectReason(const QuoteVerification& v, const std::string& text) {
+  EXPECT_NE(v.tcb.reason.find(text), std::string::npos) << v.tcb.reason;
+  const Check* c = v.FindCheck("tcb_status");
+  ASSERT_NE(c, nullptr);
+  EXPECT_NE(c->detail.find(text), std::string::npos) << c->detail;
+}
+
 TEST(QuotePkiTest, SgxComponentBelowEveryLevelIsNotSupported) {
   Scenario s;
   s.pki.pck_ext.cpu_svn_components[7] = 4;
-  EXPECT_EQ(StatusOf(RunScenario(s)), "NotSupported");
+  QuoteVerification v = RunScenario(s);
+  EXPECT_EQ(StatusOf(v), "NotSupported");
+  // Both levels need 5 in component 8; the lowest is the 2024 one.
+  ExpectReason(v, "no TCB level matches the PCK certificate's SGX TCB: SGX component 8 is 4, "
+                  "the lowest level (tcbDate 2024-01-01T00:00:00Z) needs 5");
 }
 
 TEST(QuotePkiTest, PceSvnBelowEveryLevelIsNotSupported) {
   Scenario s;
   s.pki.pck_ext.pce_svn = 4;
-  EXPECT_EQ(StatusOf(RunScenario(s)), "NotSupported");
+  QuoteVerification v = RunScenario(s);
+  EXPECT_EQ(StatusOf(v), "NotSupported");
+  ExpectReason(v, "PCESVN is 4, the lowest level (tcbDate 2024-01-01T00:00:00Z) needs 5");
 }
 
 TEST(QuotePkiTest, TdxComponentBelowEveryLevelIsNotSupported) {
   Scenario s;
   s.edit_quote = [](QuoteBuilder* b) { b->body[2] = 1; };
-  EXPECT_EQ(StatusOf(RunScenario(s)), "NotSupported");
+  QuoteVerification v = RunScenario(s);
+  EXPECT_EQ(StatusOf(v), "NotSupported");
+  ExpectReason(v, "TDX component 3 (TEE_TCB_SVN[2]) is 1");
+  ExpectReason(v, "needs 2");
 }
 
 TEST(QuotePkiTest, TeeTcbSvnBytes0And1SkippedWhenModuleVersionSet) {
@@ -440,7 +457,24 @@ TEST(QuotePkiTest, ModuleRevokedRevokes) {
 TEST(QuotePkiTest, ModuleIsvSvnBelowEveryLevelIsNotSupported) {
   Scenario s;
   s.edit_quote = [](QuoteBuilder* b) { b->body[0] = 0; };
-  EXPECT_EQ(StatusOf(RunScenario(s)), "NotSupported");
+  QuoteVerification v = RunScenario(s);
+  EXPECT_EQ(StatusOf(v), "NotSupported");
+  ExpectReason(v, "TDX module TDX_01 has no TCB level for its ISVSVN TEE_TCB_SVN[0] = 0, the "
+                  "lowest needs 1");
+}
+
+TEST(QuotePkiTest, QeIsvSvnBelowEveryLevelIsNotSupportedWithTheQeNamed) {
+  Scenario s;
+  s.edit_quote = [](QuoteBuilder* b) { b->qe_report[258] = 0; };
+  QuoteVerification v = RunScenario(s);
+  EXPECT_EQ(StatusOf(v), "NotSupported");
+  ExpectReason(v, "has no TCB level for the QE's ISVSVN 0");
+}
+
+TEST(QuotePkiTest, UpToDateHasNoReason) {
+  QuoteVerification v = RunScenario(Scenario{});
+  EXPECT_EQ(StatusOf(v), "UpToDate");
+  EXPECT_TRUE(v.tcb.reason.empty()) << v.tcb.reason;
 }
 
 TEST(QuotePkiTest, UnknownModuleIdentityFails) {
@@ -448,6 +482,7 @@ TEST(QuotePkiTest, UnknownModuleIdentityFails) {
   s.edit_quote = [](QuoteBuilder* b) { b->body[1] = 5; };
   QuoteVerification v = RunScenario(s);
   ExpectFailing(v, {"tdx_module", "tcb_status"});
+  ExpectReason(v, "no TDX module identity TDX_05 for TEE_TCB_SVN[1] = 5");
   EXPECT_EQ(StatusOf(v), "TdxModuleMismatch");
   EXPECT_NE(v.FindCheck("tdx_module")->detail.find("TDX_05"), std::string::npos);
 }

@@ -1,0 +1,112 @@
+#include "verifier/report/verify_error.h"
+
+#include <vector>
+
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
+#include "verifier/report/internal/text_escape.h"
+#include "verifier/report/junit.h"
+#include "verifier/report/schema_version.h"
+
+namespace ccv::report {
+namespace {
+
+using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+
+void StrOrNull(Writer& w, const char* key, const std::string& s) {
+  w.Key(key);
+  if (s.empty()) {
+    w.Null();
+    return;
+  }
+  std::string v = internal::ValidUtf8(s);
+  w.String(v.data(), rapidjson::SizeType(v.size()));
+}
+
+void UintOrNull(Writer& w, const char* key, std::optional<uint64_t> n) {
+  w.Key(key);
+  if (n) {
+    w.Uint64(*n);
+  } else {
+    w.Null();
+  }
+}
+
+}  // namespace
+
+const char* ErrorOutcomeName(const Status& error) {
+  switch (error.code()) {
+    case ErrorCode::kInternal: return "internal_error";
+    case ErrorCode::kInvalidArgument: return "usage_error";
+    default: return "input_error";
+  }
+}
+
+const char* ErrorHeadline(const Status& error) {
+  switch (error.code()) {
+    case ErrorCode::kInternal: return "internal error";
+    case ErrorCode::kInvalidArgument: return "usage error: the command line is not valid";
+    default: return "input error: the evidence could not be evaluated";
+  }
+}
+
+std::string VerifyErrorJson(const Status& error, const VerifyReportContext& ctx) {
+  rapidjson::StringBuffer sb;
+  Writer w(sb);
+  w.SetIndent(' ', 2);
+  w.StartObject();
+  WriteSchemaVersion(w);
+  w.Key("verdict");
+  w.String("error");
+  w.Key("outcome");
+  w.String(ErrorOutcomeName(error));
+  StrOrNull(w, "bundle", ctx.bundle);
+  StrOrNull(w, "at", ctx.at);
+  w.Key("error");
+  w.StartObject();
+  w.Key("code");
+  std::string code(ErrorCodeName(error.code()));
+  w.String(code.c_str());
+  StrOrNull(w, "message", error.message());
+  StrOrNull(w, "file", error.file());
+  UintOrNull(w, "offset", error.offset());
+  UintOrNull(w, "line", error.line());
+  UintOrNull(w, "column", error.column());
+  StrOrNull(w, "field", error.field());
+  StrOrNull(w, "text", error.ToString());
+  w.EndObject();
+  w.EndObject();
+  return std::string(sb.GetString(), sb.GetSize()) + "\n";
+}
+
+std::string VerifyErrorJUnit(const Status& error, const VerifyReportContext& ctx) {
+  JUnitCase c;
+  c.classname = "ccverify.verification.input";
+  c.name = ErrorOutcomeName(error);
+  c.outcome = JUnitCase::Outcome::kError;
+  c.message = error.ToString();
+  c.body = VerifyErrorText(error, ctx);
+  JUnitSuite suite{"ccverify.verification", ctx.at, {std::move(c)}};
+  return WriteJUnit("ccverify", {suite});
+}
+
+std::string VerifyErrorText(const Status& error, const VerifyReportContext& ctx) {
+  using internal::OneLine;
+  std::string out = std::string("ccverify verify: ERROR (") + ErrorHeadline(error) + ")\n";
+  if (!ctx.bundle.empty()) out += "  evidence: " + OneLine(ctx.bundle) + "\n";
+  if (!ctx.at.empty()) out += "  time:     " + ctx.at + "\n";
+  if (!error.file().empty()) out += "  file:     " + OneLine(error.file()) + "\n";
+  if (error.offset()) out += "  offset:   " + std::to_string(*error.offset()) + "\n";
+  if (error.line()) {
+    out += "  line:     " + std::to_string(*error.line());
+    if (error.column()) out += ", column " + std::to_string(*error.column());
+    out += "\n";
+  }
+  if (!error.field().empty()) out += "  field:    " + OneLine(error.field()) + "\n";
+  out += "  error:    " + std::string(ErrorCodeName(error.code())) + ": " +
+         OneLine(error.message()) + "\n";
+  return out;
+}
+
+}  // namespace ccv::report
