@@ -116,7 +116,8 @@ int RunDump(const Args& args) {
   po::options_description desc("options");
   desc.add_options()("help,h", "show this help")("json", "print one JSON document")(
       "brief", "one line per record: index, register, type, digest prefix, summary")(
-      "register", po::value<std::string>(), "only records on this register: pcr0..23, mrtd, rtmr0..3")(
+      "register", po::value<std::string>(),
+      "only records on this register: pcr0..23, mrtd, rtmr0..3")(
       "type", po::value<std::string>(),
       "only records of this event type (EV_IPL, 0xd) or IMA template (ima-ng)")(
       "index", po::value<std::string>(), "only record N, or records N to M (N-M)")(
@@ -147,7 +148,9 @@ int RunDump(const Args& args) {
   report::DumpOptions options;
   options.json = vm.count("json") != 0;
   options.brief = vm.count("brief") != 0;
-  if (options.json && options.brief) return UsageError(desc, "--brief is a text form: not with --json");
+  if (options.json && options.brief) {
+    return UsageError(desc, "--brief is a text form: not with --json");
+  }
   Result<report::DumpFilter> filter =
       report::ParseDumpFilter(Opt(vm, "register"), Opt(vm, "type"), Opt(vm, "index"));
   if (!filter.ok()) return UsageError(desc, filter.status().message());
@@ -160,7 +163,9 @@ int RunDump(const Args& args) {
     }
   }
   std::string to = Opt(vm, "to").value_or("");
-  if (!to.empty() && !ValidCelTarget(to)) return UsageError(desc, "--to must be cel-json or cel-tlv");
+  if (!to.empty() && !ValidCelTarget(to)) {
+    return UsageError(desc, "--to must be cel-json or cel-tlv");
+  }
   if (!to.empty() && (options.json || options.brief || !options.filter.empty())) {
     return UsageError(desc, "--to converts the whole log: not with --json, --brief or filters");
   }

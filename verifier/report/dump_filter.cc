@@ -69,7 +69,8 @@ Result<DumpFilter> ParseDumpFilter(const std::optional<std::string>& reg,
     std::string_view s = *index;
     size_t dash = s.find('-');
     std::optional<uint64_t> a = ParseNumber(s.substr(0, dash));
-    std::optional<uint64_t> b = dash == std::string_view::npos ? a : ParseNumber(s.substr(dash + 1));
+    std::optional<uint64_t> b =
+        dash == std::string_view::npos ? a : ParseNumber(s.substr(dash + 1));
     if (!a || !b || *a > *b) return Bad("index", "'" + *index + "' is not N or N-M with N <= M");
     f.first = *a;
     f.last = *b;

@@ -198,8 +198,8 @@ Status DumpCelLog(const std::string& path, parsers::LogFormat format, const Dump
     if (options.brief) {
       char label[32];
       std::string type = tcg ? std::string(parsers::EventTypeLabel(r.event_type, label))
-                         : !r.template_name.empty() ? r.template_name
-                                                    : std::string(cel::ContentTypeName(r.content_type));
+                             : r.template_name;
+      if (type.empty()) type = cel::ContentTypeName(r.content_type);
       std::string summary;
       if (tcg) {
         summary = EventSummary(DescribeEventData(r.event_type, r.event_data, 0));
@@ -211,9 +211,10 @@ Status DumpCelLog(const std::string& path, parsers::LogFormat format, const Dump
           summary = ImaSummary(fields);
         }
       }
-      std::string name = reg                                       ? reg->Name()
-                         : r.index_type == cel::IndexType::kNvIndex ? "nv" + std::to_string(r.index)
-                                                                   : "idx" + std::to_string(r.index);
+      std::string name = reg ? reg->Name()
+                         : r.index_type == cel::IndexType::kNvIndex
+                             ? "nv" + std::to_string(r.index)
+                             : "idx" + std::to_string(r.index);
       text = BriefLine(r.recnum, name, type.empty() ? "-" : type, Strongest(r.digests), summary);
       std::fwrite(text.data(), 1, text.size(), out);
       continue;

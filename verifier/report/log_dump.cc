@@ -109,7 +109,8 @@ Status DumpTcgLog(const std::string& path, parsers::LogFormat format,
                   parsers::ChunkedSource* source, const DumpOptions& options, std::FILE* out) {
   const bool ccel = format == parsers::LogFormat::kCcel;
   const bool json = options.json;
-  replay::RegisterSpace space = ccel ? replay::RegisterSpace::kCcMr : replay::RegisterSpace::kTpmPcr;
+  const replay::RegisterSpace space =
+      ccel ? replay::RegisterSpace::kCcMr : replay::RegisterSpace::kTpmPcr;
   parsers::TcgEventReader reader(source, parsers::TcgReadOptions{.ccel = ccel});
   replay::BankHashers hasher;
   Status error = reader.Start();

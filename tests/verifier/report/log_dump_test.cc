@@ -290,8 +290,9 @@ TEST(LogDumpFilterTest, RegisterTypeAndIndexKeepOnlyMatchingRecords) {
 }
 
 TEST(LogDumpFilterTest, BadValuesAreRefusedWithTheOptionNamed) {
-  EXPECT_NE(ParseDumpFilter("pcr24", std::nullopt, std::nullopt).status().message().find("--register"),
-            std::string::npos);
+  EXPECT_NE(
+      ParseDumpFilter("pcr24", std::nullopt, std::nullopt).status().message().find("--register"),
+      std::string::npos);
   EXPECT_FALSE(ParseDumpFilter("rtmr4", std::nullopt, std::nullopt).ok());
   EXPECT_NE(ParseDumpFilter(std::nullopt, std::string("EV_NOPE"), std::nullopt)
                 .status().message().find("--type"),
