@@ -33,6 +33,8 @@ int RunDump(const Args& args);
 int RunReplay(const Args& args);
 // ccverify containers --ima F [--system-events F] [--json]  (cmd_containers.cc)
 int RunContainers(const Args& args);
+// ccverify tpm verify --attest A --signature S --ak F ...  (cmd_tpm.cc)
+int RunTpmVerify(const Args& args);
 // For policy generate --container ID: the `containers:` block pinning that
 // pod or container of the IMA list (system events from a JSON file or none).
 Result<std::string> GenerateContainerBlock(const std::optional<std::string>& ima_path,

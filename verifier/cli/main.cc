@@ -39,6 +39,7 @@ constexpr Command kCommands[] = {
     {"replay", RunReplay, "replay event logs into registers (--ccel, --tpm-log, --ima, --cel)"},
     {"dump", RunDump, "print every record of a log, quote or TD report"},
     {"quote verify", RunQuoteVerify, "verify a DCAP quote against collateral (TCB status)"},
+    {"tpm verify", RunTpmVerify, "verify TPM 2.0 quotes against an AK, a nonce, PCRs and a log"},
     {"collateral fetch", RunCollateralFetch,
      "fetch and verify a quote's collateral from Intel PCS or a PCCS (cached)"},
     {"policy generate", RunPolicyGenerate, "write a policy pinning what a known-good bundle shows"},

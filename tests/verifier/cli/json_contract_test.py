@@ -2,7 +2,7 @@
 """The JSON contract of the ccverify CLI (docs/json.md) against its schemas.
 
 Runs every JSON-producing command of ccverify (verify --format json, quote
-verify --json, replay --json, dump --json, dump --to cel-json, containers
+verify --json, tpm verify --json, replay --json, dump --json, dump --to cel-json, containers
 --json, containers --policy --format json) over synthetic evidence: the demo
 bundle in corpus/demo, the synthetic logs in corpus/, a debug-TD bundle from
 make_demo, a generated ima-cgpath list and a bundle that ccverify-agent
@@ -53,6 +53,7 @@ OPEN_OBJECTS = {
     "dump": {"/events[]/detail", "/events[]/fields"},
     "containers": set(),
     "quote-verify": set(),
+    "tpm-verify": set(),
     "cel": set(),
     "evidence": set(),
 }
@@ -63,6 +64,7 @@ OPTIONAL_TOP_LEVEL = {
     "dump": {"end", "end_offset", "trailing_bytes", "error"},
     "containers": {"binding"},
     "quote-verify": {"fmspc", "pce_id", "pck"},
+    "tpm-verify": set(),
     "cel": set(),
     "evidence": {"tee", "quote", "quote_provider", "td_report", "quote_unavailable", "ccel",
                  "ima", "tpm_eventlog", "cel", "collateral", "nonce", "user_data",
@@ -451,6 +453,7 @@ def synthetic(c, src, work, make_demo, agent):
 
     # containers: a generated ima-cgpath list, its binding and its policy
     containers(c, src, work)
+    tpm_quotes(c, work)
 
     # a debug TD from make_demo
     if make_demo:
@@ -486,6 +489,34 @@ def synthetic(c, src, work, make_demo, agent):
         print("json_contract_test: ccverify-agent not built: agent bundle skipped")
 
     manifests(c, demo, work)
+
+
+def tpm_quotes(c, work):
+    """tpm verify over a synthetic quote: an RSA key made by openssl signs
+    (RSASSA-SHA256) a TPMS_ATTEST built here over PCR0-1 of sha256."""
+    import struct
+    key, pub = work / "tpm-ak.key", work / "tpm-ak.pem"
+    subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt",
+                    "rsa_keygen_bits:2048", "-out", key], check=True, capture_output=True)
+    subprocess.run(["openssl", "pkey", "-in", key, "-pubout", "-out", pub], check=True,
+                   capture_output=True)
+    pcr0, pcr1 = hashlib.sha256(b"0").digest(), hashlib.sha256(b"1").digest()
+    digest = hashlib.sha256(pcr0 + pcr1).digest()
+    nonce = bytes.fromhex("c0ffee")
+    attest = (struct.pack(">IH", 0xff544347, 0x8018) + struct.pack(">H", 34) + b"\x5a" * 34 +
+              struct.pack(">H", len(nonce)) + nonce + struct.pack(">QIIB", 1000, 2, 0, 1) +
+              struct.pack(">Q", 0x20160511) + struct.pack(">IHB", 1, 0x000B, 3) +
+              bytes([0x03, 0, 0]) + struct.pack(">H", 32) + digest)
+    (work / "tpm.attest").write_bytes(attest)
+    raw = subprocess.run(["openssl", "dgst", "-sha256", "-sign", key, work / "tpm.attest"],
+                         check=True, capture_output=True).stdout
+    (work / "tpm.sig").write_bytes(struct.pack(">HHH", 0x0014, 0x000B, len(raw)) + raw)
+    (work / "tpm-pcrs.json").write_text(json.dumps(
+        {"sha256": {"0": pcr0.hex(), "1": pcr1.hex()}}))
+    base = ["tpm", "verify", "--attest", work / "tpm.attest", "--signature", work / "tpm.sig",
+            "--ak", pub, "--json"]
+    c.run(base + ["--nonce", "c0ffee", "--pcrs", work / "tpm-pcrs.json"], "tpm-verify")
+    c.run(base + ["--nonce", "c0ffef"], "tpm-verify", codes=(1,))
 
 
 def containers(c, src, work):
@@ -665,6 +696,22 @@ def shared_corpus(c, src, corpus):
         c.run(["containers", "--ima", pod, "--json"], "containers", codes=(0, 1))
         c.run(["containers", "--ima", pod, "--policy", ex / "containers.yaml", "--format", "json"],
               "verify", codes=(0, 1))
+    gce = corpus / "tpm" / "gce-cos-85"
+    if gce.is_dir():
+        argv = ["tpm", "verify"]
+        for i in range(3):
+            argv += ["--attest", gce / ("quote%d.tpms_attest.bin" % i),
+                     "--signature", gce / ("quote%d.tpmt_signature.bin" % i)]
+        c.run(argv + ["--ak", gce / "ak_cert.der", "--ak-root",
+                      corpus / "tpm/ca/tpm_ek_intermediate_2.crt", "--ak-root",
+                      corpus / "tpm/ca/tpm_ek_root_1.cer", "--nonce", "9009", "--tpm-log",
+                      gce / "event_log.bin", "--at", "2025-01-01T00:00:00Z", "--json"],
+              "tpm-verify", codes=(1,), what="tpm verify gce-cos-85 (log alone: PCR10)")
+    win = corpus / "tpm" / "windows-gce-shielded-vm"
+    if win.is_dir():
+        c.run(["tpm", "verify", "--attest", win / "quote.tpms_attest.bin", "--signature",
+               win / "quote.tpmt_signature.bin", "--ak", win / "ak_public.tpmt_public.bin",
+               "--tpm-log", win / "eventlog.bin", "--json"], "tpm-verify")
     gcp = corpus / "evidence" / "gcp-cos113"
     if gcp.is_dir():
         c.run(["verify", gcp, "--at", "2025-10-20T00:00:00Z", "--report-data", "00" * 64,

@@ -1,0 +1,110 @@
+// `ccverify tpm verify` as a user meets it: exit codes 0/1/2/3, text and
+// JSON output, errors naming the file and offset.
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include "verifier/report/schema_version.h"
+#include "tests/testing/cli.h"
+#include "tests/testing/corpus.h"
+#include "tests/verifier/tpm/tpm_test_util.h"
+
+namespace ccv::tpm {
+namespace {
+
+namespace fs = std::filesystem;
+using ccv::testing::Quote;
+using ccv::testing::RunCcverify;
+
+class TpmCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto corpus = ccv::testing::CorpusDir();
+    if (!corpus) GTEST_SKIP() << "shared corpus not found (set CCV_CORPUS); skipping";
+    corpus_ = *corpus;
+    dir_ = fs::temp_directory_path() / ("ccv_tpm_cli_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    fs::path g = corpus_ / "tpm/gce-cos-85";
+    PcrValues pcrs;
+    testing::AddPcrListing(g / "quote0.pcrs.txt", HashAlg::kSha1, &pcrs);
+    testing::AddPcrListing(g / "quote1.pcrs.txt", HashAlg::kSha256, &pcrs);
+    testing::AddPcrListing(g / "quote2.pcrs.txt", HashAlg::kSha384, &pcrs);
+    std::ofstream(dir_ / "pcrs.json") << testing::PcrValuesJson(pcrs);
+  }
+  void TearDown() override {
+    std::error_code ec;
+    if (!dir_.empty()) fs::remove_all(dir_, ec);
+  }
+
+  std::string GceArgs(const std::string& nonce = "9009") const {
+    fs::path g = corpus_ / "tpm/gce-cos-85";
+    std::string a = "tpm verify";
+    for (int i = 0; i < 3; ++i) {
+      std::string n = "quote" + std::to_string(i);
+      a += " --attest " + Quote(g / (n + ".tpms_attest.bin")) + " --signature " +
+           Quote(g / (n + ".tpmt_signature.bin"));
+    }
+    a += " --ak " + Quote(g / "ak_cert.der") + " --ak-root " +
+         Quote(corpus_ / "tpm/ca/tpm_ek_intermediate_2.crt") + " --ak-root " +
+         Quote(corpus_ / "tpm/ca/tpm_ek_root_1.cer") + " --nonce " + nonce + " --tpm-log " +
+         Quote(g / "event_log.bin") + " --pcrs " + Quote(dir_ / "pcrs.json") +
+         " --at 2025-01-01T00:00:00Z";
+    return a;
+  }
+
+  fs::path corpus_, dir_;
+};
+
+TEST_F(TpmCliTest, GcePassesAsTextAndJson) {
+  auto r = RunCcverify(GceArgs());
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("verdict: pass"), std::string::npos);
+  auto j = RunCcverify(GceArgs() + " --json");
+  ASSERT_EQ(j.code, 0) << j.err;
+  rapidjson::Document doc;
+  doc.Parse(j.out.c_str());
+  ASSERT_FALSE(doc.HasParseError());
+  EXPECT_STREQ(doc["schema_version"].GetString(), report::kJsonSchemaVersion);
+  EXPECT_STREQ(doc["verdict"].GetString(), "pass");
+  EXPECT_STREQ(doc["ak"]["trust"].GetString(), "chain");
+  EXPECT_EQ(doc["quotes"].Size(), 3u);
+  EXPECT_TRUE(doc["checks"].IsArray());
+  EXPECT_TRUE(doc["quoted_pcrs"].HasMember("sha384"));
+}
+
+TEST_F(TpmCliTest, WrongNonceExitsOne) {
+  auto r = RunCcverify(GceArgs("9008") + " --json");
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.out.find("\"quote0.nonce\",\"status\":\"fail\""), std::string::npos) << r.out;
+}
+
+TEST_F(TpmCliTest, TrailingByteIsAnInputErrorNamingFileAndOffset) {
+  fs::path g = corpus_ / "tpm/gce-cos-85";
+  fs::copy_file(g / "quote0.tpms_attest.bin", dir_ / "attest.bin");
+  std::ofstream(dir_ / "attest.bin", std::ios::app) << 'x';
+  auto r = RunCcverify("tpm verify --attest " + Quote(dir_ / "attest.bin") + " --signature " +
+                       Quote(g / "quote0.tpmt_signature.bin") + " --ak " +
+                       Quote(g / "ak_cert.der"));
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find("attest.bin"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("offset 115"), std::string::npos) << r.err;
+}
+
+TEST_F(TpmCliTest, UsageErrorsExitTwo) {
+  EXPECT_EQ(RunCcverify("tpm verify --attest x").code, 2);
+  EXPECT_EQ(RunCcverify("tpm verify --attest a --attest b --signature s --ak k").code, 2);
+  EXPECT_EQ(RunCcverify("tpm verify --attest a --signature s --ak k --nonce xyz").code, 2);
+  EXPECT_EQ(RunCcverify("tpm verify --help").code, 0);
+}
+
+TEST_F(TpmCliTest, MissingFileIsAnInputError) {
+  auto r = RunCcverify("tpm verify --attest /nonexistent --signature /nonexistent --ak " +
+                       Quote(corpus_ / "tpm/gce-cos-85/ak_cert.der"));
+  EXPECT_EQ(r.code, 3);
+}
+
+}  // namespace
+}  // namespace ccv::tpm

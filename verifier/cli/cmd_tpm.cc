@@ -1,0 +1,166 @@
+// ccverify tpm verify --attest A --signature S --ak F [--ak-root F]...
+//                     [--nonce HEX] [--tpm-log L] [--pcrs F] [--at T] [--json]
+// (docs/cli.md). Reads the files, replays the log and renders the result of
+// tpm::VerifyTpmQuotes, which decides. --attest and --signature repeat in
+// pairs, one quote each (one per bank). Exit codes: 0 pass, 1 a check
+// failed, 2 usage, 3 input error naming the file and offset.
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "parsers/chunked_source.h"
+#include "parsers/core/file_io.h"
+#include "parsers/core/hex.h"
+#include "parsers/core/time.h"
+#include "verifier/bundle/evidence_file.h"
+#include "verifier/cli/commands.h"
+#include "verifier/cli/exit_codes.h"
+#include "verifier/replay/tcg_replay.h"
+#include "verifier/report/tpm_json.h"
+#include "verifier/tpm/quote_verify.h"
+
+namespace ccv::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr const char* kTpmVerifyUsage =
+    "usage: ccverify tpm verify --attest A --signature S --ak F [--ak-root F]...\n"
+    "                           [--nonce HEX] [--tpm-log L] [--pcrs F] [--at T] [--json]\n"
+    "  --attest A      TPMS_ATTEST of a TPM2_Quote (repeat with --signature, one per quote)\n"
+    "  --signature S   its TPMT_SIGNATURE\n"
+    "  --ak F          the AK: TPMT_PUBLIC, PEM/DER public key or X.509 certificate\n"
+    "  --ak-root F     trusted issuer(s) of the AK certificate (PEM or DER; repeatable);\n"
+    "                  without it the AK given is pinned\n"
+    "  --nonce HEX     the expected extraData (qualifying data)\n"
+    "  --tpm-log L     TPM event log replayed against the quoted PCRs\n"
+    "  --pcrs F        PCR values JSON {\"sha256\": {\"0\": \"hex\", ...}, ...}\n"
+    "  --at T          time for certificate validity, RFC 3339 (default: now)\n"
+    "  --json          print the result as JSON\n";
+
+constexpr uint64_t kMaxSmallFile = 1 << 20;
+
+int Usage(const std::string& message) {
+  if (!message.empty()) std::fprintf(stderr, "ccverify tpm verify: %s\n", message.c_str());
+  std::fputs(kTpmVerifyUsage, stderr);
+  return kExitUsage;
+}
+
+Result<std::vector<uint8_t>> ReadSmall(const std::string& path) {
+  return ReadFileBytes(path, kMaxSmallFile);
+}
+
+Result<tpm::PcrValues> ReplayLogPcrs(const std::string& path) {
+  CCV_ASSIGN_OR_RETURN(std::unique_ptr<bundle::FileSource> file, bundle::OpenFileSource(path));
+  parsers::ChunkedSource src(file.get());
+  auto r = replay::ReplayTcgLog(&src, replay::RegisterSpace::kTpmPcr);
+  if (!r.ok()) {
+    Status s = r.status();
+    return s.file().empty() ? s.WithFile(path) : s;
+  }
+  return tpm::PcrValuesFromRegisters(r->registers);
+}
+
+}  // namespace
+
+int RunTpmVerify(const Args& args) {
+  po::options_description opts;
+  opts.add_options()("help,h", "")("attest", po::value<std::vector<std::string>>(), "")(
+      "signature", po::value<std::vector<std::string>>(), "")("ak", po::value<std::string>(), "")(
+      "ak-root", po::value<std::vector<std::string>>(), "")("nonce", po::value<std::string>(), "")(
+      "tpm-log", po::value<std::string>(), "")("pcrs", po::value<std::string>(), "")(
+      "at", po::value<std::string>(), "")("json", po::bool_switch(), "");
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(opts).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return Usage(e.what());
+  }
+  if (vm.count("help")) {
+    std::fputs(kTpmVerifyUsage, stdout);
+    return kExitTrusted;
+  }
+  if (!vm.count("attest")) return Usage("missing --attest");
+  if (!vm.count("signature")) return Usage("missing --signature");
+  if (!vm.count("ak")) return Usage("missing --ak");
+  const auto attest_paths = vm["attest"].as<std::vector<std::string>>();
+  const auto sig_paths = vm["signature"].as<std::vector<std::string>>();
+  if (attest_paths.size() != sig_paths.size()) {
+    return Usage("give one --signature per --attest (" + std::to_string(attest_paths.size()) +
+                 " --attest, " + std::to_string(sig_paths.size()) + " --signature)");
+  }
+  tpm::VerifyOptions options;
+  options.at = TimeNow();
+  if (vm.count("at")) {
+    auto t = ParseRfc3339Time(vm["at"].as<std::string>());
+    if (!t.ok()) return Usage("--at: " + t.status().message());
+    options.at = *t;
+  }
+  if (vm.count("nonce")) {
+    auto n = FromHex(vm["nonce"].as<std::string>());
+    if (!n.ok()) return Usage("--nonce: " + n.status().message());
+    options.nonce = std::move(*n);
+  }
+
+  const std::string ak_path = vm["ak"].as<std::string>();
+  auto ak_bytes = ReadSmall(ak_path);
+  if (!ak_bytes.ok()) return ReportError(ak_bytes.status());
+  auto ak = tpm::LoadAk(*ak_bytes);
+  if (!ak.ok()) return ReportError(ak.status().WithFile(ak_path));
+
+  std::vector<crypto::Certificate> roots;
+  if (vm.count("ak-root")) {
+    for (const std::string& path : vm["ak-root"].as<std::vector<std::string>>()) {
+      auto bytes = ReadSmall(path);
+      if (!bytes.ok()) return ReportError(bytes.status());
+      auto certs = tpm::LoadCertificates(*bytes);
+      if (!certs.ok()) return ReportError(certs.status().WithFile(path));
+      for (auto& c : *certs) roots.push_back(std::move(c));
+    }
+  }
+  options.ak_roots = roots;
+
+  tpm::PcrValues pcrs;
+  if (vm.count("pcrs")) {
+    const std::string path = vm["pcrs"].as<std::string>();
+    auto text = ReadFileText(path, kMaxSmallFile);
+    if (!text.ok()) return ReportError(text.status());
+    auto parsed = tpm::ParsePcrValuesJson(*text);
+    if (!parsed.ok()) return ReportError(parsed.status().WithFile(path));
+    pcrs = std::move(*parsed);
+    options.pcrs = &pcrs;
+  }
+  tpm::PcrValues log_pcrs;
+  if (vm.count("tpm-log")) {
+    auto replayed = ReplayLogPcrs(vm["tpm-log"].as<std::string>());
+    if (!replayed.ok()) return ReportError(replayed.status());
+    log_pcrs = std::move(*replayed);
+    options.log_pcrs = &log_pcrs;
+  }
+
+  std::vector<std::vector<uint8_t>> files;
+  files.reserve(2 * attest_paths.size());
+  std::vector<tpm::QuoteInput> quotes;
+  for (size_t i = 0; i < attest_paths.size(); ++i) {
+    for (const std::string* path : {&attest_paths[i], &sig_paths[i]}) {
+      auto bytes = ReadSmall(*path);
+      if (!bytes.ok()) return ReportError(bytes.status());
+      files.push_back(std::move(*bytes));
+    }
+    quotes.push_back({attest_paths[i], files[2 * i], sig_paths[i], files[2 * i + 1]});
+  }
+
+  auto v = tpm::VerifyTpmQuotes(*ak, quotes, options);
+  if (!v.ok()) return ReportError(v.status());
+  std::string out = vm["json"].as<bool>() ? report::TpmVerificationToJson(*v)
+                                          : report::TpmVerificationToText(*v);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return v->pass ? kExitTrusted : kExitUntrusted;
+}
+
+}  // namespace ccv::cli

@@ -1,0 +1,142 @@
+#include "verifier/report/tpm_json.h"
+
+#include <cinttypes>
+#include <cstdio>
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "parsers/core/hex.h"
+#include "verifier/report/schema_version.h"
+
+namespace ccv::report {
+
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void Str(Writer& w, const char* key, const std::string& value) {
+  w.Key(key);
+  w.String(value.c_str(), rapidjson::SizeType(value.size()));
+}
+
+void WriteAttest(Writer& w, const tpm::QuoteResult& q) {
+  const parsers::TpmAttest& a = q.attest;
+  w.StartObject();
+  Str(w, "qualified_signer", ToHex(a.qualified_signer));
+  Str(w, "extra_data", ToHex(a.extra_data));
+  w.Key("clock");
+  w.Uint64(a.clock);
+  w.Key("reset_count");
+  w.Uint(a.reset_count);
+  w.Key("restart_count");
+  w.Uint(a.restart_count);
+  w.Key("safe");
+  w.Bool(a.safe != 0);
+  char fw[24];
+  std::snprintf(fw, sizeof(fw), "%016" PRIx64, a.firmware_version);
+  Str(w, "firmware_version", fw);
+  w.Key("pcr_selection");
+  w.StartArray();
+  for (const parsers::TpmPcrSelection& s : a.pcr_select) {
+    w.StartObject();
+    Str(w, "bank", s.hash ? std::string(HashAlgName(*s.hash)) : "unknown");
+    w.Key("pcrs");
+    w.StartArray();
+    for (uint32_t i : s.Pcrs()) w.Uint(i);
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+  Str(w, "pcr_digest", ToHex(a.pcr_digest));
+  w.EndObject();
+}
+
+}  // namespace
+
+std::string TpmVerificationToJson(const tpm::TpmVerification& v) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  WriteSchemaVersion(w);
+  Str(w, "verdict", v.pass ? "pass" : "fail");
+  w.Key("ak");
+  w.StartObject();
+  Str(w, "form", v.ak_form);
+  Str(w, "key", v.ak_key);
+  if (!v.ak_name.empty()) Str(w, "name", ToHex(v.ak_name));
+  Str(w, "trust", v.ak_trust.mode);
+  w.Key("chain");
+  w.StartArray();
+  for (const std::string& s : v.ak_trust.chain) w.String(s.c_str());
+  w.EndArray();
+  w.EndObject();
+  w.Key("quotes");
+  w.StartArray();
+  for (const tpm::QuoteResult& q : v.quotes) {
+    w.StartObject();
+    Str(w, "signature_scheme", std::string(parsers::TpmSigSchemeName(q.signature.scheme)));
+    Str(w, "signature_hash",
+        q.signature.hash ? std::string(HashAlgName(*q.signature.hash)) : "unknown");
+    w.Key("signature_ok");
+    w.Bool(q.signature_ok);
+    w.Key("pcr_digest_ok");
+    w.Bool(q.pcr_digest_ok);
+    w.Key("attest");
+    WriteAttest(w, q);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("checks");
+  w.StartArray();
+  for (const tpm::Check& c : v.checks) {
+    w.StartObject();
+    Str(w, "id", c.id);
+    Str(w, "status", std::string(tpm::CheckStatusName(c.status)));
+    Str(w, "detail", c.detail);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("quoted_pcrs");
+  w.StartObject();
+  for (const auto& [bank, pcrs] : v.quoted_pcrs.banks()) {
+    w.Key(std::string(HashAlgName(bank)).c_str());
+    w.StartObject();
+    for (const auto& [index, d] : pcrs) Str(w, std::to_string(index).c_str(), ToHex(d.span()));
+    w.EndObject();
+  }
+  w.EndObject();
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize()) + "\n";
+}
+
+std::string TpmVerificationToText(const tpm::TpmVerification& v) {
+  std::string out = "verdict: " + std::string(v.pass ? "pass" : "fail") + "\n";
+  out += "ak: " + v.ak_form + ", " + v.ak_key + ", trust " + v.ak_trust.mode + "\n";
+  if (!v.ak_name.empty()) out += "ak name: " + ToHex(v.ak_name) + "\n";
+  for (size_t i = 0; i < v.quotes.size(); ++i) {
+    const tpm::QuoteResult& q = v.quotes[i];
+    out += "quote" + std::to_string(i) + ": " +
+           std::string(parsers::TpmSigSchemeName(q.signature.scheme)) + "-" +
+           (q.signature.hash ? std::string(HashAlgName(*q.signature.hash)) : "unknown") +
+           ", extraData " + (q.attest.extra_data.empty() ? "(empty)" : ToHex(q.attest.extra_data)) + ", pcrDigest " +
+           ToHex(q.attest.pcr_digest) + ", selection";
+    for (const parsers::TpmPcrSelection& s : q.attest.pcr_select) {
+      out += " " + (s.hash ? std::string(HashAlgName(*s.hash)) : "unknown") + ":";
+      bool first = true;
+      for (uint32_t p : s.Pcrs()) {
+        out += (first ? "" : ",") + std::to_string(p);
+        first = false;
+      }
+    }
+    out += "\n";
+  }
+  out += "checks:\n";
+  for (const tpm::Check& c : v.checks) {
+    out += "  [" + std::string(tpm::CheckStatusName(c.status)) + "] " + c.id + ": " + c.detail +
+           "\n";
+  }
+  return out;
+}
+
+}  // namespace ccv::report
