@@ -1,5 +1,4 @@
-// IMA and CEL parts of the ccverify CLI: `ccverify dump` of IMA lists and
-// CEL files, conversion of any log to CEL (`dump FILE --to cel-json|cel-tlv`),
+// IMA and CEL parts of the ccverify CLI: conversion of any log to CEL (`dump FILE --to cel-json|cel-tlv`),
 // and the --ima / --cel steps of `ccverify replay`.
 #ifndef CCV_VERIFIER_CLI_CMD_IMA_H_
 #define CCV_VERIFIER_CLI_CMD_IMA_H_
@@ -20,10 +19,11 @@ namespace ccv::cli {
 // "cel-json" or "cel-tlv".
 bool ValidCelTarget(std::string_view to);
 
-// Print every entry (text or JSON) or, with `to` set, write the list as CEL
-// to stdout. Return an exit code (0 printed, 3 input error).
-int DumpImaFile(const std::string& path, bool json, std::string_view to);
-int DumpCelFile(const std::string& path, bool json, std::string_view to);
+// Write the IMA list (read as ascii or binary) or the CEL file as CEL to
+// stdout in the `to` encoding. Return an exit code (0 written, 3 input
+// error). Dumping them is report::DumpImaLog / DumpCelLog.
+int ConvertImaFile(const std::string& path, bool ascii, std::string_view to);
+int ConvertCelFile(const std::string& path, std::string_view to);
 // A TCG2, SHA1-legacy or CCEL log as CEL (PCCLIENT_STD content; CCEL MR
 // indices as CCMR records). EV_NO_ACTION records and records on PCR indices
 // above 23 are left out: they are never extended.

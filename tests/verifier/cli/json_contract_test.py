@@ -50,7 +50,7 @@ except ImportError:
 OPEN_OBJECTS = {
     "verify": {"/policy/by_container"},
     "replay": {"/logs[]/templates"},
-    "dump": {"/events[]/detail", "/entries[]/fields"},
+    "dump": {"/events[]/detail", "/events[]/fields"},
     "containers": set(),
     "quote-verify": set(),
     "tpm-verify": set(),
