@@ -49,8 +49,10 @@ void AppendU32(Bytes8* out, uint32_t v) {
 // Variants for tests; the published demo is kPlain. kDebug and kServiceTd
 // change the quote (attack tests); kInsertEvent and kNewCmdline are the
 // rebuilds a golden policy meets: one more GRUB command measured before the
-// pinned ones, and a changed kernel command line.
-enum class TdVariant { kPlain, kDebug, kServiceTd, kInsertEvent, kNewCmdline };
+// pinned ones, and a changed kernel command line. kDiffPeer differs from
+// kPlain by exactly one event (an EV_IPL in RTMR3), one IMA file
+// (/usr/bin/bash) and one TD field (MRCONFIGID), for `ccverify diff`.
+enum class TdVariant { kPlain, kDebug, kServiceTd, kInsertEvent, kNewCmdline, kDiffPeer };
 
 int Run(const std::string& dir, uint64_t extra_ima, TdVariant variant) {
   // --- CCEL: Spec ID header, then firmware, boot loader and kernel events.
@@ -82,6 +84,7 @@ int Run(const std::string& dir, uint64_t extra_ima, TdVariant variant) {
   grub("kernel_cmdline: ", variant == TdVariant::kNewCmdline
                                ? "/vmlinuz-6.8 root=/dev/vda1 ro ima_hash=sha384 module.sig_enforce=0"
                                : "/vmlinuz-6.8 root=/dev/vda1 ro ima_hash=sha384 module.sig_enforce=1");
+  if (variant == TdVariant::kDiffPeer) event(4, parsers::kEvIpl, Text("demo workload: app-v2"));
   Bytes8 ccel = log.bytes();
   ccel.resize(ccel.size() + 4096, 0xff);  // log area padding
 
@@ -128,7 +131,9 @@ int Run(const std::string& dir, uint64_t extra_ima, TdVariant variant) {
   ima_entry("boot_aggregate", Sha384(agg_in));
   for (const char* p : {"/usr/lib/systemd/systemd", "/usr/lib/x86_64-linux-gnu/libc.so.6",
                         "/usr/bin/bash", "/etc/ld.so.cache", "/usr/bin/containerd"}) {
-    ima_entry(p, Sha384(Text(std::string("demo content of ") + p)));
+    std::string content = std::string("demo content of ") + p;
+    if (variant == TdVariant::kDiffPeer && std::string(p) == "/usr/bin/bash") content += " (patched)";
+    ima_entry(p, Sha384(Text(content)));
   }
   for (uint64_t i = 0; i < extra_ima; ++i) {
     std::string p = "/opt/demo/lib" + std::to_string(i % 5000) + "/file" + std::to_string(i) + ".so";
@@ -148,6 +153,8 @@ int Run(const std::string& dir, uint64_t extra_ima, TdVariant variant) {
   for (int i = 0; i < 4; ++i) std::copy(rt.r[i].bytes.begin(), rt.r[i].bytes.begin() + 48, q.body.begin() + 328 + 48 * i);
   // TD_ATTRIBUTES (TD report body offset 120), bit 0: DEBUG (for attack tests).
   if (variant == TdVariant::kDebug) q.body[120] |= 1;
+  // MRCONFIGID (TD report body offset 184).
+  if (variant == TdVariant::kDiffPeer) q.body[184] = 0xc1;
   if (variant == TdVariant::kServiceTd) {
     // Quote v5 with a TD report 1.5 body (body type 3): TEE_TCB_SVN2 at 584
     // (the module's SVNs again) and a non-zero MRSERVICETD at 600.
@@ -220,9 +227,10 @@ int main(int argc, char** argv) {
   if (argc == 4 && std::string(argv[3]) == "servicetd") variant = TdVariant::kServiceTd;
   if (argc == 4 && std::string(argv[3]) == "insert-event") variant = TdVariant::kInsertEvent;
   if (argc == 4 && std::string(argv[3]) == "new-cmdline") variant = TdVariant::kNewCmdline;
+  if (argc == 4 && std::string(argv[3]) == "diff-peer") variant = TdVariant::kDiffPeer;
   if (argc < 2 || argc > 4 || (argc == 4 && variant == TdVariant::kPlain)) {
     std::fprintf(stderr,
-                 "usage: make_demo DIR [EXTRA_IMA_ENTRIES [debug|servicetd|insert-event|new-cmdline]]\n");
+                 "usage: make_demo DIR [EXTRA_IMA_ENTRIES [debug|servicetd|insert-event|new-cmdline|diff-peer]]\n");
     return 2;
   }
   uint64_t extra = argc >= 3 ? std::strtoull(argv[2], nullptr, 10) : 0;

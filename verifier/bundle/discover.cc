@@ -1,9 +1,11 @@
 #include "verifier/bundle/discover.h"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <string_view>
 
 #include <rapidjson/document.h>
 
@@ -17,7 +19,7 @@ namespace {
 constexpr uint64_t kMaxCollateralLen = 4 << 20;
 constexpr uint64_t kMaxNonceFileLen = 2 * kMaxNonceLen + 2;  // hex text and a newline
 
-enum class Role { kQuote, kTdReport, kCcelTable, kCcelData, kTpmLog, kImaAscii, kImaBinary, kCel, kCollateral, kNonce };
+enum class Role { kQuote, kTdReport, kCcelTable, kCcelData, kTpmLog, kImaAscii, kImaBinary, kCel, kCollateral, kPckChain, kNonce };
 
 const char* RoleName(Role r) {
   switch (r) {
@@ -30,6 +32,7 @@ const char* RoleName(Role r) {
     case Role::kImaBinary: return "ima (binary)";
     case Role::kCel: return "cel";
     case Role::kCollateral: return "collateral";
+    case Role::kPckChain: return "pck_chain";
     case Role::kNonce: return "nonce";
   }
   return "?";
@@ -67,6 +70,25 @@ bool IsCollateralJson(InputFile* f) {
   d.Parse<rapidjson::kParseIterativeFlag>(text->data(), text->size());
   return !d.HasParseError() && d.IsObject() && d.HasMember("tcb_info") && d.HasMember("qe_identity") &&
          d.HasMember("pck_crl");
+}
+
+// PEM certificates: a PCK chain for a quote whose certification data holds
+// none (verifier/quote/pck_chain_source.h checks it like the embedded chain;
+// nothing in it is trusted by itself). A folder may hold other PEM files (a
+// root CA for --root-ca), so only a name with "pck" in it is taken.
+bool IsPckChainName(const std::string& name) {
+  std::string lower = name;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return lower.find("pck") != std::string::npos;
+}
+
+bool IsPemCertificate(const std::vector<uint8_t>& head) {
+  static constexpr std::string_view kBegin = "-----BEGIN CERTIFICATE-----";
+  size_t i = 0;
+  while (i < head.size() && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n')) ++i;
+  return head.size() - i >= kBegin.size() &&
+         std::equal(kBegin.begin(), kBegin.end(), head.begin() + static_cast<std::ptrdiff_t>(i));
 }
 
 Result<std::vector<uint8_t>> ReadNonce(InputFile* f, const std::string& name) {
@@ -134,6 +156,9 @@ Result<Discovered> DiscoverEvidenceDir(const std::string& dir) {
       role = RoleOfFormat(format);
       if (role) {
         what = std::string(parsers::LogFormatName(format));
+      } else if (IsPemCertificate(head) && IsPckChainName(name)) {
+        role = Role::kPckChain;
+        what = "PEM certificates";
       } else if (!head.empty() && head[0] == '{') {
         CCV_ASSIGN_OR_RETURN(InputFile again, InputFile::OpenBeneath(dir, name));
         if (IsCollateralJson(&again)) {
@@ -169,6 +194,7 @@ Result<Discovered> DiscoverEvidenceDir(const std::string& dir) {
   e.tpm_eventlog = path_of(Role::kTpmLog);
   e.cel = path_of(Role::kCel);
   e.collateral = path_of(Role::kCollateral);
+  e.pck_chain = path_of(Role::kPckChain);
   e.ima = path_of(Role::kImaAscii);
   if (e.ima) {
     e.ima_binary = path_of(Role::kImaBinary);

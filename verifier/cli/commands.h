@@ -22,10 +22,12 @@ int Main(const Args& args);
 // Prints "ccverify: <message>" to stderr and returns the exit code of `s`.
 int ReportError(const class ::ccv::Status& s);
 
-// ccverify dump FILE [--json]  (cmd_dump.cc)
+// ccverify dump FILE [--json | --brief] [--to cel-json|cel-tlv] ...  (cmd_dump.cc)
 int RunDump(const Args& args);
 // ccverify replay [--ccel F] [--tpm-log F] ... [--json]  (cmd_replay.cc)
 int RunReplay(const Args& args);
+// ccverify diff A B [--json]  (cmd_diff.cc)
+int RunDiff(const Args& args);
 // ccverify containers --ima F [--system-events F] [--json]  (cmd_containers.cc)
 int RunContainers(const Args& args);
 // ccverify tpm verify --attest A --signature S --ak F ...  (cmd_tpm.cc)

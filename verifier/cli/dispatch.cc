@@ -45,6 +45,7 @@ constexpr Command kCommands[] = {
     {"policy generate", RunPolicyGenerate, "write a policy pinning what a known-good bundle shows"},
     {"policy lint", RunPolicyLint, "flag weaknesses of a policy"},
     {"containers", RunContainers, "per-pod and per-container view of an ima-cgpath list"},
+    {"diff", RunDiff, "what changed between two bundles, or a bundle and a policy"},
 };
 
 // Every CCV_* variable ccverify reads, checked before any work: a value that

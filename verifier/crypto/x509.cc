@@ -167,6 +167,20 @@ std::string Certificate::SubjectOneLine() const {
   X509_NAME_oneline(X509_get_subject_name(x_), buf, sizeof(buf));
   return buf;
 }
+namespace {
+std::string NameRfc2253(const X509_NAME* name) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio || X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) < 0) {
+    return "";
+  }
+  char* data = nullptr;
+  long n = BIO_get_mem_data(bio.get(), &data);
+  return n > 0 ? std::string(data, size_t(n)) : std::string();
+}
+}  // namespace
+
+std::string Certificate::SubjectRfc2253() const { return NameRfc2253(X509_get_subject_name(x_)); }
+std::string Certificate::IssuerRfc2253() const { return NameRfc2253(X509_get_issuer_name(x_)); }
 std::string Certificate::SubjectDer() const { return NameDer(X509_get_subject_name(x_)); }
 std::string Certificate::IssuerDer() const { return NameDer(X509_get_issuer_name(x_)); }
 bool Certificate::IsSelfIssued() const { return SubjectDer() == IssuerDer(); }

@@ -47,6 +47,9 @@ class Certificate {
   std::string SubjectCommonName() const;
   std::string IssuerCommonName() const;
   std::string SubjectOneLine() const;
+  // Subject / issuer as an RFC 2253 string ("CN=...,O=...,C=US"), UTF-8.
+  std::string SubjectRfc2253() const;
+  std::string IssuerRfc2253() const;
   // DER of the subject / issuer Name (byte-exact comparisons).
   std::string SubjectDer() const;
   std::string IssuerDer() const;

@@ -13,6 +13,7 @@
 #include "parsers/tcg_event_log_format.h"
 #include "parsers/uefi_event.h"
 #include "parsers/uefi_event_format.h"
+#include "verifier/report/signature_list.h"
 
 namespace ccv::report {
 namespace {
@@ -194,32 +195,37 @@ void DescribeLoadOption(Bytes data, uint64_t offset, EventDetail* d) {
 
 // Per list its type, entry count and entry size; a list that does not fit
 // ends the walk with a note (its position relative to the variable data).
+// Then every entry: each certificate's names, serial and fingerprint, each
+// hash.
 void DescribeSignatureLists(Bytes data, uint64_t offset, EventDetail* d) {
   std::vector<std::string> lists;
   ByteReader r(data, offset);
   while (!r.Empty()) {
-    const size_t at = r.Position();
     Result<p::EfiSignatureList> l = p::ReadEfiSignatureList(&r);
-    if (!l.ok()) {
-      bool cut = l.status().code() == ErrorCode::kTruncated;
-      Add(d, "signature_lists_error",
-          std::string(cut ? "list header cut short" : "inconsistent list sizes") + " at +" +
-              std::to_string(at));
-      break;
-    }
+    if (!l.ok()) break;
     std::string name(p::GuidName(l->signature_type));
     uint32_t count = l->num_signatures;
-    std::string item = (name.empty() ? l->signature_type.ToString() : name) + ": " +
-                       std::to_string(count) + (count == 1 ? " entry" : " entries") + " of " +
-                       std::to_string(l->signature_size - uf::kSignatureOwnerLen) + " bytes";
-    if (count >= 1) {
-      ByteReader entries = l->signatures;
-      Result<p::EfiSignatureData> first = p::ReadEfiSignatureData(&entries, l->signature_size);
-      if (first.ok()) item += ", first owner " + first->signature_owner.ToString();
-    }
-    lists.push_back(std::move(item));
+    lists.push_back((name.empty() ? l->signature_type.ToString() : name) + ": " +
+                    std::to_string(count) + (count == 1 ? " entry" : " entries") + " of " +
+                    std::to_string(l->signature_size - uf::kSignatureOwnerLen) + " bytes");
   }
   d->fields.push_back({"signature_lists", std::move(lists)});
+  SignatureListDecode decoded = DecodeSignatureLists(data, offset);
+  if (!decoded.error.empty()) Add(d, "signature_lists_error", decoded.error);
+  std::vector<FieldRecord> entries;
+  for (const SignatureEntry& e : decoded.entries) entries.push_back(SignatureEntryRecord(e));
+  d->fields.push_back({"signatures", std::move(entries)});
+}
+
+// Variable data that is text (SbatLevel's "sbat,1,2021030218\n"): printable
+// ASCII, tabs and line ends, trailing NULs ignored.
+bool IsText(Bytes value) {
+  Bytes t = p::TrimTrailingNuls(value);
+  if (t.empty()) return false;
+  for (uint8_t c : t) {
+    if ((c < 0x20 || c > 0x7e) && c != '\t' && c != '\n' && c != '\r') return false;
+  }
+  return true;
 }
 
 bool HoldsSignatureLists(const std::string& name) {
@@ -261,12 +267,22 @@ void DescribeVariable(uint32_t type, Bytes data, uint64_t offset, EventDetail* d
       // One EFI_SIGNATURE_DATA: the owner GUID and the certificate (or hash)
       // that authorised the image (PFP 10.4.2, Table 17 note; shim, EDK2).
       ByteReader r(value, value_offset);
-      if (Result<p::EfiSignatureData> s = p::ReadEfiSignatureData(&r, r.Remaining()); s.ok()) {
+      // shim measures SbatLevel (text) and MokListTrusted as authorities too.
+      if (IsText(value)) {
+        Add(d, "text", std::string(PaddedText(value)));
+      } else if (Result<p::EfiSignatureData> s = p::ReadEfiSignatureData(&r, r.Remaining());
+                 s.ok()) {
         Add(d, "signature_owner", GuidText(s->signature_owner));
         AddNum(d, "signature_data_length", s->signature_data.size());
+        if (std::optional<SignatureEntry> c = DescribeX509(s->signature_data)) {
+          c->owner = s->signature_owner.ToString();
+          d->fields.push_back({"signatures", std::vector<FieldRecord>{SignatureEntryRecord(*c)}});
+        }
       }
     } else if (HoldsSignatureLists(n)) {
       DescribeSignatureLists(value, value_offset, d);
+    } else if (IsText(value)) {
+      Add(d, "text", std::string(PaddedText(value)));
     }
   }
   if (n == "SecureBoot" || n == "DeployedMode" || n == "AuditMode" || n == "SetupMode") {

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -16,10 +17,15 @@
 
 namespace ccv::report {
 
-// A decoded field of an event: text, a number, or a list of text.
+// A record of named text values, in order (one certificate of a signature
+// list: subject, issuer, serial, ...).
+using FieldRecord = std::vector<std::pair<std::string, std::string>>;
+
+// A decoded field of an event: text, a number, a list of text or a list of
+// records.
 struct EventField {
   std::string key;
-  std::variant<std::string, uint64_t, std::vector<std::string>> value;
+  std::variant<std::string, uint64_t, std::vector<std::string>, std::vector<FieldRecord>> value;
 };
 
 struct EventDetail {

@@ -215,10 +215,19 @@ void WriteEventDetailJson(const EventDetail& d, W& w) {
       WriteStr(*s, w);
     } else if (const auto* n = std::get_if<uint64_t>(&f.value)) {
       w.Uint64(*n);
+    } else if (const auto* list = std::get_if<std::vector<std::string>>(&f.value)) {
+      w.StartArray();
+      for (const std::string& item : *list) WriteStr(item, w);
+      w.EndArray();
     } else {
       w.StartArray();
-      for (const std::string& item : std::get<std::vector<std::string>>(f.value)) {
-        WriteStr(item, w);
+      for (const FieldRecord& rec : std::get<std::vector<FieldRecord>>(f.value)) {
+        w.StartObject();
+        for (const auto& [k, v] : rec) {
+          WriteKey(k, w);
+          WriteStr(v, w);
+        }
+        w.EndObject();
       }
       w.EndArray();
     }

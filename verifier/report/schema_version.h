@@ -12,7 +12,7 @@
 
 namespace ccv::report {
 
-inline constexpr char kJsonSchemaVersion[] = "1.1";
+inline constexpr char kJsonSchemaVersion[] = "2.0";
 
 // Writes the member "schema_version": kJsonSchemaVersion with any RapidJSON
 // writer. REQUIRES: the writer has just started the top-level object.

@@ -85,6 +85,29 @@ TEST(DiscoverTest, NonceFilesAndTheirBinding) {
   EXPECT_FALSE(DiscoverEvidenceDir(b.dir().string()).ok());
 }
 
+TEST(DiscoverTest, APckNamedPemIsThePckChainAndOtherPemsArePassedOver) {
+  BundleCopy b;
+  fs::remove(b / "evidence.json");
+  // The demo's root_ca.pem stays passed over: a trust anchor is a flag, never
+  // something a folder of evidence supplies.
+  fs::copy_file(b / "root_ca.pem", b / "PCK_chain.pem");
+  auto d = DiscoverEvidenceDir(b.dir().string());
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->evidence.pck_chain, (b / "PCK_chain.pem").string());
+  EXPECT_TRUE(Has(d->taken, "PCK_chain.pem: PEM certificates (pck_chain)")) << ::testing::PrintToString(d->taken);
+  EXPECT_TRUE(Has(d->taken, "root_ca.pem: passed over"));
+  // A pck-named file that is not PEM is no chain; two chains are two candidates.
+  b.Write("pck_notes.txt", "PCK chain requested from the PCCS\n");
+  b.Write("pck2.pem", "\n-----BEGIN CERTIFICATE-----\n");
+  d = DiscoverEvidenceDir(b.dir().string());
+  ASSERT_FALSE(d.ok());
+  EXPECT_NE(d.status().message().find("'PCK_chain.pem' and 'pck2.pem'"), std::string::npos) << d.status().ToString();
+  fs::remove(b / "pck2.pem");
+  d = DiscoverEvidenceDir(b.dir().string());
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_TRUE(Has(d->taken, "pck_notes.txt: passed over"));
+}
+
 TEST(DiscoverTest, ZeroBytesAndOtherJsonArePassedOver) {
   BundleCopy b;
   fs::remove(b / "evidence.json");

@@ -146,7 +146,7 @@ TEST(ImaCliTest, DumpImaJsonListsDecodedFields) {
   ASSERT_FALSE(d.HasParseError());
   EXPECT_STREQ(d["format"].GetString(), "ima-ascii");
   EXPECT_EQ(d["records"].GetUint(), 77u);
-  const auto& e0 = d["entries"][0];
+  const auto& e0 = d["events"][0];
   EXPECT_STREQ(e0["template"].GetString(), "ima-cgpath");
   EXPECT_STREQ(e0["template_hash_check"].GetString(), "verified");
   EXPECT_STREQ(e0["fields"]["n-ng"].GetString(), "/pause");

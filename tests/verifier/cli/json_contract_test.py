@@ -50,12 +50,13 @@ except ImportError:
 OPEN_OBJECTS = {
     "verify": {"/policy/by_container"},
     "replay": {"/logs[]/templates"},
-    "dump": {"/events[]/detail", "/entries[]/fields"},
+    "dump": {"/events[]/detail", "/events[]/fields"},
     "containers": set(),
     "quote-verify": set(),
     "tpm-verify": set(),
     "cel": set(),
     "evidence": set(),
+    "diff": set(),
 }
 # Top-level members an output may leave out.
 OPTIONAL_TOP_LEVEL = {
@@ -69,6 +70,7 @@ OPTIONAL_TOP_LEVEL = {
     "evidence": {"tee", "quote", "quote_provider", "td_report", "quote_unavailable", "ccel",
                  "ima", "tpm_eventlog", "cel", "collateral", "nonce", "user_data",
                  "report_data", "collected_at", "not_found"},
+    "diff": set(),
 }
 # Every input format `dump --json` must have been seen in the synthetic run.
 DUMP_FORMATS = {"tcg2", "tcg-sha1-legacy", "ccel", "ccel-acpi-table", "ima-ascii", "ima-binary",
@@ -480,6 +482,7 @@ def synthetic(c, src, work, make_demo, agent):
                          "--format", "json"], "verify", codes=(0, 1))
             if doc is not None and not any("waiver" in ch for ch in doc["checks"]):
                 c.fail("verify of a debug TD with waivers", "no check carries a waiver")
+        diffs(c, demo, work, make_demo, debug)
     else:
         print("json_contract_test: make_demo not given: debug-TD bundle skipped")
 
@@ -489,6 +492,40 @@ def synthetic(c, src, work, make_demo, agent):
         print("json_contract_test: ccverify-agent not built: agent bundle skipped")
 
     manifests(c, demo, work)
+
+
+def diffs(c, demo, work, make_demo, debug):
+    """diff --json: equal, every kind of difference, a bundle against a policy."""
+    root = demo / "root_ca.pem"
+    common = ["--root-ca", root, "--at", DEMO_AT, "--json"]
+    variants = {}
+    for variant in ("diff-peer", "new-cmdline", "insert-event"):
+        d = work / ("diff-" + variant)
+        d.mkdir()
+        p = subprocess.run([make_demo, str(d), "0", variant], capture_output=True)
+        if p.returncode != 0:
+            c.fail("make_demo " + variant, p.stderr.decode(errors="replace")[:300])
+            return
+        variants[variant] = d
+    no_ima = work / "diff-no-ima"
+    shutil.copytree(demo, no_ima)
+    manifest = read_json(no_ima / "evidence.json")
+    del manifest["ima"]
+    (no_ima / "evidence.json").write_text(json.dumps(manifest))
+    doc = c.run(["diff", demo, demo] + common, "diff")
+    if doc is not None and not doc["equal"]:
+        c.fail("diff of the demo with itself", "not equal")
+    c.run(["diff", demo, demo / "policy.yaml"] + common, "diff")
+    peer = variants["diff-peer"]
+    c.run(["diff", demo / "policy.yaml", peer, "--root-ca", peer / "root_ca.pem", "--at", DEMO_AT,
+           "--json"], "diff", codes=(1,))
+    for v in variants.values():
+        c.run(["diff", demo, v, "--root-ca-a", root, "--root-ca-b", v / "root_ca.pem", "--at", DEMO_AT,
+               "--json"], "diff", codes=(1,))
+    c.run(["diff", demo, no_ima] + common, "diff", codes=(1,))
+    c.run(["diff", demo, debug, "--root-ca-a", root, "--root-ca-b", debug / "root_ca.pem",
+           "--at", DEMO_AT, "--format", "json"], "diff", codes=(1,))
+    c.run(["diff", demo, variants["diff-peer"], "--json"], "diff", codes=(1,))
 
 
 def tpm_quotes(c, work):

@@ -210,7 +210,7 @@ TEST(VerifyReportsCliTest, InputErrorStillWritesEveryReport) {
   EXPECT_EQ(r.err, plain.err);
 
   rapidjson::Document json = Json(Slurp(dir.path() / "all.json"));
-  EXPECT_STREQ(json["schema_version"].GetString(), "1.1");
+  EXPECT_STREQ(json["schema_version"].GetString(), "2.0");
   EXPECT_STREQ(json["verdict"].GetString(), "error");
   EXPECT_STREQ(json["outcome"].GetString(), "input_error");
   EXPECT_EQ(std::string(json["bundle"].GetString()), bundle.dir().string());

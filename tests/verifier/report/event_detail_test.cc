@@ -279,6 +279,36 @@ TEST(DescribeEventDataTest, DbxSignatureListsAreCounted) {
   EXPECT_EQ(Field(d, "signature_lists_error"), nullptr);
 }
 
+TEST(DescribeEventDataTest, EveryHashEntryIsListedWithItsOwner) {
+  tb::TcgLogBuilder v = tb::Variable("dbx", tb::Sha256List(3));
+  EventDetail d = DescribeEventData(p::kEvEfiVariableDriverConfig, v.span(), 0);
+  const EventField* f = Field(d, "signatures");
+  ASSERT_NE(f, nullptr);
+  const auto& recs = std::get<std::vector<FieldRecord>>(f->value);
+  ASSERT_EQ(recs.size(), 3u);
+  EXPECT_EQ(recs[2], (FieldRecord{{"list", "0"},
+                                  {"type", "sha256"},
+                                  {"hash", "0202020202020202020202020202020202020202020202020202020202020202"},
+                                  {"owner", "8be4df61-93ca-11d2-aa0d-00e098032b8c"}}));
+}
+
+// shim's SbatLevel is text, measured as an authority; text in other
+// variables reads as text too; a binary value does not.
+TEST(DescribeEventDataTest, TextVariablesReadAsText) {
+  std::string sbat = "sbat,1,2021030218\n";
+  tb::TcgLogBuilder v = tb::Variable("SbatLevel", {sbat.begin(), sbat.end()});
+  EventDetail d = DescribeEventData(p::kEvEfiVariableAuthority, v.span(), 0);
+  EXPECT_EQ(Text(d, "text"), sbat);
+  EXPECT_EQ(Field(d, "signature_owner"), nullptr);
+  tb::TcgLogBuilder padded = tb::Variable("Label", {'a', 'b', 0, 0});
+  EXPECT_EQ(Text(DescribeEventData(p::kEvEfiVariableBoot, padded.span(), 0), "text"), "ab");
+  tb::TcgLogBuilder binary = tb::Variable("Timeout", {'a', 0x01});
+  EXPECT_EQ(Field(DescribeEventData(p::kEvEfiVariableBoot, binary.span(), 0), "text"), nullptr);
+  // A signature list is never read as text, even when its bytes are printable.
+  tb::TcgLogBuilder db = tb::Variable("db", {'a', 'b', 'c'});
+  EXPECT_EQ(Field(DescribeEventData(p::kEvEfiVariableDriverConfig, db.span(), 0), "text"), nullptr);
+}
+
 TEST(DescribeEventDataTest, SignatureListSizeBeyondTheDataIsNoted) {
   tb::TcgLogBuilder v = tb::Variable("db", tb::Sha256List(1, /*list_size=*/5000));
   EventDetail d = DescribeEventData(p::kEvEfiVariableDriverConfig, v.span(), 0);

@@ -1,0 +1,247 @@
+// ccverify diff on bundles from our demo generator (corpus/demo/make_demo.cc):
+// a rebuild that differs by exactly one event, one IMA file and one TD field
+// is reported as exactly those; equal bundles, and a bundle and the policy
+// generated from it, have no differences; one inserted event is one
+// addition, a changed kernel command line one change. Digests are computed
+// here from the generator's inputs, not taken from the diff.
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include "parsers/core/hex.h"
+#include "tests/testing/cli.h"
+#include "tests/testing/demo_bundle.h"
+#include "verifier/crypto/digest.h"
+
+namespace ccv {
+namespace {
+
+using testing::BundleCopy;
+using testing::CliRun;
+using testing::Quote;
+
+std::string Sha384Hex(const std::string& s) {
+  Digest d = crypto::Hash(HashAlg::kSha384, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(s.data()), s.size()));
+  return ToHex(d.span());
+}
+
+// A bundle made by make_demo with `variant`.
+void MakeVariant(const BundleCopy& b, const std::string& variant) {
+  CliRun r = testing::RunProgram("tests/make_demo", Quote(b.dir()) + " 0 " + variant);
+  ASSERT_EQ(r.code, 0) << r.err;
+}
+
+// Each generated bundle has its own root certificate: B is verified
+// against `root_b` (default: the demo's).
+CliRun Diff(const std::string& a, const std::string& b, const std::string& extra = "--json",
+            const std::filesystem::path& root_b = testing::DemoDir() / "root_ca.pem") {
+  return testing::RunProgram("ccverify", "diff " + a + " " + b + " --root-ca-a " +
+                                             Quote(testing::DemoDir() / "root_ca.pem") + " --root-ca-b " +
+                                             Quote(root_b) + " --at " + testing::kDemoAt + " " + extra);
+}
+
+rapidjson::Document Parse(const std::string& json) {
+  rapidjson::Document d;
+  d.Parse(json.c_str());
+  EXPECT_FALSE(d.HasParseError()) << json;
+  EXPECT_TRUE(d.IsObject()) << json;
+  return d;
+}
+
+size_t Size(const rapidjson::Value& v, const char* key) { return v[key].GetArray().Size(); }
+
+// Every kind of difference is empty.
+void ExpectEqual(const rapidjson::Document& d) {
+  EXPECT_TRUE(d["equal"].GetBool());
+  EXPECT_EQ(Size(d, "missing"), 0u);
+  EXPECT_EQ(Size(d, "fields"), 0u);
+  EXPECT_EQ(Size(d, "registers"), 0u);
+  EXPECT_EQ(Size(d, "checks"), 0u);
+  EXPECT_EQ(Size(d["advisories"], "added") + Size(d["advisories"], "removed"), 0u);
+  EXPECT_EQ(Size(d["ima"], "added") + Size(d["ima"], "removed") + Size(d["ima"], "changed"), 0u);
+}
+
+std::set<std::string> RegisterNames(const rapidjson::Document& d) {
+  std::set<std::string> out;
+  for (const auto& r : d["registers"].GetArray()) out.insert(r["register"].GetString());
+  return out;
+}
+
+const rapidjson::Value& Register(const rapidjson::Document& d, const std::string& name) {
+  for (const auto& r : d["registers"].GetArray()) {
+    if (r["register"].GetString() == name) return r;
+  }
+  ADD_FAILURE() << "no register " << name;
+  static rapidjson::Value none;
+  return none;
+}
+
+TEST(DiffCliTest, SameBundleIsEqual) {
+  BundleCopy b;
+  CliRun r = Diff(Quote(testing::DemoDir()), Quote(b.dir()));
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  ExpectEqual(Parse(r.out));
+  CliRun t = Diff(Quote(testing::DemoDir()), Quote(b.dir()), "");
+  EXPECT_EQ(t.code, 0);
+  EXPECT_NE(t.out.find("no differences"), std::string::npos) << t.out;
+}
+
+TEST(DiffCliTest, OneEventOneImaFileOneTdField) {
+  BundleCopy peer;
+  MakeVariant(peer, "diff-peer");
+  CliRun r = Diff(Quote(testing::DemoDir()), Quote(peer.dir()), "--json", peer / "root_ca.pem");
+  ASSERT_EQ(r.code, 1) << r.out << r.err;
+  rapidjson::Document d = Parse(r.out);
+  EXPECT_FALSE(d["equal"].GetBool());
+  EXPECT_EQ(Size(d, "missing"), 0u);
+  EXPECT_EQ(Size(d, "checks"), 0u) << r.out;
+  // The TD field.
+  ASSERT_EQ(Size(d, "fields"), 1u) << r.out;
+  EXPECT_STREQ(d["fields"][0]["name"].GetString(), "td.mr_config_id");
+  EXPECT_EQ(d["fields"][0]["a"].GetString(), std::string(96, '0'));
+  EXPECT_EQ(d["fields"][0]["b"].GetString(), "c1" + std::string(94, '0'));
+  // The event: one addition in RTMR3, whose value changes with it; RTMR2
+  // changes with the IMA file. No other register.
+  EXPECT_EQ(RegisterNames(d), (std::set<std::string>{"rtmr2", "rtmr3"})) << r.out;
+  const rapidjson::Value& r3 = Register(d, "rtmr3");
+  EXPECT_EQ(r3["a"].GetString(), std::string(96, '0'));
+  ASSERT_EQ(Size(r3, "added"), 1u) << r.out;
+  EXPECT_EQ(Size(r3, "removed") + Size(r3, "changed"), 0u);
+  const rapidjson::Value& e = r3["added"][0];
+  EXPECT_STREQ(e["pointer"].GetString(), "ccel#8");
+  EXPECT_STREQ(e["type_name"].GetString(), "EV_IPL");
+  ASSERT_EQ(Size(e, "digests"), 1u);
+  EXPECT_EQ(e["digests"][0].GetString(), "sha384:" + Sha384Hex("demo workload: app-v2"));
+  const rapidjson::Value& r2 = Register(d, "rtmr2");
+  EXPECT_TRUE(r2.HasMember("a"));
+  EXPECT_EQ(Size(r2, "added") + Size(r2, "removed") + Size(r2, "changed"), 0u);
+  // The IMA file.
+  EXPECT_EQ(Size(d["ima"], "added") + Size(d["ima"], "removed"), 0u);
+  ASSERT_EQ(Size(d["ima"], "changed"), 1u) << r.out;
+  const rapidjson::Value& f = d["ima"]["changed"][0];
+  EXPECT_STREQ(f["path"].GetString(), "/usr/bin/bash");
+  EXPECT_EQ(f["a"][0].GetString(), "sha384:" + Sha384Hex("demo content of /usr/bin/bash"));
+  EXPECT_EQ(f["b"][0].GetString(), "sha384:" + Sha384Hex("demo content of /usr/bin/bash (patched)"));
+
+  // The text report names the same, and says they differ.
+  CliRun t = Diff(Quote(testing::DemoDir()), Quote(peer.dir()), "", peer / "root_ca.pem");
+  EXPECT_EQ(t.code, 1);
+  EXPECT_NE(t.out.find("~ td.mr_config_id"), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("rtmr3: 1 added, 0 removed, 0 changed"), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("~ ima /usr/bin/bash"), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("differences found"), std::string::npos) << t.out;
+}
+
+TEST(DiffCliTest, InsertedEventIsOneAdditionNotACascade) {
+  BundleCopy peer;
+  MakeVariant(peer, "insert-event");
+  CliRun r = Diff(Quote(testing::DemoDir()), Quote(peer.dir()), "--json", peer / "root_ca.pem");
+  ASSERT_EQ(r.code, 1) << r.out << r.err;
+  rapidjson::Document d = Parse(r.out);
+  EXPECT_EQ(RegisterNames(d), (std::set<std::string>{"rtmr2"})) << r.out;
+  const rapidjson::Value& r2 = Register(d, "rtmr2");
+  ASSERT_EQ(Size(r2, "added"), 1u) << r.out;
+  EXPECT_EQ(Size(r2, "removed") + Size(r2, "changed"), 0u) << r.out;
+  EXPECT_STREQ(r2["added"][0]["pointer"].GetString(), "ccel#6");
+  EXPECT_EQ(r2["added"][0]["digests"][0].GetString(), "sha384:" + Sha384Hex("set timeout=5"));
+  EXPECT_EQ(Size(d, "fields"), 0u) << r.out;
+  // boot_aggregate hashes RTMR0..2, so it follows the new event; no file changed.
+  ASSERT_EQ(Size(d["ima"], "changed"), 1u) << r.out;
+  EXPECT_STREQ(d["ima"]["changed"][0]["path"].GetString(), "boot_aggregate");
+}
+
+TEST(DiffCliTest, ChangedKernelCommandLineIsOneChange) {
+  BundleCopy peer;
+  MakeVariant(peer, "new-cmdline");
+  CliRun r = Diff(Quote(testing::DemoDir()), Quote(peer.dir()), "--json", peer / "root_ca.pem");
+  ASSERT_EQ(r.code, 1) << r.out << r.err;
+  rapidjson::Document d = Parse(r.out);
+  EXPECT_EQ(RegisterNames(d), (std::set<std::string>{"rtmr2"})) << r.out;
+  const rapidjson::Value& r2 = Register(d, "rtmr2");
+  EXPECT_EQ(Size(r2, "added") + Size(r2, "removed"), 0u) << r.out;
+  ASSERT_EQ(Size(r2, "changed"), 1u) << r.out;
+  EXPECT_STREQ(r2["changed"][0]["a"]["pointer"].GetString(), "ccel#7");
+  EXPECT_STREQ(r2["changed"][0]["b"]["pointer"].GetString(), "ccel#7");
+  EXPECT_EQ(r2["changed"][0]["b"]["digests"][0].GetString(),
+            "sha384:" + Sha384Hex("/vmlinuz-6.8 root=/dev/vda1 ro ima_hash=sha384 module.sig_enforce=0"));
+}
+
+TEST(DiffCliTest, BundleAgainstItsGeneratedPolicyIsEqual) {
+  const std::string demo = Quote(testing::DemoDir()), policy = Quote(testing::DemoDir() / "policy.yaml");
+  for (const auto& [a, b] : {std::pair{demo, policy}, std::pair{policy, demo}}) {
+    CliRun r = Diff(a, b);
+    ASSERT_EQ(r.code, 0) << r.out << r.err;
+    rapidjson::Document d = Parse(r.out);
+    ExpectEqual(d);
+    EXPECT_STREQ(d[a == demo ? "b" : "a"]["kind"].GetString(), "policy");
+  }
+  // A policy generated here, from this build, too.
+  BundleCopy b;
+  CliRun g = testing::RunProgram("ccverify", "policy generate " + Quote(b.dir()) + " --root-ca " +
+                                                 Quote(b / "root_ca.pem") + " --at " + testing::kDemoAt +
+                                                 " --output " + Quote(b / "gen.yaml"));
+  ASSERT_EQ(g.code, 0) << g.out << g.err;
+  CliRun r = Diff(Quote(b.dir()), Quote(b / "gen.yaml"), "--json", b / "root_ca.pem");
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+}
+
+TEST(DiffCliTest, RebuildAgainstPolicyNamesWhatThePolicyRejects) {
+  BundleCopy peer;
+  MakeVariant(peer, "diff-peer");
+  CliRun r = Diff(Quote(testing::DemoDir() / "policy.yaml"), Quote(peer.dir()), "--json", peer / "root_ca.pem");
+  ASSERT_EQ(r.code, 1) << r.out << r.err;
+  rapidjson::Document d = Parse(r.out);
+  ASSERT_EQ(Size(d, "fields"), 1u) << r.out;
+  EXPECT_STREQ(d["fields"][0]["name"].GetString(), "td.mr_config_id");
+  // The policy pins RTMR3 (zero) and no event there; RTMR2 it leaves to replay.
+  EXPECT_EQ(RegisterNames(d), (std::set<std::string>{"rtmr3"})) << r.out;
+  EXPECT_EQ(Size(Register(d, "rtmr3"), "added"), 1u);
+  ASSERT_EQ(Size(d["ima"], "changed"), 1u) << r.out;
+  EXPECT_STREQ(d["ima"]["changed"][0]["path"].GetString(), "/usr/bin/bash");
+  EXPECT_EQ(Size(d, "checks"), 0u) << r.out;
+}
+
+TEST(DiffCliTest, TeeTcbSvnBelowThePolicysMinimumDiffers) {
+  BundleCopy b;
+  std::string policy = b.Read("policy.yaml");
+  const std::string key = "min_tee_tcb_svn: \"";
+  size_t at = policy.find(key);
+  ASSERT_NE(at, std::string::npos);
+  policy.replace(at + key.size(), 32, std::string(32, 'f'));
+  b.Write("strict.yaml", policy);
+  CliRun r = Diff(Quote(b.dir()), Quote(b / "strict.yaml"));
+  ASSERT_EQ(r.code, 1) << r.out << r.err;
+  rapidjson::Document d = Parse(r.out);
+  ASSERT_EQ(Size(d, "fields"), 1u) << r.out;
+  EXPECT_STREQ(d["fields"][0]["name"].GetString(), "platform.tee_tcb_svn");
+  EXPECT_EQ(d["fields"][0]["b"].GetString(), "at least " + std::string(32, 'f'));
+  // The demo's own minimum (its value) passes.
+  EXPECT_EQ(Diff(Quote(b.dir()), Quote(b / "policy.yaml")).code, 0);
+}
+
+TEST(DiffCliTest, UsageAndInputErrors) {
+  const std::string demo = Quote(testing::DemoDir()), policy = Quote(testing::DemoDir() / "policy.yaml");
+  EXPECT_EQ(testing::RunProgram("ccverify", "diff " + demo).code, 2);
+  EXPECT_EQ(testing::RunProgram("ccverify", "diff " + policy + " " + policy).code, 2);
+  EXPECT_EQ(testing::RunProgram("ccverify", "diff " + demo + " " + demo + " --format xml").code, 2);
+  EXPECT_EQ(testing::RunProgram("ccverify", "diff " + demo + " " + demo + " --bogus").code, 2);
+  CliRun help = testing::RunProgram("ccverify", "diff --help");
+  EXPECT_EQ(help.code, 0);
+  EXPECT_NE(help.out.find("usage: ccverify diff A B"), std::string::npos);
+  CliRun missing = testing::RunProgram("ccverify", "diff " + demo + " /nonexistent/bundle");
+  EXPECT_EQ(missing.code, 3);
+  EXPECT_NE(missing.err.find("/nonexistent/bundle"), std::string::npos) << missing.err;
+  BundleCopy b;
+  b.Write("bad.yaml", "apiVersion: ccverify/v1\ntd: [\n");
+  CliRun bad = testing::RunProgram("ccverify", "diff " + demo + " " + Quote(b / "bad.yaml"));
+  EXPECT_EQ(bad.code, 3);
+  EXPECT_NE(bad.err.find("bad.yaml"), std::string::npos) << bad.err;
+  b.Manifest("\"quote\": \"quote.bin\"", "\"quote\": \"gone.bin\"");
+  EXPECT_EQ(testing::RunProgram("ccverify", "diff " + demo + " " + Quote(b.dir())).code, 3);
+}
+
+}  // namespace
+}  // namespace ccv
