@@ -1,6 +1,10 @@
 #include "verifier/report/junit.h"
 
+#include <string>
+#include <string_view>
 #include <utility>
+
+#include "verifier/report/internal/text_escape.h"
 
 namespace ccv::report {
 
@@ -25,27 +29,8 @@ std::string XmlEscape(std::string_view s) {
 
 namespace {
 
-// Bytes >= 0x80 that are not valid UTF-8 would make the XML malformed.
-std::string ValidUtf8(std::string_view s) {
-  std::string out;
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    bool ok = n != 0 && i + n <= s.size();
-    for (size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
-    if (!ok) {
-      out += '?';
-      ++i;
-      continue;
-    }
-    out.append(s.substr(i, n));
-    i += n;
-  }
-  return out;
-}
-
-std::string Esc(std::string_view s) { return XmlEscape(ValidUtf8(s)); }
+// Bytes that are not valid UTF-8 would make the XML malformed.
+std::string Esc(std::string_view s) { return XmlEscape(internal::ValidUtf8(s, "?")); }
 
 // "waived until T: reason", the last entry the evaluator appended to `why`.
 std::string WaiverMessage(std::string_view why, std::string_view waiver) {

@@ -8,9 +8,10 @@
 
 namespace ccv::report::internal {
 
-// `s` with every byte sequence that is not valid UTF-8 replaced by U+FFFD
-// (RapidJSON writes the bytes it is given; evidence text may hold any).
-inline std::string ValidUtf8(std::string_view s) {
+// `s` with every byte that does not start a valid UTF-8 sequence replaced by
+// `replacement` (RapidJSON writes the bytes it is given, and such bytes make
+// XML malformed; evidence text may hold any).
+inline std::string ValidUtf8(std::string_view s, std::string_view replacement = "\xef\xbf\xbd") {
   std::string out;
   size_t i = 0;
   while (i < s.size()) {
@@ -19,7 +20,7 @@ inline std::string ValidUtf8(std::string_view s) {
     bool ok = n != 0 && i + n <= s.size();
     for (size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
     if (!ok) {
-      out += "\xef\xbf\xbd";
+      out += replacement;
       ++i;
       continue;
     }
