@@ -89,9 +89,12 @@ Result<CollectArgs> ParseCollectArgs(const std::vector<std::string>& args) {
 int AgentExitCodeFor(const Status& s) {
   if (s.ok()) return kAgentExitOk;
   switch (s.code()) {
-    case ErrorCode::kInternal: return kAgentExitInternal;
-    case ErrorCode::kInvalidArgument: return kAgentExitUsage;
-    default: return kAgentExitInput;
+    case ErrorCode::kInternal:
+      return kAgentExitInternal;
+    case ErrorCode::kInvalidArgument:
+      return kAgentExitUsage;
+    default:
+      return kAgentExitInput;
   }
 }
 

@@ -1,11 +1,10 @@
 #include "agent/bundle_writer.h"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdlib>
 #include <set>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "agent/internal/fs_util.h"
 
@@ -23,7 +22,8 @@ Status WriteBundleAtomically(const std::string& out_dir, const std::vector<Bundl
   std::string target = out_dir;
   while (target.size() > 1 && target.back() == '/') target.pop_back();
   size_t slash = target.rfind('/');
-  std::string parent = slash == std::string::npos ? "." : (slash == 0 ? "/" : target.substr(0, slash));
+  std::string parent =
+      slash == std::string::npos ? "." : (slash == 0 ? "/" : target.substr(0, slash));
   std::string base = slash == std::string::npos ? target : target.substr(slash + 1);
   if (!ValidFileName(base)) {
     return Status(ErrorCode::kInvalidArgument, "not a usable output directory name")
@@ -32,8 +32,8 @@ Status WriteBundleAtomically(const std::string& out_dir, const std::vector<Bundl
   std::set<std::string> seen;
   for (const BundleFile& f : files) {
     if (!ValidFileName(f.name) || !seen.insert(f.name).second) {
-      return Status(ErrorCode::kInvalidArgument, "bad or duplicate bundle file name '" +
-                                                     f.name + "'");
+      return Status(ErrorCode::kInvalidArgument,
+                    "bad or duplicate bundle file name '" + f.name + "'");
     }
   }
   struct stat st;
@@ -60,8 +60,8 @@ Status WriteBundleAtomically(const std::string& out_dir, const std::vector<Bundl
   std::vector<char> buf(tmpl.begin(), tmpl.end());
   buf.push_back('\0');
   if (::mkdtemp(buf.data()) == nullptr) {
-    return internal::ErrnoStatus(ErrorCode::kIo,
-                                 "cannot create the bundle in the output directory", parent);
+    return internal::ErrnoStatus(ErrorCode::kIo, "cannot create the bundle in the output directory",
+                                 parent);
   }
   std::string tmp(buf.data());
   auto fail = [&](Status s) {
@@ -77,8 +77,7 @@ Status WriteBundleAtomically(const std::string& out_dir, const std::vector<Bundl
   }
   if (Status s = internal::SyncDir(tmp); !s.ok()) return fail(s);
   if (::rename(tmp.c_str(), target.c_str()) != 0) {
-    return fail(internal::ErrnoStatus(ErrorCode::kIo, "cannot move the bundle into place",
-                                      target));
+    return fail(internal::ErrnoStatus(ErrorCode::kIo, "cannot move the bundle into place", target));
   }
   // The bundle is in place; a failing parent fsync only weakens durability.
   (void)internal::SyncDir(parent);

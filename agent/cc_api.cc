@@ -18,9 +18,9 @@ Result<CcReplayResult> ReplayCcEvents(std::span<const CcEvent> events) {
     if (e.event_type == kEvNoAction || e.imr_index == kImrMrtd) continue;
     for (const Digest& d : e.digests) {
       if (d.len != DigestLen(d.alg)) {
-        return Status(ErrorCode::kBadLength,
-                      "event " + std::to_string(i) + ": " + std::string(HashAlgName(d.alg)) +
-                          " digest of " + std::to_string(d.len) + " bytes");
+        return Status(ErrorCode::kBadLength, "event " + std::to_string(i) + ": " +
+                                                 std::string(HashAlgName(d.alg)) + " digest of " +
+                                                 std::to_string(d.len) + " bytes");
       }
       auto& banks = out[e.imr_index];
       auto it = banks.find(d.alg);
@@ -50,15 +50,14 @@ std::array<uint8_t, 64> ReportDataFor(std::span<const uint8_t> nonce,
 Result<std::vector<CcEvent>> SliceCcEvents(const std::vector<CcEvent>& all, size_t start,
                                            std::optional<size_t> count) {
   if (start > all.size()) {
-    return Status(ErrorCode::kInvalidArgument, "start " + std::to_string(start) +
-                                                   " is past the " +
+    return Status(ErrorCode::kInvalidArgument, "start " + std::to_string(start) + " is past the " +
                                                    std::to_string(all.size()) + " events");
   }
   size_t n = count.value_or(all.size() - start);
   if (n > all.size() - start) {
-    return Status(ErrorCode::kInvalidArgument,
-                  "count " + std::to_string(n) + " from " + std::to_string(start) +
-                      " runs past the " + std::to_string(all.size()) + " events");
+    return Status(ErrorCode::kInvalidArgument, "count " + std::to_string(n) + " from " +
+                                                   std::to_string(start) + " runs past the " +
+                                                   std::to_string(all.size()) + " events");
   }
   return std::vector<CcEvent>(all.begin() + static_cast<std::ptrdiff_t>(start),
                               all.begin() + static_cast<std::ptrdiff_t>(start + n));

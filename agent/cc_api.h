@@ -38,7 +38,7 @@
 namespace ccv::agent {
 
 inline constexpr uint32_t kTdxImrCount = kNumRtmrs;  // RTMR0..3
-inline constexpr uint32_t kImrMrtd = 0xFFFFFFFFu;  // CCEL MrIndex 0 (MRTD): never replayed
+inline constexpr uint32_t kImrMrtd = 0xFFFFFFFFu;    // CCEL MrIndex 0 (MRTD): never replayed
 inline constexpr uint32_t kEvNoAction = 0x00000003;
 // evidence-api's event type for IMA records (TcgEventType.IMA_MEASUREMENT_EVENT).
 inline constexpr uint32_t kImaMeasurementEvent = 0x14;
@@ -49,9 +49,9 @@ enum class CcEventSource : uint8_t { kCcel, kIma };
 // then the IMA records, in log order.
 struct CcEvent {
   CcEventSource source = CcEventSource::kCcel;
-  uint32_t rec_num = 0;    // index in its own log (CCEL record / IMA line)
-  uint32_t imr_index = 0;  // 0..3 = RTMR0..3, or kImrMrtd
-  uint32_t event_type = 0;  // TCG event type; kImaMeasurementEvent for IMA
+  uint32_t rec_num = 0;         // index in its own log (CCEL record / IMA line)
+  uint32_t imr_index = 0;       // 0..3 = RTMR0..3, or kImrMrtd
+  uint32_t event_type = 0;      // TCG event type; kImaMeasurementEvent for IMA
   std::vector<Digest> digests;  // CCEL: one per bank; IMA: the template hash
   // CCEL: the event data. IMA: the template fields after the template name,
   // joined by single spaces, as evidence-api passes them on.

@@ -31,9 +31,9 @@ Status AppendCcel(Bytes ccel_data, std::vector<CcEvent>* out) {
         // are not a digest of anything.
         if (r.record == 0 && r.untrusted_type == kEvNoAction) continue;
         return ParseError(ErrorCode::kUnsupported, r.offset, "digests",
-                          "algorithm 0x" + ToHex(std::array<uint8_t, 2>{
-                                               uint8_t(d.algorithm_id >> 8),
-                                               uint8_t(d.algorithm_id)}) +
+                          "algorithm 0x" +
+                              ToHex(std::array<uint8_t, 2>{uint8_t(d.algorithm_id >> 8),
+                                                           uint8_t(d.algorithm_id)}) +
                               " is not a measurement bank");
       }
       Digest dg = Digest::Zero(*alg);
@@ -69,8 +69,8 @@ Status AppendIma(Bytes list, std::vector<CcEvent>* out) {
     CCV_RETURN_IF_ERROR(reader.NextBatch(&batch));
     if (batch.empty()) break;
     if (out->size() + batch.size() > kMaxCcEvents) {
-      return Status(ErrorCode::kLimitExceeded, "more than " + std::to_string(kMaxCcEvents) +
-                                                   " events");
+      return Status(ErrorCode::kLimitExceeded,
+                    "more than " + std::to_string(kMaxCcEvents) + " events");
     }
     for (const ima::Entry& en : batch) {
       if (en.pcr >= kTdxImrCount) {

@@ -15,8 +15,8 @@
 #include "parsers/core/hex.h"
 #include "parsers/ima_log.h"
 #include "parsers/ima_register.h"
-#include "parsers/td_report.h"
 #include "parsers/tcg_event_log.h"
+#include "parsers/td_report.h"
 #include "parsers/tdx_quote.h"
 
 namespace ccv::agent {
@@ -56,7 +56,8 @@ std::optional<RegisterId> ImaRegister(const Evidence& e) {
   if (!list) return std::nullopt;
   ima::ReadOptions options;
   options.format = e.ima_ascii ? ima::LogFormat::kAscii : ima::LogFormat::kBinary;
-  Result<std::optional<ima::ImaListHead>> head = ima::ReadImaListHead(ima::SpanSource(*list), options);
+  Result<std::optional<ima::ImaListHead>> head =
+      ima::ReadImaListHead(ima::SpanSource(*list), options);
   if (!head.ok() || !*head) return std::nullopt;
   return ima::ImaRegisterOf(std::nullopt, /*tdx=*/e.tdx(), *head);
 }
@@ -77,8 +78,8 @@ Status CollectCcel(const GuestPaths& paths, Evidence* out) {
        has_data = internal::ExistsBeneath(paths.root(), kCcelDataPath);
   if (!has_table || !has_data) {
     std::string what = !has_table && !has_data ? "the CCEL ACPI table and its log"
-                       : !has_table             ? "the CCEL ACPI table"
-                                                : "the CCEL log area";
+                       : !has_table            ? "the CCEL ACPI table"
+                                               : "the CCEL log area";
     return Status(ErrorCode::kNotFound,
                   "missing " + what + " (not a TDX guest, or a kernel without ACPI CCEL)")
         .WithFile(!has_table ? table : data);
@@ -142,8 +143,8 @@ Status CollectReport(const GuestPaths& paths, Evidence* out) {
       tsm.status().field() == internal::kFileTypeField) {
     return tsm.status();
   }
-  Result<ByteVec> td = GetTdReport(paths.root(), kTdxGuestDevice, out->report_data,
-                                   paths.is_fake());
+  Result<ByteVec> td =
+      GetTdReport(paths.root(), kTdxGuestDevice, out->report_data, paths.is_fake());
   if (td.ok()) {
     out->report_path = paths.Resolve(kTdxGuestDevice);
     out->td_report = std::move(td).value();
@@ -151,9 +152,8 @@ Status CollectReport(const GuestPaths& paths, Evidence* out) {
     return Status::Ok();
   }
   if (td.status().code() != ErrorCode::kNotFound) return td.status();
-  return Status(ErrorCode::kNotFound,
-                "no quote and no TDREPORT: " + tsm.status().ToString() + "; " +
-                    td.status().ToString());
+  return Status(ErrorCode::kNotFound, "no quote and no TDREPORT: " + tsm.status().ToString() +
+                                          "; " + td.status().ToString());
 }
 
 Result<Evidence> CollectEvidence(const CollectOptions& options) {
@@ -185,7 +185,8 @@ Result<Evidence> CollectEvidence(const CollectOptions& options) {
   if (!e.tdx() && !e.quote && !e.td_report && !e.ima_ascii && !e.ima_binary && !e.tpm_log) {
     return Status(ErrorCode::kNotFound,
                   "no evidence on this guest: no CCEL table, quote, TDREPORT, IMA list or "
-                  "TPM event log (looked at " + Looked(paths) + ")");
+                  "TPM event log (looked at " +
+                      Looked(paths) + ")");
   }
   return e;
 }
@@ -200,16 +201,16 @@ Status CheckCcel(const Evidence& e, std::vector<std::string>* warnings) {
   Result<parsers::CcelAcpiTable> table = parsers::ParseCcelAcpiTable(e.ccel_table);
   if (!table.ok()) return in(e.ccel_table_path)(table.status());
   if (table->cc_type != 2) {
-    return in(e.ccel_table_path)(ParseError(
-        ErrorCode::kBadValue, 36, "cc_type",
-        "CC type " + std::to_string(table->cc_type) + " (" +
-            std::string(parsers::CcTypeName(table->cc_type)) + "), expected 2 (TDX)"));
+    return in(e.ccel_table_path)(ParseError(ErrorCode::kBadValue, 36, "cc_type",
+                                            "CC type " + std::to_string(table->cc_type) + " (" +
+                                                std::string(parsers::CcTypeName(table->cc_type)) +
+                                                "), expected 2 (TDX)"));
   }
   if (table->laml != e.ccel_data.size()) {
-    return in(e.ccel_data_path)(Status(
-        ErrorCode::kBadLength, "the log area is " + std::to_string(e.ccel_data.size()) +
-                                   " bytes, the CCEL table's LAML says " +
-                                   std::to_string(table->laml)));
+    return in(e.ccel_data_path)(
+        Status(ErrorCode::kBadLength, "the log area is " + std::to_string(e.ccel_data.size()) +
+                                          " bytes, the CCEL table's LAML says " +
+                                          std::to_string(table->laml)));
   }
   Result<parsers::TcgLog> ccel = parsers::ParseCcelLog(e.ccel_data);
   if (!ccel.ok()) return in(e.ccel_data_path)(ccel.status());
@@ -263,8 +264,9 @@ Status CheckEvidence(const Evidence& e, std::vector<std::string>* warnings) {
     return Status::Ok();  // not a TDX guest: no report to check
   }
   if (got != e.report_data) {
-    std::string what = "REPORTDATA " + ToHex(got) + " is not SHA-512(nonce || user_data) = " +
-                       ToHex(e.report_data) + ": the report does not answer this request";
+    std::string what = "REPORTDATA " + ToHex(got) +
+                       " is not SHA-512(nonce || user_data) = " + ToHex(e.report_data) +
+                       ": the report does not answer this request";
     if (!e.fake_tree) return in(e.report_path)(Status(ErrorCode::kBadValue, what));
     warnings->push_back(e.report_path + ": " + what + " (fake guest tree)");
   }

@@ -1,14 +1,13 @@
 #include "agent/configfs_tsm.h"
 
+#include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
-
-#include <atomic>
-#include <cerrno>
-#include <cstring>
 #include <utility>
 
 #include "agent/internal/fs_util.h"
@@ -62,8 +61,9 @@ class TsmEntry {
     int fd = ::openat(report_fd, dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
       if (errno == ELOOP || errno == ENOTDIR) {
-        return Status(ErrorCode::kIo, "refusing a symbolic link or another file type where a "
-                                      "directory is expected")
+        return Status(ErrorCode::kIo,
+                      "refusing a symbolic link or another file type where a "
+                      "directory is expected")
             .WithFile(attr_path_)
             .WithField(internal::kFileTypeField);
       }
@@ -113,9 +113,8 @@ Result<uint64_t> ReadGeneration(const TsmEntry& entry) {
     return Status(ErrorCode::kIo, "the configfs-tsm entry has no generation").WithFile(path);
   }
   CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, std::move(read));
-  Result<uint64_t> g =
-      ParseTsmGeneration(std::string_view(reinterpret_cast<const char*>(bytes.data()),
-                                          bytes.size()));
+  Result<uint64_t> g = ParseTsmGeneration(
+      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
   if (!g.ok()) return g.status().WithFile(path);
   return g;
 }
@@ -132,8 +131,7 @@ Result<uint64_t> ParseTsmGeneration(std::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (c < '0' || c > '9') {
-      return ParseError(ErrorCode::kBadValue, i, "generation",
-                        "expected a decimal digit");
+      return ParseError(ErrorCode::kBadValue, i, "generation", "expected a decimal digit");
     }
     v = v * 10 + uint64_t(c - '0');
   }
@@ -199,10 +197,9 @@ Result<TsmReport> GetTsmReportAt(int report_dir_fd, const std::string& report_di
 
   // One write(2) of all 64 bytes: configfs binary attributes are committed on
   // release, a fake FIFO is read to EOF.
-  CCV_RETURN_IF_ERROR(internal::WriteExistingAt(at, "inblob", inblob_kind,
-                                                entry.configfs() ? kConfigfsMagic : 0,
-                                                inblob.data(), inblob.size(),
-                                                entry.PathOf("inblob")));
+  CCV_RETURN_IF_ERROR(
+      internal::WriteExistingAt(at, "inblob", inblob_kind, entry.configfs() ? kConfigfsMagic : 0,
+                                inblob.data(), inblob.size(), entry.PathOf("inblob")));
   Result<std::vector<uint8_t>> out =
       internal::ReadAt(at, "outblob", blob_kind, kTsmOutblobMaxLen, entry.PathOf("outblob"));
   if (!out.ok()) {

@@ -1,6 +1,5 @@
 #include "agent/guest_paths.h"
 
-
 namespace ccv::agent {
 
 GuestPaths::GuestPaths(std::string root) {

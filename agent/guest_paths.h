@@ -23,15 +23,13 @@ inline constexpr std::string_view kImaLegacyDir = "sys/kernel/security/ima";
 inline constexpr std::string_view kImaAsciiName = "ascii_runtime_measurements";
 inline constexpr std::string_view kImaBinaryName = "binary_runtime_measurements";
 // TPM event log (a vTPM next to TDX, or a TPM host).
-inline constexpr std::string_view kTpmLogPath =
-    "sys/kernel/security/tpm0/binary_bios_measurements";
+inline constexpr std::string_view kTpmLogPath = "sys/kernel/security/tpm0/binary_bios_measurements";
 // configfs-tsm report directory (Documentation/ABI/testing/configfs-tsm).
 inline constexpr std::string_view kTsmReportDir = "sys/kernel/config/tsm/report";
 // TDX guest driver: TDX_CMD_GET_REPORT0 ioctl (linux/tdx-guest.h).
 inline constexpr std::string_view kTdxGuestDevice = "dev/tdx_guest";
 // TSM measurement registers (Linux tsm-mr, "rtmr0:sha384" ... raw bytes).
-inline constexpr std::string_view kTdxMeasurementsDir =
-    "sys/class/misc/tdx_guest/measurements";
+inline constexpr std::string_view kTdxMeasurementsDir = "sys/class/misc/tdx_guest/measurements";
 
 class GuestPaths {
  public:

@@ -28,17 +28,17 @@ Result<Digest> LiveCcApi::GetCcMeasurement(uint32_t index, HashAlg alg) {
                   "IMR index " + std::to_string(index) + ", TDX has 0..3 (RTMR0..3)");
   }
   if (alg != HashAlg::kSha384) {
-    return Status(ErrorCode::kUnsupported, std::string("TDX RTMRs have no ") +
-                                               std::string(HashAlgName(alg)) + " bank");
+    return Status(ErrorCode::kUnsupported,
+                  std::string("TDX RTMRs have no ") + std::string(HashAlgName(alg)) + " bank");
   }
   // 1. TSM measurement registers: raw 48-byte values.
-  std::string mr = paths_.Resolve(kTdxMeasurementsDir) + "/rtmr" + std::to_string(index) +
-                   ":sha384";
+  std::string mr =
+      paths_.Resolve(kTdxMeasurementsDir) + "/rtmr" + std::to_string(index) + ":sha384";
   if (internal::Exists(mr)) {
     CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> v, ReadFileBytes(mr, 64));
     if (v.size() != DigestLen(alg)) {
-      return Status(ErrorCode::kBadLength, std::to_string(v.size()) +
-                                               " bytes, expected 48").WithFile(mr);
+      return Status(ErrorCode::kBadLength, std::to_string(v.size()) + " bytes, expected 48")
+          .WithFile(mr);
     }
     Digest d = Digest::Zero(alg);
     std::copy(v.begin(), v.end(), d.bytes.begin());

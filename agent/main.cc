@@ -1,9 +1,8 @@
 // ccverify-agent: collects the evidence of a TDX guest into a bundle
 // directory for `ccverify verify` (docs/cli.md, docs/json.md).
-#include <signal.h>
-
 #include <cstdio>
 #include <exception>
+#include <signal.h>
 #include <string>
 #include <vector>
 
@@ -54,8 +53,7 @@ int RunCollect(const std::vector<std::string>& args) {
   }
   Result<CollectArgs> parsed = ParseCollectArgs(args);
   if (!parsed.ok()) {
-    std::fprintf(stderr, "ccverify-agent: %s\n%s", parsed.status().message().c_str(),
-                 kAgentUsage);
+    std::fprintf(stderr, "ccverify-agent: %s\n%s", parsed.status().message().c_str(), kAgentUsage);
     return kAgentExitUsage;
   }
   ScopedTerminationBlock hold;
@@ -92,8 +90,7 @@ int Main(int argc, char** argv) {
     return kAgentExitOk;
   }
   if (args[0] == "collect") return RunCollect({args.begin() + 1, args.end()});
-  std::fprintf(stderr, "ccverify-agent: unknown command '%s'\n%s", args[0].c_str(),
-               kAgentUsage);
+  std::fprintf(stderr, "ccverify-agent: unknown command '%s'\n%s", args[0].c_str(), kAgentUsage);
   return kAgentExitUsage;
 }
 

@@ -28,9 +28,9 @@ inline constexpr size_t kTdReportLen = 1024;
 // Errors: kNotFound (no such device), kIo (the ioctl or read failed, or a
 // link or wrong file type, field internal::kFileTypeField), kBadLength (a
 // fake file that is not 1024 bytes).
-Result<std::vector<uint8_t>> GetTdReport(
-    const std::string& root, std::string_view device,
-    const std::array<uint8_t, kTdReportDataLen>& report_data, bool allow_fake_file);
+Result<std::vector<uint8_t>> GetTdReport(const std::string& root, std::string_view device,
+                                         const std::array<uint8_t, kTdReportDataLen>& report_data,
+                                         bool allow_fake_file);
 
 }  // namespace ccv::agent
 

@@ -3,12 +3,12 @@
 // digests are checked against the OpenSSL EVP reference before timing; a
 // mismatch fails that benchmark. The default (dispatched) backend is printed
 // in the context block and as the "default" rows.
-#include <benchmark/benchmark.h>
-
 #include <optional>
 #include <random>
 #include <string>
 #include <vector>
+
+#include <benchmark/benchmark.h>
 
 #include "verifier/crypto/batch_hash.h"
 #include "verifier/crypto/digest.h"
@@ -127,7 +127,11 @@ void RegisterAll() {
       std::string bm = "BM_HashMany/" + name + "/" + std::string(ccv::HashAlgName(alg));
       benchmark::RegisterBenchmark(bm.c_str(), BM_HashMany, backend, alg)
           ->ArgName("len")
-          ->Arg(48)->Arg(96)->Arg(128)->Arg(256)->Arg(512);
+          ->Arg(48)
+          ->Arg(96)
+          ->Arg(128)
+          ->Arg(256)
+          ->Arg(512);
     }
   }
 }

@@ -1,7 +1,7 @@
 // Digest costs per bank and message size (OpenSSL reference path).
-#include <benchmark/benchmark.h>
-
 #include <vector>
+
+#include <benchmark/benchmark.h>
 
 #include "verifier/crypto/digest.h"
 

@@ -180,8 +180,8 @@ void ImaExtend(const ImaWork& w, HashAlg bank, const std::vector<Digest>& comput
       run.clear();
       while (k < i + n && w.pcr[k] == w.pcr[j]) {
         run.push_back(w.violation[k] ? Digest::Filled(bank, 0xFF)
-                      : use_listed    ? w.listed[k]
-                                      : computed[k]);
+                      : use_listed   ? w.listed[k]
+                                     : computed[k]);
         ++k;
       }
       auto [it, fresh] = regs->try_emplace(w.pcr[j], Digest::Zero(bank));
@@ -242,7 +242,8 @@ int RunIma(const std::string& path, bool rtmr, int runs) {
     t_two.push_back(Seconds(t3, t4));
     if (regs2 != regs) Die("two-thread chains differ from one-thread chains");
     registers.clear();
-    const ccv::RegisterId::Kind kind = rtmr ? ccv::RegisterId::Kind::kRtmr : ccv::RegisterId::Kind::kPcr;
+    const ccv::RegisterId::Kind kind =
+        rtmr ? ccv::RegisterId::Kind::kRtmr : ccv::RegisterId::Kind::kPcr;
     for (const auto& [bank, per_reg] : regs) {
       for (const auto& [index, d] : per_reg) registers[ccv::RegisterId{kind, index}][bank] = d;
     }
@@ -368,13 +369,18 @@ int RunTcg(const std::string& path, int runs) {
     t_ext.push_back(e);
     // Two threads: parts (each bank's checks, each bank's chain) assigned
     // longest first to the less loaded thread.
-    struct Part { bool chain; HashAlg alg; double cost; };
+    struct Part {
+      bool chain;
+      HashAlg alg;
+      double cost;
+    };
     std::vector<Part> parts;
     for (HashAlg a : banks) {
       if (w.checks.count(a)) parts.push_back({false, a, cost_check[a]});
       parts.push_back({true, a, cost_chain[a]});
     }
-    std::sort(parts.begin(), parts.end(), [](const Part& x, const Part& y) { return x.cost > y.cost; });
+    std::sort(parts.begin(), parts.end(),
+              [](const Part& x, const Part& y) { return x.cost > y.cost; });
     std::vector<Part> lanes[2];
     double load[2] = {0, 0};
     for (const Part& p : parts) {
@@ -409,7 +415,8 @@ int RunTcg(const std::string& path, int runs) {
     t_two.push_back(Seconds(t0, t1));
     registers.clear();
     for (const auto& [alg, per_slot] : regs) {
-      for (const auto& [slot, d] : per_slot) registers[ccv::RegisterId::Pcr(uint32_t(slot))][alg] = d;
+      for (const auto& [slot, d] : per_slot)
+        registers[ccv::RegisterId::Pcr(uint32_t(slot))][alg] = d;
     }
   }
   PrintResult("tcg", path, w.events, t_hash, t_ext, t_two, split, RegistersJson(registers));

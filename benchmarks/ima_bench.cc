@@ -2,9 +2,9 @@
 // ascii and binary readers alone, and the whole replay (template hashes
 // through the batch hasher, then the extend chain). The replay result is
 // checked against the generator's registers before timing.
-#include <benchmark/benchmark.h>
-
 #include <string>
+
+#include <benchmark/benchmark.h>
 
 #include "benchmarks/gen/ima_gen.h"
 #include "parsers/core/hex.h"
@@ -84,8 +84,10 @@ void BM_ImaReplay(benchmark::State& state, bool cc_api, bool binary) {
   }
   state.SetItemsProcessed(int64_t(state.iterations() * 100000));
 }
-BENCHMARK_CAPTURE(BM_ImaReplay, tpm_mixed_sha1_sha256_ascii, false, false)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_ImaReplay, tpm_mixed_sha1_sha256_binary, false, true)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ImaReplay, tpm_mixed_sha1_sha256_ascii, false, false)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ImaReplay, tpm_mixed_sha1_sha256_binary, false, true)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_ImaReplay, ccapi_sha384_ascii, true, false)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_ImaReplay, ccapi_sha384_binary, true, true)->Unit(benchmark::kMillisecond);
 

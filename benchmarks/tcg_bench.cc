@@ -29,8 +29,13 @@ struct Log {
   std::map<ccv::RegisterId, std::map<HashAlg, ccv::Digest>> expected;
 };
 
-void Put16(std::vector<uint8_t>* b, uint16_t v) { b->push_back(uint8_t(v)); b->push_back(uint8_t(v >> 8)); }
-void Put32(std::vector<uint8_t>* b, uint32_t v) { for (int i = 0; i < 4; ++i) b->push_back(uint8_t(v >> (8 * i))); }
+void Put16(std::vector<uint8_t>* b, uint16_t v) {
+  b->push_back(uint8_t(v));
+  b->push_back(uint8_t(v >> 8));
+}
+void Put32(std::vector<uint8_t>* b, uint32_t v) {
+  for (int i = 0; i < 4; ++i) b->push_back(uint8_t(v >> (8 * i)));
+}
 
 // `n` records alternating EV_SEPARATOR (checkable), EV_IPL strings and
 // EV_EFI_ACTION over PCRs 0..9, each with a digest per bank.
@@ -43,9 +48,15 @@ Log MakeLog(size_t n, const std::vector<HashAlg>& banks) {
   Put32(&spec, 0);
   spec.insert(spec.end(), {0, 2, 0, 2});
   Put32(&spec, uint32_t(banks.size()));
-  for (HashAlg a : banks) { Put16(&spec, ccv::TpmAlgId(a)); Put16(&spec, uint16_t(ccv::DigestLen(a))); }
+  for (HashAlg a : banks) {
+    Put16(&spec, ccv::TpmAlgId(a));
+    Put16(&spec, uint16_t(ccv::DigestLen(a)));
+  }
   spec.push_back(0);
-  Put32(&b, 0); Put32(&b, 3); b.insert(b.end(), 20, 0); Put32(&b, uint32_t(spec.size()));
+  Put32(&b, 0);
+  Put32(&b, 3);
+  b.insert(b.end(), 20, 0);
+  Put32(&b, uint32_t(spec.size()));
   b.insert(b.end(), spec.begin(), spec.end());
   std::mt19937 rng(7);
   for (size_t i = 0; i < n; ++i) {
@@ -53,7 +64,10 @@ Log MakeLog(size_t n, const std::vector<HashAlg>& banks) {
     uint32_t type;
     std::vector<uint8_t> data;
     switch (i % 3) {
-      case 0: type = ccv::parsers::kEvSeparator; data = {0, 0, 0, 0}; break;
+      case 0:
+        type = ccv::parsers::kEvSeparator;
+        data = {0, 0, 0, 0};
+        break;
       case 1: {
         type = ccv::parsers::kEvIpl;
         std::string s = "grub_cmd: linux /boot/vmlinuz-6.1.0 root=UUID=" + std::to_string(rng());
@@ -66,7 +80,9 @@ Log MakeLog(size_t n, const std::vector<HashAlg>& banks) {
         data.assign(s.begin(), s.end());
       }
     }
-    Put32(&b, pcr); Put32(&b, type); Put32(&b, uint32_t(banks.size()));
+    Put32(&b, pcr);
+    Put32(&b, type);
+    Put32(&b, uint32_t(banks.size()));
     for (HashAlg a : banks) {
       ccv::Digest d = ccv::crypto::Hash(a, data);
       Put16(&b, ccv::TpmAlgId(a));
@@ -103,7 +119,10 @@ void BM_ParseTcg2(benchmark::State& state, std::vector<HashAlg> banks) {
     uint64_t n = 0;
     while (true) {
       auto e = reader.Next();
-      if (!e.ok()) { state.SkipWithError("parse failed"); return; }
+      if (!e.ok()) {
+        state.SkipWithError("parse failed");
+        return;
+      }
       if (*e == nullptr) break;
       benchmark::DoNotOptimize((*e)->data.data());
       ++n;
@@ -121,7 +140,10 @@ void BM_DescribeEventData(benchmark::State& state, std::vector<HashAlg> banks) {
     ccv::parsers::TcgEventReader reader(&src);
     while (true) {
       auto e = reader.Next();
-      if (!e.ok()) { state.SkipWithError("parse failed"); return; }
+      if (!e.ok()) {
+        state.SkipWithError("parse failed");
+        return;
+      }
       if (*e == nullptr) break;
       auto d = ccv::report::DescribeEventData((*e)->untrusted_type, (*e)->data, (*e)->data_offset);
       benchmark::DoNotOptimize(d.fields.data());
@@ -156,15 +178,25 @@ void BM_ReplayTcg2(benchmark::State& state, std::vector<HashAlg> banks, bool che
 
 BENCHMARK_CAPTURE(BM_ParseTcg2, sha256, kSha256)->Arg(100000)->ArgName("events");
 BENCHMARK_CAPTURE(BM_ParseTcg2, sha1_sha256_sha384, kThreeBanks)->Arg(100000)->ArgName("events");
-BENCHMARK_CAPTURE(BM_DescribeEventData, sha1_sha256_sha384, kThreeBanks)->Arg(100000)->ArgName("events");
+BENCHMARK_CAPTURE(BM_DescribeEventData, sha1_sha256_sha384, kThreeBanks)
+    ->Arg(100000)
+    ->ArgName("events");
 BENCHMARK_CAPTURE(BM_ReplayTcg2, sha256_checked, kSha256, true)
-    ->ArgsProduct({{100000}, {1, 2}})->ArgNames({"events", "threads"})->UseRealTime();
+    ->ArgsProduct({{100000}, {1, 2}})
+    ->ArgNames({"events", "threads"})
+    ->UseRealTime();
 BENCHMARK_CAPTURE(BM_ReplayTcg2, sha384_checked, kSha384, true)
-    ->ArgsProduct({{100000}, {1, 2}})->ArgNames({"events", "threads"})->UseRealTime();
+    ->ArgsProduct({{100000}, {1, 2}})
+    ->ArgNames({"events", "threads"})
+    ->UseRealTime();
 BENCHMARK_CAPTURE(BM_ReplayTcg2, three_banks_unchecked, kThreeBanks, false)
-    ->ArgsProduct({{100000}, {1, 2}})->ArgNames({"events", "threads"})->UseRealTime();
+    ->ArgsProduct({{100000}, {1, 2}})
+    ->ArgNames({"events", "threads"})
+    ->UseRealTime();
 BENCHMARK_CAPTURE(BM_ReplayTcg2, three_banks_checked, kThreeBanks, true)
-    ->ArgsProduct({{100000}, {1, 2}})->ArgNames({"events", "threads"})->UseRealTime();
+    ->ArgsProduct({{100000}, {1, 2}})
+    ->ArgNames({"events", "threads"})
+    ->UseRealTime();
 
 }  // namespace
 

@@ -56,10 +56,14 @@ Result<CcelAcpiTable> ParseCcelAcpiTable(Bytes data) {
 
 std::string_view CcTypeName(uint8_t cc_type) {
   switch (cc_type) {
-    case fmt::kCcTypeReserved: return "reserved";
-    case fmt::kCcTypeSevSnp: return "SEV-SNP";
-    case fmt::kCcTypeTdx: return "TDX";
-    default: return "unknown";
+    case fmt::kCcTypeReserved:
+      return "reserved";
+    case fmt::kCcTypeSevSnp:
+      return "SEV-SNP";
+    case fmt::kCcTypeTdx:
+      return "TDX";
+    default:
+      return "unknown";
   }
 }
 

@@ -20,9 +20,9 @@ inline constexpr size_t kOemTableIdLen = 8;
 inline constexpr size_t kOemRevisionLen = 4;
 inline constexpr size_t kCreatorIdLen = 4;
 inline constexpr size_t kCreatorRevisionLen = 4;
-inline constexpr size_t kAcpiHeaderLen = kSignatureLen + kLengthLen + kRevisionLen +
-                                         kChecksumLen + kOemIdLen + kOemTableIdLen +
-                                         kOemRevisionLen + kCreatorIdLen + kCreatorRevisionLen;
+inline constexpr size_t kAcpiHeaderLen = kSignatureLen + kLengthLen + kRevisionLen + kChecksumLen +
+                                         kOemIdLen + kOemTableIdLen + kOemRevisionLen +
+                                         kCreatorIdLen + kCreatorRevisionLen;
 static_assert(kAcpiHeaderLen == 36, "ACPI table header is 36 bytes");
 
 // CCEL body: CC type u8, CC subtype u8, reserved u16, LAML u64, LASA u64.

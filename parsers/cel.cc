@@ -143,11 +143,16 @@ Result<std::vector<uint8_t>> JsonBytes(const rapidjson::Value& v, size_t i, cons
 
 std::string_view ContentTypeName(uint8_t type) {
   switch (type) {
-    case kContentCelMgt: return "cel_mgt";
-    case kContentPcClientStd: return "pcclient_std";
-    case kContentImaTemplate: return "ima_template";
-    case kContentImaTlv: return "ima_tlv";
-    default: return "";
+    case kContentCelMgt:
+      return "cel_mgt";
+    case kContentPcClientStd:
+      return "pcclient_std";
+    case kContentImaTemplate:
+      return "ima_template";
+    case kContentImaTlv:
+      return "ima_tlv";
+    default:
+      return "";
   }
 }
 
@@ -200,9 +205,9 @@ Result<std::vector<Record>> ParseTlv(Bytes data) {
   auto finish = [&]() -> Status {
     if (out.empty()) return Status::Ok();
     if (!have_index || !have_digests) {
-      return ParseError(ErrorCode::kBadValue, out.back().offset, "record",
-                        !have_index ? "record without PCR, NV index or CCMR"
-                                    : "record without DIGESTS");
+      return ParseError(
+          ErrorCode::kBadValue, out.back().offset, "record",
+          !have_index ? "record without PCR, NV index or CCMR" : "record without DIGESTS");
     }
     return Status::Ok();
   };
@@ -292,9 +297,9 @@ Result<std::vector<Record>> ParseJson(std::string_view text, const JsonOptions& 
       rec.recnum = it->value.GetUint64();
     }
     int indexes = 0;
-    for (auto [key, type] : {std::pair{"pcr", IndexType::kPcr},
-                             std::pair{"nv_index", IndexType::kNvIndex},
-                             std::pair{"ccmr", IndexType::kCcmr}}) {
+    for (auto [key, type] :
+         {std::pair{"pcr", IndexType::kPcr}, std::pair{"nv_index", IndexType::kNvIndex},
+          std::pair{"ccmr", IndexType::kCcmr}}) {
       auto it = o.FindMember(key);
       if (it == o.MemberEnd()) continue;
       if (!it->value.IsUint()) return JsonError(i, key, "expected an unsigned integer");
@@ -318,11 +323,10 @@ Result<std::vector<Record>> ParseJson(std::string_view text, const JsonOptions& 
         return JsonError(i, m, "expected {\"hashAlg\", \"digest\"}");
       }
       std::optional<HashAlg> alg =
-          d["hashAlg"].IsUint()
-              ? (d["hashAlg"].GetUint() <= 0xFFFF
-                     ? HashAlgFromTpmAlgId(uint16_t(d["hashAlg"].GetUint()))
-                     : std::nullopt)
-              : HashAlgFromName(d["hashAlg"].GetString());
+          d["hashAlg"].IsUint() ? (d["hashAlg"].GetUint() <= 0xFFFF
+                                       ? HashAlgFromTpmAlgId(uint16_t(d["hashAlg"].GetUint()))
+                                       : std::nullopt)
+                                : HashAlgFromName(d["hashAlg"].GetString());
       if (!alg) return JsonError(i, m + ".hashAlg", "unknown hash algorithm");
       Digest dg = Digest::Zero(*alg);
       std::string_view hex(d["digest"].GetString(), d["digest"].GetStringLength());
@@ -344,11 +348,16 @@ Result<std::vector<Record>> ParseJson(std::string_view text, const JsonOptions& 
         rec.content_type = uint8_t(cit->value.GetUint());
       } else if (cit->value.IsString()) {
         std::string_view name(cit->value.GetString(), cit->value.GetStringLength());
-        if (name == "pcclient_std") rec.content_type = kContentPcClientStd;
-        else if (name == "ima_template") rec.content_type = kContentImaTemplate;
-        else if (name == "cel_mgt") rec.content_type = kContentCelMgt;
-        else if (name == "ima_tlv") rec.content_type = kContentImaTlv;
-        else rec.content_type_name = std::string(name);
+        if (name == "pcclient_std")
+          rec.content_type = kContentPcClientStd;
+        else if (name == "ima_template")
+          rec.content_type = kContentImaTemplate;
+        else if (name == "cel_mgt")
+          rec.content_type = kContentCelMgt;
+        else if (name == "ima_tlv")
+          rec.content_type = kContentImaTlv;
+        else
+          rec.content_type_name = std::string(name);
       } else {
         return JsonError(i, "content_type", "expected a name or a number below 256");
       }
@@ -400,14 +409,16 @@ Result<std::vector<Record>> ParseJson(std::string_view text, const JsonOptions& 
 
 std::optional<Encoding> DetectEncoding(Bytes head) {
   size_t i = 0;
-  while (i < head.size() && (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' ||
-                             head[i] == '\t')) {
+  while (i < head.size() &&
+         (head[i] == ' ' || head[i] == '\n' || head[i] == '\r' || head[i] == '\t')) {
     ++i;
   }
   // JSON: an object whose first member is "records" (systemd-pcrlock), or an
   // array of records; any other JSON (a report, a manifest) is not a CEL.
   auto skip_ws = [&](size_t at) {
-    while (at < head.size() && (head[at] == ' ' || head[at] == '\n' || head[at] == '\r' || head[at] == '\t')) ++at;
+    while (at < head.size() &&
+           (head[at] == ' ' || head[at] == '\n' || head[at] == '\r' || head[at] == '\t'))
+      ++at;
     return at;
   };
   const std::string_view text(reinterpret_cast<const char*>(head.data()), head.size());
@@ -418,7 +429,8 @@ std::optional<Encoding> DetectEncoding(Bytes head) {
   if (i < head.size() && head[i] == '[') {
     size_t j = skip_ws(i + 1);
     if (j < head.size() && head[j] == ']') return Encoding::kJson;  // no records
-    if (j < head.size() && head[j] == '{' && text.find("\"digests\"", j) != std::string_view::npos) {
+    if (j < head.size() && head[j] == '{' &&
+        text.find("\"digests\"", j) != std::string_view::npos) {
       return Encoding::kJson;
     }
     return std::nullopt;
@@ -437,8 +449,8 @@ std::optional<Encoding> DetectEncoding(Bytes head) {
   uint32_t len = 0;
   if (!header(0, &t, &len) || t != kTypeRecnum || len < 1 || len > 8) return std::nullopt;
   size_t at = kTlvHeaderLen + len;
-  if (!header(at, &t, &len) || (t != kTypePcr && t != kTypeNvIndex && t != kTypeCcmr) ||
-      len < 1 || len > 4) {
+  if (!header(at, &t, &len) || (t != kTypePcr && t != kTypeNvIndex && t != kTypeCcmr) || len < 1 ||
+      len > 4) {
     return std::nullopt;
   }
   at += kTlvHeaderLen + len;
@@ -479,8 +491,9 @@ std::string WriteJson(const std::vector<Record>& records) {
     w.StartObject();
     w.Key("recnum");
     w.Uint64(r.recnum);
-    w.Key(r.index_type == IndexType::kPcr ? "pcr"
-          : r.index_type == IndexType::kNvIndex ? "nv_index" : "ccmr");
+    w.Key(r.index_type == IndexType::kPcr       ? "pcr"
+          : r.index_type == IndexType::kNvIndex ? "nv_index"
+                                                : "ccmr");
     w.Uint(r.index);
     w.Key("digests");
     w.StartArray();

@@ -37,16 +37,22 @@ ChunkSource SpanSource(Bytes data) {
 
 std::optional<HashAlg> HashAlgFromHexLen(size_t hex_len) {
   switch (hex_len) {
-    case 40: return HashAlg::kSha1;
-    case 64: return HashAlg::kSha256;
-    case 96: return HashAlg::kSha384;
-    case 128: return HashAlg::kSha512;
-    default: return std::nullopt;
+    case 40:
+      return HashAlg::kSha1;
+    case 64:
+      return HashAlg::kSha256;
+    case 96:
+      return HashAlg::kSha384;
+    case 128:
+      return HashAlg::kSha512;
+    default:
+      return std::nullopt;
   }
 }
 
 std::optional<HashAlg> ListedHashAlgOfFileName(std::string_view path) {
-  std::string_view name = path.substr(path.find_last_of('/') == std::string_view::npos ? 0 : path.find_last_of('/') + 1);
+  std::string_view name = path.substr(
+      path.find_last_of('/') == std::string_view::npos ? 0 : path.find_last_of('/') + 1);
   for (std::string_view stem : {"ascii_runtime_measurements_", "binary_runtime_measurements_"}) {
     if (name.starts_with(stem)) return HashAlgFromName(name.substr(stem.size()));
   }
@@ -102,8 +108,8 @@ LogReader::LogReader(ChunkSource source, ReadOptions options)
 
 Status LogReader::Fill() {
   while (!eof_ && end_ < buf_.size()) {
-    CCV_ASSIGN_OR_RETURN(size_t n, source_(std::span<uint8_t>(buf_.data() + end_,
-                                                                 buf_.size() - end_)));
+    CCV_ASSIGN_OR_RETURN(size_t n,
+                         source_(std::span<uint8_t>(buf_.data() + end_, buf_.size() - end_)));
     if (n == 0) {
       eof_ = true;
       break;
@@ -154,9 +160,8 @@ Status LogReader::NextBatch(std::vector<Entry>* out) {
       Status st = options_.format == LogFormat::kBinary
                       ? ParseError(ErrorCode::kLimitExceeded, buf_file_offset_, "entry",
                                    "entry larger than " + std::to_string(kMaxBufferLen) + " bytes")
-                      : Status(ErrorCode::kLimitExceeded, "line longer than " +
-                                                              std::to_string(kMaxBufferLen) +
-                                                              " bytes")
+                      : Status(ErrorCode::kLimitExceeded,
+                               "line longer than " + std::to_string(kMaxBufferLen) + " bytes")
                             .WithLine(next_line_);
       return failed_ = st;
     }
@@ -223,9 +228,9 @@ Status LogReader::ParseBinary(Entry* e, bool* need_more) {
     }
     return r.Truncated(n, field);
   };
-#define CCV_IMA_WANT(n, field)                                   \
-  do {                                                           \
-    if (r.Remaining() < (n)) return short_read((n), (field));    \
+#define CCV_IMA_WANT(n, field)                                \
+  do {                                                        \
+    if (r.Remaining() < (n)) return short_read((n), (field)); \
   } while (0)
 
   e->offset = r.Offset();
@@ -344,8 +349,7 @@ Status LogReader::ParseAscii(Entry* e, bool* need_more) {
   ++i;
   size_t j = line.find(' ', i);
   if (j == std::string_view::npos) {
-    return err(ErrorCode::kTruncated, n, "template_hash",
-               "line ends before the template name");
+    return err(ErrorCode::kTruncated, n, "template_hash", "line ends before the template name");
   }
   std::string_view hex = line.substr(i, j - i);
   std::optional<HashAlg> alg = options_.listed_hash_alg;
@@ -368,8 +372,8 @@ Status LogReader::ParseAscii(Entry* e, bool* need_more) {
   size_t k = line.find(' ', i);
   e->template_name = line.substr(i, k == std::string_view::npos ? n - i : k - i);
   if (e->template_name.empty() || e->template_name.size() > kMaxTemplateNameLen) {
-    return err(ErrorCode::kBadLength, i, "template_name", "template name length " +
-                                                              std::to_string(e->template_name.size()));
+    return err(ErrorCode::kBadLength, i, "template_name",
+               "template name length " + std::to_string(e->template_name.size()));
   }
   // Lines of one template usually follow each other: compare with the last
   // one before searching the table.
@@ -395,9 +399,8 @@ Status LogReader::ParseAscii(Entry* e, bool* need_more) {
   Status st = RebuildTemplateData(*e->desc, tokens_, options_.endian, &arena_, &bad);
   if (!st.ok()) {
     size_t col = bad < tokens_.size() ? size_t(tokens_[bad].data() - s) : n;
-    std::string_view field = bad < e->desc->fields.size()
-                                 ? GetFieldInfo(e->desc->fields[bad]).name
-                                 : std::string_view("template_data");
+    std::string_view field = bad < e->desc->fields.size() ? GetFieldInfo(e->desc->fields[bad]).name
+                                                          : std::string_view("template_data");
     return err(st.code(), col, field, st.message());
   }
   e->template_data = Bytes(arena_.data() + at, arena_.size() - at);

@@ -64,7 +64,7 @@ struct Entry {
   // The bytes whose hash is the template hash: per field u32 len || bytes, or
   // for the legacy "ima" template the 20-byte digest || name padded to 256.
   Bytes template_data;
-  uint64_t template_data_offset = 0;  // binary: offset of the data in the file
+  uint64_t template_data_offset = 0;   // binary: offset of the data in the file
   const TemplateDesc* desc = nullptr;  // nullptr: a template we do not know
   // An all-zero listed template hash marks a violation (DESIGN §2).
   bool violation() const { return AllBytesEqual(listed_hash.span(), 0); }

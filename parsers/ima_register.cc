@@ -29,7 +29,8 @@ Result<std::optional<ImaListHead>> ReadImaListHead(ChunkSource source, ReadOptio
   return std::optional<ImaListHead>(ImaListHead{first[0].pcr, first[0].listed_hash.alg});
 }
 
-RegisterId ImaRegisterOf(std::optional<RegisterId> given, bool tdx, std::optional<ImaListHead> head) {
+RegisterId ImaRegisterOf(std::optional<RegisterId> given, bool tdx,
+                         std::optional<ImaListHead> head) {
   if (given) return *given;
   if (!head) return tdx ? kTdxImaRegister : kTpmImaRegister;
   const bool cc_api = tdx || head->listed_alg == HashAlg::kSha384;

@@ -33,8 +33,8 @@ Result<RegisterId> ParseImaRegister(std::string_view name);
 
 // What the rule reads from a list: its first entry, as the list claims it.
 struct ImaListHead {
-  uint32_t untrusted_pcr = 0;            // the PCR field
-  HashAlg listed_alg = HashAlg::kSha1;   // the template hash's algorithm
+  uint32_t untrusted_pcr = 0;           // the PCR field
+  HashAlg listed_alg = HashAlg::kSha1;  // the template hash's algorithm
 };
 
 // Reads the first entry of a list (options.max_batch is ignored). nullopt for

@@ -1,7 +1,6 @@
 #include "parsers/ima_template.h"
 
 #include <algorithm>
-
 #include <array>
 #include <charconv>
 #include <cstring>
@@ -47,8 +46,9 @@ constexpr FieldId kImaSig[] = {F::kDNg, F::kNNg, F::kSig};
 constexpr FieldId kImaSigV2[] = {F::kDNgV2, F::kNNg, F::kSig};
 constexpr FieldId kImaBuf[] = {F::kDNg, F::kNNg, F::kBuf};
 constexpr FieldId kImaModsig[] = {F::kDNg, F::kNNg, F::kSig, F::kDModsig, F::kModsig};
-constexpr FieldId kEvmSig[] = {F::kDNg, F::kNNg, F::kEvmsig, F::kXattrNames, F::kXattrLengths,
-                               F::kXattrValues, F::kIuid, F::kIgid, F::kImode};
+constexpr FieldId kEvmSig[] = {F::kDNg,        F::kNNg,          F::kEvmsig,
+                               F::kXattrNames, F::kXattrLengths, F::kXattrValues,
+                               F::kIuid,       F::kIgid,         F::kImode};
 constexpr FieldId kImaCgpath[] = {F::kDep, F::kCgPath, F::kDNg, F::kNNg};
 
 // ima_template.c supported_templates[], plus ima-cgpath (cc-api P0009).
@@ -70,14 +70,32 @@ struct KernelAlg {
 };
 // crypto/hash_info.c hash_algo_name[] / hash_digest_size[].
 constexpr KernelAlg kKernelAlgs[] = {
-    {"md4", 16},      {"md5", 16},       {"sha1", 20},      {"rmd160", 20},
-    {"sha256", 32},   {"sha384", 48},    {"sha512", 64},    {"sha224", 28},
-    {"rmd128", 16},   {"rmd256", 32},    {"rmd320", 40},    {"wp256", 32},
-    {"wp384", 48},    {"wp512", 64},     {"tgr128", 16},    {"tgr160", 20},
-    {"tgr192", 24},   {"sm3", 32},       {"streebog256", 32}, {"streebog512", 64},
-    {"sha3-256", 32}, {"sha3-384", 48},  {"sha3-512", 64},
+    {"md4", 16},
+    {"md5", 16},
+    {"sha1", 20},
+    {"rmd160", 20},
+    {"sha256", 32},
+    {"sha384", 48},
+    {"sha512", 64},
+    {"sha224", 28},
+    {"rmd128", 16},
+    {"rmd256", 32},
+    {"rmd320", 40},
+    {"wp256", 32},
+    {"wp384", 48},
+    {"wp512", 64},
+    {"tgr128", 16},
+    {"tgr160", 20},
+    {"tgr192", 24},
+    {"sm3", 32},
+    {"streebog256", 32},
+    {"streebog512", 64},
+    {"sha3-256", 32},
+    {"sha3-384", 48},
+    {"sha3-512", 64},
     // SM3 as older kernels (4.x: "sm3-256") and TPM tools ("sm3_256") name it.
-    {"sm3-256", 32},  {"sm3_256", 32},
+    {"sm3-256", 32},
+    {"sm3_256", 32},
 };
 
 // A digest algorithm name as a kernel could print one: 1..32 characters of
@@ -125,7 +143,8 @@ Status DecodeDigestWithAlgo(DecodedField* f, bool with_type, bool allow_empty) {
   if (want == 0) {
     // An algorithm this table does not know: keep the digest raw.
     if (!PlausibleAlgName(prefix)) {
-      return FieldError(ErrorCode::kBadValue, *f, f->offset, "expected a hash algorithm name before ':'");
+      return FieldError(ErrorCode::kBadValue, *f, f->offset,
+                        "expected a hash algorithm name before ':'");
     }
     if (f->digest.empty() || f->digest.size() > kMaxDigestLen) {
       return FieldError(ErrorCode::kBadLength, *f, f->offset + nul + 1,
@@ -238,15 +257,14 @@ void StoreU32(uint8_t* b, uint32_t v, Endian endian) {
   }
 }
 
-
 void AppendU32(uint32_t v, Endian endian, std::vector<uint8_t>* out) {
   uint8_t b[4];
   StoreU32(b, v, endian);
   out->insert(out->end(), b, b + 4);
 }
 
-Status WalkFields(Bytes template_data, uint64_t base_offset, Endian endian,
-                  size_t expected_count, std::vector<DecodedField>* out) {
+Status WalkFields(Bytes template_data, uint64_t base_offset, Endian endian, size_t expected_count,
+                  std::vector<DecodedField>* out) {
   out->clear();
   ByteReader r(template_data, base_offset);
   while (!r.Empty()) {
@@ -267,16 +285,16 @@ Status WalkFields(Bytes template_data, uint64_t base_offset, Endian endian,
     out->push_back(f);
   }
   if (expected_count != 0 && out->size() != expected_count) {
-    return ParseError(ErrorCode::kBadLength, r.Offset(), "template_data",
-                      std::to_string(out->size()) + " fields, template has " +
-                          std::to_string(expected_count));
+    return ParseError(
+        ErrorCode::kBadLength, r.Offset(), "template_data",
+        std::to_string(out->size()) + " fields, template has " + std::to_string(expected_count));
   }
   return Status::Ok();
 }
 
 Result<std::vector<DecodedField>> DecodeTemplateData(std::string_view template_name,
-                                                     Bytes template_data,
-                                                     uint64_t base_offset, Endian endian) {
+                                                     Bytes template_data, uint64_t base_offset,
+                                                     Endian endian) {
   std::vector<DecodedField> fields;
   CCV_RETURN_IF_ERROR(
       DecodeTemplateDataInto(template_name, template_data, base_offset, endian, &fields));
@@ -284,8 +302,7 @@ Result<std::vector<DecodedField>> DecodeTemplateData(std::string_view template_n
 }
 
 Status DecodeTemplateDataInto(std::string_view template_name, Bytes template_data,
-                              uint64_t base_offset, Endian endian,
-                              std::vector<DecodedField>* out) {
+                              uint64_t base_offset, Endian endian, std::vector<DecodedField>* out) {
   const TemplateDesc* desc = FindTemplate(template_name);
   std::vector<DecodedField>& fields = *out;
   fields.clear();
@@ -408,17 +425,17 @@ Status RebuildTemplateData(const TemplateDesc& desc, std::span<const std::string
             return Status(ErrorCode::kBadValue, "expected a hash algorithm name before ':'");
           }
           if (hex.empty() || hex.size() % 2 != 0 || hex.size() > 2 * kMaxDigestLen) {
-            return Status(ErrorCode::kBadLength, std::string(alg) + " digest of " + std::to_string(hex.size()) +
+            return Status(ErrorCode::kBadLength, std::string(alg) + " digest of " +
+                                                     std::to_string(hex.size()) +
                                                      " hex digits, expected an even count up to " +
                                                      std::to_string(2 * kMaxDigestLen));
           }
           want = hex.size() / 2;
         }
         if (hex.size() != 2 * want) {
-          return Status(ErrorCode::kBadLength, std::string(alg) + " digest of " +
-                                                   std::to_string(hex.size()) +
-                                                   " hex digits, expected " +
-                                                   std::to_string(2 * want));
+          return Status(ErrorCode::kBadLength,
+                        std::string(alg) + " digest of " + std::to_string(hex.size()) +
+                            " hex digits, expected " + std::to_string(2 * want));
         }
         AppendBytes(AsBytes(t.substr(0, colon + 1)), out);
         out->push_back(0);
@@ -439,8 +456,8 @@ Status RebuildTemplateData(const TemplateDesc& desc, std::span<const std::string
         auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
         if (ec != std::errc() || p != t.data() + t.size() ||
             (info.uint_len < 8 && v >> (8 * info.uint_len) != 0)) {
-          return Status(ErrorCode::kBadValue, "not a " + std::to_string(8 * info.uint_len) +
-                                                  "-bit decimal integer");
+          return Status(ErrorCode::kBadValue,
+                        "not a " + std::to_string(8 * info.uint_len) + "-bit decimal integer");
         }
         for (size_t k = 0; k < info.uint_len; ++k) {
           size_t shift = endian == Endian::kLittle ? k : info.uint_len - 1 - k;

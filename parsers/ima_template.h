@@ -28,9 +28,25 @@ namespace ccv::ima {
 enum class Endian : uint8_t { kLittle, kBig };
 
 enum class FieldId : uint8_t {
-  kD, kN, kDNg, kDNgV2, kNNg, kSig, kBuf, kDModsig, kModsig, kEvmsig,
-  kIuid, kIgid, kImode, kXattrNames, kXattrLengths, kXattrValues,
-  kDep, kCgPath, kUnknown,
+  kD,
+  kN,
+  kDNg,
+  kDNgV2,
+  kNNg,
+  kSig,
+  kBuf,
+  kDModsig,
+  kModsig,
+  kEvmsig,
+  kIuid,
+  kIgid,
+  kImode,
+  kXattrNames,
+  kXattrLengths,
+  kXattrValues,
+  kDep,
+  kCgPath,
+  kUnknown,
 };
 
 // How a field's bytes are encoded and printed in the ascii list.
@@ -47,7 +63,7 @@ struct FieldInfo {
   FieldId id;
   std::string_view name;  // kernel field id, e.g. "d-ng"
   FieldFormat format;
-  uint8_t uint_len;       // kUint: width the kernel writes (uid_t 4, umode_t 2)
+  uint8_t uint_len;  // kUint: width the kernel writes (uid_t 4, umode_t 2)
 };
 
 struct TemplateDesc {
@@ -69,17 +85,17 @@ size_t KernelHashAlgDigestLen(std::string_view name);
 // One decoded field. Views alias the template data passed to the decoder.
 struct DecodedField {
   FieldId id = FieldId::kUnknown;
-  Bytes raw;                      // field bytes as in the template data
-  uint64_t offset = 0;            // absolute offset of `raw`
-  std::string_view digest_type;   // d-ngv2: "ima" or "verity"
-  std::string_view algo;          // digest fields: "sha256", ...; "d": "sha1"
+  Bytes raw;                     // field bytes as in the template data
+  uint64_t offset = 0;           // absolute offset of `raw`
+  std::string_view digest_type;  // d-ngv2: "ima" or "verity"
+  std::string_view algo;         // digest fields: "sha256", ...; "d": "sha1"
   // False when `algo` is a name no kernel table lists: the digest is kept
   // raw (its length unchecked, 1..kMaxDigestLen bytes) and cannot match a
   // reference value; the template hash over the field is still checked.
   bool algo_known = true;
-  Bytes digest;                   // digest fields
-  std::string_view text;          // string fields, without the NUL
-  uint64_t uint_value = 0;        // kUint fields with a value
+  Bytes digest;             // digest fields
+  std::string_view text;    // string fields, without the NUL
+  uint64_t uint_value = 0;  // kUint fields with a value
 };
 
 // Walks the length-prefixed fields of non-legacy template data. Checks each
@@ -87,8 +103,8 @@ struct DecodedField {
 // fields. Errors: kTruncated (a length or field runs past the end, offset of
 // that length), kBadLength (field count differs, offset of the end),
 // kLimitExceeded (more than kMaxTemplateFields).
-Status WalkFields(Bytes template_data, uint64_t base_offset, Endian endian,
-                  size_t expected_count, std::vector<DecodedField>* out);
+Status WalkFields(Bytes template_data, uint64_t base_offset, Endian endian, size_t expected_count,
+                  std::vector<DecodedField>* out);
 
 // Splits and decodes every field of one entry's template data. For a known
 // template the field count and each field's encoding are checked (digest
@@ -97,13 +113,12 @@ Status WalkFields(Bytes template_data, uint64_t base_offset, Endian endian,
 // the hashed form (for "ima": 276 bytes). Errors carry absolute offsets
 // (base_offset + position) and the field name.
 Result<std::vector<DecodedField>> DecodeTemplateData(std::string_view template_name,
-                                                     Bytes template_data,
-                                                     uint64_t base_offset, Endian endian);
+                                                     Bytes template_data, uint64_t base_offset,
+                                                     Endian endian);
 
 // As DecodeTemplateData, reusing *out (no allocation once it has capacity).
 Status DecodeTemplateDataInto(std::string_view template_name, Bytes template_data,
-                              uint64_t base_offset, Endian endian,
-                              std::vector<DecodedField>* out);
+                              uint64_t base_offset, Endian endian, std::vector<DecodedField>* out);
 
 // Rebuilds the template data of a known template from the ascii fields
 // (tokens in order), appending it to *out. The legacy "ima" form is 276 bytes.

@@ -70,8 +70,7 @@ LogFormat DetectTcgFormat(Bytes head, uint64_t total_len) {
   if (type == kEvNoAction && data.size() >= tf::kSpecIdSignatureLen &&
       AsChars(data.first(tf::kSpecIdSignatureLen)) == tf::kSpecIdSignature03) {
     if (pcr == 1) return LogFormat::kCcel;
-    Result<SpecIdEvent> s =
-        ParseSpecIdEvent(data, tf::kPcrEventHeaderLen);
+    Result<SpecIdEvent> s = ParseSpecIdEvent(data, tf::kPcrEventHeaderLen);
     if (s.ok() && s->algorithms.size() == 1 && s->algorithms[0].algorithm_id == kTpmAlgSha384) {
       return LogFormat::kCcel;
     }

@@ -15,16 +15,16 @@ namespace ccv::parsers {
 
 enum class LogFormat {
   kUnknown,
-  kTcg2,            // TCG PC Client crypto-agile log
-  kTcgSha1Legacy,   // TCG_PCR_EVENT records only (no Spec ID Event03 header)
-  kCcel,            // TDX CCEL log area (crypto-agile, CC MR indices)
-  kCcelAcpiTable,   // 56-byte ACPI CCEL table
-  kImaAscii,        // IMA ascii_runtime_measurements
-  kImaBinary,       // IMA binary_runtime_measurements
-  kCelTlv,          // TCG Canonical Event Log, TLV encoding
-  kCelJson,         // CEL-JSON (incl. systemd-pcrlock)
-  kTdxQuote,        // DCAP quote (v4 / v5)
-  kTdReport,        // TDREPORT_STRUCT (1024 bytes)
+  kTcg2,           // TCG PC Client crypto-agile log
+  kTcgSha1Legacy,  // TCG_PCR_EVENT records only (no Spec ID Event03 header)
+  kCcel,           // TDX CCEL log area (crypto-agile, CC MR indices)
+  kCcelAcpiTable,  // 56-byte ACPI CCEL table
+  kImaAscii,       // IMA ascii_runtime_measurements
+  kImaBinary,      // IMA binary_runtime_measurements
+  kCelTlv,         // TCG Canonical Event Log, TLV encoding
+  kCelJson,        // CEL-JSON (incl. systemd-pcrlock)
+  kTdxQuote,       // DCAP quote (v4 / v5)
+  kTdReport,       // TDREPORT_STRUCT (1024 bytes)
 };
 
 // Names as in corpus/expected "format": "tcg2", "tcg-sha1-legacy", "ccel",

@@ -28,16 +28,14 @@ Result<uint8_t> ParseStartupLocality(Bytes data, uint64_t offset) {
   CCV_ASSIGN_OR_RETURN(Bytes signature,
                        r.ReadBytes(tf::kStartupLocalitySignature.size(), "signature"));
   if (AsChars(signature) != tf::kStartupLocalitySignature) {
-    return ParseError(ErrorCode::kBadMagic, offset, "signature",
-                      "expected \"StartupLocality\\0\"");
+    return ParseError(ErrorCode::kBadMagic, offset, "signature", "expected \"StartupLocality\\0\"");
   }
   return r.ReadU8("startup_locality");
 }
 
 Result<Sp800155PlatformIdEvent> ParseSp800155PlatformIdEvent(Bytes data, uint64_t offset) {
   ByteReader r(data, offset);
-  CCV_ASSIGN_OR_RETURN(Bytes signature,
-                       r.ReadBytes(tf::kSp800155Signature.size(), "signature"));
+  CCV_ASSIGN_OR_RETURN(Bytes signature, r.ReadBytes(tf::kSp800155Signature.size(), "signature"));
   Sp800155PlatformIdEvent e;
   e.event3 = AsChars(signature) == tf::kSp800155Event3Signature;
   if (!e.event3 && AsChars(signature) != tf::kSp800155Signature) {
@@ -50,8 +48,7 @@ Result<Sp800155PlatformIdEvent> ParseSp800155PlatformIdEvent(Bytes data, uint64_
     return Status::Ok();
   };
   CCV_ASSIGN_OR_RETURN(e.platform_manufacturer_id, r.ReadU32Le("platform_manufacturer_id"));
-  CCV_RETURN_IF_ERROR(
-      r.ReadInto(e.reference_manifest_guid.bytes, "reference_manifest_guid"));
+  CCV_RETURN_IF_ERROR(r.ReadInto(e.reference_manifest_guid.bytes, "reference_manifest_guid"));
   CCV_RETURN_IF_ERROR(read_string("platform_manufacturer_str", &e.platform_manufacturer_str));
   CCV_RETURN_IF_ERROR(read_string("platform_model", &e.platform_model));
   CCV_RETURN_IF_ERROR(read_string("platform_version", &e.platform_version));

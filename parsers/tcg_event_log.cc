@@ -49,8 +49,8 @@ Result<SpecIdEvent> ParseSpecIdEvent(Bytes data, uint64_t offset) {
     CCV_ASSIGN_OR_RETURN(a.digest_size, r.ReadU16Le("spec_id.digest_size"));
     if (a.digest_size == 0 || a.digest_size > fmt::kMaxDigestSize) {
       return ParseError(ErrorCode::kBadValue, size_at, "spec_id.digest_size",
-                        "digest size " + std::to_string(a.digest_size) +
-                            " is not in 1.." + std::to_string(fmt::kMaxDigestSize));
+                        "digest size " + std::to_string(a.digest_size) + " is not in 1.." +
+                            std::to_string(fmt::kMaxDigestSize));
     }
     if (auto known = HashAlgFromTpmAlgId(a.algorithm_id);
         known && DigestLen(*known) != a.digest_size) {
@@ -78,10 +78,14 @@ Result<SpecIdEvent> ParseSpecIdEvent(Bytes data, uint64_t offset) {
 
 std::string_view TcgLogEndName(TcgLogEnd end) {
   switch (end) {
-    case TcgLogEnd::kEndOfData: return "end_of_data";
-    case TcgLogEnd::kPaddingFF: return "padding_ff";
-    case TcgLogEnd::kPaddingZero: return "padding_zero";
-    case TcgLogEnd::kTrailingBytes: return "trailing_bytes";
+    case TcgLogEnd::kEndOfData:
+      return "end_of_data";
+    case TcgLogEnd::kPaddingFF:
+      return "padding_ff";
+    case TcgLogEnd::kPaddingZero:
+      return "padding_zero";
+    case TcgLogEnd::kTrailingBytes:
+      return "trailing_bytes";
   }
   return "unknown";
 }
@@ -100,15 +104,14 @@ Status TcgEventReader::Start() {
 Status TcgEventReader::ReadRecord0() {
   CCV_RETURN_IF_ERROR(ReadEvent(/*agile=*/false));
   const TcgEvent& e = event_;
-  bool spec_id03 = e.untrusted_type == kEvNoAction &&
-                   e.data.size() >= fmt::kSpecIdSignatureLen &&
+  bool spec_id03 = e.untrusted_type == kEvNoAction && e.data.size() >= fmt::kSpecIdSignatureLen &&
                    AsChars(e.data.first(fmt::kSpecIdSignatureLen)) == fmt::kSpecIdSignature03;
   if (spec_id03) {
     CCV_ASSIGN_OR_RETURN(SpecIdEvent s, ParseSpecIdEvent(e.data, e.data_offset));
     if (options_.ccel && e.untrusted_pcr_index > 1) {
       return ParseError(ErrorCode::kBadValue, e.offset, "pcr_index",
-                        "CCEL Spec ID header at MR index " +
-                            std::to_string(e.untrusted_pcr_index) + " (expected 0 or 1)");
+                        "CCEL Spec ID header at MR index " + std::to_string(e.untrusted_pcr_index) +
+                            " (expected 0 or 1)");
     }
     format_ = TcgLogFormat::kCryptoAgile;
     algs_ = s.algorithms;
@@ -212,8 +215,8 @@ Result<uint32_t> TcgEventReader::ReadEvent2Header(ByteReader* r) {
     size_t digest_len = DeclaredDigestLen(alg);
     if (digest_len == 0) {
       return ParseError(ErrorCode::kBadValue, alg_at, "digests.hash_alg",
-                        "algorithm 0x" + ToHex(std::array<uint8_t, 2>{uint8_t(alg >> 8),
-                                                                      uint8_t(alg)}) +
+                        "algorithm 0x" +
+                            ToHex(std::array<uint8_t, 2>{uint8_t(alg >> 8), uint8_t(alg)}) +
                             " is not declared in the Spec ID header");
     }
     for (uint32_t j = 0; j < i; ++j) {
@@ -258,8 +261,8 @@ Status TcgEventReader::ReadEvent(bool agile) {
   const uint64_t at = src_->Offset();
   // Every TCG_PCR_EVENT header and the longest TCG_PCR_EVENT2 header fit in
   // the first window unless the input ends; the event data may not.
-  CCV_ASSIGN_OR_RETURN(
-      Bytes w, src_->Peek(agile ? max_event2_header_len_ : fmt::kPcrEventHeaderLen));
+  CCV_ASSIGN_OR_RETURN(Bytes w,
+                       src_->Peek(agile ? max_event2_header_len_ : fmt::kPcrEventHeaderLen));
   if (!agile && w.size() < fmt::kPcrEventHeaderLen) {
     return ParseError(ErrorCode::kTruncated, at, "tcg_pcr_event",
                       "expected a " + std::to_string(fmt::kPcrEventHeaderLen) +

@@ -62,9 +62,9 @@ struct TcgDigestView {
 
 // One record. Views alias the reader's window (valid until the next Next()).
 struct TcgEvent {
-  uint64_t record = 0;  // 0 = first record in the file (the Spec ID header)
-  uint64_t offset = 0;  // absolute byte offset of the record
-  uint64_t length = 0;  // record length in bytes, header included
+  uint64_t record = 0;               // 0 = first record in the file (the Spec ID header)
+  uint64_t offset = 0;               // absolute byte offset of the record
+  uint64_t length = 0;               // record length in bytes, header included
   uint32_t untrusted_pcr_index = 0;  // PCR or CC MR index as written
   uint32_t untrusted_type = 0;
   uint32_t num_digests = 0;

@@ -50,8 +50,7 @@ Result<TdReportBody> ReadTdReportBody(ByteReader* r, bool is_v15) {
   return b;
 }
 
-uint64_t TdAttributesBits(
-    std::span<const uint8_t, quote_format::kTdAttributesLen> td_attributes) {
+uint64_t TdAttributesBits(std::span<const uint8_t, quote_format::kTdAttributesLen> td_attributes) {
   ByteReader r(td_attributes);
   Result<uint64_t> bits = r.ReadU64Le("td_attributes");
   return bits.ok() ? *bits : 0;  // never fails: the span holds 8 bytes

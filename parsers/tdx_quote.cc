@@ -8,30 +8,44 @@ namespace qf = quote_format;
 
 std::string_view BodyTypeName(uint16_t body_type) {
   switch (body_type) {
-    case qf::kBodyTypeSgxReport: return "SGX enclave report";
-    case qf::kBodyTypeTdReport10: return "TD report 1.0";
-    case qf::kBodyTypeTdReport15: return "TD report 1.5";
-    default: return "unknown";
+    case qf::kBodyTypeSgxReport:
+      return "SGX enclave report";
+    case qf::kBodyTypeTdReport10:
+      return "TD report 1.0";
+    case qf::kBodyTypeTdReport15:
+      return "TD report 1.5";
+    default:
+      return "unknown";
   }
 }
 
 std::string_view CertDataTypeName(uint16_t type) {
   switch (type) {
-    case qf::kCertDataPpidCleartext: return "PPID in clear";
-    case qf::kCertDataPpidRsa2048: return "PPID encrypted with RSA-2048";
-    case qf::kCertDataPpidRsa3072: return "PPID encrypted with RSA-3072";
-    case qf::kCertDataPckLeaf: return "PCK leaf certificate";
-    case qf::kCertDataPckCertChain: return "PEM PCK certificate chain";
-    case qf::kCertDataQeReport: return "QE report certification data";
-    default: return "unknown";
+    case qf::kCertDataPpidCleartext:
+      return "PPID in clear";
+    case qf::kCertDataPpidRsa2048:
+      return "PPID encrypted with RSA-2048";
+    case qf::kCertDataPpidRsa3072:
+      return "PPID encrypted with RSA-3072";
+    case qf::kCertDataPckLeaf:
+      return "PCK leaf certificate";
+    case qf::kCertDataPckCertChain:
+      return "PEM PCK certificate chain";
+    case qf::kCertDataQeReport:
+      return "QE report certification data";
+    default:
+      return "unknown";
   }
 }
 
 std::string_view TeeTypeName(uint32_t tee_type) {
   switch (tee_type) {
-    case qf::kTeeTypeSgx: return "SGX";
-    case qf::kTeeTypeTdx: return "TDX";
-    default: return "unknown";
+    case qf::kTeeTypeSgx:
+      return "SGX";
+    case qf::kTeeTypeTdx:
+      return "TDX";
+    default:
+      return "unknown";
   }
 }
 
@@ -88,10 +102,14 @@ Status ReadHeader(ByteReader* r, QuoteHeader* h) {
 // Size of a type 1-3 payload (PPID, CPUSVN, PCE SVN, PCEID); 0 for others.
 size_t PckIdentifierLen(uint16_t type) {
   switch (type) {
-    case qf::kCertDataPpidCleartext: return qf::kPpidLen + qf::kPckIdTailLen;
-    case qf::kCertDataPpidRsa2048: return qf::kPpidRsa2048Len + qf::kPckIdTailLen;
-    case qf::kCertDataPpidRsa3072: return qf::kPpidRsa3072Len + qf::kPckIdTailLen;
-    default: return 0;
+    case qf::kCertDataPpidCleartext:
+      return qf::kPpidLen + qf::kPckIdTailLen;
+    case qf::kCertDataPpidRsa2048:
+      return qf::kPpidRsa2048Len + qf::kPckIdTailLen;
+    case qf::kCertDataPpidRsa3072:
+      return qf::kPpidRsa3072Len + qf::kPckIdTailLen;
+    default:
+      return 0;
   }
 }
 
@@ -192,9 +210,15 @@ Result<Quote> ParseQuote(Bytes data) {
     CCV_ASSIGN_OR_RETURN(q.body_size, r.ReadU32Le("body_size"));
     uint32_t want = 0;
     switch (q.body_type) {
-      case qf::kBodyTypeSgxReport: want = qf::kSgxReportLen; break;
-      case qf::kBodyTypeTdReport10: want = qf::kTdReport10Len; break;
-      case qf::kBodyTypeTdReport15: want = qf::kTdReport15Len; break;
+      case qf::kBodyTypeSgxReport:
+        want = qf::kSgxReportLen;
+        break;
+      case qf::kBodyTypeTdReport10:
+        want = qf::kTdReport10Len;
+        break;
+      case qf::kBodyTypeTdReport15:
+        want = qf::kTdReport15Len;
+        break;
       default:
         return ParseError(ErrorCode::kUnsupported, type_offset, "body_type",
                           "body type " + std::to_string(q.body_type) + " (expected 1, 2 or 3)");
@@ -206,9 +230,8 @@ Result<Quote> ParseQuote(Bytes data) {
     }
     if (q.body_size != want) {
       return ParseError(ErrorCode::kBadLength, size_offset, "body_size",
-                        "body type " + std::to_string(q.body_type) + " is " +
-                            std::to_string(want) + " bytes, body_size says " +
-                            std::to_string(q.body_size));
+                        "body type " + std::to_string(q.body_type) + " is " + std::to_string(want) +
+                            " bytes, body_size says " + std::to_string(q.body_size));
     }
   } else {
     q.body_type = tdx ? qf::kBodyTypeTdReport10 : qf::kBodyTypeSgxReport;

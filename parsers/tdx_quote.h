@@ -55,7 +55,7 @@ Result<SgxReportBody> ReadSgxReportBody(ByteReader* r);
 
 // ECDSA-256-with-P-256 quote signature data (quote v3/v4/v5).
 struct QuoteSignatureData {
-  std::array<uint8_t, 64> signature{};      // over header || body, r || s
+  std::array<uint8_t, 64> signature{};        // over header || body, r || s
   std::array<uint8_t, 64> attestation_key{};  // x || y
   // Type 6 in v4/v5; std::nullopt in v3, where the QE report sits directly
   // in the signature data.
@@ -64,7 +64,7 @@ struct QuoteSignatureData {
   SgxReportBody qe_report;
   std::array<uint8_t, 64> qe_report_signature{};
   std::vector<uint8_t> qe_auth_data;
-  uint16_t cert_data_type = 0;  // 1-5, see CertDataTypeName
+  uint16_t cert_data_type = 0;     // 1-5, see CertDataTypeName
   uint32_t cert_data_offset = 0;   // of cert_data in the quote
   std::vector<uint8_t> cert_data;  // type 4/5: PEM (may end with NUL bytes)
 };

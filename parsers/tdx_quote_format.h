@@ -23,8 +23,9 @@ constexpr size_t kPceSvnLen = 2;  // v3; reserved in v4/v5
 constexpr size_t kQeVendorIdLen = 16;
 constexpr size_t kUserDataLen = 20;
 constexpr size_t kHeaderLen = 48;
-static_assert(kVersionLen + kAttKeyTypeLen + kTeeTypeLen + kQeSvnLen + kPceSvnLen +
-                  kQeVendorIdLen + kUserDataLen == kHeaderLen);
+static_assert(kVersionLen + kAttKeyTypeLen + kTeeTypeLen + kQeSvnLen + kPceSvnLen + kQeVendorIdLen +
+                  kUserDataLen ==
+              kHeaderLen);
 
 constexpr uint16_t kQuoteVersion3 = 3;
 constexpr uint16_t kQuoteVersion4 = 4;
@@ -53,9 +54,9 @@ constexpr size_t kIsvSvnLen = 2;
 constexpr size_t kSgxReserved4Len = 60;
 constexpr size_t kReportDataLen = 64;
 constexpr size_t kSgxReportLen = 384;
-static_assert(kCpuSvnLen + kMiscSelectLen + kSgxReserved1Len + kSgxAttributesLen +
-                  kMrEnclaveLen + kSgxReserved2Len + kMrSignerLen + kSgxReserved3Len +
-                  kIsvProdIdLen + kIsvSvnLen + kSgxReserved4Len + kReportDataLen ==
+static_assert(kCpuSvnLen + kMiscSelectLen + kSgxReserved1Len + kSgxAttributesLen + kMrEnclaveLen +
+                  kSgxReserved2Len + kMrSignerLen + kSgxReserved3Len + kIsvProdIdLen + kIsvSvnLen +
+                  kSgxReserved4Len + kReportDataLen ==
               kSgxReportLen);
 // Offsets inside the SGX report used by the verifier.
 constexpr size_t kSgxReportDataOffset = kSgxReportLen - kReportDataLen;
@@ -71,8 +72,8 @@ constexpr size_t kMeasurementLen = 48;  // MRTD, MRCONFIGID, MROWNER, ..., RTMRn
 constexpr size_t kNumRtmrs = 4;
 constexpr size_t kTdReport10Len = 584;
 static_assert(kTeeTcbSvnLen + kMrSeamLen + kMrSignerSeamLen + kSeamAttributesLen +
-                  kTdAttributesLen + kXfamLen + 4 * kMeasurementLen +
-                  kNumRtmrs * kMeasurementLen + kReportDataLen ==
+                  kTdAttributesLen + kXfamLen + 4 * kMeasurementLen + kNumRtmrs * kMeasurementLen +
+                  kReportDataLen ==
               kTdReport10Len);
 constexpr size_t kMrServiceTdLen = 48;
 constexpr size_t kTdReport15Len = 648;

@@ -15,9 +15,9 @@ Result<std::vector<uint8_t>> ReadTpm2b(ByteReader* r, std::string_view field, si
   uint64_t at = r->Offset();
   CCV_ASSIGN_OR_RETURN(uint16_t size, r->ReadU16Be(field));
   if (size > max) {
-    return ParseError(ErrorCode::kLimitExceeded, at, field,
-                      "size " + std::to_string(size) + " exceeds the maximum of " +
-                          std::to_string(max));
+    return ParseError(
+        ErrorCode::kLimitExceeded, at, field,
+        "size " + std::to_string(size) + " exceeds the maximum of " + std::to_string(max));
   }
   CCV_ASSIGN_OR_RETURN(Bytes b, r->ReadBytes(size, field));
   return std::vector<uint8_t>(b.begin(), b.end());
@@ -108,9 +108,12 @@ Result<TpmAttest> ParseTpmAttest(Bytes data) {
 
 std::string_view TpmSigSchemeName(TpmSigScheme s) {
   switch (s) {
-    case TpmSigScheme::kRsaSsa: return "rsassa";
-    case TpmSigScheme::kRsaPss: return "rsapss";
-    case TpmSigScheme::kEcdsa: return "ecdsa";
+    case TpmSigScheme::kRsaSsa:
+      return "rsassa";
+    case TpmSigScheme::kRsaPss:
+      return "rsapss";
+    case TpmSigScheme::kEcdsa:
+      return "ecdsa";
   }
   return "unknown";
 }
@@ -120,13 +123,18 @@ Result<TpmSignature> ParseTpmSignature(Bytes data) {
   TpmSignature s;
   CCV_ASSIGN_OR_RETURN(uint16_t alg, r.ReadU16Be("sigAlg"));
   switch (alg) {
-    case fmt::kAlgRsaSsa: s.scheme = TpmSigScheme::kRsaSsa; break;
-    case fmt::kAlgRsaPss: s.scheme = TpmSigScheme::kRsaPss; break;
-    case fmt::kAlgEcdsa: s.scheme = TpmSigScheme::kEcdsa; break;
+    case fmt::kAlgRsaSsa:
+      s.scheme = TpmSigScheme::kRsaSsa;
+      break;
+    case fmt::kAlgRsaPss:
+      s.scheme = TpmSigScheme::kRsaPss;
+      break;
+    case fmt::kAlgEcdsa:
+      s.scheme = TpmSigScheme::kEcdsa;
+      break;
     default:
       return ParseError(ErrorCode::kUnsupported, 0, "sigAlg",
-                        "expected RSASSA 0x0014, RSAPSS 0x0016 or ECDSA 0x0018, got " +
-                            HexId(alg));
+                        "expected RSASSA 0x0014, RSAPSS 0x0016 or ECDSA 0x0018, got " + HexId(alg));
   }
   CCV_ASSIGN_OR_RETURN(s.hash_alg_id, r.ReadU16Be("hash"));
   s.hash = HashAlgFromTpmAlgId(s.hash_alg_id);

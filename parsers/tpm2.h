@@ -22,9 +22,9 @@ namespace ccv::parsers {
 
 // TPMS_PCR_SELECTION: one bank and the PCRs selected in it.
 struct TpmPcrSelection {
-  uint16_t hash_alg_id = 0;       // TPMI_ALG_HASH as marshalled
-  std::optional<HashAlg> hash;    // nullopt: an algorithm we do not know
-  std::vector<uint8_t> select;    // pcrSelect bitmap, PCR n = bit n%8 of byte n/8
+  uint16_t hash_alg_id = 0;     // TPMI_ALG_HASH as marshalled
+  std::optional<HashAlg> hash;  // nullopt: an algorithm we do not know
+  std::vector<uint8_t> select;  // pcrSelect bitmap, PCR n = bit n%8 of byte n/8
   // Selected PCR indices in ascending order (the order the digest covers).
   std::vector<uint32_t> Pcrs() const;
 };
@@ -75,12 +75,12 @@ struct TpmPublic {
   std::optional<HashAlg> name_alg;
   uint32_t object_attributes = 0;
   std::vector<uint8_t> auth_policy;
-  uint16_t symmetric_alg = 0;   // TPM_ALG_NULL for a signing key
-  uint16_t scheme = 0;          // TPM_ALG_NULL or the key's fixed scheme
-  uint16_t scheme_hash_alg = 0; // 0 when scheme is TPM_ALG_NULL
+  uint16_t symmetric_alg = 0;    // TPM_ALG_NULL for a signing key
+  uint16_t scheme = 0;           // TPM_ALG_NULL or the key's fixed scheme
+  uint16_t scheme_hash_alg = 0;  // 0 when scheme is TPM_ALG_NULL
   // RSA
   uint16_t rsa_key_bits = 0;
-  uint32_t rsa_exponent = 0;     // 0 means 65537
+  uint32_t rsa_exponent = 0;  // 0 means 65537
   std::vector<uint8_t> rsa_modulus;
   // ECC
   uint16_t ecc_curve = 0;

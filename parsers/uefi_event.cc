@@ -38,8 +38,8 @@ constexpr KnownGuid kKnownGuids[] = {
 
 // kBadLength at `at` for a declared length of `len` bytes (or elements)
 // that the `left` bytes after it cannot hold.
-Status LengthBeyondData(uint64_t at, std::string_view field, uint64_t len,
-                        std::string_view unit, size_t left) {
+Status LengthBeyondData(uint64_t at, std::string_view field, uint64_t len, std::string_view unit,
+                        size_t left) {
   return ParseError(ErrorCode::kBadLength, at, field,
                     std::to_string(len) + " " + std::string(unit) + " exceed the " +
                         std::to_string(left) + " bytes left");
@@ -154,15 +154,15 @@ Result<UefiVariableData> ParseUefiVariableData(Bytes data, uint64_t offset) {
   const uint64_t data_len_at = r.Offset();
   CCV_ASSIGN_OR_RETURN(v.variable_data_length, r.ReadU64Le("variable_data_length"));
   if (v.unicode_name_length > r.Remaining() / uf::kChar16Len) {
-    return LengthBeyondData(name_len_at, "unicode_name_length", v.unicode_name_length,
-                            "CHAR16", r.Remaining());
+    return LengthBeyondData(name_len_at, "unicode_name_length", v.unicode_name_length, "CHAR16",
+                            r.Remaining());
   }
-  CCV_ASSIGN_OR_RETURN(
-      Bytes name, r.ReadBytes(size_t(v.unicode_name_length) * uf::kChar16Len, "unicode_name"));
+  CCV_ASSIGN_OR_RETURN(Bytes name,
+                       r.ReadBytes(size_t(v.unicode_name_length) * uf::kChar16Len, "unicode_name"));
   v.unicode_name = Utf16LeToUtf8(name);
   if (v.variable_data_length > r.Remaining()) {
-    return LengthBeyondData(data_len_at, "variable_data_length", v.variable_data_length,
-                            "bytes", r.Remaining());
+    return LengthBeyondData(data_len_at, "variable_data_length", v.variable_data_length, "bytes",
+                            r.Remaining());
   }
   v.variable_data_offset = r.Offset();
   CCV_ASSIGN_OR_RETURN(v.variable_data,
@@ -184,8 +184,7 @@ Result<UefiImageLoadEvent> ParseUefiImageLoadEvent(Bytes data, uint64_t offset) 
                             r.Remaining());
   }
   e.device_path_offset = r.Offset();
-  CCV_ASSIGN_OR_RETURN(e.device_path,
-                       r.ReadBytes(size_t(e.length_of_device_path), "device_path"));
+  CCV_ASSIGN_OR_RETURN(e.device_path, r.ReadBytes(size_t(e.length_of_device_path), "device_path"));
   return e;
 }
 
@@ -200,9 +199,9 @@ Result<DevicePathNode> ReadDevicePathNode(ByteReader* r) {
   CCV_ASSIGN_OR_RETURN(node.subtype, header.ReadU8("device_path_node.subtype"));
   CCV_ASSIGN_OR_RETURN(uint16_t len, header.ReadU16Le("device_path_node.length"));
   if (len < uf::kDevicePathNodeHeaderLen || len > r->Remaining()) {
-    return ParseError(ErrorCode::kBadLength, node.offset, "device_path_node.length",
-                      "node length " + std::to_string(len) + ", expected 4.." +
-                          std::to_string(r->Remaining()));
+    return ParseError(
+        ErrorCode::kBadLength, node.offset, "device_path_node.length",
+        "node length " + std::to_string(len) + ", expected 4.." + std::to_string(r->Remaining()));
   }
   CCV_ASSIGN_OR_RETURN(ByteReader whole, r->ReadSub(len, "device_path_node"));
   CCV_RETURN_IF_ERROR(whole.Skip(uf::kDevicePathNodeHeaderLen, "device_path_node"));
@@ -256,8 +255,8 @@ Result<EfiSignatureList> ReadEfiSignatureList(ByteReader* r) {
   CCV_ASSIGN_OR_RETURN(l.signature_list_size, header.ReadU32Le("signature_list_size"));
   CCV_ASSIGN_OR_RETURN(l.signature_header_size, header.ReadU32Le("signature_header_size"));
   CCV_ASSIGN_OR_RETURN(l.signature_size, header.ReadU32Le("signature_size"));
-  const uint64_t entries_len = uint64_t(l.signature_list_size) - uf::kSignatureListHeaderLen -
-                               l.signature_header_size;
+  const uint64_t entries_len =
+      uint64_t(l.signature_list_size) - uf::kSignatureListHeaderLen - l.signature_header_size;
   if (l.signature_list_size < uf::kSignatureListHeaderLen ||
       l.signature_list_size > r->Remaining() ||
       l.signature_header_size > l.signature_list_size - uf::kSignatureListHeaderLen ||
@@ -284,8 +283,7 @@ Result<EfiSignatureData> ReadEfiSignatureData(ByteReader* r, size_t signature_si
   return d;
 }
 
-Result<UefiFirmwareBlob> ParseUefiFirmwareBlob(Bytes data, uint64_t offset,
-                                               bool with_description) {
+Result<UefiFirmwareBlob> ParseUefiFirmwareBlob(Bytes data, uint64_t offset, bool with_description) {
   ByteReader r(data, offset);
   UefiFirmwareBlob b;
   if (with_description) {
@@ -325,17 +323,17 @@ Result<UefiGptData> ParseUefiGptData(Bytes data, uint64_t offset) {
   ByteReader r(data, offset);
   UefiGptData g;
   CCV_ASSIGN_OR_RETURN(ByteReader header, r.ReadSub(uf::kGptHeaderLen, "efi_partition_header"));
-  CCV_ASSIGN_OR_RETURN(
-      Bytes signature, header.ReadBytes(uf::kGptSignature.size(), "efi_partition_header.signature"));
+  CCV_ASSIGN_OR_RETURN(Bytes signature, header.ReadBytes(uf::kGptSignature.size(),
+                                                         "efi_partition_header.signature"));
   if (AsChars(signature) != uf::kGptSignature) {
     return ParseError(ErrorCode::kBadMagic, offset, "efi_partition_header.signature",
                       "expected \"EFI PART\"");
   }
-  CCV_RETURN_IF_ERROR(header.Skip(uf::kGptDiskGuidOffset - header.Position(),
-                                  "efi_partition_header"));
+  CCV_RETURN_IF_ERROR(
+      header.Skip(uf::kGptDiskGuidOffset - header.Position(), "efi_partition_header"));
   CCV_RETURN_IF_ERROR(header.ReadInto(g.disk_guid.bytes, "efi_partition_header.disk_guid"));
-  CCV_RETURN_IF_ERROR(header.Skip(uf::kGptSizeOfPartitionEntryOffset - header.Position(),
-                                  "efi_partition_header"));
+  CCV_RETURN_IF_ERROR(
+      header.Skip(uf::kGptSizeOfPartitionEntryOffset - header.Position(), "efi_partition_header"));
   const uint64_t entry_size_at = header.Offset();
   CCV_ASSIGN_OR_RETURN(g.size_of_partition_entry,
                        header.ReadU32Le("efi_partition_header.size_of_partition_entry"));
@@ -349,8 +347,7 @@ Result<UefiGptData> ParseUefiGptData(Bytes data, uint64_t offset) {
   CCV_ASSIGN_OR_RETURN(uint64_t num_partitions, r.ReadU64Le("number_of_partitions"));
   if (num_partitions > r.Remaining() / g.size_of_partition_entry) {
     return ParseError(ErrorCode::kBadLength, count_at, "number_of_partitions",
-                      std::to_string(num_partitions) +
-                          " partition entries exceed the event data");
+                      std::to_string(num_partitions) + " partition entries exceed the event data");
   }
   g.partitions.resize(size_t(num_partitions));
   for (EfiPartitionEntry& p : g.partitions) {

@@ -54,9 +54,9 @@ Bytes TrimTrailingNuls(Bytes data);
 // UEFI_VARIABLE_DATA (PFP 10.4.2, Table 17).
 struct UefiVariableData {
   Guid variable_name;
-  uint64_t unicode_name_length = 0;   // in CHAR16 units
+  uint64_t unicode_name_length = 0;  // in CHAR16 units
   uint64_t variable_data_length = 0;
-  std::string unicode_name;            // UTF-8
+  std::string unicode_name;  // UTF-8
   Bytes variable_data;
   uint64_t variable_data_offset = 0;
   // Bytes after VariableData. The spec has none, but shim writes
@@ -131,8 +131,7 @@ struct UefiFirmwareBlob {
   uint64_t blob_base = 0;
   uint64_t blob_length = 0;
 };
-Result<UefiFirmwareBlob> ParseUefiFirmwareBlob(Bytes data, uint64_t offset,
-                                               bool with_description);
+Result<UefiFirmwareBlob> ParseUefiFirmwareBlob(Bytes data, uint64_t offset, bool with_description);
 
 // UEFI_HANDOFF_TABLE_POINTERS (PFP 10.4.5); with `with_description`,
 // UEFI_HANDOFF_TABLE_POINTERS2. Errors also: kBadLength for a table count

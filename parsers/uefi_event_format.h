@@ -40,20 +40,20 @@ static_assert(kConfigurationTableLen == 24);
 
 // EFI_PARTITION_TABLE_HEADER (UEFI 2.10 section 5.3.2, Table 5.21).
 inline constexpr std::string_view kGptSignature{"EFI PART", 8};
-inline constexpr size_t kGptHeaderLen = 8      // Signature
-                                        + 4    // Revision
-                                        + 4    // HeaderSize
-                                        + 4    // HeaderCRC32
-                                        + 4    // Reserved
-                                        + 8    // MyLBA
-                                        + 8    // AlternateLBA
-                                        + 8    // FirstUsableLBA
-                                        + 8    // LastUsableLBA
+inline constexpr size_t kGptHeaderLen = 8           // Signature
+                                        + 4         // Revision
+                                        + 4         // HeaderSize
+                                        + 4         // HeaderCRC32
+                                        + 4         // Reserved
+                                        + 8         // MyLBA
+                                        + 8         // AlternateLBA
+                                        + 8         // FirstUsableLBA
+                                        + 8         // LastUsableLBA
                                         + kGuidLen  // DiskGUID
-                                        + 8    // PartitionEntryLBA
-                                        + 4    // NumberOfPartitionEntries
-                                        + 4    // SizeOfPartitionEntry
-                                        + 4;   // PartitionEntryArrayCRC32
+                                        + 8         // PartitionEntryLBA
+                                        + 4         // NumberOfPartitionEntries
+                                        + 4         // SizeOfPartitionEntry
+                                        + 4;        // PartitionEntryArrayCRC32
 static_assert(kGptHeaderLen == 92, "EFI_PARTITION_TABLE_HEADER is 92 bytes");
 // Offsets of the header fields the decoder keeps.
 inline constexpr size_t kGptDiskGuidOffset = 8 + 4 + 4 + 4 + 4 + 8 + 8 + 8 + 8;
@@ -87,21 +87,21 @@ inline constexpr uint8_t kDevicePathTypeEnd = 0x7F;
 inline constexpr uint8_t kDevicePathSubtypeEndEntire = 0xFF;
 // Data lengths (after the header) of the nodes with fixed fields, UEFI 2.10
 // sections 10.3.2 to 10.3.6; vendor nodes and BBS carry more after them.
-inline constexpr size_t kPciNodeLen = 1 + 1;                    // Function, Device
-inline constexpr size_t kMemoryMappedNodeLen = 4 + 8 + 8;       // type, start, end
-inline constexpr size_t kVendorNodeLen = kGuidLen;              // VenHw, VenMsg, VenMedia
-inline constexpr size_t kAcpiNodeLen = 4 + 4;                   // _HID, _UID
-inline constexpr size_t kScsiNodeLen = 2 + 2;                   // target, LUN
-inline constexpr size_t kUsbNodeLen = 1 + 1;                    // port, interface
-inline constexpr size_t kMacAddressLen = 32;                    // then IfType u8
-inline constexpr size_t kSataNodeLen = 2 + 2 + 2;               // HBA port, PM port, LUN
-inline constexpr size_t kNvmeNodeLen = 4 + 8;                   // namespace id, EUI-64
+inline constexpr size_t kPciNodeLen = 1 + 1;               // Function, Device
+inline constexpr size_t kMemoryMappedNodeLen = 4 + 8 + 8;  // type, start, end
+inline constexpr size_t kVendorNodeLen = kGuidLen;         // VenHw, VenMsg, VenMedia
+inline constexpr size_t kAcpiNodeLen = 4 + 4;              // _HID, _UID
+inline constexpr size_t kScsiNodeLen = 2 + 2;              // target, LUN
+inline constexpr size_t kUsbNodeLen = 1 + 1;               // port, interface
+inline constexpr size_t kMacAddressLen = 32;               // then IfType u8
+inline constexpr size_t kSataNodeLen = 2 + 2 + 2;          // HBA port, PM port, LUN
+inline constexpr size_t kNvmeNodeLen = 4 + 8;              // namespace id, EUI-64
 inline constexpr size_t kHardDriveNodeLen = 4 + 8 + 8 + 16 + 1 + 1;
 static_assert(kHardDriveNodeLen == 38, "HARDDRIVE_DEVICE_PATH data is 38 bytes");
-inline constexpr size_t kCdromNodeLen = 4 + 8 + 8;              // boot entry, start, size
-inline constexpr size_t kFvNodeLen = kGuidLen;                  // FvFile, Fv
-inline constexpr size_t kOffsetNodeLen = 4 + 8 + 8;             // reserved, start, end
-inline constexpr size_t kBbsNodeLen = 2 + 2;                    // device type, status
+inline constexpr size_t kCdromNodeLen = 4 + 8 + 8;   // boot entry, start, size
+inline constexpr size_t kFvNodeLen = kGuidLen;       // FvFile, Fv
+inline constexpr size_t kOffsetNodeLen = 4 + 8 + 8;  // reserved, start, end
+inline constexpr size_t kBbsNodeLen = 2 + 2;         // device type, status
 
 // TCG_PCClientTaggedEvent (PFP, the data of EV_EVENT_TAG): taggedEventID u32,
 // taggedEventDataSize u32, taggedEventData.

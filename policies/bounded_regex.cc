@@ -33,7 +33,8 @@ Result<Regex> Regex::Compile(std::string_view pattern) {
     return Status(ErrorCode::kBadValue,
                   "regular expression does not compile as RE2 syntax "
                   "(https://github.com/google/re2/wiki/Syntax; no backreferences, lookaround or "
-                  "possessive quantifiers): " + re->error());
+                  "possessive quantifiers): " +
+                      re->error());
   }
   // The reverse program serves searches for `$`-anchored patterns; RE2
   // builds it on first use. Building it here makes a pattern that is too
@@ -43,13 +44,14 @@ Result<Regex> Regex::Compile(std::string_view pattern) {
   if (reverse < 0) {
     return Status(ErrorCode::kLimitExceeded,
                   "regular expression is too large: its reverse program exceeds RE2's memory "
-                  "bound of " + std::to_string(kMaxMem >> 20) + " MiB");
+                  "bound of " +
+                      std::to_string(kMaxMem >> 20) + " MiB");
   }
   if (forward > kMaxProgramSize || reverse > kMaxProgramSize) {
-    return Status(ErrorCode::kLimitExceeded,
-                  "regular expression is too large: its program has " +
-                      std::to_string(std::max(forward, reverse)) + " instructions, at most " +
-                      std::to_string(kMaxProgramSize) + " are allowed");
+    return Status(ErrorCode::kLimitExceeded, "regular expression is too large: its program has " +
+                                                 std::to_string(std::max(forward, reverse)) +
+                                                 " instructions, at most " +
+                                                 std::to_string(kMaxProgramSize) + " are allowed");
   }
   return Regex(std::move(re));
 }

@@ -36,7 +36,8 @@ class Reader : public internal::Walker {
   Status RegexList(const YAML::Node& n, const std::string& path, std::vector<Regex>* out,
                    std::vector<std::string>* out_src) {
     if (!n.IsSequence()) return Err(ErrorCode::kBadValue, PosOf(n), path, "expected a list");
-    if (n.size() > kMaxListLen) return Err(ErrorCode::kLimitExceeded, PosOf(n), path, "list too long");
+    if (n.size() > kMaxListLen)
+      return Err(ErrorCode::kLimitExceeded, PosOf(n), path, "list too long");
     for (size_t i = 0; i < n.size(); ++i) {
       std::string src;
       CCV_ASSIGN_OR_RETURN(Regex re, CompileRegex(n[i], Idx(path, i), &src));
@@ -90,7 +91,8 @@ class Reader : public internal::Walker {
     if (!any.IsSequence() || any.size() == 0) {
       return Err(ErrorCode::kBadValue, PosOf(any, m.pos), ap, "expected a non-empty list");
     }
-    if (any.size() > kMaxListLen) return Err(ErrorCode::kLimitExceeded, PosOf(any), ap, "list too long");
+    if (any.size() > kMaxListLen)
+      return Err(ErrorCode::kLimitExceeded, PosOf(any), ap, "list too long");
     for (size_t i = 0; i < any.size(); ++i) {
       CCV_ASSIGN_OR_RETURN(ByteString b, HexBytes(any[i], Idx(ap, i), len));
       m.any_of.push_back(std::move(b));
@@ -115,7 +117,8 @@ class Reader : public internal::Walker {
       return f;
     }
     CCV_RETURN_IF_ERROR(ExpectMap(n, path, {"path", "digest", "digests"}));
-    if (!n["path"]) return Err(ErrorCode::kNotFound, f.pos, path + ".path", "missing required key 'path'");
+    if (!n["path"])
+      return Err(ErrorCode::kNotFound, f.pos, path + ".path", "missing required key 'path'");
     CCV_ASSIGN_OR_RETURN(f.path, Str(n["path"], path + ".path"));
     if (n["digest"] && n["digests"]) {
       return Err(ErrorCode::kBadValue, f.pos, path, "give 'digest' or 'digests', not both");
@@ -181,10 +184,10 @@ class Reader : public internal::Walker {
   }
 
   Result<ContainerRule> Rule(const YAML::Node& n, const std::string& path) {
-    CCV_RETURN_IF_ERROR(ExpectMap(n, path,
-                                  {"id", "select", "virtual_imr3", "entrypoint", "measured", "allow",
-                                   "exclude", "unknown", "forbid", "executables", "optional",
-                                   "severity"}));
+    CCV_RETURN_IF_ERROR(
+        ExpectMap(n, path,
+                  {"id", "select", "virtual_imr3", "entrypoint", "measured", "allow", "exclude",
+                   "unknown", "forbid", "executables", "optional", "severity"}));
     ContainerRule r;
     r.pos = PosOf(n);
     for (const char* key : {"id", "select"}) {
@@ -195,8 +198,8 @@ class Reader : public internal::Walker {
     }
     CCV_ASSIGN_OR_RETURN(r.id, Str(n["id"], path + ".id"));
     bool id_ok = r.id.size() <= 64 && std::all_of(r.id.begin(), r.id.end(), [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
-    });
+                   return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+                 });
     if (!id_ok) {
       return Err(ErrorCode::kBadValue, PosOf(n["id"]), path + ".id",
                  "expected letters, digits, '-' and '_' (at most 64)");
@@ -213,7 +216,8 @@ class Reader : public internal::Walker {
     if (YAML::Node m = n["measured"]) {
       std::string mp = path + ".measured";
       if (!m.IsSequence()) return Err(ErrorCode::kBadValue, PosOf(m), mp, "expected a list");
-      if (m.size() > kMaxListLen) return Err(ErrorCode::kLimitExceeded, PosOf(m), mp, "list too long");
+      if (m.size() > kMaxListLen)
+        return Err(ErrorCode::kLimitExceeded, PosOf(m), mp, "list too long");
       for (size_t i = 0; i < m.size(); ++i) {
         CCV_ASSIGN_OR_RETURN(RequiredFile f, Required(m[i], Idx(mp, i)));
         r.measured.push_back(std::move(f));
@@ -236,14 +240,17 @@ class Reader : public internal::Walker {
       }
       if (YAML::Node d = a["digests"]) {
         std::string dp = ap + ".digests";
-        if (!d.IsMap()) return Err(ErrorCode::kBadValue, PosOf(d), dp, "expected a mapping path -> list");
+        if (!d.IsMap())
+          return Err(ErrorCode::kBadValue, PosOf(d), dp, "expected a mapping path -> list");
         for (auto it = d.begin(); it != d.end(); ++it) {
           CCV_ASSIGN_OR_RETURN(std::string file, Str(it->first, dp));
           std::string ip = dp + "." + file;
-          if (r.allow.count(file)) return Err(ErrorCode::kBadValue, PosOf(it->first), ip, "duplicate path");
+          if (r.allow.count(file))
+            return Err(ErrorCode::kBadValue, PosOf(it->first), ip, "duplicate path");
           const YAML::Node l = it->second;
           if (!l.IsSequence()) {
-            return Err(ErrorCode::kBadValue, PosOf(l, PosOf(it->first)), ip, "expected a list of digests");
+            return Err(ErrorCode::kBadValue, PosOf(l, PosOf(it->first)), ip,
+                       "expected a list of digests");
           }
           std::vector<std::string>& dst = r.allow[file];
           for (size_t i = 0; i < l.size() && i < kMaxListLen; ++i) {
@@ -275,7 +282,9 @@ class Reader : public internal::Walker {
       }
       r.executables = std::move(list);
     }
-    if (YAML::Node o = n["optional"]) { CCV_ASSIGN_OR_RETURN(r.optional, Bool(o, path + ".optional")); }
+    if (YAML::Node o = n["optional"]) {
+      CCV_ASSIGN_OR_RETURN(r.optional, Bool(o, path + ".optional"));
+    }
     if (YAML::Node s = n["severity"]) {
       CCV_ASSIGN_OR_RETURN(std::string v, Str(s, path + ".severity"));
       if (v != "fail" && v != "warn") {
@@ -304,7 +313,8 @@ class Reader : public internal::Walker {
         std::string ip = Idx(sp, i);
         CCV_RETURN_IF_ERROR(ExpectMap(s[i], ip, {"data_hex"}));
         if (!s[i]["data_hex"]) {
-          return Err(ErrorCode::kNotFound, PosOf(s[i]), ip + ".data_hex", "missing required key 'data_hex'");
+          return Err(ErrorCode::kNotFound, PosOf(s[i]), ip + ".data_hex",
+                     "missing required key 'data_hex'");
         }
         CCV_ASSIGN_OR_RETURN(ByteString b, HexBytes(s[i]["data_hex"], ip + ".data_hex", 0));
         out->system_events.push_back(std::move(b));
@@ -319,7 +329,8 @@ class Reader : public internal::Walker {
       std::string bp = p + ".binding";
       CCV_RETURN_IF_ERROR(ExpectMap(b, bp, {"container"}));
       if (!b["container"]) {
-        return Err(ErrorCode::kNotFound, PosOf(b), bp + ".container", "missing required key 'container'");
+        return Err(ErrorCode::kNotFound, PosOf(b), bp + ".container",
+                   "missing required key 'container'");
       }
       CCV_ASSIGN_OR_RETURN(out->binding, Str(b["container"], bp + ".container"));
       out->binding_pos = PosOf(b);
@@ -327,7 +338,8 @@ class Reader : public internal::Walker {
     if (YAML::Node r = n["rules"]) {
       std::string rp = p + ".rules";
       if (!r.IsSequence()) return Err(ErrorCode::kBadValue, PosOf(r), rp, "expected a list");
-      if (r.size() > kMaxListLen) return Err(ErrorCode::kLimitExceeded, PosOf(r), rp, "too many rules");
+      if (r.size() > kMaxListLen)
+        return Err(ErrorCode::kLimitExceeded, PosOf(r), rp, "too many rules");
       std::set<std::string> ids;
       for (size_t i = 0; i < r.size(); ++i) {
         CCV_ASSIGN_OR_RETURN(ContainerRule rule, Rule(r[i], Idx(rp, i)));
@@ -350,8 +362,12 @@ std::optional<std::string> NormaliseFileDigest(const std::string& s) {
   std::string alg = s.substr(0, colon);
   std::transform(alg.begin(), alg.end(), alg.begin(),
                  [](char c) { return char(std::tolower(static_cast<unsigned char>(c))); });
-  size_t len = alg == "sha1" ? 20 : alg == "sha256" ? 32 : alg == "sha384" ? 48
-             : alg == "sha512" ? 64 : (alg == "sm3" || alg == "sm3_256") ? 32 : 0;
+  size_t len = alg == "sha1"                        ? 20
+               : alg == "sha256"                    ? 32
+               : alg == "sha384"                    ? 48
+               : alg == "sha512"                    ? 64
+               : (alg == "sm3" || alg == "sm3_256") ? 32
+                                                    : 0;
   if (len == 0) return std::nullopt;
   std::string hex = s.substr(colon + 1);
   std::vector<uint8_t> bytes(len);

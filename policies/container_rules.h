@@ -51,8 +51,8 @@ namespace ccv::policy {
 struct ParseOptions;
 
 struct ContainerSelect {
-  std::string pod;         // canonical pod UID ('-', lowercase); "" = any
-  std::string container;   // container ID or prefix of >= 12 hex digits; "" = any
+  std::string pod;              // canonical pod UID ('-', lowercase); "" = any
+  std::string container;        // container ID or prefix of >= 12 hex digits; "" = any
   std::optional<Regex> cgroup;  // searched in each cgroup path
   std::string cgroup_src;
   std::string entrypoint;  // measured file of the container's first record

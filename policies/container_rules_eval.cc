@@ -1,5 +1,4 @@
 #include "policies/container_rules_eval.h"
-#include "verifier/result/facts.h"
 
 #include <algorithm>
 #include <map>
@@ -8,6 +7,7 @@
 #include <utility>
 
 #include "parsers/core/hex.h"
+#include "verifier/result/facts.h"
 
 namespace ccv::policy {
 using result::Verdict;
@@ -92,8 +92,9 @@ class RuleRunner {
     r.evidence_all = {r.evidence};
     bool ok = u.virtual_imr3.len == 48 &&
               rule_.virtual_imr3->Matches(u.virtual_imr3.bytes.data(), u.virtual_imr3.len);
-    Fail(r, ok, "the unit's CIMA virtual IMR3 (" + std::to_string(u.records) +
-                    " records, last ima#" + std::to_string(u.last_record) + ") is not pinned");
+    Fail(r, ok,
+         "the unit's CIMA virtual IMR3 (" + std::to_string(u.records) + " records, last ima#" +
+             std::to_string(u.last_record) + ") is not pinned");
   }
 
   void CheckContainer(const ContainerUnit& u, const ContainerInfo& c) {
@@ -103,7 +104,8 @@ class RuleRunner {
     if (recs.size() != c.records) {
       RuleResult& r = Add("records", name);
       r.actual = std::to_string(recs.size()) + " of " + std::to_string(c.records) + " records kept";
-      Set(r, Verdict::kFail, "the container's records were not kept, so its rules cannot be evaluated");
+      Set(r, Verdict::kFail,
+          "the container's records were not kept, so its rules cannot be evaluated");
       return;
     }
     if (rule_.entrypoint) {
@@ -116,9 +118,10 @@ class RuleRunner {
         AddEvidence(r, first->index);
       }
       bool ok = first != nullptr && first->path == want.path && DigestAllowed(want, *first);
-      Fail(r, ok, first == nullptr ? "the container has no record"
-                  : first->path != want.path ? "the container started another executable"
-                                             : "the entrypoint binary has another digest");
+      Fail(r, ok,
+           first == nullptr           ? "the container has no record"
+           : first->path != want.path ? "the container started another executable"
+                                      : "the entrypoint binary has another digest");
     }
     if (!rule_.measured.empty()) {
       RuleResult& r = Add("measured", name);
@@ -131,13 +134,16 @@ class RuleRunner {
             break;
           }
         }
-        if (hit == nullptr) missing.push_back(FileText(want));
-        else AddEvidence(r, hit->index);
+        if (hit == nullptr)
+          missing.push_back(FileText(want));
+        else
+          AddEvidence(r, hit->index);
       }
       r.expected = std::to_string(rule_.measured.size()) + " required file(s) measured";
       r.actual = missing.empty() ? "all measured" : "missing: " + JoinCapped(missing);
-      Fail(r, missing.empty(), std::to_string(missing.size()) +
-                                   " required file(s) were not measured with an allowed digest");
+      Fail(r, missing.empty(),
+           std::to_string(missing.size()) +
+               " required file(s) were not measured with an allowed digest");
     }
     if (rule_.allow_set || rule_.unknown_set) {
       // Violations (IMA could not measure the file: all-zero hash) have no
@@ -168,13 +174,19 @@ class RuleRunner {
       RuleResult& u2 = Add("unknown", name);
       u2.expected = "no file outside the allow list";
       u2.actual = std::to_string(unknown.size()) + " unknown file(s)" + Paths(unknown);
-      if (violations != 0) u2.actual += "; " + std::to_string(violations) + " violation record(s) not judged";
+      if (violations != 0)
+        u2.actual += "; " + std::to_string(violations) + " violation record(s) not judged";
       for (const ContainerRecord* rec : unknown) AddEvidence(u2, rec->index);
-      std::string why = std::to_string(unknown.size()) + " measured file(s) are not on the allow list";
-      if (unknown.empty()) Set(u2, Verdict::kPass, "");
-      else if (rule_.unknown == UnknownFiles::kIgnore) Set(u2, Verdict::kPass, why + " (unknown: ignore)");
-      else if (rule_.unknown == UnknownFiles::kWarn) Set(u2, Verdict::kWarn, why);
-      else Fail(u2, false, why);
+      std::string why =
+          std::to_string(unknown.size()) + " measured file(s) are not on the allow list";
+      if (unknown.empty())
+        Set(u2, Verdict::kPass, "");
+      else if (rule_.unknown == UnknownFiles::kIgnore)
+        Set(u2, Verdict::kPass, why + " (unknown: ignore)");
+      else if (rule_.unknown == UnknownFiles::kWarn)
+        Set(u2, Verdict::kWarn, why);
+      else
+        Fail(u2, false, why);
     }
     if (!rule_.forbid.empty()) {
       RuleResult& r = Add("forbid", name);
@@ -274,7 +286,8 @@ class RuleRunner {
   static std::string Paths(const std::vector<const ContainerRecord*>& v) {
     if (v.empty()) return "";
     std::vector<std::string> p;
-    for (const ContainerRecord* r : v) p.push_back(r->path + " (ima#" + std::to_string(r->index) + ")");
+    for (const ContainerRecord* r : v)
+      p.push_back(r->path + " (ima#" + std::to_string(r->index) + ")");
     return ": " + JoinCapped(p);
   }
 
@@ -348,7 +361,8 @@ void EvaluateContainerRules(const ContainerPolicy& policy, const ContainerView* 
       }
     }
     r.actual = std::to_string(names.size()) + " unlisted container(s)";
-    for (size_t i = 0; i < names.size() && i < kMaxNamed; ++i) r.actual += (i ? ", " : ": ") + names[i];
+    for (size_t i = 0; i < names.size() && i < kMaxNamed; ++i)
+      r.actual += (i ? ", " : ": ") + names[i];
     if (names.empty() || policy.unlisted == UnknownFiles::kIgnore) {
       r.status = Verdict::kPass;
     } else {
@@ -364,7 +378,8 @@ Result<std::string> GenerateContainerPolicy(const ContainerView& view, std::stri
   size_t only = SIZE_MAX;
   const ContainerUnit* u = view.Find(id, &only);
   if (u == nullptr) {
-    return Status(ErrorCode::kNotFound, "no pod or container '" + std::string(id) + "' in the list");
+    return Status(ErrorCode::kNotFound,
+                  "no pod or container '" + std::string(id) + "' in the list");
   }
   bool whole_unit = only == SIZE_MAX || u->kind != "pod";
   const std::string& in = options.indent;
@@ -381,10 +396,10 @@ Result<std::string> GenerateContainerPolicy(const ContainerView& view, std::stri
     if (!whole_unit && ci != only) continue;
     const ContainerInfo& c = u->containers[ci];
     std::string short_id = c.id.substr(0, 12);
-    y << in << "    - id: " << (u->kind == "pod" ? "pod-" + u->pod_uid.substr(0, 8) + "-" : "") << short_id
-      << "\n";
-    y << in << "      # " << c.records << " records, ima#" << c.first_record << "..ima#" << c.last_record
-      << "\n";
+    y << in << "    - id: " << (u->kind == "pod" ? "pod-" + u->pod_uid.substr(0, 8) + "-" : "")
+      << short_id << "\n";
+    y << in << "      # " << c.records << " records, ima#" << c.first_record << "..ima#"
+      << c.last_record << "\n";
     y << in << "      select: {";
     if (u->kind == "pod") y << "pod: " << Quote(u->pod_uid) << ", ";
     y << "container: " << Quote(c.id) << "}\n";
@@ -454,8 +469,9 @@ void LintContainerPolicy(const ContainerPolicy& policy, std::vector<LintFinding>
     }
     if (r.virtual_imr3 && policy.system_events.empty()) {
       add("container-imr3-no-system-events", r.virtual_imr3->pos,
-          where + ": virtual_imr3 is pinned but containers.system_events is empty: the CIMA "
-                  "register starts from its system-process measurements");
+          where +
+              ": virtual_imr3 is pinned but containers.system_events is empty: the CIMA "
+              "register starts from its system-process measurements");
     }
   }
 }

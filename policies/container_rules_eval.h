@@ -26,9 +26,9 @@
 #include "parsers/core/result.h"
 #include "policies/container_rules.h"
 #include "policies/evaluator.h"
-#include "verifier/result/facts.h"
 #include "policies/lint.h"
 #include "verifier/containers/container_view.h"
+#include "verifier/result/facts.h"
 
 namespace ccv::policy {
 

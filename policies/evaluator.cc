@@ -1,5 +1,4 @@
 #include "policies/evaluator.h"
-#include "verifier/result/facts.h"
 
 #include <algorithm>
 #include <set>
@@ -9,16 +8,17 @@
 #include "parsers/core/register_id.h"
 #include "policies/container_rules_eval.h"
 #include "policies/time_util.h"
+#include "verifier/result/facts.h"
 
 namespace ccv::policy {
-using result::Facts;
-using result::EventFact;
-using result::ImaEntryFact;
-using result::RegisterComparison;
-using result::Verdict;
 using result::Check;
 using result::DataStatus;
+using result::EventFact;
+using result::Facts;
+using result::ImaEntryFact;
 using result::LogFact;
+using result::RegisterComparison;
+using result::Verdict;
 namespace {
 
 constexpr size_t kMaxPointers = 100;  // evidence_all cap
@@ -125,9 +125,12 @@ class Evaluator {
       if (NeedTcb(r)) {
         const std::string& s = *f_.collateral.tcb_status;
         r.actual = s;
-        if (Contains(pp.tcb_allow, s)) Set(r, Verdict::kPass, "TCB status is allowed");
-        else if (Contains(pp.tcb_warn, s)) Set(r, Verdict::kWarn, "TCB status " + s + " is accepted with a warning");
-        else Set(r, Verdict::kFail, "TCB status " + s + " is not allowed");
+        if (Contains(pp.tcb_allow, s))
+          Set(r, Verdict::kPass, "TCB status is allowed");
+        else if (Contains(pp.tcb_warn, s))
+          Set(r, Verdict::kWarn, "TCB status " + s + " is accepted with a warning");
+        else
+          Set(r, Verdict::kFail, "TCB status " + s + " is not allowed");
       }
     }
     if (pp.advisories_set) {
@@ -145,8 +148,10 @@ class Evaluator {
             bad.push_back(id);
           }
         }
-        if (bad.empty()) Set(r, Verdict::kPass, "no denied advisory applies");
-        else Set(r, Verdict::kFail, "advisories not allowed: " + JoinList(bad));
+        if (bad.empty())
+          Set(r, Verdict::kPass, "no denied advisory applies");
+        else
+          Set(r, Verdict::kFail, "advisories not allowed: " + JoinList(bad));
       }
     }
     if (pp.min_tee_tcb_svn) {
@@ -163,11 +168,14 @@ class Evaluator {
                    std::to_string(svn[i]) + " < " + std::to_string((*pp.min_tee_tcb_svn)[i]);
           }
         }
-        if (low.empty()) Set(r, Verdict::kPass, "every TEE_TCB_SVN component is at least the minimum");
-        else Set(r, Verdict::kFail, "TEE_TCB_SVN components below the minimum: " + low);
+        if (low.empty())
+          Set(r, Verdict::kPass, "every TEE_TCB_SVN component is at least the minimum");
+        else
+          Set(r, Verdict::kFail, "TEE_TCB_SVN components below the minimum: " + low);
       }
     }
-    if (pp.mr_seam) Bytes_("platform.mr_seam", *pp.mr_seam, f_.quote.mr_seam, "quote.td.mr_seam", "MRSEAM");
+    if (pp.mr_seam)
+      Bytes_("platform.mr_seam", *pp.mr_seam, f_.quote.mr_seam, "quote.td.mr_seam", "MRSEAM");
   }
 
   template <size_t N>
@@ -178,8 +186,10 @@ class Evaluator {
     r.evidence = pointer;
     if (!NeedQuote(r)) return;
     r.actual = Hex(actual);
-    if (m.Matches(actual.data(), N)) Set(r, Verdict::kPass, label + " matches the reference value");
-    else Set(r, Verdict::kFail, label + " differs from every reference value");
+    if (m.Matches(actual.data(), N))
+      Set(r, Verdict::kPass, label + " matches the reference value");
+    else
+      Set(r, Verdict::kFail, label + " differs from every reference value");
   }
 
   void Td() {
@@ -188,7 +198,8 @@ class Evaluator {
       RuleResult& r = Add("td.attributes", t.attributes_pos.line);
       r.evidence = "quote.td.td_attributes";
       std::string exp;
-      for (const auto& [name, on] : t.attribute_bits) exp += (exp.empty() ? "" : ", ") + name + "=" + (on ? "true" : "false");
+      for (const auto& [name, on] : t.attribute_bits)
+        exp += (exp.empty() ? "" : ", ") + name + "=" + (on ? "true" : "false");
       if (t.attributes_mask) {
         exp += (exp.empty() ? "" : ", ") + std::string("attributes & ") + Hex(*t.attributes_mask) +
                " == " + Hex(*t.attributes_value);
@@ -202,32 +213,44 @@ class Evaluator {
           act += (act.empty() ? "" : ", ") + std::string(b.name) + "=" + (on ? "true" : "false");
           auto it = t.attribute_bits.find(b.name);
           if (it != t.attribute_bits.end() && it->second != on) {
-            bad += (bad.empty() ? "" : ", ") + std::string(b.name) + " is " + (on ? "set" : "clear");
+            bad +=
+                (bad.empty() ? "" : ", ") + std::string(b.name) + " is " + (on ? "set" : "clear");
           }
         }
         r.actual = Hex(a) + " (" + act + ")";
         if (t.attributes_mask) {
           for (size_t i = 0; i < 8; ++i) {
             if ((a[i] & (*t.attributes_mask)[i]) != (*t.attributes_value)[i]) {
-              bad += (bad.empty() ? "" : ", ") + std::string("masked value differs at byte ") + std::to_string(i);
+              bad += (bad.empty() ? "" : ", ") + std::string("masked value differs at byte ") +
+                     std::to_string(i);
               break;
             }
           }
         }
-        if (bad.empty()) Set(r, Verdict::kPass, "TD attributes are as required");
-        else Set(r, Verdict::kFail, "TD attributes differ: " + bad);
+        if (bad.empty())
+          Set(r, Verdict::kPass, "TD attributes are as required");
+        else
+          Set(r, Verdict::kFail, "TD attributes differ: " + bad);
       }
     }
     if (t.xfam) Bytes_("td.xfam", *t.xfam, f_.quote.xfam, "quote.td.xfam", "XFAM");
     if (t.mr_td) Bytes_("td.mr_td", *t.mr_td, f_.quote.mr_td, "quote.td.mr_td", "MRTD");
-    if (t.mr_config_id) Bytes_("td.mr_config_id", *t.mr_config_id, f_.quote.mr_config_id, "quote.td.mr_config_id", "MRCONFIGID");
-    if (t.mr_owner) Bytes_("td.mr_owner", *t.mr_owner, f_.quote.mr_owner, "quote.td.mr_owner", "MROWNER");
-    if (t.mr_owner_config) Bytes_("td.mr_owner_config", *t.mr_owner_config, f_.quote.mr_owner_config, "quote.td.mr_owner_config", "MROWNERCONFIG");
-    if (t.mr_servicetd) Bytes_("td.mr_servicetd", *t.mr_servicetd, f_.quote.mr_servicetd, "quote.td.mr_servicetd", "MRSERVICETD");
+    if (t.mr_config_id)
+      Bytes_("td.mr_config_id", *t.mr_config_id, f_.quote.mr_config_id, "quote.td.mr_config_id",
+             "MRCONFIGID");
+    if (t.mr_owner)
+      Bytes_("td.mr_owner", *t.mr_owner, f_.quote.mr_owner, "quote.td.mr_owner", "MROWNER");
+    if (t.mr_owner_config)
+      Bytes_("td.mr_owner_config", *t.mr_owner_config, f_.quote.mr_owner_config,
+             "quote.td.mr_owner_config", "MROWNERCONFIG");
+    if (t.mr_servicetd)
+      Bytes_("td.mr_servicetd", *t.mr_servicetd, f_.quote.mr_servicetd, "quote.td.mr_servicetd",
+             "MRSERVICETD");
     for (uint32_t i = 0; i < kNumRtmrs; ++i) {
       if (t.rtmr[i]) {
         const std::string n = RegisterId::Rtmr(i).Name();
-        Bytes_("td." + n, *t.rtmr[i], f_.quote.rtmr[i], "quote.td." + n, "RTMR" + std::to_string(i));
+        Bytes_("td." + n, *t.rtmr[i], f_.quote.rtmr[i], "quote.td." + n,
+               "RTMR" + std::to_string(i));
       }
     }
   }
@@ -246,15 +269,20 @@ class Evaluator {
       }
       if (c == nullptr) {
         r.actual = "(not replayed)";
-        Set(r, Verdict::kFail, f_.event_log_present || f_.ima_present
-                                   ? "no replayed value of " + reg + " was compared with the quote"
-                                   : "the evidence has no event log, so " + reg + " cannot be replayed");
+        Set(r, Verdict::kFail,
+            f_.event_log_present || f_.ima_present
+                ? "no replayed value of " + reg + " was compared with the quote"
+                : "the evidence has no event log, so " + reg + " cannot be replayed");
         continue;
       }
       r.actual = "replayed " + (c->replayed.empty() ? std::string("(none)") : c->replayed) +
                  ", quote " + c->quoted;
-      if (c->matches) Set(r, Verdict::kPass, c->detail.empty() ? "replay reproduces the quoted value" : c->detail);
-      else Set(r, Verdict::kFail, c->detail.empty() ? "replay does not reproduce the quoted value" : c->detail);
+      if (c->matches)
+        Set(r, Verdict::kPass,
+            c->detail.empty() ? "replay reproduces the quoted value" : c->detail);
+      else
+        Set(r, Verdict::kFail,
+            c->detail.empty() ? "replay does not reproduce the quoted value" : c->detail);
     }
   }
 
@@ -279,7 +307,8 @@ class Evaluator {
     if (!EventMatchesWithoutText(r, e)) return false;
     if (r.match_text_eq && e.text != *r.match_text_eq) return false;
     if (r.variable && e.variable_name != *r.variable) return false;
-    if (r.device_path_contains && e.device_path.find(*r.device_path_contains) == std::string::npos) return false;
+    if (r.device_path_contains && e.device_path.find(*r.device_path_contains) == std::string::npos)
+      return false;
     if (r.text_prefix && e.text.rfind(*r.text_prefix, 0) != 0) return false;
     if (r.text_contains && e.text.find(*r.text_contains) == std::string::npos) return false;
     if (r.text_regex && !RegexSearch(e.text, *r.text_regex)) return false;
@@ -289,8 +318,8 @@ class Evaluator {
   // "ccel#7 (rtmr2, EV_IPL, text "...")": an event's position and, when its
   // data is verified, what the data says; for reasons a person reads.
   static std::string EventSummary(const EventFact& e) {
-    std::string s = e.Pointer() + " (" + (e.reg.empty() ? std::string("not extended") : e.reg) + ", " +
-                    (e.type_name.empty() ? "type " + std::to_string(e.type) : e.type_name);
+    std::string s = e.Pointer() + " (" + (e.reg.empty() ? std::string("not extended") : e.reg) +
+                    ", " + (e.type_name.empty() ? "type " + std::to_string(e.type) : e.type_name);
     if (e.data != DataStatus::kVerified) return s + ", data not verified by its digest)";
     if (!e.variable_name.empty()) s += ", variable \"" + e.variable_name + "\"";
     if (!e.device_path.empty()) s += ", device path \"" + e.device_path + "\"";
@@ -319,22 +348,34 @@ class Evaluator {
     std::string exp;
     if (er.count) exp += "count " + std::to_string(*er.count);
     if (er.digest) exp += (exp.empty() ? "" : "; ") + std::string("digest ") + Describe(*er.digest);
-    if (er.text_eq) exp += (exp.empty() ? "" : "; ") + std::string("text == \"") + *er.text_eq + "\"";
-    if (er.match_digest) exp += (exp.empty() ? "" : "; ") + std::string("an event with digest ") + Describe(*er.match_digest);
-    if (er.match_text_eq) exp += (exp.empty() ? "" : "; ") + std::string("an event with text \"") + *er.match_text_eq + "\"";
-    if (er.variable) exp += (exp.empty() ? "" : "; ") + std::string("an event of variable \"") + *er.variable + "\"";
+    if (er.text_eq)
+      exp += (exp.empty() ? "" : "; ") + std::string("text == \"") + *er.text_eq + "\"";
+    if (er.match_digest)
+      exp += (exp.empty() ? "" : "; ") + std::string("an event with digest ") +
+             Describe(*er.match_digest);
+    if (er.match_text_eq)
+      exp += (exp.empty() ? "" : "; ") + std::string("an event with text \"") + *er.match_text_eq +
+             "\"";
+    if (er.variable)
+      exp +=
+          (exp.empty() ? "" : "; ") + std::string("an event of variable \"") + *er.variable + "\"";
     if (er.device_path_contains) {
-      exp += (exp.empty() ? "" : "; ") + std::string("an image whose device path contains \"") + *er.device_path_contains + "\"";
+      exp += (exp.empty() ? "" : "; ") + std::string("an image whose device path contains \"") +
+             *er.device_path_contains + "\"";
     }
     if (er.nth) exp += " (match number " + std::to_string(*er.nth) + ", from 0)";
-    if (!er.text_require.empty()) exp += (exp.empty() ? "" : "; ") + std::string("text contains ") + JoinList(er.text_require);
-    if (!er.text_forbid.empty()) exp += (exp.empty() ? "" : "; ") + std::string("text lacks ") + JoinList(er.text_forbid);
+    if (!er.text_require.empty())
+      exp += (exp.empty() ? "" : "; ") + std::string("text contains ") + JoinList(er.text_require);
+    if (!er.text_forbid.empty())
+      exp += (exp.empty() ? "" : "; ") + std::string("text lacks ") + JoinList(er.text_forbid);
     r.expected = exp;
     Verdict fail = er.warn_only ? Verdict::kWarn : Verdict::kFail;
     if (!f_.event_log_present) {
       r.actual = "(no event log)";
-      if (er.optional) Set(r, Verdict::kSkipped, "the evidence has no event log; the rule is optional");
-      else Set(r, fail, "the evidence has no event log, so the rule cannot be checked");
+      if (er.optional)
+        Set(r, Verdict::kSkipped, "the evidence has no event log; the rule is optional");
+      else
+        Set(r, fail, "the evidence has no event log, so the rule cannot be checked");
       return;
     }
     // Only bound events are judged, and text only where the data is
@@ -362,11 +403,13 @@ class Evaluator {
     }
     std::string left_out;
     if (unbound != 0) {
-      left_out += std::to_string(unbound) + " candidate event(s) not bound to the quote were not judged";
+      left_out +=
+          std::to_string(unbound) + " candidate event(s) not bound to the quote were not judged";
     }
     if (unverified_text != 0) {
       left_out += (left_out.empty() ? "" : "; ") + std::to_string(unverified_text) +
-                  " candidate event(s) have data their digest does not cover, so their text is not evidence";
+                  " candidate event(s) have data their digest does not cover, so their text is not "
+                  "evidence";
     }
     std::string type_note = er.type ? " (the event type is as logged: no digest covers it)" : "";
     if (er.count && *er.count == 0 && er.type) {
@@ -374,14 +417,17 @@ class Evaluator {
       // when every candidate register's events have verified data does the
       // absence mean something.
       for (const EventFact& e : f_.events) {
-        if (!e.bound || e.reg.empty() || (er.reg && e.reg != *er.reg) || (er.log && e.log != *er.log)) continue;
+        if (!e.bound || e.reg.empty() || (er.reg && e.reg != *er.reg) ||
+            (er.log && e.log != *er.log))
+          continue;
         if (e.data != DataStatus::kVerified) {
           r.actual = e.Pointer() + " (" + e.type_name + ") has unverified data";
           r.evidence = e.Pointer();
-          Set(r, fail, "a count-0 rule on an event type needs the data of every event in " +
-                           (er.reg ? *er.reg : std::string("every register")) +
-                           " verified: the type is not authenticated, and " + e.Pointer() +
-                           " could be a relabelled event");
+          Set(r, fail,
+              "a count-0 rule on an event type needs the data of every event in " +
+                  (er.reg ? *er.reg : std::string("every register")) +
+                  " verified: the type is not authenticated, and " + e.Pointer() +
+                  " could be a relabelled event");
           return;
         }
       }
@@ -391,22 +437,25 @@ class Evaluator {
     if (unverified_decoded != 0) {
       r.actual = "(decoded field of unverified data)";
       r.evidence = first_decoded;
-      Set(r, fail, "the rule matches on a decoded field, but " + left_out +
-                       " (an image load event's digest is the image's hash, not its device path's): " +
-                       Candidates(er));
+      Set(r, fail,
+          "the rule matches on a decoded field, but " + left_out +
+              " (an image load event's digest is the image's hash, not its device path's): " +
+              Candidates(er));
       return;
     }
     if (unverified_text != 0 && matched.empty() && !(er.count && *er.count == 0)) {
       r.actual = "(no event with verified data matches)";
       r.evidence = r.evidence_all.empty() ? "" : r.evidence_all[0];
-      Set(r, fail, "the rule needs the text or decoded fields of events whose data is not verified: " +
-                       left_out + ": " + Candidates(er));
+      Set(r, fail,
+          "the rule needs the text or decoded fields of events whose data is not verified: " +
+              left_out + ": " + Candidates(er));
       return;
     }
     if (matched.empty() && er.optional && !(er.count && *er.count == 0)) {
       r.actual = "(no matching event)";
-      Set(r, Verdict::kSkipped, "no bound event matches; the rule is optional" +
-                                    (left_out.empty() ? "" : " (" + left_out + ")"));
+      Set(r, Verdict::kSkipped,
+          "no bound event matches; the rule is optional" +
+              (left_out.empty() ? "" : " (" + left_out + ")"));
       return;
     }
     if (er.count) {
@@ -416,23 +465,30 @@ class Evaluator {
           if (r.evidence_all.size() < kMaxPointers) r.evidence_all.push_back(e->Pointer());
         }
         if (!r.evidence_all.empty()) r.evidence = r.evidence_all[0];
-        Set(r, fail, std::to_string(matched.size()) + " events match, expected " + std::to_string(*er.count));
+        Set(r, fail,
+            std::to_string(matched.size()) + " events match, expected " +
+                std::to_string(*er.count));
         return;
       }
     }
     if (er.nth) {
-      if (*er.nth < matched.size()) matched = {matched[*er.nth]};
-      else matched.clear();
+      if (*er.nth < matched.size())
+        matched = {matched[*er.nth]};
+      else
+        matched.clear();
     }
     if (matched.empty()) {
       r.actual = "(no matching event)";
       std::string more = left_out.empty() ? "" : " (" + left_out + ")";
-      if (er.count && *er.count == 0) Set(r, Verdict::kPass, "no bound event matches, as expected" + type_note + more);
-      else if (er.optional) Set(r, Verdict::kSkipped, "no bound event matches; the rule is optional" + more);
+      if (er.count && *er.count == 0)
+        Set(r, Verdict::kPass, "no bound event matches, as expected" + type_note + more);
+      else if (er.optional)
+        Set(r, Verdict::kSkipped, "no bound event matches; the rule is optional" + more);
       else {
         std::string cands = Candidates(er);
-        Set(r, fail, "no bound event in the logs matches the rule" + more +
-                         (cands.empty() ? "" : "; events of that log, register and type: " + cands));
+        Set(r, fail,
+            "no bound event in the logs matches the rule" + more +
+                (cands.empty() ? "" : "; events of that log, register and type: " + cands));
       }
       return;
     }
@@ -448,12 +504,15 @@ class Evaluator {
         }
         if (!ok) why += "digest differs";
       }
-      if (er.text_eq && e->text != *er.text_eq) why += std::string(why.empty() ? "" : ", ") + "text differs";
+      if (er.text_eq && e->text != *er.text_eq)
+        why += std::string(why.empty() ? "" : ", ") + "text differs";
       for (const std::string& s : er.text_require) {
-        if (e->text.find(s) == std::string::npos) why += std::string(why.empty() ? "" : ", ") + "lacks \"" + s + "\"";
+        if (e->text.find(s) == std::string::npos)
+          why += std::string(why.empty() ? "" : ", ") + "lacks \"" + s + "\"";
       }
       for (const std::string& s : er.text_forbid) {
-        if (e->text.find(s) != std::string::npos) why += std::string(why.empty() ? "" : ", ") + "contains forbidden \"" + s + "\"";
+        if (e->text.find(s) != std::string::npos)
+          why += std::string(why.empty() ? "" : ", ") + "contains forbidden \"" + s + "\"";
       }
       if (why.empty()) continue;
       ++bad;
@@ -480,11 +539,14 @@ class Evaluator {
       r.actual = std::to_string(matched.size()) + " matching event(s) as expected";
       if (matched.size() == 1) {
         const EventFact* e = matched[0];
-        if (er.digest && !e->digests.empty()) r.actual = "digest " + ToHex(e->digests[0].span());
-        else if (!e->text.empty()) r.actual = "text \"" + e->text + "\"";
+        if (er.digest && !e->digests.empty())
+          r.actual = "digest " + ToHex(e->digests[0].span());
+        else if (!e->text.empty())
+          r.actual = "text \"" + e->text + "\"";
       }
-      Set(r, Verdict::kPass, "every matching event meets the expectation" + type_note +
-                                 (left_out.empty() ? "" : "; " + left_out));
+      Set(r, Verdict::kPass,
+          "every matching event meets the expectation" + type_note +
+              (left_out.empty() ? "" : "; " + left_out));
       return;
     }
     r.evidence = r.evidence_all[0];
@@ -532,7 +594,8 @@ class Evaluator {
             : "; " + std::to_string(f_.ima.size() - bound) +
                   " entries after the quoted value are not bound and were not judged";
     RuleResult& allow = Add("ima.allow", ip.pos.line);
-    allow.expected = "each listed file has an allowed digest (" + std::to_string(ip.allow.size()) + " paths)";
+    allow.expected =
+        "each listed file has an allowed digest (" + std::to_string(ip.allow.size()) + " paths)";
     std::vector<const ImaEntryFact*> mismatched, unknown;
     size_t checked = 0, excluded = 0;
     for (const ImaEntryFact& e : f_.ima) {
@@ -564,27 +627,34 @@ class Evaluator {
       r.actual = a;
     };
     if (mismatched.empty()) {
-      allow.actual = std::to_string(checked) + " listed file(s) match, " + std::to_string(excluded) + " excluded";
+      allow.actual = std::to_string(checked) + " listed file(s) match, " +
+                     std::to_string(excluded) + " excluded";
       allow.evidence = "ima";
-      Set(allow, Verdict::kPass, "every measured file on the allow list has an allowed digest" + unbound_note);
+      Set(allow, Verdict::kPass,
+          "every measured file on the allow list has an allowed digest" + unbound_note);
     } else {
       list(allow, mismatched);
-      Set(allow, Verdict::kFail, std::to_string(mismatched.size()) +
-                                     " measured file(s) have a digest the allow list does not hold");
+      Set(allow, Verdict::kFail,
+          std::to_string(mismatched.size()) +
+              " measured file(s) have a digest the allow list does not hold");
     }
     RuleResult& unk = Add("ima.unknown", ip.pos.line);
-    unk.expected = ip.unknown == UnknownFiles::kFail ? "no file outside the allow list"
+    unk.expected = ip.unknown == UnknownFiles::kFail   ? "no file outside the allow list"
                    : ip.unknown == UnknownFiles::kWarn ? "no file outside the allow list (warn)"
                                                        : "files outside the allow list are ignored";
     if (unknown.empty()) {
       unk.actual = "0 unknown file(s)";
       unk.evidence = "ima";
-      Set(unk, Verdict::kPass, "every measured file is on the allow list or excluded" + unbound_note);
+      Set(unk, Verdict::kPass,
+          "every measured file is on the allow list or excluded" + unbound_note);
     } else {
       list(unk, unknown);
-      std::string why = std::to_string(unknown.size()) + " measured file(s) are not on the allow list";
-      if (ip.unknown == UnknownFiles::kIgnore) Set(unk, Verdict::kPass, why + " (ima.unknown: ignore)");
-      else Set(unk, ip.unknown == UnknownFiles::kWarn ? Verdict::kWarn : Verdict::kFail, why);
+      std::string why =
+          std::to_string(unknown.size()) + " measured file(s) are not on the allow list";
+      if (ip.unknown == UnknownFiles::kIgnore)
+        Set(unk, Verdict::kPass, why + " (ima.unknown: ignore)");
+      else
+        Set(unk, ip.unknown == UnknownFiles::kWarn ? Verdict::kWarn : Verdict::kFail, why);
     }
   }
 
@@ -603,7 +673,8 @@ void ApplyWaivers(const Policy& p, const EvalOptions& o, const std::string& id, 
     if (o.now < w.until) {
       *status = Verdict::kWaived;
       *waiver = w.reason;
-      *why += (why->empty() ? "" : "; ") + std::string("waived until ") + w.until_text + ": " + w.reason;
+      *why += (why->empty() ? "" : "; ") + std::string("waived until ") + w.until_text + ": " +
+              w.reason;
       return;
     }
     *why += (why->empty() ? "" : "; ") + std::string("waiver expired ") + w.until_text;
@@ -643,11 +714,13 @@ result::Outcome Evaluation::Outcome() const {
 }
 
 size_t Evaluation::CountRules(Verdict v) const {
-  return size_t(std::count_if(rules.begin(), rules.end(), [v](const RuleResult& r) { return r.status == v; }));
+  return size_t(std::count_if(rules.begin(), rules.end(),
+                              [v](const RuleResult& r) { return r.status == v; }));
 }
 
 size_t Evaluation::CountChecks(Verdict v) const {
-  return size_t(std::count_if(checks.begin(), checks.end(), [v](const Check& c) { return c.status == v; }));
+  return size_t(
+      std::count_if(checks.begin(), checks.end(), [v](const Check& c) { return c.status == v; }));
 }
 
 Evaluation Evaluate(const Policy* policy, const Facts& facts, const EvalOptions& options) {
@@ -658,13 +731,16 @@ Evaluation Evaluate(const Policy* policy, const Facts& facts, const EvalOptions&
   ev.name = policy->name;
   ev.version = policy->version;
   for (Check& c : ev.checks) {
-    if (c.status == Verdict::kFail && c.missing == "collateral" && policy->platform.collateral_optional) {
+    if (c.status == Verdict::kFail && c.missing == "collateral" &&
+        policy->platform.collateral_optional) {
       c.status = Verdict::kSkipped;
-      c.detail += (c.detail.empty() ? "" : "; ") + std::string("allowed by platform.collateral: optional");
+      c.detail +=
+          (c.detail.empty() ? "" : "; ") + std::string("allowed by platform.collateral: optional");
     }
     if (c.status == Verdict::kFail && c.missing == "nonce" && policy->binding.nonce_optional) {
       c.status = Verdict::kSkipped;
-      c.detail += (c.detail.empty() ? "" : "; ") + std::string("allowed by binding.nonce: optional");
+      c.detail +=
+          (c.detail.empty() ? "" : "; ") + std::string("allowed by binding.nonce: optional");
     }
     ApplyWaivers(*policy, options, c.id, &c.status, &c.waiver, &c.detail);
   }

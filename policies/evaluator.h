@@ -21,8 +21,8 @@
 #include <string>
 #include <vector>
 
-#include "verifier/result/facts.h"
 #include "policies/policy.h"
+#include "verifier/result/facts.h"
 
 namespace ccv::policy {
 
@@ -35,9 +35,9 @@ struct RuleResult {
   std::string evidence;                   // first pointer
   std::vector<std::string> evidence_all;  // every pointer involved (capped)
   std::string why;
-  std::string waiver;                     // waiver reason if waived
-  std::string container;                  // pod/container a container rule judged
-  uint64_t policy_line = 0;               // where the rule is written
+  std::string waiver;        // waiver reason if waived
+  std::string container;     // pod/container a container rule judged
+  uint64_t policy_line = 0;  // where the rule is written
 };
 
 struct Evaluation {

@@ -1,5 +1,4 @@
 #include "policies/generate.h"
-#include "verifier/result/facts.h"
 
 #include <algorithm>
 #include <cctype>
@@ -9,14 +8,15 @@
 
 #include "parsers/core/hex.h"
 #include "policies/time_util.h"
+#include "verifier/result/facts.h"
 
 namespace ccv::policy {
-using result::Facts;
+using result::Check;
 using result::EventFact;
+using result::Facts;
 using result::ImaEntryFact;
 using result::QuoteFacts;
 using result::RegisterComparison;
-using result::Check;
 namespace {
 
 // A YAML double-quoted scalar (YAML 1.2 §7.3.1 escapes).
@@ -24,11 +24,21 @@ std::string Quote(const std::string& s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           static const char kHex[] = "0123456789abcdef";
@@ -102,8 +112,10 @@ std::map<std::string, std::vector<std::string>> AllowMap(const Facts& f) {
 std::string BootAggregateExclude(const Facts& f) {
   for (const ImaEntryFact& e : f.ima) {
     if (e.bound && e.path == kBootAggregate) {
-      return std::string("  # boot_aggregate hashes the boot registers, which the events rules pin.\n"
-                         "  exclude: [\"") + kBootAggregateExclude + "\"]\n";
+      return std::string(
+                 "  # boot_aggregate hashes the boot registers, which the events rules pin.\n"
+                 "  exclude: [\"") +
+             kBootAggregateExclude + "\"]\n";
     }
   }
   return "";
@@ -128,7 +140,8 @@ const Digest& PinnedDigest(const EventFact& e) {
 // "# WARNING" lines naming why the platform is not known-good.
 std::string WeakWarning(const std::vector<std::string>& weak) {
   if (weak.empty()) return "";
-  std::string y = "# WARNING: generated with --allow-weak from a platform that is not known-good:\n";
+  std::string y =
+      "# WARNING: generated with --allow-weak from a platform that is not known-good:\n";
   for (const std::string& w : weak) y += "#   - " + CommentText(w) + "\n";
   y += "# Verify with this policy accepts that platform. Do not use it as a golden policy.\n";
   return y;
@@ -140,7 +153,9 @@ std::string WeakWarning(const std::vector<std::string>& weak) {
 struct EventContent {
   std::string text;    // set when the rule matches by text_eq
   std::string digest;  // else: the pinned digest, lowercase hex
-  bool operator<(const EventContent& o) const { return std::tie(text, digest) < std::tie(o.text, o.digest); }
+  bool operator<(const EventContent& o) const {
+    return std::tie(text, digest) < std::tie(o.text, o.digest);
+  }
 };
 
 // Text a rule can quote and a person can read: printable ASCII, tab and
@@ -198,14 +213,17 @@ std::string EventRules(const Facts& f) {
     uint64_t nth = seen[{e.log, e.reg, e.type, c}]++;
     std::string id = GeneratedEventId(e) + "-" + ContentSlug(c);
     if (nth != 0) id += "-" + std::to_string(nth + 1);
-    for (int n = 2; !ids.insert(id).second; ++n) id = GeneratedEventId(e) + "-" + ContentSlug(c) + "-x" + std::to_string(n);
+    for (int n = 2; !ids.insert(id).second; ++n)
+      id = GeneratedEventId(e) + "-" + ContentSlug(c) + "-x" + std::to_string(n);
     ev += "  - id: " + id + "\n";
     bool verified = e.data == result::DataStatus::kVerified;
-    ev += "    # " + e.Pointer() + (verified && c.text.empty() && !e.text.empty() ? " " + CommentText(e.text) : "") +
-          "\n";
+    ev += "    # " + e.Pointer() +
+          (verified && c.text.empty() && !e.text.empty() ? " " + CommentText(e.text) : "") + "\n";
     ev += "    match: {log: " + e.log + ", register: " + e.reg + ", type: " + TypeForRule(e);
-    if (!c.text.empty()) ev += ", text_eq: " + Quote(c.text);
-    else ev += ", digest: {eq: \"" + c.digest + "\"}";
+    if (!c.text.empty())
+      ev += ", text_eq: " + Quote(c.text);
+    else
+      ev += ", digest: {eq: \"" + c.digest + "\"}";
     if (total[{e.log, e.reg, e.type, c}] > 1) ev += ", nth: " + std::to_string(nth);
     ev += "}\n";
   }
@@ -298,7 +316,8 @@ std::string GeneratePolicy(const Facts& f, const GenerateOptions& o) {
   y += "metadata:\n";
   y += "  name: " + Quote(o.name) + "\n";
   y += "  version: " + Quote(o.version) + "\n";
-  y += "  expires: " + FormatRfc3339(o.expires != 0 ? o.expires : o.now + o.valid_days * 86400) + "\n";
+  y += "  expires: " + FormatRfc3339(o.expires != 0 ? o.expires : o.now + o.valid_days * 86400) +
+       "\n";
 
   const QuoteFacts& q = f.quote;
   y += "platform:\n";
@@ -334,7 +353,8 @@ std::string GeneratePolicy(const Facts& f, const GenerateOptions& o) {
     for (int i = 0; i < 4; ++i) {
       std::string reg = "rtmr" + std::to_string(i);
       if (ima_regs.count(reg) != 0) {
-        y += "  # " + reg + " is not pinned: IMA extends it, so it changes with every file measured;\n"
+        y += "  # " + reg +
+             " is not pinned: IMA extends it, so it changes with every file measured;\n"
              "  # replay binds it to the quote and the events and ima rules judge what it holds.\n";
         continue;
       }
@@ -362,7 +382,8 @@ std::string GeneratePolicy(const Facts& f, const GenerateOptions& o) {
   if (o.pin_events) y += EventRules(f);
   if (o.pin_ima && HasBoundIma(f) && !o.ima_allow_file.empty()) {
     y += "ima:\n  allow:\n    file: " + Quote(o.ima_allow_file) + "   # " +
-         std::to_string(CountImaPaths(f)) + " paths\n" + BootAggregateExclude(f) + "  unknown: fail\n";
+         std::to_string(CountImaPaths(f)) + " paths\n" + BootAggregateExclude(f) +
+         "  unknown: fail\n";
   } else if (o.pin_ima && HasBoundIma(f)) {
     auto allow = AllowMap(f);
     y += std::string("ima:\n  allow:\n    digests:") + (allow.empty() ? " {}" : "") + "\n";

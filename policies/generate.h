@@ -21,17 +21,16 @@
 #include <vector>
 
 #include "parsers/core/result.h"
-
-#include "verifier/result/facts.h"
 #include "policies/policy.h"
+#include "verifier/result/facts.h"
 
 namespace ccv::policy {
 
 struct GenerateOptions {
   std::string name = "generated";
   std::string version = "1";
-  std::string source;          // bundle named in the header comment
-  UnixTime now = 0;            // the time the evidence is judged at (--at)
+  std::string source;  // bundle named in the header comment
+  UnixTime now = 0;    // the time the evidence is judged at (--at)
   // metadata.expires; 0: now + valid_days. Callers compute it from the real
   // clock: a policy for an old bundle must not be born expired.
   UnixTime expires = 0;
@@ -40,7 +39,7 @@ struct GenerateOptions {
   // type and content (verified text, else digest); `nth` only for
   // identical repeats.
   bool pin_events = true;
-  bool pin_ima = true;         // ima.allow with every measured file
+  bool pin_ima = true;  // ima.allow with every measured file
   // If set, ima.allow names this file (relative to the policy) instead of
   // listing the digests inline; write GenerateImaAllowList() to it. Large
   // lists load far faster from a file than from YAML.

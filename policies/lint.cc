@@ -10,12 +10,23 @@ namespace {
 
 // Rule ids the policy yields, and the prefixes of verification check ids.
 bool WaiverCanMatch(const Policy& p, const Waiver& w) {
-  static const char* kCheckAreas[] = {"quote.", "report_data.", "ccel.", "tpm.", "cel.", "replay.", "ima."};
-  std::vector<std::string> ids = {"policy.expires",          "platform.tcb_status", "platform.advisories",
-                                  "platform.min_tee_tcb_svn", "platform.mr_seam",    "td.attributes",
-                                  "td.xfam",                  "td.mr_td",            "td.mr_config_id",
-                                  "td.mr_owner",              "td.mr_owner_config",  "td.mr_servicetd",  "ima.list",
-                                  "ima.allow",                "ima.unknown"};
+  static const char* kCheckAreas[] = {"quote.", "report_data.", "ccel.", "tpm.",
+                                      "cel.",   "replay.",      "ima."};
+  std::vector<std::string> ids = {"policy.expires",
+                                  "platform.tcb_status",
+                                  "platform.advisories",
+                                  "platform.min_tee_tcb_svn",
+                                  "platform.mr_seam",
+                                  "td.attributes",
+                                  "td.xfam",
+                                  "td.mr_td",
+                                  "td.mr_config_id",
+                                  "td.mr_owner",
+                                  "td.mr_owner_config",
+                                  "td.mr_servicetd",
+                                  "ima.list",
+                                  "ima.allow",
+                                  "ima.unknown"};
   for (int i = 0; i < 4; ++i) {
     ids.push_back("td.rtmr" + std::to_string(i));
     ids.push_back("replay.must_match_quote.rtmr" + std::to_string(i));
@@ -25,7 +36,8 @@ bool WaiverCanMatch(const Policy& p, const Waiver& w) {
     if (w.Covers(id)) return true;
   }
   for (const char* area : kCheckAreas) {
-    if (w.rule.rfind(area, 0) == 0 || std::string(area).rfind(w.rule.substr(0, w.rule.size() - 1), 0) == 0) {
+    if (w.rule.rfind(area, 0) == 0 ||
+        std::string(area).rfind(w.rule.substr(0, w.rule.size() - 1), 0) == 0) {
       return true;
     }
   }
@@ -36,10 +48,18 @@ bool WaiverCanMatch(const Policy& p, const Waiver& w) {
 // excludes every file IMA measures.
 const std::vector<std::string>& PathProbes() {
   static const std::vector<std::string> kProbes = [] {
-    std::vector<std::string> v = {"/", "/x", "/usr/bin/bash", "/etc/ld.so.cache", "/tmp/y",
-                                  "/var/lib/containerd/a.log", "/usr/lib/x86_64-linux-gnu/libc.so.6",
-                                  "/root/.ssh/authorized_keys", "/sbin/init", "/a b/C-D_e.F",
-                                  "/0/1/2", "/opt/\xc3\xa9t\xc3\xa9"};
+    std::vector<std::string> v = {"/",
+                                  "/x",
+                                  "/usr/bin/bash",
+                                  "/etc/ld.so.cache",
+                                  "/tmp/y",
+                                  "/var/lib/containerd/a.log",
+                                  "/usr/lib/x86_64-linux-gnu/libc.so.6",
+                                  "/root/.ssh/authorized_keys",
+                                  "/sbin/init",
+                                  "/a b/C-D_e.F",
+                                  "/0/1/2",
+                                  "/opt/\xc3\xa9t\xc3\xa9"};
     std::string long_path;
     for (int i = 0; i < 24; ++i) long_path += "/dir" + std::to_string(i) + "_abcdefgh";
     v.push_back(long_path + "/file.so");
@@ -49,9 +69,14 @@ const std::vector<std::string>& PathProbes() {
 }
 
 const std::vector<std::string>& TextProbes() {
-  static const std::vector<std::string> kProbes = {
-      "", "x", "Calling EFI Application from Boot Option", "kernel_cmdline: /vmlinuz root=/dev/sda1 ro",
-      "grub_cmd: linux /boot/vmlinuz", "\x01\x7f", "  ", std::string(300, 'z')};
+  static const std::vector<std::string> kProbes = {"",
+                                                   "x",
+                                                   "Calling EFI Application from Boot Option",
+                                                   "kernel_cmdline: /vmlinuz root=/dev/sda1 ro",
+                                                   "grub_cmd: linux /boot/vmlinuz",
+                                                   "\x01\x7f",
+                                                   "  ",
+                                                   std::string(300, 'z')};
   return kProbes;
 }
 
@@ -150,22 +175,28 @@ bool BranchUniversal(std::string b, bool path) {
     size_t close = MatchingParen(b, 0);
     if (close != std::string::npos &&
         (close + 1 == b.size() ||
-         (close + 2 == b.size() && std::string_view("*?+").find(b[close + 1]) != std::string_view::npos))) {
+         (close + 2 == b.size() &&
+          std::string_view("*?+").find(b[close + 1]) != std::string_view::npos))) {
       size_t inner = SkipGroupOpen(b, 0);
-      bool assertion = b.compare(0, 3, "(?=") == 0 || b.compare(0, 3, "(?!") == 0 ||
-                       b.compare(0, 3, "(?<") == 0;
+      bool assertion =
+          b.compare(0, 3, "(?=") == 0 || b.compare(0, 3, "(?!") == 0 || b.compare(0, 3, "(?<") == 0;
       if (!assertion || b.compare(0, 4, "(?<=") != 0) {
         if (!assertion && UniversalByText(b.substr(inner, close - inner), path)) return true;
       }
     }
   }
   if (path) {
-    if (b.rfind("\\/", 0) == 0) b.erase(0, 2);
-    else if (b.rfind("[/]", 0) == 0) b.erase(0, 3);
-    else if (!b.empty() && b[0] == '/') b.erase(0, 1);
-    else if (b.empty()) return true;
+    if (b.rfind("\\/", 0) == 0)
+      b.erase(0, 2);
+    else if (b.rfind("[/]", 0) == 0)
+      b.erase(0, 3);
+    else if (!b.empty() && b[0] == '/')
+      b.erase(0, 1);
+    else if (b.empty())
+      return true;
   }
-  static const char* kNullable[] = {"", ".*", ".*?", ".?", "[\\s\\S]*", "[\\d\\D]*", "[\\w\\W]*", "[^]*"};
+  static const char* kNullable[] = {"",          ".*",        ".*?",       ".?",
+                                    "[\\s\\S]*", "[\\d\\D]*", "[\\w\\W]*", "[^]*"};
   static const char* kAnyChar[] = {".", ".+", ".+?", "[\\s\\S]", "[\\s\\S]+", "[^]", "[^]+"};
   for (const char* n : kNullable) {
     if (b == n || (*n && (b == std::string(n) + "$" || b == std::string(n) + "\\z"))) return true;
@@ -248,8 +279,6 @@ bool HasNestedQuantifier(const std::string& p) {
   return false;
 }
 
-
-
 std::vector<LintFinding> LintPolicy(const Policy& p, const std::vector<UnknownKey>& unknown_keys,
                                     UnixTime now) {
   std::vector<LintFinding> out;
@@ -257,15 +286,18 @@ std::vector<LintFinding> LintPolicy(const Policy& p, const std::vector<UnknownKe
     out.push_back({s, std::move(code), pos, std::move(msg)});
   };
   for (const UnknownKey& k : unknown_keys) {
-    add(LintSeverity::kError, "unknown-key", k.pos, "unknown key '" + k.path + "': verify rejects this policy; remove or fix it");
+    add(LintSeverity::kError, "unknown-key", k.pos,
+        "unknown key '" + k.path + "': verify rejects this policy; remove or fix it");
   }
   if (!p.expires) {
-    add(LintSeverity::kWarning, "no-expiry", {}, "metadata.expires is not set: reference values never lapse");
+    add(LintSeverity::kWarning, "no-expiry", {},
+        "metadata.expires is not set: reference values never lapse");
   } else if (now >= *p.expires) {
     add(LintSeverity::kError, "policy-expired", {}, "the policy expired on " + p.expires_text);
   }
   if (!p.td.mr_td) {
-    add(LintSeverity::kWarning, "unpinned-register", {}, "td.mr_td is not pinned: any initial TD image is accepted");
+    add(LintSeverity::kWarning, "unpinned-register", {},
+        "td.mr_td is not pinned: any initial TD image is accepted");
   }
   for (uint32_t i = 0; i < kNumRtmrs; ++i) {
     const std::string reg = RegisterId::Rtmr(i).Name();
@@ -273,8 +305,9 @@ std::vector<LintFinding> LintPolicy(const Policy& p, const std::vector<UnknownKe
     for (const auto& r : p.replay.must_match_quote) matched |= r == reg;
     if (!p.td.rtmr[i] && !matched) {
       add(LintSeverity::kWarning, "unpinned-register", {},
-          reg + " is neither pinned (td." + reg + ") nor required to match replay "
-                "(replay.must_match_quote): anything may be measured into it");
+          reg + " is neither pinned (td." + reg +
+              ") nor required to match replay "
+              "(replay.must_match_quote): anything may be measured into it");
     }
   }
   auto debug = p.td.attribute_bits.find("debug");
@@ -286,7 +319,8 @@ std::vector<LintFinding> LintPolicy(const Policy& p, const std::vector<UnknownKe
         "td.attributes does not require debug: false: a debuggable TD would pass");
   }
   if (!p.platform.tcb_status_set) {
-    add(LintSeverity::kWarning, "no-tcb-status", {}, "platform.tcb_status is not set: any TCB status passes");
+    add(LintSeverity::kWarning, "no-tcb-status", {},
+        "platform.tcb_status is not set: any TCB status passes");
   }
   if (p.platform.collateral_optional) {
     add(LintSeverity::kWarning, "collateral-optional", {},
@@ -304,7 +338,8 @@ std::vector<LintFinding> LintPolicy(const Policy& p, const std::vector<UnknownKe
           add(LintSeverity::kError, "weak-tcb-status", p.platform.tcb_pos,
               "platform.tcb_status." + std::string(key) + " accepts " + st +
                   ": a platform with that status is not trustworthy");
-        } else if (list == &p.platform.tcb_allow && (st == "OutOfDate" || st == "OutOfDateConfigurationNeeded")) {
+        } else if (list == &p.platform.tcb_allow &&
+                   (st == "OutOfDate" || st == "OutOfDateConfigurationNeeded")) {
           add(LintSeverity::kWarning, "outdated-tcb-status", p.platform.tcb_pos,
               "platform.tcb_status.allow accepts " + st +
                   " without a warning: a platform missing security updates passes");
@@ -338,7 +373,8 @@ std::vector<LintFinding> LintPolicy(const Policy& p, const std::vector<UnknownKe
     }
     if (e.text_regex && IsCatchAllTextPattern(e.text_regex_src)) {
       add(LintSeverity::kWarning, "catch-all-text-regex", e.pos,
-          "events." + e.id + " text_regex '" + e.text_regex_src + "' matches any text: it selects nothing");
+          "events." + e.id + " text_regex '" + e.text_regex_src +
+              "' matches any text: it selects nothing");
     }
     if (e.text_regex && HasNestedQuantifier(e.text_regex_src)) {
       add(LintSeverity::kWarning, "nested-quantifier", e.pos,
@@ -350,7 +386,8 @@ std::vector<LintFinding> LintPolicy(const Policy& p, const std::vector<UnknownKe
     std::string names;
     for (const std::string& l : p.logs.informational) names += (names.empty() ? "" : ", ") + l;
     add(LintSeverity::kWarning, "informational-log", p.logs.pos,
-        "logs.informational [" + names + "]: these logs are reported but never judged nor required to be bound");
+        "logs.informational [" + names +
+            "]: these logs are reported but never judged nor required to be bound");
   }
   if (p.logs.unexplained_digests_warn) {
     add(LintSeverity::kWarning, "unexplained-digests-warn", p.logs.pos,
@@ -364,7 +401,8 @@ std::vector<LintFinding> LintPolicy(const Policy& p, const std::vector<UnknownKe
     }
     if (IsCatchAllPattern(p.ima.exclude_src[i])) {
       add(LintSeverity::kError, "catch-all-exclude", p.ima.exclude_pos[i],
-          "ima.exclude '" + p.ima.exclude_src[i] + "' matches every path: the allow list checks nothing");
+          "ima.exclude '" + p.ima.exclude_src[i] +
+              "' matches every path: the allow list checks nothing");
     }
   }
   if (p.ima.present && p.ima.unknown == UnknownFiles::kIgnore) {
@@ -382,7 +420,8 @@ std::vector<LintFinding> LintPolicy(const Policy& p, const std::vector<UnknownKe
     bool wildcard = w.rule.ends_with(".*");
     if (wildcard) {
       add(LintSeverity::kWarning, "wildcard-waiver", w.pos,
-          "waiver '" + w.rule + "' covers every rule with that prefix, including rules added later");
+          "waiver '" + w.rule +
+              "' covers every rule with that prefix, including rules added later");
     }
     if (w.rule.rfind("events.", 0) == 0 || w.rule.rfind("ima.", 0) == 0) {
       add(LintSeverity::kWarning, "measurement-waiver", w.pos,

@@ -34,7 +34,7 @@ struct SourcePos {
 // `{any_of: [hex, ...]}` or `{eq: hex}` or `{eq: zero}` (all zero bytes).
 struct BytesMatcher {
   std::vector<ByteString> any_of;  // eq is stored as a one-element any_of
-  bool zero = false;          // `eq: zero`
+  bool zero = false;               // `eq: zero`
   SourcePos pos;
   bool Matches(const uint8_t* data, size_t len) const;
 };
@@ -62,20 +62,20 @@ struct AttributeBit {
   int bit;
 };
 inline constexpr AttributeBit kTdAttributeBits[] = {
-    {"debug", 0},        {"sept_ve_disable", 28}, {"migratable", 29},
-    {"pks", 30},         {"kl", 31},              {"perfmon", 63},
+    {"debug", 0}, {"sept_ve_disable", 28}, {"migratable", 29}, {"pks", 30},
+    {"kl", 31},   {"perfmon", 63},
 };
 
 struct TdPolicy {
-  std::map<std::string, bool> attribute_bits;  // name -> required value
+  std::map<std::string, bool> attribute_bits;                   // name -> required value
   std::optional<ByteString> attributes_mask, attributes_value;  // 8 bytes each
   SourcePos attributes_pos;
-  std::optional<BytesMatcher> xfam;             // 8 bytes
+  std::optional<BytesMatcher> xfam;  // 8 bytes
   std::optional<BytesMatcher> mr_td, mr_config_id, mr_owner, mr_owner_config;
   // MRSERVICETD (TD report 1.5). A non-zero value fails the baseline unless
   // it is pinned here.
   std::optional<BytesMatcher> mr_servicetd;
-  std::optional<BytesMatcher> rtmr[4];          // 48 bytes each
+  std::optional<BytesMatcher> rtmr[4];  // 48 bytes each
 };
 
 struct ReplayPolicy {
@@ -87,12 +87,12 @@ struct EventRule {
   std::string id;
   SourcePos pos;
   // match
-  std::optional<std::string> log;       // "ccel", "tpm", "cel"
-  std::optional<std::string> reg;       // "rtmr2", "pcr4"
-  std::optional<std::string> type_name; // "EV_IPL", as written
-  std::optional<uint32_t> type;         // its number, or the number written
-  std::optional<uint64_t> nth;          // n-th match (0-based)
-  std::optional<uint64_t> index;        // record number in its log
+  std::optional<std::string> log;        // "ccel", "tpm", "cel"
+  std::optional<std::string> reg;        // "rtmr2", "pcr4"
+  std::optional<std::string> type_name;  // "EV_IPL", as written
+  std::optional<uint32_t> type;          // its number, or the number written
+  std::optional<uint64_t> nth;           // n-th match (0-based)
+  std::optional<uint64_t> index;         // record number in its log
   // Content: what survives a rebuild that inserts or moves other events.
   std::optional<BytesMatcher> match_digest;  // any bank's digest
   std::optional<std::string> match_text_eq;  // the whole verified text
@@ -106,9 +106,9 @@ struct EventRule {
   std::optional<BytesMatcher> digest;
   std::optional<std::string> text_eq;
   std::vector<std::string> text_require, text_forbid;
-  std::optional<uint64_t> count;        // number of matching events
-  bool warn_only = false;               // severity: warn
-  bool optional = false;                // no match -> skipped, not fail
+  std::optional<uint64_t> count;  // number of matching events
+  bool warn_only = false;         // severity: warn
+  bool optional = false;          // no match -> skipped, not fail
   // True if the rule selects by something the event's data or digest binds
   // (a digest, verified text or a decoded field), not by position or type.
   bool MatchesContent() const {
@@ -187,7 +187,7 @@ struct Policy {
   LogsPolicy logs;
   std::vector<Waiver> waivers;
   std::shared_ptr<const ContainerPolicy> containers;  // `containers:`, or null
-  std::string source;  // file name, for messages
+  std::string source;                                 // file name, for messages
 };
 
 // Known TCB status names (Intel PCS TCB info v3 + "NotSupported").

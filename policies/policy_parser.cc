@@ -34,8 +34,8 @@ bool IsRegisterOf(const std::string& r, std::initializer_list<RegisterId::Kind> 
 
 Status ParsePlatform(Walker& w, const YAML::Node& n, PlatformPolicy* out) {
   const std::string p = "platform";
-  CCV_RETURN_IF_ERROR(w.ExpectMap(
-      n, p, {"tcb_status", "advisories", "min_tee_tcb_svn", "mr_seam", "collateral"}));
+  CCV_RETURN_IF_ERROR(
+      w.ExpectMap(n, p, {"tcb_status", "advisories", "min_tee_tcb_svn", "mr_seam", "collateral"}));
   if (YAML::Node t = n["tcb_status"]) {
     CCV_RETURN_IF_ERROR(w.ExpectMap(t, p + ".tcb_status", {"allow", "warn"}));
     out->tcb_status_set = true;
@@ -93,16 +93,17 @@ Status ParsePlatform(Walker& w, const YAML::Node& n, PlatformPolicy* out) {
 
 Status ParseTd(Walker& w, const YAML::Node& n, TdPolicy* out) {
   const std::string p = "td";
-  CCV_RETURN_IF_ERROR(w.ExpectMap(n, p,
-                                  {"attributes", "xfam", "mr_td", "mr_config_id", "mr_owner",
-                                   "mr_owner_config", "mr_servicetd", "rtmr0", "rtmr1", "rtmr2", "rtmr3"}));
+  CCV_RETURN_IF_ERROR(
+      w.ExpectMap(n, p,
+                  {"attributes", "xfam", "mr_td", "mr_config_id", "mr_owner", "mr_owner_config",
+                   "mr_servicetd", "rtmr0", "rtmr1", "rtmr2", "rtmr3"}));
   if (YAML::Node a = n["attributes"]) {
     const std::string ap = p + ".attributes";
     out->attributes_pos = PosOf(a);
     // Keys: the named bits plus mask/value.
-    CCV_RETURN_IF_ERROR(w.ExpectMap(a, ap,
-                                    {"debug", "sept_ve_disable", "migratable", "pks", "kl",
-                                     "perfmon", "mask", "value"}));
+    CCV_RETURN_IF_ERROR(w.ExpectMap(
+        a, ap,
+        {"debug", "sept_ve_disable", "migratable", "pks", "kl", "perfmon", "mask", "value"}));
     for (const AttributeBit& b : kTdAttributeBits) {
       if (YAML::Node v = a[b.name]) {
         CCV_ASSIGN_OR_RETURN(bool on, w.Bool(v, ap + "." + b.name));
@@ -174,14 +175,15 @@ Status ParseReplay(Walker& w, const YAML::Node& n, ReplayPolicy* out) {
 bool IsRuleId(const std::string& id) {
   if (id.empty() || id.size() > 128) return false;
   return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '_' || c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.';
   });
 }
 
 Status ParseEvents(Walker& w, const YAML::Node& n, std::vector<EventRule>* out) {
   if (!n.IsSequence()) return w.Err(ErrorCode::kBadValue, PosOf(n), "events", "expected a list");
-  if (n.size() > kMaxListLen) return w.Err(ErrorCode::kLimitExceeded, PosOf(n), "events", "too many rules");
+  if (n.size() > kMaxListLen)
+    return w.Err(ErrorCode::kLimitExceeded, PosOf(n), "events", "too many rules");
   std::set<std::string> ids;
   for (size_t i = 0; i < n.size(); ++i) {
     const YAML::Node r = n[i];
@@ -189,22 +191,25 @@ Status ParseEvents(Walker& w, const YAML::Node& n, std::vector<EventRule>* out) 
     CCV_RETURN_IF_ERROR(w.ExpectMap(r, p, {"id", "match", "expect", "severity", "optional"}));
     EventRule rule;
     rule.pos = PosOf(r);
-    if (!r["id"]) return w.Err(ErrorCode::kNotFound, rule.pos, p + ".id", "missing required key 'id'");
+    if (!r["id"])
+      return w.Err(ErrorCode::kNotFound, rule.pos, p + ".id", "missing required key 'id'");
     CCV_ASSIGN_OR_RETURN(rule.id, w.NonEmptyString(r["id"], p + ".id"));
     if (!IsRuleId(rule.id)) {
       return w.Err(ErrorCode::kBadValue, PosOf(r["id"]), p + ".id",
                    "rule ids use letters, digits, '-', '_' and '.'");
     }
     if (!ids.insert(rule.id).second) {
-      return w.Err(ErrorCode::kBadValue, PosOf(r["id"]), p + ".id", "duplicate rule id '" + rule.id + "'");
+      return w.Err(ErrorCode::kBadValue, PosOf(r["id"]), p + ".id",
+                   "duplicate rule id '" + rule.id + "'");
     }
-    if (!r["match"]) return w.Err(ErrorCode::kNotFound, rule.pos, p + ".match", "missing required key 'match'");
+    if (!r["match"])
+      return w.Err(ErrorCode::kNotFound, rule.pos, p + ".match", "missing required key 'match'");
     const YAML::Node m = r["match"];
     const std::string mp = p + ".match";
-    CCV_RETURN_IF_ERROR(w.ExpectMap(m, mp,
-                                    {"log", "register", "type", "nth", "index", "digest", "text_eq",
-                                     "variable", "device_path_contains", "text_prefix",
-                                     "text_contains", "text_regex"}));
+    CCV_RETURN_IF_ERROR(
+        w.ExpectMap(m, mp,
+                    {"log", "register", "type", "nth", "index", "digest", "text_eq", "variable",
+                     "device_path_contains", "text_prefix", "text_contains", "text_regex"}));
     if (m.size() == 0) return w.Err(ErrorCode::kBadValue, PosOf(m), mp, "empty match");
     if (YAML::Node v = m["log"]) {
       CCV_ASSIGN_OR_RETURN(std::string log, w.String(v, mp + ".log"));
@@ -227,7 +232,8 @@ Status ParseEvents(Walker& w, const YAML::Node& n, std::vector<EventRule>* out) 
         // TCG PC Client PFP event type names; resolved to the number.
         auto num = parsers::EventTypeFromName(t);
         if (!num) {
-          return w.Err(ErrorCode::kBadValue, PosOf(v), mp + ".type", "unknown event type '" + t + "'");
+          return w.Err(ErrorCode::kBadValue, PosOf(v), mp + ".type",
+                       "unknown event type '" + t + "'");
         }
         rule.type_name = t;
         rule.type = *num;
@@ -274,7 +280,8 @@ Status ParseEvents(Walker& w, const YAML::Node& n, std::vector<EventRule>* out) 
     }
     // A rule that matches by digest, whole text or decoded field may leave
     // out `expect`: a matching bound event must then exist.
-    bool content_match = rule.match_digest || rule.match_text_eq || rule.variable || rule.device_path_contains;
+    bool content_match =
+        rule.match_digest || rule.match_text_eq || rule.variable || rule.device_path_contains;
     if (!r["expect"] && !content_match) {
       return w.Err(ErrorCode::kNotFound, rule.pos, p + ".expect",
                    "missing required key 'expect' (it may be left out only when match has digest, "
@@ -283,14 +290,16 @@ Status ParseEvents(Walker& w, const YAML::Node& n, std::vector<EventRule>* out) 
     const YAML::Node e = r["expect"] ? r["expect"] : YAML::Node(YAML::NodeType::Map);
     const std::string ep = p + ".expect";
     CCV_RETURN_IF_ERROR(w.ExpectMap(e, ep, {"digest", "text", "count"}));
-    if (r["expect"] && e.size() == 0) return w.Err(ErrorCode::kBadValue, PosOf(e), ep, "empty expect");
+    if (r["expect"] && e.size() == 0)
+      return w.Err(ErrorCode::kBadValue, PosOf(e), ep, "empty expect");
     if (YAML::Node d = e["digest"]) {
       CCV_ASSIGN_OR_RETURN(BytesMatcher dm, w.Matcher(d, ep + ".digest", 0));
       rule.digest = std::move(dm);
     }
     if (YAML::Node t = e["text"]) {
       CCV_RETURN_IF_ERROR(w.ExpectMap(t, ep + ".text", {"eq", "require", "forbid"}));
-      if (t.size() == 0) return w.Err(ErrorCode::kBadValue, PosOf(t), ep + ".text", "empty text expectation");
+      if (t.size() == 0)
+        return w.Err(ErrorCode::kBadValue, PosOf(t), ep + ".text", "empty text expectation");
       if (t["eq"]) {
         CCV_ASSIGN_OR_RETURN(std::string s, w.String(t["eq"], ep + ".text.eq"));
         rule.text_eq = s;
@@ -321,9 +330,10 @@ Status ParseEvents(Walker& w, const YAML::Node& n, std::vector<EventRule>* out) 
     // `count: 0` on a type is judged against the evidence instead.
     if (rule.type && !rule.digest && !rule.match_digest && !rule.ReadsData() &&
         !(rule.count && *rule.count == 0)) {
-      return w.Err(ErrorCode::kBadValue, PosOf(r["match"]), p + ".match.type",
-                   "an event's type is not authenticated (no digest covers it): a rule that selects "
-                   "by type must also expect a digest or test the text of verified data");
+      return w.Err(
+          ErrorCode::kBadValue, PosOf(r["match"]), p + ".match.type",
+          "an event's type is not authenticated (no digest covers it): a rule that selects "
+          "by type must also expect a digest or test the text of verified data");
     }
     out->push_back(std::move(rule));
   }
@@ -346,14 +356,24 @@ std::optional<std::string> NormaliseImaDigest(const std::string& s) {
   if (!bytes.ok() || bytes->empty()) return std::nullopt;
   if (alg.empty()) {
     switch (bytes->size()) {
-      case 20: alg = "sha1"; break;
-      case 32: alg = "sha256"; break;
-      case 48: alg = "sha384"; break;
-      case 64: alg = "sha512"; break;
-      default: return std::nullopt;
+      case 20:
+        alg = "sha1";
+        break;
+      case 32:
+        alg = "sha256";
+        break;
+      case 48:
+        alg = "sha384";
+        break;
+      case 64:
+        alg = "sha512";
+        break;
+      default:
+        return std::nullopt;
     }
   } else {
-    std::transform(alg.begin(), alg.end(), alg.begin(), [](char c) { return char(std::tolower(c)); });
+    std::transform(alg.begin(), alg.end(), alg.begin(),
+                   [](char c) { return char(std::tolower(c)); });
     auto a = HashAlgFromName(alg);
     if (!a || DigestLen(*a) != bytes->size()) return std::nullopt;
     alg = std::string(HashAlgName(*a));
@@ -382,7 +402,8 @@ Status ParseIma(Walker& w, const YAML::Node& n, ImaPolicy* out) {
     }
     if (YAML::Node d = a["digests"]) {
       const std::string dp = ap + ".digests";
-      if (!d.IsMap()) return w.Err(ErrorCode::kBadValue, PosOf(d), dp, "expected a mapping path -> list");
+      if (!d.IsMap())
+        return w.Err(ErrorCode::kBadValue, PosOf(d), dp, "expected a mapping path -> list");
       std::set<std::string> seen;
       for (auto it = d.begin(); it != d.end(); ++it) {
         CCV_ASSIGN_OR_RETURN(std::string path, w.NonEmptyString(it->first, dp));
@@ -391,7 +412,9 @@ Status ParseIma(Walker& w, const YAML::Node& n, ImaPolicy* out) {
         }
         std::string ip = dp + "." + path;
         const YAML::Node l = it->second;
-        if (!l.IsSequence()) return w.Err(ErrorCode::kBadValue, PosOf(l, PosOf(it->first)), ip, "expected a list of digests");
+        if (!l.IsSequence())
+          return w.Err(ErrorCode::kBadValue, PosOf(l, PosOf(it->first)), ip,
+                       "expected a list of digests");
         for (size_t i = 0; i < l.size(); ++i) {
           std::string ep = ip + "[" + std::to_string(i) + "]";
           CCV_ASSIGN_OR_RETURN(std::string s, w.NonEmptyString(l[i], ep));
@@ -408,10 +431,12 @@ Status ParseIma(Walker& w, const YAML::Node& n, ImaPolicy* out) {
   if (YAML::Node e = n["exclude"]) {
     const std::string ep = p + ".exclude";
     if (!e.IsSequence()) return w.Err(ErrorCode::kBadValue, PosOf(e), ep, "expected a list");
-    if (e.size() > kMaxListLen) return w.Err(ErrorCode::kLimitExceeded, PosOf(e), ep, "list too long");
+    if (e.size() > kMaxListLen)
+      return w.Err(ErrorCode::kLimitExceeded, PosOf(e), ep, "list too long");
     for (size_t i = 0; i < e.size(); ++i) {
       std::string src;
-      CCV_ASSIGN_OR_RETURN(Regex re, w.CompileRegex(e[i], ep + "[" + std::to_string(i) + "]", &src));
+      CCV_ASSIGN_OR_RETURN(Regex re,
+                           w.CompileRegex(e[i], ep + "[" + std::to_string(i) + "]", &src));
       out->exclude.push_back(std::move(re));
       out->exclude_src.push_back(src);
       out->exclude_pos.push_back(PosOf(e[i]));
@@ -419,10 +444,14 @@ Status ParseIma(Walker& w, const YAML::Node& n, ImaPolicy* out) {
   }
   if (YAML::Node u = n["unknown"]) {
     CCV_ASSIGN_OR_RETURN(std::string v, w.String(u, p + ".unknown"));
-    if (v == "fail") out->unknown = UnknownFiles::kFail;
-    else if (v == "warn") out->unknown = UnknownFiles::kWarn;
-    else if (v == "ignore") out->unknown = UnknownFiles::kIgnore;
-    else return w.Err(ErrorCode::kBadValue, PosOf(u), p + ".unknown", "expected fail, warn or ignore");
+    if (v == "fail")
+      out->unknown = UnknownFiles::kFail;
+    else if (v == "warn")
+      out->unknown = UnknownFiles::kWarn;
+    else if (v == "ignore")
+      out->unknown = UnknownFiles::kIgnore;
+    else
+      return w.Err(ErrorCode::kBadValue, PosOf(u), p + ".unknown", "expected fail, warn or ignore");
   }
   return Status::Ok();
 }
@@ -442,7 +471,8 @@ Status ParseLogs(Walker& w, const YAML::Node& n, LogsPolicy* out) {
   if (YAML::Node v = n["unexplained_digests"]) {
     CCV_ASSIGN_OR_RETURN(std::string s, w.String(v, "logs.unexplained_digests"));
     if (s != "fail" && s != "warn") {
-      return w.Err(ErrorCode::kBadValue, PosOf(v), "logs.unexplained_digests", "expected 'fail' or 'warn'");
+      return w.Err(ErrorCode::kBadValue, PosOf(v), "logs.unexplained_digests",
+                   "expected 'fail' or 'warn'");
     }
     out->unexplained_digests_warn = s == "warn";
   }
@@ -465,7 +495,8 @@ Status ParseWaivers(Walker& w, const YAML::Node& n, std::vector<Waiver>* out) {
     }
     CCV_ASSIGN_OR_RETURN(wv.rule, w.NonEmptyString(x["rule"], p + ".rule"));
     std::string base = wv.rule.size() > 2 && wv.rule.ends_with(".*")
-                           ? wv.rule.substr(0, wv.rule.size() - 2) : wv.rule;
+                           ? wv.rule.substr(0, wv.rule.size() - 2)
+                           : wv.rule;
     if (!IsRuleId(base)) {
       return w.Err(ErrorCode::kBadValue, PosOf(x["rule"]), p + ".rule",
                    "expected a rule or check id (optionally ending in '.*')");
@@ -477,9 +508,10 @@ Status ParseWaivers(Walker& w, const YAML::Node& n, std::vector<Waiver>* out) {
                       : result::IsAuthenticityCheck(wv.rule);
     if (covers) {
       return w.Err(ErrorCode::kBadValue, PosOf(x["rule"]), p + ".rule",
-                   "'" + wv.rule + "' covers an authenticity check (quote signature, chain, CRLs, "
-                   "collateral, REPORTDATA binding, replay, template hashes or log binding): "
-                   "waivers may cover policy rules and quote.tcb_status only");
+                   "'" + wv.rule +
+                       "' covers an authenticity check (quote signature, chain, CRLs, "
+                       "collateral, REPORTDATA binding, replay, template hashes or log binding): "
+                       "waivers may cover policy rules and quote.tcb_status only");
     }
     CCV_ASSIGN_OR_RETURN(wv.until, w.Time(x["until"], p + ".until", true, &wv.until_text));
     CCV_ASSIGN_OR_RETURN(wv.reason, w.NonEmptyString(x["reason"], p + ".reason"));
@@ -506,10 +538,15 @@ Status ParseRoot(Walker& w, const YAML::Node& root, Policy* out) {
   }
   if (YAML::Node m = root["metadata"]) {
     CCV_RETURN_IF_ERROR(w.ExpectMap(m, "metadata", {"name", "version", "expires"}));
-    if (m["name"]) { CCV_ASSIGN_OR_RETURN(out->name, w.NonEmptyString(m["name"], "metadata.name")); }
-    if (m["version"]) { CCV_ASSIGN_OR_RETURN(out->version, w.NonEmptyString(m["version"], "metadata.version")); }
+    if (m["name"]) {
+      CCV_ASSIGN_OR_RETURN(out->name, w.NonEmptyString(m["name"], "metadata.name"));
+    }
+    if (m["version"]) {
+      CCV_ASSIGN_OR_RETURN(out->version, w.NonEmptyString(m["version"], "metadata.version"));
+    }
     if (m["expires"]) {
-      CCV_ASSIGN_OR_RETURN(UnixTime t, w.Time(m["expires"], "metadata.expires", true, &out->expires_text));
+      CCV_ASSIGN_OR_RETURN(UnixTime t,
+                           w.Time(m["expires"], "metadata.expires", true, &out->expires_text));
       out->expires = t;
     }
   }
@@ -524,7 +561,8 @@ Status ParseRoot(Walker& w, const YAML::Node& root, Policy* out) {
     if (YAML::Node v = n["nonce"]) {
       CCV_ASSIGN_OR_RETURN(std::string s, w.String(v, "binding.nonce"));
       if (s != "required" && s != "optional") {
-        return w.Err(ErrorCode::kBadValue, PosOf(v), "binding.nonce", "expected 'required' or 'optional'");
+        return w.Err(ErrorCode::kBadValue, PosOf(v), "binding.nonce",
+                     "expected 'required' or 'optional'");
       }
       out->binding.nonce_optional = s == "optional";
     }

@@ -22,18 +22,21 @@ Result<UnixTime> ParseExpiry(std::string_view text, UnixTime now) {
       days = days * 10 + (c - '0');
     }
     if (!ok || days < 1 || days > kMaxDays) {
-      return Status(ErrorCode::kBadValue, "expected <N>d with N in 1..3650, got '" + std::string(text) + "'");
+      return Status(ErrorCode::kBadValue,
+                    "expected <N>d with N in 1..3650, got '" + std::string(text) + "'");
     }
     return now + days * 86400;
   }
   auto t = ParseRfc3339(text, /*date_is_end_of_day=*/true);
   if (!t.ok()) {
-    return Status(ErrorCode::kBadValue, "expected <N>d (days from now) or a date YYYY-MM-DD, got '" +
-                                            std::string(text) + "': " + t.status().message());
+    return Status(ErrorCode::kBadValue,
+                  "expected <N>d (days from now) or a date YYYY-MM-DD, got '" + std::string(text) +
+                      "': " + t.status().message());
   }
   if (*t <= now) {
-    return Status(ErrorCode::kBadValue, "'" + std::string(text) + "' is not in the future (now is " +
-                                            FormatRfc3339(now) + ")");
+    return Status(
+        ErrorCode::kBadValue,
+        "'" + std::string(text) + "' is not in the future (now is " + FormatRfc3339(now) + ")");
   }
   return *t;
 }

@@ -39,8 +39,7 @@ class Walker {
  public:
   explicit Walker(const ParseOptions& o) : opts_(o) {}
 
-  Status Err(ErrorCode code, SourcePos pos, const std::string& path,
-             const std::string& msg) const {
+  Status Err(ErrorCode code, SourcePos pos, const std::string& path, const std::string& msg) const {
     Status s(code, msg);
     s = s.WithFile(opts_.source).WithField(path);
     if (pos.line != 0) s = s.WithLine(pos.line, pos.column);
@@ -119,8 +118,7 @@ class Walker {
       bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
       if (!ok) {
         return Err(ErrorCode::kBadValue, pos, path,
-                   "bad hex digit '" + std::string(1, c) + "' at character " +
-                       std::to_string(i));
+                   "bad hex digit '" + std::string(1, c) + "' at character " + std::to_string(i));
       }
     }
     if (s.size() % 2 != 0 || s.empty() || (len != 0 && s.size() != 2 * len) ||
@@ -137,7 +135,8 @@ class Walker {
   Result<std::vector<std::string>> StringList(const YAML::Node& n, const std::string& path,
                                               std::vector<SourcePos>* out_pos = nullptr) {
     if (!n.IsSequence()) return Err(ErrorCode::kBadValue, PosOf(n), path, "expected a list");
-    if (n.size() > kMaxListLen) return Err(ErrorCode::kLimitExceeded, PosOf(n), path, "list too long");
+    if (n.size() > kMaxListLen)
+      return Err(ErrorCode::kLimitExceeded, PosOf(n), path, "list too long");
     std::vector<std::string> out;
     for (size_t i = 0; i < n.size(); ++i) {
       CCV_ASSIGN_OR_RETURN(std::string s,
@@ -172,7 +171,8 @@ class Walker {
     std::string apath = path + ".any_of";
     if (!any.IsSequence()) return Err(ErrorCode::kBadValue, PosOf(any), apath, "expected a list");
     if (any.size() == 0) return Err(ErrorCode::kBadValue, PosOf(any, m.pos), apath, "empty list");
-    if (any.size() > kMaxListLen) return Err(ErrorCode::kLimitExceeded, PosOf(any), apath, "list too long");
+    if (any.size() > kMaxListLen)
+      return Err(ErrorCode::kLimitExceeded, PosOf(any), apath, "list too long");
     for (size_t i = 0; i < any.size(); ++i) {
       CCV_ASSIGN_OR_RETURN(ByteString b, Hex(any[i], apath + "[" + std::to_string(i) + "]", len));
       m.any_of.push_back(std::move(b));

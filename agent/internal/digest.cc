@@ -1,8 +1,8 @@
 #include "agent/internal/digest.h"
 
-#include <openssl/evp.h>
-
 #include <memory>
+
+#include <openssl/evp.h>
 
 namespace ccv::agent::internal {
 namespace {
@@ -21,8 +21,7 @@ const EVP_MD* Md(HashAlg alg) {
 Result<Digest> HashParts(HashAlg alg, std::initializer_list<std::span<const uint8_t>> parts) {
   const EVP_MD* md = Md(alg);
   if (md == nullptr) {
-    return Status(ErrorCode::kUnsupported,
-                  "libcrypto has no " + std::string(HashAlgName(alg)));
+    return Status(ErrorCode::kUnsupported, "libcrypto has no " + std::string(HashAlgName(alg)));
   }
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   Digest d = Digest::Zero(alg);

@@ -1,14 +1,13 @@
 #include "agent/internal/fs_util.h"
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
-
-#include <algorithm>
-#include <cerrno>
-#include <cstring>
 
 namespace ccv::agent::internal {
 
@@ -112,8 +111,8 @@ std::string TypeName(mode_t mode) {
 }
 
 Status WrongKind(mode_t mode, FileKind kind, const std::string& path) {
-  return Status(ErrorCode::kIo, "refusing " + TypeName(mode) + " where " + KindName(kind) +
-                                    " is expected")
+  return Status(ErrorCode::kIo,
+                "refusing " + TypeName(mode) + " where " + KindName(kind) + " is expected")
       .WithFile(path)
       .WithField(kFileTypeField);
 }
@@ -169,8 +168,9 @@ Result<int> OpenDirBeneath(const std::string& root, std::string_view relative) {
       errno = err;
       if (err == ENOENT) return ErrnoStatus(ErrorCode::kNotFound, "absent", walked);
       if (err == ELOOP || err == ENOTDIR) {
-        return Status(ErrorCode::kIo, "not a directory (a symbolic link or another file type "
-                                      "on the way is refused)")
+        return Status(ErrorCode::kIo,
+                      "not a directory (a symbolic link or another file type "
+                      "on the way is refused)")
             .WithFile(walked)
             .WithField(kFileTypeField);
       }
@@ -191,9 +191,8 @@ bool ExistsBeneath(const std::string& root, std::string_view relative) {
   std::vector<std::string> parts = Components(relative);
   if (parts.empty()) return true;
   std::string last = parts.back();
-  std::string dir(relative.substr(0, relative.rfind('/') == std::string_view::npos
-                                         ? 0
-                                         : relative.rfind('/')));
+  std::string dir(
+      relative.substr(0, relative.rfind('/') == std::string_view::npos ? 0 : relative.rfind('/')));
   Result<int> fd = OpenDirBeneath(root, dir);
   if (!fd.ok()) return fd.status().code() != ErrorCode::kNotFound;
   ScopedFd d(*fd);
@@ -282,16 +281,16 @@ Result<std::vector<uint8_t>> ReadBeneath(const std::string& root, std::string_vi
   return ReadAt(d.get(), name, FileKind::kRegular, max_len, Join(root, relative));
 }
 
-Status WriteExistingAt(int dir_fd, const std::string& name, FileKind kind,
-                       long require_fs_magic, const void* data, size_t len,
-                       const std::string& path) {
+Status WriteExistingAt(int dir_fd, const std::string& name, FileKind kind, long require_fs_magic,
+                       const void* data, size_t len, const std::string& path) {
   CCV_ASSIGN_OR_RETURN(int raw, OpenChecked(dir_fd, name, O_WRONLY, kind, path));
   ScopedFd fd(raw);
   if (require_fs_magic != 0) {
     struct statfs sfs;
     if (::fstatfs(fd.get(), &sfs) != 0 || static_cast<long>(sfs.f_type) != require_fs_magic) {
-      return Status(ErrorCode::kIo, "refusing to write: not an attribute of the expected "
-                                    "file system")
+      return Status(ErrorCode::kIo,
+                    "refusing to write: not an attribute of the expected "
+                    "file system")
           .WithFile(path)
           .WithField(kFileTypeField);
     }

@@ -46,8 +46,8 @@ inline constexpr char kFileTypeField[] = "file_type";
 
 // Kind of file an attribute must be.
 enum class FileKind : uint8_t {
-  kRegular,            // a regular file
-  kRegularOrFifo,      // a fake tree's attribute served through a FIFO
+  kRegular,        // a regular file
+  kRegularOrFifo,  // a fake tree's attribute served through a FIFO
 };
 
 // The directory `relative` (may be "") under `root`. Errors: kNotFound when a
@@ -79,9 +79,8 @@ Result<std::vector<uint8_t>> ReadBeneath(const std::string& root, std::string_vi
 // (O_WRONLY|O_NOFOLLOW, no O_CREAT, no O_TRUNC) after checking with fstat
 // that it is of `kind`, and, if `require_fs_magic` is non-zero, that it lives
 // on the file system with that statfs magic.
-Status WriteExistingAt(int dir_fd, const std::string& name, FileKind kind,
-                       long require_fs_magic, const void* data, size_t len,
-                       const std::string& path);
+Status WriteExistingAt(int dir_fd, const std::string& name, FileKind kind, long require_fs_magic,
+                       const void* data, size_t len, const std::string& path);
 
 // Closes a descriptor on scope exit.
 class ScopedFd {

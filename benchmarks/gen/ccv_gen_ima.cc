@@ -43,9 +43,12 @@ int main(int argc, char** argv) {
       const char* v = value();
       if (!v) return Usage();
       uint64_t n = std::strtoull(v, nullptr, 10);
-      if (a == "--entries") entries = n;
-      else if (a == "--seed") opt.seed = n;
-      else opt.violation_every = n;
+      if (a == "--entries")
+        entries = n;
+      else if (a == "--seed")
+        opt.seed = n;
+      else
+        opt.violation_every = n;
     } else if (a == "--no-legacy") {
       opt.legacy_ima = false;
     } else if (a == "--ng-only") {
@@ -63,7 +66,8 @@ int main(int argc, char** argv) {
   FILE* fb = std::fopen((out + ".bin").c_str(), "wb");
   FILE* fj = std::fopen((out + ".expected.json").c_str(), "wb");
   if (!fa || !fb || !fj) {
-    std::fprintf(stderr, "ccv-gen-ima: cannot create %s.*: %s\n", out.c_str(), std::strerror(errno));
+    std::fprintf(stderr, "ccv-gen-ima: cannot create %s.*: %s\n", out.c_str(),
+                 std::strerror(errno));
     return 3;
   }
   ccv::gen::ImaGenerator gen(opt);

@@ -63,11 +63,20 @@ class Writer {
   explicit Writer(FILE* f) : f_(f) { buf_.reserve(1 << 20); }
   ~Writer() { Flush(); }
   void U8(uint8_t v) { buf_.push_back(v); }
-  void U16(uint16_t v) { U8(uint8_t(v)); U8(uint8_t(v >> 8)); }
-  void U32(uint32_t v) { for (int i = 0; i < 4; ++i) U8(uint8_t(v >> (8 * i))); }
-  void U64(uint64_t v) { for (int i = 0; i < 8; ++i) U8(uint8_t(v >> (8 * i))); }
+  void U16(uint16_t v) {
+    U8(uint8_t(v));
+    U8(uint8_t(v >> 8));
+  }
+  void U32(uint32_t v) {
+    for (int i = 0; i < 4; ++i) U8(uint8_t(v >> (8 * i)));
+  }
+  void U64(uint64_t v) {
+    for (int i = 0; i < 8; ++i) U8(uint8_t(v >> (8 * i)));
+  }
   void Raw(const Bytes& b) { buf_.insert(buf_.end(), b.begin(), b.end()); }
-  void Maybe() { if (buf_.size() >= (1u << 20)) Flush(); }
+  void Maybe() {
+    if (buf_.size() >= (1u << 20)) Flush();
+  }
   void Flush() {
     if (!buf_.empty() && std::fwrite(buf_.data(), 1, buf_.size(), f_) != buf_.size()) {
       Die("write failed");
@@ -85,13 +94,26 @@ class Writer {
 
 Bytes Utf16(std::string_view s, bool nul) {
   Bytes b;
-  for (char c : s) { b.push_back(uint8_t(c)); b.push_back(0); }
-  if (nul) { b.push_back(0); b.push_back(0); }
+  for (char c : s) {
+    b.push_back(uint8_t(c));
+    b.push_back(0);
+  }
+  if (nul) {
+    b.push_back(0);
+    b.push_back(0);
+  }
   return b;
 }
-void Put16(Bytes* b, uint16_t v) { b->push_back(uint8_t(v)); b->push_back(uint8_t(v >> 8)); }
-void Put32(Bytes* b, uint32_t v) { for (int i = 0; i < 4; ++i) b->push_back(uint8_t(v >> (8 * i))); }
-void Put64(Bytes* b, uint64_t v) { for (int i = 0; i < 8; ++i) b->push_back(uint8_t(v >> (8 * i))); }
+void Put16(Bytes* b, uint16_t v) {
+  b->push_back(uint8_t(v));
+  b->push_back(uint8_t(v >> 8));
+}
+void Put32(Bytes* b, uint32_t v) {
+  for (int i = 0; i < 4; ++i) b->push_back(uint8_t(v >> (8 * i)));
+}
+void Put64(Bytes* b, uint64_t v) {
+  for (int i = 0; i < 8; ++i) b->push_back(uint8_t(v >> (8 * i)));
+}
 void PutStr(Bytes* b, std::string_view s) { b->insert(b->end(), s.begin(), s.end()); }
 
 const uint8_t kGlobalGuid[16] = {0x61, 0xdf, 0xe4, 0x8b, 0xca, 0x93, 0xd2, 0x11,
@@ -154,24 +176,36 @@ int main(int argc, char** argv) {
       if (i + 1 >= argc) Die("missing value for " + a);
       return argv[++i];
     };
-    if (a == "--format") o.format = val();
-    else if (a == "--events") o.events = std::stoull(val());
-    else if (a == "--banks") banks = val();
-    else if (a == "--seed") o.seed = std::stoull(val());
-    else if (a == "--startup-locality") o.startup_locality = std::stoi(val());
+    if (a == "--format")
+      o.format = val();
+    else if (a == "--events")
+      o.events = std::stoull(val());
+    else if (a == "--banks")
+      banks = val();
+    else if (a == "--seed")
+      o.seed = std::stoull(val());
+    else if (a == "--startup-locality")
+      o.startup_locality = std::stoi(val());
     else if (a == "--unknown-alg") {
       std::string v = val();
       size_t c = v.find(':');
       if (c == std::string::npos) Die("--unknown-alg ID:SIZE");
       o.unknown_alg_id = int(std::stoul(v.substr(0, c), nullptr, 0));
       o.unknown_alg_size = std::stoi(v.substr(c + 1));
-    } else if (a == "--pad-to") o.pad_to = std::stoull(val());
-    else if (a == "--pad-byte") o.pad_byte = std::stoi(val());
-    else if (a == "--mismatch-every") o.mismatch_every = std::stoull(val());
-    else if (a == "--plain") o.plain = true;
-    else if (a == "--out") o.out = val();
-    else if (a == "--expected") o.expected = val();
-    else Die("unknown option " + a);
+    } else if (a == "--pad-to")
+      o.pad_to = std::stoull(val());
+    else if (a == "--pad-byte")
+      o.pad_byte = std::stoi(val());
+    else if (a == "--mismatch-every")
+      o.mismatch_every = std::stoull(val());
+    else if (a == "--plain")
+      o.plain = true;
+    else if (a == "--out")
+      o.out = val();
+    else if (a == "--expected")
+      o.expected = val();
+    else
+      Die("unknown option " + a);
   }
   if (o.out.empty()) Die("--out FILE is required");
   bool ccel = o.format == "ccel", sha1_log = o.format == "tcg-sha1-legacy";
@@ -222,8 +256,14 @@ int main(int argc, char** argv) {
     spec.insert(spec.end(), {0, 2, 0, 2});
     uint32_t n = uint32_t(o.banks.size() + (o.unknown_alg_id >= 0 ? 1 : 0));
     Put32(&spec, n);
-    for (HashAlg a : o.banks) { Put16(&spec, ccv::TpmAlgId(a)); Put16(&spec, uint16_t(ccv::DigestLen(a))); }
-    if (o.unknown_alg_id >= 0) { Put16(&spec, uint16_t(o.unknown_alg_id)); Put16(&spec, uint16_t(o.unknown_alg_size)); }
+    for (HashAlg a : o.banks) {
+      Put16(&spec, ccv::TpmAlgId(a));
+      Put16(&spec, uint16_t(ccv::DigestLen(a)));
+    }
+    if (o.unknown_alg_id >= 0) {
+      Put16(&spec, uint16_t(o.unknown_alg_id));
+      Put16(&spec, uint16_t(o.unknown_alg_size));
+    }
     std::string vendor = "ccv-gen-tcg";
     spec.push_back(uint8_t(vendor.size()));
     PutStr(&spec, vendor);
@@ -253,7 +293,10 @@ int main(int argc, char** argv) {
       w.Raw(digests[0].second);
     } else {
       w.U32(uint32_t(digests.size() + (o.unknown_alg_id >= 0 ? 1 : 0)));
-      for (auto& [a, d] : digests) { w.U16(ccv::TpmAlgId(a)); w.Raw(d); }
+      for (auto& [a, d] : digests) {
+        w.U16(ccv::TpmAlgId(a));
+        w.Raw(d);
+      }
       if (o.unknown_alg_id >= 0) {
         w.U16(uint16_t(o.unknown_alg_id));
         Bytes junk(size_t(o.unknown_alg_size));
@@ -300,13 +343,15 @@ int main(int argc, char** argv) {
       r = {reg(uint32_t(rng() % 8), 1 + uint32_t(rng() % 2)), 4, Bytes(4, 0), true, true, {}};
     } else if (kind < 25) {
       Bytes d;
-      PutStr(&d, rng() % 2 ? "Calling EFI Application from Boot Option" : "Exit Boot Services Invocation");
+      PutStr(&d, rng() % 2 ? "Calling EFI Application from Boot Option"
+                           : "Exit Boot Services Invocation");
       r = {reg(4, 2), 0x80000007, d, true, true, {}};
     } else if (kind < 45) {
       Bytes d;
-      std::string s = rng() % 2 ? "grub_cmd: linux /boot/vmlinuz-6.1." + std::to_string(rng() % 100) +
-                                      " root=UUID=1234 " + kernel_args[rng() % 4]
-                                : "kernel_cmdline: /boot/vmlinuz " + std::string(kernel_args[rng() % 4]);
+      std::string s = rng() % 2
+                          ? "grub_cmd: linux /boot/vmlinuz-6.1." + std::to_string(rng() % 100) +
+                                " root=UUID=1234 " + kernel_args[rng() % 4]
+                          : "kernel_cmdline: /boot/vmlinuz " + std::string(kernel_args[rng() % 4]);
       PutStr(&d, s);
       d.push_back(0);
       // GRUB hashes the text after the "grub_cmd: " / "kernel_cmdline: " prefix,
@@ -334,7 +379,8 @@ int main(int argc, char** argv) {
       Put64(&d, 0x7e000000 + (rng() % 4096) * 4096);
       Put64(&d, 0x100000 + rng() % 0x100000);
       Put64(&d, 0);
-      Bytes dp = DevicePath(rng() % 2 ? "\\EFI\\ubuntu\\shimx64.efi" : "\\EFI\\ubuntu\\grubx64.efi");
+      Bytes dp =
+          DevicePath(rng() % 2 ? "\\EFI\\ubuntu\\shimx64.efi" : "\\EFI\\ubuntu\\grubx64.efi");
       Put64(&d, dp.size());
       d.insert(d.end(), dp.begin(), dp.end());
       Bytes authenticode(32);
@@ -419,9 +465,11 @@ int main(int argc, char** argv) {
                       " --banks " + banks + " --seed " + std::to_string(o.seed);
     if (o.startup_locality >= 0) src += " --startup-locality " + std::to_string(o.startup_locality);
     if (o.unknown_alg_id >= 0) {
-      src += " --unknown-alg " + std::to_string(o.unknown_alg_id) + ":" + std::to_string(o.unknown_alg_size);
+      src += " --unknown-alg " + std::to_string(o.unknown_alg_id) + ":" +
+             std::to_string(o.unknown_alg_size);
     }
-    if (o.pad_to) src += " --pad-to " + std::to_string(o.pad_to) + " --pad-byte " + std::to_string(o.pad_byte);
+    if (o.pad_to)
+      src += " --pad-to " + std::to_string(o.pad_to) + " --pad-byte " + std::to_string(o.pad_byte);
     if (o.mismatch_every) src += " --mismatch-every " + std::to_string(o.mismatch_every);
     if (o.plain) src += " --plain";
     j.Key("source");

@@ -59,7 +59,8 @@ void ImaGenerator::Next(std::string* ascii, std::string* binary) {
     unsigned pick = opt_.mixed_templates ? unsigned(Rand() % 20) : 0;
     Field dng = DigestField("sha256:", file_digest);
     switch (pick) {
-      case 10: case 11:
+      case 10:
+      case 11:
         name = "ima-sig";
         fields = {dng, StringField(path), HexBytes(pick == 10 ? "\x03\x02" + RandBytes(70) : "")};
         break;
@@ -79,19 +80,25 @@ void ImaGenerator::Next(std::string* ascii, std::string* binary) {
       case 15: {
         name = "evm-sig";
         std::string mode{char(0xa4), char(0x81)};  // 0100644 little-endian
-        fields = {dng, StringField(path), HexBytes(RandBytes(20)),
-                  StringField("security.ima|security.evm"), HexBytes(Le32(34) + Le32(20)),
-                  HexBytes(RandBytes(54)), {Le32(0), "0"}, {Le32(1000), "1000"},
+        fields = {dng,
+                  StringField(path),
+                  HexBytes(RandBytes(20)),
+                  StringField("security.ima|security.evm"),
+                  HexBytes(Le32(34) + Le32(20)),
+                  HexBytes(RandBytes(54)),
+                  {Le32(0), "0"},
+                  {Le32(1000), "1000"},
                   {mode, "33188"}};
         break;
       }
       case 16:
         name = "ima-cgpath";
-        fields = {StringField("runc:/usr/bin/containerd-shim-runc-v2:/usr/lib/systemd/systemd:swapper/0"),
-                  StringField("/kubepods.slice/kubepods-pod" + ToHex(AsBytes(RandBytes(4))) +
-                              ".slice/cri-containerd-" + ToHex(AsBytes(RandBytes(32))) + ".scope"),
-                  DigestField("sha384:", violation ? std::string(48, '\0') : RandBytes(48)),
-                  StringField(path)};
+        fields = {
+            StringField("runc:/usr/bin/containerd-shim-runc-v2:/usr/lib/systemd/systemd:swapper/0"),
+            StringField("/kubepods.slice/kubepods-pod" + ToHex(AsBytes(RandBytes(4))) +
+                        ".slice/cri-containerd-" + ToHex(AsBytes(RandBytes(32))) + ".scope"),
+            DigestField("sha384:", violation ? std::string(48, '\0') : RandBytes(48)),
+            StringField(path)};
         break;
       case 18:
         name = "ima-sigv2";
@@ -118,8 +125,9 @@ void ImaGenerator::Next(std::string* ascii, std::string* binary) {
   } else {
     for (const Field& f : fields) data += Le32(uint32_t(f.raw.size())) + f.raw;
   }
-  std::string listed = violation ? std::string(DigestLen(opt_.listed_alg), '\0')
-                                 : std::string(AsChars(crypto::Hash(opt_.listed_alg, AsBytes(data)).span()));
+  std::string listed =
+      violation ? std::string(DigestLen(opt_.listed_alg), '\0')
+                : std::string(AsChars(crypto::Hash(opt_.listed_alg, AsBytes(data)).span()));
   // Expected registers: the plain extend rule of DESIGN §2.
   for (auto& [bank, reg] : reg_) {
     std::string v = violation ? std::string(DigestLen(bank), '\xff')
@@ -145,7 +153,8 @@ void ImaGenerator::Next(std::string* ascii, std::string* binary) {
 
 std::string ImaGenerator::ExpectedJson() const {
   const std::string reg =
-      ima::ImaRegisterOf(std::nullopt, /*tdx=*/false, ima::ImaListHead{opt_.pcr, opt_.listed_alg}).Name();
+      ima::ImaRegisterOf(std::nullopt, /*tdx=*/false, ima::ImaListHead{opt_.pcr, opt_.listed_alg})
+          .Name();
   std::string s = "{\"entries\": " + std::to_string(n_) +
                   ", \"violations\": " + std::to_string(violations_) + ", \"templates\": {";
   bool first = true;

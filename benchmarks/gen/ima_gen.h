@@ -17,13 +17,13 @@ namespace ccv::gen {
 
 struct ImaGenOptions {
   uint64_t seed = 1;
-  uint32_t pcr = 10;                       // 2 for the cc-api TDX form
-  HashAlg listed_alg = HashAlg::kSha1;     // sha384 for the cc-api TDX form
+  uint32_t pcr = 10;                    // 2 for the cc-api TDX form
+  HashAlg listed_alg = HashAlg::kSha1;  // sha384 for the cc-api TDX form
   std::vector<HashAlg> banks = {HashAlg::kSha1, HashAlg::kSha256};
-  uint64_t violation_every = 0;            // every Nth entry (from 1) is a violation; 0: none
-  bool mixed_templates = true;             // else ima-ng only
-  bool boot_aggregate = true;              // entry 0 is an ima-ng boot_aggregate
-  bool legacy_ima = true;                  // mix in legacy "ima" entries (evmctl refuses mixes)
+  uint64_t violation_every = 0;  // every Nth entry (from 1) is a violation; 0: none
+  bool mixed_templates = true;   // else ima-ng only
+  bool boot_aggregate = true;    // entry 0 is an ima-ng boot_aggregate
+  bool legacy_ima = true;        // mix in legacy "ima" entries (evmctl refuses mixes)
 };
 
 class ImaGenerator {

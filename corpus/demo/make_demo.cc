@@ -81,9 +81,10 @@ int Run(const std::string& dir, uint64_t extra_ima, TdVariant variant) {
   };
   if (variant == TdVariant::kInsertEvent) grub("grub_cmd: ", "set timeout=5");
   grub("grub_cmd: ", "linux /vmlinuz-6.8 root=/dev/vda1");
-  grub("kernel_cmdline: ", variant == TdVariant::kNewCmdline
-                               ? "/vmlinuz-6.8 root=/dev/vda1 ro ima_hash=sha384 module.sig_enforce=0"
-                               : "/vmlinuz-6.8 root=/dev/vda1 ro ima_hash=sha384 module.sig_enforce=1");
+  grub("kernel_cmdline: ",
+       variant == TdVariant::kNewCmdline
+           ? "/vmlinuz-6.8 root=/dev/vda1 ro ima_hash=sha384 module.sig_enforce=0"
+           : "/vmlinuz-6.8 root=/dev/vda1 ro ima_hash=sha384 module.sig_enforce=1");
   if (variant == TdVariant::kDiffPeer) event(4, parsers::kEvIpl, Text("demo workload: app-v2"));
   Bytes8 ccel = log.bytes();
   ccel.resize(ccel.size() + 4096, 0xff);  // log area padding
@@ -92,15 +93,15 @@ int Run(const std::string& dir, uint64_t extra_ima, TdVariant variant) {
   Bytes8 table;
   for (char c : std::string("CCEL")) table.push_back(uint8_t(c));
   AppendU32(&table, 56);
-  table.push_back(1);  // revision
-  table.push_back(0);  // checksum, set below
-  for (char c : std::string("CCVDEM")) table.push_back(uint8_t(c));      // OEM ID
-  for (char c : std::string("CCVDEMO ")) table.push_back(uint8_t(c));    // OEM table ID
-  AppendU32(&table, 1);                                                  // OEM revision
-  for (char c : std::string("CCVD")) table.push_back(uint8_t(c));        // creator ID
-  AppendU32(&table, 1);                                                  // creator revision
-  table.push_back(2);  // CC type: TDX
-  table.push_back(0);  // CC subtype
+  table.push_back(1);                                                  // revision
+  table.push_back(0);                                                  // checksum, set below
+  for (char c : std::string("CCVDEM")) table.push_back(uint8_t(c));    // OEM ID
+  for (char c : std::string("CCVDEMO ")) table.push_back(uint8_t(c));  // OEM table ID
+  AppendU32(&table, 1);                                                // OEM revision
+  for (char c : std::string("CCVD")) table.push_back(uint8_t(c));      // creator ID
+  AppendU32(&table, 1);                                                // creator revision
+  table.push_back(2);                                                  // CC type: TDX
+  table.push_back(0);                                                  // CC subtype
   table.push_back(0);
   table.push_back(0);
   for (int i = 0; i < 8; ++i) table.push_back(uint8_t(uint64_t(ccel.size()) >> (8 * i)));  // LAML
@@ -113,7 +114,8 @@ int Run(const std::string& dir, uint64_t extra_ima, TdVariant variant) {
   std::array<uint8_t, 48> mr_td{};
   for (size_t i = 0; i < 48; ++i) mr_td[i] = uint8_t(0xa0 + i % 16);  // DefaultTdxQuote's MRTD
   Bytes8 agg_in(mr_td.begin(), mr_td.end());
-  for (int i = 0; i < 3; ++i) agg_in.insert(agg_in.end(), rt.r[i].bytes.begin(), rt.r[i].bytes.begin() + 48);
+  for (int i = 0; i < 3; ++i)
+    agg_in.insert(agg_in.end(), rt.r[i].bytes.begin(), rt.r[i].bytes.begin() + 48);
   std::string ima;
   auto ima_entry = [&](const std::string& path, const Bytes8& file_digest) {
     Bytes8 td;
@@ -132,11 +134,13 @@ int Run(const std::string& dir, uint64_t extra_ima, TdVariant variant) {
   for (const char* p : {"/usr/lib/systemd/systemd", "/usr/lib/x86_64-linux-gnu/libc.so.6",
                         "/usr/bin/bash", "/etc/ld.so.cache", "/usr/bin/containerd"}) {
     std::string content = std::string("demo content of ") + p;
-    if (variant == TdVariant::kDiffPeer && std::string(p) == "/usr/bin/bash") content += " (patched)";
+    if (variant == TdVariant::kDiffPeer && std::string(p) == "/usr/bin/bash")
+      content += " (patched)";
     ima_entry(p, Sha384(Text(content)));
   }
   for (uint64_t i = 0; i < extra_ima; ++i) {
-    std::string p = "/opt/demo/lib" + std::to_string(i % 5000) + "/file" + std::to_string(i) + ".so";
+    std::string p =
+        "/opt/demo/lib" + std::to_string(i % 5000) + "/file" + std::to_string(i) + ".so";
     ima_entry(p, Sha384(Text(p)));
   }
 
@@ -150,7 +154,8 @@ int Run(const std::string& dir, uint64_t extra_ima, TdVariant variant) {
     return 1;
   }
   testing::QuoteBuilder q = testing::DefaultTdxQuote(*pki);
-  for (int i = 0; i < 4; ++i) std::copy(rt.r[i].bytes.begin(), rt.r[i].bytes.begin() + 48, q.body.begin() + 328 + 48 * i);
+  for (int i = 0; i < 4; ++i)
+    std::copy(rt.r[i].bytes.begin(), rt.r[i].bytes.begin() + 48, q.body.begin() + 328 + 48 * i);
   // TD_ATTRIBUTES (TD report body offset 120), bit 0: DEBUG (for attack tests).
   if (variant == TdVariant::kDebug) q.body[120] |= 1;
   // MRCONFIGID (TD report body offset 184).
@@ -193,8 +198,12 @@ int Run(const std::string& dir, uint64_t extra_ima, TdVariant variant) {
       "  \"ccel\": {\"table\": \"CCEL\", \"data\": \"CCEL.data\"},\n"
       "  \"ima\": {\"path\": \"ascii_runtime_measurements\", \"register\": \"rtmr2\"},\n"
       "  \"collateral\": \"collateral.json\",\n"
-      "  \"nonce\": \"" + ToHex(nonce) + "\",\n"
-      "  \"user_data\": \"" + ToHex(user_data) + "\",\n"
+      "  \"nonce\": \"" +
+      ToHex(nonce) +
+      "\",\n"
+      "  \"user_data\": \"" +
+      ToHex(user_data) +
+      "\",\n"
       "  \"collected_at\": \"2026-01-01T00:00:00Z\"\n"
       "}\n";
   struct Out {
@@ -230,7 +239,8 @@ int main(int argc, char** argv) {
   if (argc == 4 && std::string(argv[3]) == "diff-peer") variant = TdVariant::kDiffPeer;
   if (argc < 2 || argc > 4 || (argc == 4 && variant == TdVariant::kPlain)) {
     std::fprintf(stderr,
-                 "usage: make_demo DIR [EXTRA_IMA_ENTRIES [debug|servicetd|insert-event|new-cmdline|diff-peer]]\n");
+                 "usage: make_demo DIR [EXTRA_IMA_ENTRIES "
+                 "[debug|servicetd|insert-event|new-cmdline|diff-peer]]\n");
     return 2;
   }
   uint64_t extra = argc >= 3 ? std::strtoull(argv[2], nullptr, 10) : 0;

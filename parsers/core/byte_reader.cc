@@ -7,15 +7,14 @@
 
 namespace ccv {
 
-Status ByteReader::Error(ErrorCode code, std::string_view field,
-                         std::string message) const {
+Status ByteReader::Error(ErrorCode code, std::string_view field, std::string message) const {
   return ParseError(code, Offset(), field, std::move(message));
 }
 
 Status ByteReader::Truncated(size_t n, std::string_view field) const {
-  return Error(ErrorCode::kTruncated, field,
-               "expected " + std::to_string(n) + " bytes, " +
-                   std::to_string(Remaining()) + " left");
+  return Error(
+      ErrorCode::kTruncated, field,
+      "expected " + std::to_string(n) + " bytes, " + std::to_string(Remaining()) + " left");
 }
 
 Status ByteReader::ExpectEmpty(std::string_view what) const {
@@ -67,8 +66,8 @@ Result<ByteReader> ByteReader::ReadLengthPrefixed(size_t len_width, std::string_
   size_t after = Remaining() - len_width;
   if (n > after) {
     return Error(ErrorCode::kBadLength, field,
-                 "declared length " + std::to_string(n) + " exceeds the " +
-                     std::to_string(after) + " bytes left");
+                 "declared length " + std::to_string(n) + " exceeds the " + std::to_string(after) +
+                     " bytes left");
   }
   pos_ += len_width;
   return ReadSub(size_t(n), field);

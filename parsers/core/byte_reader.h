@@ -30,8 +30,7 @@ using Bytes = std::span<const uint8_t>;
 class ByteReader {
  public:
   // `base_offset` is the absolute offset of data[0] in the enclosing input.
-  explicit ByteReader(Bytes data, uint64_t base_offset = 0)
-      : data_(data), base_(base_offset) {}
+  explicit ByteReader(Bytes data, uint64_t base_offset = 0) : data_(data), base_(base_offset) {}
   ByteReader(const ByteReader&) = default;
   ByteReader& operator=(const ByteReader&) = default;
 

@@ -1,16 +1,15 @@
 #include "parsers/core/file_io.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <optional>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <vector>
 
 #if defined(__linux__) && __has_include(<linux/openat2.h>)
@@ -107,9 +106,8 @@ Result<Container> ReadAll(const std::string& path, uint64_t max_len) {
   if (S_ISREG(st.st_mode)) {
     if (static_cast<uint64_t>(st.st_size) > max_len) {
       ::close(fd);
-      return Status(ErrorCode::kLimitExceeded,
-                    "file is " + std::to_string(st.st_size) + " bytes, limit " +
-                        std::to_string(max_len))
+      return Status(ErrorCode::kLimitExceeded, "file is " + std::to_string(st.st_size) +
+                                                   " bytes, limit " + std::to_string(max_len))
           .WithFile(path);
     }
     out.reserve(static_cast<size_t>(st.st_size));
@@ -203,7 +201,8 @@ struct InputFileOpener {
     }
     FdCloser probe_closer(static_cast<int>(probe));
     struct stat st;
-    if (::fstat(probe_closer.get(), &st) != 0) return Result<InputFile>(IoError(display, "cannot stat"));
+    if (::fstat(probe_closer.get(), &st) != 0)
+      return Result<InputFile>(IoError(display, "cannot stat"));
     if (!S_ISREG(st.st_mode)) return Result<InputFile>(NotRegular(display, st.st_mode));
     how.flags = kReadFlags;
     long fd = ::syscall(SYS_openat2, root_fd, rel.c_str(), &how, sizeof(how));

@@ -58,11 +58,12 @@ class InputFile {
   Result<std::string> ReadAllText(uint64_t max_len);
 
   bool is_open() const { return fd_ >= 0; }
-  uint64_t size() const { return size_; }  // at open time
+  uint64_t size() const { return size_; }            // at open time
   const std::string& path() const { return path_; }  // as errors name it
 
  private:
-  InputFile(int fd, std::string path, uint64_t size) : fd_(fd), path_(std::move(path)), size_(size) {}
+  InputFile(int fd, std::string path, uint64_t size)
+      : fd_(fd), path_(std::move(path)), size_(size) {}
   friend struct InputFileOpener;
 
   int fd_ = -1;
@@ -74,8 +75,7 @@ class InputFile {
 // kLimitExceeded if it is larger than `max_len`.
 Result<std::vector<uint8_t>> ReadFileBytes(const std::string& path,
                                            uint64_t max_len = uint64_t{1} << 32);
-Result<std::string> ReadFileText(const std::string& path,
-                                 uint64_t max_len = uint64_t{1} << 32);
+Result<std::string> ReadFileText(const std::string& path, uint64_t max_len = uint64_t{1} << 32);
 
 // Writes `data` to `path` (truncating). Errors: kIo naming the file.
 Status WriteFileBytes(const std::string& path, const void* data, size_t len);

@@ -18,8 +18,7 @@ namespace ccv {
 enum class HashAlg : uint8_t { kSha1, kSha256, kSha384, kSha512, kSm3_256 };
 
 inline constexpr std::array<HashAlg, 5> kAllHashAlgs = {
-    HashAlg::kSha1, HashAlg::kSha256, HashAlg::kSha384, HashAlg::kSha512,
-    HashAlg::kSm3_256};
+    HashAlg::kSha1, HashAlg::kSha256, HashAlg::kSha384, HashAlg::kSha512, HashAlg::kSm3_256};
 
 // TPM_ALG_ID values (TCG Algorithm Registry, Table 3).
 inline constexpr uint16_t kTpmAlgSha1 = 0x0004;
@@ -32,45 +31,66 @@ inline constexpr size_t kMaxDigestLen = 64;
 
 constexpr size_t DigestLen(HashAlg alg) {
   switch (alg) {
-    case HashAlg::kSha1: return 20;
-    case HashAlg::kSha256: return 32;
-    case HashAlg::kSha384: return 48;
-    case HashAlg::kSha512: return 64;
-    case HashAlg::kSm3_256: return 32;
+    case HashAlg::kSha1:
+      return 20;
+    case HashAlg::kSha256:
+      return 32;
+    case HashAlg::kSha384:
+      return 48;
+    case HashAlg::kSha512:
+      return 64;
+    case HashAlg::kSm3_256:
+      return 32;
   }
   return 0;
 }
 
 constexpr uint16_t TpmAlgId(HashAlg alg) {
   switch (alg) {
-    case HashAlg::kSha1: return kTpmAlgSha1;
-    case HashAlg::kSha256: return kTpmAlgSha256;
-    case HashAlg::kSha384: return kTpmAlgSha384;
-    case HashAlg::kSha512: return kTpmAlgSha512;
-    case HashAlg::kSm3_256: return kTpmAlgSm3_256;
+    case HashAlg::kSha1:
+      return kTpmAlgSha1;
+    case HashAlg::kSha256:
+      return kTpmAlgSha256;
+    case HashAlg::kSha384:
+      return kTpmAlgSha384;
+    case HashAlg::kSha512:
+      return kTpmAlgSha512;
+    case HashAlg::kSm3_256:
+      return kTpmAlgSm3_256;
   }
   return 0;
 }
 
 constexpr std::optional<HashAlg> HashAlgFromTpmAlgId(uint16_t id) {
   switch (id) {
-    case kTpmAlgSha1: return HashAlg::kSha1;
-    case kTpmAlgSha256: return HashAlg::kSha256;
-    case kTpmAlgSha384: return HashAlg::kSha384;
-    case kTpmAlgSha512: return HashAlg::kSha512;
-    case kTpmAlgSm3_256: return HashAlg::kSm3_256;
-    default: return std::nullopt;
+    case kTpmAlgSha1:
+      return HashAlg::kSha1;
+    case kTpmAlgSha256:
+      return HashAlg::kSha256;
+    case kTpmAlgSha384:
+      return HashAlg::kSha384;
+    case kTpmAlgSha512:
+      return HashAlg::kSha512;
+    case kTpmAlgSm3_256:
+      return HashAlg::kSm3_256;
+    default:
+      return std::nullopt;
   }
 }
 
 // Bank names of DESIGN §2: "sha1", "sha256", "sha384", "sha512", "sm3_256".
 constexpr std::string_view HashAlgName(HashAlg alg) {
   switch (alg) {
-    case HashAlg::kSha1: return "sha1";
-    case HashAlg::kSha256: return "sha256";
-    case HashAlg::kSha384: return "sha384";
-    case HashAlg::kSha512: return "sha512";
-    case HashAlg::kSm3_256: return "sm3_256";
+    case HashAlg::kSha1:
+      return "sha1";
+    case HashAlg::kSha256:
+      return "sha256";
+    case HashAlg::kSha384:
+      return "sha384";
+    case HashAlg::kSha512:
+      return "sha512";
+    case HashAlg::kSm3_256:
+      return "sm3_256";
   }
   return "unknown";
 }

@@ -43,15 +43,13 @@ std::string ToHex(std::span<const uint8_t> data) {
 
 Result<std::vector<uint8_t>> FromHex(std::string_view hex) {
   if (hex.size() % 2 != 0) {
-    return Status(ErrorCode::kBadLength,
-                  "hex string has odd length " + std::to_string(hex.size()));
+    return Status(ErrorCode::kBadLength, "hex string has odd length " + std::to_string(hex.size()));
   }
   std::vector<uint8_t> out(hex.size() / 2);
   for (size_t i = 0; i < hex.size(); ++i) {
     int8_t v = kTable[static_cast<uint8_t>(hex[i])];
     if (v < 0) {
-      return Status(ErrorCode::kBadValue, "non-hex character at position " +
-                                              std::to_string(i))
+      return Status(ErrorCode::kBadValue, "non-hex character at position " + std::to_string(i))
           .WithOffset(i);
     }
     if (i % 2 == 0) {

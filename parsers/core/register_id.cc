@@ -46,24 +46,31 @@ Result<RegisterId> RegisterId::Parse(std::string_view name) {
   } else if (name.starts_with(kPcr)) {
     if (auto i = ParseIndex(name.substr(kPcr.size()), kNumPcrs)) id = Pcr(*i);
   }
-  if (!id) return Status(ErrorCode::kBadValue, "expected a register: mrtd, rtmr0..rtmr3 or pcr0..pcr23");
+  if (!id)
+    return Status(ErrorCode::kBadValue, "expected a register: mrtd, rtmr0..rtmr3 or pcr0..pcr23");
   return *id;
 }
 
 bool RegisterId::Exists() const {
   switch (kind) {
-    case Kind::kMrtd: return index == 0;
-    case Kind::kPcr: return index < kNumPcrs;
-    case Kind::kRtmr: return index < kNumRtmrs;
+    case Kind::kMrtd:
+      return index == 0;
+    case Kind::kPcr:
+      return index < kNumPcrs;
+    case Kind::kRtmr:
+      return index < kNumRtmrs;
   }
   return false;
 }
 
 std::string RegisterId::Name() const {
   switch (kind) {
-    case Kind::kMrtd: return "mrtd";
-    case Kind::kPcr: return "pcr" + std::to_string(index);
-    case Kind::kRtmr: return "rtmr" + std::to_string(index);
+    case Kind::kMrtd:
+      return "mrtd";
+    case Kind::kPcr:
+      return "pcr" + std::to_string(index);
+    case Kind::kRtmr:
+      return "rtmr" + std::to_string(index);
   }
   return "";
 }

@@ -8,21 +8,36 @@ namespace ccv {
 
 std::string_view ErrorCodeName(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kOk: return "Ok";
-    case ErrorCode::kTruncated: return "Truncated";
-    case ErrorCode::kBadLength: return "BadLength";
-    case ErrorCode::kBadValue: return "BadValue";
-    case ErrorCode::kBadMagic: return "BadMagic";
-    case ErrorCode::kBadChecksum: return "BadChecksum";
-    case ErrorCode::kUnsupportedVersion: return "UnsupportedVersion";
-    case ErrorCode::kUnsupported: return "Unsupported";
-    case ErrorCode::kBadSignature: return "BadSignature";
-    case ErrorCode::kChainInvalid: return "ChainInvalid";
-    case ErrorCode::kNotFound: return "NotFound";
-    case ErrorCode::kLimitExceeded: return "LimitExceeded";
-    case ErrorCode::kIo: return "Io";
-    case ErrorCode::kInvalidArgument: return "InvalidArgument";
-    case ErrorCode::kInternal: return "Internal";
+    case ErrorCode::kOk:
+      return "Ok";
+    case ErrorCode::kTruncated:
+      return "Truncated";
+    case ErrorCode::kBadLength:
+      return "BadLength";
+    case ErrorCode::kBadValue:
+      return "BadValue";
+    case ErrorCode::kBadMagic:
+      return "BadMagic";
+    case ErrorCode::kBadChecksum:
+      return "BadChecksum";
+    case ErrorCode::kUnsupportedVersion:
+      return "UnsupportedVersion";
+    case ErrorCode::kUnsupported:
+      return "Unsupported";
+    case ErrorCode::kBadSignature:
+      return "BadSignature";
+    case ErrorCode::kChainInvalid:
+      return "ChainInvalid";
+    case ErrorCode::kNotFound:
+      return "NotFound";
+    case ErrorCode::kLimitExceeded:
+      return "LimitExceeded";
+    case ErrorCode::kIo:
+      return "Io";
+    case ErrorCode::kInvalidArgument:
+      return "InvalidArgument";
+    case ErrorCode::kInternal:
+      return "Internal";
   }
   return "Unknown";
 }
@@ -88,8 +103,7 @@ std::string Status::ToString() const {
   if (!file().empty()) out += file() + ": ";
   if (offset()) {
     char buf[64];
-    std::snprintf(buf, sizeof(buf), "offset %" PRIu64 " (0x%" PRIx64 "): ",
-                  *offset(), *offset());
+    std::snprintf(buf, sizeof(buf), "offset %" PRIu64 " (0x%" PRIx64 "): ", *offset(), *offset());
     out += buf;
   }
   if (line()) {
@@ -103,11 +117,8 @@ std::string Status::ToString() const {
   return out;
 }
 
-Status ParseError(ErrorCode code, uint64_t offset, std::string_view field,
-                  std::string message) {
-  return Status(code, std::move(message))
-      .WithOffset(offset)
-      .WithField(std::string(field));
+Status ParseError(ErrorCode code, uint64_t offset, std::string_view field, std::string message) {
+  return Status(code, std::move(message)).WithOffset(offset).WithField(std::string(field));
 }
 
 }  // namespace ccv

@@ -103,8 +103,7 @@ class [[nodiscard]] Status {
 };
 
 // Shorthand for a parse error at a byte offset.
-Status ParseError(ErrorCode code, uint64_t offset, std::string_view field,
-                  std::string message);
+Status ParseError(ErrorCode code, uint64_t offset, std::string_view field, std::string message);
 
 }  // namespace ccv
 
@@ -112,10 +111,10 @@ Status ParseError(ErrorCode code, uint64_t offset, std::string_view field,
 #define CCV_STATUS_CONCAT_(a, b) CCV_STATUS_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function if `expr` (a Status) is not OK.
-#define CCV_RETURN_IF_ERROR(expr)                  \
-  do {                                             \
-    ::ccv::Status ccv_status_ = (expr);            \
-    if (!ccv_status_.ok()) return ccv_status_;     \
+#define CCV_RETURN_IF_ERROR(expr)              \
+  do {                                         \
+    ::ccv::Status ccv_status_ = (expr);        \
+    if (!ccv_status_.ok()) return ccv_status_; \
   } while (0)
 
 // `lhs` = value of `rexpr` (a Result<T>), or returns its Status.

@@ -111,8 +111,7 @@ Result<Time> ParseRfc3339Time(std::string_view s, bool date_is_end_of_day) {
   }
   if (p >= s.size() || s[p] != '-') return BadTime(p, "expected '-'");
   ++p;
-  if (!Digits(s, &p, 2, &day) || day < 1 ||
-      unsigned(day) > DaysInMonth(year, unsigned(month))) {
+  if (!Digits(s, &p, 2, &day) || day < 1 || unsigned(day) > DaysInMonth(year, unsigned(month))) {
     return BadTime(p, "expected a day of the month");
   }
   const int64_t days = DaysFromCivil(year, unsigned(month), unsigned(day));

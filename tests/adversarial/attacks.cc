@@ -1,13 +1,12 @@
 #include "tests/adversarial/attacks.h"
 
-#include <sys/stat.h>
-
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
+#include <sys/stat.h>
 
 #include "tests/testing/cli.h"
 #include "tests/testing/corpus.h"
@@ -33,12 +32,15 @@ constexpr char kDemoUserData[] = "64656d6f2d6e6f64652d31";
 
 void Run(const std::string& program, const std::string& args) {
   testing::CliRun r = testing::RunProgram(program, args);
-  if (r.code != 0) throw std::runtime_error(program + " " + args + ": exit " + std::to_string(r.code) + ": " + r.err);
+  if (r.code != 0)
+    throw std::runtime_error(program + " " + args + ": exit " + std::to_string(r.code) + ": " +
+                             r.err);
 }
 
 // make_demo regenerates the bundle with another quote variant.
 std::function<void(const BundleCopy&)> Regenerate(const char* variant) {
-  return [variant](const BundleCopy& b) { Run("tests/make_demo", Quote(b.dir()) + " 0 " + variant); };
+  return
+      [variant](const BundleCopy& b) { Run("tests/make_demo", Quote(b.dir()) + " 0 " + variant); };
 }
 
 // make_demo's MRSERVICETD (servicetd variant): bytes 0x51, 0x52, ...
@@ -92,7 +94,8 @@ void CcelRecordAtMr5(const BundleCopy& b) {
 }
 
 std::string Waiver(const std::string& rule) {
-  return "apiVersion: ccverify/v1\nwaivers:\n  - {rule: " + rule + ", until: 2099-01-01, reason: rollout}\n";
+  return "apiVersion: ccverify/v1\nwaivers:\n  - {rule: " + rule +
+         ", until: 2099-01-01, reason: rollout}\n";
 }
 
 std::string SafeName(std::string s) {
@@ -104,14 +107,19 @@ std::string SafeName(std::string s) {
 
 std::vector<Attack> MakeAttacks() {
   std::ifstream in(testing::DemoDir() / "policy.yaml", std::ios::binary);
-  const std::string demo_policy((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string demo_policy((std::istreambuf_iterator<char>(in)),
+                                std::istreambuf_iterator<char>());
   const std::string service_td = ServiceTdHex(0x51), other_service_td = ServiceTdHex(0x52);
   std::vector<Attack> a;
 
   // --- The untouched demo: the baseline every attack departs from.
-  a.push_back(Attack("demo_with_its_policy").Policy(demo_policy).Exits(0).Says("\"outcome\": \"trusted\""));
+  a.push_back(
+      Attack("demo_with_its_policy").Policy(demo_policy).Exits(0).Says("\"outcome\": \"trusted\""));
   a.push_back(Attack("demo_without_policy").Exits(0).Says("\"outcome\": \"verified\""));
-  a.push_back(Attack("demo_cmdline_text_policy").Policy(kCmdlinePolicy).Exits(0).Expect("events.cmdline", "pass"));
+  a.push_back(Attack("demo_cmdline_text_policy")
+                  .Policy(kCmdlinePolicy)
+                  .Exits(0)
+                  .Expect("events.cmdline", "pass"));
 
   // --- A golden policy across rebuilds: generated event rules match by
   // content, rtmr2 (extended by IMA) is not pinned by value.
@@ -121,14 +129,15 @@ std::vector<Attack> MakeAttacks() {
                   .Exits(0)
                   .Expect("replay.must_match_quote.rtmr2", "pass")
                   .FailingRules({}));
-  a.push_back(Attack("rebuild_changes_the_kernel_cmdline")
-                  .Build(Regenerate("new-cmdline"))
-                  .Policy(demo_policy)
-                  .Exits(1)
-                  .FailingRules({"events.ccel-rtmr2-ev-ipl-kernel-cmdline-vmlinuz-6-8-root-dev-vda1"})
-                  // The reason shows the event's verified text and position.
-                  .Says("ccel#7 (rtmr2, EV_IPL, text \\\"kernel_cmdline: /vmlinuz-6.8 root=/dev/vda1 ro "
-                        "ima_hash=sha384 module.sig_enforce=0\\\")"));
+  a.push_back(
+      Attack("rebuild_changes_the_kernel_cmdline")
+          .Build(Regenerate("new-cmdline"))
+          .Policy(demo_policy)
+          .Exits(1)
+          .FailingRules({"events.ccel-rtmr2-ev-ipl-kernel-cmdline-vmlinuz-6-8-root-dev-vda1"})
+          // The reason shows the event's verified text and position.
+          .Says("ccel#7 (rtmr2, EV_IPL, text \\\"kernel_cmdline: /vmlinuz-6.8 root=/dev/vda1 ro "
+                "ima_hash=sha384 module.sig_enforce=0\\\")"));
 
   // --- A decoded field of data no digest binds is not judged: an image
   // load event's digest is the image's hash, so its device path is
@@ -151,34 +160,41 @@ std::vector<Attack> MakeAttacks() {
                   .Expect("replay.rtmr2", "pass")  // the data is not part of the extend
                   .Expect("ccel.event_digests", "fail")
                   .Expect("events.cmdline", "fail"));
-  a.push_back(Attack("forged_cel_in_place_of_ccel")
-                  .Build(ForgedCelInPlaceOfCcel)
-                  .Policy("apiVersion: ccverify/v1\nevents:\n  - id: action\n"
-                          "    match: {register: rtmr1, text_prefix: \"Hacking\"}\n    expect: {count: 1}\n")
-                  .Exits(1)
-                  .Expect("replay.rtmr1", "pass")
-                  .Expect("cel.event_digests", "fail")
-                  .Expect("events.action", "fail"));
+  a.push_back(
+      Attack("forged_cel_in_place_of_ccel")
+          .Build(ForgedCelInPlaceOfCcel)
+          .Policy(
+              "apiVersion: ccverify/v1\nevents:\n  - id: action\n"
+              "    match: {register: rtmr1, text_prefix: \"Hacking\"}\n    expect: {count: 1}\n")
+          .Exits(1)
+          .Expect("replay.rtmr1", "pass")
+          .Expect("cel.event_digests", "fail")
+          .Expect("events.action", "fail"));
 
   // --- Every register is compared; logs no quote binds are not judged.
-  a.push_back(Attack("logs_removed")
-                  .Build([](const BundleCopy& b) {
-                    b.Manifest("\"ccel\": {\"table\": \"CCEL\", \"data\": \"CCEL.data\"},", "");
-                    b.Manifest("\"ima\": {\"path\": \"ascii_runtime_measurements\", \"register\": \"rtmr2\"},", "");
-                  })
-                  .Exits(1)
-                  .Expect("replay.rtmr0", "fail")
-                  .Expect("replay.rtmr1", "fail")
-                  .Expect("replay.rtmr2", "fail"));
+  a.push_back(
+      Attack("logs_removed")
+          .Build([](const BundleCopy& b) {
+            b.Manifest("\"ccel\": {\"table\": \"CCEL\", \"data\": \"CCEL.data\"},", "");
+            b.Manifest(
+                "\"ima\": {\"path\": \"ascii_runtime_measurements\", \"register\": \"rtmr2\"},",
+                "");
+          })
+          .Exits(1)
+          .Expect("replay.rtmr0", "fail")
+          .Expect("replay.rtmr1", "fail")
+          .Expect("replay.rtmr2", "fail"));
   a.push_back(Attack("unbound_tpm_log").Build(AddTpmLog).Exits(1).Expect("tpm.bound", "fail"));
-  a.push_back(Attack("unbound_tpm_log_informational")
-                  .Build(AddTpmLog)
-                  .Policy("apiVersion: ccverify/v1\nlogs: {informational: [tpm]}\n"
-                          "events:\n  - id: any-tpm\n    match: {log: tpm}\n    expect: {digest: {eq: zero}}\n"
-                          "    optional: true\n")
-                  .Exits(0)
-                  .Expect("tpm.bound", "skipped")
-                  .Expect("events.any-tpm", "skipped"));
+  a.push_back(
+      Attack("unbound_tpm_log_informational")
+          .Build(AddTpmLog)
+          .Policy(
+              "apiVersion: ccverify/v1\nlogs: {informational: [tpm]}\n"
+              "events:\n  - id: any-tpm\n    match: {log: tpm}\n    expect: {digest: {eq: zero}}\n"
+              "    optional: true\n")
+          .Exits(0)
+          .Expect("tpm.bound", "skipped")
+          .Expect("events.any-tpm", "skipped"));
   a.push_back(Attack("ima_on_pcr10_beside_a_tdx_quote")
                   .Build(ImaOnPcr10)
                   .Policy("apiVersion: ccverify/v1\nima: {allow: {digests: {}}, unknown: ignore}\n")
@@ -187,13 +203,15 @@ std::vector<Attack> MakeAttacks() {
                   .Expect("ima.list", "fail"));
 
   // --- Waivers never cover authenticity; a rule may not rest on a type alone.
-  for (const char* rule : {"quote.*", "quote.pck_chain", "replay.rtmr1", "ima.*", "report_data.binding",
-                           "ccel.bound", "ima.template_hashes"}) {
-    a.push_back(Attack("waiver_on_" + SafeName(rule)).Policy(Waiver(rule)).Exits(3).Says("authenticity"));
+  for (const char* rule : {"quote.*", "quote.pck_chain", "replay.rtmr1", "ima.*",
+                           "report_data.binding", "ccel.bound", "ima.template_hashes"}) {
+    a.push_back(
+        Attack("waiver_on_" + SafeName(rule)).Policy(Waiver(rule)).Exits(3).Says("authenticity"));
   }
   a.push_back(Attack("waiver_on_tcb_status").Policy(Waiver("quote.tcb_status")).Exits(0));
   a.push_back(Attack("event_rule_on_a_type_alone")
-                  .Policy("apiVersion: ccverify/v1\nevents:\n  - {id: t, match: {type: EV_IPL}, expect: {count: 2}}\n")
+                  .Policy("apiVersion: ccverify/v1\nevents:\n  - {id: t, match: {type: EV_IPL}, "
+                          "expect: {count: 2}}\n")
                   .Exits(3)
                   .Says("not authenticated"));
 
@@ -208,12 +226,14 @@ std::vector<Attack> MakeAttacks() {
   a.push_back(Attack("quote_is_a_fifo")
                   .Build([](const BundleCopy& b) {
                     fs::remove(b / "quote.bin");
-                    if (::mkfifo((b / "quote.bin").c_str(), 0600) != 0) throw std::runtime_error("mkfifo");
+                    if (::mkfifo((b / "quote.bin").c_str(), 0600) != 0)
+                      throw std::runtime_error("mkfifo");
                   })
                   .Exits(3));
   a.push_back(Attack("duplicate_manifest_key")
                   .Build([](const BundleCopy& b) {
-                    b.Manifest("\"quote\": \"quote.bin\",", "\"quote\": \"quote.bin\", \"quote\": \"other.bin\",");
+                    b.Manifest("\"quote\": \"quote.bin\",",
+                               "\"quote\": \"quote.bin\", \"quote\": \"other.bin\",");
                   })
                   .Exits(3));
   // not_found is what the collector says it missed: it never excuses missing
@@ -230,14 +250,18 @@ std::vector<Attack> MakeAttacks() {
                   .NeverSays("\"outcome\": \"trusted\""));
   a.push_back(Attack("not_found_contradicts_the_quote")
                   .Build([](const BundleCopy& b) {
-                    b.Manifest("\"quote\": \"quote.bin\",", "\"quote\": \"quote.bin\", \"not_found\": [\"quote\"],");
+                    b.Manifest("\"quote\": \"quote.bin\",",
+                               "\"quote\": \"quote.bin\", \"not_found\": [\"quote\"],");
                   })
                   .Exits(3)
                   .Says("not_found"));
   a.push_back(Attack("ima_register_not_implemented")
-                  .Build([](const BundleCopy& b) { b.Manifest("\"register\": \"rtmr2\"", "\"register\": \"rtmr3\""); })
+                  .Build([](const BundleCopy& b) {
+                    b.Manifest("\"register\": \"rtmr2\"", "\"register\": \"rtmr3\"");
+                  })
                   .Exits(3));
-  a.push_back(Attack("ccel_record_outside_the_rtmrs").Build(CcelRecordAtMr5).Exits(3).Says("MR index 5"));
+  a.push_back(
+      Attack("ccel_record_outside_the_rtmrs").Build(CcelRecordAtMr5).Exits(3).Says("MR index 5"));
 
   // --- The TD itself: debug, and a bound service TD (quote v5, TD report 1.5).
   a.push_back(Attack("debug_td")
@@ -267,14 +291,16 @@ std::vector<Attack> MakeAttacks() {
                   .Policy("apiVersion: ccverify/v1\n")
                   .Exits(1)
                   .Expect("td.mr_servicetd", "fail"));
-  a.push_back(Attack("service_td_pinned")
-                  .Build(Regenerate("servicetd"))
-                  .Policy("apiVersion: ccverify/v1\ntd: {mr_servicetd: {eq: \"" + service_td + "\"}}\n")
-                  .Exits(0)
-                  .Expect("td.mr_servicetd", "pass"));
+  a.push_back(
+      Attack("service_td_pinned")
+          .Build(Regenerate("servicetd"))
+          .Policy("apiVersion: ccverify/v1\ntd: {mr_servicetd: {eq: \"" + service_td + "\"}}\n")
+          .Exits(0)
+          .Expect("td.mr_servicetd", "pass"));
   a.push_back(Attack("service_td_pinned_to_another")
                   .Build(Regenerate("servicetd"))
-                  .Policy("apiVersion: ccverify/v1\ntd: {mr_servicetd: {eq: \"" + other_service_td + "\"}}\n")
+                  .Policy("apiVersion: ccverify/v1\ntd: {mr_servicetd: {eq: \"" + other_service_td +
+                          "\"}}\n")
                   .Exits(1)
                   .Expect("td.mr_servicetd", "fail"));
 
@@ -323,8 +349,8 @@ std::string PolicyPath(const Attack& attack, const testing::BundleCopy& bundle) 
 }
 
 std::string VerifyArgs(const Attack& attack, const testing::BundleCopy& bundle) {
-  std::string args = "verify " + Quote(bundle.dir()) + " --root-ca " + Quote(bundle / "root_ca.pem") +
-                     " --at " + testing::kDemoAt + " --format json";
+  std::string args = "verify " + Quote(bundle.dir()) + " --root-ca " +
+                     Quote(bundle / "root_ca.pem") + " --at " + testing::kDemoAt + " --format json";
   if (!attack.policy.empty()) {
     bundle.Write("attack-policy.yaml", attack.policy);
     args += " --policy " + Quote(PolicyPath(attack, bundle));

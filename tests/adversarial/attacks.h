@@ -10,8 +10,8 @@
 #include <functional>
 #include <map>
 #include <optional>
-#include <set>
 #include <ostream>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,16 +23,46 @@ namespace ccv::adversarial {
 struct Attack {
   explicit Attack(std::string n) : name(std::move(n)) {}
   // Fluent setters for the table.
-  Attack& Build(std::function<void(const testing::BundleCopy&)> f) { build = std::move(f); return *this; }
-  Attack& Policy(std::string yaml) { policy = std::move(yaml); return *this; }
-  Attack& Nonce(std::string hex) { nonce = std::move(hex); return *this; }
-  Attack& UserData(std::string hex) { user_data = std::move(hex); return *this; }
-  Attack& ReportData(std::string hex) { report_data = std::move(hex); return *this; }
-  Attack& Exits(int code) { exit_code = code; return *this; }
-  Attack& Expect(const std::string& id, const std::string& status) { statuses[id] = status; return *this; }
-  Attack& Says(std::string text) { says = std::move(text); return *this; }
-  Attack& NeverSays(std::string text) { never_says = std::move(text); return *this; }
-  Attack& FailingRules(std::set<std::string> ids) { failing_rules = std::move(ids); return *this; }
+  Attack& Build(std::function<void(const testing::BundleCopy&)> f) {
+    build = std::move(f);
+    return *this;
+  }
+  Attack& Policy(std::string yaml) {
+    policy = std::move(yaml);
+    return *this;
+  }
+  Attack& Nonce(std::string hex) {
+    nonce = std::move(hex);
+    return *this;
+  }
+  Attack& UserData(std::string hex) {
+    user_data = std::move(hex);
+    return *this;
+  }
+  Attack& ReportData(std::string hex) {
+    report_data = std::move(hex);
+    return *this;
+  }
+  Attack& Exits(int code) {
+    exit_code = code;
+    return *this;
+  }
+  Attack& Expect(const std::string& id, const std::string& status) {
+    statuses[id] = status;
+    return *this;
+  }
+  Attack& Says(std::string text) {
+    says = std::move(text);
+    return *this;
+  }
+  Attack& NeverSays(std::string text) {
+    never_says = std::move(text);
+    return *this;
+  }
+  Attack& FailingRules(std::set<std::string> ids) {
+    failing_rules = std::move(ids);
+    return *this;
+  }
 
   std::string name;  // a test-name-safe identifier
   // Alters the copy of the demo bundle; may run make_demo or ccverify.
@@ -43,8 +73,8 @@ struct Attack {
 
   int exit_code = 0;                            // 0 TRUSTED/VERIFIED, 1 UNTRUSTED, 3 input error
   std::map<std::string, std::string> statuses;  // check or rule id -> status in the JSON
-  std::string says;        // text the output holds (for exit 3, the error)
-  std::string never_says;  // text it must not hold
+  std::string says;                             // text the output holds (for exit 3, the error)
+  std::string never_says;                       // text it must not hold
   // If set: exactly these policy rules fail (no cascade of other failures).
   std::optional<std::set<std::string>> failing_rules;
 };

@@ -61,7 +61,8 @@ TEST(DecodedFieldTest, VariableNameOfVerifiedDataMatches) {
   ev = Eval("  - {id: kek, match: {register: rtmr0, variable: KEK}}\n", f);
   EXPECT_EQ(Rule(ev, "events.kek").status, Verdict::kFail);
   // The reason shows what the register holds, with positions.
-  EXPECT_NE(Rule(ev, "events.kek").why.find("ccel#7 (rtmr0, EV_EFI_VARIABLE_DRIVER_CONFIG, variable \"db\")"),
+  EXPECT_NE(Rule(ev, "events.kek")
+                .why.find("ccel#7 (rtmr0, EV_EFI_VARIABLE_DRIVER_CONFIG, variable \"db\")"),
             std::string::npos)
       << Rule(ev, "events.kek").why;
 }
@@ -83,17 +84,21 @@ TEST(DecodedFieldTest, DevicePathOfAnImageLoadFailsClosed) {
   Facts f = WithDecodedFields();
   // The device path says shim, but nothing binds it: even a verified
   // sibling that matches does not make the unbound one acceptable.
-  Evaluation ev = Eval("  - {id: shim, match: {register: rtmr1, device_path_contains: shimx64}}\n", f);
+  Evaluation ev =
+      Eval("  - {id: shim, match: {register: rtmr1, device_path_contains: shimx64}}\n", f);
   const RuleResult& r = Rule(ev, "events.shim");
   EXPECT_EQ(r.status, Verdict::kFail);
   EXPECT_NE(r.why.find("decoded field"), std::string::npos) << r.why;
-  EXPECT_NE(r.why.find("ccel#3 (rtmr1, EV_EFI_BOOT_SERVICES_APPLICATION, data not verified by its digest)"),
-            std::string::npos)
+  EXPECT_NE(
+      r.why.find(
+          "ccel#3 (rtmr1, EV_EFI_BOOT_SERVICES_APPLICATION, data not verified by its digest)"),
+      std::string::npos)
       << r.why;
   // A count-0 rule (forbid a boot path) cannot be satisfied by unbound data either.
-  ev = Eval("  - {id: no_grub, match: {register: rtmr1, type: EV_EFI_BOOT_SERVICES_APPLICATION, "
-            "device_path_contains: grub}, expect: {count: 0}}\n",
-            f);
+  ev = Eval(
+      "  - {id: no_grub, match: {register: rtmr1, type: EV_EFI_BOOT_SERVICES_APPLICATION, "
+      "device_path_contains: grub}, expect: {count: 0}}\n",
+      f);
   EXPECT_EQ(Rule(ev, "events.no_grub").status, Verdict::kFail) << Rule(ev, "events.no_grub").why;
   // Were the data bound, the same rule would pass: the failure is the trust
   // model's, not the matcher's.
@@ -106,7 +111,8 @@ TEST(DecodedFieldTest, ContentMatchesDoNotNeedExpectButTypeAloneStillDoes) {
   EXPECT_TRUE(ParsePolicy("apiVersion: ccverify/v1\nevents:\n"
                           "  - {id: a, match: {type: EV_IPL, text_eq: \"grub_cmd: x\"}}\n")
                   .ok());
-  auto bad = ParsePolicy("apiVersion: ccverify/v1\nevents:\n  - {id: a, match: {type: EV_IPL, nth: 1}}\n");
+  auto bad =
+      ParsePolicy("apiVersion: ccverify/v1\nevents:\n  - {id: a, match: {type: EV_IPL, nth: 1}}\n");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("expect"), std::string::npos) << bad.status().ToString();
 }

@@ -45,7 +45,8 @@ bool Lacks(const rapidjson::Document& d, const std::string& fact, const std::str
 }
 
 void DropIma(const BundleCopy& b) {
-  b.Manifest("  \"ima\": {\"path\": \"ascii_runtime_measurements\", \"register\": \"rtmr2\"},\n", "");
+  b.Manifest("  \"ima\": {\"path\": \"ascii_runtime_measurements\", \"register\": \"rtmr2\"},\n",
+             "");
 }
 
 TEST(DiffAttackTest, ForgedSignatureWithIdenticalFieldsDiffers) {

@@ -33,7 +33,8 @@ TEST_P(FailClosedTest, VerdictIsAsAFailClosedVerifierMustGive) {
   const std::string all = r.out + r.err;
   EXPECT_EQ(r.code, attack.exit_code) << all;
   auto statuses = ::ccv::testing::ReportStatuses(r.out);
-  for (const auto& [id, status] : attack.statuses) EXPECT_EQ(statuses[id], status) << id << "\n" << all;
+  for (const auto& [id, status] : attack.statuses)
+    EXPECT_EQ(statuses[id], status) << id << "\n" << all;
   if (!attack.says.empty()) {
     EXPECT_NE(all.find(attack.says), std::string::npos) << all;
   }
@@ -83,11 +84,18 @@ TEST(FailClosedConversionTest, DumpToCelRefusesAForgedLog) {
 // --ima-register takes only what is implemented.
 TEST(FailClosedReplayTest, ReplayCommandFailsOnADifferenceAndRefusesOtherRegisters) {
   BundleCopy b;
-  std::string args = "replay --ccel " + Quote(b / "CCEL.data") + " --quote " + Quote(b / "quote.bin");
+  std::string args =
+      "replay --ccel " + Quote(b / "CCEL.data") + " --quote " + Quote(b / "quote.bin");
   EXPECT_EQ(RunCcverify(args + " --ima " + Quote(b / "ascii_runtime_measurements")).code, 0);
   EXPECT_EQ(RunCcverify(args).code, 1);  // RTMR2 without the IMA list differs
-  EXPECT_EQ(RunCcverify("replay --ima " + Quote(b / "ascii_runtime_measurements") + " --ima-register pcr11").code, 2);
-  EXPECT_EQ(RunCcverify("replay --ima " + Quote(b / "ascii_runtime_measurements") + " --ima-register pcr10").code, 3);
+  EXPECT_EQ(RunCcverify("replay --ima " + Quote(b / "ascii_runtime_measurements") +
+                        " --ima-register pcr11")
+                .code,
+            2);
+  EXPECT_EQ(RunCcverify("replay --ima " + Quote(b / "ascii_runtime_measurements") +
+                        " --ima-register pcr10")
+                .code,
+            3);
 }
 
 }  // namespace

@@ -110,7 +110,11 @@ TEST(PckChainAttackTest, ALeafOnlyQuoteRefusesASuppliedChainWithAnotherLeaf) {
 TEST(PckChainAttackTest, AChainQuoteFailsWhenTheSuppliedChainDiffers) {
   TestPki signer = Pki();
   TestPki other = OtherPlatform();
-  TestPki other_root = Pki([] { PkiOptions o; o.key_seed = 3; return o; }());
+  TestPki other_root = Pki([] {
+    PkiOptions o;
+    o.key_seed = 3;
+    return o;
+  }());
   for (const std::string& pem :
        {other.pck_leaf().Pem() + other.pck_ca().Pem(),
         // The quote's own leaf and CA, but another root.

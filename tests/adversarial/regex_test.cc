@@ -9,9 +9,6 @@
 // (ima.exclude, events' text_regex, the container rules' select.cgroup,
 // exclude and forbid), each under a time bound measured by the test, with the
 // verdicts checked.
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -20,6 +17,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -125,9 +124,14 @@ TEST_P(AdversarialRegexTest, ImaExclude) {
   Policy p = MustParse(
       "apiVersion: ccverify/v1\n"
       "ima:\n  allow:\n    digests:\n"
-      "      boot_aggregate: [\"sha384:" + ToHex(f.ima[0].file_digest) + "\"]\n"
-      "      /usr/bin/bash: [\"sha384:" + ToHex(f.ima[1].file_digest) + "\"]\n"
-      "  exclude: [" + kPatternYaml + "]\n  unknown: fail\n");
+      "      boot_aggregate: [\"sha384:" +
+      ToHex(f.ima[0].file_digest) +
+      "\"]\n"
+      "      /usr/bin/bash: [\"sha384:" +
+      ToHex(f.ima[1].file_digest) +
+      "\"]\n"
+      "  exclude: [" +
+      kPatternYaml + "]\n  unknown: fail\n");
   Evaluation ev;
   double s = Seconds([&] { ev = Evaluate(&p, f, {}); });
   EXPECT_LT(s, kBoundSeconds) << len << " bytes";
@@ -150,9 +154,14 @@ TEST_P(AdversarialRegexTest, EventTextRegex) {
   f.events[6].text = SegmentedPath(len, true);
   const std::string digest6 = std::string(96, '6');  // GoodFacts: event 6's digest
   Policy p = MustParse(std::string("apiVersion: ccverify/v1\nevents:\n") +
-                       "  - {id: hit, match: {text_regex: " + kPatternYaml + "}, "
-                       "expect: {count: 1, digest: {eq: \"" + digest6 + "\"}}}\n"
-                       "  - {id: miss, match: {index: 5, text_regex: " + kPatternYaml + "}, "
+                       "  - {id: hit, match: {text_regex: " + kPatternYaml +
+                       "}, "
+                       "expect: {count: 1, digest: {eq: \"" +
+                       digest6 +
+                       "\"}}}\n"
+                       "  - {id: miss, match: {index: 5, text_regex: " +
+                       kPatternYaml +
+                       "}, "
                        "expect: {count: 0}}\n");
   Evaluation ev;
   double s = Seconds([&] { ev = Evaluate(&p, f, {}); });
@@ -224,16 +233,27 @@ TEST_P(AdversarialRegexTest, ContainerRules) {
   const std::string server = "sha384:" + ToHex(view->records[0].file_digest);
   Policy p = MustParse(std::string("apiVersion: ccverify/v1\ncontainers:\n  rules:\n") +
                        "    - id: by-cgroup\n"
-                       "      select: {cgroup: " + kPatternYaml + "}\n"
+                       "      select: {cgroup: " +
+                       kPatternYaml +
+                       "}\n"
                        "      forbid: ['^/bin/sh$']\n"
                        "    - id: excluded\n"
-                       "      select: {container: " + kIdA + "}\n"
-                       "      allow: {digests: {/app/bin/server: [\"" + server + "\"]}}\n"
-                       "      exclude: [" + kPatternYaml + "]\n"
+                       "      select: {container: " +
+                       kIdA +
+                       "}\n"
+                       "      allow: {digests: {/app/bin/server: [\"" +
+                       server +
+                       "\"]}}\n"
+                       "      exclude: [" +
+                       kPatternYaml +
+                       "]\n"
                        "      unknown: fail\n"
                        "    - id: forbidden\n"
-                       "      select: {container: " + kIdA + "}\n"
-                       "      forbid: [" + kPatternYaml + "]\n");
+                       "      select: {container: " +
+                       kIdA +
+                       "}\n"
+                       "      forbid: [" +
+                       kPatternYaml + "]\n");
   Facts f;
   f.containers = view;
   Evaluation ev;
@@ -310,20 +330,25 @@ INSTANTIATE_TEST_SUITE_P(
                 "      unknown: fail\n",
                 ErrorCode::kBadValue, 6, "containers.rules[0].select.cgroup"},
         Refused{"ContainerExcludeBackreference",
-                "containers:\n  rules:\n    - id: a\n      select: " + Pod() + "\n"
-                "      unknown: fail\n      exclude:\n        - '(/tmp)\\1'\n",
+                "containers:\n  rules:\n    - id: a\n      select: " + Pod() +
+                    "\n"
+                    "      unknown: fail\n      exclude:\n        - '(/tmp)\\1'\n",
                 ErrorCode::kBadValue, 8, "containers.rules[0].exclude[0]"},
         Refused{"ForbidPossessive",
-                "containers:\n  rules:\n    - id: a\n      select: " + Pod() + "\n"
-                "      forbid:\n        - '^/tmp/.*+'\n",
+                "containers:\n  rules:\n    - id: a\n      select: " + Pod() +
+                    "\n"
+                    "      forbid:\n        - '^/tmp/.*+'\n",
                 ErrorCode::kBadValue, 7, "containers.rules[0].forbid[0]"},
         Refused{"ForbidProgramTooLarge",
-                "containers:\n  rules:\n    - id: a\n      select: " + Pod() + "\n"
-                "      forbid:\n        - '" + [] {
-                  std::string big;
-                  for (int i = 0; i < 11; ++i) big += "[a-q]{1000}";
-                  return big;
-                }() + "'\n",
+                "containers:\n  rules:\n    - id: a\n      select: " + Pod() +
+                    "\n"
+                    "      forbid:\n        - '" +
+                    [] {
+                      std::string big;
+                      for (int i = 0; i < 11; ++i) big += "[a-q]{1000}";
+                      return big;
+                    }() +
+                    "'\n",
                 ErrorCode::kLimitExceeded, 7, "containers.rules[0].forbid[0]"}),
     [](const auto& info) { return std::string(info.param.name); });
 
@@ -357,7 +382,6 @@ std::string CgpathLine(const std::string& dep, const std::string& cg, uint8_t fi
          " " + path + "\n";
 }
 
-
 struct ContainersRun {
   ::ccv::testing::CliRun run;
   // The shell reports a child killed by signal N as exit status 128 + N.
@@ -381,21 +405,25 @@ TEST(AdversarialRegexCliTest, ContainersPolicyOn30000CharacterTmpPath) {
                      CgpathLine("runc:" + shim, cg, 2, "/app/bin/server") +
                      CgpathLine("/app/bin/server:" + shim, cg, 3, sh) +
                      CgpathLine("/app/bin/server:" + shim, cg, 4, log);
-  const std::string stem = (fs::temp_directory_path() /
-                            ("ccv_adv_" + std::to_string(::getpid()))).string();
+  const std::string stem =
+      (fs::temp_directory_path() / ("ccv_adv_" + std::to_string(::getpid()))).string();
   std::ofstream(stem + ".ascii") << list;
   // Patterns whose std::regex matching recursed once per character.
-  std::ofstream(stem + ".yaml")
-      << "apiVersion: ccverify/v1\ncontainers:\n  rules:\n"
-         "    - id: no-scripts\n"
-         "      select: {pod: " << pod << "}\n"
-         "      forbid: ['^/tmp/(.+/)*[^/]+\\.sh$']\n"
-         "    - id: files\n"
-         "      select: {pod: " << pod << "}\n"
-         "      allow: {digests: {/app/bin/server: [\"sha384:" << ToHex(std::vector<uint8_t>(48, 2))
-      << "\"]}}\n"
-         "      exclude: ['^/tmp/(.+/)*[^/]+\\.(log|sh)$']\n"
-         "      unknown: fail\n";
+  std::ofstream(stem + ".yaml") << "apiVersion: ccverify/v1\ncontainers:\n  rules:\n"
+                                   "    - id: no-scripts\n"
+                                   "      select: {pod: "
+                                << pod
+                                << "}\n"
+                                   "      forbid: ['^/tmp/(.+/)*[^/]+\\.sh$']\n"
+                                   "    - id: files\n"
+                                   "      select: {pod: "
+                                << pod
+                                << "}\n"
+                                   "      allow: {digests: {/app/bin/server: [\"sha384:"
+                                << ToHex(std::vector<uint8_t>(48, 2))
+                                << "\"]}}\n"
+                                   "      exclude: ['^/tmp/(.+/)*[^/]+\\.(log|sh)$']\n"
+                                   "      unknown: fail\n";
   ContainersRun r;
   double s = Seconds([&] {
     r = RunContainersCli("--ima " + stem + ".ascii --policy " + stem + ".yaml --format json");

@@ -2,13 +2,12 @@
 // forge a verdict line, a table row or an XML element in a report, and a
 // report of an earlier TRUSTED run left in place when a later run on bad
 // evidence stops early.
-#include <unistd.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -123,7 +122,9 @@ TEST(ReportInjectionTest, JUnitAndSarifStayWellFormedWithTheirOwnCounts) {
   const policy::Evaluation ev = HostileEvaluation();
   std::string junit = RenderVerifyReport(ReportFormat::kJUnit, facts, ev, ctx, {});
   size_t cases = 0;
-  for (size_t p = junit.find("<testcase "); p != std::string::npos; p = junit.find("<testcase ", p + 1)) ++cases;
+  for (size_t p = junit.find("<testcase "); p != std::string::npos;
+       p = junit.find("<testcase ", p + 1))
+    ++cases;
   EXPECT_EQ(cases, 3u) << junit;
   EXPECT_NE(junit.find("tests=\"3\" failures=\"2\""), std::string::npos) << junit;
   if (std::system("command -v xmllint >/dev/null 2>&1") == 0) {
@@ -168,7 +169,8 @@ TEST(StaleReportTest, ARunThatStopsEarlyReplacesTheEarlierReport) {
     bool any = false;
     for (const char* f : {"v.xml", "v.sarif", "v.md", "v.txt"}) {
       auto t = ReadFileText((out / f).string());
-      if (t.ok() && (t->find("TRUSTED") != std::string::npos || t->find("\"pass\"") != std::string::npos) &&
+      if (t.ok() &&
+          (t->find("TRUSTED") != std::string::npos || t->find("\"pass\"") != std::string::npos) &&
           t->find("UNTRUSTED") == std::string::npos && t->find("ERROR") == std::string::npos &&
           t->find("<error") == std::string::npos && t->find("\"error\"") == std::string::npos) {
         any = true;

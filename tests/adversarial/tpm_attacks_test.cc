@@ -8,11 +8,11 @@
 #include <gtest/gtest.h>
 
 #include "parsers/tpm2.h"
-#include "verifier/crypto/digest.h"
-#include "verifier/tpm/quote_verify.h"
 #include "tests/testing/corpus.h"
 #include "tests/testing/tpm_builder.h"
 #include "tests/verifier/tpm/tpm_test_util.h"
+#include "verifier/crypto/digest.h"
+#include "verifier/tpm/quote_verify.h"
 
 namespace ccv::tpm {
 namespace {

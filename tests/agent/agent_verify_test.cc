@@ -61,8 +61,12 @@ class AgentVerifyTest : public ::testing::Test {
   // Runs the agent with `outblob` served by a fake configfs-tsm.
   RunResult Collect(std::vector<uint8_t> outblob, std::vector<std::string> extra) {
     FakeTsm tsm(root_ / kFakeTsmReport, std::move(outblob));
-    std::vector<std::string> argv = {(BinaryDir() / "ccverify-agent").string(), "collect",
-                                     "--root", root_.string(), "--out", bundle().string()};
+    std::vector<std::string> argv = {(BinaryDir() / "ccverify-agent").string(),
+                                     "collect",
+                                     "--root",
+                                     root_.string(),
+                                     "--out",
+                                     bundle().string()};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return RunCommand(argv);
   }
@@ -114,8 +118,8 @@ TEST_F(AgentVerifyTest, SyntheticSignedQuoteBundleIsTrusted) {
   std::copy(rd.begin(), rd.end(), body.begin() + kBodyReportData);
   b.body = body;
   ASSERT_TRUE(SignQuote(*pki, TestAttestationKey(), &b).ok());
-  std::string collateral = quote::CollateralToJson(
-      MakeCollateral(*pki, DefaultTdxTcbInfo(), DefaultQeIdentity()));
+  std::string collateral =
+      quote::CollateralToJson(MakeCollateral(*pki, DefaultTdxTcbInfo(), DefaultQeIdentity()));
   WriteText(work_ / "collateral.json", collateral);
   WriteText(work_ / "root_ca.pem", pki->RootPem());
 
@@ -137,8 +141,8 @@ TEST_F(AgentVerifyTest, SyntheticQuoteWithAnotherNonceFailsTheBinding) {
   ASSERT_TRUE(pki.ok());
   QuoteBuilder b = DefaultTdxQuote(*pki);
   ASSERT_TRUE(SignQuote(*pki, TestAttestationKey(), &b).ok());
-  WriteText(work_ / "collateral.json",
-            quote::CollateralToJson(MakeCollateral(*pki, DefaultTdxTcbInfo(), DefaultQeIdentity())));
+  WriteText(work_ / "collateral.json", quote::CollateralToJson(MakeCollateral(
+                                           *pki, DefaultTdxTcbInfo(), DefaultQeIdentity())));
   WriteText(work_ / "root_ca.pem", pki->RootPem());
   // On a fake tree the agent warns and still writes the bundle; verify must
   // then reject it: neither the binding nor the RTMRs hold.
@@ -173,8 +177,8 @@ TEST_F(AgentVerifyTest, GcpCos113GuestGivesATrustedBundle) {
   RunResult c;
   {
     FakeTsm tsm(root / kFakeTsmReport, ReadAll(gcp / "quote.bin"));
-    c = RunCommand({(BinaryDir() / "ccverify-agent").string(), "collect", "--root",
-                    root.string(), "--out", bundle().string()});
+    c = RunCommand({(BinaryDir() / "ccverify-agent").string(), "collect", "--root", root.string(),
+                    "--out", bundle().string()});
   }
   ASSERT_EQ(c.exit_code, 0) << c.err;
   EXPECT_EQ(ReadAll(bundle() / "CCEL"), ReadAll(gcp / "ccel.table.bin"));

@@ -1,11 +1,10 @@
 #include "agent/bundle_writer.h"
 
+#include <filesystem>
 #include <signal.h>
+#include <string>
 #include <sys/resource.h>
 #include <unistd.h>
-
-#include <filesystem>
-#include <string>
 
 #include "gtest/gtest.h"
 #include "parsers/core/hex.h"
@@ -135,8 +134,7 @@ TEST_F(BundleWriterTest, RejectsBadFileNamesBeforeWritingAnything) {
         << n;
   }
   std::vector<BundleFile> dup = {{"x", AsBytes(json_)}, {"x", AsBytes(json_)}};
-  EXPECT_EQ(WriteBundleAtomically((dir_ / "b").string(), dup).code(),
-            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(WriteBundleAtomically((dir_ / "b").string(), dup).code(), ErrorCode::kInvalidArgument);
   EXPECT_TRUE(ListNames(dir_).empty());
 }
 

@@ -26,18 +26,15 @@ CcEvent Event(uint32_t imr, uint32_t type, std::vector<Digest> digests,
 constexpr char kRtmr0[] =
     "11422093d9248558e623cdd803580126f1912db17c838f511a296eb2e7dba838"
     "2ad56767569170322357e1a8fef06eae";
-constexpr char kSha256Imr2[] =
-    "a374910806592750e535db78366147f88e164a9102a9b30cafa8eeaf7380cfb4";
+constexpr char kSha256Imr2[] = "a374910806592750e535db78366147f88e164a9102a9b30cafa8eeaf7380cfb4";
 constexpr char kViolation[] =
     "7d4fd80ec2887e82b1a453745c5cbd24e2be56273d311fd7ab567c50c7a3a370"
     "65b7328375dc9045fb0fe02e12d34d75";
 
 TEST(ReplayCcEventsTest, ExtendsPerImrAndBankSkippingNoActionAndMrtd) {
   std::vector<CcEvent> events = {
-      Event(0, kEvNoAction, {Fill(HashAlg::kSha384, 9)}),
-      Event(0, 1, {Fill(HashAlg::kSha384, 1)}),
-      Event(kImrMrtd, 1, {Fill(HashAlg::kSha384, 7)}),
-      Event(2, 1, {Fill(HashAlg::kSha256, 3)}),
+      Event(0, kEvNoAction, {Fill(HashAlg::kSha384, 9)}), Event(0, 1, {Fill(HashAlg::kSha384, 1)}),
+      Event(kImrMrtd, 1, {Fill(HashAlg::kSha384, 7)}),    Event(2, 1, {Fill(HashAlg::kSha256, 3)}),
       Event(0, 1, {Fill(HashAlg::kSha384, 2)}),
   };
   Result<CcReplayResult> r = ReplayCcEvents(events);

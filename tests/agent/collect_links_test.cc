@@ -4,14 +4,13 @@
 // outside the tree, a link to a directory, a directory and a FIFO make the
 // run fail with a message naming the path, and leave the file the link
 // points at and the --root tree unchanged.
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -37,15 +36,22 @@ std::map<std::string, std::string> Snapshot(const fs::path& dir) {
     fs::file_status st = it->symlink_status();
     std::string rel = fs::relative(it->path(), dir).string();
     switch (st.type()) {
-      case fs::file_type::symlink: out[rel] = "link:" + fs::read_symlink(it->path()).string(); break;
-      case fs::file_type::directory: out[rel] = "dir"; break;
-      case fs::file_type::fifo: out[rel] = "fifo"; break;
+      case fs::file_type::symlink:
+        out[rel] = "link:" + fs::read_symlink(it->path()).string();
+        break;
+      case fs::file_type::directory:
+        out[rel] = "dir";
+        break;
+      case fs::file_type::fifo:
+        out[rel] = "fifo";
+        break;
       case fs::file_type::regular: {
         auto b = ReadAll(it->path());
         out[rel] = "file:" + std::string(b.begin(), b.end());
         break;
       }
-      default: out[rel] = "other";
+      default:
+        out[rel] = "other";
     }
   }
   return out;
@@ -71,11 +77,16 @@ enum class Bad { kLinkToFile, kLinkToDir, kDirectory, kFifo, kRegularFile };
 
 const char* BadName(Bad b) {
   switch (b) {
-    case Bad::kLinkToFile: return "link to a file outside";
-    case Bad::kLinkToDir: return "link to a directory outside";
-    case Bad::kDirectory: return "directory";
-    case Bad::kFifo: return "FIFO";
-    case Bad::kRegularFile: return "regular file";
+    case Bad::kLinkToFile:
+      return "link to a file outside";
+    case Bad::kLinkToDir:
+      return "link to a directory outside";
+    case Bad::kDirectory:
+      return "directory";
+    case Bad::kFifo:
+      return "FIFO";
+    case Bad::kRegularFile:
+      return "regular file";
   }
   return "";
 }
@@ -117,17 +128,27 @@ class CollectLinksTest : public ::testing::Test {
     fs::remove_all(p);
     fs::create_directories(p.parent_path());
     switch (bad) {
-      case Bad::kLinkToFile: fs::create_symlink(outside_ / "sentinel", p); break;
-      case Bad::kLinkToDir: fs::create_symlink(outside_ / "dir", p); break;
-      case Bad::kDirectory: fs::create_directories(p / "sub"); break;
-      case Bad::kFifo: ASSERT_EQ(::mkfifo(p.c_str(), 0600), 0); break;
-      case Bad::kRegularFile: WriteText(p, kSentinelText); break;
+      case Bad::kLinkToFile:
+        fs::create_symlink(outside_ / "sentinel", p);
+        break;
+      case Bad::kLinkToDir:
+        fs::create_symlink(outside_ / "dir", p);
+        break;
+      case Bad::kDirectory:
+        fs::create_directories(p / "sub");
+        break;
+      case Bad::kFifo:
+        ASSERT_EQ(::mkfifo(p.c_str(), 0600), 0);
+        break;
+      case Bad::kRegularFile:
+        WriteText(p, kSentinelText);
+        break;
     }
   }
 
   RunResult Collect(const fs::path& out) {
-    return RunCommand({"timeout", "-s", "KILL", "20", (BinaryDir() / "ccverify-agent").string(), "collect",
-                       "--root", root_.string(), "--out", out.string()});
+    return RunCommand({"timeout", "-s", "KILL", "20", (BinaryDir() / "ccverify-agent").string(),
+                       "collect", "--root", root_.string(), "--out", out.string()});
   }
 
   // Runs with `rel` replaced by `bad`: the run fails naming `rel`, and

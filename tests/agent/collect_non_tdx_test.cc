@@ -39,8 +39,12 @@ class CollectNonTdxTest : public ::testing::Test {
     if (!work_.empty()) fs::remove_all(work_);
   }
   RunResult Collect(std::vector<std::string> extra = {}) {
-    std::vector<std::string> argv = {(BinaryDir() / "ccverify-agent").string(), "collect",
-                                     "--root", root_.string(), "--out", out().string()};
+    std::vector<std::string> argv = {(BinaryDir() / "ccverify-agent").string(),
+                                     "collect",
+                                     "--root",
+                                     root_.string(),
+                                     "--out",
+                                     out().string()};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return RunCommand(argv);
   }
@@ -65,9 +69,9 @@ class CollectNonTdxTest : public ::testing::Test {
 TEST_F(CollectNonTdxTest, BundlesTheTpmLogAndImaAndNamesWhatIsMissing) {
   RunResult r = Collect();
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(ListNames(out()), (std::vector<std::string>{"ascii_runtime_measurements",
-                                                        "binary_bios_measurements",
-                                                        "evidence.json"}));
+  EXPECT_EQ(ListNames(out()),
+            (std::vector<std::string>{"ascii_runtime_measurements", "binary_bios_measurements",
+                                      "evidence.json"}));
   EXPECT_EQ(ReadAll(out() / "binary_bios_measurements"), tpm_);
   EXPECT_EQ(ReadAll(out() / "ascii_runtime_measurements"), ima_);
   rapidjson::Document d = Manifest();

@@ -1,14 +1,13 @@
 // ccverify-agent collect against fake guest trees: the binary is run as a
 // subprocess with --root, the fake configfs-tsm served by a thread here.
+#include <filesystem>
+#include <memory>
 #include <signal.h>
 #include <spawn.h>
+#include <string>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <filesystem>
-#include <memory>
-#include <string>
 
 #include <rapidjson/document.h>
 
@@ -98,7 +97,7 @@ class CollectTest : public ::testing::Test {
   }
   RunResult Collect(std::vector<std::string> extra = {}) {
     std::vector<std::string> argv = {AgentBinary().string(), "collect", "--root",
-                                     root_.string(), "--out", out().string()};
+                                     root_.string(),         "--out",   out().string()};
     argv.insert(argv.end(), extra.begin(), extra.end());
     RunResult r = RunCommand(argv);
     if (tsm_) tsm_->Stop();
@@ -329,9 +328,10 @@ TEST_F(CollectTest, TerminationDuringTheQuoteWaitsForACompleteBundle) {
   StartTsm(quote_);
   tsm_->Hold();
   std::string agent = AgentBinary().string(), root = root_.string(), out_dir = out().string();
-  std::vector<char*> argv = {agent.data(), const_cast<char*>("collect"),
-                             const_cast<char*>("--root"), root.data(),
-                             const_cast<char*>("--out"), out_dir.data(), nullptr};
+  std::vector<char*> argv = {
+      agent.data(), const_cast<char*>("collect"), const_cast<char*>("--root"),
+      root.data(),  const_cast<char*>("--out"),   out_dir.data(),
+      nullptr};
   pid_t pid = -1;
   ASSERT_EQ(::posix_spawn(&pid, agent.c_str(), nullptr, nullptr, argv.data(), environ), 0);
   // Wait until the agent has written its inblob and waits for the outblob.
@@ -395,8 +395,8 @@ TEST_F(CollectTest, NeitherQuoteNorTdReportNamesBoth) {
 
 TEST_F(CollectTest, HelpPrintsTheFullUsageAndCollectsNothing) {
   for (const char* flag : {"--help", "-h"}) {
-    RunResult r = RunCommand({AgentBinary().string(), "collect", "--out",
-                              (out_parent_ / "bundle").string(), flag});
+    RunResult r = RunCommand(
+        {AgentBinary().string(), "collect", "--out", (out_parent_ / "bundle").string(), flag});
     EXPECT_EQ(r.exit_code, 0) << flag << r.err;
     EXPECT_EQ(r.out.rfind("usage: ccverify-agent collect --out DIR", 0), 0u) << r.out;
     for (const char* opt : {"--root", "--nonce", "--user-data"}) {
@@ -409,8 +409,8 @@ TEST_F(CollectTest, HelpPrintsTheFullUsageAndCollectsNothing) {
 
 TEST_F(CollectTest, UnwritableOutputDirectoryIsAnInputErrorAndLeavesNoBundle) {
   StartTsm(quote_);
-  RunResult r = RunCommand({AgentBinary().string(), "collect", "--root", root_.string(),
-                            "--out", "/proc/ccverify-bundle"});
+  RunResult r = RunCommand({AgentBinary().string(), "collect", "--root", root_.string(), "--out",
+                            "/proc/ccverify-bundle"});
   tsm_->Stop();
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.err.find("/proc"), std::string::npos) << r.err;
@@ -421,8 +421,8 @@ TEST_F(CollectTest, UnwritableOutputDirectoryIsAnInputErrorAndLeavesNoBundle) {
 TEST_F(CollectTest, OutputParentIsAFileIsAnInputError) {
   WriteAll(out_parent_ / "file", {1});
   StartTsm(quote_);
-  RunResult r = RunCommand({AgentBinary().string(), "collect", "--root", root_.string(),
-                            "--out", (out_parent_ / "file" / "bundle").string()});
+  RunResult r = RunCommand({AgentBinary().string(), "collect", "--root", root_.string(), "--out",
+                            (out_parent_ / "file" / "bundle").string()});
   tsm_->Stop();
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_EQ(ListNames(out_parent_), std::vector<std::string>{"file"});
@@ -473,7 +473,7 @@ TEST(AgentCliTest, BinaryNeedsLibcryptoAndTheCRuntimeOnly) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // (Sanitizer builds add their runtimes.) A static build needs nothing.
   const std::vector<std::string> allowed = {"libcrypto.so", "libstdc++.so", "libm.so",
-                                            "libgcc_s.so", "libc.so",     "ld-linux",
+                                            "libgcc_s.so",  "libc.so",      "ld-linux",
                                             "libasan.so",   "libubsan.so"};
   for (size_t pos = r.out.find("(NEEDED)"); pos != std::string::npos;
        pos = r.out.find("(NEEDED)", pos + 1)) {

@@ -128,7 +128,12 @@ TEST(TsmGenerationTest, RejectsMalformedCounters) {
   struct Case {
     const char* text;
     uint64_t offset;
-  } cases[] = {{"", 0}, {"\n", 0}, {"-1", 0}, {"1 2", 1}, {"12a", 2}, {" 1", 0},
+  } cases[] = {{"", 0},
+               {"\n", 0},
+               {"-1", 0},
+               {"1 2", 1},
+               {"12a", 2},
+               {" 1", 0},
                {"12345678901234567890", 0}};
   for (const Case& c : cases) {
     Result<uint64_t> g = ParseTsmGeneration(c.text);

@@ -4,20 +4,19 @@
 #ifndef CCV_TESTS_AGENT_FAKE_GUEST_H_
 #define CCV_TESTS_AGENT_FAKE_GUEST_H_
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <cstdint>
 #include <cstdlib>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <signal.h>
 #include <string>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -180,8 +179,7 @@ class FakeTsm {
 // Relative guest paths (agent/guest_paths.h spells them for the agent).
 inline const char kFakeCcelTable[] = "sys/firmware/acpi/tables/CCEL";
 inline const char kFakeCcelData[] = "sys/firmware/acpi/tables/data/CCEL";
-inline const char kFakeImaAscii[] =
-    "sys/kernel/security/integrity/ima/ascii_runtime_measurements";
+inline const char kFakeImaAscii[] = "sys/kernel/security/integrity/ima/ascii_runtime_measurements";
 inline const char kFakeImaBinary[] =
     "sys/kernel/security/integrity/ima/binary_runtime_measurements";
 inline const char kFakeTpmLog[] = "sys/kernel/security/tpm0/binary_bios_measurements";

@@ -18,9 +18,12 @@ using namespace ::ccv::testing;  // NOLINT: test helpers
 
 // RTMR0..2 of evidence/ccapi-td/quote.bin (its expected.json).
 const char* const kQuoteRtmr[] = {
-    "c15727cac1f57d0e91106da180b3eaba72116661e17ba0553773843a9b072ecfa38cc803dfb55e0f87ec236780adb3a6",
-    "61e958c6f954ce23031fb3cae87bf4da209d697bc15a4aefcdcc92070f7b2df34720b2bb57de89c9d03c7c9aa1136569",
-    "247eed9f748b228edb65339138eb20ccf78867bc3ec68bb40faffba40ed0f87444a389001e7d1c46a2df56353c047cf2",
+    "c15727cac1f57d0e91106da180b3eaba72116661e17ba0553773843a9b072ecfa38cc803dfb55e0f87ec236780adb3"
+    "a6",
+    "61e958c6f954ce23031fb3cae87bf4da209d697bc15a4aefcdcc92070f7b2df34720b2bb57de89c9d03c7c9aa11365"
+    "69",
+    "247eed9f748b228edb65339138eb20ccf78867bc3ec68bb40faffba40ed0f87444a389001e7d1c46a2df56353c047c"
+    "f2",
 };
 
 class LiveCcApiTest : public ::testing::Test {

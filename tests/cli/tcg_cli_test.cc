@@ -1,14 +1,13 @@
 // Runs the built ccverify binary on the real corpus: `replay --json` against
 // corpus/expected, `dump --json` against upstream tools' own event-level
 // outputs (tpm2-tools YAML, trustee JSON), and the exit codes of docs/cli.md.
-#include <sys/wait.h>
-
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <sys/wait.h>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -23,7 +22,6 @@ namespace ccv {
 namespace {
 
 namespace fs = std::filesystem;
-
 
 using RunResult = ::ccv::testing::CliRun;
 
@@ -72,17 +70,18 @@ TEST(TcgCliTest, ReplayJsonGivesTheExpectedRegistersForEveryCorpusLog) {
   ASSERT_GE(logs.size(), 40u);
   for (LogCase& c : logs) {
     SCOPED_TRACE(c.log.string());
-    RunResult r = RunCcverify(std::string(c.format == "ccel" ? "replay --ccel " : "replay --tpm-log ") +
-                      c.log.string() + " --json");
+    RunResult r =
+        RunCcverify(std::string(c.format == "ccel" ? "replay --ccel " : "replay --tpm-log ") +
+                    c.log.string() + " --json");
     ASSERT_EQ(r.code, 0) << r.err;
     rapidjson::Document got = Json(r.out);
     ASSERT_TRUE(got.IsObject());
     EXPECT_TRUE(got["registers"] == c.expected["registers"]) << r.out.substr(0, 400);
     EXPECT_EQ(got["events"]["records"].GetUint64(), c.expected["records"].GetUint64());
     const auto& dc = got["digest_checks"];
-    EXPECT_EQ(dc["verified"].GetUint64() + dc["mismatched"].GetUint64() +
-                  dc["not_checkable"].GetUint64(),
-              c.expected["records"].GetUint64());
+    EXPECT_EQ(
+        dc["verified"].GetUint64() + dc["mismatched"].GetUint64() + dc["not_checkable"].GetUint64(),
+        c.expected["records"].GetUint64());
   }
 }
 
@@ -118,7 +117,8 @@ TEST(TcgCliTest, InvalidCorpusFilesExitThreeNamingTheOffset) {
       RunCcverify("replay --ccel " + (corpus / "evidence/gcp-cos113/ccel.table.bin").string());
   EXPECT_EQ(table.code, 3);
   EXPECT_NE(table.err.find("offset 0"), std::string::npos) << table.err;
-  RunResult bogus = RunCcverify("replay --tpm-log " + (corpus / "tcg/invalid/keylime-bogus.bin").string());
+  RunResult bogus =
+      RunCcverify("replay --tpm-log " + (corpus / "tcg/invalid/keylime-bogus.bin").string());
   EXPECT_NE(bogus.err.find("offset 28"), std::string::npos) << bogus.err;
 }
 
@@ -130,9 +130,9 @@ TEST(TcgCliTest, AcpiTableDumpMatchesTheExpectedFields) {
     RunResult r = RunCcverify("dump " + (corpus / f).string() + " --json");
     ASSERT_EQ(r.code, 0) << r.err;
     rapidjson::Document got = Json(r.out);
-    for (const char* k : {"format", "signature", "length", "revision", "checksum_ok", "oem_id",
-                          "oem_table_id", "cc_type", "cc_type_name", "cc_subtype", "laml",
-                          "lasa"}) {
+    for (const char* k :
+         {"format", "signature", "length", "revision", "checksum_ok", "oem_id", "oem_table_id",
+          "cc_type", "cc_type_name", "cc_subtype", "laml", "lasa"}) {
       ASSERT_TRUE(got.HasMember(k)) << k;
       EXPECT_TRUE(got[k] == want[k]) << k;
     }
@@ -223,14 +223,17 @@ TEST(TcgCliTest, DumpAgreesWithTpm2ToolsYamlRecordByRecord) {
       if (ev && ev.IsMap() && ev["UnicodeName"]) {
         ASSERT_TRUE(ge["detail"].HasMember("unicode_name")) << i << " " << r.out.substr(0, 0);
         EXPECT_EQ(std::string(ge["detail"]["unicode_name"].GetString()),
-                  ev["UnicodeName"].as<std::string>()) << i;
+                  ev["UnicodeName"].as<std::string>())
+            << i;
         std::string guid = ge["detail"]["variable_name"].GetString();
         EXPECT_EQ(guid.substr(0, 36), ev["VariableName"].as<std::string>()) << i;
       }
       if (ev && ev.IsMap() && ev["BlobBase"]) {
-        ASSERT_TRUE(ge["detail"].HasMember("blob_base")) << i << " " << ye["EventType"].as<std::string>();
+        ASSERT_TRUE(ge["detail"].HasMember("blob_base"))
+            << i << " " << ye["EventType"].as<std::string>();
         EXPECT_EQ(std::stoull(ge["detail"]["blob_base"].GetString(), nullptr, 16),
-                  std::stoull(ev["BlobBase"].as<std::string>(), nullptr, 16)) << i;
+                  std::stoull(ev["BlobBase"].as<std::string>(), nullptr, 16))
+            << i;
       }
       ++compared;
     }
@@ -245,8 +248,8 @@ TEST(TcgCliTest, DumpAgreesWithTpm2ToolsYamlRecordByRecord) {
 TEST(TcgCliTest, DumpAgreesWithTrusteeEventsAndDigestMatches) {
   CCV_REQUIRE_CORPUS(corpus);
   int checked = 0, decoded = 0;
-  for (const char* name : {"ovmf-direct-boot.bin", "ovmf-grub-secureboot.bin",
-                           "td-shim-zero-padded.bin"}) {
+  for (const char* name :
+       {"ovmf-direct-boot.bin", "ovmf-grub-secureboot.bin", "td-shim-zero-padded.bin"}) {
     SCOPED_TRACE(name);
     rapidjson::Document want =
         JsonFile(corpus / "upstream/trustee" / (std::string(name) + ".out.json"));
@@ -263,7 +266,8 @@ TEST(TcgCliTest, DumpAgreesWithTrusteeEventsAndDigestMatches) {
       EXPECT_EQ(type, t["type_name"].GetString()) << i;
       EXPECT_EQ(g["mr_index"].GetUint(), t["index"].GetUint()) << i;
       EXPECT_EQ(std::string(g["digests"][0]["digest"].GetString()),
-                t["digests"][0]["digest"].GetString()) << i;
+                t["digests"][0]["digest"].GetString())
+          << i;
       // Decoded data: strings, descriptions, variable names, disk partitions.
       const auto& td = t["details"];
       const auto& gd = g["detail"];
@@ -273,10 +277,11 @@ TEST(TcgCliTest, DumpAgreesWithTrusteeEventsAndDigestMatches) {
       };
       if (td.HasMember("string") && std::string(td["string"].GetString()) != "") {
         std::string want_s = td["string"].GetString();
-        std::string got_s = gd.HasMember("string")              ? gd["string"].GetString()
-                            : gd.HasMember("blob_description")  ? gd["blob_description"].GetString()
-                            : gd.HasMember("table_description") ? gd["table_description"].GetString()
-                                                                : "";
+        std::string got_s = gd.HasMember("string")             ? gd["string"].GetString()
+                            : gd.HasMember("blob_description") ? gd["blob_description"].GetString()
+                            : gd.HasMember("table_description")
+                                ? gd["table_description"].GetString()
+                                : "";
         if (gd.HasMember("descriptor")) {  // td-shim platform config: trustee joins the parts
           got_s = std::string(gd["descriptor"].GetString()) + " " + gd["info"].GetString();
         }
@@ -285,7 +290,8 @@ TEST(TcgCliTest, DumpAgreesWithTrusteeEventsAndDigestMatches) {
       }
       if (td.HasMember("unicode_name")) {
         EXPECT_EQ(std::string(gd["unicode_name"].GetString()), td["unicode_name"].GetString()) << i;
-        EXPECT_EQ(gd["variable_data_length"].GetUint64(), td["variable_data_length"].GetUint64()) << i;
+        EXPECT_EQ(gd["variable_data_length"].GetUint64(), td["variable_data_length"].GetUint64())
+            << i;
         ++decoded;
       }
       if (td.HasMember("device_paths")) {
@@ -303,7 +309,8 @@ TEST(TcgCliTest, DumpAgreesWithTrusteeEventsAndDigestMatches) {
                         type == "EV_EFI_VARIABLE_AUTHORITY" || type == "EV_EFI_GPT_EVENT";
       if (whole_data) {
         EXPECT_EQ(std::string(g["digest_check"].GetString()) == "verified",
-                  t["digest_matches_event"].GetBool()) << i << " " << type;
+                  t["digest_matches_event"].GetBool())
+            << i << " " << type;
         ++checked;
       }
     }
@@ -319,7 +326,8 @@ TEST(TcgCliTest, SyntheticLogsAgreeWithTpm2Eventlog) {
   if (!fs::exists("/usr/bin/tpm2_eventlog")) GTEST_SKIP() << "tpm2_eventlog not installed";
   fs::path root = ccv::testing::SourceDir() / "corpus";
   int compared = 0;
-  for (const char* name : {"synthetic-agile-3banks-locality3.bin", "synthetic-agile-sha512-sm3.bin"}) {
+  for (const char* name :
+       {"synthetic-agile-3banks-locality3.bin", "synthetic-agile-sha512-sm3.bin"}) {
     SCOPED_TRACE(name);
     rapidjson::Document want = JsonFile(root / "expected/tcg" / (std::string(name) + ".json"));
     std::string cmd = "/usr/bin/tpm2_eventlog " + (root / "tcg" / name).string() + " 2>/dev/null";
@@ -332,7 +340,8 @@ TEST(TcgCliTest, SyntheticLogsAgreeWithTpm2Eventlog) {
     ASSERT_EQ(::pclose(p), 0);
     YAML::Node pcrs = YAML::Load(out)["pcrs"];
     ASSERT_TRUE(pcrs.IsMap());
-    bool locality = std::string(want["source"].GetString()).find("startup-locality") != std::string::npos;
+    bool locality =
+        std::string(want["source"].GetString()).find("startup-locality") != std::string::npos;
     for (auto bank = pcrs.begin(); bank != pcrs.end(); ++bank) {
       std::string alg = bank->first.as<std::string>();
       for (auto reg = bank->second.begin(); reg != bank->second.end(); ++reg) {
@@ -340,7 +349,8 @@ TEST(TcgCliTest, SyntheticLogsAgreeWithTpm2Eventlog) {
         if (locality && pcr == "pcr0") continue;
         std::string value = reg->second.as<std::string>().substr(2);  // "0x..."
         ASSERT_TRUE(want["registers"].HasMember(pcr.c_str())) << pcr;
-        EXPECT_EQ(value, want["registers"][pcr.c_str()][alg.c_str()].GetString()) << pcr << "." << alg;
+        EXPECT_EQ(value, want["registers"][pcr.c_str()][alg.c_str()].GetString())
+            << pcr << "." << alg;
         ++compared;
       }
     }

@@ -4,14 +4,13 @@
 // with $CORPUS set to the real-evidence corpus. Each must give a verdict
 // (exit 0 or 1), never a usage or input error; the documented outcome of
 // each policy example is asserted too.
-#include <unistd.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 #include <gtest/gtest.h>

@@ -13,8 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   // File names may not leave the bundle directory.
-  for (const auto* path : {&ev->quote, &ev->ccel_data, &ev->ccel_table, &ev->ima,
-                           &ev->tpm_eventlog, &ev->cel, &ev->collateral}) {
+  for (const auto* path : {&ev->quote, &ev->ccel_data, &ev->ccel_table, &ev->ima, &ev->tpm_eventlog,
+                           &ev->cel, &ev->collateral}) {
     if (!path->has_value()) continue;
     CCV_FUZZ_CHECK((*path)->rfind("/bundle/", 0) == 0);
     CCV_FUZZ_CHECK((*path)->find("/../") == std::string::npos);

@@ -13,9 +13,9 @@
 #include <optional>
 #include <string_view>
 
+#include "parsers/chunked_source.h"
 #include "parsers/core/byte_reader.h"
 #include "parsers/core/status.h"
-#include "parsers/chunked_source.h"
 
 namespace ccv::fuzz {
 
@@ -26,13 +26,12 @@ inline std::string_view AsText(const uint8_t* data, size_t size) {
 
 // An invariant a harness checks on top of "no crash" (a round trip, an
 // error that must carry an offset inside the input ...).
-#define CCV_FUZZ_CHECK(cond)                                                   \
-  do {                                                                         \
-    if (!(cond)) {                                                             \
-      std::fprintf(stderr, "%s:%d: fuzz invariant failed: %s\n", __FILE__,     \
-                   __LINE__, #cond);                                           \
-      std::abort();                                                            \
-    }                                                                          \
+#define CCV_FUZZ_CHECK(cond)                                                                 \
+  do {                                                                                       \
+    if (!(cond)) {                                                                           \
+      std::fprintf(stderr, "%s:%d: fuzz invariant failed: %s\n", __FILE__, __LINE__, #cond); \
+      std::abort();                                                                          \
+    }                                                                                        \
   } while (0)
 
 // Every non-OK Status from a parser must name a code other than kOk and

@@ -63,8 +63,7 @@ void CheckIdentity(std::string_view cg, const CgroupIdentity& id) {
 }
 
 void CheckView(const ContainerView& view) {
-  CCV_FUZZ_CHECK(view.hashes_verified + view.hashes_mismatched + view.violations ==
-                 view.entries);
+  CCV_FUZZ_CHECK(view.hashes_verified + view.hashes_mismatched + view.violations == view.entries);
   uint64_t unit_records = 0;
   for (size_t ui = 0; ui < view.units.size(); ++ui) {
     const containers::ContainerUnit& u = view.units[ui];

@@ -56,8 +56,7 @@ inline void FuzzImaLog(const uint8_t* data, size_t size, ima::LogFormat format) 
   // entries straddle buffer ends at varied places.
   {
     replay::ImaReplayOptions options;
-    options.register_kind =
-        size % 2 ? RegisterId::Kind::kRtmr : RegisterId::Kind::kPcr;
+    options.register_kind = size % 2 ? RegisterId::Kind::kRtmr : RegisterId::Kind::kPcr;
     options.num_threads = FuzzImaThreads(data, size);
     ima::ReadOptions plain;
     plain.format = format;

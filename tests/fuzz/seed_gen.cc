@@ -87,8 +87,11 @@ bool TcgLogs(const std::filesystem::path& out) {
   agile.SpecIdHeader({{0x0004, 20}, {0x000b, 32}});
   std::vector<uint8_t> loc = Str(std::string_view("StartupLocality\0\3", 17));
   agile.Event2(0, 3, {{0x0004, std::vector<uint8_t>(20)}, {0x000b, std::vector<uint8_t>(32)}}, loc)
-      .Event2(0, 0x80000008, {{0x0004, std::vector<uint8_t>(20, 1)}, {0x000b, std::vector<uint8_t>(32, 2)}}, Str("fv"))
-      .Event2(7, 4, {{0x0004, std::vector<uint8_t>(20, 3)}, {0x000b, std::vector<uint8_t>(32, 4)}}, sep)
+      .Event2(0, 0x80000008,
+              {{0x0004, std::vector<uint8_t>(20, 1)}, {0x000b, std::vector<uint8_t>(32, 2)}},
+              Str("fv"))
+      .Event2(7, 4, {{0x0004, std::vector<uint8_t>(20, 3)}, {0x000b, std::vector<uint8_t>(32, 4)}},
+              sep)
       .Fill(16, 0xff);
   ok &= Write(out / "tcg2_log", "synthetic-agile.bin", agile.bytes());
 
@@ -103,8 +106,20 @@ bool TcgLogs(const std::filesystem::path& out) {
 
   // ACPI CCEL table (56 bytes, checksum fixed up).
   TcgLogBuilder t;
-  t.Str("CCEL").U32(56).U8(1).U8(0).Str("CCVOEM").Str("CCVTABLE").U32(1).Str("CCV ").U32(1)
-      .U8(2).U8(0).U16(0).U64(0x10000).U64(0x7f000000);
+  t.Str("CCEL")
+      .U32(56)
+      .U8(1)
+      .U8(0)
+      .Str("CCVOEM")
+      .Str("CCVTABLE")
+      .U32(1)
+      .Str("CCV ")
+      .U32(1)
+      .U8(2)
+      .U8(0)
+      .U16(0)
+      .U64(0x10000)
+      .U64(0x7f000000);
   std::vector<uint8_t> table = t.bytes();
   uint8_t sum = 0;
   for (uint8_t b : table) sum = uint8_t(sum + b);

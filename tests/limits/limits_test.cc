@@ -2,15 +2,14 @@
 // and YAML nesting, YAML aliases and multi-GB inputs. Each must give a clear
 // Status (code and offset or line) in bounded time, with peak memory far
 // below what the input declares.
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -38,9 +37,7 @@ constexpr uint64_t kGiB = uint64_t{1} << 30;
 constexpr uint64_t kMiB = uint64_t{1} << 20;
 
 // Resets the peak resident size (Linux VmHWM) to the current one.
-void ResetPeakRss() {
-  std::ofstream("/proc/self/clear_refs") << "5";
-}
+void ResetPeakRss() { std::ofstream("/proc/self/clear_refs") << "5"; }
 uint64_t StatusKiB(const char* key) {
   std::ifstream f("/proc/self/status");
   std::string line;
@@ -186,8 +183,20 @@ TEST(LimitsTest, TcgMultiGigabyteZeroPaddingEndsTheLogInBoundedMemory) {
 
 TEST(LimitsTest, CcelTableLengthBeyondInputIsAnError) {
   TcgLogBuilder t;
-  t.Str("CCEL").U32(0xFFFFFFF0).U8(1).U8(0).Str("CCVOEM").Str("CCVTABLE").U32(1).Str("CCV ")
-      .U32(1).U8(2).U8(0).U16(0).U64(0x10000).U64(0x7f000000);
+  t.Str("CCEL")
+      .U32(0xFFFFFFF0)
+      .U8(1)
+      .U8(0)
+      .Str("CCVOEM")
+      .Str("CCVTABLE")
+      .U32(1)
+      .Str("CCV ")
+      .U32(1)
+      .U8(2)
+      .U8(0)
+      .U16(0)
+      .U64(0x10000)
+      .U64(0x7f000000);
   auto table = parsers::ParseCcelAcpiTable(t.bytes());
   ASSERT_FALSE(table.ok());
   EXPECT_TRUE(table.status().code() == ErrorCode::kTruncated ||
@@ -332,9 +341,10 @@ TEST(LimitsTest, QuoteLengthsBeyondInputAreErrors) {
     ErrorCode code;
   };
   const Case cases[] = {
-      {"certification_data.size", [](testing::QuoteBuilder* b) { b->cert_len_override = 0xFFFFFFF0; },
-       ErrorCode::kBadLength},
-      {"signature_data_len", [](testing::QuoteBuilder* b) { b->signature_len_override = 0xFFFFFFFF; },
+      {"certification_data.size",
+       [](testing::QuoteBuilder* b) { b->cert_len_override = 0xFFFFFFF0; }, ErrorCode::kBadLength},
+      {"signature_data_len",
+       [](testing::QuoteBuilder* b) { b->signature_len_override = 0xFFFFFFFF; },
        ErrorCode::kBadLength},
       {"qe_auth_data", [](testing::QuoteBuilder* b) { b->qe_auth_len_override = 0xFFFF; },
        ErrorCode::kLimitExceeded},

@@ -16,7 +16,15 @@ using ccv::testing::TcgLogBuilder;
 // A valid table (TDX, LAML 64 KiB) with a correct checksum.
 std::vector<uint8_t> GoodTable() {
   TcgLogBuilder b;
-  b.Str("CCEL").U32(56).U8(1).U8(0).Str(std::string_view("INTEL\0", 6)).Str("EDK2    ").U32(2).Str("AMZN").U32(0x1000013);
+  b.Str("CCEL")
+      .U32(56)
+      .U8(1)
+      .U8(0)
+      .Str(std::string_view("INTEL\0", 6))
+      .Str("EDK2    ")
+      .U32(2)
+      .Str("AMZN")
+      .U32(0x1000013);
   b.U8(2).U8(0).U16(0).U64(65536).U64(0x7d649000);
   std::vector<uint8_t> t = b.bytes();
   uint8_t sum = 0;

@@ -23,8 +23,8 @@ std::string Sha256Digest(uint8_t fill) { return Tlv(0x0b, std::string(32, char(f
 
 std::string RecordTlv(uint64_t recnum, uint8_t pcr, const std::string& digests,
                       const std::string& content) {
-  return Tlv(kTypeRecnum, Be(recnum, 8)) + Tlv(kTypePcr, Be(pcr, 1)) +
-         Tlv(kTypeDigests, digests) + content;
+  return Tlv(kTypeRecnum, Be(recnum, 8)) + Tlv(kTypePcr, Be(pcr, 1)) + Tlv(kTypeDigests, digests) +
+         content;
 }
 
 std::vector<Record> Sample() {
@@ -100,8 +100,8 @@ TEST(CelTest, TlvLayoutIsWhatGoEventlogWrites) {
   r.index = 4;
   r.digests = {Digest::Filled(HashAlg::kSha384, 0xaa)};
   auto b = WriteTlv({r});
-  std::string want = Tlv(0, Be(7, 8)) + Tlv(108, Be(4, 1)) +
-                     Tlv(3, Tlv(0x0c, std::string(48, '\xaa')));
+  std::string want =
+      Tlv(0, Be(7, 8)) + Tlv(108, Be(4, 1)) + Tlv(3, Tlv(0x0c, std::string(48, '\xaa')));
   EXPECT_EQ(ToHex(b), ToHex(AsBytes(want)));
 }
 
@@ -130,11 +130,13 @@ TEST(CelTest, ParsesSystemdPcrlockJsonShape) {
 // The record shapes of libcel's test data (whooo/libcel test/data/*.json):
 // hex data, event types and hash algorithms as names or numbers.
 TEST(CelTest, ReadsLibcelStyleJson) {
-  const std::string d = "\"digests\":[{\"hashAlg\":11,\"digest\":\"" + std::string(64, 'c') + "\"}]";
+  const std::string d =
+      "\"digests\":[{\"hashAlg\":11,\"digest\":\"" + std::string(64, 'c') + "\"}]";
   std::string j = "[{\"recnum\":12,\"pcr\":9," + d +
                   ",\"content_type\":\"pcclient_std\",\"content\":{\"event_type\":\"ev_no_action\","
                   "\"event_data\":\"aabbccdd\"}},"
-                  "{\"recnum\":9,\"pcr\":12," + d +
+                  "{\"recnum\":9,\"pcr\":12," +
+                  d +
                   ",\"content_type\":7,\"content\":{\"template_name\":\"name\","
                   "\"template_data\":\"aabbccdd\"}}]";
   JsonOptions o;
@@ -151,8 +153,9 @@ TEST(CelTest, ReadsLibcelStyleJson) {
   EXPECT_EQ((*r)[1].template_name, "name");
   EXPECT_EQ(ToHex((*r)[1].template_data), "aabbccdd");
   // Data that is not hex is read as base64.
-  std::string b64 = "[{\"pcr\":1," + d +
-                    ",\"content_type\":\"pcclient_std\",\"content\":{\"event_type\":1,\"event_data\":\"Zm9v\"}}]";
+  std::string b64 =
+      "[{\"pcr\":1," + d +
+      ",\"content_type\":\"pcclient_std\",\"content\":{\"event_type\":1,\"event_data\":\"Zm9v\"}}]";
   auto rb = ParseJson(b64);
   ASSERT_TRUE(rb.ok()) << rb.status().ToString();
   EXPECT_EQ(std::string(AsChars((*rb)[0].event_data)), "foo");
@@ -190,10 +193,8 @@ TEST(CelTest, CorruptedTlvFailsWithCodeAndOffset) {
       {"no recnum first", Tlv(kTypePcr, Be(1, 1)), ErrorCode::kBadValue, 0},
       {"recnum of 9 bytes", Tlv(0, Be(0, 9)), ErrorCode::kBadLength, 5},
       {"record without digests", Tlv(0, Be(0, 8)) + Tlv(1, Be(1, 1)), ErrorCode::kBadValue, 0},
-      {"record without index", Tlv(0, Be(0, 8)) + Tlv(3, Sha256Digest(1)), ErrorCode::kBadValue,
-       0},
-      {"second index", RecordTlv(0, 1, Sha256Digest(1), Tlv(1, Be(2, 1))), ErrorCode::kBadValue,
-       g},
+      {"record without index", Tlv(0, Be(0, 8)) + Tlv(3, Sha256Digest(1)), ErrorCode::kBadValue, 0},
+      {"second index", RecordTlv(0, 1, Sha256Digest(1), Tlv(1, Be(2, 1))), ErrorCode::kBadValue, g},
       {"unknown digest algorithm", RecordTlv(0, 1, Tlv(0x99, std::string(32, 'a')), ""),
        ErrorCode::kBadValue, 13 + 6 + 5},
       {"short sha256 digest", RecordTlv(0, 1, Tlv(0x0b, std::string(31, 'a')), ""),
@@ -238,23 +239,23 @@ TEST(CelTest, CorruptedJsonFailsWithCodeAndField) {
       {"negative pcr", "[{\"pcr\":-1,\"digests\":[" + d + "]}]", ErrorCode::kBadValue,
        "records[0].pcr"},
       {"no digests", R"([{"pcr":1}])", ErrorCode::kBadValue, "records[0].digests"},
-      {"unknown hashAlg",
-       R"([{"pcr":1,"digests":[{"hashAlg":"md5","digest":"00"}]}])", ErrorCode::kBadValue,
-       "records[0].digests[0].hashAlg"},
-      {"short digest",
-       R"([{"pcr":1,"digests":[{"hashAlg":"sha256","digest":"00"}]}])", ErrorCode::kBadLength,
-       "records[0].digests[0].digest"},
+      {"unknown hashAlg", R"([{"pcr":1,"digests":[{"hashAlg":"md5","digest":"00"}]}])",
+       ErrorCode::kBadValue, "records[0].digests[0].hashAlg"},
+      {"short digest", R"([{"pcr":1,"digests":[{"hashAlg":"sha256","digest":"00"}]}])",
+       ErrorCode::kBadLength, "records[0].digests[0].digest"},
       {"digest not hex",
        "[{\"pcr\":1,\"digests\":[{\"hashAlg\":\"sha256\",\"digest\":\"" + std::string(64, 'x') +
            "\"}]}]",
        ErrorCode::kBadValue, "records[0].digests[0].digest"},
       {"event_data not base64",
        "[{\"pcr\":1,\"digests\":[" + d +
-           "],\"content_type\":\"pcclient_std\",\"content\":{\"event_type\":1,\"event_data\":\"*\"}}]",
+           "],\"content_type\":\"pcclient_std\",\"content\":{\"event_type\":1,\"event_data\":\"*\"}"
+           "}]",
        ErrorCode::kBadValue, "records[0].content.event_data"},
       {"event_type name without a resolver",
        "[{\"pcr\":1,\"digests\":[" + d +
-           "],\"content_type\":\"pcclient_std\",\"content\":{\"event_type\":\"ev_action\",\"event_data\":\"00\"}}]",
+           "],\"content_type\":\"pcclient_std\",\"content\":{\"event_type\":\"ev_action\",\"event_"
+           "data\":\"00\"}}]",
        ErrorCode::kBadValue, "records[0].content.event_type"},
       {"ima content without data",
        "[{\"pcr\":1,\"digests\":[" + d +
@@ -279,7 +280,8 @@ TEST(CelTest, DetectEncodingRejectsOtherBytes) {
   EXPECT_FALSE(DetectEncoding(AsBytes(std::string_view("10 abc"))));
   EXPECT_FALSE(DetectEncoding(AsBytes(std::string_view("\x00\x00\x00\x00\x09", 5))));
   EXPECT_EQ(DetectEncoding(AsBytes(std::string_view("  \n{ \"records\": ["))), Encoding::kJson);
-  EXPECT_EQ(DetectEncoding(AsBytes(std::string_view("[{\"recnum\": 0, \"digests\": ["))), Encoding::kJson);
+  EXPECT_EQ(DetectEncoding(AsBytes(std::string_view("[{\"recnum\": 0, \"digests\": ["))),
+            Encoding::kJson);
   // Other JSON is no CEL: a report, a manifest, an array of something else.
   EXPECT_FALSE(DetectEncoding(AsBytes(std::string_view("{\"verdict\": {\"records\": 1}}"))));
   EXPECT_FALSE(DetectEncoding(AsBytes(std::string_view("  \n{"))));

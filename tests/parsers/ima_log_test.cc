@@ -2,9 +2,9 @@
 // (error code plus byte offset or line and column), chunk boundaries.
 #include "parsers/ima_log.h"
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
+
+#include <gtest/gtest.h>
 
 #include "tests/verifier/replay/ima_test_util.h"
 
@@ -45,8 +45,8 @@ Result<std::vector<Got>> ReadAll(const std::string& log, ReadOptions opt, size_t
     if (batch.empty()) break;
     for (const Entry& e : batch) {
       all.push_back({e.pcr, std::string(AsChars(e.listed_hash.span())),
-                     std::string(e.template_name), std::string(AsChars(e.template_data)),
-                     e.offset, e.line});
+                     std::string(e.template_name), std::string(AsChars(e.template_data)), e.offset,
+                     e.line});
     }
   }
   return all;
@@ -74,11 +74,11 @@ std::vector<TEntry> EveryTemplate() {
   add("ima-sig", {DNg("sha256", D(32, 4)), Str("/nosig"), Empty()});
   add("ima-sigv2", {DNgV2("verity", "sha256", D(32, 4)), Str("/v"), Empty()});
   add("ima-buf", {DNg("sha256", D(32, 5)), Str("kexec-cmdline"), HexField(Vec("console=ttyS0"))});
-  add("ima-modsig", {DNg("sha256", D(32, 6)), Str("/m.ko"), Empty(), DNg("sha256", D(32, 7)),
-                     HexField(D(9, 8))});
-  add("evm-sig", {DNg("sha256", D(32, 9)), Str("/etc/e"), HexField(D(3, 1)),
-                  Str("security.ima|security.evm"), HexField(D(8, 2)), HexField(D(5, 3)),
-                  U32(0), U32(1000), U16(0100644)});
+  add("ima-modsig",
+      {DNg("sha256", D(32, 6)), Str("/m.ko"), Empty(), DNg("sha256", D(32, 7)), HexField(D(9, 8))});
+  add("evm-sig",
+      {DNg("sha256", D(32, 9)), Str("/etc/e"), HexField(D(3, 1)), Str("security.ima|security.evm"),
+       HexField(D(8, 2)), HexField(D(5, 3)), U32(0), U32(1000), U16(0100644)});
   add("ima-cgpath", {Str("runc:/usr/bin/containerd-shim:swapper/0"),
                      Str("/kubepods.slice/kubepods-podx.slice/cri-containerd-y.scope"),
                      DNg("sha384", D(48, 10)), Str("/pause")});
@@ -336,8 +336,7 @@ TEST(ImaLogTest, CorruptedBinaryEntriesFailWithCodeAndOffset) {
       {"non-printable name", with(28, std::string("im\x01", 3)), ErrorCode::kBadValue, g + 28},
       {"truncated data length", good + e.substr(0, data_len_at + 2), ErrorCode::kTruncated,
        g + data_len_at},
-      {"data length past end", with(data_len_at, LeU32(5000)), ErrorCode::kTruncated,
-       g + data_at},
+      {"data length past end", with(data_len_at, LeU32(5000)), ErrorCode::kTruncated, g + data_at},
       {"data length above limit", with(data_len_at, LeU32(0x7fffffff)), ErrorCode::kBadLength,
        g + data_len_at},
       {"field length past data", with(data_at, LeU32(1000)), ErrorCode::kTruncated, g + data_at},
@@ -407,14 +406,14 @@ TEST(ImaLogTest, CorruptedAsciiLinesFailWithCodeLineAndColumn) {
       {"tab after index", "10\t" + h, ErrorCode::kBadValue, 3},
       {"no template name", "10 " + h, ErrorCode::kTruncated, 44},
       {"hash of 39 digits", "10 " + h.substr(1) + " ima-ng " + d + " /a", ErrorCode::kBadLength, 4},
-      {"hash not hex", "10 " + std::string(40, 'z') + " ima-ng " + d + " /a",
-       ErrorCode::kBadValue, 4},
+      {"hash not hex", "10 " + std::string(40, 'z') + " ima-ng " + d + " /a", ErrorCode::kBadValue,
+       4},
       {"unknown template", "10 " + h + " ima-xyz " + d + " /a", ErrorCode::kUnsupported, 45},
       {"empty template name", "10 " + h + "  " + d, ErrorCode::kBadLength, 45},
       {"missing path", pre + d, ErrorCode::kBadLength, pre.size() + d.size() + 1},
       {"extra field", pre + d + " /a /b", ErrorCode::kBadLength, pre.size() + d.size() + 5},
-      {"no algorithm name", pre + "SHA999:" + std::string(64, 'b') + " /a",
-       ErrorCode::kBadValue, f0},
+      {"no algorithm name", pre + "SHA999:" + std::string(64, 'b') + " /a", ErrorCode::kBadValue,
+       f0},
       {"digest length", pre + "sha256:" + std::string(62, 'b') + " /a", ErrorCode::kBadLength, f0},
       {"digest not hex", pre + "sha256:" + std::string(64, 'q') + " /a", ErrorCode::kBadValue, f0},
       {"digest without algorithm", pre + std::string(64, 'b') + " /a", ErrorCode::kBadValue, f0},
@@ -424,8 +423,8 @@ TEST(ImaLogTest, CorruptedAsciiLinesFailWithCodeLineAndColumn) {
        ErrorCode::kBadValue, 3 + 40 + 9 + d.size() + 3 + 7 + 1},
       {"legacy digest short", "10 " + h + " ima " + std::string(38, 'c') + " /a",
        ErrorCode::kBadValue, 4 + 40 + 5},
-      {"legacy name too long", "10 " + h + " ima " + std::string(40, 'c') + " " +
-                                   std::string(256, 'n'),
+      {"legacy name too long",
+       "10 " + h + " ima " + std::string(40, 'c') + " " + std::string(256, 'n'),
        ErrorCode::kBadLength, 4 + 40 + 5 + 41},
       {"empty line", "", ErrorCode::kBadValue, 1},
   };
@@ -565,9 +564,15 @@ TEST(ImaLogMutationTest, RandomlyDamagedListsFailCleanly) {
     for (int k = 0; k < edits; ++k) {
       size_t at = rnd() % s.size();
       switch (rnd() % 3) {
-        case 0: s[at] = char(rnd()); break;
-        case 1: s[at] ^= char(1 << (rnd() % 8)); break;
-        case 2: s.resize(at); break;
+        case 0:
+          s[at] = char(rnd());
+          break;
+        case 1:
+          s[at] ^= char(1 << (rnd() % 8));
+          break;
+        case 2:
+          s.resize(at);
+          break;
       }
       if (s.empty()) s.push_back('x');
     }

@@ -1,9 +1,9 @@
 #include "parsers/ima_register.h"
 
-#include <gtest/gtest.h>
-
 #include <initializer_list>
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include "tests/verifier/replay/ima_test_util.h"
 
@@ -25,8 +25,9 @@ TEST(ImaRegisterTest, ParseRefusesEveryOtherName) {
   // Registers that exist but IMA is not replayed into, and names that are
   // no register at all.
   for (std::string_view bad : std::initializer_list<std::string_view>{
-           "rtmr0", "rtmr1", "rtmr3", "pcr0", "pcr2", "pcr11", "pcr23", "mrtd", "RTMR2", "PCR10",
-           "rtmr02", "pcr010", "", "rtmr2 ", " pcr10", "pcr1O", "rtmr", "pcr", "rtmr4", "pcr24"}) {
+           "rtmr0",  "rtmr1", "rtmr3", "pcr0",   "pcr2",   "pcr11", "pcr23",
+           "mrtd",   "RTMR2", "PCR10", "rtmr02", "pcr010", "",      "rtmr2 ",
+           " pcr10", "pcr1O", "rtmr",  "pcr",    "rtmr4",  "pcr24"}) {
     Result<RegisterId> r = ParseImaRegister(bad);
     ASSERT_FALSE(r.ok()) << "'" << bad << "'";
     EXPECT_EQ(r.status().code(), ErrorCode::kBadValue) << bad;
@@ -36,8 +37,8 @@ TEST(ImaRegisterTest, ParseRefusesEveryOtherName) {
 TEST(ImaRegisterTest, OnlyRtmr2AndPcr10AreImaRegisters) {
   EXPECT_TRUE(IsImaRegister(RegisterId::Rtmr(2)));
   EXPECT_TRUE(IsImaRegister(RegisterId::Pcr(10)));
-  for (RegisterId other : {RegisterId::Mrtd(), RegisterId::Rtmr(0), RegisterId::Rtmr(3), RegisterId::Pcr(2),
-                           RegisterId::Pcr(11), RegisterId::Rtmr(10)}) {
+  for (RegisterId other : {RegisterId::Mrtd(), RegisterId::Rtmr(0), RegisterId::Rtmr(3),
+                           RegisterId::Pcr(2), RegisterId::Pcr(11), RegisterId::Rtmr(10)}) {
     EXPECT_FALSE(IsImaRegister(other)) << other.Name();
   }
 }
@@ -94,11 +95,14 @@ TEST(ImaRegisterTest, RegisterOfFollowsTheRule) {
     std::optional<ImaListHead> head;
     RegisterId want;
   } cases[] = {
-      {"given wins over the list", RegisterId::Pcr(10), true, ImaListHead{2, kSha384}, RegisterId::Pcr(10)},
+      {"given wins over the list", RegisterId::Pcr(10), true, ImaListHead{2, kSha384},
+       RegisterId::Pcr(10)},
       {"given without a list", RegisterId::Rtmr(2), false, std::nullopt, RegisterId::Rtmr(2)},
       {"cc-api on a TD", std::nullopt, true, ImaListHead{2, kSha384}, RegisterId::Rtmr(2)},
-      {"cc-api form, TEE unknown", std::nullopt, false, ImaListHead{2, kSha384}, RegisterId::Rtmr(2)},
-      {"low index, SHA-1, TEE unknown", std::nullopt, false, ImaListHead{2, kSha1}, RegisterId::Pcr(2)},
+      {"cc-api form, TEE unknown", std::nullopt, false, ImaListHead{2, kSha384},
+       RegisterId::Rtmr(2)},
+      {"low index, SHA-1, TEE unknown", std::nullopt, false, ImaListHead{2, kSha1},
+       RegisterId::Pcr(2)},
       {"low index, SHA-1, on a TD", std::nullopt, true, ImaListHead{3, kSha1}, RegisterId::Rtmr(3)},
       {"vTPM PCR10 on a TD", std::nullopt, true, ImaListHead{10, kSha1}, RegisterId::Pcr(10)},
       {"RTMR count is the bound", std::nullopt, true, ImaListHead{kNumRtmrs, kSha384},

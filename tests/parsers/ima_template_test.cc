@@ -1,9 +1,9 @@
 // Template descriptors and field decoding for every template the kernel ships.
 #include "parsers/ima_template.h"
 
-#include <gtest/gtest.h>
-
 #include <deque>
+
+#include <gtest/gtest.h>
 
 #include "tests/verifier/replay/ima_test_util.h"
 
@@ -30,7 +30,10 @@ Result<std::vector<DecodedField>> Decode(std::string_view name, const std::strin
 }
 
 TEST(ImaTemplateTest, KnowsEveryKernelTemplateAndImaCgpath) {
-  struct Want { const char* name; std::vector<const char*> fields; };
+  struct Want {
+    const char* name;
+    std::vector<const char*> fields;
+  };
   std::vector<Want> want = {
       {"ima", {"d", "n"}},
       {"ima-ng", {"d-ng", "n-ng"}},
@@ -39,8 +42,9 @@ TEST(ImaTemplateTest, KnowsEveryKernelTemplateAndImaCgpath) {
       {"ima-sigv2", {"d-ngv2", "n-ng", "sig"}},
       {"ima-buf", {"d-ng", "n-ng", "buf"}},
       {"ima-modsig", {"d-ng", "n-ng", "sig", "d-modsig", "modsig"}},
-      {"evm-sig", {"d-ng", "n-ng", "evmsig", "xattrnames", "xattrlengths", "xattrvalues", "iuid",
-                   "igid", "imode"}},
+      {"evm-sig",
+       {"d-ng", "n-ng", "evmsig", "xattrnames", "xattrlengths", "xattrvalues", "iuid", "igid",
+        "imode"}},
       {"ima-cgpath", {"dep", "cg-path", "d-ng", "n-ng"}},
   };
   for (const Want& w : want) {
@@ -126,9 +130,9 @@ TEST(ImaTemplateTest, DecodesEvmSigIntegers) {
 }
 
 TEST(ImaTemplateTest, DecodesImaCgpath) {
-  auto f = Decode("ima-cgpath", Data({Str("runc:/usr/bin/containerd:swapper/0"),
-                                      Str("/kubepods.slice/x.scope"), DNg("sha384", D(48, 9)),
-                                      Str("/pause")}));
+  auto f = Decode("ima-cgpath",
+                  Data({Str("runc:/usr/bin/containerd:swapper/0"), Str("/kubepods.slice/x.scope"),
+                        DNg("sha384", D(48, 9)), Str("/pause")}));
   ASSERT_TRUE(f.ok()) << f.status().ToString();
   EXPECT_EQ((*f)[0].id, FieldId::kDep);
   EXPECT_EQ((*f)[0].text, "runc:/usr/bin/containerd:swapper/0");
@@ -178,9 +182,10 @@ TEST(ImaTemplateTest, KernelAlgorithmNamesAndUnknownOnes) {
     const char* name;
     size_t len;
   };
-  for (const N& n : {N{"sha1", 20}, N{"sha256", 32}, N{"sha384", 48}, N{"sha512", 64}, N{"sm3", 32},
-                     N{"sm3-256", 32}, N{"sm3_256", 32}, N{"md5", 16}, N{"rmd160", 20}, N{"sha224", 28},
-                     N{"wp512", 64}, N{"tgr192", 24}, N{"streebog256", 32}, N{"streebog512", 64}}) {
+  for (const N& n :
+       {N{"sha1", 20}, N{"sha256", 32}, N{"sha384", 48}, N{"sha512", 64}, N{"sm3", 32},
+        N{"sm3-256", 32}, N{"sm3_256", 32}, N{"md5", 16}, N{"rmd160", 20}, N{"sha224", 28},
+        N{"wp512", 64}, N{"tgr192", 24}, N{"streebog256", 32}, N{"streebog512", 64}}) {
     EXPECT_EQ(KernelHashAlgDigestLen(n.name), n.len) << n.name;
     auto r = Decode("ima-ng", Data({DNg(n.name, D(n.len, 7)), Str("/p")}), 0);
     ASSERT_TRUE(r.ok()) << n.name << ": " << r.status().ToString();
@@ -229,8 +234,7 @@ TEST(ImaTemplateTest, RejectsCorruptedFieldsWithCodeAndOffset) {
       {"d-ngv2 without type", "ima-ngv2", Data({DNg("sha256", D(32, 1)), Str("/p")}),
        ErrorCode::kBadValue, 4},
       {"3-byte imode", "evm-sig",
-       Data({ok_d, Str("/p"), Empty(), Empty(), Empty(), Empty(), U32(0), U32(0),
-             {"abc", ""}}),
+       Data({ok_d, Str("/p"), Empty(), Empty(), Empty(), Empty(), U32(0), U32(0), {"abc", ""}}),
        ErrorCode::kBadLength,
        Data({ok_d, Str("/p"), Empty(), Empty(), Empty(), Empty(), U32(0), U32(0)}).size() + 4},
       {"legacy ima of 275 bytes", "ima", std::string(275, 'a'), ErrorCode::kBadLength, 0},
@@ -315,14 +319,22 @@ TEST(ImaTemplateTest, RebuiltDataDecodesNeverAcceptsWhatTheDecodeRejects) {
       {"ima-sig", {"sha1:" + std::string(40, 'e'), "/a", "0302"}},
       {"ima-buf", {"sha256:" + std::string(64, 'f'), "kexec-cmdline", "6162"}},
       {"ima-modsig", {"sha256:" + std::string(64, '1'), "/m", "", "", ""}},
-      {"evm-sig", {"sha256:" + std::string(64, '2'), "/e", "", "security.ima", "", "", "0",
-                   "1000", "33188"}},
-      {"ima-cgpath", {"runc:/bin/sh", "/kubepods.slice/x", "sha384:" + std::string(96, '3'),
-                      "/c"}},
+      {"evm-sig",
+       {"sha256:" + std::string(64, '2'), "/e", "", "security.ima", "", "", "0", "1000", "33188"}},
+      {"ima-cgpath", {"runc:/bin/sh", "/kubepods.slice/x", "sha384:" + std::string(96, '3'), "/c"}},
   };
-  const std::vector<std::string> edits = {
-      std::string("\0", 1), std::string("a\0b", 3), ":", "verity:", "foo:", "ima:", "0",
-      "", "sha1:", std::string(40, '9'), std::string(38, '9'), "00"};
+  const std::vector<std::string> edits = {std::string("\0", 1),
+                                          std::string("a\0b", 3),
+                                          ":",
+                                          "verity:",
+                                          "foo:",
+                                          "ima:",
+                                          "0",
+                                          "",
+                                          "sha1:",
+                                          std::string(40, '9'),
+                                          std::string(38, '9'),
+                                          "00"};
   int agreed = 0, deferred = 0;
   for (const auto& [name, base] : cases) {
     const TemplateDesc& desc = *FindTemplate(name);
@@ -364,7 +376,12 @@ TEST(ImaTemplateTest, RebuildLegacyImaPadsNameTo256) {
 }
 
 TEST(ImaTemplateTest, RebuildRejectsBadTokensNamingTheToken) {
-  struct R { const char* tmpl; std::vector<std::string> tokens; ErrorCode code; size_t bad; };
+  struct R {
+    const char* tmpl;
+    std::vector<std::string> tokens;
+    ErrorCode code;
+    size_t bad;
+  };
   std::string d256 = "sha256:" + ToHex(D(32, 1));
   std::vector<R> cases = {
       {"ima-ng", {d256}, ErrorCode::kBadLength, 1},

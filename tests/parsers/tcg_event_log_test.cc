@@ -25,8 +25,8 @@ const std::vector<Alg> kSha1Sha256 = {{kTpmAlgSha1, 20}, {kTpmAlgSha256, 32}};
 // Layout of a log built by Agile(): record 0 (Spec ID, 2 banks) is 69 bytes;
 // record 1 starts at 69: pcr 69, type 73, count 77, alg 81, sha1 83, alg 103,
 // sha256 105, event_size 137, data 141.
-constexpr uint64_t kRec1 = 69, kRec1Count = 77, kRec1Alg0 = 81, kRec1Digest0 = 83,
-                   kRec1Alg1 = 103, kRec1Size = 137, kRec1Data = 141;
+constexpr uint64_t kRec1 = 69, kRec1Count = 77, kRec1Alg0 = 81, kRec1Digest0 = 83, kRec1Alg1 = 103,
+                   kRec1Size = 137, kRec1Data = 141;
 
 TcgLogBuilder Agile() {
   TcgLogBuilder b;

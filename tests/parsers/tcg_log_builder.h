@@ -53,8 +53,7 @@ class TcgLogBuilder {
 
   // Spec ID Event03 data for `algs` (sizes as given) and vendor info.
   static std::vector<uint8_t> SpecIdData(const std::vector<Alg>& algs,
-                                         std::vector<uint8_t> vendor = {},
-                                         int vendor_size = -1) {
+                                         std::vector<uint8_t> vendor = {}, int vendor_size = -1) {
     TcgLogBuilder d;
     d.Str(std::string_view("Spec ID Event03\0", 16)).U32(0).U8(0).U8(2).U8(0).U8(2);
     d.U32(uint32_t(algs.size()));

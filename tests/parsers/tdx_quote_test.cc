@@ -48,8 +48,12 @@ void CheckFields(const std::filesystem::path& corpus, const rapidjson::Document&
   EXPECT_EQ(TeeTypeName(q->header.tee_type), f["tee_type"].GetString());
   EXPECT_EQ(Hex(q->header.qe_vendor_id), f["qe_vendor_id"].GetString());
   EXPECT_EQ(Hex(q->header.user_data), f["user_data"].GetString());
-  if (f.HasMember("qe_svn")) { EXPECT_EQ(q->header.qe_svn, f["qe_svn"].GetUint()); }
-  if (f.HasMember("pce_svn")) { EXPECT_EQ(q->header.pce_svn, f["pce_svn"].GetUint()); }
+  if (f.HasMember("qe_svn")) {
+    EXPECT_EQ(q->header.qe_svn, f["qe_svn"].GetUint());
+  }
+  if (f.HasMember("pce_svn")) {
+    EXPECT_EQ(q->header.pce_svn, f["pce_svn"].GetUint());
+  }
   EXPECT_EQ(q->body_type, f["body_type_raw"].GetUint());
   EXPECT_EQ(BodyTypeName(q->body_type), f["body_type"].GetString());
   EXPECT_EQ(q->body_offset, f["body_offset"].GetUint());
@@ -282,8 +286,8 @@ const BadCase kBadCases[] = {
      ErrorCode::kUnsupported, 2},
     {"TeeType5", [](QuoteBuilder* b, std::vector<uint8_t>*) { b->tee_type = 5; },
      ErrorCode::kUnsupported, 4},
-    {"V3Tdx", [](QuoteBuilder* b, std::vector<uint8_t>*) { b->version = 3; },
-     ErrorCode::kBadValue, 4},
+    {"V3Tdx", [](QuoteBuilder* b, std::vector<uint8_t>*) { b->version = 3; }, ErrorCode::kBadValue,
+     4},
     {"BodyCut", [](QuoteBuilder*, std::vector<uint8_t>* r) { r->resize(600); },
      ErrorCode::kTruncated, 48},
     {"SigLenMissing", [](QuoteBuilder*, std::vector<uint8_t>* r) { r->resize(633); },
@@ -391,15 +395,15 @@ TEST(TdxQuoteTest, LooksLikeQuoteRejectsOtherData) {
 std::vector<uint8_t> SyntheticTdReport() {
   std::vector<uint8_t> r(1024, 0);
   r[0] = 0x81;
-  r[2] = 1;                                     // version: TDX 1.5
+  r[2] = 1;                                              // version: TDX 1.5
   for (int i = 0; i < 64; ++i) r[128 + i] = uint8_t(i);  // report_data
-  r[256 + 8] = 0x05;                            // tee_tcb_svn[0]
-  r[256 + 8 + 16] = 0xaa;                       // mr_seam[0]
-  r[256 + 128] = 0x0d;                          // tee_tcb_svn2[0]
-  r[512 + 0] = 0x01;                            // td_attributes: debug
-  r[512 + 16] = 0xbb;                           // mr_td[0]
-  r[512 + 208] = 0xcc;                          // rtmr0[0]
-  r[512 + 400] = 0xdd;                          // servtd_hash[0]
+  r[256 + 8] = 0x05;                                     // tee_tcb_svn[0]
+  r[256 + 8 + 16] = 0xaa;                                // mr_seam[0]
+  r[256 + 128] = 0x0d;                                   // tee_tcb_svn2[0]
+  r[512 + 0] = 0x01;                                     // td_attributes: debug
+  r[512 + 16] = 0xbb;                                    // mr_td[0]
+  r[512 + 208] = 0xcc;                                   // rtmr0[0]
+  r[512 + 400] = 0xdd;                                   // servtd_hash[0]
   return r;
 }
 
@@ -461,9 +465,8 @@ namespace {
 // counted as trailing bytes.
 TEST(TdxQuoteCorpusTest, EveryPrefixIsRejectedOrParsesWithTrailingCount) {
   CCV_REQUIRE_CORPUS(corpus);
-  for (const char* file :
-       {"quotes/dcap-qvl-sgx-v3.bin", "quotes/dcap-qvl-tdx-v4.bin", "quotes/go-tdx-guest-v5.bin",
-        "evidence/gcp-cos113/quote.bin"}) {
+  for (const char* file : {"quotes/dcap-qvl-sgx-v3.bin", "quotes/dcap-qvl-tdx-v4.bin",
+                           "quotes/go-tdx-guest-v5.bin", "evidence/gcp-cos113/quote.bin"}) {
     SCOPED_TRACE(file);
     auto bytes = ReadFileBytes((corpus / file).string());
     ASSERT_TRUE(bytes.ok());

@@ -64,8 +64,8 @@ TEST(Tpm2ParserTest, WindowsQuoteHasEmptyNonceAndSha1Signature) {
   ASSERT_TRUE(a.ok()) << a.status().ToString();
   EXPECT_TRUE(a->extra_data.empty());
   EXPECT_EQ(ToHex(a->pcr_digest), "a610f27bc687ce906243287d832706036e79f6e1");
-  auto s = ParseTpmSignature(
-      ReadAll(corpus / "tpm/windows-gce-shielded-vm/quote.tpmt_signature.bin"));
+  auto s =
+      ParseTpmSignature(ReadAll(corpus / "tpm/windows-gce-shielded-vm/quote.tpmt_signature.bin"));
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->hash, HashAlg::kSha1);
 }

@@ -17,8 +17,8 @@ inline constexpr uint8_t kGlobalGuid[16] = {0x61, 0xdf, 0xe4, 0x8b, 0xca, 0x93, 
                                             0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c};
 
 // UEFI_VARIABLE_DATA of EFI_GLOBAL_VARIABLE; a length of -1 is the true one.
-inline TcgLogBuilder Variable(std::string name, std::vector<uint8_t> value,
-                              int64_t name_len = -1, int64_t data_len = -1) {
+inline TcgLogBuilder Variable(std::string name, std::vector<uint8_t> value, int64_t name_len = -1,
+                              int64_t data_len = -1) {
   TcgLogBuilder b;
   b.Raw(kGlobalGuid).U64(name_len < 0 ? name.size() : uint64_t(name_len));
   b.U64(data_len < 0 ? value.size() : uint64_t(data_len));

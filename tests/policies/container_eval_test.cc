@@ -1,9 +1,6 @@
 // Container-scoped policy rules against the CIMA sample pod and generated
 // multi-pod lists: rules pass and fail as designed, each result naming the
 // container and the IMA records; reports group them by container.
-#include "policies/container_rules_eval.h"
-#include "verifier/result/facts.h"
-
 #include <memory>
 #include <set>
 #include <string>
@@ -13,12 +10,14 @@
 
 #include "parsers/core/file_io.h"
 #include "parsers/core/hex.h"
+#include "policies/container_rules_eval.h"
 #include "policies/evaluator.h"
 #include "policies/policy_parser.h"
 #include "tests/testing/corpus.h"
 #include "tests/verifier/containers/generated_lists.h"
 #include "verifier/containers/container_view.h"
 #include "verifier/report/verify_report.h"
+#include "verifier/result/facts.h"
 
 namespace ccv::policy {
 using result::Facts;
@@ -65,13 +64,15 @@ std::string Rules(const std::string& body) {
 
 TEST(ContainerEvalTest, ExamplePolicyPassesOnTheSamplePod) {
   CCV_REQUIRE_CORPUS(corpus);
-  auto p = LoadPolicyFile((::ccv::testing::SourceDir() / "policies/examples/containers.yaml").string());
+  auto p =
+      LoadPolicyFile((::ccv::testing::SourceDir() / "policies/examples/containers.yaml").string());
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   Facts f;
   f.containers = SampleView(corpus);
   Evaluation ev = Evaluate(&*p, f, {});
   for (const RuleResult& r : ev.rules) {
-    EXPECT_EQ(r.status, Verdict::kPass) << r.id << " " << r.container << ": " << r.why << " / " << r.actual;
+    EXPECT_EQ(r.status, Verdict::kPass)
+        << r.id << " " << r.container << ": " << r.why << " / " << r.actual;
   }
   EXPECT_TRUE(ev.Passed());
   const RuleResult* imr3 = Find(ev, "containers.sandbox.virtual_imr3", kPod);
@@ -127,9 +128,10 @@ TEST(ContainerEvalTest, ForbiddenPathFailsWithEveryRecord) {
 
 TEST(ContainerEvalTest, UnknownExecutableFails) {
   CCV_REQUIRE_CORPUS(corpus);
-  Evaluation ev = Eval(Rules("    - id: app\n      select: {container: 956a39cd3b6a}\n"
-                             "      executables: [runc, /bin/busybox, /usr/local/bin/python3.12]\n"),
-                       SampleView(corpus));
+  Evaluation ev =
+      Eval(Rules("    - id: app\n      select: {container: 956a39cd3b6a}\n"
+                 "      executables: [runc, /bin/busybox, /usr/local/bin/python3.12]\n"),
+           SampleView(corpus));
   const RuleResult* r = Find(ev, "containers.app.executables", AppName());
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->status, Verdict::kFail);
@@ -154,7 +156,8 @@ TEST(ContainerEvalTest, Imr3WithoutSystemEventsFailsAndSeverityWarnWarns) {
   std::string rule =
       "    - id: pod\n      select: {pod: f52130f4-c5be-423e-8070-daaca055a5ad}\n"
       "      virtual_imr3: {eq: "
-      "c2d7928f553a7681794a3074d1c8ab72fa44a0f66af47099a3f99655cb26d938f64e95b85db3cb63ed5887d46353a1c8}\n";
+      "c2d7928f553a7681794a3074d1c8ab72fa44a0f66af47099a3f99655cb26d938f64e95b85db3cb63ed5887d46353"
+      "a1c8}\n";
   Evaluation ev = Eval(Rules(rule), SampleView(corpus, false));
   const RuleResult* r = Find(ev, "containers.pod.virtual_imr3", kPod);
   ASSERT_NE(r, nullptr);
@@ -164,13 +167,15 @@ TEST(ContainerEvalTest, Imr3WithoutSystemEventsFailsAndSeverityWarnWarns) {
   EXPECT_EQ(Find(warn, "containers.pod.virtual_imr3", kPod)->status, Verdict::kWarn);
   EXPECT_TRUE(warn.Passed());
   // With the system event the same rule passes.
-  EXPECT_EQ(Find(Eval(Rules(rule), SampleView(corpus)), "containers.pod.virtual_imr3", kPod)->status,
-            Verdict::kPass);
+  EXPECT_EQ(
+      Find(Eval(Rules(rule), SampleView(corpus)), "containers.pod.virtual_imr3", kPod)->status,
+      Verdict::kPass);
 }
 
 TEST(ContainerEvalTest, SelectingNothingFailsUnlessOptional) {
   CCV_REQUIRE_CORPUS(corpus);
-  std::string rule = "    - id: gone\n      select: {container: 0123456789ab}\n      unknown: fail\n";
+  std::string rule =
+      "    - id: gone\n      select: {container: 0123456789ab}\n      unknown: fail\n";
   Evaluation ev = Eval(Rules(rule), SampleView(corpus));
   EXPECT_EQ(Find(ev, "containers.gone.select", "")->status, Verdict::kFail);
   Evaluation opt = Eval(Rules(rule + "      optional: true\n"), SampleView(corpus));
@@ -179,17 +184,19 @@ TEST(ContainerEvalTest, SelectingNothingFailsUnlessOptional) {
 }
 
 TEST(ContainerEvalTest, NoContainerViewFailsClosed) {
-  Evaluation ev = Eval(Rules("    - id: a\n      select: {container: 0123456789ab}\n      unknown: fail\n"),
-                       nullptr);
+  Evaluation ev =
+      Eval(Rules("    - id: a\n      select: {container: 0123456789ab}\n      unknown: fail\n"),
+           nullptr);
   EXPECT_EQ(Find(ev, "containers.a.select", "")->status, Verdict::kFail);
   EXPECT_FALSE(ev.Passed());
 }
 
 TEST(ContainerEvalTest, UnlistedContainerFailsWhenAsked) {
   CCV_REQUIRE_CORPUS(corpus);
-  Evaluation ev = Eval("apiVersion: ccverify/v1\ncontainers:\n  unlisted: fail\n  rules:\n"
-                       "    - id: sandbox\n      select: {entrypoint: /pause}\n      unknown: ignore\n",
-                       SampleView(corpus));
+  Evaluation ev = Eval(
+      "apiVersion: ccverify/v1\ncontainers:\n  unlisted: fail\n  rules:\n"
+      "    - id: sandbox\n      select: {entrypoint: /pause}\n      unknown: ignore\n",
+      SampleView(corpus));
   const RuleResult* r = Find(ev, "containers.unlisted", "");
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(r->status, Verdict::kFail);
@@ -209,7 +216,6 @@ TEST(ContainerEvalTest, WaiverCoversAContainerRule) {
   EXPECT_TRUE(ev.Passed());
 }
 
-
 TEST(ContainerEvalTest, AllowListFileNextToThePolicyJudgesTheContainer) {
   CCV_REQUIRE_CORPUS(corpus);
   auto view = SampleView(corpus);
@@ -226,12 +232,13 @@ TEST(ContainerEvalTest, AllowListFileNextToThePolicyJudgesTheContainer) {
     list += ToHex(r.file_digest) + "  " + r.path + "\n";
     left_out = r.path;
   }
-  std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                              ("ccv_allow_" + std::to_string(::getpid()));
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("ccv_allow_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  std::string policy = "apiVersion: ccverify/v1\ncontainers:\n  rules:\n"
-                       "    - id: app\n      select: {container: 956a39cd3b6a}\n"
-                       "      allow: {file: allow.sha384}\n      unknown: fail\n";
+  std::string policy =
+      "apiVersion: ccverify/v1\ncontainers:\n  rules:\n"
+      "    - id: app\n      select: {container: 956a39cd3b6a}\n"
+      "      allow: {file: allow.sha384}\n      unknown: fail\n";
   ASSERT_TRUE(WriteFileBytes((dir / "p.yaml").string(), policy.data(), policy.size()).ok());
   ASSERT_TRUE(WriteFileBytes((dir / "allow.sha384").string(), list.data(), list.size()).ok());
   auto full = LoadPolicyFile((dir / "p.yaml").string());
@@ -298,8 +305,10 @@ TEST(ContainerEvalTest, GeneratedPolicyForEveryUnitPassesOnItsList) {
 
 TEST(ContainerEvalTest, GeneratedPolicyFailsOnALaterListNamingNewRecords) {
   // Same seed, longer streams: the same pods and containers measure more files.
-  CCV_GENERATE(base, "--seed 33 --pods 2 --containers-per-pod 2 --docker 1 --records 10 --violations 0");
-  CCV_GENERATE(later, "--seed 33 --pods 2 --containers-per-pod 2 --docker 1 --records 14 --violations 0");
+  CCV_GENERATE(base,
+               "--seed 33 --pods 2 --containers-per-pod 2 --docker 1 --records 10 --violations 0");
+  CCV_GENERATE(later,
+               "--seed 33 --pods 2 --containers-per-pod 2 --docker 1 --records 14 --violations 0");
   auto v0 = GeneratedView(*base);
   auto v1 = GeneratedView(*later);
   ASSERT_TRUE(v0.ok() && v1.ok());
@@ -358,7 +367,8 @@ TEST(ContainerEvalTest, GenerateForUnknownIdIsNotFound) {
 
 TEST(ContainerEvalTest, ReportsGroupResultsByContainer) {
   CCV_REQUIRE_CORPUS(corpus);
-  auto p = LoadPolicyFile((::ccv::testing::SourceDir() / "policies/examples/containers.yaml").string());
+  auto p =
+      LoadPolicyFile((::ccv::testing::SourceDir() / "policies/examples/containers.yaml").string());
   ASSERT_TRUE(p.ok());
   Facts f;
   f.containers = SampleView(corpus);
@@ -375,7 +385,8 @@ TEST(ContainerEvalTest, ReportsGroupResultsByContainer) {
   ASSERT_TRUE(groups.HasMember(kPod));
   bool tagged = false;
   for (const auto& r : d["policy"]["rules"].GetArray()) {
-    if (r.HasMember("container") && std::string(r["container"].GetString()) == AppName()) tagged = true;
+    if (r.HasMember("container") && std::string(r["container"].GetString()) == AppName())
+      tagged = true;
   }
   EXPECT_TRUE(tagged);
   std::string text = report::VerifyReportText(f, ev, {}, false);

@@ -22,7 +22,8 @@ Result<Policy> Parse(const std::string& containers_body) {
 }
 
 TEST(ContainerRulesTest, ExamplePolicyParses) {
-  auto p = LoadPolicyFile((::ccv::testing::SourceDir() / "policies/examples/containers.yaml").string());
+  auto p =
+      LoadPolicyFile((::ccv::testing::SourceDir() / "policies/examples/containers.yaml").string());
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   ASSERT_NE(p->containers, nullptr);
   const ContainerPolicy& c = *p->containers;
@@ -54,7 +55,8 @@ TEST(ContainerRulesTest, PodUidInCgroupFormAndUppercaseContainerAreNormalised) {
       "    - id: a\n"
       "      select: {pod: F52130F4_C5BE_423E_8070_DAACA055A5AD, container: 956A39CD3B6A}\n"
       "      unknown: warn\n"
-      "      allow: {digests: {/bin/x: [\"SHA256:" + std::string(64, 'A') + "\"]}}\n");
+      "      allow: {digests: {/bin/x: [\"SHA256:" +
+      std::string(64, 'A') + "\"]}}\n");
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   const ContainerRule& r = p->containers->rules[0];
   EXPECT_EQ(r.select.pod, "f52130f4-c5be-423e-8070-daaca055a5ad");
@@ -109,8 +111,10 @@ TEST_P(ContainerRulesBadTest, RejectedWithFieldLineAndColumn) {
   auto p = Parse(c.body);
   ASSERT_FALSE(p.ok()) << c.name;
   EXPECT_EQ(p.status().code(), c.code) << c.name << ": " << p.status().ToString();
-  EXPECT_EQ(p.status().line(), std::optional<uint64_t>(c.line)) << c.name << ": " << p.status().ToString();
-  EXPECT_EQ(p.status().column(), std::optional<uint64_t>(c.column)) << c.name << ": " << p.status().ToString();
+  EXPECT_EQ(p.status().line(), std::optional<uint64_t>(c.line))
+      << c.name << ": " << p.status().ToString();
+  EXPECT_EQ(p.status().column(), std::optional<uint64_t>(c.column))
+      << c.name << ": " << p.status().ToString();
   EXPECT_EQ(p.status().field(), c.field) << c.name;
 }
 
@@ -119,7 +123,8 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, ContainerRulesBadTest,
     ::testing::Values(
         BadCase{"NotAMap", "  - a\n", ErrorCode::kBadValue, 3, 3, "containers"},
-        BadCase{"UnknownTopKey", "  rulez: []\n", ErrorCode::kUnsupported, 3, 3, "containers.rulez"},
+        BadCase{"UnknownTopKey", "  rulez: []\n", ErrorCode::kUnsupported, 3, 3,
+                "containers.rulez"},
         BadCase{"RulesNotList", "  rules: {}\n", ErrorCode::kBadValue, 3, 10, "containers.rules"},
         BadCase{"UnknownRuleKey", "  rules:\n    - {id: a, select: " POD ", colour: red}\n",
                 ErrorCode::kUnsupported, 4, 68, "containers.rules[0].colour"},
@@ -148,17 +153,18 @@ INSTANTIATE_TEST_SUITE_P(
                 "  rules:\n    - {id: a, select: " POD ", virtual_imr3: {eq: ab, any_of: [ab]}}\n",
                 ErrorCode::kBadValue, 4, 82, "containers.rules[0].virtual_imr3"},
         BadCase{"EntrypointBadAlgorithm",
-                "  rules:\n    - {id: a, select: " POD ", entrypoint: {path: /x, digest: 'md5:00'}}\n",
+                "  rules:\n    - {id: a, select: " POD
+                ", entrypoint: {path: /x, digest: 'md5:00'}}\n",
                 ErrorCode::kBadValue, 4, 99, "containers.rules[0].entrypoint.digest"},
         BadCase{"EntrypointWrongDigestSize",
-                "  rules:\n    - {id: a, select: " POD ", entrypoint: {path: /x, digest: 'sha384:00'}}\n",
+                "  rules:\n    - {id: a, select: " POD
+                ", entrypoint: {path: /x, digest: 'sha384:00'}}\n",
                 ErrorCode::kBadValue, 4, 99, "containers.rules[0].entrypoint.digest"},
         BadCase{"EntrypointWithoutPath",
                 "  rules:\n    - {id: a, select: " POD ", entrypoint: {digests: []}}\n",
                 ErrorCode::kNotFound, 4, 80, "containers.rules[0].entrypoint.path"},
-        BadCase{"MeasuredNotList",
-                "  rules:\n    - {id: a, select: " POD ", measured: /x}\n", ErrorCode::kBadValue,
-                4, 78, "containers.rules[0].measured"},
+        BadCase{"MeasuredNotList", "  rules:\n    - {id: a, select: " POD ", measured: /x}\n",
+                ErrorCode::kBadValue, 4, 78, "containers.rules[0].measured"},
         BadCase{"UnknownMode", "  rules:\n    - {id: a, select: " POD ", unknown: maybe}\n",
                 ErrorCode::kBadValue, 4, 77, "containers.rules[0].unknown"},
         BadCase{"SeverityBad",
@@ -173,11 +179,9 @@ INSTANTIATE_TEST_SUITE_P(
                 "  rules:\n    - {id: a, select: " POD ", unknown: fail}\n"
                 "    - {id: a, select: " POD ", unknown: fail}\n",
                 ErrorCode::kBadValue, 5, 12, "containers.rules[1].id"},
-        BadCase{"DuplicateKey",
-                "  rules:\n    - {id: a, id: b, select: " POD ", unknown: fail}\n",
+        BadCase{"DuplicateKey", "  rules:\n    - {id: a, id: b, select: " POD ", unknown: fail}\n",
                 ErrorCode::kBadValue, 4, 15, "containers.rules[0].id"},
-        BadCase{"AllowNotMap",
-                "  rules:\n    - {id: a, select: " POD ", allow: {digests: [x]}}\n",
+        BadCase{"AllowNotMap", "  rules:\n    - {id: a, select: " POD ", allow: {digests: [x]}}\n",
                 ErrorCode::kBadValue, 4, 85, "containers.rules[0].allow.digests"},
         BadCase{"ForbidBadRegex", "  rules:\n    - {id: a, select: " POD ", forbid: ['[']}\n",
                 ErrorCode::kBadValue, 4, 77, "containers.rules[0].forbid[0]"},
@@ -197,7 +201,9 @@ INSTANTIATE_TEST_SUITE_P(
 #undef POD
 
 TEST(ContainerRulesTest, AllowFileIsReadRelativeToThePolicy) {
-  auto p = Parse("  rules:\n    - {id: a, select: {container: 956a39cd3b6a}, allow: {file: /nonexistent/x}}\n");
+  auto p = Parse(
+      "  rules:\n    - {id: a, select: {container: 956a39cd3b6a}, allow: {file: "
+      "/nonexistent/x}}\n");
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.status().code(), ErrorCode::kIo);
   EXPECT_EQ(p.status().line(), std::optional<uint64_t>(4));
@@ -211,13 +217,14 @@ TEST(ContainerRulesTest, NormaliseFileDigest) {
   EXPECT_FALSE(NormaliseFileDigest("whirlpool:00").has_value());
 }
 
-
 TEST(ContainerRulesTest, LintFlagsWeakContainerRules) {
   auto p = Parse(
       "  rules:\n"
       "    - id: a\n"
       "      select: {container: 956a39cd3b6a}\n"
-      "      virtual_imr3: {eq: \"" + std::string(96, '0') + "\"}\n"
+      "      virtual_imr3: {eq: \"" +
+      std::string(96, '0') +
+      "\"}\n"
       "      entrypoint: /bin/busybox\n"
       "      measured: [/usr/bin/python3]\n"
       "      allow: {digests: {}}\n"
@@ -240,7 +247,8 @@ TEST(ContainerRulesTest, LintFlagsWeakContainerRules) {
 }
 
 TEST(ContainerRulesTest, LintIsQuietOnTheExample) {
-  auto p = LoadPolicyFile((::ccv::testing::SourceDir() / "policies/examples/containers.yaml").string());
+  auto p =
+      LoadPolicyFile((::ccv::testing::SourceDir() / "policies/examples/containers.yaml").string());
   ASSERT_TRUE(p.ok());
   for (const LintFinding& x : LintPolicy(*p, {}, 0)) {
     EXPECT_FALSE(x.code.starts_with("container")) << x.code << ": " << x.message;

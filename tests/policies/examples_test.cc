@@ -32,7 +32,8 @@ TEST(ExamplePoliciesTest, EveryExampleParsesAndHasNoLintErrors) {
 }
 
 TEST(ExamplePoliciesTest, AllowListFileIsLoaded) {
-  auto p = LoadPolicyFile((::ccv::testing::SourceDir() / "policies/examples/ima-allowlist.yaml").string());
+  auto p = LoadPolicyFile(
+      (::ccv::testing::SourceDir() / "policies/examples/ima-allowlist.yaml").string());
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   EXPECT_EQ(p->ima.allow.size(), 3u);
   EXPECT_EQ(p->ima.allow.at("/usr/bin/true")[0].substr(0, 7), "sha256:");

@@ -9,8 +9,8 @@
 #include "verifier/result/facts.h"
 
 namespace ccv::policy::testing {
-using result::Facts;
 using result::EventFact;
+using result::Facts;
 using result::ImaEntryFact;
 using result::QuoteFacts;
 using result::RegisterComparison;
@@ -35,13 +35,23 @@ inline Facts GoodFacts() {
   q.present = true;
   q.version = 4;
   q.tee_tcb_svn = HexArray<16>("04010700000000000000000000000000");
-  q.mr_seam = HexArray<48>("ffc97a88587660fb04e1f7c851300c96ae0b5a463ac46d035d16c2d9f36d0ed1d23775bcbd27deb219e3a3cc28023895");
+  q.mr_seam = HexArray<48>(
+      "ffc97a88587660fb04e1f7c851300c96ae0b5a463ac46d035d16c2d9f36d0ed1d23775bcbd27deb219e3a3cc2802"
+      "3895");
   q.td_attributes = HexArray<8>("0000001000000000");
   q.xfam = HexArray<8>("e700060000000000");
-  q.mr_td = HexArray<48>("dae67181d3d65e073ad8f95b7907d5e927bfe9761c9ff3e9b89734a45d8954dba41394c7717cb2735396c1d04231f94a");
-  q.rtmr[0] = HexArray<48>("3fa2f61f395b7f5feefb4ec2df61297f109ad8abcd6410c1b7df60f21f37b19297fc35e544039c7e1edece752afd17f6");
-  q.rtmr[1] = HexArray<48>("f62dbc072bd5d3f3438b7b35c39a727f5aea2ffc2473f43723953f530daf62504f0a7944aa62c41a86e8a878c2b122c1");
-  q.rtmr[2] = HexArray<48>("4969684dc87381fc3b3134176c8d8806eaf0a901859f5f70cfae8d17714b46c10a8de219048c9fc09f11f381a6fbe7c1");
+  q.mr_td = HexArray<48>(
+      "dae67181d3d65e073ad8f95b7907d5e927bfe9761c9ff3e9b89734a45d8954dba41394c7717cb2735396c1d04231"
+      "f94a");
+  q.rtmr[0] = HexArray<48>(
+      "3fa2f61f395b7f5feefb4ec2df61297f109ad8abcd6410c1b7df60f21f37b19297fc35e544039c7e1edece752afd"
+      "17f6");
+  q.rtmr[1] = HexArray<48>(
+      "f62dbc072bd5d3f3438b7b35c39a727f5aea2ffc2473f43723953f530daf62504f0a7944aa62c41a86e8a878c2b1"
+      "22c1");
+  q.rtmr[2] = HexArray<48>(
+      "4969684dc87381fc3b3134176c8d8806eaf0a901859f5f70cfae8d17714b46c10a8de219048c9fc09f11f381a6fb"
+      "e7c1");
   q.fmspc = "00806f050000";
   f.collateral.present = true;
   f.collateral.tcb_status = "UpToDate";
@@ -75,7 +85,8 @@ inline Facts GoodFacts() {
   ev(2, "rtmr1", 0x80000007, "EV_EFI_ACTION", '2', "Calling EFI Application from Boot Option");
   ev(3, "rtmr1", 0x80000003, "EV_EFI_BOOT_SERVICES_APPLICATION", '3', "");
   ev(4, "rtmr1", 0x80000003, "EV_EFI_BOOT_SERVICES_APPLICATION", '4', "");
-  ev(5, "rtmr2", 0xD, "EV_IPL", '5', "kernel_cmdline: /vmlinuz root=/dev/sda1 module.sig_enforce=1");
+  ev(5, "rtmr2", 0xD, "EV_IPL", '5',
+     "kernel_cmdline: /vmlinuz root=/dev/sda1 module.sig_enforce=1");
   ev(6, "rtmr2", 0xD, "EV_IPL", '6', "grub_cmd: linux /vmlinuz");
   f.ima_present = true;
   auto ima = [&](uint64_t index, const char* path, char fill) {

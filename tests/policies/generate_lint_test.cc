@@ -4,12 +4,12 @@
 #include <gtest/gtest.h>
 
 #include "policies/evaluator.h"
-#include "verifier/result/facts.h"
 #include "policies/generate.h"
 #include "policies/lint.h"
 #include "policies/policy_parser.h"
 #include "policies/time_util.h"
 #include "tests/policies/facts_builder.h"
+#include "verifier/result/facts.h"
 
 namespace ccv::policy {
 using result::Facts;
@@ -115,30 +115,53 @@ struct Alteration {
 TEST(GenerateTest, AlteringAnyPinnedFactFailsTheRuleThatPinsIt) {
   Alteration cases[] = {
       {"tcb", [](Facts* f) { f->collateral.tcb_status = "OutOfDate"; }, {"platform.tcb_status"}},
-      {"advisory", [](Facts* f) { f->collateral.advisory_ids.push_back("INTEL-SA-01000"); }, {"platform.advisories"}},
-      {"svn", [](Facts* f) { f->quote.tee_tcb_svn[3] = 0xff; f->quote.tee_tcb_svn[2] = 6; }, {"platform.min_tee_tcb_svn"}},
+      {"advisory",
+       [](Facts* f) { f->collateral.advisory_ids.push_back("INTEL-SA-01000"); },
+       {"platform.advisories"}},
+      {"svn",
+       [](Facts* f) {
+         f->quote.tee_tcb_svn[3] = 0xff;
+         f->quote.tee_tcb_svn[2] = 6;
+       },
+       {"platform.min_tee_tcb_svn"}},
       {"mr_seam", [](Facts* f) { f->quote.mr_seam[3] ^= 4; }, {"platform.mr_seam"}},
       {"attributes", [](Facts* f) { f->quote.td_attributes[6] = 2; }, {"td.attributes"}},
       {"xfam", [](Facts* f) { f->quote.xfam[0] = 0xe3; }, {"td.xfam"}},
       {"mr_td", [](Facts* f) { f->quote.mr_td[20] ^= 1; }, {"td.mr_td"}},
       {"mr_config_id", [](Facts* f) { f->quote.mr_config_id[0] = 1; }, {"td.mr_config_id"}},
       {"mr_owner", [](Facts* f) { f->quote.mr_owner[0] = 1; }, {"td.mr_owner"}},
-      {"mr_owner_config", [](Facts* f) { f->quote.mr_owner_config[0] = 1; }, {"td.mr_owner_config"}},
-      {"rtmr0", [](Facts* f) { f->quote.rtmr[0][0] ^= 1; f->comparisons[0].matches = false; },
+      {"mr_owner_config",
+       [](Facts* f) { f->quote.mr_owner_config[0] = 1; },
+       {"td.mr_owner_config"}},
+      {"rtmr0",
+       [](Facts* f) {
+         f->quote.rtmr[0][0] ^= 1;
+         f->comparisons[0].matches = false;
+       },
        {"td.rtmr0", "replay.must_match_quote.rtmr0"}},
-      {"event_digest", [](Facts* f) { f->events[4].digests[0].bytes[9] ^= 1; },
+      {"event_digest",
+       [](Facts* f) { f->events[4].digests[0].bytes[9] ^= 1; },
        {"events.ccel-rtmr1-ev-efi-boot-services-application-444444444444"}},
-      {"event_removed", [](Facts* f) { f->events.erase(f->events.begin() + 6); },
+      {"event_removed",
+       [](Facts* f) { f->events.erase(f->events.begin() + 6); },
        {"events.ccel-rtmr2-ev-ipl-grub-cmd-linux-vmlinuz"}},
-      {"cmdline", [](Facts* f) { f->events[5].text += " init=/bin/sh"; },
+      {"cmdline",
+       [](Facts* f) { f->events[5].text += " init=/bin/sh"; },
        {"events.ccel-rtmr2-ev-ipl-kernel-cmdline-vmlinuz-root-dev-sda1"}},
-      {"cmdline_unverified", [](Facts* f) { f->events[5].data = result::DataStatus::kMismatched; },
+      {"cmdline_unverified",
+       [](Facts* f) { f->events[5].data = result::DataStatus::kMismatched; },
        {"events.ccel-rtmr2-ev-ipl-kernel-cmdline-vmlinuz-root-dev-sda1"}},
-      {"event_unbound", [](Facts* f) { f->events[5].bound = false; },
+      {"event_unbound",
+       [](Facts* f) { f->events[5].bound = false; },
        {"events.ccel-rtmr2-ev-ipl-kernel-cmdline-vmlinuz-root-dev-sda1"}},
-      {"event_type", [](Facts* f) { f->events[2].type = 0x80000009; f->events[2].type_name = "EV_EFI_HANDOFF_TABLES"; },
+      {"event_type",
+       [](Facts* f) {
+         f->events[2].type = 0x80000009;
+         f->events[2].type_name = "EV_EFI_HANDOFF_TABLES";
+       },
        {"events.ccel-rtmr1-ev-efi-action-calling-efi-application-from-boot-option"}},
-      {"event_register", [](Facts* f) { f->events[1].reg = "rtmr1"; },
+      {"event_register",
+       [](Facts* f) { f->events[1].reg = "rtmr1"; },
        {"events.ccel-rtmr0-ev-efi-platform-firmware-blob2-111111111111"}},
       // Rules match by content, not position: an event inserted before the
       // pinned ones, or a change of order, fails no event rule (in a pinned
@@ -154,7 +177,12 @@ TEST(GenerateTest, AlteringAnyPinnedFactFailsTheRuleThatPinsIt) {
        },
        {}},
       {"ima_digest", [](Facts* f) { f->ima[3].file_digest[47] ^= 1; }, {"ima.allow"}},
-      {"ima_new_file", [](Facts* f) { f->ima.push_back(f->ima[1]); f->ima.back().path = "/bin/sh"; }, {"ima.unknown"}},
+      {"ima_new_file",
+       [](Facts* f) {
+         f->ima.push_back(f->ima[1]);
+         f->ima.back().path = "/bin/sh";
+       },
+       {"ima.unknown"}},
   };
   Facts good = GoodFacts();
   Policy p = Generated(good);
@@ -186,7 +214,8 @@ TEST(GenerateTest, WithoutCollateralGenerateRefusesUnlessAllowWeak) {
 }
 
 TEST(GenerateTest, WeakTcbStatusIsRefusedAndAllowWeakMarksIt) {
-  for (const char* st : {"Revoked", "OutOfDate", "NotSupported", "SWHardeningNeeded", "UnrecognizedStatus"}) {
+  for (const char* st :
+       {"Revoked", "OutOfDate", "NotSupported", "SWHardeningNeeded", "UnrecognizedStatus"}) {
     Facts f = GoodFacts();
     f.collateral.tcb_status = st;
     GenerateOptions o;
@@ -228,7 +257,8 @@ TEST(GenerateTest, UnboundFactsAreNotPinned) {
     e.bound = false;
     f.events.push_back(e);
   }
-  f.logs.push_back({"tpm", "tpm.bin", false, "only a TPM quote binds PCRs", {"pcr0", "pcr1", "pcr2"}, 3, 0});
+  f.logs.push_back(
+      {"tpm", "tpm.bin", false, "only a TPM quote binds PCRs", {"pcr0", "pcr1", "pcr2"}, 3, 0});
   // IMA entries after the quoted value.
   f.ima.push_back(f.ima[1]);
   f.ima.back().path = "/after/quote";
@@ -247,7 +277,7 @@ TEST(GenerateTest, UnboundFactsAreNotPinned) {
   }
   EXPECT_EQ(p->events.size(), 6u);
   EXPECT_EQ(p->ima.allow.count("/after/quote"), 0u);
-  EXPECT_EQ(CountImaPaths(f), 3u);  // boot_aggregate is not a path to allow
+  EXPECT_EQ(CountImaPaths(f), 3u);             // boot_aggregate is not a path to allow
   EXPECT_TRUE(p->logs.informational.empty());  // the operator decides
 }
 
@@ -293,7 +323,8 @@ TEST(GenerateTest, EventRulesPinTheStrongestBankAndNumberIdenticalRepeats) {
   EXPECT_TRUE(Evaluate(&p, f, {kNow}).Passed());
   EXPECT_TRUE(Codes(LintPolicy(p, {}, kNow)).count("positional-event-rule") == 0);
   f.events.pop_back();
-  EXPECT_EQ(Failing(Evaluate(&p, f, {kNow})), std::set<std::string>{"events.ccel-rtmr1-ev-separator-cccccccccccc-2"});
+  EXPECT_EQ(Failing(Evaluate(&p, f, {kNow})),
+            std::set<std::string>{"events.ccel-rtmr1-ev-separator-cccccccccccc-2"});
 }
 
 TEST(GenerateTest, ExpiresIsWhatTheCallerComputed) {
@@ -353,23 +384,24 @@ TEST(LintTest, FlagsEveryWeakness) {
   std::vector<UnknownKey> unknown;
   ParseOptions o;
   o.out_unknown_keys = &unknown;
-  auto p = ParsePolicy("apiVersion: ccverify/v1\n"
-                       "metadata: {expires: 2026-06-01T00:00:00Z}\n"
-                       "platform: {collateral: optional}\n"
-                       "td: {mr_td: {eq: zero}, rtmr0: {eq: zero}, attribute: {}}\n"
-                       "replay: {must_match_quote: [rtmr1]}\n"
-                       "ima:\n  exclude: [\"^/tmp/\", \".*\"]\n  unknown: ignore\n"
-                       "waivers:\n  - {rule: td.mr_td, until: 2026-12-31, reason: r}\n"
-                       "  - {rule: td.rtmr0, until: 2027-12-31, reason: r}\n"
-                       "  - {rule: events.nosuch, until: 2027-12-31, reason: r}\n",
-                       o);
+  auto p = ParsePolicy(
+      "apiVersion: ccverify/v1\n"
+      "metadata: {expires: 2026-06-01T00:00:00Z}\n"
+      "platform: {collateral: optional}\n"
+      "td: {mr_td: {eq: zero}, rtmr0: {eq: zero}, attribute: {}}\n"
+      "replay: {must_match_quote: [rtmr1]}\n"
+      "ima:\n  exclude: [\"^/tmp/\", \".*\"]\n  unknown: ignore\n"
+      "waivers:\n  - {rule: td.mr_td, until: 2026-12-31, reason: r}\n"
+      "  - {rule: td.rtmr0, until: 2027-12-31, reason: r}\n"
+      "  - {rule: events.nosuch, until: 2027-12-31, reason: r}\n",
+      o);
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   auto findings = LintPolicy(*p, unknown, kNow);
   EXPECT_EQ(Codes(findings),
-            (std::set<std::string>{"unknown-key", "policy-expired", "unpinned-register", "debug-allowed",
-                                   "no-tcb-status", "collateral-optional", "catch-all-exclude",
-                                   "ima-unknown-ignored", "ima-empty-allow", "expired-waiver",
-                                   "unused-waiver", "measurement-waiver"}));
+            (std::set<std::string>{"unknown-key", "policy-expired", "unpinned-register",
+                                   "debug-allowed", "no-tcb-status", "collateral-optional",
+                                   "catch-all-exclude", "ima-unknown-ignored", "ima-empty-allow",
+                                   "expired-waiver", "unused-waiver", "measurement-waiver"}));
   size_t unpinned = 0, expired_waivers = 0;
   for (const auto& l : findings) {
     if (l.code == "unpinned-register") ++unpinned;
@@ -394,13 +426,15 @@ TEST(LintTest, FlagsEveryWeakness) {
 }
 
 TEST(LintTest, CatchAllDetection) {
-  for (const char* p : {".*", "", "^", ".", "^/", "/", "^/.*", "^/.*$", "(?s).", "(?i)^/",
-                        "^(?:/tmp/)|", "|/tmp/", "/tmp/||x", "(.*)*", "\\/", "^.+$", "[\\s\\S]",
-                        "(/)", "^(?:/.*)?$", "[/]", "\\A/", "^/+", "/|x"}) {
+  for (const char* p :
+       {".*",       "",       "^",           ".",      "^/",       "/",     "^/.*", "^/.*$",
+        "(?s).",    "(?i)^/", "^(?:/tmp/)|", "|/tmp/", "/tmp/||x", "(.*)*", "\\/",  "^.+$",
+        "[\\s\\S]", "(/)",    "^(?:/.*)?$",  "[/]",    "\\A/",     "^/+",   "/|x"}) {
     EXPECT_TRUE(IsCatchAllPattern(p)) << p;
   }
-  for (const char* p : {"^/tmp/", "^/var/lib/containerd/", "^/tmp/.*", "\\.log$", "^/(tmp|var)/",
-                        "(?s)^/tmp/", "x|y", "^/usr/", "^/[a-s]", "^$", "(?=/tmp)", "^/tmp|^/var"}) {
+  for (const char* p :
+       {"^/tmp/", "^/var/lib/containerd/", "^/tmp/.*", "\\.log$", "^/(tmp|var)/", "(?s)^/tmp/",
+        "x|y", "^/usr/", "^/[a-s]", "^$", "(?=/tmp)", "^/tmp|^/var"}) {
     EXPECT_FALSE(IsCatchAllPattern(p)) << p;
   }
   EXPECT_TRUE(IsCatchAllRegex(Regex::Compile(".*").value()));
@@ -435,28 +469,38 @@ TEST(LintTest, EachWeakConstructHasItsCodeAndSeverity) {
     const char* code;
     LintSeverity severity;
   } cases[] = {
-      {"platform: {tcb_status: {allow: [UpToDate, Revoked]}}\n", "weak-tcb-status", LintSeverity::kError},
-      {"platform: {tcb_status: {allow: [NotSupported]}}\n", "weak-tcb-status", LintSeverity::kError},
-      {"platform: {tcb_status: {allow: [UpToDate], warn: [UnrecognizedStatus]}}\n", "weak-tcb-status",
+      {"platform: {tcb_status: {allow: [UpToDate, Revoked]}}\n", "weak-tcb-status",
        LintSeverity::kError},
-      {"platform: {tcb_status: {allow: [UpToDate], warn: [Revoked]}}\n", "weak-tcb-status", LintSeverity::kError},
-      {"platform: {tcb_status: {allow: [UpToDate, OutOfDate]}}\n", "outdated-tcb-status", LintSeverity::kWarning},
+      {"platform: {tcb_status: {allow: [NotSupported]}}\n", "weak-tcb-status",
+       LintSeverity::kError},
+      {"platform: {tcb_status: {allow: [UpToDate], warn: [UnrecognizedStatus]}}\n",
+       "weak-tcb-status", LintSeverity::kError},
+      {"platform: {tcb_status: {allow: [UpToDate], warn: [Revoked]}}\n", "weak-tcb-status",
+       LintSeverity::kError},
+      {"platform: {tcb_status: {allow: [UpToDate, OutOfDate]}}\n", "outdated-tcb-status",
+       LintSeverity::kWarning},
       {"ima: {exclude: [\"^/\"]}\n", "catch-all-exclude", LintSeverity::kError},
       {"ima: {exclude: [\"(?s).\"]}\n", "catch-all-exclude", LintSeverity::kError},
       {"ima: {exclude: [\"^/tmp/|\"]}\n", "catch-all-exclude", LintSeverity::kError},
       {"ima: {exclude: [\"^/.*\"]}\n", "catch-all-exclude", LintSeverity::kError},
       {"ima: {exclude: [\"^/(a+)+$\"]}\n", "nested-quantifier", LintSeverity::kWarning},
-      {"events:\n  - {id: e, match: {register: rtmr1}, expect: {digest: {eq: zero}}, optional: true}\n",
+      {"events:\n  - {id: e, match: {register: rtmr1}, expect: {digest: {eq: zero}}, optional: "
+       "true}\n",
        "optional-event-rule", LintSeverity::kWarning},
-      {"events:\n  - {id: e, match: {register: rtmr1}, expect: {digest: {eq: zero}}, severity: warn}\n",
+      {"events:\n  - {id: e, match: {register: rtmr1}, expect: {digest: {eq: zero}}, severity: "
+       "warn}\n",
        "warn-only-event-rule", LintSeverity::kWarning},
-      {"events:\n  - {id: e, match: {register: rtmr1, text_regex: \".*\"}, expect: {digest: {eq: zero}}}\n",
+      {"events:\n  - {id: e, match: {register: rtmr1, text_regex: \".*\"}, expect: {digest: {eq: "
+       "zero}}}\n",
        "catch-all-text-regex", LintSeverity::kWarning},
-      {"events:\n  - {id: e, match: {register: rtmr1, text_regex: \"^\"}, expect: {digest: {eq: zero}}}\n",
+      {"events:\n  - {id: e, match: {register: rtmr1, text_regex: \"^\"}, expect: {digest: {eq: "
+       "zero}}}\n",
        "catch-all-text-regex", LintSeverity::kWarning},
-      {"events:\n  - {id: e, match: {register: rtmr1, text_regex: \"(x|y+)*z\"}, expect: {digest: {eq: zero}}}\n",
+      {"events:\n  - {id: e, match: {register: rtmr1, text_regex: \"(x|y+)*z\"}, expect: {digest: "
+       "{eq: zero}}}\n",
        "nested-quantifier", LintSeverity::kWarning},
-      {"waivers:\n  - {rule: events.*, until: 2027-06-01, reason: r}\n", "wildcard-waiver", LintSeverity::kWarning},
+      {"waivers:\n  - {rule: events.*, until: 2027-06-01, reason: r}\n", "wildcard-waiver",
+       LintSeverity::kWarning},
       {"waivers:\n  - {rule: events.*, until: 2027-06-01, reason: r}\n", "measurement-waiver",
        LintSeverity::kWarning},
       {"events:\n  - {id: e, match: {register: rtmr1}, expect: {digest: {eq: zero}}}\n"
@@ -464,18 +508,22 @@ TEST(LintTest, EachWeakConstructHasItsCodeAndSeverity) {
        "measurement-waiver", LintSeverity::kWarning},
       {"waivers:\n  - {rule: ima.allow, until: 2027-06-01, reason: r}\n", "measurement-waiver",
        LintSeverity::kWarning},
-      {"waivers:\n  - {rule: td.*, until: 2027-06-01, reason: r}\n", "wildcard-waiver", LintSeverity::kWarning},
+      {"waivers:\n  - {rule: td.*, until: 2027-06-01, reason: r}\n", "wildcard-waiver",
+       LintSeverity::kWarning},
       {"logs: {informational: [tpm]}\n", "informational-log", LintSeverity::kWarning},
       {"logs: {unexplained_digests: warn}\n", "unexplained-digests-warn", LintSeverity::kWarning},
-      {"td: {rtmr2: {eq: zero}}\nima: {exclude: [\"^/tmp/\"]}\n", "ima-register-pinned", LintSeverity::kWarning},
-      {"events:\n  - {id: e, match: {register: rtmr1, type: EV_IPL, nth: 2}, expect: {digest: {eq: zero}}}\n",
+      {"td: {rtmr2: {eq: zero}}\nima: {exclude: [\"^/tmp/\"]}\n", "ima-register-pinned",
+       LintSeverity::kWarning},
+      {"events:\n  - {id: e, match: {register: rtmr1, type: EV_IPL, nth: 2}, expect: {digest: {eq: "
+       "zero}}}\n",
        "positional-event-rule", LintSeverity::kWarning},
       {"events:\n  - {id: e, match: {log: ccel, index: 7}, expect: {digest: {eq: zero}}}\n",
        "positional-event-rule", LintSeverity::kWarning},
   };
   for (const Case& c : cases) {
-    auto p = ParsePolicy(std::string("apiVersion: ccverify/v1\nmetadata: {expires: 2027-06-01T00:00:00Z}\n") +
-                         c.yaml);
+    auto p = ParsePolicy(
+        std::string("apiVersion: ccverify/v1\nmetadata: {expires: 2027-06-01T00:00:00Z}\n") +
+        c.yaml);
     ASSERT_TRUE(p.ok()) << c.yaml << p.status().ToString();
     bool found = false;
     for (const LintFinding& l : LintPolicy(*p, {}, kNow)) {
@@ -514,8 +562,8 @@ TEST(TimeTest, ExpiryIsDaysFromNowOrAFutureDate) {
   EXPECT_EQ(*ParseExpiry("3650d", now), now + 3650 * 86400);
   EXPECT_EQ(*ParseExpiry("2027-01-15", now), *ParseRfc3339("2027-01-16T00:00:00Z"));  // end of day
   EXPECT_EQ(*ParseExpiry("2027-01-15T12:00:00Z", now), *ParseRfc3339("2027-01-15T12:00:00Z"));
-  for (const char* bad : {"0d", "3651d", "d", "-5d", "12345d", "9x", "90", "2026-11-27", "2026-11-28T00:00:00Z",
-                          "2027-13-01", ""}) {
+  for (const char* bad : {"0d", "3651d", "d", "-5d", "12345d", "9x", "90", "2026-11-27",
+                          "2026-11-28T00:00:00Z", "2027-13-01", ""}) {
     auto r = ParseExpiry(bad, now);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.status().code(), ErrorCode::kBadValue) << bad;
@@ -546,9 +594,15 @@ TEST(TimeTest, RejectsMalformedTimesWithColumn) {
   struct Case {
     const char* text;
     uint64_t column;
-  } cases[] = {{"", 0},           {"2026", 4},    {"2026-1-01", 5},   {"2023-02-29", 10},
-               {"2026-11-28X", 10}, {"2026-11-28T24:00:00Z", 13}, {"2026-11-28T00:00:00", 19},
-               {"2026-11-28T00:00:00Zjunk", 20}, {"2026-11-28T00:00:00.Z", 20},
+  } cases[] = {{"", 0},
+               {"2026", 4},
+               {"2026-1-01", 5},
+               {"2023-02-29", 10},
+               {"2026-11-28X", 10},
+               {"2026-11-28T24:00:00Z", 13},
+               {"2026-11-28T00:00:00", 19},
+               {"2026-11-28T00:00:00Zjunk", 20},
+               {"2026-11-28T00:00:00.Z", 20},
                {"2026-11-28T00:00:00+1:00", 20}};
   for (const Case& c : cases) {
     auto r = ParseRfc3339(c.text);

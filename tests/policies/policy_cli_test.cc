@@ -2,12 +2,11 @@
 // a platform that is not UpToDate unless --allow-weak, pins no event of a log
 // nothing binds, and its policy verifies the bundle it came from; lint exits
 // non-zero on each weak construct (errors always, warnings with --strict).
-#include <sys/wait.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <sys/wait.h>
 
 #include <gtest/gtest.h>
 
@@ -24,7 +23,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::ccv::testing::TempDir;
-
 
 std::string Q(const std::string& s) { return "'" + s + "'"; }
 
@@ -72,8 +70,8 @@ TEST(PolicyGenerateCliTest, RefusesARevokedPlatformWithoutAllowWeak) {
   TempDir bundle("revoked");
   WriteDemoWithTcbStatus(bundle.path(), "Revoked");
   auto out = tmp.path() / "p.yaml";
-  std::string gen = "policy generate " + Q(bundle.path().string()) + RootArg() + kAt + " --output " +
-                    Q(out.string());
+  std::string gen = "policy generate " + Q(bundle.path().string()) + RootArg() + kAt +
+                    " --output " + Q(out.string());
   Proc g = Ccverify(gen, tmp);
   EXPECT_EQ(g.code, 1) << g.err;
   EXPECT_NE(g.err.find("TCB status is Revoked"), std::string::npos) << g.err;
@@ -118,8 +116,8 @@ TEST(PolicyGenerateCliTest, PinsNoEventOfAnUnboundTpmLog) {
   std::ofstream(bundle.path() / "evidence.json") << json;
 
   auto out = tmp.path() / "p.yaml";
-  Proc g = Ccverify("policy generate " + Q(bundle.path().string()) + RootArg() + kAt + " --output " +
-                        Q(out.string()),
+  Proc g = Ccverify("policy generate " + Q(bundle.path().string()) + RootArg() + kAt +
+                        " --output " + Q(out.string()),
                     tmp);
   ASSERT_EQ(g.code, 0) << g.err;
   EXPECT_NE(g.err.find("not pinned: log tpm"), std::string::npos) << g.err;
@@ -138,16 +136,17 @@ TEST(PolicyGenerateCliTest, PinsNoEventOfAnUnboundTpmLog) {
 TEST(PolicyGenerateCliTest, GeneratedPolicyVerifiesTheDemoAsTrusted) {
   TempDir tmp("gen");
   auto out = tmp.path() / "p.yaml";
-  Proc g = Ccverify("policy generate " + Q(Demo().string()) + RootArg() + kAt + " --output " +
-                        Q(out.string()),
-                    tmp);
+  Proc g = Ccverify(
+      "policy generate " + Q(Demo().string()) + RootArg() + kAt + " --output " + Q(out.string()),
+      tmp);
   ASSERT_EQ(g.code, 0) << g.err;
   EXPECT_TRUE(g.err.empty()) << g.err;
   auto yaml = ReadFileText(out.string());
   ASSERT_TRUE(yaml.ok());
   EXPECT_EQ(yaml->find("nth:"), std::string::npos) << *yaml;
   EXPECT_EQ(yaml->find("WARNING"), std::string::npos) << *yaml;
-  Proc v = Ccverify("verify " + Q(Demo().string()) + " --policy " + Q(out.string()) + RootArg() + kAt, tmp);
+  Proc v = Ccverify(
+      "verify " + Q(Demo().string()) + " --policy " + Q(out.string()) + RootArg() + kAt, tmp);
   EXPECT_EQ(v.code, 0) << v.out << v.err;
   EXPECT_EQ(v.out.rfind("ccverify verify: TRUSTED", 0), 0u) << v.out;
   Proc l = Ccverify("policy lint --strict " + Q(out.string()) + kAt, tmp);
@@ -159,7 +158,8 @@ TEST(PolicyGenerateCliTest, GeneratedPolicyVerifiesTheDemoAsTrusted) {
 TEST(PolicyGenerateCliTest, ExpiresCountsFromNowNotFromAt) {
   TempDir tmp("gen");
   auto out = tmp.path() / "p.yaml";
-  std::string gen = "policy generate " + Q(Demo().string()) + RootArg() + kAt + " --output " + Q(out.string());
+  std::string gen =
+      "policy generate " + Q(Demo().string()) + RootArg() + kAt + " --output " + Q(out.string());
   Proc g = Ccverify(gen + " --expires 30d", tmp);
   ASSERT_EQ(g.code, 0) << g.err;
   auto yaml = ReadFileText(out.string());
@@ -176,7 +176,8 @@ TEST(PolicyGenerateCliTest, ExpiresCountsFromNowNotFromAt) {
 
   ASSERT_EQ(Ccverify(gen + " --expires 2099-06-30", tmp).code, 0);
   yaml = ReadFileText(out.string());
-  EXPECT_NE(yaml->find("expires: 2099-07-01T00:00:00Z"), std::string::npos) << *yaml;  // end of the day
+  EXPECT_NE(yaml->find("expires: 2099-07-01T00:00:00Z"), std::string::npos)
+      << *yaml;  // end of the day
   for (const char* bad : {"0d", "3651d", "90", "2020-01-01", "soon"}) {
     Proc b = Ccverify(gen + " --expires " + bad, tmp);
     EXPECT_EQ(b.code, 2) << bad;
@@ -190,8 +191,8 @@ TEST(PolicyGenerateCliTest, ExpiresCountsFromNowNotFromAt) {
 TEST(PolicyLintCliTest, StrictFailsOnEachWeakConstruct) {
   TempDir tmp("lint");
   auto clean = tmp.path() / "clean.yaml";
-  Proc g = Ccverify("policy generate " + Q(Demo().string()) + RootArg() + kAt + " --no-events --output " +
-                        Q(clean.string()),
+  Proc g = Ccverify("policy generate " + Q(Demo().string()) + RootArg() + kAt +
+                        " --no-events --output " + Q(clean.string()),
                     tmp);
   ASSERT_EQ(g.code, 0) << g.err;
   std::string base = ReadFileText(clean.string()).value();
@@ -207,27 +208,37 @@ TEST(PolicyLintCliTest, StrictFailsOnEachWeakConstruct) {
       {"not_supported_warn", "allow: [UpToDate]", "allow: [UpToDate], warn: [NotSupported]",
        "weak-tcb-status", true},
       {"unrecognized", "allow: [UpToDate]", "allow: [UnrecognizedStatus]", "weak-tcb-status", true},
-      {"exclude_root", "\"^boot_aggregate$\"]", "\"^boot_aggregate$\", \"^/\"]", "catch-all-exclude", true},
-      {"exclude_any_path", "\"^boot_aggregate$\"]", "\"^boot_aggregate$\", \"^/.*\"]", "catch-all-exclude",
-       true},
-      {"ima_register_pinned", "  rtmr3:", "  rtmr2: {eq: zero}\n  rtmr3:", "ima-register-pinned", false},
+      {"exclude_root", "\"^boot_aggregate$\"]", "\"^boot_aggregate$\", \"^/\"]",
+       "catch-all-exclude", true},
+      {"exclude_any_path", "\"^boot_aggregate$\"]", "\"^boot_aggregate$\", \"^/.*\"]",
+       "catch-all-exclude", true},
+      {"ima_register_pinned", "  rtmr3:", "  rtmr2: {eq: zero}\n  rtmr3:", "ima-register-pinned",
+       false},
       {"positional", "",
-       "events:\n  - {id: e, match: {register: rtmr2, type: EV_IPL, nth: 1}, expect: {digest: {eq: zero}}}\n",
+       "events:\n  - {id: e, match: {register: rtmr2, type: EV_IPL, nth: 1}, expect: {digest: {eq: "
+       "zero}}}\n",
        "positional-event-rule", false},
-      {"optional", "", "events:\n  - {id: e, match: {register: rtmr2}, expect: {digest: {eq: zero}}, optional: true}\n",
+      {"optional", "",
+       "events:\n  - {id: e, match: {register: rtmr2}, expect: {digest: {eq: zero}}, optional: "
+       "true}\n",
        "optional-event-rule", false},
-      {"severity_warn", "", "events:\n  - {id: e, match: {register: rtmr2}, expect: {digest: {eq: zero}}, severity: warn}\n",
+      {"severity_warn", "",
+       "events:\n  - {id: e, match: {register: rtmr2}, expect: {digest: {eq: zero}}, severity: "
+       "warn}\n",
        "warn-only-event-rule", false},
       {"text_regex_all", "",
-       "events:\n  - {id: e, match: {register: rtmr2, text_regex: \".*\"}, expect: {digest: {eq: zero}}}\n",
+       "events:\n  - {id: e, match: {register: rtmr2, text_regex: \".*\"}, expect: {digest: {eq: "
+       "zero}}}\n",
        "catch-all-text-regex", false},
       {"nested", "",
-       "events:\n  - {id: e, match: {register: rtmr2, text_regex: \"(a+)+b\"}, expect: {digest: {eq: zero}}}\n",
+       "events:\n  - {id: e, match: {register: rtmr2, text_regex: \"(a+)+b\"}, expect: {digest: "
+       "{eq: zero}}}\n",
        "nested-quantifier", false},
-      {"events_waiver", "", "waivers:\n  - {rule: events.*, until: 2027-01-01, reason: r}\n", "wildcard-waiver",
-       false},
+      {"events_waiver", "", "waivers:\n  - {rule: events.*, until: 2027-01-01, reason: r}\n",
+       "wildcard-waiver", false},
       {"informational", "", "logs: {informational: [tpm]}\n", "informational-log", false},
-      {"unexplained_warn", "", "logs: {unexplained_digests: warn}\n", "unexplained-digests-warn", false},
+      {"unexplained_warn", "", "logs: {unexplained_digests: warn}\n", "unexplained-digests-warn",
+       false},
   };
   for (const Case& c : cases) {
     std::string y = base;
@@ -242,8 +253,10 @@ TEST(PolicyLintCliTest, StrictFailsOnEachWeakConstruct) {
     std::ofstream(p) << y;
     Proc strict = Ccverify("policy lint --strict " + Q(p.string()) + kAt, tmp);
     EXPECT_EQ(strict.code, 1) << c.name << "\n" << strict.out << strict.err;
-    EXPECT_NE(strict.out.find(std::string(c.error ? "error: " : "warning: ") + c.code), std::string::npos)
-        << c.name << "\n" << strict.out;
+    EXPECT_NE(strict.out.find(std::string(c.error ? "error: " : "warning: ") + c.code),
+              std::string::npos)
+        << c.name << "\n"
+        << strict.out;
     Proc plain = Ccverify("policy lint " + Q(p.string()) + kAt, tmp);
     EXPECT_EQ(plain.code, c.error ? 1 : 0) << c.name << "\n" << plain.out;
   }

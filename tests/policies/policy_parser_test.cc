@@ -16,34 +16,43 @@ const char kHead[] = "apiVersion: ccverify/v1\n";
 const std::string kH48(96, 'a');
 
 TEST(PolicyParserTest, ParsesTheDesignExample) {
-  std::string y = std::string(kHead) +
-                  "metadata: {name: cos-113-prod, version: \"2026.11.1\", expires: 2027-06-30T00:00:00Z}\n"
-                  "platform:\n"
-                  "  tcb_status: {allow: [UpToDate], warn: [SWHardeningNeeded]}\n"
-                  "  advisories: {deny: [INTEL-SA-00837]}\n"
-                  "  min_tee_tcb_svn: \"04010700000000000000000000000000\"\n"
-                  "  mr_seam: {any_of: [\"" + kH48 + "\"]}\n"
-                  "td:\n"
-                  "  attributes: {debug: false, sept_ve_disable: true}\n"
-                  "  xfam: {any_of: [\"e702060000000000\"]}\n"
-                  "  mr_td: {any_of: [\"" + kH48 + "\"]}\n"
-                  "  mr_config_id: {eq: zero}\n"
-                  "  rtmr3: {eq: zero}\n"
-                  "replay: {must_match_quote: [rtmr0, rtmr1, rtmr2]}\n"
-                  "events:\n"
-                  "  - id: kernel-cmdline\n"
-                  "    match: {register: rtmr2, type: EV_IPL, text_prefix: \"kernel_cmdline:\"}\n"
-                  "    expect: {text: {require: [\"module.sig_enforce=1\"], forbid: [\"init=/bin/sh\"]}}\n"
-                  "  - id: shim\n"
-                  "    match: {type: EV_EFI_BOOT_SERVICES_APPLICATION, nth: 0}\n"
-                  "    expect: {digest: {any_of: [\"" + kH48 + "\"]}}\n"
-                  "    severity: warn\n"
-                  "ima:\n"
-                  "  allow: {digests: {\"/usr/bin/bash\": [\"sha384:" + kH48 + "\"]}}\n"
-                  "  exclude: [\"^/tmp/\", \"^/var/lib/containerd/\"]\n"
-                  "  unknown: fail\n"
-                  "waivers:\n"
-                  "  - {rule: platform.tcb_status, until: 2027-01-15, reason: \"SEC-1234 rollout\"}\n";
+  std::string y =
+      std::string(kHead) +
+      "metadata: {name: cos-113-prod, version: \"2026.11.1\", expires: 2027-06-30T00:00:00Z}\n"
+      "platform:\n"
+      "  tcb_status: {allow: [UpToDate], warn: [SWHardeningNeeded]}\n"
+      "  advisories: {deny: [INTEL-SA-00837]}\n"
+      "  min_tee_tcb_svn: \"04010700000000000000000000000000\"\n"
+      "  mr_seam: {any_of: [\"" +
+      kH48 +
+      "\"]}\n"
+      "td:\n"
+      "  attributes: {debug: false, sept_ve_disable: true}\n"
+      "  xfam: {any_of: [\"e702060000000000\"]}\n"
+      "  mr_td: {any_of: [\"" +
+      kH48 +
+      "\"]}\n"
+      "  mr_config_id: {eq: zero}\n"
+      "  rtmr3: {eq: zero}\n"
+      "replay: {must_match_quote: [rtmr0, rtmr1, rtmr2]}\n"
+      "events:\n"
+      "  - id: kernel-cmdline\n"
+      "    match: {register: rtmr2, type: EV_IPL, text_prefix: \"kernel_cmdline:\"}\n"
+      "    expect: {text: {require: [\"module.sig_enforce=1\"], forbid: [\"init=/bin/sh\"]}}\n"
+      "  - id: shim\n"
+      "    match: {type: EV_EFI_BOOT_SERVICES_APPLICATION, nth: 0}\n"
+      "    expect: {digest: {any_of: [\"" +
+      kH48 +
+      "\"]}}\n"
+      "    severity: warn\n"
+      "ima:\n"
+      "  allow: {digests: {\"/usr/bin/bash\": [\"sha384:" +
+      kH48 +
+      "\"]}}\n"
+      "  exclude: [\"^/tmp/\", \"^/var/lib/containerd/\"]\n"
+      "  unknown: fail\n"
+      "waivers:\n"
+      "  - {rule: platform.tcb_status, until: 2027-01-15, reason: \"SEC-1234 rollout\"}\n";
   auto p = ParsePolicy(y);
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   EXPECT_EQ(p->name, "cos-113-prod");
@@ -90,8 +99,9 @@ TEST(PolicyParserTest, LogsAndMrServiceTdKeys) {
   EXPECT_TRUE(p->logs.IsInformational("cel"));
   EXPECT_FALSE(p->logs.IsInformational("ccel"));
   EXPECT_TRUE(p->logs.unexplained_digests_warn);
-  for (const char* bad : {"logs: {informational: [bios]}\n", "logs: {unexplained_digests: ignore}\n",
-                          "logs: {other: 1}\n", "td: {mr_servicetd: {eq: \"00\"}}\n"}) {
+  for (const char* bad :
+       {"logs: {informational: [bios]}\n", "logs: {unexplained_digests: ignore}\n",
+        "logs: {other: 1}\n", "td: {mr_servicetd: {eq: \"00\"}}\n"}) {
     auto q = ParsePolicy(std::string(kHead) + bad);
     ASSERT_FALSE(q.ok()) << bad;
     EXPECT_EQ(q.status().line(), std::optional<uint64_t>(2)) << bad;
@@ -99,10 +109,10 @@ TEST(PolicyParserTest, LogsAndMrServiceTdKeys) {
 }
 
 TEST(PolicyParserTest, WaiversCannotCoverAuthenticity) {
-  for (const char* rule : {"quote.*", "quote.quote_signature", "quote.pck_chain", "quote.collateral",
-                           "replay.*", "replay.rtmr0", "report_data.binding", "containers.binding",
-                           "ima.*", "ima.template_hashes", "ima.boot_aggregate", "ccel.*", "ccel.bound",
-                           "tpm.event_digests", "cel.template_hashes"}) {
+  for (const char* rule :
+       {"quote.*", "quote.quote_signature", "quote.pck_chain", "quote.collateral", "replay.*",
+        "replay.rtmr0", "report_data.binding", "containers.binding", "ima.*", "ima.template_hashes",
+        "ima.boot_aggregate", "ccel.*", "ccel.bound", "tpm.event_digests", "cel.template_hashes"}) {
     auto p = ParsePolicy(std::string(kHead) + "waivers:\n  - {rule: " + rule +
                          ", until: 2099-01-01, reason: r}\n");
     ASSERT_FALSE(p.ok()) << rule;
@@ -132,8 +142,11 @@ TEST(PolicyParserTest, HexIsCaseInsensitiveAndNormalised) {
 
 TEST(PolicyParserTest, NumericEventTypeAndImaBareDigest) {
   auto p = ParsePolicy(std::string(kHead) +
-                       "events:\n  - id: a\n    match: {type: 13, index: 4}\n    expect: {count: 1, digest: {eq: zero}}\n"
-                       "ima:\n  allow: {digests: {\"/a\": [\"" + std::string(64, 'B') + "\"]}}\n"
+                       "events:\n  - id: a\n    match: {type: 13, index: 4}\n    expect: {count: "
+                       "1, digest: {eq: zero}}\n"
+                       "ima:\n  allow: {digests: {\"/a\": [\"" +
+                       std::string(64, 'B') +
+                       "\"]}}\n"
                        "  unknown: warn\n");
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   EXPECT_EQ(*p->events[0].type, 13u);
@@ -146,7 +159,8 @@ TEST(PolicyParserTest, LoadsImaAllowListFileRelativeToThePolicy) {
   auto dir = std::filesystem::temp_directory_path() / "ccv_policy_allow_test";
   std::filesystem::create_directories(dir);
   {
-    std::ofstream(dir / "allow.sha384") << "# comment\n\n" << kH48 << "  /usr/bin/bash\n"
+    std::ofstream(dir / "allow.sha384") << "# comment\n\n"
+                                        << kH48 << "  /usr/bin/bash\n"
                                         << "sha256:" << std::string(64, 'c') << " /usr/lib/x y\n";
     std::ofstream(dir / "p.yaml") << kHead << "ima: {allow: {file: allow.sha384}}\n";
   }
@@ -180,7 +194,9 @@ TEST(ImaAllowListTest, BadLinesNameLineAndColumn) {
       {"# c\n  zz /a\n", 2, 3},
       {"abcd /a\n", 1, 1},  // 2 bytes: no algorithm has that size
       {"sha256:abcd /a\n", 1, 1},
-      {"md5:" "00112233445566778899aabbccddeeff /a\n", 1, 1},
+      {"md5:"
+       "00112233445566778899aabbccddeeff /a\n",
+       1, 1},
   };
   for (const Case& c : cases) {
     std::map<std::string, std::vector<std::string>> out;
@@ -224,14 +240,16 @@ TEST(PolicyParserTest, DeepNestingAndRandomDamageNeverCrash) {
   EXPECT_TRUE(deep.status().line().has_value());
   auto deep_maps = ParsePolicy(std::string(kHead) + "td: " + std::string(100000, '{') + "\n");
   ASSERT_FALSE(deep_maps.ok());
-  std::string good = std::string(kHead) +
-                     "metadata: {name: x, version: \"1\", expires: 2027-06-30T00:00:00Z}\n"
-                     "platform: {tcb_status: {allow: [UpToDate]}, min_tee_tcb_svn: \"04010700000000000000000000000000\"}\n"
-                     "td:\n  attributes: {debug: false}\n  mr_config_id: {eq: zero}\n"
-                     "replay: {must_match_quote: [rtmr0]}\n"
-                     "events:\n  - {id: a, match: {type: EV_IPL, text_regex: \"^k\"}, expect: {count: 1}}\n"
-                     "ima: {exclude: [\"^/tmp/\"], unknown: warn}\n"
-                     "waivers:\n  - {rule: td.mr_td, until: 2027-01-01, reason: r}\n";
+  std::string good =
+      std::string(kHead) +
+      "metadata: {name: x, version: \"1\", expires: 2027-06-30T00:00:00Z}\n"
+      "platform: {tcb_status: {allow: [UpToDate]}, min_tee_tcb_svn: "
+      "\"04010700000000000000000000000000\"}\n"
+      "td:\n  attributes: {debug: false}\n  mr_config_id: {eq: zero}\n"
+      "replay: {must_match_quote: [rtmr0]}\n"
+      "events:\n  - {id: a, match: {type: EV_IPL, text_regex: \"^k\"}, expect: {count: 1}}\n"
+      "ima: {exclude: [\"^/tmp/\"], unknown: warn}\n"
+      "waivers:\n  - {rule: td.mr_td, until: 2027-01-01, reason: r}\n";
   ASSERT_TRUE(ParsePolicy(good).ok());
   uint32_t x = 777;
   auto rnd = [&] { return x = x * 1103515245u + 12345u, (x >> 8); };
@@ -242,9 +260,14 @@ TEST(PolicyParserTest, DeepNestingAndRandomDamageNeverCrash) {
     for (int k = 0; k < edits; ++k) {
       size_t at = rnd() % m.size();
       switch (rnd() % 3) {
-        case 0: m[at] = "{}[]:,-\"' \n\tazZ09*&!|>#"[rnd() % 24]; break;
-        case 1: m.erase(at, 1 + rnd() % 6); break;
-        default: m.insert(at, 1, "{}[]:,-\"' \n"[rnd() % 12]);
+        case 0:
+          m[at] = "{}[]:,-\"' \n\tazZ09*&!|>#"[rnd() % 24];
+          break;
+        case 1:
+          m.erase(at, 1 + rnd() % 6);
+          break;
+        default:
+          m.insert(at, 1, "{}[]:,-\"' \n"[rnd() % 12]);
       }
       if (m.empty()) m = "x";
     }
@@ -263,7 +286,8 @@ TEST(PolicyParserTest, UnknownKeysAreCollectedInLintMode) {
   std::vector<UnknownKey> unknown;
   ParseOptions o;
   o.out_unknown_keys = &unknown;
-  auto p = ParsePolicy(std::string(kHead) + "td:\n  atributes: {}\n  xfam: {eq: zero}\nfoo: 1\n", o);
+  auto p =
+      ParsePolicy(std::string(kHead) + "td:\n  atributes: {}\n  xfam: {eq: zero}\nfoo: 1\n", o);
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   ASSERT_EQ(unknown.size(), 2u);
   EXPECT_EQ(unknown[0].path, "foo");  // the root is checked first

@@ -175,10 +175,14 @@ std::string EditValue(std::string_view j, Range r) {
   if (quoted) {
     if (v.empty()) return Splice(j, r.begin, 0, "x");
     char& c = s[r.begin];
-    if (c >= '0' && c <= '9') c = c == '9' ? '0' : char(c + 1);
-    else if ((c >= 'a' && c <= 'y') || (c >= 'A' && c <= 'Y')) c = char(c + 1);
-    else if (c == 'z' || c == 'Z') c = char(c - 1);
-    else c = c == 'x' ? 'y' : 'x';
+    if (c >= '0' && c <= '9')
+      c = c == '9' ? '0' : char(c + 1);
+    else if ((c >= 'a' && c <= 'y') || (c >= 'A' && c <= 'Y'))
+      c = char(c + 1);
+    else if (c == 'z' || c == 'Z')
+      c = char(c - 1);
+    else
+      c = c == 'x' ? 'y' : 'x';
     return s;
   }
   // A number: change its last digit.
@@ -216,7 +220,8 @@ Result<Counts> TamperCollateral(Bytes quote_bytes, const quote::QuoteCollateral&
                                 Shard shard) {
   if (stride == 0) stride = 1;
   if (CheckCollateral(quote_bytes, collateral, root_pem, at).detected) {
-    return Status(ErrorCode::kInvalidArgument, "the unmodified collateral does not verify the quote");
+    return Status(ErrorCode::kInvalidArgument,
+                  "the unmodified collateral does not verify the quote");
   }
   Counts c;
   size_t n = 0;  // mutations selected by the stride, for the shard
@@ -273,8 +278,7 @@ TcgOutcome ReplayTcg(Bytes log, replay::RegisterSpace space) {
 
 }  // namespace
 
-Result<Counts> TamperTcgLog(Bytes log, replay::RegisterSpace space, size_t stride,
-                            Shard shard) {
+Result<Counts> TamperTcgLog(Bytes log, replay::RegisterSpace space, size_t stride, Shard shard) {
   if (stride == 0) stride = 1;
   TcgOutcome base = ReplayTcg(log, space);
   if (!base.ok) return Status(ErrorCode::kInvalidArgument, "the unmodified log does not replay");
@@ -377,8 +381,7 @@ ImaOutcome ReplayImaList(Bytes list, ima::LogFormat format, RegisterId::Kind kin
 
 }  // namespace
 
-Result<Counts> TamperImaLog(Bytes list, ima::LogFormat format, size_t stride,
-                            Shard shard) {
+Result<Counts> TamperImaLog(Bytes list, ima::LogFormat format, size_t stride, Shard shard) {
   if (stride == 0) stride = 1;
   // The register convention follows the listed hash (SHA-384: cc-api RTMR).
   ima::ReadOptions read;

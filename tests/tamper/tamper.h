@@ -54,8 +54,8 @@ struct Shard {
 // signature (PCK key), QE authentication data (QE report data). Flips of the
 // PEM certification data count as uncovered. Errors: the unmodified quote
 // does not parse or is not authentic against `collateral`.
-Result<Counts> TamperQuote(Bytes quote, const quote::PreparedCollateral& collateral,
-                           size_t stride, Shard shard = {});
+Result<Counts> TamperQuote(Bytes quote, const quote::PreparedCollateral& collateral, size_t stride,
+                           Shard shard = {});
 
 // Edits every value (string, number, literal) of the signed TCB info and QE
 // identity JSON of `collateral`; each edit must make a collateral check fail
@@ -78,8 +78,7 @@ Result<Counts> TamperTcgLog(Bytes log, replay::RegisterSpace space, size_t strid
 // hex digit, and flips (XOR 0x01) of every byte of the template-data columns.
 // Other bytes (PCR and template-name fields) count as uncovered. Errors: the
 // unmodified list does not replay.
-Result<Counts> TamperImaLog(Bytes list, ima::LogFormat format, size_t stride,
-                            Shard shard = {});
+Result<Counts> TamperImaLog(Bytes list, ima::LogFormat format, size_t stride, Shard shard = {});
 
 }  // namespace ccv::tamper
 

@@ -83,8 +83,8 @@ std::vector<QuoteCase> LoadQuoteCases(const fs::path& corpus) {
         if (!q.ok() || !j.ok()) continue;
         auto col = ccv::quote::ParseCollateralJson(*j);
         if (!col.ok()) continue;
-        out.push_back({c["name"].GetString(), std::move(*q), std::move(*col), "",
-                       c["now_unix"].GetInt64()});
+        out.push_back(
+            {c["name"].GetString(), std::move(*q), std::move(*col), "", c["now_unix"].GetInt64()});
       }
     }
   }
@@ -110,9 +110,12 @@ int main(int argc, char** argv) {
   ccv::tamper::Shard shard;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--corpus" && i + 1 < argc) corpus_dir = argv[++i];
-    else if (a == "--suite" && i + 1 < argc) suite = argv[++i];
-    else if (a == "--stride" && i + 1 < argc) stride = std::strtoull(argv[++i], nullptr, 10);
+    if (a == "--corpus" && i + 1 < argc)
+      corpus_dir = argv[++i];
+    else if (a == "--suite" && i + 1 < argc)
+      suite = argv[++i];
+    else if (a == "--stride" && i + 1 < argc)
+      stride = std::strtoull(argv[++i], nullptr, 10);
     else if (a == "--shard" && i + 1 < argc) {
       char* end = nullptr;
       shard.index = std::strtoull(argv[++i], &end, 10);
@@ -121,10 +124,12 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "--shard K/N with 0 <= K < N\n");
         return 2;
       }
-    } else if (a == "-v") verbose = true;
+    } else if (a == "-v")
+      verbose = true;
     else {
-      std::fprintf(stderr, "usage: ccv_tamper --corpus DIR --suite "
-                           "quote|collateral|tcg|ccel|ima [--stride N] [--shard K/N] [-v]\n");
+      std::fprintf(stderr,
+                   "usage: ccv_tamper --corpus DIR --suite "
+                   "quote|collateral|tcg|ccel|ima [--stride N] [--shard K/N] [-v]\n");
       return 2;
     }
   }
@@ -153,8 +158,8 @@ int main(int argc, char** argv) {
           if (!p.ok()) return 2;
           pem = *p;
         }
-        Report(qc.name, ccv::tamper::TamperCollateral(qc.quote, qc.collateral, pem, qc.at, stride,
-                                                     shard),
+        Report(qc.name,
+               ccv::tamper::TamperCollateral(qc.quote, qc.collateral, pem, qc.at, stride, shard),
                &total, &files, &skipped);
       }
     }
@@ -170,8 +175,8 @@ int main(int argc, char** argv) {
         if (fs::exists(corpus / e)) logs.push_back(corpus / e);
       }
     }
-    auto space = suite == "tcg" ? ccv::replay::RegisterSpace::kTpmPcr
-                                : ccv::replay::RegisterSpace::kCcMr;
+    auto space =
+        suite == "tcg" ? ccv::replay::RegisterSpace::kTpmPcr : ccv::replay::RegisterSpace::kCcMr;
     for (const auto& p : logs) {
       auto data = ccv::ReadFileBytes(p.string(), 1 << 26);
       if (!data.ok()) return 2;
@@ -180,8 +185,10 @@ int main(int argc, char** argv) {
     }
   } else if (suite == "ima") {
     std::vector<std::pair<fs::path, ccv::ima::LogFormat>> lists;
-    for (const auto& p : Files(corpus / "ima", ".ascii")) lists.push_back({p, ccv::ima::LogFormat::kAscii});
-    for (const auto& p : Files(corpus / "ima", ".bin")) lists.push_back({p, ccv::ima::LogFormat::kBinary});
+    for (const auto& p : Files(corpus / "ima", ".ascii"))
+      lists.push_back({p, ccv::ima::LogFormat::kAscii});
+    for (const auto& p : Files(corpus / "ima", ".bin"))
+      lists.push_back({p, ccv::ima::LogFormat::kBinary});
     fs::path ev = corpus / "evidence/ccapi-td/ascii_runtime_measurements";
     if (fs::exists(ev)) lists.push_back({ev, ccv::ima::LogFormat::kAscii});
     for (const auto& [p, format] : lists) {
@@ -195,11 +202,12 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  std::printf("%s tried=%llu detected=%llu undetected=%llu rejected=%llu uncovered_tried=%llu "
-              "uncovered_detected=%llu files=%d skipped=%d\n",
-              suite.c_str(), (unsigned long long)total.tried, (unsigned long long)total.detected,
-              (unsigned long long)total.undetected(), (unsigned long long)total.rejected,
-              (unsigned long long)total.uncovered_tried,
-              (unsigned long long)total.uncovered_detected, files, skipped);
+  std::printf(
+      "%s tried=%llu detected=%llu undetected=%llu rejected=%llu uncovered_tried=%llu "
+      "uncovered_detected=%llu files=%d skipped=%d\n",
+      suite.c_str(), (unsigned long long)total.tried, (unsigned long long)total.detected,
+      (unsigned long long)total.undetected(), (unsigned long long)total.rejected,
+      (unsigned long long)total.uncovered_tried, (unsigned long long)total.uncovered_detected,
+      files, skipped);
   return total.undetected() == 0 && files > 0 ? 0 : 1;
 }

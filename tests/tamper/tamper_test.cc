@@ -28,8 +28,8 @@ TEST(TamperTest, EveryFlipOfTheSyntheticQuoteSignedRegionsIsDetected) {
   testing::QuoteBuilder b = testing::DefaultTdxQuote(*pki);
   ASSERT_TRUE(testing::SignQuote(*pki, testing::TestAttestationKey(), &b).ok());
   std::vector<uint8_t> q = b.Build();
-  auto collateral = testing::MakeCollateral(*pki, testing::DefaultTdxTcbInfo(),
-                                            testing::DefaultQeIdentity());
+  auto collateral =
+      testing::MakeCollateral(*pki, testing::DefaultTdxTcbInfo(), testing::DefaultQeIdentity());
   auto anchor = quote::LoadTrustAnchor(pki->RootPem());
   ASSERT_TRUE(anchor.ok());
   auto prepared = quote::PrepareCollateral(collateral, std::move(*anchor), testing::kPkiNow);
@@ -47,8 +47,8 @@ TEST(TamperTest, EveryEditOfTheSyntheticSignedCollateralIsDetected) {
   ASSERT_TRUE(pki.ok());
   testing::QuoteBuilder b = testing::DefaultTdxQuote(*pki);
   ASSERT_TRUE(testing::SignQuote(*pki, testing::TestAttestationKey(), &b).ok());
-  auto collateral = testing::MakeCollateral(*pki, testing::DefaultTdxTcbInfo(),
-                                            testing::DefaultQeIdentity());
+  auto collateral =
+      testing::MakeCollateral(*pki, testing::DefaultTdxTcbInfo(), testing::DefaultQeIdentity());
   auto c = TamperCollateral(b.Build(), collateral, pki->RootPem(), testing::kPkiNow,
                             /*stride=*/3);
   ASSERT_TRUE(c.ok()) << c.status().ToString();

@@ -1,11 +1,10 @@
 #include "tests/testing/cli.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cstdio>
+#include <fcntl.h>
 #include <iostream>
 #include <stdexcept>
+#include <unistd.h>
 
 #include "verifier/cli/commands.h"
 
@@ -91,7 +90,8 @@ CliRun RunCcverify(const std::string& args, Stderr stderr_mode) {
   const int out_fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   const int err_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   const int null_fd = ::open("/dev/null", O_RDWR);
-  if (out_fd < 0 || err_fd < 0 || null_fd < 0) throw std::runtime_error("cannot open " + base.string());
+  if (out_fd < 0 || err_fd < 0 || null_fd < 0)
+    throw std::runtime_error("cannot open " + base.string());
   CliRun r;
   FlushAll();
   {

@@ -7,14 +7,13 @@
 #ifndef CCV_TESTS_TESTING_CLI_H_
 #define CCV_TESTS_TESTING_CLI_H_
 
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <vector>
 
 #include "tests/testing/corpus.h"
@@ -69,9 +68,15 @@ inline CliRun RunProgram(const std::string& program, const std::string& args,
   const std::filesystem::path out = base.string() + ".out", err = base.string() + ".err";
   std::string cmd = Quote(BinaryDir() / program) + " " + args + " < /dev/null > " + Quote(out);
   switch (stderr_mode) {
-    case Stderr::kSeparate: cmd += " 2> " + Quote(err); break;
-    case Stderr::kMerged: cmd += " 2>&1"; break;
-    case Stderr::kDiscard: cmd += " 2> /dev/null"; break;
+    case Stderr::kSeparate:
+      cmd += " 2> " + Quote(err);
+      break;
+    case Stderr::kMerged:
+      cmd += " 2>&1";
+      break;
+    case Stderr::kDiscard:
+      cmd += " 2> /dev/null";
+      break;
   }
   const int status = std::system(cmd.c_str());
   CliRun r;

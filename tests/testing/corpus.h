@@ -30,12 +30,12 @@ inline std::filesystem::path BinaryDir() {
 
 // Skips the current test when the shared corpus is absent; else declares
 // `corpus` (a std::filesystem::path) for the test body.
-#define CCV_REQUIRE_CORPUS(corpus)                                          \
-  auto corpus##_opt_ = ::ccv::testing::CorpusDir();                         \
-  if (!corpus##_opt_) {                                                     \
-    GTEST_SKIP() << "shared corpus not found (set CCV_CORPUS or "           \
-                    "-DCCV_CORPUS_DIR); skipping";                          \
-  }                                                                         \
+#define CCV_REQUIRE_CORPUS(corpus)                                \
+  auto corpus##_opt_ = ::ccv::testing::CorpusDir();               \
+  if (!corpus##_opt_) {                                           \
+    GTEST_SKIP() << "shared corpus not found (set CCV_CORPUS or " \
+                    "-DCCV_CORPUS_DIR); skipping";                \
+  }                                                               \
   const std::filesystem::path corpus = *corpus##_opt_
 
 #endif  // CCV_TESTS_TESTING_CORPUS_H_

@@ -5,14 +5,13 @@
 #ifndef CCV_TESTS_TESTING_DEMO_BUNDLE_H_
 #define CCV_TESTS_TESTING_DEMO_BUNDLE_H_
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <unistd.h>
 
 #include <rapidjson/document.h>
 
@@ -87,10 +86,12 @@ inline std::map<std::string, std::string> ReportStatuses(const std::string& json
   std::map<std::string, std::string> out;
   rapidjson::Document d;
   d.Parse(json.c_str());
-  if (d.HasParseError() || !d.IsObject() || !d.HasMember("checks") || !d["checks"].IsArray()) return out;
+  if (d.HasParseError() || !d.IsObject() || !d.HasMember("checks") || !d["checks"].IsArray())
+    return out;
   for (const auto& c : d["checks"].GetArray()) out[c["id"].GetString()] = c["status"].GetString();
   if (d.HasMember("policy") && d["policy"].IsObject()) {
-    for (const auto& x : d["policy"]["rules"].GetArray()) out[x["id"].GetString()] = x["status"].GetString();
+    for (const auto& x : d["policy"]["rules"].GetArray())
+      out[x["id"].GetString()] = x["status"].GetString();
   }
   return out;
 }

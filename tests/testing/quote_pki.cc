@@ -205,20 +205,20 @@ Result<TestPki> TestPki::CreateWithRootCrlUrl(const PkiOptions& o,
   TestPki p;
   p.root_key_ = SeededKey(o.key_seed, 1);
   p.pck_ca_key_ = SeededKey(o.key_seed, 2);
-  p.pck_leaf_key_ = o.pck_leaf_key_seed != 0 ? SeededKey(o.pck_leaf_key_seed, 5)
-                                             : SeededKey(o.key_seed, 3);
+  p.pck_leaf_key_ =
+      o.pck_leaf_key_seed != 0 ? SeededKey(o.pck_leaf_key_seed, 5) : SeededKey(o.key_seed, 3);
   p.tcb_signer_key_ = SeededKey(o.key_seed, 4);
   const std::string root_cn = "ccverify Test SGX Root CA";
-  const std::string ca_cn = o.processor_ca ? "ccverify Test SGX PCK Processor CA"
-                                           : "ccverify Test SGX PCK Platform CA";
+  const std::string ca_cn =
+      o.processor_ca ? "ccverify Test SGX PCK Processor CA" : "ccverify Test SGX PCK Platform CA";
   p.root_ = MakeCert(root_cn, p.root_key_, root_cn, nullptr, p.root_key_, o.root, 1, true, nullptr,
                      root_crl_url);
-  p.pck_ca_ = MakeCert(ca_cn, p.pck_ca_key_, root_cn, p.root_.get(), p.root_key_, o.pck_ca, 2,
-                       true, nullptr);
+  p.pck_ca_ = MakeCert(ca_cn, p.pck_ca_key_, root_cn, p.root_.get(), p.root_key_, o.pck_ca, 2, true,
+                       nullptr);
   std::string ext = crypto::EncodeSgxExtensions(o.pck_ext);
-  p.pck_leaf_ = MakeCert("ccverify Test SGX PCK Certificate", p.pck_leaf_key_, ca_cn,
-                         p.pck_ca_.get(), p.pck_ca_key_, o.pck_leaf, 0x1234 + o.pck_leaf_key_seed,
-                         false, &ext);
+  p.pck_leaf_ =
+      MakeCert("ccverify Test SGX PCK Certificate", p.pck_leaf_key_, ca_cn, p.pck_ca_.get(),
+               p.pck_ca_key_, o.pck_leaf, 0x1234 + o.pck_leaf_key_seed, false, &ext);
   p.tcb_signer_ = MakeCert("ccverify Test SGX TCB Signing", p.tcb_signer_key_, root_cn,
                            p.root_.get(), p.root_key_, o.tcb_signer, 3, false, nullptr);
   std::vector<const Certificate*> root_revoked, pck_revoked;
@@ -418,7 +418,7 @@ QuoteBuilder DefaultTdxQuote(const TestPki& pki) {
   b.body[120 + 3] = 0x10;  // TD attributes: SEPT_VE_DISABLE
   b.body[128] = 0xe7;      // XFAM
   for (size_t i = 0; i < 48; ++i) b.body[136 + i] = uint8_t(0xa0 + i % 16);  // MRTD
-  for (size_t i = 0; i < 64; ++i) b.body[520 + i] = uint8_t(i);             // REPORTDATA
+  for (size_t i = 0; i < 64; ++i) b.body[520 + i] = uint8_t(i);              // REPORTDATA
   SetQeReport(&b, true);
   b.pck_chain_pem = pki.PckChainPem();
   b.pck_chain_pem.push_back('\0');
@@ -432,7 +432,7 @@ QuoteBuilder DefaultSgxQuote(const TestPki& pki) {
   b.qe_svn = 4;
   b.pce_svn = 11;
   b.body = std::vector<uint8_t>(384, 0);
-  b.body[48] = 0x05;  // attributes: INIT | MODE64
+  b.body[48] = 0x05;                                                   // attributes: INIT | MODE64
   for (size_t i = 0; i < 32; ++i) b.body[64 + i] = uint8_t(0x30 + i);  // MRENCLAVE
   SetQeReport(&b, false);
   b.pck_chain_pem = pki.PckChainPem();

@@ -40,11 +40,17 @@ inline TestKey GenerateEcKey(const char* curve) {
 
 class TpmWriter {
  public:
-  TpmWriter& U8(uint8_t v) { b_.push_back(v); return *this; }
+  TpmWriter& U8(uint8_t v) {
+    b_.push_back(v);
+    return *this;
+  }
   TpmWriter& U16(uint16_t v) { return U8(uint8_t(v >> 8)).U8(uint8_t(v)); }
   TpmWriter& U32(uint32_t v) { return U16(uint16_t(v >> 16)).U16(uint16_t(v)); }
   TpmWriter& U64(uint64_t v) { return U32(uint32_t(v >> 32)).U32(uint32_t(v)); }
-  TpmWriter& Raw(const std::vector<uint8_t>& d) { b_.insert(b_.end(), d.begin(), d.end()); return *this; }
+  TpmWriter& Raw(const std::vector<uint8_t>& d) {
+    b_.insert(b_.end(), d.begin(), d.end());
+    return *this;
+  }
   TpmWriter& B(const std::vector<uint8_t>& d) { return U16(uint16_t(d.size())).Raw(d); }
   std::vector<uint8_t> bytes() const { return b_; }
 
@@ -70,13 +76,17 @@ inline std::vector<uint8_t> TpmtPublicOf(EVP_PKEY* key, uint32_t attributes = kA
   } else {
     uint8_t point[97];
     size_t len = 0;
-    EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point,
-                                    sizeof(point), &len);
+    EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point, sizeof(point),
+                                    &len);
     size_t c = (len - 1) / 2;
     std::vector<uint8_t> x(point + 1, point + 1 + c), y(point + 1 + c, point + len);
     w.U16(tpmf::kAlgEcc).U16(kTpmAlgSha256).U32(attributes).U16(0);
-    w.U16(tpmf::kAlgNull).U16(tpmf::kAlgNull)
-        .U16(c == 32 ? tpmf::kEccNistP256 : tpmf::kEccNistP384).U16(tpmf::kAlgNull).B(x).B(y);
+    w.U16(tpmf::kAlgNull)
+        .U16(tpmf::kAlgNull)
+        .U16(c == 32 ? tpmf::kEccNistP256 : tpmf::kEccNistP384)
+        .U16(tpmf::kAlgNull)
+        .B(x)
+        .B(y);
   }
   return w.bytes();
 }

@@ -19,21 +19,44 @@ namespace {
 constexpr uint64_t kMaxCollateralLen = 4 << 20;
 constexpr uint64_t kMaxNonceFileLen = 2 * kMaxNonceLen + 2;  // hex text and a newline
 
-enum class Role { kQuote, kTdReport, kCcelTable, kCcelData, kTpmLog, kImaAscii, kImaBinary, kCel, kCollateral, kPckChain, kNonce };
+enum class Role {
+  kQuote,
+  kTdReport,
+  kCcelTable,
+  kCcelData,
+  kTpmLog,
+  kImaAscii,
+  kImaBinary,
+  kCel,
+  kCollateral,
+  kPckChain,
+  kNonce
+};
 
 const char* RoleName(Role r) {
   switch (r) {
-    case Role::kQuote: return "quote";
-    case Role::kTdReport: return "td_report";
-    case Role::kCcelTable: return "ccel.table";
-    case Role::kCcelData: return "ccel.data";
-    case Role::kTpmLog: return "tpm_eventlog";
-    case Role::kImaAscii: return "ima";
-    case Role::kImaBinary: return "ima (binary)";
-    case Role::kCel: return "cel";
-    case Role::kCollateral: return "collateral";
-    case Role::kPckChain: return "pck_chain";
-    case Role::kNonce: return "nonce";
+    case Role::kQuote:
+      return "quote";
+    case Role::kTdReport:
+      return "td_report";
+    case Role::kCcelTable:
+      return "ccel.table";
+    case Role::kCcelData:
+      return "ccel.data";
+    case Role::kTpmLog:
+      return "tpm_eventlog";
+    case Role::kImaAscii:
+      return "ima";
+    case Role::kImaBinary:
+      return "ima (binary)";
+    case Role::kCel:
+      return "cel";
+    case Role::kCollateral:
+      return "collateral";
+    case Role::kPckChain:
+      return "pck_chain";
+    case Role::kNonce:
+      return "nonce";
   }
   return "?";
 }
@@ -41,17 +64,26 @@ const char* RoleName(Role r) {
 std::optional<Role> RoleOfFormat(parsers::LogFormat f) {
   using parsers::LogFormat;
   switch (f) {
-    case LogFormat::kTdxQuote: return Role::kQuote;
-    case LogFormat::kTdReport: return Role::kTdReport;
-    case LogFormat::kCcelAcpiTable: return Role::kCcelTable;
-    case LogFormat::kCcel: return Role::kCcelData;
+    case LogFormat::kTdxQuote:
+      return Role::kQuote;
+    case LogFormat::kTdReport:
+      return Role::kTdReport;
+    case LogFormat::kCcelAcpiTable:
+      return Role::kCcelTable;
+    case LogFormat::kCcel:
+      return Role::kCcelData;
     case LogFormat::kTcg2:
-    case LogFormat::kTcgSha1Legacy: return Role::kTpmLog;
-    case LogFormat::kImaAscii: return Role::kImaAscii;
-    case LogFormat::kImaBinary: return Role::kImaBinary;
+    case LogFormat::kTcgSha1Legacy:
+      return Role::kTpmLog;
+    case LogFormat::kImaAscii:
+      return Role::kImaAscii;
+    case LogFormat::kImaBinary:
+      return Role::kImaBinary;
     case LogFormat::kCelTlv:
-    case LogFormat::kCelJson: return Role::kCel;
-    case LogFormat::kUnknown: return std::nullopt;
+    case LogFormat::kCelJson:
+      return Role::kCel;
+    case LogFormat::kUnknown:
+      return std::nullopt;
   }
   return std::nullopt;
 }
@@ -68,8 +100,8 @@ bool IsCollateralJson(InputFile* f) {
   if (!text.ok()) return false;
   rapidjson::Document d;
   d.Parse<rapidjson::kParseIterativeFlag>(text->data(), text->size());
-  return !d.HasParseError() && d.IsObject() && d.HasMember("tcb_info") && d.HasMember("qe_identity") &&
-         d.HasMember("pck_crl");
+  return !d.HasParseError() && d.IsObject() && d.HasMember("tcb_info") &&
+         d.HasMember("qe_identity") && d.HasMember("pck_crl");
 }
 
 // PEM certificates: a PCK chain for a quote whose certification data holds
@@ -86,7 +118,9 @@ bool IsPckChainName(const std::string& name) {
 bool IsPemCertificate(const std::vector<uint8_t>& head) {
   static constexpr std::string_view kBegin = "-----BEGIN CERTIFICATE-----";
   size_t i = 0;
-  while (i < head.size() && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n')) ++i;
+  while (i < head.size() &&
+         (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n'))
+    ++i;
   return head.size() - i >= kBegin.size() &&
          std::equal(kBegin.begin(), kBegin.end(), head.begin() + static_cast<std::ptrdiff_t>(i));
 }
@@ -94,20 +128,23 @@ bool IsPemCertificate(const std::vector<uint8_t>& head) {
 Result<std::vector<uint8_t>> ReadNonce(InputFile* f, const std::string& name) {
   if (f->size() > kMaxNonceFileLen) {
     return Status(ErrorCode::kBadLength, "a nonce file of " + std::to_string(f->size()) +
-                                             " bytes (at most " + std::to_string(kMaxNonceLen) + ")")
+                                             " bytes (at most " + std::to_string(kMaxNonceLen) +
+                                             ")")
         .WithFile(f->path());
   }
   CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, f->ReadAll(kMaxNonceFileLen));
   if (name == "nonce.hex" || name == "nonce.txt") {
     std::string text(bytes.begin(), bytes.end());
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
+      text.pop_back();
     auto b = FromHex(text);
     if (!b.ok()) return b.status().WithFile(f->path());
     bytes = std::move(*b);
   }
   if (bytes.size() > kMaxNonceLen) {
-    return Status(ErrorCode::kBadLength, "a nonce of " + std::to_string(bytes.size()) + " bytes (at most " +
-                                             std::to_string(kMaxNonceLen) + ")")
+    return Status(ErrorCode::kBadLength, "a nonce of " + std::to_string(bytes.size()) +
+                                             " bytes (at most " + std::to_string(kMaxNonceLen) +
+                                             ")")
         .WithFile(f->path());
   }
   return bytes;
@@ -173,8 +210,9 @@ Result<Discovered> DiscoverEvidenceDir(const std::string& dir) {
     }
     auto [at, fresh] = taken.emplace(*role, name);
     if (!fresh) {
-      return Status(ErrorCode::kBadValue, "two files for " + std::string(RoleName(*role)) + ": '" + at->second +
-                                              "' and '" + name + "'; write an evidence.json naming the one to use")
+      return Status(ErrorCode::kBadValue, "two files for " + std::string(RoleName(*role)) + ": '" +
+                                              at->second + "' and '" + name +
+                                              "'; write an evidence.json naming the one to use")
           .WithFile(dir);
     }
     out.taken.push_back(name + ": " + what + " (" + RoleName(*role) + ")");
@@ -202,7 +240,8 @@ Result<Discovered> DiscoverEvidenceDir(const std::string& dir) {
     e.ima = path_of(Role::kImaBinary);
   }
   if (e.ccel_table && !e.ccel_data) {
-    return Status(ErrorCode::kNotFound, "a CCEL table without its log area").WithFile(*e.ccel_table);
+    return Status(ErrorCode::kNotFound, "a CCEL table without its log area")
+        .WithFile(*e.ccel_table);
   }
   if (e.quote || e.td_report || e.ccel_data) e.tee = "tdx";
   if (nonce) {
@@ -212,7 +251,8 @@ Result<Discovered> DiscoverEvidenceDir(const std::string& dir) {
   }
   if (!e.quote && !e.td_report && !e.ccel_data && !e.tpm_eventlog && !e.cel && !e.ima) {
     return Status(ErrorCode::kNotFound,
-                  "no evidence: no evidence.json and no file of a known evidence format (TD quote, CCEL, "
+                  "no evidence: no evidence.json and no file of a known evidence format (TD quote, "
+                  "CCEL, "
                   "TPM log, IMA list, CEL)")
         .WithFile(dir);
   }

@@ -18,7 +18,8 @@ constexpr char kModeSha512[] = "sha512(nonce||user_data)";
 constexpr char kModeNonce[] = "nonce";
 constexpr size_t kMaxEchoedName = 64;
 
-Status Bad(ErrorCode code, const std::string& source, const std::string& field, const std::string& msg) {
+Status Bad(ErrorCode code, const std::string& source, const std::string& field,
+           const std::string& msg) {
   return Status(code, msg).WithFile(source).WithField(field);
 }
 
@@ -156,7 +157,8 @@ Status ReportDataMember(const rapidjson::Value& v, const std::string& source, Ev
 // once, and not also present in the manifest (a bundle cannot both have and lack
 // something).
 Status NotFoundMember(const rapidjson::Value& v, const std::string& source, Evidence* e) {
-  if (!v.IsArray()) return Bad(ErrorCode::kBadValue, source, "not_found", "expected an array of strings");
+  if (!v.IsArray())
+    return Bad(ErrorCode::kBadValue, source, "not_found", "expected an array of strings");
   for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
     std::string field = "not_found[" + std::to_string(i) + "]";
     if (!v[i].IsString()) return Bad(ErrorCode::kBadValue, source, field, "expected a string");
@@ -192,9 +194,12 @@ Status NotFoundMember(const rapidjson::Value& v, const std::string& source, Evid
 
 std::string_view ReportDataModeName(ReportDataMode mode) {
   switch (mode) {
-    case ReportDataMode::kSha512NonceUserData: return kModeSha512;
-    case ReportDataMode::kNonce: return kModeNonce;
-    case ReportDataMode::kExact: return "exact";
+    case ReportDataMode::kSha512NonceUserData:
+      return kModeSha512;
+    case ReportDataMode::kNonce:
+      return kModeNonce;
+    case ReportDataMode::kExact:
+      return "exact";
   }
   return "?";
 }
@@ -202,8 +207,8 @@ std::string_view ReportDataModeName(ReportDataMode mode) {
 Result<RegisterId> ParseImaRegisterOption(std::string_view value) {
   Result<RegisterId> reg = ima::ParseImaRegister(value);
   if (reg.ok()) return reg;
-  return Status(ErrorCode::kInvalidArgument,
-                "--ima-register: '" + Printable(value) + "' is not supported: " + reg.status().message());
+  return Status(ErrorCode::kInvalidArgument, "--ima-register: '" + Printable(value) +
+                                                 "' is not supported: " + reg.status().message());
 }
 
 Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir,
@@ -220,18 +225,19 @@ Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir
   if (!d.IsObject()) return Bad(ErrorCode::kBadValue, source, "", "expected a JSON object");
   // Each member's value is a string, a number or one of the objects checked
   // below, so these checks cover every level the manifest may have.
-  CCV_RETURN_IF_ERROR(CheckMembers(d,
-                                   {"version", "tee", "quote", "quote_provider", "td_report",
-                                    "quote_unavailable", "ccel", "ima", "tpm_eventlog", "cel",
-                                    "collateral", "pck_chain", "nonce", "user_data",
-                                    "report_data", "collected_at", "not_found"},
-                                   source, ""));
+  CCV_RETURN_IF_ERROR(
+      CheckMembers(d,
+                   {"version", "tee", "quote", "quote_provider", "td_report", "quote_unavailable",
+                    "ccel", "ima", "tpm_eventlog", "cel", "collateral", "pck_chain", "nonce",
+                    "user_data", "report_data", "collected_at", "not_found"},
+                   source, ""));
   Evidence e;
   e.dir = dir;
   if (!d.HasMember("version")) {
     return Bad(ErrorCode::kNotFound, source, "version", "missing required member 'version'");
   }
-  if (!d["version"].IsInt()) return Bad(ErrorCode::kBadValue, source, "version", "expected an integer");
+  if (!d["version"].IsInt())
+    return Bad(ErrorCode::kBadValue, source, "version", "expected an integer");
   e.version = d["version"].GetInt();
   if (e.version != 1) {
     return Bad(ErrorCode::kUnsupportedVersion, source, "version",
@@ -270,7 +276,8 @@ Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir
       e.ccel_data = std::move(p);
     } else if (c.IsObject()) {
       CCV_RETURN_IF_ERROR(CheckMembers(c, {"table", "data"}, source, "ccel."));
-      if (!c.HasMember("data")) return Bad(ErrorCode::kNotFound, source, "ccel.data", "missing member 'data'");
+      if (!c.HasMember("data"))
+        return Bad(ErrorCode::kNotFound, source, "ccel.data", "missing member 'data'");
       CCV_ASSIGN_OR_RETURN(std::string p, FileMember(c["data"], dir, source, "ccel.data"));
       e.ccel_data = std::move(p);
       if (c.HasMember("table")) {
@@ -278,7 +285,8 @@ Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir
         e.ccel_table = std::move(t);
       }
     } else {
-      return Bad(ErrorCode::kBadValue, source, "ccel", "expected a file name or {\"table\", \"data\"}");
+      return Bad(ErrorCode::kBadValue, source, "ccel",
+                 "expected a file name or {\"table\", \"data\"}");
     }
   }
   if (d.HasMember("ima")) {
@@ -288,7 +296,8 @@ Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir
       e.ima = std::move(p);
     } else if (m.IsObject()) {
       CCV_RETURN_IF_ERROR(CheckMembers(m, {"path", "binary", "register"}, source, "ima."));
-      if (!m.HasMember("path")) return Bad(ErrorCode::kNotFound, source, "ima.path", "missing member 'path'");
+      if (!m.HasMember("path"))
+        return Bad(ErrorCode::kNotFound, source, "ima.path", "missing member 'path'");
       CCV_ASSIGN_OR_RETURN(std::string p, FileMember(m["path"], dir, source, "ima.path"));
       e.ima = std::move(p);
       if (m.HasMember("binary")) {
@@ -297,17 +306,20 @@ Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir
       }
       if (m.HasMember("register")) {
         const auto& r = m["register"];
-        if (!r.IsString()) return Bad(ErrorCode::kBadValue, source, "ima.register", "expected a string");
+        if (!r.IsString())
+          return Bad(ErrorCode::kBadValue, source, "ima.register", "expected a string");
         std::string_view name(r.GetString(), r.GetStringLength());
         Result<RegisterId> reg = ima::ParseImaRegister(name);
         if (!reg.ok()) {
-          return Bad(ErrorCode::kBadValue, source, "ima.register",
-                     "register '" + Printable(name) + "' is not supported: " + reg.status().message());
+          return Bad(
+              ErrorCode::kBadValue, source, "ima.register",
+              "register '" + Printable(name) + "' is not supported: " + reg.status().message());
         }
         e.ima_register = *reg;
       }
     } else {
-      return Bad(ErrorCode::kBadValue, source, "ima", "expected a file name or {\"path\", \"register\"}");
+      return Bad(ErrorCode::kBadValue, source, "ima",
+                 "expected a file name or {\"path\", \"register\"}");
     }
   }
   if (d.HasMember("nonce")) {
@@ -318,7 +330,8 @@ Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir
     CCV_ASSIGN_OR_RETURN(auto b, HexMember(d["user_data"], source, "user_data", kMaxNonceLen));
     e.user_data = std::move(b);
   }
-  if (d.HasMember("report_data")) CCV_RETURN_IF_ERROR(ReportDataMember(d["report_data"], source, &e));
+  if (d.HasMember("report_data"))
+    CCV_RETURN_IF_ERROR(ReportDataMember(d["report_data"], source, &e));
   if (d.HasMember("not_found")) CCV_RETURN_IF_ERROR(NotFoundMember(d["not_found"], source, &e));
   if (e.report_data_mode == ReportDataMode::kNonce) {
     if (e.nonce && e.nonce->size() > 64) {

@@ -72,7 +72,7 @@ struct Evidence {
   std::optional<RegisterId> ima_register;
   std::optional<std::vector<uint8_t>> nonce, user_data;
   ReportDataMode report_data_mode = ReportDataMode::kSha512NonceUserData;
-  std::optional<std::vector<uint8_t>> report_data;          // verifier's exact value
+  std::optional<std::vector<uint8_t>> report_data;  // verifier's exact value
   // The bundle's REPORTDATA ({"exact"} or the older 64-byte hex string): a
   // claim, checked for consistency only in kExact mode, never for freshness.
   std::optional<std::vector<uint8_t>> claimed_report_data;

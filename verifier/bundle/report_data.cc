@@ -117,7 +117,8 @@ ReportDataBinding CheckReportDataBinding(const std::array<uint8_t, 64>& quoted, 
     bool ok = equal(*e.claimed_report_data);
     c.status = ok ? result::Verdict::kPass : result::Verdict::kFail;
     c.detail = ok ? std::string("REPORTDATA equals the bundle's report_data.exact; ") + kFromBundle
-                  : "REPORTDATA " + ToHex(quoted) + " differs from the bundle's report_data.exact " +
+                  : "REPORTDATA " + ToHex(quoted) +
+                        " differs from the bundle's report_data.exact " +
                         ToHex(*e.claimed_report_data);
     return b;
   }
@@ -131,16 +132,17 @@ ReportDataBinding CheckReportDataBinding(const std::array<uint8_t, 64>& quoted, 
     }
     bool ok = *want == quoted;
     c.status = ok ? result::Verdict::kPass : result::Verdict::kFail;
-    c.detail = ok ? "REPORTDATA = " + Formula(b.mode) + " with nonce " + ToHex(nonce) + "; " +
-                        kFromBundle
-                  : "REPORTDATA " + ToHex(quoted) + " is not " + Formula(b.mode) + " = " +
-                        ToHex(*want) + " (nonce from the bundle)";
+    c.detail =
+        ok ? "REPORTDATA = " + Formula(b.mode) + " with nonce " + ToHex(nonce) + "; " + kFromBundle
+           : "REPORTDATA " + ToHex(quoted) + " is not " + Formula(b.mode) + " = " + ToHex(*want) +
+                 " (nonce from the bundle)";
     return b;
   }
   b.nonce_source = NonceSource::kNone;
   c.missing = "nonce";
-  c.detail = "no nonce given, so the quote's freshness is not established (pass --nonce, "
-             "or set binding.nonce: optional in the policy)";
+  c.detail =
+      "no nonce given, so the quote's freshness is not established (pass --nonce, "
+      "or set binding.nonce: optional in the policy)";
   return b;
 }
 

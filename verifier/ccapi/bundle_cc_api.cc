@@ -43,7 +43,8 @@ Result<std::unique_ptr<BundleCcApi>> BundleCcApi::Open(const std::string& dir) {
       api->rtmr_[i] = FromMeasurement(q->td_body->rtmr[i]);
     }
   } else if (e.td_report) {
-    CCV_ASSIGN_OR_RETURN(api->report_.bytes, bundle::ReadEvidenceFile(e, *e.td_report, kMaxReportLen));
+    CCV_ASSIGN_OR_RETURN(api->report_.bytes,
+                         bundle::ReadEvidenceFile(e, *e.td_report, kMaxReportLen));
     Result<parsers::TdReport> td = parsers::ParseTdReport(api->report_.bytes);
     if (!td.ok()) return td.status().WithFile(*e.td_report);
     api->report_.kind = agent::CcReport::Kind::kTdReport;
@@ -58,9 +59,12 @@ Result<std::unique_ptr<BundleCcApi>> BundleCcApi::Open(const std::string& dir) {
 
   // The event log: CCEL log area, then the IMA list.
   if (!e.ccel_data) {
-    return Status(ErrorCode::kNotFound, "the bundle has no CCEL log").WithFile(json_path).WithField("ccel");
+    return Status(ErrorCode::kNotFound, "the bundle has no CCEL log")
+        .WithFile(json_path)
+        .WithField("ccel");
   }
-  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> ccel_data, bundle::ReadEvidenceFile(e, *e.ccel_data, kMaxLogLen));
+  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> ccel_data,
+                       bundle::ReadEvidenceFile(e, *e.ccel_data, kMaxLogLen));
   std::optional<std::vector<uint8_t>> ima;
   if (e.ima) {
     CCV_ASSIGN_OR_RETURN(ima, bundle::ReadEvidenceFile(e, *e.ima, kMaxLogLen));
@@ -79,8 +83,8 @@ Result<Digest> BundleCcApi::GetCcMeasurement(uint32_t index, HashAlg alg) {
                   "IMR index " + std::to_string(index) + ", TDX has 0..3 (RTMR0..3)");
   }
   if (alg != HashAlg::kSha384) {
-    return Status(ErrorCode::kUnsupported, std::string("TDX RTMRs have no ") +
-                                               std::string(HashAlgName(alg)) + " bank");
+    return Status(ErrorCode::kUnsupported,
+                  std::string("TDX RTMRs have no ") + std::string(HashAlgName(alg)) + " bank");
   }
   return rtmr_[index];
 }
@@ -89,9 +93,9 @@ Result<agent::CcReport> BundleCcApi::GetCcReport(std::span<const uint8_t> nonce,
                                                  std::span<const uint8_t> data) {
   std::array<uint8_t, 64> want = agent::ReportDataFor(nonce, data);
   if (want != report_.report_data) {
-    return Status(ErrorCode::kUnsupported,
-                  "an offline bundle holds one report, whose REPORTDATA " +
-                      ToHex(report_.report_data) + " is not SHA-512(nonce || data)");
+    return Status(ErrorCode::kUnsupported, "an offline bundle holds one report, whose REPORTDATA " +
+                                               ToHex(report_.report_data) +
+                                               " is not SHA-512(nonce || data)");
   }
   return report_;
 }

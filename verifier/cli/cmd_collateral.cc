@@ -61,8 +61,8 @@ int RunCollateralFetch(const Args& args) {
       "pccs-url", po::value<std::string>(), "")("pcs-url", po::value<std::string>(), "")(
       "out", po::value<std::string>(), "")("cache", po::value<std::string>(), "")(
       "root-ca", po::value<std::string>(), "")("at", po::value<std::string>(), "")(
-      "pck-chain", po::value<std::string>(), "")(
-      "connect-timeout", po::value<double>()->default_value(10), "")(
+      "pck-chain", po::value<std::string>(), "")("connect-timeout",
+                                                 po::value<double>()->default_value(10), "")(
       "timeout", po::value<double>()->default_value(60), "");
   po::variables_map vm;
   try {
@@ -80,13 +80,13 @@ int RunCollateralFetch(const Args& args) {
     return Usage("--pccs-url and --pcs-url exclude each other");
   }
   collateral::ObtainRequest req;
-  auto service = vm.count("pccs-url")
-                     ? collateral::MakeService(collateral::ServiceKind::kPccs,
-                                               vm["pccs-url"].as<std::string>())
-                     : collateral::MakeService(
-                           collateral::ServiceKind::kPcs,
-                           vm.count("pcs-url") ? vm["pcs-url"].as<std::string>()
-                                               : std::string(collateral::kIntelPcsUrl));
+  auto service =
+      vm.count("pccs-url")
+          ? collateral::MakeService(collateral::ServiceKind::kPccs,
+                                    vm["pccs-url"].as<std::string>())
+          : collateral::MakeService(collateral::ServiceKind::kPcs,
+                                    vm.count("pcs-url") ? vm["pcs-url"].as<std::string>()
+                                                        : std::string(collateral::kIntelPcsUrl));
   if (!service.ok()) return Usage(service.status().message());
   req.service = std::move(*service);
   collateral::HttpOptions http;

@@ -91,7 +91,8 @@ int RunContainerPolicy(const policy::Policy& pol, const std::string& policy_path
   auto hex = [&](const char* opt, std::optional<std::vector<uint8_t>>* dst) -> Status {
     if (!vm.count(opt)) return Status();
     Result<std::vector<uint8_t>> b = FromHex(vm[opt].as<std::string>());
-    if (!b.ok()) return Status(ErrorCode::kInvalidArgument, std::string("--") + opt + ": expected hex");
+    if (!b.ok())
+      return Status(ErrorCode::kInvalidArgument, std::string("--") + opt + ": expected hex");
     *dst = std::move(b).value();
     e.binding_from_verifier = true;
     return Status();
@@ -120,9 +121,12 @@ int RunContainerPolicy(const policy::Policy& pol, const std::string& policy_path
   ctx.at = FormatRfc3339Time(options.at);
   ctx.policy_path = policy_path;
   std::string out;
-  if (format == "json") out = report::VerifyReportJson(v->facts, v->evaluation, ctx);
-  else if (format == "junit") out = report::VerifyReportJUnit(v->facts, v->evaluation, ctx);
-  else out = report::VerifyReportText(v->facts, v->evaluation, ctx, false);
+  if (format == "json")
+    out = report::VerifyReportJson(v->facts, v->evaluation, ctx);
+  else if (format == "junit")
+    out = report::VerifyReportJUnit(v->facts, v->evaluation, ctx);
+  else
+    out = report::VerifyReportText(v->facts, v->evaluation, ctx, false);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return v->outcome == result::Outcome::kUntrusted ? kExitUntrusted : kExitTrusted;
 }
@@ -183,8 +187,9 @@ int RunContainers(const Args& args) {
       return kExitUsage;
     }
     if (vm.count("report-data") || vm.count("container") || vm.count("system-events")) {
-      std::fprintf(stderr, "ccverify containers: with --policy, the binding and system events come "
-                           "from the policy (containers.binding, containers.system_events)\n");
+      std::fprintf(stderr,
+                   "ccverify containers: with --policy, the binding and system events come "
+                   "from the policy (containers.binding, containers.system_events)\n");
       return kExitUsage;
     }
     Result<policy::Policy> p = policy::LoadPolicyFile(vm["policy"].as<std::string>());
@@ -196,7 +201,8 @@ int RunContainers(const Args& args) {
     return RunContainerPolicy(*p, vm["policy"].as<std::string>(), vm, fmt);
   }
   if (vm.count("ccel") || vm.count("collateral") || vm.count("root-ca") || vm.count("at")) {
-    std::fprintf(stderr, "ccverify containers: --ccel, --collateral, --root-ca and --at go with --policy\n");
+    std::fprintf(
+        stderr, "ccverify containers: --ccel, --collateral, --root-ca and --at go with --policy\n");
     return kExitUsage;
   }
   containers::BindingRequest binding;

@@ -57,7 +57,8 @@ Result<diff::Side> BundleSide(const std::string& path, const pipeline::VerifyOpt
                               const policy::Policy* policy) {
   CCV_ASSIGN_OR_RETURN(bundle::Discovered d, bundle::LoadOrDiscoverEvidenceDir(BundleDir(path)));
   if (!d.from_manifest) {
-    for (const std::string& line : d.taken) std::fprintf(stderr, "ccverify: %s/%s\n", path.c_str(), line.c_str());
+    for (const std::string& line : d.taken)
+      std::fprintf(stderr, "ccverify: %s/%s\n", path.c_str(), line.c_str());
   }
   if (policy == nullptr) {
     CCV_ASSIGN_OR_RETURN(result::Facts f, pipeline::CollectFacts(d.evidence, options, nullptr));
@@ -74,10 +75,12 @@ int RunDiff(const Args& args) {
   desc.add_options()("help,h", "show this help")("json", "JSON output (same as --format json)")(
       "format", po::value<std::string>(), "text (default) or json")(
       "at", po::value<std::string>(), "verification time, RFC 3339 (default: now)")(
-      "root-ca", po::value<std::string>(), "PEM trust anchor for both bundles (replaces the Intel SGX Root CA)")(
+      "root-ca", po::value<std::string>(),
+      "PEM trust anchor for both bundles (replaces the Intel SGX Root CA)")(
       "root-ca-a", po::value<std::string>(), "PEM trust anchor for A")(
       "root-ca-b", po::value<std::string>(), "PEM trust anchor for B")(
-      "a", po::value<std::string>(), "first bundle or policy")("b", po::value<std::string>(), "second bundle or policy");
+      "a", po::value<std::string>(), "first bundle or policy")("b", po::value<std::string>(),
+                                                               "second bundle or policy");
   po::positional_options_description pos;
   pos.add("a", 1).add("b", 1);
   po::variables_map vm;
@@ -95,9 +98,11 @@ int RunDiff(const Args& args) {
   }
   if (!vm.count("a") || !vm.count("b")) return Usage("expected two inputs, A and B", desc);
   std::string format = vm.count("format") ? vm["format"].as<std::string>() : "text";
-  if (format != "text" && format != "json") return Usage("--format: expected text or json, got '" + format + "'", desc);
+  if (format != "text" && format != "json")
+    return Usage("--format: expected text or json, got '" + format + "'", desc);
   if (vm.count("json")) {
-    if (vm.count("format") && format != "json") return Usage("--json conflicts with --format " + format, desc);
+    if (vm.count("format") && format != "json")
+      return Usage("--json conflicts with --format " + format, desc);
     format = "json";
   }
   if (vm.count("root-ca") && (vm.count("root-ca-a") || vm.count("root-ca-b"))) {
@@ -107,11 +112,14 @@ int RunDiff(const Args& args) {
   for (const std::string& p : paths) {
     std::error_code ec;
     if (!std::filesystem::exists(p, ec)) {
-      return ReportError(Status(ErrorCode::kIo, "no such file or directory (expected a bundle or a policy)").WithFile(p));
+      return ReportError(
+          Status(ErrorCode::kIo, "no such file or directory (expected a bundle or a policy)")
+              .WithFile(p));
     }
   }
   const bool bundle[2] = {IsBundle(paths[0]), IsBundle(paths[1])};
-  if (!bundle[0] && !bundle[1]) return Usage("at least one of A and B must be an evidence bundle", desc);
+  if (!bundle[0] && !bundle[1])
+    return Usage("at least one of A and B must be an evidence bundle", desc);
 
   pipeline::VerifyOptions options[2];
   Time at = TimeNow();

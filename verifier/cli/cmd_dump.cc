@@ -97,10 +97,10 @@ int Dump(const std::string& path, LogFormat format, parsers::ChunkedSource* src,
     }
     return ReportError(s.WithFile(path));
   }
-  return ReportError(Status(ErrorCode::kUnsupported,
-                            "format " + std::string(parsers::LogFormatName(format)) +
-                                " is recognised but this build cannot dump it")
-                         .WithFile(path));
+  return ReportError(
+      Status(ErrorCode::kUnsupported, "format " + std::string(parsers::LogFormatName(format)) +
+                                          " is recognised but this build cannot dump it")
+          .WithFile(path));
 }
 
 int UsageError(const po::options_description& desc, const std::string& message) {
@@ -183,8 +183,8 @@ int RunDump(const Args& args) {
   Result<Bytes> head = src.Peek(parsers::kDetectPrefixLen);
   if (!head.ok()) return ReportError(head.status());
   Bytes h = head->first(std::min(head->size(), parsers::kDetectPrefixLen));
-  LogFormat format = forced.value_or(
-      parsers::DetectFormat(h, (*file)->SizeHint().value_or(h.size())));
+  LogFormat format =
+      forced.value_or(parsers::DetectFormat(h, (*file)->SizeHint().value_or(h.size())));
   if (!to.empty() && IsOther(format)) {
     return UsageError(desc, "--to converts logs; " + path + " is " +
                                 std::string(parsers::LogFormatName(format)) + ", not a log");

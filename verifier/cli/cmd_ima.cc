@@ -36,7 +36,7 @@ int WriteCel(const std::vector<cel::Record>& records, std::string_view to) {
     std::fwrite(j.data(), 1, j.size(), stdout);
   }
   return std::fflush(stdout) == 0 ? kExitTrusted
-                                   : ReportError(Status(ErrorCode::kIo, "cannot write stdout"));
+                                  : ReportError(Status(ErrorCode::kIo, "cannot write stdout"));
 }
 
 }  // namespace

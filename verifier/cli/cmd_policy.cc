@@ -51,8 +51,8 @@ constexpr char kLintUsage[] = "usage: ccverify policy lint P.yaml [--at T] [--st
 
 int RunPolicyGenerate(const Args& args) {
   po::options_description desc("options");
-  desc.add_options()("help,h", "show this help")(
-      "output", po::value<std::string>(), "write the policy to F instead of stdout")(
+  desc.add_options()("help,h", "show this help")("output", po::value<std::string>(),
+                                                 "write the policy to F instead of stdout")(
       "name", po::value<std::string>(), "metadata.name (default: the bundle directory name)")(
       "version", po::value<std::string>()->default_value("1"), "metadata.version")(
       "expires", po::value<std::string>(),
@@ -62,8 +62,8 @@ int RunPolicyGenerate(const Args& args) {
       "no-ima", po::bool_switch(), "do not pin IMA file digests")(
       "allow-weak", po::bool_switch(),
       "write a policy even for a platform whose TCB status is not UpToDate (it then accepts that "
-      "platform)")(
-      "container", po::value<std::string>(), "also pin this pod or container of the IMA list")(
+      "platform)")("container", po::value<std::string>(),
+                   "also pin this pod or container of the IMA list")(
       "system-events", po::value<std::string>(), "with --container: CIMA system events JSON");
   AddEvidenceOptions(&desc);
   po::positional_options_description pos;
@@ -77,16 +77,19 @@ int RunPolicyGenerate(const Args& args) {
   }
   if (vm.count("help")) return Help(kGenerateUsage, desc);
   if (vm.count("expires") && vm.count("valid-days")) {
-    return Usage("policy generate", "--expires and --valid-days are the same setting: give one", kGenerateUsage, desc);
+    return Usage("policy generate", "--expires and --valid-days are the same setting: give one",
+                 kGenerateUsage, desc);
   }
-  std::string expires_arg = vm.count("expires")      ? vm["expires"].as<std::string>()
-                            : vm.count("valid-days") ? std::to_string(vm["valid-days"].as<int>()) + "d"
-                                                     : std::string("180d");
+  std::string expires_arg = vm.count("expires") ? vm["expires"].as<std::string>()
+                            : vm.count("valid-days")
+                                ? std::to_string(vm["valid-days"].as<int>()) + "d"
+                                : std::string("180d");
   // Relative to the real clock: a policy generated for an old bundle
   // (--at in the past) must not be expired the moment it is written.
   auto expires = policy::ParseExpiry(expires_arg, policy::NowUtc());
   if (!expires.ok()) {
-    return Usage("policy generate", "--expires: " + expires.status().message(), kGenerateUsage, desc);
+    return Usage("policy generate", "--expires: " + expires.status().message(), kGenerateUsage,
+                 desc);
   }
   auto req = EvidenceFromOptions(vm);
   if (!req.ok()) {
@@ -139,16 +142,18 @@ int RunPolicyGenerate(const Args& args) {
     return kExitUntrusted;
   }
   for (const std::string& w : generated->weak) {
-    std::fprintf(stderr,
-                 "ccverify policy generate: WARNING: --allow-weak: %s; the policy written accepts this "
-                 "platform and `policy lint` may flag it\n",
-                 w.c_str());
+    std::fprintf(
+        stderr,
+        "ccverify policy generate: WARNING: --allow-weak: %s; the policy written accepts this "
+        "platform and `policy lint` may flag it\n",
+        w.c_str());
   }
   for (const std::string& l : generated->left_out) {
-    std::fprintf(stderr,
-                 "ccverify policy generate: not pinned: log %s; verify fails while this log is in the "
-                 "evidence unless the policy names it in logs.informational\n",
-                 l.c_str());
+    std::fprintf(
+        stderr,
+        "ccverify policy generate: not pinned: log %s; verify fails while this log is in the "
+        "evidence unless the policy names it in logs.informational\n",
+        l.c_str());
   }
   std::string yaml = std::move(generated->yaml);
   if (!allow_path.empty()) {
@@ -159,7 +164,8 @@ int RunPolicyGenerate(const Args& args) {
   if (vm.count("container")) {
     std::optional<std::string> events;
     if (vm.count("system-events")) events = vm["system-events"].as<std::string>();
-    auto block = pipeline::GenerateContainerBlock(req->evidence.ima, vm["container"].as<std::string>(), events);
+    auto block = pipeline::GenerateContainerBlock(req->evidence.ima,
+                                                  vm["container"].as<std::string>(), events);
     if (!block.ok()) return ReportError(block.status());
     yaml += *block;
   }

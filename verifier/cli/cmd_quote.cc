@@ -50,10 +50,9 @@ void Print(const std::string& s) { std::fwrite(s.data(), 1, s.size(), stdout); }
 int RunQuoteVerify(const Args& args) {
   po::options_description opts;
   opts.add_options()("help,h", "")("quote", po::value<std::string>(), "")(
-      "collateral", po::value<std::string>(), "")(
-      "collateral-cache", po::value<std::string>(), "")("at", po::value<std::string>(), "")(
-      "root-ca", po::value<std::string>(), "")("pck-chain", po::value<std::string>(), "")(
-      "accept-tcb", po::value<std::string>(), "")(
+      "collateral", po::value<std::string>(), "")("collateral-cache", po::value<std::string>(), "")(
+      "at", po::value<std::string>(), "")("root-ca", po::value<std::string>(), "")(
+      "pck-chain", po::value<std::string>(), "")("accept-tcb", po::value<std::string>(), "")(
       "json", po::bool_switch(), "");
   po::positional_options_description pos;
   pos.add("quote", 1);
@@ -107,9 +106,9 @@ int RunQuoteVerify(const Args& args) {
   if (vm.count("collateral")) {
     coll_path = vm["collateral"].as<std::string>();
   } else {
-    auto cached = collateral::CachedCollateralPath(
-        vm["collateral-cache"].as<std::string>(), *quote_bytes,
-        options.pck_chain ? &*options.pck_chain : nullptr);
+    auto cached =
+        collateral::CachedCollateralPath(vm["collateral-cache"].as<std::string>(), *quote_bytes,
+                                         options.pck_chain ? &*options.pck_chain : nullptr);
     if (!cached.ok()) return ReportError(cached.status());
     coll_path = std::move(*cached);
   }
@@ -188,8 +187,8 @@ int DumpQuoteBytes(Bytes data, const std::string& name, bool json) {
   } else {
     std::string out = "format: tdx-quote\n" + report::QuoteToText(v->quote) + "checks:\n";
     for (const quote::Check& c : v->checks) {
-      out += "  [" + std::string(quote::CheckStatusName(c.status)) + "] " + c.id + ": " +
-             c.detail + "\n";
+      out += "  [" + std::string(quote::CheckStatusName(c.status)) + "] " + c.id + ": " + c.detail +
+             "\n";
     }
     Print(out);
   }

@@ -36,9 +36,8 @@ Result<std::vector<HashAlg>> ParseBanks(std::string_view list) {
         list.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
     std::optional<HashAlg> alg = HashAlgFromName(name);
     if (!alg) {
-      return Status(ErrorCode::kInvalidArgument,
-                    "--banks: unknown bank '" + std::string(name) +
-                        "' (sha1, sha256, sha384, sha512, sm3_256)");
+      return Status(ErrorCode::kInvalidArgument, "--banks: unknown bank '" + std::string(name) +
+                                                     "' (sha1, sha256, sha384, sha512, sm3_256)");
     }
     if (std::find(out.begin(), out.end(), *alg) == out.end()) out.push_back(*alg);
     if (comma == std::string_view::npos) break;
@@ -65,8 +64,8 @@ std::optional<std::string> Opt(const po::variables_map& vm, const char* name) {
 
 int RunReplay(const Args& args) {
   po::options_description desc("options");
-  desc.add_options()("help,h", "show this help")(
-      "ccel", po::value<std::string>(), "TDX CCEL log area (MR index 1..4 = RTMR0..3)")(
+  desc.add_options()("help,h", "show this help")("ccel", po::value<std::string>(),
+                                                 "TDX CCEL log area (MR index 1..4 = RTMR0..3)")(
       "tpm-log", po::value<std::string>(), "TPM event log (binary_bios_measurements)")(
       "ima", po::value<std::string>(),
       "IMA list (ascii or binary_runtime_measurements), replayed after the boot logs")(

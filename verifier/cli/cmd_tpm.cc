@@ -157,8 +157,8 @@ int RunTpmVerify(const Args& args) {
 
   auto v = tpm::VerifyTpmQuotes(*ak, quotes, options);
   if (!v.ok()) return ReportError(v.status());
-  std::string out = vm["json"].as<bool>() ? report::TpmVerificationToJson(*v)
-                                          : report::TpmVerificationToText(*v);
+  std::string out =
+      vm["json"].as<bool>() ? report::TpmVerificationToJson(*v) : report::TpmVerificationToText(*v);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return v->pass ? kExitTrusted : kExitUntrusted;
 }

@@ -1,6 +1,8 @@
 // ccverify verify: parse every log, replay, compare with the quote, verify
 // the quote against its collateral, check the REPORTDATA binding, evaluate
 // the policy and write the reports asked for (verify_reports.h).
+#include "verifier/cli/cmd_verify.h"
+
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
@@ -15,15 +17,14 @@
 #include "policies/time_util.h"
 #include "verifier/bundle/discover.h"
 #include "verifier/bundle/evidence.h"
-#include "verifier/bundle/report_data.h"
 #include "verifier/bundle/evidence_file.h"
-#include "verifier/cli/cmd_verify.h"
+#include "verifier/bundle/report_data.h"
 #include "verifier/cli/exit_codes.h"
 #include "verifier/cli/verify_options.h"
 #include "verifier/cli/verify_reports.h"
 #include "verifier/collateral/cache.h"
-#include "verifier/quote/pck_chain_source.h"
 #include "verifier/pipeline/verify.h"
+#include "verifier/quote/pck_chain_source.h"
 #include "verifier/report/verify_report.h"
 
 namespace ccv::cli {
@@ -31,22 +32,24 @@ namespace ccv::cli {
 namespace po = boost::program_options;
 
 void AddEvidenceOptions(po::options_description* desc) {
-  desc->add_options()
-      ("bundle", po::value<std::string>(), "evidence bundle directory (holds evidence.json)")
-      ("collateral", po::value<std::string>(), "collateral JSON (QuoteCollateralV3 layout)")
-      ("pck-chain", po::value<std::string>(), "PEM PCK chain for a quote that carries none (types 1-4)")
-      ("at", po::value<std::string>(), "verification time, RFC 3339 (default: now)")
-      ("root-ca", po::value<std::string>(), "PEM trust anchor replacing the Intel SGX Root CA")
-      ("nonce", po::value<std::string>(), "hex nonce: REPORTDATA must be SHA-512(nonce || user data)")
-      ("user-data", po::value<std::string>(), "hex user data bound with the nonce")
-      ("report-data", po::value<std::string>(), "hex of the exact 64-byte REPORTDATA expected")
-      ("quote", po::value<std::string>(), "TDX quote (overrides the bundle's)")
-      ("ccel", po::value<std::string>(), "CCEL log area (overrides the bundle's)")
-      ("ccel-table", po::value<std::string>(), "ACPI CCEL table (overrides the bundle's)")
-      ("ima", po::value<std::string>(), "IMA measurement list, ascii or binary")
-      ("ima-register", po::value<std::string>(), "register IMA extends: rtmr2 or pcr10")
-      ("tpm-log", po::value<std::string>(), "TPM event log (binary_bios_measurements)")
-      ("cel", po::value<std::string>(), "Canonical Event Log, TLV or JSON");
+  desc->add_options()("bundle", po::value<std::string>(),
+                      "evidence bundle directory (holds evidence.json)")(
+      "collateral", po::value<std::string>(), "collateral JSON (QuoteCollateralV3 layout)")(
+      "pck-chain", po::value<std::string>(),
+      "PEM PCK chain for a quote that carries none (types 1-4)")(
+      "at", po::value<std::string>(), "verification time, RFC 3339 (default: now)")(
+      "root-ca", po::value<std::string>(), "PEM trust anchor replacing the Intel SGX Root CA")(
+      "nonce", po::value<std::string>(),
+      "hex nonce: REPORTDATA must be SHA-512(nonce || user data)")(
+      "user-data", po::value<std::string>(), "hex user data bound with the nonce")(
+      "report-data", po::value<std::string>(), "hex of the exact 64-byte REPORTDATA expected")(
+      "quote", po::value<std::string>(), "TDX quote (overrides the bundle's)")(
+      "ccel", po::value<std::string>(), "CCEL log area (overrides the bundle's)")(
+      "ccel-table", po::value<std::string>(), "ACPI CCEL table (overrides the bundle's)")(
+      "ima", po::value<std::string>(), "IMA measurement list, ascii or binary")(
+      "ima-register", po::value<std::string>(), "register IMA extends: rtmr2 or pcr10")(
+      "tpm-log", po::value<std::string>(), "TPM event log (binary_bios_measurements)")(
+      "cel", po::value<std::string>(), "Canonical Event Log, TLV or JSON");
 }
 
 Result<EvidenceRequest> EvidenceFromOptions(const po::variables_map& vm) {
@@ -62,7 +65,8 @@ Result<EvidenceRequest> EvidenceFromOptions(const po::variables_map& vm) {
     e = std::move(d.evidence);
     // Without a manifest, say what was taken for what.
     if (!d.from_manifest) {
-      for (const std::string& line : d.taken) std::fprintf(stderr, "ccverify: %s/%s\n", dir.c_str(), line.c_str());
+      for (const std::string& line : d.taken)
+        std::fprintf(stderr, "ccverify: %s/%s\n", dir.c_str(), line.c_str());
     }
     req.source = dir;
   }
@@ -78,13 +82,15 @@ Result<EvidenceRequest> EvidenceFromOptions(const po::variables_map& vm) {
   file("collateral", &e.collateral);
   file("pck-chain", &e.pck_chain);
   if (vm.count("ima-register")) {
-    CCV_ASSIGN_OR_RETURN(e.ima_register, bundle::ParseImaRegisterOption(vm["ima-register"].as<std::string>()));
+    CCV_ASSIGN_OR_RETURN(e.ima_register,
+                         bundle::ParseImaRegisterOption(vm["ima-register"].as<std::string>()));
   }
   auto hex = [&](const char* opt, size_t max_len) -> Result<std::optional<std::vector<uint8_t>>> {
     if (!vm.count(opt)) return std::optional<std::vector<uint8_t>>();
     auto b = FromHex(vm[opt].as<std::string>());
     if (!b.ok()) {
-      return Status(ErrorCode::kInvalidArgument, std::string("--") + opt + ": " + b.status().message());
+      return Status(ErrorCode::kInvalidArgument,
+                    std::string("--") + opt + ": " + b.status().message());
     }
     if (b->size() > max_len) {
       return Status(ErrorCode::kInvalidArgument, std::string("--") + opt + ": longer than " +
@@ -131,11 +137,13 @@ Result<EvidenceRequest> EvidenceFromOptions(const po::variables_map& vm) {
 namespace {
 
 constexpr char kVerifyUsage[] =
-    "usage: ccverify verify BUNDLE_DIR [--policy P.yaml] [--collateral F] [--at T] [--root-ca PEM]\n"
+    "usage: ccverify verify BUNDLE_DIR [--policy P.yaml] [--collateral F] [--at T] [--root-ca "
+    "PEM]\n"
     "                [--nonce HEX [--user-data HEX] | --report-data HEX]\n"
     "                [--format text|json|junit|sarif|markdown] [--output F]\n"
     "                [--report FORMAT=PATH]... [--quiet] [--failures-only]\n"
-    "                [--quote F] [--ccel F] [--ccel-table F] [--ima F] [--ima-register R] [--tpm-log F]\n"
+    "                [--quote F] [--ccel F] [--ccel-table F] [--ima F] [--ima-register R] "
+    "[--tpm-log F]\n"
     "                [--cel F] [--collateral-cache DIR] [--pck-chain F]\n";
 
 int Usage(const std::string& why, const po::options_description& desc) {
@@ -149,8 +157,8 @@ int Usage(const std::string& why, const po::options_description& desc) {
 
 int RunVerify(const Args& args) {
   po::options_description desc("options");
-  desc.add_options()("help,h", "show this help")(
-      "policy", po::value<std::string>(), "YAML reference-value policy")(
+  desc.add_options()("help,h", "show this help")("policy", po::value<std::string>(),
+                                                 "YAML reference-value policy")(
       "collateral-cache", po::value<std::string>(),
       "take the quote's collateral from this cache (collateral fetch) when none is given");
   AddReportOptions(&desc);

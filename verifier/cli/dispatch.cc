@@ -8,14 +8,14 @@
 #include <vector>
 
 #include "parsers/core/status.h"
-#include "verifier/crypto/batch_hash.h"
-#include "verifier/crypto/ordered_worker.h"
 #include "verifier/cli/cmd_collateral.h"
 #include "verifier/cli/cmd_quote.h"
 #include "verifier/cli/cmd_verify.h"
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
 #include "verifier/cli/version.h"
+#include "verifier/crypto/batch_hash.h"
+#include "verifier/crypto/ordered_worker.h"
 
 namespace ccv::cli {
 
@@ -67,8 +67,8 @@ void PrintUsage(FILE* out) {
                "       ccverify --version\n\ncommands:\n");
   for (const Command& c : kCommands) {
     if (c.run == nullptr) continue;
-    std::fprintf(out, "  %-18.*s %.*s\n", int(c.name.size()), c.name.data(),
-                 int(c.summary.size()), c.summary.data());
+    std::fprintf(out, "  %-18.*s %.*s\n", int(c.name.size()), c.name.data(), int(c.summary.size()),
+                 c.summary.data());
   }
 }
 
@@ -113,4 +113,3 @@ int Main(const Args& args) {
 }
 
 }  // namespace ccv::cli
-

@@ -20,9 +20,12 @@ enum ExitCode : int {
 inline int ExitCodeFor(const Status& s) {
   if (s.ok()) return kExitTrusted;
   switch (s.code()) {
-    case ErrorCode::kInternal: return kExitInternal;
-    case ErrorCode::kInvalidArgument: return kExitUsage;
-    default: return kExitInput;
+    case ErrorCode::kInternal:
+      return kExitInternal;
+    case ErrorCode::kInvalidArgument:
+      return kExitUsage;
+    default:
+      return kExitInput;
   }
 }
 

@@ -4,6 +4,4 @@
 
 #include "verifier/cli/commands.h"
 
-int main(int argc, char** argv) {
-  return ccv::cli::Main(ccv::cli::Args(argv + 1, argv + argc));
-}
+int main(int argc, char** argv) { return ccv::cli::Main(ccv::cli::Args(argv + 1, argv + argc)); }

@@ -1,11 +1,10 @@
 #include "verifier/cli/verify_reports.h"
 
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <set>
+#include <unistd.h>
 
 #include "parsers/core/file_io.h"
 
@@ -29,9 +28,9 @@ Result<ReportPlan> ReportPlanFromOptions(const po::variables_map& vm) {
   const std::string format_name = vm["format"].as<std::string>();
   auto format = report::ReportFormatFromName(format_name);
   if (!format) {
-    return Status(ErrorCode::kInvalidArgument,
-                  "--format: expected text, json, junit, sarif or markdown, not '" + format_name +
-                      "'");
+    return Status(
+        ErrorCode::kInvalidArgument,
+        "--format: expected text, json, junit, sarif or markdown, not '" + format_name + "'");
   }
   if (vm.count("output")) {
     plan.files.push_back({*format, vm["output"].as<std::string>()});
@@ -106,7 +105,9 @@ Status WriteErrorReports(const ReportPlan& plan, const Status& error,
                          const report::VerifyReportContext& ctx) {
   return WriteAll(
       plan,
-      [&](report::ReportFormat f, bool /*color*/) { return report::RenderVerifyError(f, error, ctx); },
+      [&](report::ReportFormat f, bool /*color*/) {
+        return report::RenderVerifyError(f, error, ctx);
+      },
       false);
 }
 

@@ -1,10 +1,9 @@
 #include "verifier/collateral/cache.h"
 
-#include <sys/stat.h>
-
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <sys/stat.h>
 #include <system_error>
 
 #include "parsers/core/file_io.h"
@@ -24,12 +23,14 @@ std::string CollateralCache::PathFor(const CollateralKey& key) const {
   return dir_.back() == '/' ? dir_ + name : dir_ + "/" + name;
 }
 
-Result<std::optional<quote::QuoteCollateral>> CollateralCache::Load(const CollateralKey& key) const {
+Result<std::optional<quote::QuoteCollateral>> CollateralCache::Load(
+    const CollateralKey& key) const {
   const std::string path = PathFor(key);
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) {
     if (errno == ENOENT) return std::optional<quote::QuoteCollateral>();
-    return Status(ErrorCode::kIo, std::string("cannot read: ") + std::strerror(errno)).WithFile(path);
+    return Status(ErrorCode::kIo, std::string("cannot read: ") + std::strerror(errno))
+        .WithFile(path);
   }
   CCV_ASSIGN_OR_RETURN(InputFile f, InputFile::Open(path));
   CCV_ASSIGN_OR_RETURN(std::string text, f.ReadAllText(kMaxEntryLen));
@@ -42,7 +43,8 @@ Status CollateralCache::Store(const CollateralKey& key, const quote::QuoteCollat
   std::error_code ec;
   std::filesystem::create_directories(dir_, ec);
   if (ec) {
-    return Status(ErrorCode::kIo, "cannot create the cache directory: " + ec.message()).WithFile(dir_);
+    return Status(ErrorCode::kIo, "cannot create the cache directory: " + ec.message())
+        .WithFile(dir_);
   }
   return WriteFileAtomically(PathFor(key), quote::CollateralToJson(c));
 }

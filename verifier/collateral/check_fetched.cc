@@ -10,7 +10,8 @@ namespace ccv::collateral {
 namespace {
 
 bool EndsWith(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // The error class of a failed collateral check of PrepareCollateral.
@@ -49,15 +50,16 @@ Status VerifyFetchedCollateral(const quote::QuoteCollateral& collateral, const C
   const std::string issuer = p.pck_crl_chain.front().SubjectCommonName();
   const char* want_ca = key.ca == PckCa::kProcessor ? "PCK Processor CA" : "PCK Platform CA";
   if (issuer.find(want_ca) == std::string::npos) {
-    return Status(ErrorCode::kBadValue, "PCK CRL is issued by '" + issuer + "', expected the SGX " +
-                                            want_ca);
+    return Status(ErrorCode::kBadValue,
+                  "PCK CRL is issued by '" + issuer + "', expected the SGX " + want_ca);
   }
   return Status::Ok();
 }
 
 Result<int64_t> EarliestNextUpdate(const quote::QuoteCollateral& collateral) {
   CCV_ASSIGN_OR_RETURN(quote::TcbInfo tcb, quote::ParseTcbInfo(collateral.tcb_info));
-  CCV_ASSIGN_OR_RETURN(quote::EnclaveIdentity qe, quote::ParseEnclaveIdentity(collateral.qe_identity));
+  CCV_ASSIGN_OR_RETURN(quote::EnclaveIdentity qe,
+                       quote::ParseEnclaveIdentity(collateral.qe_identity));
   auto pck = crypto::Crl::FromBytes(collateral.pck_crl);
   if (!pck.ok()) return pck.status().WithField("pck_crl");
   auto root = crypto::Crl::FromBytes(collateral.root_ca_crl);

@@ -3,10 +3,10 @@
 #include <cctype>
 
 #include "parsers/core/hex.h"
-#include "verifier/quote/pck_chain_source.h"
 #include "parsers/tdx_quote.h"
 #include "verifier/crypto/sgx_extensions.h"
 #include "verifier/crypto/x509.h"
+#include "verifier/quote/pck_chain_source.h"
 
 namespace ccv::collateral {
 
@@ -41,8 +41,8 @@ Result<CollateralKey> CollateralKeyFromQuote(Bytes quote,
   } else if (q.header.tee_type == kTeeTypeSgx) {
     key.tee = Tee::kSgx;
   } else {
-    return Status(ErrorCode::kUnsupported,
-                  "quote TEE type " + std::to_string(q.header.tee_type) + " is neither SGX nor TDX");
+    return Status(ErrorCode::kUnsupported, "quote TEE type " + std::to_string(q.header.tee_type) +
+                                               " is neither SGX nor TDX");
   }
   CCV_ASSIGN_OR_RETURN(quote::ResolvedPckChain resolved,
                        quote::ResolvePckChain(q.signature_data, pck_chain));
@@ -61,8 +61,9 @@ Result<CollateralKey> CollateralKeyFromQuote(Bytes quote,
   } else if (issuer.find("PCK Platform CA") != std::string::npos) {
     key.ca = PckCa::kPlatform;
   } else {
-    return Status(ErrorCode::kBadValue, "PCK certificate issuer '" + issuer +
-                                            "' is neither an SGX PCK Processor CA nor a Platform CA");
+    return Status(ErrorCode::kBadValue,
+                  "PCK certificate issuer '" + issuer +
+                      "' is neither an SGX PCK Processor CA nor a Platform CA");
   }
   return key;
 }

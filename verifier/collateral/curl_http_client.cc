@@ -1,9 +1,9 @@
 #include "verifier/collateral/curl_http_client.h"
 
-#include <curl/curl.h>
-
 #include <memory>
 #include <mutex>
+
+#include <curl/curl.h>
 
 namespace ccv::collateral {
 

@@ -48,7 +48,8 @@ std::optional<Obtained> FromCache(const CollateralCache& cache, const ObtainRequ
 }  // namespace
 
 Result<Obtained> ObtainCollateral(HttpClient& client, const ObtainRequest& req) {
-  auto anchor = req.root_ca_pem ? quote::LoadTrustAnchor(*req.root_ca_pem) : quote::LoadTrustAnchor();
+  auto anchor =
+      req.root_ca_pem ? quote::LoadTrustAnchor(*req.root_ca_pem) : quote::LoadTrustAnchor();
   if (!anchor.ok()) return anchor.status();
   std::optional<CollateralCache> cache;
   std::string note;

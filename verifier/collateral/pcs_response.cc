@@ -88,8 +88,8 @@ Result<SignedDocument> ParseSignedDocument(std::string_view response, std::strin
   rapidjson::Document d;
   d.Parse<rapidjson::kParseIterativeFlag>(response.data(), response.size());
   if (d.HasParseError()) {
-    return Bad(member, std::string("JSON syntax error: ") +
-                           rapidjson::GetParseError_En(d.GetParseError()))
+    return Bad(member,
+               std::string("JSON syntax error: ") + rapidjson::GetParseError_En(d.GetParseError()))
         .WithOffset(d.GetErrorOffset());
   }
   if (!d.IsObject()) return Bad(member, "not a JSON object");
@@ -138,7 +138,8 @@ Result<std::vector<uint8_t>> DecodeCrlBody(std::string_view body) {
     der.assign(body.begin(), body.end());
   } else if (t.substr(0, 5) == "-----") {
     auto crl = crypto::Crl::FromBytes(AsBytes(t));
-    if (!crl.ok()) return Status(ErrorCode::kBadValue, "PEM CRL does not parse: " + crl.status().message());
+    if (!crl.ok())
+      return Status(ErrorCode::kBadValue, "PEM CRL does not parse: " + crl.status().message());
     std::string d = crl->Der();
     return std::vector<uint8_t>(d.begin(), d.end());
   } else if (!t.empty() && AllHex(t)) {
@@ -149,7 +150,8 @@ Result<std::vector<uint8_t>> DecodeCrlBody(std::string_view body) {
     return Status(ErrorCode::kBadValue, "CRL body is neither DER, PEM nor hex");
   }
   auto crl = crypto::Crl::FromDer(der);
-  if (!crl.ok()) return Status(ErrorCode::kBadValue, "CRL does not parse: " + crl.status().message());
+  if (!crl.ok())
+    return Status(ErrorCode::kBadValue, "CRL does not parse: " + crl.status().message());
   return der;
 }
 
@@ -161,7 +163,8 @@ Result<std::string> IssuerChainFromHeaders(const HttpHeaders& headers,
       auto pem = PercentDecode(*v);
       if (!pem.ok()) return pem.status().WithContext("header " + std::string(name));
       if (pem->find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
-        return Status(ErrorCode::kBadValue, "header " + std::string(name) + " holds no PEM certificate");
+        return Status(ErrorCode::kBadValue,
+                      "header " + std::string(name) + " holds no PEM certificate");
       }
       return std::move(*pem);
     }

@@ -28,11 +28,16 @@ ReportData ContainerReportData(std::span<const uint8_t> imr3, std::span<const ui
 
 const char* BindingStatusName(BindingStatus s) {
   switch (s) {
-    case BindingStatus::kBound: return "bound";
-    case BindingStatus::kNoNonce: return "no_nonce";
-    case BindingStatus::kNotIsolated: return "not_isolated";
-    case BindingStatus::kMismatch: return "mismatch";
-    case BindingStatus::kNoUnit: return "no_unit";
+    case BindingStatus::kBound:
+      return "bound";
+    case BindingStatus::kNoNonce:
+      return "no_nonce";
+    case BindingStatus::kNotIsolated:
+      return "not_isolated";
+    case BindingStatus::kMismatch:
+      return "mismatch";
+    case BindingStatus::kNoUnit:
+      return "no_unit";
   }
   return "mismatch";
 }
@@ -60,8 +65,9 @@ BindingCheck CheckContainerBinding(const ReportData& report_data, const Digest& 
   std::span<const uint8_t> parts[] = {*nonce, user_data};
   if (Sha512Of(parts) == report_data) {
     c.status = BindingStatus::kNotIsolated;
-    c.detail = "REPORTDATA = SHA-512(nonce || user_data): the container register is not bound "
-               "(agent without container isolation)";
+    c.detail =
+        "REPORTDATA = SHA-512(nonce || user_data): the container register is not bound "
+        "(agent without container isolation)";
     return c;
   }
   c.status = BindingStatus::kMismatch;
@@ -110,7 +116,8 @@ BindingOutcome EvaluateBinding(const ContainerView& view, const BindingRequest& 
   if (!request.requested) return out;
   static const std::vector<uint8_t> kNoBytes;
   const std::vector<uint8_t>& nonce = request.nonce ? *request.nonce : kNoBytes;
-  for (const ContainerUnit* u : FindBoundUnits(view, request.report_data, nonce, request.user_data)) {
+  for (const ContainerUnit* u :
+       FindBoundUnits(view, request.report_data, nonce, request.user_data)) {
     out.bound_units.push_back(u->id);
   }
   const ContainerUnit* unit = nullptr;

@@ -47,10 +47,14 @@ enum class CimaAlt : uint8_t { kNone, kUid36, kHex32, kScope64 };
 
 size_t MatchOne(std::string_view s, size_t i, CimaAlt alt) {
   switch (alt) {
-    case CimaAlt::kUid36: return MatchAlt(s, i, 36, true, "slice");
-    case CimaAlt::kHex32: return MatchAlt(s, i, 32, false, "slice");
-    case CimaAlt::kScope64: return MatchAlt(s, i, 64, false, "scope");
-    case CimaAlt::kNone: break;
+    case CimaAlt::kUid36:
+      return MatchAlt(s, i, 36, true, "slice");
+    case CimaAlt::kHex32:
+      return MatchAlt(s, i, 32, false, "slice");
+    case CimaAlt::kScope64:
+      return MatchAlt(s, i, 64, false, "scope");
+    case CimaAlt::kNone:
+      break;
   }
   return 0;
 }
@@ -101,7 +105,8 @@ std::string Lower(std::string_view s) {
 }
 
 bool AllHex(std::string_view s) {
-  for (char c : s) if (!IsXDigit(c)) return false;
+  for (char c : s)
+    if (!IsXDigit(c)) return false;
   return true;
 }
 
@@ -149,8 +154,7 @@ bool IsPodComponent(std::string_view c) {
 // The component holds a container ID: CIMA's scope alternative matches
 // inside it, or it is a bare 64-hex cgroupfs directory.
 bool IsContainerComponent(std::string_view c) {
-  return FindAlt(c, CimaAlt::kScope64) != std::string_view::npos ||
-         (c.size() == 64 && AllHex(c));
+  return FindAlt(c, CimaAlt::kScope64) != std::string_view::npos || (c.size() == 64 && AllHex(c));
 }
 
 // Container ID (lowercase) and runtime prefix of a container component.
@@ -185,13 +189,15 @@ std::string CimaContainerId(std::string_view cg_path) {
 
 std::string PodUidFromCgroupForm(std::string_view uid) {
   std::string out = Lower(uid);
-  for (char& c : out) if (c == '_') c = '-';
+  for (char& c : out)
+    if (c == '_') c = '-';
   return out;
 }
 
 std::string PodUidToCgroupForm(std::string_view uid) {
   std::string out = Lower(uid);
-  for (char& c : out) if (c == '-') c = '_';
+  for (char& c : out)
+    if (c == '-') c = '_';
   return out;
 }
 
@@ -250,8 +256,7 @@ CgroupIdentity IdentifyCgroupPath(std::string_view cg_path) {
   // scope directly below that slice.
   if (!ctrs.empty() && ctrs[0] != k + 1) {
     return Ambiguous("the container '" + std::string(parts[ctrs[0]].text) +
-                     "' is not directly inside the pod slice '" + std::string(parts[k].text) +
-                     "'");
+                     "' is not directly inside the pod slice '" + std::string(parts[k].text) + "'");
   }
   id.cima_id = CimaKey(s, m);
   // CIMA's '.' matches any character, so its key can keep a tail such as

@@ -29,7 +29,8 @@ constexpr size_t kMaxCachedPaths = 1 << 16;  // cgroup paths whose identity is c
 
 void AddUnique(std::vector<std::string>* v, std::string_view s) {
   if (v->size() >= kMaxPathsPerUnit) return;
-  for (const std::string& x : *v) if (x == s) return;
+  for (const std::string& x : *v)
+    if (x == s) return;
   v->emplace_back(s);
 }
 
@@ -87,8 +88,8 @@ const ContainerUnit* ContainerView::Find(std::string_view id, size_t* out_contai
   if (named.size() > 1) {
     std::string which;
     for (size_t ui : named) which += (which.empty() ? "" : ", ") + units[ui].id;
-    return fail("'" + std::string(id) + "' names " + std::to_string(named.size()) +
-                " units (" + which + "): two units claim one ID, so it names none");
+    return fail("'" + std::string(id) + "' names " + std::to_string(named.size()) + " units (" +
+                which + "): two units claim one ID, so it names none");
   }
   const ContainerUnit& u = units[named[0]];
   if (unit_match == nullptr && containers_named > 1) {
@@ -164,8 +165,8 @@ struct ContainerViewBuilder::Impl {
       return Status();
     }
     ++view.cgpath_entries;
-    Status s = ima::DecodeTemplateDataInto(e.template_name, e.template_data,
-                                           e.template_data_offset, options.endian, &fields);
+    Status s = ima::DecodeTemplateDataInto(e.template_name, e.template_data, e.template_data_offset,
+                                           options.endian, &fields);
     if (!s.ok()) {
       if (e.line != 0) return s.WithLine(e.line);
       return s;
@@ -174,11 +175,21 @@ struct ContainerViewBuilder::Impl {
     Bytes file_digest;
     for (const ima::DecodedField& f : fields) {
       switch (f.id) {
-        case ima::FieldId::kDep: dep = f.text; break;
-        case ima::FieldId::kCgPath: cg = f.text; break;
-        case ima::FieldId::kNNg: path = f.text; break;
-        case ima::FieldId::kDNg: alg = f.algo; file_digest = f.digest; break;
-        default: break;
+        case ima::FieldId::kDep:
+          dep = f.text;
+          break;
+        case ima::FieldId::kCgPath:
+          cg = f.text;
+          break;
+        case ima::FieldId::kNNg:
+          path = f.text;
+          break;
+        case ima::FieldId::kDNg:
+          alg = f.algo;
+          file_digest = f.digest;
+          break;
+        default:
+          break;
       }
     }
     const CgroupIdentity& ident = Identify(cg);
@@ -196,8 +207,9 @@ struct ContainerViewBuilder::Impl {
     if (ident.cima_id.empty()) {
       ++view.unattributed_records;
       Finding(e, "unattributed_container_record",
-              "cgroup path '" + std::string(cg) + "' is a container's but holds no pod UID or "
-              "container ID");
+              "cgroup path '" + std::string(cg) +
+                  "' is a container's but holds no pod UID or "
+                  "container ID");
       return Status();
     }
     auto it = unit_by_id.find(ident.cima_id);
@@ -241,13 +253,16 @@ struct ContainerViewBuilder::Impl {
     std::string cid = !ident.container_id.empty() ? ident.container_id : std::string(cg);
     size_t ci = u.containers.size();
     for (size_t i = 0; i < u.containers.size(); ++i) {
-      if (u.containers[i].id == cid) { ci = i; break; }
+      if (u.containers[i].id == cid) {
+        ci = i;
+        break;
+      }
     }
     if (ci == u.containers.size()) {
       if (u.containers.size() >= kMaxPathsPerUnit) {
-        return ParseError(ErrorCode::kLimitExceeded, e.offset, "cg-path",
-                          "more than " + std::to_string(kMaxPathsPerUnit) +
-                              " containers in one unit");
+        return ParseError(
+            ErrorCode::kLimitExceeded, e.offset, "cg-path",
+            "more than " + std::to_string(kMaxPathsPerUnit) + " containers in one unit");
       }
       ContainerInfo c;
       c.id = cid;
@@ -309,8 +324,7 @@ Status ContainerViewBuilder::AddBatch(std::span<const ima::Entry> entries) {
 
 ContainerView ContainerViewBuilder::Finish() {
   if (!impl_->alg_known) {
-    impl_->view.initial =
-        SystemMeasurement(impl_->view.alg, impl_->options.system_events);
+    impl_->view.initial = SystemMeasurement(impl_->view.alg, impl_->options.system_events);
   }
   return std::move(impl_->view);
 }
@@ -358,7 +372,8 @@ Result<std::vector<std::vector<uint8_t>>> ParseSystemEventsJson(std::string_view
     // HasMember, not FindMember() == MemberEnd(): that comparison is
     // ambiguous under C++20's reversed operators (clang warns).
     if (!doc.HasMember("system_events")) {
-      return Status(ErrorCode::kNotFound, "expected a JSON array or an object with \"system_events\"")
+      return Status(ErrorCode::kNotFound,
+                    "expected a JSON array or an object with \"system_events\"")
           .WithField("system_events");
     }
     arr = &doc["system_events"];

@@ -35,39 +35,39 @@ namespace ccv::containers {
 
 // One ima-cgpath record of a container (fields as the list shows them).
 struct ContainerRecord {
-  uint64_t index = 0;       // entry number in the list, from 0
-  uint64_t line = 0;        // ascii line (0 for binary lists)
-  std::string dep;          // executables of the task and its ancestors, ':'-joined
-  std::string executable;   // first element of dep: the measuring task
+  uint64_t index = 0;      // entry number in the list, from 0
+  uint64_t line = 0;       // ascii line (0 for binary lists)
+  std::string dep;         // executables of the task and its ancestors, ':'-joined
+  std::string executable;  // first element of dep: the measuring task
   std::string cgroup_path;
-  std::string path;         // n-ng: the measured file
-  std::string file_alg;     // d-ng algorithm, e.g. "sha384"
+  std::string path;      // n-ng: the measured file
+  std::string file_alg;  // d-ng algorithm, e.g. "sha384"
   std::vector<uint8_t> file_digest;
-  Digest template_hash;     // as listed
-  bool violation = false;   // listed template hash all zero
-  bool hash_ok = true;      // template hash recomputes (violations: not checked)
-  size_t unit = 0;          // index into ContainerView::units
-  size_t container = 0;     // index into that unit's containers
+  Digest template_hash;    // as listed
+  bool violation = false;  // listed template hash all zero
+  bool hash_ok = true;     // template hash recomputes (violations: not checked)
+  size_t unit = 0;         // index into ContainerView::units
+  size_t container = 0;    // index into that unit's containers
   std::string Pointer() const { return "ima#" + std::to_string(index); }
 };
 
 // One cgroup scope (a container) inside a unit.
 struct ContainerInfo {
-  std::string id;           // 64-hex container ID; else the cgroup path
-  std::string runtime;      // "cri-containerd", "docker", "crio", or ""
+  std::string id;       // 64-hex container ID; else the cgroup path
+  std::string runtime;  // "cri-containerd", "docker", "crio", or ""
   std::vector<std::string> cgroup_paths;
   uint64_t records = 0;
   uint64_t first_record = 0;  // list entry numbers
   uint64_t last_record = 0;
-  std::string entrypoint;   // measured file of its first record
+  std::string entrypoint;           // measured file of its first record
   std::vector<size_t> record_refs;  // into ContainerView::records
 };
 
 // One CIMA register unit: a Kubernetes pod or a Docker container.
 struct ContainerUnit {
-  std::string id;           // CIMA container ID (pod UID with '_', or 64 hex)
-  std::string kind;         // "pod" or "container"
-  std::string pod_uid;      // canonical pod UID ("" for Docker)
+  std::string id;       // CIMA container ID (pod UID with '_', or 64 hex)
+  std::string kind;     // "pod" or "container"
+  std::string pod_uid;  // canonical pod UID ("" for Docker)
   std::vector<std::string> cgroup_paths;
   uint64_t records = 0;
   uint64_t first_record = 0;
@@ -75,7 +75,7 @@ struct ContainerUnit {
   uint64_t first_line = 0, last_line = 0;
   uint64_t violations = 0;
   uint64_t hashes_mismatched = 0;
-  Digest virtual_imr3;      // CIMA IMR 3 after the unit's last record
+  Digest virtual_imr3;  // CIMA IMR 3 after the unit's last record
   std::vector<ContainerInfo> containers;
   std::vector<size_t> record_refs;  // into ContainerView::records
 };
@@ -104,13 +104,13 @@ struct ContainerViewOptions {
 };
 
 struct ContainerView {
-  HashAlg alg = HashAlg::kSha384;   // register / template hash algorithm
-  Digest initial;                   // IMR 3 after the system events
-  std::vector<ContainerUnit> units; // in order of first record
+  HashAlg alg = HashAlg::kSha384;        // register / template hash algorithm
+  Digest initial;                        // IMR 3 after the system events
+  std::vector<ContainerUnit> units;      // in order of first record
   std::vector<ContainerRecord> records;  // container records (keep_records)
   uint64_t entries = 0;
-  uint64_t cgpath_entries = 0;      // ima-cgpath records
-  uint64_t host_records = 0;        // records of no container
+  uint64_t cgpath_entries = 0;  // ima-cgpath records
+  uint64_t host_records = 0;    // records of no container
   // Container rule holds but no unit: no ID (CIMA rejects the record), or an
   // ambiguous cgroup path (cgroup_identity.h).
   uint64_t unattributed_records = 0;

@@ -3,11 +3,11 @@
 // The low-level SHA API is deprecated in OpenSSL 3 but is the fastest way to
 // hash short messages there (no EVP dispatch; see PERFORMANCE.md).
 #define OPENSSL_SUPPRESS_DEPRECATED
-#include <openssl/sha.h>
-
 #include <cstdlib>
 #include <cstring>
 #include <string>
+
+#include <openssl/sha.h>
 
 #include "verifier/crypto/digest.h"
 #include "verifier/crypto/internal/batch_hash_internal.h"
@@ -16,10 +16,14 @@ namespace ccv::crypto {
 
 std::string_view HashBackendName(HashBackend backend) {
   switch (backend) {
-    case HashBackend::kOpenSsl: return "openssl";
-    case HashBackend::kIpsecMbSse: return "ipsec-mb-sse";
-    case HashBackend::kIpsecMbAvx2: return "ipsec-mb-avx2";
-    case HashBackend::kIpsecMbAvx512: return "ipsec-mb-avx512";
+    case HashBackend::kOpenSsl:
+      return "openssl";
+    case HashBackend::kIpsecMbSse:
+      return "ipsec-mb-sse";
+    case HashBackend::kIpsecMbAvx2:
+      return "ipsec-mb-avx2";
+    case HashBackend::kIpsecMbAvx512:
+      return "ipsec-mb-avx512";
   }
   return "unknown";
 }
@@ -252,8 +256,7 @@ bool HashBackendSupported(HashBackend backend, std::string* why_not) {
 Result<std::unique_ptr<BatchHasher>> CreateBatchHasher(HashBackend backend) {
   std::string why_not;
   if (!HashBackendSupported(backend, &why_not)) {
-    return Status(ErrorCode::kUnsupported,
-                  std::string(HashBackendName(backend)) + ": " + why_not);
+    return Status(ErrorCode::kUnsupported, std::string(HashBackendName(backend)) + ": " + why_not);
   }
   if (backend == HashBackend::kOpenSsl) {
     return std::unique_ptr<BatchHasher>(std::make_unique<OpenSslBatchHasher>());

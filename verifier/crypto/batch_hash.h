@@ -29,15 +29,15 @@
 namespace ccv::crypto {
 
 enum class HashBackend : uint8_t {
-  kOpenSsl,         // OpenSSL 3 low-level digests, one message at a time.
-  kIpsecMbSse,      // libipsec-mb SSE manager (uses SHA-NI for SHA-1/256 if present).
-  kIpsecMbAvx2,     // libipsec-mb AVX2 manager (8 lanes SHA-1/256, 4 lanes SHA-384/512).
-  kIpsecMbAvx512,   // libipsec-mb AVX-512 manager (16 lanes SHA-1/256, 8 lanes SHA-384/512).
+  kOpenSsl,        // OpenSSL 3 low-level digests, one message at a time.
+  kIpsecMbSse,     // libipsec-mb SSE manager (uses SHA-NI for SHA-1/256 if present).
+  kIpsecMbAvx2,    // libipsec-mb AVX2 manager (8 lanes SHA-1/256, 4 lanes SHA-384/512).
+  kIpsecMbAvx512,  // libipsec-mb AVX-512 manager (16 lanes SHA-1/256, 8 lanes SHA-384/512).
 };
 
-inline constexpr HashBackend kAllHashBackends[] = {
-    HashBackend::kOpenSsl, HashBackend::kIpsecMbSse, HashBackend::kIpsecMbAvx2,
-    HashBackend::kIpsecMbAvx512};
+inline constexpr HashBackend kAllHashBackends[] = {HashBackend::kOpenSsl, HashBackend::kIpsecMbSse,
+                                                   HashBackend::kIpsecMbAvx2,
+                                                   HashBackend::kIpsecMbAvx512};
 
 // "openssl", "ipsec-mb-sse", "ipsec-mb-avx2", "ipsec-mb-avx512".
 std::string_view HashBackendName(HashBackend backend);

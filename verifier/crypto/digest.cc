@@ -1,22 +1,27 @@
 #include "verifier/crypto/digest.h"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 namespace ccv::crypto {
 namespace {
 
 const char* OpenSslName(HashAlg alg) {
   switch (alg) {
-    case HashAlg::kSha1: return "SHA1";
-    case HashAlg::kSha256: return "SHA256";
-    case HashAlg::kSha384: return "SHA384";
-    case HashAlg::kSha512: return "SHA512";
-    case HashAlg::kSm3_256: return "SM3";
+    case HashAlg::kSha1:
+      return "SHA1";
+    case HashAlg::kSha256:
+      return "SHA256";
+    case HashAlg::kSha384:
+      return "SHA384";
+    case HashAlg::kSha512:
+      return "SHA512";
+    case HashAlg::kSm3_256:
+      return "SM3";
   }
   return "";
 }
@@ -98,13 +103,9 @@ Hasher& ThreadHasher() {
 }
 }  // namespace
 
-Digest Hash(HashAlg alg, std::span<const uint8_t> data) {
-  return ThreadHasher().Hash(alg, data);
-}
+Digest Hash(HashAlg alg, std::span<const uint8_t> data) { return ThreadHasher().Hash(alg, data); }
 
-void Extend(Digest* reg, std::span<const uint8_t> digest) {
-  ThreadHasher().Extend(reg, digest);
-}
+void Extend(Digest* reg, std::span<const uint8_t> digest) { ThreadHasher().Extend(reg, digest); }
 
 bool HashAlgAvailable(HashAlg alg) { return FetchedMd(alg) != nullptr; }
 

@@ -56,8 +56,8 @@ Result<EVP_PKEY*> BuildP256(std::span<const uint8_t> pub_xy, const BIGNUM* priv)
   std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter> ctx(EVP_PKEY_CTX_dup(kCtx));
   EVP_PKEY* pkey = nullptr;
   bool ok = params != nullptr && ctx && EVP_PKEY_fromdata_init(ctx.get()) == 1 &&
-            EVP_PKEY_fromdata(ctx.get(), &pkey,
-                              priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY, params) == 1;
+            EVP_PKEY_fromdata(ctx.get(), &pkey, priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY,
+                              params) == 1;
   OSSL_PARAM_free(params);
   if (!ok) {
     EVP_PKEY_free(pkey);
@@ -102,8 +102,8 @@ static Result<RawP256Key> RawFromPkey(EVP_PKEY* pkey) {
   uint8_t buf[65];
   size_t len = 0;
   if (pkey == nullptr ||
-      EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, buf,
-                                      sizeof(buf), &len) != 1 ||
+      EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, buf, sizeof(buf),
+                                      &len) != 1 ||
       len != 65 || buf[0] != 0x04) {
     return Status(ErrorCode::kUnsupported, "not an uncompressed P-256 key");
   }
@@ -124,9 +124,9 @@ bool PublicKey::VerifyDer(std::span<const uint8_t> message, std::span<const uint
     fetched = EVP_MD_fetch(nullptr, digest, nullptr);
     md = fetched;
   }
-  bool ok = md != nullptr && EVP_DigestVerifyInit(ctx, nullptr, md, nullptr, pkey_) == 1 &&
-            EVP_DigestVerify(ctx, der_sig.data(), der_sig.size(), message.data(),
-                             message.size()) == 1;
+  bool ok =
+      md != nullptr && EVP_DigestVerifyInit(ctx, nullptr, md, nullptr, pkey_) == 1 &&
+      EVP_DigestVerify(ctx, der_sig.data(), der_sig.size(), message.data(), message.size()) == 1;
   EVP_MD_free(fetched);
   return ok;
 }
@@ -135,8 +135,8 @@ bool PublicKey::VerifyP256Sha256(std::span<const uint8_t> message,
                                  std::span<const uint8_t> raw_sig) const {
   auto der = RawSignatureToDer(raw_sig);
   if (!der.ok()) return false;
-  return VerifyDer(message, std::span<const uint8_t>(
-                                reinterpret_cast<const uint8_t*>(der->data()), der->size()));
+  return VerifyDer(message, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(der->data()),
+                                                     der->size()));
 }
 
 Result<RawP256Signature> DerSignatureToRaw(std::span<const uint8_t> der) {
@@ -153,7 +153,8 @@ Result<RawP256Signature> DerSignatureToRaw(std::span<const uint8_t> der) {
 }
 
 Result<std::string> RawSignatureToDer(std::span<const uint8_t> raw) {
-  if (raw.size() != 64) return Status(ErrorCode::kBadLength, "raw P-256 signature must be 64 bytes");
+  if (raw.size() != 64)
+    return Status(ErrorCode::kBadLength, "raw P-256 signature must be 64 bytes");
   std::unique_ptr<ECDSA_SIG, SigDeleter> sig(ECDSA_SIG_new());
   BIGNUM* r = BN_bin2bn(raw.data(), 32, nullptr);
   BIGNUM* s = BN_bin2bn(raw.data() + 32, 32, nullptr);
@@ -195,13 +196,12 @@ Result<PrivateKey> PrivateKey::FromP256Scalar(std::span<const uint8_t> d) {
   uint8_t point[65];
   bool ok = priv && group && pub && !BN_is_zero(priv.get()) &&
             EC_POINT_mul(group, pub, priv.get(), nullptr, nullptr, nullptr) == 1 &&
-            EC_POINT_point2oct(group, pub, POINT_CONVERSION_UNCOMPRESSED, point, 65, nullptr) ==
-                65;
+            EC_POINT_point2oct(group, pub, POINT_CONVERSION_UNCOMPRESSED, point, 65, nullptr) == 65;
   EC_POINT_free(pub);
   EC_GROUP_free(group);
   if (!ok) return Status(ErrorCode::kInvalidArgument, "bad P-256 scalar");
-  CCV_ASSIGN_OR_RETURN(EVP_PKEY * pkey, BuildP256(std::span<const uint8_t>(point + 1, 64),
-                                                  priv.get()));
+  CCV_ASSIGN_OR_RETURN(EVP_PKEY * pkey,
+                       BuildP256(std::span<const uint8_t>(point + 1, 64), priv.get()));
   return PrivateKey(pkey);
 }
 

@@ -43,8 +43,7 @@ class PublicKey {
   Result<RawP256Key> RawP256() const;
 
   // True if `sig` (r || s) is a valid ECDSA-SHA256 signature of `message`.
-  bool VerifyP256Sha256(std::span<const uint8_t> message,
-                        std::span<const uint8_t> raw_sig) const;
+  bool VerifyP256Sha256(std::span<const uint8_t> message, std::span<const uint8_t> raw_sig) const;
   // Same with a DER ECDSA-Sig-Value, any supported digest given by name
   // ("SHA256").
   bool VerifyDer(std::span<const uint8_t> message, std::span<const uint8_t> der_sig,

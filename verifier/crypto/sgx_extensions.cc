@@ -43,8 +43,7 @@ bool ReadInteger(const ASN1_TYPE* t, int type, int64_t* out) {
 
 template <size_t N>
 bool ReadOctets(const ASN1_TYPE* t, std::array<uint8_t, N>* out) {
-  if (t == nullptr || t->type != V_ASN1_OCTET_STRING ||
-      t->value.octet_string->length != int(N)) {
+  if (t == nullptr || t->type != V_ASN1_OCTET_STRING || t->value.octet_string->length != int(N)) {
     return false;
   }
   std::memcpy(out->data(), t->value.octet_string->data, N);

@@ -40,11 +40,16 @@ struct BioFree {
 
 const char* MdName(HashAlg alg) {
   switch (alg) {
-    case HashAlg::kSha1: return "SHA1";
-    case HashAlg::kSha256: return "SHA256";
-    case HashAlg::kSha384: return "SHA384";
-    case HashAlg::kSha512: return "SHA512";
-    case HashAlg::kSm3_256: return "SM3";
+    case HashAlg::kSha1:
+      return "SHA1";
+    case HashAlg::kSha256:
+      return "SHA256";
+    case HashAlg::kSha384:
+      return "SHA384";
+    case HashAlg::kSha512:
+      return "SHA512";
+    case HashAlg::kSm3_256:
+      return "SM3";
   }
   return "SHA256";
 }
@@ -69,22 +74,20 @@ bool DigestVerify(const PublicKey& key, HashAlg hash, std::span<const uint8_t> m
   if (!key.valid()) return false;
   std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
   EVP_PKEY_CTX* pctx = nullptr;
-  if (!ctx || EVP_DigestVerifyInit_ex(ctx.get(), &pctx, MdName(hash), nullptr, nullptr,
-                                      key.get(), nullptr) != 1) {
+  if (!ctx || EVP_DigestVerifyInit_ex(ctx.get(), &pctx, MdName(hash), nullptr, nullptr, key.get(),
+                                      nullptr) != 1) {
     return false;
   }
   if (!setup(pctx)) return false;
-  return EVP_DigestVerify(ctx.get(), sig.data(), sig.size(), message.data(), message.size()) ==
-         1;
+  return EVP_DigestVerify(ctx.get(), sig.data(), sig.size(), message.data(), message.size()) == 1;
 }
 
 }  // namespace
 
 Result<PublicKey> PublicKeyFromRsa(std::span<const uint8_t> modulus, uint32_t exponent) {
   if (modulus.size() < 128) {
-    return Status(ErrorCode::kBadValue,
-                  "RSA modulus of " + std::to_string(modulus.size() * 8) +
-                      " bits: at least 1024 expected");
+    return Status(ErrorCode::kBadValue, "RSA modulus of " + std::to_string(modulus.size() * 8) +
+                                            " bits: at least 1024 expected");
   }
   if (exponent == 0) exponent = 65537;
   if (exponent % 2 == 0 || exponent < 3) {
@@ -105,8 +108,8 @@ Result<PublicKey> PublicKeyFromEcPoint(EcCurve curve, std::span<const uint8_t> x
                                        std::span<const uint8_t> y) {
   size_t len = curve == EcCurve::kP256 ? 32 : 48;
   if (x.size() > len || y.size() > len) {
-    return Status(ErrorCode::kBadValue, "EC coordinate longer than the curve's " +
-                                            std::to_string(len) + " bytes");
+    return Status(ErrorCode::kBadValue,
+                  "EC coordinate longer than the curve's " + std::to_string(len) + " bytes");
   }
   // Uncompressed point 04 || x || y, coordinates left-padded to the field size.
   std::vector<uint8_t> point(1 + 2 * len, 0);
@@ -117,8 +120,7 @@ Result<PublicKey> PublicKeyFromEcPoint(EcCurve curve, std::span<const uint8_t> x
   if (!bld) return Status(ErrorCode::kInternal, "out of memory building an EC key");
   OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME,
                                   curve == EcCurve::kP256 ? "prime256v1" : "secp384r1", 0);
-  OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(),
-                                   point.size());
+  OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size());
   return FromParams("EC", bld.get());
 }
 
@@ -136,16 +138,13 @@ Result<PublicKey> PublicKeyFromPemOrDer(std::span<const uint8_t> data) {
   if (pkey == nullptr) return Status(ErrorCode::kBadValue, "not a SubjectPublicKeyInfo");
   PublicKey key(pkey);
   if (p != data.data() + data.size()) {
-    return Status(ErrorCode::kBadValue,
-                  std::to_string(data.data() + data.size() - p) +
-                      " trailing bytes after the SubjectPublicKeyInfo");
+    return Status(ErrorCode::kBadValue, std::to_string(data.data() + data.size() - p) +
+                                            " trailing bytes after the SubjectPublicKeyInfo");
   }
   return key;
 }
 
-bool IsRsaKey(const PublicKey& key) {
-  return key.valid() && EVP_PKEY_is_a(key.get(), "RSA");
-}
+bool IsRsaKey(const PublicKey& key) { return key.valid() && EVP_PKEY_is_a(key.get(), "RSA"); }
 bool IsEcKey(const PublicKey& key) { return key.valid() && EVP_PKEY_is_a(key.get(), "EC"); }
 
 std::string DescribeKey(const PublicKey& key) {
@@ -153,8 +152,8 @@ std::string DescribeKey(const PublicKey& key) {
   if (IsEcKey(key)) {
     char group[64] = {0};
     size_t len = 0;
-    if (EVP_PKEY_get_utf8_string_param(key.get(), OSSL_PKEY_PARAM_GROUP_NAME, group,
-                                       sizeof(group), &len) == 1) {
+    if (EVP_PKEY_get_utf8_string_param(key.get(), OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
+                                       &len) == 1) {
       std::string g(group, len);
       if (g == "prime256v1" || g == "P-256") return "ec-p256";
       if (g == "secp384r1" || g == "P-384") return "ec-p384";

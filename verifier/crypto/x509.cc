@@ -61,7 +61,9 @@ std::string ToDer(const T* obj) {
 }
 
 int I2dX509(const X509* x, unsigned char** p) { return i2d_X509(x, p); }
-int I2dCrl(const X509_CRL* c, unsigned char** p) { return i2d_X509_CRL(const_cast<X509_CRL*>(c), p); }
+int I2dCrl(const X509_CRL* c, unsigned char** p) {
+  return i2d_X509_CRL(const_cast<X509_CRL*>(c), p);
+}
 
 }  // namespace
 
@@ -111,8 +113,8 @@ Result<std::vector<Certificate>> Certificate::ParsePemChain(std::string_view pem
     BioPtr bio(BIO_new_mem_buf(pem.data() + b, int(e - b)));
     X509* x = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr);
     if (x == nullptr) {
-      return Status(ErrorCode::kBadValue,
-                    "certificate " + std::to_string(out.size()) + " of the PEM chain does not parse");
+      return Status(ErrorCode::kBadValue, "certificate " + std::to_string(out.size()) +
+                                              " of the PEM chain does not parse");
     }
     out.emplace_back(x);
     if (out.size() > 16) return Status(ErrorCode::kLimitExceeded, "more than 16 certificates");
@@ -158,9 +160,7 @@ Result<std::vector<std::string>> Certificate::PemChainToDer(std::string_view pem
   return out;
 }
 
-std::string Certificate::SubjectCommonName() const {
-  return CommonName(X509_get_subject_name(x_));
-}
+std::string Certificate::SubjectCommonName() const { return CommonName(X509_get_subject_name(x_)); }
 std::string Certificate::IssuerCommonName() const { return CommonName(X509_get_issuer_name(x_)); }
 std::string Certificate::SubjectOneLine() const {
   char buf[512];
@@ -310,9 +310,8 @@ bool Crl::SignatureVerifiesWith(const Certificate& issuer) const {
 
 bool Crl::Revokes(const Certificate& cert) const {
   X509_REVOKED* rev = nullptr;
-  return X509_CRL_get0_by_serial(c_, &rev,
-                                 const_cast<ASN1_INTEGER*>(X509_get0_serialNumber(cert.get()))) ==
-         1;
+  return X509_CRL_get0_by_serial(
+             c_, &rev, const_cast<ASN1_INTEGER*>(X509_get0_serialNumber(cert.get()))) == 1;
 }
 
 size_t Crl::NumRevoked() const {

@@ -38,7 +38,8 @@ FieldValue FromMatcher(const policy::BytesMatcher& m, size_t len) {
 }
 
 // The bits of hex strings `x` and `y` under `mask` agree (equal lengths).
-bool MaskedEqual(const std::string& x, const std::string& y, const std::optional<std::string>& mask) {
+bool MaskedEqual(const std::string& x, const std::string& y,
+                 const std::optional<std::string>& mask) {
   if (x.size() != y.size()) return false;
   if (!mask || mask->size() != x.size()) return x == y;
   auto nib = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
@@ -89,8 +90,10 @@ bool SameContent(const EventItem& a, const EventItem& b) {
     }
   }
   if (common) return true;
-  bool a_bare = std::any_of(a.digests.begin(), a.digests.end(), [](const std::string& d) { return SplitDigest(d).first.empty(); });
-  bool b_bare = std::any_of(b.digests.begin(), b.digests.end(), [](const std::string& d) { return SplitDigest(d).first.empty(); });
+  bool a_bare = std::any_of(a.digests.begin(), a.digests.end(),
+                            [](const std::string& d) { return SplitDigest(d).first.empty(); });
+  bool b_bare = std::any_of(b.digests.begin(), b.digests.end(),
+                            [](const std::string& d) { return SplitDigest(d).first.empty(); });
   if (a_bare || b_bare) {
     // A policy rule pinning a digest matched none of the event's banks;
     // a rule pinning text only is compared by text below.
@@ -165,7 +168,8 @@ std::vector<std::pair<size_t, size_t>> AlignUnordered(const std::vector<EventIte
 // Adds to `d` the unmatched events of one register: per gap between
 // matched pairs, same-type leftovers pair up as changes (same label first).
 void Leftovers(const std::vector<EventItem>& a, const std::vector<EventItem>& b,
-               const std::vector<std::pair<size_t, size_t>>& matched, bool ordered, RegisterDiff* d) {
+               const std::vector<std::pair<size_t, size_t>>& matched, bool ordered,
+               RegisterDiff* d) {
   std::vector<int> gap_a(a.size(), -1), gap_b(b.size(), -1);
   std::vector<bool> in_a(a.size(), false), in_b(b.size(), false);
   for (const auto& [i, j] : matched) {
@@ -219,7 +223,8 @@ std::vector<EventItem> OfRegister(const std::vector<EventItem>& v, const std::st
 }
 
 bool Excluded(const std::vector<policy::Regex>& exclude, const std::string& path) {
-  return std::any_of(exclude.begin(), exclude.end(), [&](const policy::Regex& r) { return r.Search(path); });
+  return std::any_of(exclude.begin(), exclude.end(),
+                     [&](const policy::Regex& r) { return r.Search(path); });
 }
 
 void CompareImaFiles(const Side& a, const Side& b, Diff* d) {
@@ -250,22 +255,27 @@ void CompareAdvisories(const Side& a, const Side& b, Diff* d) {
   if (!a.is_policy && !b.is_policy) {
     std::set<std::string> sa(a.advisories.begin(), a.advisories.end());
     std::set<std::string> sb(b.advisories.begin(), b.advisories.end());
-    std::set_difference(sb.begin(), sb.end(), sa.begin(), sa.end(), std::back_inserter(d->advisories_added));
-    std::set_difference(sa.begin(), sa.end(), sb.begin(), sb.end(), std::back_inserter(d->advisories_removed));
+    std::set_difference(sb.begin(), sb.end(), sa.begin(), sa.end(),
+                        std::back_inserter(d->advisories_added));
+    std::set_difference(sa.begin(), sa.end(), sb.begin(), sb.end(),
+                        std::back_inserter(d->advisories_removed));
     return;
   }
   const Side& pol = a.is_policy ? a : b;
   const Side& bun = a.is_policy ? b : a;
   std::vector<std::string> bad;
   for (const std::string& id : bun.advisories) {
-    bool denied = std::find(pol.advisories_deny.begin(), pol.advisories_deny.end(), id) != pol.advisories_deny.end();
+    bool denied = std::find(pol.advisories_deny.begin(), pol.advisories_deny.end(), id) !=
+                  pol.advisories_deny.end();
     bool unlisted = pol.advisories_allow &&
-                    std::find(pol.advisories_allow->begin(), pol.advisories_allow->end(), id) == pol.advisories_allow->end();
+                    std::find(pol.advisories_allow->begin(), pol.advisories_allow->end(), id) ==
+                        pol.advisories_allow->end();
     if (denied || unlisted) bad.push_back(id);
   }
   if (bad.empty()) return;
   std::string rule = pol.advisories_allow ? "allow: [" + Join(*pol.advisories_allow) + "]" : "";
-  if (!pol.advisories_deny.empty()) rule += (rule.empty() ? "" : "; ") + std::string("deny: [") + Join(pol.advisories_deny) + "]";
+  if (!pol.advisories_deny.empty())
+    rule += (rule.empty() ? "" : "; ") + std::string("deny: [") + Join(pol.advisories_deny) + "]";
   FieldChange c{"platform.advisories", Join(bun.advisories), rule};
   if (a.is_policy) std::swap(c.a, c.b);
   d->fields.push_back(c);
@@ -278,7 +288,8 @@ void CompareChecks(const Side& a, const Side& b, Diff* d) {
     const Side& bun = a.is_policy ? b : a;
     for (const auto& [id, status] : bun.checks) {
       if (status != "fail") continue;
-      d->checks.push_back(a.is_policy ? CheckChange{id, "pass", status} : CheckChange{id, status, "pass"});
+      d->checks.push_back(a.is_policy ? CheckChange{id, "pass", status}
+                                      : CheckChange{id, status, "pass"});
     }
     return;
   }
@@ -300,14 +311,17 @@ const char* kRegisterOrder[] = {"rtmr0", "rtmr1", "rtmr2", "rtmr3"};
 
 }  // namespace
 
-Side SideFromFacts(const Facts& f, const std::string& source, const std::vector<result::Check>* checks) {
+Side SideFromFacts(const Facts& f, const std::string& source,
+                   const std::vector<result::Check>* checks) {
   Side s;
   s.source = source;
   const result::QuoteFacts& q = f.quote;
   s.has_quote = q.present;
   s.has_collateral = f.collateral.present && f.collateral.tcb_status.has_value();
   if (q.present) {
-    auto put = [&](const char* name, std::span<const uint8_t> v) { s.fields[name].any_of = {ToHex(v)}; };
+    auto put = [&](const char* name, std::span<const uint8_t> v) {
+      s.fields[name].any_of = {ToHex(v)};
+    };
     put("platform.tee_tcb_svn", q.tee_tcb_svn);
     put("platform.mr_seam", q.mr_seam);
     put("platform.mr_signer_seam", q.mr_signer_seam);
@@ -334,7 +348,8 @@ Side SideFromFacts(const Facts& f, const std::string& source, const std::vector<
     it.reg = e.reg;
     it.type = e.type;
     it.type_name = e.type_name;
-    for (const Digest& d : e.digests) it.digests.push_back(std::string(HashAlgName(d.alg)) + ":" + ToHex(d.span()));
+    for (const Digest& d : e.digests)
+      it.digests.push_back(std::string(HashAlgName(d.alg)) + ":" + ToHex(d.span()));
     bool verified = e.data == result::DataStatus::kVerified;
     if (verified) it.text = e.text;
     it.label = verified ? Label(e.variable_name, e.text) : "";
@@ -348,7 +363,8 @@ Side SideFromFacts(const Facts& f, const std::string& source, const std::vector<
     if (std::find(v.begin(), v.end(), d) == v.end()) v.push_back(d);
   }
   s.has_checks = true;
-  for (const result::Check& c : checks ? *checks : f.checks) s.checks[c.id] = result::VerdictName(c.status);
+  for (const result::Check& c : checks ? *checks : f.checks)
+    s.checks[c.id] = result::VerdictName(c.status);
   return s;
 }
 
@@ -404,17 +420,23 @@ Side SideFromPolicy(const policy::Policy& p, const std::string& source) {
     it.type = r.type.value_or(0);
     it.type_name = r.type_name.value_or("");
     it.pointer = "events." + r.id;
-    const policy::BytesMatcher* digest = r.match_digest ? &*r.match_digest : (r.digest ? &*r.digest : nullptr);
-    if (digest && digest->any_of.size() == 1 && !digest->zero) it.digests = {ToHex(digest->any_of[0])};
-    if (r.match_text_eq) it.text = *r.match_text_eq;
-    else if (r.text_eq) it.text = *r.text_eq;
+    const policy::BytesMatcher* digest =
+        r.match_digest ? &*r.match_digest : (r.digest ? &*r.digest : nullptr);
+    if (digest && digest->any_of.size() == 1 && !digest->zero)
+      it.digests = {ToHex(digest->any_of[0])};
+    if (r.match_text_eq)
+      it.text = *r.match_text_eq;
+    else if (r.text_eq)
+      it.text = *r.text_eq;
     it.label = Label("", it.text);
     bool one_content = (it.digests.empty() != it.text.empty()) ||
                        (!it.digests.empty() && r.match_text_eq);  // text match, digest expected
     bool other_match = r.variable || r.device_path_contains || r.text_prefix || r.text_contains ||
                        r.text_regex || r.count || !r.text_require.empty() || !r.text_forbid.empty();
     if (!r.reg || !r.type || !one_content || other_match) {
-      s.lacks.push_back(it.pointer + " (rule not compared: diff compares rules that pin one event by register, type and digest or text)");
+      s.lacks.push_back(it.pointer +
+                        " (rule not compared: diff compares rules that pin one event by register, "
+                        "type and digest or text)");
       continue;
     }
     s.events.push_back(std::move(it));
@@ -425,14 +447,16 @@ Side SideFromPolicy(const policy::Policy& p, const std::string& source) {
     auto r = policy::Regex::Compile(src);
     if (r.ok()) s.ima_exclude.push_back(std::move(*r));
   }
-  if (!s.ima_exclude.empty()) s.lacks.push_back("ima files the policy excludes (" + Join(p.ima.exclude_src) + ")");
+  if (!s.ima_exclude.empty())
+    s.lacks.push_back("ima files the policy excludes (" + Join(p.ima.exclude_src) + ")");
   s.has_checks = true;
   return s;
 }
 
 bool Diff::Equal() const {
-  return missing.empty() && fields.empty() && advisories_added.empty() && advisories_removed.empty() && registers.empty() &&
-         ima_added.empty() && ima_removed.empty() && ima_changed.empty() && checks.empty();
+  return missing.empty() && fields.empty() && advisories_added.empty() &&
+         advisories_removed.empty() && registers.empty() && ima_added.empty() &&
+         ima_removed.empty() && ima_changed.empty() && checks.empty();
 }
 
 Diff Compare(const Side& a, const Side& b) {
@@ -449,20 +473,26 @@ Diff Compare(const Side& a, const Side& b) {
                   const char* detail) {
     if (has || !other_states) return false;
     if (x.is_policy) {
-      d.not_compared.push_back(std::string(fact) + ": the policy (" + (side[0] == 'a' ? "A" : "B") + ") does not pin it");
+      d.not_compared.push_back(std::string(fact) + ": the policy (" + (side[0] == 'a' ? "A" : "B") +
+                               ") does not pin it");
     } else {
       d.missing.push_back({fact, side, detail});
     }
     return true;
   };
   bool quote_a = a.is_policy || a.has_quote, quote_b = b.is_policy || b.has_quote;
-  bool td_a = !a.fields.empty() || !a.registers.empty(), td_b = !b.fields.empty() || !b.registers.empty();
-  if (!lack(a, "a", quote_a, td_b, "quote", "no TD quote")) lack(b, "b", quote_b, td_a, "quote", "no TD quote");
+  bool td_a = !a.fields.empty() || !a.registers.empty(),
+       td_b = !b.fields.empty() || !b.registers.empty();
+  if (!lack(a, "a", quote_a, td_b, "quote", "no TD quote"))
+    lack(b, "b", quote_b, td_a, "quote", "no TD quote");
   if (!quote_a && !quote_b) d.not_compared.push_back("quote: neither side has a TD quote");
-  bool tcb_a = a.fields.count("platform.tcb_status") != 0, tcb_b = b.fields.count("platform.tcb_status") != 0;
+  bool tcb_a = a.fields.count("platform.tcb_status") != 0,
+       tcb_b = b.fields.count("platform.tcb_status") != 0;
   if (quote_a && quote_b) {
-    lack(a, "a", tcb_a, tcb_b, "collateral", "no TCB status (no collateral, or TCB evaluation did not complete)");
-    lack(b, "b", tcb_b, tcb_a, "collateral", "no TCB status (no collateral, or TCB evaluation did not complete)");
+    lack(a, "a", tcb_a, tcb_b, "collateral",
+         "no TCB status (no collateral, or TCB evaluation did not complete)");
+    lack(b, "b", tcb_b, tcb_a, "collateral",
+         "no TCB status (no collateral, or TCB evaluation did not complete)");
     if (!tcb_a && !tcb_b) d.not_compared.push_back("platform.tcb_status: stated by neither side");
   }
 
@@ -472,7 +502,8 @@ Diff Compare(const Side& a, const Side& b) {
   for (const std::string& n : names) {
     auto ia = a.fields.find(n), ib = b.fields.find(n);
     if (ia != a.fields.end() && ib != b.fields.end()) {
-      if (!SameValue(ia->second, ib->second)) d.fields.push_back({n, Render(ia->second), Render(ib->second)});
+      if (!SameValue(ia->second, ib->second))
+        d.fields.push_back({n, Render(ia->second), Render(ib->second)});
       continue;
     }
     if (!quote_a || !quote_b || n == "platform.tcb_status") continue;  // said above
@@ -482,7 +513,8 @@ Diff Compare(const Side& a, const Side& b) {
       const std::string& min = *(a_missing ? a : b).min_tee_tcb_svn;
       const std::string& have = (a_missing ? ib : ia)->second.any_of.front();
       bool below = have.size() != min.size();
-      for (size_t i = 0; !below && i + 1 < min.size(); i += 2) below = have.substr(i, 2) < min.substr(i, 2);
+      for (size_t i = 0; !below && i + 1 < min.size(); i += 2)
+        below = have.substr(i, 2) < min.substr(i, 2);
       if (below) {
         FieldChange c{n, have, "at least " + min};
         if (a_missing) std::swap(c.a, c.b);

@@ -39,15 +39,15 @@ namespace ccv::diff {
 
 // One event as a side states it.
 struct EventItem {
-  std::string log;        // "ccel", "tpm", "cel"; "" if a policy rule leaves it open
-  std::string reg;        // "rtmr1", "pcr4"
+  std::string log;  // "ccel", "tpm", "cel"; "" if a policy rule leaves it open
+  std::string reg;  // "rtmr1", "pcr4"
   uint32_t type = 0;
   std::string type_name;  // "EV_IPL"; "" if unknown
   // "sha384:<hex>" per bank (a policy rule: the one digest it pins).
   std::vector<std::string> digests;
-  std::string text;       // verified event text only ("" otherwise)
-  std::string label;      // what the event is about: UEFI variable or text prefix
-  std::string pointer;    // "ccel#9", or "events.<rule id>" for a policy rule
+  std::string text;     // verified event text only ("" otherwise)
+  std::string label;    // what the event is about: UEFI variable or text prefix
+  std::string pointer;  // "ccel#9", or "events.<rule id>" for a policy rule
 };
 
 // A value set: one value for a bundle, every accepted value for a policy.
@@ -58,7 +58,7 @@ struct FieldValue {
 
 // The facts of one side that diff compares.
 struct Side {
-  std::string source;   // path as given
+  std::string source;  // path as given
   bool is_policy = false;
   bool has_quote = false;       // a bundle with a TD quote
   bool has_collateral = false;  // a bundle whose TCB status was evaluated
@@ -72,14 +72,14 @@ struct Side {
   // Policy: platform.min_tee_tcb_svn (hex, 16 bytes), compared byte by byte.
   std::optional<std::string> min_tee_tcb_svn;
   bool has_advisories = false;
-  std::vector<std::string> advisories;       // bundle: the platform's ids
+  std::vector<std::string> advisories;                       // bundle: the platform's ids
   std::optional<std::vector<std::string>> advisories_allow;  // policy: only these
   std::vector<std::string> advisories_deny;                  // policy: never these
   bool has_events = false;
-  std::vector<EventItem> events;             // in log order (policy: rule order)
+  std::vector<EventItem> events;  // in log order (policy: rule order)
   bool has_ima = false;
   std::map<std::string, std::vector<std::string>> ima;  // path -> "alg:hex" digests
-  std::vector<policy::Regex> ima_exclude;    // policy: paths it does not judge
+  std::vector<policy::Regex> ima_exclude;               // policy: paths it does not judge
   bool has_checks = false;
   std::map<std::string, std::string> checks;  // id -> "pass", "fail", ...
   // Facts the side cannot state: "ima (no IMA list)", or policy rules diff

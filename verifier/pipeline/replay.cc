@@ -14,9 +14,7 @@
 namespace ccv::pipeline {
 namespace {
 
-Status InFile(Status s, const std::string& path) {
-  return s.file().empty() ? s.WithFile(path) : s;
-}
+Status InFile(Status s, const std::string& path) { return s.file().empty() ? s.WithFile(path) : s; }
 
 Result<LogReplay> ReplayTcgFile(const std::string& option, const std::string& path,
                                 replay::RegisterSpace space) {
@@ -155,8 +153,8 @@ Result<ReplayRun> ReplayLogs(const ReplayRequest& request) {
     run.logs.push_back(std::move(l));
   }
   if (request.tpm_log) {
-    CCV_ASSIGN_OR_RETURN(LogReplay l,
-                         ReplayTcgFile("tpm_log", *request.tpm_log, replay::RegisterSpace::kTpmPcr));
+    CCV_ASSIGN_OR_RETURN(
+        LogReplay l, ReplayTcgFile("tpm_log", *request.tpm_log, replay::RegisterSpace::kTpmPcr));
     run.logs.push_back(std::move(l));
   }
   for (const LogReplay& l : run.logs) AddLog(l.result, &run);

@@ -60,8 +60,7 @@ const char* ImaFormatName(ima::LogFormat f);
 // replayed from the boot logs (initial values and boot_aggregate inputs);
 // `quoted`: registers from a quote (MRTD, RTMR0..3), may be empty.
 Result<ImaStep> ReplayImaStep(const std::string& path, const ImaStepOptions& options,
-                              const replay::RegisterSet& before,
-                              const replay::RegisterSet& quoted);
+                              const replay::RegisterSet& before, const replay::RegisterSet& quoted);
 Result<CelStep> ReplayCelStep(const std::string& path);
 
 // MRTD and RTMR0-3 (sha384) of a TDX quote file. Errors name the file: the

@@ -16,11 +16,11 @@
 #include "parsers/ima_template.h"
 #include "parsers/tcg_event_log.h"
 #include "parsers/uefi_event.h"
+#include "policies/container_rules.h"
 #include "verifier/bundle/evidence_file.h"
 #include "verifier/bundle/report_data.h"
 #include "verifier/containers/binding.h"
 #include "verifier/containers/container_view.h"
-#include "policies/container_rules.h"
 #include "verifier/quote/collateral.h"
 #include "verifier/quote/quote_verifier.h"
 #include "verifier/replay/cel_replay.h"
@@ -55,9 +55,7 @@ Check MakeCheck(std::string id, Verdict v, std::string detail, std::string missi
   return c;
 }
 
-Status InFile(Status s, const std::string& path) {
-  return s.file().empty() ? s.WithFile(path) : s;
-}
+Status InFile(Status s, const std::string& path) { return s.file().empty() ? s.WithFile(path) : s; }
 
 Digest Sha384Of(const std::array<uint8_t, 48>& a) {
   Digest d = Digest::Zero(HashAlg::kSha384);
@@ -81,14 +79,17 @@ void BaselineTdChecks(const policy::Policy* pol, Facts* f) {
   if (!debug) {
     f->checks.push_back(MakeCheck("td.debug", Verdict::kPass, "TD_ATTRIBUTES.DEBUG is clear"));
   } else if (debug_allowed) {
-    f->checks.push_back(MakeCheck("td.debug", Verdict::kPass,
-                                  "TD_ATTRIBUTES.DEBUG is set, allowed by the policy (td.attributes.debug: true)"));
+    f->checks.push_back(
+        MakeCheck("td.debug", Verdict::kPass,
+                  "TD_ATTRIBUTES.DEBUG is set, allowed by the policy (td.attributes.debug: true)"));
   } else {
-    f->checks.push_back(MakeCheck("td.debug", Verdict::kFail,
-                                  "TD_ATTRIBUTES.DEBUG is set: the host can read and change the TD's "
-                                  "memory (allow it only with td.attributes.debug: true)"));
+    f->checks.push_back(
+        MakeCheck("td.debug", Verdict::kFail,
+                  "TD_ATTRIBUTES.DEBUG is set: the host can read and change the TD's "
+                  "memory (allow it only with td.attributes.debug: true)"));
   }
-  bool zero = std::all_of(q.mr_servicetd.begin(), q.mr_servicetd.end(), [](uint8_t b) { return b == 0; });
+  bool zero =
+      std::all_of(q.mr_servicetd.begin(), q.mr_servicetd.end(), [](uint8_t b) { return b == 0; });
   if (zero) {
     f->checks.push_back(MakeCheck("td.mr_servicetd", Verdict::kPass,
                                   q.td_report_v15 ? "MRSERVICETD is zero (no service TD is bound)"
@@ -98,32 +99,37 @@ void BaselineTdChecks(const policy::Policy* pol, Facts* f) {
                                   "MRSERVICETD " + ToHex(q.mr_servicetd) +
                                       " is judged by the policy (rule td.mr_servicetd)"));
   } else {
-    f->checks.push_back(MakeCheck("td.mr_servicetd", Verdict::kFail,
-                                  "MRSERVICETD " + ToHex(q.mr_servicetd) +
-                                      " is not zero: a service TD is bound to this TD, and no policy "
-                                      "pins it (td.mr_servicetd)"));
+    f->checks.push_back(
+        MakeCheck("td.mr_servicetd", Verdict::kFail,
+                  "MRSERVICETD " + ToHex(q.mr_servicetd) +
+                      " is not zero: a service TD is bound to this TD, and no policy "
+                      "pins it (td.mr_servicetd)"));
   }
 }
 
-Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const policy::Policy* pol, Facts* f) {
+Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const policy::Policy* pol,
+                  Facts* f) {
   if (!e.quote) {
     f->checks.push_back(MakeCheck("quote.present", Verdict::kFail,
                                   "the evidence has no TD quote: nothing in it is authenticated"));
     return Status::Ok();
   }
-  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, bundle::ReadEvidenceFile(e, *e.quote, kMaxQuoteLen));
+  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes,
+                       bundle::ReadEvidenceFile(e, *e.quote, kMaxQuoteLen));
   auto anchor = o.root_ca_pem ? quote::LoadTrustAnchor(*o.root_ca_pem) : quote::LoadTrustAnchor();
   if (!anchor.ok()) return anchor.status().WithContext("trust anchor");
   std::optional<quote::SuppliedPckChain> pck_chain;
   if (e.pck_chain) {
-    CCV_ASSIGN_OR_RETURN(std::string pem, bundle::ReadEvidenceText(e, *e.pck_chain, kMaxPckChainLen));
+    CCV_ASSIGN_OR_RETURN(std::string pem,
+                         bundle::ReadEvidenceText(e, *e.pck_chain, kMaxPckChainLen));
     auto parsed = quote::ParseSuppliedPckChain(pem, *e.pck_chain);
     if (!parsed.ok()) return InFile(parsed.status(), *e.pck_chain);
     pck_chain = std::move(*parsed);
   }
   Result<quote::QuoteVerification> v = Status(ErrorCode::kInternal, "unset");
   if (e.collateral) {
-    CCV_ASSIGN_OR_RETURN(std::string text, bundle::ReadEvidenceText(e, *e.collateral, kMaxCollateralLen));
+    CCV_ASSIGN_OR_RETURN(std::string text,
+                         bundle::ReadEvidenceText(e, *e.collateral, kMaxCollateralLen));
     auto coll = quote::ParseCollateralJson(text);
     if (!coll.ok()) return InFile(coll.status(), *e.collateral);
     auto prepared = quote::PrepareCollateral(*coll, std::move(*anchor), o.at);
@@ -154,7 +160,8 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const polic
     f->checks.push_back(MakeCheck("quote." + c.id, s, c.detail));
   }
   if (!v->quote.td_body) {
-    f->checks.push_back(MakeCheck("quote.tee", Verdict::kFail, "not a TDX quote (no TD report body)"));
+    f->checks.push_back(
+        MakeCheck("quote.tee", Verdict::kFail, "not a TDX quote (no TD report body)"));
     return Status::Ok();
   }
   const parsers::TdReportBody& b = *v->quote.td_body;
@@ -196,9 +203,12 @@ struct TcgLogOutcome {
 
 DataStatus DataStatusOf(replay::DigestCheck c) {
   switch (c) {
-    case replay::DigestCheck::kVerified: return DataStatus::kVerified;
-    case replay::DigestCheck::kMismatched: return DataStatus::kMismatched;
-    case replay::DigestCheck::kNotCheckable: return DataStatus::kUnverified;
+    case replay::DigestCheck::kVerified:
+      return DataStatus::kVerified;
+    case replay::DigestCheck::kMismatched:
+      return DataStatus::kMismatched;
+    case replay::DigestCheck::kNotCheckable:
+      return DataStatus::kUnverified;
   }
   return DataStatus::kUnverified;
 }
@@ -219,7 +229,8 @@ void DecodeEventFields(Bytes data, EventFact* fact) {
     case parsers::kEvEfiBootServicesDriver:
     case parsers::kEvEfiRuntimeServicesDriver: {
       auto im = parsers::ParseUefiImageLoadEvent(data, 0);
-      if (im.ok() && !im->device_path.empty()) fact->device_path = report::DevicePathToText(im->device_path);
+      if (im.ok() && !im->device_path.empty())
+        fact->device_path = report::DevicePathToText(im->device_path);
       break;
     }
     default:
@@ -262,16 +273,19 @@ void EventDigestsCheck(const std::string& log, const policy::Policy* pol, Facts*
       log + ".event_digests", warn ? Verdict::kWarn : Verdict::kFail,
       std::to_string(mismatched) +
           " event(s) whose digest matches no known convention for their data (their data is "
-          "unverified" + std::string(warn ? "; accepted by logs.unexplained_digests: warn" : "") +
-          "): " + list + "; " + detail));
+          "unverified" +
+          std::string(warn ? "; accepted by logs.unexplained_digests: warn" : "") + "): " + list +
+          "; " + detail));
 }
 
-Result<TcgLogOutcome> ReplayLog(const bundle::Evidence& e, const std::string& path, const std::string& log,
-                                replay::RegisterSpace space, Facts* f) {
+Result<TcgLogOutcome> ReplayLog(const bundle::Evidence& e, const std::string& path,
+                                const std::string& log, replay::RegisterSpace space, Facts* f) {
   // Streamed: memory stays bounded whatever the log's size.
-  CCV_ASSIGN_OR_RETURN(std::unique_ptr<bundle::FileSource> file, bundle::OpenEvidenceSource(e, path));
+  CCV_ASSIGN_OR_RETURN(std::unique_ptr<bundle::FileSource> file,
+                       bundle::OpenEvidenceSource(e, path));
   parsers::ChunkedSource src(file.get());
-  parsers::TcgEventReader reader(&src, parsers::TcgReadOptions{.ccel = space == replay::RegisterSpace::kCcMr});
+  parsers::TcgEventReader reader(
+      &src, parsers::TcgReadOptions{.ccel = space == replay::RegisterSpace::kCcMr});
   replay::TcgReplay rp(space);
   TcgLogOutcome out;
   while (true) {
@@ -307,7 +321,8 @@ Result<TcgLogOutcome> ReplayLog(const bundle::Evidence& e, const std::string& pa
 
 Status CcelTableCheck(const bundle::Evidence& e, Facts* f) {
   if (!e.ccel_table) return Status::Ok();
-  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> table, bundle::ReadEvidenceFile(e, *e.ccel_table, 4096));
+  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> table,
+                       bundle::ReadEvidenceFile(e, *e.ccel_table, 4096));
   auto t = parsers::ParseCcelAcpiTable(table);
   if (!t.ok()) return InFile(t.status(), *e.ccel_table);
   uint64_t size = 0;
@@ -316,15 +331,16 @@ Status CcelTableCheck(const bundle::Evidence& e, Facts* f) {
     size = data.size();
   }
   if (t->cc_type != 2) {
-    f->checks.push_back(MakeCheck("ccel.table", Verdict::kFail,
-                                  "ACPI CCEL table CC type " + std::to_string(t->cc_type) + " is not TDX (2)"));
+    f->checks.push_back(
+        MakeCheck("ccel.table", Verdict::kFail,
+                  "ACPI CCEL table CC type " + std::to_string(t->cc_type) + " is not TDX (2)"));
   } else if (e.ccel_data && size > t->laml) {
-    f->checks.push_back(MakeCheck("ccel.table", Verdict::kFail,
-                                  "log area of " + std::to_string(size) + " bytes exceeds LAML " +
-                                      std::to_string(t->laml)));
+    f->checks.push_back(MakeCheck(
+        "ccel.table", Verdict::kFail,
+        "log area of " + std::to_string(size) + " bytes exceeds LAML " + std::to_string(t->laml)));
   } else {
-    f->checks.push_back(MakeCheck("ccel.table", Verdict::kPass,
-                                  "TDX CCEL table, LAML " + std::to_string(t->laml)));
+    f->checks.push_back(
+        MakeCheck("ccel.table", Verdict::kPass, "TDX CCEL table, LAML " + std::to_string(t->laml)));
   }
   return Status::Ok();
 }
@@ -353,24 +369,27 @@ Result<replay::RegisterSet> CelFacts(const bundle::Evidence& e, const std::strin
       fact.type = rec.event_type;
       fact.type_name = std::string(parsers::EventTypeName(rec.event_type));
       if (rec.event_type == parsers::kEvNoAction) fact.reg.clear();
-      SetEventData(replay::CheckEventData(hashers, rec.event_type, Bytes(rec.event_data), rec.digests),
-                   Bytes(rec.event_data), &fact);
+      SetEventData(
+          replay::CheckEventData(hashers, rec.event_type, Bytes(rec.event_data), rec.digests),
+          Bytes(rec.event_data), &fact);
     }
     f->events.push_back(std::move(fact));
   }
   f->event_log_present = true;
   if (r->template_hashes_mismatched == 0) {
-    f->checks.push_back(MakeCheck("cel.template_hashes", Verdict::kPass,
-                                  std::to_string(r->template_hashes_verified) + " IMA template hash(es) verified"));
+    f->checks.push_back(
+        MakeCheck("cel.template_hashes", Verdict::kPass,
+                  std::to_string(r->template_hashes_verified) + " IMA template hash(es) verified"));
   } else {
     std::string list;
     for (uint64_t n : r->mismatched_recnums) {
       if (list.size() > 200) break;
       list += (list.empty() ? "" : ", ") + std::string("cel#") + std::to_string(n);
     }
-    f->checks.push_back(MakeCheck("cel.template_hashes", Verdict::kFail,
-                                  std::to_string(r->template_hashes_mismatched) +
-                                      " IMA record(s) whose digest is not the hash of their template data: " + list));
+    f->checks.push_back(MakeCheck(
+        "cel.template_hashes", Verdict::kFail,
+        std::to_string(r->template_hashes_mismatched) +
+            " IMA record(s) whose digest is not the hash of their template data: " + list));
   }
   return r->registers;
 }
@@ -383,8 +402,8 @@ struct ImaOutcome {
   LogFact log;
 };
 
-Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet& boot_regs, bool have_ccel,
-                            Facts* f) {
+Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet& boot_regs,
+                            bool have_ccel, Facts* f) {
   ImaOutcome out;
   out.log.name = "ima";
   out.log.path = *e.ima;
@@ -407,8 +426,9 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
   }
   const RegisterId reg = ima::ImaRegisterOf(e.ima_register, f->quote.present || have_ccel, head);
   if (!ima::IsImaRegister(reg)) {
-    return InFile(Status(ErrorCode::kBadValue, "the IMA list extends " + reg.Name() +
-                                                   "; the verifier replays IMA into rtmr2 (TDX) or pcr10 (TPM)")
+    return InFile(Status(ErrorCode::kBadValue,
+                         "the IMA list extends " + reg.Name() +
+                             "; the verifier replays IMA into rtmr2 (TDX) or pcr10 (TPM)")
                       .WithField(e.ima_register ? "ima.register" : "pcr"),
                   *e.ima);
   }
@@ -445,7 +465,8 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
   // Template hashes.
   if (r->hashes_mismatched == 0) {
     f->checks.push_back(MakeCheck("ima.template_hashes", Verdict::kPass,
-                                  std::to_string(r->hashes_verified) + " template hash(es) verified, " +
+                                  std::to_string(r->hashes_verified) +
+                                      " template hash(es) verified, " +
                                       std::to_string(r->violations) + " violation(s)"));
   } else {
     std::string list;
@@ -454,17 +475,19 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
       if (list.size() > 200) break;
       list += (list.empty() ? "" : ", ") + std::string("ima#") + std::to_string(x.index);
     }
-    f->checks.push_back(MakeCheck("ima.template_hashes", Verdict::kFail,
-                                  std::to_string(r->hashes_mismatched) +
-                                      " entries whose template hash is not the hash of their data: " + list));
+    f->checks.push_back(
+        MakeCheck("ima.template_hashes", Verdict::kFail,
+                  std::to_string(r->hashes_mismatched) +
+                      " entries whose template hash is not the hash of their data: " + list));
   }
   const replay::BootAggregateCheck& ba = r->boot_aggregate;
   if (ba.status == replay::CheckStatus::kMatch) {
-    f->checks.push_back(MakeCheck("ima.boot_aggregate", Verdict::kPass, "boot_aggregate = " + ba.form));
+    f->checks.push_back(
+        MakeCheck("ima.boot_aggregate", Verdict::kPass, "boot_aggregate = " + ba.form));
   } else if (ba.status == replay::CheckStatus::kMismatch) {
     f->checks.push_back(MakeCheck("ima.boot_aggregate", Verdict::kFail,
-                                  "ima#" + std::to_string(ba.index) + " boot_aggregate " + ba.listed +
-                                      " is not " + ba.form + " = " + ba.expected));
+                                  "ima#" + std::to_string(ba.index) + " boot_aggregate " +
+                                      ba.listed + " is not " + ba.form + " = " + ba.expected));
   } else {
     f->checks.push_back(MakeCheck("ima.boot_aggregate", Verdict::kSkipped,
                                   ba.why.empty() ? std::string("not checked") : ba.why));
@@ -473,7 +496,8 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
   // replay from the boot-time value gives the quoted RTMR2.
   uint64_t covered = 0;
   if (!rtmr) {
-    out.log.why = "IMA extends " + reg.Name() + ", which only a TPM quote binds, and the evidence has none";
+    out.log.why =
+        "IMA extends " + reg.Name() + ", which only a TPM quote binds, and the evidence has none";
   } else if (!f->quote.present) {
     out.log.why = "no TD quote";
   }
@@ -491,18 +515,21 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
     if (c.matches) {
       c.replayed = c.quoted;
       covered = p.matched_entries;
-      out.log.why = "the first " + std::to_string(covered) + " entries replay to the quoted RTMR2" +
-                    (covered < r->entries ? "; " + std::to_string(r->entries - covered) +
-                                                " entries were added after the quote and are not bound"
-                                          : "");
+      out.log.why =
+          "the first " + std::to_string(covered) + " entries replay to the quoted RTMR2" +
+          (covered < r->entries ? "; " + std::to_string(r->entries - covered) +
+                                      " entries were added after the quote and are not bound"
+                                : "");
     } else {
       auto v = r->registers.Get(kRtmr2, HashAlg::kSha384);
       c.replayed = v ? ToHex(v->span()) : "";
       out.log.why = "the list does not replay to the quoted RTMR2: " + c.detail;
     }
     auto full = r->registers.Get(kRtmr2, HashAlg::kSha384);
-    if (c.matches) out.registers.Set(kRtmr2, Sha384Of(f->quote.rtmr[2]));
-    else if (full) out.registers.Set(kRtmr2, *full);
+    if (c.matches)
+      out.registers.Set(kRtmr2, Sha384Of(f->quote.rtmr[2]));
+    else if (full)
+      out.registers.Set(kRtmr2, *full);
     out.rtmr2 = c;
   }
   out.log.bound = covered > 0 || (out.rtmr2 && out.rtmr2->matches);
@@ -524,10 +551,13 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
       fact.template_name = std::string(en.template_name);
       if (en.desc != nullptr &&
           ima::DecodeTemplateDataInto(en.template_name, en.template_data, en.template_data_offset,
-                                      read.endian, &fields).ok()) {
+                                      read.endian, &fields)
+              .ok()) {
         for (const ima::DecodedField& fd : fields) {
-          if (fd.id == ima::FieldId::kNNg || fd.id == ima::FieldId::kN) fact.path = std::string(fd.text);
-          if (fd.id == ima::FieldId::kDNg || fd.id == ima::FieldId::kDNgV2 || fd.id == ima::FieldId::kD) {
+          if (fd.id == ima::FieldId::kNNg || fd.id == ima::FieldId::kN)
+            fact.path = std::string(fd.text);
+          if (fd.id == ima::FieldId::kDNg || fd.id == ima::FieldId::kDNgV2 ||
+              fd.id == ima::FieldId::kD) {
             fact.file_alg = std::string(fd.algo);
             fact.file_alg_known = fd.algo_known;
             fact.file_digest.assign(fd.digest.begin(), fd.digest.end());
@@ -605,8 +635,9 @@ void BoundChecks(const policy::Policy* pol, Facts* f) {
       if (l.name == "ima") {
         for (result::ImaEntryFact& e : f->ima) e.bound = false;
       }
-      f->checks.push_back(MakeCheck(l.name + ".bound", Verdict::kSkipped,
-                                    "informational (logs.informational): reported, never judged; " + l.why));
+      f->checks.push_back(
+          MakeCheck(l.name + ".bound", Verdict::kSkipped,
+                    "informational (logs.informational): reported, never judged; " + l.why));
       continue;
     }
     f->checks.push_back(MakeCheck(
@@ -627,12 +658,14 @@ Status ContainerFacts(const policy::Policy* pol, const bundle::Evidence& evidenc
   if (evidence.ima) {
     containers::ContainerViewOptions options;
     options.system_events = cp.system_events;
-    CCV_ASSIGN_OR_RETURN(containers::ContainerView view, containers::BuildContainerViewFile(
-                                                             *evidence.ima, ima::ReadOptions{}, options));
+    CCV_ASSIGN_OR_RETURN(
+        containers::ContainerView view,
+        containers::BuildContainerViewFile(*evidence.ima, ima::ReadOptions{}, options));
     if (view.unattributed_records != 0) {
-      facts->checks.push_back(MakeCheck("ima.container_attribution", Verdict::kFail,
-                                        std::to_string(view.unattributed_records) +
-                                            " container record(s) name no pod UID or container ID"));
+      facts->checks.push_back(
+          MakeCheck("ima.container_attribution", Verdict::kFail,
+                    std::to_string(view.unattributed_records) +
+                        " container record(s) name no pod UID or container ID"));
     }
     facts->containers = std::make_shared<const containers::ContainerView>(std::move(view));
   }
@@ -647,8 +680,8 @@ Status ContainerFacts(const policy::Policy* pol, const bundle::Evidence& evidenc
   } else if (!facts->containers) {
     check.detail = "no ima-cgpath list: the container register cannot be computed";
   } else if (unit == nullptr) {
-    check.detail = not_found.empty() ? "no pod or container '" + cp.binding + "' in the IMA list"
-                                     : not_found;
+    check.detail =
+        not_found.empty() ? "no pod or container '" + cp.binding + "' in the IMA list" : not_found;
   } else {
     containers::ReportData rd = facts->quote.report_data;
     containers::BindingCheck b = containers::CheckContainerBinding(
@@ -664,11 +697,11 @@ Status ContainerFacts(const policy::Policy* pol, const bundle::Evidence& evidenc
         if (c.id == "report_data.binding" && c.status == Verdict::kFail) {
           c.status = Verdict::kPass;
           c.missing.clear();
-          c.detail = "bound through the virtual IMR3 of " + unit->id +
-                     " (REPORTDATA = SHA-512(IMR3 || nonce || user_data)); " +
-                     (evidence.binding_from_verifier
-                          ? "nonce given by the verifier"
-                          : "nonce taken from the bundle, not the verifier's");
+          c.detail =
+              "bound through the virtual IMR3 of " + unit->id +
+              " (REPORTDATA = SHA-512(IMR3 || nonce || user_data)); " +
+              (evidence.binding_from_verifier ? "nonce given by the verifier"
+                                              : "nonce taken from the bundle, not the verifier's");
         }
       }
     }
@@ -685,7 +718,8 @@ void AddReplayed(const replay::RegisterSet& regs, Facts* f) {
 
 }  // namespace
 
-Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o, const policy::Policy* pol) {
+Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o,
+                           const policy::Policy* pol) {
   Facts f;
   CCV_RETURN_IF_ERROR(QuoteFacts(e, o, pol, &f));
   // The boot-time RTMRs: the CCEL's replay, or that of a CEL standing in.
@@ -693,14 +727,16 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o, co
   std::string boot_log;  // "ccel", "cel" or ""
   if (e.ccel_data) {
     CCV_RETURN_IF_ERROR(CcelTableCheck(e, &f));
-    CCV_ASSIGN_OR_RETURN(TcgLogOutcome out, ReplayLog(e, *e.ccel_data, "ccel", replay::RegisterSpace::kCcMr, &f));
+    CCV_ASSIGN_OR_RETURN(TcgLogOutcome out,
+                         ReplayLog(e, *e.ccel_data, "ccel", replay::RegisterSpace::kCcMr, &f));
     boot_regs = out.registers;
     boot_log = "ccel";
     EventDigestsCheck("ccel", pol, &f);
   }
   replay::RegisterSet tpm_regs;
   if (e.tpm_eventlog) {
-    CCV_ASSIGN_OR_RETURN(TcgLogOutcome out, ReplayLog(e, *e.tpm_eventlog, "tpm", replay::RegisterSpace::kTpmPcr, &f));
+    CCV_ASSIGN_OR_RETURN(TcgLogOutcome out,
+                         ReplayLog(e, *e.tpm_eventlog, "tpm", replay::RegisterSpace::kTpmPcr, &f));
     tpm_regs = out.registers;
     EventDigestsCheck("tpm", pol, &f);
   }
@@ -709,7 +745,8 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o, co
     CCV_ASSIGN_OR_RETURN(cel_regs, CelFacts(e, *e.cel, &f));
     EventDigestsCheck("cel", pol, &f);
     bool has_rtmr = false;
-    for (const auto& [reg, banks] : cel_regs.registers()) has_rtmr |= reg.kind == RegisterId::Kind::kRtmr;
+    for (const auto& [reg, banks] : cel_regs.registers())
+      has_rtmr |= reg.kind == RegisterId::Kind::kRtmr;
     if (boot_log.empty() && has_rtmr) {
       // A CEL of the CC measurement registers stands in for the CCEL.
       boot_regs = cel_regs;
@@ -719,7 +756,8 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o, co
   const bool have_boot = !boot_log.empty();
   std::optional<ImaOutcome> ima;
   if (e.ima) {
-    CCV_ASSIGN_OR_RETURN(ImaOutcome out, ImaFacts(e, have_boot ? boot_regs : tpm_regs, have_boot, &f));
+    CCV_ASSIGN_OR_RETURN(ImaOutcome out,
+                         ImaFacts(e, have_boot ? boot_regs : tpm_regs, have_boot, &f));
     ima = std::move(out);
   }
   // All four RTMRs against the quote: a register no log extends replays as
@@ -737,15 +775,17 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o, co
         c.replayed = ToHex(d.span());
         c.quoted = ToHex(f.quote.rtmr[i]);
         c.matches = c.replayed == c.quoted;
-        c.detail = c.matches ? (v ? "the " + boot_log + " replay reproduces the quoted value"
-                                  : "no logged event extends it; the quote holds zero")
-                             : (v ? "the " + boot_log + " replay differs from the quoted value"
-                                  : "no logged event extends it, but the quote holds a non-zero value");
+        c.detail = c.matches
+                       ? (v ? "the " + boot_log + " replay reproduces the quoted value"
+                            : "no logged event extends it; the quote holds zero")
+                       : (v ? "the " + boot_log + " replay differs from the quoted value"
+                            : "no logged event extends it, but the quote holds a non-zero value");
         if (!v) f.replayed.Set(reg, d);
       }
       f.comparisons.push_back(c);
-      f.checks.push_back(MakeCheck("replay." + reg.Name(), c.matches ? Verdict::kPass : Verdict::kFail,
-                                   c.detail + (c.matches ? "" : " (replayed " + c.replayed + ", quoted " + c.quoted + ")")));
+      f.checks.push_back(MakeCheck(
+          "replay." + reg.Name(), c.matches ? Verdict::kPass : Verdict::kFail,
+          c.detail + (c.matches ? "" : " (replayed " + c.replayed + ", quoted " + c.quoted + ")")));
     }
   }
   // Provenance: a fact is bound when its register replays to the quote.
@@ -781,7 +821,8 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o, co
           return quoted_match(reg, why);
         }
         const size_t i = reg.index;  // < kNumRtmrs: a CC MR index names it
-        if (std::equal(f.quote.rtmr[i].begin(), f.quote.rtmr[i].end(), mine->bytes.begin())) return true;
+        if (std::equal(f.quote.rtmr[i].begin(), f.quote.rtmr[i].end(), mine->bytes.begin()))
+          return true;
         auto boot = boot_regs.Get(reg, HashAlg::kSha384);
         std::string ignored;
         if (boot && *boot == *mine && quoted_match(reg, &ignored)) return true;

@@ -137,9 +137,9 @@ struct Reader {
     CCV_ASSIGN_OR_RETURN(const Value* a, Member(tcb, name, path));
     if (!a->IsArray() || a->Size() != 16) return Bad(doc, path + "." + name, "not 16 components");
     for (rapidjson::SizeType i = 0; i < 16; ++i) {
-      CCV_ASSIGN_OR_RETURN(int64_t svn, Int((*a)[i], "svn",
-                                            path + "." + name + "[" + std::to_string(i) + "]", 0,
-                                            255));
+      CCV_ASSIGN_OR_RETURN(
+          int64_t svn,
+          Int((*a)[i], "svn", path + "." + name + "[" + std::to_string(i) + "]", 0, 255));
       (*out)[i] = uint8_t(svn);
     }
     return Status::Ok();
@@ -257,11 +257,11 @@ Result<TcbInfo> ParseTcbInfo(std::string_view json) {
     TcbLevel level;
     CCV_ASSIGN_OR_RETURN(const Value* tcb, r.Member(l, "tcb", lp));
     if (t.version == 3) {
-      CCV_RETURN_IF_ERROR(r.Components(*tcb, "sgxtcbcomponents", lp + ".tcb",
-                                       &level.sgx_components));
+      CCV_RETURN_IF_ERROR(
+          r.Components(*tcb, "sgxtcbcomponents", lp + ".tcb", &level.sgx_components));
       if (t.id == "TDX") {
-        CCV_RETURN_IF_ERROR(r.Components(*tcb, "tdxtcbcomponents", lp + ".tcb",
-                                         &level.tdx_components));
+        CCV_RETURN_IF_ERROR(
+            r.Components(*tcb, "tdxtcbcomponents", lp + ".tcb", &level.tdx_components));
         level.has_tdx_components = true;
       }
     } else {

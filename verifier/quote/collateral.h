@@ -20,14 +20,14 @@
 namespace ccv::quote {
 
 struct QuoteCollateral {
-  std::string pck_crl_issuer_chain;     // PEM
-  std::vector<uint8_t> root_ca_crl;     // DER (from hex)
-  std::vector<uint8_t> pck_crl;         // DER (from hex)
-  std::string tcb_info_issuer_chain;    // PEM
-  std::string tcb_info;                 // exact signed JSON text
+  std::string pck_crl_issuer_chain;         // PEM
+  std::vector<uint8_t> root_ca_crl;         // DER (from hex)
+  std::vector<uint8_t> pck_crl;             // DER (from hex)
+  std::string tcb_info_issuer_chain;        // PEM
+  std::string tcb_info;                     // exact signed JSON text
   std::vector<uint8_t> tcb_info_signature;  // r || s
-  std::string qe_identity_issuer_chain;  // PEM
-  std::string qe_identity;               // exact signed JSON text
+  std::string qe_identity_issuer_chain;     // PEM
+  std::string qe_identity;                  // exact signed JSON text
   std::vector<uint8_t> qe_identity_signature;
 };
 

@@ -67,7 +67,8 @@ Result<SuppliedPckChain> ParseSuppliedPckChain(std::string_view pem, std::string
 Result<SuppliedPckChain> ReadSuppliedPckChainFile(const std::string& path) {
   CCV_ASSIGN_OR_RETURN(std::string pem, ReadFileText(path, kMaxPckChainFileLen));
   auto chain = ParseSuppliedPckChain(pem, path);
-  if (!chain.ok()) return chain.status().file().empty() ? chain.status().WithFile(path) : chain.status();
+  if (!chain.ok())
+    return chain.status().file().empty() ? chain.status().WithFile(path) : chain.status();
   return chain;
 }
 
@@ -91,9 +92,10 @@ Result<ResolvedPckChain> ResolvePckChain(const parsers::QuoteSignatureData& s,
     bool same = supplied->der.size() <= r.der.size();
     for (size_t i = 0; same && i < supplied->der.size(); ++i) same = supplied->der[i] == r.der[i];
     if (!same) {
-      r.problem = Status(ErrorCode::kChainInvalid,
-                         "the PCK chain in " + supplied->name + " differs from the chain in the "
-                         "quote's " + TypeText(type));
+      r.problem = Status(ErrorCode::kChainInvalid, "the PCK chain in " + supplied->name +
+                                                       " differs from the chain in the "
+                                                       "quote's " +
+                                                       TypeText(type));
     }
     return r;
   }
@@ -127,10 +129,10 @@ Result<ResolvedPckChain> ResolvePckChain(const parsers::QuoteSignatureData& s,
       r.der.insert(r.der.end(), supplied->der.begin(), supplied->der.end());
       return r;
     }
-    return Status(ErrorCode::kBadValue,
-                  "the PCK leaf in " + supplied->name + " (" + Describe(*first) +
-                      ") differs from the PCK leaf in the quote's " + TypeText(type) + " (" +
-                      Describe(*leaf) + ")");
+    return Status(ErrorCode::kBadValue, "the PCK leaf in " + supplied->name + " (" +
+                                            Describe(*first) +
+                                            ") differs from the PCK leaf in the quote's " +
+                                            TypeText(type) + " (" + Describe(*leaf) + ")");
   }
   // Types 1-3: only the supplied chain can say which PCK key signed.
   if (supplied == nullptr) {

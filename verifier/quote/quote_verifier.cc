@@ -81,50 +81,54 @@ Status ChainError(std::string what) { return Status(ErrorCode::kChainInvalid, st
 // anchor: their own signatures are not verified again.
 Status VerifyChain(const std::vector<Certificate>& chain, const Certificate& anchor, Time at,
                    std::string_view leaf_phrase, size_t want_len, const Crl* root_crl,
-                   const std::vector<bool>* trusted = nullptr, const std::string* anchor_der = nullptr) {
+                   const std::vector<bool>* trusted = nullptr,
+                   const std::string* anchor_der = nullptr) {
   if (chain.size() != want_len) {
     return ChainError("chain has " + std::to_string(chain.size()) + " certificates, expected " +
-           std::to_string(want_len) + " (leaf ... root)");
+                      std::to_string(want_len) + " (leaf ... root)");
   }
   if (!Contains(chain[0].SubjectCommonName(), leaf_phrase)) {
     return ChainError("leaf subject CN '" + chain[0].SubjectCommonName() + "' does not contain '" +
-           std::string(leaf_phrase) + "'");
+                      std::string(leaf_phrase) + "'");
   }
   const Certificate& root = chain.back();
   if (root.Der() != (anchor_der != nullptr ? *anchor_der : anchor.Der())) {
     return ChainError("chain root '" + root.SubjectCommonName() + "' (SHA-256 " +
-           UpperHex(root.Sha256Fingerprint()) + ") is not the trust anchor (SHA-256 " +
-           UpperHex(anchor.Sha256Fingerprint()) + ")");
+                      UpperHex(root.Sha256Fingerprint()) + ") is not the trust anchor (SHA-256 " +
+                      UpperHex(anchor.Sha256Fingerprint()) + ")");
   }
   for (size_t i = 0; i + 1 < chain.size(); ++i) {
     const Certificate& c = chain[i];
     const Certificate& issuer = chain[i + 1];
     if (c.IssuerDer() != issuer.SubjectDer()) {
       return ChainError("certificate " + std::to_string(i) + " ('" + c.SubjectCommonName() +
-             "') is issued by '" + c.IssuerCommonName() + "', not by '" +
-             issuer.SubjectCommonName() + "'");
+                        "') is issued by '" + c.IssuerCommonName() + "', not by '" +
+                        issuer.SubjectCommonName() + "'");
     }
     if (i + 1 < chain.size() - 1 && !issuer.IsCa()) {
       return ChainError("certificate " + std::to_string(i + 1) + " is not a CA");
     }
     bool known = trusted != nullptr && (*trusted)[i];
     if (!known && !c.SignatureVerifiesWith(issuer)) {
-      return ChainError("signature of certificate " + std::to_string(i) + " ('" + c.SubjectCommonName() +
-             "') does not verify with '" + issuer.SubjectCommonName() + "'");
+      return ChainError("signature of certificate " + std::to_string(i) + " ('" +
+                        c.SubjectCommonName() + "') does not verify with '" +
+                        issuer.SubjectCommonName() + "'");
     }
   }
   // The root is the anchor itself (checked above): trusted as configured.
   for (size_t i = 0; i < chain.size(); ++i) {
     if (!chain[i].ValidAt(at)) {
       return ChainError("certificate " + std::to_string(i) + " ('" + chain[i].SubjectCommonName() +
-             "') is not valid at " + FormatRfc3339(at) + " (" + ValidityText(chain[i]) + ")");
+                        "') is not valid at " + FormatRfc3339(at) + " (" + ValidityText(chain[i]) +
+                        ")");
     }
   }
   if (root_crl != nullptr) {
     for (size_t i = 0; i + 1 < chain.size(); ++i) {
       if (root_crl->Revokes(chain[i]) && chain[i].IssuerDer() == root.SubjectDer()) {
-        return ChainError("certificate " + std::to_string(i) + " ('" + chain[i].SubjectCommonName() +
-               "', serial " + chain[i].SerialHex() + ") is revoked by the Root CA CRL");
+        return ChainError("certificate " + std::to_string(i) + " ('" +
+                          chain[i].SubjectCommonName() + "', serial " + chain[i].SerialHex() +
+                          ") is revoked by the Root CA CRL");
       }
     }
   }
@@ -178,12 +182,13 @@ void SignedDocChecks(const char* name, const std::string& body,
                                               " signed bytes does not verify with '" +
                                               chain[0].SubjectCommonName() + "'"));
   }
-  std::string window = "issueDate " + FormatRfc3339(issue) + ", nextUpdate " +
-                       FormatRfc3339(next) + ", at " + FormatRfc3339(at);
+  std::string window = "issueDate " + FormatRfc3339(issue) + ", nextUpdate " + FormatRfc3339(next) +
+                       ", at " + FormatRfc3339(at);
   if (WithinWindow(at, issue, next)) {
     out->push_back(Pass(s + "_validity", window));
   } else {
-    out->push_back(Fail(s + "_validity", (at < Time(issue) ? "not yet valid: " : "expired: ") + window));
+    out->push_back(
+        Fail(s + "_validity", (at < Time(issue) ? "not yet valid: " : "expired: ") + window));
   }
 }
 
@@ -208,9 +213,12 @@ bool MaskedEqual(std::span<const uint8_t> value, std::span<const uint8_t> mask,
 
 std::string_view CheckStatusName(CheckStatus s) {
   switch (s) {
-    case CheckStatus::kPass: return "pass";
-    case CheckStatus::kFail: return "fail";
-    case CheckStatus::kSkip: return "skip";
+    case CheckStatus::kPass:
+      return "pass";
+    case CheckStatus::kFail:
+      return "fail";
+    case CheckStatus::kSkip:
+      return "skip";
   }
   return "skip";
 }
@@ -269,7 +277,8 @@ Result<PreparedCollateral> PrepareCollateral(const QuoteCollateral& c, Certifica
   err.clear();
   CCV_ASSIGN_OR_RETURN(p.tcb_info_chain, ParseChainOrEmpty(c.tcb_info_issuer_chain, &err));
   if (err.empty()) {
-    err = VerifyChain(p.tcb_info_chain, p.anchor, at, "SGX TCB Signing", 2, &p.root_ca_crl).message();
+    err =
+        VerifyChain(p.tcb_info_chain, p.anchor, at, "SGX TCB Signing", 2, &p.root_ca_crl).message();
   }
   SignedDocChecks("tcb_info", c.tcb_info, c.tcb_info_signature, p.tcb_info_chain, err,
                   p.tcb_info.issue_date, p.tcb_info.next_update, at, &p.checks);
@@ -277,7 +286,8 @@ Result<PreparedCollateral> PrepareCollateral(const QuoteCollateral& c, Certifica
   err.clear();
   CCV_ASSIGN_OR_RETURN(p.qe_identity_chain, ParseChainOrEmpty(c.qe_identity_issuer_chain, &err));
   if (err.empty()) {
-    err = VerifyChain(p.qe_identity_chain, p.anchor, at, "SGX TCB Signing", 2, &p.root_ca_crl).message();
+    err = VerifyChain(p.qe_identity_chain, p.anchor, at, "SGX TCB Signing", 2, &p.root_ca_crl)
+              .message();
   }
   SignedDocChecks("qe_identity", c.qe_identity, c.qe_identity_signature, p.qe_identity_chain, err,
                   p.qe_identity.issue_date, p.qe_identity.next_update, at, &p.checks);
@@ -302,9 +312,9 @@ void QuoteOnlyChecks(Bytes raw, const Certificate& anchor, const std::string& an
   if (!ak.ok()) {
     v->checks.push_back(Fail("quote_signature", "attestation key is not a P-256 point"));
   } else if (ak->VerifyP256Sha256(q.SignedBytes(raw), s.signature)) {
-    v->checks.push_back(Pass("quote_signature",
-                             "ECDSA-P256-SHA256 by the attestation key over header and body (" +
-                                 std::to_string(q.signed_len) + " bytes)"));
+    v->checks.push_back(
+        Pass("quote_signature", "ECDSA-P256-SHA256 by the attestation key over header and body (" +
+                                    std::to_string(q.signed_len) + " bytes)"));
   } else {
     v->checks.push_back(Fail("quote_signature",
                              "signature over header and body does not verify with the "
@@ -365,14 +375,15 @@ void QuoteOnlyChecks(Bytes raw, const Certificate& anchor, const std::string& an
 
   // 2. QE report signed by the PCK leaf key.
   if (side->chain.empty()) {
-    v->checks.push_back(Fail("qe_report_signature", "no PCK certificate: " +
-                                                        chain_status.message()));
+    v->checks.push_back(
+        Fail("qe_report_signature", "no PCK certificate: " + chain_status.message()));
   } else {
     auto key = side->chain[0].GetPublicKey();
     if (key.ok() && key->VerifyP256Sha256(s.qe_report.raw, s.qe_report_signature)) {
       v->checks.push_back(Pass("qe_report_signature",
                                pck.supplied ? "QE report signed by the key of the PCK "
-                                              "certificate from " + pck.origin
+                                              "certificate from " +
+                                                  pck.origin
                                             : std::string("QE report signed by the PCK key")));
     } else {
       v->checks.push_back(
@@ -389,8 +400,8 @@ void QuoteOnlyChecks(Bytes raw, const Certificate& anchor, const std::string& an
   bool hash_ok = std::memcmp(d.bytes.data(), s.qe_report.report_data.data(), 32) == 0;
   bool zero_ok = AllBytesEqual(std::span<const uint8_t>(s.qe_report.report_data).subspan(32), 0);
   if (hash_ok && zero_ok) {
-    v->checks.push_back(Pass("qe_report_data",
-                             "SHA-256(attestation key || QE authentication data) || 32 zero bytes"));
+    v->checks.push_back(Pass(
+        "qe_report_data", "SHA-256(attestation key || QE authentication data) || 32 zero bytes"));
   } else if (!hash_ok) {
     v->checks.push_back(Fail("qe_report_data",
                              "QE report data[0..32] is not SHA-256(attestation key || QE "
@@ -414,7 +425,8 @@ void QuoteOnlyChecks(Bytes raw, const Certificate& anchor, const std::string& an
   info.chain_origin = pck.origin;
   info.chain_supplied = pck.supplied;
   std::string err =
-      VerifyChain(side->chain, anchor, at, "SGX PCK Certificate", 3, nullptr, &trusted, &anchor_der).message();
+      VerifyChain(side->chain, anchor, at, "SGX PCK Certificate", 3, nullptr, &trusted, &anchor_der)
+          .message();
   if (err.empty() && !Contains(side->chain[1].SubjectCommonName(), "SGX PCK Platform CA") &&
       !Contains(side->chain[1].SubjectCommonName(), "SGX PCK Processor CA")) {
     err = "intermediate '" + side->chain[1].SubjectCommonName() +
@@ -422,8 +434,8 @@ void QuoteOnlyChecks(Bytes raw, const Certificate& anchor, const std::string& an
   }
   if (err.empty()) {
     v->checks.push_back(Pass("pck_chain", "'" + info.chain_subjects[0] + "' <- '" +
-                                              info.chain_subjects[1] + "' <- trust anchor, valid at " +
-                                              FormatRfc3339(at) +
+                                              info.chain_subjects[1] +
+                                              "' <- trust anchor, valid at " + FormatRfc3339(at) +
                                               (pck.supplied ? "; from " + pck.origin : "")));
   } else {
     v->checks.push_back(Fail("pck_chain", err));
@@ -435,8 +447,8 @@ void QuoteOnlyChecks(Bytes raw, const Certificate& anchor, const std::string& an
     ext = crypto::ParseSgxExtensions(side->chain[0]);
   }
   // Remember a leaf that chains to a collateral-verified CA.
-  if (!cached_leaf && use_leaf_cache && err.empty() && prepared != nullptr && prepared->leaf_cache &&
-      side->chain.size() == 3) {
+  if (!cached_leaf && use_leaf_cache && err.empty() && prepared != nullptr &&
+      prepared->leaf_cache && side->chain.size() == 3) {
     std::string ca_der = side->chain[1].Der();
     for (size_t k = 0; k < prepared->verified_ca_der.size(); ++k) {
       if (ca_der != prepared->verified_ca_der[k]) continue;
@@ -476,9 +488,9 @@ void CollateralChecks(const PreparedCollateral& c, const VerifyOptions& opts, Qu
                                                    "', the PCK certificate by '" +
                                                    side.chain[0].IssuerCommonName() + "'"));
   } else if (c.pck_crl.Revokes(side.chain[0])) {
-    v->checks.push_back(Fail("pck_revocation", "PCK certificate (serial " +
-                                                   side.chain[0].SerialHex() +
-                                                   ") is revoked by the PCK CRL"));
+    v->checks.push_back(Fail(
+        "pck_revocation",
+        "PCK certificate (serial " + side.chain[0].SerialHex() + ") is revoked by the PCK CRL"));
   } else if (c.root_ca_crl.Revokes(side.chain[1])) {
     v->checks.push_back(Fail("pck_revocation", "'" + side.chain[1].SubjectCommonName() +
                                                    "' is revoked by the Root CA CRL"));
@@ -498,19 +510,19 @@ void CollateralChecks(const PreparedCollateral& c, const VerifyOptions& opts, Qu
   } else if (!tdx && ti.id != "SGX") {
     v->checks.push_back(Fail("tcb_info_version", "SGX quote needs SGX TCB info, got id " + ti.id));
   } else {
-    v->checks.push_back(Pass("tcb_info_version",
-                             "v" + std::to_string(ti.version) + " id " + ti.id + ", " +
-                                 std::to_string(ti.tdx_module_identities.size()) +
-                                 " TDX module identities, tcbEvaluationDataNumber " +
-                                 std::to_string(ti.tcb_evaluation_data_number)));
+    v->checks.push_back(
+        Pass("tcb_info_version", "v" + std::to_string(ti.version) + " id " + ti.id + ", " +
+                                     std::to_string(ti.tdx_module_identities.size()) +
+                                     " TDX module identities, tcbEvaluationDataNumber " +
+                                     std::to_string(ti.tcb_evaluation_data_number)));
   }
   std::string want_qe = tdx ? "TD_QE" : "QE";
   if (qi.id != want_qe) {
-    v->checks.push_back(Fail("qe_identity_version",
-                             "quote needs a " + want_qe + " identity, got " + qi.id));
+    v->checks.push_back(
+        Fail("qe_identity_version", "quote needs a " + want_qe + " identity, got " + qi.id));
   } else {
-    v->checks.push_back(Pass("qe_identity_version", "v" + std::to_string(qi.version) + " id " +
-                                                        qi.id));
+    v->checks.push_back(
+        Pass("qe_identity_version", "v" + std::to_string(qi.version) + " id " + qi.id));
   }
 
   // 5. FMSPC and PCEID.
@@ -532,15 +544,15 @@ void CollateralChecks(const PreparedCollateral& c, const VerifyOptions& opts, Qu
   const parsers::SgxReportBody& qe = q.signature_data.qe_report;
   if (!MaskedEqual(qe.misc_select, qi.miscselect_mask, qi.miscselect)) {
     v->checks.push_back(Fail("qe_identity", "MISCSELECT " + ToHex(qe.misc_select) + " & mask " +
-                                                ToHex(qi.miscselect_mask) + " != " +
-                                                ToHex(qi.miscselect)));
+                                                ToHex(qi.miscselect_mask) +
+                                                " != " + ToHex(qi.miscselect)));
   } else if (!MaskedEqual(qe.attributes, qi.attributes_mask, qi.attributes)) {
     v->checks.push_back(Fail("qe_identity", "ATTRIBUTES " + ToHex(qe.attributes) + " & mask " +
-                                                ToHex(qi.attributes_mask) + " != " +
-                                                ToHex(qi.attributes)));
+                                                ToHex(qi.attributes_mask) +
+                                                " != " + ToHex(qi.attributes)));
   } else if (qe.mr_signer != qi.mr_signer) {
-    v->checks.push_back(Fail("qe_identity", "MRSIGNER " + ToHex(qe.mr_signer) + " != " +
-                                                ToHex(qi.mr_signer)));
+    v->checks.push_back(
+        Fail("qe_identity", "MRSIGNER " + ToHex(qe.mr_signer) + " != " + ToHex(qi.mr_signer)));
   } else if (qe.isv_prod_id != qi.isv_prod_id) {
     v->checks.push_back(Fail("qe_identity", "ISVPRODID " + std::to_string(qe.isv_prod_id) +
                                                 " != " + std::to_string(qi.isv_prod_id)));
@@ -565,9 +577,9 @@ void CollateralChecks(const PreparedCollateral& c, const VerifyOptions& opts, Qu
       std::snprintf(id, sizeof(id), "TDX_%02X", b.tee_tcb_svn[1]);
       which = id;
       if (expected == nullptr) {
-        v->checks.push_back(Fail("tdx_module", std::string("TCB info has no module identity ") +
-                                                   id + " for TEE_TCB_SVN[1] = " +
-                                                   std::to_string(b.tee_tcb_svn[1])));
+        v->checks.push_back(
+            Fail("tdx_module", std::string("TCB info has no module identity ") + id +
+                                   " for TEE_TCB_SVN[1] = " + std::to_string(b.tee_tcb_svn[1])));
         ok = false;
       }
     }
@@ -641,9 +653,9 @@ Result<QuoteVerification> VerifyQuote(Bytes raw, const PreparedCollateral& c,
   QuoteVerification v;
   CCV_ASSIGN_OR_RETURN(v.quote, parsers::ParseQuote(raw));
   v.at = c.at;
-  CCV_ASSIGN_OR_RETURN(ResolvedPckChain pck,
-                       ResolvePckChain(v.quote.signature_data,
-                                       opts.pck_chain ? &*opts.pck_chain : nullptr));
+  CCV_ASSIGN_OR_RETURN(
+      ResolvedPckChain pck,
+      ResolvePckChain(v.quote.signature_data, opts.pck_chain ? &*opts.pck_chain : nullptr));
   QuoteSide side;
   QuoteOnlyChecks(raw, c.anchor, c.anchor_der, &c, opts.use_leaf_cache, c.at, std::move(pck), &v,
                   &side);

@@ -87,7 +87,7 @@ struct PckInfo {
   std::string pck_issuer;
   int64_t not_before = 0;
   int64_t not_after = 0;
-  std::string root_sha256;  // uppercase hex
+  std::string root_sha256;   // uppercase hex
   std::string chain_origin;  // ResolvedPckChain::origin
   bool chain_supplied = false;
   bool root_is_intel_sgx_root_ca = false;

@@ -42,7 +42,8 @@ TcbStatus PlatformStatus(const std::string& s) {
   if (s == "UpToDate") return TcbStatus::kUpToDate;
   if (s == "SWHardeningNeeded") return TcbStatus::kSWHardeningNeeded;
   if (s == "ConfigurationNeeded") return TcbStatus::kConfigurationNeeded;
-  if (s == "ConfigurationAndSWHardeningNeeded") return TcbStatus::kConfigurationAndSWHardeningNeeded;
+  if (s == "ConfigurationAndSWHardeningNeeded")
+    return TcbStatus::kConfigurationAndSWHardeningNeeded;
   if (s == "OutOfDate") return TcbStatus::kOutOfDate;
   if (s == "OutOfDateConfigurationNeeded") return TcbStatus::kOutOfDateConfigurationNeeded;
   if (s == "Revoked") return TcbStatus::kRevoked;
@@ -168,8 +169,9 @@ std::string TdxShortfall(const std::array<uint8_t, 16>& svn, const TcbLevel& l) 
   for (size_t i = svn[1] > 0 ? 2 : 0; i < 16; ++i) {
     if (svn[i] < l.tdx_components[i]) {
       return "TDX component " + std::to_string(i + 1) + " (TEE_TCB_SVN[" + std::to_string(i) +
-             "]) is " + std::to_string(svn[i]) + ", the lowest level whose SGX components match (tcbDate " +
-             l.tcb_date + ") needs " + std::to_string(l.tdx_components[i]);
+             "]) is " + std::to_string(svn[i]) +
+             ", the lowest level whose SGX components match (tcbDate " + l.tcb_date + ") needs " +
+             std::to_string(l.tdx_components[i]);
     }
   }
   return "no TDX component falls short";
@@ -188,19 +190,30 @@ std::string QeShortfall(const EnclaveIdentity& id, uint16_t isv_svn) {
 
 std::string_view TcbStatusName(TcbStatus s) {
   switch (s) {
-    case TcbStatus::kUpToDate: return "UpToDate";
-    case TcbStatus::kSWHardeningNeeded: return "SWHardeningNeeded";
-    case TcbStatus::kConfigurationNeeded: return "ConfigurationNeeded";
-    case TcbStatus::kConfigurationAndSWHardeningNeeded: return "ConfigurationAndSWHardeningNeeded";
-    case TcbStatus::kOutOfDate: return "OutOfDate";
-    case TcbStatus::kOutOfDateConfigurationNeeded: return "OutOfDateConfigurationNeeded";
-    case TcbStatus::kRevoked: return "Revoked";
-    case TcbStatus::kTDRelaunchAdvised: return "TDRelaunchAdvised";
+    case TcbStatus::kUpToDate:
+      return "UpToDate";
+    case TcbStatus::kSWHardeningNeeded:
+      return "SWHardeningNeeded";
+    case TcbStatus::kConfigurationNeeded:
+      return "ConfigurationNeeded";
+    case TcbStatus::kConfigurationAndSWHardeningNeeded:
+      return "ConfigurationAndSWHardeningNeeded";
+    case TcbStatus::kOutOfDate:
+      return "OutOfDate";
+    case TcbStatus::kOutOfDateConfigurationNeeded:
+      return "OutOfDateConfigurationNeeded";
+    case TcbStatus::kRevoked:
+      return "Revoked";
+    case TcbStatus::kTDRelaunchAdvised:
+      return "TDRelaunchAdvised";
     case TcbStatus::kTDRelaunchAdvisedConfigurationNeeded:
       return "TDRelaunchAdvisedConfigurationNeeded";
-    case TcbStatus::kNotSupported: return "NotSupported";
-    case TcbStatus::kTdxModuleMismatch: return "TdxModuleMismatch";
-    case TcbStatus::kUnrecognized: return "UnrecognizedStatus";
+    case TcbStatus::kNotSupported:
+      return "NotSupported";
+    case TcbStatus::kTdxModuleMismatch:
+      return "TdxModuleMismatch";
+    case TcbStatus::kUnrecognized:
+      return "UnrecognizedStatus";
   }
   return "UnrecognizedStatus";
 }
@@ -249,7 +262,7 @@ TcbEvalResult EvaluateTcb(const TcbInfo& info, const EnclaveIdentity* qe_identit
     for (const ModuleTcbLevel& l : qe_identity->tcb_levels) {
       if (l.isv_svn <= *in.qe_isv_svn) {
         out.qe_level = l;
-        qe = l.tcb_status == "UpToDate" ? QeStatus::kOk
+        qe = l.tcb_status == "UpToDate"  ? QeStatus::kOk
              : l.tcb_status == "Revoked" ? QeStatus::kRevoked
                                          : QeStatus::kOutOfDate;
         break;
@@ -351,11 +364,11 @@ TcbEvalResult EvaluateTcb(const TcbInfo& info, const EnclaveIdentity* qe_identit
     if (tdx_status == TcbStatus::kNotSupported || tdx_status == TcbStatus::kTdxModuleMismatch) {
       char want[8];
       std::snprintf(want, sizeof(want), "TDX_%02X", (*in.tee_tcb_svn2)[1]);
-      out.reason = tdx_status == TcbStatus::kTdxModuleMismatch
-                       ? std::string("the TCB info has no TDX module identity ") + want +
-                             " for TEE_TCB_SVN2[1] = " + std::to_string((*in.tee_tcb_svn2)[1])
-                       : std::string("TDX module identity ") + want +
-                             " (TEE_TCB_SVN2[1]) has no TCB levels";
+      out.reason =
+          tdx_status == TcbStatus::kTdxModuleMismatch
+              ? std::string("the TCB info has no TDX module identity ") + want +
+                    " for TEE_TCB_SVN2[1] = " + std::to_string((*in.tee_tcb_svn2)[1])
+              : std::string("TDX module identity ") + want + " (TEE_TCB_SVN2[1]) has no TCB levels";
     }
   }
   out.status = qe ? ConvergeWithQe(tdx_status, *qe) : tdx_status;

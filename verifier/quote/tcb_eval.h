@@ -49,13 +49,13 @@ std::string_view TcbStatusName(TcbStatus s);
 std::optional<TcbStatus> TcbStatusFromName(std::string_view name);
 
 struct TcbEvalInput {
-  bool tdx = false;                              // TDX quote with TDX TCB info v3
+  bool tdx = false;  // TDX quote with TDX TCB info v3
   uint16_t quote_version = 4;
-  std::array<uint8_t, 16> pck_components{};      // PCK cert SGX TCB components
+  std::array<uint8_t, 16> pck_components{};  // PCK cert SGX TCB components
   uint16_t pck_pce_svn = 0;
   std::array<uint8_t, 16> tee_tcb_svn{};
   std::optional<std::array<uint8_t, 16>> tee_tcb_svn2;  // TD report 1.5 only
-  std::optional<uint16_t> qe_isv_svn;            // absent: no QE identity
+  std::optional<uint16_t> qe_isv_svn;                   // absent: no QE identity
 };
 
 struct TcbEvalResult {
@@ -66,8 +66,8 @@ struct TcbEvalResult {
   std::optional<std::string> module_identity_id;
   std::optional<ModuleTcbLevel> module_level;
   std::optional<ModuleTcbLevel> qe_level;
-  std::vector<std::string> advisory_ids;   // of the platform level
-  std::string tcb_date;                    // of the platform level
+  std::vector<std::string> advisory_ids;  // of the platform level
+  std::string tcb_date;                   // of the platform level
   // NotSupported and TdxModuleMismatch: which component or level had no
   // match, e.g. "no TCB level matches the PCK certificate's SGX TCB: SGX
   // component 3 is 2, the lowest level (tcbDate ...) needs 3".

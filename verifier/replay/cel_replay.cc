@@ -59,7 +59,9 @@ Result<std::vector<cel::Record>> ReadCelFile(const std::string& path) {
 Result<std::vector<cel::Record>> ParseCel(Bytes data, const std::string& path) {
   std::optional<cel::Encoding> enc = cel::DetectEncoding(data);
   if (!enc) {
-    return Status(ErrorCode::kBadValue, "neither CEL-TLV nor CEL-JSON").WithFile(path).WithOffset(0);
+    return Status(ErrorCode::kBadValue, "neither CEL-TLV nor CEL-JSON")
+        .WithFile(path)
+        .WithOffset(0);
   }
   Result<std::vector<cel::Record>> r =
       *enc == cel::Encoding::kTlv
@@ -85,8 +87,9 @@ Result<std::vector<cel::Record>> ImaToCel(ima::LogReader* reader, RegisterId::Ki
       if (kind == RegisterId::Kind::kRtmr) {
         std::optional<uint32_t> mr_index = RegisterId::Rtmr(e.pcr).CcMrIndex();
         if (!mr_index) {
-          return ParseError(ErrorCode::kBadValue, e.offset, "pcr",
-                            "entry extends rtmr" + std::to_string(e.pcr) + ", which has no CC MR index");
+          return ParseError(
+              ErrorCode::kBadValue, e.offset, "pcr",
+              "entry extends rtmr" + std::to_string(e.pcr) + ", which has no CC MR index");
         }
         r.index_type = cel::IndexType::kCcmr;
         r.index = *mr_index;

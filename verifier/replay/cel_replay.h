@@ -22,7 +22,7 @@ namespace ccv::replay {
 struct CelReplayResult {
   RegisterSet registers;
   uint64_t records = 0;
-  uint64_t not_extended = 0;           // NV-index and CCMR 0 records
+  uint64_t not_extended = 0;  // NV-index and CCMR 0 records
   uint64_t template_hashes_verified = 0;
   uint64_t template_hashes_mismatched = 0;
   std::vector<uint64_t> mismatched_recnums;  // first 100

@@ -48,27 +48,42 @@ EventDataCheck Check(BankHashers& hashers, uint32_t type, Bytes data,
 
 std::string_view DigestCheckName(DigestCheck check) {
   switch (check) {
-    case DigestCheck::kNotCheckable: return "not_checkable";
-    case DigestCheck::kVerified: return "verified";
-    case DigestCheck::kMismatched: return "mismatched";
+    case DigestCheck::kNotCheckable:
+      return "not_checkable";
+    case DigestCheck::kVerified:
+      return "verified";
+    case DigestCheck::kMismatched:
+      return "mismatched";
   }
   return "unknown";
 }
 
 std::string_view DigestConventionName(DigestConvention c) {
   switch (c) {
-    case DigestConvention::kNone: return "";
-    case DigestConvention::kPfp: return "pfp";
-    case DigestConvention::kVariableDataOnly: return "variable_data_only";
-    case DigestConvention::kShimExtraByte: return "shim_extra_byte";
-    case DigestConvention::kGrubString: return "grub_string";
-    case DigestConvention::kGrubStringNul: return "grub_string_nul";
-    case DigestConvention::kSystemdUtf16: return "systemd_utf16";
-    case DigestConvention::kSystemdUtf16NoNul: return "systemd_utf16_no_nul";
-    case DigestConvention::kSystemdUtf16ShortNul: return "systemd_utf16_short_nul";
-    case DigestConvention::kSystemdSectionName: return "systemd_section_name";
-    case DigestConvention::kTdShimConfigInfo: return "td_shim_config_info";
-    case DigestConvention::kEventData: return "event_data";
+    case DigestConvention::kNone:
+      return "";
+    case DigestConvention::kPfp:
+      return "pfp";
+    case DigestConvention::kVariableDataOnly:
+      return "variable_data_only";
+    case DigestConvention::kShimExtraByte:
+      return "shim_extra_byte";
+    case DigestConvention::kGrubString:
+      return "grub_string";
+    case DigestConvention::kGrubStringNul:
+      return "grub_string_nul";
+    case DigestConvention::kSystemdUtf16:
+      return "systemd_utf16";
+    case DigestConvention::kSystemdUtf16NoNul:
+      return "systemd_utf16_no_nul";
+    case DigestConvention::kSystemdUtf16ShortNul:
+      return "systemd_utf16_short_nul";
+    case DigestConvention::kSystemdSectionName:
+      return "systemd_section_name";
+    case DigestConvention::kTdShimConfigInfo:
+      return "td_shim_config_info";
+    case DigestConvention::kEventData:
+      return "event_data";
   }
   return "";
 }

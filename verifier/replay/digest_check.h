@@ -68,9 +68,18 @@ enum class DigestCheck { kNotCheckable, kVerified, kMismatched };
 std::string_view DigestCheckName(DigestCheck check);
 
 enum class DigestConvention : uint8_t {
-  kNone, kPfp, kVariableDataOnly, kShimExtraByte, kGrubString, kGrubStringNul,
-  kSystemdUtf16, kSystemdUtf16NoNul, kSystemdUtf16ShortNul, kSystemdSectionName,
-  kTdShimConfigInfo, kEventData,
+  kNone,
+  kPfp,
+  kVariableDataOnly,
+  kShimExtraByte,
+  kGrubString,
+  kGrubStringNul,
+  kSystemdUtf16,
+  kSystemdUtf16NoNul,
+  kSystemdUtf16ShortNul,
+  kSystemdSectionName,
+  kTdShimConfigInfo,
+  kEventData,
 };
 inline constexpr size_t kNumDigestConventions = 12;
 // The names above; "" for kNone.

@@ -1,20 +1,18 @@
 #include "verifier/replay/ima_replay.h"
 
-#include "parsers/core/file_io.h"
-
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
+#include <cstring>
 #include <deque>
+#include <fcntl.h>
 #include <functional>
 #include <mutex>
-#include <cstring>
 #include <string_view>
+#include <unistd.h>
 
+#include "parsers/core/file_io.h"
 #include "parsers/core/hex.h"
 #include "parsers/ima_format.h"
 #include "parsers/ima_template.h"
@@ -148,9 +146,12 @@ std::vector<HashAlg> DefaultImaBanks(RegisterId::Kind kind) {
 
 std::string_view CheckStatusName(CheckStatus s) {
   switch (s) {
-    case CheckStatus::kNotChecked: return "not_checked";
-    case CheckStatus::kMatch: return "match";
-    case CheckStatus::kMismatch: return "mismatch";
+    case CheckStatus::kNotChecked:
+      return "not_checked";
+    case CheckStatus::kMatch:
+      return "match";
+    case CheckStatus::kMismatch:
+      return "mismatch";
   }
   return "not_checked";
 }
@@ -170,9 +171,9 @@ std::string PrefixMatch::Describe() const {
 struct ImaReplayer::Impl {
   struct Target {
     uint32_t index;
-    size_t slot;   // bank slot
+    size_t slot;  // bank slot
     Digest value;
-    size_t result; // index in res.prefix
+    size_t result;  // index in res.prefix
   };
 
   // One batch on its way through the extend thread: the entries, with their
@@ -185,10 +186,10 @@ struct ImaReplayer::Impl {
     std::vector<ima::Entry> entries;
     std::vector<uint8_t> storage;
     std::vector<Bytes> datas;
-    std::vector<uint8_t> flags;                 // HashShare bits per entry
-    std::vector<Digest> listed_computed;        // the listed alg when it is not a bank
+    std::vector<uint8_t> flags;           // HashShare bits per entry
+    std::vector<Digest> listed_computed;  // the listed alg when it is not a bank
     std::vector<uint32_t> pcr;
-    std::vector<std::vector<Digest>> values;    // [bank][entry]
+    std::vector<std::vector<Digest>> values;  // [bank][entry]
   };
 
   ImaReplayOptions opt;
@@ -358,8 +359,8 @@ ImaReplayer::~ImaReplayer() {
 }
 
 void ImaReplayer::Impl::CheckBootAggregate(const ima::Entry& e) {
-  Status st = ima::DecodeTemplateDataInto(e.template_name, e.template_data,
-                                          e.template_data_offset, opt.endian, &fields);
+  Status st = ima::DecodeTemplateDataInto(e.template_name, e.template_data, e.template_data_offset,
+                                          opt.endian, &fields);
   if (!st.ok()) return;
   const ima::DecodedField* digest = nullptr;
   const ima::DecodedField* name = nullptr;
@@ -401,7 +402,8 @@ void ImaReplayer::Impl::CheckBootAggregate(const ima::Entry& e) {
   if (kind == RegisterId::Kind::kRtmr) {
     c.form = "sha384(mrtd||rtmr0||rtmr1||rtmr2)";
     ext.Init(HashAlg::kSha384);
-    for (RegisterId r : {RegisterId::Mrtd(), RegisterId::Rtmr(0), RegisterId::Rtmr(1), RegisterId::Rtmr(2)}) {
+    for (RegisterId r :
+         {RegisterId::Mrtd(), RegisterId::Rtmr(0), RegisterId::Rtmr(1), RegisterId::Rtmr(2)}) {
       std::optional<Digest> v = br.Get(r, HashAlg::kSha384);
       if (!v) {
         c.why = "boot registers lack " + r.Name();
@@ -412,10 +414,10 @@ void ImaReplayer::Impl::CheckBootAggregate(const ima::Entry& e) {
     }
     Digest d = ext.Final();
     c.expected = ToHex(d.span());
-    return finish(std::equal(d.span().begin(), d.span().end(), digest->digest.begin(),
-                             digest->digest.end())
-                      ? CheckStatus::kMatch
-                      : CheckStatus::kMismatch);
+    return finish(
+        std::equal(d.span().begin(), d.span().end(), digest->digest.begin(), digest->digest.end())
+            ? CheckStatus::kMatch
+            : CheckStatus::kMismatch);
   }
   std::optional<HashAlg> alg = HashAlgFromName(c.algo);
   bool any = false;
@@ -427,8 +429,8 @@ void ImaReplayer::Impl::CheckBootAggregate(const ima::Entry& e) {
     return finish(CheckStatus::kNotChecked);
   }
   // ima_calc_boot_aggregate: PCR0-7, plus PCR8-9 for non-SHA1 banks (>= 5.8).
-  std::vector<uint32_t> forms = *alg == HashAlg::kSha1 ? std::vector<uint32_t>{8}
-                                                       : std::vector<uint32_t>{10, 8};
+  std::vector<uint32_t> forms =
+      *alg == HashAlg::kSha1 ? std::vector<uint32_t>{8} : std::vector<uint32_t>{10, 8};
   for (uint32_t n : forms) {
     ext.Init(*alg);
     for (uint32_t i = 0; i < n; ++i) {

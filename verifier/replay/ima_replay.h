@@ -89,9 +89,9 @@ struct ImaReplayOptions {
 
 struct ImaFinding {
   uint64_t index = 0;
-  uint64_t line = 0;    // ascii lists
+  uint64_t line = 0;  // ascii lists
   uint64_t offset = 0;
-  std::string kind;     // "template_hash_mismatch", "boot_aggregate_mismatch"
+  std::string kind;  // "template_hash_mismatch", "boot_aggregate_mismatch"
   std::string detail;
 };
 
@@ -100,19 +100,19 @@ std::string_view CheckStatusName(CheckStatus s);  // "not_checked", "match", "mi
 
 struct BootAggregateCheck {
   CheckStatus status = CheckStatus::kNotChecked;
-  bool present = false;       // the list has a boot_aggregate entry
-  uint64_t index = 0;         // of the first one
-  std::string algo;           // digest algorithm of the entry, e.g. "sha384"
-  std::string listed;         // hex digest in the entry
-  std::string expected;       // hex of the form that matched, else the first form tried
-  std::string form;           // "sha384(mrtd||rtmr0||rtmr1||rtmr2)", "pcr0-9", "pcr0-7"
-  std::string why;            // when not checked
-  uint64_t entries = 0;       // boot_aggregate entries in the list
+  bool present = false;  // the list has a boot_aggregate entry
+  uint64_t index = 0;    // of the first one
+  std::string algo;      // digest algorithm of the entry, e.g. "sha384"
+  std::string listed;    // hex digest in the entry
+  std::string expected;  // hex of the form that matched, else the first form tried
+  std::string form;      // "sha384(mrtd||rtmr0||rtmr1||rtmr2)", "pcr0-9", "pcr0-7"
+  std::string why;       // when not checked
+  uint64_t entries = 0;  // boot_aggregate entries in the list
   uint64_t mismatches = 0;
 };
 
 struct PrefixMatch {
-  RegisterId reg;             // e.g. RTMR2
+  RegisterId reg;  // e.g. RTMR2
   HashAlg alg = HashAlg::kSha384;
   bool found = false;
   uint64_t matched_entries = 0;  // the first N entries give the quoted value
@@ -131,14 +131,13 @@ struct ImaReplayResult {
   std::map<std::string, uint64_t> templates;  // entries per template name
   std::vector<ImaFinding> findings;           // first max_findings
   BootAggregateCheck boot_aggregate;
-  std::vector<PrefixMatch> prefix;            // one per quoted register/bank the list extends
+  std::vector<PrefixMatch> prefix;  // one per quoted register/bank the list extends
 };
 
 class ImaReplayer {
  public:
   // `hasher` null: MakeBatchTemplateHasher().
-  explicit ImaReplayer(ImaReplayOptions options,
-                       std::unique_ptr<TemplateHasher> hasher = nullptr);
+  explicit ImaReplayer(ImaReplayOptions options, std::unique_ptr<TemplateHasher> hasher = nullptr);
   ~ImaReplayer();
   ImaReplayer(const ImaReplayer&) = delete;
   ImaReplayer& operator=(const ImaReplayer&) = delete;

@@ -5,11 +5,10 @@
 #include <memory>
 #include <vector>
 
-#include "verifier/crypto/batch_hash.h"
-#include "verifier/crypto/ordered_worker.h"
-
 #include "parsers/event_types.h"
 #include "parsers/tcg_event_log_format.h"
+#include "verifier/crypto/batch_hash.h"
+#include "verifier/crypto/ordered_worker.h"
 
 namespace ccv::replay {
 
@@ -62,10 +61,12 @@ Result<int> TcgReplay::Classify(const parsers::TcgEvent& e) {
   // bound to nothing, so never judged). Any other index is an input error.
   if (space_ == RegisterSpace::kCcMr && e.untrusted_pcr_index != tf::kVirtualPcrIndex) {
     std::optional<RegisterId> reg = IndexedRegister(space_, e.untrusted_pcr_index);
-    if (!reg || (reg->kind == RegisterId::Kind::kMrtd && e.untrusted_type != parsers::kEvNoAction)) {
-      return ParseError(ErrorCode::kBadValue, e.offset, "mr_index",
-                        "CCEL record at MR index " + std::to_string(e.untrusted_pcr_index) +
-                            ": expected 1..4 (RTMR0..3); MR index 0 (MRTD) holds only EV_NO_ACTION records");
+    if (!reg ||
+        (reg->kind == RegisterId::Kind::kMrtd && e.untrusted_type != parsers::kEvNoAction)) {
+      return ParseError(
+          ErrorCode::kBadValue, e.offset, "mr_index",
+          "CCEL record at MR index " + std::to_string(e.untrusted_pcr_index) +
+              ": expected 1..4 (RTMR0..3); MR index 0 (MRTD) holds only EV_NO_ACTION records");
     }
   }
   if (e.untrusted_type == parsers::kEvNoAction) {
@@ -179,7 +180,9 @@ class TcgBatchReplay {
   static constexpr size_t kMaxBatchBytes = size_t{4} << 20;
 
   TcgBatchReplay(TcgReplay* replay, bool threaded)
-      : replay_(replay), worker_(threaded, /*max_pending=*/3), batcher_(&crypto::DefaultBatchHasher()) {
+      : replay_(replay),
+        worker_(threaded, /*max_pending=*/3),
+        batcher_(&crypto::DefaultBatchHasher()) {
     NewBatch();
   }
 
@@ -362,8 +365,8 @@ class TcgBatchReplay {
       sorted.resize(batch->extends.size());
       for (const Extend& x : batch->extends) {
         size_t bank = x.key % TcgReplay::kNumBanks;
-        sorted[at[x.key]++] = crypto::ByteSpan(batch->arena.data() + x.offset,
-                                               DigestLen(HashAlg(bank)));
+        sorted[at[x.key]++] =
+            crypto::ByteSpan(batch->arena.data() + x.offset, DigestLen(HashAlg(bank)));
       }
       for (size_t k = 0; k < kKeys; ++k) {
         if (start[k] == start[k + 1]) continue;

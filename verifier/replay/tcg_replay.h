@@ -39,10 +39,10 @@ enum class RegisterSpace {
 std::optional<RegisterId> IndexedRegister(RegisterSpace space, uint32_t index);
 
 struct ReplayCounts {
-  uint64_t records = 0;        // every record fed, the Spec ID header included
-  uint64_t extended = 0;       // records extended into a register
-  uint64_t no_action = 0;      // EV_NO_ACTION records (never extended)
-  uint64_t not_replayed = 0;   // virtual PCR, PCR > 23, MRTD or MR index > 4
+  uint64_t records = 0;             // every record fed, the Spec ID header included
+  uint64_t extended = 0;            // records extended into a register
+  uint64_t no_action = 0;           // EV_NO_ACTION records (never extended)
+  uint64_t not_replayed = 0;        // virtual PCR, PCR > 23, MRTD or MR index > 4
   uint64_t unhashable_digests = 0;  // digests of banks we cannot hash
 };
 

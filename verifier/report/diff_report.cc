@@ -90,9 +90,11 @@ void Ima(Writer& w, const char* key, const std::vector<diff::ImaChange>& v) {
 }  // namespace
 
 std::string DiffText(const Diff& d) {
-  std::string t = "A: " + d.a_kind + " " + OneLine(d.a_source) + "\nB: " + d.b_kind + " " + OneLine(d.b_source) + "\n";
+  std::string t = "A: " + d.a_kind + " " + OneLine(d.a_source) + "\nB: " + d.b_kind + " " +
+                  OneLine(d.b_source) + "\n";
   for (const diff::Missing& m : d.missing) {
-    t += "! " + std::string(m.side == "a" ? "A" : "B") + " lacks " + m.fact + ": " + m.detail + "\n";
+    t +=
+        "! " + std::string(m.side == "a" ? "A" : "B") + " lacks " + m.fact + ": " + m.detail + "\n";
   }
   for (const diff::FieldChange& f : d.fields) {
     t += "~ " + f.name + "\n    A: " + Short(f.a) + "\n    B: " + Short(f.b) + "\n";
@@ -102,8 +104,10 @@ std::string DiffText(const Diff& d) {
   for (const diff::RegisterDiff& r : d.registers) {
     t += r.reg + ":";
     size_t n = r.added.size() + r.removed.size() + r.changed.size();
-    t += n == 0 ? " value differs\n" : " " + std::to_string(r.added.size()) + " added, " + std::to_string(r.removed.size()) +
-                                           " removed, " + std::to_string(r.changed.size()) + " changed\n";
+    t += n == 0 ? " value differs\n"
+                : " " + std::to_string(r.added.size()) + " added, " +
+                      std::to_string(r.removed.size()) + " removed, " +
+                      std::to_string(r.changed.size()) + " changed\n";
     if (r.a) t += "    A: " + *r.a + "\n    B: " + *r.b + "\n";
     for (const EventItem& e : r.added) t += "  + " + EventLine(e) + "\n";
     for (const EventItem& e : r.removed) t += "  - " + EventLine(e) + "\n";
@@ -111,13 +115,17 @@ std::string DiffText(const Diff& d) {
       t += "  ~ A " + EventLine(c.a) + "\n      B " + EventLine(c.b) + "\n";
     }
   }
-  for (const diff::ImaChange& c : d.ima_added) t += "+ ima " + OneLine(c.path) + " " + Digests(c.b) + "\n";
-  for (const diff::ImaChange& c : d.ima_removed) t += "- ima " + OneLine(c.path) + " " + Digests(c.a) + "\n";
+  for (const diff::ImaChange& c : d.ima_added)
+    t += "+ ima " + OneLine(c.path) + " " + Digests(c.b) + "\n";
+  for (const diff::ImaChange& c : d.ima_removed)
+    t += "- ima " + OneLine(c.path) + " " + Digests(c.a) + "\n";
   for (const diff::ImaChange& c : d.ima_changed) {
-    t += "~ ima " + OneLine(c.path) + "\n    A: " + Digests(c.a) + "\n    B: " + Digests(c.b) + "\n";
+    t +=
+        "~ ima " + OneLine(c.path) + "\n    A: " + Digests(c.a) + "\n    B: " + Digests(c.b) + "\n";
   }
   for (const diff::CheckChange& c : d.checks) {
-    t += "~ check " + c.id + ": A " + (c.a.empty() ? "absent" : c.a) + ", B " + (c.b.empty() ? "absent" : c.b) + "\n";
+    t += "~ check " + c.id + ": A " + (c.a.empty() ? "absent" : c.a) + ", B " +
+         (c.b.empty() ? "absent" : c.b) + "\n";
   }
   for (const std::string& n : d.not_compared) t += "not compared: " + OneLine(n) + "\n";
   t += d.Equal() ? "no differences\n" : "differences found\n";

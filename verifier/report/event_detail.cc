@@ -159,8 +159,10 @@ std::string DevicePathNodeText(const p::DevicePathNode& node) {
       sig = HexNum(NodeFields(signature).U32());
     }
     return "HD(" + std::to_string(partition) + "," +
-           (format == 2 ? "GPT" : format == 1 ? "MBR" : HexNum(format)) + "," + sig + "," +
-           HexNum(start) + "," + HexNum(size) + ")";
+           (format == 2   ? "GPT"
+            : format == 1 ? "MBR"
+                          : HexNum(format)) +
+           "," + sig + "," + HexNum(start) + "," + HexNum(size) + ")";
   }
   if (type == 4 && sub == 2 && n >= uf::kCdromNodeLen) {
     uint64_t boot_entry = f.U32(), start = f.U64(), size = f.U64();
@@ -180,8 +182,7 @@ std::string DevicePathNodeText(const p::DevicePathNode& node) {
     f.U16();  // status flag
     return "BBS(" + HexNum(device_type) + "," + p::EventText(f.Rest()) + ")";
   }
-  return "Path(" + std::to_string(type) + "," + std::to_string(sub) + "," + ToHex(node.data) +
-         ")";
+  return "Path(" + std::to_string(type) + "," + std::to_string(sub) + "," + ToHex(node.data) + ")";
 }
 
 void DescribeLoadOption(Bytes data, uint64_t offset, EventDetail* d) {
@@ -345,9 +346,8 @@ void DescribeGpt(Bytes data, uint64_t offset, EventDetail* d) {
   std::vector<std::string> parts;
   for (const p::EfiPartitionEntry& e : g->partitions) {
     parts.push_back("type " + e.partition_type_guid.ToString() + " unique " +
-                    e.unique_partition_guid.ToString() + " lba " +
-                    std::to_string(e.starting_lba) + ".." + std::to_string(e.ending_lba) +
-                    " name \"" + e.partition_name + "\"");
+                    e.unique_partition_guid.ToString() + " lba " + std::to_string(e.starting_lba) +
+                    ".." + std::to_string(e.ending_lba) + " name \"" + e.partition_name + "\"");
   }
   d->fields.push_back({"partitions", std::move(parts)});
 }
@@ -358,9 +358,9 @@ void DescribeSpecId(Bytes data, uint64_t offset, EventDetail* d) {
   if (Failed(s, d)) return;
   Add(d, "signature", "Spec ID Event03");
   AddNum(d, "platform_class", s->platform_class);
-  Add(d, "spec_version", std::to_string(s->spec_version_major) + "." +
-                             std::to_string(s->spec_version_minor) + " errata " +
-                             std::to_string(s->spec_errata));
+  Add(d, "spec_version",
+      std::to_string(s->spec_version_major) + "." + std::to_string(s->spec_version_minor) +
+          " errata " + std::to_string(s->spec_errata));
   AddNum(d, "uintn_size", s->uintn_size);
   std::vector<std::string> algs;
   for (const p::SpecIdAlgorithm& a : s->algorithms) {
@@ -370,14 +370,14 @@ void DescribeSpecId(Bytes data, uint64_t offset, EventDetail* d) {
   }
   d->fields.push_back({"algorithms", std::move(algs)});
   AddNum(d, "vendor_info_size", s->vendor_info_size);
-  Add(d, "vendor_info", p::IsPrintableAscii(p::TrimTrailingNuls(s->vendor_info))
-                            ? std::string(PaddedText(s->vendor_info))
-                            : ToHex(s->vendor_info));
+  Add(d, "vendor_info",
+      p::IsPrintableAscii(p::TrimTrailingNuls(s->vendor_info))
+          ? std::string(PaddedText(s->vendor_info))
+          : ToHex(s->vendor_info));
   if (s->vendor_info_truncated) Add(d, "note", "vendor_info_size exceeds the event data");
 }
 
-void DescribeSp800155(std::string_view signature, Bytes data, uint64_t offset,
-                      EventDetail* d) {
+void DescribeSp800155(std::string_view signature, Bytes data, uint64_t offset, EventDetail* d) {
   d->kind = "sp800_155_event";
   Add(d, "signature", std::string(PaddedText(AsBytes(signature))));
   Result<p::Sp800155PlatformIdEvent> e = p::ParseSp800155PlatformIdEvent(data, offset);
@@ -441,16 +441,14 @@ void DescribeEventTag(Bytes data, uint64_t offset, EventDetail* d) {
   }
   Add(d, "tagged_event_id", HexNum(t->tagged_event_id));
   std::string s = p::EventText(t->tagged_event_data);
-  Add(d, s.empty() ? "tagged_event_data" : "string",
-      s.empty() ? ToHex(t->tagged_event_data) : s);
+  Add(d, s.empty() ? "tagged_event_data" : "string", s.empty() ? ToHex(t->tagged_event_data) : s);
 }
 
 // td-shim's TD_SHIM_PLATFORM_CONFIG_INFO when the descriptor is text, else a
 // string.
 void DescribePlatformConfig(Bytes data, uint64_t offset, EventDetail* d) {
   Result<p::TdShimPlatformConfigInfo> c = p::ParseTdShimPlatformConfigInfo(data, offset);
-  if (c.ok() && c->descriptor[0] != 0 &&
-      p::IsPrintableAscii(p::TrimTrailingNuls(c->descriptor))) {
+  if (c.ok() && c->descriptor[0] != 0 && p::IsPrintableAscii(p::TrimTrailingNuls(c->descriptor))) {
     d->kind = "platform_config";
     Add(d, "descriptor", std::string(PaddedText(c->descriptor)));
     std::string text = p::EventText(c->info);

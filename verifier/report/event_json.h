@@ -6,15 +6,15 @@
 #define CCV_VERIFIER_REPORT_EVENT_JSON_H_
 
 #include <cstdint>
-#include <string>
-#include <string_view>
 #include <cstdio>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
-#include <rapidjson/rapidjson.h>
 #include <rapidjson/document.h>
+#include <rapidjson/rapidjson.h>
 #include <rapidjson/writer.h>
 
 #include "parsers/core/hash_alg.h"
@@ -58,8 +58,7 @@ std::string EventRegisterName(replay::RegisterSpace space, uint32_t index);
 // "verified_text" only when the check authenticated printable text.
 template <typename W>
 void WriteTcgEventJson(const parsers::TcgEvent& e, replay::RegisterSpace space,
-                       const replay::EventDataCheck* check,
-                       const EventDetail& detail, W& w);
+                       const replay::EventDataCheck* check, const EventDetail& detail, W& w);
 
 // A buffered FILE* output stream for RapidJSON writers that can also append
 // hex directly into its buffer (no per-character escape scan), and a Writer
@@ -241,8 +240,7 @@ void WriteEventDetailJson(const EventDetail& d, W& w) {
 
 template <typename W>
 void WriteTcgEventJson(const parsers::TcgEvent& e, replay::RegisterSpace space,
-                       const replay::EventDataCheck* check,
-                       const EventDetail& detail, W& w) {
+                       const replay::EventDataCheck* check, const EventDetail& detail, W& w) {
   w.StartObject();
   w.Key("record");
   w.Uint64(e.record);

@@ -68,8 +68,8 @@ Bytes Strongest(const std::vector<Digest>& digests) {
 Status DumpImaLog(const std::string& path, parsers::LogFormat format, const DumpOptions& options,
                   std::FILE* out) {
   ima::ReadOptions ro;
-  ro.format = format == parsers::LogFormat::kImaAscii ? ima::LogFormat::kAscii
-                                                      : ima::LogFormat::kBinary;
+  ro.format =
+      format == parsers::LogFormat::kImaAscii ? ima::LogFormat::kAscii : ima::LogFormat::kBinary;
   ro.listed_hash_alg = ima::ListedHashAlgOfFileName(path);
   // The register kind follows the list (the cc-api TDX form names RTMRs).
   CCV_ASSIGN_OR_RETURN(ima::ChunkSource probe, replay::FileChunkSource(path));
@@ -197,8 +197,8 @@ Status DumpCelLog(const std::string& path, parsers::LogFormat format, const Dump
     }
     if (options.brief) {
       char label[32];
-      std::string type = tcg ? std::string(parsers::EventTypeLabel(r.event_type, label))
-                             : r.template_name;
+      std::string type =
+          tcg ? std::string(parsers::EventTypeLabel(r.event_type, label)) : r.template_name;
       if (type.empty()) type = cel::ContentTypeName(r.content_type);
       std::string summary;
       if (tcg) {

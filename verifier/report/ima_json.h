@@ -80,7 +80,8 @@ void WriteImaFieldsJson(const std::vector<ima::DecodedField>& fields, W& w) {
       w.String(text.data(), rapidjson::SizeType(text.size()));
     } else {
       std::string clean;
-      for (char c : text) clean += (uint8_t(c) < 0x80) ? std::string(1, c) : std::string("\xEF\xBF\xBD");
+      for (char c : text)
+        clean += (uint8_t(c) < 0x80) ? std::string(1, c) : std::string("\xEF\xBF\xBD");
       w.String(clean.data(), rapidjson::SizeType(clean.size()));
       std::string hk = key + "_hex";
       w.Key(hk.c_str(), rapidjson::SizeType(hk.size()));

@@ -13,15 +13,32 @@ std::string XmlEscape(std::string_view s) {
   out.reserve(s.size());
   for (unsigned char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      case '\n': out += "&#10;"; break;
-      case '\r': out += "&#13;"; break;
-      case '\t': out += "&#9;"; break;
-      default: out += (c < 0x20 || c == 0x7f) ? '?' : char(c);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      case '\n':
+        out += "&#10;";
+        break;
+      case '\r':
+        out += "&#13;";
+        break;
+      case '\t':
+        out += "&#9;";
+        break;
+      default:
+        out += (c < 0x20 || c == 0x7f) ? '?' : char(c);
     }
   }
   return out;
@@ -65,8 +82,8 @@ void Children(const JUnitCase& c, std::string* x) {
       *x += "      <skipped message=\"" + Esc(c.message) + "\"/>\n";
       break;
   }
-  bool body_is_out = c.outcome != JUnitCase::Outcome::kFailure &&
-                     c.outcome != JUnitCase::Outcome::kError;
+  bool body_is_out =
+      c.outcome != JUnitCase::Outcome::kFailure && c.outcome != JUnitCase::Outcome::kError;
   if (body_is_out && !c.body.empty()) *x += "      <system-out>" + Esc(c.body) + "</system-out>\n";
   if (!c.system_err.empty()) *x += "      <system-err>" + Esc(c.system_err) + "</system-err>\n";
 }

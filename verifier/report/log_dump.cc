@@ -162,8 +162,8 @@ Status DumpTcgLog(const std::string& path, parsers::LogFormat format,
       }
       text = BriefLine(e->record, name, type, BriefDigest(*e), summary);
     } else {
-      text = TcgEventText(*e, ccel, reg ? reg->Name() : "", type, check ? &*check : nullptr,
-                          detail);
+      text =
+          TcgEventText(*e, ccel, reg ? reg->Name() : "", type, check ? &*check : nullptr, detail);
     }
     std::fwrite(text.data(), 1, text.size(), out);
   }

@@ -63,12 +63,11 @@ std::string TcgEventText(const parsers::TcgEvent& e, bool ccel, std::string_view
                          std::string_view type, const replay::EventDataCheck* check,
                          const EventDetail& detail) {
   char head[160];
-  std::snprintf(head, sizeof(head), "\n#%llu  offset %llu (0x%llx)  %s %u%s%.*s%s  ",
-                static_cast<unsigned long long>(e.record),
-                static_cast<unsigned long long>(e.offset),
-                static_cast<unsigned long long>(e.offset), ccel ? "MR" : "PCR",
-                e.untrusted_pcr_index, reg.empty() ? "" : " (", int(reg.size()), reg.data(),
-                reg.empty() ? "" : ")");
+  std::snprintf(
+      head, sizeof(head), "\n#%llu  offset %llu (0x%llx)  %s %u%s%.*s%s  ",
+      static_cast<unsigned long long>(e.record), static_cast<unsigned long long>(e.offset),
+      static_cast<unsigned long long>(e.offset), ccel ? "MR" : "PCR", e.untrusted_pcr_index,
+      reg.empty() ? "" : " (", int(reg.size()), reg.data(), reg.empty() ? "" : ")");
   std::string text = head;
   text += type;
   text += "  " + std::to_string(e.data.size()) + " bytes\n";

@@ -13,11 +13,16 @@ using result::Verdict;
 
 int Rank(Verdict v) {
   switch (v) {
-    case Verdict::kFail: return 0;
-    case Verdict::kWarn: return 1;
-    case Verdict::kWaived: return 2;
-    case Verdict::kSkipped: return 3;
-    case Verdict::kPass: return 4;
+    case Verdict::kFail:
+      return 0;
+    case Verdict::kWarn:
+      return 1;
+    case Verdict::kWaived:
+      return 2;
+    case Verdict::kSkipped:
+      return 3;
+    case Verdict::kPass:
+      return 4;
   }
   return 5;
 }
@@ -37,8 +42,8 @@ struct Row {
 
 std::string Counts(const policy::Evaluation& ev, bool rules) {
   std::string out;
-  for (Verdict v : {Verdict::kFail, Verdict::kWarn, Verdict::kWaived, Verdict::kSkipped,
-                    Verdict::kPass}) {
+  for (Verdict v :
+       {Verdict::kFail, Verdict::kWarn, Verdict::kWaived, Verdict::kSkipped, Verdict::kPass}) {
     size_t n = rules ? ev.CountRules(v) : ev.CountChecks(v);
     if (n == 0 && v != Verdict::kFail && v != Verdict::kPass) continue;
     if (!out.empty()) out += ", ";
@@ -69,9 +74,10 @@ std::string MarkdownCell(std::string_view s, size_t max_len) {
 std::string VerifyReportMarkdown(const result::Facts& f, const policy::Evaluation& ev,
                                  const VerifyReportContext& ctx) {
   const result::Outcome outcome = ev.Outcome();
-  std::string head = outcome == result::Outcome::kTrusted    ? "TRUSTED"
-                     : outcome == result::Outcome::kVerified ? "VERIFIED (no policy: no reference values compared)"
-                                                             : "UNTRUSTED";
+  std::string head = outcome == result::Outcome::kTrusted ? "TRUSTED"
+                     : outcome == result::Outcome::kVerified
+                         ? "VERIFIED (no policy: no reference values compared)"
+                         : "UNTRUSTED";
   std::string out = "### ccverify verify: " + head + "\n\n| | |\n|---|---|\n";
   if (!ctx.bundle.empty()) out += "| evidence | " + MarkdownCell(ctx.bundle) + " |\n";
   if (!ctx.at.empty()) out += "| time | " + MarkdownCell(ctx.at) + " |\n";
@@ -83,7 +89,8 @@ std::string VerifyReportMarkdown(const result::Facts& f, const policy::Evaluatio
   } else {
     out += "| policy | none: measurements were not compared with reference values |\n";
   }
-  if (f.collateral.tcb_status) out += "| TCB status | " + MarkdownCell(*f.collateral.tcb_status) + " |\n";
+  if (f.collateral.tcb_status)
+    out += "| TCB status | " + MarkdownCell(*f.collateral.tcb_status) + " |\n";
   out += "| checks | " + Counts(ev, false) + " |\n";
   if (ev.has_policy) out += "| rules | " + Counts(ev, true) + " |\n";
 
@@ -92,8 +99,8 @@ std::string VerifyReportMarkdown(const result::Facts& f, const policy::Evaluatio
   for (const policy::RuleResult& r : ev.rules) {
     std::string reason = r.why;
     if (r.status != Verdict::kPass && !r.expected.empty()) {
-      reason += (reason.empty() ? "" : "; ") + std::string("expected ") + r.expected +
-                ", actual " + r.actual;
+      reason += (reason.empty() ? "" : "; ") + std::string("expected ") + r.expected + ", actual " +
+                r.actual;
     } else if (reason.empty()) {
       reason = r.actual;
     }

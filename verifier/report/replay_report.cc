@@ -15,14 +15,15 @@ namespace {
 using JsonWriter = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 
 const char* LogFormatName(const pipeline::LogReplay& l) {
-  return l.option == "ccel"                                  ? "ccel"
+  return l.option == "ccel"                                ? "ccel"
          : l.result.format == parsers::TcgLogFormat::kSha1 ? "tcg-sha1-legacy"
-                                                             : "tcg2";
+                                                           : "tcg2";
 }
 
 std::string EndText(const replay::TcgReplayResult& r) {
   switch (r.end) {
-    case parsers::TcgLogEnd::kEndOfData: return "ends at the end of the data";
+    case parsers::TcgLogEnd::kEndOfData:
+      return "ends at the end of the data";
     case parsers::TcgLogEnd::kPaddingFF:
       return "ends at 0xFF padding at offset " + std::to_string(r.end_offset);
     case parsers::TcgLogEnd::kPaddingZero:
@@ -40,9 +41,8 @@ const char* KindName(RegisterId::Kind kind) {
 
 void AppendImaStepText(const pipeline::ImaStep& s, std::string* out) {
   const replay::ImaReplayResult& r = s.result;
-  std::string templates = StrJoin(r.templates, ", ", [](const auto& t) {
-    return t.first + " " + std::to_string(t.second);
-  });
+  std::string templates = StrJoin(
+      r.templates, ", ", [](const auto& t) { return t.first + " " + std::to_string(t.second); });
   StrAppendF(out, "--ima %s: %s, %llu entries (%s), template hashes %s, register kind %s\n",
              s.file.c_str(), s.format.c_str(), static_cast<unsigned long long>(r.entries),
              templates.c_str(),

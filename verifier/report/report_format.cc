@@ -12,8 +12,8 @@ constexpr struct {
   ReportFormat format;
   const char* name;
 } kFormats[] = {
-    {ReportFormat::kText, "text"},   {ReportFormat::kJson, "json"},
-    {ReportFormat::kJUnit, "junit"}, {ReportFormat::kSarif, "sarif"},
+    {ReportFormat::kText, "text"},         {ReportFormat::kJson, "json"},
+    {ReportFormat::kJUnit, "junit"},       {ReportFormat::kSarif, "sarif"},
     {ReportFormat::kMarkdown, "markdown"},
 };
 
@@ -37,11 +37,16 @@ std::string RenderVerifyReport(ReportFormat format, const result::Facts& facts,
                                const policy::Evaluation& eval, const VerifyReportContext& ctx,
                                const TextReportOptions& text) {
   switch (format) {
-    case ReportFormat::kText: return VerifyReportText(facts, eval, ctx, text);
-    case ReportFormat::kJson: return VerifyReportJson(facts, eval, ctx);
-    case ReportFormat::kJUnit: return VerifyReportJUnit(facts, eval, ctx);
-    case ReportFormat::kSarif: return VerifyReportSarif(facts, eval, ctx);
-    case ReportFormat::kMarkdown: return VerifyReportMarkdown(facts, eval, ctx);
+    case ReportFormat::kText:
+      return VerifyReportText(facts, eval, ctx, text);
+    case ReportFormat::kJson:
+      return VerifyReportJson(facts, eval, ctx);
+    case ReportFormat::kJUnit:
+      return VerifyReportJUnit(facts, eval, ctx);
+    case ReportFormat::kSarif:
+      return VerifyReportSarif(facts, eval, ctx);
+    case ReportFormat::kMarkdown:
+      return VerifyReportMarkdown(facts, eval, ctx);
   }
   return {};
 }
@@ -49,11 +54,16 @@ std::string RenderVerifyReport(ReportFormat format, const result::Facts& facts,
 std::string RenderVerifyError(ReportFormat format, const Status& error,
                               const VerifyReportContext& ctx) {
   switch (format) {
-    case ReportFormat::kText: return VerifyErrorText(error, ctx);
-    case ReportFormat::kJson: return VerifyErrorJson(error, ctx);
-    case ReportFormat::kJUnit: return VerifyErrorJUnit(error, ctx);
-    case ReportFormat::kSarif: return VerifyErrorSarif(error, ctx);
-    case ReportFormat::kMarkdown: return VerifyErrorMarkdown(error, ctx);
+    case ReportFormat::kText:
+      return VerifyErrorText(error, ctx);
+    case ReportFormat::kJson:
+      return VerifyErrorJson(error, ctx);
+    case ReportFormat::kJUnit:
+      return VerifyErrorJUnit(error, ctx);
+    case ReportFormat::kSarif:
+      return VerifyErrorSarif(error, ctx);
+    case ReportFormat::kMarkdown:
+      return VerifyErrorMarkdown(error, ctx);
   }
   return {};
 }

@@ -186,9 +186,12 @@ std::string WriteLog(const std::vector<Finding>& findings, bool execution_succes
 
 const char* LevelOf(result::Verdict v) {
   switch (v) {
-    case result::Verdict::kFail: return "error";
-    case result::Verdict::kWarn: return "warning";
-    default: return nullptr;
+    case result::Verdict::kFail:
+      return "error";
+    case result::Verdict::kWarn:
+      return "warning";
+    default:
+      return nullptr;
   }
 }
 
@@ -200,8 +203,12 @@ std::string VerifyReportSarif(const result::Facts& /*facts*/, const policy::Eval
   for (const result::Check& c : ev.checks) {
     const char* level = LevelOf(c.status);
     if (level == nullptr) continue;
-    findings.push_back({c.id, "ccverify verification check (" + policy::AreaOf(c.id) + ")", level,
-                        c.detail, Location{ctx.bundle, {}, {}}, {}});
+    findings.push_back({c.id,
+                        "ccverify verification check (" + policy::AreaOf(c.id) + ")",
+                        level,
+                        c.detail,
+                        Location{ctx.bundle, {}, {}},
+                        {}});
   }
   for (const policy::RuleResult& r : ev.rules) {
     const char* level = LevelOf(r.status);

@@ -59,8 +59,8 @@ SignatureListDecode DecodeSignatureLists(Bytes data, uint64_t offset) {
     Result<p::EfiSignatureList> l = p::ReadEfiSignatureList(&r);
     if (!l.ok()) {
       bool cut = l.status().code() == ErrorCode::kTruncated;
-      out.error = std::string(cut ? "list header cut short" : "inconsistent list sizes") +
-                  " at +" + std::to_string(at);
+      out.error = std::string(cut ? "list header cut short" : "inconsistent list sizes") + " at +" +
+                  std::to_string(at);
       break;
     }
     const std::string guid = l->signature_type.ToString();

@@ -119,8 +119,8 @@ std::string TpmVerificationToText(const tpm::TpmVerification& v) {
     out += "quote" + std::to_string(i) + ": " +
            std::string(parsers::TpmSigSchemeName(q.signature.scheme)) + "-" +
            (q.signature.hash ? std::string(HashAlgName(*q.signature.hash)) : "unknown") +
-           ", extraData " + (q.attest.extra_data.empty() ? "(empty)" : ToHex(q.attest.extra_data)) + ", pcrDigest " +
-           ToHex(q.attest.pcr_digest) + ", selection";
+           ", extraData " + (q.attest.extra_data.empty() ? "(empty)" : ToHex(q.attest.extra_data)) +
+           ", pcrDigest " + ToHex(q.attest.pcr_digest) + ", selection";
     for (const parsers::TpmPcrSelection& s : q.attest.pcr_select) {
       out += " " + (s.hash ? std::string(HashAlgName(*s.hash)) : "unknown") + ":";
       bool first = true;
@@ -133,8 +133,8 @@ std::string TpmVerificationToText(const tpm::TpmVerification& v) {
   }
   out += "checks:\n";
   for (const tpm::Check& c : v.checks) {
-    out += "  [" + std::string(tpm::CheckStatusName(c.status)) + "] " + c.id + ": " + c.detail +
-           "\n";
+    out +=
+        "  [" + std::string(tpm::CheckStatusName(c.status)) + "] " + c.id + ": " + c.detail + "\n";
   }
   return out;
 }

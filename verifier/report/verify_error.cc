@@ -37,17 +37,23 @@ void UintOrNull(Writer& w, const char* key, std::optional<uint64_t> n) {
 
 const char* ErrorOutcomeName(const Status& error) {
   switch (error.code()) {
-    case ErrorCode::kInternal: return "internal_error";
-    case ErrorCode::kInvalidArgument: return "usage_error";
-    default: return "input_error";
+    case ErrorCode::kInternal:
+      return "internal_error";
+    case ErrorCode::kInvalidArgument:
+      return "usage_error";
+    default:
+      return "input_error";
   }
 }
 
 const char* ErrorHeadline(const Status& error) {
   switch (error.code()) {
-    case ErrorCode::kInternal: return "internal error";
-    case ErrorCode::kInvalidArgument: return "usage error: the command line is not valid";
-    default: return "input error: the evidence could not be evaluated";
+    case ErrorCode::kInternal:
+      return "internal error";
+    case ErrorCode::kInvalidArgument:
+      return "usage error: the command line is not valid";
+    default:
+      return "input error: the evidence could not be evaluated";
   }
 }
 

@@ -17,10 +17,10 @@
 namespace ccv::report {
 namespace {
 
-using result::Check;
 using policy::Evaluation;
-using result::Facts;
 using policy::RuleResult;
+using result::Check;
+using result::Facts;
 using result::Verdict;
 using result::VerdictName;
 using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
@@ -84,7 +84,8 @@ void WriteQuote(Writer& w, const Facts& f) {
 
 void WriteCounts(Writer& w, const Evaluation& ev, bool rules) {
   w.StartObject();
-  for (Verdict v : {Verdict::kPass, Verdict::kFail, Verdict::kWarn, Verdict::kWaived, Verdict::kSkipped}) {
+  for (Verdict v :
+       {Verdict::kPass, Verdict::kFail, Verdict::kWarn, Verdict::kWaived, Verdict::kSkipped}) {
     Key(w, VerdictName(v));
     w.Uint64(rules ? ev.CountRules(v) : ev.CountChecks(v));
   }
@@ -167,8 +168,10 @@ std::string VerifyReportJson(const Facts& f, const Evaluation& ev, const VerifyR
   Key(w, "present");
   w.Bool(f.collateral.present);
   Key(w, "tcb_status");
-  if (f.collateral.tcb_status) Str(w, *f.collateral.tcb_status);
-  else w.Null();
+  if (f.collateral.tcb_status)
+    Str(w, *f.collateral.tcb_status);
+  else
+    w.Null();
   Key(w, "advisory_ids");
   w.StartArray();
   for (const auto& a : f.collateral.advisory_ids) Str(w, Utf8(a));
@@ -286,22 +289,32 @@ struct Item {
 
 int Rank(Verdict v) {
   switch (v) {
-    case Verdict::kFail: return 0;
-    case Verdict::kWarn: return 1;
-    case Verdict::kWaived: return 2;
-    case Verdict::kSkipped: return 3;
-    case Verdict::kPass: return 4;
+    case Verdict::kFail:
+      return 0;
+    case Verdict::kWarn:
+      return 1;
+    case Verdict::kWaived:
+      return 2;
+    case Verdict::kSkipped:
+      return 3;
+    case Verdict::kPass:
+      return 4;
   }
   return 5;
 }
 
 const char* Colour(Verdict v) {
   switch (v) {
-    case Verdict::kFail: return "\x1b[1;31m";
-    case Verdict::kWarn: return "\x1b[33m";
-    case Verdict::kWaived: return "\x1b[36m";
-    case Verdict::kSkipped: return "\x1b[2m";
-    case Verdict::kPass: return "\x1b[32m";
+    case Verdict::kFail:
+      return "\x1b[1;31m";
+    case Verdict::kWarn:
+      return "\x1b[33m";
+    case Verdict::kWaived:
+      return "\x1b[36m";
+    case Verdict::kSkipped:
+      return "\x1b[2m";
+    case Verdict::kPass:
+      return "\x1b[32m";
   }
   return "";
 }
@@ -314,8 +327,8 @@ std::string Printable(const std::string& s) {
 }
 
 int AreaOrder(const std::string& a) {
-  static const char* kOrder[] = {"quote", "report_data", "replay", "log", "ima", "policy",
-                                 "platform", "td", "events"};
+  static const char* kOrder[] = {"quote",  "report_data", "replay", "log",   "ima",
+                                 "policy", "platform",    "td",     "events"};
   for (size_t i = 0; i < std::size(kOrder); ++i) {
     if (a == kOrder[i]) return int(i);
   }
@@ -341,8 +354,8 @@ std::string VerifyReportText(const Facts& f, const Evaluation& ev, const VerifyR
     items.push_back(std::move(it));
   }
   for (const RuleResult& r : ev.rules) {
-    Item it{"policy: " + r.area + (r.container.empty() ? "" : " " + r.container), r.id, r.status,
-            {}};
+    Item it{
+        "policy: " + r.area + (r.container.empty() ? "" : " " + r.container), r.id, r.status, {}};
     if (r.status != Verdict::kPass) {
       if (!r.expected.empty()) it.details.push_back({"expected", r.expected});
       if (!r.actual.empty()) it.details.push_back({"actual", r.actual});
@@ -373,9 +386,10 @@ std::string VerifyReportText(const Facts& f, const Evaluation& ev, const VerifyR
   std::string out;
   result::Outcome outcome = ev.Outcome();
   bool passed = outcome != result::Outcome::kUntrusted;
-  std::string head = outcome == result::Outcome::kTrusted    ? "TRUSTED"
-                     : outcome == result::Outcome::kVerified ? "VERIFIED (no policy: no reference values compared)"
-                                                             : "UNTRUSTED";
+  std::string head = outcome == result::Outcome::kTrusted ? "TRUSTED"
+                     : outcome == result::Outcome::kVerified
+                         ? "VERIFIED (no policy: no reference values compared)"
+                         : "UNTRUSTED";
   if (color) head = std::string(passed ? "\x1b[1;32m" : "\x1b[1;31m") + head + "\x1b[0m";
   out += "ccverify verify: " + head + "\n";
   if (!ctx.bundle.empty()) out += "  evidence: " + Printable(ctx.bundle) + "\n";
@@ -393,12 +407,13 @@ std::string VerifyReportText(const Facts& f, const Evaluation& ev, const VerifyR
              (f.user_data_source == result::NonceSource::kBundle
                   ? "the bundle's, bound with the verifier's nonce (--user-data not given)"
               : f.user_data_source == result::NonceSource::kVerifier ? "given by the verifier"
-                                                                       : "none") +
+                                                                     : "none") +
              "\n";
     }
   }
   for (const result::LogFact& l : f.logs) {
-    out += "  log " + l.name + ": " + (l.bound ? "bound" : "NOT BOUND") + " (" + Printable(l.why) + ")\n";
+    out += "  log " + l.name + ": " + (l.bound ? "bound" : "NOT BOUND") + " (" + Printable(l.why) +
+           ")\n";
   }
   if (ev.has_policy) {
     out += "  policy:   " + Printable(ev.name.empty() ? "(unnamed)" : ev.name);
@@ -406,7 +421,9 @@ std::string VerifyReportText(const Facts& f, const Evaluation& ev, const VerifyR
     if (!ctx.policy_path.empty()) out += " (" + Printable(ctx.policy_path) + ")";
     out += "\n";
   } else {
-    out += "  policy:   none (verification only: measurements are not compared with reference values)\n";
+    out +=
+        "  policy:   none (verification only: measurements are not compared with reference "
+        "values)\n";
   }
   if (f.collateral.tcb_status) out += "  tcb:      " + Printable(*f.collateral.tcb_status) + "\n";
   out += "  checks:   " + std::to_string(ev.CountChecks(Verdict::kFail)) + " failed";
@@ -442,7 +459,8 @@ std::string VerifyReportText(const Facts& f, const Evaluation& ev, const VerifyR
   return out;
 }
 
-std::string VerifyReportJUnit(const Facts& /*facts*/, const Evaluation& ev, const VerifyReportContext& ctx) {
+std::string VerifyReportJUnit(const Facts& /*facts*/, const Evaluation& ev,
+                              const VerifyReportContext& ctx) {
   // Verdict -> JUnit mapping: VerdictCase (junit.h).
   std::vector<JUnitSuite> suites;
   JUnitSuite checks{"ccverify.verification", ctx.at, {}};
@@ -452,16 +470,17 @@ std::string VerifyReportJUnit(const Facts& /*facts*/, const Evaluation& ev, cons
   }
   suites.push_back(std::move(checks));
   if (ev.has_policy) {
-    JUnitSuite rules{"ccverify.policy" + (ev.name.empty() ? std::string() : "." + ev.name), ctx.at, {}};
+    JUnitSuite rules{
+        "ccverify.policy" + (ev.name.empty() ? std::string() : "." + ev.name), ctx.at, {}};
     for (const RuleResult& r : ev.rules) {
       std::string body;
       if (r.status != Verdict::kPass) {
         body = "status: " + std::string(VerdictName(r.status)) + "\nexpected: " + r.expected +
                "\nactual: " + r.actual + "\nevidence: " + r.evidence + "\nwhy: " + r.why + "\n";
       }
-      rules.cases.push_back(VerdictCase(
-          "ccverify.policy." + r.area + (r.container.empty() ? "" : "." + r.container), r.id,
-          r.status, r.why, r.waiver, std::move(body)));
+      rules.cases.push_back(
+          VerdictCase("ccverify.policy." + r.area + (r.container.empty() ? "" : "." + r.container),
+                      r.id, r.status, r.why, r.waiver, std::move(body)));
     }
     suites.push_back(std::move(rules));
   }

@@ -18,38 +18,52 @@ constexpr std::string_view kAuthenticityChecks[] = {
 
 const char* VerdictName(Verdict v) {
   switch (v) {
-    case Verdict::kPass: return "pass";
-    case Verdict::kFail: return "fail";
-    case Verdict::kWarn: return "warn";
-    case Verdict::kWaived: return "waived";
-    case Verdict::kSkipped: return "skipped";
+    case Verdict::kPass:
+      return "pass";
+    case Verdict::kFail:
+      return "fail";
+    case Verdict::kWarn:
+      return "warn";
+    case Verdict::kWaived:
+      return "waived";
+    case Verdict::kSkipped:
+      return "skipped";
   }
   return "fail";
 }
 
 const char* OutcomeName(Outcome o) {
   switch (o) {
-    case Outcome::kTrusted: return "trusted";
-    case Outcome::kVerified: return "verified";
-    case Outcome::kUntrusted: return "untrusted";
+    case Outcome::kTrusted:
+      return "trusted";
+    case Outcome::kVerified:
+      return "verified";
+    case Outcome::kUntrusted:
+      return "untrusted";
   }
   return "untrusted";
 }
 
 const char* DataStatusName(DataStatus s) {
   switch (s) {
-    case DataStatus::kVerified: return "verified";
-    case DataStatus::kUnverified: return "unverified";
-    case DataStatus::kMismatched: return "mismatched";
+    case DataStatus::kVerified:
+      return "verified";
+    case DataStatus::kUnverified:
+      return "unverified";
+    case DataStatus::kMismatched:
+      return "mismatched";
   }
   return "unverified";
 }
 
 const char* NonceSourceName(NonceSource s) {
   switch (s) {
-    case NonceSource::kNone: return "none";
-    case NonceSource::kBundle: return "bundle";
-    case NonceSource::kVerifier: return "verifier";
+    case NonceSource::kNone:
+      return "none";
+    case NonceSource::kBundle:
+      return "bundle";
+    case NonceSource::kVerifier:
+      return "verifier";
   }
   return "none";
 }

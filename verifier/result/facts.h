@@ -87,9 +87,9 @@ struct QuoteFacts {
   std::array<uint8_t, 48> mr_owner_config{};
   std::array<std::array<uint8_t, 48>, 4> rtmr{};
   std::array<uint8_t, 64> report_data{};
-  bool td_report_v15 = false;            // TD report 1.5 (quote v5 body 3)
+  bool td_report_v15 = false;              // TD report 1.5 (quote v5 body 3)
   std::array<uint8_t, 48> mr_servicetd{};  // zero unless td_report_v15
-  std::string fmspc;  // hex, from the PCK certificate ("" if unknown)
+  std::string fmspc;                       // hex, from the PCK certificate ("" if unknown)
 };
 
 // Collateral-based facts of quote verification.
@@ -103,11 +103,11 @@ struct CollateralFacts {
 
 // Replayed value of one register against the value the quote reports.
 struct RegisterComparison {
-  std::string reg;          // "rtmr0"
+  std::string reg;  // "rtmr0"
   bool matches = false;
-  std::string replayed;     // lowercase hex (the value that matched, if any)
-  std::string quoted;       // lowercase hex
-  std::string detail;       // e.g. "matched after ima#1233 (prefix of 2000)"
+  std::string replayed;  // lowercase hex (the value that matched, if any)
+  std::string quoted;    // lowercase hex
+  std::string detail;    // e.g. "matched after ima#1233 (prefix of 2000)"
 };
 
 // Whether an event's data is what its digest covers.
@@ -122,22 +122,22 @@ const char* DataStatusName(DataStatus s);
 
 // One event of a firmware/boot log (CCEL, TPM log or CEL), after replay.
 struct EventFact {
-  std::string log;          // "ccel", "tpm", "cel": evidence pointer prefix
-  uint64_t index = 0;       // record number in that log (0 = first record)
-  std::string reg;          // "rtmr1", "pcr4"; "" if never extended
-  uint32_t type = 0;        // as logged: no digest covers the type
-  std::string type_name;    // "EV_IPL"; "" if unknown
+  std::string log;        // "ccel", "tpm", "cel": evidence pointer prefix
+  uint64_t index = 0;     // record number in that log (0 = first record)
+  std::string reg;        // "rtmr1", "pcr4"; "" if never extended
+  uint32_t type = 0;      // as logged: no digest covers the type
+  std::string type_name;  // "EV_IPL"; "" if unknown
   std::vector<Digest> digests;
   // Printable rendering of the event data ("" if none). It is evidence only
   // when data == kVerified (then it is the text the digest authenticates).
   std::string text;
   DataStatus data = DataStatus::kUnverified;
-  std::string convention;   // how the data was verified ("" otherwise)
+  std::string convention;  // how the data was verified ("" otherwise)
   // Fields decoded from the data ("" if the type has none or it did not
   // decode). Like `text`, evidence only when data == kVerified.
   std::string variable_name;  // UEFI_VARIABLE_DATA UnicodeName ("db", "SecureBoot")
   std::string device_path;    // UEFI_IMAGE_LOAD_EVENT device path, UEFI 2.10 §10.6 text
-  bool bound = false;       // its register's replay equals the quoted value
+  bool bound = false;         // its register's replay equals the quoted value
   std::string Pointer() const { return log + "#" + std::to_string(index); }
 };
 
@@ -145,10 +145,10 @@ struct EventFact {
 // mismatch fails ima.template_hashes), so path and digest are what the
 // register holds; `bound` says whether the quoted value covers the entry.
 struct ImaEntryFact {
-  uint64_t index = 0;       // entry number (0 = first line)
+  uint64_t index = 0;  // entry number (0 = first line)
   std::string template_name;
   std::string path;
-  std::string file_alg;     // "sha256" as printed in d-ng ("" for template ima)
+  std::string file_alg;  // "sha256" as printed in d-ng ("" for template ima)
   std::vector<uint8_t> file_digest;
   // False for an algorithm name no kernel table lists: the digest is raw.
   bool file_alg_known = true;
@@ -158,13 +158,13 @@ struct ImaEntryFact {
 
 // One log of the evidence and how it is bound.
 struct LogFact {
-  std::string name;         // "ccel", "tpm", "cel", "ima"
-  std::string path;         // the file read
-  bool bound = false;       // every register it extends replays to the quote
-  std::string why;          // how it is bound, or why not
+  std::string name;                    // "ccel", "tpm", "cel", "ima"
+  std::string path;                    // the file read
+  bool bound = false;                  // every register it extends replays to the quote
+  std::string why;                     // how it is bound, or why not
   std::vector<std::string> registers;  // registers it extends
-  uint64_t events = 0;        // records (IMA: entries)
-  uint64_t bound_events = 0;  // of which bound (IMA: before the quoted value)
+  uint64_t events = 0;                 // records (IMA: entries)
+  uint64_t bound_events = 0;           // of which bound (IMA: before the quoted value)
 };
 
 // Where the REPORTDATA nonce came from: the verifier (fresh), only the
@@ -180,14 +180,14 @@ struct Facts {
   // Where the user data the expected REPORTDATA was computed with came from;
   // kNone when none was used (no user data, or an exact REPORTDATA).
   NonceSource user_data_source = NonceSource::kNone;
-  replay::RegisterSet replayed;               // every replayed register
+  replay::RegisterSet replayed;                 // every replayed register
   std::vector<RegisterComparison> comparisons;  // replayed vs quote
-  std::vector<LogFact> logs;                  // every log read, in order
+  std::vector<LogFact> logs;                    // every log read, in order
   bool event_log_present = false;
   std::vector<EventFact> events;
   bool ima_present = false;
   std::vector<ImaEntryFact> ima;
-  std::vector<Check> checks;                  // verification findings
+  std::vector<Check> checks;  // verification findings
   // Per-container view of an ima-cgpath list (container policies), or null.
   std::shared_ptr<const containers::ContainerView> containers;
 };

@@ -18,12 +18,11 @@ constexpr std::string_view kPemKey = "-----BEGIN PUBLIC KEY-----";
 constexpr size_t kMaxChainDepth = 8;
 
 Result<Ak> AkFromTpmPublic(Bytes data, bool tpm2b) {
-  CCV_ASSIGN_OR_RETURN(parsers::TpmPublic pub, tpm2b ? parsers::ParseTpm2bPublic(data)
-                                                     : parsers::ParseTpmPublic(data));
+  CCV_ASSIGN_OR_RETURN(parsers::TpmPublic pub,
+                       tpm2b ? parsers::ParseTpm2bPublic(data) : parsers::ParseTpmPublic(data));
   if (!pub.name_alg || !crypto::HashAlgAvailable(*pub.name_alg)) {
     return Status(ErrorCode::kUnsupported,
-                      "name algorithm " + std::to_string(pub.name_alg_id) +
-                          " is not one we can hash");
+                  "name algorithm " + std::to_string(pub.name_alg_id) + " is not one we can hash");
   }
   Ak ak;
   ak.form = AkForm::kTpmPublic;
@@ -64,9 +63,12 @@ bool IsDerSequence(Bytes data) { return data.size() >= 2 && data[0] == 0x30; }
 
 std::string_view AkFormName(AkForm f) {
   switch (f) {
-    case AkForm::kTpmPublic: return "tpmt_public";
-    case AkForm::kPublicKey: return "public_key";
-    case AkForm::kCertificate: return "certificate";
+    case AkForm::kTpmPublic:
+      return "tpmt_public";
+    case AkForm::kPublicKey:
+      return "public_key";
+    case AkForm::kCertificate:
+      return "certificate";
   }
   return "unknown";
 }
@@ -77,9 +79,9 @@ Result<Ak> LoadAk(Bytes data) {
     CCV_ASSIGN_OR_RETURN(std::vector<crypto::Certificate> certs,
                          crypto::Certificate::ParsePemChain(text));
     if (certs.size() != 1) {
-      return Status(ErrorCode::kBadValue,
-                    "expected one AK certificate, found " + std::to_string(certs.size()) +
-                        " (give issuers with --ak-root)");
+      return Status(ErrorCode::kBadValue, "expected one AK certificate, found " +
+                                              std::to_string(certs.size()) +
+                                              " (give issuers with --ak-root)");
     }
     return AkFromCertificate(std::move(certs[0]));
   }
@@ -133,8 +135,8 @@ AkTrust CheckAkTrust(const Ak& ak, std::span<const crypto::Certificate> roots, T
   }
   t.mode = "chain";
   if (!ak.certificate) {
-    t.detail = "--ak-root needs the AK as an X.509 certificate, got a " +
-               std::string(AkFormName(ak.form));
+    t.detail =
+        "--ak-root needs the AK as an X.509 certificate, got a " + std::string(AkFormName(ak.form));
     return t;
   }
   const crypto::Certificate* cur = &*ak.certificate;
@@ -173,8 +175,8 @@ AkTrust CheckAkTrust(const Ak& ak, std::span<const crypto::Certificate> roots, T
     return t;
   }
   t.ok = true;
-  t.detail = "AK certificate chains to " + cur->SubjectOneLine() + ", valid at " +
-             FormatRfc3339Time(at);
+  t.detail =
+      "AK certificate chains to " + cur->SubjectOneLine() + ", valid at " + FormatRfc3339Time(at);
   return t;
 }
 

@@ -27,10 +27,10 @@ std::string_view AkFormName(AkForm f);  // "tpmt_public", "public_key", "certifi
 struct Ak {
   AkForm form = AkForm::kPublicKey;
   crypto::PublicKey key;
-  std::optional<parsers::TpmPublic> tpm_public;  // kTpmPublic
-  std::vector<uint8_t> name;                     // kTpmPublic: nameAlg || H(TPMT_PUBLIC)
+  std::optional<parsers::TpmPublic> tpm_public;    // kTpmPublic
+  std::vector<uint8_t> name;                       // kTpmPublic: nameAlg || H(TPMT_PUBLIC)
   std::optional<crypto::Certificate> certificate;  // kCertificate
-  std::string key_description;                   // "rsa-2048", "ec-p256", ...
+  std::string key_description;                     // "rsa-2048", "ec-p256", ...
 };
 
 // Reads an AK from a file's bytes, by content: TPMT_PUBLIC (or TPM2B_PUBLIC,
@@ -47,8 +47,8 @@ Result<std::vector<crypto::Certificate>> LoadCertificates(Bytes data);
 // How the AK is trusted.
 struct AkTrust {
   bool ok = false;
-  std::string mode;    // "pinned" or "chain"
-  std::string detail;  // what was checked, or why it failed
+  std::string mode;                // "pinned" or "chain"
+  std::string detail;              // what was checked, or why it failed
   std::vector<std::string> chain;  // subjects, AK certificate first (mode "chain")
 };
 

@@ -43,9 +43,9 @@ Result<PcrValues> ParsePcrValuesJson(std::string_view text) {
   rapidjson::Document doc;
   doc.Parse(text.data(), text.size());
   if (doc.HasParseError()) {
-    return ParseError(ErrorCode::kBadValue, doc.GetErrorOffset(), "",
-                      std::string("malformed JSON: ") +
-                          rapidjson::GetParseError_En(doc.GetParseError()));
+    return ParseError(
+        ErrorCode::kBadValue, doc.GetErrorOffset(), "",
+        std::string("malformed JSON: ") + rapidjson::GetParseError_En(doc.GetParseError()));
   }
   if (!doc.IsObject()) {
     return Status(ErrorCode::kBadValue,
@@ -78,8 +78,8 @@ Result<PcrValues> ParsePcrValuesJson(std::string_view text) {
       Digest d = Digest::Zero(*alg);
       std::string_view hex(pcr.value.GetString(), pcr.value.GetStringLength());
       if (hex.size() != 2 * d.len || !DecodeHexInto(hex, d.mutable_span())) {
-        return Status(ErrorCode::kBadValue, "expected " + std::to_string(d.len) +
-                                                " bytes of hex for " + bank_name)
+        return Status(ErrorCode::kBadValue,
+                      "expected " + std::to_string(d.len) + " bytes of hex for " + bank_name)
             .WithField(field);
       }
       if (out.Get(*alg, *index)) {

@@ -32,9 +32,12 @@ std::string PcrName(HashAlg bank, uint32_t index) {
 
 uint16_t SchemeAlgId(TpmSigScheme s) {
   switch (s) {
-    case TpmSigScheme::kRsaSsa: return fmt::kAlgRsaSsa;
-    case TpmSigScheme::kRsaPss: return fmt::kAlgRsaPss;
-    case TpmSigScheme::kEcdsa: return fmt::kAlgEcdsa;
+    case TpmSigScheme::kRsaSsa:
+      return fmt::kAlgRsaSsa;
+    case TpmSigScheme::kRsaPss:
+      return fmt::kAlgRsaPss;
+    case TpmSigScheme::kEcdsa:
+      return fmt::kAlgEcdsa;
   }
   return 0;
 }
@@ -53,7 +56,8 @@ Check AkAttributesCheck(const Ak& ak) {
   if (p.decrypt()) wrong.push_back("decrypt is set");
   if (wrong.empty()) {
     c.status = CheckStatus::kPass;
-    c.detail = "restricted signing key (objectAttributes " + AlgHex(uint16_t(p.object_attributes >> 16)) +
+    c.detail = "restricted signing key (objectAttributes " +
+               AlgHex(uint16_t(p.object_attributes >> 16)) +
                AlgHex(uint16_t(p.object_attributes)).substr(2) + ")";
     return c;
   }
@@ -89,8 +93,12 @@ Check SignatureCheck(const std::string& prefix, const Ak& ak, const parsers::Tpm
   }
   bool ok = false;
   switch (sig.scheme) {
-    case TpmSigScheme::kRsaSsa: ok = crypto::VerifyRsaPkcs1(ak.key, *sig.hash, attest, sig.rsa_sig); break;
-    case TpmSigScheme::kRsaPss: ok = crypto::VerifyRsaPss(ak.key, *sig.hash, attest, sig.rsa_sig); break;
+    case TpmSigScheme::kRsaSsa:
+      ok = crypto::VerifyRsaPkcs1(ak.key, *sig.hash, attest, sig.rsa_sig);
+      break;
+    case TpmSigScheme::kRsaPss:
+      ok = crypto::VerifyRsaPss(ak.key, *sig.hash, attest, sig.rsa_sig);
+      break;
     case TpmSigScheme::kEcdsa:
       ok = crypto::VerifyEcdsaRs(ak.key, *sig.hash, attest, sig.ecc_r, sig.ecc_s);
       break;
@@ -131,9 +139,12 @@ struct Selected {
 
 std::string_view CheckStatusName(CheckStatus s) {
   switch (s) {
-    case CheckStatus::kPass: return "pass";
-    case CheckStatus::kFail: return "fail";
-    case CheckStatus::kSkip: return "skip";
+    case CheckStatus::kPass:
+      return "pass";
+    case CheckStatus::kFail:
+      return "fail";
+    case CheckStatus::kSkip:
+      return "skip";
   }
   return "skip";
 }
@@ -146,8 +157,8 @@ Result<TpmVerification> VerifyTpmQuotes(const Ak& ak, std::span<const QuoteInput
   v.ak_name = ak.name;
   v.checks.push_back(AkAttributesCheck(ak));
   v.ak_trust = CheckAkTrust(ak, options.ak_roots, options.at);
-  v.checks.push_back({"ak.trust", v.ak_trust.ok ? CheckStatus::kPass : CheckStatus::kFail,
-                      v.ak_trust.detail});
+  v.checks.push_back(
+      {"ak.trust", v.ak_trust.ok ? CheckStatus::kPass : CheckStatus::kFail, v.ak_trust.detail});
   if (quotes.empty()) return Status(ErrorCode::kInvalidArgument, "no quote given");
 
   for (size_t qi = 0; qi < quotes.size(); ++qi) {
@@ -204,8 +215,10 @@ Result<TpmVerification> VerifyTpmQuotes(const Ak& ak, std::span<const QuoteInput
     std::vector<Digest> values;
     if (selection_ok && options.pcrs == nullptr && options.log_pcrs == nullptr) {
       dc.status = CheckStatus::kSkip;
-      dc.detail = "no --pcrs or --tpm-log: the quoted PCR values are not known, only their "
-                  "digest " + ToHex(q.attest.pcr_digest);
+      dc.detail =
+          "no --pcrs or --tpm-log: the quoted PCR values are not known, only their "
+          "digest " +
+          ToHex(q.attest.pcr_digest);
       selection_ok = false;
     }
     if (selection_ok) {
@@ -238,11 +251,13 @@ Result<TpmVerification> VerifyTpmQuotes(const Ak& ak, std::span<const QuoteInput
         dc.detail = "pcrDigest " + ToHex(q.attest.pcr_digest) + " = " +
                     std::string(HashAlgName(*h)) + " of " + sel;
         if (q.signature_ok) {
-          for (size_t i = 0; i < selected.size(); ++i) v.quoted_pcrs.Set(selected[i].index, values[i]);
+          for (size_t i = 0; i < selected.size(); ++i)
+            v.quoted_pcrs.Set(selected[i].index, values[i]);
         }
       } else {
-        dc.detail = "pcrDigest " + ToHex(q.attest.pcr_digest) + " != " +
-                    std::string(HashAlgName(*h)) + " of " + sel + " (" + ToHex(got.span()) + ")";
+        dc.detail = "pcrDigest " + ToHex(q.attest.pcr_digest) +
+                    " != " + std::string(HashAlgName(*h)) + " of " + sel + " (" +
+                    ToHex(got.span()) + ")";
         if (options.pcrs == nullptr) dc.detail += "; give --pcrs to find which PCR differs";
       }
     }
@@ -293,7 +308,8 @@ Result<TpmVerification> VerifyTpmQuotes(const Ak& ak, std::span<const QuoteInput
       cc.status = CheckStatus::kFail;
       cc.detail = "log records on PCRs no verified quote authenticates (unbound): " + uncovered;
     } else {
-      cc.detail = "all " + std::to_string(n) + " PCR values the log extends are authenticated "
+      cc.detail = "all " + std::to_string(n) +
+                  " PCR values the log extends are authenticated "
                   "by a verified quote";
     }
     v.checks.push_back(std::move(cc));

@@ -52,9 +52,9 @@ struct QuoteInput {
 };
 
 struct VerifyOptions {
-  std::optional<std::vector<uint8_t>> nonce;  // nullopt: freshness not checked
-  const PcrValues* pcrs = nullptr;            // --pcrs: values the quotes must cover
-  const PcrValues* log_pcrs = nullptr;        // PCRs a replayed log extends
+  std::optional<std::vector<uint8_t>> nonce;      // nullopt: freshness not checked
+  const PcrValues* pcrs = nullptr;                // --pcrs: values the quotes must cover
+  const PcrValues* log_pcrs = nullptr;            // PCRs a replayed log extends
   std::span<const crypto::Certificate> ak_roots;  // empty: the AK is pinned
   Time at;
 };
@@ -69,8 +69,8 @@ struct QuoteResult {
 struct TpmVerification {
   bool pass = false;
   AkTrust ak_trust;
-  std::string ak_form;   // AkFormName
-  std::string ak_key;    // "rsa-2048", ...
+  std::string ak_form;           // AkFormName
+  std::string ak_key;            // "rsa-2048", ...
   std::vector<uint8_t> ak_name;  // TPMT_PUBLIC only
   std::vector<QuoteResult> quotes;
   std::vector<Check> checks;  // every check, in order; pass = none failed

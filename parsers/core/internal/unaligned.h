@@ -14,8 +14,7 @@ namespace ccv::internal {
 
 inline uint16_t LoadU16Le(const uint8_t* p) { return uint16_t(p[0] | (p[1] << 8)); }
 inline uint32_t LoadU32Le(const uint8_t* p) {
-  return uint32_t(p[0]) | (uint32_t(p[1]) << 8) | (uint32_t(p[2]) << 16) |
-         (uint32_t(p[3]) << 24);
+  return uint32_t(p[0]) | (uint32_t(p[1]) << 8) | (uint32_t(p[2]) << 16) | (uint32_t(p[3]) << 24);
 }
 inline uint64_t LoadU64Le(const uint8_t* p) {
   return uint64_t(LoadU32Le(p)) | (uint64_t(LoadU32Le(p + 4)) << 32);
@@ -23,8 +22,7 @@ inline uint64_t LoadU64Le(const uint8_t* p) {
 
 inline uint16_t LoadU16Be(const uint8_t* p) { return uint16_t((p[0] << 8) | p[1]); }
 inline uint32_t LoadU32Be(const uint8_t* p) {
-  return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) |
-         uint32_t(p[3]);
+  return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
 }
 inline uint64_t LoadU64Be(const uint8_t* p) {
   return (uint64_t(LoadU32Be(p)) << 32) | uint64_t(LoadU32Be(p + 4));

@@ -1,17 +1,17 @@
 #include "parsers/core/byte_reader.h"
 
-#include <gtest/gtest.h>
-
 #include <array>
 #include <optional>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace ccv {
 namespace {
 
 TEST(ByteReaderTest, ReadsLittleAndBigEndian) {
-  std::vector<uint8_t> b = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08,
-                            0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e};
+  std::vector<uint8_t> b = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07,
+                            0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e};
   ByteReader r(b);
   EXPECT_EQ(*r.ReadU16Le("a"), 0x0201);
   EXPECT_EQ(*r.ReadU32Le("b"), 0x06050403u);
@@ -111,17 +111,20 @@ struct LengthPrefixedCase {
   const char* name;
   int width;  // 1, 2 or 4
   std::vector<uint8_t> input;
-  ErrorCode code;                  // kOk: the read succeeds
-  uint64_t error_offset = 0;       // absolute, base offset 1000
-  size_t sub_len = 0;              // on success
-  size_t left_after = 0;           // on success: bytes after the sub-reader
+  ErrorCode code;             // kOk: the read succeeds
+  uint64_t error_offset = 0;  // absolute, base offset 1000
+  size_t sub_len = 0;         // on success
+  size_t left_after = 0;      // on success: bytes after the sub-reader
 };
 
 Result<ByteReader> ReadPrefixed(ByteReader* r, int width) {
   switch (width) {
-    case 1: return r->ReadU8LengthPrefixed("field");
-    case 2: return r->ReadU16LengthPrefixed("field");
-    default: return r->ReadU32LengthPrefixed("field");
+    case 1:
+      return r->ReadU8LengthPrefixed("field");
+    case 2:
+      return r->ReadU16LengthPrefixed("field");
+    default:
+      return r->ReadU32LengthPrefixed("field");
   }
 }
 

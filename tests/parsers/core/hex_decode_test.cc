@@ -1,13 +1,13 @@
 // DecodeHexInto decodes 32 hex characters at a time with SSE2 on x86-64 and
 // the rest with a table: both paths against FromHex (the table-only
 // decoder) on every length, case and bad character position.
-#include "parsers/core/hex.h"
-
-#include <gtest/gtest.h>
-
 #include <random>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
+
+#include "parsers/core/hex.h"
 
 namespace ccv {
 namespace {
@@ -62,8 +62,8 @@ TEST(HexDecodeTest, EveryNonHexByteAtEveryPositionIsRejected) {
     std::vector<uint8_t> out(n);
     ASSERT_TRUE(DecodeHexInto(good, out));
     for (int c = 0; c < 256; ++c) {
-      const bool is_hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-                          (c >= 'A' && c <= 'F');
+      const bool is_hex =
+          (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
       if (is_hex) continue;
       for (size_t pos = 0; pos < good.size(); ++pos) {
         std::string bad = good;
@@ -76,8 +76,8 @@ TEST(HexDecodeTest, EveryNonHexByteAtEveryPositionIsRejected) {
 
 TEST(HexDecodeTest, NeighboursOfTheDigitRangesAreRejected) {
   // The SIMD range checks use signed compares: test each range's edges.
-  for (char c : {'/', ':', '@', 'G', '`', 'g', '\x7f', '\x80', '\xb0', '\xe6', '\xff', '\0',
-                 ' ', '\x10', '\xb9'}) {
+  for (char c : {'/', ':', '@', 'G', '`', 'g', '\x7f', '\x80', '\xb0', '\xe6', '\xff', '\0', ' ',
+                 '\x10', '\xb9'}) {
     std::string hex(64, '0');
     hex[17] = c;
     std::vector<uint8_t> out(32);

@@ -1,8 +1,8 @@
 #include "parsers/core/hex.h"
 
-#include <gtest/gtest.h>
-
 #include <array>
+
+#include <gtest/gtest.h>
 
 namespace ccv {
 namespace {

@@ -1,11 +1,11 @@
 #include "parsers/core/register_id.h"
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <initializer_list>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace ccv {
 namespace {
@@ -43,17 +43,50 @@ TEST(RegisterIdTest, ParseRoundTripsEveryRegisterThatExists) {
 
 TEST(RegisterIdTest, ParseFailsOnEveryOtherForm) {
   const std::string with_nul("rtmr2\0", 6);
-  for (std::string_view bad : std::initializer_list<std::string_view>{
-           "", "r", "rtmr", "pcr", "mrt", "mrtdd", "mrtd0",  // no or extra index
-           "RTMR2", "Rtmr2", "PCR10", "MRTD", "rTmr2",       // case
-           "rtmr02", "rtmr00", "pcr010", "pcr00", "pcr01",   // leading zeros
-           "rtmr4", "rtmr9", "rtmr10", "pcr24", "pcr99",     // out of range
-           "pcr100", "pcr4294967306", "rtmr4294967297",      // long, wrapping
-           "rtmr-1", "rtmr+2", "pcr-0", "pcr0x1", "pcr1O",   // not decimal
-           " rtmr2", "rtmr2 ", "rtmr 2", "pcr\t10", "pcr10\n", // white space
-           "rtmr2x", "pcr10a", "mrtd ", "rtmr_2", "pcr#10",  // trailing junk
-           "\xd9\xa2", "rtmr\xd9\xa2",                       // non-ASCII digit
-           std::string_view(with_nul)}) {
+  for (std::string_view bad :
+       std::initializer_list<std::string_view>{"",
+                                               "r",
+                                               "rtmr",
+                                               "pcr",
+                                               "mrt",
+                                               "mrtdd",
+                                               "mrtd0",  // no or extra index
+                                               "RTMR2",
+                                               "Rtmr2",
+                                               "PCR10",
+                                               "MRTD",
+                                               "rTmr2",  // case
+                                               "rtmr02",
+                                               "rtmr00",
+                                               "pcr010",
+                                               "pcr00",
+                                               "pcr01",  // leading zeros
+                                               "rtmr4",
+                                               "rtmr9",
+                                               "rtmr10",
+                                               "pcr24",
+                                               "pcr99",  // out of range
+                                               "pcr100",
+                                               "pcr4294967306",
+                                               "rtmr4294967297",  // long, wrapping
+                                               "rtmr-1",
+                                               "rtmr+2",
+                                               "pcr-0",
+                                               "pcr0x1",
+                                               "pcr1O",  // not decimal
+                                               " rtmr2",
+                                               "rtmr2 ",
+                                               "rtmr 2",
+                                               "pcr\t10",
+                                               "pcr10\n",  // white space
+                                               "rtmr2x",
+                                               "pcr10a",
+                                               "mrtd ",
+                                               "rtmr_2",
+                                               "pcr#10",  // trailing junk
+                                               "\xd9\xa2",
+                                               "rtmr\xd9\xa2",  // non-ASCII digit
+                                               std::string_view(with_nul)}) {
     Result<RegisterId> r = RegisterId::Parse(bad);
     ASSERT_FALSE(r.ok()) << "'" << bad << "'";
     EXPECT_EQ(r.status().code(), ErrorCode::kBadValue) << bad;
@@ -69,7 +102,8 @@ TEST(RegisterIdTest, ExistsOnlyWithinTheRegisterFile) {
 
 TEST(RegisterIdTest, FromCcMrIndexMapsMrtdAndRtmrs) {
   EXPECT_EQ(RegisterId::FromCcMrIndex(0), RegisterId::Mrtd());
-  for (uint32_t i = 0; i < kNumRtmrs; ++i) EXPECT_EQ(RegisterId::FromCcMrIndex(i + 1), RegisterId::Rtmr(i));
+  for (uint32_t i = 0; i < kNumRtmrs; ++i)
+    EXPECT_EQ(RegisterId::FromCcMrIndex(i + 1), RegisterId::Rtmr(i));
   EXPECT_EQ(RegisterId::FromCcMrIndex(5), std::nullopt);
   EXPECT_EQ(RegisterId::FromCcMrIndex(10), std::nullopt);
   EXPECT_EQ(RegisterId::FromCcMrIndex(0xFFFFFFFFu), std::nullopt);
@@ -86,10 +120,10 @@ TEST(RegisterIdTest, CcMrIndexIsTheInverse) {
 }
 
 TEST(RegisterIdTest, OrdersByKindThenIndexNumerically) {
-  std::vector<RegisterId> want = {RegisterId::Mrtd(),    RegisterId::Pcr(0),  RegisterId::Pcr(2),
-                                  RegisterId::Pcr(9),    RegisterId::Pcr(10), RegisterId::Pcr(23),
-                                  RegisterId::Pcr(40),   RegisterId::Rtmr(0), RegisterId::Rtmr(1),
-                                  RegisterId::Rtmr(3),   RegisterId::Rtmr(7)};
+  std::vector<RegisterId> want = {RegisterId::Mrtd(),  RegisterId::Pcr(0),  RegisterId::Pcr(2),
+                                  RegisterId::Pcr(9),  RegisterId::Pcr(10), RegisterId::Pcr(23),
+                                  RegisterId::Pcr(40), RegisterId::Rtmr(0), RegisterId::Rtmr(1),
+                                  RegisterId::Rtmr(3), RegisterId::Rtmr(7)};
   std::vector<RegisterId> got = want;
   std::reverse(got.begin(), got.end());
   std::sort(got.begin(), got.end());

@@ -19,10 +19,9 @@ Result<int> Quarter(int v) {
 }
 
 TEST(StatusTest, ToStringNamesFileOffsetAndField) {
-  Status s = ParseError(ErrorCode::kTruncated, 0x10, "event_size", "need 4 bytes")
-                 .WithFile("log.bin");
-  EXPECT_EQ(s.ToString(),
-            "log.bin: offset 16 (0x10): field 'event_size': Truncated: need 4 bytes");
+  Status s =
+      ParseError(ErrorCode::kTruncated, 0x10, "event_size", "need 4 bytes").WithFile("log.bin");
+  EXPECT_EQ(s.ToString(), "log.bin: offset 16 (0x10): field 'event_size': Truncated: need 4 bytes");
   EXPECT_EQ(s.ShiftOffset(4).offset(), 20u);
 }
 

@@ -3,12 +3,11 @@
 // folders taken as they are.
 #include "verifier/bundle/discover.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <sys/stat.h>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -62,7 +61,8 @@ TEST(DiscoverTest, TwoFilesForOneRoleAreAnErrorNamingBoth) {
   auto d = DiscoverEvidenceDir(b.dir().string());
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(d.status().code(), ErrorCode::kBadValue);
-  EXPECT_NE(d.status().message().find("'quote.bin' and 'quote2.bin'"), std::string::npos) << d.status().ToString();
+  EXPECT_NE(d.status().message().find("'quote.bin' and 'quote2.bin'"), std::string::npos)
+      << d.status().ToString();
 }
 
 TEST(DiscoverTest, NonceFilesAndTheirBinding) {
@@ -94,14 +94,16 @@ TEST(DiscoverTest, APckNamedPemIsThePckChainAndOtherPemsArePassedOver) {
   auto d = DiscoverEvidenceDir(b.dir().string());
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   EXPECT_EQ(d->evidence.pck_chain, (b / "PCK_chain.pem").string());
-  EXPECT_TRUE(Has(d->taken, "PCK_chain.pem: PEM certificates (pck_chain)")) << ::testing::PrintToString(d->taken);
+  EXPECT_TRUE(Has(d->taken, "PCK_chain.pem: PEM certificates (pck_chain)"))
+      << ::testing::PrintToString(d->taken);
   EXPECT_TRUE(Has(d->taken, "root_ca.pem: passed over"));
   // A pck-named file that is not PEM is no chain; two chains are two candidates.
   b.Write("pck_notes.txt", "PCK chain requested from the PCCS\n");
   b.Write("pck2.pem", "\n-----BEGIN CERTIFICATE-----\n");
   d = DiscoverEvidenceDir(b.dir().string());
   ASSERT_FALSE(d.ok());
-  EXPECT_NE(d.status().message().find("'PCK_chain.pem' and 'pck2.pem'"), std::string::npos) << d.status().ToString();
+  EXPECT_NE(d.status().message().find("'PCK_chain.pem' and 'pck2.pem'"), std::string::npos)
+      << d.status().ToString();
   fs::remove(b / "pck2.pem");
   d = DiscoverEvidenceDir(b.dir().string());
   ASSERT_TRUE(d.ok()) << d.status().ToString();

@@ -3,18 +3,17 @@
 // errors that name the file and never echo its content.
 #include "verifier/bundle/evidence_file.h"
 
+#include <chrono>
 #include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <string>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <unistd.h>
-
-#include <chrono>
-#include <filesystem>
-#include <fstream>
-#include <future>
-#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -45,7 +44,8 @@ bool Openat2Available() {
 
 // Runs `open` on another thread; fails (and unblocks a FIFO reader by opening
 // the writing end) if it does not return within five seconds.
-Result<InputFile> OpenPromptly(const std::function<Result<InputFile>()>& open, const fs::path& fifo) {
+Result<InputFile> OpenPromptly(const std::function<Result<InputFile>()>& open,
+                               const fs::path& fifo) {
   auto fut = std::async(std::launch::async, open);
   if (fut.wait_for(std::chrono::seconds(5)) == std::future_status::timeout) {
     ADD_FAILURE() << "opening " << fifo << " blocked";
@@ -94,8 +94,8 @@ TEST_P(BeneathTest, RegularFileInsideIsReadWhole) {
 }
 
 TEST_P(BeneathTest, LinkToAFileOutsideIsRefused) {
-  fs::create_symlink(outside_ / "secret", root_ / "abs.bin");          // absolute
-  fs::create_symlink("../outside/secret", root_ / "rel.bin");          // relative
+  fs::create_symlink(outside_ / "secret", root_ / "abs.bin");  // absolute
+  fs::create_symlink("../outside/secret", root_ / "rel.bin");  // relative
   fs::create_symlink("/etc/passwd", root_ / "passwd.bin");
   ExpectRefused("abs.bin", ErrorCode::kBadValue);
   ExpectRefused("rel.bin", ErrorCode::kBadValue);
@@ -195,9 +195,12 @@ INSTANTIATE_TEST_SUITE_P(Methods, BeneathTest,
                                            BeneathMethod::kRealpath),
                          [](const auto& info) {
                            switch (info.param) {
-                             case BeneathMethod::kAuto: return std::string("Auto");
-                             case BeneathMethod::kOpenat2: return std::string("Openat2");
-                             case BeneathMethod::kRealpath: return std::string("Realpath");
+                             case BeneathMethod::kAuto:
+                               return std::string("Auto");
+                             case BeneathMethod::kOpenat2:
+                               return std::string("Openat2");
+                             case BeneathMethod::kRealpath:
+                               return std::string("Realpath");
                            }
                            return std::string("Unknown");
                          });
@@ -212,7 +215,8 @@ TEST(InputFileTest, CommandLineFileMayBeAnywhereButMustBeRegular) {
     EXPECT_EQ(*f->ReadAllText(10), "abc");
   }
   ASSERT_EQ(::mkfifo((t.path() / "fifo").c_str(), 0600), 0);
-  auto fifo = OpenPromptly([&] { return InputFile::Open((t.path() / "fifo").string()); }, t.path() / "fifo");
+  auto fifo = OpenPromptly([&] { return InputFile::Open((t.path() / "fifo").string()); },
+                           t.path() / "fifo");
   ASSERT_FALSE(fifo.ok());
   EXPECT_EQ(fifo.status().code(), ErrorCode::kIo);
   EXPECT_EQ(fifo.status().file(), (t.path() / "fifo").string());
@@ -260,7 +264,8 @@ class EvidenceFileTest : public ::testing::Test {
 TEST_F(EvidenceFileTest, BundleFilesStayInsideTheBundle) {
   fs::create_symlink("/etc/passwd", root_ / "ccel.bin");
   fs::create_symlink(outside_ / "secret", root_ / "ima.txt");
-  Evidence e = Load(R"({"version": 1, "quote": "quote.bin", "ccel": "ccel.bin", "ima": "ima.txt"})");
+  Evidence e =
+      Load(R"({"version": 1, "quote": "quote.bin", "ccel": "ccel.bin", "ima": "ima.txt"})");
   auto q = ReadEvidenceFile(e, *e.quote, 1 << 20);
   ASSERT_TRUE(q.ok()) << q.status().ToString();
   EXPECT_EQ(*q, std::vector<uint8_t>{'q'});

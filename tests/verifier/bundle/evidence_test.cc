@@ -19,7 +19,8 @@ TEST(EvidenceJsonTest, ParsesTheDesignExample) {
     "tpm_eventlog": "binary_bios_measurements",
     "collateral": "collateral.json",
     "nonce": "00ff", "user_data": "AB",
-    "collected_at": "2026-11-28T00:00:00Z" })", "/b");
+    "collected_at": "2026-11-28T00:00:00Z" })",
+                             "/b");
   ASSERT_TRUE(e.ok()) << e.status().ToString();
   EXPECT_EQ(e->tee, "tdx");
   EXPECT_EQ(*e->quote, "/b/quote.bin");
@@ -45,7 +46,8 @@ TEST(EvidenceJsonTest, ReadsWhatTheAgentWrites) {
     "ima": {"path": "ascii_runtime_measurements", "binary": "binary_runtime_measurements",
             "register": "pcr10"},
     "tpm_eventlog": "binary_bios_measurements", "nonce": "01", "user_data": "02",
-    "collected_at": "2026-11-28T00:00:00Z"})", "/b");
+    "collected_at": "2026-11-28T00:00:00Z"})",
+                             "/b");
   ASSERT_TRUE(e.ok()) << e.status().ToString();
   EXPECT_EQ(e->quote_provider, "tdx_guest");
   EXPECT_EQ(*e->td_report, "/b/td_report.bin");
@@ -57,7 +59,8 @@ TEST(EvidenceJsonTest, ReadsWhatTheAgentWrites) {
 TEST(EvidenceJsonTest, NotFoundListsWhatTheCollectorMissed) {
   auto e = ParseEvidenceJson(R"({"version": 1, "tpm_eventlog": "binary_bios_measurements",
     "ima": {"path": "ascii_runtime_measurements", "register": "pcr10"},
-    "not_found": ["ccel", "quote"]})", "/b");
+    "not_found": ["ccel", "quote"]})",
+                             "/b");
   ASSERT_TRUE(e.ok()) << e.status().ToString();
   EXPECT_EQ(e->not_found, (std::vector<std::string>{"ccel", "quote"}));
   EXPECT_TRUE(e->tee.empty());
@@ -74,7 +77,8 @@ TEST(EvidenceJsonTest, NotFoundListsWhatTheCollectorMissed) {
       {R"({"version": 1, "not_found": ["ima", "ima"]})", "not_found[1]", "twice"},
       // A bundle cannot both lack and have an item.
       {R"({"version": 1, "quote": "q.bin", "not_found": ["quote"]})", "not_found[0]", "names it"},
-      {R"({"version": 1, "td_report": "t.bin", "not_found": ["quote"]})", "not_found[0]", "names it"},
+      {R"({"version": 1, "td_report": "t.bin", "not_found": ["quote"]})", "not_found[0]",
+       "names it"},
       {R"({"version": 1, "ccel": "CCEL.data", "not_found": ["ccel"]})", "not_found[0]", "names it"},
       {R"({"version": 1, "ima": "a", "not_found": ["ima"]})", "not_found[0]", "names it"},
       {R"({"version": 1, "tpm_eventlog": "t", "not_found": ["tpm_eventlog"]})", "not_found[0]",
@@ -123,22 +127,21 @@ TEST(EvidenceJsonTest, ImaRegisterIsRtmr2OrPcr10Only) {
     Result<RegisterId> option = ParseImaRegisterOption(ok);
     ASSERT_TRUE(option.ok()) << ok;
     EXPECT_EQ(option->Name(), ok);
-    auto e = ParseEvidenceJson(std::string(R"({"version": 1, "ima": {"path": "p", "register": ")") + ok +
-                                   "\"}}",
-                               "d");
+    auto e = ParseEvidenceJson(
+        std::string(R"({"version": 1, "ima": {"path": "p", "register": ")") + ok + "\"}}", "d");
     ASSERT_TRUE(e.ok()) << ok << ": " << e.status().ToString();
     ASSERT_TRUE(e->ima_register);
     EXPECT_EQ(e->ima_register->Name(), ok);
   }
   // Registers that exist but that the verifier does not replay IMA into.
-  for (const char* bad : {"rtmr0", "rtmr3", "pcr0", "pcr11", "pcr23", "RTMR2", "rtmr02", "pcr010", "",
-                          "rtmr2 ", "pcr1O"}) {
+  for (const char* bad : {"rtmr0", "rtmr3", "pcr0", "pcr11", "pcr23", "RTMR2", "rtmr02", "pcr010",
+                          "", "rtmr2 ", "pcr1O"}) {
     Status s = ParseImaRegisterOption(bad).status();
     EXPECT_EQ(s.code(), ErrorCode::kInvalidArgument) << bad;
     EXPECT_NE(s.message().find("rtmr2"), std::string::npos) << s.message();
-    auto e = ParseEvidenceJson(std::string(R"({"version": 1, "ima": {"path": "p", "register": ")") + bad +
-                                   "\"}}",
-                               "d", "d/evidence.json");
+    auto e = ParseEvidenceJson(
+        std::string(R"({"version": 1, "ima": {"path": "p", "register": ")") + bad + "\"}}", "d",
+        "d/evidence.json");
     ASSERT_FALSE(e.ok()) << bad;
     EXPECT_EQ(e.status().code(), ErrorCode::kBadValue) << bad;
     EXPECT_EQ(e.status().field(), "ima.register") << bad;
@@ -157,7 +160,8 @@ TEST(EvidenceJsonTest, DuplicateMembersAreRefusedAtEveryLevel) {
       {R"({"version": 1, "nonce": "00", "tee": "tdx", "nonce": "01"})", "nonce"},
       {R"({"version": 1, "ccel": {"data": "a", "data": "b"}})", "ccel.data"},
       {R"({"version": 1, "ccel": {"table": "t", "data": "d", "table": "u"}})", "ccel.table"},
-      {R"({"version": 1, "ima": {"path": "p", "register": "pcr10", "register": "rtmr2"}})", "ima.register"},
+      {R"({"version": 1, "ima": {"path": "p", "register": "pcr10", "register": "rtmr2"}})",
+       "ima.register"},
       {R"({"version": 1, "report_data": {"exact": "00", "exact": "01"}})", "report_data.exact"},
   };
   for (const Dup& c : cases) {
@@ -166,7 +170,8 @@ TEST(EvidenceJsonTest, DuplicateMembersAreRefusedAtEveryLevel) {
     EXPECT_EQ(e.status().code(), ErrorCode::kBadValue) << c.json;
     EXPECT_EQ(e.status().field(), c.field) << c.json;
     EXPECT_EQ(e.status().file(), "d/evidence.json");
-    EXPECT_NE(e.status().message().find("more than once"), std::string::npos) << e.status().message();
+    EXPECT_NE(e.status().message().find("more than once"), std::string::npos)
+        << e.status().message();
   }
 }
 
@@ -181,14 +186,16 @@ TEST(EvidenceJsonTest, UnknownMembersAreRefusedListingTheKnownOnes) {
       {R"({"version": 1, "Quote": "q"})", "Quote", "quote"},
       {R"({"version": 1, "ccel": {"data": "d", "tabel": "t"}})", "ccel.tabel", "table"},
       {R"({"version": 1, "ima": {"path": "p", "pcr": 10}})", "ima.pcr", "register"},
-      {R"({"version": 1, "report_data": {"exact": "00", "mode": "x"}})", "report_data.mode", "exact"},
+      {R"({"version": 1, "report_data": {"exact": "00", "mode": "x"}})", "report_data.mode",
+       "exact"},
   };
   for (const Unknown& c : cases) {
     auto e = ParseEvidenceJson(c.json, "d", "d/evidence.json");
     ASSERT_FALSE(e.ok()) << c.json;
     EXPECT_EQ(e.status().code(), ErrorCode::kBadValue) << c.json;
     EXPECT_EQ(e.status().field(), c.field) << c.json;
-    EXPECT_NE(e.status().message().find("unknown member"), std::string::npos) << e.status().message();
+    EXPECT_NE(e.status().message().find("unknown member"), std::string::npos)
+        << e.status().message();
     EXPECT_NE(e.status().message().find(c.known), std::string::npos) << e.status().message();
   }
   // A hostile member name is shown escaped and cut short.
@@ -204,7 +211,8 @@ TEST(EvidenceJsonTest, OnlyVersionIsRequiredAndShortFormsWork) {
   ASSERT_TRUE(e.ok());
   EXPECT_FALSE(e->quote);
   e = ParseEvidenceJson(R"({"version": 1, "ccel": "c.bin", "ima": "ima.txt", "report_data": ")" +
-                            std::string(128, '0') + "\"}", "d");
+                            std::string(128, '0') + "\"}",
+                        "d");
   ASSERT_TRUE(e.ok()) << e.status().ToString();
   EXPECT_EQ(*e->ccel_data, "d/c.bin");
   EXPECT_FALSE(e->ccel_table);
@@ -235,30 +243,51 @@ TEST(EvidenceJsonTest, MalformedBundlesNameTheMember) {
       {"tee_number", R"({"version": 1, "tee": 1})", ErrorCode::kBadValue, "tee"},
       {"quote_number", R"({"version": 1, "quote": 5})", ErrorCode::kBadValue, "quote"},
       {"quote_empty", R"({"version": 1, "quote": ""})", ErrorCode::kBadValue, "quote"},
-      {"quote_absolute", R"({"version": 1, "quote": "/etc/passwd"})", ErrorCode::kBadValue, "quote"},
+      {"quote_absolute", R"({"version": 1, "quote": "/etc/passwd"})", ErrorCode::kBadValue,
+       "quote"},
       {"quote_dotdot", R"({"version": 1, "quote": "a/../../q"})", ErrorCode::kBadValue, "quote"},
       {"ccel_array", R"({"version": 1, "ccel": ["a"]})", ErrorCode::kBadValue, "ccel"},
-      {"ccel_no_data", R"({"version": 1, "ccel": {"table": "t"}})", ErrorCode::kNotFound, "ccel.data"},
-      {"ccel_table_number", R"({"version": 1, "ccel": {"data": "d", "table": 1}})", ErrorCode::kBadValue, "ccel.table"},
-      {"ima_no_path", R"({"version": 1, "ima": {"register": "rtmr2"}})", ErrorCode::kNotFound, "ima.path"},
-      {"ima_bad_register", R"({"version": 1, "ima": {"path": "p", "register": "rtmr4"}})", ErrorCode::kBadValue, "ima.register"},
-      {"ima_bad_register_pcr", R"({"version": 1, "ima": {"path": "p", "register": "pcr010"}})", ErrorCode::kBadValue, "ima.register"},
-      {"ima_register_number", R"({"version": 1, "ima": {"path": "p", "register": 2}})", ErrorCode::kBadValue, "ima.register"},
-      {"collateral_dotdot", R"({"version": 1, "collateral": "../c.json"})", ErrorCode::kBadValue, "collateral"},
+      {"ccel_no_data", R"({"version": 1, "ccel": {"table": "t"}})", ErrorCode::kNotFound,
+       "ccel.data"},
+      {"ccel_table_number", R"({"version": 1, "ccel": {"data": "d", "table": 1}})",
+       ErrorCode::kBadValue, "ccel.table"},
+      {"ima_no_path", R"({"version": 1, "ima": {"register": "rtmr2"}})", ErrorCode::kNotFound,
+       "ima.path"},
+      {"ima_bad_register", R"({"version": 1, "ima": {"path": "p", "register": "rtmr4"}})",
+       ErrorCode::kBadValue, "ima.register"},
+      {"ima_bad_register_pcr", R"({"version": 1, "ima": {"path": "p", "register": "pcr010"}})",
+       ErrorCode::kBadValue, "ima.register"},
+      {"ima_register_number", R"({"version": 1, "ima": {"path": "p", "register": 2}})",
+       ErrorCode::kBadValue, "ima.register"},
+      {"collateral_dotdot", R"({"version": 1, "collateral": "../c.json"})", ErrorCode::kBadValue,
+       "collateral"},
       {"nonce_odd", R"({"version": 1, "nonce": "abc"})", ErrorCode::kBadLength, "nonce"},
       {"nonce_not_hex", R"({"version": 1, "nonce": "zz"})", ErrorCode::kBadValue, "nonce"},
       {"nonce_number", R"({"version": 1, "nonce": 12})", ErrorCode::kBadValue, "nonce"},
-      {"nonce_too_long", R"({"version": 1, "nonce": ")" + std::string(8194, 'a') + "\"}", ErrorCode::kBadLength, "nonce"},
-      {"user_data_not_hex", R"({"version": 1, "user_data": "0g"})", ErrorCode::kBadValue, "user_data"},
-      {"report_data_short", R"({"version": 1, "report_data": "00"})", ErrorCode::kBadLength, "report_data"},
-      {"report_data_mode_unknown", R"j({"version": 1, "report_data": "sha256(nonce)"})j", ErrorCode::kBadValue, "report_data"},
-      {"report_data_number", R"({"version": 1, "report_data": 64})", ErrorCode::kBadValue, "report_data"},
-      {"report_data_exact_short", R"({"version": 1, "report_data": {"exact": "00"}})", ErrorCode::kBadLength, "report_data.exact"},
-      {"report_data_exact_not_hex", R"({"version": 1, "report_data": {"exact": "zz"}})", ErrorCode::kBadValue, "report_data.exact"},
-      {"report_data_exact_missing", R"({"version": 1, "report_data": {}})", ErrorCode::kNotFound, "report_data.exact"},
-      {"report_data_nonce_too_long", R"({"version": 1, "report_data": "nonce", "nonce": ")" + std::string(130, 'a') + "\"}", ErrorCode::kBadLength, "nonce"},
-      {"report_data_nonce_with_user_data", R"({"version": 1, "report_data": "nonce", "nonce": "01", "user_data": "02"})", ErrorCode::kBadValue, "user_data"},
-      {"collected_at_number", R"({"version": 1, "collected_at": 3})", ErrorCode::kBadValue, "collected_at"},
+      {"nonce_too_long", R"({"version": 1, "nonce": ")" + std::string(8194, 'a') + "\"}",
+       ErrorCode::kBadLength, "nonce"},
+      {"user_data_not_hex", R"({"version": 1, "user_data": "0g"})", ErrorCode::kBadValue,
+       "user_data"},
+      {"report_data_short", R"({"version": 1, "report_data": "00"})", ErrorCode::kBadLength,
+       "report_data"},
+      {"report_data_mode_unknown", R"j({"version": 1, "report_data": "sha256(nonce)"})j",
+       ErrorCode::kBadValue, "report_data"},
+      {"report_data_number", R"({"version": 1, "report_data": 64})", ErrorCode::kBadValue,
+       "report_data"},
+      {"report_data_exact_short", R"({"version": 1, "report_data": {"exact": "00"}})",
+       ErrorCode::kBadLength, "report_data.exact"},
+      {"report_data_exact_not_hex", R"({"version": 1, "report_data": {"exact": "zz"}})",
+       ErrorCode::kBadValue, "report_data.exact"},
+      {"report_data_exact_missing", R"({"version": 1, "report_data": {}})", ErrorCode::kNotFound,
+       "report_data.exact"},
+      {"report_data_nonce_too_long",
+       R"({"version": 1, "report_data": "nonce", "nonce": ")" + std::string(130, 'a') + "\"}",
+       ErrorCode::kBadLength, "nonce"},
+      {"report_data_nonce_with_user_data",
+       R"({"version": 1, "report_data": "nonce", "nonce": "01", "user_data": "02"})",
+       ErrorCode::kBadValue, "user_data"},
+      {"collected_at_number", R"({"version": 1, "collected_at": 3})", ErrorCode::kBadValue,
+       "collected_at"},
   };
   for (const Bad& c : cases) {
     auto e = ParseEvidenceJson(c.json, "dir", "dir/evidence.json");
@@ -278,7 +307,8 @@ TEST(EvidenceJsonTest, DeepNestingAndRandomDamageNeverCrash) {
   auto e = ParseEvidenceJson(deep, "d");
   ASSERT_FALSE(e.ok());
   EXPECT_EQ(e.status().code(), ErrorCode::kBadValue);
-  std::string good = R"({"version": 1, "tee": "tdx", "quote": "q", "ccel": {"table": "t", "data": "d"},
+  std::string good =
+      R"({"version": 1, "tee": "tdx", "quote": "q", "ccel": {"table": "t", "data": "d"},
     "ima": {"path": "i", "register": "rtmr2"}, "nonce": "00ff", "user_data": "ab"})";
   uint32_t x = 12345;
   auto rnd = [&] { return x = x * 1103515245u + 12345u, (x >> 8); };
@@ -288,9 +318,14 @@ TEST(EvidenceJsonTest, DeepNestingAndRandomDamageNeverCrash) {
     for (int k = 0; k < edits; ++k) {
       size_t at = rnd() % m.size();
       switch (rnd() % 3) {
-        case 0: m[at] = char(rnd() % 256); break;
-        case 1: m.erase(at, 1 + rnd() % 8); break;
-        default: m.insert(at, 1, "{}[]\":,0a"[rnd() % 9]);
+        case 0:
+          m[at] = char(rnd() % 256);
+          break;
+        case 1:
+          m.erase(at, 1 + rnd() % 8);
+          break;
+        default:
+          m.insert(at, 1, "{}[]\":,0a"[rnd() % 9]);
       }
       if (m.empty()) m = "x";
     }

@@ -96,8 +96,7 @@ TEST_F(BundleCcApiTest, MeasurementsAreTheQuotesRtmrs) {
 TEST_F(BundleCcApiTest, MeasurementOutOfRangeOrBankIsRefused) {
   EXPECT_EQ(api_->GetCcMeasurement(4, HashAlg::kSha384).status().code(),
             ErrorCode::kInvalidArgument);
-  EXPECT_EQ(api_->GetCcMeasurement(0, HashAlg::kSha256).status().code(),
-            ErrorCode::kUnsupported);
+  EXPECT_EQ(api_->GetCcMeasurement(0, HashAlg::kSha256).status().code(), ErrorCode::kUnsupported);
 }
 
 TEST_F(BundleCcApiTest, EventLogIsEveryCcelRecordThenTheImaEntries) {
@@ -118,7 +117,8 @@ TEST_F(BundleCcApiTest, EventLogIsEveryCcelRecordThenTheImaEntries) {
             "sha384:" + Expected("ima", "boot_aggregate") + " boot_aggregate");
   ASSERT_EQ(ima.digests.size(), 1u);
   EXPECT_EQ(Hex(ima.digests[0]),
-            "67c70809bd405ea82081e8f1eb2ca16108bce307f5f139492da641e08e07ec99e2163649f29323a5f5963fe07bb06cc6");
+            "67c70809bd405ea82081e8f1eb2ca16108bce307f5f139492da641e08e07ec99e2163649f29323a5f5963f"
+            "e07bb06cc6");
 
   // The CCEL events are the parser's records: index, type, digests, data.
   Result<parsers::TcgLog> log = parsers::ParseCcelLog(ccel_);
@@ -243,8 +243,8 @@ TEST_F(BundleFilesTest, TdReportBundleGivesItsReportAndRtmrs) {
 }
 
 TEST_F(BundleFilesTest, FileNameFormsOfCcelAndImaAreAccepted) {
-  WriteText(dir_ / "ima.txt", " 2 " + std::string(96, 'a') + " ima-ng sha384:" +
-                                  std::string(96, 'b') + " /bin/x\n");
+  WriteText(dir_ / "ima.txt",
+            " 2 " + std::string(96, 'a') + " ima-ng sha384:" + std::string(96, 'b') + " /bin/x\n");
   Json(R"({"version": 1, "td_report": "tdreport.bin", "ccel": "CCEL.data", "ima": "ima.txt"})");
   auto api = BundleCcApi::Open(dir_.string());
   ASSERT_TRUE(api.ok()) << api.status().ToString();
@@ -284,7 +284,8 @@ TEST_F(BundleFilesTest, WrongVersionIsUnsupported) {
 // The verifier's strict manifest: a key given twice (JSON tools disagree on
 // which one wins) or unknown is an error, never a silent choice.
 TEST_F(BundleFilesTest, DuplicateAndUnknownKeysAreRefused) {
-  Json(R"({"version": 1, "td_report": "tdreport.bin", "td_report": "other.bin", "ccel": "CCEL.data"})");
+  Json(
+      R"({"version": 1, "td_report": "tdreport.bin", "td_report": "other.bin", "ccel": "CCEL.data"})");
   Status s = OpenStatus();
   EXPECT_EQ(s.code(), ErrorCode::kBadValue);
   EXPECT_EQ(s.field(), "td_report");

@@ -1,12 +1,11 @@
 // `--at` through the command line: fractions of a second count against the
 // collateral's whole-second bounds, the report keeps the fraction, and
 // malformed fractions or second 60 outside a leap second are usage errors.
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
@@ -19,7 +18,6 @@ namespace ccv::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
 
 using RunResult = ::ccv::testing::CliRun;
 

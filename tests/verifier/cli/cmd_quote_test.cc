@@ -5,10 +5,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <sys/wait.h>
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
-#include <sys/wait.h>
 
 #include "parsers/core/file_io.h"
 #include "tests/testing/cli.h"
@@ -19,7 +19,6 @@ namespace ccv::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
 
 using RunResult = ::ccv::testing::CliRun;
 
@@ -76,8 +75,8 @@ TEST_F(QuoteCliTest, SyntheticSetFailsWithEmbeddedIntelRoot) {
 }
 
 TEST_F(QuoteCliTest, ExpiredCollateralFailsAtLaterTime) {
-  RunResult r = RunCcverify(Synthetic("--root-ca " + (*dir_ / "root_ca.pem").string() +
-                                      " --at 2026-03-01T00:00:00Z"));
+  RunResult r = RunCcverify(
+      Synthetic("--root-ca " + (*dir_ / "root_ca.pem").string() + " --at 2026-03-01T00:00:00Z"));
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.out.find("[fail] tcb_info_validity"), std::string::npos) << r.out;
 }
@@ -93,8 +92,8 @@ TEST_F(QuoteCliTest, UsageErrorsExitTwo) {
 TEST_F(QuoteCliTest, InputErrorsExitThree) {
   EXPECT_EQ(RunCcverify("quote verify /nonexistent --collateral /nonexistent").code, 3);
   // The collateral given as the quote: not a quote.
-  EXPECT_EQ(RunCcverify("quote verify " + (*dir_ / "collateral.json").string() +
-                        " --collateral " + (*dir_ / "collateral.json").string())
+  EXPECT_EQ(RunCcverify("quote verify " + (*dir_ / "collateral.json").string() + " --collateral " +
+                        (*dir_ / "collateral.json").string())
                 .code,
             3);
   // The quote given as collateral: not JSON.
@@ -126,11 +125,10 @@ TEST(QuoteCliCorpusTest, AcceptTcbWidensTheVerdict) {
 
 TEST(QuoteCliCorpusTest, TcbNotSupportedIsReportedAsNotSupported) {
   CCV_REQUIRE_CORPUS(corpus);
-  RunResult r = RunCcverify("quote verify " +
-                            (corpus / "quotes/go-tdx-guest-spr-e4-v4.bin").string() +
-                            " --collateral " +
-                            (corpus / "quotes/collateral/50806F000000-2023-07.json").string() +
-                            " --at 2023-07-01T01:00:00Z --json");
+  RunResult r = RunCcverify(
+      "quote verify " + (corpus / "quotes/go-tdx-guest-spr-e4-v4.bin").string() + " --collateral " +
+      (corpus / "quotes/collateral/50806F000000-2023-07.json").string() +
+      " --at 2023-07-01T01:00:00Z --json");
   EXPECT_EQ(r.code, 1);
   rapidjson::Document d;
   d.Parse(r.out.c_str());
@@ -151,7 +149,8 @@ namespace {
 
 TEST(QuoteDumpTest, DumpDetectsQuotesAndPrintsEveryFieldAsJson) {
   CCV_REQUIRE_CORPUS(corpus);
-  RunResult r = RunCcverify("dump --json " + (corpus / "quotes/dcap-qvl-tdx-v5-outdated.bin").string());
+  RunResult r =
+      RunCcverify("dump --json " + (corpus / "quotes/dcap-qvl-tdx-v5-outdated.bin").string());
   EXPECT_EQ(r.code, 0);
   rapidjson::Document d;
   d.Parse(r.out.c_str());
@@ -161,9 +160,10 @@ TEST(QuoteDumpTest, DumpDetectsQuotesAndPrintsEveryFieldAsJson) {
   EXPECT_EQ(q["version"].GetInt(), 5);
   EXPECT_STREQ(q["body_type"].GetString(), "TD report 1.5");
   EXPECT_STREQ(q["tee_tcb_svn2"].GetString(), "0d010300000000000000000000000000");
-  EXPECT_STREQ(q["mrtd"].GetString(),
-               "273828c46252fcbdd8ad2dd907130222b03466d52a2911d70c1a5950895d6bd1ae451d382d5a9b1b4c0e"
-               "d0e5ae9a3dbd");
+  EXPECT_STREQ(
+      q["mrtd"].GetString(),
+      "273828c46252fcbdd8ad2dd907130222b03466d52a2911d70c1a5950895d6bd1ae451d382d5a9b1b4c0e"
+      "d0e5ae9a3dbd");
   EXPECT_EQ(q["qe_report"]["isv_svn"].GetInt(), 7);
 }
 
@@ -174,8 +174,9 @@ TEST(QuoteDumpTest, DumpOfSgxQuoteAndTrailingBytes) {
   EXPECT_NE(r.out.find("trailing_bytes_after_auth: 3065"), std::string::npos) << r.out;
   r = RunCcverify("dump " + (corpus / "quotes/dcap-qvl-sgx-v3.bin").string());
   EXPECT_EQ(r.code, 0);
-  EXPECT_NE(r.out.find("mr_enclave: 33d8736db756ed4997e04ba358d27833188f1932ff7b1d156904d3f560452fbb"),
-            std::string::npos);
+  EXPECT_NE(
+      r.out.find("mr_enclave: 33d8736db756ed4997e04ba358d27833188f1932ff7b1d156904d3f560452fbb"),
+      std::string::npos);
 }
 
 TEST(QuoteDumpTest, DumpDetectsTdReport) {

@@ -41,8 +41,8 @@ TEST_F(EnvCliTest, InvalidHashBackendIsAUsageErrorListingTheBackends) {
   setenv("CCV_HASH_BACKEND", "fastest", 1);
   CliRun r = testing::RunCcverify("--version", testing::Stderr::kMerged);
   EXPECT_EQ(r.code, 2) << r.out;
-  for (const char* name : {"CCV_HASH_BACKEND='fastest'", "openssl", "ipsec-mb-sse",
-                           "ipsec-mb-avx2", "ipsec-mb-avx512"}) {
+  for (const char* name : {"CCV_HASH_BACKEND='fastest'", "openssl", "ipsec-mb-sse", "ipsec-mb-avx2",
+                           "ipsec-mb-avx512"}) {
     EXPECT_NE(r.out.find(name), std::string::npos) << name << ": " << r.out;
   }
   setenv("CCV_HASH_BACKEND", "openssl", 1);

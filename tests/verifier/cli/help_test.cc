@@ -20,8 +20,8 @@ using ::ccv::testing::RunCcverify;
 // Plain scanning rather than std::regex: GCC 12's <regex> trips
 // -Wmaybe-uninitialized under the sanitizer build.
 bool IsFlagChar(char c) {
-  return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
-         c == '-';
+  return std::islower(static_cast<unsigned char>(c)) ||
+         std::isdigit(static_cast<unsigned char>(c)) || c == '-';
 }
 
 // The "--flag" at `pos` of `s` (s[pos..pos+1] is "--"), or "" when none.
@@ -57,8 +57,8 @@ std::string CommandOfRow(const std::string& line) {
 std::string FlagOfOptionLine(const std::string& line) {
   size_t i = line.find_first_not_of(" \t");
   if (i == 0 || i == std::string::npos) return "";
-  if (line.size() > i + 5 && line[i] == '-' && std::isalpha(static_cast<unsigned char>(line[i + 1])) &&
-      line.compare(i + 2, 3, " [ ") == 0) {
+  if (line.size() > i + 5 && line[i] == '-' &&
+      std::isalpha(static_cast<unsigned char>(line[i + 1])) && line.compare(i + 2, 3, " [ ") == 0) {
     i += 5;
   }
   std::string flag = FlagAt(line, i);
@@ -107,7 +107,8 @@ TEST(HelpTest, EverySubcommandPrintsItsFullUsage) {
         if (in_synopsis) synopsis += line + "\n";
       }
       int named = 0;
-      for (size_t pos = synopsis.find("--"); pos != std::string::npos; pos = synopsis.find("--", pos + 2)) {
+      for (size_t pos = synopsis.find("--"); pos != std::string::npos;
+           pos = synopsis.find("--", pos + 2)) {
         const std::string flag = FlagAt(synopsis, pos);
         if (flag.empty()) continue;
         ++named;

@@ -1,13 +1,11 @@
 // ccverify replay / dump with IMA and CEL inputs, run as a process: exit
 // codes, JSON members, CEL conversion round trips.
-#include <gtest/gtest.h>
-
+#include <cstdio>
+#include <string>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
-#include <string>
-
+#include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
 #include "parsers/cel.h"
@@ -18,10 +16,11 @@
 namespace ccv::cli {
 namespace {
 
-
 using ::ccv::testing::CliRun;
 
-CliRun Ccverify(const std::string& args) { return ::ccv::testing::RunCcverify(args, ::ccv::testing::Stderr::kDiscard); }
+CliRun Ccverify(const std::string& args) {
+  return ::ccv::testing::RunCcverify(args, ::ccv::testing::Stderr::kDiscard);
+}
 
 std::string Q(const std::filesystem::path& p) {
   std::string s(1, '\'');
@@ -34,8 +33,8 @@ TEST(ImaCliTest, CcApiTdReplaysCcelPlusImaToTheQuote) {
   CCV_REQUIRE_CORPUS(corpus);
   auto ev = corpus / "evidence/ccapi-td";
   CliRun r = Ccverify("replay --ccel " + Q(ev / "ccel_data.bin") + " --ima " +
-                   Q(ev / "ascii_runtime_measurements") + " --quote " + Q(ev / "quote.bin") +
-                   " --json");
+                      Q(ev / "ascii_runtime_measurements") + " --quote " + Q(ev / "quote.bin") +
+                      " --json");
   ASSERT_EQ(r.code, 0) << r.out;
   rapidjson::Document d;
   d.Parse(r.out.c_str());
@@ -62,7 +61,7 @@ TEST(ImaCliTest, CcApiTdReplaysCcelPlusImaToTheQuote) {
 TEST(ImaCliTest, TpmLogPlusImaChecksBootAggregate) {
   CCV_REQUIRE_CORPUS(corpus);
   CliRun r = Ccverify("replay --tpm-log " + Q(corpus / "tcg/ima-evm-utils-test-bios.bin") +
-                   " --ima " + Q(corpus / "ima/ima-evm-utils-test.ascii") + " --json");
+                      " --ima " + Q(corpus / "ima/ima-evm-utils-test.ascii") + " --json");
   ASSERT_EQ(r.code, 0);
   rapidjson::Document d;
   d.Parse(r.out.c_str());
@@ -75,11 +74,11 @@ TEST(ImaCliTest, TpmLogPlusImaChecksBootAggregate) {
 
 TEST(ImaCliTest, ImaRegisterOptionIsChecked) {
   CCV_REQUIRE_CORPUS(corpus);
-  CliRun r = Ccverify("replay --ima " + Q(corpus / "ima/ima-evm-utils-test.ascii") +
-                   " --ima-register r2");
+  CliRun r =
+      Ccverify("replay --ima " + Q(corpus / "ima/ima-evm-utils-test.ascii") + " --ima-register r2");
   EXPECT_EQ(r.code, 2);
   CliRun ok = Ccverify("replay --ima " + Q(corpus / "ima/ima-evm-utils-test.ascii") +
-                    " --ima-register pcr10 --json");
+                       " --ima-register pcr10 --json");
   EXPECT_EQ(ok.code, 0);
 }
 
@@ -95,14 +94,15 @@ TEST(ImaCliTest, BanksOptionAddsSha384AndRejectsUnknownNames) {
                "0d204f41041c48fe0d2e1ef0a6c308412c27304a68519d3ce3568a692d3fea83");
   EXPECT_TRUE(d["registers"]["pcr10"].HasMember("sha384"));
   EXPECT_FALSE(d["registers"]["pcr10"].HasMember("sha1"));
-  EXPECT_EQ(Ccverify("replay --ima " + Q(corpus / "ima/raspberrypi-ima-ng.bin") +
-                     " --banks sha256,md5").code,
-            2);
+  EXPECT_EQ(
+      Ccverify("replay --ima " + Q(corpus / "ima/raspberrypi-ima-ng.bin") + " --banks sha256,md5")
+          .code,
+      2);
 }
 
 TEST(ImaCliTest, MalformedImaIsAnInputError) {
   CliRun r = Ccverify("replay --ima " + Q(::ccv::testing::SourceDir() /
-                                        "corpus/ima/invalid/bad-algorithm-name.ascii"));
+                                          "corpus/ima/invalid/bad-algorithm-name.ascii"));
   EXPECT_EQ(r.code, 3);
   CliRun m = Ccverify("replay --ima /nonexistent/list");
   EXPECT_EQ(m.code, 3);
@@ -110,13 +110,17 @@ TEST(ImaCliTest, MalformedImaIsAnInputError) {
 
 TEST(ImaCliTest, DumpToCelRoundTripsForImaTcgAndCcel) {
   CCV_REQUIRE_CORPUS(corpus);
-  struct C { std::string file, reg, bank, want; };
+  struct C {
+    std::string file, reg, bank, want;
+  };
   std::vector<C> cases = {
       {"ima/raspberrypi-ima-ng.bin", "pcr10", "sha256",
        "0d204f41041c48fe0d2e1ef0a6c308412c27304a68519d3ce3568a692d3fea83"},
-      {"tcg/arch-linux-workstation.bin", "pcr0", "sha1", "a0487b0d95387d4a30560edf5f041307bf4a1dcc"},
+      {"tcg/arch-linux-workstation.bin", "pcr0", "sha1",
+       "a0487b0d95387d4a30560edf5f041307bf4a1dcc"},
       {"evidence/ccapi-td/ccel_data.bin", "rtmr1", "sha384",
-       "61e958c6f954ce23031fb3cae87bf4da209d697bc15a4aefcdcc92070f7b2df34720b2bb57de89c9d03c7c9aa1136569"},
+       "61e958c6f954ce23031fb3cae87bf4da209d697bc15a4aefcdcc92070f7b2df34720b2bb57de89c9d03c7c9aa11"
+       "36569"},
   };
   auto tmp = std::filesystem::temp_directory_path();
   for (const C& c : cases) {
@@ -139,7 +143,8 @@ TEST(ImaCliTest, DumpToCelRoundTripsForImaTcgAndCcel) {
 
 TEST(ImaCliTest, DumpImaJsonListsDecodedFields) {
   CCV_REQUIRE_CORPUS(corpus);
-  CliRun r = Ccverify("dump " + Q(corpus / "ima/cima-container-pod.ima-cgpath.derived.ascii") + " --json");
+  CliRun r =
+      Ccverify("dump " + Q(corpus / "ima/cima-container-pod.ima-cgpath.derived.ascii") + " --json");
   ASSERT_EQ(r.code, 0);
   rapidjson::Document d;
   d.Parse(r.out.c_str());

@@ -2,12 +2,11 @@
 // `collateral fetch` (from a fresh cache entry, so no network): quotes of
 // certification data types 1-5 from the test PKI, with and without the
 // chain, and the manifest's pck_chain.
-#include <unistd.h>
-
 #include <filesystem>
 #include <initializer_list>
 #include <memory>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -106,21 +105,23 @@ TEST_F(PckChainCliTest, QuoteVerifyPassesEachTypeWithTheChainAndFailsWithout) {
 
 TEST_F(PckChainCliTest, QuoteVerifyRefusesAnotherPlatformsChain) {
   WriteQuote(3);
-  CliRun r = testing::RunCcverify(QuoteVerify("--pck-chain " + P("other.pem")),
-                                  testing::Stderr::kDiscard);
+  CliRun r =
+      testing::RunCcverify(QuoteVerify("--pck-chain " + P("other.pem")), testing::Stderr::kDiscard);
   EXPECT_EQ(r.code, 1) << r.out;
   // Type 5: the supplied chain must be the quote's.
   WriteQuote(5);
-  EXPECT_EQ(testing::RunCcverify(QuoteVerify("--pck-chain " + P("pck.pem")),
-                                 testing::Stderr::kDiscard).code, 0);
-  CliRun differs = testing::RunCcverify(QuoteVerify("--pck-chain " + P("other.pem")),
-                                        testing::Stderr::kDiscard);
+  EXPECT_EQ(
+      testing::RunCcverify(QuoteVerify("--pck-chain " + P("pck.pem")), testing::Stderr::kDiscard)
+          .code,
+      0);
+  CliRun differs =
+      testing::RunCcverify(QuoteVerify("--pck-chain " + P("other.pem")), testing::Stderr::kDiscard);
   EXPECT_EQ(differs.code, 1) << differs.out;
   EXPECT_NE(differs.out.find("differs"), std::string::npos) << differs.out;
   // Type 4: another leaf is an input error naming both.
   WriteQuote(4);
-  CliRun leaf = testing::RunCcverify(QuoteVerify("--pck-chain " + P("other.pem")),
-                                     testing::Stderr::kMerged);
+  CliRun leaf =
+      testing::RunCcverify(QuoteVerify("--pck-chain " + P("other.pem")), testing::Stderr::kMerged);
   EXPECT_EQ(leaf.code, 3) << leaf.out;
   EXPECT_NE(leaf.out.find("other.pem"), std::string::npos) << leaf.out;
   EXPECT_NE(leaf.out.find(pki_->pck_leaf().SerialHex()), std::string::npos) << leaf.out;
@@ -141,25 +142,28 @@ TEST_F(PckChainCliTest, VerifyTakesTheChainFromTheFlagOrTheManifest) {
     d.Parse(json.c_str());
     if (d.HasParseError() || !d.HasMember("checks")) return std::string("unparsed");
     for (const auto& c : d["checks"].GetArray()) {
-      if (std::string(c["id"].GetString()) == "quote.qe_report_signature") return std::string(c["status"].GetString());
+      if (std::string(c["id"].GetString()) == "quote.qe_report_signature")
+        return std::string(c["status"].GetString());
     }
     return std::string("absent");
   };
-  CliRun with = testing::RunCcverify(base + " --pck-chain " + P("pck.pem"), testing::Stderr::kDiscard);
+  CliRun with =
+      testing::RunCcverify(base + " --pck-chain " + P("pck.pem"), testing::Stderr::kDiscard);
   EXPECT_EQ(qe_signature(with.out), "pass") << with.out;
   CliRun without = testing::RunCcverify(base, testing::Stderr::kDiscard);
   EXPECT_EQ(without.code, 1);
   EXPECT_EQ(qe_signature(without.out), "fail") << without.out;
-  CliRun other = testing::RunCcverify(base + " --pck-chain " + P("other.pem"), testing::Stderr::kDiscard);
+  CliRun other =
+      testing::RunCcverify(base + " --pck-chain " + P("other.pem"), testing::Stderr::kDiscard);
   EXPECT_EQ(other.code, 1);
   EXPECT_EQ(qe_signature(other.out), "fail") << other.out;
 
   Write("evidence.json",
         R"({"version": 1, "tee": "tdx", "quote": "quote.bin", "collateral": "collateral.json", )"
         R"("pck_chain": "pck.pem"})");
-  CliRun bundle = testing::RunCcverify("verify " + Quote(dir_) + " --root-ca " + P("root_ca.pem") +
-                                           kAt + " --format json",
-                                       testing::Stderr::kDiscard);
+  CliRun bundle = testing::RunCcverify(
+      "verify " + Quote(dir_) + " --root-ca " + P("root_ca.pem") + kAt + " --format json",
+      testing::Stderr::kDiscard);
   EXPECT_EQ(qe_signature(bundle.out), "pass") << bundle.out;
   // The flag replaces the manifest's chain.
   CliRun flag = testing::RunCcverify("verify " + Quote(dir_) + " --root-ca " + P("root_ca.pem") +
@@ -172,13 +176,14 @@ TEST_F(PckChainCliTest, CollateralFetchSelectsTheKeyThroughTheSuppliedChain) {
   WriteQuote(3);
   fs::create_directories(dir_ / "cache");
   fs::copy_file(dir_ / "collateral.json", dir_ / "cache" / "tdx-00906ED50000-platform.json");
-  const std::string base = "collateral fetch --quote " + P("quote.bin") + " --cache " +
-                           P("cache") + " --root-ca " + P("root_ca.pem") + kAt +
+  const std::string base = "collateral fetch --quote " + P("quote.bin") + " --cache " + P("cache") +
+                           " --root-ca " + P("root_ca.pem") + kAt +
                            " --pccs-url https://127.0.0.1:9";
   CliRun without = testing::RunCcverify(base, testing::Stderr::kMerged);
   EXPECT_EQ(without.code, 3) << without.out;
   EXPECT_NE(without.out.find("--pck-chain"), std::string::npos) << without.out;
-  CliRun with = testing::RunCcverify(base + " --pck-chain " + P("pck.pem"), testing::Stderr::kMerged);
+  CliRun with =
+      testing::RunCcverify(base + " --pck-chain " + P("pck.pem"), testing::Stderr::kMerged);
   EXPECT_EQ(with.code, 0) << with.out;
   EXPECT_NE(with.out.find("taken from the cache"), std::string::npos) << with.out;
   // The read-only cache lookup of quote verify takes the same key.

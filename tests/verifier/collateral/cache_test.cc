@@ -28,8 +28,8 @@ class CacheTest : public ::testing::Test {
     fs::remove_all(dir_);
     auto pki = testing::TestPki::Create();
     ASSERT_TRUE(pki.ok());
-    collateral_ = testing::MakeCollateral(*pki, testing::DefaultTdxTcbInfo(),
-                                          testing::DefaultQeIdentity());
+    collateral_ =
+        testing::MakeCollateral(*pki, testing::DefaultTdxTcbInfo(), testing::DefaultQeIdentity());
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -138,8 +138,7 @@ TEST_F(CacheTest, CachedCollateralPathFindsTheQuotesEntry) {
   EXPECT_NE(missing.status().message().find("tdx FMSPC 00906ED50000"), std::string::npos)
       << missing.status().message();
 
-  CollateralKey key{Tee::kTdx, testing::PkiOptions::DefaultPckExtensions().fmspc,
-                    PckCa::kPlatform};
+  CollateralKey key{Tee::kTdx, testing::PkiOptions::DefaultPckExtensions().fmspc, PckCa::kPlatform};
   CollateralCache cache(dir_.string());
   ASSERT_TRUE(cache.Store(key, collateral_).ok());
   auto found = CachedCollateralPath(dir_.string(), quote);

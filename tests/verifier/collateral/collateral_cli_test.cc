@@ -168,7 +168,8 @@ TEST_F(CollateralCliTest, CacheServesWithTheServerStopped) {
   EXPECT_TRUE(fs::exists(cache / "tdx-B0C06F000000-platform.json"));
   server_->Stop();
   const fs::path out = dir_ / "c.json";
-  testing::CliRun second = RunCcverify(Fetch(case_, "--cache " + Quote(cache) + " --out " + Quote(out)));
+  testing::CliRun second =
+      RunCcverify(Fetch(case_, "--cache " + Quote(cache) + " --out " + Quote(out)));
   ASSERT_EQ(second.code, 0) << second.err;
   EXPECT_NE(second.err.find("taken from the cache"), std::string::npos) << second.err;
   auto text = ReadFileText(out.string());
@@ -224,7 +225,8 @@ TEST_F(CollateralCliTest, VerifyPrefersTheGivenCollateralToTheCache) {
 TEST_F(CollateralCliTest, UsageErrorsExit2) {
   const std::string q = " --quote " + Quote(case_.quote);
   for (const std::string& args :
-       {std::string("collateral fetch"), "collateral fetch" + q + " --pccs-url http://h --pcs-url http://h",
+       {std::string("collateral fetch"),
+        "collateral fetch" + q + " --pccs-url http://h --pcs-url http://h",
         "collateral fetch" + q + " --pccs-url ftp://h",
         "collateral fetch" + q + " --pccs-url http://h --timeout 0",
         "collateral fetch" + q + " --pccs-url http://h --connect-timeout -1",

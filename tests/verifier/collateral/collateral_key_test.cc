@@ -112,8 +112,8 @@ TEST(CollateralKeyFromQuoteTest, EveryCorpusQuoteGivesItsFmspcAndCa) {
     ASSERT_TRUE(key.ok()) << key.status().ToString();
     EXPECT_EQ(FmspcHex(key->fmspc), c["fmspc"].GetString());
     std::string ca = c["pck_ca"].GetString();
-    EXPECT_EQ(key->ca, ca.find("Processor") != std::string::npos ? PckCa::kProcessor
-                                                                   : PckCa::kPlatform);
+    EXPECT_EQ(key->ca,
+              ca.find("Processor") != std::string::npos ? PckCa::kProcessor : PckCa::kPlatform);
     EXPECT_EQ(key->tee, c["tee_tcb_svn"].IsNull() ? Tee::kSgx : Tee::kTdx);
   }
 }

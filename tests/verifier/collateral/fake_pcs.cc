@@ -69,9 +69,12 @@ void FakePcs::Override(const std::string& prefix, CannedResponse response) {
 
 std::string FakePcs::HeaderName(std::string name) const {
   switch (options_.header_case) {
-    case HeaderCase::kLower: return Lower(name);
-    case HeaderCase::kUpper: return Upper(name);
-    case HeaderCase::kAsDocumented: break;
+    case HeaderCase::kLower:
+      return Lower(name);
+    case HeaderCase::kUpper:
+      return Upper(name);
+    case HeaderCase::kAsDocumented:
+      break;
   }
   return name;
 }
@@ -123,7 +126,8 @@ CannedResponse FakePcs::Route(const std::string& path,
       r.headers.emplace_back(HeaderName("SGX-TCB-Info-Issuer-Chain"), chain);
     }
     r.headers.emplace_back("Content-Type", "application/json");
-    r.body = "{\"tcbInfo\":" + c.tcb_info + ",\"signature\":\"" + ToHex(c.tcb_info_signature) + "\"}";
+    r.body =
+        "{\"tcbInfo\":" + c.tcb_info + ",\"signature\":\"" + ToHex(c.tcb_info_signature) + "\"}";
     return r;
   }
   if (path == "/" + tee + "/certification/v4/qe/identity") {
@@ -141,14 +145,19 @@ CannedResponse FakePcs::Route(const std::string& path,
     std::string cn = Lower(chain->front().SubjectCommonName());
     std::string ca = Lower(param("ca"));
     if (ca.empty() || cn.find("pck " + ca + " ca") == std::string::npos) return NotFound();
-    r.headers.emplace_back(HeaderName("SGX-PCK-CRL-Issuer-Chain"), UrlEncode(c.pck_crl_issuer_chain));
+    r.headers.emplace_back(HeaderName("SGX-PCK-CRL-Issuer-Chain"),
+                           UrlEncode(c.pck_crl_issuer_chain));
     bool der = Lower(param("encoding")) == "der";
     switch (options_.crl_style) {
       case CrlStyle::kPccs:
         r.body = der ? std::string(c.pck_crl.begin(), c.pck_crl.end()) : ToHex(c.pck_crl);
         break;
-      case CrlStyle::kPccsHexOnly: r.body = ToHex(c.pck_crl); break;
-      case CrlStyle::kPem: r.body = CrlPem(c.pck_crl); break;
+      case CrlStyle::kPccsHexOnly:
+        r.body = ToHex(c.pck_crl);
+        break;
+      case CrlStyle::kPem:
+        r.body = CrlPem(c.pck_crl);
+        break;
     }
     return r;
   }

@@ -3,8 +3,6 @@
 // needs collateral the corpus does not have): success for every real TDX
 // quote, HTTP and transport failures, wrong chains, encodings, header case,
 // the PCS root CA CRL, and the cache.
-#include "verifier/collateral/obtain.h"
-
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -20,6 +18,7 @@
 #include "tests/verifier/collateral/loopback_server.h"
 #include "verifier/collateral/cache.h"
 #include "verifier/collateral/curl_http_client.h"
+#include "verifier/collateral/obtain.h"
 #include "verifier/crypto/x509.h"
 #include "verifier/quote/quote_verifier.h"
 
@@ -156,9 +155,9 @@ class FetchTest : public ::testing::Test {
   CollateralKey key_;
 };
 
-#define CCV_REQUIRE_CORPUS_CASE(req)                                              \
-  ObtainRequest req;                                                              \
-  if (!UseCorpusCase(&req)) {                                                     \
+#define CCV_REQUIRE_CORPUS_CASE(req)                                                \
+  ObtainRequest req;                                                                \
+  if (!UseCorpusCase(&req)) {                                                       \
     GTEST_SKIP() << "shared corpus not found (set CCV_CORPUS or -DCCV_CORPUS_DIR)"; \
   }
 
@@ -234,9 +233,10 @@ TEST_F(FetchTest, ServerErrorShowsThePcsErrorHeaders) {
   Start();
   CCV_REQUIRE_CORPUS_CASE(r);
   r.cache_dir = cache_dir_.string();
-  pcs_->Override("/sgx/certification/v4/pckcrl",
-                 CannedResponse{500, {{"Error-Code", "InternalError"}, {"Error-Message", "db\tdown"}},
-                                "", {}, {}});
+  pcs_->Override(
+      "/sgx/certification/v4/pckcrl",
+      CannedResponse{
+          500, {{"Error-Code", "InternalError"}, {"Error-Message", "db\tdown"}}, "", {}, {}});
   auto got = Obtain(r);
   ASSERT_FALSE(got.ok());
   EXPECT_EQ(got.status().code(), ErrorCode::kIo);

@@ -108,8 +108,8 @@ TEST(PercentDecodeTest, MalformedEscapesAreRejectedAtTheirOffset) {
     const char* text;
     uint64_t offset;
   };
-  for (const Case& c : {Case{"%", 0}, Case{"ab%2", 2}, Case{"abc%zz", 3}, Case{"%2g", 0},
-                        Case{"ok%41%", 5}}) {
+  for (const Case& c :
+       {Case{"%", 0}, Case{"ab%2", 2}, Case{"abc%zz", 3}, Case{"%2g", 0}, Case{"ok%41%", 5}}) {
     SCOPED_TRACE(c.text);
     auto d = PercentDecode(c.text);
     ASSERT_FALSE(d.ok());

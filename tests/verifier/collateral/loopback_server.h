@@ -22,7 +22,7 @@ struct CannedResponse {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
-  std::chrono::milliseconds delay{0};        // before the status line
+  std::chrono::milliseconds delay{0};      // before the status line
   std::optional<size_t> announced_length;  // Content-Length; default body.size()
 };
 

@@ -102,8 +102,8 @@ TEST_F(CrlBodyTest, PemIsDecoded) {
   testing::FakePcs pcs(o);
   auto pki = testing::TestPki::Create();
   ASSERT_TRUE(pki.ok());
-  pcs.Serve(testing::MakeCollateral(*pki, testing::DefaultTdxTcbInfo(),
-                                    testing::DefaultQeIdentity()));
+  pcs.Serve(
+      testing::MakeCollateral(*pki, testing::DefaultTdxTcbInfo(), testing::DefaultQeIdentity()));
   testing::CannedResponse r = pcs.Handle("/sgx/certification/v4/pckcrl?ca=platform");
   ASSERT_EQ(r.status, 200);
   ASSERT_EQ(r.body.rfind("-----BEGIN X509 CRL-----", 0), 0u);

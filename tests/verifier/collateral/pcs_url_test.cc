@@ -7,8 +7,8 @@ namespace ccv::collateral {
 namespace {
 
 const CollateralKey kTdxPlatform{Tee::kTdx, {0xb0, 0xc0, 0x6f, 0x00, 0x00, 0x00}, PckCa::kPlatform};
-const CollateralKey kSgxProcessor{Tee::kSgx, {0x00, 0xa0, 0x67, 0x11, 0x00, 0x00},
-                                  PckCa::kProcessor};
+const CollateralKey kSgxProcessor{
+    Tee::kSgx, {0x00, 0xa0, 0x67, 0x11, 0x00, 0x00}, PckCa::kProcessor};
 
 Service Pccs(const std::string& url) {
   auto s = MakeService(ServiceKind::kPccs, url);

@@ -14,22 +14,27 @@ namespace {
 
 // The corpus pod's published IMR3 (expected/ima/cima-container-pod...json).
 constexpr char kImr3[] =
-    "c2d7928f553a7681794a3074d1c8ab72fa44a0f66af47099a3f99655cb26d938f64e95b85db3cb63ed5887d46353a1c8";
+    "c2d7928f553a7681794a3074d1c8ab72fa44a0f66af47099a3f99655cb26d938f64e95b85db3cb63ed5887d46353a1"
+    "c8";
 // hashlib.sha512(imr3 + bytes(range(32)) + b"ccverify-user-data")
 constexpr char kBound[] =
-    "a6179b9067bc8f08e10ceb3ad9c6c25c0da7f22f9a12c921b102c6d74d1bb32fc48e38017a7b08461c2991c9ce9f93f0"
+    "a6179b9067bc8f08e10ceb3ad9c6c25c0da7f22f9a12c921b102c6d74d1bb32fc48e38017a7b08461c2991c9ce9f93"
+    "f0"
     "de461096da96f91e34b3a1da002c8c90";
 // hashlib.sha512(bytes(range(32)) + b"ccverify-user-data")
 constexpr char kNotIsolated[] =
-    "894cde6168cef1e625bce46a7fd5a8739dabcd56b1324f880c2fa3777d60dd9346d8aea0cab49097d1028e0c93193e5b"
+    "894cde6168cef1e625bce46a7fd5a8739dabcd56b1324f880c2fa3777d60dd9346d8aea0cab49097d1028e0c93193e"
+    "5b"
     "746be00817a9f7cfcbb82c3d118e5853";
 // hashlib.sha512(b"ccverify-user-data")
 constexpr char kUserDataOnly[] =
-    "63f578d912a14ee3b9f07d70daf9ab2cd4b0ebb0777582d7e83750f567546807c7e7744a0b6947393194ca9bbe8636c3"
+    "63f578d912a14ee3b9f07d70daf9ab2cd4b0ebb0777582d7e83750f567546807c7e7744a0b6947393194ca9bbe8636"
+    "c3"
     "3444c97b8c58f1f7e9097f941eaf748a";
 // hashlib.sha512(imr3 + bytes(range(32)))
 constexpr char kNoUserData[] =
-    "a58c189b152f24b707a36071e71123f73827b72fc38130edea45ab51f9e1185eb44d0a287ab8724062a32a660d59568b"
+    "a58c189b152f24b707a36071e71123f73827b72fc38130edea45ab51f9e1185eb44d0a287ab8724062a32a660d5956"
+    "8b"
     "34ded0b42a3ddc29c16b0941bd6eb9d8";
 
 Digest Imr3() {

@@ -52,9 +52,8 @@ TEST(CgroupIdentityTest, DockerScopeIsItsOwnContainerUnit) {
 
 TEST(CgroupIdentityTest, StaticPodWith32HexUidMatchesSecondPattern) {
   std::string uid32 = "0123456789abcdef0123456789abcdef";
-  CgroupIdentity id =
-      IdentifyCgroupPath("/kubepods.slice/kubepods-pod" + uid32 + ".slice/cri-containerd-" +
-                         std::string(kCid) + ".scope");
+  CgroupIdentity id = IdentifyCgroupPath("/kubepods.slice/kubepods-pod" + uid32 +
+                                         ".slice/cri-containerd-" + std::string(kCid) + ".scope");
   EXPECT_EQ(id.cima_id, uid32);
   EXPECT_EQ(id.kind, "pod");
   EXPECT_EQ(id.pod_uid, uid32);
@@ -105,9 +104,8 @@ TEST_P(CgroupIdentityHostTest, KeyFollowsCimaRule) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, CgroupIdentityHostTest,
     ::testing::Values(
-        HostCase{"-", false, ""},                                     // no cgroup
-        HostCase{"", false, ""},
-        HostCase{"/", false, ""},
+        HostCase{"-", false, ""},  // no cgroup
+        HostCase{"", false, ""}, HostCase{"/", false, ""},
         HostCase{"/system.slice/containerd.service", false, ""},
         HostCase{"/user.slice/user-0.slice/session-1.scope", false, ""},
         HostCase{"/init.scope", false, ""},
@@ -124,8 +122,7 @@ INSTANTIATE_TEST_SUITE_P(
         HostCase{"/kubepods.slice/kubepods-burstable.slice", true, ""},
         // 34 characters: too short for the UID pattern, even with the 'd'
         // of "pod" in front.
-        HostCase{"/kubepods.slice/kubepods-podf52130f4_c5be_423e_8070_daaca055a5.slice", true,
-                 ""},
+        HostCase{"/kubepods.slice/kubepods-podf52130f4_c5be_423e_8070_daaca055a5.slice", true, ""},
         // 35 characters: the unanchored pattern takes the 'd' of "pod" as the
         // first of 36 (CIMA's key, quirk kept).
         HostCase{"/kubepods.slice/kubepods-podf52130f4_c5be_423e_8070_daaca055a5a.slice", true,
@@ -141,8 +138,8 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(CgroupIdentityTest, CimaSearchStartsAtKubepodsSlice) {
   // A 64-hex scope before kubepods.slice is not looked at.
-  std::string p = std::string("/x-") + kCid + ".scope/kubepods.slice/kubepods-pod" +
-                  kPodUnderscore + ".slice";
+  std::string p =
+      std::string("/x-") + kCid + ".scope/kubepods.slice/kubepods-pod" + kPodUnderscore + ".slice";
   EXPECT_EQ(CimaContainerId(p), kPodUnderscore);
 }
 

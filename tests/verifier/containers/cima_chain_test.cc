@@ -43,7 +43,8 @@ std::vector<uint8_t> HexDumpAfter(const std::vector<std::string>& lines, size_t*
     size_t tag = l.find("[INFO] ");
     if (tag == std::string::npos) break;
     std::string rest = l.substr(tag + 7);
-    if (rest.size() < 10 || rest[8] != ' ' || !std::isxdigit(static_cast<unsigned char>(rest[0]))) break;
+    if (rest.size() < 10 || rest[8] != ' ' || !std::isxdigit(static_cast<unsigned char>(rest[0])))
+      break;
     // 16 byte columns of "HH " after the 8-digit offset and two spaces.
     for (size_t k = 0; k < 16; ++k) {
       size_t p = 10 + 3 * k;
@@ -72,7 +73,8 @@ std::optional<DumpEvent> FirstImr3Event(const fs::path& corpus) {
   for (size_t i = 0; i < lines.size(); ++i) {
     if (!lines[i].ends_with("IMR               : 3")) continue;
     DumpEvent ev;
-    for (++i; i < lines.size() && !lines[i].ends_with("Digest[0]:"); ++i) {}
+    for (++i; i < lines.size() && !lines[i].ends_with("Digest[0]:"); ++i) {
+    }
     ++i;
     ev.digest = HexDumpAfter(lines, &i);
     if (i >= lines.size() || !lines[i].ends_with("Event:")) return std::nullopt;
@@ -85,7 +87,8 @@ std::optional<DumpEvent> FirstImr3Event(const fs::path& corpus) {
 
 TEST(CimaChainTest, CcelGivesPublishedImr0AndImr1) {
   CCV_REQUIRE_CORPUS(corpus);
-  Result<std::vector<uint8_t>> ccel = ReadFileBytes((corpus / "ccel/cima-container-boot.derived.bin").string());
+  Result<std::vector<uint8_t>> ccel =
+      ReadFileBytes((corpus / "ccel/cima-container-boot.derived.bin").string());
   ASSERT_TRUE(ccel.ok());
   parsers::ChunkedSource src{Bytes(*ccel)};
   auto r = replay::ReplayTcgLog(&src, replay::RegisterSpace::kCcMr);
@@ -103,7 +106,8 @@ TEST(CimaChainTest, SystemEventFromDumpAndPodRecordsGivePublishedImr3) {
   CCV_REQUIRE_CORPUS(corpus);
   auto ev = FirstImr3Event(corpus);
   ASSERT_TRUE(ev.has_value());
-  EXPECT_EQ(std::string(ev->data.begin(), ev->data.end()), std::string("/usr/bin/containerd\0", 20));
+  EXPECT_EQ(std::string(ev->data.begin(), ev->data.end()),
+            std::string("/usr/bin/containerd\0", 20));
   // The dump's digest is SHA-384 of the event data (measurement.rs).
   EXPECT_EQ(ToHex(ev->digest), ToHex(crypto::Hash(HashAlg::kSha384, ev->data).span()));
   ContainerViewOptions opt;

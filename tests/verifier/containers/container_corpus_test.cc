@@ -36,7 +36,9 @@ rapidjson::Document LoadJsonFile(const fs::path& p) {
   return d;
 }
 
-std::string Str(const rapidjson::Value& v) { return std::string(v.GetString(), v.GetStringLength()); }
+std::string Str(const rapidjson::Value& v) {
+  return std::string(v.GetString(), v.GetStringLength());
+}
 
 std::string SystemEventsJson(const rapidjson::Value& v) {
   rapidjson::StringBuffer sb;
@@ -104,7 +106,8 @@ TEST(ContainerCorpusTest, SamplePodHasTwoContainersAndPublishedImr3) {
   EXPECT_EQ(view->records[0].path, "/pause");
   EXPECT_EQ(view->records[0].file_alg, "sha384");
   EXPECT_EQ(ToHex(view->records[0].file_digest),
-            "dc5bd414bc8990c169aaa32ad74ecafbae9d2e0dd94eef7bf3933036db3f07dedeea0805be47c2f10df2013ac7f3fbbd");
+            "dc5bd414bc8990c169aaa32ad74ecafbae9d2e0dd94eef7bf3933036db3f07dedeea0805be47c2f10df201"
+            "3ac7f3fbbd");
   EXPECT_EQ(view->records[0].line, 1u);
 
   // Lookup by every name a container has.

@@ -74,8 +74,9 @@ TEST(ContainerGeneratedTest, DefaultMixMatchesGeneratorRegisters) {
 }
 
 TEST(ContainerGeneratedTest, ManyPodsManyContainersAndViolations) {
-  CCV_GENERATE(g, "--seed 11 --pods 12 --containers-per-pod 4 --docker 3 --records 30 "
-                  "--host-records 500 --violations 25");
+  CCV_GENERATE(g,
+               "--seed 11 --pods 12 --containers-per-pod 4 --docker 3 --records 30 "
+               "--host-records 500 --violations 25");
   auto v = ViewOf(*g);
   ASSERT_TRUE(v.ok()) << v.status().ToString();
   EXPECT_EQ(v->units.size(), 15u);
@@ -101,8 +102,9 @@ TEST(ContainerGeneratedTest, DockerOnlyAndHostOnlyLists) {
 }
 
 TEST(ContainerGeneratedTest, SeveralSystemEventsChangeTheStartValue) {
-  CCV_GENERATE(g, "--seed 5 --system-event /usr/bin/containerd --system-event "
-                  "'/usr/bin/kubelet\\0--config=/var/lib/kubelet/config.yaml'");
+  CCV_GENERATE(g,
+               "--seed 5 --system-event /usr/bin/containerd --system-event "
+               "'/usr/bin/kubelet\\0--config=/var/lib/kubelet/config.yaml'");
   auto v = ViewOf(*g);
   ASSERT_TRUE(v.ok()) << v.status().ToString();
   ExpectMatchesSidecar(*v, g->side);
@@ -155,18 +157,18 @@ TEST(ContainerGeneratedTest, MalformedCgpathRecordFailsWithLine) {
   Result<std::string> text = ReadFileText(g->list.string());
   ASSERT_TRUE(text.ok());
   // A line with three template fields instead of four.
-  std::string t = *text + " 2 " + std::string(96, 'a') + " ima-cgpath dep - sha384:" +
-                  std::string(96, '0') + "\n";
+  std::string t = *text + " 2 " + std::string(96, 'a') +
+                  " ima-cgpath dep - sha384:" + std::string(96, '0') + "\n";
   t.erase(t.rfind(" sha384:"), 8 + 96);
   auto v = BuildContainerViewBytes(AsBytes(t), {}, {});
   ASSERT_FALSE(v.ok());
   EXPECT_EQ(v.status().line(), std::optional<uint64_t>(g->side["entries"].GetUint64() + 1));
 }
 
-
 TEST(ContainerGeneratedTest, BinaryListGivesTheSameUnitsAsAscii) {
-  std::string bin = (std::filesystem::temp_directory_path() /
-                     ("ccv_gen_bin_" + std::to_string(::getpid()))).string();
+  std::string bin =
+      (std::filesystem::temp_directory_path() / ("ccv_gen_bin_" + std::to_string(::getpid())))
+          .string();
   CCV_GENERATE(g, "--seed 12 --pods 4 --docker 2 --violations 3 --binary " + bin);
   Result<std::string> side = ReadFileText(g->json.string());
   ASSERT_TRUE(side.ok());
@@ -184,8 +186,9 @@ TEST(ContainerGeneratedTest, BinaryListGivesTheSameUnitsAsAscii) {
 }
 
 TEST(ContainerGeneratedTest, TruncatedBinaryListFailsWithOffset) {
-  std::string bin = (std::filesystem::temp_directory_path() /
-                     ("ccv_gen_bin_t_" + std::to_string(::getpid()))).string();
+  std::string bin =
+      (std::filesystem::temp_directory_path() / ("ccv_gen_bin_t_" + std::to_string(::getpid())))
+          .string();
   CCV_GENERATE(g, "--seed 13 --pods 1 --docker 0 --host-records 2 --binary " + bin);
   Result<std::vector<uint8_t>> data = ReadFileBytes(bin);
   std::filesystem::remove(bin);

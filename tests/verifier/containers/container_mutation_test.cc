@@ -32,8 +32,12 @@ TEST(ContainerMutationTest, ByteMutationsGiveViewOrLineError) {
     for (int k = 0; k < edits; ++k) {
       size_t at = rng() % t.size();
       switch (rng() % 3) {
-        case 0: t[at] = kAlphabet[rng() % (sizeof(kAlphabet) - 1)]; break;
-        case 1: t.erase(at, 1 + rng() % 40); break;
+        case 0:
+          t[at] = kAlphabet[rng() % (sizeof(kAlphabet) - 1)];
+          break;
+        case 1:
+          t.erase(at, 1 + rng() % 40);
+          break;
         default: {
           std::string ins(1 + rng() % 3, kAlphabet[rng() % (sizeof(kAlphabet) - 1)]);
           t = t.substr(0, at) + ins + t.substr(at);
@@ -63,9 +67,22 @@ TEST(ContainerMutationTest, ByteMutationsGiveViewOrLineError) {
 
 TEST(ContainerMutationTest, RandomCgroupPathsNeverCrashIdentity) {
   std::mt19937_64 rng(7);
-  const std::string parts[] = {"/", "kubepods.slice", "system.slice", "docker-", "-pod", ".slice",
-                               ".scope", "_", "-", "cri-containerd-", "f52130f4", "0123456789abcdef",
-                               "c5be", "x", "\xc3\xa9", "\n"};
+  const std::string parts[] = {"/",
+                               "kubepods.slice",
+                               "system.slice",
+                               "docker-",
+                               "-pod",
+                               ".slice",
+                               ".scope",
+                               "_",
+                               "-",
+                               "cri-containerd-",
+                               "f52130f4",
+                               "0123456789abcdef",
+                               "c5be",
+                               "x",
+                               "\xc3\xa9",
+                               "\n"};
   for (int iter = 0; iter < 20000; ++iter) {
     std::string p;
     int n = int(rng() % 12);

@@ -1,13 +1,12 @@
 // ccverify containers: the JSON of docs/json.md, exit codes, and the quote binding
 // check from --report-data or a TDX quote's REPORTDATA.
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
@@ -33,7 +32,8 @@ constexpr char kExpected[] = "expected/ima/cima-container-pod.ima-cgpath.derived
 constexpr char kPod[] = "f52130f4_c5be_423e_8070_daaca055a5ad";
 // hashlib.sha512(published IMR3 + bytes(range(32)) + b"ccverify-user-data")
 constexpr char kBound[] =
-    "a6179b9067bc8f08e10ceb3ad9c6c25c0da7f22f9a12c921b102c6d74d1bb32fc48e38017a7b08461c2991c9ce9f93f0"
+    "a6179b9067bc8f08e10ceb3ad9c6c25c0da7f22f9a12c921b102c6d74d1bb32fc48e38017a7b08461c2991c9ce9f93"
+    "f0"
     "de461096da96f91e34b3a1da002c8c90";
 constexpr char kNonce[] = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 constexpr char kUserData[] = "63637665726966792d757365722d64617461";  // "ccverify-user-data"
@@ -58,7 +58,6 @@ std::string WriteSampleEvents(const fs::path& corpus) {
 
 // --- the CLI (docs/json.md) ---
 
-
 using ::ccv::testing::CliRun;
 
 CliRun RunCli(const std::string& args) {
@@ -68,7 +67,8 @@ CliRun RunCli(const std::string& args) {
 TEST(ContainersCliTest, JsonHasPublishedImr3AndBothContainers) {
   CCV_REQUIRE_CORPUS(corpus);
   std::string events = WriteSampleEvents(corpus);
-  CliRun r = RunCli("--ima " + (corpus / kList).string() + " --system-events " + events + " --json");
+  CliRun r =
+      RunCli("--ima " + (corpus / kList).string() + " --system-events " + events + " --json");
   fs::remove(events);
   Result<std::string> exp_text = ReadFileText((corpus / kExpected).string());
   ASSERT_TRUE(exp_text.ok());
@@ -100,14 +100,13 @@ TEST(ContainersCliTest, UsageAndInputErrorsHaveTheirExitCodes) {
   EXPECT_EQ(RunCli("--ima /nonexistent/list").code, 3);
 }
 
-
 TEST(ContainersCliTest, ReportDataBindsTheSamplePod) {
   CCV_REQUIRE_CORPUS(corpus);
   std::string events = WriteSampleEvents(corpus);
   std::string base = "--ima " + (corpus / kList).string() + " --system-events " + events;
   std::string nonce_ud = std::string(" --nonce ") + kNonce + " --user-data " + kUserData;
-  CliRun bound = RunCli(base + " --container " + kPod + " --report-data " + kBound + nonce_ud +
-                        " --json");
+  CliRun bound =
+      RunCli(base + " --container " + kPod + " --report-data " + kBound + nonce_ud + " --json");
   EXPECT_EQ(bound.code, 0) << bound.out;
   rapidjson::Document d;
   d.Parse(bound.out.c_str());
@@ -122,9 +121,13 @@ TEST(ContainersCliTest, ReportDataBindsTheSamplePod) {
   EXPECT_EQ(Str(d["binding"]["bound_units"][0]), kPod);
   // The pod UID in canonical form and a container ID name the same unit.
   EXPECT_EQ(RunCli(base + " --container f52130f4-c5be-423e-8070-daaca055a5ad --report-data " +
-                   kBound + nonce_ud).code, 0);
-  EXPECT_EQ(RunCli(base + " --container 956a39cd3b6a170854269b4e98521ddc --report-data " +
-                   kBound + nonce_ud).code, 0);
+                   kBound + nonce_ud)
+                .code,
+            0);
+  EXPECT_EQ(RunCli(base + " --container 956a39cd3b6a170854269b4e98521ddc --report-data " + kBound +
+                   nonce_ud)
+                .code,
+            0);
   fs::remove(events);
 }
 
@@ -133,20 +136,20 @@ TEST(ContainersCliTest, WrongNonceMissingNonceOrUnknownContainerIsUntrusted) {
   std::string events = WriteSampleEvents(corpus);
   std::string base = "--ima " + (corpus / kList).string() + " --system-events " + events +
                      " --report-data " + kBound;
-  EXPECT_EQ(RunCli(base + " --container " + kPod + " --nonce 00 --user-data " + kUserData).code,
-            1);
+  EXPECT_EQ(RunCli(base + " --container " + kPod + " --nonce 00 --user-data " + kUserData).code, 1);
   EXPECT_EQ(RunCli(base + " --container " + kPod + " --user-data " + kUserData).code, 1);
   EXPECT_EQ(RunCli(base + " --container deadbeefdeadbeef --nonce " + kNonce).code, 1);
   // Without the system events the register differs: no unit is bound.
-  EXPECT_EQ(RunCli("--ima " + (corpus / kList).string() + " --report-data " + kBound +
-                   " --nonce " + kNonce + " --user-data " + kUserData).code,
+  EXPECT_EQ(RunCli("--ima " + (corpus / kList).string() + " --report-data " + kBound + " --nonce " +
+                   kNonce + " --user-data " + kUserData)
+                .code,
             1);
   fs::remove(events);
 }
 
 TEST(ContainersCliTest, BindingArgumentErrorsAreUsageErrors) {
-  EXPECT_EQ(RunCli("--ima x --nonce 00").code, 2);                    // no report data
-  EXPECT_EQ(RunCli("--ima x --report-data 00").code, 2);              // short
+  EXPECT_EQ(RunCli("--ima x --nonce 00").code, 2);        // no report data
+  EXPECT_EQ(RunCli("--ima x --report-data 00").code, 2);  // short
   EXPECT_EQ(RunCli("--ima x --report-data " + std::string(128, 'g')).code, 2);
   EXPECT_EQ(RunCli("--ima x --quote q --report-data " + std::string(128, '0')).code, 2);
 }
@@ -172,7 +175,6 @@ TEST(ContainersCliTest, QuoteReportDataIsChecked) {
   fs::remove(quote);
   fs::remove(events);
 }
-
 
 TEST(ContainersCliTest, PolicyReportsPassFailAndFormats) {
   CCV_REQUIRE_CORPUS(corpus);
@@ -210,7 +212,8 @@ TEST(ContainersCliTest, PolicyReportsPassFailAndFormats) {
   std::ofstream(bad) << "apiVersion: ccverify/v1\ncontainers:\n  rules:\n"
                         "    - id: app\n      select: {entrypoint: /bin/busybox}\n"
                         "      forbid: [\"^/bin/bash$\"]\n";
-  CliRun fail = RunCli("--ima " + (corpus / kList).string() + " --policy " + bad + " --format json");
+  CliRun fail =
+      RunCli("--ima " + (corpus / kList).string() + " --policy " + bad + " --format json");
   EXPECT_EQ(fail.code, 1) << fail.out;
   d.Parse(fail.out.c_str());
   ASSERT_FALSE(d.HasParseError()) << fail.out;
@@ -234,8 +237,9 @@ TEST(ContainersCliTest, PolicyReportsPassFailAndFormats) {
   fs::remove(bad);
 }
 
-
-CliRun RunCcverify(const std::string& args) { return ::ccv::testing::RunCcverify(args, ::ccv::testing::Stderr::kDiscard); }
+CliRun RunCcverify(const std::string& args) {
+  return ::ccv::testing::RunCcverify(args, ::ccv::testing::Stderr::kDiscard);
+}
 
 // policy generate --container on a bundle with the sample list, then verify:
 // every container rule passes (the bundle has no quote, so the overall verdict
@@ -294,18 +298,16 @@ TEST(ContainersCliTest, GenerateContainerThenVerifyBundle) {
   }
   EXPECT_TRUE(named);
   EXPECT_EQ(Str(d["policy"]["by_container"]
-                    ["f52130f4-c5be-423e-8070-daaca055a5ad/"
-                     "956a39cd3b6a170854269b4e98521ddc9a506f65e285bcfde3190a4c76482fb9"]["verdict"]),
+                 ["f52130f4-c5be-423e-8070-daaca055a5ad/"
+                  "956a39cd3b6a170854269b4e98521ddc9a506f65e285bcfde3190a4c76482fb9"]["verdict"]),
             "fail");
   // An unknown container is an input error of generate.
-  EXPECT_EQ(RunCcverify("policy generate " + bundle.string() + " --container 0123456789abcdef")
-                .code,
-            3);
+  EXPECT_EQ(
+      RunCcverify("policy generate " + bundle.string() + " --container 0123456789abcdef").code, 3);
   fs::remove_all(bundle);
   fs::remove(policy);
   fs::remove(events);
 }
-
 
 // A container's quote in a bundle: with containers.binding the quote's
 // REPORTDATA = SHA-512(pod IMR3 || nonce || user_data) is accepted as the
@@ -329,11 +331,12 @@ TEST(ContainersCliTest, VerifyAcceptsContainerBoundQuoteOnlyWhenAsked) {
       << R"( "nonce": ")" << kNonce << R"(", "user_data": ")" << kUserData << R"("})";
   std::string policy = TempPath("ccv_bind_policy") + ".yaml";
   auto write_policy = [&](const std::string& binding) {
-    std::ofstream(policy) << "apiVersion: ccverify/v1\ncontainers:\n"
-                             "  system_events: [{data_hex: 2f7573722f62696e2f636f6e7461696e65726400}]\n"
-                          << binding
-                          << "  rules:\n    - {id: app, select: {entrypoint: /bin/busybox}, "
-                             "unknown: ignore}\n";
+    std::ofstream(policy)
+        << "apiVersion: ccverify/v1\ncontainers:\n"
+           "  system_events: [{data_hex: 2f7573722f62696e2f636f6e7461696e65726400}]\n"
+        << binding
+        << "  rules:\n    - {id: app, select: {entrypoint: /bin/busybox}, "
+           "unknown: ignore}\n";
   };
   auto checks = [&]() {
     CliRun r = RunCcverify("verify " + bundle.string() + " --policy " + policy + " --format json");

@@ -4,13 +4,12 @@
 #ifndef CCV_TESTS_VERIFIER_CONTAINERS_GENERATED_LISTS_H_
 #define CCV_TESTS_VERIFIER_CONTAINERS_GENERATED_LISTS_H_
 
-#include <unistd.h>
-
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <unistd.h>
 
 #include <rapidjson/document.h>
 
@@ -63,12 +62,12 @@ inline std::unique_ptr<GeneratedList> Generate(const std::string& args, std::str
 }  // namespace ccv::testing
 
 // Declares `gen` from the generator or skips the test when python3 is absent.
-#define CCV_GENERATE(gen, args)                                           \
-  if (std::system("python3 -c '' >/dev/null 2>&1") != 0) {                \
-    GTEST_SKIP() << "python3 not found; generated lists skipped";         \
-  }                                                                       \
-  std::string gen##_why_;                                                 \
-  auto gen = ::ccv::testing::Generate(args, &gen##_why_);                 \
+#define CCV_GENERATE(gen, args)                                   \
+  if (std::system("python3 -c '' >/dev/null 2>&1") != 0) {        \
+    GTEST_SKIP() << "python3 not found; generated lists skipped"; \
+  }                                                               \
+  std::string gen##_why_;                                         \
+  auto gen = ::ccv::testing::Generate(args, &gen##_why_);         \
   ASSERT_NE(gen, nullptr) << gen##_why_
 
 #endif  // CCV_TESTS_VERIFIER_CONTAINERS_GENERATED_LISTS_H_

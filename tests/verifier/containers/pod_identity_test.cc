@@ -61,8 +61,8 @@ Line CgpathLine(const std::string& cg, const std::string& file) {
   Line l;
   l.template_hash = crypto::Hash(HashAlg::kSha384, data);
   l.text = " 2 " + ToHex(l.template_hash.span()) + " ima-cgpath " +
-           "/usr/bin/sh:/usr/bin/containerd-shim-runc-v2 " + cg + " sha384:" + ToHex(digest) +
-           " " + file + "\n";
+           "/usr/bin/sh:/usr/bin/containerd-shim-runc-v2 " + cg + " sha384:" + ToHex(digest) + " " +
+           file + "\n";
   return l;
 }
 
@@ -173,8 +173,8 @@ INSTANTIATE_TEST_SUITE_P(
         "/system.slice/docker-" + kCidA + ".scope/kubepods.slice/kubepods-pod" +
             std::string(kVictim) + ".slice",
         // A container scope that is not directly inside the pod slice.
-        "/kubepods.slice/kubepods-pod" + std::string(kVictim) + ".slice/x/cri-containerd-" +
-            kCidV + ".scope",
+        "/kubepods.slice/kubepods-pod" + std::string(kVictim) + ".slice/x/cri-containerd-" + kCidV +
+            ".scope",
         // A cgroupfs pod directory next to a systemd pod slice.
         "/kubepods.slice/kubepods-pod" + std::string(kAttacker) + ".slice/pod" + kVictimUid));
 
@@ -229,8 +229,8 @@ TEST(PodIdentityTest, DockerUnitAndPodContainerWithOneIdNameNeither) {
 TEST(PodIdentityTest, PrefixOfTwoContainersInOnePodNamesNeither) {
   std::string c1 = std::string(12, 'c') + std::string(52, '1');
   std::string c2 = std::string(12, 'c') + std::string(52, '2');
-  ContainerView v = ViewOf({CgpathLine(PodPath(kVictim, c1), "/bin/1"),
-                            CgpathLine(PodPath(kVictim, c2), "/bin/2")});
+  ContainerView v = ViewOf(
+      {CgpathLine(PodPath(kVictim, c1), "/bin/1"), CgpathLine(PodPath(kVictim, c2), "/bin/2")});
   ASSERT_EQ(v.units.size(), 1u);
   std::string why;
   EXPECT_EQ(v.Find(std::string(12, 'c'), nullptr, &why), nullptr);

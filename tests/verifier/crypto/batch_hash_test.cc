@@ -3,14 +3,14 @@
 // the lane counts, the fallbacks (long messages, SM3) and backend selection.
 #include "verifier/crypto/batch_hash.h"
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <atomic>
 #include <random>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "parsers/core/hex.h"
 #include "verifier/crypto/digest.h"
@@ -124,8 +124,8 @@ TEST_P(BackendTest, MessagesAtAndBeyondTheMultiBufferLimitMatchReference) {
   // interleaved with short ones that stay in the lanes.
   std::mt19937_64 rng(65534);
   std::vector<std::vector<uint8_t>> msgs;
-  for (size_t n : {size_t{65533}, size_t{3}, size_t{65534}, size_t{200}, size_t{65535},
-                   size_t{64}, size_t{65536}, size_t{1} << 20, size_t{0}}) {
+  for (size_t n : {size_t{65533}, size_t{3}, size_t{65534}, size_t{200}, size_t{65535}, size_t{64},
+                   size_t{65536}, size_t{1} << 20, size_t{0}}) {
     msgs.push_back(RandomBytes(rng, n));
   }
   std::vector<ByteSpan> spans = Spans(msgs);
@@ -137,7 +137,7 @@ TEST_P(BackendTest, MessagesAtAndBeyondTheMultiBufferLimitMatchReference) {
 TEST_P(BackendTest, AliasedAndNullMessagesMatchReference) {
   std::vector<uint8_t> buf(300, 0x5a);
   std::vector<ByteSpan> spans = {ByteSpan(buf), ByteSpan(buf).subspan(1), ByteSpan(buf),
-                                 ByteSpan(), ByteSpan(buf.data(), 0), ByteSpan(buf).first(111)};
+                                 ByteSpan(),    ByteSpan(buf.data(), 0),  ByteSpan(buf).first(111)};
   for (HashAlg alg : kBatchAlgs) {
     EXPECT_EQ(FirstMismatch(*hasher_, alg, spans), -1) << HashAlgName(alg);
   }

@@ -10,8 +10,7 @@ namespace {
 // FIPS 180-4 / GB/T 32905 example vectors for "abc".
 TEST(DigestTest, KnownAnswersForAbc) {
   auto abc = AsBytes("abc");
-  EXPECT_EQ(ToHex(Hash(HashAlg::kSha1, abc).span()),
-            "a9993e364706816aba3e25717850c26c9cd0d89d");
+  EXPECT_EQ(ToHex(Hash(HashAlg::kSha1, abc).span()), "a9993e364706816aba3e25717850c26c9cd0d89d");
   EXPECT_EQ(ToHex(Hash(HashAlg::kSha256, abc).span()),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_EQ(ToHex(Hash(HashAlg::kSha384, abc).span()),

@@ -1,13 +1,13 @@
 #include "verifier/crypto/ordered_worker.h"
 
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <future>
 #include <thread>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace ccv::crypto {
 namespace {
@@ -36,7 +36,10 @@ TEST(OrderedWorkerTest, InlineRunsEachTaskInsideSubmit) {
   OrderedWorker w(false);
   int x = 0;
   std::thread::id ran_on;
-  w.Submit([&] { x = 7; ran_on = std::this_thread::get_id(); });
+  w.Submit([&] {
+    x = 7;
+    ran_on = std::this_thread::get_id();
+  });
   EXPECT_EQ(x, 7);  // before any Wait()
   EXPECT_EQ(ran_on, std::this_thread::get_id());
   EXPECT_FALSE(w.threaded());
@@ -58,11 +61,14 @@ TEST(OrderedWorkerTest, SubmitBlocksWhileTheQueueIsFull) {
   std::promise<void> release;
   std::shared_future<void> gate = release.get_future().share();
   std::atomic<int> ran{0};
-  w.Submit([gate, &ran] { gate.wait(); ++ran; });  // running
-  w.Submit([&ran] { ++ran; });                      // pending 1
+  w.Submit([gate, &ran] {
+    gate.wait();
+    ++ran;
+  });                           // running
+  w.Submit([&ran] { ++ran; });  // pending 1
   // Give the worker time to take the first task off the queue.
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  w.Submit([&ran] { ++ran; });                      // pending 2
+  w.Submit([&ran] { ++ran; });  // pending 2
   std::atomic<bool> fourth_queued{false};
   std::thread producer([&] {
     w.Submit([&ran] { ++ran; });

@@ -1,5 +1,7 @@
 // ECDSA, X.509, CRL, SGX extension and RFC 3339 wrappers: the OpenSSL-facing
 // pieces of DCAP verification, with malformed inputs.
+#include "verifier/crypto/x509.h"
+
 #include <string>
 #include <vector>
 
@@ -9,7 +11,6 @@
 #include "tests/testing/quote_pki.h"
 #include "verifier/crypto/ecdsa.h"
 #include "verifier/crypto/sgx_extensions.h"
-#include "verifier/crypto/x509.h"
 #include "verifier/quote/intel_root_ca.h"
 #include "verifier/quote/quote_verifier.h"
 
@@ -214,10 +215,10 @@ TEST(Rfc3339Test, ParsesAndFormats) {
 }
 
 TEST(Rfc3339Test, RejectsMalformedTimes) {
-  for (const char* bad : {"", "2025-07-19", "2025-07-19T10:01:17", "2025-13-19T10:01:17Z",
-                          "2025-07-19T25:01:17Z", "2025/07/19T10:01:17Z", "2025-07-19T10:01:17ZZ",
-                          "2025-07-19T10:01:17.Z", "2025-07-19T10:01:17+0200", "now",
-                          "2025-07-19T10:01:1xZ", "2025-00-19T10:01:17Z"}) {
+  for (const char* bad :
+       {"", "2025-07-19", "2025-07-19T10:01:17", "2025-13-19T10:01:17Z", "2025-07-19T25:01:17Z",
+        "2025/07/19T10:01:17Z", "2025-07-19T10:01:17ZZ", "2025-07-19T10:01:17.Z",
+        "2025-07-19T10:01:17+0200", "now", "2025-07-19T10:01:1xZ", "2025-00-19T10:01:17Z"}) {
     auto t = ParseRfc3339(bad);
     EXPECT_FALSE(t.ok()) << bad;
     if (!t.ok()) {

@@ -24,7 +24,9 @@ using testing::CliRun;
 using testing::Quote;
 
 std::string Sha384Hex(const std::string& s) {
-  Digest d = crypto::Hash(HashAlg::kSha384, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(s.data()), s.size()));
+  Digest d =
+      crypto::Hash(HashAlg::kSha384,
+                   std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(s.data()), s.size()));
   return ToHex(d.span());
 }
 
@@ -39,8 +41,9 @@ void MakeVariant(const BundleCopy& b, const std::string& variant) {
 CliRun Diff(const std::string& a, const std::string& b, const std::string& extra = "--json",
             const std::filesystem::path& root_b = testing::DemoDir() / "root_ca.pem") {
   return testing::RunProgram("ccverify", "diff " + a + " " + b + " --root-ca-a " +
-                                             Quote(testing::DemoDir() / "root_ca.pem") + " --root-ca-b " +
-                                             Quote(root_b) + " --at " + testing::kDemoAt + " " + extra);
+                                             Quote(testing::DemoDir() / "root_ca.pem") +
+                                             " --root-ca-b " + Quote(root_b) + " --at " +
+                                             testing::kDemoAt + " " + extra);
 }
 
 rapidjson::Document Parse(const std::string& json) {
@@ -124,7 +127,8 @@ TEST(DiffCliTest, OneEventOneImaFileOneTdField) {
   const rapidjson::Value& f = d["ima"]["changed"][0];
   EXPECT_STREQ(f["path"].GetString(), "/usr/bin/bash");
   EXPECT_EQ(f["a"][0].GetString(), "sha384:" + Sha384Hex("demo content of /usr/bin/bash"));
-  EXPECT_EQ(f["b"][0].GetString(), "sha384:" + Sha384Hex("demo content of /usr/bin/bash (patched)"));
+  EXPECT_EQ(f["b"][0].GetString(),
+            "sha384:" + Sha384Hex("demo content of /usr/bin/bash (patched)"));
 
   // The text report names the same, and says they differ.
   CliRun t = Diff(Quote(testing::DemoDir()), Quote(peer.dir()), "", peer / "root_ca.pem");
@@ -165,12 +169,14 @@ TEST(DiffCliTest, ChangedKernelCommandLineIsOneChange) {
   ASSERT_EQ(Size(r2, "changed"), 1u) << r.out;
   EXPECT_STREQ(r2["changed"][0]["a"]["pointer"].GetString(), "ccel#7");
   EXPECT_STREQ(r2["changed"][0]["b"]["pointer"].GetString(), "ccel#7");
-  EXPECT_EQ(r2["changed"][0]["b"]["digests"][0].GetString(),
-            "sha384:" + Sha384Hex("/vmlinuz-6.8 root=/dev/vda1 ro ima_hash=sha384 module.sig_enforce=0"));
+  EXPECT_EQ(
+      r2["changed"][0]["b"]["digests"][0].GetString(),
+      "sha384:" + Sha384Hex("/vmlinuz-6.8 root=/dev/vda1 ro ima_hash=sha384 module.sig_enforce=0"));
 }
 
 TEST(DiffCliTest, BundleAgainstItsGeneratedPolicyIsEqual) {
-  const std::string demo = Quote(testing::DemoDir()), policy = Quote(testing::DemoDir() / "policy.yaml");
+  const std::string demo = Quote(testing::DemoDir()),
+                    policy = Quote(testing::DemoDir() / "policy.yaml");
   for (const auto& [a, b] : {std::pair{demo, policy}, std::pair{policy, demo}}) {
     CliRun r = Diff(a, b);
     ASSERT_EQ(r.code, 0) << r.out << r.err;
@@ -180,9 +186,9 @@ TEST(DiffCliTest, BundleAgainstItsGeneratedPolicyIsEqual) {
   }
   // A policy generated here, from this build, too.
   BundleCopy b;
-  CliRun g = testing::RunProgram("ccverify", "policy generate " + Quote(b.dir()) + " --root-ca " +
-                                                 Quote(b / "root_ca.pem") + " --at " + testing::kDemoAt +
-                                                 " --output " + Quote(b / "gen.yaml"));
+  CliRun g = testing::RunProgram(
+      "ccverify", "policy generate " + Quote(b.dir()) + " --root-ca " + Quote(b / "root_ca.pem") +
+                      " --at " + testing::kDemoAt + " --output " + Quote(b / "gen.yaml"));
   ASSERT_EQ(g.code, 0) << g.out << g.err;
   CliRun r = Diff(Quote(b.dir()), Quote(b / "gen.yaml"), "--json", b / "root_ca.pem");
   EXPECT_EQ(r.code, 0) << r.out << r.err;
@@ -191,7 +197,8 @@ TEST(DiffCliTest, BundleAgainstItsGeneratedPolicyIsEqual) {
 TEST(DiffCliTest, RebuildAgainstPolicyNamesWhatThePolicyRejects) {
   BundleCopy peer;
   MakeVariant(peer, "diff-peer");
-  CliRun r = Diff(Quote(testing::DemoDir() / "policy.yaml"), Quote(peer.dir()), "--json", peer / "root_ca.pem");
+  CliRun r = Diff(Quote(testing::DemoDir() / "policy.yaml"), Quote(peer.dir()), "--json",
+                  peer / "root_ca.pem");
   ASSERT_EQ(r.code, 1) << r.out << r.err;
   rapidjson::Document d = Parse(r.out);
   ASSERT_EQ(Size(d, "fields"), 1u) << r.out;
@@ -223,7 +230,8 @@ TEST(DiffCliTest, TeeTcbSvnBelowThePolicysMinimumDiffers) {
 }
 
 TEST(DiffCliTest, UsageAndInputErrors) {
-  const std::string demo = Quote(testing::DemoDir()), policy = Quote(testing::DemoDir() / "policy.yaml");
+  const std::string demo = Quote(testing::DemoDir()),
+                    policy = Quote(testing::DemoDir() / "policy.yaml");
   EXPECT_EQ(testing::RunProgram("ccverify", "diff " + demo).code, 2);
   EXPECT_EQ(testing::RunProgram("ccverify", "diff " + policy + " " + policy).code, 2);
   EXPECT_EQ(testing::RunProgram("ccverify", "diff " + demo + " " + demo + " --format xml").code, 2);

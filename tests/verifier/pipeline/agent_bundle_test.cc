@@ -1,9 +1,8 @@
 // A bundle written by ccverify-agent's bundle writer verifies: the agent's
 // evidence.json and file names are what `ccverify verify` reads.
-#include <sys/wait.h>
-
 #include <cstdlib>
 #include <string>
+#include <sys/wait.h>
 
 #include <gtest/gtest.h>
 
@@ -21,7 +20,9 @@ std::vector<uint8_t> Demo(const std::string& name) {
   return ReadFileBytes((testing::SourceDir() / "corpus/demo" / name).string()).value();
 }
 
-int Verify(const std::string& args) { return ::ccv::testing::RunCcverify("verify " + args, ::ccv::testing::Stderr::kDiscard).code; }
+int Verify(const std::string& args) {
+  return ::ccv::testing::RunCcverify("verify " + args, ::ccv::testing::Stderr::kDiscard).code;
+}
 
 TEST(AgentBundleTest, AgentWrittenBundleVerifies) {
   testing::TempDir tmp("agentbundle");
@@ -44,13 +45,15 @@ TEST(AgentBundleTest, AgentWrittenBundleVerifies) {
   std::string out = (tmp.path() / "bundle").string();
   ASSERT_TRUE(agent::WriteEvidenceBundle(e, out).ok());
   std::string demo = (testing::SourceDir() / "corpus/demo").string();
-  std::string common = "'" + out + "' --policy '" + demo + "/policy.yaml' --root-ca '" + demo + "/root_ca.pem'";
+  std::string common =
+      "'" + out + "' --policy '" + demo + "/policy.yaml' --root-ca '" + demo + "/root_ca.pem'";
   // The agent collects no collateral: without it the verdict fails closed.
   EXPECT_EQ(Verify(common), 1);
   common += " --collateral '" + demo + "/collateral.json'";
   EXPECT_EQ(Verify(common), 0);
   // The verifier's own nonce: binds too; another nonce fails.
-  EXPECT_EQ(Verify(common + " --nonce " + ToHex(*e.nonce) + " --user-data " + ToHex(*e.user_data)), 0);
+  EXPECT_EQ(Verify(common + " --nonce " + ToHex(*e.nonce) + " --user-data " + ToHex(*e.user_data)),
+            0);
   EXPECT_EQ(Verify(common + " --nonce " + ToHex(*e.user_data)), 1);
 }
 

@@ -4,12 +4,11 @@
 #ifndef CCV_TESTS_VERIFIER_PIPELINE_BUNDLE_FIXTURE_H_
 #define CCV_TESTS_VERIFIER_PIPELINE_BUNDLE_FIXTURE_H_
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 #include <rapidjson/document.h>
@@ -46,7 +45,8 @@ inline void MakeBundle(const std::filesystem::path& dir,
                        const std::string& evidence_json) {
   for (const auto& [name, source] : links) {
     std::filesystem::create_directories((dir / name).parent_path());
-    std::filesystem::copy_file(source, dir / name, std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::copy_file(source, dir / name,
+                               std::filesystem::copy_options::overwrite_existing);
   }
   std::ofstream(dir / "evidence.json") << evidence_json;
 }

@@ -38,8 +38,8 @@ struct Request {
   Request(fs::path d, std::string t) : dir(std::move(d)), at(std::move(t)) {}
   fs::path dir;
   std::string at;
-  std::string policy_path;               // "" for none
-  std::optional<fs::path> root_ca;       // none: Intel's root
+  std::string policy_path;                                   // "" for none
+  std::optional<fs::path> root_ca;                           // none: Intel's root
   std::optional<std::string> nonce, user_data, report_data;  // hex
 };
 
@@ -61,7 +61,9 @@ struct LibraryAnswer {
   int exit_code = 3;
 };
 
-void WriteText(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
+void WriteText(const fs::path& p, const std::string& text) {
+  std::ofstream(p, std::ios::binary) << text;
+}
 
 std::optional<std::vector<uint8_t>> Hex(const std::optional<std::string>& h) {
   if (!h) return std::nullopt;
@@ -142,7 +144,7 @@ TEST(LibraryCliTest, EveryCorpusEvidenceSetGetsOneAnswer) {
     fs::copy_file(c / "ccel.table.bin", dir.path() / "CCEL");
     fs::copy_file(c / "ccel.bin", dir.path() / "CCEL.data");
     WriteText(dir.path() / "evidence.json",
-                  R"({"version": 1, "tee": "tdx", "quote": "quote.bin",
+              R"({"version": 1, "tee": "tdx", "quote": "quote.bin",
                       "ccel": {"table": "CCEL", "data": "CCEL.data"}, "collateral": "collateral.json"})");
     std::string report_data = ToHex(*ReadFileBytes((c / "nonce.bin").string()));
     Request q(dir.path(), "2025-10-20T00:00:00Z");
@@ -172,8 +174,9 @@ TEST(LibraryCliTest, EveryCorpusEvidenceSetGetsOneAnswer) {
       ::ccv::testing::TempDir dir("libcli_quote");
       fs::copy_file(corpus / c["quote"].GetString(), dir.path() / "quote.bin");
       fs::copy_file(corpus / c["collateral"].GetString(), dir.path() / "collateral.json");
-      WriteText(dir.path() / "evidence.json",
-                R"({"version": 1, "tee": "tdx", "quote": "quote.bin", "collateral": "collateral.json"})");
+      WriteText(
+          dir.path() / "evidence.json",
+          R"({"version": 1, "tee": "tdx", "quote": "quote.bin", "collateral": "collateral.json"})");
       ExpectTheSameAnswer(name, Request(dir.path(), c["now"].GetString()));
       ++quotes;
     }
@@ -181,7 +184,8 @@ TEST(LibraryCliTest, EveryCorpusEvidenceSetGetsOneAnswer) {
   }
   // The corpus folders as they are: no manifest, each file taken by content.
   for (const char* name : {"gcp-cos113", "ccapi-td"}) {
-    ExpectTheSameAnswer(std::string(name) + " as it is", Request(corpus / "evidence" / name, "2025-10-20T00:00:00Z"));
+    ExpectTheSameAnswer(std::string(name) + " as it is",
+                        Request(corpus / "evidence" / name, "2025-10-20T00:00:00Z"));
   }
   // ccapi-td: a quote whose chain ends at a root that is not Intel's, its
   // CCEL and IMA list, no collateral.
@@ -191,8 +195,9 @@ TEST(LibraryCliTest, EveryCorpusEvidenceSetGetsOneAnswer) {
     for (const char* f : {"quote.bin", "ccel_data.bin", "ascii_runtime_measurements"}) {
       fs::copy_file(c / f, dir.path() / f);
     }
-    WriteText(dir.path() / "evidence.json",
-                  R"({"version": 1, "tee": "tdx", "quote": "quote.bin", "ccel": {"data": "ccel_data.bin"},
+    WriteText(
+        dir.path() / "evidence.json",
+        R"({"version": 1, "tee": "tdx", "quote": "quote.bin", "ccel": {"data": "ccel_data.bin"},
                       "ima": {"path": "ascii_runtime_measurements", "register": "rtmr2"}})");
     ExpectTheSameAnswer("ccapi-td", Request(dir.path(), "2025-10-20T00:00:00Z"));
   }
@@ -206,15 +211,17 @@ TEST(LibraryCliTest, FilesAsFlagsGiveTheFoldersVerdict) {
   const std::string at = " --at 2025-10-20T00:00:00Z --format json";
   ::ccv::testing::CliRun folder = ::ccv::testing::RunCcverify("verify " + Quote(g) + at);
   ::ccv::testing::CliRun flags = ::ccv::testing::RunCcverify(
-      "verify --quote " + Quote(g / "quote.bin") + " --ccel " + Quote(g / "ccel.bin") + " --ccel-table " +
-      Quote(g / "ccel.table.bin") + " --collateral " + Quote(g / "collateral.json") + " --report-data " +
+      "verify --quote " + Quote(g / "quote.bin") + " --ccel " + Quote(g / "ccel.bin") +
+      " --ccel-table " + Quote(g / "ccel.table.bin") + " --collateral " +
+      Quote(g / "collateral.json") + " --report-data " +
       ToHex(*ReadFileBytes((g / "nonce.bin").string())) + at);
   EXPECT_EQ(folder.code, 0) << folder.err;
   EXPECT_EQ(flags.code, folder.code) << flags.err;
-  auto a = ::ccv::testing::ReportStatuses(folder.out), b = ::ccv::testing::ReportStatuses(flags.out);
-  for (const char* id : {"replay.rtmr0", "replay.rtmr1", "replay.rtmr2", "replay.rtmr3", "quote.quote_signature",
-                         "quote.pck_chain", "quote.tcb_status", "ccel.bound", "ccel.event_digests",
-                         "report_data.binding"}) {
+  auto a = ::ccv::testing::ReportStatuses(folder.out),
+       b = ::ccv::testing::ReportStatuses(flags.out);
+  for (const char* id : {"replay.rtmr0", "replay.rtmr1", "replay.rtmr2", "replay.rtmr3",
+                         "quote.quote_signature", "quote.pck_chain", "quote.tcb_status",
+                         "ccel.bound", "ccel.event_digests", "report_data.binding"}) {
     EXPECT_EQ(a[id], "pass") << id;
     EXPECT_EQ(b[id], a[id]) << id;
   }

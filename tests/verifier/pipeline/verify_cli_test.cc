@@ -1,13 +1,12 @@
 // `ccverify verify`, `policy generate` and `policy lint` as processes: exit
 // codes 0/1/2/3, report formats, the demo bundle and the corpus bundles.
-#include <sys/wait.h>
-
 #include <cstdlib>
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
 #include <string>
+#include <sys/wait.h>
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
@@ -24,7 +23,6 @@ namespace {
 
 using ::ccv::testing::TempDir;
 
-
 std::string Q(const std::string& s) { return "'" + s + "'"; }
 
 using Proc = ::ccv::testing::CliRun;
@@ -33,7 +31,8 @@ Proc Ccverify(const std::string& args, const TempDir&) { return ::ccv::testing::
 
 std::string Demo() { return (::ccv::testing::SourceDir() / "corpus/demo").string(); }
 std::string DemoArgs() {
-  return Q(Demo()) + " --policy " + Q(Demo() + "/policy.yaml") + " --root-ca " + Q(Demo() + "/root_ca.pem");
+  return Q(Demo()) + " --policy " + Q(Demo() + "/policy.yaml") + " --root-ca " +
+         Q(Demo() + "/root_ca.pem");
 }
 
 TEST(VerifyCliTest, DemoIsTrustedInEveryFormat) {
@@ -52,7 +51,8 @@ TEST(VerifyCliTest, DemoIsTrustedInEveryFormat) {
   EXPECT_TRUE(d["replay"]["matches_quote"]["rtmr2"].GetBool());
   EXPECT_STREQ(d["collateral"]["tcb_status"].GetString(), "UpToDate");
   auto xml = tmp.path() / "report.xml";
-  Proc junit = Ccverify("verify " + DemoArgs() + " --format junit --output " + Q(xml.string()), tmp);
+  Proc junit =
+      Ccverify("verify " + DemoArgs() + " --format junit --output " + Q(xml.string()), tmp);
   EXPECT_EQ(junit.code, 0);
   EXPECT_TRUE(junit.out.empty());
   auto x = ReadFileText(xml.string());
@@ -61,7 +61,8 @@ TEST(VerifyCliTest, DemoIsTrustedInEveryFormat) {
   EXPECT_NE(x->find("failures=\"0\""), std::string::npos);
   if (std::system("command -v xmllint >/dev/null 2>&1") == 0) {
     auto xsd = ::ccv::testing::SourceDir() / "tests/verifier/report/verify_junit.xsd";
-    std::string cmd = "xmllint --noout --schema " + Q(xsd.string()) + " " + Q(xml.string()) + " >/dev/null 2>&1";
+    std::string cmd =
+        "xmllint --noout --schema " + Q(xsd.string()) + " " + Q(xml.string()) + " >/dev/null 2>&1";
     EXPECT_EQ(std::system(cmd.c_str()), 0);
   }
 }
@@ -105,9 +106,9 @@ TEST(VerifyCliTest, EveryMalformedPolicyIsExit3WithLineAndColumn) {
   for (const auto& c : policy::testing::BadCases()) {
     auto p = tmp.path() / (std::string(c.name) + ".yaml");
     std::ofstream(p) << c.yaml;
-    Proc r = Ccverify("verify " + DemoArgs().substr(0, DemoArgs().find(" --policy")) + " --policy " +
-                         Q(p.string()),
-                     tmp);
+    Proc r = Ccverify("verify " + DemoArgs().substr(0, DemoArgs().find(" --policy")) +
+                          " --policy " + Q(p.string()),
+                      tmp);
     EXPECT_EQ(r.code, 3) << c.name << ": " << r.err;
     std::string where = "line " + std::to_string(c.line) + ", column " + std::to_string(c.column);
     EXPECT_NE(r.err.find(where), std::string::npos) << c.name << ": " << r.err;
@@ -147,8 +148,8 @@ TEST(VerifyCliTest, UsageAndInputErrors) {
 // bundle are refused).
 void DemoBundleWith(const TempDir& dir, const std::string& name, const std::string& content) {
   std::map<std::string, std::filesystem::path> links;
-  for (const char* f : {"CCEL", "CCEL.data", "ascii_runtime_measurements", "quote.bin", "collateral.json",
-                        "evidence.json"}) {
+  for (const char* f : {"CCEL", "CCEL.data", "ascii_runtime_measurements", "quote.bin",
+                        "collateral.json", "evidence.json"}) {
     if (name != f) links[f] = std::filesystem::path(Demo()) / f;
   }
   for (const auto& [n, t] : links) std::filesystem::copy_file(t, dir.path() / n);
@@ -188,12 +189,12 @@ TEST(PolicyCliTest, GenerateThenVerifyAndLint) {
   TempDir tmp("cli");
   auto out = tmp.path() / "gen.yaml";
   Proc g = Ccverify("policy generate " + Q(Demo()) + " --root-ca " + Q(Demo() + "/root_ca.pem") +
-                       " --name again --output " + Q(out.string()),
-                   tmp);
+                        " --name again --output " + Q(out.string()),
+                    tmp);
   ASSERT_EQ(g.code, 0) << g.err;
-  Proc v = Ccverify("verify " + Q(Demo()) + " --root-ca " + Q(Demo() + "/root_ca.pem") + " --policy " +
-                       Q(out.string()),
-                   tmp);
+  Proc v = Ccverify("verify " + Q(Demo()) + " --root-ca " + Q(Demo() + "/root_ca.pem") +
+                        " --policy " + Q(out.string()),
+                    tmp);
   EXPECT_EQ(v.code, 0) << v.out;
   Proc l = Ccverify("policy lint " + Q(out.string()), tmp);
   EXPECT_EQ(l.code, 0) << l.out;
@@ -231,13 +232,15 @@ TEST(PolicyCliTest, LargeImaListsGoToAnAllowFile) {
   ASSERT_EQ(std::system((Q(gen) + " " + Q(big.path().string()) + " 300").c_str()), 0);
   auto out = big.path() / "policy.yaml";
   std::string root = " --root-ca " + Q((big.path() / "root_ca.pem").string());
-  Proc g = Ccverify("policy generate " + Q(big.path().string()) + root + " --output " + Q(out.string()), tmp);
+  Proc g = Ccverify(
+      "policy generate " + Q(big.path().string()) + root + " --output " + Q(out.string()), tmp);
   ASSERT_EQ(g.code, 0) << g.err;
   auto allow = ReadFileText((big.path() / "policy.ima-allow").string());
   ASSERT_TRUE(allow.ok());
   EXPECT_NE(allow->find(" /opt/demo/lib299/file299.so\n"), std::string::npos);
   EXPECT_NE(ReadFileText(out.string())->find("file: \"policy.ima-allow\""), std::string::npos);
-  Proc v = Ccverify("verify " + Q(big.path().string()) + root + " --policy " + Q(out.string()), tmp);
+  Proc v =
+      Ccverify("verify " + Q(big.path().string()) + root + " --policy " + Q(out.string()), tmp);
   EXPECT_EQ(v.code, 0) << v.out;
   // One changed digest in the allow list: ima.allow fails and names the entry.
   std::string changed = *allow;
@@ -245,7 +248,9 @@ TEST(PolicyCliTest, LargeImaListsGoToAnAllowFile) {
   ASSERT_NE(at, std::string::npos);
   changed[at - 1] = changed[at - 1] == '0' ? '1' : '0';
   std::ofstream(big.path() / "policy.ima-allow") << changed;
-  v = Ccverify("verify " + Q(big.path().string()) + root + " --policy " + Q(out.string()) + " --format json", tmp);
+  v = Ccverify(
+      "verify " + Q(big.path().string()) + root + " --policy " + Q(out.string()) + " --format json",
+      tmp);
   EXPECT_EQ(v.code, 1);
   rapidjson::Document d;
   d.Parse(v.out.c_str());
@@ -265,16 +270,18 @@ TEST(VerifyCliTest, CorpusBundlesByFileFlags) {
   auto g = corpus / "evidence/gcp-cos113";
   auto nonce = ReadFileBytes((g / "nonce.bin").string());
   ASSERT_TRUE(nonce.ok());
-  Proc r = Ccverify("verify --quote " + Q((g / "quote.bin").string()) + " --ccel " + Q((g / "ccel.bin").string()) +
-                       " --ccel-table " + Q((g / "ccel.table.bin").string()) + " --collateral " +
-                       Q((g / "collateral.json").string()) + " --at 2025-10-20T00:00:00Z --report-data " +
-                       ToHex(*nonce) + " --policy " +
-                       Q((::ccv::testing::SourceDir() / "policies/examples/gcp-cos113.yaml").string()),
-                   tmp);
+  Proc r = Ccverify(
+      "verify --quote " + Q((g / "quote.bin").string()) + " --ccel " +
+          Q((g / "ccel.bin").string()) + " --ccel-table " + Q((g / "ccel.table.bin").string()) +
+          " --collateral " + Q((g / "collateral.json").string()) +
+          " --at 2025-10-20T00:00:00Z --report-data " + ToHex(*nonce) + " --policy " +
+          Q((::ccv::testing::SourceDir() / "policies/examples/gcp-cos113.yaml").string()),
+      tmp);
   EXPECT_EQ(r.code, 0) << r.out << r.err;
   auto c = corpus / "evidence/ccapi-td";
-  r = Ccverify("verify --quote " + Q((c / "quote.bin").string()) + " --ccel " + Q((c / "ccel_data.bin").string()) +
-                   " --ima " + Q((c / "ascii_runtime_measurements").string()) + " --format json",
+  r = Ccverify("verify --quote " + Q((c / "quote.bin").string()) + " --ccel " +
+                   Q((c / "ccel_data.bin").string()) + " --ima " +
+                   Q((c / "ascii_runtime_measurements").string()) + " --format json",
                tmp);
   EXPECT_EQ(r.code, 1);
   rapidjson::Document d;
@@ -286,15 +293,17 @@ TEST(VerifyCliTest, CorpusBundlesByFileFlags) {
   // waive that (only --root-ca with that root could), so it stays untrusted
   // and names the chain.
   std::string lab = (::ccv::testing::SourceDir() / "policies/examples/ccapi-td-lab.yaml").string();
-  r = Ccverify("verify --quote " + Q((c / "quote.bin").string()) + " --ccel " + Q((c / "ccel_data.bin").string()) +
-                   " --ima " + Q((c / "ascii_runtime_measurements").string()) +
+  r = Ccverify("verify --quote " + Q((c / "quote.bin").string()) + " --ccel " +
+                   Q((c / "ccel_data.bin").string()) + " --ima " +
+                   Q((c / "ascii_runtime_measurements").string()) +
                    " --at 2025-10-20T00:00:00Z --format json --policy " + Q(lab),
                tmp);
   EXPECT_EQ(r.code, 1) << r.out;
   d.Parse(r.out.c_str());
   ASSERT_FALSE(d.HasParseError());
   std::map<std::string, std::string> checks;
-  for (const auto& x : d["checks"].GetArray()) checks[x["id"].GetString()] = x["status"].GetString();
+  for (const auto& x : d["checks"].GetArray())
+    checks[x["id"].GetString()] = x["status"].GetString();
   EXPECT_EQ(checks["quote.pck_chain"], "fail");
   EXPECT_EQ(checks["quote.collateral"], "skipped");
   EXPECT_EQ(checks["report_data.binding"], "skipped");

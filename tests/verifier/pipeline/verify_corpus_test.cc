@@ -25,12 +25,14 @@
 namespace ccv::pipeline {
 namespace {
 
+using ::ccv::testing::TempDir;
 using policy::Evaluation;
 using result::Facts;
 using result::Verdict;
-using ::ccv::testing::TempDir;
 
-std::string Str(const rapidjson::Value& v) { return std::string(v.GetString(), v.GetStringLength()); }
+std::string Str(const rapidjson::Value& v) {
+  return std::string(v.GetString(), v.GetStringLength());
+}
 
 const result::Check* FindCheck(const std::vector<result::Check>& checks, const std::string& id) {
   for (const auto& c : checks) {
@@ -63,11 +65,12 @@ struct GcpBundle {
   explicit GcpBundle(const std::filesystem::path& corpus) {
     auto c = corpus / "evidence/gcp-cos113";
     auto nonce = ReadFileBytes((c / "nonce.bin").string());
-    ::ccv::testing::MakeBundle(
-        dir.path(),
-        {{"quote.bin", c / "quote.bin"}, {"CCEL", c / "ccel.table.bin"}, {"CCEL.data", c / "ccel.bin"},
-         {"collateral.json", c / "collateral.json"}},
-        R"({"version": 1, "tee": "tdx", "quote": "quote.bin",
+    ::ccv::testing::MakeBundle(dir.path(),
+                               {{"quote.bin", c / "quote.bin"},
+                                {"CCEL", c / "ccel.table.bin"},
+                                {"CCEL.data", c / "ccel.bin"},
+                                {"collateral.json", c / "collateral.json"}},
+                               R"({"version": 1, "tee": "tdx", "quote": "quote.bin",
             "ccel": {"table": "CCEL", "data": "CCEL.data"}, "collateral": "collateral.json"})");
     report_data = *nonce;
     at = *policy::ParseRfc3339("2025-10-20T00:00:00Z");
@@ -89,7 +92,8 @@ struct CcapiBundle {
     auto c = corpus / "evidence/ccapi-td";
     ::ccv::testing::MakeBundle(
         dir.path(),
-        {{"quote.bin", c / "quote.bin"}, {"ccel.bin", c / "ccel_data.bin"},
+        {{"quote.bin", c / "quote.bin"},
+         {"ccel.bin", c / "ccel_data.bin"},
          {"ima.txt", c / "ascii_runtime_measurements"}},
         R"({"version": 1, "tee": "tdx", "quote": "quote.bin", "ccel": "ccel.bin",
             "ima": {"path": "ima.txt", "register": "rtmr2"}})");
@@ -158,7 +162,8 @@ TEST(VerifyCorpusTest, GcpCos113IsTrustedAsExpected) {
   EXPECT_EQ(FindCheck(f->checks, "report_data.binding")->status, Verdict::kPass);
   EXPECT_EQ(FindCheck(f->checks, "ccel.table")->status, Verdict::kPass);
   EXPECT_EQ(f->events.size(), 44u);  // records of the CCEL, as expected/…/ccel.bin.json
-  EXPECT_EQ(ev.Passed(), expected["tcb"]["status"].IsString() && Str(expected["tcb"]["status"]) == "UpToDate");
+  EXPECT_EQ(ev.Passed(),
+            expected["tcb"]["status"].IsString() && Str(expected["tcb"]["status"]) == "UpToDate");
 }
 
 TEST(VerifyCorpusTest, GcpCos113FailsWithoutCollateralOrWithWrongNonce) {
@@ -192,7 +197,8 @@ TEST(VerifyCorpusTest, BundleClaimedReportDataIsNotTrusted) {
   GcpBundle b(corpus);
   std::ofstream(b.dir.path() / "evidence.json")
       << R"({"version": 1, "quote": "quote.bin", "ccel": {"data": "CCEL.data"},
-            "collateral": "collateral.json", "report_data": ")" + ToHex(b.report_data) + "\"}";
+            "collateral": "collateral.json", "report_data": ")" +
+             ToHex(b.report_data) + "\"}";
   auto e = bundle::LoadEvidenceDir(b.dir.path().string());
   ASSERT_TRUE(e.ok()) << e.status().ToString();
   auto f = CollectFacts(*e, {b.at, std::nullopt});
@@ -298,13 +304,19 @@ TEST(GeneratedPolicyCorpusTest, GcpPolicyPassesAndCatchesEachAlteration) {
       {"debug", [](Facts* x) { x->quote.td_attributes[0] |= 1; }, {"td.attributes"}},
       {"mr_config_id", [](Facts* x) { x->quote.mr_config_id[9] = 7; }, {"td.mr_config_id"}},
       {"mr_owner", [](Facts* x) { x->quote.mr_owner[0] = 1; }, {"td.mr_owner"}},
-      {"mr_owner_config", [](Facts* x) { x->quote.mr_owner_config[0] = 1; }, {"td.mr_owner_config"}},
+      {"mr_owner_config",
+       [](Facts* x) { x->quote.mr_owner_config[0] = 1; },
+       {"td.mr_owner_config"}},
       {"svn", [](Facts* x) { x->quote.tee_tcb_svn[2] = 6; }, {"platform.min_tee_tcb_svn"}},
       {"tcb", [](Facts* x) { x->collateral.tcb_status = "OutOfDate"; }, {"platform.tcb_status"}},
-      {"advisory", [](Facts* x) { x->collateral.advisory_ids = {"INTEL-SA-00960"}; }, {"platform.advisories"}},
+      {"advisory",
+       [](Facts* x) { x->collateral.advisory_ids = {"INTEL-SA-00960"}; },
+       {"platform.advisories"}},
       {"rtmr1_quote", [](Facts* x) { x->quote.rtmr[1][5] ^= 1; }, {"td.rtmr1"}},
       {"rtmr3_quote", [](Facts* x) { x->quote.rtmr[3][0] = 1; }, {"td.rtmr3"}},
-      {"replay_rtmr0", [](Facts* x) { x->comparisons[0].matches = false; }, {"replay.must_match_quote.rtmr0"}},
+      {"replay_rtmr0",
+       [](Facts* x) { x->comparisons[0].matches = false; },
+       {"replay.must_match_quote.rtmr0"}},
   };
   for (const Alt& a : alts) {
     Facts g = *f;
@@ -319,10 +331,12 @@ TEST(GeneratedPolicyCorpusTest, GcpPolicyPassesAndCatchesEachAlteration) {
     if (f->events[i].reg.empty()) continue;
     Facts g = *f;
     g.events[i].digests[0].bytes[0] ^= 1;
-    if (g.events[i].data == result::DataStatus::kVerified) g.events[i].data = result::DataStatus::kMismatched;
+    if (g.events[i].data == result::DataStatus::kVerified)
+      g.events[i].data = result::DataStatus::kMismatched;
     auto failing = FailingRules(policy::Evaluate(&*p, g, {b.at}));
     ASSERT_EQ(failing.size(), 1u) << f->events[i].Pointer();
-    EXPECT_EQ(failing.begin()->rfind("events.ccel-" + f->events[i].reg + "-", 0), 0u) << *failing.begin();
+    EXPECT_EQ(failing.begin()->rfind("events.ccel-" + f->events[i].reg + "-", 0), 0u)
+        << *failing.begin();
     ++pinned;
   }
   EXPECT_EQ(pinned, 43u);  // every extended record (44 records, 1 EV_NO_ACTION)
@@ -340,7 +354,8 @@ TEST(GeneratedPolicyCorpusTest, AlteredEvidenceBytesFailChecksAndRules) {
   // header; Intel TDX DCAP Quote Generation Library, Table "TD Report Body").
   {
     GcpBundle b(corpus);
-    ::ccv::testing::AlterFile(b.dir.path() / "quote.bin", [](std::vector<uint8_t>* q) { (*q)[48 + 184] ^= 1; });
+    ::ccv::testing::AlterFile(b.dir.path() / "quote.bin",
+                              [](std::vector<uint8_t>* q) { (*q)[48 + 184] ^= 1; });
     auto g = b.Collect(true);
     ASSERT_TRUE(g.ok()) << g.status().ToString();
     EXPECT_EQ(FailingChecks(g->checks), (std::set<std::string>{"quote.quote_signature"}));
@@ -352,7 +367,8 @@ TEST(GeneratedPolicyCorpusTest, AlteredEvidenceBytesFailChecksAndRules) {
   // reproduces RTMR0, and the rule pinning that event fails.
   {
     GcpBundle b(corpus);
-    auto log = parsers::ParseCcelLog(*ReadFileBytes((corpus / "evidence/gcp-cos113/ccel.bin").string()));
+    auto log =
+        parsers::ParseCcelLog(*ReadFileBytes((corpus / "evidence/gcp-cos113/ccel.bin").string()));
     ASSERT_TRUE(log.ok());
     const auto& rec = log->events[2];
     ASSERT_EQ(rec.untrusted_pcr_index, 1u);
@@ -485,7 +501,8 @@ TEST(VerifyPipelineTest, ImaRegisterFollowsTheListWhenNotGiven) {
   Result<std::string> text = ReadFileText(*e.ima);
   ASSERT_TRUE(text.ok());
   std::string moved = "\n" + *text;
-  for (size_t at = 0; (at = moved.find("\n10 ", at)) != std::string::npos; at += 4) moved[at + 2] = '1';
+  for (size_t at = 0; (at = moved.find("\n10 ", at)) != std::string::npos; at += 4)
+    moved[at + 2] = '1';
   TempDir dir("ima_pcr11");
   const std::string pcr11 = (dir.path() / "ima.txt").string();
   ASSERT_TRUE(WriteFileBytes(pcr11, moved.data() + 1, moved.size() - 1).ok());
@@ -495,7 +512,8 @@ TEST(VerifyPipelineTest, ImaRegisterFollowsTheListWhenNotGiven) {
   EXPECT_EQ(refused.status().code(), ErrorCode::kBadValue);
   EXPECT_EQ(refused.status().file(), pcr11);
   EXPECT_EQ(refused.status().field(), "pcr");
-  EXPECT_NE(refused.status().message().find("pcr11"), std::string::npos) << refused.status().message();
+  EXPECT_NE(refused.status().message().find("pcr11"), std::string::npos)
+      << refused.status().message();
 }
 
 }  // namespace

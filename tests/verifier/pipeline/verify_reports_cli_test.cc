@@ -46,7 +46,8 @@ std::string Slurp(const fs::path& p) {
 
 std::string AllReports(const TempDir& dir, const std::string& tag = "all") {
   std::string args;
-  for (const std::string& f : kFormats) args += " --report " + f + "=" + Quote(dir.path() / (tag + "." + f));
+  for (const std::string& f : kFormats)
+    args += " --report " + f + "=" + Quote(dir.path() / (tag + "." + f));
   return args;
 }
 
@@ -60,7 +61,8 @@ rapidjson::Document Json(const std::string& text) {
 bool XmlWellFormedAndValid(const fs::path& xml) {
   if (std::system("command -v xmllint >/dev/null 2>&1") != 0) return true;
   auto xsd = ::ccv::testing::SourceDir() / "tests/verifier/report/verify_junit.xsd";
-  std::string cmd = "xmllint --noout --schema " + Quote(xsd) + " " + Quote(xml) + " >/dev/null 2>&1";
+  std::string cmd =
+      "xmllint --noout --schema " + Quote(xsd) + " " + Quote(xml) + " >/dev/null 2>&1";
   return std::system(cmd.c_str()) == 0;
 }
 
@@ -236,7 +238,8 @@ TEST(VerifyReportsCliTest, InputErrorStillWritesEveryReport) {
   EXPECT_STREQ(run["results"][0]["ruleId"].GetString(), "input_error");
   EXPECT_STREQ(run["results"][0]["level"].GetString(), "error");
   const auto& loc = run["results"][0]["locations"][0]["physicalLocation"];
-  EXPECT_NE(std::string(loc["artifactLocation"]["uri"].GetString()).find("quote.bin"), std::string::npos);
+  EXPECT_NE(std::string(loc["artifactLocation"]["uri"].GetString()).find("quote.bin"),
+            std::string::npos);
   EXPECT_EQ(loc["region"]["byteOffset"].GetUint64(), e["offset"].GetUint64());
 
   std::string text = Slurp(dir.path() / "all.text");
@@ -244,7 +247,8 @@ TEST(VerifyReportsCliTest, InputErrorStillWritesEveryReport) {
   EXPECT_NE(text.find("offset:   " + std::to_string(e["offset"].GetUint64())), std::string::npos);
   std::string md = Slurp(dir.path() / "all.markdown");
   EXPECT_EQ(md.rfind("### ccverify verify: ERROR (input error", 0), 0u) << md;
-  EXPECT_NE(md.find("| offset | " + std::to_string(e["offset"].GetUint64()) + " |"), std::string::npos);
+  EXPECT_NE(md.find("| offset | " + std::to_string(e["offset"].GetUint64()) + " |"),
+            std::string::npos);
 
   // Each error report too is what a single-format run writes, and a non-text
   // format on stdout carries it as well.
@@ -263,9 +267,11 @@ TEST(VerifyReportsCliTest, InputErrorStillWritesEveryReport) {
 TEST(VerifyReportsCliTest, MalformedPolicyReportsNameTheLine) {
   TempDir dir("badpolicy");
   fs::path policy = dir.path() / "p.yaml";
-  std::ofstream(policy) << "apiVersion: ccverify/v1\nmetadata: {name: x}\ntd:\n  rtmr9: {eq: zero}\n";
-  CliRun r = RunCcverify("verify " + Quote(Demo()) + " --policy " + Quote(policy) + " --report json=" +
-                  Quote(dir.path() / "r.json") + " --report junit=" + Quote(dir.path() / "r.xml"));
+  std::ofstream(policy)
+      << "apiVersion: ccverify/v1\nmetadata: {name: x}\ntd:\n  rtmr9: {eq: zero}\n";
+  CliRun r = RunCcverify("verify " + Quote(Demo()) + " --policy " + Quote(policy) +
+                         " --report json=" + Quote(dir.path() / "r.json") +
+                         " --report junit=" + Quote(dir.path() / "r.xml"));
   ASSERT_EQ(r.code, 3) << r.err;
   rapidjson::Document json = Json(Slurp(dir.path() / "r.json"));
   EXPECT_STREQ(json["verdict"].GetString(), "error");
@@ -278,9 +284,10 @@ TEST(VerifyReportsCliTest, MalformedPolicyReportsNameTheLine) {
 TEST(VerifyReportsCliTest, BadReportFlagsAreUsageErrorsAndWriteNothing) {
   TempDir dir("usage");
   const std::string out = Quote(dir.path() / "r");
-  for (const std::string& flag : std::vector<std::string>{"--report xml=" + out, "--report json", "--report json=", "--report =" + out,
-        "--report json=" + out + " --report junit=" + out, "--format json --output " + out +
-        " --report text=" + out, "--format yaml"}) {
+  for (const std::string& flag : std::vector<std::string>{
+           "--report xml=" + out, "--report json", "--report json=", "--report =" + out,
+           "--report json=" + out + " --report junit=" + out,
+           "--format json --output " + out + " --report text=" + out, "--format yaml"}) {
     CliRun r = RunCcverify(DemoArgs() + " " + flag);
     EXPECT_EQ(r.code, 2) << flag;
     EXPECT_FALSE(fs::exists(dir.path() / "r")) << flag;
@@ -290,9 +297,9 @@ TEST(VerifyReportsCliTest, BadReportFlagsAreUsageErrorsAndWriteNothing) {
 // A report that cannot be written is exit 3 and named; the others are written.
 TEST(VerifyReportsCliTest, UnwritableReportIsExit3AndTheOthersAreWritten) {
   TempDir dir("unwritable");
-  CliRun r = RunCcverify(DemoArgs() + " -q --report json=" +
-                         Quote(dir.path() / "missing/dir/r.json") + " --report junit=" +
-                         Quote(dir.path() / "r.xml"));
+  CliRun r =
+      RunCcverify(DemoArgs() + " -q --report json=" + Quote(dir.path() / "missing/dir/r.json") +
+                  " --report junit=" + Quote(dir.path() / "r.xml"));
   EXPECT_EQ(r.code, 3);
   EXPECT_NE(r.err.find("missing/dir/r.json"), std::string::npos) << r.err;
   EXPECT_NE(Slurp(dir.path() / "r.xml").find("<testsuites"), std::string::npos);

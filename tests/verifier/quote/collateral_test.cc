@@ -1,11 +1,12 @@
 // Collateral JSON, TCB info and QE identity parsing (malformed documents
 // name the member), and the pieces of Intel's TCB evaluation in isolation.
+#include "verifier/quote/collateral.h"
+
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "tests/testing/quote_pki.h"
-#include "verifier/quote/collateral.h"
 #include "verifier/quote/tcb_eval.h"
 
 namespace ccv::quote {
@@ -119,9 +120,9 @@ TEST(CollateralTest, MissingOrNonHexMembersAreNamed) {
   QuoteCollateral c =
       testing::MakeCollateral(*pki, testing::DefaultTdxTcbInfo(), testing::DefaultQeIdentity());
   std::string json = CollateralToJson(c);
-  for (const char* member : {"pck_crl_issuer_chain", "root_ca_crl", "pck_crl",
-                             "tcb_info_issuer_chain", "tcb_info", "tcb_info_signature",
-                             "qe_identity_issuer_chain", "qe_identity", "qe_identity_signature"}) {
+  for (const char* member :
+       {"pck_crl_issuer_chain", "root_ca_crl", "pck_crl", "tcb_info_issuer_chain", "tcb_info",
+        "tcb_info_signature", "qe_identity_issuer_chain", "qe_identity", "qe_identity_signature"}) {
     SCOPED_TRACE(member);
     std::string renamed = Replace(json, std::string("\"") + member + "\"", "\"x_renamed\"");
     auto r = ParseCollateralJson(renamed);

@@ -94,7 +94,8 @@ TEST(PckChainSourceTest, WithoutASuppliedChainTypesOneToFourFailNamingTheType) {
       const Check* c = v->FindCheck(id);
       ASSERT_NE(c, nullptr);
       EXPECT_EQ(c->status, CheckStatus::kFail);
-      EXPECT_NE(c->detail.find("certification data type " + std::to_string(type)), std::string::npos)
+      EXPECT_NE(c->detail.find("certification data type " + std::to_string(type)),
+                std::string::npos)
           << c->detail;
       EXPECT_NE(c->detail.find("--pck-chain"), std::string::npos) << c->detail;
     }
@@ -127,8 +128,7 @@ TEST(PckChainSourceTest, LeafOnlyQuotesTakeTheCaFromTheSuppliedChain) {
 TEST(PckChainSourceTest, ChainQuotesAcceptAnEqualSuppliedChain) {
   auto pki = TestPki::Create();
   ASSERT_TRUE(pki.ok());
-  for (const std::string& pem :
-       {pki->PckChainPem(), pki->pck_leaf().Pem() + pki->pck_ca().Pem()}) {
+  for (const std::string& pem : {pki->PckChainPem(), pki->pck_leaf().Pem() + pki->pck_ca().Pem()}) {
     auto v = VerifyWith(*pki, 5, pki->PckChainPem(), pem);
     ASSERT_TRUE(v.ok()) << v.status().ToString();
     EXPECT_TRUE(v->pass) << Describe(*v);

@@ -107,8 +107,8 @@ TEST(QuoteCorpusTest, FieldsFilesSignatureAndPckFields) {
     EXPECT_EQ(ok("qe_report_signature"), f["qe_report_sig_ok"].GetBool());
     EXPECT_EQ(ok("qe_report_data"), f["qe_report_data_ok"].GetBool());
     // The chain verifies to the embedded root only where the root is Intel's.
-    EXPECT_EQ(ok("pck_chain"), f["chain_sig_ok"].GetBool() &&
-                                   f["chain_root_is_intel_sgx_root_ca"].GetBool())
+    EXPECT_EQ(ok("pck_chain"),
+              f["chain_sig_ok"].GetBool() && f["chain_root_is_intel_sgx_root_ca"].GetBool())
         << v->FindCheck("pck_chain")->detail;
     ASSERT_TRUE(v->pck.has_value());
     const PckInfo& pck = *v->pck;

@@ -4,14 +4,15 @@
 // TCB status and its convergence with the TDX module and QE statuses,
 // unknown module identities, QE identity mismatches under each mask, TD
 // relaunch advice, and tampered quotes.
+#include "tests/testing/quote_pki.h"
+
 #include <atomic>
 #include <functional>
-#include <thread>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
-#include "tests/testing/quote_pki.h"
 #include "verifier/quote/quote_verifier.h"
 
 namespace ccv::quote {
@@ -31,8 +32,8 @@ struct Scenario {
   bool sgx = false;
   TcbInfo tcb_info = DefaultTdxTcbInfo();
   EnclaveIdentity qe_identity = DefaultQeIdentity(true);
-  std::function<void(QuoteBuilder*)> edit_quote;         // before signing
-  std::function<void(QuoteBuilder*)> tamper_quote;       // after signing
+  std::function<void(QuoteBuilder*)> edit_quote;          // before signing
+  std::function<void(QuoteBuilder*)> tamper_quote;        // after signing
   std::function<void(QuoteCollateral*)> edit_collateral;  // after signing
   int64_t at = kPkiNow;
   VerifyOptions options;
@@ -322,9 +323,9 @@ TEST(QuotePkiTest, SgxQeIdentityForTdxQuoteFails) {
 // --- TCB status: every platform status ---
 
 TEST(QuotePkiTest, EveryPlatformStatusIsReported) {
-  for (const char* st : {"UpToDate", "SWHardeningNeeded", "ConfigurationNeeded",
-                         "ConfigurationAndSWHardeningNeeded", "OutOfDate",
-                         "OutOfDateConfigurationNeeded", "Revoked"}) {
+  for (const char* st :
+       {"UpToDate", "SWHardeningNeeded", "ConfigurationNeeded", "ConfigurationAndSWHardeningNeeded",
+        "OutOfDate", "OutOfDateConfigurationNeeded", "Revoked"}) {
     SCOPED_TRACE(st);
     Scenario s;
     s.tcb_info.tcb_levels[0].tcb_status = st;
@@ -380,8 +381,9 @@ TEST(QuotePkiTest, SgxComponentBelowEveryLevelIsNotSupported) {
   QuoteVerification v = RunScenario(s);
   EXPECT_EQ(StatusOf(v), "NotSupported");
   // Both levels need 5 in component 8; the lowest is the 2024 one.
-  ExpectReason(v, "no TCB level matches the PCK certificate's SGX TCB: SGX component 8 is 4, "
-                  "the lowest level (tcbDate 2024-01-01T00:00:00Z) needs 5");
+  ExpectReason(v,
+               "no TCB level matches the PCK certificate's SGX TCB: SGX component 8 is 4, "
+               "the lowest level (tcbDate 2024-01-01T00:00:00Z) needs 5");
 }
 
 TEST(QuotePkiTest, PceSvnBelowEveryLevelIsNotSupported) {
@@ -459,8 +461,9 @@ TEST(QuotePkiTest, ModuleIsvSvnBelowEveryLevelIsNotSupported) {
   s.edit_quote = [](QuoteBuilder* b) { b->body[0] = 0; };
   QuoteVerification v = RunScenario(s);
   EXPECT_EQ(StatusOf(v), "NotSupported");
-  ExpectReason(v, "TDX module TDX_01 has no TCB level for its ISVSVN TEE_TCB_SVN[0] = 0, the "
-                  "lowest needs 1");
+  ExpectReason(v,
+               "TDX module TDX_01 has no TCB level for its ISVSVN TEE_TCB_SVN[0] = 0, the "
+               "lowest needs 1");
 }
 
 TEST(QuotePkiTest, QeIsvSvnBelowEveryLevelIsNotSupportedWithTheQeNamed) {
@@ -537,7 +540,7 @@ TEST(QuotePkiTest, TdRelaunchAdvisedForTdReport15) {
     b->version = 5;
     b->body_type = 3;
     b->body.resize(648, 0);
-    b->body[0] = 2;  // running module: TDX_01 ISVSVN 2 (OutOfDate)
+    b->body[0] = 2;    // running module: TDX_01 ISVSVN 2 (OutOfDate)
     b->body[584] = 3;  // TEE_TCB_SVN2: the module the TD would get after relaunch
     b->body[585] = 1;
     b->body[586] = 2;

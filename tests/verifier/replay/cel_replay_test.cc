@@ -95,8 +95,8 @@ TEST(CelReplayTest, ImaListConvertedToCelReplaysToTheSameRegisters) {
   ASSERT_EQ(recs->size(), 922u);
   EXPECT_EQ((*recs)[0].template_name, "ima-ng");
   for (int enc = 0; enc < 2; ++enc) {
-    auto back = enc == 0 ? cel::ParseTlv(cel::WriteTlv(*recs))
-                         : cel::ParseJson(cel::WriteJson(*recs));
+    auto back =
+        enc == 0 ? cel::ParseTlv(cel::WriteTlv(*recs)) : cel::ParseJson(cel::WriteJson(*recs));
     ASSERT_TRUE(back.ok()) << back.status().ToString();
     auto r = ReplayCel(*back);
     ASSERT_TRUE(r.ok());

@@ -81,7 +81,8 @@ TEST(DigestCheckTest, SeparatorIsTheHashOfItsData) {
 
 TEST(DigestCheckTest, EfiActionAuthenticatesItsText) {
   V a = Str("Calling EFI Application from Boot Option");
-  ExpectConvention(parsers::kEvEfiAction, a, a, DigestConvention::kPfp, 3, DigestCheck::kMismatched);
+  ExpectConvention(parsers::kEvEfiAction, a, a, DigestConvention::kPfp, 3,
+                   DigestCheck::kMismatched);
   EXPECT_EQ(Check(parsers::kEvEfiAction, a, Banks(a)).verified_text,
             "Calling EFI Application from Boot Option");
 }
@@ -118,8 +119,8 @@ TEST(DigestCheckTest, VariableBootWholeStructureIsPfpVariableDataAloneIsEdk2) {
 
 TEST(DigestCheckTest, DriverConfigVariableDataOnlyOfTpm12Firmware) {
   V ev = VariableData("SecureBoot", {1});
-  ExpectConvention(parsers::kEvEfiVariableDriverConfig, ev, {1}, DigestConvention::kVariableDataOnly,
-                   ev.size() - 1, DigestCheck::kMismatched);
+  ExpectConvention(parsers::kEvEfiVariableDriverConfig, ev, {1},
+                   DigestConvention::kVariableDataOnly, ev.size() - 1, DigestCheck::kMismatched);
 }
 
 TEST(DigestCheckTest, ShimAuthorityWithAnExtraByte) {
@@ -137,8 +138,9 @@ TEST(DigestCheckTest, ShimAuthorityWithAnExtraByte) {
                 .status,
             DigestCheck::kMismatched);
   V sig = VariableData("db", Cat(V(16, 0xbd), cert), {0});
-  EXPECT_EQ(Check(parsers::kEvEfiVariableAuthority, sig, Banks(V(sig.begin(), sig.end() - 1))).status,
-            DigestCheck::kMismatched);
+  EXPECT_EQ(
+      Check(parsers::kEvEfiVariableAuthority, sig, Banks(V(sig.begin(), sig.end() - 1))).status,
+      DigestCheck::kMismatched);
   ExpectConvention(parsers::kEvEfiVariableAuthority, sig, sig, DigestConvention::kPfp, 17,
                    DigestCheck::kMismatched);
 }
@@ -163,20 +165,21 @@ TEST(DigestCheckTest, GrubStringsHashTheTextAfterThePrefix) {
 
 TEST(DigestCheckTest, OlderGrubStringsKeepTheirNul) {
   V ev = Cat(Str("grub_cmd set pager=1"), {0});
-  ExpectConvention(parsers::kEvIpl, ev, Cat(Str("set pager=1"), {0}), DigestConvention::kGrubStringNul,
-                   10, DigestCheck::kMismatched);
+  ExpectConvention(parsers::kEvIpl, ev, Cat(Str("set pager=1"), {0}),
+                   DigestConvention::kGrubStringNul, 10, DigestCheck::kMismatched);
   EXPECT_EQ(Check(parsers::kEvIpl, ev, Banks(Cat(Str("set pager=1"), {0}))).verified_text,
             "grub_cmd set pager=1");
   V k = Cat(Str("grub_kernel_cmdline /vmlinuz root=UUID=1"), {0});
-  ExpectConvention(parsers::kEvIpl, k, Str("/vmlinuz root=UUID=1"), DigestConvention::kGrubString, 25,
-                   DigestCheck::kMismatched);
+  ExpectConvention(parsers::kEvIpl, k, Str("/vmlinuz root=UUID=1"), DigestConvention::kGrubString,
+                   25, DigestCheck::kMismatched);
 }
 
 TEST(DigestCheckTest, SystemdUtf16CommandLineForms) {
   V with_nul = Utf16(" console=ttyS0 quiet", true);
   ExpectConvention(parsers::kEvIpl, with_nul, with_nul, DigestConvention::kSystemdUtf16, 4,
                    DigestCheck::kNotCheckable);
-  EXPECT_EQ(Check(parsers::kEvIpl, with_nul, Banks(with_nul)).verified_text, " console=ttyS0 quiet");
+  EXPECT_EQ(Check(parsers::kEvIpl, with_nul, Banks(with_nul)).verified_text,
+            " console=ttyS0 quiet");
   ExpectConvention(parsers::kEvIpl, with_nul, Utf16(" console=ttyS0 quiet", false),
                    DigestConvention::kSystemdUtf16NoNul, 4, DigestCheck::kNotCheckable);
   // Old systemd-boot logged one byte less than the string it hashed.
@@ -205,8 +208,8 @@ TEST(DigestCheckTest, TdShimConfigInfoHashesTheInfo) {
   TcgLogBuilder b;
   b.Str(std::string_view("td_payload_info\0", 16)).U32(uint32_t(info.size())).Raw(info);
   V ev = b.bytes();
-  ExpectConvention(parsers::kEvPlatformConfigFlags, ev, info, DigestConvention::kTdShimConfigInfo, 21,
-                   DigestCheck::kMismatched);
+  ExpectConvention(parsers::kEvPlatformConfigFlags, ev, info, DigestConvention::kTdShimConfigInfo,
+                   21, DigestCheck::kMismatched);
   EXPECT_EQ(Check(parsers::kEvPlatformConfigFlags, ev, Banks(info)).verified_text,
             "root=/dev/vda1 console=hvc0");
   // TDVF's descriptions are no td-shim structure: the digest is of something else.
@@ -225,8 +228,10 @@ TEST(DigestCheckTest, OptionalTypesVerifyOnlyWhenTheDataIsHashed) {
 
 TEST(DigestCheckTest, ScrtmVersionTextOnlyForUtf16Ascii) {
   V ver = Utf16("GCE Virtual Firmware v1", true);
-  EXPECT_EQ(Check(parsers::kEvSCrtmVersion, ver, Banks(ver)).verified_text, "GCE Virtual Firmware v1");
-  V guid = {0x1e, 0xfb, 0x6b, 0x54, 0x0c, 0x1d, 0x55, 0x40, 0xa4, 0xad, 0x4e, 0xf4, 0xbf, 0x17, 0xb8, 0x3a};
+  EXPECT_EQ(Check(parsers::kEvSCrtmVersion, ver, Banks(ver)).verified_text,
+            "GCE Virtual Firmware v1");
+  V guid = {0x1e, 0xfb, 0x6b, 0x54, 0x0c, 0x1d, 0x55, 0x40,
+            0xa4, 0xad, 0x4e, 0xf4, 0xbf, 0x17, 0xb8, 0x3a};
   EventDataCheck c = Check(parsers::kEvSCrtmVersion, guid, Banks(guid));
   EXPECT_EQ(c.status, DigestCheck::kVerified);
   EXPECT_TRUE(c.verified_text.empty());
@@ -235,12 +240,12 @@ TEST(DigestCheckTest, ScrtmVersionTextOnlyForUtf16Ascii) {
 TEST(DigestCheckTest, TextHelpersRejectControlAndInvalidBytes) {
   EXPECT_TRUE(internal::IsPrintableUtf8(Str("a\tb\n")));
   EXPECT_FALSE(internal::IsPrintableUtf8(V{'a', 0x01}));
-  EXPECT_FALSE(internal::IsPrintableUtf8(V{0xc0, 0x80}));  // overlong NUL
-  EXPECT_FALSE(internal::IsPrintableUtf8(V{0xe2, 0x82}));  // truncated
-  EXPECT_TRUE(internal::IsPrintableUtf8(V{0xc3, 0xa9}));   // U+00E9
+  EXPECT_FALSE(internal::IsPrintableUtf8(V{0xc0, 0x80}));       // overlong NUL
+  EXPECT_FALSE(internal::IsPrintableUtf8(V{0xe2, 0x82}));       // truncated
+  EXPECT_TRUE(internal::IsPrintableUtf8(V{0xc3, 0xa9}));        // U+00E9
   EXPECT_EQ(internal::Utf16Text(V{'a', 0, 0, 0, 'b', 0}), "");  // text after the NUL
   EXPECT_EQ(internal::Utf16Text(V{0x3d, 0xd8, 0x00, 0xde}), "\xf0\x9f\x98\x80");  // U+1F600
-  EXPECT_EQ(internal::Utf16Text(V{0x3d, 0xd8}), "");  // lone surrogate
+  EXPECT_EQ(internal::Utf16Text(V{0x3d, 0xd8}), "");                              // lone surrogate
 }
 
 TEST(DigestCheckTest, TcgEventOverloadAgreesAndBatchReplayCountsConventions) {
@@ -251,7 +256,8 @@ TEST(DigestCheckTest, TcgEventOverloadAgreesAndBatchReplayCountsConventions) {
   V sd_short(sd.begin(), sd.end() - 1);
   auto digests = [](const V& m) {
     std::vector<std::pair<uint16_t, V>> out;
-    for (const Digest& d : Banks(m)) out.push_back({TpmAlgId(d.alg), V(d.span().begin(), d.span().end())});
+    for (const Digest& d : Banks(m))
+      out.push_back({TpmAlgId(d.alg), V(d.span().begin(), d.span().end())});
     return out;
   };
   TcgLogBuilder log;
@@ -288,7 +294,8 @@ TEST(DigestCheckTest, TcgEventOverloadAgreesAndBatchReplayCountsConventions) {
   // Batched: the same counts, per convention too.
   for (int threads : {1, 2}) {
     parsers::ChunkedSource s(log.span());
-    Result<TcgReplayResult> r = ReplayTcgLog(&s, RegisterSpace::kTpmPcr, ReplayOptions{.threads = threads});
+    Result<TcgReplayResult> r =
+        ReplayTcgLog(&s, RegisterSpace::kTpmPcr, ReplayOptions{.threads = threads});
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r->digest_checks.verified, 4u);
     EXPECT_EQ(r->digest_checks.mismatched, 1u);

@@ -27,7 +27,8 @@ void ExpectRegisters(const ImaReplayResult& r, const rapidjson::Value& expected)
   ASSERT_FALSE(want.empty());
   for (const auto& [name, banks] : want.registers()) {
     for (const auto& [alg, d] : banks) {
-      EXPECT_EQ(HexOf(r.registers, name, alg), ToHex(d.span())) << name.Name() << "." << HashAlgName(alg);
+      EXPECT_EQ(HexOf(r.registers, name, alg), ToHex(d.span()))
+          << name.Name() << "." << HashAlgName(alg);
     }
   }
 }
@@ -106,7 +107,8 @@ TEST(ImaCorpusTest, ImaEvmUtilsListReplaysAndBootAggregateCoversPcr0To7) {
   EXPECT_EQ(r->boot_aggregate.algo, "sha256");
   EXPECT_EQ(r->boot_aggregate.status, CheckStatus::kMatch) << r->boot_aggregate.expected;
   EXPECT_EQ(r->boot_aggregate.form, "pcr0-7");
-  EXPECT_EQ(r->boot_aggregate.entries, 1u);  // the file has one (lines: boot_aggregate, /init, /bin/sh)
+  EXPECT_EQ(r->boot_aggregate.entries,
+            1u);  // the file has one (lines: boot_aggregate, /init, /bin/sh)
 }
 
 TEST(ImaCorpusTest, CimaPodCgpathListReplaysFromZeroAndFromAgentInitial) {
@@ -166,7 +168,8 @@ TEST_F(CcApiTdTest, ReplayContinuesRtmr2ToTheQuotedValueAndBootAggregateMatches)
   RegisterSet boot = RegistersFromJson(ccel_["registers"]);  // rtmr0..2 boot-time
   boot.Set(RegisterId::Mrtd(), Q(::ccv::testing::kQuoteMrtd));
   // The quote agrees with the CCEL replay for RTMR0/1.
-  EXPECT_EQ(HexOf(boot, RegisterId::Rtmr(0), HashAlg::kSha384), ToHex(Q(::ccv::testing::QuoteRtmr(0)).span()));
+  EXPECT_EQ(HexOf(boot, RegisterId::Rtmr(0), HashAlg::kSha384),
+            ToHex(Q(::ccv::testing::QuoteRtmr(0)).span()));
   opt.boot_registers = boot;
   opt.quoted.Set(RegisterId::Rtmr(2), Q(::ccv::testing::QuoteRtmr(2)));
   auto r = ReplayFile(corpus_ / "evidence/ccapi-td/ascii_runtime_measurements", opt);

@@ -2,13 +2,12 @@
 // and violations replay to the registers the generator computed with its own
 // loop; and, where Debian's evmctl is installed, evmctl's ima_measurement
 // agrees with our PCR10 on a generated binary list.
-#include <gtest/gtest.h>
-
+#include <cstdio>
+#include <filesystem>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
-#include <filesystem>
+#include <gtest/gtest.h>
 
 #include "benchmarks/gen/ima_gen.h"
 #include "parsers/core/file_io.h"
@@ -27,8 +26,7 @@ struct Generated {
   }
 };
 
-void ExpectMatchesGenerator(const ImaReplayResult& r, const gen::ImaGenerator& g,
-                            RegisterId reg) {
+void ExpectMatchesGenerator(const ImaReplayResult& r, const gen::ImaGenerator& g, RegisterId reg) {
   EXPECT_EQ(r.entries, g.entries());
   EXPECT_EQ(r.violations, g.violations());
   EXPECT_EQ(r.hashes_verified, g.entries() - g.violations());
@@ -96,24 +94,24 @@ std::string FindEvmctl() {
 }
 
 // Runs evmctl ima_measurement with per-bank PCR files; returns its exit code.
-int RunEvmctl(const std::string& evmctl, const std::filesystem::path& dir,
-              const std::string& list, const std::string& sha1_pcr10,
-              const std::string& sha256_pcr10) {
-  for (auto [bank, value, len] : {std::tuple{"sha1", sha1_pcr10, 40},
-                                  std::tuple{"sha256", sha256_pcr10, 64}}) {
+int RunEvmctl(const std::string& evmctl, const std::filesystem::path& dir, const std::string& list,
+              const std::string& sha1_pcr10, const std::string& sha256_pcr10) {
+  for (auto [bank, value, len] :
+       {std::tuple{"sha1", sha1_pcr10, 40}, std::tuple{"sha256", sha256_pcr10, 64}}) {
     std::string text;
     for (int i = 0; i < 24; ++i) {
       char head[16];
       std::snprintf(head, sizeof head, "PCR-%02d: ", i);
       text += head + (i == 10 ? value : std::string(size_t(len), '0')) + "\n";
     }
-    if (!WriteFileBytes((dir / (std::string("pcrs-") + bank)).string(), text.data(), text.size()).ok()) {
+    if (!WriteFileBytes((dir / (std::string("pcrs-") + bank)).string(), text.data(), text.size())
+             .ok()) {
       return -1;
     }
   }
-  std::string cmd = evmctl + " ima_measurement --ignore-violations --pcrs sha1," + (dir / "pcrs-sha1").string() +
-                    " --pcrs sha256," + (dir / "pcrs-sha256").string() + " " + list +
-                    " >/dev/null 2>&1";
+  std::string cmd = evmctl + " ima_measurement --ignore-violations --pcrs sha1," +
+                    (dir / "pcrs-sha1").string() + " --pcrs sha256," +
+                    (dir / "pcrs-sha256").string() + " " + list + " >/dev/null 2>&1";
   int st = std::system(cmd.c_str());
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
@@ -127,8 +125,7 @@ TEST(ImaGeneratedTest, EvmctlAgreesWithOurPcr10OnAGeneratedBinaryList) {
   o.legacy_ima = false;  // evmctl refuses lists mixing "ima" with other templates
   // --ignore-violations makes evmctl extend violations as 0xFF (as the kernel does).
   Generated g(o, 3000);
-  auto dir = std::filesystem::temp_directory_path() /
-             ("ccv-evmctl-" + std::to_string(::getpid()));
+  auto dir = std::filesystem::temp_directory_path() / ("ccv-evmctl-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::string list = (dir / "binary_runtime_measurements").string();
   ASSERT_TRUE(WriteFileBytes(list, g.binary.data(), g.binary.size()).ok());

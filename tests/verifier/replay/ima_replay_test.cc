@@ -3,11 +3,10 @@
 // computed here by a plain loop over the builder's own template data.
 #include "verifier/replay/ima_replay.h"
 
-#include <openssl/evp.h>
-
 #include <cstdio>
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 
 #include "tests/verifier/replay/ima_test_util.h"
 
@@ -79,7 +78,8 @@ TEST(ImaReplayTest, AsciiAndBinaryReplayEqualsReferenceInBothBanks) {
     EXPECT_EQ(r->hashes_verified, es.size() - 3);
     EXPECT_EQ(r->hashes_mismatched, 0u);
     for (HashAlg bank : {HashAlg::kSha1, HashAlg::kSha256}) {
-      EXPECT_EQ(HexOf(r->registers, RegisterId::Pcr(10), bank), ToHex(RefReplay(es, bank, 10).span()))
+      EXPECT_EQ(HexOf(r->registers, RegisterId::Pcr(10), bank),
+                ToHex(RefReplay(es, bank, 10).span()))
           << form << " " << HashAlgName(bank);
     }
     EXPECT_EQ(r->templates.at("ima"), 3u);
@@ -92,7 +92,8 @@ TEST(ImaReplayTest, ViolationExtendsAllFfInEveryBank) {
   auto r = ReplayImaBytes(AsBytes(v.Ascii()), {}, {});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->violations, 1u);
-  Digest want1 = crypto::Hash(HashAlg::kSha1, AsBytes(std::string(20, '\0') + std::string(20, '\xff')));
+  Digest want1 =
+      crypto::Hash(HashAlg::kSha1, AsBytes(std::string(20, '\0') + std::string(20, '\xff')));
   Digest want256 =
       crypto::Hash(HashAlg::kSha256, AsBytes(std::string(32, '\0') + std::string(32, '\xff')));
   EXPECT_EQ(HexOf(r->registers, RegisterId::Pcr(10), HashAlg::kSha1), ToHex(want1.span()));
@@ -112,7 +113,8 @@ TEST(ImaReplayTest, TemplateHashMismatchIsAFindingWithIndexAndLine) {
   EXPECT_EQ(r->findings[0].line, 2u);
   // The listed SHA-1 is extended (as the kernel did), so the sha1 bank
   // differs from a replay of the data.
-  EXPECT_NE(HexOf(r->registers, RegisterId::Pcr(10), HashAlg::kSha1), ToHex(RefReplay(es, HashAlg::kSha1, 10).span()));
+  EXPECT_NE(HexOf(r->registers, RegisterId::Pcr(10), HashAlg::kSha1),
+            ToHex(RefReplay(es, HashAlg::kSha1, 10).span()));
 }
 
 TEST(ImaReplayTest, BinaryMismatchNamesTheEntryOffset) {
@@ -142,8 +144,10 @@ TEST(ImaReplayTest, EntriesOnOtherPcrsExtendThoseRegisters) {
   es[1].pcr = 11;
   auto r = ReplayImaBytes(AsBytes(Ascii(es)), {}, {});
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(HexOf(r->registers, RegisterId::Pcr(10), HashAlg::kSha256), ToHex(RefReplay(es, HashAlg::kSha256, 10).span()));
-  EXPECT_EQ(HexOf(r->registers, RegisterId::Pcr(11), HashAlg::kSha256), ToHex(RefReplay(es, HashAlg::kSha256, 11).span()));
+  EXPECT_EQ(HexOf(r->registers, RegisterId::Pcr(10), HashAlg::kSha256),
+            ToHex(RefReplay(es, HashAlg::kSha256, 10).span()));
+  EXPECT_EQ(HexOf(r->registers, RegisterId::Pcr(11), HashAlg::kSha256),
+            ToHex(RefReplay(es, HashAlg::kSha256, 11).span()));
 }
 
 TEST(ImaReplayTest, ExtraBanksAndInitialValues) {
@@ -208,7 +212,8 @@ TEST(ImaReplayTest, TemplateHashesGoThroughTheBatchHasher) {
   auto r = rep.Finish();
   EXPECT_EQ(batches, 3u * 2);  // 3 batches (8+8+5) x 2 banks
   EXPECT_EQ(messages, es.size() * 2);
-  EXPECT_EQ(HexOf(r.registers, RegisterId::Pcr(10), HashAlg::kSha256), ToHex(RefReplay(es, HashAlg::kSha256, 10).span()));
+  EXPECT_EQ(HexOf(r.registers, RegisterId::Pcr(10), HashAlg::kSha256),
+            ToHex(RefReplay(es, HashAlg::kSha256, 10).span()));
 }
 
 TEST(ImaReplayTest, QuotedPrefixFoundInTheMiddle) {
@@ -318,14 +323,17 @@ TEST(ImaReplayTest, BootAggregateNotCheckedWithoutBootRegisters) {
 }
 
 TEST(ImaReplayTest, TdxBootAggregateNeedsMrtdAndChecksIt) {
-  const RegisterId regs[] = {RegisterId::Mrtd(), RegisterId::Rtmr(0), RegisterId::Rtmr(1), RegisterId::Rtmr(2)};
+  const RegisterId regs[] = {RegisterId::Mrtd(), RegisterId::Rtmr(0), RegisterId::Rtmr(1),
+                             RegisterId::Rtmr(2)};
   RegisterSet boot;
-  for (size_t i = 0; i < std::size(regs); ++i) boot.Set(regs[i], Digest::Filled(HashAlg::kSha384, uint8_t(0x10 + i)));
+  for (size_t i = 0; i < std::size(regs); ++i)
+    boot.Set(regs[i], Digest::Filled(HashAlg::kSha384, uint8_t(0x10 + i)));
   std::string cat;
   for (RegisterId r : regs) cat += Raw(boot.Get(r, HashAlg::kSha384)->span());
   TEntry b;
   b.pcr = 2;
-  b.fields = {DNg("sha384", crypto::Hash(HashAlg::kSha384, AsBytes(cat)).span()), Str("boot_aggregate")};
+  b.fields = {DNg("sha384", crypto::Hash(HashAlg::kSha384, AsBytes(cat)).span()),
+              Str("boot_aggregate")};
   ImaReplayOptions opt;
   opt.register_kind = RegisterId::Kind::kRtmr;
   opt.boot_registers = boot;
@@ -351,7 +359,8 @@ TEST(ImaReplayTest, BigEndianListReplays) {
   auto r = ReplayImaBytes(AsBytes(Binary(es)), ro, opt);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->hashes_verified, 2u);
-  EXPECT_EQ(HexOf(r->registers, RegisterId::Pcr(10), HashAlg::kSha1), ToHex(RefReplay(es, HashAlg::kSha1, 10).span()));
+  EXPECT_EQ(HexOf(r->registers, RegisterId::Pcr(10), HashAlg::kSha1),
+            ToHex(RefReplay(es, HashAlg::kSha1, 10).span()));
 }
 
 TEST(ImaReplayTest, ParseErrorsPropagateFromTheFile) {
@@ -432,19 +441,21 @@ std::string OpenSslSm3(const std::string& data) {
 TEST(ImaReplayTest, PerBankSm3ListWithEveryKernelAlgorithmName) {
   std::vector<TEntry> es;
   const std::vector<std::pair<const char*, size_t>> algs = {
-      {"sha1", 20},   {"sha256", 32},  {"sha384", 48}, {"sha512", 64},      {"sm3", 32},
-      {"sm3-256", 32}, {"sm3_256", 32}, {"md5", 16},    {"rmd160", 20},      {"sha224", 28},
-      {"wp512", 64},  {"tgr192", 24},  {"streebog256", 32}, {"streebog512", 64}, {"whirl-9", 40}};
+      {"sha1", 20},    {"sha256", 32},  {"sha384", 48},      {"sha512", 64},      {"sm3", 32},
+      {"sm3-256", 32}, {"sm3_256", 32}, {"md5", 16},         {"rmd160", 20},      {"sha224", 28},
+      {"wp512", 64},   {"tgr192", 24},  {"streebog256", 32}, {"streebog512", 64}, {"whirl-9", 40}};
   for (size_t i = 0; i < algs.size(); ++i) {
     TEntry e;
-    e.fields = {DNg(algs[i].first, D(algs[i].second, uint8_t(i + 1))), Str("/f" + std::to_string(i))};
+    e.fields = {DNg(algs[i].first, D(algs[i].second, uint8_t(i + 1))),
+                Str("/f" + std::to_string(i))};
     es.push_back(e);
   }
   const std::string path = "/var/tmp/ascii_runtime_measurements_sm3";
   ASSERT_EQ(ima::ListedHashAlgOfFileName(path), HashAlg::kSm3_256);
   EXPECT_EQ(ima::ListedHashAlgOfFileName("/x/ascii_runtime_measurements_sha256"), HashAlg::kSha256);
   EXPECT_EQ(ima::ListedHashAlgOfFileName("/x/ascii_runtime_measurements"), std::nullopt);
-  EXPECT_EQ(ima::ListedHashAlgOfFileName("/x/binary_runtime_measurements_sha384"), HashAlg::kSha384);
+  EXPECT_EQ(ima::ListedHashAlgOfFileName("/x/binary_runtime_measurements_sha384"),
+            HashAlg::kSha384);
 
   std::string log;
   std::string expected(32, '\0');
@@ -453,7 +464,8 @@ TEST(ImaReplayTest, PerBankSm3ListWithEveryKernelAlgorithmName) {
     expected = OpenSslSm3(expected + th);
     char pcr[8];
     std::snprintf(pcr, sizeof pcr, "%u", e.pcr);
-    log += std::string(pcr) + " " + ToHex(AsBytes(th)) + " ima-ng " + e.fields[0].ascii + " " + e.fields[1].ascii + "\n";
+    log += std::string(pcr) + " " + ToHex(AsBytes(th)) + " ima-ng " + e.fields[0].ascii + " " +
+           e.fields[1].ascii + "\n";
   }
   ima::ReadOptions read;
   read.listed_hash_alg = ima::ListedHashAlgOfFileName(path);

@@ -1,12 +1,12 @@
 // IMA replay is the same bit for bit whatever the thread count, the batch
 // size and the hashing backend (DESIGN §7), and equals an independent replay
 // computed here entry by entry with the OpenSSL EVP reference.
-#include <gtest/gtest.h>
-
 #include <memory>
 #include <random>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "parsers/core/hex.h"
 #include "parsers/ima_log.h"
@@ -29,7 +29,7 @@ struct List {
   RegisterSet registers;
   uint64_t violations = 0, verified = 0, mismatched = 0;
   std::vector<uint64_t> mismatch_indexes;
-  RegisterId prefix_reg;    // a register value after `prefix_len` entries
+  RegisterId prefix_reg;  // a register value after `prefix_len` entries
   Digest prefix_value;
   uint64_t prefix_len = 0;
 };
@@ -117,9 +117,8 @@ struct Config {
   bool taking = false;  // ascii: AddBatchTaking (storage handed over), else AddBatch (copied)
   std::string Name() const {
     return std::to_string(threads) + " threads, " +
-           (backend ? std::string(crypto::HashBackendName(*backend)) : "openssl-evp") +
-           ", batch " + std::to_string(max_batch) +
-           (format == ima::LogFormat::kAscii ? ", ascii" : ", binary") +
+           (backend ? std::string(crypto::HashBackendName(*backend)) : "openssl-evp") + ", batch " +
+           std::to_string(max_batch) + (format == ima::LogFormat::kAscii ? ", ascii" : ", binary") +
            (taking ? ", taking" : "");
   }
 };
@@ -136,8 +135,8 @@ Result<ImaReplayResult> Replay(const List& l, const Config& c, crypto::BatchHash
   opt.num_threads = c.threads;
   opt.max_findings = 25;
   opt.quoted.Set(l.prefix_reg, l.prefix_value);
-  ImaReplayer replayer(opt, hasher != nullptr ? MakeBatchTemplateHasher(hasher)
-                                              : MakeOpenSslTemplateHasher());
+  ImaReplayer replayer(
+      opt, hasher != nullptr ? MakeBatchTemplateHasher(hasher) : MakeOpenSslTemplateHasher());
   std::vector<ima::Entry> batch;
   std::vector<uint8_t> storage;
   for (;;) {
@@ -199,10 +198,10 @@ void ExpectSameEverywhere(const List& l) {
     for (const ImaFinding& f : r->findings) {
       if (f.kind == "template_hash_mismatch") mismatch_findings.push_back(f.index);
     }
-    std::vector<uint64_t> want(l.mismatch_indexes.begin(),
-                               l.mismatch_indexes.begin() +
-                                   std::min<size_t>(l.mismatch_indexes.size(),
-                                                    mismatch_findings.size()));
+    std::vector<uint64_t> want(
+        l.mismatch_indexes.begin(),
+        l.mismatch_indexes.begin() +
+            std::min<size_t>(l.mismatch_indexes.size(), mismatch_findings.size()));
     EXPECT_EQ(mismatch_findings, want);
     EXPECT_EQ(r->findings.size(), 25u);
     // Against the first configuration: every reported field.

@@ -39,7 +39,9 @@ inline TField DNgV2(std::string_view type, std::string_view alg, std::span<const
   return {std::string(type) + ":" + std::string(alg) + ":" + std::string(1, '\0') + Raw(digest),
           std::string(type) + ":" + std::string(alg) + ":" + ToHex(digest)};
 }
-inline TField Str(std::string_view s) { return {std::string(s) + std::string(1, '\0'), std::string(s)}; }
+inline TField Str(std::string_view s) {
+  return {std::string(s) + std::string(1, '\0'), std::string(s)};
+}
 inline TField HexField(std::span<const uint8_t> b) { return {Raw(b), ToHex(b)}; }
 inline TField Empty() { return {"", ""}; }
 inline TField U32(uint32_t v) {
@@ -68,8 +70,8 @@ struct TEntry {
   uint32_t pcr = 10;
   std::string name = "ima-ng";
   std::vector<TField> fields;
-  bool violation = false;                // listed hash all zero
-  std::optional<std::string> listed;     // raw listed hash override
+  bool violation = false;             // listed hash all zero
+  std::optional<std::string> listed;  // raw listed hash override
   bool big_endian = false;
 
   // Template data as the kernel hashes it (u32 len || bytes per field; legacy

@@ -66,7 +66,8 @@ rapidjson::Document LoadJson(const fs::path& p) {
   return d;
 }
 
-void ExpectRegisters(const rapidjson::Value& want, const RegisterSet& got, const std::string& what) {
+void ExpectRegisters(const rapidjson::Value& want, const RegisterSet& got,
+                     const std::string& what) {
   size_t want_regs = 0;
   for (auto it = want.MemberBegin(); it != want.MemberEnd(); ++it) {
     ++want_regs;
@@ -78,8 +79,8 @@ void ExpectRegisters(const rapidjson::Value& want, const RegisterSet& got, const
       ASSERT_TRUE(alg.has_value()) << what << " " << bt->name.GetString();
       std::optional<Digest> d = got.Get(reg, *alg);
       ASSERT_TRUE(d.has_value()) << what << ": missing " << reg.Name() << "." << HashAlgName(*alg);
-      EXPECT_EQ(ToHex(d->span()), bt->value.GetString()) << what << ": " << reg.Name() << "."
-                                                          << HashAlgName(*alg);
+      EXPECT_EQ(ToHex(d->span()), bt->value.GetString())
+          << what << ": " << reg.Name() << "." << HashAlgName(*alg);
     }
     EXPECT_EQ(got.registers().count(reg) ? got.registers().at(reg).size() : 0,
               it->value.MemberCount())
@@ -135,7 +136,8 @@ TEST(TcgCorpusTest, EveryLogReplaysToTheExpectedRegisters) {
       EXPECT_EQ(parsers::AcpiIdText(t->oem_table_id), want["oem_table_id"].GetString());
       // The log area it describes is LAML bytes long.
       if (want.HasMember("log_file")) {
-        Result<std::vector<uint8_t>> log = ReadFileBytes((corpus / want["log_file"].GetString()).string());
+        Result<std::vector<uint8_t>> log =
+            ReadFileBytes((corpus / want["log_file"].GetString()).string());
         ASSERT_TRUE(log.ok());
         EXPECT_EQ(log->size(), t->laml);
       }

@@ -24,14 +24,15 @@ namespace fs = std::filesystem;
 // Parses, decodes every record and replays; returns the status.
 Status Exercise(Bytes data, RegisterSpace space) {
   parsers::ChunkedSource src(data);
-  parsers::TcgEventReader reader(&src, parsers::TcgReadOptions{.ccel = space == RegisterSpace::kCcMr});
+  parsers::TcgEventReader reader(&src,
+                                 parsers::TcgReadOptions{.ccel = space == RegisterSpace::kCcMr});
   TcgReplay replay(space);
   while (true) {
     Result<const parsers::TcgEvent*> e = reader.Next();
     if (!e.ok()) return e.status();
     if (*e == nullptr) break;
-    report::EventDetail d = report::DescribeEventData((*e)->untrusted_type, (*e)->data,
-                                                      (*e)->data_offset);
+    report::EventDetail d =
+        report::DescribeEventData((*e)->untrusted_type, (*e)->data, (*e)->data_offset);
     (void)d;
     Result<DigestCheck> c = replay.Feed(**e);
     if (!c.ok()) return c.status();
@@ -61,7 +62,8 @@ TEST(TcgMutationTest, CorruptedAndTruncatedLogsFailCleanly) {
       size_t cut = m.size();
       switch (rng() % 4) {
         case 0:  // flip a few bytes
-          for (int k = 0; k < 1 + int(rng() % 4); ++k) m[rng() % m.size()] ^= uint8_t(1 + rng() % 255);
+          for (int k = 0; k < 1 + int(rng() % 4); ++k)
+            m[rng() % m.size()] ^= uint8_t(1 + rng() % 255);
           break;
         case 1:  // overwrite a u32 with an extreme value
           if (m.size() > 4) {

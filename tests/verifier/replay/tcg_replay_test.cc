@@ -62,7 +62,8 @@ TEST(TcgReplayTest, ExtendIsHashOfRegisterAndDigestPerBank) {
   std::vector<uint8_t> d1 = H(HashAlg::kSha1, kSep), d256 = H(HashAlg::kSha256, kSep);
   Ev e = MakeEvent(4, parsers::kEvSeparator, kSep, {{kTpmAlgSha1, d1}, {kTpmAlgSha256, d256}});
   ASSERT_TRUE(r.Feed(e.event).ok());
-  EXPECT_EQ(Reg(r, RegisterId::Pcr(4), HashAlg::kSha1), ToHex(ExtendOf(HashAlg::kSha1, std::vector<uint8_t>(20), d1)));
+  EXPECT_EQ(Reg(r, RegisterId::Pcr(4), HashAlg::kSha1),
+            ToHex(ExtendOf(HashAlg::kSha1, std::vector<uint8_t>(20), d1)));
   EXPECT_EQ(Reg(r, RegisterId::Pcr(4), HashAlg::kSha256),
             ToHex(ExtendOf(HashAlg::kSha256, std::vector<uint8_t>(32), d256)));
   EXPECT_EQ(r.digest_checks().verified, 1u);
@@ -80,7 +81,8 @@ TEST(TcgReplayTest, StartupLocalitySetsTheLastByteOfPcr0) {
   ASSERT_TRUE(r.Feed(e.event).ok());
   std::vector<uint8_t> init(32);
   init[31] = 3;
-  EXPECT_EQ(Reg(r, RegisterId::Pcr(0), HashAlg::kSha256), ToHex(ExtendOf(HashAlg::kSha256, init, d)));
+  EXPECT_EQ(Reg(r, RegisterId::Pcr(0), HashAlg::kSha256),
+            ToHex(ExtendOf(HashAlg::kSha256, init, d)));
   EXPECT_EQ(r.counts().no_action, 1u);
 }
 
@@ -185,7 +187,8 @@ TEST(TcgReplayTest, ExtendContinuesFromTheReplayedRegisters) {
   std::vector<uint8_t> after_log = ExtendOf(HashAlg::kSha384, std::vector<uint8_t>(48), d);
   EXPECT_EQ(ToHex(r.Value(3, HashAlg::kSha384)->span()), ToHex(after_log));
   ASSERT_TRUE(r.Extend(3, HashAlg::kSha384, ima).ok());
-  EXPECT_EQ(Reg(r, RegisterId::Rtmr(2), HashAlg::kSha384), ToHex(ExtendOf(HashAlg::kSha384, after_log, ima)));
+  EXPECT_EQ(Reg(r, RegisterId::Rtmr(2), HashAlg::kSha384),
+            ToHex(ExtendOf(HashAlg::kSha384, after_log, ima)));
   EXPECT_EQ(r.Extend(0, HashAlg::kSha384, ima).code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(r.Extend(3, HashAlg::kSha384, d = std::vector<uint8_t>(20)).code(),
             ErrorCode::kInvalidArgument);
@@ -237,14 +240,15 @@ TEST(TcgReplayTest, MalformedVariableBootDataIsMismatched) {
   TcgReplay r(RegisterSpace::kTpmPcr);
   std::vector<uint8_t> data = BootVariable({1});
   data.resize(30);
-  Ev e = MakeEvent(1, parsers::kEvEfiVariableBoot, data, {{kTpmAlgSha256, std::vector<uint8_t>(32)}});
+  Ev e =
+      MakeEvent(1, parsers::kEvEfiVariableBoot, data, {{kTpmAlgSha256, std::vector<uint8_t>(32)}});
   EXPECT_EQ(*r.Feed(e.event), DigestCheck::kMismatched);
 }
 
 TEST(TcgReplayTest, UnknownAlgorithmDigestsAreCountedAndSkipped) {
   TcgReplay r(RegisterSpace::kTpmPcr);
-  Ev e = MakeEvent(2, parsers::kEvIpl, {}, {{0x0027, std::vector<uint8_t>(40)},
-                                            {kTpmAlgSha256, std::vector<uint8_t>(32)}});
+  Ev e = MakeEvent(2, parsers::kEvIpl, {},
+                   {{0x0027, std::vector<uint8_t>(40)}, {kTpmAlgSha256, std::vector<uint8_t>(32)}});
   ASSERT_TRUE(r.Feed(e.event).ok());
   EXPECT_EQ(r.counts().unhashable_digests, 1u);
   EXPECT_EQ(r.Registers().registers().at(RegisterId::Pcr(2)).size(), 1u);
@@ -265,7 +269,8 @@ std::vector<uint8_t> ManyRecords(size_t n) {
   std::memcpy(loc.data(), "StartupLocality", 15);
   loc.push_back(3);
   b.Event2(0, parsers::kEvNoAction,
-           {{kTpmAlgSha1, std::vector<uint8_t>(20)}, {kTpmAlgSha256, std::vector<uint8_t>(32)},
+           {{kTpmAlgSha1, std::vector<uint8_t>(20)},
+            {kTpmAlgSha256, std::vector<uint8_t>(32)},
             {kTpmAlgSha384, std::vector<uint8_t>(48)}},
            loc);
   for (size_t i = 0; i < n; ++i) {

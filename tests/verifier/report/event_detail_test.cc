@@ -34,9 +34,9 @@ std::string Text(const EventDetail& d, std::string_view key) {
 
 TEST(DevicePathToTextTest, PrintsTheNodesOfAHardDiskBootPath) {
   tb::TcgLogBuilder path;
-  path.U8(2).U8(1).U16(12).U32(0x0A0341D0).U32(0);            // PciRoot(0x0)
-  path.U8(1).U8(1).U16(6).U8(0).U8(3);                         // Pci(0x3,0x0)
-  path.U8(4).U8(1).U16(42).U32(1).U64(0x800).U64(0x100000);   // HD(1,GPT,...)
+  path.U8(2).U8(1).U16(12).U32(0x0A0341D0).U32(0);           // PciRoot(0x0)
+  path.U8(1).U8(1).U16(6).U8(0).U8(3);                       // Pci(0x3,0x0)
+  path.U8(4).U8(1).U16(42).U32(1).U64(0x800).U64(0x100000);  // HD(1,GPT,...)
   for (int i = 0; i < 16; ++i) path.U8(uint8_t(i));
   path.U8(2).U8(2);
   path.Raw(tb::FilePathNode("\\EFI\\BOOT\\BOOTX64.EFI"));
@@ -53,11 +53,11 @@ TEST(DevicePathToTextTest, PrintsTheNodesOfAHardDiskBootPath) {
 
 TEST(DevicePathToTextTest, MessagingAndMediaNodes) {
   tb::TcgLogBuilder path;
-  path.U8(2).U8(1).U16(12).U32(0x060341D0).U32(1);            // Acpi(PNP0603,0x1)
-  path.U8(3).U8(18).U16(10).U16(1).U16(0xFFFF).U16(0);        // Sata(0x1,0xffff,0x0)
-  path.U8(3).U8(23).U16(16).U32(1).Fill(8, 0xee);             // NVMe(0x1,eeee...)
-  path.U8(4).U8(8).U16(24).U32(0).U64(0x10).U64(0x20);        // Offset(0x10,0x20)
-  path.U8(4).U8(6).U16(20).Raw(tb::kGlobalGuid);              // FvFile(guid)
+  path.U8(2).U8(1).U16(12).U32(0x060341D0).U32(1);      // Acpi(PNP0603,0x1)
+  path.U8(3).U8(18).U16(10).U16(1).U16(0xFFFF).U16(0);  // Sata(0x1,0xffff,0x0)
+  path.U8(3).U8(23).U16(16).U32(1).Fill(8, 0xee);       // NVMe(0x1,eeee...)
+  path.U8(4).U8(8).U16(24).U32(0).U64(0x10).U64(0x20);  // Offset(0x10,0x20)
+  path.U8(4).U8(6).U16(20).Raw(tb::kGlobalGuid);        // FvFile(guid)
   EXPECT_EQ(DevicePathToText(path.span()),
             "Acpi(PNP0603,0x1)/Sata(0x1,0xffff,0x0)/NVMe(0x1,eeeeeeeeeeeeeeee)/"
             "Offset(0x10,0x20)/FvFile(8be4df61-93ca-11d2-aa0d-00e098032b8c)");
@@ -227,8 +227,7 @@ TEST(DescribeEventDataTest, TdShimPlatformConfigShowsDescriptorAndInfo) {
   EXPECT_EQ(Text(d, "info"), "info");
   tb::TcgLogBuilder bad;
   bad.Str("td_payload_info").Fill(1, 0).U32(40).Str("info");
-  EXPECT_NE(DescribeEventData(p::kEvPlatformConfigFlags, bad.span(), 0).kind,
-            "platform_config");
+  EXPECT_NE(DescribeEventData(p::kEvPlatformConfigFlags, bad.span(), 0).kind, "platform_config");
 }
 
 TEST(DescribeEventDataTest, SeparatorAndStringsAndBootOrder) {
@@ -260,8 +259,7 @@ TEST(DescribeEventDataTest, BootOptionShowsItsDescriptionAndPath) {
 
 TEST(DescribeEventDataTest, SecureBootShowsWhetherItIsEnabled) {
   tb::TcgLogBuilder v = tb::Variable("SecureBoot", {1});
-  EXPECT_EQ(Text(DescribeEventData(p::kEvEfiVariableDriverConfig, v.span(), 0), "enabled"),
-            "yes");
+  EXPECT_EQ(Text(DescribeEventData(p::kEvEfiVariableDriverConfig, v.span(), 0), "enabled"), "yes");
 }
 
 TEST(DescribeEventDataTest, DbxSignatureListsAreCounted) {
@@ -286,10 +284,12 @@ TEST(DescribeEventDataTest, EveryHashEntryIsListedWithItsOwner) {
   ASSERT_NE(f, nullptr);
   const auto& recs = std::get<std::vector<FieldRecord>>(f->value);
   ASSERT_EQ(recs.size(), 3u);
-  EXPECT_EQ(recs[2], (FieldRecord{{"list", "0"},
-                                  {"type", "sha256"},
-                                  {"hash", "0202020202020202020202020202020202020202020202020202020202020202"},
-                                  {"owner", "8be4df61-93ca-11d2-aa0d-00e098032b8c"}}));
+  EXPECT_EQ(
+      recs[2],
+      (FieldRecord{{"list", "0"},
+                   {"type", "sha256"},
+                   {"hash", "0202020202020202020202020202020202020202020202020202020202020202"},
+                   {"owner", "8be4df61-93ca-11d2-aa0d-00e098032b8c"}}));
 }
 
 // shim's SbatLevel is text, measured as an authority; text in other

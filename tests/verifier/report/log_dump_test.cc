@@ -5,8 +5,6 @@
 // the filters; a forced format that does not fit fails at its offset.
 #include "verifier/report/log_dump.h"
 
-#include <unistd.h>
-
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -15,6 +13,7 @@
 #include <functional>
 #include <sstream>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -202,15 +201,14 @@ TEST(LogDumpCorpusTest, SignatureListsNameEveryCertificateAndHash) {
   ASSERT_STREQ(db["detail"]["unicode_name"].GetString(), "db");
   const auto& sigs = db["detail"]["signatures"];
   ASSERT_EQ(sigs.Size(), 4u);
-  std::vector<uint8_t> value =
-      FromHex(db["detail"]["variable_data"].GetString()).value();
+  std::vector<uint8_t> value = FromHex(db["detail"]["variable_data"].GetString()).value();
   std::vector<std::vector<uint8_t>> ders = X509Entries(value);
   ASSERT_EQ(ders.size(), 4u);
   bool saw_microsoft = false;
   for (size_t i = 0; i < ders.size(); ++i) {
     fs::path der = fs::temp_directory_path() / ("ccv_log_dump_db_" + std::to_string(i) + ".der");
-    std::ofstream(der, std::ios::binary).write(reinterpret_cast<const char*>(ders[i].data()),
-                                               std::streamsize(ders[i].size()));
+    std::ofstream(der, std::ios::binary)
+        .write(reinterpret_cast<const char*>(ders[i].data()), std::streamsize(ders[i].size()));
     EXPECT_STREQ(sigs[i]["type"].GetString(), "x509");
     EXPECT_EQ(sigs[i]["sha256_fingerprint"].GetString(), OpensslFingerprint(der.string()));
     EXPECT_EQ(sigs[i]["subject"].GetString(), OpensslSubject(der.string()));
@@ -295,7 +293,9 @@ TEST(LogDumpFilterTest, BadValuesAreRefusedWithTheOptionNamed) {
       std::string::npos);
   EXPECT_FALSE(ParseDumpFilter("rtmr4", std::nullopt, std::nullopt).ok());
   EXPECT_NE(ParseDumpFilter(std::nullopt, std::string("EV_NOPE"), std::nullopt)
-                .status().message().find("--type"),
+                .status()
+                .message()
+                .find("--type"),
             std::string::npos);
   EXPECT_FALSE(ParseDumpFilter(std::nullopt, std::string("0x100000000"), std::nullopt).ok());
   for (const char* bad : {"5-3", "x", "1-", "-1", "1-2-3", ""}) {

@@ -1,6 +1,8 @@
 // The decoded-quote JSON (dump, quote verify, verify) against the corpus's
 // quotes/fields/*.json: every member both share has the same value, and the
 // verification JSON follows the contract of docs/json.md.
+#include "verifier/report/quote_json.h"
+
 #include <filesystem>
 #include <set>
 #include <string>
@@ -11,7 +13,6 @@
 #include "parsers/core/file_io.h"
 #include "tests/testing/corpus.h"
 #include "tests/testing/quote_pki.h"
-#include "verifier/report/quote_json.h"
 #include "verifier/report/schema_version.h"
 
 namespace ccv::report {
@@ -23,11 +24,22 @@ TEST(QuoteJsonTest, SharedMembersEqualTheFieldsFiles) {
   CCV_REQUIRE_CORPUS(corpus);
   // Members of fields/*.json that describe the PCK certificate or the
   // verification rather than the quote bytes.
-  const std::set<std::string> not_quote = {
-      "file", "quote_sig_ok", "qe_report_data_ok", "qe_report_sig_ok", "chain_sig_ok",
-      "chain_subjects", "pck_issuer", "pck_validity", "chain_root_sha256",
-      "chain_root_is_intel_sgx_root_ca", "fmspc", "pce_id", "pck_cpusvn_components",
-      "pck_pcesvn", "sgx_type", "cross_checks"};
+  const std::set<std::string> not_quote = {"file",
+                                           "quote_sig_ok",
+                                           "qe_report_data_ok",
+                                           "qe_report_sig_ok",
+                                           "chain_sig_ok",
+                                           "chain_subjects",
+                                           "pck_issuer",
+                                           "pck_validity",
+                                           "chain_root_sha256",
+                                           "chain_root_is_intel_sgx_root_ca",
+                                           "fmspc",
+                                           "pce_id",
+                                           "pck_cpusvn_components",
+                                           "pck_pcesvn",
+                                           "sgx_type",
+                                           "cross_checks"};
   int files = 0;
   for (const auto& e : fs::directory_iterator(corpus / "quotes" / "fields")) {
     auto text = ReadFileText(e.path().string());
@@ -59,8 +71,8 @@ TEST(QuoteJsonTest, VerificationJsonFollowsTheContract) {
   auto pki = testing::TestPki::Create();
   testing::QuoteBuilder b = testing::DefaultTdxQuote(*pki);
   ASSERT_TRUE(testing::SignQuote(*pki, testing::TestAttestationKey(), &b).ok());
-  auto c = testing::MakeCollateral(*pki, testing::DefaultTdxTcbInfo(),
-                                   testing::DefaultQeIdentity());
+  auto c =
+      testing::MakeCollateral(*pki, testing::DefaultTdxTcbInfo(), testing::DefaultQeIdentity());
   auto p = quote::PrepareCollateral(c, pki->root().Clone(), testing::kPkiNow);
   auto raw = b.Build();
   auto v = quote::VerifyQuote(raw, *p);

@@ -19,9 +19,9 @@ namespace ccv::report {
 namespace {
 
 using policy::Evaluation;
+using policy::testing::GoodFacts;
 using result::Facts;
 using result::Verdict;
-using policy::testing::GoodFacts;
 
 const policy::UnixTime kNow = 1798761600;
 
@@ -35,7 +35,8 @@ const char kPolicy[] =
     "  mr_owner: {eq: zero}\n"
     "  mr_config_id: {eq: zero}\n"
     "events:\n"
-    "  - {id: opt, match: {type: EV_S_CRTM_VERSION}, expect: {count: 1, digest: {eq: zero}}, optional: true}\n"
+    "  - {id: opt, match: {type: EV_S_CRTM_VERSION}, expect: {count: 1, digest: {eq: zero}}, "
+    "optional: true}\n"
     "  - {id: cmd, match: {type: EV_IPL, nth: 0}, expect: {text: {forbid: [\"<&>\"]}}}\n"
     "waivers:\n"
     "  - {rule: td.mr_owner, until: 2099-01-01, reason: \"owner rollout\"}\n";
@@ -46,9 +47,9 @@ struct Fixture {
   Evaluation ev;
   VerifyReportContext ctx{"bundle/dir", "2027-01-01T00:00:00Z", "p.yaml"};
   Fixture() {
-    facts.collateral.tcb_status = "SWHardeningNeeded";     // warn
-    facts.quote.rtmr[3][0] = 1;                            // fail
-    facts.quote.mr_owner[0] = 1;                           // waived
+    facts.collateral.tcb_status = "SWHardeningNeeded";             // warn
+    facts.quote.rtmr[3][0] = 1;                                    // fail
+    facts.quote.mr_owner[0] = 1;                                   // waived
     facts.events[5].text = "kernel_cmdline: a=<&> \"q\"\x01\xff";  // fail, odd bytes
     facts.checks[0] = {"quote.signature", Verdict::kFail, "signature does not verify", ""};
     auto p = policy::ParsePolicy(kPolicy);
@@ -164,8 +165,11 @@ TEST(JUnitTest, OneTestcasePerCheckAndRuleWithCounts) {
   EXPECT_EQ(count("<testcase "), fx.ev.checks.size() + fx.ev.rules.size());
   EXPECT_EQ(count("<failure "), 3u);  // 1 check + 2 rules
   EXPECT_EQ(count("<skipped "), 3u);  // warn + waived + skipped
-  EXPECT_NE(x.find("<testsuites name=\"ccverify\" tests=\"8\" failures=\"3\" errors=\"0\" skipped=\"3\">"),
-            std::string::npos) << x;
+  EXPECT_NE(
+      x.find(
+          "<testsuites name=\"ccverify\" tests=\"8\" failures=\"3\" errors=\"0\" skipped=\"3\">"),
+      std::string::npos)
+      << x;
   EXPECT_NE(x.find("name=\"td.rtmr3\""), std::string::npos);
   EXPECT_NE(x.find("&lt;&amp;&gt;"), std::string::npos);
   EXPECT_EQ(x.find('\x01'), std::string::npos);
@@ -188,8 +192,11 @@ TEST(JUnitTest, WarnRendersAsSkippedWithStatusPropertyAndSystemErr) {
   std::string x = VerifyReportJUnit(fx.facts, fx.ev, fx.ctx);
   std::string warn = TestcaseNamed(x, "platform.tcb_status");
   ASSERT_FALSE(warn.empty()) << x;
-  EXPECT_NE(warn.find("<properties>\n        <property name=\"status\" value=\"warn\"/>\n      </properties>"),
-            std::string::npos) << warn;
+  EXPECT_NE(
+      warn.find(
+          "<properties>\n        <property name=\"status\" value=\"warn\"/>\n      </properties>"),
+      std::string::npos)
+      << warn;
   EXPECT_NE(warn.find("<skipped message=\"warn: "), std::string::npos) << warn;
   EXPECT_NE(warn.find("SWHardeningNeeded"), std::string::npos) << warn;
   EXPECT_NE(warn.find("<system-err>platform.tcb_status: warn: "), std::string::npos) << warn;
@@ -205,11 +212,14 @@ TEST(JUnitTest, WaivedRendersAsSkippedWithUntilAndReason) {
   std::string x = VerifyReportJUnit(fx.facts, fx.ev, fx.ctx);
   std::string waived = TestcaseNamed(x, "td.mr_owner");
   ASSERT_FALSE(waived.empty()) << x;
-  EXPECT_NE(waived.find("<property name=\"status\" value=\"waived\"/>"), std::string::npos) << waived;
+  EXPECT_NE(waived.find("<property name=\"status\" value=\"waived\"/>"), std::string::npos)
+      << waived;
   EXPECT_NE(waived.find("<skipped message=\"waived until 2099-01-01: owner rollout\"/>"),
-            std::string::npos) << waived;
+            std::string::npos)
+      << waived;
   EXPECT_NE(waived.find("<system-err>td.mr_owner: waived until 2099-01-01: owner rollout"),
-            std::string::npos) << waived;
+            std::string::npos)
+      << waived;
 }
 
 TEST(JUnitTest, PassFailAndSkippedRenderAsBefore) {
@@ -228,10 +238,12 @@ TEST(JUnitTest, PassFailAndSkippedRenderAsBefore) {
   std::string check = TestcaseNamed(x, "quote.signature");
   EXPECT_NE(check.find("<failure message=\"signature does not verify\" type=\"failure\">"
                        "signature does not verify</failure>"),
-            std::string::npos) << check;
+            std::string::npos)
+      << check;
   // A skipped rule stays skipped, with its status but no system-err line.
   std::string skipped = TestcaseNamed(x, "events.opt");
-  EXPECT_NE(skipped.find("<property name=\"status\" value=\"skipped\"/>"), std::string::npos) << skipped;
+  EXPECT_NE(skipped.find("<property name=\"status\" value=\"skipped\"/>"), std::string::npos)
+      << skipped;
   EXPECT_NE(skipped.find("<skipped message=\""), std::string::npos) << skipped;
   EXPECT_EQ(skipped.find("<system-err>"), std::string::npos) << skipped;
 }
@@ -244,8 +256,9 @@ TEST(JUnitTest, VerdictCaseEscapesAndFallsBackWithoutUntil) {
   EXPECT_NE(x.find("<skipped message=\"waived: a&lt;b\"/>"), std::string::npos) << x;
   EXPECT_NE(x.find("<system-err>r: waived: a&lt;b&#10;</system-err>"), std::string::npos) << x;
   // A reason that itself says "waived until" is not mistaken for the date.
-  JUnitCase u = VerdictCase("c", "r", Verdict::kWaived,
-                            "x; waived until 2027-01-15: see waived until 1999", "see waived until 1999", "");
+  JUnitCase u =
+      VerdictCase("c", "r", Verdict::kWaived, "x; waived until 2027-01-15: see waived until 1999",
+                  "see waived until 1999", "");
   EXPECT_EQ(u.message, "waived until 2027-01-15: see waived until 1999");
   JUnitCase p = VerdictCase("c", "r", Verdict::kPass, "", "", "");
   EXPECT_NE(WriteJUnit("n", {{"s", "", {p}}}).find("<testcase classname=\"c\" name=\"r\"/>"),
@@ -253,7 +266,8 @@ TEST(JUnitTest, VerdictCaseEscapesAndFallsBackWithoutUntil) {
 }
 
 TEST(JUnitTest, ValidatesAgainstTheJUnitSchema) {
-  if (std::system("command -v xmllint >/dev/null 2>&1") != 0) GTEST_SKIP() << "xmllint not installed";
+  if (std::system("command -v xmllint >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "xmllint not installed";
   Fixture fx;
   auto dir = std::filesystem::temp_directory_path() / ("ccv_junit_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
@@ -268,9 +282,10 @@ TEST(JUnitTest, ValidatesAgainstTheJUnitSchema) {
     EXPECT_EQ(std::system(cmd.c_str()), 0) << xml;
   }
   // The schema is not vacuous: a testcase without a name is rejected.
-  std::ofstream(dir / "bad.xml") << "<testsuites><testsuite name=\"x\" tests=\"1\"><testcase/></testsuite></testsuites>";
-  std::string cmd = "xmllint --noout --schema '" + xsd.string() + "' '" + (dir / "bad.xml").string() +
-                    "' >/dev/null 2>&1";
+  std::ofstream(dir / "bad.xml")
+      << "<testsuites><testsuite name=\"x\" tests=\"1\"><testcase/></testsuite></testsuites>";
+  std::string cmd = "xmllint --noout --schema '" + xsd.string() + "' '" +
+                    (dir / "bad.xml").string() + "' >/dev/null 2>&1";
   EXPECT_NE(std::system(cmd.c_str()), 0);
   std::filesystem::remove_all(dir);
 }
@@ -278,7 +293,8 @@ TEST(JUnitTest, ValidatesAgainstTheJUnitSchema) {
 TEST(JUnitTest, EscapesAndReplacesInvalidBytes) {
   EXPECT_EQ(XmlEscape("a<b>&\"'\n"), "a&lt;b&gt;&amp;&quot;&apos;&#10;");
   EXPECT_EQ(XmlEscape(std::string("\x01\x1f", 2)), "??");
-  std::string x = WriteJUnit("n", {{"s", "", {{"c", "t", JUnitCase::Outcome::kFailure, "m\xff", "b\xc3\xa9"}}}});
+  std::string x = WriteJUnit(
+      "n", {{"s", "", {{"c", "t", JUnitCase::Outcome::kFailure, "m\xff", "b\xc3\xa9"}}}});
   EXPECT_NE(x.find("message=\"m?\""), std::string::npos);
   EXPECT_NE(x.find("b\xc3\xa9"), std::string::npos);
 }

@@ -7,17 +7,16 @@
 // `tpm2_checkquote` give the same verdict on good and tampered quotes. Skips
 // with a message where swtpm, tpm2-tools or ccv-gen-tcg is absent.
 #include <arpa/inet.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <netinet/in.h>
+#include <signal.h>
 #include <string>
+#include <sys/socket.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -26,10 +25,10 @@
 #include "parsers/core/hex.h"
 #include "parsers/event_types.h"
 #include "parsers/tcg_event_log.h"
-#include "verifier/bundle/evidence_file.h"
-#include "verifier/replay/tcg_replay.h"
 #include "tests/testing/cli.h"
 #include "tests/verifier/tpm/tpm_test_util.h"
+#include "verifier/bundle/evidence_file.h"
+#include "verifier/replay/tcg_replay.h"
 
 namespace ccv::tpm {
 namespace {
@@ -100,9 +99,9 @@ class SwtpmTest : public ::testing::Test {
     port_ = FreePortPair();
     ASSERT_GT(port_, 0);
     Sh s = Shell("swtpm socket --tpm2 --server type=tcp,port=" + std::to_string(port_) +
-               ",bindaddr=127.0.0.1 --ctrl type=tcp,port=" + std::to_string(port_ + 1) +
-               ",bindaddr=127.0.0.1 --tpmstate dir=" + Quote(dir_ / "state") +
-               " --flags startup-clear --pid file=" + Quote(dir_ / "swtpm.pid") + " --daemon");
+                 ",bindaddr=127.0.0.1 --ctrl type=tcp,port=" + std::to_string(port_ + 1) +
+                 ",bindaddr=127.0.0.1 --tpmstate dir=" + Quote(dir_ / "state") +
+                 " --flags startup-clear --pid file=" + Quote(dir_ / "swtpm.pid") + " --daemon");
     ASSERT_EQ(s.code, 0) << s.out;
     std::ifstream(dir_ / "swtpm.pid") >> pid_;
     ASSERT_GT(pid_, 0);
@@ -121,8 +120,10 @@ class SwtpmTest : public ::testing::Test {
 
   // Generates the log and extends its digests into the swtpm.
   void ExtendLog() {
-    Sh g = Shell(Quote(gen_) + " --format tcg2 --events 40 --seed 19 --banks sha1,sha256,sha384 "
-               "--out " + Quote(dir_ / "log.bin"));
+    Sh g = Shell(Quote(gen_) +
+                 " --format tcg2 --events 40 --seed 19 --banks sha1,sha256,sha384 "
+                 "--out " +
+                 Quote(dir_ / "log.bin"));
     ASSERT_EQ(g.code, 0) << g.out;
     auto bytes = testing::ReadAll(dir_ / "log.bin");
     auto log = parsers::ParseTcgLog(bytes);
@@ -136,8 +137,8 @@ class SwtpmTest : public ::testing::Test {
       for (const parsers::TcgDigestValue& d : r.digests) {
         auto alg = HashAlgFromTpmAlgId(d.algorithm_id);
         if (!alg) continue;
-        spec += std::string(first ? "" : ",") + std::string(HashAlgName(*alg)) + "=" +
-                ToHex(d.digest);
+        spec +=
+            std::string(first ? "" : ",") + std::string(HashAlgName(*alg)) + "=" + ToHex(d.digest);
         first = false;
       }
       args += " " + spec;
@@ -170,22 +171,24 @@ class SwtpmTest : public ::testing::Test {
       ASSERT_GT(t.size(), 6u);
       std::ofstream(dir_ / "raw.sig", std::ios::binary)
           .write(reinterpret_cast<const char*>(t.data() + 6), std::streamsize(t.size() - 6));
-      Sh o = Tpm("openssl dgst -sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:-2 "
-                 "-verify " + ak + ".pem -signature raw.sig " + msg);
+      Sh o =
+          Tpm("openssl dgst -sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:-2 "
+              "-verify " +
+              ak + ".pem -signature raw.sig " + msg);
       auto m = testing::ReadAll(dir_ / msg);
       // extraData follows magic, type and the 34-byte qualifiedSigner TPM2B.
       std::string extra = m.size() > 46 ? ToHex(Bytes(m.data() + 44, m[42] << 8 | m[43])) : "";
       their_pass = o.code == 0 && extra == nonce;
       their_out = o.out + " extraData " + extra;
     } else {
-      Sh theirs = Tpm("tpm2_checkquote -u " + ak + ".pub -m " + msg + " -s " + sig + " -f " +
-                      pcrs + " -g sha256 -q " + nonce);
+      Sh theirs = Tpm("tpm2_checkquote -u " + ak + ".pub -m " + msg + " -s " + sig + " -f " + pcrs +
+                      " -g sha256 -q " + nonce);
       their_pass = theirs.code == 0;
       their_out = theirs.out;
     }
     Sh ours = Ccverify("--attest " + Quote(dir_ / msg) + " --signature " + Quote(dir_ / sig) +
-                       " --ak " + Quote(dir_ / (ak + ".pub")) + " --nonce " + nonce +
-                       " --pcrs " + Quote(dir_ / (bank + ".json")));
+                       " --ak " + Quote(dir_ / (ak + ".pub")) + " --nonce " + nonce + " --pcrs " +
+                       Quote(dir_ / (bank + ".json")));
     EXPECT_EQ(their_pass, expect_pass) << name << ": reference: " << their_out;
     EXPECT_EQ(ours.code == 0, their_pass) << name << ": ccverify: " << ours.out;
     EXPECT_TRUE(ours.code == 0 || ours.code == 1 || ours.code == 3) << name << ours.out;
@@ -209,7 +212,8 @@ class SwtpmTest : public ::testing::Test {
         std::optional<Digest> d = log.Get(bank, i);
         one.Set(i, d ? *d : InitialPcrValue(bank, i));
       }
-      std::ofstream(dir_ / (std::string(HashAlgName(bank)) + ".json")) << testing::PcrValuesJson(one);
+      std::ofstream(dir_ / (std::string(HashAlgName(bank)) + ".json"))
+          << testing::PcrValuesJson(one);
     }
   }
 
@@ -231,16 +235,17 @@ TEST_F(SwtpmTest, VerdictsEqualTpm2CheckquoteForEveryAkAndBank) {
     const char* alg;
     const char* scheme;
   };
-  const AkKind kinds[] = {{"rsassa", "rsa", "rsassa"}, {"rsapss", "rsa", "rsapss"},
-                          {"ecdsa", "ecc", "ecdsa"}};
+  const AkKind kinds[] = {
+      {"rsassa", "rsa", "rsassa"}, {"rsapss", "rsa", "rsapss"}, {"ecdsa", "ecc", "ecdsa"}};
   const char* banks[] = {"sha1", "sha256", "sha384"};
   const std::string pcr_list = "0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23";
   for (const AkKind& k : kinds) {
     std::string ak = std::string("ak_") + k.name;
     Sh c = Tpm("tpm2_createak -C ek.ctx -c " + ak + ".ctx -G " + k.alg + " -g sha256 -s " +
-               k.scheme + " -u " + ak + ".pub -n " + ak + ".name && tpm2_flushcontext -t && "
-               "tpm2_flushcontext -s && tpm2_readpublic -c " + ak + ".ctx -f pem -o " + ak +
-               ".pem && tpm2_flushcontext -t");
+               k.scheme + " -u " + ak + ".pub -n " + ak +
+               ".name && tpm2_flushcontext -t && "
+               "tpm2_flushcontext -s && tpm2_readpublic -c " +
+               ak + ".ctx -f pem -o " + ak + ".pem && tpm2_flushcontext -t");
     ASSERT_EQ(c.code, 0) << k.name << ": " << c.out;
     const bool pss = std::string(k.scheme) == "rsapss";
     std::string all;
@@ -251,25 +256,24 @@ TEST_F(SwtpmTest, VerdictsEqualTpm2CheckquoteForEveryAkAndBank) {
                      " -q 9009abcd -m " + q + ".msg -s " + q + ".sig -o " + q +
                      ".pcrs -g sha256 --scheme " + k.scheme + " && tpm2_flushcontext -t");
       ASSERT_EQ(quote.code, 0) << q << ": " << quote.out;
-      Compare(q + " good", ak, q + ".msg", q + ".sig", q + ".pcrs", bank, "9009abcd", pss,
-              true);
-      Compare(q + " other nonce", ak, q + ".msg", q + ".sig", q + ".pcrs", bank, "9009abce",
-              pss, false);
+      Compare(q + " good", ak, q + ".msg", q + ".sig", q + ".pcrs", bank, "9009abcd", pss, true);
+      Compare(q + " other nonce", ak, q + ".msg", q + ".sig", q + ".pcrs", bank, "9009abce", pss,
+              false);
       // Tampered attestation: one bit of the clock.
       auto msg = testing::ReadAll(dir_ / (q + ".msg"));
       ASSERT_GT(msg.size(), 60u);
       msg[50] ^= 1;
       std::ofstream(dir_ / (q + ".bad.msg"), std::ios::binary)
           .write(reinterpret_cast<const char*>(msg.data()), std::streamsize(msg.size()));
-      Compare(q + " tampered msg", ak, q + ".bad.msg", q + ".sig", q + ".pcrs", bank,
-              "9009abcd", pss, false);
+      Compare(q + " tampered msg", ak, q + ".bad.msg", q + ".sig", q + ".pcrs", bank, "9009abcd",
+              pss, false);
       // Tampered signature: one bit near the end.
       auto sig = testing::ReadAll(dir_ / (q + ".sig"));
       sig[sig.size() - 3] ^= 1;
       std::ofstream(dir_ / (q + ".bad.sig"), std::ios::binary)
           .write(reinterpret_cast<const char*>(sig.data()), std::streamsize(sig.size()));
-      Compare(q + " tampered sig", ak, q + ".msg", q + ".bad.sig", q + ".pcrs", bank,
-              "9009abcd", pss, false);
+      Compare(q + " tampered sig", ak, q + ".msg", q + ".bad.sig", q + ".pcrs", bank, "9009abcd",
+              pss, false);
     }
   }
 }

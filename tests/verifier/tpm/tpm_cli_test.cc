@@ -7,10 +7,10 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
-#include "verifier/report/schema_version.h"
 #include "tests/testing/cli.h"
 #include "tests/testing/corpus.h"
 #include "tests/verifier/tpm/tpm_test_util.h"
+#include "verifier/report/schema_version.h"
 
 namespace ccv::tpm {
 namespace {
@@ -85,9 +85,9 @@ TEST_F(TpmCliTest, TrailingByteIsAnInputErrorNamingFileAndOffset) {
   fs::path g = corpus_ / "tpm/gce-cos-85";
   fs::copy_file(g / "quote0.tpms_attest.bin", dir_ / "attest.bin");
   std::ofstream(dir_ / "attest.bin", std::ios::app) << 'x';
-  auto r = RunCcverify("tpm verify --attest " + Quote(dir_ / "attest.bin") + " --signature " +
-                       Quote(g / "quote0.tpmt_signature.bin") + " --ak " +
-                       Quote(g / "ak_cert.der"));
+  auto r =
+      RunCcverify("tpm verify --attest " + Quote(dir_ / "attest.bin") + " --signature " +
+                  Quote(g / "quote0.tpmt_signature.bin") + " --ak " + Quote(g / "ak_cert.der"));
   EXPECT_EQ(r.code, 3);
   EXPECT_NE(r.err.find("attest.bin"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("offset 115"), std::string::npos) << r.err;

@@ -12,11 +12,11 @@
 
 #include "parsers/chunked_source.h"
 #include "parsers/core/hex.h"
+#include "tests/testing/corpus.h"
+#include "tests/verifier/tpm/tpm_test_util.h"
 #include "verifier/bundle/evidence_file.h"
 #include "verifier/replay/tcg_replay.h"
 #include "verifier/tpm/quote_verify.h"
-#include "tests/testing/corpus.h"
-#include "tests/verifier/tpm/tpm_test_util.h"
 
 namespace ccv::tpm {
 namespace {
@@ -137,7 +137,7 @@ std::optional<Evidence> Windows() {
   return e;
 }
 
-#define CCV_REQUIRE(opt)                                                          \
+#define CCV_REQUIRE(opt) \
   if (!(opt)) GTEST_SKIP() << "shared corpus not found (set CCV_CORPUS); skipping"
 
 TEST(TpmCorpusTest, GceThreeBanksVerifyWithChainAndLog) {
@@ -220,7 +220,7 @@ TEST(TpmCorpusTest, WrongNonceFails) {
 void MutateAll(Evidence base, const char* what) {
   auto run = [&](const Evidence& e, const std::string& where, const std::vector<std::string>& ids) {
     auto r = e.Verify();
-    if (!r) return;  // AK does not load
+    if (!r) return;        // AK does not load
     if (!r->ok()) return;  // a parse error of the quote
     bool hit = false;
     for (const std::string& id : ids) hit = hit || Fails(**r, id);

@@ -43,8 +43,8 @@ inline std::string PcrValuesJson(const PcrValues& v) {
     first_bank = false;
     bool first = true;
     for (const auto& [i, d] : pcrs) {
-      out += std::string(first ? "" : ",") + "\"" + std::to_string(i) + "\":\"" +
-             ToHex(d.span()) + "\"";
+      out += std::string(first ? "" : ",") + "\"" + std::to_string(i) + "\":\"" + ToHex(d.span()) +
+             "\"";
       first = false;
     }
     out += "}";

@@ -2,15 +2,14 @@
 // verifier supports (RSASSA and RSAPSS with SHA-1/256/384, ECDSA P-256 and
 // P-384), several banks in one quote, and the checks each part of the
 // evidence feeds.
-#include "verifier/tpm/quote_verify.h"
-
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
-#include "verifier/crypto/digest.h"
 #include "tests/testing/tpm_builder.h"
+#include "verifier/crypto/digest.h"
+#include "verifier/tpm/quote_verify.h"
 
 namespace ccv::tpm {
 namespace {
@@ -46,7 +45,8 @@ Synthetic Build(tb::TestKey key, uint16_t scheme, HashAlg hash, std::vector<Hash
   return s;
 }
 
-Result<TpmVerification> VerifySynthetic(const Synthetic& s, std::vector<uint8_t> nonce = {1, 2, 3, 4}) {
+Result<TpmVerification> VerifySynthetic(const Synthetic& s,
+                                        std::vector<uint8_t> nonce = {1, 2, 3, 4}) {
   auto ak = LoadAk(s.ak);
   if (!ak.ok()) return ak.status();
   QuoteInput q{"a", s.attest, "s", s.sig};
@@ -110,8 +110,8 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(TpmVerifyTest, SchemeMustFitKey) {
   // An RSASSA signature made by an RSA key, checked against an ECC AK.
-  Synthetic s = Build(tb::GenerateRsaKey(), tb::tpmf::kAlgRsaSsa, HashAlg::kSha256,
-                      {HashAlg::kSha256});
+  Synthetic s =
+      Build(tb::GenerateRsaKey(), tb::tpmf::kAlgRsaSsa, HashAlg::kSha256, {HashAlg::kSha256});
   s.ak = tb::TpmtPublicOf(tb::GenerateEcKey("P-256").get());
   auto v = VerifySynthetic(s);
   ASSERT_TRUE(v.ok());
@@ -119,8 +119,8 @@ TEST(TpmVerifyTest, SchemeMustFitKey) {
 }
 
 TEST(TpmVerifyTest, PcrValuesMissingFromPcrsNameThePcr) {
-  Synthetic s = Build(tb::GenerateRsaKey(), tb::tpmf::kAlgRsaSsa, HashAlg::kSha256,
-                      {HashAlg::kSha256});
+  Synthetic s =
+      Build(tb::GenerateRsaKey(), tb::tpmf::kAlgRsaSsa, HashAlg::kSha256, {HashAlg::kSha256});
   PcrValues fewer;
   for (uint32_t i = 0; i < 7; ++i) fewer.Set(i, *s.pcrs.Get(HashAlg::kSha256, i));
   s.pcrs = fewer;
@@ -135,8 +135,8 @@ TEST(TpmVerifyTest, PcrValuesMissingFromPcrsNameThePcr) {
 }
 
 TEST(TpmVerifyTest, NoNonceIsSkippedNotPassed) {
-  Synthetic s = Build(tb::GenerateRsaKey(), tb::tpmf::kAlgRsaSsa, HashAlg::kSha256,
-                      {HashAlg::kSha256});
+  Synthetic s =
+      Build(tb::GenerateRsaKey(), tb::tpmf::kAlgRsaSsa, HashAlg::kSha256, {HashAlg::kSha256});
   auto ak = LoadAk(s.ak);
   ASSERT_TRUE(ak.ok());
   QuoteInput q{"a", s.attest, "s", s.sig};
@@ -148,9 +148,9 @@ TEST(TpmVerifyTest, NoNonceIsSkippedNotPassed) {
 }
 
 TEST(TpmVerifyTest, PcrsJson) {
-  auto ok = ParsePcrValuesJson(
-      R"({"sha1": {"0": "0000000000000000000000000000000000000000", "pcr23": )"
-      R"("ffffffffffffffffffffffffffffffffffffffff"}})");
+  auto ok =
+      ParsePcrValuesJson(R"({"sha1": {"0": "0000000000000000000000000000000000000000", "pcr23": )"
+                         R"("ffffffffffffffffffffffffffffffffffffffff"}})");
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_TRUE(ok->Get(HashAlg::kSha1, 23).has_value());
   auto bad_len = ParsePcrValuesJson(R"({"sha256": {"0": "00"}})");
@@ -158,9 +158,9 @@ TEST(TpmVerifyTest, PcrsJson) {
   EXPECT_EQ(bad_len.status().field(), "sha256.0");
   EXPECT_FALSE(ParsePcrValuesJson(R"({"md5": {}})").ok());
   EXPECT_FALSE(ParsePcrValuesJson(R"({"sha1": {"24": "00"}})").ok());
-  auto twice = ParsePcrValuesJson(
-      R"({"sha1": {"0": "0000000000000000000000000000000000000000", "pcr0": )"
-      R"("ffffffffffffffffffffffffffffffffffffffff"}})");
+  auto twice =
+      ParsePcrValuesJson(R"({"sha1": {"0": "0000000000000000000000000000000000000000", "pcr0": )"
+                         R"("ffffffffffffffffffffffffffffffffffffffff"}})");
   ASSERT_FALSE(twice.ok());
   EXPECT_EQ(twice.status().field(), "sha1.pcr0");
   auto malformed = ParsePcrValuesJson("{\"sha1\": ");

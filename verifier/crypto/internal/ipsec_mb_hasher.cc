@@ -10,13 +10,13 @@
 // Without this, intel-ipsec-mb.h defines compatibility macros (SHA1, SHA256
 // ...) that clash with <openssl/sha.h>.
 #define NO_COMPAT_IMB_API_053
-#include <intel-ipsec-mb.h>
-
 #include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
+
+#include <intel-ipsec-mb.h>
 
 #include "verifier/crypto/batch_hash.h"
 #include "verifier/crypto/internal/batch_hash_internal.h"
@@ -29,10 +29,14 @@ constexpr size_t kMaxMessageLen = 65534;
 
 size_t ArchIndex(HashBackend b) {
   switch (b) {
-    case HashBackend::kIpsecMbSse: return 0;
-    case HashBackend::kIpsecMbAvx2: return 1;
-    case HashBackend::kIpsecMbAvx512: return 2;
-    case HashBackend::kOpenSsl: break;
+    case HashBackend::kIpsecMbSse:
+      return 0;
+    case HashBackend::kIpsecMbAvx2:
+      return 1;
+    case HashBackend::kIpsecMbAvx512:
+      return 2;
+    case HashBackend::kOpenSsl:
+      break;
   }
   std::fprintf(stderr, "ccverify: internal error: not a libipsec-mb backend\n");
   std::abort();
@@ -40,10 +44,14 @@ size_t ArchIndex(HashBackend b) {
 
 uint64_t RequiredFeatures(HashBackend b) {
   switch (b) {
-    case HashBackend::kIpsecMbSse: return IMB_CPUFLAGS_SSE;
-    case HashBackend::kIpsecMbAvx2: return IMB_CPUFLAGS_AVX2;
-    case HashBackend::kIpsecMbAvx512: return IMB_CPUFLAGS_AVX512;
-    case HashBackend::kOpenSsl: break;
+    case HashBackend::kIpsecMbSse:
+      return IMB_CPUFLAGS_SSE;
+    case HashBackend::kIpsecMbAvx2:
+      return IMB_CPUFLAGS_AVX2;
+    case HashBackend::kIpsecMbAvx512:
+      return IMB_CPUFLAGS_AVX512;
+    case HashBackend::kOpenSsl:
+      break;
   }
   return ~uint64_t{0};
 }
@@ -70,10 +78,17 @@ IMB_MGR* NewManager(HashBackend b) {
   IMB_MGR* m = alloc_mb_mgr(0);
   if (m == nullptr) Die("alloc_mb_mgr", 0);
   switch (b) {
-    case HashBackend::kIpsecMbSse: init_mb_mgr_sse(m); break;
-    case HashBackend::kIpsecMbAvx2: init_mb_mgr_avx2(m); break;
-    case HashBackend::kIpsecMbAvx512: init_mb_mgr_avx512(m); break;
-    case HashBackend::kOpenSsl: break;
+    case HashBackend::kIpsecMbSse:
+      init_mb_mgr_sse(m);
+      break;
+    case HashBackend::kIpsecMbAvx2:
+      init_mb_mgr_avx2(m);
+      break;
+    case HashBackend::kIpsecMbAvx512:
+      init_mb_mgr_avx512(m);
+      break;
+    case HashBackend::kOpenSsl:
+      break;
   }
   if (int err = imb_get_errno(m); err != 0) Die("init_mb_mgr", err);
   return m;
@@ -100,11 +115,16 @@ IMB_MGR* ThreadManager(HashBackend b) {
 
 IMB_HASH_ALG ImbHashAlg(HashAlg alg) {
   switch (alg) {
-    case HashAlg::kSha1: return IMB_AUTH_SHA_1;
-    case HashAlg::kSha256: return IMB_AUTH_SHA_256;
-    case HashAlg::kSha384: return IMB_AUTH_SHA_384;
-    case HashAlg::kSha512: return IMB_AUTH_SHA_512;
-    case HashAlg::kSm3_256: break;
+    case HashAlg::kSha1:
+      return IMB_AUTH_SHA_1;
+    case HashAlg::kSha256:
+      return IMB_AUTH_SHA_256;
+    case HashAlg::kSha384:
+      return IMB_AUTH_SHA_384;
+    case HashAlg::kSha512:
+      return IMB_AUTH_SHA_512;
+    case HashAlg::kSm3_256:
+      break;
   }
   return IMB_AUTH_NULL;
 }

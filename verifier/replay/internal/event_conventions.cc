@@ -55,8 +55,8 @@ bool IsBareDerCertificate(Bytes b) {
 // GRUB's measured-string prefixes: grub-core/commands/tpm.c (grub_cmd,
 // kernel_cmdline, module_cmdline) and the older Fedora/RHEL patch
 // (0224-Rework-TPM-measurements.patch: "grub_cmd ", "grub_kernel_cmdline ").
-constexpr std::string_view kGrubPrefixes[] = {"grub_cmd: ", "kernel_cmdline: ", "module_cmdline: ",
-                                              "grub_kernel_cmdline ", "grub_cmd "};
+constexpr std::string_view kGrubPrefixes[] = {
+    "grub_cmd: ", "kernel_cmdline: ", "module_cmdline: ", "grub_kernel_cmdline ", "grub_cmd "};
 
 size_t GrubPrefixLen(Bytes data) {
   for (std::string_view pre : kGrubPrefixes) {
@@ -214,8 +214,7 @@ void ListCandidates(uint32_t type, Bytes data, Candidates* out) {
       out->required = true;
       Add(out, DigestConvention::kPfp, data, 0, n);
       std::optional<VariableData> v = ParseVariableData(data);
-      if (v && v->end < n &&
-          IsBareDerCertificate(data.subspan(v->data_offset, v->data_len))) {
+      if (v && v->end < n && IsBareDerCertificate(data.subspan(v->data_offset, v->data_len))) {
         Add(out, DigestConvention::kShimExtraByte, data, 0, n - 1);
       }
       return;

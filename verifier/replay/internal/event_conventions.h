@@ -17,8 +17,8 @@ namespace ccv::replay::internal {
 // One way to derive the hashed message from the event data: message = a || b.
 struct Candidate {
   DigestConvention convention = DigestConvention::kNone;
-  Bytes a;  // aliases the event data or Candidates::owned
-  Bytes b;  // static bytes appended to a, usually empty
+  Bytes a;                    // aliases the event data or Candidates::owned
+  Bytes b;                    // static bytes appended to a, usually empty
   size_t covered_offset = 0;  // bytes of the event data the message covers
   size_t covered_len = 0;
 };
