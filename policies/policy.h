@@ -172,6 +172,7 @@ struct LogsPolicy {
 };
 
 struct ContainerPolicy;  // policies/container_rules.h
+struct BootPolicy;       // policies/boot_rules.h
 
 struct Policy {
   std::string api_version;
@@ -187,6 +188,7 @@ struct Policy {
   LogsPolicy logs;
   std::vector<Waiver> waivers;
   std::shared_ptr<const ContainerPolicy> containers;  // `containers:`, or null
+  std::shared_ptr<const BootPolicy> boot;             // `boot:`, or null
   std::string source;                                 // file name, for messages
 };
 

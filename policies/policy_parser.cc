@@ -13,6 +13,7 @@
 #include "parsers/core/hex.h"
 #include "parsers/core/register_id.h"
 #include "parsers/event_types.h"
+#include "policies/boot_rules.h"
 #include "policies/container_rules.h"
 #include "policies/time_util.h"
 #include "policies/yaml_walker.h"
@@ -526,7 +527,7 @@ Status ParseRoot(Walker& w, const YAML::Node& root, Policy* out) {
   }
   CCV_RETURN_IF_ERROR(w.ExpectMap(root, "",
                                   {"apiVersion", "metadata", "platform", "td", "replay", "events",
-                                   "ima", "binding", "logs", "waivers", "containers"}));
+                                   "ima", "binding", "logs", "waivers", "containers", "boot"}));
   if (!root["apiVersion"]) {
     return w.Err(ErrorCode::kNotFound, PosOf(root, {1, 1}), "apiVersion",
                  "missing required key 'apiVersion' (ccverify/v1)");
@@ -571,6 +572,9 @@ Status ParseRoot(Walker& w, const YAML::Node& root, Policy* out) {
   if (YAML::Node n = root["waivers"]) CCV_RETURN_IF_ERROR(ParseWaivers(w, n, &out->waivers));
   if (YAML::Node n = root["containers"]) {
     CCV_ASSIGN_OR_RETURN(out->containers, ParseContainerPolicy(n, w.opts()));
+  }
+  if (YAML::Node n = root["boot"]) {
+    CCV_ASSIGN_OR_RETURN(out->boot, ParseBootPolicy(n, w.opts()));
   }
   return Status::Ok();
 }

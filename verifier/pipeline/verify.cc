@@ -21,6 +21,7 @@
 #include "verifier/bundle/report_data.h"
 #include "verifier/containers/binding.h"
 #include "verifier/containers/container_view.h"
+#include "verifier/pipeline/boot_facts.h"
 #include "verifier/quote/collateral.h"
 #include "verifier/quote/quote_verifier.h"
 #include "verifier/replay/cel_replay.h"
@@ -223,6 +224,9 @@ void DecodeEventFields(Bytes data, EventFact* fact) {
     case parsers::kEvEfiVariableAuthority: {
       auto v = parsers::ParseUefiVariableData(data, 0);
       if (v.ok()) fact->variable_name = v->unicode_name;
+      if (fact->type == parsers::kEvEfiVariableDriverConfig) {
+        fact->config_data.assign(data.begin(), data.end());
+      }
       break;
     }
     case parsers::kEvEfiBootServicesApplication:
@@ -245,6 +249,10 @@ void SetEventData(const replay::EventDataCheck& check, Bytes data, EventFact* fa
   fact->data = DataStatusOf(check.status);
   if (fact->data == DataStatus::kVerified) {
     fact->convention = std::string(replay::DigestConventionName(check.convention));
+    // The digest covers the VariableData only: the name beside it is not
+    // evidence, so no rule may select the event by it.
+    if (check.convention == replay::DigestConvention::kVariableDataOnly)
+      fact->variable_name.clear();
     fact->text = check.verified_text.empty() ? parsers::EventText(data) : check.verified_text;
   } else {
     fact->text = parsers::EventText(data);
@@ -834,6 +842,7 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o,
   }
   if (ima) f.logs.push_back(ima->log);
   BoundChecks(pol, &f);
+  f.boot = DeriveBootFacts(f.events);
   AddReplayed(boot_regs, &f);
   AddReplayed(tpm_regs, &f);
   AddReplayed(cel_regs, &f);

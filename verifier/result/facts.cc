@@ -16,6 +16,22 @@ constexpr std::string_view kAuthenticityChecks[] = {
 
 }  // namespace
 
+int VerdictRank(Verdict v) {
+  switch (v) {
+    case Verdict::kFail:
+      return 0;
+    case Verdict::kWarn:
+      return 1;
+    case Verdict::kWaived:
+      return 2;
+    case Verdict::kSkipped:
+      return 3;
+    case Verdict::kPass:
+      return 4;
+  }
+  return 5;
+}
+
 const char* VerdictName(Verdict v) {
   switch (v) {
     case Verdict::kPass:

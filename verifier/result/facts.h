@@ -31,6 +31,7 @@
 
 #include "parsers/core/hash_alg.h"
 #include "verifier/replay/register_set.h"
+#include "verifier/result/boot_facts.h"
 
 namespace ccv::containers {
 struct ContainerView;  // verifier/containers/container_view.h
@@ -42,6 +43,9 @@ namespace ccv::result {
 enum class Verdict { kPass, kFail, kWarn, kWaived, kSkipped };
 // "pass", "fail", "warn", "waived", "skipped".
 const char* VerdictName(Verdict v);
+// Worst first, for sorting reports: fail 0, warn 1, waived 2, skipped 3,
+// pass 4.
+int VerdictRank(Verdict v);
 
 // The outcome of a whole verification: TRUSTED (every check and every rule
 // of a policy passed), VERIFIED (every check passed but no policy was given,
@@ -137,7 +141,10 @@ struct EventFact {
   // decode). Like `text`, evidence only when data == kVerified.
   std::string variable_name;  // UEFI_VARIABLE_DATA UnicodeName ("db", "SecureBoot")
   std::string device_path;    // UEFI_IMAGE_LOAD_EVENT device path, UEFI 2.10 §10.6 text
-  bool bound = false;         // its register's replay equals the quoted value
+  // The data of an EV_EFI_VARIABLE_DRIVER_CONFIG event (Secure Boot
+  // configuration, read by the boot facts); empty for other types.
+  std::vector<uint8_t> config_data;
+  bool bound = false;  // its register's replay equals the quoted value
   std::string Pointer() const { return log + "#" + std::to_string(index); }
 };
 
@@ -188,6 +195,7 @@ struct Facts {
   bool ima_present = false;
   std::vector<ImaEntryFact> ima;
   std::vector<Check> checks;  // verification findings
+  BootFacts boot;             // from bound, verified events (boot_facts.h)
   // Per-container view of an ima-cgpath list (container policies), or null.
   std::shared_ptr<const containers::ContainerView> containers;
 };
