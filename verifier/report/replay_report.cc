@@ -7,6 +7,7 @@
 #include "parsers/core/strings.h"
 #include "verifier/report/event_json.h"
 #include "verifier/report/ima_json.h"
+#include "verifier/report/internal/json_writer.h"
 #include "verifier/report/schema_version.h"
 
 namespace ccv::report {
@@ -108,16 +109,12 @@ void WriteCelStepJson(const pipeline::CelStep& s, JsonWriter& w) {
   WriteStr(s.file, w);
   w.Key("format");
   WriteStr(s.format, w);
-  w.Key("records");
-  w.Uint64(s.result.records);
-  w.Key("not_extended");
-  w.Uint64(s.result.not_extended);
+  internal::KeyUint(w, "records", s.result.records);
+  internal::KeyUint(w, "not_extended", s.result.not_extended);
   w.Key("template_hashes");
   w.StartObject();
-  w.Key("verified");
-  w.Uint64(s.result.template_hashes_verified);
-  w.Key("mismatched");
-  w.Uint64(s.result.template_hashes_mismatched);
+  internal::KeyUint(w, "verified", s.result.template_hashes_verified);
+  internal::KeyUint(w, "mismatched", s.result.template_hashes_mismatched);
   w.EndObject();
   w.EndObject();
 }
@@ -130,15 +127,12 @@ void WriteLogJson(const pipeline::LogReplay& l, JsonWriter& w) {
   WriteStr(l.file, w);
   w.Key("format");
   WriteStr(LogFormatName(l), w);
-  w.Key("records");
-  w.Uint64(l.result.counts.records);
+  internal::KeyUint(w, "records", l.result.counts.records);
   w.Key("end");
   WriteStr(parsers::TcgLogEndName(l.result.end), w);
-  w.Key("end_offset");
-  w.Uint64(l.result.end_offset);
+  internal::KeyUint(w, "end_offset", l.result.end_offset);
   if (l.result.trailing_len != 0) {
-    w.Key("trailing_bytes");
-    w.Uint64(l.result.trailing_len);
+    internal::KeyUint(w, "trailing_bytes", l.result.trailing_len);
   }
   w.Key("digest_checks");
   WriteDigestCheckCountsJson(l.result.digest_checks, w);
