@@ -93,7 +93,7 @@ Result<std::vector<Event>> ParseLog(std::string_view json) {
   // Iterative: nesting costs heap, not stack. UTF-8 is validated: event
   // names are hashed as their UTF-8 bytes.
   doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(json.data(),
-                                                                                   json.size());
+                                                                                    json.size());
   if (doc.HasParseError()) {
     return ParseError(ErrorCode::kBadValue, doc.GetErrorOffset(), "json",
                       rapidjson::GetParseError_En(doc.GetParseError()));
@@ -102,8 +102,7 @@ Result<std::vector<Event>> ParseLog(std::string_view json) {
     return Status(ErrorCode::kBadValue, "expected a JSON array of events").WithField("events");
   }
   if (doc.Size() > kMaxEvents) {
-    return Status(ErrorCode::kLimitExceeded,
-                  "more than " + std::to_string(kMaxEvents) + " events")
+    return Status(ErrorCode::kLimitExceeded, "more than " + std::to_string(kMaxEvents) + " events")
         .WithField("events");
   }
   std::vector<Event> out;
@@ -137,13 +136,27 @@ std::string JcsString(std::string_view s) {
   for (char c : s) {
     const auto u = static_cast<unsigned char>(c);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (u < 0x20) {
           out += "\\u00";

@@ -39,14 +39,14 @@ inline constexpr size_t kMaxEvents = 1 << 20;
 inline constexpr size_t kDigestLen = 48;  // SHA-384
 
 struct Event {
-  size_t index = 0;                // position in the array (0 = first)
-  uint32_t untrusted_imr = 0;      // RTMR index as logged, 0..3
-  uint32_t untrusted_type = 0;     // event_type as logged: no digest covers it
-  std::vector<uint8_t> digest;     // 48 bytes, or empty (runtime events only)
-  std::string event;               // event name (runtime events), UTF-8
-  std::vector<uint8_t> payload;    // event_payload
-  uint32_t version = 1;            // digest form of a runtime event: 1 or 2
-  bool has_version = false;        // `version` was present
+  size_t index = 0;                                // position in the array (0 = first)
+  uint32_t untrusted_imr = 0;                      // RTMR index as logged, 0..3
+  uint32_t untrusted_type = 0;                     // event_type as logged: no digest covers it
+  std::vector<uint8_t> digest;                     // 48 bytes, or empty (runtime events only)
+  std::string event;                               // event name (runtime events), UTF-8
+  std::vector<uint8_t> payload;                    // event_payload
+  uint32_t version = 1;                            // digest form of a runtime event: 1 or 2
+  bool has_version = false;                        // `version` was present
   std::optional<std::vector<uint8_t>> hash_input;  // as logged; never trusted
   bool IsRuntimeEvent() const { return untrusted_type == kRuntimeEventType; }
 };
@@ -66,8 +66,7 @@ bool LooksLikeLog(Bytes head);
 
 // The bytes a runtime event's digest is the SHA-384 of (see above), for
 // `version` 1 or 2 (any other value: v1).
-std::vector<uint8_t> RuntimeEventHashInput(std::string_view event, Bytes payload,
-                                           uint32_t version);
+std::vector<uint8_t> RuntimeEventHashInput(std::string_view event, Bytes payload, uint32_t version);
 
 // JSON string literal of `s` as RFC 8785 writes it (quotes included):
 // '"' and '\' escaped, \b \f \n \r \t, \u00xx (lowercase hex) for the other

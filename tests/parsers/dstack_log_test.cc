@@ -14,7 +14,8 @@ namespace {
 
 using testing::DstackLogBuilder;
 
-void ExpectEntryError(const Result<std::vector<Event>>& r, ErrorCode code, const std::string& field) {
+void ExpectEntryError(const Result<std::vector<Event>>& r, ErrorCode code,
+                      const std::string& field) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), code) << r.status().ToString();
   EXPECT_EQ(r.status().field(), field) << r.status().ToString();
@@ -121,7 +122,8 @@ TEST(DstackLogTest, SyntaxErrorGivesOffset) {
 }
 
 TEST(DstackLogTest, InvalidUtf8Fails) {
-  std::string j = "[{\"imr\":3,\"event_type\":134217729,\"event\":\"\xff\",\"event_payload\":\"\"}]";
+  std::string j =
+      "[{\"imr\":3,\"event_type\":134217729,\"event\":\"\xff\",\"event_payload\":\"\"}]";
   Result<std::vector<Event>> r = ParseLog(j);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), ErrorCode::kBadValue);

@@ -16,6 +16,7 @@
 #include "parsers/core/result.h"
 #include "parsers/ima_log.h"
 #include "verifier/replay/cel_replay.h"
+#include "verifier/replay/dstack_replay.h"
 #include "verifier/replay/ima_replay.h"
 #include "verifier/replay/register_set.h"
 #include "verifier/replay/tcg_replay.h"
@@ -49,6 +50,11 @@ struct CelStep {
   replay::CelReplayResult result;
 };
 
+struct DstackStep {
+  std::string file;
+  replay::DstackFile log;
+};
+
 // The IMA list format of a file from its first bytes.
 Result<ima::LogFormat> DetectImaFile(const std::string& path);
 // "ima-ascii" or "ima-binary".
@@ -72,14 +78,18 @@ struct ReplayRequest {
   std::optional<std::string> tpm_log;  // TPM event log
   std::optional<std::string> ima;      // IMA list
   std::optional<std::string> cel;      // CEL file (TLV or JSON)
-  std::optional<std::string> quote;    // TDX quote to compare with
-  ImaStepOptions ima_options;          // `tdx` is set from ccel/quote
+  // dstack event log (JSON): replays RTMR0..3 itself, so it is not combined
+  // with a CCEL, TPM log or CEL (kInvalidArgument).
+  std::optional<std::string> dstack_log;
+  std::optional<std::string> quote;  // TDX quote to compare with
+  ImaStepOptions ima_options;        // `tdx` is set from ccel/quote
 };
 
 struct ReplayRun {
   std::vector<LogReplay> logs;
   std::optional<ImaStep> ima;
   std::optional<CelStep> cel;
+  std::optional<DstackStep> dstack;
   std::optional<replay::RegisterSet> quoted;
   // Every log merged, and the counts summed over them.
   replay::RegisterSet registers;
@@ -91,6 +101,9 @@ struct ReplayRun {
   std::vector<std::pair<std::string, bool>> QuoteMatches() const;
   // False if a quote was given and a quoted RTMR differs.
   bool ReproducesQuote() const;
+  // False if a dstack runtime event's digest is not the one its data gives
+  // (a runtime event's digest is defined by its data: the log contradicts itself).
+  bool RuntimeEventsConsistent() const;
 };
 
 // Errors name the file, the offset and what was expected.

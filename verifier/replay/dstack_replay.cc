@@ -100,6 +100,13 @@ std::map<std::string, std::vector<size_t>> AppEventIndex(const std::vector<dstac
   return out;
 }
 
+bool IsAppFactName(std::string_view name) {
+  for (const char* n : kAppFactNames) {
+    if (name == n) return true;
+  }
+  return false;
+}
+
 std::string AppFactValue(std::string_view name, Bytes payload) {
   if (name == "key-provider" && PrintableUtf8Text(payload)) return std::string(AsChars(payload));
   return ToHex(payload);

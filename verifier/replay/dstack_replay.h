@@ -31,9 +31,9 @@ namespace ccv::replay {
 
 struct DstackEventOutcome {
   size_t index = 0;
-  uint32_t rtmr = 0;         // the register extended (as logged)
-  bool runtime = false;      // event_type is the dstack runtime type
-  bool extended = false;     // false for EV_NO_ACTION
+  uint32_t rtmr = 0;      // the register extended (as logged)
+  bool runtime = false;   // event_type is the dstack runtime type
+  bool extended = false;  // false for EV_NO_ACTION
   DigestCheck check = DigestCheck::kNotCheckable;
   DigestConvention convention = DigestConvention::kNone;  // boot events
   std::string convention_name;  // "dstack_v1", "dstack_v2", or the TCG convention's name
@@ -47,7 +47,7 @@ struct DstackReplayResult {
   uint64_t runtime_events = 0;
   uint64_t runtime_verified = 0;
   uint64_t runtime_mismatched = 0;
-  DigestCheckCounts boot_checks;  // boot events (digest_check.h conventions)
+  DigestCheckCounts boot_checks;   // boot events (digest_check.h conventions)
   std::vector<size_t> mismatched;  // indexes of every mismatched entry (runtime or boot)
 };
 
@@ -74,6 +74,8 @@ std::map<std::string, std::vector<size_t>> AppEventIndex(const std::vector<dstac
 inline constexpr const char* kAppFactNames[] = {"compose-hash", "app-id", "instance-id",
                                                 "key-provider", "os-image-hash"};
 std::string AppFactValue(std::string_view name, Bytes payload);
+// True for the names of kAppFactNames.
+bool IsAppFactName(std::string_view name);
 
 }  // namespace ccv::replay
 

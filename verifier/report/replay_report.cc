@@ -122,6 +122,133 @@ void WriteCelStepJson(const pipeline::CelStep& s, JsonWriter& w) {
   w.EndObject();
 }
 
+// The app facts of a dstack log: name -> value for each name logged once by
+// a verified RTMR3 runtime event; names logged more than once are left out
+// (AmbiguousAppNames lists them).
+std::vector<std::pair<std::string, std::string>> AppValues(const replay::DstackFile& f) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [name, idx] : replay::AppEventIndex(f.events, f.replay)) {
+    if (idx.size() != 1 || !replay::IsAppFactName(name)) continue;
+    const dstack::Event& e = f.events[idx[0]];
+    out.emplace_back(name, replay::AppFactValue(name, e.payload));
+  }
+  return out;
+}
+
+std::vector<std::string> AmbiguousAppNames(const replay::DstackFile& f) {
+  std::vector<std::string> out;
+  for (const auto& [name, idx] : replay::AppEventIndex(f.events, f.replay)) {
+    if (idx.size() > 1 && replay::IsAppFactName(name)) out.push_back(name);
+  }
+  return out;
+}
+
+void AppendDstackStepText(const pipeline::DstackStep& s, std::string* out) {
+  const replay::DstackReplayResult& r = s.log.replay;
+  StrAppendF(out,
+             "--dstack-log %s: dstack-json, %llu records, runtime events %llu (%llu verified, "
+             "%llu mismatched)\n",
+             s.file.c_str(), static_cast<unsigned long long>(r.events.size()),
+             static_cast<unsigned long long>(r.runtime_events),
+             static_cast<unsigned long long>(r.runtime_verified),
+             static_cast<unsigned long long>(r.runtime_mismatched));
+  for (size_t i : r.mismatched) {
+    const dstack::Event& e = s.log.events[i];
+    const replay::DstackEventOutcome& o = r.events[i];
+    StrAppendF(out, "  entry %llu (imr %u, %s): digest mismatch: logged %s, data gives %s\n",
+               static_cast<unsigned long long>(i), o.rtmr,
+               o.runtime ? ("runtime event \"" + e.event + "\"").c_str() : "boot event",
+               ToHex(o.extended_digest.span()).c_str(),
+               o.runtime ? ToHex(o.expected_digest.span()).c_str() : "(no convention)");
+  }
+  for (const auto& [name, value] : AppValues(s.log)) {
+    StrAppendF(out, "  app %s: %s\n", name.c_str(), value.c_str());
+  }
+  for (const std::string& name : AmbiguousAppNames(s.log)) {
+    StrAppendF(out, "  app %s: logged more than once, no value taken\n", name.c_str());
+  }
+}
+
+void WriteDstackStepJson(const pipeline::DstackStep& s, JsonWriter& w) {
+  const replay::DstackReplayResult& r = s.log.replay;
+  w.StartObject();
+  w.Key("option");
+  w.String("dstack_log");
+  w.Key("file");
+  WriteStr(s.file, w);
+  w.Key("format");
+  w.String("dstack-json");
+  w.Key("records");
+  w.Uint64(r.events.size());
+  w.Key("runtime_events");
+  w.StartObject();
+  w.Key("count");
+  w.Uint64(r.runtime_events);
+  w.Key("verified");
+  w.Uint64(r.runtime_verified);
+  w.Key("mismatched");
+  w.Uint64(r.runtime_mismatched);
+  w.EndObject();
+  w.Key("digest_checks");
+  WriteDigestCheckCountsJson(r.boot_checks, w);
+  w.Key("mismatched_events");
+  w.StartArray();
+  for (size_t i : r.mismatched) {
+    const dstack::Event& e = s.log.events[i];
+    const replay::DstackEventOutcome& o = r.events[i];
+    w.StartObject();
+    w.Key("index");
+    w.Uint64(i);
+    w.Key("imr");
+    w.Uint(o.rtmr);
+    w.Key("event_type");
+    w.Uint(e.untrusted_type);
+    w.Key("event");
+    WriteStr(e.event, w);
+    w.Key("logged_digest");
+    WriteStr(ToHex(o.extended_digest.span()), w);
+    if (o.runtime) {
+      w.Key("expected_digest");
+      WriteStr(ToHex(o.expected_digest.span()), w);
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("runtime");
+  w.StartArray();
+  for (const replay::DstackEventOutcome& o : r.events) {
+    if (!o.runtime) continue;
+    const dstack::Event& e = s.log.events[o.index];
+    w.StartObject();
+    w.Key("index");
+    w.Uint64(o.index);
+    w.Key("imr");
+    w.Uint(o.rtmr);
+    w.Key("event");
+    WriteStr(e.event, w);
+    w.Key("version");
+    w.Uint(e.version);
+    w.Key("digest_check");
+    WriteStr(replay::DigestCheckName(o.check), w);
+    w.Key("payload_hex");
+    WriteStr(ToHex(e.payload), w);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("app");
+  w.StartObject();
+  for (const auto& [name, value] : AppValues(s.log)) {
+    WriteKey(name, w);
+    WriteStr(value, w);
+  }
+  w.EndObject();
+  w.Key("app_ambiguous");
+  w.StartArray();
+  for (const std::string& name : AmbiguousAppNames(s.log)) WriteStr(name, w);
+  w.EndArray();
+  w.EndObject();
+}
+
 void WriteLogJson(const pipeline::LogReplay& l, JsonWriter& w) {
   w.StartObject();
   w.Key("option");
@@ -160,6 +287,7 @@ std::string ReplayReportText(const pipeline::ReplayRun& run) {
                banks.c_str(), static_cast<unsigned long long>(l.result.counts.records),
                EndText(l.result).c_str());
   }
+  if (run.dstack) AppendDstackStepText(*run.dstack, &out);
   if (run.ima) AppendImaStepText(*run.ima, &out);
   if (run.cel) AppendCelStepText(*run.cel, &out);
   out += "\nregisters:\n";
@@ -209,6 +337,7 @@ std::string ReplayReportJson(const pipeline::ReplayRun& run) {
   w.Key("logs");
   w.StartArray();
   for (const pipeline::LogReplay& l : run.logs) WriteLogJson(l, w);
+  if (run.dstack) WriteDstackStepJson(*run.dstack, w);
   if (run.ima) WriteImaStepJson(*run.ima, w);
   if (run.cel) WriteCelStepJson(*run.cel, w);
   w.EndArray();

@@ -728,6 +728,10 @@ def shared_corpus(c, src, corpus):
         c.run(["replay", "--ima", f, "--json"], "replay", codes=(0, 3), optional=True)
     for f in sorted((corpus / "cel").glob("*")):
         c.run(["replay", "--cel", f, "--json"], "replay", codes=(0, 3), optional=True)
+    dstack = corpus / "dstack" / "simulator"
+    if dstack.is_dir():
+        c.run(["replay", "--dstack-log", dstack / "eventlog.json", "--quote", dstack / "quote.bin",
+               "--json"], "replay")
     pod = corpus / "ima" / "cima-container-pod.ima-cgpath.derived.ascii"
     if pod.is_file():
         c.run(["containers", "--ima", pod, "--json"], "containers", codes=(0, 1))
