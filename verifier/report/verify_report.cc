@@ -161,6 +161,27 @@ std::string VerifyReportJson(const Facts& f, const Evaluation& ev, const VerifyR
     w.EndObject();
   }
   w.EndArray();
+  Key(w, "app");
+  if (!f.app.present) {
+    w.Null();
+  } else {
+    w.StartObject();
+    KV(w, "path", Utf8(f.app.path));
+    Key(w, "bound");
+    w.Bool(f.app.bound);
+    KV(w, "why", Utf8(f.app.why));
+    for (const auto& [key, map] :
+         {std::pair<const char*, const std::map<std::string, std::string>*>{"values",
+                                                                            &f.app.values},
+          {"pointers", &f.app.pointers},
+          {"refused", &f.app.refused}}) {
+      Key(w, key);
+      w.StartObject();
+      for (const auto& [name, value] : *map) KV(w, name.c_str(), Utf8(value));
+      w.EndObject();
+    }
+    w.EndObject();
+  }
   Key(w, "quote");
   WriteQuote(w, f);
   Key(w, "collateral");

@@ -88,8 +88,7 @@ TEST_F(DstackCliTest, ChangedPayloadFailsNamingTheEvent) {
   EXPECT_TRUE(doc["matches_quote"]["rtmr3"].GetBool());
   CliRun text_run = Ccverify("replay --dstack-log " + Quote(f));
   EXPECT_EQ(text_run.code, 1);
-  EXPECT_NE(text_run.out.find("runtime event \"compose-hash\""), std::string::npos)
-      << text_run.out;
+  EXPECT_NE(text_run.out.find("runtime event \"compose-hash\""), std::string::npos) << text_run.out;
 }
 
 TEST_F(DstackCliTest, EntriesBeyondTheQuoteDoNotMatch) {
