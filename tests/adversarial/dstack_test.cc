@@ -71,8 +71,8 @@ class DstackAttackTest : public ::testing::Test {
     }
     EXPECT_TRUE(testing::SignQuote(*pki, testing::TestAttestationKey(), &q).ok());
     Write("quote.bin", q.Build());
-    std::string coll = quote::CollateralToJson(testing::MakeCollateral(
-        *pki, testing::DefaultTdxTcbInfo(), testing::DefaultQeIdentity()));
+    std::string coll = quote::CollateralToJson(
+        testing::MakeCollateral(*pki, testing::DefaultTdxTcbInfo(), testing::DefaultQeIdentity()));
     Write("collateral.json", std::vector<uint8_t>(coll.begin(), coll.end()));
     std::string json = log.Json();
     Write("eventlog.json", std::vector<uint8_t>(json.begin(), json.end()));

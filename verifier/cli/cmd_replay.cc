@@ -51,8 +51,8 @@ void Usage(FILE* out, const po::options_description& desc) {
   std::fprintf(
       out,
       "usage: ccverify replay [--ccel F] [--tpm-log F] [--ima F] "
-      "[--ima-register rtmr2|pcr10] [--banks B,...] [--cel F] [--dstack-log F] [--quote Q] "
-      "[--json]\n");
+      "[--ima-register rtmr2|pcr10] [--ima-keys K] [--banks B,...] [--cel F] [--dstack-log F] "
+      "[--quote Q] [--json]\n");
   std::ostringstream s;
   s << desc;
   std::fputs(s.str().c_str(), out);
@@ -75,6 +75,8 @@ int RunReplay(const Args& args) {
       "ima-register", po::value<std::string>(),
       "register IMA extends: pcr10 (TPM) or rtmr2 (cc-api TDX); default from the list")(
       "ima-big-endian", "the IMA list comes from a big-endian kernel (no ima_canonical_fmt)")(
+      "ima-keys", po::value<std::string>(),
+      "keys (file or directory: PEM/DER certificates or public keys) to check IMA signatures")(
       "banks", po::value<std::string>(),
       "IMA banks to replay, e.g. sha1,sha256,sha384 (default sha1,sha256; rtmr: sha384)")(
       "cel", po::value<std::string>(), "TCG Canonical Event Log (TLV or JSON)")(
@@ -103,6 +105,11 @@ int RunReplay(const Args& args) {
   req.cel = Opt(vm, "cel");
   req.dstack_log = Opt(vm, "dstack-log");
   req.quote = Opt(vm, "quote");
+  req.ima_keys = Opt(vm, "ima-keys");
+  if (req.ima_keys && !req.ima) {
+    std::fprintf(stderr, "ccverify replay: --ima-keys needs --ima\n");
+    return kExitUsage;
+  }
   if (!req.ccel && !req.tpm_log && !req.ima && !req.cel && !req.dstack_log) {
     std::fprintf(stderr,
                  "ccverify replay: give at least one log (--ccel, --tpm-log, --ima, --cel or "
@@ -140,7 +147,10 @@ int RunReplay(const Args& args) {
   std::fwrite(out.data(), 1, out.size(), stdout);
   // A replay that does not reproduce the quote is a finding: exit 1; so is a
   // runtime event whose digest its own data contradicts.
-  return run->ReproducesQuote() && run->RuntimeEventsConsistent() ? kExitTrusted : kExitUntrusted;
+  // An IMA signature that fails or does not decode is a finding too.
+  return run->ReproducesQuote() && run->RuntimeEventsConsistent() && run->ImaSignaturesHold()
+             ? kExitTrusted
+             : kExitUntrusted;
 }
 
 }  // namespace ccv::cli

@@ -138,6 +138,11 @@ std::vector<std::pair<std::string, bool>> ReplayRun::QuoteMatches() const {
   return out;
 }
 
+bool ReplayRun::ImaSignaturesHold() const {
+  return !ima || !ima->signatures ||
+         (ima->signatures->failed == 0 && ima->signatures->malformed == 0);
+}
+
 bool ReplayRun::RuntimeEventsConsistent() const {
   return !dstack || dstack->log.replay.runtime_mismatched == 0;
 }
@@ -203,6 +208,15 @@ Result<ReplayRun> ReplayLogs(const ReplayRequest& request) {
     run.counts.extended += r.entries;
     run.checks.verified += r.hashes_verified;
     run.checks.mismatched += r.hashes_mismatched;
+    if (request.ima_keys) {
+      CCV_ASSIGN_OR_RETURN(s.keys, crypto::LoadImaKeysFromPath(*request.ima_keys));
+      CCV_ASSIGN_OR_RETURN(ima::LogFormat format, DetectImaFile(*request.ima));
+      ima::ReadOptions ro;
+      ro.format = format;
+      ro.listed_hash_alg = ima::ListedHashAlgOfFileName(*request.ima);
+      if (options.big_endian) ro.endian = ima::Endian::kBig;
+      CCV_ASSIGN_OR_RETURN(s.signatures, replay::CheckImaSignatures(*request.ima, ro, s.keys));
+    }
     run.ima = std::move(s);
   }
   if (request.cel) {

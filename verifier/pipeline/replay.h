@@ -18,6 +18,7 @@
 #include "verifier/replay/cel_replay.h"
 #include "verifier/replay/dstack_replay.h"
 #include "verifier/replay/ima_replay.h"
+#include "verifier/replay/ima_signatures.h"
 #include "verifier/replay/register_set.h"
 #include "verifier/replay/tcg_replay.h"
 
@@ -35,6 +36,9 @@ struct ImaStep {
   std::string format;  // "ima-ascii" or "ima-binary"
   RegisterId::Kind kind = RegisterId::Kind::kPcr;
   replay::ImaReplayResult result;
+  // With --ima-keys: the keys and every entry's signature check.
+  std::vector<crypto::ImaKey> keys;
+  std::optional<replay::ImaSigReport> signatures;
 };
 
 struct ImaStepOptions {
@@ -82,7 +86,9 @@ struct ReplayRequest {
   // with a CCEL, TPM log or CEL (kInvalidArgument).
   std::optional<std::string> dstack_log;
   std::optional<std::string> quote;  // TDX quote to compare with
-  ImaStepOptions ima_options;        // `tdx` is set from ccel/quote
+  // Keys (a file or a directory) to check the IMA list's signatures with.
+  std::optional<std::string> ima_keys;
+  ImaStepOptions ima_options;  // `tdx` is set from ccel/quote
 };
 
 struct ReplayRun {
@@ -104,6 +110,8 @@ struct ReplayRun {
   // False if a dstack runtime event's digest is not the one its data gives
   // (a runtime event's digest is defined by its data: the log contradicts itself).
   bool RuntimeEventsConsistent() const;
+  // False if an IMA signature was checked and failed or did not decode.
+  bool ImaSignaturesHold() const;
 };
 
 // Errors name the file, the offset and what was expected.

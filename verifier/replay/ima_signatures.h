@@ -43,7 +43,7 @@ struct KeyringLoad {
   std::string keyring;  // the n-ng field: ".ima", ".builtin_trusted_keys", ...
   std::string subject;  // "" when the buffer is not a certificate
   uint32_t keyid = 0;
-  std::string detail;   // what the buffer is
+  std::string detail;  // what the buffer is
 };
 
 struct ImaSigReport {

@@ -39,6 +39,8 @@ const char* KindName(RegisterId::Kind kind) {
   return kind == RegisterId::Kind::kRtmr ? "rtmr" : "pcr";
 }
 
+void AppendImaSignaturesText(const pipeline::ImaStep& s, std::string* out);
+
 void AppendImaStepText(const pipeline::ImaStep& s, std::string* out) {
   const replay::ImaReplayResult& r = s.result;
   std::string templates = StrJoin(
@@ -72,6 +74,109 @@ void AppendImaStepText(const pipeline::ImaStep& s, std::string* out) {
                static_cast<unsigned long long>(f.line ? f.line : f.offset), f.kind.c_str(),
                f.detail.c_str());
   }
+  AppendImaSignaturesText(s, out);
+}
+
+std::string KeyIdText(uint32_t id) {
+  char b[9];
+  std::snprintf(b, sizeof(b), "%08x", id);
+  return b;
+}
+
+void AppendImaSignaturesText(const pipeline::ImaStep& s, std::string* out) {
+  if (!s.signatures) return;
+  const replay::ImaSigReport& r = *s.signatures;
+  StrAppendF(out,
+             "  signatures (%zu keys): %llu verified, %llu failed, %llu unknown key, %llu "
+             "unsigned, %llu malformed\n",
+             s.keys.size(), static_cast<unsigned long long>(r.verified),
+             static_cast<unsigned long long>(r.failed),
+             static_cast<unsigned long long>(r.unknown_key),
+             static_cast<unsigned long long>(r.unsigned_entries),
+             static_cast<unsigned long long>(r.malformed));
+  for (const replay::ImaSigEntry& e : r.findings) {
+    if (e.status == replay::ImaSigStatus::kUnsigned) continue;
+    const bool has_keyid = e.status != replay::ImaSigStatus::kMalformed;
+    StrAppendF(out, "    entry %llu %s: %s%s: %s\n", static_cast<unsigned long long>(e.index),
+               e.path.c_str(), std::string(replay::ImaSigStatusName(e.status)).c_str(),
+               has_keyid ? (" (key id " + KeyIdText(e.keyid) + ")").c_str() : "", e.detail.c_str());
+  }
+  for (const replay::KeyringLoad& k : r.keyring_loads) {
+    StrAppendF(out, "    entry %llu: key load into %s: %s%s\n",
+               static_cast<unsigned long long>(k.index), k.keyring.c_str(), k.detail.c_str(),
+               k.subject.empty() ? "" : (", " + k.subject).c_str());
+  }
+}
+
+void WriteImaSignaturesJson(const pipeline::ImaStep& s, JsonWriter& w) {
+  const replay::ImaSigReport& r = *s.signatures;
+  w.Key("signatures");
+  w.StartObject();
+  w.Key("verified");
+  w.Uint64(r.verified);
+  w.Key("failed");
+  w.Uint64(r.failed);
+  w.Key("unknown_key");
+  w.Uint64(r.unknown_key);
+  w.Key("unsigned");
+  w.Uint64(r.unsigned_entries);
+  w.Key("malformed");
+  w.Uint64(r.malformed);
+  w.Key("keys");
+  w.StartArray();
+  for (const crypto::ImaKey& k : s.keys) {
+    w.StartObject();
+    w.Key("source");
+    WriteStr(k.source, w);
+    w.Key("keyid");
+    WriteStr(KeyIdText(k.keyid), w);
+    w.Key("kind");
+    WriteStr(k.kind, w);
+    w.Key("subject");
+    WriteStr(k.subject, w);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("failing");
+  w.StartArray();
+  for (const replay::ImaSigEntry& e : r.findings) {
+    if (e.status == replay::ImaSigStatus::kUnsigned) continue;
+    w.StartObject();
+    w.Key("index");
+    w.Uint64(e.index);
+    if (e.line != 0) {
+      w.Key("line");
+      w.Uint64(e.line);
+    }
+    w.Key("path");
+    WriteStr(e.path, w);
+    w.Key("status");
+    WriteStr(replay::ImaSigStatusName(e.status), w);
+    w.Key("keyid");
+    WriteStr(KeyIdText(e.keyid), w);
+    w.Key("detail");
+    WriteStr(e.detail, w);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("keyring_loads");
+  w.StartArray();
+  for (const replay::KeyringLoad& k : r.keyring_loads) {
+    w.StartObject();
+    w.Key("index");
+    w.Uint64(k.index);
+    w.Key("keyring");
+    WriteStr(k.keyring, w);
+    w.Key("subject");
+    WriteStr(k.subject, w);
+    w.Key("keyid");
+    WriteStr(KeyIdText(k.keyid), w);
+    w.Key("detail");
+    WriteStr(k.detail, w);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
 }
 
 void AppendCelStepText(const pipeline::CelStep& s, std::string* out) {
@@ -97,6 +202,7 @@ void WriteImaStepJson(const pipeline::ImaStep& s, JsonWriter& w) {
   w.Key("register_kind");
   w.String(KindName(s.kind));
   WriteImaReplayJson(s.result, w);
+  if (s.signatures) WriteImaSignaturesJson(s, w);
   w.EndObject();
 }
 

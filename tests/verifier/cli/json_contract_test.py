@@ -735,6 +735,11 @@ def shared_corpus(c, src, corpus):
         # No collateral: untrusted, but the report (with its app facts) is complete.
         c.run(["verify", "--quote", dstack / "quote.bin", "--dstack-log", dstack / "eventlog.json",
                "--format", "json"], "verify", codes=(1,))
+    keylime = corpus / "ima-sig" / "keylime"
+    if keylime.is_dir():
+        for lst in ("SIGNATURES", "BAD_SIGNATURES", "KEYRINGS", "MEASUREMENTS"):
+            c.run(["replay", "--ima", keylime / (lst + ".ascii_runtime_measurements"), "--ima-keys",
+                   keylime / "rsa2048pub.pem", "--json"], "replay", codes=(0, 1))
     pod = corpus / "ima" / "cima-container-pod.ima-cgpath.derived.ascii"
     if pod.is_file():
         c.run(["containers", "--ima", pod, "--json"], "containers", codes=(0, 1))
