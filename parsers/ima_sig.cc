@@ -52,8 +52,8 @@ Result<std::optional<ImaSignature>> ParseImaSignature(Bytes field, uint64_t base
   }
   if (size == 0 || size != r.Remaining()) {
     return ParseError(ErrorCode::kBadLength, base_offset + 7, "sig.sig_size",
-                      "sig_size " + std::to_string(size) + " but " +
-                          std::to_string(r.Remaining()) + " signature bytes follow");
+                      "sig_size " + std::to_string(size) + " but " + std::to_string(r.Remaining()) +
+                          " signature bytes follow");
   }
   CCV_ASSIGN_OR_RETURN(Bytes sig, r.ReadBytes(size, "sig.signature"));
   s.signature.assign(sig.begin(), sig.end());

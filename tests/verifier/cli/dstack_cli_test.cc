@@ -1,5 +1,6 @@
 // ccverify replay --dstack-log: exit codes, the events it names and the app
 // facts it reports, on the shared corpus and on logs of our own builder.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -131,6 +132,34 @@ TEST_F(DstackCliTest, NotCombinedWithABootLog) {
   b.RuntimeText("system-preparing", "");
   auto f = Write("log.json", b.Json());
   EXPECT_EQ(Ccverify("replay --dstack-log " + Quote(f) + " --ccel " + Quote(f)).code, 2);
+}
+
+TEST_F(DstackCliTest, DumpShowsEveryEntryAndItsCheck) {
+  CCV_REQUIRE_CORPUS(corpus);
+  const auto d = corpus / "dstack" / "simulator";
+  CliRun r = Ccverify("dump " + Quote(d / "eventlog.json") + " --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  rapidjson::Document doc;
+  doc.Parse(r.out.c_str());
+  ASSERT_FALSE(doc.HasParseError());
+  EXPECT_STREQ(doc["format"].GetString(), "dstack-json");
+  ASSERT_EQ(doc["events"].Size(), 27u);
+  const auto& compose = doc["events"][22];
+  EXPECT_STREQ(compose["event"].GetString(), "compose-hash");
+  EXPECT_STREQ(compose["register"].GetString(), "rtmr3");
+  EXPECT_STREQ(compose["digest_check"].GetString(), "verified");
+  EXPECT_STREQ(compose["convention"].GetString(), "dstack_v1");
+  CliRun brief = Ccverify("dump " + Quote(d / "eventlog.json") + " --brief --register rtmr3");
+  ASSERT_EQ(brief.code, 0);
+  EXPECT_EQ(std::count(brief.out.begin(), brief.out.end(), '\n'), 7);
+  EXPECT_EQ(Ccverify("dump " + Quote(d / "eventlog.json") + " --to cel-json").code, 2);
+}
+
+TEST_F(DstackCliTest, DumpWithForcedFormatNamesABadEntry) {
+  auto f = Write("notlog.json", R"([{"imr":9,"event_type":1,"event_payload":""}])");
+  CliRun r = Ccverify("dump " + Quote(f) + " --format dstack-json");
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find("events[0].imr"), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -17,9 +17,9 @@ using ::ccv::testing::Quote;
 TEST(ImaSigCliTest, CountsAndNamesEntries) {
   CCV_REQUIRE_CORPUS(corpus);
   const auto d = corpus / "ima-sig" / "keylime";
-  CliRun r = ::ccv::testing::RunCcverify(
-      "replay --ima " + Quote(d / "SIGNATURES.ascii_runtime_measurements") + " --ima-keys " +
-      Quote(d / "rsa2048pub.pem") + " --json");
+  CliRun r = ::ccv::testing::RunCcverify("replay --ima " +
+                                         Quote(d / "SIGNATURES.ascii_runtime_measurements") +
+                                         " --ima-keys " + Quote(d / "rsa2048pub.pem") + " --json");
   ASSERT_EQ(r.code, 0) << r.err;  // an unknown key is counted, not failed
   rapidjson::Document doc;
   doc.Parse(r.out.c_str());
@@ -35,9 +35,9 @@ TEST(ImaSigCliTest, CountsAndNamesEntries) {
 TEST(ImaSigCliTest, MalformedSignatureExitsOneNamingTheEntry) {
   CCV_REQUIRE_CORPUS(corpus);
   const auto d = corpus / "ima-sig" / "keylime";
-  CliRun r = ::ccv::testing::RunCcverify(
-      "replay --ima " + Quote(d / "BAD_SIGNATURES.ascii_runtime_measurements") + " --ima-keys " +
-      Quote(d / "rsa2048pub.pem"));
+  CliRun r = ::ccv::testing::RunCcverify("replay --ima " +
+                                         Quote(d / "BAD_SIGNATURES.ascii_runtime_measurements") +
+                                         " --ima-keys " + Quote(d / "rsa2048pub.pem"));
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.out.find("/usr/bin/zmore: malformed"), std::string::npos) << r.out;
 }

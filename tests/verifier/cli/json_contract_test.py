@@ -732,6 +732,7 @@ def shared_corpus(c, src, corpus):
     if dstack.is_dir():
         c.run(["replay", "--dstack-log", dstack / "eventlog.json", "--quote", dstack / "quote.bin",
                "--json"], "replay")
+        c.run(["dump", dstack / "eventlog.json", "--json"], "dump")
         # No collateral: untrusted, but the report (with its app facts) is complete.
         c.run(["verify", "--quote", dstack / "quote.bin", "--dstack-log", dstack / "eventlog.json",
                "--format", "json"], "verify", codes=(1,))

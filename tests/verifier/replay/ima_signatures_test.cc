@@ -134,8 +134,8 @@ TEST(ImaSigCorpusTest, WithoutKeysNothingVerifies) {
   ImaSigReport r = Check(d / "SIGNATURES.ascii_runtime_measurements", {});
   EXPECT_EQ(r.verified, 0u);
   EXPECT_EQ(r.unknown_key, 2u);
-  ImaSigReport one = Check(d / "SIGNATURES.ascii_runtime_measurements",
-                           Keys({d / "rsa2048pub.pem"}));
+  ImaSigReport one =
+      Check(d / "SIGNATURES.ascii_runtime_measurements", Keys({d / "rsa2048pub.pem"}));
   EXPECT_EQ(one.verified, 1u);
   ASSERT_EQ(one.findings.size(), 1u);
   EXPECT_EQ(one.findings[0].path, "/usr/bin/zmore");
