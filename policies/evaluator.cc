@@ -59,6 +59,7 @@ class Evaluator {
     Replay();
     for (const EventRule& r : p_.events) Event(r);
     Ima();
+    App();
     return std::move(out_);
   }
 
@@ -87,6 +88,49 @@ class Evaluator {
       Set(r, Verdict::kPass, "the policy is still valid");
     } else {
       Set(r, Verdict::kFail, "the policy expired on " + p_.expires_text + ": renew it");
+    }
+  }
+
+  // `app:` rules: each judges a bound, verified app fact, else fails.
+  void App() {
+    const result::AppFacts& a = f_.app;
+    for (const AppRule& rule : p_.app.rules) {
+      RuleResult& r = Add("app." + rule.key, rule.pos.line);
+      if (rule.bytes) {
+        r.expected = Describe(*rule.bytes);
+      } else {
+        r.expected = "one of " + JoinList(rule.text_any_of);
+      }
+      if (!a.present) {
+        r.actual = "(no dstack event log)";
+        r.evidence = "dstack";
+        Set(r, Verdict::kFail,
+            "the evidence has no dstack event log, so " + rule.name + " is unknown");
+        continue;
+      }
+      auto it = a.values.find(rule.name);
+      if (it == a.values.end()) {
+        auto why = a.refused.find(rule.name);
+        r.actual = "(no bound, verified value)";
+        r.evidence = "dstack";
+        Set(r, Verdict::kFail,
+            why != a.refused.end() ? rule.name + ": " + why->second
+            : !a.bound             ? "RTMR3 is not bound to the quote: " + a.why
+                                   : "no RTMR3 runtime event '" + rule.name + "' in the log");
+        continue;
+      }
+      r.actual = it->second;
+      r.evidence = a.pointers.count(rule.name) ? a.pointers.at(rule.name) : "dstack";
+      bool ok = false;
+      if (rule.bytes) {
+        auto b = FromHex(it->second);
+        ok = b.ok() && rule.bytes->Matches(b->data(), b->size());
+      } else {
+        ok = Contains(rule.text_any_of, it->second);
+      }
+      Set(r, ok ? Verdict::kPass : Verdict::kFail,
+          ok ? rule.name + " is as pinned (bound RTMR3 event, digest verified)"
+             : rule.name + " differs from every pinned value");
     }
   }
 

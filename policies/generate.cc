@@ -4,6 +4,7 @@
 #include <cctype>
 #include <map>
 #include <set>
+#include <string_view>
 #include <tuple>
 
 #include "parsers/core/hex.h"
@@ -380,6 +381,20 @@ std::string GeneratePolicy(const Facts& f, const GenerateOptions& o) {
     y += "]\n";
   }
   if (o.pin_events) y += EventRules(f);
+  if (f.app.present && f.app.bound && !f.app.values.empty()) {
+    // The dstack app identity; instance-id differs on every instance, so it
+    // is shown, not pinned.
+    y += "app:\n";
+    for (const AppFactKey& k : kAppFactKeys) {
+      auto it = f.app.values.find(k.name);
+      if (it == f.app.values.end()) continue;
+      if (std::string_view(k.key) == "instance_id") {
+        y += "  # instance_id: {eq: " + Quote(it->second) + "}   # this instance only\n";
+        continue;
+      }
+      y += std::string("  ") + k.key + ": {eq: " + Quote(it->second) + "}\n";
+    }
+  }
   if (o.pin_ima && HasBoundIma(f) && !o.ima_allow_file.empty()) {
     y += "ima:\n  allow:\n    file: " + Quote(o.ima_allow_file) + "   # " +
          std::to_string(CountImaPaths(f)) + " paths\n" + BootAggregateExclude(f) +

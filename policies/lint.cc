@@ -11,7 +11,7 @@ namespace {
 // Rule ids the policy yields, and the prefixes of verification check ids.
 bool WaiverCanMatch(const Policy& p, const Waiver& w) {
   static const char* kCheckAreas[] = {"quote.", "report_data.", "ccel.", "tpm.",
-                                      "cel.",   "replay.",      "ima."};
+                                      "cel.",   "replay.",      "ima.",  "dstack."};
   std::vector<std::string> ids = {"policy.expires",
                                   "platform.tcb_status",
                                   "platform.advisories",
@@ -32,6 +32,7 @@ bool WaiverCanMatch(const Policy& p, const Waiver& w) {
     ids.push_back("replay.must_match_quote.rtmr" + std::to_string(i));
   }
   for (const EventRule& e : p.events) ids.push_back("events." + e.id);
+  for (const AppRule& a : p.app.rules) ids.push_back("app." + a.key);
   for (const std::string& id : ids) {
     if (w.Covers(id)) return true;
   }
@@ -381,6 +382,22 @@ std::vector<LintFinding> LintPolicy(const Policy& p, const std::vector<UnknownKe
           "events." + e.id + " text_regex '" + e.text_regex_src +
               "' repeats a repeated group: a backtracking engine takes exponential time on it");
     }
+  }
+  // app: rules judge RTMR3 runtime events of the dstack log; an
+  // informational dstack log binds nothing, so they could never pass.
+  if (p.app.present && p.app.rules.empty()) {
+    add(LintSeverity::kWarning, "empty-app", p.app.pos,
+        "app: pins nothing (compose_hash, app_id, instance_id, key_provider, os_image_hash)");
+  }
+  if (p.app.present && p.logs.IsInformational("dstack")) {
+    add(LintSeverity::kError, "app-log-informational", p.app.pos,
+        "app: rules need bound RTMR3 events, but logs.informational names dstack: every app "
+        "rule would fail");
+  }
+  if (p.app.present && p.td.rtmr[3]) {
+    add(LintSeverity::kWarning, "rtmr3-pinned-with-app", p.app.pos,
+        "td.rtmr3 is pinned beside app: rules; RTMR3 changes with every instance id, so pin the "
+        "app facts rather than the register");
   }
   if (!p.logs.informational.empty()) {
     std::string names;

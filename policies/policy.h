@@ -137,6 +137,31 @@ struct ImaPolicy {
   UnknownFiles unknown = UnknownFiles::kFail;
 };
 
+// `app:` the app identity a dstack guest logs in RTMR3 (AppFacts). Each
+// rule judges only a bound, verified fact: without one it fails.
+struct AppFactKey {
+  const char* key;   // YAML key: "compose_hash"
+  const char* name;  // dstack runtime event name: "compose-hash"
+  bool text;         // compared as text (key-provider), else as hex bytes
+};
+inline constexpr AppFactKey kAppFactKeys[] = {
+    {"compose_hash", "compose-hash", false},   {"app_id", "app-id", false},
+    {"instance_id", "instance-id", false},     {"key_provider", "key-provider", true},
+    {"os_image_hash", "os-image-hash", false},
+};
+struct AppRule {
+  std::string key;                       // "compose_hash"
+  std::string name;                      // "compose-hash"
+  std::optional<BytesMatcher> bytes;     // hex facts
+  std::vector<std::string> text_any_of;  // key_provider
+  SourcePos pos;
+};
+struct AppPolicy {
+  bool present = false;
+  SourcePos pos;
+  std::vector<AppRule> rules;
+};
+
 struct Waiver {
   std::string rule;    // rule or check id; a trailing ".*" matches a prefix
   UnixTime until = 0;  // waiver applies while now < until
@@ -160,7 +185,7 @@ struct BindingPolicy {
 //                               events whose digest should hash their data
 //                               but matches no known convention (default fail)
 struct LogsPolicy {
-  std::vector<std::string> informational;  // "ccel", "tpm", "cel", "ima"
+  std::vector<std::string> informational;  // "ccel", "tpm", "cel", "ima", "dstack"
   bool unexplained_digests_warn = false;
   SourcePos pos;
   bool IsInformational(const std::string& log) const {
@@ -184,6 +209,7 @@ struct Policy {
   ReplayPolicy replay;
   std::vector<EventRule> events;
   ImaPolicy ima;
+  AppPolicy app;
   BindingPolicy binding;
   LogsPolicy logs;
   std::vector<Waiver> waivers;

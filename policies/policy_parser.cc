@@ -214,8 +214,9 @@ Status ParseEvents(Walker& w, const YAML::Node& n, std::vector<EventRule>* out) 
     if (m.size() == 0) return w.Err(ErrorCode::kBadValue, PosOf(m), mp, "empty match");
     if (YAML::Node v = m["log"]) {
       CCV_ASSIGN_OR_RETURN(std::string log, w.String(v, mp + ".log"));
-      if (log != "ccel" && log != "tpm" && log != "cel") {
-        return w.Err(ErrorCode::kBadValue, PosOf(v), mp + ".log", "expected ccel, tpm or cel");
+      if (log != "ccel" && log != "tpm" && log != "cel" && log != "dstack") {
+        return w.Err(ErrorCode::kBadValue, PosOf(v), mp + ".log",
+                     "expected ccel, tpm, cel or dstack");
       }
       rule.log = log;
     }
@@ -463,9 +464,9 @@ Status ParseLogs(Walker& w, const YAML::Node& n, LogsPolicy* out) {
   if (YAML::Node v = n["informational"]) {
     CCV_ASSIGN_OR_RETURN(out->informational, w.StringList(v, "logs.informational"));
     for (const std::string& l : out->informational) {
-      if (l != "ccel" && l != "tpm" && l != "cel" && l != "ima") {
+      if (l != "ccel" && l != "tpm" && l != "cel" && l != "ima" && l != "dstack") {
         return w.Err(ErrorCode::kBadValue, PosOf(v), "logs.informational",
-                     "unknown log '" + l + "' (expected ccel, tpm, cel or ima)");
+                     "unknown log '" + l + "' (expected ccel, tpm, cel, ima or dstack)");
       }
     }
   }
@@ -476,6 +477,44 @@ Status ParseLogs(Walker& w, const YAML::Node& n, LogsPolicy* out) {
                    "expected 'fail' or 'warn'");
     }
     out->unexplained_digests_warn = s == "warn";
+  }
+  return Status::Ok();
+}
+
+// `app: {compose_hash: {any_of: [hex]} | {eq: hex}, app_id, instance_id,
+// os_image_hash: (the same), key_provider: {any_of: [text]} | {eq: text}}`.
+Status ParseApp(Walker& w, const YAML::Node& n, AppPolicy* out) {
+  CCV_RETURN_IF_ERROR(w.ExpectMap(
+      n, "app", {"compose_hash", "app_id", "instance_id", "key_provider", "os_image_hash"}));
+  out->present = true;
+  out->pos = PosOf(n);
+  for (const AppFactKey& k : kAppFactKeys) {
+    YAML::Node v = n[k.key];
+    if (!v) continue;
+    const std::string path = std::string("app.") + k.key;
+    AppRule rule;
+    rule.key = k.key;
+    rule.name = k.name;
+    rule.pos = PosOf(v, out->pos);
+    if (k.text) {
+      CCV_RETURN_IF_ERROR(w.ExpectMap(v, path, {"any_of", "eq"}));
+      if (v["any_of"] && v["eq"]) {
+        return w.Err(ErrorCode::kBadValue, rule.pos, path, "give any_of or eq, not both");
+      }
+      if (v["eq"]) {
+        CCV_ASSIGN_OR_RETURN(std::string s, w.NonEmptyString(v["eq"], path + ".eq"));
+        rule.text_any_of.push_back(std::move(s));
+      } else if (v["any_of"]) {
+        CCV_ASSIGN_OR_RETURN(rule.text_any_of, w.StringList(v["any_of"], path + ".any_of"));
+      }
+      if (rule.text_any_of.empty()) {
+        return w.Err(ErrorCode::kBadValue, rule.pos, path, "expected any_of or eq with a value");
+      }
+    } else {
+      CCV_ASSIGN_OR_RETURN(BytesMatcher m, w.Matcher(v, path, 0));
+      rule.bytes = std::move(m);
+    }
+    out->rules.push_back(std::move(rule));
   }
   return Status::Ok();
 }
@@ -527,7 +566,8 @@ Status ParseRoot(Walker& w, const YAML::Node& root, Policy* out) {
   }
   CCV_RETURN_IF_ERROR(w.ExpectMap(root, "",
                                   {"apiVersion", "metadata", "platform", "td", "replay", "events",
-                                   "ima", "binding", "logs", "waivers", "containers", "boot"}));
+                                   "ima", "app", "binding", "logs", "waivers", "containers",
+                                   "boot"}));
   if (!root["apiVersion"]) {
     return w.Err(ErrorCode::kNotFound, PosOf(root, {1, 1}), "apiVersion",
                  "missing required key 'apiVersion' (ccverify/v1)");
@@ -556,6 +596,7 @@ Status ParseRoot(Walker& w, const YAML::Node& root, Policy* out) {
   if (YAML::Node n = root["replay"]) CCV_RETURN_IF_ERROR(ParseReplay(w, n, &out->replay));
   if (YAML::Node n = root["events"]) CCV_RETURN_IF_ERROR(ParseEvents(w, n, &out->events));
   if (YAML::Node n = root["ima"]) CCV_RETURN_IF_ERROR(ParseIma(w, n, &out->ima));
+  if (YAML::Node n = root["app"]) CCV_RETURN_IF_ERROR(ParseApp(w, n, &out->app));
   if (YAML::Node n = root["binding"]) {
     CCV_RETURN_IF_ERROR(w.ExpectMap(n, "binding", {"nonce"}));
     out->binding.pos = PosOf(n);

@@ -228,8 +228,8 @@ Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir
   CCV_RETURN_IF_ERROR(
       CheckMembers(d,
                    {"version", "tee", "quote", "quote_provider", "td_report", "quote_unavailable",
-                    "ccel", "ima", "tpm_eventlog", "cel", "collateral", "pck_chain", "nonce",
-                    "user_data", "report_data", "collected_at", "not_found"},
+                    "ccel", "ima", "tpm_eventlog", "cel", "dstack_event_log", "collateral",
+                    "pck_chain", "nonce", "user_data", "report_data", "collected_at", "not_found"},
                    source, ""));
   Evidence e;
   e.dir = dir;
@@ -267,6 +267,7 @@ Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir
   CCV_RETURN_IF_ERROR(file("td_report", &e.td_report));
   CCV_RETURN_IF_ERROR(file("tpm_eventlog", &e.tpm_eventlog));
   CCV_RETURN_IF_ERROR(file("cel", &e.cel));
+  CCV_RETURN_IF_ERROR(file("dstack_event_log", &e.dstack_event_log));
   CCV_RETURN_IF_ERROR(file("collateral", &e.collateral));
   CCV_RETURN_IF_ERROR(file("pck_chain", &e.pck_chain));
   if (d.HasMember("ccel")) {

@@ -6,6 +6,7 @@
 //    "ima": {"path": "ascii_runtime_measurements", "binary": "binary_runtime_measurements",
 //            "register": "rtmr2" | "pcr10"} | "path",
 //    "tpm_eventlog": "binary_bios_measurements", "cel": "log.cel",
+//    "dstack_event_log": "eventlog.json",
 //    "collateral": "collateral.json", "pck_chain": "pck_chain.pem",
 //    "nonce": "<hex>", "user_data": "<hex>",
 //    "report_data": "sha512(nonce||user_data)" | "nonce" | {"exact": "<hex of 64 bytes>"},
@@ -59,6 +60,8 @@ struct Evidence {
   std::string tee;  // "tdx" or ""
   // Paths as usable by the caller (already joined with `dir`).
   std::optional<std::string> quote, ccel_data, ccel_table, ima, tpm_eventlog, cel, collateral;
+  // dstack event log (JSON: boot events and the RTMR3 runtime events).
+  std::optional<std::string> dstack_event_log;
   // PEM PCK chain for a quote whose certification data holds none
   // (verifier/quote/pck_chain_source.h).
   std::optional<std::string> pck_chain;

@@ -49,7 +49,8 @@ void AddEvidenceOptions(po::options_description* desc) {
       "ima", po::value<std::string>(), "IMA measurement list, ascii or binary")(
       "ima-register", po::value<std::string>(), "register IMA extends: rtmr2 or pcr10")(
       "tpm-log", po::value<std::string>(), "TPM event log (binary_bios_measurements)")(
-      "cel", po::value<std::string>(), "Canonical Event Log, TLV or JSON");
+      "cel", po::value<std::string>(), "Canonical Event Log, TLV or JSON")(
+      "dstack-log", po::value<std::string>(), "dstack event log, JSON (overrides the bundle's)");
 }
 
 Result<EvidenceRequest> EvidenceFromOptions(const po::variables_map& vm) {
@@ -79,6 +80,7 @@ Result<EvidenceRequest> EvidenceFromOptions(const po::variables_map& vm) {
   file("ima", &e.ima);
   file("tpm-log", &e.tpm_eventlog);
   file("cel", &e.cel);
+  file("dstack-log", &e.dstack_event_log);
   file("collateral", &e.collateral);
   file("pck-chain", &e.pck_chain);
   if (vm.count("ima-register")) {
@@ -122,14 +124,15 @@ Result<EvidenceRequest> EvidenceFromOptions(const po::variables_map& vm) {
     req.options.root_ca_pem = std::move(pem);
   }
   if (req.source.empty()) {
-    if (!e.quote && !e.ccel_data && !e.ima && !e.tpm_eventlog && !e.cel) {
+    if (!e.quote && !e.ccel_data && !e.ima && !e.tpm_eventlog && !e.cel && !e.dstack_event_log) {
       return Status(ErrorCode::kInvalidArgument, "no evidence: give BUNDLE_DIR or file flags");
     }
-    req.source = e.quote       ? *e.quote
-                 : e.ccel_data ? *e.ccel_data
-                 : e.ima       ? *e.ima
-                 : e.cel       ? *e.cel
-                               : *e.tpm_eventlog;
+    req.source = e.quote          ? *e.quote
+                 : e.ccel_data    ? *e.ccel_data
+                 : e.ima          ? *e.ima
+                 : e.cel          ? *e.cel
+                 : e.tpm_eventlog ? *e.tpm_eventlog
+                                  : *e.dstack_event_log;
   }
   return req;
 }
@@ -144,7 +147,7 @@ constexpr char kVerifyUsage[] =
     "                [--report FORMAT=PATH]... [--quiet] [--failures-only]\n"
     "                [--quote F] [--ccel F] [--ccel-table F] [--ima F] [--ima-register R] "
     "[--tpm-log F]\n"
-    "                [--cel F] [--collateral-cache DIR] [--pck-chain F]\n";
+    "                [--cel F] [--dstack-log F] [--collateral-cache DIR] [--pck-chain F]\n";
 
 int Usage(const std::string& why, const po::options_description& desc) {
   std::ostringstream os;

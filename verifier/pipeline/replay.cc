@@ -138,6 +138,15 @@ std::vector<std::pair<std::string, bool>> ReplayRun::QuoteMatches() const {
   return out;
 }
 
+bool ReplayRun::ImaSignaturesHold() const {
+  return !ima || !ima->signatures ||
+         (ima->signatures->failed == 0 && ima->signatures->malformed == 0);
+}
+
+bool ReplayRun::RuntimeEventsConsistent() const {
+  return !dstack || dstack->log.replay.runtime_mismatched == 0;
+}
+
 bool ReplayRun::ReproducesQuote() const {
   for (const auto& [name, ok] : QuoteMatches()) {
     if (!ok) return false;
@@ -147,6 +156,11 @@ bool ReplayRun::ReproducesQuote() const {
 
 Result<ReplayRun> ReplayLogs(const ReplayRequest& request) {
   ReplayRun run;
+  if (request.dstack_log && (request.ccel || request.tpm_log || request.cel)) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "--dstack-log replays RTMR0-3 from its own boot events: give it without "
+                  "--ccel, --tpm-log or --cel");
+  }
   if (request.ccel) {
     CCV_ASSIGN_OR_RETURN(LogReplay l,
                          ReplayTcgFile("ccel", *request.ccel, replay::RegisterSpace::kCcMr));
@@ -158,6 +172,28 @@ Result<ReplayRun> ReplayLogs(const ReplayRequest& request) {
     run.logs.push_back(std::move(l));
   }
   for (const LogReplay& l : run.logs) AddLog(l.result, &run);
+  if (request.dstack_log) {
+    DstackStep step;
+    step.file = *request.dstack_log;
+    CCV_ASSIGN_OR_RETURN(step.log, replay::ReplayDstackFile(step.file));
+    const replay::DstackReplayResult& r = step.log.replay;
+    Merge(r.registers, &run.registers);
+    run.counts.records += r.events.size();
+    for (const replay::DstackEventOutcome& o : r.events) {
+      if (o.extended) {
+        ++run.counts.extended;
+      } else {
+        ++run.counts.no_action;
+      }
+    }
+    run.checks.verified += r.boot_checks.verified + r.runtime_verified;
+    run.checks.mismatched += r.boot_checks.mismatched + r.runtime_mismatched;
+    run.checks.not_checkable += r.boot_checks.not_checkable;
+    for (size_t i = 0; i < run.checks.by_convention.size(); ++i) {
+      run.checks.by_convention[i] += r.boot_checks.by_convention[i];
+    }
+    run.dstack = std::move(step);
+  }
   if (request.quote) {
     CCV_ASSIGN_OR_RETURN(run.quoted, QuoteFileRegisters(*request.quote));
   }
@@ -172,6 +208,15 @@ Result<ReplayRun> ReplayLogs(const ReplayRequest& request) {
     run.counts.extended += r.entries;
     run.checks.verified += r.hashes_verified;
     run.checks.mismatched += r.hashes_mismatched;
+    if (request.ima_keys) {
+      CCV_ASSIGN_OR_RETURN(s.keys, crypto::LoadImaKeysFromPath(*request.ima_keys));
+      CCV_ASSIGN_OR_RETURN(ima::LogFormat format, DetectImaFile(*request.ima));
+      ima::ReadOptions ro;
+      ro.format = format;
+      ro.listed_hash_alg = ima::ListedHashAlgOfFileName(*request.ima);
+      if (options.big_endian) ro.endian = ima::Endian::kBig;
+      CCV_ASSIGN_OR_RETURN(s.signatures, replay::CheckImaSignatures(*request.ima, ro, s.keys));
+    }
     run.ima = std::move(s);
   }
   if (request.cel) {

@@ -16,7 +16,9 @@
 #include "parsers/core/result.h"
 #include "parsers/ima_log.h"
 #include "verifier/replay/cel_replay.h"
+#include "verifier/replay/dstack_replay.h"
 #include "verifier/replay/ima_replay.h"
+#include "verifier/replay/ima_signatures.h"
 #include "verifier/replay/register_set.h"
 #include "verifier/replay/tcg_replay.h"
 
@@ -34,6 +36,9 @@ struct ImaStep {
   std::string format;  // "ima-ascii" or "ima-binary"
   RegisterId::Kind kind = RegisterId::Kind::kPcr;
   replay::ImaReplayResult result;
+  // With --ima-keys: the keys and every entry's signature check.
+  std::vector<crypto::ImaKey> keys;
+  std::optional<replay::ImaSigReport> signatures;
 };
 
 struct ImaStepOptions {
@@ -47,6 +52,11 @@ struct CelStep {
   std::string file;
   std::string format;  // "cel-tlv" or "cel-json"
   replay::CelReplayResult result;
+};
+
+struct DstackStep {
+  std::string file;
+  replay::DstackFile log;
 };
 
 // The IMA list format of a file from its first bytes.
@@ -72,14 +82,20 @@ struct ReplayRequest {
   std::optional<std::string> tpm_log;  // TPM event log
   std::optional<std::string> ima;      // IMA list
   std::optional<std::string> cel;      // CEL file (TLV or JSON)
-  std::optional<std::string> quote;    // TDX quote to compare with
-  ImaStepOptions ima_options;          // `tdx` is set from ccel/quote
+  // dstack event log (JSON): replays RTMR0..3 itself, so it is not combined
+  // with a CCEL, TPM log or CEL (kInvalidArgument).
+  std::optional<std::string> dstack_log;
+  std::optional<std::string> quote;  // TDX quote to compare with
+  // Keys (a file or a directory) to check the IMA list's signatures with.
+  std::optional<std::string> ima_keys;
+  ImaStepOptions ima_options;  // `tdx` is set from ccel/quote
 };
 
 struct ReplayRun {
   std::vector<LogReplay> logs;
   std::optional<ImaStep> ima;
   std::optional<CelStep> cel;
+  std::optional<DstackStep> dstack;
   std::optional<replay::RegisterSet> quoted;
   // Every log merged, and the counts summed over them.
   replay::RegisterSet registers;
@@ -91,6 +107,11 @@ struct ReplayRun {
   std::vector<std::pair<std::string, bool>> QuoteMatches() const;
   // False if a quote was given and a quoted RTMR differs.
   bool ReproducesQuote() const;
+  // False if a dstack runtime event's digest is not the one its data gives
+  // (a runtime event's digest is defined by its data: the log contradicts itself).
+  bool RuntimeEventsConsistent() const;
+  // False if an IMA signature was checked and failed or did not decode.
+  bool ImaSignaturesHold() const;
 };
 
 // Errors name the file, the offset and what was expected.

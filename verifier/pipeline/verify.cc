@@ -26,6 +26,7 @@
 #include "verifier/quote/quote_verifier.h"
 #include "verifier/replay/cel_replay.h"
 #include "verifier/replay/digest_check.h"
+#include "verifier/replay/dstack_replay.h"
 #include "verifier/replay/ima_replay.h"
 #include "verifier/replay/tcg_replay.h"
 #include "verifier/report/event_detail.h"
@@ -402,6 +403,123 @@ Result<replay::RegisterSet> CelFacts(const bundle::Evidence& e, const std::strin
   return r->registers;
 }
 
+// --- dstack event log ------------------------------------------------------------
+
+constexpr uint64_t kMaxDstackLogLen = uint64_t{256} << 20;
+
+struct DstackOutcome {
+  replay::DstackFile log;
+};
+
+// The events of a dstack log as facts of the log "dstack": boot events with
+// the TCG digest checks, runtime events verified when their digest is the
+// one their data gives (their text is then "name: value").
+Result<DstackOutcome> DstackFacts(const bundle::Evidence& e, const std::string& path, Facts* f) {
+  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes,
+                       bundle::ReadEvidenceFile(e, path, kMaxDstackLogLen));
+  Result<std::vector<dstack::Event>> events =
+      dstack::ParseLog(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  if (!events.ok()) return InFile(events.status(), path);
+  DstackOutcome out;
+  out.log.events = std::move(events).value();
+  out.log.replay = replay::ReplayDstack(out.log.events);
+  for (const replay::DstackEventOutcome& o : out.log.replay.events) {
+    const dstack::Event& ev = out.log.events[o.index];
+    EventFact fact;
+    fact.log = "dstack";
+    fact.index = o.index;
+    fact.type = ev.untrusted_type;
+    fact.type_name =
+        o.runtime ? "DSTACK_RUNTIME_EVENT" : std::string(parsers::EventTypeName(ev.untrusted_type));
+    if (o.extended) fact.reg = RegisterId::Rtmr(o.rtmr).Name();
+    fact.digests.push_back(o.extended_digest);
+    fact.data = DataStatusOf(o.check);
+    if (o.runtime) {
+      fact.text = ev.event + ": " + replay::AppFactValue(ev.event, ev.payload);
+    } else {
+      DecodeEventFields(ev.payload, &fact);
+      fact.text = parsers::EventText(ev.payload);
+    }
+    if (fact.data == DataStatus::kVerified) fact.convention = o.convention_name;
+    f->events.push_back(std::move(fact));
+  }
+  f->event_log_present = true;
+  // Runtime events: their digest is defined by their data, so a mismatch is
+  // a log that contradicts itself, whatever logs.unexplained_digests says.
+  const replay::DstackReplayResult& r = out.log.replay;
+  std::string list;
+  size_t listed = 0;
+  for (size_t i : r.mismatched) {
+    const dstack::Event& ev = out.log.events[i];
+    if (!ev.IsRuntimeEvent() || listed++ >= kMaxListedPointers) continue;
+    list += (list.empty() ? "" : ", ") + std::string("dstack#") + std::to_string(i) + " (" +
+            ev.event + ")";
+  }
+  if (r.runtime_mismatched == 0) {
+    f->checks.push_back(MakeCheck("dstack.runtime_digests", Verdict::kPass,
+                                  std::to_string(r.runtime_verified) +
+                                      " runtime event(s), each with the digest its data gives"));
+  } else {
+    f->checks.push_back(MakeCheck(
+        "dstack.runtime_digests", Verdict::kFail,
+        std::to_string(r.runtime_mismatched) +
+            " runtime event(s) whose digest is not the one their name and payload give: " + list));
+  }
+  return out;
+}
+
+// The app facts of a dstack log once its events are bound (BoundChecks ran).
+void AppFactsOf(const DstackOutcome& d, const std::string& path, Facts* f) {
+  result::AppFacts& app = f->app;
+  app.present = true;
+  app.path = path;
+  bool rtmr3_events = false;
+  app.bound = false;
+  for (const EventFact& e : f->events) {
+    if (e.log != "dstack" || e.reg != "rtmr3") continue;
+    rtmr3_events = true;
+    app.bound = e.bound;  // every event of a register is bound alike
+    break;
+  }
+  for (const LogFact& l : f->logs) {
+    if (l.name == "dstack") app.why = l.why;
+  }
+  if (!rtmr3_events) app.why = "the dstack event log extends nothing into RTMR3";
+  const auto index = replay::AppEventIndex(d.log.events, d.log.replay);
+  for (const char* name : replay::kAppFactNames) {
+    auto it = index.find(name);
+    if (it != index.end() && it->second.size() == 1) {
+      if (!app.bound) {
+        app.refused[name] = "RTMR3 is not bound: " + app.why;
+        continue;
+      }
+      const dstack::Event& ev = d.log.events[it->second[0]];
+      app.values[name] = replay::AppFactValue(name, ev.payload);
+      app.pointers[name] = "dstack#" + std::to_string(ev.index);
+      continue;
+    }
+    if (it != index.end()) {
+      std::string where;
+      for (size_t i : it->second)
+        where += (where.empty() ? "" : ", ") + std::string("dstack#") + std::to_string(i);
+      app.refused[name] = "logged " + std::to_string(it->second.size()) + " times on RTMR3 (" +
+                          where + "): no value is taken";
+      continue;
+    }
+    // Not logged by a verified RTMR3 runtime event: say what there is.
+    for (const replay::DstackEventOutcome& o : d.log.replay.events) {
+      const dstack::Event& ev = d.log.events[o.index];
+      if (!o.runtime || ev.event != name) continue;
+      const std::string at = "dstack#" + std::to_string(o.index);
+      if (o.check != replay::DigestCheck::kVerified) {
+        app.refused[name] = at + ": its digest is not the one its data gives";
+      } else if (o.rtmr != 3) {
+        app.refused[name] = at + ": logged on rtmr" + std::to_string(o.rtmr) + ", not RTMR3";
+      }
+    }
+  }
+}
+
 // --- IMA -----------------------------------------------------------------------
 
 struct ImaOutcome {
@@ -761,6 +879,21 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o,
       boot_log = "cel";
     }
   }
+  std::optional<DstackOutcome> dstack;
+  if (e.dstack_event_log) {
+    CCV_ASSIGN_OR_RETURN(DstackOutcome out, DstackFacts(e, *e.dstack_event_log, &f));
+    EventDigestsCheck("dstack", pol, &f);
+    const replay::RegisterSet& regs = out.log.replay.registers;
+    if (boot_log.empty()) {
+      // Its boot events stand in for the CCEL.
+      boot_regs = regs;
+      boot_log = "dstack";
+    } else if (auto v = regs.Get(RegisterId::Rtmr(3), HashAlg::kSha384)) {
+      // RTMR3 holds the runtime events: the dstack log's replay of it counts.
+      boot_regs.Set(RegisterId::Rtmr(3), *v);
+    }
+    dstack = std::move(out);
+  }
   const bool have_boot = !boot_log.empty();
   std::optional<ImaOutcome> ima;
   if (e.ima) {
@@ -783,10 +916,12 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o,
         c.replayed = ToHex(d.span());
         c.quoted = ToHex(f.quote.rtmr[i]);
         c.matches = c.replayed == c.quoted;
+        const std::string from =
+            i == 3 && dstack && dstack->log.replay.registers.Has(reg) ? "dstack" : boot_log;
         c.detail = c.matches
-                       ? (v ? "the " + boot_log + " replay reproduces the quoted value"
+                       ? (v ? "the " + from + " replay reproduces the quoted value"
                             : "no logged event extends it; the quote holds zero")
-                       : (v ? "the " + boot_log + " replay differs from the quoted value"
+                       : (v ? "the " + from + " replay differs from the quoted value"
                             : "no logged event extends it, but the quote holds a non-zero value");
         if (!v) f.replayed.Set(reg, d);
       }
@@ -840,9 +975,29 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o,
       f.logs.push_back(BindEvents("cel", *e.cel, &f, cel_bound));
     }
   }
+  if (dstack) {
+    // Bound where its own replay of a register equals the quoted value.
+    auto dstack_bound = [&](RegisterId reg, std::string* why) {
+      if (!f.quote.present) {
+        *why = "no TD quote";
+        return false;
+      }
+      auto mine = dstack->log.replay.registers.Get(reg, HashAlg::kSha384);
+      if (!mine || reg.kind != RegisterId::Kind::kRtmr || reg.index >= kNumRtmrs) {
+        *why = "not replayed";
+        return false;
+      }
+      const auto& q = f.quote.rtmr[reg.index];
+      if (std::equal(q.begin(), q.end(), mine->bytes.begin())) return true;
+      *why = "its replay differs from the quoted value";
+      return false;
+    };
+    f.logs.push_back(BindEvents("dstack", *e.dstack_event_log, &f, dstack_bound));
+  }
   if (ima) f.logs.push_back(ima->log);
   BoundChecks(pol, &f);
   f.boot = DeriveBootFacts(f.events);
+  if (dstack) AppFactsOf(*dstack, *e.dstack_event_log, &f);
   AddReplayed(boot_regs, &f);
   AddReplayed(tpm_regs, &f);
   AddReplayed(cel_regs, &f);

@@ -198,6 +198,27 @@ std::string VerifyReportJson(const Facts& f, const Evaluation& ev, const VerifyR
     w.EndObject();
   }
   w.EndArray();
+  w.Key("app");
+  if (!f.app.present) {
+    w.Null();
+  } else {
+    w.StartObject();
+    KeyString(w, "path", f.app.path);
+    w.Key("bound");
+    w.Bool(f.app.bound);
+    KeyString(w, "why", f.app.why);
+    for (const auto& [key, map] :
+         {std::pair<const char*, const std::map<std::string, std::string>*>{"values",
+                                                                            &f.app.values},
+          {"pointers", &f.app.pointers},
+          {"refused", &f.app.refused}}) {
+      w.Key(key);
+      w.StartObject();
+      for (const auto& [name, value] : *map) KeyString(w, name.c_str(), value);
+      w.EndObject();
+    }
+    w.EndObject();
+  }
   w.Key("quote");
   WriteQuote(w, f);
   w.Key("collateral");

@@ -8,10 +8,22 @@ namespace {
 // Checks that establish authenticity or consistency, beyond the quote.*
 // and replay.* families (see IsAuthenticityCheck).
 constexpr std::string_view kAuthenticityChecks[] = {
-    "report_data.binding", "containers.binding", "ccel.table",          "ccel.event_digests",
-    "tpm.event_digests",   "cel.event_digests",  "cel.template_hashes", "ima.template_hashes",
-    "ima.boot_aggregate",  "ccel.bound",         "tpm.bound",           "cel.bound",
+    "report_data.binding",
+    "containers.binding",
+    "ccel.table",
+    "ccel.event_digests",
+    "tpm.event_digests",
+    "cel.event_digests",
+    "cel.template_hashes",
+    "ima.template_hashes",
+    "ima.boot_aggregate",
+    "ccel.bound",
+    "tpm.bound",
+    "cel.bound",
     "ima.bound",
+    "dstack.bound",
+    "dstack.event_digests",
+    "dstack.runtime_digests",
 };
 
 }  // namespace

@@ -174,6 +174,26 @@ struct LogFact {
   uint64_t bound_events = 0;           // of which bound (IMA: before the quoted value)
 };
 
+// The app identity a dstack guest logs as RTMR3 runtime events (dstack
+// event log): `values` holds a fact only when it is bound and verified.
+struct AppFacts {
+  bool present = false;  // a dstack event log was read
+  std::string path;
+  // Its RTMR3 events are bound: the RTMR3 replay equals the quoted RTMR3
+  // (and the log is not informational).
+  bool bound = false;
+  std::string why;  // how bound, or why not
+  // dstack name ("compose-hash", "app-id", "instance-id", "key-provider",
+  // "os-image-hash") -> value (hex; key-provider as text), from the one
+  // RTMR3 runtime event of that name whose digest is its data's. Empty
+  // unless `bound`.
+  std::map<std::string, std::string> values;
+  std::map<std::string, std::string> pointers;  // name -> "dstack#22"
+  // name -> why no value is taken (logged twice, digest not its data's,
+  // logged on another register), for names with no value.
+  std::map<std::string, std::string> refused;
+};
+
 // Where the REPORTDATA nonce came from: the verifier (fresh), only the
 // bundle (consistency, not freshness) or nowhere.
 enum class NonceSource { kNone, kBundle, kVerifier };
@@ -194,6 +214,7 @@ struct Facts {
   std::vector<EventFact> events;
   bool ima_present = false;
   std::vector<ImaEntryFact> ima;
+  AppFacts app;               // dstack event log
   std::vector<Check> checks;  // verification findings
   BootFacts boot;             // from bound, verified events (boot_facts.h)
   // Per-container view of an ima-cgpath list (container policies), or null.

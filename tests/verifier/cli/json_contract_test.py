@@ -728,6 +728,19 @@ def shared_corpus(c, src, corpus):
         c.run(["replay", "--ima", f, "--json"], "replay", codes=(0, 3), optional=True)
     for f in sorted((corpus / "cel").glob("*")):
         c.run(["replay", "--cel", f, "--json"], "replay", codes=(0, 3), optional=True)
+    dstack = corpus / "dstack" / "simulator"
+    if dstack.is_dir():
+        c.run(["replay", "--dstack-log", dstack / "eventlog.json", "--quote", dstack / "quote.bin",
+               "--json"], "replay")
+        c.run(["dump", dstack / "eventlog.json", "--json"], "dump")
+        # No collateral: untrusted, but the report (with its app facts) is complete.
+        c.run(["verify", "--quote", dstack / "quote.bin", "--dstack-log", dstack / "eventlog.json",
+               "--format", "json"], "verify", codes=(1,))
+    keylime = corpus / "ima-sig" / "keylime"
+    if keylime.is_dir():
+        for lst in ("SIGNATURES", "BAD_SIGNATURES", "KEYRINGS", "MEASUREMENTS"):
+            c.run(["replay", "--ima", keylime / (lst + ".ascii_runtime_measurements"), "--ima-keys",
+                   keylime / "rsa2048pub.pem", "--json"], "replay", codes=(0, 1))
     pod = corpus / "ima" / "cima-container-pod.ima-cgpath.derived.ascii"
     if pod.is_file():
         c.run(["containers", "--ima", pod, "--json"], "containers", codes=(0, 1))
