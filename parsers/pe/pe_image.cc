@@ -137,9 +137,9 @@ Result<PeImage> ParsePeImage(Bytes file) {
   // SizeOfHeaders, which the hash covers and which must fit in the file.
   const uint64_t table_offset = opt_offset + opt_size;
   const uint64_t table_end = table_offset + uint64_t{num_sections} * fmt::kSectionHeaderLen;
-  const uint64_t hashed_header_min =
-      img.cert_dir_entry_offset ? *img.cert_dir_entry_offset + fmt::kDataDirectoryLen
-                                : img.checksum_offset + 4;
+  const uint64_t hashed_header_min = img.cert_dir_entry_offset
+                                         ? *img.cert_dir_entry_offset + fmt::kDataDirectoryLen
+                                         : img.checksum_offset + 4;
   if (img.size_of_headers < std::max(table_end, hashed_header_min)) {
     return ParseError(ErrorCode::kBadLength, soh_offset, "optional header SizeOfHeaders",
                       Hex(img.size_of_headers) + " ends before the section table (which ends at " +
@@ -174,8 +174,8 @@ Result<PeImage> ParsePeImage(Bytes file) {
     if (s.pointer_to_raw_data < img.size_of_headers) {
       return ParseError(ErrorCode::kBadValue, s.header_offset + 20, "section PointerToRawData",
                         SectionLabel(s, i) + ": data at " + Hex(s.pointer_to_raw_data) +
-                            " lies inside the headers (SizeOfHeaders " +
-                            Hex(img.size_of_headers) + ")");
+                            " lies inside the headers (SizeOfHeaders " + Hex(img.size_of_headers) +
+                            ")");
     }
     order.push_back(i);
   }
@@ -259,7 +259,8 @@ Result<std::vector<WinCertificate>> ParseCertificateTable(Bytes file, const PeIm
   std::vector<WinCertificate> out;
   if (image.cert_table.len == 0) return out;
   CCV_ASSIGN_OR_RETURN(ByteReader all, At(file, image.cert_table.offset, "certificate table"));
-  CCV_ASSIGN_OR_RETURN(ByteReader r, all.ReadSub(size_t(image.cert_table.len), "certificate table"));
+  CCV_ASSIGN_OR_RETURN(ByteReader r,
+                       all.ReadSub(size_t(image.cert_table.len), "certificate table"));
   constexpr size_t kMaxEntries = 16;
   while (!r.Empty()) {
     if (out.size() == kMaxEntries) {

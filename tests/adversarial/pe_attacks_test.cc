@@ -65,7 +65,9 @@ const Attack kAttacks[] = {
     {"payload appended after the certificate table", "Certificate Table VirtualAddress",
      [](PeBuilder&, std::vector<uint8_t>& f) { f.insert(f.end(), 512, 0x90); }},
     {"65535 sections", "COFF NumberOfSections",
-     [](PeBuilder& b, std::vector<uint8_t>& f) { PeBuilder::PutU16(&f, b.coff_offset + 2, 0xffff); }},
+     [](PeBuilder& b, std::vector<uint8_t>& f) {
+       PeBuilder::PutU16(&f, b.coff_offset + 2, 0xffff);
+     }},
     {"e_lfanew far past the end", "PE signature (e_lfanew)",
      [](PeBuilder&, std::vector<uint8_t>& f) { PeBuilder::PutU32(&f, 0x3c, 0xfffffff0); }},
     {"section data hidden in the headers", "section PointerToRawData",

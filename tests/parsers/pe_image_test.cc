@@ -185,8 +185,7 @@ const Corruption kCorruptions[] = {
      }},
     {"two sections at one offset", ErrorCode::kBadValue,
      [](PeBuilder& b, std::vector<uint8_t>& f) -> uint64_t {
-       PeBuilder::PutU32(&f, b.section_table_offset + 40 + 20,
-                         uint32_t(b.section_data_offsets[0]));
+       PeBuilder::PutU32(&f, b.section_table_offset + 40 + 20, uint32_t(b.section_data_offsets[0]));
        return b.section_table_offset + 40 + 20;
      }},
     {"section data inside the headers", ErrorCode::kBadValue,

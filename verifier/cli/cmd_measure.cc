@@ -41,9 +41,8 @@ int Usage(const std::string& message) {
 
 int RunMeasureAuthenticode(const Args& args) {
   po::options_description opts;
-  opts.add_options()("help,h", "")("alg", po::value<std::string>(), "")("json", po::bool_switch(),
-                                                                        "")(
-      "file", po::value<std::string>(), "");
+  opts.add_options()("help,h", "")("alg", po::value<std::string>(), "")(
+      "json", po::bool_switch(), "")("file", po::value<std::string>(), "");
   po::positional_options_description pos;
   pos.add("file", 1);
   po::variables_map vm;

@@ -13,6 +13,7 @@
 #include <boost/program_options.hpp>
 
 #include "parsers/core/file_io.h"
+#include "parsers/uefi_varstore.h"
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
 #include "verifier/predict/direct_boot.h"
@@ -35,7 +36,8 @@ constexpr const char* kPredictUsage =
     "  --cmdline S     the kernel command line (QEMU -append)\n"
     "  --ovmf-initrd-option O  where OVMF adds \"initrd=initrd\" to the load options:\n"
     "                  suffix (edk2 before stable202508, default) or prefix\n"
-    "  --firmware-vars F  the firmware's variable store (not supported yet)\n"
+    "  --firmware-vars F  the firmware's variable store (OVMF_VARS.fd): PCR 7's Secure Boot\n"
+    "                  policy events\n"
     "  --shim F        shim (grub path; not supported yet)\n"
     "  --grub F        GRUB (grub path; not supported yet)\n"
     "  --uki F         a unified kernel image (uki path; not supported yet)\n"
@@ -76,7 +78,7 @@ int RunPredict(const Args& args) {
     return Usage("--boot " + boot + " is not supported yet (only direct)");
   }
   if (boot != "direct") return Usage("--boot: expected direct, grub or uki, got '" + boot + "'");
-  for (const char* flag : {"firmware-vars", "shim", "grub", "uki"}) {
+  for (const char* flag : {"shim", "grub", "uki"}) {
     if (vm.count(flag)) {
       return Usage(std::string("--") + flag + " is not supported yet with --boot direct");
     }
@@ -103,6 +105,17 @@ int RunPredict(const Args& args) {
     if (!r.ok()) return ReportError(r.status());
     initrd = std::move(*r);
     in.initrd = Bytes(initrd);
+  }
+  std::vector<uint8_t> vars_fd;
+  parsers::VariableStore store;
+  if (vm.count("firmware-vars")) {
+    auto r = read("firmware-vars");
+    if (!r.ok()) return ReportError(r.status());
+    vars_fd = std::move(*r);
+    auto s = parsers::ParseVariableStoreFv(vars_fd);
+    if (!s.ok()) return ReportError(s.status().WithFile(vm["firmware-vars"].as<std::string>()));
+    store = std::move(*s);
+    in.firmware_vars = &store;
   }
   if (vm.count("cmdline")) {
     in.cmdline = vm["cmdline"].as<std::string>();

@@ -90,8 +90,8 @@ void CheckSignature(PKCS7_SIGNER_INFO* si, X509* signer, const unsigned char* co
                     size_t content_len, AuthenticodeSignature* out) {
   const EVP_MD* md = EVP_get_digestbyobj(si->digest_alg->algorithm);
   if (md == nullptr) {
-    out->signature_detail = "unknown SignerInfo digest algorithm " +
-                            OidText(si->digest_alg->algorithm);
+    out->signature_detail =
+        "unknown SignerInfo digest algorithm " + OidText(si->digest_alg->algorithm);
     return;
   }
   ASN1_OCTET_STRING* attr_md = PKCS7_digest_from_attributes(si->auth_attr);
@@ -102,14 +102,13 @@ void CheckSignature(PKCS7_SIGNER_INFO* si, X509* signer, const unsigned char* co
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int digest_len = 0;
   if (EVP_Digest(content, content_len, digest, &digest_len, md, nullptr) != 1 ||
-      attr_md->length != int(digest_len) ||
-      std::memcmp(attr_md->data, digest, digest_len) != 0) {
+      attr_md->length != int(digest_len) || std::memcmp(attr_md->data, digest, digest_len) != 0) {
     out->signature_detail = "messageDigest attribute differs from the hash of the content";
     return;
   }
   unsigned char* der = nullptr;
-  int der_len =
-      ASN1_item_i2d(reinterpret_cast<ASN1_VALUE*>(si->auth_attr), &der, ASN1_ITEM_rptr(PKCS7_ATTR_VERIFY));
+  int der_len = ASN1_item_i2d(reinterpret_cast<ASN1_VALUE*>(si->auth_attr), &der,
+                              ASN1_ITEM_rptr(PKCS7_ATTR_VERIFY));
   std::unique_ptr<unsigned char, OpensslFree> der_owner(der);
   if (der_len <= 0) {
     out->signature_detail = "authenticated attributes do not encode";
@@ -172,12 +171,12 @@ Result<AuthenticodeSignature> ParseAuthenticodeSignature(std::span<const uint8_t
   AuthenticodeSignature out;
   const int nid = OBJ_obj2nid(alg->algorithm);
   out.digest_alg = HashAlgFromNid(nid);
-  out.digest_alg_name = out.digest_alg ? std::string(HashAlgName(*out.digest_alg))
-                                       : OidText(alg->algorithm);
+  out.digest_alg_name =
+      out.digest_alg ? std::string(HashAlgName(*out.digest_alg)) : OidText(alg->algorithm);
   out.image_digest.assign(digest->data, digest->data + digest->length);
   if (out.digest_alg && out.image_digest.size() != DigestLen(*out.digest_alg)) {
-    return Bad("messageDigest holds " + std::to_string(out.image_digest.size()) +
-               " bytes, not a " + out.digest_alg_name + " digest");
+    return Bad("messageDigest holds " + std::to_string(out.image_digest.size()) + " bytes, not a " +
+               out.digest_alg_name + " digest");
   }
 
   STACK_OF(PKCS7_SIGNER_INFO)* infos = PKCS7_get_signer_info(p7.get());
@@ -185,8 +184,7 @@ Result<AuthenticodeSignature> ParseAuthenticodeSignature(std::span<const uint8_t
     return Bad("expected exactly one SignerInfo");
   }
   PKCS7_SIGNER_INFO* si = sk_PKCS7_SIGNER_INFO_value(infos, 0);
-  std::unique_ptr<STACK_OF(X509), StackX509Free> signers(
-      PKCS7_get0_signers(p7.get(), nullptr, 0));
+  std::unique_ptr<STACK_OF(X509), StackX509Free> signers(PKCS7_get0_signers(p7.get(), nullptr, 0));
   if (signers == nullptr || sk_X509_num(signers.get()) != 1) {
     return Status(ErrorCode::kNotFound,
                   "Authenticode signature: the signer's certificate is not in the SignedData");

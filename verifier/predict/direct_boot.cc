@@ -6,6 +6,7 @@
 #include "parsers/pe/pe_image.h"
 #include "verifier/crypto/digest.h"
 #include "verifier/predict/authenticode.h"
+#include "verifier/predict/uefi_variables.h"
 
 namespace ccv::predict {
 
@@ -34,8 +35,8 @@ std::vector<Digest> HashAll(std::span<const HashAlg> banks, Bytes data) {
   return out;
 }
 
-BootEvent Known(uint32_t pcr, uint32_t type, std::vector<uint8_t> data,
-                std::vector<Digest> digests, std::string description) {
+BootEvent Known(uint32_t pcr, uint32_t type, std::vector<uint8_t> data, std::vector<Digest> digests,
+                std::string description) {
   BootEvent e;
   e.pcr = pcr;
   e.type = type;
@@ -124,13 +125,23 @@ Result<BootPrediction> PredictDirectBoot(const DirectBootInputs& in) {
                       "depends on the firmware build; not predicted from the artifacts"));
   e.push_back(Unknown(1, 0, "platform configuration (PCR 1: ACPI tables, HOB, boot variables)",
                       "depends on the machine type, memory size and devices"));
-  e.push_back(Unknown(7, ev::kEvEfiVariableDriverConfig,
-                      "Secure Boot variables (SecureBoot, PK, KEK, db, dbx)",
-                      "the firmware's variable store was not given"));
+  if (in.firmware_vars != nullptr) {
+    CCV_ASSIGN_OR_RETURN(std::vector<PredictedEvent> vars,
+                         SecureBootPolicyEvents(*in.firmware_vars, banks));
+    for (PredictedEvent& v : vars) {
+      e.push_back(
+          Known(v.pcr, v.type, std::move(v.data), std::move(v.digests), std::move(v.description)));
+    }
+  } else {
+    e.push_back(Unknown(7, ev::kEvEfiVariableDriverConfig,
+                        "Secure Boot variables (SecureBoot, PK, KEK, db, dbx)",
+                        "the firmware's variable store was not given (--firmware-vars)"));
+  }
   BootEvent image = Unknown(4, ev::kEvEfiBootServicesApplication, "kernel image (Authenticode)",
                             "QEMU patches the setup header of the kernel it passes to OVMF "
                             "(boot protocol fields the Authenticode hash covers)");
-  for (HashAlg alg : banks) image.reference_digests.push_back(AuthenticodeDigest(in.kernel, kernel, alg));
+  for (HashAlg alg : banks)
+    image.reference_digests.push_back(AuthenticodeDigest(in.kernel, kernel, alg));
   e.push_back(std::move(image));
   e.push_back(Action(banks, 4, kCallingEfiApplication));
   for (uint32_t pcr = 0; pcr <= 7; ++pcr) {

@@ -13,7 +13,8 @@
 // - PCR 0-7: the EV_SEPARATOR each gets at ReadyToBoot, EDK2's EV_EFI_ACTION
 //   strings (PCR 4 "Calling EFI Application from Boot Option", PCR 5 "Exit
 //   Boot Services Invocation" / "...Returned with Success"), and, from a
-//   variable store, PCR 7's Secure Boot variables. Their registers are not
+//   variable store, PCR 7's Secure Boot policy (SecureBoot, PK, KEK, db,
+//   dbx as EV_EFI_VARIABLE_DRIVER_CONFIG). Their registers are not
 //   predicted: firmware blobs, ACPI tables, the HOB, boot variables and
 //   option ROMs also extend them and depend on the firmware build and the
 //   machine (marked "cannot predict").
@@ -37,6 +38,7 @@
 #include "parsers/core/byte_reader.h"
 #include "parsers/core/hash_alg.h"
 #include "parsers/core/result.h"
+#include "parsers/uefi_varstore.h"
 
 namespace ccv::predict {
 
@@ -50,6 +52,9 @@ struct DirectBootInputs {
   std::optional<Bytes> initrd;         // -initrd
   std::optional<std::string> cmdline;  // -append (ASCII)
   OvmfInitrdOption initrd_option = OvmfInitrdOption::kSuffix;
+  // The firmware's variable store (OVMF_VARS.fd): PCR 7's Secure Boot
+  // policy events are predicted from it. Must outlive the call.
+  const parsers::VariableStore* firmware_vars = nullptr;
   std::vector<HashAlg> banks = {HashAlg::kSha1, HashAlg::kSha256, HashAlg::kSha384};
 };
 
@@ -66,7 +71,7 @@ struct BootEvent {
 };
 
 struct BootPrediction {
-  std::string boot;  // "direct"
+  std::string boot;               // "direct"
   std::vector<BootEvent> events;  // in the order the firmware logs them
   // PCRs whose every event is predicted: pcr -> value per bank.
   std::map<uint32_t, std::vector<Digest>> registers;

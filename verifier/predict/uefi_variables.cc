@@ -115,4 +115,31 @@ Result<PredictedEvent> VariableDriverConfigEvent(uint32_t pcr, const parsers::Gu
   return e;
 }
 
+Result<std::vector<PredictedEvent>> SecureBootPolicyEvents(const parsers::VariableStore& store,
+                                                           std::span<const HashAlg> algs) {
+  const parsers::Guid global = EfiGlobalVariableGuid();
+  const parsers::Guid security = ImageSecurityDatabaseGuid();
+  // EFI_SECURE_BOOT_ENABLE_DISABLE (EDK2 SecureBootConfigImpl).
+  const parsers::Guid enable_guid = *ParseGuid("f0a30bc7-af08-4556-99c4-001009c93a44");
+  const parsers::StoredVariable* pk = store.Find(global, "PK");
+  const parsers::StoredVariable* enable = store.Find(enable_guid, "SecureBootEnable");
+  const uint8_t secure_boot = pk != nullptr && !pk->data.empty() && enable != nullptr &&
+                                      enable->data.size() == 1 && enable->data[0] == 1
+                                  ? 1
+                                  : 0;
+  std::vector<PredictedEvent> out;
+  CCV_ASSIGN_OR_RETURN(PredictedEvent sb, VariableDriverConfigEvent(7, global, "SecureBoot",
+                                                                    Bytes(&secure_boot, 1), algs));
+  out.push_back(std::move(sb));
+  const std::pair<const parsers::Guid*, const char*> vars[] = {
+      {&global, "PK"}, {&global, "KEK"}, {&security, "db"}, {&security, "dbx"}};
+  for (const auto& [guid, name] : vars) {
+    const parsers::StoredVariable* v = store.Find(*guid, name);
+    CCV_ASSIGN_OR_RETURN(PredictedEvent e,
+                         VariableDriverConfigEvent(7, *guid, name, v ? v->data : Bytes{}, algs));
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 }  // namespace ccv::predict

@@ -17,6 +17,7 @@
 #include "parsers/core/hash_alg.h"
 #include "parsers/core/result.h"
 #include "parsers/uefi_event.h"
+#include "parsers/uefi_varstore.h"
 
 namespace ccv::predict {
 
@@ -55,6 +56,14 @@ struct PredictedEvent {
 Result<PredictedEvent> VariableDriverConfigEvent(uint32_t pcr, const parsers::Guid& guid,
                                                  std::string_view name_utf8, Bytes data,
                                                  std::span<const HashAlg> algs);
+
+// The Secure Boot policy events EDK2 logs into PCR 7 (Tcg2Dxe
+// MeasureAllSecureVariables; PFP 3.3.4.8), in its order: SecureBoot, PK,
+// KEK, db, dbx, each from `store` (an absent variable is measured with no
+// data). SecureBoot is not stored: EDK2 sets it to 1 when PK is enrolled and
+// SecureBootEnable is 1 (a firmware built with Secure Boot support).
+Result<std::vector<PredictedEvent>> SecureBootPolicyEvents(const parsers::VariableStore& store,
+                                                           std::span<const HashAlg> algs);
 
 }  // namespace ccv::predict
 

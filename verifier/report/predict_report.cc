@@ -60,7 +60,8 @@ std::string AuthenticodeToJson(const std::string& file, const predict::Authentic
   w.Uint(m.image.subsystem);
   w.Key("digests");
   w.StartObject();
-  for (const Digest& d : m.digests) Str(w, std::string(HashAlgName(d.alg)).c_str(), ToHex(d.span()));
+  for (const Digest& d : m.digests)
+    Str(w, std::string(HashAlgName(d.alg)).c_str(), ToHex(d.span()));
   w.EndObject();
   w.Key("sections");
   w.StartArray();
@@ -255,14 +256,15 @@ std::string PredictionToCelJson(const predict::BootPrediction& p) {
 
 std::string PredictionToPolicy(const predict::BootPrediction& p,
                                const std::vector<std::string>& sources) {
-  std::string out =
-      "# Predicted by `ccverify predict --boot " + p.boot + "` from:\n";
+  std::string out = "# Predicted by `ccverify predict --boot " + p.boot + "` from:\n";
   for (const std::string& s : sources) out += "#   " + s + "\n";
   out +=
       "# One content-matched rule per predicted event: its register and its digest (in any\n"
       "# bank). Events the prediction could not compute are listed as comments.\n"
       "apiVersion: ccverify/v1\n"
-      "metadata: {name: " + YamlQuote("predicted-" + p.boot + "-boot") + ", version: \"1\"}\n"
+      "metadata: {name: " +
+      YamlQuote("predicted-" + p.boot + "-boot") +
+      ", version: \"1\"}\n"
       "events:\n";
   std::map<std::string, int> used;
   for (const predict::BootEvent& e : p.events) {
@@ -278,8 +280,7 @@ std::string PredictionToPolicy(const predict::BootPrediction& p,
     out += "      register: pcr" + std::to_string(e.pcr) + "\n";
     out += "      digest:\n        any_of:\n";
     for (const Digest& d : e.digests) {
-      out += "          - \"" + ToHex(d.span()) + "\"  # " + std::string(HashAlgName(d.alg)) +
-             "\n";
+      out += "          - \"" + ToHex(d.span()) + "\"  # " + std::string(HashAlgName(d.alg)) + "\n";
     }
   }
   return out;

@@ -26,8 +26,7 @@ namespace fs = std::filesystem;
 using ccv::testing::PeBuilder;
 using ccv::testing::Quote;
 
-constexpr HashAlg kBanks[] = {HashAlg::kSha1, HashAlg::kSha256, HashAlg::kSha384,
-                              HashAlg::kSha512};
+constexpr HashAlg kBanks[] = {HashAlg::kSha1, HashAlg::kSha256, HashAlg::kSha384, HashAlg::kSha512};
 
 std::string DigestHex(const AuthenticodeMeasurement& m, HashAlg alg) {
   for (const Digest& d : m.digests) {
@@ -118,8 +117,9 @@ TEST(AuthenticodeCorpusTest, ForgedSignedDigestFailsTheSignatureCheck) {
 // --- osslsigncode agreement on images we build ---
 
 bool HaveTools() {
-  return std::system("command -v osslsigncode >/dev/null 2>&1 && command -v openssl >/dev/null "
-                     "2>&1") == 0;
+  return std::system(
+             "command -v osslsigncode >/dev/null 2>&1 && command -v openssl >/dev/null "
+             "2>&1") == 0;
 }
 
 // "Calculated message digest : HEX" from `osslsigncode verify`.
@@ -149,10 +149,10 @@ class OsslsigncodeTest : public ::testing::Test {
     if (!HaveTools()) GTEST_SKIP() << "osslsigncode or openssl not installed; skipping";
     dir_ = fs::temp_directory_path() / ("ccv_authenticode_" + std::to_string(::getpid()));
     fs::create_directories(dir_);
-    const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=ccv-test -days 2 "
-                            "-keyout " +
-                            Quote(dir_ / "key.pem") + " -out " + Quote(dir_ / "cert.pem") +
-                            " >/dev/null 2>&1";
+    const std::string cmd =
+        "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=ccv-test -days 2 "
+        "-keyout " +
+        Quote(dir_ / "key.pem") + " -out " + Quote(dir_ / "cert.pem") + " >/dev/null 2>&1";
     ASSERT_EQ(std::system(cmd.c_str()), 0);
   }
   void TearDown() override {

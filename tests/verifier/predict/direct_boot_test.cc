@@ -16,6 +16,8 @@
 
 #include "parsers/core/file_io.h"
 #include "parsers/core/hex.h"
+#include "parsers/uefi_event.h"
+#include "parsers/uefi_varstore.h"
 #include "tests/parsers/pe_builder.h"
 #include "tests/testing/cli.h"
 
@@ -102,15 +104,15 @@ TEST_F(DirectBootTest, Pcr9DigestsEqualOtherToolsAndReplay) {
   }
   const std::string cmdline = "console=ttyS0 ima_policy=tcb rootfstype=ramfs";
   const fs::path out = dir_ / "out";
-  testing::CliRun r = RunCcverify("predict --boot direct --kernel " + Quote(dir_ / "vmlinuz") +
-                                  " --initrd " + Quote(dir_ / "initrd") + " --cmdline " +
-                                  Quote(cmdline) + " --out " + Quote(out));
+  testing::CliRun r =
+      RunCcverify("predict --boot direct --kernel " + Quote(dir_ / "vmlinuz") + " --initrd " +
+                  Quote(dir_ / "initrd") + " --cmdline " + Quote(cmdline) + " --out " + Quote(out));
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("CANNOT PREDICT"), std::string::npos) << r.out;
   // What OVMF passes: the command line, " initrd=initrd", a UTF-16 NUL.
-  const std::string want_options =
-      Sh("printf '%s initrd=initrd\\0' " + Quote(cmdline) + " | iconv -f ASCII -t UTF-16LE | "
-         "sha256sum");
+  const std::string want_options = Sh("printf '%s initrd=initrd\\0' " + Quote(cmdline) +
+                                      " | iconv -f ASCII -t UTF-16LE | "
+                                      "sha256sum");
   const std::string want_initrd = Sh("sha256sum " + Quote(dir_ / "initrd"));
   ASSERT_EQ(want_options.size(), 64u);
   auto text = ReadFileText((out / "prediction.json").string());
@@ -131,7 +133,8 @@ TEST_F(DirectBootTest, Pcr9DigestsEqualOtherToolsAndReplay) {
   // PCR 9 = sha256(sha256(0^32 || options) || initrd), by xxd and sha256sum.
   const std::string step1 =
       Sh("printf '%s' " + std::string(64, '0') + want_options + " | xxd -r -p | sha256sum");
-  const std::string want_pcr9 = Sh("printf '%s' " + step1 + want_initrd + " | xxd -r -p | sha256sum");
+  const std::string want_pcr9 =
+      Sh("printf '%s' " + step1 + want_initrd + " | xxd -r -p | sha256sum");
   ASSERT_EQ(want_pcr9.size(), 64u);
   EXPECT_EQ(std::string(doc["registers"]["pcr9"]["sha256"].GetString()), want_pcr9);
   // The CEL replays to it.
@@ -167,6 +170,57 @@ TEST_F(DirectBootTest, KernelImageIsNotClaimed) {
   EXPECT_TRUE(p->registers.empty());
   // PCR 0-7 are never claimed.
   for (uint32_t pcr = 0; pcr < 8; ++pcr) EXPECT_EQ(p->registers.count(pcr), 0u);
+}
+
+// Debian's OVMF variable stores (package ovmf; skipped without it): with
+// Microsoft's keys enrolled, SecureBoot is 1 and PK..dbx carry the stored
+// lists; without keys, SecureBoot is 0 and PK..dbx are measured empty.
+TEST_F(DirectBootTest, SecureBootPolicyEventsFromOvmfVariableStores) {
+  const fs::path ms = "/usr/share/OVMF/OVMF_VARS_4M.ms.fd";
+  const fs::path plain = "/usr/share/OVMF/OVMF_VARS_4M.fd";
+  if (!fs::exists(ms) || !fs::exists(plain)) GTEST_SKIP() << "package ovmf not installed";
+  for (const auto& [path, enrolled] : {std::pair{ms, true}, std::pair{plain, false}}) {
+    SCOPED_TRACE(path.string());
+    auto bytes = ReadFileBytes(path.string());
+    ASSERT_TRUE(bytes.ok());
+    auto store = parsers::ParseVariableStoreFv(*bytes);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    DirectBootInputs in;
+    in.kernel = kernel_;
+    in.firmware_vars = &*store;
+    auto p = PredictDirectBoot(in);
+    ASSERT_TRUE(p.ok()) << p.status().ToString();
+    std::vector<const BootEvent*> vars;
+    for (const BootEvent& e : p->events) {
+      if (e.pcr == 7 && e.type == 0x80000001) vars.push_back(&e);
+    }
+    ASSERT_EQ(vars.size(), 5u);
+    const char* names[] = {"SecureBoot", "PK", "KEK", "db", "dbx"};
+    for (size_t i = 0; i < 5; ++i) {
+      auto v = parsers::ParseUefiVariableData(vars[i]->data, 0);
+      ASSERT_TRUE(v.ok());
+      EXPECT_EQ(v->unicode_name, names[i]);
+      EXPECT_TRUE(vars[i]->predicted);
+      if (i == 0) {
+        ASSERT_EQ(v->variable_data.size(), 1u);
+        EXPECT_EQ(v->variable_data[0], enrolled ? 1 : 0);
+      } else {
+        EXPECT_EQ(v->variable_data.empty(), !enrolled) << names[i];
+      }
+    }
+    // Microsoft's UEFI CA is in db (its name as DER bytes).
+    const std::string db(vars[3]->data.begin(), vars[3]->data.end());
+    EXPECT_EQ(db.find("Microsoft Corporation UEFI CA 2011") != std::string::npos, enrolled);
+    EXPECT_EQ(p->registers.count(7), 0u);  // PCR 7 is never claimed
+  }
+  testing::CliRun r = RunCcverify("predict --boot direct --kernel " + Quote(dir_ / "vmlinuz") +
+                                  " --firmware-vars " + Quote(ms));
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("SecureBoot variable"), std::string::npos) << r.out;
+  testing::CliRun bad = RunCcverify("predict --boot direct --kernel " + Quote(dir_ / "vmlinuz") +
+                                    " --firmware-vars " + Quote(dir_ / "vmlinuz"));
+  EXPECT_EQ(bad.code, 3) << bad.err;
+  EXPECT_NE(bad.err.find("_FVH"), std::string::npos) << bad.err;
 }
 
 TEST_F(DirectBootTest, BadInputsAreErrors) {

@@ -27,8 +27,9 @@ TEST(UefiVariablesTest, GuidTextRoundTrips) {
   ASSERT_TRUE(g.ok());
   EXPECT_EQ(ToHex(g->bytes), "61dfe48bca93d211aa0d00e098032b8c");
   EXPECT_EQ(g->ToString(), "8be4df61-93ca-11d2-aa0d-00e098032b8c");
-  for (const char* bad : {"", "8be4df61-93ca-11d2-aa0d-00e098032b8", "8be4df6193ca-11d2-aa0d-00e098032b8c0",
-                          "8be4df61-93ca-11d2-aa0d-00e098032bxc"}) {
+  for (const char* bad :
+       {"", "8be4df61-93ca-11d2-aa0d-00e098032b8", "8be4df6193ca-11d2-aa0d-00e098032b8c0",
+        "8be4df61-93ca-11d2-aa0d-00e098032bxc"}) {
     EXPECT_EQ(ParseGuid(bad).status().code(), ErrorCode::kInvalidArgument) << bad;
   }
 }
@@ -74,8 +75,8 @@ TEST(UefiVariablesTest, ReencodingEveryCorpusDriverConfigEventGivesTheLoggedByte
       for (const auto& d : ev.digests) {
         if (auto a = HashAlgFromTpmAlgId(d.algorithm_id)) algs.push_back(*a);
       }
-      auto p = VariableDriverConfigEvent(ev.untrusted_pcr_index, v->variable_name,
-                                         v->unicode_name, v->variable_data, algs);
+      auto p = VariableDriverConfigEvent(ev.untrusted_pcr_index, v->variable_name, v->unicode_name,
+                                         v->variable_data, algs);
       ASSERT_TRUE(p.ok()) << p.status().ToString();
       EXPECT_EQ(ToHex(p->data), ToHex(ev.data)) << v->unicode_name;
       // A TPM 1.2-era firmware of the corpus hashes VariableData alone for
@@ -87,8 +88,7 @@ TEST(UefiVariablesTest, ReencodingEveryCorpusDriverConfigEventGivesTheLoggedByte
       for (const auto& d : ev.digests) {
         auto alg = HashAlgFromTpmAlgId(d.algorithm_id);
         if (!alg) continue;
-        const Digest want =
-            data_only ? crypto::Hash(*alg, v->variable_data) : p->digests[k];
+        const Digest want = data_only ? crypto::Hash(*alg, v->variable_data) : p->digests[k];
         EXPECT_EQ(ToHex(want.span()), ToHex(d.digest)) << v->unicode_name;
         ++k;
         ++digests;
@@ -103,9 +103,10 @@ TEST(UefiVariablesTest, ReencodingEveryCorpusDriverConfigEventGivesTheLoggedByte
   EXPECT_GE(logs, 10u);
   EXPECT_GE(events, 50u);
   EXPECT_LT(data_only_digests * 10, digests);
-  std::printf("re-encoded %zu EV_EFI_VARIABLE_DRIVER_CONFIG events (%zu digests, %zu of them "
-              "of VariableData only) of %zu logs\n",
-              events, digests, data_only_digests, logs);
+  std::printf(
+      "re-encoded %zu EV_EFI_VARIABLE_DRIVER_CONFIG events (%zu digests, %zu of them "
+      "of VariableData only) of %zu logs\n",
+      events, digests, data_only_digests, logs);
 }
 
 }  // namespace
