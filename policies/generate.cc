@@ -379,7 +379,11 @@ std::string GeneratePolicy(const Facts& f, const GenerateOptions& o) {
     for (size_t i = 0; i < regs.size(); ++i) y += (i ? ", " : "") + regs[i];
     y += "]\n";
   }
-  if (o.pin_events) y += EventRules(f);
+  std::string events = o.pin_events ? EventRules(f) : "";
+  if (!o.extra_event_rules.empty()) {
+    events = (events.empty() ? "events:\n" : events) + o.extra_event_rules;
+  }
+  y += events;
   if (o.pin_ima && HasBoundIma(f) && !o.ima_allow_file.empty()) {
     y += "ima:\n  allow:\n    file: " + Quote(o.ima_allow_file) + "   # " +
          std::to_string(CountImaPaths(f)) + " paths\n" + BootAggregateExclude(f) +

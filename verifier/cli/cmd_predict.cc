@@ -17,6 +17,7 @@
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
 #include "verifier/predict/direct_boot.h"
+#include "verifier/predict/uki.h"
 #include "verifier/report/predict_report.h"
 
 namespace ccv::cli {
@@ -29,8 +30,9 @@ constexpr const char* kPredictUsage =
     "usage: ccverify predict [--firmware-vars F] [--shim F] [--grub F] [--kernel F] [--initrd F]\n"
     "                        [--cmdline S] [--uki F] --boot direct|grub|uki [--out DIR]\n"
     "                        [--ovmf-initrd-option suffix|prefix]\n"
-    "  --boot B        the boot path: direct (QEMU -kernel/-initrd/-append through OVMF);\n"
-    "                  grub and uki are not supported yet\n"
+    "  --boot B        the boot path: direct (QEMU -kernel/-initrd/-append through OVMF),\n"
+    "                  uki (a unified kernel image started by UEFI or systemd-boot);\n"
+    "                  grub is not supported yet\n"
     "  --kernel F      the kernel (a PE/COFF image with the EFI stub)\n"
     "  --initrd F      the initrd (QEMU -initrd)\n"
     "  --cmdline S     the kernel command line (QEMU -append)\n"
@@ -40,7 +42,7 @@ constexpr const char* kPredictUsage =
     "                  policy events\n"
     "  --shim F        shim (grub path; not supported yet)\n"
     "  --grub F        GRUB (grub path; not supported yet)\n"
-    "  --uki F         a unified kernel image (uki path; not supported yet)\n"
+    "  --uki F         the unified kernel image (--boot uki)\n"
     "  --out DIR       write prediction.json, events.cel.json and policy.yaml there\n";
 
 constexpr uint64_t kMaxArtifactLen = uint64_t{2} << 30;
@@ -49,6 +51,48 @@ int Usage(const std::string& message) {
   if (!message.empty()) std::fprintf(stderr, "ccverify predict: %s\n", message.c_str());
   std::fputs(kPredictUsage, stderr);
   return kExitUsage;
+}
+
+// Writes the text summary and, with --out, the three files.
+int Emit(const po::variables_map& vm, const predict::BootPrediction& p,
+         const std::vector<std::string>& sources) {
+  std::fputs(report::PredictionToText(p).c_str(), stdout);
+  if (!vm.count("out")) return kExitTrusted;
+  const std::filesystem::path dir = vm["out"].as<std::string>();
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    return ReportError(
+        Status(ErrorCode::kIo, "cannot create directory: " + ec.message()).WithFile(dir.string()));
+  }
+  const std::pair<const char*, std::string> files[] = {
+      {"prediction.json", report::PredictionToJson(p, sources)},
+      {"events.cel.json", report::PredictionToCelJson(p)},
+      {"policy.yaml", report::PredictionToPolicy(p, sources)}};
+  for (const auto& [name, text] : files) {
+    Status s = WriteFileAtomically((dir / name).string(), text);
+    if (!s.ok()) return ReportError(s);
+  }
+  return kExitTrusted;
+}
+
+int RunPredictUki(const po::variables_map& vm) {
+  for (const char* flag :
+       {"kernel", "initrd", "cmdline", "firmware-vars", "shim", "grub", "ovmf-initrd-option"}) {
+    if (vm.count(flag)) {
+      return Usage(std::string("--") + flag + " does not apply to --boot uki (the UKI holds it)");
+    }
+  }
+  if (!vm.count("uki")) return Usage("--boot uki needs --uki");
+  const std::string path = vm["uki"].as<std::string>();
+  auto file = InputFile::Open(path);
+  if (!file.ok()) return ReportError(file.status());
+  auto bytes = file->ReadAll(kMaxArtifactLen);
+  if (!bytes.ok()) return ReportError(bytes.status().WithFile(path));
+  const HashAlg banks[] = {HashAlg::kSha1, HashAlg::kSha256, HashAlg::kSha384};
+  auto p = predict::PredictUkiBoot(*bytes, banks);
+  if (!p.ok()) return ReportError(p.status().WithFile(path));
+  return Emit(vm, *p, {"uki: " + path + " (" + std::to_string(bytes->size()) + " bytes)"});
 }
 
 }  // namespace
@@ -74,11 +118,12 @@ int RunPredict(const Args& args) {
   }
   if (!vm.count("boot")) return Usage("missing --boot");
   const std::string boot = vm["boot"].as<std::string>();
-  if (boot == "grub" || boot == "uki") {
-    return Usage("--boot " + boot + " is not supported yet (only direct)");
+  if (boot == "grub") return Usage("--boot grub is not supported yet (direct, uki)");
+  if (boot != "direct" && boot != "uki") {
+    return Usage("--boot: expected direct, grub or uki, got '" + boot + "'");
   }
-  if (boot != "direct") return Usage("--boot: expected direct, grub or uki, got '" + boot + "'");
-  for (const char* flag : {"shim", "grub", "uki"}) {
+  if (boot == "uki") return RunPredictUki(vm);
+  for (const char* flag : {"shim", "grub", "uki"}) {  // --boot direct
     if (vm.count(flag)) {
       return Usage(std::string("--") + flag + " is not supported yet with --boot direct");
     }
@@ -137,25 +182,7 @@ int RunPredict(const Args& args) {
     if (s.code() == ErrorCode::kInvalidArgument) return Usage(s.message());
     return ReportError(s.WithFile(vm["kernel"].as<std::string>()));
   }
-  std::fputs(report::PredictionToText(*p).c_str(), stdout);
-  if (vm.count("out")) {
-    const std::filesystem::path dir = vm["out"].as<std::string>();
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) {
-      return ReportError(Status(ErrorCode::kIo, "cannot create directory: " + ec.message())
-                             .WithFile(dir.string()));
-    }
-    const std::pair<const char*, std::string> files[] = {
-        {"prediction.json", report::PredictionToJson(*p, sources)},
-        {"events.cel.json", report::PredictionToCelJson(*p)},
-        {"policy.yaml", report::PredictionToPolicy(*p, sources)}};
-    for (const auto& [name, text] : files) {
-      Status s = WriteFileAtomically((dir / name).string(), text);
-      if (!s.ok()) return ReportError(s);
-    }
-  }
-  return kExitTrusted;
+  return Emit(vm, *p, sources);
 }
 
 }  // namespace ccv::cli

@@ -4,7 +4,9 @@
 #include <cinttypes>
 #include <cstdio>
 #include <map>
+#include <optional>
 
+#include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -266,6 +268,12 @@ std::string PredictionToPolicy(const predict::BootPrediction& p,
       YamlQuote("predicted-" + p.boot + "-boot") +
       ", version: \"1\"}\n"
       "events:\n";
+  out += PredictionEventRules(p);
+  return out;
+}
+
+std::string PredictionEventRules(const predict::BootPrediction& p) {
+  std::string out;
   std::map<std::string, int> used;
   for (const predict::BootEvent& e : p.events) {
     if (!e.predicted) {
@@ -284,6 +292,56 @@ std::string PredictionToPolicy(const predict::BootPrediction& p,
     }
   }
   return out;
+}
+
+Result<predict::BootPrediction> PredictionFromJson(std::string_view text) {
+  auto bad = [](std::string what) {
+    return Status(ErrorCode::kBadValue, "prediction: " + std::move(what));
+  };
+  rapidjson::Document doc;
+  doc.Parse(text.data(), text.size());
+  if (doc.HasParseError() || !doc.IsObject()) return bad("not a JSON object");
+  if (!doc.HasMember("boot") || !doc["boot"].IsString()) return bad("\"boot\" is missing");
+  if (!doc.HasMember("events") || !doc["events"].IsArray()) return bad("\"events\" is missing");
+  predict::BootPrediction p;
+  p.boot = doc["boot"].GetString();
+  size_t i = 0;
+  for (const auto& e : doc["events"].GetArray()) {
+    const std::string where = "events[" + std::to_string(i++) + "]";
+    if (!e.IsObject() || !e.HasMember("register") || !e["register"].IsString() ||
+        !e.HasMember("predicted") || !e["predicted"].IsBool() || !e.HasMember("description") ||
+        !e["description"].IsString()) {
+      return bad(where + ": expected register, predicted and description");
+    }
+    predict::BootEvent be;
+    const std::string reg = e["register"].GetString();
+    if (reg.rfind("pcr", 0) != 0 || reg.size() < 4 || reg.size() > 5 ||
+        reg.find_first_not_of("0123456789", 3) != std::string::npos) {
+      return bad(where + ": register \"" + reg + "\" is not pcrN");
+    }
+    be.pcr = uint32_t(std::stoul(reg.substr(3)));
+    if (be.pcr > 23) return bad(where + ": register \"" + reg + "\" is not pcr0..pcr23");
+    be.description = e["description"].GetString();
+    be.predicted = e["predicted"].GetBool();
+    if (!be.predicted) {
+      be.reason = e.HasMember("reason") && e["reason"].IsString() ? e["reason"].GetString() : "";
+    } else {
+      if (!e.HasMember("digests") || !e["digests"].IsObject() || e["digests"].MemberCount() == 0) {
+        return bad(where + ": a predicted event needs digests");
+      }
+      for (auto it = e["digests"].MemberBegin(); it != e["digests"].MemberEnd(); ++it) {
+        auto alg = HashAlgFromName(it->name.GetString());
+        auto bytes = it->value.IsString() ? FromHex(it->value.GetString())
+                                          : Result<std::vector<uint8_t>>(bad("not hex"));
+        std::optional<Digest> d;
+        if (alg && bytes.ok()) d = Digest::FromBytes(*alg, *bytes);
+        if (!d) return bad(where + ": digest \"" + it->name.GetString() + "\" is malformed");
+        be.digests.push_back(*d);
+      }
+    }
+    p.events.push_back(std::move(be));
+  }
+  return p;
 }
 
 std::string PredictionToText(const predict::BootPrediction& p) {

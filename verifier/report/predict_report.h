@@ -27,6 +27,13 @@ std::string PredictionToPolicy(const predict::BootPrediction& p,
                                const std::vector<std::string>& sources);
 std::string PredictionToText(const predict::BootPrediction& p);
 
+// The event rules of PredictionToPolicy alone ("  - id: ..." items), and a
+// prediction read back from prediction.json (events with their registers,
+// descriptions and digests; event data and types are not needed for rules).
+// Errors: kBadValue naming the member that is missing or malformed.
+std::string PredictionEventRules(const predict::BootPrediction& p);
+Result<predict::BootPrediction> PredictionFromJson(std::string_view text);
+
 }  // namespace ccv::report
 
 #endif  // CCV_VERIFIER_REPORT_PREDICT_REPORT_H_

@@ -223,6 +223,51 @@ TEST_F(DirectBootTest, SecureBootPolicyEventsFromOvmfVariableStores) {
   EXPECT_NE(bad.err.find("_FVH"), std::string::npos) << bad.err;
 }
 
+TEST_F(DirectBootTest, PolicyGenerateFromPrediction) {
+  const fs::path out = dir_ / "pred";
+  ASSERT_EQ(RunCcverify("predict --boot direct --kernel " + Quote(dir_ / "vmlinuz") + " --initrd " +
+                        Quote(dir_ / "initrd") + " --cmdline ro --out " + Quote(out))
+                .code,
+            0);
+  auto p = PredictDirectBoot([&] {
+    DirectBootInputs in;
+    in.kernel = kernel_;
+    in.initrd = Bytes(initrd_);
+    in.cmdline = "ro";
+    return in;
+  }());
+  ASSERT_TRUE(p.ok());
+  const fs::path policy = dir_ / "predicted.yaml";
+  testing::CliRun g = RunCcverify("policy generate --from-prediction " + Quote(out) +
+                                  " --name ci-gate --output " + Quote(policy));
+  ASSERT_EQ(g.code, 0) << g.err;
+  auto text = ReadFileText(policy.string());
+  ASSERT_TRUE(text.ok());
+  EXPECT_NE(text->find("name: \"ci-gate\""), std::string::npos) << *text;
+  size_t rules = 0;
+  for (const BootEvent& e : p->events) {
+    if (!e.predicted) continue;
+    ++rules;
+    for (const Digest& d : e.digests) {
+      EXPECT_NE(text->find(ToHex(d.span())), std::string::npos) << e.description;
+    }
+  }
+  size_t ids = 0;
+  for (size_t pos = text->find("- id: "); pos != std::string::npos;
+       pos = text->find("- id: ", pos + 1)) {
+    ++ids;
+  }
+  EXPECT_EQ(ids, rules);
+  testing::CliRun lint = RunCcverify("policy lint " + Quote(policy));
+  EXPECT_NE(lint.code, 3) << lint.out << lint.err;
+  // A prediction that is not one is an input error naming the file.
+  ASSERT_TRUE(WriteFileAtomically((dir_ / "bad.json").string(), "{\"boot\": \"direct\"}").ok());
+  testing::CliRun bad =
+      RunCcverify("policy generate --from-prediction " + Quote(dir_ / "bad.json"));
+  EXPECT_EQ(bad.code, 3) << bad.err;
+  EXPECT_NE(bad.err.find("bad.json"), std::string::npos) << bad.err;
+}
+
 TEST_F(DirectBootTest, BadInputsAreErrors) {
   std::vector<uint8_t> not_pe(512, 0x11);
   ASSERT_TRUE(WriteFileBytes((dir_ / "bad").string(), not_pe.data(), not_pe.size()).ok());
