@@ -380,7 +380,11 @@ std::string GeneratePolicy(const Facts& f, const GenerateOptions& o) {
     for (size_t i = 0; i < regs.size(); ++i) y += (i ? ", " : "") + regs[i];
     y += "]\n";
   }
-  if (o.pin_events) y += EventRules(f);
+  std::string events = o.pin_events ? EventRules(f) : "";
+  if (!o.extra_event_rules.empty()) {
+    events = (events.empty() ? "events:\n" : events) + o.extra_event_rules;
+  }
+  y += events;
   if (f.app.present && f.app.bound && !f.app.values.empty()) {
     // The dstack app identity; instance-id differs on every instance, so it
     // is shown, not pinned.

@@ -12,7 +12,7 @@ packages=(
 )
 # Optional peers used by tests and benchmarks when present.
 if [[ "${CCV_WITH_PEERS:-1}" == 1 ]]; then
-  packages+=(tpm2-tools swtpm swtpm-tools ima-evm-utils)
+  packages+=(tpm2-tools swtpm swtpm-tools ima-evm-utils osslsigncode)
 fi
 if [[ "${CCV_WITH_CLANG:-0}" == 1 ]]; then
   packages+=(clang libclang-rt-14-dev clang-format)

@@ -46,6 +46,10 @@ constexpr Command kCommands[] = {
     {"policy lint", RunPolicyLint, "flag weaknesses of a policy"},
     {"containers", RunContainers, "per-pod and per-container view of an ima-cgpath list"},
     {"diff", RunDiff, "what changed between two bundles, or a bundle and a policy"},
+    {"measure authenticode", RunMeasureAuthenticode,
+     "the Authenticode digest firmware logs for a PE/COFF image, and its signatures"},
+    {"predict", RunPredict,
+     "predict the measured events of a boot from its artifacts (CEL-JSON, policy fragment)"},
 };
 
 // Every CCV_* variable ccverify reads, checked before any work: a value that
@@ -67,7 +71,7 @@ void PrintUsage(FILE* out) {
                "       ccverify --version\n\ncommands:\n");
   for (const Command& c : kCommands) {
     if (c.run == nullptr) continue;
-    std::fprintf(out, "  %-18.*s %.*s\n", int(c.name.size()), c.name.data(), int(c.summary.size()),
+    std::fprintf(out, "  %-21.*s %.*s\n", int(c.name.size()), c.name.data(), int(c.summary.size()),
                  c.summary.data());
   }
 }

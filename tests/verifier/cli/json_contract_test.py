@@ -57,6 +57,7 @@ OPEN_OBJECTS = {
     "cel": set(),
     "evidence": set(),
     "diff": set(),
+    "measure-authenticode": set(),
 }
 # Top-level members an output may leave out.
 OPTIONAL_TOP_LEVEL = {
@@ -71,6 +72,7 @@ OPTIONAL_TOP_LEVEL = {
                  "ima", "tpm_eventlog", "cel", "collateral", "nonce", "user_data",
                  "report_data", "collected_at", "not_found"},
     "diff": set(),
+    "measure-authenticode": set(),
 }
 # Every input format `dump --json` must have been seen in the synthetic run.
 DUMP_FORMATS = {"tcg2", "tcg-sha1-legacy", "ccel", "ccel-acpi-table", "ima-ascii", "ima-binary",
@@ -492,6 +494,57 @@ def synthetic(c, src, work, make_demo, agent):
         print("json_contract_test: ccverify-agent not built: agent bundle skipped")
 
     manifests(c, demo, work)
+    pe_images(c, work)
+
+
+def tiny_pe(pe32_plus=True):
+    """A PE/COFF EFI application with two sections (PE Format 3.3-4)."""
+    import struct
+    opt_len = (112 if pe32_plus else 96) + 16 * 8
+    lfanew = 0x40
+    b = bytearray(0x400)
+    b[0:2] = b"MZ"
+    struct.pack_into("<I", b, 0x3c, lfanew)
+    b[lfanew:lfanew + 4] = b"PE\0\0"
+    coff = lfanew + 4
+    struct.pack_into("<HHIIIHH", b, coff, 0x8664 if pe32_plus else 0x14c, 2, 0, 0, 0, opt_len,
+                     0x206)
+    opt = coff + 20
+    struct.pack_into("<H", b, opt, 0x20b if pe32_plus else 0x10b)
+    struct.pack_into("<II", b, opt + 32, 0x1000, 0x200)
+    struct.pack_into("<III", b, opt + 56, 0x3000, 0x400, 0)
+    struct.pack_into("<H", b, opt + 68, 10)
+    struct.pack_into("<I", b, opt + (108 if pe32_plus else 92), 16)
+    table = opt + opt_len
+    for i, name in enumerate((b".text", b".data")):
+        struct.pack_into("<8sIIII12xI", b, table + 40 * i, name, 0x200, 0x1000 * (i + 1), 0x200,
+                         0x400 + 0x200 * i, 0x60000020)
+    b += bytes((i * 7) & 0xff for i in range(0x400))
+    return bytes(b)
+
+
+def pe_images(c, work):
+    """measure authenticode: unsigned PE32+ and PE32, and a signed image
+    where osslsigncode and openssl are installed."""
+    for plus in (True, False):
+        f = work / ("tiny-%s.efi" % ("pe32plus" if plus else "pe32"))
+        f.write_bytes(tiny_pe(plus))
+        c.run(["measure", "authenticode", f, "--json"], "measure-authenticode")
+        c.run(["measure", "authenticode", f, "--alg", "sha384", "--json"], "measure-authenticode")
+    if shutil.which("osslsigncode") and shutil.which("openssl"):
+        key, cert = work / "pe-key.pem", work / "pe-cert.pem"
+        signed = work / "tiny-signed.efi"
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj",
+                        "/CN=contract", "-days", "2", "-keyout", key, "-out", cert],
+                       check=True, capture_output=True)
+        subprocess.run(["osslsigncode", "sign", "-certs", cert, "-key", key, "-in",
+                        work / "tiny-pe32plus.efi", "-out", signed], check=True,
+                       capture_output=True)
+        doc = c.run(["measure", "authenticode", signed, "--json"], "measure-authenticode")
+        if doc is not None and not doc["signatures"][0].get("digest_matches_image"):
+            c.fail("measure authenticode of a signed image", "signed digest differs from ours")
+    else:
+        print("json_contract_test: osslsigncode not installed: signed PE image skipped")
 
 
 def diffs(c, demo, work, make_demo, debug):
@@ -762,6 +815,8 @@ def shared_corpus(c, src, corpus):
         c.run(["tpm", "verify", "--attest", win / "quote.tpms_attest.bin", "--signature",
                win / "quote.tpmt_signature.bin", "--ak", win / "ak_public.tpmt_public.bin",
                "--tpm-log", win / "eventlog.bin", "--json"], "tpm-verify")
+    for f in sorted((corpus / "pe").rglob("*.efi")):
+        c.run(["measure", "authenticode", f, "--json"], "measure-authenticode")
     gcp = corpus / "evidence" / "gcp-cos113"
     if gcp.is_dir():
         c.run(["verify", gcp, "--at", "2025-10-20T00:00:00Z", "--report-data", "00" * 64,
