@@ -1,9 +1,11 @@
 // ccverify replay [--ccel F] [--tpm-log F] [--ima F] [--ima-register rtmr2|pcr10]
-//                 [--cel F] [--quote Q] [--json]   (docs/cli.md)
+//                 [--cel F] [--quote Q] [--tpm-quote ATTEST:SIG]... [--ak F]
+//                 [--tpm-nonce HEX] [--json]   (docs/cli.md)
 //
 // Parses the flags, replays through pipeline::ReplayLogs and prints
 // report::ReplayReportText/Json. Exit codes: 0 replayed, 1 a quote was given
-// and the replay does not reproduce it, 2 usage, 3 input error (the message
+// and the replay does not reproduce it (a TPM quote: its signature, nonce or
+// PCR digest check fails), 2 usage, 3 input error (the message
 // names the file, the offset and what was expected).
 #include <algorithm>
 #include <cstdio>
@@ -15,6 +17,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "parsers/core/hex.h"
 #include "verifier/bundle/evidence.h"
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
@@ -49,7 +52,9 @@ Result<std::vector<HashAlg>> ParseBanks(std::string_view list) {
 void Usage(FILE* out, const po::options_description& desc) {
   std::fprintf(out,
                "usage: ccverify replay [--ccel F] [--tpm-log F] [--ima F] "
-               "[--ima-register rtmr2|pcr10] [--banks B,...] [--cel F] [--quote Q] [--json]\n");
+               "[--ima-register rtmr2|pcr10] [--banks B,...] [--cel F] [--quote Q]\n"
+               "                       [--tpm-quote ATTEST:SIG]... [--ak F] [--tpm-nonce HEX] "
+               "[--json]\n");
   std::ostringstream s;
   s << desc;
   std::fputs(s.str().c_str(), out);
@@ -77,6 +82,11 @@ int RunReplay(const Args& args) {
       "cel", po::value<std::string>(), "TCG Canonical Event Log (TLV or JSON)")(
       "quote", po::value<std::string>(),
       "TDX quote: compare RTMRs, MRTD for boot_aggregate, IMA entries added after it")(
+      "tpm-quote", po::value<std::vector<std::string>>(),
+      "TPM quote ATTEST:SIG (TPMS_ATTEST and TPMT_SIGNATURE files; repeatable): its PCR digest "
+      "against the replayed PCRs")("ak", po::value<std::string>(),
+                                   "the AK of --tpm-quote (TPMT_PUBLIC, public key, cert)")(
+      "tpm-nonce", po::value<std::string>(), "hex extraData every --tpm-quote must carry")(
       "json", "print one JSON document (docs/json.md)");
   po::variables_map vm;
   try {
@@ -97,6 +107,29 @@ int RunReplay(const Args& args) {
   req.ima = Opt(vm, "ima");
   req.cel = Opt(vm, "cel");
   req.quote = Opt(vm, "quote");
+  if (vm.count("tpm-quote")) {
+    for (const std::string& q : vm["tpm-quote"].as<std::vector<std::string>>()) {
+      size_t colon = q.rfind(':');
+      if (colon == std::string::npos || colon == 0 || colon + 1 == q.size()) {
+        std::fprintf(stderr, "ccverify replay: --tpm-quote '%s': expected ATTEST:SIG\n", q.c_str());
+        return kExitUsage;
+      }
+      req.tpm_quotes.emplace_back(q.substr(0, colon), q.substr(colon + 1));
+    }
+    if (!vm.count("ak")) {
+      std::fprintf(stderr, "ccverify replay: --tpm-quote needs --ak\n");
+      return kExitUsage;
+    }
+  }
+  req.tpm_ak = Opt(vm, "ak");
+  if (vm.count("tpm-nonce")) {
+    auto n = FromHex(vm["tpm-nonce"].as<std::string>());
+    if (!n.ok()) {
+      std::fprintf(stderr, "ccverify replay: --tpm-nonce: %s\n", n.status().message().c_str());
+      return kExitUsage;
+    }
+    req.tpm_nonce = std::move(*n);
+  }
   if (!req.ccel && !req.tpm_log && !req.ima && !req.cel) {
     std::fprintf(stderr,
                  "ccverify replay: give at least one log (--ccel, --tpm-log, --ima or --cel)\n");

@@ -6,6 +6,7 @@
 #ifndef CCV_VERIFIER_PIPELINE_REPLAY_H_
 #define CCV_VERIFIER_PIPELINE_REPLAY_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -74,6 +75,20 @@ struct ReplayRequest {
   std::optional<std::string> cel;      // CEL file (TLV or JSON)
   std::optional<std::string> quote;    // TDX quote to compare with
   ImaStepOptions ima_options;          // `tdx` is set from ccel/quote
+  // TPM quotes to compare with (--tpm-quote ATTEST:SIG), checked with the
+  // AK file `tpm_ak` (taken as given: replay judges no trust) and, when
+  // given, the nonce.
+  std::vector<std::pair<std::string, std::string>> tpm_quotes = {};
+  std::optional<std::string> tpm_ak = {};
+  std::optional<std::vector<uint8_t>> tpm_nonce = {};
+};
+
+// One check of a TPM quote against the replay: "quote0.signature",
+// "quote0.nonce", "quote0.pcr_digest" (tpm/quote_verify.h).
+struct TpmQuoteCheck {
+  std::string id;
+  std::string status;  // "pass", "fail", "skip"
+  std::string detail;
 };
 
 struct ReplayRun {
@@ -81,6 +96,9 @@ struct ReplayRun {
   std::optional<ImaStep> ima;
   std::optional<CelStep> cel;
   std::optional<replay::RegisterSet> quoted;
+  // --tpm-quote: the quotes' checks against the replayed PCRs (every log,
+  // IMA's PCR10 included; a PCR no log extends at its initial value).
+  std::vector<TpmQuoteCheck> tpm_checks;
   // Every log merged, and the counts summed over them.
   replay::RegisterSet registers;
   replay::ReplayCounts counts;
@@ -89,7 +107,8 @@ struct ReplayRun {
   // Quoted RTMR -> whether the replay gives it (an unextended register is
   // zero). Empty without a quote.
   std::vector<std::pair<std::string, bool>> QuoteMatches() const;
-  // False if a quote was given and a quoted RTMR differs.
+  // False if a quote was given and a quoted RTMR differs, or a TPM quote's
+  // signature, nonce or PCR digest check failed.
   bool ReproducesQuote() const;
 };
 

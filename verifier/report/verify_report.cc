@@ -178,6 +178,32 @@ std::string VerifyReportJson(const Facts& f, const Evaluation& ev, const VerifyR
   w.EndArray();
   w.EndObject();
 
+  if (f.tpm.present) {
+    Key(w, "tpm");
+    w.StartObject();
+    Key(w, "verified");
+    w.Bool(f.tpm.verified);
+    Key(w, "quotes");
+    w.Uint64(f.tpm.quotes);
+    KV(w, "ak_form", f.tpm.ak_form);
+    KV(w, "ak_key", f.tpm.ak_key);
+    KV(w, "ak_fingerprint", f.tpm.ak_fingerprint);
+    KV(w, "ak_trust", f.tpm.ak_trust);
+    KV(w, "nonce_source", result::NonceSourceName(f.tpm.nonce_source));
+    Key(w, "pcrs");
+    w.StartObject();
+    for (const auto& [bank, values] : f.tpm.pcrs) {
+      Key(w, std::string(HashAlgName(bank)).c_str());
+      w.StartObject();
+      for (const auto& [index, d] : values) {
+        KV(w, ("pcr" + std::to_string(index)).c_str(), ToHex(d.span()));
+      }
+      w.EndObject();
+    }
+    w.EndObject();
+    w.EndObject();
+  }
+
   Key(w, "replay");
   w.StartObject();
   Key(w, "registers");
@@ -327,8 +353,8 @@ std::string Printable(const std::string& s) {
 }
 
 int AreaOrder(const std::string& a) {
-  static const char* kOrder[] = {"quote",  "report_data", "replay", "log",   "ima",
-                                 "policy", "platform",    "td",     "events"};
+  static const char* kOrder[] = {"quote",  "report_data", "tpm", "replay", "log", "ima",
+                                 "policy", "platform",    "td",  "events", "pcrs"};
   for (size_t i = 0; i < std::size(kOrder); ++i) {
     if (a == kOrder[i]) return int(i);
   }
