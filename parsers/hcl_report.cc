@@ -11,7 +11,8 @@ Result<HclReport> ParseHclReport(Bytes data) {
   HclReport h;
   CCV_ASSIGN_OR_RETURN(uint32_t magic, r.ReadU32Le("signature"));
   if (magic != f::kMagic) {
-    return ParseError(ErrorCode::kBadMagic, 0, "signature", "not an HCL report (expected \"HCLA\")");
+    return ParseError(ErrorCode::kBadMagic, 0, "signature",
+                      "not an HCL report (expected \"HCLA\")");
   }
   CCV_ASSIGN_OR_RETURN(h.version, r.ReadU32Le("version"));
   CCV_ASSIGN_OR_RETURN(h.report_size, r.ReadU32Le("report_size"));

@@ -40,13 +40,13 @@ struct HclReport {
   uint32_t report_size = 0;
   uint32_t request_type = 0;
   uint32_t status = 0;
-  std::vector<uint8_t> hw_report;    // the 1184-byte area
+  std::vector<uint8_t> hw_report;     // the 1184-byte area
   std::optional<TdReport> td_report;  // report_type kReportTypeTdx
   // IGVM_REQUEST_DATA
   uint32_t data_size = 0;
   uint32_t data_version = 0;
-  uint32_t report_type = 0;  // kReportTypeSnp, kReportTypeTdx
-  uint32_t hash_type = 0;    // kHashSha256 ...
+  uint32_t report_type = 0;           // kReportTypeSnp, kReportTypeTdx
+  uint32_t hash_type = 0;             // kHashSha256 ...
   std::vector<uint8_t> runtime_data;  // variable data: the runtime JSON
   uint64_t runtime_data_offset = 0;
 };

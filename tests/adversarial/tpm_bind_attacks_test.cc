@@ -181,7 +181,8 @@ TEST(TpmBindAttackTest, UnrestrictedAkIsRefused) {
 
 TEST(TpmBindAttackTest, WaiversCannotCoverTpmChecks) {
   auto p = policy::ParsePolicy(
-      "apiVersion: ccverify/v1\nwaivers:\n  - {rule: tpm.ak.trust, until: 2099-01-01, reason: x}\n");
+      "apiVersion: ccverify/v1\nwaivers:\n  - {rule: tpm.ak.trust, until: 2099-01-01, reason: "
+      "x}\n");
   EXPECT_FALSE(p.ok());
   p = policy::ParsePolicy(
       "apiVersion: ccverify/v1\nwaivers:\n  - {rule: tpm.*, until: 2099-01-01, reason: x}\n");

@@ -46,7 +46,9 @@ std::optional<std::vector<uint8_t>> Base64UrlDecode(std::string_view s) {
   return out;
 }
 
-std::string Str(const rapidjson::Value& v) { return std::string(v.GetString(), v.GetStringLength()); }
+std::string Str(const rapidjson::Value& v) {
+  return std::string(v.GetString(), v.GetStringLength());
+}
 
 Result<Ak> AkFromJwk(const rapidjson::Value& k, const std::string& field) {
   if (!k.HasMember("kty") || !k["kty"].IsString() || Str(k["kty"]) != "RSA") {
@@ -83,10 +85,12 @@ Result<HclRuntime> ParseHclRuntime(std::string_view json) {
   rapidjson::Document d;
   d.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
   if (d.HasParseError()) {
-    return ParseError(ErrorCode::kBadValue, d.GetErrorOffset(), "runtime_data",
-                      std::string("malformed JSON: ") + rapidjson::GetParseError_En(d.GetParseError()));
+    return ParseError(
+        ErrorCode::kBadValue, d.GetErrorOffset(), "runtime_data",
+        std::string("malformed JSON: ") + rapidjson::GetParseError_En(d.GetParseError()));
   }
-  if (!d.IsObject()) return Status(ErrorCode::kBadValue, "expected a JSON object").WithField("runtime_data");
+  if (!d.IsObject())
+    return Status(ErrorCode::kBadValue, "expected a JSON object").WithField("runtime_data");
   HclRuntime rt;
   if (d.HasMember("keys")) {
     const auto& keys = d["keys"];
@@ -142,9 +146,9 @@ Result<HclVerification> VerifyHclReport(Bytes hcl, const parsers::TdReportBody* 
   HclVerification v;
   CCV_ASSIGN_OR_RETURN(v.report, parsers::ParseHclReport(hcl));
   if (!v.report.td_report) {
-    return Status(ErrorCode::kUnsupported,
-                  "HCL report type " + std::to_string(v.report.report_type) +
-                      ": only TDX (4) is supported")
+    return Status(ErrorCode::kUnsupported, "HCL report type " +
+                                               std::to_string(v.report.report_type) +
+                                               ": only TDX (4) is supported")
         .WithField("runtime.report_type");
   }
   auto rt = ParseHclRuntime(AsChars(Bytes(v.report.runtime_data)));
@@ -165,8 +169,7 @@ Result<HclVerification> VerifyHclReport(Bytes hcl, const parsers::TdReportBody* 
     bool ok = std::equal(h.span().begin(), h.span().end(), td.report_data.begin());
     rc.status = ok ? CheckStatus::kPass : CheckStatus::kFail;
     rc.detail = "SHA-256(runtime data) " + ToHex(h.span()) + (ok ? " = " : " != ") +
-                "REPORTDATA[0:32] " +
-                ToHex(std::span<const uint8_t>(td.report_data.data(), 32)) +
+                "REPORTDATA[0:32] " + ToHex(std::span<const uint8_t>(td.report_data.data(), 32)) +
                 " of the HCL report's TD report";
   }
   v.checks.push_back(rc);
@@ -204,9 +207,9 @@ Result<HclVerification> VerifyHclReport(Bytes hcl, const parsers::TdReportBody* 
   v.checks.push_back(qc);
 
   Check ac{"hcl.ak", v.runtime.ak ? CheckStatus::kPass : CheckStatus::kFail, ""};
-  ac.detail = v.runtime.ak ? "runtime data holds the AK HCLAkPub (" +
-                                 v.runtime.ak->key_description + ")"
-                           : "runtime data holds no JWK with kid \"HCLAkPub\"";
+  ac.detail = v.runtime.ak
+                  ? "runtime data holds the AK HCLAkPub (" + v.runtime.ak->key_description + ")"
+                  : "runtime data holds no JWK with kid \"HCLAkPub\"";
   v.checks.push_back(ac);
   v.pass = std::none_of(v.checks.begin(), v.checks.end(),
                         [](const Check& c) { return c.status == CheckStatus::kFail; });

@@ -4,6 +4,8 @@
 // JWK verifies the vTPM quote (extraData "challenge") over the listed PCRs.
 // Every tampering is rejected by the check it concerns: runtime data changed,
 // AK swapped, another TD quote, a PCR value changed.
+#include "verifier/tpm/hcl.h"
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -18,7 +20,6 @@
 #include "tests/testing/tpm_builder.h"
 #include "tests/verifier/tpm/tpm_test_util.h"
 #include "verifier/crypto/digest.h"
-#include "verifier/tpm/hcl.h"
 #include "verifier/tpm/quote_verify.h"
 
 namespace ccv::tpm {
@@ -84,8 +85,8 @@ Result<TpmVerification> VerifyQuote(const Azure& a, const Ak& ak) {
   return VerifyTpmQuotes(ak, std::span<const QuoteInput>(&q, 1), o);
 }
 
-#define AZURE_OR_SKIP(a)                                                 \
-  auto a = LoadAzure();                                                  \
+#define AZURE_OR_SKIP(a) \
+  auto a = LoadAzure();  \
   if (!a) GTEST_SKIP() << "shared corpus azure/tdx-vtpm absent (CCV_CORPUS)"
 
 TEST(HclTest, AzureChainVerifies) {

@@ -50,8 +50,8 @@ inline tpm::PcrValues ReplayPcrs(const fs::path& log) {
 }
 
 inline void WriteBytes(const fs::path& p, const std::vector<uint8_t>& b) {
-  std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(b.data()),
-                                           std::streamsize(b.size()));
+  std::ofstream(p, std::ios::binary)
+      .write(reinterpret_cast<const char*>(b.data()), std::streamsize(b.size()));
 }
 
 // A quote of `values` over `pcrs` in every bank of `values`, one quote per
@@ -59,8 +59,8 @@ inline void WriteBytes(const fs::path& p, const std::vector<uint8_t>& b) {
 struct QuoteSet {
   std::vector<std::vector<uint8_t>> attest, sig;
 };
-inline QuoteSet MakeQuotes(EVP_PKEY* key, const tpm::PcrValues& values, const std::vector<uint32_t>& pcrs,
-                    const std::vector<uint8_t>& nonce) {
+inline QuoteSet MakeQuotes(EVP_PKEY* key, const tpm::PcrValues& values,
+                           const std::vector<uint32_t>& pcrs, const std::vector<uint8_t>& nonce) {
   QuoteSet q;
   for (const auto& [bank, banked] : values.banks()) {
     crypto::Hasher h;
@@ -71,8 +71,8 @@ inline QuoteSet MakeQuotes(EVP_PKEY* key, const tpm::PcrValues& values, const st
       h.Update(v.span());
     }
     Digest digest = h.Final();
-    auto attest = tb::QuoteAttest(nonce, {{bank, pcrs}},
-                                  {digest.span().begin(), digest.span().end()});
+    auto attest =
+        tb::QuoteAttest(nonce, {{bank, pcrs}}, {digest.span().begin(), digest.span().end()});
     q.sig.push_back(tb::SignQuote(key, tb::tpmf::kAlgRsaSsa, HashAlg::kSha256, attest));
     q.attest.push_back(std::move(attest));
   }
@@ -127,14 +127,16 @@ inline std::string Fingerprint(const std::vector<uint8_t>& ak) {
 
 inline policy::Policy PolicyPinning(const std::string& fingerprint, const std::string& more = "") {
   // The synthetic log carries records whose digests no convention explains.
-  auto p = policy::ParsePolicy("apiVersion: ccverify/v1\nlogs: {unexplained_digests: warn}\n"
-                               "tpm:\n  ak: \"sha256:" + fingerprint + "\"\n" + more);
+  auto p = policy::ParsePolicy(
+      "apiVersion: ccverify/v1\nlogs: {unexplained_digests: warn}\n"
+      "tpm:\n  ak: \"sha256:" +
+      fingerprint + "\"\n" + more);
   EXPECT_TRUE(p.ok()) << p.status().ToString();
   return *p;
 }
 
 inline Result<Verification> VerifyBundle(const Bundle& b, const policy::Policy* pol,
-                         std::optional<std::vector<uint8_t>> nonce = kNonce) {
+                                         std::optional<std::vector<uint8_t>> nonce = kNonce) {
   CCV_ASSIGN_OR_RETURN(bundle::Evidence e, bundle::LoadEvidenceDir(b.dir.path().string()));
   VerifyOptions o;
   o.at = Time(1735689600);

@@ -31,9 +31,9 @@ TEST(TpmBindTest, VerifiedQuoteBindsTheTpmLogInEveryBank) {
   auto v = VerifyBundle(b, &pol);
   ASSERT_TRUE(v.ok()) << v.status().ToString();
   const Facts& f = v->facts;
-  for (const char* id : {"tpm.ak.attributes", "tpm.ak.trust", "tpm.quote0.signature",
-                         "tpm.quote0.nonce", "tpm.quote0.pcr_digest", "tpm.quote2.pcr_digest",
-                         "tpm.bound"}) {
+  for (const char* id :
+       {"tpm.ak.attributes", "tpm.ak.trust", "tpm.quote0.signature", "tpm.quote0.nonce",
+        "tpm.quote0.pcr_digest", "tpm.quote2.pcr_digest", "tpm.bound"}) {
     EXPECT_EQ(StatusOf(f, id), "pass") << id << ": " << FindCheck(f, id)->detail;
   }
   EXPECT_TRUE(f.tpm.verified);
@@ -154,8 +154,8 @@ TEST(TpmBindTest, PcrsRulesJudgeQuotedValuesOnly) {
   EXPECT_EQ(rules["pcrs.must_match_quote.pcr0"], Verdict::kPass);
   EXPECT_EQ(rules["pcrs.must_match_quote.pcr7"], Verdict::kPass);
 
-  policy::Policy bad = PolicyPinning(
-      fp, "pcrs:\n  pcr0:\n    sha256: {eq: \"" + std::string(64, 'a') + "\"}\n");
+  policy::Policy bad =
+      PolicyPinning(fp, "pcrs:\n  pcr0:\n    sha256: {eq: \"" + std::string(64, 'a') + "\"}\n");
   v = VerifyBundle(b, &bad);
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(v->outcome, result::Outcome::kUntrusted);
@@ -166,8 +166,8 @@ TEST(TpmBindTest, PcrsRulesJudgeQuotedValuesOnly) {
   }
 
   // The right value, but the quote is not trusted: the rule fails.
-  policy::Policy other = PolicyPinning(
-      std::string(64, '0'), "pcrs:\n  pcr0:\n    sha256: {eq: \"" + pcr0 + "\"}\n");
+  policy::Policy other =
+      PolicyPinning(std::string(64, '0'), "pcrs:\n  pcr0:\n    sha256: {eq: \"" + pcr0 + "\"}\n");
   v = VerifyBundle(b, &other);
   ASSERT_TRUE(v.ok());
   for (const policy::RuleResult& r : v->evaluation.rules) {
@@ -228,8 +228,7 @@ TEST(TpmBindTest, GceCosVtpmBindsItsLog) {
   tpm::PcrValues listed;
   const HashAlg banks[] = {HashAlg::kSha1, HashAlg::kSha256, HashAlg::kSha384};
   for (int i = 0; i < 3; ++i) {
-    tpm::testing::AddPcrListing(d / ("quote" + std::to_string(i) + ".pcrs.txt"), banks[i],
-                                &listed);
+    tpm::testing::AddPcrListing(d / ("quote" + std::to_string(i) + ".pcrs.txt"), banks[i], &listed);
   }
   std::ofstream(dir.path() / "pcrs.json") << tpm::testing::PcrValuesJson(listed);
   tb::MakeBundle(dir.path(), files,
