@@ -95,8 +95,8 @@ void DbContainsRule(const BootPolicy& p, const BootFacts& facts, RuleResult& r) 
     Fail(r, facts.db.evidence, why);
     return;
   }
-  r.actual = std::to_string(db->x509_sha256.size()) + " certificate(s): " +
-             StrJoin(db->x509_sha256, ", ");
+  r.actual =
+      std::to_string(db->x509_sha256.size()) + " certificate(s): " + StrJoin(db->x509_sha256, ", ");
   std::vector<std::string> missing;
   for (const std::string& want : p.db_contains) {
     if (std::find(db->x509_sha256.begin(), db->x509_sha256.end(), want) == db->x509_sha256.end())
@@ -176,8 +176,8 @@ Result<std::shared_ptr<const BootPolicy>> ParseBootPolicy(const YAML::Node& n,
                    "expected a non-empty list of certificate SHA-256 fingerprints (hex)");
     }
     for (size_t i = 0; i < v.size(); ++i) {
-      CCV_ASSIGN_OR_RETURN(
-          ByteString b, w.Hex(v[i], "boot.db_contains[" + std::to_string(i) + "]", kSha256Len));
+      CCV_ASSIGN_OR_RETURN(ByteString b,
+                           w.Hex(v[i], "boot.db_contains[" + std::to_string(i) + "]", kSha256Len));
       out->db_contains.push_back(ToHex(b));
     }
     out->db_contains_pos = PosOf(v);

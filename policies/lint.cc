@@ -33,6 +33,12 @@ bool WaiverCanMatch(const Policy& p, const Waiver& w) {
   }
   for (const EventRule& e : p.events) ids.push_back("events." + e.id);
   for (const AppRule& a : p.app.rules) ids.push_back("app." + a.key);
+  for (const PcrRule& r : p.pcrs.rules) {
+    ids.push_back("pcrs.pcr" + std::to_string(r.index) + "." + r.bank);
+  }
+  for (uint32_t i : p.pcrs.must_match_quote) {
+    ids.push_back("pcrs.must_match_quote.pcr" + std::to_string(i));
+  }
   for (const std::string& id : ids) {
     if (w.Covers(id)) return true;
   }
@@ -356,6 +362,24 @@ std::vector<LintFinding> LintPolicy(const Policy& p, const std::vector<UnknownKe
         "td.rtmr2 is pinned, but IMA extends rtmr2 and the policy has an ima section: every new "
         "measured file fails td.rtmr2 as well as ima.unknown; leave rtmr2 to "
         "replay.must_match_quote, the events rules and the IMA allow list");
+  }
+  for (const PcrRule& r : p.pcrs.rules) {
+    if (r.index == 10 && p.ima.present) {
+      add(LintSeverity::kWarning, "ima-register-pinned", r.pos,
+          "pcrs.pcr10." + r.bank +
+              " is pinned, but IMA extends pcr10 and the policy has an ima section: every new "
+              "measured file fails it; leave pcr10 to the IMA allow list");
+    }
+  }
+  if (p.tpm.nonce) {
+    add(LintSeverity::kWarning, "fixed-tpm-nonce", p.tpm.nonce_pos,
+        "tpm.nonce is fixed in the policy: a TPM quote recorded once passes every later "
+        "verification; give a fresh --tpm-nonce per verification instead");
+  }
+  if ((p.pcrs.present) && !p.tpm.PinsAk()) {
+    add(LintSeverity::kWarning, "tpm-ak-unpinned", p.pcrs.pos,
+        "pcrs rules judge quoted PCRs, and tpm.ak pins no AK: the AK must chain to "
+        "--tpm-root-ca at verification, or every pcrs rule fails");
   }
   for (const EventRule& e : p.events) {
     if ((e.nth || e.index) && !e.MatchesContent()) {

@@ -196,6 +196,38 @@ struct LogsPolicy {
   }
 };
 
+// `tpm:` how TPM quotes are trusted.
+//   ak: "sha256:HEX" | PEM public key | [either, ...]
+//                    the AK pinned: its SubjectPublicKeyInfo's SHA-256, or
+//                    the key itself (a pin replaces --tpm-root-ca)
+//   nonce: HEX       the extraData every quote must carry (the verifier's)
+struct TpmPolicy {
+  bool present = false;
+  std::vector<std::string> ak_fingerprints;  // lowercase hex, 32 bytes
+  std::vector<std::string> ak_pems;          // "-----BEGIN PUBLIC KEY-----..."
+  std::optional<ByteString> nonce;
+  SourcePos pos, ak_pos, nonce_pos;
+  bool PinsAk() const { return !ak_fingerprints.empty() || !ak_pems.empty(); }
+};
+
+// `pcrs:` reference values of PCRs a verified TPM quote authenticates.
+//   pcr0: {sha256: {eq: HEX}, sha1: {any_of: [HEX, ...]}}
+//   must_match_quote: [pcr0, pcr7]   quoted, and the TPM log's replay of
+//                                    every bank it extends equals the quote
+struct PcrRule {
+  uint32_t index = 0;
+  std::string bank;  // "sha256"
+  BytesMatcher value;
+  SourcePos pos;
+};
+struct PcrsPolicy {
+  std::vector<PcrRule> rules;
+  std::vector<uint32_t> must_match_quote;
+  std::vector<SourcePos> must_match_pos;
+  SourcePos pos;
+  bool present = false;
+};
+
 struct ContainerPolicy;  // policies/container_rules.h
 struct BootPolicy;       // policies/boot_rules.h
 
@@ -207,6 +239,8 @@ struct Policy {
   PlatformPolicy platform;
   TdPolicy td;
   ReplayPolicy replay;
+  TpmPolicy tpm = {};
+  PcrsPolicy pcrs = {};
   std::vector<EventRule> events;
   ImaPolicy ima;
   AppPolicy app;

@@ -3,6 +3,8 @@
 // an attacker's way to make a boot rule pass: a variable relabelled where the
 // digest covers its data only, another GUID, an unbound or conflicting
 // measurement, a command line the digest does not cover.
+#include "policies/boot_rules.h"
+
 #include <array>
 #include <cstdint>
 #include <string>
@@ -10,7 +12,6 @@
 
 #include <gtest/gtest.h>
 
-#include "policies/boot_rules.h"
 #include "policies/evaluator.h"
 #include "policies/policy_parser.h"
 #include "verifier/pipeline/boot_facts.h"
@@ -26,14 +27,13 @@ using result::Verdict;
 
 constexpr std::array<uint8_t, 16> kGlobalGuid = {0x61, 0xdf, 0xe4, 0x8b, 0xca, 0x93, 0xd2, 0x11,
                                                  0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c};
-constexpr std::array<uint8_t, 16> kSecurityDbGuid = {0xcb, 0xb2, 0x19, 0xd7, 0x3a, 0x3d,
-                                                     0x96, 0x45, 0xa3, 0xbc, 0xda, 0xd0,
-                                                     0x0e, 0x67, 0x65, 0x6f};
-constexpr std::array<uint8_t, 16> kOtherGuid = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+constexpr std::array<uint8_t, 16> kSecurityDbGuid = {
+    0xcb, 0xb2, 0x19, 0xd7, 0x3a, 0x3d, 0x96, 0x45, 0xa3, 0xbc, 0xda, 0xd0, 0x0e, 0x67, 0x65, 0x6f};
+constexpr std::array<uint8_t, 16> kOtherGuid = {1, 2,  3,  4,  5,  6,  7,  8,
+                                                9, 10, 11, 12, 13, 14, 15, 16};
 // EFI_CERT_SHA256_GUID c1c41626-504c-4092-aca9-41f936934328.
-constexpr std::array<uint8_t, 16> kCertSha256Guid = {0x26, 0x16, 0xc4, 0xc1, 0x4c, 0x50,
-                                                     0x92, 0x40, 0xac, 0xa9, 0x41, 0xf9,
-                                                     0x36, 0x93, 0x43, 0x28};
+constexpr std::array<uint8_t, 16> kCertSha256Guid = {
+    0x26, 0x16, 0xc4, 0xc1, 0x4c, 0x50, 0x92, 0x40, 0xac, 0xa9, 0x41, 0xf9, 0x36, 0x93, 0x43, 0x28};
 
 void Put32(std::vector<uint8_t>* out, uint32_t v) {
   for (int i = 0; i < 4; ++i) out->push_back(uint8_t(v >> (8 * i)));
@@ -118,7 +118,8 @@ RuleResult One(const std::string& boot_yaml, const BootFacts& facts) {
 }
 
 TEST(BootRulesTest, SecureBootOnBoundWholeVariablePasses) {
-  BootFacts f = pipeline::DeriveBootFacts({VariableEvent(3, VariableData(kGlobalGuid, "SecureBoot", kOn))});
+  BootFacts f =
+      pipeline::DeriveBootFacts({VariableEvent(3, VariableData(kGlobalGuid, "SecureBoot", kOn))});
   ASSERT_TRUE(f.secure_boot);
   EXPECT_TRUE(*f.secure_boot);
   RuleResult r = One("  secure_boot: required\n", f);
@@ -128,7 +129,8 @@ TEST(BootRulesTest, SecureBootOnBoundWholeVariablePasses) {
 }
 
 TEST(BootRulesTest, SecureBootOffFails) {
-  BootFacts f = pipeline::DeriveBootFacts({VariableEvent(3, VariableData(kGlobalGuid, "SecureBoot", kOff))});
+  BootFacts f =
+      pipeline::DeriveBootFacts({VariableEvent(3, VariableData(kGlobalGuid, "SecureBoot", kOff))});
   RuleResult r = One("  secure_boot: required\n", f);
   EXPECT_EQ(r.status, Verdict::kFail);
   EXPECT_NE(r.why.find("disabled"), std::string::npos) << r.why;
@@ -146,7 +148,8 @@ TEST(BootRulesTest, RelabelledVariableWhoseNameNoDigestCoversIsNotSecureBoot) {
 }
 
 TEST(BootRulesTest, SecureBootUnderAnotherGuidIsIgnored) {
-  BootFacts f = pipeline::DeriveBootFacts({VariableEvent(3, VariableData(kOtherGuid, "SecureBoot", kOn))});
+  BootFacts f =
+      pipeline::DeriveBootFacts({VariableEvent(3, VariableData(kOtherGuid, "SecureBoot", kOn))});
   EXPECT_FALSE(f.secure_boot);
   EXPECT_EQ(One("  secure_boot: required\n", f).status, Verdict::kFail);
 }
@@ -171,8 +174,9 @@ TEST(BootRulesTest, UnverifiedSecureBootDataFails) {
 
 // Two logs (CCEL and TPM) or a repeated event that disagree: no value wins.
 TEST(BootRulesTest, ConflictingSecureBootMeasurementsFail) {
-  BootFacts f = pipeline::DeriveBootFacts({VariableEvent(3, VariableData(kGlobalGuid, "SecureBoot", kOff)),
-                                           VariableEvent(9, VariableData(kGlobalGuid, "SecureBoot", kOn))});
+  BootFacts f =
+      pipeline::DeriveBootFacts({VariableEvent(3, VariableData(kGlobalGuid, "SecureBoot", kOff)),
+                                 VariableEvent(9, VariableData(kGlobalGuid, "SecureBoot", kOn))});
   EXPECT_FALSE(f.secure_boot);
   RuleResult r = One("  secure_boot: required\n", f);
   EXPECT_EQ(r.status, Verdict::kFail);
@@ -194,7 +198,8 @@ TEST(BootRulesTest, SecureBootOfWrongSizeFails) {
 }
 
 TEST(BootRulesTest, DbxEntryCount) {
-  BootFacts f = pipeline::DeriveBootFacts({VariableEvent(5, VariableData(kSecurityDbGuid, "dbx", HashList(7)))});
+  BootFacts f = pipeline::DeriveBootFacts(
+      {VariableEvent(5, VariableData(kSecurityDbGuid, "dbx", HashList(7)))});
   ASSERT_TRUE(f.dbx.present);
   EXPECT_EQ(f.dbx.entries, 7u);
   EXPECT_EQ(One("  dbx_min_entries: 7\n", f).status, Verdict::kPass);
@@ -202,7 +207,8 @@ TEST(BootRulesTest, DbxEntryCount) {
   EXPECT_EQ(r.status, Verdict::kFail);
   EXPECT_EQ(r.actual, "7 entries");
   // A dbx under the global variable GUID is not the revocation list.
-  BootFacts g = pipeline::DeriveBootFacts({VariableEvent(5, VariableData(kGlobalGuid, "dbx", HashList(9)))});
+  BootFacts g =
+      pipeline::DeriveBootFacts({VariableEvent(5, VariableData(kGlobalGuid, "dbx", HashList(9)))});
   EXPECT_FALSE(g.dbx.present);
   EXPECT_EQ(One("  dbx_min_entries: 1\n", g).status, Verdict::kFail);
 }
@@ -210,7 +216,8 @@ TEST(BootRulesTest, DbxEntryCount) {
 TEST(BootRulesTest, DbxThatDoesNotDecodeFails) {
   std::vector<uint8_t> cut = HashList(3);
   cut.resize(cut.size() - 5);
-  BootFacts f = pipeline::DeriveBootFacts({VariableEvent(5, VariableData(kSecurityDbGuid, "dbx", cut))});
+  BootFacts f =
+      pipeline::DeriveBootFacts({VariableEvent(5, VariableData(kSecurityDbGuid, "dbx", cut))});
   ASSERT_TRUE(f.dbx.present);
   EXPECT_FALSE(f.dbx.error.empty());
   RuleResult r = One("  dbx_min_entries: 1\n", f);
@@ -219,7 +226,8 @@ TEST(BootRulesTest, DbxThatDoesNotDecodeFails) {
 }
 
 TEST(BootRulesTest, DbWithoutTheCertificateFails) {
-  BootFacts f = pipeline::DeriveBootFacts({VariableEvent(4, VariableData(kSecurityDbGuid, "db", HashList(1)))});
+  BootFacts f = pipeline::DeriveBootFacts(
+      {VariableEvent(4, VariableData(kSecurityDbGuid, "db", HashList(1)))});
   ASSERT_TRUE(f.db.present);
   RuleResult r = One("  db_contains: [" + std::string(64, 'a') + "]\n", f);
   EXPECT_EQ(r.status, Verdict::kFail);
@@ -228,7 +236,8 @@ TEST(BootRulesTest, DbWithoutTheCertificateFails) {
 
 TEST(BootRulesTest, GrubCommandLineIsJudgedWhenVerifiedAndBound) {
   BootFacts f = pipeline::DeriveBootFacts(
-      {CmdlineEvent(20, "kernel_cmdline: /vmlinuz root=/dev/vda1 ro", DataStatus::kVerified, "grub_string"),
+      {CmdlineEvent(20, "kernel_cmdline: /vmlinuz root=/dev/vda1 ro", DataStatus::kVerified,
+                    "grub_string"),
        CmdlineEvent(30, "kernel_cmdline: /vmlinuz root=/dev/vda1 ro module.sig_enforce=1",
                     DataStatus::kVerified, "grub_string")});
   ASSERT_TRUE(f.cmdline);
@@ -244,8 +253,8 @@ TEST(BootRulesTest, GrubCommandLineIsJudgedWhenVerifiedAndBound) {
 
 // Text whose digest is not its hash is whatever the log's writer chose.
 TEST(BootRulesTest, UnverifiedCommandLineIsNotAFact) {
-  BootFacts f = pipeline::DeriveBootFacts(
-      {CmdlineEvent(20, "kernel_cmdline: /vmlinuz module.sig_enforce=1", DataStatus::kMismatched, "")});
+  BootFacts f = pipeline::DeriveBootFacts({CmdlineEvent(
+      20, "kernel_cmdline: /vmlinuz module.sig_enforce=1", DataStatus::kMismatched, "")});
   EXPECT_FALSE(f.cmdline);
   RuleResult r = One("  cmdline: {require: [module.sig_enforce=1]}\n", f);
   EXPECT_EQ(r.status, Verdict::kFail);
@@ -264,8 +273,8 @@ TEST(BootRulesTest, UnboundCommandLineDoesNotOverrideTheBoundOne) {
 
 TEST(BootRulesTest, PolicyErrorsNameTheKey) {
   for (const char* bad : {"  secure_boot: yes\n", "  db_contains: [abcd]\n", "  db_contains: []\n",
-                          "  dbx_min_entries: -1\n", "  cmdline: {}\n", "  cmdline: {require: []}\n",
-                          "  frobnicate: 1\n"}) {
+                          "  dbx_min_entries: -1\n", "  cmdline: {}\n",
+                          "  cmdline: {require: []}\n", "  frobnicate: 1\n"}) {
     SCOPED_TRACE(bad);
     auto p = ParsePolicy(std::string("apiVersion: ccverify/v1\nboot:\n") + bad);
     ASSERT_FALSE(p.ok());

@@ -1,9 +1,11 @@
 // ccverify replay [--ccel F] [--tpm-log F] [--ima F] [--ima-register rtmr2|pcr10]
-//                 [--cel F] [--dstack-log F] [--quote Q] [--json]   (docs/cli.md)
+//                 [--cel F] [--dstack-log F] [--quote Q] [--tpm-quote ATTEST:SIG]...
+//                 [--ak F] [--tpm-nonce HEX] [--json]   (docs/cli.md)
 //
 // Parses the flags, replays through pipeline::ReplayLogs and prints
 // report::ReplayReportText/Json. Exit codes: 0 replayed, 1 a quote was given
-// and the replay does not reproduce it, or a dstack runtime event's digest is
+// and the replay does not reproduce it (a TPM quote: its signature, nonce or
+// PCR digest check fails), or a dstack runtime event's digest is
 // not the one its data gives, 2 usage, 3 input error (the message
 // names the file, the offset and what was expected).
 #include <algorithm>
@@ -16,6 +18,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "parsers/core/hex.h"
 #include "verifier/bundle/evidence.h"
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
@@ -48,11 +51,11 @@ Result<std::vector<HashAlg>> ParseBanks(std::string_view list) {
 }
 
 void Usage(FILE* out, const po::options_description& desc) {
-  std::fprintf(
-      out,
-      "usage: ccverify replay [--ccel F] [--tpm-log F] [--ima F] "
-      "[--ima-register rtmr2|pcr10] [--ima-keys K] [--banks B,...] [--cel F] [--dstack-log F] "
-      "[--quote Q] [--json]\n");
+  std::fprintf(out,
+               "usage: ccverify replay [--ccel F] [--tpm-log F] [--ima F] "
+               "[--ima-register rtmr2|pcr10] [--ima-keys K] [--banks B,...] [--cel F]\n"
+               "                       [--dstack-log F] [--quote Q] [--tpm-quote ATTEST:SIG]... "
+               "[--ak F] [--tpm-nonce HEX] [--json]\n");
   std::ostringstream s;
   s << desc;
   std::fputs(s.str().c_str(), out);
@@ -84,6 +87,11 @@ int RunReplay(const Args& args) {
       "dstack event log (JSON): boot events and RTMR3 runtime events, replays RTMR0-3")(
       "quote", po::value<std::string>(),
       "TDX quote: compare RTMRs, MRTD for boot_aggregate, IMA entries added after it")(
+      "tpm-quote", po::value<std::vector<std::string>>(),
+      "TPM quote ATTEST:SIG (TPMS_ATTEST and TPMT_SIGNATURE files; repeatable): its PCR digest "
+      "against the replayed PCRs")("ak", po::value<std::string>(),
+                                   "the AK of --tpm-quote (TPMT_PUBLIC, public key, cert)")(
+      "tpm-nonce", po::value<std::string>(), "hex extraData every --tpm-quote must carry")(
       "json", "print one JSON document (docs/json.md)");
   po::variables_map vm;
   try {
@@ -109,6 +117,29 @@ int RunReplay(const Args& args) {
   if (req.ima_keys && !req.ima) {
     std::fprintf(stderr, "ccverify replay: --ima-keys needs --ima\n");
     return kExitUsage;
+  }
+  if (vm.count("tpm-quote")) {
+    for (const std::string& q : vm["tpm-quote"].as<std::vector<std::string>>()) {
+      size_t colon = q.rfind(':');
+      if (colon == std::string::npos || colon == 0 || colon + 1 == q.size()) {
+        std::fprintf(stderr, "ccverify replay: --tpm-quote '%s': expected ATTEST:SIG\n", q.c_str());
+        return kExitUsage;
+      }
+      req.tpm_quotes.emplace_back(q.substr(0, colon), q.substr(colon + 1));
+    }
+    if (!vm.count("ak")) {
+      std::fprintf(stderr, "ccverify replay: --tpm-quote needs --ak\n");
+      return kExitUsage;
+    }
+  }
+  req.tpm_ak = Opt(vm, "ak");
+  if (vm.count("tpm-nonce")) {
+    auto n = FromHex(vm["tpm-nonce"].as<std::string>());
+    if (!n.ok()) {
+      std::fprintf(stderr, "ccverify replay: --tpm-nonce: %s\n", n.status().message().c_str());
+      return kExitUsage;
+    }
+    req.tpm_nonce = std::move(*n);
   }
   if (!req.ccel && !req.tpm_log && !req.ima && !req.cel && !req.dstack_log) {
     std::fprintf(stderr,

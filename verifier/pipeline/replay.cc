@@ -1,6 +1,7 @@
 #include "verifier/pipeline/replay.h"
 
 #include <memory>
+#include <string>
 #include <utility>
 
 #include "parsers/chunked_source.h"
@@ -10,6 +11,9 @@
 #include "parsers/tdx_quote.h"
 #include "verifier/bundle/evidence_file.h"
 #include "verifier/replay/quote_registers.h"
+#include "verifier/tpm/ak.h"
+#include "verifier/tpm/pcr_values.h"
+#include "verifier/tpm/quote_verify.h"
 
 namespace ccv::pipeline {
 namespace {
@@ -151,8 +155,55 @@ bool ReplayRun::ReproducesQuote() const {
   for (const auto& [name, ok] : QuoteMatches()) {
     if (!ok) return false;
   }
+  for (const TpmQuoteCheck& c : tpm_checks) {
+    if (c.status == "fail") return false;
+  }
   return true;
 }
+
+namespace {
+
+constexpr uint64_t kMaxTpmFile = 1 << 20;
+
+Status CheckTpmQuotes(const ReplayRequest& request, ReplayRun* run) {
+  if (request.tpm_quotes.empty()) return Status::Ok();
+  if (!request.tpm_ak) {
+    return Status(ErrorCode::kInvalidArgument, "--tpm-quote needs the AK (--ak)");
+  }
+  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> ak_bytes, ReadFileBytes(*request.tpm_ak, kMaxTpmFile));
+  auto ak = tpm::LoadAk(ak_bytes);
+  if (!ak.ok()) return ak.status().WithFile(*request.tpm_ak);
+  std::vector<std::vector<uint8_t>> files;
+  for (const auto& [attest, sig] : request.tpm_quotes) {
+    CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> a, ReadFileBytes(attest, kMaxTpmFile));
+    CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> s, ReadFileBytes(sig, kMaxTpmFile));
+    files.push_back(std::move(a));
+    files.push_back(std::move(s));
+  }
+  std::vector<tpm::QuoteInput> inputs;
+  for (size_t i = 0; i < request.tpm_quotes.size(); ++i) {
+    inputs.push_back({request.tpm_quotes[i].first, files[2 * i], request.tpm_quotes[i].second,
+                      files[2 * i + 1]});
+  }
+  tpm::PcrValues replayed = tpm::PcrValuesFromRegisters(run->registers);
+  tpm::VerifyOptions o;
+  o.nonce = request.tpm_nonce;
+  o.log_pcrs = &replayed;
+  o.at = TimeNow();
+  tpm::AkTrust given;
+  given.ok = true;
+  given.mode = "pinned";
+  given.detail = "the AK given (replay judges no trust)";
+  o.ak_trust = given;
+  CCV_ASSIGN_OR_RETURN(tpm::TpmVerification v, tpm::VerifyTpmQuotes(*ak, inputs, o));
+  for (const tpm::Check& c : v.checks) {
+    if (!c.id.starts_with("quote")) continue;
+    run->tpm_checks.push_back({c.id, std::string(tpm::CheckStatusName(c.status)), c.detail});
+  }
+  return Status::Ok();
+}
+
+}  // namespace
 
 Result<ReplayRun> ReplayLogs(const ReplayRequest& request) {
   ReplayRun run;
@@ -228,6 +279,7 @@ Result<ReplayRun> ReplayLogs(const ReplayRequest& request) {
     run.checks.mismatched += s.result.template_hashes_mismatched;
     run.cel = std::move(s);
   }
+  CCV_RETURN_IF_ERROR(CheckTpmQuotes(request, &run));
   return run;
 }
 

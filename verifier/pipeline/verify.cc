@@ -21,6 +21,7 @@
 #include "verifier/bundle/report_data.h"
 #include "verifier/containers/binding.h"
 #include "verifier/containers/container_view.h"
+#include "verifier/crypto/signature.h"
 #include "verifier/pipeline/boot_facts.h"
 #include "verifier/quote/collateral.h"
 #include "verifier/quote/quote_verifier.h"
@@ -30,6 +31,9 @@
 #include "verifier/replay/ima_replay.h"
 #include "verifier/replay/tcg_replay.h"
 #include "verifier/report/event_detail.h"
+#include "verifier/tpm/ak.h"
+#include "verifier/tpm/pcr_values.h"
+#include "verifier/tpm/quote_verify.h"
 
 namespace ccv::pipeline {
 namespace {
@@ -111,6 +115,14 @@ void BaselineTdChecks(const policy::Policy* pol, Facts* f) {
 
 Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const policy::Policy* pol,
                   Facts* f) {
+  if (!e.quote && e.tpm) {
+    // TPM-only evidence (a vTPM or a TPM host): its TPM quotes are the
+    // authentic anchor, judged by the tpm.* checks.
+    f->checks.push_back(MakeCheck("quote.present", Verdict::kSkipped,
+                                  "the evidence has no TD quote: only its TPM quotes (tpm.*) "
+                                  "authenticate anything"));
+    return Status::Ok();
+  }
   if (!e.quote) {
     f->checks.push_back(MakeCheck("quote.present", Verdict::kFail,
                                   "the evidence has no TD quote: nothing in it is authenticated"));
@@ -354,6 +366,160 @@ Status CcelTableCheck(const bundle::Evidence& e, Facts* f) {
   return Status::Ok();
 }
 
+// --- TPM quotes ----------------------------------------------------------------
+
+constexpr uint64_t kMaxTpmFileLen = 1 << 20;
+
+std::string PcrBankName(HashAlg bank, uint32_t index) {
+  return "pcr" + std::to_string(index) + " (" + std::string(HashAlgName(bank)) + ")";
+}
+
+// How the AK is trusted: the policy's pin, else a chain to --tpm-root-ca
+// (through the bundle's tpm.ak_chain), else not at all.
+Status AkTrustOptions(const bundle::Evidence& e, const VerifyOptions& o, const policy::Policy* pol,
+                      const tpm::Ak& ak, std::vector<crypto::Certificate>* roots,
+                      std::vector<crypto::Certificate>* chain, tpm::VerifyOptions* vo) {
+  if (pol != nullptr && pol->tpm.PinsAk()) {
+    std::vector<crypto::PublicKey> keys;
+    for (const std::string& pem : pol->tpm.ak_pems) {
+      auto k = crypto::PublicKeyFromPemOrDer(AsBytes(pem));
+      if (!k.ok()) {
+        return Status(ErrorCode::kBadValue, "tpm.ak: not a PEM public key: " + k.status().message())
+            .WithFile(pol->source)
+            .WithLine(pol->tpm.ak_pos.line);
+      }
+      keys.push_back(std::move(*k));
+    }
+    std::vector<const crypto::PublicKey*> ptrs;
+    for (const crypto::PublicKey& k : keys) ptrs.push_back(&k);
+    vo->ak_trust = tpm::CheckAkPin(ak, pol->tpm.ak_fingerprints, ptrs);
+    return Status::Ok();
+  }
+  for (size_t i = 0; i < o.tpm_root_ca.size(); ++i) {
+    auto certs = tpm::LoadCertificates(AsBytes(o.tpm_root_ca[i]));
+    if (!certs.ok()) return certs.status().WithContext("--tpm-root-ca");
+    for (auto& c : *certs) roots->push_back(std::move(c));
+  }
+  if (e.tpm) {
+    for (const std::string& path : e.tpm->ak_chain) {
+      CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes,
+                           bundle::ReadEvidenceFile(e, path, kMaxTpmFileLen));
+      auto certs = tpm::LoadCertificates(bytes);
+      if (!certs.ok()) return InFile(certs.status(), path);
+      for (auto& c : *certs) chain->push_back(std::move(c));
+    }
+  }
+  if (roots->empty()) {
+    tpm::AkTrust none;
+    none.mode = "none";
+    none.detail =
+        "no trust anchor for the AK: pin it in the policy (tpm.ak) or give --tpm-root-ca "
+        "(the bundle's own certificates only link)";
+    vo->ak_trust = none;
+    return Status::Ok();
+  }
+  vo->ak_roots = *roots;
+  vo->ak_intermediates = *chain;
+  return Status::Ok();
+}
+
+// Verifies the bundle's TPM quotes and returns the PCR values they
+// authenticate (none when a quote or the AK fails).
+Result<tpm::PcrValues> TpmQuoteFacts(const bundle::Evidence& e, const VerifyOptions& o,
+                                     const policy::Policy* pol, const replay::RegisterSet* tpm_regs,
+                                     Facts* f) {
+  tpm::PcrValues authenticated;
+  if (!e.tpm) return authenticated;
+  const bundle::TpmEvidence& t = *e.tpm;
+  f->tpm.present = true;
+  f->tpm.quotes = t.quotes.size();
+  if (!t.ak) {
+    f->tpm.ak_trust = "none";
+    f->checks.push_back(MakeCheck("tpm.ak.trust", Verdict::kFail,
+                                  "the evidence has TPM quotes but no AK (tpm.ak): nothing "
+                                  "authenticates them"));
+    return authenticated;
+  }
+  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> ak_bytes,
+                       bundle::ReadEvidenceFile(e, *t.ak, kMaxTpmFileLen));
+  auto ak = tpm::LoadAk(ak_bytes);
+  if (!ak.ok()) return InFile(ak.status(), *t.ak);
+  tpm::VerifyOptions vo;
+  vo.at = o.at;
+  std::vector<crypto::Certificate> roots, chain;
+  CCV_RETURN_IF_ERROR(AkTrustOptions(e, o, pol, *ak, &roots, &chain, &vo));
+  if (o.tpm_nonce) {
+    vo.nonce = *o.tpm_nonce;
+    f->tpm.nonce_source = result::NonceSource::kVerifier;
+  } else if (pol != nullptr && pol->tpm.nonce) {
+    vo.nonce = *pol->tpm.nonce;
+    f->tpm.nonce_source = result::NonceSource::kVerifier;
+  } else if (t.nonce) {
+    vo.nonce = *t.nonce;
+    f->tpm.nonce_source = result::NonceSource::kBundle;
+  }
+  tpm::PcrValues listed, logged;
+  if (t.pcrs) {
+    CCV_ASSIGN_OR_RETURN(std::string text, bundle::ReadEvidenceText(e, *t.pcrs, kMaxTpmFileLen));
+    auto parsed = tpm::ParsePcrValuesJson(text);
+    if (!parsed.ok()) return InFile(parsed.status(), *t.pcrs);
+    listed = std::move(*parsed);
+    vo.pcrs = &listed;
+  }
+  if (tpm_regs != nullptr) {
+    logged = tpm::PcrValuesFromRegisters(*tpm_regs);
+    vo.log_pcrs = &logged;
+  }
+  std::vector<std::vector<uint8_t>> files;
+  files.reserve(2 * t.quotes.size());
+  for (const bundle::TpmQuoteFiles& q : t.quotes) {
+    CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> a,
+                         bundle::ReadEvidenceFile(e, q.attest, kMaxTpmFileLen));
+    CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> s,
+                         bundle::ReadEvidenceFile(e, q.signature, kMaxTpmFileLen));
+    files.push_back(std::move(a));
+    files.push_back(std::move(s));
+  }
+  std::vector<tpm::QuoteInput> inputs;
+  for (size_t i = 0; i < t.quotes.size(); ++i) {
+    inputs.push_back({t.quotes[i].attest, files[2 * i], t.quotes[i].signature, files[2 * i + 1]});
+  }
+  auto v = tpm::VerifyTpmQuotes(*ak, inputs, vo);
+  if (!v.ok()) return v.status();
+  f->tpm.ak_form = v->ak_form;
+  f->tpm.ak_key = v->ak_key;
+  f->tpm.ak_fingerprint = tpm::AkFingerprint(*ak);
+  f->tpm.ak_trust = v->ak_trust.ok ? v->ak_trust.mode : "none";
+  bool all_pass = true;
+  for (const tpm::Check& c : v->checks) {
+    // The log's binding is tpm.bound's (which logs.informational governs).
+    if (c.id == "log.coverage" || c.id.ends_with(".log")) continue;
+    Verdict s = c.status == tpm::CheckStatus::kPass   ? Verdict::kPass
+                : c.status == tpm::CheckStatus::kFail ? Verdict::kFail
+                                                      : Verdict::kSkipped;
+    Check out = MakeCheck("tpm." + c.id, s, c.detail);
+    if (c.id.ends_with(".nonce")) {
+      if (s == Verdict::kSkipped) {
+        out.status = Verdict::kFail;
+        out.missing = "nonce";
+        out.detail =
+            "no nonce to compare extraData with (give --tpm-nonce or the policy's tpm.nonce): "
+            "the quote may be a replay of an old one; " +
+            c.detail;
+      } else if (s == Verdict::kPass && f->tpm.nonce_source == result::NonceSource::kBundle) {
+        out.detail +=
+            " (nonce taken from the bundle, not the verifier's: consistency, not "
+            "freshness)";
+      }
+    }
+    all_pass &= out.status != Verdict::kFail;
+    f->checks.push_back(std::move(out));
+  }
+  f->tpm.verified = all_pass;
+  f->tpm.pcrs = v->quoted_pcrs.banks();
+  return v->quoted_pcrs;
+}
+
 // --- CEL ---------------------------------------------------------------------
 
 // A CEL record of PC Client content gets the event-data checks a TCG log's
@@ -528,8 +694,10 @@ struct ImaOutcome {
   LogFact log;
 };
 
+// `tpm_quoted`: PCR values verified TPM quotes authenticate (PCR10 binds
+// a list on PCR10, PCR0-9 are what boot_aggregate is checked against).
 Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet& boot_regs,
-                            bool have_ccel, Facts* f) {
+                            bool have_ccel, const tpm::PcrValues& tpm_quoted, Facts* f) {
   ImaOutcome out;
   out.log.name = "ima";
   out.log.path = *e.ima;
@@ -577,8 +745,27 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
         ro.boot_registers = boot;
       }
     }
-  } else if (!boot_regs.empty()) {
-    ro.boot_registers = boot_regs;  // TPM PCRs from the TPM log
+  } else {
+    // PCR0-9: the values a verified TPM quote authenticates, else the TPM
+    // log's replay (boot_aggregate is then only consistent, not bound).
+    replay::RegisterSet pcrs;
+    bool quoted_boot = false;
+    for (const auto& [bank, values] : tpm_quoted.banks()) {
+      for (const auto& [index, d] : values) {
+        if (index <= 9) {
+          pcrs.Set(RegisterId::Pcr(index), d);
+          quoted_boot = true;
+        }
+      }
+    }
+    if (quoted_boot) {
+      ro.boot_registers = pcrs;
+    } else if (!boot_regs.empty()) {
+      ro.boot_registers = boot_regs;  // TPM PCRs from the TPM log
+    }
+    for (HashAlg bank : replay::DefaultImaBanks(RegisterId::Kind::kPcr)) {
+      if (auto q = tpm_quoted.Get(bank, reg.index)) ro.quoted.Set(reg, *q);
+    }
   }
   CCV_ASSIGN_OR_RETURN(ima::ChunkSource replay_source, bundle::OpenEvidenceChunks(e, *e.ima));
   ima::LogReader replay_reader(std::move(replay_source), read);
@@ -622,8 +809,31 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
   // replay from the boot-time value gives the quoted RTMR2.
   uint64_t covered = 0;
   if (!rtmr) {
-    out.log.why =
-        "IMA extends " + reg.Name() + ", which only a TPM quote binds, and the evidence has none";
+    out.log.why = "IMA extends " + reg.Name() + ", which only a TPM quote binds, and " +
+                  (f->tpm.present ? "no verified TPM quote selects it" : "the evidence has none");
+    // Every bank a verified quote gives must find the same prefix.
+    std::optional<uint64_t> n;
+    std::string missed;
+    for (const replay::PrefixMatch& p : r->prefix) {
+      if (p.reg != reg) continue;
+      if (!p.found) {
+        missed +=
+            (missed.empty() ? "" : "; ") + std::string(HashAlgName(p.alg)) + ": " + p.Describe();
+        continue;
+      }
+      n = n ? std::min(*n, p.matched_entries) : p.matched_entries;
+    }
+    if (!missed.empty()) {
+      out.log.why = "the list does not replay to the quoted " + reg.Name() + ": " + missed;
+    } else if (n) {
+      covered = *n;
+      out.log.why =
+          "the first " + std::to_string(covered) + " entries replay to the " + reg.Name() +
+          " a verified TPM quote carries" +
+          (covered < r->entries ? "; " + std::to_string(r->entries - covered) +
+                                      " entries were added after the quote and are not bound"
+                                : "");
+    }
   } else if (!f->quote.present) {
     out.log.why = "no TD quote";
   }
@@ -866,6 +1076,8 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o,
     tpm_regs = out.registers;
     EventDigestsCheck("tpm", pol, &f);
   }
+  CCV_ASSIGN_OR_RETURN(tpm::PcrValues tpm_quoted,
+                       TpmQuoteFacts(e, o, pol, e.tpm_eventlog ? &tpm_regs : nullptr, &f));
   replay::RegisterSet cel_regs;
   if (e.cel) {
     CCV_ASSIGN_OR_RETURN(cel_regs, CelFacts(e, *e.cel, &f));
@@ -898,7 +1110,7 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o,
   std::optional<ImaOutcome> ima;
   if (e.ima) {
     CCV_ASSIGN_OR_RETURN(ImaOutcome out,
-                         ImaFacts(e, have_boot ? boot_regs : tpm_regs, have_boot, &f));
+                         ImaFacts(e, have_boot ? boot_regs : tpm_regs, have_boot, tpm_quoted, &f));
     ima = std::move(out);
   }
   // All four RTMRs against the quote: a register no log extends replays as
@@ -951,7 +1163,44 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o,
     return false;
   };
   if (e.ccel_data) f.logs.push_back(BindEvents("ccel", *e.ccel_data, &f, quoted_match));
-  if (e.tpm_eventlog) f.logs.push_back(BindEvents("tpm", *e.tpm_eventlog, &f, quoted_match));
+  // A TPM log's PCR: bound when every bank the log extends it in replays
+  // to the value a verified TPM quote authenticates.
+  auto tpm_match = [&](RegisterId reg, std::string* why) {
+    if (reg.kind != RegisterId::Kind::kPcr) return quoted_match(reg, why);
+    if (!f.tpm.present) {
+      *why = "only a TPM quote binds PCRs, and the evidence has none";
+      return false;
+    }
+    std::string bad, unquoted;
+    auto it = tpm_regs.registers().find(reg);
+    if (it == tpm_regs.registers().end() || it->second.empty()) {
+      *why = "not replayed";
+      return false;
+    }
+    for (const auto& [bank, d] : it->second) {
+      std::optional<Digest> q = tpm_quoted.Get(bank, reg.index);
+      if (!q) {
+        unquoted += (unquoted.empty() ? "" : ", ") + std::string(HashAlgName(bank));
+      } else if (!(*q == d)) {
+        bad += (bad.empty() ? "" : ", ") + PcrBankName(bank, reg.index) + " replays to " +
+               ToHex(d.span()) + ", the quote authenticates " + ToHex(q->span());
+      }
+    }
+    if (!unquoted.empty()) {
+      bad += (bad.empty() ? "" : ", ") + std::string("no verified TPM quote authenticates its ") +
+             unquoted + " bank" + (unquoted.find(',') != std::string::npos ? "s" : "");
+    }
+    if (!bad.empty()) *why = bad;
+    return bad.empty();
+  };
+  if (e.tpm_eventlog) {
+    LogFact l = BindEvents("tpm", *e.tpm_eventlog, &f, tpm_match);
+    if (l.bound) {
+      l.why = "every PCR it extends (" + std::to_string(l.registers.size()) +
+              ") replays, in every bank, to the value a verified TPM quote authenticates";
+    }
+    f.logs.push_back(std::move(l));
+  }
   if (e.cel) {
     if (boot_log == "cel") {
       f.logs.push_back(BindEvents("cel", *e.cel, &f, quoted_match));

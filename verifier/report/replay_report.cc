@@ -1,5 +1,7 @@
 #include "verifier/report/replay_report.h"
 
+#include <cctype>
+
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
@@ -419,6 +421,11 @@ std::string ReplayReportText(const pipeline::ReplayRun& run) {
     }
     out += "\n";
   }
+  for (const pipeline::TpmQuoteCheck& c : run.tpm_checks) {
+    std::string status = c.status;
+    for (char& ch : status) ch = char(std::toupper(static_cast<unsigned char>(ch)));
+    StrAppendF(&out, "tpm %s: %s %s\n", c.id.c_str(), status.c_str(), c.detail.c_str());
+  }
   return out;
 }
 
@@ -449,6 +456,21 @@ std::string ReplayReportJson(const pipeline::ReplayRun& run) {
       w.Bool(ok);
     }
     w.EndObject();
+  }
+  if (!run.tpm_checks.empty()) {
+    w.Key("tpm_quote_checks");
+    w.StartArray();
+    for (const pipeline::TpmQuoteCheck& c : run.tpm_checks) {
+      w.StartObject();
+      w.Key("id");
+      w.String(c.id.c_str(), rapidjson::SizeType(c.id.size()));
+      w.Key("status");
+      w.String(c.status.c_str(), rapidjson::SizeType(c.status.size()));
+      w.Key("detail");
+      w.String(c.detail.c_str(), rapidjson::SizeType(c.detail.size()));
+      w.EndObject();
+    }
+    w.EndArray();
   }
   w.EndObject();
   std::string out(sb.GetString(), sb.GetSize());

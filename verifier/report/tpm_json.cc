@@ -104,6 +104,24 @@ std::string TpmVerificationToJson(const tpm::TpmVerification& v) {
     w.EndObject();
   }
   w.EndObject();
+  if (v.hcl) {
+    w.Key("hcl");
+    w.StartObject();
+    auto flag = [&](const char* key, const std::optional<bool>& b) {
+      w.Key(key);
+      if (b)
+        w.Bool(*b);
+      else
+        w.Null();
+    };
+    flag("secure_boot", v.hcl->secure_boot);
+    flag("tpm_enabled", v.hcl->tpm_enabled);
+    flag("tpm_persisted", v.hcl->tpm_persisted);
+    flag("console_enabled", v.hcl->console_enabled);
+    Str(w, "vm_unique_id", v.hcl->vm_unique_id);
+    Str(w, "runtime_data_sha256", v.hcl->runtime_data_sha256);
+    w.EndObject();
+  }
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize()) + "\n";
 }
@@ -128,6 +146,14 @@ std::string TpmVerificationToText(const tpm::TpmVerification& v) {
       }
     }
     out += "\n";
+  }
+  if (v.hcl) {
+    auto b = [](const std::optional<bool>& x) {
+      return x ? std::string(*x ? "true" : "false") : std::string("(absent)");
+    };
+    out += "hcl runtime data: secure-boot " + b(v.hcl->secure_boot) + ", tpm-enabled " +
+           b(v.hcl->tpm_enabled) + ", vm id " +
+           (v.hcl->vm_unique_id.empty() ? "(absent)" : v.hcl->vm_unique_id) + "\n";
   }
   out += "checks:\n";
   for (const tpm::Check& c : v.checks) {

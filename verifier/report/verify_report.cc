@@ -238,6 +238,31 @@ std::string VerifyReportJson(const Facts& f, const Evaluation& ev, const VerifyR
   w.Key("boot");
   WriteBoot(w, f.boot);
 
+  if (f.tpm.present) {
+    w.Key("tpm");
+    w.StartObject();
+    w.Key("verified");
+    w.Bool(f.tpm.verified);
+    internal::KeyUint(w, "quotes", f.tpm.quotes);
+    KeyString(w, "ak_form", f.tpm.ak_form);
+    KeyString(w, "ak_key", f.tpm.ak_key);
+    KeyString(w, "ak_fingerprint", f.tpm.ak_fingerprint);
+    KeyString(w, "ak_trust", f.tpm.ak_trust);
+    KeyString(w, "nonce_source", result::NonceSourceName(f.tpm.nonce_source));
+    w.Key("pcrs");
+    w.StartObject();
+    for (const auto& [bank, values] : f.tpm.pcrs) {
+      w.Key(std::string(HashAlgName(bank)).c_str());
+      w.StartObject();
+      for (const auto& [index, d] : values) {
+        KeyString(w, ("pcr" + std::to_string(index)).c_str(), ToHex(d.span()));
+      }
+      w.EndObject();
+    }
+    w.EndObject();
+    w.EndObject();
+  }
+
   w.Key("replay");
   w.StartObject();
   w.Key("registers");
@@ -368,8 +393,8 @@ std::string Printable(const std::string& s) {
 }
 
 int AreaOrder(const std::string& a) {
-  static const char* kOrder[] = {"quote",  "report_data", "replay", "log",   "ima",
-                                 "policy", "platform",    "td",     "events"};
+  static const char* kOrder[] = {"quote",  "report_data", "tpm", "replay", "log", "ima",
+                                 "policy", "platform",    "td",  "events", "pcrs"};
   for (size_t i = 0; i < std::size(kOrder); ++i) {
     if (a == kOrder[i]) return int(i);
   }

@@ -23,9 +23,9 @@ namespace ccv::result {
 
 // One Secure Boot variable as measured (EV_EFI_VARIABLE_DRIVER_CONFIG).
 struct BootVariableFact {
-  bool present = false;   // a bound, verified event measured it
-  std::string evidence;   // "ccel#3"
-  uint64_t entries = 0;   // EFI_SIGNATURE_DATA entries (certificates and hashes)
+  bool present = false;                  // a bound, verified event measured it
+  std::string evidence;                  // "ccel#3"
+  uint64_t entries = 0;                  // EFI_SIGNATURE_DATA entries (certificates and hashes)
   std::vector<std::string> x509_sha256;  // certificate SHA-256 fingerprints, lowercase hex
   std::vector<std::string> x509_subjects;
   std::string error;  // the signature lists did not decode (then entries is a lower bound)

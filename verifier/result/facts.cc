@@ -99,6 +99,7 @@ const char* NonceSourceName(NonceSource s) {
 bool IsAuthenticityCheck(std::string_view id) {
   if (id.starts_with("quote.")) return id != "quote.tcb_status";
   if (id.starts_with("replay.")) return true;
+  if (id.starts_with("tpm.")) return true;  // TPM quote, AK and log binding
   return std::find(std::begin(kAuthenticityChecks), std::end(kAuthenticityChecks), id) !=
          std::end(kAuthenticityChecks);
 }
@@ -108,6 +109,7 @@ bool PrefixCoversAuthenticity(std::string_view prefix) {
     return prefix != "quote.tcb_status.";
   }
   if (std::string_view("replay.").starts_with(prefix) || prefix.starts_with("replay.")) return true;
+  if (std::string_view("tpm.").starts_with(prefix) || prefix.starts_with("tpm.")) return true;
   return std::any_of(std::begin(kAuthenticityChecks), std::end(kAuthenticityChecks),
                      [&](std::string_view id) { return id.starts_with(prefix); });
 }

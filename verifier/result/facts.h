@@ -200,6 +200,24 @@ enum class NonceSource { kNone, kBundle, kVerifier };
 // "none", "bundle", "verifier".
 const char* NonceSourceName(NonceSource s);
 
+// TPM quotes of the evidence (the `tpm` member of a bundle): how the AK is
+// trusted and the PCR values the quotes authenticate.
+struct TpmQuoteFacts {
+  bool present = false;
+  // Every tpm.* check passed: the AK is trusted and every quote verified.
+  bool verified = false;
+  std::string ak_form;         // "tpmt_public", "public_key", "certificate"
+  std::string ak_key;          // "rsa-2048", "ec-p256", ...
+  std::string ak_fingerprint;  // hex SHA-256 of the AK's SubjectPublicKeyInfo
+  std::string ak_trust;        // "pinned", "chain" or "none"
+  // Where the expected extraData came from: the verifier (--tpm-nonce or
+  // the policy's tpm.nonce), the bundle only, or nowhere.
+  NonceSource nonce_source = NonceSource::kNone;
+  size_t quotes = 0;
+  // PCR values a verified quote authenticates: bank -> PCR index -> value.
+  std::map<HashAlg, std::map<uint32_t, Digest>> pcrs;
+};
+
 struct Facts {
   QuoteFacts quote;
   CollateralFacts collateral;
@@ -209,6 +227,7 @@ struct Facts {
   NonceSource user_data_source = NonceSource::kNone;
   replay::RegisterSet replayed;                 // every replayed register
   std::vector<RegisterComparison> comparisons;  // replayed vs quote
+  TpmQuoteFacts tpm = {};                       // TPM quotes (absent: !tpm.present)
   std::vector<LogFact> logs;                    // every log read, in order
   bool event_log_present = false;
   std::vector<EventFact> events;

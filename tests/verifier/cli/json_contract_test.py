@@ -61,14 +61,14 @@ OPEN_OBJECTS = {
 }
 # Top-level members an output may leave out.
 OPTIONAL_TOP_LEVEL = {
-    "verify": set(),
-    "replay": {"matches_quote"},
+    "verify": {"tpm"},
+    "replay": {"matches_quote", "tpm_quote_checks"},
     "dump": {"end", "end_offset", "trailing_bytes", "error"},
     "containers": {"binding"},
     "quote-verify": {"fmspc", "pce_id", "pck"},
-    "tpm-verify": set(),
+    "tpm-verify": {"hcl"},
     "cel": set(),
-    "evidence": {"tee", "quote", "quote_provider", "td_report", "quote_unavailable", "ccel",
+    "evidence": {"tpm", "tee", "quote", "quote_provider", "td_report", "quote_unavailable", "ccel",
                  "ima", "tpm_eventlog", "cel", "collateral", "nonce", "user_data",
                  "report_data", "collected_at", "not_found"},
     "diff": set(),
@@ -607,6 +607,25 @@ def tpm_quotes(c, work):
             "--ak", pub, "--json"]
     c.run(base + ["--nonce", "c0ffee", "--pcrs", work / "tpm-pcrs.json"], "tpm-verify")
     c.run(base + ["--nonce", "c0ffef"], "tpm-verify", codes=(1,))
+    # The same quote in verify (the AK pinned by the policy) and in replay.
+    fp = subprocess.run(["openssl", "pkey", "-pubin", "-in", pub, "-outform", "DER"],
+                        check=True, capture_output=True).stdout
+    (work / "tpm-policy.yaml").write_text(
+        "apiVersion: ccverify/v1\ntpm:\n  ak: \"sha256:%s\"\npcrs:\n  pcr0:\n"
+        "    sha256: {eq: \"%s\"}\n" % (hashlib.sha256(fp).hexdigest(), pcr0.hex()))
+    c.run(["verify", "--tpm-attest", work / "tpm.attest", "--tpm-signature", work / "tpm.sig",
+           "--tpm-ak", pub, "--tpm-pcrs", work / "tpm-pcrs.json", "--tpm-nonce", "c0ffee",
+           "--policy", work / "tpm-policy.yaml", "--format", "json"], "verify")
+    bundle = work / "tpm-bundle"
+    bundle.mkdir()
+    for f in ("tpm.attest", "tpm.sig", "tpm-ak.pem", "tpm-pcrs.json"):
+        shutil.copy(work / f, bundle / f)
+    manifest = {"version": 1, "tpm": {"quotes": [{"attest": "tpm.attest", "signature": "tpm.sig"}],
+                                      "ak": "tpm-ak.pem", "pcrs": "tpm-pcrs.json",
+                                      "nonce": "c0ffee"}}
+    (bundle / "evidence.json").write_text(json.dumps(manifest))
+    c.check_doc("evidence.json with tpm", manifest, "evidence")
+    c.run(["verify", bundle, "--format", "json"], "verify", codes=(1,))
 
 
 def containers(c, src, work):
@@ -815,6 +834,24 @@ def shared_corpus(c, src, corpus):
         c.run(["tpm", "verify", "--attest", win / "quote.tpms_attest.bin", "--signature",
                win / "quote.tpmt_signature.bin", "--ak", win / "ak_public.tpmt_public.bin",
                "--tpm-log", win / "eventlog.bin", "--json"], "tpm-verify")
+        c.run(["replay", "--tpm-log", win / "eventlog.bin", "--tpm-quote",
+               "%s:%s" % (win / "quote.tpms_attest.bin", win / "quote.tpmt_signature.bin"),
+               "--ak", win / "ak_public.tpmt_public.bin", "--json"], "replay")
+    az = corpus / "azure" / "tdx-vtpm"
+    if az.is_dir():
+        import struct
+        work = pathlib.Path(tempfile.mkdtemp(prefix="ccv_contract_az_"))
+        q = read_json(az / "tpm-quote-v1.json")
+        (work / "az.attest").write_bytes(bytes.fromhex(q["message"]))
+        raw = bytes.fromhex(q["signature"])
+        (work / "az.sig").write_bytes(struct.pack(">HHH", 0x0014, 0x000B, len(raw)) + raw)
+        (work / "az-pcrs.json").write_text(json.dumps(
+            {"sha256": {str(i): v for i, v in enumerate(q["pcrs"])}}))
+        c.run(["tpm", "verify", "--attest", work / "az.attest", "--signature", work / "az.sig",
+               "--hcl-report", az / "hcl-report.bin", "--td-quote", az / "td-quote.bin",
+               "--nonce", "6368616c6c656e6765", "--pcrs", work / "az-pcrs.json",
+               "--at", "2024-06-01T00:00:00Z", "--json"], "tpm-verify")
+        shutil.rmtree(work, ignore_errors=True)
     for f in sorted((corpus / "pe").rglob("*.efi")):
         c.run(["measure", "authenticode", f, "--json"], "measure-authenticode")
     gcp = corpus / "evidence" / "gcp-cos113"

@@ -6,6 +6,8 @@
 // The corpus logs come without a quote, so the pipeline leaves them unbound
 // and gives no boot fact; the tests check that first, then mark the events
 // bound as a verified quote would and derive the facts.
+#include "verifier/pipeline/boot_facts.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
@@ -19,7 +21,6 @@
 #include "tests/testing/corpus.h"
 #include "tests/verifier/pipeline/bundle_fixture.h"
 #include "verifier/bundle/evidence.h"
-#include "verifier/pipeline/boot_facts.h"
 #include "verifier/pipeline/verify.h"
 
 namespace ccv::pipeline {
@@ -47,7 +48,8 @@ result::Facts TpmLog(const std::filesystem::path& p) {
 
 std::vector<uint8_t> Base64(const std::string& s) {
   std::vector<uint8_t> out(3 * (s.size() / 4) + 3);
-  int n = EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(s.data()), int(s.size()));
+  int n =
+      EVP_DecodeBlock(out.data(), reinterpret_cast<const unsigned char*>(s.data()), int(s.size()));
   EXPECT_GE(n, 0);
   size_t len = size_t(n < 0 ? 0 : n);
   for (size_t i = s.size(); i > 0 && s[i - 1] == '='; --i) --len;  // DecodeBlock counts padding
