@@ -57,16 +57,16 @@ Result<BootPrediction> PredictUkiBoot(Bytes uki, std::span<const HashAlg> banks)
     // The loaded image holds VirtualSize bytes: the file data, zero-filled
     // past SizeOfRawData.
     Bytes raw = parsers::SectionData(uki, *s);
-    std::vector<uint8_t> contents(raw.begin(),
-                                  raw.begin() + long(std::min<size_t>(raw.size(), s->virtual_size)));
+    std::vector<uint8_t> contents(
+        raw.begin(), raw.begin() + long(std::min<size_t>(raw.size(), s->virtual_size)));
     contents.resize(s->virtual_size, 0);
     std::string name_nul(name);
     name_nul.push_back('\0');
     const std::pair<Bytes, std::string> measured[] = {
         {Bytes(reinterpret_cast<const uint8_t*>(name_nul.data()), name_nul.size()),
          "UKI section name " + std::string(name)},
-        {Bytes(contents), "UKI section " + std::string(name) + " (" +
-                              std::to_string(contents.size()) + " bytes)"}};
+        {Bytes(contents),
+         "UKI section " + std::string(name) + " (" + std::to_string(contents.size()) + " bytes)"}};
     for (const auto& [bytes, description] : measured) {
       BootEvent e;
       e.pcr = 11;

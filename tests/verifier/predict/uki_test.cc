@@ -70,7 +70,7 @@ TEST(UkiTest, Pcr11EqualsSystemdMeasure) {
   for (HashAlg alg : {HashAlg::kSha1, HashAlg::kSha256, HashAlg::kSha384, HashAlg::kSha512}) {
     SCOPED_TRACE(std::string(HashAlgName(alg)));
     const std::string out = Shell(std::string(kSystemdMeasure) + " calculate --phase=enter-initrd" +
-                                args + " --bank=" + std::string(HashAlgName(alg)) + " 2>&1");
+                                  args + " --bank=" + std::string(HashAlgName(alg)) + " 2>&1");
     const std::string key = "11:" + std::string(HashAlgName(alg)) + "=";
     const size_t at = out.find(key);
     ASSERT_NE(at, std::string::npos) << out;
