@@ -85,7 +85,7 @@ std::string TpmAttestDumpJson(const parsers::TpmAttest& a) {
   Writer w(buf);
   w.StartObject();
   WriteSchemaVersion(w);
-  Str(w, "format", "tpm-attest");
+  KeyString(w, "format", "tpm-attest");
   w.Key("attest");
   WriteAttestFields(w, a);
   w.EndObject();
@@ -113,7 +113,7 @@ std::string HclReportDumpJson(const tpm::HclVerification& h) {
   Writer w(buf);
   w.StartObject();
   WriteSchemaVersion(w);
-  Str(w, "format", "hcl-report");
+  KeyString(w, "format", "hcl-report");
   w.Key("header");
   w.StartObject();
   w.Key("version");
@@ -132,8 +132,8 @@ std::string HclReportDumpJson(const tpm::HclVerification& h) {
   w.Key("td_report");
   w.StartObject();
   const parsers::TdReport& td = *r.td_report;
-  Str(w, "report_data", ToHex(td.report_data));
-  Str(w, "mr_td", ToHex(td.mr_td));
+  KeyString(w, "report_data", ToHex(td.report_data));
+  KeyString(w, "mr_td", ToHex(td.mr_td));
   w.Key("rtmr");
   w.StartArray();
   for (const auto& m : td.rtmr) {
@@ -141,31 +141,31 @@ std::string HclReportDumpJson(const tpm::HclVerification& h) {
     w.String(hex.c_str(), rapidjson::SizeType(hex.size()));
   }
   w.EndArray();
-  Str(w, "td_attributes", ToHex(td.td_attributes));
-  Str(w, "xfam", ToHex(td.xfam));
-  Str(w, "mr_seam", ToHex(td.mr_seam));
-  Str(w, "tee_tcb_svn", ToHex(td.tee_tcb_svn));
+  KeyString(w, "td_attributes", ToHex(td.td_attributes));
+  KeyString(w, "xfam", ToHex(td.xfam));
+  KeyString(w, "mr_seam", ToHex(td.mr_seam));
+  KeyString(w, "tee_tcb_svn", ToHex(td.tee_tcb_svn));
   w.EndObject();
   w.Key("runtime_data");
   w.StartObject();
-  Str(w, "sha256", ToHex(crypto::Hash(HashAlg::kSha256, r.runtime_data).span()));
+  KeyString(w, "sha256", ToHex(crypto::Hash(HashAlg::kSha256, r.runtime_data).span()));
   w.Key("size");
   w.Uint64(r.runtime_data.size());
-  Str(w, "ak_key", h.runtime.ak ? h.runtime.ak->key_description : "");
-  Str(w, "ak_fingerprint", h.runtime.ak ? tpm::AkFingerprint(*h.runtime.ak) : "");
+  KeyString(w, "ak_key", h.runtime.ak ? h.runtime.ak->key_description : "");
+  KeyString(w, "ak_fingerprint", h.runtime.ak ? tpm::AkFingerprint(*h.runtime.ak) : "");
   OptBool(w, "secure_boot", h.runtime.secure_boot);
   OptBool(w, "tpm_enabled", h.runtime.tpm_enabled);
   OptBool(w, "tpm_persisted", h.runtime.tpm_persisted);
   OptBool(w, "console_enabled", h.runtime.console_enabled);
-  Str(w, "vm_unique_id", h.runtime.vm_unique_id);
-  Str(w, "user_data", ToHex(h.runtime.user_data));
+  KeyString(w, "vm_unique_id", h.runtime.vm_unique_id);
+  KeyString(w, "user_data", ToHex(h.runtime.user_data));
   w.EndObject();
   w.Key("binding");
   w.StartObject();
   for (const tpm::Check& c : h.checks) {
     if (c.id != "hcl.runtime_data") continue;
-    Str(w, "status", std::string(tpm::CheckStatusName(c.status)));
-    Str(w, "detail", c.detail);
+    KeyString(w, "status", std::string(tpm::CheckStatusName(c.status)));
+    KeyString(w, "detail", c.detail);
   }
   w.EndObject();
   w.EndObject();
