@@ -6,6 +6,7 @@
 
 #include "parsers/core/hex.h"
 #include "parsers/core/register_id.h"
+#include "policies/boot_rules.h"
 #include "policies/container_rules_eval.h"
 #include "policies/time_util.h"
 #include "verifier/result/facts.h"
@@ -56,8 +57,10 @@ class Evaluator {
     Platform();
     Td();
     Replay();
+    Pcrs();
     for (const EventRule& r : p_.events) Event(r);
     Ima();
+    App();
     return std::move(out_);
   }
 
@@ -86,6 +89,49 @@ class Evaluator {
       Set(r, Verdict::kPass, "the policy is still valid");
     } else {
       Set(r, Verdict::kFail, "the policy expired on " + p_.expires_text + ": renew it");
+    }
+  }
+
+  // `app:` rules: each judges a bound, verified app fact, else fails.
+  void App() {
+    const result::AppFacts& a = f_.app;
+    for (const AppRule& rule : p_.app.rules) {
+      RuleResult& r = Add("app." + rule.key, rule.pos.line);
+      if (rule.bytes) {
+        r.expected = Describe(*rule.bytes);
+      } else {
+        r.expected = "one of " + JoinList(rule.text_any_of);
+      }
+      if (!a.present) {
+        r.actual = "(no dstack event log)";
+        r.evidence = "dstack";
+        Set(r, Verdict::kFail,
+            "the evidence has no dstack event log, so " + rule.name + " is unknown");
+        continue;
+      }
+      auto it = a.values.find(rule.name);
+      if (it == a.values.end()) {
+        auto why = a.refused.find(rule.name);
+        r.actual = "(no bound, verified value)";
+        r.evidence = "dstack";
+        Set(r, Verdict::kFail,
+            why != a.refused.end() ? rule.name + ": " + why->second
+            : !a.bound             ? "RTMR3 is not bound to the quote: " + a.why
+                                   : "no RTMR3 runtime event '" + rule.name + "' in the log");
+        continue;
+      }
+      r.actual = it->second;
+      r.evidence = a.pointers.count(rule.name) ? a.pointers.at(rule.name) : "dstack";
+      bool ok = false;
+      if (rule.bytes) {
+        auto b = FromHex(it->second);
+        ok = b.ok() && rule.bytes->Matches(b->data(), b->size());
+      } else {
+        ok = Contains(rule.text_any_of, it->second);
+      }
+      Set(r, ok ? Verdict::kPass : Verdict::kFail,
+          ok ? rule.name + " is as pinned (bound RTMR3 event, digest verified)"
+             : rule.name + " differs from every pinned value");
     }
   }
 
@@ -283,6 +329,76 @@ class Evaluator {
       else
         Set(r, Verdict::kFail,
             c->detail.empty() ? "replay does not reproduce the quoted value" : c->detail);
+    }
+  }
+
+  // The value a verified TPM quote authenticates for PCR `index` of `bank`.
+  std::optional<Digest> QuotedPcr(HashAlg bank, uint32_t index) const {
+    auto it = f_.tpm.pcrs.find(bank);
+    if (it == f_.tpm.pcrs.end()) return std::nullopt;
+    auto jt = it->second.find(index);
+    if (jt == it->second.end()) return std::nullopt;
+    return jt->second;
+  }
+
+  // PCR rules judge only values a verified TPM quote authenticates.
+  void Pcrs() {
+    const PcrsPolicy& pp = p_.pcrs;
+    for (const PcrRule& rule : pp.rules) {
+      const std::string pcr = "pcr" + std::to_string(rule.index);
+      RuleResult& r = Add("pcrs." + pcr + "." + rule.bank, rule.pos.line);
+      r.expected = Describe(rule.value);
+      r.evidence = "tpm.pcrs." + rule.bank + "." + pcr;
+      std::optional<HashAlg> bank = HashAlgFromName(rule.bank);
+      std::optional<Digest> q = bank ? QuotedPcr(*bank, rule.index) : std::nullopt;
+      if (!q) {
+        r.actual = "(not authenticated)";
+        Set(r, Verdict::kFail,
+            !f_.tpm.present ? "the evidence has no TPM quote, so no PCR is authenticated"
+                            : pcr + " (" + rule.bank +
+                                  ") is authenticated by no verified TPM quote (see the tpm.* "
+                                  "checks)");
+        continue;
+      }
+      r.actual = Hex(q->span());
+      if (rule.value.Matches(q->bytes.data(), q->len))
+        Set(r, Verdict::kPass, "the quoted value is one the policy allows");
+      else
+        Set(r, Verdict::kFail, "the quoted value is not one the policy allows");
+    }
+    for (size_t i = 0; i < pp.must_match_quote.size(); ++i) {
+      const uint32_t index = pp.must_match_quote[i];
+      const RegisterId reg = RegisterId::Pcr(index);
+      const std::string pcr = reg.Name();
+      RuleResult& r = Add("pcrs.must_match_quote." + pcr, pp.must_match_pos[i].line);
+      r.expected = "TPM log replay of " + pcr + " == quoted " + pcr + " (every bank)";
+      r.evidence = "tpm.pcrs." + pcr;
+      size_t quoted = 0;
+      std::string bad;
+      for (const auto& [bank, values] : f_.tpm.pcrs) {
+        auto jt = values.find(index);
+        if (jt == values.end()) continue;
+        ++quoted;
+        std::optional<Digest> replayed = f_.replayed.Get(reg, bank);
+        Digest want = replayed ? *replayed
+                               : (index >= 17 && index <= 22 ? Digest::Filled(bank, 0xff)
+                                                             : Digest::Zero(bank));
+        if (!(want == jt->second)) {
+          bad += (bad.empty() ? "" : "; ") + std::string(HashAlgName(bank)) + ": replayed " +
+                 Hex(want.span()) + (replayed ? "" : " (no log record)") + ", quoted " +
+                 Hex(jt->second.span());
+        }
+      }
+      if (quoted == 0) {
+        r.actual = "(not authenticated)";
+        Set(r, Verdict::kFail, pcr + " is selected by no verified TPM quote");
+      } else if (!bad.empty()) {
+        r.actual = bad;
+        Set(r, Verdict::kFail, "the TPM log does not replay to the quoted " + pcr);
+      } else {
+        r.actual = "equal in " + std::to_string(quoted) + " bank(s)";
+        Set(r, Verdict::kPass, "the TPM log replays to the quoted " + pcr);
+      }
     }
   }
 
@@ -748,6 +864,7 @@ Evaluation Evaluate(const Policy* policy, const Facts& facts, const EvalOptions&
   if (policy->containers) {
     EvaluateContainerRules(*policy->containers, facts.containers.get(), &ev.rules);
   }
+  if (policy->boot) EvaluateBootRules(*policy->boot, facts.boot, &ev.rules);
   for (RuleResult& r : ev.rules) {
     ApplyWaivers(*policy, options, r.id, &r.status, &r.waiver, &r.why);
   }

@@ -12,7 +12,8 @@
 // Rule ids: platform.tcb_status, platform.advisories, platform.min_tee_tcb_svn,
 // platform.mr_seam, td.attributes, td.xfam, td.mr_td, td.mr_config_id,
 // td.mr_owner, td.mr_owner_config, td.rtmr0..3, replay.must_match_quote.<reg>,
-// events.<id>, ima.list, ima.allow, ima.unknown, policy.expires.
+// events.<id>, ima.list, ima.allow, ima.unknown, policy.expires, boot.secure_boot,
+// boot.db_contains, boot.dbx_min_entries, boot.cmdline (boot_rules.h).
 //
 // Thread safety: pure function of its inputs.
 #ifndef CCV_POLICIES_EVALUATOR_H_

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <map>
 #include <set>
+#include <string_view>
 #include <tuple>
 
 #include "parsers/core/hex.h"
@@ -303,6 +304,50 @@ std::string GeneratedEventId(const EventFact& e) {
   return e.log + "-" + e.reg + "-" + type;
 }
 
+// `tpm:` and `pcrs:` for evidence with TPM quotes: the quoted PCRs pinned
+// (PCR10 left to the IMA rules when IMA extends it), the PCRs the TPM log
+// extends required to replay to the quote.
+std::string TpmSections(const Facts& f) {
+  if (!f.tpm.present) return "";
+  std::string y;
+  if (!f.tpm.verified || f.tpm.pcrs.empty()) {
+    return "# The TPM quotes did not verify (see the tpm.* checks): no PCR is pinned.\n";
+  }
+  y += "# The AK these TPM quotes verified with (trusted by " + f.tpm.ak_trust +
+       "); uncomment to pin it\n# instead of giving --tpm-root-ca:\n";
+  y += "# tpm:\n#   ak: \"sha256:" + f.tpm.ak_fingerprint + "\"\n";
+  std::set<std::string> ima_regs = ImaRegisters(f);
+  std::map<uint32_t, std::vector<std::pair<HashAlg, Digest>>> by_pcr;
+  for (const auto& [bank, values] : f.tpm.pcrs) {
+    for (const auto& [index, d] : values) by_pcr[index].push_back({bank, d});
+  }
+  y += "pcrs:\n";
+  for (const auto& [index, banks] : by_pcr) {
+    const std::string pcr = "pcr" + std::to_string(index);
+    if (ima_regs.count(pcr) != 0) {
+      y += "  # " + pcr + " is not pinned: IMA extends it; the ima rules judge what it holds.\n";
+      continue;
+    }
+    y += "  " + pcr + ":\n";
+    for (const auto& [bank, d] : banks) {
+      y += "    " + std::string(HashAlgName(bank)) + ": {eq: \"" + ToHex(d.span()) + "\"}\n";
+    }
+  }
+  std::vector<std::string> logged;
+  for (const auto& [index, banks] : by_pcr) {
+    const RegisterId reg = RegisterId::Pcr(index);
+    bool extended = false;
+    for (const EventFact& e : f.events) extended |= e.log == "tpm" && e.reg == reg.Name();
+    if (extended) logged.push_back(reg.Name());
+  }
+  if (!logged.empty()) {
+    y += "  must_match_quote: [";
+    for (size_t i = 0; i < logged.size(); ++i) y += (i ? ", " : "") + logged[i];
+    y += "]\n";
+  }
+  return y;
+}
+
 std::string GeneratePolicy(const Facts& f, const GenerateOptions& o) {
   std::string y = WeakWarning(WeakPlatformReasons(f));
   y += "# Reference values pinned from known-good evidence";
@@ -367,7 +412,7 @@ std::string GeneratePolicy(const Facts& f, const GenerateOptions& o) {
   for (const Check& c : f.checks) nonce_missing |= c.missing == "nonce";
   if (nonce_missing) {
     y += "binding:\n";
-    y += "  # The evidence had no nonce: REPORTDATA freshness is not required.\n";
+    y += "  # The evidence had no nonce (REPORTDATA or TPM quote): freshness is not required.\n";
     y += "  nonce: optional\n";
   }
   std::vector<std::string> regs;
@@ -379,7 +424,26 @@ std::string GeneratePolicy(const Facts& f, const GenerateOptions& o) {
     for (size_t i = 0; i < regs.size(); ++i) y += (i ? ", " : "") + regs[i];
     y += "]\n";
   }
-  if (o.pin_events) y += EventRules(f);
+  y += TpmSections(f);
+  std::string events = o.pin_events ? EventRules(f) : "";
+  if (!o.extra_event_rules.empty()) {
+    events = (events.empty() ? "events:\n" : events) + o.extra_event_rules;
+  }
+  y += events;
+  if (f.app.present && f.app.bound && !f.app.values.empty()) {
+    // The dstack app identity; instance-id differs on every instance, so it
+    // is shown, not pinned.
+    y += "app:\n";
+    for (const AppFactKey& k : kAppFactKeys) {
+      auto it = f.app.values.find(k.name);
+      if (it == f.app.values.end()) continue;
+      if (std::string_view(k.key) == "instance_id") {
+        y += "  # instance_id: {eq: " + Quote(it->second) + "}   # this instance only\n";
+        continue;
+      }
+      y += std::string("  ") + k.key + ": {eq: " + Quote(it->second) + "}\n";
+    }
+  }
   if (o.pin_ima && HasBoundIma(f) && !o.ima_allow_file.empty()) {
     y += "ima:\n  allow:\n    file: " + Quote(o.ima_allow_file) + "   # " +
          std::to_string(CountImaPaths(f)) + " paths\n" + BootAggregateExclude(f) +

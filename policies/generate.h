@@ -47,6 +47,10 @@ struct GenerateOptions {
   // Write a policy even when WeakPlatformReasons() is not empty; the YAML
   // then starts with a warning comment naming the reasons.
   bool allow_weak = false;
+  // Event rules from elsewhere (a prediction from build artifacts), as YAML
+  // list items indented by two spaces ("  - id: ..."), appended to the
+  // events section. The caller vouches that they parse.
+  std::string extra_event_rules;
 };
 
 struct Generated {

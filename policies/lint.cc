@@ -11,7 +11,7 @@ namespace {
 // Rule ids the policy yields, and the prefixes of verification check ids.
 bool WaiverCanMatch(const Policy& p, const Waiver& w) {
   static const char* kCheckAreas[] = {"quote.", "report_data.", "ccel.", "tpm.",
-                                      "cel.",   "replay.",      "ima."};
+                                      "cel.",   "replay.",      "ima.",  "dstack."};
   std::vector<std::string> ids = {"policy.expires",
                                   "platform.tcb_status",
                                   "platform.advisories",
@@ -32,6 +32,13 @@ bool WaiverCanMatch(const Policy& p, const Waiver& w) {
     ids.push_back("replay.must_match_quote.rtmr" + std::to_string(i));
   }
   for (const EventRule& e : p.events) ids.push_back("events." + e.id);
+  for (const AppRule& a : p.app.rules) ids.push_back("app." + a.key);
+  for (const PcrRule& r : p.pcrs.rules) {
+    ids.push_back("pcrs.pcr" + std::to_string(r.index) + "." + r.bank);
+  }
+  for (uint32_t i : p.pcrs.must_match_quote) {
+    ids.push_back("pcrs.must_match_quote.pcr" + std::to_string(i));
+  }
   for (const std::string& id : ids) {
     if (w.Covers(id)) return true;
   }
@@ -356,6 +363,24 @@ std::vector<LintFinding> LintPolicy(const Policy& p, const std::vector<UnknownKe
         "measured file fails td.rtmr2 as well as ima.unknown; leave rtmr2 to "
         "replay.must_match_quote, the events rules and the IMA allow list");
   }
+  for (const PcrRule& r : p.pcrs.rules) {
+    if (r.index == 10 && p.ima.present) {
+      add(LintSeverity::kWarning, "ima-register-pinned", r.pos,
+          "pcrs.pcr10." + r.bank +
+              " is pinned, but IMA extends pcr10 and the policy has an ima section: every new "
+              "measured file fails it; leave pcr10 to the IMA allow list");
+    }
+  }
+  if (p.tpm.nonce) {
+    add(LintSeverity::kWarning, "fixed-tpm-nonce", p.tpm.nonce_pos,
+        "tpm.nonce is fixed in the policy: a TPM quote recorded once passes every later "
+        "verification; give a fresh --tpm-nonce per verification instead");
+  }
+  if ((p.pcrs.present) && !p.tpm.PinsAk()) {
+    add(LintSeverity::kWarning, "tpm-ak-unpinned", p.pcrs.pos,
+        "pcrs rules judge quoted PCRs, and tpm.ak pins no AK: the AK must chain to "
+        "--tpm-root-ca at verification, or every pcrs rule fails");
+  }
   for (const EventRule& e : p.events) {
     if ((e.nth || e.index) && !e.MatchesContent()) {
       add(LintSeverity::kWarning, "positional-event-rule", e.pos,
@@ -381,6 +406,22 @@ std::vector<LintFinding> LintPolicy(const Policy& p, const std::vector<UnknownKe
           "events." + e.id + " text_regex '" + e.text_regex_src +
               "' repeats a repeated group: a backtracking engine takes exponential time on it");
     }
+  }
+  // app: rules judge RTMR3 runtime events of the dstack log; an
+  // informational dstack log binds nothing, so they could never pass.
+  if (p.app.present && p.app.rules.empty()) {
+    add(LintSeverity::kWarning, "empty-app", p.app.pos,
+        "app: pins nothing (compose_hash, app_id, instance_id, key_provider, os_image_hash)");
+  }
+  if (p.app.present && p.logs.IsInformational("dstack")) {
+    add(LintSeverity::kError, "app-log-informational", p.app.pos,
+        "app: rules need bound RTMR3 events, but logs.informational names dstack: every app "
+        "rule would fail");
+  }
+  if (p.app.present && p.td.rtmr[3]) {
+    add(LintSeverity::kWarning, "rtmr3-pinned-with-app", p.app.pos,
+        "td.rtmr3 is pinned beside app: rules; RTMR3 changes with every instance id, so pin the "
+        "app facts rather than the register");
   }
   if (!p.logs.informational.empty()) {
     std::string names;

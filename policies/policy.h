@@ -137,6 +137,31 @@ struct ImaPolicy {
   UnknownFiles unknown = UnknownFiles::kFail;
 };
 
+// `app:` the app identity a dstack guest logs in RTMR3 (AppFacts). Each
+// rule judges only a bound, verified fact: without one it fails.
+struct AppFactKey {
+  const char* key;   // YAML key: "compose_hash"
+  const char* name;  // dstack runtime event name: "compose-hash"
+  bool text;         // compared as text (key-provider), else as hex bytes
+};
+inline constexpr AppFactKey kAppFactKeys[] = {
+    {"compose_hash", "compose-hash", false},   {"app_id", "app-id", false},
+    {"instance_id", "instance-id", false},     {"key_provider", "key-provider", true},
+    {"os_image_hash", "os-image-hash", false},
+};
+struct AppRule {
+  std::string key;                       // "compose_hash"
+  std::string name;                      // "compose-hash"
+  std::optional<BytesMatcher> bytes;     // hex facts
+  std::vector<std::string> text_any_of;  // key_provider
+  SourcePos pos;
+};
+struct AppPolicy {
+  bool present = false;
+  SourcePos pos;
+  std::vector<AppRule> rules;
+};
+
 struct Waiver {
   std::string rule;    // rule or check id; a trailing ".*" matches a prefix
   UnixTime until = 0;  // waiver applies while now < until
@@ -160,7 +185,7 @@ struct BindingPolicy {
 //                               events whose digest should hash their data
 //                               but matches no known convention (default fail)
 struct LogsPolicy {
-  std::vector<std::string> informational;  // "ccel", "tpm", "cel", "ima"
+  std::vector<std::string> informational;  // "ccel", "tpm", "cel", "ima", "dstack"
   bool unexplained_digests_warn = false;
   SourcePos pos;
   bool IsInformational(const std::string& log) const {
@@ -171,7 +196,40 @@ struct LogsPolicy {
   }
 };
 
+// `tpm:` how TPM quotes are trusted.
+//   ak: "sha256:HEX" | PEM public key | [either, ...]
+//                    the AK pinned: its SubjectPublicKeyInfo's SHA-256, or
+//                    the key itself (a pin replaces --tpm-root-ca)
+//   nonce: HEX       the extraData every quote must carry (the verifier's)
+struct TpmPolicy {
+  bool present = false;
+  std::vector<std::string> ak_fingerprints;  // lowercase hex, 32 bytes
+  std::vector<std::string> ak_pems;          // "-----BEGIN PUBLIC KEY-----..."
+  std::optional<ByteString> nonce;
+  SourcePos pos, ak_pos, nonce_pos;
+  bool PinsAk() const { return !ak_fingerprints.empty() || !ak_pems.empty(); }
+};
+
+// `pcrs:` reference values of PCRs a verified TPM quote authenticates.
+//   pcr0: {sha256: {eq: HEX}, sha1: {any_of: [HEX, ...]}}
+//   must_match_quote: [pcr0, pcr7]   quoted, and the TPM log's replay of
+//                                    every bank it extends equals the quote
+struct PcrRule {
+  uint32_t index = 0;
+  std::string bank;  // "sha256"
+  BytesMatcher value;
+  SourcePos pos;
+};
+struct PcrsPolicy {
+  std::vector<PcrRule> rules;
+  std::vector<uint32_t> must_match_quote;
+  std::vector<SourcePos> must_match_pos;
+  SourcePos pos;
+  bool present = false;
+};
+
 struct ContainerPolicy;  // policies/container_rules.h
+struct BootPolicy;       // policies/boot_rules.h
 
 struct Policy {
   std::string api_version;
@@ -181,12 +239,16 @@ struct Policy {
   PlatformPolicy platform;
   TdPolicy td;
   ReplayPolicy replay;
+  TpmPolicy tpm = {};
+  PcrsPolicy pcrs = {};
   std::vector<EventRule> events;
   ImaPolicy ima;
+  AppPolicy app;
   BindingPolicy binding;
   LogsPolicy logs;
   std::vector<Waiver> waivers;
   std::shared_ptr<const ContainerPolicy> containers;  // `containers:`, or null
+  std::shared_ptr<const BootPolicy> boot;             // `boot:`, or null
   std::string source;                                 // file name, for messages
 };
 

@@ -13,6 +13,7 @@
 #include "parsers/core/hex.h"
 #include "parsers/core/register_id.h"
 #include "parsers/event_types.h"
+#include "policies/boot_rules.h"
 #include "policies/container_rules.h"
 #include "policies/time_util.h"
 #include "policies/yaml_walker.h"
@@ -172,6 +173,118 @@ Status ParseReplay(Walker& w, const YAML::Node& n, ReplayPolicy* out) {
   return Status::Ok();
 }
 
+// `tpm: {ak: "sha256:HEX" | PEM | [...], nonce: HEX}`.
+Status ParseTpm(Walker& w, const YAML::Node& n, TpmPolicy* out) {
+  CCV_RETURN_IF_ERROR(w.ExpectMap(n, "tpm", {"ak", "nonce"}));
+  out->present = true;
+  out->pos = PosOf(n);
+  if (YAML::Node a = n["ak"]) {
+    out->ak_pos = PosOf(a);
+    std::vector<std::string> pins;
+    std::vector<SourcePos> pos;
+    if (a.IsSequence()) {
+      CCV_ASSIGN_OR_RETURN(pins, w.StringList(a, "tpm.ak", &pos));
+    } else {
+      CCV_ASSIGN_OR_RETURN(std::string one, w.NonEmptyString(a, "tpm.ak"));
+      pins.push_back(std::move(one));
+      pos.push_back(PosOf(a));
+    }
+    if (pins.empty()) {
+      return w.Err(ErrorCode::kBadValue, out->ak_pos, "tpm.ak", "expected at least one AK");
+    }
+    for (size_t i = 0; i < pins.size(); ++i) {
+      const std::string& pin = pins[i];
+      const std::string ip = a.IsSequence() ? "tpm.ak[" + std::to_string(i) + "]" : "tpm.ak";
+      if (pin.find("-----BEGIN PUBLIC KEY-----") != std::string::npos) {
+        out->ak_pems.push_back(pin);
+        continue;
+      }
+      std::string hex = pin.starts_with("sha256:") ? pin.substr(7) : "";
+      bool ok = hex.size() == 64;
+      for (char& c : hex) {
+        if (c >= 'A' && c <= 'F') c = char(c - 'A' + 'a');
+        ok &= (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+      }
+      if (!ok) {
+        return w.Err(ErrorCode::kBadValue, pos[i], ip,
+                     "expected \"sha256:\" and 64 hex digits (SHA-256 of the AK's "
+                     "SubjectPublicKeyInfo) or a PEM public key");
+      }
+      out->ak_fingerprints.push_back(hex);
+    }
+  }
+  if (YAML::Node v = n["nonce"]) {
+    CCV_ASSIGN_OR_RETURN(ByteString b, w.Hex(v, "tpm.nonce", 0));
+    out->nonce = std::move(b);
+    out->nonce_pos = PosOf(v);
+  }
+  return Status::Ok();
+}
+
+// `pcrs: {pcrN: {BANK: matcher, ...}, must_match_quote: [pcrN, ...]}`.
+Status ParsePcrs(Walker& w, const YAML::Node& n, PcrsPolicy* out) {
+  if (!n.IsMap()) return w.Err(ErrorCode::kBadValue, PosOf(n), "pcrs", "expected a mapping");
+  out->present = true;
+  out->pos = PosOf(n);
+  std::set<std::string> seen;
+  for (auto it = n.begin(); it != n.end(); ++it) {
+    CCV_ASSIGN_OR_RETURN(std::string key, w.String(it->first, "pcrs"));
+    if (!seen.insert(key).second) {
+      return w.Err(ErrorCode::kBadValue, PosOf(it->first), "pcrs." + key, "duplicate key");
+    }
+    if (key == "must_match_quote") {
+      const std::string lp = "pcrs.must_match_quote";
+      CCV_ASSIGN_OR_RETURN(auto names, w.StringList(it->second, lp, &out->must_match_pos));
+      std::set<uint32_t> listed;
+      for (size_t i = 0; i < names.size(); ++i) {
+        Result<RegisterId> reg = RegisterId::Parse(names[i]);
+        if (!reg.ok() || reg->kind != RegisterId::Kind::kPcr) {
+          return w.Err(ErrorCode::kBadValue, out->must_match_pos[i],
+                       lp + "[" + std::to_string(i) + "]",
+                       "expected a PCR pcr0..pcr23, got '" + names[i] + "'");
+        }
+        if (!listed.insert(reg->index).second) {
+          return w.Err(ErrorCode::kBadValue, out->must_match_pos[i],
+                       lp + "[" + std::to_string(i) + "]", "duplicate PCR " + names[i]);
+        }
+        out->must_match_quote.push_back(reg->index);
+      }
+      continue;
+    }
+    Result<RegisterId> reg = RegisterId::Parse(key);
+    if (!reg.ok() || reg->kind != RegisterId::Kind::kPcr) {
+      return w.Err(ErrorCode::kBadValue, PosOf(it->first), "pcrs." + key,
+                   "unknown key '" + key + "' (expected pcr0..pcr23 or must_match_quote)");
+    }
+    const YAML::Node banks = it->second;
+    if (!banks.IsMap() || banks.size() == 0) {
+      return w.Err(ErrorCode::kBadValue, PosOf(banks), "pcrs." + key,
+                   "expected {sha256: {eq: HEX}, ...}: a matcher per bank");
+    }
+    for (auto bt = banks.begin(); bt != banks.end(); ++bt) {
+      CCV_ASSIGN_OR_RETURN(std::string bank, w.String(bt->first, "pcrs." + key));
+      std::optional<HashAlg> alg = HashAlgFromName(bank);
+      const std::string bp = "pcrs." + key + "." + bank;
+      if (!alg) {
+        return w.Err(ErrorCode::kBadValue, PosOf(bt->first), bp,
+                     "unknown bank '" + bank + "' (sha1, sha256, sha384, sha512, sm3_256)");
+      }
+      for (const PcrRule& r : out->rules) {
+        if (r.index == reg->index && r.bank == bank) {
+          return w.Err(ErrorCode::kBadValue, PosOf(bt->first), bp, "duplicate bank");
+        }
+      }
+      PcrRule rule;
+      rule.index = reg->index;
+      rule.bank = bank;
+      rule.pos = PosOf(bt->first);
+      CCV_ASSIGN_OR_RETURN(rule.value, w.Matcher(bt->second, bp, DigestLen(*alg)));
+      out->rules.push_back(std::move(rule));
+    }
+  }
+  return Status::Ok();
+}
+
 bool IsRuleId(const std::string& id) {
   if (id.empty() || id.size() > 128) return false;
   return std::all_of(id.begin(), id.end(), [](char c) {
@@ -213,8 +326,9 @@ Status ParseEvents(Walker& w, const YAML::Node& n, std::vector<EventRule>* out) 
     if (m.size() == 0) return w.Err(ErrorCode::kBadValue, PosOf(m), mp, "empty match");
     if (YAML::Node v = m["log"]) {
       CCV_ASSIGN_OR_RETURN(std::string log, w.String(v, mp + ".log"));
-      if (log != "ccel" && log != "tpm" && log != "cel") {
-        return w.Err(ErrorCode::kBadValue, PosOf(v), mp + ".log", "expected ccel, tpm or cel");
+      if (log != "ccel" && log != "tpm" && log != "cel" && log != "dstack") {
+        return w.Err(ErrorCode::kBadValue, PosOf(v), mp + ".log",
+                     "expected ccel, tpm, cel or dstack");
       }
       rule.log = log;
     }
@@ -462,9 +576,9 @@ Status ParseLogs(Walker& w, const YAML::Node& n, LogsPolicy* out) {
   if (YAML::Node v = n["informational"]) {
     CCV_ASSIGN_OR_RETURN(out->informational, w.StringList(v, "logs.informational"));
     for (const std::string& l : out->informational) {
-      if (l != "ccel" && l != "tpm" && l != "cel" && l != "ima") {
+      if (l != "ccel" && l != "tpm" && l != "cel" && l != "ima" && l != "dstack") {
         return w.Err(ErrorCode::kBadValue, PosOf(v), "logs.informational",
-                     "unknown log '" + l + "' (expected ccel, tpm, cel or ima)");
+                     "unknown log '" + l + "' (expected ccel, tpm, cel, ima or dstack)");
       }
     }
   }
@@ -475,6 +589,44 @@ Status ParseLogs(Walker& w, const YAML::Node& n, LogsPolicy* out) {
                    "expected 'fail' or 'warn'");
     }
     out->unexplained_digests_warn = s == "warn";
+  }
+  return Status::Ok();
+}
+
+// `app: {compose_hash: {any_of: [hex]} | {eq: hex}, app_id, instance_id,
+// os_image_hash: (the same), key_provider: {any_of: [text]} | {eq: text}}`.
+Status ParseApp(Walker& w, const YAML::Node& n, AppPolicy* out) {
+  CCV_RETURN_IF_ERROR(w.ExpectMap(
+      n, "app", {"compose_hash", "app_id", "instance_id", "key_provider", "os_image_hash"}));
+  out->present = true;
+  out->pos = PosOf(n);
+  for (const AppFactKey& k : kAppFactKeys) {
+    YAML::Node v = n[k.key];
+    if (!v) continue;
+    const std::string path = std::string("app.") + k.key;
+    AppRule rule;
+    rule.key = k.key;
+    rule.name = k.name;
+    rule.pos = PosOf(v, out->pos);
+    if (k.text) {
+      CCV_RETURN_IF_ERROR(w.ExpectMap(v, path, {"any_of", "eq"}));
+      if (v["any_of"] && v["eq"]) {
+        return w.Err(ErrorCode::kBadValue, rule.pos, path, "give any_of or eq, not both");
+      }
+      if (v["eq"]) {
+        CCV_ASSIGN_OR_RETURN(std::string s, w.NonEmptyString(v["eq"], path + ".eq"));
+        rule.text_any_of.push_back(std::move(s));
+      } else if (v["any_of"]) {
+        CCV_ASSIGN_OR_RETURN(rule.text_any_of, w.StringList(v["any_of"], path + ".any_of"));
+      }
+      if (rule.text_any_of.empty()) {
+        return w.Err(ErrorCode::kBadValue, rule.pos, path, "expected any_of or eq with a value");
+      }
+    } else {
+      CCV_ASSIGN_OR_RETURN(BytesMatcher m, w.Matcher(v, path, 0));
+      rule.bytes = std::move(m);
+    }
+    out->rules.push_back(std::move(rule));
   }
   return Status::Ok();
 }
@@ -524,9 +676,10 @@ Status ParseRoot(Walker& w, const YAML::Node& root, Policy* out) {
   if (!root.IsMap()) {
     return w.Err(ErrorCode::kBadValue, PosOf(root, {1, 1}), "", "a policy is a YAML mapping");
   }
-  CCV_RETURN_IF_ERROR(w.ExpectMap(root, "",
-                                  {"apiVersion", "metadata", "platform", "td", "replay", "events",
-                                   "ima", "binding", "logs", "waivers", "containers"}));
+  CCV_RETURN_IF_ERROR(
+      w.ExpectMap(root, "",
+                  {"apiVersion", "metadata", "platform", "td", "replay", "tpm", "pcrs", "events",
+                   "ima", "app", "binding", "logs", "waivers", "containers", "boot"}));
   if (!root["apiVersion"]) {
     return w.Err(ErrorCode::kNotFound, PosOf(root, {1, 1}), "apiVersion",
                  "missing required key 'apiVersion' (ccverify/v1)");
@@ -553,8 +706,11 @@ Status ParseRoot(Walker& w, const YAML::Node& root, Policy* out) {
   if (YAML::Node n = root["platform"]) CCV_RETURN_IF_ERROR(ParsePlatform(w, n, &out->platform));
   if (YAML::Node n = root["td"]) CCV_RETURN_IF_ERROR(ParseTd(w, n, &out->td));
   if (YAML::Node n = root["replay"]) CCV_RETURN_IF_ERROR(ParseReplay(w, n, &out->replay));
+  if (YAML::Node n = root["tpm"]) CCV_RETURN_IF_ERROR(ParseTpm(w, n, &out->tpm));
+  if (YAML::Node n = root["pcrs"]) CCV_RETURN_IF_ERROR(ParsePcrs(w, n, &out->pcrs));
   if (YAML::Node n = root["events"]) CCV_RETURN_IF_ERROR(ParseEvents(w, n, &out->events));
   if (YAML::Node n = root["ima"]) CCV_RETURN_IF_ERROR(ParseIma(w, n, &out->ima));
+  if (YAML::Node n = root["app"]) CCV_RETURN_IF_ERROR(ParseApp(w, n, &out->app));
   if (YAML::Node n = root["binding"]) {
     CCV_RETURN_IF_ERROR(w.ExpectMap(n, "binding", {"nonce"}));
     out->binding.pos = PosOf(n);
@@ -571,6 +727,9 @@ Status ParseRoot(Walker& w, const YAML::Node& root, Policy* out) {
   if (YAML::Node n = root["waivers"]) CCV_RETURN_IF_ERROR(ParseWaivers(w, n, &out->waivers));
   if (YAML::Node n = root["containers"]) {
     CCV_ASSIGN_OR_RETURN(out->containers, ParseContainerPolicy(n, w.opts()));
+  }
+  if (YAML::Node n = root["boot"]) {
+    CCV_ASSIGN_OR_RETURN(out->boot, ParseBootPolicy(n, w.opts()));
   }
   return Status::Ok();
 }

@@ -8,13 +8,14 @@ packages=(
   libssl-dev libboost-program-options-dev libyaml-cpp-dev rapidjson-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libipsec-mb-dev libre2-dev libcurl4-openssl-dev
+  ccache
 )
 # Optional peers used by tests and benchmarks when present.
 if [[ "${CCV_WITH_PEERS:-1}" == 1 ]]; then
-  packages+=(tpm2-tools swtpm swtpm-tools ima-evm-utils)
+  packages+=(tpm2-tools swtpm swtpm-tools ima-evm-utils osslsigncode)
 fi
 if [[ "${CCV_WITH_CLANG:-0}" == 1 ]]; then
-  packages+=(clang libclang-rt-14-dev)
+  packages+=(clang libclang-rt-14-dev clang-format)
 fi
 
 missing=()

@@ -95,6 +95,7 @@ seed_tree() {
   seed tdx_quote "$c"/quotes/*.bin "$c"/evidence/*/quote.bin
   seed td_report "$c"/td_report/*.bin "$c"/evidence/*/tdreport*
   seed tpm2 "$c"/tpm/*/*.tpm*_*.bin "$c"/tpm/*/ak_*.der
+  seed pe_image "$c"/pe/*/*.efi
   seed collateral "$c"/quotes/collateral/*.json "$c"/evidence/*/collateral.json
   seed evidence_json "$c"/evidence/*/evidence.json
   shopt -u nullglob

@@ -11,6 +11,7 @@
 
 #include "parsers/core/file_io.h"
 #include "parsers/core/hex.h"
+#include "parsers/dstack_log.h"
 #include "parsers/log_detect.h"
 
 namespace ccv::bundle {
@@ -28,6 +29,7 @@ enum class Role {
   kImaAscii,
   kImaBinary,
   kCel,
+  kDstackLog,
   kCollateral,
   kPckChain,
   kNonce
@@ -51,6 +53,8 @@ const char* RoleName(Role r) {
       return "ima (binary)";
     case Role::kCel:
       return "cel";
+    case Role::kDstackLog:
+      return "dstack_event_log";
     case Role::kCollateral:
       return "collateral";
     case Role::kPckChain:
@@ -191,7 +195,11 @@ Result<Discovered> DiscoverEvidenceDir(const std::string& dir) {
       head.resize(got);
       parsers::LogFormat format = parsers::DetectFormat(head, f.size());
       role = RoleOfFormat(format);
-      if (role) {
+      if (dstack::LooksLikeLog(head)) {
+        // A JSON array, as CEL-JSON is: the first member names it.
+        role = Role::kDstackLog;
+        what = "dstack-json";
+      } else if (role) {
         what = std::string(parsers::LogFormatName(format));
       } else if (IsPemCertificate(head) && IsPckChainName(name)) {
         role = Role::kPckChain;
@@ -231,6 +239,7 @@ Result<Discovered> DiscoverEvidenceDir(const std::string& dir) {
   e.ccel_data = path_of(Role::kCcelData);
   e.tpm_eventlog = path_of(Role::kTpmLog);
   e.cel = path_of(Role::kCel);
+  e.dstack_event_log = path_of(Role::kDstackLog);
   e.collateral = path_of(Role::kCollateral);
   e.pck_chain = path_of(Role::kPckChain);
   e.ima = path_of(Role::kImaAscii);
@@ -249,11 +258,12 @@ Result<Discovered> DiscoverEvidenceDir(const std::string& dir) {
     if (nonce->size() == 64) e.report_data_mode = ReportDataMode::kNonce;
     e.nonce = std::move(nonce);
   }
-  if (!e.quote && !e.td_report && !e.ccel_data && !e.tpm_eventlog && !e.cel && !e.ima) {
+  if (!e.quote && !e.td_report && !e.ccel_data && !e.tpm_eventlog && !e.cel && !e.ima &&
+      !e.dstack_event_log) {
     return Status(ErrorCode::kNotFound,
                   "no evidence: no evidence.json and no file of a known evidence format (TD quote, "
                   "CCEL, "
-                  "TPM log, IMA list, CEL)")
+                  "TPM log, IMA list, CEL, dstack event log)")
         .WithFile(dir);
   }
   return out;

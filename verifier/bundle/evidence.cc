@@ -190,6 +190,77 @@ Status NotFoundMember(const rapidjson::Value& v, const std::string& source, Evid
   return Status::Ok();
 }
 
+// `tpm`: {"quotes": [{"attest", "signature"}], "ak", "ak_chain", "pcrs", "nonce"}.
+Result<TpmEvidence> TpmMember(const rapidjson::Value& v, const std::string& dir,
+                              const std::string& source) {
+  if (!v.IsObject()) {
+    return Bad(ErrorCode::kBadValue, source, "tpm",
+               "expected {\"quotes\": [{\"attest\", \"signature\"}], \"ak\", ...}");
+  }
+  CCV_RETURN_IF_ERROR(
+      CheckMembers(v, {"quotes", "ak", "ak_chain", "pcrs", "nonce"}, source, "tpm."));
+  TpmEvidence t;
+  if (!v.HasMember("quotes")) {
+    return Bad(ErrorCode::kNotFound, source, "tpm.quotes", "missing member 'quotes'");
+  }
+  const auto& qs = v["quotes"];
+  if (!qs.IsArray() || qs.Empty()) {
+    return Bad(ErrorCode::kBadValue, source, "tpm.quotes",
+               "expected a non-empty array of {\"attest\", \"signature\"}");
+  }
+  if (qs.Size() > kMaxTpmQuotes) {
+    return Bad(ErrorCode::kLimitExceeded, source, "tpm.quotes",
+               std::to_string(qs.Size()) + " quotes; at most " + std::to_string(kMaxTpmQuotes));
+  }
+  for (rapidjson::SizeType i = 0; i < qs.Size(); ++i) {
+    const std::string f = "tpm.quotes[" + std::to_string(i) + "]";
+    const auto& q = qs[i];
+    if (!q.IsObject()) {
+      return Bad(ErrorCode::kBadValue, source, f, "expected {\"attest\", \"signature\"}");
+    }
+    CCV_RETURN_IF_ERROR(CheckMembers(q, {"attest", "signature"}, source, f + "."));
+    TpmQuoteFiles files;
+    for (const char* key : {"attest", "signature"}) {
+      if (!q.HasMember(key)) {
+        return Bad(ErrorCode::kNotFound, source, f + "." + key,
+                   std::string("missing member '") + key + "'");
+      }
+    }
+    CCV_ASSIGN_OR_RETURN(files.attest, FileMember(q["attest"], dir, source, f + ".attest"));
+    CCV_ASSIGN_OR_RETURN(files.signature,
+                         FileMember(q["signature"], dir, source, f + ".signature"));
+    t.quotes.push_back(std::move(files));
+  }
+  if (v.HasMember("ak")) {
+    CCV_ASSIGN_OR_RETURN(std::string p, FileMember(v["ak"], dir, source, "tpm.ak"));
+    t.ak = std::move(p);
+  }
+  if (v.HasMember("pcrs")) {
+    CCV_ASSIGN_OR_RETURN(std::string p, FileMember(v["pcrs"], dir, source, "tpm.pcrs"));
+    t.pcrs = std::move(p);
+  }
+  if (v.HasMember("ak_chain")) {
+    const auto& c = v["ak_chain"];
+    if (!c.IsArray()) {
+      return Bad(ErrorCode::kBadValue, source, "tpm.ak_chain", "expected an array of file names");
+    }
+    if (c.Size() > kMaxTpmAkChain) {
+      return Bad(ErrorCode::kLimitExceeded, source, "tpm.ak_chain",
+                 "more than " + std::to_string(kMaxTpmAkChain) + " files");
+    }
+    for (rapidjson::SizeType i = 0; i < c.Size(); ++i) {
+      CCV_ASSIGN_OR_RETURN(
+          std::string p, FileMember(c[i], dir, source, "tpm.ak_chain[" + std::to_string(i) + "]"));
+      t.ak_chain.push_back(std::move(p));
+    }
+  }
+  if (v.HasMember("nonce")) {
+    CCV_ASSIGN_OR_RETURN(auto b, HexMember(v["nonce"], source, "tpm.nonce", kMaxNonceLen));
+    t.nonce = std::move(b);
+  }
+  return t;
+}
+
 }  // namespace
 
 std::string_view ReportDataModeName(ReportDataMode mode) {
@@ -225,12 +296,12 @@ Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir
   if (!d.IsObject()) return Bad(ErrorCode::kBadValue, source, "", "expected a JSON object");
   // Each member's value is a string, a number or one of the objects checked
   // below, so these checks cover every level the manifest may have.
-  CCV_RETURN_IF_ERROR(
-      CheckMembers(d,
-                   {"version", "tee", "quote", "quote_provider", "td_report", "quote_unavailable",
-                    "ccel", "ima", "tpm_eventlog", "cel", "collateral", "pck_chain", "nonce",
-                    "user_data", "report_data", "collected_at", "not_found"},
-                   source, ""));
+  CCV_RETURN_IF_ERROR(CheckMembers(
+      d,
+      {"version", "tee", "quote", "quote_provider", "td_report", "quote_unavailable", "ccel", "ima",
+       "tpm_eventlog", "cel", "dstack_event_log", "collateral", "pck_chain", "nonce", "user_data",
+       "report_data", "collected_at", "not_found", "tpm"},
+      source, ""));
   Evidence e;
   e.dir = dir;
   if (!d.HasMember("version")) {
@@ -267,6 +338,7 @@ Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir
   CCV_RETURN_IF_ERROR(file("td_report", &e.td_report));
   CCV_RETURN_IF_ERROR(file("tpm_eventlog", &e.tpm_eventlog));
   CCV_RETURN_IF_ERROR(file("cel", &e.cel));
+  CCV_RETURN_IF_ERROR(file("dstack_event_log", &e.dstack_event_log));
   CCV_RETURN_IF_ERROR(file("collateral", &e.collateral));
   CCV_RETURN_IF_ERROR(file("pck_chain", &e.pck_chain));
   if (d.HasMember("ccel")) {
@@ -321,6 +393,10 @@ Result<Evidence> ParseEvidenceJson(std::string_view json, const std::string& dir
       return Bad(ErrorCode::kBadValue, source, "ima",
                  "expected a file name or {\"path\", \"register\"}");
     }
+  }
+  if (d.HasMember("tpm")) {
+    CCV_ASSIGN_OR_RETURN(TpmEvidence t, TpmMember(d["tpm"], dir, source));
+    e.tpm = std::move(t);
   }
   if (d.HasMember("nonce")) {
     CCV_ASSIGN_OR_RETURN(auto b, HexMember(d["nonce"], source, "nonce", kMaxNonceLen));

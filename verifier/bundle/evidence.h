@@ -6,6 +6,10 @@
 //    "ima": {"path": "ascii_runtime_measurements", "binary": "binary_runtime_measurements",
 //            "register": "rtmr2" | "pcr10"} | "path",
 //    "tpm_eventlog": "binary_bios_measurements", "cel": "log.cel",
+//    "dstack_event_log": "eventlog.json",
+//    "tpm": {"quotes": [{"attest": "quote.attest", "signature": "quote.sig"}, ...],
+//            "ak": "ak.pub", "ak_chain": ["intermediate.pem"], "pcrs": "pcrs.json",
+//            "nonce": "<hex>"},
 //    "collateral": "collateral.json", "pck_chain": "pck_chain.pem",
 //    "nonce": "<hex>", "user_data": "<hex>",
 //    "report_data": "sha512(nonce||user_data)" | "nonce" | {"exact": "<hex of 64 bytes>"},
@@ -53,17 +57,38 @@ enum class ReportDataMode {
 // The manifest spelling of `mode`: "sha512(nonce||user_data)", "nonce", "exact".
 std::string_view ReportDataModeName(ReportDataMode mode);
 
+// The TPM quotes of a bundle (`tpm` in docs/json.md): one quote per bank at
+// most, the AK (TPMT_PUBLIC, PEM/DER public key or X.509 certificate),
+// certificates that may link the AK certificate to a trust anchor the
+// verifier names (never anchors themselves: a bundle cannot vouch for its
+// own AK), the quoted PCR values (optional) and the collector's nonce (a
+// claim: freshness needs the verifier's).
+struct TpmQuoteFiles {
+  std::string attest, signature;  // TPMS_ATTEST, TPMT_SIGNATURE
+};
+inline constexpr size_t kMaxTpmQuotes = 8;
+inline constexpr size_t kMaxTpmAkChain = 8;
+struct TpmEvidence {
+  std::vector<TpmQuoteFiles> quotes;
+  std::optional<std::string> ak, pcrs;
+  std::vector<std::string> ak_chain;
+  std::optional<std::vector<uint8_t>> nonce;
+};
+
 struct Evidence {
   std::string dir;  // bundle directory ("" when built from flags only)
   int version = 1;
   std::string tee;  // "tdx" or ""
   // Paths as usable by the caller (already joined with `dir`).
   std::optional<std::string> quote, ccel_data, ccel_table, ima, tpm_eventlog, cel, collateral;
+  // dstack event log (JSON: boot events and the RTMR3 runtime events).
+  std::optional<std::string> dstack_event_log;
   // PEM PCK chain for a quote whose certification data holds none
   // (verifier/quote/pck_chain_source.h).
   std::optional<std::string> pck_chain;
   std::optional<std::string> td_report;   // the agent's TDREPORT when it got no quote
   std::optional<std::string> ima_binary;  // the binary list beside an ascii `ima`
+  std::optional<TpmEvidence> tpm = {};    // TPM quotes (`tpm`, --tpm-attest ...)
   std::string quote_provider;             // informational, as the agent wrote it
   std::string quote_unavailable;          // informational: why the agent has no quote
   // The register the IMA list extends, as the manifest or --ima-register

@@ -13,6 +13,7 @@
 #include <boost/program_options.hpp>
 
 #include "parsers/chunked_source.h"
+#include "parsers/dstack_log.h"
 #include "parsers/log_detect.h"
 #include "parsers/tcg_event_log.h"
 #include "verifier/bundle/evidence_file.h"
@@ -20,6 +21,7 @@
 #include "verifier/cli/cmd_quote.h"
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
+#include "verifier/report/dstack_dump.h"
 #include "verifier/report/log_dump.h"
 
 namespace ccv::cli {
@@ -129,7 +131,7 @@ int RunDump(const Args& args) {
       "index", po::value<std::string>(), "only record N, or records N to M (N-M)")(
       "format", po::value<std::string>(),
       "skip detection: tcg2, tcg-sha1-legacy, ccel, ccel-acpi-table, ima-ascii, ima-binary, "
-      "cel-tlv, cel-json, tdx-quote, td-report")(
+      "cel-tlv, cel-json, tdx-quote, td-report, dstack-json")(
       "to", po::value<std::string>(), "write the log as CEL to stdout: cel-json or cel-tlv");
   po::options_description hidden;
   hidden.add_options()("file", po::value<std::string>());
@@ -162,7 +164,10 @@ int RunDump(const Args& args) {
   if (!filter.ok()) return UsageError(desc, filter.status().message());
   options.filter = *filter;
   std::optional<LogFormat> forced;
-  if (std::optional<std::string> name = Opt(vm, "format")) {
+  bool dstack = false;  // a dstack event log: not one of the LogFormat family
+  if (std::optional<std::string> name = Opt(vm, "format"); name == report::kDstackFormatName) {
+    dstack = true;
+  } else if (name) {
     forced = parsers::LogFormatFromName(*name);
     if (!forced || *forced == LogFormat::kUnknown) {
       return UsageError(desc, "unknown format '" + *name + "'");
@@ -183,6 +188,11 @@ int RunDump(const Args& args) {
   Result<Bytes> head = src.Peek(parsers::kDetectPrefixLen);
   if (!head.ok()) return ReportError(head.status());
   Bytes h = head->first(std::min(head->size(), parsers::kDetectPrefixLen));
+  if (dstack || (!forced && dstack::LooksLikeLog(h))) {
+    if (!to.empty())
+      return UsageError(desc, "--to converts TCG, IMA and CEL logs, not a dstack log");
+    return Exit(report::DumpDstackLog(path, options, stdout));
+  }
   LogFormat format =
       forced.value_or(parsers::DetectFormat(h, (*file)->SizeHint().value_or(h.size())));
   if (!to.empty() && IsOther(format)) {

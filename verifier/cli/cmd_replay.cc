@@ -1,9 +1,12 @@
 // ccverify replay [--ccel F] [--tpm-log F] [--ima F] [--ima-register rtmr2|pcr10]
-//                 [--cel F] [--quote Q] [--json]   (docs/cli.md)
+//                 [--cel F] [--dstack-log F] [--quote Q] [--tpm-quote ATTEST:SIG]...
+//                 [--ak F] [--tpm-nonce HEX] [--json]   (docs/cli.md)
 //
 // Parses the flags, replays through pipeline::ReplayLogs and prints
 // report::ReplayReportText/Json. Exit codes: 0 replayed, 1 a quote was given
-// and the replay does not reproduce it, 2 usage, 3 input error (the message
+// and the replay does not reproduce it (a TPM quote: its signature, nonce or
+// PCR digest check fails), or a dstack runtime event's digest is
+// not the one its data gives, 2 usage, 3 input error (the message
 // names the file, the offset and what was expected).
 #include <algorithm>
 #include <cstdio>
@@ -15,6 +18,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "parsers/core/hex.h"
 #include "verifier/bundle/evidence.h"
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
@@ -49,7 +53,9 @@ Result<std::vector<HashAlg>> ParseBanks(std::string_view list) {
 void Usage(FILE* out, const po::options_description& desc) {
   std::fprintf(out,
                "usage: ccverify replay [--ccel F] [--tpm-log F] [--ima F] "
-               "[--ima-register rtmr2|pcr10] [--banks B,...] [--cel F] [--quote Q] [--json]\n");
+               "[--ima-register rtmr2|pcr10] [--ima-keys K] [--banks B,...] [--cel F]\n"
+               "                       [--dstack-log F] [--quote Q] [--tpm-quote ATTEST:SIG]... "
+               "[--ak F] [--tpm-nonce HEX] [--json]\n");
   std::ostringstream s;
   s << desc;
   std::fputs(s.str().c_str(), out);
@@ -72,11 +78,20 @@ int RunReplay(const Args& args) {
       "ima-register", po::value<std::string>(),
       "register IMA extends: pcr10 (TPM) or rtmr2 (cc-api TDX); default from the list")(
       "ima-big-endian", "the IMA list comes from a big-endian kernel (no ima_canonical_fmt)")(
+      "ima-keys", po::value<std::string>(),
+      "keys (file or directory: PEM/DER certificates or public keys) to check IMA signatures")(
       "banks", po::value<std::string>(),
       "IMA banks to replay, e.g. sha1,sha256,sha384 (default sha1,sha256; rtmr: sha384)")(
       "cel", po::value<std::string>(), "TCG Canonical Event Log (TLV or JSON)")(
+      "dstack-log", po::value<std::string>(),
+      "dstack event log (JSON): boot events and RTMR3 runtime events, replays RTMR0-3")(
       "quote", po::value<std::string>(),
       "TDX quote: compare RTMRs, MRTD for boot_aggregate, IMA entries added after it")(
+      "tpm-quote", po::value<std::vector<std::string>>(),
+      "TPM quote ATTEST:SIG (TPMS_ATTEST and TPMT_SIGNATURE files; repeatable): its PCR digest "
+      "against the replayed PCRs")("ak", po::value<std::string>(),
+                                   "the AK of --tpm-quote (TPMT_PUBLIC, public key, cert)")(
+      "tpm-nonce", po::value<std::string>(), "hex extraData every --tpm-quote must carry")(
       "json", "print one JSON document (docs/json.md)");
   po::variables_map vm;
   try {
@@ -96,11 +111,47 @@ int RunReplay(const Args& args) {
   req.tpm_log = Opt(vm, "tpm-log");
   req.ima = Opt(vm, "ima");
   req.cel = Opt(vm, "cel");
+  req.dstack_log = Opt(vm, "dstack-log");
   req.quote = Opt(vm, "quote");
-  if (!req.ccel && !req.tpm_log && !req.ima && !req.cel) {
+  req.ima_keys = Opt(vm, "ima-keys");
+  if (req.ima_keys && !req.ima) {
+    std::fprintf(stderr, "ccverify replay: --ima-keys needs --ima\n");
+    return kExitUsage;
+  }
+  if (vm.count("tpm-quote")) {
+    for (const std::string& q : vm["tpm-quote"].as<std::vector<std::string>>()) {
+      size_t colon = q.rfind(':');
+      if (colon == std::string::npos || colon == 0 || colon + 1 == q.size()) {
+        std::fprintf(stderr, "ccverify replay: --tpm-quote '%s': expected ATTEST:SIG\n", q.c_str());
+        return kExitUsage;
+      }
+      req.tpm_quotes.emplace_back(q.substr(0, colon), q.substr(colon + 1));
+    }
+    if (!vm.count("ak")) {
+      std::fprintf(stderr, "ccverify replay: --tpm-quote needs --ak\n");
+      return kExitUsage;
+    }
+  }
+  req.tpm_ak = Opt(vm, "ak");
+  if (vm.count("tpm-nonce")) {
+    auto n = FromHex(vm["tpm-nonce"].as<std::string>());
+    if (!n.ok()) {
+      std::fprintf(stderr, "ccverify replay: --tpm-nonce: %s\n", n.status().message().c_str());
+      return kExitUsage;
+    }
+    req.tpm_nonce = std::move(*n);
+  }
+  if (!req.ccel && !req.tpm_log && !req.ima && !req.cel && !req.dstack_log) {
     std::fprintf(stderr,
-                 "ccverify replay: give at least one log (--ccel, --tpm-log, --ima or --cel)\n");
+                 "ccverify replay: give at least one log (--ccel, --tpm-log, --ima, --cel or "
+                 "--dstack-log)\n");
     Usage(stderr, desc);
+    return kExitUsage;
+  }
+  if (req.dstack_log && (req.ccel || req.tpm_log || req.cel)) {
+    std::fprintf(stderr,
+                 "ccverify replay: --dstack-log replays RTMR0-3 from its own boot events: give it "
+                 "without --ccel, --tpm-log or --cel\n");
     return kExitUsage;
   }
   if (vm.count("ima-register")) {
@@ -125,8 +176,12 @@ int RunReplay(const Args& args) {
   const std::string out =
       vm.count("json") ? report::ReplayReportJson(*run) : report::ReplayReportText(*run);
   std::fwrite(out.data(), 1, out.size(), stdout);
-  // A replay that does not reproduce the quote is a finding: exit 1.
-  return run->ReproducesQuote() ? kExitTrusted : kExitUntrusted;
+  // A replay that does not reproduce the quote is a finding: exit 1; so is a
+  // runtime event whose digest its own data contradicts.
+  // An IMA signature that fails or does not decode is a finding too.
+  return run->ReproducesQuote() && run->RuntimeEventsConsistent() && run->ImaSignaturesHold()
+             ? kExitTrusted
+             : kExitUntrusted;
 }
 
 }  // namespace ccv::cli

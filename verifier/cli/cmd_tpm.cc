@@ -1,4 +1,5 @@
-// ccverify tpm verify --attest A --signature S --ak F [--ak-root F]...
+// ccverify tpm verify --attest A --signature S (--ak F [--ak-root F]... |
+//                     --hcl-report H [--td-quote Q] [--root-ca PEM])
 //                     [--nonce HEX] [--tpm-log L] [--pcrs F] [--at T] [--json]
 // (docs/cli.md). Reads the files, replays the log and renders the result of
 // tpm::VerifyTpmQuotes, which decides. --attest and --signature repeat in
@@ -18,8 +19,11 @@
 #include "verifier/bundle/evidence_file.h"
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
+#include "verifier/crypto/digest.h"
+#include "verifier/quote/quote_verifier.h"
 #include "verifier/replay/tcg_replay.h"
 #include "verifier/report/tpm_json.h"
+#include "verifier/tpm/hcl.h"
 #include "verifier/tpm/quote_verify.h"
 
 namespace ccv::cli {
@@ -30,6 +34,7 @@ namespace {
 
 constexpr const char* kTpmVerifyUsage =
     "usage: ccverify tpm verify --attest A --signature S --ak F [--ak-root F]...\n"
+    "       ccverify tpm verify --attest A --signature S --hcl-report H [--td-quote Q]\n"
     "                           [--nonce HEX] [--tpm-log L] [--pcrs F] [--at T] [--json]\n"
     "  --attest A      TPMS_ATTEST of a TPM2_Quote (repeat with --signature, one per quote)\n"
     "  --signature S   its TPMT_SIGNATURE\n"
@@ -39,6 +44,11 @@ constexpr const char* kTpmVerifyUsage =
     "  --nonce HEX     the expected extraData (qualifying data)\n"
     "  --tpm-log L     TPM event log replayed against the quoted PCRs\n"
     "  --pcrs F        PCR values JSON {\"sha256\": {\"0\": \"hex\", ...}, ...}\n"
+    "  --hcl-report H  Azure HCL report: the AK is its runtime data's HCLAkPub, bound by\n"
+    "                  SHA-256(runtime data) = REPORTDATA[0:32] of the TD report (replaces --ak)\n"
+    "  --td-quote Q    the TD quote whose body must be the HCL report's TD report; its\n"
+    "                  signature and PCK chain are checked (no collateral: not the TCB)\n"
+    "  --root-ca PEM   trust anchor replacing the Intel SGX Root CA for --td-quote\n"
     "  --at T          time for certificate validity, RFC 3339 (default: now)\n"
     "  --json          print the result as JSON\n";
 
@@ -65,6 +75,81 @@ Result<tpm::PcrValues> ReplayLogPcrs(const std::string& path) {
   return tpm::PcrValuesFromRegisters(r->registers);
 }
 
+struct HclAkResult {
+  tpm::Ak ak;
+  std::vector<tpm::Check> checks;
+  tpm::HclFacts facts;
+  tpm::AkTrust trust;
+};
+
+// --hcl-report [--td-quote]: the AK of the Azure vTPM and how far it is
+// trusted: through the HCL report's binding to a TD quote whose signature
+// and PCK chain verify.
+Result<HclAkResult> HclAk(const po::variables_map& vm, Time at) {
+  const std::string hcl_path = vm["hcl-report"].as<std::string>();
+  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> hcl, ReadSmall(hcl_path));
+  std::optional<parsers::TdReportBody> body;
+  tpm::Check sig{"hcl.td_quote_signature", tpm::CheckStatus::kSkip,
+                 "no --td-quote: the HCL report is not bound to an authentic TD"};
+  if (vm.count("td-quote")) {
+    const std::string q_path = vm["td-quote"].as<std::string>();
+    CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> q, ReadSmall(q_path));
+    std::optional<std::string> pem;
+    if (vm.count("root-ca")) {
+      CCV_ASSIGN_OR_RETURN(std::string text,
+                           ReadFileText(vm["root-ca"].as<std::string>(), kMaxSmallFile));
+      pem = std::move(text);
+    }
+    auto anchor = pem ? quote::LoadTrustAnchor(*pem) : quote::LoadTrustAnchor();
+    if (!anchor.ok()) return anchor.status().WithContext("trust anchor");
+    auto qv = quote::VerifyQuoteWithoutCollateral(q, *anchor, at);
+    if (!qv.ok()) return qv.status().WithFile(q_path);
+    if (!qv->quote.td_body) {
+      return Status(ErrorCode::kBadValue, "not a TDX quote (no TD report body)").WithFile(q_path);
+    }
+    body = *qv->quote.td_body;
+    std::string failed;
+    for (const quote::Check& c : qv->checks) {
+      if (c.status == quote::CheckStatus::kFail) failed += (failed.empty() ? "" : ", ") + c.id;
+    }
+    sig.status = failed.empty() ? tpm::CheckStatus::kPass : tpm::CheckStatus::kFail;
+    sig.detail = failed.empty() ? "the TD quote's signature, QE report and PCK chain verify "
+                                  "(no collateral: TCB status and revocation not checked; "
+                                  "use quote verify)"
+                                : "the TD quote does not verify: " + failed;
+  }
+  auto v = tpm::VerifyHclReport(hcl, body ? &*body : nullptr);
+  if (!v.ok()) {
+    Status s = v.status();
+    return s.file().empty() ? s.WithFile(hcl_path) : s;
+  }
+  if (!v->runtime.ak) {
+    return Status(ErrorCode::kBadValue, "the runtime data holds no HCLAkPub JWK")
+        .WithFile(hcl_path)
+        .WithField("keys");
+  }
+  HclAkResult out;
+  out.ak = std::move(*v->runtime.ak);
+  out.checks = v->checks;
+  out.checks.insert(out.checks.begin() + 1, sig);
+  const tpm::HclRuntime& rt = v->runtime;
+  out.facts.secure_boot = rt.secure_boot;
+  out.facts.tpm_enabled = rt.tpm_enabled;
+  out.facts.tpm_persisted = rt.tpm_persisted;
+  out.facts.console_enabled = rt.console_enabled;
+  out.facts.vm_unique_id = rt.vm_unique_id;
+  out.facts.runtime_data_sha256 =
+      ToHex(crypto::Hash(HashAlg::kSha256, v->report.runtime_data).span());
+  bool chain_ok = true;
+  for (const tpm::Check& c : out.checks) chain_ok &= c.status == tpm::CheckStatus::kPass;
+  out.trust.mode = "hcl";
+  out.trust.ok = chain_ok;
+  out.trust.detail = chain_ok ? "AK HCLAkPub of the HCL report bound to the verified TD quote"
+                              : "AK HCLAkPub not trusted: the HCL report is not bound to a "
+                                "verified TD quote (see the hcl.* checks)";
+  return out;
+}
+
 }  // namespace
 
 int RunTpmVerify(const Args& args) {
@@ -73,7 +158,9 @@ int RunTpmVerify(const Args& args) {
       "signature", po::value<std::vector<std::string>>(), "")("ak", po::value<std::string>(), "")(
       "ak-root", po::value<std::vector<std::string>>(), "")("nonce", po::value<std::string>(), "")(
       "tpm-log", po::value<std::string>(), "")("pcrs", po::value<std::string>(), "")(
-      "at", po::value<std::string>(), "")("json", po::bool_switch(), "");
+      "at", po::value<std::string>(), "")("json", po::bool_switch(), "")(
+      "hcl-report", po::value<std::string>(), "")("td-quote", po::value<std::string>(), "")(
+      "root-ca", po::value<std::string>(), "");
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(args).options(opts).run(), vm);
@@ -87,7 +174,13 @@ int RunTpmVerify(const Args& args) {
   }
   if (!vm.count("attest")) return Usage("missing --attest");
   if (!vm.count("signature")) return Usage("missing --signature");
-  if (!vm.count("ak")) return Usage("missing --ak");
+  const bool hcl = vm.count("hcl-report") != 0;
+  if (!vm.count("ak") && !hcl) return Usage("missing --ak (or --hcl-report)");
+  if (vm.count("ak") && hcl) return Usage("--ak and --hcl-report exclude each other");
+  if (hcl && vm.count("ak-root")) return Usage("--ak-root applies to --ak, not --hcl-report");
+  if (!hcl && (vm.count("td-quote") || vm.count("root-ca"))) {
+    return Usage("--td-quote and --root-ca need --hcl-report");
+  }
   const auto attest_paths = vm["attest"].as<std::vector<std::string>>();
   const auto sig_paths = vm["signature"].as<std::vector<std::string>>();
   if (attest_paths.size() != sig_paths.size()) {
@@ -107,11 +200,23 @@ int RunTpmVerify(const Args& args) {
     options.nonce = std::move(*n);
   }
 
-  const std::string ak_path = vm["ak"].as<std::string>();
-  auto ak_bytes = ReadSmall(ak_path);
-  if (!ak_bytes.ok()) return ReportError(ak_bytes.status());
-  auto ak = tpm::LoadAk(*ak_bytes);
-  if (!ak.ok()) return ReportError(ak.status().WithFile(ak_path));
+  Result<tpm::Ak> ak = Status(ErrorCode::kInternal, "unset");
+  std::vector<tpm::Check> hcl_checks;
+  std::optional<tpm::HclFacts> hcl_facts;
+  if (hcl) {
+    auto r = HclAk(vm, options.at);
+    if (!r.ok()) return ReportError(r.status());
+    ak = std::move(r->ak);
+    hcl_checks = std::move(r->checks);
+    hcl_facts = std::move(r->facts);
+    options.ak_trust = r->trust;
+  } else {
+    const std::string ak_path = vm["ak"].as<std::string>();
+    auto ak_bytes = ReadSmall(ak_path);
+    if (!ak_bytes.ok()) return ReportError(ak_bytes.status());
+    ak = tpm::LoadAk(*ak_bytes);
+    if (!ak.ok()) return ReportError(ak.status().WithFile(ak_path));
+  }
 
   std::vector<crypto::Certificate> roots;
   if (vm.count("ak-root")) {
@@ -157,6 +262,11 @@ int RunTpmVerify(const Args& args) {
 
   auto v = tpm::VerifyTpmQuotes(*ak, quotes, options);
   if (!v.ok()) return ReportError(v.status());
+  if (hcl) {
+    v->checks.insert(v->checks.begin(), hcl_checks.begin(), hcl_checks.end());
+    v->hcl = hcl_facts;
+    for (const tpm::Check& c : hcl_checks) v->pass &= c.status != tpm::CheckStatus::kFail;
+  }
   std::string out =
       vm["json"].as<bool>() ? report::TpmVerificationToJson(*v) : report::TpmVerificationToText(*v);
   std::fwrite(out.data(), 1, out.size(), stdout);

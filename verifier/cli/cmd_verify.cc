@@ -49,7 +49,17 @@ void AddEvidenceOptions(po::options_description* desc) {
       "ima", po::value<std::string>(), "IMA measurement list, ascii or binary")(
       "ima-register", po::value<std::string>(), "register IMA extends: rtmr2 or pcr10")(
       "tpm-log", po::value<std::string>(), "TPM event log (binary_bios_measurements)")(
-      "cel", po::value<std::string>(), "Canonical Event Log, TLV or JSON");
+      "cel", po::value<std::string>(), "Canonical Event Log, TLV or JSON")(
+      "dstack-log", po::value<std::string>(), "dstack event log, JSON (overrides the bundle's)")(
+      "tpm-attest", po::value<std::vector<std::string>>(),
+      "TPMS_ATTEST of a TPM quote (repeat with --tpm-signature; replaces the bundle's quotes)")(
+      "tpm-signature", po::value<std::vector<std::string>>(), "TPMT_SIGNATURE of that quote")(
+      "tpm-ak", po::value<std::string>(),
+      "TPM AK: TPMT_PUBLIC, PEM/DER public key or X.509 certificate")(
+      "tpm-pcrs", po::value<std::string>(), "PCR values JSON the TPM quotes cover")(
+      "tpm-root-ca", po::value<std::vector<std::string>>(),
+      "trust anchor(s) of the TPM AK certificate, PEM or DER (repeatable)")(
+      "tpm-nonce", po::value<std::string>(), "hex extraData every TPM quote must carry");
 }
 
 Result<EvidenceRequest> EvidenceFromOptions(const po::variables_map& vm) {
@@ -79,8 +89,53 @@ Result<EvidenceRequest> EvidenceFromOptions(const po::variables_map& vm) {
   file("ima", &e.ima);
   file("tpm-log", &e.tpm_eventlog);
   file("cel", &e.cel);
+  file("dstack-log", &e.dstack_event_log);
   file("collateral", &e.collateral);
   file("pck-chain", &e.pck_chain);
+  if (vm.count("tpm-attest") || vm.count("tpm-signature")) {
+    const auto attest = vm.count("tpm-attest") ? vm["tpm-attest"].as<std::vector<std::string>>()
+                                               : std::vector<std::string>{};
+    const auto sig = vm.count("tpm-signature") ? vm["tpm-signature"].as<std::vector<std::string>>()
+                                               : std::vector<std::string>{};
+    if (attest.size() != sig.size()) {
+      return Status(ErrorCode::kInvalidArgument,
+                    "give one --tpm-signature per --tpm-attest (" + std::to_string(attest.size()) +
+                        " --tpm-attest, " + std::to_string(sig.size()) + " --tpm-signature)");
+    }
+    if (attest.size() > bundle::kMaxTpmQuotes) {
+      return Status(ErrorCode::kInvalidArgument,
+                    "at most " + std::to_string(bundle::kMaxTpmQuotes) + " TPM quotes");
+    }
+    if (!e.tpm) e.tpm.emplace();
+    e.tpm->quotes.clear();
+    for (size_t i = 0; i < attest.size(); ++i) e.tpm->quotes.push_back({attest[i], sig[i]});
+  }
+  if (vm.count("tpm-ak") || vm.count("tpm-pcrs")) {
+    if (!e.tpm || e.tpm->quotes.empty()) {
+      return Status(ErrorCode::kInvalidArgument,
+                    "--tpm-ak and --tpm-pcrs need TPM quotes (--tpm-attest/--tpm-signature or "
+                    "the bundle's tpm.quotes)");
+    }
+    file("tpm-ak", &e.tpm->ak);
+    file("tpm-pcrs", &e.tpm->pcrs);
+  }
+  if (vm.count("tpm-root-ca")) {
+    for (const std::string& path : vm["tpm-root-ca"].as<std::vector<std::string>>()) {
+      CCV_ASSIGN_OR_RETURN(std::string text, ReadFileText(path, 1 << 20));
+      req.options.tpm_root_ca.push_back(std::move(text));
+    }
+  }
+  if (vm.count("tpm-nonce")) {
+    auto b = FromHex(vm["tpm-nonce"].as<std::string>());
+    if (!b.ok()) {
+      return Status(ErrorCode::kInvalidArgument, "--tpm-nonce: " + b.status().message());
+    }
+    if (b->size() > 64) {
+      return Status(ErrorCode::kInvalidArgument,
+                    "--tpm-nonce: longer than 64 bytes (TPM2B_DATA of a quote)");
+    }
+    req.options.tpm_nonce = std::move(*b);
+  }
   if (vm.count("ima-register")) {
     CCV_ASSIGN_OR_RETURN(e.ima_register,
                          bundle::ParseImaRegisterOption(vm["ima-register"].as<std::string>()));
@@ -122,14 +177,17 @@ Result<EvidenceRequest> EvidenceFromOptions(const po::variables_map& vm) {
     req.options.root_ca_pem = std::move(pem);
   }
   if (req.source.empty()) {
-    if (!e.quote && !e.ccel_data && !e.ima && !e.tpm_eventlog && !e.cel) {
+    if (!e.quote && !e.ccel_data && !e.ima && !e.tpm_eventlog && !e.cel && !e.dstack_event_log &&
+        !e.tpm) {
       return Status(ErrorCode::kInvalidArgument, "no evidence: give BUNDLE_DIR or file flags");
     }
-    req.source = e.quote       ? *e.quote
-                 : e.ccel_data ? *e.ccel_data
-                 : e.ima       ? *e.ima
-                 : e.cel       ? *e.cel
-                               : *e.tpm_eventlog;
+    req.source = e.quote              ? *e.quote
+                 : e.ccel_data        ? *e.ccel_data
+                 : e.ima              ? *e.ima
+                 : e.cel              ? *e.cel
+                 : e.tpm_eventlog     ? *e.tpm_eventlog
+                 : e.dstack_event_log ? *e.dstack_event_log
+                                      : e.tpm->quotes.front().attest;
   }
   return req;
 }
@@ -144,7 +202,9 @@ constexpr char kVerifyUsage[] =
     "                [--report FORMAT=PATH]... [--quiet] [--failures-only]\n"
     "                [--quote F] [--ccel F] [--ccel-table F] [--ima F] [--ima-register R] "
     "[--tpm-log F]\n"
-    "                [--cel F] [--collateral-cache DIR] [--pck-chain F]\n";
+    "                [--cel F] [--dstack-log F] [--collateral-cache DIR] [--pck-chain F]\n"
+    "                [--tpm-attest A --tpm-signature S]... [--tpm-ak F] [--tpm-pcrs F]\n"
+    "                [--tpm-root-ca F]... [--tpm-nonce HEX]\n";
 
 int Usage(const std::string& why, const po::options_description& desc) {
   std::ostringstream os;

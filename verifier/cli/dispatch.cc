@@ -46,6 +46,10 @@ constexpr Command kCommands[] = {
     {"policy lint", RunPolicyLint, "flag weaknesses of a policy"},
     {"containers", RunContainers, "per-pod and per-container view of an ima-cgpath list"},
     {"diff", RunDiff, "what changed between two bundles, or a bundle and a policy"},
+    {"measure authenticode", RunMeasureAuthenticode,
+     "the Authenticode digest firmware logs for a PE/COFF image, and its signatures"},
+    {"predict", RunPredict,
+     "predict the measured events of a boot from its artifacts (CEL-JSON, policy fragment)"},
 };
 
 // Every CCV_* variable ccverify reads, checked before any work: a value that
@@ -67,9 +71,43 @@ void PrintUsage(FILE* out) {
                "       ccverify --version\n\ncommands:\n");
   for (const Command& c : kCommands) {
     if (c.run == nullptr) continue;
+    std::fprintf(out, "  %-21.*s %.*s\n", int(c.name.size()), c.name.data(), int(c.summary.size()),
+                 c.summary.data());
+  }
+}
+
+// A command group is the first word of two-word commands ("policy", "quote").
+// `ccverify GROUP --help` lists the group's commands and exits 0; a missing or
+// unknown second word is a usage error that lists them.
+bool IsGroup(std::string_view word) {
+  for (const Command& c : kCommands) {
+    if (c.run != nullptr && c.name.size() > word.size() && c.name.substr(0, word.size()) == word &&
+        c.name[word.size()] == ' ') {
+      return true;
+    }
+  }
+  return false;
+}
+
+int GroupUsage(const Args& args) {
+  const std::string& group = args[0];
+  const bool help = args.size() >= 2 && (args[1] == "--help" || args[1] == "-h");
+  FILE* out = help ? stdout : stderr;
+  if (!help) {
+    if (args.size() < 2) {
+      std::fprintf(stderr, "ccverify: '%s' needs a command\n", group.c_str());
+    } else {
+      std::fprintf(stderr, "ccverify: unknown command '%s %s'\n", group.c_str(), args[1].c_str());
+    }
+  }
+  std::fprintf(out, "usage: ccverify %s COMMAND [ARGS...]\n\ncommands:\n", group.c_str());
+  for (const Command& c : kCommands) {
+    if (c.run == nullptr || c.name.substr(0, group.size() + 1) != group + " ") continue;
     std::fprintf(out, "  %-18.*s %.*s\n", int(c.name.size()), c.name.data(), int(c.summary.size()),
                  c.summary.data());
   }
+  std::fprintf(out, "\n`ccverify %s COMMAND --help` shows a command's options.\n", group.c_str());
+  return help ? kExitTrusted : kExitUsage;
 }
 
 int Dispatch(const Args& args) {
@@ -93,6 +131,7 @@ int Dispatch(const Args& args) {
     if (c.run == nullptr) continue;
     if (c.name == args[0]) return c.run(Args(args.begin() + 1, args.end()));
   }
+  if (IsGroup(args[0])) return GroupUsage(args);
   std::fprintf(stderr, "ccverify: unknown command '%s'\n", args[0].c_str());
   PrintUsage(stderr);
   return kExitUsage;

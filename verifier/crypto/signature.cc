@@ -163,6 +163,16 @@ std::string DescribeKey(const PublicKey& key) {
   return "other";
 }
 
+std::vector<uint8_t> SpkiDer(const PublicKey& key) {
+  if (!key.valid()) return {};
+  int len = i2d_PUBKEY(key.get(), nullptr);
+  if (len <= 0) return {};
+  std::vector<uint8_t> out(static_cast<size_t>(len));
+  unsigned char* p = out.data();
+  if (i2d_PUBKEY(key.get(), &p) != len) return {};
+  return out;
+}
+
 bool SamePublicKey(const PublicKey& a, const PublicKey& b) {
   return a.valid() && b.valid() && EVP_PKEY_eq(a.get(), b.get()) == 1;
 }

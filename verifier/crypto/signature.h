@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "parsers/core/hash_alg.h"
 #include "parsers/core/result.h"
@@ -32,6 +33,8 @@ Result<PublicKey> PublicKeyFromPemOrDer(std::span<const uint8_t> data);
 std::string DescribeKey(const PublicKey& key);
 bool IsRsaKey(const PublicKey& key);
 bool IsEcKey(const PublicKey& key);
+// The key's DER SubjectPublicKeyInfo (empty if it has none).
+std::vector<uint8_t> SpkiDer(const PublicKey& key);
 // True if both hold the same public key.
 bool SamePublicKey(const PublicKey& a, const PublicKey& b);
 

@@ -1,6 +1,7 @@
 #include "verifier/pipeline/replay.h"
 
 #include <memory>
+#include <string>
 #include <utility>
 
 #include "parsers/chunked_source.h"
@@ -11,6 +12,9 @@
 #include "verifier/bundle/evidence_file.h"
 #include "verifier/replay/ima_replay_file.h"
 #include "verifier/replay/quote_registers.h"
+#include "verifier/tpm/ak.h"
+#include "verifier/tpm/pcr_values.h"
+#include "verifier/tpm/quote_verify.h"
 
 namespace ccv::pipeline {
 namespace {
@@ -139,15 +143,76 @@ std::vector<std::pair<std::string, bool>> ReplayRun::QuoteMatches() const {
   return out;
 }
 
+bool ReplayRun::ImaSignaturesHold() const {
+  return !ima || !ima->signatures ||
+         (ima->signatures->failed == 0 && ima->signatures->malformed == 0);
+}
+
+bool ReplayRun::RuntimeEventsConsistent() const {
+  return !dstack || dstack->log.replay.runtime_mismatched == 0;
+}
+
 bool ReplayRun::ReproducesQuote() const {
   for (const auto& [name, ok] : QuoteMatches()) {
     if (!ok) return false;
   }
+  for (const TpmQuoteCheck& c : tpm_checks) {
+    if (c.status == "fail") return false;
+  }
   return true;
 }
 
+namespace {
+
+constexpr uint64_t kMaxTpmFile = 1 << 20;
+
+Status CheckTpmQuotes(const ReplayRequest& request, ReplayRun* run) {
+  if (request.tpm_quotes.empty()) return Status::Ok();
+  if (!request.tpm_ak) {
+    return Status(ErrorCode::kInvalidArgument, "--tpm-quote needs the AK (--ak)");
+  }
+  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> ak_bytes, ReadFileBytes(*request.tpm_ak, kMaxTpmFile));
+  auto ak = tpm::LoadAk(ak_bytes);
+  if (!ak.ok()) return ak.status().WithFile(*request.tpm_ak);
+  std::vector<std::vector<uint8_t>> files;
+  for (const auto& [attest, sig] : request.tpm_quotes) {
+    CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> a, ReadFileBytes(attest, kMaxTpmFile));
+    CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> s, ReadFileBytes(sig, kMaxTpmFile));
+    files.push_back(std::move(a));
+    files.push_back(std::move(s));
+  }
+  std::vector<tpm::QuoteInput> inputs;
+  for (size_t i = 0; i < request.tpm_quotes.size(); ++i) {
+    inputs.push_back({request.tpm_quotes[i].first, files[2 * i], request.tpm_quotes[i].second,
+                      files[2 * i + 1]});
+  }
+  tpm::PcrValues replayed = tpm::PcrValuesFromRegisters(run->registers);
+  tpm::VerifyOptions o;
+  o.nonce = request.tpm_nonce;
+  o.log_pcrs = &replayed;
+  o.at = TimeNow();
+  tpm::AkTrust given;
+  given.ok = true;
+  given.mode = "pinned";
+  given.detail = "the AK given (replay judges no trust)";
+  o.ak_trust = given;
+  CCV_ASSIGN_OR_RETURN(tpm::TpmVerification v, tpm::VerifyTpmQuotes(*ak, inputs, o));
+  for (const tpm::Check& c : v.checks) {
+    if (!c.id.starts_with("quote")) continue;
+    run->tpm_checks.push_back({c.id, std::string(tpm::CheckStatusName(c.status)), c.detail});
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<ReplayRun> ReplayLogs(const ReplayRequest& request) {
   ReplayRun run;
+  if (request.dstack_log && (request.ccel || request.tpm_log || request.cel)) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "--dstack-log replays RTMR0-3 from its own boot events: give it without "
+                  "--ccel, --tpm-log or --cel");
+  }
   if (request.ccel) {
     CCV_ASSIGN_OR_RETURN(LogReplay l,
                          ReplayTcgFile("ccel", *request.ccel, replay::RegisterSpace::kCcMr));
@@ -159,6 +224,28 @@ Result<ReplayRun> ReplayLogs(const ReplayRequest& request) {
     run.logs.push_back(std::move(l));
   }
   for (const LogReplay& l : run.logs) AddLog(l.result, &run);
+  if (request.dstack_log) {
+    DstackStep step;
+    step.file = *request.dstack_log;
+    CCV_ASSIGN_OR_RETURN(step.log, replay::ReplayDstackFile(step.file));
+    const replay::DstackReplayResult& r = step.log.replay;
+    Merge(r.registers, &run.registers);
+    run.counts.records += r.events.size();
+    for (const replay::DstackEventOutcome& o : r.events) {
+      if (o.extended) {
+        ++run.counts.extended;
+      } else {
+        ++run.counts.no_action;
+      }
+    }
+    run.checks.verified += r.boot_checks.verified + r.runtime_verified;
+    run.checks.mismatched += r.boot_checks.mismatched + r.runtime_mismatched;
+    run.checks.not_checkable += r.boot_checks.not_checkable;
+    for (size_t i = 0; i < run.checks.by_convention.size(); ++i) {
+      run.checks.by_convention[i] += r.boot_checks.by_convention[i];
+    }
+    run.dstack = std::move(step);
+  }
   if (request.quote) {
     CCV_ASSIGN_OR_RETURN(run.quoted, QuoteFileRegisters(*request.quote));
   }
@@ -173,6 +260,15 @@ Result<ReplayRun> ReplayLogs(const ReplayRequest& request) {
     run.counts.extended += r.entries;
     run.checks.verified += r.hashes_verified;
     run.checks.mismatched += r.hashes_mismatched;
+    if (request.ima_keys) {
+      CCV_ASSIGN_OR_RETURN(s.keys, crypto::LoadImaKeysFromPath(*request.ima_keys));
+      CCV_ASSIGN_OR_RETURN(ima::LogFormat format, DetectImaFile(*request.ima));
+      ima::ReadOptions ro;
+      ro.format = format;
+      ro.listed_hash_alg = ima::ListedHashAlgOfFileName(*request.ima);
+      if (options.big_endian) ro.endian = ima::Endian::kBig;
+      CCV_ASSIGN_OR_RETURN(s.signatures, replay::CheckImaSignatures(*request.ima, ro, s.keys));
+    }
     run.ima = std::move(s);
   }
   if (request.cel) {
@@ -184,6 +280,7 @@ Result<ReplayRun> ReplayLogs(const ReplayRequest& request) {
     run.checks.mismatched += s.result.template_hashes_mismatched;
     run.cel = std::move(s);
   }
+  CCV_RETURN_IF_ERROR(CheckTpmQuotes(request, &run));
   return run;
 }
 

@@ -6,6 +6,7 @@
 #ifndef CCV_VERIFIER_PIPELINE_REPLAY_H_
 #define CCV_VERIFIER_PIPELINE_REPLAY_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -16,7 +17,9 @@
 #include "parsers/core/result.h"
 #include "parsers/ima_log.h"
 #include "verifier/replay/cel_replay.h"
+#include "verifier/replay/dstack_replay.h"
 #include "verifier/replay/ima_replay.h"
+#include "verifier/replay/ima_signatures.h"
 #include "verifier/replay/register_set.h"
 #include "verifier/replay/tcg_replay.h"
 
@@ -34,6 +37,9 @@ struct ImaStep {
   std::string format;  // "ima-ascii" or "ima-binary"
   RegisterId::Kind kind = RegisterId::Kind::kPcr;
   replay::ImaReplayResult result;
+  // With --ima-keys: the keys and every entry's signature check.
+  std::vector<crypto::ImaKey> keys;
+  std::optional<replay::ImaSigReport> signatures;
 };
 
 struct ImaStepOptions {
@@ -47,6 +53,11 @@ struct CelStep {
   std::string file;
   std::string format;  // "cel-tlv" or "cel-json"
   replay::CelReplayResult result;
+};
+
+struct DstackStep {
+  std::string file;
+  replay::DstackFile log;
 };
 
 // The IMA list format of a file from its first bytes.
@@ -72,15 +83,38 @@ struct ReplayRequest {
   std::optional<std::string> tpm_log;  // TPM event log
   std::optional<std::string> ima;      // IMA list
   std::optional<std::string> cel;      // CEL file (TLV or JSON)
-  std::optional<std::string> quote;    // TDX quote to compare with
-  ImaStepOptions ima_options;          // `tdx` is set from ccel/quote
+  // dstack event log (JSON): replays RTMR0..3 itself, so it is not combined
+  // with a CCEL, TPM log or CEL (kInvalidArgument).
+  std::optional<std::string> dstack_log;
+  // Keys (a file or a directory) to check the IMA list's signatures with.
+  std::optional<std::string> ima_keys;
+  std::optional<std::string> quote;  // TDX quote to compare with
+  ImaStepOptions ima_options;        // `tdx` is set from ccel/quote
+  // TPM quotes to compare with (--tpm-quote ATTEST:SIG), checked with the
+  // AK file `tpm_ak` (taken as given: replay judges no trust) and, when
+  // given, the nonce.
+  std::vector<std::pair<std::string, std::string>> tpm_quotes = {};
+  std::optional<std::string> tpm_ak = {};
+  std::optional<std::vector<uint8_t>> tpm_nonce = {};
+};
+
+// One check of a TPM quote against the replay: "quote0.signature",
+// "quote0.nonce", "quote0.pcr_digest" (tpm/quote_verify.h).
+struct TpmQuoteCheck {
+  std::string id;
+  std::string status;  // "pass", "fail", "skip"
+  std::string detail;
 };
 
 struct ReplayRun {
   std::vector<LogReplay> logs;
   std::optional<ImaStep> ima;
   std::optional<CelStep> cel;
+  std::optional<DstackStep> dstack;
   std::optional<replay::RegisterSet> quoted;
+  // --tpm-quote: the quotes' checks against the replayed PCRs (every log,
+  // IMA's PCR10 included; a PCR no log extends at its initial value).
+  std::vector<TpmQuoteCheck> tpm_checks;
   // Every log merged, and the counts summed over them.
   replay::RegisterSet registers;
   replay::ReplayCounts counts;
@@ -89,8 +123,14 @@ struct ReplayRun {
   // Quoted RTMR -> whether the replay gives it (an unextended register is
   // zero). Empty without a quote.
   std::vector<std::pair<std::string, bool>> QuoteMatches() const;
-  // False if a quote was given and a quoted RTMR differs.
+  // False if a quote was given and a quoted RTMR differs, or a TPM quote's
+  // signature, nonce or PCR digest check failed.
   bool ReproducesQuote() const;
+  // False if a dstack runtime event's digest is not the one its data gives
+  // (a runtime event's digest is defined by its data: the log contradicts itself).
+  bool RuntimeEventsConsistent() const;
+  // False if an IMA signature was checked and failed or did not decode.
+  bool ImaSignaturesHold() const;
 };
 
 // Errors name the file, the offset and what was expected.

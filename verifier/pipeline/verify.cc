@@ -22,13 +22,19 @@
 #include "verifier/bundle/report_data.h"
 #include "verifier/containers/binding.h"
 #include "verifier/containers/container_view.h"
+#include "verifier/crypto/signature.h"
+#include "verifier/pipeline/boot_facts.h"
 #include "verifier/quote/collateral.h"
 #include "verifier/quote/quote_verifier.h"
 #include "verifier/replay/cel_replay.h"
 #include "verifier/replay/digest_check.h"
+#include "verifier/replay/dstack_replay.h"
 #include "verifier/replay/ima_replay.h"
 #include "verifier/replay/tcg_replay.h"
 #include "verifier/report/event_detail.h"
+#include "verifier/tpm/ak.h"
+#include "verifier/tpm/pcr_values.h"
+#include "verifier/tpm/quote_verify.h"
 
 namespace ccv::pipeline {
 namespace {
@@ -110,6 +116,14 @@ void BaselineTdChecks(const policy::Policy* pol, Facts* f) {
 
 Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const policy::Policy* pol,
                   Facts* f) {
+  if (!e.quote && e.tpm) {
+    // TPM-only evidence (a vTPM or a TPM host): its TPM quotes are the
+    // authentic anchor, judged by the tpm.* checks.
+    f->checks.push_back(MakeCheck("quote.present", Verdict::kSkipped,
+                                  "the evidence has no TD quote: only its TPM quotes (tpm.*) "
+                                  "authenticate anything"));
+    return Status::Ok();
+  }
   if (!e.quote) {
     f->checks.push_back(MakeCheck("quote.present", Verdict::kFail,
                                   "the evidence has no TD quote: nothing in it is authenticated"));
@@ -224,6 +238,9 @@ void DecodeEventFields(Bytes data, EventFact* fact) {
     case parsers::kEvEfiVariableAuthority: {
       auto v = parsers::ParseUefiVariableData(data, 0);
       if (v.ok()) fact->variable_name = v->unicode_name;
+      if (fact->type == parsers::kEvEfiVariableDriverConfig) {
+        fact->config_data.assign(data.begin(), data.end());
+      }
       break;
     }
     case parsers::kEvEfiBootServicesApplication:
@@ -246,6 +263,10 @@ void SetEventData(const replay::EventDataCheck& check, Bytes data, EventFact* fa
   fact->data = DataStatusOf(check.status);
   if (fact->data == DataStatus::kVerified) {
     fact->convention = std::string(replay::DigestConventionName(check.convention));
+    // The digest covers the VariableData only: the name beside it is not
+    // evidence, so no rule may select the event by it.
+    if (check.convention == replay::DigestConvention::kVariableDataOnly)
+      fact->variable_name.clear();
     fact->text = check.verified_text.empty() ? parsers::EventText(data) : check.verified_text;
   } else {
     fact->text = parsers::EventText(data);
@@ -346,6 +367,160 @@ Status CcelTableCheck(const bundle::Evidence& e, Facts* f) {
   return Status::Ok();
 }
 
+// --- TPM quotes ----------------------------------------------------------------
+
+constexpr uint64_t kMaxTpmFileLen = 1 << 20;
+
+std::string PcrBankName(HashAlg bank, uint32_t index) {
+  return "pcr" + std::to_string(index) + " (" + std::string(HashAlgName(bank)) + ")";
+}
+
+// How the AK is trusted: the policy's pin, else a chain to --tpm-root-ca
+// (through the bundle's tpm.ak_chain), else not at all.
+Status AkTrustOptions(const bundle::Evidence& e, const VerifyOptions& o, const policy::Policy* pol,
+                      const tpm::Ak& ak, std::vector<crypto::Certificate>* roots,
+                      std::vector<crypto::Certificate>* chain, tpm::VerifyOptions* vo) {
+  if (pol != nullptr && pol->tpm.PinsAk()) {
+    std::vector<crypto::PublicKey> keys;
+    for (const std::string& pem : pol->tpm.ak_pems) {
+      auto k = crypto::PublicKeyFromPemOrDer(AsBytes(pem));
+      if (!k.ok()) {
+        return Status(ErrorCode::kBadValue, "tpm.ak: not a PEM public key: " + k.status().message())
+            .WithFile(pol->source)
+            .WithLine(pol->tpm.ak_pos.line);
+      }
+      keys.push_back(std::move(*k));
+    }
+    std::vector<const crypto::PublicKey*> ptrs;
+    for (const crypto::PublicKey& k : keys) ptrs.push_back(&k);
+    vo->ak_trust = tpm::CheckAkPin(ak, pol->tpm.ak_fingerprints, ptrs);
+    return Status::Ok();
+  }
+  for (size_t i = 0; i < o.tpm_root_ca.size(); ++i) {
+    auto certs = tpm::LoadCertificates(AsBytes(o.tpm_root_ca[i]));
+    if (!certs.ok()) return certs.status().WithContext("--tpm-root-ca");
+    for (auto& c : *certs) roots->push_back(std::move(c));
+  }
+  if (e.tpm) {
+    for (const std::string& path : e.tpm->ak_chain) {
+      CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes,
+                           bundle::ReadEvidenceFile(e, path, kMaxTpmFileLen));
+      auto certs = tpm::LoadCertificates(bytes);
+      if (!certs.ok()) return InFile(certs.status(), path);
+      for (auto& c : *certs) chain->push_back(std::move(c));
+    }
+  }
+  if (roots->empty()) {
+    tpm::AkTrust none;
+    none.mode = "none";
+    none.detail =
+        "no trust anchor for the AK: pin it in the policy (tpm.ak) or give --tpm-root-ca "
+        "(the bundle's own certificates only link)";
+    vo->ak_trust = none;
+    return Status::Ok();
+  }
+  vo->ak_roots = *roots;
+  vo->ak_intermediates = *chain;
+  return Status::Ok();
+}
+
+// Verifies the bundle's TPM quotes and returns the PCR values they
+// authenticate (none when a quote or the AK fails).
+Result<tpm::PcrValues> TpmQuoteFacts(const bundle::Evidence& e, const VerifyOptions& o,
+                                     const policy::Policy* pol, const replay::RegisterSet* tpm_regs,
+                                     Facts* f) {
+  tpm::PcrValues authenticated;
+  if (!e.tpm) return authenticated;
+  const bundle::TpmEvidence& t = *e.tpm;
+  f->tpm.present = true;
+  f->tpm.quotes = t.quotes.size();
+  if (!t.ak) {
+    f->tpm.ak_trust = "none";
+    f->checks.push_back(MakeCheck("tpm.ak.trust", Verdict::kFail,
+                                  "the evidence has TPM quotes but no AK (tpm.ak): nothing "
+                                  "authenticates them"));
+    return authenticated;
+  }
+  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> ak_bytes,
+                       bundle::ReadEvidenceFile(e, *t.ak, kMaxTpmFileLen));
+  auto ak = tpm::LoadAk(ak_bytes);
+  if (!ak.ok()) return InFile(ak.status(), *t.ak);
+  tpm::VerifyOptions vo;
+  vo.at = o.at;
+  std::vector<crypto::Certificate> roots, chain;
+  CCV_RETURN_IF_ERROR(AkTrustOptions(e, o, pol, *ak, &roots, &chain, &vo));
+  if (o.tpm_nonce) {
+    vo.nonce = *o.tpm_nonce;
+    f->tpm.nonce_source = result::NonceSource::kVerifier;
+  } else if (pol != nullptr && pol->tpm.nonce) {
+    vo.nonce = *pol->tpm.nonce;
+    f->tpm.nonce_source = result::NonceSource::kVerifier;
+  } else if (t.nonce) {
+    vo.nonce = *t.nonce;
+    f->tpm.nonce_source = result::NonceSource::kBundle;
+  }
+  tpm::PcrValues listed, logged;
+  if (t.pcrs) {
+    CCV_ASSIGN_OR_RETURN(std::string text, bundle::ReadEvidenceText(e, *t.pcrs, kMaxTpmFileLen));
+    auto parsed = tpm::ParsePcrValuesJson(text);
+    if (!parsed.ok()) return InFile(parsed.status(), *t.pcrs);
+    listed = std::move(*parsed);
+    vo.pcrs = &listed;
+  }
+  if (tpm_regs != nullptr) {
+    logged = tpm::PcrValuesFromRegisters(*tpm_regs);
+    vo.log_pcrs = &logged;
+  }
+  std::vector<std::vector<uint8_t>> files;
+  files.reserve(2 * t.quotes.size());
+  for (const bundle::TpmQuoteFiles& q : t.quotes) {
+    CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> a,
+                         bundle::ReadEvidenceFile(e, q.attest, kMaxTpmFileLen));
+    CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> s,
+                         bundle::ReadEvidenceFile(e, q.signature, kMaxTpmFileLen));
+    files.push_back(std::move(a));
+    files.push_back(std::move(s));
+  }
+  std::vector<tpm::QuoteInput> inputs;
+  for (size_t i = 0; i < t.quotes.size(); ++i) {
+    inputs.push_back({t.quotes[i].attest, files[2 * i], t.quotes[i].signature, files[2 * i + 1]});
+  }
+  auto v = tpm::VerifyTpmQuotes(*ak, inputs, vo);
+  if (!v.ok()) return v.status();
+  f->tpm.ak_form = v->ak_form;
+  f->tpm.ak_key = v->ak_key;
+  f->tpm.ak_fingerprint = tpm::AkFingerprint(*ak);
+  f->tpm.ak_trust = v->ak_trust.ok ? v->ak_trust.mode : "none";
+  bool all_pass = true;
+  for (const tpm::Check& c : v->checks) {
+    // The log's binding is tpm.bound's (which logs.informational governs).
+    if (c.id == "log.coverage" || c.id.ends_with(".log")) continue;
+    Verdict s = c.status == tpm::CheckStatus::kPass   ? Verdict::kPass
+                : c.status == tpm::CheckStatus::kFail ? Verdict::kFail
+                                                      : Verdict::kSkipped;
+    Check out = MakeCheck("tpm." + c.id, s, c.detail);
+    if (c.id.ends_with(".nonce")) {
+      if (s == Verdict::kSkipped) {
+        out.status = Verdict::kFail;
+        out.missing = "nonce";
+        out.detail =
+            "no nonce to compare extraData with (give --tpm-nonce or the policy's tpm.nonce): "
+            "the quote may be a replay of an old one; " +
+            c.detail;
+      } else if (s == Verdict::kPass && f->tpm.nonce_source == result::NonceSource::kBundle) {
+        out.detail +=
+            " (nonce taken from the bundle, not the verifier's: consistency, not "
+            "freshness)";
+      }
+    }
+    all_pass &= out.status != Verdict::kFail;
+    f->checks.push_back(std::move(out));
+  }
+  f->tpm.verified = all_pass;
+  f->tpm.pcrs = v->quoted_pcrs.banks();
+  return v->quoted_pcrs;
+}
+
 // --- CEL ---------------------------------------------------------------------
 
 // A CEL record of PC Client content gets the event-data checks a TCG log's
@@ -395,6 +570,123 @@ Result<replay::RegisterSet> CelFacts(const bundle::Evidence& e, const std::strin
   return r->registers;
 }
 
+// --- dstack event log ------------------------------------------------------------
+
+constexpr uint64_t kMaxDstackLogLen = uint64_t{256} << 20;
+
+struct DstackOutcome {
+  replay::DstackFile log;
+};
+
+// The events of a dstack log as facts of the log "dstack": boot events with
+// the TCG digest checks, runtime events verified when their digest is the
+// one their data gives (their text is then "name: value").
+Result<DstackOutcome> DstackFacts(const bundle::Evidence& e, const std::string& path, Facts* f) {
+  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes,
+                       bundle::ReadEvidenceFile(e, path, kMaxDstackLogLen));
+  Result<std::vector<dstack::Event>> events =
+      dstack::ParseLog(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+  if (!events.ok()) return InFile(events.status(), path);
+  DstackOutcome out;
+  out.log.events = std::move(events).value();
+  out.log.replay = replay::ReplayDstack(out.log.events);
+  for (const replay::DstackEventOutcome& o : out.log.replay.events) {
+    const dstack::Event& ev = out.log.events[o.index];
+    EventFact fact;
+    fact.log = "dstack";
+    fact.index = o.index;
+    fact.type = ev.untrusted_type;
+    fact.type_name =
+        o.runtime ? "DSTACK_RUNTIME_EVENT" : std::string(parsers::EventTypeName(ev.untrusted_type));
+    if (o.extended) fact.reg = RegisterId::Rtmr(o.rtmr).Name();
+    fact.digests.push_back(o.extended_digest);
+    fact.data = DataStatusOf(o.check);
+    if (o.runtime) {
+      fact.text = ev.event + ": " + replay::AppFactValue(ev.event, ev.payload);
+    } else {
+      DecodeEventFields(ev.payload, &fact);
+      fact.text = parsers::EventText(ev.payload);
+    }
+    if (fact.data == DataStatus::kVerified) fact.convention = o.convention_name;
+    f->events.push_back(std::move(fact));
+  }
+  f->event_log_present = true;
+  // Runtime events: their digest is defined by their data, so a mismatch is
+  // a log that contradicts itself, whatever logs.unexplained_digests says.
+  const replay::DstackReplayResult& r = out.log.replay;
+  std::string list;
+  size_t listed = 0;
+  for (size_t i : r.mismatched) {
+    const dstack::Event& ev = out.log.events[i];
+    if (!ev.IsRuntimeEvent() || listed++ >= kMaxListedPointers) continue;
+    list += (list.empty() ? "" : ", ") + std::string("dstack#") + std::to_string(i) + " (" +
+            ev.event + ")";
+  }
+  if (r.runtime_mismatched == 0) {
+    f->checks.push_back(MakeCheck("dstack.runtime_digests", Verdict::kPass,
+                                  std::to_string(r.runtime_verified) +
+                                      " runtime event(s), each with the digest its data gives"));
+  } else {
+    f->checks.push_back(MakeCheck(
+        "dstack.runtime_digests", Verdict::kFail,
+        std::to_string(r.runtime_mismatched) +
+            " runtime event(s) whose digest is not the one their name and payload give: " + list));
+  }
+  return out;
+}
+
+// The app facts of a dstack log once its events are bound (BoundChecks ran).
+void AppFactsOf(const DstackOutcome& d, const std::string& path, Facts* f) {
+  result::AppFacts& app = f->app;
+  app.present = true;
+  app.path = path;
+  bool rtmr3_events = false;
+  app.bound = false;
+  for (const EventFact& e : f->events) {
+    if (e.log != "dstack" || e.reg != "rtmr3") continue;
+    rtmr3_events = true;
+    app.bound = e.bound;  // every event of a register is bound alike
+    break;
+  }
+  for (const LogFact& l : f->logs) {
+    if (l.name == "dstack") app.why = l.why;
+  }
+  if (!rtmr3_events) app.why = "the dstack event log extends nothing into RTMR3";
+  const auto index = replay::AppEventIndex(d.log.events, d.log.replay);
+  for (const char* name : replay::kAppFactNames) {
+    auto it = index.find(name);
+    if (it != index.end() && it->second.size() == 1) {
+      if (!app.bound) {
+        app.refused[name] = "RTMR3 is not bound: " + app.why;
+        continue;
+      }
+      const dstack::Event& ev = d.log.events[it->second[0]];
+      app.values[name] = replay::AppFactValue(name, ev.payload);
+      app.pointers[name] = "dstack#" + std::to_string(ev.index);
+      continue;
+    }
+    if (it != index.end()) {
+      std::string where;
+      for (size_t i : it->second)
+        where += (where.empty() ? "" : ", ") + std::string("dstack#") + std::to_string(i);
+      app.refused[name] = "logged " + std::to_string(it->second.size()) + " times on RTMR3 (" +
+                          where + "): no value is taken";
+      continue;
+    }
+    // Not logged by a verified RTMR3 runtime event: say what there is.
+    for (const replay::DstackEventOutcome& o : d.log.replay.events) {
+      const dstack::Event& ev = d.log.events[o.index];
+      if (!o.runtime || ev.event != name) continue;
+      const std::string at = "dstack#" + std::to_string(o.index);
+      if (o.check != replay::DigestCheck::kVerified) {
+        app.refused[name] = at + ": its digest is not the one its data gives";
+      } else if (o.rtmr != 3) {
+        app.refused[name] = at + ": logged on rtmr" + std::to_string(o.rtmr) + ", not RTMR3";
+      }
+    }
+  }
+}
+
 // --- IMA -----------------------------------------------------------------------
 
 struct ImaOutcome {
@@ -403,8 +695,10 @@ struct ImaOutcome {
   LogFact log;
 };
 
+// `tpm_quoted`: PCR values verified TPM quotes authenticate (PCR10 binds
+// a list on PCR10, PCR0-9 are what boot_aggregate is checked against).
 Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet& boot_regs,
-                            bool have_ccel, Facts* f) {
+                            bool have_ccel, const tpm::PcrValues& tpm_quoted, Facts* f) {
   ImaOutcome out;
   out.log.name = "ima";
   out.log.path = *e.ima;
@@ -452,8 +746,27 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
         ro.boot_registers = boot;
       }
     }
-  } else if (!boot_regs.empty()) {
-    ro.boot_registers = boot_regs;  // TPM PCRs from the TPM log
+  } else {
+    // PCR0-9: the values a verified TPM quote authenticates, else the TPM
+    // log's replay (boot_aggregate is then only consistent, not bound).
+    replay::RegisterSet pcrs;
+    bool quoted_boot = false;
+    for (const auto& [bank, values] : tpm_quoted.banks()) {
+      for (const auto& [index, d] : values) {
+        if (index <= 9) {
+          pcrs.Set(RegisterId::Pcr(index), d);
+          quoted_boot = true;
+        }
+      }
+    }
+    if (quoted_boot) {
+      ro.boot_registers = pcrs;
+    } else if (!boot_regs.empty()) {
+      ro.boot_registers = boot_regs;  // TPM PCRs from the TPM log
+    }
+    for (HashAlg bank : replay::DefaultImaBanks(RegisterId::Kind::kPcr)) {
+      if (auto q = tpm_quoted.Get(bank, reg.index)) ro.quoted.Set(reg, *q);
+    }
   }
   CCV_ASSIGN_OR_RETURN(ima::ChunkSource replay_source, bundle::OpenEvidenceChunks(e, *e.ima));
   ima::LogReader replay_reader(std::move(replay_source), read);
@@ -497,8 +810,31 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
   // replay from the boot-time value gives the quoted RTMR2.
   uint64_t covered = 0;
   if (!rtmr) {
-    out.log.why =
-        "IMA extends " + reg.Name() + ", which only a TPM quote binds, and the evidence has none";
+    out.log.why = "IMA extends " + reg.Name() + ", which only a TPM quote binds, and " +
+                  (f->tpm.present ? "no verified TPM quote selects it" : "the evidence has none");
+    // Every bank a verified quote gives must find the same prefix.
+    std::optional<uint64_t> n;
+    std::string missed;
+    for (const replay::PrefixMatch& p : r->prefix) {
+      if (p.reg != reg) continue;
+      if (!p.found) {
+        missed +=
+            (missed.empty() ? "" : "; ") + std::string(HashAlgName(p.alg)) + ": " + p.Describe();
+        continue;
+      }
+      n = n ? std::min(*n, p.matched_entries) : p.matched_entries;
+    }
+    if (!missed.empty()) {
+      out.log.why = "the list does not replay to the quoted " + reg.Name() + ": " + missed;
+    } else if (n) {
+      covered = *n;
+      out.log.why =
+          "the first " + std::to_string(covered) + " entries replay to the " + reg.Name() +
+          " a verified TPM quote carries" +
+          (covered < r->entries ? "; " + std::to_string(r->entries - covered) +
+                                      " entries were added after the quote and are not bound"
+                                : "");
+    }
   } else if (!f->quote.present) {
     out.log.why = "no TD quote";
   }
@@ -741,6 +1077,8 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o,
     tpm_regs = out.registers;
     EventDigestsCheck("tpm", pol, &f);
   }
+  CCV_ASSIGN_OR_RETURN(tpm::PcrValues tpm_quoted,
+                       TpmQuoteFacts(e, o, pol, e.tpm_eventlog ? &tpm_regs : nullptr, &f));
   replay::RegisterSet cel_regs;
   if (e.cel) {
     CCV_ASSIGN_OR_RETURN(cel_regs, CelFacts(e, *e.cel, &f));
@@ -754,11 +1092,26 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o,
       boot_log = "cel";
     }
   }
+  std::optional<DstackOutcome> dstack;
+  if (e.dstack_event_log) {
+    CCV_ASSIGN_OR_RETURN(DstackOutcome out, DstackFacts(e, *e.dstack_event_log, &f));
+    EventDigestsCheck("dstack", pol, &f);
+    const replay::RegisterSet& regs = out.log.replay.registers;
+    if (boot_log.empty()) {
+      // Its boot events stand in for the CCEL.
+      boot_regs = regs;
+      boot_log = "dstack";
+    } else if (auto v = regs.Get(RegisterId::Rtmr(3), HashAlg::kSha384)) {
+      // RTMR3 holds the runtime events: the dstack log's replay of it counts.
+      boot_regs.Set(RegisterId::Rtmr(3), *v);
+    }
+    dstack = std::move(out);
+  }
   const bool have_boot = !boot_log.empty();
   std::optional<ImaOutcome> ima;
   if (e.ima) {
     CCV_ASSIGN_OR_RETURN(ImaOutcome out,
-                         ImaFacts(e, have_boot ? boot_regs : tpm_regs, have_boot, &f));
+                         ImaFacts(e, have_boot ? boot_regs : tpm_regs, have_boot, tpm_quoted, &f));
     ima = std::move(out);
   }
   // All four RTMRs against the quote: a register no log extends replays as
@@ -776,10 +1129,12 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o,
         c.replayed = ToHex(d.span());
         c.quoted = ToHex(f.quote.rtmr[i]);
         c.matches = c.replayed == c.quoted;
+        const std::string from =
+            i == 3 && dstack && dstack->log.replay.registers.Has(reg) ? "dstack" : boot_log;
         c.detail = c.matches
-                       ? (v ? "the " + boot_log + " replay reproduces the quoted value"
+                       ? (v ? "the " + from + " replay reproduces the quoted value"
                             : "no logged event extends it; the quote holds zero")
-                       : (v ? "the " + boot_log + " replay differs from the quoted value"
+                       : (v ? "the " + from + " replay differs from the quoted value"
                             : "no logged event extends it, but the quote holds a non-zero value");
         if (!v) f.replayed.Set(reg, d);
       }
@@ -809,7 +1164,44 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o,
     return false;
   };
   if (e.ccel_data) f.logs.push_back(BindEvents("ccel", *e.ccel_data, &f, quoted_match));
-  if (e.tpm_eventlog) f.logs.push_back(BindEvents("tpm", *e.tpm_eventlog, &f, quoted_match));
+  // A TPM log's PCR: bound when every bank the log extends it in replays
+  // to the value a verified TPM quote authenticates.
+  auto tpm_match = [&](RegisterId reg, std::string* why) {
+    if (reg.kind != RegisterId::Kind::kPcr) return quoted_match(reg, why);
+    if (!f.tpm.present) {
+      *why = "only a TPM quote binds PCRs, and the evidence has none";
+      return false;
+    }
+    std::string bad, unquoted;
+    auto it = tpm_regs.registers().find(reg);
+    if (it == tpm_regs.registers().end() || it->second.empty()) {
+      *why = "not replayed";
+      return false;
+    }
+    for (const auto& [bank, d] : it->second) {
+      std::optional<Digest> q = tpm_quoted.Get(bank, reg.index);
+      if (!q) {
+        unquoted += (unquoted.empty() ? "" : ", ") + std::string(HashAlgName(bank));
+      } else if (!(*q == d)) {
+        bad += (bad.empty() ? "" : ", ") + PcrBankName(bank, reg.index) + " replays to " +
+               ToHex(d.span()) + ", the quote authenticates " + ToHex(q->span());
+      }
+    }
+    if (!unquoted.empty()) {
+      bad += (bad.empty() ? "" : ", ") + std::string("no verified TPM quote authenticates its ") +
+             unquoted + " bank" + (unquoted.find(',') != std::string::npos ? "s" : "");
+    }
+    if (!bad.empty()) *why = bad;
+    return bad.empty();
+  };
+  if (e.tpm_eventlog) {
+    LogFact l = BindEvents("tpm", *e.tpm_eventlog, &f, tpm_match);
+    if (l.bound) {
+      l.why = "every PCR it extends (" + std::to_string(l.registers.size()) +
+              ") replays, in every bank, to the value a verified TPM quote authenticates";
+    }
+    f.logs.push_back(std::move(l));
+  }
   if (e.cel) {
     if (boot_log == "cel") {
       f.logs.push_back(BindEvents("cel", *e.cel, &f, quoted_match));
@@ -833,8 +1225,29 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o,
       f.logs.push_back(BindEvents("cel", *e.cel, &f, cel_bound));
     }
   }
+  if (dstack) {
+    // Bound where its own replay of a register equals the quoted value.
+    auto dstack_bound = [&](RegisterId reg, std::string* why) {
+      if (!f.quote.present) {
+        *why = "no TD quote";
+        return false;
+      }
+      auto mine = dstack->log.replay.registers.Get(reg, HashAlg::kSha384);
+      if (!mine || reg.kind != RegisterId::Kind::kRtmr || reg.index >= kNumRtmrs) {
+        *why = "not replayed";
+        return false;
+      }
+      const auto& q = f.quote.rtmr[reg.index];
+      if (std::equal(q.begin(), q.end(), mine->bytes.begin())) return true;
+      *why = "its replay differs from the quoted value";
+      return false;
+    };
+    f.logs.push_back(BindEvents("dstack", *e.dstack_event_log, &f, dstack_bound));
+  }
   if (ima) f.logs.push_back(ima->log);
   BoundChecks(pol, &f);
+  f.boot = DeriveBootFacts(f.events);
+  if (dstack) AppFactsOf(*dstack, *e.dstack_event_log, &f);
   AddReplayed(boot_regs, &f);
   AddReplayed(tpm_regs, &f);
   AddReplayed(cel_regs, &f);

@@ -13,7 +13,18 @@
 // report_data.binding, td.debug, td.mr_servicetd, ccel.table,
 // ccel|tpm|cel.event_digests, cel.template_hashes, replay.rtmr0..3,
 // ima.template_hashes, ima.boot_aggregate, ccel|tpm|cel|ima.bound,
-// containers.binding, ima.container_attribution.
+// containers.binding, ima.container_attribution; with TPM quotes
+// tpm.ak.attributes, tpm.ak.trust, tpm.quote<N>.signature|nonce|pcr_digest|log,
+// tpm.log.coverage (verifier/tpm/quote_verify.h, prefixed "tpm.").
+//
+// TPM quotes: a quote whose signature verifies with a trusted AK (pinned by
+// the policy's tpm.ak, or its certificate chained to --tpm-root-ca at `at`,
+// the bundle's tpm.ak_chain linking only), whose extraData is the expected
+// nonce and whose PCR digest matches authenticates the PCR values it selects.
+// The TPM log's events on a PCR are bound when every bank the log extends it
+// in replays to an authenticated value; an IMA list on PCR10 is bound up to
+// the entry whose replay gives the quoted PCR10; boot_aggregate is checked
+// against the authenticated PCR0-9. Nothing else binds a PCR.
 //
 // Errors (non-OK Status) mean the evidence could not be read: a missing or
 // malformed file, named with its offset or line. Thread safety: pure
@@ -24,6 +35,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "parsers/core/result.h"
 #include "parsers/core/time.h"
@@ -40,6 +52,11 @@ struct VerifyOptions {
   // whole seconds (`at.seconds`).
   Time at;
   std::optional<std::string> root_ca_pem;  // replaces the Intel SGX Root CA
+  // Trust anchors of a TPM AK certificate (--tpm-root-ca), each a file's
+  // text (PEM, one or more certificates, or one DER certificate).
+  std::vector<std::string> tpm_root_ca = {};
+  // The extraData every TPM quote must carry (--tpm-nonce): the verifier's.
+  std::optional<std::vector<uint8_t>> tpm_nonce = {};
 };
 
 // The whole decision: the facts verification established, the policy's

@@ -58,16 +58,24 @@ TcbStatus ModuleStatus(const std::string& s) {
   return TcbStatus::kUnrecognized;
 }
 
-TcbStatus ConvergeWithQe(TcbStatus tcb, QeStatus qe) {
-  if (qe == QeStatus::kOutOfDate) {
-    if (tcb == TcbStatus::kUpToDate || tcb == TcbStatus::kSWHardeningNeeded) {
+// What an out-of-date QE or TDX module makes of the platform's status: an
+// up-to-date (or only SW-hardening-needed) TCB becomes OutOfDate, a TCB
+// needing configuration OutOfDateConfigurationNeeded; the rest stay.
+TcbStatus WithOutOfDate(TcbStatus tcb) {
+  switch (tcb) {
+    case TcbStatus::kUpToDate:
+    case TcbStatus::kSWHardeningNeeded:
       return TcbStatus::kOutOfDate;
-    }
-    if (tcb == TcbStatus::kConfigurationNeeded ||
-        tcb == TcbStatus::kConfigurationAndSWHardeningNeeded) {
+    case TcbStatus::kConfigurationNeeded:
+    case TcbStatus::kConfigurationAndSWHardeningNeeded:
       return TcbStatus::kOutOfDateConfigurationNeeded;
-    }
+    default:
+      return tcb;
   }
+}
+
+TcbStatus ConvergeWithQe(TcbStatus tcb, QeStatus qe) {
+  if (qe == QeStatus::kOutOfDate) tcb = WithOutOfDate(tcb);
   if (qe == QeStatus::kRevoked) return TcbStatus::kRevoked;
   if (qe == QeStatus::kNotSupported) return TcbStatus::kNotSupported;
   switch (tcb) {
@@ -88,15 +96,7 @@ TcbStatus ConvergeWithQe(TcbStatus tcb, QeStatus qe) {
 }
 
 TcbStatus ConvergeWithModule(TcbStatus tcb, TcbStatus module) {
-  if (module == TcbStatus::kOutOfDate) {
-    if (tcb == TcbStatus::kUpToDate || tcb == TcbStatus::kSWHardeningNeeded) {
-      return TcbStatus::kOutOfDate;
-    }
-    if (tcb == TcbStatus::kConfigurationNeeded ||
-        tcb == TcbStatus::kConfigurationAndSWHardeningNeeded) {
-      return TcbStatus::kOutOfDateConfigurationNeeded;
-    }
-  }
+  if (module == TcbStatus::kOutOfDate) tcb = WithOutOfDate(tcb);
   if (module == TcbStatus::kRevoked) return TcbStatus::kRevoked;
   switch (tcb) {
     case TcbStatus::kOutOfDate:

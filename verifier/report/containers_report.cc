@@ -7,6 +7,7 @@
 
 #include "parsers/core/hex.h"
 #include "parsers/core/strings.h"
+#include "verifier/report/internal/json_writer.h"
 #include "verifier/report/schema_version.h"
 
 namespace ccv::report {
@@ -33,12 +34,9 @@ void WriteStrings(const std::vector<std::string>& v, JsonWriter& w) {
 }
 
 void WriteRecordRange(uint64_t records, uint64_t first, uint64_t last, JsonWriter& w) {
-  w.Key("records");
-  w.Uint64(records);
-  w.Key("first_record");
-  w.Uint64(first);
-  w.Key("last_record");
-  w.Uint64(last);
+  internal::KeyUint(w, "records", records);
+  internal::KeyUint(w, "first_record", first);
+  internal::KeyUint(w, "last_record", last);
 }
 
 void WriteContainer(const ContainerInfo& c, JsonWriter& w) {
@@ -70,10 +68,8 @@ void WriteUnit(const ContainerUnit& u, JsonWriter& w) {
   w.Key("cgroup_paths");
   WriteStrings(u.cgroup_paths, w);
   WriteRecordRange(u.records, u.first_record, u.last_record, w);
-  w.Key("violations");
-  w.Uint64(u.violations);
-  w.Key("template_hashes_mismatched");
-  w.Uint64(u.hashes_mismatched);
+  internal::KeyUint(w, "violations", u.violations);
+  internal::KeyUint(w, "template_hashes_mismatched", u.hashes_mismatched);
   w.Key("virtual_imr3");
   WriteDigest(u.virtual_imr3, w);
   w.Key("containers");
@@ -138,38 +134,22 @@ std::string ContainersReportJson(const ContainerView& v, const BindingOutcome& b
   w.EndArray();
   w.Key("initial_imr3");
   WriteDigest(v.initial, w);
-  w.Key("entries");
-  w.Uint64(v.entries);
-  w.Key("host_records");
-  w.Uint64(v.host_records);
-  w.Key("unattributed_records");
-  w.Uint64(v.unattributed_records);
+  internal::KeyUint(w, "entries", v.entries);
+  internal::KeyUint(w, "host_records", v.host_records);
+  internal::KeyUint(w, "unattributed_records", v.unattributed_records);
   w.Key("template_hashes");
   w.StartObject();
-  w.Key("verified");
-  w.Uint64(v.hashes_verified);
-  w.Key("mismatched");
-  w.Uint64(v.hashes_mismatched);
-  w.Key("violations");
-  w.Uint64(v.violations);
+  internal::KeyUint(w, "verified", v.hashes_verified);
+  internal::KeyUint(w, "mismatched", v.hashes_mismatched);
+  internal::KeyUint(w, "violations", v.violations);
   w.EndObject();
-  w.Key("findings");
-  w.StartArray();
-  for (const containers::ContainerFinding& f : v.findings) {
-    w.StartObject();
-    w.Key("evidence");
-    w.String(("ima#" + std::to_string(f.index)).c_str());
-    if (f.line != 0) {
-      w.Key("line");
-      w.Uint64(f.line);
-    }
-    w.Key("kind");
-    w.String(f.kind.c_str());
-    w.Key("detail");
-    w.String(f.detail.c_str());
-    w.EndObject();
-  }
-  w.EndArray();
+  internal::KeyObjects(w, "findings", v.findings,
+                       [](JsonWriter& w, const containers::ContainerFinding& f) {
+                         internal::KeyString(w, "evidence", "ima#" + std::to_string(f.index));
+                         if (f.line != 0) internal::KeyUint(w, "line", f.line);
+                         internal::KeyString(w, "kind", f.kind);
+                         internal::KeyString(w, "detail", f.detail);
+                       });
   if (b.requested) {
     w.Key("binding");
     WriteBinding(b, w);

@@ -1,8 +1,12 @@
 #include "verifier/report/diff_report.h"
 
+#include <tuple>
+
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
+#include "parsers/core/strings.h"
+#include "verifier/report/internal/json_writer.h"
 #include "verifier/report/internal/text_escape.h"
 #include "verifier/report/schema_version.h"
 
@@ -11,8 +15,10 @@ namespace {
 
 using diff::Diff;
 using diff::EventItem;
+using internal::KeyObjects;
+using internal::KeyString;
+using internal::KeyStrings;
 using internal::OneLine;
-using internal::ValidUtf8;
 using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 
 constexpr size_t kMaxTextLen = 100;
@@ -37,33 +43,17 @@ std::string EventLine(const EventItem& e) {
   return s;
 }
 
-std::string Digests(const std::vector<std::string>& v) {
-  std::string s;
-  for (const std::string& d : v) s += (s.empty() ? "" : ", ") + d;
-  return s;
-}
-
-void Str(Writer& w, const char* key, const std::string& v) {
-  w.Key(key);
-  w.String(ValidUtf8(v).c_str());
-}
-
-void StrArray(Writer& w, const char* key, const std::vector<std::string>& v) {
-  w.Key(key);
-  w.StartArray();
-  for (const std::string& s : v) w.String(ValidUtf8(s).c_str());
-  w.EndArray();
-}
+std::string Digests(const std::vector<std::string>& v) { return StrJoin(v, ", "); }
 
 void Event(Writer& w, const EventItem& e) {
   w.StartObject();
-  Str(w, "pointer", e.pointer);
-  Str(w, "log", e.log);
+  KeyString(w, "pointer", e.pointer);
+  KeyString(w, "log", e.log);
   w.Key("type");
   w.Uint(e.type);
-  Str(w, "type_name", e.type_name);
-  StrArray(w, "digests", e.digests);
-  Str(w, "text", e.text);
+  KeyString(w, "type_name", e.type_name);
+  KeyStrings(w, "digests", e.digests);
+  KeyString(w, "text", e.text);
   w.EndObject();
 }
 
@@ -75,16 +65,11 @@ void Events(Writer& w, const char* key, const std::vector<EventItem>& v) {
 }
 
 void Ima(Writer& w, const char* key, const std::vector<diff::ImaChange>& v) {
-  w.Key(key);
-  w.StartArray();
-  for (const diff::ImaChange& c : v) {
-    w.StartObject();
-    Str(w, "path", c.path);
-    StrArray(w, "a", c.a);
-    StrArray(w, "b", c.b);
-    w.EndObject();
-  }
-  w.EndArray();
+  KeyObjects(w, key, v, [](Writer& w, const diff::ImaChange& c) {
+    KeyString(w, "path", c.path);
+    KeyStrings(w, "a", c.a);
+    KeyStrings(w, "b", c.b);
+  });
 }
 
 }  // namespace
@@ -139,83 +124,56 @@ std::string DiffJson(const Diff& d) {
   WriteSchemaVersion(w);
   w.Key("equal");
   w.Bool(d.Equal());
-  w.Key("a");
-  w.StartObject();
-  Str(w, "kind", d.a_kind);
-  Str(w, "source", d.a_source);
-  w.EndObject();
-  w.Key("b");
-  w.StartObject();
-  Str(w, "kind", d.b_kind);
-  Str(w, "source", d.b_source);
-  w.EndObject();
-  w.Key("missing");
-  w.StartArray();
-  for (const diff::Missing& m : d.missing) {
+  for (auto [key, kind, source] :
+       {std::tuple{"a", &d.a_kind, &d.a_source}, std::tuple{"b", &d.b_kind, &d.b_source}}) {
+    w.Key(key);
     w.StartObject();
-    Str(w, "fact", m.fact);
-    Str(w, "side", m.side);
-    Str(w, "detail", m.detail);
+    KeyString(w, "kind", *kind);
+    KeyString(w, "source", *source);
     w.EndObject();
   }
-  w.EndArray();
-  w.Key("fields");
-  w.StartArray();
-  for (const diff::FieldChange& f : d.fields) {
-    w.StartObject();
-    Str(w, "name", f.name);
-    Str(w, "a", f.a);
-    Str(w, "b", f.b);
-    w.EndObject();
-  }
-  w.EndArray();
+  KeyObjects(w, "missing", d.missing, [](Writer& w, const diff::Missing& m) {
+    KeyString(w, "fact", m.fact);
+    KeyString(w, "side", m.side);
+    KeyString(w, "detail", m.detail);
+  });
+  KeyObjects(w, "fields", d.fields, [](Writer& w, const diff::FieldChange& f) {
+    KeyString(w, "name", f.name);
+    KeyString(w, "a", f.a);
+    KeyString(w, "b", f.b);
+  });
   w.Key("advisories");
   w.StartObject();
-  StrArray(w, "added", d.advisories_added);
-  StrArray(w, "removed", d.advisories_removed);
+  KeyStrings(w, "added", d.advisories_added);
+  KeyStrings(w, "removed", d.advisories_removed);
   w.EndObject();
-  w.Key("registers");
-  w.StartArray();
-  for (const diff::RegisterDiff& r : d.registers) {
-    w.StartObject();
-    Str(w, "register", r.reg);
+  KeyObjects(w, "registers", d.registers, [](Writer& w, const diff::RegisterDiff& r) {
+    KeyString(w, "register", r.reg);
     if (r.a) {
-      Str(w, "a", *r.a);
-      Str(w, "b", *r.b);
+      KeyString(w, "a", *r.a);
+      KeyString(w, "b", *r.b);
     }
     Events(w, "added", r.added);
     Events(w, "removed", r.removed);
-    w.Key("changed");
-    w.StartArray();
-    for (const diff::EventChange& c : r.changed) {
-      w.StartObject();
+    KeyObjects(w, "changed", r.changed, [](Writer& w, const diff::EventChange& c) {
       w.Key("a");
       Event(w, c.a);
       w.Key("b");
       Event(w, c.b);
-      w.EndObject();
-    }
-    w.EndArray();
-    w.EndObject();
-  }
-  w.EndArray();
+    });
+  });
   w.Key("ima");
   w.StartObject();
   Ima(w, "added", d.ima_added);
   Ima(w, "removed", d.ima_removed);
   Ima(w, "changed", d.ima_changed);
   w.EndObject();
-  w.Key("checks");
-  w.StartArray();
-  for (const diff::CheckChange& c : d.checks) {
-    w.StartObject();
-    Str(w, "id", c.id);
-    Str(w, "a", c.a);
-    Str(w, "b", c.b);
-    w.EndObject();
-  }
-  w.EndArray();
-  StrArray(w, "not_compared", d.not_compared);
+  KeyObjects(w, "checks", d.checks, [](Writer& w, const diff::CheckChange& c) {
+    KeyString(w, "id", c.id);
+    KeyString(w, "a", c.a);
+    KeyString(w, "b", c.b);
+  });
+  KeyStrings(w, "not_compared", d.not_compared);
   w.EndObject();
   return std::string(sb.GetString(), sb.GetSize()) + "\n";
 }

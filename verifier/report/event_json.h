@@ -25,6 +25,7 @@
 #include "verifier/replay/register_set.h"
 #include "verifier/replay/tcg_replay.h"
 #include "verifier/report/event_detail.h"
+#include "verifier/report/internal/json_writer.h"
 
 namespace ccv::report {
 
@@ -164,12 +165,9 @@ void WriteRegistersJson(const replay::RegisterSet& registers, W& w) {
 template <typename W>
 void WriteDigestCheckCountsJson(const replay::DigestCheckCounts& c, W& w) {
   w.StartObject();
-  w.Key("verified");
-  w.Uint64(c.verified);
-  w.Key("mismatched");
-  w.Uint64(c.mismatched);
-  w.Key("not_checkable");
-  w.Uint64(c.not_checkable);
+  internal::KeyUint(w, "verified", c.verified);
+  internal::KeyUint(w, "mismatched", c.mismatched);
+  internal::KeyUint(w, "not_checkable", c.not_checkable);
   bool any = false;
   for (size_t i = 0; i < c.by_convention.size(); ++i) {
     if (c.by_convention[i] == 0) continue;
@@ -188,17 +186,12 @@ void WriteDigestCheckCountsJson(const replay::DigestCheckCounts& c, W& w) {
 template <typename W>
 void WriteReplayCountsJson(const replay::ReplayCounts& c, W& w) {
   w.StartObject();
-  w.Key("records");
-  w.Uint64(c.records);
-  w.Key("extended");
-  w.Uint64(c.extended);
-  w.Key("no_action");
-  w.Uint64(c.no_action);
-  w.Key("not_replayed");
-  w.Uint64(c.not_replayed);
+  internal::KeyUint(w, "records", c.records);
+  internal::KeyUint(w, "extended", c.extended);
+  internal::KeyUint(w, "no_action", c.no_action);
+  internal::KeyUint(w, "not_replayed", c.not_replayed);
   if (c.unhashable_digests != 0) {
-    w.Key("unhashable_digests");
-    w.Uint64(c.unhashable_digests);
+    internal::KeyUint(w, "unhashable_digests", c.unhashable_digests);
   }
   w.EndObject();
 }
@@ -242,10 +235,8 @@ template <typename W>
 void WriteTcgEventJson(const parsers::TcgEvent& e, replay::RegisterSpace space,
                        const replay::EventDataCheck* check, const EventDetail& detail, W& w) {
   w.StartObject();
-  w.Key("record");
-  w.Uint64(e.record);
-  w.Key("offset");
-  w.Uint64(e.offset);
+  internal::KeyUint(w, "record", e.record);
+  internal::KeyUint(w, "offset", e.offset);
   w.Key("register");
   std::string reg = EventRegisterName(space, e.untrusted_pcr_index);
   if (reg.empty()) {
@@ -271,8 +262,7 @@ void WriteTcgEventJson(const parsers::TcgEvent& e, replay::RegisterSpace space,
     w.EndObject();
   }
   w.EndArray();
-  w.Key("event_size");
-  w.Uint64(e.data.size());
+  internal::KeyUint(w, "event_size", e.data.size());
   if (check != nullptr) {
     w.Key("digest_check");
     WriteStr(replay::DigestCheckName(check->status), w);

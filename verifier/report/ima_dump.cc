@@ -21,6 +21,7 @@
 #include "verifier/replay/ima_replay_file.h"
 #include "verifier/report/event_json.h"
 #include "verifier/report/ima_json.h"
+#include "verifier/report/internal/json_writer.h"
 #include "verifier/report/log_dump.h"
 #include "verifier/report/log_dump_text.h"
 #include "verifier/report/schema_version.h"
@@ -114,14 +115,11 @@ Status DumpImaLog(const std::string& path, parsers::LogFormat format, const Dump
       const char* check = HashCheck(hasher, e);
       if (options.json) {
         w.StartObject();
-        w.Key("index");
-        w.Uint64(e.index);
+        internal::KeyUint(w, "index", e.index);
         if (e.line != 0) {
-          w.Key("line");
-          w.Uint64(e.line);
+          internal::KeyUint(w, "line", e.line);
         }
-        w.Key("offset");
-        w.Uint64(e.offset);
+        internal::KeyUint(w, "offset", e.offset);
         w.Key("pcr");
         w.Uint(e.pcr);
         w.Key("template_hash");
@@ -158,8 +156,7 @@ Status DumpImaLog(const std::string& path, parsers::LogFormat format, const Dump
   }
   if (options.json) {
     w.EndArray();
-    w.Key("records");
-    w.Uint64(records);
+    internal::KeyUint(w, "records", records);
     if (!error.ok()) WriteDumpErrorJson(error, path, w);
     w.EndObject();
     os.Put('\n');

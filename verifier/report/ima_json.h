@@ -12,6 +12,7 @@
 #include "parsers/core/hex.h"
 #include "parsers/ima_template.h"
 #include "verifier/replay/ima_replay.h"
+#include "verifier/report/internal/json_writer.h"
 
 namespace ccv::report {
 
@@ -94,8 +95,7 @@ void WriteImaFieldsJson(const std::vector<ima::DecodedField>& fields, W& w) {
 
 template <typename W>
 void WriteImaReplayJson(const replay::ImaReplayResult& r, W& w) {
-  w.Key("records");
-  w.Uint64(r.entries);
+  internal::KeyUint(w, "records", r.entries);
   w.Key("listed_hash");
   std::string_view lh = r.listed_alg ? HashAlgName(*r.listed_alg) : std::string_view("");
   w.String(lh.data(), rapidjson::SizeType(lh.size()));
@@ -106,90 +106,52 @@ void WriteImaReplayJson(const replay::ImaReplayResult& r, W& w) {
     w.Uint64(n);
   }
   w.EndObject();
-  w.Key("violations");
-  w.Uint64(r.violations);
+  internal::KeyUint(w, "violations", r.violations);
   w.Key("template_hashes");
   w.StartObject();
-  w.Key("verified");
-  w.Uint64(r.hashes_verified);
-  w.Key("mismatched");
-  w.Uint64(r.hashes_mismatched);
+  internal::KeyUint(w, "verified", r.hashes_verified);
+  internal::KeyUint(w, "mismatched", r.hashes_mismatched);
   w.EndObject();
   const replay::BootAggregateCheck& b = r.boot_aggregate;
   w.Key("boot_aggregate");
   w.StartObject();
   w.Key("present");
   w.Bool(b.present);
-  w.Key("status");
-  std::string_view st = replay::CheckStatusName(b.status);
-  w.String(st.data(), rapidjson::SizeType(st.size()));
+  internal::KeyString(w, "status", replay::CheckStatusName(b.status));
   if (b.present) {
-    w.Key("index");
-    w.Uint64(b.index);
-    w.Key("algorithm");
-    w.String(b.algo.c_str());
-    w.Key("listed");
-    w.String(b.listed.c_str());
+    internal::KeyUint(w, "index", b.index);
+    internal::KeyString(w, "algorithm", b.algo);
+    internal::KeyString(w, "listed", b.listed);
     if (!b.expected.empty()) {
-      w.Key("expected");
-      w.String(b.expected.c_str());
-      w.Key("form");
-      w.String(b.form.c_str());
+      internal::KeyString(w, "expected", b.expected);
+      internal::KeyString(w, "form", b.form);
     }
-    if (!b.why.empty()) {
-      w.Key("why");
-      w.String(b.why.c_str());
-    }
-    w.Key("entries");
-    w.Uint64(b.entries);
-    w.Key("mismatches");
-    w.Uint64(b.mismatches);
+    if (!b.why.empty()) internal::KeyString(w, "why", b.why);
+    internal::KeyUint(w, "entries", b.entries);
+    internal::KeyUint(w, "mismatches", b.mismatches);
   }
   w.EndObject();
-  w.Key("quote_prefix");
-  w.StartArray();
-  for (const replay::PrefixMatch& p : r.prefix) {
-    w.StartObject();
-    w.Key("register");
-    std::string reg = p.reg.Name();
-    w.String(reg.c_str(), rapidjson::SizeType(reg.size()));
-    w.Key("bank");
-    std::string_view bank = HashAlgName(p.alg);
-    w.String(bank.data(), rapidjson::SizeType(bank.size()));
+  internal::KeyObjects(w, "quote_prefix", r.prefix, [](auto& w, const replay::PrefixMatch& p) {
+    internal::KeyString(w, "register", p.reg.Name());
+    internal::KeyString(w, "bank", HashAlgName(p.alg));
     w.Key("found");
     w.Bool(p.found);
     if (p.found) {
-      w.Key("matched_entries");
-      w.Uint64(p.matched_entries);
-      w.Key("added_after");
-      w.Uint64(p.added_after);
+      internal::KeyUint(w, "matched_entries", p.matched_entries);
+      internal::KeyUint(w, "added_after", p.added_after);
     }
-    w.Key("description");
-    std::string d = p.Describe();
-    w.String(d.c_str(), rapidjson::SizeType(d.size()));
-    w.EndObject();
-  }
-  w.EndArray();
-  w.Key("findings");
-  w.StartArray();
-  for (const replay::ImaFinding& f : r.findings) {
-    w.StartObject();
-    w.Key("index");
-    w.Uint64(f.index);
+    internal::KeyString(w, "description", p.Describe());
+  });
+  internal::KeyObjects(w, "findings", r.findings, [](auto& w, const replay::ImaFinding& f) {
+    internal::KeyUint(w, "index", f.index);
     if (f.line != 0) {
-      w.Key("line");
-      w.Uint64(f.line);
+      internal::KeyUint(w, "line", f.line);
     } else {
-      w.Key("offset");
-      w.Uint64(f.offset);
+      internal::KeyUint(w, "offset", f.offset);
     }
-    w.Key("kind");
-    w.String(f.kind.c_str());
-    w.Key("detail");
-    w.String(f.detail.c_str());
-    w.EndObject();
-  }
-  w.EndArray();
+    internal::KeyString(w, "kind", f.kind);
+    internal::KeyString(w, "detail", f.detail);
+  });
 }
 
 }  // namespace ccv::report

@@ -16,6 +16,7 @@
 #include "verifier/replay/digest_check.h"
 #include "verifier/replay/tcg_replay.h"
 #include "verifier/report/event_json.h"
+#include "verifier/report/internal/json_writer.h"
 #include "verifier/report/log_dump_text.h"
 #include "verifier/report/schema_version.h"
 
@@ -169,16 +170,13 @@ Status DumpTcgLog(const std::string& path, parsers::LogFormat format,
   }
   if (json) {
     w.EndArray();
-    w.Key("records");
-    w.Uint64(records);
+    internal::KeyUint(w, "records", records);
     if (error.ok()) {
       w.Key("end");
       WriteStr(parsers::TcgLogEndName(reader.end()), w);
-      w.Key("end_offset");
-      w.Uint64(reader.end_offset());
+      internal::KeyUint(w, "end_offset", reader.end_offset());
       if (reader.trailing_len() != 0) {
-        w.Key("trailing_bytes");
-        w.Uint64(reader.trailing_len());
+        internal::KeyUint(w, "trailing_bytes", reader.trailing_len());
       }
     } else {
       WriteDumpErrorJson(error, path, w);
@@ -257,8 +255,7 @@ Status DumpCcelTable(const std::string& path, parsers::ChunkedSource* source, bo
   WriteStr(parsers::CcTypeName(t->cc_type), w);
   w.Key("cc_subtype");
   w.Uint(t->cc_subtype);
-  w.Key("laml");
-  w.Uint64(t->laml);
+  internal::KeyUint(w, "laml", t->laml);
   w.Key("lasa");
   w.String(lasa);
   w.EndObject();

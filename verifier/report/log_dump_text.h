@@ -14,6 +14,7 @@
 #include "verifier/replay/digest_check.h"
 #include "verifier/report/event_detail.h"
 #include "verifier/report/event_json.h"
+#include "verifier/report/internal/json_writer.h"
 
 namespace ccv::report {
 
@@ -35,12 +36,10 @@ void WriteDumpErrorJson(const Status& s, const std::string& path, W& w) {
   w.Key("code");
   WriteStr(ErrorCodeName(s.code()), w);
   if (s.offset()) {
-    w.Key("offset");
-    w.Uint64(*s.offset());
+    internal::KeyUint(w, "offset", *s.offset());
   }
   if (s.line()) {
-    w.Key("line");
-    w.Uint64(*s.line());
+    internal::KeyUint(w, "line", *s.line());
   }
   w.Key("message");
   WriteStr((s.file().empty() ? s.WithFile(path) : s).ToString(), w);

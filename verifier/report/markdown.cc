@@ -11,22 +11,6 @@ namespace {
 
 using result::Verdict;
 
-int Rank(Verdict v) {
-  switch (v) {
-    case Verdict::kFail:
-      return 0;
-    case Verdict::kWarn:
-      return 1;
-    case Verdict::kWaived:
-      return 2;
-    case Verdict::kSkipped:
-      return 3;
-    case Verdict::kPass:
-      return 4;
-  }
-  return 5;
-}
-
 std::string Upper(const char* s) {
   std::string out(s);
   for (char& c : out) c = char(std::toupper(static_cast<unsigned char>(c)));
@@ -106,8 +90,9 @@ std::string VerifyReportMarkdown(const result::Facts& f, const policy::Evaluatio
     }
     rows.push_back({r.status, "rule", r.id, reason});
   }
-  std::stable_sort(rows.begin(), rows.end(),
-                   [](const Row& a, const Row& b) { return Rank(a.status) < Rank(b.status); });
+  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    return VerdictRank(a.status) < VerdictRank(b.status);
+  });
   out += "\n| status | kind | id | reason |\n|---|---|---|---|\n";
   for (const Row& r : rows) {
     out += "| " + Upper(result::VerdictName(r.status)) + " | " + r.kind + " | " +

@@ -1,5 +1,7 @@
 #include "verifier/report/replay_report.h"
 
+#include <cctype>
+
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
@@ -7,6 +9,7 @@
 #include "parsers/core/strings.h"
 #include "verifier/report/event_json.h"
 #include "verifier/report/ima_json.h"
+#include "verifier/report/internal/json_writer.h"
 #include "verifier/report/schema_version.h"
 
 namespace ccv::report {
@@ -38,6 +41,8 @@ std::string EndText(const replay::TcgReplayResult& r) {
 const char* KindName(RegisterId::Kind kind) {
   return kind == RegisterId::Kind::kRtmr ? "rtmr" : "pcr";
 }
+
+void AppendImaSignaturesText(const pipeline::ImaStep& s, std::string* out);
 
 void AppendImaStepText(const pipeline::ImaStep& s, std::string* out) {
   const replay::ImaReplayResult& r = s.result;
@@ -72,6 +77,109 @@ void AppendImaStepText(const pipeline::ImaStep& s, std::string* out) {
                static_cast<unsigned long long>(f.line ? f.line : f.offset), f.kind.c_str(),
                f.detail.c_str());
   }
+  AppendImaSignaturesText(s, out);
+}
+
+std::string KeyIdText(uint32_t id) {
+  char b[9];
+  std::snprintf(b, sizeof(b), "%08x", id);
+  return b;
+}
+
+void AppendImaSignaturesText(const pipeline::ImaStep& s, std::string* out) {
+  if (!s.signatures) return;
+  const replay::ImaSigReport& r = *s.signatures;
+  StrAppendF(out,
+             "  signatures (%zu keys): %llu verified, %llu failed, %llu unknown key, %llu "
+             "unsigned, %llu malformed\n",
+             s.keys.size(), static_cast<unsigned long long>(r.verified),
+             static_cast<unsigned long long>(r.failed),
+             static_cast<unsigned long long>(r.unknown_key),
+             static_cast<unsigned long long>(r.unsigned_entries),
+             static_cast<unsigned long long>(r.malformed));
+  for (const replay::ImaSigEntry& e : r.findings) {
+    if (e.status == replay::ImaSigStatus::kUnsigned) continue;
+    const bool has_keyid = e.status != replay::ImaSigStatus::kMalformed;
+    StrAppendF(out, "    entry %llu %s: %s%s: %s\n", static_cast<unsigned long long>(e.index),
+               e.path.c_str(), std::string(replay::ImaSigStatusName(e.status)).c_str(),
+               has_keyid ? (" (key id " + KeyIdText(e.keyid) + ")").c_str() : "", e.detail.c_str());
+  }
+  for (const replay::KeyringLoad& k : r.keyring_loads) {
+    StrAppendF(out, "    entry %llu: key load into %s: %s%s\n",
+               static_cast<unsigned long long>(k.index), k.keyring.c_str(), k.detail.c_str(),
+               k.subject.empty() ? "" : (", " + k.subject).c_str());
+  }
+}
+
+void WriteImaSignaturesJson(const pipeline::ImaStep& s, JsonWriter& w) {
+  const replay::ImaSigReport& r = *s.signatures;
+  w.Key("signatures");
+  w.StartObject();
+  w.Key("verified");
+  w.Uint64(r.verified);
+  w.Key("failed");
+  w.Uint64(r.failed);
+  w.Key("unknown_key");
+  w.Uint64(r.unknown_key);
+  w.Key("unsigned");
+  w.Uint64(r.unsigned_entries);
+  w.Key("malformed");
+  w.Uint64(r.malformed);
+  w.Key("keys");
+  w.StartArray();
+  for (const crypto::ImaKey& k : s.keys) {
+    w.StartObject();
+    w.Key("source");
+    WriteStr(k.source, w);
+    w.Key("keyid");
+    WriteStr(KeyIdText(k.keyid), w);
+    w.Key("kind");
+    WriteStr(k.kind, w);
+    w.Key("subject");
+    WriteStr(k.subject, w);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("failing");
+  w.StartArray();
+  for (const replay::ImaSigEntry& e : r.findings) {
+    if (e.status == replay::ImaSigStatus::kUnsigned) continue;
+    w.StartObject();
+    w.Key("index");
+    w.Uint64(e.index);
+    if (e.line != 0) {
+      w.Key("line");
+      w.Uint64(e.line);
+    }
+    w.Key("path");
+    WriteStr(e.path, w);
+    w.Key("status");
+    WriteStr(replay::ImaSigStatusName(e.status), w);
+    w.Key("keyid");
+    WriteStr(KeyIdText(e.keyid), w);
+    w.Key("detail");
+    WriteStr(e.detail, w);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("keyring_loads");
+  w.StartArray();
+  for (const replay::KeyringLoad& k : r.keyring_loads) {
+    w.StartObject();
+    w.Key("index");
+    w.Uint64(k.index);
+    w.Key("keyring");
+    WriteStr(k.keyring, w);
+    w.Key("subject");
+    WriteStr(k.subject, w);
+    w.Key("keyid");
+    WriteStr(KeyIdText(k.keyid), w);
+    w.Key("detail");
+    WriteStr(k.detail, w);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
 }
 
 void AppendCelStepText(const pipeline::CelStep& s, std::string* out) {
@@ -97,6 +205,7 @@ void WriteImaStepJson(const pipeline::ImaStep& s, JsonWriter& w) {
   w.Key("register_kind");
   w.String(KindName(s.kind));
   WriteImaReplayJson(s.result, w);
+  if (s.signatures) WriteImaSignaturesJson(s, w);
   w.EndObject();
 }
 
@@ -108,17 +217,140 @@ void WriteCelStepJson(const pipeline::CelStep& s, JsonWriter& w) {
   WriteStr(s.file, w);
   w.Key("format");
   WriteStr(s.format, w);
-  w.Key("records");
-  w.Uint64(s.result.records);
-  w.Key("not_extended");
-  w.Uint64(s.result.not_extended);
+  internal::KeyUint(w, "records", s.result.records);
+  internal::KeyUint(w, "not_extended", s.result.not_extended);
   w.Key("template_hashes");
   w.StartObject();
-  w.Key("verified");
-  w.Uint64(s.result.template_hashes_verified);
-  w.Key("mismatched");
-  w.Uint64(s.result.template_hashes_mismatched);
+  internal::KeyUint(w, "verified", s.result.template_hashes_verified);
+  internal::KeyUint(w, "mismatched", s.result.template_hashes_mismatched);
   w.EndObject();
+  w.EndObject();
+}
+
+// The app facts of a dstack log: name -> value for each name logged once by
+// a verified RTMR3 runtime event; names logged more than once are left out
+// (AmbiguousAppNames lists them).
+std::vector<std::pair<std::string, std::string>> AppValues(const replay::DstackFile& f) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [name, idx] : replay::AppEventIndex(f.events, f.replay)) {
+    if (idx.size() != 1 || !replay::IsAppFactName(name)) continue;
+    const dstack::Event& e = f.events[idx[0]];
+    out.emplace_back(name, replay::AppFactValue(name, e.payload));
+  }
+  return out;
+}
+
+std::vector<std::string> AmbiguousAppNames(const replay::DstackFile& f) {
+  std::vector<std::string> out;
+  for (const auto& [name, idx] : replay::AppEventIndex(f.events, f.replay)) {
+    if (idx.size() > 1 && replay::IsAppFactName(name)) out.push_back(name);
+  }
+  return out;
+}
+
+void AppendDstackStepText(const pipeline::DstackStep& s, std::string* out) {
+  const replay::DstackReplayResult& r = s.log.replay;
+  StrAppendF(out,
+             "--dstack-log %s: dstack-json, %llu records, runtime events %llu (%llu verified, "
+             "%llu mismatched)\n",
+             s.file.c_str(), static_cast<unsigned long long>(r.events.size()),
+             static_cast<unsigned long long>(r.runtime_events),
+             static_cast<unsigned long long>(r.runtime_verified),
+             static_cast<unsigned long long>(r.runtime_mismatched));
+  for (size_t i : r.mismatched) {
+    const dstack::Event& e = s.log.events[i];
+    const replay::DstackEventOutcome& o = r.events[i];
+    StrAppendF(out, "  entry %llu (imr %u, %s): digest mismatch: logged %s, data gives %s\n",
+               static_cast<unsigned long long>(i), o.rtmr,
+               o.runtime ? ("runtime event \"" + e.event + "\"").c_str() : "boot event",
+               ToHex(o.extended_digest.span()).c_str(),
+               o.runtime ? ToHex(o.expected_digest.span()).c_str() : "(no convention)");
+  }
+  for (const auto& [name, value] : AppValues(s.log)) {
+    StrAppendF(out, "  app %s: %s\n", name.c_str(), value.c_str());
+  }
+  for (const std::string& name : AmbiguousAppNames(s.log)) {
+    StrAppendF(out, "  app %s: logged more than once, no value taken\n", name.c_str());
+  }
+}
+
+void WriteDstackStepJson(const pipeline::DstackStep& s, JsonWriter& w) {
+  const replay::DstackReplayResult& r = s.log.replay;
+  w.StartObject();
+  w.Key("option");
+  w.String("dstack_log");
+  w.Key("file");
+  WriteStr(s.file, w);
+  w.Key("format");
+  w.String("dstack-json");
+  w.Key("records");
+  w.Uint64(r.events.size());
+  w.Key("runtime_events");
+  w.StartObject();
+  w.Key("count");
+  w.Uint64(r.runtime_events);
+  w.Key("verified");
+  w.Uint64(r.runtime_verified);
+  w.Key("mismatched");
+  w.Uint64(r.runtime_mismatched);
+  w.EndObject();
+  w.Key("digest_checks");
+  WriteDigestCheckCountsJson(r.boot_checks, w);
+  w.Key("mismatched_events");
+  w.StartArray();
+  for (size_t i : r.mismatched) {
+    const dstack::Event& e = s.log.events[i];
+    const replay::DstackEventOutcome& o = r.events[i];
+    w.StartObject();
+    w.Key("index");
+    w.Uint64(i);
+    w.Key("imr");
+    w.Uint(o.rtmr);
+    w.Key("event_type");
+    w.Uint(e.untrusted_type);
+    w.Key("event");
+    WriteStr(e.event, w);
+    w.Key("logged_digest");
+    WriteStr(ToHex(o.extended_digest.span()), w);
+    if (o.runtime) {
+      w.Key("expected_digest");
+      WriteStr(ToHex(o.expected_digest.span()), w);
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("runtime");
+  w.StartArray();
+  for (const replay::DstackEventOutcome& o : r.events) {
+    if (!o.runtime) continue;
+    const dstack::Event& e = s.log.events[o.index];
+    w.StartObject();
+    w.Key("index");
+    w.Uint64(o.index);
+    w.Key("imr");
+    w.Uint(o.rtmr);
+    w.Key("event");
+    WriteStr(e.event, w);
+    w.Key("version");
+    w.Uint(e.version);
+    w.Key("digest_check");
+    WriteStr(replay::DigestCheckName(o.check), w);
+    w.Key("payload_hex");
+    WriteStr(ToHex(e.payload), w);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("app");
+  w.StartObject();
+  for (const auto& [name, value] : AppValues(s.log)) {
+    WriteKey(name, w);
+    WriteStr(value, w);
+  }
+  w.EndObject();
+  w.Key("app_ambiguous");
+  w.StartArray();
+  for (const std::string& name : AmbiguousAppNames(s.log)) WriteStr(name, w);
+  w.EndArray();
   w.EndObject();
 }
 
@@ -130,15 +362,12 @@ void WriteLogJson(const pipeline::LogReplay& l, JsonWriter& w) {
   WriteStr(l.file, w);
   w.Key("format");
   WriteStr(LogFormatName(l), w);
-  w.Key("records");
-  w.Uint64(l.result.counts.records);
+  internal::KeyUint(w, "records", l.result.counts.records);
   w.Key("end");
   WriteStr(parsers::TcgLogEndName(l.result.end), w);
-  w.Key("end_offset");
-  w.Uint64(l.result.end_offset);
+  internal::KeyUint(w, "end_offset", l.result.end_offset);
   if (l.result.trailing_len != 0) {
-    w.Key("trailing_bytes");
-    w.Uint64(l.result.trailing_len);
+    internal::KeyUint(w, "trailing_bytes", l.result.trailing_len);
   }
   w.Key("digest_checks");
   WriteDigestCheckCountsJson(l.result.digest_checks, w);
@@ -160,6 +389,7 @@ std::string ReplayReportText(const pipeline::ReplayRun& run) {
                banks.c_str(), static_cast<unsigned long long>(l.result.counts.records),
                EndText(l.result).c_str());
   }
+  if (run.dstack) AppendDstackStepText(*run.dstack, &out);
   if (run.ima) AppendImaStepText(*run.ima, &out);
   if (run.cel) AppendCelStepText(*run.cel, &out);
   out += "\nregisters:\n";
@@ -191,6 +421,11 @@ std::string ReplayReportText(const pipeline::ReplayRun& run) {
     }
     out += "\n";
   }
+  for (const pipeline::TpmQuoteCheck& c : run.tpm_checks) {
+    std::string status = c.status;
+    for (char& ch : status) ch = char(std::toupper(static_cast<unsigned char>(ch)));
+    StrAppendF(&out, "tpm %s: %s %s\n", c.id.c_str(), status.c_str(), c.detail.c_str());
+  }
   return out;
 }
 
@@ -209,6 +444,7 @@ std::string ReplayReportJson(const pipeline::ReplayRun& run) {
   w.Key("logs");
   w.StartArray();
   for (const pipeline::LogReplay& l : run.logs) WriteLogJson(l, w);
+  if (run.dstack) WriteDstackStepJson(*run.dstack, w);
   if (run.ima) WriteImaStepJson(*run.ima, w);
   if (run.cel) WriteCelStepJson(*run.cel, w);
   w.EndArray();
@@ -220,6 +456,21 @@ std::string ReplayReportJson(const pipeline::ReplayRun& run) {
       w.Bool(ok);
     }
     w.EndObject();
+  }
+  if (!run.tpm_checks.empty()) {
+    w.Key("tpm_quote_checks");
+    w.StartArray();
+    for (const pipeline::TpmQuoteCheck& c : run.tpm_checks) {
+      w.StartObject();
+      w.Key("id");
+      w.String(c.id.c_str(), rapidjson::SizeType(c.id.size()));
+      w.Key("status");
+      w.String(c.status.c_str(), rapidjson::SizeType(c.status.size()));
+      w.Key("detail");
+      w.String(c.detail.c_str(), rapidjson::SizeType(c.detail.size()));
+      w.EndObject();
+    }
+    w.EndArray();
   }
   w.EndObject();
   std::string out(sb.GetString(), sb.GetSize());

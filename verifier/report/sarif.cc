@@ -8,7 +8,7 @@
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
-#include "verifier/report/internal/text_escape.h"
+#include "verifier/report/internal/json_writer.h"
 #include "verifier/report/verify_error.h"
 
 #ifndef CCV_VERSION
@@ -19,20 +19,13 @@ namespace ccv::report {
 namespace {
 
 using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
-using internal::ValidUtf8;
+using internal::JsonString;
+using internal::KeyString;
 
-void Str(Writer& w, std::string_view s) {
-  std::string v = ValidUtf8(s);
-  w.String(v.data(), rapidjson::SizeType(v.size()));
-}
-void KV(Writer& w, const char* k, std::string_view v) {
-  w.Key(k);
-  Str(w, v);
-}
 void Message(Writer& w, std::string_view text) {
   w.Key("message");
   w.StartObject();
-  KV(w, "text", text.empty() ? std::string_view("(no detail)") : text);
+  KeyString(w, "text", text.empty() ? std::string_view("(no detail)") : text);
   w.EndObject();
 }
 
@@ -71,7 +64,7 @@ void Locations(Writer& w, const Location& loc) {
   w.StartObject();
   w.Key("artifactLocation");
   w.StartObject();
-  KV(w, "uri", PathUri(loc.file));
+  KeyString(w, "uri", PathUri(loc.file));
   w.EndObject();
   if (loc.line || loc.byte_offset) {
     w.Key("region");
@@ -113,8 +106,8 @@ std::string WriteLog(const std::vector<Finding>& findings, bool execution_succes
   Writer w(sb);
   w.SetIndent(' ', 2);
   w.StartObject();
-  KV(w, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
-  KV(w, "version", "2.1.0");
+  KeyString(w, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+  KeyString(w, "version", "2.1.0");
   w.Key("runs");
   w.StartArray();
   w.StartObject();
@@ -122,16 +115,16 @@ std::string WriteLog(const std::vector<Finding>& findings, bool execution_succes
   w.StartObject();
   w.Key("driver");
   w.StartObject();
-  KV(w, "name", "ccverify");
-  KV(w, "version", CCV_VERSION);
+  KeyString(w, "name", "ccverify");
+  KeyString(w, "version", CCV_VERSION);
   w.Key("rules");
   w.StartArray();
   for (const Finding* r : rules) {
     w.StartObject();
-    KV(w, "id", r->rule_id);
+    KeyString(w, "id", r->rule_id);
     w.Key("shortDescription");
     w.StartObject();
-    KV(w, "text", r->description);
+    KeyString(w, "text", r->description);
     w.EndObject();
     w.EndObject();
   }
@@ -147,7 +140,7 @@ std::string WriteLog(const std::vector<Finding>& findings, bool execution_succes
     w.Key("toolExecutionNotifications");
     w.StartArray();
     w.StartObject();
-    KV(w, "level", "error");
+    KeyString(w, "level", "error");
     Message(w, notification->message);
     Locations(w, notification->location);
     w.EndObject();
@@ -159,16 +152,16 @@ std::string WriteLog(const std::vector<Finding>& findings, bool execution_succes
   w.StartArray();
   for (const Finding& f : findings) {
     w.StartObject();
-    KV(w, "ruleId", f.rule_id);
+    KeyString(w, "ruleId", f.rule_id);
     w.Key("ruleIndex");
     w.Uint64(index[f.rule_id]);
-    KV(w, "level", f.level);
+    KeyString(w, "level", f.level);
     Message(w, f.message);
     Locations(w, f.location);
     if (!f.properties.empty()) {
       w.Key("properties");
       w.StartObject();
-      for (const auto& [k, v] : f.properties) KV(w, k, v);
+      for (const auto& [k, v] : f.properties) KeyString(w, k, v);
       w.EndObject();
     }
     w.EndObject();
@@ -176,7 +169,7 @@ std::string WriteLog(const std::vector<Finding>& findings, bool execution_succes
   w.EndArray();
   w.Key("properties");
   w.StartObject();
-  for (const auto& [k, v] : run_properties) KV(w, k, v);
+  for (const auto& [k, v] : run_properties) KeyString(w, k, v);
   w.EndObject();
   w.EndObject();
   w.EndArray();

@@ -7,6 +7,7 @@
 #include <rapidjson/writer.h>
 
 #include "parsers/core/hex.h"
+#include "verifier/report/internal/json_writer.h"
 #include "verifier/report/schema_version.h"
 
 namespace ccv::report {
@@ -15,18 +16,14 @@ namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-void Str(Writer& w, const char* key, const std::string& value) {
-  w.Key(key);
-  w.String(value.c_str(), rapidjson::SizeType(value.size()));
-}
+using internal::KeyString;
 
 void WriteAttest(Writer& w, const tpm::QuoteResult& q) {
   const parsers::TpmAttest& a = q.attest;
   w.StartObject();
-  Str(w, "qualified_signer", ToHex(a.qualified_signer));
-  Str(w, "extra_data", ToHex(a.extra_data));
-  w.Key("clock");
-  w.Uint64(a.clock);
+  KeyString(w, "qualified_signer", ToHex(a.qualified_signer));
+  KeyString(w, "extra_data", ToHex(a.extra_data));
+  internal::KeyUint(w, "clock", a.clock);
   w.Key("reset_count");
   w.Uint(a.reset_count);
   w.Key("restart_count");
@@ -35,12 +32,12 @@ void WriteAttest(Writer& w, const tpm::QuoteResult& q) {
   w.Bool(a.safe != 0);
   char fw[24];
   std::snprintf(fw, sizeof(fw), "%016" PRIx64, a.firmware_version);
-  Str(w, "firmware_version", fw);
+  KeyString(w, "firmware_version", fw);
   w.Key("pcr_selection");
   w.StartArray();
   for (const parsers::TpmPcrSelection& s : a.pcr_select) {
     w.StartObject();
-    Str(w, "bank", s.hash ? std::string(HashAlgName(*s.hash)) : "unknown");
+    KeyString(w, "bank", s.hash ? std::string(HashAlgName(*s.hash)) : "unknown");
     w.Key("pcrs");
     w.StartArray();
     for (uint32_t i : s.Pcrs()) w.Uint(i);
@@ -48,7 +45,7 @@ void WriteAttest(Writer& w, const tpm::QuoteResult& q) {
     w.EndObject();
   }
   w.EndArray();
-  Str(w, "pcr_digest", ToHex(a.pcr_digest));
+  KeyString(w, "pcr_digest", ToHex(a.pcr_digest));
   w.EndObject();
 }
 
@@ -59,13 +56,13 @@ std::string TpmVerificationToJson(const tpm::TpmVerification& v) {
   Writer w(buf);
   w.StartObject();
   WriteSchemaVersion(w);
-  Str(w, "verdict", v.pass ? "pass" : "fail");
+  KeyString(w, "verdict", v.pass ? "pass" : "fail");
   w.Key("ak");
   w.StartObject();
-  Str(w, "form", v.ak_form);
-  Str(w, "key", v.ak_key);
-  if (!v.ak_name.empty()) Str(w, "name", ToHex(v.ak_name));
-  Str(w, "trust", v.ak_trust.mode);
+  KeyString(w, "form", v.ak_form);
+  KeyString(w, "key", v.ak_key);
+  if (!v.ak_name.empty()) KeyString(w, "name", ToHex(v.ak_name));
+  KeyString(w, "trust", v.ak_trust.mode);
   w.Key("chain");
   w.StartArray();
   for (const std::string& s : v.ak_trust.chain) w.String(s.c_str());
@@ -75,9 +72,9 @@ std::string TpmVerificationToJson(const tpm::TpmVerification& v) {
   w.StartArray();
   for (const tpm::QuoteResult& q : v.quotes) {
     w.StartObject();
-    Str(w, "signature_scheme", std::string(parsers::TpmSigSchemeName(q.signature.scheme)));
-    Str(w, "signature_hash",
-        q.signature.hash ? std::string(HashAlgName(*q.signature.hash)) : "unknown");
+    KeyString(w, "signature_scheme", std::string(parsers::TpmSigSchemeName(q.signature.scheme)));
+    KeyString(w, "signature_hash",
+              q.signature.hash ? std::string(HashAlgName(*q.signature.hash)) : "unknown");
     w.Key("signature_ok");
     w.Bool(q.signature_ok);
     w.Key("pcr_digest_ok");
@@ -91,9 +88,9 @@ std::string TpmVerificationToJson(const tpm::TpmVerification& v) {
   w.StartArray();
   for (const tpm::Check& c : v.checks) {
     w.StartObject();
-    Str(w, "id", c.id);
-    Str(w, "status", std::string(tpm::CheckStatusName(c.status)));
-    Str(w, "detail", c.detail);
+    KeyString(w, "id", c.id);
+    KeyString(w, "status", std::string(tpm::CheckStatusName(c.status)));
+    KeyString(w, "detail", c.detail);
     w.EndObject();
   }
   w.EndArray();
@@ -102,10 +99,29 @@ std::string TpmVerificationToJson(const tpm::TpmVerification& v) {
   for (const auto& [bank, pcrs] : v.quoted_pcrs.banks()) {
     w.Key(std::string(HashAlgName(bank)).c_str());
     w.StartObject();
-    for (const auto& [index, d] : pcrs) Str(w, std::to_string(index).c_str(), ToHex(d.span()));
+    for (const auto& [index, d] : pcrs)
+      KeyString(w, std::to_string(index).c_str(), ToHex(d.span()));
     w.EndObject();
   }
   w.EndObject();
+  if (v.hcl) {
+    w.Key("hcl");
+    w.StartObject();
+    auto flag = [&](const char* key, const std::optional<bool>& b) {
+      w.Key(key);
+      if (b)
+        w.Bool(*b);
+      else
+        w.Null();
+    };
+    flag("secure_boot", v.hcl->secure_boot);
+    flag("tpm_enabled", v.hcl->tpm_enabled);
+    flag("tpm_persisted", v.hcl->tpm_persisted);
+    flag("console_enabled", v.hcl->console_enabled);
+    Str(w, "vm_unique_id", v.hcl->vm_unique_id);
+    Str(w, "runtime_data_sha256", v.hcl->runtime_data_sha256);
+    w.EndObject();
+  }
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize()) + "\n";
 }
@@ -130,6 +146,14 @@ std::string TpmVerificationToText(const tpm::TpmVerification& v) {
       }
     }
     out += "\n";
+  }
+  if (v.hcl) {
+    auto b = [](const std::optional<bool>& x) {
+      return x ? std::string(*x ? "true" : "false") : std::string("(absent)");
+    };
+    out += "hcl runtime data: secure-boot " + b(v.hcl->secure_boot) + ", tpm-enabled " +
+           b(v.hcl->tpm_enabled) + ", vm id " +
+           (v.hcl->vm_unique_id.empty() ? "(absent)" : v.hcl->vm_unique_id) + "\n";
   }
   out += "checks:\n";
   for (const tpm::Check& c : v.checks) {

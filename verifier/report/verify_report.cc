@@ -11,6 +11,8 @@
 
 #include "parsers/core/hex.h"
 #include "parsers/core/register_id.h"
+#include "verifier/report/internal/json_writer.h"
+#include "verifier/report/internal/text_escape.h"
 #include "verifier/report/junit.h"
 #include "verifier/report/schema_version.h"
 
@@ -25,33 +27,70 @@ using result::Verdict;
 using result::VerdictName;
 using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 
-void Str(Writer& w, const std::string& s) { w.String(s.data(), rapidjson::SizeType(s.size())); }
-void Key(Writer& w, const char* k) { w.Key(k); }
-void KV(Writer& w, const char* k, const std::string& v) {
-  w.Key(k);
-  Str(w, v);
-}
-void KHex(Writer& w, const char* k, std::span<const uint8_t> b) { KV(w, k, ToHex(b)); }
+using internal::JsonString;
+using internal::KeyHex;
+using internal::KeyString;
+using internal::KeyStrings;
+using internal::ValidUtf8;
 
-// RapidJSON writes the bytes it is given; evidence text may hold invalid
-// UTF-8, so replace such bytes first.
-std::string Utf8(const std::string& s) {
-  std::string out;
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    bool ok = n != 0 && i + n <= s.size();
-    for (size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
-    if (!ok) {
-      out += "\xef\xbf\xbd";  // U+FFFD
-      ++i;
-      continue;
-    }
-    out.append(s, i, n);
-    i += n;
+void WriteBootVariable(Writer& w, const char* name, const result::BootVariableFact& v) {
+  w.Key(name);
+  if (!v.present) {
+    w.Null();
+    return;
   }
-  return out;
+  w.StartObject();
+  KeyString(w, "evidence", v.evidence);
+  internal::KeyUint(w, "entries", v.entries);
+  w.Key("x509");
+  w.StartArray();
+  for (size_t i = 0; i < v.x509_sha256.size(); ++i) {
+    w.StartObject();
+    KeyString(w, "sha256", v.x509_sha256[i]);
+    KeyString(w, "subject", v.x509_subjects[i]);
+    w.EndObject();
+  }
+  w.EndArray();
+  if (!v.error.empty()) KeyString(w, "error", v.error);
+  w.EndObject();
+}
+
+// The boot facts (verifier/result/boot_facts.h): null members are facts no
+// bound, verified event gives; `notes` say why.
+void WriteBoot(Writer& w, const result::BootFacts& b) {
+  w.StartObject();
+  w.Key("secure_boot");
+  if (b.secure_boot)
+    w.Bool(*b.secure_boot);
+  else
+    w.Null();
+  if (!b.secure_boot_evidence.empty()) KeyString(w, "secure_boot_evidence", b.secure_boot_evidence);
+  WriteBootVariable(w, "pk", b.pk);
+  WriteBootVariable(w, "kek", b.kek);
+  WriteBootVariable(w, "db", b.db);
+  WriteBootVariable(w, "dbx", b.dbx);
+  w.Key("images");
+  w.StartArray();
+  for (const result::BootImageFact& im : b.images) {
+    w.StartObject();
+    KeyString(w, "evidence", im.evidence);
+    KeyString(w, "register", im.reg);
+    KeyString(w, "digest", im.sha256);
+    KeyString(w, "device_path", im.device_path);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("cmdline");
+  if (b.cmdline)
+    JsonString(w, *b.cmdline);
+  else
+    w.Null();
+  if (!b.cmdline_evidence.empty()) KeyString(w, "cmdline_evidence", b.cmdline_evidence);
+  w.Key("notes");
+  w.StartArray();
+  for (const std::string& n : b.notes) JsonString(w, n);
+  w.EndArray();
+  w.EndObject();
 }
 
 void WriteQuote(Writer& w, const Facts& f) {
@@ -61,24 +100,24 @@ void WriteQuote(Writer& w, const Facts& f) {
     return;
   }
   w.StartObject();
-  Key(w, "version");
+  w.Key("version");
   w.Uint(q.version);
-  if (!q.fmspc.empty()) KV(w, "fmspc", q.fmspc);
-  KHex(w, "tee_tcb_svn", q.tee_tcb_svn);
-  KHex(w, "mr_seam", q.mr_seam);
-  KHex(w, "mr_signer_seam", q.mr_signer_seam);
-  KHex(w, "seam_attributes", q.seam_attributes);
-  KHex(w, "td_attributes", q.td_attributes);
-  KHex(w, "xfam", q.xfam);
-  KHex(w, "mr_td", q.mr_td);
-  KHex(w, "mr_config_id", q.mr_config_id);
-  KHex(w, "mr_owner", q.mr_owner);
-  KHex(w, "mr_owner_config", q.mr_owner_config);
-  KHex(w, "mr_servicetd", q.mr_servicetd);
-  Key(w, "td_report_v15");
+  if (!q.fmspc.empty()) KeyString(w, "fmspc", q.fmspc);
+  KeyHex(w, "tee_tcb_svn", q.tee_tcb_svn);
+  KeyHex(w, "mr_seam", q.mr_seam);
+  KeyHex(w, "mr_signer_seam", q.mr_signer_seam);
+  KeyHex(w, "seam_attributes", q.seam_attributes);
+  KeyHex(w, "td_attributes", q.td_attributes);
+  KeyHex(w, "xfam", q.xfam);
+  KeyHex(w, "mr_td", q.mr_td);
+  KeyHex(w, "mr_config_id", q.mr_config_id);
+  KeyHex(w, "mr_owner", q.mr_owner);
+  KeyHex(w, "mr_owner_config", q.mr_owner_config);
+  KeyHex(w, "mr_servicetd", q.mr_servicetd);
+  w.Key("td_report_v15");
   w.Bool(q.td_report_v15);
-  for (uint32_t i = 0; i < kNumRtmrs; ++i) KHex(w, RegisterId::Rtmr(i).Name().c_str(), q.rtmr[i]);
-  KHex(w, "report_data", q.report_data);
+  for (uint32_t i = 0; i < kNumRtmrs; ++i) KeyHex(w, RegisterId::Rtmr(i).Name().c_str(), q.rtmr[i]);
+  KeyHex(w, "report_data", q.report_data);
   w.EndObject();
 }
 
@@ -86,7 +125,7 @@ void WriteCounts(Writer& w, const Evaluation& ev, bool rules) {
   w.StartObject();
   for (Verdict v :
        {Verdict::kPass, Verdict::kFail, Verdict::kWarn, Verdict::kWaived, Verdict::kSkipped}) {
-    Key(w, VerdictName(v));
+    w.Key(VerdictName(v));
     w.Uint64(rules ? ev.CountRules(v) : ev.CountChecks(v));
   }
   w.EndObject();
@@ -104,18 +143,18 @@ void WriteContainerGroups(Writer& w, const Evaluation& ev) {
     if (!r.container.empty()) groups[r.container].push_back(&r);
   }
   if (groups.empty()) return;
-  Key(w, "by_container");
+  w.Key("by_container");
   w.StartObject();
   for (const auto& [name, rules] : groups) {
-    std::string key = Utf8(name);
-    Key(w, key.c_str());
+    std::string key = ValidUtf8(name);
+    w.Key(key.c_str());
     w.StartObject();
     bool failed = false;
     for (const RuleResult* r : rules) failed = failed || r->status == Verdict::kFail;
-    KV(w, "verdict", failed ? "fail" : "pass");
-    Key(w, "rules");
+    KeyString(w, "verdict", failed ? "fail" : "pass");
+    w.Key("rules");
     w.StartArray();
-    for (const RuleResult* r : rules) Str(w, Utf8(r->id));
+    for (const RuleResult* r : rules) JsonString(w, r->id);
     w.EndArray();
     w.EndObject();
   }
@@ -130,135 +169,178 @@ std::string VerifyReportJson(const Facts& f, const Evaluation& ev, const VerifyR
   w.SetIndent(' ', 2);
   w.StartObject();
   WriteSchemaVersion(w);
-  KV(w, "verdict", VerdictWord(ev));
-  KV(w, "outcome", result::OutcomeName(ev.Outcome()));
-  if (!ctx.bundle.empty()) KV(w, "bundle", Utf8(ctx.bundle));
-  if (!ctx.at.empty()) KV(w, "at", ctx.at);
-  Key(w, "freshness");
+  KeyString(w, "verdict", VerdictWord(ev));
+  KeyString(w, "outcome", result::OutcomeName(ev.Outcome()));
+  if (!ctx.bundle.empty()) KeyString(w, "bundle", ctx.bundle);
+  if (!ctx.at.empty()) KeyString(w, "at", ctx.at);
+  w.Key("freshness");
   w.StartObject();
-  KV(w, "nonce_source", result::NonceSourceName(f.nonce_source));
-  KV(w, "user_data_source", result::NonceSourceName(f.user_data_source));
-  Key(w, "fresh");
+  KeyString(w, "nonce_source", result::NonceSourceName(f.nonce_source));
+  KeyString(w, "user_data_source", result::NonceSourceName(f.user_data_source));
+  w.Key("fresh");
   w.Bool(f.nonce_source == result::NonceSource::kVerifier);
   w.EndObject();
-  Key(w, "logs");
+  w.Key("logs");
   w.StartArray();
   for (const result::LogFact& l : f.logs) {
     w.StartObject();
-    KV(w, "name", l.name);
-    KV(w, "path", Utf8(l.path));
-    Key(w, "bound");
+    KeyString(w, "name", l.name);
+    KeyString(w, "path", l.path);
+    w.Key("bound");
     w.Bool(l.bound);
-    KV(w, "why", Utf8(l.why));
-    Key(w, "registers");
+    KeyString(w, "why", l.why);
+    w.Key("registers");
     w.StartArray();
-    for (const std::string& r : l.registers) Str(w, r);
+    for (const std::string& r : l.registers) JsonString(w, r);
     w.EndArray();
-    Key(w, "events");
-    w.Uint64(l.events);
-    Key(w, "bound_events");
-    w.Uint64(l.bound_events);
+    internal::KeyUint(w, "events", l.events);
+    internal::KeyUint(w, "bound_events", l.bound_events);
     w.EndObject();
   }
   w.EndArray();
-  Key(w, "quote");
+  w.Key("app");
+  if (!f.app.present) {
+    w.Null();
+  } else {
+    w.StartObject();
+    KeyString(w, "path", f.app.path);
+    w.Key("bound");
+    w.Bool(f.app.bound);
+    KeyString(w, "why", f.app.why);
+    for (const auto& [key, map] :
+         {std::pair<const char*, const std::map<std::string, std::string>*>{"values",
+                                                                            &f.app.values},
+          {"pointers", &f.app.pointers},
+          {"refused", &f.app.refused}}) {
+      w.Key(key);
+      w.StartObject();
+      for (const auto& [name, value] : *map) KeyString(w, name.c_str(), value);
+      w.EndObject();
+    }
+    w.EndObject();
+  }
+  w.Key("quote");
   WriteQuote(w, f);
-  Key(w, "collateral");
+  w.Key("collateral");
   w.StartObject();
-  Key(w, "present");
+  w.Key("present");
   w.Bool(f.collateral.present);
-  Key(w, "tcb_status");
+  w.Key("tcb_status");
   if (f.collateral.tcb_status)
-    Str(w, *f.collateral.tcb_status);
+    JsonString(w, *f.collateral.tcb_status);
   else
     w.Null();
-  Key(w, "advisory_ids");
+  w.Key("advisory_ids");
   w.StartArray();
-  for (const auto& a : f.collateral.advisory_ids) Str(w, Utf8(a));
+  for (const auto& a : f.collateral.advisory_ids) JsonString(w, a);
   w.EndArray();
   w.EndObject();
+  w.Key("boot");
+  WriteBoot(w, f.boot);
 
-  Key(w, "replay");
+  if (f.tpm.present) {
+    w.Key("tpm");
+    w.StartObject();
+    w.Key("verified");
+    w.Bool(f.tpm.verified);
+    internal::KeyUint(w, "quotes", f.tpm.quotes);
+    KeyString(w, "ak_form", f.tpm.ak_form);
+    KeyString(w, "ak_key", f.tpm.ak_key);
+    KeyString(w, "ak_fingerprint", f.tpm.ak_fingerprint);
+    KeyString(w, "ak_trust", f.tpm.ak_trust);
+    KeyString(w, "nonce_source", result::NonceSourceName(f.tpm.nonce_source));
+    w.Key("pcrs");
+    w.StartObject();
+    for (const auto& [bank, values] : f.tpm.pcrs) {
+      w.Key(std::string(HashAlgName(bank)).c_str());
+      w.StartObject();
+      for (const auto& [index, d] : values) {
+        KeyString(w, ("pcr" + std::to_string(index)).c_str(), ToHex(d.span()));
+      }
+      w.EndObject();
+    }
+    w.EndObject();
+    w.EndObject();
+  }
+
+  w.Key("replay");
   w.StartObject();
-  Key(w, "registers");
+  w.Key("registers");
   w.StartObject();
   for (const auto& [reg, banks] : f.replayed.registers()) {
-    Key(w, reg.Name().c_str());
+    w.Key(reg.Name().c_str());
     w.StartObject();
     for (const auto& [alg, d] : banks) {
-      KV(w, std::string(HashAlgName(alg)).c_str(), ToHex(d.span()));
+      KeyString(w, std::string(HashAlgName(alg)).c_str(), ToHex(d.span()));
     }
     w.EndObject();
   }
   w.EndObject();
-  Key(w, "matches_quote");
+  w.Key("matches_quote");
   w.StartObject();
   for (const auto& c : f.comparisons) {
-    Key(w, c.reg.c_str());
+    w.Key(c.reg.c_str());
     w.Bool(c.matches);
   }
   w.EndObject();
-  Key(w, "comparisons");
+  w.Key("comparisons");
   w.StartArray();
   for (const auto& c : f.comparisons) {
     w.StartObject();
-    KV(w, "register", c.reg);
-    Key(w, "matches");
+    KeyString(w, "register", c.reg);
+    w.Key("matches");
     w.Bool(c.matches);
-    KV(w, "replayed", c.replayed);
-    KV(w, "quoted", c.quoted);
-    KV(w, "detail", Utf8(c.detail));
+    KeyString(w, "replayed", c.replayed);
+    KeyString(w, "quoted", c.quoted);
+    KeyString(w, "detail", c.detail);
     w.EndObject();
   }
   w.EndArray();
-  Key(w, "events");
-  w.Uint64(f.events.size());
-  Key(w, "ima_entries");
-  w.Uint64(f.ima.size());
+  internal::KeyUint(w, "events", f.events.size());
+  internal::KeyUint(w, "ima_entries", f.ima.size());
   w.EndObject();
 
-  Key(w, "checks");
+  w.Key("checks");
   w.StartArray();
   for (const Check& c : ev.checks) {
     w.StartObject();
-    KV(w, "id", c.id);
-    KV(w, "status", VerdictName(c.status));
-    KV(w, "detail", Utf8(c.detail));
-    if (!c.waiver.empty()) KV(w, "waiver", Utf8(c.waiver));
+    KeyString(w, "id", c.id);
+    KeyString(w, "status", VerdictName(c.status));
+    KeyString(w, "detail", c.detail);
+    if (!c.waiver.empty()) KeyString(w, "waiver", c.waiver);
     w.EndObject();
   }
   w.EndArray();
 
-  Key(w, "policy");
+  w.Key("policy");
   if (!ev.has_policy) {
     w.Null();
   } else {
     w.StartObject();
-    KV(w, "name", Utf8(ev.name));
-    KV(w, "version", Utf8(ev.version));
-    if (!ctx.policy_path.empty()) KV(w, "file", Utf8(ctx.policy_path));
-    Key(w, "rules");
+    KeyString(w, "name", ev.name);
+    KeyString(w, "version", ev.version);
+    if (!ctx.policy_path.empty()) KeyString(w, "file", ctx.policy_path);
+    w.Key("rules");
     w.StartArray();
     for (const RuleResult& r : ev.rules) {
       w.StartObject();
-      KV(w, "id", Utf8(r.id));
-      KV(w, "status", VerdictName(r.status));
-      KV(w, "expected", Utf8(r.expected));
-      KV(w, "actual", Utf8(r.actual));
-      KV(w, "evidence", Utf8(r.evidence));
-      KV(w, "why", Utf8(r.why));
-      KV(w, "area", r.area);
-      if (!r.container.empty()) KV(w, "container", Utf8(r.container));
+      KeyString(w, "id", r.id);
+      KeyString(w, "status", VerdictName(r.status));
+      KeyString(w, "expected", r.expected);
+      KeyString(w, "actual", r.actual);
+      KeyString(w, "evidence", r.evidence);
+      KeyString(w, "why", r.why);
+      KeyString(w, "area", r.area);
+      if (!r.container.empty()) KeyString(w, "container", r.container);
       if (r.evidence_all.size() > 1) {
-        Key(w, "evidence_all");
+        w.Key("evidence_all");
         w.StartArray();
-        for (const auto& e : r.evidence_all) Str(w, e);
+        for (const auto& e : r.evidence_all) JsonString(w, e);
         w.EndArray();
       }
-      if (!r.waiver.empty()) KV(w, "waiver", Utf8(r.waiver));
+      if (!r.waiver.empty()) KeyString(w, "waiver", r.waiver);
       if (r.policy_line) {
-        Key(w, "policy_line");
-        w.Uint64(r.policy_line);
+        internal::KeyUint(w, "policy_line", r.policy_line);
       }
       w.EndObject();
     }
@@ -266,11 +348,11 @@ std::string VerifyReportJson(const Facts& f, const Evaluation& ev, const VerifyR
     WriteContainerGroups(w, ev);
     w.EndObject();
   }
-  Key(w, "summary");
+  w.Key("summary");
   w.StartObject();
-  Key(w, "checks");
+  w.Key("checks");
   WriteCounts(w, ev, false);
-  Key(w, "rules");
+  w.Key("rules");
   WriteCounts(w, ev, true);
   w.EndObject();
   w.EndObject();
@@ -286,22 +368,6 @@ struct Item {
   Verdict status;
   std::vector<std::pair<std::string, std::string>> details;  // label, text
 };
-
-int Rank(Verdict v) {
-  switch (v) {
-    case Verdict::kFail:
-      return 0;
-    case Verdict::kWarn:
-      return 1;
-    case Verdict::kWaived:
-      return 2;
-    case Verdict::kSkipped:
-      return 3;
-    case Verdict::kPass:
-      return 4;
-  }
-  return 5;
-}
 
 const char* Colour(Verdict v) {
   switch (v) {
@@ -327,8 +393,8 @@ std::string Printable(const std::string& s) {
 }
 
 int AreaOrder(const std::string& a) {
-  static const char* kOrder[] = {"quote",  "report_data", "replay", "log",   "ima",
-                                 "policy", "platform",    "td",     "events"};
+  static const char* kOrder[] = {"quote",  "report_data", "tpm", "replay", "log", "ima",
+                                 "policy", "platform",    "td",  "events", "pcrs"};
   for (size_t i = 0; i < std::size(kOrder); ++i) {
     if (a == kOrder[i]) return int(i);
   }
@@ -370,8 +436,8 @@ std::string VerifyReportText(const Facts& f, const Evaluation& ev, const VerifyR
   // Areas with failures first, then by a fixed order; items worst first.
   std::map<std::string, int> worst;
   for (const Item& it : items) {
-    auto [pos, fresh] = worst.try_emplace(it.area, Rank(it.status));
-    if (!fresh) pos->second = std::min(pos->second, Rank(it.status));
+    auto [pos, fresh] = worst.try_emplace(it.area, VerdictRank(it.status));
+    if (!fresh) pos->second = std::min(pos->second, VerdictRank(it.status));
   }
   auto area_key = [&](const std::string& a) {
     bool is_policy = a.rfind("policy: ", 0) == 0;
@@ -380,7 +446,7 @@ std::string VerifyReportText(const Facts& f, const Evaluation& ev, const VerifyR
   };
   std::stable_sort(items.begin(), items.end(), [&](const Item& a, const Item& b) {
     if (a.area != b.area) return area_key(a.area) < area_key(b.area);
-    return Rank(a.status) < Rank(b.status);
+    return VerdictRank(a.status) < VerdictRank(b.status);
   });
 
   std::string out;

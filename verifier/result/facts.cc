@@ -8,13 +8,41 @@ namespace {
 // Checks that establish authenticity or consistency, beyond the quote.*
 // and replay.* families (see IsAuthenticityCheck).
 constexpr std::string_view kAuthenticityChecks[] = {
-    "report_data.binding", "containers.binding", "ccel.table",          "ccel.event_digests",
-    "tpm.event_digests",   "cel.event_digests",  "cel.template_hashes", "ima.template_hashes",
-    "ima.boot_aggregate",  "ccel.bound",         "tpm.bound",           "cel.bound",
+    "report_data.binding",
+    "containers.binding",
+    "ccel.table",
+    "ccel.event_digests",
+    "tpm.event_digests",
+    "cel.event_digests",
+    "cel.template_hashes",
+    "ima.template_hashes",
+    "ima.boot_aggregate",
+    "ccel.bound",
+    "tpm.bound",
+    "cel.bound",
     "ima.bound",
+    "dstack.bound",
+    "dstack.event_digests",
+    "dstack.runtime_digests",
 };
 
 }  // namespace
+
+int VerdictRank(Verdict v) {
+  switch (v) {
+    case Verdict::kFail:
+      return 0;
+    case Verdict::kWarn:
+      return 1;
+    case Verdict::kWaived:
+      return 2;
+    case Verdict::kSkipped:
+      return 3;
+    case Verdict::kPass:
+      return 4;
+  }
+  return 5;
+}
 
 const char* VerdictName(Verdict v) {
   switch (v) {
@@ -71,6 +99,7 @@ const char* NonceSourceName(NonceSource s) {
 bool IsAuthenticityCheck(std::string_view id) {
   if (id.starts_with("quote.")) return id != "quote.tcb_status";
   if (id.starts_with("replay.")) return true;
+  if (id.starts_with("tpm.")) return true;  // TPM quote, AK and log binding
   return std::find(std::begin(kAuthenticityChecks), std::end(kAuthenticityChecks), id) !=
          std::end(kAuthenticityChecks);
 }
@@ -80,6 +109,7 @@ bool PrefixCoversAuthenticity(std::string_view prefix) {
     return prefix != "quote.tcb_status.";
   }
   if (std::string_view("replay.").starts_with(prefix) || prefix.starts_with("replay.")) return true;
+  if (std::string_view("tpm.").starts_with(prefix) || prefix.starts_with("tpm.")) return true;
   return std::any_of(std::begin(kAuthenticityChecks), std::end(kAuthenticityChecks),
                      [&](std::string_view id) { return id.starts_with(prefix); });
 }

@@ -31,6 +31,7 @@
 
 #include "parsers/core/hash_alg.h"
 #include "verifier/replay/register_set.h"
+#include "verifier/result/boot_facts.h"
 
 namespace ccv::containers {
 struct ContainerView;  // verifier/containers/container_view.h
@@ -42,6 +43,9 @@ namespace ccv::result {
 enum class Verdict { kPass, kFail, kWarn, kWaived, kSkipped };
 // "pass", "fail", "warn", "waived", "skipped".
 const char* VerdictName(Verdict v);
+// Worst first, for sorting reports: fail 0, warn 1, waived 2, skipped 3,
+// pass 4.
+int VerdictRank(Verdict v);
 
 // The outcome of a whole verification: TRUSTED (every check and every rule
 // of a policy passed), VERIFIED (every check passed but no policy was given,
@@ -137,7 +141,10 @@ struct EventFact {
   // decode). Like `text`, evidence only when data == kVerified.
   std::string variable_name;  // UEFI_VARIABLE_DATA UnicodeName ("db", "SecureBoot")
   std::string device_path;    // UEFI_IMAGE_LOAD_EVENT device path, UEFI 2.10 §10.6 text
-  bool bound = false;         // its register's replay equals the quoted value
+  // The data of an EV_EFI_VARIABLE_DRIVER_CONFIG event (Secure Boot
+  // configuration, read by the boot facts); empty for other types.
+  std::vector<uint8_t> config_data;
+  bool bound = false;  // its register's replay equals the quoted value
   std::string Pointer() const { return log + "#" + std::to_string(index); }
 };
 
@@ -167,11 +174,49 @@ struct LogFact {
   uint64_t bound_events = 0;           // of which bound (IMA: before the quoted value)
 };
 
+// The app identity a dstack guest logs as RTMR3 runtime events (dstack
+// event log): `values` holds a fact only when it is bound and verified.
+struct AppFacts {
+  bool present = false;  // a dstack event log was read
+  std::string path;
+  // Its RTMR3 events are bound: the RTMR3 replay equals the quoted RTMR3
+  // (and the log is not informational).
+  bool bound = false;
+  std::string why;  // how bound, or why not
+  // dstack name ("compose-hash", "app-id", "instance-id", "key-provider",
+  // "os-image-hash") -> value (hex; key-provider as text), from the one
+  // RTMR3 runtime event of that name whose digest is its data's. Empty
+  // unless `bound`.
+  std::map<std::string, std::string> values;
+  std::map<std::string, std::string> pointers;  // name -> "dstack#22"
+  // name -> why no value is taken (logged twice, digest not its data's,
+  // logged on another register), for names with no value.
+  std::map<std::string, std::string> refused;
+};
+
 // Where the REPORTDATA nonce came from: the verifier (fresh), only the
 // bundle (consistency, not freshness) or nowhere.
 enum class NonceSource { kNone, kBundle, kVerifier };
 // "none", "bundle", "verifier".
 const char* NonceSourceName(NonceSource s);
+
+// TPM quotes of the evidence (the `tpm` member of a bundle): how the AK is
+// trusted and the PCR values the quotes authenticate.
+struct TpmQuoteFacts {
+  bool present = false;
+  // Every tpm.* check passed: the AK is trusted and every quote verified.
+  bool verified = false;
+  std::string ak_form;         // "tpmt_public", "public_key", "certificate"
+  std::string ak_key;          // "rsa-2048", "ec-p256", ...
+  std::string ak_fingerprint;  // hex SHA-256 of the AK's SubjectPublicKeyInfo
+  std::string ak_trust;        // "pinned", "chain" or "none"
+  // Where the expected extraData came from: the verifier (--tpm-nonce or
+  // the policy's tpm.nonce), the bundle only, or nowhere.
+  NonceSource nonce_source = NonceSource::kNone;
+  size_t quotes = 0;
+  // PCR values a verified quote authenticates: bank -> PCR index -> value.
+  std::map<HashAlg, std::map<uint32_t, Digest>> pcrs;
+};
 
 struct Facts {
   QuoteFacts quote;
@@ -182,12 +227,15 @@ struct Facts {
   NonceSource user_data_source = NonceSource::kNone;
   replay::RegisterSet replayed;                 // every replayed register
   std::vector<RegisterComparison> comparisons;  // replayed vs quote
+  TpmQuoteFacts tpm = {};                       // TPM quotes (absent: !tpm.present)
   std::vector<LogFact> logs;                    // every log read, in order
   bool event_log_present = false;
   std::vector<EventFact> events;
   bool ima_present = false;
   std::vector<ImaEntryFact> ima;
+  AppFacts app;               // dstack event log
   std::vector<Check> checks;  // verification findings
+  BootFacts boot;             // from bound, verified events (boot_facts.h)
   // Per-container view of an ima-cgpath list (container policies), or null.
   std::shared_ptr<const containers::ContainerView> containers;
 };

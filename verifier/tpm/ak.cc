@@ -124,7 +124,39 @@ Result<std::vector<crypto::Certificate>> LoadCertificates(Bytes data) {
   return out;
 }
 
-AkTrust CheckAkTrust(const Ak& ak, std::span<const crypto::Certificate> roots, Time at) {
+std::string AkFingerprint(const Ak& ak) {
+  std::vector<uint8_t> der = crypto::SpkiDer(ak.key);
+  if (der.empty()) return "";
+  Digest d = crypto::Hash(HashAlg::kSha256, der);
+  return ToHex(d.span());
+}
+
+AkTrust CheckAkPin(const Ak& ak, std::span<const std::string> fingerprints,
+                   std::span<const crypto::PublicKey* const> keys) {
+  AkTrust t;
+  t.mode = "pinned";
+  const std::string fp = AkFingerprint(ak);
+  for (const std::string& f : fingerprints) {
+    if (!fp.empty() && f == fp) {
+      t.ok = true;
+      t.detail = "AK (" + ak.key_description + ") pinned by the policy: sha256:" + fp;
+      return t;
+    }
+  }
+  for (const crypto::PublicKey* k : keys) {
+    if (k != nullptr && crypto::SamePublicKey(ak.key, *k)) {
+      t.ok = true;
+      t.detail = "AK (" + ak.key_description + ") is the public key the policy pins";
+      return t;
+    }
+  }
+  t.detail =
+      "AK (" + ak.key_description + ", sha256:" + fp + ") is not the key the policy pins (tpm.ak)";
+  return t;
+}
+
+AkTrust CheckAkTrust(const Ak& ak, std::span<const crypto::Certificate> roots, Time at,
+                     std::span<const crypto::Certificate> intermediates) {
   AkTrust t;
   if (roots.empty()) {
     t.ok = true;
@@ -149,10 +181,20 @@ AkTrust CheckAkTrust(const Ak& ak, std::span<const crypto::Certificate> roots, T
   for (size_t depth = 0; depth < kMaxChainDepth; ++depth) {
     if (cur->IsSelfIssued() && anchored) break;
     const crypto::Certificate* issuer = nullptr;
+    bool issuer_is_root = false;
     for (const crypto::Certificate& r : roots) {
       if (r.SubjectDer() == cur->IssuerDer() && cur->SignatureVerifiesWith(r)) {
         issuer = &r;
+        issuer_is_root = true;
         break;
+      }
+    }
+    if (issuer == nullptr && !anchored) {
+      for (const crypto::Certificate& r : intermediates) {
+        if (r.SubjectDer() == cur->IssuerDer() && cur->SignatureVerifiesWith(r)) {
+          issuer = &r;
+          break;
+        }
       }
     }
     if (issuer == nullptr) break;
@@ -165,13 +207,15 @@ AkTrust CheckAkTrust(const Ak& ak, std::span<const crypto::Certificate> roots, T
       t.detail = "issuer " + issuer->SubjectOneLine() + " not valid at " + FormatRfc3339Time(at);
       return t;
     }
-    anchored = true;
+    anchored = anchored || issuer_is_root;
     cur = issuer;
     t.chain.push_back(cur->SubjectOneLine());
   }
   if (!anchored) {
-    t.detail = "no --ak-root certificate issued the AK certificate (issuer " +
-               ak.certificate->IssuerCommonName() + ")";
+    t.detail =
+        "no trust anchor issued the AK certificate (issuer " +
+        (cur == &*ak.certificate ? ak.certificate->IssuerCommonName() : cur->IssuerCommonName()) +
+        ")";
     return t;
   }
   t.ok = true;

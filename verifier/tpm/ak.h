@@ -53,10 +53,22 @@ struct AkTrust {
 };
 
 // With no roots: pinned (ok). With roots: the AK must be a certificate issued,
-// through certificates among `roots`, by one of `roots`; every certificate on
-// that path valid at `at`, every issuer a CA; every --ak-root certificate is
-// a trust anchor. Never fails with a Status: a broken chain is a finding.
-AkTrust CheckAkTrust(const Ak& ak, std::span<const crypto::Certificate> roots, Time at);
+// through certificates among `roots` and `intermediates`, by one of `roots`;
+// every certificate on that path valid at `at`, every issuer a CA; every
+// root is a trust anchor, no intermediate is (a bundle's certificates link,
+// they never anchor). Never fails with a Status: a broken chain is a finding.
+AkTrust CheckAkTrust(const Ak& ak, std::span<const crypto::Certificate> roots, Time at,
+                     std::span<const crypto::Certificate> intermediates = {});
+
+// Lowercase hex SHA-256 of the AK's DER SubjectPublicKeyInfo: the
+// fingerprint a policy pins (`tpm.ak: sha256:HEX`), the same whatever form
+// (TPMT_PUBLIC, key or certificate) the AK came in.
+std::string AkFingerprint(const Ak& ak);
+
+// Trust by pin: ok when the AK's fingerprint is one of `fingerprints`
+// (lowercase hex, as AkFingerprint) or its key equals one of `keys`.
+AkTrust CheckAkPin(const Ak& ak, std::span<const std::string> fingerprints,
+                   std::span<const crypto::PublicKey* const> keys);
 
 }  // namespace ccv::tpm
 

@@ -156,7 +156,10 @@ Result<TpmVerification> VerifyTpmQuotes(const Ak& ak, std::span<const QuoteInput
   v.ak_key = ak.key_description;
   v.ak_name = ak.name;
   v.checks.push_back(AkAttributesCheck(ak));
-  v.ak_trust = CheckAkTrust(ak, options.ak_roots, options.at);
+  const bool ak_attributes_ok = v.checks.back().status != CheckStatus::kFail;
+  v.ak_trust = options.ak_trust
+                   ? *options.ak_trust
+                   : CheckAkTrust(ak, options.ak_roots, options.at, options.ak_intermediates);
   v.checks.push_back(
       {"ak.trust", v.ak_trust.ok ? CheckStatus::kPass : CheckStatus::kFail, v.ak_trust.detail});
   if (quotes.empty()) return Status(ErrorCode::kInvalidArgument, "no quote given");
@@ -176,6 +179,7 @@ Result<TpmVerification> VerifyTpmQuotes(const Ak& ak, std::span<const QuoteInput
     q.signature_ok = sc.status == CheckStatus::kPass;
     v.checks.push_back(std::move(sc));
     v.checks.push_back(NonceCheck(prefix, q.attest, options.nonce));
+    q.nonce_failed = v.checks.back().status == CheckStatus::kFail;
 
     // The selection, in digest order.
     Check dc{prefix + "pcr_digest", CheckStatus::kFail, ""};
@@ -250,7 +254,7 @@ Result<TpmVerification> VerifyTpmQuotes(const Ak& ak, std::span<const QuoteInput
         dc.status = CheckStatus::kPass;
         dc.detail = "pcrDigest " + ToHex(q.attest.pcr_digest) + " = " +
                     std::string(HashAlgName(*h)) + " of " + sel;
-        if (q.signature_ok) {
+        if (q.signature_ok && !q.nonce_failed && v.ak_trust.ok && ak_attributes_ok) {
           for (size_t i = 0; i < selected.size(); ++i)
             v.quoted_pcrs.Set(selected[i].index, values[i]);
         }

@@ -56,6 +56,12 @@ struct VerifyOptions {
   const PcrValues* pcrs = nullptr;                // --pcrs: values the quotes must cover
   const PcrValues* log_pcrs = nullptr;            // PCRs a replayed log extends
   std::span<const crypto::Certificate> ak_roots;  // empty: the AK is pinned
+  // Certificates that may link the AK certificate to `ak_roots`; never
+  // anchors themselves.
+  std::span<const crypto::Certificate> ak_intermediates = {};
+  // Set: the caller decided how the AK is trusted (a policy pin, or no
+  // anchor at all) and `ak_roots` is not consulted.
+  std::optional<AkTrust> ak_trust = {};
   Time at;
 };
 
@@ -64,6 +70,15 @@ struct QuoteResult {
   parsers::TpmSignature signature;
   bool signature_ok = false;
   bool pcr_digest_ok = false;
+  bool nonce_failed = false;  // extraData differs from the nonce given
+};
+
+// The Azure HCL report's runtime data (hcl.h), as `tpm verify --hcl-report`
+// reports it.
+struct HclFacts {
+  std::optional<bool> secure_boot, tpm_enabled, tpm_persisted, console_enabled;
+  std::string vm_unique_id;
+  std::string runtime_data_sha256;  // hex
 };
 
 struct TpmVerification {
@@ -75,8 +90,11 @@ struct TpmVerification {
   std::vector<QuoteResult> quotes;
   std::vector<Check> checks;  // every check, in order; pass = none failed
   // PCR values a verified quote authenticates (from --pcrs, or the log's
-  // where the log's digest matched).
+  // where the log's digest matched): the quote's signature verifies with a
+  // trusted AK whose attributes did not fail, its digest matches and its
+  // extraData is not another nonce than the one given.
   PcrValues quoted_pcrs;
+  std::optional<HclFacts> hcl = {};  // set by the caller with --hcl-report
 };
 
 // Errors: a parse error of attestation i or signature i, with its file name.

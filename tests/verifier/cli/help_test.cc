@@ -133,6 +133,37 @@ TEST(HelpTest, TopLevelHelpAndNoArguments) {
   EXPECT_NE(unknown.err.find("unknown command 'no-such-command'"), std::string::npos);
 }
 
+// `ccverify policy --help` lists the group's commands; without a command, or
+// with an unknown one, the same list goes to stderr with exit 2.
+TEST(HelpTest, CommandGroupsListTheirCommands) {
+  for (const char* group : {"policy", "quote", "tpm", "collateral"}) {
+    SCOPED_TRACE(group);
+    CliRun help = RunCcverify(std::string(group) + " --help");
+    EXPECT_EQ(help.code, 0);
+    EXPECT_EQ(help.out.rfind(std::string("usage: ccverify ") + group + " COMMAND", 0), 0u);
+    CliRun top = RunCcverify("--help");
+    // Every command of the group in the top-level list appears in the group's list.
+    std::istringstream lines(top.out);
+    std::string line;
+    int listed = 0;
+    while (std::getline(lines, line)) {
+      if (line.rfind(std::string("  ") + group + " ", 0) != 0) continue;
+      ++listed;
+      EXPECT_NE(help.out.find(line), std::string::npos) << line;
+    }
+    EXPECT_GE(listed, 1);
+    CliRun bare = RunCcverify(group);
+    EXPECT_EQ(bare.code, 2);
+    EXPECT_TRUE(bare.out.empty());
+    EXPECT_NE(bare.err.find("needs a command"), std::string::npos) << bare.err;
+    CliRun wrong = RunCcverify(std::string(group) + " frobnicate");
+    EXPECT_EQ(wrong.code, 2);
+    EXPECT_NE(wrong.err.find(std::string("unknown command '") + group + " frobnicate'"),
+              std::string::npos)
+        << wrong.err;
+  }
+}
+
 // The shared helper splits words as the shell does: the test commands mean
 // what they say.
 TEST(HelpTest, ShellWordsSplitLikeTheShell) {

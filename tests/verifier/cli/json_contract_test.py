@@ -57,20 +57,22 @@ OPEN_OBJECTS = {
     "cel": set(),
     "evidence": set(),
     "diff": set(),
+    "measure-authenticode": set(),
 }
 # Top-level members an output may leave out.
 OPTIONAL_TOP_LEVEL = {
-    "verify": set(),
-    "replay": {"matches_quote"},
+    "verify": {"tpm"},
+    "replay": {"matches_quote", "tpm_quote_checks"},
     "dump": {"end", "end_offset", "trailing_bytes", "error"},
     "containers": {"binding"},
     "quote-verify": {"fmspc", "pce_id", "pck"},
-    "tpm-verify": set(),
+    "tpm-verify": {"hcl"},
     "cel": set(),
-    "evidence": {"tee", "quote", "quote_provider", "td_report", "quote_unavailable", "ccel",
+    "evidence": {"tpm", "tee", "quote", "quote_provider", "td_report", "quote_unavailable", "ccel",
                  "ima", "tpm_eventlog", "cel", "collateral", "nonce", "user_data",
                  "report_data", "collected_at", "not_found"},
     "diff": set(),
+    "measure-authenticode": set(),
 }
 # Every input format `dump --json` must have been seen in the synthetic run.
 DUMP_FORMATS = {"tcg2", "tcg-sha1-legacy", "ccel", "ccel-acpi-table", "ima-ascii", "ima-binary",
@@ -492,6 +494,57 @@ def synthetic(c, src, work, make_demo, agent):
         print("json_contract_test: ccverify-agent not built: agent bundle skipped")
 
     manifests(c, demo, work)
+    pe_images(c, work)
+
+
+def tiny_pe(pe32_plus=True):
+    """A PE/COFF EFI application with two sections (PE Format 3.3-4)."""
+    import struct
+    opt_len = (112 if pe32_plus else 96) + 16 * 8
+    lfanew = 0x40
+    b = bytearray(0x400)
+    b[0:2] = b"MZ"
+    struct.pack_into("<I", b, 0x3c, lfanew)
+    b[lfanew:lfanew + 4] = b"PE\0\0"
+    coff = lfanew + 4
+    struct.pack_into("<HHIIIHH", b, coff, 0x8664 if pe32_plus else 0x14c, 2, 0, 0, 0, opt_len,
+                     0x206)
+    opt = coff + 20
+    struct.pack_into("<H", b, opt, 0x20b if pe32_plus else 0x10b)
+    struct.pack_into("<II", b, opt + 32, 0x1000, 0x200)
+    struct.pack_into("<III", b, opt + 56, 0x3000, 0x400, 0)
+    struct.pack_into("<H", b, opt + 68, 10)
+    struct.pack_into("<I", b, opt + (108 if pe32_plus else 92), 16)
+    table = opt + opt_len
+    for i, name in enumerate((b".text", b".data")):
+        struct.pack_into("<8sIIII12xI", b, table + 40 * i, name, 0x200, 0x1000 * (i + 1), 0x200,
+                         0x400 + 0x200 * i, 0x60000020)
+    b += bytes((i * 7) & 0xff for i in range(0x400))
+    return bytes(b)
+
+
+def pe_images(c, work):
+    """measure authenticode: unsigned PE32+ and PE32, and a signed image
+    where osslsigncode and openssl are installed."""
+    for plus in (True, False):
+        f = work / ("tiny-%s.efi" % ("pe32plus" if plus else "pe32"))
+        f.write_bytes(tiny_pe(plus))
+        c.run(["measure", "authenticode", f, "--json"], "measure-authenticode")
+        c.run(["measure", "authenticode", f, "--alg", "sha384", "--json"], "measure-authenticode")
+    if shutil.which("osslsigncode") and shutil.which("openssl"):
+        key, cert = work / "pe-key.pem", work / "pe-cert.pem"
+        signed = work / "tiny-signed.efi"
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj",
+                        "/CN=contract", "-days", "2", "-keyout", key, "-out", cert],
+                       check=True, capture_output=True)
+        subprocess.run(["osslsigncode", "sign", "-certs", cert, "-key", key, "-in",
+                        work / "tiny-pe32plus.efi", "-out", signed], check=True,
+                       capture_output=True)
+        doc = c.run(["measure", "authenticode", signed, "--json"], "measure-authenticode")
+        if doc is not None and not doc["signatures"][0].get("digest_matches_image"):
+            c.fail("measure authenticode of a signed image", "signed digest differs from ours")
+    else:
+        print("json_contract_test: osslsigncode not installed: signed PE image skipped")
 
 
 def diffs(c, demo, work, make_demo, debug):
@@ -554,6 +607,25 @@ def tpm_quotes(c, work):
             "--ak", pub, "--json"]
     c.run(base + ["--nonce", "c0ffee", "--pcrs", work / "tpm-pcrs.json"], "tpm-verify")
     c.run(base + ["--nonce", "c0ffef"], "tpm-verify", codes=(1,))
+    # The same quote in verify (the AK pinned by the policy) and in replay.
+    fp = subprocess.run(["openssl", "pkey", "-pubin", "-in", pub, "-outform", "DER"],
+                        check=True, capture_output=True).stdout
+    (work / "tpm-policy.yaml").write_text(
+        "apiVersion: ccverify/v1\ntpm:\n  ak: \"sha256:%s\"\npcrs:\n  pcr0:\n"
+        "    sha256: {eq: \"%s\"}\n" % (hashlib.sha256(fp).hexdigest(), pcr0.hex()))
+    c.run(["verify", "--tpm-attest", work / "tpm.attest", "--tpm-signature", work / "tpm.sig",
+           "--tpm-ak", pub, "--tpm-pcrs", work / "tpm-pcrs.json", "--tpm-nonce", "c0ffee",
+           "--policy", work / "tpm-policy.yaml", "--format", "json"], "verify")
+    bundle = work / "tpm-bundle"
+    bundle.mkdir()
+    for f in ("tpm.attest", "tpm.sig", "tpm-ak.pem", "tpm-pcrs.json"):
+        shutil.copy(work / f, bundle / f)
+    manifest = {"version": 1, "tpm": {"quotes": [{"attest": "tpm.attest", "signature": "tpm.sig"}],
+                                      "ak": "tpm-ak.pem", "pcrs": "tpm-pcrs.json",
+                                      "nonce": "c0ffee"}}
+    (bundle / "evidence.json").write_text(json.dumps(manifest))
+    c.check_doc("evidence.json with tpm", manifest, "evidence")
+    c.run(["verify", bundle, "--format", "json"], "verify", codes=(1,))
 
 
 def containers(c, src, work):
@@ -728,6 +800,19 @@ def shared_corpus(c, src, corpus):
         c.run(["replay", "--ima", f, "--json"], "replay", codes=(0, 3), optional=True)
     for f in sorted((corpus / "cel").glob("*")):
         c.run(["replay", "--cel", f, "--json"], "replay", codes=(0, 3), optional=True)
+    dstack = corpus / "dstack" / "simulator"
+    if dstack.is_dir():
+        c.run(["replay", "--dstack-log", dstack / "eventlog.json", "--quote", dstack / "quote.bin",
+               "--json"], "replay")
+        c.run(["dump", dstack / "eventlog.json", "--json"], "dump")
+        # No collateral: untrusted, but the report (with its app facts) is complete.
+        c.run(["verify", "--quote", dstack / "quote.bin", "--dstack-log", dstack / "eventlog.json",
+               "--format", "json"], "verify", codes=(1,))
+    keylime = corpus / "ima-sig" / "keylime"
+    if keylime.is_dir():
+        for lst in ("SIGNATURES", "BAD_SIGNATURES", "KEYRINGS", "MEASUREMENTS"):
+            c.run(["replay", "--ima", keylime / (lst + ".ascii_runtime_measurements"), "--ima-keys",
+                   keylime / "rsa2048pub.pem", "--json"], "replay", codes=(0, 1))
     pod = corpus / "ima" / "cima-container-pod.ima-cgpath.derived.ascii"
     if pod.is_file():
         c.run(["containers", "--ima", pod, "--json"], "containers", codes=(0, 1))
@@ -749,6 +834,26 @@ def shared_corpus(c, src, corpus):
         c.run(["tpm", "verify", "--attest", win / "quote.tpms_attest.bin", "--signature",
                win / "quote.tpmt_signature.bin", "--ak", win / "ak_public.tpmt_public.bin",
                "--tpm-log", win / "eventlog.bin", "--json"], "tpm-verify")
+        c.run(["replay", "--tpm-log", win / "eventlog.bin", "--tpm-quote",
+               "%s:%s" % (win / "quote.tpms_attest.bin", win / "quote.tpmt_signature.bin"),
+               "--ak", win / "ak_public.tpmt_public.bin", "--json"], "replay")
+    az = corpus / "azure" / "tdx-vtpm"
+    if az.is_dir():
+        import struct
+        work = pathlib.Path(tempfile.mkdtemp(prefix="ccv_contract_az_"))
+        q = read_json(az / "tpm-quote-v1.json")
+        (work / "az.attest").write_bytes(bytes.fromhex(q["message"]))
+        raw = bytes.fromhex(q["signature"])
+        (work / "az.sig").write_bytes(struct.pack(">HHH", 0x0014, 0x000B, len(raw)) + raw)
+        (work / "az-pcrs.json").write_text(json.dumps(
+            {"sha256": {str(i): v for i, v in enumerate(q["pcrs"])}}))
+        c.run(["tpm", "verify", "--attest", work / "az.attest", "--signature", work / "az.sig",
+               "--hcl-report", az / "hcl-report.bin", "--td-quote", az / "td-quote.bin",
+               "--nonce", "6368616c6c656e6765", "--pcrs", work / "az-pcrs.json",
+               "--at", "2024-06-01T00:00:00Z", "--json"], "tpm-verify")
+        shutil.rmtree(work, ignore_errors=True)
+    for f in sorted((corpus / "pe").rglob("*.efi")):
+        c.run(["measure", "authenticode", f, "--json"], "measure-authenticode")
     gcp = corpus / "evidence" / "gcp-cos113"
     if gcp.is_dir():
         c.run(["verify", gcp, "--at", "2025-10-20T00:00:00Z", "--report-data", "00" * 64,

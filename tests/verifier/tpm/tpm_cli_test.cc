@@ -106,5 +106,84 @@ TEST_F(TpmCliTest, MissingFileIsAnInputError) {
   EXPECT_EQ(r.code, 3);
 }
 
+// `replay --tpm-quote`: the Windows Shielded VM quote (sha1, PCR0-23) against
+// the replay of its own log; another log's replay, or a changed byte of the
+// quote, exits 1 naming the check.
+TEST_F(TpmCliTest, ReplayComparesTheTpmQuoteWithTheReplay) {
+  fs::path w = corpus_ / "tpm/windows-gce-shielded-vm";
+  const std::string quote = " --tpm-quote " + (w / "quote.tpms_attest.bin").string() + ":" +
+                            (w / "quote.tpmt_signature.bin").string() + " --ak " +
+                            Quote(w / "ak_public.tpmt_public.bin");
+  auto r = RunCcverify("replay --tpm-log " + Quote(w / "eventlog.bin") + quote);
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("tpm quote0.pcr_digest: PASS"), std::string::npos) << r.out;
+  auto j = RunCcverify("replay --tpm-log " + Quote(w / "eventlog.bin") + quote + " --json");
+  ASSERT_EQ(j.code, 0) << j.err;
+  rapidjson::Document doc;
+  doc.Parse(j.out.c_str());
+  ASSERT_FALSE(doc.HasParseError());
+  ASSERT_TRUE(doc.HasMember("tpm_quote_checks"));
+  EXPECT_EQ(doc["tpm_quote_checks"].Size(), 3u);
+
+  // Another boot's log does not give the quoted PCRs.
+  r = RunCcverify("replay --tpm-log " + Quote(corpus_ / "tpm/gce-cos-85/event_log.bin") + quote);
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("tpm quote0.pcr_digest: FAIL"), std::string::npos) << r.out;
+
+  // A changed byte of the attestation fails the signature.
+  fs::copy_file(w / "quote.tpms_attest.bin", dir_ / "w.attest");
+  {
+    std::fstream f(dir_ / "w.attest", std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(40);
+    f.put('\x7f');
+  }
+  r = RunCcverify("replay --tpm-log " + Quote(w / "eventlog.bin") + " --tpm-quote " +
+                  (dir_ / "w.attest").string() + ":" + (w / "quote.tpmt_signature.bin").string() +
+                  " --ak " + Quote(w / "ak_public.tpmt_public.bin"));
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("tpm quote0.signature: FAIL"), std::string::npos) << r.out;
+
+  // Usage: no --ak, no ':'.
+  EXPECT_EQ(RunCcverify("replay --tpm-log " + Quote(w / "eventlog.bin") + " --tpm-quote a:b").code,
+            2);
+  EXPECT_EQ(
+      RunCcverify("replay --tpm-log " + Quote(w / "eventlog.bin") + " --tpm-quote ab --ak x").code,
+      2);
+}
+
+// `verify` with the quote as flags and the AK pinned by the policy: the
+// Windows log is bound; without the pin it is not.
+TEST_F(TpmCliTest, VerifyBindsTheWindowsLogWithAPinnedAk) {
+  fs::path w = corpus_ / "tpm/windows-gce-shielded-vm";
+  const std::string args = "verify --tpm-log " + Quote(w / "eventlog.bin") + " --tpm-attest " +
+                           Quote(w / "quote.tpms_attest.bin") + " --tpm-signature " +
+                           Quote(w / "quote.tpmt_signature.bin") + " --tpm-ak " +
+                           Quote(w / "ak_public.tpmt_public.bin") + " --tpm-nonce '' --format json";
+  auto r = RunCcverify(args);
+  EXPECT_EQ(r.code, 1) << r.err;
+  rapidjson::Document doc;
+  doc.Parse(r.out.c_str());
+  ASSERT_FALSE(doc.HasParseError()) << r.out;
+  EXPECT_STREQ(doc["tpm"]["ak_trust"].GetString(), "none");
+  const std::string fp = doc["tpm"]["ak_fingerprint"].GetString();
+  ASSERT_EQ(fp.size(), 64u);
+  // Pin the fingerprint the report gave (SHA-256 of the AK's DER public key).
+  std::ofstream(dir_ / "policy.yaml") << "apiVersion: ccverify/v1\n"
+                                      << "logs: {unexplained_digests: warn}\n"
+                                      << "tpm:\n  ak: \"sha256:" << fp << "\"\n"
+                                      << "pcrs:\n  must_match_quote: [pcr0, pcr7]\n";
+  r = RunCcverify(args + " --policy " + Quote(dir_ / "policy.yaml"));
+  doc.Parse(r.out.c_str());
+  ASSERT_FALSE(doc.HasParseError()) << r.out;
+  EXPECT_STREQ(doc["tpm"]["ak_trust"].GetString(), "pinned");
+  EXPECT_TRUE(doc["tpm"]["verified"].GetBool());
+  bool tpm_bound = false;
+  for (const auto& l : doc["logs"].GetArray()) {
+    if (std::string(l["name"].GetString()) == "tpm") tpm_bound = l["bound"].GetBool();
+  }
+  EXPECT_TRUE(tpm_bound) << r.out;
+  EXPECT_EQ(r.code, 0) << r.out;
+}
+
 }  // namespace
 }  // namespace ccv::tpm

@@ -212,7 +212,9 @@ TEST(TpmCorpusTest, WrongNonceFails) {
   e->nonce = {0x90, 0x0a};
   auto v = *e->Verify();
   ASSERT_TRUE(v.ok());
-  EXPECT_EQ(Failed(*v), "quote0.nonce quote1.nonce quote2.nonce ");
+  // A quote with another nonce authenticates no PCR: the log is uncovered.
+  EXPECT_EQ(Failed(*v), "quote0.nonce quote1.nonce quote2.nonce log.coverage ");
+  EXPECT_TRUE(v->quoted_pcrs.empty());
 }
 
 // Every byte of every file, flipped (XOR 0x01), is rejected: the file does

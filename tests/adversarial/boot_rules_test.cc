@@ -1,0 +1,305 @@
+// Boot facts and the policy's `boot:` rules rest only on events that are
+// bound and whose digest covers what a fact reads (DESIGN §8). Each test is
+// an attacker's way to make a boot rule pass: a variable relabelled where the
+// digest covers its data only, another GUID, an unbound or conflicting
+// measurement, a command line the digest does not cover.
+#include "policies/boot_rules.h"
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "policies/evaluator.h"
+#include "policies/policy_parser.h"
+#include "verifier/pipeline/boot_facts.h"
+#include "verifier/result/facts.h"
+
+namespace ccv::policy {
+namespace {
+
+using result::BootFacts;
+using result::DataStatus;
+using result::EventFact;
+using result::Verdict;
+
+constexpr std::array<uint8_t, 16> kGlobalGuid = {0x61, 0xdf, 0xe4, 0x8b, 0xca, 0x93, 0xd2, 0x11,
+                                                 0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c};
+constexpr std::array<uint8_t, 16> kSecurityDbGuid = {
+    0xcb, 0xb2, 0x19, 0xd7, 0x3a, 0x3d, 0x96, 0x45, 0xa3, 0xbc, 0xda, 0xd0, 0x0e, 0x67, 0x65, 0x6f};
+constexpr std::array<uint8_t, 16> kOtherGuid = {1, 2,  3,  4,  5,  6,  7,  8,
+                                                9, 10, 11, 12, 13, 14, 15, 16};
+// EFI_CERT_SHA256_GUID c1c41626-504c-4092-aca9-41f936934328.
+constexpr std::array<uint8_t, 16> kCertSha256Guid = {
+    0x26, 0x16, 0xc4, 0xc1, 0x4c, 0x50, 0x92, 0x40, 0xac, 0xa9, 0x41, 0xf9, 0x36, 0x93, 0x43, 0x28};
+
+void Put32(std::vector<uint8_t>* out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out->push_back(uint8_t(v >> (8 * i)));
+}
+void Put64(std::vector<uint8_t>* out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) out->push_back(uint8_t(v >> (8 * i)));
+}
+
+// UEFI_VARIABLE_DATA (TCG PFP 10.4.2) of `name` under `guid`.
+std::vector<uint8_t> VariableData(const std::array<uint8_t, 16>& guid, const std::string& name,
+                                  const std::vector<uint8_t>& value) {
+  std::vector<uint8_t> out(guid.begin(), guid.end());
+  Put64(&out, name.size());
+  Put64(&out, value.size());
+  for (char c : name) {
+    out.push_back(uint8_t(c));
+    out.push_back(0);
+  }
+  out.insert(out.end(), value.begin(), value.end());
+  return out;
+}
+
+// One EFI_SIGNATURE_LIST of `n` SHA-256 hashes (a dbx).
+std::vector<uint8_t> HashList(uint32_t n) {
+  std::vector<uint8_t> out(kCertSha256Guid.begin(), kCertSha256Guid.end());
+  const uint32_t size = 16 + 32;
+  Put32(&out, 28 + n * size);
+  Put32(&out, 0);
+  Put32(&out, size);
+  for (uint32_t i = 0; i < n; ++i) {
+    for (int k = 0; k < 16; ++k) out.push_back(0x77);  // owner
+    for (int k = 0; k < 32; ++k) out.push_back(uint8_t(i + k));
+  }
+  return out;
+}
+
+EventFact VariableEvent(uint64_t index, const std::vector<uint8_t>& data,
+                        const std::string& convention = "pfp", bool bound = true) {
+  EventFact e;
+  e.log = "ccel";
+  e.index = index;
+  e.reg = "rtmr0";
+  e.type = 0x80000001;  // EV_EFI_VARIABLE_DRIVER_CONFIG
+  e.type_name = "EV_EFI_VARIABLE_DRIVER_CONFIG";
+  e.data = DataStatus::kVerified;
+  e.convention = convention;
+  e.config_data = data;
+  e.bound = bound;
+  return e;
+}
+
+EventFact CmdlineEvent(uint64_t index, const std::string& text, DataStatus data,
+                       const std::string& convention, bool bound = true) {
+  EventFact e;
+  e.log = "ccel";
+  e.index = index;
+  e.reg = "rtmr2";
+  e.type = 0x0D;  // EV_IPL
+  e.type_name = "EV_IPL";
+  e.text = text;
+  e.data = data;
+  e.convention = data == DataStatus::kVerified ? convention : "";
+  e.bound = bound;
+  return e;
+}
+
+const std::vector<uint8_t> kOn = {1};
+const std::vector<uint8_t> kOff = {0};
+
+std::vector<RuleResult> Eval(const std::string& boot_yaml, const BootFacts& facts) {
+  auto p = ParsePolicy("apiVersion: ccverify/v1\nboot:\n" + boot_yaml);
+  EXPECT_TRUE(p.ok()) << p.status().ToString();
+  std::vector<RuleResult> out;
+  if (p.ok() && p->boot) EvaluateBootRules(*p->boot, facts, &out);
+  return out;
+}
+
+RuleResult One(const std::string& boot_yaml, const BootFacts& facts) {
+  std::vector<RuleResult> r = Eval(boot_yaml, facts);
+  EXPECT_EQ(r.size(), 1u);
+  return r.empty() ? RuleResult{} : r[0];
+}
+
+TEST(BootRulesTest, SecureBootOnBoundWholeVariablePasses) {
+  BootFacts f =
+      pipeline::DeriveBootFacts({VariableEvent(3, VariableData(kGlobalGuid, "SecureBoot", kOn))});
+  ASSERT_TRUE(f.secure_boot);
+  EXPECT_TRUE(*f.secure_boot);
+  RuleResult r = One("  secure_boot: required\n", f);
+  EXPECT_EQ(r.id, "boot.secure_boot");
+  EXPECT_EQ(r.status, Verdict::kPass) << r.why;
+  EXPECT_EQ(r.evidence, "ccel#3");
+}
+
+TEST(BootRulesTest, SecureBootOffFails) {
+  BootFacts f =
+      pipeline::DeriveBootFacts({VariableEvent(3, VariableData(kGlobalGuid, "SecureBoot", kOff))});
+  RuleResult r = One("  secure_boot: required\n", f);
+  EXPECT_EQ(r.status, Verdict::kFail);
+  EXPECT_NE(r.why.find("disabled"), std::string::npos) << r.why;
+}
+
+// The digest covers the VariableData only: another variable whose value is 01
+// relabelled "SecureBoot" keeps its digest, so its name proves nothing.
+TEST(BootRulesTest, RelabelledVariableWhoseNameNoDigestCoversIsNotSecureBoot) {
+  BootFacts f = pipeline::DeriveBootFacts(
+      {VariableEvent(3, VariableData(kGlobalGuid, "SecureBoot", kOn), "variable_data_only")});
+  EXPECT_FALSE(f.secure_boot);
+  RuleResult r = One("  secure_boot: required\n", f);
+  EXPECT_EQ(r.status, Verdict::kFail);
+  EXPECT_NE(r.why.find("covers the variable's data only"), std::string::npos) << r.why;
+}
+
+TEST(BootRulesTest, SecureBootUnderAnotherGuidIsIgnored) {
+  BootFacts f =
+      pipeline::DeriveBootFacts({VariableEvent(3, VariableData(kOtherGuid, "SecureBoot", kOn))});
+  EXPECT_FALSE(f.secure_boot);
+  EXPECT_EQ(One("  secure_boot: required\n", f).status, Verdict::kFail);
+}
+
+TEST(BootRulesTest, UnboundSecureBootFailsSayingSo) {
+  BootFacts f = pipeline::DeriveBootFacts(
+      {VariableEvent(3, VariableData(kGlobalGuid, "SecureBoot", kOn), "pfp", /*bound=*/false)});
+  EXPECT_FALSE(f.secure_boot);
+  RuleResult r = One("  secure_boot: required\n", f);
+  EXPECT_EQ(r.status, Verdict::kFail);
+  EXPECT_NE(r.why.find("not bound"), std::string::npos) << r.why;
+}
+
+TEST(BootRulesTest, UnverifiedSecureBootDataFails) {
+  EventFact e = VariableEvent(3, VariableData(kGlobalGuid, "SecureBoot", kOn));
+  e.data = DataStatus::kMismatched;
+  e.convention.clear();
+  BootFacts f = pipeline::DeriveBootFacts({e});
+  EXPECT_FALSE(f.secure_boot);
+  EXPECT_EQ(One("  secure_boot: required\n", f).status, Verdict::kFail);
+}
+
+// Two logs (CCEL and TPM) or a repeated event that disagree: no value wins.
+TEST(BootRulesTest, ConflictingSecureBootMeasurementsFail) {
+  BootFacts f =
+      pipeline::DeriveBootFacts({VariableEvent(3, VariableData(kGlobalGuid, "SecureBoot", kOff)),
+                                 VariableEvent(9, VariableData(kGlobalGuid, "SecureBoot", kOn))});
+  EXPECT_FALSE(f.secure_boot);
+  RuleResult r = One("  secure_boot: required\n", f);
+  EXPECT_EQ(r.status, Verdict::kFail);
+  EXPECT_NE(r.why.find("different values"), std::string::npos) << r.why;
+}
+
+TEST(BootRulesTest, MissingSecureBootFails) {
+  BootFacts f = pipeline::DeriveBootFacts({});
+  RuleResult r = One("  secure_boot: required\n", f);
+  EXPECT_EQ(r.status, Verdict::kFail);
+  EXPECT_NE(r.why.find("no event measured"), std::string::npos) << r.why;
+}
+
+TEST(BootRulesTest, SecureBootOfWrongSizeFails) {
+  BootFacts f = pipeline::DeriveBootFacts(
+      {VariableEvent(3, VariableData(kGlobalGuid, "SecureBoot", std::vector<uint8_t>{}))});
+  EXPECT_FALSE(f.secure_boot);
+  EXPECT_EQ(One("  secure_boot: required\n", f).status, Verdict::kFail);
+}
+
+TEST(BootRulesTest, DbxEntryCount) {
+  BootFacts f = pipeline::DeriveBootFacts(
+      {VariableEvent(5, VariableData(kSecurityDbGuid, "dbx", HashList(7)))});
+  ASSERT_TRUE(f.dbx.present);
+  EXPECT_EQ(f.dbx.entries, 7u);
+  EXPECT_EQ(One("  dbx_min_entries: 7\n", f).status, Verdict::kPass);
+  RuleResult r = One("  dbx_min_entries: 8\n", f);
+  EXPECT_EQ(r.status, Verdict::kFail);
+  EXPECT_EQ(r.actual, "7 entries");
+  // A dbx under the global variable GUID is not the revocation list.
+  BootFacts g =
+      pipeline::DeriveBootFacts({VariableEvent(5, VariableData(kGlobalGuid, "dbx", HashList(9)))});
+  EXPECT_FALSE(g.dbx.present);
+  EXPECT_EQ(One("  dbx_min_entries: 1\n", g).status, Verdict::kFail);
+}
+
+TEST(BootRulesTest, DbxThatDoesNotDecodeFails) {
+  std::vector<uint8_t> cut = HashList(3);
+  cut.resize(cut.size() - 5);
+  BootFacts f =
+      pipeline::DeriveBootFacts({VariableEvent(5, VariableData(kSecurityDbGuid, "dbx", cut))});
+  ASSERT_TRUE(f.dbx.present);
+  EXPECT_FALSE(f.dbx.error.empty());
+  RuleResult r = One("  dbx_min_entries: 1\n", f);
+  EXPECT_EQ(r.status, Verdict::kFail);
+  EXPECT_NE(r.why.find("does not decode"), std::string::npos) << r.why;
+}
+
+TEST(BootRulesTest, DbWithoutTheCertificateFails) {
+  BootFacts f = pipeline::DeriveBootFacts(
+      {VariableEvent(4, VariableData(kSecurityDbGuid, "db", HashList(1)))});
+  ASSERT_TRUE(f.db.present);
+  RuleResult r = One("  db_contains: [" + std::string(64, 'a') + "]\n", f);
+  EXPECT_EQ(r.status, Verdict::kFail);
+  EXPECT_NE(r.why.find("lacks " + std::string(64, 'a')), std::string::npos) << r.why;
+}
+
+TEST(BootRulesTest, GrubCommandLineIsJudgedWhenVerifiedAndBound) {
+  BootFacts f = pipeline::DeriveBootFacts(
+      {CmdlineEvent(20, "kernel_cmdline: /vmlinuz root=/dev/vda1 ro", DataStatus::kVerified,
+                    "grub_string"),
+       CmdlineEvent(30, "kernel_cmdline: /vmlinuz root=/dev/vda1 ro module.sig_enforce=1",
+                    DataStatus::kVerified, "grub_string")});
+  ASSERT_TRUE(f.cmdline);
+  // The last one logged is the kernel GRUB booted.
+  EXPECT_EQ(*f.cmdline, "/vmlinuz root=/dev/vda1 ro module.sig_enforce=1");
+  EXPECT_EQ(f.cmdline_evidence, "ccel#30");
+  EXPECT_EQ(One("  cmdline: {require: [module.sig_enforce=1], forbid: [init=/bin/sh]}\n", f).status,
+            Verdict::kPass);
+  RuleResult r = One("  cmdline: {forbid: [\"ro\"]}\n", f);
+  EXPECT_EQ(r.status, Verdict::kFail);
+  EXPECT_NE(r.why.find("contains forbidden \"ro\""), std::string::npos) << r.why;
+}
+
+// Text whose digest is not its hash is whatever the log's writer chose.
+TEST(BootRulesTest, UnverifiedCommandLineIsNotAFact) {
+  BootFacts f = pipeline::DeriveBootFacts({CmdlineEvent(
+      20, "kernel_cmdline: /vmlinuz module.sig_enforce=1", DataStatus::kMismatched, "")});
+  EXPECT_FALSE(f.cmdline);
+  RuleResult r = One("  cmdline: {require: [module.sig_enforce=1]}\n", f);
+  EXPECT_EQ(r.status, Verdict::kFail);
+}
+
+// An unbound later command line does not replace the bound one.
+TEST(BootRulesTest, UnboundCommandLineDoesNotOverrideTheBoundOne) {
+  BootFacts f = pipeline::DeriveBootFacts(
+      {CmdlineEvent(20, "kernel_cmdline: /vmlinuz ro", DataStatus::kVerified, "grub_string"),
+       CmdlineEvent(99, "kernel_cmdline: /vmlinuz ro module.sig_enforce=1", DataStatus::kVerified,
+                    "grub_string", /*bound=*/false)});
+  ASSERT_TRUE(f.cmdline);
+  EXPECT_EQ(*f.cmdline, "/vmlinuz ro");
+  EXPECT_EQ(One("  cmdline: {require: [module.sig_enforce=1]}\n", f).status, Verdict::kFail);
+}
+
+TEST(BootRulesTest, PolicyErrorsNameTheKey) {
+  for (const char* bad : {"  secure_boot: yes\n", "  db_contains: [abcd]\n", "  db_contains: []\n",
+                          "  dbx_min_entries: -1\n", "  cmdline: {}\n",
+                          "  cmdline: {require: []}\n", "  frobnicate: 1\n"}) {
+    SCOPED_TRACE(bad);
+    auto p = ParsePolicy(std::string("apiVersion: ccverify/v1\nboot:\n") + bad);
+    ASSERT_FALSE(p.ok());
+    EXPECT_NE(p.status().field().find("boot"), std::string::npos) << p.status().ToString();
+    EXPECT_EQ(p.status().line(), 3u) << p.status().ToString();
+  }
+}
+
+// Waivers may cover boot rules (they are policy, not authenticity).
+TEST(BootRulesTest, EvaluateRunsBootRulesAndWaiversApply) {
+  auto p = ParsePolicy(
+      "apiVersion: ccverify/v1\nboot:\n  secure_boot: required\nwaivers:\n"
+      "  - {rule: boot.secure_boot, until: 2030-01-01T00:00:00Z, reason: rollout}\n");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  result::Facts facts;
+  Evaluation ev = Evaluate(&*p, facts, {1798761600});
+  bool found = false;
+  for (const RuleResult& r : ev.rules) {
+    if (r.id != "boot.secure_boot") continue;
+    found = true;
+    EXPECT_EQ(r.status, Verdict::kWaived);
+    EXPECT_EQ(r.area, "boot");
+  }
+  EXPECT_TRUE(found);
+}
+
+}  // namespace
+}  // namespace ccv::policy

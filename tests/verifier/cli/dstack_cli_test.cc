@@ -1,0 +1,166 @@
+// ccverify replay --dstack-log: exit codes, the events it names and the app
+// facts it reports, on the shared corpus and on logs of our own builder.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include "tests/testing/cli.h"
+#include "tests/testing/corpus.h"
+#include "tests/testing/dstack_builder.h"
+
+namespace ccv::cli {
+namespace {
+
+using ::ccv::testing::CliRun;
+using ::ccv::testing::Quote;
+
+CliRun Ccverify(const std::string& args) { return ::ccv::testing::RunCcverify(args); }
+
+class DstackCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("ccv-dstack-cli-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::filesystem::path Write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name, std::ios::binary) << text;
+    return dir_ / name;
+  }
+  static std::string Slurp(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(DstackCliTest, CorpusLogReplaysToTheQuoteAndReportsAppFacts) {
+  CCV_REQUIRE_CORPUS(corpus);
+  const auto d = corpus / "dstack" / "simulator";
+  CliRun r = Ccverify("replay --dstack-log " + Quote(d / "eventlog.json") + " --quote " +
+                      Quote(d / "quote.bin") + " --json");
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  rapidjson::Document doc;
+  doc.Parse(r.out.c_str());
+  ASSERT_FALSE(doc.HasParseError());
+  for (const char* reg : {"rtmr0", "rtmr1", "rtmr2", "rtmr3"}) {
+    EXPECT_TRUE(doc["matches_quote"][reg].GetBool()) << reg;
+  }
+  const auto& log = doc["logs"][0];
+  EXPECT_STREQ(log["option"].GetString(), "dstack_log");
+  EXPECT_EQ(log["runtime_events"]["count"].GetUint(), 7u);
+  EXPECT_EQ(log["runtime_events"]["verified"].GetUint(), 7u);
+  EXPECT_EQ(log["runtime"].Size(), 7u);
+  EXPECT_STREQ(log["app"]["compose-hash"].GetString(),
+               "ea549f02e1a25fabd1cb788380e033ec5461b2ffe4328d753642cf035452e48b");
+  EXPECT_STREQ(log["app"]["app-id"].GetString(), "ea549f02e1a25fabd1cb788380e033ec5461b2ff");
+  EXPECT_STREQ(log["app"]["instance-id"].GetString(), "59df8036b824b0aac54f8998b9e1fb2a0cfc5d3a");
+  EXPECT_EQ(std::string(log["app"]["key-provider"].GetString()).rfind("{\"name\":\"kms\"", 0), 0u);
+  EXPECT_FALSE(log["app"].HasMember("system-ready"));  // a marker, not an app fact
+}
+
+TEST_F(DstackCliTest, ChangedPayloadFailsNamingTheEvent) {
+  CCV_REQUIRE_CORPUS(corpus);
+  const auto d = corpus / "dstack" / "simulator";
+  std::string text = Slurp(d / "eventlog.json");
+  const size_t at = text.find("\"event\":\"compose-hash\"");
+  ASSERT_NE(at, std::string::npos);
+  const size_t p = text.find("\"event_payload\":\"", at) + 17;
+  text[p] = text[p] == 'e' ? 'f' : 'e';
+  auto f = Write("changed.json", text);
+  CliRun r = Ccverify("replay --dstack-log " + Quote(f) + " --quote " + Quote(d / "quote.bin") +
+                      " --json");
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  rapidjson::Document doc;
+  doc.Parse(r.out.c_str());
+  ASSERT_FALSE(doc.HasParseError());
+  const auto& log = doc["logs"][0];
+  ASSERT_EQ(log["mismatched_events"].Size(), 1u);
+  EXPECT_STREQ(log["mismatched_events"][0]["event"].GetString(), "compose-hash");
+  EXPECT_FALSE(log["app"].HasMember("compose-hash"));
+  // The logged digests are unchanged: the registers still match the quote.
+  EXPECT_TRUE(doc["matches_quote"]["rtmr3"].GetBool());
+  CliRun text_run = Ccverify("replay --dstack-log " + Quote(f));
+  EXPECT_EQ(text_run.code, 1);
+  EXPECT_NE(text_run.out.find("runtime event \"compose-hash\""), std::string::npos) << text_run.out;
+}
+
+TEST_F(DstackCliTest, EntriesBeyondTheQuoteDoNotMatch) {
+  CCV_REQUIRE_CORPUS(corpus);
+  const auto d = corpus / "dstack" / "simulator";
+  std::string text = Slurp(d / "eventlog.json");
+  const size_t end = text.rfind(']');
+  ASSERT_NE(end, std::string::npos);
+  ccv::testing::DstackLogBuilder b;
+  b.Runtime("app-id", std::vector<uint8_t>(20, 0x42));
+  std::string extra = b.Json();
+  text = text.substr(0, end) + "," + extra.substr(1);
+  auto f = Write("extra.json", text);
+  CliRun r = Ccverify("replay --dstack-log " + Quote(f) + " --quote " + Quote(d / "quote.bin") +
+                      " --json");
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  rapidjson::Document doc;
+  doc.Parse(r.out.c_str());
+  ASSERT_FALSE(doc.HasParseError());
+  EXPECT_FALSE(doc["matches_quote"]["rtmr3"].GetBool());
+  EXPECT_TRUE(doc["matches_quote"]["rtmr2"].GetBool());
+  // Two app-id events: no value is taken.
+  EXPECT_FALSE(doc["logs"][0]["app"].HasMember("app-id"));
+  ASSERT_EQ(doc["logs"][0]["app_ambiguous"].Size(), 1u);
+}
+
+TEST_F(DstackCliTest, MalformedEntryIsAnInputErrorNamingIt) {
+  ccv::testing::DstackLogBuilder b;
+  b.RuntimeText("system-preparing", "");
+  b.RuntimeText("app-id", "x").imr = 7;
+  auto f = Write("bad.json", b.Json());
+  CliRun r = Ccverify("replay --dstack-log " + Quote(f));
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find("events[1].imr"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("bad.json"), std::string::npos) << r.err;
+}
+
+TEST_F(DstackCliTest, NotCombinedWithABootLog) {
+  ccv::testing::DstackLogBuilder b;
+  b.RuntimeText("system-preparing", "");
+  auto f = Write("log.json", b.Json());
+  EXPECT_EQ(Ccverify("replay --dstack-log " + Quote(f) + " --ccel " + Quote(f)).code, 2);
+}
+
+TEST_F(DstackCliTest, DumpShowsEveryEntryAndItsCheck) {
+  CCV_REQUIRE_CORPUS(corpus);
+  const auto d = corpus / "dstack" / "simulator";
+  CliRun r = Ccverify("dump " + Quote(d / "eventlog.json") + " --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  rapidjson::Document doc;
+  doc.Parse(r.out.c_str());
+  ASSERT_FALSE(doc.HasParseError());
+  EXPECT_STREQ(doc["format"].GetString(), "dstack-json");
+  ASSERT_EQ(doc["events"].Size(), 27u);
+  const auto& compose = doc["events"][22];
+  EXPECT_STREQ(compose["event"].GetString(), "compose-hash");
+  EXPECT_STREQ(compose["register"].GetString(), "rtmr3");
+  EXPECT_STREQ(compose["digest_check"].GetString(), "verified");
+  EXPECT_STREQ(compose["convention"].GetString(), "dstack_v1");
+  CliRun brief = Ccverify("dump " + Quote(d / "eventlog.json") + " --brief --register rtmr3");
+  ASSERT_EQ(brief.code, 0);
+  EXPECT_EQ(std::count(brief.out.begin(), brief.out.end(), '\n'), 7);
+  EXPECT_EQ(Ccverify("dump " + Quote(d / "eventlog.json") + " --to cel-json").code, 2);
+}
+
+TEST_F(DstackCliTest, DumpWithForcedFormatNamesABadEntry) {
+  auto f = Write("notlog.json", R"([{"imr":9,"event_type":1,"event_payload":""}])");
+  CliRun r = Ccverify("dump " + Quote(f) + " --format dstack-json");
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find("events[0].imr"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace ccv::cli

@@ -1,0 +1,343 @@
+// IMA signatures: the sig field decoder, the keylime lists of the shared
+// corpus, and lists we sign ourselves with evmctl (ima-evm-utils) and keys we
+// make with the openssl CLI, checked against `evmctl ima_measurement
+// --verify-sig` on the same list.
+#include "verifier/replay/ima_signatures.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+
+#include "parsers/core/hex.h"
+#include "parsers/ima_sig.h"
+#include "tests/testing/corpus.h"
+#include "verifier/crypto/ima_keys.h"
+
+namespace ccv::replay {
+namespace {
+
+namespace fs = std::filesystem;
+
+// --- the sig field ---------------------------------------------------------
+
+std::vector<uint8_t> SigField(uint8_t type, uint8_t version, uint8_t algo, uint32_t keyid,
+                              uint16_t size, size_t actual) {
+  std::vector<uint8_t> f(9 + actual, 0xab);
+  const uint8_t head[9] = {type,
+                           version,
+                           algo,
+                           uint8_t(keyid >> 24),
+                           uint8_t(keyid >> 16),
+                           uint8_t(keyid >> 8),
+                           uint8_t(keyid),
+                           uint8_t(size >> 8),
+                           uint8_t(size)};
+  std::copy(head, head + 9, f.begin());
+  return f;
+}
+
+TEST(ImaSigParseTest, DecodesV2Header) {
+  auto r = ima::ParseImaSignature(SigField(3, 2, 4, 0xf3452d23, 5, 5));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE(r->has_value());
+  EXPECT_EQ((*r)->keyid, 0xf3452d23u);
+  EXPECT_EQ((*r)->hash_algo, 4);
+  EXPECT_EQ((*r)->signature.size(), 5u);
+}
+
+TEST(ImaSigParseTest, DecodesV3Header) {
+  auto r = ima::ParseImaSignature(SigField(6, 3, 5, 1, 3, 3));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ((*r)->version, 3);
+}
+
+TEST(ImaSigParseTest, EmptyFieldIsNoSignature) {
+  auto r = ima::ParseImaSignature({});
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->has_value());
+}
+
+TEST(ImaSigParseTest, SizeFieldMustCountTheBytesThatFollow) {
+  auto r = ima::ParseImaSignature(SigField(3, 2, 4, 1, 6, 5), 100);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kBadLength);
+  EXPECT_EQ(r.status().offset(), std::optional<uint64_t>(107));
+  EXPECT_EQ(ima::ParseImaSignature(SigField(3, 2, 4, 1, 0, 0)).status().code(),
+            ErrorCode::kBadLength);
+}
+
+TEST(ImaSigParseTest, TruncatedHeaderFails) {
+  std::vector<uint8_t> f = SigField(3, 2, 4, 1, 1, 1);
+  f.resize(6);
+  EXPECT_EQ(ima::ParseImaSignature(f).status().code(), ErrorCode::kTruncated);
+}
+
+TEST(ImaSigParseTest, UnknownTypeOrVersionFails) {
+  EXPECT_EQ(ima::ParseImaSignature(SigField(4, 2, 4, 1, 1, 1)).status().code(),
+            ErrorCode::kBadValue);
+  EXPECT_EQ(ima::ParseImaSignature(SigField(3, 1, 4, 1, 1, 1)).status().code(),
+            ErrorCode::kBadValue);
+  EXPECT_EQ(ima::ParseImaSignature(SigField(6, 2, 4, 1, 1, 1)).status().code(),
+            ErrorCode::kBadValue);
+}
+
+TEST(ImaSigParseTest, KernelHashIds) {
+  EXPECT_EQ(ima::HashAlgFromKernelId(4), HashAlg::kSha256);
+  EXPECT_EQ(ima::HashAlgFromKernelId(5), HashAlg::kSha384);
+  EXPECT_FALSE(ima::HashAlgFromKernelId(1).has_value());  // md5
+  EXPECT_EQ(ima::KernelIdOfHashAlg(HashAlg::kSha1), std::optional<uint8_t>(2));
+}
+
+// --- keylime's lists (shared corpus) ------------------------------------------
+
+std::vector<crypto::ImaKey> Keys(const std::vector<fs::path>& files) {
+  std::vector<crypto::ImaKey> out;
+  for (const fs::path& f : files) {
+    auto k = crypto::LoadImaKeysFromPath(f.string());
+    EXPECT_TRUE(k.ok()) << k.status().ToString();
+    if (k.ok()) out.insert(out.end(), k->begin(), k->end());
+  }
+  return out;
+}
+
+ImaSigReport Check(const fs::path& list, const std::vector<crypto::ImaKey>& keys) {
+  auto r = CheckImaSignatures(list.string(), ima::ReadOptions{}, keys);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? *r : ImaSigReport{};
+}
+
+TEST(ImaSigCorpusTest, KeylimeSignaturesVerifyWithTheirKeys) {
+  CCV_REQUIRE_CORPUS(corpus);
+  const fs::path d = corpus / "ima-sig" / "keylime";
+  auto keys = Keys({d / "rsa2048pub.pem", d / "secp256k1pub.pem"});
+  ASSERT_EQ(keys.size(), 2u);
+  // The key ids the corpus manifest names.
+  std::set<uint32_t> ids = {keys[0].keyid, keys[1].keyid};
+  EXPECT_EQ(ids, (std::set<uint32_t>{0xf3452d23u, 0x531f4025u}));
+  ImaSigReport r = Check(d / "SIGNATURES.ascii_runtime_measurements", keys);
+  EXPECT_EQ(r.verified, 2u);
+  EXPECT_EQ(r.failed + r.unknown_key + r.malformed + r.unsigned_entries, 0u);
+}
+
+TEST(ImaSigCorpusTest, WithoutKeysNothingVerifies) {
+  CCV_REQUIRE_CORPUS(corpus);
+  const fs::path d = corpus / "ima-sig" / "keylime";
+  ImaSigReport r = Check(d / "SIGNATURES.ascii_runtime_measurements", {});
+  EXPECT_EQ(r.verified, 0u);
+  EXPECT_EQ(r.unknown_key, 2u);
+  ImaSigReport one =
+      Check(d / "SIGNATURES.ascii_runtime_measurements", Keys({d / "rsa2048pub.pem"}));
+  EXPECT_EQ(one.verified, 1u);
+  ASSERT_EQ(one.findings.size(), 1u);
+  EXPECT_EQ(one.findings[0].path, "/usr/bin/zmore");
+  EXPECT_EQ(one.findings[0].status, ImaSigStatus::kUnknownKey);
+}
+
+TEST(ImaSigCorpusTest, WrongKeyWithTheSameIdFails) {
+  CCV_REQUIRE_CORPUS(corpus);
+  const fs::path d = corpus / "ima-sig" / "keylime";
+  auto keys = Keys({d / "rsa2048pub.pem"});
+  ASSERT_EQ(keys.size(), 1u);
+  keys[0].keyid = 0x531f4025u;  // claims the ECDSA key's id
+  ImaSigReport r = Check(d / "SIGNATURES.ascii_runtime_measurements", keys);
+  EXPECT_EQ(r.verified, 0u);
+  EXPECT_EQ(r.failed, 1u);
+}
+
+TEST(ImaSigCorpusTest, BadSignatureIsNamed) {
+  CCV_REQUIRE_CORPUS(corpus);
+  const fs::path d = corpus / "ima-sig" / "keylime";
+  auto keys = Keys({d / "rsa2048pub.pem", d / "secp256k1pub.pem"});
+  ImaSigReport r = Check(d / "BAD_SIGNATURES.ascii_runtime_measurements", keys);
+  EXPECT_EQ(r.verified, 0u);
+  ASSERT_FALSE(r.findings.empty());
+  EXPECT_TRUE(r.findings[0].status == ImaSigStatus::kMalformed ||
+              r.findings[0].status == ImaSigStatus::kFailed);
+  EXPECT_FALSE(r.findings[0].path.empty());
+}
+
+TEST(ImaSigCorpusTest, UnsignedListCountsUnsigned) {
+  CCV_REQUIRE_CORPUS(corpus);
+  const fs::path d = corpus / "ima-sig" / "keylime";
+  ImaSigReport r = Check(d / "MEASUREMENTS.ascii_runtime_measurements", {});
+  EXPECT_GT(r.unsigned_entries, 0u);
+  EXPECT_EQ(r.unsigned_entries, r.entries);
+}
+
+TEST(ImaSigCorpusTest, KeyringLoadYieldsTheImaCertificate) {
+  CCV_REQUIRE_CORPUS(corpus);
+  const fs::path d = corpus / "ima-sig" / "keylime";
+  ImaSigReport r = Check(d / "KEYRINGS.ascii_runtime_measurements", {});
+  ASSERT_EQ(r.keyring_loads.size(), 1u);
+  EXPECT_EQ(r.keyring_loads[0].keyring, ".ima");
+  EXPECT_NE(r.keyring_loads[0].subject.find("ecdsa-ca-signed-ec-key"), std::string::npos)
+      << r.keyring_loads[0].subject;
+}
+
+// --- our own lists, signed with evmctl ----------------------------------------
+
+bool Have(const char* tool) {
+  return std::system((std::string("command -v ") + tool + " >/dev/null 2>&1").c_str()) == 0;
+}
+
+int Sh(const std::string& cmd) { return std::system(cmd.c_str()); }
+
+std::vector<uint8_t> ReadAll(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::vector<uint8_t> Md(const EVP_MD* md, const std::vector<uint8_t>& data) {
+  std::vector<uint8_t> out(size_t(EVP_MD_get_size(md)));
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), out.data(), &len, md, nullptr);
+  return out;
+}
+
+void PutU32(std::vector<uint8_t>* out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out->push_back(uint8_t(v >> (8 * i)));
+}
+
+// ima-sig template data of `file` (sha256 d-ng, n-ng, sig).
+std::vector<uint8_t> TemplateData(const std::string& path, const std::vector<uint8_t>& digest,
+                                  const std::vector<uint8_t>& sig) {
+  const std::string prefix = "sha256:";
+  std::vector<uint8_t> dng(prefix.begin(), prefix.end());
+  dng.push_back(0);
+  dng.insert(dng.end(), digest.begin(), digest.end());
+  std::vector<uint8_t> n(path.begin(), path.end());
+  n.push_back(0);
+  std::vector<uint8_t> td;
+  const std::vector<uint8_t>* parts[] = {&dng, &n, &sig};
+  for (const std::vector<uint8_t>* f : parts) {
+    PutU32(&td, uint32_t(f->size()));
+    td.insert(td.end(), f->begin(), f->end());
+  }
+  return td;
+}
+
+class EvmctlTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!Have("evmctl") || !Have("openssl")) {
+      GTEST_SKIP() << "evmctl (ima-evm-utils) or the openssl CLI is missing: skipping";
+    }
+    dir_ = fs::temp_directory_path() / ("ccv-evmctl-" + std::to_string(::getpid()));
+    fs::create_directories(dir_ / "keys");
+  }
+  void TearDown() override {
+    if (!dir_.empty()) fs::remove_all(dir_);
+  }
+  // Makes a key and a certificate with SKID = SHA-1(public key) in keys/.
+  void MakeKey(const std::string& name, const std::string& genpkey_args) {
+    const std::string k = (dir_ / (name + ".key")).string();
+    ASSERT_EQ(Sh("openssl genpkey " + genpkey_args + " -out " + k + " 2>/dev/null"), 0);
+    ASSERT_EQ(Sh("openssl req -new -x509 -key " + k + " -days 30 -subj /CN=" + name +
+                 " -addext subjectKeyIdentifier=hash -outform DER -out " +
+                 (dir_ / "keys" / (name + ".der")).string() + " 2>/dev/null"),
+              0);
+  }
+  // Signs a new file with `key` (evmctl ima_sign --sigfile) and returns
+  // its path, digest and signature.
+  struct Signed {
+    std::string path;
+    std::vector<uint8_t> digest, sig;
+  };
+  Signed Sign(const std::string& name, const std::string& key) {
+    Signed s;
+    s.path = (dir_ / name).string();
+    std::ofstream(s.path) << "content of " << name << "\n";
+    EXPECT_EQ(Sh("evmctl ima_sign --sigfile -a sha256 --key " + (dir_ / (key + ".key")).string() +
+                 " " + s.path + " >/dev/null 2>&1"),
+              0);
+    s.digest = Md(EVP_sha256(), ReadAll(s.path));
+    s.sig = ReadAll(s.path + ".sig");
+    return s;
+  }
+  // Writes the entries as an ascii list (ours) and a binary list (evmctl's).
+  void WriteLists(const std::vector<Signed>& entries) {
+    std::ofstream ascii(dir_ / "list.ascii");
+    std::vector<uint8_t> bin;
+    for (const Signed& e : entries) {
+      std::vector<uint8_t> td = TemplateData(e.path, e.digest, e.sig);
+      std::vector<uint8_t> th = Md(EVP_sha1(), td);
+      ascii << "10 " << ToHex(th) << " ima-sig sha256:" << ToHex(e.digest) << " " << e.path << " "
+            << ToHex(e.sig) << "\n";
+      PutU32(&bin, 10);
+      bin.insert(bin.end(), th.begin(), th.end());
+      PutU32(&bin, 7);
+      const std::string tname = "ima-sig";
+      bin.insert(bin.end(), tname.begin(), tname.end());
+      PutU32(&bin, uint32_t(td.size()));
+      bin.insert(bin.end(), td.begin(), td.end());
+    }
+    std::ofstream(dir_ / "list.bin", std::ios::binary)
+        .write(reinterpret_cast<const char*>(bin.data()), std::streamsize(bin.size()));
+  }
+  // Paths evmctl reports as failing ("<path>: verification failed").
+  std::set<std::string> EvmctlFailures() {
+    std::string keys;
+    for (const auto& f : fs::directory_iterator(dir_ / "keys")) {
+      keys += (keys.empty() ? "" : ",") + f.path().string();
+    }
+    const std::string out = (dir_ / "evmctl.out").string();
+    Sh("evmctl ima_measurement --verify-sig --key " + keys + " " + (dir_ / "list.bin").string() +
+       " >" + out + " 2>&1");
+    std::set<std::string> failed;
+    std::ifstream in(out);
+    for (std::string line; std::getline(in, line);) {
+      size_t at = line.find(": verification failed");
+      if (at != std::string::npos) failed.insert(line.substr(0, at));
+    }
+    return failed;
+  }
+  std::set<std::string> OurFailures(const ImaSigReport& r) {
+    std::set<std::string> failed;
+    for (const ImaSigEntry& e : r.findings) {
+      if (e.status == ImaSigStatus::kFailed) failed.insert(e.path);
+    }
+    return failed;
+  }
+  fs::path dir_;
+};
+
+TEST_F(EvmctlTest, RsaAndEcdsaSignaturesVerifyAsEvmctlSays) {
+  MakeKey("rsa2048", "-algorithm RSA -pkeyopt rsa_keygen_bits:2048");
+  MakeKey("p256", "-algorithm EC -pkeyopt ec_paramgen_curve:P-256");
+  MakeKey("p384", "-algorithm EC -pkeyopt ec_paramgen_curve:P-384");
+  std::vector<Signed> entries = {Sign("a", "rsa2048"), Sign("b", "p256"), Sign("c", "p384")};
+  Signed forged = Sign("d", "p256");
+  forged.digest = entries[0].digest;  // another file's digest under d's signature
+  entries.push_back(forged);
+  Signed bad = Sign("e", "rsa2048");
+  bad.sig.back() ^= 1;
+  entries.push_back(bad);
+  WriteLists(entries);
+  auto keys = crypto::LoadImaKeysFromPath((dir_ / "keys").string());
+  ASSERT_TRUE(keys.ok()) << keys.status().ToString();
+  auto ascii = CheckImaSignatures((dir_ / "list.ascii").string(), ima::ReadOptions{}, *keys);
+  ASSERT_TRUE(ascii.ok()) << ascii.status().ToString();
+  EXPECT_EQ(ascii->verified, 3u);
+  EXPECT_EQ(ascii->failed, 2u);
+  ima::ReadOptions bin_opts;
+  bin_opts.format = ima::LogFormat::kBinary;
+  auto bin = CheckImaSignatures((dir_ / "list.bin").string(), bin_opts, *keys);
+  ASSERT_TRUE(bin.ok()) << bin.status().ToString();
+  EXPECT_EQ(bin->verified, 3u);
+  EXPECT_EQ(OurFailures(*bin), OurFailures(*ascii));
+  const std::set<std::string> want = {entries[3].path, entries[4].path};
+  EXPECT_EQ(OurFailures(*ascii), want);
+  EXPECT_EQ(EvmctlFailures(), want);
+}
+
+}  // namespace
+}  // namespace ccv::replay

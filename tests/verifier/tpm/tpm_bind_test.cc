@@ -1,0 +1,273 @@
+// TPM quotes in `verify`: a quote that verifies with a trusted AK, carries
+// the expected nonce and whose PCR digest matches makes the TPM log's events
+// on its PCRs bound (every bank), an IMA list on PCR10 bound up to the quoted
+// value, and its PCR values available to `pcrs:` rules. Synthetic evidence:
+// the repository's own TCG log and IMA list, quotes signed by keys made here;
+// the GCE COS vTPM evidence of the shared corpus end to end (skipped where
+// absent).
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "policies/generate.h"
+#include "tests/verifier/tpm/tpm_bind_fixture.h"
+
+namespace ccv::pipeline {
+namespace {
+
+using namespace tpm_bind;  // NOLINT: the fixture's helpers
+
+TEST(TpmBindTest, VerifiedQuoteBindsTheTpmLogInEveryBank) {
+  Bundle b;
+  b.ak = tb::TpmtPublicOf(b.key.get());
+  tpm::PcrValues pcrs = ReplayPcrs(kLog);
+  ASSERT_EQ(pcrs.banks().size(), 3u);
+  b.Write(MakeQuotes(b.key.get(), pcrs, Extended(pcrs), kNonce), false);
+  policy::Policy pol = PolicyPinning(Fingerprint(b.ak));
+  auto v = VerifyBundle(b, &pol);
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  const Facts& f = v->facts;
+  for (const char* id :
+       {"tpm.ak.attributes", "tpm.ak.trust", "tpm.quote0.signature", "tpm.quote0.nonce",
+        "tpm.quote0.pcr_digest", "tpm.quote2.pcr_digest", "tpm.bound"}) {
+    EXPECT_EQ(StatusOf(f, id), "pass") << id << ": " << FindCheck(f, id)->detail;
+  }
+  EXPECT_TRUE(f.tpm.verified);
+  EXPECT_EQ(f.tpm.ak_trust, "pinned");
+  EXPECT_EQ(f.tpm.nonce_source, result::NonceSource::kVerifier);
+  const result::LogFact* l = FindLog(f, "tpm");
+  ASSERT_NE(l, nullptr);
+  EXPECT_TRUE(l->bound) << l->why;
+  EXPECT_GT(l->bound_events, 0u);
+  // The quoted values are the replayed ones, bank by bank.
+  for (const auto& [bank, values] : pcrs.banks()) {
+    for (const auto& [i, d] : values) {
+      EXPECT_TRUE(f.tpm.pcrs.at(bank).at(i) == d) << i;
+    }
+  }
+  EXPECT_EQ(v->outcome, result::Outcome::kTrusted);
+}
+
+TEST(TpmBindTest, WithoutATrustAnchorTheLogStaysUnbound) {
+  Bundle b;
+  b.ak = tb::TpmtPublicOf(b.key.get());
+  tpm::PcrValues pcrs = ReplayPcrs(kLog);
+  b.Write(MakeQuotes(b.key.get(), pcrs, Extended(pcrs), kNonce), false);
+  auto v = VerifyBundle(b, nullptr);
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(StatusOf(v->facts, "tpm.ak.trust"), "fail");
+  EXPECT_NE(FindCheck(v->facts, "tpm.ak.trust")->detail.find("--tpm-root-ca"), std::string::npos);
+  EXPECT_EQ(StatusOf(v->facts, "tpm.bound"), "fail");
+  EXPECT_EQ(BoundEvents(v->facts, "tpm"), 0u);
+  EXPECT_TRUE(v->facts.tpm.pcrs.empty());
+  EXPECT_EQ(v->outcome, result::Outcome::kUntrusted);
+}
+
+TEST(TpmBindTest, NoNonceFailsNamingTheMissingInput) {
+  Bundle b;
+  b.ak = tb::TpmtPublicOf(b.key.get());
+  tpm::PcrValues pcrs = ReplayPcrs(kLog);
+  b.Write(MakeQuotes(b.key.get(), pcrs, Extended(pcrs), kNonce), false);
+  policy::Policy pol = PolicyPinning(Fingerprint(b.ak));
+  auto v = VerifyBundle(b, &pol, std::nullopt);
+  ASSERT_TRUE(v.ok());
+  const result::Check* c = FindCheck(v->facts, "tpm.quote0.nonce");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->status, Verdict::kFail);
+  EXPECT_EQ(c->missing, "nonce");
+  EXPECT_EQ(v->outcome, result::Outcome::kUntrusted);
+  // The bundle's own nonce: consistency only, said so.
+  b.Write(MakeQuotes(b.key.get(), pcrs, Extended(pcrs), kNonce), false, ",\"nonce\":\"c0ffee01\"");
+  v = VerifyBundle(b, &pol, std::nullopt);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(StatusOf(v->facts, "tpm.quote0.nonce"), "pass");
+  EXPECT_EQ(v->facts.tpm.nonce_source, result::NonceSource::kBundle);
+  EXPECT_NE(FindCheck(v->facts, "tpm.quote0.nonce")->detail.find("not the verifier's"),
+            std::string::npos);
+}
+
+TEST(TpmBindTest, ImaListOnPcr10IsBoundByTheQuotedPcr10) {
+  Bundle b;
+  b.ak = tb::TpmtPublicOf(b.key.get());
+  tpm::PcrValues pcrs = ReplayPcrs(kLog);
+  // PCR10 after the 200 entries of the list (its expected.json, computed by
+  // the list's generator), in the two banks IMA extends.
+  tpm::PcrValues quoted = pcrs;
+  Digest sha1 = Digest::Zero(HashAlg::kSha1), sha256 = Digest::Zero(HashAlg::kSha256);
+  ASSERT_TRUE(DecodeHexInto("3942b70a6273e069e0eeb878a0a35f58effdeabf", sha1.mutable_span()));
+  ASSERT_TRUE(DecodeHexInto("0fabb65a069ad051262cec35533c4d1659ada33ce5e9cdfa8a3fa5438fdcca9d",
+                            sha256.mutable_span()));
+  quoted.Set(10, sha1);
+  quoted.Set(10, sha256);
+  std::vector<uint32_t> sel = Extended(pcrs);
+  sel.push_back(10);
+  std::sort(sel.begin(), sel.end());
+  // PCR10 is in no TPM log: the bundle lists what the quotes select.
+  for (const auto& [bank, values] : pcrs.banks()) {
+    for (uint32_t i : sel) {
+      if (!quoted.Get(bank, i)) quoted.Set(i, tpm::InitialPcrValue(bank, i));
+    }
+  }
+  b.Write(MakeQuotes(b.key.get(), quoted, sel, kNonce), true, "", &quoted);
+  policy::Policy pol = PolicyPinning(Fingerprint(b.ak));
+  auto v = VerifyBundle(b, &pol);
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  const result::LogFact* ima = FindLog(v->facts, "ima");
+  ASSERT_NE(ima, nullptr);
+  EXPECT_TRUE(ima->bound) << ima->why;
+  EXPECT_EQ(ima->bound_events, 200u);
+  EXPECT_EQ(StatusOf(v->facts, "ima.bound"), "pass");
+  // boot_aggregate is checked against the quoted PCR0-9 (this list's was
+  // not made over this log, so it is found to differ: checked, not skipped).
+  EXPECT_EQ(StatusOf(v->facts, "ima.boot_aggregate"), "fail");
+
+  // A quote of another PCR10 binds no entry.
+  quoted.Set(10, Digest::Filled(HashAlg::kSha256, 0x42));
+  b.Write(MakeQuotes(b.key.get(), quoted, sel, kNonce), true, "", &quoted);
+  v = VerifyBundle(b, &pol);
+  ASSERT_TRUE(v.ok());
+  ima = FindLog(v->facts, "ima");
+  EXPECT_FALSE(ima->bound);
+  EXPECT_EQ(StatusOf(v->facts, "ima.bound"), "fail");
+  for (const result::ImaEntryFact& e : v->facts.ima) EXPECT_FALSE(e.bound);
+}
+
+TEST(TpmBindTest, PcrsRulesJudgeQuotedValuesOnly) {
+  Bundle b;
+  b.ak = tb::TpmtPublicOf(b.key.get());
+  tpm::PcrValues pcrs = ReplayPcrs(kLog);
+  b.Write(MakeQuotes(b.key.get(), pcrs, Extended(pcrs), kNonce), false);
+  const std::string pcr0 = ToHex(pcrs.Get(HashAlg::kSha256, 0)->span());
+  const std::string fp = Fingerprint(b.ak);
+  policy::Policy good = PolicyPinning(
+      fp, "pcrs:\n  pcr0:\n    sha256: {eq: \"" + pcr0 + "\"}\n  must_match_quote: [pcr0, pcr7]\n");
+  auto v = VerifyBundle(b, &good);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->outcome, result::Outcome::kTrusted);
+  std::map<std::string, Verdict> rules;
+  for (const policy::RuleResult& r : v->evaluation.rules) rules[r.id] = r.status;
+  EXPECT_EQ(rules["pcrs.pcr0.sha256"], Verdict::kPass);
+  EXPECT_EQ(rules["pcrs.must_match_quote.pcr0"], Verdict::kPass);
+  EXPECT_EQ(rules["pcrs.must_match_quote.pcr7"], Verdict::kPass);
+
+  policy::Policy bad =
+      PolicyPinning(fp, "pcrs:\n  pcr0:\n    sha256: {eq: \"" + std::string(64, 'a') + "\"}\n");
+  v = VerifyBundle(b, &bad);
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->outcome, result::Outcome::kUntrusted);
+  for (const policy::RuleResult& r : v->evaluation.rules) {
+    if (r.id == "pcrs.pcr0.sha256") {
+      EXPECT_EQ(r.status, Verdict::kFail);
+    }
+  }
+
+  // The right value, but the quote is not trusted: the rule fails.
+  policy::Policy other =
+      PolicyPinning(std::string(64, '0'), "pcrs:\n  pcr0:\n    sha256: {eq: \"" + pcr0 + "\"}\n");
+  v = VerifyBundle(b, &other);
+  ASSERT_TRUE(v.ok());
+  for (const policy::RuleResult& r : v->evaluation.rules) {
+    if (r.id == "pcrs.pcr0.sha256") {
+      EXPECT_EQ(r.status, Verdict::kFail);
+      EXPECT_EQ(r.actual, "(not authenticated)");
+    }
+  }
+}
+
+TEST(TpmBindTest, GeneratedPolicyPinsTheQuotedPcrsAndPassesItsOwnEvidence) {
+  Bundle b;
+  b.ak = tb::TpmtPublicOf(b.key.get());
+  tpm::PcrValues pcrs = ReplayPcrs(kLog);
+  b.Write(MakeQuotes(b.key.get(), pcrs, Extended(pcrs), kNonce), false);
+  policy::Policy pin = PolicyPinning(Fingerprint(b.ak));
+  auto v = VerifyBundle(b, &pin);
+  ASSERT_TRUE(v.ok());
+  std::string yaml = policy::GeneratePolicy(v->facts, {});
+  EXPECT_NE(yaml.find("pcrs:\n  pcr0:\n"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("must_match_quote: [pcr0"), std::string::npos) << yaml;
+  EXPECT_NE(yaml.find("sha256:" + Fingerprint(b.ak)), std::string::npos) << yaml;
+  // The generated policy plus the AK pin passes; with pcr0 changed it fails.
+  yaml += "tpm:\n  ak: \"sha256:" + Fingerprint(b.ak) + "\"\n";
+  auto gen = policy::ParsePolicy(yaml);
+  ASSERT_TRUE(gen.ok()) << gen.status().ToString() << "\n" << yaml;
+  v = VerifyBundle(b, &*gen);
+  ASSERT_TRUE(v.ok());
+  for (const policy::RuleResult& r : v->evaluation.rules) {
+    if (r.id.starts_with("pcrs.")) {
+      EXPECT_EQ(r.status, Verdict::kPass) << r.id << ": " << r.why;
+    }
+  }
+}
+
+// The GCE COS vTPM: three quotes (sha1, sha256, sha384), AK certificate
+// chained to the corpus's GCE root through the intermediate the bundle
+// carries; the log replays to the quoted PCRs.
+TEST(TpmBindTest, GceCosVtpmBindsItsLog) {
+  auto corpus = tb::CorpusDir();
+  if (!corpus) GTEST_SKIP() << "shared corpus absent (CCV_CORPUS)";
+  fs::path d = *corpus / "tpm/gce-cos-85";
+  tb::TempDir dir("tpmbind_gce");
+  std::map<std::string, fs::path> files = {
+      {"event_log.bin", d / "event_log.bin"},
+      {"ak_cert.der", d / "ak_cert.der"},
+      {"intermediate.crt", *corpus / "tpm/ca/tpm_ek_intermediate_2.crt"}};
+  std::string quotes;
+  for (int i = 0; i < 3; ++i) {
+    std::string n = "quote" + std::to_string(i);
+    files[n + ".attest"] = d / (n + ".tpms_attest.bin");
+    files[n + ".sig"] = d / (n + ".tpmt_signature.bin");
+    quotes += std::string(i ? "," : "") + "{\"attest\":\"" + n + ".attest\",\"signature\":\"" + n +
+              ".sig\"}";
+  }
+  // The quotes select PCR0-23, and PCR10 (IMA) is in no log here: the
+  // bundle lists the quoted values (checked against the digest).
+  tpm::PcrValues listed;
+  const HashAlg banks[] = {HashAlg::kSha1, HashAlg::kSha256, HashAlg::kSha384};
+  for (int i = 0; i < 3; ++i) {
+    tpm::testing::AddPcrListing(d / ("quote" + std::to_string(i) + ".pcrs.txt"), banks[i], &listed);
+  }
+  std::ofstream(dir.path() / "pcrs.json") << tpm::testing::PcrValuesJson(listed);
+  tb::MakeBundle(dir.path(), files,
+                 "{\"version\":1,\"tpm_eventlog\":\"event_log.bin\",\"tpm\":{\"quotes\":[" +
+                     quotes +
+                     "],\"ak\":\"ak_cert.der\",\"ak_chain\":[\"intermediate.crt\"],"
+                     "\"pcrs\":\"pcrs.json\"}}");
+  auto e = bundle::LoadEvidenceDir(dir.path().string());
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  VerifyOptions o;
+  o.at = Time(1735689600);  // 2025-01-01
+  o.tpm_nonce = std::vector<uint8_t>{0x90, 0x09};
+  auto root = ReadFileText((*corpus / "tpm/ca/tpm_ek_root_1.cer").string());
+  ASSERT_TRUE(root.ok());
+  o.tpm_root_ca.push_back(*root);
+  auto f = CollectFacts(*e, o, nullptr);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  EXPECT_TRUE(f->tpm.verified);
+  EXPECT_EQ(f->tpm.ak_trust, "chain");
+  EXPECT_EQ(StatusOf(*f, "tpm.bound"), "pass") << FindCheck(*f, "tpm.bound")->detail;
+  EXPECT_EQ(f->tpm.pcrs.size(), 3u);
+  // pcr0 sha1 as the corpus listing gives it.
+  EXPECT_EQ(ToHex(f->tpm.pcrs.at(HashAlg::kSha1).at(0).span()),
+            "c032c3b51dbb6f96b047421512fd4b4dfde496f3");
+
+  // The root only in the bundle (as a "chain" certificate): not an anchor.
+  o.tpm_root_ca.clear();
+  tb::MakeBundle(dir.path(), {{"intermediate.crt", *corpus / "tpm/ca/tpm_ek_root_1.cer"}},
+                 "{\"version\":1,\"tpm_eventlog\":\"event_log.bin\",\"tpm\":{\"quotes\":[" +
+                     quotes +
+                     "],\"ak\":\"ak_cert.der\",\"ak_chain\":[\"intermediate.crt\"],"
+                     "\"pcrs\":\"pcrs.json\"}}");
+  e = bundle::LoadEvidenceDir(dir.path().string());
+  ASSERT_TRUE(e.ok());
+  f = CollectFacts(*e, o, nullptr);
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(StatusOf(*f, "tpm.ak.trust"), "fail");
+  EXPECT_EQ(StatusOf(*f, "tpm.bound"), "fail");
+}
+
+}  // namespace
+}  // namespace ccv::pipeline

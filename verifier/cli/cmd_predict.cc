@@ -1,0 +1,188 @@
+// ccverify predict [--firmware-vars F] [--shim F] [--grub F] [--kernel F]
+//                  [--initrd F] [--cmdline S] [--uki F] --boot direct|grub|uki
+//                  [--out DIR] [--ovmf-initrd-option suffix|prefix]
+// (docs/cli.md): the events a boot of these artifacts measures, per PCR, as
+// CEL-JSON, a prediction report and a policy fragment. Exit codes: 0
+// predicted, 2 usage (including a boot path not supported yet), 3 input
+// error naming the file.
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "parsers/core/file_io.h"
+#include "parsers/uefi_varstore.h"
+#include "verifier/cli/commands.h"
+#include "verifier/cli/exit_codes.h"
+#include "verifier/predict/direct_boot.h"
+#include "verifier/predict/uki.h"
+#include "verifier/report/predict_report.h"
+
+namespace ccv::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr const char* kPredictUsage =
+    "usage: ccverify predict [--firmware-vars F] [--shim F] [--grub F] [--kernel F] [--initrd F]\n"
+    "                        [--cmdline S] [--uki F] --boot direct|grub|uki [--out DIR]\n"
+    "                        [--ovmf-initrd-option suffix|prefix]\n"
+    "  --boot B        the boot path: direct (QEMU -kernel/-initrd/-append through OVMF),\n"
+    "                  uki (a unified kernel image started by UEFI or systemd-boot);\n"
+    "                  grub is not supported yet\n"
+    "  --kernel F      the kernel (a PE/COFF image with the EFI stub)\n"
+    "  --initrd F      the initrd (QEMU -initrd)\n"
+    "  --cmdline S     the kernel command line (QEMU -append)\n"
+    "  --ovmf-initrd-option O  where OVMF adds \"initrd=initrd\" to the load options:\n"
+    "                  suffix (edk2 before stable202508, default) or prefix\n"
+    "  --firmware-vars F  the firmware's variable store (OVMF_VARS.fd): PCR 7's Secure Boot\n"
+    "                  policy events\n"
+    "  --shim F        shim (grub path; not supported yet)\n"
+    "  --grub F        GRUB (grub path; not supported yet)\n"
+    "  --uki F         the unified kernel image (--boot uki)\n"
+    "  --out DIR       write prediction.json, events.cel.json and policy.yaml there\n";
+
+constexpr uint64_t kMaxArtifactLen = uint64_t{2} << 30;
+
+int Usage(const std::string& message) {
+  if (!message.empty()) std::fprintf(stderr, "ccverify predict: %s\n", message.c_str());
+  std::fputs(kPredictUsage, stderr);
+  return kExitUsage;
+}
+
+// Writes the text summary and, with --out, the three files.
+int Emit(const po::variables_map& vm, const predict::BootPrediction& p,
+         const std::vector<std::string>& sources) {
+  std::fputs(report::PredictionToText(p).c_str(), stdout);
+  if (!vm.count("out")) return kExitTrusted;
+  const std::filesystem::path dir = vm["out"].as<std::string>();
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    return ReportError(
+        Status(ErrorCode::kIo, "cannot create directory: " + ec.message()).WithFile(dir.string()));
+  }
+  const std::pair<const char*, std::string> files[] = {
+      {"prediction.json", report::PredictionToJson(p, sources)},
+      {"events.cel.json", report::PredictionToCelJson(p)},
+      {"policy.yaml", report::PredictionToPolicy(p, sources)}};
+  for (const auto& [name, text] : files) {
+    Status s = WriteFileAtomically((dir / name).string(), text);
+    if (!s.ok()) return ReportError(s);
+  }
+  return kExitTrusted;
+}
+
+int RunPredictUki(const po::variables_map& vm) {
+  for (const char* flag :
+       {"kernel", "initrd", "cmdline", "firmware-vars", "shim", "grub", "ovmf-initrd-option"}) {
+    if (vm.count(flag)) {
+      return Usage(std::string("--") + flag + " does not apply to --boot uki (the UKI holds it)");
+    }
+  }
+  if (!vm.count("uki")) return Usage("--boot uki needs --uki");
+  const std::string path = vm["uki"].as<std::string>();
+  auto file = InputFile::Open(path);
+  if (!file.ok()) return ReportError(file.status());
+  auto bytes = file->ReadAll(kMaxArtifactLen);
+  if (!bytes.ok()) return ReportError(bytes.status().WithFile(path));
+  const HashAlg banks[] = {HashAlg::kSha1, HashAlg::kSha256, HashAlg::kSha384};
+  auto p = predict::PredictUkiBoot(*bytes, banks);
+  if (!p.ok()) return ReportError(p.status().WithFile(path));
+  return Emit(vm, *p, {"uki: " + path + " (" + std::to_string(bytes->size()) + " bytes)"});
+}
+
+}  // namespace
+
+int RunPredict(const Args& args) {
+  po::options_description opts;
+  opts.add_options()("help,h", "")("boot", po::value<std::string>(), "")(
+      "kernel", po::value<std::string>(), "")("initrd", po::value<std::string>(), "")(
+      "cmdline", po::value<std::string>(), "")("ovmf-initrd-option", po::value<std::string>(), "")(
+      "firmware-vars", po::value<std::string>(), "")("shim", po::value<std::string>(), "")(
+      "grub", po::value<std::string>(), "")("uki", po::value<std::string>(), "")(
+      "out", po::value<std::string>(), "");
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(opts).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return Usage(e.what());
+  }
+  if (vm.count("help")) {
+    std::fputs(kPredictUsage, stdout);
+    return kExitTrusted;
+  }
+  if (!vm.count("boot")) return Usage("missing --boot");
+  const std::string boot = vm["boot"].as<std::string>();
+  if (boot == "grub") return Usage("--boot grub is not supported yet (direct, uki)");
+  if (boot != "direct" && boot != "uki") {
+    return Usage("--boot: expected direct, grub or uki, got '" + boot + "'");
+  }
+  if (boot == "uki") return RunPredictUki(vm);
+  for (const char* flag : {"shim", "grub", "uki"}) {  // --boot direct
+    if (vm.count(flag)) {
+      return Usage(std::string("--") + flag + " is not supported yet with --boot direct");
+    }
+  }
+  if (!vm.count("kernel")) return Usage("--boot direct needs --kernel");
+
+  std::vector<std::string> sources;
+  auto read = [&](const char* flag) -> Result<std::vector<uint8_t>> {
+    const std::string path = vm[flag].as<std::string>();
+    CCV_ASSIGN_OR_RETURN(InputFile f, InputFile::Open(path));
+    auto bytes = f.ReadAll(kMaxArtifactLen);
+    if (!bytes.ok()) return bytes.status().WithFile(path);
+    sources.push_back(std::string(flag) + ": " + path + " (" + std::to_string(bytes->size()) +
+                      " bytes)");
+    return bytes;
+  };
+  auto kernel = read("kernel");
+  if (!kernel.ok()) return ReportError(kernel.status());
+  predict::DirectBootInputs in;
+  in.kernel = *kernel;
+  std::vector<uint8_t> initrd;
+  if (vm.count("initrd")) {
+    auto r = read("initrd");
+    if (!r.ok()) return ReportError(r.status());
+    initrd = std::move(*r);
+    in.initrd = Bytes(initrd);
+  }
+  std::vector<uint8_t> vars_fd;
+  parsers::VariableStore store;
+  if (vm.count("firmware-vars")) {
+    auto r = read("firmware-vars");
+    if (!r.ok()) return ReportError(r.status());
+    vars_fd = std::move(*r);
+    auto s = parsers::ParseVariableStoreFv(vars_fd);
+    if (!s.ok()) return ReportError(s.status().WithFile(vm["firmware-vars"].as<std::string>()));
+    store = std::move(*s);
+    in.firmware_vars = &store;
+  }
+  if (vm.count("cmdline")) {
+    in.cmdline = vm["cmdline"].as<std::string>();
+    sources.push_back("cmdline: \"" + *in.cmdline + "\"");
+  }
+  if (vm.count("ovmf-initrd-option")) {
+    const std::string o = vm["ovmf-initrd-option"].as<std::string>();
+    if (o == "suffix") {
+      in.initrd_option = predict::OvmfInitrdOption::kSuffix;
+    } else if (o == "prefix") {
+      in.initrd_option = predict::OvmfInitrdOption::kPrefix;
+    } else {
+      return Usage("--ovmf-initrd-option: expected suffix or prefix, got '" + o + "'");
+    }
+  }
+  auto p = predict::PredictDirectBoot(in);
+  if (!p.ok()) {
+    Status s = p.status();
+    if (s.code() == ErrorCode::kInvalidArgument) return Usage(s.message());
+    return ReportError(s.WithFile(vm["kernel"].as<std::string>()));
+  }
+  return Emit(vm, *p, sources);
+}
+
+}  // namespace ccv::cli

@@ -1,0 +1,169 @@
+#include "verifier/replay/ima_signatures.h"
+
+#include <utility>
+
+#include "parsers/core/hex.h"
+#include "parsers/ima_sig.h"
+#include "parsers/ima_template.h"
+#include "verifier/crypto/digest.h"
+#include "verifier/replay/ima_replay.h"
+#include "verifier/replay/ima_replay_file.h"
+
+namespace ccv::replay {
+namespace {
+
+std::string KeyIdHex(uint32_t id) {
+  uint8_t b[4] = {uint8_t(id >> 24), uint8_t(id >> 16), uint8_t(id >> 8), uint8_t(id)};
+  return ToHex(Bytes(b, 4));
+}
+
+void CheckEntry(const ima::Entry& e, const std::vector<ima::DecodedField>& fields,
+                const std::vector<crypto::ImaKey>& keys, ImaSigReport* out) {
+  const ima::DecodedField* digest = nullptr;
+  const ima::DecodedField* name = nullptr;
+  const ima::DecodedField* sig = nullptr;
+  const ima::DecodedField* buf = nullptr;
+  for (const ima::DecodedField& f : fields) {
+    switch (f.id) {
+      case ima::FieldId::kDNg:
+      case ima::FieldId::kDNgV2:
+        digest = &f;
+        break;
+      case ima::FieldId::kNNg:
+        name = &f;
+        break;
+      case ima::FieldId::kSig:
+        sig = &f;
+        break;
+      case ima::FieldId::kBuf:
+        buf = &f;
+        break;
+      default:
+        break;
+    }
+  }
+  if (buf != nullptr) {
+    // ima-buf: a measured buffer, not a file. Key loads name their keyring.
+    KeyringLoad k;
+    k.index = e.index;
+    k.keyring = name ? std::string(name->text) : "";
+    if (!k.keyring.empty() && k.keyring[0] == '.') {
+      Result<uint32_t> id = crypto::CertificateKeyId(buf->raw);
+      if (id.ok()) {
+        Result<std::vector<crypto::ImaKey>> keys_in = crypto::LoadImaKeys(buf->raw, "ima#");
+        k.keyid = *id;
+        if (keys_in.ok() && !keys_in->empty()) k.subject = (*keys_in)[0].subject;
+        k.detail = "X.509 certificate, key id " + KeyIdHex(k.keyid);
+      } else {
+        k.detail = "a buffer of " + std::to_string(buf->raw.size()) + " bytes, not a certificate";
+      }
+      out->keyring_loads.push_back(std::move(k));
+    }
+    return;
+  }
+  ++out->entries;
+  ImaSigEntry r;
+  r.index = e.index;
+  r.line = e.line;
+  r.path = name ? std::string(name->text) : "";
+  if (sig == nullptr || sig->raw.empty()) {
+    r.status = ImaSigStatus::kUnsigned;
+    r.detail = sig == nullptr ? "template " + std::string(e.template_name) + " has no sig field"
+                              : "no signature";
+    ++out->unsigned_entries;
+    out->findings.push_back(std::move(r));
+    return;
+  }
+  Result<std::optional<ima::ImaSignature>> parsed = ima::ParseImaSignature(sig->raw, sig->offset);
+  if (!parsed.ok()) {
+    r.status = ImaSigStatus::kMalformed;
+    r.detail = parsed.status().field() + ": " + parsed.status().message();
+    ++out->malformed;
+    out->findings.push_back(std::move(r));
+    return;
+  }
+  const ima::ImaSignature& s = **parsed;
+  r.keyid = s.keyid;
+  r.version = s.version;
+  std::optional<HashAlg> alg = ima::HashAlgFromKernelId(s.hash_algo);
+  std::optional<HashAlg> listed =
+      digest && digest->algo_known ? HashAlgFromName(digest->algo) : std::nullopt;
+  if (!alg || !listed || *alg != *listed) {
+    r.status = ImaSigStatus::kFailed;
+    r.detail = "the signature's hash algorithm (kernel id " + std::to_string(s.hash_algo) +
+               ") is not the listed digest's (" + std::string(digest ? digest->algo : "none") + ")";
+    ++out->failed;
+    out->findings.push_back(std::move(r));
+    return;
+  }
+  std::vector<uint8_t> signed_digest(digest->digest.begin(), digest->digest.end());
+  if (s.version == 3) {
+    std::vector<uint8_t> m = ima::SignedMessageV3(s.type, s.hash_algo, digest->digest);
+    Digest d = crypto::Hash(*alg, m);
+    signed_digest.assign(d.span().begin(), d.span().end());
+  }
+  bool any_key = false;
+  for (const crypto::ImaKey& k : keys) {
+    if (k.keyid != s.keyid) continue;
+    any_key = true;
+    if (crypto::VerifyDigestSignature(*k.key, *alg, signed_digest, s.signature)) {
+      r.status = ImaSigStatus::kVerified;
+      r.key = k.source;
+      ++out->verified;
+      out->verified_entries.push_back(std::move(r));
+      return;
+    }
+  }
+  if (!any_key) {
+    r.status = ImaSigStatus::kUnknownKey;
+    r.detail = "no key with key id " + KeyIdHex(s.keyid);
+    ++out->unknown_key;
+  } else {
+    r.status = ImaSigStatus::kFailed;
+    r.detail = "the signature does not verify with the key(s) of key id " + KeyIdHex(s.keyid);
+    ++out->failed;
+  }
+  out->findings.push_back(std::move(r));
+}
+
+}  // namespace
+
+std::string_view ImaSigStatusName(ImaSigStatus s) {
+  switch (s) {
+    case ImaSigStatus::kVerified:
+      return "verified";
+    case ImaSigStatus::kFailed:
+      return "failed";
+    case ImaSigStatus::kUnknownKey:
+      return "unknown_key";
+    case ImaSigStatus::kUnsigned:
+      return "unsigned";
+    case ImaSigStatus::kMalformed:
+      return "malformed";
+  }
+  return "failed";
+}
+
+Result<ImaSigReport> CheckImaSignatures(const std::string& path, ima::ReadOptions read,
+                                        const std::vector<crypto::ImaKey>& keys) {
+  CCV_ASSIGN_OR_RETURN(ima::ChunkSource src, FileChunkSource(path));
+  ima::LogReader reader(std::move(src), read);
+  ImaSigReport out;
+  std::vector<ima::Entry> batch;
+  std::vector<ima::DecodedField> fields;
+  while (true) {
+    Status s = reader.NextBatch(&batch);
+    if (!s.ok()) return s.file().empty() ? s.WithFile(path) : s;
+    if (batch.empty()) break;
+    for (const ima::Entry& e : batch) {
+      if (e.violation() || e.desc == nullptr) continue;
+      Status d = ima::DecodeTemplateDataInto(e.template_name, e.template_data,
+                                             e.template_data_offset, read.endian, &fields);
+      if (!d.ok()) return d.file().empty() ? d.WithFile(path) : d;
+      CheckEntry(e, fields, keys, &out);
+    }
+  }
+  return out;
+}
+
+}  // namespace ccv::replay
