@@ -118,8 +118,8 @@ std::string TpmVerificationToJson(const tpm::TpmVerification& v) {
     flag("tpm_enabled", v.hcl->tpm_enabled);
     flag("tpm_persisted", v.hcl->tpm_persisted);
     flag("console_enabled", v.hcl->console_enabled);
-    Str(w, "vm_unique_id", v.hcl->vm_unique_id);
-    Str(w, "runtime_data_sha256", v.hcl->runtime_data_sha256);
+    KeyString(w, "vm_unique_id", v.hcl->vm_unique_id);
+    KeyString(w, "runtime_data_sha256", v.hcl->runtime_data_sha256);
     w.EndObject();
   }
   w.EndObject();
