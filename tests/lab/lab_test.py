@@ -143,6 +143,50 @@ def check_variant(ccverify, d):
         caught = r2 is None or [l for l in r2["logs"] if l["option"] == "ima"][0]["template_hashes"]["mismatched"] > 0
         check(caught, f"{v}: a flipped character in the IMA list is caught")
 
+    check_prediction(ccverify, d, pcrs, tpm_log)
+
+
+def check_prediction(ccverify, d, pcrs, tpm_log):
+    """6. `ccverify predict --boot direct` from the boot's own artifacts: every
+    register it claims equals swtpm's, and every event it predicts is in the
+    real log on its PCR with its digest (in every bank the log has)."""
+    v = d.name
+    art = d / "lab" / "artifacts"
+    meta = json.loads((d / "lab" / "meta.json").read_text())
+    if not (art / "vmlinuz").is_file():
+        print(f"skip {v}: no lab/artifacts (lab output from an older run.sh)")
+        return
+    with tempfile.TemporaryDirectory() as t:
+        args = [ccverify, "predict", "--boot", "direct", "--kernel", art / "vmlinuz",
+                "--initrd", art / "initrd", "--cmdline", meta["cmdline"],
+                "--firmware-vars", art / "vars.fd", "--out", t]
+        p = run(args)
+        if not check(p.returncode == 0, f"{v}: predict runs ({p.stderr.strip()[:200]})"):
+            return
+        pred = json.loads((Path(t) / "prediction.json").read_text())
+    for reg, values in pred["registers"].items():
+        idx = reg[3:]
+        for bank, value in values.items():
+            if bank in pcrs:
+                check(value == pcrs[bank][idx],
+                      f"{v}: predicted {bank} {reg} = swtpm's ({value} vs {pcrs[bank][idx]})")
+    check("pcr9" in pred["registers"], f"{v}: the prediction claims PCR9")
+    p = run([ccverify, "dump", tpm_log, "--json"])
+    if not check(p.returncode == 0, f"{v}: dump --json of the TPM log runs"):
+        return
+    logged = {}
+    for e in json.loads(p.stdout)["events"]:
+        for dg in e.get("digests", []):
+            logged.setdefault((e.get("register"), dg["alg"]), set()).add(dg["digest"])
+    for e in pred["events"]:
+        if not e["predicted"]:
+            continue
+        for bank, digest in e["digests"].items():
+            if (e["register"], bank) in logged or bank in pcrs:
+                check(digest in logged.get((e["register"], bank), set()),
+                      f"{v}: predicted {e['register']} {e['type']} '{e['description']}' is in the "
+                      f"log ({bank} {digest[:16]}...)")
+
 
 def main():
     ap = argparse.ArgumentParser()

@@ -175,6 +175,11 @@ for line in open(sys.argv[1]):
 json.dump(banks, sys.stdout, indent=1, sort_keys=True)
 EOF
   cp "$d/guest/agent.log" "$d/console.log" "$dest/lab/"
+  # The artifacts the boot used, for `ccverify predict` (lab_test.py step 6).
+  mkdir -p "$dest/lab/artifacts"
+  cp "$kernel" "$dest/lab/artifacts/vmlinuz"
+  cp "$initrd" "$dest/lab/artifacts/initrd"
+  cp "$ovmf_vars" "$dest/lab/artifacts/vars.fd"
   local kver; kver=$(basename "$deb" .deb)
   cat >"$dest/lab/meta.json" <<EOF
 {"variant": "$v", "kernel_package": "$kver", "cmdline": "$cmdline", "ima_template": "$template",

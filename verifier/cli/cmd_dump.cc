@@ -3,6 +3,8 @@
 //
 // Detects the format of FILE (parsers/log_detect.h), or takes --format, and
 // prints the records the filters keep through verifier/report/log_dump.h.
+// A TPMS_ATTEST (TPM2_Quote) or an Azure HCL report is recognised by its
+// magic and printed whole (decoded, not verified).
 // Exit codes: 0 printed, 2 usage, 3 input error (file, offset and what was
 // expected are named; the records before the error are printed).
 #include <cstdio>
@@ -13,7 +15,9 @@
 #include <boost/program_options.hpp>
 
 #include "parsers/chunked_source.h"
+#include "parsers/core/file_io.h"
 #include "parsers/dstack_log.h"
+#include "parsers/hcl_report.h"
 #include "parsers/log_detect.h"
 #include "parsers/tcg_event_log.h"
 #include "verifier/bundle/evidence_file.h"
@@ -23,6 +27,8 @@
 #include "verifier/cli/exit_codes.h"
 #include "verifier/report/dstack_dump.h"
 #include "verifier/report/log_dump.h"
+#include "verifier/report/tpm_json.h"
+#include "verifier/tpm/hcl.h"
 
 namespace ccv::cli {
 namespace {
@@ -103,6 +109,33 @@ int Dump(const std::string& path, LogFormat format, parsers::ChunkedSource* src,
       Status(ErrorCode::kUnsupported, "format " + std::string(parsers::LogFormatName(format)) +
                                           " is recognised but this build cannot dump it")
           .WithFile(path));
+}
+
+// TPMS_ATTEST: TPM_GENERATED_VALUE ("\xffTCG") then TPM_ST_ATTEST_QUOTE.
+bool LooksLikeTpmAttest(Bytes head) {
+  return head.size() >= 6 && head[0] == 0xff && head[1] == 'T' && head[2] == 'C' &&
+         head[3] == 'G' && head[4] == 0x80 && head[5] == 0x18;
+}
+
+// `dump` of a TPMS_ATTEST or an Azure HCL report (at most 1 MiB).
+int DumpTpmStructure(const std::string& path, bool json) {
+  auto bytes = ReadFileBytes(path, 1 << 20);
+  if (!bytes.ok()) return ReportError(bytes.status());
+  std::string out;
+  if (parsers::LooksLikeHclReport(*bytes)) {
+    auto h = tpm::VerifyHclReport(*bytes, nullptr);
+    if (!h.ok()) {
+      Status s = h.status();
+      return ReportError(s.file().empty() ? s.WithFile(path) : s);
+    }
+    out = json ? report::HclReportDumpJson(*h) : report::HclReportDumpText(*h);
+  } else {
+    auto a = parsers::ParseTpmAttest(*bytes);
+    if (!a.ok()) return ReportError(a.status().WithFile(path));
+    out = json ? report::TpmAttestDumpJson(*a) : report::TpmAttestDumpText(*a);
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return kExitTrusted;
 }
 
 int UsageError(const po::options_description& desc, const std::string& message) {
@@ -204,6 +237,15 @@ int RunDump(const Args& args) {
                                 std::string(parsers::LogFormatName(format)));
   }
   if (!to.empty() && IsLog(format)) return Convert(path, format, to);
+  if (!forced && format == LogFormat::kUnknown && to.empty()) {
+    // The TPM attestation structures: not logs, read whole.
+    if (LooksLikeTpmAttest(h) || parsers::LooksLikeHclReport(h)) {
+      if (options.brief || !options.filter.empty()) {
+        return UsageError(desc, "--brief and filters apply to logs; " + path + " is not a log");
+      }
+      return DumpTpmStructure(path, options.json);
+    }
+  }
   return Dump(path, format, &src, options);
 }
 

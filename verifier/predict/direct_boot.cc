@@ -129,8 +129,10 @@ Result<BootPrediction> PredictDirectBoot(const DirectBootInputs& in) {
     CCV_ASSIGN_OR_RETURN(std::vector<PredictedEvent> vars,
                          SecureBootPolicyEvents(*in.firmware_vars, banks));
     for (PredictedEvent& v : vars) {
-      e.push_back(
-          Known(v.pcr, v.type, std::move(v.data), std::move(v.digests), std::move(v.description)));
+      e.push_back(v.predicted
+                      ? Known(v.pcr, v.type, std::move(v.data), std::move(v.digests),
+                              std::move(v.description))
+                      : Unknown(v.pcr, v.type, std::move(v.description), std::move(v.reason)));
     }
   } else {
     e.push_back(Unknown(7, ev::kEvEfiVariableDriverConfig,

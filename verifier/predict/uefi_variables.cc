@@ -128,9 +128,22 @@ Result<std::vector<PredictedEvent>> SecureBootPolicyEvents(const parsers::Variab
                                   ? 1
                                   : 0;
   std::vector<PredictedEvent> out;
-  CCV_ASSIGN_OR_RETURN(PredictedEvent sb, VariableDriverConfigEvent(7, global, "SecureBoot",
-                                                                    Bytes(&secure_boot, 1), algs));
-  out.push_back(std::move(sb));
+  if (pk == nullptr && enable == nullptr) {
+    PredictedEvent sb;
+    sb.pcr = 7;
+    sb.type = parsers::kEvEfiVariableDriverConfig;
+    sb.description = "SecureBoot variable";
+    sb.predicted = false;
+    sb.reason =
+        "the store has neither PK nor SecureBootEnable: SecureBoot is 0 in a firmware built with "
+        "Secure Boot support and absent (no data) in one built without it";
+    out.push_back(std::move(sb));
+  } else {
+    CCV_ASSIGN_OR_RETURN(
+        PredictedEvent sb,
+        VariableDriverConfigEvent(7, global, "SecureBoot", Bytes(&secure_boot, 1), algs));
+    out.push_back(std::move(sb));
+  }
   const std::pair<const parsers::Guid*, const char*> vars[] = {
       {&global, "PK"}, {&global, "KEK"}, {&security, "db"}, {&security, "dbx"}};
   for (const auto& [guid, name] : vars) {

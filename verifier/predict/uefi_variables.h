@@ -48,6 +48,10 @@ struct PredictedEvent {
   std::vector<uint8_t> data;
   std::vector<Digest> digests;
   std::string description;  // e.g. "SecureBoot variable"
+  // False when the event depends on something the inputs do not say; `data`
+  // and `digests` are then empty and `reason` says why.
+  bool predicted = true;
+  std::string reason;
 };
 
 // The EV_EFI_VARIABLE_DRIVER_CONFIG event of one variable on `pcr` (7 for
@@ -61,7 +65,10 @@ Result<PredictedEvent> VariableDriverConfigEvent(uint32_t pcr, const parsers::Gu
 // MeasureAllSecureVariables; PFP 3.3.4.8), in its order: SecureBoot, PK,
 // KEK, db, dbx, each from `store` (an absent variable is measured with no
 // data). SecureBoot is not stored: EDK2 sets it to 1 when PK is enrolled and
-// SecureBootEnable is 1 (a firmware built with Secure Boot support).
+// SecureBootEnable is 1. A store with neither PK nor SecureBootEnable does
+// not say whether the firmware was built with Secure Boot support (then
+// SecureBoot is 0) or without it (then the variable is absent): that event is
+// returned unpredicted.
 Result<std::vector<PredictedEvent>> SecureBootPolicyEvents(const parsers::VariableStore& store,
                                                            std::span<const HashAlg> algs);
 

@@ -2,11 +2,14 @@
 
 #include <cinttypes>
 #include <cstdio>
+#include <optional>
+#include <string>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include "parsers/core/hex.h"
+#include "verifier/crypto/digest.h"
 #include "verifier/report/internal/json_writer.h"
 #include "verifier/report/schema_version.h"
 
@@ -18,8 +21,7 @@ using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 using internal::KeyString;
 
-void WriteAttest(Writer& w, const tpm::QuoteResult& q) {
-  const parsers::TpmAttest& a = q.attest;
+void WriteAttestFields(Writer& w, const parsers::TpmAttest& a) {
   w.StartObject();
   KeyString(w, "qualified_signer", ToHex(a.qualified_signer));
   KeyString(w, "extra_data", ToHex(a.extra_data));
@@ -49,7 +51,156 @@ void WriteAttest(Writer& w, const tpm::QuoteResult& q) {
   w.EndObject();
 }
 
+void WriteAttest(Writer& w, const tpm::QuoteResult& q) { WriteAttestFields(w, q.attest); }
+
+std::string SelectionText(const parsers::TpmAttest& a) {
+  std::string out;
+  for (const parsers::TpmPcrSelection& s : a.pcr_select) {
+    out += " " + (s.hash ? std::string(HashAlgName(*s.hash)) : "unknown") + ":";
+    bool first = true;
+    for (uint32_t p : s.Pcrs()) {
+      out += (first ? "" : ",") + std::to_string(p);
+      first = false;
+    }
+  }
+  return out;
+}
+
+void OptBool(Writer& w, const char* key, const std::optional<bool>& b) {
+  w.Key(key);
+  if (b)
+    w.Bool(*b);
+  else
+    w.Null();
+}
+
+std::string BoolText(const std::optional<bool>& b) {
+  return b ? std::string(*b ? "true" : "false") : std::string("(absent)");
+}
+
 }  // namespace
+
+std::string TpmAttestDumpJson(const parsers::TpmAttest& a) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  WriteSchemaVersion(w);
+  KeyString(w, "format", "tpm-attest");
+  w.Key("attest");
+  WriteAttestFields(w, a);
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize()) + "\n";
+}
+
+std::string TpmAttestDumpText(const parsers::TpmAttest& a) {
+  char fw[24];
+  std::snprintf(fw, sizeof(fw), "%016" PRIx64, a.firmware_version);
+  std::string out = "TPMS_ATTEST (TPM_ST_ATTEST_QUOTE)\n";
+  out += "  qualified signer: " + ToHex(a.qualified_signer) + "\n";
+  out += "  extraData:        " + (a.extra_data.empty() ? "(empty)" : ToHex(a.extra_data)) + "\n";
+  out += "  clock:            " + std::to_string(a.clock) + " (reset " +
+         std::to_string(a.reset_count) + ", restart " + std::to_string(a.restart_count) +
+         ", safe " + (a.safe ? "yes" : "no") + ")\n";
+  out += "  firmware version: " + std::string(fw) + "\n";
+  out += "  PCR selection:   " + SelectionText(a) + "\n";
+  out += "  PCR digest:       " + ToHex(a.pcr_digest) + "\n";
+  return out;
+}
+
+std::string HclReportDumpJson(const tpm::HclVerification& h) {
+  const parsers::HclReport& r = h.report;
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  WriteSchemaVersion(w);
+  KeyString(w, "format", "hcl-report");
+  w.Key("header");
+  w.StartObject();
+  w.Key("version");
+  w.Uint(r.version);
+  w.Key("report_size");
+  w.Uint(r.report_size);
+  w.Key("request_type");
+  w.Uint(r.request_type);
+  w.Key("status");
+  w.Uint(r.status);
+  w.Key("report_type");
+  w.Uint(r.report_type);
+  w.Key("report_data_hash_type");
+  w.Uint(r.hash_type);
+  w.EndObject();
+  w.Key("td_report");
+  w.StartObject();
+  const parsers::TdReport& td = *r.td_report;
+  KeyString(w, "report_data", ToHex(td.report_data));
+  KeyString(w, "mr_td", ToHex(td.mr_td));
+  w.Key("rtmr");
+  w.StartArray();
+  for (const auto& m : td.rtmr) {
+    std::string hex = ToHex(m);
+    w.String(hex.c_str(), rapidjson::SizeType(hex.size()));
+  }
+  w.EndArray();
+  KeyString(w, "td_attributes", ToHex(td.td_attributes));
+  KeyString(w, "xfam", ToHex(td.xfam));
+  KeyString(w, "mr_seam", ToHex(td.mr_seam));
+  KeyString(w, "tee_tcb_svn", ToHex(td.tee_tcb_svn));
+  w.EndObject();
+  w.Key("runtime_data");
+  w.StartObject();
+  KeyString(w, "sha256", ToHex(crypto::Hash(HashAlg::kSha256, r.runtime_data).span()));
+  w.Key("size");
+  w.Uint64(r.runtime_data.size());
+  KeyString(w, "ak_key", h.runtime.ak ? h.runtime.ak->key_description : "");
+  KeyString(w, "ak_fingerprint", h.runtime.ak ? tpm::AkFingerprint(*h.runtime.ak) : "");
+  OptBool(w, "secure_boot", h.runtime.secure_boot);
+  OptBool(w, "tpm_enabled", h.runtime.tpm_enabled);
+  OptBool(w, "tpm_persisted", h.runtime.tpm_persisted);
+  OptBool(w, "console_enabled", h.runtime.console_enabled);
+  KeyString(w, "vm_unique_id", h.runtime.vm_unique_id);
+  KeyString(w, "user_data", ToHex(h.runtime.user_data));
+  w.EndObject();
+  w.Key("binding");
+  w.StartObject();
+  for (const tpm::Check& c : h.checks) {
+    if (c.id != "hcl.runtime_data") continue;
+    KeyString(w, "status", std::string(tpm::CheckStatusName(c.status)));
+    KeyString(w, "detail", c.detail);
+  }
+  w.EndObject();
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize()) + "\n";
+}
+
+std::string HclReportDumpText(const tpm::HclVerification& h) {
+  const parsers::HclReport& r = h.report;
+  const parsers::TdReport& td = *r.td_report;
+  std::string out = "HCL report (Azure confidential VM), version " + std::to_string(r.version) +
+                    ", report type " + std::to_string(r.report_type) + " (TDX)\n";
+  out += "  TD report: MRTD " + ToHex(td.mr_td) + "\n";
+  for (size_t i = 0; i < td.rtmr.size(); ++i) {
+    out += "             RTMR" + std::to_string(i) + " " + ToHex(td.rtmr[i]) + "\n";
+  }
+  out += "             REPORTDATA " + ToHex(td.report_data) + "\n";
+  out += "  runtime data: " + std::to_string(r.runtime_data.size()) + " bytes, SHA-256 " +
+         ToHex(crypto::Hash(HashAlg::kSha256, r.runtime_data).span()) + "\n";
+  out += "    AK HCLAkPub: " +
+         (h.runtime.ak
+              ? h.runtime.ak->key_description + ", sha256:" + tpm::AkFingerprint(*h.runtime.ak)
+              : std::string("(absent)")) +
+         "\n";
+  out += "    secure-boot " + BoolText(h.runtime.secure_boot) + ", tpm-enabled " +
+         BoolText(h.runtime.tpm_enabled) + ", tpm-persisted " + BoolText(h.runtime.tpm_persisted) +
+         ", console-enabled " + BoolText(h.runtime.console_enabled) + "\n";
+  out += "    vmUniqueId " +
+         (h.runtime.vm_unique_id.empty() ? std::string("(absent)") : h.runtime.vm_unique_id) + "\n";
+  for (const tpm::Check& c : h.checks) {
+    if (c.id == "hcl.runtime_data") {
+      out += "  binding (not an authentication: the TD quote is): " + c.detail + "\n";
+    }
+  }
+  return out;
+}
 
 std::string TpmVerificationToJson(const tpm::TpmVerification& v) {
   rapidjson::StringBuffer buf;

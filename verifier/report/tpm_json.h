@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "verifier/tpm/hcl.h"
 #include "verifier/tpm/quote_verify.h"
 
 namespace ccv::report {
@@ -14,6 +15,18 @@ namespace ccv::report {
 // Whole documents, with a trailing newline.
 std::string TpmVerificationToJson(const tpm::TpmVerification& v);
 std::string TpmVerificationToText(const tpm::TpmVerification& v);
+
+// `dump` of a TPMS_ATTEST: {"schema_version", "format": "tpm-attest",
+// "attest": {decoded fields as in tpm verify's quotes[].attest}}.
+std::string TpmAttestDumpJson(const parsers::TpmAttest& a);
+std::string TpmAttestDumpText(const parsers::TpmAttest& a);
+
+// `dump` of an Azure HCL report (parsed, runtime data decoded; nothing is
+// verified: `tpm verify --hcl-report --td-quote` does that):
+// {"schema_version", "format": "hcl-report", "header", "td_report",
+// "runtime_data"}.
+std::string HclReportDumpJson(const tpm::HclVerification& h);
+std::string HclReportDumpText(const tpm::HclVerification& h);
 
 }  // namespace ccv::report
 

@@ -76,7 +76,7 @@ OPTIONAL_TOP_LEVEL = {
 }
 # Every input format `dump --json` must have been seen in the synthetic run.
 DUMP_FORMATS = {"tcg2", "tcg-sha1-legacy", "ccel", "ccel-acpi-table", "ima-ascii", "ima-binary",
-                "cel-tlv", "cel-json", "tdx-quote", "td-report"}
+                "cel-tlv", "cel-json", "tdx-quote", "td-report", "tpm-attest", "hcl-report"}
 PROBE = "zz_contract_probe"
 DEMO_AT = "2026-06-01T00:00:00Z"
 
@@ -607,6 +607,18 @@ def tpm_quotes(c, work):
             "--ak", pub, "--json"]
     c.run(base + ["--nonce", "c0ffee", "--pcrs", work / "tpm-pcrs.json"], "tpm-verify")
     c.run(base + ["--nonce", "c0ffef"], "tpm-verify", codes=(1,))
+    c.run(["dump", work / "tpm.attest", "--json"], "dump")
+    # A synthetic Azure HCL report: header, a TDREPORT whose REPORTDATA[0:32]
+    # is SHA-256 of the runtime data, the request-data header, the JSON.
+    runtime = json.dumps({"vm-configuration": {"secure-boot": True, "tpm-enabled": True,
+                                               "vmUniqueId": "contract"}}).encode()
+    td = bytearray(1024)
+    td[0] = 0x81
+    td[128:160] = hashlib.sha256(runtime).digest()
+    hcl = (b"HCLA" + struct.pack("<IIII", 2, 0, 2, 0) + bytes(12) + bytes(td) + bytes(1184 - 1024) +
+           struct.pack("<IIIII", 20 + len(runtime), 1, 4, 1, len(runtime)) + runtime)
+    (work / "hcl.bin").write_bytes(hcl)
+    c.run(["dump", work / "hcl.bin", "--json"], "dump")
     # The same quote in verify (the AK pinned by the policy) and in replay.
     fp = subprocess.run(["openssl", "pkey", "-pubin", "-in", pub, "-outform", "DER"],
                         check=True, capture_output=True).stdout

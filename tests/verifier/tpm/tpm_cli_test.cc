@@ -185,5 +185,38 @@ TEST_F(TpmCliTest, VerifyBindsTheWindowsLogWithAPinnedAk) {
   EXPECT_EQ(r.code, 0) << r.out;
 }
 
+// `dump` decodes the TPM quote structures and the Azure HCL report; the
+// runtime data's hash is the corpus manifest's value, computed independently.
+TEST_F(TpmCliTest, DumpDecodesAttestAndHclReport) {
+  fs::path az = corpus_ / "azure/tdx-vtpm";
+  if (!fs::exists(az / "hcl-report.bin")) GTEST_SKIP() << "azure/tdx-vtpm absent";
+  auto r = RunCcverify("dump " + Quote(az / "hcl-report.bin") + " --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  rapidjson::Document doc;
+  doc.Parse(r.out.c_str());
+  ASSERT_FALSE(doc.HasParseError()) << r.out;
+  EXPECT_STREQ(doc["format"].GetString(), "hcl-report");
+  EXPECT_STREQ(doc["runtime_data"]["sha256"].GetString(),
+               "9734504f161d104c74e3165c15f779b06a9bb40dfa71937817d7eee68e593839");
+  EXPECT_STREQ(doc["binding"]["status"].GetString(), "pass");
+  EXPECT_TRUE(doc["runtime_data"]["secure_boot"].GetBool());
+  EXPECT_STREQ(doc["runtime_data"]["vm_unique_id"].GetString(),
+               "6332533D-5649-4D02-8AA7-8F64B7C3EE21");
+  r = RunCcverify("dump " + Quote(corpus_ / "tpm/gce-cos-85/quote1.tpms_attest.bin") + " --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  doc.Parse(r.out.c_str());
+  ASSERT_FALSE(doc.HasParseError()) << r.out;
+  EXPECT_STREQ(doc["format"].GetString(), "tpm-attest");
+  EXPECT_STREQ(doc["attest"]["extra_data"].GetString(), "9009");
+  // A truncated attestation is an input error naming the file.
+  auto bytes = testing::ReadAll(corpus_ / "tpm/gce-cos-85/quote1.tpms_attest.bin");
+  bytes.resize(40);
+  std::ofstream(dir_ / "short.attest", std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+  r = RunCcverify("dump " + Quote(dir_ / "short.attest"));
+  EXPECT_EQ(r.code, 3);
+  EXPECT_NE(r.err.find("short.attest"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace ccv::tpm
