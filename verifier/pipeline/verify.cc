@@ -16,6 +16,7 @@
 #include "parsers/ima_template.h"
 #include "parsers/tcg_event_log.h"
 #include "parsers/uefi_event.h"
+#include "parsers/uefi_text.h"
 #include "policies/container_rules.h"
 #include "verifier/bundle/evidence_file.h"
 #include "verifier/bundle/report_data.h"
