@@ -11,6 +11,7 @@
 
 #include "parsers/core/file_io.h"
 #include "parsers/core/time.h"
+#include "verifier/cli/command_line.h"
 #include "verifier/cli/exit_codes.h"
 #include "verifier/collateral/collateral_key.h"
 #include "verifier/collateral/curl_http_client.h"
@@ -41,11 +42,9 @@ constexpr const char* kUsage =
     "  --connect-timeout S  seconds to connect, per request (default 10)\n"
     "  --timeout S          seconds per request in all (default 60)\n";
 
-int Usage(const std::string& message) {
-  if (!message.empty()) std::fprintf(stderr, "ccverify collateral fetch: %s\n", message.c_str());
-  std::fputs(kUsage, stderr);
-  return kExitUsage;
-}
+constexpr CommandHelp kHelp{"collateral fetch", kUsage};
+
+int Usage(const std::string& message) { return UsageError(kHelp, message); }
 
 // Seconds in (0, 86400] as milliseconds, or nullopt.
 std::optional<std::chrono::milliseconds> Seconds(double s) {
@@ -65,16 +64,7 @@ int RunCollateralFetch(const Args& args) {
                                                  po::value<double>()->default_value(10), "")(
       "timeout", po::value<double>()->default_value(60), "");
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(opts).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return Usage(e.what());
-  }
-  if (vm.count("help")) {
-    std::fputs(kUsage, stdout);
-    return kExitTrusted;
-  }
+  if (auto done = ParseCommandLine(args, kHelp, opts, &vm)) return *done;
   if (!vm.count("quote")) return Usage("missing --quote");
   if (vm.count("pccs-url") && vm.count("pcs-url")) {
     return Usage("--pccs-url and --pcs-url exclude each other");

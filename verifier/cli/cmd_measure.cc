@@ -9,6 +9,7 @@
 #include <boost/program_options.hpp>
 
 #include "parsers/core/file_io.h"
+#include "verifier/cli/command_line.h"
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
 #include "verifier/predict/authenticode.h"
@@ -29,13 +30,9 @@ constexpr const char* kMeasureAuthenticodeUsage =
 // Images larger than this are not boot components.
 constexpr uint64_t kMaxImageLen = uint64_t{1} << 30;
 
-int Usage(const std::string& message) {
-  if (!message.empty()) {
-    std::fprintf(stderr, "ccverify measure authenticode: %s\n", message.c_str());
-  }
-  std::fputs(kMeasureAuthenticodeUsage, stderr);
-  return kExitUsage;
-}
+constexpr CommandHelp kHelp{"measure authenticode", kMeasureAuthenticodeUsage};
+
+int Usage(const std::string& message) { return UsageError(kHelp, message); }
 
 }  // namespace
 
@@ -46,16 +43,7 @@ int RunMeasureAuthenticode(const Args& args) {
   po::positional_options_description pos;
   pos.add("file", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(opts).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return Usage(e.what());
-  }
-  if (vm.count("help")) {
-    std::fputs(kMeasureAuthenticodeUsage, stdout);
-    return kExitTrusted;
-  }
+  if (auto done = ParseCommandLine(args, kHelp, opts, &vm, &pos)) return *done;
   if (!vm.count("file")) return Usage("FILE is missing");
   std::vector<HashAlg> algs = {HashAlg::kSha1, HashAlg::kSha256, HashAlg::kSha384,
                                HashAlg::kSha512};

@@ -14,6 +14,7 @@
 
 #include "parsers/core/file_io.h"
 #include "parsers/uefi_varstore.h"
+#include "verifier/cli/command_line.h"
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
 #include "verifier/predict/direct_boot.h"
@@ -47,11 +48,9 @@ constexpr const char* kPredictUsage =
 
 constexpr uint64_t kMaxArtifactLen = uint64_t{2} << 30;
 
-int Usage(const std::string& message) {
-  if (!message.empty()) std::fprintf(stderr, "ccverify predict: %s\n", message.c_str());
-  std::fputs(kPredictUsage, stderr);
-  return kExitUsage;
-}
+constexpr CommandHelp kHelp{"predict", kPredictUsage};
+
+int Usage(const std::string& message) { return UsageError(kHelp, message); }
 
 // Writes the text summary and, with --out, the three files.
 int Emit(const po::variables_map& vm, const predict::BootPrediction& p,
@@ -106,16 +105,7 @@ int RunPredict(const Args& args) {
       "grub", po::value<std::string>(), "")("uki", po::value<std::string>(), "")(
       "out", po::value<std::string>(), "");
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(opts).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return Usage(e.what());
-  }
-  if (vm.count("help")) {
-    std::fputs(kPredictUsage, stdout);
-    return kExitTrusted;
-  }
+  if (auto done = ParseCommandLine(args, kHelp, opts, &vm)) return *done;
   if (!vm.count("boot")) return Usage("missing --boot");
   const std::string boot = vm["boot"].as<std::string>();
   if (boot == "grub") return Usage("--boot grub is not supported yet (direct, uki)");

@@ -11,6 +11,7 @@
 #include "parsers/core/time.h"
 #include "parsers/td_report.h"
 #include "parsers/tdx_quote.h"
+#include "verifier/cli/command_line.h"
 #include "verifier/cli/exit_codes.h"
 #include "verifier/collateral/cache.h"
 #include "verifier/crypto/x509.h"
@@ -37,11 +38,9 @@ constexpr const char* kQuoteVerifyUsage =
     "  --accept-tcb S   comma-separated TCB statuses that pass (default: UpToDate)\n"
     "  --json           print the result as JSON\n";
 
-int Usage(const std::string& message) {
-  if (!message.empty()) std::fprintf(stderr, "ccverify quote verify: %s\n", message.c_str());
-  std::fputs(kQuoteVerifyUsage, stderr);
-  return kExitUsage;
-}
+constexpr CommandHelp kHelp{"quote verify", kQuoteVerifyUsage};
+
+int Usage(const std::string& message) { return UsageError(kHelp, message); }
 
 void Print(const std::string& s) { std::fwrite(s.data(), 1, s.size(), stdout); }
 
@@ -57,16 +56,7 @@ int RunQuoteVerify(const Args& args) {
   po::positional_options_description pos;
   pos.add("quote", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(opts).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return Usage(e.what());
-  }
-  if (vm.count("help")) {
-    std::fputs(kQuoteVerifyUsage, stdout);
-    return kExitTrusted;
-  }
+  if (auto done = ParseCommandLine(args, kHelp, opts, &vm, &pos)) return *done;
   if (!vm.count("quote")) return Usage("missing QUOTE");
   if (!vm.count("collateral") && !vm.count("collateral-cache")) {
     return Usage("missing --collateral (or --collateral-cache)");

@@ -17,6 +17,7 @@
 #include "parsers/core/hex.h"
 #include "parsers/core/time.h"
 #include "verifier/bundle/evidence_file.h"
+#include "verifier/cli/command_line.h"
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
 #include "verifier/crypto/digest.h"
@@ -54,11 +55,9 @@ constexpr const char* kTpmVerifyUsage =
 
 constexpr uint64_t kMaxSmallFile = 1 << 20;
 
-int Usage(const std::string& message) {
-  if (!message.empty()) std::fprintf(stderr, "ccverify tpm verify: %s\n", message.c_str());
-  std::fputs(kTpmVerifyUsage, stderr);
-  return kExitUsage;
-}
+constexpr CommandHelp kHelp{"tpm verify", kTpmVerifyUsage};
+
+int Usage(const std::string& message) { return UsageError(kHelp, message); }
 
 Result<std::vector<uint8_t>> ReadSmall(const std::string& path) {
   return ReadFileBytes(path, kMaxSmallFile);
@@ -162,16 +161,7 @@ int RunTpmVerify(const Args& args) {
       "hcl-report", po::value<std::string>(), "")("td-quote", po::value<std::string>(), "")(
       "root-ca", po::value<std::string>(), "");
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(opts).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return Usage(e.what());
-  }
-  if (vm.count("help")) {
-    std::fputs(kTpmVerifyUsage, stdout);
-    return kExitTrusted;
-  }
+  if (auto done = ParseCommandLine(args, kHelp, opts, &vm)) return *done;
   if (!vm.count("attest")) return Usage("missing --attest");
   if (!vm.count("signature")) return Usage("missing --signature");
   const bool hcl = vm.count("hcl-report") != 0;

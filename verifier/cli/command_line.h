@@ -1,0 +1,39 @@
+// The command-line plumbing every subcommand shares: how a usage error and
+// --help are printed, and the parse that ends in one or the other.
+//
+// Thread safety: free functions writing to stdout/stderr.
+#ifndef CCV_VERIFIER_CLI_COMMAND_LINE_H_
+#define CCV_VERIFIER_CLI_COMMAND_LINE_H_
+
+#include <optional>
+#include <string_view>
+
+#include <boost/program_options.hpp>
+
+#include "verifier/cli/commands.h"
+
+namespace ccv::cli {
+
+// A command's name in messages ("quote verify") and the usage text its
+// --help prints (ending in a newline).
+struct CommandHelp {
+  std::string_view name;
+  std::string_view usage;
+};
+
+// Prints "ccverify NAME: WHY" (when `why` is not empty) and the usage to
+// stderr; returns kExitUsage.
+int UsageError(const CommandHelp& help, std::string_view why);
+
+// Parses `args` into `vm`. Returns nullopt when the command should run, or
+// the exit code when it is done: kExitTrusted after printing --help (the
+// option "help" must be declared), kExitUsage after a parse error.
+std::optional<int> ParseCommandLine(
+    const Args& args, const CommandHelp& help,
+    const boost::program_options::options_description& options,
+    boost::program_options::variables_map* vm,
+    const boost::program_options::positional_options_description* positional = nullptr);
+
+}  // namespace ccv::cli
+
+#endif  // CCV_VERIFIER_CLI_COMMAND_LINE_H_
