@@ -7,9 +7,6 @@
 // signatures from OpenSSL over the file digest (the kernel's v2 form); the
 // keylime lists of the shared corpus are measured into RTMR2 unchanged
 // (same template data, SHA-384 template hashes).
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -20,6 +17,8 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 
 #include "parsers/core/hex.h"
 #include "policies/lint.h"
@@ -210,8 +209,8 @@ class ImaSigPolicyTest : public ::testing::Test {
     Bytes8 qb = q.Build();
     std::ofstream(dir_ / "quote.bin", std::ios::binary)
         .write(reinterpret_cast<const char*>(qb.data()), std::streamsize(qb.size()));
-    std::ofstream(dir_ / "collateral.json") << quote::CollateralToJson(testing::MakeCollateral(
-        *pki, testing::DefaultTdxTcbInfo(), testing::DefaultQeIdentity()));
+    std::ofstream(dir_ / "collateral.json") << quote::CollateralToJson(
+        testing::MakeCollateral(*pki, testing::DefaultTdxTcbInfo(), testing::DefaultQeIdentity()));
     bundle::Evidence e;
     e.dir = dir_.string();
     e.quote = (dir_ / "quote.bin").string();
@@ -268,6 +267,44 @@ TEST_F(ImaSigPolicyTest, FilesSignedByPolicyKeysPass) {
   EXPECT_EQ(v.outcome, result::Outcome::kTrusted);
 }
 
+// Files signed by evmctl (ima-evm-utils) itself, RSA-2048, P-256 and P-384:
+// verify accepts them with the policy's certificates, and names the one
+// whose signature was made by a key the policy does not hold.
+TEST_F(ImaSigPolicyTest, EvmctlSignedFilesPass) {
+  if (Sh("command -v evmctl >/dev/null 2>&1") != 0) GTEST_SKIP() << "no evmctl (ima-evm-utils)";
+  MakeKey("rsa", "-algorithm RSA -pkeyopt rsa_keygen_bits:2048");
+  MakeKey("p256", "-algorithm EC -pkeyopt ec_paramgen_curve:P-256");
+  MakeKey("p384", "-algorithm EC -pkeyopt ec_paramgen_curve:P-384");
+  MakeKey("stranger", "-algorithm EC -pkeyopt ec_paramgen_curve:P-256");
+  fs::create_directories(dir_ / "trusted");
+  for (const char* k : {"rsa", "p256", "p384"}) {
+    fs::copy_file(dir_ / "keys" / (std::string(k) + ".der"),
+                  dir_ / "trusted" / (std::string(k) + ".der"));
+  }
+  auto evmctl = [&](const std::string& name, const std::string& key) {
+    const fs::path f = dir_ / name;
+    std::ofstream(f) << "content of " << name << "\n";
+    EXPECT_EQ(Sh("evmctl ima_sign --sigfile -a sha256 --key " + (dir_ / (key + ".key")).string() +
+                 " " + f.string() + " >/dev/null 2>&1"),
+              0);
+    Entry e;
+    e.name = "/usr/bin/" + name;
+    e.digest = Md(EVP_sha256(), ReadAll(f));
+    e.third = ReadAll(f.string() + ".sig");
+    return e;
+  };
+  std::vector<Entry> list = {evmctl("a", "rsa"), evmctl("b", "p256"), evmctl("c", "p384")};
+  auto v = Verify(list, Policy("  signatures: required\n  keys: [trusted]\n"));
+  EXPECT_EQ(Status(v, "ima.signatures"), "pass") << Actual(v, "ima.signatures");
+  EXPECT_NE(Actual(v, "ima.signatures").find("3 verified"), std::string::npos);
+  list.push_back(evmctl("d", "stranger"));
+  auto w = Verify(list, Policy("  signatures: required\n  keys: [trusted]\n"));
+  EXPECT_EQ(Status(w, "ima.signatures"), "fail");
+  EXPECT_NE(Actual(w, "ima.signatures").find("ima#3 /usr/bin/d: unknown_key"), std::string::npos)
+      << Actual(w, "ima.signatures");
+  EXPECT_EQ(Rule(w, "ima.signatures")->evidence_all.size(), 1u);
+}
+
 TEST_F(ImaSigPolicyTest, UnsignedBadAndWrongDigestEntriesAreNamed) {
   const uint32_t p256 = MakeKey("p256", "-algorithm EC -pkeyopt ec_paramgen_curve:P-256");
   Entry bad = SignedFile("/usr/bin/bad", "p256", p256);
@@ -281,10 +318,10 @@ TEST_F(ImaSigPolicyTest, UnsignedBadAndWrongDigestEntriesAreNamed) {
   ASSERT_EQ(Status(v, "ima.signatures"), "fail");
   const std::string a = Actual(v, "ima.signatures");
   EXPECT_NE(a.find("ima#1 /usr/bin/plain: unsigned"), std::string::npos) << a;
-  EXPECT_NE(a.find("/usr/bin/bad: failed key id " + ToHex(Bytes8{uint8_t(p256 >> 24),
-                                                              uint8_t(p256 >> 16),
-                                                              uint8_t(p256 >> 8), uint8_t(p256)})),
-            std::string::npos)
+  EXPECT_NE(
+      a.find("/usr/bin/bad: failed key id " + ToHex(Bytes8{uint8_t(p256 >> 24), uint8_t(p256 >> 16),
+                                                           uint8_t(p256 >> 8), uint8_t(p256)})),
+      std::string::npos)
       << a;
   EXPECT_NE(a.find("/usr/bin/moved: failed"), std::string::npos) << a;
   EXPECT_EQ(a.find("/usr/bin/good"), std::string::npos) << a;
@@ -308,9 +345,9 @@ TEST_F(ImaSigPolicyTest, AllowListedAndSignedPassesEitherWay) {
   const uint32_t p256 = MakeKey("p256", "-algorithm EC -pkeyopt ec_paramgen_curve:P-256");
   Entry signed_file = SignedFile("/usr/bin/both", "p256", p256);
   Entry unsigned_file = Unsigned("/usr/bin/listed");
-  const std::string allow = "  allow:\n    digests:\n      /usr/bin/both: [\"sha256:" +
-                            ToHex(signed_file.digest) + "\"]\n      /usr/bin/listed: [\"sha256:" +
-                            ToHex(unsigned_file.digest) + "\"]\n";
+  const std::string allow =
+      "  allow:\n    digests:\n      /usr/bin/both: [\"sha256:" + ToHex(signed_file.digest) +
+      "\"]\n      /usr/bin/listed: [\"sha256:" + ToHex(unsigned_file.digest) + "\"]\n";
   auto v = Verify({signed_file, unsigned_file},
                   Policy("  signatures: required\n  keys: [keys]\n" + allow));
   EXPECT_EQ(Status(v, "ima.signatures"), "pass") << Actual(v, "ima.signatures");
@@ -372,8 +409,9 @@ TEST_F(ImaSigPolicyTest, LintFlagsACatchAllAllowUnsignedAndNoKeys) {
   }
   EXPECT_TRUE(catch_all);
   EXPECT_TRUE(no_keys);
-  auto narrow = policy::ParsePolicy(Policy("  signatures: required\n  keyrings: [.ima]\n"
-                                           "  allow_unsigned: ['^/etc/']\n"));
+  auto narrow =
+      policy::ParsePolicy(Policy("  signatures: required\n  keyrings: [.ima]\n"
+                                 "  allow_unsigned: ['^/etc/']\n"));
   ASSERT_TRUE(narrow.ok());
   for (const auto& f : policy::LintPolicy(*narrow, {}, 0)) {
     EXPECT_NE(f.code, "catch-all-allow-unsigned");
