@@ -738,7 +738,8 @@ class Evaluator {
       const ImaEntryFact& e = *bad[i];
       if (r.evidence_all.size() < kMaxPointers) r.evidence_all.push_back(e.Pointer());
       if (i < kMaxListed) {
-        a += (a.empty() ? "" : "; ") + e.Pointer() + " " + e.path + ": " + e.sig_status;
+        a += (a.empty() ? "" : "; ") + e.Pointer() + " " + e.path + ": " +
+             (e.sig_status.empty() ? std::string("not checked") : e.sig_status);
         if (e.sig_has_keyid) a += " key id " + KeyIdText(e.sig_keyid);
         if (!e.sig_detail.empty()) a += " (" + e.sig_detail + ")";
       }
