@@ -1,9 +1,9 @@
 #include "agent/cc_api.h"
 
-#include <cstdlib>
+#include <algorithm>
 
-#include "agent/internal/digest.h"
 #include "parsers/core/hex.h"
+#include "verifier/crypto/digest.h"
 
 namespace ccv::agent {
 
@@ -13,6 +13,7 @@ Result<CcReplayResult> CcApi::ReplayCcEventlog(std::span<const CcEvent> events) 
 
 Result<CcReplayResult> ReplayCcEvents(std::span<const CcEvent> events) {
   CcReplayResult out;
+  crypto::Hasher hasher;
   for (size_t i = 0; i < events.size(); ++i) {
     const CcEvent& e = events[i];
     if (e.event_type == kEvNoAction || e.imr_index == kImrMrtd) continue;
@@ -22,16 +23,18 @@ Result<CcReplayResult> ReplayCcEvents(std::span<const CcEvent> events) {
                                                  std::string(HashAlgName(d.alg)) + " digest of " +
                                                  std::to_string(d.len) + " bytes");
       }
+      if (!crypto::HashAlgAvailable(d.alg)) {
+        return Status(
+            ErrorCode::kUnsupported,
+            "event " + std::to_string(i) + ": libcrypto has no " + std::string(HashAlgName(d.alg)));
+      }
       auto& banks = out[e.imr_index];
       auto it = banks.find(d.alg);
       if (it == banks.end()) it = banks.emplace(d.alg, Digest::Zero(d.alg)).first;
       // An IMA violation (all-zero template hash) is extended as all 0xFF.
       Digest ff = Digest::Filled(d.alg, 0xFF);
       bool violation = e.source == CcEventSource::kIma && AllBytesEqual(d.span(), 0);
-      Result<Digest> next =
-          internal::HashParts(d.alg, {it->second.span(), violation ? ff.span() : d.span()});
-      if (!next.ok()) return next.status().WithContext("event " + std::to_string(i));
-      it->second = *next;
+      hasher.Extend(&it->second, violation ? ff.span() : d.span());
     }
   }
   return out;
@@ -39,11 +42,11 @@ Result<CcReplayResult> ReplayCcEvents(std::span<const CcEvent> events) {
 
 std::array<uint8_t, 64> ReportDataFor(std::span<const uint8_t> nonce,
                                       std::span<const uint8_t> data) {
-  // SHA-512 is in every libcrypto; a failure here is a broken library.
-  Result<Digest> d = internal::HashParts(HashAlg::kSha512, {nonce, data});
-  if (!d.ok()) std::abort();
+  // SHA-512 is in every libcrypto; Hasher aborts only on a broken library.
+  crypto::Hasher hasher;
+  Digest d = hasher.Hash2(HashAlg::kSha512, nonce, data);
   std::array<uint8_t, 64> out{};
-  std::copy(d->bytes.begin(), d->bytes.begin() + 64, out.begin());
+  std::copy(d.bytes.begin(), d.bytes.begin() + 64, out.begin());
   return out;
 }
 

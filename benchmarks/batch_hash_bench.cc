@@ -12,6 +12,7 @@
 
 #include "verifier/crypto/batch_hash.h"
 #include "verifier/crypto/digest.h"
+#include "verifier/crypto/extend_chain.h"
 
 namespace {
 

@@ -35,6 +35,7 @@
 #include "parsers/ima_log.h"
 #include "parsers/tcg_event_log.h"
 #include "verifier/crypto/batch_hash.h"
+#include "verifier/crypto/extend_chain.h"
 #include "verifier/replay/digest_check.h"
 
 namespace {

@@ -1,9 +1,9 @@
 // Decoders of the UEFI structures that TCG PC Client event data carries (TCG
 // PC Client PFP rev 1.05 section 10.4; UEFI 2.10 for the embedded types):
 // bytes in, plain structs out, every read through ByteReader, sizes from
-// uefi_event_format.h. Rendering them as text or JSON is
-// verifier/report/event_detail.h's job. Nothing here was checked against a
-// digest.
+// uefi_event_format.h. GUIDs and CHAR16 strings as text: uefi_text.h;
+// rendering whole events as text or JSON is verifier/report/event_detail.h's
+// job. Nothing here was checked against a digest.
 //
 // Each decoder takes the bytes and their absolute offset. Errors name the
 // offset of the field and what was expected: kTruncated (a fixed part runs
@@ -22,34 +22,9 @@
 
 #include "parsers/core/byte_reader.h"
 #include "parsers/core/result.h"
+#include "parsers/uefi_text.h"
 
 namespace ccv::parsers {
-
-// EFI_GUID in its in-memory layout (first three fields little-endian).
-struct Guid {
-  std::array<uint8_t, 16> bytes{};
-  // "8be4df61-93ca-11d2-aa0d-00e098032b8c" (lowercase).
-  std::string ToString() const;
-  bool operator==(const Guid&) const = default;
-};
-// A short name for well-known GUIDs ("EFI_GLOBAL_VARIABLE", ...), or "".
-std::string_view GuidName(const Guid& guid);
-
-// Appends code point `cp` to `out` as UTF-8.
-void AppendUtf8(uint32_t cp, std::string* out);
-
-// UTF-16LE (as UEFI stores CHAR16 strings) to UTF-8; stops at a NUL. Bad
-// surrogates become U+FFFD; an odd last byte is ignored.
-std::string Utf16LeToUtf8(Bytes utf16);
-
-// The text of an EV_IPL / EV_EFI_ACTION / EV_ACTION-like event: ASCII (NULs at
-// the end cut) or UTF-16LE when it looks like it; empty if not text.
-// E.g. grub's "grub_cmd: linux ..." and "kernel_cmdline: ...".
-std::string EventText(Bytes data);
-// True if `data` is non-empty printable ASCII (tab, CR and LF allowed).
-bool IsPrintableAscii(Bytes data);
-// `data` without its trailing NUL bytes.
-Bytes TrimTrailingNuls(Bytes data);
 
 // UEFI_VARIABLE_DATA (PFP 10.4.2, Table 17).
 struct UefiVariableData {

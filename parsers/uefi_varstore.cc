@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "parsers/uefi_text.h"
+
 namespace ccv::parsers {
 
 namespace {

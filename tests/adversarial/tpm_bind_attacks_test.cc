@@ -48,7 +48,7 @@ TEST(TpmBindAttackTest, QuoteFromAnotherAk) {
   Attack a;
   tb::TestKey other = tb::GenerateRsaKey();
   a.b.Write(MakeQuotes(other.get(), a.pcrs, Extended(a.pcrs), kNonce), false);
-  ExpectRejected(VerifyBundle(a.b, &a.pol), "tpm.quote0.signature");
+  ExpectRejected(VerifyBundle(a.b, &a.pol), "tpm.quote0_signature");
 }
 
 TEST(TpmBindAttackTest, AnotherAkInTheBundleIsNotThePinnedOne) {
@@ -57,17 +57,17 @@ TEST(TpmBindAttackTest, AnotherAkInTheBundleIsNotThePinnedOne) {
   tb::TestKey other = tb::GenerateRsaKey();
   a.b.ak = tb::TpmtPublicOf(other.get());
   a.b.Write(MakeQuotes(other.get(), a.pcrs, Extended(a.pcrs), kNonce), false);
-  ExpectRejected(VerifyBundle(a.b, &a.pol), "tpm.ak.trust");
+  ExpectRejected(VerifyBundle(a.b, &a.pol), "tpm.ak_trust");
 }
 
 TEST(TpmBindAttackTest, StaleNonce) {
   Attack a;
   a.b.Write(MakeQuotes(a.b.key.get(), a.pcrs, Extended(a.pcrs), {0x01, 0x02}), false);
-  ExpectRejected(VerifyBundle(a.b, &a.pol), "tpm.quote0.nonce");
+  ExpectRejected(VerifyBundle(a.b, &a.pol), "tpm.quote0_nonce");
   // Even when the bundle claims the stale nonce as its own.
   a.b.Write(MakeQuotes(a.b.key.get(), a.pcrs, Extended(a.pcrs), {0x01, 0x02}), false,
             ",\"nonce\":\"0102\"");
-  ExpectRejected(VerifyBundle(a.b, &a.pol), "tpm.quote0.nonce");
+  ExpectRejected(VerifyBundle(a.b, &a.pol), "tpm.quote0_nonce");
 }
 
 TEST(TpmBindAttackTest, QuoteNotCoveringALogPcr) {
@@ -80,7 +80,7 @@ TEST(TpmBindAttackTest, QuoteNotCoveringALogPcr) {
   ASSERT_TRUE(v.ok());
   // The quotes themselves verify; the log's records on the PCR left out
   // are not bound, and tpm.bound names it.
-  EXPECT_EQ(StatusOf(v->facts, "tpm.quote0.pcr_digest"), "pass");
+  EXPECT_EQ(StatusOf(v->facts, "tpm.quote0_pcr_digest"), "pass");
   const result::Check* c = FindCheck(v->facts, "tpm.bound");
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->status, Verdict::kFail);
@@ -116,7 +116,7 @@ TEST(TpmBindAttackTest, MutatedPcrValueInTheListing) {
   d.bytes[0] ^= 1;
   listed.Set(0, d);
   a.b.Write(MakeQuotes(a.b.key.get(), a.pcrs, Extended(a.pcrs), kNonce), false, "", &listed);
-  ExpectRejected(VerifyBundle(a.b, &a.pol), "tpm.quote1.pcr_digest");
+  ExpectRejected(VerifyBundle(a.b, &a.pol), "tpm.quote1_pcr_digest");
 }
 
 TEST(TpmBindAttackTest, QuoteOfOtherPcrValuesThanTheLog) {
@@ -130,7 +130,7 @@ TEST(TpmBindAttackTest, QuoteOfOtherPcrValuesThanTheLog) {
   a.b.Write(MakeQuotes(a.b.key.get(), quoted, Extended(a.pcrs), kNonce), false, "", &quoted);
   auto v = VerifyBundle(a.b, &a.pol);
   ASSERT_TRUE(v.ok());
-  EXPECT_EQ(StatusOf(v->facts, "tpm.quote2.pcr_digest"), "pass");
+  EXPECT_EQ(StatusOf(v->facts, "tpm.quote2_pcr_digest"), "pass");
   const result::Check* c = FindCheck(v->facts, "tpm.bound");
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->status, Verdict::kFail);
@@ -168,7 +168,7 @@ TEST(TpmBindAttackTest, BundleCannotAnchorItsOwnAk) {
   // and a root supplied only by the bundle is never trusted.
   Attack a;
   a.b.Write(MakeQuotes(a.b.key.get(), a.pcrs, Extended(a.pcrs), kNonce), false);
-  ExpectRejected(VerifyBundle(a.b, nullptr), "tpm.ak.trust");
+  ExpectRejected(VerifyBundle(a.b, nullptr), "tpm.ak_trust");
 }
 
 TEST(TpmBindAttackTest, UnrestrictedAkIsRefused) {
@@ -176,12 +176,12 @@ TEST(TpmBindAttackTest, UnrestrictedAkIsRefused) {
   a.b.ak = tb::TpmtPublicOf(a.b.key.get(), 0x00040072);  // restricted clear: signs anything
   a.pol = PolicyPinning(Fingerprint(a.b.ak));
   a.b.Write(MakeQuotes(a.b.key.get(), a.pcrs, Extended(a.pcrs), kNonce), false);
-  ExpectRejected(VerifyBundle(a.b, &a.pol), "tpm.ak.attributes");
+  ExpectRejected(VerifyBundle(a.b, &a.pol), "tpm.ak_attributes");
 }
 
 TEST(TpmBindAttackTest, WaiversCannotCoverTpmChecks) {
   auto p = policy::ParsePolicy(
-      "apiVersion: ccverify/v1\nwaivers:\n  - {rule: tpm.ak.trust, until: 2099-01-01, reason: "
+      "apiVersion: ccverify/v1\nwaivers:\n  - {rule: tpm.ak_trust, until: 2099-01-01, reason: "
       "x}\n");
   EXPECT_FALSE(p.ok());
   p = policy::ParsePolicy(

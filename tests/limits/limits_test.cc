@@ -27,6 +27,7 @@
 #include "verifier/bundle/evidence.h"
 #include "verifier/quote/collateral.h"
 #include "verifier/replay/ima_replay.h"
+#include "verifier/replay/ima_replay_file.h"
 #include "verifier/replay/tcg_replay.h"
 
 namespace ccv {

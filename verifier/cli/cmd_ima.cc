@@ -21,6 +21,7 @@
 #include "verifier/crypto/digest.h"
 #include "verifier/replay/cel_replay.h"
 #include "verifier/replay/ima_replay.h"
+#include "verifier/replay/ima_replay_file.h"
 #include "verifier/replay/tcg_to_cel.h"
 
 namespace ccv::cli {

@@ -65,14 +65,20 @@ int CheckEnvironment() {
   return kExitTrusted;
 }
 
+// One line per command, the same in `ccverify --help` and a group's --help:
+// the name padded to the longest one ("measure authenticode").
+void PrintCommandLine(FILE* out, const Command& c) {
+  std::fprintf(out, "  %-21.*s %.*s\n", int(c.name.size()), c.name.data(), int(c.summary.size()),
+               c.summary.data());
+}
+
 void PrintUsage(FILE* out) {
   std::fprintf(out,
                "usage: ccverify COMMAND [ARGS...]\n"
                "       ccverify --version\n\ncommands:\n");
   for (const Command& c : kCommands) {
     if (c.run == nullptr) continue;
-    std::fprintf(out, "  %-21.*s %.*s\n", int(c.name.size()), c.name.data(), int(c.summary.size()),
-                 c.summary.data());
+    PrintCommandLine(out, c);
   }
 }
 
@@ -103,8 +109,7 @@ int GroupUsage(const Args& args) {
   std::fprintf(out, "usage: ccverify %s COMMAND [ARGS...]\n\ncommands:\n", group.c_str());
   for (const Command& c : kCommands) {
     if (c.run == nullptr || c.name.substr(0, group.size() + 1) != group + " ") continue;
-    std::fprintf(out, "  %-18.*s %.*s\n", int(c.name.size()), c.name.data(), int(c.summary.size()),
-                 c.summary.data());
+    PrintCommandLine(out, c);
   }
   std::fprintf(out, "\n`ccverify %s COMMAND --help` shows a command's options.\n", group.c_str());
   return help ? kExitTrusted : kExitUsage;

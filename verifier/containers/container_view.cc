@@ -18,6 +18,7 @@
 #include "verifier/crypto/batch_hash.h"
 #include "verifier/crypto/digest.h"
 #include "verifier/replay/ima_replay.h"
+#include "verifier/replay/ima_replay_file.h"
 
 namespace ccv::containers {
 namespace {

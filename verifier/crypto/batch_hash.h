@@ -1,7 +1,8 @@
 // Batched hashing: many independent messages in, one digest per message out
 // (DESIGN §7). This is the path for work that does not depend on a previous
 // result, such as event-digest checks and IMA template hashes; a serial extend
-// chain stays on Hasher (digest.h), which is faster for one message at a time.
+// chain stays on ExtendChain (extend_chain.h), which is faster for one message
+// at a time.
 //
 // Backends: OpenSSL (the reference) and, when built with libipsec-mb, its
 // multi-buffer managers for SSE, AVX2 and AVX-512, which hash 4 to 16
@@ -25,6 +26,7 @@
 
 #include "parsers/core/hash_alg.h"
 #include "parsers/core/result.h"
+#include "verifier/crypto/digest.h"
 
 namespace ccv::crypto {
 
@@ -42,8 +44,6 @@ inline constexpr HashBackend kAllHashBackends[] = {HashBackend::kOpenSsl, HashBa
 // "openssl", "ipsec-mb-sse", "ipsec-mb-avx2", "ipsec-mb-avx512".
 std::string_view HashBackendName(HashBackend backend);
 std::optional<HashBackend> HashBackendFromName(std::string_view name);
-
-using ByteSpan = std::span<const uint8_t>;
 
 class BatchHasher {
  public:
@@ -82,14 +82,6 @@ Result<std::unique_ptr<BatchHasher>> CreateBatchHasher(HashBackend backend);
 // Whether CreateBatchHasher(backend) would succeed; `why_not` (if non-null)
 // gets the reason when it would not.
 bool HashBackendSupported(HashBackend backend, std::string* why_not = nullptr);
-
-// A serial extend chain: for each d in `digests`, in order,
-// *reg = H(*reg || d) with H = reg->alg. Same results as Hasher::Extend, with
-// less overhead per step (OpenSSL low-level digests, no EVP dispatch): for
-// replaying long logs, where the chain is the part no core count shortens.
-// Thread-safe (no shared state).
-void ExtendChain(Digest* reg, std::span<const Digest> digests);
-void ExtendChain(Digest* reg, std::span<const ByteSpan> digests);
 
 // One line for --version and benchmark output, e.g.
 // "ipsec-mb-avx512 (libipsec-mb 1.3.0)" or "openssl (built without libipsec-mb)".

@@ -16,6 +16,8 @@
 
 namespace ccv::crypto {
 
+using ByteSpan = std::span<const uint8_t>;
+
 class Hasher {
  public:
   Hasher();

@@ -10,6 +10,7 @@
 #include "parsers/log_detect.h"
 #include "parsers/tdx_quote.h"
 #include "verifier/bundle/evidence_file.h"
+#include "verifier/replay/ima_replay_file.h"
 #include "verifier/replay/quote_registers.h"
 #include "verifier/tpm/ak.h"
 #include "verifier/tpm/pcr_values.h"

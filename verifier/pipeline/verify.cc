@@ -16,6 +16,7 @@
 #include "parsers/ima_template.h"
 #include "parsers/tcg_event_log.h"
 #include "parsers/uefi_event.h"
+#include "parsers/uefi_text.h"
 #include "policies/container_rules.h"
 #include "verifier/bundle/evidence_file.h"
 #include "verifier/bundle/report_data.h"
@@ -436,7 +437,7 @@ Result<tpm::PcrValues> TpmQuoteFacts(const bundle::Evidence& e, const VerifyOpti
   f->tpm.quotes = t.quotes.size();
   if (!t.ak) {
     f->tpm.ak_trust = "none";
-    f->checks.push_back(MakeCheck("tpm.ak.trust", Verdict::kFail,
+    f->checks.push_back(MakeCheck("tpm.ak_trust", Verdict::kFail,
                                   "the evidence has TPM quotes but no AK (tpm.ak): nothing "
                                   "authenticates them"));
     return authenticated;
@@ -498,7 +499,11 @@ Result<tpm::PcrValues> TpmQuoteFacts(const bundle::Evidence& e, const VerifyOpti
     Verdict s = c.status == tpm::CheckStatus::kPass   ? Verdict::kPass
                 : c.status == tpm::CheckStatus::kFail ? Verdict::kFail
                                                       : Verdict::kSkipped;
-    Check out = MakeCheck("tpm." + c.id, s, c.detail);
+    // Check ids are AREA.NAME (docs/schemas/verify.schema.json): "ak.trust"
+    // becomes tpm.ak_trust, "quote0.signature" tpm.quote0_signature.
+    std::string name = c.id;
+    std::replace(name.begin(), name.end(), '.', '_');
+    Check out = MakeCheck("tpm." + name, s, c.detail);
     if (c.id.ends_with(".nonce")) {
       if (s == Verdict::kSkipped) {
         out.status = Verdict::kFail;

@@ -14,8 +14,9 @@
 // ccel|tpm|cel.event_digests, cel.template_hashes, replay.rtmr0..3,
 // ima.template_hashes, ima.boot_aggregate, ccel|tpm|cel|ima.bound,
 // containers.binding, ima.container_attribution; with TPM quotes
-// tpm.ak.attributes, tpm.ak.trust, tpm.quote<N>.signature|nonce|pcr_digest|log,
-// tpm.log.coverage (verifier/tpm/quote_verify.h, prefixed "tpm.").
+// tpm.ak_attributes, tpm.ak_trust, tpm.quote<N>_signature|_nonce|_pcr_digest
+// (verifier/tpm/quote_verify.h's checks as AREA.NAME under "tpm."; the log's
+// binding is tpm.bound).
 //
 // TPM quotes: a quote whose signature verifies with a trusted AK (pinned by
 // the policy's tpm.ak, or its certificate chained to --tpm-root-ca at `at`,

@@ -1,171 +1,24 @@
 #include "verifier/replay/ima_replay.h"
 
-#include <algorithm>
-#include <atomic>
-#include <cerrno>
-#include <condition_variable>
 #include <cstring>
 #include <deque>
-#include <fcntl.h>
-#include <functional>
 #include <mutex>
 #include <string_view>
-#include <unistd.h>
 
-#include "parsers/core/file_io.h"
 #include "parsers/core/hex.h"
-#include "parsers/ima_format.h"
 #include "parsers/ima_template.h"
-#include "verifier/crypto/batch_hash.h"
 #include "verifier/crypto/digest.h"
+#include "verifier/crypto/extend_chain.h"
 #include "verifier/crypto/ordered_worker.h"
+#include "verifier/replay/internal/ima_hash_share.h"
 
 namespace ccv::replay {
-namespace {
 
-class OpenSslTemplateHasher final : public TemplateHasher {
- public:
-  void HashBatch(HashAlg alg, std::span<const Bytes> data, std::span<Digest> out) override {
-    for (size_t i = 0; i < data.size(); ++i) out[i] = hasher_.Hash(alg, data[i]);
-  }
-
- private:
-  crypto::Hasher hasher_;
-};
-
-class BatchTemplateHasher final : public TemplateHasher {
- public:
-  explicit BatchTemplateHasher(crypto::BatchHasher* hasher) : hasher_(hasher) {}
-  void HashBatch(HashAlg alg, std::span<const Bytes> data, std::span<Digest> out) override {
-    hasher_->HashMany(alg, data, out.data());
-  }
-  bool thread_safe() const override { return true; }  // BatchHasher is
-
- private:
-  crypto::BatchHasher* hasher_;
-};
-
-constexpr std::string_view kBootAggregate = "boot_aggregate";
-
-// Whether `data` holds "boot_aggregate" anywhere: the cheap filter before the
-// template is decoded and its name compared. Horspool skips up to the
-// needle's length per step, which beats memmem on short template data.
-bool MayBeBootAggregate(Bytes data) {
-  static const std::boyer_moore_horspool_searcher searcher(kBootAggregate.begin(),
-                                                           kBootAggregate.end());
-  const char* begin = reinterpret_cast<const char*>(data.data());
-  const char* end = begin + data.size();
-  return std::search(begin, end, searcher) != end;
-}
-
-// Entries hashed per grab of the shared cursor: enough for the multi-buffer
-// lanes, small enough for the two threads to finish a batch together.
-constexpr size_t kHashChunk = 256;
-
-// The per-entry work of one batch that does not depend on list order:
-// template hashes, their comparison with the listed hash, the values to
-// extend, the boot_aggregate filter. Done in chunks by whichever thread
-// takes the next one. A thread touches the batch (its job) only for a chunk
-// it took, and the extend thread waits for every chunk taken before it
-// finishes the job and hands it back for reuse, so the job outlives every use
-// even if the caller, late, finds nothing left.
-struct HashShare {
-  // Per-entry outcome bits.
-  static constexpr uint8_t kViolation = 1, kMismatch = 2, kBootAggregate = 4;
-
-  std::span<const ima::Entry> entries;
-  std::span<const Bytes> datas;
-  std::vector<HashAlg> algs;            // banks, then the listed alg if not a bank
-  std::vector<std::span<Digest>> outs;  // per algorithm
-  size_t listed_slot = 0;
-  size_t nbanks = 0;
-  std::span<uint32_t> pcr;
-  std::span<uint8_t> flags;
-  size_t chunk = kHashChunk;
-  size_t chunks = 0;
-  std::atomic<size_t> next{0};
-  std::atomic<size_t> done{0};
-  std::mutex mu;
-  std::condition_variable cv;
-
-  void Run(TemplateHasher* hasher) {
-    for (;;) {
-      size_t c = next.fetch_add(1, std::memory_order_relaxed);
-      if (c >= chunks) return;
-      size_t begin = c * chunk;
-      size_t len = std::min(chunk, datas.size() - begin);
-      for (size_t s = 0; s < algs.size(); ++s) {
-        hasher->HashBatch(algs[s], datas.subspan(begin, len), outs[s].subspan(begin, len));
-      }
-      for (size_t i = begin; i < begin + len; ++i) {
-        const ima::Entry& e = entries[i];
-        pcr[i] = e.pcr;
-        uint8_t f = 0;
-        if (e.violation()) {
-          f |= kViolation;  // every bank extends all-ones
-          for (size_t b = 0; b < nbanks; ++b) outs[b][i] = Digest::Filled(algs[b], 0xFF);
-        } else if (!(outs[listed_slot][i] == e.listed_hash)) {
-          f |= kMismatch;
-          // The listed bank extends the hash as listed (when it matches, the
-          // computed one already is).
-          if (listed_slot < nbanks) outs[listed_slot][i] = e.listed_hash;
-        }
-        if (MayBeBootAggregate(e.template_data)) f |= kBootAggregate;
-        flags[i] = f;
-      }
-      if (done.fetch_add(1, std::memory_order_acq_rel) + 1 == chunks) {
-        std::lock_guard<std::mutex> lock(mu);
-        cv.notify_all();
-      }
-    }
-  }
-  // Every chunk has been taken (perhaps not finished).
-  bool Taken() const { return next.load(std::memory_order_relaxed) >= chunks; }
-  void WaitAll() {
-    if (done.load(std::memory_order_acquire) == chunks) return;
-    std::unique_lock<std::mutex> lock(mu);
-    cv.wait(lock, [&] { return done.load(std::memory_order_acquire) == chunks; });
-  }
-};
-
-}  // namespace
-
-std::unique_ptr<TemplateHasher> MakeOpenSslTemplateHasher() {
-  return std::make_unique<OpenSslTemplateHasher>();
-}
-
-std::unique_ptr<TemplateHasher> MakeBatchTemplateHasher(crypto::BatchHasher* hasher) {
-  return std::make_unique<BatchTemplateHasher>(hasher != nullptr ? hasher
-                                                                 : &crypto::DefaultBatchHasher());
-}
-
+using internal::HashShare;
+using internal::kHashChunk;
 std::vector<HashAlg> DefaultImaBanks(RegisterId::Kind kind) {
   if (kind == RegisterId::Kind::kRtmr) return {HashAlg::kSha384};
   return {HashAlg::kSha1, HashAlg::kSha256};
-}
-
-std::string_view CheckStatusName(CheckStatus s) {
-  switch (s) {
-    case CheckStatus::kNotChecked:
-      return "not_checked";
-    case CheckStatus::kMatch:
-      return "match";
-    case CheckStatus::kMismatch:
-      return "mismatch";
-  }
-  return "not_checked";
-}
-
-std::string PrefixMatch::Describe() const {
-  std::string r = reg.Name() + "." + std::string(HashAlgName(alg)) + ": ";
-  if (!found) {
-    return r + "no prefix of the list replays to the quoted value";
-  }
-  if (added_after == 0) {
-    return r + "all " + std::to_string(matched_entries) + " entries match the quoted value";
-  }
-  return r + "first " + std::to_string(matched_entries) + " entries match, " +
-         std::to_string(added_after) + " entries were added after the quote";
 }
 
 struct ImaReplayer::Impl {
@@ -215,8 +68,7 @@ struct ImaReplayer::Impl {
   std::deque<std::shared_ptr<HashShare>> pending_shares;
   // Extend stage: registers and prefix matches.
   std::map<uint32_t, std::vector<Digest>> regs;
-  std::vector<Target> targets;
-  std::vector<PrefixMatch> prefix_state;
+  std::optional<PrefixSearch> prefix;
   uint64_t extended_entries = 0;
   // The extend thread: jobs in list order. It touches only its fields above;
   // Finish() reads them after it is drained. Declared last, so destroyed
@@ -295,7 +147,7 @@ void ImaReplayer::Impl::ExtendAll(const Job& b) {
   size_t i = 0;
   while (i < n) {
     std::vector<Digest>& reg = Reg(b.pcr[i]);
-    if (targets.empty()) {
+    if (prefix->empty()) {
       // A run of entries on one register: one chain call per bank.
       size_t j = i + 1;
       while (j < n && b.pcr[j] == b.pcr[i]) ++j;
@@ -310,13 +162,7 @@ void ImaReplayer::Impl::ExtendAll(const Job& b) {
       crypto::ExtendChain(&reg[k], std::span<const Digest>(&b.values[k][i], 1));
     }
     ++extended_entries;
-    for (const Target& t : targets) {
-      PrefixMatch& pm = prefix_state[t.result];
-      if (!pm.found && t.index == b.pcr[i] && reg[t.slot] == t.value) {
-        pm.found = true;
-        pm.matched_entries = extended_entries;
-      }
-    }
+    prefix->Observe(b.pcr[i], reg, extended_entries);
     ++i;
   }
 }
@@ -331,27 +177,7 @@ ImaReplayer::ImaReplayer(ImaReplayOptions options, std::unique_ptr<TemplateHashe
   m.extender = std::make_unique<crypto::OrderedWorker>(threads > 1);
   m.banks = m.opt.banks;
   if (m.banks.empty()) m.banks = DefaultImaBanks(m.kind);
-  // Quoted targets for the prefix search; a target already equal to the
-  // initial value matches with 0 entries.
-  for (const auto& [name, banks] : m.opt.quoted.registers()) {
-    if (name.kind != m.kind) continue;
-    const uint32_t index = name.index;
-    for (const auto& [alg, value] : banks) {
-      size_t slot = m.banks.size();
-      for (size_t i = 0; i < m.banks.size(); ++i) {
-        if (m.banks[i] == alg) slot = i;
-      }
-      if (slot == m.banks.size()) continue;
-      PrefixMatch pm;
-      pm.reg = name;
-      pm.alg = alg;
-      std::optional<Digest> init = m.opt.initial.Get(name, alg);
-      if ((init ? *init : Digest::Zero(alg)) == value) pm.found = true;
-      m.targets.push_back({index, slot, value, m.res.prefix.size()});
-      m.res.prefix.push_back(pm);
-    }
-  }
-  m.prefix_state = m.res.prefix;
+  m.prefix.emplace(m.opt.quoted, m.opt.initial, m.kind, m.banks);
 }
 
 ImaReplayer::~ImaReplayer() {
@@ -362,95 +188,27 @@ void ImaReplayer::Impl::CheckBootAggregate(const ima::Entry& e) {
   Status st = ima::DecodeTemplateDataInto(e.template_name, e.template_data, e.template_data_offset,
                                           opt.endian, &fields);
   if (!st.ok()) return;
-  const ima::DecodedField* digest = nullptr;
-  const ima::DecodedField* name = nullptr;
-  for (const auto& f : fields) {
-    if (f.id == ima::FieldId::kDNg || f.id == ima::FieldId::kD || f.id == ima::FieldId::kDNgV2) {
-      if (digest == nullptr) digest = &f;
-    }
-    if (f.id == ima::FieldId::kNNg || f.id == ima::FieldId::kN) name = &f;
-  }
-  if (digest == nullptr || name == nullptr || name->text != kBootAggregate) return;
+  std::optional<BootAggregateDigest> listed = FindBootAggregate(fields);
+  if (!listed) return;
   BootAggregateCheck& b = res.boot_aggregate;
   ++b.entries;
-  bool first = !b.present;
-  BootAggregateCheck c;
+  const bool first = !b.present;
+  BootAggregateCheck c = CompareBootAggregate(
+      kind, opt.boot_registers ? &*opt.boot_registers : nullptr, *listed, &ext);
   c.present = true;
   c.index = e.index;
-  c.algo = std::string(digest->algo);
-  c.listed = ToHex(digest->digest);
-  auto finish = [&](CheckStatus s) {
-    c.status = s;
-    if (s == CheckStatus::kMismatch) {
-      ++b.mismatches;
-      Finding(e, "boot_aggregate_mismatch",
-              c.algo + " boot_aggregate " + c.listed + ", boot registers give " + c.expected +
-                  " (" + c.form + ")");
-    }
-    if (first) {
-      uint64_t entries = b.entries, mismatches = b.mismatches;
-      b = c;
-      b.entries = entries;
-      b.mismatches = mismatches;
-    }
-  };
-  if (!opt.boot_registers) {
-    c.why = "no boot registers given";
-    return finish(CheckStatus::kNotChecked);
+  if (c.status == CheckStatus::kMismatch) {
+    ++b.mismatches;
+    Finding(e, "boot_aggregate_mismatch",
+            c.algo + " boot_aggregate " + c.listed + ", boot registers give " + c.expected + " (" +
+                c.form + ")");
   }
-  const RegisterSet& br = *opt.boot_registers;
-  if (kind == RegisterId::Kind::kRtmr) {
-    c.form = "sha384(mrtd||rtmr0||rtmr1||rtmr2)";
-    ext.Init(HashAlg::kSha384);
-    for (RegisterId r :
-         {RegisterId::Mrtd(), RegisterId::Rtmr(0), RegisterId::Rtmr(1), RegisterId::Rtmr(2)}) {
-      std::optional<Digest> v = br.Get(r, HashAlg::kSha384);
-      if (!v) {
-        c.why = "boot registers lack " + r.Name();
-        (void)ext.Final();
-        return finish(CheckStatus::kNotChecked);
-      }
-      ext.Update(v->span());
-    }
-    Digest d = ext.Final();
-    c.expected = ToHex(d.span());
-    return finish(
-        std::equal(d.span().begin(), d.span().end(), digest->digest.begin(), digest->digest.end())
-            ? CheckStatus::kMatch
-            : CheckStatus::kMismatch);
+  if (first) {
+    uint64_t entries = b.entries, mismatches = b.mismatches;
+    b = c;
+    b.entries = entries;
+    b.mismatches = mismatches;
   }
-  std::optional<HashAlg> alg = HashAlgFromName(c.algo);
-  bool any = false;
-  if (alg) {
-    for (uint32_t i = 0; i < 10; ++i) any = any || br.Get(RegisterId::Pcr(i), *alg).has_value();
-  }
-  if (!alg || !any || !crypto::HashAlgAvailable(*alg)) {
-    c.why = "boot registers have no " + c.algo + " bank";
-    return finish(CheckStatus::kNotChecked);
-  }
-  // ima_calc_boot_aggregate: PCR0-7, plus PCR8-9 for non-SHA1 banks (>= 5.8).
-  std::vector<uint32_t> forms =
-      *alg == HashAlg::kSha1 ? std::vector<uint32_t>{8} : std::vector<uint32_t>{10, 8};
-  for (uint32_t n : forms) {
-    ext.Init(*alg);
-    for (uint32_t i = 0; i < n; ++i) {
-      std::optional<Digest> v = br.Get(RegisterId::Pcr(i), *alg);
-      ext.Update((v ? *v : Digest::Zero(*alg)).span());
-    }
-    Digest d = ext.Final();
-    std::string form = n == 10 ? "pcr0-9" : "pcr0-7";
-    if (c.expected.empty()) {
-      c.expected = ToHex(d.span());
-      c.form = form;
-    }
-    if (std::equal(d.span().begin(), d.span().end(), digest->digest.begin(),
-                   digest->digest.end())) {
-      c.expected = ToHex(d.span());
-      c.form = form;
-      return finish(CheckStatus::kMatch);
-    }
-  }
-  return finish(CheckStatus::kMismatch);
 }
 
 void ImaReplayer::Impl::Process(Job& job, HashShare& share) {
@@ -611,13 +369,8 @@ ImaReplayResult ImaReplayer::Finish() {
   }
   // Only registers the list extends: a quoted register it never touches says
   // nothing about the list.
-  r.prefix.clear();
-  for (const Impl::Target& t : m.targets) {
-    if (m.regs.count(t.index) == 0) continue;
-    PrefixMatch pm = m.prefix_state[t.result];  // the extend stage's
-    if (pm.found) pm.added_after = r.entries - pm.matched_entries;
-    r.prefix.push_back(pm);
-  }
+  r.prefix =
+      m.prefix->Results([&m](uint32_t index) { return m.regs.count(index) != 0; }, r.entries);
   return r;
 }
 
@@ -642,30 +395,6 @@ Result<ImaReplayResult> ReplayImaBytes(Bytes data, const ima::ReadOptions& read,
                                        const ImaReplayOptions& options) {
   ima::LogReader reader(ima::SpanSource(data), read);
   return ReplayIma(&reader, options);
-}
-
-Result<ima::ChunkSource> FileChunkSource(const std::string& path) {
-  // A regular file only: a FIFO or device would block or never end.
-  CCV_ASSIGN_OR_RETURN(InputFile f, InputFile::Open(path));
-  auto shared = std::make_shared<InputFile>(std::move(f));
-  return ima::ChunkSource([shared](std::span<uint8_t> out) -> Result<size_t> {
-    return shared->Read(out.data(), out.size());
-  });
-}
-
-Result<ImaReplayResult> ReplayImaFile(const std::string& path, ima::ReadOptions read,
-                                      const ImaReplayOptions& options, bool detect_format) {
-  CCV_ASSIGN_OR_RETURN(ima::ChunkSource source, FileChunkSource(path));
-  if (detect_format) {
-    uint8_t head[32];
-    CCV_ASSIGN_OR_RETURN(ima::ChunkSource probe, FileChunkSource(path));
-    CCV_ASSIGN_OR_RETURN(size_t n, probe(head));
-    read.format = ima::DetectLogFormat(Bytes(head, n));
-  }
-  ima::LogReader reader(std::move(source), read);
-  Result<ImaReplayResult> r = ReplayIma(&reader, options);
-  if (!r.ok()) return r.status().WithFile(path);
-  return r;
 }
 
 }  // namespace ccv::replay

@@ -1,7 +1,9 @@
 // Replay of an IMA runtime measurement list (DESIGN §2): template-hash
 // verification of every entry, register replay from given initial values,
-// violations, the boot_aggregate check and the search for the prefix of the
-// list that a quoted register covers (the log-after-quote race).
+// violations, the boot_aggregate check (ima_boot_aggregate.h) and the search
+// for the prefix of the list that a quoted register covers (ima_prefix.h).
+// Template hashes: template_hasher.h; lists read from files:
+// ima_replay_file.h.
 //
 // Work is split as DESIGN §7 asks: AddBatch counts a batch and hands it
 // (copied, or taken by swap with AddBatchTaking) to an extend stage, which
@@ -31,27 +33,12 @@
 #include "parsers/core/register_id.h"
 #include "parsers/core/result.h"
 #include "parsers/ima_log.h"
-#include "verifier/crypto/batch_hash.h"
+#include "verifier/replay/ima_boot_aggregate.h"
+#include "verifier/replay/ima_prefix.h"
 #include "verifier/replay/register_set.h"
+#include "verifier/replay/template_hasher.h"
 
 namespace ccv::replay {
-
-// Computes out[i] = H_alg(data[i]) for independent messages.
-class TemplateHasher {
- public:
-  virtual ~TemplateHasher() = default;
-  // REQUIRES: out.size() == data.size().
-  virtual void HashBatch(HashAlg alg, std::span<const Bytes> data, std::span<Digest> out) = 0;
-  // Whether HashBatch may run on several threads at once (on disjoint
-  // outputs). When it may, the caller hashes chunks of a batch the extend
-  // thread has not reached.
-  virtual bool thread_safe() const { return false; }
-};
-// The reference backend: OpenSSL, one message after another.
-std::unique_ptr<TemplateHasher> MakeOpenSslTemplateHasher();
-// Batched hashing through `hasher` (not owned; nullptr: the process default,
-// crypto::DefaultBatchHasher()). The default of ImaReplayer.
-std::unique_ptr<TemplateHasher> MakeBatchTemplateHasher(crypto::BatchHasher* hasher = nullptr);
 
 // The banks an IMA list is replayed into by default: sha384 for an RTMR
 // (cc-api TDX kernel), sha1 + sha256 for a PCR (TPM hosts).
@@ -93,32 +80,6 @@ struct ImaFinding {
   uint64_t offset = 0;
   std::string kind;  // "template_hash_mismatch", "boot_aggregate_mismatch"
   std::string detail;
-};
-
-enum class CheckStatus : uint8_t { kNotChecked, kMatch, kMismatch };
-std::string_view CheckStatusName(CheckStatus s);  // "not_checked", "match", "mismatch"
-
-struct BootAggregateCheck {
-  CheckStatus status = CheckStatus::kNotChecked;
-  bool present = false;  // the list has a boot_aggregate entry
-  uint64_t index = 0;    // of the first one
-  std::string algo;      // digest algorithm of the entry, e.g. "sha384"
-  std::string listed;    // hex digest in the entry
-  std::string expected;  // hex of the form that matched, else the first form tried
-  std::string form;      // "sha384(mrtd||rtmr0||rtmr1||rtmr2)", "pcr0-9", "pcr0-7"
-  std::string why;       // when not checked
-  uint64_t entries = 0;  // boot_aggregate entries in the list
-  uint64_t mismatches = 0;
-};
-
-struct PrefixMatch {
-  RegisterId reg;  // e.g. RTMR2
-  HashAlg alg = HashAlg::kSha384;
-  bool found = false;
-  uint64_t matched_entries = 0;  // the first N entries give the quoted value
-  uint64_t added_after = 0;      // entries beyond N
-  // "first N entries match, M entries were added after the quote" or why not.
-  std::string Describe() const;
 };
 
 struct ImaReplayResult {
@@ -164,15 +125,6 @@ Result<ImaReplayResult> ReplayIma(ima::LogReader* reader, const ImaReplayOptions
 // Same over bytes in memory.
 Result<ImaReplayResult> ReplayImaBytes(Bytes data, const ima::ReadOptions& read,
                                        const ImaReplayOptions& options);
-// Same over a file read in 1 MiB chunks; the format (ascii or binary) is
-// detected from its first bytes unless `detect_format` is false. Errors name
-// the file.
-Result<ImaReplayResult> ReplayImaFile(const std::string& path, ima::ReadOptions read,
-                                      const ImaReplayOptions& options, bool detect_format = true);
-
-// A chunk source reading a file with read(2). Errors: kIo naming the file.
-Result<ima::ChunkSource> FileChunkSource(const std::string& path);
-
 }  // namespace ccv::replay
 
 #endif  // CCV_VERIFIER_REPLAY_IMA_REPLAY_H_

@@ -7,6 +7,7 @@
 #include "parsers/ima_template.h"
 #include "verifier/crypto/digest.h"
 #include "verifier/replay/ima_replay.h"
+#include "verifier/replay/ima_replay_file.h"
 
 namespace ccv::replay {
 namespace {

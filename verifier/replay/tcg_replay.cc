@@ -8,6 +8,7 @@
 #include "parsers/event_types.h"
 #include "parsers/tcg_event_log_format.h"
 #include "verifier/crypto/batch_hash.h"
+#include "verifier/crypto/extend_chain.h"
 #include "verifier/crypto/ordered_worker.h"
 
 namespace ccv::replay {

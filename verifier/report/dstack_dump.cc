@@ -7,6 +7,7 @@
 #include "parsers/core/strings.h"
 #include "parsers/event_types.h"
 #include "parsers/uefi_event.h"
+#include "parsers/uefi_text.h"
 #include "verifier/replay/dstack_replay.h"
 #include "verifier/report/dump_filter.h"
 #include "verifier/report/event_json.h"

@@ -13,6 +13,7 @@
 #include "parsers/tcg_event_log_format.h"
 #include "parsers/uefi_event.h"
 #include "parsers/uefi_event_format.h"
+#include "parsers/uefi_text.h"
 #include "verifier/report/signature_list.h"
 
 namespace ccv::report {

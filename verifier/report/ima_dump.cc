@@ -18,6 +18,7 @@
 #include "parsers/ima_template.h"
 #include "verifier/crypto/digest.h"
 #include "verifier/replay/ima_replay.h"
+#include "verifier/replay/ima_replay_file.h"
 #include "verifier/report/event_json.h"
 #include "verifier/report/ima_json.h"
 #include "verifier/report/internal/json_writer.h"

@@ -6,6 +6,7 @@
 #include "parsers/core/hex.h"
 #include "parsers/uefi_event.h"
 #include "parsers/uefi_event_format.h"
+#include "parsers/uefi_text.h"
 #include "verifier/crypto/x509.h"
 
 namespace ccv::report {

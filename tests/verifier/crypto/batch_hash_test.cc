@@ -14,6 +14,7 @@
 
 #include "parsers/core/hex.h"
 #include "verifier/crypto/digest.h"
+#include "verifier/crypto/extend_chain.h"
 #include "verifier/crypto/internal/batch_hash_internal.h"
 
 namespace ccv::crypto {

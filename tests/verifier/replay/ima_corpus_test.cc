@@ -8,6 +8,7 @@
 #include "tests/testing/corpus.h"
 #include "tests/verifier/replay/ima_test_util.h"
 #include "verifier/replay/ima_replay.h"
+#include "verifier/replay/ima_replay_file.h"
 
 namespace ccv::replay {
 namespace {

@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 
 #include "tests/verifier/replay/ima_test_util.h"
+#include "verifier/replay/ima_replay_file.h"
 
 namespace ccv::replay {
 namespace {

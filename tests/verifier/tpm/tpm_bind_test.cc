@@ -32,8 +32,8 @@ TEST(TpmBindTest, VerifiedQuoteBindsTheTpmLogInEveryBank) {
   ASSERT_TRUE(v.ok()) << v.status().ToString();
   const Facts& f = v->facts;
   for (const char* id :
-       {"tpm.ak.attributes", "tpm.ak.trust", "tpm.quote0.signature", "tpm.quote0.nonce",
-        "tpm.quote0.pcr_digest", "tpm.quote2.pcr_digest", "tpm.bound"}) {
+       {"tpm.ak_attributes", "tpm.ak_trust", "tpm.quote0_signature", "tpm.quote0_nonce",
+        "tpm.quote0_pcr_digest", "tpm.quote2_pcr_digest", "tpm.bound"}) {
     EXPECT_EQ(StatusOf(f, id), "pass") << id << ": " << FindCheck(f, id)->detail;
   }
   EXPECT_TRUE(f.tpm.verified);
@@ -59,8 +59,8 @@ TEST(TpmBindTest, WithoutATrustAnchorTheLogStaysUnbound) {
   b.Write(MakeQuotes(b.key.get(), pcrs, Extended(pcrs), kNonce), false);
   auto v = VerifyBundle(b, nullptr);
   ASSERT_TRUE(v.ok()) << v.status().ToString();
-  EXPECT_EQ(StatusOf(v->facts, "tpm.ak.trust"), "fail");
-  EXPECT_NE(FindCheck(v->facts, "tpm.ak.trust")->detail.find("--tpm-root-ca"), std::string::npos);
+  EXPECT_EQ(StatusOf(v->facts, "tpm.ak_trust"), "fail");
+  EXPECT_NE(FindCheck(v->facts, "tpm.ak_trust")->detail.find("--tpm-root-ca"), std::string::npos);
   EXPECT_EQ(StatusOf(v->facts, "tpm.bound"), "fail");
   EXPECT_EQ(BoundEvents(v->facts, "tpm"), 0u);
   EXPECT_TRUE(v->facts.tpm.pcrs.empty());
@@ -75,7 +75,7 @@ TEST(TpmBindTest, NoNonceFailsNamingTheMissingInput) {
   policy::Policy pol = PolicyPinning(Fingerprint(b.ak));
   auto v = VerifyBundle(b, &pol, std::nullopt);
   ASSERT_TRUE(v.ok());
-  const result::Check* c = FindCheck(v->facts, "tpm.quote0.nonce");
+  const result::Check* c = FindCheck(v->facts, "tpm.quote0_nonce");
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->status, Verdict::kFail);
   EXPECT_EQ(c->missing, "nonce");
@@ -84,9 +84,9 @@ TEST(TpmBindTest, NoNonceFailsNamingTheMissingInput) {
   b.Write(MakeQuotes(b.key.get(), pcrs, Extended(pcrs), kNonce), false, ",\"nonce\":\"c0ffee01\"");
   v = VerifyBundle(b, &pol, std::nullopt);
   ASSERT_TRUE(v.ok());
-  EXPECT_EQ(StatusOf(v->facts, "tpm.quote0.nonce"), "pass");
+  EXPECT_EQ(StatusOf(v->facts, "tpm.quote0_nonce"), "pass");
   EXPECT_EQ(v->facts.tpm.nonce_source, result::NonceSource::kBundle);
-  EXPECT_NE(FindCheck(v->facts, "tpm.quote0.nonce")->detail.find("not the verifier's"),
+  EXPECT_NE(FindCheck(v->facts, "tpm.quote0_nonce")->detail.find("not the verifier's"),
             std::string::npos);
 }
 
@@ -265,7 +265,7 @@ TEST(TpmBindTest, GceCosVtpmBindsItsLog) {
   ASSERT_TRUE(e.ok());
   f = CollectFacts(*e, o, nullptr);
   ASSERT_TRUE(f.ok());
-  EXPECT_EQ(StatusOf(*f, "tpm.ak.trust"), "fail");
+  EXPECT_EQ(StatusOf(*f, "tpm.ak_trust"), "fail");
   EXPECT_EQ(StatusOf(*f, "tpm.bound"), "fail");
 }
 

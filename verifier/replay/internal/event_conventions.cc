@@ -10,6 +10,7 @@
 #include "parsers/event_types.h"
 #include "parsers/tcg_event_data.h"
 #include "parsers/uefi_event.h"
+#include "parsers/uefi_text.h"
 
 namespace ccv::replay::internal {
 namespace {

@@ -1,0 +1,118 @@
+#include "verifier/replay/ima_boot_aggregate.h"
+
+#include <algorithm>
+#include <functional>
+#include <vector>
+
+#include "parsers/core/hex.h"
+
+namespace ccv::replay {
+namespace {
+
+constexpr std::string_view kBootAggregate = "boot_aggregate";
+
+bool SameBytes(const Digest& d, Bytes b) {
+  return std::equal(d.span().begin(), d.span().end(), b.begin(), b.end());
+}
+
+}  // namespace
+
+std::string_view CheckStatusName(CheckStatus s) {
+  switch (s) {
+    case CheckStatus::kNotChecked:
+      return "not_checked";
+    case CheckStatus::kMatch:
+      return "match";
+    case CheckStatus::kMismatch:
+      return "mismatch";
+  }
+  return "not_checked";
+}
+
+// Horspool skips up to the needle's length per step, which beats memmem on
+// short template data.
+bool MayBeBootAggregate(Bytes template_data) {
+  static const std::boyer_moore_horspool_searcher searcher(kBootAggregate.begin(),
+                                                           kBootAggregate.end());
+  const char* begin = reinterpret_cast<const char*>(template_data.data());
+  const char* end = begin + template_data.size();
+  return std::search(begin, end, searcher) != end;
+}
+
+std::optional<BootAggregateDigest> FindBootAggregate(std::span<const ima::DecodedField> fields) {
+  const ima::DecodedField* digest = nullptr;
+  const ima::DecodedField* name = nullptr;
+  for (const auto& f : fields) {
+    if (f.id == ima::FieldId::kDNg || f.id == ima::FieldId::kD || f.id == ima::FieldId::kDNgV2) {
+      if (digest == nullptr) digest = &f;
+    }
+    if (f.id == ima::FieldId::kNNg || f.id == ima::FieldId::kN) name = &f;
+  }
+  if (digest == nullptr || name == nullptr || name->text != kBootAggregate) return std::nullopt;
+  return BootAggregateDigest{digest->algo, digest->digest};
+}
+
+BootAggregateCheck CompareBootAggregate(RegisterId::Kind kind, const RegisterSet* boot_registers,
+                                        const BootAggregateDigest& listed, crypto::Hasher* hasher) {
+  BootAggregateCheck c;
+  c.algo = std::string(listed.algo);
+  c.listed = ToHex(listed.digest);
+  if (boot_registers == nullptr) {
+    c.why = "no boot registers given";
+    return c;
+  }
+  const RegisterSet& br = *boot_registers;
+  if (kind == RegisterId::Kind::kRtmr) {
+    c.form = "sha384(mrtd||rtmr0||rtmr1||rtmr2)";
+    hasher->Init(HashAlg::kSha384);
+    for (RegisterId r :
+         {RegisterId::Mrtd(), RegisterId::Rtmr(0), RegisterId::Rtmr(1), RegisterId::Rtmr(2)}) {
+      std::optional<Digest> v = br.Get(r, HashAlg::kSha384);
+      if (!v) {
+        c.why = "boot registers lack " + r.Name();
+        (void)hasher->Final();
+        return c;
+      }
+      hasher->Update(v->span());
+    }
+    Digest d = hasher->Final();
+    c.expected = ToHex(d.span());
+    c.status = SameBytes(d, listed.digest) ? CheckStatus::kMatch : CheckStatus::kMismatch;
+    return c;
+  }
+  std::optional<HashAlg> alg = HashAlgFromName(c.algo);
+  bool any = false;
+  if (alg) {
+    for (uint32_t i = 0; i < 10; ++i) any = any || br.Get(RegisterId::Pcr(i), *alg).has_value();
+  }
+  if (!alg || !any || !crypto::HashAlgAvailable(*alg)) {
+    c.why = "boot registers have no " + c.algo + " bank";
+    return c;
+  }
+  // ima_calc_boot_aggregate: PCR0-7, plus PCR8-9 for non-SHA1 banks (>= 5.8).
+  std::vector<uint32_t> forms =
+      *alg == HashAlg::kSha1 ? std::vector<uint32_t>{8} : std::vector<uint32_t>{10, 8};
+  for (uint32_t n : forms) {
+    hasher->Init(*alg);
+    for (uint32_t i = 0; i < n; ++i) {
+      std::optional<Digest> v = br.Get(RegisterId::Pcr(i), *alg);
+      hasher->Update((v ? *v : Digest::Zero(*alg)).span());
+    }
+    Digest d = hasher->Final();
+    std::string form = n == 10 ? "pcr0-9" : "pcr0-7";
+    if (c.expected.empty()) {
+      c.expected = ToHex(d.span());
+      c.form = form;
+    }
+    if (SameBytes(d, listed.digest)) {
+      c.expected = ToHex(d.span());
+      c.form = form;
+      c.status = CheckStatus::kMatch;
+      return c;
+    }
+  }
+  c.status = CheckStatus::kMismatch;
+  return c;
+}
+
+}  // namespace ccv::replay
