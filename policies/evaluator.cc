@@ -671,6 +671,106 @@ class Evaluator {
     Set(r, fail, problems + (left_out.empty() ? "" : "; " + left_out));
   }
 
+  bool AllowedUnsigned(const std::string& path) const {
+    for (const Regex& re : p_.ima.allow_unsigned) {
+      if (RegexSearch(path, re)) return true;
+    }
+    return false;
+  }
+
+  // ima.signatures: every bound file entry has a signature that verifies
+  // with a trusted key (the policy's keys, or one a bound record loaded into
+  // a trusted keyring), or is allow-listed: allow_unsigned names its path
+  // or ima.allow holds its digest. `optional` lets unsigned entries pass; a
+  // signature that is there must verify either way.
+  void ImaSignaturesRule(const std::string& unbound_note) {
+    const ImaPolicy& ip = p_.ima;
+    RuleResult& r = Add("ima.signatures", ip.signatures_pos.line);
+    const bool required = ip.signatures == ImaSignatures::kRequired;
+    r.expected = std::string(required ? "every measured file signed by a trusted key"
+                                      : "no measured file with a signature that does not verify") +
+                 " (" + std::to_string(ip.keys.size()) + " key(s)" +
+                 (ip.keyrings.empty() ? "" : ", keys loaded into " + Join(ip.keyrings)) +
+                 "), or allow-listed";
+    if (!f_.ima_signatures_checked) {
+      r.actual = "(not checked)";
+      r.evidence = "ima";
+      Set(r, Verdict::kFail, "the signatures of the IMA list were not checked");
+      return;
+    }
+    size_t verified = 0, allowed = 0, unsigned_ok = 0;
+    std::vector<const ImaEntryFact*> bad;
+    for (const ImaEntryFact& e : f_.ima) {
+      if (!e.bound || e.buffer) continue;
+      if (e.sig_status == "verified") {
+        ++verified;
+        continue;
+      }
+      if (AllowedUnsigned(e.path) || DigestAllowed(e)) {
+        ++allowed;
+        continue;
+      }
+      if (!required && e.sig_status == "unsigned") {
+        ++unsigned_ok;
+        continue;
+      }
+      bad.push_back(&e);
+    }
+    size_t trusted_loads = 0;
+    for (const auto& k : f_.ima_key_loads) trusted_loads += k.trusted ? 1 : 0;
+    const std::string counts =
+        std::to_string(verified) + " verified, " + std::to_string(allowed) + " allow-listed" +
+        (required ? "" : ", " + std::to_string(unsigned_ok) + " unsigned") +
+        (ip.keyrings.empty() ? ""
+                             : "; " + std::to_string(trusted_loads) +
+                                   " key(s) loaded by bound records into a trusted keyring");
+    if (bad.empty()) {
+      r.actual = counts;
+      r.evidence = "ima";
+      Set(r, Verdict::kPass,
+          std::string(required ? "every measured file is signed by a trusted key or allow-listed"
+                               : "every signature present verifies with a trusted key") +
+              unbound_note);
+      return;
+    }
+    std::string a;
+    for (size_t i = 0; i < bad.size(); ++i) {
+      const ImaEntryFact& e = *bad[i];
+      if (r.evidence_all.size() < kMaxPointers) r.evidence_all.push_back(e.Pointer());
+      if (i < kMaxListed) {
+        a += (a.empty() ? "" : "; ") + e.Pointer() + " " + e.path + ": " +
+             (e.sig_status.empty() ? std::string("not checked") : e.sig_status);
+        if (e.sig_has_keyid) a += " key id " + KeyIdText(e.sig_keyid);
+        if (!e.sig_detail.empty()) a += " (" + e.sig_detail + ")";
+      }
+    }
+    if (bad.size() > kMaxListed) a += "; ... (" + std::to_string(bad.size()) + " in all)";
+    r.evidence = bad[0]->Pointer();
+    r.actual = a;
+    Set(r, Verdict::kFail,
+        std::to_string(bad.size()) + " measured file(s) " +
+            (required ? "without a signature that verifies with a trusted key"
+                      : "with a signature that does not verify with a trusted key") +
+            " and not allow-listed (" + counts + ")");
+  }
+
+  bool DigestAllowed(const ImaEntryFact& e) const {
+    auto it = p_.ima.allow.find(e.path);
+    return it != p_.ima.allow.end() &&
+           Contains(it->second, e.file_alg + ":" + ToHex(e.file_digest));
+  }
+
+  static std::string KeyIdText(uint32_t id) {
+    const uint8_t b[4] = {uint8_t(id >> 24), uint8_t(id >> 16), uint8_t(id >> 8), uint8_t(id)};
+    return ToHex(Bytes(b, 4));
+  }
+
+  static std::string Join(const std::vector<std::string>& v) {
+    std::string out;
+    for (const std::string& s : v) out += (out.empty() ? "" : ", ") + s;
+    return out;
+  }
+
   bool Excluded(const std::string& path) const {
     for (const Regex& re : p_.ima.exclude) {
       if (RegexSearch(path, re)) return true;
@@ -701,7 +801,9 @@ class Evaluator {
       for (const LogFact& l : f_.logs) {
         if (l.name == "ima" && !l.why.empty()) why += ": " + l.why;
       }
-      Set(r, Verdict::kFail, why + ", so ima.allow and ima.unknown cannot be judged");
+      Set(r, Verdict::kFail,
+          why + ", so ima.allow, ima.unknown" + (ip.ChecksSignatures() ? ", ima.signatures" : "") +
+              " cannot be judged");
       return;
     }
     std::string unbound_note =
@@ -722,7 +824,12 @@ class Evaluator {
       }
       auto it = ip.allow.find(e.path);
       if (it == ip.allow.end()) {
-        unknown.push_back(&e);
+        // With signatures checked, a file with a verified signature, one
+        // allow_unsigned names, or a key load into a trusted keyring is known.
+        if (!(ip.ChecksSignatures() &&
+              (e.sig_status == "verified" || (!e.buffer && AllowedUnsigned(e.path)) ||
+               (e.buffer && ip.TrustsKeyring(e.path)))))
+          unknown.push_back(&e);
         continue;
       }
       ++checked;
@@ -754,6 +861,7 @@ class Evaluator {
           std::to_string(mismatched.size()) +
               " measured file(s) have a digest the allow list does not hold");
     }
+    if (ip.ChecksSignatures()) ImaSignaturesRule(unbound_note);
     RuleResult& unk = Add("ima.unknown", ip.pos.line);
     unk.expected = ip.unknown == UnknownFiles::kFail   ? "no file outside the allow list"
                    : ip.unknown == UnknownFiles::kWarn ? "no file outside the allow list (warn)"
@@ -762,7 +870,11 @@ class Evaluator {
       unk.actual = "0 unknown file(s)";
       unk.evidence = "ima";
       Set(unk, Verdict::kPass,
-          "every measured file is on the allow list or excluded" + unbound_note);
+          std::string(ip.ChecksSignatures()
+                          ? "every measured file is on the allow list, excluded, signed by a "
+                            "trusted key or allowed unsigned"
+                          : "every measured file is on the allow list or excluded") +
+              unbound_note);
     } else {
       list(unk, unknown);
       std::string why =

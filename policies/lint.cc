@@ -1,5 +1,6 @@
 #include "policies/lint.h"
 
+#include "parsers/core/hex.h"
 #include "parsers/core/register_id.h"
 #include "policies/container_rules_eval.h"
 #include "policies/time_util.h"
@@ -26,7 +27,8 @@ bool WaiverCanMatch(const Policy& p, const Waiver& w) {
                                   "td.mr_servicetd",
                                   "ima.list",
                                   "ima.allow",
-                                  "ima.unknown"};
+                                  "ima.unknown",
+                                  "ima.signatures"};
   for (int i = 0; i < 4; ++i) {
     ids.push_back("td.rtmr" + std::to_string(i));
     ids.push_back("replay.must_match_quote.rtmr" + std::to_string(i));
@@ -286,6 +288,57 @@ bool HasNestedQuantifier(const std::string& p) {
   return false;
 }
 
+// ima.signatures: nothing to verify with, a catch-all allow_unsigned, keys
+// the policy names (each with its key id), keyrings nothing loads from.
+template <typename Add>
+void LintImaSignatures(const ImaPolicy& ima, Add add) {
+  if (!ima.signatures_set) return;
+  if (ima.signatures == ImaSignatures::kIgnore) {
+    if (!ima.keys.empty() || !ima.keyrings.empty() || !ima.allow_unsigned.empty()) {
+      add(LintSeverity::kWarning, "ima-signatures-ignored", ima.signatures_pos,
+          "ima.signatures: ignore, so ima.keys, ima.keyrings and ima.allow_unsigned are unused");
+    }
+    return;
+  }
+  if (ima.keys.empty() && ima.keyrings.empty()) {
+    add(LintSeverity::kError, "ima-no-keys", ima.signatures_pos,
+        "ima.signatures checks signatures, but neither ima.keys nor ima.keyrings gives a key: no "
+        "signature can verify");
+  }
+  for (size_t i = 0; i < ima.allow_unsigned_src.size(); ++i) {
+    if (HasNestedQuantifier(ima.allow_unsigned_src[i])) {
+      add(LintSeverity::kWarning, "nested-quantifier", ima.allow_unsigned_pos[i],
+          "ima.allow_unsigned '" + ima.allow_unsigned_src[i] +
+              "' repeats a repeated group: a backtracking engine takes exponential time on it");
+    }
+    if (IsCatchAllPattern(ima.allow_unsigned_src[i])) {
+      add(LintSeverity::kError, "catch-all-allow-unsigned", ima.allow_unsigned_pos[i],
+          "ima.allow_unsigned '" + ima.allow_unsigned_src[i] +
+              "' matches every path: ima.signatures checks nothing");
+    }
+  }
+  if (ima.signatures == ImaSignatures::kOptional) {
+    add(LintSeverity::kWarning, "ima-signatures-optional", ima.signatures_pos,
+        "ima.signatures: optional lets unsigned files pass ima.signatures; only ima.allow and "
+        "ima.unknown judge them");
+  }
+  // Two keys of one key id: a signature names only the id, so either may
+  // verify it.
+  for (size_t i = 0; i < ima.keys.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (ima.keys[i].keyid == ima.keys[j].keyid) {
+        const uint32_t id = ima.keys[i].keyid;
+        const uint8_t b[4] = {uint8_t(id >> 24), uint8_t(id >> 16), uint8_t(id >> 8), uint8_t(id)};
+        add(LintSeverity::kWarning, "ima-duplicate-keyid",
+            ima.key_pos.empty() ? ima.signatures_pos : ima.key_pos[0],
+            "ima.keys: " + ima.keys[j].source + " and " + ima.keys[i].source +
+                " have the same key id " + ToHex(Bytes(b, 4)));
+        break;
+      }
+    }
+  }
+}
+
 std::vector<LintFinding> LintPolicy(const Policy& p, const std::vector<UnknownKey>& unknown_keys,
                                     UnixTime now) {
   std::vector<LintFinding> out;
@@ -450,9 +503,10 @@ std::vector<LintFinding> LintPolicy(const Policy& p, const std::vector<UnknownKe
     add(LintSeverity::kWarning, "ima-unknown-ignored", p.ima.pos,
         "ima.unknown: ignore accepts any file outside the allow list");
   }
-  if (p.ima.present && p.ima.allow.empty()) {
+  if (p.ima.present && p.ima.allow.empty() && !p.ima.ChecksSignatures()) {
     add(LintSeverity::kWarning, "ima-empty-allow", p.ima.pos, "the ima section allows no file");
   }
+  LintImaSignatures(p.ima, add);
   for (const Waiver& w : p.waivers) {
     if (!WaiverCanMatch(p, w)) {
       add(LintSeverity::kWarning, "unused-waiver", w.pos,

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "policies/bounded_regex.h"
+#include "verifier/crypto/ima_keys.h"
 
 namespace ccv::policy {
 
@@ -125,6 +126,11 @@ struct EventRule {
 
 enum class UnknownFiles { kFail, kWarn, kIgnore };
 
+// `ima.signatures`: required (every bound file entry has a signature that
+// verifies with a trusted key, unless allow-listed), optional (an unsigned
+// entry passes ima.signatures, a bad signature does not), ignore (no check).
+enum class ImaSignatures { kRequired, kOptional, kIgnore };
+
 struct ImaPolicy {
   bool present = false;
   SourcePos pos;
@@ -135,6 +141,25 @@ struct ImaPolicy {
   std::vector<std::string> exclude_src;
   std::vector<SourcePos> exclude_pos;
   UnknownFiles unknown = UnknownFiles::kFail;
+  // Signatures (set when `signatures`, `keys`, `keyrings` or
+  // `allow_unsigned` is written; default required).
+  bool signatures_set = false;
+  ImaSignatures signatures = ImaSignatures::kRequired;
+  SourcePos signatures_pos;
+  std::vector<std::string> key_files;  // resolved against the policy dir
+  std::vector<SourcePos> key_pos;
+  std::vector<crypto::ImaKey> keys;   // every key of those files
+  std::vector<std::string> keyrings;  // ".ima": keys a bound record loaded
+  std::vector<Regex> allow_unsigned;
+  std::vector<std::string> allow_unsigned_src;
+  std::vector<SourcePos> allow_unsigned_pos;
+  bool ChecksSignatures() const { return signatures_set && signatures != ImaSignatures::kIgnore; }
+  bool TrustsKeyring(const std::string& k) const {
+    for (const std::string& r : keyrings) {
+      if (r == k) return true;
+    }
+    return false;
+  }
 };
 
 // `app:` the app identity a dstack guest logs in RTMR3 (AppFacts). Each

@@ -495,9 +495,77 @@ std::optional<std::string> NormaliseImaDigest(const std::string& s) {
   return alg + ":" + ToHex(*bytes);
 }
 
+// `ima.signatures: required|optional|ignore`, `ima.keys: [file]` (relative
+// to the policy), `ima.keyrings: [.ima]`, `ima.allow_unsigned: [regex]`.
+Status ParseImaSignatures(Walker& w, const YAML::Node& n, ImaPolicy* out) {
+  const std::string p = "ima";
+  if (YAML::Node s = n["signatures"]) {
+    out->signatures_set = true;
+    out->signatures_pos = PosOf(s);
+    CCV_ASSIGN_OR_RETURN(std::string v, w.String(s, p + ".signatures"));
+    if (v == "required")
+      out->signatures = ImaSignatures::kRequired;
+    else if (v == "optional")
+      out->signatures = ImaSignatures::kOptional;
+    else if (v == "ignore")
+      out->signatures = ImaSignatures::kIgnore;
+    else
+      return w.Err(ErrorCode::kBadValue, PosOf(s), p + ".signatures",
+                   "expected required, optional or ignore");
+  }
+  if (YAML::Node k = n["keys"]) {
+    const std::string kp = p + ".keys";
+    if (!out->signatures_set) out->signatures_pos = PosOf(k);
+    out->signatures_set = true;
+    CCV_ASSIGN_OR_RETURN(std::vector<std::string> files, w.StringList(k, kp, &out->key_pos));
+    for (size_t i = 0; i < files.size(); ++i) {
+      std::filesystem::path fp(files[i]);
+      if (fp.is_relative()) fp = std::filesystem::path(w.opts().base_dir) / fp;
+      auto keys = crypto::LoadImaKeysFromPath(fp.string());
+      if (!keys.ok()) {
+        return w.Err(ErrorCode::kBadValue, out->key_pos[i], kp + "[" + std::to_string(i) + "]",
+                     "cannot load IMA keys: " + keys.status().ToString());
+      }
+      out->key_files.push_back(fp.string());
+      out->keys.insert(out->keys.end(), keys->begin(), keys->end());
+    }
+  }
+  if (YAML::Node k = n["keyrings"]) {
+    const std::string kp = p + ".keyrings";
+    if (!out->signatures_set) out->signatures_pos = PosOf(k);
+    out->signatures_set = true;
+    std::vector<SourcePos> pos;
+    CCV_ASSIGN_OR_RETURN(out->keyrings, w.StringList(k, kp, &pos));
+    for (size_t i = 0; i < out->keyrings.size(); ++i) {
+      if (out->keyrings[i][0] != '.') {
+        return w.Err(ErrorCode::kBadValue, pos[i], kp + "[" + std::to_string(i) + "]",
+                     "expected a kernel keyring name such as .ima or .builtin_trusted_keys");
+      }
+    }
+  }
+  if (YAML::Node a = n["allow_unsigned"]) {
+    const std::string ap = p + ".allow_unsigned";
+    if (!out->signatures_set) out->signatures_pos = PosOf(a);
+    out->signatures_set = true;
+    if (!a.IsSequence()) return w.Err(ErrorCode::kBadValue, PosOf(a), ap, "expected a list");
+    if (a.size() > kMaxListLen)
+      return w.Err(ErrorCode::kLimitExceeded, PosOf(a), ap, "list too long");
+    for (size_t i = 0; i < a.size(); ++i) {
+      std::string src;
+      CCV_ASSIGN_OR_RETURN(Regex re,
+                           w.CompileRegex(a[i], ap + "[" + std::to_string(i) + "]", &src));
+      out->allow_unsigned.push_back(std::move(re));
+      out->allow_unsigned_src.push_back(src);
+      out->allow_unsigned_pos.push_back(PosOf(a[i]));
+    }
+  }
+  return Status::Ok();
+}
+
 Status ParseIma(Walker& w, const YAML::Node& n, ImaPolicy* out) {
   const std::string p = "ima";
-  CCV_RETURN_IF_ERROR(w.ExpectMap(n, p, {"allow", "exclude", "unknown"}));
+  CCV_RETURN_IF_ERROR(w.ExpectMap(
+      n, p, {"allow", "exclude", "unknown", "signatures", "keys", "keyrings", "allow_unsigned"}));
   out->present = true;
   out->pos = PosOf(n);
   if (YAML::Node a = n["allow"]) {
@@ -567,7 +635,7 @@ Status ParseIma(Walker& w, const YAML::Node& n, ImaPolicy* out) {
     else
       return w.Err(ErrorCode::kBadValue, PosOf(u), p + ".unknown", "expected fail, warn or ignore");
   }
-  return Status::Ok();
+  return ParseImaSignatures(w, n, out);
 }
 
 Status ParseLogs(Walker& w, const YAML::Node& n, LogsPolicy* out) {

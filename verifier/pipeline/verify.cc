@@ -30,6 +30,7 @@
 #include "verifier/replay/digest_check.h"
 #include "verifier/replay/dstack_replay.h"
 #include "verifier/replay/ima_replay.h"
+#include "verifier/replay/ima_signatures.h"
 #include "verifier/replay/tcg_replay.h"
 #include "verifier/report/event_detail.h"
 #include "verifier/tpm/ak.h"
@@ -701,8 +702,14 @@ struct ImaOutcome {
 
 // `tpm_quoted`: PCR values verified TPM quotes authenticate (PCR10 binds
 // a list on PCR10, PCR0-9 are what boot_aggregate is checked against).
+// With a policy whose ima.signatures checks signatures, every file entry's
+// signature is checked against the policy's keys and the keys that bound
+// ima-buf records before it loaded into a keyring the policy trusts (in
+// list order, as the kernel and keylime learn them): an unbound record's
+// key never counts.
 Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet& boot_regs,
-                            bool have_ccel, const tpm::PcrValues& tpm_quoted, Facts* f) {
+                            bool have_ccel, const tpm::PcrValues& tpm_quoted,
+                            const policy::Policy* pol, Facts* f) {
   ImaOutcome out;
   out.log.name = "ima";
   out.log.path = *e.ima;
@@ -881,6 +888,12 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
   std::vector<ima::Entry> batch;
   std::vector<ima::DecodedField> fields;
   std::map<std::string, uint64_t> unknown_algs;  // algorithm name -> entries
+  const bool check_sigs = pol != nullptr && pol->ima.present && pol->ima.ChecksSignatures();
+  std::vector<crypto::ImaKey> sig_keys;
+  if (check_sigs) {
+    f->ima_signatures_checked = true;
+    sig_keys = pol->ima.keys;
+  }
   while (true) {
     Status s = reader.NextBatch(&batch);
     if (!s.ok()) return InFile(s, *e.ima);
@@ -894,7 +907,33 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
           ima::DecodeTemplateDataInto(en.template_name, en.template_data, en.template_data_offset,
                                       read.endian, &fields)
               .ok()) {
+        if (check_sigs && !en.violation()) {
+          replay::ImaEntrySig sig = replay::CheckEntrySignature(en, fields, sig_keys);
+          fact.buffer = sig.buffer;
+          if (sig.is_load) {
+            result::ImaKeyLoadFact load;
+            load.index = en.index;
+            load.keyring = sig.load.keyring;
+            load.subject = sig.load.subject;
+            load.keyid = sig.load.keyid;
+            load.bound = fact.bound;
+            load.trusted =
+                fact.bound && pol->ima.TrustsKeyring(load.keyring) && !sig.load.keys.empty();
+            if (load.trusted) {
+              sig_keys.insert(sig_keys.end(), sig.load.keys.begin(), sig.load.keys.end());
+            }
+            f->ima_key_loads.push_back(std::move(load));
+          } else if (!sig.buffer) {
+            fact.sig_status = std::string(replay::ImaSigStatusName(sig.entry.status));
+            fact.sig_has_keyid = sig.entry.status != replay::ImaSigStatus::kUnsigned &&
+                                 sig.entry.status != replay::ImaSigStatus::kMalformed;
+            fact.sig_keyid = sig.entry.keyid;
+            fact.sig_key = sig.entry.key;
+            fact.sig_detail = sig.entry.detail;
+          }
+        }
         for (const ima::DecodedField& fd : fields) {
+          if (fd.id == ima::FieldId::kBuf) fact.buffer = true;
           if (fd.id == ima::FieldId::kNNg || fd.id == ima::FieldId::kN)
             fact.path = std::string(fd.text);
           if (fd.id == ima::FieldId::kDNg || fd.id == ima::FieldId::kDNgV2 ||
@@ -975,6 +1014,7 @@ void BoundChecks(const policy::Policy* pol, Facts* f) {
       }
       if (l.name == "ima") {
         for (result::ImaEntryFact& e : f->ima) e.bound = false;
+        for (result::ImaKeyLoadFact& k : f->ima_key_loads) k.bound = k.trusted = false;
       }
       f->checks.push_back(
           MakeCheck(l.name + ".bound", Verdict::kSkipped,
@@ -1114,8 +1154,8 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o,
   const bool have_boot = !boot_log.empty();
   std::optional<ImaOutcome> ima;
   if (e.ima) {
-    CCV_ASSIGN_OR_RETURN(ImaOutcome out,
-                         ImaFacts(e, have_boot ? boot_regs : tpm_regs, have_boot, tpm_quoted, &f));
+    CCV_ASSIGN_OR_RETURN(ImaOutcome out, ImaFacts(e, have_boot ? boot_regs : tpm_regs, have_boot,
+                                                  tpm_quoted, pol, &f));
     ima = std::move(out);
   }
   // All four RTMRs against the quote: a register no log extends replays as
@@ -1243,6 +1283,10 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o,
       }
       const auto& q = f.quote.rtmr[reg.index];
       if (std::equal(q.begin(), q.end(), mine->bytes.begin())) return true;
+      // RTMR2 continued by the IMA list from this log's value: bound when the
+      // list's replay from it reaches the quoted value.
+      if (reg.index == 2 && boot_log == "dstack" && ima && ima->rtmr2 && ima->rtmr2->matches)
+        return true;
       *why = "its replay differs from the quoted value";
       return false;
     };

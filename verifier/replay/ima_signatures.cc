@@ -17,8 +17,11 @@ std::string KeyIdHex(uint32_t id) {
   return ToHex(Bytes(b, 4));
 }
 
-void CheckEntry(const ima::Entry& e, const std::vector<ima::DecodedField>& fields,
-                const std::vector<crypto::ImaKey>& keys, ImaSigReport* out) {
+}  // namespace
+
+ImaEntrySig CheckEntrySignature(const ima::Entry& e, const std::vector<ima::DecodedField>& fields,
+                                const std::vector<crypto::ImaKey>& keys) {
+  ImaEntrySig res;
   const ima::DecodedField* digest = nullptr;
   const ima::DecodedField* name = nullptr;
   const ima::DecodedField* sig = nullptr;
@@ -44,25 +47,29 @@ void CheckEntry(const ima::Entry& e, const std::vector<ima::DecodedField>& field
   }
   if (buf != nullptr) {
     // ima-buf: a measured buffer, not a file. Key loads name their keyring.
-    KeyringLoad k;
+    res.buffer = true;
+    KeyringLoad& k = res.load;
     k.index = e.index;
     k.keyring = name ? std::string(name->text) : "";
     if (!k.keyring.empty() && k.keyring[0] == '.') {
       Result<uint32_t> id = crypto::CertificateKeyId(buf->raw);
       if (id.ok()) {
-        Result<std::vector<crypto::ImaKey>> keys_in = crypto::LoadImaKeys(buf->raw, "ima#");
+        Result<std::vector<crypto::ImaKey>> keys_in =
+            crypto::LoadImaKeys(buf->raw, "ima#" + std::to_string(e.index));
         k.keyid = *id;
-        if (keys_in.ok() && !keys_in->empty()) k.subject = (*keys_in)[0].subject;
+        if (keys_in.ok() && !keys_in->empty()) {
+          k.subject = (*keys_in)[0].subject;
+          k.keys = std::move(*keys_in);
+        }
         k.detail = "X.509 certificate, key id " + KeyIdHex(k.keyid);
       } else {
         k.detail = "a buffer of " + std::to_string(buf->raw.size()) + " bytes, not a certificate";
       }
-      out->keyring_loads.push_back(std::move(k));
+      res.is_load = true;
     }
-    return;
+    return res;
   }
-  ++out->entries;
-  ImaSigEntry r;
+  ImaSigEntry& r = res.entry;
   r.index = e.index;
   r.line = e.line;
   r.path = name ? std::string(name->text) : "";
@@ -70,17 +77,13 @@ void CheckEntry(const ima::Entry& e, const std::vector<ima::DecodedField>& field
     r.status = ImaSigStatus::kUnsigned;
     r.detail = sig == nullptr ? "template " + std::string(e.template_name) + " has no sig field"
                               : "no signature";
-    ++out->unsigned_entries;
-    out->findings.push_back(std::move(r));
-    return;
+    return res;
   }
   Result<std::optional<ima::ImaSignature>> parsed = ima::ParseImaSignature(sig->raw, sig->offset);
   if (!parsed.ok()) {
     r.status = ImaSigStatus::kMalformed;
     r.detail = parsed.status().field() + ": " + parsed.status().message();
-    ++out->malformed;
-    out->findings.push_back(std::move(r));
-    return;
+    return res;
   }
   const ima::ImaSignature& s = **parsed;
   r.keyid = s.keyid;
@@ -92,9 +95,7 @@ void CheckEntry(const ima::Entry& e, const std::vector<ima::DecodedField>& field
     r.status = ImaSigStatus::kFailed;
     r.detail = "the signature's hash algorithm (kernel id " + std::to_string(s.hash_algo) +
                ") is not the listed digest's (" + std::string(digest ? digest->algo : "none") + ")";
-    ++out->failed;
-    out->findings.push_back(std::move(r));
-    return;
+    return res;
   }
   std::vector<uint8_t> signed_digest(digest->digest.begin(), digest->digest.end());
   if (s.version == 3) {
@@ -109,21 +110,49 @@ void CheckEntry(const ima::Entry& e, const std::vector<ima::DecodedField>& field
     if (crypto::VerifyDigestSignature(*k.key, *alg, signed_digest, s.signature)) {
       r.status = ImaSigStatus::kVerified;
       r.key = k.source;
-      ++out->verified;
-      out->verified_entries.push_back(std::move(r));
-      return;
+      r.detail.clear();
+      return res;
     }
   }
   if (!any_key) {
     r.status = ImaSigStatus::kUnknownKey;
     r.detail = "no key with key id " + KeyIdHex(s.keyid);
-    ++out->unknown_key;
   } else {
     r.status = ImaSigStatus::kFailed;
     r.detail = "the signature does not verify with the key(s) of key id " + KeyIdHex(s.keyid);
-    ++out->failed;
   }
-  out->findings.push_back(std::move(r));
+  return res;
+}
+
+namespace {
+
+void CheckEntry(const ima::Entry& e, const std::vector<ima::DecodedField>& fields,
+                const std::vector<crypto::ImaKey>& keys, ImaSigReport* out) {
+  ImaEntrySig res = CheckEntrySignature(e, fields, keys);
+  if (res.buffer) {
+    if (res.is_load) out->keyring_loads.push_back(std::move(res.load));
+    return;
+  }
+  ++out->entries;
+  switch (res.entry.status) {
+    case ImaSigStatus::kVerified:
+      ++out->verified;
+      out->verified_entries.push_back(std::move(res.entry));
+      return;
+    case ImaSigStatus::kFailed:
+      ++out->failed;
+      break;
+    case ImaSigStatus::kUnknownKey:
+      ++out->unknown_key;
+      break;
+    case ImaSigStatus::kUnsigned:
+      ++out->unsigned_entries;
+      break;
+    case ImaSigStatus::kMalformed:
+      ++out->malformed;
+      break;
+  }
+  out->findings.push_back(std::move(res.entry));
 }
 
 }  // namespace

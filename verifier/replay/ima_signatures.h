@@ -19,6 +19,7 @@
 
 #include "parsers/core/result.h"
 #include "parsers/ima_log.h"
+#include "parsers/ima_template.h"
 #include "verifier/crypto/ima_keys.h"
 
 namespace ccv::replay {
@@ -44,6 +45,8 @@ struct KeyringLoad {
   std::string subject;  // "" when the buffer is not a certificate
   uint32_t keyid = 0;
   std::string detail;  // what the buffer is
+  // The key(s) the buffer holds, with their key ids ("ima#N" as source).
+  std::vector<crypto::ImaKey> keys;
 };
 
 struct ImaSigReport {
@@ -54,6 +57,19 @@ struct ImaSigReport {
   std::vector<ImaSigEntry> verified_entries;
   std::vector<KeyringLoad> keyring_loads;
 };
+
+// One entry's outcome: a file entry's signature check, or (buffer) an
+// ima-buf record, with `load` set when it loads a key into a keyring (its
+// n-ng field starts with '.').
+struct ImaEntrySig {
+  bool buffer = false;
+  bool is_load = false;
+  KeyringLoad load;
+  ImaSigEntry entry;  // file entries
+};
+// Checks one decoded entry against `keys`.
+ImaEntrySig CheckEntrySignature(const ima::Entry& e, const std::vector<ima::DecodedField>& fields,
+                                const std::vector<crypto::ImaKey>& keys);
 
 // Reads the list at `path` and checks every entry. Errors: the list reader's
 // (naming the file and line or offset).

@@ -298,6 +298,26 @@ std::string VerifyReportJson(const Facts& f, const Evaluation& ev, const VerifyR
   w.EndArray();
   internal::KeyUint(w, "events", f.events.size());
   internal::KeyUint(w, "ima_entries", f.ima.size());
+  if (f.ima_signatures_checked) {
+    // Keys ima-buf records loaded into keyrings (ima.signatures: keyrings).
+    w.Key("ima_key_loads");
+    w.StartArray();
+    for (const result::ImaKeyLoadFact& k : f.ima_key_loads) {
+      w.StartObject();
+      KeyString(w, "evidence", "ima#" + std::to_string(k.index));
+      KeyString(w, "keyring", k.keyring);
+      KeyString(w, "subject", k.subject);
+      const uint8_t id[4] = {uint8_t(k.keyid >> 24), uint8_t(k.keyid >> 16), uint8_t(k.keyid >> 8),
+                             uint8_t(k.keyid)};
+      KeyString(w, "key_id", ToHex(std::span<const uint8_t>(id, 4)));
+      w.Key("bound");
+      w.Bool(k.bound);
+      w.Key("trusted");
+      w.Bool(k.trusted);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
   w.EndObject();
 
   w.Key("checks");

@@ -160,7 +160,30 @@ struct ImaEntryFact {
   // False for an algorithm name no kernel table lists: the digest is raw.
   bool file_alg_known = true;
   bool bound = false;
+  // An ima-buf record (a measured buffer, not a file); `path` is its name
+  // (the keyring of a key load).
+  bool buffer = false;
+  // Its signature, when the policy has ima signatures checked: "" (not
+  // checked), "verified", "failed", "unknown_key", "unsigned", "malformed"
+  // (replay/ima_signatures.h), the key id it names (has_keyid), the key
+  // that verified it (its file, or "ima#N" for a key a bound record loaded)
+  // and why it did not verify.
+  std::string sig_status;
+  bool sig_has_keyid = false;
+  uint32_t sig_keyid = 0;
+  std::string sig_key;
+  std::string sig_detail;
   std::string Pointer() const { return "ima#" + std::to_string(index); }
+};
+
+// A key an ima-buf record of the IMA list loaded into a keyring.
+struct ImaKeyLoadFact {
+  uint64_t index = 0;
+  std::string keyring;  // ".ima"
+  std::string subject;  // certificate subject
+  uint32_t keyid = 0;
+  bool bound = false;    // the record is covered by the quoted value
+  bool trusted = false;  // bound, into a keyring the policy trusts, and a key
 };
 
 // One log of the evidence and how it is bound.
@@ -233,9 +256,11 @@ struct Facts {
   std::vector<EventFact> events;
   bool ima_present = false;
   std::vector<ImaEntryFact> ima;
-  AppFacts app;               // dstack event log
-  std::vector<Check> checks;  // verification findings
-  BootFacts boot;             // from bound, verified events (boot_facts.h)
+  bool ima_signatures_checked = false;        // the policy's ima.signatures ran
+  std::vector<ImaKeyLoadFact> ima_key_loads;  // in list order
+  AppFacts app;                               // dstack event log
+  std::vector<Check> checks;                  // verification findings
+  BootFacts boot;                             // from bound, verified events (boot_facts.h)
   // Per-container view of an ima-cgpath list (container policies), or null.
   std::shared_ptr<const containers::ContainerView> containers;
 };
