@@ -100,7 +100,7 @@ int RunEvmctl(const std::string& evmctl, const std::filesystem::path& dir, const
        {std::tuple{"sha1", sha1_pcr10, 40}, std::tuple{"sha256", sha256_pcr10, 64}}) {
     std::string text;
     for (int i = 0; i < 24; ++i) {
-      char head[16];
+      char head[24];  // room for any int, as -Wformat-truncation assumes
       std::snprintf(head, sizeof head, "PCR-%02d: ", i);
       text += head + (i == 10 ? value : std::string(size_t(len), '0')) + "\n";
     }
