@@ -214,8 +214,8 @@ TEST(BootRulesTest, DbxEntryCount) {
 }
 
 TEST(BootRulesTest, DbxThatDoesNotDecodeFails) {
-  std::vector<uint8_t> cut = HashList(3);
-  cut.resize(cut.size() - 5);
+  const std::vector<uint8_t> full = HashList(3);
+  const std::vector<uint8_t> cut(full.begin(), full.end() - 5);  // the last entry cut short
   BootFacts f =
       pipeline::DeriveBootFacts({VariableEvent(5, VariableData(kSecurityDbGuid, "dbx", cut))});
   ASSERT_TRUE(f.dbx.present);
