@@ -14,6 +14,7 @@
 #include "parsers/core/hex.h"
 #include "parsers/core/time.h"
 #include "parsers/event_types.h"
+#include "verifier/report/internal/json_writer.h"
 #include "verifier/report/schema_version.h"
 
 namespace ccv::report {
@@ -22,10 +23,7 @@ namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-void Str(Writer& w, const char* key, const std::string& value) {
-  w.Key(key);
-  w.String(value.c_str(), rapidjson::SizeType(value.size()));
-}
+using internal::KeyString;
 
 std::string Hex16(uint16_t v) {
   char buf[8];
@@ -37,12 +35,12 @@ std::string FormatName(const parsers::PeImage& img) { return img.pe32_plus ? "pe
 
 void WriteCertificate(Writer& w, const crypto::AuthenticodeCertificate& c) {
   w.StartObject();
-  Str(w, "subject", c.subject);
-  Str(w, "issuer", c.issuer);
-  Str(w, "serial", c.serial_hex);
-  Str(w, "sha256_fingerprint", ToHex(c.sha256_fingerprint));
-  Str(w, "not_before", FormatRfc3339Time(Time(c.not_before)));
-  Str(w, "not_after", FormatRfc3339Time(Time(c.not_after)));
+  KeyString(w, "subject", c.subject);
+  KeyString(w, "issuer", c.issuer);
+  KeyString(w, "serial", c.serial_hex);
+  KeyString(w, "sha256_fingerprint", ToHex(c.sha256_fingerprint));
+  KeyString(w, "not_before", FormatRfc3339Time(Time(c.not_before)));
+  KeyString(w, "not_after", FormatRfc3339Time(Time(c.not_after)));
   w.Key("signer");
   w.Bool(c.signer);
   w.EndObject();
@@ -55,21 +53,21 @@ std::string AuthenticodeToJson(const std::string& file, const predict::Authentic
   Writer w(buf);
   w.StartObject();
   WriteSchemaVersion(w);
-  Str(w, "file", file);
-  Str(w, "format", FormatName(m.image));
-  Str(w, "machine", Hex16(m.image.machine));
+  KeyString(w, "file", file);
+  KeyString(w, "format", FormatName(m.image));
+  KeyString(w, "machine", Hex16(m.image.machine));
   w.Key("subsystem");
   w.Uint(m.image.subsystem);
   w.Key("digests");
   w.StartObject();
   for (const Digest& d : m.digests)
-    Str(w, std::string(HashAlgName(d.alg)).c_str(), ToHex(d.span()));
+    KeyString(w, std::string(HashAlgName(d.alg)).c_str(), ToHex(d.span()));
   w.EndObject();
   w.Key("sections");
   w.StartArray();
   for (const parsers::PeSection& s : m.image.sections) {
     w.StartObject();
-    Str(w, "name", s.name);
+    KeyString(w, "name", s.name);
     w.Key("virtual_address");
     w.Uint(s.virtual_address);
     w.Key("virtual_size");
@@ -87,22 +85,22 @@ std::string AuthenticodeToJson(const std::string& file, const predict::Authentic
     w.StartObject();
     w.Key("offset");
     w.Uint64(s.offset);
-    Str(w, "revision", Hex16(s.revision));
-    Str(w, "certificate_type", Hex16(s.certificate_type));
+    KeyString(w, "revision", Hex16(s.revision));
+    KeyString(w, "certificate_type", Hex16(s.certificate_type));
     if (s.signature) {
-      Str(w, "digest_alg", s.signature->digest_alg_name);
-      Str(w, "digest", ToHex(s.signature->image_digest));
+      KeyString(w, "digest_alg", s.signature->digest_alg_name);
+      KeyString(w, "digest", ToHex(s.signature->image_digest));
       w.Key("digest_matches_image");
       w.Bool(s.digest_matches_image);
       w.Key("signature_valid");
       w.Bool(s.signature->signature_valid);
-      if (!s.signature->signature_valid) Str(w, "detail", s.signature->signature_detail);
+      if (!s.signature->signature_valid) KeyString(w, "detail", s.signature->signature_detail);
       w.Key("certificates");
       w.StartArray();
       for (const auto& c : s.signature->certificates) WriteCertificate(w, c);
       w.EndArray();
     } else {
-      Str(w, "error", s.error);
+      KeyString(w, "error", s.error);
     }
     w.EndObject();
   }
@@ -155,7 +153,8 @@ std::string EventTypeLabel(uint32_t type) {
 
 void WriteDigests(Writer& w, const std::vector<Digest>& digests) {
   w.StartObject();
-  for (const Digest& d : digests) Str(w, std::string(HashAlgName(d.alg)).c_str(), ToHex(d.span()));
+  for (const Digest& d : digests)
+    KeyString(w, std::string(HashAlgName(d.alg)).c_str(), ToHex(d.span()));
   w.EndObject();
 }
 
@@ -195,7 +194,7 @@ std::string PredictionToJson(const predict::BootPrediction& p,
   Writer w(buf);
   w.StartObject();
   WriteSchemaVersion(w);
-  Str(w, "boot", p.boot);
+  KeyString(w, "boot", p.boot);
   w.Key("sources");
   w.StartArray();
   for (const std::string& s : sources) w.String(s.c_str());
@@ -204,18 +203,18 @@ std::string PredictionToJson(const predict::BootPrediction& p,
   w.StartArray();
   for (const predict::BootEvent& e : p.events) {
     w.StartObject();
-    Str(w, "register", "pcr" + std::to_string(e.pcr));
-    if (auto rtmr = predict::RtmrForPcr(e.pcr)) Str(w, "cc_register", *rtmr);
-    Str(w, "type", EventTypeLabel(e.type));
-    Str(w, "description", e.description);
+    KeyString(w, "register", "pcr" + std::to_string(e.pcr));
+    if (auto rtmr = predict::RtmrForPcr(e.pcr)) KeyString(w, "cc_register", *rtmr);
+    KeyString(w, "type", EventTypeLabel(e.type));
+    KeyString(w, "description", e.description);
     w.Key("predicted");
     w.Bool(e.predicted);
     if (e.predicted) {
-      Str(w, "event_data", ToHex(e.data));
+      KeyString(w, "event_data", ToHex(e.data));
       w.Key("digests");
       WriteDigests(w, e.digests);
     } else {
-      Str(w, "reason", e.reason);
+      KeyString(w, "reason", e.reason);
     }
     if (!e.reference_digests.empty()) {
       w.Key("reference_digests");
