@@ -8,6 +8,7 @@
 #include "parsers/core/register_id.h"
 #include "policies/boot_rules.h"
 #include "policies/container_rules_eval.h"
+#include "policies/kernel_rules.h"
 #include "policies/time_util.h"
 #include "verifier/result/facts.h"
 
@@ -977,6 +978,7 @@ Evaluation Evaluate(const Policy* policy, const Facts& facts, const EvalOptions&
     EvaluateContainerRules(*policy->containers, facts.containers.get(), &ev.rules);
   }
   if (policy->boot) EvaluateBootRules(*policy->boot, facts.boot, &ev.rules);
+  if (policy->kernel) EvaluateKernelRules(*policy->kernel, facts, &ev.rules);
   for (RuleResult& r : ev.rules) {
     ApplyWaivers(*policy, options, r.id, &r.status, &r.waiver, &r.why);
   }

@@ -255,6 +255,7 @@ struct PcrsPolicy {
 
 struct ContainerPolicy;  // policies/container_rules.h
 struct BootPolicy;       // policies/boot_rules.h
+struct KernelPolicy;     // policies/kernel_rules.h
 
 struct Policy {
   std::string api_version;
@@ -274,6 +275,7 @@ struct Policy {
   std::vector<Waiver> waivers;
   std::shared_ptr<const ContainerPolicy> containers;  // `containers:`, or null
   std::shared_ptr<const BootPolicy> boot;             // `boot:`, or null
+  std::shared_ptr<const KernelPolicy> kernel;         // `kernel:`, or null
   std::string source;                                 // file name, for messages
 };
 

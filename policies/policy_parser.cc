@@ -15,6 +15,7 @@
 #include "parsers/event_types.h"
 #include "policies/boot_rules.h"
 #include "policies/container_rules.h"
+#include "policies/kernel_rules.h"
 #include "policies/time_util.h"
 #include "policies/yaml_walker.h"
 #include "verifier/result/facts.h"
@@ -747,7 +748,7 @@ Status ParseRoot(Walker& w, const YAML::Node& root, Policy* out) {
   CCV_RETURN_IF_ERROR(
       w.ExpectMap(root, "",
                   {"apiVersion", "metadata", "platform", "td", "replay", "tpm", "pcrs", "events",
-                   "ima", "app", "binding", "logs", "waivers", "containers", "boot"}));
+                   "ima", "app", "binding", "logs", "waivers", "containers", "boot", "kernel"}));
   if (!root["apiVersion"]) {
     return w.Err(ErrorCode::kNotFound, PosOf(root, {1, 1}), "apiVersion",
                  "missing required key 'apiVersion' (ccverify/v1)");
@@ -798,6 +799,9 @@ Status ParseRoot(Walker& w, const YAML::Node& root, Policy* out) {
   }
   if (YAML::Node n = root["boot"]) {
     CCV_ASSIGN_OR_RETURN(out->boot, ParseBootPolicy(n, w.opts()));
+  }
+  if (YAML::Node n = root["kernel"]) {
+    CCV_ASSIGN_OR_RETURN(out->kernel, ParseKernelPolicy(n, w.opts()));
   }
   return Status::Ok();
 }

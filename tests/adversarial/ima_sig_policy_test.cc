@@ -487,5 +487,145 @@ TEST_F(ImaSigPolicyTest, KeylimeListsThroughVerify) {
             std::string::npos);
 }
 
+// --- kernel: critical data (ima-buf) -------------------------------------------
+// Facts come only from bound records whose buffer hashes to the logged digest;
+// the last bound record decides; an absent fact fails its rule.
+
+Entry Buffer(const std::string& name, const std::string& text) {
+  Entry e;
+  e.tmpl = "ima-buf";
+  e.name = name;
+  e.third = Bytes8(text.begin(), text.end());
+  e.digest = Md(EVP_sha256(), e.third);
+  return e;
+}
+
+const std::string kRoot = "29cb87e60ce7b12b443ba6008266f3e41e93e403d7f298f8e3f316b29ff89c5e";
+
+Entry VerityLoad(const std::string& device, const std::string& root, const std::string& failed) {
+  return Buffer("dm_table_load",
+                "dm_version=4.45.0;name=" + device +
+                    ",uuid=CRYPT-VERITY-1,major=253,minor=0,minor_count=1,num_targets=1;"
+                    "target_index=0,target_begin=0,target_len=8,target_name=verity,"
+                    "target_version=1.8.0,hash_failed=" +
+                    failed +
+                    ",verity_version=1,data_device_name=7:0,hash_device_name=7:1,"
+                    "verity_algorithm=sha256,root_digest=" +
+                    root + ",salt=00,ignore_zero_blocks=n,check_at_most_once=n;");
+}
+
+std::string KernelPolicy(const std::string& kernel) {
+  return "apiVersion: ccverify/v1\nmetadata: {name: k}\nbinding: {nonce: optional}\n"
+         "kernel:\n" +
+         kernel;
+}
+
+const std::string kVerityRule = "  dm_verity: [{device: vroot, root_digest: " + kRoot + "}]\n";
+
+TEST_F(ImaSigPolicyTest, BoundVerityRootPasses) {
+  auto v = Verify({Unsigned("/init"), VerityLoad("vroot", kRoot, "V")}, KernelPolicy(kVerityRule));
+  EXPECT_EQ(Status(v, "kernel.dm_verity"), "pass") << Rule(v, "kernel.dm_verity")->why;
+  EXPECT_EQ(v.outcome, result::Outcome::kTrusted);
+  ASSERT_EQ(v.facts.kernel.dm_targets.size(), 1u);
+  EXPECT_EQ(*v.facts.kernel.dm_targets[0].Attr("root_digest"), kRoot);
+  EXPECT_EQ(v.facts.kernel.dm_targets[0].evidence, "ima#1");
+}
+
+TEST_F(ImaSigPolicyTest, VerityWrongRootCorruptionOrReloadFails) {
+  const std::string other(64, 'a');
+  auto wrong = Verify({VerityLoad("vroot", other, "V")}, KernelPolicy(kVerityRule));
+  EXPECT_EQ(Status(wrong, "kernel.dm_verity"), "fail");
+  EXPECT_NE(Rule(wrong, "kernel.dm_verity")->why.find("root digest " + other), std::string::npos);
+  auto corrupt = Verify({VerityLoad("vroot", kRoot, "C")}, KernelPolicy(kVerityRule));
+  EXPECT_EQ(Status(corrupt, "kernel.dm_verity"), "fail");
+  EXPECT_NE(Rule(corrupt, "kernel.dm_verity")->why.find("hash_failed=C"), std::string::npos);
+  // The device is reloaded later as a plain linear mapping: the last load decides.
+  auto reloaded = Verify({VerityLoad("vroot", kRoot, "V"),
+                          Buffer("dm_table_load",
+                                 "name=vroot,uuid=,major=253,minor=0,minor_count=1,num_targets=1;"
+                                 "target_index=0,target_begin=0,target_len=8,target_name=linear,"
+                                 "target_version=1.4.0,device_name=7:0,start=0;")},
+                         KernelPolicy(kVerityRule));
+  EXPECT_EQ(Status(reloaded, "kernel.dm_verity"), "fail");
+  EXPECT_NE(Rule(reloaded, "kernel.dm_verity")->why.find("not a dm-verity device"),
+            std::string::npos);
+  // Another device's verity table does not stand in for vroot's.
+  auto other_dev = Verify({VerityLoad("vdata", kRoot, "V")}, KernelPolicy(kVerityRule));
+  EXPECT_EQ(Status(other_dev, "kernel.dm_verity"), "fail");
+}
+
+TEST_F(ImaSigPolicyTest, UnboundOrUndigestedBufferGivesNoFact) {
+  // Logged after the quote: not bound.
+  auto late = Verify({Unsigned("/init"), VerityLoad("vroot", kRoot, "V")},
+                     KernelPolicy(kVerityRule), /*quoted=*/1);
+  EXPECT_EQ(Status(late, "kernel.dm_verity"), "fail");
+  EXPECT_NE(Rule(late, "kernel.dm_verity")->why.find("not bound"), std::string::npos)
+      << Rule(late, "kernel.dm_verity")->why;
+  EXPECT_TRUE(late.facts.kernel.dm_targets.empty());
+  // The buffer is not what its logged digest hashes (the template hash covers
+  // both, so the list replays): no fact.
+  Entry forged = VerityLoad("vroot", kRoot, "V");
+  forged.digest = Md(EVP_sha256(), Bytes8{'x'});
+  auto undigested = Verify({forged}, KernelPolicy(kVerityRule));
+  EXPECT_EQ(Status(undigested, "kernel.dm_verity"), "fail");
+  EXPECT_NE(Rule(undigested, "kernel.dm_verity")->why.find("does not hash"), std::string::npos)
+      << Rule(undigested, "kernel.dm_verity")->why;
+  // Text that does not decode.
+  auto garbled = Verify({Buffer("dm_table_load", "name=vroot\\")}, KernelPolicy(kVerityRule));
+  EXPECT_EQ(Status(garbled, "kernel.dm_verity"), "fail");
+  EXPECT_NE(Rule(garbled, "kernel.dm_verity")->why.find("does not decode"), std::string::npos);
+}
+
+TEST_F(ImaSigPolicyTest, SelinuxTheLastBoundStateDecides) {
+  const std::string pol = KernelPolicy("  selinux: {enforcing: required, policy_hash: [" +
+                                       std::string(64, 'b') + "]}\n");
+  const std::string on = "initialized=1;enforcing=1;checkreqprot=0;";
+  const std::string off = "initialized=1;enforcing=0;checkreqprot=0;";
+  Entry hash = Buffer("selinux-policy-hash-1700000000:1", std::string(32, '\xbb'));
+  auto good = Verify({Buffer("selinux-state-1700000000:2", on), hash}, pol);
+  EXPECT_EQ(Status(good, "kernel.selinux.enforcing"), "pass");
+  EXPECT_EQ(Status(good, "kernel.selinux.policy_hash"), "pass")
+      << Rule(good, "kernel.selinux.policy_hash")->actual;
+  auto switched = Verify({Buffer("selinux-state", on), Buffer("selinux-state", off), hash}, pol);
+  EXPECT_EQ(Status(switched, "kernel.selinux.enforcing"), "fail");
+  EXPECT_EQ(Rule(switched, "kernel.selinux.enforcing")->evidence, "ima#1");
+  // Enforcing only after the quote, permissive before it: permissive is what is bound.
+  auto late = Verify({Buffer("selinux-state", off), Buffer("selinux-state", on)}, pol, 1);
+  EXPECT_EQ(Status(late, "kernel.selinux.enforcing"), "fail");
+  auto none = Verify({Unsigned("/init")}, pol);
+  EXPECT_EQ(Status(none, "kernel.selinux.enforcing"), "fail");
+  EXPECT_EQ(Status(none, "kernel.selinux.policy_hash"), "fail");
+  auto other_hash = Verify(
+      {Buffer("selinux-state", on), Buffer("selinux-policy-hash", std::string(32, 'c'))}, pol);
+  EXPECT_EQ(Status(other_hash, "kernel.selinux.policy_hash"), "fail");
+}
+
+TEST_F(ImaSigPolicyTest, KexecRecordsAreJudged) {
+  const std::string cmdline = "console=ttyS0 root=/dev/vda ro";
+  auto none = Verify({Unsigned("/init")}, KernelPolicy("  kexec: forbid\n"));
+  EXPECT_EQ(Status(none, "kernel.kexec"), "pass") << Rule(none, "kernel.kexec")->why;
+  auto kexeced = Verify({Unsigned("/init"), Buffer("kexec-cmdline", cmdline)},
+                        KernelPolicy("  kexec: forbid\n"));
+  EXPECT_EQ(Status(kexeced, "kernel.kexec"), "fail");
+  EXPECT_NE(Rule(kexeced, "kernel.kexec")->why.find(cmdline), std::string::npos);
+  auto allowed = Verify({Buffer("kexec-cmdline", cmdline)},
+                        KernelPolicy("  kexec: {allow: [\"" + cmdline + "\"]}\n"));
+  EXPECT_EQ(Status(allowed, "kernel.kexec"), "pass");
+  auto other = Verify({Buffer("kexec-cmdline", cmdline + " init=/bin/sh")},
+                      KernelPolicy("  kexec: {allow: [\"" + cmdline + "\"]}\n"));
+  EXPECT_EQ(Status(other, "kernel.kexec"), "fail");
+}
+
+TEST_F(ImaSigPolicyTest, KernelPolicyErrorsNameTheKey) {
+  policy::ParseOptions po;
+  for (const char* bad :
+       {"  dm_verity: [{device: vroot}]\n", "  selinux: {enforcing: yes}\n", "  kexec: maybe\n",
+        "  dm_verity: [{device: v, root_digest: xyz}]\n", "  unknown: 1\n"}) {
+    auto p = policy::ParsePolicy(KernelPolicy(bad), po);
+    ASSERT_FALSE(p.ok()) << bad;
+    EXPECT_NE(p.status().field().find("kernel"), std::string::npos) << p.status().ToString();
+  }
+}
+
 }  // namespace
 }  // namespace ccv::adversarial

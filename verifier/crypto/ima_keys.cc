@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include <openssl/bio.h>
+#include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -14,6 +15,8 @@
 #include <openssl/x509v3.h>
 
 #include "parsers/core/file_io.h"
+#include "parsers/core/hex.h"
+#include "verifier/crypto/internal/issuer_serial.h"
 #include "verifier/crypto/signature.h"
 
 namespace ccv::crypto {
@@ -43,29 +46,36 @@ uint32_t Last4(const unsigned char* p, size_t len) {
   return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | p[3];
 }
 
-// SHA-1 over the subjectPublicKey bits (evmctl calc_keyid_v2).
-uint32_t SpkiKeyId(EVP_PKEY* pkey) {
+// SHA-1 over the subjectPublicKey bits (evmctl calc_keyid_v2; RFC 5280
+// 4.2.1.2 method 1), empty if the key does not encode.
+std::vector<uint8_t> SpkiSha1(EVP_PKEY* pkey) {
   X509_PUBKEY* pk = nullptr;
-  uint32_t id = 0;
+  std::vector<uint8_t> out;
   if (X509_PUBKEY_set(&pk, pkey) == 1) {
     const unsigned char* bits = nullptr;
     int len = 0;
     if (X509_PUBKEY_get0_param(nullptr, &bits, &len, nullptr, pk) == 1) {
-      unsigned char sha1[SHA_DIGEST_LENGTH];
-      SHA1(bits, size_t(len), sha1);
-      id = Last4(sha1, sizeof(sha1));
+      out.resize(SHA_DIGEST_LENGTH);
+      SHA1(bits, size_t(len), out.data());
     }
   }
   X509_PUBKEY_free(pk);
-  return id;
+  return out;
+}
+
+// The certificate's SubjectKeyIdentifier, or SHA-1 of its key bits.
+std::vector<uint8_t> CertSkid(X509* x) {
+  const ASN1_OCTET_STRING* skid = X509_get0_subject_key_id(x);
+  if (skid != nullptr && ASN1_STRING_length(skid) >= 4) {
+    const unsigned char* p = ASN1_STRING_get0_data(skid);
+    return std::vector<uint8_t>(p, p + ASN1_STRING_length(skid));
+  }
+  return SpkiSha1(X509_get0_pubkey(x));
 }
 
 uint32_t CertKeyId(X509* x) {
-  const ASN1_OCTET_STRING* skid = X509_get0_subject_key_id(x);
-  if (skid != nullptr && ASN1_STRING_length(skid) >= 4) {
-    return Last4(ASN1_STRING_get0_data(skid), size_t(ASN1_STRING_length(skid)));
-  }
-  return SpkiKeyId(X509_get0_pubkey(x));
+  std::vector<uint8_t> skid = CertSkid(x);
+  return Last4(skid.data(), skid.size());
 }
 
 std::string SubjectOf(X509* x) {
@@ -82,7 +92,9 @@ ImaKey FromCert(X509* x, const std::string& source) {
   ImaKey k;
   EVP_PKEY* pkey = X509_get_pubkey(x);  // a new reference
   k.key = std::make_shared<const PublicKey>(pkey);
-  k.keyid = CertKeyId(x);
+  k.skid = CertSkid(x);
+  k.keyid = Last4(k.skid.data(), k.skid.size());
+  k.issuer_serial = internal::IssuerSerialKey(X509_get_issuer_name(x), X509_get0_serialNumber(x));
   k.subject = SubjectOf(x);
   k.source = source;
   k.kind = DescribeKey(*k.key);
@@ -92,7 +104,8 @@ ImaKey FromCert(X509* x, const std::string& source) {
 ImaKey FromPkey(EVP_PKEY* pkey, const std::string& source) {
   ImaKey k;
   k.key = std::make_shared<const PublicKey>(pkey);
-  k.keyid = SpkiKeyId(pkey);
+  k.skid = SpkiSha1(pkey);
+  k.keyid = Last4(k.skid.data(), k.skid.size());
   k.source = source;
   k.kind = DescribeKey(*k.key);
   return k;
@@ -198,4 +211,22 @@ bool VerifyDigestSignature(const PublicKey& key, HashAlg alg, std::span<const ui
   return ok;
 }
 
+namespace internal {
+
+std::string IssuerSerialKey(const X509_NAME* issuer, const ASN1_INTEGER* serial) {
+  unsigned char* der = nullptr;
+  const int len = issuer != nullptr ? i2d_X509_NAME(issuer, &der) : 0;
+  BIGNUM* bn = serial != nullptr ? ASN1_INTEGER_to_BN(serial, nullptr) : nullptr;
+  std::string out;
+  if (len > 0 && bn != nullptr) {
+    std::vector<uint8_t> sn(size_t(BN_num_bytes(bn)));
+    BN_bn2bin(bn, sn.data());
+    out = ToHex(std::span<const uint8_t>(der, size_t(len))) + ":" + ToHex(sn);
+  }
+  OPENSSL_free(der);
+  BN_free(bn);
+  return out;
+}
+
+}  // namespace internal
 }  // namespace ccv::crypto

@@ -28,6 +28,12 @@ struct ImaKey {
   std::string source;   // file (and index) it came from
   std::string subject;  // certificate subject, "" for a bare key
   std::string kind;     // DescribeKey(): "rsa-2048", "ec-p256", ...
+  // How a PKCS#7 SignerInfo names the key (appended signatures,
+  // crypto/ima_modsig.h): the certificate's SubjectKeyIdentifier (SHA-1 of
+  // the key bits without one, or for a bare key), and a certificate's issuer
+  // and serial number (internal/issuer_serial.h form; "" for a bare key).
+  std::vector<uint8_t> skid;
+  std::string issuer_serial;
 };
 
 // Keys of one file's bytes: PEM certificates and PUBLIC KEY blocks (any

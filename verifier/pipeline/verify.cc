@@ -22,8 +22,10 @@
 #include "verifier/bundle/report_data.h"
 #include "verifier/containers/binding.h"
 #include "verifier/containers/container_view.h"
+#include "verifier/crypto/digest.h"
 #include "verifier/crypto/signature.h"
 #include "verifier/pipeline/boot_facts.h"
+#include "verifier/pipeline/kernel_facts.h"
 #include "verifier/quote/collateral.h"
 #include "verifier/quote/quote_verifier.h"
 #include "verifier/replay/cel_replay.h"
@@ -933,7 +935,10 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
           }
         }
         for (const ima::DecodedField& fd : fields) {
-          if (fd.id == ima::FieldId::kBuf) fact.buffer = true;
+          if (fd.id == ima::FieldId::kBuf) {
+            fact.buffer = true;
+            fact.buffer_data.assign(fd.raw.begin(), fd.raw.end());
+          }
           if (fd.id == ima::FieldId::kNNg || fd.id == ima::FieldId::kN)
             fact.path = std::string(fd.text);
           if (fd.id == ima::FieldId::kDNg || fd.id == ima::FieldId::kDNgV2 ||
@@ -945,6 +950,15 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
         }
       }
       if (!fact.file_alg_known) ++unknown_algs[fact.file_alg];
+      if (fact.buffer && fact.file_alg_known) {
+        // ima-buf: d-ng is the hash of the buffer (process_buffer_measurement).
+        if (std::optional<HashAlg> alg = HashAlgFromName(fact.file_alg)) {
+          Digest d = crypto::Hash(*alg, fact.buffer_data);
+          fact.buffer_digest_verified =
+              d.span().size() == fact.file_digest.size() &&
+              std::equal(fact.file_digest.begin(), fact.file_digest.end(), d.span().begin());
+        }
+      }
       f->ima.push_back(std::move(fact));
     }
   }
@@ -1295,6 +1309,7 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o,
   if (ima) f.logs.push_back(ima->log);
   BoundChecks(pol, &f);
   f.boot = DeriveBootFacts(f.events);
+  f.kernel = DeriveKernelFacts(f.ima);
   if (dstack) AppFactsOf(*dstack, *e.dstack_event_log, &f);
   AddReplayed(boot_regs, &f);
   AddReplayed(tpm_regs, &f);

@@ -6,6 +6,7 @@
 #include "parsers/ima_sig.h"
 #include "parsers/ima_template.h"
 #include "verifier/crypto/digest.h"
+#include "verifier/crypto/ima_modsig.h"
 #include "verifier/replay/ima_replay.h"
 #include "verifier/replay/ima_replay_file.h"
 
@@ -17,6 +18,101 @@ std::string KeyIdHex(uint32_t id) {
   return ToHex(Bytes(b, 4));
 }
 
+// The IMA xattr signature (v2, or the v3 form) of the listed file digest.
+void CheckXattrSignature(const ima::DecodedField& sig, const ima::DecodedField* digest,
+                         const std::vector<crypto::ImaKey>& keys, ImaSigEntry* out) {
+  ImaSigEntry& r = *out;
+  Result<std::optional<ima::ImaSignature>> parsed = ima::ParseImaSignature(sig.raw, sig.offset);
+  if (!parsed.ok()) {
+    r.status = ImaSigStatus::kMalformed;
+    r.detail = parsed.status().field() + ": " + parsed.status().message();
+    return;
+  }
+  const ima::ImaSignature& s = **parsed;
+  r.keyid = s.keyid;
+  r.version = s.version;
+  std::optional<HashAlg> alg = ima::HashAlgFromKernelId(s.hash_algo);
+  std::optional<HashAlg> listed =
+      digest && digest->algo_known ? HashAlgFromName(digest->algo) : std::nullopt;
+  if (!alg || !listed || *alg != *listed) {
+    r.status = ImaSigStatus::kFailed;
+    r.detail = "the signature's hash algorithm (kernel id " + std::to_string(s.hash_algo) +
+               ") is not the listed digest's (" + std::string(digest ? digest->algo : "none") + ")";
+    return;
+  }
+  std::vector<uint8_t> signed_digest(digest->digest.begin(), digest->digest.end());
+  if (s.version == 3) {
+    std::vector<uint8_t> m = ima::SignedMessageV3(s.type, s.hash_algo, digest->digest);
+    Digest d = crypto::Hash(*alg, m);
+    signed_digest.assign(d.span().begin(), d.span().end());
+  }
+  bool any_key = false;
+  for (const crypto::ImaKey& k : keys) {
+    if (k.keyid != s.keyid) continue;
+    any_key = true;
+    if (crypto::VerifyDigestSignature(*k.key, *alg, signed_digest, s.signature)) {
+      r.status = ImaSigStatus::kVerified;
+      r.key = k.source;
+      r.detail.clear();
+      return;
+    }
+  }
+  if (!any_key) {
+    r.status = ImaSigStatus::kUnknownKey;
+    r.detail = "no key with key id " + KeyIdHex(s.keyid);
+  } else {
+    r.status = ImaSigStatus::kFailed;
+    r.detail = "the signature does not verify with the key(s) of key id " + KeyIdHex(s.keyid);
+  }
+}
+
+// The appended PKCS#7 signature (modsig) over the d-modsig digest.
+void CheckAppendedSignature(const ima::DecodedField* dmodsig, const ima::DecodedField& modsig,
+                            const std::vector<crypto::ImaKey>& keys, ImaSigEntry* out) {
+  ImaSigEntry& r = *out;
+  r.version = 0;
+  r.keyid = 0;
+  Result<crypto::Modsig> m = crypto::ParseModsig(modsig.raw);
+  if (!m.ok()) {
+    r.status = ImaSigStatus::kMalformed;
+    r.detail = "modsig: " + m.status().message();
+    return;
+  }
+  r.keyid = m->KeyId();
+  std::optional<HashAlg> listed = dmodsig && dmodsig->algo_known && !dmodsig->digest.empty()
+                                      ? HashAlgFromName(dmodsig->algo)
+                                      : std::nullopt;
+  if (!listed || !m->digest_alg || *listed != *m->digest_alg) {
+    r.status = ImaSigStatus::kFailed;
+    r.detail = "the appended signature's digest algorithm (" + m->digest_alg_name +
+               ") is not the d-modsig digest's (" + std::string(dmodsig ? dmodsig->algo : "none") +
+               ")";
+    return;
+  }
+  bool any_key = false;
+  std::string why;
+  for (const crypto::ImaKey& k : keys) {
+    if (!m->Names(k)) continue;
+    any_key = true;
+    if (r.keyid == 0) r.keyid = k.keyid;
+    if (crypto::VerifyModsig(*m, *k.key, dmodsig->digest, &why)) {
+      r.status = ImaSigStatus::kVerified;
+      r.key = k.source;
+      r.detail.clear();
+      return;
+    }
+  }
+  const std::string signer = !m->skid.empty() ? "subject key id " + ToHex(m->skid)
+                                              : std::string("the issuer and serial it names");
+  if (!any_key) {
+    r.status = ImaSigStatus::kUnknownKey;
+    r.detail = "appended signature: no key with " + signer;
+  } else {
+    r.status = ImaSigStatus::kFailed;
+    r.detail = "appended signature: " + why;
+  }
+}
+
 }  // namespace
 
 ImaEntrySig CheckEntrySignature(const ima::Entry& e, const std::vector<ima::DecodedField>& fields,
@@ -26,6 +122,8 @@ ImaEntrySig CheckEntrySignature(const ima::Entry& e, const std::vector<ima::Deco
   const ima::DecodedField* name = nullptr;
   const ima::DecodedField* sig = nullptr;
   const ima::DecodedField* buf = nullptr;
+  const ima::DecodedField* dmodsig = nullptr;
+  const ima::DecodedField* modsig = nullptr;
   for (const ima::DecodedField& f : fields) {
     switch (f.id) {
       case ima::FieldId::kDNg:
@@ -40,6 +138,12 @@ ImaEntrySig CheckEntrySignature(const ima::Entry& e, const std::vector<ima::Deco
         break;
       case ima::FieldId::kBuf:
         buf = &f;
+        break;
+      case ima::FieldId::kDModsig:
+        dmodsig = &f;
+        break;
+      case ima::FieldId::kModsig:
+        modsig = &f;
         break;
       default:
         break;
@@ -73,53 +177,25 @@ ImaEntrySig CheckEntrySignature(const ima::Entry& e, const std::vector<ima::Deco
   r.index = e.index;
   r.line = e.line;
   r.path = name ? std::string(name->text) : "";
-  if (sig == nullptr || sig->raw.empty()) {
+  const bool has_modsig = modsig != nullptr && !modsig->raw.empty();
+  if ((sig == nullptr || sig->raw.empty()) && !has_modsig) {
     r.status = ImaSigStatus::kUnsigned;
     r.detail = sig == nullptr ? "template " + std::string(e.template_name) + " has no sig field"
                               : "no signature";
     return res;
   }
-  Result<std::optional<ima::ImaSignature>> parsed = ima::ParseImaSignature(sig->raw, sig->offset);
-  if (!parsed.ok()) {
-    r.status = ImaSigStatus::kMalformed;
-    r.detail = parsed.status().field() + ": " + parsed.status().message();
-    return res;
+  if (sig != nullptr && !sig->raw.empty()) {
+    CheckXattrSignature(*sig, digest, keys, &r);
+    // A file may carry both; the kernel accepts either (ima_appraise.c).
+    if (r.status == ImaSigStatus::kVerified || !has_modsig) return res;
   }
-  const ima::ImaSignature& s = **parsed;
-  r.keyid = s.keyid;
-  r.version = s.version;
-  std::optional<HashAlg> alg = ima::HashAlgFromKernelId(s.hash_algo);
-  std::optional<HashAlg> listed =
-      digest && digest->algo_known ? HashAlgFromName(digest->algo) : std::nullopt;
-  if (!alg || !listed || *alg != *listed) {
-    r.status = ImaSigStatus::kFailed;
-    r.detail = "the signature's hash algorithm (kernel id " + std::to_string(s.hash_algo) +
-               ") is not the listed digest's (" + std::string(digest ? digest->algo : "none") + ")";
-    return res;
-  }
-  std::vector<uint8_t> signed_digest(digest->digest.begin(), digest->digest.end());
-  if (s.version == 3) {
-    std::vector<uint8_t> m = ima::SignedMessageV3(s.type, s.hash_algo, digest->digest);
-    Digest d = crypto::Hash(*alg, m);
-    signed_digest.assign(d.span().begin(), d.span().end());
-  }
-  bool any_key = false;
-  for (const crypto::ImaKey& k : keys) {
-    if (k.keyid != s.keyid) continue;
-    any_key = true;
-    if (crypto::VerifyDigestSignature(*k.key, *alg, signed_digest, s.signature)) {
-      r.status = ImaSigStatus::kVerified;
-      r.key = k.source;
-      r.detail.clear();
-      return res;
-    }
-  }
-  if (!any_key) {
-    r.status = ImaSigStatus::kUnknownKey;
-    r.detail = "no key with key id " + KeyIdHex(s.keyid);
+  ImaSigEntry appended = r;
+  CheckAppendedSignature(dmodsig, *modsig, keys, &appended);
+  if (appended.status == ImaSigStatus::kVerified || r.status == ImaSigStatus::kUnsigned ||
+      sig == nullptr || sig->raw.empty()) {
+    r = std::move(appended);
   } else {
-    r.status = ImaSigStatus::kFailed;
-    r.detail = "the signature does not verify with the key(s) of key id " + KeyIdHex(s.keyid);
+    r.detail += "; appended signature: " + appended.detail;
   }
   return res;
 }

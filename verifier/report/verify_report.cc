@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <set>
 #include <span>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include <rapidjson/prettywriter.h>
@@ -90,6 +93,85 @@ void WriteBoot(Writer& w, const result::BootFacts& b) {
   w.StartArray();
   for (const std::string& n : b.notes) JsonString(w, n);
   w.EndArray();
+  w.EndObject();
+}
+
+// {"key": "value", ...} of pairs from evidence: keys made valid UTF-8, a
+// repeated key written once (the first, as DmTargetFact::Attr reads it).
+void WritePairs(Writer& w, const std::vector<std::pair<std::string, std::string>>& pairs) {
+  w.StartObject();
+  std::set<std::string> seen;
+  for (const auto& [key, value] : pairs) {
+    std::string k = ValidUtf8(key);
+    if (!seen.insert(k).second) continue;
+    w.Key(k.data(), rapidjson::SizeType(k.size()));
+    JsonString(w, value);
+  }
+  w.EndObject();
+}
+
+// The kernel facts (verifier/result/kernel_facts.h): every measured buffer
+// with why it gives no fact, and the facts bound, digest-verified ones give.
+void WriteKernel(Writer& w, const result::KernelFacts& k) {
+  w.StartObject();
+  w.Key("buffers");
+  w.StartArray();
+  for (const result::KernelBufferFact& b : k.buffers) {
+    w.StartObject();
+    KeyString(w, "evidence", b.evidence);
+    KeyString(w, "name", b.name);
+    KeyString(w, "kind", b.kind);
+    w.Key("bound");
+    w.Bool(b.bound);
+    w.Key("digest_verified");
+    w.Bool(b.digest_verified);
+    KeyString(w, "detail", b.detail);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("dm_targets");
+  w.StartArray();
+  for (const result::DmTargetFact& t : k.dm_targets) {
+    w.StartObject();
+    KeyString(w, "evidence", t.evidence);
+    KeyString(w, "device", t.device);
+    KeyString(w, "uuid", t.uuid);
+    internal::KeyUint(w, "index", t.index);
+    KeyString(w, "target", t.target);
+    KeyString(w, "version", t.version);
+    w.Key("attributes");
+    WritePairs(w, t.attrs);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("kexec_cmdlines");
+  w.StartArray();
+  for (const auto& [evidence, cmdline] : k.kexec_cmdlines) {
+    w.StartObject();
+    KeyString(w, "evidence", evidence);
+    KeyString(w, "cmdline", cmdline);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("selinux_state");
+  if (k.selinux_state) {
+    w.StartObject();
+    KeyString(w, "evidence", k.selinux_state_evidence);
+    w.Key("values");
+    WritePairs(w, *k.selinux_state);
+    w.EndObject();
+  } else {
+    w.Null();
+  }
+  w.Key("selinux_policy_hash");
+  if (k.selinux_policy_hash) {
+    w.StartObject();
+    KeyString(w, "evidence", k.selinux_policy_hash_evidence);
+    KeyString(w, "hash", *k.selinux_policy_hash);
+    w.EndObject();
+  } else {
+    w.Null();
+  }
   w.EndObject();
 }
 
@@ -237,6 +319,10 @@ std::string VerifyReportJson(const Facts& f, const Evaluation& ev, const VerifyR
   w.EndObject();
   w.Key("boot");
   WriteBoot(w, f.boot);
+  if (!f.kernel.buffers.empty()) {
+    w.Key("kernel");
+    WriteKernel(w, f.kernel);
+  }
 
   if (f.tpm.present) {
     w.Key("tpm");
@@ -510,6 +596,22 @@ std::string VerifyReportText(const Facts& f, const Evaluation& ev, const VerifyR
     out +=
         "  policy:   none (verification only: measurements are not compared with reference "
         "values)\n";
+  }
+  if (!f.kernel.buffers.empty()) {
+    // What the running kernel measured as critical data (bound records only).
+    const result::KernelFacts& k = f.kernel;
+    size_t verity = 0;
+    for (const result::DmTargetFact& t : k.dm_targets) verity += t.target == "verity" ? 1 : 0;
+    std::string enforcing = "unknown";
+    if (k.selinux_state) {
+      for (const auto& [key, value] : *k.selinux_state) {
+        if (key == "enforcing") enforcing = value;
+      }
+    }
+    out += "  kernel:   " + std::to_string(k.buffers.size()) + " measured buffer(s); " +
+           std::to_string(k.dm_targets.size()) + " dm target(s), " + std::to_string(verity) +
+           " dm-verity; " + std::to_string(k.kexec_cmdlines.size()) +
+           " kexec command line(s); selinux enforcing " + Printable(enforcing) + "\n";
   }
   if (f.collateral.tcb_status) out += "  tcb:      " + Printable(*f.collateral.tcb_status) + "\n";
   out += "  checks:   " + std::to_string(ev.CountChecks(Verdict::kFail)) + " failed";

@@ -32,6 +32,7 @@
 #include "parsers/core/hash_alg.h"
 #include "verifier/replay/register_set.h"
 #include "verifier/result/boot_facts.h"
+#include "verifier/result/kernel_facts.h"
 
 namespace ccv::containers {
 struct ContainerView;  // verifier/containers/container_view.h
@@ -161,8 +162,11 @@ struct ImaEntryFact {
   bool file_alg_known = true;
   bool bound = false;
   // An ima-buf record (a measured buffer, not a file); `path` is its name
-  // (the keyring of a key load).
+  // (the keyring of a key load), `buffer_data` the bytes measured, and
+  // `buffer_digest_verified` whether the logged digest is their hash.
   bool buffer = false;
+  std::vector<uint8_t> buffer_data;
+  bool buffer_digest_verified = false;
   // Its signature, when the policy has ima signatures checked: "" (not
   // checked), "verified", "failed", "unknown_key", "unsigned", "malformed"
   // (replay/ima_signatures.h), the key id it names (has_keyid), the key
@@ -261,6 +265,7 @@ struct Facts {
   AppFacts app;                               // dstack event log
   std::vector<Check> checks;                  // verification findings
   BootFacts boot;                             // from bound, verified events (boot_facts.h)
+  KernelFacts kernel;  // from bound, digest-verified ima-buf records (kernel_facts.h)
   // Per-container view of an ima-cgpath list (container policies), or null.
   std::shared_ptr<const containers::ContainerView> containers;
 };

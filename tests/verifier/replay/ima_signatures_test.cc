@@ -339,5 +339,160 @@ TEST_F(EvmctlTest, RsaAndEcdsaSignaturesVerifyAsEvmctlSays) {
   EXPECT_EQ(EvmctlFailures(), want);
 }
 
+// --- ima-modsig: appended PKCS#7 signatures, made by the openssl CLI --------
+
+// One ima-modsig entry: d-ng of the whole file, n-ng, an empty sig, d-modsig
+// (the digest of the file without its signature) and the DER PKCS#7.
+std::vector<uint8_t> ModsigTemplateData(const std::string& path,
+                                        const std::vector<uint8_t>& content_digest,
+                                        const std::vector<uint8_t>& pkcs7) {
+  auto dig = [](const std::vector<uint8_t>& d) {
+    std::vector<uint8_t> f = {'s', 'h', 'a', '2', '5', '6', ':', 0};
+    f.insert(f.end(), d.begin(), d.end());
+    return f;
+  };
+  std::vector<uint8_t> whole = content_digest;  // stands for the digest with the signature
+  whole[0] ^= 0xff;
+  std::vector<uint8_t> n(path.begin(), path.end());
+  n.push_back(0);
+  const std::vector<uint8_t> fields[] = {dig(whole), n, {}, dig(content_digest), pkcs7};
+  std::vector<uint8_t> td;
+  for (const std::vector<uint8_t>& f : fields) {
+    PutU32(&td, uint32_t(f.size()));
+    td.insert(td.end(), f.begin(), f.end());
+  }
+  return td;
+}
+
+class ModsigTest : public EvmctlTest {
+ protected:
+  void SetUp() override {
+    if (!Have("openssl")) GTEST_SKIP() << "the openssl CLI is missing: skipping";
+    dir_ = fs::temp_directory_path() / ("ccv-modsig-" + std::to_string(::getpid()));
+    fs::create_directories(dir_ / "keys");
+  }
+  // A certificate as PEM too (openssl cms -signer).
+  void MakeSigner(const std::string& name, const std::string& genpkey_args) {
+    MakeKey(name, genpkey_args);
+    ASSERT_EQ(Sh("openssl x509 -inform DER -in " + (dir_ / "keys" / (name + ".der")).string() +
+                 " -out " + (dir_ / (name + ".pem")).string()),
+              0);
+  }
+  struct Appended {
+    std::string path;
+    std::vector<uint8_t> content_digest, pkcs7;
+  };
+  // Signs a new file as sign-file does (detached CMS, binary, no certificates);
+  // `opts` adds -noattr and/or -keyid.
+  Appended Sign(const std::string& name, const std::string& signer, const std::string& opts) {
+    Appended a;
+    a.path = (dir_ / name).string();
+    std::ofstream(a.path) << "module body of " << name << "\n";
+    EXPECT_EQ(Sh("openssl cms -sign -binary -nocerts -md sha256 " + opts + " -in " + a.path +
+                 " -signer " + (dir_ / (signer + ".pem")).string() + " -inkey " +
+                 (dir_ / (signer + ".key")).string() + " -outform DER -out " + a.path + ".p7s"),
+              0);
+    a.content_digest = Md(EVP_sha256(), ReadAll(a.path));
+    a.pkcs7 = ReadAll(a.path + ".p7s");
+    return a;
+  }
+  // openssl's own verdict on the detached signature over the file.
+  bool OpensslVerifies(const Appended& a, const std::string& signer) {
+    return Sh("openssl cms -verify -binary -noverify -inform DER -in " + a.path + ".p7s" +
+              " -content " + a.path + " -certfile " + (dir_ / (signer + ".pem")).string() +
+              " -out /dev/null 2>/dev/null") == 0;
+  }
+  ImaSigReport CheckBinary(const std::vector<Appended>& entries,
+                           const std::vector<crypto::ImaKey>& keys) {
+    std::vector<uint8_t> bin;
+    for (const Appended& e : entries) {
+      std::vector<uint8_t> td = ModsigTemplateData(e.path, e.content_digest, e.pkcs7);
+      std::vector<uint8_t> th = Md(EVP_sha1(), td);
+      PutU32(&bin, 10);
+      bin.insert(bin.end(), th.begin(), th.end());
+      const std::string tname = "ima-modsig";
+      PutU32(&bin, uint32_t(tname.size()));
+      bin.insert(bin.end(), tname.begin(), tname.end());
+      PutU32(&bin, uint32_t(td.size()));
+      bin.insert(bin.end(), td.begin(), td.end());
+    }
+    std::ofstream(dir_ / "modsig.bin", std::ios::binary)
+        .write(reinterpret_cast<const char*>(bin.data()), std::streamsize(bin.size()));
+    ima::ReadOptions o;
+    o.format = ima::LogFormat::kBinary;
+    auto r = CheckImaSignatures((dir_ / "modsig.bin").string(), o, keys);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : ImaSigReport{};
+  }
+  std::string StatusOf(const ImaSigReport& r, const std::string& path) {
+    for (const ImaSigEntry& e : r.verified_entries) {
+      if (e.path == path) return "verified";
+    }
+    for (const ImaSigEntry& e : r.findings) {
+      if (e.path == path) return std::string(ImaSigStatusName(e.status)) + ": " + e.detail;
+    }
+    return "absent";
+  }
+};
+
+TEST_F(ModsigTest, AppendedSignaturesVerifyAsOpensslSays) {
+  MakeSigner("rsa", "-algorithm RSA -pkeyopt rsa_keygen_bits:2048");
+  MakeSigner("p256", "-algorithm EC -pkeyopt ec_paramgen_curve:P-256");
+  MakeSigner("other", "-algorithm RSA -pkeyopt rsa_keygen_bits:2048");
+  std::vector<Appended> list = {
+      Sign("plain.ko", "rsa", "-noattr"),         // sign-file's default: issuer and serial
+      Sign("keyid.ko", "rsa", "-noattr -keyid"),  // sign-file -k: the SKID
+      Sign("attrs.ko", "p256", "-keyid"),         // signed attributes, ECDSA
+  };
+  Appended moved = Sign("moved.ko", "rsa", "-noattr");
+  moved.content_digest = list[0].content_digest;  // another file's digest under its signature
+  Appended flipped = Sign("flipped.ko", "p256", "-keyid");
+  flipped.pkcs7[flipped.pkcs7.size() - 3] ^= 1;  // inside the ECDSA signature
+  std::ofstream(dir_ / "flipped.ko.p7s", std::ios::binary)
+      .write(reinterpret_cast<const char*>(flipped.pkcs7.data()),
+             std::streamsize(flipped.pkcs7.size()));
+  Appended stranger = Sign("stranger.ko", "other", "-noattr");
+  Appended moved_attrs = Sign("moved-attrs.ko", "p256", "-keyid");
+  moved_attrs.content_digest = list[2].content_digest;
+  for (const Appended& a : list) {
+    EXPECT_TRUE(OpensslVerifies(a, a.path.find("attrs") != std::string::npos ? "p256" : "rsa"))
+        << a.path;
+  }
+  EXPECT_FALSE(OpensslVerifies(flipped, "p256"));
+  list.insert(list.end(), {moved, flipped, stranger, moved_attrs});
+
+  auto rsa = crypto::LoadImaKeysFromPath((dir_ / "keys" / "rsa.der").string());
+  auto p256 = crypto::LoadImaKeysFromPath((dir_ / "keys" / "p256.der").string());
+  ASSERT_TRUE(rsa.ok() && p256.ok());
+  std::vector<crypto::ImaKey> keys = *rsa;
+  keys.insert(keys.end(), p256->begin(), p256->end());
+  ImaSigReport r = CheckBinary(list, keys);
+  EXPECT_EQ(StatusOf(r, list[0].path), "verified");
+  EXPECT_EQ(StatusOf(r, list[1].path), "verified");
+  EXPECT_EQ(StatusOf(r, list[2].path), "verified");
+  EXPECT_EQ(StatusOf(r, list[3].path).rfind("failed", 0), 0u) << StatusOf(r, list[3].path);
+  EXPECT_EQ(StatusOf(r, list[4].path).rfind("failed", 0), 0u) << StatusOf(r, list[4].path);
+  EXPECT_EQ(StatusOf(r, list[5].path).rfind("unknown_key", 0), 0u) << StatusOf(r, list[5].path);
+  EXPECT_NE(StatusOf(r, list[6].path).find("messageDigest"), std::string::npos)
+      << StatusOf(r, list[6].path);
+  EXPECT_EQ(r.verified, 3u);
+  // The key id of a SKID-named signer is the SKID's last 4 bytes.
+  for (const ImaSigEntry& e : r.verified_entries) {
+    if (e.path == list[1].path) {
+      EXPECT_EQ(e.keyid, (*rsa)[0].keyid);
+    }
+  }
+}
+
+TEST_F(ModsigTest, MalformedPkcs7IsNamed) {
+  MakeSigner("rsa", "-algorithm RSA -pkeyopt rsa_keygen_bits:2048");
+  Appended a = Sign("a.ko", "rsa", "-noattr");
+  a.pkcs7.resize(a.pkcs7.size() / 2);
+  auto keys = crypto::LoadImaKeysFromPath((dir_ / "keys").string());
+  ASSERT_TRUE(keys.ok());
+  ImaSigReport r = CheckBinary({a}, *keys);
+  EXPECT_EQ(StatusOf(r, a.path).rfind("malformed", 0), 0u) << StatusOf(r, a.path);
+}
+
 }  // namespace
 }  // namespace ccv::replay
