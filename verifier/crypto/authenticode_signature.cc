@@ -9,6 +9,7 @@
 #include <openssl/pkcs7.h>
 #include <openssl/x509.h>
 
+#include "verifier/crypto/digest.h"
 #include "verifier/crypto/x509.h"
 
 namespace ccv::crypto {
@@ -42,21 +43,6 @@ std::string OidText(const ASN1_OBJECT* obj) {
   char buf[128];
   int n = OBJ_obj2txt(buf, sizeof(buf), obj, 1);
   return n > 0 ? std::string(buf, size_t(std::min(n, int(sizeof(buf) - 1)))) : "?";
-}
-
-std::optional<HashAlg> HashAlgFromNid(int nid) {
-  switch (nid) {
-    case NID_sha1:
-      return HashAlg::kSha1;
-    case NID_sha256:
-      return HashAlg::kSha256;
-    case NID_sha384:
-      return HashAlg::kSha384;
-    case NID_sha512:
-      return HashAlg::kSha512;
-    default:
-      return std::nullopt;
-  }
 }
 
 // One DER TLV header at *p (within `len` bytes): advances *p past the

@@ -6,6 +6,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/obj_mac.h>
 
 namespace ccv::crypto {
 namespace {
@@ -108,6 +109,23 @@ Digest Hash(HashAlg alg, std::span<const uint8_t> data) { return ThreadHasher().
 void Extend(Digest* reg, std::span<const uint8_t> digest) { ThreadHasher().Extend(reg, digest); }
 
 bool HashAlgAvailable(HashAlg alg) { return FetchedMd(alg) != nullptr; }
+
+std::optional<HashAlg> HashAlgFromNid(int nid) {
+  switch (nid) {
+    case NID_sha1:
+      return HashAlg::kSha1;
+    case NID_sha256:
+      return HashAlg::kSha256;
+    case NID_sha384:
+      return HashAlg::kSha384;
+    case NID_sha512:
+      return HashAlg::kSha512;
+    case NID_sm3:
+      return HashAlg::kSm3_256;
+    default:
+      return std::nullopt;
+  }
+}
 
 const char* OpenSslVersion() { return OpenSSL_version(OPENSSL_VERSION); }
 

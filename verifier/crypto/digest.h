@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 
 #include "parsers/core/hash_alg.h"
@@ -48,6 +49,10 @@ void Extend(Digest* reg, std::span<const uint8_t> digest);
 
 // True if this OpenSSL build provides `alg` (SM3 may be absent).
 bool HashAlgAvailable(HashAlg alg);
+
+// The algorithm of an OpenSSL digest NID (NID_sha256, ...), or nullopt for
+// one outside our banks (MD5, SHA-224, ...).
+std::optional<HashAlg> HashAlgFromNid(int nid);
 
 // The OpenSSL library version in use, e.g. "OpenSSL 3.0.19 27 Jan 2026".
 const char* OpenSslVersion();

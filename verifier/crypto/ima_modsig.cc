@@ -32,21 +32,6 @@ Status Bad(std::string message) {
   return Status(ErrorCode::kBadValue, "modsig: " + message);
 }
 
-std::optional<HashAlg> AlgOfNid(int nid) {
-  switch (nid) {
-    case NID_sha1:
-      return HashAlg::kSha1;
-    case NID_sha256:
-      return HashAlg::kSha256;
-    case NID_sha384:
-      return HashAlg::kSha384;
-    case NID_sha512:
-      return HashAlg::kSha512;
-    default:
-      return std::nullopt;
-  }
-}
-
 std::vector<uint8_t> Bytes(const ASN1_STRING* s) {
   const unsigned char* p = ASN1_STRING_get0_data(s);
   return std::vector<uint8_t>(p, p + ASN1_STRING_length(s));
@@ -67,8 +52,7 @@ bool Modsig::Names(const ImaKey& k) const {
 
 Result<Modsig> ParseModsig(std::span<const uint8_t> der) {
   const unsigned char* p = der.data();
-  std::unique_ptr<CMS_ContentInfo, CmsFree> cms(
-      d2i_CMS_ContentInfo(nullptr, &p, long(der.size())));
+  std::unique_ptr<CMS_ContentInfo, CmsFree> cms(d2i_CMS_ContentInfo(nullptr, &p, long(der.size())));
   if (cms == nullptr || p != der.data() + der.size()) {
     return Bad("not one DER PKCS#7/CMS structure");
   }
@@ -99,9 +83,9 @@ Result<Modsig> ParseModsig(std::span<const uint8_t> der) {
   CMS_SignerInfo_get0_algs(si, nullptr, nullptr, &dig, nullptr);
   if (dig == nullptr) return Bad("the SignerInfo has no digest algorithm");
   const int nid = OBJ_obj2nid(dig->algorithm);
-  out.digest_alg = AlgOfNid(nid);
-  out.digest_alg_name = out.digest_alg ? std::string(HashAlgName(*out.digest_alg))
-                                       : std::string(OBJ_nid2sn(nid));
+  out.digest_alg = HashAlgFromNid(nid);
+  out.digest_alg_name =
+      out.digest_alg ? std::string(HashAlgName(*out.digest_alg)) : std::string(OBJ_nid2sn(nid));
   const ASN1_OCTET_STRING* sig = CMS_SignerInfo_get0_signature(si);
   if (sig == nullptr || ASN1_STRING_length(sig) == 0) return Bad("the SignerInfo has no signature");
   out.signature = Bytes(sig);

@@ -28,8 +28,8 @@ namespace ccv::crypto {
 struct Modsig {
   std::optional<HashAlg> digest_alg;  // nullopt: outside our banks (then name holds it)
   std::string digest_alg_name;
-  std::vector<uint8_t> skid;    // the SignerInfo's subjectKeyIdentifier, or empty
-  std::string issuer_serial;    // or its issuer and serial (ImaKey::issuer_serial form)
+  std::vector<uint8_t> skid;            // the SignerInfo's subjectKeyIdentifier, or empty
+  std::string issuer_serial;            // or its issuer and serial (ImaKey::issuer_serial form)
   std::vector<uint8_t> signed_attrs;    // DER SET of the signed attributes, empty if none
   std::vector<uint8_t> message_digest;  // their messageDigest
   std::vector<uint8_t> signature;

@@ -61,7 +61,7 @@ OPEN_OBJECTS = {
 }
 # Top-level members an output may leave out.
 OPTIONAL_TOP_LEVEL = {
-    "verify": {"tpm"},
+    "verify": {"tpm", "kernel"},
     "replay": {"matches_quote", "tpm_quote_checks"},
     "dump": {"end", "end_offset", "trailing_bytes", "error"},
     "containers": {"binding"},
@@ -390,6 +390,24 @@ def synthetic(c, src, work, make_demo, agent):
             shutil.copy(f, folder / f.name)
     c.run(["verify", folder, "--root-ca", root, "--at", DEMO_AT, "--format", "json"], "verify",
           codes=(1,))
+    # Critical data (ima-buf) logged after the quoted value: `kernel` lists each
+    # record with why it gives no fact.
+    crit = work / "demo-kernel"
+    shutil.copytree(demo, crit)
+    with open(crit / "ascii_runtime_measurements", "a") as f:
+        for name, text in (("dm_table_load", "name=v,uuid=;target_index=0,target_name=verity;"),
+                           ("selinux-state", "initialized=1;enforcing=1;")):
+            buf = text.encode()
+            fields = [b"sha384:\0" + hashlib.sha384(buf).digest(), name.encode() + b"\0", buf]
+            data = b"".join(len(x).to_bytes(4, "little") + x for x in fields)
+            f.write(" 2 %s ima-buf sha384:%s %s %s\n" % (
+                hashlib.sha384(data).hexdigest(), hashlib.sha384(buf).hexdigest(), name,
+                buf.hex()))
+    doc = c.run(["verify", crit, "--policy", demo / "policy.yaml", "--root-ca", root, "--at",
+                 DEMO_AT, "--format", "json"], "verify", codes=(0, 1))
+    if doc is not None and [b["kind"] for b in doc.get("kernel", {}).get("buffers", [])] != [
+            "dm_table_load", "selinux_state"]:
+        c.fail("verify with ima-buf records", "no kernel.buffers for them")
     report = work / "report.json"
     c.run(["verify", demo, "--policy", demo / "policy.yaml", "--root-ca", root, "--at", DEMO_AT,
            "--format", "json", "--output", report], "verify", output=report)
