@@ -12,8 +12,8 @@ bool StartsWith(std::string_view s, std::string_view prefix) {
 // `name` is `base` or `base` followed by "-<suffix>" (the timestamp newer
 // kernels append so that a repeated state is measured again).
 bool IsNameWithOptionalSuffix(std::string_view name, std::string_view base) {
-  return name == base || (StartsWith(name, base) && name.size() > base.size() + 1 &&
-                          name[base.size()] == '-');
+  return name == base ||
+         (StartsWith(name, base) && name.size() > base.size() + 1 && name[base.size()] == '-');
 }
 
 Status Bad(size_t offset, std::string_view field, std::string message) {

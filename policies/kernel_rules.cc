@@ -174,8 +174,9 @@ void KexecRule(const KernelPolicy& p, const Facts& f, RuleResult& r) {
                 : "every kexec command line is listed";
   } else {
     r.status = Verdict::kFail;
-    r.why = (p.kexec_forbid ? "a kernel was loaded with kexec: " : "unlisted kexec command line: ") +
-            StrJoin(bad, ", ");
+    r.why =
+        (p.kexec_forbid ? "a kernel was loaded with kexec: " : "unlisted kexec command line: ") +
+        StrJoin(bad, ", ");
   }
 }
 
@@ -268,8 +269,7 @@ void EvaluateKernelRules(const KernelPolicy& p, const Facts& f, std::vector<Rule
     SelinuxEnforcingRule(f.kernel, Add(out, "selinux.enforcing", p.selinux_enforcing_pos));
   }
   if (!p.selinux_policy_hash.empty()) {
-    SelinuxPolicyHashRule(p, f.kernel,
-                          Add(out, "selinux.policy_hash", p.selinux_policy_hash_pos));
+    SelinuxPolicyHashRule(p, f.kernel, Add(out, "selinux.policy_hash", p.selinux_policy_hash_pos));
   }
   if (p.kexec_set) KexecRule(p, f, Add(out, "kexec", p.kexec_pos));
 }
