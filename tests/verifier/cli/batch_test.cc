@@ -539,6 +539,23 @@ TEST(BatchCliTest, UsageAndInputErrors) {
   EXPECT_NE(r.err.find("verdict"), std::string::npos) << r.err;
   r = testing::RunCcverify("verify --batch " + Quote(out.path() / "absent.txt"));
   EXPECT_EQ(r.code, 3) << r.err;
+  // A policy that does not load stops the batch before any bundle, as it stops verify.
+  const fs::path policy = out.path() / "broken.yaml";
+  WriteText(policy, "version: [\n");
+  r = testing::RunCcverify("verify --batch " + dir + " --policy " + Quote(policy) +
+                           " --report jsonl=-");
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  // jsonl=- streams the lines to stdout, one per bundle, and nothing else there.
+  r = testing::RunCcverify("verify --batch " + dir + " --report jsonl=- --quiet --at " +
+                           testing::kDemoAt + " --root-ca " + Quote(fleet.path() / "root_ca.pem"));
+  EXPECT_EQ(r.code, 1) << r.err;  // the second bundle's RTMR3 is not what its log gives
+  std::istringstream lines(r.out);
+  int n = 0;
+  for (std::string line; std::getline(lines, line); ++n) {
+    EXPECT_TRUE(ParseBundleLine(line).ok()) << line;
+  }
+  EXPECT_EQ(n, 2);
 }
 
 }  // namespace
