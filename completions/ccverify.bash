@@ -30,7 +30,7 @@ _ccverify_values() {
     --ima-register) echo "rtmr0 rtmr1 rtmr2 rtmr3 pcr10" ;;
     --require) echo "tdx" ;;
     --boot) echo "direct grub uki" ;;
-    --report) echo "text= json= junit= sarif= markdown=" ;;
+    --report) echo "text= json= junit= sarif= markdown= jsonl=" ;;
     *) return 1 ;;
   esac
 }

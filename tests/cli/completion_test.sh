@@ -45,6 +45,11 @@ expect ccverify policy "" -- generate lint
 expect ccverify quote v -- verify
 expect ccverify verify --format j -- json junit
 expect ccverify verify --ima-register pc -- pcr10
+expect ccverify verify --report js -- json= jsonl=
+expect ccverify batch "" -- merge
+contains ccverify verify --ba -- --batch
+contains ccverify verify --sh -- --shard
+contains ccverify batch merge --f -- --format
 
 # Every top-level command word of `ccverify --help` is offered at the first position.
 while read -r first; do

@@ -192,6 +192,23 @@ Result<EvidenceRequest> EvidenceFromOptions(const po::variables_map& vm) {
   return req;
 }
 
+Status FillCollateralFromCache(const std::string& cache_dir, bundle::Evidence* e) {
+  // The cache only fills in what neither --collateral nor the bundle names.
+  if (e->collateral || !e->quote) return Status::Ok();
+  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> quote,
+                       bundle::ReadEvidenceFile(*e, *e->quote, 1 << 20));
+  std::optional<quote::SuppliedPckChain> chain;
+  if (e->pck_chain) {
+    CCV_ASSIGN_OR_RETURN(std::string pem, bundle::ReadEvidenceText(*e, *e->pck_chain, 1 << 20));
+    auto parsed = quote::ParseSuppliedPckChain(pem, *e->pck_chain);
+    if (!parsed.ok()) return parsed.status().WithFile(*e->pck_chain);
+    chain = std::move(*parsed);
+  }
+  CCV_ASSIGN_OR_RETURN(
+      e->collateral, collateral::CachedCollateralPath(cache_dir, quote, chain ? &*chain : nullptr));
+  return Status::Ok();
+}
+
 namespace {
 
 constexpr char kVerifyUsage[] =
@@ -204,7 +221,10 @@ constexpr char kVerifyUsage[] =
     "[--tpm-log F]\n"
     "                [--cel F] [--dstack-log F] [--collateral-cache DIR] [--pck-chain F]\n"
     "                [--tpm-attest A --tpm-signature S]... [--tpm-ak F] [--tpm-pcrs F]\n"
-    "                [--tpm-root-ca F]... [--tpm-nonce HEX]\n";
+    "                [--tpm-root-ca F]... [--tpm-nonce HEX]\n"
+    "       ccverify verify --batch DIR|LIST|- [--policy P.yaml] [--at T] [--root-ca PEM]\n"
+    "                [--collateral F] [--collateral-cache DIR] [--jobs N] [--shard K/N]\n"
+    "                [--report jsonl=PATH] [--format text|json] [--output F] [--quiet]\n";
 
 int Usage(const std::string& why, const po::options_description& desc) {
   std::ostringstream os;
@@ -220,7 +240,12 @@ int RunVerify(const Args& args) {
   desc.add_options()("help,h", "show this help")("policy", po::value<std::string>(),
                                                  "YAML reference-value policy")(
       "collateral-cache", po::value<std::string>(),
-      "take the quote's collateral from this cache (collateral fetch) when none is given");
+      "take the quote's collateral from this cache (collateral fetch) when none is given")(
+      "batch", po::value<std::string>(),
+      "verify many bundles: a directory of bundle folders, a file listing bundle paths, or - "
+      "(paths on stdin)")("jobs", po::value<int>(), "--batch: threads (default: the core count)")(
+      "shard", po::value<std::string>(),
+      "--batch: verify only shard K of N (0 <= K < N), chosen by a hash of the bundle path");
   AddReportOptions(&desc);
   AddEvidenceOptions(&desc);
   po::positional_options_description pos;
@@ -238,6 +263,13 @@ int RunVerify(const Args& args) {
     std::fputs((std::string(kVerifyUsage) + os.str()).c_str(), stdout);
     return kExitTrusted;
   }
+  if (vm.count("batch")) {
+    std::ostringstream os;
+    os << desc;
+    const std::string usage = std::string(kVerifyUsage) + os.str();
+    return RunVerifyBatch(vm, CommandHelp{"verify", usage});
+  }
+  if (vm.count("jobs") || vm.count("shard")) return Usage("--jobs and --shard need --batch", desc);
   auto plan = ReportPlanFromOptions(vm);
   if (!plan.ok()) return Usage(plan.status().message(), desc);
 
@@ -267,22 +299,10 @@ int RunVerify(const Args& args) {
   }
   ctx.bundle = req->source;
   ctx.at = req->at_text;
-  // The cache only fills in what neither --collateral nor the bundle names.
-  if (vm.count("collateral-cache") && !req->evidence.collateral && req->evidence.quote) {
-    auto quote = bundle::ReadEvidenceFile(req->evidence, *req->evidence.quote, 1 << 20);
-    if (!quote.ok()) return fail(quote.status());
-    std::optional<quote::SuppliedPckChain> chain;
-    if (req->evidence.pck_chain) {
-      auto pem = bundle::ReadEvidenceText(req->evidence, *req->evidence.pck_chain, 1 << 20);
-      if (!pem.ok()) return fail(pem.status());
-      auto parsed = quote::ParseSuppliedPckChain(*pem, *req->evidence.pck_chain);
-      if (!parsed.ok()) return fail(parsed.status().WithFile(*req->evidence.pck_chain));
-      chain = std::move(*parsed);
-    }
-    auto cached = collateral::CachedCollateralPath(vm["collateral-cache"].as<std::string>(), *quote,
-                                                   chain ? &*chain : nullptr);
-    if (!cached.ok()) return fail(cached.status());
-    req->evidence.collateral = std::move(*cached);
+  if (vm.count("collateral-cache")) {
+    Status filled =
+        FillCollateralFromCache(vm["collateral-cache"].as<std::string>(), &req->evidence);
+    if (!filled.ok()) return fail(filled);
   }
   auto v = pipeline::Verify(req->evidence, req->options, pol ? &*pol : nullptr);
   if (!v.ok()) return fail(v.status());

@@ -36,6 +36,8 @@ struct Command {
 constexpr Command kCommands[] = {
     {"", nullptr, ""},  // placeholder so the table is never empty
     {"verify", RunVerify, "verify an evidence bundle (quote, logs, replay) against a policy"},
+    {"batch merge", RunBatchMerge,
+     "merge the JSON lines of verify --batch runs (shards) into one fleet summary"},
     {"replay", RunReplay, "replay event logs into registers (--ccel, --tpm-log, --ima, --cel)"},
     {"dump", RunDump, "print every record of a log, quote or TD report"},
     {"quote verify", RunQuoteVerify, "verify a DCAP quote against collateral (TCB status)"},

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "parsers/ccel.h"
@@ -28,6 +29,7 @@
 #include "verifier/pipeline/kernel_facts.h"
 #include "verifier/quote/collateral.h"
 #include "verifier/quote/quote_verifier.h"
+#include "verifier/quote/shared_collateral.h"
 #include "verifier/replay/cel_replay.h"
 #include "verifier/replay/digest_check.h"
 #include "verifier/replay/dstack_replay.h"
@@ -148,10 +150,18 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const polic
   if (e.collateral) {
     CCV_ASSIGN_OR_RETURN(std::string text,
                          bundle::ReadEvidenceText(e, *e.collateral, kMaxCollateralLen));
-    auto coll = quote::ParseCollateralJson(text);
-    if (!coll.ok()) return InFile(coll.status(), *e.collateral);
-    auto prepared = quote::PrepareCollateral(*coll, std::move(*anchor), o.at);
-    if (!prepared.ok()) return InFile(prepared.status(), *e.collateral);
+    std::shared_ptr<const quote::PreparedCollateral> prepared;
+    if (o.shared_collateral != nullptr) {
+      auto shared = o.shared_collateral->Prepare(text, *anchor, o.at);
+      if (!shared.ok()) return InFile(shared.status(), *e.collateral);
+      prepared = std::move(*shared);
+    } else {
+      auto coll = quote::ParseCollateralJson(text);
+      if (!coll.ok()) return InFile(coll.status(), *e.collateral);
+      auto own = quote::PrepareCollateral(*coll, std::move(*anchor), o.at);
+      if (!own.ok()) return InFile(own.status(), *e.collateral);
+      prepared = std::make_shared<const quote::PreparedCollateral>(std::move(*own));
+    }
     quote::VerifyOptions qo;
     qo.pck_chain = pck_chain;
     v = quote::VerifyQuote(bytes, *prepared, qo);

@@ -58,6 +58,8 @@ OPEN_OBJECTS = {
     "evidence": set(),
     "diff": set(),
     "measure-authenticode": set(),
+    "batch-line": set(),
+    "batch-summary": {"/verdicts", "/outcomes", "/tcb_statuses"},
 }
 # Top-level members an output may leave out.
 OPTIONAL_TOP_LEVEL = {
@@ -73,6 +75,8 @@ OPTIONAL_TOP_LEVEL = {
                  "report_data", "collected_at", "not_found"},
     "diff": set(),
     "measure-authenticode": set(),
+    "batch-line": set(),
+    "batch-summary": set(),
 }
 # Every input format `dump --json` must have been seen in the synthetic run.
 DUMP_FORMATS = {"tcg2", "tcg-sha1-legacy", "ccel", "ccel-acpi-table", "ima-ascii", "ima-binary",
@@ -358,6 +362,26 @@ def reports(c, src, demo, root, work):
           output=out / "usage-error.json")
 
 
+def batch(c, demo, root, work):
+    """verify --batch: the summary on stdout, each JSON line, and batch merge."""
+    fleet = work / "fleet"
+    for name in ("a", "b", "c"):
+        shutil.copytree(demo, fleet / name)
+    (fleet / "c" / "quote.bin").unlink()  # an input error
+    (fleet / "b" / "quote.bin").write_bytes(b"\0" * 8)  # a quote that does not parse
+    lines = work / "fleet.jsonl"
+    c.run(["verify", "--batch", fleet, "--policy", demo / "policy.yaml", "--root-ca", root,
+           "--at", DEMO_AT, "--report", "jsonl=%s" % lines, "--format", "json"], "batch-summary",
+          codes=(1,))
+    n = 0
+    for i, line in enumerate(lines.read_bytes().splitlines()):
+        c.check_text("verify --batch line %d" % (i + 1), line, "batch-line")
+        n += 1
+    if n != 3:
+        c.fail("verify --batch", "%d JSON lines, expected 3" % n)
+    c.run(["batch", "merge", lines, "--format", "json"], "batch-summary", codes=(1,))
+
+
 def synthetic(c, src, work, make_demo, agent):
     demo = src / "corpus" / "demo"
     root = demo / "root_ca.pem"
@@ -394,6 +418,7 @@ def synthetic(c, src, work, make_demo, agent):
     c.run(["verify", demo, "--policy", demo / "policy.yaml", "--root-ca", root, "--at", DEMO_AT,
            "--format", "json", "--output", report], "verify", output=report)
     reports(c, src, demo, root, work)
+    batch(c, demo, root, work)
 
     # quote verify
     c.run(["quote", "verify", demo / "quote.bin", "--collateral", demo / "collateral.json",
