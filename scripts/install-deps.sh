@@ -10,7 +10,7 @@ packages=(
   libipsec-mb-dev libre2-dev libcurl4-openssl-dev
   ccache
   # Manual pages, Debian packages (dpkg-shlibdeps), the Python binding and its tests.
-  dpkg-dev pybind11-dev python3-dev python3-pytest
+  dpkg-dev file pybind11-dev python3-dev python3-pytest
 )
 # Optional peers used by tests and benchmarks when present.
 if [[ "${CCV_WITH_PEERS:-1}" == 1 ]]; then
