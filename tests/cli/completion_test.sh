@@ -44,6 +44,11 @@ expect ccverify po -- policy
 expect ccverify policy "" -- generate lint
 expect ccverify quote v -- verify
 expect ccverify verify --format j -- json junit
+expect ccverify verify --format e -- ear
+expect ccverify verify --report j -- json= junit= jws=
+expect ccverify result "" -- verify
+contains ccverify result verify --k -- --key
+contains ccverify verify --sign -- --sign-key
 expect ccverify verify --ima-register pc -- pcr10
 
 # Every top-level command word of `ccverify --help` is offered at the first position.
