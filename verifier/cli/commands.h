@@ -35,6 +35,9 @@ int RunBatchMerge(const Args& args);
 // ccverify tpm verify --attest A --signature S --ak F ...  (cmd_tpm.cc)
 int RunTpmVerify(const Args& args);
 
+// ccverify result verify FILE (--key K | --cert C)  (cmd_result.cc)
+int RunResultVerify(const Args& args);
+
 // ccverify measure authenticode FILE [--alg A] [--json]  (cmd_measure.cc)
 int RunMeasureAuthenticode(const Args& args);
 // ccverify predict ... --boot direct|grub|uki [--out DIR]  (cmd_predict.cc)

@@ -170,6 +170,7 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const polic
     v = quote::VerifyQuoteWithoutCollateral(bytes, *anchor, o.at, pck_chain);
   }
   if (!v.ok()) return InFile(v.status(), *e.quote);
+  if (f->collateral.present) f->collateral.freshness = v->freshness;
   f->checks.push_back(MakeCheck("quote.present", Verdict::kPass, "TD quote " + *e.quote));
   f->checks.push_back(
       e.collateral ? MakeCheck("quote.collateral", Verdict::kPass, "collateral " + *e.collateral)
@@ -180,8 +181,11 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const polic
                                "collateral"));
   for (const quote::Check& c : v->checks) {
     // A policy that judges the TCB status (platform.tcb_status) replaces
-    // the baseline's UpToDate-only check.
-    if (c.id == "tcb_status" && pol != nullptr && pol->platform.tcb_status_set) continue;
+    // the baseline's UpToDate-only check; so does platform.tcb_grace_period.
+    if (c.id == "tcb_status" && pol != nullptr &&
+        (pol->platform.tcb_status_set || pol->platform.tcb_grace_period)) {
+      continue;
+    }
     Verdict s = c.status == quote::CheckStatus::kPass   ? Verdict::kPass
                 : c.status == quote::CheckStatus::kFail ? Verdict::kFail
                                                         : Verdict::kSkipped;

@@ -33,6 +33,7 @@
 #include "verifier/replay/register_set.h"
 #include "verifier/result/boot_facts.h"
 #include "verifier/result/kernel_facts.h"
+#include "verifier/result/freshness.h"
 
 namespace ccv::containers {
 struct ContainerView;  // verifier/containers/container_view.h
@@ -104,6 +105,9 @@ struct CollateralFacts {
   // once TCB evaluation ran; absent when it could not run.
   std::optional<std::string> tcb_status;
   std::vector<std::string> advisory_ids;
+  // How fresh the collateral is at the verification time; absent without
+  // collateral.
+  std::optional<CollateralFreshness> freshness;
 };
 
 // Replayed value of one register against the value the quote reports.
