@@ -240,7 +240,7 @@ struct TpmQuoteFacts {
   std::string ak_form;         // "tpmt_public", "public_key", "certificate"
   std::string ak_key;          // "rsa-2048", "ec-p256", ...
   std::string ak_fingerprint;  // hex SHA-256 of the AK's SubjectPublicKeyInfo
-  std::string ak_trust;        // "pinned", "chain" or "none"
+  std::string ak_trust;        // "pinned", "chain", "hcl" or "none"
   // Where the expected extraData came from: the verifier (--tpm-nonce or
   // the policy's tpm.nonce), the bundle only, or nowhere.
   NonceSource nonce_source = NonceSource::kNone;
