@@ -106,8 +106,26 @@ EOF
 chmod +x "$WORK/single.sh"
 single=$(measure single-quote -- "$WORK/single.sh")
 
+# @phala/dcap-qvl (npm) verifying the same quote QVL_N times in one Node
+# process, next to the batch with 1 thread, RUNS times alternately; skipped
+# without node and npm.
+qvl_rows=""
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  [[ -d $WORK/qvl/node_modules/@phala/dcap-qvl ]] ||
+    npm install --prefix "$WORK/qvl" --no-audit --no-fund --silent "@phala/dcap-qvl@0.3.9" >&2
+  openssl x509 -in "$ROOT" -outform DER -out "$WORK/root.der"
+  for ((r = 0; r < RUNS; r++)); do
+    q=$(node benchmarks/dcap_qvl_loop.js "$WORK/qvl/node_modules/@phala/dcap-qvl" \
+      "$WORK/demo/quote.bin" "$WORK/demo/collateral.json" "$WORK/root.der" \
+      "$(date -d "$AT" +%s)" "${QVL_N:-300}")
+    b=$(python3 benchmarks/measure.py --runs 1 --warmup 0 --ok-codes 0,1 --label pair -- \
+      "$CCVERIFY" verify --batch "$WORK/fleet-quote" "${common[@]}" --jobs 1)
+    qvl_rows+="$q $b"$'\n'
+  done
+fi
+
 python3 - "$BUNDLES" "$IMA_BUNDLES" "$SINGLE" "$q1" "$q2" "$q10" "$ima" "$single" \
-  "$("$CCVERIFY" --version | head -1)" <<'EOF'
+  "$("$CCVERIFY" --version | head -1)" "$qvl_rows" <<'EOF'
 import json, os, sys
 n, n_ima, n_single = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 q1, q2, q10, ima, single = (json.loads(a) for a in sys.argv[4:9])
@@ -140,4 +158,16 @@ for name, m, count in rows:
 print(f"| quote + collateral, one `ccverify verify BUNDLE` process per bundle | {n_single} | "
       f"{single['median_s']:.3f} | {single['cpu_s']:.2f} | {1 / per_single:,.0f} | "
       f"{single_cpu * 1000:.3f} | {single['rss_mb']:.1f} | 1x | 1x |")
+pairs = [l.split(" ", 1) for l in sys.argv[10].splitlines() if l.strip()]
+if pairs:
+    print("\nThe same quote, `@phala/dcap-qvl` 0.3.9 in one Node process (QuoteVerifier.verify in a "
+          "loop) against `verify --batch --jobs 1` over the quote-only bundles, paired runs:\n")
+    print("| run | dcap-qvl ms per quote (wall) | (CPU) | batch ms per bundle (wall) | (CPU) | "
+          "dcap-qvl / batch (wall) | (CPU) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for i, (q, b) in enumerate(pairs, 1):
+        q, b = json.loads(q), json.loads(b)
+        qw, qc = 1000 * q["wall_s"] / q["n"], 1000 * q["cpu_s"] / q["n"]
+        bw, bc = 1000 * b["median_s"] / n, 1000 * b["cpu_s"] / n
+        print(f"| {i} | {qw:.2f} | {qc:.2f} | {bw:.3f} | {bc:.3f} | {qw / bw:.1f}x | {qc / bc:.1f}x |")
 EOF
