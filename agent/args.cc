@@ -9,7 +9,8 @@ namespace ccv::agent {
 
 const char kAgentUsage[] =
     "usage: ccverify-agent collect --out DIR [--root PATH] [--nonce HEX] [--user-data HEX]\n"
-    "                              [--require tdx]\n"
+    "                              [--require tdx] [--tpm-device PATH|none]\n"
+    "                              [--tpm-nonce HEX] [--tpm-ak ecc|rsa]\n"
     "       ccverify-agent --help | --version\n"
     "\n"
     "Collects the evidence of this guest (CCEL, IMA lists, TPM log, a quote\n"
@@ -17,7 +18,12 @@ const char kAgentUsage[] =
     "atomically; the manifest's not_found names what the guest lacks. --require tdx\n"
     "makes the TDX evidence (CCEL and a quote or TDREPORT) mandatory.\n"
     "REPORTDATA = SHA-512(nonce || user_data). --root prefixes every guest path\n"
-    "(a fake guest tree).\n";
+    "(a fake guest tree).\n"
+    "Where the guest has a TPM (ROOT/dev/tpmrm0, or --tpm-device: a TPM device or\n"
+    "a unix socket of raw TPM commands; none: no TPM quote), the bundle holds a\n"
+    "quote of every PCR bank by an AK made under the endorsement hierarchy (ecc:\n"
+    "P-256, the default, or rsa: RSA-2048), with qualifyingData --tpm-nonce (at\n"
+    "most 64 bytes), else the nonce when it fits, else 32 random bytes.\n";
 
 namespace {
 
@@ -40,7 +46,8 @@ Result<ByteVec> DecodeHexArg(std::string_view name, const std::string& value) {
 
 Result<CollectArgs> ParseCollectArgs(const std::vector<std::string>& args) {
   CollectArgs out;
-  std::optional<std::string> out_dir, root, nonce, user_data, require;
+  std::optional<std::string> out_dir, root, nonce, user_data, require, tpm_device, tpm_nonce,
+      tpm_ak;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string name = args[i], value;
     bool inline_value = false;
@@ -49,12 +56,15 @@ Result<CollectArgs> ParseCollectArgs(const std::vector<std::string>& args) {
       name = name.substr(0, eq);
       inline_value = true;
     }
-    std::optional<std::string>* slot = name == "--out"         ? &out_dir
-                                       : name == "--root"      ? &root
-                                       : name == "--nonce"     ? &nonce
-                                       : name == "--user-data" ? &user_data
-                                       : name == "--require"   ? &require
-                                                               : nullptr;
+    std::optional<std::string>* slot = name == "--out"          ? &out_dir
+                                       : name == "--root"       ? &root
+                                       : name == "--nonce"      ? &nonce
+                                       : name == "--user-data"  ? &user_data
+                                       : name == "--require"    ? &require
+                                       : name == "--tpm-device" ? &tpm_device
+                                       : name == "--tpm-nonce"  ? &tpm_nonce
+                                       : name == "--tpm-ak"     ? &tpm_ak
+                                                                : nullptr;
     if (slot == nullptr) return Usage("unknown argument '" + args[i] + "'");
     if (slot->has_value()) return Usage(name + " given twice");
     if (!inline_value) {
@@ -82,6 +92,28 @@ Result<CollectArgs> ParseCollectArgs(const std::vector<std::string>& args) {
   if (user_data) {
     CCV_ASSIGN_OR_RETURN(ByteVec d, DecodeHexArg("--user-data", *user_data));
     out.options.user_data = std::move(d);
+  }
+  if (tpm_device) {
+    if (tpm_device->empty()) return Usage("--tpm-device: empty path");
+    out.options.tpm_device = *tpm_device;
+  }
+  if (tpm_nonce) {
+    CCV_ASSIGN_OR_RETURN(ByteVec n, DecodeHexArg("--tpm-nonce", *tpm_nonce));
+    if (n.empty() || n.size() > kMaxTpmNonceLen) {
+      return Usage("--tpm-nonce: " + std::to_string(n.size()) + " bytes; expected 1 to " +
+                   std::to_string(kMaxTpmNonceLen));
+    }
+    if (out.options.tpm_device == kNoTpm) return Usage("--tpm-nonce with --tpm-device none");
+    out.options.tpm_nonce = std::move(n);
+  }
+  if (tpm_ak) {
+    if (*tpm_ak == "ecc") {
+      out.options.tpm_ak = AkKind::kEccP256;
+    } else if (*tpm_ak == "rsa") {
+      out.options.tpm_ak = AkKind::kRsa2048;
+    } else {
+      return Usage("--tpm-ak: '" + *tpm_ak + "' is not supported (expected ecc or rsa)");
+    }
   }
   return out;
 }

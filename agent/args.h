@@ -2,7 +2,8 @@
 // no option library.
 //
 //   ccverify-agent collect --out DIR [--root PATH] [--nonce HEX] [--user-data HEX]
-//                          [--require tdx]
+//                          [--require tdx] [--tpm-device PATH|none] [--tpm-nonce HEX]
+//                          [--tpm-ak ecc|rsa]
 //   ccverify-agent --help | --version
 //
 // Options take "--name value" or "--name=value". Thread safety: stateless.

@@ -1,6 +1,8 @@
 #include "agent/collector.h"
 
 #include <ctime>
+#include <memory>
+#include <sys/random.h>
 #include <utility>
 
 #include <rapidjson/prettywriter.h>
@@ -10,6 +12,7 @@
 #include "agent/configfs_tsm.h"
 #include "agent/internal/fs_util.h"
 #include "agent/tdx_guest.h"
+#include "agent/tpm_transport.h"
 #include "parsers/ccel.h"
 #include "parsers/core/file_io.h"
 #include "parsers/core/hex.h"
@@ -38,6 +41,14 @@ constexpr char kImaAsciiFile[] = "ascii_runtime_measurements";
 constexpr char kImaBinaryFile[] = "binary_runtime_measurements";
 constexpr char kTpmLogFile[] = "binary_bios_measurements";
 constexpr char kEvidenceFile[] = "evidence.json";
+constexpr char kTpmAkFile[] = "tpm_ak.pub";
+constexpr char kTpmPcrsFile[] = "tpm_pcrs.json";
+// tpm_quote.<bank>.attest and .sig.
+std::string TpmQuoteFile(HashAlg bank, const char* suffix) {
+  return "tpm_quote." + std::string(HashAlgName(bank)) + "." + suffix;
+}
+// Random bytes for a TPM nonce when the caller gave none.
+constexpr size_t kRandomTpmNonceLen = 32;
 
 // Reads `relative` under `root` if it exists (links are not followed).
 // Absent: nullopt; present but unreadable, a link or not a regular file: error.
@@ -66,7 +77,7 @@ std::optional<RegisterId> ImaRegister(const Evidence& e) {
 std::string Looked(const GuestPaths& paths) {
   return paths.Resolve(kCcelTablePath) + ", " + paths.Resolve(kTsmReportDir) + ", " +
          paths.Resolve(kTdxGuestDevice) + ", " + paths.Resolve(kImaDir) + ", " +
-         paths.Resolve(kTpmLogPath);
+         paths.Resolve(kTpmLogPath) + ", " + paths.Resolve(kTpmDevice);
 }
 
 }  // namespace
@@ -156,6 +167,36 @@ Status CollectReport(const GuestPaths& paths, Evidence* out) {
                                           "; " + td.status().ToString());
 }
 
+Status CollectTpmQuote(const GuestPaths& paths, const CollectOptions& options, Evidence* out) {
+  Result<std::unique_ptr<TpmTransport>> tpm = options.tpm_device.empty()
+                                                  ? OpenTpmBeneath(paths.root(), kTpmDevice)
+                                                  : OpenTpmPath(options.tpm_device);
+  out->tpm_device_path =
+      options.tpm_device.empty() ? paths.Resolve(kTpmDevice) : options.tpm_device;
+  if (!tpm.ok()) {
+    if (tpm.status().code() == ErrorCode::kNotFound && !options.tpm_device.empty()) {
+      return Status(ErrorCode::kIo, tpm.status().message() + " (named by --tpm-device)")
+          .WithFile(out->tpm_device_path);
+    }
+    return tpm.status();
+  }
+  TpmQuoteOptions q;
+  q.ak_kind = options.tpm_ak;
+  if (options.tpm_nonce) {
+    q.nonce = *options.tpm_nonce;
+  } else if (options.nonce && !options.nonce->empty() && options.nonce->size() <= kMaxTpmNonceLen) {
+    q.nonce = *options.nonce;
+  } else {
+    q.nonce.resize(kRandomTpmNonceLen);
+    if (::getrandom(q.nonce.data(), q.nonce.size(), 0) != ssize_t(q.nonce.size())) {
+      return internal::ErrnoStatus(ErrorCode::kIo, "getrandom", "a TPM nonce");
+    }
+  }
+  CCV_ASSIGN_OR_RETURN(TpmQuoteEvidence ev, QuoteAllBanks(tpm->get(), q));
+  out->tpm_quote = std::move(ev);
+  return Status::Ok();
+}
+
 Result<Evidence> CollectEvidence(const CollectOptions& options) {
   GuestPaths paths(options.root);
   Evidence e;
@@ -178,14 +219,21 @@ Result<Evidence> CollectEvidence(const CollectOptions& options) {
       e.not_found.push_back(kNotFoundQuote);
     }
   }
+  if (options.tpm_device != kNoTpm) {
+    if (Status s = CollectTpmQuote(paths, options, &e); !s.ok()) {
+      if (s.code() != ErrorCode::kNotFound || !options.tpm_device.empty()) return s;
+      e.not_found.push_back(kNotFoundTpmQuote);
+    }
+  }
   CCV_RETURN_IF_ERROR(CollectIma(paths, &e));
   if (!e.ima_ascii && !e.ima_binary) e.not_found.push_back(kNotFoundIma);
   CCV_RETURN_IF_ERROR(CollectTpmLog(paths, &e));
   if (!e.tpm_log) e.not_found.push_back(kNotFoundTpmLog);
-  if (!e.tdx() && !e.quote && !e.td_report && !e.ima_ascii && !e.ima_binary && !e.tpm_log) {
+  if (!e.tdx() && !e.quote && !e.td_report && !e.ima_ascii && !e.ima_binary && !e.tpm_log &&
+      !e.tpm_quote) {
     return Status(ErrorCode::kNotFound,
-                  "no evidence on this guest: no CCEL table, quote, TDREPORT, IMA list or "
-                  "TPM event log (looked at " +
+                  "no evidence on this guest: no CCEL table, quote, TDREPORT, IMA list, "
+                  "TPM event log or TPM (looked at " +
                       Looked(paths) + ")");
   }
   return e;
@@ -326,6 +374,28 @@ std::string EvidenceJson(const Evidence& e) {
     w.Key("tpm_eventlog");
     w.String(kTpmLogFile);
   }
+  if (e.tpm_quote) {
+    w.Key("tpm");
+    w.StartObject();
+    w.Key("quotes");
+    w.StartArray();
+    for (const TpmBankQuote& q : e.tpm_quote->quotes) {
+      w.StartObject();
+      w.Key("attest");
+      w.String(TpmQuoteFile(q.bank, "attest").c_str());
+      w.Key("signature");
+      w.String(TpmQuoteFile(q.bank, "sig").c_str());
+      w.EndObject();
+    }
+    w.EndArray();
+    w.Key("ak");
+    w.String(kTpmAkFile);
+    w.Key("pcrs");
+    w.String(kTpmPcrsFile);
+    w.Key("nonce");
+    w.String(ToHex(e.tpm_quote->nonce).c_str());
+    w.EndObject();
+  }
   if (e.nonce) {
     w.Key("nonce");
     w.String(ToHex(*e.nonce).c_str());
@@ -361,6 +431,16 @@ Status WriteEvidenceBundle(const Evidence& e, const std::string& out_dir) {
   if (e.ima_ascii) files.push_back({kImaAsciiFile, *e.ima_ascii});
   if (e.ima_binary) files.push_back({kImaBinaryFile, *e.ima_binary});
   if (e.tpm_log) files.push_back({kTpmLogFile, *e.tpm_log});
+  std::string pcrs_json;
+  if (e.tpm_quote) {
+    pcrs_json = QuotedPcrsJson(*e.tpm_quote);
+    files.push_back({kTpmAkFile, e.tpm_quote->ak_public});
+    files.push_back({kTpmPcrsFile, AsBytes(pcrs_json)});
+    for (const TpmBankQuote& q : e.tpm_quote->quotes) {
+      files.push_back({TpmQuoteFile(q.bank, "attest"), q.attest});
+      files.push_back({TpmQuoteFile(q.bank, "sig"), q.signature});
+    }
+  }
   return WriteBundleAtomically(out_dir, files);
 }
 

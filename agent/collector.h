@@ -9,9 +9,10 @@
 // for what it has (TPM log, IMA lists) unless `require_tdx`; what was looked
 // for and not found is named in the manifest's `not_found`.
 //
-// Order: the quote is taken before the IMA list is read, so the list covers at
-// least every measurement in the quote's RTMR2 (it may hold later ones too;
-// replay stops where the quote's value is reached).
+// Order: the quote and the TPM quote are taken before the IMA list is read,
+// so the list covers at least every measurement in the quote's RTMR2 or the
+// TPM quote's PCR 10 (it may hold later ones too; replay stops where the
+// quoted value is reached).
 // Thread safety: stateless free functions.
 #ifndef CCV_AGENT_COLLECTOR_H_
 #define CCV_AGENT_COLLECTOR_H_
@@ -25,6 +26,7 @@
 
 #include "agent/cc_api.h"
 #include "agent/guest_paths.h"
+#include "agent/tpm_quote.h"
 #include "parsers/core/register_id.h"
 #include "parsers/core/result.h"
 
@@ -38,13 +40,24 @@ struct CollectOptions {
   std::optional<ByteVec> user_data;  // --user-data
   std::string collected_at;          // RFC 3339; empty = now
   bool require_tdx = false;          // --require tdx: no CCEL is an error
+  // The TPM to quote: empty, kTpmDevice beneath the root (absent: not
+  // found); a path, that device or unix socket as given (absent: an error);
+  // kNoTpm, none.
+  std::string tpm_device;
+  // The quote's qualifyingData (--tpm-nonce); unset: the nonce when it fits
+  // (at most kMaxTpmNonceLen bytes), else 32 random bytes.
+  std::optional<ByteVec> tpm_nonce;
+  AkKind tpm_ak = AkKind::kEccP256;  // --tpm-ak
 };
+
+inline constexpr char kNoTpm[] = "none";
 
 // Names of the manifest's `not_found` items (docs/json.md).
 inline constexpr char kNotFoundCcel[] = "ccel";
 inline constexpr char kNotFoundQuote[] = "quote";  // neither a quote nor a TDREPORT
 inline constexpr char kNotFoundIma[] = "ima";
 inline constexpr char kNotFoundTpmLog[] = "tpm_eventlog";
+inline constexpr char kNotFoundTpmQuote[] = "tpm_quote";  // no TPM device
 
 // What the agent read, verbatim. Optional members are absent on this guest.
 struct Evidence {
@@ -54,10 +67,11 @@ struct Evidence {
   std::optional<ByteVec> ima_binary;
   std::optional<RegisterId> ima_register;  // ima::ImaRegisterOf; unset without an IMA entry
   std::optional<ByteVec> tpm_log;
-  std::optional<ByteVec> quote;      // configfs-tsm outblob
-  std::string quote_provider;        // configfs-tsm provider, e.g. "tdx_guest"
-  std::optional<ByteVec> td_report;  // only when no quote could be had
-  std::string quote_unavailable;     // why there is no quote (with td_report)
+  std::optional<TpmQuoteEvidence> tpm_quote;  // the AK and a quote per bank
+  std::optional<ByteVec> quote;               // configfs-tsm outblob
+  std::string quote_provider;                 // configfs-tsm provider, e.g. "tdx_guest"
+  std::optional<ByteVec> td_report;           // only when no quote could be had
+  std::string quote_unavailable;              // why there is no quote (with td_report)
   std::optional<ByteVec> nonce;
   std::optional<ByteVec> user_data;
   std::array<uint8_t, 64> report_data{};
@@ -66,7 +80,8 @@ struct Evidence {
   std::vector<std::string> not_found;
   // Where each piece came from (for error messages), and whether the root was
   // a fake tree (a fake outblob does not answer our inblob: see CheckEvidence).
-  std::string ccel_table_path, ccel_data_path, ima_ascii_path, ima_binary_path, tpm_log_path;
+  std::string ccel_table_path, ccel_data_path, ima_ascii_path, ima_binary_path, tpm_log_path,
+      tpm_device_path;
   std::string report_path;
   bool fake_tree = false;
 
@@ -82,6 +97,10 @@ Status CollectTpmLog(const GuestPaths& paths, Evidence* out);
 // no quote service answers. kNotFound when neither is available; a changed
 // configfs-tsm generation is an error (no fallback).
 Status CollectReport(const GuestPaths& paths, Evidence* out);
+// A TPM quote of every bank (tpm_quote.h) through `options.tpm_device`.
+// kNotFound when the default device is absent; errors of the device, the
+// TPM or the nonce otherwise.
+Status CollectTpmQuote(const GuestPaths& paths, const CollectOptions& options, Evidence* out);
 
 // Everything above, in the documented order. Without the CCEL files (and
 // without `require_tdx`) the quote is optional too. kNotFound when the guest

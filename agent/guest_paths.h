@@ -28,6 +28,8 @@ inline constexpr std::string_view kTpmLogPath = "sys/kernel/security/tpm0/binary
 inline constexpr std::string_view kTsmReportDir = "sys/kernel/config/tsm/report";
 // TDX guest driver: TDX_CMD_GET_REPORT0 ioctl (linux/tdx-guest.h).
 inline constexpr std::string_view kTdxGuestDevice = "dev/tdx_guest";
+// The TPM's resource-managed device (TPM 2.0, Linux >= 4.12).
+inline constexpr std::string_view kTpmDevice = "dev/tpmrm0";
 // TSM measurement registers (Linux tsm-mr, "rtmr0:sha384" ... raw bytes).
 inline constexpr std::string_view kTdxMeasurementsDir = "sys/class/misc/tdx_guest/measurements";
 

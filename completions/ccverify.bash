@@ -25,12 +25,16 @@ _ccverify_flags() {
 # Values of the flags that take a fixed set of words.
 _ccverify_values() {
   case "$1" in
-    --format) echo "text json junit sarif markdown" ;;
+    --format) echo "text json junit sarif markdown jws ear" ;;
     --alg) echo "sha1 sha256 sha384 sha512" ;;
     --ima-register) echo "rtmr0 rtmr1 rtmr2 rtmr3 pcr10" ;;
     --require) echo "tdx" ;;
     --boot) echo "direct grub uki" ;;
-    --report) echo "text= json= junit= sarif= markdown=" ;;
+<<<<<<< HEAD
+    --report) echo "text= json= junit= sarif= markdown= jsonl=" ;;
+=======
+    --report) echo "text= json= junit= sarif= markdown= jws= ear=" ;;
+>>>>>>> trust
     *) return 1 ;;
   esac
 }

@@ -15,8 +15,6 @@
 namespace ccv::cel {
 namespace {
 
-constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 Result<uint64_t> ReadBeUint(ByteReader v, size_t max_len, std::string_view field) {
   if (v.Remaining() == 0 || v.Remaining() > max_len) {
     return v.Error(ErrorCode::kBadLength, field,
@@ -154,48 +152,6 @@ std::string_view ContentTypeName(uint8_t type) {
     default:
       return "";
   }
-}
-
-std::string Base64Encode(Bytes data) {
-  std::string out;
-  out.reserve((data.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < data.size(); i += 3) {
-    uint32_t v = (uint32_t(data[i]) << 16) | (uint32_t(data[i + 1]) << 8) | data[i + 2];
-    for (int k = 3; k >= 0; --k) out.push_back(kB64[(v >> (6 * k)) & 63]);
-  }
-  if (i < data.size()) {
-    uint32_t v = uint32_t(data[i]) << 16;
-    if (i + 1 < data.size()) v |= uint32_t(data[i + 1]) << 8;
-    out.push_back(kB64[(v >> 18) & 63]);
-    out.push_back(kB64[(v >> 12) & 63]);
-    out.push_back(i + 1 < data.size() ? kB64[(v >> 6) & 63] : '=');
-    out.push_back('=');
-  }
-  return out;
-}
-
-std::optional<std::vector<uint8_t>> Base64Decode(std::string_view text) {
-  std::array<int8_t, 256> t;
-  t.fill(-1);
-  for (int i = 0; i < 64; ++i) t[uint8_t(kB64[i])] = int8_t(i);
-  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
-  if (text.size() % 4 == 1) return std::nullopt;
-  std::vector<uint8_t> out;
-  out.reserve(text.size() * 3 / 4);
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : text) {
-    int8_t v = t[uint8_t(c)];
-    if (v < 0) return std::nullopt;
-    acc = (acc << 6) | uint32_t(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(uint8_t(acc >> bits));
-    }
-  }
-  return out;
 }
 
 Result<std::vector<Record>> ParseTlv(Bytes data) {

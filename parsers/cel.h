@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "parsers/core/base64.h"
 #include "parsers/core/byte_reader.h"
 #include "parsers/core/hash_alg.h"
 #include "parsers/core/result.h"
@@ -69,8 +70,9 @@ std::optional<Encoding> DetectEncoding(Bytes head);
 std::vector<uint8_t> WriteTlv(const std::vector<Record>& records);
 std::string WriteJson(const std::vector<Record>& records);
 
-std::string Base64Encode(Bytes data);
-std::optional<std::vector<uint8_t>> Base64Decode(std::string_view text);
+// The CEL-JSON content encodings (parsers/core/base64.h).
+using ::ccv::Base64Decode;
+using ::ccv::Base64Encode;
 
 // "pcclient_std", "ima_template", "cel_mgt", "ima_tlv", or "" for others.
 std::string_view ContentTypeName(uint8_t type);

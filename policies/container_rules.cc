@@ -229,6 +229,7 @@ class Reader : public internal::Walker {
       r.allow_set = true;
       r.allow_pos = PosOf(a);
       if (YAML::Node f = a["file"]) {
+        CCV_RETURN_IF_ERROR(CheckFileReference(f, ap + ".file"));
         CCV_ASSIGN_OR_RETURN(std::string file, Str(f, ap + ".file"));
         std::string full = file.starts_with("/") ? file : opts().base_dir + "/" + file;
         auto text = ReadFileText(full, uint64_t{1} << 30);

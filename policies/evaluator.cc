@@ -45,6 +45,28 @@ std::string JoinList(const std::vector<std::string>& v) {
   return s + "]";
 }
 
+// "3d 4h 5m 6s", leading zero parts dropped ("0s" for zero; "-" first when
+// negative).
+std::string DurationText(int64_t seconds) {
+  std::string out = seconds < 0 ? "-" : "";
+  uint64_t s = seconds < 0 ? uint64_t(0) - uint64_t(seconds) : uint64_t(seconds);
+  const std::pair<uint64_t, const char*> units[] = {{86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"}};
+  bool any = false;
+  for (const auto& [unit, name] : units) {
+    if (s >= unit || (unit == 1 && !any)) {
+      out += (any ? " " : "") + std::to_string(s / unit) + name;
+      s %= unit;
+      any = true;
+    }
+  }
+  return out;
+}
+
+// The TCB statuses platform.tcb_grace_period accepts for a while.
+bool InGraceScope(const std::string& status) {
+  return status == "OutOfDate" || status == "SWHardeningNeeded";
+}
+
 bool Contains(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
@@ -56,6 +78,7 @@ class Evaluator {
   std::vector<RuleResult> Run() {
     PolicyExpiry();
     Platform();
+    Collateral();
     Td();
     Replay();
     Pcrs();
@@ -162,8 +185,136 @@ class Evaluator {
     return false;
   }
 
+  // Freshness facts of collateral are present; else fail or skip `r`.
+  bool NeedFreshness(RuleResult& r) {
+    if (f_.collateral.freshness) return true;
+    r.actual = "(no collateral)";
+    if (!f_.collateral.present && p_.platform.collateral_optional) {
+      Set(r, Verdict::kSkipped,
+          "no collateral was supplied and the policy sets platform.collateral: optional");
+    } else {
+      Set(r, Verdict::kFail,
+          "no collateral was supplied, so its freshness is unknown (supply --collateral, or set "
+          "platform.collateral: optional)");
+    }
+    return false;
+  }
+
+  void Collateral() {
+    const CollateralPolicy& cp = p_.collateral;
+    if (cp.max_age) {
+      RuleResult& r = Add("collateral.max_age", cp.max_age_pos.line);
+      r.expected = "TCB info issued at most " + cp.max_age_text + " before the verification time";
+      r.evidence = "collateral.freshness.age_seconds";
+      if (NeedFreshness(r)) {
+        const result::CollateralFreshness& fr = *f_.collateral.freshness;
+        r.actual = DurationText(fr.age_seconds) + " (issued " +
+                   FormatRfc3339(fr.tcb_info_issue_date) + ")";
+        if (fr.age_seconds <= *cp.max_age) {
+          Set(r, Verdict::kPass, "the TCB info is at most " + cp.max_age_text + " old");
+        } else {
+          Set(r, Verdict::kFail,
+              "the TCB info is older than " + cp.max_age_text + ": a TCB recovery since " +
+                  FormatRfc3339(fr.tcb_info_issue_date) +
+                  " would not be seen (fetch newer "
+                  "collateral)");
+        }
+      }
+    }
+    if (cp.warn_expiring_within) {
+      RuleResult& r = Add("collateral.warn_expiring_within", cp.warn_expiring_within_pos.line);
+      r.expected = "earliest nextUpdate more than " + cp.warn_expiring_within_text + " away";
+      r.evidence = "collateral.freshness.earliest_next_update";
+      if (NeedFreshness(r)) {
+        const result::CollateralFreshness& fr = *f_.collateral.freshness;
+        r.actual = FormatRfc3339(fr.earliest_next_update) + " (" + fr.earliest_next_update_part +
+                   ", in " + DurationText(fr.expires_in_seconds) + ")";
+        if (fr.expires_in_seconds > *cp.warn_expiring_within) {
+          Set(r, Verdict::kPass,
+              "no part of the collateral expires within " + cp.warn_expiring_within_text);
+        } else {
+          Set(r, Verdict::kWarn,
+              fr.earliest_next_update_part + " expires within " + cp.warn_expiring_within_text +
+                  ": fetch newer collateral before " + FormatRfc3339(fr.earliest_next_update));
+        }
+      }
+    }
+    if (cp.min_tcb_evaluation_data_number) {
+      RuleResult& r = Add("collateral.min_tcb_evaluation_data_number",
+                          cp.min_tcb_evaluation_data_number_pos.line);
+      r.expected = ">= " + std::to_string(*cp.min_tcb_evaluation_data_number);
+      r.evidence = "collateral.freshness.tcb_evaluation_data_number";
+      if (NeedFreshness(r)) {
+        const result::CollateralFreshness& fr = *f_.collateral.freshness;
+        r.actual = std::to_string(fr.tcb_evaluation_data_number);
+        if (fr.tcb_evaluation_data_number >= 0 &&
+            uint64_t(fr.tcb_evaluation_data_number) >= *cp.min_tcb_evaluation_data_number) {
+          Set(r, Verdict::kPass, "the TCB info's evaluation data number is recent enough");
+        } else {
+          Set(r, Verdict::kFail,
+              "the TCB info predates TCB evaluation data number " +
+                  std::to_string(*cp.min_tcb_evaluation_data_number) +
+                  ": it does not reflect the TCB recoveries since");
+        }
+      }
+    }
+  }
+
+  // platform.tcb_grace_period: UpToDate passes; OutOfDate and
+  // SWHardeningNeeded warn until the matched level's tcbDate plus the grace
+  // period, then fail; other statuses are left to platform.tcb_status when
+  // the policy has it, else fail.
+  void TcbGracePeriod() {
+    const PlatformPolicy& pp = p_.platform;
+    RuleResult& r = Add("platform.tcb_grace_period", pp.tcb_grace_period_pos.line);
+    r.expected =
+        "UpToDate, or OutOfDate/SWHardeningNeeded until tcbDate + " + pp.tcb_grace_period_text;
+    r.evidence = "collateral.freshness.tcb_date";
+    if (!NeedTcb(r)) return;
+    const std::string& s = *f_.collateral.tcb_status;
+    const result::CollateralFreshness* fr =
+        f_.collateral.freshness ? &*f_.collateral.freshness : nullptr;
+    r.actual = s;
+    if (fr != nullptr && !fr->tcb_date.empty()) r.actual += " (tcbDate " + fr->tcb_date + ")";
+    if (s == "UpToDate") {
+      Set(r, Verdict::kPass, "TCB status UpToDate: no grace period needed");
+      return;
+    }
+    if (!InGraceScope(s)) {
+      if (pp.tcb_status_set) {
+        Set(r, Verdict::kSkipped,
+            "the grace period covers OutOfDate and SWHardeningNeeded only; platform.tcb_status "
+            "judges " +
+                s);
+      } else {
+        Set(r, Verdict::kFail,
+            "TCB status " + s +
+                " is not covered by the grace period (OutOfDate and "
+                "SWHardeningNeeded only)");
+      }
+      return;
+    }
+    if (fr == nullptr || !fr->tcb_date_seconds) {
+      Set(r, Verdict::kFail,
+          "the matched TCB level has no readable tcbDate, so the grace period cannot start");
+      return;
+    }
+    const int64_t until = *fr->tcb_date_seconds + *pp.tcb_grace_period;
+    if (fr->at <= until) {
+      Set(r, Verdict::kWarn,
+          "TCB status " + s + " accepted within the grace period, until " + FormatRfc3339(until) +
+              " (tcbDate " + fr->tcb_date + " + " + pp.tcb_grace_period_text +
+              "): update the platform's TCB before then");
+    } else {
+      Set(r, Verdict::kFail,
+          "TCB status " + s + ": the grace period ended " + FormatRfc3339(until) + " (tcbDate " +
+              fr->tcb_date + " + " + pp.tcb_grace_period_text + ")");
+    }
+  }
+
   void Platform() {
     const PlatformPolicy& pp = p_.platform;
+    if (pp.tcb_grace_period) TcbGracePeriod();
     if (pp.tcb_status_set) {
       RuleResult& r = Add("platform.tcb_status", pp.tcb_pos.line);
       r.expected = "one of " + JoinList(pp.tcb_allow);

@@ -10,11 +10,13 @@
 // makes it optional.
 //
 // Rule ids: platform.tcb_status, platform.advisories, platform.min_tee_tcb_svn,
-// platform.mr_seam, td.attributes, td.xfam, td.mr_td, td.mr_config_id,
-// td.mr_owner, td.mr_owner_config, td.rtmr0..3, replay.must_match_quote.<reg>,
-// events.<id>, ima.list, ima.allow, ima.unknown, ima.signatures, policy.expires, boot.secure_boot,
-// boot.db_contains, boot.dbx_min_entries, boot.cmdline (boot_rules.h), kernel.dm_verity,
-// kernel.selinux.enforcing, kernel.selinux.policy_hash, kernel.kexec (kernel_rules.h).
+// platform.mr_seam, platform.tcb_grace_period, collateral.max_age,
+// collateral.warn_expiring_within, collateral.min_tcb_evaluation_data_number, td.attributes,
+// td.xfam, td.mr_td, td.mr_config_id, td.mr_owner, td.mr_owner_config, td.rtmr0..3,
+// replay.must_match_quote.<reg>, events.<id>, ima.list, ima.allow, ima.unknown, ima.signatures,
+// policy.expires, boot.secure_boot, boot.db_contains, boot.dbx_min_entries, boot.cmdline
+// (boot_rules.h), kernel.dm_verity, kernel.selinux.enforcing, kernel.selinux.policy_hash,
+// kernel.kexec (kernel_rules.h).
 //
 // Thread safety: pure function of its inputs.
 #ifndef CCV_POLICIES_EVALUATOR_H_

@@ -55,6 +55,30 @@ struct PlatformPolicy {
   // collateral-dependent check and the tcb_status/advisory rules instead of
   // failing them. Default: required (fail closed).
   bool collateral_optional = false;
+  // `tcb_grace_period: 30d`: an OutOfDate or SWHardeningNeeded TCB level is
+  // accepted, with a warning, until its tcbDate plus this many seconds.
+  std::optional<int64_t> tcb_grace_period;
+  std::string tcb_grace_period_text;
+  SourcePos tcb_grace_period_pos;
+};
+
+// `collateral:` how fresh the DCAP collateral must be (result/freshness.h).
+//   max_age: 7d                  at most this long since the TCB info's issueDate
+//   warn_expiring_within: 3d     warn when the earliest nextUpdate of any part
+//                                is closer than this
+//   min_tcb_evaluation_data_number: 17
+//                                the TCB info's tcbEvaluationDataNumber at least
+struct CollateralPolicy {
+  bool present = false;
+  SourcePos pos;
+  std::optional<int64_t> max_age;  // seconds
+  std::string max_age_text;
+  SourcePos max_age_pos;
+  std::optional<int64_t> warn_expiring_within;  // seconds
+  std::string warn_expiring_within_text;
+  SourcePos warn_expiring_within_pos;
+  std::optional<uint64_t> min_tcb_evaluation_data_number;
+  SourcePos min_tcb_evaluation_data_number_pos;
 };
 
 // Named TD ATTRIBUTES bits (Intel TDX Module ABI, TDINFO_STRUCT.ATTRIBUTES).
@@ -263,6 +287,7 @@ struct Policy {
   std::optional<UnixTime> expires;
   std::string expires_text;
   PlatformPolicy platform;
+  CollateralPolicy collateral = {};
   TdPolicy td;
   ReplayPolicy replay;
   TpmPolicy tpm = {};

@@ -36,8 +36,9 @@ bool IsRegisterOf(const std::string& r, std::initializer_list<RegisterId::Kind> 
 
 Status ParsePlatform(Walker& w, const YAML::Node& n, PlatformPolicy* out) {
   const std::string p = "platform";
-  CCV_RETURN_IF_ERROR(
-      w.ExpectMap(n, p, {"tcb_status", "advisories", "min_tee_tcb_svn", "mr_seam", "collateral"}));
+  CCV_RETURN_IF_ERROR(w.ExpectMap(n, p,
+                                  {"tcb_status", "advisories", "min_tee_tcb_svn", "mr_seam",
+                                   "collateral", "tcb_grace_period"}));
   if (YAML::Node t = n["tcb_status"]) {
     CCV_RETURN_IF_ERROR(w.ExpectMap(t, p + ".tcb_status", {"allow", "warn"}));
     out->tcb_status_set = true;
@@ -89,6 +90,37 @@ Status ParsePlatform(Walker& w, const YAML::Node& n, PlatformPolicy* out) {
                    "expected 'required' or 'optional'");
     }
     out->collateral_optional = v == "optional";
+  }
+  if (YAML::Node g = n["tcb_grace_period"]) {
+    CCV_ASSIGN_OR_RETURN(int64_t d,
+                         w.Duration(g, p + ".tcb_grace_period", &out->tcb_grace_period_text));
+    out->tcb_grace_period = d;
+    out->tcb_grace_period_pos = PosOf(g);
+  }
+  return Status::Ok();
+}
+
+Status ParseCollateral(Walker& w, const YAML::Node& n, CollateralPolicy* out) {
+  const std::string p = "collateral";
+  CCV_RETURN_IF_ERROR(
+      w.ExpectMap(n, p, {"max_age", "warn_expiring_within", "min_tcb_evaluation_data_number"}));
+  out->present = true;
+  out->pos = PosOf(n);
+  if (YAML::Node v = n["max_age"]) {
+    CCV_ASSIGN_OR_RETURN(int64_t d, w.Duration(v, p + ".max_age", &out->max_age_text));
+    out->max_age = d;
+    out->max_age_pos = PosOf(v);
+  }
+  if (YAML::Node v = n["warn_expiring_within"]) {
+    CCV_ASSIGN_OR_RETURN(
+        int64_t d, w.Duration(v, p + ".warn_expiring_within", &out->warn_expiring_within_text));
+    out->warn_expiring_within = d;
+    out->warn_expiring_within_pos = PosOf(v);
+  }
+  if (YAML::Node v = n["min_tcb_evaluation_data_number"]) {
+    CCV_ASSIGN_OR_RETURN(uint64_t num, w.Uint(v, p + ".min_tcb_evaluation_data_number", 1000000));
+    out->min_tcb_evaluation_data_number = num;
+    out->min_tcb_evaluation_data_number_pos = PosOf(v);
   }
   return Status::Ok();
 }
@@ -518,6 +550,7 @@ Status ParseImaSignatures(Walker& w, const YAML::Node& n, ImaPolicy* out) {
     const std::string kp = p + ".keys";
     if (!out->signatures_set) out->signatures_pos = PosOf(k);
     out->signatures_set = true;
+    CCV_RETURN_IF_ERROR(w.CheckFileReference(k, kp));
     CCV_ASSIGN_OR_RETURN(std::vector<std::string> files, w.StringList(k, kp, &out->key_pos));
     for (size_t i = 0; i < files.size(); ++i) {
       std::filesystem::path fp(files[i]);
@@ -573,6 +606,7 @@ Status ParseIma(Walker& w, const YAML::Node& n, ImaPolicy* out) {
     const std::string ap = p + ".allow";
     CCV_RETURN_IF_ERROR(w.ExpectMap(a, ap, {"file", "digests"}));
     if (YAML::Node f = a["file"]) {
+      CCV_RETURN_IF_ERROR(w.CheckFileReference(f, ap + ".file"));
       CCV_ASSIGN_OR_RETURN(out->allow_file, w.NonEmptyString(f, ap + ".file"));
       std::filesystem::path fp(out->allow_file);
       if (fp.is_relative()) fp = std::filesystem::path(w.opts().base_dir) / fp;
@@ -745,10 +779,10 @@ Status ParseRoot(Walker& w, const YAML::Node& root, Policy* out) {
   if (!root.IsMap()) {
     return w.Err(ErrorCode::kBadValue, PosOf(root, {1, 1}), "", "a policy is a YAML mapping");
   }
-  CCV_RETURN_IF_ERROR(
-      w.ExpectMap(root, "",
-                  {"apiVersion", "metadata", "platform", "td", "replay", "tpm", "pcrs", "events",
-                   "ima", "app", "binding", "logs", "waivers", "containers", "boot", "kernel"}));
+  CCV_RETURN_IF_ERROR(w.ExpectMap(
+      root, "",
+      {"apiVersion", "metadata", "platform", "collateral", "td", "replay", "tpm", "pcrs", "events",
+       "ima", "app", "binding", "logs", "waivers", "containers", "boot", "kernel"}));
   if (!root["apiVersion"]) {
     return w.Err(ErrorCode::kNotFound, PosOf(root, {1, 1}), "apiVersion",
                  "missing required key 'apiVersion' (ccverify/v1)");
@@ -773,6 +807,9 @@ Status ParseRoot(Walker& w, const YAML::Node& root, Policy* out) {
     }
   }
   if (YAML::Node n = root["platform"]) CCV_RETURN_IF_ERROR(ParsePlatform(w, n, &out->platform));
+  if (YAML::Node n = root["collateral"]) {
+    CCV_RETURN_IF_ERROR(ParseCollateral(w, n, &out->collateral));
+  }
   if (YAML::Node n = root["td"]) CCV_RETURN_IF_ERROR(ParseTd(w, n, &out->td));
   if (YAML::Node n = root["replay"]) CCV_RETURN_IF_ERROR(ParseReplay(w, n, &out->replay));
   if (YAML::Node n = root["tpm"]) CCV_RETURN_IF_ERROR(ParseTpm(w, n, &out->tpm));
@@ -849,12 +886,19 @@ Result<Policy> ParsePolicy(std::string_view yaml, const ParseOptions& options) {
 Result<Policy> LoadPolicyFile(const std::string& path, std::vector<UnknownKey>* out_unknown_keys) {
   auto text = ReadFileText(path, uint64_t{64} << 20);
   if (!text.ok()) return text.status();
+  return ParsePolicyFileText(path, *text, false, out_unknown_keys);
+}
+
+Result<Policy> ParsePolicyFileText(const std::string& path, std::string_view text,
+                                   bool refuse_file_references,
+                                   std::vector<UnknownKey>* out_unknown_keys) {
   ParseOptions o;
   o.source = path;
   std::filesystem::path dir = std::filesystem::path(path).parent_path();
   o.base_dir = dir.empty() ? "." : dir.string();
   o.out_unknown_keys = out_unknown_keys;
-  return ParsePolicy(*text, o);
+  o.refuse_file_references = refuse_file_references;
+  return ParsePolicy(text, o);
 }
 
 Status ParseImaAllowList(std::string_view text, const std::string& source,

@@ -36,6 +36,10 @@ struct ParseOptions {
   std::string base_dir = ".";
   // If set, unknown keys are collected here instead of failing (lint).
   std::vector<UnknownKey>* out_unknown_keys = nullptr;
+  // A signed policy: keys that name other files (ima.allow.file, ima.keys,
+  // containers allow files), which its signature does not cover, are
+  // errors (kUnsupported) instead of being read.
+  bool refuse_file_references = false;
 };
 
 Result<Policy> ParsePolicy(std::string_view yaml, const ParseOptions& options = {});
@@ -43,6 +47,11 @@ Result<Policy> ParsePolicy(std::string_view yaml, const ParseOptions& options = 
 // Reads `path` and parses it, resolving files against its directory.
 Result<Policy> LoadPolicyFile(const std::string& path,
                               std::vector<UnknownKey>* out_unknown_keys = nullptr);
+// Parses `text`, the content of the policy file `path` (files resolved
+// against its directory).
+Result<Policy> ParsePolicyFileText(const std::string& path, std::string_view text,
+                                   bool refuse_file_references = false,
+                                   std::vector<UnknownKey>* out_unknown_keys = nullptr);
 
 // Parses an IMA allow-list file: one entry a line, "<hex>  <path>" (the
 // sha*sum format; the algorithm follows from the digest length) or

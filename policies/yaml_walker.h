@@ -203,6 +203,57 @@ class Walker {
     return *t;
   }
 
+  // A duration: a whole number and one unit, s (seconds), m (minutes),
+  // h (hours), d (days) or w (weeks), e.g. "7d", "36h"; at most 100 years.
+  // Returns seconds.
+  Result<int64_t> Duration(const YAML::Node& n, const std::string& path, std::string* out_text) {
+    constexpr int64_t kMaxSeconds = int64_t{100} * 366 * 86400;
+    if (n.IsScalar()) {
+      const std::string& s = n.Scalar();
+      int64_t unit = 0;
+      switch (s.empty() ? '\0' : s.back()) {
+        case 's':
+          unit = 1;
+          break;
+        case 'm':
+          unit = 60;
+          break;
+        case 'h':
+          unit = 3600;
+          break;
+        case 'd':
+          unit = 86400;
+          break;
+        case 'w':
+          unit = 7 * 86400;
+          break;
+        default:
+          break;
+      }
+      const std::string digits = s.empty() ? s : s.substr(0, s.size() - 1);
+      if (unit != 0 && !digits.empty() && digits.size() <= 12 &&
+          std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        int64_t v = std::stoll(digits);
+        if (v <= kMaxSeconds / unit) {
+          if (out_text) *out_text = s;
+          return v * unit;
+        }
+      }
+    }
+    return Err(ErrorCode::kBadValue, PosOf(n), path,
+               "expected a duration: a whole number and a unit s, m, h, d or w (e.g. 7d), at "
+               "most 100 years");
+  }
+
+  // kUnsupported when the policy is signed (refuse_file_references): a key
+  // naming a file its signature does not cover.
+  Status CheckFileReference(const YAML::Node& n, const std::string& path) const {
+    if (!opts_.refuse_file_references) return Status::Ok();
+    return Err(ErrorCode::kUnsupported, PosOf(n), path,
+               "a signed policy may not name other files: its signature does not cover them "
+               "(write the values into the policy)");
+  }
+
   const ParseOptions& opts() const { return opts_; }
 
  private:

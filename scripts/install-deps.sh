@@ -9,10 +9,16 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libipsec-mb-dev libre2-dev libcurl4-openssl-dev
   ccache
+  # Manual pages, Debian packages (dpkg-shlibdeps), the Python binding and its tests.
+  dpkg-dev file pybind11-dev python3-dev python3-pytest
 )
 # Optional peers used by tests and benchmarks when present.
 if [[ "${CCV_WITH_PEERS:-1}" == 1 ]]; then
   packages+=(tpm2-tools swtpm swtpm-tools ima-evm-utils osslsigncode)
+fi
+# lintian checks the Debian packages in CI (scripts/package.sh --check).
+if [[ "${CCV_WITH_LINTIAN:-1}" == 1 ]]; then
+  packages+=(lintian)
 fi
 if [[ "${CCV_WITH_CLANG:-0}" == 1 ]]; then
   packages+=(clang libclang-rt-14-dev clang-format)

@@ -82,11 +82,11 @@ TEST_F(CollectNonTdxTest, BundlesTheTpmLogAndImaAndNamesWhatIsMissing) {
   EXPECT_STREQ(d["tpm_eventlog"].GetString(), "binary_bios_measurements");
   EXPECT_STREQ(d["ima"]["register"].GetString(), "pcr10");
   ASSERT_TRUE(d.HasMember("not_found"));
-  EXPECT_EQ(Strings(d["not_found"]), (std::vector<std::string>{"ccel", "quote"}));
+  EXPECT_EQ(Strings(d["not_found"]), (std::vector<std::string>{"ccel", "quote", "tpm_quote"}));
   // The verifier's strict reader takes what the agent wrote.
   Result<bundle::Evidence> e = bundle::LoadEvidenceDir(out().string());
   ASSERT_TRUE(e.ok()) << e.status().ToString();
-  EXPECT_EQ(e->not_found, (std::vector<std::string>{"ccel", "quote"}));
+  EXPECT_EQ(e->not_found, (std::vector<std::string>{"ccel", "quote", "tpm_quote"}));
   EXPECT_FALSE(e->quote);
   EXPECT_TRUE(e->tpm_eventlog);
 }
@@ -97,7 +97,8 @@ TEST_F(CollectNonTdxTest, MissingImaAndTpmLogAreNamedToo) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   rapidjson::Document d = Manifest();
   EXPECT_FALSE(d.HasMember("ima"));
-  EXPECT_EQ(Strings(d["not_found"]), (std::vector<std::string>{"ccel", "quote", "ima"}));
+  EXPECT_EQ(Strings(d["not_found"]),
+            (std::vector<std::string>{"ccel", "quote", "tpm_quote", "ima"}));
 
   fs::remove_all(out());
   WriteAll(root_ / kFakeImaAscii, ima_);
@@ -105,7 +106,7 @@ TEST_F(CollectNonTdxTest, MissingImaAndTpmLogAreNamedToo) {
   r = Collect();
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(Strings(Manifest()["not_found"]),
-            (std::vector<std::string>{"ccel", "quote", "tpm_eventlog"}));
+            (std::vector<std::string>{"ccel", "quote", "tpm_quote", "tpm_eventlog"}));
 }
 
 TEST_F(CollectNonTdxTest, RequireTdxRefusesTheGuestNamingTheCcelTable) {

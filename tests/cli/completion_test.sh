@@ -43,8 +43,18 @@ contains() {  # contains "WORDS..." -- WORD: WORD must be among the offers
 expect ccverify po -- policy
 expect ccverify policy "" -- generate lint
 expect ccverify quote v -- verify
-expect ccverify verify --format j -- json junit
+expect ccverify verify --format j -- json junit jws
+expect ccverify verify --format e -- ear
+expect ccverify verify --report j -- json= junit= jws=
+expect ccverify result "" -- verify
+contains ccverify result verify --k -- --key
+contains ccverify verify --sign -- --sign-key
 expect ccverify verify --ima-register pc -- pcr10
+expect ccverify verify --report js -- json= jsonl=
+expect ccverify batch "" -- merge
+contains ccverify verify --ba -- --batch
+contains ccverify verify --sh -- --shard
+contains ccverify batch merge --f -- --format
 
 # Every top-level command word of `ccverify --help` is offered at the first position.
 while read -r first; do

@@ -1,6 +1,8 @@
 #!/bin/sh
 # `cmake --install` into a fresh prefix gives a working ccverify and the files
-# the README promises; the installed binary runs from there.
+# the README promises; the installed binaries run from there: the demo bundle
+# verifies TRUSTED, every command's --help works and has its manual page, and
+# the installed bash completion drives the installed binaries.
 #
 #   install_test.sh BUILD_DIR SOURCE_DIR WITH_AGENT(ON|OFF)
 set -eu
@@ -32,6 +34,13 @@ fi
 if [ -f "$src/completions/ccverify.bash" ]; then
   expect share/bash-completion/completions/ccverify
 fi
+expect share/ccverify/demo/evidence.json
+expect share/man/man1/ccverify.1.gz
+expect include/ccverify/ccverify.h
+case "$with_agent" in ON|on|1|TRUE|true)
+  expect share/man/man1/ccverify-agent.1.gz
+  expect share/bash-completion/completions/ccverify-agent ;;
+esac
 
 # The installed binary, run from the prefix (not the build tree).
 version=$(cd / && "$prefix/bin/ccverify" --version)
@@ -39,4 +48,35 @@ case "$version" in
   "ccverify "[0-9]*) echo "installed: $version" ;;
   *) echo "FAIL: installed ccverify --version printed '$version'" >&2; fail=1 ;;
 esac
+
+# The demo from the installed tree, as the README shows it.
+demo=$prefix/share/ccverify/demo
+if ! (cd / && "$prefix/bin/ccverify" verify "$demo" --policy "$demo/policy.yaml" \
+      --root-ca "$demo/root_ca.pem" --at 2026-01-02T00:00:00Z --quiet --report json=/dev/null); then
+  echo "FAIL: the installed demo did not verify TRUSTED" >&2
+  fail=1
+fi
+
+# Every command ccverify --help lists: its --help runs and it has a manual page.
+"$prefix/bin/ccverify" --help | sed -n '/^commands:/,/^$/p' | sed -n 's/^  \([a-z]*\( [a-z]*\)\?\)  .*/\1/p' |
+  while read -r cmd; do
+    # shellcheck disable=SC2086 # a command is one or two words
+    if ! "$prefix/bin/ccverify" $cmd --help >/dev/null; then
+      echo "FAIL: installed ccverify $cmd --help failed" >&2
+      exit 1
+    fi
+    page=share/man/man1/ccverify-$(echo "$cmd" | tr ' ' '-').1.gz
+    if [ ! -f "$prefix/$page" ]; then
+      echo "FAIL: $page was not installed" >&2
+      exit 1
+    fi
+  done || fail=1
+
+# The installed completion against the installed binaries.
+if [ -f "$prefix/share/bash-completion/completions/ccverify" ] && command -v bash >/dev/null; then
+  agent=
+  [ -x "$prefix/bin/ccverify-agent" ] && agent=$prefix/bin/ccverify-agent
+  bash "$src/tests/cli/completion_test.sh" "$prefix/share/bash-completion/completions/ccverify" \
+    "$prefix/bin/ccverify" $agent >/dev/null || { echo "FAIL: installed completion" >&2; fail=1; }
+fi
 exit "$fail"

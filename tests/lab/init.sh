@@ -1,7 +1,8 @@
 #!/bin/sh
 # Guest init of the boot lab (tests/lab/run.sh): collects the evidence with
-# ccverify-agent, records the PCRs as the guest's kernel reads them right after,
-# sends both to the host over the second serial port (a base64 tar between
+# ccverify-agent (a TPM quote through /dev/tpmrm0 with the host's nonce from
+# the command line, ccv.nonce=HEX, among it), records the PCRs as the guest's
+# kernel reads them right after, sends both to the host over the second serial port (a base64 tar between
 # markers) and powers off. Only shell builtins run between the agent and the PCR
 # read, so no IMA measurement falls between them.
 export PATH=/bin

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The boot lab: boots Debian's cloud kernel with a busybox initramfs holding our static
 # ccverify-agent under QEMU (TCG) + OVMF + swtpm, and writes per variant
-#   OUT/<variant>/           the agent's bundle (evidence.json and its files)
+#   OUT/<variant>/           the agent's bundle (evidence.json and its files, a TPM quote
+#                            of both banks with this boot's nonce among them)
 #   OUT/<variant>/pcrs.json  the PCRs swtpm holds after the boot (tpm2_pcrread)
 #   OUT/<variant>/lab/       guest_pcrs.json (PCRs the guest read right after collecting),
 #                            agent.log, console.log, meta.json
@@ -115,7 +116,9 @@ boot_variant() { # VARIANT
     direct) template=ima-ng ;;
     direct-imasig) template=ima-sig ;;
   esac
-  cmdline="$base_cmdline ima_template=$template"
+  # The verifier's nonce for this boot: the agent quotes the TPM with it (init.sh).
+  local nonce; nonce=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+  cmdline="$base_cmdline ima_template=$template ccv.nonce=$nonce"
   mkdir -p "$d/tpm"
   swtpm_setup --tpm2 --tpmstate "$d/tpm" --pcr-banks sha1,sha256 --overwrite \
     --logfile "$d/swtpm_setup.log" >/dev/null 2>&1 || die "$v: swtpm_setup failed (see $d/swtpm_setup.log)"
@@ -183,6 +186,7 @@ EOF
   local kver; kver=$(basename "$deb" .deb)
   cat >"$dest/lab/meta.json" <<EOF
 {"variant": "$v", "kernel_package": "$kver", "cmdline": "$cmdline", "ima_template": "$template",
+ "nonce": "$nonce",
  "boot": "qemu-direct-kernel", "memory_mib": 1024,
  "ovmf": "$(dpkg-query -W -f='${Version}' ovmf)", "qemu": "$(dpkg-query -W -f='${Version}' qemu-system-x86)",
  "swtpm": "$(dpkg-query -W -f='${Version}' swtpm)", "boot_seconds": $secs}

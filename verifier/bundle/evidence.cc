@@ -172,9 +172,12 @@ Status NotFoundMember(const rapidjson::Value& v, const std::string& source, Evid
       present = e->ima.has_value();
     } else if (item == "tpm_eventlog") {
       present = e->tpm_eventlog.has_value();
+    } else if (item == "tpm_quote") {
+      present = e->tpm.has_value();
     } else {
       return Bad(ErrorCode::kBadValue, source, field,
-                 "unknown item '" + Printable(item) + "' (known: ccel, quote, ima, tpm_eventlog)");
+                 "unknown item '" + Printable(item) +
+                     "' (known: ccel, quote, ima, tpm_eventlog, tpm_quote)");
     }
     for (const std::string& seen : e->not_found) {
       if (seen == item) {
@@ -190,7 +193,8 @@ Status NotFoundMember(const rapidjson::Value& v, const std::string& source, Evid
   return Status::Ok();
 }
 
-// `tpm`: {"quotes": [{"attest", "signature"}], "ak", "ak_chain", "pcrs", "nonce"}.
+// `tpm`: {"quotes": [{"attest", "signature"}], "ak", "ak_chain", "pcrs", "nonce",
+// "hcl_report"}.
 Result<TpmEvidence> TpmMember(const rapidjson::Value& v, const std::string& dir,
                               const std::string& source) {
   if (!v.IsObject()) {
@@ -198,7 +202,7 @@ Result<TpmEvidence> TpmMember(const rapidjson::Value& v, const std::string& dir,
                "expected {\"quotes\": [{\"attest\", \"signature\"}], \"ak\", ...}");
   }
   CCV_RETURN_IF_ERROR(
-      CheckMembers(v, {"quotes", "ak", "ak_chain", "pcrs", "nonce"}, source, "tpm."));
+      CheckMembers(v, {"quotes", "ak", "ak_chain", "pcrs", "nonce", "hcl_report"}, source, "tpm."));
   TpmEvidence t;
   if (!v.HasMember("quotes")) {
     return Bad(ErrorCode::kNotFound, source, "tpm.quotes", "missing member 'quotes'");
@@ -238,6 +242,10 @@ Result<TpmEvidence> TpmMember(const rapidjson::Value& v, const std::string& dir,
   if (v.HasMember("pcrs")) {
     CCV_ASSIGN_OR_RETURN(std::string p, FileMember(v["pcrs"], dir, source, "tpm.pcrs"));
     t.pcrs = std::move(p);
+  }
+  if (v.HasMember("hcl_report")) {
+    CCV_ASSIGN_OR_RETURN(std::string p, FileMember(v["hcl_report"], dir, source, "tpm.hcl_report"));
+    t.hcl_report = std::move(p);
   }
   if (v.HasMember("ak_chain")) {
     const auto& c = v["ak_chain"];

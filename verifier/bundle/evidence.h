@@ -9,7 +9,7 @@
 //    "dstack_event_log": "eventlog.json",
 //    "tpm": {"quotes": [{"attest": "quote.attest", "signature": "quote.sig"}, ...],
 //            "ak": "ak.pub", "ak_chain": ["intermediate.pem"], "pcrs": "pcrs.json",
-//            "nonce": "<hex>"},
+//            "nonce": "<hex>", "hcl_report": "hcl_report.bin"},
 //    "collateral": "collateral.json", "pck_chain": "pck_chain.pem",
 //    "nonce": "<hex>", "user_data": "<hex>",
 //    "report_data": "sha512(nonce||user_data)" | "nonce" | {"exact": "<hex of 64 bytes>"},
@@ -61,8 +61,9 @@ std::string_view ReportDataModeName(ReportDataMode mode);
 // most, the AK (TPMT_PUBLIC, PEM/DER public key or X.509 certificate),
 // certificates that may link the AK certificate to a trust anchor the
 // verifier names (never anchors themselves: a bundle cannot vouch for its
-// own AK), the quoted PCR values (optional) and the collector's nonce (a
-// claim: freshness needs the verifier's).
+// own AK), the quoted PCR values (optional), the collector's nonce (a
+// claim: freshness needs the verifier's) and, for an Azure TDX vTPM, the HCL
+// report whose runtime data names the AK and binds it to the TD quote.
 struct TpmQuoteFiles {
   std::string attest, signature;  // TPMS_ATTEST, TPMT_SIGNATURE
 };
@@ -70,7 +71,7 @@ inline constexpr size_t kMaxTpmQuotes = 8;
 inline constexpr size_t kMaxTpmAkChain = 8;
 struct TpmEvidence {
   std::vector<TpmQuoteFiles> quotes;
-  std::optional<std::string> ak, pcrs;
+  std::optional<std::string> ak, pcrs, hcl_report;
   std::vector<std::string> ak_chain;
   std::optional<std::vector<uint8_t>> nonce;
 };

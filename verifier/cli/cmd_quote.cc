@@ -28,7 +28,8 @@ namespace {
 
 constexpr const char* kQuoteVerifyUsage =
     "usage: ccverify quote verify QUOTE (--collateral F | --collateral-cache DIR) [--at T]\n"
-    "                             [--root-ca PEM] [--pck-chain F] [--accept-tcb S,...] [--json]\n"
+    "                             [--root-ca PEM] [--pck-chain F] [--accept-tcb S,...]\n"
+    "                             [--what-if-collateral F [--what-if-at T]] [--json]\n"
     "  --collateral F   collateral JSON (QuoteCollateralV3 layout)\n"
     "  --collateral-cache DIR  take the quote's collateral from this cache (collateral fetch)\n"
     "  --at T           verification time, RFC 3339 (default: now)\n"
@@ -36,6 +37,10 @@ constexpr const char* kQuoteVerifyUsage =
     "  --pck-chain F    PEM PCK chain (leaf, CA[, root]) for a quote whose certification\n"
     "                   data holds none (types 1-4); must equal a chain the quote holds\n"
     "  --accept-tcb S   comma-separated TCB statuses that pass (default: UpToDate)\n"
+    "  --what-if-collateral F  also evaluate the quote against another collateral set (e.g.\n"
+    "                   Intel's early TCB evaluation set, or next month's); the exit code\n"
+    "                   stays that of --collateral\n"
+    "  --what-if-at T   verification time for --what-if-collateral (default: --at)\n"
     "  --json           print the result as JSON\n";
 
 constexpr CommandHelp kHelp{"quote verify", kQuoteVerifyUsage};
@@ -43,6 +48,20 @@ constexpr CommandHelp kHelp{"quote verify", kQuoteVerifyUsage};
 int Usage(const std::string& message) { return UsageError(kHelp, message); }
 
 void Print(const std::string& s) { std::fwrite(s.data(), 1, s.size(), stdout); }
+
+// Reads, parses and verifies the collateral file `path` at `at`.
+Result<quote::PreparedCollateral> PrepareCollateralFile(const std::string& path,
+                                                        const std::optional<std::string>& root_pem,
+                                                        Time at) {
+  CCV_ASSIGN_OR_RETURN(std::string text, ReadFileText(path, 16 << 20));
+  auto collateral = quote::ParseCollateralJson(text);
+  if (!collateral.ok()) return collateral.status().WithFile(path);
+  auto anchor = root_pem ? quote::LoadTrustAnchor(*root_pem) : quote::LoadTrustAnchor();
+  if (!anchor.ok()) return anchor.status();
+  auto prepared = quote::PrepareCollateral(*collateral, std::move(*anchor), at);
+  if (!prepared.ok()) return prepared.status().WithFile(path);
+  return prepared;
+}
 
 }  // namespace
 
@@ -52,7 +71,8 @@ int RunQuoteVerify(const Args& args) {
       "collateral", po::value<std::string>(), "")("collateral-cache", po::value<std::string>(), "")(
       "at", po::value<std::string>(), "")("root-ca", po::value<std::string>(), "")(
       "pck-chain", po::value<std::string>(), "")("accept-tcb", po::value<std::string>(), "")(
-      "json", po::bool_switch(), "");
+      "what-if-collateral", po::value<std::string>(), "")("what-if-at", po::value<std::string>(),
+                                                          "")("json", po::bool_switch(), "");
   po::positional_options_description pos;
   pos.add("quote", 1);
   po::variables_map vm;
@@ -66,6 +86,15 @@ int RunQuoteVerify(const Args& args) {
     auto t = ParseRfc3339Time(vm["at"].as<std::string>());
     if (!t.ok()) return Usage("--at: " + t.status().message());
     at = *t;
+  }
+  if (vm.count("what-if-at") && !vm.count("what-if-collateral")) {
+    return Usage("--what-if-at needs --what-if-collateral");
+  }
+  Time what_if_at = at;
+  if (vm.count("what-if-at")) {
+    auto t = ParseRfc3339Time(vm["what-if-at"].as<std::string>());
+    if (!t.ok()) return Usage("--what-if-at: " + t.status().message());
+    what_if_at = *t;
   }
   quote::VerifyOptions options;
   if (vm.count("accept-tcb")) {
@@ -102,23 +131,30 @@ int RunQuoteVerify(const Args& args) {
     if (!cached.ok()) return ReportError(cached.status());
     coll_path = std::move(*cached);
   }
-  auto coll_text = ReadFileText(coll_path, 16 << 20);
-  if (!coll_text.ok()) return ReportError(coll_text.status());
-  auto collateral = quote::ParseCollateralJson(*coll_text);
-  if (!collateral.ok()) return ReportError(collateral.status().WithFile(coll_path));
   std::optional<std::string> root_pem;
   if (vm.count("root-ca")) {
     auto pem = ReadFileText(vm["root-ca"].as<std::string>(), 1 << 20);
     if (!pem.ok()) return ReportError(pem.status());
     root_pem = std::move(*pem);
   }
-  auto anchor = root_pem ? quote::LoadTrustAnchor(*root_pem) : quote::LoadTrustAnchor();
-  if (!anchor.ok()) return ReportError(anchor.status());
-  auto prepared = quote::PrepareCollateral(*collateral, std::move(*anchor), at);
-  if (!prepared.ok()) return ReportError(prepared.status().WithFile(coll_path));
+  auto prepared = PrepareCollateralFile(coll_path, root_pem, at);
+  if (!prepared.ok()) return ReportError(prepared.status());
   auto v = quote::VerifyQuote(*quote_bytes, *prepared, options);
   if (!v.ok()) return ReportError(v.status().WithFile(quote_path));
-  Print(json ? report::QuoteVerificationToJson(*v) : report::QuoteVerificationToText(*v));
+  if (!vm.count("what-if-collateral")) {
+    Print(json ? report::QuoteVerificationToJson(*v) : report::QuoteVerificationToText(*v));
+    return v->pass ? kExitTrusted : kExitUntrusted;
+  }
+  // The same quote under the other collateral set: reported, never the
+  // verdict.
+  const std::string what_if_path = vm["what-if-collateral"].as<std::string>();
+  auto what_if_prepared = PrepareCollateralFile(what_if_path, root_pem, what_if_at);
+  if (!what_if_prepared.ok()) return ReportError(what_if_prepared.status());
+  auto w = quote::VerifyQuote(*quote_bytes, *what_if_prepared, options);
+  if (!w.ok()) return ReportError(w.status().WithFile(quote_path));
+  const report::WhatIf what_if{what_if_path, &*w};
+  Print(json ? report::QuoteVerificationToJson(*v, &what_if)
+             : report::QuoteVerificationToText(*v, &what_if));
   return v->pass ? kExitTrusted : kExitUntrusted;
 }
 

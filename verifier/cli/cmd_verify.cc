@@ -23,9 +23,11 @@
 #include "verifier/cli/verify_options.h"
 #include "verifier/cli/verify_reports.h"
 #include "verifier/collateral/cache.h"
+#include "verifier/crypto/digest.h"
 #include "verifier/pipeline/verify.h"
 #include "verifier/quote/pck_chain_source.h"
 #include "verifier/report/verify_report.h"
+#include "verifier/sign/jose.h"
 
 namespace ccv::cli {
 
@@ -192,7 +194,71 @@ Result<EvidenceRequest> EvidenceFromOptions(const po::variables_map& vm) {
   return req;
 }
 
+Status FillCollateralFromCache(const std::string& cache_dir, bundle::Evidence* e) {
+  // The cache only fills in what neither --collateral nor the bundle names.
+  if (e->collateral || !e->quote) return Status::Ok();
+  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> quote,
+                       bundle::ReadEvidenceFile(*e, *e->quote, 1 << 20));
+  std::optional<quote::SuppliedPckChain> chain;
+  if (e->pck_chain) {
+    CCV_ASSIGN_OR_RETURN(std::string pem, bundle::ReadEvidenceText(*e, *e->pck_chain, 1 << 20));
+    auto parsed = quote::ParseSuppliedPckChain(pem, *e->pck_chain);
+    if (!parsed.ok()) return parsed.status().WithFile(*e->pck_chain);
+    chain = std::move(*parsed);
+  }
+  CCV_ASSIGN_OR_RETURN(
+      e->collateral, collateral::CachedCollateralPath(cache_dir, quote, chain ? &*chain : nullptr));
+  return Status::Ok();
+}
+
 namespace {
+
+// The --policy file, used only if --policy-signature verifies over its
+// exact bytes with --policy-key (when a key is given). Fills the policy
+// digest and signer of `ctx`. Errors: the file's, kBadSignature for a
+// signature that does not verify or is missing, kBadValue for one that is
+// malformed, kUnsupported for a signed policy naming other files.
+Result<policy::Policy> LoadPolicy(const po::variables_map& vm, report::VerifyReportContext* ctx) {
+  const std::string path = vm["policy"].as<std::string>();
+  CCV_ASSIGN_OR_RETURN(std::string text, ReadFileText(path, uint64_t{64} << 20));
+  ctx->policy_sha256 = ToHex(crypto::Hash(HashAlg::kSha256, AsBytes(text)).span());
+  const bool signed_policy = vm.count("policy-key") > 0;
+  if (signed_policy) {
+    const std::string key_path = vm["policy-key"].as<std::string>();
+    CCV_ASSIGN_OR_RETURN(std::string key_pem, ReadFileText(key_path, 1 << 20));
+    auto key = sign::ReadVerificationKey(key_pem);
+    if (!key.ok()) return key.status().WithFile(key_path);
+    if (!vm.count("policy-signature")) {
+      return Status(ErrorCode::kBadSignature,
+                    "the policy is not signed: --policy-key requires a signature "
+                    "(--policy-signature, a detached JWS or a DSSE envelope)")
+          .WithFile(path);
+    }
+    const std::string sig_path = vm["policy-signature"].as<std::string>();
+    CCV_ASSIGN_OR_RETURN(std::string sig, ReadFileText(sig_path, sign::kMaxTokenLen));
+    const std::string_view form = sign::DetectSignatureForm(sig);
+    if (form == "DSSE") {
+      auto d = sign::VerifyDsse(sig, key->key);
+      if (!d.ok()) return d.status().WithFile(sig_path);
+      if (AsChars(d->payload) != text) {
+        return Status(ErrorCode::kBadSignature,
+                      "the DSSE envelope signs another document than the policy " + path)
+            .WithFile(sig_path);
+      }
+      ctx->policy_signature = "dsse";
+    } else if (form == "JWS") {
+      auto j = sign::VerifyDetachedJws(sig, AsBytes(text), key->key);
+      if (!j.ok()) return j.status().WithFile(sig_path);
+      ctx->policy_signature = "jws";
+    } else {
+      return Status(ErrorCode::kBadValue,
+                    "expected a detached JWS (header..signature) or a DSSE envelope (JSON)")
+          .WithFile(sig_path);
+    }
+    ctx->policy_signer = key->signer;
+  }
+  return policy::ParsePolicyFileText(path, text, signed_policy);
+}
 
 constexpr char kVerifyUsage[] =
     "usage: ccverify verify BUNDLE_DIR [--policy P.yaml] [--collateral F] [--at T] [--root-ca "
@@ -204,7 +270,15 @@ constexpr char kVerifyUsage[] =
     "[--tpm-log F]\n"
     "                [--cel F] [--dstack-log F] [--collateral-cache DIR] [--pck-chain F]\n"
     "                [--tpm-attest A --tpm-signature S]... [--tpm-ak F] [--tpm-pcrs F]\n"
-    "                [--tpm-root-ca F]... [--tpm-nonce HEX]\n";
+    "                [--tpm-root-ca F]... [--tpm-nonce HEX]\n"
+<<<<<<< HEAD
+    "       ccverify verify --batch DIR|LIST|- [--policy P.yaml] [--at T] [--root-ca PEM]\n"
+    "                [--collateral F] [--collateral-cache DIR] [--jobs N] [--shard K/N]\n"
+    "                [--report jsonl=PATH] [--format text|json] [--output F] [--quiet]\n";
+=======
+    "                [--policy-signature F --policy-key K] [--sign-key KEY.pem [--sign-cert "
+    "CERT.pem]]\n";
+>>>>>>> trust
 
 int Usage(const std::string& why, const po::options_description& desc) {
   std::ostringstream os;
@@ -220,7 +294,19 @@ int RunVerify(const Args& args) {
   desc.add_options()("help,h", "show this help")("policy", po::value<std::string>(),
                                                  "YAML reference-value policy")(
       "collateral-cache", po::value<std::string>(),
-      "take the quote's collateral from this cache (collateral fetch) when none is given");
+      "take the quote's collateral from this cache (collateral fetch) when none is given")(
+<<<<<<< HEAD
+      "batch", po::value<std::string>(),
+      "verify many bundles: a directory of bundle folders, a file listing bundle paths, or - "
+      "(paths on stdin)")("jobs", po::value<int>(), "--batch: threads (default: the core count)")(
+      "shard", po::value<std::string>(),
+      "--batch: verify only shard K of N (0 <= K < N), chosen by a hash of the bundle path");
+=======
+      "policy-signature", po::value<std::string>(),
+      "detached JWS or DSSE envelope signing the --policy file")(
+      "policy-key", po::value<std::string>(),
+      "PEM public key or certificate the policy must be signed with (requires a signature)");
+>>>>>>> trust
   AddReportOptions(&desc);
   AddEvidenceOptions(&desc);
   po::positional_options_description pos;
@@ -238,8 +324,21 @@ int RunVerify(const Args& args) {
     std::fputs((std::string(kVerifyUsage) + os.str()).c_str(), stdout);
     return kExitTrusted;
   }
+  if (vm.count("batch")) {
+    std::ostringstream os;
+    os << desc;
+    const std::string usage = std::string(kVerifyUsage) + os.str();
+    return RunVerifyBatch(vm, CommandHelp{"verify", usage});
+  }
+  if (vm.count("jobs") || vm.count("shard")) return Usage("--jobs and --shard need --batch", desc);
   auto plan = ReportPlanFromOptions(vm);
   if (!plan.ok()) return Usage(plan.status().message(), desc);
+  if ((vm.count("policy-signature") || vm.count("policy-key")) && !vm.count("policy")) {
+    return Usage("--policy-signature and --policy-key need --policy", desc);
+  }
+  if (vm.count("policy-signature") && !vm.count("policy-key")) {
+    return Usage("--policy-signature needs --policy-key (the key it must verify with)", desc);
+  }
 
   // From here every requested report is written, carrying the error that
   // stops the verification if one does: never is an earlier run's left.
@@ -249,11 +348,16 @@ int RunVerify(const Args& args) {
     (void)WriteErrorReports(*plan, s, ctx);
     return ReportError(s);
   };
-  // The policy first: a malformed policy is an input error before any work.
+  {
+    Status signing = LoadReportSigning(vm, &*plan);
+    if (!signing.ok()) return fail(signing);
+  }
+  // The policy first: a malformed (or, when a key is given, an unsigned or
+  // badly signed) policy is an input error before any work.
   std::optional<policy::Policy> pol;
   if (vm.count("policy")) {
     ctx.policy_path = vm["policy"].as<std::string>();
-    auto p = policy::LoadPolicyFile(ctx.policy_path);
+    auto p = LoadPolicy(vm, &ctx);
     if (!p.ok()) return fail(p.status());
     pol = std::move(*p);
   }
@@ -267,6 +371,19 @@ int RunVerify(const Args& args) {
   }
   ctx.bundle = req->source;
   ctx.at = req->at_text;
+<<<<<<< HEAD
+  if (vm.count("collateral-cache")) {
+    Status filled =
+        FillCollateralFromCache(vm["collateral-cache"].as<std::string>(), &req->evidence);
+    if (!filled.ok()) return fail(filled);
+=======
+  if (req->evidence.binding_from_verifier) {
+    if (req->evidence.nonce) {
+      plan->nonce = *req->evidence.nonce;
+    } else if (req->evidence.report_data) {
+      plan->nonce = *req->evidence.report_data;
+    }
+  }
   // The cache only fills in what neither --collateral nor the bundle names.
   if (vm.count("collateral-cache") && !req->evidence.collateral && req->evidence.quote) {
     auto quote = bundle::ReadEvidenceFile(req->evidence, *req->evidence.quote, 1 << 20);
@@ -283,6 +400,7 @@ int RunVerify(const Args& args) {
                                                    chain ? &*chain : nullptr);
     if (!cached.ok()) return fail(cached.status());
     req->evidence.collateral = std::move(*cached);
+>>>>>>> trust
   }
   auto v = pipeline::Verify(req->evidence, req->options, pol ? &*pol : nullptr);
   if (!v.ok()) return fail(v.status());

@@ -30,8 +30,13 @@ int RunReplay(const Args& args);
 int RunDiff(const Args& args);
 // ccverify containers --ima F [--system-events F] [--json]  (cmd_containers.cc)
 int RunContainers(const Args& args);
+// ccverify batch merge F.jsonl... [--format text|json]  (cmd_batch.cc)
+int RunBatchMerge(const Args& args);
 // ccverify tpm verify --attest A --signature S --ak F ...  (cmd_tpm.cc)
 int RunTpmVerify(const Args& args);
+
+// ccverify result verify FILE (--key K | --cert C)  (cmd_result.cc)
+int RunResultVerify(const Args& args);
 
 // ccverify measure authenticode FILE [--alg A] [--json]  (cmd_measure.cc)
 int RunMeasureAuthenticode(const Args& args);

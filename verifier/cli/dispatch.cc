@@ -36,10 +36,14 @@ struct Command {
 constexpr Command kCommands[] = {
     {"", nullptr, ""},  // placeholder so the table is never empty
     {"verify", RunVerify, "verify an evidence bundle (quote, logs, replay) against a policy"},
+    {"batch merge", RunBatchMerge,
+     "merge the JSON lines of verify --batch runs (shards) into one fleet summary"},
     {"replay", RunReplay, "replay event logs into registers (--ccel, --tpm-log, --ima, --cel)"},
     {"dump", RunDump, "print every record of a log, quote or TD report"},
     {"quote verify", RunQuoteVerify, "verify a DCAP quote against collateral (TCB status)"},
     {"tpm verify", RunTpmVerify, "verify TPM 2.0 quotes against an AK, a nonce, PCRs and a log"},
+    {"result verify", RunResultVerify,
+     "check a signed result (verify --report jws=F or ear=F) with a key or certificate"},
     {"collateral fetch", RunCollateralFetch,
      "fetch and verify a quote's collateral from Intel PCS or a PCCS (cached)"},
     {"policy generate", RunPolicyGenerate, "write a policy pinning what a known-good bundle shows"},

@@ -9,6 +9,7 @@
 
 #include "parsers/core/result.h"
 #include "verifier/bundle/evidence.h"
+#include "verifier/cli/command_line.h"
 #include "verifier/pipeline/verify.h"
 
 namespace ccv::cli {
@@ -27,6 +28,15 @@ void AddEvidenceOptions(boost::program_options::options_description* desc);
 // Loads the bundle (if given) and applies the flags over it. Errors:
 // kInvalidArgument for bad flag values (usage), else input errors.
 Result<EvidenceRequest> EvidenceFromOptions(const boost::program_options::variables_map& vm);
+
+// Names the collateral `collateral fetch` cached in `cache_dir` for e's
+// quote when neither --collateral nor the bundle names one (and there is a
+// quote). Errors: the quote or PCK chain unreadable, no cached collateral.
+Status FillCollateralFromCache(const std::string& cache_dir, bundle::Evidence* e);
+
+// `ccverify verify --batch` (cmd_batch.cc) once verify's flags are parsed;
+// `help` is verify's usage for usage errors.
+int RunVerifyBatch(const boost::program_options::variables_map& vm, const CommandHelp& help);
 
 }  // namespace ccv::cli
 

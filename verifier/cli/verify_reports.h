@@ -4,6 +4,7 @@
 #ifndef CCV_VERIFIER_CLI_VERIFY_REPORTS_H_
 #define CCV_VERIFIER_CLI_VERIFY_REPORTS_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,7 +13,9 @@
 
 #include "parsers/core/result.h"
 #include "policies/evaluator.h"
+#include "verifier/crypto/jws.h"
 #include "verifier/report/report_format.h"
+#include "verifier/report/signed_report.h"
 #include "verifier/result/facts.h"
 
 namespace ccv::cli {
@@ -22,18 +25,38 @@ struct ReportFile {
   std::string path;
 };
 
+// The key and certificates that sign jws and ear reports (--sign-key,
+// --sign-cert).
+struct ReportSigning {
+  crypto::JwsSigningKey key;
+  std::vector<std::string> x5c_der;  // leaf first
+};
+
 struct ReportPlan {
   std::optional<report::ReportFormat> to_stdout;  // nullopt: nothing on stdout
   std::vector<ReportFile> files;                  // --output first, then each --report
   bool failures_only = false;
+  // Set by LoadReportSigning when a jws or ear report is asked for.
+  std::shared_ptr<const ReportSigning> signing;
+  // The verifier's nonce (EAR eat_nonce); empty: none.
+  std::vector<uint8_t> nonce;
+  bool Signs() const;  // a jws or ear report is asked for
 };
 
-// Adds --format, --output, --report, --quiet and --failures-only.
+// Adds --format, --output, --report, --quiet, --failures-only, --sign-key
+// and --sign-cert.
 void AddReportOptions(boost::program_options::options_description* desc);
 
 // Errors: kInvalidArgument (a usage error) for an unknown format, a
-// --report without FORMAT=PATH, or two reports naming one path.
+// --report without FORMAT=PATH, two reports naming one path, a jws or ear
+// report without --sign-key, or --sign-key/--sign-cert with nothing to sign.
 Result<ReportPlan> ReportPlanFromOptions(const boost::program_options::variables_map& vm);
+
+// Reads --sign-key (a PEM private key: EC P-256, P-384 or Ed25519) and
+// --sign-cert (PEM, the key's certificate first) into `plan` when it signs.
+// Errors (input errors, exit 3): unreadable files, a key of another type, a
+// certificate whose key is not the signing key.
+Status LoadReportSigning(const boost::program_options::variables_map& vm, ReportPlan* plan);
 
 // Writes every report of `plan` (files atomically, then stdout; colour only
 // on a terminal without NO_COLOR). A file that cannot be written is named

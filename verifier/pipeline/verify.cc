@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "parsers/ccel.h"
@@ -28,6 +29,7 @@
 #include "verifier/pipeline/kernel_facts.h"
 #include "verifier/quote/collateral.h"
 #include "verifier/quote/quote_verifier.h"
+#include "verifier/quote/shared_collateral.h"
 #include "verifier/replay/cel_replay.h"
 #include "verifier/replay/digest_check.h"
 #include "verifier/replay/dstack_replay.h"
@@ -36,6 +38,7 @@
 #include "verifier/replay/tcg_replay.h"
 #include "verifier/report/event_detail.h"
 #include "verifier/tpm/ak.h"
+#include "verifier/tpm/hcl.h"
 #include "verifier/tpm/pcr_values.h"
 #include "verifier/tpm/quote_verify.h"
 
@@ -117,8 +120,16 @@ void BaselineTdChecks(const policy::Policy* pol, Facts* f) {
   }
 }
 
+// What the TD quote gives later steps: its body, and whether its
+// signature, QE report and PCK chain verified (the Azure HCL report binds the
+// vTPM's AK to that body).
+struct QuoteOutcome {
+  std::optional<parsers::TdReportBody> td_body;
+  bool authentic = false;
+};
+
 Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const policy::Policy* pol,
-                  Facts* f) {
+                  Facts* f, QuoteOutcome* out) {
   if (!e.quote && e.tpm) {
     // TPM-only evidence (a vTPM or a TPM host): its TPM quotes are the
     // authentic anchor, judged by the tpm.* checks.
@@ -148,10 +159,18 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const polic
   if (e.collateral) {
     CCV_ASSIGN_OR_RETURN(std::string text,
                          bundle::ReadEvidenceText(e, *e.collateral, kMaxCollateralLen));
-    auto coll = quote::ParseCollateralJson(text);
-    if (!coll.ok()) return InFile(coll.status(), *e.collateral);
-    auto prepared = quote::PrepareCollateral(*coll, std::move(*anchor), o.at);
-    if (!prepared.ok()) return InFile(prepared.status(), *e.collateral);
+    std::shared_ptr<const quote::PreparedCollateral> prepared;
+    if (o.shared_collateral != nullptr) {
+      auto shared = o.shared_collateral->Prepare(text, *anchor, o.at);
+      if (!shared.ok()) return InFile(shared.status(), *e.collateral);
+      prepared = std::move(*shared);
+    } else {
+      auto coll = quote::ParseCollateralJson(text);
+      if (!coll.ok()) return InFile(coll.status(), *e.collateral);
+      auto own = quote::PrepareCollateral(*coll, std::move(*anchor), o.at);
+      if (!own.ok()) return InFile(own.status(), *e.collateral);
+      prepared = std::make_shared<const quote::PreparedCollateral>(std::move(*own));
+    }
     quote::VerifyOptions qo;
     qo.pck_chain = pck_chain;
     v = quote::VerifyQuote(bytes, *prepared, qo);
@@ -160,6 +179,7 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const polic
     v = quote::VerifyQuoteWithoutCollateral(bytes, *anchor, o.at, pck_chain);
   }
   if (!v.ok()) return InFile(v.status(), *e.quote);
+  if (f->collateral.present) f->collateral.freshness = v->freshness;
   f->checks.push_back(MakeCheck("quote.present", Verdict::kPass, "TD quote " + *e.quote));
   f->checks.push_back(
       e.collateral ? MakeCheck("quote.collateral", Verdict::kPass, "collateral " + *e.collateral)
@@ -168,10 +188,17 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const polic
                                "cannot be checked (pass --collateral, or set "
                                "platform.collateral: optional in the policy)",
                                "collateral"));
+  out->authentic = true;
   for (const quote::Check& c : v->checks) {
+    // Authentic: every check of the quote's own signatures and chain (the
+    // TCB status and collateral are judged on their own).
+    if (c.id != "tcb_status") out->authentic &= c.status != quote::CheckStatus::kFail;
     // A policy that judges the TCB status (platform.tcb_status) replaces
-    // the baseline's UpToDate-only check.
-    if (c.id == "tcb_status" && pol != nullptr && pol->platform.tcb_status_set) continue;
+    // the baseline's UpToDate-only check; so does platform.tcb_grace_period.
+    if (c.id == "tcb_status" && pol != nullptr &&
+        (pol->platform.tcb_status_set || pol->platform.tcb_grace_period)) {
+      continue;
+    }
     Verdict s = c.status == quote::CheckStatus::kPass   ? Verdict::kPass
                 : c.status == quote::CheckStatus::kFail ? Verdict::kFail
                                                         : Verdict::kSkipped;
@@ -183,6 +210,7 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const polic
     return Status::Ok();
   }
   const parsers::TdReportBody& b = *v->quote.td_body;
+  out->td_body = b;
   result::QuoteFacts& q = f->quote;
   q.present = true;
   q.version = v->quote.header.version;
@@ -205,10 +233,13 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const polic
     f->collateral.tcb_status = std::string(quote::TcbStatusName(*v->tcb_status));
     f->collateral.advisory_ids = v->tcb.advisory_ids;
   }
-  bundle::ReportDataBinding binding = bundle::CheckReportDataBinding(q.report_data, e);
-  f->checks.push_back(std::move(binding.check));
-  f->nonce_source = binding.nonce_source;
-  f->user_data_source = binding.user_data_source;
+  // With an HCL report, REPORTDATA is the HCL's (HclAkFacts judges it).
+  if (!e.tpm || !e.tpm->hcl_report) {
+    bundle::ReportDataBinding binding = bundle::CheckReportDataBinding(q.report_data, e);
+    f->checks.push_back(std::move(binding.check));
+    f->nonce_source = binding.nonce_source;
+    f->user_data_source = binding.user_data_source;
+  }
   BaselineTdChecks(pol, f);
   return Status::Ok();
 }
@@ -374,6 +405,58 @@ Status CcelTableCheck(const bundle::Evidence& e, Facts* f) {
 
 constexpr uint64_t kMaxTpmFileLen = 1 << 20;
 
+// --- Azure HCL report ---------------------------------------------------------
+
+// The vTPM's AK from the HCL report (verifier/tpm/hcl.h), and whether the
+// chain HCL report -> TD quote holds.
+struct HclAk {
+  tpm::Ak ak;
+  tpm::AkTrust trust;
+};
+
+// The hcl.* checks, and report_data.binding in its place: REPORTDATA[0:32]
+// is SHA-256 of the runtime data that carries the AK. The AK is trusted
+// ("hcl") when every hcl.* check passed and the TD quote is authentic; the
+// freshness is the vTPM quote's nonce. nullopt without an HCL report.
+Result<std::optional<HclAk>> HclAkFacts(const bundle::Evidence& e, const QuoteOutcome& quote,
+                                        Facts* f) {
+  if (!e.tpm || !e.tpm->hcl_report) return std::optional<HclAk>();
+  const std::string& path = *e.tpm->hcl_report;
+  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes,
+                       bundle::ReadEvidenceFile(e, path, kMaxTpmFileLen));
+  auto v = tpm::VerifyHclReport(bytes, quote.td_body ? &*quote.td_body : nullptr);
+  if (!v.ok()) return InFile(v.status(), path);
+  if (!v->runtime.ak) {
+    return Status(ErrorCode::kBadValue, "the runtime data holds no HCLAkPub JWK")
+        .WithFile(path)
+        .WithField("keys");
+  }
+  bool pass = true;
+  for (const tpm::Check& c : v->checks) {
+    Verdict s = c.status == tpm::CheckStatus::kPass ? Verdict::kPass : Verdict::kFail;
+    pass &= s == Verdict::kPass;
+    std::string name = c.id.substr(c.id.find('.') + 1);
+    f->checks.push_back(MakeCheck("hcl." + name, s,
+                                  c.status == tpm::CheckStatus::kSkip
+                                      ? "no TD quote to bind the HCL report to: " + c.detail
+                                      : c.detail));
+  }
+  f->checks.push_back(MakeCheck(
+      bundle::kReportDataCheckId, pass ? Verdict::kPass : Verdict::kFail,
+      pass ? "REPORTDATA[0:32] is SHA-256 of the HCL report's runtime data (hcl.runtime_data), "
+             "which holds the vTPM's AK: freshness comes from the vTPM quote's nonce (tpm.*_nonce)"
+           : "the TD quote does not bind the HCL report (see the hcl.* checks)"));
+  HclAk out{std::move(*v->runtime.ak), {}};
+  out.trust.mode = "hcl";
+  out.trust.ok = pass && quote.authentic;
+  out.trust.detail =
+      out.trust.ok ? "the AK is HCLAkPub of the HCL report bound to the authentic TD quote"
+      : !pass      ? "the AK is not trusted: the HCL report is not bound to the TD quote (see "
+                     "the hcl.* checks)"
+                   : "the AK is not trusted: the TD quote it is bound to does not verify";
+  return std::optional<HclAk>(std::move(out));
+}
+
 std::string PcrBankName(HashAlg bank, uint32_t index) {
   return "pcr" + std::to_string(index) + " (" + std::string(HashAlgName(bank)) + ")";
 }
@@ -431,27 +514,50 @@ Status AkTrustOptions(const bundle::Evidence& e, const VerifyOptions& o, const p
 // authenticate (none when a quote or the AK fails).
 Result<tpm::PcrValues> TpmQuoteFacts(const bundle::Evidence& e, const VerifyOptions& o,
                                      const policy::Policy* pol, const replay::RegisterSet* tpm_regs,
-                                     Facts* f) {
+                                     const std::optional<HclAk>& hcl, Facts* f) {
   tpm::PcrValues authenticated;
   if (!e.tpm) return authenticated;
   const bundle::TpmEvidence& t = *e.tpm;
   f->tpm.present = true;
   f->tpm.quotes = t.quotes.size();
-  if (!t.ak) {
+  if (!t.ak && !hcl) {
     f->tpm.ak_trust = "none";
     f->checks.push_back(MakeCheck("tpm.ak_trust", Verdict::kFail,
                                   "the evidence has TPM quotes but no AK (tpm.ak): nothing "
                                   "authenticates them"));
     return authenticated;
   }
-  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> ak_bytes,
-                       bundle::ReadEvidenceFile(e, *t.ak, kMaxTpmFileLen));
-  auto ak = tpm::LoadAk(ak_bytes);
-  if (!ak.ok()) return InFile(ak.status(), *t.ak);
+  std::optional<tpm::Ak> loaded;
+  if (t.ak) {
+    CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> ak_bytes,
+                         bundle::ReadEvidenceFile(e, *t.ak, kMaxTpmFileLen));
+    auto l = tpm::LoadAk(ak_bytes);
+    if (!l.ok()) return InFile(l.status(), *t.ak);
+    loaded = std::move(*l);
+  }
+  // The HCL report names the AK when there is one.
+  const tpm::Ak* ak = hcl ? &hcl->ak : &*loaded;
   tpm::VerifyOptions vo;
   vo.at = o.at;
   std::vector<crypto::Certificate> roots, chain;
-  CCV_RETURN_IF_ERROR(AkTrustOptions(e, o, pol, *ak, &roots, &chain, &vo));
+  if (hcl) {
+    // A bundle's tpm.ak must be the HCL report's key.
+    tpm::AkTrust trust = hcl->trust;
+    if (loaded && tpm::AkFingerprint(*loaded) != tpm::AkFingerprint(hcl->ak)) {
+      trust.ok = false;
+      trust.detail = "the bundle's tpm.ak (" + *t.ak +
+                     ") is not the HCL report's HCLAkPub: the quotes must be signed by the AK "
+                     "the TD quote binds";
+    }
+    if (trust.ok && pol != nullptr && pol->tpm.PinsAk()) {
+      // A policy pin applies as well.
+      CCV_RETURN_IF_ERROR(AkTrustOptions(e, o, pol, *ak, &roots, &chain, &vo));
+      if (!vo.ak_trust->ok) trust = *vo.ak_trust;
+    }
+    vo.ak_trust = trust;
+  } else {
+    CCV_RETURN_IF_ERROR(AkTrustOptions(e, o, pol, *ak, &roots, &chain, &vo));
+  }
   if (o.tpm_nonce) {
     vo.nonce = *o.tpm_nonce;
     f->tpm.nonce_source = result::NonceSource::kVerifier;
@@ -1116,7 +1222,9 @@ void AddReplayed(const replay::RegisterSet& regs, Facts* f) {
 Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o,
                            const policy::Policy* pol) {
   Facts f;
-  CCV_RETURN_IF_ERROR(QuoteFacts(e, o, pol, &f));
+  QuoteOutcome quote;
+  CCV_RETURN_IF_ERROR(QuoteFacts(e, o, pol, &f, &quote));
+  CCV_ASSIGN_OR_RETURN(std::optional<HclAk> hcl, HclAkFacts(e, quote, &f));
   // The boot-time RTMRs: the CCEL's replay, or that of a CEL standing in.
   replay::RegisterSet boot_regs;
   std::string boot_log;  // "ccel", "cel" or ""
@@ -1136,7 +1244,7 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o,
     EventDigestsCheck("tpm", pol, &f);
   }
   CCV_ASSIGN_OR_RETURN(tpm::PcrValues tpm_quoted,
-                       TpmQuoteFacts(e, o, pol, e.tpm_eventlog ? &tpm_regs : nullptr, &f));
+                       TpmQuoteFacts(e, o, pol, e.tpm_eventlog ? &tpm_regs : nullptr, hcl, &f));
   replay::RegisterSet cel_regs;
   if (e.cel) {
     CCV_ASSIGN_OR_RETURN(cel_regs, CelFacts(e, *e.cel, &f));

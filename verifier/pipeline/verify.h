@@ -45,6 +45,10 @@
 #include "verifier/bundle/evidence.h"
 #include "verifier/result/facts.h"
 
+namespace ccv::quote {
+class SharedCollateral;  // verifier/quote/shared_collateral.h
+}  // namespace ccv::quote
+
 namespace ccv::pipeline {
 
 struct VerifyOptions {
@@ -58,6 +62,10 @@ struct VerifyOptions {
   std::vector<std::string> tpm_root_ca = {};
   // The extraData every TPM quote must carry (--tpm-nonce): the verifier's.
   std::optional<std::vector<uint8_t>> tpm_nonce = {};
+  // Non-null: collateral documents are prepared through this cache, once
+  // per document, anchor and time, and shared with every other verification
+  // using it (batch verify). The verdict is the same either way.
+  quote::SharedCollateral* shared_collateral = nullptr;
 };
 
 // The whole decision: the facts verification established, the policy's

@@ -648,6 +648,62 @@ void Finish(QuoteVerification* v) {
 
 }  // namespace
 
+result::CollateralFreshness CollateralFreshnessAt(const PreparedCollateral& c,
+                                                  const TcbEvalResult& tcb) {
+  result::CollateralFreshness f;
+  f.at = c.at.seconds;
+  f.tcb_info_issue_date = c.tcb_info.issue_date;
+  f.age_seconds = f.at - f.tcb_info_issue_date;
+  f.tcb_evaluation_data_number = c.tcb_info.tcb_evaluation_data_number;
+  f.qe_identity_tcb_evaluation_data_number = c.qe_identity.tcb_evaluation_data_number;
+  const std::pair<const char*, int64_t> parts[] = {
+      {"tcb_info", c.tcb_info.next_update},
+      {"qe_identity", c.qe_identity.next_update},
+      {"pck_crl", c.pck_crl.NextUpdate()},
+      {"root_ca_crl", c.root_ca_crl.NextUpdate()},
+  };
+  f.earliest_next_update = parts[0].second;
+  f.earliest_next_update_part = parts[0].first;
+  for (const auto& [name, next] : parts) {
+    if (next < f.earliest_next_update) {
+      f.earliest_next_update = next;
+      f.earliest_next_update_part = name;
+    }
+  }
+  f.expires_in_seconds = f.earliest_next_update - f.at;
+  if (!tcb.platform_level) return f;
+  // The earliest tcbDate of the matched levels: the component whose TCB is
+  // oldest dates the platform.
+  const std::pair<const char*, const std::string*> levels[] = {
+      {"platform", &tcb.tcb_date},
+      {"tdx_module", tcb.module_level ? &tcb.module_level->tcb_date : nullptr},
+      {"qe", tcb.qe_level ? &tcb.qe_level->tcb_date : nullptr},
+  };
+  for (const auto& [name, date] : levels) {
+    if (date == nullptr) continue;
+    Result<int64_t> d = crypto::ParseRfc3339(*date);
+    if (!d.ok()) {
+      // Unreadable: no date, so nothing can be judged by it.
+      f.tcb_date_seconds.reset();
+      f.tcb_date = *date;
+      f.tcb_date_level = name;
+      break;
+    }
+    if (!f.tcb_date_seconds || *d < *f.tcb_date_seconds) {
+      f.tcb_date_seconds = *d;
+      f.tcb_date = *date;
+      f.tcb_date_level = name;
+    }
+  }
+  if (f.tcb_date_seconds) {
+    const int64_t diff = f.at - *f.tcb_date_seconds;
+    int64_t days = diff / result::kSecondsPerDay;
+    if (diff % result::kSecondsPerDay < 0) --days;
+    f.days_since_tcb_date = days;
+  }
+  return f;
+}
+
 Result<QuoteVerification> VerifyQuote(Bytes raw, const PreparedCollateral& c,
                                       const VerifyOptions& opts) {
   QuoteVerification v;
@@ -661,6 +717,7 @@ Result<QuoteVerification> VerifyQuote(Bytes raw, const PreparedCollateral& c,
                   &side);
   CollateralChecks(c, opts, side, &v);
   Finish(&v);
+  v.freshness = CollateralFreshnessAt(c, v.tcb);
   return v;
 }
 

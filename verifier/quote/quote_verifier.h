@@ -32,6 +32,7 @@
 #include "verifier/quote/collateral.h"
 #include "verifier/quote/pck_chain_source.h"
 #include "verifier/quote/tcb_eval.h"
+#include "verifier/result/freshness.h"
 
 namespace ccv::quote {
 
@@ -82,6 +83,11 @@ struct PreparedCollateral {
 Result<PreparedCollateral> PrepareCollateral(const QuoteCollateral& collateral,
                                              crypto::Certificate anchor, Time at);
 
+// The freshness facts of `collateral` at its verification time, with the
+// tcbDate of `tcb`'s matched platform level (none: tcb_date empty).
+result::CollateralFreshness CollateralFreshnessAt(const PreparedCollateral& collateral,
+                                                  const TcbEvalResult& tcb);
+
 struct PckInfo {
   std::vector<std::string> chain_subjects;
   std::string pck_issuer;
@@ -114,6 +120,8 @@ struct QuoteVerification {
   std::optional<TcbStatus> tcb_status;  // absent if it could not be evaluated
   TcbEvalResult tcb;
   Time at;
+  // With collateral: how fresh it is at `at` (CollateralFreshnessAt).
+  std::optional<result::CollateralFreshness> freshness;
   bool authentic = false;  // every check but tcb_status passed
   bool pass = false;       // authentic and tcb_status accepted
 

@@ -8,6 +8,7 @@
 #include "parsers/core/hex.h"
 #include "parsers/core/register_id.h"
 #include "verifier/crypto/x509.h"
+#include "verifier/report/internal/freshness_json.h"
 #include "verifier/report/schema_version.h"
 
 namespace ccv::report {
@@ -235,6 +236,10 @@ void WriteQuoteVerificationMembers(const quote::QuoteVerification& v, JsonWriter
   w->EndArray();
   e.Str("tcb_date", v.tcb.tcb_date);
   e.Bool("authentic", v.authentic);
+  if (v.freshness) {
+    w->Key("freshness");
+    internal::WriteFreshnessJson(*w, *v.freshness);
+  }
   e.Str("at", crypto::FormatRfc3339(v.at));
   if (v.pck && v.pck->has_sgx_extensions) {
     e.Hex("fmspc", v.pck->fmspc);
@@ -293,15 +298,6 @@ void WriteQuoteVerificationMembers(const quote::QuoteVerification& v, JsonWriter
   w->EndArray();
 }
 
-void WriteQuoteVerificationJson(const quote::QuoteVerification& v, JsonWriter* w) {
-  w->StartObject();
-  WriteSchemaVersion(*w);
-  WriteQuoteVerificationMembers(v, w);
-  w->Key("quote");
-  WriteQuoteJson(v.quote, w);
-  w->EndObject();
-}
-
 std::string QuoteToJson(const parsers::Quote& q) {
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
@@ -316,10 +312,50 @@ std::string TdReportToJson(const parsers::TdReport& t) {
   return Finish(buf);
 }
 
-std::string QuoteVerificationToJson(const quote::QuoteVerification& v) {
+void WriteQuoteVerificationJson(const quote::QuoteVerification& v, JsonWriter* out,
+                                const WhatIf* what_if) {
+  JsonWriter& w = *out;
+  w.StartObject();
+  WriteSchemaVersion(w);
+  WriteQuoteVerificationMembers(v, &w);
+  if (what_if != nullptr) {
+    const quote::QuoteVerification& o = *what_if->result;
+    w.Key("what_if");
+    w.StartObject();
+    internal::KeyString(w, "collateral", what_if->collateral);
+    internal::KeyString(w, "verdict", o.pass ? "pass" : "fail");
+    w.Key("tcb_status");
+    if (o.tcb_status) {
+      internal::JsonString(w, quote::TcbStatusName(*o.tcb_status));
+    } else {
+      w.Null();
+    }
+    internal::KeyStrings(w, "advisory_ids", o.tcb.advisory_ids);
+    internal::KeyString(w, "tcb_date", o.tcb.tcb_date);
+    w.Key("authentic");
+    w.Bool(o.authentic);
+    internal::KeyString(w, "at", crypto::FormatRfc3339(o.at));
+    if (o.freshness) {
+      w.Key("freshness");
+      internal::WriteFreshnessJson(w, *o.freshness);
+    }
+    w.Key("failed_checks");
+    w.StartArray();
+    for (const quote::Check& c : o.checks) {
+      if (c.status == quote::CheckStatus::kFail) internal::JsonString(w, c.id);
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.Key("quote");
+  WriteQuoteJson(v.quote, &w);
+  w.EndObject();
+}
+
+std::string QuoteVerificationToJson(const quote::QuoteVerification& v, const WhatIf* what_if) {
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
-  WriteQuoteVerificationJson(v, &w);
+  WriteQuoteVerificationJson(v, &w, what_if);
   return Finish(buf);
 }
 
@@ -337,7 +373,7 @@ std::string TdReportToText(const parsers::TdReport& t) {
   return out;
 }
 
-std::string QuoteVerificationToText(const quote::QuoteVerification& v) {
+std::string QuoteVerificationToText(const quote::QuoteVerification& v, const WhatIf* what_if) {
   std::string out;
   out += std::string("verdict: ") + (v.pass ? "pass" : "fail") + "\n";
   out += "tcb_status: " +
@@ -350,10 +386,30 @@ std::string QuoteVerificationToText(const quote::QuoteVerification& v) {
     out += "fmspc: " + ToHex(v.pck->fmspc) + "\n";
   }
   out += "at: " + crypto::FormatRfc3339(v.at) + "\n";
+  if (v.freshness) out += "collateral: " + internal::FreshnessText(*v.freshness) + "\n";
   out += "checks:\n";
   for (const quote::Check& c : v.checks) {
     std::string_view s = quote::CheckStatusName(c.status);
     out += "  [" + std::string(s) + "] " + c.id + ": " + c.detail + "\n";
+  }
+  if (what_if != nullptr) {
+    const quote::QuoteVerification& o = *what_if->result;
+    out += "what_if.collateral: " + what_if->collateral + "\n";
+    out += std::string("what_if.verdict: ") + (o.pass ? "pass" : "fail") + "\n";
+    out += "what_if.tcb_status: " +
+           std::string(o.tcb_status ? quote::TcbStatusName(*o.tcb_status) : "not evaluated") + "\n";
+    out += "what_if.advisory_ids:";
+    for (const std::string& a : o.tcb.advisory_ids) out += " " + a;
+    out += "\n";
+    if (!o.tcb.tcb_date.empty()) out += "what_if.tcb_date: " + o.tcb.tcb_date + "\n";
+    out += "what_if.at: " + crypto::FormatRfc3339(o.at) + "\n";
+    if (o.freshness)
+      out += "what_if.collateral_freshness: " + internal::FreshnessText(*o.freshness) + "\n";
+    for (const quote::Check& c : o.checks) {
+      if (c.status == quote::CheckStatus::kFail) {
+        out += "what_if.failed: " + c.id + ": " + c.detail + "\n";
+      }
+    }
   }
   return out;
 }

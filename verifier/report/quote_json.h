@@ -27,19 +27,34 @@ void WriteTdReportJson(const parsers::TdReport& t, JsonWriter* w);
 // {"schema_version", "verdict", "tcb_status", "advisory_ids", "tcb_date",
 //  "authentic", "at", "fmspc", "pce_id", "tcb": {...}, "pck": {...},
 //  "checks": [...], "quote": {...}}: a whole document.
-void WriteQuoteVerificationJson(const quote::QuoteVerification& v, JsonWriter* w);
+struct WhatIf;
+// With `what_if`: a "what_if" member (QuoteVerificationToJson).
+void WriteQuoteVerificationJson(const quote::QuoteVerification& v, JsonWriter* w,
+                                const WhatIf* what_if = nullptr);
 // Only the verification members, without "quote" (for embedding).
 void WriteQuoteVerificationMembers(const quote::QuoteVerification& v, JsonWriter* w);
 
 // Convenience: whole documents as strings (with a trailing newline).
 std::string QuoteToJson(const parsers::Quote& q);
 std::string TdReportToJson(const parsers::TdReport& t);
-std::string QuoteVerificationToJson(const quote::QuoteVerification& v);
+// The same quote verified against another collateral set (quote verify
+// --what-if-collateral).
+struct WhatIf {
+  std::string collateral;                  // its file, as given
+  const quote::QuoteVerification* result;  // REQUIRES: not null
+};
+// With `what_if`: a "what_if" member {"collateral", "verdict", "tcb_status",
+// "advisory_ids", "tcb_date", "authentic", "at", "freshness",
+// "failed_checks"}.
+std::string QuoteVerificationToJson(const quote::QuoteVerification& v,
+                                    const WhatIf* what_if = nullptr);
 
 // Human-readable renderings, one "name: value" line per field.
 std::string QuoteToText(const parsers::Quote& q);
 std::string TdReportToText(const parsers::TdReport& t);
-std::string QuoteVerificationToText(const quote::QuoteVerification& v);
+// With `what_if`: "what_if.*" lines after the result's own.
+std::string QuoteVerificationToText(const quote::QuoteVerification& v,
+                                    const WhatIf* what_if = nullptr);
 
 }  // namespace ccv::report
 

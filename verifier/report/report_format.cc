@@ -2,6 +2,7 @@
 
 #include "verifier/report/markdown.h"
 #include "verifier/report/sarif.h"
+#include "verifier/report/signed_report.h"
 #include "verifier/report/verify_error.h"
 
 namespace ccv::report {
@@ -14,7 +15,8 @@ constexpr struct {
 } kFormats[] = {
     {ReportFormat::kText, "text"},         {ReportFormat::kJson, "json"},
     {ReportFormat::kJUnit, "junit"},       {ReportFormat::kSarif, "sarif"},
-    {ReportFormat::kMarkdown, "markdown"},
+    {ReportFormat::kMarkdown, "markdown"}, {ReportFormat::kJws, "jws"},
+    {ReportFormat::kEar, "ear"},
 };
 
 }  // namespace
@@ -47,6 +49,10 @@ std::string RenderVerifyReport(ReportFormat format, const result::Facts& facts,
       return VerifyReportSarif(facts, eval, ctx);
     case ReportFormat::kMarkdown:
       return VerifyReportMarkdown(facts, eval, ctx);
+    case ReportFormat::kJws:
+      return VerifyReportJson(facts, eval, ctx);
+    case ReportFormat::kEar:
+      return EarClaims(facts, eval, ctx, SigningContext{});
   }
   return {};
 }
@@ -64,6 +70,10 @@ std::string RenderVerifyError(ReportFormat format, const Status& error,
       return VerifyErrorSarif(error, ctx);
     case ReportFormat::kMarkdown:
       return VerifyErrorMarkdown(error, ctx);
+    case ReportFormat::kJws:
+      return VerifyErrorJson(error, ctx);
+    case ReportFormat::kEar:
+      return EarErrorClaims(error, ctx, SigningContext{});
   }
   return {};
 }

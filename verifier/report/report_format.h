@@ -18,14 +18,18 @@
 
 namespace ccv::report {
 
-enum class ReportFormat { kText, kJson, kJUnit, kSarif, kMarkdown };
+// kJws and kEar are signed (signed_report.h): the CLI renders them with a
+// signing key; RenderVerifyReport gives their unsigned payload.
+enum class ReportFormat { kText, kJson, kJUnit, kSarif, kMarkdown, kJws, kEar };
 
-// "text", "json", "junit", "sarif", "markdown"; nullopt for anything else.
+// "text", "json", "junit", "sarif", "markdown", "jws", "ear"; nullopt for
+// anything else.
 std::optional<ReportFormat> ReportFormatFromName(std::string_view name);
 const char* ReportFormatName(ReportFormat format);
 
 // The report of a verification that ran (exit 0 or 1). `text` applies to
-// kText only.
+// kText only. kJws: the JSON report, kEar: the EAR claims with no iat,
+// verifier build or nonce (both unsigned).
 std::string RenderVerifyReport(ReportFormat format, const result::Facts& facts,
                                const policy::Evaluation& eval, const VerifyReportContext& ctx,
                                const TextReportOptions& text);

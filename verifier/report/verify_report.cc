@@ -14,6 +14,7 @@
 
 #include "parsers/core/hex.h"
 #include "parsers/core/register_id.h"
+#include "verifier/report/internal/freshness_json.h"
 #include "verifier/report/internal/json_writer.h"
 #include "verifier/report/internal/text_escape.h"
 #include "verifier/report/junit.h"
@@ -316,6 +317,12 @@ std::string VerifyReportJson(const Facts& f, const Evaluation& ev, const VerifyR
   w.StartArray();
   for (const auto& a : f.collateral.advisory_ids) JsonString(w, a);
   w.EndArray();
+  w.Key("freshness");
+  if (f.collateral.freshness) {
+    internal::WriteFreshnessJson(w, *f.collateral.freshness);
+  } else {
+    w.Null();
+  }
   w.EndObject();
   w.Key("boot");
   WriteBoot(w, f.boot);
@@ -426,6 +433,18 @@ std::string VerifyReportJson(const Facts& f, const Evaluation& ev, const VerifyR
     KeyString(w, "name", ev.name);
     KeyString(w, "version", ev.version);
     if (!ctx.policy_path.empty()) KeyString(w, "file", ctx.policy_path);
+    if (!ctx.policy_sha256.empty()) {
+      KeyString(w, "sha256", ctx.policy_sha256);
+      w.Key("signature");
+      if (ctx.policy_signature.empty()) {
+        w.Null();
+      } else {
+        w.StartObject();
+        KeyString(w, "form", ctx.policy_signature);
+        KeyString(w, "signer", ctx.policy_signer);
+        w.EndObject();
+      }
+    }
     w.Key("rules");
     w.StartArray();
     for (const RuleResult& r : ev.rules) {
@@ -592,6 +611,10 @@ std::string VerifyReportText(const Facts& f, const Evaluation& ev, const VerifyR
     if (!ev.version.empty()) out += " " + Printable(ev.version);
     if (!ctx.policy_path.empty()) out += " (" + Printable(ctx.policy_path) + ")";
     out += "\n";
+    if (!ctx.policy_signer.empty()) {
+      out += "  policy signed (" + ctx.policy_signature + ") by " + Printable(ctx.policy_signer) +
+             "\n";
+    }
   } else {
     out +=
         "  policy:   none (verification only: measurements are not compared with reference "
@@ -614,6 +637,9 @@ std::string VerifyReportText(const Facts& f, const Evaluation& ev, const VerifyR
            " kexec command line(s); selinux enforcing " + Printable(enforcing) + "\n";
   }
   if (f.collateral.tcb_status) out += "  tcb:      " + Printable(*f.collateral.tcb_status) + "\n";
+  if (f.collateral.freshness) {
+    out += "  collateral: " + Printable(internal::FreshnessText(*f.collateral.freshness)) + "\n";
+  }
   out += "  checks:   " + std::to_string(ev.CountChecks(Verdict::kFail)) + " failed";
   if (size_t n = ev.CountChecks(Verdict::kWarn)) out += ", " + std::to_string(n) + " warned";
   if (size_t n = ev.CountChecks(Verdict::kWaived)) out += ", " + std::to_string(n) + " waived";

@@ -25,6 +25,13 @@ struct VerifyReportContext {
   std::string bundle;       // evidence location as given
   std::string at;           // verification time, RFC 3339
   std::string policy_path;  // "" without a policy
+  // SHA-256 of the policy file's bytes (lowercase hex), "" without a policy.
+  std::string policy_sha256 = {};
+  // With --policy-signature: the form ("jws", "dsse") and the key that
+  // verified it (SHA-256 of its SubjectPublicKeyInfo, or the certificate's
+  // subject); "" when the policy was not signed.
+  std::string policy_signature = {};
+  std::string policy_signer = {};
 };
 
 std::string VerifyReportJson(const result::Facts& facts, const policy::Evaluation& eval,

@@ -33,6 +33,7 @@
 #include "verifier/replay/register_set.h"
 #include "verifier/result/boot_facts.h"
 #include "verifier/result/kernel_facts.h"
+#include "verifier/result/freshness.h"
 
 namespace ccv::containers {
 struct ContainerView;  // verifier/containers/container_view.h
@@ -104,6 +105,9 @@ struct CollateralFacts {
   // once TCB evaluation ran; absent when it could not run.
   std::optional<std::string> tcb_status;
   std::vector<std::string> advisory_ids;
+  // How fresh the collateral is at the verification time; absent without
+  // collateral.
+  std::optional<CollateralFreshness> freshness;
 };
 
 // Replayed value of one register against the value the quote reports.
@@ -236,7 +240,7 @@ struct TpmQuoteFacts {
   std::string ak_form;         // "tpmt_public", "public_key", "certificate"
   std::string ak_key;          // "rsa-2048", "ec-p256", ...
   std::string ak_fingerprint;  // hex SHA-256 of the AK's SubjectPublicKeyInfo
-  std::string ak_trust;        // "pinned", "chain" or "none"
+  std::string ak_trust;        // "pinned", "chain", "hcl" or "none"
   // Where the expected extraData came from: the verifier (--tpm-nonce or
   // the policy's tpm.nonce), the bundle only, or nowhere.
   NonceSource nonce_source = NonceSource::kNone;

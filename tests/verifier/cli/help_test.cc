@@ -136,7 +136,7 @@ TEST(HelpTest, TopLevelHelpAndNoArguments) {
 // `ccverify policy --help` lists the group's commands; without a command, or
 // with an unknown one, the same list goes to stderr with exit 2.
 TEST(HelpTest, CommandGroupsListTheirCommands) {
-  for (const char* group : {"policy", "quote", "tpm", "collateral"}) {
+  for (const char* group : {"policy", "quote", "tpm", "collateral", "batch"}) {
     SCOPED_TRACE(group);
     CliRun help = RunCcverify(std::string(group) + " --help");
     EXPECT_EQ(help.code, 0);

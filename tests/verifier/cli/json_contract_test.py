@@ -25,6 +25,7 @@ Needs python3-jsonschema (scripts/install-deps.sh). Exit status: 0 pass,
 1 failure.
 """
 import argparse
+import base64
 import copy
 import hashlib
 import json
@@ -53,11 +54,15 @@ OPEN_OBJECTS = {
     "dump": {"/events[]/detail", "/events[]/fields"},
     "containers": set(),
     "quote-verify": set(),
+    # EAR claims sets are extensible where the draft's CDDL has a socket.
+    "ear": {"", "/submods", "/submods/td", "/submods/td/ear_verifier_claims"},
     "tpm-verify": set(),
     "cel": set(),
     "evidence": set(),
     "diff": set(),
     "measure-authenticode": set(),
+    "batch-line": set(),
+    "batch-summary": {"/verdicts", "/outcomes", "/tcb_statuses"},
 }
 # Top-level members an output may leave out.
 OPTIONAL_TOP_LEVEL = {
@@ -65,7 +70,8 @@ OPTIONAL_TOP_LEVEL = {
     "replay": {"matches_quote", "tpm_quote_checks"},
     "dump": {"end", "end_offset", "trailing_bytes", "error"},
     "containers": {"binding"},
-    "quote-verify": {"fmspc", "pce_id", "pck"},
+    "quote-verify": {"fmspc", "pce_id", "pck", "what_if"},
+    "ear": {"eat_nonce"},
     "tpm-verify": {"hcl"},
     "cel": set(),
     "evidence": {"tpm", "tee", "quote", "quote_provider", "td_report", "quote_unavailable", "ccel",
@@ -73,6 +79,8 @@ OPTIONAL_TOP_LEVEL = {
                  "report_data", "collected_at", "not_found"},
     "diff": set(),
     "measure-authenticode": set(),
+    "batch-line": set(),
+    "batch-summary": set(),
 }
 # Every input format `dump --json` must have been seen in the synthetic run.
 DUMP_FORMATS = {"tcg2", "tcg-sha1-legacy", "ccel", "ccel-acpi-table", "ima-ascii", "ima-binary",
@@ -212,7 +220,7 @@ class Contract:
         return self.check_doc(what, doc, schema)
 
     def check_doc(self, what, doc, schema):
-        if schema not in ("cel", "evidence"):
+        if schema not in ("cel", "evidence", "ear"):
             first = next(iter(doc), None) if isinstance(doc, dict) else None
             if first != "schema_version":
                 self.fail(what, "first member is %r, not schema_version" % first)
@@ -356,6 +364,64 @@ def reports(c, src, demo, root, work):
           codes=(3,))
     c.run(base + ["--nonce", "zz"] + every("usage-error"), "verify", codes=(2,),
           output=out / "usage-error.json")
+    signed_reports(c, base, broken_args, out)
+
+
+def jws_payload(c, what, path):
+    """The payload of the compact JWS in `path` (not verified here: the
+    signature is checked by signed_result_test)."""
+    try:
+        parts = pathlib.Path(path).read_text(encoding="ascii").strip().split(".")
+        if len(parts) != 3:
+            raise ValueError("%d parts" % len(parts))
+        body = parts[1] + "=" * (-len(parts[1]) % 4)
+        return base64.urlsafe_b64decode(body)
+    except (OSError, ValueError) as e:
+        c.fail(what, "not a compact JWS: %s" % e)
+        return None
+
+
+def signed_reports(c, base, broken_args, out):
+    """--report jws=F and ear=F: the JWS payload is the JSON report, the EAR
+    claims follow ear.schema.json, for a trusted, an untrusted and a stopped
+    run."""
+    key = out / "sign-key.pem"
+    gen = subprocess.run(["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt",
+                          "ec_paramgen_curve:P-256", "-out", str(key)], capture_output=True)
+    if gen.returncode != 0:
+        c.fail("openssl genpkey", gen.stderr.decode(errors="replace")[:300])
+        return
+    for tag, args, code in (("trusted", base, 0),
+                            ("untrusted", base + ["--report-data", "00" * 64], 1),
+                            ("error", broken_args, 3)):
+        jws, ear = out / ("%s.jws" % tag), out / ("%s.ear" % tag)
+        c.run(args + ["-q", "--sign-key", key, "--report", "jws=%s" % jws,
+                      "--report", "ear=%s" % ear, "--report", "json=%s" % (out / "s.json")],
+              "verify", codes=(code,), output=out / "s.json")
+        for path, schema in ((jws, "verify"), (ear, "ear")):
+            raw = jws_payload(c, "verify --report %s (%s)" % (schema, tag), path)
+            if raw is not None:
+                c.check_text("verify --report %s (%s)" % (path.suffix[1:], tag), raw, schema)
+
+
+def batch(c, demo, root, work):
+    """verify --batch: the summary on stdout, each JSON line, and batch merge."""
+    fleet = work / "fleet"
+    for name in ("a", "b", "c"):
+        shutil.copytree(demo, fleet / name)
+    (fleet / "c" / "quote.bin").unlink()  # an input error
+    (fleet / "b" / "quote.bin").write_bytes(b"\0" * 8)  # a quote that does not parse
+    lines = work / "fleet.jsonl"
+    c.run(["verify", "--batch", fleet, "--policy", demo / "policy.yaml", "--root-ca", root,
+           "--at", DEMO_AT, "--report", "jsonl=%s" % lines, "--format", "json"], "batch-summary",
+          codes=(1,))
+    n = 0
+    for i, line in enumerate(lines.read_bytes().splitlines()):
+        c.check_text("verify --batch line %d" % (i + 1), line, "batch-line")
+        n += 1
+    if n != 3:
+        c.fail("verify --batch", "%d JSON lines, expected 3" % n)
+    c.run(["batch", "merge", lines, "--format", "json"], "batch-summary", codes=(1,))
 
 
 def synthetic(c, src, work, make_demo, agent):
@@ -412,6 +478,7 @@ def synthetic(c, src, work, make_demo, agent):
     c.run(["verify", demo, "--policy", demo / "policy.yaml", "--root-ca", root, "--at", DEMO_AT,
            "--format", "json", "--output", report], "verify", output=report)
     reports(c, src, demo, root, work)
+    batch(c, demo, root, work)
 
     # quote verify
     c.run(["quote", "verify", demo / "quote.bin", "--collateral", demo / "collateral.json",

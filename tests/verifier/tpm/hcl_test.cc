@@ -18,6 +18,7 @@
 #include "parsers/tdx_quote.h"
 #include "tests/testing/corpus.h"
 #include "tests/testing/tpm_builder.h"
+#include "tests/verifier/tpm/azure_evidence.h"
 #include "tests/verifier/tpm/tpm_test_util.h"
 #include "verifier/crypto/digest.h"
 #include "verifier/tpm/quote_verify.h"
@@ -28,36 +29,8 @@ namespace {
 namespace fs = std::filesystem;
 using testing::ReadAll;
 
-struct Azure {
-  std::vector<uint8_t> hcl, td_quote, attest, sig;
-  PcrValues pcrs;
-};
-
-std::optional<Azure> LoadAzure() {
-  auto corpus = ccv::testing::CorpusDir();
-  if (!corpus) return std::nullopt;
-  fs::path d = *corpus / "azure/tdx-vtpm";
-  if (!fs::exists(d / "hcl-report.bin")) return std::nullopt;
-  Azure a;
-  a.hcl = ReadAll(d / "hcl-report.bin");
-  a.td_quote = ReadAll(d / "td-quote.bin");
-  auto json = ReadAll(d / "tpm-quote-v1.json");
-  rapidjson::Document doc;
-  doc.Parse(reinterpret_cast<const char*>(json.data()), json.size());
-  EXPECT_FALSE(doc.HasParseError());
-  a.attest = *FromHex(doc["message"].GetString());
-  // The JSON holds the bare RSASSA signature; a TPM writes it as a
-  // TPMT_SIGNATURE (RSASSA, SHA-256, TPM2B).
-  std::vector<uint8_t> raw = *FromHex(doc["signature"].GetString());
-  ccv::testing::TpmWriter w;
-  a.sig = w.U16(0x0014).U16(0x000b).B(raw).bytes();
-  for (rapidjson::SizeType i = 0; i < doc["pcrs"].Size(); ++i) {
-    Digest v = Digest::Zero(HashAlg::kSha256);
-    EXPECT_TRUE(DecodeHexInto(doc["pcrs"][i].GetString(), v.mutable_span()));
-    a.pcrs.Set(i, v);
-  }
-  return a;
-}
+using testing::Azure;
+using testing::LoadAzure;
 
 parsers::TdReportBody Body(const std::vector<uint8_t>& quote) {
   auto q = parsers::ParseQuote(quote);

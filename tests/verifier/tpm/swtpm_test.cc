@@ -6,6 +6,8 @@
 // TPM2B_PUBLIC tpm2-tools writes, PCRs from the replayed log) and
 // `tpm2_checkquote` give the same verdict on good and tampered quotes. Skips
 // with a message where swtpm, tpm2-tools or ccv-gen-tcg is absent.
+#include "tests/testing/swtpm.h"
+
 #include <arpa/inet.h>
 #include <chrono>
 #include <cstdio>
@@ -34,28 +36,10 @@ namespace ccv::tpm {
 namespace {
 
 namespace fs = std::filesystem;
+using ccv::testing::Have;
 using ccv::testing::Quote;
-
-struct Sh {
-  int code;
-  std::string out;
-};
-
-Sh Shell(const std::string& cmd) {
-  std::string full = "(" + cmd + ") 2>&1";
-  FILE* p = popen(full.c_str(), "r");
-  if (p == nullptr) return {-1, ""};
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
-bool Have(const char* tool) {
-  return Shell(std::string("command -v ") + tool + " >/dev/null").code == 0;
-}
+using ccv::testing::Sh;
+using ccv::testing::Shell;
 
 bool PortFree(int port) {
   int s = socket(AF_INET, SOCK_STREAM, 0);
