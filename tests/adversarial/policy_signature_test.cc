@@ -102,10 +102,10 @@ class PolicySignatureTest : public ::testing::Test {
 
   // verify the demo with the policy copy, `flags` and a JSON report file.
   CliRun Verify(const std::string& flags) {
-    return ::ccv::testing::RunCcverify(
-        "verify " + Quote(Demo()) + " --root-ca " + Quote(Demo() + "/root_ca.pem") +
-        " --at 2026-06-01T00:00:00Z --policy " + Quote(Policy()) + " --format json --output " +
-        Quote(Report()) + " " + flags);
+    return ::ccv::testing::RunCcverify("verify " + Quote(Demo()) + " --root-ca " +
+                                       Quote(Demo() + "/root_ca.pem") +
+                                       " --at 2026-06-01T00:00:00Z --policy " + Quote(Policy()) +
+                                       " --format json --output " + Quote(Report()) + " " + flags);
   }
   fs::path Report() const { return tmp_.path() / "report.json"; }
   std::string ReportVerdict() const {
@@ -132,7 +132,8 @@ TEST_F(PolicySignatureTest, DetachedJwsVerifiesAndTheReportNamesDigestAndSigner)
   EXPECT_EQ(d["policy"]["sha256"].GetString(),
             ToHex(crypto::Hash(HashAlg::kSha256, AsBytes(policy_text_)).span()));
   EXPECT_STREQ(d["policy"]["signature"]["form"].GetString(), "jws");
-  EXPECT_EQ(std::string(d["policy"]["signature"]["signer"].GetString()).rfind("key sha256:", 0), 0u);
+  EXPECT_EQ(std::string(d["policy"]["signature"]["signer"].GetString()).rfind("key sha256:", 0),
+            0u);
 }
 
 TEST_F(PolicySignatureTest, DsseEnvelopeVerifiesWithEd25519AndP256) {
@@ -202,11 +203,11 @@ TEST_F(PolicySignatureTest, ForgedTokensAreRefused) {
       // A valid signature under a header naming another algorithm.
       {"alg HS256", Base64UrlEncode(AsBytes(std::string("{\"alg\":\"HS256\"}"))) + ".." + sig},
       // An unknown critical extension.
-      {"crit", Base64UrlEncode(AsBytes(std::string("{\"alg\":\"ES256\",\"crit\":[\"x\"]}"))) +
-                   ".." + sig},
+      {"crit",
+       Base64UrlEncode(AsBytes(std::string("{\"alg\":\"ES256\",\"crit\":[\"x\"]}"))) + ".." + sig},
       // The signature of a compact (attached) JWS of the policy.
-      {"attached", jws.substr(0, jws.find('.')) + "." + Base64UrlEncode(AsBytes(policy_text_)) +
-                       "." + sig},
+      {"attached",
+       jws.substr(0, jws.find('.')) + "." + Base64UrlEncode(AsBytes(policy_text_)) + "." + sig},
       // Padding in base64url, an empty file, JSON that is no envelope.
       {"padding", jws + "="},
       {"empty", ""},
@@ -214,8 +215,8 @@ TEST_F(PolicySignatureTest, ForgedTokensAreRefused) {
   };
   for (const auto& [what, token] : forged) {
     Write(tmp_.path() / "forged.sig", token);
-    CliRun r = Verify("--policy-signature " + Quote(tmp_.path() / "forged.sig") +
-                      " --policy-key " + Quote(Pub("p256")));
+    CliRun r = Verify("--policy-signature " + Quote(tmp_.path() / "forged.sig") + " --policy-key " +
+                      Quote(Pub("p256")));
     EXPECT_EQ(r.code, 3) << what << ": " << r.err;
     EXPECT_EQ(ReportVerdict(), "error") << what;
   }
@@ -241,8 +242,8 @@ TEST_F(PolicySignatureTest, SignedPolicyNamingOtherFilesIsRefused) {
   for (const auto& [key, text] : policies) {
     Write(Policy(), text);
     Write(tmp_.path() / "policy.jws", DetachedJws(Signer("p256"), text));
-    CliRun r = Verify("--policy-signature " + Quote(tmp_.path() / "policy.jws") +
-                      " --policy-key " + Quote(Pub("p256")));
+    CliRun r = Verify("--policy-signature " + Quote(tmp_.path() / "policy.jws") + " --policy-key " +
+                      Quote(Pub("p256")));
     EXPECT_EQ(r.code, 3) << key;
     EXPECT_NE(r.err.find(key), std::string::npos) << r.err;
     // Unsigned, the same policy loads (its rules then judge the evidence).
@@ -253,10 +254,10 @@ TEST_F(PolicySignatureTest, SignedPolicyNamingOtherFilesIsRefused) {
 TEST_F(PolicySignatureTest, SignatureFlagsNeedEachOther) {
   Write(tmp_.path() / "policy.jws", DetachedJws(Signer("p256"), policy_text_));
   EXPECT_EQ(Verify("--policy-signature " + Quote(tmp_.path() / "policy.jws")).code, 2);
-  EXPECT_EQ(::ccv::testing::RunCcverify("verify " + Quote(Demo()) + " --policy-key " +
-                                        Quote(Pub("p256")))
-                .code,
-            2);
+  EXPECT_EQ(
+      ::ccv::testing::RunCcverify("verify " + Quote(Demo()) + " --policy-key " + Quote(Pub("p256")))
+          .code,
+      2);
 }
 
 }  // namespace

@@ -63,8 +63,8 @@ int RunResultVerify(const Args& args) {
   if (auto done = ParseCommandLine(args, kHelp, opts, &vm, &pos)) return *done;
   if (!vm.count("file")) return UsageError(kHelp, "missing FILE");
   if (vm.count("key") == vm.count("cert")) return UsageError(kHelp, "give --key or --cert");
-  const std::string key_path = vm.count("key") ? vm["key"].as<std::string>()
-                                               : vm["cert"].as<std::string>();
+  const std::string key_path =
+      vm.count("key") ? vm["key"].as<std::string>() : vm["cert"].as<std::string>();
   auto key_pem = ReadFileText(key_path, 1 << 20);
   if (!key_pem.ok()) return ReportError(key_pem.status());
   auto key = sign::ReadVerificationKey(*key_pem);
@@ -81,8 +81,8 @@ int RunResultVerify(const Args& args) {
   if (vm["payload"].as<bool>()) {
     out.assign(v->payload.begin(), v->payload.end());
   } else {
-    out = "valid: " + std::string(crypto::JwsAlgName(v->alg)) + " signature by " + key->signer +
-          "\n";
+    out =
+        "valid: " + std::string(crypto::JwsAlgName(v->alg)) + " signature by " + key->signer + "\n";
     if (!v->typ.empty()) out += "typ: " + v->typ + "\n";
     out += Summary(v->payload);
   }

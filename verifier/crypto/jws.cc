@@ -99,8 +99,8 @@ JwsSigningKey& JwsSigningKey::operator=(JwsSigningKey&& o) noexcept {
 Result<JwsSigningKey> JwsSigningKey::FromPem(std::string_view pem) {
   std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), int(pem.size())));
   // No passphrase callback: an encrypted key fails to decode.
-  EVP_PKEY* pkey = bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr,
-                                                 [](char*, int, int, void*) { return 0; }, nullptr)
+  EVP_PKEY* pkey = bio ? PEM_read_bio_PrivateKey(
+                             bio.get(), nullptr, [](char*, int, int, void*) { return 0; }, nullptr)
                        : nullptr;
   if (pkey == nullptr) {
     return Status(ErrorCode::kBadValue, "not an unencrypted PEM private key");

@@ -92,7 +92,8 @@ void WriteHeaderClaims(Writer& w, const SigningContext& s) {
   KeyString(w, "build", s.build);
   w.EndObject();
   // EAT nonce: 8 to 64 bytes (RFC 9711 §4.1), base64url in JSON.
-  if (s.nonce.size() >= 8 && s.nonce.size() <= 64) KeyString(w, "eat_nonce", Base64UrlEncode(s.nonce));
+  if (s.nonce.size() >= 8 && s.nonce.size() <= 64)
+    KeyString(w, "eat_nonce", Base64UrlEncode(s.nonce));
 }
 
 void WritePolicyIds(Writer& w, const VerifyReportContext& ctx) {

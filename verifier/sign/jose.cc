@@ -17,8 +17,8 @@ namespace {
 using crypto::JwsAlg;
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\n' || s.front() == '\r' ||
-                        s.front() == '\t')) {
+  while (!s.empty() &&
+         (s.front() == ' ' || s.front() == '\n' || s.front() == '\r' || s.front() == '\t')) {
     s.remove_prefix(1);
   }
   while (!s.empty() &&
@@ -82,9 +82,8 @@ Status CheckSignature(const VerifiedJws& v, std::string_view signing_input,
   auto sig = Base64UrlDecode(signature_b64);
   if (!sig) return Malformed("JWS signature is not base64url (RFC 7515 §2, no padding)");
   if (!crypto::VerifyJwsSignature(key, v.alg, AsBytes(signing_input), *sig)) {
-    return Status(ErrorCode::kBadSignature,
-                  "the " + std::string(crypto::JwsAlgName(v.alg)) +
-                      " signature does not verify with the key given");
+    return Status(ErrorCode::kBadSignature, "the " + std::string(crypto::JwsAlgName(v.alg)) +
+                                                " signature does not verify with the key given");
   }
   return Status::Ok();
 }
@@ -125,8 +124,8 @@ Result<VerifiedJws> VerifyCompactJws(std::string_view token, const crypto::Publi
   auto payload = Base64UrlDecode(p.payload);
   if (!payload) return Malformed("JWS payload is not base64url (RFC 7515 §2, no padding)");
   const std::string_view trimmed = Trim(token);
-  CCV_RETURN_IF_ERROR(CheckSignature(
-      v, trimmed.substr(0, p.header.size() + 1 + p.payload.size()), p.signature, key));
+  CCV_RETURN_IF_ERROR(CheckSignature(v, trimmed.substr(0, p.header.size() + 1 + p.payload.size()),
+                                     p.signature, key));
   v.payload = std::move(*payload);
   return v;
 }
@@ -135,7 +134,8 @@ Result<VerifiedJws> VerifyDetachedJws(std::string_view token, std::span<const ui
                                       const crypto::PublicKey& key) {
   CCV_ASSIGN_OR_RETURN(Parts p, Split(Trim(token)));
   if (!p.payload.empty()) {
-    return Malformed("not a detached JWS: its payload part is not empty (expected header..signature)");
+    return Malformed(
+        "not a detached JWS: its payload part is not empty (expected header..signature)");
   }
   CCV_ASSIGN_OR_RETURN(VerifiedJws v, CheckHeader(p.header, key));
   std::string input = std::string(p.header) + "." + Base64UrlEncode(payload);
@@ -159,8 +159,8 @@ Result<VerifiedDsse> VerifyDsse(std::string_view envelope_json, const crypto::Pu
   }
   VerifiedDsse out;
   out.payload_type.assign(d["payloadType"].GetString(), d["payloadType"].GetStringLength());
-  auto body = Base64Decode(
-      std::string_view(d["payload"].GetString(), d["payload"].GetStringLength()));
+  auto body =
+      Base64Decode(std::string_view(d["payload"].GetString(), d["payload"].GetStringLength()));
   if (!body) return Malformed("DSSE \"payload\" is not base64");
   out.payload = std::move(*body);
   const std::string pae = "DSSEv1 " + std::to_string(out.payload_type.size()) + " " +
@@ -191,11 +191,12 @@ Result<VerificationKey> ReadVerificationKey(std::string_view pem) {
     CCV_ASSIGN_OR_RETURN(std::vector<crypto::Certificate> chain,
                          crypto::Certificate::ParsePemChain(pem));
     CCV_ASSIGN_OR_RETURN(out.key, chain.front().GetPublicKey());
-    out.signer = "certificate " + chain.front().SubjectRfc2253() + " sha256:" +
-                 ToHex(chain.front().Sha256Fingerprint());
+    out.signer = "certificate " + chain.front().SubjectRfc2253() +
+                 " sha256:" + ToHex(chain.front().Sha256Fingerprint());
   } else {
     CCV_ASSIGN_OR_RETURN(out.key, crypto::PublicKeyFromPemOrDer(AsBytes(pem)));
-    out.signer = "key sha256:" + ToHex(crypto::Hash(HashAlg::kSha256, crypto::SpkiDer(out.key)).span());
+    out.signer =
+        "key sha256:" + ToHex(crypto::Hash(HashAlg::kSha256, crypto::SpkiDer(out.key)).span());
   }
   CCV_RETURN_IF_ERROR(crypto::JwsAlgForKey(out.key).status());
   return out;

@@ -108,14 +108,15 @@ class FreshnessTest : public ::testing::Test {
 };
 
 TEST_F(FreshnessTest, QuoteVerifyReportsFreshnessFacts) {
-  CliRun r = ::ccv::testing::RunCcverify("quote verify " + Path(kOutOfDateQuote) +
-                                         " --collateral " + Path(kOutOfDateCollateral) +
-                                         " --at 2025-10-29T00:00:00Z --json");
+  CliRun r =
+      ::ccv::testing::RunCcverify("quote verify " + Path(kOutOfDateQuote) + " --collateral " +
+                                  Path(kOutOfDateCollateral) + " --at 2025-10-29T00:00:00Z --json");
   rapidjson::Document d = Parse(r);
   ASSERT_TRUE(d.HasMember("freshness")) << r.out;
   const auto& f = d["freshness"];
   EXPECT_STREQ(f["tcb_info_issue_date"].GetString(), "2025-10-27T13:07:17Z");
-  EXPECT_EQ(f["age_seconds"].GetInt64(), Unix("2025-10-29T00:00:00Z") - Unix("2025-10-27T13:07:17Z"));
+  EXPECT_EQ(f["age_seconds"].GetInt64(),
+            Unix("2025-10-29T00:00:00Z") - Unix("2025-10-27T13:07:17Z"));
   EXPECT_EQ(f["age_days"].GetInt64(), 1);
   // The PCK CRL's nextUpdate comes before the TCB info's and QE identity's.
   EXPECT_STREQ(f["earliest_next_update"].GetString(), "2025-11-12T10:45:32Z");
@@ -133,9 +134,9 @@ TEST_F(FreshnessTest, QuoteVerifyReportsFreshnessFacts) {
   const int64_t since = Unix("2025-10-29T00:00:00Z") - Unix(f["tcb_date"].GetString());
   EXPECT_EQ(f["days_since_tcb_date"].GetInt64(), since / 86400);
   // Text form.
-  CliRun t = ::ccv::testing::RunCcverify("quote verify " + Path(kOutOfDateQuote) +
-                                         " --collateral " + Path(kOutOfDateCollateral) +
-                                         " --at 2025-10-29T00:00:00Z");
+  CliRun t =
+      ::ccv::testing::RunCcverify("quote verify " + Path(kOutOfDateQuote) + " --collateral " +
+                                  Path(kOutOfDateCollateral) + " --at 2025-10-29T00:00:00Z");
   EXPECT_NE(t.out.find("collateral: issued 2025-10-27T13:07:17Z (1 days ago), next update "
                        "2025-11-12T10:45:32Z (pck_crl, in 14 days), TCB evaluation data number 17"),
             std::string::npos)
@@ -149,9 +150,9 @@ TEST_F(FreshnessTest, VerifyReportCarriesTheSameFactsInJsonAndText) {
   EXPECT_STREQ(f["earliest_next_update_part"].GetString(), "pck_crl");
   EXPECT_EQ(f["tcb_evaluation_data_number"].GetInt(), 17);
   EXPECT_TRUE(f["days_since_tcb_date"].IsInt64());
-  CliRun t = ::ccv::testing::RunCcverify("verify --quote " + Path(kOutOfDateQuote) +
-                                         " --collateral " + Path(kOutOfDateCollateral) +
-                                         " --at 2025-10-29T00:00:00Z");
+  CliRun t =
+      ::ccv::testing::RunCcverify("verify --quote " + Path(kOutOfDateQuote) + " --collateral " +
+                                  Path(kOutOfDateCollateral) + " --at 2025-10-29T00:00:00Z");
   EXPECT_NE(t.out.find("  collateral: issued 2025-10-27T13:07:17Z"), std::string::npos) << t.out;
   // Without collateral: null.
   rapidjson::Document none = Verify(kOutOfDateQuote, nullptr, "2025-10-29T00:00:00Z", "");
@@ -204,10 +205,11 @@ TEST_F(FreshnessTest, MinTcbEvaluationDataNumberComparesTheTcbInfos) {
                  "collateral.min_tcb_evaluation_data_number"),
             "fail");
   // The 2026 collateral of another platform has number 18.
-  EXPECT_EQ(Rule(Verify("quotes/go-tdx-guest-v5.bin", "quotes/collateral/90C06F000000-2026-02.json",
-                        "2026-02-19T00:00:00Z", "collateral:\n  min_tcb_evaluation_data_number: 18\n"),
-                 "collateral.min_tcb_evaluation_data_number"),
-            "pass");
+  EXPECT_EQ(
+      Rule(Verify("quotes/go-tdx-guest-v5.bin", "quotes/collateral/90C06F000000-2026-02.json",
+                  "2026-02-19T00:00:00Z", "collateral:\n  min_tcb_evaluation_data_number: 18\n"),
+           "collateral.min_tcb_evaluation_data_number"),
+      "pass");
 }
 
 TEST_F(FreshnessTest, TcbGracePeriodWarnsUntilTcbDatePlusGraceThenFails) {
@@ -220,7 +222,8 @@ TEST_F(FreshnessTest, TcbGracePeriodWarnsUntilTcbDatePlusGraceThenFails) {
   ASSERT_GT(grace_days, 0);
   const std::string policy = "platform:\n  tcb_grace_period: " + std::to_string(grace_days) + "d\n";
   const int64_t until = tcb_date + grace_days * 86400;
-  rapidjson::Document within = Verify(kOutOfDateQuote, kOutOfDateCollateral, Rfc3339(until), policy);
+  rapidjson::Document within =
+      Verify(kOutOfDateQuote, kOutOfDateCollateral, Rfc3339(until), policy);
   EXPECT_EQ(Rule(within, "platform.tcb_grace_period"), "warn");
   EXPECT_NE(Why(within, "platform.tcb_grace_period").find("until " + Rfc3339(until)),
             std::string::npos);
@@ -257,15 +260,17 @@ TEST_F(FreshnessTest, RulesFailWithoutCollateralUnlessItIsOptional) {
       "  min_tcb_evaluation_data_number: 1\n";
   rapidjson::Document d = Verify(kOutOfDateQuote, nullptr, "2025-10-29T00:00:00Z",
                                  rules + "platform:\n  tcb_grace_period: 30d\n");
-  for (const char* id : {"collateral.max_age", "collateral.warn_expiring_within",
-                         "collateral.min_tcb_evaluation_data_number", "platform.tcb_grace_period"}) {
+  for (const char* id :
+       {"collateral.max_age", "collateral.warn_expiring_within",
+        "collateral.min_tcb_evaluation_data_number", "platform.tcb_grace_period"}) {
     EXPECT_EQ(Rule(d, id), "fail") << id;
   }
   rapidjson::Document opt =
       Verify(kOutOfDateQuote, nullptr, "2025-10-29T00:00:00Z",
              rules + "platform:\n  tcb_grace_period: 30d\n  collateral: optional\n");
-  for (const char* id : {"collateral.max_age", "collateral.warn_expiring_within",
-                         "collateral.min_tcb_evaluation_data_number", "platform.tcb_grace_period"}) {
+  for (const char* id :
+       {"collateral.max_age", "collateral.warn_expiring_within",
+        "collateral.min_tcb_evaluation_data_number", "platform.tcb_grace_period"}) {
     EXPECT_EQ(Rule(opt, id), "skipped") << id;
   }
 }

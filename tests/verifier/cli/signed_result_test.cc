@@ -71,8 +71,9 @@ class SignedResultTest : public ::testing::Test {
             Sh("openssl pkey -in " + Quote(k.priv) + " -pubout -out " + Quote(k.pub));
       keys_->push_back(k);
     }
-    ok_ = ok_ && Sh("openssl req -new -x509 -key " + Quote(d / "p256.key") +
-                    " -subj /CN=ccverify-results -days 30 -out " + Quote(d / "p256.crt")) &&
+    ok_ = ok_ &&
+          Sh("openssl req -new -x509 -key " + Quote(d / "p256.key") +
+             " -subj /CN=ccverify-results -days 30 -out " + Quote(d / "p256.crt")) &&
           Sh("openssl req -new -x509 -key " + Quote(d / "p384.key") +
              " -subj /CN=other -days 30 -out " + Quote(d / "p384.crt"));
   }
@@ -108,10 +109,9 @@ class SignedResultTest : public ::testing::Test {
     bool ear;
   };
   static std::optional<std::vector<std::string>> Independent(const std::vector<Spec>& specs) {
-    std::string cmd = "python3 " +
-                      Quote(::ccv::testing::SourceDir() / "tests/verifier/cli/jws_independent.py") +
-                      " --ear-schema " +
-                      Quote(::ccv::testing::SourceDir() / "docs/schemas/ear.schema.json");
+    std::string cmd =
+        "python3 " + Quote(::ccv::testing::SourceDir() / "tests/verifier/cli/jws_independent.py") +
+        " --ear-schema " + Quote(::ccv::testing::SourceDir() / "docs/schemas/ear.schema.json");
     for (const Spec& s : specs) {
       cmd += " " + Quote(s.token.string() + ":" + s.pub.string() + (s.ear ? ":ear" : ""));
     }
@@ -157,8 +157,8 @@ TEST_F(SignedResultTest, EachKeyTypeSignsAndVerifies) {
               Slurp(Dir() / (std::string(name) + ".json")));
     for (const char* ext : {".jws", ".ear"}) {
       const fs::path token = Dir() / (std::string(name) + ext);
-      CliRun v = ::ccv::testing::RunCcverify("result verify " + Quote(token) + " --key " +
-                                             Quote(k.pub));
+      CliRun v =
+          ::ccv::testing::RunCcverify("result verify " + Quote(token) + " --key " + Quote(k.pub));
       EXPECT_EQ(v.code, 0) << name << ext << ": " << v.out << v.err;
       EXPECT_NE(v.out.find("valid: " + k.alg + " signature by key sha256:"), std::string::npos)
           << v.out;
@@ -200,8 +200,7 @@ TEST_F(SignedResultTest, EveryOneCharacterChangeFails) {
     m[i] = m[i] == 'A' ? 'B' : 'A';
     const fs::path t = Dir() / ("tampered-" + std::to_string(i) + ".ear");
     std::ofstream(t, std::ios::binary | std::ios::trunc) << m;
-    CliRun v =
-        ::ccv::testing::RunCcverify("result verify " + Quote(t) + " --key " + Quote(k.pub));
+    CliRun v = ::ccv::testing::RunCcverify("result verify " + Quote(t) + " --key " + Quote(k.pub));
     EXPECT_TRUE(v.code == 1 || v.code == 3) << "character " << i << " changed: exit " << v.code;
     if (i % 61 == 0) {
       sampled.push_back({t, k.pub, false});
@@ -223,15 +222,15 @@ TEST_F(SignedResultTest, WrongKeyIsUntrustedNotAnInputError) {
   ASSERT_EQ(SignedRun(Key("p256"), "wrong").code, 0);
   // Same algorithm, another key: exit 1.
   ASSERT_TRUE(Sh("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " +
-                 Quote(Dir() / "other.key") + " && openssl pkey -in " +
-                 Quote(Dir() / "other.key") + " -pubout -out " + Quote(Dir() / "other.pub")));
-  EXPECT_EQ(::ccv::testing::RunCcverify("result verify " + Quote(Dir() / "wrong.jws") +
-                                        " --key " + Quote(Dir() / "other.pub"))
+                 Quote(Dir() / "other.key") + " && openssl pkey -in " + Quote(Dir() / "other.key") +
+                 " -pubout -out " + Quote(Dir() / "other.pub")));
+  EXPECT_EQ(::ccv::testing::RunCcverify("result verify " + Quote(Dir() / "wrong.jws") + " --key " +
+                                        Quote(Dir() / "other.pub"))
                 .code,
             1);
   // A key of another type: the header's ES256 does not fit it (exit 1).
-  EXPECT_EQ(::ccv::testing::RunCcverify("result verify " + Quote(Dir() / "wrong.jws") +
-                                        " --key " + Quote(Key("ed25519").pub))
+  EXPECT_EQ(::ccv::testing::RunCcverify("result verify " + Quote(Dir() / "wrong.jws") + " --key " +
+                                        Quote(Key("ed25519").pub))
                 .code,
             1);
   // Not a JWS at all: exit 3.
@@ -248,8 +247,8 @@ TEST_F(SignedResultTest, SignCertGoesIntoX5cAndVerifiesWithCert) {
   auto header = Base64UrlDecode(jws.substr(0, jws.find('.')));
   ASSERT_TRUE(header.has_value());
   EXPECT_NE(std::string(header->begin(), header->end()).find("\"x5c\":[\""), std::string::npos);
-  CliRun v = ::ccv::testing::RunCcverify("result verify " + Quote(Dir() / "cert.jws") +
-                                         " --cert " + Quote(Dir() / "p256.crt"));
+  CliRun v = ::ccv::testing::RunCcverify("result verify " + Quote(Dir() / "cert.jws") + " --cert " +
+                                         Quote(Dir() / "p256.crt"));
   EXPECT_EQ(v.code, 0) << v.err;
   EXPECT_NE(v.out.find("certificate CN=ccverify-results sha256:"), std::string::npos) << v.out;
   // A certificate of another key is refused before anything is signed.
@@ -292,21 +291,21 @@ TEST_F(SignedResultTest, EarCarriesStatusVectorNonceAndPolicyDigest) {
 
 TEST_F(SignedResultTest, UsageErrors) {
   // A signed report without a key, a key without a signed report.
-  EXPECT_EQ(::ccv::testing::RunCcverify("verify " + DemoArgs() + " --report jws=" +
-                                        Quote(Dir() / "x.jws"))
+  EXPECT_EQ(::ccv::testing::RunCcverify("verify " + DemoArgs() +
+                                        " --report jws=" + Quote(Dir() / "x.jws"))
                 .code,
             2);
-  EXPECT_EQ(::ccv::testing::RunCcverify("verify " + DemoArgs() + " --sign-key " +
-                                        Quote(Key("p256").priv))
-                .code,
-            2);
+  EXPECT_EQ(
+      ::ccv::testing::RunCcverify("verify " + DemoArgs() + " --sign-key " + Quote(Key("p256").priv))
+          .code,
+      2);
   EXPECT_EQ(::ccv::testing::RunCcverify("result verify " + Quote(Dir() / "x.jws")).code, 2);
   // An RSA key signs nothing here: exit 3.
   ASSERT_TRUE(Sh("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out " +
                  Quote(Dir() / "rsa.key")));
   CliRun rsa = ::ccv::testing::RunCcverify("verify " + DemoArgs() + " --sign-key " +
-                                           Quote(Dir() / "rsa.key") + " --report ear=" +
-                                           Quote(Dir() / "rsa.ear"));
+                                           Quote(Dir() / "rsa.key") +
+                                           " --report ear=" + Quote(Dir() / "rsa.ear"));
   EXPECT_EQ(rsa.code, 3);
   EXPECT_FALSE(fs::exists(Dir() / "rsa.ear"));
 }

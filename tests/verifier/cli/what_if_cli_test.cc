@@ -27,7 +27,9 @@ struct Case {
 };
 
 // cases.json's status names are Intel's; ccverify prints its own for one.
-std::string Normalise(const std::string& s) { return s == "TCB_NOT_SUPPORTED" ? "NotSupported" : s; }
+std::string Normalise(const std::string& s) {
+  return s == "TCB_NOT_SUPPORTED" ? "NotSupported" : s;
+}
 
 std::vector<Case> ReadCases(const fs::path& corpus) {
   auto text = ReadFileText((corpus / "quotes/cases.json").string(), 1 << 20);
@@ -62,10 +64,10 @@ TEST(WhatIfCliTest, StatusUnderEachCollateralSetIsTheOneCasesJsonLists) {
         continue;
       }
       ASSERT_EQ(a.fmspc, b.fmspc);
-      CliRun r = ::ccv::testing::RunCcverify(
-          "quote verify " + Quote(corpus / a.quote) + " --collateral " +
-          Quote(corpus / a.collateral) + " --what-if-collateral " + Quote(corpus / b.collateral) +
-          " --at " + a.now + " --json");
+      CliRun r =
+          ::ccv::testing::RunCcverify("quote verify " + Quote(corpus / a.quote) + " --collateral " +
+                                      Quote(corpus / a.collateral) + " --what-if-collateral " +
+                                      Quote(corpus / b.collateral) + " --at " + a.now + " --json");
       rapidjson::Document d = Json(r);
       ASSERT_TRUE(d.HasMember("what_if")) << r.out;
       EXPECT_EQ(d["tcb_status"].GetString(), a.status) << a.name;
@@ -113,10 +115,9 @@ TEST(WhatIfCliTest, TextNamesBothStatusesAndAnExpiredSetFailsItsChecks) {
 
 TEST(WhatIfCliTest, UsageAndInputErrors) {
   CCV_REQUIRE_CORPUS(corpus);
-  const std::string base = "quote verify " + Quote(corpus / "quotes/go-tdx-guest-v5.bin") +
-                           " --collateral " +
-                           Quote(corpus / "quotes/collateral/90C06F000000-2026-02.json") +
-                           " --at 2026-02-19T00:00:00Z";
+  const std::string base =
+      "quote verify " + Quote(corpus / "quotes/go-tdx-guest-v5.bin") + " --collateral " +
+      Quote(corpus / "quotes/collateral/90C06F000000-2026-02.json") + " --at 2026-02-19T00:00:00Z";
   EXPECT_EQ(::ccv::testing::RunCcverify(base + " --what-if-at 2026-02-19T00:00:00Z").code, 2);
   EXPECT_EQ(::ccv::testing::RunCcverify(base + " --what-if-collateral /nonexistent.json").code, 3);
   EXPECT_EQ(::ccv::testing::RunCcverify(base + " --what-if-collateral " +

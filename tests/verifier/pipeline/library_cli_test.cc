@@ -23,6 +23,7 @@
 #include "verifier/bundle/discover.h"
 #include "verifier/bundle/evidence.h"
 #include "verifier/bundle/report_data.h"
+#include "verifier/crypto/digest.h"
 #include "verifier/pipeline/verify.h"
 #include "verifier/report/verify_report.h"
 
@@ -94,6 +95,12 @@ LibraryAnswer ThroughTheLibrary(const Request& q) {
   auto v = Verify(*e, o, pol ? &*pol : nullptr);
   if (!v.ok()) return Failed(v.status());
   report::VerifyReportContext ctx{q.dir.string(), FormatRfc3339Time(o.at), q.policy_path};
+  // The report names the policy by its file's SHA-256, which the caller
+  // computes, as the CLI does.
+  if (!q.policy_path.empty()) {
+    ctx.policy_sha256 =
+        ToHex(crypto::Hash(HashAlg::kSha256, AsBytes(*ReadFileText(q.policy_path))).span());
+  }
   a.json = report::VerifyReportJson(v->facts, v->evaluation, ctx);
   a.exit_code = v->outcome == result::Outcome::kUntrusted ? 1 : 0;
   return a;

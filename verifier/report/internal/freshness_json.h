@@ -59,17 +59,14 @@ void WriteFreshnessJson(W& w, const result::CollateralFreshness& f) {
 // (tcb_info, in 28 days), TCB evaluation data number 17, tcbDate
 // 2024-03-13T00:00:00Z (595 days ago)"
 inline std::string FreshnessText(const result::CollateralFreshness& f) {
-  std::string out = "issued " + FormatRfc3339Time(Time(f.tcb_info_issue_date)) + " (" +
-                    std::to_string(f.age_seconds / result::kSecondsPerDay) +
-                    " days ago), next update " +
-                    FormatRfc3339Time(Time(f.earliest_next_update)) + " (" +
-                    f.earliest_next_update_part + ", " +
-                    (f.expires_in_seconds < 0
-                         ? "passed"
-                         : "in " + std::to_string(f.expires_in_seconds / result::kSecondsPerDay) +
-                               " days") +
-                    "), TCB evaluation data number " +
-                    std::to_string(f.tcb_evaluation_data_number);
+  std::string out =
+      "issued " + FormatRfc3339Time(Time(f.tcb_info_issue_date)) + " (" +
+      std::to_string(f.age_seconds / result::kSecondsPerDay) + " days ago), next update " +
+      FormatRfc3339Time(Time(f.earliest_next_update)) + " (" + f.earliest_next_update_part + ", " +
+      (f.expires_in_seconds < 0
+           ? "passed"
+           : "in " + std::to_string(f.expires_in_seconds / result::kSecondsPerDay) + " days") +
+      "), TCB evaluation data number " + std::to_string(f.tcb_evaluation_data_number);
   if (!f.tcb_date.empty()) {
     out += ", tcbDate " + f.tcb_date + " (" + f.tcb_date_level + " level)";
     if (f.days_since_tcb_date) out += ", " + std::to_string(*f.days_since_tcb_date) + " days ago";
