@@ -103,10 +103,10 @@ std::vector<uint8_t> AkTemplate(AkKind kind) {
   constexpr uint16_t kSha256 = kTpmAlgSha256;
   if (kind == AkKind::kEccP256) {
     c.U16(pf::kAlgEcc).U16(kSha256).U32(attributes).U16(0);  // type, nameAlg, attributes, policy
-    c.U16(pf::kAlgNull);                                      // symmetric
-    c.U16(pf::kAlgEcdsa).U16(kSha256);                        // scheme
-    c.U16(pf::kEccNistP256).U16(pf::kAlgNull);                // curveID, kdf
-    c.U16(0).U16(0);                                          // unique: x, y
+    c.U16(pf::kAlgNull);                                     // symmetric
+    c.U16(pf::kAlgEcdsa).U16(kSha256);                       // scheme
+    c.U16(pf::kEccNistP256).U16(pf::kAlgNull);               // curveID, kdf
+    c.U16(0).U16(0);                                         // unique: x, y
   } else {
     c.U16(pf::kAlgRsa).U16(kSha256).U32(attributes).U16(0);
     c.U16(pf::kAlgNull);
@@ -120,8 +120,7 @@ std::vector<uint8_t> AkTemplate(AkKind kind) {
 }
 
 Result<TpmClient::Response> TpmClient::Run(const char* name, const std::vector<uint8_t>& command,
-                                           size_t num_handles, bool sessions,
-                                           uint32_t allowed_rc) {
+                                           size_t num_handles, bool sessions, uint32_t allowed_rc) {
   // The TPM may ask for the command again (it was busy, or testing itself).
   Result<std::vector<uint8_t>> raw = Status(ErrorCode::kInternal, "unset");
   for (int attempt = 0;; ++attempt) {
@@ -138,7 +137,9 @@ Result<TpmClient::Response> TpmClient::Run(const char* name, const std::vector<u
   }
   ByteReader r(*raw);
   Response out;
-  auto bad = [&](const Status& s) { return ResponseError(name, r.Offset(), s).WithFile(t_->path()); };
+  auto bad = [&](const Status& s) {
+    return ResponseError(name, r.Offset(), s).WithFile(t_->path());
+  };
   Result<uint16_t> tag = r.ReadU16Be("tag");
   Result<uint32_t> size = r.ReadU32Be("responseSize");
   Result<uint32_t> rc = r.ReadU32Be("responseCode");
@@ -148,8 +149,8 @@ Result<TpmClient::Response> TpmClient::Run(const char* name, const std::vector<u
   out.rc = *rc;
   if (*rc != tf::kRcSuccess) {
     if (*rc == allowed_rc) return out;
-    return Status(ErrorCode::kIo, std::string(name) + " failed: TPM response code " + Hex32(*rc) +
-                                      RcHint(*rc))
+    return Status(ErrorCode::kIo,
+                  std::string(name) + " failed: TPM response code " + Hex32(*rc) + RcHint(*rc))
         .WithFile(t_->path());
   }
   for (size_t i = 0; i < num_handles; ++i) {
@@ -163,8 +164,8 @@ Result<TpmClient::Response> TpmClient::Run(const char* name, const std::vector<u
     if (!n.ok()) return bad(n.status());
     if (*n > r.Remaining()) {
       return bad(Status(ErrorCode::kBadLength, "parameterSize " + std::to_string(*n) +
-                                                   " exceeds the " +
-                                                   std::to_string(r.Remaining()) + " bytes left"));
+                                                   " exceeds the " + std::to_string(r.Remaining()) +
+                                                   " bytes left"));
     }
     params_len = *n;
   }
@@ -231,9 +232,9 @@ Result<std::map<uint32_t, std::vector<uint8_t>>> TpmClient::PcrRead(uint16_t alg
       }
       CCV_ASSIGN_OR_RETURN(uint32_t n, r.ReadU32Be("pcrValues.count"));
       if (n != uint32_t(std::popcount(got))) {
-        return Status(ErrorCode::kBadLength,
-                      std::to_string(n) + " values for " +
-                          std::to_string(std::popcount(got)) + " selected PCRs");
+        return Status(ErrorCode::kBadLength, std::to_string(n) + " values for " +
+                                                 std::to_string(std::popcount(got)) +
+                                                 " selected PCRs");
       }
       for (uint32_t pcr = 0; pcr < tf::kNumPcrs; ++pcr) {
         if ((got & (uint32_t{1} << pcr)) == 0) continue;

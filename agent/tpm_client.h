@@ -67,8 +67,7 @@ class TpmClient {
   };
   // TPM2_Quote with the key's own scheme over `pcrs` of bank `alg`,
   // qualifyingData `nonce` (at most 64 bytes).
-  Result<QuoteOut> Quote(uint32_t key, std::span<const uint8_t> nonce, uint16_t alg,
-                         uint32_t pcrs);
+  Result<QuoteOut> Quote(uint32_t key, std::span<const uint8_t> nonce, uint16_t alg, uint32_t pcrs);
 
  private:
   struct Response {

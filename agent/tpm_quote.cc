@@ -30,13 +30,13 @@ Result<TpmBankQuote> QuoteBank(TpmClient* tpm, uint32_t ak, HashAlg bank,
     TpmBankQuote q;
     q.bank = bank;
     CCV_ASSIGN_OR_RETURN(q.pcrs, tpm->PcrRead(TpmAlgId(bank), kAllPcrs));
-    CCV_ASSIGN_OR_RETURN(TpmClient::QuoteOut out,
-                         tpm->Quote(ak, nonce, TpmAlgId(bank), kAllPcrs));
+    CCV_ASSIGN_OR_RETURN(TpmClient::QuoteOut out, tpm->Quote(ak, nonce, TpmAlgId(bank), kAllPcrs));
     Result<parsers::TpmAttest> attest = parsers::ParseTpmAttest(out.attest);
-    if (!attest.ok()) return attest.status().WithContext("TPM2_Quote's TPMS_ATTEST").WithFile(device);
+    if (!attest.ok())
+      return attest.status().WithContext("TPM2_Quote's TPMS_ATTEST").WithFile(device);
     auto wrong = [&](const std::string& what) {
-      return Status(ErrorCode::kBadValue, "TPM2_Quote (" + std::string(HashAlgName(bank)) +
-                                              "): " + what)
+      return Status(ErrorCode::kBadValue,
+                    "TPM2_Quote (" + std::string(HashAlgName(bank)) + "): " + what)
           .WithFile(device);
     };
     if (attest->extra_data != nonce) return wrong("extraData is not the nonce sent");

@@ -43,8 +43,8 @@ struct TpmQuoteOptions {
 
 struct TpmBankQuote {
   HashAlg bank = HashAlg::kSha256;
-  std::vector<uint8_t> attest;     // TPMS_ATTEST
-  std::vector<uint8_t> signature;  // TPMT_SIGNATURE
+  std::vector<uint8_t> attest;                    // TPMS_ATTEST
+  std::vector<uint8_t> signature;                 // TPMT_SIGNATURE
   std::map<uint32_t, std::vector<uint8_t>> pcrs;  // PCR 0-23 as quoted
 };
 

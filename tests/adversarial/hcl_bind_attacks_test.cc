@@ -98,9 +98,10 @@ TEST_F(HclBindAttackTest, AnotherTdQuote) {
 TEST_F(HclBindAttackTest, NoTdQuote) {
   // The HCL report alone anchors nothing.
   tpm::testing::WriteAzureBundle(*a_, dir_.path());
-  std::string json = "{\"version\":1,\"tpm\":{\"quotes\":[{\"attest\":\"vtpm.attest\","
-                     "\"signature\":\"vtpm.sig\"}],\"pcrs\":\"pcrs.json\","
-                     "\"hcl_report\":\"hcl-report.bin\"}}";
+  std::string json =
+      "{\"version\":1,\"tpm\":{\"quotes\":[{\"attest\":\"vtpm.attest\","
+      "\"signature\":\"vtpm.sig\"}],\"pcrs\":\"pcrs.json\","
+      "\"hcl_report\":\"hcl-report.bin\"}}";
   std::ofstream(dir_.path() / "evidence.json") << json;
   auto e = bundle::LoadEvidenceDir(dir_.path().string());
   ASSERT_TRUE(e.ok()) << e.status().ToString();

@@ -4,10 +4,11 @@
 // values; tpm2_checkquote (tpm2-tools) accepts every quote with PCR values
 // read independently by tpm2_pcrread; and `verify` binds the TPM log in
 // the bundle with the AK pinned by the policy.
+#include "agent/tpm_quote.h"
+
 #include <string>
 #include <vector>
 
-#include "agent/tpm_quote.h"
 #include "tests/agent/swtpm_guest.h"
 #include "tests/verifier/tpm/tpm_bind_fixture.h"
 
@@ -46,8 +47,9 @@ TEST_F(AgentTpmQuoteTest, BundlesAQuoteOfEveryBankWithTheNonce) {
   ASSERT_EQ(t["quotes"].Size(), 4u);
   std::vector<std::string> names;
   for (const auto& q : t["quotes"].GetArray()) names.emplace_back(q["attest"].GetString());
-  EXPECT_EQ(names, (std::vector<std::string>{"tpm_quote.sha1.attest", "tpm_quote.sha256.attest",
-                                             "tpm_quote.sha384.attest", "tpm_quote.sha512.attest"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"tpm_quote.sha1.attest", "tpm_quote.sha256.attest",
+                                      "tpm_quote.sha384.attest", "tpm_quote.sha512.attest"}));
   // No TDX and no IMA on this guest; the TPM quote is not among the missing.
   std::vector<std::string> missing;
   for (const auto& m : d["not_found"].GetArray()) missing.emplace_back(m.GetString());
@@ -99,9 +101,9 @@ TEST_F(AgentTpmQuoteTest, VerifyBindsTheTpmLogWithThePinnedAk) {
   auto v = pipeline::Verify(*e, o, &pol);
   ASSERT_TRUE(v.ok()) << v.status().ToString();
   const result::Facts& f = v->facts;
-  for (const char* id : {"tpm.ak_attributes", "tpm.ak_trust", "tpm.quote0_signature",
-                         "tpm.quote0_nonce", "tpm.quote0_pcr_digest", "tpm.quote3_pcr_digest",
-                         "tpm.bound"}) {
+  for (const char* id :
+       {"tpm.ak_attributes", "tpm.ak_trust", "tpm.quote0_signature", "tpm.quote0_nonce",
+        "tpm.quote0_pcr_digest", "tpm.quote3_pcr_digest", "tpm.bound"}) {
     const result::Check* c = tb::FindCheck(f, id);
     ASSERT_NE(c, nullptr) << id;
     EXPECT_EQ(result::VerdictName(c->status), "pass") << id << ": " << c->detail;

@@ -54,8 +54,8 @@ class SwtpmSocket {
     std::filesystem::create_directories(socket.parent_path());
     Sh s = Shell("swtpm socket --tpm2 --server type=unixio,path=" + Quote(socket) +
                  " --ctrl type=unixio,path=" + Quote(socket.string() + ".ctrl") +
-                 " --tpmstate dir=" + Quote(dir / "state") + " --flags not-need-init --pid file=" +
-                 Quote(dir / "swtpm.pid") + " --daemon");
+                 " --tpmstate dir=" + Quote(dir / "state") +
+                 " --flags not-need-init --pid file=" + Quote(dir / "swtpm.pid") + " --daemon");
     if (s.code != 0) {
       error_ = "swtpm did not start: " + s.out;
       return;

@@ -13,7 +13,8 @@
 //    "collateral": "collateral.json", "pck_chain": "pck_chain.pem",
 //    "nonce": "<hex>", "user_data": "<hex>",
 //    "report_data": "sha512(nonce||user_data)" | "nonce" | {"exact": "<hex of 64 bytes>"},
-//    "not_found": ["ccel", "quote", "ima", "tpm_eventlog"], "collected_at": "<RFC 3339>"}
+//    "not_found": ["ccel", "quote", "ima", "tpm_eventlog", "tpm_quote"],
+//    "collected_at": "<RFC 3339>"}
 // The manifest is strict: an unknown member or a member given twice (at any
 // level) is an input error; JSON tools disagree on which of two equal keys
 // counts, so none does.
@@ -108,7 +109,8 @@ struct Evidence {
   bool user_data_from_bundle = false;
   std::string collected_at;
   // Informational: what the collector looked for and did not find ("ccel",
-  // "quote", "ima", "tpm_eventlog"). Never a reason to accept missing evidence.
+  // "quote", "ima", "tpm_eventlog", "tpm_quote"). Never a reason to accept missing
+  // evidence.
   std::vector<std::string> not_found;
 };
 

@@ -28,8 +28,9 @@ TEST(HclBundleTest, VerifyRunsTheAzureChainFromABundle) {
   ASSERT_TRUE(v.ok()) << v.status().ToString();
   const Facts& f = v->facts;
   for (const char* id :
-       {"quote.quote_signature", "quote.qe_report_signature", "quote.pck_chain", "hcl.runtime_data", "hcl.td_quote", "hcl.ak", "report_data.binding",
-        "tpm.ak_trust", "tpm.quote0_signature", "tpm.quote0_nonce", "tpm.quote0_pcr_digest"}) {
+       {"quote.quote_signature", "quote.qe_report_signature", "quote.pck_chain", "hcl.runtime_data",
+        "hcl.td_quote", "hcl.ak", "report_data.binding", "tpm.ak_trust", "tpm.quote0_signature",
+        "tpm.quote0_nonce", "tpm.quote0_pcr_digest"}) {
     const result::Check* c = FindCheck(f, id);
     ASSERT_NE(c, nullptr) << id;
     EXPECT_EQ(result::VerdictName(c->status), "pass") << id << ": " << c->detail;
