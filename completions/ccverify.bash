@@ -30,11 +30,7 @@ _ccverify_values() {
     --ima-register) echo "rtmr0 rtmr1 rtmr2 rtmr3 pcr10" ;;
     --require) echo "tdx" ;;
     --boot) echo "direct grub uki" ;;
-<<<<<<< HEAD
-    --report) echo "text= json= junit= sarif= markdown= jsonl=" ;;
-=======
-    --report) echo "text= json= junit= sarif= markdown= jws= ear=" ;;
->>>>>>> trust
+    --report) echo "text= json= junit= sarif= markdown= jsonl= jws= ear=" ;;
     *) return 1 ;;
   esac
 }

@@ -117,15 +117,25 @@ class JsonlWriter {
 }  // namespace
 
 int RunVerifyBatch(const po::variables_map& vm, const CommandHelp& help) {
+  auto given = [&](const char* flag) {
+    return vm.count(flag) && !vm[flag].defaulted() &&
+           !(vm[flag].value().type() == typeid(bool) && !vm[flag].as<bool>());
+  };
   // Flags naming one bundle's evidence have no meaning for a fleet.
   for (const char* flag : {"bundle",  "pck-chain", "nonce",       "user-data",  "report-data",
                            "quote",   "ccel",      "ccel-table",  "ima",        "ima-register",
                            "tpm-log", "cel",       "dstack-log",  "tpm-attest", "tpm-signature",
                            "tpm-ak",  "tpm-pcrs",  "tpm-root-ca", "tpm-nonce",  "failures-only"}) {
-    if (vm.count(flag) && !vm[flag].defaulted() &&
-        !(vm[flag].value().type() == typeid(bool) && !vm[flag].as<bool>())) {
+    if (given(flag)) {
       return UsageError(help, std::string("--") + flag +
                                   " cannot be used with --batch (each bundle brings its own)");
+    }
+  }
+  // Signed policies and signed results are not supported in batch mode yet:
+  // refused rather than ignored, so that a required signature is never skipped.
+  for (const char* flag : {"policy-signature", "policy-key", "sign-key", "sign-cert"}) {
+    if (given(flag)) {
+      return UsageError(help, std::string("--") + flag + " is not supported with --batch");
     }
   }
   auto outputs = BatchOutputsFromOptions(vm, true);

@@ -271,14 +271,11 @@ constexpr char kVerifyUsage[] =
     "                [--cel F] [--dstack-log F] [--collateral-cache DIR] [--pck-chain F]\n"
     "                [--tpm-attest A --tpm-signature S]... [--tpm-ak F] [--tpm-pcrs F]\n"
     "                [--tpm-root-ca F]... [--tpm-nonce HEX]\n"
-<<<<<<< HEAD
+    "                [--policy-signature F --policy-key K] [--sign-key KEY.pem [--sign-cert "
+    "CERT.pem]]\n"
     "       ccverify verify --batch DIR|LIST|- [--policy P.yaml] [--at T] [--root-ca PEM]\n"
     "                [--collateral F] [--collateral-cache DIR] [--jobs N] [--shard K/N]\n"
     "                [--report jsonl=PATH] [--format text|json] [--output F] [--quiet]\n";
-=======
-    "                [--policy-signature F --policy-key K] [--sign-key KEY.pem [--sign-cert "
-    "CERT.pem]]\n";
->>>>>>> trust
 
 int Usage(const std::string& why, const po::options_description& desc) {
   std::ostringstream os;
@@ -295,18 +292,15 @@ int RunVerify(const Args& args) {
                                                  "YAML reference-value policy")(
       "collateral-cache", po::value<std::string>(),
       "take the quote's collateral from this cache (collateral fetch) when none is given")(
-<<<<<<< HEAD
       "batch", po::value<std::string>(),
       "verify many bundles: a directory of bundle folders, a file listing bundle paths, or - "
       "(paths on stdin)")("jobs", po::value<int>(), "--batch: threads (default: the core count)")(
       "shard", po::value<std::string>(),
-      "--batch: verify only shard K of N (0 <= K < N), chosen by a hash of the bundle path");
-=======
+      "--batch: verify only shard K of N (0 <= K < N), chosen by a hash of the bundle path")(
       "policy-signature", po::value<std::string>(),
       "detached JWS or DSSE envelope signing the --policy file")(
       "policy-key", po::value<std::string>(),
       "PEM public key or certificate the policy must be signed with (requires a signature)");
->>>>>>> trust
   AddReportOptions(&desc);
   AddEvidenceOptions(&desc);
   po::positional_options_description pos;
@@ -371,12 +365,6 @@ int RunVerify(const Args& args) {
   }
   ctx.bundle = req->source;
   ctx.at = req->at_text;
-<<<<<<< HEAD
-  if (vm.count("collateral-cache")) {
-    Status filled =
-        FillCollateralFromCache(vm["collateral-cache"].as<std::string>(), &req->evidence);
-    if (!filled.ok()) return fail(filled);
-=======
   if (req->evidence.binding_from_verifier) {
     if (req->evidence.nonce) {
       plan->nonce = *req->evidence.nonce;
@@ -384,23 +372,10 @@ int RunVerify(const Args& args) {
       plan->nonce = *req->evidence.report_data;
     }
   }
-  // The cache only fills in what neither --collateral nor the bundle names.
-  if (vm.count("collateral-cache") && !req->evidence.collateral && req->evidence.quote) {
-    auto quote = bundle::ReadEvidenceFile(req->evidence, *req->evidence.quote, 1 << 20);
-    if (!quote.ok()) return fail(quote.status());
-    std::optional<quote::SuppliedPckChain> chain;
-    if (req->evidence.pck_chain) {
-      auto pem = bundle::ReadEvidenceText(req->evidence, *req->evidence.pck_chain, 1 << 20);
-      if (!pem.ok()) return fail(pem.status());
-      auto parsed = quote::ParseSuppliedPckChain(*pem, *req->evidence.pck_chain);
-      if (!parsed.ok()) return fail(parsed.status().WithFile(*req->evidence.pck_chain));
-      chain = std::move(*parsed);
-    }
-    auto cached = collateral::CachedCollateralPath(vm["collateral-cache"].as<std::string>(), *quote,
-                                                   chain ? &*chain : nullptr);
-    if (!cached.ok()) return fail(cached.status());
-    req->evidence.collateral = std::move(*cached);
->>>>>>> trust
+  if (vm.count("collateral-cache")) {
+    Status filled =
+        FillCollateralFromCache(vm["collateral-cache"].as<std::string>(), &req->evidence);
+    if (!filled.ok()) return fail(filled);
   }
   auto v = pipeline::Verify(req->evidence, req->options, pol ? &*pol : nullptr);
   if (!v.ok()) return fail(v.status());

@@ -32,8 +32,8 @@
 #include "parsers/core/hash_alg.h"
 #include "verifier/replay/register_set.h"
 #include "verifier/result/boot_facts.h"
-#include "verifier/result/kernel_facts.h"
 #include "verifier/result/freshness.h"
+#include "verifier/result/kernel_facts.h"
 
 namespace ccv::containers {
 struct ContainerView;  // verifier/containers/container_view.h

@@ -517,7 +517,11 @@ TEST(BatchCliTest, UsageAndInputErrors) {
            "verify --batch " + dir + " --report json=x.json",
            "verify --batch " + dir + " --format junit",
            "verify " + Quote(fleet.dirs()[0]) + " --jobs 2",
-           "verify --batch " + Quote(fleet.dirs()[0]), "batch merge"}) {
+           "verify --batch " + Quote(fleet.dirs()[0]), "batch merge",
+           // A required policy signature is never skipped: refused, not ignored.
+           "verify --batch " + dir + " --policy p.yaml --policy-key k.pem",
+           "verify --batch " + dir + " --policy-signature s.jws",
+           "verify --batch " + dir + " --sign-key k.pem"}) {
     SCOPED_TRACE(args);
     testing::CliRun r = testing::RunCcverify(args);
     EXPECT_EQ(r.code, 2) << r.err;
