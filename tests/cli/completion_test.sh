@@ -45,7 +45,7 @@ expect ccverify policy "" -- generate lint
 expect ccverify quote v -- verify
 expect ccverify verify --format j -- json junit jws
 expect ccverify verify --format e -- ear
-expect ccverify verify --report j -- json= junit= jws=
+expect ccverify verify --report j -- json= jsonl= junit= jws=
 expect ccverify result "" -- verify
 contains ccverify result verify --k -- --key
 contains ccverify verify --sign -- --sign-key

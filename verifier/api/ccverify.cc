@@ -20,6 +20,7 @@
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
 #include "verifier/cli/verify_options.h"
+#include "verifier/crypto/digest.h"
 #include "verifier/pipeline/replay.h"
 #include "verifier/pipeline/verify.h"
 #include "verifier/quote/collateral.h"
@@ -111,8 +112,13 @@ VerifyResult Verify(const VerifyOptions& o) {
     ccv::report::VerifyReportContext ctx;
     std::optional<ccv::policy::Policy> pol;
     if (o.policy) {
+      // As `verify --policy` reads it: the report names the file by its digest.
       ctx.policy_path = *o.policy;
-      auto p = ccv::policy::LoadPolicyFile(*o.policy);
+      auto text = ccv::ReadFileText(*o.policy, uint64_t{64} << 20);
+      if (!text.ok()) return SetError(text.status(), r);
+      ctx.policy_sha256 =
+          ccv::ToHex(ccv::crypto::Hash(ccv::HashAlg::kSha256, ccv::AsBytes(*text)).span());
+      auto p = ccv::policy::ParsePolicyFileText(*o.policy, *text, /*signed_policy=*/false);
       if (!p.ok()) return SetError(p.status(), r);
       pol = std::move(*p);
     }
