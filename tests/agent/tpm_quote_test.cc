@@ -106,7 +106,7 @@ TEST_F(AgentTpmQuoteTest, VerifyBindsTheTpmLogWithThePinnedAk) {
         "tpm.quote0_pcr_digest", "tpm.quote3_pcr_digest", "tpm.bound"}) {
     const result::Check* c = tb::FindCheck(f, id);
     ASSERT_NE(c, nullptr) << id;
-    EXPECT_EQ(result::VerdictName(c->status), "pass") << id << ": " << c->detail;
+    EXPECT_STREQ(result::VerdictName(c->status), "pass") << id << ": " << c->detail;
   }
   const result::LogFact* l = tb::FindLog(f, "tpm");
   ASSERT_NE(l, nullptr);

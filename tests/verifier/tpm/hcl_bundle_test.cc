@@ -33,7 +33,7 @@ TEST(HclBundleTest, VerifyRunsTheAzureChainFromABundle) {
         "tpm.quote0_nonce", "tpm.quote0_pcr_digest"}) {
     const result::Check* c = FindCheck(f, id);
     ASSERT_NE(c, nullptr) << id;
-    EXPECT_EQ(result::VerdictName(c->status), "pass") << id << ": " << c->detail;
+    EXPECT_STREQ(result::VerdictName(c->status), "pass") << id << ": " << c->detail;
   }
   EXPECT_TRUE(f.tpm.verified);
   EXPECT_EQ(f.tpm.ak_trust, "hcl");
