@@ -40,6 +40,18 @@ constexpr bool WithinWindow(Time t, int64_t not_before, int64_t not_after) {
   return Time(not_before) <= t && t <= Time(not_after);
 }
 
+// `later - earlier` in seconds, clamped to the int64_t range: collateral
+// times come from input (an unreadable ASN.1 time reads as INT64_MIN, an
+// absent nextUpdate as INT64_MAX), so a difference of two of them must not
+// overflow.
+constexpr int64_t SecondsBetween(int64_t earlier, int64_t later) {
+  int64_t d = 0;
+  if (__builtin_sub_overflow(later, earlier, &d)) {
+    return later < earlier ? INT64_MIN : INT64_MAX;
+  }
+  return d;
+}
+
 // Parses "YYYY-MM-DDTHH:MM:SS[.F](Z|±HH:MM)" ('t', 'z' and a space for 'T'
 // accepted) or a date "YYYY-MM-DD" alone, which means the start of that day,
 // or its end (the next midnight) when `date_is_end_of_day`.

@@ -653,7 +653,7 @@ result::CollateralFreshness CollateralFreshnessAt(const PreparedCollateral& c,
   result::CollateralFreshness f;
   f.at = c.at.seconds;
   f.tcb_info_issue_date = c.tcb_info.issue_date;
-  f.age_seconds = f.at - f.tcb_info_issue_date;
+  f.age_seconds = SecondsBetween(f.tcb_info_issue_date, f.at);
   f.tcb_evaluation_data_number = c.tcb_info.tcb_evaluation_data_number;
   f.qe_identity_tcb_evaluation_data_number = c.qe_identity.tcb_evaluation_data_number;
   const std::pair<const char*, int64_t> parts[] = {
@@ -670,7 +670,7 @@ result::CollateralFreshness CollateralFreshnessAt(const PreparedCollateral& c,
       f.earliest_next_update_part = name;
     }
   }
-  f.expires_in_seconds = f.earliest_next_update - f.at;
+  f.expires_in_seconds = SecondsBetween(f.at, f.earliest_next_update);
   if (!tcb.platform_level) return f;
   // The earliest tcbDate of the matched levels: the component whose TCB is
   // oldest dates the platform.
@@ -696,7 +696,7 @@ result::CollateralFreshness CollateralFreshnessAt(const PreparedCollateral& c,
     }
   }
   if (f.tcb_date_seconds) {
-    const int64_t diff = f.at - *f.tcb_date_seconds;
+    const int64_t diff = SecondsBetween(*f.tcb_date_seconds, f.at);
     int64_t days = diff / result::kSecondsPerDay;
     if (diff % result::kSecondsPerDay < 0) --days;
     f.days_since_tcb_date = days;
