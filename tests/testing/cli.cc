@@ -82,6 +82,7 @@ void FlushAll() {
 
 CliRun RunCcverify(const std::string& args, Stderr stderr_mode) {
   const std::vector<std::string> argv = SplitShellWords(args);
+  if (!InstalledBinDir().empty()) return RunProgram("ccverify", args, stderr_mode);
   static int n = 0;
   const std::filesystem::path base =
       std::filesystem::temp_directory_path() /

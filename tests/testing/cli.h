@@ -57,8 +57,17 @@ inline std::string Slurp(const std::filesystem::path& p) {
 
 }  // namespace cli_internal
 
+// The directory of installed binaries the command-line tests run instead of
+// the build tree's (CCV_INSTALLED_BIN_DIR, set by the installed-tree suite),
+// or "" for the build tree.
+inline std::string InstalledBinDir() {
+  const char* env = std::getenv("CCV_INSTALLED_BIN_DIR");
+  return env != nullptr ? env : "";
+}
+
 // Runs `BinaryDir()/program ARGS`; ARGS is shell text (quote paths with
-// Quote()).
+// Quote()). With CCV_INSTALLED_BIN_DIR set, "ccverify" and "ccverify-agent"
+// run from that directory instead.
 inline CliRun RunProgram(const std::string& program, const std::string& args,
                          Stderr stderr_mode = Stderr::kSeparate) {
   static int n = 0;
@@ -66,7 +75,11 @@ inline CliRun RunProgram(const std::string& program, const std::string& args,
       std::filesystem::temp_directory_path() /
       ("ccv_cli_" + std::to_string(::getpid()) + "_" + std::to_string(n++));
   const std::filesystem::path out = base.string() + ".out", err = base.string() + ".err";
-  std::string cmd = Quote(BinaryDir() / program) + " " + args + " < /dev/null > " + Quote(out);
+  const std::filesystem::path exe =
+      !InstalledBinDir().empty() && (program == "ccverify" || program == "ccverify-agent")
+          ? std::filesystem::path(InstalledBinDir()) / program
+          : BinaryDir() / program;
+  std::string cmd = Quote(exe) + " " + args + " < /dev/null > " + Quote(out);
   switch (stderr_mode) {
     case Stderr::kSeparate:
       cmd += " 2> " + Quote(err);
@@ -92,7 +105,9 @@ inline CliRun RunProgram(const std::string& program, const std::string& args,
 // `ccverify ARGS` run in this process: ARGS is split into words as /bin/sh
 // would (quote paths with Quote()); redirections, pipes and expansions are
 // not supported (std::invalid_argument). Not thread-safe: it redirects this
-// process's file descriptors 0, 1 and 2 for the duration of the call.
+// process's file descriptors 0, 1 and 2 for the duration of the call. With
+// CCV_INSTALLED_BIN_DIR set, the installed `ccverify` runs instead, as a
+// process with the same words.
 CliRun RunCcverify(const std::string& args, Stderr stderr_mode = Stderr::kSeparate);
 
 // The words of shell text ('single', "double" with \" \\ \$ \` escapes,
