@@ -52,8 +52,7 @@ Status MakeDemoBundle(const std::string& dir, const DemoOptions& options) {
   const DemoVariant variant = options.variant;
   // --- CCEL: Spec ID header, then firmware, boot loader and kernel events.
   TcgLogBuilder log;
-  log.Event1(1, parsers::kEvNoAction, {},
-             TcgLogBuilder::SpecIdData({{kTpmAlgSha384, 48}}));
+  log.Event1(1, parsers::kEvNoAction, {}, TcgLogBuilder::SpecIdData({{kTpmAlgSha384, 48}}));
   Rtmrs rt;
   auto event = [&](uint32_t mr, uint32_t type, const Bytes8& data, const Bytes8* digest = nullptr) {
     Bytes8 d = digest ? *digest : Sha384(data);

@@ -53,7 +53,8 @@ Result<uint64_t> ParseU64(Lines* lines, std::string_view key) {
   CCV_ASSIGN_OR_RETURN(std::string_view v, lines->Next(key));
   uint64_t n = 0;
   auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (ec != std::errc() || end != v.data() + v.size() || v.empty() || (v.size() > 1 && v[0] == '0')) {
+  if (ec != std::errc() || end != v.data() + v.size() || v.empty() ||
+      (v.size() > 1 && v[0] == '0')) {
     return Lines::Bad(key, lines->line(), "expected a decimal number");
   }
   return n;
@@ -65,8 +66,7 @@ Result<Digest> ParseDigest(std::string_view v, std::string_view key, size_t line
       colon == std::string_view::npos ? std::nullopt : HashAlgFromName(v.substr(0, colon));
   if (!alg) return Lines::Bad(key, line, "expected ALG:HEX");
   Result<std::vector<uint8_t>> bytes = FromHex(v.substr(colon + 1));
-  std::optional<Digest> d =
-      bytes.ok() ? Digest::FromBytes(*alg, *bytes) : std::optional<Digest>();
+  std::optional<Digest> d = bytes.ok() ? Digest::FromBytes(*alg, *bytes) : std::optional<Digest>();
   if (!d) return Lines::Bad(key, line, "not a " + std::string(HashAlgName(*alg)) + " digest");
   return *d;
 }
@@ -112,9 +112,8 @@ Result<ImaState> ParseImaState(std::string_view text, std::span<const uint8_t> k
     return Status(ErrorCode::kBadSignature, "IMA state has no MAC line: not a state, or cut off");
   }
   const std::string_view covered = text.substr(0, mac_at + 1);
-  const std::string_view mac_hex =
-      text.substr(mac_at + 1 + kMacPrefix.size(),
-                  text.size() - (mac_at + 1 + kMacPrefix.size()) - 1);
+  const std::string_view mac_hex = text.substr(mac_at + 1 + kMacPrefix.size(),
+                                               text.size() - (mac_at + 1 + kMacPrefix.size()) - 1);
   Result<std::vector<uint8_t>> mac = FromHex(mac_hex);
   const Digest expected = crypto::HmacSha256(key, AsBytes(covered));
   if (!mac.ok() || !crypto::ConstantTimeEqual(*mac, expected.span())) {
@@ -168,8 +167,9 @@ Result<ImaState> ParseImaState(std::string_view text, std::span<const uint8_t> k
   CCV_ASSIGN_OR_RETURN(std::string_view ba, lines.Next("boot_aggregate"));
   const size_t colon = ba.find(':');
   Result<std::vector<uint8_t>> detail =
-      colon == std::string_view::npos ? Result<std::vector<uint8_t>>(Status(ErrorCode::kBadValue, ""))
-                                      : FromHex(ba.substr(colon + 1));
+      colon == std::string_view::npos
+          ? Result<std::vector<uint8_t>>(Status(ErrorCode::kBadValue, ""))
+          : FromHex(ba.substr(colon + 1));
   s.boot_aggregate = std::string(ba.substr(0, colon));
   if (!detail.ok() ||
       (s.boot_aggregate != "pass" && s.boot_aggregate != "fail" && s.boot_aggregate != "skipped")) {
