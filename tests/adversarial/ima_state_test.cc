@@ -173,9 +173,8 @@ TEST_F(ImaStateTest, ResumedReplayEqualsFullReplayAtRandomCuts) {
     const uint64_t qa = std::uniform_int_distribution<uint64_t>(1, a + 6)(rng);
     const uint64_t qb = std::uniform_int_distribution<uint64_t>(qa, b + 6)(rng);
     const uint64_t qc = std::uniform_int_distribution<uint64_t>(qb, c + 6)(rng);
-    SCOPED_TRACE("cuts " + std::to_string(a) + "/" + std::to_string(qa) + ", " +
-                 std::to_string(b) + "/" + std::to_string(qb) + ", " + std::to_string(c) + "/" +
-                 std::to_string(qc));
+    SCOPED_TRACE("cuts " + std::to_string(a) + "/" + std::to_string(qa) + ", " + std::to_string(b) +
+                 "/" + std::to_string(qb) + ", " + std::to_string(c) + "/" + std::to_string(qc));
     const fs::path state = tmp_.path() / ("chain" + std::to_string(round));
     uint64_t covered_before = 0;
     for (auto [extra, quoted] : {std::pair{a, qa}, std::pair{b, qb}, std::pair{c, qc}}) {
@@ -336,14 +335,14 @@ TEST_F(ImaStateTest, UnboundListSavesNoState) {
 TEST_F(ImaStateTest, UsageErrors) {
   const fs::path bundle = Extra(5);
   // A policy that judges IMA entries cannot be judged from a part of the list.
-  Spit(tmp_.path() / "ima.yaml", "apiVersion: ccverify/v1\nima: {allow: {digests: {}}, unknown: ignore}\n");
+  Spit(tmp_.path() / "ima.yaml",
+       "apiVersion: ccverify/v1\nima: {allow: {digests: {}}, unknown: ignore}\n");
   Run p = Verify(bundle, tmp_.path() / "st", "--policy " + Quote(tmp_.path() / "ima.yaml"));
   EXPECT_EQ(p.cli.code, 2) << p.cli.err;
   EXPECT_NE(p.cli.err.find("judges IMA entries"), std::string::npos) << p.cli.err;
   EXPECT_FALSE(fs::exists(tmp_.path() / "st"));
-  EXPECT_EQ(RunCcverify("verify " + Quote(bundle) + " --ima-state " + Quote(tmp_.path() / "st"))
-                .code,
-            2);
+  EXPECT_EQ(
+      RunCcverify("verify " + Quote(bundle) + " --ima-state " + Quote(tmp_.path() / "st")).code, 2);
   EXPECT_EQ(RunCcverify("verify " + Quote(bundle) + " --ima-state-fallback").code, 2);
   EXPECT_EQ(RunCcverify("verify --batch " + Quote(tmp_.path()) + " --ima-state " +
                         Quote(tmp_.path() / "st") + " --state-key " + Quote(tmp_.path() / "key"))

@@ -956,7 +956,10 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
   std::optional<ima::ImaListHead> head;
   if (!e.ima_register || with_state) {
     CCV_ASSIGN_OR_RETURN(ima::ChunkSource head_source, bundle::OpenEvidenceChunks(e, *e.ima));
-    Result<std::optional<ima::ImaListHead>> h = ima::ReadImaListHead(std::move(head_source), read);
+    ima::ReadOptions head_read = read;
+    head_read.initial_buffer = size_t{64} << 10;  // grows for a longer first entry
+    Result<std::optional<ima::ImaListHead>> h =
+        ima::ReadImaListHead(std::move(head_source), head_read);
     if (!h.ok()) return InFile(h.status(), *e.ima);
     head = *h;
   }
@@ -1035,6 +1038,10 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
     ima::ReadOptions rd = read;
     replay::ImaReplayOptions opts = ro;
     if (from != nullptr) {
+      // Entries added since the last attestation: few, so a small buffer
+      // (it grows) and no extend thread.
+      rd.initial_buffer = size_t{64} << 10;
+      opts.num_threads = 1;
       rd.start_offset = from->offset;
       rd.start_index = from->entries;
       rd.start_line = from->line;
@@ -1223,6 +1230,7 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
                        bundle::OpenEvidenceChunks(e, *e.ima, st ? st->offset : 0));
   ima::ReadOptions entries_read = read;
   if (st != nullptr) {
+    entries_read.initial_buffer = size_t{64} << 10;
     entries_read.start_offset = st->offset;
     entries_read.start_index = st->entries;
     entries_read.start_line = st->line;
