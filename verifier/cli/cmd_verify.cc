@@ -443,10 +443,10 @@ int RunVerify(const Args& args) {
         state_files->path, replay::SerializeImaState(*v->facts.ima_state_out, state_files->key));
     if (!saved.ok()) return fail(saved);
   } else if (state_files) {
-    std::fprintf(stderr,
-                 "ccverify: IMA state not saved to %s: the IMA list is not bound, or a template "
-                 "hash or boot_aggregate failed\n",
-                 state_files->path.c_str());
+    std::fprintf(stderr, "ccverify: IMA state not saved to %s: %s\n", state_files->path.c_str(),
+                 v->facts.ima_present ? "the IMA list is not bound, or a template hash or "
+                                        "boot_aggregate failed"
+                                      : "the evidence has no IMA list");
   }
 
   Status written = WriteVerifyReports(*plan, v->facts, v->evaluation, ctx);

@@ -1062,6 +1062,16 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
     return r;
   };
   CCV_ASSIGN_OR_RETURN(replay::ImaReplayResult res, replay_list(st));
+  if (st != nullptr && res.listed_alg && *res.listed_alg != st->listed_alg) {
+    // As a full replay finds it: an input error, not a stale state.
+    return InFile(
+        Status(ErrorCode::kBadValue, "listed template hash algorithm changes within the list (" +
+                                         std::string(HashAlgName(st->listed_alg)) + " before ima#" +
+                                         std::to_string(st->entries) + ", " +
+                                         std::string(HashAlgName(*res.listed_alg)) + " after)")
+            .WithField("template_hash"),
+        *e.ima);
+  }
   std::optional<uint64_t> reach;
   if (st != nullptr) {
     std::string why;

@@ -57,6 +57,10 @@ Result<uint64_t> ParseU64(Lines* lines, std::string_view key) {
       (v.size() > 1 && v[0] == '0')) {
     return Lines::Bad(key, lines->line(), "expected a decimal number");
   }
+  // No list has 2^48 bytes or entries; the bound keeps sums of counts exact.
+  if (n > kMaxImaStateCount) {
+    return Lines::Bad(key, lines->line(), "larger than " + std::to_string(kMaxImaStateCount));
+  }
   return n;
 }
 

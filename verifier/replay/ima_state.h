@@ -30,6 +30,8 @@ namespace ccv::replay {
 
 // Most bytes of a state file (a few hundred in practice).
 inline constexpr size_t kMaxImaStateLen = 64 * 1024;
+// Largest count or offset a state holds.
+inline constexpr uint64_t kMaxImaStateCount = uint64_t{1} << 48;
 // Fewest bytes of a --state-key file.
 inline constexpr size_t kMinImaStateKeyLen = 16;
 

@@ -32,7 +32,8 @@ ImaState Sample() {
   s.anchor_offset = 99800;
   s.anchor = crypto::Hash(HashAlg::kSha256, AsBytes("anchor"));
   s.boot = crypto::Hash(HashAlg::kSha256, AsBytes("boot"));
-  s.values = {crypto::Hash(HashAlg::kSha1, AsBytes("a")), crypto::Hash(HashAlg::kSha256, AsBytes("b"))};
+  s.values = {crypto::Hash(HashAlg::kSha1, AsBytes("a")),
+              crypto::Hash(HashAlg::kSha256, AsBytes("b"))};
   s.boot_aggregate = "skipped";
   s.boot_aggregate_detail = "no boot registers: not checked";
   return s;
@@ -40,15 +41,16 @@ ImaState Sample() {
 
 // Re-MACs `covered` (the text before the MAC line).
 std::string WithMac(const std::string& covered, const std::string& key = kKey) {
-  return covered + "mac hmac-sha256:" +
-         ToHex(crypto::HmacSha256(AsBytes(key), AsBytes(covered)).span()) + "\n";
+  return covered +
+         "mac hmac-sha256:" + ToHex(crypto::HmacSha256(AsBytes(key), AsBytes(covered)).span()) +
+         "\n";
 }
 std::string Covered(const std::string& text) { return text.substr(0, text.rfind("mac ")); }
 
 TEST(ImaStateTest, HmacSha256MatchesRfc4231TestCase2) {
-  EXPECT_EQ(ToHex(crypto::HmacSha256(AsBytes("Jefe"), AsBytes("what do ya want for nothing?"))
-                      .span()),
-            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  EXPECT_EQ(
+      ToHex(crypto::HmacSha256(AsBytes("Jefe"), AsBytes("what do ya want for nothing?")).span()),
+      "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
 TEST(ImaStateTest, RoundTrips) {
@@ -96,9 +98,8 @@ TEST(ImaStateTest, AnotherKeyFailsTheMac) {
 
 TEST(ImaStateTest, MissingOrMovedMacLineFails) {
   const std::string text = SerializeImaState(Sample(), Key());
-  for (const std::string& bad :
-       {std::string(), Covered(text), text.substr(0, text.size() - 1), text + "value x\n",
-        "mac hmac-sha256:00\n" + Covered(text)}) {
+  for (const std::string& bad : {std::string(), Covered(text), text.substr(0, text.size() - 1),
+                                 text + "value x\n", "mac hmac-sha256:00\n" + Covered(text)}) {
     auto s = ParseImaState(bad, Key());
     ASSERT_FALSE(s.ok());
     EXPECT_EQ(s.status().code(), ErrorCode::kBadSignature);
@@ -127,6 +128,7 @@ TEST(ImaStateTest, MalformedFieldsUnderAValidMacAreRefusedByName) {
       {"entries 1234", "entries 0", "anchor_offset"},
       {"entries 1234", "entries -1", "entries"},
       {"entries 1234", "entries 99999999999999999999999", "entries"},
+      {"offset 99999", "offset 281474976710657", "offset"},
       {"offset 99999", "offset 99800", "anchor_offset"},
       {"line 1235", "line x", "line"},
       {"anchor sha256:", "anchor sha1:", "anchor"},
