@@ -104,6 +104,9 @@ LogReader::LogReader(ChunkSource source, ReadOptions options)
     : source_(std::move(source)), options_(options) {
   if (options_.max_batch == 0) options_.max_batch = 1;
   listed_alg_ = options_.listed_hash_alg;
+  buf_file_offset_ = options_.start_offset;
+  next_index_ = options_.start_index;
+  next_line_ = options_.start_line;
 }
 
 Status LogReader::Fill() {

@@ -51,6 +51,12 @@ struct ReadOptions {
   // Bytes of the first read buffer (it doubles, up to the entry limit, when
   // an entry does not fit). Small values suit short lists held in memory.
   size_t initial_buffer = size_t{1} << 20;
+  // Where the source starts within the list, for a reader resuming after
+  // entries read before (an incremental replay): the byte offset, index and
+  // ascii line of its first entry, which entries and errors then report.
+  uint64_t start_offset = 0;
+  uint64_t start_index = 0;
+  uint64_t start_line = 1;
 };
 
 // One list entry. Views alias the reader's buffers until the next batch.
@@ -91,6 +97,11 @@ class LogReader {
   bool TakeTemplateStorage(std::vector<uint8_t>* storage);
 
   uint64_t entries_read() const { return next_index_; }
+  // Byte offset in the list just past the last entry returned (at the end of
+  // the list: the end of its last entry).
+  uint64_t offset() const { return buf_file_offset_ + begin_; }
+  // The ascii line after the last entry returned.
+  uint64_t next_line() const { return next_line_; }
   // Listed template hash algorithm (known after the first entry).
   std::optional<HashAlg> listed_hash_alg() const { return listed_alg_; }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -277,6 +278,14 @@ Result<size_t> InputFile::Read(uint8_t* buf, size_t len) {
     if (errno == EINTR) continue;
     return IoError(path_, "read failed");
   }
+}
+
+Status InputFile::Seek(uint64_t offset) {
+  if (fd_ < 0) return Status(ErrorCode::kInternal, "seek in a closed file").WithFile(path_);
+  if (offset > uint64_t(INT64_MAX) || ::lseek(fd_, off_t(offset), SEEK_SET) < 0) {
+    return IoError(path_, "seek failed");
+  }
+  return Status::Ok();
 }
 
 namespace {

@@ -52,6 +52,9 @@ class InputFile {
 
   // Reads up to `len` bytes; 0 at the end. Errors: kIo naming the file.
   Result<size_t> Read(uint8_t* buf, size_t len);
+  // Moves the read position to byte `offset` (it may lie past the end: a
+  // read there returns 0). Errors: kIo naming the file.
+  Status Seek(uint64_t offset);
   // Reads from the current position to the end. Errors: kLimitExceeded when
   // the file holds more than `max_len` bytes (checked before reading), kIo.
   Result<std::vector<uint8_t>> ReadAll(uint64_t max_len);

@@ -130,6 +130,24 @@ cat >"$SEEDS/evidence_json/short.json" <<'EOF'
 {"version": 1, "ccel": "CCEL.data", "ima": "ima.ascii", "report_data": "00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"}
 EOF
 
+mkdir -p "$SEEDS/ima_state"
+cat >"$SEEDS/ima_state/state.txt" <<'EOF'
+ccverify-ima-state 1
+format ima-ascii
+register rtmr2
+listed_alg sha384
+endian little
+entries 1006
+offset 240173
+line 1007
+anchor_offset 239934
+anchor sha256:8a5c4ad73c3a4cb438971671ec3a884f80997a790559d3be22a3c88e02356afc
+boot sha256:5ad5f1dd8f31eabac9bf4ad6a3282ce114af93c160e5092975df501a30694c91
+value sha384:e60b8c6776a60cc68b9664c3fa6789feccb1e6fd86d10c6be8ffe7c23532aec2e2927f19f118d8efb1b07a0807ad013f
+value sha1:0000000000000000000000000000000000000000
+boot_aggregate pass:626f6f74
+EOF
+
 # Logs are long: mutate prefixes of at most 64 KiB (whole files still seed).
 max_len() {
   case $1 in

@@ -35,8 +35,10 @@ Result<std::unique_ptr<FileSource>> OpenEvidenceSource(const Evidence& e, const 
   return std::make_unique<FileSource>(std::move(f));
 }
 
-Result<ima::ChunkSource> OpenEvidenceChunks(const Evidence& e, const std::string& path) {
+Result<ima::ChunkSource> OpenEvidenceChunks(const Evidence& e, const std::string& path,
+                                            uint64_t offset) {
   CCV_ASSIGN_OR_RETURN(InputFile f, OpenEvidenceFile(e, path));
+  if (offset > 0) CCV_RETURN_IF_ERROR(f.Seek(offset));
   auto shared = std::make_shared<InputFile>(std::move(f));
   return ima::ChunkSource([shared](std::span<uint8_t> out) -> Result<size_t> {
     return shared->Read(out.data(), out.size());

@@ -51,8 +51,10 @@ Result<InputFile> OpenEvidenceFile(const Evidence& e, const std::string& path);
 // The same file as a ByteSource (TCG logs: parsers::ChunkedSource).
 Result<std::unique_ptr<FileSource>> OpenEvidenceSource(const Evidence& e, const std::string& path);
 // The same file as an IMA chunk source (ima::LogReader); the descriptor is
-// shared by copies of the function and closed with the last one.
-Result<ima::ChunkSource> OpenEvidenceChunks(const Evidence& e, const std::string& path);
+// shared by copies of the function and closed with the last one. The
+// source starts at byte `offset` (past the end: it is empty).
+Result<ima::ChunkSource> OpenEvidenceChunks(const Evidence& e, const std::string& path,
+                                            uint64_t offset = 0);
 
 // Reads a small file whole (quote, collateral, ACPI table, CEL). Errors: as
 // OpenEvidenceFile, kLimitExceeded above `max_len` (before reading), kIo.

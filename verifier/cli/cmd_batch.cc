@@ -131,6 +131,15 @@ int RunVerifyBatch(const po::variables_map& vm, const CommandHelp& help) {
                                   " cannot be used with --batch (each bundle brings its own)");
     }
   }
+  // An IMA state belongs to one machine's list: a fleet would need one per
+  // bundle, and one file shared by every bundle would be overwritten by each.
+  for (const char* flag : {"ima-state", "state-key", "ima-state-fallback"}) {
+    if (given(flag)) {
+      return UsageError(help, std::string("--") + flag +
+                                  " cannot be used with --batch (an IMA state belongs to one "
+                                  "machine's list: run verify per machine)");
+    }
+  }
   // Signed policies and signed results are not supported in batch mode yet:
   // refused rather than ignored, so that a required signature is never skipped.
   for (const char* flag : {"policy-signature", "policy-key", "sign-key", "sign-cert"}) {

@@ -26,6 +26,7 @@
 #include "verifier/crypto/digest.h"
 #include "verifier/pipeline/verify.h"
 #include "verifier/quote/pck_chain_source.h"
+#include "verifier/replay/ima_state.h"
 #include "verifier/report/verify_report.h"
 #include "verifier/sign/jose.h"
 
@@ -273,9 +274,38 @@ constexpr char kVerifyUsage[] =
     "                [--tpm-root-ca F]... [--tpm-nonce HEX]\n"
     "                [--policy-signature F --policy-key K] [--sign-key KEY.pem [--sign-cert "
     "CERT.pem]]\n"
+    "                [--ima-state F --state-key KEYFILE [--ima-state-fallback]]\n"
     "       ccverify verify --batch DIR|LIST|- [--policy P.yaml] [--at T] [--root-ca PEM]\n"
     "                [--collateral F] [--collateral-cache DIR] [--jobs N] [--shard K/N]\n"
     "                [--report jsonl=PATH] [--format text|json] [--output F] [--quiet]\n";
+
+// --ima-state F and its --state-key: the key, and the state when F exists
+// (its MAC verified; a state that does not verify is an error, never
+// ignored).
+struct ImaStateFiles {
+  std::string path;
+  std::vector<uint8_t> key;
+  std::shared_ptr<const replay::ImaState> state;  // null: no state yet
+};
+
+Result<ImaStateFiles> LoadImaState(const std::string& path, const std::string& key_path) {
+  ImaStateFiles sf;
+  sf.path = path;
+  CCV_ASSIGN_OR_RETURN(sf.key, ReadFileBytes(key_path, 1 << 20));
+  if (sf.key.size() < replay::kMinImaStateKeyLen) {
+    return Status(ErrorCode::kBadValue, "an IMA state key needs at least " +
+                                            std::to_string(replay::kMinImaStateKeyLen) +
+                                            " bytes, the file has " + std::to_string(sf.key.size()))
+        .WithFile(key_path);
+  }
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return sf;  // the first run writes it
+  CCV_ASSIGN_OR_RETURN(std::string text, ReadFileText(path, replay::kMaxImaStateLen));
+  auto state = replay::ParseImaState(text, sf.key);
+  if (!state.ok()) return state.status().WithFile(path);
+  sf.state = std::make_shared<const replay::ImaState>(std::move(*state));
+  return sf;
+}
 
 int Usage(const std::string& why, const po::options_description& desc) {
   std::ostringstream os;
@@ -300,7 +330,15 @@ int RunVerify(const Args& args) {
       "policy-signature", po::value<std::string>(),
       "detached JWS or DSSE envelope signing the --policy file")(
       "policy-key", po::value<std::string>(),
-      "PEM public key or certificate the policy must be signed with (requires a signature)");
+      "PEM public key or certificate the policy must be signed with (requires a signature)")(
+      "ima-state", po::value<std::string>(),
+      "incremental IMA: resume the replay from this state file when it exists (only entries "
+      "after it are read), and save the state of the bound list there (needs --state-key)")(
+      "state-key", po::value<std::string>(),
+      "--ima-state: file whose bytes (at least 16) key the state's HMAC-SHA-256")(
+      "ima-state-fallback", po::bool_switch(),
+      "--ima-state: replay the whole list when the state does not apply to it (reported) "
+      "instead of failing; a state whose MAC does not verify still fails");
   AddReportOptions(&desc);
   AddEvidenceOptions(&desc);
   po::positional_options_description pos;
@@ -325,6 +363,12 @@ int RunVerify(const Args& args) {
     return RunVerifyBatch(vm, CommandHelp{"verify", usage});
   }
   if (vm.count("jobs") || vm.count("shard")) return Usage("--jobs and --shard need --batch", desc);
+  if (vm.count("ima-state") != vm.count("state-key")) {
+    return Usage("--ima-state and --state-key go together (the state is MAC'd with the key)", desc);
+  }
+  if (vm["ima-state-fallback"].as<bool>() && !vm.count("ima-state")) {
+    return Usage("--ima-state-fallback needs --ima-state", desc);
+  }
   auto plan = ReportPlanFromOptions(vm);
   if (!plan.ok()) return Usage(plan.status().message(), desc);
   if ((vm.count("policy-signature") || vm.count("policy-key")) && !vm.count("policy")) {
@@ -377,8 +421,33 @@ int RunVerify(const Args& args) {
         FillCollateralFromCache(vm["collateral-cache"].as<std::string>(), &req->evidence);
     if (!filled.ok()) return fail(filled);
   }
+  std::optional<ImaStateFiles> state_files;
+  if (vm.count("ima-state")) {
+    auto sf = LoadImaState(vm["ima-state"].as<std::string>(), vm["state-key"].as<std::string>());
+    if (!sf.ok()) return fail(sf.status());
+    state_files = std::move(*sf);
+    req->options.ima_state = true;
+    req->options.ima_resume = state_files->state;
+    req->options.ima_resume_fallback = vm["ima-state-fallback"].as<bool>();
+  }
   auto v = pipeline::Verify(req->evidence, req->options, pol ? &*pol : nullptr);
-  if (!v.ok()) return fail(v.status());
+  if (!v.ok()) {
+    if (state_files && v.status().field() == "ima_state") {
+      return fail(v.status().WithFile(state_files->path));
+    }
+    return fail(v.status());
+  }
+  if (state_files && v->facts.ima_state_out) {
+    // Saved before the reports: a report never names a state that is not there.
+    Status saved = WriteFileAtomically(
+        state_files->path, replay::SerializeImaState(*v->facts.ima_state_out, state_files->key));
+    if (!saved.ok()) return fail(saved);
+  } else if (state_files) {
+    std::fprintf(stderr, "ccverify: IMA state not saved to %s: %s\n", state_files->path.c_str(),
+                 v->facts.ima_present ? "the IMA list is not bound, or a template hash or "
+                                        "boot_aggregate failed"
+                                      : "the evidence has no IMA list");
+  }
 
   Status written = WriteVerifyReports(*plan, v->facts, v->evaluation, ctx);
   if (!written.ok()) return kExitInput;

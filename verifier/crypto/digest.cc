@@ -6,6 +6,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/obj_mac.h>
 
 namespace ccv::crypto {
@@ -109,6 +110,23 @@ Digest Hash(HashAlg alg, std::span<const uint8_t> data) { return ThreadHasher().
 void Extend(Digest* reg, std::span<const uint8_t> digest) { ThreadHasher().Extend(reg, digest); }
 
 bool HashAlgAvailable(HashAlg alg) { return FetchedMd(alg) != nullptr; }
+
+Digest HmacSha256(std::span<const uint8_t> key, std::span<const uint8_t> data) {
+  Digest d = Digest::Zero(HashAlg::kSha256);
+  unsigned int len = 0;
+  static const uint8_t kEmpty = 0;
+  if (HMAC(EVP_sha256(), key.empty() ? &kEmpty : key.data(), int(key.size()),
+           data.empty() ? &kEmpty : data.data(), data.size(), d.bytes.data(), &len) == nullptr ||
+      len != d.len) {
+    Die("HMAC");
+  }
+  return d;
+}
+
+bool ConstantTimeEqual(std::span<const uint8_t> a, std::span<const uint8_t> b) {
+  if (a.size() != b.size()) return false;
+  return a.empty() || CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
 
 std::optional<HashAlg> HashAlgFromNid(int nid) {
   switch (nid) {

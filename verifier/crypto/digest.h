@@ -47,6 +47,12 @@ class Hasher {
 Digest Hash(HashAlg alg, std::span<const uint8_t> data);
 void Extend(Digest* reg, std::span<const uint8_t> digest);
 
+// HMAC-SHA-256 (RFC 2104) of `data` under `key`.
+Digest HmacSha256(std::span<const uint8_t> key, std::span<const uint8_t> data);
+
+// a == b in time independent of where they differ (MAC comparison).
+bool ConstantTimeEqual(std::span<const uint8_t> a, std::span<const uint8_t> b);
+
 // True if this OpenSSL build provides `alg` (SM3 may be absent).
 bool HashAlgAvailable(HashAlg alg);
 

@@ -35,6 +35,7 @@
 #include "verifier/replay/dstack_replay.h"
 #include "verifier/replay/ima_replay.h"
 #include "verifier/replay/ima_signatures.h"
+#include "verifier/replay/ima_state.h"
 #include "verifier/replay/tcg_replay.h"
 #include "verifier/report/event_detail.h"
 #include "verifier/tpm/ak.h"
@@ -808,6 +809,116 @@ struct ImaOutcome {
   LogFact log;
 };
 
+// Most bytes of the last entry a state anchors (a large ima-buf record).
+constexpr uint64_t kMaxAnchorLen = uint64_t{16} << 20;
+
+const char* ImaListFormatName(ima::LogFormat f) {
+  return f == ima::LogFormat::kAscii ? "ima-ascii" : "ima-binary";
+}
+
+Status ImaStateRefused(const std::string& why) {
+  return Status(ErrorCode::kBadValue, "IMA state refused: " + why).WithField("ima_state");
+}
+
+// SHA-256 of bytes [from, to) of the list, or nullopt when the list ends
+// before `to`. REQUIRES: from < to, to - from <= kMaxAnchorLen.
+Result<std::optional<Digest>> ListBytesDigest(const bundle::Evidence& e, uint64_t from,
+                                              uint64_t to) {
+  CCV_ASSIGN_OR_RETURN(InputFile file, bundle::OpenEvidenceFile(e, *e.ima));
+  if (file.size() < to) return std::optional<Digest>();
+  CCV_RETURN_IF_ERROR(file.Seek(from));
+  std::vector<uint8_t> buf(to - from);
+  size_t have = 0;
+  while (have < buf.size()) {
+    CCV_ASSIGN_OR_RETURN(size_t n, file.Read(buf.data() + have, buf.size() - have));
+    if (n == 0) return std::optional<Digest>();
+    have += n;
+  }
+  return std::optional<Digest>(crypto::Hash(HashAlg::kSha256, buf));
+}
+
+// Why the (authentic) state `s` does not apply to this list, or "" when it
+// does: the list's form and register, the boot it continues, and the entry
+// that ends before the state's offset must all be the state's. Errors: I/O.
+Result<std::string> ImaStateMismatch(const replay::ImaState& s, const bundle::Evidence& e,
+                                     const ima::ReadOptions& read, RegisterId reg,
+                                     const std::optional<ima::ImaListHead>& head,
+                                     const Digest& boot) {
+  if (s.format != ImaListFormatName(read.format)) {
+    return "the state is of an " + s.format + " list, " + *e.ima + " is " +
+           ImaListFormatName(read.format);
+  }
+  if (s.reg != reg) {
+    return "the state replays " + s.reg.Name() + ", the list extends " + reg.Name();
+  }
+  const std::optional<HashAlg> listed =
+      head ? std::optional<HashAlg>(head->listed_alg) : read.listed_hash_alg;
+  if (listed && *listed != s.listed_alg) {
+    return "the state's template hashes are " + std::string(HashAlgName(s.listed_alg)) +
+           ", the list's are " + std::string(HashAlgName(*listed));
+  }
+  if (s.big_endian != (read.endian == ima::Endian::kBig)) return "the state's byte order differs";
+  if (s.boot != boot) {
+    return "the boot-time registers the list continues from differ from the state's (the "
+           "machine rebooted, or the evidence is another machine's)";
+  }
+  if (s.offset - s.anchor_offset > kMaxAnchorLen) return "the state's last entry is too long";
+  CCV_ASSIGN_OR_RETURN(InputFile file, bundle::OpenEvidenceFile(e, *e.ima));
+  if (file.size() < s.offset) {
+    return "the list holds " + std::to_string(file.size()) + " bytes, fewer than the " +
+           std::to_string(s.offset) + " the state replayed (the list was truncated or rotated)";
+  }
+  CCV_ASSIGN_OR_RETURN(std::optional<Digest> anchor, ListBytesDigest(e, s.anchor_offset, s.offset));
+  if (!anchor || *anchor != s.anchor) {
+    return "ima#" + std::to_string(s.entries - 1) + " (bytes " + std::to_string(s.anchor_offset) +
+           ".." + std::to_string(s.offset) +
+           ") is not the entry the state ended with (the list was rotated or rewritten)";
+  }
+  return std::string();
+}
+
+// After a resumed replay of `r` from state `s`: how many of the new entries
+// replay, from the state's values, to the quoted register in every bank the
+// state holds; nullopt (with *why) when some bank does not reach it.
+std::optional<uint64_t> ResumeReach(const replay::ImaState& s, const replay::ImaReplayResult& r,
+                                    const replay::RegisterSet& quoted, std::string* why) {
+  std::optional<uint64_t> n;
+  for (const Digest& v : s.values) {
+    const std::string bank = s.reg.Name() + " " + std::string(HashAlgName(v.alg));
+    std::optional<Digest> q = quoted.Get(s.reg, v.alg);
+    if (!q) {
+      *why = "no authenticated quote gives " + bank;
+      return std::nullopt;
+    }
+    uint64_t m = 0;
+    if (r.entries == 0) {
+      if (*q != v) {
+        *why = "the quoted " + bank + " is not the state's, and the list has no entry after it";
+        return std::nullopt;
+      }
+    } else {
+      const replay::PrefixMatch* p = nullptr;
+      for (const replay::PrefixMatch& x : r.prefix) {
+        if (x.reg == s.reg && x.alg == v.alg) p = &x;
+      }
+      if (p == nullptr || !p->found) {
+        *why = "the state's " + bank + " and the " + std::to_string(r.entries) +
+               " entries after it do not replay to the quoted value (an entry before the "
+               "state's offset changed, the list was rotated or the machine rebooted)";
+        return std::nullopt;
+      }
+      m = p->matched_entries;
+    }
+    if (n && *n != m) {
+      *why = "the banks of " + s.reg.Name() + " reach the quote after different entries";
+      return std::nullopt;
+    }
+    n = m;
+  }
+  if (!n) *why = "the state holds no register value";
+  return n;
+}
+
 // `tpm_quoted`: PCR values verified TPM quotes authenticate (PCR10 binds
 // a list on PCR10, PCR0-9 are what boot_aggregate is checked against).
 // With a policy whose ima.signatures checks signatures, every file entry's
@@ -815,9 +926,20 @@ struct ImaOutcome {
 // ima-buf records before it loaded into a keyring the policy trusts (in
 // list order, as the kernel and keylime learn them): an unbound record's
 // key never counts.
+// With o.ima_resume, the entries before the state's offset are neither read
+// nor judged: they were bound in the run that wrote the state, and the
+// state's register values, which the new entries must continue to the quote,
+// stand for them.
 Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet& boot_regs,
                             bool have_ccel, const tpm::PcrValues& tpm_quoted,
-                            const policy::Policy* pol, Facts* f) {
+                            const policy::Policy* pol, const VerifyOptions& o, Facts* f) {
+  const bool with_state = o.ima_state || o.ima_resume != nullptr;
+  if (with_state && pol != nullptr && (pol->ima.present || pol->containers || pol->kernel)) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "--ima-state cannot be used with a policy that judges IMA entries (ima:, "
+                  "kernel:, containers:): an incremental replay does not see the entries "
+                  "before the state's offset");
+  }
   ImaOutcome out;
   out.log.name = "ima";
   out.log.path = *e.ima;
@@ -832,9 +954,12 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
     read.listed_hash_alg = ima::ListedHashAlgOfFileName(*e.ima);  // per-bank lists
   }
   std::optional<ima::ImaListHead> head;
-  if (!e.ima_register) {
+  if (!e.ima_register || with_state) {
     CCV_ASSIGN_OR_RETURN(ima::ChunkSource head_source, bundle::OpenEvidenceChunks(e, *e.ima));
-    Result<std::optional<ima::ImaListHead>> h = ima::ReadImaListHead(std::move(head_source), read);
+    ima::ReadOptions head_read = read;
+    head_read.initial_buffer = size_t{64} << 10;  // grows for a longer first entry
+    Result<std::optional<ima::ImaListHead>> h =
+        ima::ReadImaListHead(std::move(head_source), head_read);
     if (!h.ok()) return InFile(h.status(), *e.ima);
     head = *h;
   }
@@ -887,20 +1012,99 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
       if (auto q = tpm_quoted.Get(bank, reg.index)) ro.quoted.Set(reg, *q);
     }
   }
-  CCV_ASSIGN_OR_RETURN(ima::ChunkSource replay_source, bundle::OpenEvidenceChunks(e, *e.ima));
-  ima::LogReader replay_reader(std::move(replay_source), read);
-  auto r = replay::ReplayIma(&replay_reader, ro);
-  if (!r.ok()) return InFile(r.status(), *e.ima);
+  // The boot the list continues: its initial register and boot_aggregate
+  // inputs. A state from another boot does not apply.
+  Digest boot_digest;
+  {
+    replay::RegisterSet boot_set = ro.boot_registers ? *ro.boot_registers : replay::RegisterSet();
+    for (const auto& [r, banks] : ro.initial.registers()) {
+      for (const auto& [alg, d] : banks) boot_set.Set(r, d);
+    }
+    boot_digest = replay::BootRegistersDigest(boot_set);
+  }
+  std::optional<result::ImaResumeFact> resume_fact;
+  if (with_state) resume_fact.emplace();
+  const replay::ImaState* st = o.ima_resume.get();
+  if (st != nullptr) {
+    CCV_ASSIGN_OR_RETURN(std::string why, ImaStateMismatch(*st, e, read, reg, head, boot_digest));
+    if (!why.empty()) {
+      if (!o.ima_resume_fallback) return ImaStateRefused(why);
+      resume_fact->refused = why;
+      st = nullptr;
+    }
+  }
+  // The replay: from the state's offset and values, or of the whole list.
+  auto replay_list = [&](const replay::ImaState* from) -> Result<replay::ImaReplayResult> {
+    ima::ReadOptions rd = read;
+    replay::ImaReplayOptions opts = ro;
+    if (from != nullptr) {
+      // Entries added since the last attestation: few, so a small buffer
+      // (it grows) and no extend thread.
+      rd.initial_buffer = size_t{64} << 10;
+      opts.num_threads = 1;
+      rd.start_offset = from->offset;
+      rd.start_index = from->entries;
+      rd.start_line = from->line;
+      rd.listed_hash_alg = from->listed_alg;
+      opts.banks.clear();
+      opts.initial = replay::RegisterSet();
+      for (const Digest& v : from->values) {
+        opts.banks.push_back(v.alg);
+        opts.initial.Set(reg, v);
+      }
+      opts.boot_registers.reset();  // entry 0 is not replayed
+    }
+    CCV_ASSIGN_OR_RETURN(ima::ChunkSource source,
+                         bundle::OpenEvidenceChunks(e, *e.ima, from ? from->offset : 0));
+    ima::LogReader reader(std::move(source), rd);
+    auto r = replay::ReplayIma(&reader, opts);
+    if (!r.ok()) return InFile(r.status(), *e.ima);
+    return r;
+  };
+  CCV_ASSIGN_OR_RETURN(replay::ImaReplayResult res, replay_list(st));
+  if (st != nullptr && res.listed_alg && *res.listed_alg != st->listed_alg) {
+    // As a full replay finds it: an input error, not a stale state.
+    return InFile(
+        Status(ErrorCode::kBadValue, "listed template hash algorithm changes within the list (" +
+                                         std::string(HashAlgName(st->listed_alg)) + " before ima#" +
+                                         std::to_string(st->entries) + ", " +
+                                         std::string(HashAlgName(*res.listed_alg)) + " after)")
+            .WithField("template_hash"),
+        *e.ima);
+  }
+  std::optional<uint64_t> reach;
+  if (st != nullptr) {
+    std::string why;
+    reach = ResumeReach(*st, res, ro.quoted, &why);
+    if (!reach && rtmr && !have_ccel) why = "no CCEL: the boot-time RTMR2 is unknown";
+    if (!reach) {
+      if (!o.ima_resume_fallback) return ImaStateRefused(why);
+      resume_fact->refused = why;
+      st = nullptr;
+      CCV_ASSIGN_OR_RETURN(res, replay_list(nullptr));
+    }
+  }
+  const replay::ImaReplayResult* r = &res;
+  const uint64_t base = st ? st->entries : 0;  // entries the state stands for
+  const uint64_t total = base + r->entries;
+  if (resume_fact && st != nullptr) {
+    resume_fact->incremental = true;
+    resume_fact->from_entry = st->entries;
+    resume_fact->from_offset = st->offset;
+  }
   f->ima_present = true;
   out.registers = r->registers;
   out.log.registers.push_back(reg.Name());
-  out.log.events = r->entries;
+  out.log.events = total;
   // Template hashes.
+  const std::string before_state = st ? "; ima#0..ima#" + std::to_string(base - 1) +
+                                            " verified by the run that wrote the IMA state"
+                                      : "";
   if (r->hashes_mismatched == 0) {
-    f->checks.push_back(MakeCheck("ima.template_hashes", Verdict::kPass,
-                                  std::to_string(r->hashes_verified) +
-                                      " template hash(es) verified, " +
-                                      std::to_string(r->violations) + " violation(s)"));
+    f->checks.push_back(
+        MakeCheck("ima.template_hashes", Verdict::kPass,
+                  std::to_string(r->hashes_verified) + " template hash(es) verified, " +
+                      std::to_string(r->violations) + " violation(s)" + before_state));
   } else {
     std::string list;
     for (const auto& x : r->findings) {
@@ -913,22 +1117,60 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
                   std::to_string(r->hashes_mismatched) +
                       " entries whose template hash is not the hash of their data: " + list));
   }
-  const replay::BootAggregateCheck& ba = r->boot_aggregate;
-  if (ba.status == replay::CheckStatus::kMatch) {
-    f->checks.push_back(
-        MakeCheck("ima.boot_aggregate", Verdict::kPass, "boot_aggregate = " + ba.form));
-  } else if (ba.status == replay::CheckStatus::kMismatch) {
-    f->checks.push_back(MakeCheck("ima.boot_aggregate", Verdict::kFail,
-                                  "ima#" + std::to_string(ba.index) + " boot_aggregate " +
-                                      ba.listed + " is not " + ba.form + " = " + ba.expected));
+  Verdict ba_verdict = Verdict::kSkipped;
+  std::string ba_detail;
+  if (st != nullptr) {
+    // Entry 0 was checked by the run that wrote the state, against the
+    // boot-time registers this run has too (the state's boot digest).
+    ba_verdict = st->boot_aggregate == "pass"   ? Verdict::kPass
+                 : st->boot_aggregate == "fail" ? Verdict::kFail
+                                                : Verdict::kSkipped;
+    ba_detail = st->boot_aggregate_detail + " (checked by the run that wrote the IMA state)";
   } else {
-    f->checks.push_back(MakeCheck("ima.boot_aggregate", Verdict::kSkipped,
-                                  ba.why.empty() ? std::string("not checked") : ba.why));
+    const replay::BootAggregateCheck& ba = r->boot_aggregate;
+    if (ba.status == replay::CheckStatus::kMatch) {
+      ba_verdict = Verdict::kPass;
+      ba_detail = "boot_aggregate = " + ba.form;
+    } else if (ba.status == replay::CheckStatus::kMismatch) {
+      ba_verdict = Verdict::kFail;
+      ba_detail = "ima#" + std::to_string(ba.index) + " boot_aggregate " + ba.listed + " is not " +
+                  ba.form + " = " + ba.expected;
+    } else {
+      ba_detail = ba.why.empty() ? std::string("not checked") : ba.why;
+    }
   }
+  f->checks.push_back(MakeCheck("ima.boot_aggregate", ba_verdict, ba_detail));
   // Which entries the quote covers: with RTMR2, the first N entries whose
   // replay from the boot-time value gives the quoted RTMR2.
   uint64_t covered = 0;
-  if (!rtmr) {
+  bool bound = false;
+  // The banks whose quoted value the first `covered` entries give.
+  std::vector<Digest> covered_values;
+  auto added_after = [&](uint64_t n) {
+    return n < total ? "; " + std::to_string(total - n) +
+                           " entries were added after the quote and are not bound"
+                     : std::string();
+  };
+  if (st != nullptr) {
+    covered = base + *reach;
+    bound = true;
+    covered_values = st->values;
+    for (Digest& v : covered_values) v = *ro.quoted.Get(reg, v.alg);
+    out.log.why = "resumed from the IMA state at ima#" + std::to_string(base) + ": the first " +
+                  std::to_string(covered) + " entries replay to the quoted " + reg.Name() +
+                  added_after(covered);
+    if (rtmr) {
+      result::RegisterComparison c;
+      c.reg = kRtmr2.Name();
+      c.quoted = ToHex(f->quote.rtmr[2]);
+      c.replayed = c.quoted;
+      c.matches = true;
+      c.detail = "the IMA state's RTMR2 (ima#" + std::to_string(base) + ") and " +
+                 std::to_string(*reach) + " entries after it match" + added_after(covered);
+      out.rtmr2 = c;
+    }
+    for (const Digest& v : covered_values) out.registers.Set(reg, v);
+  } else if (!rtmr) {
     out.log.why = "IMA extends " + reg.Name() + ", which only a TPM quote binds, and " +
                   (f->tpm.present ? "no verified TPM quote selects it" : "the evidence has none");
     // Every bank a verified quote gives must find the same prefix.
@@ -947,18 +1189,20 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
       out.log.why = "the list does not replay to the quoted " + reg.Name() + ": " + missed;
     } else if (n) {
       covered = *n;
-      out.log.why =
-          "the first " + std::to_string(covered) + " entries replay to the " + reg.Name() +
-          " a verified TPM quote carries" +
-          (covered < r->entries ? "; " + std::to_string(r->entries - covered) +
-                                      " entries were added after the quote and are not bound"
-                                : "");
+      bound = covered > 0;
+      out.log.why = "the first " + std::to_string(covered) + " entries replay to the " +
+                    reg.Name() + " a verified TPM quote carries" + added_after(covered);
+      for (const replay::PrefixMatch& p : r->prefix) {
+        if (p.reg == reg && p.matched_entries == covered) {
+          covered_values.push_back(*ro.quoted.Get(reg, p.alg));
+        }
+      }
     }
   } else if (!f->quote.present) {
     out.log.why = "no TD quote";
   }
   for (const replay::PrefixMatch& p : r->prefix) {
-    if (p.reg != kRtmr2) continue;
+    if (st != nullptr || p.reg != kRtmr2) continue;
     result::RegisterComparison c;
     c.reg = kRtmr2.Name();
     c.quoted = ToHex(f->quote.rtmr[2]);
@@ -971,11 +1215,10 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
     if (c.matches) {
       c.replayed = c.quoted;
       covered = p.matched_entries;
-      out.log.why =
-          "the first " + std::to_string(covered) + " entries replay to the quoted RTMR2" +
-          (covered < r->entries ? "; " + std::to_string(r->entries - covered) +
-                                      " entries were added after the quote and are not bound"
-                                : "");
+      bound = true;
+      covered_values = {Sha384Of(f->quote.rtmr[2])};
+      out.log.why = "the first " + std::to_string(covered) + " entries replay to the quoted RTMR2" +
+                    added_after(covered);
     } else {
       auto v = r->registers.Get(kRtmr2, HashAlg::kSha384);
       c.replayed = v ? ToHex(v->span()) : "";
@@ -988,11 +1231,22 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
       out.registers.Set(kRtmr2, *full);
     out.rtmr2 = c;
   }
-  out.log.bound = covered > 0 || (out.rtmr2 && out.rtmr2->matches);
+  out.log.bound = bound;
   out.log.bound_events = covered;
   // The entries (path and file digest) the policy may judge: bound ones only.
-  CCV_ASSIGN_OR_RETURN(ima::ChunkSource entries_source, bundle::OpenEvidenceChunks(e, *e.ima));
-  ima::LogReader reader(std::move(entries_source), read);
+  // Also where the bound prefix ends, for the state of the next run.
+  std::optional<uint64_t> last_bound_offset, next_offset, next_line;
+  CCV_ASSIGN_OR_RETURN(ima::ChunkSource entries_source,
+                       bundle::OpenEvidenceChunks(e, *e.ima, st ? st->offset : 0));
+  ima::ReadOptions entries_read = read;
+  if (st != nullptr) {
+    entries_read.initial_buffer = size_t{64} << 10;
+    entries_read.start_offset = st->offset;
+    entries_read.start_index = st->entries;
+    entries_read.start_line = st->line;
+    entries_read.listed_hash_alg = st->listed_alg;
+  }
+  ima::LogReader reader(std::move(entries_source), entries_read);
   std::vector<ima::Entry> batch;
   std::vector<ima::DecodedField> fields;
   std::map<std::string, uint64_t> unknown_algs;  // algorithm name -> entries
@@ -1007,6 +1261,11 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
     if (!s.ok()) return InFile(s, *e.ima);
     if (batch.empty()) break;
     for (const ima::Entry& en : batch) {
+      if (covered > 0 && en.index == covered - 1) last_bound_offset = en.offset;
+      if (en.index == covered) {
+        next_offset = en.offset;
+        next_line = en.line;
+      }
       result::ImaEntryFact fact;
       fact.index = en.index;
       fact.bound = en.index < covered;
@@ -1068,6 +1327,14 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
       f->ima.push_back(std::move(fact));
     }
   }
+  if (reader.entries_read() != total) {
+    // The list changed between its two reads.
+    return InFile(Status(ErrorCode::kBadValue, "the IMA list changed while it was read"), *e.ima);
+  }
+  if (covered == total) {
+    next_offset = reader.offset();
+    next_line = reader.next_line();
+  }
   if (!unknown_algs.empty()) {
     // Reported, not refused: the template hash over such an entry is still
     // checked; its file digest matches no reference value of another name.
@@ -1077,6 +1344,43 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
     }
     out.log.why += "; file digests by algorithms no kernel table lists, kept raw: " + names;
   }
+  // The state for the next run: the bound prefix, when its every entry
+  // verified and it continues an accepted boot_aggregate.
+  if (o.ima_state && bound && covered > 0 && r->hashes_mismatched == 0 &&
+      ba_verdict != Verdict::kFail && !covered_values.empty()) {
+    auto next = std::make_shared<replay::ImaState>();
+    if (st != nullptr && covered == base) {
+      *next = *st;  // no new bound entry
+    } else if (last_bound_offset && next_offset && *last_bound_offset < *next_offset &&
+               *next_offset - *last_bound_offset <= kMaxAnchorLen) {
+      next->format = ImaListFormatName(read.format);
+      next->reg = reg;
+      next->listed_alg = st ? st->listed_alg : *r->listed_alg;
+      next->big_endian = read.endian == ima::Endian::kBig;
+      next->entries = covered;
+      next->offset = *next_offset;
+      next->line = next_line ? *next_line : 0;
+      next->anchor_offset = *last_bound_offset;
+      CCV_ASSIGN_OR_RETURN(std::optional<Digest> anchor,
+                           ListBytesDigest(e, next->anchor_offset, next->offset));
+      if (!anchor) {
+        return InFile(Status(ErrorCode::kBadValue, "the IMA list changed while it was read"),
+                      *e.ima);
+      }
+      next->anchor = *anchor;
+      next->boot = boot_digest;
+      next->values = covered_values;
+      next->boot_aggregate = ba_verdict == Verdict::kPass ? "pass" : "skipped";
+      next->boot_aggregate_detail = st ? st->boot_aggregate_detail : ba_detail;
+    } else {
+      next.reset();
+    }
+    if (next) {
+      f->ima_state_out = next;
+      resume_fact->next_entries = covered;
+    }
+  }
+  f->ima_resume = resume_fact;
   return out;
 }
 
@@ -1277,7 +1581,7 @@ Result<Facts> CollectFacts(const bundle::Evidence& e, const VerifyOptions& o,
   std::optional<ImaOutcome> ima;
   if (e.ima) {
     CCV_ASSIGN_OR_RETURN(ImaOutcome out, ImaFacts(e, have_boot ? boot_regs : tpm_regs, have_boot,
-                                                  tpm_quoted, pol, &f));
+                                                  tpm_quoted, pol, o, &f));
     ima = std::move(out);
   }
   // All four RTMRs against the quote: a register no log extends replays as

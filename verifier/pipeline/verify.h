@@ -66,6 +66,21 @@ struct VerifyOptions {
   // per document, anchor and time, and shared with every other verification
   // using it (batch verify). The verdict is the same either way.
   quote::SharedCollateral* shared_collateral = nullptr;
+  // --ima-state: the facts carry the state to save for the next run
+  // (Facts::ima_state_out) and how the list was replayed (ima_resume).
+  // Refused (kInvalidArgument) with a policy that judges IMA entries
+  // (ima:, kernel:, containers:): an incremental run does not see them all.
+  bool ima_state = false;
+  // The state to resume from, its MAC already verified (ParseImaState):
+  // only the entries after its offset are replayed, from its register
+  // values. A state that does not apply to this list and quote (another
+  // list format or register, another boot, the list shorter than the
+  // offset or another entry before it, or a replay that does not reach the
+  // quote) is refused: kBadValue, "IMA state refused: WHY".
+  std::shared_ptr<const replay::ImaState> ima_resume = nullptr;
+  // A refused state is replaced by a full replay of the list (reported in
+  // ImaResumeFact::refused) instead of failing the verification.
+  bool ima_resume_fallback = false;
 };
 
 // The whole decision: the facts verification established, the policy's

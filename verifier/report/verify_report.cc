@@ -278,6 +278,28 @@ std::string VerifyReportJson(const Facts& f, const Evaluation& ev, const VerifyR
     w.EndArray();
     internal::KeyUint(w, "events", l.events);
     internal::KeyUint(w, "bound_events", l.bound_events);
+    if (l.name == "ima" && f.ima_resume) {
+      // --ima-state: how the list was replayed.
+      const result::ImaResumeFact& r = *f.ima_resume;
+      w.Key("ima_state");
+      w.StartObject();
+      KeyString(w, "replay", r.incremental ? "incremental" : "full");
+      internal::KeyUint(w, "from_entry", r.from_entry);
+      internal::KeyUint(w, "from_offset", r.from_offset);
+      w.Key("refused");
+      if (r.refused.empty()) {
+        w.Null();
+      } else {
+        JsonString(w, r.refused);
+      }
+      w.Key("next_entries");
+      if (r.next_entries) {
+        w.Uint64(*r.next_entries);
+      } else {
+        w.Null();
+      }
+      w.EndObject();
+    }
     w.EndObject();
   }
   w.EndArray();

@@ -35,6 +35,10 @@
 #include "verifier/result/freshness.h"
 #include "verifier/result/kernel_facts.h"
 
+namespace ccv::replay {
+struct ImaState;  // verifier/replay/ima_state.h
+}  // namespace ccv::replay
+
 namespace ccv::containers {
 struct ContainerView;  // verifier/containers/container_view.h
 }
@@ -205,6 +209,19 @@ struct LogFact {
   uint64_t bound_events = 0;           // of which bound (IMA: before the quoted value)
 };
 
+// How an IMA list was replayed when `verify --ima-state` was given.
+struct ImaResumeFact {
+  bool incremental = false;  // replayed from the state's offset only
+  uint64_t from_entry = 0;   // first entry replayed (0: the whole list)
+  uint64_t from_offset = 0;  // its byte offset
+  // A full replay replaced a state that no longer applies
+  // (--ima-state-fallback): why the state was refused. Empty otherwise.
+  std::string refused;
+  // Entries the state for the next run covers (the bound prefix), or none
+  // when the list is not bound, a template hash or boot_aggregate failed.
+  std::optional<uint64_t> next_entries;
+};
+
 // The app identity a dstack guest logs as RTMR3 runtime events (dstack
 // event log): `values` holds a fact only when it is bound and verified.
 struct AppFacts {
@@ -266,10 +283,14 @@ struct Facts {
   std::vector<ImaEntryFact> ima;
   bool ima_signatures_checked = false;        // the policy's ima.signatures ran
   std::vector<ImaKeyLoadFact> ima_key_loads;  // in list order
-  AppFacts app;                               // dstack event log
-  std::vector<Check> checks;                  // verification findings
-  BootFacts boot;                             // from bound, verified events (boot_facts.h)
-  KernelFacts kernel;  // from bound, digest-verified ima-buf records (kernel_facts.h)
+  // With --ima-state: how the list was replayed, and the state to save for
+  // the next run (null: none, see ImaResumeFact::next_entries).
+  std::optional<ImaResumeFact> ima_resume;
+  std::shared_ptr<const replay::ImaState> ima_state_out;
+  AppFacts app;               // dstack event log
+  std::vector<Check> checks;  // verification findings
+  BootFacts boot;             // from bound, verified events (boot_facts.h)
+  KernelFacts kernel;         // from bound, digest-verified ima-buf records (kernel_facts.h)
   // Per-container view of an ima-cgpath list (container policies), or null.
   std::shared_ptr<const containers::ContainerView> containers;
 };

@@ -364,6 +364,16 @@ def reports(c, src, demo, root, work):
           codes=(3,))
     c.run(base + ["--nonce", "zz"] + every("usage-error"), "verify", codes=(2,),
           output=out / "usage-error.json")
+    # --ima-state: a full replay saves the state, the next run resumes from it.
+    (out / "state.key").write_bytes(b"contract test state key, 32 byte")
+    state_args = ["verify", demo, "--root-ca", root, "--at", DEMO_AT, "--format", "json",
+                  "--ima-state", out / "ima.state", "--state-key", out / "state.key"]
+    for want in ("full", "incremental"):
+        doc = c.run(state_args, "verify")
+        got = [l.get("ima_state", {}).get("replay") for l in (doc or {}).get("logs", [])
+               if l.get("name") == "ima"]
+        if doc is not None and got != [want]:
+            c.fail("verify --ima-state", "logs[ima].ima_state.replay is %r, expected %r" % (got, want))
     signed_reports(c, base, broken_args, out)
 
 

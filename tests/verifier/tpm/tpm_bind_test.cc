@@ -15,6 +15,8 @@
 
 #include "policies/generate.h"
 #include "tests/verifier/tpm/tpm_bind_fixture.h"
+#include "verifier/replay/ima_replay.h"
+#include "verifier/replay/ima_state.h"
 
 namespace ccv::pipeline {
 namespace {
@@ -271,3 +273,111 @@ TEST(TpmBindTest, GceCosVtpmBindsItsLog) {
 
 }  // namespace
 }  // namespace ccv::pipeline
+
+namespace ccv::pipeline::tpm_bind {
+namespace {
+
+// verify --ima-state on PCR10: a list bound by TPM quotes in both banks is
+// saved in both, and the next verification resumed from it replays only the
+// entries appended since, to the same registers, binding and checks as a
+// full replay; a quote of a PCR10 the state does not lead to is refused.
+TEST(TpmBindTest, ImaStateResumesAPcr10ListInBothBanks) {
+  // The generated list without its boot_aggregate (made over another log):
+  // the first 120 entries, then all 199.
+  std::vector<std::string> lines;
+  {
+    std::ifstream in(kIma);
+    for (std::string l; std::getline(in, l);) lines.push_back(l + "\n");
+  }
+  ASSERT_EQ(lines.size(), 200u);
+  auto list_of = [&](size_t n) {
+    std::string s;
+    for (size_t i = 1; i <= n; ++i) s += lines[i];
+    return s;
+  };
+  const tpm::PcrValues boot = ReplayPcrs(kLog);
+  std::vector<uint32_t> sel = Extended(boot);
+  sel.push_back(10);
+  std::sort(sel.begin(), sel.end());
+  Bundle b;
+  b.ak = tb::TpmtPublicOf(b.key.get());
+  policy::Policy pol = PolicyPinning(Fingerprint(b.ak));
+  // Writes the bundle with `list` and quotes of its PCR10 (or of `pcr10`).
+  auto write = [&](const std::string& list, std::optional<Digest> pcr10 = std::nullopt) {
+    replay::ImaReplayOptions ro;
+    ro.register_kind = RegisterId::Kind::kPcr;
+    ro.register_index = 10;
+    auto r = replay::ReplayImaBytes(AsBytes(list), ima::ReadOptions{}, ro);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    tpm::PcrValues quoted = boot;
+    for (HashAlg bank : {HashAlg::kSha1, HashAlg::kSha256}) {
+      quoted.Set(10, *r->registers.Get(RegisterId::Pcr(10), bank));
+    }
+    if (pcr10) quoted.Set(10, *pcr10);
+    for (const auto& [bank, values] : boot.banks()) {
+      for (uint32_t i : sel) {
+        if (!quoted.Get(bank, i)) quoted.Set(i, tpm::InitialPcrValue(bank, i));
+      }
+    }
+    b.Write(MakeQuotes(b.key.get(), quoted, sel, kNonce), false, "", &quoted);
+    std::ofstream(b.dir.path() / "ima.ascii", std::ios::binary | std::ios::trunc) << list;
+    std::string json = *ReadFileText((b.dir.path() / "evidence.json").string());
+    json.replace(json.find("{\"version\":1,"), 13,
+                 "{\"version\":1,\"ima\":{\"path\":\"ima.ascii\",\"register\":\"pcr10\"},");
+    std::ofstream(b.dir.path() / "evidence.json", std::ios::trunc) << json;
+  };
+  auto verify = [&](std::shared_ptr<const replay::ImaState> from, bool with_state) {
+    auto e = bundle::LoadEvidenceDir(b.dir.path().string());
+    EXPECT_TRUE(e.ok()) << e.status().ToString();
+    VerifyOptions o;
+    o.at = Time(1735689600);
+    o.tpm_nonce = kNonce;
+    o.ima_state = with_state;
+    o.ima_resume = std::move(from);
+    return Verify(*e, o, &pol);
+  };
+  write(list_of(120));
+  auto first = verify(nullptr, true);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_NE(first->facts.ima_state_out, nullptr) << FindLog(first->facts, "ima")->why;
+  const replay::ImaState state = *first->facts.ima_state_out;
+  EXPECT_EQ(state.reg, RegisterId::Pcr(10));
+  EXPECT_EQ(state.entries, 120u);
+  ASSERT_EQ(state.values.size(), 2u);  // sha1 and sha256, both quoted
+
+  write(list_of(199));
+  auto resumed = verify(first->facts.ima_state_out, true);
+  auto full = verify(nullptr, false);
+  ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();
+  ASSERT_TRUE(full.ok()) << full.status().ToString();
+  ASSERT_TRUE(resumed->facts.ima_resume && resumed->facts.ima_resume->incremental);
+  EXPECT_EQ(resumed->facts.ima_resume->from_entry, 120u);
+  EXPECT_EQ(resumed->facts.ima.size(), 79u);
+  EXPECT_EQ(resumed->outcome, full->outcome);
+  for (HashAlg bank : {HashAlg::kSha1, HashAlg::kSha256}) {
+    auto a = resumed->facts.replayed.Get(RegisterId::Pcr(10), bank);
+    auto c = full->facts.replayed.Get(RegisterId::Pcr(10), bank);
+    ASSERT_TRUE(a && c);
+    EXPECT_EQ(*a, *c);
+  }
+  const result::LogFact* ri = FindLog(resumed->facts, "ima");
+  const result::LogFact* fi = FindLog(full->facts, "ima");
+  EXPECT_TRUE(ri->bound) << ri->why;
+  EXPECT_EQ(ri->events, fi->events);
+  EXPECT_EQ(ri->bound_events, fi->bound_events);
+  for (const char* id : {"ima.bound", "ima.template_hashes", "tpm.bound"}) {
+    EXPECT_EQ(StatusOf(resumed->facts, id), StatusOf(full->facts, id)) << id;
+  }
+  ASSERT_NE(resumed->facts.ima_state_out, nullptr);
+  EXPECT_EQ(resumed->facts.ima_state_out->entries, 199u);
+
+  // A TPM quote of a PCR10 (sha256) the saved values do not lead to.
+  write(list_of(199), Digest::Filled(HashAlg::kSha256, 0x42));
+  auto refused = verify(first->facts.ima_state_out, true);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("IMA state refused"), std::string::npos)
+      << refused.status().ToString();
+}
+
+}  // namespace
+}  // namespace ccv::pipeline::tpm_bind

@@ -1,0 +1,354 @@
+// Incremental IMA (verify --ima-state): a resumed replay gives what a full
+// replay of the same bundle gives, and a state that does not stand for the
+// list (rotated, truncated, an earlier entry changed, another boot), a state
+// changed in any field, and a state under another key are each refused;
+// none of them ever yields a verdict. Bundles are the demo bundle
+// (demo_maker.h) with generated IMA lists cut at random points and a quote
+// over all of a list or a prefix of it, signed through the test PKI; the
+// command runs in-process.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "tests/testing/cli.h"
+#include "tests/testing/demo_maker.h"
+#include "tests/verifier/pipeline/bundle_fixture.h"
+
+namespace ccv::adversarial {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::CliRun;
+using testing::DemoOptions;
+using testing::Quote;
+using testing::RunCcverify;
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+void Spit(const fs::path& p, const std::string& s) {
+  fs::remove(p);
+  std::ofstream(p, std::ios::binary) << s;
+}
+
+std::string Json(const rapidjson::Value& v) {
+  rapidjson::StringBuffer b;
+  rapidjson::Writer<rapidjson::StringBuffer> w(b);
+  v.Accept(w);
+  return b.GetString();
+}
+
+class ImaStateTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto pki = testing::DemoPki();
+    ASSERT_TRUE(pki.ok()) << pki.status().ToString();
+    pki_ = new testing::TestPki(std::move(*pki));
+  }
+  static void TearDownTestSuite() {
+    delete pki_;
+    pki_ = nullptr;
+  }
+  void SetUp() override {
+    Spit(tmp_.path() / "key", "0123456789abcdef-ima-state-key");
+    Spit(tmp_.path() / "other_key", "another key, 16+ bytes long....");
+  }
+
+  // A demo bundle in a new directory under the test's temporary one.
+  fs::path Make(DemoOptions o) {
+    const fs::path dir = tmp_.path() / ("b" + std::to_string(n_++));
+    fs::create_directories(dir);
+    o.pki = pki_;
+    Status s = testing::MakeDemoBundle(dir.string(), o);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return dir;
+  }
+  fs::path Extra(uint64_t n, std::optional<uint64_t> quoted = std::nullopt) {
+    DemoOptions o;
+    o.extra_ima = n;
+    o.quoted_ima_entries = quoted;
+    return Make(o);
+  }
+
+  struct Run {
+    CliRun cli;
+    rapidjson::Document report;
+    const rapidjson::Value* ImaLog() const {
+      if (!report.IsObject() || !report.HasMember("logs")) return nullptr;
+      for (const auto& l : report["logs"].GetArray()) {
+        if (std::string(l["name"].GetString()) == "ima") return &l;
+      }
+      return nullptr;
+    }
+  };
+  // verify BUNDLE with a JSON report; `state` empty: without --ima-state.
+  Run Verify(const fs::path& bundle, const fs::path& state = {}, const std::string& extra = "",
+             const std::string& key = "key") {
+    const fs::path out = tmp_.path() / ("r" + std::to_string(n_++) + ".json");
+    std::string args = "verify " + Quote(bundle) + " --root-ca " + Quote(bundle / "root_ca.pem") +
+                       " --at " + "2026-01-02T00:00:00Z --format json --output " + Quote(out);
+    if (!state.empty()) {
+      args += " --ima-state " + Quote(state) + " --state-key " + Quote(tmp_.path() / key);
+    }
+    Run r;
+    r.cli = RunCcverify(args + " " + extra);
+    r.report.Parse(Slurp(out).c_str());
+    return r;
+  }
+  // Writes the state of `bundle`'s full replay to a new file.
+  fs::path StateOf(const fs::path& bundle) {
+    const fs::path st = tmp_.path() / ("s" + std::to_string(n_++));
+    Run r = Verify(bundle, st);
+    EXPECT_EQ(r.cli.code, 0) << r.cli.err;
+    EXPECT_TRUE(fs::exists(st));
+    return st;
+  }
+  fs::path Copy(const fs::path& state) {
+    const fs::path st = tmp_.path() / ("s" + std::to_string(n_++));
+    fs::copy_file(state, st);
+    return st;
+  }
+
+  // The statuses of the checks and rules, by id.
+  static std::map<std::string, std::string> Checks(const rapidjson::Document& d) {
+    std::map<std::string, std::string> m;
+    for (const auto& c : d["checks"].GetArray()) m[c["id"].GetString()] = c["status"].GetString();
+    return m;
+  }
+
+  // A refused state: exit 3, the reason, no verdict; with
+  // --ima-state-fallback the whole list is replayed and the result is the
+  // full replay's, the reason reported.
+  void ExpectRefused(const fs::path& bundle, const fs::path& state, const std::string& reason) {
+    const std::string before = Slurp(state);
+    Run r = Verify(bundle, Copy(state));
+    EXPECT_EQ(r.cli.code, 3) << r.cli.err;
+    EXPECT_NE(r.cli.err.find("IMA state refused"), std::string::npos) << r.cli.err;
+    EXPECT_NE(r.cli.err.find(reason), std::string::npos) << r.cli.err;
+    ASSERT_TRUE(r.report.IsObject());
+    EXPECT_STREQ(r.report["verdict"].GetString(), "error");
+    const fs::path st = Copy(state);
+    Run fb = Verify(bundle, st, "--ima-state-fallback");
+    Run full = Verify(bundle);
+    EXPECT_EQ(fb.cli.code, full.cli.code) << fb.cli.err;
+    ASSERT_NE(fb.ImaLog(), nullptr);
+    const auto& is = (*fb.ImaLog())["ima_state"];
+    EXPECT_STREQ(is["replay"].GetString(), "full");
+    ASSERT_TRUE(is["refused"].IsString());
+    EXPECT_NE(std::string(is["refused"].GetString()).find(reason), std::string::npos);
+    EXPECT_EQ(Json(fb.report["replay"]["registers"]), Json(full.report["replay"]["registers"]));
+    EXPECT_EQ(Checks(fb.report), Checks(full.report));
+    // The state now stands for this list.
+    EXPECT_NE(Slurp(st), before);
+  }
+
+  static testing::TestPki* pki_;
+  testing::TempDir tmp_{"ima_state"};
+  int n_ = 0;
+};
+
+testing::TestPki* ImaStateTest::pki_ = nullptr;
+
+TEST_F(ImaStateTest, ResumedReplayEqualsFullReplayAtRandomCuts) {
+  const uint32_t seed = std::random_device{}();
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  std::mt19937 rng(seed);
+  constexpr uint64_t kMax = 400;
+  for (int round = 0; round < 4; ++round) {
+    // Three cuts of one growing list; each quote covers a random prefix of
+    // its list, at least what the state before it covers.
+    uint64_t a = std::uniform_int_distribution<uint64_t>(0, kMax / 2)(rng);
+    uint64_t b = std::uniform_int_distribution<uint64_t>(a, kMax * 3 / 4)(rng);
+    uint64_t c = std::uniform_int_distribution<uint64_t>(b, kMax)(rng);
+    const uint64_t qa = std::uniform_int_distribution<uint64_t>(1, a + 6)(rng);
+    const uint64_t qb = std::uniform_int_distribution<uint64_t>(qa, b + 6)(rng);
+    const uint64_t qc = std::uniform_int_distribution<uint64_t>(qb, c + 6)(rng);
+    SCOPED_TRACE("cuts " + std::to_string(a) + "/" + std::to_string(qa) + ", " + std::to_string(b) +
+                 "/" + std::to_string(qb) + ", " + std::to_string(c) + "/" + std::to_string(qc));
+    const fs::path state = tmp_.path() / ("chain" + std::to_string(round));
+    uint64_t covered_before = 0;
+    for (auto [extra, quoted] : {std::pair{a, qa}, std::pair{b, qb}, std::pair{c, qc}}) {
+      const fs::path bundle = Extra(extra, quoted);
+      const bool resumed = fs::exists(state);
+      Run inc = Verify(bundle, state);
+      Run full = Verify(bundle);
+      ASSERT_EQ(inc.cli.code, 0) << inc.cli.err;
+      ASSERT_EQ(full.cli.code, 0) << full.cli.err;
+      EXPECT_STREQ(inc.report["verdict"].GetString(), full.report["verdict"].GetString());
+      EXPECT_STREQ(inc.report["outcome"].GetString(), full.report["outcome"].GetString());
+      EXPECT_EQ(Json(inc.report["replay"]["registers"]), Json(full.report["replay"]["registers"]));
+      EXPECT_EQ(Checks(inc.report), Checks(full.report));
+      const auto& il = *inc.ImaLog();
+      const auto& fl = *full.ImaLog();
+      EXPECT_EQ(il["events"].GetUint64(), fl["events"].GetUint64());
+      EXPECT_EQ(il["bound_events"].GetUint64(), quoted);
+      EXPECT_EQ(fl["bound_events"].GetUint64(), quoted);
+      const auto& is = il["ima_state"];
+      EXPECT_STREQ(is["replay"].GetString(), resumed ? "incremental" : "full");
+      EXPECT_EQ(is["from_entry"].GetUint64(), covered_before);
+      EXPECT_EQ(is["next_entries"].GetUint64(), quoted);
+      // Only the entries after the state were read.
+      EXPECT_EQ(inc.report["replay"]["ima_entries"].GetUint64(), extra + 6 - covered_before);
+      // The state saved equals the one a full replay of this bundle saves.
+      const fs::path fresh = tmp_.path() / ("fresh" + std::to_string(n_++));
+      ASSERT_EQ(Verify(bundle, fresh).cli.code, 0);
+      EXPECT_EQ(Slurp(state), Slurp(fresh));
+      covered_before = quoted;
+    }
+  }
+}
+
+TEST_F(ImaStateTest, NoNewEntryKeepsTheState) {
+  const fs::path bundle = Extra(20);
+  const fs::path st = StateOf(bundle);
+  const std::string before = Slurp(st);
+  Run r = Verify(bundle, st);
+  EXPECT_EQ(r.cli.code, 0) << r.cli.err;
+  EXPECT_STREQ((*r.ImaLog())["ima_state"]["replay"].GetString(), "incremental");
+  EXPECT_EQ(r.report["replay"]["ima_entries"].GetUint64(), 0u);
+  EXPECT_EQ(Slurp(st), before);
+}
+
+TEST_F(ImaStateTest, RotatedListIsRefused) {
+  const fs::path st = StateOf(Extra(50));
+  DemoOptions o;
+  o.extra_ima = 80;
+  o.salt = "after rotation ";
+  ExpectRefused(Make(o), st, "rotated or rewritten");
+}
+
+TEST_F(ImaStateTest, ChangedEarlierEntryIsRefused) {
+  const fs::path st = StateOf(Extra(50));
+  // The machine's list differs at entry 3, which the quote follows; the
+  // entry the state ends with is unchanged.
+  DemoOptions o;
+  o.extra_ima = 80;
+  o.changed_entry = 3;
+  ExpectRefused(Make(o), st, "do not replay to the quoted value");
+}
+
+TEST_F(ImaStateTest, ChangedEntryJustBeforeTheOffsetIsRefused) {
+  const fs::path st = StateOf(Extra(50));
+  DemoOptions o;
+  o.extra_ima = 80;
+  o.changed_entry = 55;  // the state's last entry
+  ExpectRefused(Make(o), st, "rotated or rewritten");
+}
+
+TEST_F(ImaStateTest, TruncatedListIsRefused) {
+  const fs::path st = StateOf(Extra(50));
+  ExpectRefused(Extra(40), st, "truncated or rotated");
+}
+
+TEST_F(ImaStateTest, AnotherBootIsRefused) {
+  const fs::path st = StateOf(Extra(50));
+  DemoOptions o;
+  o.extra_ima = 80;
+  o.variant = testing::DemoVariant::kNewCmdline;  // another CCEL: another RTMR2 at boot
+  ExpectRefused(Make(o), st, "rebooted");
+}
+
+TEST_F(ImaStateTest, ListCutBeforeTheQuoteIsRefused) {
+  // The state covers 56 entries; the new quote covers only 30 of them.
+  const fs::path st = StateOf(Extra(50));
+  ExpectRefused(Extra(80, 30), st, "do not replay to the quoted value");
+}
+
+TEST_F(ImaStateTest, EveryChangedByteOfTheStateIsRefused) {
+  const fs::path bundle = Extra(30);
+  const fs::path good = StateOf(Extra(20));
+  const std::string text = Slurp(good);
+  // Every field: one character of each line changed (the MAC line too).
+  size_t line_start = 0, lines = 0;
+  while (line_start < text.size()) {
+    size_t end = text.find('\n', line_start);
+    for (size_t at : {end - 1, line_start + (end - line_start) / 2, line_start}) {
+      std::string bad = text;
+      bad[at] = bad[at] == '1' ? '2' : '1';
+      const fs::path st = tmp_.path() / ("bad" + std::to_string(n_++));
+      Spit(st, bad);
+      Run r = Verify(bundle, st);
+      EXPECT_EQ(r.cli.code, 3) << "byte " << at << ": " << r.cli.err;
+      EXPECT_NE(r.cli.err.find("BadSignature: IMA state"), std::string::npos) << r.cli.err;
+      // Never replaced by a full replay, even when asked for one.
+      Run fb = Verify(bundle, st, "--ima-state-fallback");
+      EXPECT_EQ(fb.cli.code, 3) << fb.cli.err;
+      EXPECT_EQ(Slurp(st), bad);  // left for inspection
+    }
+    ++lines;
+    line_start = end + 1;
+  }
+  EXPECT_GE(lines, 14u);
+  // Cut, extended, emptied.
+  for (const std::string& bad :
+       {text.substr(0, text.size() / 2), text + "value sha384:00\n", std::string(),
+        text.substr(0, text.rfind("mac ")) + "value sha256:" + std::string(64, '0') + "\n" +
+            text.substr(text.rfind("mac "))}) {
+    const fs::path st = tmp_.path() / ("bad" + std::to_string(n_++));
+    Spit(st, bad);
+    Run r = Verify(bundle, st);
+    EXPECT_EQ(r.cli.code, 3) << r.cli.err;
+  }
+}
+
+TEST_F(ImaStateTest, StateUnderAnotherKeyIsRefused) {
+  const fs::path bundle = Extra(30);
+  const fs::path st = StateOf(Extra(20));
+  Run r = Verify(bundle, st, "", "other_key");
+  EXPECT_EQ(r.cli.code, 3) << r.cli.err;
+  EXPECT_NE(r.cli.err.find("MAC does not verify"), std::string::npos) << r.cli.err;
+  Run fb = Verify(bundle, st, "--ima-state-fallback", "other_key");
+  EXPECT_EQ(fb.cli.code, 3) << fb.cli.err;
+  // The right key still resumes it.
+  Run ok = Verify(bundle, st);
+  EXPECT_EQ(ok.cli.code, 0) << ok.cli.err;
+}
+
+TEST_F(ImaStateTest, ShortKeyIsRefused) {
+  Spit(tmp_.path() / "short_key", "15 bytes only..");
+  const fs::path bundle = Extra(5);
+  Run r = Verify(bundle, tmp_.path() / "st", "", "short_key");
+  EXPECT_EQ(r.cli.code, 3) << r.cli.err;
+  EXPECT_FALSE(fs::exists(tmp_.path() / "st"));
+}
+
+TEST_F(ImaStateTest, UnboundListSavesNoState) {
+  // A quote over none of the list's entries binds nothing.
+  const fs::path bundle = Extra(5, 0);
+  const fs::path st = tmp_.path() / "none";
+  Run r = Verify(bundle, st);
+  EXPECT_NE(r.cli.err.find("IMA state not saved"), std::string::npos) << r.cli.err;
+  EXPECT_FALSE(fs::exists(st));
+  EXPECT_TRUE((*r.ImaLog())["ima_state"]["next_entries"].IsNull());
+}
+
+TEST_F(ImaStateTest, UsageErrors) {
+  const fs::path bundle = Extra(5);
+  // A policy that judges IMA entries cannot be judged from a part of the list.
+  Spit(tmp_.path() / "ima.yaml",
+       "apiVersion: ccverify/v1\nima: {allow: {digests: {}}, unknown: ignore}\n");
+  Run p = Verify(bundle, tmp_.path() / "st", "--policy " + Quote(tmp_.path() / "ima.yaml"));
+  EXPECT_EQ(p.cli.code, 2) << p.cli.err;
+  EXPECT_NE(p.cli.err.find("judges IMA entries"), std::string::npos) << p.cli.err;
+  EXPECT_FALSE(fs::exists(tmp_.path() / "st"));
+  EXPECT_EQ(
+      RunCcverify("verify " + Quote(bundle) + " --ima-state " + Quote(tmp_.path() / "st")).code, 2);
+  EXPECT_EQ(RunCcverify("verify " + Quote(bundle) + " --ima-state-fallback").code, 2);
+  EXPECT_EQ(RunCcverify("verify --batch " + Quote(tmp_.path()) + " --ima-state " +
+                        Quote(tmp_.path() / "st") + " --state-key " + Quote(tmp_.path() / "key"))
+                .code,
+            2);
+}
+
+}  // namespace
+}  // namespace ccv::adversarial
