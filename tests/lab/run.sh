@@ -15,7 +15,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-all_variants=(direct direct-imasig)
+all_variants=(direct direct-imasig efi-uki)
 
 die() { echo "lab: $*" >&2; exit 1; }
 log() { echo "lab: $*" >&2; }
@@ -36,8 +36,8 @@ mkdir -p "$cache/debs" "$out"
 out=$(cd "$out" && pwd)
 
 # --- packages (idempotent: only what is missing is installed) ----------------------------
-packages=(qemu-system-x86 ovmf swtpm swtpm-tools tpm2-tools busybox-static ima-evm-utils
-          cpio binutils file)
+# The list is shared with scripts/install-deps.sh (CCV_WITH_LAB).
+mapfile -t packages < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/packages.txt")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -106,6 +106,40 @@ initrd="$work/initrd.cpio.gz"
 (cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --reproducible --quiet) |
   gzip -n -9 >"$initrd"
 
+# --- a unified kernel image (efi-uki): systemd-stub + kernel + initrd + command line ------
+# As ukify lays it out: each added section at the next 4 KiB boundary after the stub's
+# last one, in the order .osrel, .cmdline, .linux, .initrd.
+stub=/usr/lib/systemd/boot/efi/linuxx64.efi.stub
+build_uki() { # OUT.efi CMDLINE
+  local uki=$1 dir; dir=$(dirname "$1")
+  [[ -r $stub ]] || { log "no systemd-stub at $stub (package systemd-boot-efi)"; return 1; }
+  printf 'ID=ccverify-lab\nNAME="ccverify boot lab"\n' >"$dir/osrel"
+  printf '%s' "$2" >"$dir/cmdline"
+  local end=0 idx name size vma rest e
+  while read -r idx name size vma rest; do
+    e=$((0x$vma + 0x$size)); ((e > end)) && end=$e
+  done < <(objdump -h -w "$stub" | grep -E '^ *[0-9]+ ')
+  local args=() at=$end sec file
+  for sec in osrel:"$dir/osrel" cmdline:"$dir/cmdline" linux:"$kernel" initrd:"$initrd"; do
+    file=${sec#*:}; sec=.${sec%%:*}
+    at=$(((at + 4095) / 4096 * 4096))
+    args+=(--add-section "$sec=$file" --change-section-vma "$sec=$(printf 0x%x "$at")")
+    at=$((at + $(stat -c %s "$file")))
+  done
+  objcopy "${args[@]}" "$stub" "$uki"
+}
+
+# An EFI system partition image holding FILE as the removable-media boot path
+# EFI/BOOT/BOOTX64.EFI (mtools: no loop device, no root). Fixed volume serial.
+build_esp() { # OUT.img FILE
+  local mib=$(( $(stat -c %s "$2") / 1048576 + 40 ))
+  rm -f "$1"
+  truncate -s "${mib}M" "$1"
+  mformat -i "$1" -F -N 0ccf1ab0 -v CCVLAB :: >/dev/null
+  mmd -i "$1" ::/EFI ::/EFI/BOOT
+  mcopy -i "$1" "$2" ::/EFI/BOOT/BOOTX64.EFI
+}
+
 # --- one boot ----------------------------------------------------------------------------
 base_cmdline="console=ttyS0 rootfstype=ramfs ima_policy=tcb ima_hash=sha256 panic=-1"
 
@@ -115,6 +149,7 @@ boot_variant() { # VARIANT
   case $v in
     direct) template=ima-ng ;;
     direct-imasig) template=ima-sig ;;
+    efi-uki) template=ima-ng ;;
   esac
   # The verifier's nonce for this boot: the agent quotes the TPM with it (init.sh).
   local nonce; nonce=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
@@ -128,7 +163,14 @@ boot_variant() { # VARIANT
   pids+=("$swtpm_pid")
   for _ in $(seq 50); do [[ -S $d/swtpm.sock ]] && break; sleep 0.1; done
   cp "$ovmf_vars" "$d/vars.fd"
-  local boot=(-kernel "$kernel" -initrd "$initrd" -append "$cmdline")
+  local boot=(-kernel "$kernel" -initrd "$initrd" -append "$cmdline") boot_kind=qemu-direct-kernel
+  if [[ $v == efi-uki ]]; then
+    build_uki "$d/uki.efi" "$cmdline" || { log "$v: building the UKI failed"; return 1; }
+    build_esp "$d/esp.img" "$d/uki.efi" || { log "$v: building the ESP image failed"; return 1; }
+    boot=(-drive "if=none,id=esp,format=raw,readonly=on,file=$d/esp.img"
+          -device virtio-blk-pci,drive=esp,bootindex=0)
+    boot_kind=ovmf-esp-uki
+  fi
   local t0=$SECONDS
   qemu-system-x86_64 -machine q35,smm=off -accel tcg -cpu max -m 1024 -smp 1 \
     -nodefaults -display none -no-user-config -no-shutdown \
@@ -183,11 +225,12 @@ EOF
   cp "$kernel" "$dest/lab/artifacts/vmlinuz"
   cp "$initrd" "$dest/lab/artifacts/initrd"
   cp "$ovmf_vars" "$dest/lab/artifacts/vars.fd"
+  [[ ! -f $d/uki.efi ]] || cp "$d/uki.efi" "$dest/lab/artifacts/uki.efi"
   local kver; kver=$(basename "$deb" .deb)
   cat >"$dest/lab/meta.json" <<EOF
 {"variant": "$v", "kernel_package": "$kver", "cmdline": "$cmdline", "ima_template": "$template",
  "nonce": "$nonce",
- "boot": "qemu-direct-kernel", "memory_mib": 1024,
+ "boot": "$boot_kind", "memory_mib": 1024,
  "ovmf": "$(dpkg-query -W -f='${Version}' ovmf)", "qemu": "$(dpkg-query -W -f='${Version}' qemu-system-x86)",
  "swtpm": "$(dpkg-query -W -f='${Version}' swtpm)", "boot_seconds": $secs}
 EOF

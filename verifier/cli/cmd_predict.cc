@@ -40,7 +40,7 @@ constexpr const char* kPredictUsage =
     "  --ovmf-initrd-option O  where OVMF adds \"initrd=initrd\" to the load options:\n"
     "                  suffix (edk2 before stable202508, default) or prefix\n"
     "  --firmware-vars F  the firmware's variable store (OVMF_VARS.fd): PCR 7's Secure Boot\n"
-    "                  policy events\n"
+    "                  policy events (direct, uki)\n"
     "  --shim F        shim (grub path; not supported yet)\n"
     "  --grub F        GRUB (grub path; not supported yet)\n"
     "  --uki F         the unified kernel image (--boot uki)\n"
@@ -75,9 +75,21 @@ int Emit(const po::variables_map& vm, const predict::BootPrediction& p,
   return kExitTrusted;
 }
 
+// Reads and parses an EDK2 variable store volume; `fd` keeps its bytes.
+Result<parsers::VariableStore> ReadVariableStore(const std::string& path, std::vector<uint8_t>* fd,
+                                                 std::vector<std::string>* sources) {
+  CCV_ASSIGN_OR_RETURN(InputFile f, InputFile::Open(path));
+  auto bytes = f.ReadAll(kMaxArtifactLen);
+  if (!bytes.ok()) return bytes.status().WithFile(path);
+  *fd = std::move(*bytes);
+  sources->push_back("firmware-vars: " + path + " (" + std::to_string(fd->size()) + " bytes)");
+  auto s = parsers::ParseVariableStoreFv(*fd);
+  if (!s.ok()) return s.status().WithFile(path);
+  return s;
+}
+
 int RunPredictUki(const po::variables_map& vm) {
-  for (const char* flag :
-       {"kernel", "initrd", "cmdline", "firmware-vars", "shim", "grub", "ovmf-initrd-option"}) {
+  for (const char* flag : {"kernel", "initrd", "cmdline", "shim", "grub", "ovmf-initrd-option"}) {
     if (vm.count(flag)) {
       return Usage(std::string("--") + flag + " does not apply to --boot uki (the UKI holds it)");
     }
@@ -88,10 +100,21 @@ int RunPredictUki(const po::variables_map& vm) {
   if (!file.ok()) return ReportError(file.status());
   auto bytes = file->ReadAll(kMaxArtifactLen);
   if (!bytes.ok()) return ReportError(bytes.status().WithFile(path));
+  std::vector<std::string> sources = {"uki: " + path + " (" + std::to_string(bytes->size()) +
+                                      " bytes)"};
+  std::vector<uint8_t> vars_fd;
+  parsers::VariableStore store;
+  const parsers::VariableStore* vars = nullptr;
+  if (vm.count("firmware-vars")) {
+    auto r = ReadVariableStore(vm["firmware-vars"].as<std::string>(), &vars_fd, &sources);
+    if (!r.ok()) return ReportError(r.status());
+    store = std::move(*r);
+    vars = &store;
+  }
   const HashAlg banks[] = {HashAlg::kSha1, HashAlg::kSha256, HashAlg::kSha384};
-  auto p = predict::PredictUkiBoot(*bytes, banks);
+  auto p = predict::PredictUkiBoot(*bytes, banks, vars);
   if (!p.ok()) return ReportError(p.status().WithFile(path));
-  return Emit(vm, *p, {"uki: " + path + " (" + std::to_string(bytes->size()) + " bytes)"});
+  return Emit(vm, *p, sources);
 }
 
 }  // namespace
@@ -144,12 +167,9 @@ int RunPredict(const Args& args) {
   std::vector<uint8_t> vars_fd;
   parsers::VariableStore store;
   if (vm.count("firmware-vars")) {
-    auto r = read("firmware-vars");
+    auto r = ReadVariableStore(vm["firmware-vars"].as<std::string>(), &vars_fd, &sources);
     if (!r.ok()) return ReportError(r.status());
-    vars_fd = std::move(*r);
-    auto s = parsers::ParseVariableStoreFv(vars_fd);
-    if (!s.ok()) return ReportError(s.status().WithFile(vm["firmware-vars"].as<std::string>()));
-    store = std::move(*s);
+    store = std::move(*r);
     in.firmware_vars = &store;
   }
   if (vm.count("cmdline")) {
