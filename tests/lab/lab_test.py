@@ -236,10 +236,14 @@ def check_tpm_quote(ccverify, d, manifest, pcrs):
                   and r["outcome"] != "trusted", f"{v}: a stale nonce binds nothing")
 
 
-def predict_args(d, meta, art, cmdline=None, uki=None):
+def predict_args(d, meta, art, cmdline=None, uki=None, grub_cfg=None, initrd=None):
     """`ccverify predict` arguments for this variant's boot path."""
     if meta.get("boot") == "ovmf-esp-uki":
         return ["--boot", "uki", "--uki", uki or art / "uki.efi", "--firmware-vars", art / "vars.fd"]
+    if meta.get("boot") == "ovmf-esp-shim-grub-secureboot":
+        return ["--boot", "grub", "--shim", art / "shimx64.efi", "--grub", art / "grubx64.efi",
+                "--kernel", art / "vmlinuz", "--initrd", initrd or art / "initrd",
+                "--grub-cfg", grub_cfg or art / "grub.cfg", "--firmware-vars", art / "vars.fd"]
     return ["--boot", "direct", "--kernel", art / "vmlinuz", "--initrd", art / "initrd",
             "--cmdline", meta["cmdline"] if cmdline is None else cmdline,
             "--firmware-vars", art / "vars.fd"]
@@ -293,7 +297,8 @@ def check_prediction(ccverify, d, pcrs, tpm_log):
     art = d / "lab" / "artifacts"
     meta = json.loads((d / "lab" / "meta.json").read_text())
     uki = meta.get("boot") == "ovmf-esp-uki"
-    if not (art / ("uki.efi" if uki else "vmlinuz")).is_file():
+    grub = meta.get("boot") == "ovmf-esp-shim-grub-secureboot"
+    if not (art / ("uki.efi" if uki else "grub.cfg" if grub else "vmlinuz")).is_file():
         print(f"skip {v}: no lab/artifacts (lab output from an older run.sh)")
         return
     with tempfile.TemporaryDirectory() as t:
@@ -356,6 +361,22 @@ def check_prediction(ccverify, d, pcrs, tpm_log):
                 cases.append((f"a flipped byte in the UKI's {section}",
                               predict_args(d, meta, art, uki=bad),
                               expect + ["pcr4-uki-image"]))
+        elif grub:
+            # Secure Boot on: the prediction from the Microsoft-enrolled VARS file says so.
+            sb = [e for e in pred["events"] if e["description"] == "SecureBoot variable"]
+            check(len(sb) == 1 and sb[0]["predicted"],
+                  f"{v}: the SecureBoot variable (enabled) is predicted from the VARS file")
+            cfg = t / "grub.cfg"
+            cfg.write_text((art / "grub.cfg").read_text().replace(
+                "ima_policy=tcb", "ima_policy=tcb ima_appraise=log"))
+            bad_initrd = t / "initrd"
+            b = bytearray((art / "initrd").read_bytes())
+            b[len(b) // 2] ^= 0x01
+            bad_initrd.write_bytes(b)
+            cases = [("another command line in grub.cfg", predict_args(d, meta, art, grub_cfg=cfg),
+                      ["pcr8-kernel-cmdline", "pcr8-grub-cmd-linux", "pcr9-grub-cfg"]),
+                     ("a flipped byte in the initrd", predict_args(d, meta, art, initrd=bad_initrd),
+                      ["pcr9-initrd"])]
         else:
             other = meta["cmdline"].replace("ima_policy=tcb", "ima_policy=tcb ima_appraise=log")
             cases = [("another command line", predict_args(d, meta, art, cmdline=other),

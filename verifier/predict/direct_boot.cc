@@ -83,6 +83,16 @@ BootEvent Tagged(std::span<const HashAlg> banks, uint32_t tag, std::string_view 
 
 }  // namespace
 
+BootEvent HashedEvent(std::span<const HashAlg> banks, uint32_t pcr, uint32_t type,
+                      std::vector<uint8_t> data, Bytes measured, std::string description) {
+  return Known(pcr, type, std::move(data), HashAll(banks, measured), std::move(description));
+}
+
+BootEvent UnpredictedEvent(uint32_t pcr, uint32_t type, std::string description,
+                           std::string reason) {
+  return Unknown(pcr, type, std::move(description), std::move(reason));
+}
+
 Result<std::vector<uint8_t>> OvmfLoadOptions(const DirectBootInputs& in) {
   std::string text;
   const bool initrd = in.initrd.has_value();

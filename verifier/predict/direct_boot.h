@@ -85,6 +85,13 @@ Result<std::vector<uint8_t>> OvmfLoadOptions(const DirectBootInputs& in);
 // (offset and field; the caller names the file).
 Result<BootPrediction> PredictDirectBoot(const DirectBootInputs& in);
 
+// An event whose digests are H(`measured`) in each bank.
+BootEvent HashedEvent(std::span<const HashAlg> banks, uint32_t pcr, uint32_t type,
+                      std::vector<uint8_t> data, Bytes measured, std::string description);
+// An event the artifacts do not determine, with the reason.
+BootEvent UnpredictedEvent(uint32_t pcr, uint32_t type, std::string description,
+                           std::string reason);
+
 // The building blocks of an OVMF boot path, shared by the boot paths:
 // PCR 0 and 1 (not predicted) and PCR 7's Secure Boot policy from
 // `firmware_vars` (or one "cannot predict" event without it).
