@@ -110,5 +110,32 @@ TEST(PredictUkiAttackTest, DuplicateMeasuredSectionIsRefused) {
   fs::remove_all(dir, ec);
 }
 
+// A measured section whose VirtualSize claims gigabytes of zero fill (or reaches past
+// SizeOfImage) is refused with the section's header offset, never allocated.
+TEST(PredictUkiAttackTest, HugeVirtualSizeIsRefused) {
+  const std::vector<uint8_t> uki = Uki();
+  auto img = parsers::ParsePeImage(uki);
+  ASSERT_TRUE(img.ok());
+  const parsers::PeSection* initrd = parsers::FindSection(*img, ".initrd");
+  ASSERT_NE(initrd, nullptr);
+  const HashAlg banks[] = {HashAlg::kSha256};
+  for (uint32_t vsize : {0x7fffffffu, initrd->size_of_raw_data + (uint32_t{17} << 20)}) {
+    std::vector<uint8_t> bad = uki;
+    for (int i = 0; i < 4; ++i) bad[initrd->header_offset + 8 + i] = uint8_t(vsize >> (8 * i));
+    // SizeOfImage (optional header offset 56) grown to match, for the zero-fill case.
+    const uint32_t pe = uint32_t(bad[0x3c]) | uint32_t(bad[0x3d]) << 8;
+    const uint64_t end = uint64_t{initrd->virtual_address} + vsize;
+    if (end <= 0xffffffffu) {
+      for (int i = 0; i < 4; ++i) bad[pe + 24 + 56 + i] = uint8_t(end >> (8 * i));
+    }
+    auto p = predict::PredictUkiBoot(bad, banks);
+    ASSERT_FALSE(p.ok()) << vsize;
+    EXPECT_TRUE(p.status().code() == ErrorCode::kLimitExceeded ||
+                p.status().code() == ErrorCode::kBadValue)
+        << p.status().ToString();
+    EXPECT_NE(p.status().ToString().find(".initrd"), std::string::npos) << p.status().ToString();
+  }
+}
+
 }  // namespace
 }  // namespace ccv

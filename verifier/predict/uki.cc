@@ -36,10 +36,28 @@ std::vector<uint8_t> Utf16Name(std::string_view name) {
   return out;
 }
 
+// Zero fill past a measured section's file data that we materialise at most:
+// measured sections are file data (objcopy and ukify set VirtualSize to the
+// data's size), so more is refused rather than allocated.
+constexpr uint64_t kMaxZeroFill = uint64_t{16} << 20;
+
 // A section as the loaded image holds it: VirtualSize bytes, the file data
-// zero-filled past SizeOfRawData.
-std::vector<uint8_t> LoadedSection(Bytes file, const parsers::PeSection& s) {
+// zero-filled past SizeOfRawData. Errors: kBadValue for a section that does
+// not fit SizeOfImage, kLimitExceeded for more zero fill than kMaxZeroFill.
+Result<std::vector<uint8_t>> LoadedSection(Bytes file, const parsers::PeImage& img,
+                                           const parsers::PeSection& s) {
+  if (uint64_t{s.virtual_address} + s.virtual_size > img.size_of_image) {
+    return Status(ErrorCode::kBadValue, "section " + s.name + " ends past SizeOfImage")
+        .WithOffset(s.header_offset)
+        .WithField("section VirtualSize");
+  }
   Bytes raw = parsers::SectionData(file, s);
+  if (s.virtual_size > raw.size() && s.virtual_size - raw.size() > kMaxZeroFill) {
+    return Status(ErrorCode::kLimitExceeded,
+                  "section " + s.name + " is zero-filled by more than 16 MiB past its file data")
+        .WithOffset(s.header_offset)
+        .WithField("section VirtualSize");
+  }
   std::vector<uint8_t> out(raw.begin(),
                            raw.begin() + long(std::min<size_t>(raw.size(), s.virtual_size)));
   out.resize(s.virtual_size, 0);
@@ -126,7 +144,7 @@ Result<BootPrediction> PredictUkiBoot(Bytes uki, std::span<const HashAlg> banks,
   for (std::string_view name : UkiMeasuredSections(version)) {
     const parsers::PeSection* s = parsers::FindSection(img, name);
     if (s == nullptr) continue;
-    std::vector<uint8_t> contents = LoadedSection(uki, *s);
+    CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> contents, LoadedSection(uki, img, *s));
     if (name == ".cmdline") cmdline = contents;
     if (name == ".initrd") initrd = contents;
     std::string name_nul(name);
@@ -149,7 +167,7 @@ Result<BootPrediction> PredictUkiBoot(Bytes uki, std::span<const HashAlg> banks,
 
   // systemd-stub 252 and later start the embedded kernel with LoadImage:
   // the firmware measures the .linux section as an image of its own.
-  const std::vector<uint8_t> kernel = LoadedSection(uki, *linux_section);
+  CCV_ASSIGN_OR_RETURN(const std::vector<uint8_t> kernel, LoadedSection(uki, img, *linux_section));
   if (version >= 252) {
     auto kimg = parsers::ParsePeImage(kernel);
     if (!kimg.ok()) {
