@@ -20,6 +20,11 @@ fi
 if [[ "${CCV_WITH_LINTIAN:-1}" == 1 ]]; then
   packages+=(lintian)
 fi
+# The boot lab (tests/lab/run.sh): QEMU, OVMF, swtpm, systemd-stub, mtools, ...
+if [[ "${CCV_WITH_LAB:-1}" == 1 ]]; then
+  mapfile -t lab < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$(dirname "$0")/../tests/lab/packages.txt")
+  packages+=("${lab[@]}")
+fi
 if [[ "${CCV_WITH_CLANG:-0}" == 1 ]]; then
   packages+=(clang libclang-rt-14-dev clang-format)
 fi

@@ -1,11 +1,17 @@
 // libFuzzer harness: PE/COFF images (Authenticode digest, certificate table,
-// PKCS#7 signatures). Every range the parser returns must lie in the input.
+// PKCS#7 signatures), and the boot predictions that read them: a unified
+// kernel image (systemd-stub version, measured sections, the embedded kernel)
+// and shim + GRUB with the input as grub.cfg too. Every range the parser
+// returns must lie in the input; a prediction either fails with a parse
+// status or claims only registers whose every event it predicted.
 #include <cstddef>
 #include <cstdint>
 
 #include "parsers/pe/pe_image.h"
 #include "tests/fuzz/fuzz_util.h"
 #include "verifier/predict/authenticode.h"
+#include "verifier/predict/grub_boot.h"
+#include "verifier/predict/uki.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ccv::Bytes in = ccv::fuzz::AsInput(data, size);
@@ -23,5 +29,29 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const ccv::HashAlg algs[] = {ccv::HashAlg::kSha256};
   auto m = ccv::predict::MeasureAuthenticode(in, algs);
   if (!m.ok()) ccv::fuzz::CheckParseStatus(m.status());
+  auto claims_only_known = [](const ccv::predict::BootPrediction& p) {
+    for (const auto& [pcr, values] : p.registers) {
+      for (const ccv::predict::BootEvent& e : p.events) {
+        if (e.pcr == pcr) CCV_FUZZ_CHECK(e.predicted);
+      }
+    }
+  };
+  auto uki = ccv::predict::PredictUkiBoot(in, algs);
+  if (uki.ok()) {
+    claims_only_known(*uki);
+  } else if (uki.status().code() != ccv::ErrorCode::kNotFound) {
+    ccv::fuzz::CheckParseStatus(uki.status());
+  }
+  ccv::predict::GrubBootInputs g;
+  g.shim = g.grub = g.kernel = in;
+  g.initrd = in;
+  g.grub_cfg = ccv::fuzz::AsText(data, size);
+  g.banks = {ccv::HashAlg::kSha256};
+  auto grub = ccv::predict::PredictGrubBoot(g);
+  if (grub.ok()) {
+    claims_only_known(*grub);
+  } else {
+    ccv::fuzz::CheckParseStatus(grub.status());
+  }
   return 0;
 }

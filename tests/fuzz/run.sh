@@ -5,13 +5,14 @@
 # in $FUZZ_BUILD_DIR (default build-fuzz), assembles a seed corpus per harness
 # from our synthetic generators (fuzz_seed_gen), the repository's corpus/ and
 # the shared real-evidence corpus ($CCV_CORPUS, default ../shared/corpus; read
-# in place, never copied into the repository), runs every harness (or the
+# in place, never copied into the repository) and the boot lab's evidence where a
+# lab ran ($CCV_LAB_OUT, default build/lab; also read in place), runs every harness (or the
 # ones named) for SECONDS each, one process at a time, and prints executions,
 # coverage and the outcome per harness. Exit status 1 if any harness found a
 # crash, a leak, a timeout, an out-of-memory or an undefined-behaviour report
 # (the reproducer is kept under $FUZZ_WORK/artifacts/).
 #
-# Environment: FUZZ_BUILD_DIR, FUZZ_WORK (default $FUZZ_BUILD_DIR/fuzz-work:
+# Environment: FUZZ_BUILD_DIR, CCV_LAB_OUT, FUZZ_WORK (default $FUZZ_BUILD_DIR/fuzz-work:
 # the growing corpora live there between runs), CCV_CORPUS, FUZZ_NO_BUILD=1
 # (use the binaries as built), FUZZ_JOBS (build parallelism, default 2).
 set -euo pipefail
@@ -102,6 +103,25 @@ seed_tree() {
 }
 seed_tree "$ROOT/corpus"
 seed_tree "$SHARED"
+# Evidence of real measured boots from the boot lab (tests/lab/run.sh OUT), read in
+# place where a lab ran: $CCV_LAB_OUT, else $BUILD_DIR/lab (build/lab). Only the logs, lists, quotes
+# and manifests the firmware, kernel and our agent wrote; the boot artifacts under
+# lab/ (kernel, initrd, UKI) are not seeds.
+LAB=${CCV_LAB_OUT:-$ROOT/${BUILD_DIR:-build}/lab}
+if [[ -d "$LAB" ]]; then
+  shopt -s nullglob
+  for v in "$LAB"/*/; do
+    [[ -f "$v/evidence.json" ]] || continue
+    seed tcg2_log "$v"binary_bios_measurements
+    seed tcg_sha1_log "$v"binary_bios_measurements
+    seed ima_ascii "$v"ascii_runtime_measurements
+    seed ima_binary "$v"binary_runtime_measurements
+    seed tpm2 "$v"tpm_quote.*.attest "$v"tpm_quote.*.sig "$v"tpm_ak.pub
+    seed evidence_json "$v"evidence.json
+  done
+  shopt -u nullglob
+  echo "seeds: boot lab evidence from $LAB"
+fi
 seed policy_yaml "$ROOT"/policies/examples/*.yaml
 # Synthetic ima-cgpath lists (pods, Docker containers, host records,
 # violations), made here: ascii and binary, a few shapes.

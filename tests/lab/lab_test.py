@@ -236,46 +236,172 @@ def check_tpm_quote(ccverify, d, manifest, pcrs):
                   and r["outcome"] != "trusted", f"{v}: a stale nonce binds nothing")
 
 
+def predict_args(d, meta, art, cmdline=None, uki=None, grub_cfg=None, initrd=None):
+    """`ccverify predict` arguments for this variant's boot path."""
+    if meta.get("boot") == "ovmf-esp-uki":
+        return ["--boot", "uki", "--uki", uki or art / "uki.efi", "--firmware-vars", art / "vars.fd"]
+    if meta.get("boot") == "ovmf-esp-shim-grub-secureboot":
+        return ["--boot", "grub", "--shim", art / "shimx64.efi", "--grub", art / "grubx64.efi",
+                "--kernel", art / "vmlinuz", "--initrd", initrd or art / "initrd",
+                "--grub-cfg", grub_cfg or art / "grub.cfg", "--firmware-vars", art / "vars.fd"]
+    return ["--boot", "direct", "--kernel", art / "vmlinuz", "--initrd", art / "initrd",
+            "--cmdline", meta["cmdline"] if cmdline is None else cmdline,
+            "--firmware-vars", art / "vars.fd"]
+
+
+def predict(ccverify, out, args):
+    p = run([ccverify, "predict", *args, "--out", out])
+    if p.returncode != 0:
+        return None, p
+    return json.loads((Path(out) / "prediction.json").read_text()), p
+
+
+def prediction_policy(ccverify, pred_dir, policy, ak_fingerprint):
+    """`policy generate --from-prediction` plus the AK pin: the predicted events count
+    only from a TPM log a quote by this AK binds."""
+    p = run([ccverify, "policy", "generate", "--from-prediction", pred_dir, "--output", policy])
+    if p.returncode != 0:
+        return p
+    with open(policy, "a") as f:
+        f.write('tpm:\n  ak: "sha256:%s"\n' % ak_fingerprint)
+    return p
+
+
+def failing_rules(r):
+    return sorted(x["id"] for x in r["policy"]["rules"] if x["status"] == "fail")
+
+
+def flip_section_byte(uki, name, out):
+    """A copy of the UKI with one byte of section `name` flipped (PE section table)."""
+    b = bytearray(Path(uki).read_bytes())
+    pe = struct.unpack_from("<I", b, 0x3C)[0]
+    nsec = struct.unpack_from("<H", b, pe + 6)[0]
+    opt = struct.unpack_from("<H", b, pe + 20)[0]
+    for i in range(nsec):
+        h = pe + 24 + opt + 40 * i
+        if b[h:h + 8].rstrip(b"\0").decode() == name:
+            vsize, _, _, raw = struct.unpack_from("<IIII", b, h + 8)
+            b[raw + vsize // 2] ^= 0x01
+            Path(out).write_bytes(b)
+            return True
+    return False
+
+
 def check_prediction(ccverify, d, pcrs, tpm_log):
-    """6. `ccverify predict --boot direct` from the boot's own artifacts: every
-    register it claims equals swtpm's, and every event it predicts is in the
-    real log on its PCR with its digest (in every bank the log has)."""
+    """6. `ccverify predict` from the boot's own artifacts (--boot direct, or --boot uki
+    for efi-uki): every register it claims equals swtpm's, every event it predicts is in
+    the real log on its PCR with its digest (in every bank the log has); the policy made
+    from the prediction (AK pinned) passes on this boot's evidence and fails, naming the
+    event rules, for a changed command line or initrd."""
     v = d.name
     art = d / "lab" / "artifacts"
     meta = json.loads((d / "lab" / "meta.json").read_text())
-    if not (art / "vmlinuz").is_file():
+    uki = meta.get("boot") == "ovmf-esp-uki"
+    grub = meta.get("boot") == "ovmf-esp-shim-grub-secureboot"
+    if not (art / ("uki.efi" if uki else "grub.cfg" if grub else "vmlinuz")).is_file():
         print(f"skip {v}: no lab/artifacts (lab output from an older run.sh)")
         return
     with tempfile.TemporaryDirectory() as t:
-        args = [ccverify, "predict", "--boot", "direct", "--kernel", art / "vmlinuz",
-                "--initrd", art / "initrd", "--cmdline", meta["cmdline"],
-                "--firmware-vars", art / "vars.fd", "--out", t]
-        p = run(args)
-        if not check(p.returncode == 0, f"{v}: predict runs ({p.stderr.strip()[:200]})"):
+        t = Path(t)
+        pred, p = predict(ccverify, t / "pred", predict_args(d, meta, art))
+        if not check(pred is not None, f"{v}: predict runs ({p.stderr.strip()[:200]})"):
             return
-        pred = json.loads((Path(t) / "prediction.json").read_text())
-    for reg, values in pred["registers"].items():
-        idx = reg[3:]
-        for bank, value in values.items():
-            if bank in pcrs:
-                check(value == pcrs[bank][idx],
-                      f"{v}: predicted {bank} {reg} = swtpm's ({value} vs {pcrs[bank][idx]})")
-    check("pcr9" in pred["registers"], f"{v}: the prediction claims PCR9")
-    p = run([ccverify, "dump", tpm_log, "--json"])
-    if not check(p.returncode == 0, f"{v}: dump --json of the TPM log runs"):
-        return
-    logged = {}
-    for e in json.loads(p.stdout)["events"]:
-        for dg in e.get("digests", []):
-            logged.setdefault((e.get("register"), dg["alg"]), set()).add(dg["digest"])
-    for e in pred["events"]:
-        if not e["predicted"]:
-            continue
-        for bank, digest in e["digests"].items():
-            if (e["register"], bank) in logged or bank in pcrs:
-                check(digest in logged.get((e["register"], bank), set()),
-                      f"{v}: predicted {e['register']} {e['type']} '{e['description']}' is in the "
-                      f"log ({bank} {digest[:16]}...)")
+        claimed = ["pcr9", "pcr11"] if uki else ["pcr9"]
+        for reg in claimed:
+            check(reg in pred["registers"], f"{v}: the prediction claims {reg.upper()}")
+        for reg, values in pred["registers"].items():
+            idx = reg[3:]
+            for bank, value in values.items():
+                if bank in pcrs:
+                    check(value == pcrs[bank][idx],
+                          f"{v}: predicted {bank} {reg} = swtpm's ({value} vs {pcrs[bank][idx]})")
+        p = run([ccverify, "dump", tpm_log, "--json"])
+        if not check(p.returncode == 0, f"{v}: dump --json of the TPM log runs"):
+            return
+        logged = {}
+        for e in json.loads(p.stdout)["events"]:
+            for dg in e.get("digests", []):
+                logged.setdefault((e.get("register"), dg["alg"]), set()).add(dg["digest"])
+        for e in pred["events"]:
+            if not e["predicted"]:
+                continue
+            for bank, digest in e["digests"].items():
+                if (e["register"], bank) in logged or bank in pcrs:
+                    check(digest in logged.get((e["register"], bank), set()),
+                          f"{v}: predicted {e['register']} {e['type']} '{e['description']}' is in "
+                          f"the log ({bank} {digest[:16]}...)")
+
+        # The prediction as a policy, on this boot's evidence.
+        nonce = meta["nonce"]
+        r, p = verify_json(ccverify, d, "--tpm-nonce", nonce)
+        if not check(r is not None, f"{v}: verify runs ({p.stderr.strip()[:200]})"):
+            return
+        fingerprint = r["tpm"]["ak_fingerprint"]
+        policy = t / "policy.yaml"
+        p = prediction_policy(ccverify, t / "pred", policy, fingerprint)
+        if not check(p.returncode == 0, f"{v}: policy generate --from-prediction runs "
+                     f"({p.stderr.strip()[:200]})"):
+            return
+        r, p = verify_json(ccverify, d, "--tpm-nonce", nonce, "--policy", policy)
+        if check(r is not None, f"{v}: verify with the predicted policy runs"):
+            check(r["outcome"] == "trusted" and p.returncode == 0 and not failing_rules(r),
+                  f"{v}: the predicted policy passes on this boot (outcome {r['outcome']}, "
+                  f"failing {failing_rules(r)})")
+
+        # Predictions of other artifacts: the same evidence must fail, naming the rules.
+        if uki:
+            changed = {".cmdline": ["pcr11-uki-section-cmdline", "pcr9-kernel-load-options"],
+                       ".initrd": ["pcr11-uki-section-initrd", "pcr9-initrd"],
+                       ".linux": ["pcr11-uki-section-linux", "pcr4-kernel-of-the-linux-section"]}
+            cases = []
+            for section, expect in changed.items():
+                bad = t / f"uki{section}.efi"
+                check(flip_section_byte(art / "uki.efi", section, bad),
+                      f"{v}: the UKI has a {section} section")
+                cases.append((f"a flipped byte in the UKI's {section}",
+                              predict_args(d, meta, art, uki=bad),
+                              expect + ["pcr4-uki-image"]))
+        elif grub:
+            # Secure Boot on: the prediction from the Microsoft-enrolled VARS file says so.
+            sb = [e for e in pred["events"] if e["description"] == "SecureBoot variable"]
+            check(len(sb) == 1 and sb[0]["predicted"],
+                  f"{v}: the SecureBoot variable (enabled) is predicted from the VARS file")
+            cfg = t / "grub.cfg"
+            cfg.write_text((art / "grub.cfg").read_text().replace(
+                "ima_policy=tcb", "ima_policy=tcb ima_appraise=log"))
+            bad_initrd = t / "initrd"
+            b = bytearray((art / "initrd").read_bytes())
+            b[len(b) // 2] ^= 0x01
+            bad_initrd.write_bytes(b)
+            cases = [("another command line in grub.cfg", predict_args(d, meta, art, grub_cfg=cfg),
+                      ["pcr8-kernel-cmdline", "pcr8-grub-cmd-linux", "pcr9-grub-cfg"]),
+                     ("a flipped byte in the initrd", predict_args(d, meta, art, initrd=bad_initrd),
+                      ["pcr9-initrd"])]
+        else:
+            other = meta["cmdline"].replace("ima_policy=tcb", "ima_policy=tcb ima_appraise=log")
+            cases = [("another command line", predict_args(d, meta, art, cmdline=other),
+                      ["pcr9-kernel-load-options"])]
+            bad_initrd = t / "initrd"
+            b = bytearray((art / "initrd").read_bytes())
+            b[len(b) // 2] ^= 0x01
+            bad_initrd.write_bytes(b)
+            args = predict_args(d, meta, art)
+            args[args.index("--initrd") + 1] = bad_initrd
+            cases.append(("a flipped byte in the initrd", args, ["pcr9-initrd"]))
+        for i, (what, args, expect) in enumerate(cases):
+            pred, p = predict(ccverify, t / f"other{i}", args)
+            if not check(pred is not None, f"{v}: predict for {what} runs ({p.stderr.strip()[:200]})"):
+                continue
+            pol = t / f"other{i}.yaml"
+            prediction_policy(ccverify, t / f"other{i}", pol, fingerprint)
+            r, p = verify_json(ccverify, d, "--tpm-nonce", nonce, "--policy", pol)
+            if not check(r is not None, f"{v}: verify with the policy for {what} runs"):
+                continue
+            fails = failing_rules(r)
+            named = all(any(f"predicted-{e}" in f for f in fails) for e in expect)
+            check(r["outcome"] != "trusted" and p.returncode != 0 and named,
+                  f"{v}: the policy predicted for {what} fails on this boot, naming "
+                  f"{expect} (outcome {r['outcome']}, failing {fails})")
 
 
 def main():

@@ -15,7 +15,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-all_variants=(direct direct-imasig)
+all_variants=(direct direct-imasig efi-uki efi-shim-grub-sb)
 
 die() { echo "lab: $*" >&2; exit 1; }
 log() { echo "lab: $*" >&2; }
@@ -36,8 +36,8 @@ mkdir -p "$cache/debs" "$out"
 out=$(cd "$out" && pwd)
 
 # --- packages (idempotent: only what is missing is installed) ----------------------------
-packages=(qemu-system-x86 ovmf swtpm swtpm-tools tpm2-tools busybox-static ima-evm-utils
-          cpio binutils file)
+# The list is shared with scripts/install-deps.sh (CCV_WITH_LAB).
+mapfile -t packages < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/packages.txt")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -55,6 +55,9 @@ fi
 ovmf_code=/usr/share/OVMF/OVMF_CODE_4M.fd
 ovmf_vars=/usr/share/OVMF/OVMF_VARS_4M.fd
 [[ -r $ovmf_code && -r $ovmf_vars ]] || die "OVMF firmware missing ($ovmf_code)"
+# Secure Boot (efi-shim-grub-sb): the SMM build with Microsoft's keys enrolled.
+ovmf_sb_code=/usr/share/OVMF/OVMF_CODE_4M.ms.fd
+ovmf_sb_vars=/usr/share/OVMF/OVMF_VARS_4M.ms.fd
 
 # --- kernel: Debian's cloud kernel, downloaded once ---------------------------------------
 kpkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[0-9].*-cloud-amd64\)$/\1/p' | head -1 || true)
@@ -69,6 +72,23 @@ if [[ ! -d $kdir ]]; then
   mkdir -p "$kdir.tmp" && dpkg-deb -x "$deb" "$kdir.tmp" && mv "$kdir.tmp" "$kdir"
 fi
 kernel=$(ls -1 "$kdir"/boot/vmlinuz-* | head -1)
+
+# Debian's signed shim and GRUB (efi-shim-grub-sb), downloaded once, not installed
+# (installing them would run grub-install on this machine).
+signed_boot() { # prints the unpacked directory
+  local p deb dir=$cache/signed-boot
+  for p in shim-signed grub-efi-amd64-signed; do
+    if ! ls "$cache/debs/${p}_"*.deb >/dev/null 2>&1; then
+      log "downloading $p"
+      (cd "$cache/debs" && apt-get download "$p" >&2) || { log "download of $p failed"; return 1; }
+    fi
+    deb=$(ls -1 "$cache/debs/${p}_"*.deb | sort | tail -1)
+    [[ -d $dir/$(basename "$deb" .deb) ]] || {
+      mkdir -p "$dir/$(basename "$deb" .deb).tmp" && dpkg-deb -x "$deb" "$dir/$(basename "$deb" .deb).tmp" &&
+        mv "$dir/$(basename "$deb" .deb).tmp" "$dir/$(basename "$deb" .deb)"; }
+  done
+  echo "$dir"
+}
 
 # --- static agent ------------------------------------------------------------------------
 launcher=()
@@ -106,6 +126,48 @@ initrd="$work/initrd.cpio.gz"
 (cd "$root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --reproducible --quiet) |
   gzip -n -9 >"$initrd"
 
+# --- a unified kernel image (efi-uki): systemd-stub + kernel + initrd + command line ------
+# As ukify lays it out: each added section at the next 4 KiB boundary after the stub's
+# last one, in the order .osrel, .cmdline, .linux, .initrd.
+stub=/usr/lib/systemd/boot/efi/linuxx64.efi.stub
+build_uki() { # OUT.efi CMDLINE
+  local uki=$1 dir; dir=$(dirname "$1")
+  [[ -r $stub ]] || { log "no systemd-stub at $stub (package systemd-boot-efi)"; return 1; }
+  printf 'ID=ccverify-lab\nNAME="ccverify boot lab"\n' >"$dir/osrel"
+  printf '%s' "$2" >"$dir/cmdline"
+  local end=0 idx name size vma rest e
+  while read -r idx name size vma rest; do
+    e=$((0x$vma + 0x$size)); ((e > end)) && end=$e
+  done < <(objdump -h -w "$stub" | grep -E '^ *[0-9]+ ')
+  local args=() at=$end sec file
+  for sec in osrel:"$dir/osrel" cmdline:"$dir/cmdline" linux:"$kernel" initrd:"$initrd"; do
+    file=${sec#*:}; sec=.${sec%%:*}
+    at=$(((at + 4095) / 4096 * 4096))
+    args+=(--add-section "$sec=$file" --change-section-vma "$sec=$(printf 0x%x "$at")")
+    at=$((at + $(stat -c %s "$file")))
+  done
+  objcopy "${args[@]}" "$stub" "$uki"
+}
+
+# An EFI system partition image (mtools: no loop device, no root) holding each FILE at
+# its PATH; the removable-media boot path is EFI/BOOT/BOOTX64.EFI. Fixed volume serial.
+build_esp() { # OUT.img PATH=FILE...
+  local img=$1 bytes=0 pair dir part
+  shift
+  for pair in "$@"; do bytes=$((bytes + $(stat -c %s "${pair#*=}"))); done
+  rm -f "$img"
+  truncate -s "$((bytes / 1048576 + 40))M" "$img"
+  mformat -i "$img" -F -N 0ccf1ab0 -v CCVLAB :: >/dev/null
+  for pair in "$@"; do
+    dir=
+    for part in $(dirname "${pair%%=*}" | tr '/' ' '); do
+      dir=$dir/$part
+      mdir -i "$img" "::$dir" >/dev/null 2>&1 || mmd -i "$img" "::$dir"
+    done
+    mcopy -i "$img" "${pair#*=}" "::${pair%%=*}"
+  done
+}
+
 # --- one boot ----------------------------------------------------------------------------
 base_cmdline="console=ttyS0 rootfstype=ramfs ima_policy=tcb ima_hash=sha256 panic=-1"
 
@@ -115,6 +177,7 @@ boot_variant() { # VARIANT
   case $v in
     direct) template=ima-ng ;;
     direct-imasig) template=ima-sig ;;
+    efi-uki | efi-shim-grub-sb) template=ima-ng ;;
   esac
   # The verifier's nonce for this boot: the agent quotes the TPM with it (init.sh).
   local nonce; nonce=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
@@ -127,12 +190,37 @@ boot_variant() { # VARIANT
   local swtpm_pid=$!
   pids+=("$swtpm_pid")
   for _ in $(seq 50); do [[ -S $d/swtpm.sock ]] && break; sleep 0.1; done
-  cp "$ovmf_vars" "$d/vars.fd"
-  local boot=(-kernel "$kernel" -initrd "$initrd" -append "$cmdline")
+  local code=$ovmf_code vars=$ovmf_vars machine=q35,smm=off secure=()
+  if [[ $v == efi-shim-grub-sb ]]; then
+    code=$ovmf_sb_code vars=$ovmf_sb_vars machine=q35,smm=on
+    secure=(-global driver=cfi.pflash01,property=secure,value=on)
+    [[ -r $code && -r $vars ]] || { log "$v: no Secure Boot OVMF ($code)"; return 1; }
+  fi
+  cp "$vars" "$d/vars.fd"
+  local boot=(-kernel "$kernel" -initrd "$initrd" -append "$cmdline") boot_kind=qemu-direct-kernel
+  if [[ $v == efi-uki ]]; then
+    build_uki "$d/uki.efi" "$cmdline" || { log "$v: building the UKI failed"; return 1; }
+    build_esp "$d/esp.img" /EFI/BOOT/BOOTX64.EFI="$d/uki.efi" ||
+      { log "$v: building the ESP image failed"; return 1; }
+    boot_kind=ovmf-esp-uki
+  elif [[ $v == efi-shim-grub-sb ]]; then
+    local sb; sb=$(signed_boot) || return 1
+    cp "$sb"/shim-signed_*/usr/lib/shim/shimx64.efi.signed "$d/shimx64.efi"
+    cp "$sb"/grub-efi-amd64-signed_*/usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed "$d/grubx64.efi"
+    printf 'set timeout=0\nlinux /vmlinuz %s\ninitrd /initrd\nboot\n' "$cmdline" >"$d/grub.cfg"
+    build_esp "$d/esp.img" /EFI/BOOT/BOOTX64.EFI="$d/shimx64.efi" /EFI/BOOT/grubx64.efi="$d/grubx64.efi" \
+      /EFI/debian/grub.cfg="$d/grub.cfg" /EFI/BOOT/grub.cfg="$d/grub.cfg" \
+      /vmlinuz="$kernel" /initrd="$initrd" || { log "$v: building the ESP image failed"; return 1; }
+    boot_kind=ovmf-esp-shim-grub-secureboot
+  fi
+  if [[ $boot_kind != qemu-direct-kernel ]]; then
+    boot=(-drive "if=none,id=esp,format=raw,readonly=on,file=$d/esp.img"
+          -device virtio-blk-pci,drive=esp,bootindex=0)
+  fi
   local t0=$SECONDS
-  qemu-system-x86_64 -machine q35,smm=off -accel tcg -cpu max -m 1024 -smp 1 \
+  qemu-system-x86_64 -machine "$machine" -accel tcg -cpu max -m 1024 -smp 1 "${secure[@]}" \
     -nodefaults -display none -no-user-config -no-shutdown \
-    -drive "if=pflash,format=raw,unit=0,readonly=on,file=$ovmf_code" \
+    -drive "if=pflash,format=raw,unit=0,readonly=on,file=$code" \
     -drive "if=pflash,format=raw,unit=1,file=$d/vars.fd" \
     -chardev "socket,id=chrtpm,path=$d/swtpm.sock" -tpmdev emulator,id=tpm0,chardev=chrtpm \
     -device tpm-tis,tpmdev=tpm0 \
@@ -182,12 +270,16 @@ EOF
   mkdir -p "$dest/lab/artifacts"
   cp "$kernel" "$dest/lab/artifacts/vmlinuz"
   cp "$initrd" "$dest/lab/artifacts/initrd"
-  cp "$ovmf_vars" "$dest/lab/artifacts/vars.fd"
+  cp "$vars" "$dest/lab/artifacts/vars.fd"
+  local a
+  for a in uki.efi shimx64.efi grubx64.efi grub.cfg; do
+    [[ ! -f $d/$a ]] || cp "$d/$a" "$dest/lab/artifacts/$a"
+  done
   local kver; kver=$(basename "$deb" .deb)
   cat >"$dest/lab/meta.json" <<EOF
 {"variant": "$v", "kernel_package": "$kver", "cmdline": "$cmdline", "ima_template": "$template",
  "nonce": "$nonce",
- "boot": "qemu-direct-kernel", "memory_mib": 1024,
+ "boot": "$boot_kind", "memory_mib": 1024,
  "ovmf": "$(dpkg-query -W -f='${Version}' ovmf)", "qemu": "$(dpkg-query -W -f='${Version}' qemu-system-x86)",
  "swtpm": "$(dpkg-query -W -f='${Version}' swtpm)", "boot_seconds": $secs}
 EOF

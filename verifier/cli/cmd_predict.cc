@@ -18,6 +18,7 @@
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
 #include "verifier/predict/direct_boot.h"
+#include "verifier/predict/grub_boot.h"
 #include "verifier/predict/uki.h"
 #include "verifier/report/predict_report.h"
 
@@ -28,21 +29,23 @@ namespace po = boost::program_options;
 namespace {
 
 constexpr const char* kPredictUsage =
-    "usage: ccverify predict [--firmware-vars F] [--shim F] [--grub F] [--kernel F] [--initrd F]\n"
-    "                        [--cmdline S] [--uki F] --boot direct|grub|uki [--out DIR]\n"
-    "                        [--ovmf-initrd-option suffix|prefix]\n"
+    "usage: ccverify predict [--firmware-vars F] [--shim F] [--grub F] [--grub-cfg F] [--kernel "
+    "F]\n"
+    "                        [--initrd F] [--cmdline S] [--uki F] --boot direct|grub|uki\n"
+    "                        [--out DIR] [--ovmf-initrd-option suffix|prefix]\n"
     "  --boot B        the boot path: direct (QEMU -kernel/-initrd/-append through OVMF),\n"
-    "                  uki (a unified kernel image started by UEFI or systemd-boot);\n"
-    "                  grub is not supported yet\n"
-    "  --kernel F      the kernel (a PE/COFF image with the EFI stub)\n"
-    "  --initrd F      the initrd (QEMU -initrd)\n"
+    "                  grub (shim, GRUB and a kernel from an EFI system partition),\n"
+    "                  uki (a unified kernel image started by UEFI or systemd-boot)\n"
+    "  --kernel F      the kernel (a PE/COFF image with the EFI stub; direct, grub)\n"
+    "  --initrd F      the initrd (QEMU -initrd, or the one grub.cfg loads)\n"
     "  --cmdline S     the kernel command line (QEMU -append)\n"
     "  --ovmf-initrd-option O  where OVMF adds \"initrd=initrd\" to the load options:\n"
     "                  suffix (edk2 before stable202508, default) or prefix\n"
     "  --firmware-vars F  the firmware's variable store (OVMF_VARS.fd): PCR 7's Secure Boot\n"
     "                  policy events\n"
-    "  --shim F        shim (grub path; not supported yet)\n"
-    "  --grub F        GRUB (grub path; not supported yet)\n"
+    "  --shim F        shim (--boot grub)\n"
+    "  --grub F        GRUB (--boot grub)\n"
+    "  --grub-cfg F    the grub.cfg GRUB runs (--boot grub): its commands and files\n"
     "  --uki F         the unified kernel image (--boot uki)\n"
     "  --out DIR       write prediction.json, events.cel.json and policy.yaml there\n";
 
@@ -75,9 +78,22 @@ int Emit(const po::variables_map& vm, const predict::BootPrediction& p,
   return kExitTrusted;
 }
 
+// Reads and parses an EDK2 variable store volume; `fd` keeps its bytes.
+Result<parsers::VariableStore> ReadVariableStore(const std::string& path, std::vector<uint8_t>* fd,
+                                                 std::vector<std::string>* sources) {
+  CCV_ASSIGN_OR_RETURN(InputFile f, InputFile::Open(path));
+  auto bytes = f.ReadAll(kMaxArtifactLen);
+  if (!bytes.ok()) return bytes.status().WithFile(path);
+  *fd = std::move(*bytes);
+  sources->push_back("firmware-vars: " + path + " (" + std::to_string(fd->size()) + " bytes)");
+  auto s = parsers::ParseVariableStoreFv(*fd);
+  if (!s.ok()) return s.status().WithFile(path);
+  return s;
+}
+
 int RunPredictUki(const po::variables_map& vm) {
   for (const char* flag :
-       {"kernel", "initrd", "cmdline", "firmware-vars", "shim", "grub", "ovmf-initrd-option"}) {
+       {"kernel", "initrd", "cmdline", "shim", "grub", "grub-cfg", "ovmf-initrd-option"}) {
     if (vm.count(flag)) {
       return Usage(std::string("--") + flag + " does not apply to --boot uki (the UKI holds it)");
     }
@@ -88,10 +104,75 @@ int RunPredictUki(const po::variables_map& vm) {
   if (!file.ok()) return ReportError(file.status());
   auto bytes = file->ReadAll(kMaxArtifactLen);
   if (!bytes.ok()) return ReportError(bytes.status().WithFile(path));
+  std::vector<std::string> sources = {"uki: " + path + " (" + std::to_string(bytes->size()) +
+                                      " bytes)"};
+  std::vector<uint8_t> vars_fd;
+  parsers::VariableStore store;
+  const parsers::VariableStore* vars = nullptr;
+  if (vm.count("firmware-vars")) {
+    auto r = ReadVariableStore(vm["firmware-vars"].as<std::string>(), &vars_fd, &sources);
+    if (!r.ok()) return ReportError(r.status());
+    store = std::move(*r);
+    vars = &store;
+  }
   const HashAlg banks[] = {HashAlg::kSha1, HashAlg::kSha256, HashAlg::kSha384};
-  auto p = predict::PredictUkiBoot(*bytes, banks);
+  auto p = predict::PredictUkiBoot(*bytes, banks, vars);
   if (!p.ok()) return ReportError(p.status().WithFile(path));
-  return Emit(vm, *p, {"uki: " + path + " (" + std::to_string(bytes->size()) + " bytes)"});
+  return Emit(vm, *p, sources);
+}
+
+Result<std::vector<uint8_t>> ReadArtifact(const std::string& flag, const po::variables_map& vm,
+                                          std::vector<std::string>* sources) {
+  const std::string path = vm[flag].as<std::string>();
+  CCV_ASSIGN_OR_RETURN(InputFile f, InputFile::Open(path));
+  auto bytes = f.ReadAll(kMaxArtifactLen);
+  if (!bytes.ok()) return bytes.status().WithFile(path);
+  sources->push_back(flag + ": " + path + " (" + std::to_string(bytes->size()) + " bytes)");
+  return bytes;
+}
+
+int RunPredictGrub(const po::variables_map& vm) {
+  for (const char* flag : {"uki", "cmdline", "ovmf-initrd-option"}) {
+    if (vm.count(flag)) {
+      return Usage(std::string("--") + flag +
+                   " does not apply to --boot grub (grub.cfg holds the command line)");
+    }
+  }
+  for (const char* flag : {"shim", "grub", "kernel", "grub-cfg"}) {
+    if (!vm.count(flag)) return Usage(std::string("--boot grub needs --") + flag);
+  }
+  std::vector<std::string> sources;
+  std::vector<uint8_t> files[5];
+  const char* names[] = {"shim", "grub", "kernel", "grub-cfg", "initrd"};
+  for (size_t i = 0; i < 5; ++i) {
+    if (!vm.count(names[i])) continue;
+    auto r = ReadArtifact(names[i], vm, &sources);
+    if (!r.ok()) return ReportError(r.status());
+    files[i] = std::move(*r);
+  }
+  predict::GrubBootInputs in;
+  in.shim = files[0];
+  in.grub = files[1];
+  in.kernel = files[2];
+  in.grub_cfg = std::string_view(reinterpret_cast<const char*>(files[3].data()), files[3].size());
+  if (vm.count("initrd")) in.initrd = Bytes(files[4]);
+  std::vector<uint8_t> vars_fd;
+  parsers::VariableStore store;
+  if (vm.count("firmware-vars")) {
+    auto r = ReadVariableStore(vm["firmware-vars"].as<std::string>(), &vars_fd, &sources);
+    if (!r.ok()) return ReportError(r.status());
+    store = std::move(*r);
+    in.firmware_vars = &store;
+  }
+  auto p = predict::PredictGrubBoot(in);
+  if (!p.ok()) {
+    Status s = p.status();
+    if (s.code() == ErrorCode::kInvalidArgument) {
+      return ReportError(s.WithFile(vm["grub-cfg"].as<std::string>()));
+    }
+    return ReportError(s);
+  }
+  return Emit(vm, *p, sources);
 }
 
 }  // namespace
@@ -102,34 +183,24 @@ int RunPredict(const Args& args) {
       "kernel", po::value<std::string>(), "")("initrd", po::value<std::string>(), "")(
       "cmdline", po::value<std::string>(), "")("ovmf-initrd-option", po::value<std::string>(), "")(
       "firmware-vars", po::value<std::string>(), "")("shim", po::value<std::string>(), "")(
-      "grub", po::value<std::string>(), "")("uki", po::value<std::string>(), "")(
-      "out", po::value<std::string>(), "");
+      "grub", po::value<std::string>(), "")("grub-cfg", po::value<std::string>(), "")(
+      "uki", po::value<std::string>(), "")("out", po::value<std::string>(), "");
   po::variables_map vm;
   if (auto done = ParseCommandLine(args, kHelp, opts, &vm)) return *done;
   if (!vm.count("boot")) return Usage("missing --boot");
   const std::string boot = vm["boot"].as<std::string>();
-  if (boot == "grub") return Usage("--boot grub is not supported yet (direct, uki)");
-  if (boot != "direct" && boot != "uki") {
+  if (boot != "direct" && boot != "grub" && boot != "uki") {
     return Usage("--boot: expected direct, grub or uki, got '" + boot + "'");
   }
   if (boot == "uki") return RunPredictUki(vm);
-  for (const char* flag : {"shim", "grub", "uki"}) {  // --boot direct
-    if (vm.count(flag)) {
-      return Usage(std::string("--") + flag + " is not supported yet with --boot direct");
-    }
+  if (boot == "grub") return RunPredictGrub(vm);
+  for (const char* flag : {"shim", "grub", "grub-cfg", "uki"}) {  // --boot direct
+    if (vm.count(flag)) return Usage(std::string("--") + flag + " does not apply to --boot direct");
   }
   if (!vm.count("kernel")) return Usage("--boot direct needs --kernel");
 
   std::vector<std::string> sources;
-  auto read = [&](const char* flag) -> Result<std::vector<uint8_t>> {
-    const std::string path = vm[flag].as<std::string>();
-    CCV_ASSIGN_OR_RETURN(InputFile f, InputFile::Open(path));
-    auto bytes = f.ReadAll(kMaxArtifactLen);
-    if (!bytes.ok()) return bytes.status().WithFile(path);
-    sources.push_back(std::string(flag) + ": " + path + " (" + std::to_string(bytes->size()) +
-                      " bytes)");
-    return bytes;
-  };
+  auto read = [&](const char* flag) { return ReadArtifact(flag, vm, &sources); };
   auto kernel = read("kernel");
   if (!kernel.ok()) return ReportError(kernel.status());
   predict::DirectBootInputs in;
@@ -144,12 +215,9 @@ int RunPredict(const Args& args) {
   std::vector<uint8_t> vars_fd;
   parsers::VariableStore store;
   if (vm.count("firmware-vars")) {
-    auto r = read("firmware-vars");
+    auto r = ReadVariableStore(vm["firmware-vars"].as<std::string>(), &vars_fd, &sources);
     if (!r.ok()) return ReportError(r.status());
-    vars_fd = std::move(*r);
-    auto s = parsers::ParseVariableStoreFv(vars_fd);
-    if (!s.ok()) return ReportError(s.status().WithFile(vm["firmware-vars"].as<std::string>()));
-    store = std::move(*s);
+    store = std::move(*r);
     in.firmware_vars = &store;
   }
   if (vm.count("cmdline")) {

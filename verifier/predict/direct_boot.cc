@@ -83,6 +83,16 @@ BootEvent Tagged(std::span<const HashAlg> banks, uint32_t tag, std::string_view 
 
 }  // namespace
 
+BootEvent HashedEvent(std::span<const HashAlg> banks, uint32_t pcr, uint32_t type,
+                      std::vector<uint8_t> data, Bytes measured, std::string description) {
+  return Known(pcr, type, std::move(data), HashAll(banks, measured), std::move(description));
+}
+
+BootEvent UnpredictedEvent(uint32_t pcr, uint32_t type, std::string description,
+                           std::string reason) {
+  return Unknown(pcr, type, std::move(description), std::move(reason));
+}
+
 Result<std::vector<uint8_t>> OvmfLoadOptions(const DirectBootInputs& in) {
   std::string text;
   const bool initrd = in.initrd.has_value();
@@ -113,21 +123,16 @@ std::optional<std::string> RtmrForPcr(uint32_t pcr) {
   return std::nullopt;
 }
 
-Result<BootPrediction> PredictDirectBoot(const DirectBootInputs& in) {
-  BootPrediction p;
-  p.boot = "direct";
-  const std::span<const HashAlg> banks = in.banks;
-  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> load_options, OvmfLoadOptions(in));
-  CCV_ASSIGN_OR_RETURN(parsers::PeImage kernel, parsers::ParsePeImage(in.kernel));
-
-  auto& e = p.events;
+Result<std::vector<BootEvent>> FirmwareConfigEvents(const parsers::VariableStore* firmware_vars,
+                                                    std::span<const HashAlg> banks) {
+  std::vector<BootEvent> e;
   e.push_back(Unknown(0, 0, "firmware (PCR 0: CRTM version, firmware blobs)",
                       "depends on the firmware build; not predicted from the artifacts"));
   e.push_back(Unknown(1, 0, "platform configuration (PCR 1: ACPI tables, HOB, boot variables)",
                       "depends on the machine type, memory size and devices"));
-  if (in.firmware_vars != nullptr) {
+  if (firmware_vars != nullptr) {
     CCV_ASSIGN_OR_RETURN(std::vector<PredictedEvent> vars,
-                         SecureBootPolicyEvents(*in.firmware_vars, banks));
+                         SecureBootPolicyEvents(*firmware_vars, banks));
     for (PredictedEvent& v : vars) {
       e.push_back(v.predicted
                       ? Known(v.pcr, v.type, std::move(v.data), std::move(v.digests),
@@ -139,37 +144,74 @@ Result<BootPrediction> PredictDirectBoot(const DirectBootInputs& in) {
                         "Secure Boot variables (SecureBoot, PK, KEK, db, dbx)",
                         "the firmware's variable store was not given (--firmware-vars)"));
   }
+  return e;
+}
+
+std::vector<BootEvent> ReadyToBootEvents(std::span<const HashAlg> banks) {
+  std::vector<BootEvent> e;
+  e.push_back(Action(banks, 4, kCallingEfiApplication));
+  for (uint32_t pcr = 0; pcr <= 7; ++pcr) {
+    e.push_back(SelfHashed(banks, pcr, ev::kEvSeparator, {0, 0, 0, 0}, "separator"));
+  }
+  return e;
+}
+
+std::vector<BootEvent> LinuxStubEvents(std::span<const HashAlg> banks, Bytes load_options,
+                                       std::optional<Bytes> initrd) {
+  std::vector<BootEvent> e;
+  if (!load_options.empty()) {
+    e.push_back(Tagged(banks, kLoadOptionsEventTagId, kLoadOptionsEventText, load_options,
+                       "kernel load options (EFI stub)"));
+  }
+  if (initrd) {
+    e.push_back(Tagged(banks, kInitrdEventTagId, kInitrdEventText, *initrd,
+                       "initrd (EFI stub, LoadFile2)"));
+  }
+  return e;
+}
+
+std::vector<BootEvent> ExitBootServicesEvents(std::span<const HashAlg> banks) {
+  return {Action(banks, 5, kExitBootServicesInvocation),
+          Action(banks, 5, kExitBootServicesSuccess)};
+}
+
+bool PredictRegister(BootPrediction* p, uint32_t pcr, std::span<const HashAlg> banks) {
+  std::vector<Digest> value;
+  for (HashAlg alg : banks) value.push_back(Digest::Zero(alg));
+  bool any = false;
+  for (const BootEvent& be : p->events) {
+    if (be.pcr != pcr) continue;
+    if (!be.predicted) return false;
+    any = true;
+    for (size_t i = 0; i < banks.size(); ++i) crypto::Extend(&value[i], be.digests[i].span());
+  }
+  if (any) p->registers[pcr] = std::move(value);
+  return any;
+}
+
+Result<BootPrediction> PredictDirectBoot(const DirectBootInputs& in) {
+  BootPrediction p;
+  p.boot = "direct";
+  const std::span<const HashAlg> banks = in.banks;
+  CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> load_options, OvmfLoadOptions(in));
+  CCV_ASSIGN_OR_RETURN(parsers::PeImage kernel, parsers::ParsePeImage(in.kernel));
+
+  CCV_ASSIGN_OR_RETURN(p.events, FirmwareConfigEvents(in.firmware_vars, banks));
+  auto& e = p.events;
   BootEvent image = Unknown(4, ev::kEvEfiBootServicesApplication, "kernel image (Authenticode)",
                             "QEMU patches the setup header of the kernel it passes to OVMF "
                             "(boot protocol fields the Authenticode hash covers)");
   for (HashAlg alg : banks)
     image.reference_digests.push_back(AuthenticodeDigest(in.kernel, kernel, alg));
   e.push_back(std::move(image));
-  e.push_back(Action(banks, 4, kCallingEfiApplication));
-  for (uint32_t pcr = 0; pcr <= 7; ++pcr) {
-    e.push_back(SelfHashed(banks, pcr, ev::kEvSeparator, {0, 0, 0, 0}, "separator"));
-  }
-  if (!load_options.empty()) {
-    e.push_back(Tagged(banks, kLoadOptionsEventTagId, kLoadOptionsEventText, load_options,
-                       "kernel load options (EFI stub)"));
-  }
-  if (in.initrd) {
-    e.push_back(Tagged(banks, kInitrdEventTagId, kInitrdEventText, *in.initrd,
-                       "initrd (EFI stub, LoadFile2)"));
-  }
-  e.push_back(Action(banks, 5, kExitBootServicesInvocation));
-  e.push_back(Action(banks, 5, kExitBootServicesSuccess));
-
+  auto append = [&e](std::vector<BootEvent> more) {
+    for (BootEvent& b : more) e.push_back(std::move(b));
+  };
+  append(ReadyToBootEvents(banks));
+  append(LinuxStubEvents(banks, load_options, in.initrd));
+  append(ExitBootServicesEvents(banks));
   // PCR 9: only the stub's events extend it on this path.
-  bool any9 = false;
-  std::vector<Digest> pcr9;
-  for (HashAlg alg : banks) pcr9.push_back(Digest::Zero(alg));
-  for (const BootEvent& be : e) {
-    if (be.pcr != 9) continue;
-    any9 = true;
-    for (size_t i = 0; i < banks.size(); ++i) crypto::Extend(&pcr9[i], be.digests[i].span());
-  }
-  if (any9) p.registers[9] = pcr9;
+  PredictRegister(&p, 9, banks);
   return p;
 }
 

@@ -85,6 +85,31 @@ Result<std::vector<uint8_t>> OvmfLoadOptions(const DirectBootInputs& in);
 // (offset and field; the caller names the file).
 Result<BootPrediction> PredictDirectBoot(const DirectBootInputs& in);
 
+// An event whose digests are H(`measured`) in each bank.
+BootEvent HashedEvent(std::span<const HashAlg> banks, uint32_t pcr, uint32_t type,
+                      std::vector<uint8_t> data, Bytes measured, std::string description);
+// An event the artifacts do not determine, with the reason.
+BootEvent UnpredictedEvent(uint32_t pcr, uint32_t type, std::string description,
+                           std::string reason);
+
+// The building blocks of an OVMF boot path, shared by the boot paths:
+// PCR 0 and 1 (not predicted) and PCR 7's Secure Boot policy from
+// `firmware_vars` (or one "cannot predict" event without it).
+Result<std::vector<BootEvent>> FirmwareConfigEvents(const parsers::VariableStore* firmware_vars,
+                                                    std::span<const HashAlg> banks);
+// At ReadyToBoot: PCR 4's "Calling EFI Application from Boot Option" and
+// the separators of PCR 0-7.
+std::vector<BootEvent> ReadyToBootEvents(std::span<const HashAlg> banks);
+// The Linux EFI stub's PCR 9 events: its load options (UTF-16 with the NUL,
+// none when empty), then the initrd it loads through LoadFile2.
+std::vector<BootEvent> LinuxStubEvents(std::span<const HashAlg> banks, Bytes load_options,
+                                       std::optional<Bytes> initrd);
+// PCR 5: "Exit Boot Services Invocation", "...Returned with Success".
+std::vector<BootEvent> ExitBootServicesEvents(std::span<const HashAlg> banks);
+// Sets p->registers[pcr] when `pcr` has events and every one is predicted;
+// returns whether it did.
+bool PredictRegister(BootPrediction* p, uint32_t pcr, std::span<const HashAlg> banks);
+
 // "pcr9" -> "rtmr2"; nullopt for PCRs without an RTMR (16 and above).
 std::optional<std::string> RtmrForPcr(uint32_t pcr);
 

@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "parsers/event_types.h"
-#include "parsers/pe/pe_image.h"
 #include "verifier/crypto/digest.h"
 #include "verifier/predict/authenticode.h"
 
@@ -14,8 +15,14 @@ namespace ccv::predict {
 
 namespace {
 
-constexpr std::array<std::string_view, 9> kSections = {
+// systemd src/boot/efi (uki.h, unified_sections): the measured sections in
+// enum order, .pcrsig left out (never measured).
+constexpr std::array<std::string_view, 7> kSectionsUpTo252 = {
+    ".linux", ".osrel", ".cmdline", ".initrd", ".splash", ".dtb", ".pcrpkey"};
+constexpr std::array<std::string_view, 9> kSectionsFrom253 = {
     ".linux", ".osrel", ".cmdline", ".initrd", ".splash", ".dtb", ".uname", ".sbat", ".pcrpkey"};
+
+constexpr std::string_view kStubMagic = "systemd-stub ";
 
 // The name as the stub logs it: UTF-16LE with the NUL.
 std::vector<uint8_t> Utf16Name(std::string_view name) {
@@ -29,58 +36,179 @@ std::vector<uint8_t> Utf16Name(std::string_view name) {
   return out;
 }
 
+// Zero fill past a measured section's file data that we materialise at most:
+// measured sections are file data (objcopy and ukify set VirtualSize to the
+// data's size), so more is refused rather than allocated.
+constexpr uint64_t kMaxZeroFill = uint64_t{16} << 20;
+
+// A section as the loaded image holds it: VirtualSize bytes, the file data
+// zero-filled past SizeOfRawData. Errors: kBadValue for a section that does
+// not fit SizeOfImage, kLimitExceeded for more zero fill than kMaxZeroFill.
+Result<std::vector<uint8_t>> LoadedSection(Bytes file, const parsers::PeImage& img,
+                                           const parsers::PeSection& s) {
+  if (uint64_t{s.virtual_address} + s.virtual_size > img.size_of_image) {
+    return Status(ErrorCode::kBadValue, "section " + s.name + " ends past SizeOfImage")
+        .WithOffset(s.header_offset)
+        .WithField("section VirtualSize");
+  }
+  Bytes raw = parsers::SectionData(file, s);
+  if (s.virtual_size > raw.size() && s.virtual_size - raw.size() > kMaxZeroFill) {
+    return Status(ErrorCode::kLimitExceeded,
+                  "section " + s.name + " is zero-filled by more than 16 MiB past its file data")
+        .WithOffset(s.header_offset)
+        .WithField("section VirtualSize");
+  }
+  std::vector<uint8_t> out(raw.begin(),
+                           raw.begin() + long(std::min<size_t>(raw.size(), s.virtual_size)));
+  out.resize(s.virtual_size, 0);
+  return out;
+}
+
+// What systemd-stub hands the kernel as load options: the .cmdline bytes
+// widened to UTF-16, NUL-terminated (stub.c: xstrn8_to_16).
+std::vector<uint8_t> StubLoadOptions(Bytes cmdline) {
+  std::vector<uint8_t> out;
+  for (uint8_t c : cmdline) {
+    if (c == 0) break;
+    out.push_back(c);
+    out.push_back(0);
+  }
+  out.push_back(0);
+  out.push_back(0);
+  return out;
+}
+
 }  // namespace
 
-std::span<const std::string_view> UkiMeasuredSections() { return kSections; }
+uint32_t SystemdStubVersion(Bytes uki, const parsers::PeImage& image) {
+  const parsers::PeSection* s = parsers::FindSection(image, ".sdmagic");
+  if (s == nullptr) return 0;
+  Bytes raw = parsers::SectionData(uki, *s);
+  const std::string_view text(reinterpret_cast<const char*>(raw.data()), raw.size());
+  const size_t at = text.find(kStubMagic);
+  if (at == std::string_view::npos) return 0;
+  const char* first = text.data() + at + kStubMagic.size();
+  uint32_t version = 0;
+  auto [end, ec] = std::from_chars(first, text.data() + text.size(), version);
+  if (ec != std::errc() || end == first) return 0;
+  return version;
+}
 
-Result<BootPrediction> PredictUkiBoot(Bytes uki, std::span<const HashAlg> banks) {
+std::span<const std::string_view> UkiMeasuredSections(uint32_t version) {
+  if (version != 0 && version <= 252) return kSectionsUpTo252;
+  return kSectionsFrom253;
+}
+
+Result<BootPrediction> PredictUkiBoot(Bytes uki, std::span<const HashAlg> banks,
+                                      const parsers::VariableStore* firmware_vars) {
   CCV_ASSIGN_OR_RETURN(parsers::PeImage img, parsers::ParsePeImage(uki));
-  if (parsers::FindSection(img, ".linux") == nullptr) {
+  const parsers::PeSection* linux_section = parsers::FindSection(img, ".linux");
+  if (linux_section == nullptr) {
     return Status(ErrorCode::kNotFound, "no .linux section: not a unified kernel image");
   }
+  // Which of two same-named sections a stub uses differs between versions:
+  // refuse to guess for the sections it reads.
+  auto read_by_stub = [](std::string_view name) {
+    const auto all = UkiMeasuredSections(0);
+    return name == ".sdmagic" || std::find(all.begin(), all.end(), name) != all.end();
+  };
+  for (size_t i = 0; i < img.sections.size(); ++i) {
+    for (size_t j = i + 1; j < img.sections.size(); ++j) {
+      if (img.sections[i].name == img.sections[j].name && read_by_stub(img.sections[i].name)) {
+        return Status(ErrorCode::kBadValue,
+                      "two sections named " + img.sections[i].name +
+                          ": which one systemd-stub uses depends on its version")
+            .WithOffset(img.sections[j].header_offset);
+      }
+    }
+  }
+  const uint32_t version = SystemdStubVersion(uki, img);
+  const std::string stub = version == 0 ? std::string("systemd-stub of unknown version")
+                                        : "systemd-stub " + std::to_string(version);
   BootPrediction p;
   p.boot = "uki";
+  CCV_ASSIGN_OR_RETURN(p.events, FirmwareConfigEvents(firmware_vars, banks));
+  for (BootEvent& e : ReadyToBootEvents(banks)) p.events.push_back(std::move(e));
+
   // The firmware (or systemd-boot through it) loads the UKI with LoadImage:
-  // PCR 4 gets its Authenticode digest. The event data (load address,
-  // device path) depends on where it was loaded from and is not predicted.
+  // PCR 4 gets its Authenticode digest.
   BootEvent image;
   image.pcr = 4;
   image.type = parsers::kEvEfiBootServicesApplication;
   image.description = "UKI image (Authenticode; event data not predicted)";
   for (HashAlg alg : banks) image.digests.push_back(AuthenticodeDigest(uki, img, alg));
   p.events.push_back(std::move(image));
-  std::vector<Digest> pcr11;
-  for (HashAlg alg : banks) pcr11.push_back(Digest::Zero(alg));
-  for (std::string_view name : kSections) {
+
+  std::vector<uint8_t> cmdline;
+  std::optional<std::vector<uint8_t>> initrd;
+  for (std::string_view name : UkiMeasuredSections(version)) {
     const parsers::PeSection* s = parsers::FindSection(img, name);
     if (s == nullptr) continue;
-    // The loaded image holds VirtualSize bytes: the file data, zero-filled
-    // past SizeOfRawData.
-    Bytes raw = parsers::SectionData(uki, *s);
-    std::vector<uint8_t> contents(
-        raw.begin(), raw.begin() + long(std::min<size_t>(raw.size(), s->virtual_size)));
-    contents.resize(s->virtual_size, 0);
+    CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> contents, LoadedSection(uki, img, *s));
+    if (name == ".cmdline") cmdline = contents;
+    if (name == ".initrd") initrd = contents;
     std::string name_nul(name);
     name_nul.push_back('\0');
     const std::pair<Bytes, std::string> measured[] = {
         {Bytes(reinterpret_cast<const uint8_t*>(name_nul.data()), name_nul.size()),
          "UKI section name " + std::string(name)},
-        {Bytes(contents),
-         "UKI section " + std::string(name) + " (" + std::to_string(contents.size()) + " bytes)"}};
+        {Bytes(contents), "UKI section " + std::string(name) + " (" +
+                              std::to_string(contents.size()) + " bytes, " + stub + ")"}};
     for (const auto& [bytes, description] : measured) {
       BootEvent e;
       e.pcr = 11;
       e.type = parsers::kEvIpl;
       e.data = Utf16Name(name);
       e.description = description;
-      for (size_t i = 0; i < banks.size(); ++i) {
-        e.digests.push_back(crypto::Hash(banks[i], bytes));
-        crypto::Extend(&pcr11[i], e.digests.back().span());
-      }
+      for (HashAlg alg : banks) e.digests.push_back(crypto::Hash(alg, bytes));
       p.events.push_back(std::move(e));
     }
   }
-  p.registers[11] = pcr11;
+
+  // systemd-stub 252 and later start the embedded kernel with LoadImage:
+  // the firmware measures the .linux section as an image of its own.
+  CCV_ASSIGN_OR_RETURN(const std::vector<uint8_t> kernel, LoadedSection(uki, img, *linux_section));
+  if (version >= 252) {
+    auto kimg = parsers::ParsePeImage(kernel);
+    if (!kimg.ok()) {
+      return kimg.status().WithContext("the .linux section at file offset " +
+                                       std::to_string(linux_section->pointer_to_raw_data));
+    }
+    BootEvent k;
+    k.pcr = 4;
+    k.type = parsers::kEvEfiBootServicesApplication;
+    k.description = "kernel of the .linux section (Authenticode; " + stub + " loads it)";
+    for (HashAlg alg : banks) k.digests.push_back(AuthenticodeDigest(kernel, *kimg, alg));
+    p.events.push_back(std::move(k));
+  } else {
+    BootEvent k;
+    k.pcr = 4;
+    k.type = parsers::kEvEfiBootServicesApplication;
+    k.predicted = false;
+    k.description = "kernel of the .linux section";
+    k.reason = stub + " may start the kernel through the EFI handover protocol (no image event)";
+    p.events.push_back(std::move(k));
+  }
+  std::vector<uint8_t> load_options;
+  if (!cmdline.empty()) {
+    load_options = StubLoadOptions(cmdline);
+  } else {
+    BootEvent o;
+    o.pcr = 9;
+    o.type = parsers::kEvEventTag;
+    o.predicted = false;
+    o.description = "kernel load options (EFI stub)";
+    o.reason = "the UKI has no .cmdline: the stub hands the kernel the firmware's load options";
+    p.events.push_back(std::move(o));
+  }
+  std::optional<Bytes> initrd_bytes;
+  if (initrd) initrd_bytes = Bytes(*initrd);
+  for (BootEvent& e : LinuxStubEvents(banks, load_options, initrd_bytes)) {
+    p.events.push_back(std::move(e));
+  }
+  for (BootEvent& e : ExitBootServicesEvents(banks)) p.events.push_back(std::move(e));
+  PredictRegister(&p, 9, banks);
+  PredictRegister(&p, 11, banks);
   return p;
 }
 

@@ -173,6 +173,8 @@ std::string YamlQuote(const std::string& s) {
   return std::string(buf.GetString(), buf.GetSize());
 }
 
+constexpr size_t kMaxSlugLen = 64;
+
 std::string Slug(const std::string& s) {
   std::string out;
   for (char c : s) {
@@ -280,7 +282,11 @@ std::string PredictionEventRules(const predict::BootPrediction& p) {
              e.reason + ")\n";
       continue;
     }
-    std::string id = "predicted-pcr" + std::to_string(e.pcr) + "-" + Slug(e.description);
+    // Policy rule ids are at most 128 characters: a long description (a GRUB
+    // command line) is cut, and repeats are numbered.
+    std::string slug = Slug(e.description).substr(0, kMaxSlugLen);
+    while (!slug.empty() && slug.back() == '-') slug.pop_back();
+    std::string id = "predicted-pcr" + std::to_string(e.pcr) + "-" + slug;
     if (int n = used[id]++; n > 0) id += "-" + std::to_string(n + 1);
     out += "  - id: " + id + "\n";
     out += "    match:\n";

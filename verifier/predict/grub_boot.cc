@@ -1,0 +1,148 @@
+#include "verifier/predict/grub_boot.h"
+
+#include <string>
+
+#include "parsers/event_types.h"
+#include "parsers/pe/pe_image.h"
+#include "verifier/crypto/digest.h"
+#include "verifier/predict/authenticode.h"
+
+namespace ccv::predict {
+
+namespace {
+
+namespace ev = parsers;
+
+// GRUB's string measurements (grub-core/commands/tpm.c): the digest covers
+// the text, the event data is the prefix, the text and a NUL.
+BootEvent GrubString(std::span<const HashAlg> banks, std::string_view prefix,
+                     const std::string& text) {
+  std::vector<uint8_t> data(prefix.begin(), prefix.end());
+  data.insert(data.end(), text.begin(), text.end());
+  data.push_back(0);
+  return HashedEvent(banks, 8, ev::kEvIpl, std::move(data),
+                     Bytes(reinterpret_cast<const uint8_t*>(text.data()), text.size()),
+                     std::string(prefix) + text);
+}
+
+// GRUB's file measurements (grub-core/commands/tpm.c, PCR 9): the digest
+// covers the file, the event data is the path GRUB opened with its NUL. The
+// path as GRUB resolves it (with its device) is not predicted.
+BootEvent GrubFile(std::span<const HashAlg> banks, Bytes file, const std::string& what) {
+  return HashedEvent(banks, 9, ev::kEvIpl, {}, file, what);
+}
+
+BootEvent Image(std::span<const HashAlg> banks, Bytes file, const parsers::PeImage& img,
+                std::string description) {
+  BootEvent e;
+  e.pcr = 4;
+  e.type = ev::kEvEfiBootServicesApplication;
+  e.description = std::move(description);
+  for (HashAlg alg : banks) e.digests.push_back(AuthenticodeDigest(file, img, alg));
+  return e;
+}
+
+std::vector<std::string> Words(std::string_view line) {
+  std::vector<std::string> words;
+  size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    size_t j = i;
+    while (j < line.size() && line[j] != ' ' && line[j] != '\t') ++j;
+    if (j > i) words.emplace_back(line.substr(i, j - i));
+    i = j;
+  }
+  return words;
+}
+
+// A line GRUB runs as its words: no variables, quoting, escapes, blocks or
+// several commands.
+bool Verbatim(std::string_view line) {
+  return line.find_first_of("$\"'\\{};|&<>") == std::string_view::npos;
+}
+
+}  // namespace
+
+Result<BootPrediction> PredictGrubBoot(const GrubBootInputs& in) {
+  const std::span<const HashAlg> banks = in.banks;
+  auto parse = [](Bytes file, std::string_view what) -> Result<parsers::PeImage> {
+    auto img = parsers::ParsePeImage(file);
+    if (!img.ok()) return img.status().WithContext(what);
+    return img;
+  };
+  CCV_ASSIGN_OR_RETURN(parsers::PeImage shim, parse(in.shim, "shim"));
+  CCV_ASSIGN_OR_RETURN(parsers::PeImage grub, parse(in.grub, "GRUB"));
+  CCV_ASSIGN_OR_RETURN(parsers::PeImage kernel, parse(in.kernel, "kernel"));
+  BootPrediction p;
+  p.boot = "grub";
+  CCV_ASSIGN_OR_RETURN(p.events, FirmwareConfigEvents(in.firmware_vars, banks));
+  auto add = [&p](BootEvent e) { p.events.push_back(std::move(e)); };
+  for (BootEvent& e : ReadyToBootEvents(banks)) add(std::move(e));
+  add(UnpredictedEvent(7, ev::kEvEfiVariableAuthority,
+                       "Secure Boot authorities (the db entry that verified shim; shim's "
+                       "SbatLevel and vendor certificate)",
+                       "depend on which db entry and which of shim's certificates verify "
+                       "each image; not predicted"));
+  add(Image(banks, in.shim, shim, "shim (Authenticode)"));
+  add(UnpredictedEvent(14, ev::kEvIpl, "shim's MokList, MokListX, MokListTrusted",
+                       "the MOK lists live in the machine's variables, not in the artifacts"));
+  add(Image(banks, in.grub, grub, "GRUB (Authenticode; shim loads it)"));
+  add(UnpredictedEvent(8, ev::kEvIpl, "commands of GRUB's embedded configuration",
+                       "they name the disk and prefix GRUB finds at boot"));
+  add(GrubFile(banks,
+               Bytes(reinterpret_cast<const uint8_t*>(in.grub_cfg.data()), in.grub_cfg.size()),
+               "grub.cfg (GRUB reads it)"));
+
+  bool linux_seen = false;
+  bool pcr9_known = true;
+  size_t line_no = 0;
+  size_t start = 0;
+  while (start <= in.grub_cfg.size()) {
+    size_t end = in.grub_cfg.find('\n', start);
+    if (end == std::string_view::npos) end = in.grub_cfg.size();
+    std::string_view line = in.grub_cfg.substr(start, end - start);
+    start = end + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const std::vector<std::string> words = Words(line);
+    if (words.empty() || words[0].starts_with("#")) continue;
+    const std::string where = "grub.cfg line " + std::to_string(line_no);
+    if (!Verbatim(line)) {
+      add(UnpredictedEvent(8, ev::kEvIpl, where,
+                           "uses variables, quoting, escapes or blocks GRUB expands first"));
+      add(UnpredictedEvent(9, ev::kEvIpl, where, "may read files"));
+      pcr9_known = false;
+      continue;
+    }
+    std::string text = words[0];
+    for (size_t i = 1; i < words.size(); ++i) text += " " + words[i];
+    add(GrubString(banks, "grub_cmd: ", text));
+    const std::string& cmd = words[0];
+    if (cmd == "linux" && words.size() >= 2) {
+      linux_seen = true;
+      add(GrubFile(banks, in.kernel, "kernel " + words[1] + " (GRUB reads it)"));
+      BootEvent k = Image(banks, in.kernel, kernel,
+                          "kernel (Authenticode; GRUB starts it through shim, logged twice)");
+      add(k);
+      add(std::move(k));
+      add(GrubString(banks, "kernel_cmdline: ", text.substr(6)));
+    } else if (cmd == "initrd" && words.size() == 2) {
+      if (!in.initrd) {
+        return Status(ErrorCode::kInvalidArgument,
+                      where + " loads an initrd (" + words[1] + ") but none was given (--initrd)");
+      }
+      add(GrubFile(banks, *in.initrd, "initrd " + words[1] + " (GRUB reads it)"));
+    } else if (cmd != "set" && cmd != "boot" && cmd != "echo") {
+      add(UnpredictedEvent(9, ev::kEvIpl, where + ": " + cmd, "may read files"));
+      pcr9_known = false;
+    }
+  }
+  if (!linux_seen) {
+    return Status(ErrorCode::kInvalidArgument, "grub.cfg has no `linux PATH` line");
+  }
+  for (BootEvent& e : ExitBootServicesEvents(banks)) add(std::move(e));
+  if (pcr9_known) PredictRegister(&p, 9, banks);
+  return p;
+}
+
+}  // namespace ccv::predict
