@@ -13,14 +13,13 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "verifier/crypto/internal/openssl_ptr.h"
+
 namespace ccv::crypto {
 
 namespace {
 
-struct BioDeleter {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-using BioPtr = std::unique_ptr<BIO, BioDeleter>;
+using internal::BioPtr;
 
 std::string CommonName(const X509_NAME* name) {
   if (name == nullptr) return "";
