@@ -222,7 +222,7 @@ QuoteResult VerifyQuote(const QuoteOptions& o) {
     r->json = ccv::report::QuoteVerificationToJson(*v);
     if (v->tcb_status) r->tcb_status = std::string(ccv::quote::TcbStatusName(*v->tcb_status));
     for (const ccv::quote::Check& c : v->checks) {
-      r->checks.push_back({c.id, std::string(ccv::quote::CheckStatusName(c.status)), c.detail});
+      r->checks.push_back({c.id, std::string(ccv::result::ShortVerdictName(c.status)), c.detail});
     }
   });
 }

@@ -202,7 +202,7 @@ int DumpQuoteBytes(Bytes data, const std::string& name, bool json) {
       w.Key("id");
       w.String(c.id.c_str());
       w.Key("status");
-      w.String(std::string(quote::CheckStatusName(c.status)).c_str());
+      w.String(std::string(result::ShortVerdictName(c.status)).c_str());
       w.Key("detail");
       w.String(c.detail.c_str());
       w.EndObject();
@@ -213,7 +213,7 @@ int DumpQuoteBytes(Bytes data, const std::string& name, bool json) {
   } else {
     std::string out = "format: tdx-quote\n" + report::QuoteToText(v->quote) + "checks:\n";
     for (const quote::Check& c : v->checks) {
-      out += "  [" + std::string(quote::CheckStatusName(c.status)) + "] " + c.id + ": " + c.detail +
+      out += "  [" + std::string(result::ShortVerdictName(c.status)) + "] " + c.id + ": " + c.detail +
              "\n";
     }
     Print(out);

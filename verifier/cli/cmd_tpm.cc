@@ -88,7 +88,7 @@ Result<HclAkResult> HclAk(const po::variables_map& vm, Time at) {
   const std::string hcl_path = vm["hcl-report"].as<std::string>();
   CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> hcl, ReadSmall(hcl_path));
   std::optional<parsers::TdReportBody> body;
-  tpm::Check sig{"hcl.td_quote_signature", tpm::CheckStatus::kSkip,
+  tpm::Check sig{"hcl.td_quote_signature", tpm::CheckStatus::kSkipped,
                  "no --td-quote: the HCL report is not bound to an authentic TD"};
   if (vm.count("td-quote")) {
     const std::string q_path = vm["td-quote"].as<std::string>();

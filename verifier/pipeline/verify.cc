@@ -199,10 +199,7 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const polic
         (pol->platform.tcb_status_set || pol->platform.tcb_grace_period)) {
       continue;
     }
-    Verdict s = c.status == quote::CheckStatus::kPass   ? Verdict::kPass
-                : c.status == quote::CheckStatus::kFail ? Verdict::kFail
-                                                        : Verdict::kSkipped;
-    f->checks.push_back(MakeCheck("quote." + c.id, s, c.detail));
+    f->checks.push_back(MakeCheck("quote." + c.id, c.status, c.detail));
   }
   if (!v->quote.td_body) {
     f->checks.push_back(
@@ -437,7 +434,7 @@ Result<std::optional<HclAk>> HclAkFacts(const bundle::Evidence& e, const QuoteOu
     pass &= s == Verdict::kPass;
     std::string name = c.id.substr(c.id.find('.') + 1);
     f->checks.push_back(MakeCheck("hcl." + name, s,
-                                  c.status == tpm::CheckStatus::kSkip
+                                  c.status == tpm::CheckStatus::kSkipped
                                       ? "no TD quote to bind the HCL report to: " + c.detail
                                       : c.detail));
   }
@@ -604,9 +601,7 @@ Result<tpm::PcrValues> TpmQuoteFacts(const bundle::Evidence& e, const VerifyOpti
   for (const tpm::Check& c : v->checks) {
     // The log's binding is tpm.bound's (which logs.informational governs).
     if (c.id == "log.coverage" || c.id.ends_with(".log")) continue;
-    Verdict s = c.status == tpm::CheckStatus::kPass   ? Verdict::kPass
-                : c.status == tpm::CheckStatus::kFail ? Verdict::kFail
-                                                      : Verdict::kSkipped;
+    const Verdict s = c.status;
     // Check ids are AREA.NAME (docs/schemas/verify.schema.json): "ak.trust"
     // becomes tpm.ak_trust, "quote0.signature" tpm.quote0_signature.
     std::string name = c.id;
@@ -914,10 +909,10 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
                       " entries whose template hash is not the hash of their data: " + list));
   }
   const replay::BootAggregateCheck& ba = r->boot_aggregate;
-  if (ba.status == replay::CheckStatus::kMatch) {
+  if (ba.status == replay::CheckStatus::kPass) {
     f->checks.push_back(
         MakeCheck("ima.boot_aggregate", Verdict::kPass, "boot_aggregate = " + ba.form));
-  } else if (ba.status == replay::CheckStatus::kMismatch) {
+  } else if (ba.status == replay::CheckStatus::kFail) {
     f->checks.push_back(MakeCheck("ima.boot_aggregate", Verdict::kFail,
                                   "ima#" + std::to_string(ba.index) + " boot_aggregate " +
                                       ba.listed + " is not " + ba.form + " = " + ba.expected));

@@ -53,7 +53,7 @@ Check Fail(std::string id, std::string detail) {
   return {std::move(id), CheckStatus::kFail, std::move(detail)};
 }
 Check Skip(std::string id, std::string detail) {
-  return {std::move(id), CheckStatus::kSkip, std::move(detail)};
+  return {std::move(id), CheckStatus::kSkipped, std::move(detail)};
 }
 
 std::string UpperHex(std::span<const uint8_t> b) {
@@ -210,18 +210,6 @@ bool MaskedEqual(std::span<const uint8_t> value, std::span<const uint8_t> mask,
 }
 
 }  // namespace
-
-std::string_view CheckStatusName(CheckStatus s) {
-  switch (s) {
-    case CheckStatus::kPass:
-      return "pass";
-    case CheckStatus::kFail:
-      return "fail";
-    case CheckStatus::kSkip:
-      return "skip";
-  }
-  return "skip";
-}
 
 const Check* QuoteVerification::FindCheck(std::string_view id) const {
   for (const Check& c : checks) {

@@ -291,7 +291,7 @@ void WriteQuoteVerificationMembers(const quote::QuoteVerification& v, JsonWriter
   for (const quote::Check& c : v.checks) {
     w->StartObject();
     e.Str("id", c.id);
-    e.Str("status", quote::CheckStatusName(c.status));
+    e.Str("status", result::ShortVerdictName(c.status));
     e.Str("detail", c.detail);
     w->EndObject();
   }
@@ -389,7 +389,7 @@ std::string QuoteVerificationToText(const quote::QuoteVerification& v, const Wha
   if (v.freshness) out += "collateral: " + internal::FreshnessText(*v.freshness) + "\n";
   out += "checks:\n";
   for (const quote::Check& c : v.checks) {
-    std::string_view s = quote::CheckStatusName(c.status);
+    std::string_view s = result::ShortVerdictName(c.status);
     out += "  [" + std::string(s) + "] " + c.id + ": " + c.detail + "\n";
   }
   if (what_if != nullptr) {

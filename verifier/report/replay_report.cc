@@ -64,7 +64,7 @@ void AppendImaStepText(const pipeline::ImaStep& s, std::string* out) {
                std::string(replay::CheckStatusName(b.status)).c_str(),
                b.form.empty() ? "" : (" (" + b.form + ")").c_str(),
                b.why.empty() ? "" : (": " + b.why).c_str());
-    if (b.status == replay::CheckStatus::kMismatch) {
+    if (b.status == replay::CheckStatus::kFail) {
       StrAppendF(out, "    listed   %s\n    expected %s\n", b.listed.c_str(), b.expected.c_str());
     }
   }

@@ -175,7 +175,7 @@ Result<HclVerification> VerifyHclReport(Bytes hcl, const parsers::TdReportBody* 
   v.checks.push_back(rc);
 
   // hcl.td_quote: the TD quote's body is this TD report.
-  Check qc{"hcl.td_quote", CheckStatus::kSkip, ""};
+  Check qc{"hcl.td_quote", CheckStatus::kSkipped, ""};
   if (quote_body == nullptr) {
     qc.detail = "no TD quote: nothing authenticates the HCL report";
   } else {
