@@ -1065,7 +1065,7 @@ void ApplyWaivers(const Policy& p, const EvalOptions& o, const std::string& id, 
 
 bool BytesMatcher::Matches(const uint8_t* data, size_t len) const {
   if (zero) return std::all_of(data, data + len, [](uint8_t b) { return b == 0; });
-  for (const ByteString& b : any_of) {
+  for (const std::vector<uint8_t>& b : any_of) {
     if (b.size() == len && std::equal(b.begin(), b.end(), data)) return true;
   }
   return false;

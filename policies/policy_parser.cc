@@ -75,7 +75,7 @@ Status ParsePlatform(Walker& w, const YAML::Node& n, PlatformPolicy* out) {
     }
   }
   if (YAML::Node s = n["min_tee_tcb_svn"]) {
-    CCV_ASSIGN_OR_RETURN(ByteString b, w.Hex(s, p + ".min_tee_tcb_svn", 16));
+    CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> b, w.Hex(s, p + ".min_tee_tcb_svn", 16));
     out->min_tee_tcb_svn = std::move(b);
     out->min_tee_tcb_svn_pos = PosOf(s);
   }
@@ -149,8 +149,8 @@ Status ParseTd(Walker& w, const YAML::Node& n, TdPolicy* out) {
                    "'mask' and 'value' must be given together");
     }
     if (a["mask"]) {
-      CCV_ASSIGN_OR_RETURN(ByteString m, w.Hex(a["mask"], ap + ".mask", 8));
-      CCV_ASSIGN_OR_RETURN(ByteString v, w.Hex(a["value"], ap + ".value", 8));
+      CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> m, w.Hex(a["mask"], ap + ".mask", 8));
+      CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> v, w.Hex(a["value"], ap + ".value", 8));
       for (size_t i = 0; i < 8; ++i) {
         if ((v[i] & ~m[i]) != 0) {
           return w.Err(ErrorCode::kBadValue, PosOf(a["value"]), ap + ".value",
@@ -247,7 +247,7 @@ Status ParseTpm(Walker& w, const YAML::Node& n, TpmPolicy* out) {
     }
   }
   if (YAML::Node v = n["nonce"]) {
-    CCV_ASSIGN_OR_RETURN(ByteString b, w.Hex(v, "tpm.nonce", 0));
+    CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> b, w.Hex(v, "tpm.nonce", 0));
     out->nonce = std::move(b);
     out->nonce_pos = PosOf(v);
   }
