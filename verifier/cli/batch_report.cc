@@ -1,6 +1,4 @@
 // BundleLine's JSON form and BatchSummary (batch.h).
-#include "verifier/cli/batch.h"
-
 #include <algorithm>
 #include <map>
 #include <utility>
@@ -9,6 +7,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "verifier/cli/batch.h"
 #include "verifier/cli/exit_codes.h"
 #include "verifier/report/internal/json_writer.h"
 #include "verifier/report/schema_version.h"

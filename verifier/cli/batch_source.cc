@@ -1,7 +1,5 @@
 // Where a batch's bundle paths come from (a directory, a list, standard
 // input) and which of them a shard takes (batch.h).
-#include "verifier/cli/batch.h"
-
 #include <charconv>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +8,7 @@
 #include <utility>
 
 #include "parsers/core/hash_alg.h"
+#include "verifier/cli/batch.h"
 #include "verifier/crypto/digest.h"
 
 namespace ccv::cli {
