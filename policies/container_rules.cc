@@ -245,7 +245,7 @@ class Reader : public internal::Walker {
           return Err(ErrorCode::kBadValue, PosOf(d), dp, "expected a mapping path -> list");
         for (auto it = d.begin(); it != d.end(); ++it) {
           CCV_ASSIGN_OR_RETURN(std::string file, Str(it->first, dp));
-          std::string ip = dp + "." + file;
+          const std::string ip = std::string(dp).append(".").append(file);
           if (r.allow.count(file))
             return Err(ErrorCode::kBadValue, PosOf(it->first), ip, "duplicate path");
           const YAML::Node l = it->second;

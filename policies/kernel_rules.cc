@@ -161,7 +161,7 @@ void KexecRule(const KernelPolicy& p, const Facts& f, RuleResult& r) {
     evidence.push_back(ev);
     bool ok = !p.kexec_forbid && std::find(p.kexec_allowed.begin(), p.kexec_allowed.end(),
                                            cmdline) != p.kexec_allowed.end();
-    if (!ok) bad.push_back(ev + " \"" + cmdline + "\"");
+    if (!ok) bad.push_back(std::string(ev).append(" \"").append(cmdline).append("\""));
   }
   r.actual = std::to_string(f.kernel.kexec_cmdlines.size()) + " bound kexec-cmdline record(s)";
   r.evidence_all = evidence;

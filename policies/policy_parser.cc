@@ -297,7 +297,7 @@ Status ParsePcrs(Walker& w, const YAML::Node& n, PcrsPolicy* out) {
     for (auto bt = banks.begin(); bt != banks.end(); ++bt) {
       CCV_ASSIGN_OR_RETURN(std::string bank, w.String(bt->first, "pcrs." + key));
       std::optional<HashAlg> alg = HashAlgFromName(bank);
-      const std::string bp = "pcrs." + key + "." + bank;
+      const std::string bp = std::string("pcrs.").append(key).append(".").append(bank);
       if (!alg) {
         return w.Err(ErrorCode::kBadValue, PosOf(bt->first), bp,
                      "unknown bank '" + bank + "' (sha1, sha256, sha384, sha512, sm3_256)");
@@ -624,10 +624,10 @@ Status ParseIma(Walker& w, const YAML::Node& n, ImaPolicy* out) {
       std::set<std::string> seen;
       for (auto it = d.begin(); it != d.end(); ++it) {
         CCV_ASSIGN_OR_RETURN(std::string path, w.NonEmptyString(it->first, dp));
+        const std::string ip = std::string(dp).append(".").append(path);
         if (!seen.insert(path).second) {
-          return w.Err(ErrorCode::kBadValue, PosOf(it->first), dp + "." + path, "duplicate path");
+          return w.Err(ErrorCode::kBadValue, PosOf(it->first), ip, "duplicate path");
         }
-        std::string ip = dp + "." + path;
         const YAML::Node l = it->second;
         if (!l.IsSequence())
           return w.Err(ErrorCode::kBadValue, PosOf(l, PosOf(it->first)), ip,

@@ -118,7 +118,7 @@ VerifyResult Verify(const VerifyOptions& o) {
       if (!text.ok()) return SetError(text.status(), r);
       ctx.policy_sha256 =
           ccv::ToHex(ccv::crypto::Hash(ccv::HashAlg::kSha256, ccv::AsBytes(*text)).span());
-      auto p = ccv::policy::ParsePolicyFileText(*o.policy, *text, /*signed_policy=*/false);
+      auto p = ccv::policy::ParsePolicyFileText(*o.policy, *text, /*refuse_file_references=*/false);
       if (!p.ok()) return SetError(p.status(), r);
       pol = std::move(*p);
     }

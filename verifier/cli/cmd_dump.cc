@@ -125,7 +125,7 @@ int DumpTpmStructure(const std::string& path, bool json) {
   if (parsers::LooksLikeHclReport(*bytes)) {
     auto h = tpm::VerifyHclReport(*bytes, nullptr);
     if (!h.ok()) {
-      Status s = h.status();
+      const Status& s = h.status();
       return ReportError(s.file().empty() ? s.WithFile(path) : s);
     }
     out = json ? report::HclReportDumpJson(*h) : report::HclReportDumpText(*h);

@@ -68,7 +68,7 @@ Result<tpm::PcrValues> ReplayLogPcrs(const std::string& path) {
   parsers::ChunkedSource src(file.get());
   auto r = replay::ReplayTcgLog(&src, replay::RegisterSpace::kTpmPcr);
   if (!r.ok()) {
-    Status s = r.status();
+    const Status& s = r.status();
     return s.file().empty() ? s.WithFile(path) : s;
   }
   return tpm::PcrValuesFromRegisters(r->registers);
@@ -119,7 +119,7 @@ Result<HclAkResult> HclAk(const po::variables_map& vm, Time at) {
   }
   auto v = tpm::VerifyHclReport(hcl, body ? &*body : nullptr);
   if (!v.ok()) {
-    Status s = v.status();
+    const Status& s = v.status();
     return s.file().empty() ? s.WithFile(hcl_path) : s;
   }
   if (!v->runtime.ak) {

@@ -15,7 +15,7 @@
 namespace ccv::crypto {
 namespace {
 
-Status Bad(std::string message) {
+Status Bad(const std::string& message) {
   ERR_clear_error();
   return Status(ErrorCode::kBadValue, "modsig: " + message);
 }

@@ -150,7 +150,7 @@ Result<std::vector<std::string>> Certificate::PemChainToDer(std::string_view pem
       return Status(ErrorCode::kBadValue, "certificate " + std::to_string(out.size()) +
                                               " of the PEM chain is not valid base64");
     }
-    der.resize(size_t(len + fin));
+    der.resize(size_t(len) + size_t(fin));
     out.push_back(std::move(der));
     if (out.size() > 16) return Status(ErrorCode::kLimitExceeded, "more than 16 certificates");
     pos = e + kEnd.size();

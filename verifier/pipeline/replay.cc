@@ -19,7 +19,9 @@
 namespace ccv::pipeline {
 namespace {
 
-Status InFile(Status s, const std::string& path) { return s.file().empty() ? s.WithFile(path) : s; }
+Status InFile(const Status& s, const std::string& path) {
+  return s.file().empty() ? s.WithFile(path) : s;
+}
 
 Result<LogReplay> ReplayTcgFile(const std::string& option, const std::string& path,
                                 replay::RegisterSpace space) {

@@ -68,7 +68,9 @@ Check MakeCheck(std::string id, Verdict v, std::string detail, std::string missi
   return c;
 }
 
-Status InFile(Status s, const std::string& path) { return s.file().empty() ? s.WithFile(path) : s; }
+Status InFile(const Status& s, const std::string& path) {
+  return s.file().empty() ? s.WithFile(path) : s;
+}
 
 Digest Sha384Of(const std::array<uint8_t, 48>& a) {
   Digest d = Digest::Zero(HashAlg::kSha384);
@@ -475,6 +477,7 @@ Status AkTrustOptions(const bundle::Evidence& e, const VerifyOptions& o, const p
       keys.push_back(std::move(*k));
     }
     std::vector<const crypto::PublicKey*> ptrs;
+    ptrs.reserve(keys.size());
     for (const crypto::PublicKey& k : keys) ptrs.push_back(&k);
     vo->ak_trust = tpm::CheckAkPin(ak, pol->tpm.ak_fingerprints, ptrs);
     return Status::Ok();

@@ -153,7 +153,7 @@ Result<HclVerification> VerifyHclReport(Bytes hcl, const parsers::TdReportBody* 
   }
   auto rt = ParseHclRuntime(AsChars(Bytes(v.report.runtime_data)));
   if (!rt.ok()) {
-    Status s = rt.status();
+    const Status& s = rt.status();
     return s.offset() ? s.WithOffset(v.report.runtime_data_offset + *s.offset()) : s;
   }
   v.runtime = std::move(*rt);

@@ -700,7 +700,7 @@ struct Prepared {
   PreparedCollateral collateral;
 };
 
-Prepared PrepareDefault(std::function<void(QuoteBuilder*)> tamper = nullptr) {
+Prepared PrepareDefault(const std::function<void(QuoteBuilder*)>& tamper = nullptr) {
   auto pki = TestPki::Create();
   QuoteBuilder b = DefaultTdxQuote(*pki);
   EXPECT_TRUE(testing::SignQuote(*pki, testing::TestAttestationKey(), &b).ok());
@@ -747,6 +747,7 @@ TEST(QuoteLeafCacheTest, CachedLeafUnderAnotherIssuerIsVerifiedAgain) {
 TEST(QuoteLeafCacheTest, ConcurrentVerificationOnSharedCollateral) {
   Prepared p = PrepareDefault();
   std::vector<std::thread> threads;
+  threads.reserve(4);
   std::atomic<int> passes{0};
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
