@@ -176,7 +176,7 @@ Result<std::shared_ptr<const BootPolicy>> ParseBootPolicy(const YAML::Node& n,
                    "expected a non-empty list of certificate SHA-256 fingerprints (hex)");
     }
     for (size_t i = 0; i < v.size(); ++i) {
-      CCV_ASSIGN_OR_RETURN(ByteString b,
+      CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> b,
                            w.Hex(v[i], "boot.db_contains[" + std::to_string(i) + "]", kSha256Len));
       out->db_contains.push_back(ToHex(b));
     }

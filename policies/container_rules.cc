@@ -59,7 +59,7 @@ class Reader : public internal::Walker {
 
   // Hex of exactly `len` bytes, or of any length when `len` is 0 (system
   // event data); unlike Walker::Hex, no 64-byte cap.
-  Result<ByteString> HexBytes(const YAML::Node& n, const std::string& path, size_t len) {
+  Result<std::vector<uint8_t>> HexBytes(const YAML::Node& n, const std::string& path, size_t len) {
     CCV_ASSIGN_OR_RETURN(std::string s, Str(n, path));
     if (len != 0 && s.size() != 2 * len) {
       return Err(ErrorCode::kBadLength, PosOf(n), path,
@@ -68,7 +68,7 @@ class Reader : public internal::Walker {
     }
     auto r = FromHex(s);
     if (!r.ok()) return Err(r.status().code(), PosOf(n), path, "expected hex");
-    return ByteString(r->begin(), r->end());
+    return std::vector<uint8_t>(r->begin(), r->end());
   }
 
   // Walker::Matcher without its `eq: zero` form.
@@ -82,7 +82,7 @@ class Reader : public internal::Walker {
                  "expected exactly one of 'any_of' or 'eq'");
     }
     if (has_eq) {
-      CCV_ASSIGN_OR_RETURN(ByteString b, HexBytes(n["eq"], path + ".eq", len));
+      CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> b, HexBytes(n["eq"], path + ".eq", len));
       m.any_of.push_back(std::move(b));
       return m;
     }
@@ -94,7 +94,7 @@ class Reader : public internal::Walker {
     if (any.size() > kMaxListLen)
       return Err(ErrorCode::kLimitExceeded, PosOf(any), ap, "list too long");
     for (size_t i = 0; i < any.size(); ++i) {
-      CCV_ASSIGN_OR_RETURN(ByteString b, HexBytes(any[i], Idx(ap, i), len));
+      CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> b, HexBytes(any[i], Idx(ap, i), len));
       m.any_of.push_back(std::move(b));
     }
     return m;
@@ -245,7 +245,7 @@ class Reader : public internal::Walker {
           return Err(ErrorCode::kBadValue, PosOf(d), dp, "expected a mapping path -> list");
         for (auto it = d.begin(); it != d.end(); ++it) {
           CCV_ASSIGN_OR_RETURN(std::string file, Str(it->first, dp));
-          std::string ip = dp + "." + file;
+          const std::string ip = std::string(dp).append(".").append(file);
           if (r.allow.count(file))
             return Err(ErrorCode::kBadValue, PosOf(it->first), ip, "duplicate path");
           const YAML::Node l = it->second;
@@ -317,7 +317,8 @@ class Reader : public internal::Walker {
           return Err(ErrorCode::kNotFound, PosOf(s[i]), ip + ".data_hex",
                      "missing required key 'data_hex'");
         }
-        CCV_ASSIGN_OR_RETURN(ByteString b, HexBytes(s[i]["data_hex"], ip + ".data_hex", 0));
+        CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> b,
+                             HexBytes(s[i]["data_hex"], ip + ".data_hex", 0));
         out->system_events.push_back(std::move(b));
       }
     }

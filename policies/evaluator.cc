@@ -458,7 +458,7 @@ class Evaluator {
     for (size_t i = 0; i < rp.must_match_quote.size(); ++i) {
       const std::string& reg = rp.must_match_quote[i];
       RuleResult& r = Add("replay.must_match_quote." + reg, rp.must_match_pos[i].line);
-      r.expected = "replayed " + reg + " == quote " + reg;
+      r.expected = std::string("replayed ").append(reg).append(" == quote ").append(reg);
       r.evidence = "quote.td." + reg;
       if (!NeedQuote(r)) continue;
       const RegisterComparison* c = nullptr;
@@ -523,7 +523,11 @@ class Evaluator {
       const RegisterId reg = RegisterId::Pcr(index);
       const std::string pcr = reg.Name();
       RuleResult& r = Add("pcrs.must_match_quote." + pcr, pp.must_match_pos[i].line);
-      r.expected = "TPM log replay of " + pcr + " == quoted " + pcr + " (every bank)";
+      r.expected = std::string("TPM log replay of ")
+                       .append(pcr)
+                       .append(" == quoted ")
+                       .append(pcr)
+                       .append(" (every bank)");
       r.evidence = "tpm.pcrs." + pcr;
       size_t quoted = 0;
       std::string bad;
@@ -1065,7 +1069,7 @@ void ApplyWaivers(const Policy& p, const EvalOptions& o, const std::string& id, 
 
 bool BytesMatcher::Matches(const uint8_t* data, size_t len) const {
   if (zero) return std::all_of(data, data + len, [](uint8_t b) { return b == 0; });
-  for (const ByteString& b : any_of) {
+  for (const std::vector<uint8_t>& b : any_of) {
     if (b.size() == len && std::equal(b.begin(), b.end(), data)) return true;
   }
   return false;

@@ -161,7 +161,7 @@ void KexecRule(const KernelPolicy& p, const Facts& f, RuleResult& r) {
     evidence.push_back(ev);
     bool ok = !p.kexec_forbid && std::find(p.kexec_allowed.begin(), p.kexec_allowed.end(),
                                            cmdline) != p.kexec_allowed.end();
-    if (!ok) bad.push_back(ev + " \"" + cmdline + "\"");
+    if (!ok) bad.push_back(std::string(ev).append(" \"").append(cmdline).append("\""));
   }
   r.actual = std::to_string(f.kernel.kexec_cmdlines.size()) + " bound kexec-cmdline record(s)";
   r.evidence_all = evidence;
@@ -187,7 +187,8 @@ Result<std::vector<std::string>> HexList(internal::Walker& w, const YAML::Node& 
   }
   std::vector<std::string> out;
   for (size_t i = 0; i < v.size(); ++i) {
-    CCV_ASSIGN_OR_RETURN(ByteString b, w.Hex(v[i], path + "[" + std::to_string(i) + "]", len));
+    CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> b,
+                         w.Hex(v[i], path + "[" + std::to_string(i) + "]", len));
     out.push_back(ToHex(b));
   }
   return out;
@@ -215,7 +216,8 @@ Result<std::shared_ptr<const KernelPolicy>> ParseKernelPolicy(const YAML::Node& 
       }
       DmVerityRequirement d;
       CCV_ASSIGN_OR_RETURN(d.device, w.NonEmptyString(v[i]["device"], path + ".device"));
-      CCV_ASSIGN_OR_RETURN(ByteString root, w.Hex(v[i]["root_digest"], path + ".root_digest", 0));
+      CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> root,
+                           w.Hex(v[i]["root_digest"], path + ".root_digest", 0));
       d.root_digest = ToHex(root);
       d.pos = PosOf(v[i]);
       out->dm_verity.push_back(std::move(d));

@@ -20,9 +20,6 @@
 
 namespace ccv::policy {
 
-// Owned bytes of a policy value (ccv::Bytes is a view).
-using ByteString = std::vector<uint8_t>;
-
 // Seconds since 1970-01-01T00:00:00Z.
 using UnixTime = int64_t;
 
@@ -34,8 +31,8 @@ struct SourcePos {
 
 // `{any_of: [hex, ...]}` or `{eq: hex}` or `{eq: zero}` (all zero bytes).
 struct BytesMatcher {
-  std::vector<ByteString> any_of;  // eq is stored as a one-element any_of
-  bool zero = false;               // `eq: zero`
+  std::vector<std::vector<uint8_t>> any_of;  // eq is stored as a one-element any_of
+  bool zero = false;                         // `eq: zero`
   SourcePos pos;
   bool Matches(const uint8_t* data, size_t len) const;
 };
@@ -48,7 +45,7 @@ struct PlatformPolicy {
   std::vector<std::string> advisories_deny;
   std::optional<std::vector<std::string>> advisories_allow;  // only these
   SourcePos advisories_pos;
-  std::optional<ByteString> min_tee_tcb_svn;  // 16 bytes
+  std::optional<std::vector<uint8_t>> min_tee_tcb_svn;  // 16 bytes
   SourcePos min_tee_tcb_svn_pos;
   std::optional<BytesMatcher> mr_seam;  // 48 bytes
   // `collateral: optional`: a bundle without collateral skips the
@@ -92,8 +89,8 @@ inline constexpr AttributeBit kTdAttributeBits[] = {
 };
 
 struct TdPolicy {
-  std::map<std::string, bool> attribute_bits;                   // name -> required value
-  std::optional<ByteString> attributes_mask, attributes_value;  // 8 bytes each
+  std::map<std::string, bool> attribute_bits;                             // name -> required value
+  std::optional<std::vector<uint8_t>> attributes_mask, attributes_value;  // 8 bytes each
   SourcePos attributes_pos;
   std::optional<BytesMatcher> xfam;  // 8 bytes
   std::optional<BytesMatcher> mr_td, mr_config_id, mr_owner, mr_owner_config;
@@ -254,7 +251,7 @@ struct TpmPolicy {
   bool present = false;
   std::vector<std::string> ak_fingerprints;  // lowercase hex, 32 bytes
   std::vector<std::string> ak_pems;          // "-----BEGIN PUBLIC KEY-----..."
-  std::optional<ByteString> nonce;
+  std::optional<std::vector<uint8_t>> nonce;
   SourcePos pos, ak_pos, nonce_pos;
   bool PinsAk() const { return !ak_fingerprints.empty() || !ak_pems.empty(); }
 };

@@ -75,7 +75,7 @@ Status ParsePlatform(Walker& w, const YAML::Node& n, PlatformPolicy* out) {
     }
   }
   if (YAML::Node s = n["min_tee_tcb_svn"]) {
-    CCV_ASSIGN_OR_RETURN(ByteString b, w.Hex(s, p + ".min_tee_tcb_svn", 16));
+    CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> b, w.Hex(s, p + ".min_tee_tcb_svn", 16));
     out->min_tee_tcb_svn = std::move(b);
     out->min_tee_tcb_svn_pos = PosOf(s);
   }
@@ -149,8 +149,8 @@ Status ParseTd(Walker& w, const YAML::Node& n, TdPolicy* out) {
                    "'mask' and 'value' must be given together");
     }
     if (a["mask"]) {
-      CCV_ASSIGN_OR_RETURN(ByteString m, w.Hex(a["mask"], ap + ".mask", 8));
-      CCV_ASSIGN_OR_RETURN(ByteString v, w.Hex(a["value"], ap + ".value", 8));
+      CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> m, w.Hex(a["mask"], ap + ".mask", 8));
+      CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> v, w.Hex(a["value"], ap + ".value", 8));
       for (size_t i = 0; i < 8; ++i) {
         if ((v[i] & ~m[i]) != 0) {
           return w.Err(ErrorCode::kBadValue, PosOf(a["value"]), ap + ".value",
@@ -247,7 +247,7 @@ Status ParseTpm(Walker& w, const YAML::Node& n, TpmPolicy* out) {
     }
   }
   if (YAML::Node v = n["nonce"]) {
-    CCV_ASSIGN_OR_RETURN(ByteString b, w.Hex(v, "tpm.nonce", 0));
+    CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> b, w.Hex(v, "tpm.nonce", 0));
     out->nonce = std::move(b);
     out->nonce_pos = PosOf(v);
   }
@@ -297,7 +297,7 @@ Status ParsePcrs(Walker& w, const YAML::Node& n, PcrsPolicy* out) {
     for (auto bt = banks.begin(); bt != banks.end(); ++bt) {
       CCV_ASSIGN_OR_RETURN(std::string bank, w.String(bt->first, "pcrs." + key));
       std::optional<HashAlg> alg = HashAlgFromName(bank);
-      const std::string bp = "pcrs." + key + "." + bank;
+      const std::string bp = std::string("pcrs.").append(key).append(".").append(bank);
       if (!alg) {
         return w.Err(ErrorCode::kBadValue, PosOf(bt->first), bp,
                      "unknown bank '" + bank + "' (sha1, sha256, sha384, sha512, sm3_256)");
@@ -624,10 +624,10 @@ Status ParseIma(Walker& w, const YAML::Node& n, ImaPolicy* out) {
       std::set<std::string> seen;
       for (auto it = d.begin(); it != d.end(); ++it) {
         CCV_ASSIGN_OR_RETURN(std::string path, w.NonEmptyString(it->first, dp));
+        const std::string ip = std::string(dp).append(".").append(path);
         if (!seen.insert(path).second) {
-          return w.Err(ErrorCode::kBadValue, PosOf(it->first), dp + "." + path, "duplicate path");
+          return w.Err(ErrorCode::kBadValue, PosOf(it->first), ip, "duplicate path");
         }
-        std::string ip = dp + "." + path;
         const YAML::Node l = it->second;
         if (!l.IsSequence())
           return w.Err(ErrorCode::kBadValue, PosOf(l, PosOf(it->first)), ip,

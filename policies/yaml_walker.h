@@ -110,7 +110,7 @@ class Walker {
   }
 
   // Hex of exactly `len` bytes (0 = any non-empty length up to 64).
-  Result<ByteString> Hex(const YAML::Node& n, const std::string& path, size_t len) {
+  Result<std::vector<uint8_t>> Hex(const YAML::Node& n, const std::string& path, size_t len) {
     CCV_ASSIGN_OR_RETURN(std::string s, String(n, path));
     SourcePos pos = PosOf(n);
     for (size_t i = 0; i < s.size(); ++i) {
@@ -162,7 +162,7 @@ class Walker {
       if (eq.IsScalar() && eq.Scalar() == "zero") {
         m.zero = true;
       } else {
-        CCV_ASSIGN_OR_RETURN(ByteString b, Hex(eq, path + ".eq", len));
+        CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> b, Hex(eq, path + ".eq", len));
         m.any_of.push_back(std::move(b));
       }
       return m;
@@ -174,7 +174,8 @@ class Walker {
     if (any.size() > kMaxListLen)
       return Err(ErrorCode::kLimitExceeded, PosOf(any), apath, "list too long");
     for (size_t i = 0; i < any.size(); ++i) {
-      CCV_ASSIGN_OR_RETURN(ByteString b, Hex(any[i], apath + "[" + std::to_string(i) + "]", len));
+      CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> b,
+                           Hex(any[i], apath + "[" + std::to_string(i) + "]", len));
       m.any_of.push_back(std::move(b));
     }
     return m;

@@ -62,7 +62,7 @@ Result<QuoteVerification> Verify(const TestPki& signer, const TestPki& anchor, u
 CheckStatus StatusOf(const QuoteVerification& v, const char* id) {
   const quote::Check* c = v.FindCheck(id);
   EXPECT_NE(c, nullptr) << id;
-  return c == nullptr ? CheckStatus::kSkip : c->status;
+  return c == nullptr ? CheckStatus::kSkipped : c->status;
 }
 
 TEST(PckChainAttackTest, AnotherPlatformsValidChainDoesNotBindTheQuote) {

@@ -58,7 +58,7 @@ const Check& Get(const TpmVerification& v, const std::string& id) {
   for (const Check& c : v.checks) {
     if (c.id == id) return c;
   }
-  static const Check kAbsent{"absent", CheckStatus::kSkip, ""};
+  static const Check kAbsent{"absent", CheckStatus::kSkipped, ""};
   return kAbsent;
 }
 

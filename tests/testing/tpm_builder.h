@@ -20,15 +20,13 @@
 
 #include "parsers/core/hash_alg.h"
 #include "parsers/tpm2_format.h"
+#include "verifier/crypto/internal/openssl_ptr.h"
 
 namespace ccv::testing {
 
 namespace tpmf = parsers::tpm2_format;
 
-struct PkeyFree {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-using TestKey = std::unique_ptr<EVP_PKEY, PkeyFree>;
+using TestKey = crypto::internal::EvpPkeyPtr;
 
 inline TestKey GenerateRsaKey(int bits = 2048) {
   return TestKey(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t(bits)));

@@ -118,7 +118,7 @@ VerifyResult Verify(const VerifyOptions& o) {
       if (!text.ok()) return SetError(text.status(), r);
       ctx.policy_sha256 =
           ccv::ToHex(ccv::crypto::Hash(ccv::HashAlg::kSha256, ccv::AsBytes(*text)).span());
-      auto p = ccv::policy::ParsePolicyFileText(*o.policy, *text, /*signed_policy=*/false);
+      auto p = ccv::policy::ParsePolicyFileText(*o.policy, *text, /*refuse_file_references=*/false);
       if (!p.ok()) return SetError(p.status(), r);
       pol = std::move(*p);
     }
@@ -222,7 +222,7 @@ QuoteResult VerifyQuote(const QuoteOptions& o) {
     r->json = ccv::report::QuoteVerificationToJson(*v);
     if (v->tcb_status) r->tcb_status = std::string(ccv::quote::TcbStatusName(*v->tcb_status));
     for (const ccv::quote::Check& c : v->checks) {
-      r->checks.push_back({c.id, std::string(ccv::quote::CheckStatusName(c.status)), c.detail});
+      r->checks.push_back({c.id, std::string(ccv::result::ShortVerdictName(c.status)), c.detail});
     }
   });
 }

@@ -3,7 +3,6 @@
 // IMR 3 (docs/cli.md, docs/json.md).
 #include <cstdio>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -15,6 +14,7 @@
 #include "policies/policy_parser.h"
 #include "policies/time_util.h"
 #include "verifier/bundle/evidence.h"
+#include "verifier/cli/command_line.h"
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
 #include "verifier/containers/binding.h"
@@ -28,6 +28,12 @@ namespace ccv::cli {
 namespace {
 
 namespace po = boost::program_options;
+
+constexpr CommandHelp kHelp{
+    "containers",
+    "usage: ccverify containers --ima F [--system-events F] [--json]\n"
+    "           [--container ID] [--report-data HEX | --quote F] [--nonce HEX]"
+    " [--user-data HEX]\n"};
 
 // Fills the binding request from --container/--report-data/--quote/--nonce/--user-data.
 Status ReadBindingRequest(const po::variables_map& vm, containers::BindingRequest* req) {
@@ -103,10 +109,7 @@ int RunContainerPolicy(const policy::Policy& pol, const std::string& policy_path
   options.at = TimeNow();
   if (vm.count("at")) {
     Result<Time> t = ParseRfc3339Time(vm["at"].as<std::string>());
-    if (!t.ok()) {
-      std::fprintf(stderr, "ccverify containers: --at: %s\n", t.status().ToString().c_str());
-      return kExitUsage;
-    }
+    if (!t.ok()) return UsageMessage(kHelp, "--at: " + t.status().ToString());
     options.at = *t;
   }
   if (vm.count("root-ca")) {
@@ -131,16 +134,6 @@ int RunContainerPolicy(const policy::Policy& pol, const std::string& policy_path
   return v->outcome == result::Outcome::kUntrusted ? kExitUntrusted : kExitTrusted;
 }
 
-void Usage(FILE* out, const po::options_description& desc) {
-  std::fprintf(out,
-               "usage: ccverify containers --ima F [--system-events F] [--json]\n"
-               "           [--container ID] [--report-data HEX | --quote F] [--nonce HEX]"
-               " [--user-data HEX]\n");
-  std::ostringstream s;
-  s << desc;
-  std::fputs(s.str().c_str(), out);
-}
-
 }  // namespace
 
 int RunContainers(const Args& args) {
@@ -162,48 +155,28 @@ int RunContainers(const Args& args) {
       "ccel", po::value<std::string>(), "with --policy: the CCEL the IMA list continues")(
       "collateral", po::value<std::string>(), "with --policy: collateral of --quote")(
       "root-ca", po::value<std::string>(), "with --policy: PEM trust anchor replacing Intel's");
+  const std::string usage_text = UsageWithOptions(kHelp.usage, desc);
+  const CommandHelp help{kHelp.name, usage_text};
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(desc).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::fprintf(stderr, "ccverify containers: %s\n", e.what());
-    Usage(stderr, desc);
-    return kExitUsage;
-  }
-  if (vm.count("help")) {
-    Usage(stdout, desc);
-    return kExitTrusted;
-  }
-  if (!vm.count("ima")) {
-    std::fprintf(stderr, "ccverify containers: --ima is required\n");
-    Usage(stderr, desc);
-    return kExitUsage;
-  }
+  if (auto done = ParseCommandLine(args, help, desc, &vm)) return *done;
+  if (!vm.count("ima")) return UsageError(help, "--ima is required");
   if (vm.count("policy")) {
     std::string fmt = vm["format"].as<std::string>();
     if (fmt != "text" && fmt != "json" && fmt != "junit") {
-      std::fprintf(stderr, "ccverify containers: --format: expected text, json or junit\n");
-      return kExitUsage;
+      return UsageMessage(help, "--format: expected text, json or junit");
     }
     if (vm.count("report-data") || vm.count("container") || vm.count("system-events")) {
-      std::fprintf(stderr,
-                   "ccverify containers: with --policy, the binding and system events come "
-                   "from the policy (containers.binding, containers.system_events)\n");
-      return kExitUsage;
+      return UsageMessage(help,
+                          "with --policy, the binding and system events come from the policy "
+                          "(containers.binding, containers.system_events)");
     }
     Result<policy::Policy> p = policy::LoadPolicyFile(vm["policy"].as<std::string>());
     if (!p.ok()) return ReportError(p.status());
-    if (!p->containers) {
-      std::fprintf(stderr, "ccverify containers: the policy has no containers: rules\n");
-      return kExitUsage;
-    }
+    if (!p->containers) return UsageMessage(help, "the policy has no containers: rules");
     return RunContainerPolicy(*p, vm["policy"].as<std::string>(), vm, fmt);
   }
   if (vm.count("ccel") || vm.count("collateral") || vm.count("root-ca") || vm.count("at")) {
-    std::fprintf(
-        stderr, "ccverify containers: --ccel, --collateral, --root-ca and --at go with --policy\n");
-    return kExitUsage;
+    return UsageMessage(help, "--ccel, --collateral, --root-ca and --at go with --policy");
   }
   containers::BindingRequest binding;
   if (Status s = ReadBindingRequest(vm, &binding); !s.ok()) return ReportError(s);

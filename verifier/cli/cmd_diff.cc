@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <optional>
-#include <sstream>
 #include <string>
 
 #include <boost/program_options.hpp>
@@ -13,6 +12,7 @@
 #include "parsers/core/time.h"
 #include "policies/policy_parser.h"
 #include "verifier/bundle/discover.h"
+#include "verifier/cli/command_line.h"
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
 #include "verifier/diff/diff.h"
@@ -29,13 +29,6 @@ constexpr char kDiffUsage[] =
     "                [--root-ca PEM | --root-ca-a PEM --root-ca-b PEM]\n"
     "A and B: evidence bundle directories, or one bundle and a policy (YAML).\n"
     "Exit 0: no differences; 1: they differ; 2: usage error; 3: input error.\n";
-
-int Usage(const std::string& why, const po::options_description& desc) {
-  std::ostringstream os;
-  os << desc;
-  std::fprintf(stderr, "ccverify diff: %s\n%s%s", why.c_str(), kDiffUsage, os.str().c_str());
-  return kExitUsage;
-}
 
 // A directory, or its evidence.json, is a bundle; any other file a policy.
 bool IsBundle(const std::string& path) {
@@ -83,30 +76,22 @@ int RunDiff(const Args& args) {
                                                                "second bundle or policy");
   po::positional_options_description pos;
   pos.add("a", 1).add("b", 1);
+  const std::string usage_text = UsageWithOptions(kDiffUsage, desc);
+  const CommandHelp help{"diff", usage_text};
+  const auto usage = [&help](const std::string& why) { return UsageError(help, why); };
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return Usage(e.what(), desc);
-  }
-  if (vm.count("help")) {
-    std::ostringstream os;
-    os << desc;
-    std::fputs((std::string(kDiffUsage) + os.str()).c_str(), stdout);
-    return kExitTrusted;
-  }
-  if (!vm.count("a") || !vm.count("b")) return Usage("expected two inputs, A and B", desc);
+  if (auto done = ParseCommandLine(args, help, desc, &vm, &pos)) return *done;
+  if (!vm.count("a") || !vm.count("b")) return usage("expected two inputs, A and B");
   std::string format = vm.count("format") ? vm["format"].as<std::string>() : "text";
   if (format != "text" && format != "json")
-    return Usage("--format: expected text or json, got '" + format + "'", desc);
+    return usage("--format: expected text or json, got '" + format + "'");
   if (vm.count("json")) {
     if (vm.count("format") && format != "json")
-      return Usage("--json conflicts with --format " + format, desc);
+      return usage("--json conflicts with --format " + format);
     format = "json";
   }
   if (vm.count("root-ca") && (vm.count("root-ca-a") || vm.count("root-ca-b"))) {
-    return Usage("--root-ca excludes --root-ca-a and --root-ca-b", desc);
+    return usage("--root-ca excludes --root-ca-a and --root-ca-b");
   }
   const std::string paths[2] = {vm["a"].as<std::string>(), vm["b"].as<std::string>()};
   for (const std::string& p : paths) {
@@ -118,14 +103,13 @@ int RunDiff(const Args& args) {
     }
   }
   const bool bundle[2] = {IsBundle(paths[0]), IsBundle(paths[1])};
-  if (!bundle[0] && !bundle[1])
-    return Usage("at least one of A and B must be an evidence bundle", desc);
+  if (!bundle[0] && !bundle[1]) return usage("at least one of A and B must be an evidence bundle");
 
   pipeline::VerifyOptions options[2];
   Time at = TimeNow();
   if (vm.count("at")) {
     auto t = ParseRfc3339Time(vm["at"].as<std::string>());
-    if (!t.ok()) return Usage("--at: " + t.status().message(), desc);
+    if (!t.ok()) return usage("--at: " + t.status().message());
     at = *t;
   }
   const char* ca_flag[2] = {"root-ca-a", "root-ca-b"};

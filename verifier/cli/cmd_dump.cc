@@ -9,7 +9,6 @@
 // expected are named; the records before the error are printed).
 #include <cstdio>
 #include <optional>
-#include <sstream>
 #include <string>
 
 #include <boost/program_options.hpp>
@@ -23,6 +22,7 @@
 #include "verifier/bundle/evidence_file.h"
 #include "verifier/cli/cmd_ima.h"
 #include "verifier/cli/cmd_quote.h"
+#include "verifier/cli/command_line.h"
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
 #include "verifier/report/dstack_dump.h"
@@ -125,7 +125,7 @@ int DumpTpmStructure(const std::string& path, bool json) {
   if (parsers::LooksLikeHclReport(*bytes)) {
     auto h = tpm::VerifyHclReport(*bytes, nullptr);
     if (!h.ok()) {
-      Status s = h.status();
+      const Status& s = h.status();
       return ReportError(s.file().empty() ? s.WithFile(path) : s);
     }
     out = json ? report::HclReportDumpJson(*h) : report::HclReportDumpText(*h);
@@ -136,14 +136,6 @@ int DumpTpmStructure(const std::string& path, bool json) {
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitTrusted;
-}
-
-int UsageError(const po::options_description& desc, const std::string& message) {
-  std::fprintf(stderr, "ccverify dump: %s\n", message.c_str());
-  std::ostringstream s;
-  s << kDumpUsage << desc;
-  std::fputs(s.str().c_str(), stderr);
-  return kExitUsage;
 }
 
 std::optional<std::string> Opt(const po::variables_map& vm, const char* name) {
@@ -172,29 +164,21 @@ int RunDump(const Args& args) {
   all.add(desc).add(hidden);
   po::positional_options_description pos;
   pos.add("file", 1);
+  const std::string usage_text = UsageWithOptions(kDumpUsage, desc);
+  const CommandHelp help{"dump", usage_text};
+  const auto usage = [&help](const std::string& why) { return UsageError(help, why); };
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return UsageError(desc, e.what());
-  }
-  if (vm.count("help")) {
-    std::ostringstream s;
-    s << kDumpUsage << desc;
-    std::fputs(s.str().c_str(), stdout);
-    return kExitTrusted;
-  }
-  if (!vm.count("file")) return UsageError(desc, "FILE is missing");
+  if (auto done = ParseCommandLine(args, help, all, &vm, &pos)) return *done;
+  if (!vm.count("file")) return usage("FILE is missing");
   report::DumpOptions options;
   options.json = vm.count("json") != 0;
   options.brief = vm.count("brief") != 0;
   if (options.json && options.brief) {
-    return UsageError(desc, "--brief is a text form: not with --json");
+    return usage("--brief is a text form: not with --json");
   }
   Result<report::DumpFilter> filter =
       report::ParseDumpFilter(Opt(vm, "register"), Opt(vm, "type"), Opt(vm, "index"));
-  if (!filter.ok()) return UsageError(desc, filter.status().message());
+  if (!filter.ok()) return usage(filter.status().message());
   options.filter = *filter;
   std::optional<LogFormat> forced;
   bool dstack = false;  // a dstack event log: not one of the LogFormat family
@@ -203,15 +187,15 @@ int RunDump(const Args& args) {
   } else if (name) {
     forced = parsers::LogFormatFromName(*name);
     if (!forced || *forced == LogFormat::kUnknown) {
-      return UsageError(desc, "unknown format '" + *name + "'");
+      return usage("unknown format '" + *name + "'");
     }
   }
   std::string to = Opt(vm, "to").value_or("");
   if (!to.empty() && !ValidCelTarget(to)) {
-    return UsageError(desc, "--to must be cel-json or cel-tlv");
+    return usage("--to must be cel-json or cel-tlv");
   }
   if (!to.empty() && (options.json || options.brief || !options.filter.empty())) {
-    return UsageError(desc, "--to converts the whole log: not with --json, --brief or filters");
+    return usage("--to converts the whole log: not with --json, --brief or filters");
   }
   std::string path = vm["file"].as<std::string>();
   // A regular file only: a FIFO or device would block or never end.
@@ -222,26 +206,25 @@ int RunDump(const Args& args) {
   if (!head.ok()) return ReportError(head.status());
   Bytes h = head->first(std::min(head->size(), parsers::kDetectPrefixLen));
   if (dstack || (!forced && dstack::LooksLikeLog(h))) {
-    if (!to.empty())
-      return UsageError(desc, "--to converts TCG, IMA and CEL logs, not a dstack log");
+    if (!to.empty()) return usage("--to converts TCG, IMA and CEL logs, not a dstack log");
     return Exit(report::DumpDstackLog(path, options, stdout));
   }
   LogFormat format =
       forced.value_or(parsers::DetectFormat(h, (*file)->SizeHint().value_or(h.size())));
   if (!to.empty() && IsOther(format)) {
-    return UsageError(desc, "--to converts logs; " + path + " is " +
-                                std::string(parsers::LogFormatName(format)) + ", not a log");
+    return usage("--to converts logs; " + path + " is " +
+                 std::string(parsers::LogFormatName(format)) + ", not a log");
   }
   if ((!options.filter.empty() || options.brief) && IsOther(format)) {
-    return UsageError(desc, "--brief and filters apply to logs; " + path + " is " +
-                                std::string(parsers::LogFormatName(format)));
+    return usage("--brief and filters apply to logs; " + path + " is " +
+                 std::string(parsers::LogFormatName(format)));
   }
   if (!to.empty() && IsLog(format)) return Convert(path, format, to);
   if (!forced && format == LogFormat::kUnknown && to.empty()) {
     // The TPM attestation structures: not logs, read whole.
     if (LooksLikeTpmAttest(h) || parsers::LooksLikeHclReport(h)) {
       if (options.brief || !options.filter.empty()) {
-        return UsageError(desc, "--brief and filters apply to logs; " + path + " is not a log");
+        return usage("--brief and filters apply to logs; " + path + " is not a log");
       }
       return DumpTpmStructure(path, options.json);
     }

@@ -2,7 +2,6 @@
 // known-good bundle shows. ccverify policy lint P.yaml: flags weaknesses.
 #include <cstdio>
 #include <filesystem>
-#include <sstream>
 #include <string>
 
 #include <boost/program_options.hpp>
@@ -13,6 +12,7 @@
 #include "policies/policy_parser.h"
 #include "policies/time_util.h"
 #include "verifier/cli/cmd_verify.h"
+#include "verifier/cli/command_line.h"
 #include "verifier/cli/exit_codes.h"
 #include "verifier/cli/verify_options.h"
 #include "verifier/pipeline/containers.h"
@@ -23,21 +23,6 @@ namespace ccv::cli {
 namespace {
 
 namespace po = boost::program_options;
-
-int Usage(const char* cmd, const std::string& why, const char* usage,
-          const po::options_description& desc) {
-  std::ostringstream os;
-  os << desc;
-  std::fprintf(stderr, "ccverify %s: %s\n%s%s", cmd, why.c_str(), usage, os.str().c_str());
-  return kExitUsage;
-}
-
-int Help(const char* usage, const po::options_description& desc) {
-  std::ostringstream os;
-  os << desc;
-  std::fprintf(stdout, "%s%s", usage, os.str().c_str());
-  return kExitTrusted;
-}
 
 // Above this many IMA paths, `--output P.yaml` writes them to P.ima-allow.
 constexpr size_t kInlineImaPaths = 256;
@@ -91,17 +76,12 @@ int RunPolicyGenerate(const Args& args) {
   AddEvidenceOptions(&desc);
   po::positional_options_description pos;
   pos.add("bundle", 1);
+  const std::string usage_text = UsageWithOptions(kGenerateUsage, desc);
+  const CommandHelp help{"policy generate", usage_text};
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return Usage("policy generate", e.what(), kGenerateUsage, desc);
-  }
-  if (vm.count("help")) return Help(kGenerateUsage, desc);
+  if (auto done = ParseCommandLine(args, help, desc, &vm, &pos)) return *done;
   if (vm.count("expires") && vm.count("valid-days")) {
-    return Usage("policy generate", "--expires and --valid-days are the same setting: give one",
-                 kGenerateUsage, desc);
+    return UsageError(help, "--expires and --valid-days are the same setting: give one");
   }
   std::string expires_arg = vm.count("expires") ? vm["expires"].as<std::string>()
                             : vm.count("valid-days")
@@ -111,8 +91,7 @@ int RunPolicyGenerate(const Args& args) {
   // (--at in the past) must not be expired the moment it is written.
   auto expires = policy::ParseExpiry(expires_arg, policy::NowUtc());
   if (!expires.ok()) {
-    return Usage("policy generate", "--expires: " + expires.status().message(), kGenerateUsage,
-                 desc);
+    return UsageError(help, "--expires: " + expires.status().message());
   }
   std::string predicted_rules;
   if (vm.count("from-prediction")) {
@@ -144,7 +123,7 @@ int RunPolicyGenerate(const Args& args) {
   auto req = EvidenceFromOptions(vm);
   if (!req.ok()) {
     if (req.status().code() == ErrorCode::kInvalidArgument) {
-      return Usage("policy generate", req.status().message(), kGenerateUsage, desc);
+      return UsageError(help, req.status().message());
     }
     return ReportError(req.status());
   }
@@ -236,19 +215,15 @@ int RunPolicyLint(const Args& args) {
       "strict", po::bool_switch(), "warnings fail too (exit 1)");
   po::positional_options_description pos;
   pos.add("policy", 1);
+  const std::string usage_text = UsageWithOptions(kLintUsage, desc);
+  const CommandHelp help{"policy lint", usage_text};
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(desc).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    return Usage("policy lint", e.what(), kLintUsage, desc);
-  }
-  if (vm.count("help")) return Help(kLintUsage, desc);
-  if (!vm.count("policy")) return Usage("policy lint", "missing P.yaml", kLintUsage, desc);
+  if (auto done = ParseCommandLine(args, help, desc, &vm, &pos)) return *done;
+  if (!vm.count("policy")) return UsageError(help, "missing P.yaml");
   policy::UnixTime now = policy::NowUtc();
   if (vm.count("at")) {
     auto t = policy::ParseRfc3339(vm["at"].as<std::string>());
-    if (!t.ok()) return Usage("policy lint", "--at: " + t.status().message(), kLintUsage, desc);
+    if (!t.ok()) return UsageError(help, "--at: " + t.status().message());
     now = *t;
   }
   const std::string path = vm["policy"].as<std::string>();

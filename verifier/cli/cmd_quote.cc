@@ -18,7 +18,6 @@
 #include "verifier/quote/collateral.h"
 #include "verifier/quote/quote_verifier.h"
 #include "verifier/report/quote_json.h"
-#include "verifier/report/schema_version.h"
 
 namespace ccv::cli {
 
@@ -166,58 +165,14 @@ int DumpQuoteBytes(Bytes data, const std::string& name, bool json) {
   if (parsers::LooksLikeTdReport(data) && !parsers::LooksLikeQuote(data)) {
     auto t = parsers::ParseTdReport(data);
     if (!t.ok()) return ReportError(t.status().WithFile(name));
-    if (json) {
-      rapidjson::StringBuffer buf;
-      report::JsonWriter w(buf);
-      w.StartObject();
-      report::WriteSchemaVersion(w);
-      w.Key("format");
-      w.String("td-report");
-      w.Key("td_report");
-      report::WriteTdReportJson(*t, &w);
-      w.EndObject();
-      Print(std::string(buf.GetString(), buf.GetSize()) + "\n");
-    } else {
-      Print("format: td-report\n" + report::TdReportToText(*t));
-    }
+    Print(json ? report::TdReportDumpJson(*t) : report::TdReportDumpText(*t));
     return kExitTrusted;
   }
   auto anchor = quote::LoadTrustAnchor();
   if (!anchor.ok()) return ReportError(anchor.status());
   auto v = quote::VerifyQuoteWithoutCollateral(data, *anchor, int64_t(std::time(nullptr)));
   if (!v.ok()) return ReportError(v.status().WithFile(name));
-  if (json) {
-    rapidjson::StringBuffer buf;
-    report::JsonWriter w(buf);
-    w.StartObject();
-    report::WriteSchemaVersion(w);
-    w.Key("format");
-    w.String("tdx-quote");
-    w.Key("quote");
-    report::WriteQuoteJson(v->quote, &w);
-    w.Key("checks");
-    w.StartArray();
-    for (const quote::Check& c : v->checks) {
-      w.StartObject();
-      w.Key("id");
-      w.String(c.id.c_str());
-      w.Key("status");
-      w.String(std::string(quote::CheckStatusName(c.status)).c_str());
-      w.Key("detail");
-      w.String(c.detail.c_str());
-      w.EndObject();
-    }
-    w.EndArray();
-    w.EndObject();
-    Print(std::string(buf.GetString(), buf.GetSize()) + "\n");
-  } else {
-    std::string out = "format: tdx-quote\n" + report::QuoteToText(v->quote) + "checks:\n";
-    for (const quote::Check& c : v->checks) {
-      out += "  [" + std::string(quote::CheckStatusName(c.status)) + "] " + c.id + ": " + c.detail +
-             "\n";
-    }
-    Print(out);
-  }
+  Print(json ? report::QuoteDumpJson(*v) : report::QuoteDumpText(*v));
   return kExitTrusted;
 }
 

@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +19,7 @@
 
 #include "parsers/core/hex.h"
 #include "verifier/bundle/evidence.h"
+#include "verifier/cli/command_line.h"
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
 #include "verifier/pipeline/replay.h"
@@ -50,16 +50,11 @@ Result<std::vector<HashAlg>> ParseBanks(std::string_view list) {
   return out;
 }
 
-void Usage(FILE* out, const po::options_description& desc) {
-  std::fprintf(out,
-               "usage: ccverify replay [--ccel F] [--tpm-log F] [--ima F] "
-               "[--ima-register rtmr2|pcr10] [--ima-keys K] [--banks B,...] [--cel F]\n"
-               "                       [--dstack-log F] [--quote Q] [--tpm-quote ATTEST:SIG]... "
-               "[--ak F] [--tpm-nonce HEX] [--json]\n");
-  std::ostringstream s;
-  s << desc;
-  std::fputs(s.str().c_str(), out);
-}
+constexpr char kReplayUsage[] =
+    "usage: ccverify replay [--ccel F] [--tpm-log F] [--ima F] "
+    "[--ima-register rtmr2|pcr10] [--ima-keys K] [--banks B,...] [--cel F]\n"
+    "                       [--dstack-log F] [--quote Q] [--tpm-quote ATTEST:SIG]... "
+    "[--ak F] [--tpm-nonce HEX] [--json]\n";
 
 std::optional<std::string> Opt(const po::variables_map& vm, const char* name) {
   if (!vm.count(name)) return std::nullopt;
@@ -93,19 +88,10 @@ int RunReplay(const Args& args) {
                                    "the AK of --tpm-quote (TPMT_PUBLIC, public key, cert)")(
       "tpm-nonce", po::value<std::string>(), "hex extraData every --tpm-quote must carry")(
       "json", "print one JSON document (docs/json.md)");
+  const std::string usage_text = UsageWithOptions(kReplayUsage, desc);
+  const CommandHelp help{"replay", usage_text};
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(desc).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::fprintf(stderr, "ccverify replay: %s\n", e.what());
-    Usage(stderr, desc);
-    return kExitUsage;
-  }
-  if (vm.count("help")) {
-    Usage(stdout, desc);
-    return kExitTrusted;
-  }
+  if (auto done = ParseCommandLine(args, help, desc, &vm)) return *done;
   pipeline::ReplayRequest req;
   req.ccel = Opt(vm, "ccel");
   req.tpm_log = Opt(vm, "tpm-log");
@@ -114,60 +100,40 @@ int RunReplay(const Args& args) {
   req.dstack_log = Opt(vm, "dstack-log");
   req.quote = Opt(vm, "quote");
   req.ima_keys = Opt(vm, "ima-keys");
-  if (req.ima_keys && !req.ima) {
-    std::fprintf(stderr, "ccverify replay: --ima-keys needs --ima\n");
-    return kExitUsage;
-  }
+  if (req.ima_keys && !req.ima) return UsageMessage(help, "--ima-keys needs --ima");
   if (vm.count("tpm-quote")) {
     for (const std::string& q : vm["tpm-quote"].as<std::vector<std::string>>()) {
       size_t colon = q.rfind(':');
       if (colon == std::string::npos || colon == 0 || colon + 1 == q.size()) {
-        std::fprintf(stderr, "ccverify replay: --tpm-quote '%s': expected ATTEST:SIG\n", q.c_str());
-        return kExitUsage;
+        return UsageMessage(help, "--tpm-quote '" + q + "': expected ATTEST:SIG");
       }
       req.tpm_quotes.emplace_back(q.substr(0, colon), q.substr(colon + 1));
     }
-    if (!vm.count("ak")) {
-      std::fprintf(stderr, "ccverify replay: --tpm-quote needs --ak\n");
-      return kExitUsage;
-    }
+    if (!vm.count("ak")) return UsageMessage(help, "--tpm-quote needs --ak");
   }
   req.tpm_ak = Opt(vm, "ak");
   if (vm.count("tpm-nonce")) {
     auto n = FromHex(vm["tpm-nonce"].as<std::string>());
-    if (!n.ok()) {
-      std::fprintf(stderr, "ccverify replay: --tpm-nonce: %s\n", n.status().message().c_str());
-      return kExitUsage;
-    }
+    if (!n.ok()) return UsageMessage(help, "--tpm-nonce: " + n.status().message());
     req.tpm_nonce = std::move(*n);
   }
   if (!req.ccel && !req.tpm_log && !req.ima && !req.cel && !req.dstack_log) {
-    std::fprintf(stderr,
-                 "ccverify replay: give at least one log (--ccel, --tpm-log, --ima, --cel or "
-                 "--dstack-log)\n");
-    Usage(stderr, desc);
-    return kExitUsage;
+    return UsageError(help,
+                      "give at least one log (--ccel, --tpm-log, --ima, --cel or --dstack-log)");
   }
   if (req.dstack_log && (req.ccel || req.tpm_log || req.cel)) {
-    std::fprintf(stderr,
-                 "ccverify replay: --dstack-log replays RTMR0-3 from its own boot events: give it "
-                 "without --ccel, --tpm-log or --cel\n");
-    return kExitUsage;
+    return UsageMessage(help,
+                        "--dstack-log replays RTMR0-3 from its own boot events: give it without "
+                        "--ccel, --tpm-log or --cel");
   }
   if (vm.count("ima-register")) {
     Result<RegisterId> reg = bundle::ParseImaRegisterOption(vm["ima-register"].as<std::string>());
-    if (!reg.ok()) {
-      std::fprintf(stderr, "ccverify replay: %s\n", reg.status().message().c_str());
-      return kExitUsage;
-    }
+    if (!reg.ok()) return UsageMessage(help, reg.status().message());
     req.ima_options.given = *reg;
   }
   if (vm.count("banks")) {
     Result<std::vector<HashAlg>> b = ParseBanks(vm["banks"].as<std::string>());
-    if (!b.ok()) {
-      std::fprintf(stderr, "ccverify replay: %s\n", b.status().message().c_str());
-      return kExitUsage;
-    }
+    if (!b.ok()) return UsageMessage(help, b.status().message());
     req.ima_options.banks = *b;
   }
   req.ima_options.big_endian = vm.count("ima-big-endian") != 0;

@@ -68,7 +68,7 @@ Result<tpm::PcrValues> ReplayLogPcrs(const std::string& path) {
   parsers::ChunkedSource src(file.get());
   auto r = replay::ReplayTcgLog(&src, replay::RegisterSpace::kTpmPcr);
   if (!r.ok()) {
-    Status s = r.status();
+    const Status& s = r.status();
     return s.file().empty() ? s.WithFile(path) : s;
   }
   return tpm::PcrValuesFromRegisters(r->registers);
@@ -88,7 +88,7 @@ Result<HclAkResult> HclAk(const po::variables_map& vm, Time at) {
   const std::string hcl_path = vm["hcl-report"].as<std::string>();
   CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> hcl, ReadSmall(hcl_path));
   std::optional<parsers::TdReportBody> body;
-  tpm::Check sig{"hcl.td_quote_signature", tpm::CheckStatus::kSkip,
+  tpm::Check sig{"hcl.td_quote_signature", tpm::CheckStatus::kSkipped,
                  "no --td-quote: the HCL report is not bound to an authentic TD"};
   if (vm.count("td-quote")) {
     const std::string q_path = vm["td-quote"].as<std::string>();
@@ -119,7 +119,7 @@ Result<HclAkResult> HclAk(const po::variables_map& vm, Time at) {
   }
   auto v = tpm::VerifyHclReport(hcl, body ? &*body : nullptr);
   if (!v.ok()) {
-    Status s = v.status();
+    const Status& s = v.status();
     return s.file().empty() ? s.WithFile(hcl_path) : s;
   }
   if (!v->runtime.ak) {

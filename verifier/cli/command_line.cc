@@ -1,6 +1,7 @@
 #include "verifier/cli/command_line.h"
 
 #include <cstdio>
+#include <sstream>
 
 #include "verifier/cli/exit_codes.h"
 
@@ -8,11 +9,20 @@ namespace ccv::cli {
 
 namespace po = boost::program_options;
 
+std::string UsageWithOptions(std::string_view synopsis, const po::options_description& options) {
+  std::ostringstream os;
+  os << synopsis << options;
+  return os.str();
+}
+
+int UsageMessage(const CommandHelp& help, std::string_view why) {
+  std::fprintf(stderr, "ccverify %.*s: %.*s\n", int(help.name.size()), help.name.data(),
+               int(why.size()), why.data());
+  return kExitUsage;
+}
+
 int UsageError(const CommandHelp& help, std::string_view why) {
-  if (!why.empty()) {
-    std::fprintf(stderr, "ccverify %.*s: %.*s\n", int(help.name.size()), help.name.data(),
-                 int(why.size()), why.data());
-  }
+  if (!why.empty()) UsageMessage(help, why);
   std::fwrite(help.usage.data(), 1, help.usage.size(), stderr);
   return kExitUsage;
 }

@@ -6,6 +6,7 @@
 #define CCV_VERIFIER_CLI_COMMAND_LINE_H_
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include <boost/program_options.hpp>
@@ -21,9 +22,17 @@ struct CommandHelp {
   std::string_view usage;
 };
 
+// `synopsis` followed by the table Boost prints for `options`: the usage
+// text of a command whose --help lists its options.
+std::string UsageWithOptions(std::string_view synopsis,
+                             const boost::program_options::options_description& options);
+
 // Prints "ccverify NAME: WHY" (when `why` is not empty) and the usage to
 // stderr; returns kExitUsage.
 int UsageError(const CommandHelp& help, std::string_view why);
+// Prints only "ccverify NAME: WHY" to stderr; returns kExitUsage. For a
+// mistake in one flag's value, where the whole usage would hide the line.
+int UsageMessage(const CommandHelp& help, std::string_view why);
 
 // Parses `args` into `vm`. Returns nullopt when the command should run, or
 // the exit code when it is done: kExitTrusted after printing --help (the

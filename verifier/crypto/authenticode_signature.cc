@@ -1,7 +1,6 @@
 #include "verifier/crypto/authenticode_signature.h"
 
 #include <cstring>
-#include <memory>
 
 #include <openssl/asn1.h>
 #include <openssl/evp.h>
@@ -10,6 +9,7 @@
 #include <openssl/x509.h>
 
 #include "verifier/crypto/digest.h"
+#include "verifier/crypto/internal/openssl_ptr.h"
 #include "verifier/crypto/x509.h"
 
 namespace ccv::crypto {
@@ -18,22 +18,6 @@ namespace {
 
 // SPC_INDIRECT_DATA_OBJID (Authenticode PE, "Authenticode-Specific Structures").
 constexpr const char* kSpcIndirectDataOid = "1.3.6.1.4.1.311.2.1.4";
-
-struct Pkcs7Free {
-  void operator()(PKCS7* p) const { PKCS7_free(p); }
-};
-struct X509SigFree {
-  void operator()(X509_SIG* p) const { X509_SIG_free(p); }
-};
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
-};
-struct OpensslFree {
-  void operator()(unsigned char* p) const { OPENSSL_free(p); }
-};
-struct StackX509Free {
-  void operator()(STACK_OF(X509) * p) const { sk_X509_free(p); }
-};
 
 Status Bad(std::string message) {
   return Status(ErrorCode::kBadValue, "Authenticode signature: " + std::move(message));
@@ -95,12 +79,12 @@ void CheckSignature(PKCS7_SIGNER_INFO* si, X509* signer, const unsigned char* co
   unsigned char* der = nullptr;
   int der_len = ASN1_item_i2d(reinterpret_cast<ASN1_VALUE*>(si->auth_attr), &der,
                               ASN1_ITEM_rptr(PKCS7_ATTR_VERIFY));
-  std::unique_ptr<unsigned char, OpensslFree> der_owner(der);
+  internal::OpensslBytesPtr der_owner(der);
   if (der_len <= 0) {
     out->signature_detail = "authenticated attributes do not encode";
     return;
   }
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  internal::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
   EVP_PKEY* key = X509_get0_pubkey(signer);
   if (ctx == nullptr || key == nullptr ||
       EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, key) != 1 ||
@@ -116,7 +100,7 @@ void CheckSignature(PKCS7_SIGNER_INFO* si, X509* signer, const unsigned char* co
 
 Result<AuthenticodeSignature> ParseAuthenticodeSignature(std::span<const uint8_t> pkcs7_der) {
   const unsigned char* p = pkcs7_der.data();
-  std::unique_ptr<PKCS7, Pkcs7Free> p7(d2i_PKCS7(nullptr, &p, long(pkcs7_der.size())));
+  internal::Pkcs7Ptr p7(d2i_PKCS7(nullptr, &p, long(pkcs7_der.size())));
   if (p7 == nullptr) return Bad("not a DER PKCS#7 structure");
   if (!PKCS7_type_is_signed(p7.get()) || p7->d.sign == nullptr) {
     return Bad("PKCS#7 content type is not SignedData");
@@ -147,7 +131,7 @@ Result<AuthenticodeSignature> ParseAuthenticodeSignature(std::span<const uint8_t
     return Bad("SpcIndirectDataContent: malformed data (SpcAttributeTypeAndOptionalValue)");
   }
   q += data_len;
-  std::unique_ptr<X509_SIG, X509SigFree> di(d2i_X509_SIG(nullptr, &q, long(end - q)));
+  internal::X509SigPtr di(d2i_X509_SIG(nullptr, &q, long(end - q)));
   if (di == nullptr || q != end) {
     return Bad("SpcIndirectDataContent: messageDigest is not one DigestInfo");
   }
@@ -170,7 +154,7 @@ Result<AuthenticodeSignature> ParseAuthenticodeSignature(std::span<const uint8_t
     return Bad("expected exactly one SignerInfo");
   }
   PKCS7_SIGNER_INFO* si = sk_PKCS7_SIGNER_INFO_value(infos, 0);
-  std::unique_ptr<STACK_OF(X509), StackX509Free> signers(PKCS7_get0_signers(p7.get(), nullptr, 0));
+  internal::X509StackPtr signers(PKCS7_get0_signers(p7.get(), nullptr, 0));
   if (signers == nullptr || sk_X509_num(signers.get()) != 1) {
     return Status(ErrorCode::kNotFound,
                   "Authenticode signature: the signer's certificate is not in the SignedData");

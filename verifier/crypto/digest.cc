@@ -9,35 +9,17 @@
 #include <openssl/hmac.h>
 #include <openssl/obj_mac.h>
 
+#include "verifier/crypto/internal/openssl_ptr.h"
+
 namespace ccv::crypto {
 namespace {
 
-const char* OpenSslName(HashAlg alg) {
-  switch (alg) {
-    case HashAlg::kSha1:
-      return "SHA1";
-    case HashAlg::kSha256:
-      return "SHA256";
-    case HashAlg::kSha384:
-      return "SHA384";
-    case HashAlg::kSha512:
-      return "SHA512";
-    case HashAlg::kSm3_256:
-      return "SM3";
-  }
-  return "";
-}
-
-struct MdDeleter {
-  void operator()(EVP_MD* md) const { EVP_MD_free(md); }
-};
-
 // Fetched once per process; EVP_MD objects are immutable and shareable.
 const EVP_MD* FetchedMd(HashAlg alg) {
-  static const std::array<std::unique_ptr<EVP_MD, MdDeleter>, 5> mds = [] {
-    std::array<std::unique_ptr<EVP_MD, MdDeleter>, 5> out;
+  static const std::array<internal::EvpMdPtr, 5> mds = [] {
+    std::array<internal::EvpMdPtr, 5> out;
     for (HashAlg a : kAllHashAlgs) {
-      out[static_cast<size_t>(a)].reset(EVP_MD_fetch(nullptr, OpenSslName(a), nullptr));
+      out[static_cast<size_t>(a)].reset(EVP_MD_fetch(nullptr, OpenSslDigestName(a), nullptr));
     }
     return out;
   }();
@@ -143,6 +125,22 @@ std::optional<HashAlg> HashAlgFromNid(int nid) {
     default:
       return std::nullopt;
   }
+}
+
+const char* OpenSslDigestName(HashAlg alg) {
+  switch (alg) {
+    case HashAlg::kSha1:
+      return "SHA1";
+    case HashAlg::kSha256:
+      return "SHA256";
+    case HashAlg::kSha384:
+      return "SHA384";
+    case HashAlg::kSha512:
+      return "SHA512";
+    case HashAlg::kSm3_256:
+      return "SM3";
+  }
+  return "";
 }
 
 const char* OpenSslVersion() { return OpenSSL_version(OPENSSL_VERSION); }

@@ -60,6 +60,10 @@ bool HashAlgAvailable(HashAlg alg);
 // one outside our banks (MD5, SHA-224, ...).
 std::optional<HashAlg> HashAlgFromNid(int nid);
 
+// OpenSSL's name of `alg` ("SHA256", "SM3"), as EVP_MD_fetch and
+// EVP_DigestSignInit_ex take it.
+const char* OpenSslDigestName(HashAlg alg);
+
 // The OpenSSL library version in use, e.g. "OpenSSL 3.0.19 27 Jan 2026".
 const char* OpenSslVersion();
 

@@ -1,7 +1,6 @@
 #include "verifier/crypto/ecdsa.h"
 
 #include <cstring>
-#include <memory>
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -11,22 +10,11 @@
 #include <openssl/param_build.h>
 #include <openssl/x509.h>
 
+#include "verifier/crypto/internal/openssl_ptr.h"
+
 namespace ccv::crypto {
 
 namespace {
-
-struct MdCtxDeleter {
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
-struct BnDeleter {
-  void operator()(BIGNUM* b) const { BN_free(b); }
-};
-struct SigDeleter {
-  void operator()(ECDSA_SIG* s) const { ECDSA_SIG_free(s); }
-};
-struct PkeyCtxDeleter {
-  void operator()(EVP_PKEY_CTX* c) const { EVP_PKEY_CTX_free(c); }
-};
 
 const EVP_MD* Sha256Md() {
   static const EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
@@ -35,7 +23,7 @@ const EVP_MD* Sha256Md() {
 
 // Thread-local digest-verify context, reused across calls.
 EVP_MD_CTX* ThreadCtx() {
-  thread_local std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+  thread_local internal::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
   EVP_MD_CTX_reset(ctx.get());
   return ctx.get();
 }
@@ -53,7 +41,7 @@ Result<EVP_PKEY*> BuildP256(std::span<const uint8_t> pub_xy, const BIGNUM* priv)
   OSSL_PARAM_BLD_free(bld);
   static EVP_PKEY_CTX* const kCtx = EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr);
   // EVP_PKEY_fromdata on a shared ctx is not thread-safe: use a local one.
-  std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter> ctx(EVP_PKEY_CTX_dup(kCtx));
+  internal::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_dup(kCtx));
   EVP_PKEY* pkey = nullptr;
   bool ok = params != nullptr && ctx && EVP_PKEY_fromdata_init(ctx.get()) == 1 &&
             EVP_PKEY_fromdata(ctx.get(), &pkey, priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY,
@@ -83,7 +71,7 @@ Result<PublicKey> PublicKey::FromRawP256(std::span<const uint8_t> xy) {
   if (xy.size() != 64) return Status(ErrorCode::kBadLength, "P-256 public key must be 64 bytes");
   CCV_ASSIGN_OR_RETURN(EVP_PKEY * pkey, BuildP256(xy, nullptr));
   // Point decoding rejects points off the curve; check it explicitly too.
-  std::unique_ptr<EVP_PKEY_CTX, PkeyCtxDeleter> check(EVP_PKEY_CTX_new(pkey, nullptr));
+  internal::EvpPkeyCtxPtr check(EVP_PKEY_CTX_new(pkey, nullptr));
   if (!check || EVP_PKEY_public_check_quick(check.get()) != 1) {
     EVP_PKEY_free(pkey);
     return Status(ErrorCode::kBadSignature, "point is not on P-256");
@@ -141,7 +129,7 @@ bool PublicKey::VerifyP256Sha256(std::span<const uint8_t> message,
 
 Result<RawP256Signature> DerSignatureToRaw(std::span<const uint8_t> der) {
   const unsigned char* p = der.data();
-  std::unique_ptr<ECDSA_SIG, SigDeleter> sig(d2i_ECDSA_SIG(nullptr, &p, long(der.size())));
+  internal::EcdsaSigPtr sig(d2i_ECDSA_SIG(nullptr, &p, long(der.size())));
   if (!sig) return Status(ErrorCode::kBadSignature, "bad DER ECDSA signature");
   RawP256Signature out{};
   const BIGNUM* r = ECDSA_SIG_get0_r(sig.get());
@@ -155,7 +143,7 @@ Result<RawP256Signature> DerSignatureToRaw(std::span<const uint8_t> der) {
 Result<std::string> RawSignatureToDer(std::span<const uint8_t> raw) {
   if (raw.size() != 64)
     return Status(ErrorCode::kBadLength, "raw P-256 signature must be 64 bytes");
-  std::unique_ptr<ECDSA_SIG, SigDeleter> sig(ECDSA_SIG_new());
+  internal::EcdsaSigPtr sig(ECDSA_SIG_new());
   BIGNUM* r = BN_bin2bn(raw.data(), 32, nullptr);
   BIGNUM* s = BN_bin2bn(raw.data() + 32, 32, nullptr);
   if (!sig || r == nullptr || s == nullptr || ECDSA_SIG_set0(sig.get(), r, s) != 1) {
@@ -190,7 +178,7 @@ Result<PrivateKey> PrivateKey::GenerateP256() {
 
 Result<PrivateKey> PrivateKey::FromP256Scalar(std::span<const uint8_t> d) {
   if (d.size() != 32) return Status(ErrorCode::kBadLength, "P-256 scalar must be 32 bytes");
-  std::unique_ptr<BIGNUM, BnDeleter> priv(BN_bin2bn(d.data(), 32, nullptr));
+  internal::BignumPtr priv(BN_bin2bn(d.data(), 32, nullptr));
   EC_GROUP* group = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
   EC_POINT* pub = EC_POINT_new(group);
   uint8_t point[65];
@@ -208,7 +196,7 @@ Result<PrivateKey> PrivateKey::FromP256Scalar(std::span<const uint8_t> d) {
 Result<RawP256Key> PrivateKey::PublicRaw() const { return RawFromPkey(pkey_); }
 
 Result<RawP256Signature> PrivateKey::SignP256Sha256(std::span<const uint8_t> message) const {
-  std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
+  internal::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
   size_t len = 0;
   unsigned char der[80];
   len = sizeof(der);

@@ -1,7 +1,5 @@
 #include "verifier/crypto/ima_modsig.h"
 
-#include <memory>
-
 #include <openssl/cms.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -12,22 +10,12 @@
 #include "parsers/core/hex.h"
 #include "verifier/crypto/digest.h"
 #include "verifier/crypto/internal/issuer_serial.h"
+#include "verifier/crypto/internal/openssl_ptr.h"
 
 namespace ccv::crypto {
 namespace {
 
-struct OpensslFree {
-  void operator()(unsigned char* p) const { OPENSSL_free(p); }
-};
-struct CmsFree {
-  void operator()(CMS_ContentInfo* c) const { CMS_ContentInfo_free(c); }
-};
-struct AttrStackFree {
-  // The stack only borrows its attributes from the SignerInfo.
-  void operator()(STACK_OF(X509_ATTRIBUTE) * s) const { sk_X509_ATTRIBUTE_free(s); }
-};
-
-Status Bad(std::string message) {
+Status Bad(const std::string& message) {
   ERR_clear_error();
   return Status(ErrorCode::kBadValue, "modsig: " + message);
 }
@@ -52,7 +40,7 @@ bool Modsig::Names(const ImaKey& k) const {
 
 Result<Modsig> ParseModsig(std::span<const uint8_t> der) {
   const unsigned char* p = der.data();
-  std::unique_ptr<CMS_ContentInfo, CmsFree> cms(d2i_CMS_ContentInfo(nullptr, &p, long(der.size())));
+  internal::CmsPtr cms(d2i_CMS_ContentInfo(nullptr, &p, long(der.size())));
   if (cms == nullptr || p != der.data() + der.size()) {
     return Bad("not one DER PKCS#7/CMS structure");
   }
@@ -95,7 +83,8 @@ Result<Modsig> ParseModsig(std::span<const uint8_t> der) {
         si, OBJ_nid2obj(NID_pkcs9_messageDigest), -3, V_ASN1_OCTET_STRING));
     if (md == nullptr) return Bad("signed attributes without one messageDigest");
     out.message_digest = Bytes(md);
-    std::unique_ptr<STACK_OF(X509_ATTRIBUTE), AttrStackFree> set(sk_X509_ATTRIBUTE_new_null());
+    // The stack only borrows its attributes from the SignerInfo.
+    internal::X509AttributeStackPtr set(sk_X509_ATTRIBUTE_new_null());
     for (int i = 0; set != nullptr && i < attrs; ++i) {
       sk_X509_ATTRIBUTE_push(set.get(), CMS_signed_get_attr(si, i));
     }
@@ -103,7 +92,7 @@ Result<Modsig> ParseModsig(std::span<const uint8_t> der) {
     int len = set ? ASN1_item_i2d(reinterpret_cast<ASN1_VALUE*>(set.get()), &enc,
                                   ASN1_ITEM_rptr(PKCS7_ATTR_VERIFY))
                   : 0;
-    std::unique_ptr<unsigned char, OpensslFree> enc_owner(enc);
+    internal::OpensslBytesPtr enc_owner(enc);
     if (len <= 0) return Bad("the signed attributes do not encode");
     out.signed_attrs.assign(enc, enc + len);
   }

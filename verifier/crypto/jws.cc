@@ -1,6 +1,5 @@
 #include "verifier/crypto/jws.h"
 
-#include <memory>
 #include <string>
 
 #include <openssl/bn.h>
@@ -8,21 +7,12 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "verifier/crypto/internal/openssl_ptr.h"
 #include "verifier/crypto/signature.h"
 
 namespace ccv::crypto {
 
 namespace {
-
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
-struct SigFree {
-  void operator()(ECDSA_SIG* s) const { ECDSA_SIG_free(s); }
-};
-struct BioFree {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
 
 // Bytes of R and of S for an ECDSA algorithm; 0 for EdDSA.
 size_t EcHalf(JwsAlg alg) {
@@ -97,7 +87,7 @@ JwsSigningKey& JwsSigningKey::operator=(JwsSigningKey&& o) noexcept {
 }
 
 Result<JwsSigningKey> JwsSigningKey::FromPem(std::string_view pem) {
-  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), int(pem.size())));
+  internal::BioPtr bio(BIO_new_mem_buf(pem.data(), int(pem.size())));
   // No passphrase callback: an encrypted key fails to decode.
   EVP_PKEY* pkey = bio ? PEM_read_bio_PrivateKey(
                              bio.get(), nullptr, [](char*, int, int, void*) { return 0; }, nullptr)
@@ -121,7 +111,7 @@ Result<PublicKey> JwsSigningKey::Public() const {
 }
 
 Result<std::vector<uint8_t>> JwsSigningKey::Sign(std::span<const uint8_t> input) const {
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  internal::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
   if (!ctx || EVP_DigestSignInit_ex(ctx.get(), nullptr, MdName(alg_), nullptr, nullptr, pkey_,
                                     nullptr) != 1) {
     return Status(ErrorCode::kInternal, "cannot start signing");
@@ -139,7 +129,7 @@ Result<std::vector<uint8_t>> JwsSigningKey::Sign(std::span<const uint8_t> input)
   if (half == 0) return sig;
   // DER ECDSA-Sig-Value -> R || S, each left-padded to the curve's size.
   const unsigned char* p = sig.data();
-  std::unique_ptr<ECDSA_SIG, SigFree> es(d2i_ECDSA_SIG(nullptr, &p, long(sig.size())));
+  internal::EcdsaSigPtr es(d2i_ECDSA_SIG(nullptr, &p, long(sig.size())));
   if (!es) return Status(ErrorCode::kInternal, "signature does not decode");
   std::vector<uint8_t> raw(2 * half);
   if (BN_bn2binpad(ECDSA_SIG_get0_r(es.get()), raw.data(), int(half)) != int(half) ||
@@ -160,7 +150,7 @@ bool VerifyJwsSignature(const PublicKey& key, JwsAlg alg, std::span<const uint8_
                          signature.first(half), signature.subspan(half));
   }
   if (signature.size() != 64) return false;
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  internal::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
   return ctx &&
          EVP_DigestVerifyInit_ex(ctx.get(), nullptr, nullptr, nullptr, nullptr, key.get(),
                                  nullptr) == 1 &&

@@ -7,23 +7,20 @@
 #include <openssl/asn1.h>
 #include <openssl/objects.h>
 
+#include "verifier/crypto/internal/openssl_ptr.h"
+
 namespace ccv::crypto {
 
 namespace {
 
-struct SeqDeleter {
-  void operator()(ASN1_SEQUENCE_ANY* s) const { sk_ASN1_TYPE_pop_free(s, ASN1_TYPE_free); }
-};
-using SeqPtr = std::unique_ptr<ASN1_SEQUENCE_ANY, SeqDeleter>;
-
-SeqPtr DecodeSeq(const unsigned char* p, long len) {
+internal::AsnSequencePtr DecodeSeq(const unsigned char* p, long len) {
   const unsigned char* q = p;
-  SeqPtr seq(d2i_ASN1_SEQUENCE_ANY(nullptr, &q, len));
+  internal::AsnSequencePtr seq(d2i_ASN1_SEQUENCE_ANY(nullptr, &q, len));
   if (seq && q != p + len) return nullptr;
   return seq;
 }
 
-SeqPtr DecodeSeq(const ASN1_TYPE* t) {
+internal::AsnSequencePtr DecodeSeq(const ASN1_TYPE* t) {
   if (t == nullptr || t->type != V_ASN1_SEQUENCE) return nullptr;
   return DecodeSeq(t->value.sequence->data, t->value.sequence->length);
 }
@@ -57,11 +54,11 @@ Status Bad(const std::string& what) {
 constexpr std::string_view kBase = "1.2.840.113741.1.13.1";
 
 Status ParseTcb(const ASN1_TYPE* value, SgxExtensions* ext) {
-  SeqPtr tcb = DecodeSeq(value);
+  internal::AsnSequencePtr tcb = DecodeSeq(value);
   if (!tcb) return Bad("TCB (.2) is not a SEQUENCE");
   uint32_t seen = 0;
   for (int i = 0; i < sk_ASN1_TYPE_num(tcb.get()); ++i) {
-    SeqPtr item = DecodeSeq(sk_ASN1_TYPE_value(tcb.get(), i));
+    internal::AsnSequencePtr item = DecodeSeq(sk_ASN1_TYPE_value(tcb.get(), i));
     if (!item || sk_ASN1_TYPE_num(item.get()) != 2) return Bad("TCB entry is not {OID, value}");
     std::string oid = OidText(sk_ASN1_TYPE_value(item.get(), 0));
     std::string prefix = std::string(kBase) + ".2.";
@@ -95,13 +92,14 @@ Status ParseTcb(const ASN1_TYPE* value, SgxExtensions* ext) {
 
 Result<SgxExtensions> ParseSgxExtensions(const Certificate& cert) {
   CCV_ASSIGN_OR_RETURN(std::string der, cert.ExtensionValue(kSgxExtensionsOid));
-  SeqPtr top = DecodeSeq(reinterpret_cast<const unsigned char*>(der.data()), long(der.size()));
+  internal::AsnSequencePtr top =
+      DecodeSeq(reinterpret_cast<const unsigned char*>(der.data()), long(der.size()));
   if (!top) return Bad("not a SEQUENCE");
   SgxExtensions ext;
   bool have_ppid = false, have_tcb = false, have_pceid = false, have_fmspc = false,
        have_type = false;
   for (int i = 0; i < sk_ASN1_TYPE_num(top.get()); ++i) {
-    SeqPtr item = DecodeSeq(sk_ASN1_TYPE_value(top.get(), i));
+    internal::AsnSequencePtr item = DecodeSeq(sk_ASN1_TYPE_value(top.get(), i));
     if (!item || sk_ASN1_TYPE_num(item.get()) != 2) return Bad("entry is not {OID, value}");
     std::string oid = OidText(sk_ASN1_TYPE_value(item.get(), 0));
     const ASN1_TYPE* v = sk_ASN1_TYPE_value(item.get(), 1);

@@ -1,6 +1,5 @@
 #include "verifier/crypto/signature.h"
 
-#include <memory>
 #include <vector>
 
 #include <openssl/bn.h>
@@ -12,52 +11,16 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include "verifier/crypto/digest.h"
+#include "verifier/crypto/internal/openssl_ptr.h"
+
 namespace ccv::crypto {
 
 namespace {
 
-struct BnFree {
-  void operator()(BIGNUM* b) const { BN_free(b); }
-};
-struct BldFree {
-  void operator()(OSSL_PARAM_BLD* b) const { OSSL_PARAM_BLD_free(b); }
-};
-struct ParamFree {
-  void operator()(OSSL_PARAM* p) const { OSSL_PARAM_free(p); }
-};
-struct PkeyCtxFree {
-  void operator()(EVP_PKEY_CTX* c) const { EVP_PKEY_CTX_free(c); }
-};
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
-struct SigFree {
-  void operator()(ECDSA_SIG* s) const { ECDSA_SIG_free(s); }
-};
-struct BioFree {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-
-const char* MdName(HashAlg alg) {
-  switch (alg) {
-    case HashAlg::kSha1:
-      return "SHA1";
-    case HashAlg::kSha256:
-      return "SHA256";
-    case HashAlg::kSha384:
-      return "SHA384";
-    case HashAlg::kSha512:
-      return "SHA512";
-    case HashAlg::kSm3_256:
-      return "SM3";
-  }
-  return "SHA256";
-}
-
 Result<PublicKey> FromParams(const char* type, OSSL_PARAM_BLD* bld) {
-  std::unique_ptr<OSSL_PARAM, ParamFree> params(OSSL_PARAM_BLD_to_param(bld));
-  std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> ctx(
-      EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
+  internal::OsslParamPtr params(OSSL_PARAM_BLD_to_param(bld));
+  internal::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
   EVP_PKEY* pkey = nullptr;
   if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
       EVP_PKEY_fromdata(ctx.get(), &pkey, EVP_PKEY_PUBLIC_KEY, params.get()) != 1) {
@@ -72,10 +35,10 @@ template <typename Setup>
 bool DigestVerify(const PublicKey& key, HashAlg hash, std::span<const uint8_t> message,
                   std::span<const uint8_t> sig, Setup setup) {
   if (!key.valid()) return false;
-  std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  internal::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
   EVP_PKEY_CTX* pctx = nullptr;
-  if (!ctx || EVP_DigestVerifyInit_ex(ctx.get(), &pctx, MdName(hash), nullptr, nullptr, key.get(),
-                                      nullptr) != 1) {
+  if (!ctx || EVP_DigestVerifyInit_ex(ctx.get(), &pctx, OpenSslDigestName(hash), nullptr, nullptr,
+                                      key.get(), nullptr) != 1) {
     return false;
   }
   if (!setup(pctx)) return false;
@@ -93,9 +56,9 @@ Result<PublicKey> PublicKeyFromRsa(std::span<const uint8_t> modulus, uint32_t ex
   if (exponent % 2 == 0 || exponent < 3) {
     return Status(ErrorCode::kBadValue, "RSA exponent " + std::to_string(exponent) + " is invalid");
   }
-  std::unique_ptr<BIGNUM, BnFree> n(BN_bin2bn(modulus.data(), int(modulus.size()), nullptr));
-  std::unique_ptr<BIGNUM, BnFree> e(BN_new());
-  std::unique_ptr<OSSL_PARAM_BLD, BldFree> bld(OSSL_PARAM_BLD_new());
+  internal::BignumPtr n(BN_bin2bn(modulus.data(), int(modulus.size()), nullptr));
+  internal::BignumPtr e(BN_new());
+  internal::OsslParamBldPtr bld(OSSL_PARAM_BLD_new());
   if (!n || !e || !bld || BN_set_word(e.get(), exponent) != 1) {
     return Status(ErrorCode::kInternal, "out of memory building an RSA key");
   }
@@ -116,7 +79,7 @@ Result<PublicKey> PublicKeyFromEcPoint(EcCurve curve, std::span<const uint8_t> x
   point[0] = 0x04;
   std::copy(x.begin(), x.end(), point.begin() + 1 + (len - x.size()));
   std::copy(y.begin(), y.end(), point.begin() + 1 + len + (len - y.size()));
-  std::unique_ptr<OSSL_PARAM_BLD, BldFree> bld(OSSL_PARAM_BLD_new());
+  internal::OsslParamBldPtr bld(OSSL_PARAM_BLD_new());
   if (!bld) return Status(ErrorCode::kInternal, "out of memory building an EC key");
   OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME,
                                   curve == EcCurve::kP256 ? "prime256v1" : "secp384r1", 0);
@@ -128,7 +91,7 @@ Result<PublicKey> PublicKeyFromPemOrDer(std::span<const uint8_t> data) {
   static constexpr std::string_view kPemBegin = "-----BEGIN PUBLIC KEY-----";
   std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
   if (text.find(kPemBegin) != std::string_view::npos) {
-    std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(data.data(), int(data.size())));
+    internal::BioPtr bio(BIO_new_mem_buf(data.data(), int(data.size())));
     EVP_PKEY* pkey = bio ? PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr) : nullptr;
     if (pkey == nullptr) return Status(ErrorCode::kBadValue, "PEM PUBLIC KEY does not decode");
     return PublicKey(pkey);
@@ -197,7 +160,7 @@ bool VerifyRsaPss(const PublicKey& key, HashAlg hash, std::span<const uint8_t> m
 bool VerifyEcdsaRs(const PublicKey& key, HashAlg hash, std::span<const uint8_t> message,
                    std::span<const uint8_t> r, std::span<const uint8_t> s) {
   if (!IsEcKey(key) || r.empty() || s.empty()) return false;
-  std::unique_ptr<ECDSA_SIG, SigFree> sig(ECDSA_SIG_new());
+  internal::EcdsaSigPtr sig(ECDSA_SIG_new());
   BIGNUM* br = BN_bin2bn(r.data(), int(r.size()), nullptr);
   BIGNUM* bs = BN_bin2bn(s.data(), int(s.size()), nullptr);
   if (!sig || !br || !bs || ECDSA_SIG_set0(sig.get(), br, bs) != 1) {

@@ -13,14 +13,13 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "verifier/crypto/internal/openssl_ptr.h"
+
 namespace ccv::crypto {
 
 namespace {
 
-struct BioDeleter {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-using BioPtr = std::unique_ptr<BIO, BioDeleter>;
+using internal::BioPtr;
 
 std::string CommonName(const X509_NAME* name) {
   if (name == nullptr) return "";
@@ -151,7 +150,7 @@ Result<std::vector<std::string>> Certificate::PemChainToDer(std::string_view pem
       return Status(ErrorCode::kBadValue, "certificate " + std::to_string(out.size()) +
                                               " of the PEM chain is not valid base64");
     }
-    der.resize(size_t(len + fin));
+    der.resize(size_t(len) + size_t(fin));
     out.push_back(std::move(der));
     if (out.size() > 16) return Status(ErrorCode::kLimitExceeded, "more than 16 certificates");
     pos = e + kEnd.size();

@@ -32,7 +32,7 @@ std::string Join(const std::vector<std::string>& v) {
 // `m`'s accepted values as hex of `len` bytes.
 FieldValue FromMatcher(const policy::BytesMatcher& m, size_t len) {
   FieldValue v;
-  for (const policy::ByteString& b : m.any_of) v.any_of.push_back(ToHex(b));
+  for (const std::vector<uint8_t>& b : m.any_of) v.any_of.push_back(ToHex(b));
   if (m.zero) v.any_of.push_back(std::string(2 * len, '0'));
   return v;
 }

@@ -19,7 +19,9 @@
 namespace ccv::pipeline {
 namespace {
 
-Status InFile(Status s, const std::string& path) { return s.file().empty() ? s.WithFile(path) : s; }
+Status InFile(const Status& s, const std::string& path) {
+  return s.file().empty() ? s.WithFile(path) : s;
+}
 
 Result<LogReplay> ReplayTcgFile(const std::string& option, const std::string& path,
                                 replay::RegisterSpace space) {
@@ -199,7 +201,7 @@ Status CheckTpmQuotes(const ReplayRequest& request, ReplayRun* run) {
   CCV_ASSIGN_OR_RETURN(tpm::TpmVerification v, tpm::VerifyTpmQuotes(*ak, inputs, o));
   for (const tpm::Check& c : v.checks) {
     if (!c.id.starts_with("quote")) continue;
-    run->tpm_checks.push_back({c.id, std::string(tpm::CheckStatusName(c.status)), c.detail});
+    run->tpm_checks.push_back({c.id, std::string(result::ShortVerdictName(c.status)), c.detail});
   }
   return Status::Ok();
 }

@@ -69,7 +69,9 @@ Check MakeCheck(std::string id, Verdict v, std::string detail, std::string missi
   return c;
 }
 
-Status InFile(Status s, const std::string& path) { return s.file().empty() ? s.WithFile(path) : s; }
+Status InFile(const Status& s, const std::string& path) {
+  return s.file().empty() ? s.WithFile(path) : s;
+}
 
 Digest Sha384Of(const std::array<uint8_t, 48>& a) {
   Digest d = Digest::Zero(HashAlg::kSha384);
@@ -200,10 +202,7 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const polic
         (pol->platform.tcb_status_set || pol->platform.tcb_grace_period)) {
       continue;
     }
-    Verdict s = c.status == quote::CheckStatus::kPass   ? Verdict::kPass
-                : c.status == quote::CheckStatus::kFail ? Verdict::kFail
-                                                        : Verdict::kSkipped;
-    f->checks.push_back(MakeCheck("quote." + c.id, s, c.detail));
+    f->checks.push_back(MakeCheck("quote." + c.id, c.status, c.detail));
   }
   if (!v->quote.td_body) {
     f->checks.push_back(
@@ -438,7 +437,7 @@ Result<std::optional<HclAk>> HclAkFacts(const bundle::Evidence& e, const QuoteOu
     pass &= s == Verdict::kPass;
     std::string name = c.id.substr(c.id.find('.') + 1);
     f->checks.push_back(MakeCheck("hcl." + name, s,
-                                  c.status == tpm::CheckStatus::kSkip
+                                  c.status == tpm::CheckStatus::kSkipped
                                       ? "no TD quote to bind the HCL report to: " + c.detail
                                       : c.detail));
   }
@@ -479,6 +478,7 @@ Status AkTrustOptions(const bundle::Evidence& e, const VerifyOptions& o, const p
       keys.push_back(std::move(*k));
     }
     std::vector<const crypto::PublicKey*> ptrs;
+    ptrs.reserve(keys.size());
     for (const crypto::PublicKey& k : keys) ptrs.push_back(&k);
     vo->ak_trust = tpm::CheckAkPin(ak, pol->tpm.ak_fingerprints, ptrs);
     return Status::Ok();
@@ -605,9 +605,7 @@ Result<tpm::PcrValues> TpmQuoteFacts(const bundle::Evidence& e, const VerifyOpti
   for (const tpm::Check& c : v->checks) {
     // The log's binding is tpm.bound's (which logs.informational governs).
     if (c.id == "log.coverage" || c.id.ends_with(".log")) continue;
-    Verdict s = c.status == tpm::CheckStatus::kPass   ? Verdict::kPass
-                : c.status == tpm::CheckStatus::kFail ? Verdict::kFail
-                                                      : Verdict::kSkipped;
+    const Verdict s = c.status;
     // Check ids are AREA.NAME (docs/schemas/verify.schema.json): "ak.trust"
     // becomes tpm.ak_trust, "quote0.signature" tpm.quote0_signature.
     std::string name = c.id;
@@ -1128,10 +1126,10 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
     ba_detail = st->boot_aggregate_detail + " (checked by the run that wrote the IMA state)";
   } else {
     const replay::BootAggregateCheck& ba = r->boot_aggregate;
-    if (ba.status == replay::CheckStatus::kMatch) {
+    if (ba.status == replay::CheckStatus::kPass) {
       ba_verdict = Verdict::kPass;
       ba_detail = "boot_aggregate = " + ba.form;
-    } else if (ba.status == replay::CheckStatus::kMismatch) {
+    } else if (ba.status == replay::CheckStatus::kFail) {
       ba_verdict = Verdict::kFail;
       ba_detail = "ima#" + std::to_string(ba.index) + " boot_aggregate " + ba.listed + " is not " +
                   ba.form + " = " + ba.expected;

@@ -53,7 +53,7 @@ Check Fail(std::string id, std::string detail) {
   return {std::move(id), CheckStatus::kFail, std::move(detail)};
 }
 Check Skip(std::string id, std::string detail) {
-  return {std::move(id), CheckStatus::kSkip, std::move(detail)};
+  return {std::move(id), CheckStatus::kSkipped, std::move(detail)};
 }
 
 std::string UpperHex(std::span<const uint8_t> b) {
@@ -155,13 +155,13 @@ Check CrlCheck(const char* id, const Crl& crl, const Certificate& issuer, Time a
 
 void SignedDocChecks(const char* name, const std::string& body,
                      const std::vector<uint8_t>& signature, const std::vector<Certificate>& chain,
-                     const std::string& chain_error, int64_t issue, int64_t next, Time at,
+                     const Status& chain_status, int64_t issue, int64_t next, Time at,
                      std::vector<Check>* out) {
   std::string s(name);
-  if (chain_error.empty()) {
+  if (chain_status.ok()) {
     out->push_back(Pass(s + "_chain", "'" + chain[0].SubjectCommonName() + "' -> trust anchor"));
   } else {
-    out->push_back(Fail(s + "_chain", chain_error));
+    out->push_back(Fail(s + "_chain", chain_status.message()));
   }
   bool sig_ok = false;
   if (!chain.empty() && signature.size() == 64) {
@@ -192,13 +192,17 @@ void SignedDocChecks(const char* name, const std::string& body,
   }
 }
 
-Result<std::vector<Certificate>> ParseChainOrEmpty(const std::string& pem, std::string* error) {
-  auto chain = Certificate::ParsePemChain(pem);
-  if (!chain.ok()) {
-    *error = chain.status().message();
-    return std::vector<Certificate>{};
-  }
-  return std::move(*chain);
+// Parses a collateral document's issuer chain (`pem`, leaf first) into
+// *out_chain, left empty if the PEM does not parse, and verifies it as
+// VerifyChain does: two certificates, `leaf_phrase` in the leaf's CN, the
+// intermediate not revoked by `root_crl`. Errors: the parse error, or
+// VerifyChain's kChainInvalid.
+Status LoadIssuerChain(const std::string& pem, const Certificate& anchor, Time at,
+                       std::string_view leaf_phrase, const Crl& root_crl,
+                       std::vector<Certificate>* out_chain) {
+  out_chain->clear();
+  CCV_ASSIGN_OR_RETURN(*out_chain, Certificate::ParsePemChain(pem));
+  return VerifyChain(*out_chain, anchor, at, leaf_phrase, 2, &root_crl);
 }
 
 bool MaskedEqual(std::span<const uint8_t> value, std::span<const uint8_t> mask,
@@ -210,18 +214,6 @@ bool MaskedEqual(std::span<const uint8_t> value, std::span<const uint8_t> mask,
 }
 
 }  // namespace
-
-std::string_view CheckStatusName(CheckStatus s) {
-  switch (s) {
-    case CheckStatus::kPass:
-      return "pass";
-    case CheckStatus::kFail:
-      return "fail";
-    case CheckStatus::kSkip:
-      return "skip";
-  }
-  return "skip";
-}
 
 const Check* QuoteVerification::FindCheck(std::string_view id) const {
   for (const Check& c : checks) {
@@ -260,13 +252,10 @@ Result<PreparedCollateral> PrepareCollateral(const QuoteCollateral& c, Certifica
   p.checks.push_back(CrlCheck("root_ca_crl", p.root_ca_crl, p.anchor, at));
 
   // PCK CRL and its issuer chain (Platform or Processor CA, root).
-  std::string err;
-  CCV_ASSIGN_OR_RETURN(p.pck_crl_chain, ParseChainOrEmpty(c.pck_crl_issuer_chain, &err));
-  if (err.empty()) {
-    err = VerifyChain(p.pck_crl_chain, p.anchor, at, "SGX PCK", 2, &p.root_ca_crl).message();
-  }
-  if (!err.empty()) {
-    p.checks.push_back(Fail("pck_crl", "PCK CRL issuer chain: " + err));
+  const Status pck_crl_chain = LoadIssuerChain(c.pck_crl_issuer_chain, p.anchor, at, "SGX PCK",
+                                               p.root_ca_crl, &p.pck_crl_chain);
+  if (!pck_crl_chain.ok()) {
+    p.checks.push_back(Fail("pck_crl", "PCK CRL issuer chain: " + pck_crl_chain.message()));
   } else {
     p.checks.push_back(CrlCheck("pck_crl", p.pck_crl, p.pck_crl_chain[0], at));
     p.verified_ca_der.push_back(p.pck_crl_chain[0].Der());
@@ -274,23 +263,17 @@ Result<PreparedCollateral> PrepareCollateral(const QuoteCollateral& c, Certifica
   }
 
   // TCB info.
-  err.clear();
-  CCV_ASSIGN_OR_RETURN(p.tcb_info_chain, ParseChainOrEmpty(c.tcb_info_issuer_chain, &err));
-  if (err.empty()) {
-    err =
-        VerifyChain(p.tcb_info_chain, p.anchor, at, "SGX TCB Signing", 2, &p.root_ca_crl).message();
-  }
-  SignedDocChecks("tcb_info", c.tcb_info, c.tcb_info_signature, p.tcb_info_chain, err,
+  const Status tcb_info_chain = LoadIssuerChain(
+      c.tcb_info_issuer_chain, p.anchor, at, "SGX TCB Signing", p.root_ca_crl, &p.tcb_info_chain);
+  SignedDocChecks("tcb_info", c.tcb_info, c.tcb_info_signature, p.tcb_info_chain, tcb_info_chain,
                   p.tcb_info.issue_date, p.tcb_info.next_update, at, &p.checks);
   // QE identity.
-  err.clear();
-  CCV_ASSIGN_OR_RETURN(p.qe_identity_chain, ParseChainOrEmpty(c.qe_identity_issuer_chain, &err));
-  if (err.empty()) {
-    err = VerifyChain(p.qe_identity_chain, p.anchor, at, "SGX TCB Signing", 2, &p.root_ca_crl)
-              .message();
-  }
-  SignedDocChecks("qe_identity", c.qe_identity, c.qe_identity_signature, p.qe_identity_chain, err,
-                  p.qe_identity.issue_date, p.qe_identity.next_update, at, &p.checks);
+  const Status qe_identity_chain =
+      LoadIssuerChain(c.qe_identity_issuer_chain, p.anchor, at, "SGX TCB Signing", p.root_ca_crl,
+                      &p.qe_identity_chain);
+  SignedDocChecks("qe_identity", c.qe_identity, c.qe_identity_signature, p.qe_identity_chain,
+                  qe_identity_chain, p.qe_identity.issue_date, p.qe_identity.next_update, at,
+                  &p.checks);
   return p;
 }
 
@@ -424,21 +407,20 @@ void QuoteOnlyChecks(Bytes raw, const Certificate& anchor, const std::string& an
   info.root_is_intel_sgx_root_ca = info.root_sha256 == kIntelSgxRootCaSha256;
   info.chain_origin = pck.origin;
   info.chain_supplied = pck.supplied;
-  std::string err =
-      VerifyChain(side->chain, anchor, at, "SGX PCK Certificate", 3, nullptr, &trusted, &anchor_der)
-          .message();
-  if (err.empty() && !Contains(side->chain[1].SubjectCommonName(), "SGX PCK Platform CA") &&
+  Status chain_ok = VerifyChain(side->chain, anchor, at, "SGX PCK Certificate", 3, nullptr,
+                                &trusted, &anchor_der);
+  if (chain_ok.ok() && !Contains(side->chain[1].SubjectCommonName(), "SGX PCK Platform CA") &&
       !Contains(side->chain[1].SubjectCommonName(), "SGX PCK Processor CA")) {
-    err = "intermediate '" + side->chain[1].SubjectCommonName() +
-          "' is not an SGX PCK Platform or Processor CA";
+    chain_ok = ChainError("intermediate '" + side->chain[1].SubjectCommonName() +
+                          "' is not an SGX PCK Platform or Processor CA");
   }
-  if (err.empty()) {
+  if (chain_ok.ok()) {
     v->checks.push_back(Pass("pck_chain", "'" + info.chain_subjects[0] + "' <- '" +
                                               info.chain_subjects[1] +
                                               "' <- trust anchor, valid at " + FormatRfc3339(at) +
                                               (pck.supplied ? "; from " + pck.origin : "")));
   } else {
-    v->checks.push_back(Fail("pck_chain", err));
+    v->checks.push_back(Fail("pck_chain", chain_ok.message()));
   }
   Result<crypto::SgxExtensions> ext = Status(ErrorCode::kNotFound, "no SGX extension");
   if (cached_leaf && cached_leaf->ext) {
@@ -447,7 +429,7 @@ void QuoteOnlyChecks(Bytes raw, const Certificate& anchor, const std::string& an
     ext = crypto::ParseSgxExtensions(side->chain[0]);
   }
   // Remember a leaf that chains to a collateral-verified CA.
-  if (!cached_leaf && use_leaf_cache && err.empty() && prepared != nullptr &&
+  if (!cached_leaf && use_leaf_cache && chain_ok.ok() && prepared != nullptr &&
       prepared->leaf_cache && side->chain.size() == 3) {
     std::string ca_der = side->chain[1].Der();
     for (size_t k = 0; k < prepared->verified_ca_der.size(); ++k) {

@@ -33,15 +33,16 @@
 #include "verifier/quote/pck_chain_source.h"
 #include "verifier/quote/tcb_eval.h"
 #include "verifier/result/freshness.h"
+#include "verifier/result/verdict.h"
 
 namespace ccv::quote {
 
-enum class CheckStatus { kPass, kFail, kSkip };
-std::string_view CheckStatusName(CheckStatus s);  // "pass", "fail", "skip"
+// kPass, kFail or kSkipped; printed with result::ShortVerdictName.
+using CheckStatus = result::Verdict;
 
 struct Check {
   std::string id;
-  CheckStatus status = CheckStatus::kSkip;
+  CheckStatus status = CheckStatus::kSkipped;
   std::string detail;
 };
 

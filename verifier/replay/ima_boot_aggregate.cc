@@ -18,14 +18,8 @@ bool SameBytes(const Digest& d, Bytes b) {
 }  // namespace
 
 std::string_view CheckStatusName(CheckStatus s) {
-  switch (s) {
-    case CheckStatus::kNotChecked:
-      return "not_checked";
-    case CheckStatus::kMatch:
-      return "match";
-    case CheckStatus::kMismatch:
-      return "mismatch";
-  }
+  if (s == CheckStatus::kPass) return "match";
+  if (s == CheckStatus::kFail) return "mismatch";
   return "not_checked";
 }
 
@@ -77,7 +71,7 @@ BootAggregateCheck CompareBootAggregate(RegisterId::Kind kind, const RegisterSet
     }
     Digest d = hasher->Final();
     c.expected = ToHex(d.span());
-    c.status = SameBytes(d, listed.digest) ? CheckStatus::kMatch : CheckStatus::kMismatch;
+    c.status = SameBytes(d, listed.digest) ? CheckStatus::kPass : CheckStatus::kFail;
     return c;
   }
   std::optional<HashAlg> alg = HashAlgFromName(c.algo);
@@ -107,11 +101,11 @@ BootAggregateCheck CompareBootAggregate(RegisterId::Kind kind, const RegisterSet
     if (SameBytes(d, listed.digest)) {
       c.expected = ToHex(d.span());
       c.form = form;
-      c.status = CheckStatus::kMatch;
+      c.status = CheckStatus::kPass;
       return c;
     }
   }
-  c.status = CheckStatus::kMismatch;
+  c.status = CheckStatus::kFail;
   return c;
 }
 

@@ -17,14 +17,17 @@
 #include "parsers/ima_template.h"
 #include "verifier/crypto/digest.h"
 #include "verifier/replay/register_set.h"
+#include "verifier/result/verdict.h"
 
 namespace ccv::replay {
 
-enum class CheckStatus : uint8_t { kNotChecked, kMatch, kMismatch };
-std::string_view CheckStatusName(CheckStatus s);  // "not_checked", "match", "mismatch"
+// kPass (the entry matches), kFail (it does not) or kSkipped (not checked).
+using CheckStatus = result::Verdict;
+// "match", "mismatch", "not_checked" (the report's names).
+std::string_view CheckStatusName(CheckStatus s);
 
 struct BootAggregateCheck {
-  CheckStatus status = CheckStatus::kNotChecked;
+  CheckStatus status = CheckStatus::kSkipped;
   bool present = false;  // the list has a boot_aggregate entry
   uint64_t index = 0;    // of the first one
   std::string algo;      // digest algorithm of the entry, e.g. "sha384"

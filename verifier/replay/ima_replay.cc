@@ -197,7 +197,7 @@ void ImaReplayer::Impl::CheckBootAggregate(const ima::Entry& e) {
       kind, opt.boot_registers ? &*opt.boot_registers : nullptr, *listed, &ext);
   c.present = true;
   c.index = e.index;
-  if (c.status == CheckStatus::kMismatch) {
+  if (c.status == CheckStatus::kFail) {
     ++b.mismatches;
     Finding(e, "boot_aggregate_mismatch",
             c.algo + " boot_aggregate " + c.listed + ", boot registers give " + c.expected + " (" +

@@ -204,6 +204,32 @@ std::string Finish(rapidjson::StringBuffer& buf) {
   return std::string(buf.GetString(), buf.GetSize()) + "\n";
 }
 
+// "checks": [{"id", "status", "detail"}, ...] as a member.
+void WriteChecks(const std::vector<quote::Check>& checks, JsonWriter* w) {
+  w->Key("checks");
+  w->StartArray();
+  for (const quote::Check& c : checks) {
+    w->StartObject();
+    // As given (no UTF-8 repair), as the quote's own members are written.
+    JsonEmitter e(w);
+    e.Str("id", c.id);
+    e.Str("status", result::ShortVerdictName(c.status));
+    e.Str("detail", c.detail);
+    w->EndObject();
+  }
+  w->EndArray();
+}
+
+// "checks:" and a "  [status] id: detail" line per check.
+std::string ChecksText(const std::vector<quote::Check>& checks) {
+  std::string out = "checks:\n";
+  for (const quote::Check& c : checks) {
+    out += "  [" + std::string(result::ShortVerdictName(c.status)) + "] " + c.id + ": " + c.detail +
+           "\n";
+  }
+  return out;
+}
+
 }  // namespace
 
 void WriteQuoteJson(const parsers::Quote& q, JsonWriter* w) {
@@ -286,16 +312,40 @@ void WriteQuoteVerificationMembers(const quote::QuoteVerification& v, JsonWriter
     }
     e.End();
   }
-  w->Key("checks");
-  w->StartArray();
-  for (const quote::Check& c : v.checks) {
-    w->StartObject();
-    e.Str("id", c.id);
-    e.Str("status", quote::CheckStatusName(c.status));
-    e.Str("detail", c.detail);
-    w->EndObject();
-  }
-  w->EndArray();
+  WriteChecks(v.checks, w);
+}
+
+std::string TdReportDumpJson(const parsers::TdReport& t) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  WriteSchemaVersion(w);
+  internal::KeyString(w, "format", "td-report");
+  w.Key("td_report");
+  WriteTdReportJson(t, &w);
+  w.EndObject();
+  return Finish(buf);
+}
+
+std::string TdReportDumpText(const parsers::TdReport& t) {
+  return "format: td-report\n" + TdReportToText(t);
+}
+
+std::string QuoteDumpJson(const quote::QuoteVerification& v) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  WriteSchemaVersion(w);
+  internal::KeyString(w, "format", "tdx-quote");
+  w.Key("quote");
+  WriteQuoteJson(v.quote, &w);
+  WriteChecks(v.checks, &w);
+  w.EndObject();
+  return Finish(buf);
+}
+
+std::string QuoteDumpText(const quote::QuoteVerification& v) {
+  return "format: tdx-quote\n" + QuoteToText(v.quote) + ChecksText(v.checks);
 }
 
 std::string QuoteToJson(const parsers::Quote& q) {
@@ -387,11 +437,7 @@ std::string QuoteVerificationToText(const quote::QuoteVerification& v, const Wha
   }
   out += "at: " + crypto::FormatRfc3339(v.at) + "\n";
   if (v.freshness) out += "collateral: " + internal::FreshnessText(*v.freshness) + "\n";
-  out += "checks:\n";
-  for (const quote::Check& c : v.checks) {
-    std::string_view s = quote::CheckStatusName(c.status);
-    out += "  [" + std::string(s) + "] " + c.id + ": " + c.detail + "\n";
-  }
+  out += ChecksText(v.checks);
   if (what_if != nullptr) {
     const quote::QuoteVerification& o = *what_if->result;
     out += "what_if.collateral: " + what_if->collateral + "\n";

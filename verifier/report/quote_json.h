@@ -49,6 +49,16 @@ struct WhatIf {
 std::string QuoteVerificationToJson(const quote::QuoteVerification& v,
                                     const WhatIf* what_if = nullptr);
 
+// `ccverify dump` of a TD report: {"schema_version", "format": "td-report",
+// "td_report": {...}}, or "format: td-report" and its text lines.
+std::string TdReportDumpJson(const parsers::TdReport& t);
+std::string TdReportDumpText(const parsers::TdReport& t);
+// `ccverify dump` of a TDX quote verified without collateral:
+// {"schema_version", "format": "tdx-quote", "quote": {...}, "checks": [...]},
+// or "format: tdx-quote", the quote's lines and the checks.
+std::string QuoteDumpJson(const quote::QuoteVerification& v);
+std::string QuoteDumpText(const quote::QuoteVerification& v);
+
 // Human-readable renderings, one "name: value" line per field.
 std::string QuoteToText(const parsers::Quote& q);
 std::string TdReportToText(const parsers::TdReport& t);

@@ -64,7 +64,7 @@ void AppendImaStepText(const pipeline::ImaStep& s, std::string* out) {
                std::string(replay::CheckStatusName(b.status)).c_str(),
                b.form.empty() ? "" : (" (" + b.form + ")").c_str(),
                b.why.empty() ? "" : (": " + b.why).c_str());
-    if (b.status == replay::CheckStatus::kMismatch) {
+    if (b.status == replay::CheckStatus::kFail) {
       StrAppendF(out, "    listed   %s\n    expected %s\n", b.listed.c_str(), b.expected.c_str());
     }
   }
@@ -194,14 +194,20 @@ void AppendCelStepText(const pipeline::CelStep& s, std::string* out) {
   *out += "\n";
 }
 
-void WriteImaStepJson(const pipeline::ImaStep& s, JsonWriter& w) {
+// Opens a step's object with its "option", "file" and "format" members.
+void BeginStepJson(std::string_view option, std::string_view file, std::string_view format,
+                   JsonWriter& w) {
   w.StartObject();
   w.Key("option");
-  w.String("ima");
+  WriteStr(option, w);
   w.Key("file");
-  WriteStr(s.file, w);
+  WriteStr(file, w);
   w.Key("format");
-  WriteStr(s.format, w);
+  WriteStr(format, w);
+}
+
+void WriteImaStepJson(const pipeline::ImaStep& s, JsonWriter& w) {
+  BeginStepJson("ima", s.file, s.format, w);
   w.Key("register_kind");
   w.String(KindName(s.kind));
   WriteImaReplayJson(s.result, w);
@@ -210,13 +216,7 @@ void WriteImaStepJson(const pipeline::ImaStep& s, JsonWriter& w) {
 }
 
 void WriteCelStepJson(const pipeline::CelStep& s, JsonWriter& w) {
-  w.StartObject();
-  w.Key("option");
-  w.String("cel");
-  w.Key("file");
-  WriteStr(s.file, w);
-  w.Key("format");
-  WriteStr(s.format, w);
+  BeginStepJson("cel", s.file, s.format, w);
   internal::KeyUint(w, "records", s.result.records);
   internal::KeyUint(w, "not_extended", s.result.not_extended);
   w.Key("template_hashes");
@@ -276,13 +276,7 @@ void AppendDstackStepText(const pipeline::DstackStep& s, std::string* out) {
 
 void WriteDstackStepJson(const pipeline::DstackStep& s, JsonWriter& w) {
   const replay::DstackReplayResult& r = s.log.replay;
-  w.StartObject();
-  w.Key("option");
-  w.String("dstack_log");
-  w.Key("file");
-  WriteStr(s.file, w);
-  w.Key("format");
-  w.String("dstack-json");
+  BeginStepJson("dstack_log", s.file, "dstack-json", w);
   w.Key("records");
   w.Uint64(r.events.size());
   w.Key("runtime_events");
@@ -355,13 +349,7 @@ void WriteDstackStepJson(const pipeline::DstackStep& s, JsonWriter& w) {
 }
 
 void WriteLogJson(const pipeline::LogReplay& l, JsonWriter& w) {
-  w.StartObject();
-  w.Key("option");
-  WriteStr(l.option, w);
-  w.Key("file");
-  WriteStr(l.file, w);
-  w.Key("format");
-  WriteStr(LogFormatName(l), w);
+  BeginStepJson(l.option, l.file, LogFormatName(l), w);
   internal::KeyUint(w, "records", l.result.counts.records);
   w.Key("end");
   WriteStr(parsers::TcgLogEndName(l.result.end), w);

@@ -164,7 +164,7 @@ std::string HclReportDumpJson(const tpm::HclVerification& h) {
   w.StartObject();
   for (const tpm::Check& c : h.checks) {
     if (c.id != "hcl.runtime_data") continue;
-    KeyString(w, "status", std::string(tpm::CheckStatusName(c.status)));
+    KeyString(w, "status", std::string(result::ShortVerdictName(c.status)));
     KeyString(w, "detail", c.detail);
   }
   w.EndObject();
@@ -240,7 +240,7 @@ std::string TpmVerificationToJson(const tpm::TpmVerification& v) {
   for (const tpm::Check& c : v.checks) {
     w.StartObject();
     KeyString(w, "id", c.id);
-    KeyString(w, "status", std::string(tpm::CheckStatusName(c.status)));
+    KeyString(w, "status", std::string(result::ShortVerdictName(c.status)));
     KeyString(w, "detail", c.detail);
     w.EndObject();
   }
@@ -308,8 +308,8 @@ std::string TpmVerificationToText(const tpm::TpmVerification& v) {
   }
   out += "checks:\n";
   for (const tpm::Check& c : v.checks) {
-    out +=
-        "  [" + std::string(tpm::CheckStatusName(c.status)) + "] " + c.id + ": " + c.detail + "\n";
+    out += "  [" + std::string(result::ShortVerdictName(c.status)) + "] " + c.id + ": " + c.detail +
+           "\n";
   }
   return out;
 }

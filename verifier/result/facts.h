@@ -34,6 +34,7 @@
 #include "verifier/result/boot_facts.h"
 #include "verifier/result/freshness.h"
 #include "verifier/result/kernel_facts.h"
+#include "verifier/result/verdict.h"
 
 namespace ccv::replay {
 struct ImaState;  // verifier/replay/ima_state.h
@@ -44,21 +45,6 @@ struct ContainerView;  // verifier/containers/container_view.h
 }
 
 namespace ccv::result {
-
-// Outcome of a verification check or a policy rule.
-enum class Verdict { kPass, kFail, kWarn, kWaived, kSkipped };
-// "pass", "fail", "warn", "waived", "skipped".
-const char* VerdictName(Verdict v);
-// Worst first, for sorting reports: fail 0, warn 1, waived 2, skipped 3,
-// pass 4.
-int VerdictRank(Verdict v);
-
-// The outcome of a whole verification: TRUSTED (every check and every rule
-// of a policy passed), VERIFIED (every check passed but no policy was given,
-// so no reference value was compared) or UNTRUSTED.
-enum class Outcome { kTrusted, kVerified, kUntrusted };
-// "trusted", "verified", "untrusted".
-const char* OutcomeName(Outcome o);
 
 // True for the ids of checks that establish authenticity or consistency
 // (quote signature and chain, CRLs, collateral signatures and validity,

@@ -153,7 +153,7 @@ Result<HclVerification> VerifyHclReport(Bytes hcl, const parsers::TdReportBody* 
   }
   auto rt = ParseHclRuntime(AsChars(Bytes(v.report.runtime_data)));
   if (!rt.ok()) {
-    Status s = rt.status();
+    const Status& s = rt.status();
     return s.offset() ? s.WithOffset(v.report.runtime_data_offset + *s.offset()) : s;
   }
   v.runtime = std::move(*rt);
@@ -175,7 +175,7 @@ Result<HclVerification> VerifyHclReport(Bytes hcl, const parsers::TdReportBody* 
   v.checks.push_back(rc);
 
   // hcl.td_quote: the TD quote's body is this TD report.
-  Check qc{"hcl.td_quote", CheckStatus::kSkip, ""};
+  Check qc{"hcl.td_quote", CheckStatus::kSkipped, ""};
   if (quote_body == nullptr) {
     qc.detail = "no TD quote: nothing authenticates the HCL report";
   } else {

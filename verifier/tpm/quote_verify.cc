@@ -43,7 +43,7 @@ uint16_t SchemeAlgId(TpmSigScheme s) {
 }
 
 Check AkAttributesCheck(const Ak& ak) {
-  Check c{"ak.attributes", CheckStatus::kSkip, ""};
+  Check c{"ak.attributes", CheckStatus::kSkipped, ""};
   if (!ak.tpm_public) {
     c.detail = "the AK is a " + std::string(AkFormName(ak.form)) +
                ": its TPM object attributes are vouched for by whoever pinned or certified it";
@@ -115,7 +115,7 @@ Check SignatureCheck(const std::string& prefix, const Ak& ak, const parsers::Tpm
 
 Check NonceCheck(const std::string& prefix, const parsers::TpmAttest& a,
                  const std::optional<std::vector<uint8_t>>& nonce) {
-  Check c{prefix + "nonce", CheckStatus::kSkip, ""};
+  Check c{prefix + "nonce", CheckStatus::kSkipped, ""};
   if (!nonce) {
     c.detail = "no --nonce: freshness not checked (extraData " + HexOrEmpty(a.extra_data) + ")";
     return c;
@@ -136,18 +136,6 @@ struct Selected {
 };
 
 }  // namespace
-
-std::string_view CheckStatusName(CheckStatus s) {
-  switch (s) {
-    case CheckStatus::kPass:
-      return "pass";
-    case CheckStatus::kFail:
-      return "fail";
-    case CheckStatus::kSkip:
-      return "skip";
-  }
-  return "skip";
-}
 
 Result<TpmVerification> VerifyTpmQuotes(const Ak& ak, std::span<const QuoteInput> quotes,
                                         const VerifyOptions& options) {
@@ -218,7 +206,7 @@ Result<TpmVerification> VerifyTpmQuotes(const Ak& ak, std::span<const QuoteInput
     // PCR values to hash: --pcrs, else the log's.
     std::vector<Digest> values;
     if (selection_ok && options.pcrs == nullptr && options.log_pcrs == nullptr) {
-      dc.status = CheckStatus::kSkip;
+      dc.status = CheckStatus::kSkipped;
       dc.detail =
           "no --pcrs or --tpm-log: the quoted PCR values are not known, only their "
           "digest " +
@@ -286,7 +274,7 @@ Result<TpmVerification> VerifyTpmQuotes(const Ak& ak, std::span<const QuoteInput
         lc.status = CheckStatus::kFail;
         lc.detail = mismatches;
       } else if (compared == 0) {
-        lc.status = CheckStatus::kSkip;
+        lc.status = CheckStatus::kSkipped;
         lc.detail = "the log extends none of the PCRs this quote selects";
       } else {
         lc.detail = std::to_string(compared) + " PCRs the log extends equal the quoted values";

@@ -29,17 +29,18 @@
 #include "parsers/core/time.h"
 #include "parsers/tpm2.h"
 #include "verifier/crypto/x509.h"
+#include "verifier/result/verdict.h"
 #include "verifier/tpm/ak.h"
 #include "verifier/tpm/pcr_values.h"
 
 namespace ccv::tpm {
 
-enum class CheckStatus { kPass, kFail, kSkip };
-std::string_view CheckStatusName(CheckStatus s);  // "pass", "fail", "skip"
+// kPass, kFail or kSkipped; printed with result::ShortVerdictName.
+using CheckStatus = result::Verdict;
 
 struct Check {
   std::string id;  // "ak.trust", "quote0.signature", "log.coverage", ...
-  CheckStatus status = CheckStatus::kSkip;
+  CheckStatus status = CheckStatus::kSkipped;
   std::string detail;
 };
 

@@ -30,7 +30,7 @@ std::string PckIdentifier(uint16_t type) {
 std::string Describe(const QuoteVerification& v) {
   std::string s;
   for (const Check& c : v.checks) {
-    s += c.id + "=" + std::string(CheckStatusName(c.status)) + " (" + c.detail + ")\n";
+    s += c.id + "=" + std::string(result::ShortVerdictName(c.status)) + " (" + c.detail + ")\n";
   }
   return s;
 }

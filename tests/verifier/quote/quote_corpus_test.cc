@@ -42,7 +42,7 @@ PreparedCollateral Prepare(const fs::path& file, int64_t at) {
 std::string Describe(const QuoteVerification& v) {
   std::string s;
   for (const Check& c : v.checks) {
-    s += c.id + "=" + std::string(CheckStatusName(c.status)) + " (" + c.detail + ")\n";
+    s += c.id + "=" + std::string(result::ShortVerdictName(c.status)) + " (" + c.detail + ")\n";
   }
   return s;
 }

@@ -65,7 +65,7 @@ QuoteVerification RunScenario(const Scenario& s) {
 std::string Describe(const QuoteVerification& v) {
   std::string s;
   for (const Check& c : v.checks) {
-    s += c.id + "=" + std::string(CheckStatusName(c.status)) + " (" + c.detail + ")\n";
+    s += c.id + "=" + std::string(result::ShortVerdictName(c.status)) + " (" + c.detail + ")\n";
   }
   return s;
 }
@@ -126,7 +126,7 @@ TEST(QuotePkiTest, SgxV3QuotePasses) {
   s.qe_identity = DefaultQeIdentity(false);
   QuoteVerification v = RunScenario(s);
   EXPECT_TRUE(v.pass) << Describe(v);
-  EXPECT_EQ(v.FindCheck("tdx_module")->status, CheckStatus::kSkip);
+  EXPECT_EQ(v.FindCheck("tdx_module")->status, CheckStatus::kSkipped);
 }
 
 TEST(QuotePkiTest, ProcessorCaChainPasses) {
@@ -700,7 +700,7 @@ struct Prepared {
   PreparedCollateral collateral;
 };
 
-Prepared PrepareDefault(std::function<void(QuoteBuilder*)> tamper = nullptr) {
+Prepared PrepareDefault(const std::function<void(QuoteBuilder*)>& tamper = nullptr) {
   auto pki = TestPki::Create();
   QuoteBuilder b = DefaultTdxQuote(*pki);
   EXPECT_TRUE(testing::SignQuote(*pki, testing::TestAttestationKey(), &b).ok());
@@ -747,6 +747,7 @@ TEST(QuoteLeafCacheTest, CachedLeafUnderAnotherIssuerIsVerifiedAgain) {
 TEST(QuoteLeafCacheTest, ConcurrentVerificationOnSharedCollateral) {
   Prepared p = PrepareDefault();
   std::vector<std::thread> threads;
+  threads.reserve(4);
   std::atomic<int> passes{0};
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {

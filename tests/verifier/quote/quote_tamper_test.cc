@@ -45,7 +45,7 @@ std::vector<Case> LoadCases(const fs::path& corpus) {
 
 CheckStatus StatusOf(const QuoteVerification& v, const char* id) {
   const Check* c = v.FindCheck(id);
-  return c == nullptr ? CheckStatus::kSkip : c->status;
+  return c == nullptr ? CheckStatus::kSkipped : c->status;
 }
 
 TEST(QuoteTamperTest, UntouchedQuotesAreAuthentic) {

@@ -106,7 +106,7 @@ TEST(ImaCorpusTest, ImaEvmUtilsListReplaysAndBootAggregateCoversPcr0To7) {
   EXPECT_TRUE(r->boot_aggregate.present);
   EXPECT_EQ(r->boot_aggregate.index, 0u);
   EXPECT_EQ(r->boot_aggregate.algo, "sha256");
-  EXPECT_EQ(r->boot_aggregate.status, CheckStatus::kMatch) << r->boot_aggregate.expected;
+  EXPECT_EQ(r->boot_aggregate.status, CheckStatus::kPass) << r->boot_aggregate.expected;
   EXPECT_EQ(r->boot_aggregate.form, "pcr0-7");
   EXPECT_EQ(r->boot_aggregate.entries,
             1u);  // the file has one (lines: boot_aggregate, /init, /bin/sh)
@@ -180,7 +180,7 @@ TEST_F(CcApiTdTest, ReplayContinuesRtmr2ToTheQuotedValueAndBootAggregateMatches)
   EXPECT_EQ(HexOf(r->registers, RegisterId::Rtmr(2), HashAlg::kSha384),
             ToHex(Q(::ccv::testing::QuoteRtmr(2)).span()));
   ExpectRegisters(*r, exp_["registers"]);
-  EXPECT_EQ(r->boot_aggregate.status, CheckStatus::kMatch) << r->boot_aggregate.expected;
+  EXPECT_EQ(r->boot_aggregate.status, CheckStatus::kPass) << r->boot_aggregate.expected;
   EXPECT_EQ(r->boot_aggregate.form, "sha384(mrtd||rtmr0||rtmr1||rtmr2)");
   ASSERT_EQ(r->prefix.size(), 1u);
   EXPECT_TRUE(r->prefix[0].found);

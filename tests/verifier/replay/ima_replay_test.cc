@@ -281,7 +281,7 @@ TEST(ImaReplayTest, BootAggregatePcr0To9Form) {
   opt.boot_registers = boot;
   auto r = ReplayImaBytes(AsBytes(b.Ascii() + NgEntry("/x").Ascii()), {}, opt);
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r->boot_aggregate.status, CheckStatus::kMatch);
+  EXPECT_EQ(r->boot_aggregate.status, CheckStatus::kPass);
   EXPECT_EQ(r->boot_aggregate.form, "pcr0-9");
   EXPECT_EQ(r->boot_aggregate.index, 0u);
 }
@@ -295,7 +295,7 @@ TEST(ImaReplayTest, BootAggregateLegacyImaSha1UsesPcr0To7) {
   opt.boot_registers = boot;
   auto r = ReplayImaBytes(AsBytes(b.Binary()), BinOpt(), opt);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ(r->boot_aggregate.status, CheckStatus::kMatch);
+  EXPECT_EQ(r->boot_aggregate.status, CheckStatus::kPass);
   EXPECT_EQ(r->boot_aggregate.form, "pcr0-7");
 }
 
@@ -307,7 +307,7 @@ TEST(ImaReplayTest, BootAggregateMismatchIsAFinding) {
   opt.boot_registers = boot;
   auto r = ReplayImaBytes(AsBytes(b.Ascii()), {}, opt);
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r->boot_aggregate.status, CheckStatus::kMismatch);
+  EXPECT_EQ(r->boot_aggregate.status, CheckStatus::kFail);
   EXPECT_EQ(r->boot_aggregate.expected, ToHex(Aggregate(HashAlg::kSha256, boot, 10).span()));
   ASSERT_EQ(r->findings.size(), 1u);
   EXPECT_EQ(r->findings[0].kind, "boot_aggregate_mismatch");
@@ -317,7 +317,7 @@ TEST(ImaReplayTest, BootAggregateNotCheckedWithoutBootRegisters) {
   auto r = ReplayImaBytes(AsBytes(NgEntry("boot_aggregate").Ascii()), {}, {});
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r->boot_aggregate.present);
-  EXPECT_EQ(r->boot_aggregate.status, CheckStatus::kNotChecked);
+  EXPECT_EQ(r->boot_aggregate.status, CheckStatus::kSkipped);
   auto none = ReplayImaBytes(AsBytes(NgEntry("/bin/true").Ascii()), {}, {});
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->boot_aggregate.present);
@@ -340,13 +340,13 @@ TEST(ImaReplayTest, TdxBootAggregateNeedsMrtdAndChecksIt) {
   opt.boot_registers = boot;
   auto r = ReplayImaBytes(AsBytes(b.Ascii(HashAlg::kSha384)), {}, opt);
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r->boot_aggregate.status, CheckStatus::kMatch);
+  EXPECT_EQ(r->boot_aggregate.status, CheckStatus::kPass);
   RegisterSet no_mrtd;
   no_mrtd.Set(RegisterId::Rtmr(0), Digest::Zero(HashAlg::kSha384));
   opt.boot_registers = no_mrtd;
   auto n = ReplayImaBytes(AsBytes(b.Ascii(HashAlg::kSha384)), {}, opt);
   ASSERT_TRUE(n.ok());
-  EXPECT_EQ(n->boot_aggregate.status, CheckStatus::kNotChecked);
+  EXPECT_EQ(n->boot_aggregate.status, CheckStatus::kSkipped);
   EXPECT_EQ(n->boot_aggregate.why, "boot registers lack mrtd");
 }
 

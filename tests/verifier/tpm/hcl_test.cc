@@ -40,7 +40,7 @@ parsers::TdReportBody Body(const std::vector<uint8_t>& quote) {
 
 std::string StatusOf(const std::vector<Check>& checks, const std::string& id) {
   for (const Check& c : checks) {
-    if (c.id == id) return std::string(CheckStatusName(c.status));
+    if (c.id == id) return std::string(result::ShortVerdictName(c.status));
   }
   return "absent";
 }

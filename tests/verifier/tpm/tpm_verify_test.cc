@@ -58,7 +58,7 @@ Result<TpmVerification> VerifySynthetic(const Synthetic& s,
 
 std::string StatusOf(const TpmVerification& v, const std::string& id) {
   for (const Check& c : v.checks) {
-    if (c.id == id) return std::string(CheckStatusName(c.status));
+    if (c.id == id) return std::string(result::ShortVerdictName(c.status));
   }
   return "absent";
 }
