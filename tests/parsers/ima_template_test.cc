@@ -209,7 +209,8 @@ TEST(ImaTemplateTest, RejectsCorruptedFieldsWithCodeAndOffset) {
   std::vector<Bad> cases = {
       {"length runs past end", "ima-ng", ng_ok.substr(0, ng_ok.size() - 1), ErrorCode::kTruncated,
        4 + ok_d.raw.size()},
-      {"partial length", "ima-ng", ng_ok + "\x01\x00", ErrorCode::kTruncated, ng_ok.size()},
+      {"partial length", "ima-ng", ng_ok + std::string("\x01\x00", 2), ErrorCode::kTruncated,
+       ng_ok.size()},
       {"three fields for ima-ng", "ima-ng", Data({ok_d, Str("/p"), Str("x")}),
        ErrorCode::kBadLength, Data({ok_d, Str("/p"), Str("x")}).size()},
       {"one field for ima-ng", "ima-ng", Data({ok_d}), ErrorCode::kBadLength, Data({ok_d}).size()},
