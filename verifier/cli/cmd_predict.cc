@@ -7,6 +7,7 @@
 // error naming the file.
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -79,16 +80,27 @@ int Emit(const po::variables_map& vm, const predict::BootPrediction& p,
 }
 
 // Reads and parses an EDK2 variable store volume; `fd` keeps its bytes.
-Result<parsers::VariableStore> ReadVariableStore(const std::string& path, std::vector<uint8_t>* fd,
-                                                 std::vector<std::string>* sources) {
+// The --firmware-vars file and the variable store parsed from it (which
+// points into the file's bytes), or neither when the flag is absent.
+struct FirmwareVars {
+  std::vector<uint8_t> fd;
+  std::optional<parsers::VariableStore> store;
+  const parsers::VariableStore* get() const { return store ? &*store : nullptr; }
+};
+
+Status ReadFirmwareVars(const po::variables_map& vm, FirmwareVars* out,
+                        std::vector<std::string>* sources) {
+  if (!vm.count("firmware-vars")) return Status::Ok();
+  const std::string path = vm["firmware-vars"].as<std::string>();
   CCV_ASSIGN_OR_RETURN(InputFile f, InputFile::Open(path));
   auto bytes = f.ReadAll(kMaxArtifactLen);
   if (!bytes.ok()) return bytes.status().WithFile(path);
-  *fd = std::move(*bytes);
-  sources->push_back("firmware-vars: " + path + " (" + std::to_string(fd->size()) + " bytes)");
-  auto s = parsers::ParseVariableStoreFv(*fd);
-  if (!s.ok()) return s.status().WithFile(path);
-  return s;
+  out->fd = std::move(*bytes);
+  sources->push_back("firmware-vars: " + path + " (" + std::to_string(out->fd.size()) + " bytes)");
+  auto store = parsers::ParseVariableStoreFv(out->fd);
+  if (!store.ok()) return store.status().WithFile(path);
+  out->store = std::move(*store);
+  return Status::Ok();
 }
 
 int RunPredictUki(const po::variables_map& vm) {
@@ -106,17 +118,10 @@ int RunPredictUki(const po::variables_map& vm) {
   if (!bytes.ok()) return ReportError(bytes.status().WithFile(path));
   std::vector<std::string> sources = {"uki: " + path + " (" + std::to_string(bytes->size()) +
                                       " bytes)"};
-  std::vector<uint8_t> vars_fd;
-  parsers::VariableStore store;
-  const parsers::VariableStore* vars = nullptr;
-  if (vm.count("firmware-vars")) {
-    auto r = ReadVariableStore(vm["firmware-vars"].as<std::string>(), &vars_fd, &sources);
-    if (!r.ok()) return ReportError(r.status());
-    store = std::move(*r);
-    vars = &store;
-  }
+  FirmwareVars vars;
+  if (Status s = ReadFirmwareVars(vm, &vars, &sources); !s.ok()) return ReportError(s);
   const HashAlg banks[] = {HashAlg::kSha1, HashAlg::kSha256, HashAlg::kSha384};
-  auto p = predict::PredictUkiBoot(*bytes, banks, vars);
+  auto p = predict::PredictUkiBoot(*bytes, banks, vars.get());
   if (!p.ok()) return ReportError(p.status().WithFile(path));
   return Emit(vm, *p, sources);
 }
@@ -156,14 +161,9 @@ int RunPredictGrub(const po::variables_map& vm) {
   in.kernel = files[2];
   in.grub_cfg = std::string_view(reinterpret_cast<const char*>(files[3].data()), files[3].size());
   if (vm.count("initrd")) in.initrd = Bytes(files[4]);
-  std::vector<uint8_t> vars_fd;
-  parsers::VariableStore store;
-  if (vm.count("firmware-vars")) {
-    auto r = ReadVariableStore(vm["firmware-vars"].as<std::string>(), &vars_fd, &sources);
-    if (!r.ok()) return ReportError(r.status());
-    store = std::move(*r);
-    in.firmware_vars = &store;
-  }
+  FirmwareVars vars;
+  if (Status s = ReadFirmwareVars(vm, &vars, &sources); !s.ok()) return ReportError(s);
+  in.firmware_vars = vars.get();
   auto p = predict::PredictGrubBoot(in);
   if (!p.ok()) {
     Status s = p.status();
@@ -212,14 +212,9 @@ int RunPredict(const Args& args) {
     initrd = std::move(*r);
     in.initrd = Bytes(initrd);
   }
-  std::vector<uint8_t> vars_fd;
-  parsers::VariableStore store;
-  if (vm.count("firmware-vars")) {
-    auto r = ReadVariableStore(vm["firmware-vars"].as<std::string>(), &vars_fd, &sources);
-    if (!r.ok()) return ReportError(r.status());
-    store = std::move(*r);
-    in.firmware_vars = &store;
-  }
+  FirmwareVars vars;
+  if (Status s = ReadFirmwareVars(vm, &vars, &sources); !s.ok()) return ReportError(s);
+  in.firmware_vars = vars.get();
   if (vm.count("cmdline")) {
     in.cmdline = vm["cmdline"].as<std::string>();
     sources.push_back("cmdline: \"" + *in.cmdline + "\"");

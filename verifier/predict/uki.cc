@@ -181,25 +181,17 @@ Result<BootPrediction> PredictUkiBoot(Bytes uki, std::span<const HashAlg> banks,
     for (HashAlg alg : banks) k.digests.push_back(AuthenticodeDigest(kernel, *kimg, alg));
     p.events.push_back(std::move(k));
   } else {
-    BootEvent k;
-    k.pcr = 4;
-    k.type = parsers::kEvEfiBootServicesApplication;
-    k.predicted = false;
-    k.description = "kernel of the .linux section";
-    k.reason = stub + " may start the kernel through the EFI handover protocol (no image event)";
-    p.events.push_back(std::move(k));
+    p.events.push_back(UnpredictedEvent(
+        4, parsers::kEvEfiBootServicesApplication, "kernel of the .linux section",
+        stub + " may start the kernel through the EFI handover protocol (no image event)"));
   }
   std::vector<uint8_t> load_options;
   if (!cmdline.empty()) {
     load_options = StubLoadOptions(cmdline);
   } else {
-    BootEvent o;
-    o.pcr = 9;
-    o.type = parsers::kEvEventTag;
-    o.predicted = false;
-    o.description = "kernel load options (EFI stub)";
-    o.reason = "the UKI has no .cmdline: the stub hands the kernel the firmware's load options";
-    p.events.push_back(std::move(o));
+    p.events.push_back(UnpredictedEvent(
+        9, parsers::kEvEventTag, "kernel load options (EFI stub)",
+        "the UKI has no .cmdline: the stub hands the kernel the firmware's load options"));
   }
   std::optional<Bytes> initrd_bytes;
   if (initrd) initrd_bytes = Bytes(*initrd);
