@@ -6,6 +6,7 @@
 #include "parsers/pe/pe_image.h"
 #include "verifier/crypto/digest.h"
 #include "verifier/predict/authenticode.h"
+#include "verifier/predict/secure_boot_authority.h"
 
 namespace ccv::predict {
 
@@ -78,14 +79,14 @@ Result<BootPrediction> PredictGrubBoot(const GrubBootInputs& in) {
   CCV_ASSIGN_OR_RETURN(p.events, FirmwareConfigEvents(in.firmware_vars, banks));
   auto add = [&p](BootEvent e) { p.events.push_back(std::move(e)); };
   for (BootEvent& e : ReadyToBootEvents(banks)) add(std::move(e));
-  add(UnpredictedEvent(7, ev::kEvEfiVariableAuthority,
-                       "Secure Boot authorities (the db entry that verified shim; shim's "
-                       "SbatLevel and vendor certificate)",
-                       "depend on which db entry and which of shim's certificates verify "
-                       "each image; not predicted"));
+  CCV_ASSIGN_OR_RETURN(std::vector<BootEvent> shim_authority,
+                       FirmwareAuthorityEvents(in.firmware_vars, in.shim, "shim", banks));
+  for (BootEvent& e : shim_authority) add(std::move(e));
   add(Image(banks, in.shim, shim, "shim (Authenticode)"));
-  add(UnpredictedEvent(14, ev::kEvIpl, "shim's MokList, MokListX, MokListTrusted",
-                       "the MOK lists live in the machine's variables, not in the artifacts"));
+  CCV_ASSIGN_OR_RETURN(ShimEvents shim_events,
+                       PredictShimEvents(in.firmware_vars, in.shim, in.grub, in.kernel, banks));
+  for (BootEvent& e : shim_events.startup) add(std::move(e));
+  for (BootEvent& e : shim_events.grub) add(std::move(e));
   add(Image(banks, in.grub, grub, "GRUB (Authenticode; shim loads it)"));
   add(UnpredictedEvent(8, ev::kEvIpl, "commands of GRUB's embedded configuration",
                        "they name the disk and prefix GRUB finds at boot"));
@@ -121,6 +122,8 @@ Result<BootPrediction> PredictGrubBoot(const GrubBootInputs& in) {
     if (cmd == "linux" && words.size() >= 2) {
       linux_seen = true;
       add(GrubFile(banks, in.kernel, "kernel " + words[1] + " (GRUB reads it)"));
+      for (BootEvent& e : shim_events.kernel) add(std::move(e));
+      shim_events.kernel.clear();
       BootEvent k = Image(banks, in.kernel, kernel,
                           "kernel (Authenticode; GRUB starts it through shim, logged twice)");
       add(k);
@@ -142,6 +145,8 @@ Result<BootPrediction> PredictGrubBoot(const GrubBootInputs& in) {
   }
   for (BootEvent& e : ExitBootServicesEvents(banks)) add(std::move(e));
   if (pcr9_known) PredictRegister(&p, 9, banks);
+  PredictRegister(&p, 7, banks);
+  PredictRegister(&p, 14, banks);
   return p;
 }
 

@@ -14,8 +14,10 @@
 //   over the file. The register is predicted when every line of grub.cfg is a
 //   command that reads no other file (set, linux, initrd, boot, echo).
 // - PCR 7: the Secure Boot variables from a variable store, as for a direct
-//   boot; the authority events (the db entry that verified shim, shim's
-//   SbatLevel and vendor certificate) and PCR 14's MOK lists are not predicted.
+//   boot, then the authority events: the db entry that verified shim, shim's
+//   SbatLevel and the entry that verified GRUB and the kernel; PCR 14: shim's
+//   MOK lists (secure_boot_authority.h says when they are predicted). Both
+//   registers are predicted when every event is.
 //
 // Thread-safe: pure functions.
 #ifndef CCV_VERIFIER_PREDICT_GRUB_BOOT_H_
