@@ -7,9 +7,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
-#include <vector>
-
 #include <unistd.h>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -102,7 +101,9 @@ class PredictSecureBootAttackTest : public ::testing::Test {
     auto b = ReadFileBytes(out.string());
     return b.ok() ? *b : std::vector<uint8_t>{};
   }
-  std::vector<uint8_t> Der(const std::string& k) { return *ReadFileBytes((dir_ / (k + der_)).string()); }
+  std::vector<uint8_t> Der(const std::string& k) {
+    return *ReadFileBytes((dir_ / (k + der_)).string());
+  }
 
   // A store with Secure Boot on and `db`.
   parsers::VariableStore Store(const std::vector<uint8_t>& db) {

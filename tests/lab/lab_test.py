@@ -247,7 +247,8 @@ UKI_BOOTS = ("ovmf-esp-uki", "ovmf-esp-uki-secureboot")
 SECURE_BOOTS = ("ovmf-esp-uki-secureboot", "ovmf-esp-shim-grub-secureboot")
 
 
-def predict_args(d, meta, art, cmdline=None, uki=None, grub_cfg=None, initrd=None, vars_fd=None):
+def predict_args(d, meta, art, cmdline=None, uki=None, grub_cfg=None, initrd=None, vars_fd=None,
+                 grub_root="(hd0)"):
     """`ccverify predict` arguments for this variant's boot path."""
     vars_fd = vars_fd or art / "vars.fd"
     if meta.get("boot") in UKI_BOOTS:
@@ -255,7 +256,9 @@ def predict_args(d, meta, art, cmdline=None, uki=None, grub_cfg=None, initrd=Non
     if meta.get("boot") == "ovmf-esp-shim-grub-secureboot":
         return ["--boot", "grub", "--shim", art / "shimx64.efi", "--grub", art / "grubx64.efi",
                 "--kernel", art / "vmlinuz", "--initrd", initrd or art / "initrd",
-                "--grub-cfg", grub_cfg or art / "grub.cfg", "--firmware-vars", vars_fd]
+                "--grub-cfg", grub_cfg or art / "grub.cfg", "--firmware-vars", vars_fd,
+                # The ESP is the whole virtio disk (no partition table): GRUB's (hd0).
+                "--grub-root", grub_root]
     return ["--boot", "direct", "--kernel", art / "vmlinuz", "--initrd", art / "initrd",
             "--cmdline", meta["cmdline"] if cmdline is None else cmdline,
             "--firmware-vars", art / "vars.fd"]
@@ -433,7 +436,7 @@ def check_prediction(ccverify, d, pcrs, tpm_log):
         claimed = ["pcr9", "pcr11"] if uki else ["pcr9"]
         if secure:
             # Secure Boot on: PCR 7 (policy, separator, authorities) and shim's PCR 14.
-            claimed += ["pcr7", "pcr14"] if grub else ["pcr7"]
+            claimed += ["pcr7", "pcr14", "pcr8"] if grub else ["pcr7"]
         for reg in claimed:
             check(reg in pred["registers"], f"{v}: the prediction claims {reg.upper()}")
         for reg, values in pred["registers"].items():
@@ -516,6 +519,9 @@ def check_prediction(ccverify, d, pcrs, tpm_log):
                       ["pcr8-kernel-cmdline", "pcr8-grub-cmd-linux", "pcr9-grub-cfg"]),
                      ("a flipped byte in the initrd", predict_args(d, meta, art, initrd=bad_initrd),
                       ["pcr9-initrd"])]
+            cases.append(("GRUB on another device (--grub-root (hd1))",
+                          predict_args(d, meta, art, grub_root="(hd1)"),
+                          ["pcr8-grub-cmd-source-hd1-efi-debian-grub-cfg"]))
             cases += secure_boot_cases(ccverify, d, meta, art, t, "shim", tpm_log)
         else:
             other = meta["cmdline"].replace("ima_policy=tcb", "ima_policy=tcb ima_appraise=log")

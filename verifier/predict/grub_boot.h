@@ -24,6 +24,7 @@
 #define CCV_VERIFIER_PREDICT_GRUB_BOOT_H_
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -41,6 +42,9 @@ struct GrubBootInputs {
   Bytes kernel;                 // REQUIRED: PE/COFF (the file `linux` loads)
   std::optional<Bytes> initrd;  // the file `initrd` loads
   std::string_view grub_cfg;    // REQUIRED: the grub.cfg GRUB sources
+  // The device GRUB finds the EFI system partition as, "(hd0)" or
+  // "(hd0,gpt1)": with it, the commands of Debian's embedded configuration.
+  std::optional<std::string> grub_root;
   const parsers::VariableStore* firmware_vars = nullptr;  // may be null
   std::vector<HashAlg> banks = {HashAlg::kSha1, HashAlg::kSha256, HashAlg::kSha384};
 };

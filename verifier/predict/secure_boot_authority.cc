@@ -52,10 +52,11 @@ const parsers::PeSection* FindLongSection(Bytes file, const parsers::PeImage& im
   if (file.size() < 0x40) return nullptr;
   const uint64_t pe = U32Le(file, 0x3c);
   if (pe + 24 > file.size()) return nullptr;
-  const uint64_t strings = uint64_t(U32Le(file, size_t(pe) + 12)) +
-                           18 * uint64_t(U32Le(file, size_t(pe) + 16));
+  const uint64_t strings =
+      uint64_t(U32Le(file, size_t(pe) + 12)) + 18 * uint64_t(U32Le(file, size_t(pe) + 16));
   if (strings == 0 || strings + 4 > file.size()) return nullptr;
-  const uint64_t table_len = std::min<uint64_t>(U32Le(file, size_t(strings)), file.size() - strings);
+  const uint64_t table_len =
+      std::min<uint64_t>(U32Le(file, size_t(strings)), file.size() - strings);
   for (const parsers::PeSection& s : img.sections) {
     if (s.name.size() < 2 || s.name[0] != '/') continue;
     uint64_t at = 0;
@@ -135,7 +136,8 @@ Result<std::vector<SignatureDbEntry>> X509SignatureEntries(Bytes data, size_t* o
       Bytes raw = list.signatures.Rest().first(list.signature_size);
       CCV_ASSIGN_OR_RETURN(parsers::EfiSignatureData d,
                            parsers::ReadEfiSignatureData(&list.signatures, list.signature_size));
-      out.push_back({d.signature_owner, d.signature_data, std::vector<uint8_t>(raw.begin(), raw.end())});
+      out.push_back(
+          {d.signature_owner, d.signature_data, std::vector<uint8_t>(raw.begin(), raw.end())});
     }
   }
   return out;
@@ -156,12 +158,11 @@ Result<std::vector<BootEvent>> AuthorityLog::Verify(Bytes image, const std::stri
                              EncodeUefiVariableData(src.guid, src.variable, entry.signature_data));
         if (std::ranges::find(logged_, encoded) != logged_.end()) return out;
         logged_.push_back(encoded);
-        CCV_ASSIGN_OR_RETURN(
-            BootEvent e,
-            VariableEvent(banks_, 7, ev::kEvEfiVariableAuthority, src.guid, src.variable,
-                          entry.signature_data,
-                          src.variable + " entry that verified " + what + " (" +
-                              SubjectOf(entry.certificate) + ")"));
+        CCV_ASSIGN_OR_RETURN(BootEvent e,
+                             VariableEvent(banks_, 7, ev::kEvEfiVariableAuthority, src.guid,
+                                           src.variable, entry.signature_data,
+                                           src.variable + " entry that verified " + what + " (" +
+                                               SubjectOf(entry.certificate) + ")"));
         out.push_back(std::move(e));
         return out;
       }
@@ -174,10 +175,11 @@ Result<std::vector<BootEvent>> AuthorityLog::Verify(Bytes image, const std::stri
     others += src.other_entries;
   }
   if (others > 0) {
-    return std::vector<BootEvent>{UnpredictedEvent(
-        7, ev::kEvEfiVariableAuthority, "authority that verified " + what,
-        "no certificate of " + names + " verifies its signature; a hash entry may allow it "
-        "(not modelled)")};
+    return std::vector<BootEvent>{
+        UnpredictedEvent(7, ev::kEvEfiVariableAuthority, "authority that verified " + what,
+                         "no certificate of " + names +
+                             " verifies its signature; a hash entry may allow it "
+                             "(not modelled)")};
   }
   const bool signed_image = std::ranges::any_of(
       m->signatures, [](const EmbeddedSignature& s) { return s.signature.has_value(); });
@@ -267,9 +269,8 @@ Result<ShimEvents> PredictShimEvents(const parsers::VariableStore* store, Bytes 
                                     vendor->deauthorized, "MokListX (shim's vendor dbx)"));
   const Bytes sbat_bytes(reinterpret_cast<const uint8_t*>(sbat->data()), sbat->size());
   CCV_ASSIGN_OR_RETURN(BootEvent sbat_event,
-                       VariableEvent(banks, 7, ev::kEvEfiVariableAuthority, shim_lock,
-                                     "SbatLevel", sbat_bytes,
-                                     "SbatLevel (shim's previous SBAT revocations)"));
+                       VariableEvent(banks, 7, ev::kEvEfiVariableAuthority, shim_lock, "SbatLevel",
+                                     sbat_bytes, "SbatLevel (shim's previous SBAT revocations)"));
   out.startup.push_back(std::move(sbat_event));
   const std::string_view trusted_name = "MokListTrusted";
   std::vector<uint8_t> trusted_data(trusted_name.begin(), trusted_name.end());

@@ -53,7 +53,7 @@ struct SignatureDbEntry {
 // `other_entries` (may be null) counts the entries of other types (hashes).
 // Errors: those of ReadEfiSignatureList (the offset relative to `data`).
 Result<std::vector<SignatureDbEntry>> X509SignatureEntries(Bytes data,
-                                                          size_t* other_entries = nullptr);
+                                                           size_t* other_entries = nullptr);
 
 // A variable whose X.509 entries may verify an image (db; shim's MokListRT).
 struct AuthoritySource {
