@@ -50,8 +50,11 @@ std::optional<std::string> FatRootFile(Bytes fat, std::string_view name83) {
     const uint64_t size = Le(e, 28, 4);
     const uint64_t cluster_bytes = spc * bps;
     std::string out;
-    for (uint64_t n = 0; out.size() < size; ++n) {
-      if (cluster < 2 || cluster >= clusters + 2 || n > clusters) return std::nullopt;
+    std::vector<bool> seen(size_t(clusters + 2), false);
+    while (out.size() < size) {
+      // A chain that leaves the data area or comes back to a cluster is not a file.
+      if (cluster < 2 || cluster >= clusters + 2 || seen[size_t(cluster)]) return std::nullopt;
+      seen[size_t(cluster)] = true;
       const uint64_t at = data_at + (cluster - 2) * cluster_bytes;
       if (at + cluster_bytes > fat.size()) return std::nullopt;
       const uint64_t take = std::min(cluster_bytes, size - out.size());
