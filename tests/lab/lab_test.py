@@ -16,7 +16,11 @@ swtpm held after it):
     swtpm's, and `ccverify verify` with this boot's nonce and the AK pinned binds the TPM
     log and the IMA list and checks boot_aggregate against the quoted PCRs; with another
     nonce nothing is bound;
-  - one flipped bit in the TPM log or the IMA list changes the replay or is reported.
+  - one flipped bit in the TPM log or the IMA list changes the replay or is reported;
+  - Secure Boot variants: Secure Boot was on (SecureBoot 1, PCR 7 authority events);
+  - `ccverify predict` from the boot's artifacts: its registers (PCR 7 and 14 too under
+    Secure Boot) equal swtpm's, its events are in the log, its policy passes on this boot
+    and fails, naming the rules, for other artifacts (see check_prediction).
 Exit 0 all passed, 1 a check failed, 77 no lab output (skipped).
 """
 import argparse
@@ -144,6 +148,9 @@ def check_variant(ccverify, d):
         caught = r2 is None or [l for l in r2["logs"] if l["option"] == "ima"][0]["template_hashes"]["mismatched"] > 0
         check(caught, f"{v}: a flipped character in the IMA list is caught")
 
+    meta = json.loads((d / "lab" / "meta.json").read_text())
+    if meta.get("boot") in SECURE_BOOTS:
+        check_secure_boot(ccverify, d, tpm_log)
     check_prediction(ccverify, d, pcrs, tpm_log)
 
 
@@ -236,14 +243,22 @@ def check_tpm_quote(ccverify, d, manifest, pcrs):
                   and r["outcome"] != "trusted", f"{v}: a stale nonce binds nothing")
 
 
-def predict_args(d, meta, art, cmdline=None, uki=None, grub_cfg=None, initrd=None):
+UKI_BOOTS = ("ovmf-esp-uki", "ovmf-esp-uki-secureboot")
+SECURE_BOOTS = ("ovmf-esp-uki-secureboot", "ovmf-esp-shim-grub-secureboot")
+
+
+def predict_args(d, meta, art, cmdline=None, uki=None, grub_cfg=None, initrd=None, vars_fd=None,
+                 grub_root="(hd0)"):
     """`ccverify predict` arguments for this variant's boot path."""
-    if meta.get("boot") == "ovmf-esp-uki":
-        return ["--boot", "uki", "--uki", uki or art / "uki.efi", "--firmware-vars", art / "vars.fd"]
+    vars_fd = vars_fd or art / "vars.fd"
+    if meta.get("boot") in UKI_BOOTS:
+        return ["--boot", "uki", "--uki", uki or art / "uki.efi", "--firmware-vars", vars_fd]
     if meta.get("boot") == "ovmf-esp-shim-grub-secureboot":
         return ["--boot", "grub", "--shim", art / "shimx64.efi", "--grub", art / "grubx64.efi",
                 "--kernel", art / "vmlinuz", "--initrd", initrd or art / "initrd",
-                "--grub-cfg", grub_cfg or art / "grub.cfg", "--firmware-vars", art / "vars.fd"]
+                "--grub-cfg", grub_cfg or art / "grub.cfg", "--firmware-vars", vars_fd,
+                # The ESP is the whole virtio disk (no partition table): GRUB's (hd0).
+                "--grub-root", grub_root]
     return ["--boot", "direct", "--kernel", art / "vmlinuz", "--initrd", art / "initrd",
             "--cmdline", meta["cmdline"] if cmdline is None else cmdline,
             "--firmware-vars", art / "vars.fd"]
@@ -287,6 +302,117 @@ def flip_section_byte(uki, name, out):
     return False
 
 
+SNAKEOIL_KEY = Path("/usr/share/ovmf/PkKek-1-snakeoil.key")
+SNAKEOIL_CERT = Path("/usr/share/ovmf/PkKek-1-snakeoil.pem")
+
+
+def sign_snakeoil(image, out, t, key=None, cert=None):
+    """`image` signed with Debian's snakeoil key (as run.sh signs the UKI), or with
+    key/cert; False (with a skip message) without sbsign or the key."""
+    if not shutil.which("sbsign") or not SNAKEOIL_KEY.is_file():
+        print(f"skip: sbsign or {SNAKEOIL_KEY} missing: no re-signed UKI")
+        return False
+    if key is None:
+        key = Path(t) / "snakeoil.key"
+        if not key.is_file():
+            run(["openssl", "pkey", "-in", SNAKEOIL_KEY, "-passin", "pass:snakeoil", "-out", key])
+        cert = SNAKEOIL_CERT
+    # Without its old signature first (sbsign keeps a certificate table it finds).
+    unsigned = Path(t) / (Path(out).name + ".unsigned")
+    shutil.copyfile(image, unsigned)
+    run(["sbattach", "--remove", unsigned])
+    p = run(["sbsign", "--key", key, "--cert", cert, "--output", out, unsigned])
+    return p.returncode == 0
+
+
+def refused(ccverify, v, what, args, t):
+    """predict refuses a boot Secure Boot would refuse (exit 3, naming why)."""
+    p = run([ccverify, "predict", *args, "--out", Path(t) / "refused"])
+    check(p.returncode == 3 and "refuse" in p.stderr,
+          f"{v}: predict refuses {what} (exit {p.returncode}: {p.stderr.strip()[-200:]})")
+
+
+def flip_db_certificate(vars_fd, cert, out):
+    """A copy of the VARS file with one byte flipped near the end of `cert` where db
+    holds it (its signature value: the certificate still parses and its key still
+    verifies the image, so only the bytes db holds and the firmware logs change)."""
+    b = bytearray(Path(vars_fd).read_bytes())
+    name = "db".encode("utf-16-le") + b"\0\0"
+    x509 = bytes.fromhex("a159c0a5e494a74a87b5ab155c2bf072")
+    at = 0
+    while True:
+        at = b.find(name, at)
+        if at < 0:
+            return False
+        esl = at + len(name)
+        if b[esl:esl + 16] == x509:
+            c = b.find(cert, esl)
+            if c < 0:
+                return False
+            b[c + len(cert) - 8] ^= 0x01
+            Path(out).write_bytes(b)
+            return True
+        at += 1
+
+
+def db_authority_certificate(ccverify, tpm_log):
+    """The certificate of the first PCR 7 db authority event of the real log."""
+    p = run([ccverify, "dump", tpm_log, "--json"])
+    for e in json.loads(p.stdout)["events"] if p.returncode == 0 else []:
+        det = e.get("detail", {})
+        if e["event_type_name"] == "EV_EFI_VARIABLE_AUTHORITY" and det.get("unicode_name") == "db":
+            return bytes.fromhex(det["variable_data"])[16:]
+    return None
+
+
+def secure_boot_cases(ccverify, d, meta, art, t, image_rule, tpm_log):
+    """Secure Boot: a flipped byte in a db certificate predicts other db and authority
+    events; an image signed by a key db does not hold is refused."""
+    v = d.name
+    cases = []
+    bad_vars = Path(t) / "vars.flipped.fd"
+    cert = db_authority_certificate(ccverify, tpm_log)
+    if check(cert is not None and flip_db_certificate(art / "vars.fd", cert, bad_vars),
+             f"{v}: db in the VARS file holds the certificate the log says verified the image"):
+        args = predict_args(d, meta, art, vars_fd=bad_vars)
+        if meta.get("boot") in UKI_BOOTS:
+            # The snakeoil certificate signed the UKI itself: a db copy that differs
+            # from the signer's is no longer a trust anchor for it (OpenSSL, in EDK2
+            # as here), so the UKI is refused.
+            refused(ccverify, v, "the UKI under a db whose certificate has a flipped byte",
+                    args, t)
+        else:
+            cases.append(("a flipped byte in db's certificate", args,
+                          ["pcr7-db-variable", f"pcr7-db-entry-that-verified-{image_rule}"]))
+    if meta.get("boot") in UKI_BOOTS:
+        key, cert = Path(t) / "other.key", Path(t) / "other.pem"
+        p = run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj",
+                 "/CN=not in db", "-days", "2", "-keyout", key, "-out", cert])
+        other = Path(t) / "uki.other-signer.efi"
+        if p.returncode == 0 and sign_snakeoil(art / "uki.efi", other, t, key=key, cert=cert):
+            refused(ccverify, v, "a UKI signed by a key db does not hold",
+                    predict_args(d, meta, art, uki=other), t)
+    return cases
+
+
+def check_secure_boot(ccverify, d, tpm_log):
+    """Secure Boot really was on: the SecureBoot variable event says 1 and PCR 7 has an
+    EV_EFI_VARIABLE_AUTHORITY event."""
+    v = d.name
+    p = run([ccverify, "dump", tpm_log, "--json"])
+    if not check(p.returncode == 0, f"{v}: dump --json of the TPM log runs"):
+        return
+    events = json.loads(p.stdout)["events"]
+    sb = [e for e in events if e.get("detail", {}).get("unicode_name") == "SecureBoot"
+          and e["event_type_name"] == "EV_EFI_VARIABLE_DRIVER_CONFIG"]
+    check(len(sb) == 1 and sb[0]["detail"].get("variable_data") == "01"
+          and sb[0].get("digest_check") == "verified",
+          f"{v}: Secure Boot was on (the SecureBoot variable event says 1)")
+    auth = [e for e in events if e["register"] == "pcr7"
+            and e["event_type_name"] == "EV_EFI_VARIABLE_AUTHORITY"]
+    check(len(auth) > 0, f"{v}: PCR 7 has EV_EFI_VARIABLE_AUTHORITY events ({len(auth)})")
+
+
 def check_prediction(ccverify, d, pcrs, tpm_log):
     """6. `ccverify predict` from the boot's own artifacts (--boot direct, or --boot uki
     for efi-uki): every register it claims equals swtpm's, every event it predicts is in
@@ -296,8 +422,9 @@ def check_prediction(ccverify, d, pcrs, tpm_log):
     v = d.name
     art = d / "lab" / "artifacts"
     meta = json.loads((d / "lab" / "meta.json").read_text())
-    uki = meta.get("boot") == "ovmf-esp-uki"
+    uki = meta.get("boot") in UKI_BOOTS
     grub = meta.get("boot") == "ovmf-esp-shim-grub-secureboot"
+    secure = meta.get("boot") in SECURE_BOOTS
     if not (art / ("uki.efi" if uki else "grub.cfg" if grub else "vmlinuz")).is_file():
         print(f"skip {v}: no lab/artifacts (lab output from an older run.sh)")
         return
@@ -307,6 +434,9 @@ def check_prediction(ccverify, d, pcrs, tpm_log):
         if not check(pred is not None, f"{v}: predict runs ({p.stderr.strip()[:200]})"):
             return
         claimed = ["pcr9", "pcr11"] if uki else ["pcr9"]
+        if secure:
+            # Secure Boot on: PCR 7 (policy, separator, authorities) and shim's PCR 14.
+            claimed += ["pcr7", "pcr14", "pcr8"] if grub else ["pcr7"]
         for reg in claimed:
             check(reg in pred["registers"], f"{v}: the prediction claims {reg.upper()}")
         for reg, values in pred["registers"].items():
@@ -350,17 +480,29 @@ def check_prediction(ccverify, d, pcrs, tpm_log):
 
         # Predictions of other artifacts: the same evidence must fail, naming the rules.
         if uki:
+            linux_rule = "pcr11-uki-section-linux" if secure else "pcr4-kernel-of-the-linux-section"
             changed = {".cmdline": ["pcr11-uki-section-cmdline", "pcr9-kernel-load-options"],
                        ".initrd": ["pcr11-uki-section-initrd", "pcr9-initrd"],
-                       ".linux": ["pcr11-uki-section-linux", "pcr4-kernel-of-the-linux-section"]}
+                       ".linux": ["pcr11-uki-section-linux", linux_rule]}
             cases = []
             for section, expect in changed.items():
                 bad = t / f"uki{section}.efi"
                 check(flip_section_byte(art / "uki.efi", section, bad),
                       f"{v}: the UKI has a {section} section")
+                if secure:
+                    # The flipped image no longer matches its signature: Secure Boot
+                    # refuses it, and so does predict; signed again with the db key,
+                    # it predicts another boot.
+                    refused(ccverify, v, f"a flipped byte in the signed UKI's {section}",
+                            predict_args(d, meta, art, uki=bad), t)
+                    if not sign_snakeoil(bad, t / f"uki{section}.signed.efi", t):
+                        continue
+                    bad = t / f"uki{section}.signed.efi"
                 cases.append((f"a flipped byte in the UKI's {section}",
                               predict_args(d, meta, art, uki=bad),
                               expect + ["pcr4-uki-image"]))
+            if secure:
+                cases += secure_boot_cases(ccverify, d, meta, art, t, "the-uki", tpm_log)
         elif grub:
             # Secure Boot on: the prediction from the Microsoft-enrolled VARS file says so.
             sb = [e for e in pred["events"] if e["description"] == "SecureBoot variable"]
@@ -377,6 +519,10 @@ def check_prediction(ccverify, d, pcrs, tpm_log):
                       ["pcr8-kernel-cmdline", "pcr8-grub-cmd-linux", "pcr9-grub-cfg"]),
                      ("a flipped byte in the initrd", predict_args(d, meta, art, initrd=bad_initrd),
                       ["pcr9-initrd"])]
+            cases.append(("GRUB on another device (--grub-root (hd1))",
+                          predict_args(d, meta, art, grub_root="(hd1)"),
+                          ["pcr8-grub-cmd-source-hd1-efi-debian-grub-cfg"]))
+            cases += secure_boot_cases(ccverify, d, meta, art, t, "shim", tpm_log)
         else:
             other = meta["cmdline"].replace("ima_policy=tcb", "ima_policy=tcb ima_appraise=log")
             cases = [("another command line", predict_args(d, meta, art, cmdline=other),

@@ -15,7 +15,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-all_variants=(direct direct-imasig efi-uki efi-shim-grub-sb)
+all_variants=(direct direct-imasig efi-uki efi-uki-sb efi-shim-grub-sb)
 
 die() { echo "lab: $*" >&2; exit 1; }
 log() { echo "lab: $*" >&2; }
@@ -58,6 +58,12 @@ ovmf_vars=/usr/share/OVMF/OVMF_VARS_4M.fd
 # Secure Boot (efi-shim-grub-sb): the SMM build with Microsoft's keys enrolled.
 ovmf_sb_code=/usr/share/OVMF/OVMF_CODE_4M.ms.fd
 ovmf_sb_vars=/usr/share/OVMF/OVMF_VARS_4M.ms.fd
+# Secure Boot (efi-uki-sb): the same SMM build with Debian's snakeoil key as PK, KEK and db;
+# the UKI is signed with that key (sbsign, package sbsigntool).
+ovmf_snakeoil_code=/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd
+ovmf_snakeoil_vars=/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd
+snakeoil_key=/usr/share/ovmf/PkKek-1-snakeoil.key
+snakeoil_cert=/usr/share/ovmf/PkKek-1-snakeoil.pem
 
 # --- kernel: Debian's cloud kernel, downloaded once ---------------------------------------
 kpkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[0-9].*-cloud-amd64\)$/\1/p' | head -1 || true)
@@ -177,7 +183,7 @@ boot_variant() { # VARIANT
   case $v in
     direct) template=ima-ng ;;
     direct-imasig) template=ima-sig ;;
-    efi-uki | efi-shim-grub-sb) template=ima-ng ;;
+    efi-uki | efi-uki-sb | efi-shim-grub-sb) template=ima-ng ;;
   esac
   # The verifier's nonce for this boot: the agent quotes the TPM with it (init.sh).
   local nonce; nonce=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
@@ -195,6 +201,10 @@ boot_variant() { # VARIANT
     code=$ovmf_sb_code vars=$ovmf_sb_vars machine=q35,smm=on
     secure=(-global driver=cfi.pflash01,property=secure,value=on)
     [[ -r $code && -r $vars ]] || { log "$v: no Secure Boot OVMF ($code)"; return 1; }
+  elif [[ $v == efi-uki-sb ]]; then
+    code=$ovmf_snakeoil_code vars=$ovmf_snakeoil_vars machine=q35,smm=on
+    secure=(-global driver=cfi.pflash01,property=secure,value=on)
+    [[ -r $code && -r $vars ]] || { log "$v: no snakeoil Secure Boot OVMF ($code)"; return 1; }
   fi
   cp "$vars" "$d/vars.fd"
   local boot=(-kernel "$kernel" -initrd "$initrd" -append "$cmdline") boot_kind=qemu-direct-kernel
@@ -203,6 +213,17 @@ boot_variant() { # VARIANT
     build_esp "$d/esp.img" /EFI/BOOT/BOOTX64.EFI="$d/uki.efi" ||
       { log "$v: building the ESP image failed"; return 1; }
     boot_kind=ovmf-esp-uki
+  elif [[ $v == efi-uki-sb ]]; then
+    build_uki "$d/uki-unsigned.efi" "$cmdline" || { log "$v: building the UKI failed"; return 1; }
+    command -v sbsign >/dev/null || { log "$v: no sbsign (package sbsigntool)"; return 1; }
+    # Debian ships the snakeoil key encrypted with the passphrase "snakeoil".
+    openssl pkey -in "$snakeoil_key" -passin pass:snakeoil -out "$d/snakeoil.key" 2>"$d/sbsign.log" ||
+      { log "$v: cannot read the snakeoil key: $(cat "$d/sbsign.log")"; return 1; }
+    sbsign --key "$d/snakeoil.key" --cert "$snakeoil_cert" --output "$d/uki.efi" "$d/uki-unsigned.efi" \
+      >"$d/sbsign.log" 2>&1 || { log "$v: sbsign failed: $(cat "$d/sbsign.log")"; return 1; }
+    build_esp "$d/esp.img" /EFI/BOOT/BOOTX64.EFI="$d/uki.efi" ||
+      { log "$v: building the ESP image failed"; return 1; }
+    boot_kind=ovmf-esp-uki-secureboot
   elif [[ $v == efi-shim-grub-sb ]]; then
     local sb; sb=$(signed_boot) || return 1
     cp "$sb"/shim-signed_*/usr/lib/shim/shimx64.efi.signed "$d/shimx64.efi"

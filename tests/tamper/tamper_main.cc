@@ -1,9 +1,11 @@
-// ccv_tamper --corpus DIR --suite quote|collateral|tcg|ccel|ima [--stride N]
+// ccv_tamper --corpus DIR --suite quote|collateral|tcg|ccel|ima|lab [--stride N]
 //            [--shard K/N] [-v]
 //
 // Runs one tamper suite (tests/tamper/tamper.h) over the real evidence of
 // the shared corpus (and, for quotes and collateral, a synthetic quote signed
-// by our test PKI) and prints one summary line:
+// by our test PKI); suite `lab` over the boot lab's output instead (DIR is
+// tests/lab/run.sh's OUT: each variant's TPM event log and IMA lists, ascii
+// and binary). Prints one summary line:
 //   SUITE tried=N detected=N undetected=N rejected=N uncovered_tried=N
 //         uncovered_detected=N files=N skipped=N
 // Exit status 0 if every covered mutation was detected, 1 otherwise, 2 on a
@@ -129,7 +131,7 @@ int main(int argc, char** argv) {
     else {
       std::fprintf(stderr,
                    "usage: ccv_tamper --corpus DIR --suite "
-                   "quote|collateral|tcg|ccel|ima [--stride N] [--shard K/N] [-v]\n");
+                   "quote|collateral|tcg|ccel|ima|lab [--stride N] [--shard K/N] [-v]\n");
       return 2;
     }
   }
@@ -196,6 +198,32 @@ int main(int argc, char** argv) {
       if (!data.ok()) return 2;
       Report(p.filename().string(), ccv::tamper::TamperImaLog(*data, format, stride, shard), &total,
              &files, &skipped);
+    }
+  } else if (suite == "lab") {
+    // tests/lab/run.sh OUT: one bundle per variant, from a real measured boot.
+    std::vector<fs::path> variants;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(corpus, ec)) {
+      if (fs::exists(e.path() / "pcrs.json")) variants.push_back(e.path());
+    }
+    std::sort(variants.begin(), variants.end());
+    for (const auto& v : variants) {
+      const std::string name = v.filename().string();
+      auto log = ccv::ReadFileBytes((v / "binary_bios_measurements").string(), 1 << 26);
+      if (!log.ok()) return 2;
+      Report(name + "/binary_bios_measurements",
+             ccv::tamper::TamperTcgLog(*log, ccv::replay::RegisterSpace::kTpmPcr, stride, shard),
+             &total, &files, &skipped);
+      const std::pair<const char*, ccv::ima::LogFormat> lists[] = {
+          {"ascii_runtime_measurements", ccv::ima::LogFormat::kAscii},
+          {"binary_runtime_measurements", ccv::ima::LogFormat::kBinary}};
+      for (const auto& [file, format] : lists) {
+        if (!fs::exists(v / file)) continue;
+        auto data = ccv::ReadFileBytes((v / file).string(), 1 << 26);
+        if (!data.ok()) return 2;
+        Report(name + "/" + file, ccv::tamper::TamperImaLog(*data, format, stride, shard), &total,
+               &files, &skipped);
+      }
     }
   } else {
     std::fprintf(stderr, "unknown suite %s\n", suite.c_str());

@@ -7,7 +7,9 @@
 # together all of them), and prints per suite (summed over its shards):
 # mutations tried / detected / crashed (covered bytes and values: every one
 # must be detected), plus the uncovered mutations, which must only not crash.
-# STRIDE 1 (default) tries every byte. Uses $TAMPER_BUILD_DIR, else
+# STRIDE 1 (default) tries every byte. Suite `lab` runs over the boot lab's
+# output ($CCV_LAB_OUT, else build/lab: tests/lab/run.sh) when it exists and is
+# skipped with a message when not. Uses $TAMPER_BUILD_DIR, else
 # build-asan (ASan+UBSan, `asan` preset) if it has ccv_tamper, else build.
 # Exit status 1 if any covered mutation went undetected or any shard crashed
 # (logs: $BUILD/tamper-logs/SUITE.K.log).
@@ -16,7 +18,7 @@ cd "$(dirname "$0")/../.."
 STRIDE=${1:-1}
 shift || true
 SUITES=("$@")
-((${#SUITES[@]})) || SUITES=(quote collateral tcg ccel ima)
+((${#SUITES[@]})) || SUITES=(quote collateral tcg ccel ima lab)
 
 BUILD=${TAMPER_BUILD_DIR:-}
 if [[ -z "$BUILD" ]]; then
@@ -36,11 +38,20 @@ status=0
 PROCS=${TAMPER_PROCS:-2}
 ((PROCS >= 1)) || PROCS=1
 printf '%-11s %9s %9s %8s %10s %9s %11s %7s %6s\n' suite tried detected crashed undetected rejected uncov_tried uncov_det secs
+LAB=${CCV_LAB_OUT:-build/lab}
 for s in "${SUITES[@]}"; do
+  input=$CORPUS
+  if [[ $s == lab ]]; then
+    if ! compgen -G "$LAB/*/pcrs.json" >/dev/null; then
+      echo "lab: skipped: no boot lab output in $LAB (tests/lab/run.sh $LAB)"
+      continue
+    fi
+    input=$LAB
+  fi
   t0=$(date +%s)
   pids=()
   for ((k = 0; k < PROCS; k++)); do
-    "$BUILD/ccv_tamper" --corpus "$CORPUS" --suite "$s" --stride "$STRIDE" --shard "$k/$PROCS" \
+    "$BUILD/ccv_tamper" --corpus "$input" --suite "$s" --stride "$STRIDE" --shard "$k/$PROCS" \
       >"$BUILD/tamper-logs/$s.$k.out" 2>"$BUILD/tamper-logs/$s.$k.log" &
     pids+=($!)
   done

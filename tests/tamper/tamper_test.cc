@@ -3,6 +3,8 @@
 // tests/tamper/tamper_run.sh runs the complete suites and prints the counts.
 #include "tests/tamper/tamper.h"
 
+#include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -140,6 +142,45 @@ TEST(TamperTest, ShardsPartitionTheMutations) {
   EXPECT_EQ(p0->tried + p1->tried, w->tried);
   EXPECT_EQ(p0->uncovered_tried + p1->uncovered_tried, w->uncovered_tried);
   EXPECT_EQ(p0->detected + p1->detected, w->detected);
+}
+
+// The boot lab's evidence (tests/lab/run.sh; $CCV_LAB_OUT, else the build's lab/):
+// real TPM logs of OVMF, shim, GRUB and systemd-stub and real IMA lists. Every flip of
+// a digest or of digested data is detected.
+TEST(TamperTest, LabEvidenceFlipsAreDetected) {
+  const char* env = std::getenv("CCV_LAB_OUT");
+  const char* bin = std::getenv("CCV_BINARY_DIR");
+  const std::filesystem::path lab = env != nullptr
+                                        ? std::filesystem::path(env)
+                                        : std::filesystem::path(bin != nullptr ? bin : ".") / "lab";
+  std::vector<std::filesystem::path> variants;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(lab, ec)) {
+    if (std::filesystem::exists(e.path() / "pcrs.json")) variants.push_back(e.path());
+  }
+  if (variants.empty()) {
+    GTEST_SKIP() << "no boot lab output in " << lab << " (tests/lab/run.sh " << lab << ")";
+  }
+  for (const auto& v : variants) {
+    SCOPED_TRACE(v.string());
+    auto log = ReadFileBytes((v / "binary_bios_measurements").string());
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    auto t = TamperTcgLog(*log, replay::RegisterSpace::kTpmPcr, /*stride=*/1);
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    EXPECT_GT(t->tried, 100u);
+    EXPECT_EQ(t->detected, t->tried) << Missed(*t);
+    const std::pair<const char*, ima::LogFormat> lists[] = {
+        {"ascii_runtime_measurements", ima::LogFormat::kAscii},
+        {"binary_runtime_measurements", ima::LogFormat::kBinary}};
+    for (const auto& [file, format] : lists) {
+      auto data = ReadFileBytes((v / file).string());
+      ASSERT_TRUE(data.ok()) << file << ": " << data.status().ToString();
+      auto c = TamperImaLog(*data, format, /*stride=*/1);
+      ASSERT_TRUE(c.ok()) << file << ": " << c.status().ToString();
+      EXPECT_GT(c->tried, 50u) << file;
+      EXPECT_EQ(c->detected, c->tried) << file << ": " << Missed(*c);
+    }
+  }
 }
 
 TEST(TamperTest, UnreplayableLogIsAnErrorNotACount) {

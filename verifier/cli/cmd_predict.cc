@@ -1,4 +1,4 @@
-// ccverify predict [--firmware-vars F] [--shim F] [--grub F] [--kernel F]
+// ccverify predict [--firmware-vars F] [--shim F] [--grub F] [--grub-root D] [--kernel F]
 //                  [--initrd F] [--cmdline S] [--uki F] --boot direct|grub|uki
 //                  [--out DIR] [--ovmf-initrd-option suffix|prefix]
 // (docs/cli.md): the events a boot of these artifacts measures, per PCR, as
@@ -30,8 +30,8 @@ namespace po = boost::program_options;
 namespace {
 
 constexpr const char* kPredictUsage =
-    "usage: ccverify predict [--firmware-vars F] [--shim F] [--grub F] [--grub-cfg F] [--kernel "
-    "F]\n"
+    "usage: ccverify predict [--firmware-vars F] [--shim F] [--grub F] [--grub-cfg F]\n"
+    "                        [--grub-root D] [--kernel F]\n"
     "                        [--initrd F] [--cmdline S] [--uki F] --boot direct|grub|uki\n"
     "                        [--out DIR] [--ovmf-initrd-option suffix|prefix]\n"
     "  --boot B        the boot path: direct (QEMU -kernel/-initrd/-append through OVMF),\n"
@@ -47,6 +47,8 @@ constexpr const char* kPredictUsage =
     "  --shim F        shim (--boot grub)\n"
     "  --grub F        GRUB (--boot grub)\n"
     "  --grub-cfg F    the grub.cfg GRUB runs (--boot grub): its commands and files\n"
+    "  --grub-root D   the device GRUB finds the EFI system partition as, (hd0) or\n"
+    "                  (hd0,gpt1) (--boot grub): the commands of its embedded configuration\n"
     "  --uki F         the unified kernel image (--boot uki)\n"
     "  --out DIR       write prediction.json, events.cel.json and policy.yaml there\n";
 
@@ -104,8 +106,8 @@ Status ReadFirmwareVars(const po::variables_map& vm, FirmwareVars* out,
 }
 
 int RunPredictUki(const po::variables_map& vm) {
-  for (const char* flag :
-       {"kernel", "initrd", "cmdline", "shim", "grub", "grub-cfg", "ovmf-initrd-option"}) {
+  for (const char* flag : {"kernel", "initrd", "cmdline", "shim", "grub", "grub-cfg", "grub-root",
+                           "ovmf-initrd-option"}) {
     if (vm.count(flag)) {
       return Usage(std::string("--") + flag + " does not apply to --boot uki (the UKI holds it)");
     }
@@ -161,6 +163,7 @@ int RunPredictGrub(const po::variables_map& vm) {
   in.kernel = files[2];
   in.grub_cfg = std::string_view(reinterpret_cast<const char*>(files[3].data()), files[3].size());
   if (vm.count("initrd")) in.initrd = Bytes(files[4]);
+  if (vm.count("grub-root")) in.grub_root = vm["grub-root"].as<std::string>();
   FirmwareVars vars;
   if (Status s = ReadFirmwareVars(vm, &vars, &sources); !s.ok()) return ReportError(s);
   in.firmware_vars = vars.get();
@@ -184,7 +187,8 @@ int RunPredict(const Args& args) {
       "cmdline", po::value<std::string>(), "")("ovmf-initrd-option", po::value<std::string>(), "")(
       "firmware-vars", po::value<std::string>(), "")("shim", po::value<std::string>(), "")(
       "grub", po::value<std::string>(), "")("grub-cfg", po::value<std::string>(), "")(
-      "uki", po::value<std::string>(), "")("out", po::value<std::string>(), "");
+      "grub-root", po::value<std::string>(), "")("uki", po::value<std::string>(), "")(
+      "out", po::value<std::string>(), "");
   po::variables_map vm;
   if (auto done = ParseCommandLine(args, kHelp, opts, &vm)) return *done;
   if (!vm.count("boot")) return Usage("missing --boot");
@@ -194,7 +198,7 @@ int RunPredict(const Args& args) {
   }
   if (boot == "uki") return RunPredictUki(vm);
   if (boot == "grub") return RunPredictGrub(vm);
-  for (const char* flag : {"shim", "grub", "grub-cfg", "uki"}) {  // --boot direct
+  for (const char* flag : {"shim", "grub", "grub-cfg", "grub-root", "uki"}) {  // --boot direct
     if (vm.count(flag)) return Usage(std::string("--") + flag + " does not apply to --boot direct");
   }
   if (!vm.count("kernel")) return Usage("--boot direct needs --kernel");

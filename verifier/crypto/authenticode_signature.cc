@@ -7,6 +7,7 @@
 #include <openssl/objects.h>
 #include <openssl/pkcs7.h>
 #include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
 
 #include "verifier/crypto/digest.h"
 #include "verifier/crypto/internal/openssl_ptr.h"
@@ -169,6 +170,36 @@ Result<AuthenticodeSignature> ParseAuthenticodeSignature(std::span<const uint8_t
   }
   CheckSignature(si, signer, content, size_t(content_len), &out);
   return out;
+}
+
+Result<bool> AuthenticodeVerifiesUnder(std::span<const uint8_t> pkcs7_der,
+                                       std::span<const uint8_t> anchor_der) {
+  CCV_ASSIGN_OR_RETURN(AuthenticodeSignature sig, ParseAuthenticodeSignature(pkcs7_der));
+  if (!sig.signature_valid) return false;
+  const unsigned char* a = anchor_der.data();
+  internal::X509Ptr anchor(d2i_X509(nullptr, &a, long(anchor_der.size())));
+  if (anchor == nullptr || a != anchor_der.data() + anchor_der.size()) {
+    return Status(ErrorCode::kBadValue, "trusted certificate: not one DER X.509 certificate");
+  }
+  const unsigned char* p = pkcs7_der.data();
+  internal::Pkcs7Ptr p7(d2i_PKCS7(nullptr, &p, long(pkcs7_der.size())));
+  internal::X509StackPtr signers(p7 ? PKCS7_get0_signers(p7.get(), nullptr, 0) : nullptr);
+  if (signers == nullptr || sk_X509_num(signers.get()) != 1) return false;
+  internal::X509StorePtr store(X509_STORE_new());
+  internal::X509StoreCtxPtr ctx(X509_STORE_CTX_new());
+  if (store == nullptr || ctx == nullptr || X509_STORE_add_cert(store.get(), anchor.get()) != 1) {
+    return Status(ErrorCode::kInternal, "OpenSSL: cannot set up a certificate store");
+  }
+  // As EDK2's Pkcs7Verify: a trusted intermediate ends a chain; no time or
+  // purpose checks (firmware has no trusted clock; Authenticode signers
+  // carry code-signing, not S/MIME, key usages).
+  X509_STORE_set_flags(store.get(), X509_V_FLAG_PARTIAL_CHAIN | X509_V_FLAG_NO_CHECK_TIME);
+  X509_STORE_set_purpose(store.get(), X509_PURPOSE_ANY);
+  if (X509_STORE_CTX_init(ctx.get(), store.get(), sk_X509_value(signers.get(), 0),
+                          p7->d.sign->cert) != 1) {
+    return Status(ErrorCode::kInternal, "OpenSSL: cannot set up a chain check");
+  }
+  return X509_verify_cert(ctx.get()) == 1;
 }
 
 }  // namespace ccv::crypto

@@ -53,6 +53,19 @@ struct AuthenticodeSignature {
 // one SignerInfo), kNotFound (the signer certificate is absent).
 Result<AuthenticodeSignature> ParseAuthenticodeSignature(std::span<const uint8_t> pkcs7_der);
 
+// Whether the X.509 certificate `anchor_der` verifies the signature as UEFI
+// firmware checks a db entry (EDK2 Pkcs7Verify) and shim a MOK or vendor
+// certificate (AuthenticodeVerify): the anchor is the one trusted
+// certificate, the signer's certificate chains to it through the
+// SignedData's certificates (or is it), partial chains are allowed, validity
+// times and key purposes are not checked, and the signer's key verifies the
+// SignerInfo (ParseAuthenticodeSignature's `signature_valid`). Whether the
+// signed digest is the image's is the caller's check.
+// Errors: those of ParseAuthenticodeSignature; kBadValue when `anchor_der`
+// is not one DER certificate.
+Result<bool> AuthenticodeVerifiesUnder(std::span<const uint8_t> pkcs7_der,
+                                       std::span<const uint8_t> anchor_der);
+
 }  // namespace ccv::crypto
 
 #endif  // CCV_VERIFIER_CRYPTO_AUTHENTICODE_SIGNATURE_H_

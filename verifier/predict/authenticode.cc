@@ -27,6 +27,7 @@ Result<AuthenticodeMeasurement> MeasureAuthenticode(Bytes file, std::span<const 
     s.offset = e.offset;
     s.revision = e.revision;
     s.certificate_type = e.certificate_type;
+    s.pkcs7 = e.certificate;
     if (e.certificate_type != parsers::pe_format::kWinCertTypePkcsSignedData) {
       s.error = "certificate type is not WIN_CERT_TYPE_PKCS_SIGNED_DATA (2)";
     } else {

@@ -31,6 +31,7 @@ struct EmbeddedSignature {
   uint64_t offset = 0;  // file offset of the WIN_CERTIFICATE
   uint16_t revision = 0;
   uint16_t certificate_type = 0;
+  Bytes pkcs7;  // bCertificate (aliases the file)
   // Decoded when the entry is a PKCS#7 SignedData that decodes; else
   // `error` says why not.
   std::optional<crypto::AuthenticodeSignature> signature;

@@ -1,11 +1,14 @@
 #include "verifier/predict/grub_boot.h"
 
+#include <algorithm>
 #include <string>
 
 #include "parsers/event_types.h"
 #include "parsers/pe/pe_image.h"
 #include "verifier/crypto/digest.h"
 #include "verifier/predict/authenticode.h"
+#include "verifier/predict/grub_image.h"
+#include "verifier/predict/secure_boot_authority.h"
 
 namespace ccv::predict {
 
@@ -61,6 +64,44 @@ bool Verbatim(std::string_view line) {
   return line.find_first_of("$\"'\\{};|&<>") == std::string_view::npos;
 }
 
+// A GRUB device name as GRUB prints it: "(hd0)", "(hd0,gpt1)", "(cd0)".
+bool DeviceName(std::string_view d) {
+  if (d.size() < 3 || d.front() != '(' || d.back() != ')') return false;
+  return std::ranges::all_of(d.substr(1, d.size() - 2), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == ',';
+  });
+}
+
+// The commands of GRUB's embedded configuration (PCR 8), as GRUB runs
+// Debian's memdisk grub.cfg when $prefix exists, holds grub.cfg and no
+// x86_64-efi/grub.cfg: each `[` test and the `source`, words after
+// expansion.
+std::vector<BootEvent> EmbeddedConfigEvents(std::span<const HashAlg> banks, Bytes file,
+                                            const parsers::PeImage& img,
+                                            const std::optional<std::string>& root) {
+  const std::string what = "commands of GRUB's embedded configuration";
+  const GrubEmbedded e = ReadGrubEmbedded(file, img);
+  std::string why;
+  if (e.config != "normal (memdisk)/grub.cfg\n" || e.memdisk_grub_cfg != DebianMemdiskGrubCfg()) {
+    why =
+        "not the embedded configuration of Debian's signed GRUB (normal (memdisk)/grub.cfg "
+        "with Debian's memdisk grub.cfg): not modelled";
+  } else if (!e.prefix || !e.prefix->starts_with('/') || !Verbatim(*e.prefix) ||
+             e.prefix->find_first_of(" \t") != std::string::npos) {
+    why = "GRUB's embedded prefix is absent or not a plain path";
+  } else if (!root) {
+    why = "they name the device GRUB finds the EFI system partition as (--grub-root)";
+  } else if (!DeviceName(*root)) {
+    why = "--grub-root '" + *root + "' is not a GRUB device name such as (hd0) or (hd0,gpt1)";
+  }
+  if (!why.empty()) return {UnpredictedEvent(8, ev::kEvIpl, what, why)};
+  const std::string prefix = *root + *e.prefix;
+  return {GrubString(banks, "grub_cmd: ", "[ -z " + prefix + " -o ! -e " + prefix + " ]"),
+          GrubString(banks, "grub_cmd: ", "[ -e " + prefix + "/x86_64-efi/grub.cfg ]"),
+          GrubString(banks, "grub_cmd: ", "[ -e " + prefix + "/grub.cfg ]"),
+          GrubString(banks, "grub_cmd: ", "source " + prefix + "/grub.cfg")};
+}
+
 }  // namespace
 
 Result<BootPrediction> PredictGrubBoot(const GrubBootInputs& in) {
@@ -78,17 +119,16 @@ Result<BootPrediction> PredictGrubBoot(const GrubBootInputs& in) {
   CCV_ASSIGN_OR_RETURN(p.events, FirmwareConfigEvents(in.firmware_vars, banks));
   auto add = [&p](BootEvent e) { p.events.push_back(std::move(e)); };
   for (BootEvent& e : ReadyToBootEvents(banks)) add(std::move(e));
-  add(UnpredictedEvent(7, ev::kEvEfiVariableAuthority,
-                       "Secure Boot authorities (the db entry that verified shim; shim's "
-                       "SbatLevel and vendor certificate)",
-                       "depend on which db entry and which of shim's certificates verify "
-                       "each image; not predicted"));
+  CCV_ASSIGN_OR_RETURN(std::vector<BootEvent> shim_authority,
+                       FirmwareAuthorityEvents(in.firmware_vars, in.shim, "shim", banks));
+  for (BootEvent& e : shim_authority) add(std::move(e));
   add(Image(banks, in.shim, shim, "shim (Authenticode)"));
-  add(UnpredictedEvent(14, ev::kEvIpl, "shim's MokList, MokListX, MokListTrusted",
-                       "the MOK lists live in the machine's variables, not in the artifacts"));
+  CCV_ASSIGN_OR_RETURN(ShimEvents shim_events,
+                       PredictShimEvents(in.firmware_vars, in.shim, in.grub, in.kernel, banks));
+  for (BootEvent& e : shim_events.startup) add(std::move(e));
+  for (BootEvent& e : shim_events.grub) add(std::move(e));
   add(Image(banks, in.grub, grub, "GRUB (Authenticode; shim loads it)"));
-  add(UnpredictedEvent(8, ev::kEvIpl, "commands of GRUB's embedded configuration",
-                       "they name the disk and prefix GRUB finds at boot"));
+  for (BootEvent& e : EmbeddedConfigEvents(banks, in.grub, grub, in.grub_root)) add(std::move(e));
   add(GrubFile(banks,
                Bytes(reinterpret_cast<const uint8_t*>(in.grub_cfg.data()), in.grub_cfg.size()),
                "grub.cfg (GRUB reads it)"));
@@ -121,6 +161,8 @@ Result<BootPrediction> PredictGrubBoot(const GrubBootInputs& in) {
     if (cmd == "linux" && words.size() >= 2) {
       linux_seen = true;
       add(GrubFile(banks, in.kernel, "kernel " + words[1] + " (GRUB reads it)"));
+      for (BootEvent& e : shim_events.kernel) add(std::move(e));
+      shim_events.kernel.clear();
       BootEvent k = Image(banks, in.kernel, kernel,
                           "kernel (Authenticode; GRUB starts it through shim, logged twice)");
       add(k);
@@ -142,6 +184,9 @@ Result<BootPrediction> PredictGrubBoot(const GrubBootInputs& in) {
   }
   for (BootEvent& e : ExitBootServicesEvents(banks)) add(std::move(e));
   if (pcr9_known) PredictRegister(&p, 9, banks);
+  PredictRegister(&p, 8, banks);
+  PredictRegister(&p, 7, banks);
+  PredictRegister(&p, 14, banks);
   return p;
 }
 

@@ -14,14 +14,17 @@
 //   over the file. The register is predicted when every line of grub.cfg is a
 //   command that reads no other file (set, linux, initrd, boot, echo).
 // - PCR 7: the Secure Boot variables from a variable store, as for a direct
-//   boot; the authority events (the db entry that verified shim, shim's
-//   SbatLevel and vendor certificate) and PCR 14's MOK lists are not predicted.
+//   boot, then the authority events: the db entry that verified shim, shim's
+//   SbatLevel and the entry that verified GRUB and the kernel; PCR 14: shim's
+//   MOK lists (secure_boot_authority.h says when they are predicted). Both
+//   registers are predicted when every event is.
 //
 // Thread-safe: pure functions.
 #ifndef CCV_VERIFIER_PREDICT_GRUB_BOOT_H_
 #define CCV_VERIFIER_PREDICT_GRUB_BOOT_H_
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -39,6 +42,9 @@ struct GrubBootInputs {
   Bytes kernel;                 // REQUIRED: PE/COFF (the file `linux` loads)
   std::optional<Bytes> initrd;  // the file `initrd` loads
   std::string_view grub_cfg;    // REQUIRED: the grub.cfg GRUB sources
+  // The device GRUB finds the EFI system partition as, "(hd0)" or
+  // "(hd0,gpt1)": with it, the commands of Debian's embedded configuration.
+  std::optional<std::string> grub_root;
   const parsers::VariableStore* firmware_vars = nullptr;  // may be null
   std::vector<HashAlg> banks = {HashAlg::kSha1, HashAlg::kSha256, HashAlg::kSha384};
 };

@@ -115,20 +115,24 @@ Result<PredictedEvent> VariableDriverConfigEvent(uint32_t pcr, const parsers::Gu
   return e;
 }
 
+std::optional<bool> SecureBootEnabled(const parsers::VariableStore& store) {
+  // EFI_SECURE_BOOT_ENABLE_DISABLE (EDK2 SecureBootConfigImpl).
+  const parsers::Guid enable_guid = *ParseGuid("f0a30bc7-af08-4556-99c4-001009c93a44");
+  const parsers::StoredVariable* pk = store.Find(EfiGlobalVariableGuid(), "PK");
+  const parsers::StoredVariable* enable = store.Find(enable_guid, "SecureBootEnable");
+  if (pk == nullptr && enable == nullptr) return std::nullopt;
+  return pk != nullptr && !pk->data.empty() && enable != nullptr && enable->data.size() == 1 &&
+         enable->data[0] == 1;
+}
+
 Result<std::vector<PredictedEvent>> SecureBootPolicyEvents(const parsers::VariableStore& store,
                                                            std::span<const HashAlg> algs) {
   const parsers::Guid global = EfiGlobalVariableGuid();
   const parsers::Guid security = ImageSecurityDatabaseGuid();
-  // EFI_SECURE_BOOT_ENABLE_DISABLE (EDK2 SecureBootConfigImpl).
-  const parsers::Guid enable_guid = *ParseGuid("f0a30bc7-af08-4556-99c4-001009c93a44");
-  const parsers::StoredVariable* pk = store.Find(global, "PK");
-  const parsers::StoredVariable* enable = store.Find(enable_guid, "SecureBootEnable");
-  const uint8_t secure_boot = pk != nullptr && !pk->data.empty() && enable != nullptr &&
-                                      enable->data.size() == 1 && enable->data[0] == 1
-                                  ? 1
-                                  : 0;
+  const std::optional<bool> enabled = SecureBootEnabled(store);
+  const uint8_t secure_boot = enabled.value_or(false) ? 1 : 0;
   std::vector<PredictedEvent> out;
-  if (pk == nullptr && enable == nullptr) {
+  if (!enabled) {
     PredictedEvent sb;
     sb.pcr = 7;
     sb.type = parsers::kEvEfiVariableDriverConfig;

@@ -8,6 +8,7 @@
 #define CCV_VERIFIER_PREDICT_UEFI_VARIABLES_H_
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -60,6 +61,11 @@ struct PredictedEvent {
 Result<PredictedEvent> VariableDriverConfigEvent(uint32_t pcr, const parsers::Guid& guid,
                                                  std::string_view name_utf8, Bytes data,
                                                  std::span<const HashAlg> algs);
+
+// Whether the store turns Secure Boot on (EDK2: PK enrolled and
+// SecureBootEnable 1); nullopt when it holds neither PK nor
+// SecureBootEnable (see SecureBootPolicyEvents).
+std::optional<bool> SecureBootEnabled(const parsers::VariableStore& store);
 
 // The Secure Boot policy events EDK2 logs into PCR 7 (Tcg2Dxe
 // MeasureAllSecureVariables; PFP 3.3.4.8), in its order: SecureBoot, PK,

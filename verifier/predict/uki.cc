@@ -10,6 +10,8 @@
 #include "parsers/event_types.h"
 #include "verifier/crypto/digest.h"
 #include "verifier/predict/authenticode.h"
+#include "verifier/predict/secure_boot_authority.h"
+#include "verifier/predict/uefi_variables.h"
 
 namespace ccv::predict {
 
@@ -131,7 +133,13 @@ Result<BootPrediction> PredictUkiBoot(Bytes uki, std::span<const HashAlg> banks,
   for (BootEvent& e : ReadyToBootEvents(banks)) p.events.push_back(std::move(e));
 
   // The firmware (or systemd-boot through it) loads the UKI with LoadImage:
-  // PCR 4 gets its Authenticode digest.
+  // with Secure Boot on, PCR 7 gets the db entry that verified it; PCR 4 its
+  // Authenticode digest.
+  AuthorityLog firmware_log(banks);
+  CCV_ASSIGN_OR_RETURN(
+      std::vector<BootEvent> authority,
+      FirmwareAuthorityEvents(firmware_vars, uki, "the UKI", banks, &firmware_log));
+  for (BootEvent& e : authority) p.events.push_back(std::move(e));
   BootEvent image;
   image.pcr = 4;
   image.type = parsers::kEvEfiBootServicesApplication;
@@ -174,12 +182,30 @@ Result<BootPrediction> PredictUkiBoot(Bytes uki, std::span<const HashAlg> banks,
       return kimg.status().WithContext("the .linux section at file offset " +
                                        std::to_string(linux_section->pointer_to_raw_data));
     }
-    BootEvent k;
-    k.pcr = 4;
-    k.type = parsers::kEvEfiBootServicesApplication;
-    k.description = "kernel of the .linux section (Authenticode; " + stub + " loads it)";
-    for (HashAlg alg : banks) k.digests.push_back(AuthenticodeDigest(kernel, *kimg, alg));
-    p.events.push_back(std::move(k));
+    const std::string what = "the kernel of the .linux section";
+    bool loads = true;
+    if (firmware_vars != nullptr && SecureBootEnabled(*firmware_vars) == true) {
+      // With Secure Boot on, LoadImage verifies the kernel against db. When
+      // db does not allow it, the stub starts it through the EFI handover
+      // protocol instead: no image event, no authority (a real boot of 252).
+      auto kernel_authority =
+          FirmwareAuthorityEvents(firmware_vars, kernel, what, banks, &firmware_log);
+      if (kernel_authority.ok()) {
+        for (BootEvent& e : *kernel_authority) p.events.push_back(std::move(e));
+      } else if (kernel_authority.status().code() == ErrorCode::kChainInvalid) {
+        loads = false;
+      } else {
+        return kernel_authority.status();
+      }
+    }
+    if (loads) {
+      BootEvent k;
+      k.pcr = 4;
+      k.type = parsers::kEvEfiBootServicesApplication;
+      k.description = "kernel of the .linux section (Authenticode; " + stub + " loads it)";
+      for (HashAlg alg : banks) k.digests.push_back(AuthenticodeDigest(kernel, *kimg, alg));
+      p.events.push_back(std::move(k));
+    }
   } else {
     p.events.push_back(UnpredictedEvent(
         4, parsers::kEvEfiBootServicesApplication, "kernel of the .linux section",
@@ -201,6 +227,7 @@ Result<BootPrediction> PredictUkiBoot(Bytes uki, std::span<const HashAlg> banks,
   for (BootEvent& e : ExitBootServicesEvents(banks)) p.events.push_back(std::move(e));
   PredictRegister(&p, 9, banks);
   PredictRegister(&p, 11, banks);
+  PredictRegister(&p, 7, banks);
   return p;
 }
 

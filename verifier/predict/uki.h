@@ -21,8 +21,12 @@
 //   assumes the firmware passes the UKI no load options of its own and that
 //   no credentials or system extensions lie beside it (the stub would then
 //   measure those into PCR 12/13 and hand the kernel a longer initrd).
-// - With a variable store: the firmware's PCR 7 events, as for a direct boot;
-//   the separators and EFI actions either way.
+// - With a variable store: the firmware's PCR 7 events, as for a direct boot,
+//   and with Secure Boot on, the db entry that verified the UKI (and the
+//   kernel, which LoadImage verifies too: a kernel db does not allow is
+//   started through the EFI handover protocol instead, with no PCR 4 event;
+//   a UKI db does not allow is refused, kChainInvalid); PCR 7's value when
+//   every event is known. The separators and EFI actions either way.
 //
 // Thread-safe: pure functions.
 #ifndef CCV_VERIFIER_PREDICT_UKI_H_

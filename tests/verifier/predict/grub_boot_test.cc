@@ -3,7 +3,9 @@
 // Debian's signed shim, GRUB and kernel (tests/lab/lab_test.py).
 #include "verifier/predict/grub_boot.h"
 
+#include <cstring>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +17,7 @@
 #include "tests/testing/cli.h"
 #include "verifier/crypto/digest.h"
 #include "verifier/predict/authenticode.h"
+#include "verifier/predict/grub_image.h"
 
 namespace ccv::predict {
 namespace {
@@ -149,5 +152,138 @@ TEST_F(GrubBootTest, InputErrors) {
   fs::remove_all(dir, ec);
 }
 
+// --- GRUB's embedded configuration (verifier/predict/grub_image) ---
+
+void PutLe(std::vector<uint8_t>* out, uint64_t v, size_t n) {
+  for (size_t i = 0; i < n; ++i) out->push_back(uint8_t(v >> (8 * i)));
+}
+
+// A FAT12 image (512-byte sectors and clusters, one FAT, 16 root entries)
+// whose root holds GRUB.CFG = `text` in clusters 2, 3, ... chained in order,
+// or, with `loop`, a chain that returns to cluster 2 and a directory entry
+// that claims more bytes than the chain holds.
+std::vector<uint8_t> Fat12(std::string_view text, bool loop = false) {
+  std::vector<uint8_t> img(64 * 512, 0);
+  auto put = [&img](size_t at, uint64_t v, size_t n) {
+    for (size_t i = 0; i < n; ++i) img[at + i] = uint8_t(v >> (8 * i));
+  };
+  put(11, 512, 2);  // bytes per sector
+  put(13, 1, 1);    // sectors per cluster
+  put(14, 1, 2);    // reserved sectors
+  put(16, 1, 1);    // FATs
+  put(17, 16, 2);   // root entries (one sector)
+  put(19, 64, 2);   // total sectors
+  put(22, 1, 2);    // sectors per FAT
+  const size_t fat = 512, root = 1024, data = 1536;
+  const size_t clusters = (text.size() + 511) / 512;
+  for (size_t c = 2; c < 2 + clusters; ++c) {
+    const uint64_t next = c + 1 < 2 + clusters ? c + 1 : (loop ? 2 : 0xfff);
+    const size_t at = fat + c * 3 / 2;
+    const uint64_t raw = img[at] | uint64_t(img[at + 1]) << 8;
+    put(at, (c & 1) != 0 ? (raw & 0x000f) | next << 4 : (raw & 0xf000) | next, 2);
+  }
+  std::memcpy(&img[root], "GRUB    CFG", 11);
+  img[root + 11] = 0x20;
+  put(root + 26, 2, 2);
+  put(root + 28, loop ? 20000 : text.size(), 4);
+  std::memcpy(&img[data], text.data(), text.size());
+  return img;
+}
+
+// A GRUB image with grub-mkimage's module area: embedded config, prefix, memdisk.
+std::vector<uint8_t> GrubImage(std::string_view config, std::string_view prefix,
+                               const std::vector<uint8_t>& memdisk) {
+  std::vector<uint8_t> modules;
+  auto module = [&modules](uint32_t type, std::vector<uint8_t> data) {
+    while (data.size() % 8 != 0) data.push_back(0);
+    PutLe(&modules, type, 4);
+    PutLe(&modules, data.size() + 8, 4);
+    modules.insert(modules.end(), data.begin(), data.end());
+  };
+  module(1, memdisk);
+  module(2, std::vector<uint8_t>(config.begin(), config.end()));
+  module(3, std::vector<uint8_t>(prefix.begin(), prefix.end()));
+  std::vector<uint8_t> mods;
+  PutLe(&mods, 0x676d696d, 4);  // "mimg"
+  PutLe(&mods, 0, 4);
+  PutLe(&mods, 24, 8);
+  PutLe(&mods, 24 + modules.size(), 8);
+  mods.insert(mods.end(), modules.begin(), modules.end());
+  PeBuilder b = PeBuilder::Default();
+  b.sections.push_back({"mods", mods});
+  return b.Build();
+}
+
+constexpr std::string_view kNormalMemdisk = "normal (memdisk)/grub.cfg\n";
+
+TEST(GrubImageTest, ReadsTheModuleArea) {
+  // Three clusters: the chain is followed, not the bytes after the first.
+  std::string long_cfg(1200, 'x');
+  const std::vector<uint8_t> grub = GrubImage(kNormalMemdisk, "/EFI/debian", Fat12(long_cfg));
+  auto img = parsers::ParsePeImage(grub);
+  ASSERT_TRUE(img.ok()) << img.status().ToString();
+  const GrubEmbedded e = ReadGrubEmbedded(grub, *img);
+  EXPECT_EQ(e.config, std::string(kNormalMemdisk));
+  EXPECT_EQ(e.prefix, std::string("/EFI/debian"));
+  EXPECT_EQ(e.memdisk_grub_cfg, long_cfg);
+  // A looping chain reads nothing (and ends).
+  const std::vector<uint8_t> loop = GrubImage(kNormalMemdisk, "/p", Fat12(long_cfg, true));
+  auto limg = parsers::ParsePeImage(loop);
+  ASSERT_TRUE(limg.ok());
+  EXPECT_FALSE(ReadGrubEmbedded(loop, *limg).memdisk_grub_cfg.has_value());
+}
+
+TEST_F(GrubBootTest, DebianEmbeddedConfigurationWithTheDevice) {
+  const std::string cfg = "set timeout=0\nlinux /vmlinuz ro\nboot\n";
+  std::vector<uint8_t> grub =
+      GrubImage(kNormalMemdisk, "/EFI/debian", Fat12(DebianMemdiskGrubCfg()));
+  grub_ = grub;
+  GrubBootInputs in = Inputs(cfg);
+  in.initrd.reset();
+  in.grub_root = "(hd0,gpt1)";
+  auto p = PredictGrubBoot(in);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  std::vector<std::string> cmds;
+  for (const BootEvent& e : p->events) {
+    if (e.pcr == 8) {
+      ASSERT_TRUE(e.predicted) << e.description << ": " << e.reason;
+      cmds.push_back(e.description);
+    }
+  }
+  const std::string P = "(hd0,gpt1)/EFI/debian";
+  ASSERT_GE(cmds.size(), 4u);
+  EXPECT_EQ(cmds[0], "grub_cmd: [ -z " + P + " -o ! -e " + P + " ]");
+  EXPECT_EQ(cmds[1], "grub_cmd: [ -e " + P + "/x86_64-efi/grub.cfg ]");
+  EXPECT_EQ(cmds[2], "grub_cmd: [ -e " + P + "/grub.cfg ]");
+  EXPECT_EQ(cmds[3], "grub_cmd: source " + P + "/grub.cfg");
+  const BootEvent* src = Find(*p, 8, "grub_cmd: source");
+  ASSERT_NE(src, nullptr);
+  EXPECT_EQ(ToHex(src->digests[0].span()), Hash256("source " + P + "/grub.cfg"));
+  EXPECT_EQ(p->registers.count(8), 1u);  // every PCR 8 event known
+
+  // Without the device, with another memdisk grub.cfg or another embedded
+  // configuration, or with a device name GRUB would not print: not predicted.
+  std::string other_memdisk(DebianMemdiskGrubCfg());
+  other_memdisk[5] ^= 0x01;
+  const std::vector<std::pair<std::vector<uint8_t>, std::optional<std::string>>> cases = {
+      {grub, std::nullopt},
+      {grub, std::string("(hd0) ; x")},
+      {GrubImage(kNormalMemdisk, "/EFI/debian", Fat12(other_memdisk)), "(hd0)"},
+      {GrubImage("normal (memdisk)/grub.cfg\nls\n", "/EFI/debian", Fat12(DebianMemdiskGrubCfg())),
+       "(hd0)"},
+      {Image(2), "(hd0)"}};
+  for (const auto& [image, root] : cases) {
+    grub_ = image;
+    GrubBootInputs c = Inputs(cfg);
+    c.initrd.reset();
+    c.grub_root = root;
+    auto q = PredictGrubBoot(c);
+    ASSERT_TRUE(q.ok()) << q.status().ToString();
+    const BootEvent* e = Find(*q, 8, "commands of GRUB's embedded configuration");
+    ASSERT_NE(e, nullptr) << root.value_or("no root");
+    EXPECT_FALSE(e->predicted);
+    EXPECT_EQ(q->registers.count(8), 0u);
+  }
+}
 }  // namespace
 }  // namespace ccv::predict

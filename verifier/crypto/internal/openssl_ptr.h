@@ -19,6 +19,7 @@
 #include <openssl/params.h>
 #include <openssl/pkcs7.h>
 #include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
 
 namespace ccv::crypto::internal {
 
@@ -48,6 +49,8 @@ using OsslParamPtr = std::unique_ptr<OSSL_PARAM, FreeWith<OSSL_PARAM_free>>;
 using Pkcs7Ptr = std::unique_ptr<PKCS7, FreeWith<PKCS7_free>>;
 using X509Ptr = std::unique_ptr<X509, FreeWith<X509_free>>;
 using X509SigPtr = std::unique_ptr<X509_SIG, FreeWith<X509_SIG_free>>;
+using X509StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, FreeWith<X509_STORE_CTX_free>>;
+using X509StorePtr = std::unique_ptr<X509_STORE, FreeWith<X509_STORE_free>>;
 
 // OPENSSL_free and the sk_*_free family are macros, so they get deleters of
 // their own.
