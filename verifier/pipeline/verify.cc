@@ -148,7 +148,18 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const polic
   }
   CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes,
                        bundle::ReadEvidenceFile(e, *e.quote, kMaxQuoteLen));
-  auto anchor = o.root_ca_pem ? quote::LoadTrustAnchor(*o.root_ca_pem) : quote::LoadTrustAnchor();
+  // Parsed once per batch when shared, else here: the same certificate.
+  std::optional<std::string_view> anchor_pem;
+  if (o.root_ca_pem) anchor_pem = *o.root_ca_pem;
+  Result<std::shared_ptr<const crypto::Certificate>> anchor =
+      Status(ErrorCode::kInternal, "trust anchor not loaded");
+  if (o.shared_collateral != nullptr) {
+    anchor = o.shared_collateral->Anchor(anchor_pem);
+  } else if (auto own = quote::LoadTrustAnchor(anchor_pem); own.ok()) {
+    anchor = std::make_shared<const crypto::Certificate>(std::move(*own));
+  } else {
+    anchor = own.status();
+  }
   if (!anchor.ok()) return anchor.status().WithContext("trust anchor");
   std::optional<quote::SuppliedPckChain> pck_chain;
   if (e.pck_chain) {
@@ -164,13 +175,13 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const polic
                          bundle::ReadEvidenceText(e, *e.collateral, kMaxCollateralLen));
     std::shared_ptr<const quote::PreparedCollateral> prepared;
     if (o.shared_collateral != nullptr) {
-      auto shared = o.shared_collateral->Prepare(text, *anchor, o.at);
+      auto shared = o.shared_collateral->Prepare(text, **anchor, o.at);
       if (!shared.ok()) return InFile(shared.status(), *e.collateral);
       prepared = std::move(*shared);
     } else {
       auto coll = quote::ParseCollateralJson(text);
       if (!coll.ok()) return InFile(coll.status(), *e.collateral);
-      auto own = quote::PrepareCollateral(*coll, std::move(*anchor), o.at);
+      auto own = quote::PrepareCollateral(*coll, (*anchor)->Clone(), o.at);
       if (!own.ok()) return InFile(own.status(), *e.collateral);
       prepared = std::make_shared<const quote::PreparedCollateral>(std::move(*own));
     }
@@ -179,7 +190,7 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const polic
     v = quote::VerifyQuote(bytes, *prepared, qo);
     f->collateral.present = true;
   } else {
-    v = quote::VerifyQuoteWithoutCollateral(bytes, *anchor, o.at, pck_chain);
+    v = quote::VerifyQuoteWithoutCollateral(bytes, **anchor, o.at, pck_chain);
   }
   if (!v.ok()) return InFile(v.status(), *e.quote);
   if (f->collateral.present) f->collateral.freshness = v->freshness;
@@ -971,6 +982,7 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
   }
   const bool rtmr = reg.kind == RegisterId::Kind::kRtmr;
   replay::ImaReplayOptions ro;
+  ro.num_threads = o.replay_threads;
   ro.register_kind = reg.kind;
   ro.register_index = reg.index;
   if (rtmr) {
@@ -1254,6 +1266,7 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
     f->ima_signatures_checked = true;
     sig_keys = pol->ima.keys;
   }
+  f->ima.reserve(f->ima.size() + total);
   while (true) {
     Status s = reader.NextBatch(&batch);
     if (!s.ok()) return InFile(s, *e.ima);
