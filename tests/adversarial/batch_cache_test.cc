@@ -1,7 +1,8 @@
 // Attacks on what verify --batch reuses between bundles: the trust anchor,
-// the prepared collateral (its verified PCK CRL issuer) and the PCK leaves
-// of earlier quotes. A cache may only spare work on bytes it has verified:
-// an intermediate one byte away from the verified one, a revoked leaf or
+// the prepared collateral (its verified PCK CRL issuer), the PCK leaves of
+// earlier quotes and the QE reports their keys verified. A cache may only
+// spare work on bytes it has verified: an intermediate or a QE report
+// signature one byte away from the verified one, a revoked leaf or
 // intermediate, and a certificate outside its validity at --at must fail
 // in a batch, after bundles that warmed every cache, exactly as they fail
 // in one `verify` each (same exit code and JSON report).
@@ -151,6 +152,31 @@ TEST(BatchCacheAttackTest, AnIntermediateOneByteAwayFromTheVerifiedOneFails) {
     for (size_t i = 0; i < results.size(); ++i) {
       EXPECT_EQ(Fails(results[i], "quote.pck_chain"), i % 3 == 2) << results[i].line.ToJson();
       EXPECT_EQ(Fails(results[i], "quote.quote_signature"), false);
+    }
+  }
+}
+
+TEST(BatchCacheAttackTest, AQeReportSignatureOneByteAwayFromAVerifiedOneFails) {
+  // Every quote of the platform carries the same QE report; the leaf's
+  // cache remembers that its signature verified. The same report with a
+  // signature one byte away must be verified, and fail.
+  TestPki pki = Pki();
+  const std::string coll = CollateralOf(pki);
+  // header, TD body, signature data length, quote signature, attestation
+  // key, certification data type and size, QE report: its signature.
+  constexpr size_t kQeReportSignature = 48 + 584 + 4 + 64 + 64 + 2 + 4 + 384;
+  Fleet fleet;
+  for (int i = 0; i < 8; ++i) {
+    std::vector<uint8_t> q = QuoteOf(pki, std::nullopt);
+    if (i % 3 == 2) q[kQeReportSignature + 5 + i] ^= 0x01;
+    fleet.Add(q, coll);
+  }
+  for (int jobs : {1, 2}) {
+    SCOPED_TRACE(jobs);
+    auto results = RunAndCompare(fleet, pki.RootPem(), testing::kPkiNow, jobs);
+    for (size_t i = 0; i < results.size(); ++i) {
+      EXPECT_EQ(Fails(results[i], "quote.qe_report_signature"), i % 3 == 2)
+          << results[i].line.ToJson();
     }
   }
 }
