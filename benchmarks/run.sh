@@ -79,7 +79,9 @@ for form in ("ascii", "bin"):
 want = load(tcg + ".expected.json")
 got = load(f"{work}/tcg.json")
 assert regs_of(want) == regs_of(got), "tcg: replay registers differ from the generator"
-assert want["digest_checks"] == got["digest_checks"], "tcg: digest-check counts differ"
+# The generator counts; the replay also names the conventions that matched.
+assert all(got["digest_checks"].get(k) == v for k, v in want["digest_checks"].items()), \
+    "tcg: digest-check counts differ"
 for name, ref in (("ima-pcr", f"{work}/ima-pcr.bin.json"), ("ima-rtmr", f"{work}/ima-rtmr.bin.json"),
                   ("tcg", f"{work}/tcg.json")):
     fl = load(f"{work}/floor-{name}.json")

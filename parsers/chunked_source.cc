@@ -25,6 +25,11 @@ Result<Bytes> ChunkedSource::Peek(size_t n) {
     begin_ = 0;
   }
   size_t want = std::max(n, chunk_len_) + chunk_len_;
+  // A small file needs no more than its size (and one byte to see its end):
+  // no chunk-sized buffer to allocate and clear for it.
+  if (std::optional<uint64_t> size = source_->SizeHint(); size && *size >= offset_) {
+    want = std::max<size_t>(n, size_t(std::min<uint64_t>(want, *size - offset_ + 1)));
+  }
   if (buf_.size() < want) buf_.resize(want);
   while (end_ < n && !eof_) {
     CCV_ASSIGN_OR_RETURN(size_t got, source_->Read(buf_.data() + end_, buf_.size() - end_));

@@ -65,6 +65,7 @@ BundleResult VerifyBundle(const std::string& dir, const BatchOptions& o,
   }
   pipeline::VerifyOptions vo = o.verify;
   vo.shared_collateral = shared;
+  vo.replay_threads = 1;  // the pool runs bundles in parallel
   auto v = pipeline::Verify(e, vo, o.policy);
   if (!v.ok()) return ErrorResult(v.status(), ctx, o);
 

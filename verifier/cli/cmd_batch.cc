@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <malloc.h>
 #include <string>
 #include <thread>
 #include <vector>
@@ -188,6 +189,12 @@ int RunVerifyBatch(const po::variables_map& vm, const CommandHelp& help) {
     }
     return ReportError(source.status());
   }
+  // Each bundle allocates and frees the same buffers (files, log chunks,
+  // per-entry facts): kept by the allocator rather than returned to the
+  // kernel after every bundle, they cost no page faults the next time.
+  // Memory still does not grow with the number of bundles.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
   JsonlWriter jsonl;
   if (Status s = jsonl.Open(outputs->jsonl); !s.ok()) return ReportError(s);
   BatchSummary summary;

@@ -1,9 +1,11 @@
 #include "verifier/pipeline/verify.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
+#include <span>
 
 #include "parsers/ccel.h"
 #include "parsers/cel.h"
@@ -148,7 +150,18 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const polic
   }
   CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes,
                        bundle::ReadEvidenceFile(e, *e.quote, kMaxQuoteLen));
-  auto anchor = o.root_ca_pem ? quote::LoadTrustAnchor(*o.root_ca_pem) : quote::LoadTrustAnchor();
+  // Parsed once per batch when shared, else here: the same certificate.
+  std::optional<std::string_view> anchor_pem;
+  if (o.root_ca_pem) anchor_pem = *o.root_ca_pem;
+  Result<std::shared_ptr<const crypto::Certificate>> anchor =
+      Status(ErrorCode::kInternal, "trust anchor not loaded");
+  if (o.shared_collateral != nullptr) {
+    anchor = o.shared_collateral->Anchor(anchor_pem);
+  } else if (auto own = quote::LoadTrustAnchor(anchor_pem); own.ok()) {
+    anchor = std::make_shared<const crypto::Certificate>(std::move(*own));
+  } else {
+    anchor = own.status();
+  }
   if (!anchor.ok()) return anchor.status().WithContext("trust anchor");
   std::optional<quote::SuppliedPckChain> pck_chain;
   if (e.pck_chain) {
@@ -164,13 +177,13 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const polic
                          bundle::ReadEvidenceText(e, *e.collateral, kMaxCollateralLen));
     std::shared_ptr<const quote::PreparedCollateral> prepared;
     if (o.shared_collateral != nullptr) {
-      auto shared = o.shared_collateral->Prepare(text, *anchor, o.at);
+      auto shared = o.shared_collateral->Prepare(text, **anchor, o.at);
       if (!shared.ok()) return InFile(shared.status(), *e.collateral);
       prepared = std::move(*shared);
     } else {
       auto coll = quote::ParseCollateralJson(text);
       if (!coll.ok()) return InFile(coll.status(), *e.collateral);
-      auto own = quote::PrepareCollateral(*coll, std::move(*anchor), o.at);
+      auto own = quote::PrepareCollateral(*coll, (*anchor)->Clone(), o.at);
       if (!own.ok()) return InFile(own.status(), *e.collateral);
       prepared = std::make_shared<const quote::PreparedCollateral>(std::move(*own));
     }
@@ -179,7 +192,7 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const polic
     v = quote::VerifyQuote(bytes, *prepared, qo);
     f->collateral.present = true;
   } else {
-    v = quote::VerifyQuoteWithoutCollateral(bytes, *anchor, o.at, pck_chain);
+    v = quote::VerifyQuoteWithoutCollateral(bytes, **anchor, o.at, pck_chain);
   }
   if (!v.ok()) return InFile(v.status(), *e.quote);
   if (f->collateral.present) f->collateral.freshness = v->freshness;
@@ -971,6 +984,7 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
   }
   const bool rtmr = reg.kind == RegisterId::Kind::kRtmr;
   replay::ImaReplayOptions ro;
+  ro.num_threads = o.replay_threads;
   ro.register_kind = reg.kind;
   ro.register_index = reg.index;
   if (rtmr) {
@@ -1031,6 +1045,98 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
       st = nullptr;
     }
   }
+  // What the policy may judge of each entry (path, file digest, buffer,
+  // signature): its fact. `bound`: the quote covers the entry.
+  std::vector<ima::DecodedField> fields;
+  std::map<std::string, uint64_t> unknown_algs;  // algorithm name -> entries
+  const bool check_sigs = pol != nullptr && pol->ima.present && pol->ima.ChecksSignatures();
+  std::vector<crypto::ImaKey> sig_keys;
+  if (check_sigs) {
+    f->ima_signatures_checked = true;
+    sig_keys = pol->ima.keys;
+  }
+  auto entry_fact = [&](const ima::Entry& en, bool bound) {
+    result::ImaEntryFact fact;
+    fact.index = en.index;
+    fact.bound = bound;
+    fact.template_name = std::string(en.template_name);
+    if (en.desc != nullptr &&
+        ima::DecodeTemplateDataInto(en.template_name, en.template_data, en.template_data_offset,
+                                    read.endian, &fields)
+            .ok()) {
+      if (check_sigs && !en.violation()) {
+        replay::ImaEntrySig sig = replay::CheckEntrySignature(en, fields, sig_keys);
+        fact.buffer = sig.buffer;
+        if (sig.is_load) {
+          result::ImaKeyLoadFact load;
+          load.index = en.index;
+          load.keyring = sig.load.keyring;
+          load.subject = sig.load.subject;
+          load.keyid = sig.load.keyid;
+          load.bound = fact.bound;
+          load.trusted =
+              fact.bound && pol->ima.TrustsKeyring(load.keyring) && !sig.load.keys.empty();
+          if (load.trusted) {
+            sig_keys.insert(sig_keys.end(), sig.load.keys.begin(), sig.load.keys.end());
+          }
+          f->ima_key_loads.push_back(std::move(load));
+        } else if (!sig.buffer) {
+          fact.sig_status = std::string(replay::ImaSigStatusName(sig.entry.status));
+          fact.sig_has_keyid = sig.entry.status != replay::ImaSigStatus::kUnsigned &&
+                               sig.entry.status != replay::ImaSigStatus::kMalformed;
+          fact.sig_keyid = sig.entry.keyid;
+          fact.sig_key = sig.entry.key;
+          fact.sig_detail = sig.entry.detail;
+        }
+      }
+      for (const ima::DecodedField& fd : fields) {
+        if (fd.id == ima::FieldId::kBuf) {
+          fact.buffer = true;
+          fact.buffer_data.assign(fd.raw.begin(), fd.raw.end());
+        }
+        if (fd.id == ima::FieldId::kNNg || fd.id == ima::FieldId::kN)
+          fact.path = std::string(fd.text);
+        if (fd.id == ima::FieldId::kDNg || fd.id == ima::FieldId::kDNgV2 ||
+            fd.id == ima::FieldId::kD) {
+          fact.file_alg = std::string(fd.algo);
+          fact.file_alg_known = fd.algo_known;
+          fact.file_digest.assign(fd.digest.begin(), fd.digest.end());
+        }
+      }
+    }
+    if (!fact.file_alg_known) ++unknown_algs[fact.file_alg];
+    if (fact.buffer && fact.file_alg_known) {
+      // ima-buf: d-ng is the hash of the buffer (process_buffer_measurement).
+      if (std::optional<HashAlg> alg = HashAlgFromName(fact.file_alg)) {
+        Digest d = crypto::Hash(*alg, fact.buffer_data);
+        fact.buffer_digest_verified =
+            d.span().size() == fact.file_digest.size() &&
+            std::equal(fact.file_digest.begin(), fact.file_digest.end(), d.span().begin());
+      }
+    }
+    return fact;
+  };
+  // Without a state or signatures to check, nothing about an entry depends
+  // on what the replay finds but `bound`: the facts are taken in the
+  // replay's pass over the list and marked bound after it. Otherwise (a
+  // key load is trusted only when bound; a state needs the bound prefix's
+  // offsets) the list is read again once the covered prefix is known.
+  const bool one_pass = !with_state && !check_sigs;
+  const size_t first_fact = f->ima.size();
+  std::function<void(std::span<const ima::Entry>)> collect;
+  if (one_pass) {
+    // The number of entries is not known before the pass: a guess from the
+    // list's size (an entry takes about 100 to 300 bytes in either format)
+    // spares most of the vector's growth; a wrong guess costs only growth.
+    CCV_ASSIGN_OR_RETURN(std::unique_ptr<bundle::FileSource> list,
+                         bundle::OpenEvidenceSource(e, *e.ima));
+    if (std::optional<uint64_t> size = list->SizeHint()) {
+      f->ima.reserve(f->ima.size() + size_t(std::min<uint64_t>(*size / 128, uint64_t{1} << 24)));
+    }
+    collect = [&](std::span<const ima::Entry> entries) {
+      for (const ima::Entry& en : entries) f->ima.push_back(entry_fact(en, false));
+    };
+  }
   // The replay: from the state's offset and values, or of the whole list.
   auto replay_list = [&](const replay::ImaState* from) -> Result<replay::ImaReplayResult> {
     ima::ReadOptions rd = read;
@@ -1055,7 +1161,7 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
     CCV_ASSIGN_OR_RETURN(ima::ChunkSource source,
                          bundle::OpenEvidenceChunks(e, *e.ima, from ? from->offset : 0));
     ima::LogReader reader(std::move(source), rd);
-    auto r = replay::ReplayIma(&reader, opts);
+    auto r = replay::ReplayIma(&reader, opts, from == nullptr ? collect : nullptr);
     if (!r.ok()) return InFile(r.status(), *e.ima);
     return r;
   };
@@ -1234,104 +1340,43 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
   // The entries (path and file digest) the policy may judge: bound ones only.
   // Also where the bound prefix ends, for the state of the next run.
   std::optional<uint64_t> last_bound_offset, next_offset, next_line;
-  CCV_ASSIGN_OR_RETURN(ima::ChunkSource entries_source,
-                       bundle::OpenEvidenceChunks(e, *e.ima, st ? st->offset : 0));
-  ima::ReadOptions entries_read = read;
-  if (st != nullptr) {
-    entries_read.initial_buffer = size_t{64} << 10;
-    entries_read.start_offset = st->offset;
-    entries_read.start_index = st->entries;
-    entries_read.start_line = st->line;
-    entries_read.listed_hash_alg = st->listed_alg;
-  }
-  ima::LogReader reader(std::move(entries_source), entries_read);
-  std::vector<ima::Entry> batch;
-  std::vector<ima::DecodedField> fields;
-  std::map<std::string, uint64_t> unknown_algs;  // algorithm name -> entries
-  const bool check_sigs = pol != nullptr && pol->ima.present && pol->ima.ChecksSignatures();
-  std::vector<crypto::ImaKey> sig_keys;
-  if (check_sigs) {
-    f->ima_signatures_checked = true;
-    sig_keys = pol->ima.keys;
-  }
-  while (true) {
-    Status s = reader.NextBatch(&batch);
-    if (!s.ok()) return InFile(s, *e.ima);
-    if (batch.empty()) break;
-    for (const ima::Entry& en : batch) {
-      if (covered > 0 && en.index == covered - 1) last_bound_offset = en.offset;
-      if (en.index == covered) {
-        next_offset = en.offset;
-        next_line = en.line;
-      }
-      result::ImaEntryFact fact;
-      fact.index = en.index;
-      fact.bound = en.index < covered;
-      fact.template_name = std::string(en.template_name);
-      if (en.desc != nullptr &&
-          ima::DecodeTemplateDataInto(en.template_name, en.template_data, en.template_data_offset,
-                                      read.endian, &fields)
-              .ok()) {
-        if (check_sigs && !en.violation()) {
-          replay::ImaEntrySig sig = replay::CheckEntrySignature(en, fields, sig_keys);
-          fact.buffer = sig.buffer;
-          if (sig.is_load) {
-            result::ImaKeyLoadFact load;
-            load.index = en.index;
-            load.keyring = sig.load.keyring;
-            load.subject = sig.load.subject;
-            load.keyid = sig.load.keyid;
-            load.bound = fact.bound;
-            load.trusted =
-                fact.bound && pol->ima.TrustsKeyring(load.keyring) && !sig.load.keys.empty();
-            if (load.trusted) {
-              sig_keys.insert(sig_keys.end(), sig.load.keys.begin(), sig.load.keys.end());
-            }
-            f->ima_key_loads.push_back(std::move(load));
-          } else if (!sig.buffer) {
-            fact.sig_status = std::string(replay::ImaSigStatusName(sig.entry.status));
-            fact.sig_has_keyid = sig.entry.status != replay::ImaSigStatus::kUnsigned &&
-                                 sig.entry.status != replay::ImaSigStatus::kMalformed;
-            fact.sig_keyid = sig.entry.keyid;
-            fact.sig_key = sig.entry.key;
-            fact.sig_detail = sig.entry.detail;
-          }
-        }
-        for (const ima::DecodedField& fd : fields) {
-          if (fd.id == ima::FieldId::kBuf) {
-            fact.buffer = true;
-            fact.buffer_data.assign(fd.raw.begin(), fd.raw.end());
-          }
-          if (fd.id == ima::FieldId::kNNg || fd.id == ima::FieldId::kN)
-            fact.path = std::string(fd.text);
-          if (fd.id == ima::FieldId::kDNg || fd.id == ima::FieldId::kDNgV2 ||
-              fd.id == ima::FieldId::kD) {
-            fact.file_alg = std::string(fd.algo);
-            fact.file_alg_known = fd.algo_known;
-            fact.file_digest.assign(fd.digest.begin(), fd.digest.end());
-          }
-        }
-      }
-      if (!fact.file_alg_known) ++unknown_algs[fact.file_alg];
-      if (fact.buffer && fact.file_alg_known) {
-        // ima-buf: d-ng is the hash of the buffer (process_buffer_measurement).
-        if (std::optional<HashAlg> alg = HashAlgFromName(fact.file_alg)) {
-          Digest d = crypto::Hash(*alg, fact.buffer_data);
-          fact.buffer_digest_verified =
-              d.span().size() == fact.file_digest.size() &&
-              std::equal(fact.file_digest.begin(), fact.file_digest.end(), d.span().begin());
-        }
-      }
-      f->ima.push_back(std::move(fact));
+  if (one_pass) {
+    for (size_t i = first_fact; i < f->ima.size(); ++i) f->ima[i].bound = f->ima[i].index < covered;
+  } else {
+    CCV_ASSIGN_OR_RETURN(ima::ChunkSource entries_source,
+                         bundle::OpenEvidenceChunks(e, *e.ima, st ? st->offset : 0));
+    ima::ReadOptions entries_read = read;
+    if (st != nullptr) {
+      entries_read.initial_buffer = size_t{64} << 10;
+      entries_read.start_offset = st->offset;
+      entries_read.start_index = st->entries;
+      entries_read.start_line = st->line;
+      entries_read.listed_hash_alg = st->listed_alg;
     }
-  }
-  if (reader.entries_read() != total) {
-    // The list changed between its two reads.
-    return InFile(Status(ErrorCode::kBadValue, "the IMA list changed while it was read"), *e.ima);
-  }
-  if (covered == total) {
-    next_offset = reader.offset();
-    next_line = reader.next_line();
+    ima::LogReader reader(std::move(entries_source), entries_read);
+    std::vector<ima::Entry> batch;
+    f->ima.reserve(f->ima.size() + total);
+    while (true) {
+      Status s = reader.NextBatch(&batch);
+      if (!s.ok()) return InFile(s, *e.ima);
+      if (batch.empty()) break;
+      for (const ima::Entry& en : batch) {
+        if (covered > 0 && en.index == covered - 1) last_bound_offset = en.offset;
+        if (en.index == covered) {
+          next_offset = en.offset;
+          next_line = en.line;
+        }
+        f->ima.push_back(entry_fact(en, en.index < covered));
+      }
+    }
+    if (reader.entries_read() != total) {
+      // The list changed between its two reads.
+      return InFile(Status(ErrorCode::kBadValue, "the IMA list changed while it was read"), *e.ima);
+    }
+    if (covered == total) {
+      next_offset = reader.offset();
+      next_line = reader.next_line();
+    }
   }
   if (!unknown_algs.empty()) {
     // Reported, not refused: the template hash over such an entry is still

@@ -81,6 +81,10 @@ struct VerifyOptions {
   // A refused state is replaced by a full replay of the list (reported in
   // ImaResumeFact::refused) instead of failing the verification.
   bool ima_resume_fallback = false;
+  // Threads an IMA replay may use (replay::ImaReplayOptions::num_threads;
+  // 0: the process default). Batch verify sets 1: its pool already runs
+  // bundles in parallel. The facts do not depend on it.
+  int replay_threads = 0;
 };
 
 // The whole decision: the facts verification established, the policy's

@@ -20,6 +20,24 @@ struct PckLeafCache {
     crypto::Certificate cert;
     size_t verified_by = 0;  // index into PreparedCollateral::verified_ca
     std::optional<crypto::SgxExtensions> ext;
+
+    // QE reports whose signature verified with this leaf's key, kept as
+    // report bytes || signature: the same bytes verify the same way, so the
+    // platform's later quotes from the same QE (every TD of a host) skip
+    // that ECDSA verification. Anything else is verified.
+    static constexpr size_t kMaxQeReports = 16;
+    bool QeReportVerified(const std::string& report_and_signature) const {
+      std::lock_guard<std::mutex> lock(qe_mu);
+      return std::find(verified_qe.begin(), verified_qe.end(), report_and_signature) !=
+             verified_qe.end();
+    }
+    void RememberQeReport(std::string report_and_signature) const {
+      std::lock_guard<std::mutex> lock(qe_mu);
+      if (verified_qe.size() >= kMaxQeReports) verified_qe.pop_front();
+      verified_qe.push_back(std::move(report_and_signature));
+    }
+    mutable std::mutex qe_mu;
+    mutable std::deque<std::string> verified_qe;  // guarded by qe_mu
   };
   static constexpr size_t kMaxEntries = 256;
 
@@ -361,8 +379,21 @@ void QuoteOnlyChecks(Bytes raw, const Certificate& anchor, const std::string& an
     v->checks.push_back(
         Fail("qe_report_signature", "no PCK certificate: " + chain_status.message()));
   } else {
-    auto key = side->chain[0].GetPublicKey();
-    if (key.ok() && key->VerifyP256Sha256(s.qe_report.raw, s.qe_report_signature)) {
+    bool verified = false;
+    std::string signed_qe;
+    if (cached_leaf) {
+      signed_qe.assign(reinterpret_cast<const char*>(s.qe_report.raw.data()),
+                       s.qe_report.raw.size());
+      signed_qe.append(reinterpret_cast<const char*>(s.qe_report_signature.data()),
+                       s.qe_report_signature.size());
+      verified = cached_leaf->QeReportVerified(signed_qe);
+    }
+    if (!verified) {
+      auto key = side->chain[0].GetPublicKey();
+      verified = key.ok() && key->VerifyP256Sha256(s.qe_report.raw, s.qe_report_signature);
+      if (verified && cached_leaf) cached_leaf->RememberQeReport(std::move(signed_qe));
+    }
+    if (verified) {
       v->checks.push_back(Pass("qe_report_signature",
                                pck.supplied ? "QE report signed by the key of the PCK "
                                               "certificate from " +

@@ -68,8 +68,9 @@ struct PreparedCollateral {
   std::vector<std::string> verified_ca_der;
   std::vector<crypto::Certificate> verified_ca;
   // PCK leaf certificates of earlier quotes (parsed, signature verified by
-  // one of verified_ca, SGX extensions read), so a platform's later quotes
-  // skip that work; validity and revocation are still checked per quote.
+  // one of verified_ca, SGX extensions read) and the QE reports (bytes and
+  // signature) their key verified, so a platform's later quotes skip that
+  // work; validity and revocation are still checked per quote.
   // Bounded; internally locked.
   std::shared_ptr<PckLeafCache> leaf_cache;
   TcbInfo tcb_info;

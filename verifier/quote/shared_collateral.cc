@@ -12,6 +12,8 @@ struct SharedCollateral::Entry {
   std::once_flag once;
   Result<std::shared_ptr<const PreparedCollateral>> result =
       Status(ErrorCode::kInternal, "collateral not prepared");
+  Result<std::shared_ptr<const crypto::Certificate>> anchor =
+      Status(ErrorCode::kInternal, "trust anchor not parsed");
 };
 
 namespace {
@@ -65,6 +67,31 @@ Result<std::shared_ptr<const PreparedCollateral>> SharedCollateral::Prepare(
     ++preparations_;
   });
   return entry->result;
+}
+
+Result<std::shared_ptr<const crypto::Certificate>> SharedCollateral::Anchor(
+    std::optional<std::string_view> pem) {
+  // "P" and the text, or "E" for the embedded anchor: never the same key.
+  std::string key = pem ? "P" + std::string(*pem) : std::string("E");
+  std::shared_ptr<Entry> entry;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = anchors_.find(key);
+    if (it != anchors_.end()) {
+      entry = it->second;
+    } else if (anchors_.size() < kMaxEntries) {
+      entry = std::make_shared<Entry>();
+      anchors_.emplace(std::move(key), entry);
+    }
+  }
+  auto parse = [&]() -> Result<std::shared_ptr<const crypto::Certificate>> {
+    CCV_ASSIGN_OR_RETURN(crypto::Certificate anchor, LoadTrustAnchor(pem));
+    return std::shared_ptr<const crypto::Certificate>(
+        std::make_shared<crypto::Certificate>(std::move(anchor)));
+  };
+  if (!entry) return parse();
+  std::call_once(entry->once, [&] { entry->anchor = parse(); });
+  return entry->anchor;
 }
 
 size_t SharedCollateral::preparations() const {

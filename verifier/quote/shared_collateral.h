@@ -11,8 +11,12 @@
 // distinct keys are kept; past that each further key is prepared per call
 // (correct, only slower).
 //
-// Thread safety: Prepare() may be called from any number of threads; a key
-// being prepared by one thread makes the others wait for its result.
+// The trust anchor is parsed once too (Anchor): per text, exactly as
+// LoadTrustAnchor parses it.
+//
+// Thread safety: Prepare() and Anchor() may be called from any number of
+// threads; a key being prepared by one thread makes the others wait for its
+// result.
 #ifndef CCV_VERIFIER_QUOTE_SHARED_COLLATERAL_H_
 #define CCV_VERIFIER_QUOTE_SHARED_COLLATERAL_H_
 
@@ -20,6 +24,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -40,6 +45,10 @@ class SharedCollateral {
                                                             const crypto::Certificate& anchor,
                                                             Time at);
 
+  // LoadTrustAnchor(pem), or the result an earlier call with the same text
+  // (nullopt: the embedded Intel SGX Root CA) got. Errors: LoadTrustAnchor's.
+  Result<std::shared_ptr<const crypto::Certificate>> Anchor(std::optional<std::string_view> pem);
+
   // How many preparations ran (not served from the cache), for tests and
   // the batch summary.
   size_t preparations() const;
@@ -49,6 +58,8 @@ class SharedCollateral {
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<Entry>> entries_;  // guarded by mu_
   size_t preparations_ = 0;                                // guarded by mu_
+  // The anchors parsed so far, by "P" + PEM text ("E": the embedded one).
+  std::map<std::string, std::shared_ptr<Entry>> anchors_;  // guarded by mu_
 };
 
 }  // namespace ccv::quote

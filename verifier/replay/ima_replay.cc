@@ -374,13 +374,16 @@ ImaReplayResult ImaReplayer::Finish() {
   return r;
 }
 
-Result<ImaReplayResult> ReplayIma(ima::LogReader* reader, const ImaReplayOptions& options) {
+Result<ImaReplayResult> ReplayIma(
+    ima::LogReader* reader, const ImaReplayOptions& options,
+    const std::function<void(std::span<const ima::Entry>)>& on_batch) {
   ImaReplayer replayer(options);
   std::vector<ima::Entry> batch;
   std::vector<uint8_t> storage;
   for (;;) {
     CCV_RETURN_IF_ERROR(reader->NextBatch(&batch));
     if (batch.empty()) break;
+    if (on_batch) on_batch(batch);
     if (reader->TakeTemplateStorage(&storage)) {
       // Ascii: the rebuilt data changes hands instead of being copied.
       CCV_RETURN_IF_ERROR(replayer.AddBatchTaking(&batch, &storage));

@@ -22,6 +22,7 @@
 #define CCV_VERIFIER_REPLAY_IMA_REPLAY_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -120,8 +121,12 @@ class ImaReplayer {
   std::unique_ptr<Impl> impl_;
 };
 
-// Reads every batch from `reader` and replays it.
-Result<ImaReplayResult> ReplayIma(ima::LogReader* reader, const ImaReplayOptions& options);
+// Reads every batch from `reader` and replays it. `on_batch`, if given, sees
+// each batch (in list order, on the calling thread) before it is replayed,
+// so a caller can take what it needs from the entries in the same pass.
+Result<ImaReplayResult> ReplayIma(
+    ima::LogReader* reader, const ImaReplayOptions& options,
+    const std::function<void(std::span<const ima::Entry>)>& on_batch = nullptr);
 // Same over bytes in memory.
 Result<ImaReplayResult> ReplayImaBytes(Bytes data, const ima::ReadOptions& read,
                                        const ImaReplayOptions& options);
