@@ -59,7 +59,7 @@ class ImaStateTest : public ::testing::Test {
 
   // A demo bundle in a new directory under the test's temporary one.
   fs::path Make(DemoOptions o) {
-    const fs::path dir = tmp_.path() / ("b" + std::to_string(n_++));
+    fs::path dir = tmp_.path() / ("b" + std::to_string(n_++));
     fs::create_directories(dir);
     o.pki = pki_;
     Status s = testing::MakeDemoBundle(dir.string(), o);
@@ -100,14 +100,14 @@ class ImaStateTest : public ::testing::Test {
   }
   // Writes the state of `bundle`'s full replay to a new file.
   fs::path StateOf(const fs::path& bundle) {
-    const fs::path st = tmp_.path() / ("s" + std::to_string(n_++));
+    fs::path st = tmp_.path() / ("s" + std::to_string(n_++));
     Run r = Verify(bundle, st);
     EXPECT_EQ(r.cli.code, 0) << r.cli.err;
     EXPECT_TRUE(fs::exists(st));
     return st;
   }
   fs::path Copy(const fs::path& state) {
-    const fs::path st = tmp_.path() / ("s" + std::to_string(n_++));
+    fs::path st = tmp_.path() / ("s" + std::to_string(n_++));
     fs::copy_file(state, st);
     return st;
   }
