@@ -244,7 +244,7 @@ namespace {
 // The CCEL table is a TDX table whose LAML is the log area's size, and the log parses.
 Status CheckCcel(const Evidence& e, std::vector<std::string>* warnings) {
   auto in = [](const std::string& path) {
-    return [path](const Status& s) { return s.file().empty() ? s.WithFile(path) : s; };
+    return [path](const Status& s) { return s.WithFileIfUnset(path); };
   };
   Result<parsers::CcelAcpiTable> table = parsers::ParseCcelAcpiTable(e.ccel_table);
   if (!table.ok()) return in(e.ccel_table_path)(table.status());
@@ -273,7 +273,7 @@ Status CheckCcel(const Evidence& e, std::vector<std::string>* warnings) {
 
 Status CheckEvidence(const Evidence& e, std::vector<std::string>* warnings) {
   auto in = [](const std::string& path) {
-    return [path](const Status& s) { return s.file().empty() ? s.WithFile(path) : s; };
+    return [path](const Status& s) { return s.WithFileIfUnset(path); };
   };
   if (e.tdx()) CCV_RETURN_IF_ERROR(CheckCcel(e, warnings));
   // IMA lists: every entry must parse.

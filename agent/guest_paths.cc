@@ -2,7 +2,7 @@
 
 namespace ccv::agent {
 
-GuestPaths::GuestPaths(std::string root) {
+GuestPaths::GuestPaths(const std::string& root) {
   size_t end = root.find_last_not_of('/');
   // "" and "/" (or "//") are the live guest.
   root_ = end == std::string::npos ? std::string(1, '/') : root.substr(0, end + 1);

@@ -36,7 +36,7 @@ inline constexpr std::string_view kTdxMeasurementsDir = "sys/class/misc/tdx_gues
 class GuestPaths {
  public:
   // `root` "/" (or empty) is the live guest; anything else is a fake tree.
-  explicit GuestPaths(std::string root = "/");
+  explicit GuestPaths(const std::string& root = "/");
 
   // Root() joined with `relative` (which has no leading '/').
   std::string Resolve(std::string_view relative) const;

@@ -64,7 +64,8 @@ Status CheckResponseSize(size_t header_size, size_t got, const std::string& path
 // The kernel's TPM character device: one write, one read of the whole response.
 class DeviceTransport : public TpmTransport {
  public:
-  DeviceTransport(internal::ScopedFd fd, std::string path) : fd_(std::move(fd)), path_(path) {}
+  DeviceTransport(internal::ScopedFd fd, std::string path)
+      : fd_(std::move(fd)), path_(std::move(path)) {}
   Result<std::vector<uint8_t>> Transmit(std::span<const uint8_t> command) override {
     ssize_t w;
     do {
@@ -100,7 +101,8 @@ class DeviceTransport : public TpmTransport {
 // A stream socket: the response is read by its header's size.
 class SocketTransport : public TpmTransport {
  public:
-  SocketTransport(internal::ScopedFd fd, std::string path) : fd_(std::move(fd)), path_(path) {}
+  SocketTransport(internal::ScopedFd fd, std::string path)
+      : fd_(std::move(fd)), path_(std::move(path)) {}
   Result<std::vector<uint8_t>> Transmit(std::span<const uint8_t> command) override {
     CCV_RETURN_IF_ERROR(WriteAll(fd_.get(), command, path_));
     std::vector<uint8_t> buf(tf::kHeaderLen);

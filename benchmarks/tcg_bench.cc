@@ -111,7 +111,7 @@ bool Matches(const Log& log, const ccv::replay::RegisterSet& got) {
   return got.registers().size() == log.expected.size();
 }
 
-void BM_ParseTcg2(benchmark::State& state, std::vector<HashAlg> banks) {
+void BM_ParseTcg2(benchmark::State& state, const std::vector<HashAlg>& banks) {
   Log log = MakeLog(size_t(state.range(0)), banks);
   for (auto _ : state) {
     ccv::parsers::ChunkedSource src(log.bytes);
@@ -133,7 +133,7 @@ void BM_ParseTcg2(benchmark::State& state, std::vector<HashAlg> banks) {
   state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(log.bytes.size()));
 }
 
-void BM_DescribeEventData(benchmark::State& state, std::vector<HashAlg> banks) {
+void BM_DescribeEventData(benchmark::State& state, const std::vector<HashAlg>& banks) {
   Log log = MakeLog(size_t(state.range(0)), banks);
   for (auto _ : state) {
     ccv::parsers::ChunkedSource src(log.bytes);
@@ -154,7 +154,7 @@ void BM_DescribeEventData(benchmark::State& state, std::vector<HashAlg> banks) {
 
 // Arg 1: threads (1: everything on this thread; 2: extends on a worker, so
 // the CPU column shows this thread's share only).
-void BM_ReplayTcg2(benchmark::State& state, std::vector<HashAlg> banks, bool check_digests) {
+void BM_ReplayTcg2(benchmark::State& state, const std::vector<HashAlg>& banks, bool check_digests) {
   Log log = MakeLog(size_t(state.range(0)), banks);
   {
     ccv::parsers::ChunkedSource src(log.bytes);

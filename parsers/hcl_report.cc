@@ -39,7 +39,7 @@ Result<HclReport> ParseHclReport(Bytes data) {
   if (h.report_type == f::kReportTypeTdx) {
     auto td = ParseTdReport(Bytes(h.hw_report).first(f::kTdReportLen));
     if (!td.ok()) {
-      Status s = td.status();
+      const Status& s = td.status();
       return s.WithOffset(f::kHeaderLen + s.offset().value_or(0));
     }
     h.td_report = std::move(td).value();

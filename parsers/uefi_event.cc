@@ -20,6 +20,16 @@ Status LengthBeyondData(uint64_t at, std::string_view field, uint64_t len, std::
                         std::to_string(left) + " bytes left");
 }
 
+// The `len` bytes at the reader's position, `len` having been read as
+// `len_field` at `len_at`; `*data_offset` is where they start.
+Result<Bytes> ReadDeclaredBytes(ByteReader* r, uint64_t len_at, std::string_view len_field,
+                                uint64_t len, std::string_view field, uint64_t* data_offset) {
+  if (len > r->Remaining())
+    return LengthBeyondData(len_at, len_field, len, "bytes", r->Remaining());
+  *data_offset = r->Offset();
+  return r->ReadBytes(size_t(len), field);
+}
+
 }  // namespace
 
 Result<UefiVariableData> ParseUefiVariableData(Bytes data, uint64_t offset) {
@@ -37,13 +47,9 @@ Result<UefiVariableData> ParseUefiVariableData(Bytes data, uint64_t offset) {
   CCV_ASSIGN_OR_RETURN(Bytes name,
                        r.ReadBytes(size_t(v.unicode_name_length) * uf::kChar16Len, "unicode_name"));
   v.unicode_name = Utf16LeToUtf8(name);
-  if (v.variable_data_length > r.Remaining()) {
-    return LengthBeyondData(data_len_at, "variable_data_length", v.variable_data_length, "bytes",
-                            r.Remaining());
-  }
-  v.variable_data_offset = r.Offset();
-  CCV_ASSIGN_OR_RETURN(v.variable_data,
-                       r.ReadBytes(size_t(v.variable_data_length), "variable_data"));
+  CCV_ASSIGN_OR_RETURN(v.variable_data, ReadDeclaredBytes(&r, data_len_at, "variable_data_length",
+                                                          v.variable_data_length, "variable_data",
+                                                          &v.variable_data_offset));
   v.trailing = r.Rest();
   return v;
 }
@@ -56,12 +62,9 @@ Result<UefiImageLoadEvent> ParseUefiImageLoadEvent(Bytes data, uint64_t offset) 
   CCV_ASSIGN_OR_RETURN(e.image_link_time_address, r.ReadU64Le("image_link_time_address"));
   const uint64_t len_at = r.Offset();
   CCV_ASSIGN_OR_RETURN(e.length_of_device_path, r.ReadU64Le("length_of_device_path"));
-  if (e.length_of_device_path > r.Remaining()) {
-    return LengthBeyondData(len_at, "length_of_device_path", e.length_of_device_path, "bytes",
-                            r.Remaining());
-  }
-  e.device_path_offset = r.Offset();
-  CCV_ASSIGN_OR_RETURN(e.device_path, r.ReadBytes(size_t(e.length_of_device_path), "device_path"));
+  CCV_ASSIGN_OR_RETURN(
+      e.device_path, ReadDeclaredBytes(&r, len_at, "length_of_device_path", e.length_of_device_path,
+                                       "device_path", &e.device_path_offset));
   return e;
 }
 

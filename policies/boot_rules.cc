@@ -171,10 +171,8 @@ Result<std::shared_ptr<const BootPolicy>> ParseBootPolicy(const YAML::Node& n,
     out->secure_boot_pos = PosOf(v);
   }
   if (YAML::Node v = n["db_contains"]) {
-    if (!v.IsSequence() || v.size() == 0) {
-      return w.Err(ErrorCode::kBadValue, PosOf(v), "boot.db_contains",
-                   "expected a non-empty list of certificate SHA-256 fingerprints (hex)");
-    }
+    CCV_RETURN_IF_ERROR(
+        w.ExpectNonEmptyList(v, "boot.db_contains", "certificate SHA-256 fingerprints (hex)"));
     for (size_t i = 0; i < v.size(); ++i) {
       CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> b,
                            w.Hex(v[i], "boot.db_contains[" + std::to_string(i) + "]", kSha256Len));

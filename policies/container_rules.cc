@@ -71,35 +71,6 @@ class Reader : public internal::Walker {
     return std::vector<uint8_t>(r->begin(), r->end());
   }
 
-  // Walker::Matcher without its `eq: zero` form.
-  Result<BytesMatcher> MatcherNoZero(const YAML::Node& n, const std::string& path, size_t len) {
-    CCV_RETURN_IF_ERROR(ExpectMap(n, path, {"any_of", "eq"}));
-    BytesMatcher m;
-    m.pos = PosOf(n);
-    bool has_any = bool(n["any_of"]), has_eq = bool(n["eq"]);
-    if (has_any == has_eq) {
-      return Err(has_any ? ErrorCode::kBadValue : ErrorCode::kNotFound, m.pos, path,
-                 "expected exactly one of 'any_of' or 'eq'");
-    }
-    if (has_eq) {
-      CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> b, HexBytes(n["eq"], path + ".eq", len));
-      m.any_of.push_back(std::move(b));
-      return m;
-    }
-    const YAML::Node any = n["any_of"];
-    std::string ap = path + ".any_of";
-    if (!any.IsSequence() || any.size() == 0) {
-      return Err(ErrorCode::kBadValue, PosOf(any, m.pos), ap, "expected a non-empty list");
-    }
-    if (any.size() > kMaxListLen)
-      return Err(ErrorCode::kLimitExceeded, PosOf(any), ap, "list too long");
-    for (size_t i = 0; i < any.size(); ++i) {
-      CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> b, HexBytes(any[i], Idx(ap, i), len));
-      m.any_of.push_back(std::move(b));
-    }
-    return m;
-  }
-
   Result<UnknownFiles> Mode(const YAML::Node& n, const std::string& path) {
     CCV_ASSIGN_OR_RETURN(std::string v, Str(n, path));
     if (v == "fail") return UnknownFiles::kFail;
@@ -128,9 +99,7 @@ class Reader : public internal::Walker {
       f.digests.push_back(std::move(s));
     }
     if (YAML::Node d = n["digests"]) {
-      if (!d.IsSequence() || d.size() == 0) {
-        return Err(ErrorCode::kBadValue, PosOf(d), path + ".digests", "expected a non-empty list");
-      }
+      CCV_RETURN_IF_ERROR(ExpectNonEmptyList(d, path + ".digests"));
       for (size_t i = 0; i < d.size() && i < kMaxListLen; ++i) {
         CCV_ASSIGN_OR_RETURN(std::string s, FileDigest(d[i], Idx(path + ".digests", i)));
         f.digests.push_back(std::move(s));
@@ -206,7 +175,8 @@ class Reader : public internal::Walker {
     }
     CCV_RETURN_IF_ERROR(Select(n["select"], path + ".select", &r.select));
     if (YAML::Node v = n["virtual_imr3"]) {
-      CCV_ASSIGN_OR_RETURN(BytesMatcher m, MatcherNoZero(v, path + ".virtual_imr3", 48));
+      CCV_ASSIGN_OR_RETURN(BytesMatcher m,
+                           Matcher(v, path + ".virtual_imr3", 48, /*allow_zero=*/false));
       r.virtual_imr3 = std::move(m);
     }
     if (YAML::Node e = n["entrypoint"]) {

@@ -286,6 +286,7 @@ class RuleRunner {
   static std::string Paths(const std::vector<const ContainerRecord*>& v) {
     if (v.empty()) return "";
     std::vector<std::string> p;
+    p.reserve(v.size());
     for (const ContainerRecord* r : v)
       p.push_back(r->path + " (ima#" + std::to_string(r->index) + ")");
     return ": " + JoinCapped(p);

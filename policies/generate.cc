@@ -73,7 +73,7 @@ std::string Eq(const std::array<uint8_t, N>& b) {
   return "{eq: \"" + ToHex(b) + "\"}";
 }
 
-std::string Slug(std::string s) {
+std::string Slug(const std::string& s) {
   std::string out;
   for (char c : s) {
     c = char(std::tolower(static_cast<unsigned char>(c)));
@@ -294,7 +294,7 @@ size_t CountImaPaths(const Facts& f) {
 std::string GenerateImaAllowList(const Facts& f) {
   std::string out = "# IMA allow list: <alg>:<hex digest> <path>\n";
   for (const auto& [path, ds] : AllowMap(f)) {
-    for (const std::string& d : ds) out += d + " " + path + "\n";
+    for (const std::string& d : ds) out.append(d).append(1, ' ').append(path).append(1, '\n');
   }
   return out;
 }

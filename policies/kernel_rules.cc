@@ -182,9 +182,7 @@ void KexecRule(const KernelPolicy& p, const Facts& f, RuleResult& r) {
 
 Result<std::vector<std::string>> HexList(internal::Walker& w, const YAML::Node& v,
                                          const std::string& path, size_t len) {
-  if (!v.IsSequence() || v.size() == 0) {
-    return w.Err(ErrorCode::kBadValue, PosOf(v), path, "expected a non-empty list of hex digests");
-  }
+  CCV_RETURN_IF_ERROR(w.ExpectNonEmptyList(v, path, "hex digests"));
   std::vector<std::string> out;
   for (size_t i = 0; i < v.size(); ++i) {
     CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> b,
@@ -203,10 +201,7 @@ Result<std::shared_ptr<const KernelPolicy>> ParseKernelPolicy(const YAML::Node& 
   CCV_RETURN_IF_ERROR(w.ExpectMap(n, "kernel", {"dm_verity", "selinux", "kexec"}));
   out->pos = PosOf(n);
   if (YAML::Node v = n["dm_verity"]) {
-    if (!v.IsSequence() || v.size() == 0) {
-      return w.Err(ErrorCode::kBadValue, PosOf(v), "kernel.dm_verity",
-                   "expected a non-empty list of {device, root_digest}");
-    }
+    CCV_RETURN_IF_ERROR(w.ExpectNonEmptyList(v, "kernel.dm_verity", "{device, root_digest}"));
     for (size_t i = 0; i < v.size(); ++i) {
       const std::string path = "kernel.dm_verity[" + std::to_string(i) + "]";
       CCV_RETURN_IF_ERROR(w.ExpectMap(v[i], path, {"device", "root_digest"}));

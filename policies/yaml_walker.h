@@ -46,6 +46,16 @@ class Walker {
     return s;
   }
 
+  // kBadValue "expected a non-empty list[ of WHAT]" unless `n` is a
+  // sequence with at least one element.
+  Status ExpectNonEmptyList(const YAML::Node& n, const std::string& path,
+                            std::string_view what = {}) const {
+    if (n.IsSequence() && n.size() != 0) return Status::Ok();
+    std::string msg = "expected a non-empty list";
+    if (!what.empty()) msg += " of " + std::string(what);
+    return Err(ErrorCode::kBadValue, PosOf(n), path, msg);
+  }
+
   // Checks `n` is a map whose keys are scalars among `allowed`, without
   // duplicates. Unknown keys fail or are collected (lint). `pos` of the
   // parent is used for an empty node.
@@ -147,8 +157,10 @@ class Walker {
     return out;
   }
 
-  // `{any_of: [hex...]}` | `{eq: hex}` | `{eq: zero}`.
-  Result<BytesMatcher> Matcher(const YAML::Node& n, const std::string& path, size_t len) {
+  // `{any_of: [hex...]}` | `{eq: hex}` | `{eq: zero}` (the last only with
+  // `allow_zero`).
+  Result<BytesMatcher> Matcher(const YAML::Node& n, const std::string& path, size_t len,
+                               bool allow_zero = true) {
     CCV_RETURN_IF_ERROR(ExpectMap(n, path, {"any_of", "eq"}));
     BytesMatcher m;
     m.pos = PosOf(n);
@@ -159,7 +171,7 @@ class Walker {
     }
     if (has_eq) {
       YAML::Node eq = n["eq"];
-      if (eq.IsScalar() && eq.Scalar() == "zero") {
+      if (allow_zero && eq.IsScalar() && eq.Scalar() == "zero") {
         m.zero = true;
       } else {
         CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> b, Hex(eq, path + ".eq", len));

@@ -169,7 +169,7 @@ struct Expect {
 
 int main(int argc, char** argv) {
   Options o;
-  std::string banks = "";
+  std::string banks;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto val = [&]() -> std::string {

@@ -66,6 +66,10 @@ Status Status::WithFile(std::string file) const {
   return s;
 }
 
+Status Status::WithFileIfUnset(std::string file) const {
+  return this->file().empty() ? WithFile(std::move(file)) : *this;
+}
+
 Status Status::WithField(std::string field) const {
   Status s = WithRep();
   s.rep_->field = std::move(field);

@@ -74,6 +74,8 @@ class [[nodiscard]] Status {
 
   // Builders; each returns a copy with one more piece of location.
   Status WithFile(std::string file) const;
+  // WithFile unless a file is named already (the innermost name is kept).
+  Status WithFileIfUnset(std::string file) const;
   Status WithField(std::string field) const;
   Status WithOffset(uint64_t offset) const;
   Status WithLine(uint64_t line, std::optional<uint64_t> column = {}) const;

@@ -20,6 +20,7 @@
 
 #include "tests/testing/cli.h"
 #include "tests/testing/demo_maker.h"
+#include "tests/testing/files.h"
 #include "tests/verifier/pipeline/bundle_fixture.h"
 
 namespace ccv::adversarial {
@@ -29,17 +30,9 @@ namespace fs = std::filesystem;
 using testing::CliRun;
 using testing::DemoOptions;
 using testing::Quote;
+using testing::ReadText;
+using testing::ReplaceText;
 using testing::RunCcverify;
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void Spit(const fs::path& p, const std::string& s) {
-  fs::remove(p);
-  std::ofstream(p, std::ios::binary) << s;
-}
 
 std::string Json(const rapidjson::Value& v) {
   rapidjson::StringBuffer b;
@@ -60,13 +53,13 @@ class ImaStateTest : public ::testing::Test {
     pki_ = nullptr;
   }
   void SetUp() override {
-    Spit(tmp_.path() / "key", "0123456789abcdef-ima-state-key");
-    Spit(tmp_.path() / "other_key", "another key, 16+ bytes long....");
+    ReplaceText(tmp_.path() / "key", "0123456789abcdef-ima-state-key");
+    ReplaceText(tmp_.path() / "other_key", "another key, 16+ bytes long....");
   }
 
   // A demo bundle in a new directory under the test's temporary one.
   fs::path Make(DemoOptions o) {
-    const fs::path dir = tmp_.path() / ("b" + std::to_string(n_++));
+    fs::path dir = tmp_.path() / ("b" + std::to_string(n_++));
     fs::create_directories(dir);
     o.pki = pki_;
     Status s = testing::MakeDemoBundle(dir.string(), o);
@@ -102,19 +95,19 @@ class ImaStateTest : public ::testing::Test {
     }
     Run r;
     r.cli = RunCcverify(args + " " + extra);
-    r.report.Parse(Slurp(out).c_str());
+    r.report.Parse(ReadText(out).c_str());
     return r;
   }
   // Writes the state of `bundle`'s full replay to a new file.
   fs::path StateOf(const fs::path& bundle) {
-    const fs::path st = tmp_.path() / ("s" + std::to_string(n_++));
+    fs::path st = tmp_.path() / ("s" + std::to_string(n_++));
     Run r = Verify(bundle, st);
     EXPECT_EQ(r.cli.code, 0) << r.cli.err;
     EXPECT_TRUE(fs::exists(st));
     return st;
   }
   fs::path Copy(const fs::path& state) {
-    const fs::path st = tmp_.path() / ("s" + std::to_string(n_++));
+    fs::path st = tmp_.path() / ("s" + std::to_string(n_++));
     fs::copy_file(state, st);
     return st;
   }
@@ -130,7 +123,7 @@ class ImaStateTest : public ::testing::Test {
   // --ima-state-fallback the whole list is replayed and the result is the
   // full replay's, the reason reported.
   void ExpectRefused(const fs::path& bundle, const fs::path& state, const std::string& reason) {
-    const std::string before = Slurp(state);
+    const std::string before = ReadText(state);
     Run r = Verify(bundle, Copy(state));
     EXPECT_EQ(r.cli.code, 3) << r.cli.err;
     EXPECT_NE(r.cli.err.find("IMA state refused"), std::string::npos) << r.cli.err;
@@ -149,7 +142,7 @@ class ImaStateTest : public ::testing::Test {
     EXPECT_EQ(Json(fb.report["replay"]["registers"]), Json(full.report["replay"]["registers"]));
     EXPECT_EQ(Checks(fb.report), Checks(full.report));
     // The state now stands for this list.
-    EXPECT_NE(Slurp(st), before);
+    EXPECT_NE(ReadText(st), before);
   }
 
   static testing::TestPki* pki_;
@@ -202,7 +195,7 @@ TEST_F(ImaStateTest, ResumedReplayEqualsFullReplayAtRandomCuts) {
       // The state saved equals the one a full replay of this bundle saves.
       const fs::path fresh = tmp_.path() / ("fresh" + std::to_string(n_++));
       ASSERT_EQ(Verify(bundle, fresh).cli.code, 0);
-      EXPECT_EQ(Slurp(state), Slurp(fresh));
+      EXPECT_EQ(ReadText(state), ReadText(fresh));
       covered_before = quoted;
     }
   }
@@ -211,12 +204,12 @@ TEST_F(ImaStateTest, ResumedReplayEqualsFullReplayAtRandomCuts) {
 TEST_F(ImaStateTest, NoNewEntryKeepsTheState) {
   const fs::path bundle = Extra(20);
   const fs::path st = StateOf(bundle);
-  const std::string before = Slurp(st);
+  const std::string before = ReadText(st);
   Run r = Verify(bundle, st);
   EXPECT_EQ(r.cli.code, 0) << r.cli.err;
   EXPECT_STREQ((*r.ImaLog())["ima_state"]["replay"].GetString(), "incremental");
   EXPECT_EQ(r.report["replay"]["ima_entries"].GetUint64(), 0u);
-  EXPECT_EQ(Slurp(st), before);
+  EXPECT_EQ(ReadText(st), before);
 }
 
 TEST_F(ImaStateTest, RotatedListIsRefused) {
@@ -267,7 +260,7 @@ TEST_F(ImaStateTest, ListCutBeforeTheQuoteIsRefused) {
 TEST_F(ImaStateTest, EveryChangedByteOfTheStateIsRefused) {
   const fs::path bundle = Extra(30);
   const fs::path good = StateOf(Extra(20));
-  const std::string text = Slurp(good);
+  const std::string text = ReadText(good);
   // Every field: one character of each line changed (the MAC line too).
   size_t line_start = 0, lines = 0;
   while (line_start < text.size()) {
@@ -276,14 +269,14 @@ TEST_F(ImaStateTest, EveryChangedByteOfTheStateIsRefused) {
       std::string bad = text;
       bad[at] = bad[at] == '1' ? '2' : '1';
       const fs::path st = tmp_.path() / ("bad" + std::to_string(n_++));
-      Spit(st, bad);
+      ReplaceText(st, bad);
       Run r = Verify(bundle, st);
       EXPECT_EQ(r.cli.code, 3) << "byte " << at << ": " << r.cli.err;
       EXPECT_NE(r.cli.err.find("BadSignature: IMA state"), std::string::npos) << r.cli.err;
       // Never replaced by a full replay, even when asked for one.
       Run fb = Verify(bundle, st, "--ima-state-fallback");
       EXPECT_EQ(fb.cli.code, 3) << fb.cli.err;
-      EXPECT_EQ(Slurp(st), bad);  // left for inspection
+      EXPECT_EQ(ReadText(st), bad);  // left for inspection
     }
     ++lines;
     line_start = end + 1;
@@ -295,7 +288,7 @@ TEST_F(ImaStateTest, EveryChangedByteOfTheStateIsRefused) {
         text.substr(0, text.rfind("mac ")) + "value sha256:" + std::string(64, '0') + "\n" +
             text.substr(text.rfind("mac "))}) {
     const fs::path st = tmp_.path() / ("bad" + std::to_string(n_++));
-    Spit(st, bad);
+    ReplaceText(st, bad);
     Run r = Verify(bundle, st);
     EXPECT_EQ(r.cli.code, 3) << r.cli.err;
   }
@@ -315,7 +308,7 @@ TEST_F(ImaStateTest, StateUnderAnotherKeyIsRefused) {
 }
 
 TEST_F(ImaStateTest, ShortKeyIsRefused) {
-  Spit(tmp_.path() / "short_key", "15 bytes only..");
+  ReplaceText(tmp_.path() / "short_key", "15 bytes only..");
   const fs::path bundle = Extra(5);
   Run r = Verify(bundle, tmp_.path() / "st", "", "short_key");
   EXPECT_EQ(r.cli.code, 3) << r.cli.err;
@@ -335,8 +328,8 @@ TEST_F(ImaStateTest, UnboundListSavesNoState) {
 TEST_F(ImaStateTest, UsageErrors) {
   const fs::path bundle = Extra(5);
   // A policy that judges IMA entries cannot be judged from a part of the list.
-  Spit(tmp_.path() / "ima.yaml",
-       "apiVersion: ccverify/v1\nima: {allow: {digests: {}}, unknown: ignore}\n");
+  ReplaceText(tmp_.path() / "ima.yaml",
+              "apiVersion: ccverify/v1\nima: {allow: {digests: {}}, unknown: ignore}\n");
   Run p = Verify(bundle, tmp_.path() / "st", "--policy " + Quote(tmp_.path() / "ima.yaml"));
   EXPECT_EQ(p.cli.code, 2) << p.cli.err;
   EXPECT_NE(p.cli.err.find("judges IMA entries"), std::string::npos) << p.cli.err;

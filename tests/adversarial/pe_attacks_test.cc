@@ -33,7 +33,7 @@ class PeAttackTest : public ::testing::Test {
     fs::remove_all(dir_, ec);
   }
   fs::path Write(const std::string& name, const std::vector<uint8_t>& bytes) {
-    const fs::path p = dir_ / name;
+    fs::path p = dir_ / name;
     EXPECT_TRUE(WriteFileBytes(p.string(), bytes.data(), bytes.size()).ok());
     return p;
   }

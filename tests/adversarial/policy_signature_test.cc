@@ -20,6 +20,7 @@
 #include "parsers/core/hex.h"
 #include "tests/testing/cli.h"
 #include "tests/testing/corpus.h"
+#include "tests/testing/files.h"
 #include "tests/verifier/pipeline/bundle_fixture.h"
 #include "verifier/crypto/digest.h"
 #include "verifier/crypto/ecdsa.h"
@@ -32,20 +33,12 @@ namespace {
 namespace fs = std::filesystem;
 using ::ccv::testing::CliRun;
 using ::ccv::testing::Quote;
+using ::ccv::testing::ReadText;
+using ::ccv::testing::RunQuietly;
 using ::ccv::testing::TempDir;
-
-bool Sh(const std::string& cmd) { return std::system((cmd + " >/dev/null 2>&1").c_str()) == 0; }
+using ::ccv::testing::WriteText;
 
 std::string Demo() { return (::ccv::testing::SourceDir() / "corpus/demo").string(); }
-
-std::string Slurp(const fs::path& p) {
-  auto t = ReadFileText(p.string(), 64 << 20);
-  return t.ok() ? *t : std::string();
-}
-
-void Write(const fs::path& p, const std::string& text) {
-  std::ofstream(p, std::ios::binary | std::ios::trunc) << text;
-}
 
 // A detached JWS of `payload` ("header..signature").
 std::string DetachedJws(const crypto::JwsSigningKey& key, const std::string& payload) {
@@ -76,18 +69,18 @@ std::string Dsse(const crypto::JwsSigningKey& key, const std::string& payload) {
 class PolicySignatureTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!Sh("openssl version")) GTEST_SKIP() << "the openssl command line tool is missing";
+    if (!RunQuietly("openssl version")) GTEST_SKIP() << "the openssl command line tool is missing";
     for (const auto& [name, opts] : {std::pair<std::string, std::string>{
                                          "p256", "-algorithm EC -pkeyopt ec_paramgen_curve:P-256"},
                                      {"ed25519", "-algorithm ED25519"},
                                      {"other", "-algorithm EC -pkeyopt ec_paramgen_curve:P-256"}}) {
-      ASSERT_TRUE(Sh("openssl genpkey " + opts + " -out " + Quote(Key(name)) +
-                     " && openssl pkey -in " + Quote(Key(name)) + " -pubout -out " +
-                     Quote(Pub(name))));
+      ASSERT_TRUE(RunQuietly("openssl genpkey " + opts + " -out " + Quote(Key(name)) +
+                             " && openssl pkey -in " + Quote(Key(name)) + " -pubout -out " +
+                             Quote(Pub(name))));
     }
-    policy_text_ = Slurp(Demo() + "/policy.yaml");
+    policy_text_ = ReadText(Demo() + "/policy.yaml");
     ASSERT_FALSE(policy_text_.empty());
-    Write(Policy(), policy_text_);
+    WriteText(Policy(), policy_text_);
   }
 
   fs::path Key(const std::string& n) const { return tmp_.path() / (n + ".key"); }
@@ -95,7 +88,7 @@ class PolicySignatureTest : public ::testing::Test {
   fs::path Policy() const { return tmp_.path() / "policy.yaml"; }
 
   crypto::JwsSigningKey Signer(const std::string& n) const {
-    auto k = crypto::JwsSigningKey::FromPem(Slurp(Key(n)));
+    auto k = crypto::JwsSigningKey::FromPem(ReadText(Key(n)));
     EXPECT_TRUE(k.ok()) << k.status().ToString();
     return std::move(*k);
   }
@@ -110,7 +103,7 @@ class PolicySignatureTest : public ::testing::Test {
   fs::path Report() const { return tmp_.path() / "report.json"; }
   std::string ReportVerdict() const {
     rapidjson::Document d;
-    std::string text = Slurp(Report());
+    std::string text = ReadText(Report());
     d.Parse(text.c_str());
     return d.HasParseError() || !d.HasMember("verdict") ? "" : d["verdict"].GetString();
   }
@@ -120,12 +113,12 @@ class PolicySignatureTest : public ::testing::Test {
 };
 
 TEST_F(PolicySignatureTest, DetachedJwsVerifiesAndTheReportNamesDigestAndSigner) {
-  Write(tmp_.path() / "policy.jws", DetachedJws(Signer("p256"), policy_text_));
+  WriteText(tmp_.path() / "policy.jws", DetachedJws(Signer("p256"), policy_text_));
   CliRun r = Verify("--policy-signature " + Quote(tmp_.path() / "policy.jws") + " --policy-key " +
                     Quote(Pub("p256")));
   ASSERT_EQ(r.code, 0) << r.err;
   rapidjson::Document d;
-  const std::string text = Slurp(Report());
+  const std::string text = ReadText(Report());
   d.Parse(text.c_str());
   ASSERT_FALSE(d.HasParseError());
   EXPECT_STREQ(d["outcome"].GetString(), "trusted");
@@ -138,12 +131,12 @@ TEST_F(PolicySignatureTest, DetachedJwsVerifiesAndTheReportNamesDigestAndSigner)
 
 TEST_F(PolicySignatureTest, DsseEnvelopeVerifiesWithEd25519AndP256) {
   for (const char* k : {"ed25519", "p256"}) {
-    Write(tmp_.path() / "policy.dsse", Dsse(Signer(k), policy_text_));
+    WriteText(tmp_.path() / "policy.dsse", Dsse(Signer(k), policy_text_));
     CliRun r = Verify("--policy-signature " + Quote(tmp_.path() / "policy.dsse") +
                       " --policy-key " + Quote(Pub(k)));
     EXPECT_EQ(r.code, 0) << k << ": " << r.err;
     rapidjson::Document d;
-    const std::string text = Slurp(Report());
+    const std::string text = ReadText(Report());
     d.Parse(text.c_str());
     ASSERT_FALSE(d.HasParseError());
     EXPECT_STREQ(d["policy"]["signature"]["form"].GetString(), "dsse");
@@ -158,13 +151,13 @@ TEST_F(PolicySignatureTest, UnsignedPolicyIsRefusedWhenAKeyIsRequired) {
 }
 
 TEST_F(PolicySignatureTest, ChangedPolicyIsRefused) {
-  Write(tmp_.path() / "policy.jws", DetachedJws(Signer("p256"), policy_text_));
-  Write(tmp_.path() / "policy.dsse", Dsse(Signer("ed25519"), policy_text_));
+  WriteText(tmp_.path() / "policy.jws", DetachedJws(Signer("p256"), policy_text_));
+  WriteText(tmp_.path() / "policy.dsse", Dsse(Signer("ed25519"), policy_text_));
   // Every kind of one-byte change: a value, a comment, a trailing newline.
   for (size_t pos : {policy_text_.size() / 2, size_t{0}, policy_text_.size() - 1}) {
     std::string changed = policy_text_;
     changed[pos] = changed[pos] == ' ' ? '#' : ' ';
-    Write(Policy(), changed);
+    WriteText(Policy(), changed);
     CliRun jws = Verify("--policy-signature " + Quote(tmp_.path() / "policy.jws") +
                         " --policy-key " + Quote(Pub("p256")));
     EXPECT_EQ(jws.code, 3) << pos;
@@ -174,7 +167,7 @@ TEST_F(PolicySignatureTest, ChangedPolicyIsRefused) {
     EXPECT_EQ(dsse.code, 3) << pos;
     EXPECT_EQ(ReportVerdict(), "error");
   }
-  Write(Policy(), policy_text_ + "\n");
+  WriteText(Policy(), policy_text_ + "\n");
   EXPECT_EQ(Verify("--policy-signature " + Quote(tmp_.path() / "policy.jws") + " --policy-key " +
                    Quote(Pub("p256")))
                 .code,
@@ -182,7 +175,7 @@ TEST_F(PolicySignatureTest, ChangedPolicyIsRefused) {
 }
 
 TEST_F(PolicySignatureTest, SignatureByAnotherKeyIsRefused) {
-  Write(tmp_.path() / "policy.jws", DetachedJws(Signer("other"), policy_text_));
+  WriteText(tmp_.path() / "policy.jws", DetachedJws(Signer("other"), policy_text_));
   CliRun r = Verify("--policy-signature " + Quote(tmp_.path() / "policy.jws") + " --policy-key " +
                     Quote(Pub("p256")));
   EXPECT_EQ(r.code, 3);
@@ -214,7 +207,7 @@ TEST_F(PolicySignatureTest, ForgedTokensAreRefused) {
       {"not dsse", "{\"payload\": \"\"}"},
   };
   for (const auto& [what, token] : forged) {
-    Write(tmp_.path() / "forged.sig", token);
+    WriteText(tmp_.path() / "forged.sig", token);
     CliRun r = Verify("--policy-signature " + Quote(tmp_.path() / "forged.sig") + " --policy-key " +
                       Quote(Pub("p256")));
     EXPECT_EQ(r.code, 3) << what << ": " << r.err;
@@ -224,8 +217,8 @@ TEST_F(PolicySignatureTest, ForgedTokensAreRefused) {
 
 TEST_F(PolicySignatureTest, DsseOfAnotherDocumentIsRefused) {
   // A valid envelope, but of another policy than the file given.
-  Write(tmp_.path() / "policy.dsse",
-        Dsse(Signer("ed25519"), "apiVersion: ccverify/v1\nmetadata: {name: permissive}\n"));
+  WriteText(tmp_.path() / "policy.dsse",
+            Dsse(Signer("ed25519"), "apiVersion: ccverify/v1\nmetadata: {name: permissive}\n"));
   CliRun r = Verify("--policy-signature " + Quote(tmp_.path() / "policy.dsse") + " --policy-key " +
                     Quote(Pub("ed25519")));
   EXPECT_EQ(r.code, 3);
@@ -234,14 +227,14 @@ TEST_F(PolicySignatureTest, DsseOfAnotherDocumentIsRefused) {
 
 TEST_F(PolicySignatureTest, SignedPolicyNamingOtherFilesIsRefused) {
   // Files outside the signature: an attacker could swap them.
-  Write(tmp_.path() / "allow.txt", std::string(64, 'a') + "  /bin/sh\n");
+  WriteText(tmp_.path() / "allow.txt", std::string(64, 'a') + "  /bin/sh\n");
   const std::pair<const char*, std::string> policies[] = {
       {"ima.allow.file", "apiVersion: ccverify/v1\nima:\n  allow:\n    file: allow.txt\n"},
       {"ima.keys", "apiVersion: ccverify/v1\nima:\n  keys: [" + Pub("p256").string() + "]\n"},
   };
   for (const auto& [key, text] : policies) {
-    Write(Policy(), text);
-    Write(tmp_.path() / "policy.jws", DetachedJws(Signer("p256"), text));
+    WriteText(Policy(), text);
+    WriteText(tmp_.path() / "policy.jws", DetachedJws(Signer("p256"), text));
     CliRun r = Verify("--policy-signature " + Quote(tmp_.path() / "policy.jws") + " --policy-key " +
                       Quote(Pub("p256")));
     EXPECT_EQ(r.code, 3) << key;
@@ -252,7 +245,7 @@ TEST_F(PolicySignatureTest, SignedPolicyNamingOtherFilesIsRefused) {
 }
 
 TEST_F(PolicySignatureTest, SignatureFlagsNeedEachOther) {
-  Write(tmp_.path() / "policy.jws", DetachedJws(Signer("p256"), policy_text_));
+  WriteText(tmp_.path() / "policy.jws", DetachedJws(Signer("p256"), policy_text_));
   EXPECT_EQ(Verify("--policy-signature " + Quote(tmp_.path() / "policy.jws")).code, 2);
   EXPECT_EQ(
       ::ccv::testing::RunCcverify("verify " + Quote(Demo()) + " --policy-key " + Quote(Pub("p256")))

@@ -81,7 +81,7 @@ TEST(ReportInjectionTest, MarkdownKeepsEvidenceTextInItsCell) {
   EXPECT_EQ(lines[0], "### ccverify verify: UNTRUSTED");
   size_t headlines = 0, pass_rows = 0, fail_rows = 0;
   for (const std::string& l : lines) {
-    headlines += l.rfind("#", 0) == 0;
+    headlines += l.rfind('#', 0) == 0;
     pass_rows += l.rfind("| PASS |", 0) == 0;
     fail_rows += l.rfind("| FAIL |", 0) == 0;
     EXPECT_EQ(l.find('\r'), std::string::npos);
@@ -89,7 +89,7 @@ TEST(ReportInjectionTest, MarkdownKeepsEvidenceTextInItsCell) {
     // Every row of a table has the pipes of its columns and no more.
     if (l.rfind("| status |", 0) == 0 || l.rfind("| PASS", 0) == 0 || l.rfind("| FAIL", 0) == 0) {
       EXPECT_EQ(Pipes(l), 5u) << l;
-    } else if (l.rfind("|", 0) == 0 && l.rfind("|---|---|---", 0) != 0) {
+    } else if (l.rfind('|', 0) == 0 && l.rfind("|---|---|---", 0) != 0) {
       EXPECT_EQ(Pipes(l), 3u) << l;
     }
     EXPECT_EQ(l.find("<b>"), std::string::npos) << "HTML passes unescaped: " << l;

@@ -38,11 +38,7 @@ constexpr size_t kBodyReportData = 520;
 class AgentVerifyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto corpus = CorpusDir();
-    if (!corpus) GTEST_SKIP() << "shared corpus not found";
-    ev_ = *corpus / "evidence" / "ccapi-td";
-    auto bytes = ReadAll(ev_ / "expected.json");
-    expected_.Parse(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    if (!LoadCcapiTd(&ev_, &expected_)) GTEST_SKIP() << "shared corpus not found";
     ASSERT_FALSE(expected_.HasParseError());
     work_ = MakeTempDir("verify");
     root_ = work_ / "guest";

@@ -245,7 +245,7 @@ TEST_F(CollectLinksTest, TdxGuestDeviceMustNotBeALinkOrAFifo) {
 
 TEST_F(CollectLinksTest, DirectoriesOnTheWayMustNotBeLinks) {
   // Each directory replaced by a link to a copy outside the tree.
-  for (std::string rel : std::vector<std::string>{
+  for (const std::string& rel : std::vector<std::string>{
            "sys/firmware/acpi/tables", "sys/kernel/security/integrity/ima",
            "sys/kernel/security/tpm0", "sys/kernel/config/tsm/report", kTemplate, "sys"}) {
     SCOPED_TRACE(rel);

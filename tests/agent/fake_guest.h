@@ -19,7 +19,11 @@
 #include <unistd.h>
 #include <vector>
 
+#include <rapidjson/document.h>
+
 #include "gtest/gtest.h"
+#include "tests/testing/corpus.h"
+#include "tests/testing/files.h"
 
 namespace ccv::testing {
 
@@ -33,20 +37,15 @@ inline fs::path MakeTempDir(const std::string& tag) {
   return fs::path(buf.data());
 }
 
-inline std::vector<uint8_t> ReadAll(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)),
-                              std::istreambuf_iterator<char>());
-}
-
-inline void WriteAll(const fs::path& p, const std::vector<uint8_t>& bytes) {
-  fs::create_directories(p.parent_path());
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-}
-
-inline void WriteText(const fs::path& p, const std::string& text) {
-  WriteAll(p, std::vector<uint8_t>(text.begin(), text.end()));
+// The shared corpus's ccapi-td evidence: sets `*dir` to it and parses its
+// expected.json into `*expected`; false when the corpus is absent.
+inline bool LoadCcapiTd(fs::path* dir, rapidjson::Document* expected) {
+  auto corpus = CorpusDir();
+  if (!corpus) return false;
+  *dir = *corpus / "evidence" / "ccapi-td";
+  const std::string text = ReadText(*dir / "expected.json");
+  expected->Parse(text.c_str(), text.size());
+  return true;
 }
 
 // A 56-byte ACPI CCEL table (TDX, CC type 2) describing a log area of

@@ -275,7 +275,7 @@ TEST(TcgCliTest, DumpAgreesWithTrusteeEventsAndDigestMatches) {
         for (char& c : x) c = char(std::tolower(static_cast<unsigned char>(c)));
         return x;
       };
-      if (td.HasMember("string") && std::string(td["string"].GetString()) != "") {
+      if (td.HasMember("string") && !std::string(td["string"].GetString()).empty()) {
         std::string want_s = td["string"].GetString();
         std::string got_s = gd.HasMember("string")             ? gd["string"].GetString()
                             : gd.HasMember("blob_description") ? gd["blob_description"].GetString()

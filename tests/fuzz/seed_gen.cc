@@ -105,25 +105,8 @@ bool TcgLogs(const std::filesystem::path& out) {
   ok &= Write(out / "ccel_log", "synthetic-ccel.bin", ccel.bytes());
 
   // ACPI CCEL table (56 bytes, checksum fixed up).
-  TcgLogBuilder t;
-  t.Str("CCEL")
-      .U32(56)
-      .U8(1)
-      .U8(0)
-      .Str("CCVOEM")
-      .Str("CCVTABLE")
-      .U32(1)
-      .Str("CCV ")
-      .U32(1)
-      .U8(2)
-      .U8(0)
-      .U16(0)
-      .U64(0x10000)
-      .U64(0x7f000000);
-  std::vector<uint8_t> table = t.bytes();
-  uint8_t sum = 0;
-  for (uint8_t b : table) sum = uint8_t(sum + b);
-  table[9] = uint8_t(-sum);
+  std::vector<uint8_t> table = ccv::testing::CcelTableBytes(56, 0x10000, 0x7f000000);
+  ccv::testing::SetAcpiChecksum(&table);
   ok &= Write(out / "ccel_table", "synthetic-table.bin", table);
   return ok;
 }

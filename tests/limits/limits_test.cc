@@ -183,22 +183,8 @@ TEST(LimitsTest, TcgMultiGigabyteZeroPaddingEndsTheLogInBoundedMemory) {
 }
 
 TEST(LimitsTest, CcelTableLengthBeyondInputIsAnError) {
-  TcgLogBuilder t;
-  t.Str("CCEL")
-      .U32(0xFFFFFFF0)
-      .U8(1)
-      .U8(0)
-      .Str("CCVOEM")
-      .Str("CCVTABLE")
-      .U32(1)
-      .Str("CCV ")
-      .U32(1)
-      .U8(2)
-      .U8(0)
-      .U16(0)
-      .U64(0x10000)
-      .U64(0x7f000000);
-  auto table = parsers::ParseCcelAcpiTable(t.bytes());
+  auto table =
+      parsers::ParseCcelAcpiTable(testing::CcelTableBytes(0xFFFFFFF0, 0x10000, 0x7f000000));
   ASSERT_FALSE(table.ok());
   EXPECT_TRUE(table.status().code() == ErrorCode::kTruncated ||
               table.status().code() == ErrorCode::kBadLength);

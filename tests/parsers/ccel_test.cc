@@ -27,9 +27,7 @@ std::vector<uint8_t> GoodTable() {
       .U32(0x1000013);
   b.U8(2).U8(0).U16(0).U64(65536).U64(0x7d649000);
   std::vector<uint8_t> t = b.bytes();
-  uint8_t sum = 0;
-  for (uint8_t c : t) sum = uint8_t(sum + c);
-  t[9] = uint8_t(0x100 - sum);
+  ccv::testing::SetAcpiChecksum(&t);
   return t;
 }
 

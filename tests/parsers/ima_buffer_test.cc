@@ -88,11 +88,11 @@ TEST(ImaBufferTest, MalformedTextFailsWithOffset) {
   ASSERT_FALSE(a.ok());
   EXPECT_EQ(a.status().code(), ErrorCode::kBadValue);
   EXPECT_EQ(a.status().offset(), std::optional<uint64_t>(7));
-  EXPECT_FALSE(ParseDmKeyValues("name=x\\").ok());                    // dangling escape
-  EXPECT_FALSE(ParseDmKeyValues(std::string("na\0me=x;", 8)).ok());   // NUL
-  EXPECT_FALSE(ParseDmKeyValues("=x;").ok());                         // empty key
-  EXPECT_FALSE(ParseDmTableLoad("uuid=x;").ok());                     // no device name
-  EXPECT_FALSE(ParseDmTableLoad("name=x;target_name=verity;").ok());  // no index
+  EXPECT_FALSE(ParseDmKeyValues("name=x\\").ok());                          // dangling escape
+  EXPECT_FALSE(ParseDmKeyValues(std::string("na") + '\0' + "me=x;").ok());  // NUL
+  EXPECT_FALSE(ParseDmKeyValues("=x;").ok());                               // empty key
+  EXPECT_FALSE(ParseDmTableLoad("uuid=x;").ok());                           // no device name
+  EXPECT_FALSE(ParseDmTableLoad("name=x;target_name=verity;").ok());        // no index
   EXPECT_FALSE(ParseDmTableLoad("name=x;target_index=zero,target_name=verity;").ok());
   std::string many;
   for (size_t i = 0; i <= kMaxDmGroups; ++i) many += "k=v;";

@@ -304,7 +304,7 @@ TEST(ImaLogTest, CorruptedBinaryEntriesFailWithCodeAndOffset) {
   const std::string e = NgEntry("/x").Binary();  // pcr 0..3, hash 4..23, len 24..27, name 28..33
   const size_t data_len_at = 4 + 20 + 4 + 6;
   const size_t data_at = data_len_at + 4;
-  auto with = [&](size_t at, std::string bytes) {
+  auto with = [&](size_t at, const std::string& bytes) {
     std::string s = e;
     s.replace(at, bytes.size(), bytes);
     return good + s;

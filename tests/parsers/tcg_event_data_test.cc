@@ -124,7 +124,8 @@ TEST(TaggedEventTest, IdCutShortIsTruncated) {
   ExpectParseError(ParseTcgTaggedEvent(b.span(), 0), ErrorCode::kTruncated, 0);
 }
 
-TcgLogBuilder TdShimConfig(std::string descriptor, std::string info, int64_t info_len = -1) {
+TcgLogBuilder TdShimConfig(const std::string& descriptor, const std::string& info,
+                           int64_t info_len = -1) {
   TcgLogBuilder b;
   b.Str(descriptor).Fill(16 - descriptor.size(), 0);
   b.U32(uint32_t(info_len < 0 ? info.size() : uint64_t(info_len))).Str(info);

@@ -97,6 +97,36 @@ class TcgLogBuilder {
 
 inline std::vector<uint8_t> Filled(size_t n, uint8_t v) { return std::vector<uint8_t>(n, v); }
 
+// Sets the checksum byte (offset 9) of an ACPI table so its bytes sum to 0.
+inline void SetAcpiChecksum(std::vector<uint8_t>* table) {
+  (*table)[9] = 0;
+  uint8_t sum = 0;
+  for (uint8_t b : *table) sum = uint8_t(sum + b);
+  (*table)[9] = uint8_t(0 - sum);
+}
+
+// An ACPI CCEL table (TDX, CC type 2) whose header declares `length` bytes,
+// describing a log area of `laml` bytes at `lasa`; checksum byte 0 (see
+// SetAcpiChecksum).
+inline std::vector<uint8_t> CcelTableBytes(uint32_t length, uint64_t laml, uint64_t lasa) {
+  TcgLogBuilder t;
+  t.Str("CCEL")
+      .U32(length)
+      .U8(1)
+      .U8(0)
+      .Str("CCVOEM")
+      .Str("CCVTABLE")
+      .U32(1)
+      .Str("CCV ")
+      .U32(1)
+      .U8(2)
+      .U8(0)
+      .U16(0)
+      .U64(laml)
+      .U64(lasa);
+  return t.bytes();
+}
+
 }  // namespace ccv::testing
 
 #endif  // CCV_TESTS_PARSERS_TCG_LOG_BUILDER_H_

@@ -12,18 +12,15 @@
 
 #include "parsers/core/hex.h"
 #include "tests/testing/corpus.h"
+#include "tests/testing/files.h"
 #include "tests/testing/parse_error.h"
 #include "tests/testing/tpm_builder.h"
 
 namespace ccv::parsers {
 namespace {
 
+using ::ccv::testing::ReadAll;
 using testing::ExpectParseError;
-
-std::vector<uint8_t> ReadAll(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 std::vector<uint8_t> SimpleAttest() {
   return testing::QuoteAttest({0x90, 0x09}, {{HashAlg::kSha256, {0, 1, 7}}},

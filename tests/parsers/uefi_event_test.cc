@@ -135,7 +135,7 @@ TEST(DevicePathNodeTest, LengthBeyondThePathIsBadLength) {
   ExpectParseError(ReadDevicePathNode(&r), ErrorCode::kBadLength, 0);
 }
 
-TcgLogBuilder LoadOption(std::string description, std::vector<uint8_t> path,
+TcgLogBuilder LoadOption(const std::string& description, std::vector<uint8_t> path,
                          int64_t path_len = -1) {
   TcgLogBuilder b;
   b.U32(1).U16(uint16_t(path_len < 0 ? path.size() : uint64_t(path_len)));

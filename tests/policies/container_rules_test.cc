@@ -149,6 +149,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"Imr3WrongLength",
                 "  rules:\n    - {id: a, select: " POD ", virtual_imr3: {eq: abcd}}\n",
                 ErrorCode::kBadLength, 4, 87, "containers.rules[0].virtual_imr3.eq"},
+        // `eq: zero` is for registers a TD may leave unused, not an IMR value.
+        BadCase{"Imr3EqZero",
+                "  rules:\n    - {id: a, select: " POD ", virtual_imr3: {eq: zero}}\n",
+                ErrorCode::kBadValue, 4, 87, "containers.rules[0].virtual_imr3.eq"},
         BadCase{"Imr3BothEqAndAnyOf",
                 "  rules:\n    - {id: a, select: " POD ", virtual_imr3: {eq: ab, any_of: [ab]}}\n",
                 ErrorCode::kBadValue, 4, 82, "containers.rules[0].virtual_imr3"},

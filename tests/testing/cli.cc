@@ -107,11 +107,7 @@ CliRun RunCcverify(const std::string& args, Stderr stderr_mode) {
   ::close(out_fd);
   ::close(err_fd);
   ::close(null_fd);
-  r.out = cli_internal::Slurp(out);
-  if (stderr_mode == Stderr::kSeparate) r.err = cli_internal::Slurp(err);
-  std::error_code ec;
-  std::filesystem::remove(out, ec);
-  std::filesystem::remove(err, ec);
+  cli_internal::TakeOutput(out, err, stderr_mode, &r);
   return r;
 }
 

@@ -9,14 +9,13 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
 
 #include "tests/testing/corpus.h"
+#include "tests/testing/files.h"
 
 namespace ccv::testing {
 
@@ -50,9 +49,15 @@ inline std::string Quote(const char* text) { return Quote(std::string(text)); }
 
 namespace cli_internal {
 
-inline std::string Slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+// Moves what a run wrote to the files `out` and `err` into `r` (err only
+// with kSeparate) and removes both files.
+inline void TakeOutput(const std::filesystem::path& out, const std::filesystem::path& err,
+                       Stderr stderr_mode, CliRun* r) {
+  r->out = ReadText(out);
+  if (stderr_mode == Stderr::kSeparate) r->err = ReadText(err);
+  std::error_code ec;
+  std::filesystem::remove(out, ec);
+  std::filesystem::remove(err, ec);
 }
 
 }  // namespace cli_internal
@@ -94,11 +99,7 @@ inline CliRun RunProgram(const std::string& program, const std::string& args,
   const int status = std::system(cmd.c_str());
   CliRun r;
   r.code = status != -1 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = cli_internal::Slurp(out);
-  if (stderr_mode == Stderr::kSeparate) r.err = cli_internal::Slurp(err);
-  std::error_code ec;
-  std::filesystem::remove(out, ec);
-  std::filesystem::remove(err, ec);
+  cli_internal::TakeOutput(out, err, stderr_mode, &r);
   return r;
 }
 

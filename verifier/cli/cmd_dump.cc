@@ -126,7 +126,7 @@ int DumpTpmStructure(const std::string& path, bool json) {
     auto h = tpm::VerifyHclReport(*bytes, nullptr);
     if (!h.ok()) {
       const Status& s = h.status();
-      return ReportError(s.file().empty() ? s.WithFile(path) : s);
+      return ReportError(s.WithFileIfUnset(path));
     }
     out = json ? report::HclReportDumpJson(*h) : report::HclReportDumpText(*h);
   } else {

@@ -52,6 +52,17 @@ bool HasEvidence(const po::variables_map& vm) {
 }
 constexpr char kLintUsage[] = "usage: ccverify policy lint P.yaml [--at T] [--strict]\n";
 
+// The generated policy to --output, or to stdout.
+int WritePolicy(const po::variables_map& vm, const std::string& yaml) {
+  if (vm.count("output")) {
+    Status s = WriteFileBytes(vm["output"].as<std::string>(), yaml.data(), yaml.size());
+    if (!s.ok()) return ReportError(s);
+  } else {
+    std::fwrite(yaml.data(), 1, yaml.size(), stdout);
+  }
+  return kExitTrusted;
+}
+
 }  // namespace
 
 int RunPolicyGenerate(const Args& args) {
@@ -111,13 +122,7 @@ int RunPolicyGenerate(const Args& args) {
       yaml += predicted_rules.empty() ? "" : "events:\n" + predicted_rules;
       auto parsed = policy::ParsePolicy(yaml);
       if (!parsed.ok()) return ReportError(parsed.status().WithContext("generated policy"));
-      if (vm.count("output")) {
-        Status s = WriteFileBytes(vm["output"].as<std::string>(), yaml.data(), yaml.size());
-        if (!s.ok()) return ReportError(s);
-      } else {
-        std::fwrite(yaml.data(), 1, yaml.size(), stdout);
-      }
-      return kExitTrusted;
+      return WritePolicy(vm, yaml);
     }
   }
   auto req = EvidenceFromOptions(vm);
@@ -199,13 +204,7 @@ int RunPolicyGenerate(const Args& args) {
     if (!block.ok()) return ReportError(block.status());
     yaml += *block;
   }
-  if (vm.count("output")) {
-    Status s = WriteFileBytes(vm["output"].as<std::string>(), yaml.data(), yaml.size());
-    if (!s.ok()) return ReportError(s);
-  } else {
-    std::fwrite(yaml.data(), 1, yaml.size(), stdout);
-  }
-  return kExitTrusted;
+  return WritePolicy(vm, yaml);
 }
 
 int RunPolicyLint(const Args& args) {

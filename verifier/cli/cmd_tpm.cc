@@ -69,7 +69,7 @@ Result<tpm::PcrValues> ReplayLogPcrs(const std::string& path) {
   auto r = replay::ReplayTcgLog(&src, replay::RegisterSpace::kTpmPcr);
   if (!r.ok()) {
     const Status& s = r.status();
-    return s.file().empty() ? s.WithFile(path) : s;
+    return s.WithFileIfUnset(path);
   }
   return tpm::PcrValuesFromRegisters(r->registers);
 }
@@ -120,7 +120,7 @@ Result<HclAkResult> HclAk(const po::variables_map& vm, Time at) {
   auto v = tpm::VerifyHclReport(hcl, body ? &*body : nullptr);
   if (!v.ok()) {
     const Status& s = v.status();
-    return s.file().empty() ? s.WithFile(hcl_path) : s;
+    return s.WithFileIfUnset(hcl_path);
   }
   if (!v->runtime.ak) {
     return Status(ErrorCode::kBadValue, "the runtime data holds no HCLAkPub JWK")

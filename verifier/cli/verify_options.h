@@ -1,5 +1,5 @@
 // Evidence flags shared by `ccverify verify` and `ccverify policy generate`
-// (cmd_verify.cc). Internal to the CLI.
+// (verify_options.cc). Internal to the CLI.
 #ifndef CCV_VERIFIER_CLI_VERIFY_OPTIONS_H_
 #define CCV_VERIFIER_CLI_VERIFY_OPTIONS_H_
 

@@ -32,26 +32,23 @@ Result<EVP_PKEY*> BuildP256(std::span<const uint8_t> pub_xy, const BIGNUM* priv)
   uint8_t point[65];
   point[0] = 0x04;
   std::memcpy(point + 1, pub_xy.data(), 64);
-  OSSL_PARAM_BLD* bld = OSSL_PARAM_BLD_new();
-  if (bld == nullptr) return Status(ErrorCode::kInternal, "OSSL_PARAM_BLD_new");
-  OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0);
-  OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point, sizeof(point));
-  if (priv != nullptr) OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, priv);
-  OSSL_PARAM* params = OSSL_PARAM_BLD_to_param(bld);
-  OSSL_PARAM_BLD_free(bld);
+  internal::OsslParamBldPtr bld(OSSL_PARAM_BLD_new());
+  if (!bld) return Status(ErrorCode::kInternal, "OSSL_PARAM_BLD_new");
+  OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0);
+  OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point, sizeof(point));
+  if (priv != nullptr) OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_PRIV_KEY, priv);
+  const internal::OsslParamPtr params(OSSL_PARAM_BLD_to_param(bld.get()));
+  bld.reset();
   static EVP_PKEY_CTX* const kCtx = EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr);
   // EVP_PKEY_fromdata on a shared ctx is not thread-safe: use a local one.
   internal::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_dup(kCtx));
-  EVP_PKEY* pkey = nullptr;
-  bool ok = params != nullptr && ctx && EVP_PKEY_fromdata_init(ctx.get()) == 1 &&
-            EVP_PKEY_fromdata(ctx.get(), &pkey, priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY,
-                              params) == 1;
-  OSSL_PARAM_free(params);
-  if (!ok) {
-    EVP_PKEY_free(pkey);
-    return Status(ErrorCode::kBadSignature, "not a valid P-256 public key");
-  }
-  return pkey;
+  EVP_PKEY* raw = nullptr;
+  const bool ok = params && ctx && EVP_PKEY_fromdata_init(ctx.get()) == 1 &&
+                  EVP_PKEY_fromdata(ctx.get(), &raw, priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY,
+                                    params.get()) == 1;
+  internal::EvpPkeyPtr pkey(raw);
+  if (!ok) return Status(ErrorCode::kBadSignature, "not a valid P-256 public key");
+  return pkey.release();
 }
 
 }  // namespace
@@ -59,24 +56,20 @@ Result<EVP_PKEY*> BuildP256(std::span<const uint8_t> pub_xy, const BIGNUM* priv)
 PublicKey::~PublicKey() { EVP_PKEY_free(pkey_); }
 
 PublicKey& PublicKey::operator=(PublicKey&& other) noexcept {
-  if (this != &other) {
-    EVP_PKEY_free(pkey_);
-    pkey_ = other.pkey_;
-    other.pkey_ = nullptr;
-  }
+  internal::MoveOwned<EVP_PKEY_free>(&pkey_, &other.pkey_);
   return *this;
 }
 
 Result<PublicKey> PublicKey::FromRawP256(std::span<const uint8_t> xy) {
   if (xy.size() != 64) return Status(ErrorCode::kBadLength, "P-256 public key must be 64 bytes");
-  CCV_ASSIGN_OR_RETURN(EVP_PKEY * pkey, BuildP256(xy, nullptr));
+  CCV_ASSIGN_OR_RETURN(EVP_PKEY * raw, BuildP256(xy, nullptr));
+  internal::EvpPkeyPtr pkey(raw);
   // Point decoding rejects points off the curve; check it explicitly too.
-  internal::EvpPkeyCtxPtr check(EVP_PKEY_CTX_new(pkey, nullptr));
+  internal::EvpPkeyCtxPtr check(EVP_PKEY_CTX_new(pkey.get(), nullptr));
   if (!check || EVP_PKEY_public_check_quick(check.get()) != 1) {
-    EVP_PKEY_free(pkey);
     return Status(ErrorCode::kBadSignature, "point is not on P-256");
   }
-  return PublicKey(pkey);
+  return PublicKey(pkey.release());
 }
 
 Result<PublicKey> PublicKey::FromSpkiDer(std::span<const uint8_t> der) {
@@ -107,16 +100,13 @@ bool PublicKey::VerifyDer(std::span<const uint8_t> message, std::span<const uint
   if (pkey_ == nullptr) return false;
   EVP_MD_CTX* ctx = ThreadCtx();
   const EVP_MD* md = Sha256Md();
-  EVP_MD* fetched = nullptr;
+  internal::EvpMdPtr fetched;
   if (std::strcmp(digest, "SHA256") != 0) {
-    fetched = EVP_MD_fetch(nullptr, digest, nullptr);
-    md = fetched;
+    fetched.reset(EVP_MD_fetch(nullptr, digest, nullptr));
+    md = fetched.get();
   }
-  bool ok =
-      md != nullptr && EVP_DigestVerifyInit(ctx, nullptr, md, nullptr, pkey_) == 1 &&
-      EVP_DigestVerify(ctx, der_sig.data(), der_sig.size(), message.data(), message.size()) == 1;
-  EVP_MD_free(fetched);
-  return ok;
+  return md != nullptr && EVP_DigestVerifyInit(ctx, nullptr, md, nullptr, pkey_) == 1 &&
+         EVP_DigestVerify(ctx, der_sig.data(), der_sig.size(), message.data(), message.size()) == 1;
 }
 
 bool PublicKey::VerifyP256Sha256(std::span<const uint8_t> message,
@@ -144,13 +134,14 @@ Result<std::string> RawSignatureToDer(std::span<const uint8_t> raw) {
   if (raw.size() != 64)
     return Status(ErrorCode::kBadLength, "raw P-256 signature must be 64 bytes");
   internal::EcdsaSigPtr sig(ECDSA_SIG_new());
-  BIGNUM* r = BN_bin2bn(raw.data(), 32, nullptr);
-  BIGNUM* s = BN_bin2bn(raw.data() + 32, 32, nullptr);
-  if (!sig || r == nullptr || s == nullptr || ECDSA_SIG_set0(sig.get(), r, s) != 1) {
-    BN_free(r);
-    BN_free(s);
+  internal::BignumPtr r(BN_bin2bn(raw.data(), 32, nullptr));
+  internal::BignumPtr s(BN_bin2bn(raw.data() + 32, 32, nullptr));
+  if (!sig || !r || !s || ECDSA_SIG_set0(sig.get(), r.get(), s.get()) != 1) {
     return Status(ErrorCode::kInternal, "ECDSA_SIG_set0");
   }
+  // The signature owns both numbers now.
+  (void)r.release();
+  (void)s.release();
   unsigned char buf[80];
   unsigned char* p = buf;
   int len = i2d_ECDSA_SIG(sig.get(), nullptr);
@@ -162,11 +153,7 @@ Result<std::string> RawSignatureToDer(std::span<const uint8_t> raw) {
 PrivateKey::~PrivateKey() { EVP_PKEY_free(pkey_); }
 
 PrivateKey& PrivateKey::operator=(PrivateKey&& other) noexcept {
-  if (this != &other) {
-    EVP_PKEY_free(pkey_);
-    pkey_ = other.pkey_;
-    other.pkey_ = nullptr;
-  }
+  internal::MoveOwned<EVP_PKEY_free>(&pkey_, &other.pkey_);
   return *this;
 }
 
@@ -179,14 +166,14 @@ Result<PrivateKey> PrivateKey::GenerateP256() {
 Result<PrivateKey> PrivateKey::FromP256Scalar(std::span<const uint8_t> d) {
   if (d.size() != 32) return Status(ErrorCode::kBadLength, "P-256 scalar must be 32 bytes");
   internal::BignumPtr priv(BN_bin2bn(d.data(), 32, nullptr));
-  EC_GROUP* group = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
-  EC_POINT* pub = EC_POINT_new(group);
+  const internal::EcGroupPtr group(EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1));
+  const internal::EcPointPtr pub(group ? EC_POINT_new(group.get()) : nullptr);
   uint8_t point[65];
-  bool ok = priv && group && pub && !BN_is_zero(priv.get()) &&
-            EC_POINT_mul(group, pub, priv.get(), nullptr, nullptr, nullptr) == 1 &&
-            EC_POINT_point2oct(group, pub, POINT_CONVERSION_UNCOMPRESSED, point, 65, nullptr) == 65;
-  EC_POINT_free(pub);
-  EC_GROUP_free(group);
+  const bool ok =
+      priv && group && pub && !BN_is_zero(priv.get()) &&
+      EC_POINT_mul(group.get(), pub.get(), priv.get(), nullptr, nullptr, nullptr) == 1 &&
+      EC_POINT_point2oct(group.get(), pub.get(), POINT_CONVERSION_UNCOMPRESSED, point, 65,
+                         nullptr) == 65;
   if (!ok) return Status(ErrorCode::kInvalidArgument, "bad P-256 scalar");
   CCV_ASSIGN_OR_RETURN(EVP_PKEY * pkey,
                        BuildP256(std::span<const uint8_t>(point + 1, 64), priv.get()));

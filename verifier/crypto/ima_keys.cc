@@ -17,6 +17,7 @@
 #include "parsers/core/file_io.h"
 #include "parsers/core/hex.h"
 #include "verifier/crypto/internal/issuer_serial.h"
+#include "verifier/crypto/internal/openssl_ptr.h"
 #include "verifier/crypto/signature.h"
 
 namespace ccv::crypto {
@@ -49,17 +50,16 @@ uint32_t Last4(const unsigned char* p, size_t len) {
 // SHA-1 over the subjectPublicKey bits (evmctl calc_keyid_v2; RFC 5280
 // 4.2.1.2 method 1), empty if the key does not encode.
 std::vector<uint8_t> SpkiSha1(EVP_PKEY* pkey) {
-  X509_PUBKEY* pk = nullptr;
+  X509_PUBKEY* raw = nullptr;
+  const bool set = X509_PUBKEY_set(&raw, pkey) == 1;
+  const internal::X509PubkeyPtr pk(raw);
   std::vector<uint8_t> out;
-  if (X509_PUBKEY_set(&pk, pkey) == 1) {
-    const unsigned char* bits = nullptr;
-    int len = 0;
-    if (X509_PUBKEY_get0_param(nullptr, &bits, &len, nullptr, pk) == 1) {
-      out.resize(SHA_DIGEST_LENGTH);
-      SHA1(bits, size_t(len), out.data());
-    }
+  const unsigned char* bits = nullptr;
+  int len = 0;
+  if (set && X509_PUBKEY_get0_param(nullptr, &bits, &len, nullptr, pk.get()) == 1) {
+    out.resize(SHA_DIGEST_LENGTH);
+    SHA1(bits, size_t(len), out.data());
   }
-  X509_PUBKEY_free(pk);
   return out;
 }
 
@@ -79,13 +79,11 @@ uint32_t CertKeyId(X509* x) {
 }
 
 std::string SubjectOf(X509* x) {
-  BIO* b = BIO_new(BIO_s_mem());
-  X509_NAME_print_ex(b, X509_get_subject_name(x), 0, XN_FLAG_RFC2253);
+  const internal::BioPtr b(BIO_new(BIO_s_mem()));
+  X509_NAME_print_ex(b.get(), X509_get_subject_name(x), 0, XN_FLAG_RFC2253);
   char* data = nullptr;
-  long n = BIO_get_mem_data(b, &data);
-  std::string s(data, size_t(n));
-  BIO_free(b);
-  return s;
+  const long n = BIO_get_mem_data(b.get(), &data);
+  return std::string(data, size_t(n));
 }
 
 ImaKey FromCert(X509* x, const std::string& source) {
@@ -115,49 +113,42 @@ ImaKey FromPkey(EVP_PKEY* pkey, const std::string& source) {
 
 Result<uint32_t> CertificateKeyId(std::span<const uint8_t> der) {
   const unsigned char* p = der.data();
-  X509* x = d2i_X509(nullptr, &p, long(der.size()));
-  if (x == nullptr) return Status(ErrorCode::kBadValue, "not a DER X.509 certificate");
-  uint32_t id = CertKeyId(x);
-  X509_free(x);
-  return id;
+  const internal::X509Ptr x(d2i_X509(nullptr, &p, long(der.size())));
+  if (!x) return Status(ErrorCode::kBadValue, "not a DER X.509 certificate");
+  return CertKeyId(x.get());
 }
 
 Result<std::vector<ImaKey>> LoadImaKeys(std::span<const uint8_t> data, const std::string& source) {
   std::vector<ImaKey> out;
   const std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
   if (text.find("-----BEGIN ") != std::string_view::npos) {
-    BIO* bio = BIO_new_mem_buf(data.data(), int(data.size()));
+    const internal::BioPtr bio(BIO_new_mem_buf(data.data(), int(data.size())));
     size_t n = 0;
     while (true) {
       char* name = nullptr;
       char* header = nullptr;
       unsigned char* der = nullptr;
       long len = 0;
-      if (PEM_read_bio(bio, &name, &header, &der, &len) != 1) break;
+      const bool read = PEM_read_bio(bio.get(), &name, &header, &der, &len) == 1;
+      const internal::OpensslCharsPtr owned_name(name), owned_header(header);
+      const internal::OpensslBytesPtr owned_der(der);
+      if (!read) break;
       const std::string label(name);
       const std::string where = source + " #" + std::to_string(n++);
       const unsigned char* p = der;
       if (label == "CERTIFICATE") {
-        X509* x = d2i_X509(nullptr, &p, len);
-        if (x != nullptr) {
-          out.push_back(FromCert(x, where));
-          X509_free(x);
-        }
+        const internal::X509Ptr x(d2i_X509(nullptr, &p, len));
+        if (x) out.push_back(FromCert(x.get(), where));
       } else if (label == "PUBLIC KEY") {
         EVP_PKEY* pkey = d2i_PUBKEY(nullptr, &p, len);
         if (pkey != nullptr) out.push_back(FromPkey(pkey, where));
       }
-      OPENSSL_free(name);
-      OPENSSL_free(header);
-      OPENSSL_free(der);
     }
     ERR_clear_error();
-    BIO_free(bio);
   } else {
     const unsigned char* p = data.data();
-    if (X509* x = d2i_X509(nullptr, &p, long(data.size())); x != nullptr) {
-      out.push_back(FromCert(x, source));
-      X509_free(x);
+    if (const internal::X509Ptr x(d2i_X509(nullptr, &p, long(data.size()))); x) {
+      out.push_back(FromCert(x.get(), source));
     } else {
       p = data.data();
       if (EVP_PKEY* pkey = d2i_PUBKEY(nullptr, &p, long(data.size())); pkey != nullptr) {
@@ -201,12 +192,12 @@ bool VerifyDigestSignature(const PublicKey& key, HashAlg alg, std::span<const ui
                            std::span<const uint8_t> sig) {
   const EVP_MD* md = MdOf(alg);
   if (md == nullptr || !key.valid() || digest.size() != size_t(EVP_MD_get_size(md))) return false;
-  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new(key.get(), nullptr);
+  const internal::EvpPkeyCtxPtr owned(EVP_PKEY_CTX_new(key.get(), nullptr));
+  EVP_PKEY_CTX* ctx = owned.get();
   bool ok = ctx != nullptr && EVP_PKEY_verify_init(ctx) == 1;
   if (ok && IsRsaKey(key)) ok = EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) == 1;
   if (ok) ok = EVP_PKEY_CTX_set_signature_md(ctx, md) == 1;
   if (ok) ok = EVP_PKEY_verify(ctx, sig.data(), sig.size(), digest.data(), digest.size()) == 1;
-  EVP_PKEY_CTX_free(ctx);
   ERR_clear_error();
   return ok;
 }
@@ -216,16 +207,12 @@ namespace internal {
 std::string IssuerSerialKey(const X509_NAME* issuer, const ASN1_INTEGER* serial) {
   unsigned char* der = nullptr;
   const int len = issuer != nullptr ? i2d_X509_NAME(issuer, &der) : 0;
-  BIGNUM* bn = serial != nullptr ? ASN1_INTEGER_to_BN(serial, nullptr) : nullptr;
-  std::string out;
-  if (len > 0 && bn != nullptr) {
-    std::vector<uint8_t> sn(size_t(BN_num_bytes(bn)));
-    BN_bn2bin(bn, sn.data());
-    out = ToHex(std::span<const uint8_t>(der, size_t(len))) + ":" + ToHex(sn);
-  }
-  OPENSSL_free(der);
-  BN_free(bn);
-  return out;
+  const OpensslBytesPtr owned_der(der);
+  const BignumPtr bn(serial != nullptr ? ASN1_INTEGER_to_BN(serial, nullptr) : nullptr);
+  if (len <= 0 || !bn) return "";
+  std::vector<uint8_t> sn(size_t(BN_num_bytes(bn.get())));
+  BN_bn2bin(bn.get(), sn.data());
+  return ToHex(std::span<const uint8_t>(der, size_t(len))) + ":" + ToHex(sn);
 }
 
 }  // namespace internal

@@ -78,10 +78,8 @@ JwsSigningKey::~JwsSigningKey() { EVP_PKEY_free(pkey_); }
 
 JwsSigningKey& JwsSigningKey::operator=(JwsSigningKey&& o) noexcept {
   if (this != &o) {
-    EVP_PKEY_free(pkey_);
-    pkey_ = o.pkey_;
+    internal::MoveOwned<EVP_PKEY_free>(&pkey_, &o.pkey_);
     alg_ = o.alg_;
-    o.pkey_ = nullptr;
   }
   return *this;
 }
@@ -103,11 +101,10 @@ Result<JwsSigningKey> JwsSigningKey::FromPem(std::string_view pem) {
 
 Result<PublicKey> JwsSigningKey::Public() const {
   unsigned char* der = nullptr;
-  int len = i2d_PUBKEY(pkey_, &der);
+  const int len = i2d_PUBKEY(pkey_, &der);
+  const internal::OpensslBytesPtr owned_der(der);
   if (len <= 0) return Status(ErrorCode::kInternal, "cannot encode the public key");
-  std::vector<uint8_t> spki(der, der + len);
-  OPENSSL_free(der);
-  return PublicKeyFromPemOrDer(spki);
+  return PublicKeyFromPemOrDer(std::vector<uint8_t>(der, der + len));
 }
 
 Result<std::vector<uint8_t>> JwsSigningKey::Sign(std::span<const uint8_t> input) const {

@@ -158,12 +158,11 @@ std::string Tlv(uint8_t tag, const std::string& body) {
   return out + body;
 }
 std::string Oid(const std::string& dotted) {
-  ASN1_OBJECT* obj = OBJ_txt2obj(dotted.c_str(), 1);
-  int len = i2d_ASN1_OBJECT(obj, nullptr);
+  const internal::AsnObjectPtr obj(OBJ_txt2obj(dotted.c_str(), 1));
+  const int len = i2d_ASN1_OBJECT(obj.get(), nullptr);
   std::string out(size_t(len), '\0');
   unsigned char* p = reinterpret_cast<unsigned char*>(out.data());
-  i2d_ASN1_OBJECT(obj, &p);
-  ASN1_OBJECT_free(obj);
+  i2d_ASN1_OBJECT(obj.get(), &p);
   return out;
 }
 std::string Int(uint8_t tag, int64_t v) {

@@ -21,13 +21,12 @@ namespace {
 Result<PublicKey> FromParams(const char* type, OSSL_PARAM_BLD* bld) {
   internal::OsslParamPtr params(OSSL_PARAM_BLD_to_param(bld));
   internal::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
-  EVP_PKEY* pkey = nullptr;
-  if (!params || !ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
-      EVP_PKEY_fromdata(ctx.get(), &pkey, EVP_PKEY_PUBLIC_KEY, params.get()) != 1) {
-    EVP_PKEY_free(pkey);
-    return Status(ErrorCode::kBadValue, std::string("not a valid ") + type + " public key");
-  }
-  return PublicKey(pkey);
+  EVP_PKEY* raw = nullptr;
+  const bool ok = params && ctx && EVP_PKEY_fromdata_init(ctx.get()) == 1 &&
+                  EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) == 1;
+  internal::EvpPkeyPtr pkey(raw);
+  if (!ok) return Status(ErrorCode::kBadValue, std::string("not a valid ") + type + " public key");
+  return PublicKey(pkey.release());
 }
 
 // EVP_DigestVerify with `hash`; `setup` configures padding on the pkey ctx.
@@ -161,18 +160,17 @@ bool VerifyEcdsaRs(const PublicKey& key, HashAlg hash, std::span<const uint8_t> 
                    std::span<const uint8_t> r, std::span<const uint8_t> s) {
   if (!IsEcKey(key) || r.empty() || s.empty()) return false;
   internal::EcdsaSigPtr sig(ECDSA_SIG_new());
-  BIGNUM* br = BN_bin2bn(r.data(), int(r.size()), nullptr);
-  BIGNUM* bs = BN_bin2bn(s.data(), int(s.size()), nullptr);
-  if (!sig || !br || !bs || ECDSA_SIG_set0(sig.get(), br, bs) != 1) {
-    BN_free(br);
-    BN_free(bs);
-    return false;
-  }
+  internal::BignumPtr br(BN_bin2bn(r.data(), int(r.size()), nullptr));
+  internal::BignumPtr bs(BN_bin2bn(s.data(), int(s.size()), nullptr));
+  if (!sig || !br || !bs || ECDSA_SIG_set0(sig.get(), br.get(), bs.get()) != 1) return false;
+  // The signature owns both numbers now.
+  (void)br.release();
+  (void)bs.release();
   unsigned char* der = nullptr;
-  int der_len = i2d_ECDSA_SIG(sig.get(), &der);
+  const int der_len = i2d_ECDSA_SIG(sig.get(), &der);
+  const internal::OpensslBytesPtr owned_der(der);
   if (der_len <= 0) return false;
-  std::vector<uint8_t> der_sig(der, der + der_len);
-  OPENSSL_free(der);
+  const std::vector<uint8_t> der_sig(der, der + der_len);
   return DigestVerify(key, hash, message, der_sig, [](EVP_PKEY_CTX*) { return true; });
 }
 

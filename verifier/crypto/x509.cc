@@ -27,11 +27,10 @@ std::string CommonName(const X509_NAME* name) {
   if (idx < 0) return "";
   const ASN1_STRING* s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, idx));
   unsigned char* utf8 = nullptr;
-  int len = ASN1_STRING_to_UTF8(&utf8, s);
+  const int len = ASN1_STRING_to_UTF8(&utf8, s);
+  const internal::OpensslBytesPtr owned(utf8);
   if (len < 0) return "";
-  std::string out(reinterpret_cast<char*>(utf8), size_t(len));
-  OPENSSL_free(utf8);
-  return out;
+  return std::string(reinterpret_cast<char*>(utf8), size_t(len));
 }
 
 std::string NameDer(const X509_NAME* name) {
@@ -71,11 +70,7 @@ int I2dCrl(const X509_CRL* c, unsigned char** p) {
 Certificate::~Certificate() { X509_free(x_); }
 
 Certificate& Certificate::operator=(Certificate&& o) noexcept {
-  if (this != &o) {
-    X509_free(x_);
-    x_ = o.x_;
-    o.x_ = nullptr;
-  }
+  internal::MoveOwned<X509_free>(&x_, &o.x_);
   return *this;
 }
 
@@ -86,13 +81,12 @@ Certificate Certificate::Clone() const {
 
 Result<Certificate> Certificate::FromDer(std::span<const uint8_t> der) {
   const unsigned char* p = der.data();
-  X509* x = d2i_X509(nullptr, &p, long(der.size()));
-  if (x == nullptr) return Status(ErrorCode::kBadValue, "certificate DER does not parse");
+  internal::X509Ptr x(d2i_X509(nullptr, &p, long(der.size())));
+  if (!x) return Status(ErrorCode::kBadValue, "certificate DER does not parse");
   if (p != der.data() + der.size()) {
-    X509_free(x);
     return Status(ErrorCode::kBadLength, "bytes after the certificate DER");
   }
-  return Certificate(x);
+  return Certificate(x.release());
 }
 
 Result<std::vector<Certificate>> Certificate::ParsePemChain(std::string_view pem) {
@@ -138,14 +132,15 @@ Result<std::vector<std::string>> Certificate::PemChainToDer(std::string_view pem
                                                " of the PEM chain has no END line");
     }
     std::string der((e - b) / 4 * 3 + 3, '\0');
-    EVP_ENCODE_CTX* ctx = EVP_ENCODE_CTX_new();
-    EVP_DecodeInit(ctx);
+    const internal::EvpEncodeCtxPtr ctx(EVP_ENCODE_CTX_new());
+    EVP_DecodeInit(ctx.get());
     int len = 0, fin = 0;
-    int rc = EVP_DecodeUpdate(ctx, reinterpret_cast<unsigned char*>(der.data()), &len,
-                              reinterpret_cast<const unsigned char*>(pem.data() + b), int(e - b));
-    bool ok = rc >= 0 &&
-              EVP_DecodeFinal(ctx, reinterpret_cast<unsigned char*>(der.data()) + len, &fin) == 1;
-    EVP_ENCODE_CTX_free(ctx);
+    const int rc =
+        EVP_DecodeUpdate(ctx.get(), reinterpret_cast<unsigned char*>(der.data()), &len,
+                         reinterpret_cast<const unsigned char*>(pem.data() + b), int(e - b));
+    const bool ok =
+        rc >= 0 &&
+        EVP_DecodeFinal(ctx.get(), reinterpret_cast<unsigned char*>(der.data()) + len, &fin) == 1;
     if (!ok) {
       return Status(ErrorCode::kBadValue, "certificate " + std::to_string(out.size()) +
                                               " of the PEM chain is not valid base64");
@@ -188,12 +183,9 @@ int64_t Certificate::NotAfter() const { return AsnTimeToUnix(X509_get0_notAfter(
 
 std::string Certificate::SerialHex() const {
   const ASN1_INTEGER* serial = X509_get0_serialNumber(x_);
-  BIGNUM* bn = ASN1_INTEGER_to_BN(serial, nullptr);
-  char* hex = bn ? BN_bn2hex(bn) : nullptr;
-  std::string out = hex ? hex : "";
-  OPENSSL_free(hex);
-  BN_free(bn);
-  return out;
+  const internal::BignumPtr bn(ASN1_INTEGER_to_BN(serial, nullptr));
+  const internal::OpensslCharsPtr hex(bn ? BN_bn2hex(bn.get()) : nullptr);
+  return hex ? std::string(hex.get()) : std::string();
 }
 
 bool Certificate::IsCa() const { return X509_check_ca(x_) > 0; }
@@ -227,10 +219,9 @@ Result<PublicKey> Certificate::GetPublicKey() const {
 }
 
 Result<std::string> Certificate::ExtensionValue(const char* oid) const {
-  ASN1_OBJECT* obj = OBJ_txt2obj(oid, 1);
-  if (obj == nullptr) return Status(ErrorCode::kInternal, "bad OID");
-  int idx = X509_get_ext_by_OBJ(x_, obj, -1);
-  ASN1_OBJECT_free(obj);
+  const internal::AsnObjectPtr obj(OBJ_txt2obj(oid, 1));
+  if (!obj) return Status(ErrorCode::kInternal, "bad OID");
+  const int idx = X509_get_ext_by_OBJ(x_, obj.get(), -1);
   if (idx < 0) return Status(ErrorCode::kNotFound, std::string("no extension ") + oid);
   const ASN1_OCTET_STRING* v = X509_EXTENSION_get_data(X509_get_ext(x_, idx));
   return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(v)),
@@ -240,15 +231,15 @@ Result<std::string> Certificate::ExtensionValue(const char* oid) const {
 Result<std::vector<std::string>> Certificate::CrlDistributionPointUris() const {
   std::vector<std::string> uris;
   int crit = 0;
-  auto* dps = static_cast<CRL_DIST_POINTS*>(
-      X509_get_ext_d2i(x_, NID_crl_distribution_points, &crit, nullptr));
-  if (dps == nullptr) {
+  const internal::CrlDistPointsPtr dps(static_cast<CRL_DIST_POINTS*>(
+      X509_get_ext_d2i(x_, NID_crl_distribution_points, &crit, nullptr)));
+  if (!dps) {
     // -1: absent; anything else: present but undecodable (or repeated).
     if (crit == -1) return uris;
     return Status(ErrorCode::kBadValue, "CRL distribution points extension does not decode");
   }
-  for (int i = 0; i < sk_DIST_POINT_num(dps); ++i) {
-    const DIST_POINT* dp = sk_DIST_POINT_value(dps, i);
+  for (int i = 0; i < sk_DIST_POINT_num(dps.get()); ++i) {
+    const DIST_POINT* dp = sk_DIST_POINT_value(dps.get(), i);
     if (dp->distpoint == nullptr || dp->distpoint->type != 0) continue;  // not a fullName
     const GENERAL_NAMES* names = dp->distpoint->name.fullname;
     for (int k = 0; k < sk_GENERAL_NAME_num(names); ++k) {
@@ -259,7 +250,6 @@ Result<std::vector<std::string>> Certificate::CrlDistributionPointUris() const {
                         size_t(ASN1_STRING_length(uri)));
     }
   }
-  CRL_DIST_POINTS_free(dps);
   return uris;
 }
 
@@ -268,11 +258,7 @@ Result<std::vector<std::string>> Certificate::CrlDistributionPointUris() const {
 Crl::~Crl() { X509_CRL_free(c_); }
 
 Crl& Crl::operator=(Crl&& o) noexcept {
-  if (this != &o) {
-    X509_CRL_free(c_);
-    c_ = o.c_;
-    o.c_ = nullptr;
-  }
+  internal::MoveOwned<X509_CRL_free>(&c_, &o.c_);
   return *this;
 }
 

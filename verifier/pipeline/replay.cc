@@ -19,10 +19,6 @@
 namespace ccv::pipeline {
 namespace {
 
-Status InFile(const Status& s, const std::string& path) {
-  return s.file().empty() ? s.WithFile(path) : s;
-}
-
 Result<LogReplay> ReplayTcgFile(const std::string& option, const std::string& path,
                                 replay::RegisterSpace space) {
   CCV_ASSIGN_OR_RETURN(std::unique_ptr<bundle::FileSource> file, bundle::OpenFileSource(path));
@@ -36,7 +32,7 @@ Result<LogReplay> ReplayTcgFile(const std::string& option, const std::string& pa
         .WithFile(path);
   }
   Result<replay::TcgReplayResult> r = replay::ReplayTcgLog(&src, space);
-  if (!r.ok()) return InFile(r.status(), path);
+  if (!r.ok()) return r.status().WithFileIfUnset(path);
   return LogReplay{option, path, std::move(r).value()};
 }
 
@@ -98,7 +94,7 @@ Result<ImaStep> ReplayImaStep(const std::string& path, const ImaStepOptions& opt
   if (!options.given) {
     CCV_ASSIGN_OR_RETURN(ima::ChunkSource probe, replay::FileChunkSource(path));
     Result<std::optional<ima::ImaListHead>> h = ima::ReadImaListHead(std::move(probe), ro);
-    if (!h.ok()) return InFile(h.status(), path);
+    if (!h.ok()) return h.status().WithFileIfUnset(path);
     head = *h;
   }
   const RegisterId reg = ima::ImaRegisterOf(options.given, options.tdx, head);

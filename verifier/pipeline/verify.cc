@@ -71,10 +71,6 @@ Check MakeCheck(std::string id, Verdict v, std::string detail, std::string missi
   return c;
 }
 
-Status InFile(const Status& s, const std::string& path) {
-  return s.file().empty() ? s.WithFile(path) : s;
-}
-
 Digest Sha384Of(const std::array<uint8_t, 48>& a) {
   Digest d = Digest::Zero(HashAlg::kSha384);
   std::copy(a.begin(), a.end(), d.bytes.begin());
@@ -168,7 +164,7 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const polic
     CCV_ASSIGN_OR_RETURN(std::string pem,
                          bundle::ReadEvidenceText(e, *e.pck_chain, kMaxPckChainLen));
     auto parsed = quote::ParseSuppliedPckChain(pem, *e.pck_chain);
-    if (!parsed.ok()) return InFile(parsed.status(), *e.pck_chain);
+    if (!parsed.ok()) return parsed.status().WithFileIfUnset(*e.pck_chain);
     pck_chain = std::move(*parsed);
   }
   Result<quote::QuoteVerification> v = Status(ErrorCode::kInternal, "unset");
@@ -178,13 +174,13 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const polic
     std::shared_ptr<const quote::PreparedCollateral> prepared;
     if (o.shared_collateral != nullptr) {
       auto shared = o.shared_collateral->Prepare(text, **anchor, o.at);
-      if (!shared.ok()) return InFile(shared.status(), *e.collateral);
+      if (!shared.ok()) return shared.status().WithFileIfUnset(*e.collateral);
       prepared = std::move(*shared);
     } else {
       auto coll = quote::ParseCollateralJson(text);
-      if (!coll.ok()) return InFile(coll.status(), *e.collateral);
+      if (!coll.ok()) return coll.status().WithFileIfUnset(*e.collateral);
       auto own = quote::PrepareCollateral(*coll, (*anchor)->Clone(), o.at);
-      if (!own.ok()) return InFile(own.status(), *e.collateral);
+      if (!own.ok()) return own.status().WithFileIfUnset(*e.collateral);
       prepared = std::make_shared<const quote::PreparedCollateral>(std::move(*own));
     }
     quote::VerifyOptions qo;
@@ -194,7 +190,7 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const polic
   } else {
     v = quote::VerifyQuoteWithoutCollateral(bytes, **anchor, o.at, pck_chain);
   }
-  if (!v.ok()) return InFile(v.status(), *e.quote);
+  if (!v.ok()) return v.status().WithFileIfUnset(*e.quote);
   if (f->collateral.present) f->collateral.freshness = v->freshness;
   f->checks.push_back(MakeCheck("quote.present", Verdict::kPass, "TD quote " + *e.quote));
   f->checks.push_back(
@@ -359,11 +355,11 @@ Result<TcgLogOutcome> ReplayLog(const bundle::Evidence& e, const std::string& pa
   TcgLogOutcome out;
   while (true) {
     auto next = reader.Next();
-    if (!next.ok()) return InFile(next.status(), path);
+    if (!next.ok()) return next.status().WithFileIfUnset(path);
     const parsers::TcgEvent* ev = *next;
     if (ev == nullptr) break;
     auto check = rp.FeedAndCheck(*ev);
-    if (!check.ok()) return InFile(check.status().WithOffset(ev->offset), path);
+    if (!check.ok()) return check.status().WithOffset(ev->offset).WithFileIfUnset(path);
     EventFact fact;
     fact.log = log;
     fact.index = ev->record;
@@ -393,7 +389,7 @@ Status CcelTableCheck(const bundle::Evidence& e, Facts* f) {
   CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> table,
                        bundle::ReadEvidenceFile(e, *e.ccel_table, 4096));
   auto t = parsers::ParseCcelAcpiTable(table);
-  if (!t.ok()) return InFile(t.status(), *e.ccel_table);
+  if (!t.ok()) return t.status().WithFileIfUnset(*e.ccel_table);
   uint64_t size = 0;
   if (e.ccel_data) {
     CCV_ASSIGN_OR_RETURN(InputFile data, bundle::OpenEvidenceFile(e, *e.ccel_data));
@@ -438,7 +434,7 @@ Result<std::optional<HclAk>> HclAkFacts(const bundle::Evidence& e, const QuoteOu
   CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes,
                        bundle::ReadEvidenceFile(e, path, kMaxTpmFileLen));
   auto v = tpm::VerifyHclReport(bytes, quote.td_body ? &*quote.td_body : nullptr);
-  if (!v.ok()) return InFile(v.status(), path);
+  if (!v.ok()) return v.status().WithFileIfUnset(path);
   if (!v->runtime.ak) {
     return Status(ErrorCode::kBadValue, "the runtime data holds no HCLAkPub JWK")
         .WithFile(path)
@@ -506,7 +502,7 @@ Status AkTrustOptions(const bundle::Evidence& e, const VerifyOptions& o, const p
       CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes,
                            bundle::ReadEvidenceFile(e, path, kMaxTpmFileLen));
       auto certs = tpm::LoadCertificates(bytes);
-      if (!certs.ok()) return InFile(certs.status(), path);
+      if (!certs.ok()) return certs.status().WithFileIfUnset(path);
       for (auto& c : *certs) chain->push_back(std::move(c));
     }
   }
@@ -546,7 +542,7 @@ Result<tpm::PcrValues> TpmQuoteFacts(const bundle::Evidence& e, const VerifyOpti
     CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> ak_bytes,
                          bundle::ReadEvidenceFile(e, *t.ak, kMaxTpmFileLen));
     auto l = tpm::LoadAk(ak_bytes);
-    if (!l.ok()) return InFile(l.status(), *t.ak);
+    if (!l.ok()) return l.status().WithFileIfUnset(*t.ak);
     loaded = std::move(*l);
   }
   // The HCL report names the AK when there is one.
@@ -586,7 +582,7 @@ Result<tpm::PcrValues> TpmQuoteFacts(const bundle::Evidence& e, const VerifyOpti
   if (t.pcrs) {
     CCV_ASSIGN_OR_RETURN(std::string text, bundle::ReadEvidenceText(e, *t.pcrs, kMaxTpmFileLen));
     auto parsed = tpm::ParsePcrValuesJson(text);
-    if (!parsed.ok()) return InFile(parsed.status(), *t.pcrs);
+    if (!parsed.ok()) return parsed.status().WithFileIfUnset(*t.pcrs);
     listed = std::move(*parsed);
     vo.pcrs = &listed;
   }
@@ -654,7 +650,7 @@ Result<replay::RegisterSet> CelFacts(const bundle::Evidence& e, const std::strin
   CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, bundle::ReadEvidenceFile(e, path, kMaxLogLen));
   CCV_ASSIGN_OR_RETURN(std::vector<cel::Record> records, replay::ParseCel(bytes, path));
   auto r = replay::ReplayCel(records);
-  if (!r.ok()) return InFile(r.status(), path);
+  if (!r.ok()) return r.status().WithFileIfUnset(path);
   replay::BankHashers hashers;
   for (const cel::Record& rec : records) {
     EventFact fact;
@@ -711,7 +707,7 @@ Result<DstackOutcome> DstackFacts(const bundle::Evidence& e, const std::string& 
                        bundle::ReadEvidenceFile(e, path, kMaxDstackLogLen));
   Result<std::vector<dstack::Event>> events =
       dstack::ParseLog(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
-  if (!events.ok()) return InFile(events.status(), path);
+  if (!events.ok()) return events.status().WithFileIfUnset(path);
   DstackOutcome out;
   out.log.events = std::move(events).value();
   out.log.replay = replay::ReplayDstack(out.log.events);
@@ -971,16 +967,16 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
     head_read.initial_buffer = size_t{64} << 10;  // grows for a longer first entry
     Result<std::optional<ima::ImaListHead>> h =
         ima::ReadImaListHead(std::move(head_source), head_read);
-    if (!h.ok()) return InFile(h.status(), *e.ima);
+    if (!h.ok()) return h.status().WithFileIfUnset(*e.ima);
     head = *h;
   }
   const RegisterId reg = ima::ImaRegisterOf(e.ima_register, f->quote.present || have_ccel, head);
   if (!ima::IsImaRegister(reg)) {
-    return InFile(Status(ErrorCode::kBadValue,
-                         "the IMA list extends " + reg.Name() +
-                             "; the verifier replays IMA into rtmr2 (TDX) or pcr10 (TPM)")
-                      .WithField(e.ima_register ? "ima.register" : "pcr"),
-                  *e.ima);
+    return Status(ErrorCode::kBadValue,
+                  "the IMA list extends " + reg.Name() +
+                      "; the verifier replays IMA into rtmr2 (TDX) or pcr10 (TPM)")
+        .WithField(e.ima_register ? "ima.register" : "pcr")
+        .WithFileIfUnset(*e.ima);
   }
   const bool rtmr = reg.kind == RegisterId::Kind::kRtmr;
   replay::ImaReplayOptions ro;
@@ -1162,19 +1158,18 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
                          bundle::OpenEvidenceChunks(e, *e.ima, from ? from->offset : 0));
     ima::LogReader reader(std::move(source), rd);
     auto r = replay::ReplayIma(&reader, opts, from == nullptr ? collect : nullptr);
-    if (!r.ok()) return InFile(r.status(), *e.ima);
+    if (!r.ok()) return r.status().WithFileIfUnset(*e.ima);
     return r;
   };
   CCV_ASSIGN_OR_RETURN(replay::ImaReplayResult res, replay_list(st));
   if (st != nullptr && res.listed_alg && *res.listed_alg != st->listed_alg) {
     // As a full replay finds it: an input error, not a stale state.
-    return InFile(
-        Status(ErrorCode::kBadValue, "listed template hash algorithm changes within the list (" +
-                                         std::string(HashAlgName(st->listed_alg)) + " before ima#" +
-                                         std::to_string(st->entries) + ", " +
-                                         std::string(HashAlgName(*res.listed_alg)) + " after)")
-            .WithField("template_hash"),
-        *e.ima);
+    return Status(ErrorCode::kBadValue, "listed template hash algorithm changes within the list (" +
+                                            std::string(HashAlgName(st->listed_alg)) +
+                                            " before ima#" + std::to_string(st->entries) + ", " +
+                                            std::string(HashAlgName(*res.listed_alg)) + " after)")
+        .WithField("template_hash")
+        .WithFileIfUnset(*e.ima);
   }
   std::optional<uint64_t> reach;
   if (st != nullptr) {
@@ -1358,7 +1353,7 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
     f->ima.reserve(f->ima.size() + total);
     while (true) {
       Status s = reader.NextBatch(&batch);
-      if (!s.ok()) return InFile(s, *e.ima);
+      if (!s.ok()) return s.WithFileIfUnset(*e.ima);
       if (batch.empty()) break;
       for (const ima::Entry& en : batch) {
         if (covered > 0 && en.index == covered - 1) last_bound_offset = en.offset;
@@ -1371,7 +1366,8 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
     }
     if (reader.entries_read() != total) {
       // The list changed between its two reads.
-      return InFile(Status(ErrorCode::kBadValue, "the IMA list changed while it was read"), *e.ima);
+      return Status(ErrorCode::kBadValue, "the IMA list changed while it was read")
+          .WithFileIfUnset(*e.ima);
     }
     if (covered == total) {
       next_offset = reader.offset();
@@ -1407,8 +1403,8 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
       CCV_ASSIGN_OR_RETURN(std::optional<Digest> anchor,
                            ListBytesDigest(e, next->anchor_offset, next->offset));
       if (!anchor) {
-        return InFile(Status(ErrorCode::kBadValue, "the IMA list changed while it was read"),
-                      *e.ima);
+        return Status(ErrorCode::kBadValue, "the IMA list changed while it was read")
+            .WithFileIfUnset(*e.ima);
       }
       next->anchor = *anchor;
       next->boot = boot_digest;

@@ -258,13 +258,13 @@ Result<ImaSigReport> CheckImaSignatures(const std::string& path, ima::ReadOption
   std::vector<ima::DecodedField> fields;
   while (true) {
     Status s = reader.NextBatch(&batch);
-    if (!s.ok()) return s.file().empty() ? s.WithFile(path) : s;
+    if (!s.ok()) return s.WithFileIfUnset(path);
     if (batch.empty()) break;
     for (const ima::Entry& e : batch) {
       if (e.violation() || e.desc == nullptr) continue;
       Status d = ima::DecodeTemplateDataInto(e.template_name, e.template_data,
                                              e.template_data_offset, read.endian, &fields);
-      if (!d.ok()) return d.file().empty() ? d.WithFile(path) : d;
+      if (!d.ok()) return d.WithFileIfUnset(path);
       CheckEntry(e, fields, keys, &out);
     }
   }

@@ -25,7 +25,7 @@ std::optional<uint64_t> ParseNumber(std::string_view s) {
   return v;
 }
 
-Status Bad(std::string_view option, std::string what) {
+Status Bad(std::string_view option, const std::string& what) {
   return Status(ErrorCode::kInvalidArgument, "--" + std::string(option) + ": " + what);
 }
 

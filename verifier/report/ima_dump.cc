@@ -166,7 +166,7 @@ Status DumpImaLog(const std::string& path, parsers::LogFormat format, const Dump
   }
   std::fflush(out);
   if (error.ok()) return error;
-  return error.file().empty() ? error.WithFile(path) : error;
+  return error.WithFileIfUnset(path);
 }
 
 Status DumpCelLog(const std::string& path, parsers::LogFormat format, const DumpOptions& options,

@@ -196,7 +196,7 @@ Status DumpTcgLog(const std::string& path, parsers::LogFormat format,
   }
   std::fflush(out);
   if (error.ok()) return error;
-  return error.file().empty() ? error.WithFile(path) : error;
+  return error.WithFileIfUnset(path);
 }
 
 Status DumpCcelTable(const std::string& path, parsers::ChunkedSource* source, bool json,

@@ -42,7 +42,7 @@ void WriteDumpErrorJson(const Status& s, const std::string& path, W& w) {
     internal::KeyUint(w, "line", *s.line());
   }
   w.Key("message");
-  WriteStr((s.file().empty() ? s.WithFile(path) : s).ToString(), w);
+  WriteStr(s.WithFileIfUnset(path).ToString(), w);
   w.EndObject();
 }
 

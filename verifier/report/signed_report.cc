@@ -96,6 +96,24 @@ void WriteHeaderClaims(Writer& w, const SigningContext& s) {
     KeyString(w, "eat_nonce", Base64UrlEncode(s.nonce));
 }
 
+// Opens the claims set and its "submods": {"td": {...}} appraisal, after
+// the header claims; EndTdClaims closes the three objects.
+void BeginTdClaims(Writer& w, const SigningContext& s) {
+  w.StartObject();
+  WriteHeaderClaims(w, s);
+  w.Key("submods");
+  w.StartObject();
+  w.Key("td");
+  w.StartObject();
+}
+
+std::string EndTdClaims(Writer& w, const rapidjson::StringBuffer& sb) {
+  w.EndObject();
+  w.EndObject();
+  w.EndObject();
+  return Finish(sb);
+}
+
 void WritePolicyIds(Writer& w, const VerifyReportContext& ctx) {
   if (ctx.policy_sha256.empty()) return;
   w.Key("ear_appraisal_policy_ids");
@@ -147,12 +165,7 @@ std::string EarClaims(const result::Facts& facts, const policy::Evaluation& ev,
 
   rapidjson::StringBuffer sb;
   Writer w(sb);
-  w.StartObject();
-  WriteHeaderClaims(w, s);
-  w.Key("submods");
-  w.StartObject();
-  w.Key("td");
-  w.StartObject();
+  BeginTdClaims(w, s);
   KeyString(w, "ear_status", EarStatus(ev));
   w.Key("ear_trustworthiness_vector");
   w.StartObject();
@@ -174,22 +187,14 @@ std::string EarClaims(const result::Facts& facts, const policy::Evaluation& ev,
   internal::KeyUint(w, "rules_failed", ev.CountRules(Verdict::kFail));
   if (!ctx.policy_signer.empty()) KeyString(w, "policy_signer", ctx.policy_signer);
   w.EndObject();
-  w.EndObject();
-  w.EndObject();
-  w.EndObject();
-  return Finish(sb);
+  return EndTdClaims(w, sb);
 }
 
 std::string EarErrorClaims(const Status& error, const VerifyReportContext& ctx,
                            const SigningContext& s) {
   rapidjson::StringBuffer sb;
   Writer w(sb);
-  w.StartObject();
-  WriteHeaderClaims(w, s);
-  w.Key("submods");
-  w.StartObject();
-  w.Key("td");
-  w.StartObject();
+  BeginTdClaims(w, s);
   KeyString(w, "ear_status", "contraindicated");
   WritePolicyIds(w, ctx);
   w.Key("ear_verifier_claims");
@@ -198,10 +203,7 @@ std::string EarErrorClaims(const Status& error, const VerifyReportContext& ctx,
   if (!ctx.at.empty()) KeyString(w, "at", ctx.at);
   KeyString(w, "error", error.ToString());
   w.EndObject();
-  w.EndObject();
-  w.EndObject();
-  w.EndObject();
-  return Finish(sb);
+  return EndTdClaims(w, sb);
 }
 
 }  // namespace ccv::report

@@ -25,6 +25,14 @@ TEST(StatusTest, ToStringNamesFileOffsetAndField) {
   EXPECT_EQ(s.ShiftOffset(4).offset(), 20u);
 }
 
+TEST(StatusTest, WithFileIfUnsetKeepsTheInnermostFile) {
+  const Status bare = Status(ErrorCode::kBadValue, "bad");
+  EXPECT_EQ(bare.WithFileIfUnset("outer.json").file(), "outer.json");
+  const Status named = bare.WithFile("inner.bin");
+  EXPECT_EQ(named.WithFileIfUnset("outer.json").file(), "inner.bin");
+  EXPECT_EQ(named.WithFileIfUnset("outer.json").ToString(), "inner.bin: BadValue: bad");
+}
+
 TEST(StatusTest, LineAndColumn) {
   Status s = Status(ErrorCode::kBadValue, "bad").WithLine(3, 7);
   EXPECT_EQ(s.ToString(), "line 3, column 7: BadValue: bad");

@@ -97,7 +97,7 @@ TEST(TimeTest, RejectsBadFractionsWithColumn) {
     EXPECT_EQ(t.status().code(), ErrorCode::kBadValue) << c.text;
     EXPECT_EQ(*t.status().column(), c.column) << c.text;
   }
-  EXPECT_NE(ParseRfc3339Time("2026-01-01T00:00:00.1234567890Z").status().message().find("9"),
+  EXPECT_NE(ParseRfc3339Time("2026-01-01T00:00:00.1234567890Z").status().message().find('9'),
             std::string::npos);
 }
 

@@ -20,6 +20,7 @@
 
 #include "parsers/chunked_source.h"
 #include "parsers/core/file_io.h"
+#include "tests/testing/files.h"
 #include "tests/verifier/pipeline/bundle_fixture.h"
 
 namespace ccv::bundle {
@@ -27,13 +28,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::ccv::testing::TempDir;
+using ::ccv::testing::WriteText;
 
 constexpr char kMarker[] = "SECRET-MARKER-7f3a";
-
-void WriteText(const fs::path& p, const std::string& s) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << s;
-}
 
 bool Openat2Available() {
   TempDir t("openat2_probe");

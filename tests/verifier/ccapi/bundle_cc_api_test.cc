@@ -36,11 +36,7 @@ std::string Hex(const Digest& d) { return ToHex(d.span()); }
 class BundleCcApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto corpus = CorpusDir();
-    if (!corpus) GTEST_SKIP() << "shared corpus not found";
-    ev_ = *corpus / "evidence" / "ccapi-td";
-    auto bytes = ReadAll(ev_ / "expected.json");
-    expected_.Parse(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    if (!LoadCcapiTd(&ev_, &expected_)) GTEST_SKIP() << "shared corpus not found";
     ASSERT_FALSE(expected_.HasParseError());
     work_ = MakeTempDir("ccapi");
     // A fake guest from the corpus set, collected by the agent.

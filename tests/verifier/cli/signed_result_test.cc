@@ -21,6 +21,7 @@
 #include "parsers/core/file_io.h"
 #include "tests/testing/cli.h"
 #include "tests/testing/corpus.h"
+#include "tests/testing/files.h"
 #include "tests/verifier/pipeline/bundle_fixture.h"
 
 namespace ccv::cli {
@@ -29,6 +30,8 @@ namespace {
 namespace fs = std::filesystem;
 using ::ccv::testing::CliRun;
 using ::ccv::testing::Quote;
+using ::ccv::testing::ReadText;
+using ::ccv::testing::RunQuietly;
 using ::ccv::testing::TempDir;
 
 constexpr const char* kDemoAt = "2026-06-01T00:00:00Z";
@@ -38,13 +41,6 @@ std::string DemoArgs() {
   return Quote(Demo()) + " --policy " + Quote(Demo() + "/policy.yaml") + " --root-ca " +
          Quote(Demo() + "/root_ca.pem") + " --at " + kDemoAt;
 }
-
-std::string Slurp(const fs::path& p) {
-  auto t = ReadFileText(p.string(), 64 << 20);
-  return t.ok() ? *t : std::string();
-}
-
-bool Sh(const std::string& cmd) { return std::system((cmd + " >/dev/null 2>&1").c_str()) == 0; }
 
 struct KeyPair {
   std::string name;  // "p256", "p384", "ed25519"
@@ -57,7 +53,7 @@ class SignedResultTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new TempDir("signed_result");
     const fs::path d = dir_->path();
-    ok_ = Sh("openssl version");
+    ok_ = RunQuietly("openssl version");
     if (!ok_) return;
     const std::pair<const char*, const char*> gens[] = {
         {"p256", "-algorithm EC -pkeyopt ec_paramgen_curve:P-256"},
@@ -67,15 +63,15 @@ class SignedResultTest : public ::testing::Test {
     for (const auto& [name, opts] : gens) {
       KeyPair k{name, "", d / (std::string(name) + ".key"), d / (std::string(name) + ".pub")};
       k.alg = k.name == "p256" ? "ES256" : k.name == "p384" ? "ES384" : "EdDSA";
-      ok_ = ok_ && Sh("openssl genpkey " + std::string(opts) + " -out " + Quote(k.priv)) &&
-            Sh("openssl pkey -in " + Quote(k.priv) + " -pubout -out " + Quote(k.pub));
+      ok_ = ok_ && RunQuietly("openssl genpkey " + std::string(opts) + " -out " + Quote(k.priv)) &&
+            RunQuietly("openssl pkey -in " + Quote(k.priv) + " -pubout -out " + Quote(k.pub));
       keys_->push_back(k);
     }
     ok_ = ok_ &&
-          Sh("openssl req -new -x509 -key " + Quote(d / "p256.key") +
-             " -subj /CN=ccverify-results -days 30 -out " + Quote(d / "p256.crt")) &&
-          Sh("openssl req -new -x509 -key " + Quote(d / "p384.key") +
-             " -subj /CN=other -days 30 -out " + Quote(d / "p384.crt"));
+          RunQuietly("openssl req -new -x509 -key " + Quote(d / "p256.key") +
+                     " -subj /CN=ccverify-results -days 30 -out " + Quote(d / "p256.crt")) &&
+          RunQuietly("openssl req -new -x509 -key " + Quote(d / "p384.key") +
+                     " -subj /CN=other -days 30 -out " + Quote(d / "p384.crt"));
   }
   static void TearDownTestSuite() {
     delete dir_;
@@ -119,7 +115,7 @@ class SignedResultTest : public ::testing::Test {
     int status = std::system((cmd + " > " + Quote(out) + " 2>/dev/null").c_str());
     if (!WIFEXITED(status) || WEXITSTATUS(status) == 77) return std::nullopt;
     std::vector<std::string> lines;
-    std::istringstream in(Slurp(out));
+    std::istringstream in(ReadText(out));
     for (std::string line; std::getline(in, line);) lines.push_back(line);
     EXPECT_EQ(WEXITSTATUS(status), 0);
     EXPECT_EQ(lines.size(), specs.size());
@@ -145,7 +141,7 @@ TEST_F(SignedResultTest, EachKeyTypeSignsAndVerifies) {
     const KeyPair& k = Key(name);
     CliRun run = SignedRun(k, name);
     ASSERT_EQ(run.code, 0) << name << ": " << run.err;
-    const std::string jws = Slurp(Dir() / (std::string(name) + ".jws"));
+    const std::string jws = ReadText(Dir() / (std::string(name) + ".jws"));
     // The header names the key's algorithm.
     auto header = Base64UrlDecode(jws.substr(0, jws.find('.')));
     ASSERT_TRUE(header.has_value()) << jws;
@@ -154,7 +150,7 @@ TEST_F(SignedResultTest, EachKeyTypeSignsAndVerifies) {
     // The payload is the JSON report byte for byte.
     const std::vector<uint8_t> payload = PayloadOf(jws);
     EXPECT_EQ(std::string(payload.begin(), payload.end()),
-              Slurp(Dir() / (std::string(name) + ".json")));
+              ReadText(Dir() / (std::string(name) + ".json")));
     for (const char* ext : {".jws", ".ear"}) {
       const fs::path token = Dir() / (std::string(name) + ext);
       CliRun v =
@@ -188,7 +184,7 @@ TEST_F(SignedResultTest, IndependentImplementationVerifiesAndValidatesTheEar) {
 TEST_F(SignedResultTest, EveryOneCharacterChangeFails) {
   const KeyPair& k = Key("p256");
   ASSERT_EQ(SignedRun(k, "tamper").code, 0);
-  const std::string ear = Slurp(Dir() / "tamper.ear");
+  const std::string ear = ReadText(Dir() / "tamper.ear");
   ASSERT_FALSE(ear.empty());
   std::vector<Spec> sampled;
   size_t checked = 0;
@@ -221,9 +217,10 @@ TEST_F(SignedResultTest, EveryOneCharacterChangeFails) {
 TEST_F(SignedResultTest, WrongKeyIsUntrustedNotAnInputError) {
   ASSERT_EQ(SignedRun(Key("p256"), "wrong").code, 0);
   // Same algorithm, another key: exit 1.
-  ASSERT_TRUE(Sh("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " +
-                 Quote(Dir() / "other.key") + " && openssl pkey -in " + Quote(Dir() / "other.key") +
-                 " -pubout -out " + Quote(Dir() / "other.pub")));
+  ASSERT_TRUE(RunQuietly("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " +
+                         Quote(Dir() / "other.key") + " && openssl pkey -in " +
+                         Quote(Dir() / "other.key") + " -pubout -out " +
+                         Quote(Dir() / "other.pub")));
   EXPECT_EQ(::ccv::testing::RunCcverify("result verify " + Quote(Dir() / "wrong.jws") + " --key " +
                                         Quote(Dir() / "other.pub"))
                 .code,
@@ -243,7 +240,7 @@ TEST_F(SignedResultTest, WrongKeyIsUntrustedNotAnInputError) {
 TEST_F(SignedResultTest, SignCertGoesIntoX5cAndVerifiesWithCert) {
   CliRun run = SignedRun(Key("p256"), "cert", "--sign-cert " + Quote(Dir() / "p256.crt"));
   ASSERT_EQ(run.code, 0) << run.err;
-  const std::string jws = Slurp(Dir() / "cert.jws");
+  const std::string jws = ReadText(Dir() / "cert.jws");
   auto header = Base64UrlDecode(jws.substr(0, jws.find('.')));
   ASSERT_TRUE(header.has_value());
   EXPECT_NE(std::string(header->begin(), header->end()).find("\"x5c\":[\""), std::string::npos);
@@ -264,7 +261,7 @@ TEST_F(SignedResultTest, EarCarriesStatusVectorNonceAndPolicyDigest) {
   // binding: the EAR is contraindicated and carries the nonce.
   CliRun run = SignedRun(Key("p256"), "ear", "--nonce " + nonce);
   ASSERT_EQ(run.code, 1) << run.err;
-  const std::vector<uint8_t> claims = PayloadOf(Slurp(Dir() / "ear.ear"));
+  const std::vector<uint8_t> claims = PayloadOf(ReadText(Dir() / "ear.ear"));
   rapidjson::Document d;
   d.Parse(reinterpret_cast<const char*>(claims.data()), claims.size());
   ASSERT_FALSE(d.HasParseError());
@@ -278,7 +275,7 @@ TEST_F(SignedResultTest, EarCarriesStatusVectorNonceAndPolicyDigest) {
   EXPECT_EQ(std::string(td["ear_appraisal_policy_ids"][0].GetString()).rfind("sha256:", 0), 0u);
   // The trusted demo: affirming, every category it judged affirmed.
   ASSERT_EQ(SignedRun(Key("p256"), "good").code, 0);
-  const std::vector<uint8_t> good = PayloadOf(Slurp(Dir() / "good.ear"));
+  const std::vector<uint8_t> good = PayloadOf(ReadText(Dir() / "good.ear"));
   rapidjson::Document g;
   g.Parse(reinterpret_cast<const char*>(good.data()), good.size());
   ASSERT_FALSE(g.HasParseError());
@@ -301,8 +298,8 @@ TEST_F(SignedResultTest, UsageErrors) {
       2);
   EXPECT_EQ(::ccv::testing::RunCcverify("result verify " + Quote(Dir() / "x.jws")).code, 2);
   // An RSA key signs nothing here: exit 3.
-  ASSERT_TRUE(Sh("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out " +
-                 Quote(Dir() / "rsa.key")));
+  ASSERT_TRUE(RunQuietly("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out " +
+                         Quote(Dir() / "rsa.key")));
   CliRun rsa = ::ccv::testing::RunCcverify("verify " + DemoArgs() + " --sign-key " +
                                            Quote(Dir() / "rsa.key") +
                                            " --report ear=" + Quote(Dir() / "rsa.ear"));

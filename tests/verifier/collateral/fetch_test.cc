@@ -157,7 +157,7 @@ class FetchTest : public ::testing::Test {
 
 #define CCV_REQUIRE_CORPUS_CASE(req)                                                \
   ObtainRequest req;                                                                \
-  if (!UseCorpusCase(&req)) {                                                       \
+  if (!UseCorpusCase(&(req))) {                                                     \
     GTEST_SKIP() << "shared corpus not found (set CCV_CORPUS or -DCCV_CORPUS_DIR)"; \
   }
 

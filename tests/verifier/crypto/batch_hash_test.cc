@@ -180,6 +180,7 @@ TEST_P(BackendTest, ConcurrentThreadsGetTheSameDigests) {
   std::vector<Digest> want = Reference(HashAlg::kSha384, spans);
   std::atomic<int> mismatches{0};
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
       for (int round = 0; round < 3; ++round) {
@@ -323,6 +324,7 @@ TEST(ExtendChainTest, MatchesStepwiseExtendInEveryBank) {
     ExtendChain(&got, digests);
     EXPECT_EQ(got, want) << HashAlgName(alg);
     std::vector<ByteSpan> spans;
+    spans.reserve(digests.size());
     for (const Digest& d : digests) spans.push_back(d.span());
     Digest got2 = start;
     ExtendChain(&got2, spans);

@@ -14,29 +14,9 @@
 #include <rapidjson/document.h>
 
 #include "parsers/core/file_io.h"
+#include "tests/testing/files.h"
 
 namespace ccv::testing {
-
-class TempDir {
- public:
-  explicit TempDir(const std::string& tag) {
-    static int n = 0;
-    path_ = std::filesystem::temp_directory_path() /
-            ("ccv_" + tag + "_" + std::to_string(::getpid()) + "_" + std::to_string(n++));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 // A bundle dir: `links` maps a bundle file name to a corpus file copied
 // there; `evidence_json` is written as evidence.json.

@@ -19,6 +19,7 @@
 #include "tests/testing/cli.h"
 #include "tests/testing/corpus.h"
 #include "tests/testing/demo_bundle.h"
+#include "tests/testing/files.h"
 #include "tests/verifier/pipeline/bundle_fixture.h"
 #include "verifier/bundle/discover.h"
 #include "verifier/bundle/evidence.h"
@@ -33,6 +34,7 @@ namespace {
 namespace fs = std::filesystem;
 using ::ccv::testing::BundleCopy;
 using ::ccv::testing::Quote;
+using ::ccv::testing::WriteText;
 
 // One verification as the CLI is asked for it.
 struct Request {
@@ -61,10 +63,6 @@ struct LibraryAnswer {
   std::string json;
   int exit_code = 3;
 };
-
-void WriteText(const fs::path& p, const std::string& text) {
-  std::ofstream(p, std::ios::binary) << text;
-}
 
 std::optional<std::vector<uint8_t>> Hex(const std::optional<std::string>& h) {
   if (!h) return std::nullopt;

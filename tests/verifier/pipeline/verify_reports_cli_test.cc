@@ -16,6 +16,7 @@
 #include "parsers/core/file_io.h"
 #include "tests/testing/cli.h"
 #include "tests/testing/demo_bundle.h"
+#include "tests/testing/files.h"
 #include "tests/verifier/pipeline/bundle_fixture.h"
 
 namespace ccv::cli {
@@ -25,6 +26,7 @@ namespace fs = std::filesystem;
 using ::ccv::testing::BundleCopy;
 using ::ccv::testing::CliRun;
 using ::ccv::testing::Quote;
+using ::ccv::testing::ReadText;
 using ::ccv::testing::RunCcverify;
 using ::ccv::testing::TempDir;
 
@@ -38,11 +40,6 @@ std::string DemoArgs(const std::string& dir = Demo()) {
 }
 // A wrong exact REPORTDATA: checks fail (exit 1) and every format has a failure.
 std::string FailingDemoArgs() { return DemoArgs() + " --report-data " + std::string(128, '0'); }
-
-std::string Slurp(const fs::path& p) {
-  auto t = ReadFileText(p.string());
-  return t.ok() ? *t : std::string("<unreadable: ") + p.string() + ">";
-}
 
 std::string AllReports(const TempDir& dir, const std::string& tag = "all") {
   std::string args;
@@ -98,7 +95,7 @@ void ExpectOneRunEqualsSingleRuns(const std::string& args, int code) {
     CliRun r = RunCcverify(args + " --format " + f + " --output " + Quote(single));
     EXPECT_EQ(r.code, code) << f << ": " << r.err;
     EXPECT_TRUE(r.out.empty()) << f << ": --output keeps stdout empty";
-    std::string one = Slurp(single), many = Slurp(dir.path() / ("all." + f));
+    std::string one = ReadText(single), many = ReadText(dir.path() / ("all." + f));
     EXPECT_FALSE(one.empty()) << f;
     EXPECT_EQ(one, many) << f << " differs between --format/--output and --report";
     CliRun out = RunCcverify(args + " --format " + f);
@@ -123,13 +120,13 @@ TEST(VerifyReportsCliTest, FormatsAgreeOnWhatFailed) {
   CliRun r = RunCcverify(FailingDemoArgs() + " --quiet" + AllReports(dir));
   ASSERT_EQ(r.code, 1) << r.err;
   EXPECT_TRUE(r.out.empty()) << "--quiet";
-  rapidjson::Document json = Json(Slurp(dir.path() / "all.json"));
+  rapidjson::Document json = Json(ReadText(dir.path() / "all.json"));
   const std::set<std::string> failed = JsonIds(json, "fail"), warned = JsonIds(json, "warn");
   ASSERT_TRUE(failed.count("report_data.binding")) << "the wrong REPORTDATA fails its check";
 
   // SARIF 2.1.0: one result per failed (error) or warned (warning) item,
   // ruleId = that id, and rules[ruleIndex].id = ruleId.
-  rapidjson::Document sarif = Json(Slurp(dir.path() / "all.sarif"));
+  rapidjson::Document sarif = Json(ReadText(dir.path() / "all.sarif"));
   EXPECT_STREQ(sarif["version"].GetString(), "2.1.0");
   ASSERT_EQ(sarif["runs"].Size(), 1u);
   const auto& run = sarif["runs"][0];
@@ -153,12 +150,12 @@ TEST(VerifyReportsCliTest, FormatsAgreeOnWhatFailed) {
   EXPECT_EQ(run["results"].Size(), failed.size() + warned.size()) << "one result per item";
 
   // JUnit: valid XML, one <failure> per failed item.
-  std::string junit = Slurp(dir.path() / "all.junit");
+  std::string junit = ReadText(dir.path() / "all.junit");
   EXPECT_TRUE(XmlWellFormedAndValid(dir.path() / "all.junit"));
   EXPECT_EQ(Count(junit, "<failure "), failed.size());
 
   // Markdown: the verdict line once, a FAIL row per failed item.
-  std::string md = Slurp(dir.path() / "all.markdown");
+  std::string md = ReadText(dir.path() / "all.markdown");
   EXPECT_EQ(md.rfind("### ccverify verify: UNTRUSTED\n", 0), 0u) << md.substr(0, 200);
   EXPECT_EQ(Count(md, "\n| FAIL | "), failed.size());
   EXPECT_EQ(Count(md, "### "), 1u);
@@ -191,8 +188,9 @@ TEST(VerifyReportsCliTest, FailuresOnlyKeepsTheSummaryAndListsFailuresAlone) {
   TempDir dir("fo");
   CliRun files = RunCcverify(FailingDemoArgs() + " --failures-only -q" + AllReports(dir));
   EXPECT_EQ(files.code, 1);
-  EXPECT_EQ(Slurp(dir.path() / "all.text"), brief.out);
-  EXPECT_EQ(Slurp(dir.path() / "all.json"), RunCcverify(FailingDemoArgs() + " --format json").out);
+  EXPECT_EQ(ReadText(dir.path() / "all.text"), brief.out);
+  EXPECT_EQ(ReadText(dir.path() / "all.json"),
+            RunCcverify(FailingDemoArgs() + " --format json").out);
 }
 
 // A quote cut short: exit 3, and every report names quote.bin and where.
@@ -211,7 +209,7 @@ TEST(VerifyReportsCliTest, InputErrorStillWritesEveryReport) {
   EXPECT_TRUE(r.out.empty()) << "the error is on stderr, not as text on stdout";
   EXPECT_EQ(r.err, plain.err);
 
-  rapidjson::Document json = Json(Slurp(dir.path() / "all.json"));
+  rapidjson::Document json = Json(ReadText(dir.path() / "all.json"));
   EXPECT_STREQ(json["schema_version"].GetString(), "2.0");
   EXPECT_STREQ(json["verdict"].GetString(), "error");
   EXPECT_STREQ(json["outcome"].GetString(), "input_error");
@@ -224,14 +222,14 @@ TEST(VerifyReportsCliTest, InputErrorStillWritesEveryReport) {
   EXPECT_NE(plain.err.find(e["text"].GetString()), std::string::npos)
       << "the report says what stderr says: " << e["text"].GetString();
 
-  std::string junit = Slurp(dir.path() / "all.junit");
+  std::string junit = ReadText(dir.path() / "all.junit");
   EXPECT_TRUE(XmlWellFormedAndValid(dir.path() / "all.junit")) << junit;
   EXPECT_EQ(Count(junit, "<testcase "), 1u);
   EXPECT_EQ(Count(junit, "<error "), 1u);
   EXPECT_NE(junit.find("errors=\"1\""), std::string::npos);
   EXPECT_NE(junit.find("quote.bin"), std::string::npos);
 
-  rapidjson::Document sarif = Json(Slurp(dir.path() / "all.sarif"));
+  rapidjson::Document sarif = Json(ReadText(dir.path() / "all.sarif"));
   const auto& run = sarif["runs"][0];
   EXPECT_FALSE(run["invocations"][0]["executionSuccessful"].GetBool());
   ASSERT_EQ(run["results"].Size(), 1u);
@@ -242,10 +240,10 @@ TEST(VerifyReportsCliTest, InputErrorStillWritesEveryReport) {
             std::string::npos);
   EXPECT_EQ(loc["region"]["byteOffset"].GetUint64(), e["offset"].GetUint64());
 
-  std::string text = Slurp(dir.path() / "all.text");
+  std::string text = ReadText(dir.path() / "all.text");
   EXPECT_EQ(text.rfind("ccverify verify: ERROR (input error", 0), 0u) << text;
   EXPECT_NE(text.find("offset:   " + std::to_string(e["offset"].GetUint64())), std::string::npos);
-  std::string md = Slurp(dir.path() / "all.markdown");
+  std::string md = ReadText(dir.path() / "all.markdown");
   EXPECT_EQ(md.rfind("### ccverify verify: ERROR (input error", 0), 0u) << md;
   EXPECT_NE(md.find("| offset | " + std::to_string(e["offset"].GetUint64()) + " |"),
             std::string::npos);
@@ -255,9 +253,9 @@ TEST(VerifyReportsCliTest, InputErrorStillWritesEveryReport) {
   for (const std::string& f : kFormats) {
     fs::path single = dir.path() / ("single." + f);
     EXPECT_EQ(RunCcverify(args + " --format " + f + " --output " + Quote(single)).code, 3);
-    EXPECT_EQ(Slurp(single), Slurp(dir.path() / ("all." + f))) << f;
+    EXPECT_EQ(ReadText(single), ReadText(dir.path() / ("all." + f))) << f;
     if (f != "text") {
-      EXPECT_EQ(RunCcverify(args + " --format " + f).out, Slurp(single)) << f;
+      EXPECT_EQ(RunCcverify(args + " --format " + f).out, ReadText(single)) << f;
     }
   }
 }
@@ -273,10 +271,10 @@ TEST(VerifyReportsCliTest, MalformedPolicyReportsNameTheLine) {
                          " --report json=" + Quote(dir.path() / "r.json") +
                          " --report junit=" + Quote(dir.path() / "r.xml"));
   ASSERT_EQ(r.code, 3) << r.err;
-  rapidjson::Document json = Json(Slurp(dir.path() / "r.json"));
+  rapidjson::Document json = Json(ReadText(dir.path() / "r.json"));
   EXPECT_STREQ(json["verdict"].GetString(), "error");
   EXPECT_EQ(std::string(json["error"]["file"].GetString()), policy.string());
-  EXPECT_TRUE(json["error"]["line"].IsUint64()) << Slurp(dir.path() / "r.json");
+  EXPECT_TRUE(json["error"]["line"].IsUint64()) << ReadText(dir.path() / "r.json");
   EXPECT_TRUE(json["at"].IsNull()) << "the evidence flags were not read yet";
   EXPECT_TRUE(XmlWellFormedAndValid(dir.path() / "r.xml"));
 }
@@ -302,7 +300,7 @@ TEST(VerifyReportsCliTest, UnwritableReportIsExit3AndTheOthersAreWritten) {
                   " --report junit=" + Quote(dir.path() / "r.xml"));
   EXPECT_EQ(r.code, 3);
   EXPECT_NE(r.err.find("missing/dir/r.json"), std::string::npos) << r.err;
-  EXPECT_NE(Slurp(dir.path() / "r.xml").find("<testsuites"), std::string::npos);
+  EXPECT_NE(ReadText(dir.path() / "r.xml").find("<testsuites"), std::string::npos);
 }
 
 // A report replaces what was at its path, whole.
@@ -312,7 +310,7 @@ TEST(VerifyReportsCliTest, ReportReplacesAnExistingFile) {
   std::ofstream(path) << std::string(100000, 'x');
   CliRun r = RunCcverify(DemoArgs() + " -q --report json=" + Quote(path));
   ASSERT_EQ(r.code, 0) << r.err;
-  std::string json = Slurp(path);
+  std::string json = ReadText(path);
   EXPECT_EQ(json, RunCcverify(DemoArgs() + " --format json").out);
   EXPECT_EQ(json.find("xxxxxxxx"), std::string::npos);
 }

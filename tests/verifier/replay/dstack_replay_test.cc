@@ -11,10 +11,12 @@
 #include "parsers/dstack_log.h"
 #include "tests/testing/corpus.h"
 #include "tests/testing/dstack_builder.h"
+#include "tests/testing/files.h"
 
 namespace ccv::replay {
 namespace {
 
+using ::ccv::testing::ReadText;
 using testing::DstackLogBuilder;
 using testing::HexOf;
 
@@ -133,13 +135,6 @@ TEST(DstackReplayTest, AppFactValueRendering) {
   std::string kp = R"({"name":"kms"})";
   EXPECT_EQ(AppFactValue("key-provider", AsBytes(kp)), kp);
   EXPECT_EQ(AppFactValue("key-provider", std::vector<uint8_t>{0x00, 0x01}), "0001");
-}
-
-std::string ReadText(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 // The corpus manifest's expected values (checked there by an independent replay).

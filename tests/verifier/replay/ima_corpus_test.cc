@@ -17,7 +17,7 @@ using ::ccv::testing::HexOf;
 using ::ccv::testing::LoadJson;
 using ::ccv::testing::RegistersFromJson;
 
-Result<ImaReplayResult> ReplayFile(const std::filesystem::path& p, ImaReplayOptions opt,
+Result<ImaReplayResult> ReplayFile(const std::filesystem::path& p, const ImaReplayOptions& opt,
                                    ima::ReadOptions read = {}) {
   return ReplayImaFile(p.string(), read, opt);
 }

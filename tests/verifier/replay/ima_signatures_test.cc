@@ -20,12 +20,14 @@
 #include "parsers/core/hex.h"
 #include "parsers/ima_sig.h"
 #include "tests/testing/corpus.h"
+#include "tests/testing/files.h"
 #include "verifier/crypto/ima_keys.h"
 
 namespace ccv::replay {
 namespace {
 
 namespace fs = std::filesystem;
+using ::ccv::testing::ReadAll;
 
 // --- the sig field ---------------------------------------------------------
 
@@ -190,11 +192,6 @@ bool Have(const char* tool) {
 }
 
 int Sh(const std::string& cmd) { return std::system(cmd.c_str()); }
-
-std::vector<uint8_t> ReadAll(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
 
 std::vector<uint8_t> Md(const EVP_MD* md, const std::vector<uint8_t>& data) {
   std::vector<uint8_t> out(size_t(EVP_MD_get_size(md)));

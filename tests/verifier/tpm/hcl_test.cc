@@ -58,9 +58,11 @@ Result<TpmVerification> VerifyQuote(const Azure& a, const Ak& ak) {
   return VerifyTpmQuotes(ak, std::span<const QuoteInput>(&q, 1), o);
 }
 
+// NOLINTBEGIN(bugprone-macro-parentheses): `a` names the variable declared.
 #define AZURE_OR_SKIP(a) \
   auto a = LoadAzure();  \
-  if (!a) GTEST_SKIP() << "shared corpus azure/tdx-vtpm absent (CCV_CORPUS)"
+  if (!(a)) GTEST_SKIP() << "shared corpus azure/tdx-vtpm absent (CCV_CORPUS)"
+// NOLINTEND(bugprone-macro-parentheses)
 
 TEST(HclTest, AzureChainVerifies) {
   AZURE_OR_SKIP(a);

@@ -60,7 +60,7 @@ int FreePortPair() {
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t len = sizeof(a);
-    bind(s, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+    EXPECT_EQ(bind(s, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
     getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
     int port = ntohs(a.sin_port);
     close(s);

@@ -49,11 +49,6 @@ inline tpm::PcrValues ReplayPcrs(const fs::path& log) {
   return tpm::PcrValuesFromRegisters(r->registers);
 }
 
-inline void WriteBytes(const fs::path& p, const std::vector<uint8_t>& b) {
-  std::ofstream(p, std::ios::binary)
-      .write(reinterpret_cast<const char*>(b.data()), std::streamsize(b.size()));
-}
-
 // A quote of `values` over `pcrs` in every bank of `values`, one quote per
 // bank, signed RSASSA-SHA256 by `key`.
 struct QuoteSet {
@@ -99,12 +94,12 @@ struct Bundle {
              const tpm::PcrValues* listed = nullptr) {
     fs::copy_file(kLog, dir.path() / "log.bin", fs::copy_options::overwrite_existing);
     if (ima) fs::copy_file(kIma, dir.path() / "ima.ascii", fs::copy_options::overwrite_existing);
-    WriteBytes(dir.path() / "ak.pub", ak);
+    ::ccv::testing::WriteAll(dir.path() / "ak.pub", ak);
     std::string quotes;
     for (size_t i = 0; i < q.attest.size(); ++i) {
       std::string n = std::to_string(i);
-      WriteBytes(dir.path() / ("q" + n + ".attest"), q.attest[i]);
-      WriteBytes(dir.path() / ("q" + n + ".sig"), q.sig[i]);
+      ::ccv::testing::WriteAll(dir.path() / ("q" + n + ".attest"), q.attest[i]);
+      ::ccv::testing::WriteAll(dir.path() / ("q" + n + ".sig"), q.sig[i]);
       quotes += std::string(i ? "," : "") + "{\"attest\":\"q" + n + ".attest\",\"signature\":\"q" +
                 n + ".sig\"}";
     }

@@ -10,14 +10,12 @@
 #include <vector>
 
 #include "parsers/core/hex.h"
+#include "tests/testing/files.h"
 #include "verifier/tpm/pcr_values.h"
 
 namespace ccv::tpm::testing {
 
-inline std::vector<uint8_t> ReadAll(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using ::ccv::testing::ReadAll;
 
 // Adds the "N: hex" lines of `path` as bank `alg`.
 inline void AddPcrListing(const std::filesystem::path& path, HashAlg alg, PcrValues* out) {

@@ -23,8 +23,8 @@ struct Synthetic {
 };
 
 // A quote over PCR0-7 of `banks`, PCR n holding H(n) in each bank.
-Synthetic Build(tb::TestKey key, uint16_t scheme, HashAlg hash, std::vector<HashAlg> banks,
-                std::vector<uint8_t> nonce = {1, 2, 3, 4}) {
+Synthetic Build(tb::TestKey key, uint16_t scheme, HashAlg hash, const std::vector<HashAlg>& banks,
+                const std::vector<uint8_t>& nonce = {1, 2, 3, 4}) {
   Synthetic s;
   s.key = std::move(key);
   s.ak = tb::TpmtPublicOf(s.key.get());
@@ -46,7 +46,7 @@ Synthetic Build(tb::TestKey key, uint16_t scheme, HashAlg hash, std::vector<Hash
 }
 
 Result<TpmVerification> VerifySynthetic(const Synthetic& s,
-                                        std::vector<uint8_t> nonce = {1, 2, 3, 4}) {
+                                        const std::vector<uint8_t>& nonce = {1, 2, 3, 4}) {
   auto ak = LoadAk(s.ak);
   if (!ak.ok()) return ak.status();
   QuoteInput q{"a", s.attest, "s", s.sig};

@@ -20,6 +20,7 @@
 #include <openssl/pkcs7.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
 
 namespace ccv::crypto::internal {
 
@@ -36,10 +37,12 @@ struct FreeWith {
 using AsnObjectPtr = std::unique_ptr<ASN1_OBJECT, FreeWith<ASN1_OBJECT_free>>;
 using BignumPtr = std::unique_ptr<BIGNUM, FreeWith<BN_free>>;
 using BioPtr = std::unique_ptr<BIO, FreeWith<BIO_free>>;
+using CrlDistPointsPtr = std::unique_ptr<CRL_DIST_POINTS, FreeWith<CRL_DIST_POINTS_free>>;
 using CmsPtr = std::unique_ptr<CMS_ContentInfo, FreeWith<CMS_ContentInfo_free>>;
 using EcdsaSigPtr = std::unique_ptr<ECDSA_SIG, FreeWith<ECDSA_SIG_free>>;
 using EcGroupPtr = std::unique_ptr<EC_GROUP, FreeWith<EC_GROUP_free>>;
 using EcPointPtr = std::unique_ptr<EC_POINT, FreeWith<EC_POINT_free>>;
+using EvpEncodeCtxPtr = std::unique_ptr<EVP_ENCODE_CTX, FreeWith<EVP_ENCODE_CTX_free>>;
 using EvpMdCtxPtr = std::unique_ptr<EVP_MD_CTX, FreeWith<EVP_MD_CTX_free>>;
 using EvpMdPtr = std::unique_ptr<EVP_MD, FreeWith<EVP_MD_free>>;
 using EvpPkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, FreeWith<EVP_PKEY_CTX_free>>;
@@ -48,9 +51,21 @@ using OsslParamBldPtr = std::unique_ptr<OSSL_PARAM_BLD, FreeWith<OSSL_PARAM_BLD_
 using OsslParamPtr = std::unique_ptr<OSSL_PARAM, FreeWith<OSSL_PARAM_free>>;
 using Pkcs7Ptr = std::unique_ptr<PKCS7, FreeWith<PKCS7_free>>;
 using X509Ptr = std::unique_ptr<X509, FreeWith<X509_free>>;
+using X509PubkeyPtr = std::unique_ptr<X509_PUBKEY, FreeWith<X509_PUBKEY_free>>;
 using X509SigPtr = std::unique_ptr<X509_SIG, FreeWith<X509_SIG_free>>;
 using X509StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, FreeWith<X509_STORE_CTX_free>>;
 using X509StorePtr = std::unique_ptr<X509_STORE, FreeWith<X509_STORE_free>>;
+
+// The move assignment of a class that owns one OpenSSL object through a raw
+// pointer (its public header declares no OpenSSL types): frees what `*dst`
+// held and takes `*src`'s object.
+template <auto Free, typename T>
+void MoveOwned(T** dst, T** src) noexcept {
+  if (dst == src) return;
+  Free(*dst);
+  *dst = *src;
+  *src = nullptr;
+}
 
 // OPENSSL_free and the sk_*_free family are macros, so they get deleters of
 // their own.
