@@ -169,7 +169,7 @@ int RunPredictGrub(const po::variables_map& vm) {
   in.firmware_vars = vars.get();
   auto p = predict::PredictGrubBoot(in);
   if (!p.ok()) {
-    Status s = p.status();
+    const Status& s = p.status();
     if (s.code() == ErrorCode::kInvalidArgument) {
       return ReportError(s.WithFile(vm["grub-cfg"].as<std::string>()));
     }
@@ -235,7 +235,7 @@ int RunPredict(const Args& args) {
   }
   auto p = predict::PredictDirectBoot(in);
   if (!p.ok()) {
-    Status s = p.status();
+    const Status& s = p.status();
     if (s.code() == ErrorCode::kInvalidArgument) return Usage(s.message());
     return ReportError(s.WithFile(vm["kernel"].as<std::string>()));
   }
