@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string_view>
+#include <vector>
 
 #include "parsers/pe/pe_format.h"
 
@@ -19,6 +20,34 @@ std::string Hex(uint64_t v) {
     v >>= 4;
   } while (v != 0);
   return "0x" + out;
+}
+
+// Names "/N" of sections: the NUL-terminated string at offset N (decimal) of
+// the COFF string table at `strings`, whose first 4 bytes are its length.
+// Whatever does not lie within the table and the file is left unnamed.
+void ResolveLongNames(Bytes file, uint64_t strings, std::vector<PeSection>* sections) {
+  if (strings == 0 || strings >= file.size()) return;
+  ByteReader r(file.subspan(size_t(strings)), strings);
+  auto len = r.ReadU32Le("COFF string table size");
+  if (!len.ok()) return;
+  const Bytes table =
+      file.subspan(size_t(strings)).first(size_t(std::min<uint64_t>(*len, file.size() - strings)));
+  for (PeSection& s : *sections) {
+    if (s.name.size() < 2 || s.name[0] != '/') continue;
+    uint64_t at = 0;
+    for (char c : std::string_view(s.name).substr(1)) {
+      if (c < '0' || c > '9' || at >= table.size()) {
+        at = table.size();
+        break;
+      }
+      at = at * 10 + uint64_t(c - '0');
+    }
+    if (at < 4 || at >= table.size()) continue;
+    const Bytes text = table.subspan(size_t(at));
+    const auto nul = std::find(text.begin(), text.end(), uint8_t{0});
+    if (nul == text.end()) continue;
+    s.long_name.assign(text.begin(), nul);
+  }
 }
 
 // A reader positioned at `offset` of `file`, or kTruncated naming `field`.
@@ -80,7 +109,9 @@ Result<PeImage> ParsePeImage(Bytes file) {
                       std::to_string(num_sections) + " sections, at most " +
                           std::to_string(fmt::kMaxSections) + " allowed");
   }
-  CCV_RETURN_IF_ERROR(r.Skip(12, "COFF TimeDateStamp/symbols"));
+  CCV_RETURN_IF_ERROR(r.Skip(4, "COFF TimeDateStamp"));
+  CCV_ASSIGN_OR_RETURN(uint32_t symbol_table, r.ReadU32Le("COFF PointerToSymbolTable"));
+  CCV_ASSIGN_OR_RETURN(uint32_t num_symbols, r.ReadU32Le("COFF NumberOfSymbols"));
   const uint64_t opt_size_offset = r.Offset();
   CCV_ASSIGN_OR_RETURN(uint16_t opt_size, r.ReadU16Le("COFF SizeOfOptionalHeader"));
   CCV_RETURN_IF_ERROR(r.Skip(2, "COFF Characteristics"));
@@ -156,6 +187,7 @@ Result<PeImage> ParsePeImage(Bytes file) {
     CCV_ASSIGN_OR_RETURN(PeSection s, ReadSectionHeader(&st));
     img.sections.push_back(std::move(s));
   }
+  ResolveLongNames(file, uint64_t{symbol_table} + 18 * uint64_t{num_symbols}, &img.sections);
 
   // Sections with file data, in PointerToRawData order (stable, as EDK2's
   // insertion sort), each inside the file, after the headers, and not

@@ -26,6 +26,10 @@ namespace ccv::parsers {
 
 struct PeSection {
   std::string name;  // the 8-byte Name field up to its first NUL
+  // For a Name "/N": the string at offset N of the COFF string table (after
+  // the symbol table), as GNU ld writes names longer than 8 bytes; empty when
+  // there is none or it does not lie within the file. The loader ignores it.
+  std::string long_name;
   uint32_t virtual_size = 0;
   uint32_t virtual_address = 0;
   uint32_t size_of_raw_data = 0;

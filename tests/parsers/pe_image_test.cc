@@ -1,6 +1,8 @@
 #include "parsers/pe/pe_image.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -261,6 +263,40 @@ TEST(PeImageTest, CertificateEntryLengthsAreChecked) {
     EXPECT_EQ(certs.status().code(), ErrorCode::kBadLength);
     EXPECT_EQ(certs.status().offset(), b.cert_table_offset);
   }
+}
+
+// Names "/N" resolve through the COFF string table after the symbol table;
+// an offset past the table, a name without its NUL inside the table, or a
+// non-decimal offset leaves the section without a long name.
+TEST(PeImageTest, LongSectionNamesComeFromTheStringTable) {
+  const std::string names = std::string(".vendor_cert") + '\0' + ".unterminated";
+  std::vector<uint8_t> strings(4 + names.size());
+  PeBuilder::PutU32(&strings, 0, uint32_t(strings.size()));
+  std::copy(names.begin(), names.end(), strings.begin() + 4);
+  PeBuilder b = PeBuilder::Default();
+  b.sections.push_back({"/4", std::vector<uint8_t>(16, 1)});
+  b.sections.push_back({"/17", std::vector<uint8_t>(16, 2)});
+  b.sections.push_back({"/400", std::vector<uint8_t>(16, 3)});
+  b.sections.push_back({"/4x", std::vector<uint8_t>(16, 4)});
+  b.trailing = strings;
+  std::vector<uint8_t> f = b.Build();
+  PeBuilder::PutU32(&f, b.coff_offset + 8, uint32_t(f.size() - strings.size()));
+  PeBuilder::PutU32(&f, b.coff_offset + 12, 0);
+  auto img = ParsePeImage(f);
+  ASSERT_TRUE(img.ok()) << img.status().ToString();
+  const size_t first = img->sections.size() - 4;
+  EXPECT_EQ(img->sections[first].name, "/4");
+  EXPECT_EQ(img->sections[first].long_name, ".vendor_cert");
+  EXPECT_EQ(img->sections[first + 1].long_name, "");
+  EXPECT_EQ(img->sections[first + 2].long_name, "");
+  EXPECT_EQ(img->sections[first + 3].long_name, "");
+  EXPECT_EQ(FindSection(*img, ".vendor_cert"), nullptr);  // the loader's names are 8 bytes
+
+  // A symbol table pointer past the end: no long names, and the image still parses.
+  PeBuilder::PutU32(&f, b.coff_offset + 8, 0xfffffff0u);
+  img = ParsePeImage(f);
+  ASSERT_TRUE(img.ok()) << img.status().ToString();
+  EXPECT_EQ(img->sections[first].long_name, "");
 }
 
 }  // namespace

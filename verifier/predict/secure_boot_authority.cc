@@ -43,33 +43,12 @@ Result<BootEvent> VariableEvent(std::span<const HashAlg> banks, uint32_t pcr, ui
 }
 
 // The section named `name`, also when the name is longer than 8 bytes and
-// the section table holds "/N", an offset into the COFF string table (after
-// the symbol table: PointerToSymbolTable + 18 * NumberOfSymbols), as shim's
-// .vendor_cert and .sbatlevel are named. Nullptr when absent or unreadable.
-const parsers::PeSection* FindLongSection(Bytes file, const parsers::PeImage& img,
-                                          std::string_view name) {
+// stands in the COFF string table, as shim's .vendor_cert and .sbatlevel do.
+// Nullptr when absent.
+const parsers::PeSection* FindLongSection(const parsers::PeImage& img, std::string_view name) {
   if (const parsers::PeSection* s = parsers::FindSection(img, name)) return s;
-  if (file.size() < 0x40) return nullptr;
-  const uint64_t pe = U32Le(file, 0x3c);
-  if (pe + 24 > file.size()) return nullptr;
-  const uint64_t strings =
-      uint64_t(U32Le(file, size_t(pe) + 12)) + 18 * uint64_t(U32Le(file, size_t(pe) + 16));
-  if (strings == 0 || strings + 4 > file.size()) return nullptr;
-  const uint64_t table_len =
-      std::min<uint64_t>(U32Le(file, size_t(strings)), file.size() - strings);
   for (const parsers::PeSection& s : img.sections) {
-    if (s.name.size() < 2 || s.name[0] != '/') continue;
-    uint64_t at = 0;
-    for (char c : std::string_view(s.name).substr(1)) {
-      if (c < '0' || c > '9' || at > table_len) {
-        at = table_len;
-        break;
-      }
-      at = at * 10 + uint64_t(c - '0');
-    }
-    if (at < 4 || at + name.size() >= table_len) continue;
-    Bytes text = file.subspan(size_t(strings + at), name.size() + 1);
-    if (std::equal(name.begin(), name.end(), text.begin()) && text[name.size()] == 0) return &s;
+    if (s.long_name == name) return &s;
   }
   return nullptr;
 }
@@ -82,7 +61,7 @@ struct VendorCerts {
 };
 
 std::optional<VendorCerts> ReadVendorCerts(Bytes file, const parsers::PeImage& img) {
-  const parsers::PeSection* s = FindLongSection(file, img, ".vendor_cert");
+  const parsers::PeSection* s = FindLongSection(img, ".vendor_cert");
   if (s == nullptr) return std::nullopt;
   Bytes data = parsers::SectionData(file, *s);
   data = data.first(std::min<size_t>(data.size(), s->virtual_size));
@@ -98,7 +77,7 @@ std::optional<VendorCerts> ReadVendorCerts(Bytes file, const parsers::PeImage& i
 // version, then the offsets of the previous and latest NUL-terminated
 // strings relative to the end of the version field.
 std::optional<std::string> PreviousSbatLevel(Bytes file, const parsers::PeImage& img) {
-  const parsers::PeSection* s = FindLongSection(file, img, ".sbatlevel");
+  const parsers::PeSection* s = FindLongSection(img, ".sbatlevel");
   if (s == nullptr) return std::nullopt;
   Bytes data = parsers::SectionData(file, *s);
   data = data.first(std::min<size_t>(data.size(), s->virtual_size));
