@@ -200,14 +200,19 @@ std::vector<uint8_t> ImaBinaryEntry(uint32_t name_len, std::string_view name, ui
   return b.bytes();
 }
 
-TEST(LimitsTest, ImaBinaryTemplateDataLengthAboveTheCapIsBadLength) {
-  std::vector<uint8_t> list = ImaBinaryEntry(6, "ima-ng", 0xFFFFFFF0, 16);
+// What reading the first batch of a binary SHA-1 list says.
+Status FirstBinaryBatch(const std::vector<uint8_t>& list) {
   ima::ReadOptions read;
   read.format = ima::LogFormat::kBinary;
   read.listed_hash_alg = HashAlg::kSha1;
   ima::LogReader reader(ima::SpanSource(list), read);
   std::vector<ima::Entry> batch;
-  Status s = reader.NextBatch(&batch);
+  return reader.NextBatch(&batch);
+}
+
+TEST(LimitsTest, ImaBinaryTemplateDataLengthAboveTheCapIsBadLength) {
+  std::vector<uint8_t> list = ImaBinaryEntry(6, "ima-ng", 0xFFFFFFF0, 16);
+  Status s = FirstBinaryBatch(list);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.code(), ErrorCode::kBadLength);
   EXPECT_EQ(s.offset(), 4u + 20 + 4 + 6);
@@ -215,24 +220,14 @@ TEST(LimitsTest, ImaBinaryTemplateDataLengthAboveTheCapIsBadLength) {
 
 TEST(LimitsTest, ImaBinaryTemplateDataBeyondInputIsTruncated) {
   std::vector<uint8_t> list = ImaBinaryEntry(6, "ima-ng", 1u << 20, 16);
-  ima::ReadOptions read;
-  read.format = ima::LogFormat::kBinary;
-  read.listed_hash_alg = HashAlg::kSha1;
-  ima::LogReader reader(ima::SpanSource(list), read);
-  std::vector<ima::Entry> batch;
-  Status s = reader.NextBatch(&batch);
+  Status s = FirstBinaryBatch(list);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.code(), ErrorCode::kTruncated);
 }
 
 TEST(LimitsTest, ImaBinaryTemplateNameLengthAboveTheCapIsBadLength) {
   std::vector<uint8_t> list = ImaBinaryEntry(0x10000000, "ima-ng", 0, 0);
-  ima::ReadOptions read;
-  read.format = ima::LogFormat::kBinary;
-  read.listed_hash_alg = HashAlg::kSha1;
-  ima::LogReader reader(ima::SpanSource(list), read);
-  std::vector<ima::Entry> batch;
-  Status s = reader.NextBatch(&batch);
+  Status s = FirstBinaryBatch(list);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.code(), ErrorCode::kBadLength);
   EXPECT_EQ(s.offset(), 4u + 20);

@@ -23,6 +23,24 @@ void Miss(Counts* c, std::string what) {
   if (c->missed.size() < kMaxMissed) c->missed.push_back(std::move(what));
 }
 
+// One mutation tried. A byte no check covers need not be detected (it must
+// only be parsed without harm); a covered one missed is named by `what()`.
+template <typename Name>
+void Tally(Counts* c, bool covered, bool detected, bool rejected, Name what) {
+  if (!covered) {
+    ++c->uncovered_tried;
+    if (detected) ++c->uncovered_detected;
+    return;
+  }
+  ++c->tried;
+  if (detected) {
+    ++c->detected;
+    if (rejected) ++c->rejected;
+  } else {
+    Miss(c, what());
+  }
+}
+
 // A half-open byte range of the input.
 struct Range {
   size_t begin = 0, end = 0;
@@ -97,13 +115,8 @@ Result<Counts> TamperQuote(Bytes quote_bytes, const quote::PreparedCollateral& c
       m[i] ^= 0xFF;
       QuoteOutcome o = CheckQuote(m, collateral);
       m[i] ^= 0xFF;
-      ++c.tried;
-      if (o.rejected || !o.authentic) {
-        ++c.detected;
-        if (o.rejected) ++c.rejected;
-      } else {
-        Miss(&c, std::string(name) + " byte " + std::to_string(i));
-      }
+      Tally(&c, true, o.rejected || !o.authentic, o.rejected,
+            [&] { return std::string(name) + " byte " + std::to_string(i); });
     }
   }
   for (size_t i = cert; i < cert + sd.cert_data.size(); i += stride) {
@@ -111,8 +124,7 @@ Result<Counts> TamperQuote(Bytes quote_bytes, const quote::PreparedCollateral& c
     m[i] ^= 0xFF;
     QuoteOutcome o = CheckQuote(m, collateral);
     m[i] ^= 0xFF;
-    ++c.uncovered_tried;
-    if (o.rejected || !o.authentic) ++c.uncovered_detected;
+    Tally(&c, false, o.rejected || !o.authentic, o.rejected, [] { return std::string(); });
   }
   return c;
 }
@@ -233,14 +245,10 @@ Result<Counts> TamperCollateral(Bytes quote_bytes, const quote::QuoteCollateral&
       quote::QuoteCollateral m = collateral;
       (doc == 0 ? m.tcb_info : m.qe_identity) = EditValue(text, values[k]);
       CollateralOutcome o = CheckCollateral(quote_bytes, m, root_pem, at);
-      ++c.tried;
-      if (o.detected) {
-        ++c.detected;
-        if (o.rejected) ++c.rejected;
-      } else {
-        Miss(&c, std::string(doc == 0 ? "tcb_info" : "qe_identity") + " value at byte " +
-                     std::to_string(values[k].begin));
-      }
+      Tally(&c, true, o.detected, o.rejected, [&] {
+        return std::string(doc == 0 ? "tcb_info" : "qe_identity") + " value at byte " +
+               std::to_string(values[k].begin);
+      });
     }
   }
   return c;
@@ -329,19 +337,10 @@ Result<Counts> TamperTcgLog(Bytes log, replay::RegisterSpace space, size_t strid
     size_t rec = record_of[i];
     bool detected = !o.ok || o.registers.registers() != base.registers.registers() ||
                     (rec < o.checks.size() && o.checks[rec] != base.checks[rec]);
-    if (cls[i] == 0) {
-      ++c.uncovered_tried;
-      if (detected) ++c.uncovered_detected;
-      continue;
-    }
-    ++c.tried;
-    if (detected) {
-      ++c.detected;
-      if (!o.ok) ++c.rejected;
-    } else {
-      Miss(&c, std::string(cls[i] == 1 ? "digest" : "data") + " byte " + std::to_string(i) +
-                   " of record " + std::to_string(rec));
-    }
+    Tally(&c, cls[i] != 0, detected, !o.ok, [&] {
+      return std::string(cls[i] == 1 ? "digest" : "data") + " byte " + std::to_string(i) +
+             " of record " + std::to_string(rec);
+    });
   }
   return c;
 }
@@ -441,19 +440,10 @@ Result<Counts> TamperImaLog(Bytes list, ima::LogFormat format, size_t stride, Sh
     m[i] = orig;
     bool detected = !o.ok || o.mismatched != base.mismatched || o.violations != base.violations ||
                     o.registers.registers() != base.registers.registers();
-    if (cls[i] == 0) {
-      ++c.uncovered_tried;
-      if (detected) ++c.uncovered_detected;
-      continue;
-    }
-    ++c.tried;
-    if (detected) {
-      ++c.detected;
-      if (!o.ok) ++c.rejected;
-    } else {
-      Miss(&c, std::string(cls[i] == 1 ? "template hash" : "template data") + " byte " +
-                   std::to_string(i));
-    }
+    Tally(&c, cls[i] != 0, detected, !o.ok, [&] {
+      return std::string(cls[i] == 1 ? "template hash" : "template data") + " byte " +
+             std::to_string(i);
+    });
   }
   return c;
 }

@@ -13,18 +13,27 @@ namespace {
 using namespace tpm_bind;  // NOLINT: the fixture's helpers
 using tpm::testing::kAzureNonce;
 
+// The Azure evidence written as a bundle, loaded and verified at a time
+// inside its certificates' validity; `nonce`: the verifier's, if it has one.
+Result<Verification> VerifyAzureBundle(const tpm::testing::Azure& a,
+                                       std::optional<std::vector<uint8_t>> nonce) {
+  tb::TempDir dir("azure");
+  tpm::testing::WriteAzureBundle(a, dir.path());
+  auto e = bundle::LoadEvidenceDir(dir.path().string());
+  if (!e.ok()) return e.status();
+  if (!e->tpm || !e->tpm->hcl_report) {
+    return Status(ErrorCode::kNotFound, "the bundle has no tpm.hcl_report");
+  }
+  VerifyOptions o;
+  o.at = Time(1735689600);
+  o.tpm_nonce = std::move(nonce);
+  return Verify(*e, o, nullptr);
+}
+
 TEST(HclBundleTest, VerifyRunsTheAzureChainFromABundle) {
   auto a = tpm::testing::LoadAzure();
   if (!a) GTEST_SKIP() << "shared corpus azure/tdx-vtpm absent (CCV_CORPUS)";
-  tb::TempDir dir("azure");
-  tpm::testing::WriteAzureBundle(*a, dir.path());
-  auto e = bundle::LoadEvidenceDir(dir.path().string());
-  ASSERT_TRUE(e.ok()) << e.status().ToString();
-  ASSERT_TRUE(e->tpm && e->tpm->hcl_report);
-  VerifyOptions o;
-  o.at = Time(1735689600);
-  o.tpm_nonce = kAzureNonce;
-  auto v = Verify(*e, o, nullptr);
+  auto v = VerifyAzureBundle(*a, kAzureNonce);
   ASSERT_TRUE(v.ok()) << v.status().ToString();
   const Facts& f = v->facts;
   for (const char* id :
@@ -48,13 +57,7 @@ TEST(HclBundleTest, VerifyRunsTheAzureChainFromABundle) {
 TEST(HclBundleTest, TheVerifiersNonceDecidesFreshness) {
   auto a = tpm::testing::LoadAzure();
   if (!a) GTEST_SKIP() << "shared corpus azure/tdx-vtpm absent (CCV_CORPUS)";
-  tb::TempDir dir("azure");
-  tpm::testing::WriteAzureBundle(*a, dir.path());
-  auto e = bundle::LoadEvidenceDir(dir.path().string());
-  ASSERT_TRUE(e.ok()) << e.status().ToString();
-  VerifyOptions o;
-  o.at = Time(1735689600);
-  auto v = Verify(*e, o, nullptr);
+  auto v = VerifyAzureBundle(*a, std::nullopt);
   ASSERT_TRUE(v.ok()) << v.status().ToString();
   EXPECT_EQ(StatusOf(v->facts, "tpm.quote0_nonce"), "fail");
   EXPECT_EQ(FindCheck(v->facts, "tpm.quote0_nonce")->missing, "nonce");
