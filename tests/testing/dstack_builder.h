@@ -70,6 +70,17 @@ class DstackLogBuilder {
     entries_.push_back(e);
     return entries_.back();
   }
+  // The runtime events of an app's start as dstack logs them, in its order:
+  // system-preparing, app-id (20 bytes of 0x11), compose-hash (32 of 0x22),
+  // instance-id (20 of 0x33), key-provider, system-ready.
+  void AppStart() {
+    RuntimeText("system-preparing", "");
+    Runtime("app-id", std::vector<uint8_t>(20, 0x11));
+    Runtime("compose-hash", std::vector<uint8_t>(32, 0x22));
+    Runtime("instance-id", std::vector<uint8_t>(20, 0x33));
+    RuntimeText("key-provider", R"({"name":"kms","id":"ab"})");
+    RuntimeText("system-ready", "");
+  }
   std::vector<DstackEntry>& entries() { return entries_; }
 
   std::string Json() const {

@@ -2,9 +2,7 @@
 // facts it reports, on the shared corpus and on logs of our own builder.
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <string>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
@@ -12,6 +10,7 @@
 #include "tests/testing/cli.h"
 #include "tests/testing/corpus.h"
 #include "tests/testing/dstack_builder.h"
+#include "tests/testing/files.h"
 
 namespace ccv::cli {
 namespace {
@@ -23,33 +22,29 @@ CliRun Ccverify(const std::string& args) { return ::ccv::testing::RunCcverify(ar
 
 class DstackCliTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("ccv-dstack-cli-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   std::filesystem::path Write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ / name, std::ios::binary) << text;
-    return dir_ / name;
+    ::ccv::testing::WriteText(dir_.path() / name, text);
+    return dir_.path() / name;
   }
-  static std::string Slurp(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  static std::string Slurp(const std::filesystem::path& p) { return ::ccv::testing::ReadText(p); }
+  // `replay --dstack-log LOG --quote QUOTE --json`: its exit code must be
+  // `code`; *doc gets the report.
+  static void ReplayJson(const std::filesystem::path& log, const std::filesystem::path& quote,
+                         int code, rapidjson::Document* doc) {
+    CliRun r =
+        Ccverify("replay --dstack-log " + Quote(log) + " --quote " + Quote(quote) + " --json");
+    ASSERT_EQ(r.code, code) << r.out << r.err;
+    doc->Parse(r.out.c_str());
+    ASSERT_FALSE(doc->HasParseError()) << r.out;
   }
-  std::filesystem::path dir_;
+  ::ccv::testing::TempDir dir_{"dstack-cli"};
 };
 
 TEST_F(DstackCliTest, CorpusLogReplaysToTheQuoteAndReportsAppFacts) {
   CCV_REQUIRE_CORPUS(corpus);
   const auto d = corpus / "dstack" / "simulator";
-  CliRun r = Ccverify("replay --dstack-log " + Quote(d / "eventlog.json") + " --quote " +
-                      Quote(d / "quote.bin") + " --json");
-  ASSERT_EQ(r.code, 0) << r.out << r.err;
   rapidjson::Document doc;
-  doc.Parse(r.out.c_str());
-  ASSERT_FALSE(doc.HasParseError());
+  ASSERT_NO_FATAL_FAILURE(ReplayJson(d / "eventlog.json", d / "quote.bin", 0, &doc));
   for (const char* reg : {"rtmr0", "rtmr1", "rtmr2", "rtmr3"}) {
     EXPECT_TRUE(doc["matches_quote"][reg].GetBool()) << reg;
   }
@@ -75,12 +70,8 @@ TEST_F(DstackCliTest, ChangedPayloadFailsNamingTheEvent) {
   const size_t p = text.find("\"event_payload\":\"", at) + 17;
   text[p] = text[p] == 'e' ? 'f' : 'e';
   auto f = Write("changed.json", text);
-  CliRun r = Ccverify("replay --dstack-log " + Quote(f) + " --quote " + Quote(d / "quote.bin") +
-                      " --json");
-  EXPECT_EQ(r.code, 1) << r.out << r.err;
   rapidjson::Document doc;
-  doc.Parse(r.out.c_str());
-  ASSERT_FALSE(doc.HasParseError());
+  ASSERT_NO_FATAL_FAILURE(ReplayJson(f, d / "quote.bin", 1, &doc));
   const auto& log = doc["logs"][0];
   ASSERT_EQ(log["mismatched_events"].Size(), 1u);
   EXPECT_STREQ(log["mismatched_events"][0]["event"].GetString(), "compose-hash");
@@ -103,12 +94,8 @@ TEST_F(DstackCliTest, EntriesBeyondTheQuoteDoNotMatch) {
   std::string extra = b.Json();
   text = text.substr(0, end) + "," + extra.substr(1);
   auto f = Write("extra.json", text);
-  CliRun r = Ccverify("replay --dstack-log " + Quote(f) + " --quote " + Quote(d / "quote.bin") +
-                      " --json");
-  EXPECT_EQ(r.code, 1) << r.out << r.err;
   rapidjson::Document doc;
-  doc.Parse(r.out.c_str());
-  ASSERT_FALSE(doc.HasParseError());
+  ASSERT_NO_FATAL_FAILURE(ReplayJson(f, d / "quote.bin", 1, &doc));
   EXPECT_FALSE(doc["matches_quote"]["rtmr3"].GetBool());
   EXPECT_TRUE(doc["matches_quote"]["rtmr2"].GetBool());
   // Two app-id events: no value is taken.

@@ -35,12 +35,7 @@ DstackLogBuilder AppLog() {
   DstackLogBuilder b;
   b.BootAction(0, "boot0");
   b.BootAction(1, "boot1");
-  b.RuntimeText("system-preparing", "");
-  b.Runtime("app-id", std::vector<uint8_t>(20, 0x11));
-  b.Runtime("compose-hash", std::vector<uint8_t>(32, 0x22));
-  b.Runtime("instance-id", std::vector<uint8_t>(20, 0x33));
-  b.RuntimeText("key-provider", R"({"name":"kms","id":"ab"})");
-  b.RuntimeText("system-ready", "");
+  b.AppStart();
   return b;
 }
 
