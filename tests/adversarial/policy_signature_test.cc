@@ -253,5 +253,53 @@ TEST_F(PolicySignatureTest, SignatureFlagsNeedEachOther) {
       2);
 }
 
+// verify --batch over the demo bundle listed twice, with the policy copy
+// and `flags`: JSON lines to lines.jsonl, the summary as JSON on stdout.
+CliRun BatchRun(const fs::path& dir, const fs::path& policy, const std::string& flags) {
+  WriteText(dir / "list.txt", Demo() + "\n" + Demo() + "\n");
+  std::error_code ec;
+  fs::remove(dir / "lines.jsonl", ec);
+  return ::ccv::testing::RunCcverify(
+      "verify --batch " + Quote(dir / "list.txt") + " --jobs 2 --root-ca " +
+      Quote(Demo() + "/root_ca.pem") + " --at 2026-06-01T00:00:00Z --policy " + Quote(policy) +
+      " --report jsonl=" + Quote(dir / "lines.jsonl") + " --format json " + flags);
+}
+
+TEST_F(PolicySignatureTest, BatchUsesASignedPolicyOnlyIfItsSignatureVerifies) {
+  WriteText(tmp_.path() / "policy.jws", DetachedJws(Signer("p256"), policy_text_));
+  const std::string good =
+      "--policy-signature " + Quote(tmp_.path() / "policy.jws") + " --policy-key ";
+  CliRun ok = BatchRun(tmp_.path(), Policy(), good + Quote(Pub("p256")));
+  ASSERT_EQ(ok.code, 0) << ok.err;
+  EXPECT_NE(ok.out.find("\"bundles\":2,"), std::string::npos) << ok.out;
+  const std::string lines = ReadText(tmp_.path() / "lines.jsonl");
+  EXPECT_NE(lines.find("\"policy_matched\":true"), std::string::npos) << lines;
+  // Refused before any bundle: the key without a signature, a signature by
+  // another key, a policy changed by one byte after it was signed. No line
+  // is written, so no bundle can be reported as judged by that policy.
+  WriteText(tmp_.path() / "other.jws", DetachedJws(Signer("other"), policy_text_));
+  std::string changed = policy_text_;
+  changed[changed.size() / 2] = changed[changed.size() / 2] == ' ' ? '#' : ' ';
+  WriteText(tmp_.path() / "changed.yaml", changed);
+  const std::pair<fs::path, std::string> refused[] = {
+      {Policy(), "--policy-key " + Quote(Pub("p256"))},
+      {Policy(), "--policy-signature " + Quote(tmp_.path() / "other.jws") + " --policy-key " +
+                     Quote(Pub("p256"))},
+      {tmp_.path() / "changed.yaml", good + Quote(Pub("p256"))},
+  };
+  for (const auto& [policy, flags] : refused) {
+    SCOPED_TRACE(flags);
+    CliRun r = BatchRun(tmp_.path(), policy, flags);
+    EXPECT_EQ(r.code, 3) << r.err;
+    EXPECT_NE(r.err.find("BadSignature"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(tmp_.path() / "lines.jsonl"));
+  }
+  // A signature without the key to check it with: a usage error.
+  EXPECT_EQ(
+      BatchRun(tmp_.path(), Policy(), "--policy-signature " + Quote(tmp_.path() / "policy.jws"))
+          .code,
+      2);
+}
+
 }  // namespace
 }  // namespace ccv::adversarial

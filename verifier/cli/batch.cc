@@ -47,6 +47,9 @@ BundleResult VerifyBundle(const std::string& dir, const BatchOptions& o,
   report::VerifyReportContext ctx;
   ctx.bundle = dir;
   ctx.policy_path = o.policy_path;
+  ctx.policy_sha256 = o.policy_sha256;
+  ctx.policy_signature = o.policy_signature;
+  ctx.policy_signer = o.policy_signer;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     return ErrorResult(

@@ -86,7 +86,10 @@ struct BatchOptions {
   pipeline::VerifyOptions verify;  // at, root_ca_pem (shared_collateral set by RunBatch)
   std::string at_text;             // RFC 3339 of verify.at, as verify reports it
   const policy::Policy* policy = nullptr;
-  std::string policy_path;                      // "" without a policy
+  std::string policy_path;  // "" without a policy
+  // As verify reports them (report::VerifyReportContext): the policy file's
+  // SHA-256, and the form and signer of a verified --policy-signature.
+  std::string policy_sha256, policy_signature, policy_signer;
   std::optional<std::string> collateral;        // --collateral: replaces every bundle's
   std::optional<std::string> collateral_cache;  // --collateral-cache DIR
   int jobs = 1;

@@ -17,6 +17,7 @@
 #include "verifier/cli/command_line.h"
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
+#include "verifier/cli/policy_flags.h"
 #include "verifier/cli/verify_options.h"
 
 namespace ccv::cli {
@@ -141,13 +142,14 @@ int RunVerifyBatch(const po::variables_map& vm, const CommandHelp& help) {
                                   "machine's list: run verify per machine)");
     }
   }
-  // Signed policies and signed results are not supported in batch mode yet:
-  // refused rather than ignored, so that a required signature is never skipped.
-  for (const char* flag : {"policy-signature", "policy-key", "sign-key", "sign-cert"}) {
+  // A batch writes no report to sign (JSON lines and a summary): refused
+  // rather than ignored, so that a signature asked for is never missing.
+  for (const char* flag : {"sign-key", "sign-cert"}) {
     if (given(flag)) {
       return UsageError(help, std::string("--") + flag + " is not supported with --batch");
     }
   }
+  if (Status flags = CheckPolicyFlags(vm); !flags.ok()) return UsageError(help, flags.message());
   auto outputs = BatchOutputsFromOptions(vm, true);
   if (!outputs.ok()) return UsageError(help, outputs.status().message());
   BatchOptions o;
@@ -161,11 +163,16 @@ int RunVerifyBatch(const po::variables_map& vm, const CommandHelp& help) {
   }
   std::optional<policy::Policy> pol;
   if (vm.count("policy")) {
-    o.policy_path = vm["policy"].as<std::string>();
-    auto p = policy::LoadPolicyFile(o.policy_path);
+    // Loaded, and its signature verified, once for every bundle.
+    report::VerifyReportContext policy_ctx;
+    auto p = LoadPolicyFromOptions(vm, &policy_ctx);
     if (!p.ok()) return ReportError(p.status());
     pol = std::move(*p);
     o.policy = &*pol;
+    o.policy_path = vm["policy"].as<std::string>();
+    o.policy_sha256 = std::move(policy_ctx.policy_sha256);
+    o.policy_signature = std::move(policy_ctx.policy_signature);
+    o.policy_signer = std::move(policy_ctx.policy_signer);
   }
   o.verify.at = TimeNow();
   if (vm.count("at")) {

@@ -15,6 +15,7 @@
 #include "policies/policy_parser.h"
 #include "verifier/cli/command_line.h"
 #include "verifier/cli/exit_codes.h"
+#include "verifier/cli/policy_flags.h"
 #include "verifier/cli/verify_options.h"
 #include "verifier/cli/verify_reports.h"
 #include "verifier/crypto/digest.h"
@@ -28,53 +29,6 @@ namespace ccv::cli {
 namespace po = boost::program_options;
 
 namespace {
-
-// The --policy file, used only if --policy-signature verifies over its
-// exact bytes with --policy-key (when a key is given). Fills the policy
-// digest and signer of `ctx`. Errors: the file's, kBadSignature for a
-// signature that does not verify or is missing, kBadValue for one that is
-// malformed, kUnsupported for a signed policy naming other files.
-Result<policy::Policy> LoadPolicy(const po::variables_map& vm, report::VerifyReportContext* ctx) {
-  const std::string path = vm["policy"].as<std::string>();
-  CCV_ASSIGN_OR_RETURN(std::string text, ReadFileText(path, uint64_t{64} << 20));
-  ctx->policy_sha256 = ToHex(crypto::Hash(HashAlg::kSha256, AsBytes(text)).span());
-  const bool signed_policy = vm.count("policy-key") > 0;
-  if (signed_policy) {
-    const std::string key_path = vm["policy-key"].as<std::string>();
-    CCV_ASSIGN_OR_RETURN(std::string key_pem, ReadFileText(key_path, 1 << 20));
-    auto key = sign::ReadVerificationKey(key_pem);
-    if (!key.ok()) return key.status().WithFile(key_path);
-    if (!vm.count("policy-signature")) {
-      return Status(ErrorCode::kBadSignature,
-                    "the policy is not signed: --policy-key requires a signature "
-                    "(--policy-signature, a detached JWS or a DSSE envelope)")
-          .WithFile(path);
-    }
-    const std::string sig_path = vm["policy-signature"].as<std::string>();
-    CCV_ASSIGN_OR_RETURN(std::string sig, ReadFileText(sig_path, sign::kMaxTokenLen));
-    const std::string_view form = sign::DetectSignatureForm(sig);
-    if (form == "DSSE") {
-      auto d = sign::VerifyDsse(sig, key->key);
-      if (!d.ok()) return d.status().WithFile(sig_path);
-      if (AsChars(d->payload) != text) {
-        return Status(ErrorCode::kBadSignature,
-                      "the DSSE envelope signs another document than the policy " + path)
-            .WithFile(sig_path);
-      }
-      ctx->policy_signature = "dsse";
-    } else if (form == "JWS") {
-      auto j = sign::VerifyDetachedJws(sig, AsBytes(text), key->key);
-      if (!j.ok()) return j.status().WithFile(sig_path);
-      ctx->policy_signature = "jws";
-    } else {
-      return Status(ErrorCode::kBadValue,
-                    "expected a detached JWS (header..signature) or a DSSE envelope (JSON)")
-          .WithFile(sig_path);
-    }
-    ctx->policy_signer = key->signer;
-  }
-  return policy::ParsePolicyFileText(path, text, signed_policy);
-}
 
 constexpr char kVerifyUsage[] =
     "usage: ccverify verify BUNDLE_DIR [--policy P.yaml] [--collateral F] [--at T] [--root-ca "
@@ -168,12 +122,7 @@ int RunVerify(const Args& args) {
   }
   auto plan = ReportPlanFromOptions(vm);
   if (!plan.ok()) return UsageError(help, plan.status().message());
-  if ((vm.count("policy-signature") || vm.count("policy-key")) && !vm.count("policy")) {
-    return UsageError(help, "--policy-signature and --policy-key need --policy");
-  }
-  if (vm.count("policy-signature") && !vm.count("policy-key")) {
-    return UsageError(help, "--policy-signature needs --policy-key (the key it must verify with)");
-  }
+  if (Status flags = CheckPolicyFlags(vm); !flags.ok()) return UsageError(help, flags.message());
 
   // From here every requested report is written, carrying the error that
   // stops the verification if one does: never is an earlier run's left.
@@ -192,7 +141,7 @@ int RunVerify(const Args& args) {
   std::optional<policy::Policy> pol;
   if (vm.count("policy")) {
     ctx.policy_path = vm["policy"].as<std::string>();
-    auto p = LoadPolicy(vm, &ctx);
+    auto p = LoadPolicyFromOptions(vm, &ctx);
     if (!p.ok()) return fail(p.status());
     pol = std::move(*p);
   }

@@ -518,8 +518,10 @@ TEST(BatchCliTest, UsageAndInputErrors) {
            "verify --batch " + dir + " --format junit",
            "verify " + Quote(fleet.dirs()[0]) + " --jobs 2",
            "verify --batch " + Quote(fleet.dirs()[0]), "batch merge",
-           // A required policy signature is never skipped: refused, not ignored.
-           "verify --batch " + dir + " --policy p.yaml --policy-key k.pem",
+           // A policy signature is never skipped: without the key to check it
+           // with, refused, not ignored (signed policies in batch:
+           // tests/adversarial/policy_signature_test.cc).
+           "verify --batch " + dir + " --policy p.yaml --policy-signature s.jws",
            "verify --batch " + dir + " --policy-signature s.jws",
            "verify --batch " + dir + " --sign-key k.pem"}) {
     SCOPED_TRACE(args);
