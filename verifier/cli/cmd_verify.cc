@@ -12,17 +12,14 @@
 #include "parsers/core/file_io.h"
 #include "parsers/core/hex.h"
 #include "policies/evaluator.h"
-#include "policies/policy_parser.h"
 #include "verifier/cli/command_line.h"
 #include "verifier/cli/exit_codes.h"
 #include "verifier/cli/policy_flags.h"
 #include "verifier/cli/verify_options.h"
 #include "verifier/cli/verify_reports.h"
-#include "verifier/crypto/digest.h"
 #include "verifier/pipeline/verify.h"
 #include "verifier/replay/ima_state.h"
 #include "verifier/report/verify_report.h"
-#include "verifier/sign/jose.h"
 
 namespace ccv::cli {
 
