@@ -94,6 +94,16 @@ q10=$(measure batch-quote-10x --runs 1 -- "$CCVERIFY" verify --batch "$WORK/flee
   "${common[@]}" --jobs 2)
 ima=$(measure batch-ima-2 -- "$CCVERIFY" verify --batch "$WORK/fleet-ima" "${common_ima[@]}" \
   --jobs 2)
+# The same bundles with one IMA state per bundle (--ima-state DIR), saved by
+# a first run: each resumes at the end of its list (no new entry), so what
+# is left is the quote, the CCEL and the state's own check.
+rm -rf "$WORK/ima-states"
+head -c 32 /dev/urandom > "$WORK/state.key"
+state=(--ima-state "$WORK/ima-states" --state-key "$WORK/state.key")
+"$CCVERIFY" verify --batch "$WORK/fleet-ima" "${common_ima[@]}" --jobs 2 "${state[@]}"
+[[ $(ls "$WORK/ima-states" | wc -l) == "$IMA_BUNDLES" ]] || { echo "run_batch.sh: states not saved" >&2; exit 1; }
+ima_state=$(measure batch-ima-state-2 -- "$CCVERIFY" verify --batch "$WORK/fleet-ima" \
+  "${common_ima[@]}" --jobs 2 "${state[@]}")
 
 # One process per bundle, SINGLE of them, one after the other.
 cat > "$WORK/single.sh" <<EOF
@@ -125,11 +135,12 @@ if command -v node >/dev/null && command -v npm >/dev/null; then
 fi
 
 python3 - "$BUNDLES" "$IMA_BUNDLES" "$SINGLE" "$q1" "$q2" "$q10" "$ima" "$single" \
-  "$("$CCVERIFY" --version | head -1)" "$qvl_rows" <<'EOF'
+  "$("$CCVERIFY" --version | head -1)" "$qvl_rows" "$ima_state" <<'EOF'
 import json, os, sys
 n, n_ima, n_single = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 q1, q2, q10, ima, single = (json.loads(a) for a in sys.argv[4:9])
 version = sys.argv[9]
+ima_state = json.loads(sys.argv[11])
 per_single = single["median_s"] / n_single
 def rate(m, count):
     return count / m["median_s"]
@@ -145,14 +156,16 @@ rows = [
     ("quote + collateral, `verify --batch --jobs 2`", q2, n),
     ("quote + collateral, `verify --batch --jobs 2`, 10x bundles", q10, n * 10),
     ("CCEL + 10k-entry IMA list, `verify --batch --jobs 2`", ima, n_ima),
+    ("the same, resumed from one IMA state per bundle (`--ima-state DIR`, no new entry)",
+     ima_state, n_ima),
 ]
 single_cpu = single["cpu_s"] / n_single
 for name, m, count in rows:
     r = rate(m, count)
     cpu_per = m["cpu_s"] / count
     # The single processes verify quote-only bundles: no ratio for the IMA row.
-    ratios = (f"{per_single * r:.0f}x | {single_cpu / cpu_per:.0f}x" if m is not ima
-              else "n/a | n/a")
+    ratios = (f"{per_single * r:.0f}x | {single_cpu / cpu_per:.0f}x"
+              if m is not ima and m is not ima_state else "n/a | n/a")
     print(f"| {name} | {count} | {m['median_s']:.3f} | {m['cpu_s']:.2f} | {r:,.0f} | "
           f"{cpu_per * 1000:.3f} | {m['rss_mb']:.1f} | {ratios} |")
 print(f"| quote + collateral, one `ccverify verify BUNDLE` process per bundle | {n_single} | "

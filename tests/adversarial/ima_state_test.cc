@@ -9,7 +9,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -22,11 +24,13 @@
 #include "tests/testing/demo_maker.h"
 #include "tests/testing/files.h"
 #include "tests/verifier/pipeline/bundle_fixture.h"
+#include "verifier/cli/ima_state_files.h"
 
 namespace ccv::adversarial {
 namespace {
 
 namespace fs = std::filesystem;
+using cli::BatchImaStatePath;
 using testing::CliRun;
 using testing::DemoOptions;
 using testing::Quote;
@@ -337,10 +341,103 @@ TEST_F(ImaStateTest, UsageErrors) {
   EXPECT_EQ(
       RunCcverify("verify " + Quote(bundle) + " --ima-state " + Quote(tmp_.path() / "st")).code, 2);
   EXPECT_EQ(RunCcverify("verify " + Quote(bundle) + " --ima-state-fallback").code, 2);
-  EXPECT_EQ(RunCcverify("verify --batch " + Quote(tmp_.path()) + " --ima-state " +
-                        Quote(tmp_.path() / "st") + " --state-key " + Quote(tmp_.path() / "key"))
-                .code,
-            2);
+  // With --batch: the same policy rule, and the key still goes with the state.
+  const std::string batch = "verify --batch " + Quote(tmp_.path()) + " --ima-state " +
+                            Quote(tmp_.path() / "states") + " --at 2026-01-02T00:00:00Z";
+  CliRun b = RunCcverify(batch + " --state-key " + Quote(tmp_.path() / "key") + " --policy " +
+                         Quote(tmp_.path() / "ima.yaml"));
+  EXPECT_EQ(b.code, 2) << b.err;
+  EXPECT_NE(b.err.find("judges IMA entries"), std::string::npos) << b.err;
+  EXPECT_EQ(RunCcverify(batch).code, 2);
+  EXPECT_EQ(RunCcverify("verify --batch " + Quote(tmp_.path()) + " --ima-state-fallback").code, 2);
+  EXPECT_FALSE(fs::exists(tmp_.path() / "states"));
+}
+
+// verify --batch --ima-state DIR: one state per bundle path, each resumed
+// on the next run as `verify --ima-state` resumes it; a state that is not
+// the bundle's own (two machines' states swapped) is refused for that
+// bundle alone, or replaced by a full replay with --ima-state-fallback.
+std::map<std::string, std::string> Verdicts(const char* m0, const char* m1, const char* m2) {
+  return {{"m0", m0}, {"m1", m1}, {"m2", m2}};
+}
+
+TEST_F(ImaStateTest, BatchKeepsOneStatePerBundlePath) {
+  const fs::path fleet = tmp_.path() / "fleet";
+  const fs::path states = tmp_.path() / "states";
+  const std::vector<uint64_t> first = {10, 25, 40}, second = {30, 25, 70};
+  // m2 boots another kernel command line: its list continues another
+  // boot, so no state of m0's or m1's can stand for it, nor its for them.
+  auto place = [&](size_t i, uint64_t extra) {
+    DemoOptions o;
+    o.extra_ima = extra;
+    if (i == 2) o.variant = testing::DemoVariant::kNewCmdline;
+    const fs::path made = Make(o);
+    const fs::path at = fleet / ("m" + std::to_string(i));
+    fs::remove_all(at);
+    fs::create_directories(fleet);
+    fs::rename(made, at);
+    return at;
+  };
+  auto batch = [&](const std::string& extra) {
+    const fs::path lines = tmp_.path() / ("l" + std::to_string(n_++) + ".jsonl");
+    CliRun r = RunCcverify("verify --batch " + Quote(fleet) + " --jobs 2 --root-ca " +
+                           Quote(fleet / "m0" / "root_ca.pem") +
+                           " --at 2026-01-02T00:00:00Z --ima-state " + Quote(states) +
+                           " --state-key " + Quote(tmp_.path() / "key") +
+                           " --quiet --report jsonl=" + Quote(lines) + " " + extra);
+    // Lines come in the directory's order: by machine instead.
+    std::map<std::string, std::string> verdicts;
+    std::istringstream in(ReadText(lines));
+    for (std::string line; std::getline(in, line);) {
+      rapidjson::Document d;
+      d.Parse(line.c_str());
+      if (d.HasParseError()) return std::make_pair(r, verdicts);
+      verdicts[fs::path(d["bundle"].GetString()).filename().string()] = d["verdict"].GetString();
+    }
+    return std::make_pair(r, verdicts);
+  };
+  for (size_t i = 0; i < first.size(); ++i) place(i, first[i]);
+  auto [r1, v1] = batch("");
+  ASSERT_EQ(r1.code, 0) << r1.err;
+  EXPECT_EQ(v1, Verdicts("pass", "pass", "pass"));
+  size_t files = 0;
+  for (const auto& f : fs::directory_iterator(states)) files += f.is_regular_file() ? 1 : 0;
+  ASSERT_EQ(files, 3u);
+
+  // The machines' lists grow (m1's does not); each resumes from its own
+  // state: the batch's verdict and the state it leaves are those of a
+  // single verify from a copy of the same state.
+  for (size_t i = 0; i < second.size(); ++i) place(i, second[i]);
+  std::vector<fs::path> copies;
+  for (size_t i = 0; i < second.size(); ++i) {
+    const fs::path m = fleet / ("m" + std::to_string(i));
+    copies.push_back(Copy(BatchImaStatePath(states.string(), m.string())));
+    Run single = Verify(m, copies.back());
+    EXPECT_EQ(single.cli.code, 0) << single.cli.err;
+    ASSERT_NE(single.ImaLog(), nullptr);
+    EXPECT_STREQ((*single.ImaLog())["ima_state"]["replay"].GetString(), "incremental");
+  }
+  auto [r2, v2] = batch("");
+  ASSERT_EQ(r2.code, 0) << r2.err;
+  EXPECT_EQ(v2, Verdicts("pass", "pass", "pass"));
+  for (size_t i = 0; i < second.size(); ++i) {
+    const fs::path m = fleet / ("m" + std::to_string(i));
+    EXPECT_EQ(ReadText(BatchImaStatePath(states.string(), m.string())), ReadText(copies[i])) << m;
+  }
+
+  // m0's and m2's states swapped: those two are refused, m1 is not.
+  const fs::path s0 = BatchImaStatePath(states.string(), (fleet / "m0").string());
+  const fs::path s2 = BatchImaStatePath(states.string(), (fleet / "m2").string());
+  const std::string t0 = ReadText(s0), t2 = ReadText(s2);
+  ReplaceText(s0, t2);
+  ReplaceText(s2, t0);
+  auto [r3, v3] = batch("");
+  EXPECT_EQ(r3.code, 1);
+  EXPECT_EQ(v3, Verdicts("error", "pass", "error"));
+  EXPECT_EQ(ReadText(s0), t2);  // a refused state is left as it was
+  auto [r4, v4] = batch("--ima-state-fallback");
+  EXPECT_EQ(r4.code, 0) << r4.err;
+  EXPECT_EQ(v4, Verdicts("pass", "pass", "pass"));
 }
 
 }  // namespace

@@ -10,10 +10,12 @@
 #include <thread>
 #include <utility>
 
+#include "parsers/core/file_io.h"
 #include "parsers/core/hex.h"
 #include "verifier/bundle/discover.h"
 #include "verifier/bundle/report_data.h"
 #include "verifier/cli/exit_codes.h"
+#include "verifier/cli/ima_state_files.h"
 #include "verifier/cli/verify_options.h"
 #include "verifier/report/verify_error.h"
 #include "verifier/report/verify_report.h"
@@ -69,8 +71,28 @@ BundleResult VerifyBundle(const std::string& dir, const BatchOptions& o,
   pipeline::VerifyOptions vo = o.verify;
   vo.shared_collateral = shared;
   vo.replay_threads = 1;  // the pool runs bundles in parallel
+  std::optional<ImaStateFiles> state_files;
+  if (o.ima_state) {
+    auto sf = LoadImaState(BatchImaStatePath(o.ima_state->dir, dir), o.ima_state->key);
+    if (!sf.ok()) return ErrorResult(sf.status(), ctx, o);
+    state_files = std::move(*sf);
+    vo.ima_state = true;
+    vo.ima_resume = state_files->state;
+    vo.ima_resume_fallback = o.ima_state->fallback;
+  }
   auto v = pipeline::Verify(e, vo, o.policy);
-  if (!v.ok()) return ErrorResult(v.status(), ctx, o);
+  if (!v.ok()) {
+    if (state_files && v.status().field() == "ima_state") {
+      return ErrorResult(v.status().WithFile(state_files->path), ctx, o);
+    }
+    return ErrorResult(v.status(), ctx, o);
+  }
+  if (state_files && v->facts.ima_state_out) {
+    // Saved before the line: a line never stands on a state that is not there.
+    Status saved = WriteFileAtomically(
+        state_files->path, replay::SerializeImaState(*v->facts.ima_state_out, state_files->key));
+    if (!saved.ok()) return ErrorResult(saved, ctx, o);
+  }
 
   BundleResult r;
   BundleLine& l = r.line;

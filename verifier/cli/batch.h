@@ -82,6 +82,15 @@ struct BundleResult {
   std::string report_json;
 };
 
+// --ima-state DIR --state-key K [--ima-state-fallback] with --batch: one
+// state per bundle in DIR (BatchImaStatePath), read before and written after
+// the bundle's verification as `ccverify verify --ima-state` does.
+struct BatchImaState {
+  std::string dir;
+  std::vector<uint8_t> key;
+  bool fallback = false;
+};
+
 struct BatchOptions {
   pipeline::VerifyOptions verify;  // at, root_ca_pem (shared_collateral set by RunBatch)
   std::string at_text;             // RFC 3339 of verify.at, as verify reports it
@@ -94,6 +103,7 @@ struct BatchOptions {
   std::optional<std::string> collateral_cache;  // --collateral-cache DIR
   int jobs = 1;
   Shard shard;
+  std::optional<BatchImaState> ima_state;
   bool keep_report_json = false;  // fill BundleResult::report_json
 };
 

@@ -2,6 +2,7 @@
 // docs/cli.md, docs/scale.md).
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <malloc.h>
 #include <string>
@@ -17,6 +18,7 @@
 #include "verifier/cli/command_line.h"
 #include "verifier/cli/commands.h"
 #include "verifier/cli/exit_codes.h"
+#include "verifier/cli/ima_state_files.h"
 #include "verifier/cli/policy_flags.h"
 #include "verifier/cli/verify_options.h"
 
@@ -133,14 +135,12 @@ int RunVerifyBatch(const po::variables_map& vm, const CommandHelp& help) {
                                   " cannot be used with --batch (each bundle brings its own)");
     }
   }
-  // An IMA state belongs to one machine's list: a fleet would need one per
-  // bundle, and one file shared by every bundle would be overwritten by each.
-  for (const char* flag : {"ima-state", "state-key", "ima-state-fallback"}) {
-    if (given(flag)) {
-      return UsageError(help, std::string("--") + flag +
-                                  " cannot be used with --batch (an IMA state belongs to one "
-                                  "machine's list: run verify per machine)");
-    }
+  if (vm.count("ima-state") != vm.count("state-key")) {
+    return UsageError(help,
+                      "--ima-state and --state-key go together (the state is MAC'd with the key)");
+  }
+  if (given("ima-state-fallback") && !vm.count("ima-state")) {
+    return UsageError(help, "--ima-state-fallback needs --ima-state");
   }
   // A batch writes no report to sign (JSON lines and a summary): refused
   // rather than ignored, so that a signature asked for is never missing.
@@ -173,6 +173,30 @@ int RunVerifyBatch(const po::variables_map& vm, const CommandHelp& help) {
     o.policy_sha256 = std::move(policy_ctx.policy_sha256);
     o.policy_signature = std::move(policy_ctx.policy_signature);
     o.policy_signer = std::move(policy_ctx.policy_signer);
+  }
+  if (vm.count("ima-state")) {
+    // An IMA state belongs to one machine's list: with --batch, --ima-state
+    // is a directory holding one state per bundle path.
+    if (pol && (pol->ima.present || pol->containers || pol->kernel)) {
+      return UsageError(help,
+                        "--ima-state cannot be used with a policy that judges IMA entries (ima:, "
+                        "kernel:, containers:): an incremental replay does not see the entries "
+                        "before the state's offset");
+    }
+    BatchImaState st;
+    st.dir = vm["ima-state"].as<std::string>();
+    std::error_code ec;
+    std::filesystem::create_directories(st.dir, ec);
+    if (!std::filesystem::is_directory(st.dir, ec)) {
+      return ReportError(
+          Status(ErrorCode::kIo, "--ima-state with --batch: expected a directory (or none)")
+              .WithFile(st.dir));
+    }
+    auto key = ReadImaStateKey(vm["state-key"].as<std::string>());
+    if (!key.ok()) return ReportError(key.status());
+    st.key = std::move(*key);
+    st.fallback = vm["ima-state-fallback"].as<bool>();
+    o.ima_state = std::move(st);
   }
   o.verify.at = TimeNow();
   if (vm.count("at")) {

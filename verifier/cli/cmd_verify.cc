@@ -14,6 +14,7 @@
 #include "policies/evaluator.h"
 #include "verifier/cli/command_line.h"
 #include "verifier/cli/exit_codes.h"
+#include "verifier/cli/ima_state_files.h"
 #include "verifier/cli/policy_flags.h"
 #include "verifier/cli/verify_options.h"
 #include "verifier/cli/verify_reports.h"
@@ -43,35 +44,9 @@ constexpr char kVerifyUsage[] =
     "                [--ima-state F --state-key KEYFILE [--ima-state-fallback]]\n"
     "       ccverify verify --batch DIR|LIST|- [--policy P.yaml] [--at T] [--root-ca PEM]\n"
     "                [--collateral F] [--collateral-cache DIR] [--jobs N] [--shard K/N]\n"
-    "                [--report jsonl=PATH] [--format text|json] [--output F] [--quiet]\n";
-
-// --ima-state F and its --state-key: the key, and the state when F exists
-// (its MAC verified; a state that does not verify is an error, never
-// ignored).
-struct ImaStateFiles {
-  std::string path;
-  std::vector<uint8_t> key;
-  std::shared_ptr<const replay::ImaState> state;  // null: no state yet
-};
-
-Result<ImaStateFiles> LoadImaState(const std::string& path, const std::string& key_path) {
-  ImaStateFiles sf;
-  sf.path = path;
-  CCV_ASSIGN_OR_RETURN(sf.key, ReadFileBytes(key_path, 1 << 20));
-  if (sf.key.size() < replay::kMinImaStateKeyLen) {
-    return Status(ErrorCode::kBadValue, "an IMA state key needs at least " +
-                                            std::to_string(replay::kMinImaStateKeyLen) +
-                                            " bytes, the file has " + std::to_string(sf.key.size()))
-        .WithFile(key_path);
-  }
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return sf;  // the first run writes it
-  CCV_ASSIGN_OR_RETURN(std::string text, ReadFileText(path, replay::kMaxImaStateLen));
-  auto state = replay::ParseImaState(text, sf.key);
-  if (!state.ok()) return state.status().WithFile(path);
-  sf.state = std::make_shared<const replay::ImaState>(std::move(*state));
-  return sf;
-}
+    "                [--report jsonl=PATH] [--format text|json] [--output F] [--quiet]\n"
+    "                [--policy-signature F --policy-key K]\n"
+    "                [--ima-state DIR --state-key KEYFILE [--ima-state-fallback]]\n";
 
 }  // namespace
 
@@ -166,7 +141,9 @@ int RunVerify(const Args& args) {
   }
   std::optional<ImaStateFiles> state_files;
   if (vm.count("ima-state")) {
-    auto sf = LoadImaState(vm["ima-state"].as<std::string>(), vm["state-key"].as<std::string>());
+    auto key = ReadImaStateKey(vm["state-key"].as<std::string>());
+    if (!key.ok()) return fail(key.status());
+    auto sf = LoadImaState(vm["ima-state"].as<std::string>(), std::move(*key));
     if (!sf.ok()) return fail(sf.status());
     state_files = std::move(*sf);
     req->options.ima_state = true;

@@ -15,8 +15,7 @@ namespace po = boost::program_options;
 
 Status CheckPolicyFlags(const po::variables_map& vm) {
   if ((vm.count("policy-signature") || vm.count("policy-key")) && !vm.count("policy")) {
-    return Status(ErrorCode::kInvalidArgument,
-                  "--policy-signature and --policy-key need --policy");
+    return Status(ErrorCode::kInvalidArgument, "--policy-signature and --policy-key need --policy");
   }
   if (vm.count("policy-signature") && !vm.count("policy-key")) {
     return Status(ErrorCode::kInvalidArgument,
