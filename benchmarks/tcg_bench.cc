@@ -181,22 +181,14 @@ BENCHMARK_CAPTURE(BM_ParseTcg2, sha1_sha256_sha384, kThreeBanks)->Arg(100000)->A
 BENCHMARK_CAPTURE(BM_DescribeEventData, sha1_sha256_sha384, kThreeBanks)
     ->Arg(100000)
     ->ArgName("events");
-BENCHMARK_CAPTURE(BM_ReplayTcg2, sha256_checked, kSha256, true)
-    ->ArgsProduct({{100000}, {1, 2}})
-    ->ArgNames({"events", "threads"})
-    ->UseRealTime();
-BENCHMARK_CAPTURE(BM_ReplayTcg2, sha384_checked, kSha384, true)
-    ->ArgsProduct({{100000}, {1, 2}})
-    ->ArgNames({"events", "threads"})
-    ->UseRealTime();
-BENCHMARK_CAPTURE(BM_ReplayTcg2, three_banks_unchecked, kThreeBanks, false)
-    ->ArgsProduct({{100000}, {1, 2}})
-    ->ArgNames({"events", "threads"})
-    ->UseRealTime();
-BENCHMARK_CAPTURE(BM_ReplayTcg2, three_banks_checked, kThreeBanks, true)
-    ->ArgsProduct({{100000}, {1, 2}})
-    ->ArgNames({"events", "threads"})
-    ->UseRealTime();
+// Every replay run: 100000 events on 1 and 2 threads, timed by the wall clock.
+void ReplayArgs(benchmark::internal::Benchmark* b) {
+  b->ArgsProduct({{100000}, {1, 2}})->ArgNames({"events", "threads"})->UseRealTime();
+}
+BENCHMARK_CAPTURE(BM_ReplayTcg2, sha256_checked, kSha256, true)->Apply(ReplayArgs);
+BENCHMARK_CAPTURE(BM_ReplayTcg2, sha384_checked, kSha384, true)->Apply(ReplayArgs);
+BENCHMARK_CAPTURE(BM_ReplayTcg2, three_banks_unchecked, kThreeBanks, false)->Apply(ReplayArgs);
+BENCHMARK_CAPTURE(BM_ReplayTcg2, three_banks_checked, kThreeBanks, true)->Apply(ReplayArgs);
 
 }  // namespace
 
