@@ -27,6 +27,9 @@
 #include "verifier/report/schema_version.h"
 
 namespace ccv::report {
+
+using internal::KeyUint;
+
 namespace {
 
 using JsonWriter = rapidjson::Writer<rapidjson::FileWriteStream>;
@@ -115,13 +118,12 @@ Status DumpImaLog(const std::string& path, parsers::LogFormat format, const Dump
       const char* check = HashCheck(hasher, e);
       if (options.json) {
         w.StartObject();
-        internal::KeyUint(w, "index", e.index);
+        KeyUint(w, "index", e.index);
         if (e.line != 0) {
-          internal::KeyUint(w, "line", e.line);
+          KeyUint(w, "line", e.line);
         }
-        internal::KeyUint(w, "offset", e.offset);
-        w.Key("pcr");
-        w.Uint(e.pcr);
+        KeyUint(w, "offset", e.offset);
+        KeyUint(w, "pcr", e.pcr);
         w.Key("template_hash");
         WriteStr(ToHex(e.listed_hash.span()), w);
         w.Key("template_hash_check");
@@ -156,7 +158,7 @@ Status DumpImaLog(const std::string& path, parsers::LogFormat format, const Dump
   }
   if (options.json) {
     w.EndArray();
-    internal::KeyUint(w, "records", records);
+    KeyUint(w, "records", records);
     if (!error.ok()) WriteDumpErrorJson(error, path, w);
     w.EndObject();
     os.Put('\n');

@@ -20,16 +20,15 @@ namespace {
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 using internal::KeyString;
+using internal::KeyUint;
 
 void WriteAttestFields(Writer& w, const parsers::TpmAttest& a) {
   w.StartObject();
   KeyString(w, "qualified_signer", ToHex(a.qualified_signer));
   KeyString(w, "extra_data", ToHex(a.extra_data));
-  internal::KeyUint(w, "clock", a.clock);
-  w.Key("reset_count");
-  w.Uint(a.reset_count);
-  w.Key("restart_count");
-  w.Uint(a.restart_count);
+  KeyUint(w, "clock", a.clock);
+  KeyUint(w, "reset_count", a.reset_count);
+  KeyUint(w, "restart_count", a.restart_count);
   w.Key("safe");
   w.Bool(a.safe != 0);
   char fw[24];
@@ -116,18 +115,12 @@ std::string HclReportDumpJson(const tpm::HclVerification& h) {
   KeyString(w, "format", "hcl-report");
   w.Key("header");
   w.StartObject();
-  w.Key("version");
-  w.Uint(r.version);
-  w.Key("report_size");
-  w.Uint(r.report_size);
-  w.Key("request_type");
-  w.Uint(r.request_type);
-  w.Key("status");
-  w.Uint(r.status);
-  w.Key("report_type");
-  w.Uint(r.report_type);
-  w.Key("report_data_hash_type");
-  w.Uint(r.hash_type);
+  KeyUint(w, "version", r.version);
+  KeyUint(w, "report_size", r.report_size);
+  KeyUint(w, "request_type", r.request_type);
+  KeyUint(w, "status", r.status);
+  KeyUint(w, "report_type", r.report_type);
+  KeyUint(w, "report_data_hash_type", r.hash_type);
   w.EndObject();
   w.Key("td_report");
   w.StartObject();
@@ -149,8 +142,7 @@ std::string HclReportDumpJson(const tpm::HclVerification& h) {
   w.Key("runtime_data");
   w.StartObject();
   KeyString(w, "sha256", ToHex(crypto::Hash(HashAlg::kSha256, r.runtime_data).span()));
-  w.Key("size");
-  w.Uint64(r.runtime_data.size());
+  KeyUint(w, "size", r.runtime_data.size());
   KeyString(w, "ak_key", h.runtime.ak ? h.runtime.ak->key_description : "");
   KeyString(w, "ak_fingerprint", h.runtime.ak ? tpm::AkFingerprint(*h.runtime.ak) : "");
   OptBool(w, "secure_boot", h.runtime.secure_boot);
