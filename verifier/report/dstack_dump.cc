@@ -11,8 +11,8 @@
 #include "verifier/replay/dstack_replay.h"
 #include "verifier/report/dump_filter.h"
 #include "verifier/report/event_json.h"
+#include "verifier/report/internal/dump_json.h"
 #include "verifier/report/internal/json_writer.h"
-#include "verifier/report/schema_version.h"
 
 namespace ccv::report {
 
@@ -49,12 +49,7 @@ Status DumpDstackLog(const std::string& path, const DumpOptions& options, std::F
   JsonWriter w(sb);
   w.SetIndent(' ', 1);
   if (options.json) {
-    w.StartObject();
-    WriteSchemaVersion(w);
-    w.Key("file");
-    WriteStr(path, w);
-    w.Key("format");
-    w.String(kDstackFormatName);
+    internal::BeginDumpJson(w, path, kDstackFormatName);
     KeyUint(w, "records", f.events.size());
     w.Key("events");
     w.StartArray();

@@ -21,10 +21,10 @@
 #include "verifier/replay/ima_replay_file.h"
 #include "verifier/report/event_json.h"
 #include "verifier/report/ima_json.h"
+#include "verifier/report/internal/dump_json.h"
 #include "verifier/report/internal/json_writer.h"
 #include "verifier/report/log_dump.h"
 #include "verifier/report/log_dump_text.h"
-#include "verifier/report/schema_version.h"
 
 namespace ccv::report {
 
@@ -94,12 +94,7 @@ Status DumpImaLog(const std::string& path, parsers::LogFormat format, const Dump
   const std::string format_name(parsers::LogFormatName(format));
   std::string text;
   if (options.json) {
-    w.StartObject();
-    WriteSchemaVersion(w);
-    w.Key("file");
-    WriteStr(path, w);
-    w.Key("format");
-    WriteStr(format_name, w);
+    internal::BeginDumpJson(w, path, format_name);
     w.Key("events");
     w.StartArray();
   } else if (!options.brief) {

@@ -16,9 +16,9 @@
 #include "verifier/replay/digest_check.h"
 #include "verifier/replay/tcg_replay.h"
 #include "verifier/report/event_json.h"
+#include "verifier/report/internal/dump_json.h"
 #include "verifier/report/internal/json_writer.h"
 #include "verifier/report/log_dump_text.h"
-#include "verifier/report/schema_version.h"
 
 namespace ccv::report {
 
@@ -125,12 +125,7 @@ Status DumpTcgLog(const std::string& path, parsers::LogFormat format,
   FastJsonWriter w(os);
   std::string text;
   if (json) {
-    w.StartObject();
-    WriteSchemaVersion(w);
-    w.Key("file");
-    WriteStr(path, w);
-    w.Key("format");
-    WriteStr(parsers::LogFormatName(format), w);
+    internal::BeginDumpJson(w, path, parsers::LogFormatName(format));
     w.Key("events");
     w.StartArray();
   } else if (!options.brief) {
@@ -228,12 +223,7 @@ Status DumpCcelTable(const std::string& path, parsers::ChunkedSource* source, bo
   rapidjson::FileWriteStream os(out, buf, sizeof(buf));
   rapidjson::PrettyWriter<rapidjson::FileWriteStream> w(os);
   w.SetIndent(' ', 1);
-  w.StartObject();
-  WriteSchemaVersion(w);
-  w.Key("file");
-  WriteStr(path, w);
-  w.Key("format");
-  w.String("ccel-acpi-table");
+  internal::BeginDumpJson(w, path, "ccel-acpi-table");
   w.Key("signature");
   WriteStr(AsChars(t->signature), w);
   KeyUint(w, "length", t->length);
