@@ -19,6 +19,7 @@ namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
+using internal::KeyOptBool;
 using internal::KeyString;
 using internal::KeyUint;
 
@@ -63,14 +64,6 @@ std::string SelectionText(const parsers::TpmAttest& a) {
     }
   }
   return out;
-}
-
-void OptBool(Writer& w, const char* key, const std::optional<bool>& b) {
-  w.Key(key);
-  if (b)
-    w.Bool(*b);
-  else
-    w.Null();
 }
 
 std::string BoolText(const std::optional<bool>& b) {
@@ -145,10 +138,10 @@ std::string HclReportDumpJson(const tpm::HclVerification& h) {
   KeyUint(w, "size", r.runtime_data.size());
   KeyString(w, "ak_key", h.runtime.ak ? h.runtime.ak->key_description : "");
   KeyString(w, "ak_fingerprint", h.runtime.ak ? tpm::AkFingerprint(*h.runtime.ak) : "");
-  OptBool(w, "secure_boot", h.runtime.secure_boot);
-  OptBool(w, "tpm_enabled", h.runtime.tpm_enabled);
-  OptBool(w, "tpm_persisted", h.runtime.tpm_persisted);
-  OptBool(w, "console_enabled", h.runtime.console_enabled);
+  KeyOptBool(w, "secure_boot", h.runtime.secure_boot);
+  KeyOptBool(w, "tpm_enabled", h.runtime.tpm_enabled);
+  KeyOptBool(w, "tpm_persisted", h.runtime.tpm_persisted);
+  KeyOptBool(w, "console_enabled", h.runtime.console_enabled);
   KeyString(w, "vm_unique_id", h.runtime.vm_unique_id);
   KeyString(w, "user_data", ToHex(h.runtime.user_data));
   w.EndObject();
@@ -250,17 +243,10 @@ std::string TpmVerificationToJson(const tpm::TpmVerification& v) {
   if (v.hcl) {
     w.Key("hcl");
     w.StartObject();
-    auto flag = [&](const char* key, const std::optional<bool>& b) {
-      w.Key(key);
-      if (b)
-        w.Bool(*b);
-      else
-        w.Null();
-    };
-    flag("secure_boot", v.hcl->secure_boot);
-    flag("tpm_enabled", v.hcl->tpm_enabled);
-    flag("tpm_persisted", v.hcl->tpm_persisted);
-    flag("console_enabled", v.hcl->console_enabled);
+    KeyOptBool(w, "secure_boot", v.hcl->secure_boot);
+    KeyOptBool(w, "tpm_enabled", v.hcl->tpm_enabled);
+    KeyOptBool(w, "tpm_persisted", v.hcl->tpm_persisted);
+    KeyOptBool(w, "console_enabled", v.hcl->console_enabled);
     KeyString(w, "vm_unique_id", v.hcl->vm_unique_id);
     KeyString(w, "runtime_data_sha256", v.hcl->runtime_data_sha256);
     w.EndObject();

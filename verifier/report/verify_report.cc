@@ -33,7 +33,11 @@ using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 
 using internal::JsonString;
 using internal::KeyHex;
+using internal::KeyOptBool;
+using internal::KeyOptString;
+using internal::KeyOptUint;
 using internal::KeyString;
+using internal::KeyStringOrNull;
 using internal::KeyStrings;
 using internal::KeyUint;
 using internal::ValidUtf8;
@@ -64,11 +68,7 @@ void WriteBootVariable(Writer& w, const char* name, const result::BootVariableFa
 // bound, verified event gives; `notes` say why.
 void WriteBoot(Writer& w, const result::BootFacts& b) {
   w.StartObject();
-  w.Key("secure_boot");
-  if (b.secure_boot)
-    w.Bool(*b.secure_boot);
-  else
-    w.Null();
+  KeyOptBool(w, "secure_boot", b.secure_boot);
   if (!b.secure_boot_evidence.empty()) KeyString(w, "secure_boot_evidence", b.secure_boot_evidence);
   WriteBootVariable(w, "pk", b.pk);
   WriteBootVariable(w, "kek", b.kek);
@@ -85,11 +85,7 @@ void WriteBoot(Writer& w, const result::BootFacts& b) {
     w.EndObject();
   }
   w.EndArray();
-  w.Key("cmdline");
-  if (b.cmdline)
-    JsonString(w, *b.cmdline);
-  else
-    w.Null();
+  KeyOptString(w, "cmdline", b.cmdline);
   if (!b.cmdline_evidence.empty()) KeyString(w, "cmdline_evidence", b.cmdline_evidence);
   w.Key("notes");
   w.StartArray();
@@ -286,18 +282,8 @@ std::string VerifyReportJson(const Facts& f, const Evaluation& ev, const VerifyR
       KeyString(w, "replay", r.incremental ? "incremental" : "full");
       KeyUint(w, "from_entry", r.from_entry);
       KeyUint(w, "from_offset", r.from_offset);
-      w.Key("refused");
-      if (r.refused.empty()) {
-        w.Null();
-      } else {
-        JsonString(w, r.refused);
-      }
-      w.Key("next_entries");
-      if (r.next_entries) {
-        w.Uint64(*r.next_entries);
-      } else {
-        w.Null();
-      }
+      KeyStringOrNull(w, "refused", r.refused);
+      KeyOptUint(w, "next_entries", r.next_entries);
       w.EndObject();
     }
     w.EndObject();
@@ -330,11 +316,7 @@ std::string VerifyReportJson(const Facts& f, const Evaluation& ev, const VerifyR
   w.StartObject();
   w.Key("present");
   w.Bool(f.collateral.present);
-  w.Key("tcb_status");
-  if (f.collateral.tcb_status)
-    JsonString(w, *f.collateral.tcb_status);
-  else
-    w.Null();
+  KeyOptString(w, "tcb_status", f.collateral.tcb_status);
   w.Key("advisory_ids");
   w.StartArray();
   for (const auto& a : f.collateral.advisory_ids) JsonString(w, a);
