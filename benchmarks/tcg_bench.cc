@@ -111,22 +111,32 @@ bool Matches(const Log& log, const ccv::replay::RegisterSet& got) {
   return got.registers().size() == log.expected.size();
 }
 
+// Reads every record of `log` and calls `each` on it; false (after
+// SkipWithError) when the log does not parse.
+template <typename F>
+bool ForEachEvent(const Log& log, benchmark::State& state, F&& each) {
+  ccv::parsers::ChunkedSource src(log.bytes);
+  ccv::parsers::TcgEventReader reader(&src);
+  while (true) {
+    auto e = reader.Next();
+    if (!e.ok()) {
+      state.SkipWithError("parse failed");
+      return false;
+    }
+    if (*e == nullptr) return true;
+    each(**e);
+  }
+}
+
 void BM_ParseTcg2(benchmark::State& state, const std::vector<HashAlg>& banks) {
   Log log = MakeLog(size_t(state.range(0)), banks);
   for (auto _ : state) {
-    ccv::parsers::ChunkedSource src(log.bytes);
-    ccv::parsers::TcgEventReader reader(&src);
     uint64_t n = 0;
-    while (true) {
-      auto e = reader.Next();
-      if (!e.ok()) {
-        state.SkipWithError("parse failed");
-        return;
-      }
-      if (*e == nullptr) break;
-      benchmark::DoNotOptimize((*e)->data.data());
+    const bool ok = ForEachEvent(log, state, [&](const ccv::parsers::TcgEvent& e) {
+      benchmark::DoNotOptimize(e.data.data());
       ++n;
-    }
+    });
+    if (!ok) return;
     benchmark::DoNotOptimize(n);
   }
   state.SetItemsProcessed(int64_t(state.iterations()) * state.range(0));
@@ -136,18 +146,11 @@ void BM_ParseTcg2(benchmark::State& state, const std::vector<HashAlg>& banks) {
 void BM_DescribeEventData(benchmark::State& state, const std::vector<HashAlg>& banks) {
   Log log = MakeLog(size_t(state.range(0)), banks);
   for (auto _ : state) {
-    ccv::parsers::ChunkedSource src(log.bytes);
-    ccv::parsers::TcgEventReader reader(&src);
-    while (true) {
-      auto e = reader.Next();
-      if (!e.ok()) {
-        state.SkipWithError("parse failed");
-        return;
-      }
-      if (*e == nullptr) break;
-      auto d = ccv::report::DescribeEventData((*e)->untrusted_type, (*e)->data, (*e)->data_offset);
+    const bool ok = ForEachEvent(log, state, [](const ccv::parsers::TcgEvent& e) {
+      auto d = ccv::report::DescribeEventData(e.untrusted_type, e.data, e.data_offset);
       benchmark::DoNotOptimize(d.fields.data());
-    }
+    });
+    if (!ok) return;
   }
   state.SetItemsProcessed(int64_t(state.iterations()) * state.range(0));
 }
@@ -181,22 +184,14 @@ BENCHMARK_CAPTURE(BM_ParseTcg2, sha1_sha256_sha384, kThreeBanks)->Arg(100000)->A
 BENCHMARK_CAPTURE(BM_DescribeEventData, sha1_sha256_sha384, kThreeBanks)
     ->Arg(100000)
     ->ArgName("events");
-BENCHMARK_CAPTURE(BM_ReplayTcg2, sha256_checked, kSha256, true)
-    ->ArgsProduct({{100000}, {1, 2}})
-    ->ArgNames({"events", "threads"})
-    ->UseRealTime();
-BENCHMARK_CAPTURE(BM_ReplayTcg2, sha384_checked, kSha384, true)
-    ->ArgsProduct({{100000}, {1, 2}})
-    ->ArgNames({"events", "threads"})
-    ->UseRealTime();
-BENCHMARK_CAPTURE(BM_ReplayTcg2, three_banks_unchecked, kThreeBanks, false)
-    ->ArgsProduct({{100000}, {1, 2}})
-    ->ArgNames({"events", "threads"})
-    ->UseRealTime();
-BENCHMARK_CAPTURE(BM_ReplayTcg2, three_banks_checked, kThreeBanks, true)
-    ->ArgsProduct({{100000}, {1, 2}})
-    ->ArgNames({"events", "threads"})
-    ->UseRealTime();
+// Every replay run: 100000 events on 1 and 2 threads, timed by the wall clock.
+void ReplayArgs(benchmark::internal::Benchmark* b) {
+  b->ArgsProduct({{100000}, {1, 2}})->ArgNames({"events", "threads"})->UseRealTime();
+}
+BENCHMARK_CAPTURE(BM_ReplayTcg2, sha256_checked, kSha256, true)->Apply(ReplayArgs);
+BENCHMARK_CAPTURE(BM_ReplayTcg2, sha384_checked, kSha384, true)->Apply(ReplayArgs);
+BENCHMARK_CAPTURE(BM_ReplayTcg2, three_banks_unchecked, kThreeBanks, false)->Apply(ReplayArgs);
+BENCHMARK_CAPTURE(BM_ReplayTcg2, three_banks_checked, kThreeBanks, true)->Apply(ReplayArgs);
 
 }  // namespace
 

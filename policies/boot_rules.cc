@@ -9,6 +9,7 @@
 #include "parsers/core/hex.h"
 #include "parsers/core/strings.h"
 #include "policies/evaluator.h"
+#include "policies/rule_helpers.h"
 #include "policies/yaml_walker.h"
 
 namespace ccv::policy {
@@ -34,27 +35,16 @@ std::string NotesAbout(const BootFacts& facts, std::string_view topic) {
   return StrJoin(found, "; ");
 }
 
-RuleResult& Add(std::vector<RuleResult>* out, const std::string& id, SourcePos pos) {
-  RuleResult r;
-  r.id = "boot." + id;
-  r.area = "boot";
-  r.policy_line = pos.line;
-  out->push_back(std::move(r));
-  return out->back();
+RuleResult& Add(std::vector<RuleResult>* out, std::string_view id, SourcePos pos) {
+  return internal::AddRule(out, "boot", id, pos);
 }
 
 void Pass(RuleResult& r, const std::string& evidence, const std::string& why) {
-  r.status = Verdict::kPass;
-  r.evidence = evidence;
-  if (!evidence.empty()) r.evidence_all.push_back(evidence);
-  r.why = why;
+  internal::SetVerdict(r, Verdict::kPass, evidence, why);
 }
 
 void Fail(RuleResult& r, const std::string& evidence, const std::string& why) {
-  r.status = Verdict::kFail;
-  r.evidence = evidence;
-  if (!evidence.empty()) r.evidence_all.push_back(evidence);
-  r.why = why;
+  internal::SetVerdict(r, Verdict::kFail, evidence, why);
 }
 
 // A signature variable fact usable by a rule, or the reason it is not.

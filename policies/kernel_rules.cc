@@ -3,38 +3,29 @@
 #include <algorithm>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include <yaml-cpp/yaml.h>
 
 #include "parsers/core/hex.h"
 #include "parsers/core/strings.h"
 #include "policies/evaluator.h"
+#include "policies/rule_helpers.h"
 #include "policies/yaml_walker.h"
 
 namespace ccv::policy {
 namespace {
 
 using internal::PosOf;
+using internal::SetVerdict;
 using result::DmTargetFact;
 using result::Facts;
 using result::KernelBufferFact;
 using result::KernelFacts;
 using result::Verdict;
 
-RuleResult& Add(std::vector<RuleResult>* out, const std::string& id, SourcePos pos) {
-  RuleResult r;
-  r.id = "kernel." + id;
-  r.area = "kernel";
-  r.policy_line = pos.line;
-  out->push_back(std::move(r));
-  return out->back();
-}
-
-void Set(RuleResult& r, Verdict v, const std::string& evidence, const std::string& why) {
-  r.status = v;
-  r.evidence = evidence;
-  if (!evidence.empty()) r.evidence_all.push_back(evidence);
-  r.why = why;
+RuleResult& Add(std::vector<RuleResult>* out, std::string_view id, SourcePos pos) {
+  return internal::AddRule(out, "kernel", id, pos);
 }
 
 // Why no fact of `kind` is there: the records of that kind that give none,
@@ -110,7 +101,7 @@ void SelinuxEnforcingRule(const KernelFacts& k, RuleResult& r) {
   r.expected = "enforcing=1";
   if (!k.selinux_state) {
     r.actual = "unknown";
-    Set(r, Verdict::kFail, "", Missing(k, "selinux_state", "selinux-state"));
+    SetVerdict(r, Verdict::kFail, "", Missing(k, "selinux_state", "selinux-state"));
     return;
   }
   std::string enforcing;
@@ -119,11 +110,11 @@ void SelinuxEnforcingRule(const KernelFacts& k, RuleResult& r) {
   }
   r.actual = enforcing.empty() ? "no enforcing key" : "enforcing=" + enforcing;
   if (enforcing == "1") {
-    Set(r, Verdict::kPass, k.selinux_state_evidence,
-        "the last bound selinux-state says SELinux enforces");
+    SetVerdict(r, Verdict::kPass, k.selinux_state_evidence,
+               "the last bound selinux-state says SELinux enforces");
   } else {
-    Set(r, Verdict::kFail, k.selinux_state_evidence,
-        "the last bound selinux-state says " + r.actual);
+    SetVerdict(r, Verdict::kFail, k.selinux_state_evidence,
+               "the last bound selinux-state says " + r.actual);
   }
 }
 
@@ -131,15 +122,15 @@ void SelinuxPolicyHashRule(const KernelPolicy& p, const KernelFacts& k, RuleResu
   r.expected = "one of " + StrJoin(p.selinux_policy_hash, ", ");
   if (!k.selinux_policy_hash) {
     r.actual = "unknown";
-    Set(r, Verdict::kFail, "", Missing(k, "selinux_policy_hash", "selinux-policy-hash"));
+    SetVerdict(r, Verdict::kFail, "", Missing(k, "selinux_policy_hash", "selinux-policy-hash"));
     return;
   }
   r.actual = *k.selinux_policy_hash;
   bool listed = std::find(p.selinux_policy_hash.begin(), p.selinux_policy_hash.end(),
                           *k.selinux_policy_hash) != p.selinux_policy_hash.end();
-  Set(r, listed ? Verdict::kPass : Verdict::kFail, k.selinux_policy_hash_evidence,
-      listed ? "the loaded SELinux policy is a listed one"
-             : "the loaded SELinux policy's hash is not listed");
+  SetVerdict(r, listed ? Verdict::kPass : Verdict::kFail, k.selinux_policy_hash_evidence,
+             listed ? "the loaded SELinux policy is a listed one"
+                    : "the loaded SELinux policy's hash is not listed");
 }
 
 void KexecRule(const KernelPolicy& p, const Facts& f, RuleResult& r) {
@@ -151,9 +142,9 @@ void KexecRule(const KernelPolicy& p, const Facts& f, RuleResult& r) {
   }
   if (ima == nullptr || !ima->bound) {
     r.actual = "unknown";
-    Set(r, Verdict::kFail, "",
-        ima == nullptr ? "no IMA list: an absent kexec-cmdline record proves nothing"
-                       : "the IMA list is not bound (" + ima->why + ")");
+    SetVerdict(r, Verdict::kFail, "",
+               ima == nullptr ? "no IMA list: an absent kexec-cmdline record proves nothing"
+                              : "the IMA list is not bound (" + ima->why + ")");
     return;
   }
   std::vector<std::string> bad, evidence;

@@ -15,25 +15,14 @@
 namespace ccv::cli {
 
 using report::internal::JsonString;
+using report::internal::KeyOptBool;
+using report::internal::KeyOptString;
 using report::internal::KeyString;
+using report::internal::KeyStringOrNull;
 using report::internal::KeyStrings;
 using report::internal::KeyUint;
 
 // --- the JSON line ------------------------------------------------------------
-
-namespace {
-
-template <typename W>
-void KeyOptString(W& w, const char* key, const std::optional<std::string>& v) {
-  w.Key(key);
-  if (v) {
-    JsonString(w, *v);
-  } else {
-    w.Null();
-  }
-}
-
-}  // namespace
 
 std::string BundleLine::ToJson() const {
   rapidjson::StringBuffer sb;
@@ -55,12 +44,7 @@ std::string BundleLine::ToJson() const {
     w.Null();
   }
   KeyOptString(w, "policy", policy);
-  w.Key("policy_matched");
-  if (policy_matched) {
-    w.Bool(*policy_matched);
-  } else {
-    w.Null();
-  }
+  KeyOptBool(w, "policy_matched", policy_matched);
   KeyOptString(w, "error", error);
   w.EndObject();
   return std::string(sb.GetString(), sb.GetSize());
@@ -203,12 +187,7 @@ std::string BatchSummary::ToJson() const {
     w.StartObject();
     KeyString(w, "mrtd", std::get<0>(set));
     KeyStrings(w, "rtmrs", std::get<1>(set));
-    w.Key("tcb_status");
-    if (std::get<2>(set).empty()) {
-      w.Null();
-    } else {
-      JsonString(w, std::get<2>(set));
-    }
+    KeyStringOrNull(w, "tcb_status", std::get<2>(set));
     KeyUint(w, "bundles", n);
     w.EndObject();
   }

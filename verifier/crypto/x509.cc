@@ -21,6 +21,34 @@ namespace {
 
 using internal::BioPtr;
 
+// Calls `each(block, body)` for every "-----BEGIN CERTIFICATE-----" ...
+// "-----END CERTIFICATE-----" block of `pem` in order (`body` is the base64
+// between the two lines) and stops at its first error. Text outside the
+// blocks is ignored. Errors also: kTruncated for a block with no END line,
+// kLimitExceeded past 16 certificates, kNotFound when there is none.
+template <typename F>
+Status ForEachPemCertificate(std::string_view pem, F&& each) {
+  static constexpr std::string_view kBegin = "-----BEGIN CERTIFICATE-----";
+  static constexpr std::string_view kEnd = "-----END CERTIFICATE-----";
+  size_t count = 0;
+  size_t pos = 0;
+  while (true) {
+    const size_t b = pem.find(kBegin, pos);
+    if (b == std::string_view::npos) break;
+    const size_t body = b + kBegin.size();
+    const size_t e = pem.find(kEnd, body);
+    if (e == std::string_view::npos) {
+      return Status(ErrorCode::kTruncated,
+                    "certificate " + std::to_string(count) + " of the PEM chain has no END line");
+    }
+    pos = e + kEnd.size();
+    CCV_RETURN_IF_ERROR(each(pem.substr(b, pos - b), pem.substr(body, e - body)));
+    if (++count > 16) return Status(ErrorCode::kLimitExceeded, "more than 16 certificates");
+  }
+  if (count == 0) return Status(ErrorCode::kNotFound, "no PEM certificate found");
+  return Status::Ok();
+}
+
 std::string CommonName(const X509_NAME* name) {
   if (name == nullptr) return "";
   int idx = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
@@ -91,53 +119,29 @@ Result<Certificate> Certificate::FromDer(std::span<const uint8_t> der) {
 
 Result<std::vector<Certificate>> Certificate::ParsePemChain(std::string_view pem) {
   std::vector<Certificate> out;
-  static constexpr std::string_view kBegin = "-----BEGIN CERTIFICATE-----";
-  static constexpr std::string_view kEnd = "-----END CERTIFICATE-----";
-  size_t pos = 0;
-  while (true) {
-    size_t b = pem.find(kBegin, pos);
-    if (b == std::string_view::npos) break;
-    size_t e = pem.find(kEnd, b);
-    if (e == std::string_view::npos) {
-      return Status(ErrorCode::kTruncated, "certificate " + std::to_string(out.size()) +
-                                               " of the PEM chain has no END line");
-    }
-    e += kEnd.size();
-    BioPtr bio(BIO_new_mem_buf(pem.data() + b, int(e - b)));
+  CCV_RETURN_IF_ERROR(ForEachPemCertificate(pem, [&](std::string_view block, std::string_view) {
+    BioPtr bio(BIO_new_mem_buf(block.data(), int(block.size())));
     X509* x = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr);
     if (x == nullptr) {
       return Status(ErrorCode::kBadValue, "certificate " + std::to_string(out.size()) +
                                               " of the PEM chain does not parse");
     }
     out.emplace_back(x);
-    if (out.size() > 16) return Status(ErrorCode::kLimitExceeded, "more than 16 certificates");
-    pos = e;
-  }
-  if (out.empty()) return Status(ErrorCode::kNotFound, "no PEM certificate found");
+    return Status::Ok();
+  }));
   return out;
 }
 
 Result<std::vector<std::string>> Certificate::PemChainToDer(std::string_view pem) {
   std::vector<std::string> out;
-  static constexpr std::string_view kBegin = "-----BEGIN CERTIFICATE-----";
-  static constexpr std::string_view kEnd = "-----END CERTIFICATE-----";
-  size_t pos = 0;
-  while (true) {
-    size_t b = pem.find(kBegin, pos);
-    if (b == std::string_view::npos) break;
-    b += kBegin.size();
-    size_t e = pem.find(kEnd, b);
-    if (e == std::string_view::npos) {
-      return Status(ErrorCode::kTruncated, "certificate " + std::to_string(out.size()) +
-                                               " of the PEM chain has no END line");
-    }
-    std::string der((e - b) / 4 * 3 + 3, '\0');
+  CCV_RETURN_IF_ERROR(ForEachPemCertificate(pem, [&](std::string_view, std::string_view body) {
+    std::string der(body.size() / 4 * 3 + 3, '\0');
     const internal::EvpEncodeCtxPtr ctx(EVP_ENCODE_CTX_new());
     EVP_DecodeInit(ctx.get());
     int len = 0, fin = 0;
     const int rc =
         EVP_DecodeUpdate(ctx.get(), reinterpret_cast<unsigned char*>(der.data()), &len,
-                         reinterpret_cast<const unsigned char*>(pem.data() + b), int(e - b));
+                         reinterpret_cast<const unsigned char*>(body.data()), int(body.size()));
     const bool ok =
         rc >= 0 &&
         EVP_DecodeFinal(ctx.get(), reinterpret_cast<unsigned char*>(der.data()) + len, &fin) == 1;
@@ -147,10 +151,8 @@ Result<std::vector<std::string>> Certificate::PemChainToDer(std::string_view pem
     }
     der.resize(size_t(len) + size_t(fin));
     out.push_back(std::move(der));
-    if (out.size() > 16) return Status(ErrorCode::kLimitExceeded, "more than 16 certificates");
-    pos = e + kEnd.size();
-  }
-  if (out.empty()) return Status(ErrorCode::kNotFound, "no PEM certificate found");
+    return Status::Ok();
+  }));
   return out;
 }
 

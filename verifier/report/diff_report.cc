@@ -18,6 +18,7 @@ using diff::EventItem;
 using internal::KeyObjects;
 using internal::KeyString;
 using internal::KeyStrings;
+using internal::KeyUint;
 using internal::OneLine;
 using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 
@@ -49,8 +50,7 @@ void Event(Writer& w, const EventItem& e) {
   w.StartObject();
   KeyString(w, "pointer", e.pointer);
   KeyString(w, "log", e.log);
-  w.Key("type");
-  w.Uint(e.type);
+  KeyUint(w, "type", e.type);
   KeyString(w, "type_name", e.type_name);
   KeyStrings(w, "digests", e.digests);
   KeyString(w, "text", e.text);

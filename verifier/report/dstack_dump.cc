@@ -11,9 +11,13 @@
 #include "verifier/replay/dstack_replay.h"
 #include "verifier/report/dump_filter.h"
 #include "verifier/report/event_json.h"
-#include "verifier/report/schema_version.h"
+#include "verifier/report/internal/dump_json.h"
+#include "verifier/report/internal/json_writer.h"
 
 namespace ccv::report {
+
+using internal::KeyUint;
+
 namespace {
 
 using JsonWriter = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
@@ -45,14 +49,8 @@ Status DumpDstackLog(const std::string& path, const DumpOptions& options, std::F
   JsonWriter w(sb);
   w.SetIndent(' ', 1);
   if (options.json) {
-    w.StartObject();
-    WriteSchemaVersion(w);
-    w.Key("file");
-    WriteStr(path, w);
-    w.Key("format");
-    w.String(kDstackFormatName);
-    w.Key("records");
-    w.Uint64(f.events.size());
+    internal::BeginDumpJson(w, path, kDstackFormatName);
+    KeyUint(w, "records", f.events.size());
     w.Key("events");
     w.StartArray();
   } else if (!options.brief) {
@@ -71,14 +69,11 @@ Status DumpDstackLog(const std::string& path, const DumpOptions& options, std::F
     const std::string check(replay::DigestCheckName(o.check));
     if (options.json) {
       w.StartObject();
-      w.Key("index");
-      w.Uint64(i);
-      w.Key("imr");
-      w.Uint(o.rtmr);
+      KeyUint(w, "index", i);
+      KeyUint(w, "imr", o.rtmr);
       w.Key("register");
       WriteStr(reg.Name(), w);
-      w.Key("event_type");
-      w.Uint(e.untrusted_type);
+      KeyUint(w, "event_type", e.untrusted_type);
       w.Key("event_type_name");
       WriteStr(TypeName(e), w);
       w.Key("event");
@@ -92,8 +87,7 @@ Status DumpDstackLog(const std::string& path, const DumpOptions& options, std::F
       w.Key("convention");
       WriteStr(o.convention_name, w);
       if (e.IsRuntimeEvent()) {
-        w.Key("version");
-        w.Uint(e.version);
+        KeyUint(w, "version", e.version);
       }
       w.Key("payload_hex");
       WriteStr(ToHex(e.payload), w);

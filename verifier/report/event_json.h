@@ -246,8 +246,7 @@ void WriteTcgEventJson(const parsers::TcgEvent& e, replay::RegisterSpace space,
   }
   w.Key(space == replay::RegisterSpace::kCcMr ? "mr_index" : "pcr_index");
   w.Uint(e.untrusted_pcr_index);
-  w.Key("event_type");
-  w.Uint(e.untrusted_type);
+  internal::KeyUint(w, "event_type", e.untrusted_type);
   w.Key("event_type_name");
   char buf[32];
   WriteStr(parsers::EventTypeLabel(e.untrusted_type, buf), w);

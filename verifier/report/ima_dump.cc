@@ -21,12 +21,15 @@
 #include "verifier/replay/ima_replay_file.h"
 #include "verifier/report/event_json.h"
 #include "verifier/report/ima_json.h"
+#include "verifier/report/internal/dump_json.h"
 #include "verifier/report/internal/json_writer.h"
 #include "verifier/report/log_dump.h"
 #include "verifier/report/log_dump_text.h"
-#include "verifier/report/schema_version.h"
 
 namespace ccv::report {
+
+using internal::KeyUint;
+
 namespace {
 
 using JsonWriter = rapidjson::Writer<rapidjson::FileWriteStream>;
@@ -91,12 +94,7 @@ Status DumpImaLog(const std::string& path, parsers::LogFormat format, const Dump
   const std::string format_name(parsers::LogFormatName(format));
   std::string text;
   if (options.json) {
-    w.StartObject();
-    WriteSchemaVersion(w);
-    w.Key("file");
-    WriteStr(path, w);
-    w.Key("format");
-    WriteStr(format_name, w);
+    internal::BeginDumpJson(w, path, format_name);
     w.Key("events");
     w.StartArray();
   } else if (!options.brief) {
@@ -115,13 +113,12 @@ Status DumpImaLog(const std::string& path, parsers::LogFormat format, const Dump
       const char* check = HashCheck(hasher, e);
       if (options.json) {
         w.StartObject();
-        internal::KeyUint(w, "index", e.index);
+        KeyUint(w, "index", e.index);
         if (e.line != 0) {
-          internal::KeyUint(w, "line", e.line);
+          KeyUint(w, "line", e.line);
         }
-        internal::KeyUint(w, "offset", e.offset);
-        w.Key("pcr");
-        w.Uint(e.pcr);
+        KeyUint(w, "offset", e.offset);
+        KeyUint(w, "pcr", e.pcr);
         w.Key("template_hash");
         WriteStr(ToHex(e.listed_hash.span()), w);
         w.Key("template_hash_check");
@@ -156,7 +153,7 @@ Status DumpImaLog(const std::string& path, parsers::LogFormat format, const Dump
   }
   if (options.json) {
     w.EndArray();
-    internal::KeyUint(w, "records", records);
+    KeyUint(w, "records", records);
     if (!error.ok()) WriteDumpErrorJson(error, path, w);
     w.EndObject();
     os.Put('\n');

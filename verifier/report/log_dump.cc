@@ -16,11 +16,14 @@
 #include "verifier/replay/digest_check.h"
 #include "verifier/replay/tcg_replay.h"
 #include "verifier/report/event_json.h"
+#include "verifier/report/internal/dump_json.h"
 #include "verifier/report/internal/json_writer.h"
 #include "verifier/report/log_dump_text.h"
-#include "verifier/report/schema_version.h"
 
 namespace ccv::report {
+
+using internal::KeyUint;
+
 namespace {
 
 const std::string* StringField(const EventDetail& d, std::string_view key) {
@@ -122,12 +125,7 @@ Status DumpTcgLog(const std::string& path, parsers::LogFormat format,
   FastJsonWriter w(os);
   std::string text;
   if (json) {
-    w.StartObject();
-    WriteSchemaVersion(w);
-    w.Key("file");
-    WriteStr(path, w);
-    w.Key("format");
-    WriteStr(parsers::LogFormatName(format), w);
+    internal::BeginDumpJson(w, path, parsers::LogFormatName(format));
     w.Key("events");
     w.StartArray();
   } else if (!options.brief) {
@@ -170,13 +168,13 @@ Status DumpTcgLog(const std::string& path, parsers::LogFormat format,
   }
   if (json) {
     w.EndArray();
-    internal::KeyUint(w, "records", records);
+    KeyUint(w, "records", records);
     if (error.ok()) {
       w.Key("end");
       WriteStr(parsers::TcgLogEndName(reader.end()), w);
-      internal::KeyUint(w, "end_offset", reader.end_offset());
+      KeyUint(w, "end_offset", reader.end_offset());
       if (reader.trailing_len() != 0) {
-        internal::KeyUint(w, "trailing_bytes", reader.trailing_len());
+        KeyUint(w, "trailing_bytes", reader.trailing_len());
       }
     } else {
       WriteDumpErrorJson(error, path, w);
@@ -225,37 +223,26 @@ Status DumpCcelTable(const std::string& path, parsers::ChunkedSource* source, bo
   rapidjson::FileWriteStream os(out, buf, sizeof(buf));
   rapidjson::PrettyWriter<rapidjson::FileWriteStream> w(os);
   w.SetIndent(' ', 1);
-  w.StartObject();
-  WriteSchemaVersion(w);
-  w.Key("file");
-  WriteStr(path, w);
-  w.Key("format");
-  w.String("ccel-acpi-table");
+  internal::BeginDumpJson(w, path, "ccel-acpi-table");
   w.Key("signature");
   WriteStr(AsChars(t->signature), w);
-  w.Key("length");
-  w.Uint(t->length);
-  w.Key("revision");
-  w.Uint(t->revision);
+  KeyUint(w, "length", t->length);
+  KeyUint(w, "revision", t->revision);
   w.Key("checksum_ok");
   w.Bool(true);
   w.Key("oem_id");
   WriteStr(parsers::AcpiIdText(t->oem_id), w);
   w.Key("oem_table_id");
   WriteStr(parsers::AcpiIdText(t->oem_table_id), w);
-  w.Key("oem_revision");
-  w.Uint(t->oem_revision);
+  KeyUint(w, "oem_revision", t->oem_revision);
   w.Key("creator_id");
   WriteStr(parsers::AcpiIdText(t->creator_id), w);
-  w.Key("creator_revision");
-  w.Uint(t->creator_revision);
-  w.Key("cc_type");
-  w.Uint(t->cc_type);
+  KeyUint(w, "creator_revision", t->creator_revision);
+  KeyUint(w, "cc_type", t->cc_type);
   w.Key("cc_type_name");
   WriteStr(parsers::CcTypeName(t->cc_type), w);
-  w.Key("cc_subtype");
-  w.Uint(t->cc_subtype);
-  internal::KeyUint(w, "laml", t->laml);
+  KeyUint(w, "cc_subtype", t->cc_subtype);
+  KeyUint(w, "laml", t->laml);
   w.Key("lasa");
   w.String(lasa);
   w.EndObject();

@@ -24,6 +24,7 @@ namespace {
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 using internal::KeyString;
+using internal::KeyUint;
 
 std::string Hex16(uint16_t v) {
   char buf[8];
@@ -56,8 +57,7 @@ std::string AuthenticodeToJson(const std::string& file, const predict::Authentic
   KeyString(w, "file", file);
   KeyString(w, "format", FormatName(m.image));
   KeyString(w, "machine", Hex16(m.image.machine));
-  w.Key("subsystem");
-  w.Uint(m.image.subsystem);
+  KeyUint(w, "subsystem", m.image.subsystem);
   w.Key("digests");
   w.StartObject();
   for (const Digest& d : m.digests)
@@ -68,14 +68,10 @@ std::string AuthenticodeToJson(const std::string& file, const predict::Authentic
   for (const parsers::PeSection& s : m.image.sections) {
     w.StartObject();
     KeyString(w, "name", s.name);
-    w.Key("virtual_address");
-    w.Uint(s.virtual_address);
-    w.Key("virtual_size");
-    w.Uint(s.virtual_size);
-    w.Key("pointer_to_raw_data");
-    w.Uint(s.pointer_to_raw_data);
-    w.Key("size_of_raw_data");
-    w.Uint(s.size_of_raw_data);
+    KeyUint(w, "virtual_address", s.virtual_address);
+    KeyUint(w, "virtual_size", s.virtual_size);
+    KeyUint(w, "pointer_to_raw_data", s.pointer_to_raw_data);
+    KeyUint(w, "size_of_raw_data", s.size_of_raw_data);
     w.EndObject();
   }
   w.EndArray();
@@ -83,8 +79,7 @@ std::string AuthenticodeToJson(const std::string& file, const predict::Authentic
   w.StartArray();
   for (const predict::EmbeddedSignature& s : m.signatures) {
     w.StartObject();
-    w.Key("offset");
-    w.Uint64(s.offset);
+    KeyUint(w, "offset", s.offset);
     KeyString(w, "revision", Hex16(s.revision));
     KeyString(w, "certificate_type", Hex16(s.certificate_type));
     if (s.signature) {

@@ -423,15 +423,25 @@ std::string TdReportToText(const parsers::TdReport& t) {
   return out;
 }
 
+namespace {
+
+// The verdict, TCB status, advisories and TCB date lines of a verification,
+// each key after `prefix` ("" or "what_if.").
+void AppendTcbText(const quote::QuoteVerification& v, const std::string& prefix, std::string* out) {
+  *out += prefix + "verdict: " + (v.pass ? "pass" : "fail") + "\n";
+  *out += prefix + "tcb_status: " +
+          std::string(v.tcb_status ? quote::TcbStatusName(*v.tcb_status) : "not evaluated") + "\n";
+  *out += prefix + "advisory_ids:";
+  for (const std::string& a : v.tcb.advisory_ids) *out += " " + a;
+  *out += "\n";
+  if (!v.tcb.tcb_date.empty()) *out += prefix + "tcb_date: " + v.tcb.tcb_date + "\n";
+}
+
+}  // namespace
+
 std::string QuoteVerificationToText(const quote::QuoteVerification& v, const WhatIf* what_if) {
   std::string out;
-  out += std::string("verdict: ") + (v.pass ? "pass" : "fail") + "\n";
-  out += "tcb_status: " +
-         std::string(v.tcb_status ? quote::TcbStatusName(*v.tcb_status) : "not evaluated") + "\n";
-  out += "advisory_ids:";
-  for (const std::string& a : v.tcb.advisory_ids) out += " " + a;
-  out += "\n";
-  if (!v.tcb.tcb_date.empty()) out += "tcb_date: " + v.tcb.tcb_date + "\n";
+  AppendTcbText(v, "", &out);
   if (v.pck && v.pck->has_sgx_extensions) {
     out += "fmspc: " + ToHex(v.pck->fmspc) + "\n";
   }
@@ -441,13 +451,7 @@ std::string QuoteVerificationToText(const quote::QuoteVerification& v, const Wha
   if (what_if != nullptr) {
     const quote::QuoteVerification& o = *what_if->result;
     out += "what_if.collateral: " + what_if->collateral + "\n";
-    out += std::string("what_if.verdict: ") + (o.pass ? "pass" : "fail") + "\n";
-    out += "what_if.tcb_status: " +
-           std::string(o.tcb_status ? quote::TcbStatusName(*o.tcb_status) : "not evaluated") + "\n";
-    out += "what_if.advisory_ids:";
-    for (const std::string& a : o.tcb.advisory_ids) out += " " + a;
-    out += "\n";
-    if (!o.tcb.tcb_date.empty()) out += "what_if.tcb_date: " + o.tcb.tcb_date + "\n";
+    AppendTcbText(o, "what_if.", &out);
     out += "what_if.at: " + crypto::FormatRfc3339(o.at) + "\n";
     if (o.freshness)
       out += "what_if.collateral_freshness: " + internal::FreshnessText(*o.freshness) + "\n";

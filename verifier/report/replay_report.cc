@@ -13,6 +13,9 @@
 #include "verifier/report/schema_version.h"
 
 namespace ccv::report {
+
+using internal::KeyUint;
+
 namespace {
 
 using JsonWriter = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
@@ -115,16 +118,11 @@ void WriteImaSignaturesJson(const pipeline::ImaStep& s, JsonWriter& w) {
   const replay::ImaSigReport& r = *s.signatures;
   w.Key("signatures");
   w.StartObject();
-  w.Key("verified");
-  w.Uint64(r.verified);
-  w.Key("failed");
-  w.Uint64(r.failed);
-  w.Key("unknown_key");
-  w.Uint64(r.unknown_key);
-  w.Key("unsigned");
-  w.Uint64(r.unsigned_entries);
-  w.Key("malformed");
-  w.Uint64(r.malformed);
+  KeyUint(w, "verified", r.verified);
+  KeyUint(w, "failed", r.failed);
+  KeyUint(w, "unknown_key", r.unknown_key);
+  KeyUint(w, "unsigned", r.unsigned_entries);
+  KeyUint(w, "malformed", r.malformed);
   w.Key("keys");
   w.StartArray();
   for (const crypto::ImaKey& k : s.keys) {
@@ -145,11 +143,9 @@ void WriteImaSignaturesJson(const pipeline::ImaStep& s, JsonWriter& w) {
   for (const replay::ImaSigEntry& e : r.findings) {
     if (e.status == replay::ImaSigStatus::kUnsigned) continue;
     w.StartObject();
-    w.Key("index");
-    w.Uint64(e.index);
+    KeyUint(w, "index", e.index);
     if (e.line != 0) {
-      w.Key("line");
-      w.Uint64(e.line);
+      KeyUint(w, "line", e.line);
     }
     w.Key("path");
     WriteStr(e.path, w);
@@ -166,8 +162,7 @@ void WriteImaSignaturesJson(const pipeline::ImaStep& s, JsonWriter& w) {
   w.StartArray();
   for (const replay::KeyringLoad& k : r.keyring_loads) {
     w.StartObject();
-    w.Key("index");
-    w.Uint64(k.index);
+    KeyUint(w, "index", k.index);
     w.Key("keyring");
     WriteStr(k.keyring, w);
     w.Key("subject");
@@ -217,12 +212,12 @@ void WriteImaStepJson(const pipeline::ImaStep& s, JsonWriter& w) {
 
 void WriteCelStepJson(const pipeline::CelStep& s, JsonWriter& w) {
   BeginStepJson("cel", s.file, s.format, w);
-  internal::KeyUint(w, "records", s.result.records);
-  internal::KeyUint(w, "not_extended", s.result.not_extended);
+  KeyUint(w, "records", s.result.records);
+  KeyUint(w, "not_extended", s.result.not_extended);
   w.Key("template_hashes");
   w.StartObject();
-  internal::KeyUint(w, "verified", s.result.template_hashes_verified);
-  internal::KeyUint(w, "mismatched", s.result.template_hashes_mismatched);
+  KeyUint(w, "verified", s.result.template_hashes_verified);
+  KeyUint(w, "mismatched", s.result.template_hashes_mismatched);
   w.EndObject();
   w.EndObject();
 }
@@ -277,16 +272,12 @@ void AppendDstackStepText(const pipeline::DstackStep& s, std::string* out) {
 void WriteDstackStepJson(const pipeline::DstackStep& s, JsonWriter& w) {
   const replay::DstackReplayResult& r = s.log.replay;
   BeginStepJson("dstack_log", s.file, "dstack-json", w);
-  w.Key("records");
-  w.Uint64(r.events.size());
+  KeyUint(w, "records", r.events.size());
   w.Key("runtime_events");
   w.StartObject();
-  w.Key("count");
-  w.Uint64(r.runtime_events);
-  w.Key("verified");
-  w.Uint64(r.runtime_verified);
-  w.Key("mismatched");
-  w.Uint64(r.runtime_mismatched);
+  KeyUint(w, "count", r.runtime_events);
+  KeyUint(w, "verified", r.runtime_verified);
+  KeyUint(w, "mismatched", r.runtime_mismatched);
   w.EndObject();
   w.Key("digest_checks");
   WriteDigestCheckCountsJson(r.boot_checks, w);
@@ -296,12 +287,9 @@ void WriteDstackStepJson(const pipeline::DstackStep& s, JsonWriter& w) {
     const dstack::Event& e = s.log.events[i];
     const replay::DstackEventOutcome& o = r.events[i];
     w.StartObject();
-    w.Key("index");
-    w.Uint64(i);
-    w.Key("imr");
-    w.Uint(o.rtmr);
-    w.Key("event_type");
-    w.Uint(e.untrusted_type);
+    KeyUint(w, "index", i);
+    KeyUint(w, "imr", o.rtmr);
+    KeyUint(w, "event_type", e.untrusted_type);
     w.Key("event");
     WriteStr(e.event, w);
     w.Key("logged_digest");
@@ -319,14 +307,11 @@ void WriteDstackStepJson(const pipeline::DstackStep& s, JsonWriter& w) {
     if (!o.runtime) continue;
     const dstack::Event& e = s.log.events[o.index];
     w.StartObject();
-    w.Key("index");
-    w.Uint64(o.index);
-    w.Key("imr");
-    w.Uint(o.rtmr);
+    KeyUint(w, "index", o.index);
+    KeyUint(w, "imr", o.rtmr);
     w.Key("event");
     WriteStr(e.event, w);
-    w.Key("version");
-    w.Uint(e.version);
+    KeyUint(w, "version", e.version);
     w.Key("digest_check");
     WriteStr(replay::DigestCheckName(o.check), w);
     w.Key("payload_hex");
@@ -350,12 +335,12 @@ void WriteDstackStepJson(const pipeline::DstackStep& s, JsonWriter& w) {
 
 void WriteLogJson(const pipeline::LogReplay& l, JsonWriter& w) {
   BeginStepJson(l.option, l.file, LogFormatName(l), w);
-  internal::KeyUint(w, "records", l.result.counts.records);
+  KeyUint(w, "records", l.result.counts.records);
   w.Key("end");
   WriteStr(parsers::TcgLogEndName(l.result.end), w);
-  internal::KeyUint(w, "end_offset", l.result.end_offset);
+  KeyUint(w, "end_offset", l.result.end_offset);
   if (l.result.trailing_len != 0) {
-    internal::KeyUint(w, "trailing_bytes", l.result.trailing_len);
+    KeyUint(w, "trailing_bytes", l.result.trailing_len);
   }
   w.Key("digest_checks");
   WriteDigestCheckCountsJson(l.result.digest_checks, w);

@@ -21,6 +21,7 @@ namespace {
 using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 using internal::JsonString;
 using internal::KeyString;
+using internal::KeyUint;
 
 void Message(Writer& w, std::string_view text) {
   w.Key("message");
@@ -70,12 +71,10 @@ void Locations(Writer& w, const Location& loc) {
     w.Key("region");
     w.StartObject();
     if (loc.line) {
-      w.Key("startLine");
-      w.Uint64(*loc.line);
+      KeyUint(w, "startLine", *loc.line);
     }
     if (loc.byte_offset) {
-      w.Key("byteOffset");
-      w.Uint64(*loc.byte_offset);
+      KeyUint(w, "byteOffset", *loc.byte_offset);
     }
     w.EndObject();
   }
@@ -153,8 +152,7 @@ std::string WriteLog(const std::vector<Finding>& findings, bool execution_succes
   for (const Finding& f : findings) {
     w.StartObject();
     KeyString(w, "ruleId", f.rule_id);
-    w.Key("ruleIndex");
-    w.Uint64(index[f.rule_id]);
+    KeyUint(w, "ruleIndex", index[f.rule_id]);
     KeyString(w, "level", f.level);
     Message(w, f.message);
     Locations(w, f.location);

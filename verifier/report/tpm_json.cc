@@ -19,17 +19,17 @@ namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
+using internal::KeyOptBool;
 using internal::KeyString;
+using internal::KeyUint;
 
 void WriteAttestFields(Writer& w, const parsers::TpmAttest& a) {
   w.StartObject();
   KeyString(w, "qualified_signer", ToHex(a.qualified_signer));
   KeyString(w, "extra_data", ToHex(a.extra_data));
-  internal::KeyUint(w, "clock", a.clock);
-  w.Key("reset_count");
-  w.Uint(a.reset_count);
-  w.Key("restart_count");
-  w.Uint(a.restart_count);
+  KeyUint(w, "clock", a.clock);
+  KeyUint(w, "reset_count", a.reset_count);
+  KeyUint(w, "restart_count", a.restart_count);
   w.Key("safe");
   w.Bool(a.safe != 0);
   char fw[24];
@@ -64,14 +64,6 @@ std::string SelectionText(const parsers::TpmAttest& a) {
     }
   }
   return out;
-}
-
-void OptBool(Writer& w, const char* key, const std::optional<bool>& b) {
-  w.Key(key);
-  if (b)
-    w.Bool(*b);
-  else
-    w.Null();
 }
 
 std::string BoolText(const std::optional<bool>& b) {
@@ -116,18 +108,12 @@ std::string HclReportDumpJson(const tpm::HclVerification& h) {
   KeyString(w, "format", "hcl-report");
   w.Key("header");
   w.StartObject();
-  w.Key("version");
-  w.Uint(r.version);
-  w.Key("report_size");
-  w.Uint(r.report_size);
-  w.Key("request_type");
-  w.Uint(r.request_type);
-  w.Key("status");
-  w.Uint(r.status);
-  w.Key("report_type");
-  w.Uint(r.report_type);
-  w.Key("report_data_hash_type");
-  w.Uint(r.hash_type);
+  KeyUint(w, "version", r.version);
+  KeyUint(w, "report_size", r.report_size);
+  KeyUint(w, "request_type", r.request_type);
+  KeyUint(w, "status", r.status);
+  KeyUint(w, "report_type", r.report_type);
+  KeyUint(w, "report_data_hash_type", r.hash_type);
   w.EndObject();
   w.Key("td_report");
   w.StartObject();
@@ -149,14 +135,13 @@ std::string HclReportDumpJson(const tpm::HclVerification& h) {
   w.Key("runtime_data");
   w.StartObject();
   KeyString(w, "sha256", ToHex(crypto::Hash(HashAlg::kSha256, r.runtime_data).span()));
-  w.Key("size");
-  w.Uint64(r.runtime_data.size());
+  KeyUint(w, "size", r.runtime_data.size());
   KeyString(w, "ak_key", h.runtime.ak ? h.runtime.ak->key_description : "");
   KeyString(w, "ak_fingerprint", h.runtime.ak ? tpm::AkFingerprint(*h.runtime.ak) : "");
-  OptBool(w, "secure_boot", h.runtime.secure_boot);
-  OptBool(w, "tpm_enabled", h.runtime.tpm_enabled);
-  OptBool(w, "tpm_persisted", h.runtime.tpm_persisted);
-  OptBool(w, "console_enabled", h.runtime.console_enabled);
+  KeyOptBool(w, "secure_boot", h.runtime.secure_boot);
+  KeyOptBool(w, "tpm_enabled", h.runtime.tpm_enabled);
+  KeyOptBool(w, "tpm_persisted", h.runtime.tpm_persisted);
+  KeyOptBool(w, "console_enabled", h.runtime.console_enabled);
   KeyString(w, "vm_unique_id", h.runtime.vm_unique_id);
   KeyString(w, "user_data", ToHex(h.runtime.user_data));
   w.EndObject();
@@ -258,17 +243,10 @@ std::string TpmVerificationToJson(const tpm::TpmVerification& v) {
   if (v.hcl) {
     w.Key("hcl");
     w.StartObject();
-    auto flag = [&](const char* key, const std::optional<bool>& b) {
-      w.Key(key);
-      if (b)
-        w.Bool(*b);
-      else
-        w.Null();
-    };
-    flag("secure_boot", v.hcl->secure_boot);
-    flag("tpm_enabled", v.hcl->tpm_enabled);
-    flag("tpm_persisted", v.hcl->tpm_persisted);
-    flag("console_enabled", v.hcl->console_enabled);
+    KeyOptBool(w, "secure_boot", v.hcl->secure_boot);
+    KeyOptBool(w, "tpm_enabled", v.hcl->tpm_enabled);
+    KeyOptBool(w, "tpm_persisted", v.hcl->tpm_persisted);
+    KeyOptBool(w, "console_enabled", v.hcl->console_enabled);
     KeyString(w, "vm_unique_id", v.hcl->vm_unique_id);
     KeyString(w, "runtime_data_sha256", v.hcl->runtime_data_sha256);
     w.EndObject();

@@ -5,6 +5,7 @@
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
+#include "verifier/report/internal/json_writer.h"
 #include "verifier/report/internal/text_escape.h"
 #include "verifier/report/junit.h"
 #include "verifier/report/schema_version.h"
@@ -13,25 +14,8 @@ namespace ccv::report {
 namespace {
 
 using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
-
-void StrOrNull(Writer& w, const char* key, const std::string& s) {
-  w.Key(key);
-  if (s.empty()) {
-    w.Null();
-    return;
-  }
-  std::string v = internal::ValidUtf8(s);
-  w.String(v.data(), rapidjson::SizeType(v.size()));
-}
-
-void UintOrNull(Writer& w, const char* key, std::optional<uint64_t> n) {
-  w.Key(key);
-  if (n) {
-    w.Uint64(*n);
-  } else {
-    w.Null();
-  }
-}
+using internal::KeyOptUint;
+using internal::KeyStringOrNull;
 
 }  // namespace
 
@@ -67,20 +51,20 @@ std::string VerifyErrorJson(const Status& error, const VerifyReportContext& ctx)
   w.String("error");
   w.Key("outcome");
   w.String(ErrorOutcomeName(error));
-  StrOrNull(w, "bundle", ctx.bundle);
-  StrOrNull(w, "at", ctx.at);
+  KeyStringOrNull(w, "bundle", ctx.bundle);
+  KeyStringOrNull(w, "at", ctx.at);
   w.Key("error");
   w.StartObject();
   w.Key("code");
   std::string code(ErrorCodeName(error.code()));
   w.String(code.c_str());
-  StrOrNull(w, "message", error.message());
-  StrOrNull(w, "file", error.file());
-  UintOrNull(w, "offset", error.offset());
-  UintOrNull(w, "line", error.line());
-  UintOrNull(w, "column", error.column());
-  StrOrNull(w, "field", error.field());
-  StrOrNull(w, "text", error.ToString());
+  KeyStringOrNull(w, "message", error.message());
+  KeyStringOrNull(w, "file", error.file());
+  KeyOptUint(w, "offset", error.offset());
+  KeyOptUint(w, "line", error.line());
+  KeyOptUint(w, "column", error.column());
+  KeyStringOrNull(w, "field", error.field());
+  KeyStringOrNull(w, "text", error.ToString());
   w.EndObject();
   w.EndObject();
   return std::string(sb.GetString(), sb.GetSize()) + "\n";

@@ -33,8 +33,13 @@ using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 
 using internal::JsonString;
 using internal::KeyHex;
+using internal::KeyOptBool;
+using internal::KeyOptString;
+using internal::KeyOptUint;
 using internal::KeyString;
+using internal::KeyStringOrNull;
 using internal::KeyStrings;
+using internal::KeyUint;
 using internal::ValidUtf8;
 
 void WriteBootVariable(Writer& w, const char* name, const result::BootVariableFact& v) {
@@ -45,7 +50,7 @@ void WriteBootVariable(Writer& w, const char* name, const result::BootVariableFa
   }
   w.StartObject();
   KeyString(w, "evidence", v.evidence);
-  internal::KeyUint(w, "entries", v.entries);
+  KeyUint(w, "entries", v.entries);
   w.Key("x509");
   w.StartArray();
   for (size_t i = 0; i < v.x509_sha256.size(); ++i) {
@@ -63,11 +68,7 @@ void WriteBootVariable(Writer& w, const char* name, const result::BootVariableFa
 // bound, verified event gives; `notes` say why.
 void WriteBoot(Writer& w, const result::BootFacts& b) {
   w.StartObject();
-  w.Key("secure_boot");
-  if (b.secure_boot)
-    w.Bool(*b.secure_boot);
-  else
-    w.Null();
+  KeyOptBool(w, "secure_boot", b.secure_boot);
   if (!b.secure_boot_evidence.empty()) KeyString(w, "secure_boot_evidence", b.secure_boot_evidence);
   WriteBootVariable(w, "pk", b.pk);
   WriteBootVariable(w, "kek", b.kek);
@@ -84,11 +85,7 @@ void WriteBoot(Writer& w, const result::BootFacts& b) {
     w.EndObject();
   }
   w.EndArray();
-  w.Key("cmdline");
-  if (b.cmdline)
-    JsonString(w, *b.cmdline);
-  else
-    w.Null();
+  KeyOptString(w, "cmdline", b.cmdline);
   if (!b.cmdline_evidence.empty()) KeyString(w, "cmdline_evidence", b.cmdline_evidence);
   w.Key("notes");
   w.StartArray();
@@ -137,7 +134,7 @@ void WriteKernel(Writer& w, const result::KernelFacts& k) {
     KeyString(w, "evidence", t.evidence);
     KeyString(w, "device", t.device);
     KeyString(w, "uuid", t.uuid);
-    internal::KeyUint(w, "index", t.index);
+    KeyUint(w, "index", t.index);
     KeyString(w, "target", t.target);
     KeyString(w, "version", t.version);
     w.Key("attributes");
@@ -183,8 +180,7 @@ void WriteQuote(Writer& w, const Facts& f) {
     return;
   }
   w.StartObject();
-  w.Key("version");
-  w.Uint(q.version);
+  KeyUint(w, "version", q.version);
   if (!q.fmspc.empty()) KeyString(w, "fmspc", q.fmspc);
   KeyHex(w, "tee_tcb_svn", q.tee_tcb_svn);
   KeyHex(w, "mr_seam", q.mr_seam);
@@ -276,28 +272,18 @@ std::string VerifyReportJson(const Facts& f, const Evaluation& ev, const VerifyR
     w.StartArray();
     for (const std::string& r : l.registers) JsonString(w, r);
     w.EndArray();
-    internal::KeyUint(w, "events", l.events);
-    internal::KeyUint(w, "bound_events", l.bound_events);
+    KeyUint(w, "events", l.events);
+    KeyUint(w, "bound_events", l.bound_events);
     if (l.name == "ima" && f.ima_resume) {
       // --ima-state: how the list was replayed.
       const result::ImaResumeFact& r = *f.ima_resume;
       w.Key("ima_state");
       w.StartObject();
       KeyString(w, "replay", r.incremental ? "incremental" : "full");
-      internal::KeyUint(w, "from_entry", r.from_entry);
-      internal::KeyUint(w, "from_offset", r.from_offset);
-      w.Key("refused");
-      if (r.refused.empty()) {
-        w.Null();
-      } else {
-        JsonString(w, r.refused);
-      }
-      w.Key("next_entries");
-      if (r.next_entries) {
-        w.Uint64(*r.next_entries);
-      } else {
-        w.Null();
-      }
+      KeyUint(w, "from_entry", r.from_entry);
+      KeyUint(w, "from_offset", r.from_offset);
+      KeyStringOrNull(w, "refused", r.refused);
+      KeyOptUint(w, "next_entries", r.next_entries);
       w.EndObject();
     }
     w.EndObject();
@@ -330,11 +316,7 @@ std::string VerifyReportJson(const Facts& f, const Evaluation& ev, const VerifyR
   w.StartObject();
   w.Key("present");
   w.Bool(f.collateral.present);
-  w.Key("tcb_status");
-  if (f.collateral.tcb_status)
-    JsonString(w, *f.collateral.tcb_status);
-  else
-    w.Null();
+  KeyOptString(w, "tcb_status", f.collateral.tcb_status);
   w.Key("advisory_ids");
   w.StartArray();
   for (const auto& a : f.collateral.advisory_ids) JsonString(w, a);
@@ -358,7 +340,7 @@ std::string VerifyReportJson(const Facts& f, const Evaluation& ev, const VerifyR
     w.StartObject();
     w.Key("verified");
     w.Bool(f.tpm.verified);
-    internal::KeyUint(w, "quotes", f.tpm.quotes);
+    KeyUint(w, "quotes", f.tpm.quotes);
     KeyString(w, "ak_form", f.tpm.ak_form);
     KeyString(w, "ak_key", f.tpm.ak_key);
     KeyString(w, "ak_fingerprint", f.tpm.ak_fingerprint);
@@ -411,8 +393,8 @@ std::string VerifyReportJson(const Facts& f, const Evaluation& ev, const VerifyR
     w.EndObject();
   }
   w.EndArray();
-  internal::KeyUint(w, "events", f.events.size());
-  internal::KeyUint(w, "ima_entries", f.ima.size());
+  KeyUint(w, "events", f.events.size());
+  KeyUint(w, "ima_entries", f.ima.size());
   if (f.ima_signatures_checked) {
     // Keys ima-buf records loaded into keyrings (ima.signatures: keyrings).
     w.Key("ima_key_loads");
@@ -487,7 +469,7 @@ std::string VerifyReportJson(const Facts& f, const Evaluation& ev, const VerifyR
       }
       if (!r.waiver.empty()) KeyString(w, "waiver", r.waiver);
       if (r.policy_line) {
-        internal::KeyUint(w, "policy_line", r.policy_line);
+        KeyUint(w, "policy_line", r.policy_line);
       }
       w.EndObject();
     }

@@ -34,18 +34,8 @@ void WriteFreshnessJson(W& w, const result::CollateralFreshness& f) {
   w.Int(f.tcb_evaluation_data_number);
   w.Key("qe_identity_tcb_evaluation_data_number");
   w.Int(f.qe_identity_tcb_evaluation_data_number);
-  w.Key("tcb_date");
-  if (f.tcb_date.empty()) {
-    w.Null();
-  } else {
-    JsonString(w, f.tcb_date);
-  }
-  w.Key("tcb_date_level");
-  if (f.tcb_date_level.empty()) {
-    w.Null();
-  } else {
-    JsonString(w, f.tcb_date_level);
-  }
+  KeyStringOrNull(w, "tcb_date", f.tcb_date);
+  KeyStringOrNull(w, "tcb_date_level", f.tcb_date_level);
   w.Key("days_since_tcb_date");
   if (f.days_since_tcb_date) {
     w.Int64(*f.days_since_tcb_date);

@@ -7,6 +7,7 @@
 #define CCV_VERIFIER_REPORT_INTERNAL_JSON_WRITER_H_
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -36,6 +37,50 @@ template <typename W>
 void KeyUint(W& w, const char* key, uint64_t n) {
   w.Key(key);
   w.Uint64(n);
+}
+
+// "key": "value", or "key": null when `value` is empty.
+template <typename W>
+void KeyStringOrNull(W& w, const char* key, std::string_view value) {
+  w.Key(key);
+  if (value.empty()) {
+    w.Null();
+  } else {
+    JsonString(w, value);
+  }
+}
+
+// "key": "value", or "key": null when there is none.
+template <typename W>
+void KeyOptString(W& w, const char* key, const std::optional<std::string>& value) {
+  w.Key(key);
+  if (value) {
+    JsonString(w, *value);
+  } else {
+    w.Null();
+  }
+}
+
+// "key": n, or "key": null when there is none.
+template <typename W>
+void KeyOptUint(W& w, const char* key, std::optional<uint64_t> n) {
+  w.Key(key);
+  if (n) {
+    w.Uint64(*n);
+  } else {
+    w.Null();
+  }
+}
+
+// "key": true/false, or "key": null when unknown.
+template <typename W>
+void KeyOptBool(W& w, const char* key, std::optional<bool> b) {
+  w.Key(key);
+  if (b) {
+    w.Bool(*b);
+  } else {
+    w.Null();
+  }
 }
 
 // "key": "lowercase hex of bytes"
