@@ -218,6 +218,42 @@ Status LogReader::DetectBinaryHashLen() {
   return Status::Ok();
 }
 
+bool LogReader::ParseBinaryFast(Entry* e) {
+  // Loads without a check each: the bounds are checked once per field group.
+  const Endian en = options_.endian;
+  const uint8_t* p = buf_.data() + begin_;
+  const size_t avail = end_ - begin_;
+  const size_t hash_len = DigestLen(*listed_alg_);
+  size_t at = 4 + hash_len + 4;
+  if (avail < at) return false;
+  const uint32_t name_len = LoadU32(p + 4 + hash_len, en);
+  if (name_len == 0 || name_len > kMaxTemplateNameLen || avail - at < size_t{name_len} + 4) {
+    return false;
+  }
+  const std::string_view name(reinterpret_cast<const char*>(p + at), name_len);
+  // A known name is printable.
+  const TemplateDesc* desc =
+      last_desc_ != nullptr && last_desc_->name == name ? last_desc_ : FindTemplate(name);
+  if (desc == nullptr || desc->legacy_ima()) return false;
+  at += name_len;
+  const uint32_t data_len = LoadU32(p + at, en);
+  at += 4;
+  if (data_len > kMaxTemplateDataLen || avail - at < data_len) return false;
+  const Bytes data(p + at, data_len);
+  if (!TemplateDataDecodes(*desc, data, en)) return false;
+  last_desc_ = desc;
+  e->pcr = LoadU32(p, en);
+  e->listed_hash.alg = *listed_alg_;  // bytes beyond the length stay zero (a fresh entry)
+  e->listed_hash.len = uint8_t(hash_len);
+  std::memcpy(e->listed_hash.bytes.data(), p + 4, hash_len);
+  e->template_name = name;
+  e->desc = desc;
+  e->template_data = data;
+  e->template_data_offset = e->offset + at;
+  begin_ += at + data_len;
+  return true;
+}
+
 Status LogReader::ParseBinary(Entry* e, bool* need_more) {
   const Endian en = options_.endian;
   // All bytes buffered from the entry on. A field beyond them is an error
@@ -237,6 +273,7 @@ Status LogReader::ParseBinary(Entry* e, bool* need_more) {
   } while (0)
 
   e->offset = r.Offset();
+  if (listed_alg_ && ParseBinaryFast(e)) return Status::Ok();
   CCV_IMA_WANT(4, "pcr");
   if (!listed_alg_) CCV_RETURN_IF_ERROR(DetectBinaryHashLen());
   const size_t hash_len = DigestLen(*listed_alg_);
