@@ -372,6 +372,7 @@ void ImaReplayer::Impl::SubmitJob(std::shared_ptr<Job> job) {
   share.algs = hash_algs;
   share.listed_slot = listed_slot;
   share.nbanks = nbanks;
+  share.endian = opt.endian;
   share.flags = job->flags;
   share.outs.clear();
   for (size_t s = 0; s < hash_algs.size(); ++s) {

@@ -53,7 +53,7 @@ void HashShare::Hash(TemplateHasher* hasher, size_t c) {
     } else if (!(computed[i] == e.listed_hash)) {
       f |= kMismatch;
     }
-    if (MayBeBootAggregate(e.template_data)) f |= kBootAggregate;
+    if (MayBeBootAggregate(e.desc, e.template_data, endian)) f |= kBootAggregate;
     flags[i] = f;
   }
 }

@@ -43,6 +43,7 @@ struct HashShare {
   std::vector<std::span<Digest>> outs;
   size_t listed_slot = 0;
   size_t nbanks = 0;
+  ima::Endian endian = ima::Endian::kLittle;  // of the template data
   std::span<uint8_t> flags;
 
   // Starts a batch of n entries in chunks of `chunk`.
