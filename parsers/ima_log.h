@@ -117,6 +117,10 @@ class LogReader {
   // ParseBinary for a whole, well-formed entry of a known template in the
   // buffer; false (nothing consumed) sends it through the checked path.
   bool ParseBinaryFast(Entry* e);
+  // ParseAscii's rebuild of ima-ng data (the common template) from the
+  // fields after the name; false (nothing appended) sends the line through
+  // RebuildTemplateData, which reports what is wrong.
+  bool RebuildNgFast(std::string_view fields, Entry* e);
   Status ParseAscii(Entry* e, bool* need_more);
   Status DetectBinaryHashLen();
 
