@@ -218,6 +218,42 @@ Status LogReader::DetectBinaryHashLen() {
   return Status::Ok();
 }
 
+bool LogReader::ParseBinaryFast(Entry* e) {
+  // Loads without a check each: the bounds are checked once per field group.
+  const Endian en = options_.endian;
+  const uint8_t* p = buf_.data() + begin_;
+  const size_t avail = end_ - begin_;
+  const size_t hash_len = DigestLen(*listed_alg_);
+  size_t at = 4 + hash_len + 4;
+  if (avail < at) return false;
+  const uint32_t name_len = LoadU32(p + 4 + hash_len, en);
+  if (name_len == 0 || name_len > kMaxTemplateNameLen || avail - at < size_t{name_len} + 4) {
+    return false;
+  }
+  const std::string_view name(reinterpret_cast<const char*>(p + at), name_len);
+  // A known name is printable.
+  const TemplateDesc* desc =
+      last_desc_ != nullptr && last_desc_->name == name ? last_desc_ : FindTemplate(name);
+  if (desc == nullptr || desc->legacy_ima()) return false;
+  at += name_len;
+  const uint32_t data_len = LoadU32(p + at, en);
+  at += 4;
+  if (data_len > kMaxTemplateDataLen || avail - at < data_len) return false;
+  const Bytes data(p + at, data_len);
+  if (!TemplateDataDecodes(*desc, data, en)) return false;
+  last_desc_ = desc;
+  e->pcr = LoadU32(p, en);
+  e->listed_hash.alg = *listed_alg_;  // bytes beyond the length stay zero (a fresh entry)
+  e->listed_hash.len = uint8_t(hash_len);
+  std::memcpy(e->listed_hash.bytes.data(), p + 4, hash_len);
+  e->template_name = name;
+  e->desc = desc;
+  e->template_data = data;
+  e->template_data_offset = e->offset + at;
+  begin_ += at + data_len;
+  return true;
+}
+
 Status LogReader::ParseBinary(Entry* e, bool* need_more) {
   const Endian en = options_.endian;
   // All bytes buffered from the entry on. A field beyond them is an error
@@ -237,6 +273,7 @@ Status LogReader::ParseBinary(Entry* e, bool* need_more) {
   } while (0)
 
   e->offset = r.Offset();
+  if (listed_alg_ && ParseBinaryFast(e)) return Status::Ok();
   CCV_IMA_WANT(4, "pcr");
   if (!listed_alg_) CCV_RETURN_IF_ERROR(DetectBinaryHashLen());
   const size_t hash_len = DigestLen(*listed_alg_);
@@ -305,6 +342,46 @@ Status LogReader::ParseBinary(Entry* e, bool* need_more) {
   return Status::Ok();
 }
 
+bool LogReader::RebuildNgFast(std::string_view fields, Entry* e) {
+  const TemplateDesc& desc = *e->desc;
+  if (desc.fields.size() != 2 || desc.fields[0] != FieldId::kDNg ||
+      desc.fields[1] != FieldId::kNNg) {
+    return false;
+  }
+  // "<alg>:<hex>" and the path: exactly two tokens.
+  const size_t sp = fields.find(' ');
+  if (sp == std::string_view::npos) return false;
+  const std::string_view digest = fields.substr(0, sp), path = fields.substr(sp + 1);
+  if (path.empty() || path.find(' ') != std::string_view::npos ||
+      std::memchr(path.data(), 0, path.size()) != nullptr) {
+    return false;
+  }
+  const void* colon_at = std::memchr(digest.data(), ':', digest.size());
+  if (colon_at == nullptr) return false;
+  const size_t colon = size_t(static_cast<const char*>(colon_at) - digest.data());
+  const size_t want = KernelHashAlgDigestLen(digest.substr(0, colon));
+  if (want == 0 || digest.size() - colon - 1 != 2 * want) return false;
+  // As RebuildTemplateData lays them out: u32 len || "<alg>:" NUL digest,
+  // u32 len || path NUL.
+  const size_t d_len = colon + 2 + want, n_len = path.size() + 1;
+  const size_t at = arena_.size();
+  arena_.resize(at + 4 + d_len + 4 + n_len);
+  uint8_t* o = arena_.data() + at;
+  StoreU32(o, uint32_t(d_len), options_.endian);
+  std::memcpy(o + 4, digest.data(), colon + 1);
+  o[4 + colon + 1] = 0;
+  if (!DecodeHexInto(digest.substr(colon + 1), std::span<uint8_t>(o + 4 + colon + 2, want))) {
+    arena_.resize(at);
+    return false;
+  }
+  o += 4 + d_len;
+  StoreU32(o, uint32_t(n_len), options_.endian);
+  std::memcpy(o + 4, path.data(), path.size());
+  o[4 + path.size()] = 0;
+  e->template_data = Bytes(arena_.data() + at, arena_.size() - at);
+  return true;
+}
+
 Status LogReader::ParseAscii(Entry* e, bool* need_more) {
   const char* s = reinterpret_cast<const char*>(buf_.data() + begin_);
   size_t avail = end_ - begin_;
@@ -350,26 +427,42 @@ Status LogReader::ParseAscii(Entry* e, bool* need_more) {
   }
   e->pcr = uint32_t(pcr);
   ++i;
-  size_t j = line.find(' ', i);
+  // After the first line the hash length is known: where the hash must end
+  // is checked instead of searched for, the hex decode rejecting a space
+  // inside. Anything else takes the search and its errors.
+  size_t j = std::string_view::npos;
+  if (listed_alg_) {
+    const size_t len = DigestLen(*listed_alg_);
+    if (i + 2 * len < n && line[i + 2 * len] == ' ' &&
+        DecodeHexInto(line.substr(i, 2 * len),
+                      std::span<uint8_t>(e->listed_hash.bytes.data(), len))) {
+      e->listed_hash.alg = *listed_alg_;
+      e->listed_hash.len = uint8_t(len);
+      j = i + 2 * len;
+    }
+  }
   if (j == std::string_view::npos) {
-    return err(ErrorCode::kTruncated, n, "template_hash", "line ends before the template name");
-  }
-  std::string_view hex = line.substr(i, j - i);
-  std::optional<HashAlg> alg = options_.listed_hash_alg;
-  if (!alg) alg = HashAlgFromHexLen(hex.size());
-  if (!alg || hex.size() != 2 * DigestLen(*alg)) {
-    return err(ErrorCode::kBadLength, i, "template_hash",
-               "template hash of " + std::to_string(hex.size()) + " hex digits");
-  }
-  if (listed_alg_ && *listed_alg_ != *alg) {
-    return err(ErrorCode::kBadValue, i, "template_hash",
-               "template hash length differs from the earlier entries");
-  }
-  listed_alg_ = alg;
-  e->listed_hash.alg = *alg;  // bytes beyond the length stay zero (a fresh entry)
-  e->listed_hash.len = uint8_t(DigestLen(*alg));
-  if (!DecodeHexInto(hex, e->listed_hash.mutable_span())) {
-    return err(ErrorCode::kBadValue, i, "template_hash", "template hash is not hex");
+    j = line.find(' ', i);
+    if (j == std::string_view::npos) {
+      return err(ErrorCode::kTruncated, n, "template_hash", "line ends before the template name");
+    }
+    std::string_view hex = line.substr(i, j - i);
+    std::optional<HashAlg> alg = options_.listed_hash_alg;
+    if (!alg) alg = HashAlgFromHexLen(hex.size());
+    if (!alg || hex.size() != 2 * DigestLen(*alg)) {
+      return err(ErrorCode::kBadLength, i, "template_hash",
+                 "template hash of " + std::to_string(hex.size()) + " hex digits");
+    }
+    if (listed_alg_ && *listed_alg_ != *alg) {
+      return err(ErrorCode::kBadValue, i, "template_hash",
+                 "template hash length differs from the earlier entries");
+    }
+    listed_alg_ = alg;
+    e->listed_hash.alg = *alg;  // bytes beyond the length stay zero (a fresh entry)
+    e->listed_hash.len = uint8_t(DigestLen(*alg));
+    if (!DecodeHexInto(hex, e->listed_hash.mutable_span())) {
+      return err(ErrorCode::kBadValue, i, "template_hash", "template hash is not hex");
+    }
   }
   i = j + 1;
   size_t k = line.find(' ', i);
@@ -388,6 +481,11 @@ Status LogReader::ParseAscii(Entry* e, bool* need_more) {
     return err(ErrorCode::kUnsupported, i, "template_name",
                "template '" + std::string(e->template_name) +
                    "' is unknown: its data cannot be rebuilt from the ascii list");
+  }
+  if (k != std::string_view::npos && RebuildNgFast(line.substr(k + 1), e)) {
+    begin_ += consumed;
+    ++next_line_;
+    return Status::Ok();
   }
   tokens_.clear();
   for (size_t p = k; p != std::string_view::npos && p < n;) {

@@ -73,7 +73,11 @@ struct Entry {
   uint64_t template_data_offset = 0;   // binary: offset of the data in the file
   const TemplateDesc* desc = nullptr;  // nullptr: a template we do not know
   // An all-zero listed template hash marks a violation (DESIGN §2).
-  bool violation() const { return AllBytesEqual(listed_hash.span(), 0); }
+  bool violation() const {
+    uint8_t any = 0;  // no early exit: vectorized, cheaper than a compare loop
+    for (uint8_t b : listed_hash.span()) any |= b;
+    return any == 0;
+  }
 };
 
 class LogReader {
@@ -110,12 +114,19 @@ class LogReader {
   // Parses one entry from buf_[begin_, end_). Returns OK and sets *need_more
   // when the entry is incomplete and more input may follow.
   Status ParseBinary(Entry* e, bool* need_more);
+  // ParseBinary for a whole, well-formed entry of a known template in the
+  // buffer; false (nothing consumed) sends it through the checked path.
+  bool ParseBinaryFast(Entry* e);
+  // ParseAscii's rebuild of ima-ng data (the common template) from the
+  // fields after the name; false (nothing appended) sends the line through
+  // RebuildTemplateData, which reports what is wrong.
+  bool RebuildNgFast(std::string_view fields, Entry* e);
   Status ParseAscii(Entry* e, bool* need_more);
   Status DetectBinaryHashLen();
 
   ChunkSource source_;
   ReadOptions options_;
-  const TemplateDesc* last_desc_ = nullptr;  // ascii: the previous line's template
+  const TemplateDesc* last_desc_ = nullptr;  // the previous entry's template
   std::vector<uint8_t> buf_;
   size_t begin_ = 0;
   size_t end_ = 0;

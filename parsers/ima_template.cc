@@ -365,6 +365,51 @@ bool RebuiltDataDecodes(const TemplateDesc& desc, std::span<const std::string_vi
   return true;
 }
 
+bool TemplateDataDecodes(const TemplateDesc& desc, Bytes template_data, Endian endian) {
+  if (desc.legacy_ima()) return false;
+  const uint8_t* p = template_data.data();
+  size_t left = template_data.size();
+  for (FieldId id : desc.fields) {
+    // WalkFields: a length and that many bytes.
+    if (left < 4) return false;
+    const uint32_t len = LoadU32(p, endian);
+    if (len > left - 4) return false;
+    std::string_view s(reinterpret_cast<const char*>(p + 4), len);
+    p += 4 + size_t{len};
+    left -= 4 + size_t{len};
+    // DecodeField, for the forms that need no table beyond the algorithms.
+    switch (GetFieldInfo(id).format) {
+      case Fmt::kDigest:
+        if (len != kLegacyDigestLen) return false;
+        break;
+      case Fmt::kDigestWithAlgo: {
+        if (len == 0) {
+          if (id != F::kDModsig) return false;
+          break;
+        }
+        const void* nul = std::memchr(s.data(), 0, s.size());
+        if (nul == nullptr) return false;
+        const size_t at = size_t(static_cast<const char*>(nul) - s.data());
+        if (at == 0 || s[at - 1] != ':') return false;
+        const size_t want = KernelHashAlgDigestLen(s.substr(0, at - 1));
+        if (want == 0 || len - at - 1 != want) return false;
+        break;
+      }
+      case Fmt::kString:
+        if (len > 0 && (s.back() != '\0' || std::memchr(s.data(), 0, len - 1) != nullptr)) {
+          return false;
+        }
+        break;
+      case Fmt::kHex:
+        break;
+      case Fmt::kDigestWithTypeAndAlgo:
+      case Fmt::kUint:
+        return false;
+    }
+  }
+  return left == 0;
+}
+
 Status RebuildTemplateData(const TemplateDesc& desc, std::span<const std::string_view> tokens,
                            Endian endian, std::vector<uint8_t>* out, size_t* bad_token) {
   *bad_token = 0;

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "parsers/core/byte_reader.h"
+#include "parsers/core/internal/unaligned.h"
 #include "parsers/core/result.h"
 
 namespace ccv::ima {
@@ -135,11 +136,21 @@ Status RebuildTemplateData(const TemplateDesc& desc, std::span<const std::string
 // means "decode to find out", not "invalid".
 bool RebuiltDataDecodes(const TemplateDesc& desc, std::span<const std::string_view> tokens);
 
+// True if DecodeTemplateDataInto is sure to accept `template_data` (not the
+// legacy "ima" form) for `desc`: the same checks, without building the
+// fields, for the binary reader's entries that are well-formed, as nearly all
+// are. False means "decode to find out" (and report), not "invalid".
+bool TemplateDataDecodes(const TemplateDesc& desc, Bytes template_data, Endian endian);
+
 // u32 in `endian` byte order. AppendU32 and StoreU32 build template data
 // (StoreU32: REQUIRES 4 bytes at `p`); ReadU32 reads one through `r` with
 // its checks.
 void AppendU32(uint32_t v, Endian endian, std::vector<uint8_t>* out);
 void StoreU32(uint8_t* p, uint32_t v, Endian endian);
+// u32 at `p` in `endian` byte order. REQUIRES: 4 bytes at `p`.
+inline uint32_t LoadU32(const uint8_t* p, Endian endian) {
+  return endian == Endian::kLittle ? internal::LoadU32Le(p) : internal::LoadU32Be(p);
+}
 inline Result<uint32_t> ReadU32(ByteReader* r, Endian endian, std::string_view field) {
   return endian == Endian::kLittle ? r->ReadU32Le(field) : r->ReadU32Be(field);
 }

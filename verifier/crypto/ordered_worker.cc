@@ -38,6 +38,11 @@ void OrderedWorker::Submit(std::function<void()> task) {
   cv_.notify_all();
 }
 
+bool OrderedWorker::HasQueued() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return !queue_.empty();
+}
+
 void OrderedWorker::Wait() {
   if (!threaded_) return;
   std::unique_lock<std::mutex> lock(mu_);

@@ -31,6 +31,9 @@ class OrderedWorker {
   OrderedWorker& operator=(const OrderedWorker&) = delete;
 
   bool threaded() const { return threaded_; }
+  // Whether tasks wait to run (called from a task: whether another follows
+  // it already).
+  bool HasQueued();
 
   // Queues `task` (or runs it now when not threaded).
   void Submit(std::function<void()> task);

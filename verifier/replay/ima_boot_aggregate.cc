@@ -1,10 +1,12 @@
 #include "verifier/replay/ima_boot_aggregate.h"
 
 #include <algorithm>
+#include <cstring>
 #include <functional>
 #include <vector>
 
 #include "parsers/core/hex.h"
+#include "parsers/ima_format.h"
 
 namespace ccv::replay {
 namespace {
@@ -25,12 +27,39 @@ std::string_view CheckStatusName(CheckStatus s) {
 
 // Horspool skips up to the needle's length per step, which beats memmem on
 // short template data.
-bool MayBeBootAggregate(Bytes template_data) {
-  static const std::boyer_moore_horspool_searcher searcher(kBootAggregate.begin(),
-                                                           kBootAggregate.end());
-  const char* begin = reinterpret_cast<const char*>(template_data.data());
-  const char* end = begin + template_data.size();
-  return std::search(begin, end, searcher) != end;
+bool MayBeBootAggregate(const ima::TemplateDesc* desc, Bytes template_data, ima::Endian endian) {
+  if (desc == nullptr) {
+    static const std::boyer_moore_horspool_searcher searcher(kBootAggregate.begin(),
+                                                             kBootAggregate.end());
+    const char* begin = reinterpret_cast<const char*>(template_data.data());
+    const char* end = begin + template_data.size();
+    return std::search(begin, end, searcher) != end;
+  }
+  // The name as decoded: up to the first NUL (legacy "ima": after the
+  // 20-byte digest), or the whole string field but its final NUL.
+  auto is_name = [](const uint8_t* p, size_t len) {
+    return len > kBootAggregate.size() && p[kBootAggregate.size()] == 0 &&
+           std::memcmp(p, kBootAggregate.data(), kBootAggregate.size()) == 0;
+  };
+  if (desc->legacy_ima()) {
+    return template_data.size() > ima::kLegacyDigestLen &&
+           is_name(template_data.data() + ima::kLegacyDigestLen,
+                   template_data.size() - ima::kLegacyDigestLen);
+  }
+  const uint8_t* p = template_data.data();
+  size_t left = template_data.size();
+  for (ima::FieldId id : desc->fields) {
+    if (left < 4) return true;  // malformed: the decode decides
+    const uint32_t len = ima::LoadU32(p, endian);
+    if (len > left - 4) return true;
+    if ((id == ima::FieldId::kNNg || id == ima::FieldId::kN) && len == kBootAggregate.size() + 1 &&
+        is_name(p + 4, len)) {
+      return true;
+    }
+    p += 4 + size_t{len};
+    left -= 4 + size_t{len};
+  }
+  return false;
 }
 
 std::optional<BootAggregateDigest> FindBootAggregate(std::span<const ima::DecodedField> fields) {

@@ -39,9 +39,12 @@ struct BootAggregateCheck {
   uint64_t mismatches = 0;
 };
 
-// Whether `template_data` holds "boot_aggregate" anywhere: the cheap filter
-// before the template is decoded and its name compared.
-bool MayBeBootAggregate(Bytes template_data);
+// The cheap filter before the template is decoded and its name compared:
+// false only if FindBootAggregate cannot find a boot_aggregate in the
+// decoded `template_data`. With `desc` (the entry's template, if known) it
+// compares the name fields only, found through the field lengths (in
+// `endian` order); without, it looks for "boot_aggregate" anywhere.
+bool MayBeBootAggregate(const ima::TemplateDesc* desc, Bytes template_data, ima::Endian endian);
 
 // The digest of a decoded entry named "boot_aggregate"; nullopt for any other
 // entry. `algo` and `digest` alias `fields`.

@@ -1,5 +1,6 @@
 #include "verifier/replay/ima_replay.h"
 
+#include <atomic>
 #include <cstring>
 #include <deque>
 #include <mutex>
@@ -29,50 +30,58 @@ struct ImaReplayer::Impl {
     size_t result;  // index in res.prefix
   };
 
-  // One batch on its way through the extend thread: the entries, with their
+  // One batch on its way through the two threads: the entries, with their
   // template names and data copied into `storage` (the reader reuses its
   // buffers for the next batch), the per-entry outcomes, and what the extend
   // chains need: the register index and, per bank, the value to extend.
   // Jobs are recycled, so their memory is not allocated (and faulted in)
-  // again for every batch.
+  // again for every batch; a job goes back to the pool once both threads
+  // are done with it (`users`).
   struct Job {
     std::vector<ima::Entry> entries;
     std::vector<uint8_t> storage;
     std::vector<Bytes> datas;
     std::vector<uint8_t> flags;           // HashShare bits per entry
-    std::vector<Digest> listed_computed;  // the listed alg when it is not a bank
+    std::vector<Digest> listed_computed;  // the listed alg's computed hashes
     std::vector<uint32_t> pcr;
     std::vector<std::vector<Digest>> values;  // [bank][entry]
+    HashShare share;
+    std::atomic<int> users{0};
   };
 
   ImaReplayOptions opt;
   std::unique_ptr<TemplateHasher> hasher;
   std::vector<HashAlg> banks;
   RegisterId::Kind kind = RegisterId::Kind::kPcr;  // of every register the list extends
-  // Calling thread (AddBatch): counts that do not need hashes, and the
-  // template-name tally without a map lookup per entry.
+  // Calling thread (AddBatch): the checks and counts, the template-name tally
+  // without a map lookup per entry, the template hashes (with the extend
+  // thread's help), and the ordered checks that need them.
   bool algs_ready = false;
   std::vector<HashAlg> hash_algs;  // banks + listed alg if not a bank
   size_t listed_slot = 0;
   std::string last_template;
+  const ima::TemplateDesc* last_desc = nullptr;  // of last_template, if known
   uint64_t last_template_count = 0;
-  ImaReplayResult res;  // entries, violations, templates: the caller; hash
-                        // counts, findings, boot_aggregate: the extend thread
-  // Extend thread: scratch of the ordered checks.
-  crypto::Hasher ext;
+  ImaReplayResult res;  // counts, findings, boot_aggregate: the caller
+  crypto::Hasher ext;   // the boot_aggregate check
   std::vector<ima::DecodedField> fields;
-  // Jobs handed back by the extend thread; the shares of the jobs still
-  // queued, which the caller helps with when the extend thread is behind.
+  // Jobs handed back for reuse.
   std::mutex pool_mu;
   std::vector<std::shared_ptr<Job>> pool;
-  std::deque<std::shared_ptr<HashShare>> pending_shares;
-  // Extend stage: registers and prefix matches.
+  // Jobs the caller has handed over and not yet checked, oldest first.
+  std::deque<std::shared_ptr<Job>> pending;
+  // The hashes of those jobs, which the extend thread takes chunks of when
+  // it has no chain to run (help_mu: so that a job leaves the list before
+  // the caller recycles it).
+  std::mutex help_mu;
+  std::deque<HashShare*> helpable;  // guarded by help_mu
+  // Extend thread: registers and prefix matches.
   std::map<uint32_t, std::vector<Digest>> regs;
   std::optional<PrefixSearch> prefix;
   uint64_t extended_entries = 0;
-  // The extend thread: jobs in list order. It touches only its fields above;
-  // Finish() reads them after it is drained. Declared last, so destroyed
-  // first.
+  // The extend thread: chains in list order. It touches only its fields
+  // above; Finish() reads them after it is drained. Declared last, so
+  // destroyed first.
   std::unique_ptr<crypto::OrderedWorker> extender;
 
   RegisterId RegName(uint32_t index) const { return RegisterId{kind, index}; }
@@ -123,47 +132,115 @@ struct ImaReplayer::Impl {
     pool.pop_back();
     return j;
   }
-  void GiveBack(std::shared_ptr<Job> j) {
+  // Called by each thread when done with `j`; the last one recycles it.
+  void Release(const std::shared_ptr<Job>& j) {
+    if (j->users.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
     std::lock_guard<std::mutex> lock(pool_mu);
-    pool.push_back(std::move(j));
+    pool.push_back(j);
   }
 
-  bool Shareable() const { return extender->threaded() && hasher->thread_safe(); }
-  // AddBatch's checks and counts on the calling thread; *copy_len: bytes of
-  // template names and data.
-  Status Prepare(std::span<const ima::Entry> entries, size_t* copy_len);
-  // Hands a job to the extend thread.
+  // Whether the extend thread may hash chunks (it never does with a hasher
+  // that must stay on one thread: the caller then hashes everything).
+  bool ExtenderHashes() const { return extender->threaded() && hasher->thread_safe(); }
+  // AddBatch's checks on the calling thread; *copy_len: bytes of template
+  // names and data.
+  Status Check(std::span<const ima::Entry> entries, size_t* copy_len);
+  // Counts, hands the job to the extend thread, hashes it, and makes the
+  // ordered checks.
   void SubmitJob(std::shared_ptr<Job> job);
 
   void CheckBootAggregate(const ima::Entry& e);
-  // The extend thread's part of a job, in list order.
-  void Process(Job& job, HashShare& share);
-  void ExtendAll(const Job& b);
+  // The ordered checks of a hashed job (caller).
+  void Checks(const Job& job);
+  // The extend thread's part of a job: the chains, in list order.
+  void Extend(Job& job);
+  void ExtendRuns(const Job& job, size_t bank, size_t begin, size_t end);
+  void ExtendAndHelp(Job& job);
+  // Takes and hashes one chunk of a job the caller has not checked yet.
+  bool HelpCaller();
+  // The oldest pending job: its hashes nobody has started, its ordered
+  // checks (caller).
+  void FinishOldest();
+  void ExtendEach(const Job& job);
 };
 
-void ImaReplayer::Impl::ExtendAll(const Job& b) {
-  const size_t n = b.pcr.size();
-  const size_t nbanks = banks.size();
-  size_t i = 0;
-  while (i < n) {
-    std::vector<Digest>& reg = Reg(b.pcr[i]);
-    if (prefix->empty()) {
-      // A run of entries on one register: one chain call per bank.
-      size_t j = i + 1;
-      while (j < n && b.pcr[j] == b.pcr[i]) ++j;
-      for (size_t k = 0; k < nbanks; ++k) {
-        crypto::ExtendChain(&reg[k], std::span<const Digest>(b.values[k]).subspan(i, j - i));
+bool ImaReplayer::Impl::HelpCaller() {
+  HashShare* share = nullptr;
+  size_t c = 0;
+  {
+    std::lock_guard<std::mutex> lock(help_mu);
+    for (HashShare* s : helpable) {
+      c = s->Take();
+      if (c < s->chunks()) {
+        share = s;
+        break;
       }
-      extended_entries += j - i;
-      i = j;
-      continue;
     }
+  }
+  // The caller waits for this chunk before it recycles the job.
+  if (share == nullptr) return false;
+  share->Do(hasher.get(), c);
+  return true;
+}
+
+void ImaReplayer::Impl::ExtendRuns(const Job& b, size_t bank, size_t begin, size_t end) {
+  // A run of entries on one register: one chain call.
+  size_t i = begin;
+  while (i < end) {
+    size_t j = i + 1;
+    while (j < end && b.pcr[j] == b.pcr[i]) ++j;
+    std::vector<Digest>& reg = Reg(b.pcr[i]);
+    crypto::ExtendChain(&reg[bank], std::span<const Digest>(b.values[bank]).subspan(i, j - i));
+    i = j;
+  }
+}
+
+void ImaReplayer::Impl::ExtendEach(const Job& b) {
+  // Prefix search: every bank after every entry.
+  const size_t nbanks = banks.size();
+  for (size_t i = 0; i < b.pcr.size(); ++i) {
+    std::vector<Digest>& reg = Reg(b.pcr[i]);
     for (size_t k = 0; k < nbanks; ++k) {
       crypto::ExtendChain(&reg[k], std::span<const Digest>(&b.values[k][i], 1));
     }
     ++extended_entries;
     prefix->Observe(b.pcr[i], reg, extended_entries);
-    ++i;
+  }
+}
+
+void ImaReplayer::Impl::Extend(Job& job) {
+  HashShare& share = job.share;
+  const bool may_hash = ExtenderHashes() || !extender->threaded();
+  const size_t n = job.pcr.size();
+  if (!prefix->empty()) {
+    if (may_hash) share.Run(hasher.get());
+    share.WaitAll();
+    ExtendEach(job);
+    return;
+  }
+  // The listed bank extends the listed hashes, known from parsing: its chain
+  // need not wait for any template hash. Every other bank waits for its
+  // hashes chunk by chunk, taking chunks nobody has started.
+  for (size_t k = 0; k < banks.size(); ++k) {
+    if (k == listed_slot) {
+      ExtendRuns(job, k, 0, n);
+      continue;
+    }
+    for (size_t c = 0; c < share.chunks(); ++c) {
+      while (!share.ChunkDone(c) && may_hash && share.RunOne(hasher.get())) {
+      }
+      share.WaitChunk(c);
+      ExtendRuns(job, k, c * share.chunk(), std::min(n, (c + 1) * share.chunk()));
+    }
+  }
+  extended_entries += n;
+}
+
+void ImaReplayer::Impl::ExtendAndHelp(Job& job) {
+  Extend(job);
+  // No chain waiting: hash for the caller until the next job comes.
+  if (!ExtenderHashes()) return;
+  while (!extender->HasQueued() && HelpCaller()) {
   }
 }
 
@@ -211,37 +288,34 @@ void ImaReplayer::Impl::CheckBootAggregate(const ima::Entry& e) {
   }
 }
 
-void ImaReplayer::Impl::Process(Job& job, HashShare& share) {
-  share.Run(hasher.get());
-  share.WaitAll();  // for chunks the caller took
+void ImaReplayer::Impl::Checks(const Job& job) {
   // Hash counts, findings and the boot_aggregate check, in list order.
-  const HashAlg listed = hash_algs[listed_slot];
+  uint64_t unverified = 0;
   for (size_t i = 0; i < job.entries.size(); ++i) {
-    const ima::Entry& e = job.entries[i];
     const uint8_t f = job.flags[i];
+    if (f == 0) continue;
+    const ima::Entry& e = job.entries[i];
     // Violations are counted by the caller and never marked mismatched.
     if (f & HashShare::kMismatch) {
       ++res.hashes_mismatched;
+      ++unverified;
       if (res.findings.size() < opt.max_findings) {
-        // Recomputed (at most max_findings times): the listed bank's slot
-        // now holds the listed hash.
-        Digest c = ext.Hash(listed, e.template_data);
         Finding(e, "template_hash_mismatch",
                 "listed " + ToHex(e.listed_hash.span()) + ", template data hashes to " +
-                    ToHex(c.span()));
+                    ToHex(job.listed_computed[i].span()));
       }
-    } else if (!(f & HashShare::kViolation)) {
-      ++res.hashes_verified;
+    } else if (f & HashShare::kViolation) {
+      ++unverified;
     }
     if (f & HashShare::kBootAggregate) CheckBootAggregate(e);
   }
-  ExtendAll(job);
+  res.hashes_verified += job.entries.size() - unverified;
 }
 
-Status ImaReplayer::Impl::Prepare(std::span<const ima::Entry> entries, size_t* copy_len) {
+Status ImaReplayer::Impl::Check(std::span<const ima::Entry> entries, size_t* copy_len) {
   if (!algs_ready) CCV_RETURN_IF_ERROR(PrepareAlgs(entries[0].listed_hash.alg));
   const HashAlg listed = hash_algs[listed_slot];
-  *copy_len = 0;
+  size_t len = 0;
   for (const ima::Entry& e : entries) {
     if (e.listed_hash.alg != listed) {
       return ParseError(ErrorCode::kBadValue, e.offset, "template_hash",
@@ -252,68 +326,105 @@ Status ImaReplayer::Impl::Prepare(std::span<const ima::Entry> entries, size_t* c
                         "entry extends register index " + std::to_string(e.pcr) + ", expected " +
                             RegName(*opt.register_index).Name() + " only");
     }
-    *copy_len += e.template_name.size() + e.template_data.size();
+    len += e.template_name.size() + e.template_data.size();
   }
-  // The extend thread is behind if earlier jobs still have chunks nobody has
-  // taken: take them here first (a no-op when it is keeping up).
-  if (Shareable()) {
-    for (const std::shared_ptr<HashShare>& p : pending_shares) p->Run(hasher.get());
-    while (!pending_shares.empty() && pending_shares.front()->Taken()) {
-      pending_shares.pop_front();
-    }
-  }
-  // Counts that need the template names.
-  for (const ima::Entry& e : entries) {
-    if (e.template_name != last_template) {
-      FlushTemplateCount();
-      last_template.assign(e.template_name);
-    }
-    ++last_template_count;
-    ++res.entries;
-    if (e.violation()) ++res.violations;
-  }
+  *copy_len = len;
   return Status::Ok();
 }
 
 void ImaReplayer::Impl::SubmitJob(std::shared_ptr<Job> job) {
-  // The per-entry work, in chunks; the ordered rest and the chains on the
-  // extend thread.
   const size_t n = job->entries.size();
   const size_t nbanks = banks.size();
   job->datas.resize(n);
-  for (size_t i = 0; i < n; ++i) job->datas[i] = job->entries[i].template_data;
   job->flags.resize(n);
   job->pcr.resize(n);
   job->values.resize(nbanks);
-  auto share = std::make_shared<HashShare>();
-  share->entries = job->entries;
-  share->datas = job->datas;
-  share->algs = hash_algs;
-  share->listed_slot = listed_slot;
-  share->nbanks = nbanks;
-  share->pcr = job->pcr;
-  share->flags = job->flags;
-  for (size_t s = 0; s < hash_algs.size(); ++s) {
-    std::vector<Digest>& out = s < nbanks ? job->values[s] : job->listed_computed;
-    out.resize(n);
-    share->outs.push_back(out);
+  for (std::vector<Digest>& v : job->values) v.resize(n);
+  job->listed_computed.resize(n);
+  // One pass: the counts, and what the chains need from parsing alone (the
+  // register, the listed bank's value: the listed hash, all-ones for a
+  // violation).
+  Digest* listed_values = listed_slot < nbanks ? job->values[listed_slot].data() : nullptr;
+  const Digest ones = Digest::Filled(hash_algs[listed_slot], 0xFF);
+  uint64_t violations = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const ima::Entry& e = job->entries[i];
+    job->datas[i] = e.template_data;
+    job->pcr[i] = e.pcr;
+    const bool violation = e.violation();
+    violations += violation;
+    if (listed_values != nullptr) listed_values[i] = violation ? ones : e.listed_hash;
+    if (e.desc == nullptr || e.desc != last_desc) {
+      if (e.template_name != last_template) {
+        FlushTemplateCount();
+        last_template.assign(e.template_name);
+      }
+      last_desc = e.desc;
+    }
+    ++last_template_count;
   }
-  const bool shareable = Shareable();
-  share->chunk = shareable ? kHashChunk : n;
-  share->chunks = (n + share->chunk - 1) / share->chunk;
-  if (shareable) pending_shares.push_back(share);
-  extender->Submit([this, job, share]() mutable {
-    Process(*job, *share);
-    share.reset();
-    GiveBack(std::move(job));
-  });
+  res.entries += n;
+  res.violations += violations;
+
+  HashShare& share = job->share;
+  share.entries = job->entries;
+  share.datas = job->datas;
+  share.algs = hash_algs;
+  share.listed_slot = listed_slot;
+  share.nbanks = nbanks;
+  share.endian = opt.endian;
+  share.flags = job->flags;
+  share.outs.clear();
+  for (size_t s = 0; s < hash_algs.size(); ++s) {
+    share.outs.push_back(s == listed_slot ? std::span<Digest>(job->listed_computed)
+                                          : std::span<Digest>(job->values[s]));
+  }
+  share.Reset(n, ExtenderHashes() ? kHashChunk : n);
+  job->users.store(2, std::memory_order_relaxed);
+  auto task = [this, job]() {
+    ExtendAndHelp(*job);
+    Release(job);
+  };
+  if (!ExtenderHashes()) {
+    // One thread hashes: this one (before the chains when they run inline).
+    if (extender->threaded()) extender->Submit(std::move(task));
+    share.Run(hasher.get());
+    if (!extender->threaded()) extender->Submit(std::move(task));
+    share.WaitAll();
+    Checks(*job);
+    Release(job);
+    return;
+  }
+  // The chains start at once. This batch's hashes wait for the extend
+  // thread's idle time while this thread parses the next one; then this
+  // thread hashes what is left of the older batches and checks them.
+  extender->Submit(std::move(task));
+  {
+    std::lock_guard<std::mutex> lock(help_mu);
+    helpable.push_back(&share);
+  }
+  pending.push_back(std::move(job));
+  while (pending.size() > 1) FinishOldest();
+}
+
+void ImaReplayer::Impl::FinishOldest() {
+  std::shared_ptr<Job> job = std::move(pending.front());
+  pending.pop_front();
+  job->share.Run(hasher.get());
+  {
+    std::lock_guard<std::mutex> lock(help_mu);
+    helpable.pop_front();  // the oldest, this job's
+  }
+  job->share.WaitAll();
+  Checks(*job);
+  Release(job);
 }
 
 Status ImaReplayer::AddBatch(std::span<const ima::Entry> entries) {
   Impl& m = *impl_;
   if (entries.empty()) return Status::Ok();
   size_t copy_len = 0;
-  CCV_RETURN_IF_ERROR(m.Prepare(entries, &copy_len));
+  CCV_RETURN_IF_ERROR(m.Check(entries, &copy_len));
   // The copy for the extend thread.
   std::shared_ptr<Impl::Job> job = m.TakeJob();
   job->entries.assign(entries.begin(), entries.end());
@@ -341,7 +452,7 @@ Status ImaReplayer::AddBatchTaking(std::vector<ima::Entry>* entries,
     if (e.desc == nullptr) return AddBatch(*entries);
   }
   size_t copy_len = 0;
-  CCV_RETURN_IF_ERROR(m.Prepare(*entries, &copy_len));
+  CCV_RETURN_IF_ERROR(m.Check(*entries, &copy_len));
   std::shared_ptr<Impl::Job> job = m.TakeJob();
   job->entries.swap(*entries);
   job->storage.swap(*storage);
@@ -352,11 +463,7 @@ Status ImaReplayer::AddBatchTaking(std::vector<ima::Entry>* entries,
 
 ImaReplayResult ImaReplayer::Finish() {
   Impl& m = *impl_;
-  // Take the chunks the extend thread has not reached, then wait for it.
-  if (m.Shareable()) {
-    for (const std::shared_ptr<HashShare>& p : m.pending_shares) p->Run(m.hasher.get());
-    m.pending_shares.clear();
-  }
+  while (!m.pending.empty()) m.FinishOldest();
   m.extender->Wait();
   m.FlushTemplateCount();
   ImaReplayResult r = m.res;

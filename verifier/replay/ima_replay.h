@@ -7,14 +7,18 @@
 //
 // Work is split as DESIGN §7 asks: AddBatch counts a batch and hands it
 // (copied, or taken by swap with AddBatchTaking) to an extend stage, which
-// computes the template hashes with a TemplateHasher (batched, multi-buffer
-// by default) in chunks, makes the checks in list order and runs the serial
-// extend chains. With num_threads > 1 the extend stage has its own thread,
-// overlapping with the caller's parsing of the next batch; when it falls
-// behind, the caller hashes the chunks nobody has started (a shared cursor)
-// before handing over the next batch. Two threads thus share the work
-// whatever its mix: parsing-heavy ascii lists and hashing-heavy binary ones
-// alike. Results are the same bit for bit with any thread count.
+// runs the serial extend chains; the template hashes are computed with a
+// TemplateHasher (batched, multi-buffer by default) in chunks, and the
+// checks that need them are made in list order on the calling thread. With
+// num_threads > 1 the extend stage has its own thread. The chain of the bank
+// of the listed algorithm extends the listed hashes, so it starts as soon as
+// a batch is parsed; the extend thread hashes the chunks its other banks
+// need and, whenever it has no chain to run, any chunk nobody has started,
+// while the caller parses the next batch; the caller then hashes what is
+// left of the batch before and checks it. Two threads thus share the work
+// whatever its mix: parsing-heavy ascii lists, hashing-heavy binary ones and
+// chain-bound RTMR lists alike. Results are the same bit for bit with any
+// thread count.
 //
 // Thread safety: an ImaReplayer is not thread-safe. The TemplateHasher is
 // used from two threads at once only if it says it is thread_safe().
