@@ -33,18 +33,27 @@ mkdir -p "$WORK"
 # fleet SRC DST N FILES...: N bundles in DST, each FILES of SRC hard-linked.
 fleet() {
   python3 - "$@" <<'EOF'
-import os, pathlib, shutil, sys
+import errno, os, pathlib, shutil, sys
 src, dst, n = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), int(sys.argv[3])
 files = sys.argv[4:]
 if (dst / (".complete-%d" % n)).exists():
     sys.exit(0)
 shutil.rmtree(dst, ignore_errors=True)
 dst.mkdir(parents=True)
+# A file system caps a file's links (ext4: 65,000): past that, a copy
+# becomes the file the next bundles link to.
+link_from = {f: src / f for f in files}
 for i in range(n):
     b = dst / ("b%d" % i)
     b.mkdir()
     for f in files:
-        os.link(src / f, b / f)
+        try:
+            os.link(link_from[f], b / f)
+        except OSError as e:
+            if e.errno != errno.EMLINK:
+                raise
+            shutil.copyfile(src / f, b / f)
+            link_from[f] = b / f
 (dst / (".complete-%d" % n)).touch()
 EOF
 }
