@@ -71,28 +71,20 @@ Status DumpDstackLog(const std::string& path, const DumpOptions& options, std::F
       w.StartObject();
       KeyUint(w, "index", i);
       KeyUint(w, "imr", o.rtmr);
-      w.Key("register");
-      WriteStr(reg.Name(), w);
+      internal::KeyString(w, "register", reg.Name());
       KeyUint(w, "event_type", e.untrusted_type);
-      w.Key("event_type_name");
-      WriteStr(TypeName(e), w);
-      w.Key("event");
-      WriteStr(e.event, w);
-      w.Key("digest");
-      WriteStr(digest, w);
+      internal::KeyString(w, "event_type_name", TypeName(e));
+      internal::KeyString(w, "event", e.event);
+      internal::KeyString(w, "digest", digest);
       w.Key("digest_logged");
       w.Bool(!e.digest.empty());
-      w.Key("digest_check");
-      WriteStr(check, w);
-      w.Key("convention");
-      WriteStr(o.convention_name, w);
+      internal::KeyString(w, "digest_check", check);
+      internal::KeyString(w, "convention", o.convention_name);
       if (e.IsRuntimeEvent()) {
         KeyUint(w, "version", e.version);
       }
-      w.Key("payload_hex");
-      WriteStr(ToHex(e.payload), w);
-      w.Key("summary");
-      WriteStr(Summary(e), w);
+      internal::KeyString(w, "payload_hex", ToHex(e.payload));
+      internal::KeyString(w, "summary", Summary(e));
       w.EndObject();
     } else if (options.brief) {
       text += BriefLine(i, reg.Name(), TypeName(e), o.extended_digest.span(), Summary(e));

@@ -143,11 +143,6 @@ void WriteKey(std::string_view k, W& w) {
 }
 
 template <typename W>
-void WriteStr(std::string_view s, W& w) {
-  w.String(s.data(), rapidjson::SizeType(s.size()));
-}
-
-template <typename W>
 void WriteRegistersJson(const replay::RegisterSet& registers, W& w) {
   w.StartObject();
   for (const auto& [reg, banks] : registers.registers()) {
@@ -199,17 +194,16 @@ void WriteReplayCountsJson(const replay::ReplayCounts& c, W& w) {
 template <typename W>
 void WriteEventDetailJson(const EventDetail& d, W& w) {
   w.StartObject();
-  w.Key("kind");
-  WriteStr(d.kind, w);
+  internal::KeyString(w, "kind", d.kind);
   for (const EventField& f : d.fields) {
     WriteKey(f.key, w);
     if (const auto* s = std::get_if<std::string>(&f.value)) {
-      WriteStr(*s, w);
+      internal::JsonString(w, *s);
     } else if (const auto* n = std::get_if<uint64_t>(&f.value)) {
       w.Uint64(*n);
     } else if (const auto* list = std::get_if<std::vector<std::string>>(&f.value)) {
       w.StartArray();
-      for (const std::string& item : *list) WriteStr(item, w);
+      for (const std::string& item : *list) internal::JsonString(w, item);
       w.EndArray();
     } else {
       w.StartArray();
@@ -217,7 +211,7 @@ void WriteEventDetailJson(const EventDetail& d, W& w) {
         w.StartObject();
         for (const auto& [k, v] : rec) {
           WriteKey(k, w);
-          WriteStr(v, w);
+          internal::JsonString(w, v);
         }
         w.EndObject();
       }
@@ -225,8 +219,7 @@ void WriteEventDetailJson(const EventDetail& d, W& w) {
     }
   }
   if (!d.error.empty()) {
-    w.Key("error");
-    WriteStr(d.error, w);
+    internal::KeyString(w, "error", d.error);
   }
   w.EndObject();
 }
@@ -242,20 +235,19 @@ void WriteTcgEventJson(const parsers::TcgEvent& e, replay::RegisterSpace space,
   if (reg.empty()) {
     w.Null();
   } else {
-    WriteStr(reg, w);
+    internal::JsonString(w, reg);
   }
   w.Key(space == replay::RegisterSpace::kCcMr ? "mr_index" : "pcr_index");
   w.Uint(e.untrusted_pcr_index);
   internal::KeyUint(w, "event_type", e.untrusted_type);
   w.Key("event_type_name");
   char buf[32];
-  WriteStr(parsers::EventTypeLabel(e.untrusted_type, buf), w);
+  internal::JsonString(w, parsers::EventTypeLabel(e.untrusted_type, buf));
   w.Key("digests");
   w.StartArray();
   for (uint32_t i = 0; i < e.num_digests; ++i) {
     w.StartObject();
-    w.Key("alg");
-    WriteStr(AlgIdName(e.digests[i].algorithm_id), w);
+    internal::KeyString(w, "alg", AlgIdName(e.digests[i].algorithm_id));
     w.Key("digest");
     WriteHex(e.digests[i].digest, w);
     w.EndObject();
@@ -263,17 +255,15 @@ void WriteTcgEventJson(const parsers::TcgEvent& e, replay::RegisterSpace space,
   w.EndArray();
   internal::KeyUint(w, "event_size", e.data.size());
   if (check != nullptr) {
-    w.Key("digest_check");
-    WriteStr(replay::DigestCheckName(check->status), w);
+    internal::KeyString(w, "digest_check", replay::DigestCheckName(check->status));
     w.Key("digest_convention");
     if (check->status == replay::DigestCheck::kVerified) {
-      WriteStr(replay::DigestConventionName(check->convention), w);
+      internal::JsonString(w, replay::DigestConventionName(check->convention));
     } else {
       w.Null();
     }
     if (!check->verified_text.empty()) {
-      w.Key("verified_text");
-      WriteStr(check->verified_text, w);
+      internal::KeyString(w, "verified_text", check->verified_text);
     }
   }
   w.Key("detail");

@@ -119,12 +119,10 @@ Status DumpImaLog(const std::string& path, parsers::LogFormat format, const Dump
         }
         KeyUint(w, "offset", e.offset);
         KeyUint(w, "pcr", e.pcr);
-        w.Key("template_hash");
-        WriteStr(ToHex(e.listed_hash.span()), w);
+        internal::KeyString(w, "template_hash", ToHex(e.listed_hash.span()));
         w.Key("template_hash_check");
         w.String(check);
-        w.Key("template");
-        WriteStr(e.template_name, w);
+        internal::KeyString(w, "template", e.template_name);
         w.Key("fields");
         WriteImaFieldsJson(fields, w);
         w.EndObject();
@@ -221,7 +219,7 @@ Status DumpCelLog(const std::string& path, parsers::LogFormat format, const Dump
     // {"schema_version", "file", "format", "events": [CEL-JSON records], "records"}.
     rapidjson::StringBuffer sb;
     rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-    WriteStr(path, w);
+    internal::JsonString(w, path);
     std::string j = cel::WriteJson(kept);
     std::fprintf(out,
                  "{\"schema_version\":\"%s\",\"file\":%s,\"format\":\"%s\",\"events\":%s,"

@@ -170,8 +170,7 @@ Status DumpTcgLog(const std::string& path, parsers::LogFormat format,
     w.EndArray();
     KeyUint(w, "records", records);
     if (error.ok()) {
-      w.Key("end");
-      WriteStr(parsers::TcgLogEndName(reader.end()), w);
+      internal::KeyString(w, "end", parsers::TcgLogEndName(reader.end()));
       KeyUint(w, "end_offset", reader.end_offset());
       if (reader.trailing_len() != 0) {
         KeyUint(w, "trailing_bytes", reader.trailing_len());
@@ -224,23 +223,18 @@ Status DumpCcelTable(const std::string& path, parsers::ChunkedSource* source, bo
   rapidjson::PrettyWriter<rapidjson::FileWriteStream> w(os);
   w.SetIndent(' ', 1);
   internal::BeginDumpJson(w, path, "ccel-acpi-table");
-  w.Key("signature");
-  WriteStr(AsChars(t->signature), w);
+  internal::KeyString(w, "signature", AsChars(t->signature));
   KeyUint(w, "length", t->length);
   KeyUint(w, "revision", t->revision);
   w.Key("checksum_ok");
   w.Bool(true);
-  w.Key("oem_id");
-  WriteStr(parsers::AcpiIdText(t->oem_id), w);
-  w.Key("oem_table_id");
-  WriteStr(parsers::AcpiIdText(t->oem_table_id), w);
+  internal::KeyString(w, "oem_id", parsers::AcpiIdText(t->oem_id));
+  internal::KeyString(w, "oem_table_id", parsers::AcpiIdText(t->oem_table_id));
   KeyUint(w, "oem_revision", t->oem_revision);
-  w.Key("creator_id");
-  WriteStr(parsers::AcpiIdText(t->creator_id), w);
+  internal::KeyString(w, "creator_id", parsers::AcpiIdText(t->creator_id));
   KeyUint(w, "creator_revision", t->creator_revision);
   KeyUint(w, "cc_type", t->cc_type);
-  w.Key("cc_type_name");
-  WriteStr(parsers::CcTypeName(t->cc_type), w);
+  internal::KeyString(w, "cc_type_name", parsers::CcTypeName(t->cc_type));
   KeyUint(w, "cc_subtype", t->cc_subtype);
   KeyUint(w, "laml", t->laml);
   w.Key("lasa");

@@ -33,16 +33,14 @@ template <typename W>
 void WriteDumpErrorJson(const Status& s, const std::string& path, W& w) {
   w.Key("error");
   w.StartObject();
-  w.Key("code");
-  WriteStr(ErrorCodeName(s.code()), w);
+  internal::KeyString(w, "code", ErrorCodeName(s.code()));
   if (s.offset()) {
     internal::KeyUint(w, "offset", *s.offset());
   }
   if (s.line()) {
     internal::KeyUint(w, "line", *s.line());
   }
-  w.Key("message");
-  WriteStr(s.WithFileIfUnset(path).ToString(), w);
+  internal::KeyString(w, "message", s.WithFileIfUnset(path).ToString());
   w.EndObject();
 }
 

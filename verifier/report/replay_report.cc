@@ -127,14 +127,10 @@ void WriteImaSignaturesJson(const pipeline::ImaStep& s, JsonWriter& w) {
   w.StartArray();
   for (const crypto::ImaKey& k : s.keys) {
     w.StartObject();
-    w.Key("source");
-    WriteStr(k.source, w);
-    w.Key("keyid");
-    WriteStr(KeyIdText(k.keyid), w);
-    w.Key("kind");
-    WriteStr(k.kind, w);
-    w.Key("subject");
-    WriteStr(k.subject, w);
+    internal::KeyString(w, "source", k.source);
+    internal::KeyString(w, "keyid", KeyIdText(k.keyid));
+    internal::KeyString(w, "kind", k.kind);
+    internal::KeyString(w, "subject", k.subject);
     w.EndObject();
   }
   w.EndArray();
@@ -147,14 +143,10 @@ void WriteImaSignaturesJson(const pipeline::ImaStep& s, JsonWriter& w) {
     if (e.line != 0) {
       KeyUint(w, "line", e.line);
     }
-    w.Key("path");
-    WriteStr(e.path, w);
-    w.Key("status");
-    WriteStr(replay::ImaSigStatusName(e.status), w);
-    w.Key("keyid");
-    WriteStr(KeyIdText(e.keyid), w);
-    w.Key("detail");
-    WriteStr(e.detail, w);
+    internal::KeyString(w, "path", e.path);
+    internal::KeyString(w, "status", replay::ImaSigStatusName(e.status));
+    internal::KeyString(w, "keyid", KeyIdText(e.keyid));
+    internal::KeyString(w, "detail", e.detail);
     w.EndObject();
   }
   w.EndArray();
@@ -163,14 +155,10 @@ void WriteImaSignaturesJson(const pipeline::ImaStep& s, JsonWriter& w) {
   for (const replay::KeyringLoad& k : r.keyring_loads) {
     w.StartObject();
     KeyUint(w, "index", k.index);
-    w.Key("keyring");
-    WriteStr(k.keyring, w);
-    w.Key("subject");
-    WriteStr(k.subject, w);
-    w.Key("keyid");
-    WriteStr(KeyIdText(k.keyid), w);
-    w.Key("detail");
-    WriteStr(k.detail, w);
+    internal::KeyString(w, "keyring", k.keyring);
+    internal::KeyString(w, "subject", k.subject);
+    internal::KeyString(w, "keyid", KeyIdText(k.keyid));
+    internal::KeyString(w, "detail", k.detail);
     w.EndObject();
   }
   w.EndArray();
@@ -193,12 +181,9 @@ void AppendCelStepText(const pipeline::CelStep& s, std::string* out) {
 void BeginStepJson(std::string_view option, std::string_view file, std::string_view format,
                    JsonWriter& w) {
   w.StartObject();
-  w.Key("option");
-  WriteStr(option, w);
-  w.Key("file");
-  WriteStr(file, w);
-  w.Key("format");
-  WriteStr(format, w);
+  internal::KeyString(w, "option", option);
+  internal::KeyString(w, "file", file);
+  internal::KeyString(w, "format", format);
 }
 
 void WriteImaStepJson(const pipeline::ImaStep& s, JsonWriter& w) {
@@ -290,13 +275,10 @@ void WriteDstackStepJson(const pipeline::DstackStep& s, JsonWriter& w) {
     KeyUint(w, "index", i);
     KeyUint(w, "imr", o.rtmr);
     KeyUint(w, "event_type", e.untrusted_type);
-    w.Key("event");
-    WriteStr(e.event, w);
-    w.Key("logged_digest");
-    WriteStr(ToHex(o.extended_digest.span()), w);
+    internal::KeyString(w, "event", e.event);
+    internal::KeyString(w, "logged_digest", ToHex(o.extended_digest.span()));
     if (o.runtime) {
-      w.Key("expected_digest");
-      WriteStr(ToHex(o.expected_digest.span()), w);
+      internal::KeyString(w, "expected_digest", ToHex(o.expected_digest.span()));
     }
     w.EndObject();
   }
@@ -309,13 +291,10 @@ void WriteDstackStepJson(const pipeline::DstackStep& s, JsonWriter& w) {
     w.StartObject();
     KeyUint(w, "index", o.index);
     KeyUint(w, "imr", o.rtmr);
-    w.Key("event");
-    WriteStr(e.event, w);
+    internal::KeyString(w, "event", e.event);
     KeyUint(w, "version", e.version);
-    w.Key("digest_check");
-    WriteStr(replay::DigestCheckName(o.check), w);
-    w.Key("payload_hex");
-    WriteStr(ToHex(e.payload), w);
+    internal::KeyString(w, "digest_check", replay::DigestCheckName(o.check));
+    internal::KeyString(w, "payload_hex", ToHex(e.payload));
     w.EndObject();
   }
   w.EndArray();
@@ -323,12 +302,12 @@ void WriteDstackStepJson(const pipeline::DstackStep& s, JsonWriter& w) {
   w.StartObject();
   for (const auto& [name, value] : AppValues(s.log)) {
     WriteKey(name, w);
-    WriteStr(value, w);
+    internal::JsonString(w, value);
   }
   w.EndObject();
   w.Key("app_ambiguous");
   w.StartArray();
-  for (const std::string& name : AmbiguousAppNames(s.log)) WriteStr(name, w);
+  for (const std::string& name : AmbiguousAppNames(s.log)) internal::JsonString(w, name);
   w.EndArray();
   w.EndObject();
 }
@@ -336,8 +315,7 @@ void WriteDstackStepJson(const pipeline::DstackStep& s, JsonWriter& w) {
 void WriteLogJson(const pipeline::LogReplay& l, JsonWriter& w) {
   BeginStepJson(l.option, l.file, LogFormatName(l), w);
   KeyUint(w, "records", l.result.counts.records);
-  w.Key("end");
-  WriteStr(parsers::TcgLogEndName(l.result.end), w);
+  internal::KeyString(w, "end", parsers::TcgLogEndName(l.result.end));
   KeyUint(w, "end_offset", l.result.end_offset);
   if (l.result.trailing_len != 0) {
     KeyUint(w, "trailing_bytes", l.result.trailing_len);

@@ -21,6 +21,12 @@ namespace ccv::report::internal {
 
 template <typename W>
 void JsonString(W& w, std::string_view s) {
+  bool ascii = true;
+  for (char c : s) ascii &= static_cast<unsigned char>(c) < 0x80;
+  if (ascii) {
+    w.String(s.data(), rapidjson::SizeType(s.size()));
+    return;
+  }
   std::string v = ValidUtf8(s);
   w.String(v.data(), rapidjson::SizeType(v.size()));
 }
