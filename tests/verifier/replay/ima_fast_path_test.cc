@@ -2,11 +2,11 @@
 // stand in for: TemplateDataDecodes (the binary reader's fast path) never
 // accepts data the decoder rejects, and MayBeBootAggregate never filters out
 // an entry FindBootAggregate would find.
-#include <gtest/gtest.h>
-
 #include <random>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "parsers/ima_log.h"
 #include "parsers/ima_template.h"
@@ -206,7 +206,8 @@ TEST(ImaFastPathTest, AsciiNgShortcutBuildsWhatTheCheckedRebuildBuilds) {
     size_t bad = 0;
     Status st = ima::RebuildTemplateData(*desc, tokens, ima::Endian::kLittle, &want, &bad);
     std::vector<ima::DecodedField> decoded;
-    if (st.ok()) st = ima::DecodeTemplateDataInto("ima-ng", want, 0, ima::Endian::kLittle, &decoded);
+    if (st.ok())
+      st = ima::DecodeTemplateDataInto("ima-ng", want, 0, ima::Endian::kLittle, &decoded);
     if (v.size() <= fields_at || !st.ok()) {
       EXPECT_FALSE(error.empty() && got.size() == 2) << ToHex(AsBytes(v));
       continue;
