@@ -193,17 +193,14 @@ std::string BatchSummary::ToJson() const {
     KeyCounts(w, "verdicts", verdicts_);
     KeyCounts(w, "outcomes", outcomes_);
     KeyCounts(w, "tcb_statuses", tcb_statuses_);
-    w.Key("measurement_sets");
-    w.StartArray();
-    for (const auto& [set, n] : ByCount(sets_)) {
-      w.StartObject();
-      KeyString(w, "mrtd", std::get<0>(set));
-      KeyStrings(w, "rtmrs", std::get<1>(set));
-      KeyStringOrNull(w, "tcb_status", std::get<2>(set));
-      KeyUint(w, "bundles", n);
-      w.EndObject();
-    }
-    w.EndArray();
+    report::internal::KeyObjects(w, "measurement_sets", ByCount(sets_),
+                                 [&](Writer& w, const auto& item) {
+                                   const auto& [set, n] = item;
+                                   KeyString(w, "mrtd", std::get<0>(set));
+                                   KeyStrings(w, "rtmrs", std::get<1>(set));
+                                   KeyStringOrNull(w, "tcb_status", std::get<2>(set));
+                                   KeyUint(w, "bundles", n);
+                                 });
     KeyUint(w, "measurement_sets_over_limit", sets_over_limit_);
     w.Key("policy_unmatched");
     w.StartObject();

@@ -392,19 +392,15 @@ std::string ReplayReportJson(const pipeline::ReplayRun& run) {
     w.EndObject();
   }
   if (!run.tpm_checks.empty()) {
-    w.Key("tpm_quote_checks");
-    w.StartArray();
-    for (const pipeline::TpmQuoteCheck& c : run.tpm_checks) {
-      w.StartObject();
-      w.Key("id");
-      w.String(c.id.c_str(), rapidjson::SizeType(c.id.size()));
-      w.Key("status");
-      w.String(c.status.c_str(), rapidjson::SizeType(c.status.size()));
-      w.Key("detail");
-      w.String(c.detail.c_str(), rapidjson::SizeType(c.detail.size()));
-      w.EndObject();
-    }
-    w.EndArray();
+    internal::KeyObjects(w, "tpm_quote_checks", run.tpm_checks,
+                         [&](JsonWriter& w, const pipeline::TpmQuoteCheck& c) {
+                           w.Key("id");
+                           w.String(c.id.c_str(), rapidjson::SizeType(c.id.size()));
+                           w.Key("status");
+                           w.String(c.status.c_str(), rapidjson::SizeType(c.status.size()));
+                           w.Key("detail");
+                           w.String(c.detail.c_str(), rapidjson::SizeType(c.detail.size()));
+                         });
   }
   w.EndObject();
   std::string out(sb.GetString(), sb.GetSize());

@@ -35,18 +35,14 @@ void WriteAttestFields(Writer& w, const parsers::TpmAttest& a) {
   char fw[24];
   std::snprintf(fw, sizeof(fw), "%016" PRIx64, a.firmware_version);
   KeyString(w, "firmware_version", fw);
-  w.Key("pcr_selection");
-  w.StartArray();
-  for (const parsers::TpmPcrSelection& s : a.pcr_select) {
-    w.StartObject();
-    KeyString(w, "bank", s.hash ? std::string(HashAlgName(*s.hash)) : "unknown");
-    w.Key("pcrs");
-    w.StartArray();
-    for (uint32_t i : s.Pcrs()) w.Uint(i);
-    w.EndArray();
-    w.EndObject();
-  }
-  w.EndArray();
+  internal::KeyObjects(
+      w, "pcr_selection", a.pcr_select, [&](Writer& w, const parsers::TpmPcrSelection& s) {
+        KeyString(w, "bank", s.hash ? std::string(HashAlgName(*s.hash)) : "unknown");
+        w.Key("pcrs");
+        w.StartArray();
+        for (uint32_t i : s.Pcrs()) w.Uint(i);
+        w.EndArray();
+      });
   KeyString(w, "pcr_digest", ToHex(a.pcr_digest));
   w.EndObject();
 }
@@ -204,10 +200,7 @@ std::string TpmVerificationToJson(const tpm::TpmVerification& v) {
   for (const std::string& s : v.ak_trust.chain) w.String(s.c_str());
   w.EndArray();
   w.EndObject();
-  w.Key("quotes");
-  w.StartArray();
-  for (const tpm::QuoteResult& q : v.quotes) {
-    w.StartObject();
+  internal::KeyObjects(w, "quotes", v.quotes, [&](Writer& w, const tpm::QuoteResult& q) {
     KeyString(w, "signature_scheme", std::string(parsers::TpmSigSchemeName(q.signature.scheme)));
     KeyString(w, "signature_hash",
               q.signature.hash ? std::string(HashAlgName(*q.signature.hash)) : "unknown");
@@ -217,19 +210,12 @@ std::string TpmVerificationToJson(const tpm::TpmVerification& v) {
     w.Bool(q.pcr_digest_ok);
     w.Key("attest");
     WriteAttest(w, q);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.Key("checks");
-  w.StartArray();
-  for (const tpm::Check& c : v.checks) {
-    w.StartObject();
+  });
+  internal::KeyObjects(w, "checks", v.checks, [&](Writer& w, const tpm::Check& c) {
     KeyString(w, "id", c.id);
     KeyString(w, "status", std::string(result::ShortVerdictName(c.status)));
     KeyString(w, "detail", c.detail);
-    w.EndObject();
-  }
-  w.EndArray();
+  });
   w.Key("quoted_pcrs");
   w.StartObject();
   for (const auto& [bank, pcrs] : v.quoted_pcrs.banks()) {
