@@ -8,6 +8,7 @@
 #include "parsers/core/hex.h"
 #include "parsers/core/register_id.h"
 #include "verifier/crypto/x509.h"
+#include "verifier/report/internal/dump_json.h"
 #include "verifier/report/internal/freshness_json.h"
 #include "verifier/report/schema_version.h"
 
@@ -209,18 +210,6 @@ std::string JsonText(Write&& write) {
   return std::string(buf.GetString(), buf.GetSize()) + "\n";
 }
 
-// A dump document: {"schema_version", "format": FORMAT, then what `members(w)` writes}.
-template <typename Members>
-std::string DumpJson(const char* format, Members&& members) {
-  return JsonText([&](JsonWriter* w) {
-    w->StartObject();
-    WriteSchemaVersion(*w);
-    internal::KeyString(*w, "format", format);
-    members(w);
-    w->EndObject();
-  });
-}
-
 // "checks": [{"id", "status", "detail"}, ...] as a member.
 void WriteChecks(const std::vector<quote::Check>& checks, JsonWriter* w) {
   w->Key("checks");
@@ -333,9 +322,9 @@ void WriteQuoteVerificationMembers(const quote::QuoteVerification& v, JsonWriter
 }
 
 std::string TdReportDumpJson(const parsers::TdReport& t) {
-  return DumpJson("td-report", [&](JsonWriter* w) {
-    w->Key("td_report");
-    WriteTdReportJson(t, w);
+  return internal::StructureDumpJson("td-report", [&](JsonWriter& w) {
+    w.Key("td_report");
+    WriteTdReportJson(t, &w);
   });
 }
 
@@ -344,10 +333,10 @@ std::string TdReportDumpText(const parsers::TdReport& t) {
 }
 
 std::string QuoteDumpJson(const quote::QuoteVerification& v) {
-  return DumpJson("tdx-quote", [&](JsonWriter* w) {
-    w->Key("quote");
-    WriteQuoteJson(v.quote, w);
-    WriteChecks(v.checks, w);
+  return internal::StructureDumpJson("tdx-quote", [&](JsonWriter& w) {
+    w.Key("quote");
+    WriteQuoteJson(v.quote, &w);
+    WriteChecks(v.checks, &w);
   });
 }
 
