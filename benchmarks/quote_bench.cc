@@ -65,6 +65,17 @@ bool LoadCase(int which, Input* in) {
 
 const char* kNames[] = {"tdx_v4", "tdx_v5", "sgx_v3"};
 
+// Loads case range(0) and labels the run with its name; false, the run
+// skipped, where the corpus is absent.
+bool LoadLabelledCase(benchmark::State& state, Input* in) {
+  if (!LoadCase(int(state.range(0)), in)) {
+    state.SkipWithError("corpus not found");
+    return false;
+  }
+  state.SetLabel(kNames[state.range(0)]);
+  return true;
+}
+
 void BM_VerifyQuotePrepared(benchmark::State& state) {
   Input in;
   if (!LoadCase(int(state.range(0)), &in)) return state.SkipWithError("corpus not found");
@@ -94,8 +105,7 @@ BENCHMARK(BM_VerifyQuotePrepared)
 
 void BM_PrepareCollateral(benchmark::State& state) {
   Input in;
-  if (!LoadCase(int(state.range(0)), &in)) return state.SkipWithError("corpus not found");
-  state.SetLabel(kNames[state.range(0)]);
+  if (!LoadLabelledCase(state, &in)) return;
   for (auto _ : state) {
     auto p = Prepare(in);
     if (!p.ok()) return state.SkipWithError(p.status().ToString().c_str());
@@ -106,8 +116,7 @@ BENCHMARK(BM_PrepareCollateral)->DenseRange(0, 2)->Unit(benchmark::kMicrosecond)
 
 void BM_VerifyQuoteCold(benchmark::State& state) {
   Input in;
-  if (!LoadCase(int(state.range(0)), &in)) return state.SkipWithError("corpus not found");
-  state.SetLabel(kNames[state.range(0)]);
+  if (!LoadLabelledCase(state, &in)) return;
   for (auto _ : state) {
     auto p = Prepare(in);
     if (!p.ok()) return state.SkipWithError(p.status().ToString().c_str());

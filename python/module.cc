@@ -22,6 +22,19 @@ using Outcome = std::tuple<int, std::string, std::string>;
 
 Outcome Of(const ccverify::Result& r) { return {static_cast<int>(r.status), r.error, r.json}; }
 
+// The evidence files VerifyOptions and ReplayOptions both name.
+template <typename Options>
+void SetLogs(Options* o, Opt quote, Opt ccel, Opt ima, Opt ima_register, Opt tpm_log, Opt cel,
+             Opt dstack_log) {
+  o->quote = std::move(quote);
+  o->ccel = std::move(ccel);
+  o->ima = std::move(ima);
+  o->ima_register = std::move(ima_register);
+  o->tpm_log = std::move(tpm_log);
+  o->cel = std::move(cel);
+  o->dstack_log = std::move(dstack_log);
+}
+
 Outcome Verify(const std::string& bundle, Opt policy, Opt at, Opt root_ca, Opt collateral,
                Opt pck_chain, Opt nonce, Opt user_data, Opt report_data, Opt quote, Opt ccel,
                Opt ccel_table, Opt ima, Opt ima_register, Opt tpm_log, Opt cel, Opt dstack_log) {
@@ -35,14 +48,9 @@ Outcome Verify(const std::string& bundle, Opt policy, Opt at, Opt root_ca, Opt c
   o.nonce_hex = std::move(nonce);
   o.user_data_hex = std::move(user_data);
   o.report_data_hex = std::move(report_data);
-  o.quote = std::move(quote);
-  o.ccel = std::move(ccel);
   o.ccel_table = std::move(ccel_table);
-  o.ima = std::move(ima);
-  o.ima_register = std::move(ima_register);
-  o.tpm_log = std::move(tpm_log);
-  o.cel = std::move(cel);
-  o.dstack_log = std::move(dstack_log);
+  SetLogs(&o, std::move(quote), std::move(ccel), std::move(ima), std::move(ima_register),
+          std::move(tpm_log), std::move(cel), std::move(dstack_log));
   py::gil_scoped_release release;
   return Of(ccverify::Verify(o));
 }
@@ -50,13 +58,8 @@ Outcome Verify(const std::string& bundle, Opt policy, Opt at, Opt root_ca, Opt c
 Outcome Replay(Opt ccel, Opt tpm_log, Opt ima, Opt ima_register, Opt cel, Opt dstack_log,
                Opt quote) {
   ccverify::ReplayOptions o;
-  o.ccel = std::move(ccel);
-  o.tpm_log = std::move(tpm_log);
-  o.ima = std::move(ima);
-  o.ima_register = std::move(ima_register);
-  o.cel = std::move(cel);
-  o.dstack_log = std::move(dstack_log);
-  o.quote = std::move(quote);
+  SetLogs(&o, std::move(quote), std::move(ccel), std::move(ima), std::move(ima_register),
+          std::move(tpm_log), std::move(cel), std::move(dstack_log));
   py::gil_scoped_release release;
   return Of(ccverify::Replay(o));
 }

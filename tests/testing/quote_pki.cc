@@ -136,15 +136,17 @@ void Advisories(Writer& w, const std::vector<std::string>& ids) {
   for (const std::string& a : ids) w.String(a.c_str());
   w.EndArray();
 }
-void IsvLevels(Writer& w, const std::vector<quote::ModuleTcbLevel>& levels) {
+// "tcbLevels": [{"tcb": {the members `tcb(level)` writes}, "tcbDate",
+// "tcbStatus", "advisoryIDs"}, ...]
+template <typename Level, typename Tcb>
+void TcbLevels(Writer& w, const std::vector<Level>& levels, Tcb&& tcb) {
   w.Key("tcbLevels");
   w.StartArray();
-  for (const auto& l : levels) {
+  for (const Level& l : levels) {
     w.StartObject();
     w.Key("tcb");
     w.StartObject();
-    w.Key("isvsvn");
-    w.Uint(l.isv_svn);
+    tcb(l);
     w.EndObject();
     Str(w, "tcbDate", l.tcb_date);
     Str(w, "tcbStatus", l.tcb_status);
@@ -152,6 +154,12 @@ void IsvLevels(Writer& w, const std::vector<quote::ModuleTcbLevel>& levels) {
     w.EndObject();
   }
   w.EndArray();
+}
+void IsvLevels(Writer& w, const std::vector<quote::ModuleTcbLevel>& levels) {
+  TcbLevels(w, levels, [&w](const quote::ModuleTcbLevel& l) {
+    w.Key("isvsvn");
+    w.Uint(l.isv_svn);
+  });
 }
 void Module(Writer& w, const quote::TdxModuleIdentity& m, bool with_levels) {
   w.StartObject();
@@ -323,12 +331,7 @@ std::string TcbInfoToJson(const quote::TcbInfo& t) {
     for (const auto& m : t.tdx_module_identities) Module(w, m, true);
     w.EndArray();
   }
-  w.Key("tcbLevels");
-  w.StartArray();
-  for (const auto& l : t.tcb_levels) {
-    w.StartObject();
-    w.Key("tcb");
-    w.StartObject();
+  TcbLevels(w, t.tcb_levels, [&w, &t](const auto& l) {
     if (t.version >= 3) {
       Components(w, "sgxtcbcomponents", l.sgx_components);
       w.Key("pcesvn");
@@ -344,13 +347,7 @@ std::string TcbInfoToJson(const quote::TcbInfo& t) {
       w.Key("pcesvn");
       w.Uint(l.pce_svn);
     }
-    w.EndObject();
-    Str(w, "tcbDate", l.tcb_date);
-    Str(w, "tcbStatus", l.tcb_status);
-    Advisories(w, l.advisory_ids);
-    w.EndObject();
-  }
-  w.EndArray();
+  });
   w.EndObject();
   return std::string(buf.GetString(), buf.GetSize());
 }

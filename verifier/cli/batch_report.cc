@@ -22,32 +22,47 @@ using report::internal::KeyStringOrNull;
 using report::internal::KeyStrings;
 using report::internal::KeyUint;
 
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+// One line of compact JSON: an object of "schema_version" and the members
+// `members(w)` writes.
+template <typename Members>
+std::string JsonObjectLine(Members&& members) {
+  rapidjson::StringBuffer sb;
+  Writer w(sb);
+  w.StartObject();
+  report::WriteSchemaVersion(w);
+  members(w);
+  w.EndObject();
+  return std::string(sb.GetString(), sb.GetSize());
+}
+
+}  // namespace
+
 // --- the JSON line ------------------------------------------------------------
 
 std::string BundleLine::ToJson() const {
-  rapidjson::StringBuffer sb;
-  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-  w.StartObject();
-  report::WriteSchemaVersion(w);
-  KeyString(w, "bundle", bundle);
-  KeyString(w, "verdict", verdict);
-  KeyString(w, "outcome", outcome);
-  KeyStrings(w, "failing", failing);
-  KeyOptString(w, "tcb_status", tcb_status);
-  KeyOptString(w, "mrtd", mrtd);
-  w.Key("rtmrs");
-  if (rtmrs) {
-    w.StartArray();
-    for (const std::string& r : *rtmrs) JsonString(w, r);
-    w.EndArray();
-  } else {
-    w.Null();
-  }
-  KeyOptString(w, "policy", policy);
-  KeyOptBool(w, "policy_matched", policy_matched);
-  KeyOptString(w, "error", error);
-  w.EndObject();
-  return std::string(sb.GetString(), sb.GetSize());
+  return JsonObjectLine([&](Writer& w) {
+    KeyString(w, "bundle", bundle);
+    KeyString(w, "verdict", verdict);
+    KeyString(w, "outcome", outcome);
+    KeyStrings(w, "failing", failing);
+    KeyOptString(w, "tcb_status", tcb_status);
+    KeyOptString(w, "mrtd", mrtd);
+    w.Key("rtmrs");
+    if (rtmrs) {
+      w.StartArray();
+      for (const std::string& r : *rtmrs) JsonString(w, r);
+      w.EndArray();
+    } else {
+      w.Null();
+    }
+    KeyOptString(w, "policy", policy);
+    KeyOptBool(w, "policy_matched", policy_matched);
+    KeyOptString(w, "error", error);
+  });
 }
 
 namespace {
@@ -173,33 +188,26 @@ void KeyCounts(W& w, const char* key, const std::map<std::string, uint64_t>& cou
 }  // namespace
 
 std::string BatchSummary::ToJson() const {
-  rapidjson::StringBuffer sb;
-  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
-  w.StartObject();
-  report::WriteSchemaVersion(w);
-  KeyUint(w, "bundles", bundles_);
-  KeyCounts(w, "verdicts", verdicts_);
-  KeyCounts(w, "outcomes", outcomes_);
-  KeyCounts(w, "tcb_statuses", tcb_statuses_);
-  w.Key("measurement_sets");
-  w.StartArray();
-  for (const auto& [set, n] : ByCount(sets_)) {
+  return JsonObjectLine([&](Writer& w) {
+    KeyUint(w, "bundles", bundles_);
+    KeyCounts(w, "verdicts", verdicts_);
+    KeyCounts(w, "outcomes", outcomes_);
+    KeyCounts(w, "tcb_statuses", tcb_statuses_);
+    report::internal::KeyObjects(w, "measurement_sets", ByCount(sets_),
+                                 [&](Writer& w, const auto& item) {
+                                   const auto& [set, n] = item;
+                                   KeyString(w, "mrtd", std::get<0>(set));
+                                   KeyStrings(w, "rtmrs", std::get<1>(set));
+                                   KeyStringOrNull(w, "tcb_status", std::get<2>(set));
+                                   KeyUint(w, "bundles", n);
+                                 });
+    KeyUint(w, "measurement_sets_over_limit", sets_over_limit_);
+    w.Key("policy_unmatched");
     w.StartObject();
-    KeyString(w, "mrtd", std::get<0>(set));
-    KeyStrings(w, "rtmrs", std::get<1>(set));
-    KeyStringOrNull(w, "tcb_status", std::get<2>(set));
-    KeyUint(w, "bundles", n);
+    KeyUint(w, "count", unmatched_);
+    KeyStrings(w, "bundles", unmatched_listed_);
     w.EndObject();
-  }
-  w.EndArray();
-  KeyUint(w, "measurement_sets_over_limit", sets_over_limit_);
-  w.Key("policy_unmatched");
-  w.StartObject();
-  KeyUint(w, "count", unmatched_);
-  KeyStrings(w, "bundles", unmatched_listed_);
-  w.EndObject();
-  w.EndObject();
-  return std::string(sb.GetString(), sb.GetSize());
+  });
 }
 
 std::string BatchSummary::ToText() const {

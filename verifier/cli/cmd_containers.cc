@@ -155,8 +155,7 @@ int RunContainers(const Args& args) {
       "ccel", po::value<std::string>(), "with --policy: the CCEL the IMA list continues")(
       "collateral", po::value<std::string>(), "with --policy: collateral of --quote")(
       "root-ca", po::value<std::string>(), "with --policy: PEM trust anchor replacing Intel's");
-  const std::string usage_text = UsageWithOptions(kHelp.usage, desc);
-  const CommandHelp help{kHelp.name, usage_text};
+  const OptionsHelp help(kHelp.name, kHelp.usage, desc);
   po::variables_map vm;
   if (auto done = ParseCommandLine(args, help, desc, &vm)) return *done;
   if (!vm.count("ima")) return UsageError(help, "--ima is required");

@@ -76,8 +76,7 @@ int RunDiff(const Args& args) {
                                                                "second bundle or policy");
   po::positional_options_description pos;
   pos.add("a", 1).add("b", 1);
-  const std::string usage_text = UsageWithOptions(kDiffUsage, desc);
-  const CommandHelp help{"diff", usage_text};
+  const OptionsHelp help("diff", kDiffUsage, desc);
   const auto usage = [&help](const std::string& why) { return UsageError(help, why); };
   po::variables_map vm;
   if (auto done = ParseCommandLine(args, help, desc, &vm, &pos)) return *done;

@@ -162,10 +162,8 @@ int RunDump(const Args& args) {
   hidden.add_options()("file", po::value<std::string>());
   po::options_description all;
   all.add(desc).add(hidden);
-  po::positional_options_description pos;
-  pos.add("file", 1);
-  const std::string usage_text = UsageWithOptions(kDumpUsage, desc);
-  const CommandHelp help{"dump", usage_text};
+  const auto pos = OnePositional("file");
+  const OptionsHelp help("dump", kDumpUsage, desc);
   const auto usage = [&help](const std::string& why) { return UsageError(help, why); };
   po::variables_map vm;
   if (auto done = ParseCommandLine(args, help, all, &vm, &pos)) return *done;

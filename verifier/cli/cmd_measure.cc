@@ -40,8 +40,7 @@ int RunMeasureAuthenticode(const Args& args) {
   po::options_description opts;
   opts.add_options()("help,h", "")("alg", po::value<std::string>(), "")(
       "json", po::bool_switch(), "")("file", po::value<std::string>(), "");
-  po::positional_options_description pos;
-  pos.add("file", 1);
+  const auto pos = OnePositional("file");
   po::variables_map vm;
   if (auto done = ParseCommandLine(args, kHelp, opts, &vm, &pos)) return *done;
   if (!vm.count("file")) return Usage("FILE is missing");

@@ -85,10 +85,8 @@ int RunPolicyGenerate(const Args& args) {
       "add the event rules of a prediction (ccverify predict --out DIR: DIR or its "
       "prediction.json); alone, write a policy of them");
   AddEvidenceOptions(&desc);
-  po::positional_options_description pos;
-  pos.add("bundle", 1);
-  const std::string usage_text = UsageWithOptions(kGenerateUsage, desc);
-  const CommandHelp help{"policy generate", usage_text};
+  const auto pos = OnePositional("bundle");
+  const OptionsHelp help("policy generate", kGenerateUsage, desc);
   po::variables_map vm;
   if (auto done = ParseCommandLine(args, help, desc, &vm, &pos)) return *done;
   if (vm.count("expires") && vm.count("valid-days")) {
@@ -212,10 +210,8 @@ int RunPolicyLint(const Args& args) {
   desc.add_options()("help,h", "show this help")("policy", po::value<std::string>(), "policy file")(
       "at", po::value<std::string>(), "time for expiry checks, RFC 3339 (default: now)")(
       "strict", po::bool_switch(), "warnings fail too (exit 1)");
-  po::positional_options_description pos;
-  pos.add("policy", 1);
-  const std::string usage_text = UsageWithOptions(kLintUsage, desc);
-  const CommandHelp help{"policy lint", usage_text};
+  const auto pos = OnePositional("policy");
+  const OptionsHelp help("policy lint", kLintUsage, desc);
   po::variables_map vm;
   if (auto done = ParseCommandLine(args, help, desc, &vm, &pos)) return *done;
   if (!vm.count("policy")) return UsageError(help, "missing P.yaml");

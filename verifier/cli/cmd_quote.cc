@@ -72,8 +72,7 @@ int RunQuoteVerify(const Args& args) {
       "pck-chain", po::value<std::string>(), "")("accept-tcb", po::value<std::string>(), "")(
       "what-if-collateral", po::value<std::string>(), "")("what-if-at", po::value<std::string>(),
                                                           "")("json", po::bool_switch(), "");
-  po::positional_options_description pos;
-  pos.add("quote", 1);
+  const auto pos = OnePositional("quote");
   po::variables_map vm;
   if (auto done = ParseCommandLine(args, kHelp, opts, &vm, &pos)) return *done;
   if (!vm.count("quote")) return Usage("missing QUOTE");

@@ -88,8 +88,7 @@ int RunReplay(const Args& args) {
                                    "the AK of --tpm-quote (TPMT_PUBLIC, public key, cert)")(
       "tpm-nonce", po::value<std::string>(), "hex extraData every --tpm-quote must carry")(
       "json", "print one JSON document (docs/json.md)");
-  const std::string usage_text = UsageWithOptions(kReplayUsage, desc);
-  const CommandHelp help{"replay", usage_text};
+  const OptionsHelp help("replay", kReplayUsage, desc);
   po::variables_map vm;
   if (auto done = ParseCommandLine(args, help, desc, &vm)) return *done;
   pipeline::ReplayRequest req;

@@ -57,8 +57,7 @@ int RunResultVerify(const Args& args) {
   opts.add_options()("help,h", "")("file", po::value<std::string>(), "")(
       "key", po::value<std::string>(), "")("cert", po::value<std::string>(), "")(
       "payload", po::bool_switch(), "");
-  po::positional_options_description pos;
-  pos.add("file", 1);
+  const auto pos = OnePositional("file");
   po::variables_map vm;
   if (auto done = ParseCommandLine(args, kHelp, opts, &vm, &pos)) return *done;
   if (!vm.count("file")) return UsageError(kHelp, "missing FILE");

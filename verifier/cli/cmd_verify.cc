@@ -75,10 +75,8 @@ int RunVerify(const Args& args) {
       "instead of failing; a state whose MAC does not verify still fails");
   AddReportOptions(&desc);
   AddEvidenceOptions(&desc);
-  po::positional_options_description pos;
-  pos.add("bundle", 1);
-  const std::string usage = UsageWithOptions(kVerifyUsage, desc);
-  const CommandHelp help{"verify", usage};
+  const auto pos = OnePositional("bundle");
+  const OptionsHelp help("verify", kVerifyUsage, desc);
   po::variables_map vm;
   if (auto done = ParseCommandLine(args, help, desc, &vm, &pos)) return *done;
   if (vm.count("batch")) return RunVerifyBatch(vm, help);

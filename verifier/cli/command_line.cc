@@ -15,6 +15,18 @@ std::string UsageWithOptions(std::string_view synopsis, const po::options_descri
   return os.str();
 }
 
+OptionsHelp::OptionsHelp(std::string_view name, std::string_view synopsis,
+                         const po::options_description& options)
+    : CommandHelp{name, {}}, text_(UsageWithOptions(synopsis, options)) {
+  usage = text_;
+}
+
+po::positional_options_description OnePositional(const char* name) {
+  po::positional_options_description pos;
+  pos.add(name, 1);
+  return pos;
+}
+
 int UsageMessage(const CommandHelp& help, std::string_view why) {
   std::fprintf(stderr, "ccverify %.*s: %.*s\n", int(help.name.size()), help.name.data(),
                int(why.size()), why.data());

@@ -27,6 +27,24 @@ struct CommandHelp {
 std::string UsageWithOptions(std::string_view synopsis,
                              const boost::program_options::options_description& options);
 
+// The help of a command whose --help prints `synopsis` and then the table of
+// its `options` (UsageWithOptions), holding that text. Not copyable: `usage`
+// views the text it holds.
+class OptionsHelp : public CommandHelp {
+ public:
+  OptionsHelp(std::string_view name, std::string_view synopsis,
+              const boost::program_options::options_description& options);
+  OptionsHelp(const OptionsHelp&) = delete;
+  OptionsHelp& operator=(const OptionsHelp&) = delete;
+
+ private:
+  std::string text_;
+};
+
+// The positional argument `name`, at most once: "ccverify verify DIR" is
+// "--bundle DIR".
+boost::program_options::positional_options_description OnePositional(const char* name);
+
 // Prints "ccverify NAME: WHY" (when `why` is not empty) and the usage to
 // stderr; returns kExitUsage.
 int UsageError(const CommandHelp& help, std::string_view why);

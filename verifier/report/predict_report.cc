@@ -63,43 +63,36 @@ std::string AuthenticodeToJson(const std::string& file, const predict::Authentic
   for (const Digest& d : m.digests)
     KeyString(w, std::string(HashAlgName(d.alg)).c_str(), ToHex(d.span()));
   w.EndObject();
-  w.Key("sections");
-  w.StartArray();
-  for (const parsers::PeSection& s : m.image.sections) {
-    w.StartObject();
-    KeyString(w, "name", s.name);
-    KeyUint(w, "virtual_address", s.virtual_address);
-    KeyUint(w, "virtual_size", s.virtual_size);
-    KeyUint(w, "pointer_to_raw_data", s.pointer_to_raw_data);
-    KeyUint(w, "size_of_raw_data", s.size_of_raw_data);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.Key("signatures");
-  w.StartArray();
-  for (const predict::EmbeddedSignature& s : m.signatures) {
-    w.StartObject();
-    KeyUint(w, "offset", s.offset);
-    KeyString(w, "revision", Hex16(s.revision));
-    KeyString(w, "certificate_type", Hex16(s.certificate_type));
-    if (s.signature) {
-      KeyString(w, "digest_alg", s.signature->digest_alg_name);
-      KeyString(w, "digest", ToHex(s.signature->image_digest));
-      w.Key("digest_matches_image");
-      w.Bool(s.digest_matches_image);
-      w.Key("signature_valid");
-      w.Bool(s.signature->signature_valid);
-      if (!s.signature->signature_valid) KeyString(w, "detail", s.signature->signature_detail);
-      w.Key("certificates");
-      w.StartArray();
-      for (const auto& c : s.signature->certificates) WriteCertificate(w, c);
-      w.EndArray();
-    } else {
-      KeyString(w, "error", s.error);
-    }
-    w.EndObject();
-  }
-  w.EndArray();
+  internal::KeyObjects(w, "sections", m.image.sections,
+                       [&](Writer& w, const parsers::PeSection& s) {
+                         KeyString(w, "name", s.name);
+                         KeyUint(w, "virtual_address", s.virtual_address);
+                         KeyUint(w, "virtual_size", s.virtual_size);
+                         KeyUint(w, "pointer_to_raw_data", s.pointer_to_raw_data);
+                         KeyUint(w, "size_of_raw_data", s.size_of_raw_data);
+                       });
+  internal::KeyObjects(w, "signatures", m.signatures,
+                       [&](Writer& w, const predict::EmbeddedSignature& s) {
+                         KeyUint(w, "offset", s.offset);
+                         KeyString(w, "revision", Hex16(s.revision));
+                         KeyString(w, "certificate_type", Hex16(s.certificate_type));
+                         if (s.signature) {
+                           KeyString(w, "digest_alg", s.signature->digest_alg_name);
+                           KeyString(w, "digest", ToHex(s.signature->image_digest));
+                           w.Key("digest_matches_image");
+                           w.Bool(s.digest_matches_image);
+                           w.Key("signature_valid");
+                           w.Bool(s.signature->signature_valid);
+                           if (!s.signature->signature_valid)
+                             KeyString(w, "detail", s.signature->signature_detail);
+                           w.Key("certificates");
+                           w.StartArray();
+                           for (const auto& c : s.signature->certificates) WriteCertificate(w, c);
+                           w.EndArray();
+                         } else {
+                           KeyString(w, "error", s.error);
+                         }
+                       });
   w.EndObject();
   std::string out(buf.GetString(), buf.GetSize());
   out += '\n';
@@ -196,10 +189,7 @@ std::string PredictionToJson(const predict::BootPrediction& p,
   w.StartArray();
   for (const std::string& s : sources) w.String(s.c_str());
   w.EndArray();
-  w.Key("events");
-  w.StartArray();
-  for (const predict::BootEvent& e : p.events) {
-    w.StartObject();
+  internal::KeyObjects(w, "events", p.events, [&](Writer& w, const predict::BootEvent& e) {
     KeyString(w, "register", "pcr" + std::to_string(e.pcr));
     if (auto rtmr = predict::RtmrForPcr(e.pcr)) KeyString(w, "cc_register", *rtmr);
     KeyString(w, "type", EventTypeLabel(e.type));
@@ -217,9 +207,7 @@ std::string PredictionToJson(const predict::BootPrediction& p,
       w.Key("reference_digests");
       WriteDigests(w, e.reference_digests);
     }
-    w.EndObject();
-  }
-  w.EndArray();
+  });
   w.Key("registers");
   w.StartObject();
   for (const auto& [pcr, values] : p.registers) {

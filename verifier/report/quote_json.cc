@@ -8,6 +8,7 @@
 #include "parsers/core/hex.h"
 #include "parsers/core/register_id.h"
 #include "verifier/crypto/x509.h"
+#include "verifier/report/internal/dump_json.h"
 #include "verifier/report/internal/freshness_json.h"
 #include "verifier/report/schema_version.h"
 
@@ -200,7 +201,12 @@ void EmitTdReport(const parsers::TdReport& t, Emitter* e) {
   EmitTdAttributes(t.td_attributes, e);
 }
 
-std::string Finish(rapidjson::StringBuffer& buf) {
+// The JSON text `write(&w)` writes, and a newline.
+template <typename Write>
+std::string JsonText(Write&& write) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  write(&w);
   return std::string(buf.GetString(), buf.GetSize()) + "\n";
 }
 
@@ -316,15 +322,10 @@ void WriteQuoteVerificationMembers(const quote::QuoteVerification& v, JsonWriter
 }
 
 std::string TdReportDumpJson(const parsers::TdReport& t) {
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  w.StartObject();
-  WriteSchemaVersion(w);
-  internal::KeyString(w, "format", "td-report");
-  w.Key("td_report");
-  WriteTdReportJson(t, &w);
-  w.EndObject();
-  return Finish(buf);
+  return internal::StructureDumpJson("td-report", [&](JsonWriter& w) {
+    w.Key("td_report");
+    WriteTdReportJson(t, &w);
+  });
 }
 
 std::string TdReportDumpText(const parsers::TdReport& t) {
@@ -332,16 +333,11 @@ std::string TdReportDumpText(const parsers::TdReport& t) {
 }
 
 std::string QuoteDumpJson(const quote::QuoteVerification& v) {
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  w.StartObject();
-  WriteSchemaVersion(w);
-  internal::KeyString(w, "format", "tdx-quote");
-  w.Key("quote");
-  WriteQuoteJson(v.quote, &w);
-  WriteChecks(v.checks, &w);
-  w.EndObject();
-  return Finish(buf);
+  return internal::StructureDumpJson("tdx-quote", [&](JsonWriter& w) {
+    w.Key("quote");
+    WriteQuoteJson(v.quote, &w);
+    WriteChecks(v.checks, &w);
+  });
 }
 
 std::string QuoteDumpText(const quote::QuoteVerification& v) {
@@ -349,17 +345,11 @@ std::string QuoteDumpText(const quote::QuoteVerification& v) {
 }
 
 std::string QuoteToJson(const parsers::Quote& q) {
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  WriteQuoteJson(q, &w);
-  return Finish(buf);
+  return JsonText([&](JsonWriter* w) { WriteQuoteJson(q, w); });
 }
 
 std::string TdReportToJson(const parsers::TdReport& t) {
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  WriteTdReportJson(t, &w);
-  return Finish(buf);
+  return JsonText([&](JsonWriter* w) { WriteTdReportJson(t, w); });
 }
 
 void WriteQuoteVerificationJson(const quote::QuoteVerification& v, JsonWriter* out,
@@ -403,10 +393,7 @@ void WriteQuoteVerificationJson(const quote::QuoteVerification& v, JsonWriter* o
 }
 
 std::string QuoteVerificationToJson(const quote::QuoteVerification& v, const WhatIf* what_if) {
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  WriteQuoteVerificationJson(v, &w, what_if);
-  return Finish(buf);
+  return JsonText([&](JsonWriter* w) { WriteQuoteVerificationJson(v, w, what_if); });
 }
 
 std::string QuoteToText(const parsers::Quote& q) {

@@ -123,17 +123,12 @@ void WriteImaSignaturesJson(const pipeline::ImaStep& s, JsonWriter& w) {
   KeyUint(w, "unknown_key", r.unknown_key);
   KeyUint(w, "unsigned", r.unsigned_entries);
   KeyUint(w, "malformed", r.malformed);
-  w.Key("keys");
-  w.StartArray();
-  for (const crypto::ImaKey& k : s.keys) {
-    w.StartObject();
+  internal::KeyObjects(w, "keys", s.keys, [](JsonWriter& w, const crypto::ImaKey& k) {
     internal::KeyString(w, "source", k.source);
     internal::KeyString(w, "keyid", KeyIdText(k.keyid));
     internal::KeyString(w, "kind", k.kind);
     internal::KeyString(w, "subject", k.subject);
-    w.EndObject();
-  }
-  w.EndArray();
+  });
   w.Key("failing");
   w.StartArray();
   for (const replay::ImaSigEntry& e : r.findings) {
@@ -150,18 +145,14 @@ void WriteImaSignaturesJson(const pipeline::ImaStep& s, JsonWriter& w) {
     w.EndObject();
   }
   w.EndArray();
-  w.Key("keyring_loads");
-  w.StartArray();
-  for (const replay::KeyringLoad& k : r.keyring_loads) {
-    w.StartObject();
-    KeyUint(w, "index", k.index);
-    internal::KeyString(w, "keyring", k.keyring);
-    internal::KeyString(w, "subject", k.subject);
-    internal::KeyString(w, "keyid", KeyIdText(k.keyid));
-    internal::KeyString(w, "detail", k.detail);
-    w.EndObject();
-  }
-  w.EndArray();
+  internal::KeyObjects(w, "keyring_loads", r.keyring_loads,
+                       [](JsonWriter& w, const replay::KeyringLoad& k) {
+                         KeyUint(w, "index", k.index);
+                         internal::KeyString(w, "keyring", k.keyring);
+                         internal::KeyString(w, "subject", k.subject);
+                         internal::KeyString(w, "keyid", KeyIdText(k.keyid));
+                         internal::KeyString(w, "detail", k.detail);
+                       });
   w.EndObject();
 }
 
@@ -266,12 +257,9 @@ void WriteDstackStepJson(const pipeline::DstackStep& s, JsonWriter& w) {
   w.EndObject();
   w.Key("digest_checks");
   WriteDigestCheckCountsJson(r.boot_checks, w);
-  w.Key("mismatched_events");
-  w.StartArray();
-  for (size_t i : r.mismatched) {
+  internal::KeyObjects(w, "mismatched_events", r.mismatched, [&](JsonWriter& w, size_t i) {
     const dstack::Event& e = s.log.events[i];
     const replay::DstackEventOutcome& o = r.events[i];
-    w.StartObject();
     KeyUint(w, "index", i);
     KeyUint(w, "imr", o.rtmr);
     KeyUint(w, "event_type", e.untrusted_type);
@@ -280,9 +268,7 @@ void WriteDstackStepJson(const pipeline::DstackStep& s, JsonWriter& w) {
     if (o.runtime) {
       internal::KeyString(w, "expected_digest", ToHex(o.expected_digest.span()));
     }
-    w.EndObject();
-  }
-  w.EndArray();
+  });
   w.Key("runtime");
   w.StartArray();
   for (const replay::DstackEventOutcome& o : r.events) {
@@ -305,10 +291,7 @@ void WriteDstackStepJson(const pipeline::DstackStep& s, JsonWriter& w) {
     internal::JsonString(w, value);
   }
   w.EndObject();
-  w.Key("app_ambiguous");
-  w.StartArray();
-  for (const std::string& name : AmbiguousAppNames(s.log)) internal::JsonString(w, name);
-  w.EndArray();
+  internal::KeyStrings(w, "app_ambiguous", AmbiguousAppNames(s.log));
   w.EndObject();
 }
 
@@ -409,19 +392,15 @@ std::string ReplayReportJson(const pipeline::ReplayRun& run) {
     w.EndObject();
   }
   if (!run.tpm_checks.empty()) {
-    w.Key("tpm_quote_checks");
-    w.StartArray();
-    for (const pipeline::TpmQuoteCheck& c : run.tpm_checks) {
-      w.StartObject();
-      w.Key("id");
-      w.String(c.id.c_str(), rapidjson::SizeType(c.id.size()));
-      w.Key("status");
-      w.String(c.status.c_str(), rapidjson::SizeType(c.status.size()));
-      w.Key("detail");
-      w.String(c.detail.c_str(), rapidjson::SizeType(c.detail.size()));
-      w.EndObject();
-    }
-    w.EndArray();
+    internal::KeyObjects(w, "tpm_quote_checks", run.tpm_checks,
+                         [&](JsonWriter& w, const pipeline::TpmQuoteCheck& c) {
+                           w.Key("id");
+                           w.String(c.id.c_str(), rapidjson::SizeType(c.id.size()));
+                           w.Key("status");
+                           w.String(c.status.c_str(), rapidjson::SizeType(c.status.size()));
+                           w.Key("detail");
+                           w.String(c.detail.c_str(), rapidjson::SizeType(c.detail.size()));
+                         });
   }
   w.EndObject();
   std::string out(sb.GetString(), sb.GetSize());

@@ -10,6 +10,7 @@
 
 #include "parsers/core/hex.h"
 #include "verifier/crypto/digest.h"
+#include "verifier/report/internal/dump_json.h"
 #include "verifier/report/internal/json_writer.h"
 #include "verifier/report/schema_version.h"
 
@@ -35,18 +36,14 @@ void WriteAttestFields(Writer& w, const parsers::TpmAttest& a) {
   char fw[24];
   std::snprintf(fw, sizeof(fw), "%016" PRIx64, a.firmware_version);
   KeyString(w, "firmware_version", fw);
-  w.Key("pcr_selection");
-  w.StartArray();
-  for (const parsers::TpmPcrSelection& s : a.pcr_select) {
-    w.StartObject();
-    KeyString(w, "bank", s.hash ? std::string(HashAlgName(*s.hash)) : "unknown");
-    w.Key("pcrs");
-    w.StartArray();
-    for (uint32_t i : s.Pcrs()) w.Uint(i);
-    w.EndArray();
-    w.EndObject();
-  }
-  w.EndArray();
+  internal::KeyObjects(
+      w, "pcr_selection", a.pcr_select, [&](Writer& w, const parsers::TpmPcrSelection& s) {
+        KeyString(w, "bank", s.hash ? std::string(HashAlgName(*s.hash)) : "unknown");
+        w.Key("pcrs");
+        w.StartArray();
+        for (uint32_t i : s.Pcrs()) w.Uint(i);
+        w.EndArray();
+      });
   KeyString(w, "pcr_digest", ToHex(a.pcr_digest));
   w.EndObject();
 }
@@ -73,15 +70,10 @@ std::string BoolText(const std::optional<bool>& b) {
 }  // namespace
 
 std::string TpmAttestDumpJson(const parsers::TpmAttest& a) {
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  w.StartObject();
-  WriteSchemaVersion(w);
-  KeyString(w, "format", "tpm-attest");
-  w.Key("attest");
-  WriteAttestFields(w, a);
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize()) + "\n";
+  return internal::StructureDumpJson("tpm-attest", [&](Writer& w) {
+    w.Key("attest");
+    WriteAttestFields(w, a);
+  });
 }
 
 std::string TpmAttestDumpText(const parsers::TpmAttest& a) {
@@ -101,60 +93,55 @@ std::string TpmAttestDumpText(const parsers::TpmAttest& a) {
 
 std::string HclReportDumpJson(const tpm::HclVerification& h) {
   const parsers::HclReport& r = h.report;
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  w.StartObject();
-  WriteSchemaVersion(w);
-  KeyString(w, "format", "hcl-report");
-  w.Key("header");
-  w.StartObject();
-  KeyUint(w, "version", r.version);
-  KeyUint(w, "report_size", r.report_size);
-  KeyUint(w, "request_type", r.request_type);
-  KeyUint(w, "status", r.status);
-  KeyUint(w, "report_type", r.report_type);
-  KeyUint(w, "report_data_hash_type", r.hash_type);
-  w.EndObject();
-  w.Key("td_report");
-  w.StartObject();
-  const parsers::TdReport& td = *r.td_report;
-  KeyString(w, "report_data", ToHex(td.report_data));
-  KeyString(w, "mr_td", ToHex(td.mr_td));
-  w.Key("rtmr");
-  w.StartArray();
-  for (const auto& m : td.rtmr) {
-    std::string hex = ToHex(m);
-    w.String(hex.c_str(), rapidjson::SizeType(hex.size()));
-  }
-  w.EndArray();
-  KeyString(w, "td_attributes", ToHex(td.td_attributes));
-  KeyString(w, "xfam", ToHex(td.xfam));
-  KeyString(w, "mr_seam", ToHex(td.mr_seam));
-  KeyString(w, "tee_tcb_svn", ToHex(td.tee_tcb_svn));
-  w.EndObject();
-  w.Key("runtime_data");
-  w.StartObject();
-  KeyString(w, "sha256", ToHex(crypto::Hash(HashAlg::kSha256, r.runtime_data).span()));
-  KeyUint(w, "size", r.runtime_data.size());
-  KeyString(w, "ak_key", h.runtime.ak ? h.runtime.ak->key_description : "");
-  KeyString(w, "ak_fingerprint", h.runtime.ak ? tpm::AkFingerprint(*h.runtime.ak) : "");
-  KeyOptBool(w, "secure_boot", h.runtime.secure_boot);
-  KeyOptBool(w, "tpm_enabled", h.runtime.tpm_enabled);
-  KeyOptBool(w, "tpm_persisted", h.runtime.tpm_persisted);
-  KeyOptBool(w, "console_enabled", h.runtime.console_enabled);
-  KeyString(w, "vm_unique_id", h.runtime.vm_unique_id);
-  KeyString(w, "user_data", ToHex(h.runtime.user_data));
-  w.EndObject();
-  w.Key("binding");
-  w.StartObject();
-  for (const tpm::Check& c : h.checks) {
-    if (c.id != "hcl.runtime_data") continue;
-    KeyString(w, "status", std::string(result::ShortVerdictName(c.status)));
-    KeyString(w, "detail", c.detail);
-  }
-  w.EndObject();
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize()) + "\n";
+  return internal::StructureDumpJson("hcl-report", [&](Writer& w) {
+    w.Key("header");
+    w.StartObject();
+    KeyUint(w, "version", r.version);
+    KeyUint(w, "report_size", r.report_size);
+    KeyUint(w, "request_type", r.request_type);
+    KeyUint(w, "status", r.status);
+    KeyUint(w, "report_type", r.report_type);
+    KeyUint(w, "report_data_hash_type", r.hash_type);
+    w.EndObject();
+    w.Key("td_report");
+    w.StartObject();
+    const parsers::TdReport& td = *r.td_report;
+    KeyString(w, "report_data", ToHex(td.report_data));
+    KeyString(w, "mr_td", ToHex(td.mr_td));
+    w.Key("rtmr");
+    w.StartArray();
+    for (const auto& m : td.rtmr) {
+      std::string hex = ToHex(m);
+      w.String(hex.c_str(), rapidjson::SizeType(hex.size()));
+    }
+    w.EndArray();
+    KeyString(w, "td_attributes", ToHex(td.td_attributes));
+    KeyString(w, "xfam", ToHex(td.xfam));
+    KeyString(w, "mr_seam", ToHex(td.mr_seam));
+    KeyString(w, "tee_tcb_svn", ToHex(td.tee_tcb_svn));
+    w.EndObject();
+    w.Key("runtime_data");
+    w.StartObject();
+    KeyString(w, "sha256", ToHex(crypto::Hash(HashAlg::kSha256, r.runtime_data).span()));
+    KeyUint(w, "size", r.runtime_data.size());
+    KeyString(w, "ak_key", h.runtime.ak ? h.runtime.ak->key_description : "");
+    KeyString(w, "ak_fingerprint", h.runtime.ak ? tpm::AkFingerprint(*h.runtime.ak) : "");
+    KeyOptBool(w, "secure_boot", h.runtime.secure_boot);
+    KeyOptBool(w, "tpm_enabled", h.runtime.tpm_enabled);
+    KeyOptBool(w, "tpm_persisted", h.runtime.tpm_persisted);
+    KeyOptBool(w, "console_enabled", h.runtime.console_enabled);
+    KeyString(w, "vm_unique_id", h.runtime.vm_unique_id);
+    KeyString(w, "user_data", ToHex(h.runtime.user_data));
+    w.EndObject();
+    w.Key("binding");
+    w.StartObject();
+    for (const tpm::Check& c : h.checks) {
+      if (c.id != "hcl.runtime_data") continue;
+      KeyString(w, "status", std::string(result::ShortVerdictName(c.status)));
+      KeyString(w, "detail", c.detail);
+    }
+    w.EndObject();
+  });
 }
 
 std::string HclReportDumpText(const tpm::HclVerification& h) {
@@ -204,10 +191,7 @@ std::string TpmVerificationToJson(const tpm::TpmVerification& v) {
   for (const std::string& s : v.ak_trust.chain) w.String(s.c_str());
   w.EndArray();
   w.EndObject();
-  w.Key("quotes");
-  w.StartArray();
-  for (const tpm::QuoteResult& q : v.quotes) {
-    w.StartObject();
+  internal::KeyObjects(w, "quotes", v.quotes, [&](Writer& w, const tpm::QuoteResult& q) {
     KeyString(w, "signature_scheme", std::string(parsers::TpmSigSchemeName(q.signature.scheme)));
     KeyString(w, "signature_hash",
               q.signature.hash ? std::string(HashAlgName(*q.signature.hash)) : "unknown");
@@ -217,19 +201,12 @@ std::string TpmVerificationToJson(const tpm::TpmVerification& v) {
     w.Bool(q.pcr_digest_ok);
     w.Key("attest");
     WriteAttest(w, q);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.Key("checks");
-  w.StartArray();
-  for (const tpm::Check& c : v.checks) {
-    w.StartObject();
+  });
+  internal::KeyObjects(w, "checks", v.checks, [&](Writer& w, const tpm::Check& c) {
     KeyString(w, "id", c.id);
     KeyString(w, "status", std::string(result::ShortVerdictName(c.status)));
     KeyString(w, "detail", c.detail);
-    w.EndObject();
-  }
-  w.EndArray();
+  });
   w.Key("quoted_pcrs");
   w.StartObject();
   for (const auto& [bank, pcrs] : v.quoted_pcrs.banks()) {

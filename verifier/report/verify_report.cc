@@ -74,17 +74,12 @@ void WriteBoot(Writer& w, const result::BootFacts& b) {
   WriteBootVariable(w, "kek", b.kek);
   WriteBootVariable(w, "db", b.db);
   WriteBootVariable(w, "dbx", b.dbx);
-  w.Key("images");
-  w.StartArray();
-  for (const result::BootImageFact& im : b.images) {
-    w.StartObject();
+  internal::KeyObjects(w, "images", b.images, [&](Writer& w, const result::BootImageFact& im) {
     KeyString(w, "evidence", im.evidence);
     KeyString(w, "register", im.reg);
     KeyString(w, "digest", im.sha256);
     KeyString(w, "device_path", im.device_path);
-    w.EndObject();
-  }
-  w.EndArray();
+  });
   KeyOptString(w, "cmdline", b.cmdline);
   if (!b.cmdline_evidence.empty()) KeyString(w, "cmdline_evidence", b.cmdline_evidence);
   w.Key("notes");
@@ -112,10 +107,7 @@ void WritePairs(Writer& w, const std::vector<std::pair<std::string, std::string>
 // with why it gives no fact, and the facts bound, digest-verified ones give.
 void WriteKernel(Writer& w, const result::KernelFacts& k) {
   w.StartObject();
-  w.Key("buffers");
-  w.StartArray();
-  for (const result::KernelBufferFact& b : k.buffers) {
-    w.StartObject();
+  internal::KeyObjects(w, "buffers", k.buffers, [&](Writer& w, const result::KernelBufferFact& b) {
     KeyString(w, "evidence", b.evidence);
     KeyString(w, "name", b.name);
     KeyString(w, "kind", b.kind);
@@ -124,33 +116,23 @@ void WriteKernel(Writer& w, const result::KernelFacts& k) {
     w.Key("digest_verified");
     w.Bool(b.digest_verified);
     KeyString(w, "detail", b.detail);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.Key("dm_targets");
-  w.StartArray();
-  for (const result::DmTargetFact& t : k.dm_targets) {
-    w.StartObject();
-    KeyString(w, "evidence", t.evidence);
-    KeyString(w, "device", t.device);
-    KeyString(w, "uuid", t.uuid);
-    KeyUint(w, "index", t.index);
-    KeyString(w, "target", t.target);
-    KeyString(w, "version", t.version);
-    w.Key("attributes");
-    WritePairs(w, t.attrs);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.Key("kexec_cmdlines");
-  w.StartArray();
-  for (const auto& [evidence, cmdline] : k.kexec_cmdlines) {
-    w.StartObject();
+  });
+  internal::KeyObjects(w, "dm_targets", k.dm_targets,
+                       [&](Writer& w, const result::DmTargetFact& t) {
+                         KeyString(w, "evidence", t.evidence);
+                         KeyString(w, "device", t.device);
+                         KeyString(w, "uuid", t.uuid);
+                         KeyUint(w, "index", t.index);
+                         KeyString(w, "target", t.target);
+                         KeyString(w, "version", t.version);
+                         w.Key("attributes");
+                         WritePairs(w, t.attrs);
+                       });
+  internal::KeyObjects(w, "kexec_cmdlines", k.kexec_cmdlines, [&](Writer& w, const auto& item) {
+    const auto& [evidence, cmdline] = item;
     KeyString(w, "evidence", evidence);
     KeyString(w, "cmdline", cmdline);
-    w.EndObject();
-  }
-  w.EndArray();
+  });
   w.Key("selinux_state");
   if (k.selinux_state) {
     w.StartObject();
@@ -380,54 +362,40 @@ std::string VerifyReportJson(const Facts& f, const Evaluation& ev, const VerifyR
     w.Bool(c.matches);
   }
   w.EndObject();
-  w.Key("comparisons");
-  w.StartArray();
-  for (const auto& c : f.comparisons) {
-    w.StartObject();
+  internal::KeyObjects(w, "comparisons", f.comparisons, [&](Writer& w, const auto& c) {
     KeyString(w, "register", c.reg);
     w.Key("matches");
     w.Bool(c.matches);
     KeyString(w, "replayed", c.replayed);
     KeyString(w, "quoted", c.quoted);
     KeyString(w, "detail", c.detail);
-    w.EndObject();
-  }
-  w.EndArray();
+  });
   KeyUint(w, "events", f.events.size());
   KeyUint(w, "ima_entries", f.ima.size());
   if (f.ima_signatures_checked) {
     // Keys ima-buf records loaded into keyrings (ima.signatures: keyrings).
-    w.Key("ima_key_loads");
-    w.StartArray();
-    for (const result::ImaKeyLoadFact& k : f.ima_key_loads) {
-      w.StartObject();
-      KeyString(w, "evidence", "ima#" + std::to_string(k.index));
-      KeyString(w, "keyring", k.keyring);
-      KeyString(w, "subject", k.subject);
-      const uint8_t id[4] = {uint8_t(k.keyid >> 24), uint8_t(k.keyid >> 16), uint8_t(k.keyid >> 8),
-                             uint8_t(k.keyid)};
-      KeyString(w, "key_id", ToHex(std::span<const uint8_t>(id, 4)));
-      w.Key("bound");
-      w.Bool(k.bound);
-      w.Key("trusted");
-      w.Bool(k.trusted);
-      w.EndObject();
-    }
-    w.EndArray();
+    internal::KeyObjects(w, "ima_key_loads", f.ima_key_loads,
+                         [&](Writer& w, const result::ImaKeyLoadFact& k) {
+                           KeyString(w, "evidence", "ima#" + std::to_string(k.index));
+                           KeyString(w, "keyring", k.keyring);
+                           KeyString(w, "subject", k.subject);
+                           const uint8_t id[4] = {uint8_t(k.keyid >> 24), uint8_t(k.keyid >> 16),
+                                                  uint8_t(k.keyid >> 8), uint8_t(k.keyid)};
+                           KeyString(w, "key_id", ToHex(std::span<const uint8_t>(id, 4)));
+                           w.Key("bound");
+                           w.Bool(k.bound);
+                           w.Key("trusted");
+                           w.Bool(k.trusted);
+                         });
   }
   w.EndObject();
 
-  w.Key("checks");
-  w.StartArray();
-  for (const Check& c : ev.checks) {
-    w.StartObject();
+  internal::KeyObjects(w, "checks", ev.checks, [&](Writer& w, const Check& c) {
     KeyString(w, "id", c.id);
     KeyString(w, "status", VerdictName(c.status));
     KeyString(w, "detail", c.detail);
     if (!c.waiver.empty()) KeyString(w, "waiver", c.waiver);
-    w.EndObject();
-  }
-  w.EndArray();
+  });
 
   w.Key("policy");
   if (!ev.has_policy) {
@@ -449,10 +417,7 @@ std::string VerifyReportJson(const Facts& f, const Evaluation& ev, const VerifyR
         w.EndObject();
       }
     }
-    w.Key("rules");
-    w.StartArray();
-    for (const RuleResult& r : ev.rules) {
-      w.StartObject();
+    internal::KeyObjects(w, "rules", ev.rules, [&](Writer& w, const RuleResult& r) {
       KeyString(w, "id", r.id);
       KeyString(w, "status", VerdictName(r.status));
       KeyString(w, "expected", r.expected);
@@ -471,9 +436,7 @@ std::string VerifyReportJson(const Facts& f, const Evaluation& ev, const VerifyR
       if (r.policy_line) {
         KeyUint(w, "policy_line", r.policy_line);
       }
-      w.EndObject();
-    }
-    w.EndArray();
+    });
     WriteContainerGroups(w, ev);
     w.EndObject();
   }

@@ -46,6 +46,11 @@ CliRun Diff(const std::string& a, const std::string& b, const std::string& extra
                                              testing::kDemoAt + " " + extra);
 }
 
+// The demo bundle (A) against `peer`, a variant with its own root (B).
+CliRun DiffDemoAnd(const BundleCopy& peer, const std::string& extra = "--json") {
+  return Diff(Quote(testing::DemoDir()), Quote(peer.dir()), extra, peer / "root_ca.pem");
+}
+
 rapidjson::Document Parse(const std::string& json) {
   rapidjson::Document d;
   d.Parse(json.c_str());
@@ -95,7 +100,7 @@ TEST(DiffCliTest, SameBundleIsEqual) {
 TEST(DiffCliTest, OneEventOneImaFileOneTdField) {
   BundleCopy peer;
   MakeVariant(peer, "diff-peer");
-  CliRun r = Diff(Quote(testing::DemoDir()), Quote(peer.dir()), "--json", peer / "root_ca.pem");
+  CliRun r = DiffDemoAnd(peer);
   ASSERT_EQ(r.code, 1) << r.out << r.err;
   rapidjson::Document d = Parse(r.out);
   EXPECT_FALSE(d["equal"].GetBool());
@@ -131,7 +136,7 @@ TEST(DiffCliTest, OneEventOneImaFileOneTdField) {
             "sha384:" + Sha384Hex("demo content of /usr/bin/bash (patched)"));
 
   // The text report names the same, and says they differ.
-  CliRun t = Diff(Quote(testing::DemoDir()), Quote(peer.dir()), "", peer / "root_ca.pem");
+  CliRun t = DiffDemoAnd(peer, "");
   EXPECT_EQ(t.code, 1);
   EXPECT_NE(t.out.find("~ td.mr_config_id"), std::string::npos) << t.out;
   EXPECT_NE(t.out.find("rtmr3: 1 added, 0 removed, 0 changed"), std::string::npos) << t.out;
@@ -142,7 +147,7 @@ TEST(DiffCliTest, OneEventOneImaFileOneTdField) {
 TEST(DiffCliTest, InsertedEventIsOneAdditionNotACascade) {
   BundleCopy peer;
   MakeVariant(peer, "insert-event");
-  CliRun r = Diff(Quote(testing::DemoDir()), Quote(peer.dir()), "--json", peer / "root_ca.pem");
+  CliRun r = DiffDemoAnd(peer);
   ASSERT_EQ(r.code, 1) << r.out << r.err;
   rapidjson::Document d = Parse(r.out);
   EXPECT_EQ(RegisterNames(d), (std::set<std::string>{"rtmr2"})) << r.out;
@@ -160,7 +165,7 @@ TEST(DiffCliTest, InsertedEventIsOneAdditionNotACascade) {
 TEST(DiffCliTest, ChangedKernelCommandLineIsOneChange) {
   BundleCopy peer;
   MakeVariant(peer, "new-cmdline");
-  CliRun r = Diff(Quote(testing::DemoDir()), Quote(peer.dir()), "--json", peer / "root_ca.pem");
+  CliRun r = DiffDemoAnd(peer);
   ASSERT_EQ(r.code, 1) << r.out << r.err;
   rapidjson::Document d = Parse(r.out);
   EXPECT_EQ(RegisterNames(d), (std::set<std::string>{"rtmr2"})) << r.out;

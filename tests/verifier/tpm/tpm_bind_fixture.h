@@ -112,6 +112,15 @@ struct Bundle {
             (listed != nullptr ? ",\"pcrs\":\"pcrs.json\"" : "") + "}}";
     std::ofstream(dir.path() / "evidence.json") << json;
   }
+
+  // Sets the AK to `key`'s and writes the synthetic log with quotes of every
+  // PCR it extends, carrying kNonce; returns the log's replayed PCR values.
+  tpm::PcrValues WriteQuotedLog() {
+    ak = tb::TpmtPublicOf(key.get());
+    tpm::PcrValues pcrs = ReplayPcrs(kLog);
+    Write(MakeQuotes(key.get(), pcrs, Extended(pcrs), kNonce), false);
+    return pcrs;
+  }
 };
 
 inline std::string Fingerprint(const std::vector<uint8_t>& ak) {

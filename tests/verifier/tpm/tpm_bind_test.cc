@@ -25,10 +25,8 @@ using namespace tpm_bind;  // NOLINT: the fixture's helpers
 
 TEST(TpmBindTest, VerifiedQuoteBindsTheTpmLogInEveryBank) {
   Bundle b;
-  b.ak = tb::TpmtPublicOf(b.key.get());
-  tpm::PcrValues pcrs = ReplayPcrs(kLog);
+  tpm::PcrValues pcrs = b.WriteQuotedLog();
   ASSERT_EQ(pcrs.banks().size(), 3u);
-  b.Write(MakeQuotes(b.key.get(), pcrs, Extended(pcrs), kNonce), false);
   policy::Policy pol = PolicyPinning(Fingerprint(b.ak));
   auto v = VerifyBundle(b, &pol);
   ASSERT_TRUE(v.ok()) << v.status().ToString();
@@ -56,9 +54,7 @@ TEST(TpmBindTest, VerifiedQuoteBindsTheTpmLogInEveryBank) {
 
 TEST(TpmBindTest, WithoutATrustAnchorTheLogStaysUnbound) {
   Bundle b;
-  b.ak = tb::TpmtPublicOf(b.key.get());
-  tpm::PcrValues pcrs = ReplayPcrs(kLog);
-  b.Write(MakeQuotes(b.key.get(), pcrs, Extended(pcrs), kNonce), false);
+  tpm::PcrValues pcrs = b.WriteQuotedLog();
   auto v = VerifyBundle(b, nullptr);
   ASSERT_TRUE(v.ok()) << v.status().ToString();
   EXPECT_EQ(StatusOf(v->facts, "tpm.ak_trust"), "fail");
@@ -71,9 +67,7 @@ TEST(TpmBindTest, WithoutATrustAnchorTheLogStaysUnbound) {
 
 TEST(TpmBindTest, NoNonceFailsNamingTheMissingInput) {
   Bundle b;
-  b.ak = tb::TpmtPublicOf(b.key.get());
-  tpm::PcrValues pcrs = ReplayPcrs(kLog);
-  b.Write(MakeQuotes(b.key.get(), pcrs, Extended(pcrs), kNonce), false);
+  tpm::PcrValues pcrs = b.WriteQuotedLog();
   policy::Policy pol = PolicyPinning(Fingerprint(b.ak));
   auto v = VerifyBundle(b, &pol, std::nullopt);
   ASSERT_TRUE(v.ok());
@@ -140,9 +134,7 @@ TEST(TpmBindTest, ImaListOnPcr10IsBoundByTheQuotedPcr10) {
 
 TEST(TpmBindTest, PcrsRulesJudgeQuotedValuesOnly) {
   Bundle b;
-  b.ak = tb::TpmtPublicOf(b.key.get());
-  tpm::PcrValues pcrs = ReplayPcrs(kLog);
-  b.Write(MakeQuotes(b.key.get(), pcrs, Extended(pcrs), kNonce), false);
+  tpm::PcrValues pcrs = b.WriteQuotedLog();
   const std::string pcr0 = ToHex(pcrs.Get(HashAlg::kSha256, 0)->span());
   const std::string fp = Fingerprint(b.ak);
   policy::Policy good = PolicyPinning(
@@ -182,9 +174,7 @@ TEST(TpmBindTest, PcrsRulesJudgeQuotedValuesOnly) {
 
 TEST(TpmBindTest, GeneratedPolicyPinsTheQuotedPcrsAndPassesItsOwnEvidence) {
   Bundle b;
-  b.ak = tb::TpmtPublicOf(b.key.get());
-  tpm::PcrValues pcrs = ReplayPcrs(kLog);
-  b.Write(MakeQuotes(b.key.get(), pcrs, Extended(pcrs), kNonce), false);
+  tpm::PcrValues pcrs = b.WriteQuotedLog();
   policy::Policy pin = PolicyPinning(Fingerprint(b.ak));
   auto v = VerifyBundle(b, &pin);
   ASSERT_TRUE(v.ok());

@@ -6,9 +6,12 @@
 #ifndef CCV_VERIFIER_REPORT_INTERNAL_DUMP_JSON_H_
 #define CCV_VERIFIER_REPORT_INTERNAL_DUMP_JSON_H_
 
+#include <string>
 #include <string_view>
 
 #include <rapidjson/rapidjson.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include "verifier/report/schema_version.h"
 
@@ -24,6 +27,22 @@ void BeginDumpJson(W& w, std::string_view path, std::string_view format) {
   w.String(path.data(), rapidjson::SizeType(path.size()));
   w.Key("format");
   w.String(format.data(), rapidjson::SizeType(format.size()));
+}
+
+// The whole document of an input dumped as one structure (a quote, a TD
+// report, a TPM attest, an HCL report): compact JSON, {"schema_version",
+// "format": `format`, then the members `members(w)` writes}, and a newline.
+template <typename Members>
+std::string StructureDumpJson(std::string_view format, Members&& members) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.StartObject();
+  WriteSchemaVersion(w);
+  w.Key("format");
+  w.String(format.data(), rapidjson::SizeType(format.size()));
+  members(w);
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize()) + "\n";
 }
 
 }  // namespace ccv::report::internal
