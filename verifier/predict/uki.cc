@@ -26,18 +26,6 @@ constexpr std::array<std::string_view, 9> kSectionsFrom253 = {
 
 constexpr std::string_view kStubMagic = "systemd-stub ";
 
-// The name as the stub logs it: UTF-16LE with the NUL.
-std::vector<uint8_t> Utf16Name(std::string_view name) {
-  std::vector<uint8_t> out;
-  for (char c : name) {
-    out.push_back(uint8_t(c));
-    out.push_back(0);
-  }
-  out.push_back(0);
-  out.push_back(0);
-  return out;
-}
-
 // Zero fill past a measured section's file data that we materialise at most:
 // measured sections are file data (objcopy and ukify set VirtualSize to the
 // data's size), so more is refused rather than allocated.
@@ -166,7 +154,10 @@ Result<BootPrediction> PredictUkiBoot(Bytes uki, std::span<const HashAlg> banks,
       BootEvent e;
       e.pcr = 11;
       e.type = parsers::kEvIpl;
-      e.data = Utf16Name(name);
+      // The name as the stub logs it: UTF-16LE with the NUL (section names
+      // are ASCII: UkiMeasuredSections).
+      CCV_ASSIGN_OR_RETURN(e.data, Utf8ToUtf16Le(name));
+      e.data.insert(e.data.end(), {0, 0});
       e.description = description;
       for (HashAlg alg : banks) e.digests.push_back(crypto::Hash(alg, bytes));
       p.events.push_back(std::move(e));
