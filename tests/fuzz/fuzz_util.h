@@ -16,6 +16,7 @@
 #include "parsers/chunked_source.h"
 #include "parsers/core/byte_reader.h"
 #include "parsers/core/status.h"
+#include "tests/testing/sliced_source.h"
 
 namespace ccv::fuzz {
 
@@ -43,24 +44,7 @@ inline void CheckParseStatus(const Status& s) {
 
 // Streams `data` to the parsers in small, uneven pieces so that the
 // ChunkedSource refill paths are exercised as well as the in-memory path.
-class SlicedSource : public parsers::ByteSource {
- public:
-  SlicedSource(Bytes data, size_t piece) : data_(data), piece_(piece ? piece : 1) {}
-  Result<size_t> Read(uint8_t* buf, size_t len) override {
-    size_t n = std::min({len, piece_, data_.size() - pos_});
-    if (n) std::memcpy(buf, data_.data() + pos_, n);
-    pos_ += n;
-    return n;
-  }
-  // As a regular file would: lets the reader compare declared sizes with
-  // the input size instead of its streaming limit.
-  std::optional<uint64_t> SizeHint() const override { return data_.size(); }
-
- private:
-  Bytes data_;
-  size_t piece_;
-  size_t pos_ = 0;
-};
+using ::ccv::testing::SlicedSource;
 
 }  // namespace ccv::fuzz
 

@@ -13,11 +13,13 @@
 #include "parsers/event_types.h"
 #include "parsers/log_detect.h"
 #include "tests/parsers/tcg_log_builder.h"
+#include "tests/testing/sliced_source.h"
 
 namespace ccv::parsers {
 namespace {
 
 using ccv::testing::Filled;
+using ccv::testing::SlicedSource;
 using ccv::testing::TcgLogBuilder;
 using Alg = TcgLogBuilder::Alg;
 
@@ -38,30 +40,11 @@ std::vector<std::pair<uint16_t, std::vector<uint8_t>>> TwoDigests() {
 }
 const std::vector<uint8_t> kData = {1, 2, 3, 4};
 
-// Parses in memory and again streamed without a size hint in 5-byte reads;
-// both must agree on the status.
-class TinySource : public ByteSource {
- public:
-  explicit TinySource(Bytes d, bool size_hint = true) : d_(d), hint_(size_hint) {}
-  std::optional<uint64_t> SizeHint() const override {
-    return hint_ ? std::optional<uint64_t>(d_.size()) : std::nullopt;
-  }
-  Result<size_t> Read(uint8_t* buf, size_t len) override {
-    size_t n = std::min<size_t>({len, 5, d_.size() - pos_});
-    std::copy_n(d_.data() + pos_, n, buf);
-    pos_ += n;
-    return n;
-  }
-
- private:
-  Bytes d_;
-  bool hint_;
-  size_t pos_ = 0;
-};
-
+// Parses in memory and again streamed in 5-byte reads (with the input's size,
+// as a regular file gives it); both must agree on the status.
 Status ParseStatus(Bytes data, TcgReadOptions opts = {}) {
   Result<TcgLog> mem = ParseTcgLog(data, opts);
-  TinySource tiny(data);
+  SlicedSource tiny(data, 5);
   ChunkedSource src(&tiny, 4096);
   TcgEventReader reader(&src, opts);
   Status streamed;
@@ -263,7 +246,7 @@ TEST(TcgEventLogTest, StreamedEventAboveTheStreamingLimitIsLimitExceeded) {
   TcgLogBuilder b = Agile();
   b.Event2(0, kEvIpl, TwoDigests(), kData, -1, /*event_size=*/200u << 20);
   b.Fill(64, 0);
-  TinySource tiny(b.span(), /*size_hint=*/false);  // cannot know the input is short
+  SlicedSource tiny(b.span(), 5, /*size_hint=*/false);  // cannot know the input is short
   ChunkedSource src(&tiny, 4096);
   TcgEventReader reader(&src);
   ASSERT_TRUE(reader.Next().ok());

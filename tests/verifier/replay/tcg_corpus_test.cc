@@ -16,34 +16,18 @@
 #include "parsers/log_detect.h"
 #include "parsers/tcg_event_log.h"
 #include "tests/testing/corpus.h"
+#include "tests/testing/sliced_source.h"
 #include "verifier/replay/tcg_replay.h"
 
 namespace ccv::replay {
 namespace {
 
 namespace fs = std::filesystem;
+using ::ccv::testing::SlicedSource;
 
 struct Case {
   fs::path log;
   rapidjson::Document expected;
-};
-
-// A source that hands out at most `step` bytes per read, to exercise record
-// boundaries that straddle chunks.
-class DribbleSource : public parsers::ByteSource {
- public:
-  DribbleSource(Bytes data, size_t step) : data_(data), step_(step) {}
-  Result<size_t> Read(uint8_t* buf, size_t len) override {
-    size_t n = std::min({len, step_, data_.size() - pos_});
-    std::copy_n(data_.data() + pos_, n, buf);
-    pos_ += n;
-    return n;
-  }
-
- private:
-  Bytes data_;
-  size_t step_;
-  size_t pos_ = 0;
 };
 
 std::vector<fs::path> ExpectedFiles(const fs::path& corpus) {
@@ -153,7 +137,7 @@ TEST(TcgCorpusTest, EveryLogReplaysToTheExpectedRegisters) {
     EXPECT_EQ(r->format == parsers::TcgLogFormat::kSha1, format == "tcg-sha1-legacy");
     ExpectRegisters(want["registers"], r->registers, rel + " (memory)");
     // Streamed in odd-sized reads: the same answer.
-    DribbleSource dribble(data, 4093);
+    SlicedSource dribble(data, 4093, /*size_hint=*/false);
     parsers::ChunkedSource stream(&dribble, 4096);
     Result<TcgReplayResult> s = ReplayTcgLog(&stream, space);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
@@ -183,7 +167,7 @@ TEST(TcgCorpusTest, SyntheticLogsReplayToTheGeneratorsRegisters) {
       EXPECT_EQ(parsers::LogFormatName(parsers::DetectFormat(
                     data.first(std::min(data.size(), parsers::kDetectPrefixLen)), data.size())),
                 format);
-      DribbleSource dribble(data, 1000);
+      SlicedSource dribble(data, 1000, /*size_hint=*/false);
       parsers::ChunkedSource src(&dribble, 4096);
       Result<TcgReplayResult> r =
           ReplayTcgLog(&src, format == "ccel" ? RegisterSpace::kCcMr : RegisterSpace::kTpmPcr);
