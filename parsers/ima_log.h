@@ -73,11 +73,7 @@ struct Entry {
   uint64_t template_data_offset = 0;   // binary: offset of the data in the file
   const TemplateDesc* desc = nullptr;  // nullptr: a template we do not know
   // An all-zero listed template hash marks a violation (DESIGN §2).
-  bool violation() const {
-    uint8_t any = 0;  // no early exit: vectorized, cheaper than a compare loop
-    for (uint8_t b : listed_hash.span()) any |= b;
-    return any == 0;
-  }
+  bool violation() const { return AllBytesEqual(listed_hash.span(), 0); }
 };
 
 class LogReader {

@@ -111,11 +111,4 @@ bool DecodeHexInto(std::string_view hex, std::span<uint8_t> out) {
   return bad >= 0;
 }
 
-bool AllBytesEqual(std::span<const uint8_t> data, uint8_t value) {
-  for (uint8_t b : data) {
-    if (b != value) return false;
-  }
-  return true;
-}
-
 }  // namespace ccv
