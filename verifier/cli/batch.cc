@@ -10,7 +10,6 @@
 #include <thread>
 #include <utility>
 
-#include "parsers/core/file_io.h"
 #include "parsers/core/hex.h"
 #include "verifier/bundle/discover.h"
 #include "verifier/bundle/report_data.h"
@@ -76,22 +75,14 @@ BundleResult VerifyBundle(const std::string& dir, const BatchOptions& o,
     auto sf = LoadImaState(BatchImaStatePath(o.ima_state->dir, dir), o.ima_state->key);
     if (!sf.ok()) return ErrorResult(sf.status(), ctx, o);
     state_files = std::move(*sf);
-    vo.ima_state = true;
-    vo.ima_resume = state_files->state;
-    vo.ima_resume_fallback = o.ima_state->fallback;
+    state_files->Apply(o.ima_state->fallback, &vo);
   }
   auto v = pipeline::Verify(e, vo, o.policy);
-  if (!v.ok()) {
-    if (state_files && v.status().field() == "ima_state") {
-      return ErrorResult(v.status().WithFile(state_files->path), ctx, o);
-    }
-    return ErrorResult(v.status(), ctx, o);
-  }
-  if (state_files && v->facts.ima_state_out) {
+  if (!v.ok()) return ErrorResult(state_files ? state_files->Name(v.status()) : v.status(), ctx, o);
+  if (state_files) {
     // Saved before the line: a line never stands on a state that is not there.
-    Status saved = WriteFileAtomically(
-        state_files->path, replay::SerializeImaState(*v->facts.ima_state_out, state_files->key));
-    if (!saved.ok()) return ErrorResult(saved, ctx, o);
+    Result<bool> saved = state_files->Save(v->facts);
+    if (!saved.ok()) return ErrorResult(saved.status(), ctx, o);
   }
 
   BundleResult r;

@@ -21,6 +21,7 @@
 #include "verifier/cli/ima_state_files.h"
 #include "verifier/cli/policy_flags.h"
 #include "verifier/cli/verify_options.h"
+#include "verifier/pipeline/verify.h"
 
 namespace ccv::cli {
 
@@ -135,13 +136,6 @@ int RunVerifyBatch(const po::variables_map& vm, const CommandHelp& help) {
                                   " cannot be used with --batch (each bundle brings its own)");
     }
   }
-  if (vm.count("ima-state") != vm.count("state-key")) {
-    return UsageError(help,
-                      "--ima-state and --state-key go together (the state is MAC'd with the key)");
-  }
-  if (given("ima-state-fallback") && !vm.count("ima-state")) {
-    return UsageError(help, "--ima-state-fallback needs --ima-state");
-  }
   // A batch writes no report to sign (JSON lines and a summary): refused
   // rather than ignored, so that a signature asked for is never missing.
   for (const char* flag : {"sign-key", "sign-cert"}) {
@@ -149,7 +143,6 @@ int RunVerifyBatch(const po::variables_map& vm, const CommandHelp& help) {
       return UsageError(help, std::string("--") + flag + " is not supported with --batch");
     }
   }
-  if (Status flags = CheckPolicyFlags(vm); !flags.ok()) return UsageError(help, flags.message());
   auto outputs = BatchOutputsFromOptions(vm, true);
   if (!outputs.ok()) return UsageError(help, outputs.status().message());
   BatchOptions o;
@@ -177,11 +170,8 @@ int RunVerifyBatch(const po::variables_map& vm, const CommandHelp& help) {
   if (vm.count("ima-state")) {
     // An IMA state belongs to one machine's list: with --batch, --ima-state
     // is a directory holding one state per bundle path.
-    if (pol && (pol->ima.present || pol->containers || pol->kernel)) {
-      return UsageError(help,
-                        "--ima-state cannot be used with a policy that judges IMA entries (ima:, "
-                        "kernel:, containers:): an incremental replay does not see the entries "
-                        "before the state's offset");
+    if (Status fits = pipeline::ImaStateFitsPolicy(pol ? &*pol : nullptr); !fits.ok()) {
+      return UsageError(help, fits.message());
     }
     BatchImaState st;
     st.dir = vm["ima-state"].as<std::string>();

@@ -9,7 +9,6 @@
 
 #include <boost/program_options.hpp>
 
-#include "parsers/core/file_io.h"
 #include "parsers/core/hex.h"
 #include "policies/evaluator.h"
 #include "verifier/cli/command_line.h"
@@ -79,10 +78,7 @@ int RunVerify(const Args& args) {
   const OptionsHelp help("verify", kVerifyUsage, desc);
   po::variables_map vm;
   if (auto done = ParseCommandLine(args, help, desc, &vm, &pos)) return *done;
-  if (vm.count("batch")) return RunVerifyBatch(vm, help);
-  if (vm.count("jobs") || vm.count("shard")) {
-    return UsageError(help, "--jobs and --shard need --batch");
-  }
+  // The flags that go together, with and without --batch.
   if (vm.count("ima-state") != vm.count("state-key")) {
     return UsageError(help,
                       "--ima-state and --state-key go together (the state is MAC'd with the key)");
@@ -90,9 +86,13 @@ int RunVerify(const Args& args) {
   if (vm["ima-state-fallback"].as<bool>() && !vm.count("ima-state")) {
     return UsageError(help, "--ima-state-fallback needs --ima-state");
   }
+  if (Status flags = CheckPolicyFlags(vm); !flags.ok()) return UsageError(help, flags.message());
+  if (vm.count("batch")) return RunVerifyBatch(vm, help);
+  if (vm.count("jobs") || vm.count("shard")) {
+    return UsageError(help, "--jobs and --shard need --batch");
+  }
   auto plan = ReportPlanFromOptions(vm);
   if (!plan.ok()) return UsageError(help, plan.status().message());
-  if (Status flags = CheckPolicyFlags(vm); !flags.ok()) return UsageError(help, flags.message());
 
   // From here every requested report is written, carrying the error that
   // stops the verification if one does: never is an earlier run's left.
@@ -144,27 +144,20 @@ int RunVerify(const Args& args) {
     auto sf = LoadImaState(vm["ima-state"].as<std::string>(), std::move(*key));
     if (!sf.ok()) return fail(sf.status());
     state_files = std::move(*sf);
-    req->options.ima_state = true;
-    req->options.ima_resume = state_files->state;
-    req->options.ima_resume_fallback = vm["ima-state-fallback"].as<bool>();
+    state_files->Apply(vm["ima-state-fallback"].as<bool>(), &req->options);
   }
   auto v = pipeline::Verify(req->evidence, req->options, pol ? &*pol : nullptr);
-  if (!v.ok()) {
-    if (state_files && v.status().field() == "ima_state") {
-      return fail(v.status().WithFile(state_files->path));
-    }
-    return fail(v.status());
-  }
-  if (state_files && v->facts.ima_state_out) {
+  if (!v.ok()) return fail(state_files ? state_files->Name(v.status()) : v.status());
+  if (state_files) {
     // Saved before the reports: a report never names a state that is not there.
-    Status saved = WriteFileAtomically(
-        state_files->path, replay::SerializeImaState(*v->facts.ima_state_out, state_files->key));
-    if (!saved.ok()) return fail(saved);
-  } else if (state_files) {
-    std::fprintf(stderr, "ccverify: IMA state not saved to %s: %s\n", state_files->path.c_str(),
-                 v->facts.ima_present ? "the IMA list is not bound, or a template hash or "
-                                        "boot_aggregate failed"
-                                      : "the evidence has no IMA list");
+    Result<bool> saved = state_files->Save(v->facts);
+    if (!saved.ok()) return fail(saved.status());
+    if (!*saved) {
+      std::fprintf(stderr, "ccverify: IMA state not saved to %s: %s\n", state_files->path.c_str(),
+                   v->facts.ima_present ? "the IMA list is not bound, or a template hash or "
+                                          "boot_aggregate failed"
+                                        : "the evidence has no IMA list");
+    }
   }
 
   Status written = WriteVerifyReports(*plan, v->facts, v->evaluation, ctx);

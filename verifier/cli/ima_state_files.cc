@@ -33,6 +33,23 @@ Result<ImaStateFiles> LoadImaState(const std::string& path, std::vector<uint8_t>
   return sf;
 }
 
+void ImaStateFiles::Apply(bool fallback, pipeline::VerifyOptions* options) const {
+  options->ima_state = true;
+  options->ima_resume = state;
+  options->ima_resume_fallback = fallback;
+}
+
+Status ImaStateFiles::Name(Status s) const {
+  return s.field() == "ima_state" ? s.WithFile(path) : s;
+}
+
+Result<bool> ImaStateFiles::Save(const result::Facts& facts) const {
+  if (!facts.ima_state_out) return false;
+  CCV_RETURN_IF_ERROR(
+      WriteFileAtomically(path, replay::SerializeImaState(*facts.ima_state_out, key)));
+  return true;
+}
+
 std::string BatchImaStatePath(const std::string& dir, std::string_view bundle_path) {
   const Digest d = crypto::Hash(HashAlg::kSha256, AsBytes(bundle_path));
   return (std::filesystem::path(dir) / (ToHex(d.span().first(16)) + ".state")).string();

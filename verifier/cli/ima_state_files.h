@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "parsers/core/result.h"
+#include "verifier/pipeline/verify.h"
 #include "verifier/replay/ima_state.h"
+#include "verifier/result/facts.h"
 
 namespace ccv::cli {
 
@@ -25,6 +27,16 @@ struct ImaStateFiles {
   std::string path;
   std::vector<uint8_t> key;
   std::shared_ptr<const replay::ImaState> state;  // null: no state yet
+
+  // Sets `options` for a verification that resumes from this state (or,
+  // without one, replays in full) and leaves the state to save.
+  void Apply(bool fallback, pipeline::VerifyOptions* options) const;
+  // A verification's error `s`, with this file named when the state caused it.
+  Status Name(Status s) const;
+  // Writes the state the verification left in `facts` atomically, before any
+  // report names it. False: it left none (the list is not bound, a check
+  // failed, or there is no IMA list).
+  Result<bool> Save(const result::Facts& facts) const;
 };
 
 // Reads the state at `path` if there is one. Errors: the file's, and

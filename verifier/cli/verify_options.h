@@ -34,8 +34,9 @@ Result<EvidenceRequest> EvidenceFromOptions(const boost::program_options::variab
 // quote). Errors: the quote or PCK chain unreadable, no cached collateral.
 Status FillCollateralFromCache(const std::string& cache_dir, bundle::Evidence* e);
 
-// `ccverify verify --batch` (cmd_batch.cc) once verify's flags are parsed;
-// `help` is verify's usage for usage errors.
+// `ccverify verify --batch` (cmd_batch.cc) once verify's flags are parsed
+// and the combinations it shares with verify (the IMA state and policy
+// flags) checked; `help` is verify's usage for usage errors.
 int RunVerifyBatch(const boost::program_options::variables_map& vm, const CommandHelp& help);
 
 }  // namespace ccv::cli

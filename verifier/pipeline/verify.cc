@@ -926,6 +926,20 @@ std::optional<uint64_t> ResumeReach(const replay::ImaState& s, const replay::Ima
   return n;
 }
 
+}  // namespace
+
+Status ImaStateFitsPolicy(const policy::Policy* pol) {
+  if (pol != nullptr && (pol->ima.present || pol->containers || pol->kernel)) {
+    return Status(ErrorCode::kInvalidArgument,
+                  "--ima-state cannot be used with a policy that judges IMA entries (ima:, "
+                  "kernel:, containers:): an incremental replay does not see the entries "
+                  "before the state's offset");
+  }
+  return Status::Ok();
+}
+
+namespace {
+
 // `tpm_quoted`: PCR values verified TPM quotes authenticate (PCR10 binds
 // a list on PCR10, PCR0-9 are what boot_aggregate is checked against).
 // With a policy whose ima.signatures checks signatures, every file entry's
@@ -941,12 +955,7 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
                             bool have_ccel, const tpm::PcrValues& tpm_quoted,
                             const policy::Policy* pol, const VerifyOptions& o, Facts* f) {
   const bool with_state = o.ima_state || o.ima_resume != nullptr;
-  if (with_state && pol != nullptr && (pol->ima.present || pol->containers || pol->kernel)) {
-    return Status(ErrorCode::kInvalidArgument,
-                  "--ima-state cannot be used with a policy that judges IMA entries (ima:, "
-                  "kernel:, containers:): an incremental replay does not see the entries "
-                  "before the state's offset");
-  }
+  if (with_state) CCV_RETURN_IF_ERROR(ImaStateFitsPolicy(pol));
   ImaOutcome out;
   out.log.name = "ima";
   out.log.path = *e.ima;

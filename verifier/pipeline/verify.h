@@ -96,6 +96,12 @@ struct Verification {
   result::Outcome outcome = result::Outcome::kUntrusted;
 };
 
+// Whether an incremental IMA replay (VerifyOptions::ima_state or
+// ima_resume) may serve `policy` (null: none): not if it judges IMA entries
+// (ima:, kernel:, containers:), since the replay does not see the entries
+// before the state's offset. Errors: kInvalidArgument saying so.
+Status ImaStateFitsPolicy(const policy::Policy* policy);
+
 // Verifies `evidence` and judges it by `policy` (null: the baseline only,
 // and the outcome is at best kVerified).
 Result<Verification> Verify(const bundle::Evidence& evidence, const VerifyOptions& options,
