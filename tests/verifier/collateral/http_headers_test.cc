@@ -79,28 +79,21 @@ TEST(HttpHeadersTest, NameWithASpaceIsRejectedAtItsOffset) {
   EXPECT_EQ(s.offset(), 3u);
 }
 
-TEST(PercentDecodeTest, DecodesEscapesOfEitherCase) {
-  auto d = PercentDecode("-----BEGIN%20CERTIFICATE-----%0aMII%2bx%2F%3D%3d");
-  ASSERT_TRUE(d.ok());
-  EXPECT_EQ(*d, "-----BEGIN CERTIFICATE-----\nMII+x/==");
-}
-
-TEST(PercentDecodeTest, PlusStaysPlus) {
-  auto d = PercentDecode("ab+cd");
-  ASSERT_TRUE(d.ok());
-  EXPECT_EQ(*d, "ab+cd");
-}
-
-TEST(PercentDecodeTest, EmptyIsEmpty) {
-  auto d = PercentDecode("");
-  ASSERT_TRUE(d.ok());
-  EXPECT_EQ(*d, "");
-}
-
-TEST(PercentDecodeTest, DecodesToAnyByte) {
-  auto d = PercentDecode("%00%FF");
-  ASSERT_TRUE(d.ok());
-  EXPECT_EQ(*d, std::string("\x00\xff", 2));
+// Escapes of either case decode, to any byte; '+' stays '+'; empty is empty.
+TEST(PercentDecodeTest, DecodesWellFormedText) {
+  struct Case {
+    const char* text;
+    std::string decoded;
+  };
+  for (const Case& c :
+       {Case{"-----BEGIN%20CERTIFICATE-----%0aMII%2bx%2F%3D%3d",
+             "-----BEGIN CERTIFICATE-----\nMII+x/=="},
+        Case{"ab+cd", "ab+cd"}, Case{"", ""}, Case{"%00%FF", std::string("\x00\xff", 2)}}) {
+    SCOPED_TRACE(c.text);
+    auto d = PercentDecode(c.text);
+    ASSERT_TRUE(d.ok());
+    EXPECT_EQ(*d, c.decoded);
+  }
 }
 
 TEST(PercentDecodeTest, MalformedEscapesAreRejectedAtTheirOffset) {

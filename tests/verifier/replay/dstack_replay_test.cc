@@ -138,22 +138,16 @@ TEST(DstackReplayCorpusTest, SimulatorLogReplaysToTheQuotedRtmrs) {
   const auto dir = corpus / "dstack" / "simulator";
   Result<DstackFile> f = ReplayDstackFile((dir / "eventlog.json").string());
   ASSERT_TRUE(f.ok()) << f.status().ToString();
-  EXPECT_EQ(
-      Rtmr(f->replay, 0),
+  const char* const quoted[] = {
       "85e0855a6384fa1c8a6ab36d0dcbfaa11a5753e5a070c08218ae5fe872fcb86967fd2449c29e22e59dc9fec"
-      "998cb6547");
-  EXPECT_EQ(
-      Rtmr(f->replay, 1),
+      "998cb6547",
       "6ba8f87f35d0641e8abca07e75e3882abdc9f19d7cc8f6e3fe04435bd5f694d4e3cf008b60d7c7233896e8d"
-      "1f23c34a7");
-  EXPECT_EQ(
-      Rtmr(f->replay, 2),
+      "1f23c34a7",
       "03b1c4afcac07d00d8e853163aff3ba3f9af68ddfbdbeafab70210a8dc601b409c28873d74fb6dbe7dc33a8"
-      "da7c09621");
-  EXPECT_EQ(
-      Rtmr(f->replay, 3),
+      "da7c09621",
       "6d1a3da994b6611ee602f25f07b41671ece90cd2898689f1ad4448fdf1155e3668736cca4499659caae2d80"
-      "44070de57");
+      "44070de57"};
+  for (uint32_t i = 0; i < 4; ++i) EXPECT_EQ(Rtmr(f->replay, i), quoted[i]) << "rtmr" << i;
   EXPECT_EQ(f->replay.runtime_events, 7u);
   EXPECT_EQ(f->replay.runtime_verified, 7u);
   EXPECT_EQ(f->replay.boot_checks.mismatched, 0u);

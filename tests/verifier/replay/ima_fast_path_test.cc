@@ -23,40 +23,36 @@ std::vector<uint8_t> Sha(HashAlg alg, std::string_view s) {
   return {d.span().begin(), d.span().end()};
 }
 
+// `base` as template `name`, with `more` fields after its own.
+TEntry WithFields(TEntry base, const char* name, std::initializer_list<TField> more) {
+  base.name = name;
+  base.fields.insert(base.fields.end(), more);
+  return base;
+}
+
 // Valid entries of every template, named `path`.
 std::vector<TEntry> Entries(const std::string& path) {
-  std::vector<TEntry> out;
   TEntry ng = NgEntry(path);
-  out.push_back(ng);
-  TEntry sig = ng;
-  sig.name = "ima-sig";
-  sig.fields.push_back(HexField(Vec("\x03\x02sig")));
-  out.push_back(sig);
+  TEntry sig = WithFields(ng, "ima-sig", {HexField(Vec("\x03\x02sig"))});
   TEntry nosig = sig;
   nosig.fields[2] = Empty();
-  out.push_back(nosig);
-  TEntry buf = ng;
-  buf.name = "ima-buf";
-  buf.fields.push_back(HexField(Vec("buffer")));
-  out.push_back(buf);
   TEntry v2 = ng;
   v2.name = "ima-ngv2";
   v2.fields[0] = DNgV2("ima", "sha256", Sha(HashAlg::kSha256, "x"));
-  out.push_back(v2);
   TEntry cg;
   cg.name = "ima-cgpath";
   cg.fields = {Str("dep"), Str("/cg"), DNg("sha384", Sha(HashAlg::kSha384, "y")), Str(path)};
-  out.push_back(cg);
-  TEntry modsig = sig;
-  modsig.name = "ima-modsig";
-  modsig.fields.push_back(Empty());
-  modsig.fields.push_back(Empty());
-  out.push_back(modsig);
   TEntry legacy;
   legacy.name = "ima";
   legacy.fields = {HexField(Sha(HashAlg::kSha1, "z")), Str(path)};
-  out.push_back(legacy);
-  return out;
+  return {ng,
+          sig,
+          nosig,
+          WithFields(ng, "ima-buf", {HexField(Vec("buffer"))}),
+          v2,
+          cg,
+          WithFields(sig, "ima-modsig", {Empty(), Empty()}),
+          legacy};
 }
 
 bool Decodes(const ima::TemplateDesc& desc, const std::string& data, ima::Endian en) {
