@@ -5,7 +5,6 @@
 // measurement, a command line the digest does not cover.
 #include "policies/boot_rules.h"
 
-#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -14,7 +13,10 @@
 
 #include "policies/evaluator.h"
 #include "policies/policy_parser.h"
+#include "tests/parsers/uefi_event_builder.h"
+#include "tests/policies/facts_builder.h"
 #include "verifier/pipeline/boot_facts.h"
+#include "verifier/predict/uefi_variables.h"
 #include "verifier/result/facts.h"
 
 namespace ccv::policy {
@@ -25,59 +27,21 @@ using result::DataStatus;
 using result::EventFact;
 using result::Verdict;
 
-constexpr std::array<uint8_t, 16> kGlobalGuid = {0x61, 0xdf, 0xe4, 0x8b, 0xca, 0x93, 0xd2, 0x11,
-                                                 0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c};
-constexpr std::array<uint8_t, 16> kSecurityDbGuid = {
-    0xcb, 0xb2, 0x19, 0xd7, 0x3a, 0x3d, 0x96, 0x45, 0xa3, 0xbc, 0xda, 0xd0, 0x0e, 0x67, 0x65, 0x6f};
-constexpr std::array<uint8_t, 16> kOtherGuid = {1, 2,  3,  4,  5,  6,  7,  8,
-                                                9, 10, 11, 12, 13, 14, 15, 16};
-// EFI_CERT_SHA256_GUID c1c41626-504c-4092-aca9-41f936934328.
-constexpr std::array<uint8_t, 16> kCertSha256Guid = {
-    0x26, 0x16, 0xc4, 0xc1, 0x4c, 0x50, 0x92, 0x40, 0xac, 0xa9, 0x41, 0xf9, 0x36, 0x93, 0x43, 0x28};
-
-void Put32(std::vector<uint8_t>* out, uint32_t v) {
-  for (int i = 0; i < 4; ++i) out->push_back(uint8_t(v >> (8 * i)));
-}
-void Put64(std::vector<uint8_t>* out, uint64_t v) {
-  for (int i = 0; i < 8; ++i) out->push_back(uint8_t(v >> (8 * i)));
-}
+const parsers::Guid kGlobalGuid = predict::EfiGlobalVariableGuid();
+const parsers::Guid kSecurityDbGuid = predict::ImageSecurityDatabaseGuid();
+const parsers::Guid kOtherGuid = {{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}};
 
 // UEFI_VARIABLE_DATA (TCG PFP 10.4.2) of `name` under `guid`.
-std::vector<uint8_t> VariableData(const std::array<uint8_t, 16>& guid, const std::string& name,
+std::vector<uint8_t> VariableData(const parsers::Guid& guid, const std::string& name,
                                   const std::vector<uint8_t>& value) {
-  std::vector<uint8_t> out(guid.begin(), guid.end());
-  Put64(&out, name.size());
-  Put64(&out, value.size());
-  for (char c : name) {
-    out.push_back(uint8_t(c));
-    out.push_back(0);
-  }
-  out.insert(out.end(), value.begin(), value.end());
-  return out;
-}
-
-// One EFI_SIGNATURE_LIST of `n` SHA-256 hashes (a dbx).
-std::vector<uint8_t> HashList(uint32_t n) {
-  std::vector<uint8_t> out(kCertSha256Guid.begin(), kCertSha256Guid.end());
-  const uint32_t size = 16 + 32;
-  Put32(&out, 28 + n * size);
-  Put32(&out, 0);
-  Put32(&out, size);
-  for (uint32_t i = 0; i < n; ++i) {
-    for (int k = 0; k < 16; ++k) out.push_back(0x77);  // owner
-    for (int k = 0; k < 32; ++k) out.push_back(uint8_t(i + k));
-  }
-  return out;
+  Result<std::vector<uint8_t>> data = predict::EncodeUefiVariableData(guid, name, value);
+  EXPECT_TRUE(data.ok()) << data.status().ToString();
+  return data.ok() ? *data : std::vector<uint8_t>{};
 }
 
 EventFact VariableEvent(uint64_t index, const std::vector<uint8_t>& data,
                         const std::string& convention = "pfp", bool bound = true) {
-  EventFact e;
-  e.log = "ccel";
-  e.index = index;
-  e.reg = "rtmr0";
-  e.type = 0x80000001;  // EV_EFI_VARIABLE_DRIVER_CONFIG
-  e.type_name = "EV_EFI_VARIABLE_DRIVER_CONFIG";
+  EventFact e = testing::CcelEvent(index, "rtmr0", 0x80000001, "EV_EFI_VARIABLE_DRIVER_CONFIG");
   e.data = DataStatus::kVerified;
   e.convention = convention;
   e.config_data = data;
@@ -87,12 +51,7 @@ EventFact VariableEvent(uint64_t index, const std::vector<uint8_t>& data,
 
 EventFact CmdlineEvent(uint64_t index, const std::string& text, DataStatus data,
                        const std::string& convention, bool bound = true) {
-  EventFact e;
-  e.log = "ccel";
-  e.index = index;
-  e.reg = "rtmr2";
-  e.type = 0x0D;  // EV_IPL
-  e.type_name = "EV_IPL";
+  EventFact e = testing::CcelEvent(index, "rtmr2", 0x0D, "EV_IPL");
   e.text = text;
   e.data = data;
   e.convention = data == DataStatus::kVerified ? convention : "";
@@ -199,7 +158,7 @@ TEST(BootRulesTest, SecureBootOfWrongSizeFails) {
 
 TEST(BootRulesTest, DbxEntryCount) {
   BootFacts f = pipeline::DeriveBootFacts(
-      {VariableEvent(5, VariableData(kSecurityDbGuid, "dbx", HashList(7)))});
+      {VariableEvent(5, VariableData(kSecurityDbGuid, "dbx", ::ccv::testing::Sha256List(7)))});
   ASSERT_TRUE(f.dbx.present);
   EXPECT_EQ(f.dbx.entries, 7u);
   EXPECT_EQ(One("  dbx_min_entries: 7\n", f).status, Verdict::kPass);
@@ -207,14 +166,14 @@ TEST(BootRulesTest, DbxEntryCount) {
   EXPECT_EQ(r.status, Verdict::kFail);
   EXPECT_EQ(r.actual, "7 entries");
   // A dbx under the global variable GUID is not the revocation list.
-  BootFacts g =
-      pipeline::DeriveBootFacts({VariableEvent(5, VariableData(kGlobalGuid, "dbx", HashList(9)))});
+  BootFacts g = pipeline::DeriveBootFacts(
+      {VariableEvent(5, VariableData(kGlobalGuid, "dbx", ::ccv::testing::Sha256List(9)))});
   EXPECT_FALSE(g.dbx.present);
   EXPECT_EQ(One("  dbx_min_entries: 1\n", g).status, Verdict::kFail);
 }
 
 TEST(BootRulesTest, DbxThatDoesNotDecodeFails) {
-  const std::vector<uint8_t> full = HashList(3);
+  const std::vector<uint8_t> full = ::ccv::testing::Sha256List(3);
   const std::vector<uint8_t> cut(full.begin(), full.end() - 5);  // the last entry cut short
   BootFacts f =
       pipeline::DeriveBootFacts({VariableEvent(5, VariableData(kSecurityDbGuid, "dbx", cut))});
@@ -227,7 +186,7 @@ TEST(BootRulesTest, DbxThatDoesNotDecodeFails) {
 
 TEST(BootRulesTest, DbWithoutTheCertificateFails) {
   BootFacts f = pipeline::DeriveBootFacts(
-      {VariableEvent(4, VariableData(kSecurityDbGuid, "db", HashList(1)))});
+      {VariableEvent(4, VariableData(kSecurityDbGuid, "db", ::ccv::testing::Sha256List(1)))});
   ASSERT_TRUE(f.db.present);
   RuleResult r = One("  db_contains: [" + std::string(64, 'a') + "]\n", f);
   EXPECT_EQ(r.status, Verdict::kFail);

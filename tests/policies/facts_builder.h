@@ -29,6 +29,18 @@ inline Digest Sha384(const std::string& hex) {
   return d;
 }
 
+// An event of the CCEL: record `index`, on `reg`, of `type` named `type_name`.
+inline EventFact CcelEvent(uint64_t index, const std::string& reg, uint32_t type,
+                           const std::string& type_name) {
+  EventFact e;
+  e.log = "ccel";
+  e.index = index;
+  e.reg = reg;
+  e.type = type;
+  e.type_name = type_name;
+  return e;
+}
+
 inline Facts GoodFacts() {
   Facts f;
   QuoteFacts& q = f.quote;
@@ -66,12 +78,7 @@ inline Facts GoodFacts() {
   f.event_log_present = true;
   auto ev = [&](uint64_t index, const char* reg, uint32_t type, const char* name, char fill,
                 const std::string& text) {
-    EventFact e;
-    e.log = "ccel";
-    e.index = index;
-    e.reg = reg;
-    e.type = type;
-    e.type_name = name;
+    EventFact e = CcelEvent(index, reg, type, name);
     e.digests.push_back(Sha384(std::string(96, fill)));
     e.text = text;
     // Bound to the quote (its register replays to it); data verified where
