@@ -87,6 +87,27 @@ const rapidjson::Value& Register(const rapidjson::Document& d, const std::string
   return none;
 }
 
+// The difference of `name`, the only register that differs.
+const rapidjson::Value& OnlyRegister(const rapidjson::Document& d, const std::string& name) {
+  EXPECT_EQ(RegisterNames(d), (std::set<std::string>{name}));
+  return Register(d, name);
+}
+
+// The demo bundle (A) against a variant of make_demo (B) that differs from
+// it: `diff --json` exits 1.
+class DiffVariantTest : public ::testing::Test {
+ protected:
+  void DiffAgainst(const std::string& variant) {
+    ASSERT_NO_FATAL_FAILURE(MakeVariant(peer_, variant));
+    run_ = DiffDemoAnd(peer_);
+    ASSERT_EQ(run_.code, 1) << run_.out << run_.err;
+    doc_ = Parse(run_.out);
+  }
+  BundleCopy peer_;
+  CliRun run_;
+  rapidjson::Document doc_;
+};
+
 TEST(DiffCliTest, SameBundleIsEqual) {
   BundleCopy b;
   CliRun r = Diff(Quote(testing::DemoDir()), Quote(b.dir()));
@@ -97,46 +118,42 @@ TEST(DiffCliTest, SameBundleIsEqual) {
   EXPECT_NE(t.out.find("no differences"), std::string::npos) << t.out;
 }
 
-TEST(DiffCliTest, OneEventOneImaFileOneTdField) {
-  BundleCopy peer;
-  MakeVariant(peer, "diff-peer");
-  CliRun r = DiffDemoAnd(peer);
-  ASSERT_EQ(r.code, 1) << r.out << r.err;
-  rapidjson::Document d = Parse(r.out);
-  EXPECT_FALSE(d["equal"].GetBool());
-  EXPECT_EQ(Size(d, "missing"), 0u);
-  EXPECT_EQ(Size(d, "checks"), 0u) << r.out;
+TEST_F(DiffVariantTest, OneEventOneImaFileOneTdField) {
+  ASSERT_NO_FATAL_FAILURE(DiffAgainst("diff-peer"));
+  EXPECT_FALSE(doc_["equal"].GetBool());
+  EXPECT_EQ(Size(doc_, "missing"), 0u);
+  EXPECT_EQ(Size(doc_, "checks"), 0u) << run_.out;
   // The TD field.
-  ASSERT_EQ(Size(d, "fields"), 1u) << r.out;
-  EXPECT_STREQ(d["fields"][0]["name"].GetString(), "td.mr_config_id");
-  EXPECT_EQ(d["fields"][0]["a"].GetString(), std::string(96, '0'));
-  EXPECT_EQ(d["fields"][0]["b"].GetString(), "c1" + std::string(94, '0'));
+  ASSERT_EQ(Size(doc_, "fields"), 1u) << run_.out;
+  EXPECT_STREQ(doc_["fields"][0]["name"].GetString(), "td.mr_config_id");
+  EXPECT_EQ(doc_["fields"][0]["a"].GetString(), std::string(96, '0'));
+  EXPECT_EQ(doc_["fields"][0]["b"].GetString(), "c1" + std::string(94, '0'));
   // The event: one addition in RTMR3, whose value changes with it; RTMR2
   // changes with the IMA file. No other register.
-  EXPECT_EQ(RegisterNames(d), (std::set<std::string>{"rtmr2", "rtmr3"})) << r.out;
-  const rapidjson::Value& r3 = Register(d, "rtmr3");
+  EXPECT_EQ(RegisterNames(doc_), (std::set<std::string>{"rtmr2", "rtmr3"})) << run_.out;
+  const rapidjson::Value& r3 = Register(doc_, "rtmr3");
   EXPECT_EQ(r3["a"].GetString(), std::string(96, '0'));
-  ASSERT_EQ(Size(r3, "added"), 1u) << r.out;
+  ASSERT_EQ(Size(r3, "added"), 1u) << run_.out;
   EXPECT_EQ(Size(r3, "removed") + Size(r3, "changed"), 0u);
   const rapidjson::Value& e = r3["added"][0];
   EXPECT_STREQ(e["pointer"].GetString(), "ccel#8");
   EXPECT_STREQ(e["type_name"].GetString(), "EV_IPL");
   ASSERT_EQ(Size(e, "digests"), 1u);
   EXPECT_EQ(e["digests"][0].GetString(), "sha384:" + Sha384Hex("demo workload: app-v2"));
-  const rapidjson::Value& r2 = Register(d, "rtmr2");
+  const rapidjson::Value& r2 = Register(doc_, "rtmr2");
   EXPECT_TRUE(r2.HasMember("a"));
   EXPECT_EQ(Size(r2, "added") + Size(r2, "removed") + Size(r2, "changed"), 0u);
   // The IMA file.
-  EXPECT_EQ(Size(d["ima"], "added") + Size(d["ima"], "removed"), 0u);
-  ASSERT_EQ(Size(d["ima"], "changed"), 1u) << r.out;
-  const rapidjson::Value& f = d["ima"]["changed"][0];
+  EXPECT_EQ(Size(doc_["ima"], "added") + Size(doc_["ima"], "removed"), 0u);
+  ASSERT_EQ(Size(doc_["ima"], "changed"), 1u) << run_.out;
+  const rapidjson::Value& f = doc_["ima"]["changed"][0];
   EXPECT_STREQ(f["path"].GetString(), "/usr/bin/bash");
   EXPECT_EQ(f["a"][0].GetString(), "sha384:" + Sha384Hex("demo content of /usr/bin/bash"));
   EXPECT_EQ(f["b"][0].GetString(),
             "sha384:" + Sha384Hex("demo content of /usr/bin/bash (patched)"));
 
   // The text report names the same, and says they differ.
-  CliRun t = DiffDemoAnd(peer, "");
+  CliRun t = DiffDemoAnd(peer_, "");
   EXPECT_EQ(t.code, 1);
   EXPECT_NE(t.out.find("~ td.mr_config_id"), std::string::npos) << t.out;
   EXPECT_NE(t.out.find("rtmr3: 1 added, 0 removed, 0 changed"), std::string::npos) << t.out;
@@ -144,34 +161,24 @@ TEST(DiffCliTest, OneEventOneImaFileOneTdField) {
   EXPECT_NE(t.out.find("differences found"), std::string::npos) << t.out;
 }
 
-TEST(DiffCliTest, InsertedEventIsOneAdditionNotACascade) {
-  BundleCopy peer;
-  MakeVariant(peer, "insert-event");
-  CliRun r = DiffDemoAnd(peer);
-  ASSERT_EQ(r.code, 1) << r.out << r.err;
-  rapidjson::Document d = Parse(r.out);
-  EXPECT_EQ(RegisterNames(d), (std::set<std::string>{"rtmr2"})) << r.out;
-  const rapidjson::Value& r2 = Register(d, "rtmr2");
-  ASSERT_EQ(Size(r2, "added"), 1u) << r.out;
-  EXPECT_EQ(Size(r2, "removed") + Size(r2, "changed"), 0u) << r.out;
+TEST_F(DiffVariantTest, InsertedEventIsOneAdditionNotACascade) {
+  ASSERT_NO_FATAL_FAILURE(DiffAgainst("insert-event"));
+  const rapidjson::Value& r2 = OnlyRegister(doc_, "rtmr2");
+  ASSERT_EQ(Size(r2, "added"), 1u) << run_.out;
+  EXPECT_EQ(Size(r2, "removed") + Size(r2, "changed"), 0u) << run_.out;
   EXPECT_STREQ(r2["added"][0]["pointer"].GetString(), "ccel#6");
   EXPECT_EQ(r2["added"][0]["digests"][0].GetString(), "sha384:" + Sha384Hex("set timeout=5"));
-  EXPECT_EQ(Size(d, "fields"), 0u) << r.out;
+  EXPECT_EQ(Size(doc_, "fields"), 0u) << run_.out;
   // boot_aggregate hashes RTMR0..2, so it follows the new event; no file changed.
-  ASSERT_EQ(Size(d["ima"], "changed"), 1u) << r.out;
-  EXPECT_STREQ(d["ima"]["changed"][0]["path"].GetString(), "boot_aggregate");
+  ASSERT_EQ(Size(doc_["ima"], "changed"), 1u) << run_.out;
+  EXPECT_STREQ(doc_["ima"]["changed"][0]["path"].GetString(), "boot_aggregate");
 }
 
-TEST(DiffCliTest, ChangedKernelCommandLineIsOneChange) {
-  BundleCopy peer;
-  MakeVariant(peer, "new-cmdline");
-  CliRun r = DiffDemoAnd(peer);
-  ASSERT_EQ(r.code, 1) << r.out << r.err;
-  rapidjson::Document d = Parse(r.out);
-  EXPECT_EQ(RegisterNames(d), (std::set<std::string>{"rtmr2"})) << r.out;
-  const rapidjson::Value& r2 = Register(d, "rtmr2");
-  EXPECT_EQ(Size(r2, "added") + Size(r2, "removed"), 0u) << r.out;
-  ASSERT_EQ(Size(r2, "changed"), 1u) << r.out;
+TEST_F(DiffVariantTest, ChangedKernelCommandLineIsOneChange) {
+  ASSERT_NO_FATAL_FAILURE(DiffAgainst("new-cmdline"));
+  const rapidjson::Value& r2 = OnlyRegister(doc_, "rtmr2");
+  EXPECT_EQ(Size(r2, "added") + Size(r2, "removed"), 0u) << run_.out;
+  ASSERT_EQ(Size(r2, "changed"), 1u) << run_.out;
   EXPECT_STREQ(r2["changed"][0]["a"]["pointer"].GetString(), "ccel#7");
   EXPECT_STREQ(r2["changed"][0]["b"]["pointer"].GetString(), "ccel#7");
   EXPECT_EQ(
@@ -209,8 +216,7 @@ TEST(DiffCliTest, RebuildAgainstPolicyNamesWhatThePolicyRejects) {
   ASSERT_EQ(Size(d, "fields"), 1u) << r.out;
   EXPECT_STREQ(d["fields"][0]["name"].GetString(), "td.mr_config_id");
   // The policy pins RTMR3 (zero) and no event there; RTMR2 it leaves to replay.
-  EXPECT_EQ(RegisterNames(d), (std::set<std::string>{"rtmr3"})) << r.out;
-  EXPECT_EQ(Size(Register(d, "rtmr3"), "added"), 1u);
+  EXPECT_EQ(Size(OnlyRegister(d, "rtmr3"), "added"), 1u);
   ASSERT_EQ(Size(d["ima"], "changed"), 1u) << r.out;
   EXPECT_STREQ(d["ima"]["changed"][0]["path"].GetString(), "/usr/bin/bash");
   EXPECT_EQ(Size(d, "checks"), 0u) << r.out;
