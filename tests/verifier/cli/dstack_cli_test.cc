@@ -40,11 +40,20 @@ class DstackCliTest : public ::testing::Test {
   ::ccv::testing::TempDir dir_{"dstack-cli"};
 };
 
-TEST_F(DstackCliTest, CorpusLogReplaysToTheQuoteAndReportsAppFacts) {
-  CCV_REQUIRE_CORPUS(corpus);
-  const auto d = corpus / "dstack" / "simulator";
+// The corpus's dstack simulator: its event log and the quote over it.
+class DstackCorpusCliTest : public DstackCliTest {
+ protected:
+  void SetUp() override {
+    CCV_REQUIRE_CORPUS(corpus);
+    log_ = corpus / "dstack" / "simulator" / "eventlog.json";
+    quote_ = corpus / "dstack" / "simulator" / "quote.bin";
+  }
+  std::filesystem::path log_, quote_;
+};
+
+TEST_F(DstackCorpusCliTest, CorpusLogReplaysToTheQuoteAndReportsAppFacts) {
   rapidjson::Document doc;
-  ASSERT_NO_FATAL_FAILURE(ReplayJson(d / "eventlog.json", d / "quote.bin", 0, &doc));
+  ASSERT_NO_FATAL_FAILURE(ReplayJson(log_, quote_, 0, &doc));
   for (const char* reg : {"rtmr0", "rtmr1", "rtmr2", "rtmr3"}) {
     EXPECT_TRUE(doc["matches_quote"][reg].GetBool()) << reg;
   }
@@ -61,17 +70,15 @@ TEST_F(DstackCliTest, CorpusLogReplaysToTheQuoteAndReportsAppFacts) {
   EXPECT_FALSE(log["app"].HasMember("system-ready"));  // a marker, not an app fact
 }
 
-TEST_F(DstackCliTest, ChangedPayloadFailsNamingTheEvent) {
-  CCV_REQUIRE_CORPUS(corpus);
-  const auto d = corpus / "dstack" / "simulator";
-  std::string text = Slurp(d / "eventlog.json");
+TEST_F(DstackCorpusCliTest, ChangedPayloadFailsNamingTheEvent) {
+  std::string text = Slurp(log_);
   const size_t at = text.find("\"event\":\"compose-hash\"");
   ASSERT_NE(at, std::string::npos);
   const size_t p = text.find("\"event_payload\":\"", at) + 17;
   text[p] = text[p] == 'e' ? 'f' : 'e';
   auto f = Write("changed.json", text);
   rapidjson::Document doc;
-  ASSERT_NO_FATAL_FAILURE(ReplayJson(f, d / "quote.bin", 1, &doc));
+  ASSERT_NO_FATAL_FAILURE(ReplayJson(f, quote_, 1, &doc));
   const auto& log = doc["logs"][0];
   ASSERT_EQ(log["mismatched_events"].Size(), 1u);
   EXPECT_STREQ(log["mismatched_events"][0]["event"].GetString(), "compose-hash");
@@ -83,10 +90,8 @@ TEST_F(DstackCliTest, ChangedPayloadFailsNamingTheEvent) {
   EXPECT_NE(text_run.out.find("runtime event \"compose-hash\""), std::string::npos) << text_run.out;
 }
 
-TEST_F(DstackCliTest, EntriesBeyondTheQuoteDoNotMatch) {
-  CCV_REQUIRE_CORPUS(corpus);
-  const auto d = corpus / "dstack" / "simulator";
-  std::string text = Slurp(d / "eventlog.json");
+TEST_F(DstackCorpusCliTest, EntriesBeyondTheQuoteDoNotMatch) {
+  std::string text = Slurp(log_);
   const size_t end = text.rfind(']');
   ASSERT_NE(end, std::string::npos);
   ccv::testing::DstackLogBuilder b;
@@ -95,7 +100,7 @@ TEST_F(DstackCliTest, EntriesBeyondTheQuoteDoNotMatch) {
   text = text.substr(0, end) + "," + extra.substr(1);
   auto f = Write("extra.json", text);
   rapidjson::Document doc;
-  ASSERT_NO_FATAL_FAILURE(ReplayJson(f, d / "quote.bin", 1, &doc));
+  ASSERT_NO_FATAL_FAILURE(ReplayJson(f, quote_, 1, &doc));
   EXPECT_FALSE(doc["matches_quote"]["rtmr3"].GetBool());
   EXPECT_TRUE(doc["matches_quote"]["rtmr2"].GetBool());
   // Two app-id events: no value is taken.
@@ -121,10 +126,8 @@ TEST_F(DstackCliTest, NotCombinedWithABootLog) {
   EXPECT_EQ(Ccverify("replay --dstack-log " + Quote(f) + " --ccel " + Quote(f)).code, 2);
 }
 
-TEST_F(DstackCliTest, DumpShowsEveryEntryAndItsCheck) {
-  CCV_REQUIRE_CORPUS(corpus);
-  const auto d = corpus / "dstack" / "simulator";
-  CliRun r = Ccverify("dump " + Quote(d / "eventlog.json") + " --json");
+TEST_F(DstackCorpusCliTest, DumpShowsEveryEntryAndItsCheck) {
+  CliRun r = Ccverify("dump " + Quote(log_) + " --json");
   ASSERT_EQ(r.code, 0) << r.err;
   rapidjson::Document doc;
   doc.Parse(r.out.c_str());
@@ -136,10 +139,10 @@ TEST_F(DstackCliTest, DumpShowsEveryEntryAndItsCheck) {
   EXPECT_STREQ(compose["register"].GetString(), "rtmr3");
   EXPECT_STREQ(compose["digest_check"].GetString(), "verified");
   EXPECT_STREQ(compose["convention"].GetString(), "dstack_v1");
-  CliRun brief = Ccverify("dump " + Quote(d / "eventlog.json") + " --brief --register rtmr3");
+  CliRun brief = Ccverify("dump " + Quote(log_) + " --brief --register rtmr3");
   ASSERT_EQ(brief.code, 0);
   EXPECT_EQ(std::count(brief.out.begin(), brief.out.end(), '\n'), 7);
-  EXPECT_EQ(Ccverify("dump " + Quote(d / "eventlog.json") + " --to cel-json").code, 2);
+  EXPECT_EQ(Ccverify("dump " + Quote(log_) + " --to cel-json").code, 2);
 }
 
 TEST_F(DstackCliTest, DumpWithForcedFormatNamesABadEntry) {
