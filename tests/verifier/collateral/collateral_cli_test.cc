@@ -77,6 +77,12 @@ class CollateralCliTest : public ::testing::Test {
     return "collateral fetch --quote " + Quote(c.quote) + " --pccs-url " + server_->Url() +
            " --at " + c.now + " " + extra;
   }
+  // Fetches case_'s collateral into `cache`, then stops the server: what
+  // follows can only read the cache.
+  void FillCacheAndStop(const fs::path& cache) {
+    ASSERT_EQ(RunCcverify(Fetch(case_, "--cache " + Quote(cache))).code, 0);
+    server_->Stop();
+  }
 
   fs::path corpus_, dir_;
   testing::FakePcs pcs_;
@@ -179,8 +185,7 @@ TEST_F(CollateralCliTest, CacheServesWithTheServerStopped) {
 
 TEST_F(CollateralCliTest, QuoteVerifyReadsTheCache) {
   const fs::path cache = dir_ / "cache";
-  ASSERT_EQ(RunCcverify(Fetch(case_, "--cache " + Quote(cache))).code, 0);
-  server_->Stop();
+  ASSERT_NO_FATAL_FAILURE(FillCacheAndStop(cache));
   testing::CliRun v = RunCcverify("quote verify " + Quote(case_.quote) + " --collateral-cache " +
                                   Quote(cache) + " --at " + case_.now + " --json");
   EXPECT_EQ(v.code, 0) << v.out << v.err;
@@ -199,8 +204,7 @@ TEST_F(CollateralCliTest, QuoteVerifyWithAnEmptyCacheNamesTheMissingEntry) {
 
 TEST_F(CollateralCliTest, VerifyTakesCollateralFromTheCacheWhenNoneIsGiven) {
   const fs::path cache = dir_ / "cache";
-  ASSERT_EQ(RunCcverify(Fetch(case_, "--cache " + Quote(cache))).code, 0);
-  server_->Stop();
+  ASSERT_NO_FATAL_FAILURE(FillCacheAndStop(cache));
   testing::CliRun v = RunCcverify("verify --quote " + Quote(case_.quote) + " --collateral-cache " +
                                   Quote(cache) + " --at " + case_.now + " --format json");
   rapidjson::Document d;
