@@ -135,40 +135,63 @@ void ExpectQuoteFieldsEqual(const rapidjson::Value& q, const result::QuoteFacts&
   EXPECT_EQ(f.fmspc, fmspc);
 }
 
-TEST(VerifyCorpusTest, GcpCos113IsTrustedAsExpected) {
-  CCV_REQUIRE_CORPUS(corpus);
-  auto expected = ::ccv::testing::ReadJson(corpus / "evidence/gcp-cos113/expected.json");
-  ASSERT_TRUE(expected.IsObject());
-  GcpBundle b(corpus);
-  auto f = b.Collect();
-  ASSERT_TRUE(f.ok()) << f.status().ToString();
-  Evaluation ev = policy::Evaluate(nullptr, *f, {b.at});
-  EXPECT_TRUE(ev.Passed()) << ::testing::PrintToString(FailingChecks(f->checks));
-  EXPECT_TRUE(FailingChecks(f->checks).empty());
-  ExpectQuoteFieldsEqual(expected["quote"], f->quote);
-  // TCB status and advisories as expected.json's "tcb" (Intel's algorithm).
-  ASSERT_TRUE(f->collateral.tcb_status);
-  EXPECT_EQ(*f->collateral.tcb_status, Str(expected["tcb"]["status"]));
-  EXPECT_EQ(f->collateral.advisory_ids.size(), expected["tcb"]["advisory_ids"].Size());
-  // Replay equals the expected registers and the quote.
+// The replayed registers equal expected.json's "replay", and each equals the
+// quote's as its "replay_equals_quote" says.
+void ExpectReplayAsExpected(const rapidjson::Value& expected, const Facts& f) {
   for (const char* reg : {"rtmr0", "rtmr1", "rtmr2", "rtmr3"}) {
-    auto v = f->replayed.Get(*RegisterId::Parse(reg), HashAlg::kSha384);
+    auto v = f.replayed.Get(*RegisterId::Parse(reg), HashAlg::kSha384);
     ASSERT_TRUE(v) << reg;
     EXPECT_EQ(ToHex(v->span()), Str(expected["replay"][reg])) << reg;
-    const result::Check* c = FindCheck(f->checks, std::string("replay.") + reg);
+    const result::Check* c = FindCheck(f.checks, std::string("replay.") + reg);
     ASSERT_NE(c, nullptr) << reg;
     EXPECT_EQ(c->status == Verdict::kPass, expected["replay_equals_quote"][reg].GetBool()) << reg;
   }
-  EXPECT_EQ(FindCheck(f->checks, "report_data.binding")->status, Verdict::kPass);
-  EXPECT_EQ(FindCheck(f->checks, "ccel.table")->status, Verdict::kPass);
-  EXPECT_EQ(f->events.size(), 44u);  // records of the CCEL, as expected/…/ccel.bin.json
-  EXPECT_EQ(ev.Passed(),
-            expected["tcb"]["status"].IsString() && Str(expected["tcb"]["status"]) == "UpToDate");
 }
 
-TEST(VerifyCorpusTest, GcpCos113FailsWithoutCollateralOrWithWrongNonce) {
-  CCV_REQUIRE_CORPUS(corpus);
-  GcpBundle b(corpus);
+// The shared corpus's evidence sets; skipped without the corpus.
+class VerifyCorpusTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    CCV_REQUIRE_CORPUS(corpus);
+    corpus_ = corpus;
+  }
+  // Reads evidence/`name`/expected.json into expected_ and the facts of `b`,
+  // that evidence as a bundle, into facts_.
+  template <typename Bundle>
+  void Collect(const Bundle& b, const std::string& name) {
+    expected_ = ::ccv::testing::ReadJson(corpus_ / "evidence" / name / "expected.json");
+    ASSERT_TRUE(expected_.IsObject());
+    Result<Facts> f = b.Collect();
+    ASSERT_TRUE(f.ok()) << f.status().ToString();
+    facts_ = std::move(*f);
+  }
+  std::filesystem::path corpus_;
+  rapidjson::Document expected_;
+  Facts facts_;
+};
+
+TEST_F(VerifyCorpusTest, GcpCos113IsTrustedAsExpected) {
+  GcpBundle b(corpus_);
+  ASSERT_NO_FATAL_FAILURE(Collect(b, "gcp-cos113"));
+  Evaluation ev = policy::Evaluate(nullptr, facts_, {b.at});
+  EXPECT_TRUE(ev.Passed()) << ::testing::PrintToString(FailingChecks(facts_.checks));
+  EXPECT_TRUE(FailingChecks(facts_.checks).empty());
+  ExpectQuoteFieldsEqual(expected_["quote"], facts_.quote);
+  // TCB status and advisories as expected.json's "tcb" (Intel's algorithm).
+  ASSERT_TRUE(facts_.collateral.tcb_status);
+  EXPECT_EQ(*facts_.collateral.tcb_status, Str(expected_["tcb"]["status"]));
+  EXPECT_EQ(facts_.collateral.advisory_ids.size(), expected_["tcb"]["advisory_ids"].Size());
+  // Replay equals the expected registers and the quote.
+  ExpectReplayAsExpected(expected_, facts_);
+  EXPECT_EQ(FindCheck(facts_.checks, "report_data.binding")->status, Verdict::kPass);
+  EXPECT_EQ(FindCheck(facts_.checks, "ccel.table")->status, Verdict::kPass);
+  EXPECT_EQ(facts_.events.size(), 44u);  // records of the CCEL, as expected/…/ccel.bin.json
+  EXPECT_EQ(ev.Passed(),
+            expected_["tcb"]["status"].IsString() && Str(expected_["tcb"]["status"]) == "UpToDate");
+}
+
+TEST_F(VerifyCorpusTest, GcpCos113FailsWithoutCollateralOrWithWrongNonce) {
+  GcpBundle b(corpus_);
   auto e = bundle::LoadEvidenceDir(b.dir.path().string());
   ASSERT_TRUE(e.ok());
   e->report_data = b.report_data;
@@ -190,11 +213,10 @@ TEST(VerifyCorpusTest, GcpCos113FailsWithoutCollateralOrWithWrongNonce) {
   EXPECT_TRUE(FailingChecks(f->checks).count("quote.tcb_info_validity"));
 }
 
-TEST(VerifyCorpusTest, BundleClaimedReportDataIsNotTrusted) {
-  CCV_REQUIRE_CORPUS(corpus);
+TEST_F(VerifyCorpusTest, BundleClaimedReportDataIsNotTrusted) {
   // A bundle that vouches for itself: its report_data equals the quote's,
   // but with no nonce from anyone the binding is not established.
-  GcpBundle b(corpus);
+  GcpBundle b(corpus_);
   std::ofstream(b.dir.path() / "evidence.json")
       << R"({"version": 1, "quote": "quote.bin", "ccel": {"data": "CCEL.data"},
             "collateral": "collateral.json", "report_data": ")" +
@@ -209,45 +231,33 @@ TEST(VerifyCorpusTest, BundleClaimedReportDataIsNotTrusted) {
   EXPECT_EQ(c->missing, "nonce");
 }
 
-TEST(VerifyCorpusTest, CcapiTdIsUntrustedBecauseOfItsRootButReplayMatches) {
-  CCV_REQUIRE_CORPUS(corpus);
-  auto expected = ::ccv::testing::ReadJson(corpus / "evidence/ccapi-td/expected.json");
-  ASSERT_TRUE(expected.IsObject());
-  CcapiBundle b(corpus);
-  auto f = b.Collect();
-  ASSERT_TRUE(f.ok()) << f.status().ToString();
-  EXPECT_FALSE(expected["verdict"]["trusted"].GetBool());
-  Evaluation ev = policy::Evaluate(nullptr, *f, {b.at});
-  EXPECT_EQ(ev.Passed(), expected["verdict"]["trusted"].GetBool());
+TEST_F(VerifyCorpusTest, CcapiTdIsUntrustedBecauseOfItsRootButReplayMatches) {
+  CcapiBundle b(corpus_);
+  ASSERT_NO_FATAL_FAILURE(Collect(b, "ccapi-td"));
+  EXPECT_FALSE(expected_["verdict"]["trusted"].GetBool());
+  Evaluation ev = policy::Evaluate(nullptr, facts_, {b.at});
+  EXPECT_EQ(ev.Passed(), expected_["verdict"]["trusted"].GetBool());
   // The chain ends at a self-signed root that is not Intel's; no collateral;
   // no nonce to bind.
-  EXPECT_EQ(FailingChecks(f->checks),
+  EXPECT_EQ(FailingChecks(facts_.checks),
             (std::set<std::string>{"quote.pck_chain", "quote.collateral", "report_data.binding"}));
-  EXPECT_EQ(FindCheck(f->checks, "quote.quote_signature")->status, Verdict::kPass);
-  ExpectQuoteFieldsEqual(expected["quote"], f->quote);
-  EXPECT_FALSE(f->collateral.tcb_status);  // expected.json: tcb.status null
-  for (const char* reg : {"rtmr0", "rtmr1", "rtmr2", "rtmr3"}) {
-    auto v = f->replayed.Get(*RegisterId::Parse(reg), HashAlg::kSha384);
-    ASSERT_TRUE(v) << reg;
-    EXPECT_EQ(ToHex(v->span()), Str(expected["replay"][reg])) << reg;
-    EXPECT_EQ(FindCheck(f->checks, std::string("replay.") + reg)->status == Verdict::kPass,
-              expected["replay_equals_quote"][reg].GetBool())
-        << reg;
-  }
-  EXPECT_EQ(FindCheck(f->checks, "ima.boot_aggregate")->status, Verdict::kPass);
-  ASSERT_EQ(f->ima.size(), 1u);
-  EXPECT_EQ(f->ima[0].path, "boot_aggregate");
-  EXPECT_EQ(ToHex(f->ima[0].file_digest), Str(expected["ima"]["boot_aggregate"]));
+  EXPECT_EQ(FindCheck(facts_.checks, "quote.quote_signature")->status, Verdict::kPass);
+  ExpectQuoteFieldsEqual(expected_["quote"], facts_.quote);
+  EXPECT_FALSE(facts_.collateral.tcb_status);  // expected.json: tcb.status null
+  ExpectReplayAsExpected(expected_, facts_);
+  EXPECT_EQ(FindCheck(facts_.checks, "ima.boot_aggregate")->status, Verdict::kPass);
+  ASSERT_EQ(facts_.ima.size(), 1u);
+  EXPECT_EQ(facts_.ima[0].path, "boot_aggregate");
+  EXPECT_EQ(ToHex(facts_.ima[0].file_digest), Str(expected_["ima"]["boot_aggregate"]));
 }
 
 // Each corpus evidence folder as it is (no manifest written by hand) gives
 // its expected.json: the replayed registers, which of them equal the quote's,
 // the TCB status and the verdict.
-TEST(VerifyCorpusTest, FoldersAsTheyAreGiveTheirExpectedValues) {
-  CCV_REQUIRE_CORPUS(corpus);
+TEST_F(VerifyCorpusTest, FoldersAsTheyAreGiveTheirExpectedValues) {
   for (const char* name : {"gcp-cos113", "ccapi-td"}) {
     SCOPED_TRACE(name);
-    const auto dir = corpus / "evidence" / name;
+    const auto dir = corpus_ / "evidence" / name;
     auto expected = ::ccv::testing::ReadJson(dir / "expected.json");
     ASSERT_TRUE(expected.IsObject());
     auto d = bundle::LoadOrDiscoverEvidenceDir(dir.string());
@@ -256,14 +266,7 @@ TEST(VerifyCorpusTest, FoldersAsTheyAreGiveTheirExpectedValues) {
     o.at = *ParseRfc3339Time("2025-10-20T00:00:00Z");
     auto v = Verify(d->evidence, o, nullptr);
     ASSERT_TRUE(v.ok()) << v.status().ToString();
-    for (const char* reg : {"rtmr0", "rtmr1", "rtmr2", "rtmr3"}) {
-      auto r = v->facts.replayed.Get(*RegisterId::Parse(reg), HashAlg::kSha384);
-      ASSERT_TRUE(r) << reg;
-      EXPECT_EQ(ToHex(r->span()), Str(expected["replay"][reg])) << reg;
-      EXPECT_EQ(FindCheck(v->facts.checks, std::string("replay.") + reg)->status == Verdict::kPass,
-                expected["replay_equals_quote"][reg].GetBool())
-          << reg;
-    }
+    ExpectReplayAsExpected(expected, v->facts);
     if (expected["tcb"]["status"].IsString()) {
       ASSERT_TRUE(v->facts.collateral.tcb_status);
       EXPECT_EQ(*v->facts.collateral.tcb_status, Str(expected["tcb"]["status"]));
