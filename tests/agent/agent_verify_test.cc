@@ -42,11 +42,7 @@ class AgentVerifyTest : public ::testing::Test {
     ASSERT_FALSE(expected_.HasParseError());
     work_ = MakeTempDir("verify");
     root_ = work_ / "guest";
-    std::vector<uint8_t> ccel = ReadAll(ev_ / "ccel_data.bin");
-    WriteAll(root_ / kFakeCcelTable, MakeCcelTable(ccel.size(), 0x7fbf0000));
-    WriteAll(root_ / kFakeCcelData, ccel);
-    WriteAll(root_ / kFakeImaAscii, ReadAll(ev_ / "ascii_runtime_measurements"));
-    fs::create_directories(root_ / kFakeTsmReport);
+    WriteCcapiTdGuest(ev_, root_);
   }
   void TearDown() override {
     if (!work_.empty()) fs::remove_all(work_);

@@ -104,11 +104,7 @@ class CollectLinksTest : public ::testing::Test {
     fs::create_directories(outside_ / "dir");
     WriteText(outside_ / "sentinel", kSentinelText);
     WriteText(outside_ / "dir" / "keep", "keep");
-    ccel_ = ReadAll(*corpus / "evidence" / "ccapi-td" / "ccel_data.bin");
-    WriteAll(root_ / kFakeCcelTable, MakeCcelTable(ccel_.size(), 0x7fbf0000));
-    WriteAll(root_ / kFakeCcelData, ccel_);
-    WriteAll(root_ / kFakeImaAscii,
-             ReadAll(*corpus / "evidence" / "ccapi-td" / "ascii_runtime_measurements"));
+    ccel_ = WriteCcapiTdGuest(*corpus / "evidence" / "ccapi-td", root_).ccel;
     WriteAll(root_ / kFakeTpmLog, ReadAll(*corpus / "tcg" / "tpm2-tools-tiny-event.bin"));
     // A fake configfs-tsm without a server: every failing run stops before
     // the exchange (a run that wrote the inblob would wait, and time out).

@@ -185,6 +185,26 @@ inline const char kFakeTpmLog[] = "sys/kernel/security/tpm0/binary_bios_measurem
 inline const char kFakeTsmReport[] = "sys/kernel/config/tsm/report";
 inline const char kFakeTdxGuest[] = "dev/tdx_guest";
 
+// What a fake guest made from the ccapi-td corpus set presents.
+struct CcapiTdGuest {
+  std::vector<uint8_t> ccel;   // CCEL log area
+  std::vector<uint8_t> ima;    // ascii_runtime_measurements
+  std::vector<uint8_t> quote;  // for a FakeTsm to serve as the outblob
+};
+
+// Writes the ccapi-td set at `evidence` as a guest tree under `root`: its CCEL
+// data behind a CCEL table made for it (the set has none), its IMA list, and
+// an empty configfs-tsm report directory.
+inline CcapiTdGuest WriteCcapiTdGuest(const fs::path& evidence, const fs::path& root) {
+  CcapiTdGuest g{ReadAll(evidence / "ccel_data.bin"),
+                 ReadAll(evidence / "ascii_runtime_measurements"), ReadAll(evidence / "quote.bin")};
+  WriteAll(root / kFakeCcelTable, MakeCcelTable(g.ccel.size(), 0x7fbf0000));
+  WriteAll(root / kFakeCcelData, g.ccel);
+  WriteAll(root / kFakeImaAscii, g.ima);
+  fs::create_directories(root / kFakeTsmReport);
+  return g;
+}
+
 // Result of running a program: exit code and captured stdout/stderr.
 struct RunResult {
   int exit_code = -1;

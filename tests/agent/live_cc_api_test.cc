@@ -34,13 +34,7 @@ class LiveCcApiTest : public ::testing::Test {
     fs::path ev = *corpus / "evidence" / "ccapi-td";
     work_ = MakeTempDir("live");
     root_ = work_ / "guest";
-    ccel_ = ReadAll(ev / "ccel_data.bin");
-    ima_ = ReadAll(ev / "ascii_runtime_measurements");
-    quote_ = ReadAll(ev / "quote.bin");
-    WriteAll(root_ / kFakeCcelTable, MakeCcelTable(ccel_.size(), 0x7fbf0000));
-    WriteAll(root_ / kFakeCcelData, ccel_);
-    WriteAll(root_ / kFakeImaAscii, ima_);
-    fs::create_directories(root_ / kFakeTsmReport);
+    guest_ = WriteCcapiTdGuest(ev, root_);
     api_ = std::make_unique<LiveCcApi>(GuestPaths(root_.string()));
   }
   void TearDown() override {
@@ -48,19 +42,19 @@ class LiveCcApiTest : public ::testing::Test {
     if (!work_.empty()) fs::remove_all(work_);
   }
   fs::path work_, root_;
-  std::vector<uint8_t> ccel_, ima_, quote_;
+  CcapiTdGuest guest_;
   std::unique_ptr<FakeTsm> tsm_;
   std::unique_ptr<LiveCcApi> api_;
 };
 
 TEST_F(LiveCcApiTest, ReportComesFromConfigfsTsmWithTheBoundInblob) {
-  tsm_ = std::make_unique<FakeTsm>(root_ / kFakeTsmReport, quote_);
+  tsm_ = std::make_unique<FakeTsm>(root_ / kFakeTsmReport, guest_.quote);
   std::vector<uint8_t> nonce = {0, 0x11, 0x22, 0x33}, data = {0xca, 0xfe};
   Result<CcReport> r = api_->GetCcReport(nonce, data);
   tsm_->Stop();
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->kind, CcReport::Kind::kQuote);
-  EXPECT_EQ(r->bytes, quote_);
+  EXPECT_EQ(r->bytes, guest_.quote);
   ASSERT_EQ(tsm_->inblobs().size(), 1u);
   // `printf '\x00\x11\x22\x33\xca\xfe' | sha512sum`
   EXPECT_EQ(ToHex(tsm_->inblobs()[0]),
@@ -70,7 +64,7 @@ TEST_F(LiveCcApiTest, ReportComesFromConfigfsTsmWithTheBoundInblob) {
 }
 
 TEST_F(LiveCcApiTest, MeasurementsComeFromAQuoteWithoutSysfsRegisters) {
-  tsm_ = std::make_unique<FakeTsm>(root_ / kFakeTsmReport, quote_);
+  tsm_ = std::make_unique<FakeTsm>(root_ / kFakeTsmReport, guest_.quote);
   for (uint32_t i = 0; i < 3; ++i) {
     Result<Digest> m = api_->GetCcMeasurement(i, HashAlg::kSha384);
     ASSERT_TRUE(m.ok()) << m.status().ToString();
@@ -102,7 +96,7 @@ TEST_F(LiveCcApiTest, MeasurementsFallBackToTheTdReport) {
 }
 
 TEST_F(LiveCcApiTest, TdReportIsPreferredToAQuote) {
-  tsm_ = std::make_unique<FakeTsm>(root_ / kFakeTsmReport, quote_);
+  tsm_ = std::make_unique<FakeTsm>(root_ / kFakeTsmReport, guest_.quote);
   std::vector<uint8_t> r0(48, 0x70);
   WriteAll(root_ / kFakeTdxGuest, MakeTdReport({}, {r0}));
   Result<Digest> m = api_->GetCcMeasurement(0, HashAlg::kSha384);
@@ -136,7 +130,7 @@ TEST_F(LiveCcApiTest, EventLogAndReplayMatchTheQuote) {
   Result<std::vector<CcEvent>> all = api_->GetCcEventlog();
   ASSERT_TRUE(all.ok()) << all.status().ToString();
   EXPECT_EQ(all->size(), 100u);
-  Result<std::vector<CcEvent>> offline = BuildCcEventlog(ccel_, Bytes(ima_));
+  Result<std::vector<CcEvent>> offline = BuildCcEventlog(guest_.ccel, Bytes(guest_.ima));
   ASSERT_TRUE(offline.ok());
   ASSERT_EQ(offline->size(), all->size());
   for (size_t i = 0; i < all->size(); ++i) {
@@ -167,7 +161,7 @@ TEST_F(LiveCcApiTest, EventLogWithACorruptImaListFails) {
 }
 
 TEST_F(LiveCcApiTest, ImaRegisterBeyondRtmr3IsBadValue) {
-  std::string text(ima_.begin(), ima_.end());
+  std::string text(guest_.ima.begin(), guest_.ima.end());
   text.replace(text.find(" 2 "), 3, "10 ");
   WriteText(root_ / kFakeImaAscii, text);
   Result<std::vector<CcEvent>> r = api_->GetCcEventlog();

@@ -171,10 +171,7 @@ TEST(TcgCliTest, ReplayChainsImaAfterTheFirmwareLogAndReadsCel) {
 }
 
 TEST(TcgCliTest, UsageErrorsExitTwo) {
-  EXPECT_EQ(RunCcverify("replay").code, 2);
-  EXPECT_EQ(RunCcverify("replay --no-such-flag").code, 2);
-  EXPECT_EQ(RunCcverify("dump").code, 2);
-  EXPECT_EQ(RunCcverify("dump a b").code, 2);
+  ::ccv::testing::ExpectExitCode(2, {"replay", "replay --no-such-flag", "dump", "dump a b"});
 }
 
 TEST(TcgCliTest, MissingFileExitsThreeNamingTheFile) {

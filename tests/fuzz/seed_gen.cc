@@ -111,26 +111,28 @@ bool TcgLogs(const std::filesystem::path& out) {
   return ok;
 }
 
+// A CEL record with one digest; content type 5 is pcclient_std, 7 ima_template.
+ccv::cel::Record CelRecord(uint64_t recnum, ccv::cel::IndexType index_type, uint32_t index,
+                           const ccv::Digest& digest, uint8_t content_type) {
+  ccv::cel::Record r;
+  r.recnum = recnum;
+  r.index_type = index_type;
+  r.index = index;
+  r.digests = {digest};
+  r.content_type = content_type;
+  return r;
+}
+
 bool CelLogs(const std::filesystem::path& out) {
-  std::vector<ccv::cel::Record> records;
-  ccv::cel::Record pc;
-  pc.recnum = 0;
-  pc.index_type = ccv::cel::IndexType::kPcr;
-  pc.index = 4;
-  pc.digests = {ccv::Digest::Filled(ccv::HashAlg::kSha256, 0xab)};
-  pc.content_type = 5;  // pcclient_std
+  ccv::cel::Record pc = CelRecord(0, ccv::cel::IndexType::kPcr, 4,
+                                  ccv::Digest::Filled(ccv::HashAlg::kSha256, 0xab), 5);
   pc.event_type = 13;
   pc.event_data = Str("kernel");
-  records.push_back(pc);
-  ccv::cel::Record ima;
-  ima.recnum = 1;
-  ima.index_type = ccv::cel::IndexType::kCcmr;
-  ima.index = 3;
-  ima.digests = {ccv::Digest::Filled(ccv::HashAlg::kSha384, 0xcd)};
-  ima.content_type = 7;  // ima_template
+  ccv::cel::Record ima = CelRecord(1, ccv::cel::IndexType::kCcmr, 3,
+                                   ccv::Digest::Filled(ccv::HashAlg::kSha384, 0xcd), 7);
   ima.template_name = "ima-ng";
   ima.template_data = {4, 0, 0, 0, 's', 'h', 'a', '1', 5, 0, 0, 0, '/', 'b', 'i', 'n', 0};
-  records.push_back(ima);
+  const std::vector<ccv::cel::Record> records = {pc, ima};
   bool ok = Write(out / "cel_tlv", "synthetic.cel", ccv::cel::WriteTlv(records));
   ok &= Write(out / "cel_json", "synthetic.json", ccv::cel::WriteJson(records));
   return ok;

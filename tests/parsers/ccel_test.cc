@@ -7,6 +7,7 @@
 
 #include "parsers/ccel_format.h"
 #include "tests/parsers/tcg_log_builder.h"
+#include "tests/testing/parse_error.h"
 
 namespace ccv::parsers {
 namespace {
@@ -31,13 +32,6 @@ std::vector<uint8_t> GoodTable() {
   return t;
 }
 
-void ExpectError(const std::vector<uint8_t>& t, ErrorCode code, uint64_t offset) {
-  Result<CcelAcpiTable> r = ParseCcelAcpiTable(t);
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), code) << r.status().ToString();
-  EXPECT_EQ(r.status().offset(), std::optional<uint64_t>(offset)) << r.status().ToString();
-}
-
 TEST(CcelTableTest, GoodTableDecodes) {
   Result<CcelAcpiTable> t = ParseCcelAcpiTable(GoodTable());
   ASSERT_TRUE(t.ok()) << t.status().ToString();
@@ -49,55 +43,40 @@ TEST(CcelTableTest, GoodTableDecodes) {
   EXPECT_EQ(AcpiIdText(t->oem_table_id), "EDK2");
 }
 
-TEST(CcelTableTest, WrongChecksumIsBadChecksumAtTheChecksumField) {
-  std::vector<uint8_t> t = GoodTable();
-  t[9] ^= 1;
-  ExpectError(t, ErrorCode::kBadChecksum, 9);
-}
-
-TEST(CcelTableTest, FlippedBodyByteIsBadChecksum) {
-  std::vector<uint8_t> t = GoodTable();
-  t[40] ^= 0x80;  // LAML
-  ExpectError(t, ErrorCode::kBadChecksum, 9);
-}
-
-TEST(CcelTableTest, WrongSignatureIsBadMagic) {
-  std::vector<uint8_t> t = GoodTable();
-  t[0] = 'T';
-  ExpectError(t, ErrorCode::kBadMagic, 0);
-}
-
-TEST(CcelTableTest, EmptyInputIsTruncated) { ExpectError({}, ErrorCode::kTruncated, 0); }
-
-TEST(CcelTableTest, CutTableIsTruncatedAtTheLengthField) {
-  std::vector<uint8_t> t = GoodTable();
-  t.resize(40);
-  ExpectError(t, ErrorCode::kTruncated, 4);
-}
-
-TEST(CcelTableTest, LengthBelowTheTableSizeIsBadLength) {
-  std::vector<uint8_t> t = GoodTable();
-  t[4] = 36;
-  ExpectError(t, ErrorCode::kBadLength, 4);
-}
-
-TEST(CcelTableTest, HugeLengthIsTruncated) {
-  std::vector<uint8_t> t = GoodTable();
-  t[7] = 0xFF;
-  ExpectError(t, ErrorCode::kTruncated, 4);
-}
-
-TEST(CcelTableTest, TrailingBytesBeyondLengthAreBadLength) {
-  std::vector<uint8_t> t = GoodTable();
-  t.push_back(0);
-  ExpectError(t, ErrorCode::kBadLength, 4);
-}
-
-TEST(CcelTableTest, RevisionZeroIsUnsupported) {
-  std::vector<uint8_t> t = GoodTable();
-  t[8] = 0;
-  t[9] = uint8_t(t[9] + 1);  // keep the checksum right
-  ExpectError(t, ErrorCode::kUnsupportedVersion, 8);
+// Each corruption of the good table fails with its code at the offset of the
+// field at fault.
+TEST(CcelTableTest, CorruptTablesFailWithCodeAndOffset) {
+  using Table = std::vector<uint8_t>;
+  struct Case {
+    const char* name;
+    void (*corrupt)(Table*);
+    ErrorCode code;
+    uint64_t offset;
+  };
+  const Case cases[] = {
+      {"wrong checksum: at the checksum field", [](Table* t) { (*t)[9] ^= 1; },
+       ErrorCode::kBadChecksum, 9},
+      {"flipped body byte (LAML)", [](Table* t) { (*t)[40] ^= 0x80; }, ErrorCode::kBadChecksum, 9},
+      {"wrong signature", [](Table* t) { (*t)[0] = 'T'; }, ErrorCode::kBadMagic, 0},
+      {"empty input", [](Table* t) { t->clear(); }, ErrorCode::kTruncated, 0},
+      {"cut table: at the length field", [](Table* t) { t->resize(40); }, ErrorCode::kTruncated, 4},
+      {"length below the table size", [](Table* t) { (*t)[4] = 36; }, ErrorCode::kBadLength, 4},
+      {"huge length", [](Table* t) { (*t)[7] = 0xFF; }, ErrorCode::kTruncated, 4},
+      {"trailing bytes beyond the length", [](Table* t) { t->push_back(0); }, ErrorCode::kBadLength,
+       4},
+      {"revision zero, checksum kept right",
+       [](Table* t) {
+         (*t)[8] = 0;
+         (*t)[9] = uint8_t((*t)[9] + 1);
+       },
+       ErrorCode::kUnsupportedVersion, 8},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    Table t = GoodTable();
+    c.corrupt(&t);
+    ::ccv::testing::ExpectParseError(ParseCcelAcpiTable(t), c.code, c.offset);
+  }
 }
 
 }  // namespace

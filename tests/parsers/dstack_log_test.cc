@@ -48,73 +48,59 @@ TEST(DstackLogTest, RuntimeEventMayOmitDigest) {
   EXPECT_TRUE((*r)[0].digest.empty());
 }
 
-TEST(DstackLogTest, BootEventWithoutDigestFailsNamingEntry) {
-  DstackLogBuilder b;
-  b.RuntimeText("system-preparing", "");
-  b.BootAction(0, "x").digest.reset();
-  ExpectEntryError(ParseLog(b.Json()), ErrorCode::kBadValue, "events[1].digest");
+// An entry the builder writes with one member wrong fails naming that member.
+TEST(DstackLogTest, BadMemberFailsNamingIt) {
+  struct Case {
+    const char* field;
+    void (*build)(DstackLogBuilder*);
+  };
+  const Case cases[] = {
+      {"events[1].digest",  // a boot event without a digest
+       [](DstackLogBuilder* b) {
+         b->RuntimeText("system-preparing", "");
+         b->BootAction(0, "x").digest.reset();
+       }},
+      {"events[1].digest",  // a short digest
+       [](DstackLogBuilder* b) {
+         b->RuntimeText("a", "");
+         b->RuntimeText("b", "").digest->resize(32);
+       }},
+      {"events[0].imr", [](DstackLogBuilder* b) { b->RuntimeText("a", "").imr = 4; }},
+      {"events[0].pcr",  // an unknown member
+       [](DstackLogBuilder* b) { b->RuntimeText("a", "").extra_member = "\"pcr\": 3"; }},
+      {"events[0].imr",  // a repeated member
+       [](DstackLogBuilder* b) { b->RuntimeText("a", "").extra_member = "\"imr\": 2"; }},
+      {"events[0].version", [](DstackLogBuilder* b) { b->RuntimeText("a", "").version = 3; }},
+  };
+  for (const Case& c : cases) {
+    DstackLogBuilder b;
+    c.build(&b);
+    SCOPED_TRACE(b.Json());
+    ExpectEntryError(ParseLog(b.Json()), ErrorCode::kBadValue, c.field);
+  }
 }
 
-TEST(DstackLogTest, ShortDigestFails) {
-  DstackLogBuilder b;
-  b.RuntimeText("a", "");
-  b.RuntimeText("b", "").digest->resize(32);
-  ExpectEntryError(ParseLog(b.Json()), ErrorCode::kBadValue, "events[1].digest");
-}
-
-TEST(DstackLogTest, ImrAboveThreeFails) {
-  DstackLogBuilder b;
-  b.RuntimeText("a", "").imr = 4;
-  ExpectEntryError(ParseLog(b.Json()), ErrorCode::kBadValue, "events[0].imr");
-}
-
-TEST(DstackLogTest, UnknownMemberFails) {
-  DstackLogBuilder b;
-  b.RuntimeText("a", "").extra_member = "\"pcr\": 3";
-  ExpectEntryError(ParseLog(b.Json()), ErrorCode::kBadValue, "events[0].pcr");
-}
-
-TEST(DstackLogTest, RepeatedMemberFails) {
-  DstackLogBuilder b;
-  b.RuntimeText("a", "").extra_member = "\"imr\": 2";
-  ExpectEntryError(ParseLog(b.Json()), ErrorCode::kBadValue, "events[0].imr");
-}
-
-TEST(DstackLogTest, BadVersionFails) {
-  DstackLogBuilder b;
-  b.RuntimeText("a", "").version = 3;
-  ExpectEntryError(ParseLog(b.Json()), ErrorCode::kBadValue, "events[0].version");
-}
-
-TEST(DstackLogTest, MissingPayloadFails) {
-  ExpectEntryError(ParseLog(R"([{"imr":3,"event_type":134217729,"event":"a"}])"),
-                   ErrorCode::kBadValue, "events[0].event_payload");
-}
-
-TEST(DstackLogTest, RuntimeEventWithoutNameFails) {
-  ExpectEntryError(ParseLog(R"([{"imr":3,"event_type":134217729,"event_payload":""}])"),
-                   ErrorCode::kBadValue, "events[0].event");
-}
-
-TEST(DstackLogTest, BadHexFails) {
-  ExpectEntryError(
-      ParseLog(R"([{"imr":3,"event_type":134217729,"event":"a","event_payload":"zz"}])"),
-      ErrorCode::kBadValue, "events[0].event_payload");
-}
-
-TEST(DstackLogTest, NegativeOrHugeNumbersFail) {
-  ExpectEntryError(ParseLog(R"([{"imr":-1,"event_type":1,"event_payload":""}])"),
-                   ErrorCode::kBadValue, "events[0].imr");
-  ExpectEntryError(ParseLog(R"([{"imr":3,"event_type":4294967296,"event_payload":""}])"),
-                   ErrorCode::kBadValue, "events[0].event_type");
-}
-
-TEST(DstackLogTest, EntryThatIsNotAnObjectFails) {
-  ExpectEntryError(ParseLog("[1]"), ErrorCode::kBadValue, "events[0]");
-}
-
-TEST(DstackLogTest, TopLevelObjectFails) {
-  ExpectEntryError(ParseLog("{}"), ErrorCode::kBadValue, "events");
+// JSON that is not a list of event objects, or an event with a member missing
+// or out of range, fails naming the member.
+TEST(DstackLogTest, MalformedEntryFailsNamingTheMember) {
+  struct Case {
+    const char* json;
+    const char* field;
+  };
+  const Case cases[] = {
+      {"[1]", "events[0]"},
+      {"{}", "events"},
+      {R"([{"imr":3,"event_type":134217729,"event":"a"}])", "events[0].event_payload"},
+      {R"([{"imr":3,"event_type":134217729,"event_payload":""}])", "events[0].event"},
+      {R"([{"imr":3,"event_type":134217729,"event":"a","event_payload":"zz"}])",
+       "events[0].event_payload"},
+      {R"([{"imr":-1,"event_type":1,"event_payload":""}])", "events[0].imr"},
+      {R"([{"imr":3,"event_type":4294967296,"event_payload":""}])", "events[0].event_type"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.json);
+    ExpectEntryError(ParseLog(c.json), ErrorCode::kBadValue, c.field);
+  }
 }
 
 TEST(DstackLogTest, SyntaxErrorGivesOffset) {

@@ -456,14 +456,6 @@ TEST(ImaLogTest, AsciiListedAlgorithmOptionIsEnforced) {
   EXPECT_EQ(r.status().line(), 1u);
 }
 
-}  // namespace
-}  // namespace ccv::ima
-
-namespace ccv::ima {
-namespace {
-
-using namespace ::ccv::testing;  // NOLINT: test helpers
-
 // Every template, systematically: each truncation of a binary entry fails at
 // an offset inside it; each field length made too large fails at that field's
 // length; dropping an ascii field fails on that line.
@@ -532,14 +524,6 @@ TEST(ImaLogCorruptionTest, EveryTemplateWithAFlippedByteIsReadButItsHashNoLonger
     EXPECT_NE(Raw(h.Hash(HashAlg::kSha1, AsBytes((*r)[0].data)).span()), listed) << e.name;
   }
 }
-
-}  // namespace
-}  // namespace ccv::ima
-
-namespace ccv::ima {
-namespace {
-
-using namespace ::ccv::testing;  // NOLINT: test helpers
 
 // Random byte changes and truncations of valid lists: every outcome is a
 // clean read or an error located inside the input; never a crash or hang.

@@ -295,27 +295,26 @@ TEST(TcgEventLogTest, UnknownAlgorithmDeclaredInTheHeaderIsKeptWithItsSize) {
   EXPECT_EQ(log->events[1].data, kData);
 }
 
-TEST(TcgEventLogTest, FFPaddingEndsTheLog) {
-  TcgLogBuilder b = Agile();
-  b.Event2(0, kEvIpl, TwoDigests(), kData);
-  uint64_t end = b.size();
-  b.Fill(1000, 0xFF);
-  Result<TcgLog> log = ParseTcgLog(b.span());
-  ASSERT_TRUE(log.ok());
-  EXPECT_EQ(log->events.size(), 2u);
-  EXPECT_EQ(log->end, TcgLogEnd::kPaddingFF);
-  EXPECT_EQ(log->end_offset, end);
-}
-
-TEST(TcgEventLogTest, ZeroPaddingEndsTheLog) {
-  TcgLogBuilder b = Agile();
-  b.Event2(0, kEvIpl, TwoDigests(), kData);
-  uint64_t end = b.size();
-  b.Fill(100, 0);
-  Result<TcgLog> log = ParseTcgLog(b.span());
-  ASSERT_TRUE(log.ok());
-  EXPECT_EQ(log->end, TcgLogEnd::kPaddingZero);
-  EXPECT_EQ(log->end_offset, end);
+// 0xFF or zero padding after the last event ends the log where it starts.
+TEST(TcgEventLogTest, FFOrZeroPaddingEndsTheLog) {
+  struct Case {
+    uint8_t fill;
+    size_t length;
+    TcgLogEnd end;
+  };
+  for (const Case& c :
+       {Case{0xFF, 1000, TcgLogEnd::kPaddingFF}, Case{0, 100, TcgLogEnd::kPaddingZero}}) {
+    SCOPED_TRACE(int(c.fill));
+    TcgLogBuilder b = Agile();
+    b.Event2(0, kEvIpl, TwoDigests(), kData);
+    uint64_t end = b.size();
+    b.Fill(c.length, c.fill);
+    Result<TcgLog> log = ParseTcgLog(b.span());
+    ASSERT_TRUE(log.ok());
+    EXPECT_EQ(log->events.size(), 2u);
+    EXPECT_EQ(log->end, c.end);
+    EXPECT_EQ(log->end_offset, end);
+  }
 }
 
 TEST(TcgEventLogTest, TailShorterThanARecordHeaderIsReportedAsTrailingBytes) {

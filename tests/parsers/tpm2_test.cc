@@ -27,6 +27,31 @@ std::vector<uint8_t> SimpleAttest() {
                               std::vector<uint8_t>(32, 0xaa));
 }
 
+// One byte of valid input set to another value, and the error it must give.
+struct ByteEdit {
+  const char* what;
+  size_t at;
+  uint8_t value;
+  ErrorCode code;
+  uint64_t offset;
+};
+
+// Each edit of `valid` makes `parse` fail with its code at its offset, and a
+// byte past the end fails with kBadLength at the end of the input.
+template <typename T>
+void ExpectEditsFail(const std::vector<uint8_t>& valid, Result<T> (*parse)(Bytes),
+                     std::initializer_list<ByteEdit> edits) {
+  for (const ByteEdit& e : edits) {
+    SCOPED_TRACE(e.what);
+    std::vector<uint8_t> bad = valid;
+    bad[e.at] = e.value;
+    ExpectParseError(parse(bad), e.code, e.offset);
+  }
+  std::vector<uint8_t> trailing = valid;
+  trailing.push_back(0);
+  ExpectParseError(parse(trailing), ErrorCode::kBadLength, valid.size());
+}
+
 TEST(Tpm2ParserTest, GceQuoteFields) {
   CCV_REQUIRE_CORPUS(corpus);
   auto a = ParseTpmAttest(ReadAll(corpus / "tpm/gce-cos-85/quote1.tpms_attest.bin"));
@@ -71,34 +96,14 @@ TEST(Tpm2ParserTest, AttestErrorsNameTheOffset) {
   std::vector<uint8_t> a = SimpleAttest();
   ASSERT_TRUE(ParseTpmAttest(a).ok());
 
-  auto bad_magic = a;
-  bad_magic[0] = 0xfe;
-  ExpectParseError(ParseTpmAttest(bad_magic), ErrorCode::kBadMagic, 0);
-
-  auto bad_type = a;
-  bad_type[5] = 0x17;  // TPM_ST_ATTEST_CERTIFY
-  ExpectParseError(ParseTpmAttest(bad_type), ErrorCode::kBadValue, 4);
-
-  auto trailing = a;
-  trailing.push_back(0);
-  ExpectParseError(ParseTpmAttest(trailing), ErrorCode::kBadLength, a.size());
-
-  auto big_signer = a;
-  big_signer[6] = 0x01;  // qualifiedSigner size 0x0122
-  ExpectParseError(ParseTpmAttest(big_signer), ErrorCode::kLimitExceeded, 6);
-
   // extraData at 42, clockInfo 46..63, firmwareVersion 63..71, count at 71.
-  auto big_count = a;
-  big_count[71] = 0x01;
-  ExpectParseError(ParseTpmAttest(big_count), ErrorCode::kLimitExceeded, 71);
-
-  auto big_select = a;
-  big_select[77] = 5;  // sizeofSelect
-  ExpectParseError(ParseTpmAttest(big_select), ErrorCode::kLimitExceeded, 77);
-
-  auto bad_safe = a;
-  bad_safe[62] = 2;
-  ExpectParseError(ParseTpmAttest(bad_safe), ErrorCode::kBadValue, 62);
+  ExpectEditsFail(a, &ParseTpmAttest,
+                  {{"magic", 0, 0xfe, ErrorCode::kBadMagic, 0},
+                   {"type TPM_ST_ATTEST_CERTIFY", 5, 0x17, ErrorCode::kBadValue, 4},
+                   {"qualifiedSigner size 0x0122", 6, 0x01, ErrorCode::kLimitExceeded, 6},
+                   {"PCR selection count", 71, 0x01, ErrorCode::kLimitExceeded, 71},
+                   {"sizeofSelect", 77, 5, ErrorCode::kLimitExceeded, 77},
+                   {"safe", 62, 2, ErrorCode::kBadValue, 62}});
 
   for (size_t n = 0; n < a.size(); ++n) {
     auto r = ParseTpmAttest(Bytes(a.data(), n));
@@ -116,15 +121,9 @@ TEST(Tpm2ParserTest, SignatureErrors) {
   EXPECT_EQ(ok->scheme, TpmSigScheme::kEcdsa);
   EXPECT_EQ(ok->ecc_r.size(), 32u);
 
-  auto hmac = s;
-  hmac[1] = 0x05;  // TPM_ALG_HMAC
-  ExpectParseError(ParseTpmSignature(hmac), ErrorCode::kUnsupported, 0);
-  auto trailing = s;
-  trailing.push_back(0);
-  ExpectParseError(ParseTpmSignature(trailing), ErrorCode::kBadLength, s.size());
-  auto big_r = s;
-  big_r[4] = 0x01;
-  ExpectParseError(ParseTpmSignature(big_r), ErrorCode::kLimitExceeded, 4);
+  ExpectEditsFail(s, &ParseTpmSignature,
+                  {{"TPM_ALG_HMAC", 1, 0x05, ErrorCode::kUnsupported, 0},
+                   {"r size", 4, 0x01, ErrorCode::kLimitExceeded, 4}});
   for (size_t n = 0; n < s.size(); ++n) EXPECT_FALSE(ParseTpmSignature(Bytes(s.data(), n)).ok());
 }
 
@@ -133,22 +132,15 @@ TEST(Tpm2ParserTest, PublicErrors) {
   std::vector<uint8_t> p = testing::TpmtPublicOf(key.get());
   ASSERT_TRUE(ParseTpmPublic(p).ok());
 
-  auto keyed = p;
-  keyed[1] = 0x08;  // TPM_ALG_KEYEDHASH
-  ExpectParseError(ParseTpmPublic(keyed), ErrorCode::kUnsupported, 0);
-  auto reserved = p;
-  reserved[7] |= 0x01;  // objectAttributes bit 0
-  ExpectParseError(ParseTpmPublic(reserved), ErrorCode::kBadValue, 4);
-  auto bits = p;
-  bits[15] = 0x01;  // keyBits 0x0801
-  ExpectParseError(ParseTpmPublic(bits), ErrorCode::kBadValue, 20);
-  auto trailing = p;
-  trailing.push_back(0);
-  ExpectParseError(ParseTpmPublic(trailing), ErrorCode::kBadLength, p.size());
+  ExpectEditsFail(p, &ParseTpmPublic,
+                  {{"TPM_ALG_KEYEDHASH", 1, 0x08, ErrorCode::kUnsupported, 0},
+                   {"objectAttributes bit 0", 7, uint8_t(p[7] | 0x01), ErrorCode::kBadValue, 4},
+                   {"keyBits 0x0801", 15, 0x01, ErrorCode::kBadValue, 20}});
 
   // TPM2B_PUBLIC: errors shifted past the size field.
   std::vector<uint8_t> b = {uint8_t(p.size() >> 8), uint8_t(p.size())};
-  b.insert(b.end(), reserved.begin(), reserved.end());
+  b.insert(b.end(), p.begin(), p.end());
+  b[2 + 7] |= 0x01;  // objectAttributes bit 0
   ASSERT_TRUE(LooksLikeTpm2bPublic(b));
   ExpectParseError(ParseTpm2bPublic(b), ErrorCode::kBadValue, 6);
 }

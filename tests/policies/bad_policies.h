@@ -21,6 +21,17 @@ struct BadCase {
   uint64_t line, column;
 };
 
+// A policy of one event rule "a" (line 3): `match` on line 4 (its value from
+// column 12), `expect` on line 5 (from column 13) and `more`, a further key of
+// the rule, on line 6 (from column 5).
+inline std::string EventPolicy(const std::string& match, const std::string& expect = "{count: 1}",
+                               const std::string& more = "") {
+  std::string yaml = "apiVersion: ccverify/v1\nevents:\n  - id: a\n    match: " + match +
+                     "\n    expect: " + expect + "\n";
+  if (!more.empty()) yaml += "    " + more + "\n";
+  return yaml;
+}
+
 inline std::vector<BadCase> BadCases() {
   const std::string h = "apiVersion: ccverify/v1\n";
   return {
@@ -40,13 +51,9 @@ inline std::vector<BadCase> BadCases() {
        11},
       {"unknown_metadata_key", h + "metadata:\n  name: x\n  owner: y\n", ErrorCode::kUnsupported, 4,
        3},
-      {"unknown_event_key",
-       h + "events:\n  - id: a\n    match: {type: EV_IPL}\n    expect: {count: 1}\n    sevrity: "
-           "warn\n",
+      {"unknown_event_key", EventPolicy("{type: EV_IPL}", "{count: 1}", "sevrity: warn"),
        ErrorCode::kUnsupported, 6, 5},
-      {"unknown_match_key",
-       h + "events:\n  - id: a\n    match: {typ: EV_IPL}\n    expect: {count: 1}\n",
-       ErrorCode::kUnsupported, 4, 13},
+      {"unknown_match_key", EventPolicy("{typ: EV_IPL}"), ErrorCode::kUnsupported, 4, 13},
       {"unknown_waiver_key",
        h + "waivers:\n  - {rule: td.mr_td, until: 2027-01-01, reason: r, by: me}\n",
        ErrorCode::kUnsupported, 3, 52},
@@ -105,52 +112,29 @@ inline std::vector<BadCase> BadCases() {
        ErrorCode::kBadValue, 4, 10},
       {"event_missing_match", h + "events:\n  - id: a\n    expect: {count: 1}\n",
        ErrorCode::kNotFound, 3, 5},
-      {"event_empty_match", h + "events:\n  - id: a\n    match: {}\n    expect: {count: 1}\n",
-       ErrorCode::kBadValue, 4, 12},
+      {"event_empty_match", EventPolicy("{}"), ErrorCode::kBadValue, 4, 12},
       {"event_missing_expect", h + "events:\n  - id: a\n    match: {type: EV_IPL}\n",
        ErrorCode::kNotFound, 3, 5},
-      {"event_bad_register",
-       h + "events:\n  - id: a\n    match: {register: rtmr9}\n    expect: {count: 1}\n",
-       ErrorCode::kBadValue, 4, 23},
-      {"event_bad_pcr",
-       h + "events:\n  - id: a\n    match: {register: pcr24}\n    expect: {count: 1}\n",
-       ErrorCode::kBadValue, 4, 23},
-      {"event_bad_type", h + "events:\n  - id: a\n    match: {type: ipl}\n    expect: {count: 1}\n",
-       ErrorCode::kBadValue, 4, 19},
-      {"event_type_unknown_name",
-       h + "events:\n  - id: a\n    match: {type: EV_IPLL}\n    expect: {count: 1}\n",
-       ErrorCode::kBadValue, 4, 19},
-      {"event_type_too_big",
-       h + "events:\n  - id: a\n    match: {type: 4294967296}\n    expect: {count: 1}\n",
-       ErrorCode::kBadValue, 4, 19},
-      {"event_negative_nth",
-       h + "events:\n  - id: a\n    match: {type: EV_IPL, nth: -1}\n    expect: {count: 1}\n",
-       ErrorCode::kBadValue, 4, 32},
-      {"event_bad_log", h + "events:\n  - id: a\n    match: {log: uefi}\n    expect: {count: 1}\n",
-       ErrorCode::kBadValue, 4, 18},
-      {"event_bad_regex",
-       h + "events:\n  - id: a\n    match: {text_regex: \"([a-z\"}\n    expect: {count: 1}\n",
-       ErrorCode::kBadValue, 4, 25},
-      {"event_digest_bad_hex",
-       h + "events:\n  - id: a\n    match: {type: EV_IPL}\n    expect: {digest: {eq: \"xyz1\"}}\n",
+      {"event_bad_register", EventPolicy("{register: rtmr9}"), ErrorCode::kBadValue, 4, 23},
+      {"event_bad_pcr", EventPolicy("{register: pcr24}"), ErrorCode::kBadValue, 4, 23},
+      {"event_bad_type", EventPolicy("{type: ipl}"), ErrorCode::kBadValue, 4, 19},
+      {"event_type_unknown_name", EventPolicy("{type: EV_IPLL}"), ErrorCode::kBadValue, 4, 19},
+      {"event_type_too_big", EventPolicy("{type: 4294967296}"), ErrorCode::kBadValue, 4, 19},
+      {"event_negative_nth", EventPolicy("{type: EV_IPL, nth: -1}"), ErrorCode::kBadValue, 4, 32},
+      {"event_bad_log", EventPolicy("{log: uefi}"), ErrorCode::kBadValue, 4, 18},
+      {"event_bad_regex", EventPolicy("{text_regex: \"([a-z\"}"), ErrorCode::kBadValue, 4, 25},
+      {"event_digest_bad_hex", EventPolicy("{type: EV_IPL}", "{digest: {eq: \"xyz1\"}}"),
        ErrorCode::kBadValue, 5, 27},
       {"event_digest_too_long",
-       h + "events:\n  - id: a\n    match: {type: EV_IPL}\n    expect: {digest: {eq: \"" +
-           std::string(130, 'a') + "\"}}\n",
+       EventPolicy("{type: EV_IPL}", "{digest: {eq: \"" + std::string(130, 'a') + "\"}}"),
        ErrorCode::kBadLength, 5, 27},
-      {"event_text_require_scalar",
-       h + "events:\n  - id: a\n    match: {type: EV_IPL}\n    expect: {text: {require: x}}\n",
+      {"event_text_require_scalar", EventPolicy("{type: EV_IPL}", "{text: {require: x}}"),
        ErrorCode::kBadValue, 5, 30},
-      {"event_text_unknown",
-       h + "events:\n  - id: a\n    match: {type: EV_IPL}\n    expect: {text: {has: x}}\n",
+      {"event_text_unknown", EventPolicy("{type: EV_IPL}", "{text: {has: x}}"),
        ErrorCode::kUnsupported, 5, 21},
-      {"event_bad_severity",
-       h + "events:\n  - id: a\n    match: {type: EV_IPL}\n    expect: {count: 1}\n    severity: "
-           "info\n",
+      {"event_bad_severity", EventPolicy("{type: EV_IPL}", "{count: 1}", "severity: info"),
        ErrorCode::kBadValue, 6, 15},
-      {"event_optional_not_bool",
-       h + "events:\n  - id: a\n    match: {type: EV_IPL}\n    expect: {count: 1}\n    optional: "
-           "1\n",
+      {"event_optional_not_bool", EventPolicy("{type: EV_IPL}", "{count: 1}", "optional: 1"),
        ErrorCode::kBadValue, 6, 15},
       {"ima_bad_exclude_regex", h + "ima:\n  exclude: [\"^/tmp/\", \"*\"]\n", ErrorCode::kBadValue,
        3, 23},
@@ -162,9 +146,8 @@ inline std::vector<BadCase> BadCases() {
        3, 13},
       {"ima_exclude_possessive", h + "ima:\n  exclude: [\"^/tmp/.*+\"]\n", ErrorCode::kBadValue, 3,
        13},
-      {"event_regex_backreference",
-       h + "events:\n  - id: a\n    match: {text_regex: \"(a)\\\\1\"}\n    expect: {count: 1}\n",
-       ErrorCode::kBadValue, 4, 25},
+      {"event_regex_backreference", EventPolicy("{text_regex: \"(a)\\\\1\"}"), ErrorCode::kBadValue,
+       4, 25},
       {"ima_exclude_program_too_large",
        h + "ima:\n  exclude: [\"" +
            [] {

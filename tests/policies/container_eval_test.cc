@@ -2,6 +2,7 @@
 // multi-pod lists: rules pass and fail as designed, each result naming the
 // container and the IMA records; reports group them by container.
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -62,6 +63,22 @@ std::string Rules(const std::string& body) {
   return "apiVersion: ccverify/v1\ncontainers:\n  rules:\n" + body;
 }
 
+// Evaluates on the sample pod a policy whose one rule "app" selects the app
+// container and makes the one check `check: value`. The check must have failed
+// for the app container, and with it the evaluation; returns its result.
+std::optional<RuleResult> FailedAppCheck(const std::filesystem::path& corpus,
+                                         const std::string& check, const std::string& value) {
+  Evaluation ev = Eval(Rules("    - id: app\n      select: {container: 956a39cd3b6a}\n      " +
+                             check + ": " + value + "\n"),
+                       SampleView(corpus));
+  EXPECT_FALSE(ev.Passed()) << check;
+  const RuleResult* r = Find(ev, "containers.app." + check, AppName());
+  EXPECT_NE(r, nullptr) << check;
+  if (r == nullptr) return std::nullopt;
+  EXPECT_EQ(r->status, Verdict::kFail) << check;
+  return *r;
+}
+
 TEST(ContainerEvalTest, ExamplePolicyPassesOnTheSamplePod) {
   CCV_REQUIRE_CORPUS(corpus);
   auto p =
@@ -85,26 +102,17 @@ TEST(ContainerEvalTest, ExamplePolicyPassesOnTheSamplePod) {
 
 TEST(ContainerEvalTest, WrongEntrypointDigestFailsNamingContainerAndRecord) {
   CCV_REQUIRE_CORPUS(corpus);
-  Evaluation ev = Eval(Rules("    - id: app\n      select: {container: 956a39cd3b6a}\n"
-                             "      entrypoint: {path: /bin/busybox, digest: \"sha384:" +
-                             std::string(96, '0') + "\"}\n"),
-                       SampleView(corpus));
-  const RuleResult* r = Find(ev, "containers.app.entrypoint", AppName());
-  ASSERT_NE(r, nullptr);
-  EXPECT_EQ(r->status, Verdict::kFail);
+  std::optional<RuleResult> r =
+      FailedAppCheck(corpus, "entrypoint",
+                     "{path: /bin/busybox, digest: \"sha384:" + std::string(96, '0') + "\"}");
+  ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->evidence, "ima#2");
   EXPECT_NE(r->actual.find("sha384:db283a64"), std::string::npos);
-  EXPECT_FALSE(ev.Passed());
 }
 
 TEST(ContainerEvalTest, OtherEntrypointPathFails) {
   CCV_REQUIRE_CORPUS(corpus);
-  Evaluation ev = Eval(Rules("    - id: app\n      select: {container: 956a39cd3b6a}\n"
-                             "      entrypoint: /usr/bin/nginx\n"),
-                       SampleView(corpus));
-  const RuleResult* r = Find(ev, "containers.app.entrypoint", AppName());
-  ASSERT_NE(r, nullptr);
-  EXPECT_EQ(r->status, Verdict::kFail);
+  EXPECT_TRUE(FailedAppCheck(corpus, "entrypoint", "/usr/bin/nginx").has_value());
 }
 
 TEST(ContainerEvalTest, ForbiddenPathFailsWithEveryRecord) {
@@ -128,25 +136,18 @@ TEST(ContainerEvalTest, ForbiddenPathFailsWithEveryRecord) {
 
 TEST(ContainerEvalTest, UnknownExecutableFails) {
   CCV_REQUIRE_CORPUS(corpus);
-  Evaluation ev =
-      Eval(Rules("    - id: app\n      select: {container: 956a39cd3b6a}\n"
-                 "      executables: [runc, /bin/busybox, /usr/local/bin/python3.12]\n"),
-           SampleView(corpus));
-  const RuleResult* r = Find(ev, "containers.app.executables", AppName());
-  ASSERT_NE(r, nullptr);
-  EXPECT_EQ(r->status, Verdict::kFail);
+  std::optional<RuleResult> r =
+      FailedAppCheck(corpus, "executables", "[runc, /bin/busybox, /usr/local/bin/python3.12]");
+  ASSERT_TRUE(r.has_value());
   EXPECT_NE(r->actual.find("/bin/bash"), std::string::npos);
   EXPECT_EQ(r->evidence_all.size(), 5u);  // five records measured by /bin/bash
 }
 
 TEST(ContainerEvalTest, RequiredFileMissingFailsAndPresentPasses) {
   CCV_REQUIRE_CORPUS(corpus);
-  Evaluation ev = Eval(Rules("    - id: app\n      select: {container: 956a39cd3b6a}\n"
-                             "      measured: [/usr/local/bin/python3.12, /usr/bin/node]\n"),
-                       SampleView(corpus));
-  const RuleResult* r = Find(ev, "containers.app.measured", AppName());
-  ASSERT_NE(r, nullptr);
-  EXPECT_EQ(r->status, Verdict::kFail);
+  std::optional<RuleResult> r =
+      FailedAppCheck(corpus, "measured", "[/usr/local/bin/python3.12, /usr/bin/node]");
+  ASSERT_TRUE(r.has_value());
   EXPECT_NE(r->actual.find("/usr/bin/node"), std::string::npos);
   EXPECT_EQ(r->actual.find("python3.12"), std::string::npos);
 }

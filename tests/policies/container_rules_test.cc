@@ -97,7 +97,7 @@ TEST(ContainerRulesTest, UnknownKeysAreCollectedForLint) {
 
 struct BadCase {
   const char* name;
-  const char* body;  // under "containers:" (line 3 onward)
+  std::string body;  // under "containers:" (line 3 onward)
   ErrorCode code;
   uint64_t line;
   uint64_t column;
@@ -119,6 +119,12 @@ TEST_P(ContainerRulesBadTest, RejectedWithFieldLineAndColumn) {
 }
 
 #define POD "{pod: f52130f4-c5be-423e-8070-daaca055a5ad}"
+// `rules:` with one rule "a" that selects a pod and has the further keys
+// `keys`, on line 4 from column 68.
+std::string PodRule(const std::string& keys) {
+  return "  rules:\n    - {id: a, select: " POD ", " + keys + "}\n";
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Cases, ContainerRulesBadTest,
     ::testing::Values(
@@ -126,8 +132,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"UnknownTopKey", "  rulez: []\n", ErrorCode::kUnsupported, 3, 3,
                 "containers.rulez"},
         BadCase{"RulesNotList", "  rules: {}\n", ErrorCode::kBadValue, 3, 10, "containers.rules"},
-        BadCase{"UnknownRuleKey", "  rules:\n    - {id: a, select: " POD ", colour: red}\n",
-                ErrorCode::kUnsupported, 4, 68, "containers.rules[0].colour"},
+        BadCase{"UnknownRuleKey", PodRule("colour: red"), ErrorCode::kUnsupported, 4, 68,
+                "containers.rules[0].colour"},
         BadCase{"MissingId", "  rules:\n    - {select: " POD ", unknown: fail}\n",
                 ErrorCode::kNotFound, 4, 7, "containers.rules[0].id"},
         BadCase{"MissingSelect", "  rules:\n    - {id: a, unknown: fail}\n", ErrorCode::kNotFound,
@@ -146,52 +152,40 @@ INSTANTIATE_TEST_SUITE_P(
                 ErrorCode::kBadValue, 4, 35, "containers.rules[0].select.container"},
         BadCase{"BadCgroupRegex", "  rules:\n    - {id: a, select: {cgroup: '('}, unknown: fail}\n",
                 ErrorCode::kBadValue, 4, 32, "containers.rules[0].select.cgroup"},
-        BadCase{"Imr3WrongLength",
-                "  rules:\n    - {id: a, select: " POD ", virtual_imr3: {eq: abcd}}\n",
-                ErrorCode::kBadLength, 4, 87, "containers.rules[0].virtual_imr3.eq"},
+        BadCase{"Imr3WrongLength", PodRule("virtual_imr3: {eq: abcd}"), ErrorCode::kBadLength, 4,
+                87, "containers.rules[0].virtual_imr3.eq"},
         // `eq: zero` is for registers a TD may leave unused, not an IMR value.
-        BadCase{"Imr3EqZero",
-                "  rules:\n    - {id: a, select: " POD ", virtual_imr3: {eq: zero}}\n",
-                ErrorCode::kBadValue, 4, 87, "containers.rules[0].virtual_imr3.eq"},
-        BadCase{"Imr3BothEqAndAnyOf",
-                "  rules:\n    - {id: a, select: " POD ", virtual_imr3: {eq: ab, any_of: [ab]}}\n",
+        BadCase{"Imr3EqZero", PodRule("virtual_imr3: {eq: zero}"), ErrorCode::kBadValue, 4, 87,
+                "containers.rules[0].virtual_imr3.eq"},
+        BadCase{"Imr3BothEqAndAnyOf", PodRule("virtual_imr3: {eq: ab, any_of: [ab]}"),
                 ErrorCode::kBadValue, 4, 82, "containers.rules[0].virtual_imr3"},
-        BadCase{"EntrypointBadAlgorithm",
-                "  rules:\n    - {id: a, select: " POD
-                ", entrypoint: {path: /x, digest: 'md5:00'}}\n",
+        BadCase{"EntrypointBadAlgorithm", PodRule("entrypoint: {path: /x, digest: 'md5:00'}"),
                 ErrorCode::kBadValue, 4, 99, "containers.rules[0].entrypoint.digest"},
-        BadCase{"EntrypointWrongDigestSize",
-                "  rules:\n    - {id: a, select: " POD
-                ", entrypoint: {path: /x, digest: 'sha384:00'}}\n",
+        BadCase{"EntrypointWrongDigestSize", PodRule("entrypoint: {path: /x, digest: 'sha384:00'}"),
                 ErrorCode::kBadValue, 4, 99, "containers.rules[0].entrypoint.digest"},
-        BadCase{"EntrypointWithoutPath",
-                "  rules:\n    - {id: a, select: " POD ", entrypoint: {digests: []}}\n",
-                ErrorCode::kNotFound, 4, 80, "containers.rules[0].entrypoint.path"},
-        BadCase{"MeasuredNotList", "  rules:\n    - {id: a, select: " POD ", measured: /x}\n",
-                ErrorCode::kBadValue, 4, 78, "containers.rules[0].measured"},
-        BadCase{"UnknownMode", "  rules:\n    - {id: a, select: " POD ", unknown: maybe}\n",
-                ErrorCode::kBadValue, 4, 77, "containers.rules[0].unknown"},
-        BadCase{"SeverityBad",
-                "  rules:\n    - {id: a, select: " POD ", unknown: fail, severity: low}\n",
-                ErrorCode::kBadValue, 4, 93, "containers.rules[0].severity"},
-        BadCase{"OptionalNotBool",
-                "  rules:\n    - {id: a, select: " POD ", unknown: fail, optional: yes}\n",
-                ErrorCode::kBadValue, 4, 93, "containers.rules[0].optional"},
+        BadCase{"EntrypointWithoutPath", PodRule("entrypoint: {digests: []}"), ErrorCode::kNotFound,
+                4, 80, "containers.rules[0].entrypoint.path"},
+        BadCase{"MeasuredNotList", PodRule("measured: /x"), ErrorCode::kBadValue, 4, 78,
+                "containers.rules[0].measured"},
+        BadCase{"UnknownMode", PodRule("unknown: maybe"), ErrorCode::kBadValue, 4, 77,
+                "containers.rules[0].unknown"},
+        BadCase{"SeverityBad", PodRule("unknown: fail, severity: low"), ErrorCode::kBadValue, 4, 93,
+                "containers.rules[0].severity"},
+        BadCase{"OptionalNotBool", PodRule("unknown: fail, optional: yes"), ErrorCode::kBadValue, 4,
+                93, "containers.rules[0].optional"},
         BadCase{"NoChecks", "  rules:\n    - {id: a, select: " POD "}\n", ErrorCode::kNotFound, 4,
                 7, "containers.rules[0]"},
         BadCase{"DuplicateRuleId",
-                "  rules:\n    - {id: a, select: " POD ", unknown: fail}\n"
-                "    - {id: a, select: " POD ", unknown: fail}\n",
+                PodRule("unknown: fail") + "    - {id: a, select: " POD ", unknown: fail}\n",
                 ErrorCode::kBadValue, 5, 12, "containers.rules[1].id"},
         BadCase{"DuplicateKey", "  rules:\n    - {id: a, id: b, select: " POD ", unknown: fail}\n",
                 ErrorCode::kBadValue, 4, 15, "containers.rules[0].id"},
-        BadCase{"AllowNotMap", "  rules:\n    - {id: a, select: " POD ", allow: {digests: [x]}}\n",
-                ErrorCode::kBadValue, 4, 85, "containers.rules[0].allow.digests"},
-        BadCase{"ForbidBadRegex", "  rules:\n    - {id: a, select: " POD ", forbid: ['[']}\n",
-                ErrorCode::kBadValue, 4, 77, "containers.rules[0].forbid[0]"},
-        BadCase{"ExecutablesNotList",
-                "  rules:\n    - {id: a, select: " POD ", executables: runc}\n",
-                ErrorCode::kBadValue, 4, 81, "containers.rules[0].executables"},
+        BadCase{"AllowNotMap", PodRule("allow: {digests: [x]}"), ErrorCode::kBadValue, 4, 85,
+                "containers.rules[0].allow.digests"},
+        BadCase{"ForbidBadRegex", PodRule("forbid: ['[']"), ErrorCode::kBadValue, 4, 77,
+                "containers.rules[0].forbid[0]"},
+        BadCase{"ExecutablesNotList", PodRule("executables: runc"), ErrorCode::kBadValue, 4, 81,
+                "containers.rules[0].executables"},
         BadCase{"UnlistedBad", "  unlisted: sometimes\n", ErrorCode::kBadValue, 3, 13,
                 "containers.unlisted"},
         BadCase{"SystemEventOddHex", "  system_events: [{data_hex: abc}]\n", ErrorCode::kBadLength,

@@ -462,10 +462,22 @@ TEST(LintTest, NestedQuantifierDetection) {
   }
 }
 
+// An `events:` section of one rule "e" matching `match` and expecting a zero
+// digest, with the rule's further keys `extra` (", key: value").
+std::string EventRule(const std::string& match, const std::string& extra = "") {
+  return "events:\n  - {id: e, match: {" + match + "}, expect: {digest: {eq: zero}}" + extra +
+         "}\n";
+}
+
+// A `waivers:` section of one waiver of `rule`.
+std::string Waiver(const std::string& rule) {
+  return "waivers:\n  - {rule: " + rule + ", until: 2027-06-01, reason: r}\n";
+}
+
 // One weak construct per case, on top of a policy with an expiry.
 TEST(LintTest, EachWeakConstructHasItsCodeAndSeverity) {
   struct Case {
-    const char* yaml;
+    std::string yaml;
     const char* code;
     LintSeverity severity;
   } cases[] = {
@@ -484,41 +496,29 @@ TEST(LintTest, EachWeakConstructHasItsCodeAndSeverity) {
       {"ima: {exclude: [\"^/tmp/|\"]}\n", "catch-all-exclude", LintSeverity::kError},
       {"ima: {exclude: [\"^/.*\"]}\n", "catch-all-exclude", LintSeverity::kError},
       {"ima: {exclude: [\"^/(a+)+$\"]}\n", "nested-quantifier", LintSeverity::kWarning},
-      {"events:\n  - {id: e, match: {register: rtmr1}, expect: {digest: {eq: zero}}, optional: "
-       "true}\n",
-       "optional-event-rule", LintSeverity::kWarning},
-      {"events:\n  - {id: e, match: {register: rtmr1}, expect: {digest: {eq: zero}}, severity: "
-       "warn}\n",
-       "warn-only-event-rule", LintSeverity::kWarning},
-      {"events:\n  - {id: e, match: {register: rtmr1, text_regex: \".*\"}, expect: {digest: {eq: "
-       "zero}}}\n",
-       "catch-all-text-regex", LintSeverity::kWarning},
-      {"events:\n  - {id: e, match: {register: rtmr1, text_regex: \"^\"}, expect: {digest: {eq: "
-       "zero}}}\n",
-       "catch-all-text-regex", LintSeverity::kWarning},
-      {"events:\n  - {id: e, match: {register: rtmr1, text_regex: \"(x|y+)*z\"}, expect: {digest: "
-       "{eq: zero}}}\n",
-       "nested-quantifier", LintSeverity::kWarning},
-      {"waivers:\n  - {rule: events.*, until: 2027-06-01, reason: r}\n", "wildcard-waiver",
+      {EventRule("register: rtmr1", ", optional: true"), "optional-event-rule",
        LintSeverity::kWarning},
-      {"waivers:\n  - {rule: events.*, until: 2027-06-01, reason: r}\n", "measurement-waiver",
+      {EventRule("register: rtmr1", ", severity: warn"), "warn-only-event-rule",
        LintSeverity::kWarning},
-      {"events:\n  - {id: e, match: {register: rtmr1}, expect: {digest: {eq: zero}}}\n"
-       "waivers:\n  - {rule: events.e, until: 2027-06-01, reason: r}\n",
-       "measurement-waiver", LintSeverity::kWarning},
-      {"waivers:\n  - {rule: ima.allow, until: 2027-06-01, reason: r}\n", "measurement-waiver",
+      {EventRule("register: rtmr1, text_regex: \".*\""), "catch-all-text-regex",
        LintSeverity::kWarning},
-      {"waivers:\n  - {rule: td.*, until: 2027-06-01, reason: r}\n", "wildcard-waiver",
+      {EventRule("register: rtmr1, text_regex: \"^\""), "catch-all-text-regex",
        LintSeverity::kWarning},
+      {EventRule("register: rtmr1, text_regex: \"(x|y+)*z\""), "nested-quantifier",
+       LintSeverity::kWarning},
+      {Waiver("events.*"), "wildcard-waiver", LintSeverity::kWarning},
+      {Waiver("events.*"), "measurement-waiver", LintSeverity::kWarning},
+      {EventRule("register: rtmr1") + Waiver("events.e"), "measurement-waiver",
+       LintSeverity::kWarning},
+      {Waiver("ima.allow"), "measurement-waiver", LintSeverity::kWarning},
+      {Waiver("td.*"), "wildcard-waiver", LintSeverity::kWarning},
       {"logs: {informational: [tpm]}\n", "informational-log", LintSeverity::kWarning},
       {"logs: {unexplained_digests: warn}\n", "unexplained-digests-warn", LintSeverity::kWarning},
       {"td: {rtmr2: {eq: zero}}\nima: {exclude: [\"^/tmp/\"]}\n", "ima-register-pinned",
        LintSeverity::kWarning},
-      {"events:\n  - {id: e, match: {register: rtmr1, type: EV_IPL, nth: 2}, expect: {digest: {eq: "
-       "zero}}}\n",
-       "positional-event-rule", LintSeverity::kWarning},
-      {"events:\n  - {id: e, match: {log: ccel, index: 7}, expect: {digest: {eq: zero}}}\n",
-       "positional-event-rule", LintSeverity::kWarning},
+      {EventRule("register: rtmr1, type: EV_IPL, nth: 2"), "positional-event-rule",
+       LintSeverity::kWarning},
+      {EventRule("log: ccel, index: 7"), "positional-event-rule", LintSeverity::kWarning},
   };
   for (const Case& c : cases) {
     auto p = ParsePolicy(

@@ -9,10 +9,13 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <initializer_list>
 #include <string>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "tests/testing/corpus.h"
 #include "tests/testing/files.h"
@@ -110,6 +113,15 @@ inline CliRun RunProgram(const std::string& program, const std::string& args,
 // CCV_INSTALLED_BIN_DIR set, the installed `ccverify` runs instead, as a
 // process with the same words.
 CliRun RunCcverify(const std::string& args, Stderr stderr_mode = Stderr::kSeparate);
+
+// Each `ccverify ARGS` of `args_list` exits with `code`; a failure names the
+// ARGS and shows what the run wrote to standard error.
+inline void ExpectExitCode(int code, std::initializer_list<std::string> args_list) {
+  for (const std::string& args : args_list) {
+    CliRun r = RunCcverify(args);
+    EXPECT_EQ(r.code, code) << "ccverify " << args << "\n" << r.err;
+  }
+}
 
 // The words of shell text ('single', "double" with \" \\ \$ \` escapes,
 // and backslash escapes); std::invalid_argument for unbalanced quotes or an

@@ -41,14 +41,9 @@ class BundleCcApiTest : public ::testing::Test {
     work_ = MakeTempDir("ccapi");
     // A fake guest from the corpus set, collected by the agent.
     fs::path root = work_ / "guest";
-    ccel_ = ReadAll(ev_ / "ccel_data.bin");
-    ima_ = ReadAll(ev_ / "ascii_runtime_measurements");
-    quote_ = ReadAll(ev_ / "quote.bin");
-    WriteAll(root / kFakeCcelTable, MakeCcelTable(ccel_.size(), 0x7fbf0000));
-    WriteAll(root / kFakeCcelData, ccel_);
-    WriteAll(root / kFakeImaAscii, ima_);
+    guest_ = WriteCcapiTdGuest(ev_, root);
     {
-      FakeTsm tsm(root / kFakeTsmReport, quote_);
+      FakeTsm tsm(root / kFakeTsmReport, guest_.quote);
       agent::CollectOptions opts;
       opts.root = root.string();
       Result<agent::Evidence> e = agent::CollectEvidence(opts);
@@ -68,7 +63,7 @@ class BundleCcApiTest : public ::testing::Test {
 
   fs::path ev_, work_;
   rapidjson::Document expected_;
-  std::vector<uint8_t> ccel_, ima_, quote_;
+  CcapiTdGuest guest_;
   std::unique_ptr<BundleCcApi> api_;
 };
 
@@ -79,7 +74,7 @@ TEST_F(BundleCcApiTest, ReportsTdxAlgorithmsAndCount) {
 
 TEST_F(BundleCcApiTest, MeasurementsAreTheQuotesRtmrs) {
   const char* names[] = {"rtmr0", "rtmr1", "rtmr2", "rtmr3"};
-  Result<parsers::Quote> q = parsers::ParseQuote(quote_);
+  Result<parsers::Quote> q = parsers::ParseQuote(guest_.quote);
   ASSERT_TRUE(q.ok());
   for (uint32_t i = 0; i < 4; ++i) {
     Result<Digest> m = api_->GetCcMeasurement(i, HashAlg::kSha384);
@@ -117,7 +112,7 @@ TEST_F(BundleCcApiTest, EventLogIsEveryCcelRecordThenTheImaEntries) {
             "e07bb06cc6");
 
   // The CCEL events are the parser's records: index, type, digests, data.
-  Result<parsers::TcgLog> log = parsers::ParseCcelLog(ccel_);
+  Result<parsers::TcgLog> log = parsers::ParseCcelLog(guest_.ccel);
   ASSERT_TRUE(log.ok());
   ASSERT_EQ(log->events.size(), 99u);
   for (size_t i = 1; i < 99; ++i) {
@@ -161,14 +156,14 @@ TEST_F(BundleCcApiTest, ReplayEqualsTheQuotesRtmrs) {
 
 TEST_F(BundleCcApiTest, ReplayEqualsTheVerifiersReplayEngines) {
   // CCEL through the verifier's TCG replay, then IMA from its RTMR2.
-  parsers::ChunkedSource src(ccel_);
+  parsers::ChunkedSource src(guest_.ccel);
   Result<replay::TcgReplayResult> tcg = replay::ReplayTcgLog(&src, replay::RegisterSpace::kCcMr);
   ASSERT_TRUE(tcg.ok()) << tcg.status().ToString();
   replay::ImaReplayOptions opts;
   opts.register_kind = RegisterId::Kind::kRtmr;
   opts.initial.Set(RegisterId::Rtmr(2), *tcg->registers.Get(RegisterId::Rtmr(2), HashAlg::kSha384));
   ima::ReadOptions read;
-  Result<replay::ImaReplayResult> ima = replay::ReplayImaBytes(ima_, read, opts);
+  Result<replay::ImaReplayResult> ima = replay::ReplayImaBytes(guest_.ima, read, opts);
   ASSERT_TRUE(ima.ok()) << ima.status().ToString();
 
   Result<std::vector<CcEvent>> all = api_->GetCcEventlog();

@@ -370,14 +370,6 @@ TEST(ImaReplayTest, ParseErrorsPropagateFromTheFile) {
   EXPECT_EQ(r.status().code(), ErrorCode::kIo);
 }
 
-}  // namespace
-}  // namespace ccv::replay
-
-namespace ccv::replay {
-namespace {
-
-using namespace ::ccv::testing;  // NOLINT: test helpers
-
 // The extend stage on a second thread gives the results of one thread, with
 // small batches (many hand-offs), quoted targets and several PCRs.
 TEST(ImaReplayThreadsTest, OneAndTwoThreadsAgree) {
@@ -419,12 +411,6 @@ TEST(ImaReplayThreadsTest, OneAndTwoThreadsAgree) {
     }
   }
 }
-
-}  // namespace
-}  // namespace ccv::replay
-
-namespace ccv::replay {
-namespace {
 
 // SM3 over `data` straight from OpenSSL: the expected values do not pass
 // through the replay's own hashing code.

@@ -94,9 +94,9 @@ TEST_F(TpmCliTest, TrailingByteIsAnInputErrorNamingFileAndOffset) {
 }
 
 TEST_F(TpmCliTest, UsageErrorsExitTwo) {
-  EXPECT_EQ(RunCcverify("tpm verify --attest x").code, 2);
-  EXPECT_EQ(RunCcverify("tpm verify --attest a --attest b --signature s --ak k").code, 2);
-  EXPECT_EQ(RunCcverify("tpm verify --attest a --signature s --ak k --nonce xyz").code, 2);
+  ::ccv::testing::ExpectExitCode(
+      2, {"tpm verify --attest x", "tpm verify --attest a --attest b --signature s --ak k",
+          "tpm verify --attest a --signature s --ak k --nonce xyz"});
   EXPECT_EQ(RunCcverify("tpm verify --help").code, 0);
 }
 
