@@ -176,7 +176,7 @@ void WriteQuote(Writer& w, const Facts& f) {
   KeyHex(w, "mr_owner_config", q.mr_owner_config);
   KeyHex(w, "mr_servicetd", q.mr_servicetd);
   w.Key("td_report_v15");
-  w.Bool(q.td_report_v15);
+  w.Bool(q.is_v15);
   for (uint32_t i = 0; i < kNumRtmrs; ++i) KeyHex(w, RegisterId::Rtmr(i).Name().c_str(), q.rtmr[i]);
   KeyHex(w, "report_data", q.report_data);
   w.EndObject();
