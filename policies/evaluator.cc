@@ -185,9 +185,10 @@ class Evaluator {
     return false;
   }
 
-  // Freshness facts of collateral are present; else fail or skip `r`.
-  bool NeedFreshness(RuleResult& r) {
-    if (f_.collateral.freshness) return true;
+  // The freshness facts of the collateral; nullptr after failing or skipping
+  // `r` when there are none.
+  const result::CollateralFreshness* NeedFreshness(RuleResult& r) {
+    if (f_.collateral.freshness) return &*f_.collateral.freshness;
     r.actual = "(no collateral)";
     if (!f_.collateral.present && p_.platform.collateral_optional) {
       Set(r, Verdict::kSkipped,
@@ -197,7 +198,7 @@ class Evaluator {
           "no collateral was supplied, so its freshness is unknown (supply --collateral, or set "
           "platform.collateral: optional)");
     }
-    return false;
+    return nullptr;
   }
 
   void Collateral() {
@@ -206,16 +207,15 @@ class Evaluator {
       RuleResult& r = Add("collateral.max_age", cp.max_age_pos.line);
       r.expected = "TCB info issued at most " + cp.max_age_text + " before the verification time";
       r.evidence = "collateral.freshness.age_seconds";
-      if (NeedFreshness(r)) {
-        const result::CollateralFreshness& fr = *f_.collateral.freshness;
-        r.actual = DurationText(fr.age_seconds) + " (issued " +
-                   FormatRfc3339(fr.tcb_info_issue_date) + ")";
-        if (fr.age_seconds <= *cp.max_age) {
+      if (const result::CollateralFreshness* fr = NeedFreshness(r)) {
+        r.actual = DurationText(fr->age_seconds) + " (issued " +
+                   FormatRfc3339(fr->tcb_info_issue_date) + ")";
+        if (fr->age_seconds <= *cp.max_age) {
           Set(r, Verdict::kPass, "the TCB info is at most " + cp.max_age_text + " old");
         } else {
           Set(r, Verdict::kFail,
               "the TCB info is older than " + cp.max_age_text + ": a TCB recovery since " +
-                  FormatRfc3339(fr.tcb_info_issue_date) +
+                  FormatRfc3339(fr->tcb_info_issue_date) +
                   " would not be seen (fetch newer "
                   "collateral)");
         }
@@ -225,17 +225,16 @@ class Evaluator {
       RuleResult& r = Add("collateral.warn_expiring_within", cp.warn_expiring_within_pos.line);
       r.expected = "earliest nextUpdate more than " + cp.warn_expiring_within_text + " away";
       r.evidence = "collateral.freshness.earliest_next_update";
-      if (NeedFreshness(r)) {
-        const result::CollateralFreshness& fr = *f_.collateral.freshness;
-        r.actual = FormatRfc3339(fr.earliest_next_update) + " (" + fr.earliest_next_update_part +
-                   ", in " + DurationText(fr.expires_in_seconds) + ")";
-        if (fr.expires_in_seconds > *cp.warn_expiring_within) {
+      if (const result::CollateralFreshness* fr = NeedFreshness(r)) {
+        r.actual = FormatRfc3339(fr->earliest_next_update) + " (" + fr->earliest_next_update_part +
+                   ", in " + DurationText(fr->expires_in_seconds) + ")";
+        if (fr->expires_in_seconds > *cp.warn_expiring_within) {
           Set(r, Verdict::kPass,
               "no part of the collateral expires within " + cp.warn_expiring_within_text);
         } else {
           Set(r, Verdict::kWarn,
-              fr.earliest_next_update_part + " expires within " + cp.warn_expiring_within_text +
-                  ": fetch newer collateral before " + FormatRfc3339(fr.earliest_next_update));
+              fr->earliest_next_update_part + " expires within " + cp.warn_expiring_within_text +
+                  ": fetch newer collateral before " + FormatRfc3339(fr->earliest_next_update));
         }
       }
     }
@@ -244,11 +243,10 @@ class Evaluator {
                           cp.min_tcb_evaluation_data_number_pos.line);
       r.expected = ">= " + std::to_string(*cp.min_tcb_evaluation_data_number);
       r.evidence = "collateral.freshness.tcb_evaluation_data_number";
-      if (NeedFreshness(r)) {
-        const result::CollateralFreshness& fr = *f_.collateral.freshness;
-        r.actual = std::to_string(fr.tcb_evaluation_data_number);
-        if (fr.tcb_evaluation_data_number >= 0 &&
-            uint64_t(fr.tcb_evaluation_data_number) >= *cp.min_tcb_evaluation_data_number) {
+      if (const result::CollateralFreshness* fr = NeedFreshness(r)) {
+        r.actual = std::to_string(fr->tcb_evaluation_data_number);
+        if (fr->tcb_evaluation_data_number >= 0 &&
+            uint64_t(fr->tcb_evaluation_data_number) >= *cp.min_tcb_evaluation_data_number) {
           Set(r, Verdict::kPass, "the TCB info's evaluation data number is recent enough");
         } else {
           Set(r, Verdict::kFail,

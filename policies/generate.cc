@@ -393,7 +393,7 @@ std::string GeneratePolicy(const Facts& f, const GenerateOptions& o) {
     y += "  mr_config_id: " + Eq(q.mr_config_id) + "\n";
     y += "  mr_owner: " + Eq(q.mr_owner) + "\n";
     y += "  mr_owner_config: " + Eq(q.mr_owner_config) + "\n";
-    if (q.td_report_v15) y += "  mr_servicetd: " + Eq(q.mr_servicetd) + "\n";
+    if (q.is_v15) y += "  mr_servicetd: " + Eq(q.mr_servicetd) + "\n";
     std::set<std::string> ima_regs = ImaRegisters(f);
     for (int i = 0; i < 4; ++i) {
       std::string reg = "rtmr" + std::to_string(i);

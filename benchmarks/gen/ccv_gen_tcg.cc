@@ -429,6 +429,10 @@ int main(int argc, char** argv) {
     rapidjson::FileWriteStream os(jf, buf, sizeof(buf));
     rapidjson::PrettyWriter<rapidjson::FileWriteStream> j(os);
     j.SetIndent(' ', 1);
+    auto key_uint = [&](const char* key, uint64_t n) {
+      j.Key(key);
+      j.Uint64(n);
+    };
     std::string base = o.out.substr(o.out.find_last_of('/') + 1);
     std::string dir = ccel ? "ccel/" : "tcg/";
     j.StartObject();
@@ -436,8 +440,7 @@ int main(int argc, char** argv) {
     j.String((dir + base).c_str());
     j.Key("format");
     j.String(o.format.c_str());
-    j.Key("records");
-    j.Uint64(ex.records);
+    key_uint("records", ex.records);
     j.Key("registers");
     j.StartObject();
     for (const auto& [reg, banks_of] : ex.regs) {  // in register order
@@ -452,15 +455,11 @@ int main(int argc, char** argv) {
     j.EndObject();
     j.Key("digest_checks");
     j.StartObject();
-    j.Key("verified");
-    j.Uint64(ex.verified);
-    j.Key("mismatched");
-    j.Uint64(ex.mismatched);
-    j.Key("not_checkable");
-    j.Uint64(ex.not_checkable);
+    key_uint("verified", ex.verified);
+    key_uint("mismatched", ex.mismatched);
+    key_uint("not_checkable", ex.not_checkable);
     j.EndObject();
-    j.Key("log_end");
-    j.Uint64(log_end);
+    key_uint("log_end", log_end);
     std::string src = "ccv-gen-tcg --format " + o.format + " --events " + std::to_string(o.events) +
                       " --banks " + banks + " --seed " + std::to_string(o.seed);
     if (o.startup_locality >= 0) src += " --startup-locality " + std::to_string(o.startup_locality);

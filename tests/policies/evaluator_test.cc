@@ -316,7 +316,7 @@ const char kMinimal[] = "apiVersion: ccverify/v1\n";
 
 TEST(EvaluatorTest, MrServiceTdRuleComparesTheQuotedValue) {
   Facts f = GoodFacts();
-  f.quote.td_report_v15 = true;
+  f.quote.is_v15 = true;
   f.quote.mr_servicetd.fill(0x5a);
   Policy p = MustParse(std::string(kMinimal) + "td: {mr_servicetd: {eq: \"" + std::string(96, 'a') +
                        "\"}}\n");

@@ -284,7 +284,7 @@ TEST(GenerateTest, UnboundFactsAreNotPinned) {
 TEST(GenerateTest, MrServiceTdIsPinnedForTdReport15) {
   Facts f = GoodFacts();
   EXPECT_FALSE(Generated(f).td.mr_servicetd);
-  f.quote.td_report_v15 = true;
+  f.quote.is_v15 = true;
   f.quote.mr_servicetd[5] = 0x42;
   Policy p = Generated(f);
   ASSERT_TRUE(p.td.mr_servicetd);

@@ -22,29 +22,12 @@ using report::internal::KeyStringOrNull;
 using report::internal::KeyStrings;
 using report::internal::KeyUint;
 
-namespace {
-
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-// One line of compact JSON: an object of "schema_version" and the members
-// `members(w)` writes.
-template <typename Members>
-std::string JsonObjectLine(Members&& members) {
-  rapidjson::StringBuffer sb;
-  Writer w(sb);
-  w.StartObject();
-  report::WriteSchemaVersion(w);
-  members(w);
-  w.EndObject();
-  return std::string(sb.GetString(), sb.GetSize());
-}
-
-}  // namespace
 
 // --- the JSON line ------------------------------------------------------------
 
 std::string BundleLine::ToJson() const {
-  return JsonObjectLine([&](Writer& w) {
+  return report::SchemaJsonLine([&](Writer& w) {
     KeyString(w, "bundle", bundle);
     KeyString(w, "verdict", verdict);
     KeyString(w, "outcome", outcome);
@@ -188,7 +171,7 @@ void KeyCounts(W& w, const char* key, const std::map<std::string, uint64_t>& cou
 }  // namespace
 
 std::string BatchSummary::ToJson() const {
-  return JsonObjectLine([&](Writer& w) {
+  return report::SchemaJsonLine([&](Writer& w) {
     KeyUint(w, "bundles", bundles_);
     KeyCounts(w, "verdicts", verdicts_);
     KeyCounts(w, "outcomes", outcomes_);

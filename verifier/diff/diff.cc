@@ -332,7 +332,7 @@ Side SideFromFacts(const Facts& f, const std::string& source,
     put("td.mr_config_id", q.mr_config_id);
     put("td.mr_owner", q.mr_owner);
     put("td.mr_owner_config", q.mr_owner_config);
-    if (q.td_report_v15) put("td.mr_servicetd", q.mr_servicetd);
+    if (q.is_v15) put("td.mr_servicetd", q.mr_servicetd);
     for (int i = 0; i < 4; ++i) s.registers[kRegisterOrder[i]].any_of = {ToHex(q.rtmr[i])};
   }
   if (s.has_collateral) {

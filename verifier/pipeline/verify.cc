@@ -106,8 +106,8 @@ void BaselineTdChecks(const policy::Policy* pol, Facts* f) {
       std::all_of(q.mr_servicetd.begin(), q.mr_servicetd.end(), [](uint8_t b) { return b == 0; });
   if (zero) {
     f->checks.push_back(MakeCheck("td.mr_servicetd", Verdict::kPass,
-                                  q.td_report_v15 ? "MRSERVICETD is zero (no service TD is bound)"
-                                                  : "TD report 1.0: no MRSERVICETD"));
+                                  q.is_v15 ? "MRSERVICETD is zero (no service TD is bound)"
+                                           : "TD report 1.0: no MRSERVICETD"));
   } else if (pol != nullptr && pol->td.mr_servicetd) {
     f->checks.push_back(MakeCheck("td.mr_servicetd", Verdict::kPass,
                                   "MRSERVICETD " + ToHex(q.mr_servicetd) +
@@ -221,22 +221,9 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const polic
   const parsers::TdReportBody& b = *v->quote.td_body;
   out->td_body = b;
   result::QuoteFacts& q = f->quote;
+  static_cast<parsers::TdReportBody&>(q) = b;
   q.present = true;
   q.version = v->quote.header.version;
-  q.tee_tcb_svn = b.tee_tcb_svn;
-  q.mr_seam = b.mr_seam;
-  q.mr_signer_seam = b.mr_signer_seam;
-  q.seam_attributes = b.seam_attributes;
-  q.td_attributes = b.td_attributes;
-  q.xfam = b.xfam;
-  q.mr_td = b.mr_td;
-  q.mr_config_id = b.mr_config_id;
-  q.mr_owner = b.mr_owner;
-  q.mr_owner_config = b.mr_owner_config;
-  q.rtmr = b.rtmr;
-  q.report_data = b.report_data;
-  q.td_report_v15 = b.is_v15;
-  q.mr_servicetd = b.mr_servicetd;
   if (v->pck && v->pck->has_sgx_extensions) q.fmspc = ToHex(v->pck->fmspc);
   if (f->collateral.present && v->tcb_status) {
     f->collateral.tcb_status = std::string(quote::TcbStatusName(*v->tcb_status));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "parsers/core/hex.h"
@@ -37,17 +38,26 @@ bool TdxHigherOrEqual(const std::array<uint8_t, 16>& svn, const TcbLevel& l) {
   return true;
 }
 
+// VALID_TCB_INFO_STATUSES: the statuses a TCB level of a TCB info may carry.
+bool IsTcbInfoStatus(TcbStatus s) {
+  switch (s) {
+    case TcbStatus::kUpToDate:
+    case TcbStatus::kSWHardeningNeeded:
+    case TcbStatus::kConfigurationNeeded:
+    case TcbStatus::kConfigurationAndSWHardeningNeeded:
+    case TcbStatus::kOutOfDate:
+    case TcbStatus::kOutOfDateConfigurationNeeded:
+    case TcbStatus::kRevoked:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // stringToTcbStatus with VALID_TCB_INFO_STATUSES.
 TcbStatus PlatformStatus(const std::string& s) {
-  if (s == "UpToDate") return TcbStatus::kUpToDate;
-  if (s == "SWHardeningNeeded") return TcbStatus::kSWHardeningNeeded;
-  if (s == "ConfigurationNeeded") return TcbStatus::kConfigurationNeeded;
-  if (s == "ConfigurationAndSWHardeningNeeded")
-    return TcbStatus::kConfigurationAndSWHardeningNeeded;
-  if (s == "OutOfDate") return TcbStatus::kOutOfDate;
-  if (s == "OutOfDateConfigurationNeeded") return TcbStatus::kOutOfDateConfigurationNeeded;
-  if (s == "Revoked") return TcbStatus::kRevoked;
-  return TcbStatus::kUnrecognized;
+  std::optional<TcbStatus> status = TcbStatusFromName(s);
+  return status && IsTcbInfoStatus(*status) ? *status : TcbStatus::kUnrecognized;
 }
 
 // VALID_MODULE_TCB_STATUSES.
@@ -78,38 +88,18 @@ TcbStatus ConvergeWithQe(TcbStatus tcb, QeStatus qe) {
   if (qe == QeStatus::kOutOfDate) tcb = WithOutOfDate(tcb);
   if (qe == QeStatus::kRevoked) return TcbStatus::kRevoked;
   if (qe == QeStatus::kNotSupported) return TcbStatus::kNotSupported;
-  switch (tcb) {
-    case TcbStatus::kTDRelaunchAdvised:
-    case TcbStatus::kTDRelaunchAdvisedConfigurationNeeded:
-    case TcbStatus::kOutOfDate:
-    case TcbStatus::kRevoked:
-    case TcbStatus::kConfigurationNeeded:
-    case TcbStatus::kOutOfDateConfigurationNeeded:
-    case TcbStatus::kSWHardeningNeeded:
-    case TcbStatus::kConfigurationAndSWHardeningNeeded:
-    case TcbStatus::kNotSupported:
-    case TcbStatus::kUpToDate:
-      return tcb;
-    default:
-      return TcbStatus::kUnrecognized;
+  // Besides the TCB info statuses, a relaunch advice and NotSupported pass.
+  if (IsTcbInfoStatus(tcb) || tcb == TcbStatus::kTDRelaunchAdvised ||
+      tcb == TcbStatus::kTDRelaunchAdvisedConfigurationNeeded || tcb == TcbStatus::kNotSupported) {
+    return tcb;
   }
+  return TcbStatus::kUnrecognized;
 }
 
 TcbStatus ConvergeWithModule(TcbStatus tcb, TcbStatus module) {
   if (module == TcbStatus::kOutOfDate) tcb = WithOutOfDate(tcb);
   if (module == TcbStatus::kRevoked) return TcbStatus::kRevoked;
-  switch (tcb) {
-    case TcbStatus::kOutOfDate:
-    case TcbStatus::kRevoked:
-    case TcbStatus::kConfigurationNeeded:
-    case TcbStatus::kOutOfDateConfigurationNeeded:
-    case TcbStatus::kSWHardeningNeeded:
-    case TcbStatus::kConfigurationAndSWHardeningNeeded:
-    case TcbStatus::kUpToDate:
-      return tcb;
-    default:
-      return TcbStatus::kUnrecognized;
-  }
+  return IsTcbInfoStatus(tcb) ? tcb : TcbStatus::kUnrecognized;
 }
 
 bool IsConfigurationNeeded(TcbStatus s) {

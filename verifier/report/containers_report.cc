@@ -123,41 +123,34 @@ void AppendUnitText(const ContainerUnit& u, const std::string& alg, std::string*
 }  // namespace
 
 std::string ContainersReportJson(const ContainerView& v, const BindingOutcome& b) {
-  rapidjson::StringBuffer sb;
-  JsonWriter w(sb);
-  w.SetIndent(' ', 1);
-  w.StartObject();
-  WriteSchemaVersion(w);
-  w.Key("containers");
-  w.StartArray();
-  for (const ContainerUnit& u : v.units) WriteUnit(u, w);
-  w.EndArray();
-  w.Key("initial_imr3");
-  WriteDigest(v.initial, w);
-  internal::KeyUint(w, "entries", v.entries);
-  internal::KeyUint(w, "host_records", v.host_records);
-  internal::KeyUint(w, "unattributed_records", v.unattributed_records);
-  w.Key("template_hashes");
-  w.StartObject();
-  internal::KeyUint(w, "verified", v.hashes_verified);
-  internal::KeyUint(w, "mismatched", v.hashes_mismatched);
-  internal::KeyUint(w, "violations", v.violations);
-  w.EndObject();
-  internal::KeyObjects(w, "findings", v.findings,
-                       [](JsonWriter& w, const containers::ContainerFinding& f) {
-                         internal::KeyString(w, "evidence", "ima#" + std::to_string(f.index));
-                         if (f.line != 0) internal::KeyUint(w, "line", f.line);
-                         internal::KeyString(w, "kind", f.kind);
-                         internal::KeyString(w, "detail", f.detail);
-                       });
-  if (b.requested) {
-    w.Key("binding");
-    WriteBinding(b, w);
-  }
-  w.EndObject();
-  std::string out(sb.GetString(), sb.GetSize());
-  out += '\n';
-  return out;
+  return PrettySchemaJson(1, [&](JsonWriter& w) {
+    w.Key("containers");
+    w.StartArray();
+    for (const ContainerUnit& u : v.units) WriteUnit(u, w);
+    w.EndArray();
+    w.Key("initial_imr3");
+    WriteDigest(v.initial, w);
+    internal::KeyUint(w, "entries", v.entries);
+    internal::KeyUint(w, "host_records", v.host_records);
+    internal::KeyUint(w, "unattributed_records", v.unattributed_records);
+    w.Key("template_hashes");
+    w.StartObject();
+    internal::KeyUint(w, "verified", v.hashes_verified);
+    internal::KeyUint(w, "mismatched", v.hashes_mismatched);
+    internal::KeyUint(w, "violations", v.violations);
+    w.EndObject();
+    internal::KeyObjects(w, "findings", v.findings,
+                         [](JsonWriter& w, const containers::ContainerFinding& f) {
+                           internal::KeyString(w, "evidence", "ima#" + std::to_string(f.index));
+                           if (f.line != 0) internal::KeyUint(w, "line", f.line);
+                           internal::KeyString(w, "kind", f.kind);
+                           internal::KeyString(w, "detail", f.detail);
+                         });
+    if (b.requested) {
+      w.Key("binding");
+      WriteBinding(b, w);
+    }
+  });
 }
 
 std::string ContainersReportText(const ContainerView& v, const BindingOutcome& b) {

@@ -118,64 +118,60 @@ std::string DiffText(const Diff& d) {
 }
 
 std::string DiffJson(const Diff& d) {
-  rapidjson::StringBuffer sb;
-  Writer w(sb);
-  w.StartObject();
-  WriteSchemaVersion(w);
-  w.Key("equal");
-  w.Bool(d.Equal());
-  for (auto [key, kind, source] :
-       {std::tuple{"a", &d.a_kind, &d.a_source}, std::tuple{"b", &d.b_kind, &d.b_source}}) {
-    w.Key(key);
-    w.StartObject();
-    KeyString(w, "kind", *kind);
-    KeyString(w, "source", *source);
-    w.EndObject();
-  }
-  KeyObjects(w, "missing", d.missing, [](Writer& w, const diff::Missing& m) {
-    KeyString(w, "fact", m.fact);
-    KeyString(w, "side", m.side);
-    KeyString(w, "detail", m.detail);
-  });
-  KeyObjects(w, "fields", d.fields, [](Writer& w, const diff::FieldChange& f) {
-    KeyString(w, "name", f.name);
-    KeyString(w, "a", f.a);
-    KeyString(w, "b", f.b);
-  });
-  w.Key("advisories");
-  w.StartObject();
-  KeyStrings(w, "added", d.advisories_added);
-  KeyStrings(w, "removed", d.advisories_removed);
-  w.EndObject();
-  KeyObjects(w, "registers", d.registers, [](Writer& w, const diff::RegisterDiff& r) {
-    KeyString(w, "register", r.reg);
-    if (r.a) {
-      KeyString(w, "a", *r.a);
-      KeyString(w, "b", *r.b);
+  return PrettySchemaJson(4, [&](Writer& w) {
+    w.Key("equal");
+    w.Bool(d.Equal());
+    for (auto [key, kind, source] :
+         {std::tuple{"a", &d.a_kind, &d.a_source}, std::tuple{"b", &d.b_kind, &d.b_source}}) {
+      w.Key(key);
+      w.StartObject();
+      KeyString(w, "kind", *kind);
+      KeyString(w, "source", *source);
+      w.EndObject();
     }
-    Events(w, "added", r.added);
-    Events(w, "removed", r.removed);
-    KeyObjects(w, "changed", r.changed, [](Writer& w, const diff::EventChange& c) {
-      w.Key("a");
-      Event(w, c.a);
-      w.Key("b");
-      Event(w, c.b);
+    KeyObjects(w, "missing", d.missing, [](Writer& w, const diff::Missing& m) {
+      KeyString(w, "fact", m.fact);
+      KeyString(w, "side", m.side);
+      KeyString(w, "detail", m.detail);
     });
+    KeyObjects(w, "fields", d.fields, [](Writer& w, const diff::FieldChange& f) {
+      KeyString(w, "name", f.name);
+      KeyString(w, "a", f.a);
+      KeyString(w, "b", f.b);
+    });
+    w.Key("advisories");
+    w.StartObject();
+    KeyStrings(w, "added", d.advisories_added);
+    KeyStrings(w, "removed", d.advisories_removed);
+    w.EndObject();
+    KeyObjects(w, "registers", d.registers, [](Writer& w, const diff::RegisterDiff& r) {
+      KeyString(w, "register", r.reg);
+      if (r.a) {
+        KeyString(w, "a", *r.a);
+        KeyString(w, "b", *r.b);
+      }
+      Events(w, "added", r.added);
+      Events(w, "removed", r.removed);
+      KeyObjects(w, "changed", r.changed, [](Writer& w, const diff::EventChange& c) {
+        w.Key("a");
+        Event(w, c.a);
+        w.Key("b");
+        Event(w, c.b);
+      });
+    });
+    w.Key("ima");
+    w.StartObject();
+    Ima(w, "added", d.ima_added);
+    Ima(w, "removed", d.ima_removed);
+    Ima(w, "changed", d.ima_changed);
+    w.EndObject();
+    KeyObjects(w, "checks", d.checks, [](Writer& w, const diff::CheckChange& c) {
+      KeyString(w, "id", c.id);
+      KeyString(w, "a", c.a);
+      KeyString(w, "b", c.b);
+    });
+    KeyStrings(w, "not_compared", d.not_compared);
   });
-  w.Key("ima");
-  w.StartObject();
-  Ima(w, "added", d.ima_added);
-  Ima(w, "removed", d.ima_removed);
-  Ima(w, "changed", d.ima_changed);
-  w.EndObject();
-  KeyObjects(w, "checks", d.checks, [](Writer& w, const diff::CheckChange& c) {
-    KeyString(w, "id", c.id);
-    KeyString(w, "a", c.a);
-    KeyString(w, "b", c.b);
-  });
-  KeyStrings(w, "not_compared", d.not_compared);
-  w.EndObject();
-  return std::string(sb.GetString(), sb.GetSize()) + "\n";
 }
 
 }  // namespace ccv::report

@@ -50,53 +50,47 @@ void WriteCertificate(Writer& w, const crypto::AuthenticodeCertificate& c) {
 }  // namespace
 
 std::string AuthenticodeToJson(const std::string& file, const predict::AuthenticodeMeasurement& m) {
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  w.StartObject();
-  WriteSchemaVersion(w);
-  KeyString(w, "file", file);
-  KeyString(w, "format", FormatName(m.image));
-  KeyString(w, "machine", Hex16(m.image.machine));
-  KeyUint(w, "subsystem", m.image.subsystem);
-  w.Key("digests");
-  w.StartObject();
-  for (const Digest& d : m.digests)
-    KeyString(w, std::string(HashAlgName(d.alg)).c_str(), ToHex(d.span()));
-  w.EndObject();
-  internal::KeyObjects(w, "sections", m.image.sections,
-                       [&](Writer& w, const parsers::PeSection& s) {
-                         KeyString(w, "name", s.name);
-                         KeyUint(w, "virtual_address", s.virtual_address);
-                         KeyUint(w, "virtual_size", s.virtual_size);
-                         KeyUint(w, "pointer_to_raw_data", s.pointer_to_raw_data);
-                         KeyUint(w, "size_of_raw_data", s.size_of_raw_data);
-                       });
-  internal::KeyObjects(w, "signatures", m.signatures,
-                       [&](Writer& w, const predict::EmbeddedSignature& s) {
-                         KeyUint(w, "offset", s.offset);
-                         KeyString(w, "revision", Hex16(s.revision));
-                         KeyString(w, "certificate_type", Hex16(s.certificate_type));
-                         if (s.signature) {
-                           KeyString(w, "digest_alg", s.signature->digest_alg_name);
-                           KeyString(w, "digest", ToHex(s.signature->image_digest));
-                           w.Key("digest_matches_image");
-                           w.Bool(s.digest_matches_image);
-                           w.Key("signature_valid");
-                           w.Bool(s.signature->signature_valid);
-                           if (!s.signature->signature_valid)
-                             KeyString(w, "detail", s.signature->signature_detail);
-                           w.Key("certificates");
-                           w.StartArray();
-                           for (const auto& c : s.signature->certificates) WriteCertificate(w, c);
-                           w.EndArray();
-                         } else {
-                           KeyString(w, "error", s.error);
-                         }
-                       });
-  w.EndObject();
-  std::string out(buf.GetString(), buf.GetSize());
-  out += '\n';
-  return out;
+  return SchemaJson([&](Writer& w) {
+    KeyString(w, "file", file);
+    KeyString(w, "format", FormatName(m.image));
+    KeyString(w, "machine", Hex16(m.image.machine));
+    KeyUint(w, "subsystem", m.image.subsystem);
+    w.Key("digests");
+    w.StartObject();
+    for (const Digest& d : m.digests)
+      KeyString(w, std::string(HashAlgName(d.alg)).c_str(), ToHex(d.span()));
+    w.EndObject();
+    internal::KeyObjects(w, "sections", m.image.sections,
+                         [&](Writer& w, const parsers::PeSection& s) {
+                           KeyString(w, "name", s.name);
+                           KeyUint(w, "virtual_address", s.virtual_address);
+                           KeyUint(w, "virtual_size", s.virtual_size);
+                           KeyUint(w, "pointer_to_raw_data", s.pointer_to_raw_data);
+                           KeyUint(w, "size_of_raw_data", s.size_of_raw_data);
+                         });
+    internal::KeyObjects(w, "signatures", m.signatures,
+                         [&](Writer& w, const predict::EmbeddedSignature& s) {
+                           KeyUint(w, "offset", s.offset);
+                           KeyString(w, "revision", Hex16(s.revision));
+                           KeyString(w, "certificate_type", Hex16(s.certificate_type));
+                           if (s.signature) {
+                             KeyString(w, "digest_alg", s.signature->digest_alg_name);
+                             KeyString(w, "digest", ToHex(s.signature->image_digest));
+                             w.Key("digest_matches_image");
+                             w.Bool(s.digest_matches_image);
+                             w.Key("signature_valid");
+                             w.Bool(s.signature->signature_valid);
+                             if (!s.signature->signature_valid)
+                               KeyString(w, "detail", s.signature->signature_detail);
+                             w.Key("certificates");
+                             w.StartArray();
+                             for (const auto& c : s.signature->certificates) WriteCertificate(w, c);
+                             w.EndArray();
+                           } else {
+                             KeyString(w, "error", s.error);
+                           }
+                         });
+  });
 }
 
 std::string AuthenticodeToText(const std::string& file, const predict::AuthenticodeMeasurement& m) {
@@ -180,45 +174,39 @@ std::string Slug(const std::string& s) {
 
 std::string PredictionToJson(const predict::BootPrediction& p,
                              const std::vector<std::string>& sources) {
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  w.StartObject();
-  WriteSchemaVersion(w);
-  KeyString(w, "boot", p.boot);
-  w.Key("sources");
-  w.StartArray();
-  for (const std::string& s : sources) w.String(s.c_str());
-  w.EndArray();
-  internal::KeyObjects(w, "events", p.events, [&](Writer& w, const predict::BootEvent& e) {
-    KeyString(w, "register", "pcr" + std::to_string(e.pcr));
-    if (auto rtmr = predict::RtmrForPcr(e.pcr)) KeyString(w, "cc_register", *rtmr);
-    KeyString(w, "type", EventTypeLabel(e.type));
-    KeyString(w, "description", e.description);
-    w.Key("predicted");
-    w.Bool(e.predicted);
-    if (e.predicted) {
-      KeyString(w, "event_data", ToHex(e.data));
-      w.Key("digests");
-      WriteDigests(w, e.digests);
-    } else {
-      KeyString(w, "reason", e.reason);
+  return SchemaJson([&](Writer& w) {
+    KeyString(w, "boot", p.boot);
+    w.Key("sources");
+    w.StartArray();
+    for (const std::string& s : sources) w.String(s.c_str());
+    w.EndArray();
+    internal::KeyObjects(w, "events", p.events, [&](Writer& w, const predict::BootEvent& e) {
+      KeyString(w, "register", "pcr" + std::to_string(e.pcr));
+      if (auto rtmr = predict::RtmrForPcr(e.pcr)) KeyString(w, "cc_register", *rtmr);
+      KeyString(w, "type", EventTypeLabel(e.type));
+      KeyString(w, "description", e.description);
+      w.Key("predicted");
+      w.Bool(e.predicted);
+      if (e.predicted) {
+        KeyString(w, "event_data", ToHex(e.data));
+        w.Key("digests");
+        WriteDigests(w, e.digests);
+      } else {
+        KeyString(w, "reason", e.reason);
+      }
+      if (!e.reference_digests.empty()) {
+        w.Key("reference_digests");
+        WriteDigests(w, e.reference_digests);
+      }
+    });
+    w.Key("registers");
+    w.StartObject();
+    for (const auto& [pcr, values] : p.registers) {
+      w.Key(("pcr" + std::to_string(pcr)).c_str());
+      WriteDigests(w, values);
     }
-    if (!e.reference_digests.empty()) {
-      w.Key("reference_digests");
-      WriteDigests(w, e.reference_digests);
-    }
+    w.EndObject();
   });
-  w.Key("registers");
-  w.StartObject();
-  for (const auto& [pcr, values] : p.registers) {
-    w.Key(("pcr" + std::to_string(pcr)).c_str());
-    WriteDigests(w, values);
-  }
-  w.EndObject();
-  w.EndObject();
-  std::string out(buf.GetString(), buf.GetSize());
-  out += '\n';
-  return out;
 }
 
 std::string PredictionToCelJson(const predict::BootPrediction& p) {

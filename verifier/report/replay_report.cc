@@ -364,48 +364,41 @@ std::string ReplayReportText(const pipeline::ReplayRun& run) {
 }
 
 std::string ReplayReportJson(const pipeline::ReplayRun& run) {
-  rapidjson::StringBuffer sb;
-  JsonWriter w(sb);
-  w.SetIndent(' ', 1);
-  w.StartObject();
-  WriteSchemaVersion(w);
-  w.Key("registers");
-  WriteRegistersJson(run.registers, w);
-  w.Key("events");
-  WriteReplayCountsJson(run.counts, w);
-  w.Key("digest_checks");
-  WriteDigestCheckCountsJson(run.checks, w);
-  w.Key("logs");
-  w.StartArray();
-  for (const pipeline::LogReplay& l : run.logs) WriteLogJson(l, w);
-  if (run.dstack) WriteDstackStepJson(*run.dstack, w);
-  if (run.ima) WriteImaStepJson(*run.ima, w);
-  if (run.cel) WriteCelStepJson(*run.cel, w);
-  w.EndArray();
-  if (run.quoted) {
-    w.Key("matches_quote");
-    w.StartObject();
-    for (const auto& [name, ok] : run.QuoteMatches()) {
-      WriteKey(name, w);
-      w.Bool(ok);
+  return PrettySchemaJson(1, [&](JsonWriter& w) {
+    w.Key("registers");
+    WriteRegistersJson(run.registers, w);
+    w.Key("events");
+    WriteReplayCountsJson(run.counts, w);
+    w.Key("digest_checks");
+    WriteDigestCheckCountsJson(run.checks, w);
+    w.Key("logs");
+    w.StartArray();
+    for (const pipeline::LogReplay& l : run.logs) WriteLogJson(l, w);
+    if (run.dstack) WriteDstackStepJson(*run.dstack, w);
+    if (run.ima) WriteImaStepJson(*run.ima, w);
+    if (run.cel) WriteCelStepJson(*run.cel, w);
+    w.EndArray();
+    if (run.quoted) {
+      w.Key("matches_quote");
+      w.StartObject();
+      for (const auto& [name, ok] : run.QuoteMatches()) {
+        WriteKey(name, w);
+        w.Bool(ok);
+      }
+      w.EndObject();
     }
-    w.EndObject();
-  }
-  if (!run.tpm_checks.empty()) {
-    internal::KeyObjects(w, "tpm_quote_checks", run.tpm_checks,
-                         [&](JsonWriter& w, const pipeline::TpmQuoteCheck& c) {
-                           w.Key("id");
-                           w.String(c.id.c_str(), rapidjson::SizeType(c.id.size()));
-                           w.Key("status");
-                           w.String(c.status.c_str(), rapidjson::SizeType(c.status.size()));
-                           w.Key("detail");
-                           w.String(c.detail.c_str(), rapidjson::SizeType(c.detail.size()));
-                         });
-  }
-  w.EndObject();
-  std::string out(sb.GetString(), sb.GetSize());
-  out += '\n';
-  return out;
+    if (!run.tpm_checks.empty()) {
+      internal::KeyObjects(w, "tpm_quote_checks", run.tpm_checks,
+                           [&](JsonWriter& w, const pipeline::TpmQuoteCheck& c) {
+                             w.Key("id");
+                             w.String(c.id.c_str(), rapidjson::SizeType(c.id.size()));
+                             w.Key("status");
+                             w.String(c.status.c_str(), rapidjson::SizeType(c.status.size()));
+                             w.Key("detail");
+                             w.String(c.detail.c_str(), rapidjson::SizeType(c.detail.size()));
+                           });
+    }
+  });
 }
 
 }  // namespace ccv::report

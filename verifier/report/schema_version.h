@@ -6,9 +6,17 @@
 // number when a member is removed, renamed or changes its type or meaning.
 // The schemas pin this value, so a change here needs the schemas to follow.
 //
-// Thread safety: a constant.
+// SchemaJson, PrettySchemaJson and SchemaJsonLine write such an object whole.
+//
+// Thread safety: a constant and pure functions.
 #ifndef CCV_VERIFIER_REPORT_SCHEMA_VERSION_H_
 #define CCV_VERIFIER_REPORT_SCHEMA_VERSION_H_
+
+#include <string>
+
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 namespace ccv::report {
 
@@ -20,6 +28,54 @@ template <typename W>
 void WriteSchemaVersion(W& w) {
   w.Key("schema_version");
   w.String(kJsonSchemaVersion);
+}
+
+// A JSON document: the object {"schema_version", then the members
+// `members(w)` writes} as compact JSON, and a newline.
+template <typename Members>
+std::string SchemaJson(Members&& members);
+
+// The same document pretty-printed with `indent` spaces a level.
+template <typename Members>
+std::string PrettySchemaJson(unsigned indent, Members&& members);
+
+// The object of SchemaJson without the newline (a JSON Lines record).
+template <typename Members>
+std::string SchemaJsonLine(Members&& members);
+
+// Implementation details follow.
+
+namespace internal {
+
+template <typename W, typename Members>
+std::string WriteSchemaObject(const rapidjson::StringBuffer& sb, W& w, Members&& members) {
+  w.StartObject();
+  WriteSchemaVersion(w);
+  members(w);
+  w.EndObject();
+  return std::string(sb.GetString(), sb.GetSize());
+}
+
+}  // namespace internal
+
+template <typename Members>
+std::string SchemaJsonLine(Members&& members) {
+  rapidjson::StringBuffer sb;
+  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  return internal::WriteSchemaObject(sb, w, members);
+}
+
+template <typename Members>
+std::string SchemaJson(Members&& members) {
+  return SchemaJsonLine(members) + "\n";
+}
+
+template <typename Members>
+std::string PrettySchemaJson(unsigned indent, Members&& members) {
+  rapidjson::StringBuffer sb;
+  rapidjson::PrettyWriter<rapidjson::StringBuffer> w(sb);
+  w.SetIndent(' ', indent);
+  return internal::WriteSchemaObject(sb, w, members) + "\n";
 }
 
 }  // namespace ccv::report

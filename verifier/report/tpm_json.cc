@@ -175,61 +175,57 @@ std::string HclReportDumpText(const tpm::HclVerification& h) {
 }
 
 std::string TpmVerificationToJson(const tpm::TpmVerification& v) {
-  rapidjson::StringBuffer buf;
-  Writer w(buf);
-  w.StartObject();
-  WriteSchemaVersion(w);
-  KeyString(w, "verdict", v.pass ? "pass" : "fail");
-  w.Key("ak");
-  w.StartObject();
-  KeyString(w, "form", v.ak_form);
-  KeyString(w, "key", v.ak_key);
-  if (!v.ak_name.empty()) KeyString(w, "name", ToHex(v.ak_name));
-  KeyString(w, "trust", v.ak_trust.mode);
-  w.Key("chain");
-  w.StartArray();
-  for (const std::string& s : v.ak_trust.chain) w.String(s.c_str());
-  w.EndArray();
-  w.EndObject();
-  internal::KeyObjects(w, "quotes", v.quotes, [&](Writer& w, const tpm::QuoteResult& q) {
-    KeyString(w, "signature_scheme", std::string(parsers::TpmSigSchemeName(q.signature.scheme)));
-    KeyString(w, "signature_hash",
-              q.signature.hash ? std::string(HashAlgName(*q.signature.hash)) : "unknown");
-    w.Key("signature_ok");
-    w.Bool(q.signature_ok);
-    w.Key("pcr_digest_ok");
-    w.Bool(q.pcr_digest_ok);
-    w.Key("attest");
-    WriteAttest(w, q);
-  });
-  internal::KeyObjects(w, "checks", v.checks, [&](Writer& w, const tpm::Check& c) {
-    KeyString(w, "id", c.id);
-    KeyString(w, "status", std::string(result::ShortVerdictName(c.status)));
-    KeyString(w, "detail", c.detail);
-  });
-  w.Key("quoted_pcrs");
-  w.StartObject();
-  for (const auto& [bank, pcrs] : v.quoted_pcrs.banks()) {
-    w.Key(std::string(HashAlgName(bank)).c_str());
+  return SchemaJson([&](Writer& w) {
+    KeyString(w, "verdict", v.pass ? "pass" : "fail");
+    w.Key("ak");
     w.StartObject();
-    for (const auto& [index, d] : pcrs)
-      KeyString(w, std::to_string(index).c_str(), ToHex(d.span()));
+    KeyString(w, "form", v.ak_form);
+    KeyString(w, "key", v.ak_key);
+    if (!v.ak_name.empty()) KeyString(w, "name", ToHex(v.ak_name));
+    KeyString(w, "trust", v.ak_trust.mode);
+    w.Key("chain");
+    w.StartArray();
+    for (const std::string& s : v.ak_trust.chain) w.String(s.c_str());
+    w.EndArray();
     w.EndObject();
-  }
-  w.EndObject();
-  if (v.hcl) {
-    w.Key("hcl");
+    internal::KeyObjects(w, "quotes", v.quotes, [&](Writer& w, const tpm::QuoteResult& q) {
+      KeyString(w, "signature_scheme", std::string(parsers::TpmSigSchemeName(q.signature.scheme)));
+      KeyString(w, "signature_hash",
+                q.signature.hash ? std::string(HashAlgName(*q.signature.hash)) : "unknown");
+      w.Key("signature_ok");
+      w.Bool(q.signature_ok);
+      w.Key("pcr_digest_ok");
+      w.Bool(q.pcr_digest_ok);
+      w.Key("attest");
+      WriteAttest(w, q);
+    });
+    internal::KeyObjects(w, "checks", v.checks, [&](Writer& w, const tpm::Check& c) {
+      KeyString(w, "id", c.id);
+      KeyString(w, "status", std::string(result::ShortVerdictName(c.status)));
+      KeyString(w, "detail", c.detail);
+    });
+    w.Key("quoted_pcrs");
     w.StartObject();
-    KeyOptBool(w, "secure_boot", v.hcl->secure_boot);
-    KeyOptBool(w, "tpm_enabled", v.hcl->tpm_enabled);
-    KeyOptBool(w, "tpm_persisted", v.hcl->tpm_persisted);
-    KeyOptBool(w, "console_enabled", v.hcl->console_enabled);
-    KeyString(w, "vm_unique_id", v.hcl->vm_unique_id);
-    KeyString(w, "runtime_data_sha256", v.hcl->runtime_data_sha256);
+    for (const auto& [bank, pcrs] : v.quoted_pcrs.banks()) {
+      w.Key(std::string(HashAlgName(bank)).c_str());
+      w.StartObject();
+      for (const auto& [index, d] : pcrs)
+        KeyString(w, std::to_string(index).c_str(), ToHex(d.span()));
+      w.EndObject();
+    }
     w.EndObject();
-  }
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize()) + "\n";
+    if (v.hcl) {
+      w.Key("hcl");
+      w.StartObject();
+      KeyOptBool(w, "secure_boot", v.hcl->secure_boot);
+      KeyOptBool(w, "tpm_enabled", v.hcl->tpm_enabled);
+      KeyOptBool(w, "tpm_persisted", v.hcl->tpm_persisted);
+      KeyOptBool(w, "console_enabled", v.hcl->console_enabled);
+      KeyString(w, "vm_unique_id", v.hcl->vm_unique_id);
+      KeyString(w, "runtime_data_sha256", v.hcl->runtime_data_sha256);
+      w.EndObject();
+    }
+  });
 }
 
 std::string TpmVerificationToText(const tpm::TpmVerification& v) {

@@ -42,32 +42,27 @@ const char* ErrorHeadline(const Status& error) {
 }
 
 std::string VerifyErrorJson(const Status& error, const VerifyReportContext& ctx) {
-  rapidjson::StringBuffer sb;
-  Writer w(sb);
-  w.SetIndent(' ', 2);
-  w.StartObject();
-  WriteSchemaVersion(w);
-  w.Key("verdict");
-  w.String("error");
-  w.Key("outcome");
-  w.String(ErrorOutcomeName(error));
-  KeyStringOrNull(w, "bundle", ctx.bundle);
-  KeyStringOrNull(w, "at", ctx.at);
-  w.Key("error");
-  w.StartObject();
-  w.Key("code");
-  std::string code(ErrorCodeName(error.code()));
-  w.String(code.c_str());
-  KeyStringOrNull(w, "message", error.message());
-  KeyStringOrNull(w, "file", error.file());
-  KeyOptUint(w, "offset", error.offset());
-  KeyOptUint(w, "line", error.line());
-  KeyOptUint(w, "column", error.column());
-  KeyStringOrNull(w, "field", error.field());
-  KeyStringOrNull(w, "text", error.ToString());
-  w.EndObject();
-  w.EndObject();
-  return std::string(sb.GetString(), sb.GetSize()) + "\n";
+  return PrettySchemaJson(2, [&](Writer& w) {
+    w.Key("verdict");
+    w.String("error");
+    w.Key("outcome");
+    w.String(ErrorOutcomeName(error));
+    KeyStringOrNull(w, "bundle", ctx.bundle);
+    KeyStringOrNull(w, "at", ctx.at);
+    w.Key("error");
+    w.StartObject();
+    w.Key("code");
+    std::string code(ErrorCodeName(error.code()));
+    w.String(code.c_str());
+    KeyStringOrNull(w, "message", error.message());
+    KeyStringOrNull(w, "file", error.file());
+    KeyOptUint(w, "offset", error.offset());
+    KeyOptUint(w, "line", error.line());
+    KeyOptUint(w, "column", error.column());
+    KeyStringOrNull(w, "field", error.field());
+    KeyStringOrNull(w, "text", error.ToString());
+    w.EndObject();
+  });
 }
 
 std::string VerifyErrorJUnit(const Status& error, const VerifyReportContext& ctx) {

@@ -176,7 +176,7 @@ void WriteQuote(Writer& w, const Facts& f) {
   KeyHex(w, "mr_owner_config", q.mr_owner_config);
   KeyHex(w, "mr_servicetd", q.mr_servicetd);
   w.Key("td_report_v15");
-  w.Bool(q.td_report_v15);
+  w.Bool(q.is_v15);
   for (uint32_t i = 0; i < kNumRtmrs; ++i) KeyHex(w, RegisterId::Rtmr(i).Name().c_str(), q.rtmr[i]);
   KeyHex(w, "report_data", q.report_data);
   w.EndObject();
@@ -225,230 +225,225 @@ void WriteContainerGroups(Writer& w, const Evaluation& ev) {
 }  // namespace
 
 std::string VerifyReportJson(const Facts& f, const Evaluation& ev, const VerifyReportContext& ctx) {
-  rapidjson::StringBuffer sb;
-  Writer w(sb);
-  w.SetIndent(' ', 2);
-  w.StartObject();
-  WriteSchemaVersion(w);
-  KeyString(w, "verdict", VerdictWord(ev));
-  KeyString(w, "outcome", result::OutcomeName(ev.Outcome()));
-  if (!ctx.bundle.empty()) KeyString(w, "bundle", ctx.bundle);
-  if (!ctx.at.empty()) KeyString(w, "at", ctx.at);
-  w.Key("freshness");
-  w.StartObject();
-  KeyString(w, "nonce_source", result::NonceSourceName(f.nonce_source));
-  KeyString(w, "user_data_source", result::NonceSourceName(f.user_data_source));
-  w.Key("fresh");
-  w.Bool(f.nonce_source == result::NonceSource::kVerifier);
-  w.EndObject();
-  w.Key("logs");
-  w.StartArray();
-  for (const result::LogFact& l : f.logs) {
+  return PrettySchemaJson(2, [&](Writer& w) {
+    KeyString(w, "verdict", VerdictWord(ev));
+    KeyString(w, "outcome", result::OutcomeName(ev.Outcome()));
+    if (!ctx.bundle.empty()) KeyString(w, "bundle", ctx.bundle);
+    if (!ctx.at.empty()) KeyString(w, "at", ctx.at);
+    w.Key("freshness");
     w.StartObject();
-    KeyString(w, "name", l.name);
-    KeyString(w, "path", l.path);
-    w.Key("bound");
-    w.Bool(l.bound);
-    KeyString(w, "why", l.why);
-    w.Key("registers");
+    KeyString(w, "nonce_source", result::NonceSourceName(f.nonce_source));
+    KeyString(w, "user_data_source", result::NonceSourceName(f.user_data_source));
+    w.Key("fresh");
+    w.Bool(f.nonce_source == result::NonceSource::kVerifier);
+    w.EndObject();
+    w.Key("logs");
     w.StartArray();
-    for (const std::string& r : l.registers) JsonString(w, r);
-    w.EndArray();
-    KeyUint(w, "events", l.events);
-    KeyUint(w, "bound_events", l.bound_events);
-    if (l.name == "ima" && f.ima_resume) {
-      // --ima-state: how the list was replayed.
-      const result::ImaResumeFact& r = *f.ima_resume;
-      w.Key("ima_state");
+    for (const result::LogFact& l : f.logs) {
       w.StartObject();
-      KeyString(w, "replay", r.incremental ? "incremental" : "full");
-      KeyUint(w, "from_entry", r.from_entry);
-      KeyUint(w, "from_offset", r.from_offset);
-      KeyStringOrNull(w, "refused", r.refused);
-      KeyOptUint(w, "next_entries", r.next_entries);
-      w.EndObject();
-    }
-    w.EndObject();
-  }
-  w.EndArray();
-  w.Key("app");
-  if (!f.app.present) {
-    w.Null();
-  } else {
-    w.StartObject();
-    KeyString(w, "path", f.app.path);
-    w.Key("bound");
-    w.Bool(f.app.bound);
-    KeyString(w, "why", f.app.why);
-    for (const auto& [key, map] :
-         {std::pair<const char*, const std::map<std::string, std::string>*>{"values",
-                                                                            &f.app.values},
-          {"pointers", &f.app.pointers},
-          {"refused", &f.app.refused}}) {
-      w.Key(key);
-      w.StartObject();
-      for (const auto& [name, value] : *map) KeyString(w, name.c_str(), value);
-      w.EndObject();
-    }
-    w.EndObject();
-  }
-  w.Key("quote");
-  WriteQuote(w, f);
-  w.Key("collateral");
-  w.StartObject();
-  w.Key("present");
-  w.Bool(f.collateral.present);
-  KeyOptString(w, "tcb_status", f.collateral.tcb_status);
-  w.Key("advisory_ids");
-  w.StartArray();
-  for (const auto& a : f.collateral.advisory_ids) JsonString(w, a);
-  w.EndArray();
-  w.Key("freshness");
-  if (f.collateral.freshness) {
-    internal::WriteFreshnessJson(w, *f.collateral.freshness);
-  } else {
-    w.Null();
-  }
-  w.EndObject();
-  w.Key("boot");
-  WriteBoot(w, f.boot);
-  if (!f.kernel.buffers.empty()) {
-    w.Key("kernel");
-    WriteKernel(w, f.kernel);
-  }
-
-  if (f.tpm.present) {
-    w.Key("tpm");
-    w.StartObject();
-    w.Key("verified");
-    w.Bool(f.tpm.verified);
-    KeyUint(w, "quotes", f.tpm.quotes);
-    KeyString(w, "ak_form", f.tpm.ak_form);
-    KeyString(w, "ak_key", f.tpm.ak_key);
-    KeyString(w, "ak_fingerprint", f.tpm.ak_fingerprint);
-    KeyString(w, "ak_trust", f.tpm.ak_trust);
-    KeyString(w, "nonce_source", result::NonceSourceName(f.tpm.nonce_source));
-    w.Key("pcrs");
-    w.StartObject();
-    for (const auto& [bank, values] : f.tpm.pcrs) {
-      w.Key(std::string(HashAlgName(bank)).c_str());
-      w.StartObject();
-      for (const auto& [index, d] : values) {
-        KeyString(w, ("pcr" + std::to_string(index)).c_str(), ToHex(d.span()));
-      }
-      w.EndObject();
-    }
-    w.EndObject();
-    w.EndObject();
-  }
-
-  w.Key("replay");
-  w.StartObject();
-  w.Key("registers");
-  w.StartObject();
-  for (const auto& [reg, banks] : f.replayed.registers()) {
-    w.Key(reg.Name().c_str());
-    w.StartObject();
-    for (const auto& [alg, d] : banks) {
-      KeyString(w, std::string(HashAlgName(alg)).c_str(), ToHex(d.span()));
-    }
-    w.EndObject();
-  }
-  w.EndObject();
-  w.Key("matches_quote");
-  w.StartObject();
-  for (const auto& c : f.comparisons) {
-    w.Key(c.reg.c_str());
-    w.Bool(c.matches);
-  }
-  w.EndObject();
-  internal::KeyObjects(w, "comparisons", f.comparisons, [&](Writer& w, const auto& c) {
-    KeyString(w, "register", c.reg);
-    w.Key("matches");
-    w.Bool(c.matches);
-    KeyString(w, "replayed", c.replayed);
-    KeyString(w, "quoted", c.quoted);
-    KeyString(w, "detail", c.detail);
-  });
-  KeyUint(w, "events", f.events.size());
-  KeyUint(w, "ima_entries", f.ima.size());
-  if (f.ima_signatures_checked) {
-    // Keys ima-buf records loaded into keyrings (ima.signatures: keyrings).
-    internal::KeyObjects(w, "ima_key_loads", f.ima_key_loads,
-                         [&](Writer& w, const result::ImaKeyLoadFact& k) {
-                           KeyString(w, "evidence", "ima#" + std::to_string(k.index));
-                           KeyString(w, "keyring", k.keyring);
-                           KeyString(w, "subject", k.subject);
-                           const uint8_t id[4] = {uint8_t(k.keyid >> 24), uint8_t(k.keyid >> 16),
-                                                  uint8_t(k.keyid >> 8), uint8_t(k.keyid)};
-                           KeyString(w, "key_id", ToHex(std::span<const uint8_t>(id, 4)));
-                           w.Key("bound");
-                           w.Bool(k.bound);
-                           w.Key("trusted");
-                           w.Bool(k.trusted);
-                         });
-  }
-  w.EndObject();
-
-  internal::KeyObjects(w, "checks", ev.checks, [&](Writer& w, const Check& c) {
-    KeyString(w, "id", c.id);
-    KeyString(w, "status", VerdictName(c.status));
-    KeyString(w, "detail", c.detail);
-    if (!c.waiver.empty()) KeyString(w, "waiver", c.waiver);
-  });
-
-  w.Key("policy");
-  if (!ev.has_policy) {
-    w.Null();
-  } else {
-    w.StartObject();
-    KeyString(w, "name", ev.name);
-    KeyString(w, "version", ev.version);
-    if (!ctx.policy_path.empty()) KeyString(w, "file", ctx.policy_path);
-    if (!ctx.policy_sha256.empty()) {
-      KeyString(w, "sha256", ctx.policy_sha256);
-      w.Key("signature");
-      if (ctx.policy_signature.empty()) {
-        w.Null();
-      } else {
+      KeyString(w, "name", l.name);
+      KeyString(w, "path", l.path);
+      w.Key("bound");
+      w.Bool(l.bound);
+      KeyString(w, "why", l.why);
+      w.Key("registers");
+      w.StartArray();
+      for (const std::string& r : l.registers) JsonString(w, r);
+      w.EndArray();
+      KeyUint(w, "events", l.events);
+      KeyUint(w, "bound_events", l.bound_events);
+      if (l.name == "ima" && f.ima_resume) {
+        // --ima-state: how the list was replayed.
+        const result::ImaResumeFact& r = *f.ima_resume;
+        w.Key("ima_state");
         w.StartObject();
-        KeyString(w, "form", ctx.policy_signature);
-        KeyString(w, "signer", ctx.policy_signer);
+        KeyString(w, "replay", r.incremental ? "incremental" : "full");
+        KeyUint(w, "from_entry", r.from_entry);
+        KeyUint(w, "from_offset", r.from_offset);
+        KeyStringOrNull(w, "refused", r.refused);
+        KeyOptUint(w, "next_entries", r.next_entries);
         w.EndObject();
       }
+      w.EndObject();
     }
-    internal::KeyObjects(w, "rules", ev.rules, [&](Writer& w, const RuleResult& r) {
-      KeyString(w, "id", r.id);
-      KeyString(w, "status", VerdictName(r.status));
-      KeyString(w, "expected", r.expected);
-      KeyString(w, "actual", r.actual);
-      KeyString(w, "evidence", r.evidence);
-      KeyString(w, "why", r.why);
-      KeyString(w, "area", r.area);
-      if (!r.container.empty()) KeyString(w, "container", r.container);
-      if (r.evidence_all.size() > 1) {
-        w.Key("evidence_all");
-        w.StartArray();
-        for (const auto& e : r.evidence_all) JsonString(w, e);
-        w.EndArray();
+    w.EndArray();
+    w.Key("app");
+    if (!f.app.present) {
+      w.Null();
+    } else {
+      w.StartObject();
+      KeyString(w, "path", f.app.path);
+      w.Key("bound");
+      w.Bool(f.app.bound);
+      KeyString(w, "why", f.app.why);
+      for (const auto& [key, map] :
+           {std::pair<const char*, const std::map<std::string, std::string>*>{"values",
+                                                                              &f.app.values},
+            {"pointers", &f.app.pointers},
+            {"refused", &f.app.refused}}) {
+        w.Key(key);
+        w.StartObject();
+        for (const auto& [name, value] : *map) KeyString(w, name.c_str(), value);
+        w.EndObject();
       }
-      if (!r.waiver.empty()) KeyString(w, "waiver", r.waiver);
-      if (r.policy_line) {
-        KeyUint(w, "policy_line", r.policy_line);
-      }
-    });
-    WriteContainerGroups(w, ev);
+      w.EndObject();
+    }
+    w.Key("quote");
+    WriteQuote(w, f);
+    w.Key("collateral");
+    w.StartObject();
+    w.Key("present");
+    w.Bool(f.collateral.present);
+    KeyOptString(w, "tcb_status", f.collateral.tcb_status);
+    w.Key("advisory_ids");
+    w.StartArray();
+    for (const auto& a : f.collateral.advisory_ids) JsonString(w, a);
+    w.EndArray();
+    w.Key("freshness");
+    if (f.collateral.freshness) {
+      internal::WriteFreshnessJson(w, *f.collateral.freshness);
+    } else {
+      w.Null();
+    }
     w.EndObject();
-  }
-  w.Key("summary");
-  w.StartObject();
-  w.Key("checks");
-  WriteCounts(w, ev, false);
-  w.Key("rules");
-  WriteCounts(w, ev, true);
-  w.EndObject();
-  w.EndObject();
-  return std::string(sb.GetString(), sb.GetSize()) + "\n";
+    w.Key("boot");
+    WriteBoot(w, f.boot);
+    if (!f.kernel.buffers.empty()) {
+      w.Key("kernel");
+      WriteKernel(w, f.kernel);
+    }
+
+    if (f.tpm.present) {
+      w.Key("tpm");
+      w.StartObject();
+      w.Key("verified");
+      w.Bool(f.tpm.verified);
+      KeyUint(w, "quotes", f.tpm.quotes);
+      KeyString(w, "ak_form", f.tpm.ak_form);
+      KeyString(w, "ak_key", f.tpm.ak_key);
+      KeyString(w, "ak_fingerprint", f.tpm.ak_fingerprint);
+      KeyString(w, "ak_trust", f.tpm.ak_trust);
+      KeyString(w, "nonce_source", result::NonceSourceName(f.tpm.nonce_source));
+      w.Key("pcrs");
+      w.StartObject();
+      for (const auto& [bank, values] : f.tpm.pcrs) {
+        w.Key(std::string(HashAlgName(bank)).c_str());
+        w.StartObject();
+        for (const auto& [index, d] : values) {
+          KeyString(w, ("pcr" + std::to_string(index)).c_str(), ToHex(d.span()));
+        }
+        w.EndObject();
+      }
+      w.EndObject();
+      w.EndObject();
+    }
+
+    w.Key("replay");
+    w.StartObject();
+    w.Key("registers");
+    w.StartObject();
+    for (const auto& [reg, banks] : f.replayed.registers()) {
+      w.Key(reg.Name().c_str());
+      w.StartObject();
+      for (const auto& [alg, d] : banks) {
+        KeyString(w, std::string(HashAlgName(alg)).c_str(), ToHex(d.span()));
+      }
+      w.EndObject();
+    }
+    w.EndObject();
+    w.Key("matches_quote");
+    w.StartObject();
+    for (const auto& c : f.comparisons) {
+      w.Key(c.reg.c_str());
+      w.Bool(c.matches);
+    }
+    w.EndObject();
+    internal::KeyObjects(w, "comparisons", f.comparisons, [&](Writer& w, const auto& c) {
+      KeyString(w, "register", c.reg);
+      w.Key("matches");
+      w.Bool(c.matches);
+      KeyString(w, "replayed", c.replayed);
+      KeyString(w, "quoted", c.quoted);
+      KeyString(w, "detail", c.detail);
+    });
+    KeyUint(w, "events", f.events.size());
+    KeyUint(w, "ima_entries", f.ima.size());
+    if (f.ima_signatures_checked) {
+      // Keys ima-buf records loaded into keyrings (ima.signatures: keyrings).
+      internal::KeyObjects(w, "ima_key_loads", f.ima_key_loads,
+                           [&](Writer& w, const result::ImaKeyLoadFact& k) {
+                             KeyString(w, "evidence", "ima#" + std::to_string(k.index));
+                             KeyString(w, "keyring", k.keyring);
+                             KeyString(w, "subject", k.subject);
+                             const uint8_t id[4] = {uint8_t(k.keyid >> 24), uint8_t(k.keyid >> 16),
+                                                    uint8_t(k.keyid >> 8), uint8_t(k.keyid)};
+                             KeyString(w, "key_id", ToHex(std::span<const uint8_t>(id, 4)));
+                             w.Key("bound");
+                             w.Bool(k.bound);
+                             w.Key("trusted");
+                             w.Bool(k.trusted);
+                           });
+    }
+    w.EndObject();
+
+    internal::KeyObjects(w, "checks", ev.checks, [&](Writer& w, const Check& c) {
+      KeyString(w, "id", c.id);
+      KeyString(w, "status", VerdictName(c.status));
+      KeyString(w, "detail", c.detail);
+      if (!c.waiver.empty()) KeyString(w, "waiver", c.waiver);
+    });
+
+    w.Key("policy");
+    if (!ev.has_policy) {
+      w.Null();
+    } else {
+      w.StartObject();
+      KeyString(w, "name", ev.name);
+      KeyString(w, "version", ev.version);
+      if (!ctx.policy_path.empty()) KeyString(w, "file", ctx.policy_path);
+      if (!ctx.policy_sha256.empty()) {
+        KeyString(w, "sha256", ctx.policy_sha256);
+        w.Key("signature");
+        if (ctx.policy_signature.empty()) {
+          w.Null();
+        } else {
+          w.StartObject();
+          KeyString(w, "form", ctx.policy_signature);
+          KeyString(w, "signer", ctx.policy_signer);
+          w.EndObject();
+        }
+      }
+      internal::KeyObjects(w, "rules", ev.rules, [&](Writer& w, const RuleResult& r) {
+        KeyString(w, "id", r.id);
+        KeyString(w, "status", VerdictName(r.status));
+        KeyString(w, "expected", r.expected);
+        KeyString(w, "actual", r.actual);
+        KeyString(w, "evidence", r.evidence);
+        KeyString(w, "why", r.why);
+        KeyString(w, "area", r.area);
+        if (!r.container.empty()) KeyString(w, "container", r.container);
+        if (r.evidence_all.size() > 1) {
+          w.Key("evidence_all");
+          w.StartArray();
+          for (const auto& e : r.evidence_all) JsonString(w, e);
+          w.EndArray();
+        }
+        if (!r.waiver.empty()) KeyString(w, "waiver", r.waiver);
+        if (r.policy_line) {
+          KeyUint(w, "policy_line", r.policy_line);
+        }
+      });
+      WriteContainerGroups(w, ev);
+      w.EndObject();
+    }
+    w.Key("summary");
+    w.StartObject();
+    w.Key("checks");
+    WriteCounts(w, ev, false);
+    w.Key("rules");
+    WriteCounts(w, ev, true);
+    w.EndObject();
+  });
 }
 
 namespace {

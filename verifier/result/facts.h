@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "parsers/core/hash_alg.h"
+#include "parsers/td_report.h"
 #include "verifier/replay/register_set.h"
 #include "verifier/result/boot_facts.h"
 #include "verifier/result/freshness.h"
@@ -66,26 +67,13 @@ struct Check {
   std::string missing = {};
 };
 
-// Decoded TD quote body fields (Intel TDX DCAP Quoting Library API, TD
-// report body), as bytes in quote order.
-struct QuoteFacts {
+// The quote's TD report body as parsed (Intel TDX DCAP Quoting Library API;
+// is_v15 for TD report 1.5, quote v5 body 3, whose mr_servicetd is zero
+// otherwise) and what verifying the quote adds.
+struct QuoteFacts : parsers::TdReportBody {
   bool present = false;
   uint16_t version = 0;
-  std::array<uint8_t, 16> tee_tcb_svn{};
-  std::array<uint8_t, 48> mr_seam{};
-  std::array<uint8_t, 48> mr_signer_seam{};
-  std::array<uint8_t, 8> seam_attributes{};
-  std::array<uint8_t, 8> td_attributes{};
-  std::array<uint8_t, 8> xfam{};
-  std::array<uint8_t, 48> mr_td{};
-  std::array<uint8_t, 48> mr_config_id{};
-  std::array<uint8_t, 48> mr_owner{};
-  std::array<uint8_t, 48> mr_owner_config{};
-  std::array<std::array<uint8_t, 48>, 4> rtmr{};
-  std::array<uint8_t, 64> report_data{};
-  bool td_report_v15 = false;              // TD report 1.5 (quote v5 body 3)
-  std::array<uint8_t, 48> mr_servicetd{};  // zero unless td_report_v15
-  std::string fmspc;                       // hex, from the PCK certificate ("" if unknown)
+  std::string fmspc;  // hex, from the PCK certificate ("" if unknown)
 };
 
 // Collateral-based facts of quote verification.

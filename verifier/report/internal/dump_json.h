@@ -10,8 +10,6 @@
 #include <string_view>
 
 #include <rapidjson/rapidjson.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "verifier/report/schema_version.h"
 
@@ -34,15 +32,11 @@ void BeginDumpJson(W& w, std::string_view path, std::string_view format) {
 // "format": `format`, then the members `members(w)` writes}, and a newline.
 template <typename Members>
 std::string StructureDumpJson(std::string_view format, Members&& members) {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  w.StartObject();
-  WriteSchemaVersion(w);
-  w.Key("format");
-  w.String(format.data(), rapidjson::SizeType(format.size()));
-  members(w);
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize()) + "\n";
+  return SchemaJson([&](auto& w) {
+    w.Key("format");
+    w.String(format.data(), rapidjson::SizeType(format.size()));
+    members(w);
+  });
 }
 
 }  // namespace ccv::report::internal
