@@ -15,8 +15,6 @@ namespace ccv::adversarial {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::BundleCopy;
-using testing::Quote;
 
 // A policy judging the kernel command line by its text.
 constexpr char kCmdlinePolicy[] =
@@ -38,9 +36,10 @@ void Run(const std::string& program, const std::string& args) {
 }
 
 // make_demo regenerates the bundle with another quote variant.
-std::function<void(const BundleCopy&)> Regenerate(const char* variant) {
-  return
-      [variant](const BundleCopy& b) { Run("tests/make_demo", Quote(b.dir()) + " 0 " + variant); };
+std::function<void(const testing::BundleCopy&)> Regenerate(const char* variant) {
+  return [variant](const testing::BundleCopy& b) {
+    Run("tests/make_demo", testing::Quote(b.dir()) + " 0 " + variant);
+  };
 }
 
 // make_demo's MRSERVICETD (servicetd variant): bytes 0x51, 0x52, ...
@@ -55,13 +54,13 @@ std::string ServiceTdHex(uint8_t first) {
   return h;
 }
 
-void AddTpmLog(const BundleCopy& b) {
+void AddTpmLog(const testing::BundleCopy& b) {
   fs::copy_file(testing::SourceDir() / "corpus/tcg/synthetic-sha1-legacy.bin", b / "tpm.bin");
   b.Manifest("\"collateral\":", "\"tpm_eventlog\": \"tpm.bin\", \"collateral\":");
 }
 
 // The IMA list moved to pcr10: each line's PCR field 2 becomes 10.
-void ImaOnPcr10(const BundleCopy& b) {
+void ImaOnPcr10(const testing::BundleCopy& b) {
   std::string ima = b.Read("ascii_runtime_measurements"), pcr10;
   size_t pos = 0;
   while (pos < ima.size()) {
@@ -77,8 +76,9 @@ void ImaOnPcr10(const BundleCopy& b) {
 
 // A CEL (TLV) converted from the CCEL by `ccverify dump`, forged after the
 // conversion, standing in for the CCEL.
-void ForgedCelInPlaceOfCcel(const BundleCopy& b) {
-  testing::CliRun cel = testing::RunCcverify("dump " + Quote(b / "CCEL.data") + " --to cel-tlv");
+void ForgedCelInPlaceOfCcel(const testing::BundleCopy& b) {
+  testing::CliRun cel =
+      testing::RunCcverify("dump " + testing::Quote(b / "CCEL.data") + " --to cel-tlv");
   if (cel.code != 0) throw std::runtime_error("dump --to cel-tlv: " + cel.err);
   b.Write("log.cel", cel.out);
   b.Patch("log.cel", "Calling EFI", "Hacking EFI");
@@ -86,7 +86,7 @@ void ForgedCelInPlaceOfCcel(const BundleCopy& b) {
 }
 
 // Record #3 (EV_EFI_ACTION, at byte 230) moved to MR index 5.
-void CcelRecordAtMr5(const BundleCopy& b) {
+void CcelRecordAtMr5(const testing::BundleCopy& b) {
   std::string log = b.Read("CCEL.data");
   if (uint8_t(log.at(230)) != 2) throw std::runtime_error("CCEL.data: record #3 moved");
   log[230] = 5;
@@ -152,7 +152,7 @@ std::vector<Attack> MakeAttacks() {
 
   // --- Text that no digest covers is not judged.
   a.push_back(Attack("forged_cmdline_text")
-                  .Build([](const BundleCopy& b) {
+                  .Build([](const testing::BundleCopy& b) {
                     b.Patch("CCEL.data", "module.sig_enforce=1", "module.sig_enforce=0");
                   })
                   .Policy(kCmdlinePolicy)
@@ -174,7 +174,7 @@ std::vector<Attack> MakeAttacks() {
   // --- Every register is compared; logs no quote binds are not judged.
   a.push_back(
       Attack("logs_removed")
-          .Build([](const BundleCopy& b) {
+          .Build([](const testing::BundleCopy& b) {
             b.Manifest("\"ccel\": {\"table\": \"CCEL\", \"data\": \"CCEL.data\"},", "");
             b.Manifest(
                 "\"ima\": {\"path\": \"ascii_runtime_measurements\", \"register\": \"rtmr2\"},",
@@ -217,21 +217,21 @@ std::vector<Attack> MakeAttacks() {
 
   // --- Hostile bundle files.
   a.push_back(Attack("collateral_links_to_etc_passwd")
-                  .Build([](const BundleCopy& b) {
+                  .Build([](const testing::BundleCopy& b) {
                     fs::remove(b / "collateral.json");
                     fs::create_symlink("/etc/passwd", b / "collateral.json");
                   })
                   .Exits(3)
                   .NeverSays("root:"));  // no bytes of the target
   a.push_back(Attack("quote_is_a_fifo")
-                  .Build([](const BundleCopy& b) {
+                  .Build([](const testing::BundleCopy& b) {
                     fs::remove(b / "quote.bin");
                     if (::mkfifo((b / "quote.bin").c_str(), 0600) != 0)
                       throw std::runtime_error("mkfifo");
                   })
                   .Exits(3));
   a.push_back(Attack("duplicate_manifest_key")
-                  .Build([](const BundleCopy& b) {
+                  .Build([](const testing::BundleCopy& b) {
                     b.Manifest("\"quote\": \"quote.bin\",",
                                "\"quote\": \"quote.bin\", \"quote\": \"other.bin\",");
                   })
@@ -239,7 +239,7 @@ std::vector<Attack> MakeAttacks() {
   // not_found is what the collector says it missed: it never excuses missing
   // evidence, and it cannot contradict the manifest.
   a.push_back(Attack("not_found_excuses_a_missing_ccel")
-                  .Build([](const BundleCopy& b) {
+                  .Build([](const testing::BundleCopy& b) {
                     b.Manifest("\"ccel\": {\"table\": \"CCEL\", \"data\": \"CCEL.data\"},",
                                "\"not_found\": [\"ccel\"],");
                   })
@@ -249,14 +249,14 @@ std::vector<Attack> MakeAttacks() {
                   .Expect("replay.rtmr1", "fail")
                   .NeverSays("\"outcome\": \"trusted\""));
   a.push_back(Attack("not_found_contradicts_the_quote")
-                  .Build([](const BundleCopy& b) {
+                  .Build([](const testing::BundleCopy& b) {
                     b.Manifest("\"quote\": \"quote.bin\",",
                                "\"quote\": \"quote.bin\", \"not_found\": [\"quote\"],");
                   })
                   .Exits(3)
                   .Says("not_found"));
   a.push_back(Attack("ima_register_not_implemented")
-                  .Build([](const BundleCopy& b) {
+                  .Build([](const testing::BundleCopy& b) {
                     b.Manifest("\"register\": \"rtmr2\"", "\"register\": \"rtmr3\"");
                   })
                   .Exits(3));
@@ -349,14 +349,15 @@ std::string PolicyPath(const Attack& attack, const testing::BundleCopy& bundle) 
 }
 
 std::string VerifyArgs(const Attack& attack, const testing::BundleCopy& bundle) {
-  std::string args = "verify " + Quote(bundle.dir()) + " --root-ca " +
-                     Quote(bundle / "root_ca.pem") + " --at " + testing::kDemoAt + " --format json";
+  std::string args = "verify " + testing::Quote(bundle.dir()) + " --root-ca " +
+                     testing::Quote(bundle / "root_ca.pem") + " --at " + testing::kDemoAt +
+                     " --format json";
   if (!attack.policy.empty()) {
     bundle.Write("attack-policy.yaml", attack.policy);
-    args += " --policy " + Quote(PolicyPath(attack, bundle));
+    args += " --policy " + testing::Quote(PolicyPath(attack, bundle));
   }
   if (attack.nonce) args += " --nonce " + *attack.nonce;
-  if (attack.user_data) args += " --user-data " + Quote(*attack.user_data);
+  if (attack.user_data) args += " --user-data " + testing::Quote(*attack.user_data);
   if (attack.report_data) args += " --report-data " + *attack.report_data;
   return args;
 }

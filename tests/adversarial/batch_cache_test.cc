@@ -32,26 +32,25 @@ namespace {
 
 namespace fs = std::filesystem;
 using cli::BundleResult;
-using testing::PkiOptions;
-using testing::TestPki;
 
 constexpr char kManifest[] =
     R"({"version": 1, "tee": "tdx", "quote": "quote.bin", "collateral": "collateral.json"})";
 
-TestPki Pki(const PkiOptions& o = {}) {
-  auto p = TestPki::Create(o);
+testing::TestPki Pki(const testing::PkiOptions& o = {}) {
+  auto p = testing::TestPki::Create(o);
   EXPECT_TRUE(p.ok()) << p.status().ToString();
   return std::move(*p);
 }
 
-std::string CollateralOf(const TestPki& pki) {
+std::string CollateralOf(const testing::TestPki& pki) {
   return quote::CollateralToJson(
       testing::MakeCollateral(pki, testing::DefaultTdxTcbInfo(), testing::DefaultQeIdentity()));
 }
 
 // A quote signed by `pki`'s platform, its certification data holding
 // `chain_pem` (default: the PKI's own chain).
-std::vector<uint8_t> QuoteOf(const TestPki& pki, const std::optional<std::string>& chain_pem) {
+std::vector<uint8_t> QuoteOf(const testing::TestPki& pki,
+                             const std::optional<std::string>& chain_pem) {
   testing::QuoteBuilder q = testing::DefaultTdxQuote(pki);
   if (chain_pem) q.pck_chain_pem = *chain_pem + std::string(1, '\0');
   EXPECT_TRUE(testing::SignQuote(pki, testing::TestAttestationKey(), &q).ok());
@@ -132,7 +131,7 @@ bool Fails(const BundleResult& r, const std::string& id) {
 
 // Good bundles first and between: every cache is warm when an attack comes.
 TEST(BatchCacheAttackTest, AnIntermediateOneByteAwayFromTheVerifiedOneFails) {
-  TestPki pki = Pki();
+  testing::TestPki pki = Pki();
   std::string ca_der = pki.pck_ca().Der();
   // The last byte of the CA's signature: the certificate still parses.
   ca_der.back() = char(ca_der.back() ^ 0x01);
@@ -160,7 +159,7 @@ TEST(BatchCacheAttackTest, AQeReportSignatureOneByteAwayFromAVerifiedOneFails) {
   // Every quote of the platform carries the same QE report; the leaf's
   // cache remembers that its signature verified. The same report with a
   // signature one byte away must be verified, and fail.
-  TestPki pki = Pki();
+  testing::TestPki pki = Pki();
   const std::string coll = CollateralOf(pki);
   // header, TD body, signature data length, quote signature, attestation
   // key, certification data type and size, QE report: its signature.
@@ -184,10 +183,10 @@ TEST(BatchCacheAttackTest, AQeReportSignatureOneByteAwayFromAVerifiedOneFails) {
 TEST(BatchCacheAttackTest, ARevokedLeafOrIntermediateFailsEveryTimeItIsMet) {
   for (bool leaf : {true, false}) {
     SCOPED_TRACE(leaf ? "PCK leaf revoked" : "PCK intermediate revoked");
-    PkiOptions po;
+    testing::PkiOptions po;
     po.revoke_pck_leaf = leaf;
     po.revoke_pck_ca = !leaf;
-    TestPki pki = Pki(po);
+    testing::TestPki pki = Pki(po);
     const std::string coll = CollateralOf(pki);
     Fleet fleet;
     for (int i = 0; i < 6; ++i) fleet.Add(QuoteOf(pki, std::nullopt), coll);
@@ -206,9 +205,9 @@ TEST(BatchCacheAttackTest, ACertificateOutsideItsValidityAtTheTimeGivenFails) {
   // intermediate. A time inside both windows passes the chain.
   for (bool leaf : {true, false}) {
     SCOPED_TRACE(leaf ? "leaf" : "intermediate");
-    PkiOptions po;
+    testing::PkiOptions po;
     (leaf ? po.pck_leaf : po.pck_ca).not_after = testing::kPkiNow - testing::kDay;
-    TestPki pki = Pki(po);
+    testing::TestPki pki = Pki(po);
     const std::string coll = CollateralOf(pki);
     Fleet fleet;
     for (int i = 0; i < 5; ++i) fleet.Add(QuoteOf(pki, std::nullopt), coll);
@@ -229,7 +228,7 @@ TEST(BatchCacheAttackTest, ACertificateOutsideItsValidityAtTheTimeGivenFails) {
 TEST(BatchCacheAttackTest, CollateralOneByteAwayIsPreparedAndJudgedOnItsOwn) {
   // The same document with its TCB info signature's last hex digit changed:
   // prepared apart, and its signature fails only for its own bundles.
-  TestPki pki = Pki();
+  testing::TestPki pki = Pki();
   const std::string coll = CollateralOf(pki);
   const size_t at = coll.find("\"tcb_info_signature\"");
   ASSERT_NE(at, std::string::npos);

@@ -13,14 +13,11 @@
 namespace ccv {
 namespace {
 
-using testing::BundleCopy;
-using testing::CliRun;
-using testing::Quote;
-
-CliRun Diff(const std::string& a, const std::string& b, const std::string& extra = "--json") {
+testing::CliRun Diff(const std::string& a, const std::string& b,
+                     const std::string& extra = "--json") {
   return testing::RunProgram("ccverify", "diff " + a + " " + b + " --root-ca " +
-                                             Quote(testing::DemoDir() / "root_ca.pem") + " --at " +
-                                             testing::kDemoAt + " " + extra);
+                                             testing::Quote(testing::DemoDir() / "root_ca.pem") +
+                                             " --at " + testing::kDemoAt + " " + extra);
 }
 
 rapidjson::Document Parse(const std::string& json) {
@@ -44,20 +41,20 @@ bool Lacks(const rapidjson::Document& d, const std::string& fact, const std::str
   return false;
 }
 
-void DropIma(const BundleCopy& b) {
+void DropIma(const testing::BundleCopy& b) {
   b.Manifest("  \"ima\": {\"path\": \"ascii_runtime_measurements\", \"register\": \"rtmr2\"},\n",
              "");
 }
 
 TEST(DiffAttackTest, ForgedSignatureWithIdenticalFieldsDiffers) {
-  BundleCopy b;
+  testing::BundleCopy b;
   std::string q = b.Read("quote.bin");
   // Quote v4: header (48) + TD report body (584) + signature data length
   // (4), then the ECDSA signature: flip one of its bytes.
   ASSERT_GT(q.size(), 700u);
   q[640] = char(q[640] ^ 0x01);
   b.Write("quote.bin", q);
-  CliRun r = Diff(Quote(testing::DemoDir()), Quote(b.dir()));
+  testing::CliRun r = Diff(testing::Quote(testing::DemoDir()), testing::Quote(b.dir()));
   ASSERT_EQ(r.code, 1) << r.out << r.err;
   rapidjson::Document d = Parse(r.out);
   EXPECT_FALSE(d["equal"].GetBool());
@@ -67,25 +64,26 @@ TEST(DiffAttackTest, ForgedSignatureWithIdenticalFieldsDiffers) {
 }
 
 TEST(DiffAttackTest, DroppedImaListDiffersFromBundleAndPolicy) {
-  BundleCopy b;
+  testing::BundleCopy b;
   DropIma(b);
-  CliRun r = Diff(Quote(testing::DemoDir()), Quote(b.dir()));
+  testing::CliRun r = Diff(testing::Quote(testing::DemoDir()), testing::Quote(b.dir()));
   ASSERT_EQ(r.code, 1) << r.out << r.err;
   rapidjson::Document d = Parse(r.out);
   EXPECT_TRUE(Lacks(d, "ima", "b")) << r.out;
-  CliRun p = Diff(Quote(testing::DemoDir() / "policy.yaml"), Quote(b.dir()));
+  testing::CliRun p =
+      Diff(testing::Quote(testing::DemoDir() / "policy.yaml"), testing::Quote(b.dir()));
   ASSERT_EQ(p.code, 1) << p.out << p.err;
   rapidjson::Document dp = Parse(p.out);
   EXPECT_TRUE(Lacks(dp, "ima", "b")) << p.out;
-  CliRun t = Diff(Quote(testing::DemoDir()), Quote(b.dir()), "");
+  testing::CliRun t = Diff(testing::Quote(testing::DemoDir()), testing::Quote(b.dir()), "");
   EXPECT_NE(t.out.find("! B lacks ima: no IMA list"), std::string::npos) << t.out;
   EXPECT_EQ(t.out.find("no differences"), std::string::npos) << t.out;
 }
 
 TEST(DiffAttackTest, RewrittenImaEntryIsNamedAndItsCheckFails) {
-  BundleCopy b;
+  testing::BundleCopy b;
   b.Replace("ascii_runtime_measurements", " /usr/bin/bash\n", " /usr/bin/bosh\n");
-  CliRun r = Diff(Quote(testing::DemoDir()), Quote(b.dir()));
+  testing::CliRun r = Diff(testing::Quote(testing::DemoDir()), testing::Quote(b.dir()));
   ASSERT_EQ(r.code, 1) << r.out << r.err;
   rapidjson::Document d = Parse(r.out);
   ASSERT_EQ(d["ima"]["added"].GetArray().Size(), 1u) << r.out;

@@ -23,8 +23,6 @@
 namespace ccv::adversarial {
 namespace {
 
-using testing::DstackLogBuilder;
-
 constexpr char kAppPolicy[] = R"(apiVersion: ccverify/v1
 metadata: {name: dstack-app}
 binding: {nonce: optional}
@@ -33,8 +31,8 @@ app:
   app_id: {eq: "1111111111111111111111111111111111111111"}
 )";
 
-DstackLogBuilder GoodLog() {
-  DstackLogBuilder b;
+testing::DstackLogBuilder GoodLog() {
+  testing::DstackLogBuilder b;
   b.BootAction(0, "boot0");
   b.BootAction(1, "boot1");
   b.BootAction(2, "boot2");
@@ -54,9 +52,10 @@ class DstackAttackTest : public ::testing::Test {
 
   // Writes the log and a quote whose RTMRs are `quoted`'s replay (the log
   // itself when null), and verifies with `policy_yaml`.
-  pipeline::Verification Verify(const DstackLogBuilder& log, const DstackLogBuilder* quoted,
+  pipeline::Verification Verify(const testing::DstackLogBuilder& log,
+                                const testing::DstackLogBuilder* quoted,
                                 const std::string& policy_yaml, bool with_manifest = true) {
-    const DstackLogBuilder& q_log = quoted ? *quoted : log;
+    const testing::DstackLogBuilder& q_log = quoted ? *quoted : log;
     auto pki = testing::TestPki::Create();
     EXPECT_TRUE(pki.ok());
     testing::QuoteBuilder q = testing::DefaultTdxQuote(*pki);
@@ -121,7 +120,7 @@ class DstackAttackTest : public ::testing::Test {
 };
 
 TEST_F(DstackAttackTest, GenuineLogIsTrusted) {
-  DstackLogBuilder log = GoodLog();
+  testing::DstackLogBuilder log = GoodLog();
   auto v = Verify(log, nullptr, kAppPolicy);
   EXPECT_EQ(v.outcome, result::Outcome::kTrusted);
   EXPECT_EQ(Status(v, "app.compose_hash"), "pass");
@@ -133,7 +132,7 @@ TEST_F(DstackAttackTest, GenuineLogIsTrusted) {
 }
 
 TEST_F(DstackAttackTest, GeneratedPolicyPinsTheAppButNotTheInstance) {
-  DstackLogBuilder log = GoodLog();
+  testing::DstackLogBuilder log = GoodLog();
   auto v = Verify(log, nullptr, "");
   std::string yaml = policy::GeneratePolicy(v.facts, policy::GenerateOptions{});
   EXPECT_NE(yaml.find("compose_hash: {eq: \"" + std::string(64, '2') + "\"}"), std::string::npos)
@@ -143,15 +142,16 @@ TEST_F(DstackAttackTest, GeneratedPolicyPinsTheAppButNotTheInstance) {
   ASSERT_TRUE(p.ok()) << p.status().ToString() << "\n" << yaml;
   ASSERT_EQ(p->app.rules.size(), 3u);  // compose_hash, app_id, key_provider
   // Another app under the generated policy fails on its compose hash.
-  DstackLogBuilder other = GoodLog();
-  other.entries()[5] = DstackLogBuilder().Runtime("compose-hash", std::vector<uint8_t>(32, 0x55));
+  testing::DstackLogBuilder other = GoodLog();
+  other.entries()[5] =
+      testing::DstackLogBuilder().Runtime("compose-hash", std::vector<uint8_t>(32, 0x55));
   auto v2 = Verify(other, nullptr, yaml);
   EXPECT_EQ(Status(v2, "app.compose_hash"), "fail");
   EXPECT_EQ(Status(v2, "app.key_provider"), "pass");
 }
 
 TEST_F(DstackAttackTest, FolderWithoutManifestIsReadByContent) {
-  DstackLogBuilder log = GoodLog();
+  testing::DstackLogBuilder log = GoodLog();
   auto v = Verify(log, nullptr, kAppPolicy, /*with_manifest=*/false);
   EXPECT_TRUE(v.facts.app.present);
   EXPECT_EQ(Status(v, "app.compose_hash"), "pass");
@@ -159,8 +159,8 @@ TEST_F(DstackAttackTest, FolderWithoutManifestIsReadByContent) {
 
 TEST_F(DstackAttackTest, ChangedPayloadWithTheLoggedDigestIsNoFact) {
   // The attacker keeps the digest the quote binds and claims another compose hash.
-  DstackLogBuilder log = GoodLog();
-  DstackLogBuilder quoted = GoodLog();
+  testing::DstackLogBuilder log = GoodLog();
+  testing::DstackLogBuilder quoted = GoodLog();
   log.entries()[5].payload = std::vector<uint8_t>(32, 0x44);
   auto v = Verify(log, &quoted, R"(apiVersion: ccverify/v1
 binding: {nonce: optional}
@@ -176,7 +176,7 @@ app: {compose_hash: {eq: "444444444444444444444444444444444444444444444444444444
 TEST_F(DstackAttackTest, AppIdOnAnotherRegisterIsNotAnAppFact) {
   // A runtime event with the right digest, on RTMR2, claiming an app id the
   // policy wants; the genuine RTMR3 has no app-id event.
-  DstackLogBuilder log;
+  testing::DstackLogBuilder log;
   log.BootAction(0, "boot0");
   log.Runtime("app-id", std::vector<uint8_t>(20, 0x11)).imr = 2;
   log.Runtime("compose-hash", std::vector<uint8_t>(32, 0x22));
@@ -190,7 +190,7 @@ TEST_F(DstackAttackTest, AppIdOnAnotherRegisterIsNotAnAppFact) {
 }
 
 TEST_F(DstackAttackTest, DuplicateAppIdGivesNoValue) {
-  DstackLogBuilder log = GoodLog();
+  testing::DstackLogBuilder log = GoodLog();
   log.Runtime("app-id", std::vector<uint8_t>(20, 0x11));  // the same value again
   auto v = Verify(log, nullptr, kAppPolicy);
   EXPECT_EQ(Status(v, "dstack.bound"), "pass");
@@ -200,10 +200,10 @@ TEST_F(DstackAttackTest, DuplicateAppIdGivesNoValue) {
 }
 
 TEST_F(DstackAttackTest, EntriesBeyondTheQuoteUnbindRtmr3) {
-  DstackLogBuilder quoted;
+  testing::DstackLogBuilder quoted;
   quoted.BootAction(0, "boot0");
   quoted.RuntimeText("system-preparing", "");
-  DstackLogBuilder log = quoted;
+  testing::DstackLogBuilder log = quoted;
   log.Runtime("app-id", std::vector<uint8_t>(20, 0x11));
   log.Runtime("compose-hash", std::vector<uint8_t>(32, 0x22));
   auto v = Verify(log, &quoted, kAppPolicy);
@@ -217,8 +217,8 @@ TEST_F(DstackAttackTest, EntriesBeyondTheQuoteUnbindRtmr3) {
 
 TEST_F(DstackAttackTest, PinnedComposeHashWithRtmr3UnboundFails) {
   // A quote of another log: RTMR3 differs, everything else matches.
-  DstackLogBuilder log = GoodLog();
-  DstackLogBuilder other = GoodLog();
+  testing::DstackLogBuilder log = GoodLog();
+  testing::DstackLogBuilder other = GoodLog();
   other.entries()[6].payload[0] ^= 1;  // instance-id
   other.entries()[6].digest = testing::Sha384Raw({9});
   auto v = Verify(log, &other, kAppPolicy);
@@ -229,7 +229,7 @@ TEST_F(DstackAttackTest, PinnedComposeHashWithRtmr3UnboundFails) {
 }
 
 TEST_F(DstackAttackTest, InformationalLogBindsNoAppFact) {
-  DstackLogBuilder log = GoodLog();
+  testing::DstackLogBuilder log = GoodLog();
   auto v = Verify(log, nullptr, std::string(kAppPolicy) + "logs: {informational: [dstack]}\n");
   EXPECT_EQ(Status(v, "dstack.bound"), "skipped");
   EXPECT_EQ(Status(v, "app.compose_hash"), "fail");

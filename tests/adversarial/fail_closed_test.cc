@@ -18,21 +18,16 @@
 namespace ccv::adversarial {
 namespace {
 
-using ::ccv::testing::BundleCopy;
-using ::ccv::testing::CliRun;
-using ::ccv::testing::Quote;
-using ::ccv::testing::RunCcverify;
-
 class FailClosedTest : public ::testing::TestWithParam<Attack> {};
 
 TEST_P(FailClosedTest, VerdictIsAsAFailClosedVerifierMustGive) {
   const Attack& attack = GetParam();
-  BundleCopy b;
+  testing::BundleCopy b;
   if (attack.build) attack.build(b);
-  CliRun r = RunCcverify(VerifyArgs(attack, b));
+  testing::CliRun r = testing::RunCcverify(VerifyArgs(attack, b));
   const std::string all = r.out + r.err;
   EXPECT_EQ(r.code, attack.exit_code) << all;
-  auto statuses = ::ccv::testing::ReportStatuses(r.out);
+  auto statuses = testing::ReportStatuses(r.out);
   for (const auto& [id, status] : attack.statuses)
     EXPECT_EQ(statuses[id], status) << id << "\n" << all;
   if (!attack.says.empty()) {
@@ -68,13 +63,16 @@ INSTANTIATE_TEST_SUITE_P(Attacks, FailClosedTest, ::testing::ValuesIn(Attacks())
 // `dump --to cel-*` refuses a log whose text is not what its digests cover,
 // so a conversion never launders a forged record.
 TEST(FailClosedConversionTest, DumpToCelRefusesAForgedLog) {
-  BundleCopy b;
+  testing::BundleCopy b;
   for (const char* to : {"cel-json", "cel-tlv"}) {
-    EXPECT_EQ(RunCcverify("dump " + Quote(b / "CCEL.data") + " --to " + to).code, 0) << to;
+    EXPECT_EQ(testing::RunCcverify("dump " + testing::Quote(b / "CCEL.data") + " --to " + to).code,
+              0)
+        << to;
   }
   b.Patch("CCEL.data", "Calling EFI", "Hacking EFI");
   for (const char* to : {"cel-json", "cel-tlv"}) {
-    CliRun r = RunCcverify("dump " + Quote(b / "CCEL.data") + " --to " + to);
+    testing::CliRun r =
+        testing::RunCcverify("dump " + testing::Quote(b / "CCEL.data") + " --to " + to);
     EXPECT_EQ(r.code, 1) << to << r.err;
     EXPECT_TRUE(r.out.empty()) << to;
   }
@@ -83,19 +81,24 @@ TEST(FailClosedConversionTest, DumpToCelRefusesAForgedLog) {
 // replay --quote exits 1 when the replay does not reproduce the quote;
 // --ima-register takes only what is implemented.
 TEST(FailClosedReplayTest, ReplayCommandFailsOnADifferenceAndRefusesOtherRegisters) {
-  BundleCopy b;
-  std::string args =
-      "replay --ccel " + Quote(b / "CCEL.data") + " --quote " + Quote(b / "quote.bin");
-  EXPECT_EQ(RunCcverify(args + " --ima " + Quote(b / "ascii_runtime_measurements")).code, 0);
-  EXPECT_EQ(RunCcverify(args).code, 1);  // RTMR2 without the IMA list differs
-  EXPECT_EQ(RunCcverify("replay --ima " + Quote(b / "ascii_runtime_measurements") +
-                        " --ima-register pcr11")
-                .code,
-            2);
-  EXPECT_EQ(RunCcverify("replay --ima " + Quote(b / "ascii_runtime_measurements") +
-                        " --ima-register pcr10")
-                .code,
-            3);
+  testing::BundleCopy b;
+  std::string args = "replay --ccel " + testing::Quote(b / "CCEL.data") + " --quote " +
+                     testing::Quote(b / "quote.bin");
+  EXPECT_EQ(
+      testing::RunCcverify(args + " --ima " + testing::Quote(b / "ascii_runtime_measurements"))
+          .code,
+      0);
+  EXPECT_EQ(testing::RunCcverify(args).code, 1);  // RTMR2 without the IMA list differs
+  EXPECT_EQ(
+      testing::RunCcverify("replay --ima " + testing::Quote(b / "ascii_runtime_measurements") +
+                           " --ima-register pcr11")
+          .code,
+      2);
+  EXPECT_EQ(
+      testing::RunCcverify("replay --ima " + testing::Quote(b / "ascii_runtime_measurements") +
+                           " --ima-register pcr10")
+          .code,
+      3);
 }
 
 }  // namespace

@@ -90,7 +90,7 @@ TEST_F(HclBindAttackTest, AkSwappedInTheBundle) {
 
 TEST_F(HclBindAttackTest, AnotherTdQuote) {
   CCV_REQUIRE_CORPUS(corpus);
-  a_->td_quote = tpm::testing::ReadAll(corpus / "quotes/dcap-qvl-tdx-v4.bin");
+  a_->td_quote = testing::ReadAll(corpus / "quotes/dcap-qvl-tdx-v4.bin");
   ASSERT_FALSE(a_->td_quote.empty());
   ExpectCaught(Run(*a_), "hcl.td_quote");
 }

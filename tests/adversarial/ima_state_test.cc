@@ -31,12 +31,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using cli::BatchImaStatePath;
-using testing::CliRun;
-using testing::DemoOptions;
-using testing::Quote;
-using testing::ReadText;
-using testing::ReplaceText;
-using testing::RunCcverify;
 
 std::string Json(const rapidjson::Value& v) {
   rapidjson::StringBuffer b;
@@ -57,12 +51,12 @@ class ImaStateTest : public ::testing::Test {
     pki_ = nullptr;
   }
   void SetUp() override {
-    ReplaceText(tmp_.path() / "key", "0123456789abcdef-ima-state-key");
-    ReplaceText(tmp_.path() / "other_key", "another key, 16+ bytes long....");
+    testing::ReplaceText(tmp_.path() / "key", "0123456789abcdef-ima-state-key");
+    testing::ReplaceText(tmp_.path() / "other_key", "another key, 16+ bytes long....");
   }
 
   // A demo bundle in a new directory under the test's temporary one.
-  fs::path Make(DemoOptions o) {
+  fs::path Make(testing::DemoOptions o) {
     fs::path dir = tmp_.path() / ("b" + std::to_string(n_++));
     fs::create_directories(dir);
     o.pki = pki_;
@@ -71,14 +65,14 @@ class ImaStateTest : public ::testing::Test {
     return dir;
   }
   fs::path Extra(uint64_t n, std::optional<uint64_t> quoted = std::nullopt) {
-    DemoOptions o;
+    testing::DemoOptions o;
     o.extra_ima = n;
     o.quoted_ima_entries = quoted;
     return Make(o);
   }
 
   struct Run {
-    CliRun cli;
+    testing::CliRun cli;
     rapidjson::Document report;
     const rapidjson::Value* ImaLog() const {
       if (!report.IsObject() || !report.HasMember("logs")) return nullptr;
@@ -92,14 +86,16 @@ class ImaStateTest : public ::testing::Test {
   Run Verify(const fs::path& bundle, const fs::path& state = {}, const std::string& extra = "",
              const std::string& key = "key") {
     const fs::path out = tmp_.path() / ("r" + std::to_string(n_++) + ".json");
-    std::string args = "verify " + Quote(bundle) + " --root-ca " + Quote(bundle / "root_ca.pem") +
-                       " --at " + "2026-01-02T00:00:00Z --format json --output " + Quote(out);
+    std::string args = "verify " + testing::Quote(bundle) + " --root-ca " +
+                       testing::Quote(bundle / "root_ca.pem") + " --at " +
+                       "2026-01-02T00:00:00Z --format json --output " + testing::Quote(out);
     if (!state.empty()) {
-      args += " --ima-state " + Quote(state) + " --state-key " + Quote(tmp_.path() / key);
+      args += " --ima-state " + testing::Quote(state) + " --state-key " +
+              testing::Quote(tmp_.path() / key);
     }
     Run r;
-    r.cli = RunCcverify(args + " " + extra);
-    r.report.Parse(ReadText(out).c_str());
+    r.cli = testing::RunCcverify(args + " " + extra);
+    r.report.Parse(testing::ReadText(out).c_str());
     return r;
   }
   // Writes the state of `bundle`'s full replay to a new file.
@@ -127,7 +123,7 @@ class ImaStateTest : public ::testing::Test {
   // --ima-state-fallback the whole list is replayed and the result is the
   // full replay's, the reason reported.
   void ExpectRefused(const fs::path& bundle, const fs::path& state, const std::string& reason) {
-    const std::string before = ReadText(state);
+    const std::string before = testing::ReadText(state);
     Run r = Verify(bundle, Copy(state));
     EXPECT_EQ(r.cli.code, 3) << r.cli.err;
     EXPECT_NE(r.cli.err.find("IMA state refused"), std::string::npos) << r.cli.err;
@@ -146,7 +142,7 @@ class ImaStateTest : public ::testing::Test {
     EXPECT_EQ(Json(fb.report["replay"]["registers"]), Json(full.report["replay"]["registers"]));
     EXPECT_EQ(Checks(fb.report), Checks(full.report));
     // The state now stands for this list.
-    EXPECT_NE(ReadText(st), before);
+    EXPECT_NE(testing::ReadText(st), before);
   }
 
   static testing::TestPki* pki_;
@@ -199,7 +195,7 @@ TEST_F(ImaStateTest, ResumedReplayEqualsFullReplayAtRandomCuts) {
       // The state saved equals the one a full replay of this bundle saves.
       const fs::path fresh = tmp_.path() / ("fresh" + std::to_string(n_++));
       ASSERT_EQ(Verify(bundle, fresh).cli.code, 0);
-      EXPECT_EQ(ReadText(state), ReadText(fresh));
+      EXPECT_EQ(testing::ReadText(state), testing::ReadText(fresh));
       covered_before = quoted;
     }
   }
@@ -208,17 +204,17 @@ TEST_F(ImaStateTest, ResumedReplayEqualsFullReplayAtRandomCuts) {
 TEST_F(ImaStateTest, NoNewEntryKeepsTheState) {
   const fs::path bundle = Extra(20);
   const fs::path st = StateOf(bundle);
-  const std::string before = ReadText(st);
+  const std::string before = testing::ReadText(st);
   Run r = Verify(bundle, st);
   EXPECT_EQ(r.cli.code, 0) << r.cli.err;
   EXPECT_STREQ((*r.ImaLog())["ima_state"]["replay"].GetString(), "incremental");
   EXPECT_EQ(r.report["replay"]["ima_entries"].GetUint64(), 0u);
-  EXPECT_EQ(ReadText(st), before);
+  EXPECT_EQ(testing::ReadText(st), before);
 }
 
 TEST_F(ImaStateTest, RotatedListIsRefused) {
   const fs::path st = StateOf(Extra(50));
-  DemoOptions o;
+  testing::DemoOptions o;
   o.extra_ima = 80;
   o.salt = "after rotation ";
   ExpectRefused(Make(o), st, "rotated or rewritten");
@@ -228,7 +224,7 @@ TEST_F(ImaStateTest, ChangedEarlierEntryIsRefused) {
   const fs::path st = StateOf(Extra(50));
   // The machine's list differs at entry 3, which the quote follows; the
   // entry the state ends with is unchanged.
-  DemoOptions o;
+  testing::DemoOptions o;
   o.extra_ima = 80;
   o.changed_entry = 3;
   ExpectRefused(Make(o), st, "do not replay to the quoted value");
@@ -236,7 +232,7 @@ TEST_F(ImaStateTest, ChangedEarlierEntryIsRefused) {
 
 TEST_F(ImaStateTest, ChangedEntryJustBeforeTheOffsetIsRefused) {
   const fs::path st = StateOf(Extra(50));
-  DemoOptions o;
+  testing::DemoOptions o;
   o.extra_ima = 80;
   o.changed_entry = 55;  // the state's last entry
   ExpectRefused(Make(o), st, "rotated or rewritten");
@@ -249,7 +245,7 @@ TEST_F(ImaStateTest, TruncatedListIsRefused) {
 
 TEST_F(ImaStateTest, AnotherBootIsRefused) {
   const fs::path st = StateOf(Extra(50));
-  DemoOptions o;
+  testing::DemoOptions o;
   o.extra_ima = 80;
   o.variant = testing::DemoVariant::kNewCmdline;  // another CCEL: another RTMR2 at boot
   ExpectRefused(Make(o), st, "rebooted");
@@ -264,7 +260,7 @@ TEST_F(ImaStateTest, ListCutBeforeTheQuoteIsRefused) {
 TEST_F(ImaStateTest, EveryChangedByteOfTheStateIsRefused) {
   const fs::path bundle = Extra(30);
   const fs::path good = StateOf(Extra(20));
-  const std::string text = ReadText(good);
+  const std::string text = testing::ReadText(good);
   // Every field: one character of each line changed (the MAC line too).
   size_t line_start = 0, lines = 0;
   while (line_start < text.size()) {
@@ -273,14 +269,14 @@ TEST_F(ImaStateTest, EveryChangedByteOfTheStateIsRefused) {
       std::string bad = text;
       bad[at] = bad[at] == '1' ? '2' : '1';
       const fs::path st = tmp_.path() / ("bad" + std::to_string(n_++));
-      ReplaceText(st, bad);
+      testing::ReplaceText(st, bad);
       Run r = Verify(bundle, st);
       EXPECT_EQ(r.cli.code, 3) << "byte " << at << ": " << r.cli.err;
       EXPECT_NE(r.cli.err.find("BadSignature: IMA state"), std::string::npos) << r.cli.err;
       // Never replaced by a full replay, even when asked for one.
       Run fb = Verify(bundle, st, "--ima-state-fallback");
       EXPECT_EQ(fb.cli.code, 3) << fb.cli.err;
-      EXPECT_EQ(ReadText(st), bad);  // left for inspection
+      EXPECT_EQ(testing::ReadText(st), bad);  // left for inspection
     }
     ++lines;
     line_start = end + 1;
@@ -292,7 +288,7 @@ TEST_F(ImaStateTest, EveryChangedByteOfTheStateIsRefused) {
         text.substr(0, text.rfind("mac ")) + "value sha256:" + std::string(64, '0') + "\n" +
             text.substr(text.rfind("mac "))}) {
     const fs::path st = tmp_.path() / ("bad" + std::to_string(n_++));
-    ReplaceText(st, bad);
+    testing::ReplaceText(st, bad);
     Run r = Verify(bundle, st);
     EXPECT_EQ(r.cli.code, 3) << r.cli.err;
   }
@@ -312,7 +308,7 @@ TEST_F(ImaStateTest, StateUnderAnotherKeyIsRefused) {
 }
 
 TEST_F(ImaStateTest, ShortKeyIsRefused) {
-  ReplaceText(tmp_.path() / "short_key", "15 bytes only..");
+  testing::ReplaceText(tmp_.path() / "short_key", "15 bytes only..");
   const fs::path bundle = Extra(5);
   Run r = Verify(bundle, tmp_.path() / "st", "", "short_key");
   EXPECT_EQ(r.cli.code, 3) << r.cli.err;
@@ -332,24 +328,32 @@ TEST_F(ImaStateTest, UnboundListSavesNoState) {
 TEST_F(ImaStateTest, UsageErrors) {
   const fs::path bundle = Extra(5);
   // A policy that judges IMA entries cannot be judged from a part of the list.
-  ReplaceText(tmp_.path() / "ima.yaml",
-              "apiVersion: ccverify/v1\nima: {allow: {digests: {}}, unknown: ignore}\n");
-  Run p = Verify(bundle, tmp_.path() / "st", "--policy " + Quote(tmp_.path() / "ima.yaml"));
+  testing::ReplaceText(tmp_.path() / "ima.yaml",
+                       "apiVersion: ccverify/v1\nima: {allow: {digests: {}}, unknown: ignore}\n");
+  Run p =
+      Verify(bundle, tmp_.path() / "st", "--policy " + testing::Quote(tmp_.path() / "ima.yaml"));
   EXPECT_EQ(p.cli.code, 2) << p.cli.err;
   EXPECT_NE(p.cli.err.find("judges IMA entries"), std::string::npos) << p.cli.err;
   EXPECT_FALSE(fs::exists(tmp_.path() / "st"));
-  EXPECT_EQ(
-      RunCcverify("verify " + Quote(bundle) + " --ima-state " + Quote(tmp_.path() / "st")).code, 2);
-  EXPECT_EQ(RunCcverify("verify " + Quote(bundle) + " --ima-state-fallback").code, 2);
+  EXPECT_EQ(testing::RunCcverify("verify " + testing::Quote(bundle) + " --ima-state " +
+                                 testing::Quote(tmp_.path() / "st"))
+                .code,
+            2);
+  EXPECT_EQ(testing::RunCcverify("verify " + testing::Quote(bundle) + " --ima-state-fallback").code,
+            2);
   // With --batch: the same policy rule, and the key still goes with the state.
-  const std::string batch = "verify --batch " + Quote(tmp_.path()) + " --ima-state " +
-                            Quote(tmp_.path() / "states") + " --at 2026-01-02T00:00:00Z";
-  CliRun b = RunCcverify(batch + " --state-key " + Quote(tmp_.path() / "key") + " --policy " +
-                         Quote(tmp_.path() / "ima.yaml"));
+  const std::string batch = "verify --batch " + testing::Quote(tmp_.path()) + " --ima-state " +
+                            testing::Quote(tmp_.path() / "states") + " --at 2026-01-02T00:00:00Z";
+  testing::CliRun b =
+      testing::RunCcverify(batch + " --state-key " + testing::Quote(tmp_.path() / "key") +
+                           " --policy " + testing::Quote(tmp_.path() / "ima.yaml"));
   EXPECT_EQ(b.code, 2) << b.err;
   EXPECT_NE(b.err.find("judges IMA entries"), std::string::npos) << b.err;
-  EXPECT_EQ(RunCcverify(batch).code, 2);
-  EXPECT_EQ(RunCcverify("verify --batch " + Quote(tmp_.path()) + " --ima-state-fallback").code, 2);
+  EXPECT_EQ(testing::RunCcverify(batch).code, 2);
+  EXPECT_EQ(testing::RunCcverify("verify --batch " + testing::Quote(tmp_.path()) +
+                                 " --ima-state-fallback")
+                .code,
+            2);
   EXPECT_FALSE(fs::exists(tmp_.path() / "states"));
 }
 
@@ -368,7 +372,7 @@ TEST_F(ImaStateTest, BatchKeepsOneStatePerBundlePath) {
   // m2 boots another kernel command line: its list continues another
   // boot, so no state of m0's or m1's can stand for it, nor its for them.
   auto place = [&](size_t i, uint64_t extra) {
-    DemoOptions o;
+    testing::DemoOptions o;
     o.extra_ima = extra;
     if (i == 2) o.variant = testing::DemoVariant::kNewCmdline;
     const fs::path made = Make(o);
@@ -380,14 +384,14 @@ TEST_F(ImaStateTest, BatchKeepsOneStatePerBundlePath) {
   };
   auto batch = [&](const std::string& extra) {
     const fs::path lines = tmp_.path() / ("l" + std::to_string(n_++) + ".jsonl");
-    CliRun r = RunCcverify("verify --batch " + Quote(fleet) + " --jobs 2 --root-ca " +
-                           Quote(fleet / "m0" / "root_ca.pem") +
-                           " --at 2026-01-02T00:00:00Z --ima-state " + Quote(states) +
-                           " --state-key " + Quote(tmp_.path() / "key") +
-                           " --quiet --report jsonl=" + Quote(lines) + " " + extra);
+    testing::CliRun r = testing::RunCcverify(
+        "verify --batch " + testing::Quote(fleet) + " --jobs 2 --root-ca " +
+        testing::Quote(fleet / "m0" / "root_ca.pem") + " --at 2026-01-02T00:00:00Z --ima-state " +
+        testing::Quote(states) + " --state-key " + testing::Quote(tmp_.path() / "key") +
+        " --quiet --report jsonl=" + testing::Quote(lines) + " " + extra);
     // Lines come in the directory's order: by machine instead.
     std::map<std::string, std::string> verdicts;
-    std::istringstream in(ReadText(lines));
+    std::istringstream in(testing::ReadText(lines));
     for (std::string line; std::getline(in, line);) {
       rapidjson::Document d;
       d.Parse(line.c_str());
@@ -422,19 +426,21 @@ TEST_F(ImaStateTest, BatchKeepsOneStatePerBundlePath) {
   EXPECT_EQ(v2, Verdicts("pass", "pass", "pass"));
   for (size_t i = 0; i < second.size(); ++i) {
     const fs::path m = fleet / ("m" + std::to_string(i));
-    EXPECT_EQ(ReadText(BatchImaStatePath(states.string(), m.string())), ReadText(copies[i])) << m;
+    EXPECT_EQ(testing::ReadText(BatchImaStatePath(states.string(), m.string())),
+              testing::ReadText(copies[i]))
+        << m;
   }
 
   // m0's and m2's states swapped: those two are refused, m1 is not.
   const fs::path s0 = BatchImaStatePath(states.string(), (fleet / "m0").string());
   const fs::path s2 = BatchImaStatePath(states.string(), (fleet / "m2").string());
-  const std::string t0 = ReadText(s0), t2 = ReadText(s2);
-  ReplaceText(s0, t2);
-  ReplaceText(s2, t0);
+  const std::string t0 = testing::ReadText(s0), t2 = testing::ReadText(s2);
+  testing::ReplaceText(s0, t2);
+  testing::ReplaceText(s2, t0);
   auto [r3, v3] = batch("");
   EXPECT_EQ(r3.code, 1);
   EXPECT_EQ(v3, Verdicts("error", "pass", "error"));
-  EXPECT_EQ(ReadText(s0), t2);  // a refused state is left as it was
+  EXPECT_EQ(testing::ReadText(s0), t2);  // a refused state is left as it was
   auto [r4, v4] = batch("--ima-state-fallback");
   EXPECT_EQ(r4.code, 0) << r4.err;
   EXPECT_EQ(v4, Verdicts("pass", "pass", "pass"));

@@ -18,22 +18,19 @@ namespace {
 
 using quote::CheckStatus;
 using quote::QuoteVerification;
-using testing::PkiOptions;
-using testing::QuoteBuilder;
-using testing::TestPki;
 
 // Type 3 payload: 384-byte encrypted PPID, CPUSVN, PCE SVN, PCEID.
 std::string EncryptedPpid() { return std::string(384, '\x33') + std::string(20, '\x01'); }
 
-TestPki Pki(PkiOptions o = {}) {
-  auto p = TestPki::Create(o);
+testing::TestPki Pki(testing::PkiOptions o = {}) {
+  auto p = testing::TestPki::Create(o);
   EXPECT_TRUE(p.ok());
   return std::move(*p);
 }
 
 // A platform of the same root and CA with another PCK key (and serial).
-TestPki OtherPlatform(uint8_t key_seed = 1) {
-  PkiOptions o;
+testing::TestPki OtherPlatform(uint8_t key_seed = 1) {
+  testing::PkiOptions o;
   o.key_seed = key_seed;
   o.pck_leaf_key_seed = 42;
   return Pki(o);
@@ -41,9 +38,10 @@ TestPki OtherPlatform(uint8_t key_seed = 1) {
 
 // The quote of `signer` (its PCK key signs the QE report) with this
 // certification data, verified against `anchor`'s root and collateral.
-Result<QuoteVerification> Verify(const TestPki& signer, const TestPki& anchor, uint16_t type,
-                                 const std::string& payload, const std::string& supplied_pem) {
-  QuoteBuilder b = testing::DefaultTdxQuote(signer);
+Result<QuoteVerification> Verify(const testing::TestPki& signer, const testing::TestPki& anchor,
+                                 uint16_t type, const std::string& payload,
+                                 const std::string& supplied_pem) {
+  testing::QuoteBuilder b = testing::DefaultTdxQuote(signer);
   b.cert_type = type;
   b.pck_chain_pem = payload;
   EXPECT_TRUE(testing::SignQuote(signer, testing::TestAttestationKey(), &b).ok());
@@ -68,8 +66,8 @@ CheckStatus StatusOf(const QuoteVerification& v, const char* id) {
 TEST(PckChainAttackTest, AnotherPlatformsValidChainDoesNotBindTheQuote) {
   // The chain verifies to the anchor (same root and CA), but its key did not
   // sign the QE report: a PPID-only quote cannot borrow another platform's PCK.
-  TestPki signer = Pki();
-  TestPki other = OtherPlatform();
+  testing::TestPki signer = Pki();
+  testing::TestPki other = OtherPlatform();
   std::string other_chain = other.pck_leaf().Pem() + other.pck_ca().Pem();
   auto v = Verify(signer, signer, 3, EncryptedPpid(), other_chain);
   ASSERT_TRUE(v.ok()) << v.status().ToString();
@@ -81,11 +79,11 @@ TEST(PckChainAttackTest, AnotherPlatformsValidChainDoesNotBindTheQuote) {
 
 TEST(PckChainAttackTest, TheRightKeyUnderAnotherRootIsNotTrusted) {
   // Same PCK key as the signer, certified by a root that is not the anchor.
-  PkiOptions signer_opts, forger_opts;
+  testing::PkiOptions signer_opts, forger_opts;
   signer_opts.pck_leaf_key_seed = forger_opts.pck_leaf_key_seed = 42;
   forger_opts.key_seed = 2;
-  TestPki signer = Pki(signer_opts);
-  TestPki forger = Pki(forger_opts);
+  testing::TestPki signer = Pki(signer_opts);
+  testing::TestPki forger = Pki(forger_opts);
   auto v = Verify(signer, signer, 1, std::string(16, '\x11') + std::string(20, '\x01'),
                   forger.PckChainPem());
   ASSERT_TRUE(v.ok()) << v.status().ToString();
@@ -95,8 +93,8 @@ TEST(PckChainAttackTest, TheRightKeyUnderAnotherRootIsNotTrusted) {
 }
 
 TEST(PckChainAttackTest, ALeafOnlyQuoteRefusesASuppliedChainWithAnotherLeaf) {
-  TestPki signer = Pki();
-  TestPki other = OtherPlatform();
+  testing::TestPki signer = Pki();
+  testing::TestPki other = OtherPlatform();
   auto v = Verify(signer, signer, 4, signer.pck_leaf().Pem(),
                   other.pck_leaf().Pem() + other.pck_ca().Pem());
   ASSERT_FALSE(v.ok());
@@ -108,10 +106,10 @@ TEST(PckChainAttackTest, ALeafOnlyQuoteRefusesASuppliedChainWithAnotherLeaf) {
 }
 
 TEST(PckChainAttackTest, AChainQuoteFailsWhenTheSuppliedChainDiffers) {
-  TestPki signer = Pki();
-  TestPki other = OtherPlatform();
-  TestPki other_root = Pki([] {
-    PkiOptions o;
+  testing::TestPki signer = Pki();
+  testing::TestPki other = OtherPlatform();
+  testing::TestPki other_root = Pki([] {
+    testing::PkiOptions o;
     o.key_seed = 3;
     return o;
   }());
@@ -131,17 +129,17 @@ TEST(PckChainAttackTest, AChainQuoteFailsWhenTheSuppliedChainDiffers) {
 }
 
 TEST(PckChainAttackTest, ASuppliedChainIsCheckedForRevocationAndValidity) {
-  PkiOptions revoked;
+  testing::PkiOptions revoked;
   revoked.revoke_pck_leaf = true;
-  TestPki r = Pki(revoked);
+  testing::TestPki r = Pki(revoked);
   auto v = Verify(r, r, 3, EncryptedPpid(), r.pck_leaf().Pem() + r.pck_ca().Pem());
   ASSERT_TRUE(v.ok()) << v.status().ToString();
   EXPECT_EQ(StatusOf(*v, "pck_revocation"), CheckStatus::kFail);
   EXPECT_FALSE(v->pass);
 
-  PkiOptions expired;
+  testing::PkiOptions expired;
   expired.pck_leaf.not_after = testing::kPkiNow - testing::kDay;
-  TestPki e = Pki(expired);
+  testing::TestPki e = Pki(expired);
   auto w = Verify(e, e, 2, std::string(256, '\x22') + std::string(20, '\x01'),
                   e.pck_leaf().Pem() + e.pck_ca().Pem());
   ASSERT_TRUE(w.ok()) << w.status().ToString();
@@ -150,7 +148,7 @@ TEST(PckChainAttackTest, ASuppliedChainIsCheckedForRevocationAndValidity) {
 }
 
 TEST(PckChainAttackTest, ASuppliedChainWithoutItsLeafOrCaFails) {
-  TestPki signer = Pki();
+  testing::TestPki signer = Pki();
   for (const std::string& pem : {signer.pck_leaf().Pem(), signer.PckCrlChainPem()}) {
     auto v = Verify(signer, signer, 3, EncryptedPpid(), pem);
     ASSERT_TRUE(v.ok()) << v.status().ToString();

@@ -18,9 +18,6 @@ namespace ccv {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::PeBuilder;
-using testing::Quote;
-using testing::RunCcverify;
 
 class PeAttackTest : public ::testing::Test {
  protected:
@@ -43,48 +40,51 @@ class PeAttackTest : public ::testing::Test {
 struct Attack {
   const char* name;
   const char* field;  // the field the error must name
-  void (*apply)(PeBuilder& b, std::vector<uint8_t>& f);
+  void (*apply)(testing::PeBuilder& b, std::vector<uint8_t>& f);
 };
 
 const Attack kAttacks[] = {
     {"overlapping sections: one byte range hashed twice", "section PointerToRawData",
-     [](PeBuilder& b, std::vector<uint8_t>& f) {
-       PeBuilder::PutU32(&f, b.section_table_offset + 40 + 20,
-                         uint32_t(b.section_data_offsets[0] + 8));
+     [](testing::PeBuilder& b, std::vector<uint8_t>& f) {
+       testing::PeBuilder::PutU32(&f, b.section_table_offset + 40 + 20,
+                                  uint32_t(b.section_data_offsets[0] + 8));
      }},
     {"section past the end of the file", "section SizeOfRawData",
-     [](PeBuilder& b, std::vector<uint8_t>& f) {
-       PeBuilder::PutU32(&f, b.section_table_offset + 40 + 16, 0x7ffff000);
+     [](testing::PeBuilder& b, std::vector<uint8_t>& f) {
+       testing::PeBuilder::PutU32(&f, b.section_table_offset + 40 + 16, 0x7ffff000);
      }},
     {"certificate table pointing inside the sections", "Certificate Table VirtualAddress",
-     [](PeBuilder& b, std::vector<uint8_t>& f) {
+     [](testing::PeBuilder& b, std::vector<uint8_t>& f) {
        const uint32_t off = uint32_t(b.section_data_offsets[1]);
-       PeBuilder::PutU32(&f, b.cert_dir_offset, off);
-       PeBuilder::PutU32(&f, b.cert_dir_offset + 4, uint32_t(f.size() - off));
+       testing::PeBuilder::PutU32(&f, b.cert_dir_offset, off);
+       testing::PeBuilder::PutU32(&f, b.cert_dir_offset + 4, uint32_t(f.size() - off));
      }},
     {"payload appended after the certificate table", "Certificate Table VirtualAddress",
-     [](PeBuilder&, std::vector<uint8_t>& f) { f.insert(f.end(), 512, 0x90); }},
+     [](testing::PeBuilder&, std::vector<uint8_t>& f) { f.insert(f.end(), 512, 0x90); }},
     {"65535 sections", "COFF NumberOfSections",
-     [](PeBuilder& b, std::vector<uint8_t>& f) {
-       PeBuilder::PutU16(&f, b.coff_offset + 2, 0xffff);
+     [](testing::PeBuilder& b, std::vector<uint8_t>& f) {
+       testing::PeBuilder::PutU16(&f, b.coff_offset + 2, 0xffff);
      }},
     {"e_lfanew far past the end", "PE signature (e_lfanew)",
-     [](PeBuilder&, std::vector<uint8_t>& f) { PeBuilder::PutU32(&f, 0x3c, 0xfffffff0); }},
+     [](testing::PeBuilder&, std::vector<uint8_t>& f) {
+       testing::PeBuilder::PutU32(&f, 0x3c, 0xfffffff0);
+     }},
     {"section data hidden in the headers", "section PointerToRawData",
-     [](PeBuilder& b, std::vector<uint8_t>& f) {
-       PeBuilder::PutU32(&f, b.section_table_offset + 20, 0x100);
+     [](testing::PeBuilder& b, std::vector<uint8_t>& f) {
+       testing::PeBuilder::PutU32(&f, b.section_table_offset + 20, 0x100);
      }},
 };
 
 TEST_F(PeAttackTest, HostileLayoutsAreInputErrorsNamingTheField) {
   for (const Attack& a : kAttacks) {
     SCOPED_TRACE(a.name);
-    PeBuilder b = PeBuilder::Default();
+    testing::PeBuilder b = testing::PeBuilder::Default();
     b.cert_blob = std::vector<uint8_t>(32, 0x30);
     std::vector<uint8_t> f = b.Build();
     a.apply(b, f);
     const fs::path p = Write("attack.efi", f);
-    testing::CliRun r = RunCcverify("measure authenticode " + Quote(p) + " --json");
+    testing::CliRun r =
+        testing::RunCcverify("measure authenticode " + testing::Quote(p) + " --json");
     EXPECT_EQ(r.code, 3) << r.out << r.err;
     EXPECT_TRUE(r.out.empty()) << "no partial result: " << r.out;
     EXPECT_NE(r.err.find(p.string()), std::string::npos) << r.err;
@@ -108,10 +108,10 @@ TEST_F(PeAttackTest, TransplantedSignatureDoesNotMatchTheImage) {
                        uint32_t((*donor)[cert_dir + 3]) << 24;
   const uint32_t dw_len = uint32_t((*donor)[off]) | uint32_t((*donor)[off + 1]) << 8 |
                           uint32_t((*donor)[off + 2]) << 16 | uint32_t((*donor)[off + 3]) << 24;
-  PeBuilder b = PeBuilder::Default();
+  testing::PeBuilder b = testing::PeBuilder::Default();
   b.cert_blob.assign(donor->begin() + off + 8, donor->begin() + off + dw_len);
   const fs::path p = Write("transplant.efi", b.Build());
-  testing::CliRun r = RunCcverify("measure authenticode " + Quote(p) + " --json");
+  testing::CliRun r = testing::RunCcverify("measure authenticode " + testing::Quote(p) + " --json");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("\"digest_matches_image\":false"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"signature_valid\":true"), std::string::npos) << r.out;
@@ -121,10 +121,10 @@ TEST_F(PeAttackTest, TransplantedSignatureDoesNotMatchTheImage) {
 // Garbage where a PKCS#7 signature should be: reported per signature, and
 // the digest is still given (it does not depend on the signature).
 TEST_F(PeAttackTest, GarbageSignatureIsReportedNotTrusted) {
-  PeBuilder b = PeBuilder::Default();
+  testing::PeBuilder b = testing::PeBuilder::Default();
   b.cert_blob = std::vector<uint8_t>(64, 0x41);
   const fs::path p = Write("garbage.efi", b.Build());
-  testing::CliRun r = RunCcverify("measure authenticode " + Quote(p) + " --json");
+  testing::CliRun r = testing::RunCcverify("measure authenticode " + testing::Quote(p) + " --json");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("\"error\":\"Authenticode signature: not a DER PKCS#7"), std::string::npos)
       << r.out;

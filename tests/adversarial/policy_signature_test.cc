@@ -19,7 +19,7 @@
 #include "parsers/core/file_io.h"
 #include "parsers/core/hex.h"
 #include "tests/testing/cli.h"
-#include "tests/testing/corpus.h"
+#include "tests/testing/demo_bundle.h"
 #include "tests/testing/files.h"
 #include "tests/verifier/pipeline/bundle_fixture.h"
 #include "verifier/crypto/digest.h"
@@ -31,14 +31,8 @@ namespace ccv::adversarial {
 namespace {
 
 namespace fs = std::filesystem;
-using ::ccv::testing::CliRun;
-using ::ccv::testing::Quote;
-using ::ccv::testing::ReadText;
-using ::ccv::testing::RunQuietly;
-using ::ccv::testing::TempDir;
-using ::ccv::testing::WriteText;
 
-std::string Demo() { return (::ccv::testing::SourceDir() / "corpus/demo").string(); }
+std::string Demo() { return testing::DemoDir().string(); }
 
 // A detached JWS of `payload` ("header..signature").
 std::string DetachedJws(const crypto::JwsSigningKey& key, const std::string& payload) {
@@ -69,18 +63,20 @@ std::string Dsse(const crypto::JwsSigningKey& key, const std::string& payload) {
 class PolicySignatureTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!RunQuietly("openssl version")) GTEST_SKIP() << "the openssl command line tool is missing";
+    if (!testing::RunQuietly("openssl version"))
+      GTEST_SKIP() << "the openssl command line tool is missing";
     for (const auto& [name, opts] : {std::pair<std::string, std::string>{
                                          "p256", "-algorithm EC -pkeyopt ec_paramgen_curve:P-256"},
                                      {"ed25519", "-algorithm ED25519"},
                                      {"other", "-algorithm EC -pkeyopt ec_paramgen_curve:P-256"}}) {
-      ASSERT_TRUE(RunQuietly("openssl genpkey " + opts + " -out " + Quote(Key(name)) +
-                             " && openssl pkey -in " + Quote(Key(name)) + " -pubout -out " +
-                             Quote(Pub(name))));
+      ASSERT_TRUE(testing::RunQuietly("openssl genpkey " + opts + " -out " +
+                                      testing::Quote(Key(name)) + " && openssl pkey -in " +
+                                      testing::Quote(Key(name)) + " -pubout -out " +
+                                      testing::Quote(Pub(name))));
     }
-    policy_text_ = ReadText(Demo() + "/policy.yaml");
+    policy_text_ = testing::ReadText(Demo() + "/policy.yaml");
     ASSERT_FALSE(policy_text_.empty());
-    WriteText(Policy(), policy_text_);
+    testing::WriteText(Policy(), policy_text_);
   }
 
   fs::path Key(const std::string& n) const { return tmp_.path() / (n + ".key"); }
@@ -88,37 +84,38 @@ class PolicySignatureTest : public ::testing::Test {
   fs::path Policy() const { return tmp_.path() / "policy.yaml"; }
 
   crypto::JwsSigningKey Signer(const std::string& n) const {
-    auto k = crypto::JwsSigningKey::FromPem(ReadText(Key(n)));
+    auto k = crypto::JwsSigningKey::FromPem(testing::ReadText(Key(n)));
     EXPECT_TRUE(k.ok()) << k.status().ToString();
     return std::move(*k);
   }
 
   // verify the demo with the policy copy, `flags` and a JSON report file.
-  CliRun Verify(const std::string& flags) {
-    return ::ccv::testing::RunCcverify("verify " + Quote(Demo()) + " --root-ca " +
-                                       Quote(Demo() + "/root_ca.pem") +
-                                       " --at 2026-06-01T00:00:00Z --policy " + Quote(Policy()) +
-                                       " --format json --output " + Quote(Report()) + " " + flags);
+  testing::CliRun Verify(const std::string& flags) {
+    return testing::RunCcverify("verify " + testing::Quote(Demo()) + " --root-ca " +
+                                testing::Quote(Demo() + "/root_ca.pem") +
+                                " --at 2026-06-01T00:00:00Z --policy " + testing::Quote(Policy()) +
+                                " --format json --output " + testing::Quote(Report()) + " " +
+                                flags);
   }
   fs::path Report() const { return tmp_.path() / "report.json"; }
   std::string ReportVerdict() const {
     rapidjson::Document d;
-    std::string text = ReadText(Report());
+    std::string text = testing::ReadText(Report());
     d.Parse(text.c_str());
     return d.HasParseError() || !d.HasMember("verdict") ? "" : d["verdict"].GetString();
   }
 
-  TempDir tmp_{"policy_sig"};
+  testing::TempDir tmp_{"policy_sig"};
   std::string policy_text_;
 };
 
 TEST_F(PolicySignatureTest, DetachedJwsVerifiesAndTheReportNamesDigestAndSigner) {
-  WriteText(tmp_.path() / "policy.jws", DetachedJws(Signer("p256"), policy_text_));
-  CliRun r = Verify("--policy-signature " + Quote(tmp_.path() / "policy.jws") + " --policy-key " +
-                    Quote(Pub("p256")));
+  testing::WriteText(tmp_.path() / "policy.jws", DetachedJws(Signer("p256"), policy_text_));
+  testing::CliRun r = Verify("--policy-signature " + testing::Quote(tmp_.path() / "policy.jws") +
+                             " --policy-key " + testing::Quote(Pub("p256")));
   ASSERT_EQ(r.code, 0) << r.err;
   rapidjson::Document d;
-  const std::string text = ReadText(Report());
+  const std::string text = testing::ReadText(Report());
   d.Parse(text.c_str());
   ASSERT_FALSE(d.HasParseError());
   EXPECT_STREQ(d["outcome"].GetString(), "trusted");
@@ -131,12 +128,12 @@ TEST_F(PolicySignatureTest, DetachedJwsVerifiesAndTheReportNamesDigestAndSigner)
 
 TEST_F(PolicySignatureTest, DsseEnvelopeVerifiesWithEd25519AndP256) {
   for (const char* k : {"ed25519", "p256"}) {
-    WriteText(tmp_.path() / "policy.dsse", Dsse(Signer(k), policy_text_));
-    CliRun r = Verify("--policy-signature " + Quote(tmp_.path() / "policy.dsse") +
-                      " --policy-key " + Quote(Pub(k)));
+    testing::WriteText(tmp_.path() / "policy.dsse", Dsse(Signer(k), policy_text_));
+    testing::CliRun r = Verify("--policy-signature " + testing::Quote(tmp_.path() / "policy.dsse") +
+                               " --policy-key " + testing::Quote(Pub(k)));
     EXPECT_EQ(r.code, 0) << k << ": " << r.err;
     rapidjson::Document d;
-    const std::string text = ReadText(Report());
+    const std::string text = testing::ReadText(Report());
     d.Parse(text.c_str());
     ASSERT_FALSE(d.HasParseError());
     EXPECT_STREQ(d["policy"]["signature"]["form"].GetString(), "dsse");
@@ -144,45 +141,47 @@ TEST_F(PolicySignatureTest, DsseEnvelopeVerifiesWithEd25519AndP256) {
 }
 
 TEST_F(PolicySignatureTest, UnsignedPolicyIsRefusedWhenAKeyIsRequired) {
-  CliRun r = Verify("--policy-key " + Quote(Pub("p256")));
+  testing::CliRun r = Verify("--policy-key " + testing::Quote(Pub("p256")));
   EXPECT_EQ(r.code, 3);
   EXPECT_NE(r.err.find("not signed"), std::string::npos) << r.err;
   EXPECT_EQ(ReportVerdict(), "error");
 }
 
 TEST_F(PolicySignatureTest, ChangedPolicyIsRefused) {
-  WriteText(tmp_.path() / "policy.jws", DetachedJws(Signer("p256"), policy_text_));
-  WriteText(tmp_.path() / "policy.dsse", Dsse(Signer("ed25519"), policy_text_));
+  testing::WriteText(tmp_.path() / "policy.jws", DetachedJws(Signer("p256"), policy_text_));
+  testing::WriteText(tmp_.path() / "policy.dsse", Dsse(Signer("ed25519"), policy_text_));
   // Every kind of one-byte change: a value, a comment, a trailing newline.
   for (size_t pos : {policy_text_.size() / 2, size_t{0}, policy_text_.size() - 1}) {
     std::string changed = policy_text_;
     changed[pos] = changed[pos] == ' ' ? '#' : ' ';
-    WriteText(Policy(), changed);
-    CliRun jws = Verify("--policy-signature " + Quote(tmp_.path() / "policy.jws") +
-                        " --policy-key " + Quote(Pub("p256")));
+    testing::WriteText(Policy(), changed);
+    testing::CliRun jws =
+        Verify("--policy-signature " + testing::Quote(tmp_.path() / "policy.jws") +
+               " --policy-key " + testing::Quote(Pub("p256")));
     EXPECT_EQ(jws.code, 3) << pos;
     EXPECT_EQ(ReportVerdict(), "error");
-    CliRun dsse = Verify("--policy-signature " + Quote(tmp_.path() / "policy.dsse") +
-                         " --policy-key " + Quote(Pub("ed25519")));
+    testing::CliRun dsse =
+        Verify("--policy-signature " + testing::Quote(tmp_.path() / "policy.dsse") +
+               " --policy-key " + testing::Quote(Pub("ed25519")));
     EXPECT_EQ(dsse.code, 3) << pos;
     EXPECT_EQ(ReportVerdict(), "error");
   }
-  WriteText(Policy(), policy_text_ + "\n");
-  EXPECT_EQ(Verify("--policy-signature " + Quote(tmp_.path() / "policy.jws") + " --policy-key " +
-                   Quote(Pub("p256")))
+  testing::WriteText(Policy(), policy_text_ + "\n");
+  EXPECT_EQ(Verify("--policy-signature " + testing::Quote(tmp_.path() / "policy.jws") +
+                   " --policy-key " + testing::Quote(Pub("p256")))
                 .code,
             3);
 }
 
 TEST_F(PolicySignatureTest, SignatureByAnotherKeyIsRefused) {
-  WriteText(tmp_.path() / "policy.jws", DetachedJws(Signer("other"), policy_text_));
-  CliRun r = Verify("--policy-signature " + Quote(tmp_.path() / "policy.jws") + " --policy-key " +
-                    Quote(Pub("p256")));
+  testing::WriteText(tmp_.path() / "policy.jws", DetachedJws(Signer("other"), policy_text_));
+  testing::CliRun r = Verify("--policy-signature " + testing::Quote(tmp_.path() / "policy.jws") +
+                             " --policy-key " + testing::Quote(Pub("p256")));
   EXPECT_EQ(r.code, 3);
   EXPECT_NE(r.err.find("does not verify"), std::string::npos) << r.err;
   // A key of another type: the header's ES256 is not the key's EdDSA.
-  EXPECT_EQ(Verify("--policy-signature " + Quote(tmp_.path() / "policy.jws") + " --policy-key " +
-                   Quote(Pub("ed25519")))
+  EXPECT_EQ(Verify("--policy-signature " + testing::Quote(tmp_.path() / "policy.jws") +
+                   " --policy-key " + testing::Quote(Pub("ed25519")))
                 .code,
             3);
 }
@@ -207,9 +206,9 @@ TEST_F(PolicySignatureTest, ForgedTokensAreRefused) {
       {"not dsse", "{\"payload\": \"\"}"},
   };
   for (const auto& [what, token] : forged) {
-    WriteText(tmp_.path() / "forged.sig", token);
-    CliRun r = Verify("--policy-signature " + Quote(tmp_.path() / "forged.sig") + " --policy-key " +
-                      Quote(Pub("p256")));
+    testing::WriteText(tmp_.path() / "forged.sig", token);
+    testing::CliRun r = Verify("--policy-signature " + testing::Quote(tmp_.path() / "forged.sig") +
+                               " --policy-key " + testing::Quote(Pub("p256")));
     EXPECT_EQ(r.code, 3) << what << ": " << r.err;
     EXPECT_EQ(ReportVerdict(), "error") << what;
   }
@@ -217,26 +216,27 @@ TEST_F(PolicySignatureTest, ForgedTokensAreRefused) {
 
 TEST_F(PolicySignatureTest, DsseOfAnotherDocumentIsRefused) {
   // A valid envelope, but of another policy than the file given.
-  WriteText(tmp_.path() / "policy.dsse",
-            Dsse(Signer("ed25519"), "apiVersion: ccverify/v1\nmetadata: {name: permissive}\n"));
-  CliRun r = Verify("--policy-signature " + Quote(tmp_.path() / "policy.dsse") + " --policy-key " +
-                    Quote(Pub("ed25519")));
+  testing::WriteText(
+      tmp_.path() / "policy.dsse",
+      Dsse(Signer("ed25519"), "apiVersion: ccverify/v1\nmetadata: {name: permissive}\n"));
+  testing::CliRun r = Verify("--policy-signature " + testing::Quote(tmp_.path() / "policy.dsse") +
+                             " --policy-key " + testing::Quote(Pub("ed25519")));
   EXPECT_EQ(r.code, 3);
   EXPECT_NE(r.err.find("another document"), std::string::npos) << r.err;
 }
 
 TEST_F(PolicySignatureTest, SignedPolicyNamingOtherFilesIsRefused) {
   // Files outside the signature: an attacker could swap them.
-  WriteText(tmp_.path() / "allow.txt", std::string(64, 'a') + "  /bin/sh\n");
+  testing::WriteText(tmp_.path() / "allow.txt", std::string(64, 'a') + "  /bin/sh\n");
   const std::pair<const char*, std::string> policies[] = {
       {"ima.allow.file", "apiVersion: ccverify/v1\nima:\n  allow:\n    file: allow.txt\n"},
       {"ima.keys", "apiVersion: ccverify/v1\nima:\n  keys: [" + Pub("p256").string() + "]\n"},
   };
   for (const auto& [key, text] : policies) {
-    WriteText(Policy(), text);
-    WriteText(tmp_.path() / "policy.jws", DetachedJws(Signer("p256"), text));
-    CliRun r = Verify("--policy-signature " + Quote(tmp_.path() / "policy.jws") + " --policy-key " +
-                      Quote(Pub("p256")));
+    testing::WriteText(Policy(), text);
+    testing::WriteText(tmp_.path() / "policy.jws", DetachedJws(Signer("p256"), text));
+    testing::CliRun r = Verify("--policy-signature " + testing::Quote(tmp_.path() / "policy.jws") +
+                               " --policy-key " + testing::Quote(Pub("p256")));
     EXPECT_EQ(r.code, 3) << key;
     EXPECT_NE(r.err.find(key), std::string::npos) << r.err;
     // Unsigned, the same policy loads (its rules then judge the evidence).
@@ -245,60 +245,61 @@ TEST_F(PolicySignatureTest, SignedPolicyNamingOtherFilesIsRefused) {
 }
 
 TEST_F(PolicySignatureTest, SignatureFlagsNeedEachOther) {
-  WriteText(tmp_.path() / "policy.jws", DetachedJws(Signer("p256"), policy_text_));
-  EXPECT_EQ(Verify("--policy-signature " + Quote(tmp_.path() / "policy.jws")).code, 2);
-  EXPECT_EQ(
-      ::ccv::testing::RunCcverify("verify " + Quote(Demo()) + " --policy-key " + Quote(Pub("p256")))
-          .code,
-      2);
+  testing::WriteText(tmp_.path() / "policy.jws", DetachedJws(Signer("p256"), policy_text_));
+  EXPECT_EQ(Verify("--policy-signature " + testing::Quote(tmp_.path() / "policy.jws")).code, 2);
+  EXPECT_EQ(testing::RunCcverify("verify " + testing::Quote(Demo()) + " --policy-key " +
+                                 testing::Quote(Pub("p256")))
+                .code,
+            2);
 }
 
 // verify --batch over the demo bundle listed twice, with the policy copy
 // and `flags`: JSON lines to lines.jsonl, the summary as JSON on stdout.
-CliRun BatchRun(const fs::path& dir, const fs::path& policy, const std::string& flags) {
-  WriteText(dir / "list.txt", Demo() + "\n" + Demo() + "\n");
+testing::CliRun BatchRun(const fs::path& dir, const fs::path& policy, const std::string& flags) {
+  testing::WriteText(dir / "list.txt", Demo() + "\n" + Demo() + "\n");
   std::error_code ec;
   fs::remove(dir / "lines.jsonl", ec);
-  return ::ccv::testing::RunCcverify(
-      "verify --batch " + Quote(dir / "list.txt") + " --jobs 2 --root-ca " +
-      Quote(Demo() + "/root_ca.pem") + " --at 2026-06-01T00:00:00Z --policy " + Quote(policy) +
-      " --report jsonl=" + Quote(dir / "lines.jsonl") + " --format json " + flags);
+  return testing::RunCcverify("verify --batch " + testing::Quote(dir / "list.txt") +
+                              " --jobs 2 --root-ca " + testing::Quote(Demo() + "/root_ca.pem") +
+                              " --at 2026-06-01T00:00:00Z --policy " + testing::Quote(policy) +
+                              " --report jsonl=" + testing::Quote(dir / "lines.jsonl") +
+                              " --format json " + flags);
 }
 
 TEST_F(PolicySignatureTest, BatchUsesASignedPolicyOnlyIfItsSignatureVerifies) {
-  WriteText(tmp_.path() / "policy.jws", DetachedJws(Signer("p256"), policy_text_));
+  testing::WriteText(tmp_.path() / "policy.jws", DetachedJws(Signer("p256"), policy_text_));
   const std::string good =
-      "--policy-signature " + Quote(tmp_.path() / "policy.jws") + " --policy-key ";
-  CliRun ok = BatchRun(tmp_.path(), Policy(), good + Quote(Pub("p256")));
+      "--policy-signature " + testing::Quote(tmp_.path() / "policy.jws") + " --policy-key ";
+  testing::CliRun ok = BatchRun(tmp_.path(), Policy(), good + testing::Quote(Pub("p256")));
   ASSERT_EQ(ok.code, 0) << ok.err;
   EXPECT_NE(ok.out.find("\"bundles\":2,"), std::string::npos) << ok.out;
-  const std::string lines = ReadText(tmp_.path() / "lines.jsonl");
+  const std::string lines = testing::ReadText(tmp_.path() / "lines.jsonl");
   EXPECT_NE(lines.find("\"policy_matched\":true"), std::string::npos) << lines;
   // Refused before any bundle: the key without a signature, a signature by
   // another key, a policy changed by one byte after it was signed. No line
   // is written, so no bundle can be reported as judged by that policy.
-  WriteText(tmp_.path() / "other.jws", DetachedJws(Signer("other"), policy_text_));
+  testing::WriteText(tmp_.path() / "other.jws", DetachedJws(Signer("other"), policy_text_));
   std::string changed = policy_text_;
   changed[changed.size() / 2] = changed[changed.size() / 2] == ' ' ? '#' : ' ';
-  WriteText(tmp_.path() / "changed.yaml", changed);
+  testing::WriteText(tmp_.path() / "changed.yaml", changed);
   const std::pair<fs::path, std::string> refused[] = {
-      {Policy(), "--policy-key " + Quote(Pub("p256"))},
-      {Policy(), "--policy-signature " + Quote(tmp_.path() / "other.jws") + " --policy-key " +
-                     Quote(Pub("p256"))},
-      {tmp_.path() / "changed.yaml", good + Quote(Pub("p256"))},
+      {Policy(), "--policy-key " + testing::Quote(Pub("p256"))},
+      {Policy(), "--policy-signature " + testing::Quote(tmp_.path() / "other.jws") +
+                     " --policy-key " + testing::Quote(Pub("p256"))},
+      {tmp_.path() / "changed.yaml", good + testing::Quote(Pub("p256"))},
   };
   for (const auto& [policy, flags] : refused) {
     SCOPED_TRACE(flags);
-    CliRun r = BatchRun(tmp_.path(), policy, flags);
+    testing::CliRun r = BatchRun(tmp_.path(), policy, flags);
     EXPECT_EQ(r.code, 3) << r.err;
     EXPECT_NE(r.err.find("BadSignature"), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(tmp_.path() / "lines.jsonl"));
   }
   // A signature without the key to check it with: a usage error.
-  EXPECT_EQ(
-      BatchRun(tmp_.path(), Policy(), "--policy-signature " + Quote(tmp_.path() / "policy.jws"))
-          .code,
-      2);
+  EXPECT_EQ(BatchRun(tmp_.path(), Policy(),
+                     "--policy-signature " + testing::Quote(tmp_.path() / "policy.jws"))
+                .code,
+            2);
 }
 
 }  // namespace

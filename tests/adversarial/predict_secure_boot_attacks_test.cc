@@ -26,7 +26,6 @@ namespace ccv {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::Quote;
 
 std::vector<uint8_t> Text(std::string_view s) { return {s.begin(), s.end()}; }
 
@@ -70,19 +69,21 @@ class PredictSecureBootAttackTest : public ::testing::Test {
     ASSERT_TRUE(WriteFileBytes((dir_ / "uki.efi").string(), uki.data(), uki.size()).ok());
     for (const char* k : {"a", "b", "c"}) {
       const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=ccv-sb-" +
-                              std::string(k) + " -days 2 -keyout " + Quote(dir_ / (k + key_)) +
-                              " -out " + Quote(dir_ / (k + pem_)) + " >/dev/null 2>&1 && " +
-                              "openssl x509 -in " + Quote(dir_ / (k + pem_)) +
-                              " -outform der -out " + Quote(dir_ / (k + der_));
+                              std::string(k) + " -days 2 -keyout " +
+                              testing::Quote(dir_ / (k + key_)) + " -out " +
+                              testing::Quote(dir_ / (k + pem_)) + " >/dev/null 2>&1 && " +
+                              "openssl x509 -in " + testing::Quote(dir_ / (k + pem_)) +
+                              " -outform der -out " + testing::Quote(dir_ / (k + der_));
       ASSERT_EQ(std::system(cmd.c_str()), 0);
     }
     // "leaf", issued by "a" (a CA): a signer whose db entry is its issuer.
     const std::string leaf =
         "openssl req -new -newkey rsa:2048 -nodes -subj /CN=ccv-sb-leaf -keyout " +
-        Quote(dir_ / ("leaf" + key_)) + " -out " + Quote(dir_ / "leaf.csr") +
-        " >/dev/null 2>&1 && openssl x509 -req -in " + Quote(dir_ / "leaf.csr") + " -CA " +
-        Quote(dir_ / ("a" + pem_)) + " -CAkey " + Quote(dir_ / ("a" + key_)) +
-        " -CAcreateserial -days 2 -out " + Quote(dir_ / ("leaf" + pem_)) + " >/dev/null 2>&1";
+        testing::Quote(dir_ / ("leaf" + key_)) + " -out " + testing::Quote(dir_ / "leaf.csr") +
+        " >/dev/null 2>&1 && openssl x509 -req -in " + testing::Quote(dir_ / "leaf.csr") + " -CA " +
+        testing::Quote(dir_ / ("a" + pem_)) + " -CAkey " + testing::Quote(dir_ / ("a" + key_)) +
+        " -CAcreateserial -days 2 -out " + testing::Quote(dir_ / ("leaf" + pem_)) +
+        " >/dev/null 2>&1";
     ASSERT_EQ(std::system(leaf.c_str()), 0);
   }
   void TearDown() override {
@@ -94,9 +95,10 @@ class PredictSecureBootAttackTest : public ::testing::Test {
   std::vector<uint8_t> Signed(const std::string& k) {
     const fs::path out = dir_ / ("uki." + k + ".efi");
     fs::remove(out);
-    const std::string cmd = "osslsigncode sign -h sha256 -certs " + Quote(dir_ / (k + pem_)) +
-                            " -key " + Quote(dir_ / (k + key_)) + " -in " +
-                            Quote(dir_ / "uki.efi") + " -out " + Quote(out) + " >/dev/null 2>&1";
+    const std::string cmd =
+        "osslsigncode sign -h sha256 -certs " + testing::Quote(dir_ / (k + pem_)) + " -key " +
+        testing::Quote(dir_ / (k + key_)) + " -in " + testing::Quote(dir_ / "uki.efi") + " -out " +
+        testing::Quote(out) + " >/dev/null 2>&1";
     EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
     auto b = ReadFileBytes(out.string());
     return b.ok() ? *b : std::vector<uint8_t>{};

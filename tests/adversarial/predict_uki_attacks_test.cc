@@ -20,18 +20,15 @@ namespace ccv {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::PeBuilder;
-using testing::Quote;
-using testing::RunCcverify;
 
 std::vector<uint8_t> Text(std::string_view s) { return {s.begin(), s.end()}; }
 
 std::vector<uint8_t> Uki(std::vector<testing::PeBuilderSection> extra = {}) {
-  PeBuilder b = PeBuilder::Default();
+  testing::PeBuilder b = testing::PeBuilder::Default();
   b.sections.push_back({".sdmagic", Text("#### LoaderInfo: systemd-stub 252.39 ####")});
   b.sections.push_back({".osrel", Text("ID=test\n")});
   b.sections.push_back({".cmdline", Text("console=ttyS0 ro")});
-  b.sections.push_back({".linux", PeBuilder::Default().Build()});
+  b.sections.push_back({".linux", testing::PeBuilder::Default().Build()});
   std::vector<uint8_t> initrd(2048);
   for (size_t i = 0; i < initrd.size(); ++i) initrd[i] = uint8_t(i * 13 + 1);
   b.sections.push_back({".initrd", initrd});
@@ -96,7 +93,7 @@ TEST(PredictUkiAttackTest, DuplicateMeasuredSectionIsRefused) {
     EXPECT_EQ(p.status().code(), ErrorCode::kBadValue);
     const fs::path f = dir / "dup.efi";
     ASSERT_TRUE(WriteFileBytes(f.string(), uki.data(), uki.size()).ok());
-    testing::CliRun r = RunCcverify("predict --boot uki --uki " + Quote(f));
+    testing::CliRun r = testing::RunCcverify("predict --boot uki --uki " + testing::Quote(f));
     EXPECT_EQ(r.code, 3) << r.err;
     EXPECT_NE(r.err.find(std::string("two sections named ") + name), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("dup.efi"), std::string::npos) << r.err;

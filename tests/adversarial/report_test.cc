@@ -130,7 +130,7 @@ TEST(ReportInjectionTest, JUnitAndSarifStayWellFormedWithTheirOwnCounts) {
   if (std::system("command -v xmllint >/dev/null 2>&1") == 0) {
     fs::path f = fs::temp_directory_path() / ("ccv_inject_" + std::to_string(::getpid()) + ".xml");
     ASSERT_TRUE(WriteFileAtomically(f.string(), junit).ok());
-    std::string cmd = "xmllint --noout " + ::ccv::testing::Quote(f) + " >/dev/null 2>&1";
+    std::string cmd = "xmllint --noout " + testing::Quote(f) + " >/dev/null 2>&1";
     EXPECT_EQ(std::system(cmd.c_str()), 0) << junit;
     fs::remove(f);
   }
@@ -145,19 +145,18 @@ TEST(ReportInjectionTest, JUnitAndSarifStayWellFormedWithTheirOwnCounts) {
 // A CI job that reads verify.json after each run must never find the
 // TRUSTED report of the run before when this run stopped on bad input.
 TEST(StaleReportTest, ARunThatStopsEarlyReplacesTheEarlierReport) {
-  ::ccv::testing::BundleCopy bundle;
+  testing::BundleCopy bundle;
   fs::path out = bundle.dir() / "reports";
   fs::create_directories(out);
-  const std::string reports = " -q --report json=" + ::ccv::testing::Quote(out / "v.json") +
-                              " --report junit=" + ::ccv::testing::Quote(out / "v.xml") +
-                              " --report sarif=" + ::ccv::testing::Quote(out / "v.sarif") +
-                              " --report markdown=" + ::ccv::testing::Quote(out / "v.md") +
-                              " --report text=" + ::ccv::testing::Quote(out / "v.txt");
-  const std::string args = "verify " + ::ccv::testing::Quote(bundle.dir()) + " --policy " +
-                           ::ccv::testing::Quote(::ccv::testing::DemoDir() / "policy.yaml") +
-                           " --root-ca " +
-                           ::ccv::testing::Quote(::ccv::testing::DemoDir() / "root_ca.pem") +
-                           " --at " + ::ccv::testing::kDemoAt;
+  const std::string reports = " -q --report json=" + testing::Quote(out / "v.json") +
+                              " --report junit=" + testing::Quote(out / "v.xml") +
+                              " --report sarif=" + testing::Quote(out / "v.sarif") +
+                              " --report markdown=" + testing::Quote(out / "v.md") +
+                              " --report text=" + testing::Quote(out / "v.txt");
+  const std::string args = "verify " + testing::Quote(bundle.dir()) + " --policy " +
+                           testing::Quote(testing::DemoDir() / "policy.yaml") + " --root-ca " +
+                           testing::Quote(testing::DemoDir() / "root_ca.pem") + " --at " +
+                           testing::kDemoAt;
   auto verdict = [&] {
     rapidjson::Document d;
     auto text = ReadFileText((out / "v.json").string());
@@ -178,23 +177,23 @@ TEST(StaleReportTest, ARunThatStopsEarlyReplacesTheEarlierReport) {
     }
     return any;
   };
-  ASSERT_EQ(::ccv::testing::RunCcverify(args + reports).code, 0);
+  ASSERT_EQ(testing::RunCcverify(args + reports).code, 0);
   ASSERT_EQ(verdict(), "pass");
   ASSERT_TRUE(says_trusted());
 
   // The quote cut short: exit 3, every report now says error.
   std::string quote = bundle.Read("quote.bin");
   bundle.Write("quote.bin", quote.substr(0, 100));
-  EXPECT_EQ(::ccv::testing::RunCcverify(args + reports).code, 3);
+  EXPECT_EQ(testing::RunCcverify(args + reports).code, 3);
   EXPECT_EQ(verdict(), "error");
   EXPECT_FALSE(says_trusted());
 
   // Back to good evidence, then a nonce that is not hex: exit 2, still no
   // TRUSTED report left behind.
   bundle.Write("quote.bin", quote);
-  ASSERT_EQ(::ccv::testing::RunCcverify(args + reports).code, 0);
+  ASSERT_EQ(testing::RunCcverify(args + reports).code, 0);
   ASSERT_EQ(verdict(), "pass");
-  EXPECT_EQ(::ccv::testing::RunCcverify(args + reports + " --nonce zz").code, 2);
+  EXPECT_EQ(testing::RunCcverify(args + reports + " --nonce zz").code, 2);
   EXPECT_EQ(verdict(), "error");
   EXPECT_FALSE(says_trusted());
 }

@@ -211,15 +211,15 @@ TEST_F(TpmAttackTest, PcrDigestOfTheWrongSize) {
 TEST_F(TpmAttackTest, AkCertificateUnderAnotherRoot) {
   CCV_REQUIRE_CORPUS(corpus);
   // The GCE AK certificate against Google's other (EK/AK v3) root: no path.
-  auto ak = LoadAk(testing::ReadAll(corpus / "tpm/gce-cos-85/ak_cert.der"));
+  auto ak = LoadAk(ccv::testing::ReadAll(corpus / "tpm/gce-cos-85/ak_cert.der"));
   ASSERT_TRUE(ak.ok());
-  auto roots = LoadCertificates(testing::ReadAll(corpus / "tpm/ca/gcp_ek_ak_ca_root.crt"));
+  auto roots = LoadCertificates(ccv::testing::ReadAll(corpus / "tpm/ca/gcp_ek_ak_ca_root.crt"));
   ASSERT_TRUE(roots.ok());
   AkTrust t = CheckAkTrust(*ak, *roots, Time(1735689600));
   EXPECT_FALSE(t.ok);
   EXPECT_EQ(t.mode, "chain");
   // A pinned TPMT_PUBLIC cannot be chained at all.
-  auto pub = LoadAk(testing::ReadAll(corpus / "tpm/gce-cos-85/ak_pub.tpmt_public.bin"));
+  auto pub = LoadAk(ccv::testing::ReadAll(corpus / "tpm/gce-cos-85/ak_pub.tpmt_public.bin"));
   ASSERT_TRUE(pub.ok());
   EXPECT_FALSE(CheckAkTrust(*pub, *roots, Time(1735689600)).ok);
 }

@@ -14,14 +14,10 @@ namespace ccv::agent {
 namespace {
 
 namespace fs = std::filesystem;
-using ::ccv::testing::ListNames;
-using ::ccv::testing::MakeTempDir;
-using ::ccv::testing::ReadAll;
-using ::ccv::testing::WriteText;
 
 class BundleWriterTest : public ::testing::Test {
  protected:
-  void SetUp() override { dir_ = MakeTempDir("bundle"); }
+  void SetUp() override { dir_ = testing::MakeTempDir("bundle"); }
   void TearDown() override {
     std::error_code ec;
     fs::permissions(dir_, fs::perms::owner_all, fs::perm_options::add, ec);
@@ -38,9 +34,9 @@ class BundleWriterTest : public ::testing::Test {
 TEST_F(BundleWriterTest, WritesEveryFileAndLeavesNoTemporary) {
   fs::path out = dir_ / "bundle";
   ASSERT_TRUE(WriteBundleAtomically(out.string(), Files()).ok());
-  EXPECT_EQ(ListNames(dir_), std::vector<std::string>{"bundle"});
-  EXPECT_EQ(ListNames(out), (std::vector<std::string>{"evidence.json", "quote.bin"}));
-  auto q = ReadAll(out / "quote.bin");
+  EXPECT_EQ(testing::ListNames(dir_), std::vector<std::string>{"bundle"});
+  EXPECT_EQ(testing::ListNames(out), (std::vector<std::string>{"evidence.json", "quote.bin"}));
+  auto q = testing::ReadAll(out / "quote.bin");
   EXPECT_EQ(std::string(q.begin(), q.end()), quote_);
   EXPECT_EQ(fs::status(out).permissions() & fs::perms::all,
             fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
@@ -57,21 +53,21 @@ TEST_F(BundleWriterTest, ReplacesAnEmptyExistingDirectory) {
   fs::path out = dir_ / "bundle";
   fs::create_directory(out);
   ASSERT_TRUE(WriteBundleAtomically(out.string(), Files()).ok());
-  EXPECT_EQ(ListNames(out).size(), 2u);
+  EXPECT_EQ(testing::ListNames(out).size(), 2u);
 }
 
 TEST_F(BundleWriterTest, RefusesANonEmptyDirectoryAndKeepsIt) {
   fs::path out = dir_ / "bundle";
-  WriteText(out / "mine.txt", "keep me");
+  testing::WriteText(out / "mine.txt", "keep me");
   Status s = WriteBundleAtomically(out.string(), Files());
   EXPECT_EQ(s.code(), ErrorCode::kInvalidArgument);
-  EXPECT_EQ(ListNames(out), std::vector<std::string>{"mine.txt"});
-  EXPECT_EQ(ListNames(dir_), std::vector<std::string>{"bundle"});
+  EXPECT_EQ(testing::ListNames(out), std::vector<std::string>{"mine.txt"});
+  EXPECT_EQ(testing::ListNames(dir_), std::vector<std::string>{"bundle"});
 }
 
 TEST_F(BundleWriterTest, RefusesAnExistingFile) {
   fs::path out = dir_ / "bundle";
-  WriteText(out, "file");
+  testing::WriteText(out, "file");
   EXPECT_EQ(WriteBundleAtomically(out.string(), Files()).code(), ErrorCode::kInvalidArgument);
   EXPECT_TRUE(fs::is_regular_file(out));
 }
@@ -81,14 +77,14 @@ TEST_F(BundleWriterTest, MissingParentIsAnIoErrorNamingIt) {
   Status s = WriteBundleAtomically(out.string(), Files());
   EXPECT_EQ(s.code(), ErrorCode::kIo);
   EXPECT_EQ(s.file(), (dir_ / "no" / "such").string());
-  EXPECT_TRUE(ListNames(dir_).empty());
+  EXPECT_TRUE(testing::ListNames(dir_).empty());
 }
 
 TEST_F(BundleWriterTest, ParentThatIsAFileIsAnIoError) {
-  WriteText(dir_ / "f", "x");
+  testing::WriteText(dir_ / "f", "x");
   Status s = WriteBundleAtomically((dir_ / "f" / "bundle").string(), Files());
   EXPECT_EQ(s.code(), ErrorCode::kIo);
-  EXPECT_EQ(ListNames(dir_), std::vector<std::string>{"f"});
+  EXPECT_EQ(testing::ListNames(dir_), std::vector<std::string>{"f"});
 }
 
 TEST_F(BundleWriterTest, UnwritableParentIsAnIoErrorAndLeavesNothing) {
@@ -106,7 +102,7 @@ TEST_F(BundleWriterTest, ReadOnlyParentIsAnIoErrorForNonRoot) {
   fs::permissions(ro, fs::perms::owner_read | fs::perms::owner_exec);
   EXPECT_EQ(WriteBundleAtomically((ro / "bundle").string(), Files()).code(), ErrorCode::kIo);
   fs::permissions(ro, fs::perms::owner_all);
-  EXPECT_TRUE(ListNames(ro).empty());
+  EXPECT_TRUE(testing::ListNames(ro).empty());
 }
 
 TEST_F(BundleWriterTest, WriteFailureHalfwayLeavesNothingBehind) {
@@ -122,7 +118,7 @@ TEST_F(BundleWriterTest, WriteFailureHalfwayLeavesNothingBehind) {
   ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &old), 0);
   EXPECT_EQ(s.code(), ErrorCode::kIo);
   EXPECT_NE(s.file().find("quote.bin"), std::string::npos);
-  EXPECT_TRUE(ListNames(dir_).empty());
+  EXPECT_TRUE(testing::ListNames(dir_).empty());
 }
 
 TEST_F(BundleWriterTest, RejectsBadFileNamesBeforeWritingAnything) {
@@ -135,7 +131,7 @@ TEST_F(BundleWriterTest, RejectsBadFileNamesBeforeWritingAnything) {
   }
   std::vector<BundleFile> dup = {{"x", AsBytes(json_)}, {"x", AsBytes(json_)}};
   EXPECT_EQ(WriteBundleAtomically((dir_ / "b").string(), dup).code(), ErrorCode::kInvalidArgument);
-  EXPECT_TRUE(ListNames(dir_).empty());
+  EXPECT_TRUE(testing::ListNames(dir_).empty());
 }
 
 TEST_F(BundleWriterTest, RejectsDotTargets) {

@@ -10,10 +10,6 @@ namespace ccv::agent {
 namespace {
 
 namespace fs = std::filesystem;
-using ::ccv::testing::FakeTsm;
-using ::ccv::testing::ListNames;
-using ::ccv::testing::MakeTempDir;
-using ::ccv::testing::WriteText;
 
 std::array<uint8_t, kTsmInblobLen> Inblob(uint8_t seed) {
   std::array<uint8_t, kTsmInblobLen> b{};
@@ -24,21 +20,21 @@ std::array<uint8_t, kTsmInblobLen> Inblob(uint8_t seed) {
 class ConfigfsTsmTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = MakeTempDir("tsm");
+    root_ = testing::MakeTempDir("tsm");
     report_ = root_ / "report";
     fs::create_directories(report_);
   }
   void TearDown() override { fs::remove_all(root_); }
   // Entries left in the report directory besides the fake's template.
   std::vector<std::string> Leftovers() {
-    std::vector<std::string> names = ListNames(report_);
+    std::vector<std::string> names = testing::ListNames(report_);
     std::erase(names, ".template");
     return names;
   }
   // A write the provider answers with the generation moved by `bump` (not
   // by one) fails on the generation and leaves no entry behind.
   void ExpectGenerationRejected(uint64_t bump) {
-    FakeTsm fake(report_, {1, 2, 3}, bump);
+    testing::FakeTsm fake(report_, {1, 2, 3}, bump);
     Result<TsmReport> r = GetTsmReport(report_.string(), Inblob(0));
     fake.Stop();
     ASSERT_FALSE(r.ok());
@@ -51,7 +47,7 @@ class ConfigfsTsmTest : public ::testing::Test {
 
 TEST_F(ConfigfsTsmTest, ReturnsOutblobForOneWriteAndRemovesEntry) {
   std::vector<uint8_t> quote = {1, 2, 3, 4, 5};
-  FakeTsm fake(report_, quote, /*bump=*/1, /*start_generation=*/41);
+  testing::FakeTsm fake(report_, quote, /*bump=*/1, /*start_generation=*/41);
   Result<TsmReport> r = GetTsmReport(report_.string(), Inblob(9));
   fake.Stop();
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -69,7 +65,7 @@ TEST_F(ConfigfsTsmTest, GenerationBumpedTwiceIsAConcurrentWriter) { ExpectGenera
 TEST_F(ConfigfsTsmTest, GenerationUnchangedMeansOurWriteWasNotSeen) { ExpectGenerationRejected(0); }
 
 TEST_F(ConfigfsTsmTest, EmptyOutblobMeansNoQuoteService) {
-  FakeTsm fake(report_, {});
+  testing::FakeTsm fake(report_, {});
   Result<TsmReport> r = GetTsmReport(report_.string(), Inblob(0));
   fake.Stop();
   ASSERT_FALSE(r.ok());
@@ -92,8 +88,8 @@ TEST_F(ConfigfsTsmTest, PlainDirectoryWithoutTemplateIsRefusedAndCleanedUp) {
 
 TEST_F(ConfigfsTsmTest, TemplateWithoutGenerationFails) {
   fs::create_directories(report_ / ".template");
-  WriteText(report_ / ".template" / "outblob", "quote");
-  WriteText(report_ / ".template" / "inblob", "");
+  testing::WriteText(report_ / ".template" / "outblob", "quote");
+  testing::WriteText(report_ / ".template" / "inblob", "");
   Result<TsmReport> r = GetTsmReport(report_.string(), Inblob(0));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), ErrorCode::kIo);
@@ -102,9 +98,9 @@ TEST_F(ConfigfsTsmTest, TemplateWithoutGenerationFails) {
 
 TEST_F(ConfigfsTsmTest, GarbageGenerationIsBadValue) {
   fs::create_directories(report_ / ".template");
-  WriteText(report_ / ".template" / "generation", "7x\n");
-  WriteText(report_ / ".template" / "outblob", "quote");
-  WriteText(report_ / ".template" / "inblob", "");
+  testing::WriteText(report_ / ".template" / "generation", "7x\n");
+  testing::WriteText(report_ / ".template" / "outblob", "quote");
+  testing::WriteText(report_ / ".template" / "inblob", "");
   Result<TsmReport> r = GetTsmReport(report_.string(), Inblob(0));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), ErrorCode::kBadValue);

@@ -11,17 +11,12 @@
 
 namespace {
 
-using ccv::testing::DemoDir;
-using ccv::testing::kDemoAt;
-using ccv::testing::Quote;
-using ccv::testing::RunCcverify;
-
 ccverify::VerifyOptions DemoOptions() {
   ccverify::VerifyOptions o;
-  o.bundle_dir = DemoDir().string();
-  o.policy = (DemoDir() / "policy.yaml").string();
-  o.root_ca = (DemoDir() / "root_ca.pem").string();
-  o.at = kDemoAt;
+  o.bundle_dir = ccv::testing::DemoDir().string();
+  o.policy = (ccv::testing::DemoDir() / "policy.yaml").string();
+  o.root_ca = (ccv::testing::DemoDir() / "root_ca.pem").string();
+  o.at = ccv::testing::kDemoAt;
   return o;
 }
 
@@ -42,9 +37,11 @@ TEST(ApiTest, VerifyDemoIsTrustedWithTheCliJson) {
   EXPECT_FALSE(r.rules.empty());
   for (const ccverify::Finding& f : r.rules) EXPECT_NE(f.status, "fail") << f.id;
 
-  auto cli = RunCcverify("verify " + Quote(DemoDir()) + " --policy " +
-                         Quote(DemoDir() / "policy.yaml") + " --root-ca " +
-                         Quote(DemoDir() / "root_ca.pem") + " --at " + kDemoAt + " --format json");
+  auto cli = ccv::testing::RunCcverify(
+      "verify " + ccv::testing::Quote(ccv::testing::DemoDir()) + " --policy " +
+      ccv::testing::Quote(ccv::testing::DemoDir() / "policy.yaml") + " --root-ca " +
+      ccv::testing::Quote(ccv::testing::DemoDir() / "root_ca.pem") + " --at " +
+      ccv::testing::kDemoAt + " --format json");
   EXPECT_EQ(cli.code, 0) << cli.err;
   EXPECT_EQ(r.json, cli.out);
 }
@@ -58,8 +55,10 @@ TEST(ApiTest, VerifyWithoutTheTestRootIsUntrustedNotAnError) {
   EXPECT_EQ(r.outcome, "UNTRUSTED");
   ASSERT_NE(Find(r.checks, "quote.pck_chain"), nullptr);
   EXPECT_EQ(Find(r.checks, "quote.pck_chain")->status, "fail");
-  auto cli = RunCcverify("verify " + Quote(DemoDir()) + " --policy " +
-                         Quote(DemoDir() / "policy.yaml") + " --at " + kDemoAt + " --format json");
+  auto cli = ccv::testing::RunCcverify(
+      "verify " + ccv::testing::Quote(ccv::testing::DemoDir()) + " --policy " +
+      ccv::testing::Quote(ccv::testing::DemoDir() / "policy.yaml") + " --at " +
+      ccv::testing::kDemoAt + " --format json");
   EXPECT_EQ(cli.code, 1);
   EXPECT_EQ(r.json, cli.out);
 }
@@ -94,16 +93,16 @@ TEST(ApiTest, VerifyBadNonceIsAUsageError) {
 
 TEST(ApiTest, VerifyMalformedPolicyIsAnInputError) {
   ccverify::VerifyOptions o = DemoOptions();
-  o.policy = (DemoDir() / "quote.bin").string();
+  o.policy = (ccv::testing::DemoDir() / "quote.bin").string();
   ccverify::VerifyResult r = ccverify::Verify(o);
   EXPECT_EQ(r.status, ccverify::Status::kInput) << r.error;
 }
 
 TEST(ApiTest, ReplayGivesTheCliJsonAndRegisters) {
   ccverify::ReplayOptions o;
-  o.ccel = (DemoDir() / "CCEL.data").string();
-  o.ima = (DemoDir() / "ascii_runtime_measurements").string();
-  o.quote = (DemoDir() / "quote.bin").string();
+  o.ccel = (ccv::testing::DemoDir() / "CCEL.data").string();
+  o.ima = (ccv::testing::DemoDir() / "ascii_runtime_measurements").string();
+  o.quote = (ccv::testing::DemoDir() / "quote.bin").string();
   ccverify::ReplayResult r = ccverify::Replay(o);
   ASSERT_TRUE(r.ok()) << r.error;
   EXPECT_TRUE(r.trusted());
@@ -115,8 +114,9 @@ TEST(ApiTest, ReplayGivesTheCliJsonAndRegisters) {
     }
   }
   EXPECT_TRUE(rtmr2);
-  auto cli = RunCcverify("replay --ccel " + Quote(*o.ccel) + " --ima " + Quote(*o.ima) +
-                         " --quote " + Quote(*o.quote) + " --json");
+  auto cli = ccv::testing::RunCcverify("replay --ccel " + ccv::testing::Quote(*o.ccel) + " --ima " +
+                                       ccv::testing::Quote(*o.ima) + " --quote " +
+                                       ccv::testing::Quote(*o.quote) + " --json");
   EXPECT_EQ(cli.code, 0) << cli.err;
   EXPECT_EQ(r.json, cli.out);
 }
@@ -128,8 +128,8 @@ TEST(ApiTest, ReplayWithoutLogsIsAUsageError) {
 
 TEST(ApiTest, ReplayOfAQuoteItDoesNotReproduceIsUntrusted) {
   ccverify::ReplayOptions o;
-  o.ccel = (DemoDir() / "CCEL.data").string();  // RTMR2 needs the IMA list too
-  o.quote = (DemoDir() / "quote.bin").string();
+  o.ccel = (ccv::testing::DemoDir() / "CCEL.data").string();  // RTMR2 needs the IMA list too
+  o.quote = (ccv::testing::DemoDir() / "quote.bin").string();
   ccverify::ReplayResult r = ccverify::Replay(o);
   ASSERT_TRUE(r.ok()) << r.error;
   EXPECT_EQ(r.status, ccverify::Status::kUntrusted);
@@ -137,26 +137,28 @@ TEST(ApiTest, ReplayOfAQuoteItDoesNotReproduceIsUntrusted) {
 
 TEST(ApiTest, QuoteVerifyGivesTheCliJson) {
   ccverify::QuoteOptions o;
-  o.quote = (DemoDir() / "quote.bin").string();
-  o.collateral = (DemoDir() / "collateral.json").string();
-  o.root_ca = (DemoDir() / "root_ca.pem").string();
-  o.at = kDemoAt;
+  o.quote = (ccv::testing::DemoDir() / "quote.bin").string();
+  o.collateral = (ccv::testing::DemoDir() / "collateral.json").string();
+  o.root_ca = (ccv::testing::DemoDir() / "root_ca.pem").string();
+  o.at = ccv::testing::kDemoAt;
   ccverify::QuoteResult r = ccverify::VerifyQuote(o);
   ASSERT_TRUE(r.ok()) << r.error;
   EXPECT_TRUE(r.trusted());
   EXPECT_EQ(r.tcb_status, "UpToDate");
   ASSERT_NE(Find(r.checks, "quote_signature"), nullptr);
-  auto cli = RunCcverify("quote verify " + Quote(o.quote) + " --collateral " + Quote(o.collateral) +
-                         " --root-ca " + Quote(*o.root_ca) + " --at " + kDemoAt + " --json");
+  auto cli = ccv::testing::RunCcverify("quote verify " + ccv::testing::Quote(o.quote) +
+                                       " --collateral " + ccv::testing::Quote(o.collateral) +
+                                       " --root-ca " + ccv::testing::Quote(*o.root_ca) + " --at " +
+                                       ccv::testing::kDemoAt + " --json");
   EXPECT_EQ(cli.code, 0) << cli.err;
   EXPECT_EQ(r.json, cli.out);
 }
 
 TEST(ApiTest, QuoteVerifyAgainstIntelsRootFails) {
   ccverify::QuoteOptions o;
-  o.quote = (DemoDir() / "quote.bin").string();
-  o.collateral = (DemoDir() / "collateral.json").string();
-  o.at = kDemoAt;
+  o.quote = (ccv::testing::DemoDir() / "quote.bin").string();
+  o.collateral = (ccv::testing::DemoDir() / "collateral.json").string();
+  o.at = ccv::testing::kDemoAt;
   ccverify::QuoteResult r = ccverify::VerifyQuote(o);
   ASSERT_TRUE(r.ok()) << r.error;
   EXPECT_EQ(r.status, ccverify::Status::kUntrusted);
@@ -164,15 +166,15 @@ TEST(ApiTest, QuoteVerifyAgainstIntelsRootFails) {
 
 TEST(ApiTest, QuoteVerifyUnknownTcbStatusIsAUsageError) {
   ccverify::QuoteOptions o;
-  o.quote = (DemoDir() / "quote.bin").string();
-  o.collateral = (DemoDir() / "collateral.json").string();
+  o.quote = (ccv::testing::DemoDir() / "quote.bin").string();
+  o.collateral = (ccv::testing::DemoDir() / "collateral.json").string();
   o.accept_tcb = {"Fine"};
   EXPECT_EQ(ccverify::VerifyQuote(o).status, ccverify::Status::kUsage);
 }
 
 TEST(ApiTest, QuoteVerifyMissingCollateralIsAnInputError) {
   ccverify::QuoteOptions o;
-  o.quote = (DemoDir() / "quote.bin").string();
+  o.quote = (ccv::testing::DemoDir() / "quote.bin").string();
   o.collateral = "/nonexistent/collateral.json";
   ccverify::QuoteResult r = ccverify::VerifyQuote(o);
   EXPECT_EQ(r.status, ccverify::Status::kInput);

@@ -23,9 +23,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-using RunResult = ::ccv::testing::CliRun;
+using RunResult = testing::CliRun;
 
-RunResult RunCcverify(const std::string& args) { return ::ccv::testing::RunCcverify(args); }
+RunResult RunCcverify(const std::string& args) { return testing::RunCcverify(args); }
 
 rapidjson::Document Json(const std::string& text) {
   rapidjson::Document d;
@@ -321,7 +321,7 @@ TEST(TcgCliTest, DumpAgreesWithTrusteeEventsAndDigestMatches) {
 // notes the same difference), so PCR0 is compared only without it.
 TEST(TcgCliTest, SyntheticLogsAgreeWithTpm2Eventlog) {
   if (!fs::exists("/usr/bin/tpm2_eventlog")) GTEST_SKIP() << "tpm2_eventlog not installed";
-  fs::path root = ccv::testing::SourceDir() / "corpus";
+  fs::path root = testing::SourceDir() / "corpus";
   int compared = 0;
   for (const char* name :
        {"synthetic-agile-3banks-locality3.bin", "synthetic-agile-sha512-sm3.bin"}) {

@@ -37,8 +37,8 @@ struct ShellRun {
 
 ShellRun Shell(const std::string& cmd, const fs::path& cwd) {
   fs::path out = fs::temp_directory_path() / ("ccv_example_" + std::to_string(::getpid()) + ".out");
-  std::string full = "cd " + ::ccv::testing::Quote(cwd) + " && (" + cmd + ") < /dev/null > " +
-                     ::ccv::testing::Quote(out) + " 2>&1";
+  std::string full = "cd " + testing::Quote(cwd) + " && (" + cmd + ") < /dev/null > " +
+                     testing::Quote(out) + " 2>&1";
   int st = std::system(full.c_str());
   ShellRun r;
   r.code = st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
@@ -52,13 +52,13 @@ ShellRun Shell(const std::string& cmd, const fs::path& cwd) {
 
 // The README's sh block of examples: lines starting with "build/ccverify".
 TEST(DocExamplesTest, ReadmeExamplesRun) {
-  const fs::path src = ::ccv::testing::SourceDir();
+  const fs::path src = testing::SourceDir();
   fs::path scratch = fs::temp_directory_path() / ("ccv_readme_" + std::to_string(::getpid()));
   fs::remove_all(scratch);
   fs::create_directories(scratch);
   fs::create_directory_symlink(src / "corpus", scratch / "corpus");
   fs::create_directory_symlink(src / "policies", scratch / "policies");
-  fs::create_directory_symlink(::ccv::testing::BinaryDir(), scratch / "build");
+  fs::create_directory_symlink(testing::BinaryDir(), scratch / "build");
   int run = 0;
   for (const std::string& line : Lines(src / "README.md")) {
     if (line.rfind("build/ccverify ", 0) != 0) continue;
@@ -74,8 +74,8 @@ TEST(DocExamplesTest, ReadmeExamplesRun) {
 // policy, run from the source folder with $CORPUS set.
 TEST(DocExamplesTest, PolicyExampleCommandsRun) {
   CCV_REQUIRE_CORPUS(corpus);
-  const fs::path src = ::ccv::testing::SourceDir();
-  const std::string bin = (::ccv::testing::BinaryDir() / "ccverify").string();
+  const fs::path src = testing::SourceDir();
+  const std::string bin = (testing::BinaryDir() / "ccverify").string();
   // The outcome each example documents.
   const std::map<std::string, int> want = {{"gcp-cos113.yaml", 0}, {"containers.yaml", 1}};
   int run = 0;
@@ -90,7 +90,7 @@ TEST(DocExamplesTest, PolicyExampleCommandsRun) {
         std::string next = lines[++i];
         cmd += next.substr(next.find_first_not_of("# "));
       }
-      cmd = "export CORPUS=" + ::ccv::testing::Quote(corpus) + "; " + ::ccv::testing::Quote(bin) +
+      cmd = "export CORPUS=" + testing::Quote(corpus) + "; " + testing::Quote(bin) +
             cmd.substr(std::string("ccverify").size());
       ShellRun r = Shell(cmd, src);
       const std::string name = entry.path().filename().string();

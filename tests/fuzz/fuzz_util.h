@@ -16,7 +16,6 @@
 #include "parsers/chunked_source.h"
 #include "parsers/core/byte_reader.h"
 #include "parsers/core/status.h"
-#include "tests/testing/sliced_source.h"
 
 namespace ccv::fuzz {
 
@@ -41,10 +40,6 @@ inline void CheckParseStatus(const Status& s) {
   CCV_FUZZ_CHECK(!s.ok());
   CCV_FUZZ_CHECK(s.code() != ErrorCode::kInternal);
 }
-
-// Streams `data` to the parsers in small, uneven pieces so that the
-// ChunkedSource refill paths are exercised as well as the in-memory path.
-using ::ccv::testing::SlicedSource;
 
 }  // namespace ccv::fuzz
 

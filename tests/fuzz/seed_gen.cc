@@ -15,8 +15,6 @@
 
 namespace {
 
-using ccv::testing::TcgLogBuilder;
-
 bool Write(const std::filesystem::path& dir, const std::string& name, const void* data,
            size_t len) {
   std::filesystem::create_directories(dir);
@@ -76,14 +74,14 @@ bool TcgLogs(const std::filesystem::path& out) {
   bool ok = true;
   std::vector<uint8_t> sep(4, 0);
   // SHA1-legacy log: a POST code, a separator, an EV_IPL string.
-  TcgLogBuilder sha1;
+  ccv::testing::TcgLogBuilder sha1;
   sha1.Event1(0, 1, std::vector<uint8_t>(20, 0x11), Str("POST CODE"))
       .Event1(7, 4, std::vector<uint8_t>(20, 0x22), sep)
       .Event1(8, 13, std::vector<uint8_t>(20, 0x33), Str("grub_cmd: linux /vmlinuz"));
   ok &= Write(out / "tcg_sha1_log", "synthetic-sha1.bin", sha1.bytes());
 
   // Crypto-agile log, SHA-1 + SHA-256 banks, StartupLocality, trailing FF.
-  TcgLogBuilder agile;
+  ccv::testing::TcgLogBuilder agile;
   agile.SpecIdHeader({{0x0004, 20}, {0x000b, 32}});
   std::vector<uint8_t> loc = Str(std::string_view("StartupLocality\0\3", 17));
   agile.Event2(0, 3, {{0x0004, std::vector<uint8_t>(20)}, {0x000b, std::vector<uint8_t>(32)}}, loc)
@@ -96,7 +94,7 @@ bool TcgLogs(const std::filesystem::path& out) {
   ok &= Write(out / "tcg2_log", "synthetic-agile.bin", agile.bytes());
 
   // CCEL log area: Spec ID at MR index 1 (some firmware), SHA-384, zero pad.
-  TcgLogBuilder ccel;
+  ccv::testing::TcgLogBuilder ccel;
   ccel.SpecIdHeader({{0x000c, 48}}, 1);
   ccel.Event2(1, 0x80000001, {{0x000c, std::vector<uint8_t>(48, 5)}}, Str("var"))
       .Event2(2, 4, {{0x000c, std::vector<uint8_t>(48, 6)}}, sep)

@@ -8,6 +8,7 @@
 #include "parsers/tcg_event_log.h"
 #include "parsers/uefi_event.h"
 #include "tests/fuzz/fuzz_util.h"
+#include "tests/testing/sliced_source.h"
 #include "verifier/replay/tcg_replay.h"
 #include "verifier/report/event_detail.h"
 
@@ -32,7 +33,7 @@ inline void FuzzTcgLog(const uint8_t* data, size_t size, bool ccel) {
   // the same records as the in-memory parse. It may stop earlier than the
   // parse, for a value only the replay judges (e.g. a StartupLocality above
   // 4), never later.
-  SlicedSource sliced(in, 7);
+  testing::SlicedSource sliced(in, 7);
   parsers::ChunkedSource source(&sliced, 64);
   auto replay = replay::ReplayTcgLog(
       &source, ccel ? replay::RegisterSpace::kCcMr : replay::RegisterSpace::kTpmPcr);

@@ -33,7 +33,6 @@
 namespace ccv {
 namespace {
 
-using testing::TcgLogBuilder;
 constexpr uint64_t kGiB = uint64_t{1} << 30;
 constexpr uint64_t kMiB = uint64_t{1} << 20;
 
@@ -98,7 +97,7 @@ class GeneratedSource : public parsers::ByteSource {
 };
 
 std::vector<uint8_t> AgileHeader() {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.SpecIdHeader({{0x000b, 32}});
   return b.bytes();
 }
@@ -106,7 +105,7 @@ std::vector<uint8_t> AgileHeader() {
 // ---- TCG / CCEL ------------------------------------------------------------
 
 TEST(LimitsTest, TcgEventSizeBeyondInputIsTruncatedAtItsField) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.SpecIdHeader({{0x000b, 32}});
   size_t at = b.size();
   b.Event2(0, 13, {{0x000b, std::vector<uint8_t>(32, 1)}}, std::vector<uint8_t>(10, 'x'), -1,
@@ -120,7 +119,7 @@ TEST(LimitsTest, TcgEventSizeBeyondInputIsTruncatedAtItsField) {
 }
 
 TEST(LimitsTest, TcgDigestCountAboveTheCapIsLimitExceeded) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.SpecIdHeader({{0x000b, 32}});
   size_t at = b.size();
   b.U32(0).U32(13).U32(0xFFFFFFFF).Fill(64, 0);
@@ -131,14 +130,14 @@ TEST(LimitsTest, TcgDigestCountAboveTheCapIsLimitExceeded) {
 }
 
 TEST(LimitsTest, TcgSpecIdAlgorithmCountBeyondTheEventIsAnError) {
-  std::vector<uint8_t> spec = TcgLogBuilder::SpecIdData({{0x000b, 32}});
+  std::vector<uint8_t> spec = testing::TcgLogBuilder::SpecIdData({{0x000b, 32}});
   // numberOfAlgorithms (after signature 16, class 4, versions 3, uintn 1).
   const size_t count_at = 24;
   spec[count_at] = 0xFF;
   spec[count_at + 1] = 0xFF;
   spec[count_at + 2] = 0xFF;
   spec[count_at + 3] = 0x7F;
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.Event1(0, 3, {}, spec);
   auto log = parsers::ParseTcgLog(b.bytes());
   ASSERT_FALSE(log.ok());
@@ -151,7 +150,7 @@ TEST(LimitsTest, TcgSpecIdAlgorithmCountBeyondTheEventIsAnError) {
 TEST(LimitsTest, TcgStreamedEventDeclaringGigabytesIsRefusedWithoutReadingThem) {
   // An 8 GiB stream whose second record declares a 3 GiB event: the reader
   // stops at that field (streaming limit), having read about one chunk.
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.SpecIdHeader({{0x000b, 32}});
   size_t at = b.size();
   b.U32(1).U32(13).U32(1).U16(0x000b).Fill(32, 7).U32(3u << 30);
@@ -195,7 +194,7 @@ TEST(LimitsTest, CcelTableLengthBeyondInputIsAnError) {
 
 std::vector<uint8_t> ImaBinaryEntry(uint32_t name_len, std::string_view name, uint32_t data_len,
                                     size_t data_present) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.U32(10).Fill(20, 0x11).U32(name_len).Str(name).U32(data_len).Fill(data_present, 0);
   return b.bytes();
 }
@@ -264,7 +263,7 @@ TEST(LimitsTest, ImaAsciiLineWithoutEndIsRefusedInBoundedMemory) {
 // ---- CEL, collateral JSON ----------------------------------------------------
 
 TEST(LimitsTest, CelTlvValueLengthBeyondInputIsAnError) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.U8(0).U32(0xFFFFFFFF).Fill(8, 0);  // RECNUM with a 4 GiB length
   auto r = cel::ParseTlv(b.bytes());
   ASSERT_FALSE(r.ok());

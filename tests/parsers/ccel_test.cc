@@ -12,11 +12,9 @@
 namespace ccv::parsers {
 namespace {
 
-using ccv::testing::TcgLogBuilder;
-
 // A valid table (TDX, LAML 64 KiB) with a correct checksum.
 std::vector<uint8_t> GoodTable() {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.Str("CCEL")
       .U32(56)
       .U8(1)
@@ -28,7 +26,7 @@ std::vector<uint8_t> GoodTable() {
       .U32(0x1000013);
   b.U8(2).U8(0).U16(0).U64(65536).U64(0x7d649000);
   std::vector<uint8_t> t = b.bytes();
-  ccv::testing::SetAcpiChecksum(&t);
+  testing::SetAcpiChecksum(&t);
   return t;
 }
 

@@ -12,8 +12,6 @@
 namespace ccv::dstack {
 namespace {
 
-using testing::DstackLogBuilder;
-
 void ExpectEntryError(const Result<std::vector<Event>>& r, ErrorCode code,
                       const std::string& field) {
   ASSERT_FALSE(r.ok());
@@ -22,7 +20,7 @@ void ExpectEntryError(const Result<std::vector<Event>>& r, ErrorCode code,
 }
 
 TEST(DstackLogTest, ParsesEveryMember) {
-  DstackLogBuilder b;
+  testing::DstackLogBuilder b;
   b.BootAction(1, "Calling EFI Application from Boot Option");
   b.Runtime("app-id", {0xde, 0xad}).version = 2;
   Result<std::vector<Event>> r = ParseLog(b.Json());
@@ -41,7 +39,7 @@ TEST(DstackLogTest, ParsesEveryMember) {
 }
 
 TEST(DstackLogTest, RuntimeEventMayOmitDigest) {
-  DstackLogBuilder b;
+  testing::DstackLogBuilder b;
   b.Runtime("instance-id", {1, 2, 3}).digest.reset();
   Result<std::vector<Event>> r = ParseLog(b.Json());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -52,28 +50,29 @@ TEST(DstackLogTest, RuntimeEventMayOmitDigest) {
 TEST(DstackLogTest, BadMemberFailsNamingIt) {
   struct Case {
     const char* field;
-    void (*build)(DstackLogBuilder*);
+    void (*build)(testing::DstackLogBuilder*);
   };
   const Case cases[] = {
       {"events[1].digest",  // a boot event without a digest
-       [](DstackLogBuilder* b) {
+       [](testing::DstackLogBuilder* b) {
          b->RuntimeText("system-preparing", "");
          b->BootAction(0, "x").digest.reset();
        }},
       {"events[1].digest",  // a short digest
-       [](DstackLogBuilder* b) {
+       [](testing::DstackLogBuilder* b) {
          b->RuntimeText("a", "");
          b->RuntimeText("b", "").digest->resize(32);
        }},
-      {"events[0].imr", [](DstackLogBuilder* b) { b->RuntimeText("a", "").imr = 4; }},
+      {"events[0].imr", [](testing::DstackLogBuilder* b) { b->RuntimeText("a", "").imr = 4; }},
       {"events[0].pcr",  // an unknown member
-       [](DstackLogBuilder* b) { b->RuntimeText("a", "").extra_member = "\"pcr\": 3"; }},
+       [](testing::DstackLogBuilder* b) { b->RuntimeText("a", "").extra_member = "\"pcr\": 3"; }},
       {"events[0].imr",  // a repeated member
-       [](DstackLogBuilder* b) { b->RuntimeText("a", "").extra_member = "\"imr\": 2"; }},
-      {"events[0].version", [](DstackLogBuilder* b) { b->RuntimeText("a", "").version = 3; }},
+       [](testing::DstackLogBuilder* b) { b->RuntimeText("a", "").extra_member = "\"imr\": 2"; }},
+      {"events[0].version",
+       [](testing::DstackLogBuilder* b) { b->RuntimeText("a", "").version = 3; }},
   };
   for (const Case& c : cases) {
-    DstackLogBuilder b;
+    testing::DstackLogBuilder b;
     c.build(&b);
     SCOPED_TRACE(b.Json());
     ExpectEntryError(ParseLog(b.Json()), ErrorCode::kBadValue, c.field);

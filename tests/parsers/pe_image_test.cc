@@ -12,8 +12,6 @@
 namespace ccv::parsers {
 namespace {
 
-using ccv::testing::PeBuilder;
-
 std::vector<uint8_t> Concat(const std::vector<uint8_t>& file, const std::vector<FileRange>& rs) {
   std::vector<uint8_t> out;
   for (const FileRange& r : rs) {
@@ -23,7 +21,7 @@ std::vector<uint8_t> Concat(const std::vector<uint8_t>& file, const std::vector<
 }
 
 TEST(PeImageTest, ParsesHeadersAndSections) {
-  PeBuilder b = PeBuilder::Default();
+  testing::PeBuilder b = testing::PeBuilder::Default();
   std::vector<uint8_t> f = b.Build();
   auto img = ParsePeImage(f);
   ASSERT_TRUE(img.ok()) << img.status().ToString();
@@ -42,7 +40,7 @@ TEST(PeImageTest, ParsesHeadersAndSections) {
 // The hashed bytes are the file without CheckSum and the certificate
 // directory entry: stated from the builder's own offsets.
 TEST(PeImageTest, AuthenticodeRangesSkipChecksumAndCertificateEntry) {
-  PeBuilder b = PeBuilder::Default();
+  testing::PeBuilder b = testing::PeBuilder::Default();
   b.trailing = {1, 2, 3, 4, 5};
   std::vector<uint8_t> f = b.Build();
   auto img = ParsePeImage(f);
@@ -56,7 +54,7 @@ TEST(PeImageTest, AuthenticodeRangesSkipChecksumAndCertificateEntry) {
 }
 
 TEST(PeImageTest, SectionsAreHashedInFileOrderNotTableOrder) {
-  PeBuilder b = PeBuilder::Default();
+  testing::PeBuilder b = testing::PeBuilder::Default();
   std::vector<uint8_t> f = b.Build();
   // Swap the two section headers: the data stays where it is.
   std::vector<uint8_t> g = f;
@@ -75,7 +73,7 @@ TEST(PeImageTest, SectionsAreHashedInFileOrderNotTableOrder) {
 }
 
 TEST(PeImageTest, Pe32AndFewDataDirectories) {
-  PeBuilder b = PeBuilder::Default();
+  testing::PeBuilder b = testing::PeBuilder::Default();
   b.pe32_plus = false;
   b.num_data_directories = 4;  // no certificate entry: only CheckSum is skipped
   std::vector<uint8_t> f = b.Build();
@@ -89,7 +87,7 @@ TEST(PeImageTest, Pe32AndFewDataDirectories) {
 }
 
 TEST(PeImageTest, CertificateTableIsExcludedAndParsed) {
-  PeBuilder b = PeBuilder::Default();
+  testing::PeBuilder b = testing::PeBuilder::Default();
   b.cert_blob = {0x30, 0x03, 0x02, 0x01, 0x01};
   std::vector<uint8_t> f = b.Build();
   auto img = ParsePeImage(f);
@@ -113,86 +111,87 @@ struct Corruption {
   const char* name;
   ErrorCode code;
   // Returns the offset the error must name.
-  uint64_t (*apply)(PeBuilder& b, std::vector<uint8_t>& f);
+  uint64_t (*apply)(testing::PeBuilder& b, std::vector<uint8_t>& f);
 };
 
 const Corruption kCorruptions[] = {
     {"no MZ", ErrorCode::kBadMagic,
-     [](PeBuilder&, std::vector<uint8_t>& f) -> uint64_t {
+     [](testing::PeBuilder&, std::vector<uint8_t>& f) -> uint64_t {
        f[0] = 'X';
        return 0;
      }},
     {"e_lfanew past the end", ErrorCode::kTruncated,
-     [](PeBuilder&, std::vector<uint8_t>& f) -> uint64_t {
-       PeBuilder::PutU32(&f, 0x3c, 0x7fffffff);
+     [](testing::PeBuilder&, std::vector<uint8_t>& f) -> uint64_t {
+       testing::PeBuilder::PutU32(&f, 0x3c, 0x7fffffff);
        return 0x7fffffff;
      }},
     {"no PE signature", ErrorCode::kBadMagic,
-     [](PeBuilder& b, std::vector<uint8_t>& f) -> uint64_t {
+     [](testing::PeBuilder& b, std::vector<uint8_t>& f) -> uint64_t {
        f[b.lfanew + 1] = 'X';
        return b.lfanew;
      }},
     {"unknown optional header magic", ErrorCode::kBadMagic,
-     [](PeBuilder& b, std::vector<uint8_t>& f) -> uint64_t {
-       PeBuilder::PutU16(&f, b.opt_offset, 0x107);
+     [](testing::PeBuilder& b, std::vector<uint8_t>& f) -> uint64_t {
+       testing::PeBuilder::PutU16(&f, b.opt_offset, 0x107);
        return b.opt_offset;
      }},
     {"65535 sections", ErrorCode::kLimitExceeded,
-     [](PeBuilder& b, std::vector<uint8_t>& f) -> uint64_t {
-       PeBuilder::PutU16(&f, b.coff_offset + 2, 0xffff);
+     [](testing::PeBuilder& b, std::vector<uint8_t>& f) -> uint64_t {
+       testing::PeBuilder::PutU16(&f, b.coff_offset + 2, 0xffff);
        return b.coff_offset + 2;
      }},
     {"SizeOfOptionalHeader too small", ErrorCode::kBadLength,
-     [](PeBuilder& b, std::vector<uint8_t>& f) -> uint64_t {
-       PeBuilder::PutU16(&f, b.coff_offset + 16, 100);
+     [](testing::PeBuilder& b, std::vector<uint8_t>& f) -> uint64_t {
+       testing::PeBuilder::PutU16(&f, b.coff_offset + 16, 100);
        return b.coff_offset + 16;
      }},
     {"SizeOfOptionalHeader past the end", ErrorCode::kTruncated,
-     [](PeBuilder& b, std::vector<uint8_t>& f) -> uint64_t {
-       PeBuilder::PutU16(&f, b.coff_offset + 16, 0xffff);
+     [](testing::PeBuilder& b, std::vector<uint8_t>& f) -> uint64_t {
+       testing::PeBuilder::PutU16(&f, b.coff_offset + 16, 0xffff);
        f.resize(0x1000);
        return b.opt_offset;
      }},
     {"17 data directories", ErrorCode::kLimitExceeded,
-     [](PeBuilder& b, std::vector<uint8_t>& f) -> uint64_t {
-       PeBuilder::PutU32(&f, b.opt_offset + 108, 17);
+     [](testing::PeBuilder& b, std::vector<uint8_t>& f) -> uint64_t {
+       testing::PeBuilder::PutU32(&f, b.opt_offset + 108, 17);
        return b.opt_offset + 108;
      }},
     {"SizeOfHeaders before the section table", ErrorCode::kBadLength,
-     [](PeBuilder& b, std::vector<uint8_t>& f) -> uint64_t {
-       PeBuilder::PutU32(&f, b.opt_offset + 60, uint32_t(b.section_table_offset + 40));
+     [](testing::PeBuilder& b, std::vector<uint8_t>& f) -> uint64_t {
+       testing::PeBuilder::PutU32(&f, b.opt_offset + 60, uint32_t(b.section_table_offset + 40));
        return b.opt_offset + 60;
      }},
     {"SizeOfHeaders past the end", ErrorCode::kTruncated,
-     [](PeBuilder& b, std::vector<uint8_t>& f) -> uint64_t {
-       PeBuilder::PutU32(&f, b.opt_offset + 60, 0x100000);
+     [](testing::PeBuilder& b, std::vector<uint8_t>& f) -> uint64_t {
+       testing::PeBuilder::PutU32(&f, b.opt_offset + 60, 0x100000);
        return b.opt_offset + 60;
      }},
     {"section past the end of the file", ErrorCode::kTruncated,
-     [](PeBuilder& b, std::vector<uint8_t>& f) -> uint64_t {
-       PeBuilder::PutU32(&f, b.section_table_offset + 40 + 16, 0x10000);
+     [](testing::PeBuilder& b, std::vector<uint8_t>& f) -> uint64_t {
+       testing::PeBuilder::PutU32(&f, b.section_table_offset + 40 + 16, 0x10000);
        return b.section_table_offset + 40 + 16;
      }},
     {"section size wraps 32 bits", ErrorCode::kTruncated,
-     [](PeBuilder& b, std::vector<uint8_t>& f) -> uint64_t {
-       PeBuilder::PutU32(&f, b.section_table_offset + 16, 0xffffff00);
+     [](testing::PeBuilder& b, std::vector<uint8_t>& f) -> uint64_t {
+       testing::PeBuilder::PutU32(&f, b.section_table_offset + 16, 0xffffff00);
        return b.section_table_offset + 16;
      }},
     {"overlapping sections", ErrorCode::kBadValue,
-     [](PeBuilder& b, std::vector<uint8_t>& f) -> uint64_t {
+     [](testing::PeBuilder& b, std::vector<uint8_t>& f) -> uint64_t {
        // .data starts inside .text.
-       PeBuilder::PutU32(&f, b.section_table_offset + 40 + 20,
-                         uint32_t(b.section_data_offsets[0] + 0x100));
+       testing::PeBuilder::PutU32(&f, b.section_table_offset + 40 + 20,
+                                  uint32_t(b.section_data_offsets[0] + 0x100));
        return b.section_table_offset + 40 + 20;
      }},
     {"two sections at one offset", ErrorCode::kBadValue,
-     [](PeBuilder& b, std::vector<uint8_t>& f) -> uint64_t {
-       PeBuilder::PutU32(&f, b.section_table_offset + 40 + 20, uint32_t(b.section_data_offsets[0]));
+     [](testing::PeBuilder& b, std::vector<uint8_t>& f) -> uint64_t {
+       testing::PeBuilder::PutU32(&f, b.section_table_offset + 40 + 20,
+                                  uint32_t(b.section_data_offsets[0]));
        return b.section_table_offset + 40 + 20;
      }},
     {"section data inside the headers", ErrorCode::kBadValue,
-     [](PeBuilder& b, std::vector<uint8_t>& f) -> uint64_t {
-       PeBuilder::PutU32(&f, b.section_table_offset + 20, 0x40);
+     [](testing::PeBuilder& b, std::vector<uint8_t>& f) -> uint64_t {
+       testing::PeBuilder::PutU32(&f, b.section_table_offset + 20, 0x40);
        return b.section_table_offset + 20;
      }},
 };
@@ -200,7 +199,7 @@ const Corruption kCorruptions[] = {
 TEST(PeImageTest, CorruptHeadersFailWithCodeAndOffset) {
   for (const Corruption& c : kCorruptions) {
     SCOPED_TRACE(c.name);
-    PeBuilder b = PeBuilder::Default();
+    testing::PeBuilder b = testing::PeBuilder::Default();
     std::vector<uint8_t> f = b.Build();
     const uint64_t offset = c.apply(b, f);
     auto img = ParsePeImage(f);
@@ -212,7 +211,7 @@ TEST(PeImageTest, CorruptHeadersFailWithCodeAndOffset) {
 }
 
 TEST(PeImageTest, EveryTruncationFailsCleanly) {
-  PeBuilder b = PeBuilder::Default();
+  testing::PeBuilder b = testing::PeBuilder::Default();
   b.cert_blob = std::vector<uint8_t>(40, 0x30);
   const std::vector<uint8_t> f = b.Build();
   for (size_t n = 0; n < f.size(); n += 7) {
@@ -223,14 +222,14 @@ TEST(PeImageTest, EveryTruncationFailsCleanly) {
 }
 
 TEST(PeImageTest, CertificateTableInsideSectionsIsRejected) {
-  PeBuilder b = PeBuilder::Default();
+  testing::PeBuilder b = testing::PeBuilder::Default();
   b.cert_blob = std::vector<uint8_t>(24, 0x30);
   std::vector<uint8_t> f = b.Build();
   // Point the table at .text, keeping it "at the end" impossible: the size
   // reaches the end of the file from inside the sections.
   const uint32_t off = uint32_t(b.section_data_offsets[0]);
-  PeBuilder::PutU32(&f, b.cert_dir_offset, off);
-  PeBuilder::PutU32(&f, b.cert_dir_offset + 4, uint32_t(f.size() - off));
+  testing::PeBuilder::PutU32(&f, b.cert_dir_offset, off);
+  testing::PeBuilder::PutU32(&f, b.cert_dir_offset + 4, uint32_t(f.size() - off));
   auto img = ParsePeImage(f);
   ASSERT_FALSE(img.ok());
   EXPECT_EQ(img.status().code(), ErrorCode::kBadValue);
@@ -238,7 +237,7 @@ TEST(PeImageTest, CertificateTableInsideSectionsIsRejected) {
 }
 
 TEST(PeImageTest, DataAfterTheCertificateTableIsRejected) {
-  PeBuilder b = PeBuilder::Default();
+  testing::PeBuilder b = testing::PeBuilder::Default();
   b.cert_blob = std::vector<uint8_t>(24, 0x30);
   std::vector<uint8_t> f = b.Build();
   f.insert(f.end(), 64, 0xcc);  // would be neither hashed nor part of the table
@@ -249,13 +248,13 @@ TEST(PeImageTest, DataAfterTheCertificateTableIsRejected) {
 }
 
 TEST(PeImageTest, CertificateEntryLengthsAreChecked) {
-  PeBuilder b = PeBuilder::Default();
+  testing::PeBuilder b = testing::PeBuilder::Default();
   b.cert_blob = std::vector<uint8_t>(24, 0x30);
   std::vector<uint8_t> f = b.Build();
   for (uint32_t bad : {0u, 7u, 0x10000u}) {
     SCOPED_TRACE(bad);
     std::vector<uint8_t> g = f;
-    PeBuilder::PutU32(&g, b.cert_table_offset, bad);
+    testing::PeBuilder::PutU32(&g, b.cert_table_offset, bad);
     auto img = ParsePeImage(g);
     ASSERT_TRUE(img.ok());
     auto certs = ParseCertificateTable(g, *img);
@@ -271,17 +270,17 @@ TEST(PeImageTest, CertificateEntryLengthsAreChecked) {
 TEST(PeImageTest, LongSectionNamesComeFromTheStringTable) {
   const std::string names = std::string(".vendor_cert") + '\0' + ".unterminated";
   std::vector<uint8_t> strings(4 + names.size());
-  PeBuilder::PutU32(&strings, 0, uint32_t(strings.size()));
+  testing::PeBuilder::PutU32(&strings, 0, uint32_t(strings.size()));
   std::copy(names.begin(), names.end(), strings.begin() + 4);
-  PeBuilder b = PeBuilder::Default();
+  testing::PeBuilder b = testing::PeBuilder::Default();
   b.sections.push_back({"/4", std::vector<uint8_t>(16, 1)});
   b.sections.push_back({"/17", std::vector<uint8_t>(16, 2)});
   b.sections.push_back({"/400", std::vector<uint8_t>(16, 3)});
   b.sections.push_back({"/4x", std::vector<uint8_t>(16, 4)});
   b.trailing = strings;
   std::vector<uint8_t> f = b.Build();
-  PeBuilder::PutU32(&f, b.coff_offset + 8, uint32_t(f.size() - strings.size()));
-  PeBuilder::PutU32(&f, b.coff_offset + 12, 0);
+  testing::PeBuilder::PutU32(&f, b.coff_offset + 8, uint32_t(f.size() - strings.size()));
+  testing::PeBuilder::PutU32(&f, b.coff_offset + 12, 0);
   auto img = ParsePeImage(f);
   ASSERT_TRUE(img.ok()) << img.status().ToString();
   const size_t first = img->sections.size() - 4;
@@ -293,7 +292,7 @@ TEST(PeImageTest, LongSectionNamesComeFromTheStringTable) {
   EXPECT_EQ(FindSection(*img, ".vendor_cert"), nullptr);  // the loader's names are 8 bytes
 
   // A symbol table pointer past the end: no long names, and the image still parses.
-  PeBuilder::PutU32(&f, b.coff_offset + 8, 0xfffffff0u);
+  testing::PeBuilder::PutU32(&f, b.coff_offset + 8, 0xfffffff0u);
   img = ParsePeImage(f);
   ASSERT_TRUE(img.ok()) << img.status().ToString();
   EXPECT_EQ(img->sections[first].long_name, "");

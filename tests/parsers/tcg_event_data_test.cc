@@ -16,10 +16,6 @@
 namespace ccv::parsers {
 namespace {
 
-using ccv::testing::ExpectParseError;
-using ccv::testing::kGlobalGuid;
-using ccv::testing::TcgLogBuilder;
-
 TEST(NoActionSignatureTest, NamesTheFirstSixteenBytesOrNothing) {
   std::string data("StartupLocality\0\3", 17);
   EXPECT_EQ(NoActionSignature(AsBytes(data)), std::string_view("StartupLocality\0", 16));
@@ -35,21 +31,22 @@ TEST(StartupLocalityTest, ReadsTheLocality) {
 
 TEST(StartupLocalityTest, WrongLengthIsBadLength) {
   std::string data("StartupLocality\0\3\4", 18);
-  ExpectParseError(ParseStartupLocality(AsBytes(data), 60), ErrorCode::kBadLength, 60);
-  ExpectParseError(ParseStartupLocality(AsBytes(data).first(16), 60), ErrorCode::kBadLength, 60);
+  testing::ExpectParseError(ParseStartupLocality(AsBytes(data), 60), ErrorCode::kBadLength, 60);
+  testing::ExpectParseError(ParseStartupLocality(AsBytes(data).first(16), 60),
+                            ErrorCode::kBadLength, 60);
 }
 
 TEST(StartupLocalityTest, OtherSignatureIsBadMagic) {
   std::string data("StartupLocalitY\0\3", 17);
-  ExpectParseError(ParseStartupLocality(AsBytes(data), 60), ErrorCode::kBadMagic, 60);
+  testing::ExpectParseError(ParseStartupLocality(AsBytes(data), 60), ErrorCode::kBadMagic, 60);
 }
 
 // TCG_Sp800_155_PlatformId_Event2 (or Event3 with the locators).
-TcgLogBuilder Sp800155(bool event3, uint8_t model_len = 5) {
-  TcgLogBuilder b;
+testing::TcgLogBuilder Sp800155(bool event3, uint8_t model_len = 5) {
+  testing::TcgLogBuilder b;
   b.Str(event3 ? std::string_view("SP800-155 Event3", 16)
                : std::string_view("SP800-155 Event\0", 16));
-  b.U32(0x1234).Raw(kGlobalGuid);
+  b.U32(0x1234).Raw(testing::kGlobalGuid);
   b.U8(4).Str("ACME").U8(model_len).Str("Model").U8(1).Str("1").U8(4).Str("EDK2");
   b.U32(0x5678).U8(3).Str("1.0");
   if (event3) b.U32(1).U32(3).Str("rim").U32(2).U32(4).Str("cert");
@@ -57,7 +54,7 @@ TcgLogBuilder Sp800155(bool event3, uint8_t model_len = 5) {
 }
 
 TEST(Sp800155EventTest, ReadsEvent2Fields) {
-  TcgLogBuilder b = Sp800155(false);
+  testing::TcgLogBuilder b = Sp800155(false);
   Result<Sp800155PlatformIdEvent> e = ParseSp800155PlatformIdEvent(b.span(), 0);
   ASSERT_TRUE(e.ok()) << e.status().ToString();
   EXPECT_FALSE(e->event3);
@@ -69,7 +66,7 @@ TEST(Sp800155EventTest, ReadsEvent2Fields) {
 }
 
 TEST(Sp800155EventTest, ReadsEvent3Locators) {
-  TcgLogBuilder b = Sp800155(true);
+  testing::TcgLogBuilder b = Sp800155(true);
   Result<Sp800155PlatformIdEvent> e = ParseSp800155PlatformIdEvent(b.span(), 0);
   ASSERT_TRUE(e.ok()) << e.status().ToString();
   EXPECT_TRUE(e->event3);
@@ -79,26 +76,28 @@ TEST(Sp800155EventTest, ReadsEvent3Locators) {
 }
 
 TEST(Sp800155EventTest, StringLengthBeyondTheDataIsBadLength) {
-  TcgLogBuilder b = Sp800155(false, /*model_len=*/250);
+  testing::TcgLogBuilder b = Sp800155(false, /*model_len=*/250);
   // signature 16, manufacturer id 4, GUID 16, "ACME" 5: the model's length.
-  ExpectParseError(ParseSp800155PlatformIdEvent(b.span(), 1000), ErrorCode::kBadLength, 1041);
+  testing::ExpectParseError(ParseSp800155PlatformIdEvent(b.span(), 1000), ErrorCode::kBadLength,
+                            1041);
 }
 
 TEST(Sp800155EventTest, Event3WithoutLocatorsIsTruncated) {
-  TcgLogBuilder b = Sp800155(false);
+  testing::TcgLogBuilder b = Sp800155(false);
   std::vector<uint8_t> data = b.bytes();
   data[15] = '3';  // "SP800-155 Event3" without the Event3 fields
-  ExpectParseError(ParseSp800155PlatformIdEvent(data, 0), ErrorCode::kTruncated, data.size());
+  testing::ExpectParseError(ParseSp800155PlatformIdEvent(data, 0), ErrorCode::kTruncated,
+                            data.size());
 }
 
 TEST(Sp800155EventTest, OtherSignatureIsBadMagic) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.Str("SP800-155 EventX").Fill(40, 0);
-  ExpectParseError(ParseSp800155PlatformIdEvent(b.span(), 8), ErrorCode::kBadMagic, 8);
+  testing::ExpectParseError(ParseSp800155PlatformIdEvent(b.span(), 8), ErrorCode::kBadMagic, 8);
 }
 
 TEST(TaggedEventTest, ReadsIdAndData) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.U32(0x8f3b22ed).U32(5).Str("hello");
   Result<TcgTaggedEvent> t = ParseTcgTaggedEvent(b.span(), 0);
   ASSERT_TRUE(t.ok()) << t.status().ToString();
@@ -107,33 +106,33 @@ TEST(TaggedEventTest, ReadsIdAndData) {
 }
 
 TEST(TaggedEventTest, SizeBeyondTheDataIsBadLength) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.U32(0x8f3b22ed).U32(100).Str("short");
-  ExpectParseError(ParseTcgTaggedEvent(b.span(), 20), ErrorCode::kBadLength, 24);
+  testing::ExpectParseError(ParseTcgTaggedEvent(b.span(), 20), ErrorCode::kBadLength, 24);
 }
 
 TEST(TaggedEventTest, TrailingBytesAreBadLength) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.U32(1).U32(2).Str("abc");
-  ExpectParseError(ParseTcgTaggedEvent(b.span(), 0), ErrorCode::kBadLength, 10);
+  testing::ExpectParseError(ParseTcgTaggedEvent(b.span(), 0), ErrorCode::kBadLength, 10);
 }
 
 TEST(TaggedEventTest, IdCutShortIsTruncated) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.U16(1);
-  ExpectParseError(ParseTcgTaggedEvent(b.span(), 0), ErrorCode::kTruncated, 0);
+  testing::ExpectParseError(ParseTcgTaggedEvent(b.span(), 0), ErrorCode::kTruncated, 0);
 }
 
-TcgLogBuilder TdShimConfig(const std::string& descriptor, const std::string& info,
-                           int64_t info_len = -1) {
-  TcgLogBuilder b;
+testing::TcgLogBuilder TdShimConfig(const std::string& descriptor, const std::string& info,
+                                    int64_t info_len = -1) {
+  testing::TcgLogBuilder b;
   b.Str(descriptor).Fill(16 - descriptor.size(), 0);
   b.U32(uint32_t(info_len < 0 ? info.size() : uint64_t(info_len))).Str(info);
   return b;
 }
 
 TEST(TdShimPlatformConfigInfoTest, ReadsDescriptorAndInfo) {
-  TcgLogBuilder b = TdShimConfig("td_payload_info", "info");
+  testing::TcgLogBuilder b = TdShimConfig("td_payload_info", "info");
   Result<TdShimPlatformConfigInfo> c = ParseTdShimPlatformConfigInfo(b.span(), 100);
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(AsChars(c->descriptor).substr(0, 15), "td_payload_info");
@@ -142,19 +141,19 @@ TEST(TdShimPlatformConfigInfoTest, ReadsDescriptorAndInfo) {
 }
 
 TEST(TdShimPlatformConfigInfoTest, InfoLengthBeyondTheDataIsBadLength) {
-  TcgLogBuilder b = TdShimConfig("td_hob", "info", /*info_len=*/5);
-  ExpectParseError(ParseTdShimPlatformConfigInfo(b.span(), 0), ErrorCode::kBadLength, 16);
+  testing::TcgLogBuilder b = TdShimConfig("td_hob", "info", /*info_len=*/5);
+  testing::ExpectParseError(ParseTdShimPlatformConfigInfo(b.span(), 0), ErrorCode::kBadLength, 16);
 }
 
 TEST(TdShimPlatformConfigInfoTest, InfoLengthShorterThanTheDataIsBadLength) {
-  TcgLogBuilder b = TdShimConfig("td_hob", "info", /*info_len=*/3);
-  ExpectParseError(ParseTdShimPlatformConfigInfo(b.span(), 0), ErrorCode::kBadLength, 23);
+  testing::TcgLogBuilder b = TdShimConfig("td_hob", "info", /*info_len=*/3);
+  testing::ExpectParseError(ParseTdShimPlatformConfigInfo(b.span(), 0), ErrorCode::kBadLength, 23);
 }
 
 TEST(TdShimPlatformConfigInfoTest, DescriptorCutShortIsTruncated) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.Str("td_hob");
-  ExpectParseError(ParseTdShimPlatformConfigInfo(b.span(), 0), ErrorCode::kTruncated, 0);
+  testing::ExpectParseError(ParseTdShimPlatformConfigInfo(b.span(), 0), ErrorCode::kTruncated, 0);
 }
 
 }  // namespace

@@ -18,10 +18,7 @@
 namespace ccv::parsers {
 namespace {
 
-using ccv::testing::Filled;
-using ccv::testing::SlicedSource;
-using ccv::testing::TcgLogBuilder;
-using Alg = TcgLogBuilder::Alg;
+using Alg = testing::TcgLogBuilder::Alg;
 
 const std::vector<Alg> kSha1Sha256 = {{kTpmAlgSha1, 20}, {kTpmAlgSha256, 32}};
 // Layout of a log built by Agile(): record 0 (Spec ID, 2 banks) is 69 bytes;
@@ -30,13 +27,13 @@ const std::vector<Alg> kSha1Sha256 = {{kTpmAlgSha1, 20}, {kTpmAlgSha256, 32}};
 constexpr uint64_t kRec1 = 69, kRec1Count = 77, kRec1Alg0 = 81, kRec1Digest0 = 83, kRec1Alg1 = 103,
                    kRec1Size = 137, kRec1Data = 141;
 
-TcgLogBuilder Agile() {
-  TcgLogBuilder b;
+testing::TcgLogBuilder Agile() {
+  testing::TcgLogBuilder b;
   b.SpecIdHeader(kSha1Sha256);
   return b;
 }
 std::vector<std::pair<uint16_t, std::vector<uint8_t>>> TwoDigests() {
-  return {{kTpmAlgSha1, Filled(20, 0x11)}, {kTpmAlgSha256, Filled(32, 0x22)}};
+  return {{kTpmAlgSha1, testing::Filled(20, 0x11)}, {kTpmAlgSha256, testing::Filled(32, 0x22)}};
 }
 const std::vector<uint8_t> kData = {1, 2, 3, 4};
 
@@ -44,7 +41,7 @@ const std::vector<uint8_t> kData = {1, 2, 3, 4};
 // as a regular file gives it); both must agree on the status.
 Status ParseStatus(Bytes data, TcgReadOptions opts = {}) {
   Result<TcgLog> mem = ParseTcgLog(data, opts);
-  SlicedSource tiny(data, 5);
+  testing::SlicedSource tiny(data, 5);
   ChunkedSource src(&tiny, 4096);
   TcgEventReader reader(&src, opts);
   Status streamed;
@@ -76,22 +73,22 @@ TEST(TcgEventLogTest, EmptyInputIsTruncatedAtOffsetZero) {
 }
 
 TEST(TcgEventLogTest, Record0ShorterThanItsHeaderIsTruncated) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.U32(0).U32(3).Fill(12, 0xAB);  // 20 of 32 header bytes
   ExpectError(b.span(), ErrorCode::kTruncated, 0);
 }
 
 TEST(TcgEventLogTest, Record0EventSizeBeyondTheDataIsTruncatedAtTheSizeField) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.Event1(0, 3, {}, kData, /*event_size=*/0x7265680a);
   ExpectError(b.span(), ErrorCode::kTruncated, 28);
 }
 
 TEST(TcgEventLogTest, SpecIdAlgorithmCountBeyondTheDataIsBadLength) {
-  TcgLogBuilder d;
+  testing::TcgLogBuilder d;
   d.Str(std::string_view("Spec ID Event03\0", 16)).U32(0).U8(0).U8(2).U8(0).U8(2).U32(1000);
   d.U16(kTpmAlgSha256).U16(32).U8(0);
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.Event1(0, kEvNoAction, {}, d.span());
   ExpectError(b.span(), ErrorCode::kBadLength, 32 + 24);
 }
@@ -99,53 +96,55 @@ TEST(TcgEventLogTest, SpecIdAlgorithmCountBeyondTheDataIsBadLength) {
 TEST(TcgEventLogTest, SpecIdWithMoreAlgorithmsThanSupportedIsLimitExceeded) {
   std::vector<Alg> algs;
   for (uint16_t i = 0; i < 17; ++i) algs.push_back({uint16_t(0x100 + i), 32});
-  TcgLogBuilder b;
-  b.Event1(0, kEvNoAction, {}, TcgLogBuilder::SpecIdData(algs));
+  testing::TcgLogBuilder b;
+  b.Event1(0, kEvNoAction, {}, testing::TcgLogBuilder::SpecIdData(algs));
   ExpectError(b.span(), ErrorCode::kLimitExceeded, 32 + 24);
 }
 
 TEST(TcgEventLogTest, SpecIdWithZeroAlgorithmsIsBadValue) {
-  TcgLogBuilder b;
-  b.Event1(0, kEvNoAction, {}, TcgLogBuilder::SpecIdData({}));
+  testing::TcgLogBuilder b;
+  b.Event1(0, kEvNoAction, {}, testing::TcgLogBuilder::SpecIdData({}));
   ExpectError(b.span(), ErrorCode::kBadValue, 32 + 24);
 }
 
 TEST(TcgEventLogTest, SpecIdKnownAlgorithmWithWrongSizeIsBadValue) {
-  TcgLogBuilder b;
-  b.Event1(0, kEvNoAction, {}, TcgLogBuilder::SpecIdData({{kTpmAlgSha1, 20}, {kTpmAlgSha256, 20}}));
+  testing::TcgLogBuilder b;
+  b.Event1(0, kEvNoAction, {},
+           testing::TcgLogBuilder::SpecIdData({{kTpmAlgSha1, 20}, {kTpmAlgSha256, 20}}));
   ExpectError(b.span(), ErrorCode::kBadValue, 32 + 28 + 4 + 2);
 }
 
 TEST(TcgEventLogTest, SpecIdDigestSizeZeroIsBadValue) {
-  TcgLogBuilder b;
-  b.Event1(0, kEvNoAction, {}, TcgLogBuilder::SpecIdData({{0x0027, 0}}));
+  testing::TcgLogBuilder b;
+  b.Event1(0, kEvNoAction, {}, testing::TcgLogBuilder::SpecIdData({{0x0027, 0}}));
   ExpectError(b.span(), ErrorCode::kBadValue, 32 + 28 + 2);
 }
 
 TEST(TcgEventLogTest, SpecIdHugeDigestSizeIsBadValue) {
-  TcgLogBuilder b;
-  b.Event1(0, kEvNoAction, {}, TcgLogBuilder::SpecIdData({{0x0027, 0xFFFF}}));
+  testing::TcgLogBuilder b;
+  b.Event1(0, kEvNoAction, {}, testing::TcgLogBuilder::SpecIdData({{0x0027, 0xFFFF}}));
   ExpectError(b.span(), ErrorCode::kBadValue, 32 + 28 + 2);
 }
 
 TEST(TcgEventLogTest, SpecIdDuplicateAlgorithmIsBadValue) {
-  TcgLogBuilder b;
-  b.Event1(0, kEvNoAction, {}, TcgLogBuilder::SpecIdData({{kTpmAlgSha1, 20}, {kTpmAlgSha1, 20}}));
+  testing::TcgLogBuilder b;
+  b.Event1(0, kEvNoAction, {},
+           testing::TcgLogBuilder::SpecIdData({{kTpmAlgSha1, 20}, {kTpmAlgSha1, 20}}));
   ExpectError(b.span(), ErrorCode::kBadValue, 32 + 28 + 4);
 }
 
 TEST(TcgEventLogTest, SpecIdBytesAfterVendorInfoAreBadLength) {
-  std::vector<uint8_t> d = TcgLogBuilder::SpecIdData(kSha1Sha256, {0xAA});
+  std::vector<uint8_t> d = testing::TcgLogBuilder::SpecIdData(kSha1Sha256, {0xAA});
   d.push_back(0xBB);
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.Event1(0, kEvNoAction, {}, d);
   ExpectError(b.span(), ErrorCode::kBadLength, 32 + d.size() - 1);
 }
 
 TEST(TcgEventLogTest, SpecIdCutInsideTheFixedFieldsIsTruncated) {
-  std::vector<uint8_t> d = TcgLogBuilder::SpecIdData(kSha1Sha256);
+  std::vector<uint8_t> d = testing::TcgLogBuilder::SpecIdData(kSha1Sha256);
   d.resize(22);  // signature + platform class + 2 of 4 version bytes
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.Event1(0, kEvNoAction, {}, d);
   ExpectError(b.span(), ErrorCode::kTruncated, 32 + 22);
 }
@@ -153,69 +152,71 @@ TEST(TcgEventLogTest, SpecIdCutInsideTheFixedFieldsIsTruncated) {
 // --- TCG_PCR_EVENT2 records ---
 
 TEST(TcgEventLogTest, DigestCutShortIsTruncatedAtTheDigest) {
-  TcgLogBuilder b = Agile();
+  testing::TcgLogBuilder b = Agile();
   b.U32(0).U32(kEvIpl).U32(2).U16(kTpmAlgSha1).Fill(10, 0x11);
   ExpectError(b.span(), ErrorCode::kTruncated, kRec1Digest0);
 }
 
 TEST(TcgEventLogTest, HashAlgCutShortIsTruncatedAtTheAlgorithm) {
-  TcgLogBuilder b = Agile();
+  testing::TcgLogBuilder b = Agile();
   b.U32(0).U32(kEvIpl).U32(2).U16(kTpmAlgSha1).Fill(20, 0x11).U8(0x0b);
   ExpectError(b.span(), ErrorCode::kTruncated, kRec1Alg1);
 }
 
 TEST(TcgEventLogTest, HugeDigestCountIsLimitExceeded) {
-  TcgLogBuilder b = Agile();
+  testing::TcgLogBuilder b = Agile();
   b.Event2(0, kEvIpl, TwoDigests(), kData, /*count=*/0xFFFFFFFF);
   ExpectError(b.span(), ErrorCode::kLimitExceeded, kRec1Count);
 }
 
 TEST(TcgEventLogTest, DigestCountAboveTheHeaderBanksIsBadValue) {
-  TcgLogBuilder b = Agile();
+  testing::TcgLogBuilder b = Agile();
   b.Event2(0, kEvIpl, TwoDigests(), kData, /*count=*/3);
   ExpectError(b.span(), ErrorCode::kBadValue, kRec1Count);
 }
 
 TEST(TcgEventLogTest, DigestCountBeyondTheDataIsTruncated) {
-  TcgLogBuilder b = Agile();
+  testing::TcgLogBuilder b = Agile();
   b.U32(0).U32(kEvIpl).U32(2).U16(kTpmAlgSha1).Fill(20, 0x11);
   b.U16(kTpmAlgSha256).U16(0);  // 2 of the 32 bytes of the second digest
   ExpectError(b.span(), ErrorCode::kTruncated, kRec1Alg1 + 2);
 }
 
 TEST(TcgEventLogTest, AlgorithmNotInTheSpecIdHeaderIsBadValue) {
-  TcgLogBuilder b = Agile();
-  b.Event2(0, kEvIpl, {{0x0099, Filled(20, 1)}, {kTpmAlgSha256, Filled(32, 2)}}, kData);
+  testing::TcgLogBuilder b = Agile();
+  b.Event2(0, kEvIpl, {{0x0099, testing::Filled(20, 1)}, {kTpmAlgSha256, testing::Filled(32, 2)}},
+           kData);
   ExpectError(b.span(), ErrorCode::kBadValue, kRec1Alg0);
 }
 
 TEST(TcgEventLogTest, SameAlgorithmTwiceInOneRecordIsBadValue) {
-  TcgLogBuilder b = Agile();
-  b.Event2(0, kEvIpl, {{kTpmAlgSha1, Filled(20, 1)}, {kTpmAlgSha1, Filled(20, 2)}}, kData);
+  testing::TcgLogBuilder b = Agile();
+  b.Event2(0, kEvIpl,
+           {{kTpmAlgSha1, testing::Filled(20, 1)}, {kTpmAlgSha1, testing::Filled(20, 2)}}, kData);
   ExpectError(b.span(), ErrorCode::kBadValue, kRec1Alg1);
 }
 
 TEST(TcgEventLogTest, HugeEventSizeIsTruncatedAtTheSizeField) {
-  TcgLogBuilder b = Agile();
+  testing::TcgLogBuilder b = Agile();
   b.Event2(0, kEvIpl, TwoDigests(), kData, -1, /*event_size=*/0xFFFFFFFF);
   ExpectError(b.span(), ErrorCode::kTruncated, kRec1Size);
 }
 
 TEST(TcgEventLogTest, EventSizeOneByteBeyondTheDataIsTruncated) {
-  TcgLogBuilder b = Agile();
+  testing::TcgLogBuilder b = Agile();
   b.Event2(0, kEvIpl, TwoDigests(), kData, -1, /*event_size=*/5);
   ExpectError(b.span(), ErrorCode::kTruncated, kRec1Size);
 }
 
 TEST(TcgEventLogTest, EventSizeFieldCutShortIsTruncated) {
-  TcgLogBuilder b = Agile();
+  testing::TcgLogBuilder b = Agile();
   b.U32(0).U32(kEvIpl).U32(2).U16(kTpmAlgSha1).Fill(20, 0x11).U16(kTpmAlgSha256).Fill(32, 0x22);
   b.U16(4);
   ExpectError(b.span(), ErrorCode::kTruncated, kRec1Size);
 }
 
 TEST(TcgEventLogTest, SecondRecordErrorOffsetsCountFromTheFileStart) {
-  TcgLogBuilder b = Agile();
+  testing::TcgLogBuilder b = Agile();
   b.Event2(0, kEvIpl, TwoDigests(), kData);
   uint64_t rec2 = b.size();
   b.Event2(0, kEvIpl, TwoDigests(), kData, /*count=*/7);
@@ -223,30 +224,30 @@ TEST(TcgEventLogTest, SecondRecordErrorOffsetsCountFromTheFileStart) {
 }
 
 TEST(TcgEventLogTest, Sha1LogRecordWithEventSizeBeyondTheDataIsTruncated) {
-  TcgLogBuilder b;
-  b.Event1(0, kEvSeparator, Filled(20, 1), kData);
+  testing::TcgLogBuilder b;
+  b.Event1(0, kEvSeparator, testing::Filled(20, 1), kData);
   uint64_t rec1 = b.size();
-  b.Event1(1, kEvSeparator, Filled(20, 1), kData, /*event_size=*/100);
+  b.Event1(1, kEvSeparator, testing::Filled(20, 1), kData, /*event_size=*/100);
   ExpectError(b.span(), ErrorCode::kTruncated, rec1 + 28);
 }
 
 TEST(TcgEventLogTest, CcelLogInSha1FormatIsBadMagic) {
-  TcgLogBuilder b;
-  b.Event1(1, kEvSeparator, Filled(20, 1), kData);
+  testing::TcgLogBuilder b;
+  b.Event1(1, kEvSeparator, testing::Filled(20, 1), kData);
   ExpectError(b.span(), ErrorCode::kBadMagic, 0, TcgReadOptions{.ccel = true});
 }
 
 TEST(TcgEventLogTest, CcelSpecIdHeaderAtMrIndexTwoIsBadValue) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.SpecIdHeader({{kTpmAlgSha384, 48}}, /*pcr=*/2);
   ExpectError(b.span(), ErrorCode::kBadValue, 0, TcgReadOptions{.ccel = true});
 }
 
 TEST(TcgEventLogTest, StreamedEventAboveTheStreamingLimitIsLimitExceeded) {
-  TcgLogBuilder b = Agile();
+  testing::TcgLogBuilder b = Agile();
   b.Event2(0, kEvIpl, TwoDigests(), kData, -1, /*event_size=*/200u << 20);
   b.Fill(64, 0);
-  SlicedSource tiny(b.span(), 5, /*size_hint=*/false);  // cannot know the input is short
+  testing::SlicedSource tiny(b.span(), 5, /*size_hint=*/false);  // cannot know the input is short
   ChunkedSource src(&tiny, 4096);
   TcgEventReader reader(&src);
   ASSERT_TRUE(reader.Next().ok());
@@ -259,7 +260,7 @@ TEST(TcgEventLogTest, StreamedEventAboveTheStreamingLimitIsLimitExceeded) {
 // --- well-formed logs ---
 
 TEST(TcgEventLogTest, CryptoAgileRecordsExposeOffsetsDigestsAndData) {
-  TcgLogBuilder b = Agile();
+  testing::TcgLogBuilder b = Agile();
   b.Event2(7, kEvEfiAction, TwoDigests(), kData);
   b.Event2(0xFFFFFFFF, kEvNoAction, TwoDigests(), {});  // zero-length event data
   Result<TcgLog> log = ParseTcgLog(b.span());
@@ -275,7 +276,7 @@ TEST(TcgEventLogTest, CryptoAgileRecordsExposeOffsetsDigestsAndData) {
   EXPECT_EQ(e.untrusted_type, kEvEfiAction);
   ASSERT_EQ(e.digests.size(), 2u);
   EXPECT_EQ(e.digests[1].algorithm_id, kTpmAlgSha256);
-  EXPECT_EQ(e.digests[1].digest, Filled(32, 0x22));
+  EXPECT_EQ(e.digests[1].digest, testing::Filled(32, 0x22));
   EXPECT_EQ(e.data, kData);
   EXPECT_EQ(e.data_offset, kRec1Data);
   EXPECT_TRUE(log->events[2].data.empty());
@@ -284,9 +285,10 @@ TEST(TcgEventLogTest, CryptoAgileRecordsExposeOffsetsDigestsAndData) {
 }
 
 TEST(TcgEventLogTest, UnknownAlgorithmDeclaredInTheHeaderIsKeptWithItsSize) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.SpecIdHeader({{kTpmAlgSha256, 32}, {0x0027, 40}});
-  b.Event2(0, kEvIpl, {{kTpmAlgSha256, Filled(32, 1)}, {0x0027, Filled(40, 2)}}, kData);
+  b.Event2(0, kEvIpl, {{kTpmAlgSha256, testing::Filled(32, 1)}, {0x0027, testing::Filled(40, 2)}},
+           kData);
   Result<TcgLog> log = ParseTcgLog(b.span());
   ASSERT_TRUE(log.ok()) << log.status().ToString();
   ASSERT_EQ(log->events.size(), 2u);
@@ -305,7 +307,7 @@ TEST(TcgEventLogTest, FFOrZeroPaddingEndsTheLog) {
   for (const Case& c :
        {Case{0xFF, 1000, TcgLogEnd::kPaddingFF}, Case{0, 100, TcgLogEnd::kPaddingZero}}) {
     SCOPED_TRACE(int(c.fill));
-    TcgLogBuilder b = Agile();
+    testing::TcgLogBuilder b = Agile();
     b.Event2(0, kEvIpl, TwoDigests(), kData);
     uint64_t end = b.size();
     b.Fill(c.length, c.fill);
@@ -318,7 +320,7 @@ TEST(TcgEventLogTest, FFOrZeroPaddingEndsTheLog) {
 }
 
 TEST(TcgEventLogTest, TailShorterThanARecordHeaderIsReportedAsTrailingBytes) {
-  TcgLogBuilder b = Agile();
+  testing::TcgLogBuilder b = Agile();
   b.U32(0xdeadbeef);
   Result<TcgLog> log = ParseTcgLog(b.span());
   ASSERT_TRUE(log.ok());
@@ -328,9 +330,9 @@ TEST(TcgEventLogTest, TailShorterThanARecordHeaderIsReportedAsTrailingBytes) {
 }
 
 TEST(TcgEventLogTest, LogWithoutSpecIdHeaderIsSha1Format) {
-  TcgLogBuilder b;
-  b.Event1(0, kEvSCrtmVersion, Filled(20, 3), kData);
-  b.Event1(4, kEvSeparator, Filled(20, 4), kData);
+  testing::TcgLogBuilder b;
+  b.Event1(0, kEvSCrtmVersion, testing::Filled(20, 3), kData);
+  b.Event1(4, kEvSeparator, testing::Filled(20, 4), kData);
   Result<TcgLog> log = ParseTcgLog(b.span());
   ASSERT_TRUE(log.ok());
   EXPECT_EQ(log->format, TcgLogFormat::kSha1);
@@ -341,15 +343,15 @@ TEST(TcgEventLogTest, LogWithoutSpecIdHeaderIsSha1Format) {
 }
 
 TEST(TcgEventLogTest, DetectionTellsCcelFromTpmLogs) {
-  TcgLogBuilder tpm = Agile();
+  testing::TcgLogBuilder tpm = Agile();
   EXPECT_EQ(DetectTcgFormat(tpm.span(), tpm.size()), LogFormat::kTcg2);
-  TcgLogBuilder ccel;
+  testing::TcgLogBuilder ccel;
   ccel.SpecIdHeader({{kTpmAlgSha384, 48}}, 1);
   EXPECT_EQ(DetectTcgFormat(ccel.span(), ccel.size()), LogFormat::kCcel);
-  TcgLogBuilder shim;  // td-shim: header at MR index 0, SHA-384 only
+  testing::TcgLogBuilder shim;  // td-shim: header at MR index 0, SHA-384 only
   shim.SpecIdHeader({{kTpmAlgSha384, 48}}, 0);
   EXPECT_EQ(DetectTcgFormat(shim.span(), shim.size()), LogFormat::kCcel);
-  TcgLogBuilder text;
+  testing::TcgLogBuilder text;
   text.Str("10 0000000000000000000000000000000000000000 ima-ng sha1:00 boot_aggregate\n");
   EXPECT_EQ(DetectTcgFormat(text.span(), text.size()), LogFormat::kUnknown);
 }

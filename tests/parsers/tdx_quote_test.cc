@@ -20,8 +20,6 @@
 namespace ccv::parsers {
 namespace {
 
-using ccv::testing::QuoteBuilder;
-
 rapidjson::Document LoadJson(const std::filesystem::path& p) {
   auto text = ReadFileText(p.string());
   EXPECT_TRUE(text.ok()) << p;
@@ -145,7 +143,7 @@ TEST(TdxQuoteCorpusTest, PemChainHoldsThreeCertificates) {
 // --- synthetic quotes ---
 
 TEST(TdxQuoteTest, ParsesBuilderV4) {
-  QuoteBuilder b;
+  testing::QuoteBuilder b;
   auto raw = b.Build();
   auto q = ParseQuote(raw);
   ASSERT_TRUE(q.ok()) << q.status().ToString();
@@ -155,7 +153,7 @@ TEST(TdxQuoteTest, ParsesBuilderV4) {
 }
 
 TEST(TdxQuoteTest, ParsesBuilderV5Td15) {
-  QuoteBuilder b;
+  testing::QuoteBuilder b;
   b.version = 5;
   b.body_type = 3;
   std::vector<uint8_t> body(648, 0);
@@ -172,7 +170,7 @@ TEST(TdxQuoteTest, ParsesBuilderV5Td15) {
 }
 
 TEST(TdxQuoteTest, ParsesBuilderV5SgxBody) {
-  QuoteBuilder b;
+  testing::QuoteBuilder b;
   b.version = 5;
   b.tee_type = 0;
   b.body_type = 1;
@@ -182,7 +180,7 @@ TEST(TdxQuoteTest, ParsesBuilderV5SgxBody) {
 }
 
 TEST(TdxQuoteTest, ParsesBuilderV3) {
-  QuoteBuilder b;
+  testing::QuoteBuilder b;
   b.version = 3;
   b.tee_type = 0;
   b.qe_svn = 10;
@@ -214,7 +212,7 @@ TEST(TdxQuoteTest, ParsesPckIdentifierCertificationData) {
   for (Case c : {Case{1, 16}, Case{2, 256}, Case{3, 384}}) {
     for (uint16_t version : {uint16_t(3), uint16_t(4)}) {
       SCOPED_TRACE("type " + std::to_string(c.type) + " v" + std::to_string(version));
-      QuoteBuilder b;
+      testing::QuoteBuilder b;
       b.version = version;
       if (version == 3) b.tee_type = 0;
       b.cert_type = c.type;
@@ -244,7 +242,7 @@ TEST(TdxQuoteTest, ParsesPckIdentifierCertificationData) {
 }
 
 TEST(TdxQuoteTest, ParsesPckLeafCertificationData) {
-  QuoteBuilder b;
+  testing::QuoteBuilder b;
   b.cert_type = 4;
   b.pck_chain_pem = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
   auto q = ParseQuote(b.Build());
@@ -256,7 +254,7 @@ TEST(TdxQuoteTest, ParsesPckLeafCertificationData) {
 }
 
 TEST(TdxQuoteTest, TrailingBytesAreCountedNotFatal) {
-  QuoteBuilder b;
+  testing::QuoteBuilder b;
   b.trailing = 3065;
   auto q = ParseQuote(b.Build());
   ASSERT_TRUE(q.ok());
@@ -265,7 +263,7 @@ TEST(TdxQuoteTest, TrailingBytesAreCountedNotFatal) {
 
 struct BadCase {
   const char* name;
-  void (*mutate)(QuoteBuilder*, std::vector<uint8_t>*);
+  void (*mutate)(testing::QuoteBuilder*, std::vector<uint8_t>*);
   ErrorCode code;
   uint64_t offset;
 };
@@ -275,80 +273,82 @@ struct BadCase {
 // QE report 770, QE signature 1154, auth size 1218, auth 1220, cert type 1252,
 // cert size 1254, PEM 1258.
 const BadCase kBadCases[] = {
-    {"Empty", [](QuoteBuilder*, std::vector<uint8_t>* r) { r->clear(); }, ErrorCode::kTruncated, 0},
-    {"HeaderCut", [](QuoteBuilder*, std::vector<uint8_t>* r) { r->resize(47); },
+    {"Empty", [](testing::QuoteBuilder*, std::vector<uint8_t>* r) { r->clear(); },
+     ErrorCode::kTruncated, 0},
+    {"HeaderCut", [](testing::QuoteBuilder*, std::vector<uint8_t>* r) { r->resize(47); },
      ErrorCode::kTruncated, 28},
-    {"Version2", [](QuoteBuilder* b, std::vector<uint8_t>*) { b->version = 2; },
+    {"Version2", [](testing::QuoteBuilder* b, std::vector<uint8_t>*) { b->version = 2; },
      ErrorCode::kUnsupportedVersion, 0},
-    {"Version6", [](QuoteBuilder* b, std::vector<uint8_t>*) { b->version = 6; },
+    {"Version6", [](testing::QuoteBuilder* b, std::vector<uint8_t>*) { b->version = 6; },
      ErrorCode::kUnsupportedVersion, 0},
-    {"KeyType3", [](QuoteBuilder* b, std::vector<uint8_t>*) { b->att_key_type = 3; },
+    {"KeyType3", [](testing::QuoteBuilder* b, std::vector<uint8_t>*) { b->att_key_type = 3; },
      ErrorCode::kUnsupported, 2},
-    {"TeeType5", [](QuoteBuilder* b, std::vector<uint8_t>*) { b->tee_type = 5; },
+    {"TeeType5", [](testing::QuoteBuilder* b, std::vector<uint8_t>*) { b->tee_type = 5; },
      ErrorCode::kUnsupported, 4},
-    {"V3Tdx", [](QuoteBuilder* b, std::vector<uint8_t>*) { b->version = 3; }, ErrorCode::kBadValue,
-     4},
-    {"BodyCut", [](QuoteBuilder*, std::vector<uint8_t>* r) { r->resize(600); },
+    {"V3Tdx", [](testing::QuoteBuilder* b, std::vector<uint8_t>*) { b->version = 3; },
+     ErrorCode::kBadValue, 4},
+    {"BodyCut", [](testing::QuoteBuilder*, std::vector<uint8_t>* r) { r->resize(600); },
      ErrorCode::kTruncated, 48},
-    {"SigLenMissing", [](QuoteBuilder*, std::vector<uint8_t>* r) { r->resize(633); },
+    {"SigLenMissing", [](testing::QuoteBuilder*, std::vector<uint8_t>* r) { r->resize(633); },
      ErrorCode::kTruncated, 632},
     {"SigLenTooLarge",
-     [](QuoteBuilder* b, std::vector<uint8_t>*) { b->signature_len_override = 100000; },
+     [](testing::QuoteBuilder* b, std::vector<uint8_t>*) { b->signature_len_override = 100000; },
      ErrorCode::kBadLength, 632},
     {"SigLenTooSmall",
-     [](QuoteBuilder* b, std::vector<uint8_t>*) { b->signature_len_override = 100; },
+     [](testing::QuoteBuilder* b, std::vector<uint8_t>*) { b->signature_len_override = 100; },
      ErrorCode::kTruncated, 700},
     {"SigLenShortByOne",
-     [](QuoteBuilder* b, std::vector<uint8_t>*) {
+     [](testing::QuoteBuilder* b, std::vector<uint8_t>*) {
        b->signature_len_override = uint32_t(b->SignatureData().size() - 1);
      },
      ErrorCode::kBadLength, 766},
     {"SigLenLongByOne",
-     [](QuoteBuilder* b, std::vector<uint8_t>*) {
+     [](testing::QuoteBuilder* b, std::vector<uint8_t>*) {
        b->signature_len_override = uint32_t(b->SignatureData().size() + 1);
        b->trailing = 1;
      },
      ErrorCode::kBadLength, 636 + 1 + 0},  // offset replaced below
-    {"OuterType5", [](QuoteBuilder* b, std::vector<uint8_t>*) { b->outer_cert_type = 5; },
+    {"OuterType5", [](testing::QuoteBuilder* b, std::vector<uint8_t>*) { b->outer_cert_type = 5; },
      ErrorCode::kUnsupported, 764},
     {"OuterLenTooLarge",
-     [](QuoteBuilder* b, std::vector<uint8_t>*) { b->outer_cert_len_override = 0x10000; },
+     [](testing::QuoteBuilder* b, std::vector<uint8_t>*) { b->outer_cert_len_override = 0x10000; },
      ErrorCode::kBadLength, 766},
     {"OuterLenShort",
-     [](QuoteBuilder* b, std::vector<uint8_t>*) { b->outer_cert_len_override = 300; },
+     [](testing::QuoteBuilder* b, std::vector<uint8_t>*) { b->outer_cert_len_override = 300; },
      ErrorCode::kTruncated, 770},
-    {"InnerType7", [](QuoteBuilder* b, std::vector<uint8_t>*) { b->cert_type = 7; },
+    {"InnerType7", [](testing::QuoteBuilder* b, std::vector<uint8_t>*) { b->cert_type = 7; },
      ErrorCode::kUnsupported, 1252},
-    {"InnerType0", [](QuoteBuilder* b, std::vector<uint8_t>*) { b->cert_type = 0; },
+    {"InnerType0", [](testing::QuoteBuilder* b, std::vector<uint8_t>*) { b->cert_type = 0; },
      ErrorCode::kUnsupported, 1252},
     // A PCK identifier (type 3: 384-byte encrypted PPID, CPUSVN, PCE SVN,
     // PCEID = 404 bytes) of any other size.
-    {"InnerType3WrongSize", [](QuoteBuilder* b, std::vector<uint8_t>*) { b->cert_type = 3; },
+    {"InnerType3WrongSize",
+     [](testing::QuoteBuilder* b, std::vector<uint8_t>*) { b->cert_type = 3; },
      ErrorCode::kBadLength, 1254},
     {"InnerLenTooLarge",
-     [](QuoteBuilder* b, std::vector<uint8_t>*) { b->cert_len_override = 5000; },
+     [](testing::QuoteBuilder* b, std::vector<uint8_t>*) { b->cert_len_override = 5000; },
      ErrorCode::kBadLength, 1254},
     {"AuthLenPastEnd",
-     [](QuoteBuilder* b, std::vector<uint8_t>*) { b->qe_auth_len_override = 4000; },
+     [](testing::QuoteBuilder* b, std::vector<uint8_t>*) { b->qe_auth_len_override = 4000; },
      ErrorCode::kTruncated, 1220},
     {"AuthLenOverCap",
-     [](QuoteBuilder* b, std::vector<uint8_t>*) { b->qe_auth_len_override = 0xffff; },
+     [](testing::QuoteBuilder* b, std::vector<uint8_t>*) { b->qe_auth_len_override = 0xffff; },
      ErrorCode::kLimitExceeded, 1218},
     {"V5BodyType4",
-     [](QuoteBuilder* b, std::vector<uint8_t>*) {
+     [](testing::QuoteBuilder* b, std::vector<uint8_t>*) {
        b->version = 5;
        b->body_type = 4;
      },
      ErrorCode::kUnsupported, 48},
     {"V5BodyTypeSgxForTdx",
-     [](QuoteBuilder* b, std::vector<uint8_t>*) {
+     [](testing::QuoteBuilder* b, std::vector<uint8_t>*) {
        b->version = 5;
        b->body_type = 1;
        b->body = std::vector<uint8_t>(584, 0);
      },
      ErrorCode::kBadValue, 48},
     {"V5BodySizeWrong",
-     [](QuoteBuilder* b, std::vector<uint8_t>*) {
+     [](testing::QuoteBuilder* b, std::vector<uint8_t>*) {
        b->version = 5;
        b->body_type = 3;
        b->body = std::vector<uint8_t>(648, 0);
@@ -360,7 +360,7 @@ const BadCase kBadCases[] = {
 TEST(TdxQuoteTest, RejectsCorruptQuotes) {
   for (const BadCase& c : kBadCases) {
     SCOPED_TRACE(c.name);
-    QuoteBuilder b;
+    testing::QuoteBuilder b;
     std::vector<uint8_t> raw;
     c.mutate(&b, &raw);
     if (std::string(c.name) != "Empty" && std::string(c.name) != "HeaderCut" &&
@@ -386,7 +386,7 @@ TEST(TdxQuoteTest, LooksLikeQuoteRejectsOtherData) {
   std::vector<uint8_t> zeros(100, 0);
   EXPECT_FALSE(LooksLikeQuote(zeros));
   EXPECT_FALSE(LooksLikeQuote(std::vector<uint8_t>(10, 0)));
-  QuoteBuilder b;
+  testing::QuoteBuilder b;
   EXPECT_TRUE(LooksLikeQuote(b.Build()));
 }
 

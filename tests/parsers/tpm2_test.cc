@@ -19,9 +19,6 @@
 namespace ccv::parsers {
 namespace {
 
-using ::ccv::testing::ReadAll;
-using testing::ExpectParseError;
-
 std::vector<uint8_t> SimpleAttest() {
   return testing::QuoteAttest({0x90, 0x09}, {{HashAlg::kSha256, {0, 1, 7}}},
                               std::vector<uint8_t>(32, 0xaa));
@@ -45,16 +42,16 @@ void ExpectEditsFail(const std::vector<uint8_t>& valid, Result<T> (*parse)(Bytes
     SCOPED_TRACE(e.what);
     std::vector<uint8_t> bad = valid;
     bad[e.at] = e.value;
-    ExpectParseError(parse(bad), e.code, e.offset);
+    testing::ExpectParseError(parse(bad), e.code, e.offset);
   }
   std::vector<uint8_t> trailing = valid;
   trailing.push_back(0);
-  ExpectParseError(parse(trailing), ErrorCode::kBadLength, valid.size());
+  testing::ExpectParseError(parse(trailing), ErrorCode::kBadLength, valid.size());
 }
 
 TEST(Tpm2ParserTest, GceQuoteFields) {
   CCV_REQUIRE_CORPUS(corpus);
-  auto a = ParseTpmAttest(ReadAll(corpus / "tpm/gce-cos-85/quote1.tpms_attest.bin"));
+  auto a = ParseTpmAttest(testing::ReadAll(corpus / "tpm/gce-cos-85/quote1.tpms_attest.bin"));
   ASSERT_TRUE(a.ok()) << a.status().ToString();
   EXPECT_EQ(a->magic, 0xff544347u);
   EXPECT_EQ(a->type, 0x8018);
@@ -65,13 +62,13 @@ TEST(Tpm2ParserTest, GceQuoteFields) {
   EXPECT_EQ(a->pcr_select[0].Pcrs().size(), 24u);
   EXPECT_EQ(a->pcr_digest.size(), 32u);
 
-  auto s = ParseTpmSignature(ReadAll(corpus / "tpm/gce-cos-85/quote1.tpmt_signature.bin"));
+  auto s = ParseTpmSignature(testing::ReadAll(corpus / "tpm/gce-cos-85/quote1.tpmt_signature.bin"));
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_EQ(s->scheme, TpmSigScheme::kRsaSsa);
   EXPECT_EQ(s->hash, HashAlg::kSha256);
   EXPECT_EQ(s->rsa_sig.size(), 256u);
 
-  auto p = ParseTpmPublic(ReadAll(corpus / "tpm/gce-cos-85/ak_pub.tpmt_public.bin"));
+  auto p = ParseTpmPublic(testing::ReadAll(corpus / "tpm/gce-cos-85/ak_pub.tpmt_public.bin"));
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   EXPECT_EQ(p->type, TpmKeyType::kRsa);
   EXPECT_TRUE(p->restricted());
@@ -82,12 +79,13 @@ TEST(Tpm2ParserTest, GceQuoteFields) {
 
 TEST(Tpm2ParserTest, WindowsQuoteHasEmptyNonceAndSha1Signature) {
   CCV_REQUIRE_CORPUS(corpus);
-  auto a = ParseTpmAttest(ReadAll(corpus / "tpm/windows-gce-shielded-vm/quote.tpms_attest.bin"));
+  auto a = ParseTpmAttest(
+      testing::ReadAll(corpus / "tpm/windows-gce-shielded-vm/quote.tpms_attest.bin"));
   ASSERT_TRUE(a.ok()) << a.status().ToString();
   EXPECT_TRUE(a->extra_data.empty());
   EXPECT_EQ(ToHex(a->pcr_digest), "a610f27bc687ce906243287d832706036e79f6e1");
-  auto s =
-      ParseTpmSignature(ReadAll(corpus / "tpm/windows-gce-shielded-vm/quote.tpmt_signature.bin"));
+  auto s = ParseTpmSignature(
+      testing::ReadAll(corpus / "tpm/windows-gce-shielded-vm/quote.tpmt_signature.bin"));
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->hash, HashAlg::kSha1);
 }
@@ -142,7 +140,7 @@ TEST(Tpm2ParserTest, PublicErrors) {
   b.insert(b.end(), p.begin(), p.end());
   b[2 + 7] |= 0x01;  // objectAttributes bit 0
   ASSERT_TRUE(LooksLikeTpm2bPublic(b));
-  ExpectParseError(ParseTpm2bPublic(b), ErrorCode::kBadValue, 6);
+  testing::ExpectParseError(ParseTpm2bPublic(b), ErrorCode::kBadValue, 6);
 }
 
 }  // namespace

@@ -18,16 +18,8 @@
 namespace ccv::parsers {
 namespace {
 
-using ccv::testing::ExpectParseError;
-using ccv::testing::FilePathNode;
-using ccv::testing::ImageLoad;
-using ccv::testing::kGlobalGuid;
-using ccv::testing::Sha256List;
-using ccv::testing::TcgLogBuilder;
-using ccv::testing::Variable;
-
 TEST(UefiVariableDataTest, DecodesGuidNameAndData) {
-  TcgLogBuilder b = Variable("SecureBoot", {1});
+  testing::TcgLogBuilder b = testing::Variable("SecureBoot", {1});
   Result<UefiVariableData> v = ParseUefiVariableData(b.span(), 1000);
   ASSERT_TRUE(v.ok()) << v.status().ToString();
   EXPECT_EQ(v->variable_name.ToString(), "8be4df61-93ca-11d2-aa0d-00e098032b8c");
@@ -39,29 +31,29 @@ TEST(UefiVariableDataTest, DecodesGuidNameAndData) {
 }
 
 TEST(UefiVariableDataTest, GuidCutShortIsTruncated) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.Fill(10, 0x61);
-  ExpectParseError(ParseUefiVariableData(b.span(), 500), ErrorCode::kTruncated, 500);
+  testing::ExpectParseError(ParseUefiVariableData(b.span(), 500), ErrorCode::kTruncated, 500);
 }
 
 TEST(UefiVariableDataTest, HugeNameLengthIsBadLength) {
-  TcgLogBuilder b = Variable("PK", {}, /*name_len=*/uint64_t{1} << 62);
-  ExpectParseError(ParseUefiVariableData(b.span(), 100), ErrorCode::kBadLength, 116);
+  testing::TcgLogBuilder b = testing::Variable("PK", {}, /*name_len=*/uint64_t{1} << 62);
+  testing::ExpectParseError(ParseUefiVariableData(b.span(), 100), ErrorCode::kBadLength, 116);
 }
 
 TEST(UefiVariableDataTest, DataLengthBeyondTheEventIsBadLength) {
-  TcgLogBuilder b = Variable("PK", {1, 2}, -1, /*data_len=*/3);
-  ExpectParseError(ParseUefiVariableData(b.span(), 0), ErrorCode::kBadLength, 24);
+  testing::TcgLogBuilder b = testing::Variable("PK", {1, 2}, -1, /*data_len=*/3);
+  testing::ExpectParseError(ParseUefiVariableData(b.span(), 0), ErrorCode::kBadLength, 24);
 }
 
 TEST(UefiVariableDataTest, CountsFieldsCutShortAreTruncated) {
-  TcgLogBuilder b;
-  b.Raw(kGlobalGuid).U32(2);
-  ExpectParseError(ParseUefiVariableData(b.span(), 0), ErrorCode::kTruncated, 16);
+  testing::TcgLogBuilder b;
+  b.Raw(testing::kGlobalGuid).U32(2);
+  testing::ExpectParseError(ParseUefiVariableData(b.span(), 0), ErrorCode::kTruncated, 16);
 }
 
 TEST(UefiVariableDataTest, BytesAfterTheDataAreKeptAsTrailing) {
-  TcgLogBuilder b = Variable("Shim", {7});
+  testing::TcgLogBuilder b = testing::Variable("Shim", {7});
   b.Fill(6, 0);
   Result<UefiVariableData> v = ParseUefiVariableData(b.span(), 0);
   ASSERT_TRUE(v.ok());
@@ -69,8 +61,8 @@ TEST(UefiVariableDataTest, BytesAfterTheDataAreKeptAsTrailing) {
 }
 
 TEST(UefiImageLoadTest, DecodesTheHeaderAndKeepsTheDevicePath) {
-  std::vector<uint8_t> path = FilePathNode("\\EFI\\BOOT\\BOOTX64.EFI");
-  TcgLogBuilder b = ImageLoad(path);
+  std::vector<uint8_t> path = testing::FilePathNode("\\EFI\\BOOT\\BOOTX64.EFI");
+  testing::TcgLogBuilder b = testing::ImageLoad(path);
   b.Fill(3, 0);  // padding after the path is ignored
   Result<UefiImageLoadEvent> e = ParseUefiImageLoadEvent(b.span(), 10);
   ASSERT_TRUE(e.ok()) << e.status().ToString();
@@ -82,18 +74,18 @@ TEST(UefiImageLoadTest, DecodesTheHeaderAndKeepsTheDevicePath) {
 }
 
 TEST(UefiImageLoadTest, DevicePathLengthBeyondTheEventIsBadLength) {
-  TcgLogBuilder b = ImageLoad(FilePathNode("x"), /*path_len=*/1000);
-  ExpectParseError(ParseUefiImageLoadEvent(b.span(), 64), ErrorCode::kBadLength, 64 + 24);
+  testing::TcgLogBuilder b = testing::ImageLoad(testing::FilePathNode("x"), /*path_len=*/1000);
+  testing::ExpectParseError(ParseUefiImageLoadEvent(b.span(), 64), ErrorCode::kBadLength, 64 + 24);
 }
 
 TEST(UefiImageLoadTest, HeaderCutShortIsTruncated) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.U64(1).U64(2);
-  ExpectParseError(ParseUefiImageLoadEvent(b.span(), 8), ErrorCode::kTruncated, 24);
+  testing::ExpectParseError(ParseUefiImageLoadEvent(b.span(), 8), ErrorCode::kTruncated, 24);
 }
 
 TEST(DevicePathNodeTest, ReadsNodesInOrderWithTheirOffsets) {
-  TcgLogBuilder p;
+  testing::TcgLogBuilder p;
   p.U8(1).U8(1).U16(6).U8(0).U8(3);  // Pci(0x3,0x0)
   p.U8(0x7f).U8(0xff).U16(4);
   ByteReader r(p.span(), 200);
@@ -112,32 +104,32 @@ TEST(DevicePathNodeTest, ReadsNodesInOrderWithTheirOffsets) {
 }
 
 TEST(DevicePathNodeTest, HeaderCutShortIsTruncated) {
-  TcgLogBuilder p;
+  testing::TcgLogBuilder p;
   p.U8(4).U8(4).U8(8);
   ByteReader r(p.span(), 50);
-  ExpectParseError(ReadDevicePathNode(&r), ErrorCode::kTruncated, 50);
+  testing::ExpectParseError(ReadDevicePathNode(&r), ErrorCode::kTruncated, 50);
   EXPECT_EQ(r.Offset(), 50u);
 }
 
 TEST(DevicePathNodeTest, LengthBelowTheHeaderIsBadLength) {
-  TcgLogBuilder p;
-  p.Raw(FilePathNode("a"));
+  testing::TcgLogBuilder p;
+  p.Raw(testing::FilePathNode("a"));
   p.U8(4).U8(4).U16(2);
   ByteReader r(p.span(), 0);
   ASSERT_TRUE(ReadDevicePathNode(&r).ok());
-  ExpectParseError(ReadDevicePathNode(&r), ErrorCode::kBadLength, 8);
+  testing::ExpectParseError(ReadDevicePathNode(&r), ErrorCode::kBadLength, 8);
 }
 
 TEST(DevicePathNodeTest, LengthBeyondThePathIsBadLength) {
-  TcgLogBuilder p;
+  testing::TcgLogBuilder p;
   p.U8(4).U8(4).U16(0xFFFF).U16('a');
   ByteReader r(p.span(), 0);
-  ExpectParseError(ReadDevicePathNode(&r), ErrorCode::kBadLength, 0);
+  testing::ExpectParseError(ReadDevicePathNode(&r), ErrorCode::kBadLength, 0);
 }
 
-TcgLogBuilder LoadOption(const std::string& description, std::vector<uint8_t> path,
-                         int64_t path_len = -1) {
-  TcgLogBuilder b;
+testing::TcgLogBuilder LoadOption(const std::string& description, std::vector<uint8_t> path,
+                                  int64_t path_len = -1) {
+  testing::TcgLogBuilder b;
   b.U32(1).U16(uint16_t(path_len < 0 ? path.size() : uint64_t(path_len)));
   for (char c : description) b.U16(uint16_t(c));
   b.U16(0);
@@ -146,8 +138,8 @@ TcgLogBuilder LoadOption(const std::string& description, std::vector<uint8_t> pa
 }
 
 TEST(EfiLoadOptionTest, DecodesDescriptionPathAndOptionalData) {
-  std::vector<uint8_t> path = FilePathNode("a");
-  TcgLogBuilder b = LoadOption("ubuntu", path);
+  std::vector<uint8_t> path = testing::FilePathNode("a");
+  testing::TcgLogBuilder b = LoadOption("ubuntu", path);
   b.U8(0xaa).U8(0xbb);
   Result<EfiLoadOption> o = ParseEfiLoadOption(b.span(), 0);
   ASSERT_TRUE(o.ok()) << o.status().ToString();
@@ -159,20 +151,20 @@ TEST(EfiLoadOptionTest, DecodesDescriptionPathAndOptionalData) {
 }
 
 TEST(EfiLoadOptionTest, DescriptionWithoutTerminatorIsTruncated) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.U32(1).U16(0).U16('a').U16('b');
-  ExpectParseError(ParseEfiLoadOption(b.span(), 0), ErrorCode::kTruncated, 10);
+  testing::ExpectParseError(ParseEfiLoadOption(b.span(), 0), ErrorCode::kTruncated, 10);
 }
 
 TEST(EfiLoadOptionTest, FilePathListBeyondTheDataIsTruncated) {
-  TcgLogBuilder b = LoadOption("x", FilePathNode("a"), /*path_len=*/500);
-  ExpectParseError(ParseEfiLoadOption(b.span(), 0), ErrorCode::kTruncated, 10);
+  testing::TcgLogBuilder b = LoadOption("x", testing::FilePathNode("a"), /*path_len=*/500);
+  testing::ExpectParseError(ParseEfiLoadOption(b.span(), 0), ErrorCode::kTruncated, 10);
 }
 
 TEST(EfiLoadOptionTest, HeaderCutShortIsTruncated) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.U32(1).U8(0);
-  ExpectParseError(ParseEfiLoadOption(b.span(), 30), ErrorCode::kTruncated, 34);
+  testing::ExpectParseError(ParseEfiLoadOption(b.span(), 30), ErrorCode::kTruncated, 34);
 }
 
 TEST(BootOrderTest, ReadsTheOptionNumbers) {
@@ -184,12 +176,12 @@ TEST(BootOrderTest, ReadsTheOptionNumbers) {
 
 TEST(BootOrderTest, OddLengthIsBadLength) {
   std::vector<uint8_t> data = {1, 0, 2};
-  ExpectParseError(ParseBootOrder(data, 40), ErrorCode::kBadLength, 40);
+  testing::ExpectParseError(ParseBootOrder(data, 40), ErrorCode::kBadLength, 40);
 }
 
 TEST(EfiSignatureListTest, ReadsListsAndTheirEntries) {
-  std::vector<uint8_t> lists = Sha256List(3);
-  std::vector<uint8_t> two = Sha256List(2);
+  std::vector<uint8_t> lists = testing::Sha256List(3);
+  std::vector<uint8_t> two = testing::Sha256List(2);
   lists.insert(lists.end(), two.begin(), two.end());
   ByteReader r(lists, 100);
   Result<EfiSignatureList> first = ReadEfiSignatureList(&r);
@@ -210,38 +202,38 @@ TEST(EfiSignatureListTest, ReadsListsAndTheirEntries) {
 }
 
 TEST(EfiSignatureListTest, HeaderCutShortIsTruncated) {
-  std::vector<uint8_t> list = Sha256List(1);
+  std::vector<uint8_t> list = testing::Sha256List(1);
   ByteReader r(Bytes(list).first(20), 7);
-  ExpectParseError(ReadEfiSignatureList(&r), ErrorCode::kTruncated, 7);
+  testing::ExpectParseError(ReadEfiSignatureList(&r), ErrorCode::kTruncated, 7);
 }
 
 TEST(EfiSignatureListTest, ListSizeBeyondTheDataIsBadLength) {
-  std::vector<uint8_t> list = Sha256List(1, /*list_size=*/5000);
+  std::vector<uint8_t> list = testing::Sha256List(1, /*list_size=*/5000);
   ByteReader r(list, 7);
-  ExpectParseError(ReadEfiSignatureList(&r), ErrorCode::kBadLength, 7);
+  testing::ExpectParseError(ReadEfiSignatureList(&r), ErrorCode::kBadLength, 7);
   EXPECT_EQ(r.Offset(), 7u);
 }
 
 TEST(EfiSignatureListTest, EntriesNotDividingTheListAreBadLength) {
-  std::vector<uint8_t> list = Sha256List(1, /*list_size=*/28 + 47);
+  std::vector<uint8_t> list = testing::Sha256List(1, /*list_size=*/28 + 47);
   ByteReader r(list, 0);
-  ExpectParseError(ReadEfiSignatureList(&r), ErrorCode::kBadLength, 0);
+  testing::ExpectParseError(ReadEfiSignatureList(&r), ErrorCode::kBadLength, 0);
 }
 
 TEST(EfiSignatureListTest, ListSizeBelowItsHeaderIsBadLength) {
-  std::vector<uint8_t> list = Sha256List(1, /*list_size=*/27);
+  std::vector<uint8_t> list = testing::Sha256List(1, /*list_size=*/27);
   ByteReader r(list, 0);
-  ExpectParseError(ReadEfiSignatureList(&r), ErrorCode::kBadLength, 0);
+  testing::ExpectParseError(ReadEfiSignatureList(&r), ErrorCode::kBadLength, 0);
 }
 
 TEST(EfiSignatureDataTest, DataShorterThanTheOwnerIsTruncated) {
   std::vector<uint8_t> data(10, 0);
   ByteReader r(data, 3);
-  ExpectParseError(ReadEfiSignatureData(&r, r.Remaining()), ErrorCode::kTruncated, 3);
+  testing::ExpectParseError(ReadEfiSignatureData(&r, r.Remaining()), ErrorCode::kTruncated, 3);
 }
 
 TEST(UefiFirmwareBlobTest, ReadsBaseAndLength) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.U8(2).Str("Fv").U64(0xffc00000).U64(0x84000);
   Result<UefiFirmwareBlob> blob = ParseUefiFirmwareBlob(b.span(), 0, /*with_description=*/true);
   ASSERT_TRUE(blob.ok()) << blob.status().ToString();
@@ -251,27 +243,27 @@ TEST(UefiFirmwareBlobTest, ReadsBaseAndLength) {
 }
 
 TEST(UefiFirmwareBlobTest, TrailingBytesAreBadLength) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.U64(0xffc00000).U64(0x84000).U8(0);
-  ExpectParseError(ParseUefiFirmwareBlob(b.span(), 0, false), ErrorCode::kBadLength, 16);
+  testing::ExpectParseError(ParseUefiFirmwareBlob(b.span(), 0, false), ErrorCode::kBadLength, 16);
 }
 
 TEST(UefiFirmwareBlobTest, DescriptionBeyondTheDataIsBadLength) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.U8(200).Str("Fv");
-  ExpectParseError(ParseUefiFirmwareBlob(b.span(), 5, true), ErrorCode::kBadLength, 5);
+  testing::ExpectParseError(ParseUefiFirmwareBlob(b.span(), 5, true), ErrorCode::kBadLength, 5);
 }
 
 TEST(UefiFirmwareBlobTest, LengthCutShortIsTruncated) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.U64(1).U32(2);
-  ExpectParseError(ParseUefiFirmwareBlob(b.span(), 0, false), ErrorCode::kTruncated, 8);
+  testing::ExpectParseError(ParseUefiFirmwareBlob(b.span(), 0, false), ErrorCode::kTruncated, 8);
 }
 
 TEST(UefiHandoffTablesTest, ReadsTheTables) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.U8(3).Str("abc").U64(2);
-  b.Raw(kGlobalGuid).U64(0x1000).Raw(kGlobalGuid).U64(0x2000);
+  b.Raw(testing::kGlobalGuid).U64(0x1000).Raw(testing::kGlobalGuid).U64(0x2000);
   Result<UefiHandoffTables> h = ParseUefiHandoffTables(b.span(), 0, /*with_description=*/true);
   ASSERT_TRUE(h.ok()) << h.status().ToString();
   EXPECT_EQ(AsChars(h->table_description), "abc");
@@ -280,26 +272,26 @@ TEST(UefiHandoffTablesTest, ReadsTheTables) {
 }
 
 TEST(UefiHandoffTablesTest, CountBeyondTheDataIsBadLengthBeforeAnyAllocation) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.U64(uint64_t{1} << 60);
-  ExpectParseError(ParseUefiHandoffTables(b.span(), 9, false), ErrorCode::kBadLength, 9);
+  testing::ExpectParseError(ParseUefiHandoffTables(b.span(), 9, false), ErrorCode::kBadLength, 9);
 }
 
 TEST(UefiHandoffTablesTest, TrailingBytesAreBadLength) {
-  TcgLogBuilder b;
-  b.U64(1).Raw(kGlobalGuid).U64(0x1000).U8(0);
-  ExpectParseError(ParseUefiHandoffTables(b.span(), 0, false), ErrorCode::kBadLength, 32);
+  testing::TcgLogBuilder b;
+  b.U64(1).Raw(testing::kGlobalGuid).U64(0x1000).U8(0);
+  testing::ExpectParseError(ParseUefiHandoffTables(b.span(), 0, false), ErrorCode::kBadLength, 32);
 }
 
 // UEFI_GPT_DATA with `count` declared partitions of `entry_size` bytes and
 // `present` entries written.
-TcgLogBuilder Gpt(uint64_t count, uint32_t entry_size, uint64_t present) {
-  TcgLogBuilder b;
-  b.Str("EFI PART").Fill(48, 0).Raw(kGlobalGuid).Fill(12, 0).U32(entry_size).Fill(4, 0);
+testing::TcgLogBuilder Gpt(uint64_t count, uint32_t entry_size, uint64_t present) {
+  testing::TcgLogBuilder b;
+  b.Str("EFI PART").Fill(48, 0).Raw(testing::kGlobalGuid).Fill(12, 0).U32(entry_size).Fill(4, 0);
   b.U64(count);
   for (uint64_t i = 0; i < present; ++i) {
-    b.Raw(kGlobalGuid).Raw(kGlobalGuid).U64(0x800).U64(0x1000).U64(0);
-    TcgLogBuilder name;
+    b.Raw(testing::kGlobalGuid).Raw(testing::kGlobalGuid).U64(0x800).U64(0x1000).U64(0);
+    testing::TcgLogBuilder name;
     for (char c : std::string("EFI")) name.U16(uint16_t(c));
     name.Fill(72 - name.bytes().size(), 0);
     b.Raw(name.bytes()).Fill(entry_size - 128, 0);
@@ -308,7 +300,7 @@ TcgLogBuilder Gpt(uint64_t count, uint32_t entry_size, uint64_t present) {
 }
 
 TEST(UefiGptDataTest, ReadsTheHeaderAndThePartitions) {
-  TcgLogBuilder b = Gpt(1, 128, 1);
+  testing::TcgLogBuilder b = Gpt(1, 128, 1);
   Result<UefiGptData> g = ParseUefiGptData(b.span(), 0);
   ASSERT_TRUE(g.ok()) << g.status().ToString();
   EXPECT_EQ(GuidName(g->disk_guid), "EFI_GLOBAL_VARIABLE");
@@ -319,48 +311,48 @@ TEST(UefiGptDataTest, ReadsTheHeaderAndThePartitions) {
 }
 
 TEST(UefiGptDataTest, LargerEntriesAreReadByTheirDeclaredSize) {
-  TcgLogBuilder b = Gpt(2, 136, 2);
+  testing::TcgLogBuilder b = Gpt(2, 136, 2);
   Result<UefiGptData> g = ParseUefiGptData(b.span(), 0);
   ASSERT_TRUE(g.ok()) << g.status().ToString();
   EXPECT_EQ(g->partitions.size(), 2u);
 }
 
 TEST(UefiGptDataTest, WithoutSignatureIsBadMagic) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.Fill(100, 0);
-  ExpectParseError(ParseUefiGptData(b.span(), 70), ErrorCode::kBadMagic, 70);
+  testing::ExpectParseError(ParseUefiGptData(b.span(), 70), ErrorCode::kBadMagic, 70);
 }
 
 TEST(UefiGptDataTest, HeaderCutShortIsTruncated) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.Str("EFI PART").Fill(20, 0);
-  ExpectParseError(ParseUefiGptData(b.span(), 0), ErrorCode::kTruncated, 0);
+  testing::ExpectParseError(ParseUefiGptData(b.span(), 0), ErrorCode::kTruncated, 0);
 }
 
 TEST(UefiGptDataTest, EntrySizeBelowTheEntryLayoutIsBadValue) {
-  TcgLogBuilder b = Gpt(0, 64, 0);
-  ExpectParseError(ParseUefiGptData(b.span(), 0), ErrorCode::kBadValue, 84);
+  testing::TcgLogBuilder b = Gpt(0, 64, 0);
+  testing::ExpectParseError(ParseUefiGptData(b.span(), 0), ErrorCode::kBadValue, 84);
 }
 
 TEST(UefiGptDataTest, PartitionCountBeyondTheDataIsBadLength) {
-  TcgLogBuilder b = Gpt(1000000, 128, 1);
-  ExpectParseError(ParseUefiGptData(b.span(), 0), ErrorCode::kBadLength, 92);
+  testing::TcgLogBuilder b = Gpt(1000000, 128, 1);
+  testing::ExpectParseError(ParseUefiGptData(b.span(), 0), ErrorCode::kBadLength, 92);
 }
 
 TEST(UefiGptDataTest, TrailingBytesAreBadLength) {
-  TcgLogBuilder b = Gpt(1, 128, 1);
+  testing::TcgLogBuilder b = Gpt(1, 128, 1);
   b.U8(0);
-  ExpectParseError(ParseUefiGptData(b.span(), 0), ErrorCode::kBadLength, 100 + 128);
+  testing::ExpectParseError(ParseUefiGptData(b.span(), 0), ErrorCode::kBadLength, 100 + 128);
 }
 
 TEST(Utf16Test, SurrogatePairsDecodeAndLoneSurrogatesAreReplaced) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.U16(0xD83D).U16(0xDE00).U16('x').U16(0xDC00).U16(0);
   EXPECT_EQ(Utf16LeToUtf8(b.span()), std::string("\xF0\x9F\x98\x80") + "x" + "\xEF\xBF\xBD");
 }
 
 TEST(Utf16Test, HighSurrogateAtTheEndAndAnOddByteAreHandled) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.U16('a').U16(0xD800).U8('z');
   EXPECT_EQ(Utf16LeToUtf8(b.span()), "a\xEF\xBF\xBD");
 }
@@ -368,7 +360,7 @@ TEST(Utf16Test, HighSurrogateAtTheEndAndAnOddByteAreHandled) {
 TEST(EventTextTest, AsciiUtf16AndBinary) {
   std::string grub = std::string("grub_cmd: linux /vmlinuz") + '\0';
   EXPECT_EQ(EventText(AsBytes(grub)), "grub_cmd: linux /vmlinuz");
-  TcgLogBuilder u;
+  testing::TcgLogBuilder u;
   for (char c : std::string("initrd")) u.U16(uint16_t(c));
   u.U16(0);
   EXPECT_EQ(EventText(u.span()), "initrd");

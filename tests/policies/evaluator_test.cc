@@ -17,13 +17,11 @@ using result::ImaEntryFact;
 using result::Verdict;
 namespace {
 
-using testing::GoodFacts;
-
 const UnixTime kNow = 1798761600;  // 2027-01-01T00:00:00Z
 
 // A hand-written policy for GoodFacts() covering every rule kind.
 std::string GoodPolicyYaml() {
-  Facts f = GoodFacts();
+  Facts f = testing::GoodFacts();
   std::string y =
       "apiVersion: ccverify/v1\n"
       "metadata: {name: test, version: \"1\", expires: 2027-06-30T00:00:00Z}\n"
@@ -119,7 +117,7 @@ const RuleResult& Rule(const Evaluation& ev, const std::string& id) {
 
 TEST(EvaluatorTest, GoodFactsPassEveryRule) {
   Policy p = MustParse(FullPolicyYaml());
-  Evaluation ev = Evaluate(&p, GoodFacts(), {kNow});
+  Evaluation ev = Evaluate(&p, testing::GoodFacts(), {kNow});
   EXPECT_TRUE(ev.Passed());
   for (const RuleResult& r : ev.rules) {
     EXPECT_EQ(r.status, Verdict::kPass) << r.id << ": " << r.why << " actual " << r.actual;
@@ -255,7 +253,7 @@ class MutationTest : public ::testing::TestWithParam<Mutation> {};
 TEST_P(MutationTest, ExactlyTheRulesThatPinTheFactFail) {
   const Mutation& m = GetParam();
   Policy p = MustParse(FullPolicyYaml());
-  Facts f = GoodFacts();
+  Facts f = testing::GoodFacts();
   m.mutate(&f);
   Evaluation ev = Evaluate(&p, f, {kNow});
   EXPECT_EQ(Ids(ev, Verdict::kFail), m.failing);
@@ -274,14 +272,14 @@ INSTANTIATE_TEST_SUITE_P(Table, MutationTest, ::testing::ValuesIn(Mutations()),
 
 TEST(EvaluatorTest, FailingRuleCarriesExpectedActualAndPointer) {
   Policy p = MustParse(FullPolicyYaml());
-  Facts f = GoodFacts();
+  Facts f = testing::GoodFacts();
   f.quote.rtmr[1][0] ^= 0xff;
   f.events[3].digests[0].bytes[0] ^= 1;
   f.ima[1].file_digest[0] = 7;
   Evaluation ev = Evaluate(&p, f, {kNow});
   const RuleResult& r = Rule(ev, "td.rtmr1");
   EXPECT_EQ(r.status, Verdict::kFail);
-  EXPECT_EQ(r.expected, ToHex(GoodFacts().quote.rtmr[1]));
+  EXPECT_EQ(r.expected, ToHex(testing::GoodFacts().quote.rtmr[1]));
   EXPECT_EQ(r.actual, ToHex(f.quote.rtmr[1]));
   EXPECT_EQ(r.evidence, "quote.td.rtmr1");
   EXPECT_EQ(Rule(ev, "events.shim").evidence, "ccel#3");
@@ -294,7 +292,7 @@ TEST(EvaluatorTest, FailingRuleCarriesExpectedActualAndPointer) {
 }
 
 TEST(EvaluatorTest, NoPolicyMeansChecksOnly) {
-  Facts f = GoodFacts();
+  Facts f = testing::GoodFacts();
   Evaluation ev = Evaluate(nullptr, f, {kNow});
   EXPECT_FALSE(ev.has_policy);
   EXPECT_TRUE(ev.rules.empty());
@@ -305,7 +303,7 @@ TEST(EvaluatorTest, NoPolicyMeansChecksOnly) {
 
 TEST(EvaluatorTest, FailedCheckFailsTheVerdictEvenWhenRulesPass) {
   Policy p = MustParse(FullPolicyYaml());
-  Facts f = GoodFacts();
+  Facts f = testing::GoodFacts();
   f.checks[0].status = Verdict::kFail;
   Evaluation ev = Evaluate(&p, f, {kNow});
   EXPECT_EQ(ev.CountRules(Verdict::kFail), 0u);
@@ -315,7 +313,7 @@ TEST(EvaluatorTest, FailedCheckFailsTheVerdictEvenWhenRulesPass) {
 const char kMinimal[] = "apiVersion: ccverify/v1\n";
 
 TEST(EvaluatorTest, MrServiceTdRuleComparesTheQuotedValue) {
-  Facts f = GoodFacts();
+  Facts f = testing::GoodFacts();
   f.quote.is_v15 = true;
   f.quote.mr_servicetd.fill(0x5a);
   Policy p = MustParse(std::string(kMinimal) + "td: {mr_servicetd: {eq: \"" + std::string(96, 'a') +
@@ -339,18 +337,18 @@ TEST(EvaluatorTest, OnlyBoundFactsAndVerifiedTextAreJudged) {
       "events:\n  - id: cmd\n    match: {register: rtmr2, text_prefix: \"kernel_cmdline:\"}\n"
       "    expect: {text: {require: [\"module.sig_enforce=1\"]}}\n"
       "ima: {allow: {digests: {}}, unknown: fail}\n");
-  Facts f = GoodFacts();
+  Facts f = testing::GoodFacts();
   EXPECT_EQ(Rule(Evaluate(&p, f, {kNow}), "events.cmd").status, Verdict::kPass);
   f.events[5].data = result::DataStatus::kUnverified;
   Evaluation unverified_ev = Evaluate(&p, f, {kNow});
   const RuleResult& unverified = Rule(unverified_ev, "events.cmd");
   EXPECT_EQ(unverified.status, Verdict::kFail);
   EXPECT_NE(unverified.why.find("not evidence"), std::string::npos) << unverified.why;
-  f = GoodFacts();
+  f = testing::GoodFacts();
   f.events[5].bound = false;
   EXPECT_EQ(Rule(Evaluate(&p, f, {kNow}), "events.cmd").status, Verdict::kFail);
   // IMA: unknown files after the quoted value are not judged; none bound fails.
-  f = GoodFacts();
+  f = testing::GoodFacts();
   EXPECT_EQ(Rule(Evaluate(&p, f, {kNow}), "ima.unknown").status, Verdict::kFail);
   for (auto& e : f.ima) e.bound = false;
   Evaluation none = Evaluate(&p, f, {kNow});
@@ -363,7 +361,7 @@ TEST(EvaluatorTest, CountZeroOnATypeNeedsVerifiedData) {
   Policy p = MustParse(
       std::string(kMinimal) +
       "events:\n  - {id: no-ipl, match: {register: rtmr1, type: EV_IPL}, expect: {count: 0}}\n");
-  Facts f = GoodFacts();
+  Facts f = testing::GoodFacts();
   // rtmr1 holds two boot applications whose data (a device path) is unverified.
   EXPECT_EQ(Rule(Evaluate(&p, f, {kNow}), "events.no-ipl").status, Verdict::kFail);
   for (auto& e : f.events) e.data = result::DataStatus::kVerified;
@@ -371,7 +369,7 @@ TEST(EvaluatorTest, CountZeroOnATypeNeedsVerifiedData) {
 }
 
 TEST(EvaluatorTest, MissingCollateralFailsUnlessOptional) {
-  Facts f = GoodFacts();
+  Facts f = testing::GoodFacts();
   f.collateral = {};
   f.checks[1] = {"quote.collateral", Verdict::kFail, "no collateral supplied", "", "collateral"};
   Policy strict =
@@ -388,13 +386,13 @@ TEST(EvaluatorTest, MissingCollateralFailsUnlessOptional) {
   EXPECT_EQ(Rule(e2, "platform.tcb_status").status, Verdict::kSkipped);
   EXPECT_EQ(e2.checks[1].status, Verdict::kSkipped);
   // `optional` does not excuse a TCB evaluation that failed with collateral.
-  Facts g = GoodFacts();
+  Facts g = testing::GoodFacts();
   g.collateral.tcb_status.reset();
   EXPECT_EQ(Rule(Evaluate(&lenient, g, {kNow}), "platform.tcb_status").status, Verdict::kFail);
 }
 
 TEST(EvaluatorTest, MissingNonceFailsUnlessBindingNonceOptional) {
-  Facts f = GoodFacts();
+  Facts f = testing::GoodFacts();
   f.checks.push_back({"report_data.binding", Verdict::kFail, "no nonce given", "", "nonce"});
   Policy strict = MustParse(kMinimal);
   EXPECT_FALSE(Evaluate(&strict, f, {kNow}).Passed());
@@ -412,7 +410,7 @@ TEST(EvaluatorTest, MissingNonceFailsUnlessBindingNonceOptional) {
 }
 
 TEST(EvaluatorTest, WaiverAppliesUntilItsEndDay) {
-  Facts f = GoodFacts();
+  Facts f = testing::GoodFacts();
   f.collateral.tcb_status = "OutOfDate";
   // quote.tcb_status is the one quote check a waiver may cover: it is a
   // platform fact, not authenticity.
@@ -437,16 +435,17 @@ TEST(EvaluatorTest, WaiverAppliesUntilItsEndDay) {
   EXPECT_EQ(Rule(ev, "platform.tcb_status").status, Verdict::kFail);
   EXPECT_NE(Rule(ev, "platform.tcb_status").why.find("waiver expired"), std::string::npos);
   // Passing rules are never marked waived.
-  Evaluation good = Evaluate(&p, GoodFacts(), {jan15_noon - 1});
+  Evaluation good = Evaluate(&p, testing::GoodFacts(), {jan15_noon - 1});
   EXPECT_EQ(Rule(good, "platform.tcb_status").status, Verdict::kPass);
 }
 
 TEST(EvaluatorTest, ExpiredPolicyFails) {
   Policy p = MustParse(std::string(kMinimal) + "metadata: {expires: 2026-12-31T23:59:59Z}\n");
-  Evaluation ev = Evaluate(&p, GoodFacts(), {kNow});
+  Evaluation ev = Evaluate(&p, testing::GoodFacts(), {kNow});
   EXPECT_EQ(Rule(ev, "policy.expires").status, Verdict::kFail);
   EXPECT_FALSE(ev.Passed());
-  EXPECT_EQ(Rule(Evaluate(&p, GoodFacts(), {kNow - 2}), "policy.expires").status, Verdict::kPass);
+  EXPECT_EQ(Rule(Evaluate(&p, testing::GoodFacts(), {kNow - 2}), "policy.expires").status,
+            Verdict::kPass);
 }
 
 TEST(EvaluatorTest, EventSeverityWarnAndOptional) {
@@ -463,7 +462,7 @@ TEST(EvaluatorTest, EventSeverityWarnAndOptional) {
       "optional: true}\n"
       "  - {id: nth-out-of-range, match: {type: EV_IPL, nth: 2}, expect: {count: 2, digest: {eq: "
       "zero}}}\n");
-  Evaluation ev = Evaluate(&p, GoodFacts(), {kNow});
+  Evaluation ev = Evaluate(&p, testing::GoodFacts(), {kNow});
   EXPECT_EQ(Rule(ev, "events.w").status, Verdict::kWarn);
   EXPECT_EQ(Rule(ev, "events.o").status, Verdict::kSkipped);  // absent, optional
   EXPECT_EQ(Rule(ev, "events.absent").status, Verdict::kSkipped);
@@ -474,7 +473,7 @@ TEST(EvaluatorTest, EventSeverityWarnAndOptional) {
 }
 
 TEST(EvaluatorTest, ImaUnknownModes) {
-  Facts f = GoodFacts();
+  Facts f = testing::GoodFacts();
   for (const char* mode : {"fail", "warn", "ignore"}) {
     Policy p = MustParse(std::string(kMinimal) +
                          "ima: {allow: {digests: {boot_aggregate: [\"sha384:" + Hex48(1) +
@@ -492,7 +491,7 @@ TEST(EvaluatorTest, ImaUnknownModes) {
 }
 
 TEST(EvaluatorTest, ManyUnknownFilesAreCappedInActual) {
-  Facts f = GoodFacts();
+  Facts f = testing::GoodFacts();
   for (int i = 0; i < 300; ++i) {
     ImaEntryFact e = f.ima[1];
     e.index = 10 + i;
@@ -507,7 +506,7 @@ TEST(EvaluatorTest, ManyUnknownFilesAreCappedInActual) {
 }
 
 TEST(EvaluatorTest, RegexOnHugeUntrustedTextDoesNotExhaustTheStack) {
-  Facts f = GoodFacts();
+  Facts f = testing::GoodFacts();
   f.events[5].text = "kernel_cmdline: " + std::string(1 << 20, 'a');
   f.ima[2].path = "/" + std::string(1 << 20, 'a');
   Policy p = MustParse(std::string(kMinimal) +
@@ -522,7 +521,7 @@ TEST(EvaluatorTest, RegexOnHugeUntrustedTextDoesNotExhaustTheStack) {
 }
 
 TEST(EvaluatorTest, RegexSeesTextBeyondTheFormer2048ByteCut) {
-  Facts f = GoodFacts();
+  Facts f = testing::GoodFacts();
   f.events[5].text = "kernel_cmdline: " + std::string(4096, 'a') + " init=/bin/sh";
   f.ima[2].path = "/tmp/" + std::string(4096, 'a');
   Policy p =

@@ -22,15 +22,16 @@ namespace ccv::cli {
 namespace {
 
 namespace fs = std::filesystem;
-using ::ccv::testing::TempDir;
 
 std::string Q(const std::string& s) { return "'" + s + "'"; }
 
-using Proc = ::ccv::testing::CliRun;
+using Proc = testing::CliRun;
 
-Proc Ccverify(const std::string& args, const TempDir&) { return ::ccv::testing::RunCcverify(args); }
+Proc Ccverify(const std::string& args, const testing::TempDir&) {
+  return testing::RunCcverify(args);
+}
 
-fs::path Demo() { return ::ccv::testing::SourceDir() / "corpus/demo"; }
+fs::path Demo() { return testing::SourceDir() / "corpus/demo"; }
 const char kAt[] = " --at 2026-01-02T00:00:00Z";
 
 std::string RootArg() { return " --root-ca " + Q((Demo() / "root_ca.pem").string()); }
@@ -66,8 +67,8 @@ void WriteDemoWithTcbStatus(const fs::path& dir, const std::string& status) {
 }
 
 TEST(PolicyGenerateCliTest, RefusesARevokedPlatformWithoutAllowWeak) {
-  TempDir tmp("gen");
-  TempDir bundle("revoked");
+  testing::TempDir tmp("gen");
+  testing::TempDir bundle("revoked");
   WriteDemoWithTcbStatus(bundle.path(), "Revoked");
   auto out = tmp.path() / "p.yaml";
   std::string gen = "policy generate " + Q(bundle.path().string()) + RootArg() + kAt +
@@ -93,8 +94,8 @@ TEST(PolicyGenerateCliTest, RefusesARevokedPlatformWithoutAllowWeak) {
 }
 
 TEST(PolicyGenerateCliTest, RefusesAnOutOfDatePlatformToo) {
-  TempDir tmp("gen");
-  TempDir bundle("outofdate");
+  testing::TempDir tmp("gen");
+  testing::TempDir bundle("outofdate");
   WriteDemoWithTcbStatus(bundle.path(), "OutOfDate");
   Proc g = Ccverify("policy generate " + Q(bundle.path().string()) + RootArg() + kAt, tmp);
   EXPECT_EQ(g.code, 1) << g.err;
@@ -103,10 +104,10 @@ TEST(PolicyGenerateCliTest, RefusesAnOutOfDatePlatformToo) {
 }
 
 TEST(PolicyGenerateCliTest, PinsNoEventOfAnUnboundTpmLog) {
-  TempDir tmp("gen");
-  TempDir bundle("tpm");
+  testing::TempDir tmp("gen");
+  testing::TempDir bundle("tpm");
   LinkDemo(bundle.path());
-  fs::copy_file(::ccv::testing::SourceDir() / "corpus/tcg/synthetic-sha1-legacy.bin",
+  fs::copy_file(testing::SourceDir() / "corpus/tcg/synthetic-sha1-legacy.bin",
                 bundle.path() / "tpm.bin");
   fs::remove(bundle.path() / "evidence.json");
   auto ev = ReadFileText((Demo() / "evidence.json").string());
@@ -134,7 +135,7 @@ TEST(PolicyGenerateCliTest, PinsNoEventOfAnUnboundTpmLog) {
 }
 
 TEST(PolicyGenerateCliTest, GeneratedPolicyVerifiesTheDemoAsTrusted) {
-  TempDir tmp("gen");
+  testing::TempDir tmp("gen");
   auto out = tmp.path() / "p.yaml";
   Proc g = Ccverify(
       "policy generate " + Q(Demo().string()) + RootArg() + kAt + " --output " + Q(out.string()),
@@ -156,7 +157,7 @@ TEST(PolicyGenerateCliTest, GeneratedPolicyVerifiesTheDemoAsTrusted) {
 // metadata.expires counts from the real clock, not from --at: a policy
 // generated for an old bundle is not born expired.
 TEST(PolicyGenerateCliTest, ExpiresCountsFromNowNotFromAt) {
-  TempDir tmp("gen");
+  testing::TempDir tmp("gen");
   auto out = tmp.path() / "p.yaml";
   std::string gen =
       "policy generate " + Q(Demo().string()) + RootArg() + kAt + " --output " + Q(out.string());
@@ -189,7 +190,7 @@ TEST(PolicyGenerateCliTest, ExpiresCountsFromNowNotFromAt) {
 // Each weak construct alone (on top of a policy that lints clean) makes
 // `lint --strict` fail with its code; errors fail plain lint too.
 TEST(PolicyLintCliTest, StrictFailsOnEachWeakConstruct) {
-  TempDir tmp("lint");
+  testing::TempDir tmp("lint");
   auto clean = tmp.path() / "clean.yaml";
   Proc g = Ccverify("policy generate " + Q(Demo().string()) + RootArg() + kAt +
                         " --no-events --output " + Q(clean.string()),

@@ -212,13 +212,10 @@ TEST(ImaAllowListTest, BadLinesNameLineAndColumn) {
   EXPECT_EQ(*s.column(), 41u);  // missing path after the digest
 }
 
-using testing::BadCase;
-using testing::BadCases;
-
-class BadPolicyTest : public ::testing::TestWithParam<BadCase> {};
+class BadPolicyTest : public ::testing::TestWithParam<testing::BadCase> {};
 
 TEST_P(BadPolicyTest, FailsWithCodeLineAndColumn) {
-  const BadCase& c = GetParam();
+  const testing::BadCase& c = GetParam();
   ParseOptions o;
   o.source = "p.yaml";
   auto p = ParsePolicy(c.yaml, o);
@@ -231,7 +228,7 @@ TEST_P(BadPolicyTest, FailsWithCodeLineAndColumn) {
   EXPECT_EQ(p.status().file(), "p.yaml");
 }
 
-INSTANTIATE_TEST_SUITE_P(Table, BadPolicyTest, ::testing::ValuesIn(BadCases()),
+INSTANTIATE_TEST_SUITE_P(Table, BadPolicyTest, ::testing::ValuesIn(testing::BadCases()),
                          [](const auto& info) { return std::string(info.param.name); });
 
 TEST(PolicyParserTest, DeepNestingAndRandomDamageNeverCrash) {

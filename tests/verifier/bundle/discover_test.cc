@@ -19,7 +19,6 @@ namespace ccv::bundle {
 namespace {
 
 namespace fs = std::filesystem;
-using ::ccv::testing::BundleCopy;
 
 bool Has(const std::vector<std::string>& lines, const std::string& text) {
   return std::any_of(lines.begin(), lines.end(),
@@ -27,7 +26,7 @@ bool Has(const std::vector<std::string>& lines, const std::string& text) {
 }
 
 TEST(DiscoverTest, DemoFilesAreTakenByContent) {
-  BundleCopy b;
+  testing::BundleCopy b;
   fs::remove(b / "evidence.json");
   auto d = LoadOrDiscoverEvidenceDir(b.dir().string());
   ASSERT_TRUE(d.ok()) << d.status().ToString();
@@ -47,7 +46,7 @@ TEST(DiscoverTest, DemoFilesAreTakenByContent) {
 }
 
 TEST(DiscoverTest, AManifestIsReadWhenPresent) {
-  BundleCopy b;
+  testing::BundleCopy b;
   auto d = LoadOrDiscoverEvidenceDir(b.dir().string());
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   EXPECT_TRUE(d->from_manifest);
@@ -55,7 +54,7 @@ TEST(DiscoverTest, AManifestIsReadWhenPresent) {
 }
 
 TEST(DiscoverTest, TwoFilesForOneRoleAreAnErrorNamingBoth) {
-  BundleCopy b;
+  testing::BundleCopy b;
   fs::remove(b / "evidence.json");
   fs::copy_file(b / "quote.bin", b / "quote2.bin");
   auto d = DiscoverEvidenceDir(b.dir().string());
@@ -66,7 +65,7 @@ TEST(DiscoverTest, TwoFilesForOneRoleAreAnErrorNamingBoth) {
 }
 
 TEST(DiscoverTest, NonceFilesAndTheirBinding) {
-  BundleCopy b;
+  testing::BundleCopy b;
   fs::remove(b / "evidence.json");
   b.Write("nonce.hex", "00112233\n");
   auto d = DiscoverEvidenceDir(b.dir().string());
@@ -86,7 +85,7 @@ TEST(DiscoverTest, NonceFilesAndTheirBinding) {
 }
 
 TEST(DiscoverTest, APckNamedPemIsThePckChainAndOtherPemsArePassedOver) {
-  BundleCopy b;
+  testing::BundleCopy b;
   fs::remove(b / "evidence.json");
   // The demo's root_ca.pem stays passed over: a trust anchor is a flag, never
   // something a folder of evidence supplies.
@@ -111,7 +110,7 @@ TEST(DiscoverTest, APckNamedPemIsThePckChainAndOtherPemsArePassedOver) {
 }
 
 TEST(DiscoverTest, ZeroBytesAndOtherJsonArePassedOver) {
-  BundleCopy b;
+  testing::BundleCopy b;
   fs::remove(b / "evidence.json");
   b.Write("blob", std::string(64, '\0'));
   b.Write("report.json", "{\"verdict\": {\"records\": []}, \"tcb_info\": 1}");
@@ -126,7 +125,7 @@ TEST(DiscoverTest, ZeroBytesAndOtherJsonArePassedOver) {
 
 TEST(DiscoverTest, HostileFilesAreRefused) {
   {
-    BundleCopy b;
+    testing::BundleCopy b;
     fs::remove(b / "evidence.json");
     fs::create_symlink("/etc/passwd", b / "passwd");
     auto d = DiscoverEvidenceDir(b.dir().string());
@@ -134,7 +133,7 @@ TEST(DiscoverTest, HostileFilesAreRefused) {
     EXPECT_EQ(d.status().ToString().find("root:"), std::string::npos);
   }
   {
-    BundleCopy b;
+    testing::BundleCopy b;
     fs::remove(b / "evidence.json");
     ASSERT_EQ(::mkfifo((b / "fifo").c_str(), 0600), 0);
     EXPECT_FALSE(DiscoverEvidenceDir(b.dir().string()).ok());  // and does not hang
@@ -142,7 +141,7 @@ TEST(DiscoverTest, HostileFilesAreRefused) {
 }
 
 TEST(DiscoverTest, AFolderWithoutEvidenceIsNotFound) {
-  ::ccv::testing::BundleCopy b(::ccv::testing::SourceDir() / "policies/examples");
+  testing::BundleCopy b(testing::SourceDir() / "policies/examples");
   auto d = DiscoverEvidenceDir(b.dir().string());
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(d.status().code(), ErrorCode::kNotFound);

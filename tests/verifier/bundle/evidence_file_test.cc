@@ -27,14 +27,12 @@ namespace ccv::bundle {
 namespace {
 
 namespace fs = std::filesystem;
-using ::ccv::testing::TempDir;
-using ::ccv::testing::WriteText;
 
 constexpr char kMarker[] = "SECRET-MARKER-7f3a";
 
 bool Openat2Available() {
-  TempDir t("openat2_probe");
-  WriteText(t.path() / "f", "x");
+  testing::TempDir t("openat2_probe");
+  testing::WriteText(t.path() / "f", "x");
   auto r = InputFile::OpenBeneath(t.path().string(), "f", BeneathMethod::kOpenat2);
   return r.ok() || r.status().code() != ErrorCode::kUnsupported;
 }
@@ -60,8 +58,8 @@ class BeneathTest : public ::testing::TestWithParam<BeneathMethod> {
     if (GetParam() == BeneathMethod::kOpenat2 && !Openat2Available()) {
       GTEST_SKIP() << "openat2(RESOLVE_BENEATH) not available";
     }
-    WriteText(root_ / "quote.bin", "quote bytes");
-    WriteText(outside_ / "secret", std::string(kMarker) + "\n");
+    testing::WriteText(root_ / "quote.bin", "quote bytes");
+    testing::WriteText(outside_ / "secret", std::string(kMarker) + "\n");
   }
   Result<InputFile> Open(const std::string& rel) {
     return InputFile::OpenBeneath(root_.string(), rel, GetParam());
@@ -75,7 +73,7 @@ class BeneathTest : public ::testing::TestWithParam<BeneathMethod> {
     EXPECT_EQ(r.status().ToString().find(kMarker), std::string::npos) << r.status().ToString();
   }
 
-  TempDir tmp_{"beneath"};
+  testing::TempDir tmp_{"beneath"};
   fs::path root_ = tmp_.path() / "bundle";
   fs::path outside_ = tmp_.path() / "outside";
 };
@@ -132,7 +130,7 @@ TEST_P(BeneathTest, AbsoluteOrDotDotNamesAreRefused) {
 }
 
 TEST_P(BeneathTest, LinksThatStayInsideAreFine) {
-  WriteText(root_ / "data" / "q.bin", "inner");
+  testing::WriteText(root_ / "data" / "q.bin", "inner");
   fs::create_symlink("data/q.bin", root_ / "rel_link.bin");
   fs::create_symlink(root_ / "data" / "q.bin", root_ / "abs_link.bin");
   fs::create_directory_symlink("data", root_ / "alias");
@@ -209,8 +207,8 @@ INSTANTIATE_TEST_SUITE_P(Methods, BeneathTest,
                          });
 
 TEST(InputFileTest, CommandLineFileMayBeAnywhereButMustBeRegular) {
-  TempDir t("cmdline");
-  WriteText(t.path() / "f.bin", "abc");
+  testing::TempDir t("cmdline");
+  testing::WriteText(t.path() / "f.bin", "abc");
   fs::create_symlink(t.path() / "f.bin", t.path() / "link.bin");
   for (const char* name : {"f.bin", "link.bin"}) {
     auto f = InputFile::Open((t.path() / name).string());
@@ -233,8 +231,8 @@ TEST(InputFileTest, CommandLineFileMayBeAnywhereButMustBeRegular) {
 }
 
 TEST(InputFileTest, ReadAllRefusesAFileOverTheLimitBeforeReading) {
-  TempDir t("limit");
-  WriteText(t.path() / "big", std::string(5000, 'x') + kMarker);
+  testing::TempDir t("limit");
+  testing::WriteText(t.path() / "big", std::string(5000, 'x') + kMarker);
   auto f = InputFile::Open((t.path() / "big").string());
   ASSERT_TRUE(f.ok());
   auto r = f->ReadAll(4096);
@@ -250,16 +248,16 @@ TEST(InputFileTest, ReadAllRefusesAFileOverTheLimitBeforeReading) {
 class EvidenceFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    WriteText(root_ / "quote.bin", "q");
-    WriteText(outside_ / "secret", std::string(kMarker) + "\n");
+    testing::WriteText(root_ / "quote.bin", "q");
+    testing::WriteText(outside_ / "secret", std::string(kMarker) + "\n");
   }
   Evidence Load(const std::string& json) {
-    WriteText(root_ / "evidence.json", json);
+    testing::WriteText(root_ / "evidence.json", json);
     auto e = LoadEvidenceDir(root_.string());
     EXPECT_TRUE(e.ok()) << e.status().ToString();
     return e.ok() ? *e : Evidence{};
   }
-  TempDir tmp_{"evfile"};
+  testing::TempDir tmp_{"evfile"};
   fs::path root_ = tmp_.path() / "bundle";
   fs::path outside_ = tmp_.path() / "outside";
 };
@@ -302,7 +300,7 @@ TEST_F(EvidenceFileTest, CommandLineFilesMayBeOutsideTheBundle) {
 }
 
 TEST_F(EvidenceFileTest, ManifestItselfMustBeARegularFileInside) {
-  WriteText(outside_ / "evidence.json", R"({"version": 1, "quote": "quote.bin"})");
+  testing::WriteText(outside_ / "evidence.json", R"({"version": 1, "quote": "quote.bin"})");
   fs::create_symlink(outside_ / "evidence.json", root_ / "evidence.json");
   auto e = LoadEvidenceDir(root_.string());
   ASSERT_FALSE(e.ok());
@@ -324,7 +322,7 @@ TEST_F(EvidenceFileTest, ManifestItselfMustBeARegularFileInside) {
 TEST_F(EvidenceFileTest, ParseErrorsOfALinkedManifestEchoNoContent) {
   // A manifest inside the bundle that is not JSON: the error gives the offset,
   // not the bytes.
-  WriteText(root_ / "evidence.json", std::string(kMarker) + " {");
+  testing::WriteText(root_ / "evidence.json", std::string(kMarker) + " {");
   auto e = LoadEvidenceDir(root_.string());
   ASSERT_FALSE(e.ok());
   EXPECT_EQ(e.status().code(), ErrorCode::kBadValue);
@@ -339,7 +337,7 @@ TEST_F(EvidenceFileTest, StreamingReturnsTheSameBytesInChunks) {
     x = x * 1103515245u + 12345u;
     big += static_cast<char>(x >> 24);
   }
-  WriteText(root_ / "log.bin", big);
+  testing::WriteText(root_ / "log.bin", big);
   Evidence e = Load(R"({"version": 1, "tpm_eventlog": "log.bin"})");
   auto src = OpenEvidenceSource(e, *e.tpm_eventlog);
   ASSERT_TRUE(src.ok()) << src.status().ToString();

@@ -41,8 +41,6 @@ namespace ccv::cli {
 namespace {
 
 namespace fs = std::filesystem;
-using ::ccv::testing::Quote;
-using ::ccv::testing::TempDir;
 
 void WriteText(const fs::path& p, const std::string& text) {
   std::ofstream(p, std::ios::binary) << text;
@@ -252,7 +250,7 @@ class Fleet {
   const std::string& root_pem() const { return root_pem_; }
 
  private:
-  TempDir dir_;
+  testing::TempDir dir_;
   std::vector<std::string> dirs_;
   std::string root_pem_;
 };
@@ -295,7 +293,7 @@ TEST(BatchTest, AttackBundlesGetTheirSingleVerdicts) {
   // and are left to library_cli_test.
   std::vector<std::unique_ptr<testing::BundleCopy>> copies;
   std::map<std::string, std::vector<std::string>> by_policy;
-  TempDir policies("batch_policies");
+  testing::TempDir policies("batch_policies");
   int n = 0;
   for (const adversarial::Attack& attack : adversarial::Attacks()) {
     if (attack.nonce || attack.user_data || attack.report_data) continue;
@@ -336,7 +334,7 @@ TEST(BatchTest, TheDemoBundleAndTheSharedCorpusGetTheirSingleVerdicts) {
   // by the moment its case names.
   rapidjson::Document cases = testing::ReadJson(corpus / "quotes/cases.json");
   ASSERT_TRUE(cases.IsArray());
-  TempDir dir("batch_quotes");
+  testing::TempDir dir("batch_quotes");
   std::map<std::string, std::vector<std::string>> by_time;
   int i = 0;
   for (const auto& c : cases.GetArray()) {
@@ -428,7 +426,7 @@ TEST(BatchTest, ShardSpecs) {
 
 TEST(BatchCliTest, TheBinaryGivesEachBundleItsVerifyAnswer) {
   Fleet fleet(10);
-  TempDir out("batch_cli");
+  testing::TempDir out("batch_cli");
   const fs::path list = out.path() / "list.txt";
   {
     std::ofstream l(list);
@@ -436,12 +434,12 @@ TEST(BatchCliTest, TheBinaryGivesEachBundleItsVerifyAnswer) {
     for (const std::string& d : fleet.dirs()) l << d << "\n";
   }
   const std::string common = " --at " + std::string(testing::kDemoAt) + " --root-ca " +
-                             Quote(fleet.path() / "root_ca.pem") + " --policy " +
-                             Quote(DemoPolicy());
+                             testing::Quote(fleet.path() / "root_ca.pem") + " --policy " +
+                             testing::Quote(DemoPolicy());
   const fs::path jsonl = out.path() / "fleet.jsonl";
   testing::CliRun batch = testing::RunProgram(
-      "ccverify", "verify --batch " + Quote(list) + common +
-                      " --jobs 2 --report jsonl=" + Quote(jsonl) + " --format json");
+      "ccverify", "verify --batch " + testing::Quote(list) + common +
+                      " --jobs 2 --report jsonl=" + testing::Quote(jsonl) + " --format json");
   EXPECT_EQ(batch.code, 1) << batch.err;  // some bundles are untrusted
   EXPECT_FALSE(fs::exists(jsonl.string() + ".partial"));
   std::ifstream in(jsonl);
@@ -451,13 +449,13 @@ TEST(BatchCliTest, TheBinaryGivesEachBundleItsVerifyAnswer) {
     ASSERT_LT(i, fleet.dirs().size());
     SCOPED_TRACE(fleet.dirs()[i]);
     testing::CliRun one = testing::RunProgram(
-        "ccverify", "verify " + Quote(fleet.dirs()[i]) + common + " --format json",
+        "ccverify", "verify " + testing::Quote(fleet.dirs()[i]) + common + " --format json",
         testing::Stderr::kDiscard);
     BundleLine want = ExpectedLine(one.out, std::nullopt);
     if (want.verdict == "error") {
       want.policy_matched = false;
-      testing::CliRun err =
-          testing::RunProgram("ccverify", "verify " + Quote(fleet.dirs()[i]) + common + " --quiet");
+      testing::CliRun err = testing::RunProgram(
+          "ccverify", "verify " + testing::Quote(fleet.dirs()[i]) + common + " --quiet");
       const std::string prefix = "ccverify: ";
       ASSERT_EQ(err.err.rfind(prefix, 0), 0u) << err.err;
       want.error = err.err.substr(prefix.size(), err.err.size() - prefix.size() - 1);
@@ -468,7 +466,7 @@ TEST(BatchCliTest, TheBinaryGivesEachBundleItsVerifyAnswer) {
   EXPECT_EQ(i, fleet.dirs().size());
   // The summary on stdout is the merge of the lines.
   testing::CliRun merge =
-      testing::RunProgram("ccverify", "batch merge " + Quote(jsonl) + " --format json");
+      testing::RunProgram("ccverify", "batch merge " + testing::Quote(jsonl) + " --format json");
   EXPECT_EQ(merge.code, 1) << merge.err;
   EXPECT_EQ(merge.out, batch.out);
   rapidjson::Document d;
@@ -479,25 +477,25 @@ TEST(BatchCliTest, TheBinaryGivesEachBundleItsVerifyAnswer) {
 
 TEST(BatchCliTest, ShardsMergeToTheUnshardedSummary) {
   Fleet fleet(40);
-  TempDir out("batch_shards");
+  testing::TempDir out("batch_shards");
   const std::string common = " --at " + std::string(testing::kDemoAt) + " --root-ca " +
-                             Quote(fleet.path() / "root_ca.pem") + " --policy " +
-                             Quote(DemoPolicy()) + " --format json";
+                             testing::Quote(fleet.path() / "root_ca.pem") + " --policy " +
+                             testing::Quote(DemoPolicy()) + " --format json";
   testing::CliRun all =
-      testing::RunCcverify("verify --batch " + Quote(fleet.path()) + common + " --quiet" +
-                           " --report jsonl=" + Quote(out.path() / "all.jsonl"));
+      testing::RunCcverify("verify --batch " + testing::Quote(fleet.path()) + common + " --quiet" +
+                           " --report jsonl=" + testing::Quote(out.path() / "all.jsonl"));
   EXPECT_EQ(all.code, 1) << all.err;
-  testing::CliRun whole =
-      testing::RunCcverify("batch merge " + Quote(out.path() / "all.jsonl") + " --format json");
+  testing::CliRun whole = testing::RunCcverify(
+      "batch merge " + testing::Quote(out.path() / "all.jsonl") + " --format json");
   std::string files;
   for (int k = 0; k < 7; ++k) {
     const fs::path f = out.path() / ("s" + std::to_string(k) + ".jsonl");
-    testing::CliRun s =
-        testing::RunCcverify("verify --batch " + Quote(fleet.path()) + common + " --shard " +
-                             std::to_string(k) + "/7 --report jsonl=" + Quote(f) + " --quiet");
+    testing::CliRun s = testing::RunCcverify("verify --batch " + testing::Quote(fleet.path()) +
+                                             common + " --shard " + std::to_string(k) +
+                                             "/7 --report jsonl=" + testing::Quote(f) + " --quiet");
     EXPECT_LE(s.code, 1) << s.err;
     EXPECT_TRUE(s.out.empty());
-    files += " " + Quote(f);
+    files += " " + testing::Quote(f);
   }
   testing::CliRun merged = testing::RunCcverify("batch merge" + files + " --format json");
   EXPECT_EQ(merged.code, whole.code);
@@ -509,15 +507,15 @@ TEST(BatchCliTest, ShardsMergeToTheUnshardedSummary) {
 
 TEST(BatchCliTest, UsageAndInputErrors) {
   Fleet fleet(2);
-  TempDir out("batch_errors");
-  const std::string dir = Quote(fleet.path());
+  testing::TempDir out("batch_errors");
+  const std::string dir = testing::Quote(fleet.path());
   for (const std::string& args : std::vector<std::string>{
            "verify --batch " + dir + " --nonce 00", "verify --batch " + dir + " --quote q.bin",
            "verify --batch " + dir + " --shard 3/2", "verify --batch " + dir + " --jobs 0",
            "verify --batch " + dir + " --report json=x.json",
            "verify --batch " + dir + " --format junit",
-           "verify " + Quote(fleet.dirs()[0]) + " --jobs 2",
-           "verify --batch " + Quote(fleet.dirs()[0]), "batch merge",
+           "verify " + testing::Quote(fleet.dirs()[0]) + " --jobs 2",
+           "verify --batch " + testing::Quote(fleet.dirs()[0]), "batch merge",
            // A policy signature is never skipped: without the key to check it
            // with, refused, not ignored (signed policies in batch:
            // tests/adversarial/policy_signature_test.cc).
@@ -532,29 +530,30 @@ TEST(BatchCliTest, UsageAndInputErrors) {
   // A list line longer than a path can be: named by file and line.
   const fs::path list = out.path() / "long.txt";
   WriteText(list, fleet.dirs()[0] + "\n" + std::string(5000, 'x') + "\n");
-  testing::CliRun r = testing::RunCcverify("verify --batch " + Quote(list) + " --quiet");
+  testing::CliRun r = testing::RunCcverify("verify --batch " + testing::Quote(list) + " --quiet");
   EXPECT_EQ(r.code, 3);
   EXPECT_NE(r.err.find(list.string()), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("line 2"), std::string::npos) << r.err;
   // A JSON-lines file with a broken line.
   const fs::path bad = out.path() / "bad.jsonl";
   WriteText(bad, "{\"bundle\": \"a\"}\n");
-  r = testing::RunCcverify("batch merge " + Quote(bad));
+  r = testing::RunCcverify("batch merge " + testing::Quote(bad));
   EXPECT_EQ(r.code, 3);
   EXPECT_NE(r.err.find("line 1"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("verdict"), std::string::npos) << r.err;
-  r = testing::RunCcverify("verify --batch " + Quote(out.path() / "absent.txt"));
+  r = testing::RunCcverify("verify --batch " + testing::Quote(out.path() / "absent.txt"));
   EXPECT_EQ(r.code, 3) << r.err;
   // A policy that does not load stops the batch before any bundle, as it stops verify.
   const fs::path policy = out.path() / "broken.yaml";
   WriteText(policy, "version: [\n");
-  r = testing::RunCcverify("verify --batch " + dir + " --policy " + Quote(policy) +
+  r = testing::RunCcverify("verify --batch " + dir + " --policy " + testing::Quote(policy) +
                            " --report jsonl=-");
   EXPECT_EQ(r.code, 3) << r.err;
   EXPECT_TRUE(r.out.empty()) << r.out;
   // jsonl=- streams the lines to stdout, one per bundle, and nothing else there.
   r = testing::RunCcverify("verify --batch " + dir + " --report jsonl=- --quiet --at " +
-                           testing::kDemoAt + " --root-ca " + Quote(fleet.path() / "root_ca.pem"));
+                           testing::kDemoAt + " --root-ca " +
+                           testing::Quote(fleet.path() / "root_ca.pem"));
   EXPECT_EQ(r.code, 1) << r.err;  // the second bundle's RTMR3 is not what its log gives
   std::istringstream lines(r.out);
   int n = 0;

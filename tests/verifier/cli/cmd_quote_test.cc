@@ -20,17 +20,17 @@ namespace {
 
 namespace fs = std::filesystem;
 
-using RunResult = ::ccv::testing::CliRun;
+using RunResult = testing::CliRun;
 
 RunResult RunCcverify(const std::string& args) {
-  return ::ccv::testing::RunCcverify(args, ::ccv::testing::Stderr::kDiscard);
+  return testing::RunCcverify(args, testing::Stderr::kDiscard);
 }
 
 class QuoteCliTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new fs::path(fs::temp_directory_path() / ("ccv_quote_cli_" + std::to_string(getpid())));
-    ASSERT_TRUE(ccv::testing::WriteSyntheticQuoteSet(dir_->string()).ok());
+    ASSERT_TRUE(testing::WriteSyntheticQuoteSet(dir_->string()).ok());
   }
   static void TearDownTestSuite() {
     std::error_code ec;

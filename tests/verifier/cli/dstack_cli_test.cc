@@ -15,29 +15,26 @@
 namespace ccv::cli {
 namespace {
 
-using ::ccv::testing::CliRun;
-using ::ccv::testing::Quote;
-
-CliRun Ccverify(const std::string& args) { return ::ccv::testing::RunCcverify(args); }
+testing::CliRun Ccverify(const std::string& args) { return testing::RunCcverify(args); }
 
 class DstackCliTest : public ::testing::Test {
  protected:
   std::filesystem::path Write(const std::string& name, const std::string& text) {
-    ::ccv::testing::WriteText(dir_.path() / name, text);
+    testing::WriteText(dir_.path() / name, text);
     return dir_.path() / name;
   }
-  static std::string Slurp(const std::filesystem::path& p) { return ::ccv::testing::ReadText(p); }
+  static std::string Slurp(const std::filesystem::path& p) { return testing::ReadText(p); }
   // `replay --dstack-log LOG --quote QUOTE --json`: its exit code must be
   // `code`; *doc gets the report.
   static void ReplayJson(const std::filesystem::path& log, const std::filesystem::path& quote,
                          int code, rapidjson::Document* doc) {
-    CliRun r =
-        Ccverify("replay --dstack-log " + Quote(log) + " --quote " + Quote(quote) + " --json");
+    testing::CliRun r = Ccverify("replay --dstack-log " + testing::Quote(log) + " --quote " +
+                                 testing::Quote(quote) + " --json");
     ASSERT_EQ(r.code, code) << r.out << r.err;
     doc->Parse(r.out.c_str());
     ASSERT_FALSE(doc->HasParseError()) << r.out;
   }
-  ::ccv::testing::TempDir dir_{"dstack-cli"};
+  testing::TempDir dir_{"dstack-cli"};
 };
 
 // The corpus's dstack simulator: its event log and the quote over it.
@@ -85,7 +82,7 @@ TEST_F(DstackCorpusCliTest, ChangedPayloadFailsNamingTheEvent) {
   EXPECT_FALSE(log["app"].HasMember("compose-hash"));
   // The logged digests are unchanged: the registers still match the quote.
   EXPECT_TRUE(doc["matches_quote"]["rtmr3"].GetBool());
-  CliRun text_run = Ccverify("replay --dstack-log " + Quote(f));
+  testing::CliRun text_run = Ccverify("replay --dstack-log " + testing::Quote(f));
   EXPECT_EQ(text_run.code, 1);
   EXPECT_NE(text_run.out.find("runtime event \"compose-hash\""), std::string::npos) << text_run.out;
 }
@@ -94,7 +91,7 @@ TEST_F(DstackCorpusCliTest, EntriesBeyondTheQuoteDoNotMatch) {
   std::string text = Slurp(log_);
   const size_t end = text.rfind(']');
   ASSERT_NE(end, std::string::npos);
-  ccv::testing::DstackLogBuilder b;
+  testing::DstackLogBuilder b;
   b.Runtime("app-id", std::vector<uint8_t>(20, 0x42));
   std::string extra = b.Json();
   text = text.substr(0, end) + "," + extra.substr(1);
@@ -109,25 +106,27 @@ TEST_F(DstackCorpusCliTest, EntriesBeyondTheQuoteDoNotMatch) {
 }
 
 TEST_F(DstackCliTest, MalformedEntryIsAnInputErrorNamingIt) {
-  ccv::testing::DstackLogBuilder b;
+  testing::DstackLogBuilder b;
   b.RuntimeText("system-preparing", "");
   b.RuntimeText("app-id", "x").imr = 7;
   auto f = Write("bad.json", b.Json());
-  CliRun r = Ccverify("replay --dstack-log " + Quote(f));
+  testing::CliRun r = Ccverify("replay --dstack-log " + testing::Quote(f));
   EXPECT_EQ(r.code, 3);
   EXPECT_NE(r.err.find("events[1].imr"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("bad.json"), std::string::npos) << r.err;
 }
 
 TEST_F(DstackCliTest, NotCombinedWithABootLog) {
-  ccv::testing::DstackLogBuilder b;
+  testing::DstackLogBuilder b;
   b.RuntimeText("system-preparing", "");
   auto f = Write("log.json", b.Json());
-  EXPECT_EQ(Ccverify("replay --dstack-log " + Quote(f) + " --ccel " + Quote(f)).code, 2);
+  EXPECT_EQ(
+      Ccverify("replay --dstack-log " + testing::Quote(f) + " --ccel " + testing::Quote(f)).code,
+      2);
 }
 
 TEST_F(DstackCorpusCliTest, DumpShowsEveryEntryAndItsCheck) {
-  CliRun r = Ccverify("dump " + Quote(log_) + " --json");
+  testing::CliRun r = Ccverify("dump " + testing::Quote(log_) + " --json");
   ASSERT_EQ(r.code, 0) << r.err;
   rapidjson::Document doc;
   doc.Parse(r.out.c_str());
@@ -139,15 +138,15 @@ TEST_F(DstackCorpusCliTest, DumpShowsEveryEntryAndItsCheck) {
   EXPECT_STREQ(compose["register"].GetString(), "rtmr3");
   EXPECT_STREQ(compose["digest_check"].GetString(), "verified");
   EXPECT_STREQ(compose["convention"].GetString(), "dstack_v1");
-  CliRun brief = Ccverify("dump " + Quote(log_) + " --brief --register rtmr3");
+  testing::CliRun brief = Ccverify("dump " + testing::Quote(log_) + " --brief --register rtmr3");
   ASSERT_EQ(brief.code, 0);
   EXPECT_EQ(std::count(brief.out.begin(), brief.out.end(), '\n'), 7);
-  EXPECT_EQ(Ccverify("dump " + Quote(log_) + " --to cel-json").code, 2);
+  EXPECT_EQ(Ccverify("dump " + testing::Quote(log_) + " --to cel-json").code, 2);
 }
 
 TEST_F(DstackCliTest, DumpWithForcedFormatNamesABadEntry) {
   auto f = Write("notlog.json", R"([{"imr":9,"event_type":1,"event_payload":""}])");
-  CliRun r = Ccverify("dump " + Quote(f) + " --format dstack-json");
+  testing::CliRun r = Ccverify("dump " + testing::Quote(f) + " --format dstack-json");
   EXPECT_EQ(r.code, 3);
   EXPECT_NE(r.err.find("events[0].imr"), std::string::npos) << r.err;
 }

@@ -11,8 +11,6 @@
 namespace ccv::cli {
 namespace {
 
-using ::ccv::testing::CliRun;
-
 class EnvCliTest : public ::testing::Test {
  protected:
   void TearDown() override {
@@ -24,7 +22,7 @@ class EnvCliTest : public ::testing::Test {
 TEST_F(EnvCliTest, InvalidThreadsIsAUsageErrorNamingTheVariable) {
   for (const char* bad : {"0", "65", "two", "-3"}) {
     setenv("CCV_THREADS", bad, 1);
-    CliRun r = testing::RunCcverify("replay --help", testing::Stderr::kMerged);
+    testing::CliRun r = testing::RunCcverify("replay --help", testing::Stderr::kMerged);
     EXPECT_EQ(r.code, 2) << bad << ": " << r.out;
     EXPECT_NE(r.out.find("CCV_THREADS='" + std::string(bad) + "'"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("1 to 64"), std::string::npos) << r.out;
@@ -39,14 +37,14 @@ TEST_F(EnvCliTest, InvalidThreadsIsAUsageErrorNamingTheVariable) {
 
 TEST_F(EnvCliTest, InvalidHashBackendIsAUsageErrorListingTheBackends) {
   setenv("CCV_HASH_BACKEND", "fastest", 1);
-  CliRun r = testing::RunCcverify("--version", testing::Stderr::kMerged);
+  testing::CliRun r = testing::RunCcverify("--version", testing::Stderr::kMerged);
   EXPECT_EQ(r.code, 2) << r.out;
   for (const char* name : {"CCV_HASH_BACKEND='fastest'", "openssl", "ipsec-mb-sse", "ipsec-mb-avx2",
                            "ipsec-mb-avx512"}) {
     EXPECT_NE(r.out.find(name), std::string::npos) << name << ": " << r.out;
   }
   setenv("CCV_HASH_BACKEND", "openssl", 1);
-  CliRun ok = testing::RunCcverify("--version", testing::Stderr::kMerged);
+  testing::CliRun ok = testing::RunCcverify("--version", testing::Stderr::kMerged);
   EXPECT_EQ(ok.code, 0) << ok.out;
   EXPECT_NE(ok.out.find("openssl"), std::string::npos) << ok.out;
   // --help still answers, so a user can read what is accepted.

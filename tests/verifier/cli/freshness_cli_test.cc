@@ -25,9 +25,6 @@ namespace ccv::cli {
 namespace {
 
 namespace fs = std::filesystem;
-using ::ccv::testing::CliRun;
-using ::ccv::testing::Quote;
-using ::ccv::testing::TempDir;
 
 // The OutOfDate quote (cases.json trustee-tdx-v4-module3) and its collateral.
 constexpr const char* kOutOfDateQuote = "quotes/trustee-tdx-v4-module3.bin";
@@ -54,7 +51,7 @@ std::string Rfc3339(int64_t t) {
   return buf;
 }
 
-rapidjson::Document Parse(const CliRun& r) {
+rapidjson::Document Parse(const testing::CliRun& r) {
   rapidjson::Document d;
   d.Parse(r.out.c_str());
   EXPECT_FALSE(d.HasParseError()) << r.out << r.err;
@@ -64,12 +61,12 @@ rapidjson::Document Parse(const CliRun& r) {
 class FreshnessTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto c = ::ccv::testing::CorpusDir();
+    auto c = testing::CorpusDir();
     if (!c) GTEST_SKIP() << "shared corpus not found (set CCV_CORPUS); skipping";
     corpus_ = *c;
   }
 
-  std::string Path(const char* rel) const { return Quote(corpus_ / rel); }
+  std::string Path(const char* rel) const { return testing::Quote(corpus_ / rel); }
 
   // verify --format json of one quote with its collateral at `at`, with
   // the policy text `policy` ("" for none).
@@ -80,9 +77,9 @@ class FreshnessTest : public ::testing::Test {
     if (!policy.empty()) {
       fs::path p = tmp_.path() / ("policy" + std::to_string(n_++) + ".yaml");
       std::ofstream(p) << "apiVersion: ccverify/v1\n" << policy;
-      args += " --policy " + Quote(p);
+      args += " --policy " + testing::Quote(p);
     }
-    CliRun r = ::ccv::testing::RunCcverify(args);
+    testing::CliRun r = testing::RunCcverify(args);
     if (code != nullptr) *code = r.code;
     return Parse(r);
   }
@@ -103,14 +100,14 @@ class FreshnessTest : public ::testing::Test {
   }
 
   fs::path corpus_;
-  TempDir tmp_{"freshness"};
+  testing::TempDir tmp_{"freshness"};
   int n_ = 0;
 };
 
 TEST_F(FreshnessTest, QuoteVerifyReportsFreshnessFacts) {
-  CliRun r =
-      ::ccv::testing::RunCcverify("quote verify " + Path(kOutOfDateQuote) + " --collateral " +
-                                  Path(kOutOfDateCollateral) + " --at 2025-10-29T00:00:00Z --json");
+  testing::CliRun r =
+      testing::RunCcverify("quote verify " + Path(kOutOfDateQuote) + " --collateral " +
+                           Path(kOutOfDateCollateral) + " --at 2025-10-29T00:00:00Z --json");
   rapidjson::Document d = Parse(r);
   ASSERT_TRUE(d.HasMember("freshness")) << r.out;
   const auto& f = d["freshness"];
@@ -134,9 +131,9 @@ TEST_F(FreshnessTest, QuoteVerifyReportsFreshnessFacts) {
   const int64_t since = Unix("2025-10-29T00:00:00Z") - Unix(f["tcb_date"].GetString());
   EXPECT_EQ(f["days_since_tcb_date"].GetInt64(), since / 86400);
   // Text form.
-  CliRun t =
-      ::ccv::testing::RunCcverify("quote verify " + Path(kOutOfDateQuote) + " --collateral " +
-                                  Path(kOutOfDateCollateral) + " --at 2025-10-29T00:00:00Z");
+  testing::CliRun t =
+      testing::RunCcverify("quote verify " + Path(kOutOfDateQuote) + " --collateral " +
+                           Path(kOutOfDateCollateral) + " --at 2025-10-29T00:00:00Z");
   EXPECT_NE(t.out.find("collateral: issued 2025-10-27T13:07:17Z (1 days ago), next update "
                        "2025-11-12T10:45:32Z (pck_crl, in 14 days), TCB evaluation data number 17"),
             std::string::npos)
@@ -150,9 +147,9 @@ TEST_F(FreshnessTest, VerifyReportCarriesTheSameFactsInJsonAndText) {
   EXPECT_STREQ(f["earliest_next_update_part"].GetString(), "pck_crl");
   EXPECT_EQ(f["tcb_evaluation_data_number"].GetInt(), 17);
   EXPECT_TRUE(f["days_since_tcb_date"].IsInt64());
-  CliRun t =
-      ::ccv::testing::RunCcverify("verify --quote " + Path(kOutOfDateQuote) + " --collateral " +
-                                  Path(kOutOfDateCollateral) + " --at 2025-10-29T00:00:00Z");
+  testing::CliRun t =
+      testing::RunCcverify("verify --quote " + Path(kOutOfDateQuote) + " --collateral " +
+                           Path(kOutOfDateCollateral) + " --at 2025-10-29T00:00:00Z");
   EXPECT_NE(t.out.find("  collateral: issued 2025-10-27T13:07:17Z"), std::string::npos) << t.out;
   // Without collateral: null.
   rapidjson::Document none = Verify(kOutOfDateQuote, nullptr, "2025-10-29T00:00:00Z", "");
@@ -279,8 +276,8 @@ TEST_F(FreshnessTest, MalformedDurationIsAnInputErrorNamingTheKey) {
   for (const char* bad : {"7", "7x", "-1d", "d", "1.5d", "99999999999999d", "[1d]"}) {
     fs::path p = tmp_.path() / "bad.yaml";
     std::ofstream(p) << "apiVersion: ccverify/v1\ncollateral:\n  max_age: " << bad << "\n";
-    CliRun r = ::ccv::testing::RunCcverify("verify --quote " + Path(kOutOfDateQuote) +
-                                           " --policy " + Quote(p));
+    testing::CliRun r = testing::RunCcverify("verify --quote " + Path(kOutOfDateQuote) +
+                                             " --policy " + testing::Quote(p));
     EXPECT_EQ(r.code, 3) << bad;
     EXPECT_NE(r.err.find("collateral.max_age"), std::string::npos) << bad << ": " << r.err;
     EXPECT_NE(r.err.find("line 3"), std::string::npos) << bad << ": " << r.err;

@@ -14,9 +14,6 @@
 namespace ccv {
 namespace {
 
-using ::ccv::testing::CliRun;
-using ::ccv::testing::RunCcverify;
-
 // Plain scanning rather than std::regex: GCC 12's <regex> trips
 // -Wmaybe-uninitialized under the sanitizer build.
 bool IsFlagChar(char c) {
@@ -70,7 +67,7 @@ std::string FlagOfOptionLine(const std::string& line) {
 // The subcommand names of `ccverify --help` ("  NAME   summary" lines, where
 // NAME is one or two words).
 std::vector<std::string> Subcommands() {
-  CliRun top = RunCcverify("--help");
+  testing::CliRun top = testing::RunCcverify("--help");
   EXPECT_EQ(top.code, 0);
   std::vector<std::string> out;
   std::istringstream in(top.out.substr(top.out.find("commands:\n")));
@@ -88,7 +85,7 @@ TEST(HelpTest, EverySubcommandPrintsItsFullUsage) {
   for (const std::string& cmd : commands) {
     SCOPED_TRACE(cmd);
     for (const char* flag : {" --help", " -h"}) {
-      CliRun r = RunCcverify(cmd + flag);
+      testing::CliRun r = testing::RunCcverify(cmd + flag);
       EXPECT_EQ(r.code, 0) << r.err;
       EXPECT_TRUE(r.err.empty()) << r.err;
       ASSERT_EQ(r.out.rfind("usage: ccverify " + cmd, 0), 0u) << r.out;
@@ -121,14 +118,14 @@ TEST(HelpTest, EverySubcommandPrintsItsFullUsage) {
 }
 
 TEST(HelpTest, TopLevelHelpAndNoArguments) {
-  CliRun help = RunCcverify("--help");
+  testing::CliRun help = testing::RunCcverify("--help");
   EXPECT_EQ(help.code, 0);
   EXPECT_EQ(help.out.rfind("usage: ccverify COMMAND", 0), 0u);
-  CliRun none = RunCcverify("");
+  testing::CliRun none = testing::RunCcverify("");
   EXPECT_EQ(none.code, 2);
   EXPECT_TRUE(none.out.empty());
   EXPECT_EQ(none.err, help.out);
-  CliRun unknown = RunCcverify("no-such-command");
+  testing::CliRun unknown = testing::RunCcverify("no-such-command");
   EXPECT_EQ(unknown.code, 2);
   EXPECT_NE(unknown.err.find("unknown command 'no-such-command'"), std::string::npos);
 }
@@ -138,10 +135,10 @@ TEST(HelpTest, TopLevelHelpAndNoArguments) {
 TEST(HelpTest, CommandGroupsListTheirCommands) {
   for (const char* group : {"policy", "quote", "tpm", "collateral", "batch"}) {
     SCOPED_TRACE(group);
-    CliRun help = RunCcverify(std::string(group) + " --help");
+    testing::CliRun help = testing::RunCcverify(std::string(group) + " --help");
     EXPECT_EQ(help.code, 0);
     EXPECT_EQ(help.out.rfind(std::string("usage: ccverify ") + group + " COMMAND", 0), 0u);
-    CliRun top = RunCcverify("--help");
+    testing::CliRun top = testing::RunCcverify("--help");
     // Every command of the group in the top-level list appears in the group's list.
     std::istringstream lines(top.out);
     std::string line;
@@ -152,11 +149,11 @@ TEST(HelpTest, CommandGroupsListTheirCommands) {
       EXPECT_NE(help.out.find(line), std::string::npos) << line;
     }
     EXPECT_GE(listed, 1);
-    CliRun bare = RunCcverify(group);
+    testing::CliRun bare = testing::RunCcverify(group);
     EXPECT_EQ(bare.code, 2);
     EXPECT_TRUE(bare.out.empty());
     EXPECT_NE(bare.err.find("needs a command"), std::string::npos) << bare.err;
-    CliRun wrong = RunCcverify(std::string(group) + " frobnicate");
+    testing::CliRun wrong = testing::RunCcverify(std::string(group) + " frobnicate");
     EXPECT_EQ(wrong.code, 2);
     EXPECT_NE(wrong.err.find(std::string("unknown command '") + group + " frobnicate'"),
               std::string::npos)
@@ -167,14 +164,13 @@ TEST(HelpTest, CommandGroupsListTheirCommands) {
 // The shared helper splits words as the shell does: the test commands mean
 // what they say.
 TEST(HelpTest, ShellWordsSplitLikeTheShell) {
-  using ::ccv::testing::SplitShellWords;
-  EXPECT_EQ(SplitShellWords("a  'b c' \"d\\\"e\" f\\ g ''"),
+  EXPECT_EQ(testing::SplitShellWords("a  'b c' \"d\\\"e\" f\\ g ''"),
             (std::vector<std::string>{"a", "b c", "d\"e", "f g", ""}));
-  EXPECT_EQ(SplitShellWords(::ccv::testing::Quote(std::string("it's"))),
+  EXPECT_EQ(testing::SplitShellWords(testing::Quote(std::string("it's"))),
             (std::vector<std::string>{"it's"}));
-  EXPECT_THROW(SplitShellWords("a | b"), std::invalid_argument);
-  EXPECT_THROW(SplitShellWords("a > f"), std::invalid_argument);
-  EXPECT_THROW(SplitShellWords("'open"), std::invalid_argument);
+  EXPECT_THROW(testing::SplitShellWords("a | b"), std::invalid_argument);
+  EXPECT_THROW(testing::SplitShellWords("a > f"), std::invalid_argument);
+  EXPECT_THROW(testing::SplitShellWords("'open"), std::invalid_argument);
 }
 
 }  // namespace

@@ -16,10 +16,8 @@
 namespace ccv::cli {
 namespace {
 
-using ::ccv::testing::CliRun;
-
-CliRun Ccverify(const std::string& args) {
-  return ::ccv::testing::RunCcverify(args, ::ccv::testing::Stderr::kDiscard);
+testing::CliRun Ccverify(const std::string& args) {
+  return testing::RunCcverify(args, testing::Stderr::kDiscard);
 }
 
 std::string Q(const std::filesystem::path& p) {
@@ -32,9 +30,9 @@ std::string Q(const std::filesystem::path& p) {
 TEST(ImaCliTest, CcApiTdReplaysCcelPlusImaToTheQuote) {
   CCV_REQUIRE_CORPUS(corpus);
   auto ev = corpus / "evidence/ccapi-td";
-  CliRun r = Ccverify("replay --ccel " + Q(ev / "ccel_data.bin") + " --ima " +
-                      Q(ev / "ascii_runtime_measurements") + " --quote " + Q(ev / "quote.bin") +
-                      " --json");
+  testing::CliRun r = Ccverify("replay --ccel " + Q(ev / "ccel_data.bin") + " --ima " +
+                               Q(ev / "ascii_runtime_measurements") + " --quote " +
+                               Q(ev / "quote.bin") + " --json");
   ASSERT_EQ(r.code, 0) << r.out;
   rapidjson::Document d;
   d.Parse(r.out.c_str());
@@ -60,8 +58,8 @@ TEST(ImaCliTest, CcApiTdReplaysCcelPlusImaToTheQuote) {
 
 TEST(ImaCliTest, TpmLogPlusImaChecksBootAggregate) {
   CCV_REQUIRE_CORPUS(corpus);
-  CliRun r = Ccverify("replay --tpm-log " + Q(corpus / "tcg/ima-evm-utils-test-bios.bin") +
-                      " --ima " + Q(corpus / "ima/ima-evm-utils-test.ascii") + " --json");
+  testing::CliRun r = Ccverify("replay --tpm-log " + Q(corpus / "tcg/ima-evm-utils-test-bios.bin") +
+                               " --ima " + Q(corpus / "ima/ima-evm-utils-test.ascii") + " --json");
   ASSERT_EQ(r.code, 0);
   rapidjson::Document d;
   d.Parse(r.out.c_str());
@@ -74,18 +72,18 @@ TEST(ImaCliTest, TpmLogPlusImaChecksBootAggregate) {
 
 TEST(ImaCliTest, ImaRegisterOptionIsChecked) {
   CCV_REQUIRE_CORPUS(corpus);
-  CliRun r =
+  testing::CliRun r =
       Ccverify("replay --ima " + Q(corpus / "ima/ima-evm-utils-test.ascii") + " --ima-register r2");
   EXPECT_EQ(r.code, 2);
-  CliRun ok = Ccverify("replay --ima " + Q(corpus / "ima/ima-evm-utils-test.ascii") +
-                       " --ima-register pcr10 --json");
+  testing::CliRun ok = Ccverify("replay --ima " + Q(corpus / "ima/ima-evm-utils-test.ascii") +
+                                " --ima-register pcr10 --json");
   EXPECT_EQ(ok.code, 0);
 }
 
 TEST(ImaCliTest, BanksOptionAddsSha384AndRejectsUnknownNames) {
   CCV_REQUIRE_CORPUS(corpus);
-  CliRun r = Ccverify("replay --ima " + Q(corpus / "ima/raspberrypi-ima-ng.bin") +
-                      " --banks sha256,sha384 --json");
+  testing::CliRun r = Ccverify("replay --ima " + Q(corpus / "ima/raspberrypi-ima-ng.bin") +
+                               " --banks sha256,sha384 --json");
   ASSERT_EQ(r.code, 0);
   rapidjson::Document d;
   d.Parse(r.out.c_str());
@@ -101,10 +99,10 @@ TEST(ImaCliTest, BanksOptionAddsSha384AndRejectsUnknownNames) {
 }
 
 TEST(ImaCliTest, MalformedImaIsAnInputError) {
-  CliRun r = Ccverify("replay --ima " + Q(::ccv::testing::SourceDir() /
-                                          "corpus/ima/invalid/bad-algorithm-name.ascii"));
+  testing::CliRun r = Ccverify(
+      "replay --ima " + Q(testing::SourceDir() / "corpus/ima/invalid/bad-algorithm-name.ascii"));
   EXPECT_EQ(r.code, 3);
-  CliRun m = Ccverify("replay --ima /nonexistent/list");
+  testing::CliRun m = Ccverify("replay --ima /nonexistent/list");
   EXPECT_EQ(m.code, 3);
 }
 
@@ -126,11 +124,11 @@ TEST(ImaCliTest, DumpToCelRoundTripsForImaTcgAndCcel) {
   for (const C& c : cases) {
     for (const char* to : {"cel-tlv", "cel-json"}) {
       SCOPED_TRACE(c.file + " " + to);
-      CliRun d = Ccverify("dump " + Q(corpus / c.file) + " --to " + to);
+      testing::CliRun d = Ccverify("dump " + Q(corpus / c.file) + " --to " + to);
       ASSERT_EQ(d.code, 0);
       auto out = tmp / ("ccv-cli-cel-" + std::to_string(::getpid()));
       ASSERT_TRUE(WriteFileBytes(out.string(), d.out.data(), d.out.size()).ok());
-      CliRun r = Ccverify("replay --cel " + Q(out) + " --json");
+      testing::CliRun r = Ccverify("replay --cel " + Q(out) + " --json");
       std::filesystem::remove(out);
       ASSERT_EQ(r.code, 0);
       rapidjson::Document j;
@@ -143,7 +141,7 @@ TEST(ImaCliTest, DumpToCelRoundTripsForImaTcgAndCcel) {
 
 TEST(ImaCliTest, DumpImaJsonListsDecodedFields) {
   CCV_REQUIRE_CORPUS(corpus);
-  CliRun r =
+  testing::CliRun r =
       Ccverify("dump " + Q(corpus / "ima/cima-container-pod.ima-cgpath.derived.ascii") + " --json");
   ASSERT_EQ(r.code, 0);
   rapidjson::Document d;

@@ -21,8 +21,6 @@ namespace ccv::cli {
 namespace {
 
 namespace fs = std::filesystem;
-using ::ccv::testing::CliRun;
-using ::ccv::testing::Quote;
 
 constexpr char kAt[] = " --at 2026-01-01T00:00:00Z";
 
@@ -69,7 +67,7 @@ class PckChainCliTest : public ::testing::Test {
     std::vector<uint8_t> q = b.Build();
     ASSERT_TRUE(WriteFileBytes((dir_ / "quote.bin").string(), q.data(), q.size()).ok());
   }
-  std::string P(const std::string& name) const { return Quote(dir_ / name); }
+  std::string P(const std::string& name) const { return testing::Quote(dir_ / name); }
   std::string QuoteVerify(const std::string& extra) const {
     return "quote verify " + P("quote.bin") + " --collateral " + P("collateral.json") +
            " --root-ca " + P("root_ca.pem") + kAt + " " + extra;
@@ -83,7 +81,7 @@ TEST_F(PckChainCliTest, QuoteVerifyPassesEachTypeWithTheChainAndFailsWithout) {
   for (uint16_t type : std::initializer_list<uint16_t>{1, 2, 3, 4}) {
     SCOPED_TRACE(type);
     WriteQuote(type);
-    CliRun with = testing::RunCcverify(
+    testing::CliRun with = testing::RunCcverify(
         QuoteVerify("--json --pck-chain " + P(type == 4 ? "ca.pem" : "pck.pem")),
         testing::Stderr::kDiscard);
     EXPECT_EQ(with.code, 0) << with.out;
@@ -94,7 +92,7 @@ TEST_F(PckChainCliTest, QuoteVerifyPassesEachTypeWithTheChainAndFailsWithout) {
     EXPECT_EQ(d["quote"]["cert_data_type"].GetInt(), type);
     EXPECT_EQ(d["quote"].HasMember("pck_identifier"), type != 4);
 
-    CliRun without = testing::RunCcverify(QuoteVerify(""), testing::Stderr::kDiscard);
+    testing::CliRun without = testing::RunCcverify(QuoteVerify(""), testing::Stderr::kDiscard);
     EXPECT_EQ(without.code, 1) << without.out;
     EXPECT_NE(without.out.find("certification data type " + std::to_string(type)),
               std::string::npos)
@@ -105,7 +103,7 @@ TEST_F(PckChainCliTest, QuoteVerifyPassesEachTypeWithTheChainAndFailsWithout) {
 
 TEST_F(PckChainCliTest, QuoteVerifyRefusesAnotherPlatformsChain) {
   WriteQuote(3);
-  CliRun r =
+  testing::CliRun r =
       testing::RunCcverify(QuoteVerify("--pck-chain " + P("other.pem")), testing::Stderr::kDiscard);
   EXPECT_EQ(r.code, 1) << r.out;
   // Type 5: the supplied chain must be the quote's.
@@ -114,20 +112,20 @@ TEST_F(PckChainCliTest, QuoteVerifyRefusesAnotherPlatformsChain) {
       testing::RunCcverify(QuoteVerify("--pck-chain " + P("pck.pem")), testing::Stderr::kDiscard)
           .code,
       0);
-  CliRun differs =
+  testing::CliRun differs =
       testing::RunCcverify(QuoteVerify("--pck-chain " + P("other.pem")), testing::Stderr::kDiscard);
   EXPECT_EQ(differs.code, 1) << differs.out;
   EXPECT_NE(differs.out.find("differs"), std::string::npos) << differs.out;
   // Type 4: another leaf is an input error naming both.
   WriteQuote(4);
-  CliRun leaf =
+  testing::CliRun leaf =
       testing::RunCcverify(QuoteVerify("--pck-chain " + P("other.pem")), testing::Stderr::kMerged);
   EXPECT_EQ(leaf.code, 3) << leaf.out;
   EXPECT_NE(leaf.out.find("other.pem"), std::string::npos) << leaf.out;
   EXPECT_NE(leaf.out.find(pki_->pck_leaf().SerialHex()), std::string::npos) << leaf.out;
   // A file that is no PEM chain is an input error naming it.
-  CliRun bad = testing::RunCcverify(QuoteVerify("--pck-chain " + P("collateral.json")),
-                                    testing::Stderr::kMerged);
+  testing::CliRun bad = testing::RunCcverify(QuoteVerify("--pck-chain " + P("collateral.json")),
+                                             testing::Stderr::kMerged);
   EXPECT_EQ(bad.code, 3) << bad.out;
   EXPECT_NE(bad.out.find("collateral.json"), std::string::npos) << bad.out;
 }
@@ -147,13 +145,13 @@ TEST_F(PckChainCliTest, VerifyTakesTheChainFromTheFlagOrTheManifest) {
     }
     return std::string("absent");
   };
-  CliRun with =
+  testing::CliRun with =
       testing::RunCcverify(base + " --pck-chain " + P("pck.pem"), testing::Stderr::kDiscard);
   EXPECT_EQ(qe_signature(with.out), "pass") << with.out;
-  CliRun without = testing::RunCcverify(base, testing::Stderr::kDiscard);
+  testing::CliRun without = testing::RunCcverify(base, testing::Stderr::kDiscard);
   EXPECT_EQ(without.code, 1);
   EXPECT_EQ(qe_signature(without.out), "fail") << without.out;
-  CliRun other =
+  testing::CliRun other =
       testing::RunCcverify(base + " --pck-chain " + P("other.pem"), testing::Stderr::kDiscard);
   EXPECT_EQ(other.code, 1);
   EXPECT_EQ(qe_signature(other.out), "fail") << other.out;
@@ -161,14 +159,15 @@ TEST_F(PckChainCliTest, VerifyTakesTheChainFromTheFlagOrTheManifest) {
   Write("evidence.json",
         R"({"version": 1, "tee": "tdx", "quote": "quote.bin", "collateral": "collateral.json", )"
         R"("pck_chain": "pck.pem"})");
-  CliRun bundle = testing::RunCcverify(
-      "verify " + Quote(dir_) + " --root-ca " + P("root_ca.pem") + kAt + " --format json",
+  testing::CliRun bundle = testing::RunCcverify(
+      "verify " + testing::Quote(dir_) + " --root-ca " + P("root_ca.pem") + kAt + " --format json",
       testing::Stderr::kDiscard);
   EXPECT_EQ(qe_signature(bundle.out), "pass") << bundle.out;
   // The flag replaces the manifest's chain.
-  CliRun flag = testing::RunCcverify("verify " + Quote(dir_) + " --root-ca " + P("root_ca.pem") +
-                                         kAt + " --format json --pck-chain " + P("other.pem"),
-                                     testing::Stderr::kDiscard);
+  testing::CliRun flag =
+      testing::RunCcverify("verify " + testing::Quote(dir_) + " --root-ca " + P("root_ca.pem") +
+                               kAt + " --format json --pck-chain " + P("other.pem"),
+                           testing::Stderr::kDiscard);
   EXPECT_EQ(qe_signature(flag.out), "fail") << flag.out;
 }
 
@@ -179,18 +178,18 @@ TEST_F(PckChainCliTest, CollateralFetchSelectsTheKeyThroughTheSuppliedChain) {
   const std::string base = "collateral fetch --quote " + P("quote.bin") + " --cache " + P("cache") +
                            " --root-ca " + P("root_ca.pem") + kAt +
                            " --pccs-url https://127.0.0.1:9";
-  CliRun without = testing::RunCcverify(base, testing::Stderr::kMerged);
+  testing::CliRun without = testing::RunCcverify(base, testing::Stderr::kMerged);
   EXPECT_EQ(without.code, 3) << without.out;
   EXPECT_NE(without.out.find("--pck-chain"), std::string::npos) << without.out;
-  CliRun with =
+  testing::CliRun with =
       testing::RunCcverify(base + " --pck-chain " + P("pck.pem"), testing::Stderr::kMerged);
   EXPECT_EQ(with.code, 0) << with.out;
   EXPECT_NE(with.out.find("taken from the cache"), std::string::npos) << with.out;
   // The read-only cache lookup of quote verify takes the same key.
-  CliRun cached = testing::RunCcverify("quote verify " + P("quote.bin") + " --collateral-cache " +
-                                           P("cache") + " --root-ca " + P("root_ca.pem") + kAt +
-                                           " --pck-chain " + P("pck.pem"),
-                                       testing::Stderr::kDiscard);
+  testing::CliRun cached = testing::RunCcverify(
+      "quote verify " + P("quote.bin") + " --collateral-cache " + P("cache") + " --root-ca " +
+          P("root_ca.pem") + kAt + " --pck-chain " + P("pck.pem"),
+      testing::Stderr::kDiscard);
   EXPECT_EQ(cached.code, 0) << cached.out;
 }
 

@@ -21,6 +21,7 @@
 #include "parsers/core/file_io.h"
 #include "tests/testing/cli.h"
 #include "tests/testing/corpus.h"
+#include "tests/testing/demo_bundle.h"
 #include "tests/testing/files.h"
 #include "tests/verifier/pipeline/bundle_fixture.h"
 
@@ -28,18 +29,13 @@ namespace ccv::cli {
 namespace {
 
 namespace fs = std::filesystem;
-using ::ccv::testing::CliRun;
-using ::ccv::testing::Quote;
-using ::ccv::testing::ReadText;
-using ::ccv::testing::RunQuietly;
-using ::ccv::testing::TempDir;
 
 constexpr const char* kDemoAt = "2026-06-01T00:00:00Z";
 
-std::string Demo() { return (::ccv::testing::SourceDir() / "corpus/demo").string(); }
+std::string Demo() { return testing::DemoDir().string(); }
 std::string DemoArgs() {
-  return Quote(Demo()) + " --policy " + Quote(Demo() + "/policy.yaml") + " --root-ca " +
-         Quote(Demo() + "/root_ca.pem") + " --at " + kDemoAt;
+  return testing::Quote(Demo()) + " --policy " + testing::Quote(Demo() + "/policy.yaml") +
+         " --root-ca " + testing::Quote(Demo() + "/root_ca.pem") + " --at " + kDemoAt;
 }
 
 struct KeyPair {
@@ -51,9 +47,9 @@ struct KeyPair {
 class SignedResultTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new TempDir("signed_result");
+    dir_ = new testing::TempDir("signed_result");
     const fs::path d = dir_->path();
-    ok_ = RunQuietly("openssl version");
+    ok_ = testing::RunQuietly("openssl version");
     if (!ok_) return;
     const std::pair<const char*, const char*> gens[] = {
         {"p256", "-algorithm EC -pkeyopt ec_paramgen_curve:P-256"},
@@ -63,15 +59,19 @@ class SignedResultTest : public ::testing::Test {
     for (const auto& [name, opts] : gens) {
       KeyPair k{name, "", d / (std::string(name) + ".key"), d / (std::string(name) + ".pub")};
       k.alg = k.name == "p256" ? "ES256" : k.name == "p384" ? "ES384" : "EdDSA";
-      ok_ = ok_ && RunQuietly("openssl genpkey " + std::string(opts) + " -out " + Quote(k.priv)) &&
-            RunQuietly("openssl pkey -in " + Quote(k.priv) + " -pubout -out " + Quote(k.pub));
+      ok_ = ok_ &&
+            testing::RunQuietly("openssl genpkey " + std::string(opts) + " -out " +
+                                testing::Quote(k.priv)) &&
+            testing::RunQuietly("openssl pkey -in " + testing::Quote(k.priv) + " -pubout -out " +
+                                testing::Quote(k.pub));
       keys_->push_back(k);
     }
     ok_ = ok_ &&
-          RunQuietly("openssl req -new -x509 -key " + Quote(d / "p256.key") +
-                     " -subj /CN=ccverify-results -days 30 -out " + Quote(d / "p256.crt")) &&
-          RunQuietly("openssl req -new -x509 -key " + Quote(d / "p384.key") +
-                     " -subj /CN=other -days 30 -out " + Quote(d / "p384.crt"));
+          testing::RunQuietly("openssl req -new -x509 -key " + testing::Quote(d / "p256.key") +
+                              " -subj /CN=ccverify-results -days 30 -out " +
+                              testing::Quote(d / "p256.crt")) &&
+          testing::RunQuietly("openssl req -new -x509 -key " + testing::Quote(d / "p384.key") +
+                              " -subj /CN=other -days 30 -out " + testing::Quote(d / "p384.crt"));
   }
   static void TearDownTestSuite() {
     delete dir_;
@@ -90,12 +90,13 @@ class SignedResultTest : public ::testing::Test {
   }
 
   // verify the demo with jws, ear and json reports signed by `key`.
-  static CliRun SignedRun(const KeyPair& key, const std::string& tag,
-                          const std::string& extra = "") {
-    return ::ccv::testing::RunCcverify(
-        "verify " + DemoArgs() + " -q --sign-key " + Quote(key.priv) + " --report jws=" +
-        Quote(Dir() / (tag + ".jws")) + " --report ear=" + Quote(Dir() / (tag + ".ear")) +
-        " --report json=" + Quote(Dir() / (tag + ".json")) + " " + extra);
+  static testing::CliRun SignedRun(const KeyPair& key, const std::string& tag,
+                                   const std::string& extra = "") {
+    return testing::RunCcverify(
+        "verify " + DemoArgs() + " -q --sign-key " + testing::Quote(key.priv) +
+        " --report jws=" + testing::Quote(Dir() / (tag + ".jws")) +
+        " --report ear=" + testing::Quote(Dir() / (tag + ".ear")) +
+        " --report json=" + testing::Quote(Dir() / (tag + ".json")) + " " + extra);
   }
 
   // The independent check of each (token, key, is an EAR): one line each,
@@ -106,27 +107,28 @@ class SignedResultTest : public ::testing::Test {
   };
   static std::optional<std::vector<std::string>> Independent(const std::vector<Spec>& specs) {
     std::string cmd =
-        "python3 " + Quote(::ccv::testing::SourceDir() / "tests/verifier/cli/jws_independent.py") +
-        " --ear-schema " + Quote(::ccv::testing::SourceDir() / "docs/schemas/ear.schema.json");
+        "python3 " +
+        testing::Quote(testing::SourceDir() / "tests/verifier/cli/jws_independent.py") +
+        " --ear-schema " + testing::Quote(testing::SourceDir() / "docs/schemas/ear.schema.json");
     for (const Spec& s : specs) {
-      cmd += " " + Quote(s.token.string() + ":" + s.pub.string() + (s.ear ? ":ear" : ""));
+      cmd += " " + testing::Quote(s.token.string() + ":" + s.pub.string() + (s.ear ? ":ear" : ""));
     }
     const fs::path out = Dir() / "independent.out";
-    int status = std::system((cmd + " > " + Quote(out) + " 2>/dev/null").c_str());
+    int status = std::system((cmd + " > " + testing::Quote(out) + " 2>/dev/null").c_str());
     if (!WIFEXITED(status) || WEXITSTATUS(status) == 77) return std::nullopt;
     std::vector<std::string> lines;
-    std::istringstream in(ReadText(out));
+    std::istringstream in(testing::ReadText(out));
     for (std::string line; std::getline(in, line);) lines.push_back(line);
     EXPECT_EQ(WEXITSTATUS(status), 0);
     EXPECT_EQ(lines.size(), specs.size());
     return lines;
   }
 
-  static TempDir* dir_;
+  static testing::TempDir* dir_;
   static bool ok_;
   static std::vector<KeyPair>* keys_;
 };
-TempDir* SignedResultTest::dir_ = nullptr;
+testing::TempDir* SignedResultTest::dir_ = nullptr;
 bool SignedResultTest::ok_ = false;
 std::vector<KeyPair>* SignedResultTest::keys_ = new std::vector<KeyPair>();
 
@@ -139,9 +141,9 @@ std::vector<uint8_t> PayloadOf(const std::string& token) {
 TEST_F(SignedResultTest, EachKeyTypeSignsAndVerifies) {
   for (const char* name : {"p256", "p384", "ed25519"}) {
     const KeyPair& k = Key(name);
-    CliRun run = SignedRun(k, name);
+    testing::CliRun run = SignedRun(k, name);
     ASSERT_EQ(run.code, 0) << name << ": " << run.err;
-    const std::string jws = ReadText(Dir() / (std::string(name) + ".jws"));
+    const std::string jws = testing::ReadText(Dir() / (std::string(name) + ".jws"));
     // The header names the key's algorithm.
     auto header = Base64UrlDecode(jws.substr(0, jws.find('.')));
     ASSERT_TRUE(header.has_value()) << jws;
@@ -150,11 +152,11 @@ TEST_F(SignedResultTest, EachKeyTypeSignsAndVerifies) {
     // The payload is the JSON report byte for byte.
     const std::vector<uint8_t> payload = PayloadOf(jws);
     EXPECT_EQ(std::string(payload.begin(), payload.end()),
-              ReadText(Dir() / (std::string(name) + ".json")));
+              testing::ReadText(Dir() / (std::string(name) + ".json")));
     for (const char* ext : {".jws", ".ear"}) {
       const fs::path token = Dir() / (std::string(name) + ext);
-      CliRun v =
-          ::ccv::testing::RunCcverify("result verify " + Quote(token) + " --key " + Quote(k.pub));
+      testing::CliRun v = testing::RunCcverify("result verify " + testing::Quote(token) +
+                                               " --key " + testing::Quote(k.pub));
       EXPECT_EQ(v.code, 0) << name << ext << ": " << v.out << v.err;
       EXPECT_NE(v.out.find("valid: " + k.alg + " signature by key sha256:"), std::string::npos)
           << v.out;
@@ -184,7 +186,7 @@ TEST_F(SignedResultTest, IndependentImplementationVerifiesAndValidatesTheEar) {
 TEST_F(SignedResultTest, EveryOneCharacterChangeFails) {
   const KeyPair& k = Key("p256");
   ASSERT_EQ(SignedRun(k, "tamper").code, 0);
-  const std::string ear = ReadText(Dir() / "tamper.ear");
+  const std::string ear = testing::ReadText(Dir() / "tamper.ear");
   ASSERT_FALSE(ear.empty());
   std::vector<Spec> sampled;
   size_t checked = 0;
@@ -196,7 +198,8 @@ TEST_F(SignedResultTest, EveryOneCharacterChangeFails) {
     m[i] = m[i] == 'A' ? 'B' : 'A';
     const fs::path t = Dir() / ("tampered-" + std::to_string(i) + ".ear");
     std::ofstream(t, std::ios::binary | std::ios::trunc) << m;
-    CliRun v = ::ccv::testing::RunCcverify("result verify " + Quote(t) + " --key " + Quote(k.pub));
+    testing::CliRun v = testing::RunCcverify("result verify " + testing::Quote(t) + " --key " +
+                                             testing::Quote(k.pub));
     EXPECT_TRUE(v.code == 1 || v.code == 3) << "character " << i << " changed: exit " << v.code;
     if (i % 61 == 0) {
       sampled.push_back({t, k.pub, false});
@@ -217,39 +220,42 @@ TEST_F(SignedResultTest, EveryOneCharacterChangeFails) {
 TEST_F(SignedResultTest, WrongKeyIsUntrustedNotAnInputError) {
   ASSERT_EQ(SignedRun(Key("p256"), "wrong").code, 0);
   // Same algorithm, another key: exit 1.
-  ASSERT_TRUE(RunQuietly("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " +
-                         Quote(Dir() / "other.key") + " && openssl pkey -in " +
-                         Quote(Dir() / "other.key") + " -pubout -out " +
-                         Quote(Dir() / "other.pub")));
-  EXPECT_EQ(::ccv::testing::RunCcverify("result verify " + Quote(Dir() / "wrong.jws") + " --key " +
-                                        Quote(Dir() / "other.pub"))
+  ASSERT_TRUE(
+      testing::RunQuietly("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " +
+                          testing::Quote(Dir() / "other.key") + " && openssl pkey -in " +
+                          testing::Quote(Dir() / "other.key") + " -pubout -out " +
+                          testing::Quote(Dir() / "other.pub")));
+  EXPECT_EQ(testing::RunCcverify("result verify " + testing::Quote(Dir() / "wrong.jws") +
+                                 " --key " + testing::Quote(Dir() / "other.pub"))
                 .code,
             1);
   // A key of another type: the header's ES256 does not fit it (exit 1).
-  EXPECT_EQ(::ccv::testing::RunCcverify("result verify " + Quote(Dir() / "wrong.jws") + " --key " +
-                                        Quote(Key("ed25519").pub))
+  EXPECT_EQ(testing::RunCcverify("result verify " + testing::Quote(Dir() / "wrong.jws") +
+                                 " --key " + testing::Quote(Key("ed25519").pub))
                 .code,
             1);
   // Not a JWS at all: exit 3.
-  EXPECT_EQ(::ccv::testing::RunCcverify("result verify " + Quote(Demo() + "/policy.yaml") +
-                                        " --key " + Quote(Key("p256").pub))
+  EXPECT_EQ(testing::RunCcverify("result verify " + testing::Quote(Demo() + "/policy.yaml") +
+                                 " --key " + testing::Quote(Key("p256").pub))
                 .code,
             3);
 }
 
 TEST_F(SignedResultTest, SignCertGoesIntoX5cAndVerifiesWithCert) {
-  CliRun run = SignedRun(Key("p256"), "cert", "--sign-cert " + Quote(Dir() / "p256.crt"));
+  testing::CliRun run =
+      SignedRun(Key("p256"), "cert", "--sign-cert " + testing::Quote(Dir() / "p256.crt"));
   ASSERT_EQ(run.code, 0) << run.err;
-  const std::string jws = ReadText(Dir() / "cert.jws");
+  const std::string jws = testing::ReadText(Dir() / "cert.jws");
   auto header = Base64UrlDecode(jws.substr(0, jws.find('.')));
   ASSERT_TRUE(header.has_value());
   EXPECT_NE(std::string(header->begin(), header->end()).find("\"x5c\":[\""), std::string::npos);
-  CliRun v = ::ccv::testing::RunCcverify("result verify " + Quote(Dir() / "cert.jws") + " --cert " +
-                                         Quote(Dir() / "p256.crt"));
+  testing::CliRun v = testing::RunCcverify("result verify " + testing::Quote(Dir() / "cert.jws") +
+                                           " --cert " + testing::Quote(Dir() / "p256.crt"));
   EXPECT_EQ(v.code, 0) << v.err;
   EXPECT_NE(v.out.find("certificate CN=ccverify-results sha256:"), std::string::npos) << v.out;
   // A certificate of another key is refused before anything is signed.
-  CliRun bad = SignedRun(Key("p256"), "badcert", "--sign-cert " + Quote(Dir() / "p384.crt"));
+  testing::CliRun bad =
+      SignedRun(Key("p256"), "badcert", "--sign-cert " + testing::Quote(Dir() / "p384.crt"));
   EXPECT_EQ(bad.code, 3);
   EXPECT_NE(bad.err.find("not the key of --sign-key"), std::string::npos) << bad.err;
   EXPECT_FALSE(fs::exists(Dir() / "badcert.jws"));
@@ -259,9 +265,9 @@ TEST_F(SignedResultTest, EarCarriesStatusVectorNonceAndPolicyDigest) {
   const std::string nonce = "00112233445566778899aabbccddeeff";
   // The demo binds its own nonce; a verifier nonce that is not it fails the
   // binding: the EAR is contraindicated and carries the nonce.
-  CliRun run = SignedRun(Key("p256"), "ear", "--nonce " + nonce);
+  testing::CliRun run = SignedRun(Key("p256"), "ear", "--nonce " + nonce);
   ASSERT_EQ(run.code, 1) << run.err;
-  const std::vector<uint8_t> claims = PayloadOf(ReadText(Dir() / "ear.ear"));
+  const std::vector<uint8_t> claims = PayloadOf(testing::ReadText(Dir() / "ear.ear"));
   rapidjson::Document d;
   d.Parse(reinterpret_cast<const char*>(claims.data()), claims.size());
   ASSERT_FALSE(d.HasParseError());
@@ -275,7 +281,7 @@ TEST_F(SignedResultTest, EarCarriesStatusVectorNonceAndPolicyDigest) {
   EXPECT_EQ(std::string(td["ear_appraisal_policy_ids"][0].GetString()).rfind("sha256:", 0), 0u);
   // The trusted demo: affirming, every category it judged affirmed.
   ASSERT_EQ(SignedRun(Key("p256"), "good").code, 0);
-  const std::vector<uint8_t> good = PayloadOf(ReadText(Dir() / "good.ear"));
+  const std::vector<uint8_t> good = PayloadOf(testing::ReadText(Dir() / "good.ear"));
   rapidjson::Document g;
   g.Parse(reinterpret_cast<const char*>(good.data()), good.size());
   ASSERT_FALSE(g.HasParseError());
@@ -288,21 +294,22 @@ TEST_F(SignedResultTest, EarCarriesStatusVectorNonceAndPolicyDigest) {
 
 TEST_F(SignedResultTest, UsageErrors) {
   // A signed report without a key, a key without a signed report.
-  EXPECT_EQ(::ccv::testing::RunCcverify("verify " + DemoArgs() +
-                                        " --report jws=" + Quote(Dir() / "x.jws"))
+  EXPECT_EQ(testing::RunCcverify("verify " + DemoArgs() +
+                                 " --report jws=" + testing::Quote(Dir() / "x.jws"))
                 .code,
             2);
-  EXPECT_EQ(
-      ::ccv::testing::RunCcverify("verify " + DemoArgs() + " --sign-key " + Quote(Key("p256").priv))
-          .code,
-      2);
-  EXPECT_EQ(::ccv::testing::RunCcverify("result verify " + Quote(Dir() / "x.jws")).code, 2);
+  EXPECT_EQ(testing::RunCcverify("verify " + DemoArgs() + " --sign-key " +
+                                 testing::Quote(Key("p256").priv))
+                .code,
+            2);
+  EXPECT_EQ(testing::RunCcverify("result verify " + testing::Quote(Dir() / "x.jws")).code, 2);
   // An RSA key signs nothing here: exit 3.
-  ASSERT_TRUE(RunQuietly("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out " +
-                         Quote(Dir() / "rsa.key")));
-  CliRun rsa = ::ccv::testing::RunCcverify("verify " + DemoArgs() + " --sign-key " +
-                                           Quote(Dir() / "rsa.key") +
-                                           " --report ear=" + Quote(Dir() / "rsa.ear"));
+  ASSERT_TRUE(
+      testing::RunQuietly("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out " +
+                          testing::Quote(Dir() / "rsa.key")));
+  testing::CliRun rsa = testing::RunCcverify("verify " + DemoArgs() + " --sign-key " +
+                                             testing::Quote(Dir() / "rsa.key") +
+                                             " --report ear=" + testing::Quote(Dir() / "rsa.ear"));
   EXPECT_EQ(rsa.code, 3);
   EXPECT_FALSE(fs::exists(Dir() / "rsa.ear"));
 }

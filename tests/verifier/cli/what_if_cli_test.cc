@@ -19,8 +19,6 @@ namespace ccv::cli {
 namespace {
 
 namespace fs = std::filesystem;
-using ::ccv::testing::CliRun;
-using ::ccv::testing::Quote;
 
 struct Case {
   std::string name, quote, collateral, now, status, fmspc;
@@ -46,7 +44,7 @@ std::vector<Case> ReadCases(const fs::path& corpus) {
   return out;
 }
 
-rapidjson::Document Json(const CliRun& r) {
+rapidjson::Document Json(const testing::CliRun& r) {
   rapidjson::Document d;
   d.Parse(r.out.c_str());
   EXPECT_FALSE(d.HasParseError()) << r.out << r.err;
@@ -64,10 +62,10 @@ TEST(WhatIfCliTest, StatusUnderEachCollateralSetIsTheOneCasesJsonLists) {
         continue;
       }
       ASSERT_EQ(a.fmspc, b.fmspc);
-      CliRun r =
-          ::ccv::testing::RunCcverify("quote verify " + Quote(corpus / a.quote) + " --collateral " +
-                                      Quote(corpus / a.collateral) + " --what-if-collateral " +
-                                      Quote(corpus / b.collateral) + " --at " + a.now + " --json");
+      testing::CliRun r = testing::RunCcverify(
+          "quote verify " + testing::Quote(corpus / a.quote) + " --collateral " +
+          testing::Quote(corpus / a.collateral) + " --what-if-collateral " +
+          testing::Quote(corpus / b.collateral) + " --at " + a.now + " --json");
       rapidjson::Document d = Json(r);
       ASSERT_TRUE(d.HasMember("what_if")) << r.out;
       EXPECT_EQ(d["tcb_status"].GetString(), a.status) << a.name;
@@ -91,10 +89,11 @@ TEST(WhatIfCliTest, TextNamesBothStatusesAndAnExpiredSetFailsItsChecks) {
   // The outdated v5 quote (cases.json dcap-qvl-tdx-v5-outdated, 2026-03
   // collateral) against the same FMSPC's tcbinfo-v5 set, whose TCB info
   // expired on 2026-03-03: its status is evaluated, its validity fails.
-  CliRun r = ::ccv::testing::RunCcverify(
-      "quote verify " + Quote(corpus / "quotes/dcap-qvl-tdx-v5-outdated.bin") + " --collateral " +
-      Quote(corpus / "quotes/collateral/90C06F000000-2026-03.json") + " --what-if-collateral " +
-      Quote(corpus / "quotes/collateral/90C06F000000-2026-02-tcbinfo-v5.json") +
+  testing::CliRun r = testing::RunCcverify(
+      "quote verify " + testing::Quote(corpus / "quotes/dcap-qvl-tdx-v5-outdated.bin") +
+      " --collateral " + testing::Quote(corpus / "quotes/collateral/90C06F000000-2026-03.json") +
+      " --what-if-collateral " +
+      testing::Quote(corpus / "quotes/collateral/90C06F000000-2026-02-tcbinfo-v5.json") +
       " --at 2026-03-20T10:41:14Z");
   EXPECT_EQ(r.code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("tcb_status: NotSupported\n"), std::string::npos) << r.out;
@@ -102,10 +101,11 @@ TEST(WhatIfCliTest, TextNamesBothStatusesAndAnExpiredSetFailsItsChecks) {
   EXPECT_NE(r.out.find("what_if.verdict: fail\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("what_if.failed: tcb_info_validity"), std::string::npos) << r.out;
   // --what-if-at evaluates the other set at its own time.
-  CliRun at = ::ccv::testing::RunCcverify(
-      "quote verify " + Quote(corpus / "quotes/go-tdx-guest-v5.bin") + " --collateral " +
-      Quote(corpus / "quotes/collateral/90C06F000000-2026-02.json") + " --what-if-collateral " +
-      Quote(corpus / "quotes/collateral/90C06F000000-2026-02-tcbinfo-v5.json") +
+  testing::CliRun at = testing::RunCcverify(
+      "quote verify " + testing::Quote(corpus / "quotes/go-tdx-guest-v5.bin") + " --collateral " +
+      testing::Quote(corpus / "quotes/collateral/90C06F000000-2026-02.json") +
+      " --what-if-collateral " +
+      testing::Quote(corpus / "quotes/collateral/90C06F000000-2026-02-tcbinfo-v5.json") +
       " --at 2026-03-10T00:00:00Z --what-if-at 2026-02-19T00:00:00Z --json");
   rapidjson::Document d = Json(at);
   EXPECT_STREQ(d["what_if"]["at"].GetString(), "2026-02-19T00:00:00Z");
@@ -115,13 +115,14 @@ TEST(WhatIfCliTest, TextNamesBothStatusesAndAnExpiredSetFailsItsChecks) {
 
 TEST(WhatIfCliTest, UsageAndInputErrors) {
   CCV_REQUIRE_CORPUS(corpus);
-  const std::string base =
-      "quote verify " + Quote(corpus / "quotes/go-tdx-guest-v5.bin") + " --collateral " +
-      Quote(corpus / "quotes/collateral/90C06F000000-2026-02.json") + " --at 2026-02-19T00:00:00Z";
-  EXPECT_EQ(::ccv::testing::RunCcverify(base + " --what-if-at 2026-02-19T00:00:00Z").code, 2);
-  EXPECT_EQ(::ccv::testing::RunCcverify(base + " --what-if-collateral /nonexistent.json").code, 3);
-  EXPECT_EQ(::ccv::testing::RunCcverify(base + " --what-if-collateral " +
-                                        Quote(corpus / "quotes/go-tdx-guest-v5.bin"))
+  const std::string base = "quote verify " + testing::Quote(corpus / "quotes/go-tdx-guest-v5.bin") +
+                           " --collateral " +
+                           testing::Quote(corpus / "quotes/collateral/90C06F000000-2026-02.json") +
+                           " --at 2026-02-19T00:00:00Z";
+  EXPECT_EQ(testing::RunCcverify(base + " --what-if-at 2026-02-19T00:00:00Z").code, 2);
+  EXPECT_EQ(testing::RunCcverify(base + " --what-if-collateral /nonexistent.json").code, 3);
+  EXPECT_EQ(testing::RunCcverify(base + " --what-if-collateral " +
+                                 testing::Quote(corpus / "quotes/go-tdx-guest-v5.bin"))
                 .code,
             3);
 }

@@ -20,9 +20,6 @@ namespace ccv {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::CannedResponse;
-using testing::Quote;
-using testing::RunCcverify;
 
 struct Case {
   std::string name, now, status;
@@ -74,13 +71,13 @@ class CollateralCliTest : public ::testing::Test {
   }
 
   std::string Fetch(const Case& c, const std::string& extra) {
-    return "collateral fetch --quote " + Quote(c.quote) + " --pccs-url " + server_->Url() +
+    return "collateral fetch --quote " + testing::Quote(c.quote) + " --pccs-url " + server_->Url() +
            " --at " + c.now + " " + extra;
   }
   // Fetches case_'s collateral into `cache`, then stops the server: what
   // follows can only read the cache.
   void FillCacheAndStop(const fs::path& cache) {
-    ASSERT_EQ(RunCcverify(Fetch(case_, "--cache " + Quote(cache))).code, 0);
+    ASSERT_EQ(testing::RunCcverify(Fetch(case_, "--cache " + testing::Quote(cache))).code, 0);
     server_->Stop();
   }
 
@@ -95,12 +92,13 @@ TEST_F(CollateralCliTest, FetchThenQuoteVerifyGivesEveryRealTdxQuoteItsStatus) {
     SCOPED_TRACE(c.name);
     pcs_.Serve(Load(c.collateral));
     const fs::path out = dir_ / (c.name + ".json");
-    testing::CliRun f = RunCcverify(Fetch(c, "--out " + Quote(out)));
+    testing::CliRun f = testing::RunCcverify(Fetch(c, "--out " + testing::Quote(out)));
     ASSERT_EQ(f.code, 0) << f.err;
     EXPECT_TRUE(f.out.empty());
     EXPECT_NE(f.err.find("fetched from " + server_->Url()), std::string::npos) << f.err;
-    testing::CliRun v = RunCcverify("quote verify " + Quote(c.quote) + " --collateral " +
-                                    Quote(out) + " --at " + c.now + " --json");
+    testing::CliRun v =
+        testing::RunCcverify("quote verify " + testing::Quote(c.quote) + " --collateral " +
+                             testing::Quote(out) + " --at " + c.now + " --json");
     rapidjson::Document d;
     d.Parse(v.out.c_str());
     ASSERT_TRUE(d.IsObject()) << v.out << v.err;
@@ -112,7 +110,7 @@ TEST_F(CollateralCliTest, FetchThenQuoteVerifyGivesEveryRealTdxQuoteItsStatus) {
 }
 
 TEST_F(CollateralCliTest, WithoutOutOrCacheTheJsonGoesToStdout) {
-  testing::CliRun f = RunCcverify(Fetch(case_, ""));
+  testing::CliRun f = testing::RunCcverify(Fetch(case_, ""));
   ASSERT_EQ(f.code, 0) << f.err;
   auto c = quote::ParseCollateralJson(f.out);
   ASSERT_TRUE(c.ok()) << c.status().ToString();
@@ -120,9 +118,9 @@ TEST_F(CollateralCliTest, WithoutOutOrCacheTheJsonGoesToStdout) {
 }
 
 TEST_F(CollateralCliTest, NotFoundExits3NamingUrlAndStatusAndWritesNothing) {
-  pcs_.Override("/tdx/certification/v4/qe/identity", CannedResponse{404, {}, "", {}, {}});
+  pcs_.Override("/tdx/certification/v4/qe/identity", testing::CannedResponse{404, {}, "", {}, {}});
   const fs::path out = dir_ / "c.json";
-  testing::CliRun f = RunCcverify(Fetch(case_, "--out " + Quote(out)));
+  testing::CliRun f = testing::RunCcverify(Fetch(case_, "--out " + testing::Quote(out)));
   EXPECT_EQ(f.code, 3);
   EXPECT_NE(f.err.find(server_->Url() + "/tdx/certification/v4/qe/identity: HTTP 404"),
             std::string::npos)
@@ -132,10 +130,10 @@ TEST_F(CollateralCliTest, NotFoundExits3NamingUrlAndStatusAndWritesNothing) {
 }
 
 TEST_F(CollateralCliTest, FailureLeavesAnExistingOutputAsItWas) {
-  pcs_.Override("/sgx/certification/v4/rootcacrl", CannedResponse{500, {}, "", {}, {}});
+  pcs_.Override("/sgx/certification/v4/rootcacrl", testing::CannedResponse{500, {}, "", {}, {}});
   const fs::path out = dir_ / "c.json";
   std::ofstream(out) << "previous";
-  testing::CliRun f = RunCcverify(Fetch(case_, "--out " + Quote(out)));
+  testing::CliRun f = testing::RunCcverify(Fetch(case_, "--out " + testing::Quote(out)));
   EXPECT_EQ(f.code, 3);
   EXPECT_NE(f.err.find("rootcacrl: HTTP 500"), std::string::npos) << f.err;
   auto text = ReadFileText(out.string());
@@ -148,18 +146,18 @@ TEST_F(CollateralCliTest, CollateralThatDoesNotVerifyExits3) {
   c.tcb_info_signature[0] ^= 1;
   pcs_.Serve(c);
   const fs::path out = dir_ / "c.json";
-  testing::CliRun f = RunCcverify(Fetch(case_, "--out " + Quote(out)));
+  testing::CliRun f = testing::RunCcverify(Fetch(case_, "--out " + testing::Quote(out)));
   EXPECT_EQ(f.code, 3);
   EXPECT_NE(f.err.find("tcb_info_signature"), std::string::npos) << f.err;
   EXPECT_FALSE(fs::exists(out));
 }
 
 TEST_F(CollateralCliTest, TimeoutFlagEndsASlowFetchQuickly) {
-  CannedResponse slow = pcs_.Handle("/tdx/certification/v4/tcb?fmspc=B0C06F000000");
+  testing::CannedResponse slow = pcs_.Handle("/tdx/certification/v4/tcb?fmspc=B0C06F000000");
   slow.delay = std::chrono::seconds(30);
   pcs_.Override("/tdx/certification/v4/tcb", slow);
   auto start = std::chrono::steady_clock::now();
-  testing::CliRun f = RunCcverify(Fetch(case_, "--timeout 0.3 --connect-timeout 1"));
+  testing::CliRun f = testing::RunCcverify(Fetch(case_, "--timeout 0.3 --connect-timeout 1"));
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
   EXPECT_EQ(f.code, 3);
   EXPECT_NE(f.err.find("curl error 28"), std::string::npos) << f.err;
@@ -168,14 +166,14 @@ TEST_F(CollateralCliTest, TimeoutFlagEndsASlowFetchQuickly) {
 
 TEST_F(CollateralCliTest, CacheServesWithTheServerStopped) {
   const fs::path cache = dir_ / "cache";
-  testing::CliRun first = RunCcverify(Fetch(case_, "--cache " + Quote(cache)));
+  testing::CliRun first = testing::RunCcverify(Fetch(case_, "--cache " + testing::Quote(cache)));
   ASSERT_EQ(first.code, 0) << first.err;
   EXPECT_TRUE(first.out.empty());  // --cache alone writes no JSON to stdout
   EXPECT_TRUE(fs::exists(cache / "tdx-B0C06F000000-platform.json"));
   server_->Stop();
   const fs::path out = dir_ / "c.json";
-  testing::CliRun second =
-      RunCcverify(Fetch(case_, "--cache " + Quote(cache) + " --out " + Quote(out)));
+  testing::CliRun second = testing::RunCcverify(
+      Fetch(case_, "--cache " + testing::Quote(cache) + " --out " + testing::Quote(out)));
   ASSERT_EQ(second.code, 0) << second.err;
   EXPECT_NE(second.err.find("taken from the cache"), std::string::npos) << second.err;
   auto text = ReadFileText(out.string());
@@ -186,8 +184,9 @@ TEST_F(CollateralCliTest, CacheServesWithTheServerStopped) {
 TEST_F(CollateralCliTest, QuoteVerifyReadsTheCache) {
   const fs::path cache = dir_ / "cache";
   ASSERT_NO_FATAL_FAILURE(FillCacheAndStop(cache));
-  testing::CliRun v = RunCcverify("quote verify " + Quote(case_.quote) + " --collateral-cache " +
-                                  Quote(cache) + " --at " + case_.now + " --json");
+  testing::CliRun v =
+      testing::RunCcverify("quote verify " + testing::Quote(case_.quote) + " --collateral-cache " +
+                           testing::Quote(cache) + " --at " + case_.now + " --json");
   EXPECT_EQ(v.code, 0) << v.out << v.err;
   rapidjson::Document d;
   d.Parse(v.out.c_str());
@@ -196,8 +195,9 @@ TEST_F(CollateralCliTest, QuoteVerifyReadsTheCache) {
 }
 
 TEST_F(CollateralCliTest, QuoteVerifyWithAnEmptyCacheNamesTheMissingEntry) {
-  testing::CliRun v = RunCcverify("quote verify " + Quote(case_.quote) + " --collateral-cache " +
-                                  Quote(dir_) + " --at " + case_.now);
+  testing::CliRun v =
+      testing::RunCcverify("quote verify " + testing::Quote(case_.quote) + " --collateral-cache " +
+                           testing::Quote(dir_) + " --at " + case_.now);
   EXPECT_EQ(v.code, 3);
   EXPECT_NE(v.err.find("tdx FMSPC B0C06F000000, PCK platform CA"), std::string::npos) << v.err;
 }
@@ -205,8 +205,9 @@ TEST_F(CollateralCliTest, QuoteVerifyWithAnEmptyCacheNamesTheMissingEntry) {
 TEST_F(CollateralCliTest, VerifyTakesCollateralFromTheCacheWhenNoneIsGiven) {
   const fs::path cache = dir_ / "cache";
   ASSERT_NO_FATAL_FAILURE(FillCacheAndStop(cache));
-  testing::CliRun v = RunCcverify("verify --quote " + Quote(case_.quote) + " --collateral-cache " +
-                                  Quote(cache) + " --at " + case_.now + " --format json");
+  testing::CliRun v = testing::RunCcverify("verify --quote " + testing::Quote(case_.quote) +
+                                           " --collateral-cache " + testing::Quote(cache) +
+                                           " --at " + case_.now + " --format json");
   rapidjson::Document d;
   d.Parse(v.out.c_str());
   ASSERT_TRUE(d.IsObject()) << v.out << v.err;
@@ -217,9 +218,10 @@ TEST_F(CollateralCliTest, VerifyTakesCollateralFromTheCacheWhenNoneIsGiven) {
 
 TEST_F(CollateralCliTest, VerifyPrefersTheGivenCollateralToTheCache) {
   // The cache holds nothing: --collateral alone decides.
-  testing::CliRun v = RunCcverify("verify --quote " + Quote(case_.quote) + " --collateral " +
-                                  Quote(case_.collateral) + " --collateral-cache " + Quote(dir_) +
-                                  " --at " + case_.now + " --format json");
+  testing::CliRun v =
+      testing::RunCcverify("verify --quote " + testing::Quote(case_.quote) + " --collateral " +
+                           testing::Quote(case_.collateral) + " --collateral-cache " +
+                           testing::Quote(dir_) + " --at " + case_.now + " --format json");
   rapidjson::Document d;
   d.Parse(v.out.c_str());
   ASSERT_TRUE(d.IsObject()) << v.out << v.err;
@@ -227,7 +229,7 @@ TEST_F(CollateralCliTest, VerifyPrefersTheGivenCollateralToTheCache) {
 }
 
 TEST_F(CollateralCliTest, UsageErrorsExit2) {
-  const std::string q = " --quote " + Quote(case_.quote);
+  const std::string q = " --quote " + testing::Quote(case_.quote);
   for (const std::string& args :
        {std::string("collateral fetch"),
         "collateral fetch" + q + " --pccs-url http://h --pcs-url http://h",
@@ -235,21 +237,23 @@ TEST_F(CollateralCliTest, UsageErrorsExit2) {
         "collateral fetch" + q + " --pccs-url http://h --timeout 0",
         "collateral fetch" + q + " --pccs-url http://h --connect-timeout -1",
         "collateral fetch" + q + " --pccs-url http://h --at yesterday",
-        "collateral fetch" + q + " --bogus", std::string("quote verify ") + Quote(case_.quote)}) {
+        "collateral fetch" + q + " --bogus",
+        std::string("quote verify ") + testing::Quote(case_.quote)}) {
     SCOPED_TRACE(args);
-    EXPECT_EQ(RunCcverify(args).code, 2);
+    EXPECT_EQ(testing::RunCcverify(args).code, 2);
   }
 }
 
 TEST_F(CollateralCliTest, UnreadableQuoteExits3) {
-  testing::CliRun f = RunCcverify("collateral fetch --quote " + Quote(dir_ / "missing.bin") +
-                                  " --pccs-url " + server_->Url());
+  testing::CliRun f =
+      testing::RunCcverify("collateral fetch --quote " + testing::Quote(dir_ / "missing.bin") +
+                           " --pccs-url " + server_->Url());
   EXPECT_EQ(f.code, 3);
   EXPECT_EQ(server_->requests(), 0);
 }
 
 TEST_F(CollateralCliTest, HelpListsTheFlags) {
-  testing::CliRun h = RunCcverify("collateral fetch --help");
+  testing::CliRun h = testing::RunCcverify("collateral fetch --help");
   EXPECT_EQ(h.code, 0);
   for (const char* flag : {"--quote", "--pccs-url", "--pcs-url", "--out", "--cache", "--root-ca",
                            "--at", "--connect-timeout", "--timeout"}) {

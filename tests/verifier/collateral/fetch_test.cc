@@ -26,10 +26,6 @@ namespace ccv::collateral {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::CannedResponse;
-using testing::FakePcs;
-using testing::FakePcsOptions;
-using testing::LoopbackServer;
 
 std::string Json(const quote::QuoteCollateral& c) { return quote::CollateralToJson(c); }
 
@@ -80,10 +76,10 @@ class FetchTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(cache_dir_); }
 
-  void Start(FakePcsOptions o = {}) {
+  void Start(testing::FakePcsOptions o = {}) {
     server_.reset();
-    pcs_ = std::make_unique<FakePcs>(o);
-    server_ = std::make_unique<LoopbackServer>(pcs_->Handler());
+    pcs_ = std::make_unique<testing::FakePcs>(o);
+    server_ = std::make_unique<testing::LoopbackServer>(pcs_->Handler());
   }
 
   ObtainRequest Request(ServiceKind kind = ServiceKind::kPccs) {
@@ -147,7 +143,7 @@ class FetchTest : public ::testing::Test {
   }
 
   // Starts a service with `o` and expects the corpus case's collateral from it.
-  void ExpectCorpusCollateral(const FakePcsOptions& o) {
+  void ExpectCorpusCollateral(const testing::FakePcsOptions& o) {
     Start(o);
     ObtainRequest r;
     if (!UseCorpusCase(&r)) {
@@ -159,8 +155,8 @@ class FetchTest : public ::testing::Test {
   }
 
   fs::path cache_dir_;
-  std::unique_ptr<FakePcs> pcs_;
-  std::unique_ptr<LoopbackServer> server_;
+  std::unique_ptr<testing::FakePcs> pcs_;
+  std::unique_ptr<testing::LoopbackServer> server_;
   std::optional<testing::TestPki> pki_;
   quote::QuoteCollateral synthetic_, real_;
   std::string root_pem_;
@@ -222,7 +218,7 @@ TEST_F(FetchTest, RequestsTheDocumentedPaths) {
 TEST_F(FetchTest, NotFoundNamesTheUrlAndStatus) {
   Start();
   CCV_REQUIRE_CORPUS_CASE(r);
-  pcs_->Override("/tdx/certification/v4/tcb", CannedResponse{404, {}, "", {}, {}});
+  pcs_->Override("/tdx/certification/v4/tcb", testing::CannedResponse{404, {}, "", {}, {}});
   auto got = Obtain(r);
   ASSERT_FALSE(got.ok());
   EXPECT_EQ(got.status().code(), ErrorCode::kIo);
@@ -247,7 +243,7 @@ TEST_F(FetchTest, ServerErrorShowsThePcsErrorHeaders) {
   r.cache_dir = cache_dir_.string();
   pcs_->Override(
       "/sgx/certification/v4/pckcrl",
-      CannedResponse{
+      testing::CannedResponse{
           500, {{"Error-Code", "InternalError"}, {"Error-Message", "db\tdown"}}, "", {}, {}});
   auto got = Obtain(r);
   ASSERT_FALSE(got.ok());
@@ -262,7 +258,7 @@ TEST_F(FetchTest, ServerErrorShowsThePcsErrorHeaders) {
 TEST_F(FetchTest, TruncatedTransferIsCurlsError) {
   Start();
   CCV_REQUIRE_CORPUS_CASE(r);
-  CannedResponse cut = pcs_->Handle("/tdx/certification/v4/qe/identity");
+  testing::CannedResponse cut = pcs_->Handle("/tdx/certification/v4/qe/identity");
   cut.announced_length = cut.body.size() + 100;
   pcs_->Override("/tdx/certification/v4/qe/identity", cut);
   auto got = Obtain(r);
@@ -275,7 +271,7 @@ TEST_F(FetchTest, TruncatedTransferIsCurlsError) {
 TEST_F(FetchTest, BodyCutShortWithAMatchingLengthDoesNotDecode) {
   Start();
   CCV_REQUIRE_CORPUS_CASE(r);
-  CannedResponse cut = pcs_->Handle("/tdx/certification/v4/tcb?fmspc=B0C06F000000");
+  testing::CannedResponse cut = pcs_->Handle("/tdx/certification/v4/tcb?fmspc=B0C06F000000");
   cut.body.resize(cut.body.size() / 2);
   pcs_->Override("/tdx/certification/v4/tcb", cut);
   auto got = Obtain(r);
@@ -287,7 +283,7 @@ TEST_F(FetchTest, BodyCutShortWithAMatchingLengthDoesNotDecode) {
 TEST_F(FetchTest, CrlCutShortDoesNotDecode) {
   Start();
   CCV_REQUIRE_CORPUS_CASE(r);
-  CannedResponse cut = pcs_->Handle("/sgx/certification/v4/rootcacrl");
+  testing::CannedResponse cut = pcs_->Handle("/sgx/certification/v4/rootcacrl");
   cut.body.resize(cut.body.size() - 10);
   pcs_->Override("/sgx/certification/v4/rootcacrl", cut);
   auto got = Obtain(r);
@@ -351,7 +347,7 @@ TEST_F(FetchTest, ExpiredCollateralIsRejected) {
 TEST_F(FetchTest, SlowServerTimesOutQuickly) {
   Start();
   CCV_REQUIRE_CORPUS_CASE(r);
-  CannedResponse slow = pcs_->Handle("/tdx/certification/v4/tcb?fmspc=B0C06F000000");
+  testing::CannedResponse slow = pcs_->Handle("/tdx/certification/v4/tcb?fmspc=B0C06F000000");
   slow.delay = std::chrono::seconds(30);
   pcs_->Override("/tdx/certification/v4/tcb", slow);
   HttpOptions http;
@@ -381,7 +377,7 @@ TEST_F(FetchTest, OversizedBodyIsALimit) {
   Start();
   CCV_REQUIRE_CORPUS_CASE(r);
   pcs_->Override("/tdx/certification/v4/tcb",
-                 CannedResponse{200, {}, std::string(4096, ' '), {}, {}});
+                 testing::CannedResponse{200, {}, std::string(4096, ' '), {}, {}});
   HttpOptions http;
   http.max_body_len = 1000;
   auto got = Obtain(r, http);
@@ -390,7 +386,7 @@ TEST_F(FetchTest, OversizedBodyIsALimit) {
 }
 
 TEST_F(FetchTest, MissingIssuerChainHeaderIsNotFound) {
-  FakePcsOptions o;
+  testing::FakePcsOptions o;
   o.tcb_v4_header = false;
   o.tcb_v3_header = false;
   Start(o);
@@ -402,7 +398,7 @@ TEST_F(FetchTest, MissingIssuerChainHeaderIsNotFound) {
 }
 
 TEST_F(FetchTest, TcbChainUnderTheV3HeaderNameIsRead) {
-  FakePcsOptions o;
+  testing::FakePcsOptions o;
   o.tcb_v4_header = false;
   o.tcb_v3_header = true;
   ExpectCorpusCollateral(o);
@@ -410,7 +406,7 @@ TEST_F(FetchTest, TcbChainUnderTheV3HeaderNameIsRead) {
 
 TEST_F(FetchTest, HeaderNamesMatchWhateverTheirCase) {
   for (testing::HeaderCase hc : {testing::HeaderCase::kLower, testing::HeaderCase::kUpper}) {
-    FakePcsOptions o;
+    testing::FakePcsOptions o;
     o.header_case = hc;
     o.tcb_v3_header = true;
     ExpectCorpusCollateral(o);
@@ -421,11 +417,12 @@ TEST_F(FetchTest, PckCrlAsDerOrHexOrPem) {
   for (testing::CrlStyle style :
        {testing::CrlStyle::kPccs, testing::CrlStyle::kPccsHexOnly, testing::CrlStyle::kPem}) {
     SCOPED_TRACE(int(style));
-    FakePcsOptions o;
+    testing::FakePcsOptions o;
     o.crl_style = style;
     Start(o);
     CCV_REQUIRE_CORPUS_CASE(r);
-    CannedResponse served = pcs_->Handle("/sgx/certification/v4/pckcrl?ca=platform&encoding=der");
+    testing::CannedResponse served =
+        pcs_->Handle("/sgx/certification/v4/pckcrl?ca=platform&encoding=der");
     EXPECT_EQ(static_cast<uint8_t>(served.body[0]) == 0x30, style == testing::CrlStyle::kPccs);
     auto got = Obtain(r);
     ASSERT_TRUE(got.ok()) << got.status().ToString();
@@ -437,7 +434,8 @@ TEST_F(FetchTest, PckCrlOfTheOtherCaIsRejected) {
   Start();
   CCV_REQUIRE_CORPUS_CASE(r);
   // The service answers the processor request with the platform CRL.
-  CannedResponse platform = pcs_->Handle("/sgx/certification/v4/pckcrl?ca=platform&encoding=der");
+  testing::CannedResponse platform =
+      pcs_->Handle("/sgx/certification/v4/pckcrl?ca=platform&encoding=der");
   pcs_->Override("/sgx/certification/v4/pckcrl", platform);
   r.key.ca = PckCa::kProcessor;
   auto got = Obtain(r);
@@ -449,7 +447,7 @@ TEST_F(FetchTest, PckCrlOfTheOtherCaIsRejected) {
 TEST_F(FetchTest, TcbInfoOfAnotherFmspcIsRejected) {
   Start();
   CCV_REQUIRE_CORPUS_CASE(r);
-  CannedResponse tcb = pcs_->Handle("/tdx/certification/v4/tcb?fmspc=B0C06F000000");
+  testing::CannedResponse tcb = pcs_->Handle("/tdx/certification/v4/tcb?fmspc=B0C06F000000");
   pcs_->Override("/tdx/certification/v4/tcb", tcb);
   r.key.fmspc[5] = 1;
   auto got = Obtain(r);
@@ -504,23 +502,21 @@ TEST_F(FetchTest, CacheHitNeedsNoNetwork) {
 
 TEST_F(FetchTest, CacheRefetchesOnlyAfterNextUpdate) {
   Start();
-  using testing::kDay;
-  using testing::kPkiNow;
   // First generation: TCB info and QE identity valid until kPkiNow + 10
   // days, the CRLs until + 20 days.
   UseTestPki();
-  Publish(kPkiNow + 10 * kDay);
+  Publish(testing::kPkiNow + 10 * testing::kDay);
   quote::QuoteCollateral first = synthetic_;
   ObtainRequest r = SyntheticRequest();
   r.cache_dir = cache_dir_.string();
   auto got = Obtain(r);
   ASSERT_TRUE(got.ok()) << got.status().ToString();
-  EXPECT_EQ(got->next_update, kPkiNow + 10 * kDay);
+  EXPECT_EQ(got->next_update, testing::kPkiNow + 10 * testing::kDay);
   EXPECT_EQ(server_->requests(), 4);
 
   // Second generation published; the cache still answers until nextUpdate.
-  Publish(kPkiNow + 40 * kDay);
-  r.at = Time(kPkiNow + 10 * kDay);
+  Publish(testing::kPkiNow + 40 * testing::kDay);
+  r.at = Time(testing::kPkiNow + 10 * testing::kDay);
   got = Obtain(r);
   ASSERT_TRUE(got.ok()) << got.status().ToString();
   EXPECT_EQ(got->origin, Origin::kCache);
@@ -528,7 +524,7 @@ TEST_F(FetchTest, CacheRefetchesOnlyAfterNextUpdate) {
   EXPECT_EQ(server_->requests(), 4);
 
   // One second past nextUpdate: fetched again, and the cache holds the new one.
-  r.at = Time(kPkiNow + 10 * kDay + 1);
+  r.at = Time(testing::kPkiNow + 10 * testing::kDay + 1);
   got = Obtain(r);
   ASSERT_TRUE(got.ok()) << got.status().ToString();
   EXPECT_EQ(got->origin, Origin::kFetched);

@@ -14,9 +14,7 @@
 namespace ccv::containers {
 namespace {
 
-using ::ccv::testing::Str;
-
-Result<ContainerView> ViewOf(const ::ccv::testing::GeneratedList& g) {
+Result<ContainerView> ViewOf(const testing::GeneratedList& g) {
   Result<std::string> side = ReadFileText(g.json.string());
   if (!side.ok()) return side.status();
   CCV_ASSIGN_OR_RETURN(auto events, ParseSystemEventsJson(*side));
@@ -31,37 +29,37 @@ void ExpectMatchesSidecar(const ContainerView& v, const rapidjson::Value& side) 
   EXPECT_EQ(v.violations, side["violations"].GetUint64());
   EXPECT_EQ(v.hashes_mismatched, 0u);
   EXPECT_EQ(v.hashes_verified + v.violations, v.entries);
-  EXPECT_EQ(ToHex(v.initial.span()), Str(side["initial"]["sha384"]));
+  EXPECT_EQ(ToHex(v.initial.span()), testing::Str(side["initial"]["sha384"]));
   const rapidjson::Value& units = side["units"];
   ASSERT_EQ(v.units.size(), units.Size());
   for (rapidjson::SizeType i = 0; i < units.Size(); ++i) {
     const rapidjson::Value& want = units[i];
-    std::string id = Str(want["id"]);
+    std::string id = testing::Str(want["id"]);
     // The view orders units by first record; the generator by creation.
     const ContainerUnit* u = v.Find(id);
     ASSERT_NE(u, nullptr) << id;
     EXPECT_EQ(u->id, id);
-    EXPECT_EQ(u->kind, Str(want["kind"])) << id;
-    EXPECT_EQ(u->pod_uid, Str(want["pod_uid"])) << id;
+    EXPECT_EQ(u->kind, testing::Str(want["kind"])) << id;
+    EXPECT_EQ(u->pod_uid, testing::Str(want["pod_uid"])) << id;
     EXPECT_EQ(u->records, want["records"].GetUint64()) << id;
     EXPECT_EQ(u->first_record, want["first_record"].GetUint64()) << id;
     EXPECT_EQ(u->last_record, want["last_record"].GetUint64()) << id;
     EXPECT_EQ(u->violations, want["violations"].GetUint64()) << id;
-    EXPECT_EQ(ToHex(u->virtual_imr3.span()), Str(want["virtual_imr3"]["sha384"])) << id;
+    EXPECT_EQ(ToHex(u->virtual_imr3.span()), testing::Str(want["virtual_imr3"]["sha384"])) << id;
     const rapidjson::Value& cs = want["containers"];
     ASSERT_EQ(u->containers.size(), cs.Size()) << id;
     for (rapidjson::SizeType k = 0; k < cs.Size(); ++k) {
       size_t ci = SIZE_MAX;
-      ASSERT_EQ(v.Find(Str(cs[k]["id"]), &ci), u);
+      ASSERT_EQ(v.Find(testing::Str(cs[k]["id"]), &ci), u);
       ASSERT_LT(ci, u->containers.size());
       const ContainerInfo& c = u->containers[ci];
-      EXPECT_EQ(c.runtime, Str(cs[k]["runtime"]));
+      EXPECT_EQ(c.runtime, testing::Str(cs[k]["runtime"]));
       EXPECT_EQ(c.records, cs[k]["records"].GetUint64());
       EXPECT_EQ(c.first_record, cs[k]["first_record"].GetUint64());
       EXPECT_EQ(c.last_record, cs[k]["last_record"].GetUint64());
-      EXPECT_EQ(c.entrypoint, Str(cs[k]["entrypoint"]));
+      EXPECT_EQ(c.entrypoint, testing::Str(cs[k]["entrypoint"]));
       ASSERT_EQ(c.cgroup_paths.size(), 1u);
-      EXPECT_EQ(c.cgroup_paths[0], Str(cs[k]["cgroup_path"]));
+      EXPECT_EQ(c.cgroup_paths[0], testing::Str(cs[k]["cgroup_path"]));
     }
   }
 }
@@ -117,8 +115,8 @@ TEST(ContainerGeneratedTest, WrongSystemEventsGiveOtherRegisters) {
   for (const ContainerUnit& u : v->units) {
     const rapidjson::Value& units = g->side["units"];
     for (rapidjson::SizeType i = 0; i < units.Size(); ++i) {
-      if (Str(units[i]["id"]) == u.id) {
-        EXPECT_NE(ToHex(u.virtual_imr3.span()), Str(units[i]["virtual_imr3"]["sha384"]));
+      if (testing::Str(units[i]["id"]) == u.id) {
+        EXPECT_NE(ToHex(u.virtual_imr3.span()), testing::Str(units[i]["virtual_imr3"]["sha384"]));
       }
     }
   }
@@ -142,7 +140,7 @@ TEST(ContainerGeneratedTest, TamperedRecordChangesOnlyItsOwnUnit) {
   EXPECT_EQ(v->hashes_mismatched, 1u);
   ASSERT_FALSE(v->findings.empty());
   EXPECT_EQ(v->findings[0].index, target);
-  const ContainerUnit* u = v->Find(Str(victim["id"]));
+  const ContainerUnit* u = v->Find(testing::Str(victim["id"]));
   ASSERT_NE(u, nullptr);
   EXPECT_EQ(u->hashes_mismatched, 1u);
   for (const ContainerUnit& other : v->units) {

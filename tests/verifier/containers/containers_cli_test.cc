@@ -25,7 +25,6 @@ namespace ccv::containers {
 namespace {
 
 namespace fs = std::filesystem;
-using ::ccv::testing::Str;
 
 constexpr char kList[] = "ima/cima-container-pod.ima-cgpath.derived.ascii";
 constexpr char kExpected[] = "expected/ima/cima-container-pod.ima-cgpath.derived.ascii.json";
@@ -58,16 +57,14 @@ std::string WriteSampleEvents(const fs::path& corpus) {
 
 // --- the CLI (docs/json.md) ---
 
-using ::ccv::testing::CliRun;
-
-CliRun RunCli(const std::string& args) {
-  return ::ccv::testing::RunCcverify("containers " + args, ::ccv::testing::Stderr::kDiscard);
+testing::CliRun RunCli(const std::string& args) {
+  return testing::RunCcverify("containers " + args, testing::Stderr::kDiscard);
 }
 
 TEST(ContainersCliTest, JsonHasPublishedImr3AndBothContainers) {
   CCV_REQUIRE_CORPUS(corpus);
   std::string events = WriteSampleEvents(corpus);
-  CliRun r =
+  testing::CliRun r =
       RunCli("--ima " + (corpus / kList).string() + " --system-events " + events + " --json");
   fs::remove(events);
   Result<std::string> exp_text = ReadFileText((corpus / kExpected).string());
@@ -81,16 +78,16 @@ TEST(ContainersCliTest, JsonHasPublishedImr3AndBothContainers) {
   const rapidjson::Value& list = d["containers"];
   ASSERT_EQ(list.Size(), 1u);
   const rapidjson::Value& pod = list[0];
-  EXPECT_EQ(Str(pod["id"]), "f52130f4_c5be_423e_8070_daaca055a5ad");
-  EXPECT_EQ(Str(pod["kind"]), "pod");
+  EXPECT_EQ(testing::Str(pod["id"]), "f52130f4_c5be_423e_8070_daaca055a5ad");
+  EXPECT_EQ(testing::Str(pod["kind"]), "pod");
   EXPECT_EQ(pod["records"].GetUint64(), 77u);
   EXPECT_EQ(pod["first_record"].GetUint64(), 0u);
   EXPECT_EQ(pod["last_record"].GetUint64(), 76u);
   EXPECT_EQ(pod["cgroup_paths"].Size(), 2u);
-  EXPECT_EQ(Str(pod["virtual_imr3"]["sha384"]),
-            Str(expected["virtual_registers"]["cima_container_imr3"]["sha384"]));
+  EXPECT_EQ(testing::Str(pod["virtual_imr3"]["sha384"]),
+            testing::Str(expected["virtual_registers"]["cima_container_imr3"]["sha384"]));
   ASSERT_EQ(pod["containers"].Size(), 2u);
-  EXPECT_EQ(Str(pod["containers"][1]["kind"]), "container");
+  EXPECT_EQ(testing::Str(pod["containers"][1]["kind"]), "container");
   EXPECT_EQ(d["template_hashes"]["verified"].GetUint64(), 77u);
 }
 
@@ -105,20 +102,20 @@ TEST(ContainersCliTest, ReportDataBindsTheSamplePod) {
   std::string events = WriteSampleEvents(corpus);
   std::string base = "--ima " + (corpus / kList).string() + " --system-events " + events;
   std::string nonce_ud = std::string(" --nonce ") + kNonce + " --user-data " + kUserData;
-  CliRun bound =
+  testing::CliRun bound =
       RunCli(base + " --container " + kPod + " --report-data " + kBound + nonce_ud + " --json");
   EXPECT_EQ(bound.code, 0) << bound.out;
   rapidjson::Document d;
   d.Parse(bound.out.c_str());
   ASSERT_FALSE(d.HasParseError()) << bound.out;
-  EXPECT_EQ(Str(d["binding"]["status"]), "bound");
-  EXPECT_EQ(Str(d["binding"]["container"]), kPod);
+  EXPECT_EQ(testing::Str(d["binding"]["status"]), "bound");
+  EXPECT_EQ(testing::Str(d["binding"]["container"]), kPod);
   // Without --container the bound unit is found.
-  CliRun found = RunCli(base + " --report-data " + kBound + nonce_ud + " --json");
+  testing::CliRun found = RunCli(base + " --report-data " + kBound + nonce_ud + " --json");
   EXPECT_EQ(found.code, 0) << found.out;
   d.Parse(found.out.c_str());
   ASSERT_EQ(d["binding"]["bound_units"].Size(), 1u);
-  EXPECT_EQ(Str(d["binding"]["bound_units"][0]), kPod);
+  EXPECT_EQ(testing::Str(d["binding"]["bound_units"][0]), kPod);
   // The pod UID in canonical form and a container ID name the same unit.
   EXPECT_EQ(RunCli(base + " --container f52130f4-c5be-423e-8070-daaca055a5ad --report-data " +
                    kBound + nonce_ud)
@@ -157,7 +154,7 @@ TEST(ContainersCliTest, BindingArgumentErrorsAreUsageErrors) {
 TEST(ContainersCliTest, QuoteReportDataIsChecked) {
   CCV_REQUIRE_CORPUS(corpus);
   std::string events = WriteSampleEvents(corpus);
-  ::ccv::testing::QuoteBuilder qb;
+  testing::QuoteBuilder qb;
   std::vector<uint8_t> body(584, 0);
   ReportData rd{};
   ASSERT_TRUE(DecodeHexInto(kBound, rd));
@@ -178,32 +175,32 @@ TEST(ContainersCliTest, QuoteReportDataIsChecked) {
 
 TEST(ContainersCliTest, PolicyReportsPassFailAndFormats) {
   CCV_REQUIRE_CORPUS(corpus);
-  std::string policy = (::ccv::testing::SourceDir() / "policies/examples/containers.yaml").string();
+  std::string policy = (testing::SourceDir() / "policies/examples/containers.yaml").string();
   std::string base = "--ima " + (corpus / kList).string() + " --policy " + policy;
   // No quote binds the list: the container rules are reported, and the
   // verdict fails closed.
-  CliRun text = RunCli(base);
+  testing::CliRun text = RunCli(base);
   EXPECT_EQ(text.code, 1) << text.out;
   EXPECT_NE(text.out.find("UNTRUSTED"), std::string::npos);
-  CliRun json = RunCli(base + " --format json");
+  testing::CliRun json = RunCli(base + " --format json");
   EXPECT_EQ(json.code, 1);
   rapidjson::Document d;
   d.Parse(json.out.c_str());
   ASSERT_FALSE(d.HasParseError()) << json.out;
-  EXPECT_EQ(Str(d["verdict"]), "fail");
-  EXPECT_EQ(Str(d["outcome"]), "untrusted");
+  EXPECT_EQ(testing::Str(d["verdict"]), "fail");
+  EXPECT_EQ(testing::Str(d["outcome"]), "untrusted");
   bool no_quote = false;
   for (const auto& c : d["checks"].GetArray()) {
-    if (Str(c["id"]) == "quote.present") no_quote = Str(c["status"]) == "fail";
+    if (testing::Str(c["id"]) == "quote.present") no_quote = testing::Str(c["status"]) == "fail";
   }
   EXPECT_TRUE(no_quote);
   for (const auto& r : d["policy"]["rules"].GetArray()) {
-    if (Str(r["id"]).starts_with("containers.")) {
-      EXPECT_EQ(Str(r["status"]), "pass") << Str(r["id"]);
+    if (testing::Str(r["id"]).starts_with("containers.")) {
+      EXPECT_EQ(testing::Str(r["status"]), "pass") << testing::Str(r["id"]);
     }
   }
   EXPECT_TRUE(d["policy"]["by_container"].IsObject());
-  CliRun junit = RunCli(base + " --format junit");
+  testing::CliRun junit = RunCli(base + " --format junit");
   EXPECT_EQ(junit.code, 1);
   EXPECT_NE(junit.out.find("ccverify.policy.containers.f52130f4-c5be-423e-8070-daaca055a5ad/"),
             std::string::npos);
@@ -212,19 +209,19 @@ TEST(ContainersCliTest, PolicyReportsPassFailAndFormats) {
   std::ofstream(bad) << "apiVersion: ccverify/v1\ncontainers:\n  rules:\n"
                         "    - id: app\n      select: {entrypoint: /bin/busybox}\n"
                         "      forbid: [\"^/bin/bash$\"]\n";
-  CliRun fail =
+  testing::CliRun fail =
       RunCli("--ima " + (corpus / kList).string() + " --policy " + bad + " --format json");
   EXPECT_EQ(fail.code, 1) << fail.out;
   d.Parse(fail.out.c_str());
   ASSERT_FALSE(d.HasParseError()) << fail.out;
   bool named = false;
   for (const auto& r : d["policy"]["rules"].GetArray()) {
-    if (Str(r["id"]) == "containers.app.forbid") {
-      EXPECT_EQ(Str(r["status"]), "fail");
-      EXPECT_EQ(Str(r["container"]),
+    if (testing::Str(r["id"]) == "containers.app.forbid") {
+      EXPECT_EQ(testing::Str(r["status"]), "fail");
+      EXPECT_EQ(testing::Str(r["container"]),
                 "f52130f4-c5be-423e-8070-daaca055a5ad/"
                 "956a39cd3b6a170854269b4e98521ddc9a506f65e285bcfde3190a4c76482fb9");
-      EXPECT_TRUE(Str(r["evidence"]).starts_with("ima#"));
+      EXPECT_TRUE(testing::Str(r["evidence"]).starts_with("ima#"));
       named = true;
     }
   }
@@ -237,8 +234,8 @@ TEST(ContainersCliTest, PolicyReportsPassFailAndFormats) {
   fs::remove(bad);
 }
 
-CliRun RunCcverify(const std::string& args) {
-  return ::ccv::testing::RunCcverify(args, ::ccv::testing::Stderr::kDiscard);
+testing::CliRun RunCcverify(const std::string& args) {
+  return testing::RunCcverify(args, testing::Stderr::kDiscard);
 }
 
 // policy generate --container on a bundle with the sample list, then verify:
@@ -254,22 +251,23 @@ TEST(ContainersCliTest, GenerateContainerThenVerifyBundle) {
       << R"({"version": 1, "ima": {"path": "ima.ascii", "register": "rtmr2"}})";
   std::string events = WriteSampleEvents(corpus);
   std::string policy = TempPath("ccv_gen_policy") + ".yaml";
-  CliRun gen = RunCcverify("policy generate " + bundle.string() + " --container " + kPod +
-                           " --system-events " + events + " --output " + policy);
+  testing::CliRun gen = RunCcverify("policy generate " + bundle.string() + " --container " + kPod +
+                                    " --system-events " + events + " --output " + policy);
   ASSERT_EQ(gen.code, 0);
   Result<std::string> yaml = ReadFileText(policy);
   ASSERT_TRUE(yaml.ok());
   EXPECT_NE(yaml->find("virtual_imr3: {eq: \"c2d7928f553a7681"), std::string::npos) << *yaml;
 
-  CliRun ok = RunCcverify("verify " + bundle.string() + " --policy " + policy + " --format json");
+  testing::CliRun ok =
+      RunCcverify("verify " + bundle.string() + " --policy " + policy + " --format json");
   rapidjson::Document d;
   d.Parse(ok.out.c_str());
   ASSERT_FALSE(d.HasParseError()) << ok.out;
   size_t container_rules = 0;
   for (const auto& r : d["policy"]["rules"].GetArray()) {
-    if (Str(r["area"]) != "containers") continue;
+    if (testing::Str(r["area"]) != "containers") continue;
     ++container_rules;
-    EXPECT_EQ(Str(r["status"]), "pass") << Str(r["id"]);
+    EXPECT_EQ(testing::Str(r["status"]), "pass") << testing::Str(r["id"]);
   }
   EXPECT_EQ(container_rules, 11u);
   EXPECT_EQ(d["policy"]["by_container"].MemberCount(), 3u);
@@ -280,24 +278,27 @@ TEST(ContainersCliTest, GenerateContainerThenVerifyBundle) {
   ASSERT_NE(at, std::string::npos);
   tampered[at + 7] = '0';
   std::ofstream(policy) << tampered;
-  CliRun bad = RunCcverify("verify " + bundle.string() + " --policy " + policy + " --format json");
+  testing::CliRun bad =
+      RunCcverify("verify " + bundle.string() + " --policy " + policy + " --format json");
   EXPECT_EQ(bad.code, 1);
   d.Parse(bad.out.c_str());
   ASSERT_FALSE(d.HasParseError());
   bool named = false;
   for (const auto& r : d["policy"]["rules"].GetArray()) {
-    if (Str(r["area"]) == "containers" && Str(r["status"]) == "fail") {
-      EXPECT_TRUE(Str(r["id"]).ends_with(".entrypoint") || Str(r["id"]).ends_with(".allow"))
-          << Str(r["id"]);
-      EXPECT_EQ(Str(r["container"]),
+    if (testing::Str(r["area"]) == "containers" && testing::Str(r["status"]) == "fail") {
+      EXPECT_TRUE(testing::Str(r["id"]).ends_with(".entrypoint") ||
+                  testing::Str(r["id"]).ends_with(".allow"))
+          << testing::Str(r["id"]);
+      EXPECT_EQ(testing::Str(r["container"]),
                 "f52130f4-c5be-423e-8070-daaca055a5ad/"
                 "956a39cd3b6a170854269b4e98521ddc9a506f65e285bcfde3190a4c76482fb9");
-      EXPECT_EQ(Str(r["evidence"]), "ima#2");
+      EXPECT_EQ(testing::Str(r["evidence"]), "ima#2");
       named = true;
     }
   }
   EXPECT_TRUE(named);
-  EXPECT_EQ(Str(d["policy"]["by_container"]
+  EXPECT_EQ(testing::Str(
+                d["policy"]["by_container"]
                  ["f52130f4-c5be-423e-8070-daaca055a5ad/"
                   "956a39cd3b6a170854269b4e98521ddc9a506f65e285bcfde3190a4c76482fb9"]["verdict"]),
             "fail");
@@ -317,7 +318,7 @@ TEST(ContainersCliTest, VerifyAcceptsContainerBoundQuoteOnlyWhenAsked) {
   fs::path bundle = TempPath("ccv_cbundle");
   fs::create_directories(bundle);
   fs::copy_file(corpus / kList, bundle / "ima.ascii", fs::copy_options::overwrite_existing);
-  ::ccv::testing::QuoteBuilder qb;
+  testing::QuoteBuilder qb;
   std::vector<uint8_t> body(584, 0);
   ReportData rd{};
   ASSERT_TRUE(DecodeHexInto(kBound, rd));
@@ -339,12 +340,14 @@ TEST(ContainersCliTest, VerifyAcceptsContainerBoundQuoteOnlyWhenAsked) {
            "unknown: ignore}\n";
   };
   auto checks = [&]() {
-    CliRun r = RunCcverify("verify " + bundle.string() + " --policy " + policy + " --format json");
+    testing::CliRun r =
+        RunCcverify("verify " + bundle.string() + " --policy " + policy + " --format json");
     rapidjson::Document d;
     d.Parse(r.out.c_str());
     std::map<std::string, std::string> out;
     if (d.HasParseError() || !d.HasMember("checks")) return out;
-    for (const auto& c : d["checks"].GetArray()) out[Str(c["id"])] = Str(c["status"]);
+    for (const auto& c : d["checks"].GetArray())
+      out[testing::Str(c["id"])] = testing::Str(c["status"]);
     return out;
   };
   write_policy(std::string("  binding: {container: ") + kPod + "}\n");

@@ -19,10 +19,6 @@
 namespace ccv {
 namespace {
 
-using testing::BundleCopy;
-using testing::CliRun;
-using testing::Quote;
-
 std::string Sha384Hex(const std::string& s) {
   Digest d =
       crypto::Hash(HashAlg::kSha384,
@@ -31,24 +27,27 @@ std::string Sha384Hex(const std::string& s) {
 }
 
 // A bundle made by make_demo with `variant`.
-void MakeVariant(const BundleCopy& b, const std::string& variant) {
-  CliRun r = testing::RunProgram("tests/make_demo", Quote(b.dir()) + " 0 " + variant);
+void MakeVariant(const testing::BundleCopy& b, const std::string& variant) {
+  testing::CliRun r =
+      testing::RunProgram("tests/make_demo", testing::Quote(b.dir()) + " 0 " + variant);
   ASSERT_EQ(r.code, 0) << r.err;
 }
 
 // Each generated bundle has its own root certificate: B is verified
 // against `root_b` (default: the demo's).
-CliRun Diff(const std::string& a, const std::string& b, const std::string& extra = "--json",
-            const std::filesystem::path& root_b = testing::DemoDir() / "root_ca.pem") {
+testing::CliRun Diff(const std::string& a, const std::string& b,
+                     const std::string& extra = "--json",
+                     const std::filesystem::path& root_b = testing::DemoDir() / "root_ca.pem") {
   return testing::RunProgram("ccverify", "diff " + a + " " + b + " --root-ca-a " +
-                                             Quote(testing::DemoDir() / "root_ca.pem") +
-                                             " --root-ca-b " + Quote(root_b) + " --at " +
+                                             testing::Quote(testing::DemoDir() / "root_ca.pem") +
+                                             " --root-ca-b " + testing::Quote(root_b) + " --at " +
                                              testing::kDemoAt + " " + extra);
 }
 
 // The demo bundle (A) against `peer`, a variant with its own root (B).
-CliRun DiffDemoAnd(const BundleCopy& peer, const std::string& extra = "--json") {
-  return Diff(Quote(testing::DemoDir()), Quote(peer.dir()), extra, peer / "root_ca.pem");
+testing::CliRun DiffDemoAnd(const testing::BundleCopy& peer, const std::string& extra = "--json") {
+  return Diff(testing::Quote(testing::DemoDir()), testing::Quote(peer.dir()), extra,
+              peer / "root_ca.pem");
 }
 
 rapidjson::Document Parse(const std::string& json) {
@@ -103,17 +102,17 @@ class DiffVariantTest : public ::testing::Test {
     ASSERT_EQ(run_.code, 1) << run_.out << run_.err;
     doc_ = Parse(run_.out);
   }
-  BundleCopy peer_;
-  CliRun run_;
+  testing::BundleCopy peer_;
+  testing::CliRun run_;
   rapidjson::Document doc_;
 };
 
 TEST(DiffCliTest, SameBundleIsEqual) {
-  BundleCopy b;
-  CliRun r = Diff(Quote(testing::DemoDir()), Quote(b.dir()));
+  testing::BundleCopy b;
+  testing::CliRun r = Diff(testing::Quote(testing::DemoDir()), testing::Quote(b.dir()));
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   ExpectEqual(Parse(r.out));
-  CliRun t = Diff(Quote(testing::DemoDir()), Quote(b.dir()), "");
+  testing::CliRun t = Diff(testing::Quote(testing::DemoDir()), testing::Quote(b.dir()), "");
   EXPECT_EQ(t.code, 0);
   EXPECT_NE(t.out.find("no differences"), std::string::npos) << t.out;
 }
@@ -153,7 +152,7 @@ TEST_F(DiffVariantTest, OneEventOneImaFileOneTdField) {
             "sha384:" + Sha384Hex("demo content of /usr/bin/bash (patched)"));
 
   // The text report names the same, and says they differ.
-  CliRun t = DiffDemoAnd(peer_, "");
+  testing::CliRun t = DiffDemoAnd(peer_, "");
   EXPECT_EQ(t.code, 1);
   EXPECT_NE(t.out.find("~ td.mr_config_id"), std::string::npos) << t.out;
   EXPECT_NE(t.out.find("rtmr3: 1 added, 0 removed, 0 changed"), std::string::npos) << t.out;
@@ -187,30 +186,32 @@ TEST_F(DiffVariantTest, ChangedKernelCommandLineIsOneChange) {
 }
 
 TEST(DiffCliTest, BundleAgainstItsGeneratedPolicyIsEqual) {
-  const std::string demo = Quote(testing::DemoDir()),
-                    policy = Quote(testing::DemoDir() / "policy.yaml");
+  const std::string demo = testing::Quote(testing::DemoDir()),
+                    policy = testing::Quote(testing::DemoDir() / "policy.yaml");
   for (const auto& [a, b] : {std::pair{demo, policy}, std::pair{policy, demo}}) {
-    CliRun r = Diff(a, b);
+    testing::CliRun r = Diff(a, b);
     ASSERT_EQ(r.code, 0) << r.out << r.err;
     rapidjson::Document d = Parse(r.out);
     ExpectEqual(d);
     EXPECT_STREQ(d[a == demo ? "b" : "a"]["kind"].GetString(), "policy");
   }
   // A policy generated here, from this build, too.
-  BundleCopy b;
-  CliRun g = testing::RunProgram(
-      "ccverify", "policy generate " + Quote(b.dir()) + " --root-ca " + Quote(b / "root_ca.pem") +
-                      " --at " + testing::kDemoAt + " --output " + Quote(b / "gen.yaml"));
+  testing::BundleCopy b;
+  testing::CliRun g = testing::RunProgram(
+      "ccverify", "policy generate " + testing::Quote(b.dir()) + " --root-ca " +
+                      testing::Quote(b / "root_ca.pem") + " --at " + testing::kDemoAt +
+                      " --output " + testing::Quote(b / "gen.yaml"));
   ASSERT_EQ(g.code, 0) << g.out << g.err;
-  CliRun r = Diff(Quote(b.dir()), Quote(b / "gen.yaml"), "--json", b / "root_ca.pem");
+  testing::CliRun r =
+      Diff(testing::Quote(b.dir()), testing::Quote(b / "gen.yaml"), "--json", b / "root_ca.pem");
   EXPECT_EQ(r.code, 0) << r.out << r.err;
 }
 
 TEST(DiffCliTest, RebuildAgainstPolicyNamesWhatThePolicyRejects) {
-  BundleCopy peer;
+  testing::BundleCopy peer;
   MakeVariant(peer, "diff-peer");
-  CliRun r = Diff(Quote(testing::DemoDir() / "policy.yaml"), Quote(peer.dir()), "--json",
-                  peer / "root_ca.pem");
+  testing::CliRun r = Diff(testing::Quote(testing::DemoDir() / "policy.yaml"),
+                           testing::Quote(peer.dir()), "--json", peer / "root_ca.pem");
   ASSERT_EQ(r.code, 1) << r.out << r.err;
   rapidjson::Document d = Parse(r.out);
   ASSERT_EQ(Size(d, "fields"), 1u) << r.out;
@@ -223,43 +224,46 @@ TEST(DiffCliTest, RebuildAgainstPolicyNamesWhatThePolicyRejects) {
 }
 
 TEST(DiffCliTest, TeeTcbSvnBelowThePolicysMinimumDiffers) {
-  BundleCopy b;
+  testing::BundleCopy b;
   std::string policy = b.Read("policy.yaml");
   const std::string key = "min_tee_tcb_svn: \"";
   size_t at = policy.find(key);
   ASSERT_NE(at, std::string::npos);
   policy.replace(at + key.size(), 32, std::string(32, 'f'));
   b.Write("strict.yaml", policy);
-  CliRun r = Diff(Quote(b.dir()), Quote(b / "strict.yaml"));
+  testing::CliRun r = Diff(testing::Quote(b.dir()), testing::Quote(b / "strict.yaml"));
   ASSERT_EQ(r.code, 1) << r.out << r.err;
   rapidjson::Document d = Parse(r.out);
   ASSERT_EQ(Size(d, "fields"), 1u) << r.out;
   EXPECT_STREQ(d["fields"][0]["name"].GetString(), "platform.tee_tcb_svn");
   EXPECT_EQ(d["fields"][0]["b"].GetString(), "at least " + std::string(32, 'f'));
   // The demo's own minimum (its value) passes.
-  EXPECT_EQ(Diff(Quote(b.dir()), Quote(b / "policy.yaml")).code, 0);
+  EXPECT_EQ(Diff(testing::Quote(b.dir()), testing::Quote(b / "policy.yaml")).code, 0);
 }
 
 TEST(DiffCliTest, UsageAndInputErrors) {
-  const std::string demo = Quote(testing::DemoDir()),
-                    policy = Quote(testing::DemoDir() / "policy.yaml");
+  const std::string demo = testing::Quote(testing::DemoDir()),
+                    policy = testing::Quote(testing::DemoDir() / "policy.yaml");
   EXPECT_EQ(testing::RunProgram("ccverify", "diff " + demo).code, 2);
   EXPECT_EQ(testing::RunProgram("ccverify", "diff " + policy + " " + policy).code, 2);
   EXPECT_EQ(testing::RunProgram("ccverify", "diff " + demo + " " + demo + " --format xml").code, 2);
   EXPECT_EQ(testing::RunProgram("ccverify", "diff " + demo + " " + demo + " --bogus").code, 2);
-  CliRun help = testing::RunProgram("ccverify", "diff --help");
+  testing::CliRun help = testing::RunProgram("ccverify", "diff --help");
   EXPECT_EQ(help.code, 0);
   EXPECT_NE(help.out.find("usage: ccverify diff A B"), std::string::npos);
-  CliRun missing = testing::RunProgram("ccverify", "diff " + demo + " /nonexistent/bundle");
+  testing::CliRun missing =
+      testing::RunProgram("ccverify", "diff " + demo + " /nonexistent/bundle");
   EXPECT_EQ(missing.code, 3);
   EXPECT_NE(missing.err.find("/nonexistent/bundle"), std::string::npos) << missing.err;
-  BundleCopy b;
+  testing::BundleCopy b;
   b.Write("bad.yaml", "apiVersion: ccverify/v1\ntd: [\n");
-  CliRun bad = testing::RunProgram("ccverify", "diff " + demo + " " + Quote(b / "bad.yaml"));
+  testing::CliRun bad =
+      testing::RunProgram("ccverify", "diff " + demo + " " + testing::Quote(b / "bad.yaml"));
   EXPECT_EQ(bad.code, 3);
   EXPECT_NE(bad.err.find("bad.yaml"), std::string::npos) << bad.err;
   b.Manifest("\"quote\": \"quote.bin\"", "\"quote\": \"gone.bin\"");
-  EXPECT_EQ(testing::RunProgram("ccverify", "diff " + demo + " " + Quote(b.dir())).code, 3);
+  EXPECT_EQ(testing::RunProgram("ccverify", "diff " + demo + " " + testing::Quote(b.dir())).code,
+            3);
 }
 
 }  // namespace

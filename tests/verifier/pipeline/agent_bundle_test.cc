@@ -21,7 +21,7 @@ std::vector<uint8_t> Demo(const std::string& name) {
 }
 
 int Verify(const std::string& args) {
-  return ::ccv::testing::RunCcverify("verify " + args, ::ccv::testing::Stderr::kDiscard).code;
+  return testing::RunCcverify("verify " + args, testing::Stderr::kDiscard).code;
 }
 
 TEST(AgentBundleTest, AgentWrittenBundleVerifies) {

@@ -26,8 +26,6 @@
 namespace ccv::pipeline {
 namespace {
 
-using testing::ReadJson;
-
 result::Facts Collect(const bundle::Evidence& e) {
   auto f = CollectFacts(e, {0, std::nullopt});
   EXPECT_TRUE(f.ok()) << f.status().ToString();
@@ -111,7 +109,7 @@ TEST(BootFactsCorpusTest, OvmfGrubSecureBootCcelAgreesWithTrustee) {
 
   result::BootFacts b = BoundBootFacts(f);
   rapidjson::Document trustee =
-      ReadJson(corpus / "upstream/trustee/ovmf-grub-secureboot.bin.out.json");
+      testing::ReadJson(corpus / "upstream/trustee/ovmf-grub-secureboot.bin.out.json");
   std::set<std::string> seen;
   for (const auto& ev : trustee["uefi_event_logs"].GetArray()) {
     if (std::string(ev["type_name"].GetString()) != "EV_EFI_VARIABLE_DRIVER_CONFIG") continue;
@@ -188,11 +186,11 @@ TEST(BootFactsCorpusTest, ZeroLengthSecureBootIsNoFact) {
 // verified and there is no fact (and the replay no longer matches either).
 TEST(BootFactsCorpusTest, ForgedSecureBootByteGivesNoFact) {
   CCV_REQUIRE_CORPUS(corpus);
-  ::ccv::testing::TempDir dir("boot_facts");
+  testing::TempDir dir("boot_facts");
   const std::filesystem::path forged = dir.path() / "forged.bin";
   std::filesystem::copy_file(corpus / "tcg/gce-coreos-36-no-secure-boot.bin", forged);
   bool changed = false;
-  ::ccv::testing::AlterFile(forged, [&](auto* bytes) {
+  testing::AlterFile(forged, [&](auto* bytes) {
     // "S\0e\0c\0u\0r\0e\0B\0o\0o\0t\0" followed by the one data byte 0.
     const uint8_t name[] = {'S', 0, 'e', 0, 'c', 0, 'u', 0, 'r', 0,
                             'e', 0, 'B', 0, 'o', 0, 'o', 0, 't', 0};

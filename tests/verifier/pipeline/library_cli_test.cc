@@ -32,9 +32,6 @@ namespace ccv::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
-using ::ccv::testing::BundleCopy;
-using ::ccv::testing::Quote;
-using ::ccv::testing::WriteText;
 
 // One verification as the CLI is asked for it.
 struct Request {
@@ -47,11 +44,11 @@ struct Request {
 };
 
 std::string CliArgs(const Request& q) {
-  std::string a = "verify " + Quote(q.dir) + " --at " + q.at + " --format json";
-  if (q.root_ca) a += " --root-ca " + Quote(*q.root_ca);
-  if (!q.policy_path.empty()) a += " --policy " + Quote(q.policy_path);
+  std::string a = "verify " + testing::Quote(q.dir) + " --at " + q.at + " --format json";
+  if (q.root_ca) a += " --root-ca " + testing::Quote(*q.root_ca);
+  if (!q.policy_path.empty()) a += " --policy " + testing::Quote(q.policy_path);
   if (q.nonce) a += " --nonce " + *q.nonce;
-  if (q.user_data) a += " --user-data " + Quote(*q.user_data);
+  if (q.user_data) a += " --user-data " + testing::Quote(*q.user_data);
   if (q.report_data) a += " --report-data " + *q.report_data;
   return a;
 }
@@ -108,7 +105,7 @@ void ExpectTheSameAnswer(const std::string& name, const Request& q) {
   SCOPED_TRACE(name);
   LibraryAnswer lib = ThroughTheLibrary(q);
   // The real executable: main() and the flag parsing must give the library's answer.
-  ::ccv::testing::CliRun cli = ::ccv::testing::RunProgram("ccverify", CliArgs(q));
+  testing::CliRun cli = testing::RunProgram("ccverify", CliArgs(q));
   EXPECT_EQ(cli.code, lib.exit_code) << cli.err;
   if (lib.error.ok()) {
     EXPECT_EQ(cli.out, lib.json);
@@ -120,10 +117,10 @@ void ExpectTheSameAnswer(const std::string& name, const Request& q) {
 TEST(LibraryCliTest, EveryAttackBundleGetsOneAnswer) {
   int verdicts = 0, errors = 0;
   for (const adversarial::Attack& attack : adversarial::Attacks()) {
-    BundleCopy b;
+    testing::BundleCopy b;
     if (attack.build) attack.build(b);
     adversarial::VerifyArgs(attack, b);  // writes the policy into the bundle
-    Request q(b.dir(), ::ccv::testing::kDemoAt);
+    Request q(b.dir(), testing::kDemoAt);
     q.policy_path = adversarial::PolicyPath(attack, b);
     q.root_ca = b / "root_ca.pem";
     q.nonce = attack.nonce;
@@ -144,12 +141,12 @@ TEST(LibraryCliTest, EveryCorpusEvidenceSetGetsOneAnswer) {
   // its nonce file holds the REPORTDATA the verifier asked for.
   {
     const fs::path c = corpus / "evidence/gcp-cos113";
-    ::ccv::testing::TempDir dir("libcli_gcp");
+    testing::TempDir dir("libcli_gcp");
     for (const char* f : {"quote.bin", "collateral.json"}) fs::copy_file(c / f, dir.path() / f);
     fs::copy_file(c / "ccel.table.bin", dir.path() / "CCEL");
     fs::copy_file(c / "ccel.bin", dir.path() / "CCEL.data");
-    WriteText(dir.path() / "evidence.json",
-              R"({"version": 1, "tee": "tdx", "quote": "quote.bin",
+    testing::WriteText(dir.path() / "evidence.json",
+                       R"({"version": 1, "tee": "tdx", "quote": "quote.bin",
                       "ccel": {"table": "CCEL", "data": "CCEL.data"}, "collateral": "collateral.json"})");
     std::string report_data = ToHex(*ReadFileBytes((c / "nonce.bin").string()));
     Request q(dir.path(), "2025-10-20T00:00:00Z");
@@ -161,25 +158,25 @@ TEST(LibraryCliTest, EveryCorpusEvidenceSetGetsOneAnswer) {
     // A generated policy, through both.
     q.at = "2025-10-20T00:00:00Z";
     q.policy_path = (dir.path() / "policy.yaml").string();
-    ::ccv::testing::CliRun gen = ::ccv::testing::RunCcverify(
-        "policy generate " + Quote(dir.path()) + " --at " + q.at + " --report-data " + report_data);
+    testing::CliRun gen = testing::RunCcverify("policy generate " + testing::Quote(dir.path()) +
+                                               " --at " + q.at + " --report-data " + report_data);
     ASSERT_EQ(gen.code, 0) << gen.err;
-    WriteText(q.policy_path, gen.out);
+    testing::WriteText(q.policy_path, gen.out);
     ExpectTheSameAnswer("gcp-cos113 with a generated policy", q);
   }
   // Every genuine quote of the quote corpus with its collateral, at the
   // moment its case names (no logs: the registers do not replay).
   {
-    rapidjson::Document cases = ::ccv::testing::ReadJson(corpus / "quotes/cases.json");
+    rapidjson::Document cases = testing::ReadJson(corpus / "quotes/cases.json");
     ASSERT_TRUE(cases.IsArray());
     int quotes = 0;
     for (const auto& c : cases.GetArray()) {
       const std::string name = c["name"].GetString();
       if (name.find("sgx") != std::string::npos) continue;  // verify takes TDX evidence
-      ::ccv::testing::TempDir dir("libcli_quote");
+      testing::TempDir dir("libcli_quote");
       fs::copy_file(corpus / c["quote"].GetString(), dir.path() / "quote.bin");
       fs::copy_file(corpus / c["collateral"].GetString(), dir.path() / "collateral.json");
-      WriteText(
+      testing::WriteText(
           dir.path() / "evidence.json",
           R"({"version": 1, "tee": "tdx", "quote": "quote.bin", "collateral": "collateral.json"})");
       ExpectTheSameAnswer(name, Request(dir.path(), c["now"].GetString()));
@@ -196,11 +193,11 @@ TEST(LibraryCliTest, EveryCorpusEvidenceSetGetsOneAnswer) {
   // CCEL and IMA list, no collateral.
   {
     const fs::path c = corpus / "evidence/ccapi-td";
-    ::ccv::testing::TempDir dir("libcli_ccapi");
+    testing::TempDir dir("libcli_ccapi");
     for (const char* f : {"quote.bin", "ccel_data.bin", "ascii_runtime_measurements"}) {
       fs::copy_file(c / f, dir.path() / f);
     }
-    WriteText(
+    testing::WriteText(
         dir.path() / "evidence.json",
         R"({"version": 1, "tee": "tdx", "quote": "quote.bin", "ccel": {"data": "ccel_data.bin"},
                       "ima": {"path": "ascii_runtime_measurements", "register": "rtmr2"}})");
@@ -214,16 +211,15 @@ TEST(LibraryCliTest, FilesAsFlagsGiveTheFoldersVerdict) {
   CCV_REQUIRE_CORPUS(corpus);
   const fs::path g = corpus / "evidence/gcp-cos113";
   const std::string at = " --at 2025-10-20T00:00:00Z --format json";
-  ::ccv::testing::CliRun folder = ::ccv::testing::RunCcverify("verify " + Quote(g) + at);
-  ::ccv::testing::CliRun flags = ::ccv::testing::RunCcverify(
-      "verify --quote " + Quote(g / "quote.bin") + " --ccel " + Quote(g / "ccel.bin") +
-      " --ccel-table " + Quote(g / "ccel.table.bin") + " --collateral " +
-      Quote(g / "collateral.json") + " --report-data " +
+  testing::CliRun folder = testing::RunCcverify("verify " + testing::Quote(g) + at);
+  testing::CliRun flags = testing::RunCcverify(
+      "verify --quote " + testing::Quote(g / "quote.bin") + " --ccel " +
+      testing::Quote(g / "ccel.bin") + " --ccel-table " + testing::Quote(g / "ccel.table.bin") +
+      " --collateral " + testing::Quote(g / "collateral.json") + " --report-data " +
       ToHex(*ReadFileBytes((g / "nonce.bin").string())) + at);
   EXPECT_EQ(folder.code, 0) << folder.err;
   EXPECT_EQ(flags.code, folder.code) << flags.err;
-  auto a = ::ccv::testing::ReportStatuses(folder.out),
-       b = ::ccv::testing::ReportStatuses(flags.out);
+  auto a = testing::ReportStatuses(folder.out), b = testing::ReportStatuses(flags.out);
   for (const char* id : {"replay.rtmr0", "replay.rtmr1", "replay.rtmr2", "replay.rtmr3",
                          "quote.quote_signature", "quote.pck_chain", "quote.tcb_status",
                          "ccel.bound", "ccel.event_digests", "report_data.binding"}) {
@@ -231,10 +227,11 @@ TEST(LibraryCliTest, FilesAsFlagsGiveTheFoldersVerdict) {
     EXPECT_EQ(b[id], a[id]) << id;
   }
   // A flag overrides the folder: another quote file is refused by the replay.
-  ::ccv::testing::CliRun other = ::ccv::testing::RunCcverify(
-      "verify " + Quote(g) + " --quote " + Quote(corpus / "evidence/ccapi-td/quote.bin") + at);
+  testing::CliRun other =
+      testing::RunCcverify("verify " + testing::Quote(g) + " --quote " +
+                           testing::Quote(corpus / "evidence/ccapi-td/quote.bin") + at);
   EXPECT_EQ(other.code, 1);
-  EXPECT_EQ(::ccv::testing::ReportStatuses(other.out)["replay.rtmr0"], "fail");
+  EXPECT_EQ(testing::ReportStatuses(other.out)["replay.rtmr0"], "fail");
 }
 
 }  // namespace

@@ -16,27 +16,28 @@
 #include "tests/policies/bad_policies.h"
 #include "tests/testing/cli.h"
 #include "tests/testing/corpus.h"
+#include "tests/testing/demo_bundle.h"
 #include "tests/verifier/pipeline/bundle_fixture.h"
 
 namespace ccv::cli {
 namespace {
 
-using ::ccv::testing::TempDir;
-
 std::string Q(const std::string& s) { return "'" + s + "'"; }
 
-using Proc = ::ccv::testing::CliRun;
+using Proc = testing::CliRun;
 
-Proc Ccverify(const std::string& args, const TempDir&) { return ::ccv::testing::RunCcverify(args); }
+Proc Ccverify(const std::string& args, const testing::TempDir&) {
+  return testing::RunCcverify(args);
+}
 
-std::string Demo() { return (::ccv::testing::SourceDir() / "corpus/demo").string(); }
+std::string Demo() { return testing::DemoDir().string(); }
 std::string DemoArgs() {
   return Q(Demo()) + " --policy " + Q(Demo() + "/policy.yaml") + " --root-ca " +
          Q(Demo() + "/root_ca.pem");
 }
 
 TEST(VerifyCliTest, DemoIsTrustedInEveryFormat) {
-  TempDir tmp("cli");
+  testing::TempDir tmp("cli");
   Proc text = Ccverify("verify " + DemoArgs(), tmp);
   EXPECT_EQ(text.code, 0) << text.out << text.err;
   EXPECT_EQ(text.out.rfind("ccverify verify: TRUSTED", 0), 0u);
@@ -60,7 +61,7 @@ TEST(VerifyCliTest, DemoIsTrustedInEveryFormat) {
   EXPECT_NE(x->find("<testsuites name=\"ccverify\""), std::string::npos);
   EXPECT_NE(x->find("failures=\"0\""), std::string::npos);
   if (std::system("command -v xmllint >/dev/null 2>&1") == 0) {
-    auto xsd = ::ccv::testing::SourceDir() / "tests/verifier/report/verify_junit.xsd";
+    auto xsd = testing::SourceDir() / "tests/verifier/report/verify_junit.xsd";
     std::string cmd =
         "xmllint --noout --schema " + Q(xsd.string()) + " " + Q(xml.string()) + " >/dev/null 2>&1";
     EXPECT_EQ(std::system(cmd.c_str()), 0);
@@ -68,7 +69,7 @@ TEST(VerifyCliTest, DemoIsTrustedInEveryFormat) {
 }
 
 TEST(VerifyCliTest, DemoFailsClosed) {
-  TempDir tmp("cli");
+  testing::TempDir tmp("cli");
   // Without the test root the chain is not anchored: untrusted.
   Proc r = Ccverify("verify " + Q(Demo()) + " --policy " + Q(Demo() + "/policy.yaml"), tmp);
   EXPECT_EQ(r.code, 1);
@@ -102,7 +103,7 @@ TEST(VerifyCliTest, DemoFailsClosed) {
 }
 
 TEST(VerifyCliTest, EveryMalformedPolicyIsExit3WithLineAndColumn) {
-  TempDir tmp("cli");
+  testing::TempDir tmp("cli");
   for (const auto& c : policy::testing::BadCases()) {
     auto p = tmp.path() / (std::string(c.name) + ".yaml");
     std::ofstream(p) << c.yaml;
@@ -118,7 +119,7 @@ TEST(VerifyCliTest, EveryMalformedPolicyIsExit3WithLineAndColumn) {
 }
 
 TEST(VerifyCliTest, UsageAndInputErrors) {
-  TempDir tmp("cli");
+  testing::TempDir tmp("cli");
   EXPECT_EQ(Ccverify("verify", tmp).code, 2);
   EXPECT_EQ(Ccverify("verify " + Q(Demo()) + " --bogus", tmp).code, 2);
   EXPECT_EQ(Ccverify("verify " + Q(Demo()) + " --format xml", tmp).code, 2);
@@ -132,7 +133,7 @@ TEST(VerifyCliTest, UsageAndInputErrors) {
   EXPECT_NE(r.err.find("/nonexistent/bundle"), std::string::npos);
   EXPECT_EQ(Ccverify("verify " + Q(Demo()) + " --policy /nonexistent.yaml", tmp).code, 3);
   // A bundle whose evidence.json is malformed names the member.
-  TempDir b("badbundle");
+  testing::TempDir b("badbundle");
   std::ofstream(b.path() / "evidence.json") << R"({"version": 1, "quote": 7})";
   r = Ccverify("verify " + Q(b.path().string()), tmp);
   EXPECT_EQ(r.code, 3);
@@ -146,7 +147,8 @@ TEST(VerifyCliTest, UsageAndInputErrors) {
 
 // A copy of the demo bundle with one file replaced (copies: links out of a
 // bundle are refused).
-void DemoBundleWith(const TempDir& dir, const std::string& name, const std::string& content) {
+void DemoBundleWith(const testing::TempDir& dir, const std::string& name,
+                    const std::string& content) {
   std::map<std::string, std::filesystem::path> links;
   for (const char* f : {"CCEL", "CCEL.data", "ascii_runtime_measurements", "quote.bin",
                         "collateral.json", "evidence.json"}) {
@@ -157,7 +159,7 @@ void DemoBundleWith(const TempDir& dir, const std::string& name, const std::stri
 }
 
 TEST(VerifyCliTest, MalformedEvidenceFilesAreExit3NamingTheFile) {
-  TempDir tmp("cli");
+  testing::TempDir tmp("cli");
   std::string root = " --root-ca " + Q(Demo() + "/root_ca.pem");
   auto quote = ReadFileText(Demo() + "/quote.bin").value();
   auto ima = ReadFileText(Demo() + "/ascii_runtime_measurements").value();
@@ -176,7 +178,7 @@ TEST(VerifyCliTest, MalformedEvidenceFilesAreExit3NamingTheFile) {
       {"evidence.json", "{\"version\": 1, \"quote\": \"../quote.bin\"}", "evidence.json"},
   };
   for (const Case& c : cases) {
-    TempDir b("malformed");
+    testing::TempDir b("malformed");
     DemoBundleWith(b, c.file, c.content);
     Proc r = Ccverify("verify " + Q(b.path().string()) + root, tmp);
     EXPECT_EQ(r.code, 3) << c.file << ": " << r.err << r.out;
@@ -186,7 +188,7 @@ TEST(VerifyCliTest, MalformedEvidenceFilesAreExit3NamingTheFile) {
 }
 
 TEST(PolicyCliTest, GenerateThenVerifyAndLint) {
-  TempDir tmp("cli");
+  testing::TempDir tmp("cli");
   auto out = tmp.path() / "gen.yaml";
   Proc g = Ccverify("policy generate " + Q(Demo()) + " --root-ca " + Q(Demo() + "/root_ca.pem") +
                         " --name again --output " + Q(out.string()),
@@ -226,9 +228,9 @@ TEST(PolicyCliTest, GenerateThenVerifyAndLint) {
 }
 
 TEST(PolicyCliTest, LargeImaListsGoToAnAllowFile) {
-  TempDir tmp("cli");
-  TempDir big("bigdemo");
-  std::string gen = (::ccv::testing::BinaryDir() / "tests/make_demo").string();
+  testing::TempDir tmp("cli");
+  testing::TempDir big("bigdemo");
+  std::string gen = (testing::BinaryDir() / "tests/make_demo").string();
   ASSERT_EQ(std::system((Q(gen) + " " + Q(big.path().string()) + " 300").c_str()), 0);
   auto out = big.path() / "policy.yaml";
   std::string root = " --root-ca " + Q((big.path() / "root_ca.pem").string());
@@ -266,17 +268,17 @@ TEST(PolicyCliTest, LargeImaListsGoToAnAllowFile) {
 
 TEST(VerifyCliTest, CorpusBundlesByFileFlags) {
   CCV_REQUIRE_CORPUS(corpus);
-  TempDir tmp("cli");
+  testing::TempDir tmp("cli");
   auto g = corpus / "evidence/gcp-cos113";
   auto nonce = ReadFileBytes((g / "nonce.bin").string());
   ASSERT_TRUE(nonce.ok());
-  Proc r = Ccverify(
-      "verify --quote " + Q((g / "quote.bin").string()) + " --ccel " +
-          Q((g / "ccel.bin").string()) + " --ccel-table " + Q((g / "ccel.table.bin").string()) +
-          " --collateral " + Q((g / "collateral.json").string()) +
-          " --at 2025-10-20T00:00:00Z --report-data " + ToHex(*nonce) + " --policy " +
-          Q((::ccv::testing::SourceDir() / "policies/examples/gcp-cos113.yaml").string()),
-      tmp);
+  Proc r = Ccverify("verify --quote " + Q((g / "quote.bin").string()) + " --ccel " +
+                        Q((g / "ccel.bin").string()) + " --ccel-table " +
+                        Q((g / "ccel.table.bin").string()) + " --collateral " +
+                        Q((g / "collateral.json").string()) +
+                        " --at 2025-10-20T00:00:00Z --report-data " + ToHex(*nonce) + " --policy " +
+                        Q((testing::SourceDir() / "policies/examples/gcp-cos113.yaml").string()),
+                    tmp);
   EXPECT_EQ(r.code, 0) << r.out << r.err;
   auto c = corpus / "evidence/ccapi-td";
   r = Ccverify("verify --quote " + Q((c / "quote.bin").string()) + " --ccel " +
@@ -292,7 +294,7 @@ TEST(VerifyCliTest, CorpusBundlesByFileFlags) {
   // The lab example's quote chains to a pre-production root: no policy can
   // waive that (only --root-ca with that root could), so it stays untrusted
   // and names the chain.
-  std::string lab = (::ccv::testing::SourceDir() / "policies/examples/ccapi-td-lab.yaml").string();
+  std::string lab = (testing::SourceDir() / "policies/examples/ccapi-td-lab.yaml").string();
   r = Ccverify("verify --quote " + Q((c / "quote.bin").string()) + " --ccel " +
                    Q((c / "ccel_data.bin").string()) + " --ima " +
                    Q((c / "ascii_runtime_measurements").string()) +

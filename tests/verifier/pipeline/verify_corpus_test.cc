@@ -25,7 +25,6 @@
 namespace ccv::pipeline {
 namespace {
 
-using ::ccv::testing::TempDir;
 using policy::Evaluation;
 using result::Facts;
 using result::Verdict;
@@ -59,18 +58,18 @@ std::set<std::string> FailingRules(const Evaluation& ev) {
 
 // gcp-cos113 as a bundle: the nonce file holds the exact REPORTDATA.
 struct GcpBundle {
-  TempDir dir{"gcp"};
+  testing::TempDir dir{"gcp"};
   int64_t at = 0;
   std::vector<uint8_t> report_data;  // the verifier's --report-data (nonce.bin)
   explicit GcpBundle(const std::filesystem::path& corpus) {
     auto c = corpus / "evidence/gcp-cos113";
     auto nonce = ReadFileBytes((c / "nonce.bin").string());
-    ::ccv::testing::MakeBundle(dir.path(),
-                               {{"quote.bin", c / "quote.bin"},
-                                {"CCEL", c / "ccel.table.bin"},
-                                {"CCEL.data", c / "ccel.bin"},
-                                {"collateral.json", c / "collateral.json"}},
-                               R"({"version": 1, "tee": "tdx", "quote": "quote.bin",
+    testing::MakeBundle(dir.path(),
+                        {{"quote.bin", c / "quote.bin"},
+                         {"CCEL", c / "ccel.table.bin"},
+                         {"CCEL.data", c / "ccel.bin"},
+                         {"collateral.json", c / "collateral.json"}},
+                        R"({"version": 1, "tee": "tdx", "quote": "quote.bin",
             "ccel": {"table": "CCEL", "data": "CCEL.data"}, "collateral": "collateral.json"})");
     report_data = *nonce;
     at = *policy::ParseRfc3339("2025-10-20T00:00:00Z");
@@ -86,16 +85,15 @@ struct GcpBundle {
 };
 
 struct CcapiBundle {
-  TempDir dir{"ccapi"};
+  testing::TempDir dir{"ccapi"};
   int64_t at = 0;
   explicit CcapiBundle(const std::filesystem::path& corpus) {
     auto c = corpus / "evidence/ccapi-td";
-    ::ccv::testing::MakeBundle(
-        dir.path(),
-        {{"quote.bin", c / "quote.bin"},
-         {"ccel.bin", c / "ccel_data.bin"},
-         {"ima.txt", c / "ascii_runtime_measurements"}},
-        R"({"version": 1, "tee": "tdx", "quote": "quote.bin", "ccel": "ccel.bin",
+    testing::MakeBundle(dir.path(),
+                        {{"quote.bin", c / "quote.bin"},
+                         {"ccel.bin", c / "ccel_data.bin"},
+                         {"ima.txt", c / "ascii_runtime_measurements"}},
+                        R"({"version": 1, "tee": "tdx", "quote": "quote.bin", "ccel": "ccel.bin",
             "ima": {"path": "ima.txt", "register": "rtmr2"}})");
     at = *policy::ParseRfc3339("2025-10-20T00:00:00Z");
   }
@@ -159,7 +157,7 @@ class VerifyCorpusTest : public ::testing::Test {
   // that evidence as a bundle, into facts_.
   template <typename Bundle>
   void Collect(const Bundle& b, const std::string& name) {
-    expected_ = ::ccv::testing::ReadJson(corpus_ / "evidence" / name / "expected.json");
+    expected_ = testing::ReadJson(corpus_ / "evidence" / name / "expected.json");
     ASSERT_TRUE(expected_.IsObject());
     Result<Facts> f = b.Collect();
     ASSERT_TRUE(f.ok()) << f.status().ToString();
@@ -258,7 +256,7 @@ TEST_F(VerifyCorpusTest, FoldersAsTheyAreGiveTheirExpectedValues) {
   for (const char* name : {"gcp-cos113", "ccapi-td"}) {
     SCOPED_TRACE(name);
     const auto dir = corpus_ / "evidence" / name;
-    auto expected = ::ccv::testing::ReadJson(dir / "expected.json");
+    auto expected = testing::ReadJson(dir / "expected.json");
     ASSERT_TRUE(expected.IsObject());
     auto d = bundle::LoadOrDiscoverEvidenceDir(dir.string());
     ASSERT_TRUE(d.ok()) << d.status().ToString();
@@ -357,8 +355,8 @@ TEST(GeneratedPolicyCorpusTest, AlteredEvidenceBytesFailChecksAndRules) {
   // header; Intel TDX DCAP Quote Generation Library, Table "TD Report Body").
   {
     GcpBundle b(corpus);
-    ::ccv::testing::AlterFile(b.dir.path() / "quote.bin",
-                              [](std::vector<uint8_t>* q) { (*q)[48 + 184] ^= 1; });
+    testing::AlterFile(b.dir.path() / "quote.bin",
+                       [](std::vector<uint8_t>* q) { (*q)[48 + 184] ^= 1; });
     auto g = b.Collect(true);
     ASSERT_TRUE(g.ok()) << g.status().ToString();
     EXPECT_EQ(FailingChecks(g->checks), (std::set<std::string>{"quote.quote_signature"}));
@@ -377,8 +375,8 @@ TEST(GeneratedPolicyCorpusTest, AlteredEvidenceBytesFailChecksAndRules) {
     ASSERT_EQ(rec.untrusted_pcr_index, 1u);
     // Record layout: pcr u32, type u32, count u32, alg u16, digest.
     uint64_t digest_off = rec.offset + 14;
-    ::ccv::testing::AlterFile(b.dir.path() / "CCEL.data",
-                              [&](std::vector<uint8_t>* d) { (*d)[digest_off] ^= 1; });
+    testing::AlterFile(b.dir.path() / "CCEL.data",
+                       [&](std::vector<uint8_t>* d) { (*d)[digest_off] ^= 1; });
     auto g = b.Collect(true);
     ASSERT_TRUE(g.ok()) << g.status().ToString();
     auto failing = FailingChecks(g->checks);
@@ -416,7 +414,7 @@ TEST(GeneratedPolicyCorpusTest, CcapiPolicyPassesAndCatchesAnImaChange) {
   // Alter the file digest of the IMA entry: its template hash no longer
   // matches and the allow-list rule sees an unknown digest.
   CcapiBundle c(corpus);
-  ::ccv::testing::AlterFile(c.dir.path() / "ima.txt", [](std::vector<uint8_t>* t) {
+  testing::AlterFile(c.dir.path() / "ima.txt", [](std::vector<uint8_t>* t) {
     std::string s(t->begin(), t->end());
     size_t at = s.find("sha384:");
     ASSERT_NE(at, std::string::npos);
@@ -460,7 +458,7 @@ TEST(VerifyPipelineTest, MissingAndMalformedFilesAreInputErrors) {
 
 TEST(VerifyPipelineTest, CelEventsAndRegistersAreFacts) {
   CCV_REQUIRE_CORPUS(corpus);
-  auto expected = ::ccv::testing::ReadJson(corpus / "expected/cel/confidential-space-tdx.cel.json");
+  auto expected = testing::ReadJson(corpus / "expected/cel/confidential-space-tdx.cel.json");
   ASSERT_TRUE(expected.IsObject());
   bundle::Evidence e;
   e.cel = (corpus / "cel/confidential-space-tdx.cel").string();
@@ -506,7 +504,7 @@ TEST(VerifyPipelineTest, ImaRegisterFollowsTheListWhenNotGiven) {
   std::string moved = "\n" + *text;
   for (size_t at = 0; (at = moved.find("\n10 ", at)) != std::string::npos; at += 4)
     moved[at + 2] = '1';
-  TempDir dir("ima_pcr11");
+  testing::TempDir dir("ima_pcr11");
   const std::string pcr11 = (dir.path() / "ima.txt").string();
   ASSERT_TRUE(WriteFileBytes(pcr11, moved.data() + 1, moved.size() - 1).ok());
   e.ima = pcr11;

@@ -23,28 +23,22 @@ namespace ccv::cli {
 namespace {
 
 namespace fs = std::filesystem;
-using ::ccv::testing::BundleCopy;
-using ::ccv::testing::CliRun;
-using ::ccv::testing::Quote;
-using ::ccv::testing::ReadText;
-using ::ccv::testing::RunCcverify;
-using ::ccv::testing::TempDir;
 
 const std::vector<std::string> kFormats = {"text", "json", "junit", "sarif", "markdown"};
 
-std::string Demo() { return ::ccv::testing::DemoDir().string(); }
+std::string Demo() { return testing::DemoDir().string(); }
 // `verify` of the demo with its policy and test root at a fixed time (reports name it).
 std::string DemoArgs(const std::string& dir = Demo()) {
-  return "verify " + Quote(dir) + " --policy " + Quote(Demo() + "/policy.yaml") + " --root-ca " +
-         Quote(Demo() + "/root_ca.pem") + " --at " + ::ccv::testing::kDemoAt;
+  return "verify " + testing::Quote(dir) + " --policy " + testing::Quote(Demo() + "/policy.yaml") +
+         " --root-ca " + testing::Quote(Demo() + "/root_ca.pem") + " --at " + testing::kDemoAt;
 }
 // A wrong exact REPORTDATA: checks fail (exit 1) and every format has a failure.
 std::string FailingDemoArgs() { return DemoArgs() + " --report-data " + std::string(128, '0'); }
 
-std::string AllReports(const TempDir& dir, const std::string& tag = "all") {
+std::string AllReports(const testing::TempDir& dir, const std::string& tag = "all") {
   std::string args;
   for (const std::string& f : kFormats)
-    args += " --report " + f + "=" + Quote(dir.path() / (tag + "." + f));
+    args += " --report " + f + "=" + testing::Quote(dir.path() / (tag + "." + f));
   return args;
 }
 
@@ -57,9 +51,9 @@ rapidjson::Document Json(const std::string& text) {
 
 bool XmlWellFormedAndValid(const fs::path& xml) {
   if (std::system("command -v xmllint >/dev/null 2>&1") != 0) return true;
-  auto xsd = ::ccv::testing::SourceDir() / "tests/verifier/report/verify_junit.xsd";
-  std::string cmd =
-      "xmllint --noout --schema " + Quote(xsd) + " " + Quote(xml) + " >/dev/null 2>&1";
+  auto xsd = testing::SourceDir() / "tests/verifier/report/verify_junit.xsd";
+  std::string cmd = "xmllint --noout --schema " + testing::Quote(xsd) + " " + testing::Quote(xml) +
+                    " >/dev/null 2>&1";
   return std::system(cmd.c_str()) == 0;
 }
 
@@ -84,21 +78,23 @@ std::set<std::string> JsonIds(const rapidjson::Document& d, const char* status) 
 }
 
 void ExpectOneRunEqualsSingleRuns(const std::string& args, int code) {
-  TempDir dir("reports");
-  CliRun all = RunCcverify(args + AllReports(dir));
+  testing::TempDir dir("reports");
+  testing::CliRun all = testing::RunCcverify(args + AllReports(dir));
   ASSERT_EQ(all.code, code) << all.err;
-  CliRun text = RunCcverify(args);
+  testing::CliRun text = testing::RunCcverify(args);
   EXPECT_EQ(text.code, code);
   EXPECT_EQ(all.out, text.out) << "stdout keeps the text report";
   for (const std::string& f : kFormats) {
     fs::path single = dir.path() / ("single." + f);
-    CliRun r = RunCcverify(args + " --format " + f + " --output " + Quote(single));
+    testing::CliRun r =
+        testing::RunCcverify(args + " --format " + f + " --output " + testing::Quote(single));
     EXPECT_EQ(r.code, code) << f << ": " << r.err;
     EXPECT_TRUE(r.out.empty()) << f << ": --output keeps stdout empty";
-    std::string one = ReadText(single), many = ReadText(dir.path() / ("all." + f));
+    std::string one = testing::ReadText(single),
+                many = testing::ReadText(dir.path() / ("all." + f));
     EXPECT_FALSE(one.empty()) << f;
     EXPECT_EQ(one, many) << f << " differs between --format/--output and --report";
-    CliRun out = RunCcverify(args + " --format " + f);
+    testing::CliRun out = testing::RunCcverify(args + " --format " + f);
     EXPECT_EQ(out.out, one) << f << " on stdout differs from the file";
   }
   // Nothing but the reports is left in the directory (no temporary files).
@@ -116,17 +112,17 @@ TEST(VerifyReportsCliTest, OneRunWritesEveryFormatAsSingleRunsDoWhenUntrusted) {
 }
 
 TEST(VerifyReportsCliTest, FormatsAgreeOnWhatFailed) {
-  TempDir dir("agree");
-  CliRun r = RunCcverify(FailingDemoArgs() + " --quiet" + AllReports(dir));
+  testing::TempDir dir("agree");
+  testing::CliRun r = testing::RunCcverify(FailingDemoArgs() + " --quiet" + AllReports(dir));
   ASSERT_EQ(r.code, 1) << r.err;
   EXPECT_TRUE(r.out.empty()) << "--quiet";
-  rapidjson::Document json = Json(ReadText(dir.path() / "all.json"));
+  rapidjson::Document json = Json(testing::ReadText(dir.path() / "all.json"));
   const std::set<std::string> failed = JsonIds(json, "fail"), warned = JsonIds(json, "warn");
   ASSERT_TRUE(failed.count("report_data.binding")) << "the wrong REPORTDATA fails its check";
 
   // SARIF 2.1.0: one result per failed (error) or warned (warning) item,
   // ruleId = that id, and rules[ruleIndex].id = ruleId.
-  rapidjson::Document sarif = Json(ReadText(dir.path() / "all.sarif"));
+  rapidjson::Document sarif = Json(testing::ReadText(dir.path() / "all.sarif"));
   EXPECT_STREQ(sarif["version"].GetString(), "2.1.0");
   ASSERT_EQ(sarif["runs"].Size(), 1u);
   const auto& run = sarif["runs"][0];
@@ -150,12 +146,12 @@ TEST(VerifyReportsCliTest, FormatsAgreeOnWhatFailed) {
   EXPECT_EQ(run["results"].Size(), failed.size() + warned.size()) << "one result per item";
 
   // JUnit: valid XML, one <failure> per failed item.
-  std::string junit = ReadText(dir.path() / "all.junit");
+  std::string junit = testing::ReadText(dir.path() / "all.junit");
   EXPECT_TRUE(XmlWellFormedAndValid(dir.path() / "all.junit"));
   EXPECT_EQ(Count(junit, "<failure "), failed.size());
 
   // Markdown: the verdict line once, a FAIL row per failed item.
-  std::string md = ReadText(dir.path() / "all.markdown");
+  std::string md = testing::ReadText(dir.path() / "all.markdown");
   EXPECT_EQ(md.rfind("### ccverify verify: UNTRUSTED\n", 0), 0u) << md.substr(0, 200);
   EXPECT_EQ(Count(md, "\n| FAIL | "), failed.size());
   EXPECT_EQ(Count(md, "### "), 1u);
@@ -167,8 +163,8 @@ TEST(VerifyReportsCliTest, FormatsAgreeOnWhatFailed) {
 }
 
 TEST(VerifyReportsCliTest, FailuresOnlyKeepsTheSummaryAndListsFailuresAlone) {
-  CliRun full = RunCcverify(FailingDemoArgs());
-  CliRun brief = RunCcverify(FailingDemoArgs() + " --failures-only");
+  testing::CliRun full = testing::RunCcverify(FailingDemoArgs());
+  testing::CliRun brief = testing::RunCcverify(FailingDemoArgs() + " --failures-only");
   ASSERT_EQ(full.code, 1);
   EXPECT_EQ(brief.code, 1);
   EXPECT_NE(full.out.find("  PASS    "), std::string::npos) << full.out;
@@ -181,40 +177,41 @@ TEST(VerifyReportsCliTest, FailuresOnlyKeepsTheSummaryAndListsFailuresAlone) {
   EXPECT_NE(brief.out.find("ccverify verify: UNTRUSTED"), std::string::npos);
   EXPECT_NE(brief.out.find("  checks:   "), std::string::npos);
   // A trusted run lists nothing below its summary.
-  CliRun ok = RunCcverify(DemoArgs() + " --failures-only");
+  testing::CliRun ok = testing::RunCcverify(DemoArgs() + " --failures-only");
   EXPECT_EQ(ok.code, 0);
-  EXPECT_EQ(ok.out, head(RunCcverify(DemoArgs()).out) + "\n") << ok.out;
+  EXPECT_EQ(ok.out, head(testing::RunCcverify(DemoArgs()).out) + "\n") << ok.out;
   // It applies to a text report file too; JSON is not filtered.
-  TempDir dir("fo");
-  CliRun files = RunCcverify(FailingDemoArgs() + " --failures-only -q" + AllReports(dir));
+  testing::TempDir dir("fo");
+  testing::CliRun files =
+      testing::RunCcverify(FailingDemoArgs() + " --failures-only -q" + AllReports(dir));
   EXPECT_EQ(files.code, 1);
-  EXPECT_EQ(ReadText(dir.path() / "all.text"), brief.out);
-  EXPECT_EQ(ReadText(dir.path() / "all.json"),
-            RunCcverify(FailingDemoArgs() + " --format json").out);
+  EXPECT_EQ(testing::ReadText(dir.path() / "all.text"), brief.out);
+  EXPECT_EQ(testing::ReadText(dir.path() / "all.json"),
+            testing::RunCcverify(FailingDemoArgs() + " --format json").out);
 }
 
 // A quote cut short: exit 3, and every report names quote.bin and where.
 TEST(VerifyReportsCliTest, InputErrorStillWritesEveryReport) {
-  BundleCopy bundle;
+  testing::BundleCopy bundle;
   std::string quote = bundle.Read("quote.bin");
   bundle.Write("quote.bin", quote.substr(0, 700));
   const std::string args = DemoArgs(bundle.dir().string());
-  CliRun plain = RunCcverify(args);
+  testing::CliRun plain = testing::RunCcverify(args);
   ASSERT_EQ(plain.code, 3) << plain.err;
   ASSERT_NE(plain.err.find("quote.bin"), std::string::npos) << plain.err;
 
-  TempDir dir("exit3");
-  CliRun r = RunCcverify(args + AllReports(dir));
+  testing::TempDir dir("exit3");
+  testing::CliRun r = testing::RunCcverify(args + AllReports(dir));
   EXPECT_EQ(r.code, 3);
   EXPECT_TRUE(r.out.empty()) << "the error is on stderr, not as text on stdout";
   EXPECT_EQ(r.err, plain.err);
 
-  rapidjson::Document json = Json(ReadText(dir.path() / "all.json"));
+  rapidjson::Document json = Json(testing::ReadText(dir.path() / "all.json"));
   EXPECT_STREQ(json["schema_version"].GetString(), "2.0");
   EXPECT_STREQ(json["verdict"].GetString(), "error");
   EXPECT_STREQ(json["outcome"].GetString(), "input_error");
   EXPECT_EQ(std::string(json["bundle"].GetString()), bundle.dir().string());
-  EXPECT_STREQ(json["at"].GetString(), ::ccv::testing::kDemoAt);
+  EXPECT_STREQ(json["at"].GetString(), testing::kDemoAt);
   const auto& e = json["error"];
   EXPECT_NE(std::string(e["file"].GetString()).find("quote.bin"), std::string::npos);
   ASSERT_TRUE(e["offset"].IsUint64()) << "a binary file's error has its offset";
@@ -222,14 +219,14 @@ TEST(VerifyReportsCliTest, InputErrorStillWritesEveryReport) {
   EXPECT_NE(plain.err.find(e["text"].GetString()), std::string::npos)
       << "the report says what stderr says: " << e["text"].GetString();
 
-  std::string junit = ReadText(dir.path() / "all.junit");
+  std::string junit = testing::ReadText(dir.path() / "all.junit");
   EXPECT_TRUE(XmlWellFormedAndValid(dir.path() / "all.junit")) << junit;
   EXPECT_EQ(Count(junit, "<testcase "), 1u);
   EXPECT_EQ(Count(junit, "<error "), 1u);
   EXPECT_NE(junit.find("errors=\"1\""), std::string::npos);
   EXPECT_NE(junit.find("quote.bin"), std::string::npos);
 
-  rapidjson::Document sarif = Json(ReadText(dir.path() / "all.sarif"));
+  rapidjson::Document sarif = Json(testing::ReadText(dir.path() / "all.sarif"));
   const auto& run = sarif["runs"][0];
   EXPECT_FALSE(run["invocations"][0]["executionSuccessful"].GetBool());
   ASSERT_EQ(run["results"].Size(), 1u);
@@ -240,10 +237,10 @@ TEST(VerifyReportsCliTest, InputErrorStillWritesEveryReport) {
             std::string::npos);
   EXPECT_EQ(loc["region"]["byteOffset"].GetUint64(), e["offset"].GetUint64());
 
-  std::string text = ReadText(dir.path() / "all.text");
+  std::string text = testing::ReadText(dir.path() / "all.text");
   EXPECT_EQ(text.rfind("ccverify verify: ERROR (input error", 0), 0u) << text;
   EXPECT_NE(text.find("offset:   " + std::to_string(e["offset"].GetUint64())), std::string::npos);
-  std::string md = ReadText(dir.path() / "all.markdown");
+  std::string md = testing::ReadText(dir.path() / "all.markdown");
   EXPECT_EQ(md.rfind("### ccverify verify: ERROR (input error", 0), 0u) << md;
   EXPECT_NE(md.find("| offset | " + std::to_string(e["offset"].GetUint64()) + " |"),
             std::string::npos);
@@ -252,10 +249,12 @@ TEST(VerifyReportsCliTest, InputErrorStillWritesEveryReport) {
   // format on stdout carries it as well.
   for (const std::string& f : kFormats) {
     fs::path single = dir.path() / ("single." + f);
-    EXPECT_EQ(RunCcverify(args + " --format " + f + " --output " + Quote(single)).code, 3);
-    EXPECT_EQ(ReadText(single), ReadText(dir.path() / ("all." + f))) << f;
+    EXPECT_EQ(
+        testing::RunCcverify(args + " --format " + f + " --output " + testing::Quote(single)).code,
+        3);
+    EXPECT_EQ(testing::ReadText(single), testing::ReadText(dir.path() / ("all." + f))) << f;
     if (f != "text") {
-      EXPECT_EQ(RunCcverify(args + " --format " + f).out, ReadText(single)) << f;
+      EXPECT_EQ(testing::RunCcverify(args + " --format " + f).out, testing::ReadText(single)) << f;
     }
   }
 }
@@ -263,30 +262,31 @@ TEST(VerifyReportsCliTest, InputErrorStillWritesEveryReport) {
 // A policy that does not parse is an input error before any evidence is read:
 // the reports name its line.
 TEST(VerifyReportsCliTest, MalformedPolicyReportsNameTheLine) {
-  TempDir dir("badpolicy");
+  testing::TempDir dir("badpolicy");
   fs::path policy = dir.path() / "p.yaml";
   std::ofstream(policy)
       << "apiVersion: ccverify/v1\nmetadata: {name: x}\ntd:\n  rtmr9: {eq: zero}\n";
-  CliRun r = RunCcverify("verify " + Quote(Demo()) + " --policy " + Quote(policy) +
-                         " --report json=" + Quote(dir.path() / "r.json") +
-                         " --report junit=" + Quote(dir.path() / "r.xml"));
+  testing::CliRun r = testing::RunCcverify(
+      "verify " + testing::Quote(Demo()) + " --policy " + testing::Quote(policy) +
+      " --report json=" + testing::Quote(dir.path() / "r.json") +
+      " --report junit=" + testing::Quote(dir.path() / "r.xml"));
   ASSERT_EQ(r.code, 3) << r.err;
-  rapidjson::Document json = Json(ReadText(dir.path() / "r.json"));
+  rapidjson::Document json = Json(testing::ReadText(dir.path() / "r.json"));
   EXPECT_STREQ(json["verdict"].GetString(), "error");
   EXPECT_EQ(std::string(json["error"]["file"].GetString()), policy.string());
-  EXPECT_TRUE(json["error"]["line"].IsUint64()) << ReadText(dir.path() / "r.json");
+  EXPECT_TRUE(json["error"]["line"].IsUint64()) << testing::ReadText(dir.path() / "r.json");
   EXPECT_TRUE(json["at"].IsNull()) << "the evidence flags were not read yet";
   EXPECT_TRUE(XmlWellFormedAndValid(dir.path() / "r.xml"));
 }
 
 TEST(VerifyReportsCliTest, BadReportFlagsAreUsageErrorsAndWriteNothing) {
-  TempDir dir("usage");
-  const std::string out = Quote(dir.path() / "r");
+  testing::TempDir dir("usage");
+  const std::string out = testing::Quote(dir.path() / "r");
   for (const std::string& flag : std::vector<std::string>{
            "--report xml=" + out, "--report json", "--report json=", "--report =" + out,
            "--report json=" + out + " --report junit=" + out,
            "--format json --output " + out + " --report text=" + out, "--format yaml"}) {
-    CliRun r = RunCcverify(DemoArgs() + " " + flag);
+    testing::CliRun r = testing::RunCcverify(DemoArgs() + " " + flag);
     EXPECT_EQ(r.code, 2) << flag;
     EXPECT_FALSE(fs::exists(dir.path() / "r")) << flag;
   }
@@ -294,24 +294,25 @@ TEST(VerifyReportsCliTest, BadReportFlagsAreUsageErrorsAndWriteNothing) {
 
 // A report that cannot be written is exit 3 and named; the others are written.
 TEST(VerifyReportsCliTest, UnwritableReportIsExit3AndTheOthersAreWritten) {
-  TempDir dir("unwritable");
-  CliRun r =
-      RunCcverify(DemoArgs() + " -q --report json=" + Quote(dir.path() / "missing/dir/r.json") +
-                  " --report junit=" + Quote(dir.path() / "r.xml"));
+  testing::TempDir dir("unwritable");
+  testing::CliRun r = testing::RunCcverify(
+      DemoArgs() + " -q --report json=" + testing::Quote(dir.path() / "missing/dir/r.json") +
+      " --report junit=" + testing::Quote(dir.path() / "r.xml"));
   EXPECT_EQ(r.code, 3);
   EXPECT_NE(r.err.find("missing/dir/r.json"), std::string::npos) << r.err;
-  EXPECT_NE(ReadText(dir.path() / "r.xml").find("<testsuites"), std::string::npos);
+  EXPECT_NE(testing::ReadText(dir.path() / "r.xml").find("<testsuites"), std::string::npos);
 }
 
 // A report replaces what was at its path, whole.
 TEST(VerifyReportsCliTest, ReportReplacesAnExistingFile) {
-  TempDir dir("replace");
+  testing::TempDir dir("replace");
   fs::path path = dir.path() / "r.json";
   std::ofstream(path) << std::string(100000, 'x');
-  CliRun r = RunCcverify(DemoArgs() + " -q --report json=" + Quote(path));
+  testing::CliRun r =
+      testing::RunCcverify(DemoArgs() + " -q --report json=" + testing::Quote(path));
   ASSERT_EQ(r.code, 0) << r.err;
-  std::string json = ReadText(path);
-  EXPECT_EQ(json, RunCcverify(DemoArgs() + " --format json").out);
+  std::string json = testing::ReadText(path);
+  EXPECT_EQ(json, testing::RunCcverify(DemoArgs() + " --format json").out);
   EXPECT_EQ(json.find("xxxxxxxx"), std::string::npos);
 }
 

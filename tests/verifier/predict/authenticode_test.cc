@@ -23,8 +23,6 @@ namespace ccv::predict {
 namespace {
 
 namespace fs = std::filesystem;
-using ccv::testing::PeBuilder;
-using ccv::testing::Quote;
 
 constexpr HashAlg kBanks[] = {HashAlg::kSha1, HashAlg::kSha256, HashAlg::kSha384, HashAlg::kSha512};
 
@@ -125,7 +123,8 @@ bool HaveTools() {
 // "Calculated message digest : HEX" from `osslsigncode verify`.
 std::string OsslsigncodeDigest(const fs::path& file, const fs::path& out_dir) {
   const fs::path out = out_dir / (file.filename().string() + ".verify");
-  std::string cmd = "osslsigncode verify -in " + Quote(file) + " > " + Quote(out) + " 2>&1";
+  std::string cmd =
+      "osslsigncode verify -in " + testing::Quote(file) + " > " + testing::Quote(out) + " 2>&1";
   (void)std::system(cmd.c_str());
   std::ifstream in(out);
   std::string line;
@@ -152,7 +151,8 @@ class OsslsigncodeTest : public ::testing::Test {
     const std::string cmd =
         "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=ccv-test -days 2 "
         "-keyout " +
-        Quote(dir_ / "key.pem") + " -out " + Quote(dir_ / "cert.pem") + " >/dev/null 2>&1";
+        testing::Quote(dir_ / "key.pem") + " -out " + testing::Quote(dir_ / "cert.pem") +
+        " >/dev/null 2>&1";
     ASSERT_EQ(std::system(cmd.c_str()), 0);
   }
   void TearDown() override {
@@ -164,8 +164,9 @@ class OsslsigncodeTest : public ::testing::Test {
     const fs::path in = dir_ / (name + ".efi"), out = dir_ / (name + ".signed.efi");
     EXPECT_TRUE(WriteFileBytes(in.string(), image.data(), image.size()).ok());
     const std::string cmd = std::string("osslsigncode sign -h ") + alg + " -certs " +
-                            Quote(dir_ / "cert.pem") + " -key " + Quote(dir_ / "key.pem") +
-                            " -in " + Quote(in) + " -out " + Quote(out) + " >/dev/null 2>&1";
+                            testing::Quote(dir_ / "cert.pem") + " -key " +
+                            testing::Quote(dir_ / "key.pem") + " -in " + testing::Quote(in) +
+                            " -out " + testing::Quote(out) + " >/dev/null 2>&1";
     EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
     return out;
   }
@@ -186,7 +187,7 @@ TEST_F(OsslsigncodeTest, AgreesOnBuiltImagesInEveryShape) {
   for (const Shape& shape : shapes) {
     for (const char* alg : {"sha256", "sha1", "sha384", "sha512"}) {
       SCOPED_TRACE(std::string(shape.name) + " " + alg);
-      PeBuilder b = PeBuilder::Default();
+      testing::PeBuilder b = testing::PeBuilder::Default();
       b.pe32_plus = shape.pe32_plus;
       b.trailing = shape.trailing;
       std::vector<uint8_t> f = b.Build();

@@ -25,9 +25,6 @@ namespace ccv::predict {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::PeBuilder;
-using testing::Quote;
-using testing::RunCcverify;
 
 // The first word printed by a shell pipeline, or "".
 std::string Sh(const std::string& cmd) {
@@ -45,7 +42,7 @@ class DirectBootTest : public ::testing::Test {
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("ccv_predict_" + std::to_string(::getpid()));
     fs::create_directories(dir_);
-    kernel_ = PeBuilder::Default().Build();
+    kernel_ = testing::PeBuilder::Default().Build();
     initrd_.resize(4099);
     for (size_t i = 0; i < initrd_.size(); ++i) initrd_[i] = uint8_t(i * 31 + 7);
     ASSERT_TRUE(WriteFileBytes((dir_ / "vmlinuz").string(), kernel_.data(), kernel_.size()).ok());
@@ -105,15 +102,16 @@ TEST_F(DirectBootTest, Pcr9DigestsEqualOtherToolsAndReplay) {
   const std::string cmdline = "console=ttyS0 ima_policy=tcb rootfstype=ramfs";
   const fs::path out = dir_ / "out";
   testing::CliRun r =
-      RunCcverify("predict --boot direct --kernel " + Quote(dir_ / "vmlinuz") + " --initrd " +
-                  Quote(dir_ / "initrd") + " --cmdline " + Quote(cmdline) + " --out " + Quote(out));
+      testing::RunCcverify("predict --boot direct --kernel " + testing::Quote(dir_ / "vmlinuz") +
+                           " --initrd " + testing::Quote(dir_ / "initrd") + " --cmdline " +
+                           testing::Quote(cmdline) + " --out " + testing::Quote(out));
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("CANNOT PREDICT"), std::string::npos) << r.out;
   // What OVMF passes: the command line, " initrd=initrd", a UTF-16 NUL.
-  const std::string want_options = Sh("printf '%s initrd=initrd\\0' " + Quote(cmdline) +
+  const std::string want_options = Sh("printf '%s initrd=initrd\\0' " + testing::Quote(cmdline) +
                                       " | iconv -f ASCII -t UTF-16LE | "
                                       "sha256sum");
-  const std::string want_initrd = Sh("sha256sum " + Quote(dir_ / "initrd"));
+  const std::string want_initrd = Sh("sha256sum " + testing::Quote(dir_ / "initrd"));
   ASSERT_EQ(want_options.size(), 64u);
   auto text = ReadFileText((out / "prediction.json").string());
   ASSERT_TRUE(text.ok());
@@ -138,7 +136,8 @@ TEST_F(DirectBootTest, Pcr9DigestsEqualOtherToolsAndReplay) {
   ASSERT_EQ(want_pcr9.size(), 64u);
   EXPECT_EQ(std::string(doc["registers"]["pcr9"]["sha256"].GetString()), want_pcr9);
   // The CEL replays to it.
-  testing::CliRun rep = RunCcverify("replay --cel " + Quote(out / "events.cel.json") + " --json");
+  testing::CliRun rep =
+      testing::RunCcverify("replay --cel " + testing::Quote(out / "events.cel.json") + " --json");
   ASSERT_EQ(rep.code, 0) << rep.err << rep.out;
   EXPECT_NE(rep.out.find(want_pcr9), std::string::npos) << rep.out;
   rapidjson::Document rd;
@@ -151,7 +150,7 @@ TEST_F(DirectBootTest, Pcr9DigestsEqualOtherToolsAndReplay) {
   ASSERT_TRUE(policy.ok());
   EXPECT_NE(policy->find(want_options), std::string::npos);
   EXPECT_NE(policy->find(want_initrd), std::string::npos);
-  testing::CliRun lint = RunCcverify("policy lint " + Quote(out / "policy.yaml"));
+  testing::CliRun lint = testing::RunCcverify("policy lint " + testing::Quote(out / "policy.yaml"));
   EXPECT_NE(lint.code, 3) << lint.err << lint.out;
 }
 
@@ -219,22 +218,26 @@ TEST_F(DirectBootTest, SecureBootPolicyEventsFromOvmfVariableStores) {
     EXPECT_EQ(db.find("Microsoft Corporation UEFI CA 2011") != std::string::npos, enrolled);
     EXPECT_EQ(p->registers.count(7), 0u);  // PCR 7 is never claimed
   }
-  testing::CliRun r = RunCcverify("predict --boot direct --kernel " + Quote(dir_ / "vmlinuz") +
-                                  " --firmware-vars " + Quote(ms));
+  testing::CliRun r =
+      testing::RunCcverify("predict --boot direct --kernel " + testing::Quote(dir_ / "vmlinuz") +
+                           " --firmware-vars " + testing::Quote(ms));
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("SecureBoot variable"), std::string::npos) << r.out;
-  testing::CliRun bad = RunCcverify("predict --boot direct --kernel " + Quote(dir_ / "vmlinuz") +
-                                    " --firmware-vars " + Quote(dir_ / "vmlinuz"));
+  testing::CliRun bad =
+      testing::RunCcverify("predict --boot direct --kernel " + testing::Quote(dir_ / "vmlinuz") +
+                           " --firmware-vars " + testing::Quote(dir_ / "vmlinuz"));
   EXPECT_EQ(bad.code, 3) << bad.err;
   EXPECT_NE(bad.err.find("_FVH"), std::string::npos) << bad.err;
 }
 
 TEST_F(DirectBootTest, PolicyGenerateFromPrediction) {
   const fs::path out = dir_ / "pred";
-  ASSERT_EQ(RunCcverify("predict --boot direct --kernel " + Quote(dir_ / "vmlinuz") + " --initrd " +
-                        Quote(dir_ / "initrd") + " --cmdline ro --out " + Quote(out))
-                .code,
-            0);
+  ASSERT_EQ(
+      testing::RunCcverify("predict --boot direct --kernel " + testing::Quote(dir_ / "vmlinuz") +
+                           " --initrd " + testing::Quote(dir_ / "initrd") + " --cmdline ro --out " +
+                           testing::Quote(out))
+          .code,
+      0);
   auto p = PredictDirectBoot([&] {
     DirectBootInputs in;
     in.kernel = kernel_;
@@ -244,8 +247,9 @@ TEST_F(DirectBootTest, PolicyGenerateFromPrediction) {
   }());
   ASSERT_TRUE(p.ok());
   const fs::path policy = dir_ / "predicted.yaml";
-  testing::CliRun g = RunCcverify("policy generate --from-prediction " + Quote(out) +
-                                  " --name ci-gate --output " + Quote(policy));
+  testing::CliRun g =
+      testing::RunCcverify("policy generate --from-prediction " + testing::Quote(out) +
+                           " --name ci-gate --output " + testing::Quote(policy));
   ASSERT_EQ(g.code, 0) << g.err;
   auto text = ReadFileText(policy.string());
   ASSERT_TRUE(text.ok());
@@ -264,12 +268,12 @@ TEST_F(DirectBootTest, PolicyGenerateFromPrediction) {
     ++ids;
   }
   EXPECT_EQ(ids, rules);
-  testing::CliRun lint = RunCcverify("policy lint " + Quote(policy));
+  testing::CliRun lint = testing::RunCcverify("policy lint " + testing::Quote(policy));
   EXPECT_NE(lint.code, 3) << lint.out << lint.err;
   // A prediction that is not one is an input error naming the file.
   ASSERT_TRUE(WriteFileAtomically((dir_ / "bad.json").string(), "{\"boot\": \"direct\"}").ok());
-  testing::CliRun bad =
-      RunCcverify("policy generate --from-prediction " + Quote(dir_ / "bad.json"));
+  testing::CliRun bad = testing::RunCcverify("policy generate --from-prediction " +
+                                             testing::Quote(dir_ / "bad.json"));
   EXPECT_EQ(bad.code, 3) << bad.err;
   EXPECT_NE(bad.err.find("bad.json"), std::string::npos) << bad.err;
 }
@@ -277,15 +281,23 @@ TEST_F(DirectBootTest, PolicyGenerateFromPrediction) {
 TEST_F(DirectBootTest, BadInputsAreErrors) {
   std::vector<uint8_t> not_pe(512, 0x11);
   ASSERT_TRUE(WriteFileBytes((dir_ / "bad").string(), not_pe.data(), not_pe.size()).ok());
-  testing::CliRun r =
-      RunCcverify("predict --boot direct --kernel " + Quote(dir_ / "bad") + " --cmdline x");
+  testing::CliRun r = testing::RunCcverify("predict --boot direct --kernel " +
+                                           testing::Quote(dir_ / "bad") + " --cmdline x");
   EXPECT_EQ(r.code, 3) << r.err;
   EXPECT_NE(r.err.find((dir_ / "bad").string()), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("MZ"), std::string::npos) << r.err;
-  EXPECT_EQ(RunCcverify("predict --boot direct").code, 2);
-  EXPECT_EQ(RunCcverify("predict --boot grub --kernel " + Quote(dir_ / "vmlinuz")).code, 2);
-  EXPECT_EQ(RunCcverify("predict --boot floppy --kernel " + Quote(dir_ / "vmlinuz")).code, 2);
-  EXPECT_EQ(RunCcverify("predict --boot direct --kernel " + Quote(dir_ / "missing")).code, 3);
+  EXPECT_EQ(testing::RunCcverify("predict --boot direct").code, 2);
+  EXPECT_EQ(
+      testing::RunCcverify("predict --boot grub --kernel " + testing::Quote(dir_ / "vmlinuz")).code,
+      2);
+  EXPECT_EQ(
+      testing::RunCcverify("predict --boot floppy --kernel " + testing::Quote(dir_ / "vmlinuz"))
+          .code,
+      2);
+  EXPECT_EQ(
+      testing::RunCcverify("predict --boot direct --kernel " + testing::Quote(dir_ / "missing"))
+          .code,
+      3);
 }
 
 }  // namespace

@@ -23,12 +23,9 @@ namespace ccv::predict {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::PeBuilder;
-using testing::Quote;
-using testing::RunCcverify;
 
 std::vector<uint8_t> Image(uint8_t seed) {
-  PeBuilder b = PeBuilder::Default();
+  testing::PeBuilder b = testing::PeBuilder::Default();
   b.sections.push_back({".data", std::vector<uint8_t>(300, seed)});
   return b.Build();
 }
@@ -135,19 +132,19 @@ TEST_F(GrubBootTest, InputErrors) {
   fs::create_directories(dir);
   auto write = [&](const char* name, const std::vector<uint8_t>& b) {
     EXPECT_TRUE(WriteFileBytes((dir / name).string(), b.data(), b.size()).ok());
-    return Quote(dir / name);
+    return testing::Quote(dir / name);
   };
   const std::string cfg = "linux /vmlinuz ro\ninitrd /initrd\n";
   const std::string base = "predict --boot grub --shim " + write("shim", shim_) + " --grub " +
                            write("grub", grub_) + " --kernel " + write("k", kernel_) +
                            " --grub-cfg " + write("cfg", {cfg.begin(), cfg.end()});
-  testing::CliRun ok = RunCcverify(base + " --initrd " + write("rd", initrd_));
+  testing::CliRun ok = testing::RunCcverify(base + " --initrd " + write("rd", initrd_));
   EXPECT_EQ(ok.code, 0) << ok.err;
-  testing::CliRun no_rd = RunCcverify(base);
+  testing::CliRun no_rd = testing::RunCcverify(base);
   EXPECT_EQ(no_rd.code, 2) << no_rd.err;  // a flag missing for this grub.cfg
   EXPECT_NE(no_rd.err.find("--initrd"), std::string::npos) << no_rd.err;
-  EXPECT_EQ(RunCcverify(base + " --cmdline ro").code, 2);
-  EXPECT_EQ(RunCcverify("predict --boot grub --kernel " + write("k2", kernel_)).code, 2);
+  EXPECT_EQ(testing::RunCcverify(base + " --cmdline ro").code, 2);
+  EXPECT_EQ(testing::RunCcverify("predict --boot grub --kernel " + write("k2", kernel_)).code, 2);
   std::error_code ec;
   fs::remove_all(dir, ec);
 }
@@ -209,7 +206,7 @@ std::vector<uint8_t> GrubImage(std::string_view config, std::string_view prefix,
   PutLe(&mods, 24, 8);
   PutLe(&mods, 24 + modules.size(), 8);
   mods.insert(mods.end(), modules.begin(), modules.end());
-  PeBuilder b = PeBuilder::Default();
+  testing::PeBuilder b = testing::PeBuilder::Default();
   b.sections.push_back({"mods", mods});
   return b.Build();
 }

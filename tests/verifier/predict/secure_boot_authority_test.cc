@@ -21,8 +21,6 @@
 namespace ccv::predict {
 namespace {
 
-using testing::PeBuilder;
-
 void PutLe(std::vector<uint8_t>* out, uint64_t v, size_t n) {
   const size_t at = out->size();
   out->resize(at + n);
@@ -34,7 +32,7 @@ std::string Hex256(Bytes b) { return ToHex(crypto::Hash(HashAlg::kSha256, b).spa
 class ShimEventsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto pki = ::ccv::testing::TestPki::Create();
+    auto pki = testing::TestPki::Create();
     ASSERT_TRUE(pki.ok()) << pki.status().ToString();
     auto der = crypto::Certificate::PemChainToDer(pki->RootPem());
     ASSERT_TRUE(der.ok() && der->size() == 1);
@@ -59,16 +57,16 @@ class ShimEventsTest : public ::testing::Test {
     // The string table: its size, then ".vendor_cert" at 4 and ".sbatlevel" at 17.
     const std::string names = std::string(".vendor_cert") + '\0' + ".sbatlevel" + '\0';
     std::vector<uint8_t> strings(4 + names.size());
-    PeBuilder::PutU32(&strings, 0, uint32_t(strings.size()));
+    testing::PeBuilder::PutU32(&strings, 0, uint32_t(strings.size()));
     std::copy(names.begin(), names.end(), strings.begin() + 4);
-    PeBuilder b = PeBuilder::Default();
+    testing::PeBuilder b = testing::PeBuilder::Default();
     b.sections.push_back({"/4", vendor});
     b.sections.push_back({"/17", sbat});
     b.trailing = strings;
     shim_ = b.Build();
     const size_t at = shim_.size() - strings.size();  // unsigned: the trailing data ends it
-    PeBuilder::PutU32(&shim_, b.coff_offset + 8, uint32_t(at));  // PointerToSymbolTable
-    PeBuilder::PutU32(&shim_, b.coff_offset + 12, 0);            // NumberOfSymbols
+    testing::PeBuilder::PutU32(&shim_, b.coff_offset + 8, uint32_t(at));  // PointerToSymbolTable
+    testing::PeBuilder::PutU32(&shim_, b.coff_offset + 12, 0);            // NumberOfSymbols
     store_.variables.push_back({EfiGlobalVariableGuid(), "PK", 0, Bytes(pk_)});
     store_.variables.push_back(
         {*ParseGuid("f0a30bc7-af08-4556-99c4-001009c93a44"), "SecureBootEnable", 0, Bytes(on_)});
@@ -83,7 +81,7 @@ class ShimEventsTest : public ::testing::Test {
 };
 
 TEST_F(ShimEventsTest, AnUnsignedGrubIsRefused) {
-  const std::vector<uint8_t> unsigned_image = PeBuilder::Default().Build();
+  const std::vector<uint8_t> unsigned_image = testing::PeBuilder::Default().Build();
   // GRUB and the kernel unsigned: shim would refuse them; the startup events stand.
   auto e = PredictShimEvents(&store_, shim_, unsigned_image, unsigned_image, banks_);
   ASSERT_FALSE(e.ok());
@@ -102,7 +100,7 @@ TEST_F(ShimEventsTest, MokListsAndSbatLevelFromShimsSections) {
   PutLe(&db, 48, 4);
   db.resize(db.size() + 48, 0x11);
   store_.variables.push_back({ImageSecurityDatabaseGuid(), "db", 0, Bytes(db)});
-  const std::vector<uint8_t> image = PeBuilder::Default().Build();
+  const std::vector<uint8_t> image = testing::PeBuilder::Default().Build();
   auto e = PredictShimEvents(&store_, shim_, image, image, banks_);
   ASSERT_TRUE(e.ok()) << e.status().ToString();
   ASSERT_EQ(e->startup.size(), 4u);

@@ -23,8 +23,6 @@ namespace ccv::predict {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::PeBuilder;
-using testing::Quote;
 
 constexpr const char* kSystemdMeasure = "/usr/lib/systemd/systemd-measure";
 
@@ -50,9 +48,9 @@ TEST(UkiTest, Pcr11EqualsSystemdMeasure) {
   fs::create_directories(dir);
   const std::string osrel = "ID=test\nVERSION_ID=1\n";
   const std::string cmdline = "console=ttyS0 root=/dev/vda2 ro";
-  const std::vector<uint8_t> linux_image = PeBuilder::Default().Build();
+  const std::vector<uint8_t> linux_image = testing::PeBuilder::Default().Build();
   const std::vector<uint8_t> initrd = Pattern(3001, 17);
-  PeBuilder b = PeBuilder::Default();
+  testing::PeBuilder b = testing::PeBuilder::Default();
   // Out of systemd-stub's order on purpose, with a section it ignores.
   b.sections.push_back({".initrd", initrd});
   b.sections.push_back({".osrel", std::vector<uint8_t>(osrel.begin(), osrel.end())});
@@ -62,7 +60,7 @@ TEST(UkiTest, Pcr11EqualsSystemdMeasure) {
   const std::vector<uint8_t> uki = b.Build();
   auto write = [&](const char* name, const void* data, size_t len) {
     EXPECT_TRUE(WriteFileBytes((dir / name).string(), data, len).ok());
-    return Quote(dir / name);
+    return testing::Quote(dir / name);
   };
   const std::string args = " --linux=" + write("linux", linux_image.data(), linux_image.size()) +
                            " --osrel=" + write("osrel", osrel.data(), osrel.size()) +
@@ -103,7 +101,7 @@ std::vector<uint8_t> Text(std::string_view s) { return {s.begin(), s.end()}; }
 std::vector<uint8_t> UkiWith(std::string_view sdmagic, std::string_view cmdline,
                              const std::vector<uint8_t>& linux_image,
                              const std::vector<uint8_t>& initrd) {
-  PeBuilder b = PeBuilder::Default();
+  testing::PeBuilder b = testing::PeBuilder::Default();
   b.sections.push_back({".sbat", Text("sbat,1,SBAT Version,sbat,1,https://x\n")});
   if (!sdmagic.empty()) b.sections.push_back({".sdmagic", Text(sdmagic)});
   b.sections.push_back({".osrel", Text("ID=test\n")});
@@ -135,7 +133,7 @@ constexpr std::string_view kStub252 = "#### LoaderInfo: systemd-stub 252.39-1~de
 constexpr std::string_view kStub255 = "#### LoaderInfo: systemd-stub 255.4 ####";
 
 TEST(UkiTest, StubVersionFromSdmagic) {
-  const std::vector<uint8_t> linux_image = PeBuilder::Default().Build();
+  const std::vector<uint8_t> linux_image = testing::PeBuilder::Default().Build();
   for (const auto& [magic, want] : std::vector<std::pair<std::string_view, uint32_t>>{
            {kStub252, 252},
            {kStub255, 255},
@@ -153,7 +151,7 @@ TEST(UkiTest, StubVersionFromSdmagic) {
 // systemd-stub 252 (Debian 12) measures neither .uname nor .sbat; 253 and later do
 // (the lab's real boot checks 252: tests/lab).
 TEST(UkiTest, MeasuredSectionsFollowTheStubVersion) {
-  const std::vector<uint8_t> linux_image = PeBuilder::Default().Build();
+  const std::vector<uint8_t> linux_image = testing::PeBuilder::Default().Build();
   const HashAlg banks[] = {HashAlg::kSha256};
   auto p252 = PredictUkiBoot(UkiWith(kStub252, "a b", linux_image, {1, 2, 3}), banks);
   ASSERT_TRUE(p252.ok()) << p252.status().ToString();
@@ -176,7 +174,7 @@ TEST(UkiTest, MeasuredSectionsFollowTheStubVersion) {
 // its Authenticode digest) and the kernel's EFI stub measures the load options (the
 // .cmdline as UTF-16 with the NUL) and the initrd (the .initrd section) into PCR 9.
 TEST(UkiTest, KernelImageAndEfiStubEvents) {
-  const std::vector<uint8_t> linux_image = PeBuilder::Default().Build();
+  const std::vector<uint8_t> linux_image = testing::PeBuilder::Default().Build();
   const std::vector<uint8_t> initrd = Pattern(5000, 7);
   const std::string cmdline = "console=ttyS0 quiet";
   const std::vector<uint8_t> uki = UkiWith(kStub252, cmdline, linux_image, initrd);
@@ -227,7 +225,7 @@ TEST(UkiTest, KernelImageAndEfiStubEvents) {
 // An unknown stub version leaves the kernel's image event unpredicted (older stubs
 // may use the handover protocol).
 TEST(UkiTest, WhatIsNotKnownIsNotClaimed) {
-  const std::vector<uint8_t> linux_image = PeBuilder::Default().Build();
+  const std::vector<uint8_t> linux_image = testing::PeBuilder::Default().Build();
   const HashAlg banks[] = {HashAlg::kSha256};
   auto p = PredictUkiBoot(UkiWith(kStub252, "", linux_image, {1, 2, 3}), banks);
   ASSERT_TRUE(p.ok());
@@ -255,7 +253,7 @@ TEST(UkiTest, BadKernelSectionIsAnError) {
 
 TEST(UkiTest, NotAUkiIsAnError) {
   const HashAlg banks[] = {HashAlg::kSha256};
-  auto p = PredictUkiBoot(PeBuilder::Default().Build(), banks);
+  auto p = PredictUkiBoot(testing::PeBuilder::Default().Build(), banks);
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.status().code(), ErrorCode::kNotFound);
   std::vector<uint8_t> junk(100, 0);

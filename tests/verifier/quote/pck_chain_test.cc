@@ -17,9 +17,6 @@
 namespace ccv::quote {
 namespace {
 
-using testing::QuoteBuilder;
-using testing::TestPki;
-
 // Types 1-3 payload: PPID (16 clear, 256/384 encrypted), CPUSVN, PCE SVN,
 // PCEID (Intel SGX ECDSA Quote Library API, sgx_ql_ppid_*_cert_info_t).
 std::string PckIdentifier(uint16_t type) {
@@ -41,9 +38,10 @@ SuppliedPckChain Supplied(const std::string& pem) {
   return std::move(*c);
 }
 
-Result<QuoteVerification> VerifyWith(const TestPki& pki, uint16_t cert_type, std::string payload,
-                                     const std::optional<std::string>& pem, bool sgx = false) {
-  QuoteBuilder b = sgx ? testing::DefaultSgxQuote(pki) : testing::DefaultTdxQuote(pki);
+Result<QuoteVerification> VerifyWith(const testing::TestPki& pki, uint16_t cert_type,
+                                     std::string payload, const std::optional<std::string>& pem,
+                                     bool sgx = false) {
+  testing::QuoteBuilder b = sgx ? testing::DefaultSgxQuote(pki) : testing::DefaultTdxQuote(pki);
   b.cert_type = cert_type;
   b.pck_chain_pem = std::move(payload);
   EXPECT_TRUE(testing::SignQuote(pki, testing::TestAttestationKey(), &b).ok());
@@ -59,7 +57,7 @@ Result<QuoteVerification> VerifyWith(const TestPki& pki, uint16_t cert_type, std
 }
 
 TEST(PckChainSourceTest, PckIdentifierQuotesPassWithThePlatformsChain) {
-  auto pki = TestPki::Create();
+  auto pki = testing::TestPki::Create();
   ASSERT_TRUE(pki.ok());
   const std::string leaf_ca = pki->pck_leaf().Pem() + pki->pck_ca().Pem();
   for (uint16_t type : std::initializer_list<uint16_t>{1, 2, 3}) {
@@ -81,7 +79,7 @@ TEST(PckChainSourceTest, PckIdentifierQuotesPassWithThePlatformsChain) {
 }
 
 TEST(PckChainSourceTest, WithoutASuppliedChainTypesOneToFourFailNamingTheType) {
-  auto pki = TestPki::Create();
+  auto pki = testing::TestPki::Create();
   ASSERT_TRUE(pki.ok());
   for (uint16_t type : std::initializer_list<uint16_t>{1, 2, 3, 4}) {
     SCOPED_TRACE(type);
@@ -104,7 +102,7 @@ TEST(PckChainSourceTest, WithoutASuppliedChainTypesOneToFourFailNamingTheType) {
 }
 
 TEST(PckChainSourceTest, LeafOnlyQuotesTakeTheCaFromTheSuppliedChain) {
-  auto pki = TestPki::Create();
+  auto pki = testing::TestPki::Create();
   ASSERT_TRUE(pki.ok());
   const std::string leaf = pki->pck_leaf().Pem();
   const std::string der = pki->pck_leaf().Der();
@@ -126,7 +124,7 @@ TEST(PckChainSourceTest, LeafOnlyQuotesTakeTheCaFromTheSuppliedChain) {
 }
 
 TEST(PckChainSourceTest, ChainQuotesAcceptAnEqualSuppliedChain) {
-  auto pki = TestPki::Create();
+  auto pki = testing::TestPki::Create();
   ASSERT_TRUE(pki.ok());
   for (const std::string& pem : {pki->PckChainPem(), pki->pck_leaf().Pem() + pki->pck_ca().Pem()}) {
     auto v = VerifyWith(*pki, 5, pki->PckChainPem(), pem);
@@ -137,9 +135,9 @@ TEST(PckChainSourceTest, ChainQuotesAcceptAnEqualSuppliedChain) {
 }
 
 TEST(PckChainSourceTest, VerificationWithoutCollateralUsesTheSuppliedChain) {
-  auto pki = TestPki::Create();
+  auto pki = testing::TestPki::Create();
   ASSERT_TRUE(pki.ok());
-  QuoteBuilder b = testing::DefaultTdxQuote(*pki);
+  testing::QuoteBuilder b = testing::DefaultTdxQuote(*pki);
   b.cert_type = 2;
   b.pck_chain_pem = PckIdentifier(2);
   ASSERT_TRUE(testing::SignQuote(*pki, testing::TestAttestationKey(), &b).ok());
@@ -152,7 +150,7 @@ TEST(PckChainSourceTest, VerificationWithoutCollateralUsesTheSuppliedChain) {
 }
 
 TEST(PckChainSourceTest, SuppliedPemIsReadStrictly) {
-  auto pki = TestPki::Create();
+  auto pki = testing::TestPki::Create();
   ASSERT_TRUE(pki.ok());
   auto none = ParseSuppliedPckChain("no certificate here", "x.pem");
   ASSERT_FALSE(none.ok());

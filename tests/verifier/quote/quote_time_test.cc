@@ -14,9 +14,6 @@
 namespace ccv::quote {
 namespace {
 
-using testing::kDay;
-using testing::kPkiNow;
-
 constexpr uint32_t kHalf = 500000000;
 
 struct Case {
@@ -50,46 +47,46 @@ using Ids = std::vector<std::string>;
 
 TEST(QuoteTimeTest, CrlNextUpdateHoldsExactlyAtItAndFailsHalfASecondLater) {
   Case c;
-  c.pki.crl_next_update = kPkiNow;
-  EXPECT_EQ(FailingAt(c, Time(kPkiNow)), Ids{});
-  EXPECT_EQ(FailingAt(c, Time(kPkiNow, kHalf)), (Ids{"pck_crl", "root_ca_crl"}));
-  EXPECT_EQ(FailingAt(c, Time(kPkiNow, 1)), (Ids{"pck_crl", "root_ca_crl"}));
+  c.pki.crl_next_update = testing::kPkiNow;
+  EXPECT_EQ(FailingAt(c, Time(testing::kPkiNow)), Ids{});
+  EXPECT_EQ(FailingAt(c, Time(testing::kPkiNow, kHalf)), (Ids{"pck_crl", "root_ca_crl"}));
+  EXPECT_EQ(FailingAt(c, Time(testing::kPkiNow, 1)), (Ids{"pck_crl", "root_ca_crl"}));
 }
 
 TEST(QuoteTimeTest, CrlThisUpdateFailsHalfASecondBefore) {
   Case c;
-  c.pki.crl_this_update = kPkiNow;
-  EXPECT_EQ(FailingAt(c, Time(kPkiNow)), Ids{});
-  EXPECT_EQ(FailingAt(c, Time(kPkiNow - 1, kHalf)), (Ids{"pck_crl", "root_ca_crl"}));
+  c.pki.crl_this_update = testing::kPkiNow;
+  EXPECT_EQ(FailingAt(c, Time(testing::kPkiNow)), Ids{});
+  EXPECT_EQ(FailingAt(c, Time(testing::kPkiNow - 1, kHalf)), (Ids{"pck_crl", "root_ca_crl"}));
 }
 
 TEST(QuoteTimeTest, CertNotAfterHoldsExactlyAtItAndFailsHalfASecondLater) {
   Case c;
-  c.pki.pck_leaf.not_after = kPkiNow;
-  EXPECT_EQ(FailingAt(c, Time(kPkiNow)), Ids{});
-  EXPECT_EQ(FailingAt(c, Time(kPkiNow, kHalf)), Ids{"pck_chain"});
+  c.pki.pck_leaf.not_after = testing::kPkiNow;
+  EXPECT_EQ(FailingAt(c, Time(testing::kPkiNow)), Ids{});
+  EXPECT_EQ(FailingAt(c, Time(testing::kPkiNow, kHalf)), Ids{"pck_chain"});
 }
 
 TEST(QuoteTimeTest, CertNotBeforeFailsHalfASecondBefore) {
   Case c;
-  c.pki.pck_leaf.not_before = kPkiNow;
-  EXPECT_EQ(FailingAt(c, Time(kPkiNow)), Ids{});
-  EXPECT_EQ(FailingAt(c, Time(kPkiNow - 1, kHalf)), Ids{"pck_chain"});
-  EXPECT_EQ(FailingAt(c, Time(kPkiNow - 1, 999999999)), Ids{"pck_chain"});
+  c.pki.pck_leaf.not_before = testing::kPkiNow;
+  EXPECT_EQ(FailingAt(c, Time(testing::kPkiNow)), Ids{});
+  EXPECT_EQ(FailingAt(c, Time(testing::kPkiNow - 1, kHalf)), Ids{"pck_chain"});
+  EXPECT_EQ(FailingAt(c, Time(testing::kPkiNow - 1, 999999999)), Ids{"pck_chain"});
 }
 
 TEST(QuoteTimeTest, TcbInfoNextUpdateHoldsExactlyAtItAndFailsHalfASecondLater) {
   Case c;
-  c.tcb_info.next_update = kPkiNow;
-  EXPECT_EQ(FailingAt(c, Time(kPkiNow)), Ids{});
-  EXPECT_EQ(FailingAt(c, Time(kPkiNow, kHalf)), Ids{"tcb_info_validity"});
+  c.tcb_info.next_update = testing::kPkiNow;
+  EXPECT_EQ(FailingAt(c, Time(testing::kPkiNow)), Ids{});
+  EXPECT_EQ(FailingAt(c, Time(testing::kPkiNow, kHalf)), Ids{"tcb_info_validity"});
 }
 
 TEST(QuoteTimeTest, QeIdentityIssueDateFailsHalfASecondBefore) {
   Case c;
-  c.qe_identity.issue_date = kPkiNow;
-  EXPECT_EQ(FailingAt(c, Time(kPkiNow)), Ids{});
-  EXPECT_EQ(FailingAt(c, Time(kPkiNow - 1, kHalf)), Ids{"qe_identity_validity"});
+  c.qe_identity.issue_date = testing::kPkiNow;
+  EXPECT_EQ(FailingAt(c, Time(testing::kPkiNow)), Ids{});
+  EXPECT_EQ(FailingAt(c, Time(testing::kPkiNow - 1, kHalf)), Ids{"qe_identity_validity"});
 }
 
 TEST(QuoteTimeTest, LeapSecondIsAfterTheSecondBeforeIt) {
@@ -98,12 +95,12 @@ TEST(QuoteTimeTest, LeapSecondIsAfterTheSecondBeforeIt) {
   auto leap = ParseRfc3339Time("2016-12-31T23:59:60Z");
   ASSERT_TRUE(leap.ok());
   Case c;
-  c.pki.pck_leaf.not_before = 1483228799 - 400 * kDay;
+  c.pki.pck_leaf.not_before = 1483228799 - 400 * testing::kDay;
   c.pki.pck_leaf.not_after = 1483228799;  // 2016-12-31T23:59:59Z
   c.pki.root.not_before = c.pki.pck_ca.not_before = c.pki.tcb_signer.not_before =
-      1483228799 - 400 * kDay;
-  c.pki.crl_this_update = 1483228799 - kDay;
-  c.tcb_info.issue_date = c.qe_identity.issue_date = 1483228799 - kDay;
+      1483228799 - 400 * testing::kDay;
+  c.pki.crl_this_update = 1483228799 - testing::kDay;
+  c.tcb_info.issue_date = c.qe_identity.issue_date = 1483228799 - testing::kDay;
   Ids failing = FailingAt(c, *leap);
   EXPECT_NE(std::find(failing.begin(), failing.end(), "pck_chain"), failing.end());
   c.pki.pck_leaf.not_after = 1483228800;  // the next midnight

@@ -18,7 +18,6 @@
 namespace ccv::replay {
 namespace {
 
-using ccv::testing::TcgLogBuilder;
 using V = std::vector<uint8_t>;
 
 V Str(std::string_view s) { return V(s.begin(), s.end()); }
@@ -59,7 +58,7 @@ void ExpectConvention(uint32_t type, const V& data, const V& msg, DigestConventi
 }
 
 V VariableData(std::string_view name, const V& value, const V& trailing = {}) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.Fill(16, 0x61).U64(name.size()).U64(value.size());
   for (char c : name) b.U16(uint16_t(c));
   b.Raw(value).Raw(trailing);
@@ -205,7 +204,7 @@ TEST(DigestCheckTest, FileMeasurementsAreNotCheckable) {
 
 TEST(DigestCheckTest, TdShimConfigInfoHashesTheInfo) {
   V info = Cat(Str("root=/dev/vda1 console=hvc0"), V(20, 0));
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.Str(std::string_view("td_payload_info\0", 16)).U32(uint32_t(info.size())).Raw(info);
   V ev = b.bytes();
   ExpectConvention(parsers::kEvPlatformConfigFlags, ev, info, DigestConvention::kTdShimConfigInfo,
@@ -260,7 +259,7 @@ TEST(DigestCheckTest, TcgEventOverloadAgreesAndBatchReplayCountsConventions) {
       out.push_back({TpmAlgId(d.alg), V(d.span().begin(), d.span().end())});
     return out;
   };
-  TcgLogBuilder log;
+  testing::TcgLogBuilder log;
   log.SpecIdHeader({{kTpmAlgSha1, 20}, {kTpmAlgSha256, 32}});
   log.Event2(1, parsers::kEvEfiVariableBoot, digests(value), boot);
   log.Event2(1, parsers::kEvEfiVariableBoot, digests(boot), boot);

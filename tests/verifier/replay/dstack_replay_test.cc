@@ -16,10 +16,6 @@
 namespace ccv::replay {
 namespace {
 
-using ::ccv::testing::ReadText;
-using testing::DstackLogBuilder;
-using testing::HexOf;
-
 std::vector<dstack::Event> Parse(const std::string& json) {
   Result<std::vector<dstack::Event>> r = dstack::ParseLog(json);
   EXPECT_TRUE(r.ok()) << r.status().ToString();
@@ -31,8 +27,8 @@ std::string Rtmr(const DstackReplayResult& r, uint32_t i) {
   return d ? ToHex(d->span()) : "";
 }
 
-DstackLogBuilder AppLog() {
-  DstackLogBuilder b;
+testing::DstackLogBuilder AppLog() {
+  testing::DstackLogBuilder b;
   b.BootAction(0, "boot0");
   b.BootAction(1, "boot1");
   b.AppStart();
@@ -40,12 +36,12 @@ DstackLogBuilder AppLog() {
 }
 
 TEST(DstackReplayTest, ReplaysEveryRegisterAsTheBuilderDoes) {
-  DstackLogBuilder b = AppLog();
+  testing::DstackLogBuilder b = AppLog();
   DstackReplayResult r = ReplayDstack(Parse(b.Json()));
-  EXPECT_EQ(Rtmr(r, 0), HexOf(b.Rtmr(0)));
-  EXPECT_EQ(Rtmr(r, 1), HexOf(b.Rtmr(1)));
+  EXPECT_EQ(Rtmr(r, 0), testing::HexOf(b.Rtmr(0)));
+  EXPECT_EQ(Rtmr(r, 1), testing::HexOf(b.Rtmr(1)));
   EXPECT_EQ(Rtmr(r, 2), "");  // never extended
-  EXPECT_EQ(Rtmr(r, 3), HexOf(b.Rtmr(3)));
+  EXPECT_EQ(Rtmr(r, 3), testing::HexOf(b.Rtmr(3)));
   EXPECT_EQ(r.runtime_events, 6u);
   EXPECT_EQ(r.runtime_verified, 6u);
   EXPECT_EQ(r.runtime_mismatched, 0u);
@@ -54,19 +50,19 @@ TEST(DstackReplayTest, ReplaysEveryRegisterAsTheBuilderDoes) {
 }
 
 TEST(DstackReplayTest, ChangedPayloadIsNamed) {
-  DstackLogBuilder b = AppLog();
+  testing::DstackLogBuilder b = AppLog();
   b.entries()[4].payload[0] ^= 1;  // compose-hash
   DstackReplayResult r = ReplayDstack(Parse(b.Json()));
   EXPECT_EQ(r.runtime_mismatched, 1u);
   ASSERT_EQ(r.mismatched, std::vector<size_t>{4});
   EXPECT_EQ(r.events[4].check, DigestCheck::kMismatched);
   // The logged digest is what is extended: RTMR3 is still the logged chain.
-  EXPECT_EQ(Rtmr(r, 3), HexOf(b.Rtmr(3)));
+  EXPECT_EQ(Rtmr(r, 3), testing::HexOf(b.Rtmr(3)));
   EXPECT_FALSE(AppEventIndex(Parse(b.Json()), r).count("compose-hash"));
 }
 
 TEST(DstackReplayTest, ChangedBootDataIsNamed) {
-  DstackLogBuilder b = AppLog();
+  testing::DstackLogBuilder b = AppLog();
   b.entries()[1].payload[0] ^= 1;
   DstackReplayResult r = ReplayDstack(Parse(b.Json()));
   EXPECT_EQ(r.boot_checks.mismatched, 1u);
@@ -74,8 +70,8 @@ TEST(DstackReplayTest, ChangedBootDataIsNamed) {
 }
 
 TEST(DstackReplayTest, StrippedDigestIsDerivedFromTheData) {
-  DstackLogBuilder b = AppLog();
-  const std::string want = HexOf(b.Rtmr(3));
+  testing::DstackLogBuilder b = AppLog();
+  const std::string want = testing::HexOf(b.Rtmr(3));
   for (auto& e : b.entries()) {
     if (e.imr == 3) e.digest.reset();
   }
@@ -85,7 +81,7 @@ TEST(DstackReplayTest, StrippedDigestIsDerivedFromTheData) {
 }
 
 TEST(DstackReplayTest, V2DigestIsTheHashOfTheCanonicalJson) {
-  DstackLogBuilder b;
+  testing::DstackLogBuilder b;
   auto& e = b.Runtime("compose-hash", {0xab, 0xcd});
   e.version = 2;
   const std::string canon =
@@ -100,7 +96,7 @@ TEST(DstackReplayTest, V2DigestIsTheHashOfTheCanonicalJson) {
 }
 
 TEST(DstackReplayTest, AppEventsOnlyFromRtmr3) {
-  DstackLogBuilder b = AppLog();
+  testing::DstackLogBuilder b = AppLog();
   b.Runtime("app-id", std::vector<uint8_t>(20, 0x99)).imr = 2;  // right digest, wrong register
   std::vector<dstack::Event> ev = Parse(b.Json());
   DstackReplayResult r = ReplayDstack(ev);
@@ -110,7 +106,7 @@ TEST(DstackReplayTest, AppEventsOnlyFromRtmr3) {
 }
 
 TEST(DstackReplayTest, DuplicateNamesAreAllListed) {
-  DstackLogBuilder b = AppLog();
+  testing::DstackLogBuilder b = AppLog();
   b.Runtime("app-id", std::vector<uint8_t>(20, 0x99));
   std::vector<dstack::Event> ev = Parse(b.Json());
   auto idx = AppEventIndex(ev, ReplayDstack(ev));
@@ -118,7 +114,7 @@ TEST(DstackReplayTest, DuplicateNamesAreAllListed) {
 }
 
 TEST(DstackReplayTest, NoActionIsNotExtended) {
-  DstackLogBuilder b;
+  testing::DstackLogBuilder b;
   b.BootAction(0, "a").event_type = 3;
   DstackReplayResult r = ReplayDstack(Parse(b.Json()));
   EXPECT_EQ(Rtmr(r, 0), "");
@@ -162,7 +158,7 @@ TEST(DstackReplayCorpusTest, SimulatorLogReplaysToTheQuotedRtmrs) {
 
 TEST(DstackReplayCorpusTest, ChangedPayloadFailsNamingTheEvent) {
   CCV_REQUIRE_CORPUS(corpus);
-  std::string text = ReadText(corpus / "dstack" / "simulator" / "eventlog.json");
+  std::string text = testing::ReadText(corpus / "dstack" / "simulator" / "eventlog.json");
   // Flip one nibble of the instance-id payload.
   const size_t at = text.find("\"event\":\"instance-id\"");
   ASSERT_NE(at, std::string::npos);

@@ -13,10 +13,6 @@
 namespace ccv::replay {
 namespace {
 
-using ::ccv::testing::HexOf;
-using ::ccv::testing::LoadJson;
-using ::ccv::testing::RegistersFromJson;
-
 Result<ImaReplayResult> ReplayFile(const std::filesystem::path& p, const ImaReplayOptions& opt,
                                    ima::ReadOptions read = {}) {
   return ReplayImaFile(p.string(), read, opt);
@@ -24,11 +20,11 @@ Result<ImaReplayResult> ReplayFile(const std::filesystem::path& p, const ImaRepl
 
 void ExpectRegisters(const ImaReplayResult& r, const rapidjson::Value& expected) {
   ASSERT_TRUE(expected.IsObject());
-  RegisterSet want = RegistersFromJson(expected);
+  RegisterSet want = testing::RegistersFromJson(expected);
   ASSERT_FALSE(want.empty());
   for (const auto& [name, banks] : want.registers()) {
     for (const auto& [alg, d] : banks) {
-      EXPECT_EQ(HexOf(r.registers, name, alg), ToHex(d.span()))
+      EXPECT_EQ(testing::HexOf(r.registers, name, alg), ToHex(d.span()))
           << name.Name() << "." << HashAlgName(alg);
     }
   }
@@ -36,7 +32,7 @@ void ExpectRegisters(const ImaReplayResult& r, const rapidjson::Value& expected)
 
 TEST(ImaCorpusTest, RaspberryPiAsciiReplaysToExpectedPcr10) {
   CCV_REQUIRE_CORPUS(corpus);
-  auto exp = LoadJson(corpus / "expected/ima/raspberrypi-ima-ng.ascii.json");
+  auto exp = testing::LoadJson(corpus / "expected/ima/raspberrypi-ima-ng.ascii.json");
   auto r = ReplayFile(corpus / "ima/raspberrypi-ima-ng.ascii", {});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->entries, uint64_t(exp["records"].GetInt()));
@@ -50,7 +46,7 @@ TEST(ImaCorpusTest, RaspberryPiAsciiReplaysToExpectedPcr10) {
 
 TEST(ImaCorpusTest, RaspberryPiBinaryReplaysToExpectedPcr10) {
   CCV_REQUIRE_CORPUS(corpus);
-  auto exp = LoadJson(corpus / "expected/ima/raspberrypi-ima-ng.bin.json");
+  auto exp = testing::LoadJson(corpus / "expected/ima/raspberrypi-ima-ng.bin.json");
   auto r = ReplayFile(corpus / "ima/raspberrypi-ima-ng.bin", {});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->entries, uint64_t(exp["records"].GetInt()));
@@ -94,10 +90,10 @@ TEST(ImaCorpusTest, RaspberryPiBinaryEqualsAsciiEntryByEntry) {
 
 TEST(ImaCorpusTest, ImaEvmUtilsListReplaysAndBootAggregateCoversPcr0To7) {
   CCV_REQUIRE_CORPUS(corpus);
-  auto exp = LoadJson(corpus / "expected/ima/ima-evm-utils-test.ascii.json");
-  auto bios = LoadJson(corpus / "expected/tcg/ima-evm-utils-test-bios.bin.json");
+  auto exp = testing::LoadJson(corpus / "expected/ima/ima-evm-utils-test.ascii.json");
+  auto bios = testing::LoadJson(corpus / "expected/tcg/ima-evm-utils-test-bios.bin.json");
   ImaReplayOptions opt;
-  opt.boot_registers = RegistersFromJson(bios["registers"]);
+  opt.boot_registers = testing::RegistersFromJson(bios["registers"]);
   auto r = ReplayFile(corpus / "ima/ima-evm-utils-test.ascii", opt);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->entries, 3u);
@@ -114,7 +110,8 @@ TEST(ImaCorpusTest, ImaEvmUtilsListReplaysAndBootAggregateCoversPcr0To7) {
 
 TEST(ImaCorpusTest, CimaPodCgpathListReplaysFromZeroAndFromAgentInitial) {
   CCV_REQUIRE_CORPUS(corpus);
-  auto exp = LoadJson(corpus / "expected/ima/cima-container-pod.ima-cgpath.derived.ascii.json");
+  auto exp =
+      testing::LoadJson(corpus / "expected/ima/cima-container-pod.ima-cgpath.derived.ascii.json");
   ImaReplayOptions opt;
   opt.register_kind = RegisterId::Kind::kRtmr;
   auto r = ReplayFile(corpus / "ima/cima-container-pod.ima-cgpath.derived.ascii", opt);
@@ -127,28 +124,30 @@ TEST(ImaCorpusTest, CimaPodCgpathListReplaysFromZeroAndFromAgentInitial) {
 
   // From the agent's initial value the same chain gives the published IMR 3.
   const auto& v = exp["virtual_registers"]["cima_container_imr3"];
-  auto init = ::ccv::testing::DigestFromHex(HashAlg::kSha384, v["initial"].GetString());
+  auto init = testing::DigestFromHex(HashAlg::kSha384, v["initial"].GetString());
   ASSERT_TRUE(init);
   ImaReplayOptions opt2 = opt;
   opt2.initial.Set(RegisterId::Rtmr(2), *init);
   auto r2 = ReplayFile(corpus / "ima/cima-container-pod.ima-cgpath.derived.ascii", opt2);
   ASSERT_TRUE(r2.ok());
-  EXPECT_EQ(HexOf(r2->registers, RegisterId::Rtmr(2), HashAlg::kSha384), v["sha384"].GetString());
+  EXPECT_EQ(testing::HexOf(r2->registers, RegisterId::Rtmr(2), HashAlg::kSha384),
+            v["sha384"].GetString());
 }
 
 class CcApiTdTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto dir = ::ccv::testing::CorpusDir();
+    auto dir = testing::CorpusDir();
     if (!dir) GTEST_SKIP() << "shared corpus not found; skipping";
     corpus_ = *dir;
     auto q = ReadFileBytes((corpus_ / "evidence/ccapi-td/quote.bin").string());
     ASSERT_TRUE(q.ok());
     quote_ = *q;
-    exp_ = LoadJson(corpus_ / "expected/evidence/ccapi-td/ascii_runtime_measurements.json");
-    ccel_ = LoadJson(corpus_ / "expected/evidence/ccapi-td/ccel_data.bin.json");
+    exp_ =
+        testing::LoadJson(corpus_ / "expected/evidence/ccapi-td/ascii_runtime_measurements.json");
+    ccel_ = testing::LoadJson(corpus_ / "expected/evidence/ccapi-td/ccel_data.bin.json");
   }
-  Digest Q(size_t off) { return *::ccv::testing::QuoteV4Field(quote_, off); }
+  Digest Q(size_t off) { return *testing::QuoteV4Field(quote_, off); }
 
   std::filesystem::path corpus_;
   std::vector<uint8_t> quote_;
@@ -156,29 +155,29 @@ class CcApiTdTest : public ::testing::Test {
 };
 
 TEST_F(CcApiTdTest, QuoteOffsetsAgreeWithDecodedQuote) {
-  auto ev = LoadJson(corpus_ / "evidence/ccapi-td/expected.json");
-  EXPECT_EQ(ToHex(Q(::ccv::testing::kQuoteMrtd).span()), ev["quote"]["mrtd"].GetString());
-  EXPECT_EQ(ToHex(Q(::ccv::testing::QuoteRtmr(2)).span()), ev["quote"]["rtmr2"].GetString());
+  auto ev = testing::LoadJson(corpus_ / "evidence/ccapi-td/expected.json");
+  EXPECT_EQ(ToHex(Q(testing::kQuoteMrtd).span()), ev["quote"]["mrtd"].GetString());
+  EXPECT_EQ(ToHex(Q(testing::QuoteRtmr(2)).span()), ev["quote"]["rtmr2"].GetString());
 }
 
 TEST_F(CcApiTdTest, ReplayContinuesRtmr2ToTheQuotedValueAndBootAggregateMatches) {
   ImaReplayOptions opt;
   opt.register_kind = RegisterId::Kind::kRtmr;
   // RTMR2 at the end of the CCEL replay.
-  opt.initial = RegistersFromJson(exp_["initial"]);
-  RegisterSet boot = RegistersFromJson(ccel_["registers"]);  // rtmr0..2 boot-time
-  boot.Set(RegisterId::Mrtd(), Q(::ccv::testing::kQuoteMrtd));
+  opt.initial = testing::RegistersFromJson(exp_["initial"]);
+  RegisterSet boot = testing::RegistersFromJson(ccel_["registers"]);  // rtmr0..2 boot-time
+  boot.Set(RegisterId::Mrtd(), Q(testing::kQuoteMrtd));
   // The quote agrees with the CCEL replay for RTMR0/1.
-  EXPECT_EQ(HexOf(boot, RegisterId::Rtmr(0), HashAlg::kSha384),
-            ToHex(Q(::ccv::testing::QuoteRtmr(0)).span()));
+  EXPECT_EQ(testing::HexOf(boot, RegisterId::Rtmr(0), HashAlg::kSha384),
+            ToHex(Q(testing::QuoteRtmr(0)).span()));
   opt.boot_registers = boot;
-  opt.quoted.Set(RegisterId::Rtmr(2), Q(::ccv::testing::QuoteRtmr(2)));
+  opt.quoted.Set(RegisterId::Rtmr(2), Q(testing::QuoteRtmr(2)));
   auto r = ReplayFile(corpus_ / "evidence/ccapi-td/ascii_runtime_measurements", opt);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->entries, 1u);
   EXPECT_EQ(r->hashes_verified, 1u);
-  EXPECT_EQ(HexOf(r->registers, RegisterId::Rtmr(2), HashAlg::kSha384),
-            ToHex(Q(::ccv::testing::QuoteRtmr(2)).span()));
+  EXPECT_EQ(testing::HexOf(r->registers, RegisterId::Rtmr(2), HashAlg::kSha384),
+            ToHex(Q(testing::QuoteRtmr(2)).span()));
   ExpectRegisters(*r, exp_["registers"]);
   EXPECT_EQ(r->boot_aggregate.status, CheckStatus::kPass) << r->boot_aggregate.expected;
   EXPECT_EQ(r->boot_aggregate.form, "sha384(mrtd||rtmr0||rtmr1||rtmr2)");
@@ -193,14 +192,14 @@ TEST_F(CcApiTdTest, EntriesAppendedAfterTheQuoteAreReportedAsSuch) {
   ASSERT_TRUE(text.ok());
   std::string log = *text;
   for (int i = 0; i < 3; ++i) {
-    ::ccv::testing::TEntry e = ::ccv::testing::NgEntry("/usr/bin/late" + std::to_string(i));
+    testing::TEntry e = testing::NgEntry("/usr/bin/late" + std::to_string(i));
     e.pcr = 2;
     log += e.Ascii(HashAlg::kSha384);
   }
   ImaReplayOptions opt;
   opt.register_kind = RegisterId::Kind::kRtmr;
-  opt.initial = RegistersFromJson(exp_["initial"]);
-  opt.quoted.Set(RegisterId::Rtmr(2), Q(::ccv::testing::QuoteRtmr(2)));
+  opt.initial = testing::RegistersFromJson(exp_["initial"]);
+  opt.quoted.Set(RegisterId::Rtmr(2), Q(testing::QuoteRtmr(2)));
   auto r = ReplayImaBytes(AsBytes(log), {}, opt);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->entries, 4u);

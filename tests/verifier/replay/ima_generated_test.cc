@@ -33,7 +33,7 @@ void ExpectMatchesGenerator(const ImaReplayResult& r, const gen::ImaGenerator& g
   EXPECT_EQ(r.hashes_mismatched, 0u);
   EXPECT_EQ(r.templates, g.templates());
   for (const auto& [bank, d] : g.expected()) {
-    EXPECT_EQ(::ccv::testing::HexOf(r.registers, reg, bank), ToHex(d.span())) << HashAlgName(bank);
+    EXPECT_EQ(testing::HexOf(r.registers, reg, bank), ToHex(d.span())) << HashAlgName(bank);
   }
 }
 
@@ -133,8 +133,8 @@ TEST(ImaGeneratedTest, EvmctlAgreesWithOurPcr10OnAGeneratedBinaryList) {
   ro.format = ima::LogFormat::kBinary;
   auto r = ReplayImaBytes(AsBytes(g.binary), ro, {});
   ASSERT_TRUE(r.ok());
-  std::string s1 = ::ccv::testing::HexOf(r->registers, RegisterId::Pcr(10), HashAlg::kSha1);
-  std::string s256 = ::ccv::testing::HexOf(r->registers, RegisterId::Pcr(10), HashAlg::kSha256);
+  std::string s1 = testing::HexOf(r->registers, RegisterId::Pcr(10), HashAlg::kSha1);
+  std::string s256 = testing::HexOf(r->registers, RegisterId::Pcr(10), HashAlg::kSha256);
   EXPECT_EQ(RunEvmctl(evmctl, dir, list, s1, s256), 0) << "evmctl disagrees with " << s1;
   // A wrong value must be rejected, or the comparison above proves nothing.
   std::string wrong = s256;

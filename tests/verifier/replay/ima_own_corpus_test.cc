@@ -13,11 +13,8 @@ namespace ccv::replay {
 namespace {
 
 namespace fs = std::filesystem;
-using ::ccv::testing::HexOf;
-using ::ccv::testing::LoadJson;
-using ::ccv::testing::RegistersFromJson;
 
-fs::path Dir() { return ::ccv::testing::SourceDir() / "corpus/ima"; }
+fs::path Dir() { return testing::SourceDir() / "corpus/ima"; }
 
 TEST(ImaOwnCorpusTest, ValidSamplesReplayToTheGeneratorsRegistersInBothForms) {
   int checked = 0;
@@ -25,12 +22,12 @@ TEST(ImaOwnCorpusTest, ValidSamplesReplayToTheGeneratorsRegistersInBothForms) {
     std::string p = e.path().string();
     if (p.size() < 14 || p.substr(p.size() - 14) != ".expected.json") continue;
     std::string prefix = p.substr(0, p.size() - 14);
-    auto exp = LoadJson(p);
+    auto exp = testing::LoadJson(p);
     ImaReplayOptions opt;
     Result<RegisterId> reg = RegisterId::Parse(exp["register"].GetString());
     ASSERT_TRUE(reg.ok()) << p;
     opt.register_kind = reg->kind;
-    RegisterSet want = RegistersFromJson(exp["registers"]);
+    RegisterSet want = testing::RegistersFromJson(exp["registers"]);
     for (const char* ext : {".ascii", ".bin"}) {
       SCOPED_TRACE(prefix + ext);
       auto r = ReplayImaFile(prefix + ext, {}, opt);
@@ -40,7 +37,7 @@ TEST(ImaOwnCorpusTest, ValidSamplesReplayToTheGeneratorsRegistersInBothForms) {
       EXPECT_EQ(r->hashes_mismatched, 0u);
       for (const auto& [name, banks] : want.registers()) {
         for (const auto& [alg, d] : banks) {
-          EXPECT_EQ(HexOf(r->registers, name, alg), ToHex(d.span()));
+          EXPECT_EQ(testing::HexOf(r->registers, name, alg), ToHex(d.span()));
         }
       }
       ++checked;
@@ -54,7 +51,7 @@ TEST(ImaOwnCorpusTest, InvalidSamplesFailWhereTheSidecarSays) {
   for (const auto& e : fs::directory_iterator(Dir() / "invalid")) {
     std::string p = e.path().string();
     if (e.path().extension() != ".json") continue;
-    auto exp = LoadJson(p);
+    auto exp = testing::LoadJson(p);
     std::string file = (Dir() / exp["file"].GetString()).string();
     SCOPED_TRACE(file);
     auto r = ReplayImaFile(file, {}, {});

@@ -18,8 +18,6 @@
 namespace ccv::replay {
 namespace {
 
-using testing::TEntry;
-
 struct List {
   std::string ascii, binary;
   HashAlg listed = HashAlg::kSha1;
@@ -48,7 +46,7 @@ List MakeList(size_t n, HashAlg listed, std::vector<HashAlg> banks, RegisterId::
   crypto::Hasher h;
   const size_t prefix_from = n / 2 + 3;
   for (size_t i = 0; i < n; ++i) {
-    TEntry e;
+    testing::TEntry e;
     const unsigned kind_roll = unsigned(rng() % 100);
     std::string path = "/usr/lib/" + std::string(1 + rng() % 300, char('a' + rng() % 26));
     if (i % 5000 == 0 || kind_roll == 42) path = "boot_aggregate";
@@ -266,8 +264,8 @@ TEST(ImaReplayThreadsTest, ReplayerDestroyedWithoutFinishDrainsItsStages) {
 TEST(ImaReplayThreadsTest, AlgorithmChangeMidListFailsAtTheSameEntryWithEveryThreadCount) {
   // The second batch lists SHA-256 hashes after SHA-1 ones: an error on the
   // calling thread, before anything of that batch is queued.
-  TEntry a = testing::NgEntry("/a");
-  TEntry b = testing::NgEntry("/b");
+  testing::TEntry a = testing::NgEntry("/a");
+  testing::TEntry b = testing::NgEntry("/b");
   std::string list = a.Binary(HashAlg::kSha1);
   for (int threads : {1, 2}) {
     ImaReplayOptions opt;

@@ -27,7 +27,6 @@ namespace ccv::replay {
 namespace {
 
 namespace fs = std::filesystem;
-using ::ccv::testing::ReadAll;
 
 // --- the sig field ---------------------------------------------------------
 
@@ -256,8 +255,8 @@ class EvmctlTest : public ::testing::Test {
     EXPECT_EQ(Sh("evmctl ima_sign --sigfile -a sha256 --key " + (dir_ / (key + ".key")).string() +
                  " " + s.path + " >/dev/null 2>&1"),
               0);
-    s.digest = Md(EVP_sha256(), ReadAll(s.path));
-    s.sig = ReadAll(s.path + ".sig");
+    s.digest = Md(EVP_sha256(), testing::ReadAll(s.path));
+    s.sig = testing::ReadAll(s.path + ".sig");
     return s;
   }
   // Writes the entries as an ascii list (ours) and a binary list (evmctl's).
@@ -389,8 +388,8 @@ class ModsigTest : public EvmctlTest {
                  " -signer " + (dir_ / (signer + ".pem")).string() + " -inkey " +
                  (dir_ / (signer + ".key")).string() + " -outform DER -out " + a.path + ".p7s"),
               0);
-    a.content_digest = Md(EVP_sha256(), ReadAll(a.path));
-    a.pkcs7 = ReadAll(a.path + ".p7s");
+    a.content_digest = Md(EVP_sha256(), testing::ReadAll(a.path));
+    a.pkcs7 = testing::ReadAll(a.path + ".p7s");
     return a;
   }
   // openssl's own verdict on the detached signature over the file.

@@ -23,7 +23,6 @@ namespace ccv::replay {
 namespace {
 
 namespace fs = std::filesystem;
-using ::ccv::testing::SlicedSource;
 
 struct Case {
   fs::path log;
@@ -137,7 +136,7 @@ TEST(TcgCorpusTest, EveryLogReplaysToTheExpectedRegisters) {
     EXPECT_EQ(r->format == parsers::TcgLogFormat::kSha1, format == "tcg-sha1-legacy");
     ExpectRegisters(want["registers"], r->registers, rel + " (memory)");
     // Streamed in odd-sized reads: the same answer.
-    SlicedSource dribble(data, 4093, /*size_hint=*/false);
+    testing::SlicedSource dribble(data, 4093, /*size_hint=*/false);
     parsers::ChunkedSource stream(&dribble, 4096);
     Result<TcgReplayResult> s = ReplayTcgLog(&stream, space);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
@@ -152,7 +151,7 @@ TEST(TcgCorpusTest, EveryLogReplaysToTheExpectedRegisters) {
 // Our own synthetic logs (corpus/, written by benchmarks/gen/ccv-gen-tcg with
 // register values from the generator's own extend loop).
 TEST(TcgCorpusTest, SyntheticLogsReplayToTheGeneratorsRegisters) {
-  fs::path root = ccv::testing::SourceDir() / "corpus";
+  fs::path root = testing::SourceDir() / "corpus";
   int n = 0;
   for (const char* dir : {"expected/tcg", "expected/ccel"}) {
     if (!fs::is_directory(root / dir)) continue;
@@ -167,7 +166,7 @@ TEST(TcgCorpusTest, SyntheticLogsReplayToTheGeneratorsRegisters) {
       EXPECT_EQ(parsers::LogFormatName(parsers::DetectFormat(
                     data.first(std::min(data.size(), parsers::kDetectPrefixLen)), data.size())),
                 format);
-      SlicedSource dribble(data, 1000, /*size_hint=*/false);
+      testing::SlicedSource dribble(data, 1000, /*size_hint=*/false);
       parsers::ChunkedSource src(&dribble, 4096);
       Result<TcgReplayResult> r =
           ReplayTcgLog(&src, format == "ccel" ? RegisterSpace::kCcMr : RegisterSpace::kTpmPcr);

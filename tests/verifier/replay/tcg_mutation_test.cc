@@ -42,7 +42,7 @@ Status Exercise(Bytes data, RegisterSpace space) {
 }
 
 TEST(TcgMutationTest, CorruptedAndTruncatedLogsFailCleanly) {
-  fs::path root = ccv::testing::SourceDir() / "corpus";
+  fs::path root = testing::SourceDir() / "corpus";
   std::vector<std::pair<fs::path, RegisterSpace>> logs = {
       {root / "tcg/synthetic-agile-3banks-locality3.bin", RegisterSpace::kTpmPcr},
       {root / "tcg/synthetic-sha1-legacy.bin", RegisterSpace::kTpmPcr},

@@ -17,7 +17,6 @@
 namespace ccv::replay {
 namespace {
 
-using ccv::testing::TcgLogBuilder;
 using parsers::TcgEvent;
 
 // Holds the bytes a TcgEvent aliases.
@@ -213,7 +212,7 @@ TEST(TcgReplayTest, IplEventsAreNotCheckable) {
 
 // UEFI_VARIABLE_DATA for Boot0001 with `value`.
 std::vector<uint8_t> BootVariable(std::vector<uint8_t> value) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.Fill(16, 0x61).U64(8).U64(value.size());
   for (char c : std::string("Boot0001")) b.U16(uint16_t(c));
   b.Raw(value);
@@ -263,7 +262,7 @@ namespace {
 // A log of `n` records over several batches: separators with right and
 // wrong digests, IPL strings, StartupLocality first, a virtual-PCR record.
 std::vector<uint8_t> ManyRecords(size_t n) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.SpecIdHeader({{kTpmAlgSha1, 20}, {kTpmAlgSha256, 32}, {kTpmAlgSha384, 48}});
   std::vector<uint8_t> loc(16);
   std::memcpy(loc.data(), "StartupLocality", 15);
@@ -327,7 +326,7 @@ TEST(TcgReplayTest, BatchedReplayWithOneOrTwoThreadsEqualsRecordByRecordReplay) 
 }
 
 TEST(TcgReplayTest, BatchedReplayStopsAtAStartupLocalityErrorWithItsOffset) {
-  TcgLogBuilder b;
+  testing::TcgLogBuilder b;
   b.SpecIdHeader({{kTpmAlgSha256, 32}});
   b.Event2(0, parsers::kEvSCrtmVersion, {{kTpmAlgSha256, std::vector<uint8_t>(32, 1)}}, kSep);
   uint64_t bad = b.size();

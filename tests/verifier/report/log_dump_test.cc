@@ -339,24 +339,22 @@ TEST(LogDumpForcedFormatTest, AFormatThatDoesNotFitFailsNamingFileAndOffset) {
 // The command line: forced formats, conversions that make no sense, --help.
 TEST(DumpCliTest, FormatToAndBriefUsage) {
   CCV_REQUIRE_CORPUS(corpus);
-  using testing::Quote;
-  using testing::RunCcverify;
   std::string bin = (corpus / "ima/raspberrypi-ima-ng.bin").string();
-  testing::CliRun r = RunCcverify("dump " + Quote(bin) + " --format ima-ascii");
+  testing::CliRun r = testing::RunCcverify("dump " + testing::Quote(bin) + " --format ima-ascii");
   EXPECT_EQ(r.code, 3);
   EXPECT_NE(r.err.find(bin), std::string::npos) << r.err;
   std::string quote = (corpus / "quotes/dcap-qvl-tdx-v4.bin").string();
-  EXPECT_EQ(RunCcverify("dump " + Quote(quote) + " --to cel-json").code, 2);
-  EXPECT_EQ(RunCcverify("dump " + Quote(quote) + " --brief").code, 2);
+  EXPECT_EQ(testing::RunCcverify("dump " + testing::Quote(quote) + " --to cel-json").code, 2);
+  EXPECT_EQ(testing::RunCcverify("dump " + testing::Quote(quote) + " --brief").code, 2);
   std::string log = (corpus / "tcg/gce-sb-cert.bin").string();
-  EXPECT_EQ(RunCcverify("dump " + Quote(log) + " --brief --json").code, 2);
-  EXPECT_EQ(RunCcverify("dump " + Quote(log) + " --register pcr99").code, 2);
-  EXPECT_EQ(RunCcverify("dump " + Quote(log) + " --index 9-2").code, 2);
-  r = RunCcverify("dump " + Quote(log) + " --brief --index 5");
+  EXPECT_EQ(testing::RunCcverify("dump " + testing::Quote(log) + " --brief --json").code, 2);
+  EXPECT_EQ(testing::RunCcverify("dump " + testing::Quote(log) + " --register pcr99").code, 2);
+  EXPECT_EQ(testing::RunCcverify("dump " + testing::Quote(log) + " --index 9-2").code, 2);
+  r = testing::RunCcverify("dump " + testing::Quote(log) + " --brief --index 5");
   EXPECT_EQ(r.code, 0);
   EXPECT_EQ(Lines(r.out).size(), 1u);
   EXPECT_NE(r.out.find("db: 4 x509"), std::string::npos) << r.out;
-  r = RunCcverify("dump --help");
+  r = testing::RunCcverify("dump --help");
   EXPECT_EQ(r.code, 0);
   EXPECT_NE(r.out.find("--brief"), std::string::npos);
 }

@@ -271,7 +271,7 @@ TEST(JUnitTest, ValidatesAgainstTheJUnitSchema) {
   Fixture fx;
   auto dir = std::filesystem::temp_directory_path() / ("ccv_junit_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  auto xsd = ::ccv::testing::SourceDir() / "tests/verifier/report/verify_junit.xsd";
+  auto xsd = testing::SourceDir() / "tests/verifier/report/verify_junit.xsd";
   Evaluation pass_ev = policy::Evaluate(nullptr, GoodFacts(), {kNow});
   for (const auto& [name, xml] :
        {std::pair{"fail.xml", VerifyReportJUnit(fx.facts, fx.ev, fx.ctx)},

@@ -38,9 +38,9 @@ inline std::optional<Azure> LoadAzure() {
   std::filesystem::path d = *corpus / "azure/tdx-vtpm";
   if (!std::filesystem::exists(d / "hcl-report.bin")) return std::nullopt;
   Azure a;
-  a.hcl = ReadAll(d / "hcl-report.bin");
-  a.td_quote = ReadAll(d / "td-quote.bin");
-  auto json = ReadAll(d / "tpm-quote-v1.json");
+  a.hcl = ccv::testing::ReadAll(d / "hcl-report.bin");
+  a.td_quote = ccv::testing::ReadAll(d / "td-quote.bin");
+  auto json = ccv::testing::ReadAll(d / "tpm-quote-v1.json");
   rapidjson::Document doc;
   doc.Parse(reinterpret_cast<const char*>(json.data()), json.size());
   EXPECT_FALSE(doc.HasParseError());

@@ -27,10 +27,6 @@ namespace ccv::tpm {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::ReadAll;
-
-using testing::Azure;
-using testing::LoadAzure;
 
 parsers::TdReportBody Body(const std::vector<uint8_t>& quote) {
   auto q = parsers::ParseQuote(quote);
@@ -46,7 +42,7 @@ std::string StatusOf(const std::vector<Check>& checks, const std::string& id) {
 }
 
 // The vTPM quote checked with the HCL report's AK.
-Result<TpmVerification> VerifyQuote(const Azure& a, const Ak& ak) {
+Result<TpmVerification> VerifyQuote(const testing::Azure& a, const Ak& ak) {
   QuoteInput q{"attest", a.attest, "sig", a.sig};
   VerifyOptions o;
   o.nonce = std::vector<uint8_t>{'c', 'h', 'a', 'l', 'l', 'e', 'n', 'g', 'e'};
@@ -59,8 +55,8 @@ Result<TpmVerification> VerifyQuote(const Azure& a, const Ak& ak) {
 }
 
 // NOLINTBEGIN(bugprone-macro-parentheses): `a` names the variable declared.
-#define AZURE_OR_SKIP(a) \
-  auto a = LoadAzure();  \
+#define AZURE_OR_SKIP(a)         \
+  auto a = testing::LoadAzure(); \
   if (!(a)) GTEST_SKIP() << "shared corpus azure/tdx-vtpm absent (CCV_CORPUS)"
 // NOLINTEND(bugprone-macro-parentheses)
 
@@ -136,7 +132,7 @@ TEST(HclTest, SwappedAkJwkFailsTheHashAndTheQuote) {
 TEST(HclTest, AnotherTdQuoteIsNotThisHclReportsTd) {
   AZURE_OR_SKIP(a);
   auto corpus = ccv::testing::CorpusDir();
-  std::vector<uint8_t> other = ReadAll(*corpus / "quotes/dcap-qvl-tdx-v4.bin");
+  std::vector<uint8_t> other = ccv::testing::ReadAll(*corpus / "quotes/dcap-qvl-tdx-v4.bin");
   parsers::TdReportBody body = Body(other);
   auto v = VerifyHclReport(a->hcl, &body);
   ASSERT_TRUE(v.ok());

@@ -36,10 +36,6 @@ namespace ccv::tpm {
 namespace {
 
 namespace fs = std::filesystem;
-using ccv::testing::Have;
-using ccv::testing::Quote;
-using ccv::testing::Sh;
-using ccv::testing::Shell;
 
 bool PortFree(int port) {
   int s = socket(AF_INET, SOCK_STREAM, 0);
@@ -74,7 +70,8 @@ class SwtpmTest : public ::testing::Test {
   void SetUp() override {
     for (const char* t : {"swtpm", "tpm2_createek", "tpm2_createak", "tpm2_quote",
                           "tpm2_checkquote", "tpm2_pcrextend", "tpm2_flushcontext"}) {
-      if (!Have(t)) GTEST_SKIP() << t << " not installed (scripts/install-deps.sh); skipping";
+      if (!ccv::testing::Have(t))
+        GTEST_SKIP() << t << " not installed (scripts/install-deps.sh); skipping";
     }
     gen_ = ccv::testing::BinaryDir() / "ccv-gen-tcg";
     if (!fs::exists(gen_)) GTEST_SKIP() << "ccv-gen-tcg not built; skipping";
@@ -82,10 +79,12 @@ class SwtpmTest : public ::testing::Test {
     fs::create_directories(dir_ / "state");
     port_ = FreePortPair();
     ASSERT_GT(port_, 0);
-    Sh s = Shell("swtpm socket --tpm2 --server type=tcp,port=" + std::to_string(port_) +
-                 ",bindaddr=127.0.0.1 --ctrl type=tcp,port=" + std::to_string(port_ + 1) +
-                 ",bindaddr=127.0.0.1 --tpmstate dir=" + Quote(dir_ / "state") +
-                 " --flags startup-clear --pid file=" + Quote(dir_ / "swtpm.pid") + " --daemon");
+    ccv::testing::Sh s = ccv::testing::Shell(
+        "swtpm socket --tpm2 --server type=tcp,port=" + std::to_string(port_) +
+        ",bindaddr=127.0.0.1 --ctrl type=tcp,port=" + std::to_string(port_ + 1) +
+        ",bindaddr=127.0.0.1 --tpmstate dir=" + ccv::testing::Quote(dir_ / "state") +
+        " --flags startup-clear --pid file=" + ccv::testing::Quote(dir_ / "swtpm.pid") +
+        " --daemon");
     ASSERT_EQ(s.code, 0) << s.out;
     std::ifstream(dir_ / "swtpm.pid") >> pid_;
     ASSERT_GT(pid_, 0);
@@ -100,16 +99,19 @@ class SwtpmTest : public ::testing::Test {
     if (!dir_.empty()) fs::remove_all(dir_, ec);
   }
 
-  Sh Tpm(const std::string& cmd) { return Shell("cd " + Quote(dir_) + " && " + tcti_ + cmd); }
+  ccv::testing::Sh Tpm(const std::string& cmd) {
+    return ccv::testing::Shell("cd " + ccv::testing::Quote(dir_) + " && " + tcti_ + cmd);
+  }
 
   // Generates the log and extends its digests into the swtpm.
   void ExtendLog() {
-    Sh g = Shell(Quote(gen_) +
-                 " --format tcg2 --events 40 --seed 19 --banks sha1,sha256,sha384 "
-                 "--out " +
-                 Quote(dir_ / "log.bin"));
+    ccv::testing::Sh g =
+        ccv::testing::Shell(ccv::testing::Quote(gen_) +
+                            " --format tcg2 --events 40 --seed 19 --banks sha1,sha256,sha384 "
+                            "--out " +
+                            ccv::testing::Quote(dir_ / "log.bin"));
     ASSERT_EQ(g.code, 0) << g.out;
-    auto bytes = testing::ReadAll(dir_ / "log.bin");
+    auto bytes = ccv::testing::ReadAll(dir_ / "log.bin");
     auto log = parsers::ParseTcgLog(bytes);
     ASSERT_TRUE(log.ok()) << log.status().ToString();
     std::string args;
@@ -127,13 +129,13 @@ class SwtpmTest : public ::testing::Test {
       }
       args += " " + spec;
       if (++extends % 8 == 0) {
-        Sh e = Tpm("tpm2_pcrextend" + args);
+        ccv::testing::Sh e = Tpm("tpm2_pcrextend" + args);
         ASSERT_EQ(e.code, 0) << e.out;
         args.clear();
       }
     }
     if (!args.empty()) {
-      Sh e = Tpm("tpm2_pcrextend" + args);
+      ccv::testing::Sh e = Tpm("tpm2_pcrextend" + args);
       ASSERT_EQ(e.code, 0) << e.out;
     }
     ASSERT_GT(extends, 10);
@@ -151,35 +153,37 @@ class SwtpmTest : public ::testing::Test {
     bool their_pass;
     std::string their_out;
     if (pss) {
-      auto t = testing::ReadAll(dir_ / sig);
+      auto t = ccv::testing::ReadAll(dir_ / sig);
       ASSERT_GT(t.size(), 6u);
       std::ofstream(dir_ / "raw.sig", std::ios::binary)
           .write(reinterpret_cast<const char*>(t.data() + 6), std::streamsize(t.size() - 6));
-      Sh o =
+      ccv::testing::Sh o =
           Tpm("openssl dgst -sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:-2 "
               "-verify " +
               ak + ".pem -signature raw.sig " + msg);
-      auto m = testing::ReadAll(dir_ / msg);
+      auto m = ccv::testing::ReadAll(dir_ / msg);
       // extraData follows magic, type and the 34-byte qualifiedSigner TPM2B.
       std::string extra = m.size() > 46 ? ToHex(Bytes(m.data() + 44, m[42] << 8 | m[43])) : "";
       their_pass = o.code == 0 && extra == nonce;
       their_out = o.out + " extraData " + extra;
     } else {
-      Sh theirs = Tpm("tpm2_checkquote -u " + ak + ".pub -m " + msg + " -s " + sig + " -f " + pcrs +
-                      " -g sha256 -q " + nonce);
+      ccv::testing::Sh theirs = Tpm("tpm2_checkquote -u " + ak + ".pub -m " + msg + " -s " + sig +
+                                    " -f " + pcrs + " -g sha256 -q " + nonce);
       their_pass = theirs.code == 0;
       their_out = theirs.out;
     }
-    Sh ours = Ccverify("--attest " + Quote(dir_ / msg) + " --signature " + Quote(dir_ / sig) +
-                       " --ak " + Quote(dir_ / (ak + ".pub")) + " --nonce " + nonce + " --pcrs " +
-                       Quote(dir_ / (bank + ".json")));
+    ccv::testing::Sh ours = Ccverify(
+        "--attest " + ccv::testing::Quote(dir_ / msg) + " --signature " +
+        ccv::testing::Quote(dir_ / sig) + " --ak " + ccv::testing::Quote(dir_ / (ak + ".pub")) +
+        " --nonce " + nonce + " --pcrs " + ccv::testing::Quote(dir_ / (bank + ".json")));
     EXPECT_EQ(their_pass, expect_pass) << name << ": reference: " << their_out;
     EXPECT_EQ(ours.code == 0, their_pass) << name << ": ccverify: " << ours.out;
     EXPECT_TRUE(ours.code == 0 || ours.code == 1 || ours.code == 3) << name << ours.out;
   }
 
-  Sh Ccverify(const std::string& args) {
-    return Shell(Quote(ccv::testing::BinaryDir() / "ccverify") + " tpm verify " + args);
+  ccv::testing::Sh Ccverify(const std::string& args) {
+    return ccv::testing::Shell(ccv::testing::Quote(ccv::testing::BinaryDir() / "ccverify") +
+                               " tpm verify " + args);
   }
 
   // One --pcrs file per bank, from the log's replay.
@@ -212,7 +216,7 @@ TEST_F(SwtpmTest, VerdictsEqualTpm2CheckquoteForEveryAkAndBank) {
   if (HasFatalFailure()) return;
   WriteBankPcrs();
   if (HasFatalFailure()) return;
-  Sh ek = Tpm("tpm2_createek -c ek.ctx -G rsa -u ek.pub && tpm2_flushcontext -t");
+  ccv::testing::Sh ek = Tpm("tpm2_createek -c ek.ctx -G rsa -u ek.pub && tpm2_flushcontext -t");
   ASSERT_EQ(ek.code, 0) << ek.out;
   struct AkKind {
     const char* name;
@@ -225,26 +229,27 @@ TEST_F(SwtpmTest, VerdictsEqualTpm2CheckquoteForEveryAkAndBank) {
   const std::string pcr_list = "0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23";
   for (const AkKind& k : kinds) {
     std::string ak = std::string("ak_") + k.name;
-    Sh c = Tpm("tpm2_createak -C ek.ctx -c " + ak + ".ctx -G " + k.alg + " -g sha256 -s " +
-               k.scheme + " -u " + ak + ".pub -n " + ak +
-               ".name && tpm2_flushcontext -t && "
-               "tpm2_flushcontext -s && tpm2_readpublic -c " +
-               ak + ".ctx -f pem -o " + ak + ".pem && tpm2_flushcontext -t");
+    ccv::testing::Sh c = Tpm("tpm2_createak -C ek.ctx -c " + ak + ".ctx -G " + k.alg +
+                             " -g sha256 -s " + k.scheme + " -u " + ak + ".pub -n " + ak +
+                             ".name && tpm2_flushcontext -t && "
+                             "tpm2_flushcontext -s && tpm2_readpublic -c " +
+                             ak + ".ctx -f pem -o " + ak + ".pem && tpm2_flushcontext -t");
     ASSERT_EQ(c.code, 0) << k.name << ": " << c.out;
     const bool pss = std::string(k.scheme) == "rsapss";
     std::string all;
     for (const char* bank : banks) {
       std::string q = ak + "_" + bank;
       all += " --attest " + q + ".msg --signature " + q + ".sig";
-      Sh quote = Tpm("tpm2_quote -c " + ak + ".ctx -l " + bank + ":" + pcr_list +
-                     " -q 9009abcd -m " + q + ".msg -s " + q + ".sig -o " + q +
-                     ".pcrs -g sha256 --scheme " + k.scheme + " && tpm2_flushcontext -t");
+      ccv::testing::Sh quote =
+          Tpm("tpm2_quote -c " + ak + ".ctx -l " + bank + ":" + pcr_list + " -q 9009abcd -m " + q +
+              ".msg -s " + q + ".sig -o " + q + ".pcrs -g sha256 --scheme " + k.scheme +
+              " && tpm2_flushcontext -t");
       ASSERT_EQ(quote.code, 0) << q << ": " << quote.out;
       Compare(q + " good", ak, q + ".msg", q + ".sig", q + ".pcrs", bank, "9009abcd", pss, true);
       Compare(q + " other nonce", ak, q + ".msg", q + ".sig", q + ".pcrs", bank, "9009abce", pss,
               false);
       // Tampered attestation: one bit of the clock.
-      auto msg = testing::ReadAll(dir_ / (q + ".msg"));
+      auto msg = ccv::testing::ReadAll(dir_ / (q + ".msg"));
       ASSERT_GT(msg.size(), 60u);
       msg[50] ^= 1;
       std::ofstream(dir_ / (q + ".bad.msg"), std::ios::binary)
@@ -252,7 +257,7 @@ TEST_F(SwtpmTest, VerdictsEqualTpm2CheckquoteForEveryAkAndBank) {
       Compare(q + " tampered msg", ak, q + ".bad.msg", q + ".sig", q + ".pcrs", bank, "9009abcd",
               pss, false);
       // Tampered signature: one bit near the end.
-      auto sig = testing::ReadAll(dir_ / (q + ".sig"));
+      auto sig = ccv::testing::ReadAll(dir_ / (q + ".sig"));
       sig[sig.size() - 3] ^= 1;
       std::ofstream(dir_ / (q + ".bad.sig"), std::ios::binary)
           .write(reinterpret_cast<const char*>(sig.data()), std::streamsize(sig.size()));

@@ -94,12 +94,12 @@ struct Bundle {
              const tpm::PcrValues* listed = nullptr) {
     fs::copy_file(kLog, dir.path() / "log.bin", fs::copy_options::overwrite_existing);
     if (ima) fs::copy_file(kIma, dir.path() / "ima.ascii", fs::copy_options::overwrite_existing);
-    ::ccv::testing::WriteAll(dir.path() / "ak.pub", ak);
+    testing::WriteAll(dir.path() / "ak.pub", ak);
     std::string quotes;
     for (size_t i = 0; i < q.attest.size(); ++i) {
       std::string n = std::to_string(i);
-      ::ccv::testing::WriteAll(dir.path() / ("q" + n + ".attest"), q.attest[i]);
-      ::ccv::testing::WriteAll(dir.path() / ("q" + n + ".sig"), q.sig[i]);
+      testing::WriteAll(dir.path() / ("q" + n + ".attest"), q.attest[i]);
+      testing::WriteAll(dir.path() / ("q" + n + ".sig"), q.sig[i]);
       quotes += std::string(i ? "," : "") + "{\"attest\":\"q" + n + ".attest\",\"signature\":\"q" +
                 n + ".sig\"}";
     }

@@ -16,8 +16,6 @@ namespace ccv::tpm {
 namespace {
 
 namespace fs = std::filesystem;
-using ccv::testing::Quote;
-using ccv::testing::RunCcverify;
 
 class TpmCliTest : public ::testing::Test {
  protected:
@@ -44,14 +42,14 @@ class TpmCliTest : public ::testing::Test {
     std::string a = "tpm verify";
     for (int i = 0; i < 3; ++i) {
       std::string n = "quote" + std::to_string(i);
-      a += " --attest " + Quote(g / (n + ".tpms_attest.bin")) + " --signature " +
-           Quote(g / (n + ".tpmt_signature.bin"));
+      a += " --attest " + ccv::testing::Quote(g / (n + ".tpms_attest.bin")) + " --signature " +
+           ccv::testing::Quote(g / (n + ".tpmt_signature.bin"));
     }
-    a += " --ak " + Quote(g / "ak_cert.der") + " --ak-root " +
-         Quote(corpus_ / "tpm/ca/tpm_ek_intermediate_2.crt") + " --ak-root " +
-         Quote(corpus_ / "tpm/ca/tpm_ek_root_1.cer") + " --nonce " + nonce + " --tpm-log " +
-         Quote(g / "event_log.bin") + " --pcrs " + Quote(dir_ / "pcrs.json") +
-         " --at 2025-01-01T00:00:00Z";
+    a += " --ak " + ccv::testing::Quote(g / "ak_cert.der") + " --ak-root " +
+         ccv::testing::Quote(corpus_ / "tpm/ca/tpm_ek_intermediate_2.crt") + " --ak-root " +
+         ccv::testing::Quote(corpus_ / "tpm/ca/tpm_ek_root_1.cer") + " --nonce " + nonce +
+         " --tpm-log " + ccv::testing::Quote(g / "event_log.bin") + " --pcrs " +
+         ccv::testing::Quote(dir_ / "pcrs.json") + " --at 2025-01-01T00:00:00Z";
     return a;
   }
 
@@ -59,10 +57,10 @@ class TpmCliTest : public ::testing::Test {
 };
 
 TEST_F(TpmCliTest, GcePassesAsTextAndJson) {
-  auto r = RunCcverify(GceArgs());
+  auto r = ccv::testing::RunCcverify(GceArgs());
   EXPECT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("verdict: pass"), std::string::npos);
-  auto j = RunCcverify(GceArgs() + " --json");
+  auto j = ccv::testing::RunCcverify(GceArgs() + " --json");
   ASSERT_EQ(j.code, 0) << j.err;
   rapidjson::Document doc;
   doc.Parse(j.out.c_str());
@@ -76,7 +74,7 @@ TEST_F(TpmCliTest, GcePassesAsTextAndJson) {
 }
 
 TEST_F(TpmCliTest, WrongNonceExitsOne) {
-  auto r = RunCcverify(GceArgs("9008") + " --json");
+  auto r = ccv::testing::RunCcverify(GceArgs("9008") + " --json");
   EXPECT_EQ(r.code, 1) << r.err;
   EXPECT_NE(r.out.find("\"quote0.nonce\",\"status\":\"fail\""), std::string::npos) << r.out;
 }
@@ -85,9 +83,10 @@ TEST_F(TpmCliTest, TrailingByteIsAnInputErrorNamingFileAndOffset) {
   fs::path g = corpus_ / "tpm/gce-cos-85";
   fs::copy_file(g / "quote0.tpms_attest.bin", dir_ / "attest.bin");
   std::ofstream(dir_ / "attest.bin", std::ios::app) << 'x';
-  auto r =
-      RunCcverify("tpm verify --attest " + Quote(dir_ / "attest.bin") + " --signature " +
-                  Quote(g / "quote0.tpmt_signature.bin") + " --ak " + Quote(g / "ak_cert.der"));
+  auto r = ccv::testing::RunCcverify("tpm verify --attest " +
+                                     ccv::testing::Quote(dir_ / "attest.bin") + " --signature " +
+                                     ccv::testing::Quote(g / "quote0.tpmt_signature.bin") +
+                                     " --ak " + ccv::testing::Quote(g / "ak_cert.der"));
   EXPECT_EQ(r.code, 3);
   EXPECT_NE(r.err.find("attest.bin"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("offset 115"), std::string::npos) << r.err;
@@ -97,12 +96,13 @@ TEST_F(TpmCliTest, UsageErrorsExitTwo) {
   ::ccv::testing::ExpectExitCode(
       2, {"tpm verify --attest x", "tpm verify --attest a --attest b --signature s --ak k",
           "tpm verify --attest a --signature s --ak k --nonce xyz"});
-  EXPECT_EQ(RunCcverify("tpm verify --help").code, 0);
+  EXPECT_EQ(ccv::testing::RunCcverify("tpm verify --help").code, 0);
 }
 
 TEST_F(TpmCliTest, MissingFileIsAnInputError) {
-  auto r = RunCcverify("tpm verify --attest /nonexistent --signature /nonexistent --ak " +
-                       Quote(corpus_ / "tpm/gce-cos-85/ak_cert.der"));
+  auto r =
+      ccv::testing::RunCcverify("tpm verify --attest /nonexistent --signature /nonexistent --ak " +
+                                ccv::testing::Quote(corpus_ / "tpm/gce-cos-85/ak_cert.der"));
   EXPECT_EQ(r.code, 3);
 }
 
@@ -113,11 +113,13 @@ TEST_F(TpmCliTest, ReplayComparesTheTpmQuoteWithTheReplay) {
   fs::path w = corpus_ / "tpm/windows-gce-shielded-vm";
   const std::string quote = " --tpm-quote " + (w / "quote.tpms_attest.bin").string() + ":" +
                             (w / "quote.tpmt_signature.bin").string() + " --ak " +
-                            Quote(w / "ak_public.tpmt_public.bin");
-  auto r = RunCcverify("replay --tpm-log " + Quote(w / "eventlog.bin") + quote);
+                            ccv::testing::Quote(w / "ak_public.tpmt_public.bin");
+  auto r = ccv::testing::RunCcverify("replay --tpm-log " + ccv::testing::Quote(w / "eventlog.bin") +
+                                     quote);
   EXPECT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("tpm quote0.pcr_digest: PASS"), std::string::npos) << r.out;
-  auto j = RunCcverify("replay --tpm-log " + Quote(w / "eventlog.bin") + quote + " --json");
+  auto j = ccv::testing::RunCcverify("replay --tpm-log " + ccv::testing::Quote(w / "eventlog.bin") +
+                                     quote + " --json");
   ASSERT_EQ(j.code, 0) << j.err;
   rapidjson::Document doc;
   doc.Parse(j.out.c_str());
@@ -126,7 +128,8 @@ TEST_F(TpmCliTest, ReplayComparesTheTpmQuoteWithTheReplay) {
   EXPECT_EQ(doc["tpm_quote_checks"].Size(), 3u);
 
   // Another boot's log does not give the quoted PCRs.
-  r = RunCcverify("replay --tpm-log " + Quote(corpus_ / "tpm/gce-cos-85/event_log.bin") + quote);
+  r = ccv::testing::RunCcverify(
+      "replay --tpm-log " + ccv::testing::Quote(corpus_ / "tpm/gce-cos-85/event_log.bin") + quote);
   EXPECT_EQ(r.code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("tpm quote0.pcr_digest: FAIL"), std::string::npos) << r.out;
 
@@ -137,17 +140,22 @@ TEST_F(TpmCliTest, ReplayComparesTheTpmQuoteWithTheReplay) {
     f.seekp(40);
     f.put('\x7f');
   }
-  r = RunCcverify("replay --tpm-log " + Quote(w / "eventlog.bin") + " --tpm-quote " +
-                  (dir_ / "w.attest").string() + ":" + (w / "quote.tpmt_signature.bin").string() +
-                  " --ak " + Quote(w / "ak_public.tpmt_public.bin"));
+  r = ccv::testing::RunCcverify("replay --tpm-log " + ccv::testing::Quote(w / "eventlog.bin") +
+                                " --tpm-quote " + (dir_ / "w.attest").string() + ":" +
+                                (w / "quote.tpmt_signature.bin").string() + " --ak " +
+                                ccv::testing::Quote(w / "ak_public.tpmt_public.bin"));
   EXPECT_EQ(r.code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("tpm quote0.signature: FAIL"), std::string::npos) << r.out;
 
   // Usage: no --ak, no ':'.
-  EXPECT_EQ(RunCcverify("replay --tpm-log " + Quote(w / "eventlog.bin") + " --tpm-quote a:b").code,
+  EXPECT_EQ(ccv::testing::RunCcverify("replay --tpm-log " +
+                                      ccv::testing::Quote(w / "eventlog.bin") + " --tpm-quote a:b")
+                .code,
             2);
   EXPECT_EQ(
-      RunCcverify("replay --tpm-log " + Quote(w / "eventlog.bin") + " --tpm-quote ab --ak x").code,
+      ccv::testing::RunCcverify("replay --tpm-log " + ccv::testing::Quote(w / "eventlog.bin") +
+                                " --tpm-quote ab --ak x")
+          .code,
       2);
 }
 
@@ -155,11 +163,12 @@ TEST_F(TpmCliTest, ReplayComparesTheTpmQuoteWithTheReplay) {
 // Windows log is bound; without the pin it is not.
 TEST_F(TpmCliTest, VerifyBindsTheWindowsLogWithAPinnedAk) {
   fs::path w = corpus_ / "tpm/windows-gce-shielded-vm";
-  const std::string args = "verify --tpm-log " + Quote(w / "eventlog.bin") + " --tpm-attest " +
-                           Quote(w / "quote.tpms_attest.bin") + " --tpm-signature " +
-                           Quote(w / "quote.tpmt_signature.bin") + " --tpm-ak " +
-                           Quote(w / "ak_public.tpmt_public.bin") + " --tpm-nonce '' --format json";
-  auto r = RunCcverify(args);
+  const std::string args =
+      "verify --tpm-log " + ccv::testing::Quote(w / "eventlog.bin") + " --tpm-attest " +
+      ccv::testing::Quote(w / "quote.tpms_attest.bin") + " --tpm-signature " +
+      ccv::testing::Quote(w / "quote.tpmt_signature.bin") + " --tpm-ak " +
+      ccv::testing::Quote(w / "ak_public.tpmt_public.bin") + " --tpm-nonce '' --format json";
+  auto r = ccv::testing::RunCcverify(args);
   EXPECT_EQ(r.code, 1) << r.err;
   rapidjson::Document doc;
   doc.Parse(r.out.c_str());
@@ -172,7 +181,7 @@ TEST_F(TpmCliTest, VerifyBindsTheWindowsLogWithAPinnedAk) {
                                       << "logs: {unexplained_digests: warn}\n"
                                       << "tpm:\n  ak: \"sha256:" << fp << "\"\n"
                                       << "pcrs:\n  must_match_quote: [pcr0, pcr7]\n";
-  r = RunCcverify(args + " --policy " + Quote(dir_ / "policy.yaml"));
+  r = ccv::testing::RunCcverify(args + " --policy " + ccv::testing::Quote(dir_ / "policy.yaml"));
   doc.Parse(r.out.c_str());
   ASSERT_FALSE(doc.HasParseError()) << r.out;
   EXPECT_STREQ(doc["tpm"]["ak_trust"].GetString(), "pinned");
@@ -190,7 +199,8 @@ TEST_F(TpmCliTest, VerifyBindsTheWindowsLogWithAPinnedAk) {
 TEST_F(TpmCliTest, DumpDecodesAttestAndHclReport) {
   fs::path az = corpus_ / "azure/tdx-vtpm";
   if (!fs::exists(az / "hcl-report.bin")) GTEST_SKIP() << "azure/tdx-vtpm absent";
-  auto r = RunCcverify("dump " + Quote(az / "hcl-report.bin") + " --json");
+  auto r =
+      ccv::testing::RunCcverify("dump " + ccv::testing::Quote(az / "hcl-report.bin") + " --json");
   ASSERT_EQ(r.code, 0) << r.err;
   rapidjson::Document doc;
   doc.Parse(r.out.c_str());
@@ -202,18 +212,19 @@ TEST_F(TpmCliTest, DumpDecodesAttestAndHclReport) {
   EXPECT_TRUE(doc["runtime_data"]["secure_boot"].GetBool());
   EXPECT_STREQ(doc["runtime_data"]["vm_unique_id"].GetString(),
                "6332533D-5649-4D02-8AA7-8F64B7C3EE21");
-  r = RunCcverify("dump " + Quote(corpus_ / "tpm/gce-cos-85/quote1.tpms_attest.bin") + " --json");
+  r = ccv::testing::RunCcverify(
+      "dump " + ccv::testing::Quote(corpus_ / "tpm/gce-cos-85/quote1.tpms_attest.bin") + " --json");
   ASSERT_EQ(r.code, 0) << r.err;
   doc.Parse(r.out.c_str());
   ASSERT_FALSE(doc.HasParseError()) << r.out;
   EXPECT_STREQ(doc["format"].GetString(), "tpm-attest");
   EXPECT_STREQ(doc["attest"]["extra_data"].GetString(), "9009");
   // A truncated attestation is an input error naming the file.
-  auto bytes = testing::ReadAll(corpus_ / "tpm/gce-cos-85/quote1.tpms_attest.bin");
+  auto bytes = ccv::testing::ReadAll(corpus_ / "tpm/gce-cos-85/quote1.tpms_attest.bin");
   bytes.resize(40);
   std::ofstream(dir_ / "short.attest", std::ios::binary)
       .write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-  r = RunCcverify("dump " + Quote(dir_ / "short.attest"));
+  r = ccv::testing::RunCcverify("dump " + ccv::testing::Quote(dir_ / "short.attest"));
   EXPECT_EQ(r.code, 3);
   EXPECT_NE(r.err.find("short.attest"), std::string::npos) << r.err;
 }

@@ -22,7 +22,6 @@ namespace ccv::tpm {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::ReadAll;
 
 PcrValues ReplayLog(const fs::path& path) {
   auto file = bundle::OpenFileSource(path.string());
@@ -89,14 +88,14 @@ std::optional<Evidence> Gce(bool cert_ak = true) {
   const HashAlg banks[] = {HashAlg::kSha1, HashAlg::kSha256, HashAlg::kSha384};
   for (int i = 0; i < 3; ++i) {
     std::string n = "quote" + std::to_string(i);
-    e.attest.push_back(ReadAll(d / (n + ".tpms_attest.bin")));
-    e.sig.push_back(ReadAll(d / (n + ".tpmt_signature.bin")));
+    e.attest.push_back(ccv::testing::ReadAll(d / (n + ".tpms_attest.bin")));
+    e.sig.push_back(ccv::testing::ReadAll(d / (n + ".tpmt_signature.bin")));
     testing::AddPcrListing(d / (n + ".pcrs.txt"), banks[i], &e.pcrs);
   }
-  e.ak = ReadAll(d / (cert_ak ? "ak_cert.der" : "ak_pub.tpmt_public.bin"));
+  e.ak = ccv::testing::ReadAll(d / (cert_ak ? "ak_cert.der" : "ak_pub.tpmt_public.bin"));
   if (cert_ak) {
     for (const char* ca : {"tpm/ca/tpm_ek_intermediate_2.crt", "tpm/ca/tpm_ek_root_1.cer"}) {
-      auto certs = LoadCertificates(ReadAll(*corpus / ca));
+      auto certs = LoadCertificates(ccv::testing::ReadAll(*corpus / ca));
       EXPECT_TRUE(certs.ok()) << ca << ": " << certs.status().ToString();
       for (auto& c : *certs) e.roots->push_back(std::move(c));
     }
@@ -111,9 +110,9 @@ std::optional<Evidence> Windows() {
   if (!corpus) return std::nullopt;
   fs::path d = *corpus / "tpm/windows-gce-shielded-vm";
   Evidence e;
-  e.attest.push_back(ReadAll(d / "quote.tpms_attest.bin"));
-  e.sig.push_back(ReadAll(d / "quote.tpmt_signature.bin"));
-  e.ak = ReadAll(d / "ak_public.tpmt_public.bin");
+  e.attest.push_back(ccv::testing::ReadAll(d / "quote.tpms_attest.bin"));
+  e.sig.push_back(ccv::testing::ReadAll(d / "quote.tpmt_signature.bin"));
+  e.ak = ccv::testing::ReadAll(d / "ak_public.tpmt_public.bin");
   e.log = ReplayLog(d / "eventlog.bin");
   // The quoted PCR values of expected.json equal this listing: pcr0..23.
   const char* hex[24] = {

@@ -15,8 +15,6 @@
 
 namespace ccv::tpm::testing {
 
-using ::ccv::testing::ReadAll;
-
 // Adds the "N: hex" lines of `path` as bank `alg`.
 inline void AddPcrListing(const std::filesystem::path& path, HashAlg alg, PcrValues* out) {
   std::ifstream in(path);
