@@ -1,5 +1,6 @@
 // ccverify replay --ima F --ima-keys K: counts, the entries it names and the
 // exit code, on keylime's lists of the shared corpus.
+#include <filesystem>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -11,15 +12,18 @@
 namespace ccv::cli {
 namespace {
 
-using ::ccv::testing::CliRun;
-using ::ccv::testing::Quote;
+// ccverify replay --ima LIST --ima-keys KEYS, with the rest of the flags.
+testing::CliRun ReplayWithKeys(const std::filesystem::path& list, const std::filesystem::path& keys,
+                               const std::string& rest = "") {
+  return testing::RunCcverify("replay --ima " + testing::Quote(list) + " --ima-keys " +
+                              testing::Quote(keys) + rest);
+}
 
 TEST(ImaSigCliTest, CountsAndNamesEntries) {
   CCV_REQUIRE_CORPUS(corpus);
   const auto d = corpus / "ima-sig" / "keylime";
-  CliRun r = ::ccv::testing::RunCcverify("replay --ima " +
-                                         Quote(d / "SIGNATURES.ascii_runtime_measurements") +
-                                         " --ima-keys " + Quote(d / "rsa2048pub.pem") + " --json");
+  testing::CliRun r =
+      ReplayWithKeys(d / "SIGNATURES.ascii_runtime_measurements", d / "rsa2048pub.pem", " --json");
   ASSERT_EQ(r.code, 0) << r.err;  // an unknown key is counted, not failed
   rapidjson::Document doc;
   doc.Parse(r.out.c_str());
@@ -35,9 +39,8 @@ TEST(ImaSigCliTest, CountsAndNamesEntries) {
 TEST(ImaSigCliTest, MalformedSignatureExitsOneNamingTheEntry) {
   CCV_REQUIRE_CORPUS(corpus);
   const auto d = corpus / "ima-sig" / "keylime";
-  CliRun r = ::ccv::testing::RunCcverify("replay --ima " +
-                                         Quote(d / "BAD_SIGNATURES.ascii_runtime_measurements") +
-                                         " --ima-keys " + Quote(d / "rsa2048pub.pem"));
+  testing::CliRun r =
+      ReplayWithKeys(d / "BAD_SIGNATURES.ascii_runtime_measurements", d / "rsa2048pub.pem");
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.out.find("/usr/bin/zmore: malformed"), std::string::npos) << r.out;
 }
@@ -45,8 +48,8 @@ TEST(ImaSigCliTest, MalformedSignatureExitsOneNamingTheEntry) {
 TEST(ImaSigCliTest, KeysNeedAList) {
   CCV_REQUIRE_CORPUS(corpus);
   const auto d = corpus / "ima-sig" / "keylime";
-  EXPECT_EQ(::ccv::testing::RunCcverify("replay --ima-keys " + Quote(d / "rsa2048pub.pem") +
-                                        " --ccel " + Quote(d / "rsa2048pub.pem"))
+  EXPECT_EQ(testing::RunCcverify("replay --ima-keys " + testing::Quote(d / "rsa2048pub.pem") +
+                                 " --ccel " + testing::Quote(d / "rsa2048pub.pem"))
                 .code,
             2);
 }
@@ -54,9 +57,8 @@ TEST(ImaSigCliTest, KeysNeedAList) {
 TEST(ImaSigCliTest, FileWithoutKeysIsAnInputError) {
   CCV_REQUIRE_CORPUS(corpus);
   const auto d = corpus / "ima-sig" / "keylime";
-  CliRun r = ::ccv::testing::RunCcverify(
-      "replay --ima " + Quote(d / "SIGNATURES.ascii_runtime_measurements") + " --ima-keys " +
-      Quote(d / "SIGNATURES.ascii_runtime_measurements"));
+  testing::CliRun r = ReplayWithKeys(d / "SIGNATURES.ascii_runtime_measurements",
+                                     d / "SIGNATURES.ascii_runtime_measurements");
   EXPECT_EQ(r.code, 3);
   EXPECT_NE(r.err.find("SIGNATURES.ascii_runtime_measurements"), std::string::npos) << r.err;
 }
