@@ -1,5 +1,8 @@
 #include "verifier/quote/collateral.h"
 
+#include <algorithm>
+#include <initializer_list>
+
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
@@ -67,6 +70,19 @@ struct Reader {
                  "not an integer in " + std::to_string(lo) + ".." + std::to_string(hi));
     }
     return v->GetInt64();
+  }
+  // `<path>.version`, refused unless it is one of `accepted` (`expected`
+  // says which in the error).
+  Result<int> Version(const Value& obj, const std::string& path,
+                      std::initializer_list<int> accepted, const char* expected) const {
+    CCV_ASSIGN_OR_RETURN(int64_t v, Int(obj, "version", path, 0, 1000));
+    if (std::find(accepted.begin(), accepted.end(), v) == accepted.end()) {
+      return Status(ErrorCode::kUnsupportedVersion, std::string(doc) + ": version " +
+                                                        std::to_string(v) + " (expected " +
+                                                        expected + ")")
+          .WithField(path + ".version");
+    }
+    return int(v);
   }
   // Validity bounds are kept in whole seconds, rounded inwards should a
   // document carry a fraction (Intel's do not): a lower bound (`is_start`)
@@ -210,13 +226,7 @@ Result<TcbInfo> ParseTcbInfo(std::string_view json) {
   Reader r{"tcb_info"};
   const std::string p = "tcbInfo";
   TcbInfo t;
-  CCV_ASSIGN_OR_RETURN(int64_t version, r.Int(d, "version", p, 0, 1000));
-  t.version = int(version);
-  if (t.version != 2 && t.version != 3) {
-    return Status(ErrorCode::kUnsupportedVersion,
-                  "tcb_info: version " + std::to_string(t.version) + " (expected 2 or 3)")
-        .WithField("tcbInfo.version");
-  }
+  CCV_ASSIGN_OR_RETURN(t.version, r.Version(d, p, {2, 3}, "2 or 3"));
   if (t.version == 3) {
     CCV_ASSIGN_OR_RETURN(t.id, r.String(d, "id", p));
     if (t.id != "SGX" && t.id != "TDX") return Bad("tcb_info", "tcbInfo.id", "not SGX or TDX");
@@ -287,13 +297,7 @@ Result<EnclaveIdentity> ParseEnclaveIdentity(std::string_view json) {
   Reader r{"qe_identity"};
   const std::string p = "enclaveIdentity";
   EnclaveIdentity e;
-  CCV_ASSIGN_OR_RETURN(int64_t version, r.Int(d, "version", p, 0, 1000));
-  e.version = int(version);
-  if (e.version != 2) {
-    return Status(ErrorCode::kUnsupportedVersion,
-                  "qe_identity: version " + std::to_string(e.version) + " (expected 2)")
-        .WithField("enclaveIdentity.version");
-  }
+  CCV_ASSIGN_OR_RETURN(e.version, r.Version(d, p, {2}, "2"));
   CCV_ASSIGN_OR_RETURN(e.id, r.String(d, "id", p));
   CCV_ASSIGN_OR_RETURN(e.issue_date, r.Date(d, "issueDate", p, true));
   CCV_ASSIGN_OR_RETURN(e.next_update, r.Date(d, "nextUpdate", p, false));
