@@ -102,9 +102,7 @@ void BaselineTdChecks(const policy::Policy* pol, Facts* f) {
                   "TD_ATTRIBUTES.DEBUG is set: the host can read and change the TD's "
                   "memory (allow it only with td.attributes.debug: true)"));
   }
-  bool zero =
-      std::all_of(q.mr_servicetd.begin(), q.mr_servicetd.end(), [](uint8_t b) { return b == 0; });
-  if (zero) {
+  if (AllBytesEqual(q.mr_servicetd, 0)) {
     f->checks.push_back(MakeCheck("td.mr_servicetd", Verdict::kPass,
                                   q.is_v15 ? "MRSERVICETD is zero (no service TD is bound)"
                                            : "TD report 1.0: no MRSERVICETD"));
@@ -121,11 +119,10 @@ void BaselineTdChecks(const policy::Policy* pol, Facts* f) {
   }
 }
 
-// What the TD quote gives later steps: its body, and whether its
-// signature, QE report and PCK chain verified (the Azure HCL report binds the
-// vTPM's AK to that body).
+// What the TD quote gives later steps besides its body (Facts::quote):
+// whether its signature, QE report and PCK chain verified (the Azure HCL
+// report binds the vTPM's AK to that body).
 struct QuoteOutcome {
-  std::optional<parsers::TdReportBody> td_body;
   bool authentic = false;
 };
 
@@ -218,10 +215,8 @@ Status QuoteFacts(const bundle::Evidence& e, const VerifyOptions& o, const polic
         MakeCheck("quote.tee", Verdict::kFail, "not a TDX quote (no TD report body)"));
     return Status::Ok();
   }
-  const parsers::TdReportBody& b = *v->quote.td_body;
-  out->td_body = b;
   result::QuoteFacts& q = f->quote;
-  static_cast<parsers::TdReportBody&>(q) = b;
+  static_cast<parsers::TdReportBody&>(q) = *v->quote.td_body;
   q.present = true;
   q.version = v->quote.header.version;
   if (v->pck && v->pck->has_sgx_extensions) q.fmspc = ToHex(v->pck->fmspc);
@@ -420,7 +415,8 @@ Result<std::optional<HclAk>> HclAkFacts(const bundle::Evidence& e, const QuoteOu
   const std::string& path = *e.tpm->hcl_report;
   CCV_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes,
                        bundle::ReadEvidenceFile(e, path, kMaxTpmFileLen));
-  auto v = tpm::VerifyHclReport(bytes, quote.td_body ? &*quote.td_body : nullptr);
+  const parsers::TdReportBody* td_body = f->quote.present ? &f->quote : nullptr;
+  auto v = tpm::VerifyHclReport(bytes, td_body);
   if (!v.ok()) return v.status().WithFileIfUnset(path);
   if (!v->runtime.ak) {
     return Status(ErrorCode::kBadValue, "the runtime data holds no HCLAkPub JWK")
