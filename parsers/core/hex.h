@@ -25,6 +25,16 @@ Result<std::vector<uint8_t>> FromHex(std::string_view hex);
 // allocation). Returns false on bad length or a non-hex character.
 bool DecodeHexInto(std::string_view hex, std::span<uint8_t> out);
 
+namespace internal {
+// DecodeHexInto's two SIMD forms, so tests can check each on any CPU that
+// runs them: SSE2 (every x86-64; the table elsewhere) and AVX2 (x86-64 CPUs
+// that have it: HexAvx2Available(); DecodeHexInto takes it for 16 bytes or
+// more when it is there).
+bool DecodeHexIntoSse2(std::string_view hex, std::span<uint8_t> out);
+bool DecodeHexIntoAvx2(std::string_view hex, std::span<uint8_t> out);
+bool HexAvx2Available();
+}  // namespace internal
+
 // True if every byte equals `value`. No early exit: the loop vectorises,
 // which beats a compare-and-branch on the short inputs it is used on
 // (digests, headers; once per entry of an IMA list).
