@@ -40,8 +40,8 @@ const Lists& Get(bool cc_api) {
   return l;
 }
 
-void BM_ImaRead(benchmark::State& state, bool binary) {
-  const Lists& l = Get(false);
+void BM_ImaRead(benchmark::State& state, bool cc_api, bool binary) {
+  const Lists& l = Get(cc_api);
   const std::string& data = binary ? l.binary : l.ascii;
   ccv::ima::ReadOptions ro;
   ro.format = binary ? ccv::ima::LogFormat::kBinary : ccv::ima::LogFormat::kAscii;
@@ -61,8 +61,10 @@ void BM_ImaRead(benchmark::State& state, bool binary) {
   state.SetItemsProcessed(int64_t(n));
   state.SetBytesProcessed(int64_t(state.iterations() * data.size()));
 }
-BENCHMARK_CAPTURE(BM_ImaRead, ascii, false)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_ImaRead, binary, true)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ImaRead, ascii, false, false)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ImaRead, binary, false, true)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ImaRead, ccapi_sha384_ascii, true, false)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_ImaRead, ccapi_sha384_binary, true, true)->Unit(benchmark::kMillisecond);
 
 void BM_ImaReplay(benchmark::State& state, bool cc_api, bool binary) {
   const Lists& l = Get(cc_api);

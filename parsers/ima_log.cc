@@ -6,6 +6,10 @@
 #include <limits>
 #include <string>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "parsers/core/hex.h"
 #include "parsers/ima_format.h"
 
@@ -15,6 +19,55 @@ namespace {
 // Largest entry (binary) or line (ascii) the reader buffers.
 constexpr size_t kMaxBufferLen = 2 * kMaxTemplateDataLen + (size_t{1} << 16);
 constexpr size_t kNoArena = std::numeric_limits<size_t>::max();
+// Longest digest algorithm name the ascii fast path looks for a ':' in (the
+// kernel's names have at most 11 characters); longer ones take the checked
+// path.
+constexpr size_t kMaxKernelAlgNameLen = 16;
+
+// a == b for the short strings of a list (template names), without a
+// library call per entry.
+inline bool SameShortString(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+// Whether s holds neither a space nor a NUL: one pass instead of two.
+inline bool NoSpaceOrNul(std::string_view s) {
+  const char* p = s.data();
+  size_t n = s.size();
+#if defined(__SSE2__)
+  for (; n >= 16; p += 16, n -= 16) {
+    const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i hit =
+        _mm_or_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(c, _mm_setzero_si128()));
+    if (_mm_movemask_epi8(hit) != 0) return false;
+  }
+#endif
+  for (; n > 0; ++p, --n) {
+    if (*p == ' ' || *p == '\0') return false;
+  }
+  return true;
+}
+
+// *e = Entry{}, field by field (see NextBatch).
+void ResetEntry(Entry* e) {
+  static_assert(sizeof(void*) != 8 || sizeof(Entry) == 144,
+                "a field was added to Entry: reset it here too");
+  e->index = 0;
+  e->offset = 0;
+  e->line = 0;
+  e->pcr = 0;
+  e->listed_hash.alg = Digest{}.alg;
+  e->listed_hash.len = 0;
+  std::memset(e->listed_hash.bytes.data(), 0, e->listed_hash.bytes.size());
+  e->template_name = {};
+  e->template_data = {};
+  e->template_data_offset = 0;
+  e->desc = nullptr;
+}
 
 bool Printable(std::string_view s) {
   for (char c : s) {
@@ -124,10 +177,24 @@ Status LogReader::Fill() {
 }
 
 Status LogReader::NextBatch(std::vector<Entry>* out) {
-  out->clear();
+  // Entries are parsed in place into the vector's first `count` slots; slots
+  // the vector already holds are reset field by field, which costs less than
+  // a fresh Entry{} (a string instruction) for every entry of a long list.
+  size_t count = 0;
+  auto next_slot = [out, &count]() -> Entry& {
+    if (count < out->size()) {
+      ResetEntry(&(*out)[count]);
+    } else {
+      out->emplace_back();
+    }
+    return (*out)[count++];
+  };
   arena_.clear();
   arena_pos_.clear();
-  if (!failed_.ok()) return failed_;
+  if (!failed_.ok()) {
+    out->clear();
+    return failed_;
+  }
   if (begin_ > 0) {
     std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
     buf_file_offset_ += begin_;
@@ -135,21 +202,36 @@ Status LogReader::NextBatch(std::vector<Entry>* out) {
     begin_ = 0;
   }
   if (buf_.empty()) buf_.resize(std::clamp<size_t>(options_.initial_buffer, 64, kMaxBufferLen));
+  const bool binary = options_.format == LogFormat::kBinary;
+  // Rebuilt ascii data is shorter than its line but for rare templates: room
+  // for a buffer's worth saves growing (and moving) the arena in a batch.
+  if (!binary) arena_.reserve(buf_.size());
+  const size_t arena_capacity = arena_.capacity();
   for (;;) {
     Status s = Fill();
-    if (!s.ok()) return failed_ = s;
-    while (out->size() < options_.max_batch && begin_ < end_) {
-      Entry& e = out->emplace_back();  // parsed in place
+    if (!s.ok()) {
+      out->clear();
+      return failed_ = s;
+    }
+    while (count < options_.max_batch && begin_ < end_) {
+      Entry& e = next_slot();
+      if (binary && listed_alg_) {
+        e.offset = buf_file_offset_ + begin_;
+        if (ParseBinaryFast(&e)) {
+          arena_pos_.push_back(kNoArena);
+          e.index = next_index_++;
+          continue;
+        }
+      }
       bool need_more = false;
       size_t arena_before = arena_.size();
-      s = options_.format == LogFormat::kBinary ? ParseBinary(&e, &need_more)
-                                                : ParseAscii(&e, &need_more);
+      s = binary ? ParseBinary(&e, &need_more) : ParseAscii(&e, &need_more);
       if (!s.ok()) {
         out->clear();
         return failed_ = s;
       }
       if (need_more) {
-        out->pop_back();
+        --count;
         break;
       }
       arena_pos_.push_back(arena_.size() != arena_before || e.template_data.data() == nullptr
@@ -157,7 +239,7 @@ Status LogReader::NextBatch(std::vector<Entry>* out) {
                                : kNoArena);
       e.index = next_index_++;
     }
-    if (!out->empty() || (begin_ == end_ && eof_)) break;
+    if (count > 0 || (begin_ == end_ && eof_)) break;
     // No complete entry in the buffer: grow it (the entry starts at 0).
     if (buf_.size() >= kMaxBufferLen) {
       Status st = options_.format == LogFormat::kBinary
@@ -166,11 +248,14 @@ Status LogReader::NextBatch(std::vector<Entry>* out) {
                       : Status(ErrorCode::kLimitExceeded,
                                "line longer than " + std::to_string(kMaxBufferLen) + " bytes")
                             .WithLine(next_line_);
+      out->clear();
       return failed_ = st;
     }
     buf_.resize(std::min(buf_.size() * 2, kMaxBufferLen));
   }
-  // Rebuilt template data lives in arena_, which may have moved while growing.
+  out->resize(count);  // shrinks: no entry is constructed
+  // Rebuilt template data lives in arena_, which moved if it grew.
+  if (arena_.capacity() == arena_capacity) return Status::Ok();
   for (size_t i = 0; i < out->size(); ++i) {
     if (arena_pos_[i] == kNoArena) continue;
     size_t len = (*out)[i].template_data.size();
@@ -180,9 +265,23 @@ Status LogReader::NextBatch(std::vector<Entry>* out) {
 }
 
 bool LogReader::TakeTemplateStorage(std::vector<uint8_t>* storage) {
-  if (options_.format != LogFormat::kAscii || !failed_.ok()) return false;
-  arena_.swap(*storage);
-  arena_.clear();
+  if (!failed_.ok()) return false;
+  if (options_.format == LogFormat::kAscii) {
+    arena_.swap(*storage);
+    arena_.clear();
+    return true;
+  }
+  // Binary: the batch lives in the read buffer, unless legacy entries put
+  // their data in the arena. The unread rest moves to the start of the
+  // caller's buffer, which becomes the read buffer.
+  if (!arena_.empty()) return false;
+  const size_t rest = end_ - begin_;
+  if (storage->size() < buf_.size()) storage->resize(buf_.size());
+  if (rest > 0) std::memcpy(storage->data(), buf_.data() + begin_, rest);
+  buf_.swap(*storage);
+  buf_file_offset_ += begin_;
+  begin_ = 0;
+  end_ = rest;
   return true;
 }
 
@@ -232,8 +331,9 @@ bool LogReader::ParseBinaryFast(Entry* e) {
   }
   const std::string_view name(reinterpret_cast<const char*>(p + at), name_len);
   // A known name is printable.
-  const TemplateDesc* desc =
-      last_desc_ != nullptr && last_desc_->name == name ? last_desc_ : FindTemplate(name);
+  const TemplateDesc* desc = last_desc_ != nullptr && SameShortString(last_desc_->name, name)
+                                 ? last_desc_
+                                 : FindTemplate(name);
   if (desc == nullptr || desc->legacy_ima()) return false;
   at += name_len;
   const uint32_t data_len = LoadU32(p + at, en);
@@ -273,7 +373,6 @@ Status LogReader::ParseBinary(Entry* e, bool* need_more) {
   } while (0)
 
   e->offset = r.Offset();
-  if (listed_alg_ && ParseBinaryFast(e)) return Status::Ok();
   CCV_IMA_WANT(4, "pcr");
   if (!listed_alg_) CCV_RETURN_IF_ERROR(DetectBinaryHashLen());
   const size_t hash_len = DigestLen(*listed_alg_);
@@ -348,19 +447,21 @@ bool LogReader::RebuildNgFast(std::string_view fields, Entry* e) {
       desc.fields[1] != FieldId::kNNg) {
     return false;
   }
-  // "<alg>:<hex>" and the path: exactly two tokens.
-  const size_t sp = fields.find(' ');
-  if (sp == std::string_view::npos) return false;
-  const std::string_view digest = fields.substr(0, sp), path = fields.substr(sp + 1);
-  if (path.empty() || path.find(' ') != std::string_view::npos ||
-      std::memchr(path.data(), 0, path.size()) != nullptr) {
-    return false;
+  // "<alg>:<hex>" and the path: exactly two tokens. The algorithm name is
+  // short and says how long the hex is, so where the first token must end
+  // is checked instead of searched for (the hex decode below rejects a
+  // space inside it).
+  size_t colon = 0;
+  while (colon < fields.size() && colon <= kMaxKernelAlgNameLen && fields[colon] != ':' &&
+         fields[colon] != ' ') {
+    ++colon;
   }
-  const void* colon_at = std::memchr(digest.data(), ':', digest.size());
-  if (colon_at == nullptr) return false;
-  const size_t colon = size_t(static_cast<const char*>(colon_at) - digest.data());
-  const size_t want = KernelHashAlgDigestLen(digest.substr(0, colon));
-  if (want == 0 || digest.size() - colon - 1 != 2 * want) return false;
+  if (colon >= fields.size() || fields[colon] != ':') return false;
+  const size_t want = KernelHashAlgDigestLen(fields.substr(0, colon));
+  const size_t sp = colon + 1 + 2 * want;
+  if (want == 0 || sp >= fields.size() || fields[sp] != ' ') return false;
+  const std::string_view digest = fields.substr(0, sp), path = fields.substr(sp + 1);
+  if (path.empty() || !NoSpaceOrNul(path)) return false;
   // As RebuildTemplateData lays them out: u32 len || "<alg>:" NUL digest,
   // u32 len || path NUL.
   const size_t d_len = colon + 2 + want, n_len = path.size() + 1;
@@ -465,7 +566,13 @@ Status LogReader::ParseAscii(Entry* e, bool* need_more) {
     }
   }
   i = j + 1;
-  size_t k = line.find(' ', i);
+  // Lines of one template usually follow each other: the last one's name
+  // and a space are checked before searching for the space.
+  const size_t last_len = last_desc_ != nullptr ? last_desc_->name.size() : 0;
+  const size_t k = last_desc_ != nullptr && i + last_len < n && line[i + last_len] == ' ' &&
+                           SameShortString(line.substr(i, last_len), last_desc_->name)
+                       ? i + last_len
+                       : line.find(' ', i);
   e->template_name = line.substr(i, k == std::string_view::npos ? n - i : k - i);
   if (e->template_name.empty() || e->template_name.size() > kMaxTemplateNameLen) {
     return err(ErrorCode::kBadLength, i, "template_name",
@@ -473,7 +580,7 @@ Status LogReader::ParseAscii(Entry* e, bool* need_more) {
   }
   // Lines of one template usually follow each other: compare with the last
   // one before searching the table.
-  e->desc = last_desc_ != nullptr && last_desc_->name == e->template_name
+  e->desc = last_desc_ != nullptr && SameShortString(last_desc_->name, e->template_name)
                 ? last_desc_
                 : FindTemplate(e->template_name);
   if (e->desc != nullptr) last_desc_ = e->desc;

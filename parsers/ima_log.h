@@ -88,12 +88,15 @@ class LogReader {
   // give line and column. After an error the reader stays failed.
   Status NextBatch(std::vector<Entry>* out);
 
-  // After a successful NextBatch of an ascii list, every entry's template
-  // data lives in the reader's own arena: swaps that arena with *storage
-  // (whose contents the reader then reuses), so the data, now the caller's,
-  // stays valid after the next NextBatch. The entries' template names still
-  // point into the read buffer. Returns false, swapping nothing, for binary
-  // lists, whose data points into the read buffer.
+  // After a successful NextBatch, hands the caller the memory that holds
+  // every entry's template data, swapping it with *storage (whose memory the
+  // reader then reuses), so the data, now the caller's, stays valid after
+  // the next NextBatch: for an ascii list the arena of rebuilt data (the
+  // template names still point into the read buffer); for a binary list the
+  // read buffer itself, names included (what the reader has not parsed yet
+  // is copied to the start of *storage first). Returns false, swapping
+  // nothing, after an error or when a binary batch also has data in the
+  // arena (legacy "ima" entries).
   bool TakeTemplateStorage(std::vector<uint8_t>* storage);
 
   uint64_t entries_read() const { return next_index_; }

@@ -242,9 +242,45 @@ const TemplateDesc* FindTemplate(std::string_view name) {
 
 std::span<const TemplateDesc> KnownTemplates() { return kTemplates; }
 
+namespace {
+
+// A name of at most 8 characters as one integer (byte i in bits 8i..8i+7,
+// zero beyond its end): every entry of a list names its digest algorithm,
+// and comparing integers costs less than a string compare per table row.
+constexpr uint64_t PackShortName(std::string_view s) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < s.size(); ++i) v |= uint64_t(uint8_t(s[i])) << (8 * i);
+  return v;
+}
+
+struct PackedAlgs {
+  std::array<uint64_t, std::size(kKernelAlgs)> key{};
+  std::array<uint8_t, std::size(kKernelAlgs)> size{};
+};
+
+constexpr PackedAlgs MakePackedAlgs() {
+  PackedAlgs t;
+  for (size_t i = 0; i < std::size(kKernelAlgs); ++i) {
+    const std::string_view n = kKernelAlgs[i].name;
+    t.key[i] = n.size() <= 8 ? PackShortName(n) : 0;
+    t.size[i] = uint8_t(n.size());
+  }
+  return t;
+}
+constexpr PackedAlgs kPackedAlgs = MakePackedAlgs();
+
+}  // namespace
+
 size_t KernelHashAlgDigestLen(std::string_view name) {
-  for (const KernelAlg& a : kKernelAlgs) {
-    if (a.name == name) return a.len;
+  if (name.empty() || name.size() > 8) {
+    for (const KernelAlg& a : kKernelAlgs) {
+      if (a.name == name) return a.len;
+    }
+    return 0;
+  }
+  const uint64_t key = PackShortName(name);
+  for (size_t i = 0; i < kPackedAlgs.key.size(); ++i) {
+    if (kPackedAlgs.key[i] == key && kPackedAlgs.size[i] == name.size()) return kKernelAlgs[i].len;
   }
   return 0;
 }

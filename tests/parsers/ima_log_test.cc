@@ -169,42 +169,124 @@ TEST(ImaLogTest, EntryLargerThanTheReadBufferGrowsIt) {
   EXPECT_EQ((*a)[0].data, e.TemplateData());
 }
 
-// TakeTemplateStorage: an ascii batch's rebuilt data, handed over, outlives
-// the next batch; binary lists keep their data in the read buffer and refuse.
-TEST(ImaLogTest, TakenAsciiTemplateDataOutlivesTheNextBatch) {
+// TakeTemplateStorage: a batch's template data, handed over, outlives the
+// next batches: ascii lists hand over their rebuilt data, binary lists their
+// read buffer (names too, and the unread rest goes along to the new one).
+TEST(ImaLogTest, TakenTemplateDataOutlivesTheNextBatches) {
   std::string ascii, bin;
   for (int i = 0; i < 20; ++i) {
     ascii += NgEntry("/f" + std::to_string(i)).Ascii();
     bin += NgEntry("/f" + std::to_string(i)).Binary();
   }
-  ReadOptions o;
-  o.max_batch = 4;
-  o.initial_buffer = 64;  // refills and moves the read buffer between batches
-  LogReader r(SpanSource(AsBytes(ascii)), o);
-  std::vector<Entry> first, next;
-  std::vector<uint8_t> storage;
-  ASSERT_TRUE(r.NextBatch(&first).ok());
-  ASSERT_FALSE(first.empty());
-  ASSERT_TRUE(r.TakeTemplateStorage(&storage));
-  for (const Entry& e : first) {
-    EXPECT_GE(e.template_data.data(), storage.data());
-    EXPECT_LE(e.template_data.data() + e.template_data.size(), storage.data() + storage.size());
+  for (bool binary : {false, true}) {
+    SCOPED_TRACE(binary ? "binary" : "ascii");
+    ReadOptions o = binary ? Bin() : ReadOptions{};
+    o.max_batch = 4;
+    o.initial_buffer = 64;  // refills, grows and moves the read buffer between batches
+    LogReader r(SpanSource(AsBytes(binary ? bin : ascii)), o);
+    std::vector<Entry> first, next;
+    std::vector<uint8_t> storage, later;
+    ASSERT_TRUE(r.NextBatch(&first).ok());
+    ASSERT_FALSE(first.empty());
+    ASSERT_TRUE(r.TakeTemplateStorage(&storage));
+    for (const Entry& e : first) {
+      EXPECT_GE(e.template_data.data(), storage.data());
+      EXPECT_LE(e.template_data.data() + e.template_data.size(), storage.data() + storage.size());
+    }
+    // The rest of the list, handing each batch over too: the reader refills,
+    // moves and reuses its buffers, and reads every entry once, in order.
+    uint64_t index = first.size();
+    for (;;) {
+      ASSERT_TRUE(r.NextBatch(&next).ok());
+      if (next.empty()) break;
+      for (const Entry& e : next) {
+        ASSERT_EQ(e.index, index++);
+        EXPECT_EQ(std::string(AsChars(e.template_data)),
+                  NgEntry("/f" + std::to_string(e.index)).TemplateData());
+      }
+      ASSERT_TRUE(r.TakeTemplateStorage(&later));
+    }
+    EXPECT_EQ(index, 20u);
+    for (const Entry& e : first) {
+      EXPECT_EQ(std::string(AsChars(e.template_data)),
+                NgEntry("/f" + std::to_string(e.index)).TemplateData());
+      EXPECT_EQ(e.template_name, "ima-ng");
+    }
   }
-  // Several more batches: the reader refills, moves and reuses its buffers.
-  for (int k = 0; k < 3; ++k) {
-    ASSERT_TRUE(r.NextBatch(&next).ok());
-    ASSERT_FALSE(next.empty());
-  }
-  for (const Entry& e : first) {
-    EXPECT_EQ(std::string(AsChars(e.template_data)),
-              NgEntry("/f" + std::to_string(e.index)).TemplateData());
-  }
-  ReadOptions ob = Bin();
-  LogReader rb(SpanSource(AsBytes(bin)), ob);
-  ASSERT_TRUE(rb.NextBatch(&first).ok());
+}
+
+TEST(ImaLogTest, BinaryBatchWithLegacyDataInTheArenaIsNotHandedOver) {
+  TEntry legacy;
+  legacy.name = "ima";
+  legacy.fields = {HexField(D(20, 1)), Str("/l")};
+  const std::string bin = NgEntry("/a").Binary() + legacy.Binary();
+  LogReader r(SpanSource(AsBytes(bin)), Bin());
+  std::vector<Entry> batch;
+  ASSERT_TRUE(r.NextBatch(&batch).ok());
+  ASSERT_EQ(batch.size(), 2u);
   std::vector<uint8_t> untouched = {1, 2, 3};
-  EXPECT_FALSE(rb.TakeTemplateStorage(&untouched));
+  EXPECT_FALSE(r.TakeTemplateStorage(&untouched));
   EXPECT_EQ(untouched, (std::vector<uint8_t>{1, 2, 3}));
+}
+
+// Batches are parsed into the slots of the caller's vector: a vector that
+// held entries of another list (another hash length, ascii lines, another
+// template) gives the same entries as a fresh one, bytes beyond the hash
+// length included.
+TEST(ImaLogTest, ReusedBatchVectorGivesTheEntriesOfAFreshOne) {
+  std::string ascii512, bin1, legacy_bin;
+  TEntry legacy;
+  legacy.name = "ima";
+  legacy.fields = {HexField(D(20, 1)), Str("/l")};
+  for (int i = 0; i < 9; ++i) {
+    ascii512 += NgEntry("/long/path/" + std::to_string(i)).Ascii(HashAlg::kSha512);
+    bin1 += NgEntry("/b" + std::to_string(i)).Binary(HashAlg::kSha1);
+  }
+  bin1 += legacy.Binary();
+  auto read = [](const std::string& log, ReadOptions o, std::vector<Entry>* batch) {
+    LogReader r(SpanSource(AsBytes(log)), o);
+    std::vector<Entry> all;
+    for (;;) {
+      EXPECT_TRUE(r.NextBatch(batch).ok());
+      if (batch->empty()) break;
+      all.insert(all.end(), batch->begin(), batch->end());
+      // Leave other values in the slots, as a caller's recycled vector has.
+      for (Entry& e : *batch) {
+        e.line = 77;
+        e.listed_hash.bytes.fill(0xAB);
+        e.template_data_offset = 99;
+      }
+    }
+    return all;
+  };
+  ReadOptions ascii_opt;
+  ascii_opt.max_batch = 4;
+  ReadOptions bin_opt = Bin(HashAlg::kSha1);
+  bin_opt.max_batch = 4;
+  std::vector<Entry> fresh_batch, reused;
+  const std::vector<Entry> want = read(bin1, bin_opt, &fresh_batch);
+  read(ascii512, ascii_opt, &reused);
+  reused.resize(4);  // slots beyond the last (short) batch, too
+  const std::vector<Entry> got = read(bin1, bin_opt, &reused);
+  ASSERT_EQ(got.size(), want.size());
+  ASSERT_EQ(got.size(), 10u);
+  for (size_t i = 0; i < got.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(got[i].index, want[i].index);
+    EXPECT_EQ(got[i].offset, want[i].offset);
+    EXPECT_EQ(got[i].line, 0u);
+    EXPECT_EQ(got[i].pcr, want[i].pcr);
+    EXPECT_EQ(got[i].listed_hash.alg, HashAlg::kSha1);
+    EXPECT_EQ(got[i].listed_hash.len, 20u);
+    EXPECT_EQ(got[i].listed_hash.bytes, want[i].listed_hash.bytes);  // all 64 bytes
+    EXPECT_TRUE(std::all_of(got[i].listed_hash.bytes.begin() + 20, got[i].listed_hash.bytes.end(),
+                            [](uint8_t b) { return b == 0; }));
+    // Views into readers now gone: compared through the template table.
+    ASSERT_NE(got[i].desc, nullptr);
+    EXPECT_EQ(got[i].desc, want[i].desc);
+    EXPECT_EQ(got[i].template_name.size(), got[i].desc->name.size());
+    EXPECT_EQ(got[i].template_data_offset, want[i].template_data_offset);
+  }
 }
 
 TEST(ImaLogTest, BinaryListedHashLengthIsDetected) {
