@@ -49,6 +49,9 @@ set(CMAKE_INSTALL_DEFAULT_DIRECTORY_PERMISSIONS
 
 set(CPACK_DEBIAN_CCVERIFY_PACKAGE_NAME ccverify)
 set(CPACK_DEBIAN_CCVERIFY_PACKAGE_SECTION utils)
+# libcurl is loaded at run time by `collateral fetch` (dpkg-shlibdeps does
+# not see it); shlibdeps adds the linked libraries.
+set(CPACK_DEBIAN_CCVERIFY_PACKAGE_DEPENDS "libcurl4")
 set(CPACK_DEBIAN_CCVERIFY_DESCRIPTION
     "offline verifier for TDX and TPM attestation evidence
 ccverify checks confidential-computing evidence without a network: a TDX
@@ -68,7 +71,7 @@ configfs-tsm) into a bundle directory that ccverify verifies offline.")
 set(CPACK_DEBIAN_DEV_PACKAGE_NAME libccverify-dev)
 set(CPACK_DEBIAN_DEV_PACKAGE_SECTION libdevel)
 set(_ccv_dev_depends "libssl-dev, libyaml-cpp-dev, libre2-dev, libboost-program-options-dev, "
-                     "libcurl4-openssl-dev | libcurl-dev")
+                     "libcurl4")
 if(CCV_WITH_IPSEC_MB)
   string(APPEND _ccv_dev_depends ", libipsec-mb-dev")
 endif()
