@@ -6,10 +6,6 @@
 #include <limits>
 #include <string>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "parsers/core/hex.h"
 #include "parsers/ima_format.h"
 
@@ -30,24 +26,6 @@ inline bool SameShortString(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
     if (a[i] != b[i]) return false;
-  }
-  return true;
-}
-
-// Whether s holds neither a space nor a NUL: one pass instead of two.
-inline bool NoSpaceOrNul(std::string_view s) {
-  const char* p = s.data();
-  size_t n = s.size();
-#if defined(__SSE2__)
-  for (; n >= 16; p += 16, n -= 16) {
-    const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i hit =
-        _mm_or_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(c, _mm_setzero_si128()));
-    if (_mm_movemask_epi8(hit) != 0) return false;
-  }
-#endif
-  for (; n > 0; ++p, --n) {
-    if (*p == ' ' || *p == '\0') return false;
   }
   return true;
 }
@@ -461,7 +439,7 @@ bool LogReader::RebuildNgFast(std::string_view fields, Entry* e) {
   const size_t sp = colon + 1 + 2 * want;
   if (want == 0 || sp >= fields.size() || fields[sp] != ' ') return false;
   const std::string_view digest = fields.substr(0, sp), path = fields.substr(sp + 1);
-  if (path.empty() || !NoSpaceOrNul(path)) return false;
+  if (path.empty() || ContainsEither(path, ' ', '\0')) return false;
   // As RebuildTemplateData lays them out: u32 len || "<alg>:" NUL digest,
   // u32 len || path NUL.
   const size_t d_len = colon + 2 + want, n_len = path.size() + 1;

@@ -253,17 +253,38 @@ constexpr uint64_t PackShortName(std::string_view s) {
   return v;
 }
 
+// The table's rows in the order they are tried: the names lists use most
+// first (a list names one algorithm on every entry), then the rest.
+constexpr std::array<uint8_t, std::size(kKernelAlgs)> MakeScanOrder() {
+  std::array<uint8_t, std::size(kKernelAlgs)> order{};
+  size_t k = 0;
+  for (std::string_view common : {"sha256", "sha1", "sha384", "sha512"}) {
+    for (size_t i = 0; i < std::size(kKernelAlgs); ++i) {
+      if (kKernelAlgs[i].name == common) order[k++] = uint8_t(i);
+    }
+  }
+  for (size_t i = 0; i < std::size(kKernelAlgs); ++i) {
+    bool listed = false;
+    for (size_t j = 0; j < k; ++j) listed = listed || order[j] == i;
+    if (!listed) order[k++] = uint8_t(i);
+  }
+  return order;
+}
+
 struct PackedAlgs {
   std::array<uint64_t, std::size(kKernelAlgs)> key{};
   std::array<uint8_t, std::size(kKernelAlgs)> size{};
+  std::array<uint8_t, std::size(kKernelAlgs)> len{};  // digest length
 };
 
 constexpr PackedAlgs MakePackedAlgs() {
   PackedAlgs t;
-  for (size_t i = 0; i < std::size(kKernelAlgs); ++i) {
-    const std::string_view n = kKernelAlgs[i].name;
-    t.key[i] = n.size() <= 8 ? PackShortName(n) : 0;
-    t.size[i] = uint8_t(n.size());
+  const std::array<uint8_t, std::size(kKernelAlgs)> order = MakeScanOrder();
+  for (size_t k = 0; k < order.size(); ++k) {
+    const KernelAlg& a = kKernelAlgs[order[k]];
+    t.key[k] = a.name.size() <= 8 ? PackShortName(a.name) : 0;
+    t.size[k] = uint8_t(a.name.size());
+    t.len[k] = uint8_t(a.len);
   }
   return t;
 }
@@ -280,7 +301,7 @@ size_t KernelHashAlgDigestLen(std::string_view name) {
   }
   const uint64_t key = PackShortName(name);
   for (size_t i = 0; i < kPackedAlgs.key.size(); ++i) {
-    if (kPackedAlgs.key[i] == key && kPackedAlgs.size[i] == name.size()) return kKernelAlgs[i].len;
+    if (kPackedAlgs.key[i] == key && kPackedAlgs.size[i] == name.size()) return kPackedAlgs.len[i];
   }
   return 0;
 }
@@ -423,16 +444,16 @@ bool TemplateDataDecodes(const TemplateDesc& desc, Bytes template_data, Endian e
           if (id != F::kDModsig) return false;
           break;
         }
-        const void* nul = std::memchr(s.data(), 0, s.size());
-        if (nul == nullptr) return false;
-        const size_t at = size_t(static_cast<const char*>(nul) - s.data());
-        if (at == 0 || s[at - 1] != ':') return false;
+        // The NUL after "<alg>:", a few characters in.
+        size_t at = 0;
+        while (at < s.size() && s[at] != '\0') ++at;
+        if (at == s.size() || at == 0 || s[at - 1] != ':') return false;
         const size_t want = KernelHashAlgDigestLen(s.substr(0, at - 1));
         if (want == 0 || len - at - 1 != want) return false;
         break;
       }
       case Fmt::kString:
-        if (len > 0 && (s.back() != '\0' || std::memchr(s.data(), 0, len - 1) != nullptr)) {
+        if (len > 0 && (s.back() != '\0' || ContainsEither(s.substr(0, len - 1), '\0', '\0'))) {
           return false;
         }
         break;

@@ -11,6 +11,10 @@
 
 #include "parsers/core/result.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace ccv {
 
 // Lowercase hex of `data`.
@@ -42,6 +46,27 @@ inline bool AllBytesEqual(std::span<const uint8_t> data, uint8_t value) {
   uint8_t diff = 0;
   for (uint8_t b : data) diff |= uint8_t(b ^ value);
   return diff == 0;
+}
+
+// True if `s` holds the byte `a` or the byte `b` (pass a twice for one
+// byte): 16 bytes per step on x86-64, without a library call, for the short
+// strings of a log entry (paths, names) checked once per entry.
+inline bool ContainsEither(std::string_view s, char a, char b) {
+  const char* p = s.data();
+  size_t n = s.size();
+#if defined(__SSE2__)
+  const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
+  for (; n >= 16; p += 16, n -= 16) {
+    const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    if (_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(c, va), _mm_cmpeq_epi8(c, vb))) != 0) {
+      return true;
+    }
+  }
+#endif
+  for (; n > 0; ++p, --n) {
+    if (*p == a || *p == b) return true;
+  }
+  return false;
 }
 
 inline std::span<const uint8_t> AsBytes(std::string_view s) {

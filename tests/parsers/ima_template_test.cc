@@ -68,6 +68,37 @@ TEST(ImaTemplateTest, KernelAlgorithmSizes) {
   EXPECT_EQ(KernelHashAlgDigestLen("sha999"), 0u);
 }
 
+// Every name of crypto/hash_info.c (and the two older SM3 spellings) with its
+// size, written out here independently of the table; names of 8 characters
+// or fewer are compared as integers, longer ones as strings, so near misses
+// of both kinds (a prefix, one more character, a NUL inside, the case) must
+// find nothing.
+TEST(ImaTemplateTest, EveryKernelAlgorithmNameAndNearMisses) {
+  const std::pair<const char*, size_t> want[] = {
+      {"md4", 16},      {"md5", 16},      {"sha1", 20},        {"rmd160", 20},
+      {"sha256", 32},   {"sha384", 48},   {"sha512", 64},      {"sha224", 28},
+      {"rmd128", 16},   {"rmd256", 32},   {"rmd320", 40},      {"wp256", 32},
+      {"wp384", 48},    {"wp512", 64},    {"tgr128", 16},      {"tgr160", 20},
+      {"tgr192", 24},   {"sm3", 32},      {"streebog256", 32}, {"streebog512", 64},
+      {"sha3-256", 32}, {"sha3-384", 48}, {"sha3-512", 64},    {"sm3-256", 32},
+      {"sm3_256", 32}};
+  for (const auto& [name, len] : want) {
+    const std::string n = name;
+    SCOPED_TRACE(n);
+    EXPECT_EQ(KernelHashAlgDigestLen(n), len);
+    EXPECT_EQ(KernelHashAlgDigestLen(n.substr(0, n.size() - 1)),
+              0u);  // no name is one short of another
+    EXPECT_EQ(KernelHashAlgDigestLen(n + "0"), 0u);
+    EXPECT_EQ(KernelHashAlgDigestLen(n + std::string(1, '\0')), 0u);
+    std::string upper = n;
+    upper[0] = char(upper[0] - 'a' + 'A');
+    EXPECT_EQ(KernelHashAlgDigestLen(upper), 0u);
+  }
+  EXPECT_EQ(KernelHashAlgDigestLen(""), 0u);
+  EXPECT_EQ(KernelHashAlgDigestLen(std::string("sha1\0\0\0\0", 8)), 0u);
+  EXPECT_EQ(KernelHashAlgDigestLen("streebog25"), 0u);
+}
+
 TEST(ImaTemplateTest, DecodesImaNg) {
   auto dig = D(32, 0xab);
   auto f = Decode("ima-ng", Data({DNg("sha256", dig), Str("/usr/bin/ls")}));

@@ -1,6 +1,7 @@
 #include "parsers/core/hex.h"
 
 #include <array>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -43,6 +44,26 @@ TEST(HexTest, AllBytesEqual) {
   EXPECT_TRUE(AllBytesEqual(z, 0));
   z[7] = 1;
   EXPECT_FALSE(AllBytesEqual(z, 0));
+}
+
+// ContainsEither against string_view::find for every length to 40 (whole
+// 16-byte steps, tails, both), the byte at every position, and bytes that
+// differ from the wanted ones only in their sign bit.
+TEST(HexTest, ContainsEitherMatchesFind) {
+  for (size_t n = 0; n <= 40; ++n) {
+    const std::string clean(n, 'a');
+    EXPECT_FALSE(ContainsEither(clean, ' ', '\0')) << n;
+    EXPECT_FALSE(ContainsEither(clean, char(0xE1), char(0x80))) << n;
+    for (size_t pos = 0; pos < n; ++pos) {
+      for (char c : {' ', '\0'}) {
+        std::string s = clean;
+        s[pos] = c;
+        EXPECT_TRUE(ContainsEither(s, ' ', '\0')) << n << " at " << pos;
+        EXPECT_EQ(ContainsEither(s, c, c), s.find(c) != std::string::npos);
+        EXPECT_FALSE(ContainsEither(s, 'b', char(c ^ 0x80))) << n << " at " << pos;
+      }
+    }
+  }
 }
 
 }  // namespace
