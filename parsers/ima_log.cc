@@ -140,6 +140,10 @@ LogReader::LogReader(ChunkSource source, ReadOptions options)
   next_line_ = options_.start_line;
 }
 
+size_t LogReader::InitialBufferLen() const {
+  return std::clamp<size_t>(options_.initial_buffer, 64, kMaxBufferLen);
+}
+
 Status LogReader::Fill() {
   while (!eof_ && end_ < buf_.size()) {
     CCV_ASSIGN_OR_RETURN(size_t n,
@@ -179,11 +183,12 @@ Status LogReader::NextBatch(std::vector<Entry>* out) {
     end_ -= begin_;
     begin_ = 0;
   }
-  if (buf_.empty()) buf_.resize(std::clamp<size_t>(options_.initial_buffer, 64, kMaxBufferLen));
+  if (buf_.empty()) buf_.resize(InitialBufferLen());
   const bool binary = options_.format == LogFormat::kBinary;
   // Rebuilt ascii data is shorter than its line but for rare templates: room
-  // for a buffer's worth saves growing (and moving) the arena in a batch.
-  if (!binary) arena_.reserve(buf_.size());
+  // for a first buffer's worth saves growing (and moving) the arena in a
+  // batch. Not the grown buffer's: every storage handed over would keep it.
+  if (!binary) arena_.reserve(InitialBufferLen());
   const size_t arena_capacity = arena_.capacity();
   for (;;) {
     Status s = Fill();
@@ -252,7 +257,10 @@ bool LogReader::TakeTemplateStorage(std::vector<uint8_t>* storage) {
   // Binary: the batch lives in the read buffer, unless legacy entries put
   // their data in the arena. The unread rest moves to the start of the
   // caller's buffer, which becomes the read buffer.
-  if (!arena_.empty()) return false;
+  // Nor a buffer grown for a large entry: it would go round the caller's
+  // recycled storages, each then as large (up to kMaxBufferLen), instead of
+  // staying the reader's one.
+  if (!arena_.empty() || buf_.size() > InitialBufferLen()) return false;
   const size_t rest = end_ - begin_;
   if (storage->size() < buf_.size()) storage->resize(buf_.size());
   if (rest > 0) std::memcpy(storage->data(), buf_.data() + begin_, rest);

@@ -95,8 +95,9 @@ class LogReader {
   // template names still point into the read buffer); for a binary list the
   // read buffer itself, names included (what the reader has not parsed yet
   // is copied to the start of *storage first). Returns false, swapping
-  // nothing, after an error or when a binary batch also has data in the
-  // arena (legacy "ima" entries).
+  // nothing, after an error, when a binary batch also has data in the arena
+  // (legacy "ima" entries) or when the read buffer grew beyond its first
+  // size for a large entry (the caller then copies the batch).
   bool TakeTemplateStorage(std::vector<uint8_t>* storage);
 
   uint64_t entries_read() const { return next_index_; }
@@ -122,6 +123,8 @@ class LogReader {
   bool RebuildNgFast(std::string_view fields, Entry* e);
   Status ParseAscii(Entry* e, bool* need_more);
   Status DetectBinaryHashLen();
+  // Bytes of the first read buffer (ReadOptions::initial_buffer, clamped).
+  size_t InitialBufferLen() const;
 
   ChunkSource source_;
   ReadOptions options_;

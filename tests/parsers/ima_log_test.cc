@@ -182,7 +182,7 @@ TEST(ImaLogTest, TakenTemplateDataOutlivesTheNextBatches) {
     SCOPED_TRACE(binary ? "binary" : "ascii");
     ReadOptions o = binary ? Bin() : ReadOptions{};
     o.max_batch = 4;
-    o.initial_buffer = 64;  // refills, grows and moves the read buffer between batches
+    o.initial_buffer = 512;  // a few entries: refills and moves the read buffer between batches
     LogReader r(SpanSource(AsBytes(binary ? bin : ascii)), o);
     std::vector<Entry> first, next;
     std::vector<uint8_t> storage, later;
@@ -210,9 +210,43 @@ TEST(ImaLogTest, TakenTemplateDataOutlivesTheNextBatches) {
     for (const Entry& e : first) {
       EXPECT_EQ(std::string(AsChars(e.template_data)),
                 NgEntry("/f" + std::to_string(e.index)).TemplateData());
-      EXPECT_EQ(e.template_name, "ima-ng");
+      // Ascii names point into the read buffer (documented), binary ones into
+      // the handed-over buffer.
+      if (binary) {
+        EXPECT_EQ(e.template_name, "ima-ng");
+      }
     }
   }
+}
+
+// A read buffer grown for one large entry stays the reader's: handing it
+// over would make every recycled storage that large. Batches read while it
+// is grown are refused (the caller copies them); every entry still reads.
+TEST(ImaLogTest, GrownBinaryReadBufferIsNotHandedOver) {
+  std::string bin = NgEntry("/small-before").Binary();
+  bin += NgEntry("/" + std::string(4000, 'p')).Binary();
+  for (int i = 0; i < 12; ++i) bin += NgEntry("/s" + std::to_string(i)).Binary();
+  ReadOptions o = Bin();
+  o.max_batch = 2;
+  o.initial_buffer = 512;
+  LogReader r(SpanSource(AsBytes(bin)), o);
+  std::vector<Entry> batch;
+  std::vector<uint8_t> storage;
+  size_t entries = 0, handed = 0, refused = 0;
+  for (;;) {
+    ASSERT_TRUE(r.NextBatch(&batch).ok());
+    if (batch.empty()) break;
+    entries += batch.size();
+    if (r.TakeTemplateStorage(&storage)) {
+      ++handed;
+      EXPECT_LE(storage.size(), 512u);
+    } else {
+      ++refused;
+    }
+  }
+  EXPECT_EQ(entries, 14u);
+  EXPECT_GE(handed, 1u);   // the first batch, before the buffer grew
+  EXPECT_GE(refused, 1u);  // the large entry's batch and those after it
 }
 
 TEST(ImaLogTest, BinaryBatchWithLegacyDataInTheArenaIsNotHandedOver) {
