@@ -5,7 +5,9 @@
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
+#include <utility>
 
 #include <openssl/sha.h>
 
@@ -88,6 +90,27 @@ class OpenSslBatchHasher final : public BatchHasher {
   }
 };
 
+// The default hasher when the widest backend is not the fastest for every
+// algorithm: SHA-1 and SHA-256 on one backend, the rest on the other.
+class PerAlgorithmHasher final : public BatchHasher {
+ public:
+  PerAlgorithmHasher(std::unique_ptr<BatchHasher> wide, std::unique_ptr<BatchHasher> short_word)
+      : wide_(std::move(wide)), short_word_(std::move(short_word)) {}
+
+  HashBackend backend() const override { return wide_->backend(); }
+  HashBackend BackendFor(HashAlg alg) const override { return Pick(alg).backend(); }
+  void HashMany(HashAlg alg, std::span<const ByteSpan> msgs, Digest* out) override {
+    Pick(alg).HashMany(alg, msgs, out);
+  }
+
+ private:
+  static bool ShortWord(HashAlg alg) { return alg == HashAlg::kSha1 || alg == HashAlg::kSha256; }
+  BatchHasher& Pick(HashAlg alg) const { return ShortWord(alg) ? *short_word_ : *wide_; }
+
+  const std::unique_ptr<BatchHasher> wide_;        // SHA-384, SHA-512, SM3
+  const std::unique_ptr<BatchHasher> short_word_;  // SHA-1, SHA-256
+};
+
 // Fastest first.
 constexpr HashBackend kPreference[] = {HashBackend::kIpsecMbAvx512, HashBackend::kIpsecMbAvx2,
                                        HashBackend::kIpsecMbSse, HashBackend::kOpenSsl};
@@ -131,6 +154,12 @@ HashBackend ChooseDefaultBackend(const char* env_value) {
   return HashBackend::kOpenSsl;
 }
 
+HashBackend ChooseBackendFor(HashAlg alg, HashBackend widest, bool sha_ni) {
+  const bool short_word = alg == HashAlg::kSha1 || alg == HashAlg::kSha256;
+  if (short_word && sha_ni && widest == HashBackend::kIpsecMbAvx2) return HashBackend::kIpsecMbSse;
+  return widest;
+}
+
 }  // namespace internal
 
 Status CheckHashBackendEnv(const char* value) {
@@ -157,18 +186,38 @@ Status CheckHashBackendEnv(const char* value) {
   return Status::Ok();
 }
 
+namespace {
+
+std::unique_ptr<BatchHasher> MakeDefaultHasher() {
+  const char* env = std::getenv("CCV_HASH_BACKEND");
+  const bool forced = env != nullptr && *env != '\0';
+  const HashBackend wide = internal::ChooseDefaultBackend(env);
+  Result<std::unique_ptr<BatchHasher>> h = CreateBatchHasher(wide);
+  if (!h.ok()) return std::move(CreateBatchHasher(HashBackend::kOpenSsl)).value();
+  const HashBackend short_word =
+      forced ? wide
+             : internal::ChooseBackendFor(HashAlg::kSha256, wide, internal::IpsecMbHasShaNi());
+  if (short_word == wide) return std::move(h).value();
+  Result<std::unique_ptr<BatchHasher>> s = CreateBatchHasher(short_word);
+  if (!s.ok()) return std::move(h).value();
+  return std::make_unique<PerAlgorithmHasher>(std::move(h).value(), std::move(s).value());
+}
+
+}  // namespace
+
 BatchHasher& DefaultBatchHasher() {
-  static BatchHasher* const hasher = [] {
-    HashBackend b = internal::ChooseDefaultBackend(std::getenv("CCV_HASH_BACKEND"));
-    Result<std::unique_ptr<BatchHasher>> h = CreateBatchHasher(b);
-    if (!h.ok()) h = CreateBatchHasher(HashBackend::kOpenSsl);
-    return std::move(h).value().release();  // lives for the whole process
-  }();
+  static BatchHasher* const hasher = MakeDefaultHasher().release();  // lives for the whole process
   return *hasher;
 }
 
 std::string BackendDescription() {
-  std::string out(HashBackendName(DefaultBatchHasher().backend()));
+  const BatchHasher& h = DefaultBatchHasher();
+  std::string out(HashBackendName(h.backend()));
+  const HashBackend short_word = h.BackendFor(HashAlg::kSha256);
+  if (short_word != h.backend()) {
+    out += ", sha1 and sha256 on " + std::string(HashBackendName(short_word));
+    if (internal::IpsecMbHasShaNi()) out += " with SHA-NI";
+  }
   std::string mb = internal::IpsecMbVersion();
   out += mb.empty() ? " (built without libipsec-mb)" : " (" + mb + ")";
   return out;
@@ -181,6 +230,7 @@ bool IpsecMbSupported(HashBackend, std::string* why_not) {
   return false;
 }
 std::unique_ptr<BatchHasher> NewIpsecMbHasher(HashBackend) { return nullptr; }
+bool IpsecMbHasShaNi() { return false; }
 std::string IpsecMbVersion() { return ""; }
 }  // namespace internal
 #endif

@@ -6,9 +6,10 @@
 //
 // Backends: OpenSSL (the reference) and, when built with libipsec-mb, its
 // multi-buffer managers for SSE, AVX2 and AVX-512, which hash 4 to 16
-// messages side by side. DefaultBatchHasher() picks one once per process from
-// the CPU's features (CCV_HASH_BACKEND in the environment overrides it);
-// CreateBatchHasher() builds any one, so tests can force each.
+// messages side by side. DefaultBatchHasher() picks, once per process, a
+// backend per algorithm from the CPU's features (CCV_HASH_BACKEND in the
+// environment forces one for all); CreateBatchHasher() builds any one, so
+// tests can force each.
 //
 // Thread safety: BatchHasher objects hold no per-call state (each backend
 // keeps its working state per thread), so one object may be used from many
@@ -53,6 +54,9 @@ class BatchHasher {
   virtual ~BatchHasher() = default;
 
   virtual HashBackend backend() const = 0;
+  // The backend that hashes `alg`: backend() except in the default hasher,
+  // which may route SHA-1 and SHA-256 to another (DefaultBatchHasher()).
+  virtual HashBackend BackendFor(HashAlg) const { return backend(); }
 
   // out[i] = alg(msgs[i]) for every i. Messages may have any length and may
   // alias each other; results do not depend on the order or grouping of the
@@ -63,9 +67,13 @@ class BatchHasher {
   virtual void HashMany(HashAlg alg, std::span<const ByteSpan> msgs, Digest* out) = 0;
 };
 
-// The backend chosen for this process: the CCV_HASH_BACKEND environment
-// variable if it names a supported backend, else the fastest the CPU
-// supports. Selected on first use and never changed afterwards.
+// The hasher chosen for this process: the CCV_HASH_BACKEND environment
+// variable's backend if it names a supported one; else, per algorithm, the
+// fastest the CPU supports: the widest manager (backend()), except that
+// SHA-1 and SHA-256 go to the SSE manager where it can use SHA-NI and the
+// widest is AVX2 (libipsec-mb uses SHA-NI in its SSE manager only; on such
+// CPUs it hashes those 1.2-1.7x faster than AVX2's eight lanes, see
+// benchmarks/README.md). Selected on first use and never changed afterwards.
 BatchHasher& DefaultBatchHasher();
 
 // kInvalidArgument naming CCV_HASH_BACKEND and the accepted values when
@@ -84,7 +92,9 @@ Result<std::unique_ptr<BatchHasher>> CreateBatchHasher(HashBackend backend);
 bool HashBackendSupported(HashBackend backend, std::string* why_not = nullptr);
 
 // One line for --version and benchmark output, e.g.
-// "ipsec-mb-avx512 (libipsec-mb 1.3.0)" or "openssl (built without libipsec-mb)".
+// "ipsec-mb-avx512 (libipsec-mb 1.3.0)", "ipsec-mb-avx2, sha1 and sha256 on
+// ipsec-mb-sse with SHA-NI (libipsec-mb 1.3.0)" or "openssl (built without
+// libipsec-mb)".
 std::string BackendDescription();
 
 }  // namespace ccv::crypto

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <random>
 #include <string>
 #include <thread>
@@ -293,6 +294,44 @@ TEST(BatchHashTest, DescriptionNamesTheDefaultBackend) {
 #else
   EXPECT_NE(desc.find("without libipsec-mb"), std::string::npos) << desc;
 #endif
+}
+
+TEST(BatchHashTest, ShaNiTakesShortWordAlgorithmsOnlyFromAvx2) {
+  using internal::ChooseBackendFor;
+  // SHA-1 and SHA-256 move to the SSE manager (SHA-NI) only beside AVX2.
+  for (HashAlg alg : {HashAlg::kSha1, HashAlg::kSha256}) {
+    EXPECT_EQ(ChooseBackendFor(alg, HashBackend::kIpsecMbAvx2, true), HashBackend::kIpsecMbSse);
+    EXPECT_EQ(ChooseBackendFor(alg, HashBackend::kIpsecMbAvx2, false), HashBackend::kIpsecMbAvx2);
+    EXPECT_EQ(ChooseBackendFor(alg, HashBackend::kIpsecMbAvx512, true),
+              HashBackend::kIpsecMbAvx512);
+    EXPECT_EQ(ChooseBackendFor(alg, HashBackend::kIpsecMbSse, true), HashBackend::kIpsecMbSse);
+    EXPECT_EQ(ChooseBackendFor(alg, HashBackend::kOpenSsl, true), HashBackend::kOpenSsl);
+  }
+  // 64-bit-word algorithms and SM3 stay on the widest manager.
+  for (HashAlg alg : {HashAlg::kSha384, HashAlg::kSha512, HashAlg::kSm3_256}) {
+    for (HashBackend b : kAllHashBackends) {
+      EXPECT_EQ(ChooseBackendFor(alg, b, true), b) << HashAlgName(alg);
+      EXPECT_EQ(ChooseBackendFor(alg, b, false), b) << HashAlgName(alg);
+    }
+  }
+}
+
+TEST(BatchHashTest, DefaultHasherRoutesEachAlgorithmAsChosen) {
+  const char* env = std::getenv("CCV_HASH_BACKEND");
+  const bool forced = env != nullptr && *env != '\0';
+  const HashBackend wide = internal::ChooseDefaultBackend(env);
+  const BatchHasher& h = DefaultBatchHasher();
+  EXPECT_EQ(h.backend(), wide);
+  for (HashAlg alg : kBatchAlgs) {
+    HashBackend want =
+        forced ? wide : internal::ChooseBackendFor(alg, wide, internal::IpsecMbHasShaNi());
+    EXPECT_EQ(h.BackendFor(alg), want) << HashAlgName(alg);
+  }
+  // The description names the second backend exactly when there is one.
+  const bool split = h.BackendFor(HashAlg::kSha256) != h.backend();
+  EXPECT_EQ(BackendDescription().find(", sha1 and sha256 on ipsec-mb-sse") != std::string::npos,
+            split)
+      << BackendDescription();
 }
 
 TEST(BatchHashTest, DefaultHasherMatchesReference) {

@@ -21,11 +21,18 @@ void OpenSslHashOne(HashAlg alg, ByteSpan msg, Digest* out);
 // else the best supported one.
 HashBackend ChooseDefaultBackend(const char* env_value);
 
+// The backend the default hasher gives `alg` when its widest backend is
+// `widest` and the CPU has SHA-NI (`sha_ni`): ipsec-mb-sse for SHA-1 and
+// SHA-256 when `widest` is ipsec-mb-avx2 and `sha_ni`, else `widest`.
+HashBackend ChooseBackendFor(HashAlg alg, HashBackend widest, bool sha_ni);
+
 // libipsec-mb backend (internal/ipsec_mb_hasher.cc). Without libipsec-mb in
 // the build, the first returns false with a reason and the second nullptr.
 // REQUIRES: backend is one of the kIpsecMb* values.
 bool IpsecMbSupported(HashBackend backend, std::string* why_not);
 std::unique_ptr<BatchHasher> NewIpsecMbHasher(HashBackend backend);
+// Whether libipsec-mb finds SHA-NI on this CPU (false without libipsec-mb).
+bool IpsecMbHasShaNi();
 // "libipsec-mb 1.3.0", or "" without libipsec-mb in the build.
 std::string IpsecMbVersion();
 

@@ -203,6 +203,8 @@ std::unique_ptr<BatchHasher> NewIpsecMbHasher(HashBackend backend) {
   return std::make_unique<IpsecMbHasher>(backend);
 }
 
+bool IpsecMbHasShaNi() { return (DetectedFeatures() & IMB_FEATURE_SHANI) != 0; }
+
 std::string IpsecMbVersion() { return std::string("libipsec-mb ") + imb_get_version_str(); }
 
 }  // namespace ccv::crypto::internal
