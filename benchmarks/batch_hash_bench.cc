@@ -6,6 +6,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <benchmark/benchmark.h>
@@ -13,6 +14,7 @@
 #include "verifier/crypto/batch_hash.h"
 #include "verifier/crypto/digest.h"
 #include "verifier/crypto/extend_chain.h"
+#include "verifier/crypto/internal/sha_ni_chain.h"
 
 namespace {
 
@@ -83,27 +85,70 @@ void BM_HashMany(benchmark::State& state, std::optional<HashBackend> backend, Ha
       double(kBatch), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
-// A serial extend chain of kBatch steps: ExtendChain (low-level) against
-// Hasher::Extend (EVP, reused context). Both must end at the same value.
-void BM_ExtendChain(benchmark::State& state, HashAlg alg, bool evp) {
+// A serial extend chain of kBatch steps: ExtendChain (SHA-NI for SHA-1 and
+// SHA-256 where the CPU has it, else OpenSSL's low-level functions), its
+// OpenSSL path alone, and Hasher::Extend (EVP, reused context). All must end
+// at the same value.
+enum class ChainPath { kDefault, kOpenSsl, kEvp };
+
+void BM_ExtendChain(benchmark::State& state, HashAlg alg, ChainPath path) {
   std::vector<Digest> digests(kBatch, Digest::Zero(alg));
   for (size_t i = 0; i < kBatch; ++i) digests[i].bytes[i % digests[i].len] = uint8_t(i);
-  Digest a = Digest::Zero(alg), b = Digest::Zero(alg);
-  ccv::crypto::ExtendChain(&a, digests);
   ccv::crypto::Hasher hasher;
+  auto run = [&](Digest* reg) {
+    switch (path) {
+      case ChainPath::kDefault:
+        ccv::crypto::ExtendChain(reg, digests);
+        break;
+      case ChainPath::kOpenSsl:
+        ccv::crypto::internal::OpenSslExtendChain(reg, digests);
+        break;
+      case ChainPath::kEvp:
+        for (const Digest& d : digests) hasher.Extend(reg, d.span());
+        break;
+    }
+  };
+  Digest a = Digest::Zero(alg), b = Digest::Zero(alg);
+  run(&a);
   for (const Digest& d : digests) hasher.Extend(&b, d.span());
   if (!(a == b)) {
-    state.SkipWithError("ExtendChain differs from Hasher::Extend");
+    state.SkipWithError("the chain differs from Hasher::Extend");
     return;
   }
   Digest reg = Digest::Zero(alg);
   for (auto _ : state) {
-    if (evp) {
-      for (const Digest& d : digests) hasher.Extend(&reg, d.span());
-    } else {
-      ccv::crypto::ExtendChain(&reg, digests);
-    }
+    run(&reg);
     benchmark::DoNotOptimize(reg);
+  }
+  state.counters["per_extend"] = benchmark::Counter(
+      double(kBatch), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+
+// PCR banks sha1 and sha256 over the same entries: the two chains stepped
+// side by side (SHA-NI) against one after the other. per_extend counts one
+// step of both.
+void BM_ExtendChainsSha1Sha256(benchmark::State& state, bool side_by_side) {
+  if (!ccv::crypto::internal::ShaNiAvailable()) {
+    state.SkipWithError("this CPU has no SHA-NI");
+    return;
+  }
+  std::vector<Digest> d1(kBatch, Digest::Zero(HashAlg::kSha1));
+  std::vector<Digest> d256(kBatch, Digest::Zero(HashAlg::kSha256));
+  for (size_t i = 0; i < kBatch; ++i) {
+    d1[i].bytes[i % 20] = uint8_t(i);
+    d256[i].bytes[i % 32] = uint8_t(i);
+  }
+  Digest r1 = Digest::Zero(HashAlg::kSha1), r256 = Digest::Zero(HashAlg::kSha256);
+  for (auto _ : state) {
+    if (side_by_side) {
+      ccv::crypto::internal::ShaNiExtendChainsSha1Sha256(r1.bytes.data(), d1, r256.bytes.data(),
+                                                         d256);
+    } else {
+      ccv::crypto::ExtendChain(&r1, d1);
+      ccv::crypto::ExtendChain(&r256, d256);
+    }
+    benchmark::DoNotOptimize(r1);
+    benchmark::DoNotOptimize(r256);
   }
   state.counters["per_extend"] = benchmark::Counter(
       double(kBatch), benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
@@ -111,12 +156,18 @@ void BM_ExtendChain(benchmark::State& state, HashAlg alg, bool evp) {
 
 void RegisterAll() {
   for (HashAlg alg : {HashAlg::kSha1, HashAlg::kSha256, HashAlg::kSha384, HashAlg::kSha512}) {
-    for (bool evp : {false, true}) {
-      std::string bm = std::string("BM_ExtendChain/") + (evp ? "evp" : "lowlevel") + "/" +
-                       std::string(ccv::HashAlgName(alg));
-      benchmark::RegisterBenchmark(bm.c_str(), BM_ExtendChain, alg, evp);
+    for (auto [path, name] :
+         {std::pair{ChainPath::kDefault, "default"},
+          std::pair{ChainPath::kOpenSsl, "openssl-lowlevel"}, std::pair{ChainPath::kEvp, "evp"}}) {
+      std::string bm =
+          std::string("BM_ExtendChain/") + name + "/" + std::string(ccv::HashAlgName(alg));
+      benchmark::RegisterBenchmark(bm.c_str(), BM_ExtendChain, alg, path);
     }
   }
+  benchmark::RegisterBenchmark("BM_ExtendChainsSha1Sha256/one-after-the-other",
+                               BM_ExtendChainsSha1Sha256, false);
+  benchmark::RegisterBenchmark("BM_ExtendChainsSha1Sha256/side-by-side", BM_ExtendChainsSha1Sha256,
+                               true);
   const HashAlg algs[] = {HashAlg::kSha1, HashAlg::kSha256, HashAlg::kSha384, HashAlg::kSha512};
   std::vector<std::pair<std::string, std::optional<HashBackend>>> backends = {
       {"default", std::nullopt}};

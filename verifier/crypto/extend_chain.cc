@@ -8,6 +8,7 @@
 #include <openssl/sha.h>
 
 #include "verifier/crypto/digest.h"
+#include "verifier/crypto/internal/sha_ni_chain.h"
 
 namespace ccv::crypto {
 namespace {
@@ -80,14 +81,25 @@ void FixedExtendChain(Digest* reg, std::span<const T> digests, GetBytes bytes_of
 }
 
 // FixedExtendChain for reg's algorithm; false for one without it (SM3).
+// SHA-1 and SHA-256 run on SHA-NI where the CPU has it, unless `openssl_only`.
 template <typename GetBytes, typename T>
-bool ExtendChainSameSize(Digest* reg, std::span<const T> digests, GetBytes bytes_of) {
+bool ExtendChainSameSize(Digest* reg, std::span<const T> digests, GetBytes bytes_of,
+                         bool openssl_only) {
+  const bool sha_ni = !openssl_only && internal::ShaNiAvailable();
   switch (reg->alg) {
     case HashAlg::kSha1:
-      FixedExtendChain<Sha1Fn, 20>(reg, digests, bytes_of);
+      if (sha_ni) {
+        internal::ShaNiExtendChainSha1(reg->bytes.data(), digests);
+      } else {
+        FixedExtendChain<Sha1Fn, 20>(reg, digests, bytes_of);
+      }
       return true;
     case HashAlg::kSha256:
-      FixedExtendChain<Sha256Fn<SHA256_Init>, 32>(reg, digests, bytes_of);
+      if (sha_ni) {
+        internal::ShaNiExtendChainSha256(reg->bytes.data(), digests);
+      } else {
+        FixedExtendChain<Sha256Fn<SHA256_Init>, 32>(reg, digests, bytes_of);
+      }
       return true;
     case HashAlg::kSha384:
       FixedExtendChain<Sha512Fn<SHA384_Init>, 48>(reg, digests, bytes_of);
@@ -102,7 +114,8 @@ bool ExtendChainSameSize(Digest* reg, std::span<const T> digests, GetBytes bytes
 }
 
 template <typename GetBytes, typename T>
-void ExtendChainImpl(Digest* reg, std::span<const T> digests, GetBytes bytes_of) {
+void ExtendChainImpl(Digest* reg, std::span<const T> digests, GetBytes bytes_of,
+                     bool openssl_only = false) {
   uint8_t* md = reg->bytes.data();
   const size_t len = reg->len;
   // Runs of digests of the register's size take the fixed-length path.
@@ -110,7 +123,7 @@ void ExtendChainImpl(Digest* reg, std::span<const T> digests, GetBytes bytes_of)
     size_t n = 0;
     while (n < digests.size() && bytes_of(digests[n]).size() == len) ++n;
     if (n == 0) break;
-    if (!ExtendChainSameSize(reg, digests.first(n), bytes_of)) break;
+    if (!ExtendChainSameSize(reg, digests.first(n), bytes_of, openssl_only)) break;
     digests = digests.subspan(n);
   }
   if (digests.empty()) return;
@@ -172,5 +185,35 @@ void ExtendChain(Digest* reg, std::span<const Digest> digests) {
 void ExtendChain(Digest* reg, std::span<const ByteSpan> digests) {
   ExtendChainImpl(reg, digests, [](ByteSpan d) { return d; });
 }
+
+void ExtendChains(std::span<Digest* const> regs, std::span<const std::span<const Digest>> digests) {
+  if (regs.size() == 2 && internal::ShaNiAvailable()) {
+    const size_t a = regs[0]->alg == HashAlg::kSha1 ? 0 : 1, b = 1 - a;
+    Digest* r1 = regs[a];
+    Digest* r256 = regs[b];
+    if (r1->alg == HashAlg::kSha1 && r256->alg == HashAlg::kSha256 && r1->len == 20 &&
+        r256->len == 32) {
+      std::span<const Digest> d1 = digests[a], d256 = digests[b];
+      // The leading steps where both digests are of their bank's size.
+      size_t n = 0;
+      while (n < d1.size() && d1[n].len == 20 && d256[n].len == 32) ++n;
+      internal::ShaNiExtendChainsSha1Sha256(r1->bytes.data(), d1.first(n), r256->bytes.data(),
+                                            d256.first(n));
+      ExtendChain(r1, d1.subspan(n));
+      ExtendChain(r256, d256.subspan(n));
+      return;
+    }
+  }
+  for (size_t i = 0; i < regs.size(); ++i) ExtendChain(regs[i], digests[i]);
+}
+
+namespace internal {
+
+void OpenSslExtendChain(Digest* reg, std::span<const Digest> digests) {
+  ExtendChainImpl(
+      reg, digests, [](const Digest& d) { return d.span(); }, true);
+}
+
+}  // namespace internal
 
 }  // namespace ccv::crypto
