@@ -8,7 +8,8 @@
 // and the extend chains; TCG digest-checked event data (one hash per bank)
 // and the per-register, per-bank extend chains. Then times, with the fastest
 // backend (crypto::DefaultBatchHasher() for independent messages,
-// crypto::ExtendChain for the chains):
+// crypto::ExtendChain for the chains; crypto::ExtendChains for the IMA banks,
+// side by side as replay runs them):
 //   hash_s      the independent hashes, batches of 4096, one thread
 //   extend_s    the chains, one thread
 //   floor_1t_s  hash_s + extend_s
@@ -162,31 +163,44 @@ ImaWork LoadIma(const std::string& path, bool rtmr) {
   return w;
 }
 
-// The chains of every register for bank `b`; `computed` are the bank's own
-// template hashes (unused when the bank is the listed algorithm). Waits for
+// The chains of every register in every bank, the banks side by side as
+// replay runs them (crypto::ExtendChains); `computed` holds each bank's own
+// template hashes (unused for the listed algorithm's bank). Waits for
 // `hashed` batches when it needs computed hashes from another thread.
-void ImaExtend(const ImaWork& w, HashAlg bank, const std::vector<Digest>& computed,
-               std::map<uint32_t, Digest>* regs, const std::atomic<size_t>* hashed) {
-  const bool use_listed = bank == w.listed_alg;
-  std::vector<Digest> run;
+void ImaExtend(const ImaWork& w, const std::map<HashAlg, std::vector<Digest>>& computed,
+               std::map<HashAlg, std::map<uint32_t, Digest>>* regs,
+               const std::map<HashAlg, std::atomic<size_t>>* hashed) {
+  const size_t nbanks = w.banks.size();
+  std::vector<std::vector<Digest>> runs(nbanks);
+  std::vector<Digest*> reg_ptrs(nbanks);
+  std::vector<std::span<const Digest>> spans(nbanks);
   for (size_t i = 0; i < w.listed.size(); i += kBatch) {
     size_t n = std::min(kBatch, w.listed.size() - i);
-    if (!use_listed && hashed != nullptr) {
-      while (hashed->load(std::memory_order_acquire) <= i / kBatch) std::this_thread::yield();
+    for (HashAlg bank : w.banks) {
+      if (bank == w.listed_alg || hashed == nullptr) continue;
+      const std::atomic<size_t>& done = hashed->at(bank);
+      while (done.load(std::memory_order_acquire) <= i / kBatch) std::this_thread::yield();
     }
     size_t j = i;
     while (j < i + n) {
       // One call per run of entries on one register, as replay does.
       size_t k = j;
-      run.clear();
+      for (std::vector<Digest>& r : runs) r.clear();
       while (k < i + n && w.pcr[k] == w.pcr[j]) {
-        run.push_back(w.violation[k] ? Digest::Filled(bank, 0xFF)
-                      : use_listed   ? w.listed[k]
-                                     : computed[k]);
+        for (size_t b = 0; b < nbanks; ++b) {
+          const HashAlg bank = w.banks[b];
+          runs[b].push_back(w.violation[k]         ? Digest::Filled(bank, 0xFF)
+                            : bank == w.listed_alg ? w.listed[k]
+                                                   : computed.at(bank)[k]);
+        }
         ++k;
       }
-      auto [it, fresh] = regs->try_emplace(w.pcr[j], Digest::Zero(bank));
-      ccv::crypto::ExtendChain(&it->second, run);
+      for (size_t b = 0; b < nbanks; ++b) {
+        auto [it, fresh] = (*regs)[w.banks[b]].try_emplace(w.pcr[j], Digest::Zero(w.banks[b]));
+        reg_ptrs[b] = &it->second;
+        spans[b] = runs[b];
+      }
+      ccv::crypto::ExtendChains(reg_ptrs, spans);
       j = k;
     }
   }
@@ -206,7 +220,7 @@ int RunIma(const std::string& path, bool rtmr, int runs) {
     for (HashAlg a : w.hash_algs) HashAll(a, w.templates, &computed[a]);
     auto t1 = Clock::now();
     std::map<HashAlg, std::map<uint32_t, Digest>> regs;
-    for (HashAlg b : w.banks) ImaExtend(w, b, computed[b], &regs[b], nullptr);
+    ImaExtend(w, computed, &regs, nullptr);
     auto t2 = Clock::now();
     t_hash.push_back(Seconds(t0, t1));
     t_ext.push_back(Seconds(t1, t2));
@@ -226,9 +240,7 @@ int RunIma(const std::string& path, bool rtmr, int runs) {
     }
     std::map<HashAlg, std::map<uint32_t, Digest>> regs2;
     auto t3 = Clock::now();
-    std::thread extender([&] {
-      for (HashAlg b : w.banks) ImaExtend(w, b, computed2[b], &regs2[b], &hashed[b]);
-    });
+    std::thread extender([&] { ImaExtend(w, computed2, &regs2, &hashed); });
     for (HashAlg a : w.hash_algs) {
       std::vector<Digest>& out = computed2[a];
       ccv::crypto::BatchHasher& h = ccv::crypto::DefaultBatchHasher();

@@ -79,6 +79,8 @@ struct ImaReplayer::Impl {
   std::map<uint32_t, std::vector<Digest>> regs;
   std::optional<PrefixSearch> prefix;
   uint64_t extended_entries = 0;
+  std::vector<Digest*> chain_regs;                    // ExtendRunsAll's, reused
+  std::vector<std::span<const Digest>> chain_values;  // ditto
   // The extend thread: chains in list order. It touches only its fields
   // above; Finish() reads them after it is drained. Declared last, so
   // destroyed first.
@@ -155,6 +157,8 @@ struct ImaReplayer::Impl {
   // The extend thread's part of a job: the chains, in list order.
   void Extend(Job& job);
   void ExtendRuns(const Job& job, size_t bank, size_t begin, size_t end);
+  // Every bank over entries [begin, end), the banks side by side.
+  void ExtendRunsAll(const Job& job, size_t begin, size_t end);
   void ExtendAndHelp(Job& job);
   // Takes and hashes one chunk of a job the caller has not checked yet.
   bool HelpCaller();
@@ -195,6 +199,23 @@ void ImaReplayer::Impl::ExtendRuns(const Job& b, size_t bank, size_t begin, size
   }
 }
 
+void ImaReplayer::Impl::ExtendRunsAll(const Job& b, size_t begin, size_t end) {
+  size_t i = begin;
+  while (i < end) {
+    size_t j = i + 1;
+    while (j < end && b.pcr[j] == b.pcr[i]) ++j;
+    std::vector<Digest>& reg = Reg(b.pcr[i]);
+    chain_regs.clear();
+    chain_values.clear();
+    for (size_t k = 0; k < banks.size(); ++k) {
+      chain_regs.push_back(&reg[k]);
+      chain_values.push_back(std::span<const Digest>(b.values[k]).subspan(i, j - i));
+    }
+    crypto::ExtendChains(chain_regs, chain_values);
+    i = j;
+  }
+}
+
 void ImaReplayer::Impl::ExtendEach(const Job& b) {
   // Prefix search: every bank after every entry.
   const size_t nbanks = banks.size();
@@ -218,8 +239,20 @@ void ImaReplayer::Impl::Extend(Job& job) {
     ExtendEach(job);
     return;
   }
-  // The listed bank extends the listed hashes, known from parsing: its chain
-  // need not wait for any template hash. Every other bank waits for its
+  // Several banks: chunk by chunk, once its hashes are done (taking chunks
+  // nobody has started), every bank over it side by side.
+  if (banks.size() > 1) {
+    for (size_t c = 0; c < share.chunks(); ++c) {
+      while (!share.ChunkDone(c) && may_hash && share.RunOne(hasher.get())) {
+      }
+      share.WaitChunk(c);
+      ExtendRunsAll(job, c * share.chunk(), std::min(n, (c + 1) * share.chunk()));
+    }
+    extended_entries += n;
+    return;
+  }
+  // One bank. The listed bank extends the listed hashes, known from parsing:
+  // its chain need not wait for any template hash. Another waits for its
   // hashes chunk by chunk, taking chunks nobody has started.
   for (size_t k = 0; k < banks.size(); ++k) {
     if (k == listed_slot) {
