@@ -6,9 +6,9 @@
 #   benchmarks/run.sh [BUILD_DIR] [WORK_DIR]   (WORK_DIR: /dev/shm/ccv-bench, else /tmp/ccv-bench)
 #
 # Environment: ENTRIES (IMA list entries, default 1000000), EVENTS (TCG
-# events, default 1000000), RUNS (runs per command, default 5, median
-# reported), PEER_RUNS (default RUNS), SKIP_PEERS=1 (ours and the floor
-# only). Needs in BUILD_DIR: ccverify, ccv-gen-ima, ccv-gen-tcg,
+# events, default 1000000), RUNS (rounds, default 5: each times every
+# command once; medians reported), PEER_RUNS (rounds that time the peers too,
+# default RUNS), SKIP_PEERS=1 (ours and the floor only). Needs in BUILD_DIR: ccverify, ccv-gen-ima, ccv-gen-tcg,
 # benchmarks/hash_floor and benchmarks/batch_hash_bench; evmctl
 # (ima-evm-utils) and tpm2_eventlog (tpm2-tools) on PATH for the peers.
 #
@@ -71,9 +71,9 @@ log "checking ccverify's replay against the generators"
 "$ccv" replay --ima "$ima_rtmr.ascii" --ima-register rtmr2 --json > "$work/ima-rtmr.ascii.json"
 "$ccv" replay --ima "$ima_rtmr.bin" --ima-register rtmr2 --json > "$work/ima-rtmr.bin.json"
 "$ccv" replay --tpm-log "$tcg" --json > "$work/tcg.json"
-"$floor" ima "$ima_pcr.bin" --register pcr --runs "$runs" > "$work/floor-ima-pcr.json"
-"$floor" ima "$ima_rtmr.bin" --register rtmr --runs "$runs" > "$work/floor-ima-rtmr.json"
-"$floor" tcg "$tcg" --runs "$runs" > "$work/floor-tcg.json"
+"$floor" ima "$ima_pcr.bin" --register pcr --runs 1 > "$work/floor-ima-pcr.json"
+"$floor" ima "$ima_rtmr.bin" --register rtmr --runs 1 > "$work/floor-ima-rtmr.json"
+"$floor" tcg "$tcg" --runs 1 > "$work/floor-tcg.json"
 python3 - "$work" "$ima_pcr" "$ima_rtmr" "$tcg" <<'PY'
 import json, sys
 work, ima_pcr, ima_rtmr, tcg = sys.argv[1:]
@@ -101,22 +101,32 @@ print("run.sh: replay registers match the generators; floor registers match repl
 PY
 
 # --- timing ------------------------------------------------------------------
+# Rounds: each round times the floors, every replay and (in the first
+# PEER_RUNS rounds) the peers once each, so that a machine whose speed drifts
+# over minutes (as these VMs' does) slows all of them alike; the table gives
+# medians over the rounds and the ratio to the floor paired round by round.
 results="$work/results.jsonl"
 : > "$results"
-m() {  # m LABEL RUNS CMD...
-  local label=$1 n=$2; shift 2
-  log "timing $label ($n runs)"
-  $measure --runs "$n" --label "$label" -- "$@" >> "$results"
+for name in ima-pcr ima-rtmr tcg; do : > "$work/floor-$name.rounds.jsonl"; done
+m() {  # m LABEL CMD...
+  local label=$1; shift
+  $measure --runs 1 --warmup 0 --label "$label" -- "$@" >> "$results"
 }
-m "ours ima rtmr2 ascii" "$runs" "$ccv" replay --ima "$ima_rtmr.ascii" --ima-register rtmr2
-m "ours ima rtmr2 binary" "$runs" "$ccv" replay --ima "$ima_rtmr.bin" --ima-register rtmr2
-m "ours ima pcr10 ascii" "$runs" "$ccv" replay --ima "$ima_pcr.ascii" --ima-register pcr10
-m "ours ima pcr10 binary" "$runs" "$ccv" replay --ima "$ima_pcr.bin" --ima-register pcr10
-m "ours tcg" "$runs" "$ccv" replay --tpm-log "$tcg"
-if [ -z "${SKIP_PEERS:-}" ]; then
-  m "evmctl ima_measurement" "$peer_runs" evmctl ima_measurement "$ima_pcr.bin"
-  m "tpm2_eventlog" "$peer_runs" tpm2_eventlog "$tcg"
-fi
+for ((round = 1; round <= runs; round++)); do
+  log "round $round of $runs"
+  "$floor" ima "$ima_pcr.bin" --register pcr --runs 1 >> "$work/floor-ima-pcr.rounds.jsonl"
+  "$floor" ima "$ima_rtmr.bin" --register rtmr --runs 1 >> "$work/floor-ima-rtmr.rounds.jsonl"
+  "$floor" tcg "$tcg" --runs 1 >> "$work/floor-tcg.rounds.jsonl"
+  m "ours ima rtmr2 ascii" "$ccv" replay --ima "$ima_rtmr.ascii" --ima-register rtmr2
+  m "ours ima rtmr2 binary" "$ccv" replay --ima "$ima_rtmr.bin" --ima-register rtmr2
+  m "ours ima pcr10 ascii" "$ccv" replay --ima "$ima_pcr.ascii" --ima-register pcr10
+  m "ours ima pcr10 binary" "$ccv" replay --ima "$ima_pcr.bin" --ima-register pcr10
+  m "ours tcg" "$ccv" replay --tpm-log "$tcg"
+  if [ -z "${SKIP_PEERS:-}" ] && [ "$round" -le "$peer_runs" ]; then
+    m "evmctl ima_measurement" evmctl ima_measurement "$ima_pcr.bin"
+    m "tpm2_eventlog" tpm2_eventlog "$tcg"
+  fi
+done
 "$bench" --benchmark_filter='BM_HashMany/(openssl|ipsec-mb-sse|ipsec-mb-avx2|ipsec-mb-avx512)/sha(256|384)/len:(96|256)$' \
   --benchmark_min_time=0.2 --benchmark_format=json > "$work/backends.json" 2>/dev/null
 
@@ -124,17 +134,28 @@ fi
 python3 - "$work" "$ccv" "$entries" "$events" <<'PY'
 import json, subprocess, sys, platform, os
 work, ccv, entries, events = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-res = {}
+from statistics import median
+rounds = {}  # label -> one measure.py result per round, in order
 for line in open(f"{work}/results.jsonl"):
-    j = json.loads(line); res[j["label"]] = j
-floor = {n: json.load(open(f"{work}/floor-{n}.json")) for n in ("ima-pcr", "ima-rtmr", "tcg")}
+    j = json.loads(line); rounds.setdefault(j["label"], []).append(j)
+res = {label: {"median_s": median(r["median_s"] for r in rs), "cpu_s": median(r["cpu_s"] for r in rs),
+               "rss_mb": max(r["rss_mb"] for r in rs), "walls": [r["median_s"] for r in rs]}
+       for label, rs in rounds.items()}
+floor = {}
+for n in ("ima-pcr", "ima-rtmr", "tcg"):
+    rs = [json.loads(l) for l in open(f"{work}/floor-{n}.rounds.jsonl") if l.strip()]
+    floor[n] = {k: median(r[k] for r in rs) for k in ("hash_s", "extend_s", "floor_1t_s", "floor_2t_s")}
+    floor[n]["split"] = rs[0]["split"]
+    floor[n]["walls_2t"] = [r["floor_2t_s"] for r in rs]
 version = subprocess.run([ccv, "--version"], capture_output=True, text=True).stdout.strip()
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 print(f"`{version}`  ")
 print(f"{cpu}, {os.cpu_count()} cores, Linux {platform.release()}; load average at the end "
       f"{open('/proc/loadavg').read().split()[:3]}; CCV_THREADS={os.environ.get('CCV_THREADS', 'default')}  ")
 print(f"IMA lists: {entries:,} ima-ng entries; TCG log: {events:,} events, sha1+sha256+sha384. "
-      "Whole process, wall time, median of the runs shown; peak RSS is the largest of the runs.\n")
+      f"Whole process, wall time, median of {len(floor['ima-pcr']['walls_2t'])} rounds (each round "
+      "times every command once); peak RSS is the largest of the runs; ours / floor is the median "
+      "of the ratios within each round.\n")
 print("| case | ours s | ours CPU s | peak RSS MB | peer | peer s | peer CPU s | peer / ours (wall) | peer / ours (CPU) | floor, 2 threads s | ours / floor |")
 print("|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|")
 def row(case, ours, peer, fl):
@@ -150,13 +171,25 @@ def row(case, ours, peer, fl):
                   f"{p['cpu_s'] / o['cpu_s']:.1f}x" if o['cpu_s'] > 0 else "-"]
     else:
         cells += ["-"] * 5
-    cells += [f"{f:.3f}", f"{o['median_s'] / f:.2f}x"]
+    paired = median(w / f2 for w, f2 in zip(o["walls"], floor[fl]["walls_2t"]))
+    cells += [f"{f:.3f}", f"{paired:.2f}x"]
     print("| " + " | ".join(cells) + " |")
 row("IMA ascii, SHA-384 into RTMR2", "ours ima rtmr2 ascii", "evmctl ima_measurement", "ima-rtmr")
 row("IMA binary, SHA-384 into RTMR2", "ours ima rtmr2 binary", "evmctl ima_measurement", "ima-rtmr")
 row("IMA ascii, SHA-1 list into PCR10 sha1+sha256", "ours ima pcr10 ascii", "evmctl ima_measurement", "ima-pcr")
 row("IMA binary, SHA-1 list into PCR10 sha1+sha256", "ours ima pcr10 binary", "evmctl ima_measurement", "ima-pcr")
 row("TCG2, 3 banks", "ours tcg", "tpm2_eventlog", "tcg")
+print()
+def paired(a, b):  # median over rounds of a's wall time / b's, or None
+    if a not in res or b not in res: return None
+    return median(x / y for x, y in zip(res[a]["walls"], res[b]["walls"]))
+print("| within each round, median | RTMR2 | PCR10 |")
+print("|---|---:|---:|")
+cells = [paired(f"ours ima {r} ascii", f"ours ima {r} binary") for r in ("rtmr2", "pcr10")]
+print("| ascii / binary | " + " | ".join(f"{c:.2f}x" for c in cells) + " |")
+cells = [paired("evmctl ima_measurement", f"ours ima {r} binary") for r in ("rtmr2", "pcr10")]
+if all(c is not None for c in cells):
+    print("| evmctl / ours binary | " + " | ".join(f"{c:.1f}x" for c in cells) + " |")
 print()
 print("| hashing floor (in process, fastest backend) | hashes s | chains s | 1 thread s | 2 threads s | split |")
 print("|---|---:|---:|---:|---:|---|")
