@@ -90,8 +90,7 @@ TEST(ShaNiChainTest, KnownExtendsFromZero) {
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   Digest d256 = Digest::Zero(HashAlg::kSha256);
   internal::ShaNiExtendChainSha256(d256.bytes.data(), std::span<const Digest>(&abc256, 1));
-  EXPECT_EQ(ToHex(d256.span()),
-            "589f9ffed4c477966bfb8d41f37895b08c69047df8f911d6f3b57fbe08faee8d");
+  EXPECT_EQ(ToHex(d256.span()), "589f9ffed4c477966bfb8d41f37895b08c69047df8f911d6f3b57fbe08faee8d");
 }
 
 TEST(ShaNiChainTest, TwoChainsSideBySideMatchEachAlone) {

@@ -1,10 +1,19 @@
 #include "verifier/crypto/internal/sha_ni_chain.h"
 
+#include <cstdio>
+#include <cstdlib>
+
+// GCC and clang on x86-64; elsewhere ShaNiAvailable() is false and the chains
+// run on OpenSSL.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define CCV_SHA_NI_BUILT 1
+#include <array>
 #include <cpuid.h>
 #include <immintrin.h>
-
-#include <array>
 #include <utility>
+#else
+#define CCV_SHA_NI_BUILT 0
+#endif
 
 // Compiled for SHA-NI with SSSE3 and SSE4.1 whatever the build's baseline;
 // called only after ShaNiAvailable().
@@ -12,6 +21,8 @@
 #define CCV_SHA_NI_INLINE __attribute__((target("sha,sse4.1,ssse3"), always_inline)) inline
 
 namespace ccv::crypto::internal {
+
+#if CCV_SHA_NI_BUILT
 namespace {
 
 // Register layouts, as the instructions want them (Intel SHA extensions):
@@ -190,10 +201,10 @@ struct Sha1Chain {
     const __m128i d0_3 = _mm_shuffle_epi8(LoadU(d), ReverseMask());      // d0 highest
     const __m128i d1_4 = _mm_shuffle_epi8(LoadU(d + 4), ReverseMask());  // d1 highest
     __m128i w[4] = {
-        abcd,                                                           // W0..3 = A..D
-        _mm_blend_epi16(_mm_srli_si128(d0_3, 4), e, 0xC0),              // E, d0, d1, d2
-        _mm_or_si128(_mm_slli_si128(d1_4, 8), pad_w2_low),              // d3, d4, 0x80.., 0
-        pad_w3,                                                         // 0, 0, 0, 320
+        abcd,                                               // W0..3 = A..D
+        _mm_blend_epi16(_mm_srli_si128(d0_3, 4), e, 0xC0),  // E, d0, d1, d2
+        _mm_or_si128(_mm_slli_si128(d1_4, 8), pad_w2_low),  // d3, d4, 0x80.., 0
+        pad_w3,                                             // 0, 0, 0, 320
     };
     __m128i next = iv_abcd, prev = iv_e;
     Sha1Groups(next, prev, w, std::make_integer_sequence<int, 20>{});
@@ -255,5 +266,27 @@ CCV_SHA_NI void ShaNiExtendChainsSha1Sha256(uint8_t reg1[20], std::span<const Di
   a.Store(reg1);
   b.Store(reg256);
 }
+
+#else  // !CCV_SHA_NI_BUILT
+
+bool ShaNiAvailable() { return false; }
+
+namespace {
+[[noreturn]] void NotBuilt() {
+  std::fprintf(stderr, "ccverify: internal error: SHA-NI chains are not built for this target\n");
+  std::abort();
+}
+}  // namespace
+
+void ShaNiExtendChainSha1(uint8_t*, std::span<const Digest>) { NotBuilt(); }
+void ShaNiExtendChainSha1(uint8_t*, std::span<const ByteSpan>) { NotBuilt(); }
+void ShaNiExtendChainSha256(uint8_t*, std::span<const Digest>) { NotBuilt(); }
+void ShaNiExtendChainSha256(uint8_t*, std::span<const ByteSpan>) { NotBuilt(); }
+void ShaNiExtendChainsSha1Sha256(uint8_t*, std::span<const Digest>, uint8_t*,
+                                 std::span<const Digest>) {
+  NotBuilt();
+}
+
+#endif  // CCV_SHA_NI_BUILT
 
 }  // namespace ccv::crypto::internal
