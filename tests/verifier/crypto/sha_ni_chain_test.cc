@@ -40,37 +40,28 @@ constexpr size_t kLengths[] = {0, 1, 2, 3, 17, 1000};
 #define SKIP_WITHOUT_SHA_NI() \
   if (!internal::ShaNiAvailable()) GTEST_SKIP() << "this CPU has no SHA-NI"
 
-TEST(ShaNiChainTest, Sha1MatchesStepwiseExtend) {
+// Both SHA-NI chains, over digests in Digest and in ByteSpan form.
+TEST(ShaNiChainTest, EachChainMatchesStepwiseExtend) {
   SKIP_WITHOUT_SHA_NI();
   std::mt19937_64 rng(1);
-  for (size_t n : kLengths) {
-    std::vector<Digest> ds = RandomDigests(rng, HashAlg::kSha1, n);
-    Digest start = RandomStart(rng, HashAlg::kSha1);
-    Digest got = start;
-    internal::ShaNiExtendChainSha1(got.bytes.data(), ds);
-    EXPECT_EQ(got, Stepwise(start, ds)) << n;
-    std::vector<ByteSpan> spans;
-    for (const Digest& d : ds) spans.push_back(d.span());
-    Digest got_spans = start;
-    internal::ShaNiExtendChainSha1(got_spans.bytes.data(), spans);
-    EXPECT_EQ(got_spans, got) << n;
-  }
-}
-
-TEST(ShaNiChainTest, Sha256MatchesStepwiseExtend) {
-  SKIP_WITHOUT_SHA_NI();
-  std::mt19937_64 rng(2);
-  for (size_t n : kLengths) {
-    std::vector<Digest> ds = RandomDigests(rng, HashAlg::kSha256, n);
-    Digest start = RandomStart(rng, HashAlg::kSha256);
-    Digest got = start;
-    internal::ShaNiExtendChainSha256(got.bytes.data(), ds);
-    EXPECT_EQ(got, Stepwise(start, ds)) << n;
-    std::vector<ByteSpan> spans;
-    for (const Digest& d : ds) spans.push_back(d.span());
-    Digest got_spans = start;
-    internal::ShaNiExtendChainSha256(got_spans.bytes.data(), spans);
-    EXPECT_EQ(got_spans, got) << n;
+  for (HashAlg alg : {HashAlg::kSha1, HashAlg::kSha256}) {
+    const bool sha1 = alg == HashAlg::kSha1;
+    for (size_t n : kLengths) {
+      std::vector<Digest> ds = RandomDigests(rng, alg, n);
+      std::vector<ByteSpan> spans;
+      for (const Digest& d : ds) spans.push_back(d.span());
+      const Digest start = RandomStart(rng, alg);
+      Digest got = start, got_spans = start;
+      if (sha1) {
+        internal::ShaNiExtendChainSha1(got.bytes.data(), ds);
+        internal::ShaNiExtendChainSha1(got_spans.bytes.data(), spans);
+      } else {
+        internal::ShaNiExtendChainSha256(got.bytes.data(), ds);
+        internal::ShaNiExtendChainSha256(got_spans.bytes.data(), spans);
+      }
+      EXPECT_EQ(got, Stepwise(start, ds)) << HashAlgName(alg) << " " << n;
+      EXPECT_EQ(got_spans, got) << HashAlgName(alg) << " " << n;
+    }
   }
 }
 
