@@ -187,7 +187,8 @@ void ExtendChain(Digest* reg, std::span<const ByteSpan> digests) {
 }
 
 void ExtendChains(std::span<Digest* const> regs, std::span<const std::span<const Digest>> digests) {
-  if (regs.size() == 2 && internal::ShaNiAvailable()) {
+  if (regs.size() == 2 && digests.size() == 2 && digests[0].size() == digests[1].size() &&
+      internal::ShaNiAvailable()) {
     const size_t a = regs[0]->alg == HashAlg::kSha1 ? 0 : 1, b = 1 - a;
     Digest* r1 = regs[a];
     Digest* r256 = regs[b];
@@ -204,7 +205,7 @@ void ExtendChains(std::span<Digest* const> regs, std::span<const std::span<const
       return;
     }
   }
-  for (size_t i = 0; i < regs.size(); ++i) ExtendChain(regs[i], digests[i]);
+  for (size_t i = 0; i < regs.size() && i < digests.size(); ++i) ExtendChain(regs[i], digests[i]);
 }
 
 namespace internal {

@@ -25,7 +25,8 @@ void ExtendChain(Digest* reg, std::span<const ByteSpan> digests);
 // ExtendChain(regs[i], digests[i]). Same results; a SHA-1 and a SHA-256 chain
 // (a PCR's two common banks) are stepped side by side on SHA-NI, which
 // overlaps their compressions.
-// REQUIRES: regs.size() == digests.size(), every digests[i] the same size.
+// REQUIRES: regs.size() == digests.size() (extra entries of either are
+// ignored); chains of different lengths are stepped one after the other.
 void ExtendChains(std::span<Digest* const> regs, std::span<const std::span<const Digest>> digests);
 
 }  // namespace ccv::crypto

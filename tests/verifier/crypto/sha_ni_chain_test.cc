@@ -1,6 +1,7 @@
 #include "verifier/crypto/internal/sha_ni_chain.h"
 
 #include <random>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -137,6 +138,27 @@ TEST(ExtendChainsTest, EqualsOneChainPerRegister) {
         }
       }
     }
+  }
+}
+
+// Chains of different lengths are each extended over their own digests.
+// Chains of different lengths are each extended over their own digests, and
+// no further: each span here is the front of a longer vector.
+TEST(ExtendChainsTest, ChainsOfDifferentLengthsEachTakeTheirOwn) {
+  std::mt19937_64 rng(6);
+  for (auto [n1, n256] : {std::pair<size_t, size_t>{5, 9}, {9, 5}}) {
+    const std::vector<Digest> all1 = RandomDigests(rng, HashAlg::kSha1, 12);
+    const std::vector<Digest> all256 = RandomDigests(rng, HashAlg::kSha256, 12);
+    const std::vector<Digest> d1(all1.begin(), all1.begin() + long(n1));
+    const std::vector<Digest> d256(all256.begin(), all256.begin() + long(n256));
+    Digest r1 = RandomStart(rng, HashAlg::kSha1), r256 = RandomStart(rng, HashAlg::kSha256);
+    const Digest want1 = Stepwise(r1, d1), want256 = Stepwise(r256, d256);
+    Digest* regs[] = {&r1, &r256};
+    const std::span<const Digest> spans[] = {std::span<const Digest>(all1).first(n1),
+                                             std::span<const Digest>(all256).first(n256)};
+    ExtendChains(regs, spans);
+    EXPECT_EQ(r1, want1) << n1 << " " << n256;
+    EXPECT_EQ(r256, want256) << n1 << " " << n256;
   }
 }
 
