@@ -15,6 +15,19 @@ namespace {
 // Largest entry (binary) or line (ascii) the reader buffers.
 constexpr size_t kMaxBufferLen = 2 * kMaxTemplateDataLen + (size_t{1} << 16);
 constexpr size_t kNoArena = std::numeric_limits<size_t>::max();
+// The read buffer keeps every byte at an address congruent to its offset in
+// the source modulo this. A read(2) whose destination sits 1 to 31 bytes off
+// its source's alignment within a cache line copied 3-4x slower than an
+// aligned one on AMD Zen 3 (the kernel's rep movsb), which a list read into a
+// buffer at an arbitrary address hits on about half its reads.
+constexpr size_t kReadAlign = 64;
+
+// Where in a buffer at `base` the byte at source offset `offset` goes so that
+// both agree modulo kReadAlign.
+size_t AlignedStart(const uint8_t* base, uint64_t offset) {
+  return size_t((offset - uint64_t(reinterpret_cast<uintptr_t>(base))) % kReadAlign);
+}
+
 // Longest digest algorithm name the ascii fast path looks for a ':' in (the
 // kernel's names have at most 11 characters); longer ones take the checked
 // path.
@@ -177,13 +190,8 @@ Status LogReader::NextBatch(std::vector<Entry>* out) {
     out->clear();
     return failed_;
   }
-  if (begin_ > 0) {
-    std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
-    buf_file_offset_ += begin_;
-    end_ -= begin_;
-    begin_ = 0;
-  }
   if (buf_.empty()) buf_.resize(InitialBufferLen());
+  Place(AlignedStart(buf_.data(), buf_file_offset_ + begin_));
   const bool binary = options_.format == LogFormat::kBinary;
   // Rebuilt ascii data is shorter than its line but for rare templates: room
   // for a first buffer's worth saves growing (and moving) the arena in a
@@ -223,10 +231,15 @@ Status LogReader::NextBatch(std::vector<Entry>* out) {
       e.index = next_index_++;
     }
     if (count > 0 || (begin_ == end_ && eof_)) break;
-    // No complete entry in the buffer: grow it (the entry starts at 0).
+    // No complete entry in the buffer: it starts at begin_. Before the
+    // buffer's last growth, the alignment's few bytes at its start count.
+    if (buf_.size() >= kMaxBufferLen && begin_ > 0) {
+      Place(0);
+      continue;
+    }
     if (buf_.size() >= kMaxBufferLen) {
       Status st = options_.format == LogFormat::kBinary
-                      ? ParseError(ErrorCode::kLimitExceeded, buf_file_offset_, "entry",
+                      ? ParseError(ErrorCode::kLimitExceeded, buf_file_offset_ + begin_, "entry",
                                    "entry larger than " + std::to_string(kMaxBufferLen) + " bytes")
                       : Status(ErrorCode::kLimitExceeded,
                                "line longer than " + std::to_string(kMaxBufferLen) + " bytes")
@@ -262,13 +275,27 @@ bool LogReader::TakeTemplateStorage(std::vector<uint8_t>* storage) {
   // staying the reader's one.
   if (!arena_.empty() || buf_.size() > InitialBufferLen()) return false;
   const size_t rest = end_ - begin_;
+  const uint64_t rest_offset = buf_file_offset_ + begin_;
   if (storage->size() < buf_.size()) storage->resize(buf_.size());
-  if (rest > 0) std::memcpy(storage->data(), buf_.data() + begin_, rest);
+  size_t at = AlignedStart(storage->data(), rest_offset);
+  if (at + rest > storage->size()) at = 0;  // a nearly full buffer: unaligned
+  if (rest > 0) std::memcpy(storage->data() + at, buf_.data() + begin_, rest);
   buf_.swap(*storage);
-  buf_file_offset_ += begin_;
-  begin_ = 0;
-  end_ = rest;
+  buf_file_offset_ = rest_offset - at;
+  begin_ = at;
+  end_ = at + rest;
   return true;
+}
+
+void LogReader::Place(size_t at) {
+  const size_t rest = end_ - begin_;
+  if (at + rest > buf_.size()) at = 0;  // a nearly full buffer: unaligned
+  if (at == begin_) return;
+  if (rest > 0) std::memmove(buf_.data() + at, buf_.data() + begin_, rest);
+  buf_file_offset_ += begin_;
+  buf_file_offset_ -= at;
+  begin_ = at;
+  end_ = at + rest;
 }
 
 Status LogReader::DetectBinaryHashLen() {
@@ -360,7 +387,15 @@ Status LogReader::ParseBinary(Entry* e, bool* need_more) {
 
   e->offset = r.Offset();
   CCV_IMA_WANT(4, "pcr");
-  if (!listed_alg_) CCV_RETURN_IF_ERROR(DetectBinaryHashLen());
+  if (!listed_alg_) {
+    // The guess reads as far as the longest hash and name: it waits for them
+    // (or the end), whatever the buffer held first.
+    if (r.Remaining() < 4 + kMaxDigestLen + 4 + kMaxTemplateNameLen && !eof_) {
+      *need_more = true;
+      return Status::Ok();
+    }
+    CCV_RETURN_IF_ERROR(DetectBinaryHashLen());
+  }
   const size_t hash_len = DigestLen(*listed_alg_);
   CCV_ASSIGN_OR_RETURN(e->pcr, ReadU32(&r, en, "pcr"));
   CCV_IMA_WANT(hash_len, "template_hash");

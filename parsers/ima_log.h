@@ -111,6 +111,9 @@ class LogReader {
 
  private:
   Status Fill();
+  // Moves the unparsed bytes buf_[begin_, end_) to start at buf_[at] (at 0
+  // if they would not fit there).
+  void Place(size_t at);
   // Parses one entry from buf_[begin_, end_). Returns OK and sets *need_more
   // when the entry is incomplete and more input may follow.
   Status ParseBinary(Entry* e, bool* need_more);
@@ -132,7 +135,9 @@ class LogReader {
   std::vector<uint8_t> buf_;
   size_t begin_ = 0;
   size_t end_ = 0;
-  uint64_t buf_file_offset_ = 0;  // file offset of buf_[0]
+  // File offset of buf_[0], modulo 2^64: the bytes before begin_ are only
+  // alignment, and at the start of a source they lie before its offset 0.
+  uint64_t buf_file_offset_ = 0;
   bool eof_ = false;
   Status failed_;
   uint64_t next_index_ = 0;
