@@ -454,8 +454,8 @@ Status LogReader::ParseBinary(Entry* e, bool* need_more) {
     CCV_IMA_WANT(len, "template_data");
     e->template_data_offset = r.Offset();
     CCV_ASSIGN_OR_RETURN(e->template_data, r.ReadBytes(len, "template_data"));
-    CCV_RETURN_IF_ERROR(DecodeTemplateDataInto(e->template_name, e->template_data,
-                                               e->template_data_offset, en, &fields_));
+    CCV_RETURN_IF_ERROR(
+        DecodeTemplateDataInto(e->desc, e->template_data, e->template_data_offset, en, &fields_));
   }
 #undef CCV_IMA_WANT
   begin_ += r.Position();
@@ -634,7 +634,7 @@ Status LogReader::ParseAscii(Entry* e, bool* need_more) {
   }
   e->template_data = Bytes(arena_.data() + at, arena_.size() - at);
   if (!RebuiltDataDecodes(*e->desc, tokens_)) {
-    st = DecodeTemplateDataInto(e->template_name, e->template_data, 0, options_.endian, &fields_);
+    st = DecodeTemplateDataInto(e->desc, e->template_data, 0, options_.endian, &fields_);
   }
   if (!st.ok()) {
     // Point at the token of the field that failed.

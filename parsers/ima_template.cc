@@ -360,7 +360,12 @@ Result<std::vector<DecodedField>> DecodeTemplateData(std::string_view template_n
 
 Status DecodeTemplateDataInto(std::string_view template_name, Bytes template_data,
                               uint64_t base_offset, Endian endian, std::vector<DecodedField>* out) {
-  const TemplateDesc* desc = FindTemplate(template_name);
+  return DecodeTemplateDataInto(FindTemplate(template_name), template_data, base_offset, endian,
+                                out);
+}
+
+Status DecodeTemplateDataInto(const TemplateDesc* desc, Bytes template_data, uint64_t base_offset,
+                              Endian endian, std::vector<DecodedField>* out) {
   std::vector<DecodedField>& fields = *out;
   fields.clear();
   if (desc != nullptr && desc->legacy_ima()) {

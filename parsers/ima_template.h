@@ -120,6 +120,10 @@ Result<std::vector<DecodedField>> DecodeTemplateData(std::string_view template_n
 // As DecodeTemplateData, reusing *out (no allocation once it has capacity).
 Status DecodeTemplateDataInto(std::string_view template_name, Bytes template_data,
                               uint64_t base_offset, Endian endian, std::vector<DecodedField>* out);
+// The same for a template already looked up: FindTemplate(template_name),
+// nullptr for an unknown one (as ima::Entry::desc holds).
+Status DecodeTemplateDataInto(const TemplateDesc* desc, Bytes template_data, uint64_t base_offset,
+                              Endian endian, std::vector<DecodedField>* out);
 
 // Rebuilds the template data of a known template from the ascii fields
 // (tokens in order), appending it to *out. The legacy "ima" form is 276 bytes.

@@ -166,7 +166,7 @@ struct ContainerViewBuilder::Impl {
       return Status();
     }
     ++view.cgpath_entries;
-    Status s = ima::DecodeTemplateDataInto(e.template_name, e.template_data, e.template_data_offset,
+    Status s = ima::DecodeTemplateDataInto(e.desc, e.template_data, e.template_data_offset,
                                            options.endian, &fields);
     if (!s.ok()) {
       if (e.line != 0) return s.WithLine(e.line);

@@ -1043,14 +1043,15 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
     f->ima_signatures_checked = true;
     sig_keys = pol->ima.keys;
   }
-  auto entry_fact = [&](const ima::Entry& en, bool bound) {
-    result::ImaEntryFact fact;
+  // Fills a fresh fact in place: a fact is large (strings, vectors), and an
+  // IMA list has many entries.
+  auto fill_fact = [&](result::ImaEntryFact& fact, const ima::Entry& en, bool bound) {
     fact.index = en.index;
     fact.bound = bound;
-    fact.template_name = std::string(en.template_name);
+    fact.template_name.assign(en.template_name);
     if (en.desc != nullptr &&
-        ima::DecodeTemplateDataInto(en.template_name, en.template_data, en.template_data_offset,
-                                    read.endian, &fields)
+        ima::DecodeTemplateDataInto(en.desc, en.template_data, en.template_data_offset, read.endian,
+                                    &fields)
             .ok()) {
       if (check_sigs && !en.violation()) {
         replay::ImaEntrySig sig = replay::CheckEntrySignature(en, fields, sig_keys);
@@ -1082,11 +1083,10 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
           fact.buffer = true;
           fact.buffer_data.assign(fd.raw.begin(), fd.raw.end());
         }
-        if (fd.id == ima::FieldId::kNNg || fd.id == ima::FieldId::kN)
-          fact.path = std::string(fd.text);
+        if (fd.id == ima::FieldId::kNNg || fd.id == ima::FieldId::kN) fact.path.assign(fd.text);
         if (fd.id == ima::FieldId::kDNg || fd.id == ima::FieldId::kDNgV2 ||
             fd.id == ima::FieldId::kD) {
-          fact.file_alg = std::string(fd.algo);
+          fact.file_alg.assign(fd.algo);
           fact.file_alg_known = fd.algo_known;
           fact.file_digest.assign(fd.digest.begin(), fd.digest.end());
         }
@@ -1102,7 +1102,6 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
             std::equal(fact.file_digest.begin(), fact.file_digest.end(), d.span().begin());
       }
     }
-    return fact;
   };
   // Without a state or signatures to check, nothing about an entry depends
   // on what the replay finds but `bound`: the facts are taken in the
@@ -1122,7 +1121,7 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
       f->ima.reserve(f->ima.size() + size_t(std::min<uint64_t>(*size / 128, uint64_t{1} << 24)));
     }
     collect = [&](std::span<const ima::Entry> entries) {
-      for (const ima::Entry& en : entries) f->ima.push_back(entry_fact(en, false));
+      for (const ima::Entry& en : entries) fill_fact(f->ima.emplace_back(), en, false);
     };
   }
   // The replay: from the state's offset and values, or of the whole list.
@@ -1353,7 +1352,7 @@ Result<ImaOutcome> ImaFacts(const bundle::Evidence& e, const replay::RegisterSet
           next_offset = en.offset;
           next_line = en.line;
         }
-        f->ima.push_back(entry_fact(en, en.index < covered));
+        fill_fact(f->ima.emplace_back(), en, en.index < covered);
       }
     }
     if (reader.entries_read() != total) {

@@ -295,7 +295,7 @@ ImaReplayer::~ImaReplayer() {
 }
 
 void ImaReplayer::Impl::CheckBootAggregate(const ima::Entry& e) {
-  Status st = ima::DecodeTemplateDataInto(e.template_name, e.template_data, e.template_data_offset,
+  Status st = ima::DecodeTemplateDataInto(e.desc, e.template_data, e.template_data_offset,
                                           opt.endian, &fields);
   if (!st.ok()) return;
   std::optional<BootAggregateDigest> listed = FindBootAggregate(fields);

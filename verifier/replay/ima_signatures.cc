@@ -262,8 +262,8 @@ Result<ImaSigReport> CheckImaSignatures(const std::string& path, ima::ReadOption
     if (batch.empty()) break;
     for (const ima::Entry& e : batch) {
       if (e.violation() || e.desc == nullptr) continue;
-      Status d = ima::DecodeTemplateDataInto(e.template_name, e.template_data,
-                                             e.template_data_offset, read.endian, &fields);
+      Status d = ima::DecodeTemplateDataInto(e.desc, e.template_data, e.template_data_offset,
+                                             read.endian, &fields);
       if (!d.ok()) return d.WithFileIfUnset(path);
       CheckEntry(e, fields, keys, &out);
     }

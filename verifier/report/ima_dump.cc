@@ -107,8 +107,8 @@ Status DumpImaLog(const std::string& path, parsers::LogFormat format, const Dump
       ++records;
       std::optional<RegisterId> reg = Valid(RegisterId{kind, e.pcr});
       if (!options.filter.Keeps(reg, std::nullopt, e.template_name, e.index)) continue;
-      Status ds = ima::DecodeTemplateDataInto(e.template_name, e.template_data,
-                                              e.template_data_offset, ro.endian, &fields);
+      Status ds = ima::DecodeTemplateDataInto(e.desc, e.template_data, e.template_data_offset,
+                                              ro.endian, &fields);
       if (!ds.ok()) fields.clear();
       const char* check = HashCheck(hasher, e);
       if (options.json) {
