@@ -20,13 +20,17 @@
 #ifndef CCV_VERIFIER_RESULT_FACTS_H_
 #define CCV_VERIFIER_RESULT_FACTS_H_
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "parsers/core/hash_alg.h"
@@ -131,6 +135,60 @@ struct EventFact {
   std::string Pointer() const { return log + "#" + std::to_string(index); }
 };
 
+// The file digest of an IMA entry, held inline: a list has an entry per
+// measured file, and a heap block per digest cost an allocation and a free
+// each. Holds at most kMaxDigestLen bytes, as every IMA digest field does
+// (the template decoder rejects longer ones); assigning more leaves it
+// empty, which matches no reference value.
+class FileDigestBytes {
+ public:
+  FileDigestBytes() = default;
+
+  template <typename It>
+  requires(!std::is_integral_v<It>) void assign(It first, It last) {
+    const auto n = std::distance(first, last);
+    if (n < 0 || size_t(n) > kMaxDigestLen) {
+      len_ = 0;
+      return;
+    }
+    std::copy(first, last, bytes_.begin());
+    len_ = uint8_t(n);
+  }
+  void assign(size_t n, uint8_t value) {
+    resize(0);
+    resize(n, value);
+  }
+  // Grows with `value` (zero by default) or shrinks; beyond kMaxDigestLen,
+  // empty (as assign).
+  void resize(size_t n, uint8_t value = 0) {
+    if (n > kMaxDigestLen) {
+      len_ = 0;
+      return;
+    }
+    for (size_t i = len_; i < n; ++i) bytes_[i] = value;
+    len_ = uint8_t(n);
+  }
+
+  size_t size() const { return len_; }
+  bool empty() const { return len_ == 0; }
+  const uint8_t* data() const { return bytes_.data(); }
+  uint8_t* data() { return bytes_.data(); }
+  const uint8_t* begin() const { return bytes_.data(); }
+  const uint8_t* end() const { return bytes_.data() + len_; }
+  uint8_t* begin() { return bytes_.data(); }
+  uint8_t* end() { return bytes_.data() + len_; }
+  uint8_t operator[](size_t i) const { return bytes_[i]; }
+  uint8_t& operator[](size_t i) { return bytes_[i]; }
+  operator std::span<const uint8_t>() const { return {bytes_.data(), len_}; }  // NOLINT
+  bool operator==(const FileDigestBytes& o) const {
+    return len_ == o.len_ && std::equal(begin(), end(), o.begin());
+  }
+
+ private:
+  std::array<uint8_t, kMaxDigestLen> bytes_{};
+  uint8_t len_ = 0;
+};
+
 // One IMA measurement-list entry. Its template hash is verified (a
 // mismatch fails ima.template_hashes), so path and digest are what the
 // register holds; `bound` says whether the quoted value covers the entry.
@@ -139,7 +197,7 @@ struct ImaEntryFact {
   std::string template_name;
   std::string path;
   std::string file_alg;  // "sha256" as printed in d-ng ("" for template ima)
-  std::vector<uint8_t> file_digest;
+  FileDigestBytes file_digest;
   // False for an algorithm name no kernel table lists: the digest is raw.
   bool file_alg_known = true;
   bool bound = false;
