@@ -16,10 +16,11 @@ namespace {
 constexpr size_t kMaxBufferLen = 2 * kMaxTemplateDataLen + (size_t{1} << 16);
 constexpr size_t kNoArena = std::numeric_limits<size_t>::max();
 // The read buffer keeps every byte at an address congruent to its offset in
-// the source modulo this. A read(2) whose destination sits 1 to 31 bytes off
-// its source's alignment within a cache line copied 3-4x slower than an
-// aligned one on AMD Zen 3 (the kernel's rep movsb), which a list read into a
-// buffer at an arbitrary address hits on about half its reads.
+// the source modulo this. A read(2) whose destination address lies 1 to 31
+// bytes past its file offset modulo 4096 copied 3-4x slower than others on
+// AMD Zen 3 (the kernel's rep movsb): a large buffer from malloc starts 16
+// bytes into a page, so the first read of a list from offset 0 did, and
+// later reads by chance.
 constexpr size_t kReadAlign = 64;
 
 // Where in a buffer at `base` the byte at source offset `offset` goes so that
