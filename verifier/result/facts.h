@@ -172,11 +172,8 @@ class FileDigestBytes {
   size_t size() const { return len_; }
   bool empty() const { return len_ == 0; }
   const uint8_t* data() const { return bytes_.data(); }
-  uint8_t* data() { return bytes_.data(); }
   const uint8_t* begin() const { return bytes_.data(); }
   const uint8_t* end() const { return bytes_.data() + len_; }
-  uint8_t* begin() { return bytes_.data(); }
-  uint8_t* end() { return bytes_.data() + len_; }
   uint8_t operator[](size_t i) const { return bytes_[i]; }
   uint8_t& operator[](size_t i) { return bytes_[i]; }
   operator std::span<const uint8_t>() const { return {bytes_.data(), len_}; }  // NOLINT
