@@ -13,6 +13,7 @@
 
 #include "verifier/crypto/digest.h"
 #include "verifier/crypto/internal/batch_hash_internal.h"
+#include "verifier/crypto/internal/sha512_avx2.h"
 
 namespace ccv::crypto {
 
@@ -26,6 +27,8 @@ std::string_view HashBackendName(HashBackend backend) {
       return "ipsec-mb-avx2";
     case HashBackend::kIpsecMbAvx512:
       return "ipsec-mb-avx512";
+    case HashBackend::kSha512Avx2:
+      return "sha512-avx2";
   }
   return "unknown";
 }
@@ -90,7 +93,21 @@ class OpenSslBatchHasher final : public BatchHasher {
   }
 };
 
-// The default hasher when the widest backend is not the fastest for every
+// SHA-384 and SHA-512 four at a time in AVX2 (internal/sha512_avx2.h); the
+// other algorithms through OpenSSL.
+class Sha512Avx2BatchHasher final : public BatchHasher {
+ public:
+  HashBackend backend() const override { return HashBackend::kSha512Avx2; }
+  void HashMany(HashAlg alg, std::span<const ByteSpan> msgs, Digest* out) override {
+    if (alg == HashAlg::kSha384 || alg == HashAlg::kSha512) {
+      internal::Sha512Avx2HashMany(alg, msgs, out);
+      return;
+    }
+    for (size_t i = 0; i < msgs.size(); ++i) internal::OpenSslHashOne(alg, msgs[i], &out[i]);
+  }
+};
+
+// The default hasher when one backend is not the fastest for every
 // algorithm: SHA-1 and SHA-256 on one backend, the rest on the other.
 class PerAlgorithmHasher final : public BatchHasher {
  public:
@@ -119,6 +136,11 @@ constexpr HashBackend kPreference[] = {HashBackend::kIpsecMbAvx512, HashBackend:
 
 bool HashBackendSupported(HashBackend backend, std::string* why_not) {
   if (backend == HashBackend::kOpenSsl) return true;
+  if (backend == HashBackend::kSha512Avx2) {
+    const bool ok = internal::Sha512Avx2Available();
+    if (!ok && why_not != nullptr) *why_not = "this build or CPU lacks AVX2 (x86-64 only)";
+    return ok;
+  }
   std::string reason;
   bool ok = internal::IpsecMbSupported(backend, &reason);
   if (!ok && why_not != nullptr) *why_not = reason;
@@ -132,6 +154,9 @@ Result<std::unique_ptr<BatchHasher>> CreateBatchHasher(HashBackend backend) {
   }
   if (backend == HashBackend::kOpenSsl) {
     return std::unique_ptr<BatchHasher>(std::make_unique<OpenSslBatchHasher>());
+  }
+  if (backend == HashBackend::kSha512Avx2) {
+    return std::unique_ptr<BatchHasher>(std::make_unique<Sha512Avx2BatchHasher>());
   }
   std::unique_ptr<BatchHasher> h = internal::NewIpsecMbHasher(backend);
   if (h == nullptr) {
@@ -154,9 +179,11 @@ HashBackend ChooseDefaultBackend(const char* env_value) {
   return HashBackend::kOpenSsl;
 }
 
-HashBackend ChooseBackendFor(HashAlg alg, HashBackend widest, bool sha_ni) {
+HashBackend ChooseBackendFor(HashAlg alg, HashBackend widest, bool sha_ni, bool avx2) {
   const bool short_word = alg == HashAlg::kSha1 || alg == HashAlg::kSha256;
+  const bool long_word = alg == HashAlg::kSha384 || alg == HashAlg::kSha512;
   if (short_word && sha_ni && widest == HashBackend::kIpsecMbAvx2) return HashBackend::kIpsecMbSse;
+  if (long_word && avx2 && widest != HashBackend::kIpsecMbAvx512) return HashBackend::kSha512Avx2;
   return widest;
 }
 
@@ -191,12 +218,15 @@ namespace {
 std::unique_ptr<BatchHasher> MakeDefaultHasher() {
   const char* env = std::getenv("CCV_HASH_BACKEND");
   const bool forced = env != nullptr && *env != '\0';
-  const HashBackend wide = internal::ChooseDefaultBackend(env);
+  const HashBackend widest = internal::ChooseDefaultBackend(env);
+  const bool sha_ni = internal::IpsecMbHasShaNi();
+  const bool avx2 = internal::Sha512Avx2Available();
+  const HashBackend wide =
+      forced ? widest : internal::ChooseBackendFor(HashAlg::kSha384, widest, sha_ni, avx2);
+  const HashBackend short_word =
+      forced ? widest : internal::ChooseBackendFor(HashAlg::kSha256, widest, sha_ni, avx2);
   Result<std::unique_ptr<BatchHasher>> h = CreateBatchHasher(wide);
   if (!h.ok()) return std::move(CreateBatchHasher(HashBackend::kOpenSsl)).value();
-  const HashBackend short_word =
-      forced ? wide
-             : internal::ChooseBackendFor(HashAlg::kSha256, wide, internal::IpsecMbHasShaNi());
   if (short_word == wide) return std::move(h).value();
   Result<std::unique_ptr<BatchHasher>> s = CreateBatchHasher(short_word);
   if (!s.ok()) return std::move(h).value();
@@ -216,7 +246,9 @@ std::string BackendDescription() {
   const HashBackend short_word = h.BackendFor(HashAlg::kSha256);
   if (short_word != h.backend()) {
     out += ", sha1 and sha256 on " + std::string(HashBackendName(short_word));
-    if (internal::IpsecMbHasShaNi()) out += " with SHA-NI";
+    if (short_word == HashBackend::kIpsecMbSse && internal::IpsecMbHasShaNi()) {
+      out += " with SHA-NI";
+    }
   }
   std::string mb = internal::IpsecMbVersion();
   out += mb.empty() ? " (built without libipsec-mb)" : " (" + mb + ")";

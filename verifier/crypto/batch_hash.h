@@ -4,9 +4,10 @@
 // chain stays on ExtendChain (extend_chain.h), which is faster for one message
 // at a time.
 //
-// Backends: OpenSSL (the reference) and, when built with libipsec-mb, its
+// Backends: OpenSSL (the reference); when built with libipsec-mb, its
 // multi-buffer managers for SSE, AVX2 and AVX-512, which hash 4 to 16
-// messages side by side. DefaultBatchHasher() picks, once per process, a
+// messages side by side; and our own four-lane AVX2 SHA-384/512
+// (internal/sha512_avx2.h). DefaultBatchHasher() picks, once per process, a
 // backend per algorithm from the CPU's features (CCV_HASH_BACKEND in the
 // environment forces one for all); CreateBatchHasher() builds any one, so
 // tests can force each.
@@ -36,13 +37,14 @@ enum class HashBackend : uint8_t {
   kIpsecMbSse,     // libipsec-mb SSE manager (uses SHA-NI for SHA-1/256 if present).
   kIpsecMbAvx2,    // libipsec-mb AVX2 manager (8 lanes SHA-1/256, 4 lanes SHA-384/512).
   kIpsecMbAvx512,  // libipsec-mb AVX-512 manager (16 lanes SHA-1/256, 8 lanes SHA-384/512).
+  kSha512Avx2,     // SHA-384/512 in 4 AVX2 lanes, our own code; other algorithms via OpenSSL.
 };
 
-inline constexpr HashBackend kAllHashBackends[] = {HashBackend::kOpenSsl, HashBackend::kIpsecMbSse,
-                                                   HashBackend::kIpsecMbAvx2,
-                                                   HashBackend::kIpsecMbAvx512};
+inline constexpr HashBackend kAllHashBackends[] = {
+    HashBackend::kOpenSsl, HashBackend::kIpsecMbSse, HashBackend::kIpsecMbAvx2,
+    HashBackend::kIpsecMbAvx512, HashBackend::kSha512Avx2};
 
-// "openssl", "ipsec-mb-sse", "ipsec-mb-avx2", "ipsec-mb-avx512".
+// "openssl", "ipsec-mb-sse", "ipsec-mb-avx2", "ipsec-mb-avx512", "sha512-avx2".
 std::string_view HashBackendName(HashBackend backend);
 std::optional<HashBackend> HashBackendFromName(std::string_view name);
 
@@ -69,11 +71,16 @@ class BatchHasher {
 
 // The hasher chosen for this process: the CCV_HASH_BACKEND environment
 // variable's backend if it names a supported one; else, per algorithm, the
-// fastest the CPU supports: the widest manager (backend()), except that
-// SHA-1 and SHA-256 go to the SSE manager where it can use SHA-NI and the
-// widest is AVX2 (libipsec-mb uses SHA-NI in its SSE manager only; on such
-// CPUs it hashes those 1.2-1.7x faster than AVX2's eight lanes, see
-// benchmarks/README.md). Selected on first use and never changed afterwards.
+// fastest the CPU supports (internal::ChooseBackendFor): the widest
+// libipsec-mb manager, except that SHA-1 and SHA-256 go to the SSE manager
+// where it can use SHA-NI and the widest is AVX2 (libipsec-mb uses SHA-NI in
+// its SSE manager only; on such CPUs it hashes those 1.2-1.7x faster than
+// AVX2's eight lanes), and SHA-384 and SHA-512 to sha512-avx2 where the CPU
+// has AVX2 but the build or CPU no AVX-512 manager (about 1.2x libipsec-mb's
+// AVX2 manager on one-block messages, as most IMA template data are; see
+// benchmarks/README.md). backend() is
+// the one of SHA-384 and SHA-512. Selected on first use and never changed
+// afterwards.
 BatchHasher& DefaultBatchHasher();
 
 // kInvalidArgument naming CCV_HASH_BACKEND and the accepted values when

@@ -8,7 +8,9 @@
 #include <cstdlib>
 #include <random>
 #include <string>
+#include <sys/mman.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -17,6 +19,7 @@
 #include "verifier/crypto/digest.h"
 #include "verifier/crypto/extend_chain.h"
 #include "verifier/crypto/internal/batch_hash_internal.h"
+#include "verifier/crypto/internal/sha512_avx2.h"
 
 namespace ccv::crypto {
 namespace {
@@ -104,6 +107,31 @@ TEST_P(BackendTest, MixedBatchesOfEverySizeUpTo40MatchReference) {
           << HashAlgName(alg) << " batch of " << batch;
     }
   }
+}
+
+TEST_P(BackendTest, ReadsNothingOutsideAMessage) {
+  // Messages that end where an inaccessible page starts, or start where one
+  // ends: a read past either edge faults. Lengths around the block sizes,
+  // four and more at once so every lane takes one.
+  const size_t page = size_t(sysconf(_SC_PAGESIZE));
+  void* map = mmap(nullptr, 4 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(map, MAP_FAILED);
+  auto* base = static_cast<uint8_t*>(map);
+  ASSERT_EQ(mprotect(base, page, PROT_NONE), 0);
+  ASSERT_EQ(mprotect(base + 3 * page, page, PROT_NONE), 0);
+  std::mt19937_64 rng(4096);
+  for (size_t i = page; i < 3 * page; ++i) base[i] = uint8_t(rng());
+  const uint8_t* first = base + page;    // just after the low guard page
+  const uint8_t* end = base + 3 * page;  // where the high guard page starts
+  for (HashAlg alg : kBatchAlgs) {
+    for (size_t n = 0; n <= 300; ++n) {
+      const std::vector<ByteSpan> msgs = {ByteSpan(end - n, n), ByteSpan(first, n),
+                                          ByteSpan(end - n, n), ByteSpan(first, n),
+                                          ByteSpan(end - n, n)};
+      ASSERT_EQ(FirstMismatch(*hasher_, alg, msgs), -1) << HashAlgName(alg) << " length " << n;
+    }
+  }
+  munmap(map, 4 * page);
 }
 
 TEST_P(BackendTest, LargeShuffledBatchMatchesReference) {
@@ -298,20 +326,43 @@ TEST(BatchHashTest, DescriptionNamesTheDefaultBackend) {
 
 TEST(BatchHashTest, ShaNiTakesShortWordAlgorithmsOnlyFromAvx2) {
   using internal::ChooseBackendFor;
-  // SHA-1 and SHA-256 move to the SSE manager (SHA-NI) only beside AVX2.
+  // SHA-1 and SHA-256 move to the SSE manager (SHA-NI) only beside AVX2;
+  // sha512-avx2 never takes them.
   for (HashAlg alg : {HashAlg::kSha1, HashAlg::kSha256}) {
-    EXPECT_EQ(ChooseBackendFor(alg, HashBackend::kIpsecMbAvx2, true), HashBackend::kIpsecMbSse);
-    EXPECT_EQ(ChooseBackendFor(alg, HashBackend::kIpsecMbAvx2, false), HashBackend::kIpsecMbAvx2);
-    EXPECT_EQ(ChooseBackendFor(alg, HashBackend::kIpsecMbAvx512, true),
-              HashBackend::kIpsecMbAvx512);
-    EXPECT_EQ(ChooseBackendFor(alg, HashBackend::kIpsecMbSse, true), HashBackend::kIpsecMbSse);
-    EXPECT_EQ(ChooseBackendFor(alg, HashBackend::kOpenSsl, true), HashBackend::kOpenSsl);
+    for (bool avx2 : {false, true}) {
+      EXPECT_EQ(ChooseBackendFor(alg, HashBackend::kIpsecMbAvx2, true, avx2),
+                HashBackend::kIpsecMbSse);
+      EXPECT_EQ(ChooseBackendFor(alg, HashBackend::kIpsecMbAvx2, false, avx2),
+                HashBackend::kIpsecMbAvx2);
+      EXPECT_EQ(ChooseBackendFor(alg, HashBackend::kIpsecMbAvx512, true, avx2),
+                HashBackend::kIpsecMbAvx512);
+      EXPECT_EQ(ChooseBackendFor(alg, HashBackend::kIpsecMbSse, true, avx2),
+                HashBackend::kIpsecMbSse);
+      EXPECT_EQ(ChooseBackendFor(alg, HashBackend::kOpenSsl, true, avx2), HashBackend::kOpenSsl);
+    }
   }
-  // 64-bit-word algorithms and SM3 stay on the widest manager.
-  for (HashAlg alg : {HashAlg::kSha384, HashAlg::kSha512, HashAlg::kSm3_256}) {
-    for (HashBackend b : kAllHashBackends) {
-      EXPECT_EQ(ChooseBackendFor(alg, b, true), b) << HashAlgName(alg);
-      EXPECT_EQ(ChooseBackendFor(alg, b, false), b) << HashAlgName(alg);
+  // SM3 stays on the widest manager.
+  for (HashBackend b : kAllHashBackends) {
+    for (bool flag : {false, true}) {
+      EXPECT_EQ(ChooseBackendFor(HashAlg::kSm3_256, b, flag, flag), b) << HashBackendName(b);
+    }
+  }
+}
+
+TEST(BatchHashTest, Sha512Avx2TakesLongWordAlgorithmsUnlessAvx512) {
+  using internal::ChooseBackendFor;
+  for (HashAlg alg : {HashAlg::kSha384, HashAlg::kSha512}) {
+    for (bool sha_ni : {false, true}) {
+      for (HashBackend b : {HashBackend::kOpenSsl, HashBackend::kIpsecMbSse,
+                            HashBackend::kIpsecMbAvx2, HashBackend::kSha512Avx2}) {
+        EXPECT_EQ(ChooseBackendFor(alg, b, sha_ni, true), HashBackend::kSha512Avx2)
+            << HashAlgName(alg) << " beside " << HashBackendName(b);
+        EXPECT_EQ(ChooseBackendFor(alg, b, sha_ni, false), b)
+            << HashAlgName(alg) << " beside " << HashBackendName(b);
+      }
+      // Eight lanes of AVX-512 beat four of AVX2.
+      EXPECT_EQ(ChooseBackendFor(alg, HashBackend::kIpsecMbAvx512, sha_ni, true),
+                HashBackend::kIpsecMbAvx512);
     }
   }
 }
@@ -319,18 +370,22 @@ TEST(BatchHashTest, ShaNiTakesShortWordAlgorithmsOnlyFromAvx2) {
 TEST(BatchHashTest, DefaultHasherRoutesEachAlgorithmAsChosen) {
   const char* env = std::getenv("CCV_HASH_BACKEND");
   const bool forced = env != nullptr && *env != '\0';
-  const HashBackend wide = internal::ChooseDefaultBackend(env);
+  const HashBackend widest = internal::ChooseDefaultBackend(env);
+  const bool sha_ni = internal::IpsecMbHasShaNi();
+  const bool avx2 = internal::Sha512Avx2Available();
   const BatchHasher& h = DefaultBatchHasher();
-  EXPECT_EQ(h.backend(), wide);
   for (HashAlg alg : kBatchAlgs) {
-    HashBackend want =
-        forced ? wide : internal::ChooseBackendFor(alg, wide, internal::IpsecMbHasShaNi());
+    HashBackend want = forced ? widest : internal::ChooseBackendFor(alg, widest, sha_ni, avx2);
     EXPECT_EQ(h.BackendFor(alg), want) << HashAlgName(alg);
   }
+  EXPECT_EQ(h.backend(), h.BackendFor(HashAlg::kSha384));
   // The description names the second backend exactly when there is one.
-  const bool split = h.BackendFor(HashAlg::kSha256) != h.backend();
-  EXPECT_EQ(BackendDescription().find(", sha1 and sha256 on ipsec-mb-sse") != std::string::npos,
-            split)
+  const HashBackend short_word = h.BackendFor(HashAlg::kSha256);
+  const bool split = short_word != h.backend();
+  EXPECT_EQ(
+      BackendDescription().find(", sha1 and sha256 on " +
+                                std::string(HashBackendName(short_word))) != std::string::npos,
+      split)
       << BackendDescription();
 }
 

@@ -22,9 +22,12 @@ void OpenSslHashOne(HashAlg alg, ByteSpan msg, Digest* out);
 HashBackend ChooseDefaultBackend(const char* env_value);
 
 // The backend the default hasher gives `alg` when its widest backend is
-// `widest` and the CPU has SHA-NI (`sha_ni`): ipsec-mb-sse for SHA-1 and
-// SHA-256 when `widest` is ipsec-mb-avx2 and `sha_ni`, else `widest`.
-HashBackend ChooseBackendFor(HashAlg alg, HashBackend widest, bool sha_ni);
+// `widest`, `sha_ni` says whether libipsec-mb finds SHA-NI and `avx2`
+// whether sha512-avx2 is usable: ipsec-mb-sse for SHA-1 and SHA-256 when
+// `widest` is ipsec-mb-avx2 and `sha_ni`; sha512-avx2 for SHA-384 and
+// SHA-512 when `avx2` and `widest` is not ipsec-mb-avx512 (its eight lanes);
+// else `widest`.
+HashBackend ChooseBackendFor(HashAlg alg, HashBackend widest, bool sha_ni, bool avx2);
 
 // libipsec-mb backend (internal/ipsec_mb_hasher.cc). Without libipsec-mb in
 // the build, the first returns false with a reason and the second nullptr.

@@ -36,6 +36,7 @@ size_t ArchIndex(HashBackend b) {
     case HashBackend::kIpsecMbAvx512:
       return 2;
     case HashBackend::kOpenSsl:
+    case HashBackend::kSha512Avx2:
       break;
   }
   std::fprintf(stderr, "ccverify: internal error: not a libipsec-mb backend\n");
@@ -51,6 +52,7 @@ uint64_t RequiredFeatures(HashBackend b) {
     case HashBackend::kIpsecMbAvx512:
       return IMB_CPUFLAGS_AVX512;
     case HashBackend::kOpenSsl:
+    case HashBackend::kSha512Avx2:
       break;
   }
   return ~uint64_t{0};
@@ -88,6 +90,7 @@ IMB_MGR* NewManager(HashBackend b) {
       init_mb_mgr_avx512(m);
       break;
     case HashBackend::kOpenSsl:
+    case HashBackend::kSha512Avx2:
       break;
   }
   if (int err = imb_get_errno(m); err != 0) Die("init_mb_mgr", err);
