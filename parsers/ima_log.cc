@@ -6,6 +6,10 @@
 #include <limits>
 #include <string>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "parsers/core/hex.h"
 #include "parsers/ima_format.h"
 
@@ -44,6 +48,13 @@ inline bool SameShortString(std::string_view a, std::string_view b) {
   return true;
 }
 
+// Whether `desc` is ima-ng's field list, which RebuildNgFast and
+// ParseAsciiNgLine rebuild.
+bool IsNg(const TemplateDesc* desc) {
+  return desc != nullptr && desc->fields.size() == 2 && desc->fields[0] == FieldId::kDNg &&
+         desc->fields[1] == FieldId::kNNg;
+}
+
 // *e = Entry{}, field by field (see NextBatch).
 void ResetEntry(Entry* e) {
   static_assert(sizeof(void*) != 8 || sizeof(Entry) == 144,
@@ -59,6 +70,22 @@ void ResetEntry(Entry* e) {
   e->template_data = {};
   e->template_data_offset = 0;
   e->desc = nullptr;
+}
+
+// The index of the first ' ', NUL or newline in s[i, n), or n: 16 bytes per
+// step on x86-64, reading nothing past s[n - 1].
+size_t FindSpaceNulOrNewline(const char* s, size_t i, size_t n) {
+#if defined(__SSE2__)
+  const __m128i space = _mm_set1_epi8(' '), nul = _mm_setzero_si128(), nl = _mm_set1_epi8('\n');
+  for (; i + 16 <= n; i += 16) {
+    const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+    const int hits = _mm_movemask_epi8(_mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(c, space), _mm_cmpeq_epi8(c, nul)), _mm_cmpeq_epi8(c, nl)));
+    if (hits != 0) return i + size_t(__builtin_ctz(unsigned(hits)));
+  }
+#endif
+  while (i < n && s[i] != ' ' && s[i] != '\0' && s[i] != '\n') ++i;
+  return i;
 }
 
 bool Printable(std::string_view s) {
@@ -211,6 +238,13 @@ Status LogReader::NextBatch(std::vector<Entry>* out) {
         e.offset = buf_file_offset_ + begin_;
         if (ParseBinaryFast(&e)) {
           arena_pos_.push_back(kNoArena);
+          e.index = next_index_++;
+          continue;
+        }
+      } else if (!binary && listed_alg_ && IsNg(last_desc_)) {
+        const size_t arena_before = arena_.size();
+        if (ParseAsciiNgLine(&e)) {
+          arena_pos_.push_back(arena_before);
           e.index = next_index_++;
           continue;
         }
@@ -464,11 +498,7 @@ Status LogReader::ParseBinary(Entry* e, bool* need_more) {
 }
 
 bool LogReader::RebuildNgFast(std::string_view fields, Entry* e) {
-  const TemplateDesc& desc = *e->desc;
-  if (desc.fields.size() != 2 || desc.fields[0] != FieldId::kDNg ||
-      desc.fields[1] != FieldId::kNNg) {
-    return false;
-  }
+  if (!IsNg(e->desc)) return false;
   // "<alg>:<hex>" and the path: exactly two tokens. The algorithm name is
   // short and says how long the hex is, so where the first token must end
   // is checked instead of searched for (the hex decode below rejects a
@@ -484,16 +514,21 @@ bool LogReader::RebuildNgFast(std::string_view fields, Entry* e) {
   if (want == 0 || sp >= fields.size() || fields[sp] != ' ') return false;
   const std::string_view digest = fields.substr(0, sp), path = fields.substr(sp + 1);
   if (path.empty() || ContainsEither(path, ' ', '\0')) return false;
+  return AppendNgData(digest.substr(0, colon + 1), want, digest.substr(colon + 1), path, e);
+}
+
+bool LogReader::AppendNgData(std::string_view alg, size_t digest_len, std::string_view hex,
+                             std::string_view path, Entry* e) {
   // As RebuildTemplateData lays them out: u32 len || "<alg>:" NUL digest,
   // u32 len || path NUL.
-  const size_t d_len = colon + 2 + want, n_len = path.size() + 1;
+  const size_t d_len = alg.size() + 1 + digest_len, n_len = path.size() + 1;
   const size_t at = arena_.size();
   arena_.resize(at + 4 + d_len + 4 + n_len);
   uint8_t* o = arena_.data() + at;
   StoreU32(o, uint32_t(d_len), options_.endian);
-  std::memcpy(o + 4, digest.data(), colon + 1);
-  o[4 + colon + 1] = 0;
-  if (!DecodeHexInto(digest.substr(colon + 1), std::span<uint8_t>(o + 4 + colon + 2, want))) {
+  std::memcpy(o + 4, alg.data(), alg.size());
+  o[4 + alg.size()] = 0;
+  if (!DecodeHexInto(hex, std::span<uint8_t>(o + 4 + alg.size() + 1, digest_len))) {
     arena_.resize(at);
     return false;
   }
@@ -502,6 +537,69 @@ bool LogReader::RebuildNgFast(std::string_view fields, Entry* e) {
   std::memcpy(o + 4, path.data(), path.size());
   o[4 + path.size()] = 0;
   e->template_data = Bytes(arena_.data() + at, arena_.size() - at);
+  return true;
+}
+
+bool LogReader::ParseAsciiNgLine(Entry* e) {
+  const char* s = reinterpret_cast<const char*>(buf_.data() + begin_);
+  const size_t avail = end_ - begin_;
+  // "<pcr> <template hash> <name> <alg>:<digest> <path>\n", where each
+  // field must end is known but for the register index and the path. A
+  // byte that breaks the form sends the line to ParseAscii, which also
+  // reports what is wrong.
+  size_t i = 0;
+  while (i < avail && i < 8 && s[i] == ' ') ++i;  // the kernel pads the index to two places
+  const size_t digits_at = i;
+  uint32_t pcr = 0;
+  while (i < avail && i - digits_at < 9 && s[i] >= '0' && s[i] <= '9') {
+    pcr = pcr * 10 + uint32_t(s[i++] - '0');
+  }
+  if (i == digits_at || i >= avail || s[i] != ' ') return false;
+  ++i;
+  const size_t hash_len = DigestLen(*listed_alg_);
+  const std::string_view name = last_desc_->name;
+  if (avail - i <= 2 * hash_len + 1 + name.size() + 1 || s[i + 2 * hash_len] != ' ') return false;
+  const std::string_view listed_hex(s + i, 2 * hash_len);
+  i += 2 * hash_len + 1;
+  if (!SameShortString(std::string_view(s + i, name.size()), name) || s[i + name.size()] != ' ') {
+    return false;
+  }
+  i += name.size() + 1;
+  // The algorithm name, up to its colon: most lines repeat the last one.
+  const size_t alg_at = i;
+  while (i < avail && i - alg_at <= kMaxKernelAlgNameLen && s[i] != ':' && s[i] != ' ') ++i;
+  if (i >= avail || s[i] != ':') return false;
+  ++i;
+  const std::string_view alg(s + alg_at, i - alg_at);  // with the colon
+  if (!SameShortString(alg, ng_alg_)) {
+    const size_t want = KernelHashAlgDigestLen(alg.substr(0, alg.size() - 1));
+    if (want == 0) return false;
+    ng_alg_.assign(alg);
+    ng_digest_len_ = want;
+  }
+  if (avail - i <= 2 * ng_digest_len_ + 1 || s[i + 2 * ng_digest_len_] != ' ') return false;
+  const std::string_view digest_hex(s + i, 2 * ng_digest_len_);
+  i += 2 * ng_digest_len_ + 1;
+  // The path runs to the newline, without a space or NUL.
+  const size_t path_at = i;
+  i = FindSpaceNulOrNewline(s, i, avail);
+  if (i >= avail || s[i] != '\n' || i == path_at) return false;
+  if (!DecodeHexInto(listed_hex, std::span<uint8_t>(e->listed_hash.bytes.data(), hash_len))) {
+    return false;
+  }
+  if (!AppendNgData(alg, ng_digest_len_, digest_hex, std::string_view(s + path_at, i - path_at),
+                    e)) {
+    return false;
+  }
+  e->line = next_line_;
+  e->offset = buf_file_offset_ + begin_;
+  e->pcr = pcr;
+  e->listed_hash.alg = *listed_alg_;  // bytes beyond the length stay zero (a fresh entry)
+  e->listed_hash.len = uint8_t(hash_len);
+  e->template_name = std::string_view(s + alg_at - 1 - name.size(), name.size());
+  e->desc = last_desc_;
+  begin_ += i + 1;
+  ++next_line_;
   return true;
 }
 

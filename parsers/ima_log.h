@@ -124,6 +124,17 @@ class LogReader {
   // fields after the name; false (nothing appended) sends the line through
   // RebuildTemplateData, which reports what is wrong.
   bool RebuildNgFast(std::string_view fields, Entry* e);
+  // Appends ima-ng template data: `alg` "<name>:" (with the colon), the
+  // digest of `digest_len` bytes from `hex`, and `path`; false (nothing
+  // appended) if `hex` is not hex.
+  bool AppendNgData(std::string_view alg, size_t digest_len, std::string_view hex,
+                    std::string_view path, Entry* e);
+  // ParseAscii for a whole line of the previous line's template when that is
+  // ima-ng, checked field by field where it must end instead of searching
+  // for the newline first; false (nothing consumed) sends the line through
+  // ParseAscii. Accepts exactly the lines ParseAscii accepts through
+  // RebuildNgFast, with the same entry.
+  bool ParseAsciiNgLine(Entry* e);
   Status ParseAscii(Entry* e, bool* need_more);
   Status DetectBinaryHashLen();
   // Bytes of the first read buffer (ReadOptions::initial_buffer, clamped).
@@ -143,6 +154,10 @@ class LogReader {
   uint64_t next_index_ = 0;
   uint64_t next_line_ = 1;
   std::optional<HashAlg> listed_alg_;
+  // The digest algorithm of the last ima-ng line ParseAsciiNgLine took, with
+  // its colon, and its digest length.
+  std::string ng_alg_;
+  size_t ng_digest_len_ = 0;
   // Rebuilt template data (ascii lists, legacy "ima" entries) of the batch.
   std::vector<uint8_t> arena_;
   std::vector<size_t> arena_pos_;  // per entry: offset in arena_, or SIZE_MAX

@@ -769,5 +769,147 @@ TEST(ImaLogMutationTest, RandomlyDamagedListsFailCleanly) {
   EXPECT_GT(oks, 10);  // some edits hit digests or paths and stay well formed
 }
 
+// An ascii line after an ima-ng line takes the reader's ima-ng fast path;
+// after a line of another template, the checked path. Every line, valid or
+// damaged, must give the same entry or the same error either way.
+class ImaAsciiFastPathTest : public ::testing::Test {
+ protected:
+  // The second line's entry (or the error) and the third's, offsets taken
+  // from the second line's start.
+  static std::string Read(const std::string& first, const std::string& line,
+                          std::optional<HashAlg> listed = std::nullopt) {
+    const std::string third = NgEntry("/after").Ascii(alg_);
+    ReadOptions o;
+    o.listed_hash_alg = listed;
+    Result<std::vector<Got>> got = ReadAll(first + line + third, o);
+    if (!got.ok()) return "error: " + got.status().ToString();
+    std::string out;
+    for (size_t i = 1; i < got->size(); ++i) {
+      const Got& g = (*got)[i];
+      out += std::to_string(g.pcr) + "|" + ToHex(AsBytes(g.listed)) + "|" + g.name + "|" +
+             ToHex(AsBytes(g.data)) + "|" + std::to_string(g.offset - first.size()) + "|" +
+             std::to_string(g.line) + "\n";
+    }
+    return out;
+  }
+  static void ExpectSameBothWays(const std::string& line) {
+    TEntry ng = NgEntry("/first");
+    TEntry other;
+    other.name = "ima-ngv2";
+    other.fields = {DNgV2("ima", "sha256", D(32, 3)), Str("/first")};
+    const std::string fast = Read(ng.Ascii(alg_), line);
+    const std::string checked = Read(other.Ascii(alg_), line);
+    ASSERT_EQ(fast, checked) << "line: " << ::testing::PrintToString(line);
+  }
+  static inline HashAlg alg_ = HashAlg::kSha1;
+};
+
+TEST_F(ImaAsciiFastPathTest, ValidLinesGiveTheSameEntries) {
+  for (HashAlg listed : {HashAlg::kSha1, HashAlg::kSha256, HashAlg::kSha384}) {
+    alg_ = listed;
+    for (std::string_view digest_alg : {"sha1", "sha256", "sha384", "sha512", "md5", "sm3"}) {
+      const size_t len = KernelHashAlgDigestLen(digest_alg);
+      for (size_t path_len = 1; path_len <= 70; ++path_len) {
+        std::string path = "/" + std::string(path_len - 1, 'p');
+        if (path_len > 3) path[path_len / 2] = char(0xc3);  // non-ASCII bytes are kept
+        TEntry e;
+        e.pcr = uint32_t(path_len % 3 == 0 ? 2 : path_len % 3 == 1 ? 10 : 123456);
+        e.fields = {DNg(digest_alg, D(len, uint8_t(path_len))), Str(path)};
+        ExpectSameBothWays(e.Ascii(alg_));
+        // The fast path must have been taken: a valid line reads.
+        ASSERT_EQ(Read(NgEntry("/first").Ascii(alg_), e.Ascii(alg_)).rfind("error", 0),
+                  std::string::npos);
+      }
+    }
+  }
+  alg_ = HashAlg::kSha1;
+}
+
+TEST_F(ImaAsciiFastPathTest, DamagedLinesGiveTheSameEntryOrError) {
+  // Every byte of a few lines replaced by each byte that ends or breaks a
+  // field, and every byte dropped or doubled.
+  std::vector<std::string> lines;
+  for (HashAlg listed : {HashAlg::kSha1, HashAlg::kSha384}) {
+    alg_ = listed;
+    TEntry a = NgEntry("/usr/lib/x86_64-linux-gnu/libc.so.6");
+    TEntry b;
+    b.pcr = 2;
+    b.fields = {DNg("sha384", D(48, 7)), Str("/p")};
+    for (const TEntry& e : {a, b}) {
+      const std::string base = e.Ascii(alg_);
+      for (size_t i = 0; i < base.size(); ++i) {
+        for (char c : {' ', '\0', '\n', ':', '\r', '\t', 'g', 'F', '0', '9', char(0x80)}) {
+          std::string m = base;
+          m[i] = c;
+          ExpectSameBothWays(m);
+        }
+        std::string dropped = base;
+        dropped.erase(i, 1);
+        ExpectSameBothWays(dropped);
+        std::string doubled = base;
+        doubled.insert(i, 1, base[i]);
+        ExpectSameBothWays(doubled);
+      }
+      // Register indexes of every width, and one beyond 32 bits.
+      for (std::string pcr : {"0", "  7", "4294967295", "4294967296", "99999999999", ""}) {
+        ExpectSameBothWays(pcr + base.substr(base.find(' ', 1)));
+      }
+    }
+  }
+  alg_ = HashAlg::kSha1;
+}
+
+TEST_F(ImaAsciiFastPathTest, DigestAlgorithmChangingFromLineToLineMatchesTheBinaryList) {
+  // The fast path remembers the last line's digest algorithm: lines that
+  // change it give what the binary list of the same entries holds.
+  std::string ascii, binary;
+  // SHA-256 and SM3 digests have the same length.
+  const std::string_view algs[] = {"sha256", "sm3",    "md5",    "sha256", "sha1",
+                                   "sm3",    "sha512", "sha384", "sha256"};
+  for (int i = 0; i < 50; ++i) {
+    std::string_view a = algs[size_t(i) % std::size(algs)];
+    if (i % 11 == 0) a = algs[0];
+    TEntry e;
+    e.fields = {DNg(a, D(KernelHashAlgDigestLen(a), uint8_t(i))), Str("/f" + std::to_string(i))};
+    ascii += e.Ascii();
+    binary += e.Binary();
+  }
+  Result<std::vector<Got>> a = ReadAll(ascii, ReadOptions{});
+  Result<std::vector<Got>> b = ReadAll(binary, Bin(HashAlg::kSha1));
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  ASSERT_EQ(a->size(), 50u);
+  ASSERT_EQ(b->size(), 50u);
+  for (size_t i = 0; i < 50; ++i) {
+    EXPECT_EQ(ToHex(AsBytes((*a)[i].data)), ToHex(AsBytes((*b)[i].data))) << "entry " << i;
+    EXPECT_EQ((*a)[i].listed, (*b)[i].listed) << "entry " << i;
+  }
+}
+
+TEST_F(ImaAsciiFastPathTest, ListsSplitAnywhereReadTheSame) {
+  // Lines cut by the read buffer's end go back through the checked path,
+  // which waits for the rest.
+  std::string log;
+  for (int i = 0; i < 40; ++i) log += NgEntry("/bin/f" + std::string(size_t(i), 'x')).Ascii();
+  Result<std::vector<Got>> whole = ReadAll(log, ReadOptions{});
+  ASSERT_TRUE(whole.ok()) << whole.status().ToString();
+  for (size_t step : {1, 7, 16, 63, 100, 4096}) {
+    for (size_t first : {64, 100, 333}) {
+      ReadOptions o;
+      o.initial_buffer = first;
+      o.max_batch = 5;
+      Result<std::vector<Got>> got = ReadAll(log, o, step);
+      ASSERT_TRUE(got.ok()) << got.status().ToString();
+      ASSERT_EQ(got->size(), whole->size());
+      for (size_t i = 0; i < got->size(); ++i) {
+        EXPECT_EQ((*got)[i].data, (*whole)[i].data) << "step " << step << " entry " << i;
+        EXPECT_EQ((*got)[i].offset, (*whole)[i].offset);
+        EXPECT_EQ((*got)[i].line, (*whole)[i].line);
+        EXPECT_EQ((*got)[i].listed, (*whole)[i].listed);
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ccv::ima
