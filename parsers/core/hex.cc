@@ -112,25 +112,31 @@ bool DecodeHexTail(const uint8_t* p, std::span<uint8_t> out, size_t i) {
 }
 
 #if CCV_HEX_AVX2
-// HexValues16 on 32 characters.
+// The nibble values of 32 hex characters, false if any is not one. A
+// character is classified by its high and low nibble through two byte
+// shuffles: '0'-'9' are high nibble 3 with low 0-9, 'A'-'F' and 'a'-'f' high
+// nibble 4 or 6 with low 1-6; a letter's value is its low nibble plus 9.
 __attribute__((target("avx2"))) inline bool HexValues32(const uint8_t* p, __m256i* out) {
+  const __m256i by_high = _mm256_setr_epi8(0, 0, 0, 1, 2, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0,  //
+                                           0, 0, 0, 1, 2, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  const __m256i by_low = _mm256_setr_epi8(1, 3, 3, 3, 3, 3, 3, 1, 1, 1, 0, 0, 0, 0, 0, 0,  //
+                                          1, 3, 3, 3, 3, 3, 3, 1, 1, 1, 0, 0, 0, 0, 0, 0);
+  const __m256i letter_add = _mm256_setr_epi8(0, 0, 0, 0, 9, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0,  //
+                                              0, 0, 0, 0, 9, 0, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  const __m256i nibble = _mm256_set1_epi8(0x0F);
   const __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-  const __m256i lower = _mm256_or_si256(c, _mm256_set1_epi8(0x20));
-  const __m256i digit = _mm256_and_si256(_mm256_cmpgt_epi8(c, _mm256_set1_epi8('0' - 1)),
-                                         _mm256_cmpgt_epi8(_mm256_set1_epi8('9' + 1), c));
-  const __m256i alpha = _mm256_and_si256(_mm256_cmpgt_epi8(lower, _mm256_set1_epi8('a' - 1)),
-                                         _mm256_cmpgt_epi8(_mm256_set1_epi8('f' + 1), lower));
-  if (_mm256_movemask_epi8(_mm256_or_si256(digit, alpha)) != -1) return false;
-  *out =
-      _mm256_or_si256(_mm256_and_si256(digit, _mm256_sub_epi8(c, _mm256_set1_epi8('0'))),
-                      _mm256_and_si256(alpha, _mm256_sub_epi8(lower, _mm256_set1_epi8('a' - 10))));
+  const __m256i low = _mm256_and_si256(c, nibble);
+  const __m256i high = _mm256_and_si256(_mm256_srli_epi16(c, 4), nibble);
+  const __m256i cls =
+      _mm256_and_si256(_mm256_shuffle_epi8(by_high, high), _mm256_shuffle_epi8(by_low, low));
+  if (_mm256_movemask_epi8(_mm256_cmpeq_epi8(cls, _mm256_setzero_si256())) != 0) return false;
+  *out = _mm256_add_epi8(low, _mm256_shuffle_epi8(letter_add, high));
   return true;
 }
 
-// PackNibbles on 32 nibble values: 16 bytes in 16-bit lanes.
+// 16 bytes from 32 nibble values (high nibble first), in 16-bit lanes.
 __attribute__((target("avx2"))) inline __m256i PackNibbles32(__m256i v) {
-  return _mm256_or_si256(_mm256_slli_epi16(_mm256_and_si256(v, _mm256_set1_epi16(0x00FF)), 4),
-                         _mm256_srli_epi16(v, 8));
+  return _mm256_maddubs_epi16(v, _mm256_set1_epi16(0x0110));
 }
 
 bool CpuHasAvx2() {
