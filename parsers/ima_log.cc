@@ -540,6 +540,25 @@ bool LogReader::AppendNgData(std::string_view alg, size_t digest_len, std::strin
   return true;
 }
 
+void LogReader::ShortText::Set(std::string_view t) {
+  text.assign(t);
+  bits = 0;
+  mask = 0;
+  if (t.size() > 8) return;
+  std::memcpy(&bits, t.data(), t.size());
+  for (size_t i = 0; i < t.size(); ++i) mask |= uint64_t{0xFF} << (8 * i);
+}
+
+bool LogReader::ShortText::At(const char* p, size_t avail) const {
+  if (avail < text.size()) return false;
+  if (text.size() <= 8 && avail >= 8) {
+    uint64_t x;
+    std::memcpy(&x, p, 8);  // bytes in memory order, as `bits` holds them
+    return ((x ^ bits) & mask) == 0;
+  }
+  return SameShortString(std::string_view(p, text.size()), text);
+}
+
 bool LogReader::ParseAsciiNgLine(Entry* e) {
   const char* s = reinterpret_cast<const char*>(buf_.data() + begin_);
   const size_t avail = end_ - begin_;
@@ -557,26 +576,31 @@ bool LogReader::ParseAsciiNgLine(Entry* e) {
   if (i == digits_at || i >= avail || s[i] != ' ') return false;
   ++i;
   const size_t hash_len = DigestLen(*listed_alg_);
-  const std::string_view name = last_desc_->name;
-  if (avail - i <= 2 * hash_len + 1 + name.size() + 1 || s[i + 2 * hash_len] != ' ') return false;
+  if (avail - i <= 2 * hash_len + 1 || s[i + 2 * hash_len] != ' ') return false;
   const std::string_view listed_hex(s + i, 2 * hash_len);
   i += 2 * hash_len + 1;
-  if (!SameShortString(std::string_view(s + i, name.size()), name) || s[i + name.size()] != ' ') {
-    return false;
+  if (ng_name_for_ != last_desc_) {
+    ng_name_.Set(std::string(last_desc_->name) + ' ');
+    ng_name_for_ = last_desc_;
   }
-  i += name.size() + 1;
-  // The algorithm name, up to its colon: most lines repeat the last one.
+  if (!ng_name_.At(s + i, avail - i)) return false;
+  const size_t name_at = i;
+  i += ng_name_.text.size();
+  // The algorithm name, up to its colon: most lines repeat the last one's,
+  // which holds no space or colon before its own.
   const size_t alg_at = i;
-  while (i < avail && i - alg_at <= kMaxKernelAlgNameLen && s[i] != ':' && s[i] != ' ') ++i;
-  if (i >= avail || s[i] != ':') return false;
-  ++i;
-  const std::string_view alg(s + alg_at, i - alg_at);  // with the colon
-  if (!SameShortString(alg, ng_alg_)) {
-    const size_t want = KernelHashAlgDigestLen(alg.substr(0, alg.size() - 1));
+  if (!ng_alg_.text.empty() && ng_alg_.At(s + i, avail - i)) {
+    i += ng_alg_.text.size();
+  } else {
+    while (i < avail && i - alg_at <= kMaxKernelAlgNameLen && s[i] != ':' && s[i] != ' ') ++i;
+    if (i >= avail || s[i] != ':') return false;
+    ++i;
+    const size_t want = KernelHashAlgDigestLen(std::string_view(s + alg_at, i - 1 - alg_at));
     if (want == 0) return false;
-    ng_alg_.assign(alg);
+    ng_alg_.Set(std::string_view(s + alg_at, i - alg_at));
     ng_digest_len_ = want;
   }
+  const std::string_view alg(s + alg_at, i - alg_at);  // with the colon
   if (avail - i <= 2 * ng_digest_len_ + 1 || s[i + 2 * ng_digest_len_] != ' ') return false;
   const std::string_view digest_hex(s + i, 2 * ng_digest_len_);
   i += 2 * ng_digest_len_ + 1;
@@ -596,7 +620,7 @@ bool LogReader::ParseAsciiNgLine(Entry* e) {
   e->pcr = pcr;
   e->listed_hash.alg = *listed_alg_;  // bytes beyond the length stay zero (a fresh entry)
   e->listed_hash.len = uint8_t(hash_len);
-  e->template_name = std::string_view(s + alg_at - 1 - name.size(), name.size());
+  e->template_name = std::string_view(s + name_at, ng_name_.text.size() - 1);
   e->desc = last_desc_;
   begin_ += i + 1;
   ++next_line_;
