@@ -306,14 +306,6 @@ size_t KernelHashAlgDigestLen(std::string_view name) {
   return 0;
 }
 
-void StoreU32(uint8_t* b, uint32_t v, Endian endian) {
-  if (endian == Endian::kLittle) {
-    internal::StoreU32Le(b, v);
-  } else {
-    internal::StoreU32Be(b, v);
-  }
-}
-
 void AppendU32(uint32_t v, Endian endian, std::vector<uint8_t>* out) {
   uint8_t b[4];
   StoreU32(b, v, endian);

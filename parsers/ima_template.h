@@ -150,7 +150,13 @@ bool TemplateDataDecodes(const TemplateDesc& desc, Bytes template_data, Endian e
 // (StoreU32: REQUIRES 4 bytes at `p`); ReadU32 reads one through `r` with
 // its checks.
 void AppendU32(uint32_t v, Endian endian, std::vector<uint8_t>* out);
-void StoreU32(uint8_t* p, uint32_t v, Endian endian);
+inline void StoreU32(uint8_t* p, uint32_t v, Endian endian) {
+  if (endian == Endian::kLittle) {
+    internal::StoreU32Le(p, v);
+  } else {
+    internal::StoreU32Be(p, v);
+  }
+}
 // u32 at `p` in `endian` byte order. REQUIRES: 4 bytes at `p`.
 inline uint32_t LoadU32(const uint8_t* p, Endian endian) {
   return endian == Endian::kLittle ? internal::LoadU32Le(p) : internal::LoadU32Be(p);
