@@ -388,7 +388,9 @@ bool LogReader::ParseBinaryFast(Entry* e) {
   at += 4;
   if (data_len > kMaxTemplateDataLen || avail - at < data_len) return false;
   const Bytes data(p + at, data_len);
-  if (!TemplateDataDecodes(*desc, data, en)) return false;
+  if (!(IsNg(desc) ? ng_check_.Decodes(data, en) : TemplateDataDecodes(*desc, data, en))) {
+    return false;
+  }
   last_desc_ = desc;
   e->pcr = LoadU32(p, en);
   e->listed_hash.alg = *listed_alg_;  // bytes beyond the length stay zero (a fresh entry)

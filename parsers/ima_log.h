@@ -169,6 +169,8 @@ class LogReader {
   const TemplateDesc* ng_name_for_ = nullptr;
   ShortText ng_alg_;
   size_t ng_digest_len_ = 0;
+  // ParseBinaryFast's check of ima-ng data.
+  NgDataCheck ng_check_;
   // Rebuilt template data (ascii lists, legacy "ima" entries) of the batch.
   std::vector<uint8_t> arena_;
   std::vector<size_t> arena_pos_;  // per entry: offset in arena_, or SIZE_MAX

@@ -146,6 +146,21 @@ bool RebuiltDataDecodes(const TemplateDesc& desc, std::span<const std::string_vi
 // are. False means "decode to find out" (and report), not "invalid".
 bool TemplateDataDecodes(const TemplateDesc& desc, Bytes template_data, Endian endian);
 
+// TemplateDataDecodes for ima-ng data (fields d-ng, n-ng), the same answer
+// for every input, remembering the last entry's "<alg>:" prefix so that an
+// entry repeating it takes one compare instead of a table search.
+// Thread safety: not thread-safe (the remembered prefix).
+class NgDataCheck {
+ public:
+  bool Decodes(Bytes template_data, Endian endian);
+
+ private:
+  uint64_t prefix_bits_ = 0;  // "<alg>:" NUL, in memory order
+  uint64_t prefix_mask_ = 0;
+  size_t prefix_len_ = 0;  // 0: none remembered
+  size_t digest_len_ = 0;
+};
+
 // u32 in `endian` byte order. AppendU32 and StoreU32 build template data
 // (StoreU32: REQUIRES 4 bytes at `p`); ReadU32 reads one through `r` with
 // its checks.

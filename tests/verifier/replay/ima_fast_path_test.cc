@@ -108,6 +108,57 @@ TEST(ImaFastPathTest, TemplateDataDecodesTakesTypicalEntriesAndNothingTheDecoder
   EXPECT_GT(accepted, 100u) << "of " << checked;
 }
 
+TEST(ImaFastPathTest, NgDataCheckAnswersAsTemplateDataDecodesWhateverItRemembers) {
+  // One checker across all inputs (its remembered prefix changes with them)
+  // and a fresh one per input must both give TemplateDataDecodes' answer.
+  const ima::TemplateDesc* ng = ima::FindTemplate("ima-ng");
+  ASSERT_NE(ng, nullptr);
+  std::mt19937 rng(13);
+  ima::NgDataCheck shared;
+  size_t accepted = 0, checked = 0;
+  for (bool big : {false, true}) {
+    const ima::Endian en = big ? ima::Endian::kBig : ima::Endian::kLittle;
+    for (std::string_view alg : {"sha256", "sha1", "md5", "sha512", "sm3", "streebog256",
+                                 "sha3-256", "sha256", "sha384"}) {
+      for (const std::string& path : {std::string("/usr/bin/x"), std::string("/"),
+                                      std::string("/a/much/longer/path/to/a/library.so.1")}) {
+        TEntry e;
+        e.big_endian = big;
+        e.fields = {DNg(alg, std::vector<uint8_t>(ima::KernelHashAlgDigestLen(alg), 0x5a)),
+                    Str(path)};
+        const std::string data = e.TemplateData();
+        std::vector<std::string> variants = {data, data + std::string(1, '\0'),
+                                             data.substr(0, data.size() - 1)};
+        for (size_t i = 0; i < data.size(); ++i) {
+          for (uint8_t v : {uint8_t(0), uint8_t(':'), uint8_t(0xff), uint8_t(data[i] + 1)}) {
+            std::string m = data;
+            m[i] = char(v);
+            variants.push_back(m);
+          }
+          variants.push_back(data.substr(0, i));
+        }
+        for (int r = 0; r < 100; ++r) {
+          std::string m = data;
+          for (int k = 0; k < 2; ++k) m[rng() % m.size()] = char(rng());
+          variants.push_back(m);
+        }
+        for (const std::string& m : variants) {
+          const bool want = ima::TemplateDataDecodes(*ng, AsBytes(m), en);
+          ima::NgDataCheck fresh;
+          ++checked;
+          accepted += want;
+          ASSERT_EQ(fresh.Decodes(AsBytes(m), en), want) << alg << ": " << ToHex(AsBytes(m));
+          ASSERT_EQ(shared.Decodes(AsBytes(m), en), want) << alg << ": " << ToHex(AsBytes(m));
+          // Again after the valid entry, so the prefix remembered is its own.
+          ASSERT_TRUE(shared.Decodes(AsBytes(data), en)) << alg;
+          ASSERT_EQ(shared.Decodes(AsBytes(m), en), want) << alg << ": " << ToHex(AsBytes(m));
+        }
+      }
+    }
+  }
+  EXPECT_GT(accepted, 200u) << "of " << checked;
+}
+
 TEST(ImaFastPathTest, BootAggregateFilterKeepsEveryEntryTheCheckFinds) {
   std::mt19937 rng(11);
   for (const std::string& name :
