@@ -66,6 +66,28 @@ bool FindsBootAggregate(const ima::TemplateDesc& desc, const std::string& data, 
   return FindBootAggregate(fields).has_value();
 }
 
+// `data` with every one-byte change (to NUL, ':', 0xff and the next value),
+// every cut, one NUL more, and `random` copies with `per_copy` random bytes.
+std::vector<std::string> Variants(const std::string& data, std::mt19937& rng, int random,
+                                  int per_copy) {
+  std::vector<std::string> variants;
+  for (size_t i = 0; i < data.size(); ++i) {
+    for (uint8_t v : {uint8_t(0), uint8_t(':'), uint8_t(0xff), uint8_t(data[i] + 1)}) {
+      std::string m = data;
+      m[i] = char(v);
+      variants.push_back(m);
+    }
+    variants.push_back(data.substr(0, i));
+  }
+  variants.push_back(data + std::string(1, '\0'));
+  for (int r = 0; r < random; ++r) {
+    std::string m = data;
+    for (int k = 0; k < per_copy; ++k) m[rng() % m.size()] = char(rng());
+    variants.push_back(m);
+  }
+  return variants;
+}
+
 TEST(ImaFastPathTest, TemplateDataDecodesTakesTypicalEntriesAndNothingTheDecoderRejects) {
   std::mt19937 rng(7);
   size_t accepted = 0, checked = 0;
@@ -82,21 +104,7 @@ TEST(ImaFastPathTest, TemplateDataDecodesTakesTypicalEntriesAndNothingTheDecoder
         EXPECT_TRUE(ima::TemplateDataDecodes(*desc, AsBytes(data), en)) << e.name;
       }
       // Every one-byte change, cut and extension, and random bytes.
-      std::vector<std::string> variants;
-      for (size_t i = 0; i < data.size(); ++i) {
-        for (uint8_t v : {uint8_t(0), uint8_t(':'), uint8_t(0xff), uint8_t(data[i] + 1)}) {
-          std::string m = data;
-          m[i] = char(v);
-          variants.push_back(m);
-        }
-        variants.push_back(data.substr(0, i));
-      }
-      variants.push_back(data + std::string(1, '\0'));
-      for (int r = 0; r < 200; ++r) {
-        std::string m = data;
-        for (int k = 0; k < 3; ++k) m[rng() % m.size()] = char(rng());
-        variants.push_back(m);
-      }
+      const std::vector<std::string> variants = Variants(data, rng, 200, 3);
       for (const std::string& m : variants) {
         ++checked;
         if (!ima::TemplateDataDecodes(*desc, AsBytes(m), en)) continue;
@@ -127,21 +135,7 @@ TEST(ImaFastPathTest, NgDataCheckAnswersAsTemplateDataDecodesWhateverItRemembers
         e.fields = {DNg(alg, std::vector<uint8_t>(ima::KernelHashAlgDigestLen(alg), 0x5a)),
                     Str(path)};
         const std::string data = e.TemplateData();
-        std::vector<std::string> variants = {data, data + std::string(1, '\0'),
-                                             data.substr(0, data.size() - 1)};
-        for (size_t i = 0; i < data.size(); ++i) {
-          for (uint8_t v : {uint8_t(0), uint8_t(':'), uint8_t(0xff), uint8_t(data[i] + 1)}) {
-            std::string m = data;
-            m[i] = char(v);
-            variants.push_back(m);
-          }
-          variants.push_back(data.substr(0, i));
-        }
-        for (int r = 0; r < 100; ++r) {
-          std::string m = data;
-          for (int k = 0; k < 2; ++k) m[rng() % m.size()] = char(rng());
-          variants.push_back(m);
-        }
+        const std::vector<std::string> variants = Variants(data, rng, 100, 2);
         for (const std::string& m : variants) {
           const bool want = ima::TemplateDataDecodes(*ng, AsBytes(m), en);
           ima::NgDataCheck fresh;
