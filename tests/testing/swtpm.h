@@ -66,13 +66,28 @@ class SwtpmSocket {
     }
     if (pid_ <= 0 || !std::filesystem::exists(socket)) error_ = "swtpm wrote no pid or socket";
   }
+  // Stops the swtpm and waits (up to 2 s) until it has exited: it removes
+  // its pid file as it exits, which would race a caller removing the
+  // directory. Exited is gone or a zombie (a daemon's parent may never reap
+  // it).
   ~SwtpmSocket() {
-    if (pid_ > 0) kill(pid_, SIGTERM);
+    if (pid_ <= 0 || kill(pid_, SIGTERM) != 0) return;
+    for (int i = 0; i < 400 && Running(pid_); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
   }
   SwtpmSocket(const SwtpmSocket&) = delete;
   SwtpmSocket& operator=(const SwtpmSocket&) = delete;
 
   const std::string& error() const { return error_; }
+  // Whether process `pid` exists and is not a zombie (/proc/PID/stat).
+  static bool Running(int pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!std::getline(stat, line)) return false;
+    const size_t paren = line.rfind(')');  // the command may hold spaces
+    return paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] != 'Z';
+  }
   const std::filesystem::path& socket() const { return socket_; }
   // "export TPM2TOOLS_TCTI=...; " for tpm2-tools commands.
   std::string ToolsEnv() const {
