@@ -542,25 +542,6 @@ bool LogReader::AppendNgData(std::string_view alg, size_t digest_len, std::strin
   return true;
 }
 
-void LogReader::ShortText::Set(std::string_view t) {
-  text.assign(t);
-  bits = 0;
-  mask = 0;
-  if (t.size() > 8) return;
-  std::memcpy(&bits, t.data(), t.size());
-  for (size_t i = 0; i < t.size(); ++i) mask |= uint64_t{0xFF} << (8 * i);
-}
-
-bool LogReader::ShortText::At(const char* p, size_t avail) const {
-  if (avail < text.size()) return false;
-  if (text.size() <= 8 && avail >= 8) {
-    uint64_t x;
-    std::memcpy(&x, p, 8);  // bytes in memory order, as `bits` holds them
-    return ((x ^ bits) & mask) == 0;
-  }
-  return SameShortString(std::string_view(p, text.size()), text);
-}
-
 bool LogReader::ParseAsciiNgLine(Entry* e) {
   const char* s = reinterpret_cast<const char*>(buf_.data() + begin_);
   const size_t avail = end_ - begin_;
@@ -587,12 +568,12 @@ bool LogReader::ParseAsciiNgLine(Entry* e) {
   }
   if (!ng_name_.At(s + i, avail - i)) return false;
   const size_t name_at = i;
-  i += ng_name_.text.size();
+  i += ng_name_.size();
   // The algorithm name, up to its colon: most lines repeat the last one's,
   // which holds no space or colon before its own.
   const size_t alg_at = i;
-  if (!ng_alg_.text.empty() && ng_alg_.At(s + i, avail - i)) {
-    i += ng_alg_.text.size();
+  if (ng_alg_.size() > 0 && ng_alg_.At(s + i, avail - i)) {
+    i += ng_alg_.size();
   } else {
     while (i < avail && i - alg_at <= kMaxKernelAlgNameLen && s[i] != ':' && s[i] != ' ') ++i;
     if (i >= avail || s[i] != ':') return false;
@@ -622,7 +603,7 @@ bool LogReader::ParseAsciiNgLine(Entry* e) {
   e->pcr = pcr;
   e->listed_hash.alg = *listed_alg_;  // bytes beyond the length stay zero (a fresh entry)
   e->listed_hash.len = uint8_t(hash_len);
-  e->template_name = std::string_view(s + name_at, ng_name_.text.size() - 1);
+  e->template_name = std::string_view(s + name_at, ng_name_.size() - 1);
   e->desc = last_desc_;
   begin_ += i + 1;
   ++next_line_;

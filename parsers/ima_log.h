@@ -154,15 +154,6 @@ class LogReader {
   uint64_t next_index_ = 0;
   uint64_t next_line_ = 1;
   std::optional<HashAlg> listed_alg_;
-  // Short text ParseAsciiNgLine expects at a place in a line, compared as
-  // one 64-bit word where it fits.
-  struct ShortText {
-    std::string text;
-    uint64_t bits = 0, mask = 0;
-    void Set(std::string_view t);
-    // Whether `p`, with `avail` bytes readable, starts with `text`.
-    bool At(const char* p, size_t avail) const;
-  };
   // For ParseAsciiNgLine: the template name and its space (of ng_name_for_),
   // and the last line's digest algorithm with its colon and digest length.
   ShortText ng_name_;

@@ -464,6 +464,15 @@ bool TemplateDataDecodes(const TemplateDesc& desc, Bytes template_data, Endian e
   return left == 0;
 }
 
+void ShortText::Set(std::string_view t) {
+  text_.assign(t);
+  bits_ = 0;
+  mask_ = 0;
+  if (t.size() > 8) return;
+  std::memcpy(&bits_, t.data(), t.size());
+  mask_ = t.size() == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * t.size())) - 1;
+}
+
 bool NgDataCheck::Decodes(Bytes template_data, Endian endian) {
   const uint8_t* p = template_data.data();
   const size_t n = template_data.size();
@@ -471,26 +480,16 @@ bool NgDataCheck::Decodes(Bytes template_data, Endian endian) {
   if (n < 8) return false;
   const uint32_t d_len = LoadU32(p, endian);
   if (d_len > n - 8) return false;
-  const uint8_t* d = p + 4;
-  uint64_t head = 0;
-  if (prefix_len_ > 0 && d_len == prefix_len_ + digest_len_) {
-    std::memcpy(&head, d, 8);  // d_len >= 8: the prefix holds 3 bytes, the digest 16 or more
-  }
-  if (prefix_len_ == 0 || d_len != prefix_len_ + digest_len_ ||
-      ((head ^ prefix_bits_) & prefix_mask_) != 0) {
-    // As TemplateDataDecodes: the first NUL ends "<alg>:", then the digest.
-    const std::string_view s(reinterpret_cast<const char*>(d), d_len);
-    const size_t at = s.find('\0');
-    if (at == std::string_view::npos || at == 0 || s[at - 1] != ':') return false;
-    const size_t want = KernelHashAlgDigestLen(s.substr(0, at - 1));
-    if (want == 0 || d_len - at - 1 != want) return false;
-    if (at + 1 <= 8) {
-      prefix_len_ = at + 1;
-      digest_len_ = want;
-      prefix_bits_ = 0;
-      std::memcpy(&prefix_bits_, d, prefix_len_);
-      prefix_mask_ = prefix_len_ == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * prefix_len_)) - 1;
-    }
+  const char* d = reinterpret_cast<const char*>(p + 4);
+  if (prefix_.size() == 0 || d_len != prefix_.size() + digest_len_ || !prefix_.At(d, d_len)) {
+    // Another prefix: the whole check, then remember this one (the first NUL
+    // ends it; the digest is the rest of the field).
+    static const TemplateDesc* const ng = FindTemplate("ima-ng");
+    if (!TemplateDataDecodes(*ng, template_data, endian)) return false;
+    const size_t at = std::string_view(d, d_len).find('\0');
+    prefix_.Set(std::string_view(d, at + 1));
+    digest_len_ = d_len - at - 1;
+    return true;
   }
   // n-ng: the rest of the data, NUL-terminated, without a NUL before.
   const size_t at = 4 + size_t{d_len};

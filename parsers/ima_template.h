@@ -15,6 +15,7 @@
 #define CCV_PARSERS_IMA_TEMPLATE_H_
 
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
@@ -146,18 +147,41 @@ bool RebuiltDataDecodes(const TemplateDesc& desc, std::span<const std::string_vi
 // are. False means "decode to find out" (and report), not "invalid".
 bool TemplateDataDecodes(const TemplateDesc& desc, Bytes template_data, Endian endian);
 
+// Short text the readers expect at a place in an entry (a template name, a
+// digest algorithm prefix), compared as one masked 64-bit word where it is
+// at most 8 bytes long and 8 bytes are readable.
+class ShortText {
+ public:
+  void Set(std::string_view t);
+  const std::string& text() const { return text_; }
+  size_t size() const { return text_.size(); }
+  // Whether `p`, with `avail` bytes readable, starts with text().
+  bool At(const char* p, size_t avail) const {
+    if (avail < text_.size()) return false;
+    if (text_.size() <= 8 && avail >= 8) {
+      uint64_t x;
+      std::memcpy(&x, p, 8);  // bytes in memory order, as bits_ holds them
+      return ((x ^ bits_) & mask_) == 0;
+    }
+    return std::string_view(p, text_.size()) == text_;
+  }
+
+ private:
+  std::string text_;
+  uint64_t bits_ = 0, mask_ = 0;  // text_ in memory order, and its bytes
+};
+
 // TemplateDataDecodes for ima-ng data (fields d-ng, n-ng), the same answer
-// for every input, remembering the last entry's "<alg>:" prefix so that an
-// entry repeating it takes one compare instead of a table search.
+// for every input, remembering the last entry's "<alg>:" NUL prefix so that
+// an entry repeating it takes one compare instead of the d-ng walk and a
+// table search.
 // Thread safety: not thread-safe (the remembered prefix).
 class NgDataCheck {
  public:
   bool Decodes(Bytes template_data, Endian endian);
 
  private:
-  uint64_t prefix_bits_ = 0;  // "<alg>:" NUL, in memory order
-  uint64_t prefix_mask_ = 0;
-  size_t prefix_len_ = 0;  // 0: none remembered
+  ShortText prefix_;  // empty: none remembered
   size_t digest_len_ = 0;
 };
 

@@ -78,9 +78,8 @@ class BatchHasher {
 // AVX2's eight lanes), and SHA-384 and SHA-512 to sha512-avx2 where the CPU
 // has AVX2 but the build or CPU no AVX-512 manager (about 1.2x libipsec-mb's
 // AVX2 manager on one-block messages, as most IMA template data are; see
-// benchmarks/README.md). backend() is
-// the one of SHA-384 and SHA-512. Selected on first use and never changed
-// afterwards.
+// benchmarks/README.md). backend() is the one of SHA-384 and SHA-512.
+// Selected on first use and never changed afterwards.
 BatchHasher& DefaultBatchHasher();
 
 // kInvalidArgument naming CCV_HASH_BACKEND and the accepted values when
